@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the operating system must provide for nutmeg (Debian/Ubuntu):
+#   g++, make, cmake, python3   the native CPU backend (cmake-js or node-gyp)
+#   Mesa EGL/GL                 WebGPU through Dawn's OpenGL backend when there is no GPU (llvmpipe)
+# Packages already present are left alone; run as root (or through sudo).
+set -euo pipefail
+packages=(g++ make cmake python3 libegl1 libegl-mesa0 libgl1-mesa-dri libgles2)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+echo "system packages: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,58 @@
+/**
+ * The backend interface: batched, asynchronous evaluation of the model's log density and gradient for C chains at
+ * once, and of the pointwise log-likelihood for blocks of draws. Implementations: reference (TypeScript float64, the
+ * oracle), native (C++ addon), webgpu (WGSL). A backend owns its buffers for its whole life; callers own the arrays
+ * they pass and may reuse them between calls (backends must not keep references to them).
+ */
+import type { ModelSpec } from '../model/spec.js';
+
+export type BackendKind = 'reference' | 'native' | 'webgpu';
+
+export interface BackendOptions {
+  /** Largest number of chains any single call will pass (buffers are sized for it). Default 4. */
+  readonly maxChains?: number;
+  /** Largest block of draws one pointwiseLogLik call will pass. Default 256. */
+  readonly maxDraws?: number;
+  /** Worker threads for CPU backends (default: the number of cores). */
+  readonly threads?: number;
+  /** WebGPU adapter name filter (substring match), or undefined for the default adapter. */
+  readonly adapter?: string;
+}
+
+export interface Backend {
+  readonly kind: BackendKind;
+  /** Human description, e.g. "native (2 threads, AVX2)" or "webgpu (llvmpipe, OpenGL)". */
+  readonly description: string;
+  readonly spec: ModelSpec;
+  /** Unconstrained dimension, = spec.dim. */
+  readonly dim: number;
+
+  /**
+   * Log density (log prior + log likelihood + log-Jacobian) and its gradient for nChains positions.
+   * positions: nChains × dim, row-major. Writes logp[c] and grad[c·dim … (c+1)·dim).
+   * When `active` is given, only chains with active[c] !== 0 must be evaluated; outputs of the others are left as
+   * they were. A non-finite logp (e.g. overflow) is reported as -Infinity, never thrown.
+   */
+  logDensityGradient(
+    positions: Float64Array,
+    nChains: number,
+    logp: Float64Array,
+    grad: Float64Array,
+    active?: Uint8Array,
+  ): Promise<void>;
+
+  /**
+   * Pointwise log-likelihood for a block: draws is nDraws × dim unconstrained positions (row-major); writes
+   * out[s · rowCount + (i - rowStart)] = log p(y_i | theta_s) for rows i in [rowStart, rowStart + rowCount).
+   */
+  pointwiseLogLik(
+    draws: Float64Array,
+    nDraws: number,
+    rowStart: number,
+    rowCount: number,
+    out: Float64Array,
+  ): Promise<void>;
+
+  /** Releases threads, device buffers and pipelines. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+/**
+ * The `nutmeg` command. Each subcommand lives in its own file under src/cli/ and exports `register(program)`.
+ * User mistakes (UserError, commander usage errors) print one line on stderr and exit 2; nothing else is caught here.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { isUserError } from '../errors.js';
+import { COMMANDS } from './commands.js';
+
+function packageVersion(): string {
+  const url = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('nutmeg')
+    .description('Bayesian multilevel logistic regression with NUTS, on WebGPU or the CPU')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  nutmeg fit                                   fit the built-in simulated Hillstrom data
+  nutmeg fit --data hillstrom.csv --formula "conversion ~ treatment + recency_z + (0 + treatment | history_segment)"
+  nutmeg summary out/chain-1.csv out/chain-2.csv
+  nutmeg loo out/
+`,
+  );
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit through here with code 0; usage errors were already printed by commander
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (isUserError(e)) {
+      process.stderr.write(`nutmeg: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

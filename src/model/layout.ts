@@ -1,0 +1,91 @@
+/**
+ * Parameter names and the unconstrained → constrained map. One naming convention, used everywhere:
+ *   b_<term>                      fixed effects
+ *   sd_<group>__<term>            standard deviation of a varying term (unconstrained coordinate: log sd)
+ *   z_<group>__<term>[k]          standard-normal innovations (non-centered terms only)
+ *   r_<group>__<term>[k]          group effects, always present (generated quantity for non-centered terms)
+ * k is the 1-based level index; level names are kept as coordinates (see levelCoordinates).
+ */
+import { levelCount, termLabel, type ModelSpec } from './spec.js';
+
+/** Names of the unconstrained coordinates, in vector order (log-sd coordinates carry the sd_ name). */
+export function unconstrainedNames(spec: ModelSpec): string[] {
+  const names = spec.fixed.names.map((n) => `b_${n}`);
+  spec.terms.forEach((term, t) => {
+    const label = termLabel(spec, t);
+    names.push(`sd_${label}`);
+    const prefix = term.parameterization === 'noncentered' ? 'z' : 'r';
+    for (let k = 1; k <= levelCount(spec, t); k++) names.push(`${prefix}_${label}[${k}]`);
+  });
+  return names;
+}
+
+/**
+ * Names of the constrained output, in output order: b_*, then per term sd_*, then z_*[k] for non-centered terms,
+ * then r_*[k] for every term (generated quantities last).
+ */
+export function constrainedNames(spec: ModelSpec): string[] {
+  const names = spec.fixed.names.map((n) => `b_${n}`);
+  spec.terms.forEach((term, t) => {
+    const label = termLabel(spec, t);
+    names.push(`sd_${label}`);
+    if (term.parameterization === 'noncentered') {
+      for (let k = 1; k <= levelCount(spec, t); k++) names.push(`z_${label}[${k}]`);
+    }
+  });
+  spec.terms.forEach((_, t) => {
+    const label = termLabel(spec, t);
+    for (let k = 1; k <= levelCount(spec, t); k++) names.push(`r_${label}[${k}]`);
+  });
+  return names;
+}
+
+export function constrainedDim(spec: ModelSpec): number {
+  let d = spec.fixed.names.length;
+  spec.terms.forEach((term, t) => {
+    const K = levelCount(spec, t);
+    d += 1 + K + (term.parameterization === 'noncentered' ? K : 0);
+  });
+  return d;
+}
+
+/** Writes the constrained values of one unconstrained position `theta` into `out` (length constrainedDim). */
+export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float64Array, outOffset = 0): void {
+  let o = outOffset;
+  const p = spec.fixed.names.length;
+  for (let j = 0; j < p; j++) out[o++] = theta[j];
+  spec.terms.forEach((term, t) => {
+    out[o++] = Math.exp(theta[term.sdIndex]);
+    if (term.parameterization === 'noncentered') {
+      const K = levelCount(spec, t);
+      for (let k = 0; k < K; k++) out[o++] = theta[term.offset + k];
+    }
+  });
+  spec.terms.forEach((term, t) => {
+    const K = levelCount(spec, t);
+    const scale = term.parameterization === 'noncentered' ? Math.exp(theta[term.sdIndex]) : 1;
+    for (let k = 0; k < K; k++) out[o++] = scale * theta[term.offset + k];
+  });
+}
+
+/** The group-effect values r_t (length K_t) at unconstrained position theta. */
+export function groupEffects(spec: ModelSpec, t: number, theta: ArrayLike<number>): Float64Array {
+  const term = spec.terms[t];
+  const K = levelCount(spec, t);
+  const scale = term.parameterization === 'noncentered' ? Math.exp(theta[term.sdIndex]) : 1;
+  const r = new Float64Array(K);
+  for (let k = 0; k < K; k++) r[k] = scale * theta[term.offset + k];
+  return r;
+}
+
+/** For each indexed parameter family ("r_zip_code__Intercept"), the level name of each 1-based index. */
+export function levelCoordinates(spec: ModelSpec): Record<string, readonly string[]> {
+  const coords: Record<string, readonly string[]> = {};
+  spec.terms.forEach((term, t) => {
+    const label = termLabel(spec, t);
+    const levels = spec.groups[term.group].levels;
+    coords[`r_${label}`] = levels;
+    if (term.parameterization === 'noncentered') coords[`z_${label}`] = levels;
+  });
+  return coords;
+}

@@ -1,0 +1,85 @@
+/**
+ * ModelSpec: the contract between the statistics and the hardware. Typed arrays only; every backend builds its
+ * kernels from this and nothing else.
+ *
+ * Model (logit link):
+ *   eta_i = sum_j X[i, j] b_j + sum_t x_t[i] · r_t[group_t(i)]        (x_t[i] = 1 for an intercept term)
+ *   bernoulli: y_i ~ Bernoulli(logit^-1(eta_i))
+ *   binomial:  y_i ~ Binomial(trials_i, logit^-1(eta_i))
+ *   b_j ~ fixed.priors[j];  sd_t ~ term.sdPrior;
+ *   non-centered term: z_t[k] ~ Normal(0, 1), r_t[k] = sd_t · z_t[k]
+ *   centered term:     r_t[k] ~ Normal(0, sd_t)
+ *
+ * Unconstrained parameter vector (length `dim`), in this order:
+ *   [ b_0 … b_{p-1} ]  then for each varying term t in order:  [ log sd_t, v_t[1] … v_t[K_t] ]
+ * where v is z (non-centered) or r (centered). The log density on this scale includes the Jacobian of sd = exp(u),
+ * i.e. + log sd_t for every term.
+ */
+import type { Prior } from './prior.js';
+
+export type Family = 'bernoulli' | 'binomial';
+export type Parameterization = 'centered' | 'noncentered';
+
+export interface GroupingFactor {
+  /** Column name, e.g. "history_segment". */
+  readonly name: string;
+  /** Level names; level k (0-based) is reported as index k + 1. */
+  readonly levels: readonly string[];
+  /** 0-based level index per row (length n). */
+  readonly index: Uint32Array;
+}
+
+export interface VaryingTerm {
+  /** Index into ModelSpec.groups. */
+  readonly group: number;
+  /** "Intercept" or the covariate's term label, e.g. "treatment". */
+  readonly term: string;
+  /** Covariate per row (length n); null for an intercept (all ones). */
+  readonly x: Float64Array | null;
+  readonly parameterization: Parameterization;
+  readonly sdPrior: Prior;
+  /** Position of log(sd) in the unconstrained vector. */
+  readonly sdIndex: number;
+  /** Position of the first level's z (non-centered) or r (centered); K = groups[group].levels.length entries. */
+  readonly offset: number;
+}
+
+export interface FixedEffects {
+  /** Term labels: "Intercept", "treatment", "scale(recency)", "segment:channel"… (parameter name = "b_" + label). */
+  readonly names: readonly string[];
+  /** Design matrix, n × p, row-major. The intercept, when present, is a column of ones. */
+  readonly X: Float64Array;
+  /** Column of X that is the intercept, or -1. */
+  readonly interceptColumn: number;
+  readonly priors: readonly Prior[];
+}
+
+export interface ModelSpec {
+  readonly formula: string;
+  readonly family: Family;
+  /** Number of rows (observations). */
+  readonly n: number;
+  /** Outcome column name (successes for binomial). */
+  readonly outcome: string;
+  /** Successes per row: 0/1 for bernoulli, 0…trials for binomial. */
+  readonly y: Float64Array;
+  /** Trials per row for binomial; null for bernoulli. */
+  readonly trials: Float64Array | null;
+  /** log C(trials_i, y_i) per row for binomial (added to the pointwise log-likelihood); null for bernoulli. */
+  readonly logChoose: Float64Array | null;
+  readonly fixed: FixedEffects;
+  readonly groups: readonly GroupingFactor[];
+  readonly terms: readonly VaryingTerm[];
+  /** Length of the unconstrained parameter vector. */
+  readonly dim: number;
+}
+
+/** Name of term t as used in parameter names: "<group>__<term>", e.g. "history_segment__treatment". */
+export function termLabel(spec: ModelSpec, t: number): string {
+  const term = spec.terms[t];
+  return `${spec.groups[term.group].name}__${term.term}`;
+}
+
+export function levelCount(spec: ModelSpec, t: number): number {
+  return spec.groups[spec.terms[t].group].levels.length;
+}
