@@ -1,0 +1,15 @@
+/**
+ * Numerically stable pieces of the logit-link likelihood, shared by the TypeScript code paths.
+ *   softplus(eta) = log(1 + e^eta), computed without overflow for large |eta|
+ *   sigmoid(eta)  = 1 / (1 + e^-eta)
+ * Bernoulli/binomial log-likelihood: y·eta − trials·softplus(eta) (+ log C(trials, y));  d/deta = y − trials·sigmoid(eta).
+ */
+export function softplus(eta: number): number {
+  return eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta));
+}
+
+export function sigmoid(eta: number): number {
+  if (eta >= 0) return 1 / (1 + Math.exp(-eta));
+  const e = Math.exp(eta);
+  return e / (1 + e);
+}

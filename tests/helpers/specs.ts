@@ -1,0 +1,138 @@
+/**
+ * Hand-built ModelSpecs with random data, for backend parity and gradient tests that must not depend on the formula
+ * builder. Layout follows src/model/spec.ts exactly.
+ */
+import { Rng } from '../../src/rng.js';
+import { lgamma, type Prior } from '../../src/model/prior.js';
+import type { GroupingFactor, ModelSpec, Parameterization, VaryingTerm } from '../../src/model/spec.js';
+
+export type SpecKind = 'pooled' | 'hierarchical' | 'crossed' | 'binomial' | 'manylevels';
+
+export interface RandomSpecOptions {
+  n?: number;
+  seed?: number;
+  /** Levels of the single grouping factor of 'manylevels' (default 100,000). */
+  levels?: number;
+}
+
+const B_PRIOR: Prior = { family: 'normal', params: [0, 0.5] };
+const INTERCEPT_PRIOR: Prior = { family: 'normal', params: [-3, 1] };
+const SD_PRIOR: Prior = { family: 'halfnormal', params: [0.5] };
+
+interface TermPlan {
+  group: number;
+  term: string;
+  x: Float64Array | null;
+  parameterization: Parameterization;
+  sdPrior?: Prior;
+}
+
+function groupingFactor(name: string, K: number, n: number, rng: Rng): GroupingFactor {
+  const index = new Uint32Array(n);
+  for (let i = 0; i < n; i++) index[i] = i < K ? i : rng.int(K); // every level gets at least one row when n >= K
+  return { name, levels: Array.from({ length: K }, (_, k) => `L${k + 1}`), index };
+}
+
+export function randomSpec(kind: SpecKind, options: RandomSpecOptions = {}): ModelSpec {
+  const rng = new Rng(options.seed ?? 1);
+  const n = options.n ?? (kind === 'manylevels' ? 2 * (options.levels ?? 100_000) : 2000);
+  // fixed effects: intercept, a 0/1 treatment, a standardised covariate, a skewed covariate
+  const names = ['Intercept', 'treatment', 'x1', 'x2'];
+  const p = names.length;
+  const X = new Float64Array(n * p);
+  const treatment = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    treatment[i] = rng.bernoulli(0.66);
+    X[i * p] = 1;
+    X[i * p + 1] = treatment[i];
+    X[i * p + 2] = rng.normal();
+    X[i * p + 3] = Math.exp(0.5 * rng.normal()) - 1;
+  }
+  const groups: GroupingFactor[] = [];
+  const plans: TermPlan[] = [];
+  if (kind === 'hierarchical' || kind === 'crossed' || kind === 'binomial') {
+    groups.push(groupingFactor('segment', 7, n, rng));
+    plans.push({ group: 0, term: 'treatment', x: treatment, parameterization: 'noncentered' });
+  }
+  if (kind === 'crossed' || kind === 'binomial') {
+    groups.push(groupingFactor('zip', 3, n, rng));
+    groups.push(groupingFactor('channel', 5, n, rng));
+    plans.push({ group: 1, term: 'Intercept', x: null, parameterization: 'centered' });
+    plans.push({ group: 2, term: 'Intercept', x: null, parameterization: 'noncentered', sdPrior: { family: 'exponential', params: [2] } });
+    plans.push({ group: 2, term: 'x1', x: X.filter((_, k) => k % p === 2), parameterization: 'centered', sdPrior: { family: 'halfstudent_t', params: [3, 1] } });
+  }
+  if (kind === 'manylevels') {
+    groups.push(groupingFactor('user', options.levels ?? 100_000, n, rng));
+    plans.push({ group: 0, term: 'Intercept', x: null, parameterization: 'noncentered' });
+  }
+  let offset = p;
+  const terms: VaryingTerm[] = plans.map((plan) => {
+    const K = groups[plan.group].levels.length;
+    const term: VaryingTerm = {
+      group: plan.group,
+      term: plan.term,
+      x: plan.x,
+      parameterization: plan.parameterization,
+      sdPrior: plan.sdPrior ?? SD_PRIOR,
+      sdIndex: offset,
+      offset: offset + 1,
+    };
+    offset += 1 + K;
+    return term;
+  });
+
+  // outcome drawn at a plausible truth so that the data are informative but rare-event like the real data
+  const y = new Float64Array(n);
+  const trials = kind === 'binomial' ? new Float64Array(n) : null;
+  const logChoose = kind === 'binomial' ? new Float64Array(n) : null;
+  const truthB = [-2.5, 0.5, -0.2, 0.3];
+  const effects = plans.map((plan) => Float64Array.from(groups[plan.group].levels, () => 0.3 * rng.normal()));
+  for (let i = 0; i < n; i++) {
+    let eta = 0;
+    for (let j = 0; j < p; j++) eta += X[i * p + j] * truthB[j];
+    plans.forEach((plan, t) => {
+      eta += (plan.x ? plan.x[i] : 1) * effects[t][groups[plan.group].index[i]];
+    });
+    const prob = 1 / (1 + Math.exp(-eta));
+    if (trials && logChoose) {
+      trials[i] = 1 + rng.int(20);
+      let k = 0;
+      for (let m = 0; m < trials[i]; m++) k += rng.bernoulli(prob);
+      y[i] = k;
+      logChoose[i] = lgamma(trials[i] + 1) - lgamma(k + 1) - lgamma(trials[i] - k + 1);
+    } else {
+      y[i] = rng.bernoulli(prob);
+    }
+  }
+  return {
+    formula: `random ${kind}`,
+    family: trials ? 'binomial' : 'bernoulli',
+    n,
+    outcome: 'y',
+    y,
+    trials,
+    logChoose,
+    fixed: { names, X, interceptColumn: 0, priors: [INTERCEPT_PRIOR, B_PRIOR, B_PRIOR, B_PRIOR] },
+    groups,
+    terms,
+    dim: offset,
+  };
+}
+
+/** nChains random unconstrained positions (chains × dim), near the region the posterior occupies. */
+export function randomPositions(spec: ModelSpec, nChains: number, seed = 7): Float64Array {
+  const rng = new Rng(seed, 99);
+  const out = new Float64Array(nChains * spec.dim);
+  for (let c = 0; c < nChains; c++) {
+    const theta = out.subarray(c * spec.dim, (c + 1) * spec.dim);
+    for (let j = 0; j < spec.dim; j++) theta[j] = 0.5 * rng.normal();
+    theta[0] = -2.5 + 0.3 * rng.normal();
+    for (const term of spec.terms) theta[term.sdIndex] = Math.log(0.3) + 0.5 * rng.normal();
+  }
+  return out;
+}
+
+/** Relative difference |a − b| / max(|a|, |b|, floor). */
+export function relDiff(a: number, b: number, floor = 1e-300): number {
+  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), floor);
+}
