@@ -1,0 +1,115 @@
+/**
+ * Checks on the columns a model uses, each throwing a one-line UserError that says what is wrong, where (file and
+ * line, or row of in-memory data) and what to do. The model builder calls these when a formula names a column.
+ */
+import { UserError } from '../errors.js';
+import type { Column, Frame } from './frame.js';
+import { columnAsNumbers, columnNames, rowLocation } from './frame-build.js';
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+function closestName(name: string, names: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of names) {
+    const d = candidate.toLowerCase() === name.toLowerCase() ? 0 : editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : null;
+}
+
+/**
+ * The column `name`, which must exist. `context` says who asked, e.g. `formula term "recency_z" (position 14)`.
+ */
+export function requireColumn(frame: Frame, name: string, context: string): Column {
+  const column = frame.columns.get(name);
+  if (column !== undefined) return column;
+  const names = columnNames(frame);
+  const guess = closestName(name, names);
+  throw new UserError(
+    `${context}: ${frame.source} has no column "${name}"${guess !== null ? ` (did you mean "${guess}"?)` : ''}; ` +
+      `the columns are: ${names.join(', ')}`,
+  );
+}
+
+/** Throws when column `name` has any missing (empty or NA) value, naming the first one and how many there are. */
+export function requireNoMissing(frame: Frame, name: string): void {
+  const rows = frame.missing.get(name);
+  if (rows === undefined || rows.length === 0) return;
+  const more = rows.length > 1 ? ` (and ${rows.length - 1} more row${rows.length > 2 ? 's' : ''})` : '';
+  throw new UserError(
+    `${rowLocation(frame, rows[0])}, column "${name}": value is missing (empty or NA)${more}; ` +
+      'fill in or remove those rows, or leave the column out of the model',
+  );
+}
+
+/** The values of a numeric (or boolean, as 0/1) column; a categorical column is an error. */
+export function requireNumeric(frame: Frame, name: string, context = `column "${name}"`): Float64Array {
+  const column = requireColumn(frame, name, context);
+  const values = columnAsNumbers(column);
+  if (values !== null) return values;
+  const levels = column.kind === 'categorical' ? column.levels : [];
+  const shown = levels.slice(0, 5).map((l) => JSON.stringify(l)).join(', ') + (levels.length > 5 ? ', …' : '');
+  throw new UserError(
+    `${context}: column "${name}" of ${frame.source} is categorical (values ${shown}), not numeric; ` +
+      'use it as a factor or compare it, e.g. I(' + name + ' == ' + JSON.stringify(levels[0] ?? '') + ')',
+  );
+}
+
+/** Numeric values of a column that is complete (no missing values). */
+function completeNumbers(frame: Frame, name: string, context: string): Float64Array {
+  const values = requireNumeric(frame, name, context);
+  requireNoMissing(frame, name);
+  return values;
+}
+
+/** The outcome of a bernoulli model: a complete numeric or boolean column holding only 0 and 1. */
+export function requireBinaryOutcome(frame: Frame, name: string, context = `outcome "${name}"`): Float64Array {
+  const y = completeNumbers(frame, name, context);
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] !== 0 && y[i] !== 1) {
+      throw new UserError(
+        `${rowLocation(frame, i)}, column "${name}": outcome ${y[i]} is not 0 or 1, as a bernoulli model needs; ` +
+          'recode it, or use "successes | trials(n) ~ …" for counts',
+      );
+    }
+  }
+  return y;
+}
+
+export interface CountOutcome {
+  readonly successes: Float64Array;
+  readonly trials: Float64Array;
+}
+
+/** The outcome of a binomial model: whole numbers with 0 ≤ successes ≤ trials on every row. */
+export function requireCountOutcome(frame: Frame, successes: string, trials: string): CountOutcome {
+  const y = completeNumbers(frame, successes, `outcome "${successes}"`);
+  const n = completeNumbers(frame, trials, `trials "${trials}"`);
+  for (let i = 0; i < y.length; i++) {
+    const where = rowLocation(frame, i);
+    if (!Number.isInteger(n[i]) || n[i] < 0) {
+      throw new UserError(`${where}, column "${trials}": trials ${n[i]} is not a whole number ≥ 0; fix the value`);
+    }
+    if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] > n[i]) {
+      throw new UserError(
+        `${where}, column "${successes}": successes ${y[i]} is not a whole number between 0 and the trials (${n[i]}); fix the value`,
+      );
+    }
+  }
+  return { successes: y, trials: n };
+}

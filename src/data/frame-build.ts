@@ -1,0 +1,109 @@
+/**
+ * Building and extending Frames (src/data/frame.ts), and saying where a row came from in messages.
+ *
+ * Frames read from a file remember, outside the Frame itself, the file line of every data row, so that messages can
+ * say "line 17" exactly (quoted fields may span lines); frames made in memory (simulators) say "row 17" instead.
+ */
+import type { BooleanColumn, CategoricalColumn, Column, Frame, NumericColumn } from './frame.js';
+
+/** Code of a missing cell in a categorical column. */
+export const MISSING_CODE = 0xffffffff;
+
+/** File line (1-based, header = line 1) of each data row, for frames read from a file. */
+const fileLines = new WeakMap<Frame, Uint32Array>();
+
+export function numericColumn(name: string, values: Float64Array): NumericColumn {
+  return { kind: 'numeric', name, values };
+}
+
+export function booleanColumn(name: string, values: Uint8Array): BooleanColumn {
+  return { kind: 'boolean', name, values };
+}
+
+export function categoricalColumn(name: string, codes: Uint32Array, levels: readonly string[]): CategoricalColumn {
+  if (new Set(levels).size !== levels.length) throw new Error(`categorical column "${name}": levels are not unique`);
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (c >= levels.length && c !== MISSING_CODE) {
+      throw new Error(`categorical column "${name}": code ${c} at row ${i} is out of range`);
+    }
+  }
+  return { kind: 'categorical', name, codes, levels: [...levels] };
+}
+
+export function columnLength(column: Column): number {
+  return column.kind === 'categorical' ? column.codes.length : column.values.length;
+}
+
+/**
+ * A Frame from columns of equal length (in the order given). `missing` lists, per column, the rows whose value is
+ * missing; `fileLineOfRow` (when the data came from a file) gives each row's file line.
+ */
+export function frameFromColumns(
+  columns: readonly Column[],
+  source: string,
+  missing: ReadonlyMap<string, Uint32Array> = new Map(),
+  fileLineOfRow?: Uint32Array,
+): Frame {
+  const nRows = columns.length > 0 ? columnLength(columns[0]) : 0;
+  const map = new Map<string, Column>();
+  for (const column of columns) {
+    if (map.has(column.name)) throw new Error(`frameFromColumns: duplicate column "${column.name}"`);
+    if (columnLength(column) !== nRows) {
+      throw new Error(`frameFromColumns: column "${column.name}" has ${columnLength(column)} rows, expected ${nRows}`);
+    }
+    map.set(column.name, column);
+  }
+  for (const name of missing.keys()) {
+    if (!map.has(name)) throw new Error(`frameFromColumns: missing-value rows given for unknown column "${name}"`);
+  }
+  if (fileLineOfRow !== undefined && fileLineOfRow.length !== nRows) {
+    throw new Error(`frameFromColumns: ${fileLineOfRow.length} file lines for ${nRows} rows`);
+  }
+  const frame: Frame = { nRows, columns: map, missing, source };
+  if (fileLineOfRow !== undefined) fileLines.set(frame, fileLineOfRow);
+  return frame;
+}
+
+/**
+ * A new Frame with `columns` added at the end, or replacing same-named columns in place. A replaced column's
+ * missing-value record is dropped (the caller gives the new one in `missing` if it has any).
+ */
+export function withColumns(
+  frame: Frame,
+  columns: readonly Column[],
+  missing: ReadonlyMap<string, Uint32Array> = new Map(),
+): Frame {
+  const replaced = new Map(columns.map((c) => [c.name, c]));
+  const out: Column[] = [];
+  for (const column of frame.columns.values()) out.push(replaced.get(column.name) ?? column);
+  for (const column of columns) if (!frame.columns.has(column.name)) out.push(column);
+  const newMissing = new Map<string, Uint32Array>();
+  for (const [name, rows] of frame.missing) if (!replaced.has(name)) newMissing.set(name, rows);
+  for (const [name, rows] of missing) newMissing.set(name, rows);
+  return frameFromColumns(out, frame.source, newMissing, fileLines.get(frame));
+}
+
+/** Column names in frame order. */
+export function columnNames(frame: Frame): string[] {
+  return [...frame.columns.keys()];
+}
+
+/**
+ * The values of a numeric or boolean column as float64 (booleans as 0/1; a numeric column's own array, not a copy).
+ * Null for a categorical column.
+ */
+export function columnAsNumbers(column: Column): Float64Array | null {
+  if (column.kind === 'numeric') return column.values;
+  if (column.kind === 'boolean') return Float64Array.from(column.values);
+  return null;
+}
+
+/**
+ * Where 0-based data row `row` is, for messages: "data.csv, line 17" for a frame read from a file (its exact file
+ * line), "simulated hillstrom (seed 1), row 16" (1-based) for a frame made in memory.
+ */
+export function rowLocation(frame: Frame, row: number): string {
+  const lines = fileLines.get(frame);
+  return lines !== undefined ? `${frame.source}, line ${lines[row]}` : `${frame.source}, row ${row + 1}`;
+}

@@ -1,0 +1,98 @@
+/**
+ * The Hillstrom e-mail data (Kevin Hillstrom's MineThatData challenge, 2008: 64,000 customers, two e-mail campaigns
+ * and a control): its schema, the loader, the derived features of the reference analysis, and its model formulas.
+ */
+import { UserError } from '../errors.js';
+import { requireBinaryOutcome, requireNoMissing, requireNumeric } from './checks.js';
+import { readCsv, type ColumnType } from './csv.js';
+import type { Frame } from './frame.js';
+import { numericColumn, withColumns } from './frame-build.js';
+
+/** The columns of the file, in file order, with their types. */
+export const HILLSTROM_SCHEMA: Readonly<Record<string, ColumnType>> = {
+  recency: 'numeric',
+  history_segment: 'categorical',
+  history: 'numeric',
+  mens: 'numeric',
+  womens: 'numeric',
+  zip_code: 'categorical',
+  newbie: 'numeric',
+  channel: 'categorical',
+  segment: 'categorical',
+  visit: 'numeric',
+  conversion: 'numeric',
+  spend: 'numeric',
+};
+
+/** Columns that hold only 0 and 1. */
+const BINARY_COLUMNS = ['mens', 'womens', 'newbie', 'visit', 'conversion'];
+
+/** The `segment` level of the control group. */
+export const CONTROL_SEGMENT = 'No E-Mail';
+
+/** The three models of the reference analysis (DESIGN.md), on the columns addHillstromFeatures adds. */
+export const HILLSTROM_FORMULAS = {
+  pooled: 'conversion ~ treatment + recency_z + history_z + mens + womens + newbie',
+  hierarchical:
+    'conversion ~ treatment + recency_z + history_z + mens + womens + newbie + (0 + treatment | history_segment)',
+  crossed:
+    'conversion ~ treatment + recency_z + history_z + mens + womens + newbie + (0 + treatment | history_segment)' +
+    ' + (1 | zip_code) + (1 | channel)',
+} as const;
+
+export type HillstromModel = keyof typeof HILLSTROM_FORMULAS;
+
+/**
+ * Checks a frame against the schema beyond what reading with forced types checks: no missing values anywhere, and
+ * the 0/1 columns hold only 0 and 1.
+ */
+export function validateHillstrom(frame: Frame): void {
+  for (const name of Object.keys(HILLSTROM_SCHEMA)) requireNoMissing(frame, name);
+  for (const name of BINARY_COLUMNS) requireBinaryOutcome(frame, name, `Hillstrom column "${name}"`);
+}
+
+/** Centred and divided by the sample standard deviation (n − 1 denominator), over all rows. */
+export function standardize(values: Float64Array, what: string): Float64Array {
+  const n = values.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  const sd = Math.sqrt(ss / (n - 1));
+  if (!(sd > 0)) throw new UserError(`${what} is constant (or has fewer than 2 rows), so it cannot be standardized`);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (values[i] - mean) / sd;
+  return out;
+}
+
+/**
+ * Adds the reference analysis's predictors: `treatment` (1 when segment is not "No E-Mail"), `recency_z` and
+ * `history_z` (standardized over all rows).
+ */
+export function addHillstromFeatures(frame: Frame): Frame {
+  const segment = frame.columns.get('segment');
+  if (segment?.kind !== 'categorical') {
+    throw new UserError(`${frame.source}: needs a categorical column "segment" to build "treatment"`);
+  }
+  const control = segment.levels.indexOf(CONTROL_SEGMENT);
+  if (control < 0) {
+    throw new UserError(`${frame.source}: column "segment" has no "${CONTROL_SEGMENT}" (control) rows; is this the Hillstrom data?`);
+  }
+  const treatment = new Float64Array(frame.nRows);
+  for (let i = 0; i < frame.nRows; i++) treatment[i] = segment.codes[i] === control ? 0 : 1;
+  const recency = requireNumeric(frame, 'recency');
+  const history = requireNumeric(frame, 'history');
+  return withColumns(frame, [
+    numericColumn('treatment', treatment),
+    numericColumn('recency_z', standardize(recency, `${frame.source}: column "recency"`)),
+    numericColumn('history_z', standardize(history, `${frame.source}: column "history"`)),
+  ]);
+}
+
+/** Reads the Hillstrom CSV, checks it against the schema, and adds the features of addHillstromFeatures. */
+export function loadHillstrom(path: string): Frame {
+  const frame = readCsv(path, { types: HILLSTROM_SCHEMA });
+  validateHillstrom(frame);
+  return addHillstromFeatures(frame);
+}
