@@ -1,0 +1,236 @@
+/**
+ * Makes the DesignRecipe of a formula on a training Frame: resolves each variable against its column (numeric or
+ * categorical), learns scale() centres and scales and level codings, and expands every term into design columns.
+ *
+ * Categorical coding follows R's model.matrix: within a term, a categorical factor is treatment-coded (first level
+ * dropped) when the term without that factor is also in the model (the intercept counting as the empty term), and
+ * dummy-coded with all its levels otherwise. Columns of an interaction vary the first factor fastest, and are named
+ * by joining the parts with ':' — a numeric part by its label, a categorical part by label + level ("channelPhone",
+ * "x:channelWeb", "aB:cY").
+ */
+import type { Frame } from '../data/frame.js';
+import { UserError } from '../errors.js';
+import { groupLabel, varLabel, type GroupAtom, type ProductTerm, type Span, type VarExpr } from './formula/ast.js';
+import { formulaError } from './formula/errors.js';
+import { productKey, type ModelTerms, type TermList } from './formula/terms.js';
+import { asFactor } from './factor.js';
+import {
+  evaluateVariable,
+  frameColumn,
+  type ColumnRecipe,
+  type DesignRecipe,
+  type GroupRecipe,
+  type NamedVariable,
+  type VariableRecipe,
+  type VaryingTermRecipe,
+} from './recipe.js';
+import type { Family } from './spec.js';
+
+/** "formula term 'log(x)' at position 9" */
+export function termWhere(label: string, span: Span): string {
+  return `formula term '${label}' at position ${span.start}`;
+}
+
+class RecipeMaker {
+  readonly variables: NamedVariable[] = [];
+  /** Per variable: its levels when it is a factor, null when numeric. */
+  private readonly levelsOf: (readonly string[] | null)[] = [];
+  private readonly index = new Map<string, number>();
+
+  constructor(
+    private readonly frame: Frame,
+    private readonly formula: string,
+  ) {}
+
+  /** Index of the variable `v` in `variables`, fitting it on first use. */
+  variable(v: VarExpr): number {
+    const label = varLabel(v);
+    const known = this.index.get(label);
+    if (known !== undefined) return known;
+    const recipe = this.fit(v);
+    const k = this.variables.length;
+    this.variables.push({ label, recipe });
+    this.levelsOf.push(recipe.kind === 'factor' ? recipe.levels : null);
+    this.index.set(label, k);
+    return k;
+  }
+
+  levels(variable: number): readonly string[] | null {
+    return this.levelsOf[variable];
+  }
+
+  private fit(v: VarExpr): VariableRecipe {
+    const where = termWhere(varLabel(v), v.span);
+    switch (v.kind) {
+      case 'column': {
+        const column = frameColumn(this.frame, v.name, `formula column at position ${v.span.start}`);
+        return column.kind === 'categorical'
+          ? { kind: 'factor', column: v.name, levels: column.levels }
+          : { kind: 'numeric', column: v.name };
+      }
+      case 'log': {
+        const arg = this.numericArg(v.arg, 'log');
+        const recipe: VariableRecipe = { kind: 'log', arg };
+        evaluateVariable(recipe, this.frame, where); // checks every value is positive
+        return recipe;
+      }
+      case 'scale': {
+        const arg = this.numericArg(v.arg, 'scale');
+        const values = evaluateVariable(arg, this.frame, where);
+        const x = (values as { values: Float64Array }).values;
+        const n = x.length;
+        let mean = 0;
+        for (let i = 0; i < n; i++) mean += x[i];
+        mean /= n;
+        let ss = 0;
+        for (let i = 0; i < n; i++) ss += (x[i] - mean) * (x[i] - mean);
+        const sd = Math.sqrt(ss / (n - 1));
+        if (!(sd > 0)) {
+          throw formulaError(this.formula, v.span.start, `scale() of '${varLabel(v.arg)}' which is constant (sd 0) or has fewer than 2 rows`);
+        }
+        return { kind: 'scale', arg, center: mean, scale: sd };
+      }
+      case 'compare': {
+        const arg = this.fit(v.left);
+        if (arg.kind === 'factor') {
+          if (typeof v.value !== 'string' || (v.op !== '==' && v.op !== '!=')) {
+            throw formulaError(
+              this.formula,
+              v.span.start,
+              `'${varLabel(v.left)}' is categorical: compare it with == or != and a quoted level`,
+            );
+          }
+          if (!arg.levels.includes(v.value)) {
+            throw formulaError(
+              this.formula,
+              v.span.start,
+              `'${varLabel(v.left)}' has no level ${JSON.stringify(v.value)} (levels: ${arg.levels.join(', ')})`,
+            );
+          }
+        } else if (typeof v.value !== 'number') {
+          throw formulaError(this.formula, v.span.start, `'${varLabel(v.left)}' is numeric: compare it with a number`);
+        }
+        return { kind: 'compare', arg, op: v.op, value: v.value };
+      }
+    }
+  }
+
+  private numericArg(arg: VarExpr, fn: string): VariableRecipe {
+    const recipe = this.fit(arg);
+    if (recipe.kind === 'factor') {
+      throw formulaError(this.formula, arg.span.start, `${fn}() of categorical column '${varLabel(arg)}'; it needs a numeric column`);
+    }
+    return recipe;
+  }
+
+  /** Design columns of the terms of one term list (the intercept first), by R's coding rule. */
+  columns(list: TermList): ColumnRecipe[] {
+    const out: ColumnRecipe[] = [];
+    if (list.intercept) out.push({ name: 'Intercept', factors: [] });
+    const present = new Set(list.products.map(productKey));
+    if (list.intercept) present.add('');
+    for (const product of list.products) out.push(...this.productColumns(product, present));
+    return out;
+  }
+
+  private productColumns(product: ProductTerm, present: ReadonlySet<string>): ColumnRecipe[] {
+    // per factor: the choices it contributes (name part, level or null)
+    const choices = product.factors.map((f, j) => {
+      const variable = this.variable(f);
+      const label = varLabel(f);
+      const levels = this.levels(variable);
+      if (!levels) return [{ part: label, variable, level: null as number | null }];
+      const others = product.factors.filter((_, i) => i !== j);
+      const contrasts = present.has(others.length === 0 ? '' : productKey({ ...product, factors: others }));
+      const first = contrasts ? 1 : 0;
+      if (levels.length - first === 0) {
+        throw formulaError(this.formula, f.span.start, `categorical column '${label}' has a single level; drop it from the formula`);
+      }
+      return levels.slice(first).map((l, k) => ({ part: label + l, variable, level: k + first }));
+    });
+    // all combinations, first factor varying fastest
+    const out: ColumnRecipe[] = [];
+    const pick = new Array<number>(choices.length).fill(0);
+    for (;;) {
+      const chosen = choices.map((c, j) => c[pick[j]]);
+      out.push({
+        name: chosen.map((c) => c.part).join(':'),
+        factors: chosen.map((c) => ({ variable: c.variable, level: c.level })),
+      });
+      let j = 0;
+      while (j < pick.length && ++pick[j] === choices[j].length) pick[j++] = 0;
+      if (j === pick.length) return out;
+    }
+  }
+
+  group(atom: GroupAtom): GroupRecipe {
+    const name = groupLabel(atom);
+    const views = atom.columns.map((c) =>
+      asFactor(frameColumn(this.frame, c.name, `formula grouping column at position ${c.span.start}`)),
+    );
+    if (views.length === 1) {
+      const levels = [...views[0].levels];
+      return { name, columns: [atom.columns[0].name], levels, levelParts: levels.map((l) => [l]) };
+    }
+    // interaction of columns: the combinations that occur, first column slowest
+    const n = this.frame.nRows;
+    const seen = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      let code = 0;
+      for (const v of views) code = code * v.levels.length + v.codes[i];
+      seen.add(code);
+    }
+    const codes = Float64Array.from(seen).sort();
+    const levelParts = Array.from(codes, (code) => {
+      const parts = new Array<string>(views.length);
+      for (let j = views.length - 1; j >= 0; j--) {
+        const size = views[j].levels.length;
+        parts[j] = views[j].levels[code % size];
+        code = Math.floor(code / size);
+      }
+      return parts;
+    });
+    return { name, columns: atom.columns.map((c) => c.name), levels: levelParts.map((p) => p.join(':')), levelParts };
+  }
+}
+
+/** The design recipe of `terms` on the training frame. */
+export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family): DesignRecipe {
+  const { ast } = terms;
+  const maker = new RecipeMaker(frame, ast.text);
+  const fixed = maker.columns(terms.fixed);
+  const groups: GroupRecipe[] = [];
+  const groupIndex = new Map<string, number>();
+  const varying: VaryingTermRecipe[] = [];
+  const seenTerms = new Map<string, Span>();
+  for (const part of terms.varying) {
+    const label = groupLabel(part.group);
+    let g = groupIndex.get(label);
+    if (g === undefined) {
+      g = groups.length;
+      groups.push(maker.group(part.group));
+      groupIndex.set(label, g);
+    }
+    for (const column of maker.columns(part)) {
+      const key = `${label}__${column.name}`;
+      const before = seenTerms.get(key);
+      if (before) {
+        throw formulaError(ast.text, part.span.start, `varying term '${key}' repeats the one at position ${before.start}`);
+      }
+      seenTerms.set(key, part.span);
+      varying.push({ group: g, term: column.name, column: column.factors.length === 0 ? null : column });
+    }
+  }
+  if (frame.nRows === 0) throw new UserError(`${frame.source} has no rows`);
+  return {
+    version: 1,
+    formula: ast.text,
+    family,
+    outcome: ast.outcome.name,
+    trials: ast.trials ? ast.trials.name : null,
+    variables: maker.variables,
+    fixed,
+    groups,
+    terms: varying,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * From syntax tree to model terms: resolves the intercept marks, expands nested grouping `(x | a/b)` into
+ * `(x | a) + (x | a:b)`, and rejects repeated terms. Still no data: columns are resolved by the design stage.
+ */
+import { varLabel, type FormulaAst, type GroupAtom, type InterceptMark, type ProductTerm, type Span } from './ast.js';
+import { formulaError } from './errors.js';
+
+/** Terms of one linear predictor part (the fixed effects, or one varying block for one grouping factor). */
+export interface TermList {
+  readonly intercept: boolean;
+  /** Where the intercept was set explicitly (null when implicit). */
+  readonly interceptSpan: Span | null;
+  readonly products: readonly ProductTerm[];
+}
+
+export interface VaryingPart extends TermList {
+  readonly group: GroupAtom;
+  /** Span of the whole `( … | … )` block. */
+  readonly span: Span;
+}
+
+export interface ModelTerms {
+  readonly ast: FormulaAst;
+  readonly fixed: TermList;
+  readonly varying: readonly VaryingPart[];
+}
+
+/** Key identifying a product regardless of factor order (`a:b` is `b:a`). */
+export function productKey(p: ProductTerm): string {
+  return p.factors
+    .map(varLabel)
+    .sort()
+    .join(':');
+}
+
+function termList(formula: string, items: readonly (InterceptMark | ProductTerm)[]): TermList {
+  let intercept = true;
+  let interceptSpan: Span | null = null;
+  const products: ProductTerm[] = [];
+  const seen = new Map<string, ProductTerm>();
+  for (const item of items) {
+    if (item.kind === 'intercept') {
+      intercept = item.present;
+      interceptSpan = item.span;
+      continue;
+    }
+    const labels = new Set<string>();
+    for (const f of item.factors) {
+      const label = varLabel(f);
+      if (labels.has(label)) throw formulaError(formula, f.span.start, `'${label}' appears twice in one interaction`);
+      labels.add(label);
+    }
+    const key = productKey(item);
+    const before = seen.get(key);
+    if (before) {
+      throw formulaError(formula, item.span.start, `term '${key}' repeats the term at position ${before.span.start}; remove one`);
+    }
+    seen.set(key, item);
+    products.push(item);
+  }
+  return { intercept, interceptSpan, products };
+}
+
+export function modelTerms(ast: FormulaAst): ModelTerms {
+  const fixedItems: (InterceptMark | ProductTerm)[] = [];
+  const varying: VaryingPart[] = [];
+  for (const item of ast.rhs) {
+    if (item.kind !== 'varying') {
+      fixedItems.push(item);
+      continue;
+    }
+    const list = termList(ast.text, item.terms);
+    if (!list.intercept && list.products.length === 0) {
+      throw formulaError(ast.text, item.span.start, 'varying term has no intercept and no covariate');
+    }
+    // (x | a/b/c) = (x | a) + (x | a:b) + (x | a:b:c)
+    for (let depth = 1; depth <= item.nesting.length; depth++) {
+      const parts = item.nesting.slice(0, depth);
+      const group: GroupAtom = {
+        columns: parts.flatMap((p) => p.columns),
+        span: { start: parts[0].span.start, end: parts[depth - 1].span.end },
+      };
+      const names = new Set<string>();
+      for (const c of group.columns) {
+        if (names.has(c.name)) throw formulaError(ast.text, c.span.start, `grouping column '${c.name}' appears twice`);
+        names.add(c.name);
+      }
+      varying.push({ ...list, group, span: item.span });
+    }
+  }
+  const fixed = termList(ast.text, fixedItems);
+  if (!fixed.intercept && fixed.products.length === 0 && varying.length === 0) {
+    throw formulaError(ast.text, ast.outcome.span.start, 'the model has no terms (no intercept, no covariates)');
+  }
+  return { ast, fixed, varying };
+}

@@ -1,0 +1,193 @@
+/**
+ * Prior configuration: the defaults of the reference analysis, overrides from the API or the CLI, and their
+ * validation. Override targets, most specific first:
+ *   b_<term>              one fixed effect (b_Intercept included)
+ *   sd_<group>__<term>    one varying term's sd
+ *   sd_<group>            every varying term of a grouping factor
+ *   Intercept | b | sd    a whole class (class b excludes the intercept)
+ */
+import { UserError } from '../errors.js';
+import { formatPrior, POSITIVE_FAMILIES, REAL_FAMILIES, type Prior, type PriorFamily } from './prior.js';
+
+export const DEFAULT_INTERCEPT_PRIOR: Prior = { family: 'normal', params: [-3, 1] };
+export const DEFAULT_B_PRIOR: Prior = { family: 'normal', params: [0, 0.5] };
+export const DEFAULT_SD_PRIOR: Prior = { family: 'halfnormal', params: [0.5] };
+
+/** Parameter names of each family, in order. */
+const FAMILY_PARAMS: Readonly<Record<PriorFamily, readonly string[]>> = {
+  normal: ['mu', 'sigma'],
+  student_t: ['nu', 'mu', 'sigma'],
+  halfnormal: ['sigma'],
+  halfstudent_t: ['nu', 'sigma'],
+  exponential: ['rate'],
+};
+/** Parameters that must be positive. */
+const POSITIVE_PARAMS: ReadonlySet<string> = new Set(['sigma', 'nu', 'rate']);
+
+/** Overrides as given by a caller: target → prior (or its text, e.g. "normal(0, 1)"); or CLI strings "target=prior". */
+export type PriorOverrides = Readonly<Record<string, Prior | string>> | readonly string[];
+
+/** Which parameters a model has, for resolving and checking overrides. */
+export interface PriorTargets {
+  /** Fixed-effect labels ("Intercept", "treatment", …). */
+  readonly fixed: readonly string[];
+  /** Column of the intercept in `fixed`, or -1. */
+  readonly interceptColumn: number;
+  /** Varying terms as (group name, term label). */
+  readonly terms: readonly { readonly group: string; readonly term: string }[];
+}
+
+export interface PriorAssignment {
+  /** Parameter name, e.g. "b_treatment" or "sd_zip_code__Intercept". */
+  readonly parameter: string;
+  readonly prior: Prior;
+  /** "default" or the override target that set it ("b", "sd_zip_code", …). */
+  readonly source: string;
+}
+
+export interface ResolvedPriors {
+  /** Prior of each fixed effect, in column order. */
+  readonly fixed: readonly Prior[];
+  /** Prior of each varying term's sd, in term order. */
+  readonly sd: readonly Prior[];
+  /** Every assignment, fixed effects first, then sds. */
+  readonly table: readonly PriorAssignment[];
+}
+
+function isFamily(name: string): name is PriorFamily {
+  return Object.prototype.hasOwnProperty.call(FAMILY_PARAMS, name);
+}
+
+/** Parses "family(a, b, …)"; `where` prefixes messages (e.g. "prior 'b=normal(0)'"). */
+export function parsePrior(text: string, where: string): Prior {
+  const s = text.trim();
+  const open = s.indexOf('(');
+  if (open < 0 || !s.endsWith(')')) {
+    throw new UserError(`${where}: expected family(parameters), e.g. normal(0, 1)`);
+  }
+  const family = s.slice(0, open).trim();
+  if (!isFamily(family)) {
+    throw new UserError(`${where}: unknown family '${family}'; use one of ${Object.keys(FAMILY_PARAMS).join(', ')}`);
+  }
+  const inner = s.slice(open + 1, -1).trim();
+  const params = inner === '' ? [] : inner.split(',').map((a) => a.trim());
+  const values = params.map((a) => (a === '' ? NaN : Number(a)));
+  values.forEach((v, i) => {
+    if (!Number.isFinite(v)) throw new UserError(`${where}: parameter ${i + 1} '${params[i]}' is not a finite number`);
+  });
+  return checkPrior({ family, params: values }, where);
+}
+
+/** Checks the parameter count and positivity of a prior's parameters. */
+export function checkPrior(prior: Prior, where: string): Prior {
+  const names = FAMILY_PARAMS[prior.family];
+  if (!names) {
+    throw new UserError(`${where}: unknown family '${String(prior.family)}'; use one of ${Object.keys(FAMILY_PARAMS).join(', ')}`);
+  }
+  if (prior.params.length !== names.length) {
+    throw new UserError(
+      `${where}: ${prior.family} takes ${names.length} parameter${names.length > 1 ? 's' : ''} (${names.join(', ')}), got ${prior.params.length}`,
+    );
+  }
+  prior.params.forEach((v, i) => {
+    if (!Number.isFinite(v)) throw new UserError(`${where}: ${names[i]} must be a finite number, got ${v}`);
+    if (POSITIVE_PARAMS.has(names[i]) && !(v > 0)) {
+      throw new UserError(`${where}: ${names[i]} must be positive, got ${v}`);
+    }
+  });
+  return prior;
+}
+
+/** Splits CLI strings "target=family(…)" into a target → prior-text record; repeated targets are an error. */
+export function parsePriorArgs(args: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) throw new UserError(`prior '${arg}': expected target=family(parameters), e.g. b_treatment=normal(0, 1)`);
+    const target = arg.slice(0, eq).trim();
+    if (Object.prototype.hasOwnProperty.call(out, target)) {
+      throw new UserError(`prior '${arg}': '${target}' is given a prior twice; give it once`);
+    }
+    out[target] = arg.slice(eq + 1);
+  }
+  return out;
+}
+
+function overrideRecord(overrides: PriorOverrides | undefined): Map<string, { prior: Prior; where: string }> {
+  const map = new Map<string, { prior: Prior; where: string }>();
+  if (!overrides) return map;
+  const record: Readonly<Record<string, Prior | string>> = Array.isArray(overrides)
+    ? parsePriorArgs(overrides as readonly string[])
+    : (overrides as Readonly<Record<string, Prior | string>>);
+  for (const [target, value] of Object.entries(record)) {
+    const where = `prior '${target}=${typeof value === 'string' ? value.trim() : formatPrior(value)}'`;
+    const prior = typeof value === 'string' ? parsePrior(value, where) : checkPrior(value, where);
+    map.set(target, { prior, where });
+  }
+  return map;
+}
+
+/** Assigns a prior to every parameter of the model: defaults, then class, group and single-parameter overrides. */
+export function resolvePriors(targets: PriorTargets, overrides?: PriorOverrides): ResolvedPriors {
+  const given = overrideRecord(overrides);
+  const valid = validTargets(targets);
+  for (const [key, o] of given) {
+    if (!valid.includes(key)) {
+      throw new UserError(`${o.where}: the model has no parameter or class '${key}'; valid targets: ${valid.join(', ')}`);
+    }
+    const onSd = key === 'sd' || key.startsWith('sd_');
+    if (onSd && !POSITIVE_FAMILIES.has(o.prior.family)) {
+      throw new UserError(
+        `${o.where}: ${o.prior.family} is on the whole real line; an sd takes halfnormal, halfstudent_t or exponential`,
+      );
+    }
+    if (!onSd && !REAL_FAMILIES.has(o.prior.family)) {
+      throw new UserError(`${o.where}: ${o.prior.family} is for positive parameters; a coefficient takes normal or student_t`);
+    }
+  }
+  const pick = (parameter: string, keys: readonly string[], fallback: Prior): PriorAssignment => {
+    for (const key of keys) {
+      const o = given.get(key);
+      if (o) return { parameter, prior: o.prior, source: key };
+    }
+    return { parameter, prior: fallback, source: 'default' };
+  };
+  const fixedRows = targets.fixed.map((label, j) => {
+    const parameter = `b_${label}`;
+    return j === targets.interceptColumn
+      ? pick(parameter, [parameter, 'Intercept'], DEFAULT_INTERCEPT_PRIOR)
+      : pick(parameter, [parameter, 'b'], DEFAULT_B_PRIOR);
+  });
+  const sdRows = targets.terms.map(({ group, term }) => {
+    const parameter = `sd_${group}__${term}`;
+    return pick(parameter, [parameter, `sd_${group}`, 'sd'], DEFAULT_SD_PRIOR);
+  });
+  return { fixed: fixedRows.map((r) => r.prior), sd: sdRows.map((r) => r.prior), table: [...fixedRows, ...sdRows] };
+}
+
+/** Every name an override may target in this model. */
+export function validTargets(targets: PriorTargets): string[] {
+  const out: string[] = [];
+  if (targets.interceptColumn >= 0) out.push('Intercept');
+  if (targets.fixed.length > (targets.interceptColumn >= 0 ? 1 : 0)) out.push('b');
+  if (targets.terms.length > 0) out.push('sd');
+  for (const label of targets.fixed) out.push(`b_${label}`);
+  const groups = [...new Set(targets.terms.map((t) => t.group))];
+  for (const g of groups) out.push(`sd_${g}`);
+  for (const t of targets.terms) out.push(`sd_${t.group}__${t.term}`);
+  return out;
+}
+
+/** The scale of an sd prior (sigma, or 1/rate for the exponential), used by the parameterization rule. */
+export function sdPriorScale(prior: Prior): number {
+  switch (prior.family) {
+    case 'halfnormal':
+      return prior.params[0];
+    case 'halfstudent_t':
+      return prior.params[1];
+    case 'exponential':
+      return 1 / prior.params[0];
+    default:
+      throw new Error(`sdPriorScale: ${prior.family} is not a prior for an sd`);
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * DesignRecipe: plain JSON data that rebuilds a model's design (fixed-effect matrix, group indices, varying-term
+ * covariates) for any Frame with the same columns — the training data or new rows to score. It records everything
+ * learned from the training data: the centre and scale of every scale(), the level coding of every categorical
+ * column and the levels of every grouping factor.
+ */
+import type { Column, Frame } from '../data/frame.js';
+import { columnAsNumbers, rowLocation } from '../data/frame-build.js';
+import { requireColumn, requireNoMissing } from '../data/checks.js';
+import { UserError } from '../errors.js';
+import type { CompareOp } from './formula/ast.js';
+import { asFactor } from './factor.js';
+import type { Family } from './spec.js';
+
+/** Group index given to a row whose level the model has not seen; callers treat its effect as r = 0. */
+export const NEW_LEVEL = 0xffffffff;
+
+/** How to compute one variable from a Frame. */
+export type VariableRecipe =
+  | { readonly kind: 'numeric'; readonly column: string }
+  | { readonly kind: 'factor'; readonly column: string; readonly levels: readonly string[] }
+  | { readonly kind: 'log'; readonly arg: VariableRecipe }
+  | { readonly kind: 'scale'; readonly arg: VariableRecipe; readonly center: number; readonly scale: number }
+  | { readonly kind: 'compare'; readonly arg: VariableRecipe; readonly op: CompareOp; readonly value: number | string };
+
+export interface NamedVariable {
+  /** Canonical label, e.g. "scale(recency)". */
+  readonly label: string;
+  readonly recipe: VariableRecipe;
+}
+
+/** A design column: the product of its factors (the empty product, 1, is the intercept). */
+export interface ColumnRecipe {
+  readonly name: string;
+  /** Index into DesignRecipe.variables; `level` is the indicator's level for a factor, null for a numeric variable. */
+  readonly factors: readonly { readonly variable: number; readonly level: number | null }[];
+}
+
+export interface GroupRecipe {
+  /** "zip_code", or "a:b" for an interaction of columns. */
+  readonly name: string;
+  readonly columns: readonly string[];
+  /** Level names ("Rural", or "A:x" for an interaction). */
+  readonly levels: readonly string[];
+  /** For each level, the level name of each column. */
+  readonly levelParts: readonly (readonly string[])[];
+}
+
+export interface VaryingTermRecipe {
+  readonly group: number;
+  readonly term: string;
+  /** Null for an intercept. */
+  readonly column: ColumnRecipe | null;
+}
+
+export interface DesignRecipe {
+  readonly version: 1;
+  readonly formula: string;
+  readonly family: Family;
+  readonly outcome: string;
+  readonly trials: string | null;
+  readonly variables: readonly NamedVariable[];
+  readonly fixed: readonly ColumnRecipe[];
+  readonly groups: readonly GroupRecipe[];
+  readonly terms: readonly VaryingTermRecipe[];
+}
+
+export interface Design {
+  readonly n: number;
+  /** n × p, row-major. */
+  readonly X: Float64Array;
+  /** Per group: 0-based level per row, NEW_LEVEL for levels not seen when the model was built. */
+  readonly groupIndex: readonly Uint32Array[];
+  /** Per varying term: the covariate per row, null for an intercept. */
+  readonly x: readonly (Float64Array | null)[];
+}
+
+/** A variable's values on a frame: numbers, or factor codes into the recipe's levels. */
+export type VariableValues =
+  | { readonly kind: 'numeric'; readonly values: Float64Array }
+  | { readonly kind: 'factor'; readonly codes: Uint32Array; readonly levels: readonly string[] };
+
+/** The frame's column, which must exist and be complete (checks from src/data/checks.ts). */
+export function frameColumn(frame: Frame, name: string, where: string): Column {
+  const column = requireColumn(frame, name, where);
+  requireNoMissing(frame, name);
+  return column;
+}
+
+/** Maps a column's codes onto `levels` by name; rows with other levels get NEW_LEVEL. */
+function recode(column: Column, levels: readonly string[]): Uint32Array {
+  const view = asFactor(column);
+  const index = new Map(levels.map((l, k) => [l, k]));
+  const map = Uint32Array.from(view.levels, (l) => index.get(l) ?? NEW_LEVEL);
+  const out = new Uint32Array(view.codes.length);
+  for (let i = 0; i < out.length; i++) out[i] = map[view.codes[i]];
+  return out;
+}
+
+function compareValues(op: CompareOp, a: number, b: number): boolean {
+  switch (op) {
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+  }
+}
+
+/** Evaluates a variable on `frame`; `where` prefixes messages (e.g. "formula term 'log(x)' at position 9"). */
+export function evaluateVariable(recipe: VariableRecipe, frame: Frame, where: string): VariableValues {
+  switch (recipe.kind) {
+    case 'numeric': {
+      const column = frameColumn(frame, recipe.column, where);
+      const values = columnAsNumbers(column);
+      if (!values) {
+        throw new UserError(`${where}: column '${recipe.column}' in ${frame.source} is categorical, but the model needs numbers`);
+      }
+      return { kind: 'numeric', values };
+    }
+    case 'factor': {
+      const codes = recode(frameColumn(frame, recipe.column, where), recipe.levels);
+      const unseen = codes.indexOf(NEW_LEVEL);
+      if (unseen >= 0) {
+        const view = asFactor(frame.columns.get(recipe.column) as Column);
+        throw new UserError(
+          `${where}: column '${recipe.column}' has level '${view.levels[view.codes[unseen]]}' at ${rowLocation(frame, unseen)}, which the model does not know; known levels: ${recipe.levels.join(', ')}`,
+        );
+      }
+      return { kind: 'factor', codes, levels: recipe.levels };
+    }
+    case 'log': {
+      const x = numericValues(evaluateVariable(recipe.arg, frame, where), where);
+      const out = new Float64Array(x.length);
+      for (let i = 0; i < x.length; i++) {
+        if (!(x[i] > 0)) {
+          throw new UserError(`${where}: log of ${x[i]} at ${rowLocation(frame, i)}; log() needs positive values`);
+        }
+        out[i] = Math.log(x[i]);
+      }
+      return { kind: 'numeric', values: out };
+    }
+    case 'scale': {
+      const x = numericValues(evaluateVariable(recipe.arg, frame, where), where);
+      const out = new Float64Array(x.length);
+      for (let i = 0; i < x.length; i++) out[i] = (x[i] - recipe.center) / recipe.scale;
+      return { kind: 'numeric', values: out };
+    }
+    case 'compare': {
+      const arg = evaluateVariable(recipe.arg, frame, where);
+      const out = new Float64Array(frame.nRows);
+      if (arg.kind === 'factor') {
+        // only == and != reach here (checked when the recipe was made); compare level names
+        const hit = Uint8Array.from(arg.levels, (l) => (l === recipe.value ? 1 : 0));
+        const want = recipe.op === '==' ? 1 : 0;
+        for (let i = 0; i < out.length; i++) out[i] = hit[arg.codes[i]] === want ? 1 : 0;
+      } else {
+        const v = recipe.value as number;
+        for (let i = 0; i < out.length; i++) out[i] = compareValues(recipe.op, arg.values[i], v) ? 1 : 0;
+      }
+      return { kind: 'numeric', values: out };
+    }
+  }
+}
+
+function numericValues(v: VariableValues, where: string): Float64Array {
+  if (v.kind !== 'numeric') throw new UserError(`${where}: needs a numeric column, not a categorical one`);
+  return v.values;
+}
+
+/** Values of one design column (product of its factors) per row. */
+function columnValues(column: ColumnRecipe, values: readonly VariableValues[], n: number): Float64Array {
+  const out = new Float64Array(n).fill(1);
+  for (const f of column.factors) {
+    const v = values[f.variable];
+    if (v.kind === 'numeric') {
+      for (let i = 0; i < n; i++) out[i] *= v.values[i];
+    } else {
+      const level = f.level as number;
+      for (let i = 0; i < n; i++) if (v.codes[i] !== level) out[i] = 0;
+    }
+  }
+  return out;
+}
+
+/** Level index per row of a grouping factor (NEW_LEVEL for an unseen level or combination of levels). */
+export function groupIndex(group: GroupRecipe, frame: Frame, where: string): Uint32Array {
+  const n = frame.nRows;
+  const m = group.columns.length;
+  // each column's distinct names among the known levels; a level's code is its mixed-radix number of name indices
+  const partNames = group.columns.map((_, j) => [...new Set(group.levelParts.map((parts) => parts[j]))]);
+  const levelOf = new Map<number, number>();
+  group.levelParts.forEach((parts, k) => {
+    let code = 0;
+    for (let j = 0; j < m; j++) code = code * partNames[j].length + partNames[j].indexOf(parts[j]);
+    levelOf.set(code, k);
+  });
+  const combined = new Float64Array(n);
+  for (let j = 0; j < m; j++) {
+    const part = recode(frameColumn(frame, group.columns[j], where), partNames[j]);
+    const size = partNames[j].length;
+    // NaN marks an unseen name and stays NaN
+    for (let i = 0; i < n; i++) combined[i] = part[i] === NEW_LEVEL ? NaN : combined[i] * size + part[i];
+  }
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = levelOf.get(combined[i]) ?? NEW_LEVEL;
+  return out;
+}
+
+/** Rebuilds the design for the rows of `frame` (the training data or new rows) exactly as the model was built. */
+export function applyRecipe(recipe: DesignRecipe, frame: Frame): Design {
+  const n = frame.nRows;
+  const values = recipe.variables.map((v) => evaluateVariable(v.recipe, frame, `formula term '${v.label}'`));
+  const p = recipe.fixed.length;
+  const X = new Float64Array(n * p);
+  recipe.fixed.forEach((column, j) => {
+    const col = columnValues(column, values, n);
+    for (let i = 0; i < n; i++) X[i * p + j] = col[i];
+  });
+  const groupIdx = recipe.groups.map((g) => groupIndex(g, frame, `grouping factor '${g.name}'`));
+  const x = recipe.terms.map((t) => (t.column ? columnValues(t.column, values, n) : null));
+  return { n, X, groupIndex: groupIdx, x };
+}
