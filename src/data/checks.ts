@@ -32,16 +32,21 @@ function closestName(name: string, names: readonly string[]): string | null {
   return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : null;
 }
 
+function lead(context: string | undefined): string {
+  return context === undefined ? '' : `${context}: `;
+}
+
 /**
- * The column `name`, which must exist. `context` says who asked, e.g. `formula term "recency_z" (position 14)`.
+ * The column `name`, which must exist. `context` says who asked, e.g. `formula term "recency_z" (position 14)`; it
+ * opens the message when given (in every check here).
  */
-export function requireColumn(frame: Frame, name: string, context: string): Column {
+export function requireColumn(frame: Frame, name: string, context?: string): Column {
   const column = frame.columns.get(name);
   if (column !== undefined) return column;
   const names = columnNames(frame);
   const guess = closestName(name, names);
   throw new UserError(
-    `${context}: ${frame.source} has no column "${name}"${guess !== null ? ` (did you mean "${guess}"?)` : ''}; ` +
+    `${lead(context)}${frame.source} has no column "${name}"${guess !== null ? ` (did you mean "${guess}"?)` : ''}; ` +
       `the columns are: ${names.join(', ')}`,
   );
 }
@@ -58,37 +63,42 @@ export function requireNoMissing(frame: Frame, name: string): void {
 }
 
 /** The values of a numeric (or boolean, as 0/1) column; a categorical column is an error. */
-export function requireNumeric(frame: Frame, name: string, context = `column "${name}"`): Float64Array {
+export function requireNumeric(frame: Frame, name: string, context?: string): Float64Array {
   const column = requireColumn(frame, name, context);
   const values = columnAsNumbers(column);
   if (values !== null) return values;
   const levels = column.kind === 'categorical' ? column.levels : [];
   const shown = levels.slice(0, 5).map((l) => JSON.stringify(l)).join(', ') + (levels.length > 5 ? ', …' : '');
   throw new UserError(
-    `${context}: column "${name}" of ${frame.source} is categorical (values ${shown}), not numeric; ` +
+    `${lead(context)}${frame.source}: column "${name}" is categorical (values ${shown}), not numeric; ` +
       'use it as a factor or compare it, e.g. I(' + name + ' == ' + JSON.stringify(levels[0] ?? '') + ')',
   );
 }
 
 /** Numeric values of a column that is complete (no missing values). */
-function completeNumbers(frame: Frame, name: string, context: string): Float64Array {
+function completeNumbers(frame: Frame, name: string, context: string | undefined): Float64Array {
   const values = requireNumeric(frame, name, context);
   requireNoMissing(frame, name);
   return values;
 }
 
-/** The outcome of a bernoulli model: a complete numeric or boolean column holding only 0 and 1. */
-export function requireBinaryOutcome(frame: Frame, name: string, context = `outcome "${name}"`): Float64Array {
-  const y = completeNumbers(frame, name, context);
+/**
+ * The values of a complete numeric or boolean column holding only 0 and 1; `role` says why, e.g. "a bernoulli
+ * outcome", and `advice` what to do otherwise.
+ */
+export function requireZeroOne(frame: Frame, name: string, role: string, advice = 'recode it'): Float64Array {
+  const y = completeNumbers(frame, name, undefined);
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== 0 && y[i] !== 1) {
-      throw new UserError(
-        `${rowLocation(frame, i)}, column "${name}": outcome ${y[i]} is not 0 or 1, as a bernoulli model needs; ` +
-          'recode it, or use "successes | trials(n) ~ …" for counts',
-      );
+      throw new UserError(`${rowLocation(frame, i)}, column "${name}": value ${y[i]} is not 0 or 1, as ${role} must be; ${advice}`);
     }
   }
   return y;
+}
+
+/** The outcome of a bernoulli model: a complete numeric or boolean column holding only 0 and 1. */
+export function requireBinaryOutcome(frame: Frame, name: string): Float64Array {
+  return requireZeroOne(frame, name, 'a bernoulli outcome', 'recode it, or use "successes | trials(n) ~ …" for counts');
 }
 
 export interface CountOutcome {
@@ -98,8 +108,8 @@ export interface CountOutcome {
 
 /** The outcome of a binomial model: whole numbers with 0 ≤ successes ≤ trials on every row. */
 export function requireCountOutcome(frame: Frame, successes: string, trials: string): CountOutcome {
-  const y = completeNumbers(frame, successes, `outcome "${successes}"`);
-  const n = completeNumbers(frame, trials, `trials "${trials}"`);
+  const y = completeNumbers(frame, successes, undefined);
+  const n = completeNumbers(frame, trials, undefined);
   for (let i = 0; i < y.length; i++) {
     const where = rowLocation(frame, i);
     if (!Number.isInteger(n[i]) || n[i] < 0) {

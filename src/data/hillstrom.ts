@@ -3,7 +3,7 @@
  * and a control): its schema, the loader, the derived features of the reference analysis, and its model formulas.
  */
 import { UserError } from '../errors.js';
-import { requireBinaryOutcome, requireNoMissing, requireNumeric } from './checks.js';
+import { requireNoMissing, requireNumeric, requireZeroOne } from './checks.js';
 import { readCsv, type ColumnType } from './csv.js';
 import type { Frame } from './frame.js';
 import { numericColumn, withColumns } from './frame-build.js';
@@ -48,7 +48,7 @@ export type HillstromModel = keyof typeof HILLSTROM_FORMULAS;
  */
 export function validateHillstrom(frame: Frame): void {
   for (const name of Object.keys(HILLSTROM_SCHEMA)) requireNoMissing(frame, name);
-  for (const name of BINARY_COLUMNS) requireBinaryOutcome(frame, name, `Hillstrom column "${name}"`);
+  for (const name of BINARY_COLUMNS) requireZeroOne(frame, name, 'a Hillstrom indicator column', 'fix the value');
 }
 
 /** Centred and divided by the sample standard deviation (n − 1 denominator), over all rows. */
