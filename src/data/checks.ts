@@ -82,23 +82,35 @@ function completeNumbers(frame: Frame, name: string, context: string | undefined
   return values;
 }
 
-/**
- * The values of a complete numeric or boolean column holding only 0 and 1; `role` says why, e.g. "a bernoulli
- * outcome", and `advice` what to do otherwise.
- */
-export function requireZeroOne(frame: Frame, name: string, role: string, advice = 'recode it'): Float64Array {
-  const y = completeNumbers(frame, name, undefined);
+export interface ZeroOneRole {
+  /** What the column is, e.g. "a bernoulli outcome". */
+  readonly role: string;
+  /** What to do about a value that is not 0/1. */
+  readonly advice: string;
+  /** Who asked (opens a missing-column or wrong-type message), as for requireColumn. */
+  readonly context?: string;
+}
+
+/** The values of a complete numeric or boolean column holding only 0 and 1. */
+export function requireZeroOne(frame: Frame, name: string, why: ZeroOneRole): Float64Array {
+  const y = completeNumbers(frame, name, why.context);
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== 0 && y[i] !== 1) {
-      throw new UserError(`${rowLocation(frame, i)}, column "${name}": value ${y[i]} is not 0 or 1, as ${role} must be; ${advice}`);
+      throw new UserError(
+        `${rowLocation(frame, i)}, column "${name}": value ${y[i]} is not 0 or 1, as ${why.role} must be; ${why.advice}`,
+      );
     }
   }
   return y;
 }
 
 /** The outcome of a bernoulli model: a complete numeric or boolean column holding only 0 and 1. */
-export function requireBinaryOutcome(frame: Frame, name: string): Float64Array {
-  return requireZeroOne(frame, name, 'a bernoulli outcome', 'recode it, or use "successes | trials(n) ~ …" for counts');
+export function requireBinaryOutcome(frame: Frame, name: string, context?: string): Float64Array {
+  return requireZeroOne(frame, name, {
+    role: 'a bernoulli outcome',
+    advice: 'recode it, or use "successes | trials(n) ~ …" for counts',
+    context,
+  });
 }
 
 export interface CountOutcome {

@@ -48,7 +48,9 @@ export type HillstromModel = keyof typeof HILLSTROM_FORMULAS;
  */
 export function validateHillstrom(frame: Frame): void {
   for (const name of Object.keys(HILLSTROM_SCHEMA)) requireNoMissing(frame, name);
-  for (const name of BINARY_COLUMNS) requireZeroOne(frame, name, 'a Hillstrom indicator column', 'fix the value');
+  for (const name of BINARY_COLUMNS) {
+    requireZeroOne(frame, name, { role: 'a Hillstrom indicator column', advice: 'fix the value' });
+  }
 }
 
 /** Centred and divided by the sample standard deviation (n − 1 denominator), over all rows. */
