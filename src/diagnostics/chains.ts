@@ -1,0 +1,95 @@
+/**
+ * One variable's draws as a chains × draws matrix, chain-major: values[c · nDraws + d]. This is the block a DrawSet
+ * stores for each variable (src/draws.ts), so `variableChains` is a view, not a copy.
+ */
+import type { DrawSet } from '../draws.js';
+import { variableDraws } from '../draws.js';
+
+export interface ChainDraws {
+  readonly values: Float64Array;
+  readonly nChains: number;
+  /** Draws per chain. */
+  readonly nDraws: number;
+}
+
+export function variableChains(ds: DrawSet, v: number): ChainDraws {
+  return { values: variableDraws(ds, v), nChains: ds.nChains, nDraws: ds.nDraws };
+}
+
+export function chainDraws(x: ChainDraws, c: number): Float64Array {
+  return x.values.subarray(c * x.nDraws, (c + 1) * x.nDraws);
+}
+
+/** Draws in each half of a split chain: ⌊n/2⌋ (an odd middle draw is dropped, as in R posterior's `.split_chains`). */
+export function splitLength(nDraws: number): number {
+  return nDraws === 1 ? 1 : Math.floor(nDraws / 2);
+}
+
+/**
+ * Split-chain index of draw d of chain c, or -1 for the dropped middle draw of an odd-length chain.
+ * Vehtari et al. (2021), section 4.1: each chain's first and second halves are treated as separate chains.
+ */
+export function splitIndex(nDraws: number, c: number, d: number): number {
+  if (nDraws === 1) return c;
+  const h = Math.floor(nDraws / 2);
+  if (d < h) return 2 * c * h + d;
+  const secondStart = nDraws - h;
+  return d < secondStart ? -1 : (2 * c + 1) * h + (d - secondStart);
+}
+
+/** The split chains (a copy): 2 · nChains chains of ⌊nDraws/2⌋ draws; a chain of one draw is not split. */
+export function splitChains(x: ChainDraws): ChainDraws {
+  if (x.nDraws === 1) return x;
+  const h = splitLength(x.nDraws);
+  const out = new Float64Array(2 * x.nChains * h);
+  const secondStart = x.nDraws - h;
+  for (let c = 0; c < x.nChains; c++) {
+    const src = c * x.nDraws;
+    out.set(x.values.subarray(src, src + h), 2 * c * h);
+    out.set(x.values.subarray(src + secondStart, src + x.nDraws), (2 * c + 1) * h);
+  }
+  return { values: out, nChains: 2 * x.nChains, nDraws: h };
+}
+
+/** Same shape as x, new values. */
+export function withValues(x: ChainDraws, values: Float64Array): ChainDraws {
+  return { values, nChains: x.nChains, nDraws: x.nDraws };
+}
+
+/** True when every draw is finite (R posterior returns NA for any diagnostic of draws with NA, NaN or ±Inf). */
+export function allFinite(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+/**
+ * R posterior's `is_constant`: max − min below machine epsilon (2.22e-16), an absolute tolerance. Diagnostics of
+ * constant draws are NA (null here).
+ */
+export function isConstant(values: Float64Array): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return Math.abs(hi - lo) < Number.EPSILON;
+}
+
+/**
+ * The ascending order of the split chains' draws, from the ascending order of the draws (indices into x.values):
+ * each index is mapped to its place in `splitChains(x)`, and an odd chain's dropped middle draw is left out.
+ */
+export function splitOrder(x: ChainDraws, order: Uint32Array): Uint32Array {
+  if (x.nDraws === 1) return order;
+  const out = new Uint32Array(x.nChains * 2 * splitLength(x.nDraws));
+  let k = 0;
+  for (let r = 0; r < order.length; r++) {
+    const i = order[r];
+    const c = Math.floor(i / x.nDraws);
+    const j = splitIndex(x.nDraws, c, i - c * x.nDraws);
+    if (j >= 0) out[k++] = j;
+  }
+  return out;
+}

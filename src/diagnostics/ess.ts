@@ -1,0 +1,115 @@
+/**
+ * Effective sample sizes (Vehtari, Gelman, Simpson, Carpenter & Bürkner 2021, "Rank-normalization, folding, and
+ * localization: an improved R-hat for assessing convergence of MCMC", Bayesian Analysis 16(2), 667–718), computed
+ * exactly as R posterior 1.4 does. Every function returns null where posterior returns NA: fewer than three draws
+ * per (split) chain, constant draws, or any non-finite draw.
+ */
+import type { ChainDraws } from './chains.js';
+import { allFinite, chainDraws, isConstant, splitChains, withValues } from './chains.js';
+import { DIRECT_LAG_LIMIT, meanAutocovariance } from './autocovariance.js';
+import { mean, variance } from './moments.js';
+import { quantileSorted } from './quantile.js';
+import { rankNormalizedSplit } from './rank-normalize.js';
+import type { SortedDraws } from './sort.js';
+import { sortDraws } from './sort.js';
+
+/** Lags computed first; most well-mixed chains need no more (see `meanAutocovariance`). */
+const FIRST_LAGS = 8;
+
+/**
+ * Geyer's (1992) initial monotone sequence estimate of the integrated autocorrelation time τ from the mean
+ * autocovariances `acov` (lags 0 … acov.length − 1 of chains of n draws): ρ̂ₜ = 1 − (W − acovₜ)/var⁺ (eq. 10),
+ * summed in pairs while each pair is positive, pairs made monotone, τ̂ = −1 + 2·Σ_{t<T} ρ̂ₜ + ρ̂_T (posterior's
+ * improved estimate, which keeps antithetic chains stable). Returns undefined when more lags are needed.
+ */
+function geyerTau(acov: Float64Array, n: number, meanVar: number, varPlus: number): number | undefined {
+  const rho = new Float64Array(n);
+  let t = 0;
+  let rhoEven = 1;
+  let rhoOdd = 1 - (meanVar - acov[1]) / varPlus;
+  rho[0] = rhoEven;
+  rho[1] = rhoOdd;
+  // initial positive sequence: Γₖ = ρ̂₂ₖ + ρ̂₂ₖ₊₁ while positive
+  while (t < n - 5 && !Number.isNaN(rhoEven + rhoOdd) && rhoEven + rhoOdd > 0) {
+    t += 2;
+    if (t + 1 >= acov.length) return undefined;
+    rhoEven = 1 - (meanVar - acov[t]) / varPlus;
+    rhoOdd = 1 - (meanVar - acov[t + 1]) / varPlus;
+    if (rhoEven + rhoOdd >= 0) {
+      rho[t] = rhoEven;
+      rho[t + 1] = rhoOdd;
+    }
+  }
+  const maxT = t;
+  if (rhoEven > 0) rho[maxT] = rhoEven;
+  // initial monotone sequence: no pair may exceed the one before it
+  for (t = 2; t <= maxT - 2; t += 2) {
+    if (rho[t] + rho[t + 1] > rho[t - 2] + rho[t - 1]) {
+      rho[t] = (rho[t - 2] + rho[t - 1]) / 2;
+      rho[t + 1] = rho[t];
+    }
+  }
+  // posterior sums rho_hat_t[1:max_t] in R, and 1:0 is c(1, 0), so with T = 0 the sum is ρ̂₀ = 1
+  let sum = 0;
+  for (let k = 0; k < Math.max(maxT, 1); k++) sum += rho[k];
+  return -1 + 2 * sum + rho[maxT];
+}
+
+/**
+ * ESS of the chains as given (no splitting, no ranks): S/τ̂ with τ̂ from Geyer's initial monotone sequence,
+ * and τ̂ kept at or above 1/log₁₀(S) so that the ESS never exceeds S·log₁₀(S) (posterior's `.ess`).
+ */
+export function essOfChains(x: ChainDraws): number | null {
+  const n = x.nDraws;
+  const m = x.nChains;
+  if (n < 3 || !allFinite(x.values) || isConstant(x.values)) return null;
+  const chainMeans = new Float64Array(m);
+  for (let c = 0; c < m; c++) chainMeans[c] = mean(chainDraws(x, c));
+  let nLags = Math.min(FIRST_LAGS, n);
+  for (;;) {
+    const acov = meanAutocovariance(x, nLags);
+    const meanVar = (acov[0] * n) / (n - 1);
+    let varPlus = (meanVar * (n - 1)) / n;
+    if (m > 1) varPlus += variance(chainMeans);
+    const tau = geyerTau(acov, n, meanVar, varPlus);
+    if (tau !== undefined) {
+      const s = m * n;
+      const tauBound = 1 / Math.log10(s);
+      const ess = s / Math.max(tau, tauBound);
+      return Number.isFinite(ess) ? ess : null;
+    }
+    nLags = nLags * 4 <= DIRECT_LAG_LIMIT ? nLags * 4 : n;
+  }
+}
+
+/** ESS for the mean: split chains, no ranks (posterior's `ess_mean`, also its `ess_basic`). */
+export function essMean(x: ChainDraws): number | null {
+  return essOfChains(splitChains(x));
+}
+
+/** Bulk-ESS: ESS of the rank-normalized split chains (Vehtari et al. 2021, section 4.1). */
+export function essBulk(x: ChainDraws, bulk?: ChainDraws): number | null {
+  if (!allFinite(x.values)) return null;
+  return essOfChains(bulk ?? rankNormalizedSplit(x));
+}
+
+/**
+ * ESS of the quantile of probability `prob`: ESS of the indicator I(x ≤ q̂) on split chains, q̂ the type-7
+ * quantile of all draws (Vehtari et al. 2021, section 4.3); prob = 1 is moved to (S − ½)/S as in posterior.
+ */
+export function essQuantile(x: ChainDraws, prob: number, sorted?: SortedDraws): number | null {
+  if (!allFinite(x.values) || isConstant(x.values)) return null;
+  const s = x.values.length;
+  const q = quantileSorted((sorted ?? sortDraws(x.values)).sorted, prob === 1 ? (s - 0.5) / s : prob);
+  const indicator = new Float64Array(s);
+  for (let i = 0; i < s; i++) indicator[i] = x.values[i] <= q ? 1 : 0;
+  return essOfChains(splitChains(withValues(x, indicator)));
+}
+
+/** Tail-ESS: the smaller of the ESS of the 5% and 95% quantiles (Vehtari et al. 2021, section 4.3). */
+export function essTail(x: ChainDraws, sorted?: SortedDraws): number | null {
+  const s = sorted ?? (allFinite(x.values) ? sortDraws(x.values) : undefined);
+  const q5 = essQuantile(x, 0.05, s);
+  const q95 = essQuantile(x, 0.95, s);
+  return q5 === null || q95 === null ? null : Math.min(q5, q95);
+}

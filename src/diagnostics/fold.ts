@@ -1,0 +1,40 @@
+/**
+ * Draws folded around their median, |x − median(x)|: the quantity whose R-hat detects chains that differ in scale
+ * (Vehtari et al. 2021, section 4.2, "folded-split-R-hat").
+ */
+import type { ChainDraws } from './chains.js';
+import { withValues } from './chains.js';
+import { medianSorted } from './quantile.js';
+import type { SortedDraws } from './sort.js';
+
+export interface FoldedDraws {
+  readonly folded: ChainDraws;
+  /** The folded draws sorted; their median times 1.4826 is the MAD. */
+  readonly sortedFolded: SortedDraws;
+}
+
+/**
+ * Folds the draws and sorts the result in linear time: below the median the deviations grow as the sorted draws
+ * fall, above it they grow as the sorted draws rise, so the order of the folded draws is the merge of two
+ * monotone runs of the sorted draws.
+ */
+export function foldDraws(x: ChainDraws, sortedX: SortedDraws): FoldedDraws {
+  const n = x.values.length;
+  const med = medianSorted(sortedX.sorted);
+  const folded = new Float64Array(n);
+  for (let i = 0; i < n; i++) folded[i] = Math.abs(x.values[i] - med);
+  const { order: xOrder } = sortedX;
+  // first sorted position at or above the median
+  let up = 0;
+  while (up < n && sortedX.sorted[up] < med) up++;
+  let down = up - 1;
+  const order = new Uint32Array(n);
+  const sorted = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const takeUp = down < 0 || (up < n && folded[xOrder[up]] <= folded[xOrder[down]]);
+    const i = takeUp ? xOrder[up++] : xOrder[down--];
+    order[k] = i;
+    sorted[k] = folded[i];
+  }
+  return { folded: withValues(x, folded), sortedFolded: { order, sorted } };
+}

@@ -1,0 +1,48 @@
+/**
+ * R-hat (Vehtari, Gelman, Simpson, Carpenter & Bürkner 2021, Bayesian Analysis 16(2), 667–718), as R posterior 1.4
+ * computes it. Null where posterior returns NA: constant or non-finite draws.
+ */
+import type { ChainDraws } from './chains.js';
+import { allFinite, chainDraws, isConstant } from './chains.js';
+import type { FoldedDraws } from './fold.js';
+import { foldDraws } from './fold.js';
+import { mean, variance } from './moments.js';
+import { rankNormalizedSplit } from './rank-normalize.js';
+import type { SortedDraws } from './sort.js';
+import { sortDraws } from './sort.js';
+
+/**
+ * Potential scale reduction of the chains as given (Gelman et al. 2013, BDA3 section 11.4; Vehtari et al. 2021,
+ * eqs. 1–4): with n draws per chain, B = n·var(chain means), W = mean within-chain variance,
+ * R̂ = √(((n − 1)/n·W + B/n)/W) = √((B/W + n − 1)/n) (posterior's `.rhat`).
+ */
+export function rhatOfChains(x: ChainDraws): number | null {
+  if (!allFinite(x.values) || isConstant(x.values)) return null;
+  const n = x.nDraws;
+  const m = x.nChains;
+  const chainMeans = new Float64Array(m);
+  let withinSum = 0;
+  for (let c = 0; c < m; c++) {
+    const y = chainDraws(x, c);
+    chainMeans[c] = mean(y);
+    withinSum += variance(y, chainMeans[c]);
+  }
+  const between = n * variance(chainMeans);
+  const within = withinSum / m;
+  const r = Math.sqrt((between / within + n - 1) / n);
+  return Number.isFinite(r) ? r : null;
+}
+
+/**
+ * Rank-normalized split-R̂: the larger of the bulk version (rank-normalized split chains, section 4.1) and the
+ * folded version (the same for |x − median(x)|, section 4.2) — posterior's `rhat`. `sorted`, `bulk` and `folded`
+ * may be passed in when already computed.
+ */
+export function rhat(x: ChainDraws, sorted?: SortedDraws, bulk?: ChainDraws, folded?: FoldedDraws): number | null {
+  if (!allFinite(x.values)) return null;
+  const s = sorted ?? sortDraws(x.values);
+  const f = folded ?? foldDraws(x, s);
+  const rBulk = rhatOfChains(bulk ?? rankNormalizedSplit(x, s));
+  const rTail = rhatOfChains(rankNormalizedSplit(f.folded, f.sortedFolded));
+  return rBulk === null || rTail === null ? null : Math.max(rBulk, rTail);
+}
