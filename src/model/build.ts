@@ -4,7 +4,7 @@
  */
 import type { Frame } from '../data/frame.js';
 import { requireBinaryOutcome, requireCountOutcome } from '../data/checks.js';
-import { lgamma } from './prior.js';
+import { logChoose } from './log-choose.js';
 import { parseFormula } from './formula/parser.js';
 import { modelTerms } from './formula/terms.js';
 import { makeRecipe } from './design.js';
@@ -29,13 +29,6 @@ export interface BuiltModel {
   readonly parameterization: readonly ParameterizationEvidence[];
   /** Human-readable lines: family, priors changed from the defaults, parameterization figures. */
   readonly notes: string[];
-}
-
-/** log C(n, k) per row. */
-function logChoose(n: Float64Array, k: Float64Array): Float64Array {
-  const out = new Float64Array(n.length);
-  for (let i = 0; i < n.length; i++) out[i] = lgamma(n[i] + 1) - lgamma(k[i] + 1) - lgamma(n[i] - k[i] + 1);
-  return out;
 }
 
 export function buildModel(frame: Frame, formula: string, options: BuildOptions = {}): BuiltModel {

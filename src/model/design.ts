@@ -215,7 +215,7 @@ export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family): Des
       const key = `${label}__${column.name}`;
       const before = seenTerms.get(key);
       if (before) {
-        throw formulaError(ast.text, part.span.start, `varying term '${key}' repeats the one at position ${before.start}`);
+        throw formulaError(ast.text, part.span.start, `repeated varying term '${key}' (also at position ${before.start})`);
       }
       seenTerms.set(key, part.span);
       varying.push({ group: g, term: column.name, column: column.factors.length === 0 ? null : column });

@@ -178,7 +178,7 @@ class Parser {
       const close = this.expect(')', "')'");
       return { kind: 'compare', left, op: opTok.text as CompareOp, value, span: { start: t.start, end: close.end } };
     }
-    this.fail(t, `unknown function '${t.text}()'; formulas support ${FUNCTIONS}`);
+    this.fail(t, `unknown function '${t.text}()' (formulas support ${FUNCTIONS})`);
   }
 
   private literal(): number | string {

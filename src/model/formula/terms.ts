@@ -53,7 +53,7 @@ function termList(formula: string, items: readonly (InterceptMark | ProductTerm)
     const key = productKey(item);
     const before = seen.get(key);
     if (before) {
-      throw formulaError(formula, item.span.start, `term '${key}' repeats the term at position ${before.span.start}; remove one`);
+      throw formulaError(formula, item.span.start, `repeated term '${key}' (also at position ${before.span.start})`);
     }
     seen.set(key, item);
     products.push(item);

@@ -1,0 +1,285 @@
+// Design building on hand-made frames. References: R's model.matrix() column naming and treatment coding
+// (contr.treatment, first level dropped; interaction columns with the first factor varying fastest), lme4's
+// expansion of (x | a/b) into (x | a) + (x | a:b), and closed forms written in each test.
+import { describe, expect, it } from 'vitest';
+import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import type { Column, Frame } from '../../src/data/frame.js';
+import { UserError } from '../../src/errors.js';
+import { buildModel } from '../../src/model/build.js';
+import { constrainedNames, unconstrainedNames } from '../../src/model/layout.js';
+import { applyRecipe, NEW_LEVEL, type DesignRecipe } from '../../src/model/recipe.js';
+
+function num(name: string, values: number[]): Column {
+  return numericColumn(name, Float64Array.from(values));
+}
+function cat(name: string, values: string[], levels = [...new Set(values)].sort()): Column {
+  return categoricalColumn(name, Uint32Array.from(values, (v) => levels.indexOf(v)), levels);
+}
+function frame(...columns: Column[]): Frame {
+  return frameFromColumns(columns, 'test frame');
+}
+/** Column j of the row-major n × p matrix X. */
+function col(X: Float64Array, p: number, j: number): number[] {
+  return Array.from({ length: X.length / p }, (_, i) => X[i * p + j]);
+}
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    return (e as Error).message;
+  }
+  throw new Error('no error');
+}
+
+const y6 = num('y', [0, 1, 0, 1, 1, 0]);
+const x6 = num('x', [1, 2, 3, 4, 5, 6]);
+const z6 = num('z', [2, 0, -1, 3, 1, 1]);
+const f6 = cat('f', ['A', 'B', 'C', 'A', 'B', 'C']);
+const h6 = cat('h', ['X', 'X', 'Y', 'Y', 'Z', 'Z']);
+const g6 = cat('g', ['u', 'v', 'u', 'v', 'w', 'w']);
+const base = frame(y6, x6, z6, f6, h6, g6);
+
+describe('fixed effects', () => {
+  it('numeric covariate with intercept: layout and names', () => {
+    const { spec } = buildModel(base, 'y ~ x');
+    expect(spec.family).toBe('bernoulli');
+    expect(spec.fixed.names).toEqual(['Intercept', 'x']);
+    expect(spec.fixed.interceptColumn).toBe(0);
+    expect(col(spec.fixed.X, 2, 0)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(col(spec.fixed.X, 2, 1)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(spec.y)).toEqual([0, 1, 0, 1, 1, 0]);
+    expect(spec.trials).toBeNull();
+    expect(spec.logChoose).toBeNull();
+    expect(spec.dim).toBe(2);
+    expect(unconstrainedNames(spec)).toEqual(['b_Intercept', 'b_x']);
+  });
+
+  it('categorical: treatment coding drops the first level; without intercept all levels', () => {
+    const m = buildModel(base, 'y ~ f').spec;
+    expect(m.fixed.names).toEqual(['Intercept', 'fB', 'fC']);
+    expect(col(m.fixed.X, 3, 1)).toEqual([0, 1, 0, 0, 1, 0]);
+    expect(col(m.fixed.X, 3, 2)).toEqual([0, 0, 1, 0, 0, 1]);
+    const m0 = buildModel(base, 'y ~ 0 + f').spec;
+    expect(m0.fixed.names).toEqual(['fA', 'fB', 'fC']);
+    expect(m0.fixed.interceptColumn).toBe(-1);
+    expect(col(m0.fixed.X, 3, 0)).toEqual([1, 0, 0, 1, 0, 0]);
+  });
+
+  it('numeric × numeric interaction is the product', () => {
+    const m = buildModel(base, 'y ~ x + z + x:z').spec;
+    expect(m.fixed.names).toEqual(['Intercept', 'x', 'z', 'x:z']);
+    expect(col(m.fixed.X, 4, 3)).toEqual([2, 0, -3, 12, 5, 6]);
+  });
+
+  it('numeric × categorical: contrasts when the main effect of x is present, all levels otherwise (R)', () => {
+    const m = buildModel(base, 'y ~ x + f + x:f').spec;
+    expect(m.fixed.names).toEqual(['Intercept', 'x', 'fB', 'fC', 'x:fB', 'x:fC']);
+    expect(col(m.fixed.X, 6, 4)).toEqual([0, 2, 0, 0, 5, 0]);
+    const full = buildModel(base, 'y ~ x:f').spec;
+    expect(full.fixed.names).toEqual(['Intercept', 'x:fA', 'x:fB', 'x:fC']);
+    expect(col(full.fixed.X, 4, 1)).toEqual([1, 0, 0, 4, 0, 0]);
+  });
+
+  it('categorical × categorical: R names, first factor varying fastest', () => {
+    // R: colnames(model.matrix(~ f * h)) = (Intercept) fB fC hY hZ fB:hY fC:hY fB:hZ fC:hZ
+    const m = buildModel(base, 'y ~ f + h + f:h').spec;
+    expect(m.fixed.names).toEqual(['Intercept', 'fB', 'fC', 'hY', 'hZ', 'fB:hY', 'fC:hY', 'fB:hZ', 'fC:hZ']);
+    // rows: (A,X) (B,X) (C,Y) (A,Y) (B,Z) (C,Z)
+    expect(col(m.fixed.X, 9, 6)).toEqual([0, 0, 1, 0, 0, 0]);
+    expect(col(m.fixed.X, 9, 7)).toEqual([0, 0, 0, 0, 1, 0]);
+    // with only f present, f in f:h is dummy-coded in full (h without f is absent), h keeps contrasts
+    const m2 = buildModel(base, 'y ~ f + f:h').spec;
+    // R: colnames(model.matrix(~ f + f:h)) = (Intercept) fB fC fA:hY fB:hY fC:hY fA:hZ fB:hZ fC:hZ
+    expect(m2.fixed.names).toEqual(['Intercept', 'fB', 'fC', 'fA:hY', 'fB:hY', 'fC:hY', 'fA:hZ', 'fB:hZ', 'fC:hZ']);
+  });
+
+  it('scale() centres by the mean and divides by the n−1 sd, and records both', () => {
+    const { spec, recipe } = buildModel(base, 'y ~ scale(x)');
+    // mean 3.5, sd = sqrt(17.5 / 5) = sqrt(3.5)
+    const sd = Math.sqrt(3.5);
+    expect(spec.fixed.names).toEqual(['Intercept', 'scale(x)']);
+    col(spec.fixed.X, 2, 1).forEach((v, i) => expect(v).toBeCloseTo((i + 1 - 3.5) / sd, 14));
+    expect(recipe.variables[0]).toEqual({
+      label: 'scale(x)',
+      recipe: { kind: 'scale', arg: { kind: 'numeric', column: 'x' }, center: 3.5, scale: sd },
+    });
+  });
+
+  it('log() and I() comparisons', () => {
+    const m = buildModel(base, 'y ~ log(x) + I(f != "A") + I(z >= 1) + I(x == 2)').spec;
+    expect(m.fixed.names).toEqual(['Intercept', 'log(x)', 'I(f != "A")', 'I(z >= 1)', 'I(x == 2)']);
+    col(m.fixed.X, 5, 1).forEach((v, i) => expect(v).toBe(Math.log(i + 1)));
+    expect(col(m.fixed.X, 5, 2)).toEqual([0, 1, 1, 0, 1, 1]);
+    expect(col(m.fixed.X, 5, 3)).toEqual([1, 0, 0, 1, 1, 1]);
+    expect(col(m.fixed.X, 5, 4)).toEqual([0, 1, 0, 0, 0, 0]);
+    const eq = buildModel(base, 'y ~ I(f == "B") + I(z < 0) + I(z <= 0) + I(z > 2)').spec;
+    expect(col(eq.fixed.X, 5, 1)).toEqual([0, 1, 0, 0, 1, 0]);
+    expect(col(eq.fixed.X, 5, 2)).toEqual([0, 0, 1, 0, 0, 0]);
+    expect(col(eq.fixed.X, 5, 3)).toEqual([0, 1, 1, 0, 0, 0]);
+    expect(col(eq.fixed.X, 5, 4)).toEqual([0, 0, 0, 1, 0, 0]);
+  });
+
+  it('backquoted column names', () => {
+    const fr = frame(y6, num('my col', [1, 2, 3, 4, 5, 6]));
+    expect(buildModel(fr, 'y ~ `my col`').spec.fixed.names).toEqual(['Intercept', 'my col']);
+  });
+});
+
+describe('varying terms', () => {
+  it('(1 + x | g): one term per coefficient, sharing the group; offsets and names', () => {
+    const { spec } = buildModel(base, 'y ~ x + (1 + x | g)', { parameterization: { g: 'noncentered' } });
+    expect(spec.groups).toHaveLength(1);
+    expect(spec.groups[0].name).toBe('g');
+    expect(spec.groups[0].levels).toEqual(['u', 'v', 'w']);
+    expect(Array.from(spec.groups[0].index)).toEqual([0, 1, 0, 1, 2, 2]);
+    expect(spec.terms.map((t) => [t.group, t.term, t.sdIndex, t.offset])).toEqual([
+      [0, 'Intercept', 2, 3],
+      [0, 'x', 6, 7],
+    ]);
+    expect(spec.terms[0].x).toBeNull();
+    expect(Array.from(spec.terms[1].x as Float64Array)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(spec.dim).toBe(2 + 4 + 4);
+    expect(unconstrainedNames(spec)).toEqual([
+      'b_Intercept', 'b_x',
+      'sd_g__Intercept', 'z_g__Intercept[1]', 'z_g__Intercept[2]', 'z_g__Intercept[3]',
+      'sd_g__x', 'z_g__x[1]', 'z_g__x[2]', 'z_g__x[3]',
+    ]);
+  });
+
+  it('(x | g) has an implicit intercept; (0 + x | g) none; categorical covariates expand', () => {
+    expect(buildModel(base, 'y ~ (x | g)').spec.terms.map((t) => t.term)).toEqual(['Intercept', 'x']);
+    expect(buildModel(base, 'y ~ (0 + x | g)').spec.terms.map((t) => t.term)).toEqual(['x']);
+    const m = buildModel(base, 'y ~ (1 + f | g)').spec;
+    expect(m.terms.map((t) => t.term)).toEqual(['Intercept', 'fB', 'fC']);
+    expect(Array.from(m.terms[1].x as Float64Array)).toEqual([0, 1, 0, 0, 1, 0]);
+  });
+
+  it('crossed (1 | g) + (1 | h) and nested (1 | f/h)', () => {
+    const crossed = buildModel(base, 'y ~ (1 | g) + (1 | h)').spec;
+    expect(crossed.groups.map((g) => g.name)).toEqual(['g', 'h']);
+    expect(crossed.terms.map((t) => [t.sdIndex, t.offset])).toEqual([[1, 2], [5, 6]]);
+    expect(crossed.dim).toBe(1 + 4 + 4);
+    const nested = buildModel(base, 'y ~ (1 | f/h)').spec;
+    expect(nested.groups.map((g) => g.name)).toEqual(['f', 'f:h']);
+    // combinations present, f slowest: A:X A:Y B:X B:Z C:Y C:Z
+    expect(nested.groups[1].levels).toEqual(['A:X', 'A:Y', 'B:X', 'B:Z', 'C:Y', 'C:Z']);
+    expect(Array.from(nested.groups[1].index)).toEqual([0, 2, 4, 1, 3, 5]);
+    expect(constrainedNames(nested)).toContain('r_f:h__Intercept[6]');
+    // grouping by an interaction directly is the same factor
+    expect(buildModel(base, 'y ~ (1 | f:h)').spec.groups[0].levels).toEqual(nested.groups[1].levels);
+  });
+
+  it('a numeric grouping column becomes categorical, levels sorted numerically', () => {
+    const fr = frame(y6, num('store', [10, 2, 2, 10, 33, 2]));
+    const g = buildModel(fr, 'y ~ (1 | store)').spec.groups[0];
+    expect(g.levels).toEqual(['2', '10', '33']);
+    expect(Array.from(g.index)).toEqual([1, 0, 0, 1, 2, 0]);
+  });
+});
+
+describe('binomial', () => {
+  it('successes | trials(n): family, trials and log C(n, k)', () => {
+    const fr = frame(num('k', [0, 2, 5, 1]), num('n', [3, 5, 5, 10]), num('x', [1, 2, 3, 4]));
+    const { spec } = buildModel(fr, 'k | trials(n) ~ x');
+    expect(spec.family).toBe('binomial');
+    expect(spec.outcome).toBe('k');
+    expect(Array.from(spec.trials as Float64Array)).toEqual([3, 5, 5, 10]);
+    // C(3,0) = 1, C(5,2) = 10, C(5,5) = 1, C(10,1) = 10
+    const expected = [Math.log(1), Math.log(10), Math.log(1), Math.log(10)];
+    Array.from(spec.logChoose as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 14));
+  });
+});
+
+describe('data errors', () => {
+  it('missing column lists the columns', () => {
+    expect(errorOf(() => buildModel(base, 'y ~ x + recncy'))).toBe(
+      'formula column at position 9: test frame has no column "recncy"; the columns are: y, x, z, f, h, g',
+    );
+    expect(errorOf(() => buildModel(base, 'yy ~ x'))).toMatch(/^formula outcome "yy" at position 1: test frame has no column "yy" \(did you mean "y"\?\)/);
+    expect(errorOf(() => buildModel(base, 'y ~ (1 | gg)'))).toMatch(/^formula grouping column at position 10: test frame has no column "gg"/);
+  });
+
+  it('missing values in a used column', () => {
+    const fr = frameFromColumns([y6, x6, z6], 'test frame', new Map([['z', Uint32Array.of(3)]]));
+    expect(buildModel(fr, 'y ~ x').spec.n).toBe(6); // z unused: fine
+    expect(errorOf(() => buildModel(fr, 'y ~ x + z'))).toBe(
+      'test frame, row 4, column "z": value is missing (empty or NA); fill in or remove those rows, or leave the column out of the model',
+    );
+  });
+
+  it('outcome not 0/1, successes above trials', () => {
+    expect(errorOf(() => buildModel(base, 'x ~ z'))).toMatch(/^test frame, row 2, column "x": .*\b2 is not 0 or 1/);
+    const fr = frame(num('k', [0, 6]), num('n', [3, 5]), num('x', [1, 2]));
+    expect(errorOf(() => buildModel(fr, 'k | trials(n) ~ x'))).toMatch(
+      /^test frame, row 2, column "k": successes 6 is not a whole number between 0 and the trials \(5\)/,
+    );
+  });
+
+  it('bad uses of transforms and comparisons, with formula positions', () => {
+    expect(errorOf(() => buildModel(base, 'y ~ scale(f)'))).toBe(
+      "formula: scale() of categorical column 'f'; it needs a numeric column at position 11: y ~ scale(f)",
+    );
+    expect(errorOf(() => buildModel(frame(y6, num('c', [1, 1, 1, 1, 1, 1])), 'y ~ scale(c)'))).toBe(
+      "formula: scale() of 'c' which is constant (sd 0) or has fewer than 2 rows at position 5: y ~ scale(c)",
+    );
+    expect(errorOf(() => buildModel(base, 'y ~ log(z)'))).toBe(
+      "formula term 'log(z)' at position 5: log of 0 at test frame, row 2; log() needs positive values",
+    );
+    expect(errorOf(() => buildModel(base, 'y ~ I(f == "D")'))).toBe(
+      'formula: \'f\' has no level "D" (levels: A, B, C) at position 5: y ~ I(f == "D")',
+    );
+    expect(errorOf(() => buildModel(base, 'y ~ I(f > "A")'))).toBe(
+      "formula: 'f' is categorical: compare it with == or != and a quoted level at position 5: y ~ I(f > \"A\")",
+    );
+    expect(errorOf(() => buildModel(base, 'y ~ I(x == "A")'))).toBe(
+      "formula: 'x' is numeric: compare it with a number at position 5: y ~ I(x == \"A\")",
+    );
+    expect(errorOf(() => buildModel(frame(y6, cat('one', ['a', 'a', 'a', 'a', 'a', 'a'])), 'y ~ one'))).toBe(
+      "formula: categorical column 'one' has a single level; drop it from the formula at position 5: y ~ one",
+    );
+    expect(errorOf(() => buildModel(base, 'y ~ (1 | g) + (1 + x | g)'))).toBe(
+      "formula: repeated varying term 'g__Intercept' (also at position 5) at position 15: y ~ (1 | g) + (1 + x | g)",
+    );
+  });
+});
+
+describe('applyRecipe', () => {
+  const built = buildModel(base, 'y ~ scale(x) + f + (1 + z | g) + (1 | f/h)');
+  const roundTrip = JSON.parse(JSON.stringify(built.recipe)) as DesignRecipe;
+
+  it('rebuilds the training design exactly, also after a JSON round trip', () => {
+    const d = applyRecipe(roundTrip, base);
+    expect(Array.from(d.X)).toEqual(Array.from(built.spec.fixed.X));
+    d.groupIndex.forEach((idx, k) => expect(Array.from(idx)).toEqual(Array.from(built.spec.groups[k].index)));
+    d.x.forEach((x, t) => expect(x && Array.from(x)).toEqual(built.spec.terms[t].x && Array.from(built.spec.terms[t].x as Float64Array)));
+  });
+
+  it('scores new rows with the training centre/scale and coding; unseen group levels are NEW_LEVEL', () => {
+    // new frame: levels listed in a different order, an unseen group level 'q', an unseen f:h combination
+    const fresh = frame(
+      num('x', [3.5, 7]),
+      num('z', [1, 2]),
+      cat('f', ['C', 'A'], ['C', 'A']),
+      cat('h', ['Z', 'Z'], ['Z']),
+      cat('g', ['w', 'q'], ['q', 'w']),
+    );
+    const d = applyRecipe(roundTrip, fresh);
+    const p = built.spec.fixed.names.length;
+    expect(built.spec.fixed.names).toEqual(['Intercept', 'scale(x)', 'fB', 'fC']);
+    expect(Array.from(d.X.subarray(0, p))).toEqual([1, 0, 0, 1]);
+    expect(d.X[p + 1]).toBeCloseTo((7 - 3.5) / Math.sqrt(3.5), 14);
+    expect(Array.from(d.X.subarray(p + 2, 2 * p))).toEqual([0, 0]);
+    expect(Array.from(d.groupIndex[0])).toEqual([2, NEW_LEVEL]); // g: w, q
+    expect(Array.from(d.groupIndex[1])).toEqual([2, 0]); // f: C, A
+    expect(Array.from(d.groupIndex[2])).toEqual([5, NEW_LEVEL]); // f:h: C:Z known, A:Z unseen
+    expect(Array.from(d.x[1] as Float64Array)).toEqual([1, 2]);
+  });
+
+  it('an unseen level of a fixed-effect factor is a UserError', () => {
+    const fresh = frame(num('x', [1]), num('z', [1]), cat('f', ['D']), cat('h', ['X']), cat('g', ['u']));
+    expect(errorOf(() => applyRecipe(roundTrip, fresh))).toBe(
+      "formula term 'f': column 'f' has level 'D' at test frame, row 1, which the model does not know; known levels: A, B, C",
+    );
+  });
+});
