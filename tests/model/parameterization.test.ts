@@ -1,0 +1,115 @@
+// The centered / non-centered rule (src/model/parameterization.ts): I_k = Σ x_i² p̄(1 − p̄) trials_i per level,
+// centered when max_k (1/√I_k) / s ≤ 0.4. Expected figures are computed by hand in the comments.
+import { describe, expect, it } from 'vitest';
+import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import { UserError } from '../../src/errors.js';
+import { buildModel } from '../../src/model/build.js';
+import { CENTERED_MAX_RATIO, parseParameterizationArgs } from '../../src/model/parameterization.js';
+import { unconstrainedNames } from '../../src/model/layout.js';
+
+// binomial rows: level a has 2000 trials, level b 1000; 300 successes of 3000 → p̄ = 0.1, p̄(1 − p̄) = 0.09
+const frame = frameFromColumns(
+  [
+    numericColumn('k', Float64Array.of(100, 100, 50, 50)),
+    numericColumn('n', Float64Array.of(1000, 1000, 500, 500)),
+    numericColumn('x', Float64Array.of(0.5, 1, 2, 0)),
+    categoricalColumn('g', Uint32Array.of(0, 0, 1, 1), ['a', 'b', 'c']),
+    categoricalColumn('h', Uint32Array.of(0, 0, 1, 1), ['a', 'b']),
+  ],
+  'test frame',
+);
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    return (e as Error).message;
+  }
+  throw new Error('no error');
+}
+
+describe('default rule', () => {
+  it('intercept: I_a = 2000·0.09 = 180, I_b = 1000·0.09 = 90 → worst sd 1/√90 = 0.10541, ratio 0.2108 → centered', () => {
+    const m = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)');
+    const e = m.parameterization[0];
+    expect(e.maxLikelihoodSd).toBeCloseTo(1 / Math.sqrt(90), 12);
+    expect(e.worstLevel).toBe(1);
+    expect(e.priorScale).toBe(0.5);
+    expect(e.ratio).toBeCloseTo(2 / Math.sqrt(90), 12);
+    expect(e.chosen).toBe('centered');
+    expect(m.spec.terms[0].parameterization).toBe('centered');
+    expect(unconstrainedNames(m.spec)).toEqual(['b_Intercept', 'sd_h__Intercept', 'r_h__Intercept[1]', 'r_h__Intercept[2]']);
+    expect(m.notes).toContain(
+      "h__Intercept: centered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level",
+    );
+  });
+
+  it('slope: I_a = (0.25·1000 + 1·1000)·0.09 = 112.5, I_b = 4·500·0.09 = 180 → 1/√112.5 = 0.0943', () => {
+    const m = buildModel(frame, 'k | trials(n) ~ x + (0 + x | h)');
+    expect(m.parameterization[0].maxLikelihoodSd).toBeCloseTo(1 / Math.sqrt(112.5), 12);
+    expect(m.parameterization[0].worstLevel).toBe(0);
+    expect(m.parameterization[0].chosen).toBe('centered');
+  });
+
+  it('the sd prior scale matters: halfnormal(0.2) gives ratio 0.527 > 0.4 → non-centered; exponential(2) has scale 0.5', () => {
+    const tight = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', { priors: ['sd=halfnormal(0.2)'] });
+    expect(tight.parameterization[0].ratio).toBeCloseTo(1 / Math.sqrt(90) / 0.2, 12);
+    expect(tight.parameterization[0].ratio).toBeGreaterThan(CENTERED_MAX_RATIO);
+    expect(tight.spec.terms[0].parameterization).toBe('noncentered');
+    const expo = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', { priors: ['sd=exponential(2)'] });
+    expect(expo.parameterization[0].priorScale).toBe(0.5);
+    expect(expo.spec.terms[0].parameterization).toBe('centered');
+    const student = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', { priors: ['sd=halfstudent_t(3, 0.25)'] });
+    expect(student.parameterization[0].priorScale).toBe(0.25);
+    expect(student.spec.terms[0].parameterization).toBe('noncentered'); // 0.1054 / 0.25 = 0.42
+  });
+
+  it('a level without rows carries no information → non-centered', () => {
+    const m = buildModel(frame, 'k | trials(n) ~ 1 + (1 | g)');
+    expect(m.parameterization[0].maxLikelihoodSd).toBe(Infinity);
+    expect(m.parameterization[0].worstLevel).toBe(2);
+    expect(m.spec.terms[0].parameterization).toBe('noncentered');
+  });
+
+  it('bernoulli rows count one trial each: 40 rows, 4 ones → I = 20·0.09 = 1.8 per level → non-centered', () => {
+    const y = new Float64Array(40);
+    y[0] = y[1] = y[20] = y[21] = 1;
+    const g = Uint32Array.from({ length: 40 }, (_, i) => (i < 20 ? 0 : 1));
+    const fr = frameFromColumns([numericColumn('y', y), categoricalColumn('g', g, ['a', 'b'])], 'test frame');
+    const e = buildModel(fr, 'y ~ (1 | g)').parameterization[0];
+    expect(e.maxLikelihoodSd).toBeCloseTo(1 / Math.sqrt(1.8), 12);
+    expect(e.chosen).toBe('noncentered');
+  });
+});
+
+describe('explicit choices', () => {
+  it('by group (all its terms) and by term label, the term label winning', () => {
+    const m = buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', {
+      parameterization: { h: 'noncentered', h__x: 'centered' },
+    });
+    expect(m.spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'centered']);
+    expect(m.parameterization.map((e) => e.source)).toEqual(['h', 'h__x']);
+    expect(m.notes[1]).toBe(
+      "h__Intercept: noncentered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; set by 'h', the rule would choose centered",
+    );
+  });
+
+  it('CLI strings --param g=centered', () => {
+    expect(parseParameterizationArgs(['h=centered', 'h__x=non-centered'])).toEqual({ h: 'centered', h__x: 'noncentered' });
+    expect(errorOf(() => parseParameterizationArgs(['h=wobbly']))).toBe(
+      "--param 'h=wobbly': expected <group>=centered|noncentered or <group>__<term>=centered|noncentered",
+    );
+    expect(errorOf(() => parseParameterizationArgs(['h=centered', 'h=noncentered']))).toBe("--param 'h=noncentered': 'h' is set twice");
+  });
+
+  it('unknown group or term, or a bad value, is a UserError', () => {
+    expect(errorOf(() => buildModel(frame, 'k | trials(n) ~ (1 | h)', { parameterization: { zip: 'centered' } }))).toBe(
+      "parameterization 'zip=centered': the model has no varying term or grouping factor 'zip'; valid: h, h__Intercept",
+    );
+    const bad = { h: 'centred' } as unknown as Record<string, 'centered'>;
+    expect(errorOf(() => buildModel(frame, 'k | trials(n) ~ (1 | h)', { parameterization: bad }))).toBe(
+      "parameterization 'h=centred': use centered or noncentered",
+    );
+  });
+});

@@ -1,0 +1,155 @@
+// Prior configuration: defaults of the reference analysis (DESIGN.md / golden/stan/*.stan: alpha ~ normal(-3, 1),
+// beta ~ normal(0, 0.5), sigma ~ normal(0, 0.5) on a positive parameter = halfnormal(0.5)), overrides and every
+// validation error with its message.
+import { describe, expect, it } from 'vitest';
+import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import { UserError } from '../../src/errors.js';
+import { buildModel } from '../../src/model/build.js';
+import { parsePrior, parsePriorArgs, resolvePriors, type PriorTargets } from '../../src/model/priors-config.js';
+
+const targets: PriorTargets = {
+  fixed: ['Intercept', 'treatment', 'recency_z'],
+  interceptColumn: 0,
+  terms: [
+    { group: 'history_segment', term: 'Intercept' },
+    { group: 'history_segment', term: 'treatment' },
+    { group: 'zip_code', term: 'Intercept' },
+  ],
+};
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    return (e as Error).message;
+  }
+  throw new Error('no error');
+}
+
+describe('defaults', () => {
+  it('Intercept ~ normal(-3, 1), b ~ normal(0, 0.5), sd ~ halfnormal(0.5)', () => {
+    const r = resolvePriors(targets);
+    expect(r.fixed).toEqual([
+      { family: 'normal', params: [-3, 1] },
+      { family: 'normal', params: [0, 0.5] },
+      { family: 'normal', params: [0, 0.5] },
+    ]);
+    expect(r.sd).toEqual(Array(3).fill({ family: 'halfnormal', params: [0.5] }));
+    expect(r.table.map((row) => row.parameter)).toEqual([
+      'b_Intercept',
+      'b_treatment',
+      'b_recency_z',
+      'sd_history_segment__Intercept',
+      'sd_history_segment__treatment',
+      'sd_zip_code__Intercept',
+    ]);
+    expect(r.table.every((row) => row.source === 'default')).toBe(true);
+  });
+});
+
+describe('overrides', () => {
+  it('CLI strings: class, coefficient, group and term, most specific wins', () => {
+    const r = resolvePriors(targets, [
+      'b=normal(0,1)',
+      'Intercept=student_t(3,-3,2.5)',
+      'b_treatment=normal(0, 2)',
+      'sd=exponential(2)',
+      'sd_history_segment=halfstudent_t(3, 1)',
+      'sd_history_segment__treatment=halfnormal(1)',
+    ]);
+    expect(r.fixed).toEqual([
+      { family: 'student_t', params: [3, -3, 2.5] },
+      { family: 'normal', params: [0, 2] },
+      { family: 'normal', params: [0, 1] },
+    ]);
+    expect(r.sd).toEqual([
+      { family: 'halfstudent_t', params: [3, 1] },
+      { family: 'halfnormal', params: [1] },
+      { family: 'exponential', params: [2] },
+    ]);
+    expect(r.table.map((row) => row.source)).toEqual([
+      'Intercept',
+      'b_treatment',
+      'b',
+      'sd_history_segment',
+      'sd_history_segment__treatment',
+      'sd',
+    ]);
+  });
+
+  it('API record with Prior objects or text; b_Intercept beats Intercept; b excludes the intercept', () => {
+    const r = resolvePriors(targets, {
+      b: { family: 'normal', params: [0, 3] },
+      Intercept: 'normal(-2, 1)',
+      b_Intercept: 'normal(-4, 0.5)',
+    });
+    expect(r.fixed[0]).toEqual({ family: 'normal', params: [-4, 0.5] });
+    expect(r.fixed[1]).toEqual({ family: 'normal', params: [0, 3] });
+  });
+
+  it('reach buildModel and its notes', () => {
+    const fr = frameFromColumns(
+      [
+        numericColumn('y', Float64Array.of(0, 1, 0, 1)),
+        numericColumn('x', Float64Array.of(1, 2, 3, 4)),
+        categoricalColumn('g', Uint32Array.of(0, 1, 0, 1), ['a', 'b']),
+      ],
+      'test frame',
+    );
+    const m = buildModel(fr, 'y ~ x + (1 | g)', { priors: ['b_x=normal(0, 1)', 'sd_g=exponential(1)'] });
+    expect(m.spec.fixed.priors[1]).toEqual({ family: 'normal', params: [0, 1] });
+    expect(m.spec.terms[0].sdPrior).toEqual({ family: 'exponential', params: [1] });
+    expect(m.notes).toContain("prior b_x ~ normal(0, 1) (from 'b_x')");
+    expect(m.notes).toContain("prior sd_g__Intercept ~ exponential(1) (from 'sd_g')");
+  });
+
+  it('parses numbers in every notation', () => {
+    expect(parsePrior(' normal( -1.5e-1 , .25 ) ', 'p')).toEqual({ family: 'normal', params: [-0.15, 0.25] });
+    expect(parsePriorArgs(['b = normal(0,1)'])).toEqual({ b: ' normal(0,1)' });
+  });
+});
+
+describe('validation errors', () => {
+  const cases: [string[], string][] = [
+    [['b=gauss(0,1)'], "prior 'b=gauss(0,1)': unknown family 'gauss'; use one of normal, student_t, halfnormal, halfstudent_t, exponential"],
+    [['b=normal(0)'], "prior 'b=normal(0)': normal takes 2 parameters (mu, sigma), got 1"],
+    [['Intercept=student_t(3, 0)'], "prior 'Intercept=student_t(3, 0)': student_t takes 3 parameters (nu, mu, sigma), got 2"],
+    [['sd=exponential(1, 2)'], "prior 'sd=exponential(1, 2)': exponential takes 1 parameter (rate), got 2"],
+    [['b=normal(0, 0)'], "prior 'b=normal(0, 0)': sigma must be positive, got 0"],
+    [['sd=halfnormal(-1)'], "prior 'sd=halfnormal(-1)': sigma must be positive, got -1"],
+    [['b=student_t(-3, 0, 1)'], "prior 'b=student_t(-3, 0, 1)': nu must be positive, got -3"],
+    [['sd=exponential(0)'], "prior 'sd=exponential(0)': rate must be positive, got 0"],
+    [['b=normal(0, abc)'], "prior 'b=normal(0, abc)': parameter 2 'abc' is not a finite number"],
+    [['b=normal'], "prior 'b=normal': expected family(parameters), e.g. normal(0, 1)"],
+    [['normal(0,1)'], "prior 'normal(0,1)': expected target=family(parameters), e.g. b_treatment=normal(0, 1)"],
+    [['b=normal(0,1)', 'b=normal(0,2)'], "prior 'b=normal(0,2)': 'b' is given a prior twice; give it once"],
+    [['b=exponential(1)'], "prior 'b=exponential(1)': exponential is for positive parameters; a coefficient takes normal or student_t"],
+    [['b_treatment=halfnormal(1)'], "prior 'b_treatment=halfnormal(1)': halfnormal is for positive parameters; a coefficient takes normal or student_t"],
+    [['sd=normal(0, 1)'], "prior 'sd=normal(0, 1)': normal is on the whole real line; an sd takes halfnormal, halfstudent_t or exponential"],
+    [['sd_zip_code=student_t(3, 0, 1)'], "prior 'sd_zip_code=student_t(3, 0, 1)': student_t is on the whole real line; an sd takes halfnormal, halfstudent_t or exponential"],
+    [
+      ['b_recency=normal(0,1)'],
+      "prior 'b_recency=normal(0,1)': the model has no parameter or class 'b_recency'; valid targets: Intercept, b, sd, b_Intercept, b_treatment, b_recency_z, sd_history_segment, sd_zip_code, sd_history_segment__Intercept, sd_history_segment__treatment, sd_zip_code__Intercept",
+    ],
+  ];
+  for (const [args, message] of cases) {
+    it(args.join(' '), () => expect(errorOf(() => resolvePriors(targets, args))).toBe(message));
+  }
+
+  it('a class the model lacks is an unknown target', () => {
+    const pooled: PriorTargets = { fixed: ['x'], interceptColumn: -1, terms: [] };
+    expect(errorOf(() => resolvePriors(pooled, ['Intercept=normal(0,1)']))).toBe(
+      "prior 'Intercept=normal(0,1)': the model has no parameter or class 'Intercept'; valid targets: b, b_x",
+    );
+    expect(errorOf(() => resolvePriors(pooled, { sd: 'halfnormal(1)' }))).toBe(
+      "prior 'sd=halfnormal(1)': the model has no parameter or class 'sd'; valid targets: b, b_x",
+    );
+  });
+
+  it('a Prior object from the API is checked the same way', () => {
+    expect(errorOf(() => resolvePriors(targets, { b: { family: 'normal', params: [0, -1] } }))).toBe(
+      "prior 'b=normal(0, -1)': sigma must be positive, got -1",
+    );
+  });
+});
