@@ -1,0 +1,336 @@
+// Node-API surface of the native backend (the TypeScript side is src/backend/native.ts).
+//
+//   new NativeModel(descriptor)    copies the model's data (see ModelDescriptor in native.ts), starts the pool
+//   model.gradient(positions, nChains, active | null, logp, grad): Promise<void>
+//       log-likelihood + level priors and their gradient (see engine.hpp) for the active chains; other chains'
+//       outputs are not touched
+//   model.pointwise(draws, nDraws, rowStart, rowCount, out): Promise<void>
+//   model.dispose()                joins the pool's threads and frees the data
+//   model.isa, model.threads, model.storage
+//   cpuFeatures(): { avx2Fma: boolean }
+//
+// Inputs are copied on the JavaScript thread when a call starts; the computation runs on a libuv worker thread with
+// the pool, so the event loop keeps turning. One call at a time per model: a second call before the first settles
+// throws (the TypeScript wrapper queues calls).
+#include <napi.h>
+
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "engine.hpp"
+
+namespace nutmeg {
+namespace {
+
+Napi::Float64Array float64_array(const Napi::Env& env, const Napi::Value& v, const char* what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(env, std::string(what) + " must be a Float64Array");
+  }
+  return v.As<Napi::Float64Array>();
+}
+
+const double* optional_float64(const Napi::Env& env, const Napi::Value& v, const char* what, std::size_t length) {
+  if (v.IsNull() || v.IsUndefined()) return nullptr;
+  Napi::Float64Array a = float64_array(env, v, what);
+  if (a.ElementLength() < length) throw Napi::RangeError::New(env, std::string(what) + " is too short");
+  return a.Data();
+}
+
+std::uint32_t uint32_value(const Napi::Env& env, const Napi::Value& v, const char* what) {
+  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(what) + " must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d <= 4294967295.0 && d == static_cast<double>(static_cast<std::uint32_t>(d)))) {
+    throw Napi::RangeError::New(env, std::string(what) + " must be a non-negative integer");
+  }
+  return static_cast<std::uint32_t>(d);
+}
+
+KernelChoice kernel_choice(const Napi::Env& env, const Napi::Value& v) {
+  if (v.IsUndefined() || v.IsNull()) return KernelChoice::Auto;
+  const std::string s = v.As<Napi::String>().Utf8Value();
+  if (s == "auto") return KernelChoice::Auto;
+  if (s == "baseline") return KernelChoice::Baseline;
+  if (s == "avx2") return KernelChoice::Avx2;
+  throw Napi::RangeError::New(env, "kernels must be 'auto', 'baseline' or 'avx2'");
+}
+
+class NativeModel : public Napi::ObjectWrap<NativeModel> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeModel",
+                       {
+                           InstanceMethod<&NativeModel::Gradient>("gradient"),
+                           InstanceMethod<&NativeModel::Pointwise>("pointwise"),
+                           InstanceMethod<&NativeModel::Dispose>("dispose"),
+                           InstanceAccessor<&NativeModel::Isa>("isa"),
+                           InstanceAccessor<&NativeModel::Threads>("threads"),
+                           InstanceAccessor<&NativeModel::Storage>("storage"),
+                       });
+  }
+
+  explicit NativeModel(const Napi::CallbackInfo& info);
+
+  Engine& engine() { return *engine_; }
+  void finish() { busy_ = false; }
+
+ private:
+  Napi::Value Gradient(const Napi::CallbackInfo& info);
+  Napi::Value Pointwise(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), live(info.Env()).isa()); }
+  Napi::Value Threads(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), live(info.Env()).threads());
+  }
+  Napi::Value Storage(const Napi::CallbackInfo& info) {
+    return Napi::String::New(info.Env(), live(info.Env()).model().storage_summary());
+  }
+
+  Engine& live(const Napi::Env& env) {
+    if (!engine_) throw Napi::Error::New(env, "native backend: used after dispose()");
+    return *engine_;
+  }
+  void begin(const Napi::Env& env) {
+    live(env);
+    if (busy_) throw Napi::Error::New(env, "native backend: a call is still running; await it before the next");
+    busy_ = true;
+  }
+
+  std::unique_ptr<Engine> engine_;
+  bool busy_ = false;
+};
+
+// Base for the two calls: holds the model object and the output arrays alive until the promise settles.
+class Call : public Napi::AsyncWorker {
+ public:
+  Call(Napi::Env env, NativeModel* model, Napi::Object self, const char* name)
+      : Napi::AsyncWorker(env, name), model_(model), deferred_(Napi::Promise::Deferred::New(env)) {
+    self_ = Napi::Persistent(self);
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      compute();
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    }
+  }
+  void OnOK() override {
+    deliver();
+    model_->finish();
+    deferred_.Resolve(Env().Undefined());
+  }
+  void OnError(const Napi::Error& error) override {
+    model_->finish();
+    deferred_.Reject(error.Value());
+  }
+  virtual void compute() = 0;
+  virtual void deliver() {}
+
+  NativeModel* model_;
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference self_;
+};
+
+class GradientCallWork : public Call {
+ public:
+  GradientCallWork(Napi::Env env, NativeModel* model, Napi::Object self, std::uint32_t n_chains,
+                   Napi::Float64Array logp, Napi::Float64Array grad)
+      : Call(env, model, self, "nutmeg:gradient"), n_chains_(n_chains) {
+    logp_ = Napi::Persistent(logp);
+    grad_ = Napi::Persistent(grad);
+  }
+
+ protected:
+  void compute() override { model_->engine().gradient(n_chains_); }
+  void deliver() override {
+    Engine& e = model_->engine();
+    const std::size_t dim = e.model().dim;
+    double* logp = logp_.Value().Data();
+    double* grad = grad_.Value().Data();
+    for (std::uint32_t c = 0; c < n_chains_; c++) {
+      if (!e.active()[c]) continue;
+      logp[c] = e.logp()[c];
+      std::memcpy(grad + c * dim, e.grad() + c * dim, dim * sizeof(double));
+    }
+  }
+
+ private:
+  std::uint32_t n_chains_;
+  Napi::Reference<Napi::Float64Array> logp_, grad_;
+};
+
+class PointwiseCallWork : public Call {
+ public:
+  PointwiseCallWork(Napi::Env env, NativeModel* model, Napi::Object self, std::uint32_t n_draws,
+                    std::size_t row_start, std::size_t row_count, Napi::Float64Array out)
+      : Call(env, model, self, "nutmeg:pointwise"),
+        n_draws_(n_draws),
+        row_start_(row_start),
+        row_count_(row_count),
+        out_data_(out.Data()) {
+    out_ = Napi::Persistent(out);
+  }
+
+ protected:
+  void compute() override { model_->engine().pointwise(n_draws_, row_start_, row_count_, out_data_); }
+
+ private:
+  std::uint32_t n_draws_;
+  std::size_t row_start_, row_count_;
+  double* out_data_;
+  Napi::Reference<Napi::Float64Array> out_;
+};
+
+NativeModel::NativeModel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeModel>(info) {
+  const Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw Napi::TypeError::New(env, "NativeModel needs a model descriptor object");
+  const Napi::Object d = info[0].As<Napi::Object>();
+
+  ModelInput in;
+  const std::string family = d.Get("family").As<Napi::String>().Utf8Value();
+  if (family != "bernoulli" && family != "binomial") throw Napi::RangeError::New(env, "unknown family " + family);
+  in.family = family == "binomial" ? Family::Binomial : Family::Bernoulli;
+  in.n = uint32_value(env, d.Get("n"), "n");
+  in.p = uint32_value(env, d.Get("p"), "p");
+  in.dim = uint32_value(env, d.Get("dim"), "dim");
+  Napi::Float64Array X = float64_array(env, d.Get("X"), "X");
+  if (X.ElementLength() != in.n * in.p) throw Napi::RangeError::New(env, "X must have n x p entries");
+  in.X = X.Data();
+  Napi::Float64Array y = float64_array(env, d.Get("y"), "y");
+  if (y.ElementLength() != in.n) throw Napi::RangeError::New(env, "y must have n entries");
+  in.y = y.Data();
+  in.trials = optional_float64(env, d.Get("trials"), "trials", in.n);
+  in.log_choose = optional_float64(env, d.Get("logChoose"), "logChoose", in.n);
+
+  const Napi::Value terms_value = d.Get("terms");
+  if (!terms_value.IsArray()) throw Napi::TypeError::New(env, "terms must be an array");
+  const Napi::Array terms = terms_value.As<Napi::Array>();
+  for (std::uint32_t t = 0; t < terms.Length(); t++) {
+    const Napi::Object o = terms.Get(t).As<Napi::Object>();
+    const Napi::Value index_value = o.Get("index");
+    if (!index_value.IsTypedArray() || index_value.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+      throw Napi::TypeError::New(env, "a term's index must be a Uint32Array");
+    }
+    Napi::Uint32Array index = index_value.As<Napi::Uint32Array>();
+    if (index.ElementLength() != in.n) throw Napi::RangeError::New(env, "a term's index must have n entries");
+    TermInput ti;
+    ti.index = index.Data();
+    ti.x = optional_float64(env, o.Get("x"), "a term's x", in.n);
+    ti.levels = uint32_value(env, o.Get("levels"), "levels");
+    ti.noncentered = o.Get("noncentered").ToBoolean().Value();
+    ti.sd_index = uint32_value(env, o.Get("sdIndex"), "sdIndex");
+    ti.offset = uint32_value(env, o.Get("offset"), "offset");
+    in.terms.push_back(ti);
+  }
+
+  EngineOptions options;
+  options.threads = uint32_value(env, d.Get("threads"), "threads");
+  options.max_chains = uint32_value(env, d.Get("maxChains"), "maxChains");
+  options.max_draws = uint32_value(env, d.Get("maxDraws"), "maxDraws");
+  options.kernels = kernel_choice(env, d.Get("kernels"));
+  try {
+    engine_ = std::make_unique<Engine>(in, options);
+  } catch (const std::invalid_argument& e) {
+    throw Napi::RangeError::New(env, std::string("native backend: ") + e.what());
+  }
+}
+
+Napi::Value NativeModel::Gradient(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  Engine& e = live(env);
+  Napi::Float64Array positions = float64_array(env, info[0], "positions");
+  const std::uint32_t n_chains = uint32_value(env, info[1], "nChains");
+  Napi::Float64Array logp = float64_array(env, info[3], "logp");
+  Napi::Float64Array grad = float64_array(env, info[4], "grad");
+  const std::size_t dim = e.model().dim;
+  if (n_chains > e.max_chains()) {
+    throw Napi::RangeError::New(env, "native backend: " + std::to_string(n_chains) +
+                                         " chains, but it was prepared for at most " + std::to_string(e.max_chains()) +
+                                         " (BackendOptions.maxChains)");
+  }
+  if (positions.ElementLength() < n_chains * dim || logp.ElementLength() < n_chains ||
+      grad.ElementLength() < n_chains * dim) {
+    throw Napi::RangeError::New(env, "native backend: positions, logp or grad is shorter than nChains needs");
+  }
+  const Napi::Value active = info[2];
+  if (!active.IsNull() && !active.IsUndefined()) {
+    if (!active.IsTypedArray() || active.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
+        active.As<Napi::Uint8Array>().ElementLength() < n_chains) {
+      throw Napi::TypeError::New(env, "native backend: active must be a Uint8Array of at least nChains entries");
+    }
+  }
+  begin(env);
+  std::memcpy(e.positions(), positions.Data(), n_chains * dim * sizeof(double));
+  if (active.IsNull() || active.IsUndefined()) {
+    std::memset(e.active(), 1, n_chains);
+  } else {
+    const std::uint8_t* a = active.As<Napi::Uint8Array>().Data();
+    for (std::uint32_t c = 0; c < n_chains; c++) e.active()[c] = a[c] != 0;
+  }
+  auto* work = new GradientCallWork(env, this, Value(), n_chains, logp, grad);
+  Napi::Promise promise = work->promise();
+  work->Queue();
+  return promise;
+}
+
+Napi::Value NativeModel::Pointwise(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  Engine& e = live(env);
+  Napi::Float64Array draws = float64_array(env, info[0], "draws");
+  const std::uint32_t n_draws = uint32_value(env, info[1], "nDraws");
+  const std::uint32_t row_start = uint32_value(env, info[2], "rowStart");
+  const std::uint32_t row_count = uint32_value(env, info[3], "rowCount");
+  Napi::Float64Array out = float64_array(env, info[4], "out");
+  const std::size_t dim = e.model().dim;
+  if (n_draws > e.max_draws()) {
+    throw Napi::RangeError::New(env, "native backend: " + std::to_string(n_draws) +
+                                         " draws, but it was prepared for at most " + std::to_string(e.max_draws()) +
+                                         " (BackendOptions.maxDraws)");
+  }
+  if (static_cast<std::size_t>(row_start) + row_count > e.model().n) {
+    throw Napi::RangeError::New(env, "native backend: rows " + std::to_string(row_start) + " + " +
+                                         std::to_string(row_count) + " exceed the model's " +
+                                         std::to_string(e.model().n) + " rows");
+  }
+  if (draws.ElementLength() < n_draws * dim ||
+      out.ElementLength() < static_cast<std::size_t>(n_draws) * row_count) {
+    throw Napi::RangeError::New(env, "native backend: draws or out is shorter than the block needs");
+  }
+  begin(env);
+  std::memcpy(e.draws(), draws.Data(), n_draws * dim * sizeof(double));
+  auto* work = new PointwiseCallWork(env, this, Value(), n_draws, row_start, row_count, out);
+  Napi::Promise promise = work->promise();
+  work->Queue();
+  return promise;
+}
+
+Napi::Value NativeModel::Dispose(const Napi::CallbackInfo& info) {
+  if (busy_) throw Napi::Error::New(info.Env(), "native backend: dispose() while a call is running");
+  engine_.reset();
+  return info.Env().Undefined();
+}
+
+Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("avx2Fma", Napi::Boolean::New(info.Env(), cpu_has_avx2_fma()));
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("NativeModel", NativeModel::Define(env));
+  exports.Set("cpuFeatures", Napi::Function::New(env, CpuFeatures, "cpuFeatures"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace nutmeg
+
+static Napi::Object InitNutmegNative(Napi::Env env, Napi::Object exports) { return nutmeg::Init(env, exports); }
+
+NODE_API_MODULE(nutmeg_native, InitNutmegNative)

@@ -1,0 +1,131 @@
+#include "engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace nutmeg {
+
+namespace {
+constexpr double kLogSqrt2Pi = 0.91893853320467274178;
+
+// Rows [begin, end) of worker w out of `workers`, over `rows` rows: equal contiguous shares.
+inline void share(std::size_t rows, unsigned w, unsigned workers, std::size_t& begin, std::size_t& end) {
+  begin = rows * w / workers;
+  end = rows * (w + 1) / workers;
+}
+}  // namespace
+
+Engine::Engine(const ModelInput& input, const EngineOptions& options)
+    : model_(input),
+      view_(model_.view()),
+      kernels_(select_kernels(options.kernels)),
+      max_chains_(std::max<std::uint32_t>(1, options.max_chains)),
+      max_draws_(std::max<std::uint32_t>(1, options.max_draws)),
+      pool_(std::max(1u, options.threads)) {
+  if (kernels_ == nullptr) throw std::invalid_argument("this CPU lacks the requested instruction set (AVX2 and FMA)");
+  const std::size_t dim = model_.dim, levels = model_.total_levels;
+  positions_.assign(max_chains_ * dim, 0.0);
+  logp_.assign(max_chains_, 0.0);
+  grad_.assign(max_chains_ * dim, 0.0);
+  draws_.assign(max_draws_ * dim, 0.0);
+  effects_.assign(std::max(max_chains_, max_draws_) * levels, 0.0);
+  active_.assign(max_chains_, 1);
+  chain_list_.assign(max_chains_, 0);
+  sums_.resize(pool_.size());
+  for (ThreadSums& s : sums_) {
+    s.loglik.assign(max_chains_, 0.0);
+    s.fixed.assign(max_chains_ * static_cast<std::size_t>(model_.p), 0.0);
+    s.levels.assign(max_chains_ * levels, 0.0);
+  }
+}
+
+// effects_[c * total_levels + base_t + k] = r_t[k] at theta_c, for c = which[0..count) (or 0..count when null).
+void Engine::compute_effects(const double* thetas, std::uint32_t count, const std::uint32_t* which) {
+  const std::size_t dim = model_.dim, levels = model_.total_levels;
+  for (std::uint32_t slot = 0; slot < count; slot++) {
+    const std::uint32_t c = which ? which[slot] : slot;
+    const double* theta = thetas + c * dim;
+    double* r = effects_.data() + c * levels;
+    for (const Term& t : model_.terms) {
+      const double scale = t.noncentered ? std::exp(theta[t.sd_index]) : 1.0;
+      for (std::uint32_t k = 0; k < t.levels; k++) r[t.level_base + k] = scale * theta[t.offset + k];
+    }
+  }
+}
+
+void Engine::gradient_task(void* context, unsigned worker, unsigned workers) {
+  Engine& e = *static_cast<Engine*>(context);
+  ThreadSums& s = e.sums_[worker];
+  const std::size_t active = e.gradient_call_.n_active;
+  std::fill_n(s.loglik.begin(), active, 0.0);
+  std::fill_n(s.fixed.begin(), active * e.model_.p, 0.0);
+  std::fill_n(s.levels.begin(), active * e.model_.total_levels, 0.0);
+  std::size_t begin, end;
+  share(e.model_.n, worker, workers, begin, end);
+  if (begin < end) e.kernels_->gradient(e.gradient_call_, begin, end, GradientSums{s.loglik.data(), s.fixed.data(), s.levels.data()});
+}
+
+void Engine::gradient(std::uint32_t n_chains) {
+  if (n_chains > max_chains_) throw std::invalid_argument("more chains than the backend was prepared for");
+  std::uint32_t n_active = 0;
+  for (std::uint32_t c = 0; c < n_chains; c++) {
+    if (active_[c]) chain_list_[n_active++] = c;
+  }
+  if (n_active == 0) return;
+  compute_effects(positions_.data(), n_active, chain_list_.data());
+  gradient_call_ = GradientCall{&view_, positions_.data(), effects_.data(), chain_list_.data(), n_active};
+  pool_.run(&Engine::gradient_task, this);
+
+  const std::size_t dim = model_.dim, p = model_.p, levels = model_.total_levels;
+  for (std::uint32_t a = 0; a < n_active; a++) {
+    const std::uint32_t c = chain_list_[a];
+    const double* theta = positions_.data() + c * dim;
+    const double* r = effects_.data() + c * levels;
+    double* g = grad_.data() + c * dim;
+    std::fill_n(g, dim, 0.0);
+    double lp = model_.log_choose_sum;
+    for (const ThreadSums& s : sums_) lp += s.loglik[a];
+    for (std::size_t j = 0; j < p; j++) {
+      for (const ThreadSums& s : sums_) g[j] += s.fixed[a * p + j];
+    }
+    for (const Term& t : model_.terms) {
+      const double u = theta[t.sd_index];
+      const double sd = std::exp(u);
+      for (std::uint32_t k = 0; k < t.levels; k++) {
+        double gr = 0.0;  // d loglik / d r_t[k]
+        for (const ThreadSums& s : sums_) gr += s.levels[a * levels + t.level_base + k];
+        const double v = theta[t.offset + k];
+        if (t.noncentered) {
+          lp += -0.5 * v * v - kLogSqrt2Pi;
+          g[t.offset + k] += sd * gr - v;
+          g[t.sd_index] += r[t.level_base + k] * gr;
+        } else {
+          const double w = v / sd;
+          lp += -0.5 * w * w - u - kLogSqrt2Pi;
+          g[t.offset + k] += gr - w / sd;
+          g[t.sd_index] += w * w - 1.0;
+        }
+      }
+    }
+    logp_[c] = lp;
+  }
+}
+
+void Engine::pointwise_task(void* context, unsigned worker, unsigned workers) {
+  Engine& e = *static_cast<Engine*>(context);
+  std::size_t begin, end;
+  share(e.pointwise_call_.row_count, worker, workers, begin, end);
+  if (begin < end) e.kernels_->pointwise(e.pointwise_call_, begin, end);
+}
+
+void Engine::pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t row_count, double* out) {
+  if (n_draws > max_draws_) throw std::invalid_argument("more draws than the backend was prepared for");
+  if (row_start > model_.n || row_count > model_.n - row_start) throw std::invalid_argument("rows out of range");
+  if (n_draws == 0 || row_count == 0) return;
+  compute_effects(draws_.data(), n_draws, nullptr);
+  pointwise_call_ = PointwiseCall{&view_, draws_.data(), effects_.data(), n_draws, row_start, row_count, out};
+  pool_.run(&Engine::pointwise_task, this);
+}
+
+}  // namespace nutmeg

@@ -1,0 +1,76 @@
+// One prepared model: its compact data, its kernels, its thread pool and every buffer a call needs, all sized at
+// construction. A call copies its inputs into the engine's buffers (on the JavaScript thread), computes (on a worker
+// thread, with the pool), and its outputs are copied out (on the JavaScript thread). One call at a time.
+//
+// What the engine computes for a chain at unconstrained position theta:
+//   the log-likelihood (with log C(trials, y) for binomial)
+//   + the level priors:  non-centered z_t[k] ~ Normal(0, 1);  centered r_t[k] ~ Normal(0, sd_t)
+// and the gradient of that sum with respect to theta. The priors of the fixed effects and of the sd_t, and the
+// log-Jacobian of sd = exp(u), are added in TypeScript from src/model/prior.ts (O(p + terms) per chain).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernel.hpp"
+#include "model.hpp"
+#include "thread_pool.hpp"
+
+namespace nutmeg {
+
+struct EngineOptions {
+  unsigned threads;
+  std::uint32_t max_chains;
+  std::uint32_t max_draws;
+  KernelChoice kernels;
+};
+
+class Engine {
+ public:
+  // Throws std::invalid_argument for bad input or a kernel choice the CPU cannot run.
+  Engine(const ModelInput& input, const EngineOptions& options);
+
+  const Model& model() const { return model_; }
+  const char* isa() const { return kernels_->isa; }
+  unsigned threads() const { return pool_.size(); }
+  std::uint32_t max_chains() const { return max_chains_; }
+  std::uint32_t max_draws() const { return max_draws_; }
+
+  // Staging for a gradient call: positions (max_chains x dim) and the active flags (max_chains).
+  double* positions() { return positions_.data(); }
+  std::uint8_t* active() { return active_.data(); }
+  // Computes for chains [0, n_chains) whose active flag is set; results in logp() / grad().
+  void gradient(std::uint32_t n_chains);
+  const double* logp() const { return logp_.data(); }
+  const double* grad() const { return grad_.data(); }
+
+  // Staging for a pointwise call: draws (max_draws x dim).
+  double* draws() { return draws_.data(); }
+  // Writes out[s * row_count + (i - row_start)] for the staged draws; `out` is written from the pool's threads.
+  void pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t row_count, double* out);
+
+ private:
+  struct ThreadSums {
+    std::vector<double> loglik, fixed, levels;
+  };
+  void compute_effects(const double* thetas, std::uint32_t count, const std::uint32_t* which);
+  static void gradient_task(void* context, unsigned worker, unsigned workers);
+  static void pointwise_task(void* context, unsigned worker, unsigned workers);
+
+  Model model_;
+  ModelView view_;
+  const KernelTable* kernels_;
+  std::uint32_t max_chains_;
+  std::uint32_t max_draws_;
+  std::vector<double> positions_, logp_, grad_, draws_, effects_;
+  std::vector<std::uint8_t> active_;
+  std::vector<std::uint32_t> chain_list_;
+  std::vector<ThreadSums> sums_;
+  GradientCall gradient_call_{};
+  PointwiseCall pointwise_call_{};
+  ThreadPool pool_;
+};
+
+}  // namespace nutmeg

@@ -1,0 +1,62 @@
+// The row kernels: one table of function pointers per instruction set, compiled from the same source
+// (kernel_impl.hpp) in separate translation units with different target flags, picked at run time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "model.hpp"
+
+namespace nutmeg {
+
+// Likelihood and its gradient with respect to eta's coefficients, for the listed chains over a range of rows.
+struct GradientCall {
+  const ModelView* model;
+  const double* positions;       // chains x dim (unconstrained)
+  const double* effects;         // chains x total_levels: r_t[k] per chain
+  const std::uint32_t* chains;   // indices of the chains to evaluate
+  std::uint32_t n_active;        // length of `chains`
+};
+
+// One thread's partial sums, indexed by slot a (the a-th active chain).
+struct GradientSums {
+  double* loglik;  // n_active
+  double* fixed;   // n_active x p          d loglik / d b_j
+  double* levels;  // n_active x total_levels   d loglik / d r_t[k]
+};
+
+// Pointwise log-likelihood (log C(trials, y) included) for draws over a range of rows.
+struct PointwiseCall {
+  const ModelView* model;
+  const double* draws;    // n_draws x dim
+  const double* effects;  // n_draws x total_levels
+  std::uint32_t n_draws;
+  std::size_t row_start;  // first row of the requested block
+  std::size_t row_count;  // rows in the requested block (out's row stride)
+  double* out;            // n_draws x row_count
+};
+
+struct KernelTable {
+  const char* isa;
+  // Adds the partial sums of rows [row_begin, row_end) into `sums` (which the caller zeroes).
+  void (*gradient)(const GradientCall& call, std::size_t row_begin, std::size_t row_end, const GradientSums& sums);
+  // Writes rows [row_begin, row_end) (absolute row numbers within the requested block) of `out`.
+  void (*pointwise)(const PointwiseCall& call, std::size_t row_begin, std::size_t row_end);
+};
+
+namespace baseline {
+extern const KernelTable kernels;
+}
+namespace avx2 {
+extern const KernelTable kernels;
+}
+
+enum class KernelChoice { Auto, Baseline, Avx2 };
+
+// The table for `choice`; Auto picks AVX2+FMA when the CPU has them. Returns nullptr when `choice` names an
+// instruction set this CPU lacks.
+const KernelTable* select_kernels(KernelChoice choice);
+
+bool cpu_has_avx2_fma();
+
+}  // namespace nutmeg

@@ -1,0 +1,158 @@
+#include "model.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace nutmeg {
+
+namespace {
+
+const char* value_type_name(ValueType t) {
+  switch (t) {
+    case ValueType::Ones: return "ones";
+    case ValueType::U8: return "u8";
+    case ValueType::F32: return "f32";
+    case ValueType::F64: return "f64";
+  }
+  return "?";
+}
+
+const char* index_type_name(IndexType t) {
+  switch (t) {
+    case IndexType::U8: return "u8";
+    case IndexType::U16: return "u16";
+    case IndexType::U32: return "u32";
+  }
+  return "?";
+}
+
+}  // namespace
+
+Model::Model(const ModelInput& in)
+    : family(in.family), n(in.n), p(in.p), dim(in.dim) {
+  if (n > 0 && (in.y == nullptr || (p > 0 && in.X == nullptr))) throw std::invalid_argument("missing data arrays");
+  if (family == Family::Binomial && (in.trials == nullptr || in.log_choose == nullptr)) {
+    throw std::invalid_argument("binomial model without trials or logChoose");
+  }
+  fixed.reserve(p);
+  for (std::uint32_t j = 0; j < p; j++) {
+    if (j >= dim) throw std::invalid_argument("more fixed effects than dimensions");
+    fixed.push_back(store_column(in.X + j, p, true));
+  }
+  y = store_column(in.y, 1, false);
+  if (family == Family::Binomial) {
+    trials = store_column(in.trials, 1, true);
+    log_choose.assign(in.log_choose, in.log_choose + n);
+    for (double v : log_choose) log_choose_sum += v;
+  } else {
+    trials = Column{ValueType::Ones, nullptr};
+  }
+  for (const TermInput& t : in.terms) {
+    if (t.levels == 0) throw std::invalid_argument("a varying term has no levels");
+    if (t.sd_index >= dim || t.offset + static_cast<std::uint64_t>(t.levels) > dim) {
+      throw std::invalid_argument("a varying term's coordinates lie outside the parameter vector");
+    }
+    for (std::size_t i = 0; i < n; i++) {
+      if (t.index[i] >= t.levels) throw std::invalid_argument("a level index is out of range");
+    }
+    Term term;
+    term.x = t.x == nullptr ? Column{ValueType::Ones, nullptr} : store_column(t.x, 1, true);
+    term.index = store_index(t.index, t.levels);
+    term.levels = t.levels;
+    term.noncentered = t.noncentered;
+    term.sd_index = t.sd_index;
+    term.offset = t.offset;
+    term.level_base = total_levels;
+    total_levels += t.levels;
+    terms.push_back(term);
+  }
+}
+
+Column Model::store_column(const double* values, std::size_t stride, bool allow_ones) {
+  bool ones = allow_ones, bytes = true, singles = true;
+  for (std::size_t i = 0; i < n; i++) {
+    const double v = values[i * stride];
+    if (v != 1.0) ones = false;
+    if (!(v >= 0.0 && v <= 255.0 && v == std::floor(v))) bytes = false;
+    if (static_cast<double>(static_cast<float>(v)) != v && !std::isnan(v)) singles = false;
+    if (!ones && !bytes && !singles) break;
+  }
+  if (ones) return Column{ValueType::Ones, nullptr};
+  if (bytes) {
+    std::vector<std::uint8_t> buf(n);
+    for (std::size_t i = 0; i < n; i++) buf[i] = static_cast<std::uint8_t>(values[i * stride]);
+    storage_.push_back(std::move(buf));
+    return Column{ValueType::U8, storage_.back().data()};
+  }
+  const std::size_t width = singles ? sizeof(float) : sizeof(double);
+  std::vector<std::uint8_t> buf(n * width);
+  for (std::size_t i = 0; i < n; i++) {
+    if (singles) {
+      const float f = static_cast<float>(values[i * stride]);
+      std::memcpy(buf.data() + i * width, &f, width);
+    } else {
+      std::memcpy(buf.data() + i * width, values + i * stride, width);
+    }
+  }
+  storage_.push_back(std::move(buf));
+  return Column{singles ? ValueType::F32 : ValueType::F64, storage_.back().data()};
+}
+
+LevelIndex Model::store_index(const std::uint32_t* index, std::uint32_t levels) {
+  const std::size_t width = levels <= 256 ? 1 : levels <= 65536 ? 2 : 4;
+  std::vector<std::uint8_t> buf(n * width);
+  for (std::size_t i = 0; i < n; i++) {
+    if (width == 1) {
+      buf[i] = static_cast<std::uint8_t>(index[i]);
+    } else if (width == 2) {
+      const std::uint16_t v = static_cast<std::uint16_t>(index[i]);
+      std::memcpy(buf.data() + 2 * i, &v, 2);
+    } else {
+      std::memcpy(buf.data() + 4 * i, index + i, 4);
+    }
+  }
+  storage_.push_back(std::move(buf));
+  const IndexType type = width == 1 ? IndexType::U8 : width == 2 ? IndexType::U16 : IndexType::U32;
+  return LevelIndex{type, storage_.back().data()};
+}
+
+ModelView Model::view() const {
+  ModelView v;
+  v.family = family;
+  v.n = n;
+  v.p = p;
+  v.dim = dim;
+  v.total_levels = total_levels;
+  v.n_terms = static_cast<std::uint32_t>(terms.size());
+  v.fixed = fixed.data();
+  v.terms = terms.data();
+  v.y = y;
+  v.trials = trials;
+  v.log_choose = log_choose.empty() ? nullptr : log_choose.data();
+  return v;
+}
+
+std::string Model::storage_summary() const {
+  int counts[4] = {0, 0, 0, 0};
+  for (const Column& c : fixed) counts[static_cast<int>(c.type)]++;
+  std::string s = "X:";
+  const ValueType order[4] = {ValueType::Ones, ValueType::U8, ValueType::F32, ValueType::F64};
+  bool first = true;
+  for (ValueType t : order) {
+    if (counts[static_cast<int>(t)] == 0) continue;
+    s += first ? " " : ", ";
+    s += std::to_string(counts[static_cast<int>(t)]) + " " + value_type_name(t);
+    first = false;
+  }
+  if (first) s += " none";
+  s += std::string("; y ") + value_type_name(y.type);
+  if (family == Family::Binomial) s += std::string("; trials ") + value_type_name(trials.type);
+  for (std::size_t t = 0; t < terms.size(); t++) {
+    s += "; term " + std::to_string(t) + " x " + value_type_name(terms[t].x.type) + " index " +
+         index_type_name(terms[t].index.type);
+  }
+  return s;
+}
+
+}  // namespace nutmeg

@@ -1,0 +1,111 @@
+// Compact, backend-owned copy of a ModelSpec's data: what the kernels read. Built once at prepare.
+//
+// Storage rules (chosen per column, exact only — the kernels must reproduce the float64 model):
+//   a column of ones               -> Ones (nothing stored)
+//   integers 0…255                 -> U8
+//   values exactly representable   -> F32
+//   in float32
+//   anything else                  -> F64
+// Level indices are stored as U8 / U16 / U32 by the number of levels.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nutmeg {
+
+enum class ValueType : std::uint8_t { Ones, U8, F32, F64 };
+enum class IndexType : std::uint8_t { U8, U16, U32 };
+enum class Family : std::uint8_t { Bernoulli, Binomial };
+
+struct Column {
+  ValueType type = ValueType::Ones;
+  const void* data = nullptr;  // points into Model::storage_
+};
+
+struct LevelIndex {
+  IndexType type = IndexType::U8;
+  const void* data = nullptr;
+};
+
+struct Term {
+  Column x;              // covariate (Ones for an intercept term)
+  LevelIndex index;      // level of each row
+  std::uint32_t levels;  // K
+  bool noncentered;
+  std::uint32_t sd_index;     // position of log sd in the unconstrained vector
+  std::uint32_t offset;       // position of the first level's coordinate
+  std::uint32_t level_base;   // position of this term's levels in the per-chain level arrays
+};
+
+// What the kernels read: raw pointers only, so that the kernel translation units instantiate no library templates
+// (a template compiled with AVX2 flags could otherwise be shared, through the linker, with the baseline kernels).
+struct ModelView {
+  Family family;
+  std::size_t n;
+  std::uint32_t p;
+  std::uint32_t dim;
+  std::uint32_t total_levels;
+  std::uint32_t n_terms;
+  const Column* fixed;       // p
+  const Term* terms;         // n_terms
+  Column y;
+  Column trials;             // Ones for bernoulli
+  const double* log_choose;  // n, or nullptr for bernoulli
+};
+
+// Raw float64 input as handed over by JavaScript (borrowed only for the duration of Model's constructor).
+struct TermInput {
+  const std::uint32_t* index;
+  const double* x;  // nullptr for an intercept
+  std::uint32_t levels;
+  bool noncentered;
+  std::uint32_t sd_index;
+  std::uint32_t offset;
+};
+
+struct ModelInput {
+  Family family;
+  std::size_t n;
+  std::uint32_t p;
+  std::uint32_t dim;
+  const double* X;  // n x p row-major
+  const double* y;
+  const double* trials;      // nullptr for bernoulli
+  const double* log_choose;  // nullptr for bernoulli
+  std::vector<TermInput> terms;
+};
+
+class Model {
+ public:
+  // Validates and copies the data; throws std::invalid_argument on inconsistent input.
+  explicit Model(const ModelInput& input);
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  Family family;
+  std::size_t n;
+  std::uint32_t p;
+  std::uint32_t dim;
+  std::vector<Column> fixed;  // p columns, column-major storage
+  Column y;
+  Column trials;                     // Ones for bernoulli
+  std::vector<double> log_choose;    // empty for bernoulli
+  double log_choose_sum = 0.0;
+  std::vector<Term> terms;
+  std::uint32_t total_levels = 0;
+
+  ModelView view() const;
+
+  // e.g. "X: 1 ones, 4 u8, 2 f64; y u8; index u8" — for the backend description and the benchmark.
+  std::string storage_summary() const;
+
+ private:
+  Column store_column(const double* values, std::size_t stride, bool allow_ones);
+  LevelIndex store_index(const std::uint32_t* index, std::uint32_t levels);
+  std::vector<std::vector<std::uint8_t>> storage_;
+};
+
+}  // namespace nutmeg

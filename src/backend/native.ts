@@ -1,0 +1,239 @@
+/**
+ * The native CPU backend: a Node-API addon (native/src, built by scripts/build-native.mjs into
+ * build/Release/nutmeg_native.node) that evaluates the likelihood over row blocks on a persistent thread pool, off
+ * the event loop.
+ *
+ * Split of the log density between the two sides, so that each piece of math has one definition:
+ *   C++ (native/src/engine.cpp)   log-likelihood (with log C(trials, y) for binomial) and the level priors
+ *                                 z_t[k] ~ Normal(0, 1) (non-centered) or r_t[k] ~ Normal(0, sd_t) (centered),
+ *                                 with their gradient — the parts whose cost grows with rows and levels;
+ *   TypeScript (here)             the priors of the fixed effects and of every sd_t, and the log-Jacobian
+ *                                 log sd_t of sd = exp(u), from src/model/prior.ts — O(p + terms) per chain.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Backend, BackendOptions } from './backend.js';
+import { priorDlogDensity, priorLogDensity } from '../model/prior.js';
+import { levelCount, type ModelSpec } from '../model/spec.js';
+
+/** Which compiled kernels to run: 'auto' picks AVX2+FMA when the CPU has them. */
+export type NativeKernels = 'auto' | 'baseline' | 'avx2';
+
+export interface NativeBackendOptions extends BackendOptions {
+  readonly kernels?: NativeKernels;
+}
+
+/** What the addon's NativeModel constructor reads (arrays are copied; none is kept). */
+export interface NativeModelDescriptor {
+  readonly family: 'bernoulli' | 'binomial';
+  readonly n: number;
+  readonly p: number;
+  readonly dim: number;
+  readonly X: Float64Array;
+  readonly y: Float64Array;
+  readonly trials: Float64Array | null;
+  readonly logChoose: Float64Array | null;
+  readonly terms: readonly {
+    readonly index: Uint32Array;
+    readonly x: Float64Array | null;
+    readonly levels: number;
+    readonly noncentered: boolean;
+    readonly sdIndex: number;
+    readonly offset: number;
+  }[];
+  readonly threads: number;
+  readonly maxChains: number;
+  readonly maxDraws: number;
+  readonly kernels: NativeKernels;
+}
+
+export interface NativeModelHandle {
+  /** Log-likelihood + level priors and their gradient for the active chains (see the file comment). */
+  gradient(
+    positions: Float64Array,
+    nChains: number,
+    active: Uint8Array | null,
+    logp: Float64Array,
+    grad: Float64Array,
+  ): Promise<void>;
+  pointwise(draws: Float64Array, nDraws: number, rowStart: number, rowCount: number, out: Float64Array): Promise<void>;
+  dispose(): void;
+  /** Kernel instruction set in use: "baseline" or "avx2+fma". */
+  readonly isa: string;
+  readonly threads: number;
+  /** How the data are stored, e.g. "X: 1 ones, 4 u8, 2 f64; y u8; term 0 x u8 index u8". */
+  readonly storage: string;
+}
+
+export interface NativeAddon {
+  readonly NativeModel: new (descriptor: NativeModelDescriptor) => NativeModelHandle;
+  cpuFeatures(): { readonly avx2Fma: boolean };
+}
+
+/** Where the build puts the addon (both cmake-js and node-gyp), relative to the package root. */
+export const NATIVE_ADDON_RELATIVE_PATH = 'build/Release/nutmeg_native.node';
+
+/** The addon's path: $NUTMEG_NATIVE_ADDON when set, else the build output under the package root. */
+export function nativeAddonPath(): string {
+  const override = process.env.NUTMEG_NATIVE_ADDON;
+  if (override) return resolve(override);
+  // this file is src/backend/native.ts or dist/backend/native.js: the package root is two levels up
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  return resolve(root, NATIVE_ADDON_RELATIVE_PATH);
+}
+
+type LoadResult = { readonly addon: NativeAddon; readonly reason: null } | { readonly addon: null; readonly reason: string };
+let loaded: LoadResult | undefined;
+
+function load(): LoadResult {
+  if (loaded) return loaded;
+  const file = nativeAddonPath();
+  if (!existsSync(file)) {
+    loaded = { addon: null, reason: `native backend not built (no ${file}; run npm run build)` };
+    return loaded;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    if (typeof addon.NativeModel !== 'function') throw new Error('it does not export NativeModel');
+    loaded = { addon, reason: null };
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    loaded = { addon: null, reason: `native backend failed to load from ${file}: ${message}` };
+  }
+  return loaded;
+}
+
+/** The addon, or null when it is not built or does not load (nativeAddonUnavailableReason() says why). */
+export function loadNativeAddon(): NativeAddon | null {
+  return load().addon;
+}
+
+/** Why loadNativeAddon() returns null, in one line; null when the addon is available. */
+export function nativeAddonUnavailableReason(): string | null {
+  return load().reason;
+}
+
+export function describeNative(spec: ModelSpec, options: NativeBackendOptions): NativeModelDescriptor {
+  return {
+    family: spec.family,
+    n: spec.n,
+    p: spec.fixed.names.length,
+    dim: spec.dim,
+    X: spec.fixed.X,
+    y: spec.y,
+    trials: spec.trials,
+    logChoose: spec.logChoose,
+    terms: spec.terms.map((term, t) => ({
+      index: spec.groups[term.group].index,
+      x: term.x,
+      levels: levelCount(spec, t),
+      noncentered: term.parameterization === 'noncentered',
+      sdIndex: term.sdIndex,
+      offset: term.offset,
+    })),
+    threads: Math.max(1, Math.floor(options.threads ?? availableParallelism())),
+    maxChains: options.maxChains ?? 4,
+    maxDraws: options.maxDraws ?? 256,
+    kernels: options.kernels ?? 'auto',
+  };
+}
+
+export class NativeBackend implements Backend {
+  readonly kind = 'native' as const;
+  readonly description: string;
+  readonly dim: number;
+  /** Calls run one at a time, in order: each waits for the previous one to settle. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    readonly spec: ModelSpec,
+    private readonly handle: NativeModelHandle,
+  ) {
+    this.dim = spec.dim;
+    this.description = `native (${handle.threads} thread${handle.threads === 1 ? '' : 's'}, ${handle.isa})`;
+  }
+
+  /** How the data are stored in the addon (for benchmarks and diagnostics). */
+  get storage(): string {
+    return this.handle.storage;
+  }
+
+  logDensityGradient(
+    positions: Float64Array,
+    nChains: number,
+    logp: Float64Array,
+    grad: Float64Array,
+    active?: Uint8Array,
+  ): Promise<void> {
+    return this.enqueue(async () => {
+      await this.handle.gradient(positions, nChains, active ?? null, logp, grad);
+      for (let c = 0; c < nChains; c++) {
+        if (active && !active[c]) continue;
+        const lp = logp[c] + this.addScalarPriors(positions, grad, c * this.dim);
+        logp[c] = Number.isFinite(lp) ? lp : -Infinity;
+      }
+    });
+  }
+
+  pointwiseLogLik(
+    draws: Float64Array,
+    nDraws: number,
+    rowStart: number,
+    rowCount: number,
+    out: Float64Array,
+  ): Promise<void> {
+    return this.enqueue(() => this.handle.pointwise(draws, nDraws, rowStart, rowCount, out));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.tail;
+    this.handle.dispose();
+  }
+
+  private enqueue(call: () => Promise<void>): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error('native backend: used after dispose()'));
+    const run = this.tail.then(call);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Adds the fixed-effect priors, the sd priors and the log-Jacobian of sd = exp(u) at the position starting at
+   * positions[at]; adds their gradient into grad[at …]; returns their sum.
+   */
+  private addScalarPriors(positions: Float64Array, grad: Float64Array, at: number): number {
+    const { fixed, terms } = this.spec;
+    let lp = 0;
+    for (let j = 0; j < fixed.priors.length; j++) {
+      const b = positions[at + j];
+      lp += priorLogDensity(fixed.priors[j], b);
+      grad[at + j] += priorDlogDensity(fixed.priors[j], b);
+    }
+    for (const term of terms) {
+      const u = positions[at + term.sdIndex];
+      const sd = Math.exp(u);
+      lp += priorLogDensity(term.sdPrior, sd) + u;
+      grad[at + term.sdIndex] += priorDlogDensity(term.sdPrior, sd) * sd + 1;
+    }
+    return lp;
+  }
+}
+
+/**
+ * Prepares the native backend for `spec`: copies the data into the addon's compact storage and starts its threads.
+ * Throws when the addon is unavailable (the message says why); callers that can fall back check loadNativeAddon().
+ */
+export async function createNativeBackend(spec: ModelSpec, options: NativeBackendOptions = {}): Promise<NativeBackend> {
+  const addon = loadNativeAddon();
+  if (!addon) throw new Error(nativeAddonUnavailableReason() ?? 'native backend unavailable');
+  if (spec.fixed.priors.length !== spec.fixed.names.length) {
+    throw new Error(`native backend: ${spec.fixed.names.length} fixed effects but ${spec.fixed.priors.length} priors`);
+  }
+  return new NativeBackend(spec, new addon.NativeModel(describeNative(spec, options)));
+}
