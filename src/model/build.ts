@@ -3,6 +3,7 @@
  * the design for new rows, the prior assigned to every parameter, and notes on the choices made.
  */
 import type { Frame } from '../data/frame.js';
+import { UserError } from '../errors.js';
 import { requireBinaryOutcome, requireCountOutcome } from '../data/checks.js';
 import { logChoose } from './log-choose.js';
 import { parseFormula } from './formula/parser.js';
@@ -34,6 +35,7 @@ export interface BuiltModel {
 export function buildModel(frame: Frame, formula: string, options: BuildOptions = {}): BuiltModel {
   const ast = parseFormula(formula);
   const terms = modelTerms(ast);
+  if (frame.nRows === 0) throw new UserError(`${frame.source} has no data rows; nothing to fit`);
   const family = ast.trials ? 'binomial' : 'bernoulli';
   let y: Float64Array;
   let trials: Float64Array | null = null;

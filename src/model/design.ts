@@ -9,7 +9,6 @@
  * "x:channelWeb", "aB:cY").
  */
 import type { Frame } from '../data/frame.js';
-import { UserError } from '../errors.js';
 import { groupLabel, varLabel, type GroupAtom, type ProductTerm, type Span, type VarExpr } from './formula/ast.js';
 import { formulaError } from './formula/errors.js';
 import { productKey, type ModelTerms, type TermList } from './formula/terms.js';
@@ -221,7 +220,6 @@ export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family): Des
       varying.push({ group: g, term: column.name, column: column.factors.length === 0 ? null : column });
     }
   }
-  if (frame.nRows === 0) throw new UserError(`${frame.source} has no rows`);
   return {
     version: 1,
     formula: ast.text,

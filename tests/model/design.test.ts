@@ -200,6 +200,11 @@ describe('data errors', () => {
     expect(errorOf(() => buildModel(base, 'y ~ (1 | gg)'))).toMatch(/^formula grouping column at position 10: test frame has no column "gg"/);
   });
 
+  it('a frame without rows', () => {
+    const empty = frame(num('y', []), num('x', []));
+    expect(errorOf(() => buildModel(empty, 'y ~ x'))).toBe('test frame has no data rows; nothing to fit');
+  });
+
   it('missing values in a used column', () => {
     const fr = frameFromColumns([y6, x6, z6], 'test frame', new Map([['z', Uint32Array.of(3)]]));
     expect(buildModel(fr, 'y ~ x').spec.n).toBe(6); // z unused: fine
