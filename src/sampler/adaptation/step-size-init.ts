@@ -1,0 +1,121 @@
+/**
+ * Stan's step-size initialisation heuristic (base_hmc::init_stepsize), for all chains in lockstep. From the chain's
+ * current position, draw a momentum and take one leapfrog step of size ε; the direction is up (double ε) when the
+ * acceptance exp(H0 − H) exceeds 0.8 and down (halve ε) otherwise. Then repeat with fresh momenta, doubling or
+ * halving ε, until the acceptance crosses 0.8. Every probe of every chain still searching is one target call.
+ */
+import { UserError } from '../../errors.js';
+import type { Rng } from '../../rng.js';
+import { leapfrogClose, leapfrogOpen } from '../integrator.js';
+import type { Metric } from '../metric.js';
+import type { LogDensityTarget } from '../nuts.js';
+
+const LOG_08 = Math.log(0.8);
+
+/** Position, gradient and log density of every chain (C × d, C × d, C). */
+export interface ChainStates {
+  readonly q: Float64Array;
+  readonly grad: Float64Array;
+  readonly logp: Float64Array;
+}
+
+export class StepSizeInitializer {
+  private readonly q: Float64Array;
+  private readonly p: Float64Array;
+  private readonly grad: Float64Array;
+  private readonly logp: Float64Array;
+  private readonly active: Uint8Array;
+  /** 0: first probe (sets the direction); +1 doubling; −1 halving. */
+  private readonly direction: Int8Array;
+  private readonly h0: Float64Array;
+
+  constructor(
+    private readonly target: LogDensityTarget,
+    private readonly nChains: number,
+    private readonly metric: Metric,
+  ) {
+    const size = nChains * target.dim;
+    this.q = new Float64Array(size);
+    this.p = new Float64Array(size);
+    this.grad = new Float64Array(size);
+    this.logp = new Float64Array(nChains);
+    this.active = new Uint8Array(nChains);
+    this.direction = new Int8Array(nChains);
+    this.h0 = new Float64Array(nChains);
+  }
+
+  /**
+   * Re-initialises stepSize[c] for every chain from states (unchanged). Adds the gradient evaluations of each chain
+   * to gradientCount; returns the number of target calls.
+   */
+  async run(states: ChainStates, stepSize: Float64Array, rngs: readonly Rng[], gradientCount: Float64Array): Promise<number> {
+    const { nChains, active } = this;
+    let searching = 0;
+    for (let c = 0; c < nChains; c++) {
+      const eps = stepSize[c];
+      active[c] = eps === 0 || eps > 1e7 || Number.isNaN(eps) ? 0 : 1;
+      this.direction[c] = 0;
+      if (active[c]) {
+        this.probe(c, states, eps, rngs[c]);
+        searching++;
+      }
+    }
+    let calls = 0;
+    while (searching > 0) {
+      await this.target.logDensityGradient(this.q, nChains, this.logp, this.grad, active);
+      calls++;
+      searching = 0;
+      for (let c = 0; c < nChains; c++) {
+        if (!active[c]) continue;
+        gradientCount[c]++;
+        const deltaH = this.deltaH(c, stepSize[c]);
+        const dir = this.direction[c];
+        if (dir === 0) {
+          this.direction[c] = deltaH > LOG_08 ? 1 : -1;
+        } else {
+          if ((dir === 1 && !(deltaH > LOG_08)) || (dir === -1 && !(deltaH < LOG_08))) {
+            active[c] = 0;
+            continue;
+          }
+          stepSize[c] *= dir === 1 ? 2 : 0.5;
+          if (stepSize[c] > 1e7) {
+            throw new UserError(
+              `chain ${c + 1}: the step size grew past 1e7 while initialising it, so the posterior looks improper; check that every parameter has a proper prior`,
+            );
+          }
+          if (stepSize[c] === 0) {
+            throw new UserError(
+              `chain ${c + 1}: no small enough step size was found; the log density may be discontinuous or not finite near the initial values (try other --init values)`,
+            );
+          }
+        }
+        this.probe(c, states, stepSize[c], rngs[c]);
+        searching++;
+      }
+    }
+    return calls;
+  }
+
+  /** Resets chain c to its state, draws a momentum and opens a leapfrog step of size eps. */
+  private probe(c: number, states: ChainStates, eps: number, rng: Rng): void {
+    const d = this.target.dim;
+    const o = c * d;
+    for (let i = o; i < o + d; i++) {
+      this.q[i] = states.q[i];
+      this.grad[i] = states.grad[i];
+    }
+    this.metric.sampleMomentum(c, rng, this.p, o);
+    this.h0[c] = -states.logp[c] + this.metric.kinetic(c, this.p, o);
+    leapfrogOpen(this.metric, c, eps, this.q, this.p, this.grad, o);
+  }
+
+  /** H0 − H after closing chain c's leapfrog step (−∞ when H is not a number). */
+  private deltaH(c: number, eps: number): number {
+    const d = this.target.dim;
+    const o = c * d;
+    leapfrogClose(d, eps, this.p, this.grad, o);
+    let h = -this.logp[c] + this.metric.kinetic(c, this.p, o);
+    if (Number.isNaN(h)) h = Infinity;
+    return this.h0[c] - h;
+  }
+}

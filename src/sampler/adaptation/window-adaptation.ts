@@ -1,0 +1,95 @@
+/**
+ * Stan's warm-up adaptation (adapt_diag_e_nuts / adapt_dense_e_nuts::transition), for every chain independently:
+ * after each warm-up transition the step size learns from the acceptance statistic by dual averaging; positions in a
+ * slow window feed a Welford estimator; at the end of a window the inverse metric becomes the regularised estimate
+ *   Σ̂ ← (n/(n + 5)) Σ̂ + 1e−3 · (5/(n + 5)) · I          (diagonal: the variances only)
+ * and the caller re-initialises the step size (init_stepsize) and calls restartStepSize (μ = log(10 ε), restart).
+ * At the end of warm-up, finish sets ε = exp(x̄).
+ */
+import { UserError } from '../../errors.js';
+import type { Metric } from '../metric.js';
+import { DualAveraging, STAN_DUAL_AVERAGING, type DualAveragingSettings } from './dual-averaging.js';
+import { WelfordEstimator } from './welford.js';
+import { adaptationWindows, inSlowWindow, STAN_WINDOWS, type AdaptationWindows, type WindowSettings } from './windows.js';
+
+export interface AdaptationSettings extends DualAveragingSettings, WindowSettings {}
+
+export const STAN_ADAPTATION: AdaptationSettings = { ...STAN_DUAL_AVERAGING, ...STAN_WINDOWS };
+
+/** Stan's regularisation of a metric estimate from n draws, in place (diag: d values; dense: d × d). */
+export function regularizeMetric(estimate: Float64Array, n: number, dim: number, dense: boolean): void {
+  const w = n / (n + 5);
+  const shrink = 1e-3 * (5 / (n + 5));
+  for (let i = 0; i < estimate.length; i++) estimate[i] *= w;
+  if (dense) for (let i = 0; i < dim; i++) estimate[i * dim + i] += shrink;
+  else for (let i = 0; i < dim; i++) estimate[i] += shrink;
+}
+
+export class WindowedAdaptation {
+  readonly windows: AdaptationWindows;
+  readonly dualAveraging: DualAveraging;
+  private readonly estimator: WelfordEstimator;
+  private readonly scratch: Float64Array;
+
+  constructor(
+    readonly nChains: number,
+    readonly metric: Metric,
+    numWarmup: number,
+    settings: AdaptationSettings = STAN_ADAPTATION,
+  ) {
+    this.windows = adaptationWindows(numWarmup, settings);
+    this.dualAveraging = new DualAveraging(nChains, settings);
+    const dense = metric.kind === 'dense';
+    this.estimator = new WelfordEstimator(nChains, metric.dim, dense);
+    this.scratch = new Float64Array(metric.size);
+  }
+
+  /** Before warm-up: μ = log(10 ε0) with the user's initial step size ε0, as Stan's services do. */
+  start(stepSize: Float64Array): void {
+    for (let c = 0; c < this.nChains; c++) {
+      this.dualAveraging.setMu(c, Math.log(10 * stepSize[c]));
+      this.dualAveraging.restart(c);
+    }
+  }
+
+  /**
+   * After warm-up iteration i (0-based): updates stepSize from acceptStat and collects positions (C × d). Returns
+   * true when the metric was re-estimated (the caller then re-initialises the step size and calls restartStepSize).
+   */
+  learn(i: number, acceptStat: Float64Array, positions: Float64Array, stepSize: Float64Array): boolean {
+    const { nChains, estimator, metric, windows } = this;
+    const d = metric.dim;
+    for (let c = 0; c < nChains; c++) stepSize[c] = this.dualAveraging.learn(c, acceptStat[c]);
+    if (inSlowWindow(windows, i)) for (let c = 0; c < nChains; c++) estimator.add(c, positions, c * d);
+    if (!windows.ends.includes(i)) return false;
+    const dense = metric.kind === 'dense';
+    for (let c = 0; c < nChains; c++) {
+      const est = this.scratch;
+      est.set(metric.inverseOf(c));
+      estimator.sample(c, est);
+      regularizeMetric(est, estimator.count[c], d, dense);
+      let finite = true;
+      for (let k = 0; k < est.length; k++) if (!Number.isFinite(est[k])) finite = false;
+      if (!finite || !metric.setInverse(c, est)) {
+        throw new UserError(
+          `chain ${c + 1}: the metric estimated at warm-up iteration ${i + 1} is not finite or not positive definite; the posterior may be improper or extremely wide (check the priors)`,
+        );
+      }
+      estimator.restart(c);
+    }
+    return true;
+  }
+
+  /** After the step size was re-initialised following a metric update: μ = log(10 ε), dual averaging restarted. */
+  restartStepSize(stepSize: Float64Array): void {
+    for (let c = 0; c < this.nChains; c++) {
+      this.dualAveraging.setMu(c, Math.log(10 * stepSize[c]));
+      this.dualAveraging.restart(c);
+    }
+  }
+
+  /** End of warm-up: each chain's step size becomes exp(x̄). */
+  finish(stepSize: Float64Array): void {
+    for (let c = 0; c < this.nChains; c++) stepSize[c] = this.dualAveraging.final(c);
+  }
+}
