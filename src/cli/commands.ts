@@ -1,6 +1,8 @@
 /** The list of subcommands; each file registers one. Add a line here for a new command. */
 import type { Command } from 'commander';
+import { register as compare } from './compare.js';
+import { register as loo } from './loo.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [loo, compare];

@@ -8,7 +8,7 @@
  * The draws are handled in sorted order: log ratios are a function of the log-likelihood, so the sorted
  * log-likelihood gives both the sorted weights and the likelihood each weight multiplies.
  */
-import { normalQuantile } from './normal-quantile.js';
+import { normalQuantile } from '../diagnostics/normal-quantile.js';
 import { PsisWorkspace, paretoTailLength, smoothSortedLogWeights } from './psis.js';
 
 /** Per-observation results, one entry per observation; filled in place by `PointwiseLoo.compute`. */

@@ -1,0 +1,54 @@
+/**
+ * `nutmeg compare [RUN_DIR…] --loglik FILE… [--method stacking|pseudobma|bb-pseudobma] [--json]`: ranks models by
+ * PSIS-LOO (elpd_diff and paired se_diff as R's loo_compare) and weighs them.
+ */
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { type NamedLoo, WEIGHT_METHODS, type WeightMethod, compareModels } from '../loo/compare.js';
+import { looOfLogLikCsv, modelNameOfPath } from '../loo/from-file.js';
+import { compareToJson, formatCompare } from '../loo/output.js';
+import { looOfRunDir } from './loo.js';
+
+interface CompareFlags {
+  loglik?: string[];
+  method: string;
+  seed: string;
+  rEffOne?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('compare')
+    .description('compare models by PSIS-LOO (elpd_diff, se_diff as R loo_compare) with stacking or pseudo-BMA weights')
+    .argument('[run_dirs...]', "fits' output directories")
+    .option('--loglik <files...>', 'log-likelihood CSV files (.csv or .csv.gz), one per model')
+    .option('--method <method>', `weights: ${WEIGHT_METHODS.join(', ')}`, 'stacking')
+    .option('--seed <n>', 'seed of the Bayesian bootstrap (bb-pseudobma)', '1')
+    .option('--r-eff-one', 'r_eff = 1 instead of relative efficiencies from the chains')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (runDirs: string[], opts: CompareFlags) => {
+      if (!WEIGHT_METHODS.includes(opts.method as WeightMethod)) {
+        throw new UserError(`--method ${opts.method}: unknown; use one of ${WEIGHT_METHODS.join(', ')}`);
+      }
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed ${opts.seed}: use a non-negative integer`);
+      const files = opts.loglik ?? [];
+      if (runDirs.length + files.length < 2) {
+        throw new UserError('compare needs at least two models: give RUN_DIRs and/or --loglik FILE FILE …');
+      }
+      const options = { rEff: opts.rEffOne ? ('one' as const) : ('chains' as const) };
+      const models: NamedLoo[] = [];
+      for (const dir of runDirs) models.push({ name: dir, loo: await looOfRunDir(dir) });
+      for (const file of files) models.push({ name: modelNameOfPath(file), loo: await looOfLogLikCsv(file, options) });
+      const names = new Set<string>();
+      for (const m of models) {
+        if (names.has(m.name)) throw new UserError(`two models are both named ${m.name}; rename one of the files`);
+        names.add(m.name);
+      }
+      for (const m of models) for (const w of m.loo.warnings) process.stderr.write(`warning (${m.name}): ${w}\n`);
+      const method = opts.method as WeightMethod;
+      const rows = compareModels(models, { method, seed });
+      process.stdout.write(opts.json ? JSON.stringify(compareToJson(rows)) + '\n' : formatCompare(rows, method));
+    });
+}
