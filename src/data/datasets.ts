@@ -1,0 +1,54 @@
+/**
+ * The built-in data sets, by name, so that commands can take `--data sim:hillstrom` (simulated, seeded) as well as a
+ * CSV path. The simulated Hillstrom set comes with the reference analysis's features (treatment, recency_z,
+ * history_z) added, like loadHillstrom's frames, so that HILLSTROM_FORMULAS apply to either.
+ */
+import { UserError } from '../errors.js';
+import { readCsv } from './csv.js';
+import type { Frame } from './frame.js';
+import { addHillstromFeatures } from './hillstrom.js';
+import { simulateHillstrom } from './simulate/hillstrom.js';
+import { simulatePersonalization } from './simulate/personalization.js';
+import { simulateSeparation } from './simulate/separation.js';
+import type { Simulated } from './simulate/types.js';
+
+export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization'] as const;
+export type BuiltinDatasetName = (typeof BUILTIN_DATASETS)[number];
+
+/** Prefix of a data argument that names a built-in simulated data set. */
+export const SIMULATED_PREFIX = 'sim:';
+
+export function isBuiltinDatasetName(name: string): name is BuiltinDatasetName {
+  return (BUILTIN_DATASETS as readonly string[]).includes(name);
+}
+
+/** A built-in simulated data set and its true parameters (`n` rows, or the simulator's default size). */
+export function builtinDataset(name: BuiltinDatasetName, seed: number, n?: number): Simulated {
+  switch (name) {
+    case 'hillstrom': {
+      const sim = simulateHillstrom({ seed, n });
+      return { frame: addHillstromFeatures(sim.frame), truth: sim.truth };
+    }
+    case 'separation':
+      return simulateSeparation({ seed, n });
+    case 'personalization':
+      return simulatePersonalization({ seed, n });
+  }
+}
+
+export interface LoadedData {
+  readonly frame: Frame;
+  /** True parameters for a simulated data set; null for a file. */
+  readonly truth: Record<string, number> | null;
+}
+
+/** A data argument: `sim:<name>` for a built-in simulated set (seeded by `seed`), anything else a CSV path. */
+export function loadDataArgument(argument: string, seed: number): LoadedData {
+  if (!argument.startsWith(SIMULATED_PREFIX)) return { frame: readCsv(argument), truth: null };
+  const name = argument.slice(SIMULATED_PREFIX.length);
+  if (!isBuiltinDatasetName(name)) {
+    const known = BUILTIN_DATASETS.map((d) => SIMULATED_PREFIX + d).join(', ');
+    throw new UserError(`data "${argument}": no built-in data set "${name}"; choose one of ${known}, or give a CSV path`);
+  }
+  return builtinDataset(name, seed);
+}
