@@ -1,0 +1,164 @@
+/**
+ * The fit API: Frame + formula → model → backend → NUTS in lockstep → constrained draws. Orchestration only; every
+ * piece it calls has one job (buildModel, createBackend, findMode, sample, constrain).
+ */
+import type { Backend } from '../backend/backend.js';
+import { createBackend, type BackendChoice } from '../backend/select.js';
+import type { Frame } from '../data/frame.js';
+import { makeDrawSet, type DrawSet } from '../draws.js';
+import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.js';
+import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
+import type { ModelSpec } from '../model/spec.js';
+import type { MetricKind } from '../sampler/metric.js';
+import type { SamplerProgress } from '../sampler/progress.js';
+import { sample, type SampleResult } from '../sampler/run.js';
+import { Rng } from '../rng.js';
+import { findMode, type ModeResult } from './map.js';
+
+export interface FitOptions extends BuildOptions {
+  readonly backend?: BackendChoice;
+  /** WebGPU adapter name filter. */
+  readonly adapter?: string;
+  /** Threads for the native backend. */
+  readonly threads?: number;
+  readonly chains?: number;
+  readonly warmup?: number;
+  readonly draws?: number;
+  readonly seed?: number;
+  readonly targetAccept?: number;
+  readonly maxTreeDepth?: number;
+  readonly metric?: MetricKind;
+  readonly thin?: number;
+  /** 'random': uniform(−2, 2) per coordinate (Stan's default); 'map': the posterior mode, jittered per chain. */
+  readonly init?: 'random' | 'map';
+  readonly onProgress?: (progress: SamplerProgress) => void;
+  readonly signal?: AbortSignal;
+  /** One-line notices (backend fallbacks, parameterization notes). */
+  readonly log?: (line: string) => void;
+}
+
+export const FIT_DEFAULTS = {
+  backend: 'auto' as BackendChoice,
+  chains: 4,
+  warmup: 1000,
+  draws: 1000,
+  seed: 1,
+  targetAccept: 0.8,
+  maxTreeDepth: 10,
+  metric: 'diag' as MetricKind,
+  thin: 1,
+  init: 'random' as 'random' | 'map',
+};
+
+export interface Fit {
+  readonly model: BuiltModel;
+  readonly backend: Backend;
+  readonly sample: SampleResult;
+  /** Constrained parameters and generated quantities (names from constrainedNames). */
+  readonly draws: DrawSet;
+  /** lp__, accept_stat__, stepsize__, treedepth__, n_leapfrog__, divergent__, energy__. */
+  readonly stats: DrawSet;
+  /** Level names of every indexed family, e.g. r_zip_code__Intercept → ["Rural", "Surburban", "Urban"]. */
+  readonly coordinates: Record<string, readonly string[]>;
+  readonly mode: ModeResult | null;
+  readonly timings: { readonly buildSeconds: number; readonly backendSeconds: number; readonly modeSeconds: number };
+  /** Releases the backend (threads, GPU buffers). */
+  dispose(): Promise<void>;
+}
+
+const now = (): number => performance.now() / 1000;
+
+/** Constrained draws (variable-major DrawSet) from the sampler's unconstrained per-chain draws. */
+export function constrainDraws(spec: ModelSpec, result: SampleResult): DrawSet {
+  const names = constrainedNames(spec);
+  const out = makeDrawSet(names, result.nChains, result.nDraws);
+  const row = new Float64Array(constrainedDim(spec));
+  const V = names.length;
+  for (let c = 0; c < result.nChains; c++) {
+    const chain = result.draws[c];
+    for (let d = 0; d < result.nDraws; d++) {
+      constrain(spec, chain.subarray(d * spec.dim, (d + 1) * spec.dim), row);
+      for (let v = 0; v < V; v++) out.values[(v * result.nChains + c) * result.nDraws + d] = row[v];
+    }
+  }
+  return out;
+}
+
+/** Starting points at the posterior mode, each chain jittered by uniform(−0.1, 0.1) so chains are not identical. */
+function modeInits(mode: ModeResult, chains: number, seed: number): Float64Array {
+  const dim = mode.theta.length;
+  const inits = new Float64Array(chains * dim);
+  const rng = new Rng(seed, 1_000_003);
+  for (let c = 0; c < chains; c++) {
+    for (let j = 0; j < dim; j++) inits[c * dim + j] = mode.theta[j] + rng.uniformRange(-0.1, 0.1);
+  }
+  return inits;
+}
+
+export async function fitModel(frame: Frame, formula: string, options: FitOptions = {}): Promise<Fit> {
+  const o = { ...FIT_DEFAULTS, ...options };
+  const log = options.log ?? (() => {});
+  let t = now();
+  const model = buildModel(frame, formula, options);
+  const buildSeconds = now() - t;
+  t = now();
+  const backend = await createBackend(o.backend, model.spec, { maxChains: o.chains, adapter: o.adapter, threads: o.threads }, log);
+  const backendSeconds = now() - t;
+  try {
+    let mode: ModeResult | null = null;
+    t = now();
+    if (o.init === 'map') mode = await findMode(backend);
+    const modeSeconds = now() - t;
+    const result = await sample(backend, {
+      chains: o.chains,
+      warmup: o.warmup,
+      draws: o.draws,
+      seed: o.seed,
+      targetAccept: o.targetAccept,
+      maxTreeDepth: o.maxTreeDepth,
+      metric: o.metric,
+      thin: o.thin,
+      init: mode ? modeInits(mode, o.chains, o.seed) : 'random',
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+    return {
+      model,
+      backend,
+      sample: result,
+      draws: constrainDraws(model.spec, result),
+      stats: result.stats,
+      coordinates: levelCoordinates(model.spec),
+      mode,
+      timings: { buildSeconds, backendSeconds, modeSeconds },
+      dispose: () => backend.dispose(),
+    };
+  } catch (e) {
+    await backend.dispose();
+    throw e;
+  }
+}
+
+export interface ModeFit {
+  readonly model: BuiltModel;
+  readonly backendDescription: string;
+  readonly mode: ModeResult;
+  /** Constrained values at the mode, named by constrainedNames. */
+  readonly names: string[];
+  readonly values: Float64Array;
+}
+
+/** `--method map`: the posterior mode (on the unconstrained scale) reported in constrained form. */
+export async function fitMode(frame: Frame, formula: string, options: FitOptions = {}): Promise<ModeFit> {
+  const o = { ...FIT_DEFAULTS, ...options };
+  const model = buildModel(frame, formula, options);
+  const backend = await createBackend(o.backend, model.spec, { maxChains: 1, adapter: o.adapter, threads: o.threads }, options.log);
+  try {
+    const mode = await findMode(backend);
+    const values = new Float64Array(constrainedDim(model.spec));
+    constrain(model.spec, mode.theta, values);
+    return { model, backendDescription: backend.description, mode, names: constrainedNames(model.spec), values };
+  } finally {
+    await backend.dispose();
+  }
+}
