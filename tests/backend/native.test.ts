@@ -1,0 +1,265 @@
+/**
+ * The native backend against the reference backend (src/backend/reference.ts, the float64 TypeScript oracle):
+ * log density, every gradient coordinate and the pointwise log-likelihood agree to 1e-10 relative at random
+ * positions, for every spec kind, 1, 4 and 64 chains, each compiled kernel set (baseline, and AVX2+FMA where the CPU
+ * has it), on the random specs, the Hillstrom simulator and the real Hillstrom data (when present).
+ * Skips with a notice when the addon is not built (npm run build builds it; CI does).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  createNativeBackend,
+  loadNativeAddon,
+  nativeAddonUnavailableReason,
+  type NativeBackend,
+  type NativeKernels,
+} from '../../src/backend/native.js';
+import { createReferenceBackend } from '../../src/backend/reference.js';
+import { builtinDataset } from '../../src/data/datasets.js';
+import { HILLSTROM_FORMULAS, loadHillstrom, type HillstromModel } from '../../src/data/hillstrom.js';
+import { buildModel } from '../../src/model/build.js';
+import type { ModelSpec } from '../../src/model/spec.js';
+import { hillstromPathOrNotice } from '../helpers/hillstrom.js';
+import { randomPositions, randomSpec, relDiff, type SpecKind } from '../helpers/specs.js';
+
+const TOL = 1e-10;
+const addon = loadNativeAddon();
+if (!addon) console.warn(`NOTICE: native backend tests skipped: ${nativeAddonUnavailableReason()}`);
+const KERNELS: NativeKernels[] = addon?.cpuFeatures().avx2Fma ? ['baseline', 'avx2'] : ['baseline'];
+if (addon && KERNELS.length === 1) console.warn('NOTICE: this CPU lacks AVX2/FMA; only the baseline kernels are tested');
+
+interface Errors {
+  logp: number;
+  grad: number;
+  pointwise: number;
+}
+
+/** Largest relative differences between native and reference at `positions` (nChains × dim). */
+async function parity(
+  spec: ModelSpec,
+  nChains: number,
+  kernels: NativeKernels,
+  positions = randomPositions(spec, nChains, 11 + nChains),
+  threads = 2,
+): Promise<Errors> {
+  const native = await createNativeBackend(spec, { maxChains: nChains, maxDraws: nChains, threads, kernels });
+  const reference = await createReferenceBackend(spec);
+  try {
+    const d = spec.dim;
+    const lpN = new Float64Array(nChains);
+    const lpR = new Float64Array(nChains);
+    const gN = new Float64Array(nChains * d);
+    const gR = new Float64Array(nChains * d);
+    await native.logDensityGradient(positions, nChains, lpN, gN);
+    await reference.logDensityGradient(positions, nChains, lpR, gR);
+    // a block that starts and ends off the block boundaries
+    const rowStart = Math.floor(spec.n / 3);
+    const rowCount = spec.n - rowStart - 5;
+    const pwN = new Float64Array(nChains * rowCount);
+    const pwR = new Float64Array(nChains * rowCount);
+    await native.pointwiseLogLik(positions, nChains, rowStart, rowCount, pwN);
+    await reference.pointwiseLogLik(positions, nChains, rowStart, rowCount, pwR);
+    const max = (a: Float64Array, b: Float64Array) => a.reduce((m, v, k) => Math.max(m, relDiff(v, b[k])), 0);
+    for (const v of [...lpR, ...gR]) expect(Number.isFinite(v)).toBe(true);
+    return { logp: max(lpN, lpR), grad: max(gN, gR), pointwise: max(pwN, pwR) };
+  } finally {
+    await native.dispose();
+  }
+}
+
+function expectWithin(e: Errors): void {
+  expect(e.logp).toBeLessThan(TOL);
+  expect(e.grad).toBeLessThan(TOL);
+  expect(e.pointwise).toBeLessThan(TOL);
+}
+
+/** A copy of spec with some arrays replaced. */
+function withData(spec: ModelSpec, change: Partial<ModelSpec>): ModelSpec {
+  return { ...spec, ...change };
+}
+
+describe.skipIf(!addon)('native backend: parity with the reference backend on random specs', () => {
+  const kinds: SpecKind[] = ['pooled', 'hierarchical', 'crossed', 'binomial', 'manylevels'];
+  for (const kernels of KERNELS) {
+    for (const kind of kinds) {
+      const spec = kind === 'manylevels' ? randomSpec(kind, { levels: 1500, n: 4000, seed: 5 }) : randomSpec(kind, { n: 3001, seed: 5 });
+      for (const nChains of [1, 4, 64]) {
+        it(`${kind}, ${nChains} chain(s), ${kernels} kernels`, async () => {
+          expectWithin(await parity(spec, nChains, kernels));
+        });
+      }
+    }
+  }
+
+  it('1 and 3 threads (uneven row shares) give the same values as 2', async () => {
+    const spec = randomSpec('crossed', { n: 2501, seed: 8 });
+    expectWithin(await parity(spec, 4, 'auto', undefined, 1));
+    expectWithin(await parity(spec, 4, 'auto', undefined, 3));
+  });
+
+  it('level indices stored as 16 and 32 bits (300 and 70,000 levels)', async () => {
+    const u16 = randomSpec('manylevels', { levels: 300, n: 2000, seed: 3 });
+    const u32 = randomSpec('manylevels', { levels: 70_000, n: 140_000, seed: 3 });
+    const native = await createNativeBackend(u32, { maxChains: 2 });
+    expect(native.storage).toContain('index u32');
+    await native.dispose();
+    expectWithin(await parity(u16, 4, 'auto'));
+    expectWithin(await parity(u32, 2, 'auto'));
+  });
+
+  it('columns exact in float32 (and trials above 255) are stored as f32, others as f64; values stay exact', async () => {
+    const base = randomSpec('binomial', { n: 2000, seed: 4 });
+    const X = base.fixed.X.map((v) => Math.fround(v));
+    const trials = base.trials!.map((t) => t + 300);
+    const logChoose = base.logChoose!.map((v, i) => v + 0.001 * (i % 7)); // any per-row constant is passed through
+    const spec = withData(base, { fixed: { ...base.fixed, X }, trials, logChoose });
+    const native = await createNativeBackend(spec, { maxChains: 1 });
+    expect(native.storage).toMatch(/X: 1 ones, 1 u8, 2 f32; y u8; trials f32;.* x f64/);
+    await native.dispose();
+    expectWithin(await parity(spec, 4, 'auto'));
+  });
+
+  it('tails: |eta| up to 700 (exp(-|eta|) down to 1e-304), against the closed form -log1p(exp(∓eta))', async () => {
+    // Closed form: log p(y | eta) = -log1p(exp(-eta)) for y = 1 and -log1p(exp(eta)) for y = 0, written so that the
+    // exponent is never positive. (The reference's y·eta − softplus(eta) rounds to 0 where this is -1e-304.)
+    const spec = randomSpec('pooled', { n: 500, seed: 9 });
+    const etas = [-700, -40, -5, 5, 40, 700];
+    const positions = new Float64Array(etas.length * spec.dim);
+    etas.forEach((b0, c) => {
+      positions[c * spec.dim] = b0; // all other coefficients 0, so eta = b0 on every row
+    });
+    const native = await createNativeBackend(spec, { maxDraws: etas.length });
+    const out = new Float64Array(etas.length * spec.n);
+    await native.pointwiseLogLik(positions, etas.length, 0, spec.n, out);
+    await native.dispose();
+    let worst = 0;
+    etas.forEach((eta, s) => {
+      for (let i = 0; i < spec.n; i++) {
+        const x = spec.y[i] === 1 ? -eta : eta;
+        const exact = x > 0 ? -(x + Math.log1p(Math.exp(-x))) : -Math.log1p(Math.exp(x));
+        worst = Math.max(worst, relDiff(out[s * spec.n + i], exact));
+      }
+    });
+    expect(worst).toBeLessThan(TOL);
+  });
+});
+
+describe.skipIf(!addon)('native backend: contract', () => {
+  it('evaluates only active chains and leaves the others\' outputs as they were', async () => {
+    const spec = randomSpec('crossed', { n: 1000, seed: 2 });
+    const C = 5;
+    const native = await createNativeBackend(spec, { maxChains: C });
+    const reference = await createReferenceBackend(spec);
+    const positions = randomPositions(spec, C);
+    const active = Uint8Array.from([1, 0, 1, 0, 0]);
+    const lp = new Float64Array(C).fill(123);
+    const g = new Float64Array(C * spec.dim).fill(456);
+    const lpR = new Float64Array(C);
+    const gR = new Float64Array(C * spec.dim);
+    await native.logDensityGradient(positions, C, lp, g, active);
+    await reference.logDensityGradient(positions, C, lpR, gR);
+    for (let c = 0; c < C; c++) {
+      const row = g.subarray(c * spec.dim, (c + 1) * spec.dim);
+      if (active[c]) {
+        expect(relDiff(lp[c], lpR[c])).toBeLessThan(TOL);
+        row.forEach((v, j) => expect(relDiff(v, gR[c * spec.dim + j])).toBeLessThan(TOL));
+      } else {
+        expect(lp[c]).toBe(123);
+        expect(row.every((v) => v === 456)).toBe(true);
+      }
+    }
+    await native.dispose();
+  });
+
+  it('reports a non-finite log density as -Infinity', async () => {
+    const spec = randomSpec('hierarchical', { n: 200, seed: 2 });
+    const native = await createNativeBackend(spec, { maxChains: 2 });
+    const positions = randomPositions(spec, 2);
+    positions[spec.terms[0].sdIndex] = 800; // sd = e^800 overflows
+    positions[spec.dim] = Number.NaN;
+    const lp = new Float64Array(2);
+    await native.logDensityGradient(positions, 2, lp, new Float64Array(2 * spec.dim));
+    expect(lp[0]).toBe(-Infinity);
+    expect(lp[1]).toBe(-Infinity);
+    await native.dispose();
+  });
+
+  it('is deterministic: the same call twice gives bit-identical results', async () => {
+    const spec = randomSpec('crossed', { n: 5000, seed: 6 });
+    const native = await createNativeBackend(spec, { maxChains: 4 });
+    const positions = randomPositions(spec, 4);
+    const a = new Float64Array(4 * spec.dim);
+    const b = new Float64Array(4 * spec.dim);
+    const la = new Float64Array(4);
+    const lb = new Float64Array(4);
+    await native.logDensityGradient(positions, 4, la, a);
+    await native.logDensityGradient(positions, 4, lb, b);
+    expect(Array.from(lb)).toEqual(Array.from(la));
+    expect(Array.from(b)).toEqual(Array.from(a));
+    await native.dispose();
+  });
+
+  it('queues overlapping calls and keeps the event loop free while computing', async () => {
+    const spec = randomSpec('hierarchical', { n: 200_000, seed: 1 });
+    const C = 64;
+    const native = await createNativeBackend(spec, { maxChains: C });
+    const positions = randomPositions(spec, C);
+    const lp1 = new Float64Array(C);
+    const lp2 = new Float64Array(C);
+    const g = new Float64Array(C * spec.dim);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const started = performance.now();
+    await Promise.all([
+      native.logDensityGradient(positions, C, lp1, g),
+      native.logDensityGradient(positions, C, lp2, g),
+    ]);
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    expect(Array.from(lp2)).toEqual(Array.from(lp1));
+    // the timer fired during the computation (a blocked loop would give 0 or 1 ticks)
+    if (elapsed > 20) expect(ticks).toBeGreaterThan(2);
+    await native.dispose();
+  });
+
+  it('rejects more chains than maxChains, rows out of range, and use after dispose', async () => {
+    const spec = randomSpec('pooled', { n: 100, seed: 2 });
+    const native = await createNativeBackend(spec, { maxChains: 2, maxDraws: 2 });
+    const positions = randomPositions(spec, 3);
+    await expect(
+      native.logDensityGradient(positions, 3, new Float64Array(3), new Float64Array(3 * spec.dim)),
+    ).rejects.toThrow(/prepared for at most 2/);
+    await expect(native.pointwiseLogLik(positions, 1, 90, 20, new Float64Array(20))).rejects.toThrow(/exceed/);
+    await native.dispose();
+    await expect(
+      native.logDensityGradient(positions, 1, new Float64Array(1), new Float64Array(spec.dim)),
+    ).rejects.toThrow(/dispose/);
+  });
+});
+
+const MODELS = Object.keys(HILLSTROM_FORMULAS) as HillstromModel[];
+
+describe.skipIf(!addon)('native backend: parity on the Hillstrom simulator (64,000 rows)', () => {
+  const { frame } = builtinDataset('hillstrom', 2);
+  for (const model of MODELS) {
+    const { spec } = buildModel(frame, HILLSTROM_FORMULAS[model]);
+    for (const nChains of [1, 4, 64]) {
+      it(`${model}, ${nChains} chain(s)`, async () => {
+        expectWithin(await parity(spec, nChains, 'auto'));
+      });
+    }
+  }
+});
+
+const realPath = addon ? hillstromPathOrNotice('native backend parity on the real Hillstrom data') : null;
+
+describe.skipIf(!addon || realPath === null)('native backend: parity on the real Hillstrom data', () => {
+  const frame = realPath ? loadHillstrom(realPath) : null;
+  for (const model of MODELS) {
+    for (const nChains of [1, 4, 64]) {
+      it(`${model}, ${nChains} chain(s)`, async () => {
+        const { spec } = buildModel(frame!, HILLSTROM_FORMULAS[model]);
+        expectWithin(await parity(spec, nChains, 'auto'));
+      });
+    }
+  }
+});
