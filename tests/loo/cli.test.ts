@@ -1,0 +1,86 @@
+/** `nutmeg loo` and `nutmeg compare` end to end through main(): JSON shapes and values (reference: R loo 2.5.1
+ * golden files in tests/fixtures/loo) and exit code 2 for user mistakes. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { FIXTURES, maxRelError, numbers, readRCsv } from './fixtures.js';
+
+function capture(): { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  return { out: () => out, err: () => err };
+}
+afterEach(() => vi.restoreAllMocks());
+
+const file = (m: string): string => `${FIXTURES}${m}.loglik.csv.gz`;
+
+describe('nutmeg loo --loglik', () => {
+  it('--json gives the issue\'s keys with R\'s values', async () => {
+    const io = capture();
+    expect(await main(['node', 'nutmeg', 'loo', '--loglik', file('segment_slopes'), '--json'])).toBe(0);
+    const json = JSON.parse(io.out());
+    for (const key of ['elpd_loo', 'se_elpd_loo', 'p_loo', 'se_p_loo', 'looic', 'se_looic', 'pareto_k', 'pointwise']) {
+      expect(json).toHaveProperty(key);
+    }
+    const ref = readRCsv('segment_slopes.loo.csv');
+    expect(
+      maxRelError(
+        [json.elpd_loo, json.se_elpd_loo, json.p_loo, json.se_p_loo, json.looic, json.se_looic],
+        [0, 1, 2].flatMap((i) => [ref.estimate[i] as number, ref.se[i] as number]),
+      ),
+    ).toBeLessThan(1e-6);
+    const pw = readRCsv('segment_slopes.pointwise.csv');
+    expect(json.pareto_k).toHaveLength(400);
+    expect(maxRelError(json.pointwise.map((p: { elpd_loo: number }) => p.elpd_loo), numbers(pw.elpd_loo))).toBeLessThan(
+      1e-9,
+    );
+  });
+
+  it('--r-eff-one gives the r_eff = 1 numbers; text output has the estimates table', async () => {
+    let io = capture();
+    await main(['node', 'nutmeg', 'loo', '--loglik', file('pooled'), '--r-eff-one', '--json']);
+    const json = JSON.parse(io.out());
+    expect(Math.abs(json.elpd_loo - -196.115929173358) / 196.1).toBeLessThan(1e-9);
+    vi.restoreAllMocks();
+    io = capture();
+    await main(['node', 'nutmeg', 'loo', '--loglik', file('cells')]);
+    expect(io.out()).toMatch(/elpd_loo\s+-200\.9\s+11\.39/);
+    expect(io.out()).toMatch(/\(0\.7, 1\]\s+\(bad\)\s+1\s/);
+    expect(io.err()).toMatch(/warning: 1 of 400 observations/);
+  });
+
+  it('a directory without a known layout, or no input, exits 2 with a one-line message', async () => {
+    const io = capture();
+    expect(await main(['node', 'nutmeg', 'loo', FIXTURES])).toBe(2);
+    expect(io.err()).toMatch(/no known fit output layout .* use --loglik FILE\.csv\n$/);
+    expect(await main(['node', 'nutmeg', 'loo'])).toBe(2);
+  });
+});
+
+describe('nutmeg compare --loglik', () => {
+  it('--json ranks as loo_compare with stacking weights as R', async () => {
+    const io = capture();
+    const args = ['node', 'nutmeg', 'compare', '--loglik', ...['pooled', 'crossed', 'segment_slopes'].map(file), '--json'];
+    expect(await main(args)).toBe(0);
+    const rows = JSON.parse(io.out());
+    expect(rows.map((r: { model: string }) => r.model)).toEqual(['pooled', 'segment_slopes', 'crossed']);
+    expect(Object.keys(rows[0]).sort()).toEqual(['elpd_diff', 'elpd_loo', 'model', 'p_loo', 'se_diff', 'weight']);
+    const ref = readRCsv('compare.csv');
+    expect(Math.abs(rows[2].elpd_diff - (ref.elpd_diff[2] as number))).toBeLessThan(1e-6);
+    expect(Math.abs(rows[2].se_diff - (ref.se_diff[2] as number))).toBeLessThan(1e-6);
+    expect(rows.reduce((a: number, r: { weight: number }) => a + r.weight, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('--method pseudobma and bb-pseudobma; unknown method exits 2', async () => {
+    const io = capture();
+    const base = ['node', 'nutmeg', 'compare', '--loglik', file('pooled'), file('cells')];
+    expect(await main([...base, '--method', 'bb-pseudobma', '--seed', '5', '--json'])).toBe(0);
+    expect(await main([...base, '--method', 'bb-pseudobma', '--seed', '5', '--json'])).toBe(0);
+    const [a, b] = io.out().trim().split('\n').map((l) => JSON.parse(l));
+    expect(a).toEqual(b);
+    expect(await main([...base, '--method', 'magic'])).toBe(2);
+    expect(io.err()).toMatch(/--method magic: unknown/);
+    expect(await main(['node', 'nutmeg', 'compare', '--loglik', file('pooled')])).toBe(2);
+  });
+});
