@@ -5,11 +5,12 @@
  * the Monte Carlo SE of elpd_loo (loo's `mcse_elpd`, below) and the PSIS effective sample size
  * n_eff = r_eff / Σ_s w_s².
  *
- * The draws are handled in sorted order: log ratios are a function of the log-likelihood, so the sorted
- * log-likelihood gives both the sorted weights and the likelihood each weight multiplies.
+ * Log ratios are a function of the log-likelihood, so ordering the log-likelihood orders the weights and keeps each
+ * weight next to the likelihood it multiplies; only the tail needs an order (see select.ts).
  */
 import { normalQuantile } from '../diagnostics/normal-quantile.js';
-import { PsisWorkspace, paretoTailLength, smoothSortedLogWeights } from './psis.js';
+import { MIN_TAIL_LENGTH, PsisWorkspace, paretoTailLength, smoothTail } from './psis.js';
+import { partialSortSmallest } from './select.js';
 
 /** Per-observation results, one entry per observation; filled in place by `PointwiseLoo.compute`. */
 export interface PointwiseLooArrays {
@@ -50,51 +51,75 @@ export function blomScores(n: number): Float64Array {
 
 /** Computes one observation at a time, reusing its buffers (no allocation per observation). */
 export class PointwiseLoo {
-  private readonly sortedLogLik: Float64Array;
-  private readonly logWeights: Float64Array;
+  /** The draws' log-likelihood, the M + 1 smallest first (sorted), the rest unordered. */
+  private readonly ll: Float64Array;
+  /** Log weights, then (in place) normalised weights; paired with ll by index. */
+  private readonly lw: Float64Array;
+  /** exp(ll - max ll), paired with ll by index. */
+  private readonly lik: Float64Array;
+  private readonly tail: Float64Array;
   private readonly psis: PsisWorkspace;
   private readonly blom = blomScores(MCSE_SAMPLES);
 
   constructor(readonly nDraws: number) {
-    this.sortedLogLik = new Float64Array(nDraws);
-    this.logWeights = new Float64Array(nDraws);
+    this.ll = new Float64Array(nDraws);
+    this.lw = new Float64Array(nDraws);
+    this.lik = new Float64Array(nDraws);
+    this.tail = new Float64Array(nDraws);
     this.psis = new PsisWorkspace(nDraws);
   }
 
   /** Fills entry i of `out` from logLik (the observation's S draws, any order; not modified). */
   compute(logLik: Float64Array, rEff: number, out: PointwiseLooArrays, i: number): void {
     const s = this.nDraws;
-    const ll = this.sortedLogLik;
+    const { ll, lw, lik } = this;
     ll.set(logLik.subarray(0, s));
-    ll.sort();
-    const llMin = ll[0];
-    // log ratios -ll shifted to a maximum of 0, ascending: lw[t] pairs with ll[s - 1 - t]
-    const lw = this.logWeights;
-    for (let t = 0; t < s; t++) lw[t] = llMin - ll[s - 1 - t];
-    const k = smoothSortedLogWeights(lw, paretoTailLength(rEff, s), this.psis);
-    const maxLogRatio = -llMin;
-    for (let t = 0; t < s; t++) lw[t] += maxLogRatio;
-    const logNorm = logSumExp(lw);
-    for (let t = 0; t < s; t++) lw[t] -= logNorm;
-
-    // elpd_loo = log Σ exp(ll + lw); lpd = log mean exp(ll)
-    let maxA = -Infinity;
-    for (let t = 0; t < s; t++) maxA = Math.max(maxA, ll[s - 1 - t] + lw[t]);
-    let sumA = 0;
-    for (let t = 0; t < s; t++) sumA += Math.exp(ll[s - 1 - t] + lw[t] - maxA);
-    const elpd = maxA + Math.log(sumA);
-    const lpd = logSumExp(ll) - Math.log(s);
+    // The largest log ratios -ll are the smallest ll: the tail is ll[0 … m), the cutoff ll[m].
+    const m = paretoTailLength(rEff, s);
+    const smoothed = m >= MIN_TAIL_LENGTH;
+    if (smoothed) partialSortSmallest(ll, m + 1);
+    let llMin = ll[0];
+    let llMax = ll[0];
+    for (let t = 1; t < s; t++) {
+      if (ll[t] < llMin) llMin = ll[t];
+      if (ll[t] > llMax) llMax = ll[t];
+    }
+    // log ratios shifted to a maximum of 0 (loo: log_ratios - max(log_ratios))
+    for (let t = 0; t < s; t++) lw[t] = llMin - ll[t];
+    let k = Infinity;
+    if (smoothed) {
+      const tail = this.tail.subarray(0, m);
+      for (let j = 0; j < m; j++) tail[j] = lw[m - 1 - j]; // ascending
+      k = smoothTail(tail, lw[m], this.psis);
+      for (let j = 0; j < m; j++) lw[m - 1 - j] = tail[j];
+    }
+    // truncation at the largest raw weight; then normalised weights w = exp(lw) / Σ exp(lw) (the shift cancels)
+    let sumW = 0;
+    for (let t = 0; t < s; t++) {
+      if (lw[t] > 0) lw[t] = 0;
+      sumW += lw[t] = Math.exp(lw[t]);
+    }
+    let sumLik = 0;
+    let sumWLik = 0;
+    let sumW2 = 0;
+    for (let t = 0; t < s; t++) {
+      const w = (lw[t] /= sumW);
+      const q = (lik[t] = Math.exp(ll[t] - llMax));
+      sumLik += q;
+      sumWLik += w * q;
+      sumW2 += w * w;
+    }
+    const elpd = llMax + Math.log(sumWLik);
+    const lpd = llMax + Math.log(sumLik) - Math.log(s);
 
     // Monte Carlo SE (loo's mcse_elpd): variance of the IS estimate of exp(elpd_loo), pushed through the log with a
     // normal approximation evaluated at Blom scores, then divided by r_eff.
     const expectedLik = Math.exp(elpd);
+    const likScale = Math.exp(llMax);
     let varLik = 0;
-    let sumW2 = 0;
     for (let t = 0; t < s; t++) {
-      const w2 = Math.exp(lw[t]) ** 2;
-      const dev = Math.exp(ll[s - 1 - t]) - expectedLik;
-      varLik += w2 * dev * dev;
-      sumW2 += w2;
+      const dev = lik[t] * likScale - expectedLik;
+      varLik += lw[t] * lw[t] * dev * dev;
     }
     const varElpd = logNormalScoresVariance(expectedLik, Math.sqrt(varLik), this.blom);
 
@@ -127,14 +152,4 @@ function logNormalScoresVariance(mean: number, sd: number, z: Float64Array): num
     if (v > 0) ss += (Math.log(v) - avg) ** 2;
   }
   return ss / (n - 1);
-}
-
-/** log Σ exp(x), stable. */
-export function logSumExp(x: Float64Array): number {
-  let max = -Infinity;
-  for (let i = 0; i < x.length; i++) if (x[i] > max) max = x[i];
-  if (max === -Infinity || max === Infinity) return max;
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += Math.exp(x[i] - max);
-  return max + Math.log(sum);
 }

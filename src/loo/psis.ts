@@ -23,7 +23,7 @@ export function paretoTailLength(rEff: number, nDraws: number): number {
   return Math.ceil(Math.min(0.2 * nDraws, 3 * Math.sqrt(nDraws / rEff)));
 }
 
-/** Work space for `smoothSortedLogWeights`, sized for S draws. */
+/** Work space for `smoothTail`, sized for S draws. */
 export class PsisWorkspace {
   readonly exceedances: Float64Array;
   readonly grid: Float64Array;
@@ -35,28 +35,19 @@ export class PsisWorkspace {
 }
 
 /**
- * Smooths, in place, log weights `lw` that are sorted ascending and shifted so that their maximum is 0 (steps 2–4
- * and the truncation of step 5, without the shift back). Returns Pareto k: +Infinity when the tail is shorter than 5
- * or all its values are equal (no smoothing then, as loo), or when the fit fails.
+ * Steps 3–4 on a tail of M log weights sorted ascending, in place, given the cutoff (the largest log weight below
+ * the tail). Returns Pareto k: +Infinity — and the tail left as it was — when M < 5, when all tail values are equal
+ * (as loo) or when the fit fails. Truncation (step 5) is the caller's.
  */
-export function smoothSortedLogWeights(lw: Float64Array, tailLength: number, work: PsisWorkspace): number {
-  const s = lw.length;
-  let k = Infinity;
-  if (tailLength >= MIN_TAIL_LENGTH) {
-    const first = s - tailLength;
-    if (!(Math.abs(lw[s - 1] - lw[first]) < Number.EPSILON / 100)) {
-      const expCutoff = Math.exp(lw[first - 1]);
-      const x = work.exceedances;
-      for (let j = 0; j < tailLength; j++) x[j] = Math.exp(lw[first + j]) - expCutoff;
-      const fit = gpdFitSorted(x, tailLength, {}, work.grid);
-      k = fit.k;
-      if (Number.isFinite(k)) {
-        for (let j = 0; j < tailLength; j++) {
-          lw[first + j] = Math.log(gpdQuantile((j + 0.5) / tailLength, k, fit.sigma) + expCutoff);
-        }
-      }
-    }
+export function smoothTail(tail: Float64Array, cutoff: number, work: PsisWorkspace): number {
+  const m = tail.length;
+  if (m < MIN_TAIL_LENGTH || Math.abs(tail[m - 1] - tail[0]) < Number.EPSILON / 100) return Infinity;
+  const expCutoff = Math.exp(cutoff);
+  const x = work.exceedances;
+  for (let j = 0; j < m; j++) x[j] = Math.exp(tail[j]) - expCutoff;
+  const fit = gpdFitSorted(x, m, {}, work.grid);
+  if (Number.isFinite(fit.k)) {
+    for (let j = 0; j < m; j++) tail[j] = Math.log(gpdQuantile((j + 0.5) / m, fit.k, fit.sigma) + expCutoff);
   }
-  for (let i = 0; i < s; i++) if (lw[i] > 0) lw[i] = 0;
-  return k;
+  return fit.k;
 }
