@@ -1,0 +1,322 @@
+/**
+ * The WebGPU backend: the model's rows on the device for the backend's whole life, WGSL kernels specialised to the
+ * ModelSpec (row-plan.ts, shader-source.ts), and per call: C chains' parameters up, C × (1 + dim) compensated sums
+ * down, priors and chain rule in float64 on the host (host-terms.ts). Pipelines and bind groups are made once.
+ *
+ * Per logDensityGradient call, for each batch of active chains: one queue write (parameters), one compute pass with
+ * two dispatches (logp_grad: partial sums per tile and segment; reduce: sums per slot), one copy, one mapAsync.
+ */
+import type { Backend, BackendOptions } from '../backend.js';
+import type { ModelSpec } from '../../model/spec.js';
+import { acquireDevice, type AcquiredDevice } from './device.js';
+import { BackendUnavailableError, causeOf, withTimeout } from './errors.js';
+import { assembleLogDensity, packParams } from './host-terms.js';
+import { planRows, type RowPlan } from './row-plan.js';
+import { kernelSource, type KernelName, type ShaderConstant } from './shader-source.js';
+
+export interface WebGpuBackendOptions extends BackendOptions {
+  /** Rows per workgroup (a power of two; default: 256, or the device's maximum if lower). */
+  readonly tileRows?: number;
+  /** Milliseconds a readback may take before the device is declared hung (default: from the work size). */
+  readonly timeoutMs?: number;
+}
+
+/** Largest single buffer we allocate, whatever the device allows (llvmpipe buffers are host memory). */
+const BUFFER_CAP = 256 * 1024 * 1024;
+const MAX_DISPATCH = 65535;
+
+function pickTileRows(limits: GPUSupportedLimits, wanted: number | undefined): number {
+  const max = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  let rows = 1;
+  while (rows * 2 <= Math.min(max, wanted ?? 256)) rows *= 2;
+  return rows;
+}
+
+class WebGpuBackend implements Backend {
+  readonly kind = 'webgpu' as const;
+  readonly description: string;
+  readonly dim: number;
+
+  private readonly device: GPUDevice;
+  /** Keeps the Dawn instance alive as long as the device (see AcquiredDevice.instance). */
+  private instance: GPU | undefined;
+  private readonly plan: RowPlan;
+  private readonly logChooseSum: number;
+  private readonly chainBatch: number;
+  private readonly drawBatch: number;
+  private readonly rowChunk: number;
+  private readonly timeoutMs: number | undefined;
+  private readonly buffers: GPUBuffer[] = [];
+
+  private readonly params: GPUBuffer;
+  private readonly sums: GPUBuffer;
+  private readonly sumsRead: GPUBuffer;
+  private readonly pointOut: GPUBuffer;
+  private readonly pointRead: GPUBuffer;
+  private readonly block: GPUBuffer;
+  private readonly logpGrad: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup };
+  private readonly reduce: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup };
+  private readonly pointwise: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup };
+
+  private readonly paramsHost: Float32Array;
+  private readonly sumsHost: Float32Array;
+  private readonly pointHost: Float32Array;
+  private readonly blockHost = new Uint32Array(4);
+  private activeList: Uint32Array;
+
+  private failure: string | undefined;
+  private disposed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly spec: ModelSpec, acquired: AcquiredDevice, options: WebGpuBackendOptions) {
+    this.device = acquired.device;
+    this.instance = acquired.instance;
+    this.dim = spec.dim;
+    const limits = acquired.limits;
+    const plan = planRows(spec, pickTileRows(limits, options.tileRows));
+    this.plan = plan;
+    this.description = `webgpu (${acquired.adapterName}, ${
+      acquired.backend === 'default' ? 'default backend' : `${acquired.backend}, ${acquired.featureLevel}`
+    })`;
+    this.timeoutMs = options.timeoutMs;
+    let logChooseSum = 0;
+    if (spec.logChoose) for (let i = 0; i < spec.n; i++) logChooseSum += spec.logChoose[i];
+    this.logChooseSum = logChooseSum;
+
+    const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, BUFFER_CAP);
+    const Q = plan.paramsPerChain;
+    const fits = (bytesPerItem: number): number => Math.floor(cap / bytesPerItem);
+    this.chainBatch = Math.min(
+      options.maxChains ?? 4,
+      fits(4 * plan.partialsPerChain),
+      fits(8 * plan.slots),
+      fits(4 * Q),
+      MAX_DISPATCH,
+    );
+    this.drawBatch = Math.min(options.maxDraws ?? 256, fits(4 * Q), MAX_DISPATCH);
+    this.rowChunk = Math.min(spec.n, fits(4 * this.drawBatch), MAX_DISPATCH * plan.tileRows);
+    for (const [what, bytes] of [
+      ['row data', plan.rowF.byteLength],
+      ['row indices', plan.rowU.byteLength],
+      ['reduction lists', plan.lists.byteLength],
+    ] as const) {
+      if (bytes > cap) throw new BackendUnavailableError(`WebGPU: the ${what} (${bytes} bytes) exceed the device's buffer limit`);
+    }
+    if (this.chainBatch < 1 || this.drawBatch < 1) {
+      throw new BackendUnavailableError('WebGPU: one chain of this model does not fit in the device buffer limit');
+    }
+    if (plan.tiles > MAX_DISPATCH) {
+      throw new BackendUnavailableError(`WebGPU: ${spec.n} rows exceed the ${MAX_DISPATCH * plan.tileRows} rows one dispatch covers`);
+    }
+    this.activeList = new Uint32Array(Math.max(options.maxChains ?? 4, 1));
+
+    const S = GPUBufferUsage.STORAGE;
+    const rowF = this.upload(plan.rowF, S);
+    const rowU = this.upload(plan.rowU, S);
+    const lists = this.upload(plan.lists, S);
+    const paramsRows = Math.max(this.chainBatch, this.drawBatch);
+    this.paramsHost = new Float32Array(paramsRows * Q);
+    this.params = this.buffer(this.paramsHost.byteLength, S | GPUBufferUsage.COPY_DST);
+    const partials = this.buffer(4 * this.chainBatch * plan.partialsPerChain, S);
+    this.sumsHost = new Float32Array(2 * this.chainBatch * plan.slots);
+    this.sums = this.buffer(this.sumsHost.byteLength, S | GPUBufferUsage.COPY_SRC);
+    this.sumsRead = this.buffer(this.sumsHost.byteLength, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.pointHost = new Float32Array(this.drawBatch * this.rowChunk);
+    this.pointOut = this.buffer(this.pointHost.byteLength, S | GPUBufferUsage.COPY_SRC);
+    this.pointRead = this.buffer(this.pointHost.byteLength, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.block = this.buffer(this.blockHost.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+
+    this.logpGrad = this.kernel('logp_grad', plan.constants.logpGrad, [rowF, rowU, this.params, partials]);
+    this.reduce = this.kernel('reduce', plan.constants.reduce, [partials, lists, this.sums]);
+    this.pointwise = this.kernel('pointwise', plan.constants.pointwise, [rowF, rowU, this.params, this.pointOut, this.block]);
+
+    void this.device.lost.then((info) => {
+      if (!this.disposed) this.failure ??= `device lost (${info.reason}${info.message ? `: ${causeOf(info.message)}` : ''})`;
+    });
+    this.device.onuncapturederror = (event: GPUUncapturedErrorEvent) => {
+      this.failure ??= `device error (${causeOf(event.error.message)})`;
+    };
+  }
+
+  private buffer(size: number, usage: GPUBufferUsageFlags): GPUBuffer {
+    const buffer = this.device.createBuffer({ size: Math.max(16, Math.ceil(size / 16) * 16), usage });
+    this.buffers.push(buffer);
+    return buffer;
+  }
+
+  private upload(data: Float32Array | Uint32Array, usage: GPUBufferUsageFlags): GPUBuffer {
+    const buffer = this.buffer(data.byteLength, usage | GPUBufferUsage.COPY_DST);
+    this.device.queue.writeBuffer(buffer, 0, data);
+    return buffer;
+  }
+
+  private kernel(
+    name: KernelName,
+    constants: Record<string, ShaderConstant>,
+    resources: readonly GPUBuffer[],
+  ): { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup } {
+    const module = this.device.createShaderModule({ label: name, code: kernelSource(name, constants) });
+    const pipeline = this.device.createComputePipeline({ label: name, layout: 'auto', compute: { module, entryPoint: 'main' } });
+    const bindGroup = this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    return { pipeline, bindGroup };
+  }
+
+  /** Runs calls one at a time (they share the device buffers). */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private check(): void {
+    if (this.disposed) throw new Error('webgpu backend used after dispose()');
+    if (this.failure) throw new BackendUnavailableError(`WebGPU: ${this.failure}`);
+  }
+
+  /**
+   * Submits `encoder`, then maps `read` and copies its first `count` floats into `into`. `work` (row × chain
+   * evaluations) sets the timeout: 60 s plus 2 µs each, 15× what llvmpipe needs.
+   */
+  private async readBack(encoder: GPUCommandEncoder, read: GPUBuffer, into: Float32Array, count: number, work: number): Promise<void> {
+    this.device.queue.submit([encoder.finish()]);
+    const ms = this.timeoutMs ?? 60_000 + work * 2e-3;
+    try {
+      await withTimeout(read.mapAsync(GPUMapMode.READ, 0, 4 * count), ms, 'a readback');
+    } catch (e) {
+      this.failure ??= causeOf(e);
+      throw e instanceof BackendUnavailableError ? e : new BackendUnavailableError(`WebGPU: readback failed (${causeOf(e)})`);
+    }
+    into.set(new Float32Array(read.getMappedRange(0, 4 * count)));
+    read.unmap();
+  }
+
+  logDensityGradient(
+    positions: Float64Array,
+    nChains: number,
+    logp: Float64Array,
+    grad: Float64Array,
+    active?: Uint8Array,
+  ): Promise<void> {
+    return this.serial(async () => {
+      this.check();
+      if (this.activeList.length < nChains) this.activeList = new Uint32Array(nChains);
+      let nActive = 0;
+      for (let c = 0; c < nChains; c++) if (!active || active[c] !== 0) this.activeList[nActive++] = c;
+      for (let first = 0; first < nActive; first += this.chainBatch) {
+        await this.evaluateBatch(positions, first, Math.min(this.chainBatch, nActive - first), logp, grad);
+      }
+    });
+  }
+
+  private async evaluateBatch(positions: Float64Array, first: number, count: number, logp: Float64Array, grad: Float64Array): Promise<void> {
+    const { spec, plan, dim } = this;
+    const Q = plan.paramsPerChain;
+    for (let b = 0; b < count; b++) {
+      const c = this.activeList[first + b];
+      packParams(spec, positions.subarray(c * dim, (c + 1) * dim), this.paramsHost, b * Q);
+    }
+    this.device.queue.writeBuffer(this.params, 0, this.paramsHost, 0, count * Q);
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(this.logpGrad.pipeline);
+    pass.setBindGroup(0, this.logpGrad.bindGroup);
+    pass.dispatchWorkgroups(plan.tiles, count);
+    pass.setPipeline(this.reduce.pipeline);
+    pass.setBindGroup(0, this.reduce.bindGroup);
+    pass.dispatchWorkgroups(Math.ceil(plan.slots / plan.tileRows), count);
+    pass.end();
+    const floats = 2 * count * plan.slots;
+    encoder.copyBufferToBuffer(this.sums, 0, this.sumsRead, 0, 4 * floats);
+    await this.readBack(encoder, this.sumsRead, this.sumsHost, floats, spec.n * count);
+    for (let b = 0; b < count; b++) {
+      const c = this.activeList[first + b];
+      const lp = assembleLogDensity(
+        spec,
+        positions.subarray(c * dim, (c + 1) * dim),
+        { sums: this.sumsHost, base: b * plan.slots },
+        this.logChooseSum,
+        plan.termROffset,
+        grad.subarray(c * dim, (c + 1) * dim),
+      );
+      logp[c] = Number.isFinite(lp) ? lp : -Infinity;
+    }
+  }
+
+  pointwiseLogLik(draws: Float64Array, nDraws: number, rowStart: number, rowCount: number, out: Float64Array): Promise<void> {
+    if (rowStart < 0 || rowCount < 0 || rowStart + rowCount > this.spec.n) {
+      return Promise.reject(new RangeError(`rows [${rowStart}, ${rowStart + rowCount}) outside 0…${this.spec.n}`));
+    }
+    return this.serial(async () => {
+      this.check();
+      for (let d0 = 0; d0 < nDraws; d0 += this.drawBatch) {
+        const nd = Math.min(this.drawBatch, nDraws - d0);
+        for (let s = 0; s < nd; s++) {
+          const theta = draws.subarray((d0 + s) * this.dim, (d0 + s + 1) * this.dim);
+          packParams(this.spec, theta, this.paramsHost, s * this.plan.paramsPerChain);
+        }
+        this.device.queue.writeBuffer(this.params, 0, this.paramsHost, 0, nd * this.plan.paramsPerChain);
+        for (let r0 = rowStart; r0 < rowStart + rowCount; r0 += this.rowChunk) {
+          const nr = Math.min(this.rowChunk, rowStart + rowCount - r0);
+          await this.pointwiseChunk(d0, nd, r0, nr, rowStart, rowCount, out);
+        }
+      }
+    });
+  }
+
+  private async pointwiseChunk(d0: number, nd: number, r0: number, nr: number, rowStart: number, rowCount: number, out: Float64Array): Promise<void> {
+    this.blockHost[0] = r0;
+    this.blockHost[1] = nr;
+    this.device.queue.writeBuffer(this.block, 0, this.blockHost);
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(this.pointwise.pipeline);
+    pass.setBindGroup(0, this.pointwise.bindGroup);
+    pass.dispatchWorkgroups(Math.ceil(nr / this.plan.tileRows), nd);
+    pass.end();
+    encoder.copyBufferToBuffer(this.pointOut, 0, this.pointRead, 0, 4 * nd * nr);
+    await this.readBack(encoder, this.pointRead, this.pointHost, nd * nr, nd * nr);
+    const logChoose = this.spec.logChoose;
+    for (let s = 0; s < nd; s++) {
+      const dst = (d0 + s) * rowCount + (r0 - rowStart);
+      for (let k = 0; k < nr; k++) out[dst + k] = this.pointHost[s * nr + k] + (logChoose ? logChoose[r0 + k] : 0);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    await this.queue;
+    this.disposed = true;
+    for (const buffer of this.buffers) buffer.destroy();
+    this.device.destroy();
+    this.instance = undefined;
+  }
+}
+
+async function withErrorScopes<T>(device: GPUDevice, make: () => T): Promise<T> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let value: T;
+  try {
+    value = make();
+  } finally {
+    const validation = await withTimeout(device.popErrorScope(), 60_000, 'pipeline creation');
+    const memory = await withTimeout(device.popErrorScope(), 60_000, 'buffer allocation');
+    if (memory) throw new BackendUnavailableError(`WebGPU: out of device memory (${causeOf(memory.message)})`);
+    if (validation) throw new BackendUnavailableError(`WebGPU: the device rejected a kernel or buffer (${causeOf(validation.message)})`);
+  }
+  return value;
+}
+
+/** A WebGPU backend for `spec`; rejects with BackendUnavailableError when no usable device is found. */
+export async function createWebGpuBackend(spec: ModelSpec, options: WebGpuBackendOptions = {}): Promise<Backend> {
+  const acquired = await acquireDevice({ adapter: options.adapter });
+  try {
+    return await withErrorScopes(acquired.device, () => new WebGpuBackend(spec, acquired, options));
+  } catch (e) {
+    acquired.device.destroy();
+    throw e;
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * How the model's rows live on the device, decided once per ModelSpec: the row order, the packed row buffers, the
+ * segments the gradient kernel writes partial sums for, the lists that add segments up per level, and the
+ * constants that specialise the WGSL kernels to all of this.
+ *
+ * Rows are sorted by the levels of the grouping factors (fewest levels first, lexicographically), so that the rows of
+ * a level are contiguous for the first factor and come in few runs for the others. A tile is `tileRows` consecutive
+ * rows (one workgroup); a segment is a maximal run of rows with the same level of a term's factor inside one tile.
+ * Per chain the gradient kernel writes `partialsPerChain` partial sums: for each tile 1 + p of them (log-likelihood,
+ * then each fixed effect), then one per segment of each term. Pass 2 reduces them into `slots` sums per chain:
+ * slot 0 the log-likelihood, 1 + j fixed effect j, 1 + termROffset[t] + k level k of term t.
+ */
+import { levelCount, type ModelSpec } from '../../model/spec.js';
+import type { ShaderConstant } from './shader-source.js';
+
+const NO_COLUMN = 0xffffffff;
+const NO_SEGMENT = 0xffffffff;
+
+type Constants = Record<string, ShaderConstant>;
+
+export interface RowPlan {
+  readonly n: number;
+  readonly p: number;
+  readonly tileRows: number;
+  readonly tiles: number;
+  /** Parameters per chain on the device: b_0 … b_{p-1}, then r_t[0 … K_t) per term. */
+  readonly paramsPerChain: number;
+  /** Offset of term t's group effects inside a chain's parameters. */
+  readonly termROffset: readonly number[];
+  /** Sums per chain after pass 2 (= 1 + paramsPerChain). */
+  readonly slots: number;
+  readonly partialsPerChain: number;
+  /** Backend row position → user row. */
+  readonly order: Uint32Array;
+  /** Packed f32 row data (see shaders/model.wgsl). */
+  readonly rowF: Float32Array;
+  /** Packed u32 row data: per grouping factor its level, segment-start lane and segment id columns, then the inverse order. */
+  readonly rowU: Uint32Array;
+  /** CSR lists of partials per slot (see shaders/reduce.wgsl). */
+  readonly lists: Uint32Array;
+  readonly constants: {
+    readonly logpGrad: Constants;
+    readonly reduce: Constants;
+    readonly pointwise: Constants;
+  };
+}
+
+/** Grouping factors used by some term, fewest levels first (ties: factor order). */
+function sortKeys(spec: ModelSpec): number[] {
+  const used = [...new Set(spec.terms.map((t) => t.group))];
+  return used.sort((a, b) => spec.groups[a].levels.length - spec.groups[b].levels.length || a - b);
+}
+
+/** Stable lexicographic order of the rows by the factors in `keys` (most significant first), by LSD counting sort. */
+function rowOrder(spec: ModelSpec, keys: readonly number[]): Uint32Array {
+  let order = new Uint32Array(spec.n);
+  for (let i = 0; i < spec.n; i++) order[i] = i;
+  let next = new Uint32Array(spec.n);
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const group = spec.groups[keys[k]];
+    const count = new Uint32Array(group.levels.length + 1);
+    for (let q = 0; q < spec.n; q++) count[group.index[order[q]] + 1]++;
+    for (let l = 0; l < group.levels.length; l++) count[l + 1] += count[l];
+    for (let q = 0; q < spec.n; q++) next[count[group.index[order[q]]]++] = order[q];
+    [order, next] = [next, order];
+  }
+  return order;
+}
+
+interface Segments {
+  /** Lane (within its tile) where each row's segment starts, in backend row order. */
+  readonly startLane: Uint32Array;
+  /** Segment id on each segment's last row, NO_SEGMENT elsewhere. */
+  readonly segmentId: Uint32Array;
+  /** Level of each segment. */
+  readonly level: Uint32Array;
+}
+
+function segments(index: Uint32Array, order: Uint32Array, tileRows: number): Segments {
+  const n = order.length;
+  const startLane = new Uint32Array(n);
+  const segmentId = new Uint32Array(n).fill(NO_SEGMENT);
+  const levels: number[] = [];
+  let start = 0;
+  for (let q = 0; q < n; q++) {
+    const lane = q % tileRows;
+    const level = index[order[q]];
+    if (lane === 0 || level !== index[order[q - 1]]) start = lane;
+    startLane[q] = start;
+    const last = q === n - 1 || lane === tileRows - 1 || index[order[q + 1]] !== level;
+    if (last) {
+      segmentId[q] = levels.length;
+      levels.push(level);
+    }
+  }
+  return { startLane, segmentId, level: Uint32Array.from(levels) };
+}
+
+export function planRows(spec: ModelSpec, tileRows: number): RowPlan {
+  const { n } = spec;
+  const p = spec.fixed.names.length;
+  const tiles = Math.ceil(n / tileRows);
+  const keys = sortKeys(spec);
+  const order = rowOrder(spec, keys);
+
+  // f32 columns: X, y, trials, covariates
+  const xTerms = spec.terms.filter((t) => t.x !== null).length;
+  const binomial = spec.trials !== null;
+  const rowF = new Float32Array(n * (p + 1 + (binomial ? 1 : 0) + xTerms));
+  const X = spec.fixed.X;
+  for (let q = 0; q < n; q++) {
+    const i = order[q];
+    for (let j = 0; j < p; j++) rowF[q * p + j] = X[i * p + j];
+  }
+  const yOff = n * p;
+  let fOff = yOff + n;
+  for (let q = 0; q < n; q++) rowF[yOff + q] = spec.y[order[q]];
+  const trialsOff = binomial ? fOff : 0;
+  if (spec.trials) {
+    for (let q = 0; q < n; q++) rowF[trialsOff + q] = spec.trials[order[q]];
+    fOff += n;
+  }
+  const termXOff = spec.terms.map((term) => {
+    if (!term.x) return NO_COLUMN;
+    const off = fOff;
+    for (let q = 0; q < n; q++) rowF[off + q] = term.x[order[q]];
+    fOff += n;
+    return off;
+  });
+
+  // u32 columns: per used factor level, start lane, segment id; then the inverse order
+  const rowU = new Uint32Array(n * (3 * keys.length + 1));
+  const factorOff = new Map<number, number>();
+  const factorSegments = new Map<number, Segments>();
+  keys.forEach((g, k) => {
+    const off = 3 * k * n;
+    const index = spec.groups[g].index;
+    const seg = segments(index, order, tileRows);
+    for (let q = 0; q < n; q++) rowU[off + q] = index[order[q]];
+    rowU.set(seg.startLane, off + n);
+    rowU.set(seg.segmentId, off + 2 * n);
+    factorOff.set(g, off);
+    factorSegments.set(g, seg);
+  });
+  const invPermOff = 3 * keys.length * n;
+  for (let q = 0; q < n; q++) rowU[invPermOff + order[q]] = q;
+
+  // parameters per chain and partials per chain
+  const termROffset: number[] = [];
+  let paramsPerChain = p;
+  spec.terms.forEach((_, t) => {
+    termROffset.push(paramsPerChain);
+    paramsPerChain += levelCount(spec, t);
+  });
+  const tileStride = 1 + p;
+  const termSegBase: number[] = [];
+  let partialsPerChain = tiles * tileStride;
+  for (const term of spec.terms) {
+    termSegBase.push(partialsPerChain);
+    partialsPerChain += factorSegments.get(term.group)!.level.length;
+  }
+  const slots = 1 + paramsPerChain;
+  const lists = slotLists(spec, tiles, tileStride, slots, termSegBase, factorSegments);
+
+  const model: Constants = {
+    WG: { u32: tileRows },
+    N_ROWS: { u32: n },
+    P: { u32: p },
+    N_TERMS: { u32: spec.terms.length },
+    Q: { u32: paramsPerChain },
+    BINOMIAL: { bool: binomial },
+    X_OFF: { u32: 0 },
+    Y_OFF: { u32: yOff },
+    TRIALS_OFF: { u32: trialsOff },
+    TERM_X_OFF: { u32s: termXOff },
+    TERM_LEVEL_OFF: { u32s: spec.terms.map((t) => factorOff.get(t.group)!) },
+    TERM_R_OFF: { u32s: termROffset },
+  };
+  return {
+    n,
+    p,
+    tileRows,
+    tiles,
+    paramsPerChain,
+    termROffset,
+    slots,
+    partialsPerChain,
+    order,
+    rowF,
+    rowU,
+    lists,
+    constants: {
+      logpGrad: {
+        ...model,
+        TILE_STRIDE: { u32: tileStride },
+        N_CHUNKS: { u32: Math.ceil(tileStride / 4) },
+        PARTIALS_PER_CHAIN: { u32: partialsPerChain },
+        TERM_RUN_START_OFF: { u32s: spec.terms.map((t) => factorOff.get(t.group)! + n) },
+        TERM_SEG_OFF: { u32s: spec.terms.map((t) => factorOff.get(t.group)! + 2 * n) },
+        TERM_SEG_BASE: { u32s: termSegBase },
+      },
+      reduce: {
+        WG: { u32: tileRows },
+        N_SLOTS: { u32: slots },
+        PARTIALS_PER_CHAIN: { u32: partialsPerChain },
+      },
+      pointwise: { ...model, INV_PERM_OFF: { u32: invPermOff } },
+    },
+  };
+}
+
+/** CSR table: for each slot, the offsets (within a chain's partials) of the partial sums that make it up. */
+function slotLists(
+  spec: ModelSpec,
+  tiles: number,
+  tileStride: number,
+  slots: number,
+  termSegBase: readonly number[],
+  factorSegments: ReadonlyMap<number, Segments>,
+): Uint32Array {
+  let entries = tiles * tileStride;
+  for (const term of spec.terms) entries += factorSegments.get(term.group)!.level.length;
+  const lists = new Uint32Array(slots + 1 + entries);
+  const ptr = lists.subarray(0, slots + 1);
+  const list = lists.subarray(slots + 1);
+  let e = 0;
+  for (let k = 0; k < tileStride; k++) {
+    ptr[k] = e;
+    for (let tile = 0; tile < tiles; tile++) list[e++] = tile * tileStride + k;
+  }
+  let slot = tileStride;
+  spec.terms.forEach((term, t) => {
+    const segLevel = factorSegments.get(term.group)!.level;
+    const K = levelCount(spec, t);
+    // counting sort of the term's segments by level; within a level, segments stay in row order
+    const start = new Uint32Array(K + 1);
+    for (let s = 0; s < segLevel.length; s++) start[segLevel[s] + 1]++;
+    for (let k = 0; k < K; k++) start[k + 1] += start[k];
+    for (let k = 0; k < K; k++) ptr[slot + k] = e + start[k];
+    const fill = start.slice(0, K);
+    for (let s = 0; s < segLevel.length; s++) list[e + fill[segLevel[s]]++] = termSegBase[t] + s;
+    e += segLevel.length;
+    slot += K;
+  });
+  ptr[slots] = e;
+  return lists;
+}

@@ -1,0 +1,53 @@
+/**
+ * WGSL sources: the kernel files in shaders/ with a generated prologue of constants in front, the only place where
+ * WGSL text is assembled. A kernel family is one file; kernels that evaluate the model also get shaders/model.wgsl.
+ */
+import { readFileSync } from 'node:fs';
+
+export type KernelName = 'logp_grad' | 'reduce' | 'pointwise';
+
+/** Files each kernel is made of, in order (after the prologue). */
+const KERNEL_FILES: Record<KernelName, readonly string[]> = {
+  logp_grad: ['model.wgsl', 'logp_grad.wgsl'],
+  reduce: ['reduce.wgsl'],
+  pointwise: ['model.wgsl', 'pointwise.wgsl'],
+};
+
+/** A constant of the prologue: an unsigned integer, a boolean, or a non-empty-in-WGSL array of unsigned integers. */
+export type ShaderConstant = { readonly u32: number } | { readonly bool: boolean } | { readonly u32s: readonly number[] };
+
+const SHADER_DIR = new URL('../../../shaders/', import.meta.url);
+const fileCache = new Map<string, string>();
+
+function shaderFile(name: string): string {
+  let text = fileCache.get(name);
+  if (text === undefined) {
+    text = readFileSync(new URL(name, SHADER_DIR), 'utf8');
+    fileCache.set(name, text);
+  }
+  return text;
+}
+
+function u32Literal(value: number, name: string): string {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new RangeError(`shader constant ${name} = ${value} is not a u32`);
+  }
+  return `${value}u`;
+}
+
+/** `const NAME: type = value;` lines. Arrays of length 0 get one unused element (WGSL has no empty arrays). */
+export function prologue(constants: Readonly<Record<string, ShaderConstant>>): string {
+  const lines = Object.entries(constants).map(([name, c]) => {
+    if ('u32' in c) return `const ${name}: u32 = ${u32Literal(c.u32, name)};`;
+    if ('bool' in c) return `const ${name}: bool = ${c.bool};`;
+    const values = c.u32s.length > 0 ? c.u32s : [0];
+    const items = values.map((v) => u32Literal(v, name)).join(', ');
+    return `const ${name} = array<u32, ${values.length}>(${items});`;
+  });
+  return `// generated prologue\n${lines.join('\n')}\n`;
+}
+
+/** The WGSL module text of a kernel specialised by `constants`. */
+export function kernelSource(kernel: KernelName, constants: Readonly<Record<string, ShaderConstant>>): string {
+  return [prologue(constants), ...KERNEL_FILES[kernel].map(shaderFile)].join('\n');
+}
