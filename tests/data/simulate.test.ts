@@ -6,8 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { builtinDataset, loadDataArgument } from '../../src/data/datasets.js';
 import type { Column, Frame } from '../../src/data/frame.js';
 import { simulateHillstrom } from '../../src/data/simulate/hillstrom.js';
-import { simulatePersonalization } from '../../src/data/simulate/personalization.js';
-import { simulateSeparation } from '../../src/data/simulate/separation.js';
+import { HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
+import { PERSONALIZATION_FORMULA, simulatePersonalization } from '../../src/data/simulate/personalization.js';
+import { SEPARATION_FORMULAS, simulateSeparation } from '../../src/data/simulate/separation.js';
+import { buildModel } from '../../src/model/build.js';
+import { constrainedNames } from '../../src/model/layout.js';
 import { userErrorOf } from '../helpers/user-error.js';
 
 function col(frame: Frame, name: string): Column {
@@ -329,5 +332,21 @@ describe('built-in data sets', () => {
     expect(userErrorOf(() => loadDataArgument('/nonexistent/data.csv', 1))).toBe(
       '/nonexistent/data.csv: file not found; check the path',
     );
+  });
+});
+
+describe('truth keys are the parameter names nutmeg gives the generating formulas', () => {
+  it('hillstrom (hierarchical), personalization, separation (crossed; city keys are not parameters)', () => {
+    const cases = [
+      { data: builtinDataset('hillstrom', 1, 3000), formula: HILLSTROM_FORMULAS.hierarchical, all: true },
+      { data: builtinDataset('personalization', 1, 3000), formula: PERSONALIZATION_FORMULA, all: true },
+      { data: builtinDataset('separation', 1, 3000), formula: SEPARATION_FORMULAS.crossed, all: false },
+    ];
+    for (const { data, formula, all } of cases) {
+      const names = constrainedNames(buildModel(data.frame, formula).spec);
+      const keys = Object.keys(data.truth).filter((k) => all || /^(b|sd|r)_/.test(k));
+      expect(keys.filter((k) => !names.includes(k))).toEqual([]);
+      if (all) expect(names.filter((nm) => /^(b|sd|r)_/.test(nm)).sort()).toEqual([...keys].sort());
+    }
   });
 });

@@ -18,8 +18,9 @@
  * sampling: the outcomes are drawn from the model conditioned on that event, which has probability ~0.8–0.9 per
  * city at the default size, so the parameters in `truth` remain the generating ones).
  *
- * `truth` holds b_pages_viewed, b_time_on_site (per page, per minute), r_lead_source__Intercept[k], and per city
- * `intercept[<city>]` (−Infinity for a zero-conversion city) and `rate[<city>]` (mean conversion probability).
+ * `truth` holds b_pages_viewed, b_time_on_site (per page, per minute), r_lead_source__Intercept[k] (named as in
+ * SEPARATION_FORMULAS.crossed), and per city `intercept[<city>]` (−Infinity for a zero-conversion city) and
+ * `rate[<city>]` (mean conversion probability). The city effects have no finite true value in nutmeg's models.
  */
 import { sigmoid } from '../../backend/logistic.js';
 import { stream } from '../../rng.js';
@@ -56,6 +57,14 @@ const CONDITION_MIN_SESSIONS = 2000;
 const TIME_CENTRE = 4;
 
 export const SEPARATION_ROWS = 100_000;
+
+/** The four models of the analysis: flat, hierarchical by city, by lead source, and crossed. */
+export const SEPARATION_FORMULAS = {
+  flat: 'converted ~ pages_viewed + time_on_site',
+  city: 'converted ~ pages_viewed + time_on_site + (1 | city)',
+  source: 'converted ~ pages_viewed + time_on_site + (1 | lead_source)',
+  crossed: 'converted ~ pages_viewed + time_on_site + (1 | city) + (1 | lead_source)',
+} as const;
 
 /** The separation case's sessions (100,000 by default). */
 export function simulateSeparation(options: SimulateOptions): Simulated {
