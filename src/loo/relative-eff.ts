@@ -8,7 +8,11 @@
  * M / n² where M is the next FFT-friendly size ≥ n (it equals the usual biased estimate only when n is a product of
  * 2, 3 and 5), and when Geyer's sequence stops at once the sum over lags counts lag 0 (R's `x[1:0]` is `x[1]`).
  */
+import { fft, nextPowerOfTwo } from '../diagnostics/fft.js';
 import { UserError } from '../errors.js';
+
+/** Lags computed by direct sums before switching to one FFT for all lags (direct costs lags × draws). */
+export const DIRECT_LAGS = 64;
 
 /** Which draws belong to which chain; chains must all have the same number of draws (as loo requires). */
 export interface ChainLayout {
@@ -56,7 +60,8 @@ export function fftNextGoodSize(n: number): number {
 
 /**
  * Reusable work space for `essMean`, sized for one layout. Autocovariances are computed lag by lag, only as far as
- * Geyer's sequence needs them (usually a handful of lags), so the cost is O(draws × lags used).
+ * Geyer's sequence needs them (usually a handful of lags, O(draws × lags)); past `directLags` lags every remaining
+ * lag comes from one zero-padded FFT per chain (O(draws · log draws)), for slowly mixing chains.
  */
 export class EssWorkspace {
   /** Centered draws, chain-major. */
@@ -66,10 +71,13 @@ export class EssWorkspace {
   private readonly acov: Float64Array;
   private readonly rho: Float64Array;
   private lagsDone = 0;
+  private fftRe: Float64Array | null = null;
+  private fftIm: Float64Array | null = null;
 
   constructor(
     readonly nChains: number,
     readonly drawsPerChain: number,
+    private readonly directLags: number = DIRECT_LAGS,
   ) {
     this.centered = new Float64Array(nChains * drawsPerChain);
     this.chainMean = new Float64Array(nChains);
@@ -137,6 +145,7 @@ export class EssWorkspace {
   private autocovariance(lag: number): number {
     const { nChains: chains, drawsPerChain: n, centered, acov } = this;
     const scale = fftNextGoodSize(n) / (n * n);
+    if (lag >= this.directLags && this.lagsDone <= lag) this.fftAutocovariance(scale);
     while (this.lagsDone <= lag) {
       const l = this.lagsDone;
       let total = 0;
@@ -150,6 +159,33 @@ export class EssWorkspace {
       this.lagsDone++;
     }
     return acov[lag];
+  }
+
+  /** Fills acov from lagsDone to the end by FFT: lag sums are the inverse transform of |DFT(padded chain)|². */
+  private fftAutocovariance(scale: number): void {
+    const { nChains: chains, drawsPerChain: n, centered, acov } = this;
+    const m = nextPowerOfTwo(2 * n);
+    if (!this.fftRe || this.fftRe.length !== m) {
+      this.fftRe = new Float64Array(m);
+      this.fftIm = new Float64Array(m);
+    }
+    const re = this.fftRe;
+    const im = this.fftIm!;
+    const from = this.lagsDone;
+    acov.fill(0, from);
+    for (let c = 0; c < chains; c++) {
+      re.fill(0);
+      im.fill(0);
+      re.set(centered.subarray(c * n, (c + 1) * n));
+      fft(re, im);
+      for (let k = 0; k < m; k++) {
+        re[k] = re[k] * re[k] + im[k] * im[k];
+        im[k] = 0;
+      }
+      fft(re, im); // the power spectrum is real and even: its forward transform is m × the inverse
+      for (let l = from; l < n; l++) acov[l] += ((re[l] / m) * scale) / chains;
+    }
+    this.lagsDone = n;
   }
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { psisLoo } from '../../src/loo/loo.js';
 import { paretoTailLength } from '../../src/loo/psis.js';
-import { chainLayout, fftNextGoodSize } from '../../src/loo/relative-eff.js';
+import { EssWorkspace, chainLayout, fftNextGoodSize, relativeEff } from '../../src/loo/relative-eff.js';
 import { UserError } from '../../src/errors.js';
 import { maxAbsError, maxRelError, numbers, readRCsv } from './fixtures.js';
 
@@ -59,5 +59,21 @@ describe('tail length and layout helpers', () => {
     const m = new Float64Array(20).fill(-1);
     m[2 * 2 + 1] = -Infinity;
     expect(() => psisLoo(m, 10, 2, new Uint32Array(10).fill(1))).toThrow(/observation 2, draw 3/);
+  });
+});
+
+describe('r_eff of slowly mixing chains (R loo 2.5.1 relative_eff, tests/fixtures/loo/ar.*)', () => {
+  it('AR(1) with rho 0.995, 0.9, -0.3 in 4 chains of 999 draws, by lag sums and by FFT', () => {
+    const cols = readRCsv('ar.loglik.csv');
+    const ref = numbers(readRCsv('ar.r_eff.csv').r_eff);
+    const chains = Uint32Array.from(numbers(cols.chain));
+    const layout = chainLayout(chains);
+    const names = ['ll.1', 'll.2', 'll.3'];
+    for (const directLags of [0, 64, Infinity]) {
+      const ws = new EssWorkspace(layout.nChains, layout.drawsPerChain, directLags);
+      const scratch = new Float64Array(chains.length);
+      const got = names.map((name) => relativeEff(Float64Array.from(numbers(cols[name])), layout, ws, scratch));
+      expect(maxRelError(got, ref)).toBeLessThan(1e-9);
+    }
   });
 });
