@@ -4,6 +4,7 @@
  */
 import type { DrawSet } from '../draws.js';
 import { variableDraws } from '../draws.js';
+import type { SortedDraws } from './sort.js';
 
 export interface ChainDraws {
   readonly values: Float64Array;
@@ -37,10 +38,15 @@ export function splitIndex(nDraws: number, c: number, d: number): number {
   return d < secondStart ? -1 : (2 * c + 1) * h + (d - secondStart);
 }
 
-/** The split chains (a copy): 2 · nChains chains of ⌊nDraws/2⌋ draws; a chain of one draw is not split. */
+/**
+ * The split chains: 2 · nChains chains of ⌊nDraws/2⌋ draws; a chain of one draw is not split. With an even number of
+ * draws the halves are already contiguous, so the result shares x's values; with an odd number it is a copy
+ * without the middle draws.
+ */
 export function splitChains(x: ChainDraws): ChainDraws {
   if (x.nDraws === 1) return x;
   const h = splitLength(x.nDraws);
+  if (x.nDraws % 2 === 0) return { values: x.values, nChains: 2 * x.nChains, nDraws: h };
   const out = new Float64Array(2 * x.nChains * h);
   const secondStart = x.nDraws - h;
   for (let c = 0; c < x.nChains; c++) {
@@ -78,18 +84,23 @@ export function isConstant(values: Float64Array): boolean {
 }
 
 /**
- * The ascending order of the split chains' draws, from the ascending order of the draws (indices into x.values):
- * each index is mapped to its place in `splitChains(x)`, and an odd chain's dropped middle draw is left out.
+ * The split chains' draws in ascending order, from x's: each index is mapped to its place in `splitChains(x)`, and
+ * an odd chain's dropped middle draw is left out. With an even number of draws nothing moves.
  */
-export function splitOrder(x: ChainDraws, order: Uint32Array): Uint32Array {
-  if (x.nDraws === 1) return order;
-  const out = new Uint32Array(x.nChains * 2 * splitLength(x.nDraws));
+export function splitSortedDraws(x: ChainDraws, sorted: SortedDraws): SortedDraws {
+  if (x.nDraws === 1 || x.nDraws % 2 === 0) return sorted;
+  const size = x.nChains * 2 * splitLength(x.nDraws);
+  const order = new Uint32Array(size);
+  const values = new Float64Array(size);
   let k = 0;
-  for (let r = 0; r < order.length; r++) {
-    const i = order[r];
+  for (let r = 0; r < sorted.order.length; r++) {
+    const i = sorted.order[r];
     const c = Math.floor(i / x.nDraws);
     const j = splitIndex(x.nDraws, c, i - c * x.nDraws);
-    if (j >= 0) out[k++] = j;
+    if (j >= 0) {
+      order[k] = j;
+      values[k++] = sorted.sorted[r];
+    }
   }
-  return out;
+  return { order, sorted: values };
 }

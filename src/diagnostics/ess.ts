@@ -6,7 +6,7 @@
  */
 import type { ChainDraws } from './chains.js';
 import { allFinite, chainDraws, isConstant, splitChains, withValues } from './chains.js';
-import { DIRECT_LAG_LIMIT, meanAutocovariance } from './autocovariance.js';
+import { DIRECT_LAG_LIMIT, lagsForShortFft, meanAutocovariance } from './autocovariance.js';
 import { mean, variance } from './moments.js';
 import { quantileSorted } from './quantile.js';
 import { rankNormalizedSplit } from './rank-normalize.js';
@@ -15,6 +15,18 @@ import { sortDraws } from './sort.js';
 
 /** Lags computed first; most well-mixed chains need no more (see `meanAutocovariance`). */
 const FIRST_LAGS = 8;
+
+/**
+ * How many lags to compute after `acov` turned out too few: four times as many by direct sums while that stays
+ * cheap and the autocorrelation has nearly died out (so that a few more lags will likely do), otherwise as many
+ * as the shortest FFT gives, then all.
+ */
+function moreLags(acov: Float64Array, n: number): number {
+  const lags = acov.length;
+  if (lags * 4 <= DIRECT_LAG_LIMIT && Math.abs(acov[lags - 1]) < 0.1 * acov[0]) return lags * 4;
+  const short = lagsForShortFft(n, DIRECT_LAG_LIMIT + 1);
+  return lags < short ? short : n;
+}
 
 /**
  * Geyer's (1992) initial monotone sequence estimate of the integrated autocorrelation time τ from the mean
@@ -78,7 +90,7 @@ export function essOfChains(x: ChainDraws): number | null {
       const ess = s / Math.max(tau, tauBound);
       return Number.isFinite(ess) ? ess : null;
     }
-    nLags = nLags * 4 <= DIRECT_LAG_LIMIT ? nLags * 4 : n;
+    nLags = moreLags(acov, n);
   }
 }
 

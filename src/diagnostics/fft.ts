@@ -1,11 +1,12 @@
 /**
- * In-place complex fast Fourier transform for power-of-two lengths: iterative radix-2 decimation in time
- * (Cooley & Tukey 1965), X[k] = Σⱼ x[j]·exp(−2πi·jk/n). Twiddle factors and the bit-reversal permutation are
+ * In-place complex fast Fourier transform for power-of-two lengths: iterative decimation in time (Cooley & Tukey
+ * 1965) after a bit-reversal permutation, X[k] = Σⱼ x[j]·exp(−2πi·jk/n), two radix-2 stages per pass. Twiddle factors and the bit-reversal permutation are
  * computed once per length and kept.
  */
 
 interface FftPlan {
   readonly n: number;
+  /** Twiddles of every stage, contiguous: stage of half-size h holds exp(−iπj/h), j < h, from offset h − 1. */
   readonly cos: Float64Array;
   readonly sin: Float64Array;
   readonly swaps: Uint32Array;
@@ -27,13 +28,14 @@ export function nextPowerOfTwo(n: number): number {
 function plan(n: number): FftPlan {
   const cached = plans.get(n);
   if (cached) return cached;
-  const half = n >>> 1;
-  const cos = new Float64Array(half);
-  const sin = new Float64Array(half);
-  for (let k = 0; k < half; k++) {
-    const angle = (-2 * Math.PI * k) / n;
-    cos[k] = Math.cos(angle);
-    sin[k] = Math.sin(angle);
+  const cos = new Float64Array(Math.max(n - 1, 0));
+  const sin = new Float64Array(Math.max(n - 1, 0));
+  for (let h = 1; h < n; h *= 2) {
+    for (let j = 0; j < h; j++) {
+      const angle = (-Math.PI * j) / h;
+      cos[h - 1 + j] = Math.cos(angle);
+      sin[h - 1 + j] = Math.sin(angle);
+    }
   }
   const bits = Math.log2(n);
   const pairs: number[] = [];
@@ -63,25 +65,66 @@ export function fft(re: Float64Array, im: Float64Array): void {
     im[i] = im[j];
     im[j] = t;
   }
-  for (let size = 2; size <= n; size *= 2) {
-    const half = size >>> 1;
-    const stride = n / size;
+  let half = 1;
+  if (Math.log2(n) % 2 === 1) {
+    // an odd number of stages: one radix-2 stage of adjacent pairs (twiddle 1) first
+    for (let a = 0; a < n; a += 2) {
+      const br = re[a + 1];
+      const bi = im[a + 1];
+      re[a + 1] = re[a] - br;
+      im[a + 1] = im[a] - bi;
+      re[a] += br;
+      im[a] += bi;
+    }
+    half = 2;
+  }
+  // two radix-2 stages (half-sizes h and 2h) per pass over the data, i.e. radix-4 butterflies
+  for (; half < n; half *= 4) {
+    const h = half;
+    const size = 4 * h;
+    const off1 = h - 1;
+    const off2 = 2 * h - 1;
     for (let start = 0; start < n; start += size) {
-      for (let j = 0, w = 0; j < half; j++, w += stride) {
-        const a = start + j;
-        const k = a + half;
-        const wr = cos[w];
-        const wi = sin[w];
-        const xr = re[k];
-        const xi = im[k];
-        const tr = wr * xr - wi * xi;
-        const ti = wr * xi + wi * xr;
-        const ar = re[a];
-        const ai = im[a];
-        re[k] = ar - tr;
-        im[k] = ai - ti;
-        re[a] = ar + tr;
-        im[a] = ai + ti;
+      for (let j = 0; j < h; j++) {
+        const i0 = start + j;
+        const i1 = i0 + h;
+        const i2 = i1 + h;
+        const i3 = i2 + h;
+        const w1r = cos[off1 + j];
+        const w1i = sin[off1 + j];
+        const w2r = cos[off2 + j];
+        const w2i = sin[off2 + j];
+        // stage h: (x0, x1) and (x2, x3) with twiddle w1
+        let xr = re[i1];
+        let xi = im[i1];
+        let tr = w1r * xr - w1i * xi;
+        let ti = w1r * xi + w1i * xr;
+        const b0r = re[i0] + tr;
+        const b0i = im[i0] + ti;
+        const b1r = re[i0] - tr;
+        const b1i = im[i0] - ti;
+        xr = re[i3];
+        xi = im[i3];
+        tr = w1r * xr - w1i * xi;
+        ti = w1r * xi + w1i * xr;
+        const b2r = re[i2] + tr;
+        const b2i = im[i2] + ti;
+        const b3r = re[i2] - tr;
+        const b3i = im[i2] - ti;
+        // stage 2h: (b0, b2) with twiddle w2, (b1, b3) with twiddle −i·w2
+        tr = w2r * b2r - w2i * b2i;
+        ti = w2r * b2i + w2i * b2r;
+        re[i0] = b0r + tr;
+        im[i0] = b0i + ti;
+        re[i2] = b0r - tr;
+        im[i2] = b0i - ti;
+        const ur = w2r * b3r - w2i * b3i;
+        const ui = w2r * b3i + w2i * b3r;
+        // (−i)(ur + i·ui) = ui − i·ur
+        re[i1] = b1r + ui;
+        im[i1] = b1i - ur;
+        re[i3] = b1r - ui;
+        im[i3] = b1i + ur;
       }
     }
   }

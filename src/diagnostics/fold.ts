@@ -23,18 +23,23 @@ export function foldDraws(x: ChainDraws, sortedX: SortedDraws): FoldedDraws {
   const med = medianSorted(sortedX.sorted);
   const folded = new Float64Array(n);
   for (let i = 0; i < n; i++) folded[i] = Math.abs(x.values[i] - med);
-  const { order: xOrder } = sortedX;
+  const { order: xOrder, sorted: xs } = sortedX;
   // first sorted position at or above the median
   let up = 0;
-  while (up < n && sortedX.sorted[up] < med) up++;
+  while (up < n && xs[up] < med) up++;
   let down = up - 1;
   const order = new Uint32Array(n);
   const sorted = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    const takeUp = down < 0 || (up < n && folded[xOrder[up]] <= folded[xOrder[down]]);
-    const i = takeUp ? xOrder[up++] : xOrder[down--];
-    order[k] = i;
-    sorted[k] = folded[i];
+    const upDev = up < n ? xs[up] - med : Infinity;
+    const downDev = down >= 0 ? med - xs[down] : Infinity;
+    if (upDev <= downDev) {
+      order[k] = xOrder[up++];
+      sorted[k] = upDev;
+    } else {
+      order[k] = xOrder[down--];
+      sorted[k] = downDev;
+    }
   }
   return { folded: withValues(x, folded), sortedFolded: { order, sorted } };
 }

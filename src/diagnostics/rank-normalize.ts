@@ -4,26 +4,40 @@
  * Φ⁻¹((r − 3/8)/(S − 3/4 + 1)), Blom's (1958) fractional offset c = 3/8 — R posterior's `z_scale`.
  */
 import type { ChainDraws } from './chains.js';
-import { splitChains, splitOrder, withValues } from './chains.js';
+import { splitChains, splitSortedDraws, withValues } from './chains.js';
 import { normalQuantile } from './normal-quantile.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';
 
 const BLOM_OFFSET = 3 / 8;
 
-/** Rank-normalized values, given the ascending order of the values (from `sortDraws` or `splitOrder`). */
-export function zScale(values: Float64Array, order: Uint32Array): Float64Array {
+/** Φ⁻¹((r − 3/8)/(S − 3/4 + 1)) for the untied ranks r = 1 … S; kept for the last S asked for, since every
+ * variable of a fit has the same number of draws. */
+let scoreCache: { s: number; scores: Float64Array } | null = null;
+
+function blomScores(s: number): Float64Array {
+  if (scoreCache?.s !== s) {
+    const scores = new Float64Array(s);
+    const denominator = s - 2 * BLOM_OFFSET + 1;
+    for (let k = 0; k < s; k++) scores[k] = normalQuantile((k + 1 - BLOM_OFFSET) / denominator);
+    scoreCache = { s, scores };
+  }
+  return scoreCache.scores;
+}
+
+/** Rank-normalized values of the draws whose ascending order (and sorted values) `sorted` gives. */
+export function zScale(sorted: SortedDraws): Float64Array {
+  const { order, sorted: v } = sorted;
   const s = order.length;
-  const z = new Float64Array(values.length);
+  const z = new Float64Array(s);
+  const scores = blomScores(s);
   const denominator = s - 2 * BLOM_OFFSET + 1;
   let start = 0;
   while (start < s) {
-    const v = values[order[start]];
     let end = start + 1;
-    while (end < s && values[order[end]] === v) end++;
+    while (end < s && v[end] === v[start]) end++;
     // ranks start+1 … end share their average
-    const rank = (start + 1 + end) / 2;
-    const zv = normalQuantile((rank - BLOM_OFFSET) / denominator);
+    const zv = end === start + 1 ? scores[start] : normalQuantile(((start + 1 + end) / 2 - BLOM_OFFSET) / denominator);
     for (let k = start; k < end; k++) z[order[k]] = zv;
     start = end;
   }
@@ -36,5 +50,5 @@ export function zScale(values: Float64Array, order: Uint32Array): Float64Array {
  */
 export function rankNormalizedSplit(x: ChainDraws, sorted: SortedDraws = sortDraws(x.values)): ChainDraws {
   const split = splitChains(x);
-  return withValues(split, zScale(split.values, splitOrder(x, sorted.order)));
+  return withValues(split, zScale(splitSortedDraws(x, sorted)));
 }

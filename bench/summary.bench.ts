@@ -1,0 +1,64 @@
+/**
+ * Benchmark: the posterior summary (all sixteen statistics) of 4 chains × 100,000 draws of 50 variables.
+ * The draws are AR(1) chains with autocorrelations spread over 0 … 0.95 (seeded), so that Geyer's sequence ends
+ * early for some variables and late for others, as in real fits. Run: `npx tsx bench/summary.bench.ts`.
+ * The issue's target: under 3 s on the project's 2-core machines.
+ */
+import { pathToFileURL } from 'node:url';
+import { makeDrawSet } from '../src/draws.js';
+import type { DrawSet } from '../src/draws.js';
+import { summarizeDraws } from '../src/diagnostics/summary.js';
+import { stream } from '../src/rng.js';
+
+export interface SummaryBenchResult {
+  readonly variables: number;
+  readonly chains: number;
+  readonly draws: number;
+  /** Wall-clock seconds of each repetition of `summarizeDraws`. */
+  readonly seconds: number[];
+  /** The fastest repetition. */
+  readonly bestSeconds: number;
+}
+
+function ar1Draws(nVariables: number, nChains: number, nDraws: number, seed: number): DrawSet {
+  const names = Array.from({ length: nVariables }, (_, v) => `theta.${v + 1}`);
+  const ds = makeDrawSet(names, nChains, nDraws);
+  for (let v = 0; v < nVariables; v++) {
+    const rho = (0.95 * v) / Math.max(nVariables - 1, 1);
+    const innovation = Math.sqrt(1 - rho * rho);
+    for (let c = 0; c < nChains; c++) {
+      const rng = stream(seed, v * nChains + c);
+      const base = (v * nChains + c) * nDraws;
+      let y = rng.normal();
+      for (let d = 0; d < nDraws; d++) {
+        y = rho * y + innovation * rng.normal();
+        ds.values[base + d] = y;
+      }
+    }
+  }
+  return ds;
+}
+
+export function run(options: { variables?: number; chains?: number; draws?: number; repeats?: number } = {}): SummaryBenchResult {
+  const variables = options.variables ?? 50;
+  const chains = options.chains ?? 4;
+  const draws = options.draws ?? 100_000;
+  const repeats = options.repeats ?? 3;
+  const ds = ar1Draws(variables, chains, draws, 20240601);
+  const seconds: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    const { rows } = summarizeDraws(ds);
+    seconds.push((performance.now() - t0) / 1000);
+    if (rows.length !== variables) throw new Error('summary lost variables');
+  }
+  return { variables, chains, draws, seconds, bestSeconds: Math.min(...seconds) };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const r = run();
+  console.log(
+    `summary of ${r.chains} × ${r.draws} draws of ${r.variables} variables: ` +
+      `best ${r.bestSeconds.toFixed(2)} s (runs: ${r.seconds.map((s) => s.toFixed(2)).join(', ')} s)`,
+  );
+}

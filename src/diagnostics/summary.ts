@@ -1,0 +1,202 @@
+/**
+ * The posterior summary: per variable the mean, median, sd, MAD, 5% and 95% quantiles, R-hat, bulk- and tail-ESS,
+ * MCSEs of the mean, sd and both quantiles, and the HDI — every number as R posterior 1.4's `summarise_draws`
+ * computes it (and the HDI as ArviZ's). Draws shared by several statistics (sorted, folded, rank-normalized) are
+ * computed once per variable.
+ */
+import type { DrawSet } from '../draws.js';
+import { UserError } from '../errors.js';
+import { toBracketName } from '../io/variable-names.js';
+import type { Table } from '../report/table.js';
+import type { ChainDraws } from './chains.js';
+import { allFinite, variableChains } from './chains.js';
+import { essBulk, essQuantile } from './ess.js';
+import { foldDraws } from './fold.js';
+import { DEFAULT_HDI_PROB, hdi } from './hdi.js';
+import { mcseMean, mcseQuantile, mcseSd } from './mcse.js';
+import { mean, sd } from './moments.js';
+import { madFromSortedDeviations, medianSorted, quantileSorted } from './quantile.js';
+import { rankNormalizedSplit } from './rank-normalize.js';
+import { rhat } from './rhat.js';
+import { sortDraws } from './sort.js';
+
+/** One variable's summary; the JSON form of `nutmeg summary` is an array of these. Null where R gives NA. */
+export interface SummaryRow {
+  variable: string;
+  mean: number | null;
+  median: number | null;
+  sd: number | null;
+  mad: number | null;
+  q5: number | null;
+  q95: number | null;
+  rhat: number | null;
+  ess_bulk: number | null;
+  ess_tail: number | null;
+  mcse_mean: number | null;
+  mcse_sd: number | null;
+  mcse_q5: number | null;
+  mcse_q95: number | null;
+  hdi_low: number | null;
+  hdi_high: number | null;
+}
+
+export interface DiagnosticWarning {
+  /** What kind of problem: a short stable tag (nonfinite, divergences, treedepth, ebfmi, rhat, ess). */
+  readonly code: string;
+  /** One plain-language sentence: what was found and what to try. */
+  readonly message: string;
+}
+
+export interface Summary {
+  readonly rows: SummaryRow[];
+  readonly warnings: DiagnosticWarning[];
+}
+
+export interface SummaryOptions {
+  /** Exact names or prefixes (`b_`, `r_history_segment__treatment`); all variables when absent or empty. */
+  readonly variables?: readonly string[];
+  /** Probability of the HDI (default 0.94). */
+  readonly hdiProb?: number;
+}
+
+function emptyRow(variable: string): SummaryRow {
+  return {
+    variable, mean: null, median: null, sd: null, mad: null, q5: null, q95: null, rhat: null, ess_bulk: null,
+    ess_tail: null, mcse_mean: null, mcse_sd: null, mcse_q5: null, mcse_q95: null, hdi_low: null, hdi_high: null,
+  };
+}
+
+/** The summary of one variable's draws (all statistics null when any draw is NaN or infinite). */
+export function summarizeVariable(variable: string, x: ChainDraws, hdiProb: number = DEFAULT_HDI_PROB): SummaryRow {
+  if (x.values.length === 0 || !allFinite(x.values)) return emptyRow(variable);
+  const sorted = sortDraws(x.values);
+  const folded = foldDraws(x, sorted);
+  const bulk = rankNormalizedSplit(x, sorted);
+  const essQ5 = essQuantile(x, 0.05, sorted);
+  const essQ95 = essQuantile(x, 0.95, sorted);
+  const interval = hdi(sorted.sorted, hdiProb);
+  return {
+    variable,
+    mean: mean(x.values),
+    median: medianSorted(sorted.sorted),
+    sd: sd(x.values),
+    mad: madFromSortedDeviations(folded.sortedFolded.sorted),
+    q5: quantileSorted(sorted.sorted, 0.05),
+    q95: quantileSorted(sorted.sorted, 0.95),
+    rhat: rhat(x, sorted, bulk, folded),
+    ess_bulk: essBulk(x, bulk),
+    ess_tail: essQ5 === null || essQ95 === null ? null : Math.min(essQ5, essQ95),
+    mcse_mean: mcseMean(x),
+    mcse_sd: mcseSd(x),
+    mcse_q5: mcseQuantile(x, 0.05, sorted, essQ5),
+    mcse_q95: mcseQuantile(x, 0.95, sorted, essQ95),
+    hdi_low: interval.low,
+    hdi_high: interval.high,
+  };
+}
+
+/** Does `name` match the filter: the same name, or a name that starts with it (either index spelling)? */
+function matchesFilter(name: string, filter: string): boolean {
+  if (name === filter || name.startsWith(filter)) return true;
+  const bracketName = toBracketName(name);
+  const bracketFilter = toBracketName(filter);
+  return bracketName === bracketFilter || bracketName.startsWith(bracketFilter);
+}
+
+/**
+ * Indices of the variables selected by exact names or prefixes, in the draws' order. A filter that matches
+ * nothing is a user error.
+ */
+export function selectVariables(names: readonly string[], filters: readonly string[] = []): number[] {
+  if (filters.length === 0) return names.map((_, i) => i);
+  for (const f of filters) {
+    if (!names.some((n) => matchesFilter(n, f))) {
+      const shown = names.slice(0, 12).join(', ') + (names.length > 12 ? `, … (${names.length} in all)` : '');
+      throw new UserError(`no variable is named or starts with "${f}"; the draws have: ${shown}`);
+    }
+  }
+  return names.flatMap((n, i) => (filters.some((f) => matchesFilter(n, f)) ? [i] : []));
+}
+
+/** Summaries of the selected variables, with a warning for each variable with non-finite draws. */
+export function summarizeDraws(draws: DrawSet, options: SummaryOptions = {}): Summary {
+  const hdiProb = options.hdiProb ?? DEFAULT_HDI_PROB;
+  if (!(hdiProb > 0 && hdiProb < 1)) throw new UserError(`the HDI probability must be between 0 and 1, got ${hdiProb}`);
+  const rows: SummaryRow[] = [];
+  const warnings: DiagnosticWarning[] = [];
+  for (const v of selectVariables(draws.names, options.variables)) {
+    const x = variableChains(draws, v);
+    const name = draws.names[v];
+    let bad = 0;
+    for (let i = 0; i < x.values.length; i++) if (!Number.isFinite(x.values[i])) bad++;
+    if (bad > 0) {
+      warnings.push({
+        code: 'nonfinite',
+        message:
+          `${name} has ${bad} NaN or infinite draw${bad === 1 ? '' : 's'}, so its summary is NA; ` +
+          'check the model for overflow (e.g. an unbounded scale) or the file for damaged values.',
+      });
+    }
+    rows.push(summarizeVariable(name, x, hdiProb));
+  }
+  return { rows, warnings };
+}
+
+/** Statistics the summary table can show, in the order `--stats` lists them. */
+export const SUMMARY_STATS = [
+  'mean', 'sd', 'hdi_low', 'hdi_high', 'mcse_mean', 'mcse_sd', 'ess_bulk', 'ess_tail', 'r_hat',
+  'median', 'mad', 'q5', 'q95', 'mcse_q5', 'mcse_q95',
+] as const;
+
+export type SummaryStat = (typeof SUMMARY_STATS)[number];
+
+/** ArviZ's default columns. */
+export const DEFAULT_SUMMARY_STATS: readonly SummaryStat[] = [
+  'mean', 'sd', 'hdi_low', 'hdi_high', 'mcse_mean', 'mcse_sd', 'ess_bulk', 'ess_tail', 'r_hat',
+];
+
+const STAT_ALIASES: Readonly<Record<string, readonly SummaryStat[]>> = {
+  hdi: ['hdi_low', 'hdi_high'],
+  rhat: ['r_hat'],
+};
+
+/** Statistic names as a user writes them (`hdi` stands for both ends, `rhat` for `r_hat`), checked. */
+export function resolveStats(names: readonly string[]): SummaryStat[] {
+  const out: SummaryStat[] = [];
+  for (const raw of names) {
+    const name = raw.trim();
+    const stats = STAT_ALIASES[name] ?? ((SUMMARY_STATS as readonly string[]).includes(name) ? [name as SummaryStat] : null);
+    if (stats === null) {
+      throw new UserError(`unknown statistic "${name}"; choose from hdi, ${SUMMARY_STATS.join(', ')}`);
+    }
+    for (const s of stats) if (!out.includes(s)) out.push(s);
+  }
+  return out;
+}
+
+/** A probability as a percentage label: 0.03 → "3%", 0.025 → "2.5%". */
+function percent(p: number): string {
+  return `${Number((p * 100).toPrecision(10))}%`;
+}
+
+function columnName(stat: SummaryStat, hdiProb: number): string {
+  if (stat === 'hdi_low') return `hdi_${percent((1 - hdiProb) / 2)}`;
+  if (stat === 'hdi_high') return `hdi_${percent(1 - (1 - hdiProb) / 2)}`;
+  return stat;
+}
+
+function statValue(row: SummaryRow, stat: SummaryStat): number | null {
+  return stat === 'r_hat' ? row.rhat : row[stat];
+}
+
+/** The summary as a table: a `variable` column, then one column per statistic (HDI columns named by their ends). */
+export function summaryTable(
+  rows: readonly SummaryRow[],
+  stats: readonly SummaryStat[] = DEFAULT_SUMMARY_STATS,
+  hdiProb: number = DEFAULT_HDI_PROB,
+): Table {
+  return {
+    columns: ['variable', ...stats.map((s) => columnName(s, hdiProb))],
+    rows: rows.map((r) => [r.variable, ...stats.map((s) => statValue(r, s))]),
+  };
+}
