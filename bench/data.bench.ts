@@ -16,23 +16,34 @@ import { simulateHillstrom } from '../src/data/simulate/hillstrom.js';
 export interface DataBenchResult {
   readonly file: string;
   readonly rows: number;
-  /** Wall-clock seconds of each repetition. */
-  readonly readCsvSeconds: number[];
-  readonly loadHillstromSeconds: number[];
-  readonly simulateSeconds: number[];
+  readonly readCsv: Timing;
+  readonly loadHillstrom: Timing;
+  readonly simulate: Timing;
+  /** The fastest wall-clock repetition of readCsv. */
   readonly bestReadCsvSeconds: number;
 }
 
 const REAL_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data/hillstrom.csv');
 
-function timeRepeats(repeats: number, fn: () => unknown): number[] {
-  const seconds: number[] = [];
+interface Timing {
+  /** Wall-clock seconds of each repetition. */
+  readonly wall: number[];
+  /** CPU seconds (user + system) of this process in each repetition: less sensitive to other load on the machine. */
+  readonly cpu: number[];
+}
+
+function timeRepeats(repeats: number, fn: () => unknown): Timing {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     fn();
-    seconds.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    wall.push((performance.now() - t0) / 1000);
+    cpu.push((c.user + c.system) / 1e6);
   }
-  return seconds;
+  return { wall, cpu };
 }
 
 export function run(options: { quick?: boolean; repeats?: number } = {}): DataBenchResult {
@@ -47,18 +58,16 @@ export function run(options: { quick?: boolean; repeats?: number } = {}): DataBe
   }
   try {
     let n = 0;
-    const readCsvSeconds = timeRepeats(repeats, () => {
+    const readCsvTiming = timeRepeats(repeats, () => {
       n = readCsv(file).nRows;
     });
-    const loadHillstromSeconds = timeRepeats(repeats, () => loadHillstrom(file));
-    const simulateSeconds = timeRepeats(repeats, () => simulateHillstrom({ seed: 2, n: rows }));
     return {
       file: tmp === null ? file : 'simulated (../shared/data/hillstrom.csv not present or --quick)',
       rows: n,
-      readCsvSeconds,
-      loadHillstromSeconds,
-      simulateSeconds,
-      bestReadCsvSeconds: Math.min(...readCsvSeconds),
+      readCsv: readCsvTiming,
+      loadHillstrom: timeRepeats(repeats, () => loadHillstrom(file)),
+      simulate: timeRepeats(repeats, () => simulateHillstrom({ seed: 2, n: rows })),
+      bestReadCsvSeconds: Math.min(...readCsvTiming.wall),
     };
   } finally {
     if (tmp !== null) rmSync(tmp, { recursive: true, force: true });
@@ -67,9 +76,10 @@ export function run(options: { quick?: boolean; repeats?: number } = {}): DataBe
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = run();
-  const fmt = (xs: number[]): string => xs.map((s) => `${(s * 1000).toFixed(0)} ms`).join(', ');
+  const ms = (xs: number[]): string => xs.map((s) => (s * 1000).toFixed(0)).join(', ');
+  const fmt = (t: Timing): string => `wall ${ms(t.wall)} ms; cpu ${ms(t.cpu)} ms`;
   console.log(`data bench: ${r.rows} rows from ${r.file}`);
-  console.log(`  readCsv:        ${fmt(r.readCsvSeconds)}`);
-  console.log(`  loadHillstrom:  ${fmt(r.loadHillstromSeconds)}`);
-  console.log(`  simulate:       ${fmt(r.simulateSeconds)}`);
+  console.log(`  readCsv:        ${fmt(r.readCsv)}`);
+  console.log(`  loadHillstrom:  ${fmt(r.loadHillstrom)}`);
+  console.log(`  simulate:       ${fmt(r.simulate)}`);
 }

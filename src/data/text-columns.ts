@@ -33,15 +33,26 @@ export interface TextColumn {
   readonly missing: Uint32Array | null;
 }
 
-const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-
 export function isMissingCell(cell: string): boolean {
-  return cell === 'NA' || cell.trim() === '';
+  if (cell.length === 0) return true;
+  const first = cell.charCodeAt(0);
+  if (first > 32) return cell === 'NA'; // the common case: no leading space, so no trim()
+  return cell.trim() === '';
 }
 
-/** The value of a plain decimal number, or NaN for anything else (hex, Infinity, words, overflow). */
+/**
+ * The value of a plain decimal number (optional sign, digits with an optional fraction, optional exponent; spaces
+ * around allowed), or NaN for anything else: hex, Infinity, words, overflow. Number() parses; a scan of the
+ * characters keeps out the forms Number() accepts beyond plain decimals (0x…, 0b…, 0o…, Infinity, blank).
+ */
 export function parseDecimal(cell: string): number {
-  if (!DECIMAL.test(cell)) return NaN;
+  let digits = 0;
+  for (let i = 0; i < cell.length; i++) {
+    const c = cell.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c !== 46 && c !== 101 && c !== 69 && c !== 43 && c !== 45 && c !== 32 && c !== 9) return NaN; // . e E + - space tab
+  }
+  if (digits === 0) return NaN;
   const v = Number(cell);
   return Number.isFinite(v) ? v : NaN;
 }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/data/csv.js';
 import type { Column, Frame } from '../../src/data/frame.js';
 import { MISSING_CODE } from '../../src/data/frame-build.js';
+import { isMissingCell, parseDecimal } from '../../src/data/text-columns.js';
 import { userErrorOf } from '../helpers/user-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nutmeg-csv-'));
@@ -22,6 +23,30 @@ function column(frame: Frame, name: string): Column {
   if (c === undefined) throw new Error(`no column ${name}`);
   return c;
 }
+
+describe('cell parsing', () => {
+  it('parseDecimal accepts plain decimals only: [sign] digits [. digits] [e [sign] digits], spaces around', () => {
+    const accepted: [string, number][] = [
+      ['1', 1],
+      ['-2.5e3', -2500],
+      ['.5', 0.5],
+      ['5.', 5],
+      ['+.5e-1', 0.05],
+      [' 7 ', 7],
+      ['\t3\t', 3],
+      ['00012', 12],
+      ['1E-5', 0.00001],
+    ];
+    for (const [cell, value] of accepted) expect(parseDecimal(cell)).toBe(value);
+    for (const cell of ['1e', '.', 'e5', '1 2', '1.2.3', '+-1', '1e+', '0x10', '0b1', 'Infinity', '', '  ', '1e400', '1_0', 'NaN']) {
+      expect(parseDecimal(cell)).toBeNaN();
+    }
+  });
+  it('isMissingCell: empty, blank or exactly NA', () => {
+    expect(['', ' ', '\t', 'NA'].map(isMissingCell)).toEqual([true, true, true, true]);
+    expect(['na', 'N/A', ' NA', '0', 'x'].map(isMissingCell)).toEqual([false, false, false, false, false]);
+  });
+});
 
 describe('readCsv: type inference', () => {
   it('reads numeric, boolean and categorical columns in file order', () => {
