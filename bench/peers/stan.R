@@ -1,0 +1,79 @@
+# Stan peer for nutmeg's benchmark: fits one of the Hillstrom models with rstan and prints one JSON object
+# (wall time, gradient count, minimum bulk-ESS, ESS/s) on stdout. Run by bench/peers/stan.ts; usable by hand:
+#   Rscript bench/peers/stan.R --model pooled --data ../shared/data/hillstrom.csv --rows 0 \
+#     --warmup 1000 --draws 1000 --chains 4 --seed 1 --cache /tmp/nutmeg-stan-cache
+# Data preparation follows golden/README.md: treat = any e-mail; recency_z and history_z standardised with the
+# sample sd over all rows of the file; group levels numbered in sorted (byte) order of their names. --rows N > 0
+# keeps the first N rows after standardising (quick mode).
+
+args <- commandArgs(trailingOnly = TRUE)
+opt <- list(model = "pooled", data = "", rows = "0", warmup = "1000", draws = "1000", chains = "4",
+            seed = "1", cache = file.path(tempdir(), "stan-cache"), stan_dir = "")
+i <- 1
+while (i <= length(args)) {
+  key <- sub("^--", "", args[i])
+  key <- gsub("-", "_", key)
+  if (!(key %in% names(opt)) || i == length(args)) stop(sprintf("stan.R: unknown or incomplete option '%s'", args[i]))
+  opt[[key]] <- args[i + 1]
+  i <- i + 2
+}
+if (opt$stan_dir == "") {
+  file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
+  opt$stan_dir <- file.path(dirname(normalizePath(sub("^--file=", "", file_arg[1]))), "stan")
+}
+rows <- as.integer(opt$rows); warmup <- as.integer(opt$warmup); draws <- as.integer(opt$draws)
+chains <- as.integer(opt$chains); seed <- as.integer(opt$seed)
+
+suppressPackageStartupMessages({ library(rstan); library(posterior) })
+
+raw <- read.csv(opt$data, stringsAsFactors = FALSE)
+standardise <- function(v) (v - mean(v)) / sd(v)
+levels_index <- function(v) match(v, sort(unique(v), method = "radix"))
+treat <- as.numeric(raw$segment != "No E-Mail")
+recency_z <- standardise(raw$recency)
+history_z <- standardise(raw$history)
+keep <- if (rows > 0 && rows < nrow(raw)) seq_len(rows) else seq_len(nrow(raw))
+X5 <- cbind(recency_z, history_z, raw$mens, raw$womens, raw$newbie)[keep, , drop = FALSE]
+y <- as.integer(raw$conversion[keep])
+N <- length(keep)
+data <- switch(opt$model,
+  pooled = list(N = N, K = 6L, X = cbind(treat[keep], X5), y = y),
+  hierarchical = list(N = N, K = 5L, G = 7L, X = X5, treat = treat[keep],
+                      g = levels_index(raw$history_segment)[keep], y = y),
+  crossed = , crossed_centered = list(N = N, K = 5L, G = 7L, Z = 3L, C = 3L, X = X5, treat = treat[keep],
+                      g = levels_index(raw$history_segment)[keep], zip = levels_index(raw$zip_code)[keep],
+                      ch = levels_index(raw$channel)[keep], y = y),
+  stop(sprintf("stan.R: unknown model '%s' (pooled, hierarchical, crossed, crossed_centered)", opt$model)))
+
+# compile once per program into the cache directory (rstan's auto_write keeps the .rds beside the .stan copy)
+dir.create(opt$cache, recursive = TRUE, showWarnings = FALSE)
+program <- file.path(opt$cache, paste0(opt$model, ".stan"))
+invisible(file.copy(file.path(opt$stan_dir, paste0(opt$model, ".stan")), program, overwrite = TRUE))
+rstan_options(auto_write = TRUE)
+compile_s <- system.time(sm <- stan_model(program, model_name = opt$model))[["elapsed"]]
+
+cores <- min(chains, parallel::detectCores())
+sample_s <- system.time(
+  fit <- sampling(sm, data = data, chains = chains, iter = warmup + draws, warmup = warmup, seed = seed,
+                  cores = cores, refresh = 0, show_messages = FALSE)
+)[["elapsed"]]
+
+sp <- get_sampler_params(fit, inc_warmup = TRUE)
+gradients <- sum(vapply(sp, function(s) sum(s[, "n_leapfrog__"]), numeric(1)))
+divergences <- sum(vapply(sp, function(s) sum(s[(warmup + 1):(warmup + draws), "divergent__"]), numeric(1)))
+chain_s <- get_elapsed_time(fit)
+arr <- as_draws_array(fit)
+arr <- subset_draws(arr, variable = setdiff(variables(arr), "lp__"))
+ess <- summarise_draws(arr, ess_bulk)
+rhat <- summarise_draws(arr, rhat)
+min_ess <- min(ess$ess_bulk, na.rm = TRUE)
+
+cat(sprintf(paste0('{"peer":"stan","model":"%s","rows":%d,"chains":%d,"warmup":%d,"draws":%d,"seed":%d,',
+                   '"compileSeconds":%.3f,"wallSeconds":%.3f,"warmupSeconds":%.3f,"samplingSeconds":%.3f,',
+                   '"cores":%d,"gradients":%d,"minEssBulk":%.3f,"essPerSecond":%.5f,"maxRhat":%.5f,',
+                   '"divergences":%d,"versions":{"rstan":"%s","stan":"%s","posterior":"%s","R":"%s"}}\n'),
+            opt$model, as.integer(N), chains, warmup, draws, seed, compile_s, sample_s, sum(chain_s[, "warmup"]),
+            sum(chain_s[, "sample"]), as.integer(cores), as.integer(gradients), min_ess, min_ess / sample_s,
+            max(rhat$rhat, na.rm = TRUE), as.integer(divergences), as.character(packageVersion("rstan")),
+            stan_version(), as.character(packageVersion("posterior")),
+            paste(R.version$major, R.version$minor, sep = ".")))

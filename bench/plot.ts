@@ -1,0 +1,72 @@
+/**
+ * Scaling plots from the micro results: time per gradient (one chain) as rows grow and as chains grow, per backend
+ * and model, with the physical limit drawn alongside. Vega-Lite specs rendered to SVG with vega (no canvas needed).
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { MicroResult, Sweep } from './micro/log-density.js';
+
+interface Point {
+  readonly series: string;
+  readonly model: string;
+  readonly x: number;
+  readonly seconds: number;
+}
+
+function points(results: readonly MicroResult[], sweep: Sweep): Point[] {
+  const out: Point[] = [];
+  const limitSeen = new Set<string>();
+  for (const r of results.filter((r) => r.sweeps.includes(sweep))) {
+    const x = sweep === 'rows' ? r.rows : r.chains;
+    // time per gradient of one chain: a call evaluates all chains at once
+    out.push({ series: r.backend, model: r.model, x, seconds: r.secondsPerCall / r.chains });
+    const key = `${r.precision} ${r.model} ${x}`;
+    if (!limitSeen.has(key)) {
+      limitSeen.add(key);
+      out.push({ series: `limit (${r.precision})`, model: r.model, x, seconds: r.rows * r.limit.secondsPerEval });
+    }
+  }
+  return out;
+}
+
+export function scalingSpec(results: readonly MicroResult[], sweep: Sweep): TopLevelSpec {
+  const sample = results.find((r) => r.sweeps.includes(sweep));
+  const fixed = sample ? (sweep === 'rows' ? `${sample.chains} chains` : `${sample.rows.toLocaleString('en-US')} rows`) : '';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `Log density + gradient: time per gradient per chain as ${sweep} grow (${fixed})`,
+    width: 420,
+    height: 260,
+    data: { values: points(results, sweep) as unknown as Record<string, unknown>[] },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', scale: { type: 'log' }, title: sweep === 'rows' ? 'rows' : 'chains per call' },
+      y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'seconds per gradient per chain' },
+      color: { field: 'series', type: 'nominal', title: 'backend' },
+      strokeDash: { field: 'model', type: 'nominal', title: 'model' },
+    },
+  };
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+/** Writes rows-scaling.svg and chains-scaling.svg (and their .vl.json specs) into `dir`; returns the SVG paths. */
+export async function writeScalingPlots(results: readonly MicroResult[], dir: string): Promise<string[]> {
+  const written: string[] = [];
+  for (const sweep of ['rows', 'chains'] as const) {
+    if (!results.some((r) => r.sweeps.includes(sweep))) continue;
+    const spec = scalingSpec(results, sweep);
+    const file = path.join(dir, `${sweep}-scaling.svg`);
+    await writeFile(path.join(dir, `${sweep}-scaling.vl.json`), JSON.stringify(spec, null, 1));
+    await writeFile(file, await renderSvg(spec));
+    written.push(file);
+  }
+  return written;
+}

@@ -1,0 +1,167 @@
+/**
+ * nutmeg's benchmark harness: `npm run bench` (full) or `npm run bench -- --quick` (CI: every benchmark once on
+ * small sizes). Runs the log density micro benchmarks, the other bench modules (bench/*.bench.ts), the Stan peer
+ * and the whole fits; writes bench/results/<date>-<machine>.json, the scaling plots, and the generated section of
+ * bench/README.md. A part whose backend or peer is unavailable is skipped with a one-line notice.
+ *
+ * Options: --quick  --out DIR  --readme FILE  --data CSV  --stan-models a,b  --fit-models a,b
+ *          --no-micro  --no-modules  --no-stan  --no-fits
+ * Quick runs write to bench/results/quick/ (README.md there too) unless --out/--readme say otherwise.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BackendKind } from '../src/backend/backend.js';
+import { describeMachine, machineLines } from './machine.js';
+import { FULL_PLAN, QUICK_PLAN, runLogDensityMicro } from './micro/log-density.js';
+import type { MicroReport } from './micro/log-density.js';
+import { benchDir, discoverModules, runModule } from './modules.js';
+import { runStan, stanUnavailable, type StanModel, type StanResult } from './peers/stan.js';
+import { writeScalingPlots } from './plot.js';
+import { renderSection, replaceSection } from './report.js';
+import type { BenchResults, ModuleOutcome } from './results.js';
+import { loadFitRunner, runWholeFits, type FitSettings, type WholeFitModel, type WholeFitResult } from './whole-fit.js';
+
+const root = path.resolve(benchDir, '..');
+const STAN_MODELS: readonly StanModel[] = ['pooled', 'hierarchical', 'crossed', 'crossed_centered'];
+const FIT_MODELS: readonly WholeFitModel[] = ['pooled', 'hierarchical', 'crossed'];
+
+function list<T extends string>(value: string | undefined, allowed: readonly T[], fallback: readonly T[], flag: string): T[] {
+  if (value === undefined) return [...fallback];
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    if (!allowed.includes(item as T)) throw new Error(`${flag}: unknown model '${item}' (choose from ${allowed.join(', ')})`);
+  }
+  return items as T[];
+}
+
+function packageVersion(name: string): string {
+  try {
+    const file = name === 'nutmeg' ? path.join(root, 'package.json') : path.join(root, 'node_modules', name, 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      readme: { type: 'string' },
+      data: { type: 'string', default: path.resolve(root, '../shared/data/hillstrom.csv') },
+      'stan-models': { type: 'string' },
+      'fit-models': { type: 'string' },
+      'no-micro': { type: 'boolean', default: false },
+      'no-modules': { type: 'boolean', default: false },
+      'no-stan': { type: 'boolean', default: false },
+      'no-fits': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const quick = values.quick;
+  const outDir = path.resolve(values.out ?? path.join(benchDir, 'results', quick ? 'quick' : ''));
+  const readmePath = path.resolve(values.readme ?? (quick ? path.join(outDir, 'README.md') : path.join(benchDir, 'README.md')));
+  const stanModels = list(values['stan-models'], STAN_MODELS, ['pooled', 'hierarchical', 'crossed_centered'], '--stan-models');
+  const fitModels = list(values['fit-models'], FIT_MODELS, FIT_MODELS, '--fit-models');
+  const startedAt = new Date().toISOString();
+  await mkdir(outDir, { recursive: true });
+
+  const machine = await describeMachine();
+  log(`nutmeg bench${quick ? ' --quick' : ''}: ${machineLines(machine)[0]}`);
+
+  let micro: MicroReport = { results: [], skipped: [], failures: [] };
+  if (!values['no-micro']) {
+    micro = await runLogDensityMicro(machine, quick ? QUICK_PLAN : FULL_PLAN);
+    for (const s of micro.skipped) log(`micro: ${s.kind} skipped — ${s.notice}`);
+    for (const f of micro.failures) log(`micro: failed — ${f}`);
+    log(`micro: ${micro.results.length} cells`);
+  }
+
+  const modules: ModuleOutcome[] = [];
+  if (!values['no-modules']) {
+    for (const file of discoverModules()) {
+      const outcome = await runModule(file, { quick });
+      modules.push(outcome);
+      log(`${file}: ${outcome.status}${outcome.notice ? ` — ${outcome.notice}` : ''}`);
+    }
+  }
+
+  const settings: FitSettings = {
+    dataPath: values.data,
+    rows: quick ? 1000 : 0,
+    chains: 4,
+    warmup: quick ? 100 : 1000,
+    draws: quick ? 100 : 1000,
+    seed: 1,
+  };
+  const haveData = existsSync(settings.dataPath);
+
+  const stanResults: StanResult[] = [];
+  let stanNotice: string | null = values['no-stan'] ? 'not requested (--no-stan)' : null;
+  if (!stanNotice) stanNotice = haveData ? await stanUnavailable() : `data file ${settings.dataPath} not found`;
+  if (stanNotice) log(`stan: skipped — ${stanNotice}`);
+  else {
+    for (const model of stanModels) {
+      try {
+        log(`stan: fitting ${model} (${settings.rows || 'all'} rows, ${settings.warmup}+${settings.draws} iterations)…`);
+        const r = await runStan({ ...settings, model });
+        stanResults.push(r);
+        log(`stan: ${model} ${r.wallSeconds.toFixed(1)} s, ${r.gradients} gradients, min bulk-ESS ${r.minEssBulk.toFixed(0)}`);
+      } catch (e) {
+        log(`stan: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      }
+    }
+  }
+
+  let fitNotice: string | null = values['no-fits'] ? 'not requested (--no-fits)' : haveData ? null : `data file ${settings.dataPath} not found`;
+  let wholeFits: WholeFitResult[] = [];
+  const fitFailures: string[] = [];
+  if (!fitNotice) {
+    const runner = await loadFitRunner();
+    if (typeof runner === 'string') fitNotice = runner;
+    else {
+      const backends: BackendKind[] = ['reference', ...(['native', 'webgpu'] as const).filter((k) => !micro.skipped.some((s) => s.kind === k))];
+      wholeFits = await runWholeFits(runner, backends, fitModels, settings, stanResults, fitFailures);
+    }
+  }
+  if (fitNotice) log(`whole fits: skipped — ${fitNotice}`);
+
+  const plotFiles = micro.results.length ? await writeScalingPlots(micro.results, outDir) : [];
+  const versions: Record<string, string> = {
+    nutmeg: packageVersion('nutmeg'),
+    tinybench: packageVersion('tinybench'),
+  };
+  for (const r of micro.results) versions[`backend ${r.backend}`] = r.description;
+  const stanVersions = stanResults[0]?.versions;
+  if (stanVersions) for (const [k, v] of Object.entries(stanVersions)) versions[k] = v;
+
+  const results: BenchResults = {
+    schema: 1,
+    startedAt,
+    quick,
+    machine: { ...machine, versions },
+    micro,
+    modules,
+    stan: { notice: stanNotice, results: stanResults },
+    wholeFit: { notice: fitNotice, results: wholeFits, failures: fitFailures },
+    plots: plotFiles.map((f) => path.relative(path.dirname(readmePath), f)),
+  };
+  const jsonPath = path.join(outDir, `${startedAt.slice(0, 10)}-${machine.slug}.json`);
+  await writeFile(jsonPath, JSON.stringify(results, null, 1));
+  const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '# nutmeg benchmarks\n';
+  await writeFile(readmePath, replaceSection(readme, renderSection(results)));
+  log(`wrote ${path.relative(root, jsonPath)} and ${path.relative(root, readmePath)}`);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 2;
+});
