@@ -4,7 +4,7 @@
  * and the whole fits; writes bench/results/<date>-<machine>.json, the scaling plots, and the generated section of
  * bench/README.md. A part whose backend or peer is unavailable is skipped with a one-line notice.
  *
- * Options: --quick  --out DIR  --readme FILE  --data CSV  --stan-models a,b  --fit-models a,b
+ * Options: --quick  --out DIR  --readme FILE  --data CSV  --stan-models a,b  --fit-models a,b  --fit-backends a,b
  *          --no-micro  --no-modules  --no-stan  --no-fits
  * Quick runs write to bench/results/quick/ (README.md there too) unless --out/--readme say otherwise.
  */
@@ -21,17 +21,18 @@ import { runStan, stanUnavailable, type StanModel, type StanResult } from './pee
 import { writeScalingPlots } from './plot.js';
 import { renderSection, replaceSection } from './report.js';
 import type { BenchResults, ModuleOutcome } from './results.js';
-import { loadFitRunner, runWholeFits, type FitSettings, type WholeFitModel, type WholeFitResult } from './whole-fit.js';
+import { nutmegFitRunner, runWholeFits, type FitSettings, type WholeFitModel, type WholeFitResult } from './whole-fit.js';
 
 const root = path.resolve(benchDir, '..');
 const STAN_MODELS: readonly StanModel[] = ['pooled', 'hierarchical', 'crossed', 'crossed_centered'];
 const FIT_MODELS: readonly WholeFitModel[] = ['pooled', 'hierarchical', 'crossed'];
+const BACKENDS: readonly BackendKind[] = ['reference', 'native', 'webgpu'];
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], fallback: readonly T[], flag: string): T[] {
   if (value === undefined) return [...fallback];
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const item of items) {
-    if (!allowed.includes(item as T)) throw new Error(`${flag}: unknown model '${item}' (choose from ${allowed.join(', ')})`);
+    if (!allowed.includes(item as T)) throw new Error(`${flag}: unknown value '${item}' (choose from ${allowed.join(', ')})`);
   }
   return items as T[];
 }
@@ -59,6 +60,7 @@ async function main(argv: string[]): Promise<void> {
       data: { type: 'string', default: path.resolve(root, '../shared/data/hillstrom.csv') },
       'stan-models': { type: 'string' },
       'fit-models': { type: 'string' },
+      'fit-backends': { type: 'string' },
       'no-micro': { type: 'boolean', default: false },
       'no-modules': { type: 'boolean', default: false },
       'no-stan': { type: 'boolean', default: false },
@@ -71,6 +73,7 @@ async function main(argv: string[]): Promise<void> {
   const readmePath = path.resolve(values.readme ?? (quick ? path.join(outDir, 'README.md') : path.join(benchDir, 'README.md')));
   const stanModels = list(values['stan-models'], STAN_MODELS, ['pooled', 'hierarchical', 'crossed_centered'], '--stan-models');
   const fitModels = list(values['fit-models'], FIT_MODELS, FIT_MODELS, '--fit-models');
+  const fitBackends = list(values['fit-backends'], BACKENDS, BACKENDS, '--fit-backends');
   const startedAt = new Date().toISOString();
   await mkdir(outDir, { recursive: true });
 
@@ -121,16 +124,14 @@ async function main(argv: string[]): Promise<void> {
     }
   }
 
-  let fitNotice: string | null = values['no-fits'] ? 'not requested (--no-fits)' : haveData ? null : `data file ${settings.dataPath} not found`;
+  const fitNotice: string | null = values['no-fits'] ? 'not requested (--no-fits)' : haveData ? null : `data file ${settings.dataPath} not found`;
   let wholeFits: WholeFitResult[] = [];
   const fitFailures: string[] = [];
   if (!fitNotice) {
-    const runner = await loadFitRunner();
-    if (typeof runner === 'string') fitNotice = runner;
-    else {
-      const backends: BackendKind[] = ['reference', ...(['native', 'webgpu'] as const).filter((k) => !micro.skipped.some((s) => s.kind === k))];
-      wholeFits = await runWholeFits(runner, backends, fitModels, settings, stanResults, fitFailures);
-    }
+    const backends = fitBackends.filter((k) => !micro.skipped.some((s) => s.kind === k));
+    for (const model of fitModels) log(`whole fits: ${model} on ${backends.join(', ')}…`);
+    wholeFits = await runWholeFits(nutmegFitRunner, backends, fitModels, settings, stanResults, fitFailures);
+    for (const w of wholeFits) log(`whole fit: ${w.backend} ${w.model} ${w.wallSeconds.toFixed(1)} s, ${w.gradients} gradients, min bulk-ESS ${w.minEssBulk.toFixed(0)}`);
   }
   if (fitNotice) log(`whole fits: skipped — ${fitNotice}`);
 

@@ -1,12 +1,16 @@
 /**
  * Whole-fit benchmark: wall time, gradient evaluations, minimum bulk-ESS and ESS/s per backend and model, set
  * against Stan's figures from the same run. The harness talks to nutmeg through one small interface, FitRunner;
- * `loadFitRunner` wires it to the real fit API (src/fit.ts) when that module is present.
+ * `nutmegFitRunner` is the real fit API (src/fit/fit.ts) behind it.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BackendKind } from '../src/backend/backend.js';
+import type { Column, Frame } from '../src/data/frame.js';
+import { frameFromColumns } from '../src/data/frame-build.js';
+import { HILLSTROM_FORMULAS, loadHillstrom } from '../src/data/hillstrom.js';
+import { variableChains } from '../src/diagnostics/chains.js';
+import { essBulk } from '../src/diagnostics/ess.js';
+import type { DrawSet } from '../src/draws.js';
+import { fitModel } from '../src/fit/fit.js';
 import type { StanResult } from './peers/stan.js';
 
 export type WholeFitModel = 'pooled' | 'hierarchical' | 'crossed';
@@ -78,19 +82,50 @@ export function wholeFitResult(
   };
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The first `rows` rows of a frame (views, no copy); the frame itself when rows is 0 or not smaller. */
+export function firstRows(frame: Frame, rows: number): Frame {
+  if (rows <= 0 || rows >= frame.nRows) return frame;
+  const columns: Column[] = [...frame.columns.values()].map((c) =>
+    c.kind === 'categorical' ? { ...c, codes: c.codes.subarray(0, rows) } : c.kind === 'numeric' ? { ...c, values: c.values.subarray(0, rows) } : { ...c, values: c.values.subarray(0, rows) },
+  );
+  return frameFromColumns(columns, `${frame.source} (first ${rows} rows)`);
+}
+
+/** Minimum bulk-ESS over every variable of a draw set (variables whose ESS is undefined, e.g. constant, skipped). */
+export function minEssBulk(draws: DrawSet): number {
+  let min = Infinity;
+  for (let v = 0; v < draws.names.length; v++) {
+    const ess = essBulk(variableChains(draws, v));
+    if (ess !== null && ess < min) min = ess;
+  }
+  return min;
+}
 
 /**
- * The real fit API as a FitRunner, or a one-line reason why not. Looks for src/fit.ts exporting
- * `benchmarkFit(backend, model, settings): Promise<FitFigures>` (the adapter the fit module provides for benches).
+ * nutmeg's fit API as a FitRunner: the data prepared as for Stan (loadHillstrom standardises over all rows, then the
+ * first `rows` rows are kept), fitModel with the same chains, iterations and seed. Wall time is the sampler's
+ * (warm-up + sampling), like Stan's figure, which excludes compilation and data preparation.
  */
-export async function loadFitRunner(): Promise<FitRunner | string> {
-  const file = path.join(root, 'src/fit.ts');
-  if (!existsSync(file)) return 'src/fit.ts not present yet';
-  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  if (typeof mod.benchmarkFit !== 'function') return 'src/fit.ts exports no benchmarkFit(backend, model, settings)';
-  return mod.benchmarkFit as FitRunner;
-}
+export const nutmegFitRunner: FitRunner = async (backend, model, settings) => {
+  const frame = firstRows(loadHillstrom(settings.dataPath), settings.rows);
+  const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], {
+    backend,
+    chains: settings.chains,
+    warmup: settings.warmup,
+    draws: settings.draws,
+    seed: settings.seed,
+  });
+  try {
+    const { timing, gradientEvaluations } = fit.sample;
+    return {
+      wallSeconds: timing.warmupSeconds + timing.samplingSeconds,
+      gradients: gradientEvaluations.reduce((a, b) => a + b, 0),
+      minEssBulk: minEssBulk(fit.draws),
+    };
+  } finally {
+    await fit.dispose();
+  }
+};
 
 export async function runWholeFits(
   runner: FitRunner,

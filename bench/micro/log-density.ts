@@ -1,6 +1,6 @@
 /**
  * Micro benchmark: throughput of one batched log density + gradient call (row × chain evaluations per second) for
- * each backend that loads, on Hillstrom-like pooled and hierarchical specs, in two sweeps:
+ * each backend that loads, on simulated Hillstrom pooled and hierarchical specs, in two sweeps:
  *   rows   1k → 1M at 4 chains
  *   chains 1 → 4096 at 10k rows
  * Timed with tinybench; each figure is set against the machine's physical limit (bench/machine.ts).
@@ -16,7 +16,7 @@ import {
   type Precision,
 } from '../machine.js';
 import { loadBackends, type BackendEntry, type BackendSkip } from './backends.js';
-import { hillstromLikeSpec, modelShape, positionsNearTruth, type MicroModel } from './hillstrom-like.js';
+import { hillstromSpec, positionsNearPosterior, specShape, type MicroModel } from './hillstrom-like.js';
 
 export type Sweep = 'rows' | 'chains';
 
@@ -129,9 +129,9 @@ async function measureBackend(
   const byRows = new Map<number, Cell[]>();
   for (const cell of planCells(plan)) byRows.set(cell.rows, [...(byRows.get(cell.rows) ?? []), cell]);
   for (const model of plan.models) {
-    const cost = rowCost(modelShape(model), entry.precision);
     for (const [rows, group] of byRows) {
-      const spec = hillstromLikeSpec(model, rows);
+      const spec = hillstromSpec(model, rows);
+      const cost = rowCost(specShape(spec), entry.precision);
       const maxChains = Math.max(...group.map((c) => c.chains));
       let backend;
       try {
@@ -140,7 +140,7 @@ async function measureBackend(
         failures.push(`${entry.kind} ${model} ${rows} rows: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
         continue;
       }
-      const positions = positionsNearTruth(spec, maxChains);
+      const positions = positionsNearPosterior(spec, maxChains);
       const logp = new Float64Array(maxChains);
       const grad = new Float64Array(maxChains * spec.dim);
       const bandwidth = await bandwidthFor(rows * cost.bytesPerRow, machine.cpu.physicalCores);
@@ -180,7 +180,7 @@ export async function runLogDensityMicro(
   plan: MicroPlan,
   kinds?: readonly BackendKind[],
 ): Promise<MicroReport> {
-  const { loaded, skipped } = await loadBackends(hillstromLikeSpec('hierarchical', 64), kinds);
+  const { loaded, skipped } = await loadBackends(hillstromSpec('hierarchical', 64), kinds);
   const results: MicroResult[] = [];
   const failures: string[] = [];
   for (const entry of loaded) await measureBackend(entry, plan, machine, results, failures);
