@@ -31,12 +31,13 @@ export function formatNumber(x: number, digits: number = DEFAULT_DIGITS): string
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? 'Inf' : '-Inf';
   if (x === 0) return '0';
-  const ax = Math.abs(x);
+  // round first, so that 0.99996 counts as 1.00 and not as 1.000
+  const rounded = Number(x.toPrecision(Math.max(digits, 1)));
+  const ax = Math.abs(rounded);
   if (ax >= 1e6 || ax < 1e-4) return x.toExponential(Math.max(digits - 1, 0));
   if (ax >= 10 ** digits) return Math.round(x).toString();
-  // toPrecision may still choose exponent form near the boundaries; fixed decimals avoid it
   const decimals = Math.max(digits - 1 - Math.floor(Math.log10(ax)), 0);
-  return x.toFixed(Math.min(decimals, 20));
+  return rounded.toFixed(Math.min(decimals, 20));
 }
 
 function formatCell(c: Cell, digits: number): string {

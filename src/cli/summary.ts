@@ -1,0 +1,86 @@
+/**
+ * `nutmeg summary FILES… [--stats LIST] [--vars LIST] [--format table|markdown|csv|json] [--json] [--hdi-prob P]`:
+ * the posterior summary of draws saved as CSV — CmdStan-format files (one per chain, ours or CmdStan's) or one
+ * long-format file (chain, draw, one column per variable). Warnings (non-finite draws, divergences, tree depth,
+ * E-BFMI, R-hat, ESS) go to stderr.
+ */
+import type { Command } from 'commander';
+import { DEFAULT_MAX_TREEDEPTH, convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
+import {
+  DEFAULT_SUMMARY_STATS,
+  SUMMARY_STATS,
+  resolveStats,
+  summarizeDraws,
+  summaryTable,
+} from '../diagnostics/summary.js';
+import type { SummaryRow } from '../diagnostics/summary.js';
+import { UserError } from '../errors.js';
+import { readDrawsCsv } from '../io/draws-csv-read.js';
+import type { TableFormat } from '../report/table.js';
+import { TABLE_FORMATS, renderTable } from '../report/table.js';
+
+interface SummaryOptions {
+  stats?: string;
+  vars?: string;
+  format: string;
+  json?: boolean;
+  hdiProb: string;
+  maxTreedepth?: string;
+}
+
+function commaList(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function parseProbability(text: string): number {
+  const p = Number(text);
+  if (!(p > 0 && p < 1)) throw new UserError(`--hdi-prob must be a probability between 0 and 1 (e.g. 0.94), got "${text}"`);
+  return p;
+}
+
+function parseFormat(text: string, json: boolean | undefined): TableFormat {
+  if (json) return 'json';
+  if (!(TABLE_FORMATS as readonly string[]).includes(text)) {
+    throw new UserError(`--format must be one of ${TABLE_FORMATS.join(', ')}, got "${text}"`);
+  }
+  return text as TableFormat;
+}
+
+function parseDepth(text: string | undefined, fromFile: number | undefined): number {
+  if (text === undefined) return fromFile ?? DEFAULT_MAX_TREEDEPTH;
+  const d = Number(text);
+  if (!Number.isInteger(d) || d < 1) throw new UserError(`--max-treedepth must be a positive whole number, got "${text}"`);
+  return d;
+}
+
+/** The JSON form: one record per variable with every statistic, null where R gives NA. */
+function summaryJson(rows: readonly SummaryRow[]): string {
+  return JSON.stringify(rows, null, 2) + '\n';
+}
+
+export function register(program: Command): void {
+  program
+    .command('summary')
+    .description('posterior summary of saved draws: mean, sd, HDI, MCSE, bulk/tail ESS, R-hat (as R posterior 1.4)')
+    .argument('<files...>', 'CmdStan-format CSV files, one per chain, or one long-format CSV (chain, draw, variables)')
+    .option('--stats <list>', `comma-separated statistics to show, from: hdi, ${SUMMARY_STATS.join(', ')}`, DEFAULT_SUMMARY_STATS.join(','))
+    .option('--vars <list>', 'comma-separated variable names or prefixes (e.g. b_,sd_)')
+    .option('--format <format>', `output format: ${TABLE_FORMATS.join(', ')}`, 'table')
+    .option('--json', 'JSON records with every statistic: [{variable, mean, median, sd, …, hdi_low, hdi_high}]')
+    .option('--hdi-prob <p>', 'probability of the highest-density interval', '0.94')
+    .option('--max-treedepth <n>', "the fit's maximum tree depth, for the tree-depth check (default: from the files, else 10)")
+    .action((files: string[], opts: SummaryOptions) => {
+      const format = parseFormat(opts.format, opts.json);
+      const hdiProb = parseProbability(opts.hdiProb);
+      const stats = resolveStats(commaList(opts.stats));
+      if (stats.length === 0) throw new UserError('--stats lists no statistics; e.g. --stats mean,sd,r_hat');
+      const input = readDrawsCsv(files);
+      const { rows, warnings } = summarizeDraws(input.draws, { variables: commaList(opts.vars), hdiProb });
+      if (input.samplerStats) {
+        warnings.push(...samplerWarnings(samplerDiagnostics(input.samplerStats, parseDepth(opts.maxTreedepth, input.maxTreedepth))));
+      }
+      warnings.push(...convergenceWarnings(rows, input.draws.nChains));
+      for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
+      process.stdout.write(format === 'json' ? summaryJson(rows) : renderTable(summaryTable(rows, stats, hdiProb), format));
+    });
+}
