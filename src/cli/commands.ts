@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { register as compare } from './compare.js';
 import { register as loo } from './loo.js';
+import { register as summary } from './summary.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [loo, compare];
+export const COMMANDS: RegisterCommand[] = [loo, compare, summary];
