@@ -1,0 +1,37 @@
+/**
+ * PSIS-LOO of a fitted model: the backend computes the pointwise log-likelihood of the fit's draws block by block
+ * (blocksFromBackend) and PSIS consumes each block, so the S × N matrix is never held. Draws are taken chain by chain,
+ * which gives the chain of each draw for r_eff.
+ */
+import type { Backend } from '../backend/backend.js';
+import type { SampleResult } from '../sampler/run.js';
+import { blocksFromBackend } from './backend-blocks.js';
+import { type LooOptions, type LooResult, psisLooStream } from './loo.js';
+
+export interface FitLooOptions extends LooOptions {
+  /** Observations per block (memory: S × blockRows values). Default 256. */
+  readonly blockRows?: number;
+  /** Draws per backend call; at most the backend's maxDraws. Default 256. */
+  readonly maxDrawsPerCall?: number;
+}
+
+/** What LOO needs of a fit (src/fit/fit.ts's Fit has both). */
+export interface FitForLoo {
+  readonly backend: Backend;
+  readonly sample: Pick<SampleResult, 'nChains' | 'nDraws' | 'dim' | 'draws'>;
+}
+
+export async function looOfFit(fit: FitForLoo, options: FitLooOptions = {}): Promise<LooResult> {
+  const { nChains, nDraws: perChain, dim, draws } = fit.sample;
+  const nDraws = nChains * perChain;
+  const all = new Float64Array(nDraws * dim);
+  const chainOfDraw = new Uint32Array(nDraws);
+  for (let c = 0; c < nChains; c++) {
+    all.set(draws[c].subarray(0, perChain * dim), c * perChain * dim);
+    chainOfDraw.fill(c, c * perChain, (c + 1) * perChain);
+  }
+  const blocks = blocksFromBackend(fit.backend, all, nDraws, options.blockRows ?? 256, {
+    maxDrawsPerCall: options.maxDrawsPerCall,
+  });
+  return psisLooStream(fit.backend.spec.n, nDraws, chainOfDraw, blocks, options);
+}
