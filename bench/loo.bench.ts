@@ -1,15 +1,29 @@
 /**
- * Benchmark: streaming PSIS-LOO (src/loo) on S draws × N observations of a synthetic logistic model — 4 chains of
- * AR(1) parameter draws (intercept, slope), one covariate per observation — generated block by block, never held
- * whole (4,000 × 64,000 would be 2 GB as float64). Reports wall time of the whole PSIS-LOO (generation included), of
- * the generation alone, and the process's peak RSS. Each measurement runs in a fresh child process so that peak RSS
- * belongs to LOO alone.
+ * Benchmark: streaming PSIS-LOO (src/loo) on S = 4,000 draws × N = 64,000 observations, the S × N matrix never held
+ * whole (it would be 2 GB as float64):
  *
- * Run: `npx tsx bench/loo.bench.ts` (full: 4,000 × 64,000) or `npx tsx bench/loo.bench.ts --quick`.
+ * - `synthetic`: a logistic model with 4 chains of AR(1) parameter draws (intercept, slope) and one covariate per
+ *   observation, generated block by block in TypeScript (mode `generate-only` times the generator alone);
+ * - `backend:<kind>`: the hierarchical Hillstrom model (HILLSTROM_FORMULAS.hierarchical on the simulated 64,000 rows)
+ *   with the pointwise log-likelihood computed by that backend in blocks (blocksFromBackend), from 4 chains of AR(1)
+ *   draws around the posterior mode (unconstrained sd 0.02) — the same work as after a fit; mode `loglik-only:<kind>`
+ *   times the backend's blocks alone.
+ *
+ * Each measurement runs in a fresh child process so that its peak RSS belongs to it alone; time excludes setup
+ * (simulation, model building, mode finding).
+ *
+ * Run: `npx tsx bench/loo.bench.ts [--quick] [--backends reference,native,webgpu]` (full: 4,000 × 64,000).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BackendKind } from '../src/backend/backend.js';
+import { createBackend } from '../src/backend/select.js';
+import { HILLSTROM_FORMULAS, addHillstromFeatures } from '../src/data/hillstrom.js';
+import { simulateHillstrom } from '../src/data/simulate/hillstrom.js';
+import { findMode } from '../src/fit/map.js';
+import { blocksFromBackend } from '../src/loo/backend-blocks.js';
 import { psisLooStream, type LogLikBlock } from '../src/loo/loo.js';
+import { buildModel } from '../src/model/build.js';
 import { Rng } from '../src/rng.js';
 
 export interface LooBenchSize {
@@ -18,8 +32,10 @@ export interface LooBenchSize {
   readonly blockRows: number;
 }
 
+type Mode = 'loo' | 'generate-only' | `backend:${BackendKind}` | `loglik-only:${BackendKind}`;
+
 export interface LooBenchResult extends LooBenchSize {
-  readonly mode: 'loo' | 'generate-only';
+  readonly mode: Mode;
   readonly seconds: number;
   readonly microsecondsPerObservation: number;
   readonly peakRssMiB: number;
@@ -67,22 +83,50 @@ export function* syntheticBlocks(size: LooBenchSize, seed = 1): Generator<LogLik
   }
 }
 
+/** Draws for the backend modes: 4 chains of AR(1) noise (sd 0.02, ρ 0.5) around the posterior mode. */
+async function hillstromSetup(kind: BackendKind, size: LooBenchSize) {
+  const frame = addHillstromFeatures(simulateHillstrom({ seed: 1, n: size.nObs }).frame);
+  const { spec } = buildModel(frame, HILLSTROM_FORMULAS.hierarchical);
+  const backend = await createBackend(kind, spec, { maxChains: 1, maxDraws: 256 });
+  const mode = await findMode(backend);
+  const rng = new Rng(2);
+  const dim = backend.dim;
+  const draws = new Float64Array(size.nDraws * dim);
+  const perChain = size.nDraws / CHAINS;
+  const z = new Float64Array(dim);
+  for (let c = 0; c < CHAINS; c++) {
+    for (let j = 0; j < dim; j++) z[j] = rng.normal();
+    for (let d = 0; d < perChain; d++) {
+      for (let j = 0; j < dim; j++) {
+        z[j] = 0.5 * z[j] + Math.sqrt(0.75) * rng.normal();
+        draws[(c * perChain + d) * dim + j] = mode.theta[j] + 0.02 * z[j];
+      }
+    }
+  }
+  return { backend, draws };
+}
+
 /** One measurement in this process (what the child runs). */
-async function measure(size: LooBenchSize, mode: LooBenchResult['mode']): Promise<LooBenchResult> {
+async function measure(size: LooBenchSize, mode: Mode): Promise<LooBenchResult> {
   const chains = Uint32Array.from({ length: size.nDraws }, (_, s) => Math.floor(s / (size.nDraws / CHAINS)));
+  const kind = mode.includes(':') ? (mode.split(':')[1] as BackendKind) : null;
+  const setup = kind ? await hillstromSetup(kind, size) : null;
+  const blocks = (): AsyncIterable<LogLikBlock> | Iterable<LogLikBlock> =>
+    setup ? blocksFromBackend(setup.backend, setup.draws, size.nDraws, size.blockRows) : syntheticBlocks(size);
   const t0 = performance.now();
   let elpdLoo: number | null = null;
   let maxParetoK: number | null = null;
-  if (mode === 'loo') {
-    const r = await psisLooStream(size.nObs, size.nDraws, chains, syntheticBlocks(size));
+  if (mode === 'loo' || mode.startsWith('backend:')) {
+    const r = await psisLooStream(size.nObs, size.nDraws, chains, blocks());
     elpdLoo = r.elpdLoo.estimate;
     maxParetoK = r.pointwise.paretoK.reduce((m, k) => Math.max(m, k), -Infinity);
   } else {
     let sink = 0;
-    for (const block of syntheticBlocks(size)) sink += block.values[0];
-    if (Number.isNaN(sink)) throw new Error('generator produced NaN');
+    for await (const block of blocks()) sink += block.values[0];
+    if (Number.isNaN(sink)) throw new Error('log-likelihood blocks produced NaN');
   }
   const seconds = (performance.now() - t0) / 1000;
+  await setup?.backend.dispose();
   return {
     ...size,
     mode,
@@ -95,7 +139,7 @@ async function measure(size: LooBenchSize, mode: LooBenchResult['mode']): Promis
 }
 
 /** Runs one measurement in a fresh Node process (tsx loader) and returns its result. */
-function measureInChild(size: LooBenchSize, mode: LooBenchResult['mode']): LooBenchResult {
+function measureInChild(size: LooBenchSize, mode: Mode): LooBenchResult {
   const self = fileURLToPath(import.meta.url);
   const args = ['--import', 'tsx', self, '--child', JSON.stringify({ size, mode })];
   const out = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -103,23 +147,39 @@ function measureInChild(size: LooBenchSize, mode: LooBenchResult['mode']): LooBe
   return JSON.parse(out.stdout.trim().split('\n').pop() ?? '') as LooBenchResult;
 }
 
-export async function run(options: { quick?: boolean } = {}): Promise<LooBenchResult[]> {
+export interface LooBenchOptions {
+  readonly quick?: boolean;
+  /** Backends for the Hillstrom modes (default: reference and native); a backend that fails is skipped. */
+  readonly backends?: readonly BackendKind[];
+}
+
+export async function run(options: LooBenchOptions = {}): Promise<LooBenchResult[]> {
   const size: LooBenchSize =
     options.quick === true
       ? { nDraws: 400, nObs: 2000, blockRows: 256 }
       : { nDraws: 4000, nObs: 64_000, blockRows: 256 };
-  return [measureInChild(size, 'generate-only'), measureInChild(size, 'loo')];
+  const results = [measureInChild(size, 'generate-only'), measureInChild(size, 'loo')];
+  for (const kind of options.backends ?? (['reference', 'native'] as const)) {
+    try {
+      results.push(measureInChild(size, `loglik-only:${kind}`), measureInChild(size, `backend:${kind}`));
+    } catch (e) {
+      process.stderr.write(`loo bench: backend ${kind} skipped: ${(e as Error).message}\n`);
+    }
+  }
+  return results;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const childAt = process.argv.indexOf('--child');
   if (childAt >= 0) {
-    const { size, mode } = JSON.parse(process.argv[childAt + 1]) as { size: LooBenchSize; mode: LooBenchResult['mode'] };
+    const { size, mode } = JSON.parse(process.argv[childAt + 1]) as { size: LooBenchSize; mode: Mode };
     console.log(JSON.stringify(await measure(size, mode)));
   } else {
-    for (const r of await run({ quick: process.argv.includes('--quick') })) {
+    const at = process.argv.indexOf('--backends');
+    const backends = at >= 0 ? (process.argv[at + 1].split(',') as BackendKind[]) : undefined;
+    for (const r of await run({ quick: process.argv.includes('--quick'), backends })) {
       console.log(
-        `${r.mode.padEnd(13)} ${r.nDraws} draws × ${r.nObs} obs: ${r.seconds.toFixed(2)} s ` +
+        `${r.mode.padEnd(21)} ${r.nDraws} draws × ${r.nObs} obs: ${r.seconds.toFixed(2)} s ` +
           `(${r.microsecondsPerObservation.toFixed(0)} µs/obs), peak RSS ${r.peakRssMiB.toFixed(0)} MiB` +
           (r.elpdLoo === null ? '' : `, elpd_loo ${r.elpdLoo.toFixed(1)}, max k ${r.maxParetoK?.toFixed(3)}`),
       );
