@@ -87,8 +87,12 @@ export class LooAccumulator {
       throw new UserError(`chain ids: ${chainOfDraw.length} given for ${nDraws} draws; give one chain id per draw`);
     }
     const rEff = options.rEff ?? 'chains';
-    if (rEff instanceof Float64Array && rEff.length !== nObs) {
-      throw new UserError(`r_eff: ${rEff.length} values given for ${nObs} observations; give one per observation`);
+    if (rEff instanceof Float64Array) {
+      if (rEff.length !== nObs) {
+        throw new UserError(`r_eff: ${rEff.length} values given for ${nObs} observations; give one per observation`);
+      }
+      const bad = rEff.findIndex((r) => !(r > 0 && Number.isFinite(r)));
+      if (bad >= 0) throw new UserError(`r_eff of observation ${bad + 1} is ${rEff[bad]}; r_eff must be positive`);
     }
     this.layout = chainLayout(chainOfDraw);
     this.ess = new EssWorkspace(this.layout.nChains, this.layout.drawsPerChain);

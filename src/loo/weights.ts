@@ -213,7 +213,7 @@ function solveAugmented(a: Float64Array, size: number): Float64Array {
   return x;
 }
 
-/** Softmax of z in place-free form: exp(z - max z) / Σ. */
+/** Softmax exp(z - max z) / Σ, in a new array. */
 function softmax(z: Float64Array): Float64Array {
   let max = -Infinity;
   for (const v of z) max = Math.max(max, v);

@@ -77,3 +77,16 @@ describe('r_eff of slowly mixing chains (R loo 2.5.1 relative_eff, tests/fixture
     }
   });
 });
+
+describe('given r_eff', () => {
+  it('is used as given, and must be positive (UserError)', () => {
+    const { matrix, nDraws, nObs } = smallMatrix();
+    const chains = new Uint32Array(nDraws).fill(1);
+    const given = new Float64Array(nObs).fill(1);
+    expect(psisLoo(matrix, nDraws, nObs, chains, { rEff: given }).pointwise).toEqual(
+      psisLoo(matrix, nDraws, nObs, chains, { rEff: 'one' }).pointwise,
+    );
+    given[3] = 0;
+    expect(() => psisLoo(matrix, nDraws, nObs, chains, { rEff: given })).toThrow(/r_eff of observation 4 is 0/);
+  });
+});
