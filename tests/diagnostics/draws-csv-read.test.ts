@@ -1,0 +1,151 @@
+/**
+ * Reading draws CSVs: CmdStan files (comments, saved warm-up before `# Adaptation terminated`, one file per chain,
+ * sampler-stat columns apart, names kept as written, max_depth from the configuration), the long format of R
+ * posterior's `as_draws_df` (`.chain`/`.iteration`/`.draw`, rows in any order), gzip, and every user mistake as a
+ * UserError naming the file and line. The expected DrawSets are written out by hand from the files below.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { chainDraws, variableIndex } from '../../src/draws.js';
+import type { DrawSet } from '../../src/draws.js';
+import { UserError } from '../../src/errors.js';
+import { readDrawsCsv } from '../../src/io/draws-csv-read.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nutmeg-draws-'));
+function file(name: string, text: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const CONFIG = `# stan_version_major = 2
+# stan_version_minor = 33
+# model = hier_model
+# method = sample (Default)
+#   sample
+#     num_samples = 3
+#     num_warmup = 2
+#     save_warmup = 1
+#     algorithm = hmc (Default)
+#       hmc
+#         engine = nuts (Default)
+#           nuts
+#             max_depth = 8
+#         metric = diag_e (Default)
+`;
+const HEADER = 'lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,b_Intercept,r_g__t.1,r_g__t.2\n';
+
+/** A CmdStan file with two saved warm-up draws, then three draws after adaptation; `k` offsets the values. */
+function cmdstanChain(k: number): string {
+  const row = (d: number): string =>
+    [-7 - d - k, 0.9, 0.5, 3, 7, d === 1 ? 1 : 0, 8 + d + k, 0.1 * d + k, 1e-3 * d - k, `${d + k}e+00`].join(',') + '\n';
+  return (
+    CONFIG + HEADER + '-99,1,2,1,1,0,99,99,99,99\n-98,1,2,1,1,0,98,98,98,98\n' +
+    '# Adaptation terminated\n# Step size = 0.5\n# Diagonal elements of inverse mass matrix:\n# 1, 1, 1\n' +
+    row(0) + row(1) + row(2) +
+    '# \n#  Elapsed Time: 0.01 seconds (Warm-up)\n#                0.02 seconds (Sampling)\n'
+  );
+}
+
+function values(ds: DrawSet, name: string, c: number): number[] {
+  return Array.from(chainDraws(ds, variableIndex(ds, name), c));
+}
+
+function userError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('CmdStan CSV', () => {
+  const a = file('chain-1.csv', cmdstanChain(0));
+  const b = file('chain-2.csv', cmdstanChain(10));
+
+  it('one file per chain; warm-up dropped; parameters and sampler statistics apart; names as written', () => {
+    const r = readDrawsCsv([a, b]);
+    expect(r.format).toBe('cmdstan');
+    expect(r.draws.names).toEqual(['b_Intercept', 'r_g__t.1', 'r_g__t.2']);
+    expect([r.draws.nChains, r.draws.nDraws]).toEqual([2, 3]);
+    expect(values(r.draws, 'b_Intercept', 0)).toEqual([0, 0.1, 0.2]);
+    expect(values(r.draws, 'r_g__t.1', 1)).toEqual([-10, -9.999, -9.998]);
+    expect(values(r.draws, 'r_g__t.2', 1)).toEqual([10, 11, 12]);
+    expect(r.samplerStats!.names).toEqual(['lp__', 'accept_stat__', 'stepsize__', 'treedepth__', 'n_leapfrog__', 'divergent__', 'energy__']);
+    expect(values(r.samplerStats!, 'divergent__', 0)).toEqual([0, 1, 0]);
+    expect(values(r.samplerStats!, 'energy__', 1)).toEqual([18, 19, 20]);
+    expect(r.maxTreedepth).toBe(8);
+  });
+
+  it('without saved warm-up (adaptation comments before the draws) every row is a draw', () => {
+    const text = CONFIG.replace('save_warmup = 1', 'save_warmup = 0') + HEADER +
+      '# Adaptation terminated\n# Step size = 0.5\n' + '-7,0.9,0.5,3,7,0,8,1,2,3\n-7,0.9,0.5,3,7,0,8,4,5,6\n';
+    const r = readDrawsCsv([file('nowarmup.csv', text)]);
+    expect(values(r.draws, 'r_g__t.2', 0)).toEqual([3, 6]);
+  });
+
+  it('nan and inf as CmdStan writes them', () => {
+    const r = readDrawsCsv([file('special.csv', 'lp__,x,y\n-1,nan,inf\n-2,-inf,1.5E-3\n')]);
+    expect(values(r.draws, 'x', 0)).toEqual([NaN, -Infinity]);
+    expect(values(r.draws, 'y', 0)).toEqual([Infinity, 0.0015]);
+  });
+
+  it('gzip-compressed files', () => {
+    const gz = file('chain-1.csv.gz', gzipSync(cmdstanChain(0)));
+    expect(values(readDrawsCsv([gz]).draws, 'b_Intercept', 0)).toEqual([0, 0.1, 0.2]);
+  });
+
+  it('mistakes name the file and line', () => {
+    expect(userError(() => readDrawsCsv([file('bad-number.csv', 'lp__,x\n-1,0.5\n-2,abc\n')]))).toBe(
+      `${dir}/bad-number.csv: line 3, column 2 (x): "abc" is not a number; every value after the header must be numeric`,
+    );
+    expect(userError(() => readDrawsCsv([file('short-row.csv', '# c\nlp__,x\n-1,0.5\n-2\n')]))).toMatch(
+      /short-row\.csv: line 4: .*each row needs one value per column/,
+    );
+    const other = file('other.csv', 'lp__,y\n-1,2\n-2,3\n-3,4\n');
+    expect(userError(() => readDrawsCsv([a, other]))).toMatch(/other\.csv: its header differs from .*chain-1\.csv's/);
+    const shorter = file('shorter.csv', cmdstanChain(0).replace(/^-7,0\.9.*\n/m, ''));
+    expect(userError(() => readDrawsCsv([a, shorter]))).toMatch(/shorter\.csv: has 2 draws but .*chain-1\.csv has 3/);
+    expect(userError(() => readDrawsCsv([file('empty.csv', '# only a comment\n')]))).toMatch(/empty\.csv: no header line/);
+    expect(userError(() => readDrawsCsv([join(dir, 'missing.csv')]))).toMatch(/missing\.csv: file not found/);
+    expect(userError(() => readDrawsCsv([file('dup.csv', 'x,x\n1,2\n')]))).toMatch(/dup\.csv: line 1: column "x" appears twice/);
+    expect(userError(() => readDrawsCsv([]))).toMatch(/no draws files given/);
+  });
+});
+
+describe('long format', () => {
+  it('as_draws_df columns, rows in any order, sampler statistics apart', () => {
+    const text =
+      '".chain",".iteration",".draw","mu","theta[1]","lp__"\n' +
+      '2,2,4,22,-22,-4\n1,1,1,11,-11,-1\n2,1,3,21,-21,-3\n1,2,2,12,-12,-2\n';
+    const r = readDrawsCsv([file('long.csv', text)]);
+    expect(r.format).toBe('long');
+    expect(r.draws.names).toEqual(['mu', 'theta[1]']);
+    expect(values(r.draws, 'mu', 0)).toEqual([11, 12]);
+    expect(values(r.draws, 'theta[1]', 1)).toEqual([-21, -22]);
+    expect(values(r.samplerStats!, 'lp__', 1)).toEqual([-3, -4]);
+  });
+  it('chain and draw columns (the golden files’ layout)', () => {
+    const r = readDrawsCsv([file('long2.csv', 'chain,draw,a\n1,1,5\n1,2,6\n3,1,7\n3,2,8\n')]);
+    expect([r.draws.nChains, r.draws.nDraws]).toEqual([2, 2]);
+    expect(values(r.draws, 'a', 1)).toEqual([7, 8]);
+    expect(r.samplerStats).toBeNull();
+  });
+  it('mistakes', () => {
+    expect(userError(() => readDrawsCsv([file('uneven.csv', 'chain,draw,a\n1,1,5\n1,2,6\n2,1,7\n')]))).toMatch(
+      /uneven\.csv: chain 2 has 1 draws but chain 1 has 2/,
+    );
+    expect(userError(() => readDrawsCsv([file('frac.csv', 'chain,draw,a\n1.5,1,5\n')]))).toMatch(
+      /frac\.csv: line 2: chain "1.5" is not a whole number/,
+    );
+    const long = file('long3.csv', 'chain,draw,a\n1,1,5\n');
+    expect(userError(() => readDrawsCsv([long, file('c.csv', 'lp__,a\n1,2\n')]))).toMatch(
+      /long3\.csv: is a long-format file .* give it alone/,
+    );
+  });
+});

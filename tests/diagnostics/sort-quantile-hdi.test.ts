@@ -1,0 +1,106 @@
+/**
+ * Sorting (against Array.prototype.sort), type-7 quantiles, median and MAD (against values worked by hand from R's
+ * definitions: `quantile(type = 7)`, `median`, `mad` with constant 1.4826), and the HDI against a brute-force
+ * search over all intervals of sorted draws (property test on seeded random draws).
+ */
+import { describe, expect, it } from 'vitest';
+import { hdi } from '../../src/diagnostics/hdi.js';
+import { madFromSortedDeviations, medianSorted, quantileSorted } from '../../src/diagnostics/quantile.js';
+import { sortDraws } from '../../src/diagnostics/sort.js';
+import { Rng } from '../../src/rng.js';
+
+describe('sortDraws', () => {
+  const rng = new Rng(2024);
+  const generators: [string, () => number][] = [
+    ['normal', () => rng.normal()],
+    ['values sharing their high 32 bits (long runs)', () => 1000 + 1e-9 * rng.normal()],
+    ['heavy ties', () => rng.int(5) - 2],
+    ['signed zeros and subnormals', () => [0, -0, 5e-324, -5e-324, rng.normal() * 1e-300][rng.int(5)]],
+    ['huge and tiny magnitudes', () => rng.normal() * 10 ** (rng.int(600) - 300)],
+  ];
+  it.each(generators)('%s: sorted values ascending, order a permutation pointing at them', (_, gen) => {
+    const n = 20_000;
+    const v = Float64Array.from({ length: n }, gen);
+    const { order, sorted } = sortDraws(v);
+    const want = Array.from(v).sort((a, b) => a - b);
+    let wrong = 0;
+    for (let k = 0; k < n; k++) {
+      if (sorted[k] !== want[k]) wrong++; // -0 === 0
+      if (!Object.is(sorted[k], v[order[k]])) wrong++;
+    }
+    expect(wrong).toBe(0);
+    const seen = new Uint8Array(n);
+    for (const i of order) seen[i]++;
+    expect(seen.every((c) => c === 1)).toBe(true);
+  });
+});
+
+describe('quantiles (R type 7), median, MAD', () => {
+  const s = (xs: number[]): Float64Array => Float64Array.from(xs).sort();
+  it('type 7: h = (n − 1)p, linear between order statistics', () => {
+    // R: quantile(1:10, c(0.05, 0.95)) = 1.45, 9.55; quantile(1:4, 0.1) = 1.3
+    expect(quantileSorted(s([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 0.05)).toBeCloseTo(1.45, 14);
+    expect(quantileSorted(s([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 0.95)).toBeCloseTo(9.55, 14);
+    expect(quantileSorted(s([4, 3, 2, 1]), 0.1)).toBeCloseTo(1.3, 14);
+    expect(quantileSorted(s([7]), 0.3)).toBe(7);
+    expect(quantileSorted(s([1, 2]), 0)).toBe(1);
+    expect(quantileSorted(s([1, 2]), 1)).toBe(2);
+  });
+  it('median of odd and even counts', () => {
+    expect(medianSorted(s([5, 1, 3]))).toBe(3);
+    expect(medianSorted(s([5, 1, 3, 4]))).toBe(3.5);
+  });
+  it('MAD = 1.4826 · median |x − median|', () => {
+    // |x − 3| for 1, 2, 3, 4, 100 is 2, 1, 0, 1, 97: median 1
+    const x = [1, 2, 3, 4, 100];
+    expect(madFromSortedDeviations(s(x.map((v) => Math.abs(v - 3))))).toBeCloseTo(1.4826, 14);
+  });
+});
+
+/** The shortest [x₍ᵢ₎, x₍ᵢ₊ₖ₎] by trying every i, with ArviZ's k = ⌊prob·n⌋, ties to the first. */
+function bruteForceHdi(sorted: Float64Array, prob: number): [number, number] {
+  const n = sorted.length;
+  const k = Math.floor(prob * n);
+  let best: [number, number] = [sorted[0], sorted[k]];
+  for (let i = 0; i + k < n; i++) {
+    if (sorted[i + k] - sorted[i] < best[1] - best[0]) best = [sorted[i], sorted[i + k]];
+  }
+  return best;
+}
+
+/** How many draws lie in [lo, hi]. */
+function inside(sorted: Float64Array, lo: number, hi: number): number {
+  return sorted.filter((v) => v >= lo && v <= hi).length;
+}
+
+describe('hdi (property test against a brute-force search)', () => {
+  const rng = new Rng(94);
+  const shapes: (() => number)[] = [
+    () => rng.normal(),
+    () => rng.exponential(),
+    () => Math.exp(rng.normal()),
+    () => (rng.uniform() < 0.3 ? rng.normal() - 4 : rng.normal() + 2),
+    () => rng.int(6),
+  ];
+  it('200 random cases: same interval, at least ⌈prob·n⌉ draws inside, and no narrower interval holds as many', () => {
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + rng.int(400);
+      const prob = 0.05 + 0.9 * rng.uniform();
+      const draws = Float64Array.from({ length: n }, shapes[trial % shapes.length]).sort();
+      const { low, high } = hdi(draws, prob);
+      const [bl, bh] = bruteForceHdi(draws, prob);
+      expect([low, high]).toEqual([bl, bh]);
+      expect(inside(draws, low, high)).toBeGreaterThanOrEqual(Math.ceil(prob * n));
+      // exhaustive: every interval of sorted draws holding ⌊prob·n⌋ + 1 draws is at least as wide
+      const k = Math.floor(prob * n);
+      let narrower = 0;
+      for (let i = 0; i + k < n; i++) if (draws[i + k] - draws[i] < high - low) narrower++;
+      expect(narrower).toBe(0);
+    }
+  });
+  it('default 94%, and a probability outside (0, 1) is refused', () => {
+    const draws = Float64Array.from({ length: 100 }, (_, i) => i);
+    expect(hdi(draws)).toEqual({ low: 0, high: 94 });
+    expect(() => hdi(draws, 1)).toThrow(RangeError);
+  });
+});
