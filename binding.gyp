@@ -10,7 +10,7 @@
         "native/src/kernel_select.cpp",
         "native/src/kernel_baseline.cpp"
       ],
-      "dependencies": ["nutmeg_kernel_avx2"],
+      "dependencies": ["nutmeg_kernel_avx2", "nutmeg_kernel_avx512"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
@@ -31,6 +31,19 @@
       "cflags_cc": ["-std=c++17", "-O3", "-fopenmp-simd", "-fno-math-errno", "-fno-trapping-math", "-fvisibility=hidden", "-fPIC"],
       "conditions": [
         ["target_arch=='x64' and OS!='win'", { "cflags_cc": ["-mavx2", "-mfma"] }]
+      ],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fopenmp-simd"] }
+    },
+    {
+      "target_name": "nutmeg_kernel_avx512",
+      "type": "static_library",
+      "sources": ["native/src/kernel_avx512.cpp"],
+      "cflags_cc!": ["-std=gnu++14", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp-simd", "-fno-math-errno", "-fno-trapping-math", "-fvisibility=hidden", "-fPIC"],
+      "conditions": [
+        ["target_arch=='x64' and OS!='win'", {
+          "cflags_cc": ["-mavx2", "-mfma", "-mavx512f", "-mavx512dq", "-mavx512vl", "-mprefer-vector-width=512"]
+        }]
       ],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fopenmp-simd"] }
     }

@@ -22,7 +22,7 @@
  *   pooled (p = 7):        7 + 19 + 20 + 3 + 5 + 7 + 2·4 = 69 operations, of which 1 exp and 1 log1p
  *   hierarchical (+1 term): 69 + 4 = 73
  * Peak: cores × clock × 2 FMA pipes × (vector bits / 64) lanes, from /proc/cpuinfo (AVX2: 4 float64 lanes; AMD Zen 4
- * runs AVX-512 on 256-bit pipes, so 4 there too). Memory is not binding: the pooled data stored compactly are
+ * runs AVX-512 on 256-bit pipes, so 4 there too; 8 on CPUs with full-width AVX-512). Memory is not binding: the pooled data stored compactly are
  * 64,000 × 21 bytes = 1.3 MB per call, shared by all chains of the call (L2/L3 resident).
  * ratioToLimit = measured evaluations per second ÷ (peak operations per second ÷ operations per row × chain).
  */
@@ -44,7 +44,7 @@ export interface Machine {
   readonly cpu: string;
   readonly cores: number;
   readonly ghz: number;
-  /** float64 lanes per vector the kernels use (AVX2: 4). */
+  /** float64 lanes per FMA pipe and cycle (AVX2 and Zen 4's AVX-512: 4). */
   readonly lanes: number;
   /** Vector-lane operations per second, all cores (2 FMA pipes per core). */
   readonly opsPerSecond: number;
@@ -88,8 +88,10 @@ export function describeMachine(cores = availableParallelism()): Machine {
   const mhz = [...text.matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Number(m[1]));
   const ghz = mhz.length ? mhz.reduce((a, b) => a + b, 0) / mhz.length / 1000 : 2.5;
   const flags = new Set((field('flags') ?? '').split(/\s+/));
-  // The kernels are compiled for at most AVX2: 4 float64 lanes (2 with SSE2).
-  const lanes = flags.has('avx2') ? 4 : 2;
+  // float64 lanes per FMA pipe: 8 with AVX-512 except on AMD Zen 4 (family 0x19), whose 512-bit operations run on
+  // 256-bit pipes; 4 with AVX2; 2 with SSE2.
+  const zen4 = field('vendor_id') === 'AuthenticAMD' && Number(field('cpu family')) === 0x19;
+  const lanes = flags.has('avx512f') && !zen4 ? 8 : flags.has('avx2') ? 4 : 2;
   return { cpu: field('model name') ?? 'unknown CPU', cores, ghz, lanes, opsPerSecond: cores * ghz * 1e9 * 2 * lanes };
 }
 
@@ -150,7 +152,12 @@ export async function run(options: { quick?: boolean } = {}): Promise<NativeBenc
   const limit = {} as Record<BenchModel, number>;
   const storage = {} as Record<BenchModel, string>;
   const cells: Cell[] = [];
-  const kernelSets: NativeKernels[] = loadNativeAddon()?.cpuFeatures().avx2Fma ? ['avx2', 'baseline'] : ['baseline'];
+  const features = loadNativeAddon()?.cpuFeatures();
+  const kernelSets: NativeKernels[] = [
+    ...(features?.avx512 ? (['avx512'] as const) : []),
+    ...(features?.avx2Fma ? (['avx2'] as const) : []),
+    'baseline',
+  ];
 
   for (const model of models) {
     const spec = specs[model];

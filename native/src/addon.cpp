@@ -7,7 +7,7 @@
 //   model.pointwise(draws, nDraws, rowStart, rowCount, out): Promise<void>
 //   model.dispose()                joins the pool's threads and frees the data
 //   model.isa, model.threads, model.storage
-//   cpuFeatures(): { avx2Fma: boolean }
+//   cpuFeatures(): { avx2Fma: boolean, avx512: boolean }
 //
 // Inputs are copied on the JavaScript thread when a call starts; the computation runs on a libuv worker thread with
 // the pool, so the event loop keeps turning. One call at a time per model: a second call before the first settles
@@ -53,7 +53,8 @@ KernelChoice kernel_choice(const Napi::Env& env, const Napi::Value& v) {
   if (s == "auto") return KernelChoice::Auto;
   if (s == "baseline") return KernelChoice::Baseline;
   if (s == "avx2") return KernelChoice::Avx2;
-  throw Napi::RangeError::New(env, "kernels must be 'auto', 'baseline' or 'avx2'");
+  if (s == "avx512") return KernelChoice::Avx512;
+  throw Napi::RangeError::New(env, "kernels must be 'auto', 'baseline', 'avx2' or 'avx512'");
 }
 
 class NativeModel : public Napi::ObjectWrap<NativeModel> {
@@ -319,6 +320,7 @@ Napi::Value NativeModel::Dispose(const Napi::CallbackInfo& info) {
 Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("avx2Fma", Napi::Boolean::New(info.Env(), cpu_has_avx2_fma()));
+  o.Set("avx512", Napi::Boolean::New(info.Env(), cpu_has_avx512()));
   return o;
 }
 

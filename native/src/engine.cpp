@@ -23,7 +23,7 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
       max_chains_(std::max<std::uint32_t>(1, options.max_chains)),
       max_draws_(std::max<std::uint32_t>(1, options.max_draws)),
       pool_(std::max(1u, options.threads)) {
-  if (kernels_ == nullptr) throw std::invalid_argument("this CPU lacks the requested instruction set (AVX2 and FMA)");
+  if (kernels_ == nullptr) throw std::invalid_argument("this CPU lacks the requested kernels' instruction set");
   const std::size_t dim = model_.dim, levels = model_.total_levels;
   positions_.assign(max_chains_ * dim, 0.0);
   logp_.assign(max_chains_, 0.0);
@@ -33,10 +33,16 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
   active_.assign(max_chains_, 1);
   chain_list_.assign(max_chains_, 0);
   sums_.resize(pool_.size());
-  for (ThreadSums& s : sums_) {
+  const std::size_t p = model_.p, terms = model_.terms.size();
+  for (ThreadState& s : sums_) {
     s.loglik.assign(max_chains_, 0.0);
-    s.fixed.assign(max_chains_ * static_cast<std::size_t>(model_.p), 0.0);
+    s.fixed.assign(max_chains_ * p, 0.0);
     s.levels.assign(max_chains_ * levels, 0.0);
+    s.values.assign((2 + p + 2 + terms) * kRowBlock, 0.0);
+    s.level_block.assign(std::max<std::size_t>(1, terms) * kRowBlock, 0);
+    s.fixed_ptrs.assign(std::max<std::size_t>(1, p), nullptr);
+    s.term_x_ptrs.assign(std::max<std::size_t>(1, terms), nullptr);
+    s.term_level_ptrs.assign(std::max<std::size_t>(1, terms), nullptr);
   }
 }
 
@@ -56,14 +62,17 @@ void Engine::compute_effects(const double* thetas, std::uint32_t count, const st
 
 void Engine::gradient_task(void* context, unsigned worker, unsigned workers) {
   Engine& e = *static_cast<Engine*>(context);
-  ThreadSums& s = e.sums_[worker];
+  ThreadState& s = e.sums_[worker];
   const std::size_t active = e.gradient_call_.n_active;
   std::fill_n(s.loglik.begin(), active, 0.0);
   std::fill_n(s.fixed.begin(), active * e.model_.p, 0.0);
   std::fill_n(s.levels.begin(), active * e.model_.total_levels, 0.0);
   std::size_t begin, end;
   share(e.model_.n, worker, workers, begin, end);
-  if (begin < end) e.kernels_->gradient(e.gradient_call_, begin, end, GradientSums{s.loglik.data(), s.fixed.data(), s.levels.data()});
+  if (begin < end) {
+    e.kernels_->gradient(e.gradient_call_, begin, end, GradientSums{s.loglik.data(), s.fixed.data(), s.levels.data()},
+                         s.scratch());
+  }
 }
 
 void Engine::gradient(std::uint32_t n_chains) {
@@ -85,16 +94,16 @@ void Engine::gradient(std::uint32_t n_chains) {
     double* g = grad_.data() + c * dim;
     std::fill_n(g, dim, 0.0);
     double lp = model_.log_choose_sum;
-    for (const ThreadSums& s : sums_) lp += s.loglik[a];
+    for (const ThreadState& s : sums_) lp += s.loglik[a];
     for (std::size_t j = 0; j < p; j++) {
-      for (const ThreadSums& s : sums_) g[j] += s.fixed[a * p + j];
+      for (const ThreadState& s : sums_) g[j] += s.fixed[a * p + j];
     }
     for (const Term& t : model_.terms) {
       const double u = theta[t.sd_index];
       const double sd = std::exp(u);
       for (std::uint32_t k = 0; k < t.levels; k++) {
         double gr = 0.0;  // d loglik / d r_t[k]
-        for (const ThreadSums& s : sums_) gr += s.levels[a * levels + t.level_base + k];
+        for (const ThreadState& s : sums_) gr += s.levels[a * levels + t.level_base + k];
         const double v = theta[t.offset + k];
         if (t.noncentered) {
           lp += -0.5 * v * v - kLogSqrt2Pi;
@@ -116,7 +125,7 @@ void Engine::pointwise_task(void* context, unsigned worker, unsigned workers) {
   Engine& e = *static_cast<Engine*>(context);
   std::size_t begin, end;
   share(e.pointwise_call_.row_count, worker, workers, begin, end);
-  if (begin < end) e.kernels_->pointwise(e.pointwise_call_, begin, end);
+  if (begin < end) e.kernels_->pointwise(e.pointwise_call_, begin, end, e.sums_[worker].scratch());
 }
 
 void Engine::pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t row_count, double* out) {

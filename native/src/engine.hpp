@@ -52,8 +52,17 @@ class Engine {
   void pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t row_count, double* out);
 
  private:
-  struct ThreadSums {
+  // One worker's partial sums and block scratch (see BlockScratch).
+  struct ThreadState {
     std::vector<double> loglik, fixed, levels;
+    std::vector<double> values;
+    std::vector<std::uint32_t> level_block;
+    std::vector<const double*> fixed_ptrs, term_x_ptrs;
+    std::vector<const std::uint32_t*> term_level_ptrs;
+    BlockScratch scratch() {
+      return BlockScratch{values.data(), level_block.data(), fixed_ptrs.data(), term_x_ptrs.data(),
+                          term_level_ptrs.data()};
+    }
   };
   void compute_effects(const double* thetas, std::uint32_t count, const std::uint32_t* which);
   static void gradient_task(void* context, unsigned worker, unsigned workers);
@@ -67,7 +76,7 @@ class Engine {
   std::vector<double> positions_, logp_, grad_, draws_, effects_;
   std::vector<std::uint8_t> active_;
   std::vector<std::uint32_t> chain_list_;
-  std::vector<ThreadSums> sums_;
+  std::vector<ThreadState> sums_;
   GradientCall gradient_call_{};
   PointwiseCall pointwise_call_{};
   ThreadPool pool_;

@@ -9,6 +9,21 @@
 
 namespace nutmeg {
 
+// Rows per block: each block's columns are widened to float64 once, then every chain (or draw) passes over them.
+constexpr std::size_t kRowBlock = 256;
+
+// Per-thread scratch for one block, allocated once by the engine:
+//   values: (2 + p + 2 + terms) x kRowBlock doubles (eta, d loglik / d eta, widened columns)
+//   levels: terms x kRowBlock widened level indices
+//   fixed: p pointers, term_x and term_level: one pointer per term (the block's columns)
+struct BlockScratch {
+  double* values;
+  std::uint32_t* levels;
+  const double** fixed;
+  const double** term_x;
+  const std::uint32_t** term_level;
+};
+
 // Likelihood and its gradient with respect to eta's coefficients, for the listed chains over a range of rows.
 struct GradientCall {
   const ModelView* model;
@@ -39,9 +54,11 @@ struct PointwiseCall {
 struct KernelTable {
   const char* isa;
   // Adds the partial sums of rows [row_begin, row_end) into `sums` (which the caller zeroes).
-  void (*gradient)(const GradientCall& call, std::size_t row_begin, std::size_t row_end, const GradientSums& sums);
+  void (*gradient)(const GradientCall& call, std::size_t row_begin, std::size_t row_end, const GradientSums& sums,
+                   const BlockScratch& scratch);
   // Writes rows [row_begin, row_end) (absolute row numbers within the requested block) of `out`.
-  void (*pointwise)(const PointwiseCall& call, std::size_t row_begin, std::size_t row_end);
+  void (*pointwise)(const PointwiseCall& call, std::size_t row_begin, std::size_t row_end,
+                    const BlockScratch& scratch);
 };
 
 namespace baseline {
@@ -50,13 +67,17 @@ extern const KernelTable kernels;
 namespace avx2 {
 extern const KernelTable kernels;
 }
+namespace avx512 {
+extern const KernelTable kernels;
+}
 
-enum class KernelChoice { Auto, Baseline, Avx2 };
+enum class KernelChoice { Auto, Baseline, Avx2, Avx512 };
 
-// The table for `choice`; Auto picks AVX2+FMA when the CPU has them. Returns nullptr when `choice` names an
-// instruction set this CPU lacks.
+// The table for `choice`; Auto picks the widest set the CPU runs (AVX-512, then AVX2+FMA, then baseline). Returns
+// nullptr when `choice` names an instruction set this CPU lacks.
 const KernelTable* select_kernels(KernelChoice choice);
 
 bool cpu_has_avx2_fma();
+bool cpu_has_avx512();
 
 }  // namespace nutmeg

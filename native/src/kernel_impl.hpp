@@ -1,14 +1,18 @@
 // Kernel bodies, included once per instruction set by kernel_<isa>.cpp with NUTMEG_KERNEL_NS defined.
 // Everything here has internal linkage (anonymous namespace) so that code compiled with wider vector units can never
-// be picked by the linker for the baseline table; only `NUTMEG_KERNEL_NS::kernels` is visible.
+// be picked by the linker for the baseline table; only `NUTMEG_KERNEL_NS::kernels` is visible. The code calls no
+// library templates for the same reason.
 //
-// Layout of the work: rows in blocks of kBlock; for each block, each chain (or draw) in turn:
-//   1. eta[0..nb)  = sum_j X_j[rows] b_j + sum_t x_t[rows] r_t[level(rows)]     (one pass per column)
+// Layout of the work: rows in blocks of kRowBlock. For each block:
+//   0. widen the block's stored columns (bytes, float32) to float64 and its level indices to 32 bits, once
+//      (float64 columns are read in place);
+// then for each chain (or draw) in turn, over float64 arrays only:
+//   1. eta[0..nb)  = sum_j X_j b_j + sum_t x_t r_t[level_t]      (one pass per column)
 //   2. one pass computing, per row, e = exp(-|eta|) once, then log1p(e) for the log-likelihood and
 //      e / (1 + e) or 1 / (1 + e) for the probability, giving the row's log-likelihood and d loglik / d eta
 //   3. one pass per column accumulating the gradient (per level for varying terms).
-// Each pass is a plain loop over the block that the compiler can vectorise; the block (a few KiB of X) stays in L1
-// while the chains reuse it.
+// Every pass is a plain loop over the block of one element type, which the compiler vectorises without register
+// spills; the block (a few KiB) stays in L1 while the chains reuse it.
 #ifndef NUTMEG_KERNEL_NS
 #error "define NUTMEG_KERNEL_NS before including kernel_impl.hpp"
 #endif
@@ -24,170 +28,269 @@ namespace nutmeg {
 namespace NUTMEG_KERNEL_NS {
 namespace {
 
-constexpr std::size_t kBlock = 512;
+constexpr std::size_t kBlock = kRowBlock;
 
-// A column of ones, indexed like the stored columns so that every pass has one generic form.
-struct OnesColumn {
-  double operator[](std::size_t) const { return 1.0; }
+// A block's data as float64 arrays (nullptr for a column of ones) and 32-bit level indices.
+struct BlockData {
+  std::size_t nb;
+  const double* const* fixed;   // p columns
+  const double* y;
+  const double* trials;         // nullptr for bernoulli
+  const double* const* term_x;  // per term
+  const std::uint32_t* const* term_level;
+  double* eta;
+  double* res;
 };
 
 template <class T>
-struct Values {
-  const T* p;
-  double operator[](std::size_t i) const { return static_cast<double>(p[i]); }
+inline const double* widen(const T* src, double* dst, std::size_t nb) {
+#pragma omp simd
+  for (std::size_t i = 0; i < nb; i++) dst[i] = static_cast<double>(src[i]);
+  return dst;
+}
+
+// The block of column c starting at row `start`, as float64: in place for F64, widened into dst otherwise.
+inline const double* column_block(const Column& c, std::size_t start, std::size_t nb, double* dst) {
+  switch (c.type) {
+    case ValueType::Ones: return nullptr;
+    case ValueType::U8: return widen(static_cast<const std::uint8_t*>(c.data) + start, dst, nb);
+    case ValueType::F32: return widen(static_cast<const float*>(c.data) + start, dst, nb);
+    case ValueType::F64: return static_cast<const double*>(c.data) + start;
+  }
+  return nullptr;
+}
+
+template <class T>
+inline const std::uint32_t* widen_index(const T* src, std::uint32_t* dst, std::size_t nb) {
+#pragma omp simd
+  for (std::size_t i = 0; i < nb; i++) dst[i] = static_cast<std::uint32_t>(src[i]);
+  return dst;
+}
+
+inline const std::uint32_t* index_block(const LevelIndex& idx, std::size_t start, std::size_t nb, std::uint32_t* dst) {
+  switch (idx.type) {
+    case IndexType::U8: return widen_index(static_cast<const std::uint8_t*>(idx.data) + start, dst, nb);
+    case IndexType::U16: return widen_index(static_cast<const std::uint16_t*>(idx.data) + start, dst, nb);
+    case IndexType::U32: return static_cast<const std::uint32_t*>(idx.data) + start;
+  }
+  return nullptr;
+}
+
+// Fills the thread's scratch with the block starting at `start` and describes it.
+struct BlockBuilder {
+  const ModelView& m;
+  const BlockScratch& scratch;
+
+  BlockData build(std::size_t start, std::size_t nb) const {
+    double* v = scratch.values;
+    double* eta = v;
+    double* res = v + kBlock;
+    double* next = v + 2 * kBlock;
+    for (std::uint32_t j = 0; j < m.p; j++, next += kBlock) {
+      scratch.fixed[j] = column_block(m.fixed[j], start, nb, next);
+    }
+    const double* y = column_block(m.y, start, nb, next);
+    next += kBlock;
+    const double* trials = m.family == Family::Binomial ? column_block(m.trials, start, nb, next) : nullptr;
+    next += kBlock;
+    std::uint32_t* lv = scratch.levels;
+    for (std::uint32_t t = 0; t < m.n_terms; t++, next += kBlock, lv += kBlock) {
+      scratch.term_x[t] = column_block(m.terms[t].x, start, nb, next);
+      scratch.term_level[t] = index_block(m.terms[t].index, start, nb, lv);
+    }
+    return BlockData{nb, scratch.fixed, y, trials, scratch.term_x, scratch.term_level, eta, res};
+  }
 };
 
-// Calls f with a typed view of column c starting at row `start`.
-template <class F>
-inline void with_column(const Column& c, std::size_t start, F&& f) {
-  switch (c.type) {
-    case ValueType::Ones: f(OnesColumn{}); break;
-    case ValueType::U8: f(Values<std::uint8_t>{static_cast<const std::uint8_t*>(c.data) + start}); break;
-    case ValueType::F32: f(Values<float>{static_cast<const float*>(c.data) + start}); break;
-    case ValueType::F64: f(Values<double>{static_cast<const double*>(c.data) + start}); break;
-  }
+inline void fill(double* __restrict eta, double value, std::size_t nb) {
+#pragma omp simd
+  for (std::size_t i = 0; i < nb; i++) eta[i] = value;
 }
 
-template <class F>
-inline void with_index(const LevelIndex& idx, std::size_t start, F&& f) {
-  switch (idx.type) {
-    case IndexType::U8: f(static_cast<const std::uint8_t*>(idx.data) + start); break;
-    case IndexType::U16: f(static_cast<const std::uint16_t*>(idx.data) + start); break;
-    case IndexType::U32: f(static_cast<const std::uint32_t*>(idx.data) + start); break;
-  }
+// eta += sum_k x_k b_k over up to four columns in one pass (one load and store of eta per four columns).
+inline void add_scaled4(double* __restrict eta, const double* __restrict x0, const double* __restrict x1,
+                        const double* __restrict x2, const double* __restrict x3, double b0, double b1, double b2,
+                        double b3, std::size_t nb) {
+#pragma omp simd
+  for (std::size_t i = 0; i < nb; i++) eta[i] += ((x0[i] * b0 + x1[i] * b1) + (x2[i] * b2 + x3[i] * b3));
 }
 
-template <class X>
-inline void add_scaled(double* __restrict eta, X x, double b, std::size_t nb) {
+inline void add_scaled(double* __restrict eta, const double* __restrict x, double b, std::size_t nb) {
 #pragma omp simd
   for (std::size_t i = 0; i < nb; i++) eta[i] += x[i] * b;
 }
 
-template <class X>
-inline double dot(X x, const double* __restrict res, std::size_t nb) {
+inline double sum(const double* __restrict res, std::size_t nb) {
+  double s = 0.0;
+#pragma omp simd reduction(+ : s)
+  for (std::size_t i = 0; i < nb; i++) s += res[i];
+  return s;
+}
+
+// Four dot products with res in one pass: four independent accumulators, res read once.
+inline void dot4(const double* __restrict x0, const double* __restrict x1, const double* __restrict x2,
+                 const double* __restrict x3, const double* __restrict res, std::size_t nb, double* out) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+#pragma omp simd reduction(+ : s0, s1, s2, s3)
+  for (std::size_t i = 0; i < nb; i++) {
+    const double r = res[i];
+    s0 += x0[i] * r;
+    s1 += x1[i] * r;
+    s2 += x2[i] * r;
+    s3 += x3[i] * r;
+  }
+  out[0] += s0;
+  out[1] += s1;
+  out[2] += s2;
+  out[3] += s3;
+}
+
+inline double dot(const double* __restrict x, const double* __restrict res, std::size_t nb) {
   double s = 0.0;
 #pragma omp simd reduction(+ : s)
   for (std::size_t i = 0; i < nb; i++) s += x[i] * res[i];
   return s;
 }
 
-template <class X, class I>
-inline void add_effects(double* __restrict eta, X x, const I* __restrict level, const double* __restrict r,
-                        std::size_t nb) {
+inline void add_effects(double* __restrict eta, const double* __restrict x, const std::uint32_t* __restrict level,
+                        const double* __restrict r, std::size_t nb) {
+  if (x == nullptr) {
 #pragma omp simd
-  for (std::size_t i = 0; i < nb; i++) eta[i] += x[i] * r[level[i]];
+    for (std::size_t i = 0; i < nb; i++) eta[i] += r[level[i]];
+  } else {
+#pragma omp simd
+    for (std::size_t i = 0; i < nb; i++) eta[i] += x[i] * r[level[i]];
+  }
 }
 
 // Scatter-add: rows of the same level collide, so this loop stays scalar.
-template <class X, class I>
-inline void scatter_levels(double* __restrict g, X x, const I* __restrict level, const double* __restrict res,
-                           std::size_t nb) {
-  for (std::size_t i = 0; i < nb; i++) g[level[i]] += x[i] * res[i];
+inline void scatter_levels(double* __restrict g, const double* __restrict x, const std::uint32_t* __restrict level,
+                           const double* __restrict res, std::size_t nb) {
+  if (x == nullptr) {
+    for (std::size_t i = 0; i < nb; i++) g[level[i]] += res[i];
+  } else {
+    for (std::size_t i = 0; i < nb; i++) g[level[i]] += x[i] * res[i];
+  }
 }
 
-// Log-likelihood of the block (returned) and res[i] = d loglik_i / d eta_i = y_i - trials_i * sigmoid(eta_i).
-//   loglik_i = (y_i eta_i - trials_i max(eta_i, 0)) - trials_i log1p(e^{-|eta_i|})
-template <class Y, class N>
-inline double loglik_and_residual(const double* __restrict eta, Y y, N trials, double* __restrict res,
-                                  std::size_t nb) {
-  double sum = 0.0;
-#pragma omp simd reduction(+ : sum)
-  for (std::size_t i = 0; i < nb; i++) {
+// Log-likelihood of the block (returned) and res[i] = d loglik_i / d eta_i = y_i - n_i sigmoid(eta_i), where n_i is
+// trials[i] (Binomial) or 1:
+//   loglik_i = (y_i eta_i - n_i max(eta_i, 0)) - n_i log1p(e^{-|eta_i|})
+template <bool Binomial>
+inline double loglik_and_residual(const BlockData& d) {
+  const double* __restrict eta = d.eta;
+  const double* __restrict y = d.y;
+  const double* __restrict trials = d.trials;
+  double* __restrict res = d.res;
+  double total = 0.0;
+#pragma omp simd reduction(+ : total)
+  for (std::size_t i = 0; i < d.nb; i++) {
     const double h = eta[i];
     const double a = h < 0.0 ? -h : h;
     const double e = vmath::exp_nonpos(-a);
-    const double l = vmath::log1p_unit(e);
-    const double inv = 1.0 / (1.0 + e);
+    double l, inv;
+    vmath::log1p_and_reciprocal(e, l, inv);
     const double prob = h >= 0.0 ? inv : e * inv;
     const double positive = h > 0.0 ? h : 0.0;
-    const double yi = y[i];
-    const double ni = trials[i];
-    sum += (yi * h - ni * positive) - ni * l;
-    res[i] = yi - ni * prob;
+    const double ni = Binomial ? trials[i] : 1.0;
+    total += (y[i] * h - ni * positive) - ni * l;
+    res[i] = y[i] - ni * prob;
   }
-  return sum;
+  return total;
 }
 
-template <class Y, class N>
-inline void loglik_rows(const double* __restrict eta, Y y, N trials, double* __restrict out, std::size_t nb) {
+template <bool Binomial>
+inline void loglik_rows(const BlockData& d, double* __restrict out) {
+  const double* __restrict eta = d.eta;
+  const double* __restrict y = d.y;
+  const double* __restrict trials = d.trials;
 #pragma omp simd
-  for (std::size_t i = 0; i < nb; i++) {
+  for (std::size_t i = 0; i < d.nb; i++) {
     const double h = eta[i];
     const double a = h < 0.0 ? -h : h;
     const double e = vmath::exp_nonpos(-a);
-    const double l = vmath::log1p_unit(e);
+    double l, inv;
+    vmath::log1p_and_reciprocal(e, l, inv);
+    (void)inv;
     const double positive = h > 0.0 ? h : 0.0;
-    const double ni = trials[i];
+    const double ni = Binomial ? trials[i] : 1.0;
     out[i] = (y[i] * h - ni * positive) - ni * l;
   }
 }
 
-// eta for rows [start, start + nb) at coefficients b (length p) and group effects r (length total_levels).
-inline void linear_predictor(const ModelView& m, const double* b, const double* r, std::size_t start, std::size_t nb,
-                             double* __restrict eta) {
-  for (std::size_t i = 0; i < nb; i++) eta[i] = 0.0;
-  for (std::uint32_t j = 0; j < m.p; j++) {
-    with_column(m.fixed[j], start, [&](auto x) { add_scaled(eta, x, b[j], nb); });
+// d.eta = the linear predictor at coefficients b (length p) and group effects r (length total_levels).
+inline void linear_predictor(const ModelView& m, const BlockData& d, const double* b, const double* r) {
+  double constant = 0.0;  // coefficients of the columns of ones
+  for (std::uint32_t k = 0; k < m.n_ones; k++) constant += b[m.ones_columns[k]];
+  fill(d.eta, constant, d.nb);
+  const std::uint32_t* cols = m.stored_columns;
+  std::uint32_t k = 0;
+  for (; k + 4 <= m.n_stored; k += 4) {
+    add_scaled4(d.eta, d.fixed[cols[k]], d.fixed[cols[k + 1]], d.fixed[cols[k + 2]], d.fixed[cols[k + 3]],
+                b[cols[k]], b[cols[k + 1]], b[cols[k + 2]], b[cols[k + 3]], d.nb);
   }
-  for (std::uint32_t k = 0; k < m.n_terms; k++) {
-    const Term& t = m.terms[k];
-    const double* rt = r + t.level_base;
-    with_column(t.x, start, [&](auto x) {
-      with_index(t.index, start, [&](const auto* level) { add_effects(eta, x, level, rt, nb); });
-    });
+  for (; k < m.n_stored; k++) add_scaled(d.eta, d.fixed[cols[k]], b[cols[k]], d.nb);
+  for (std::uint32_t t = 0; t < m.n_terms; t++) {
+    add_effects(d.eta, d.term_x[t], d.term_level[t], r + m.terms[t].level_base, d.nb);
   }
 }
 
-template <class F>
-inline void with_outcome(const ModelView& m, std::size_t start, F&& f) {
-  with_column(m.y, start, [&](auto y) { with_column(m.trials, start, [&](auto trials) { f(y, trials); }); });
+// gf[j] += d loglik / d b_j over the block, from d.res.
+inline void fixed_gradient(const ModelView& m, const BlockData& d, double* gf) {
+  if (m.n_ones > 0) {
+    const double s = sum(d.res, d.nb);
+    for (std::uint32_t k = 0; k < m.n_ones; k++) gf[m.ones_columns[k]] += s;
+  }
+  const std::uint32_t* cols = m.stored_columns;
+  std::uint32_t k = 0;
+  for (; k + 4 <= m.n_stored; k += 4) {
+    double s[4] = {0.0, 0.0, 0.0, 0.0};
+    dot4(d.fixed[cols[k]], d.fixed[cols[k + 1]], d.fixed[cols[k + 2]], d.fixed[cols[k + 3]], d.res, d.nb, s);
+    for (int q = 0; q < 4; q++) gf[cols[k + q]] += s[q];
+  }
+  for (; k < m.n_stored; k++) gf[cols[k]] += dot(d.fixed[cols[k]], d.res, d.nb);
 }
 
-void gradient(const GradientCall& call, std::size_t row_begin, std::size_t row_end, const GradientSums& sums) {
+void gradient(const GradientCall& call, std::size_t row_begin, std::size_t row_end, const GradientSums& sums,
+              const BlockScratch& scratch) {
   const ModelView& m = *call.model;
-  alignas(64) double eta[kBlock];
-  alignas(64) double res[kBlock];
+  const BlockBuilder builder{m, scratch};
   for (std::size_t start = row_begin; start < row_end; start += kBlock) {
     const std::size_t nb = row_end - start < kBlock ? row_end - start : kBlock;
+    const BlockData d = builder.build(start, nb);
     for (std::uint32_t a = 0; a < call.n_active; a++) {
       const std::uint32_t c = call.chains[a];
       const double* b = call.positions + static_cast<std::size_t>(c) * m.dim;
       const double* r = call.effects + static_cast<std::size_t>(c) * m.total_levels;
-      linear_predictor(m, b, r, start, nb, eta);
-      double ll = 0.0;
-      with_outcome(m, start, [&](auto y, auto trials) { ll = loglik_and_residual(eta, y, trials, res, nb); });
-      sums.loglik[a] += ll;
-      double* gf = sums.fixed + static_cast<std::size_t>(a) * m.p;
-      for (std::uint32_t j = 0; j < m.p; j++) {
-        with_column(m.fixed[j], start, [&](auto x) { gf[j] += dot(x, res, nb); });
-      }
+      linear_predictor(m, d, b, r);
+      sums.loglik[a] += m.family == Family::Binomial ? loglik_and_residual<true>(d) : loglik_and_residual<false>(d);
+      fixed_gradient(m, d, sums.fixed + static_cast<std::size_t>(a) * m.p);
       double* gl = sums.levels + static_cast<std::size_t>(a) * m.total_levels;
-      for (std::uint32_t k = 0; k < m.n_terms; k++) {
-        const Term& t = m.terms[k];
-        double* gt = gl + t.level_base;
-        with_column(t.x, start, [&](auto x) {
-          with_index(t.index, start, [&](const auto* level) { scatter_levels(gt, x, level, res, nb); });
-        });
+      for (std::uint32_t t = 0; t < m.n_terms; t++) {
+        scatter_levels(gl + m.terms[t].level_base, d.term_x[t], d.term_level[t], d.res, nb);
       }
     }
   }
 }
 
-void pointwise(const PointwiseCall& call, std::size_t row_begin, std::size_t row_end) {
+void pointwise(const PointwiseCall& call, std::size_t row_begin, std::size_t row_end, const BlockScratch& scratch) {
   const ModelView& m = *call.model;
-  alignas(64) double eta[kBlock];
+  const BlockBuilder builder{m, scratch};
   for (std::size_t start = row_begin; start < row_end; start += kBlock) {
     const std::size_t nb = row_end - start < kBlock ? row_end - start : kBlock;
     const std::size_t row = call.row_start + start;
+    const BlockData d = builder.build(row, nb);
     for (std::uint32_t s = 0; s < call.n_draws; s++) {
       const double* b = call.draws + static_cast<std::size_t>(s) * m.dim;
       const double* r = call.effects + static_cast<std::size_t>(s) * m.total_levels;
-      linear_predictor(m, b, r, row, nb, eta);
+      linear_predictor(m, d, b, r);
       double* out = call.out + static_cast<std::size_t>(s) * call.row_count + start;
-      with_outcome(m, row, [&](auto y, auto trials) { loglik_rows(eta, y, trials, out, nb); });
       if (m.family == Family::Binomial) {
+        loglik_rows<true>(d, out);
         const double* lc = m.log_choose + row;
         for (std::size_t i = 0; i < nb; i++) out[i] += lc[i];
+      } else {
+        loglik_rows<false>(d, out);
       }
     }
   }

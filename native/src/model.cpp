@@ -39,6 +39,7 @@ Model::Model(const ModelInput& in)
   for (std::uint32_t j = 0; j < p; j++) {
     if (j >= dim) throw std::invalid_argument("more fixed effects than dimensions");
     fixed.push_back(store_column(in.X + j, p, true));
+    (fixed.back().type == ValueType::Ones ? ones_columns : stored_columns).push_back(j);
   }
   y = store_column(in.y, 1, false);
   if (family == Family::Binomial) {
@@ -126,6 +127,10 @@ ModelView Model::view() const {
   v.total_levels = total_levels;
   v.n_terms = static_cast<std::uint32_t>(terms.size());
   v.fixed = fixed.data();
+  v.ones_columns = ones_columns.data();
+  v.n_ones = static_cast<std::uint32_t>(ones_columns.size());
+  v.stored_columns = stored_columns.data();
+  v.n_stored = static_cast<std::uint32_t>(stored_columns.size());
   v.terms = terms.data();
   v.y = y;
   v.trials = trials;

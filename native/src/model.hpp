@@ -50,6 +50,10 @@ struct ModelView {
   std::uint32_t total_levels;
   std::uint32_t n_terms;
   const Column* fixed;       // p
+  const std::uint32_t* ones_columns;    // indices j of the fixed columns of ones
+  std::uint32_t n_ones;
+  const std::uint32_t* stored_columns;  // indices j of the other fixed columns
+  std::uint32_t n_stored;
   const Term* terms;         // n_terms
   Column y;
   Column trials;             // Ones for bernoulli
@@ -90,6 +94,7 @@ class Model {
   std::uint32_t p;
   std::uint32_t dim;
   std::vector<Column> fixed;  // p columns, column-major storage
+  std::vector<std::uint32_t> ones_columns, stored_columns;
   Column y;
   Column trials;                     // Ones for bernoulli
   std::vector<double> log_choose;    // empty for bernoulli

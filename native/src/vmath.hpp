@@ -2,11 +2,11 @@
 // selects only). Accuracy: about 1 ulp on the ranges used by the logistic log-likelihood.
 //
 //   exp_nonpos(x)   e^x for x <= 0 (Cody–Waite range reduction x = k ln2 + r, |r| <= ln2/2, degree-13 Taylor
-//                   polynomial in r, 2^k built from its exponent bits). For x < -708.39 the result is 0 rather than
-//                   a subnormal (absolute error below 3e-308).
-//   log1p_unit(e)   log(1 + e) for e in [0, 1]: for e > sqrt(2) - 1 use 1 + e = 2 (1 + (e - 1)/2); then
-//                   log(1 + f) = 2 atanh(f / (2 + f)) summed as an odd series in s = f / (2 + f), |s| <= 0.1716,
-//                   to s^21 (the next term is below 3e-17 relative).
+//                   polynomial in r (Estrin's scheme), 2^k built from its exponent bits). For x < -708.39 the
+//                   result is 0 rather than a subnormal (absolute error below 3e-308).
+//   log1p_and_reciprocal(e)   log(1 + e) and 1 / (1 + e) for e in [0, 1]: log(1 + e) = 2 atanh(s) with
+//                   s = e / (2 + e) in [0, 1/3], summed as the odd series 2 (s + s^3/3 + …) to s^33 (the next term
+//                   is below 2e-17 relative). No selects: a select here made the compiler evaluate both arms.
 // Internal linkage (anonymous namespace): each kernel translation unit, compiled for its own instruction set, keeps
 // its own copy.
 #pragma once
@@ -30,7 +30,6 @@ inline std::uint64_t double_to_bits(double d) {
   return u;
 }
 
-constexpr double kLn2 = 0.69314718055994530942;
 // ln 2 split so that k * kLn2Hi is exact for |k| < 2^11.
 constexpr double kLn2Hi = 6.93147180369123816490e-01;
 constexpr double kLn2Lo = 1.90821492927058770002e-10;
@@ -39,7 +38,6 @@ constexpr double kLog2e = 1.44269504088896338700;
 constexpr double kRoundMagic = 6755399441055744.0;
 constexpr std::uint64_t kRoundMagicBits = 0x4338000000000000ULL;
 constexpr double kExpLowest = -708.39;  // e^x is a normal double above this
-constexpr double kSqrt2Minus1 = 0.41421356237309504880;
 
 inline double exp_nonpos(double x) {
   const bool underflow = x < kExpLowest;
@@ -47,21 +45,24 @@ inline double exp_nonpos(double x) {
   const double shifted = xc * kLog2e + kRoundMagic;
   const double kd = shifted - kRoundMagic;
   const double r = (xc - kd * kLn2Hi) - kd * kLn2Lo;
-  // Taylor coefficients 1/j!, j = 0..13, Horner form.
-  double p = 1.60590438368216145994e-10;   // 1/13!
-  p = p * r + 2.08767569878680989792e-09;  // 1/12!
-  p = p * r + 2.50521083854417187751e-08;  // 1/11!
-  p = p * r + 2.75573192239858906526e-07;  // 1/10!
-  p = p * r + 2.75573192239858906526e-06;  // 1/9!
-  p = p * r + 2.48015873015873015873e-05;  // 1/8!
-  p = p * r + 1.98412698412698412698e-04;  // 1/7!
-  p = p * r + 1.38888888888888888889e-03;  // 1/6!
-  p = p * r + 8.33333333333333333333e-03;  // 1/5!
-  p = p * r + 4.16666666666666666667e-02;  // 1/4!
-  p = p * r + 1.66666666666666666667e-01;  // 1/3!
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
+  // Taylor polynomial sum_{j=0..13} r^j / j!, in Estrin's scheme (dependency depth 5 instead of Horner's 13, so
+  // that the out-of-order core overlaps more rows).
+  const double r2 = r * r;
+  const double r4 = r2 * r2;
+  const double r8 = r4 * r4;
+  const double a0 = 1.0 + r;
+  const double a1 = 0.5 + r * 1.66666666666666666667e-01;                    // 1/2!, 1/3!
+  const double a2 = 4.16666666666666666667e-02 + r * 8.33333333333333333333e-03;  // 1/4!, 1/5!
+  const double a3 = 1.38888888888888888889e-03 + r * 1.98412698412698412698e-04;  // 1/6!, 1/7!
+  const double a4 = 2.48015873015873015873e-05 + r * 2.75573192239858906526e-06;  // 1/8!, 1/9!
+  const double a5 = 2.75573192239858906526e-07 + r * 2.50521083854417187751e-08;  // 1/10!, 1/11!
+  const double a6 = 2.08767569878680989792e-09 + r * 1.60590438368216145994e-10;  // 1/12!, 1/13!
+  const double b0 = a0 + r2 * a1;
+  const double b1 = a2 + r2 * a3;
+  const double b2 = a4 + r2 * a5;
+  const double c0 = b0 + r4 * b1;
+  const double c1 = b2 + r4 * a6;
+  const double p = c0 + r8 * c1;
   // k is in [-1022, 0]; the biased exponent k + 1023 is in [1, 1023].
   const std::uint64_t k_biased = double_to_bits(shifted) - kRoundMagicBits + 1023ULL;
   const double scale = bits_to_double(k_biased << 52);
@@ -69,24 +70,33 @@ inline double exp_nonpos(double x) {
   return underflow ? 0.0 : result;
 }
 
-inline double log1p_unit(double e) {
-  const bool high = e > kSqrt2Minus1;
-  const double f = high ? (e - 1.0) * 0.5 : e;
-  const double offset = high ? kLn2 : 0.0;
-  const double s = f / (2.0 + f);
-  const double s2 = s * s;
-  // sum_{n=1..10} 2 s2^n / (2n + 1), Horner form.
-  double q = 2.0 / 21.0;
-  q = q * s2 + 2.0 / 19.0;
-  q = q * s2 + 2.0 / 17.0;
-  q = q * s2 + 2.0 / 15.0;
-  q = q * s2 + 2.0 / 13.0;
-  q = q * s2 + 2.0 / 11.0;
-  q = q * s2 + 2.0 / 9.0;
-  q = q * s2 + 2.0 / 7.0;
-  q = q * s2 + 2.0 / 5.0;
-  q = q * s2 + 2.0 / 3.0;
-  return offset + (2.0 * s + s * (s2 * q));
+// log(1 + e) and 1 / (1 + e) for e in [0, 1], sharing one division: with u = 2 + e and v = 1 + e,
+// q = 1 / (u v) gives s = e / u = e v q and 1 / v = u q (about 2 ulp each instead of 0.5; ample for the kernels).
+inline void log1p_and_reciprocal(double e, double& log1p_e, double& reciprocal) {
+  const double u = 2.0 + e;
+  const double v = 1.0 + e;
+  const double q = 1.0 / (u * v);
+  const double s = e * v * q;
+  reciprocal = u * q;
+  const double t = s * s;  // <= 1/9
+  // sum_{n=0..15} 2 t^n / (2n + 3), in Estrin's scheme.
+  const double t2 = t * t;
+  const double t4 = t2 * t2;
+  const double t8 = t4 * t4;
+  const double a0 = 2.0 / 3.0 + t * (2.0 / 5.0);
+  const double a1 = 2.0 / 7.0 + t * (2.0 / 9.0);
+  const double a2 = 2.0 / 11.0 + t * (2.0 / 13.0);
+  const double a3 = 2.0 / 15.0 + t * (2.0 / 17.0);
+  const double a4 = 2.0 / 19.0 + t * (2.0 / 21.0);
+  const double a5 = 2.0 / 23.0 + t * (2.0 / 25.0);
+  const double a6 = 2.0 / 27.0 + t * (2.0 / 29.0);
+  const double a7 = 2.0 / 31.0 + t * (2.0 / 33.0);
+  const double b0 = a0 + t2 * a1;
+  const double b1 = a2 + t2 * a3;
+  const double b2 = a4 + t2 * a5;
+  const double b3 = a6 + t2 * a7;
+  const double p = (b0 + t4 * b1) + t8 * (b2 + t4 * b3);
+  log1p_e = 2.0 * s + s * (t * p);
 }
 
 }  // namespace

@@ -19,8 +19,8 @@ import type { Backend, BackendOptions } from './backend.js';
 import { priorDlogDensity, priorLogDensity } from '../model/prior.js';
 import { levelCount, type ModelSpec } from '../model/spec.js';
 
-/** Which compiled kernels to run: 'auto' picks AVX2+FMA when the CPU has them. */
-export type NativeKernels = 'auto' | 'baseline' | 'avx2';
+/** Which compiled kernels to run: 'auto' picks the widest the CPU has (AVX-512, then AVX2+FMA, then baseline). */
+export type NativeKernels = 'auto' | 'baseline' | 'avx2' | 'avx512';
 
 export interface NativeBackendOptions extends BackendOptions {
   readonly kernels?: NativeKernels;
@@ -61,7 +61,7 @@ export interface NativeModelHandle {
   ): Promise<void>;
   pointwise(draws: Float64Array, nDraws: number, rowStart: number, rowCount: number, out: Float64Array): Promise<void>;
   dispose(): void;
-  /** Kernel instruction set in use: "baseline" or "avx2+fma". */
+  /** Kernel instruction set in use: "baseline", "avx2+fma" or "avx512". */
   readonly isa: string;
   readonly threads: number;
   /** How the data are stored, e.g. "X: 1 ones, 4 u8, 2 f64; y u8; term 0 x u8 index u8". */
@@ -70,7 +70,7 @@ export interface NativeModelHandle {
 
 export interface NativeAddon {
   readonly NativeModel: new (descriptor: NativeModelDescriptor) => NativeModelHandle;
-  cpuFeatures(): { readonly avx2Fma: boolean };
+  cpuFeatures(): { readonly avx2Fma: boolean; readonly avx512: boolean };
 }
 
 /** Where the build puts the addon (both cmake-js and node-gyp), relative to the package root. */

@@ -1,8 +1,8 @@
 /**
  * The native backend against the reference backend (src/backend/reference.ts, the float64 TypeScript oracle):
  * log density, every gradient coordinate and the pointwise log-likelihood agree to 1e-10 relative at random
- * positions, for every spec kind, 1, 4 and 64 chains, each compiled kernel set (baseline, and AVX2+FMA where the CPU
- * has it), on the random specs, the Hillstrom simulator and the real Hillstrom data (when present).
+ * positions, for every spec kind, 1, 4 and 64 chains, each compiled kernel set (baseline, and AVX2+FMA and AVX-512
+ * where the CPU has them), on the random specs, the Hillstrom simulator and the real Hillstrom data (when present).
  * Skips with a notice when the addon is not built (npm run build builds it; CI does).
  */
 import { describe, expect, it } from 'vitest';
@@ -24,8 +24,13 @@ import { randomPositions, randomSpec, relDiff, type SpecKind } from '../helpers/
 const TOL = 1e-10;
 const addon = loadNativeAddon();
 if (!addon) console.warn(`NOTICE: native backend tests skipped: ${nativeAddonUnavailableReason()}`);
-const KERNELS: NativeKernels[] = addon?.cpuFeatures().avx2Fma ? ['baseline', 'avx2'] : ['baseline'];
-if (addon && KERNELS.length === 1) console.warn('NOTICE: this CPU lacks AVX2/FMA; only the baseline kernels are tested');
+const features = addon?.cpuFeatures();
+const KERNELS: NativeKernels[] = [
+  'baseline',
+  ...(features?.avx2Fma ? (['avx2'] as const) : []),
+  ...(features?.avx512 ? (['avx512'] as const) : []),
+];
+if (addon && KERNELS.length < 3) console.warn(`NOTICE: this CPU runs only the ${KERNELS.join(' and ')} kernels; the others are not tested here`);
 
 interface Errors {
   logp: number;
