@@ -89,3 +89,27 @@ export function levelCoordinates(spec: ModelSpec): Record<string, readonly strin
   });
   return coords;
 }
+
+/**
+ * The inverse of constrain: the unconstrained position from one row of constrained values (in constrainedNames
+ * order). Every unconstrained coordinate is recoverable: b directly, log sd, and z (non-centered) or r (centered).
+ */
+export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, theta: Float64Array, inOffset = 0): void {
+  let o = inOffset;
+  const p = spec.fixed.names.length;
+  for (let j = 0; j < p; j++) theta[j] = constrained[o++];
+  spec.terms.forEach((term, t) => {
+    theta[term.sdIndex] = Math.log(constrained[o++]);
+    if (term.parameterization === 'noncentered') {
+      const K = levelCount(spec, t);
+      for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[o++];
+    }
+  });
+  spec.terms.forEach((term, t) => {
+    const K = levelCount(spec, t);
+    if (term.parameterization === 'centered') {
+      for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[o + k];
+    }
+    o += K;
+  });
+}
