@@ -43,7 +43,7 @@ describe('NUTS kernel', () => {
     const kernel = new NutsKernel(batched(banana, d), C, metric, stepSize, { maxTreeDepth: 4, maxDeltaH: 1000 });
     const rngs = Array.from({ length: C }, (_, c) => stream(42, c));
     const refRngs = Array.from({ length: C }, (_, c) => stream(42, c));
-    const ref = Array.from({ length: C }, (_, c) => {
+    const ref: { q: Float64Array; lp: number; grad: Float64Array }[] = Array.from({ length: C }, (_, c) => {
       const q = new Float64Array([0.5 - c, 0.2, 1 + c]);
       const { lp, grad } = banana(q);
       kernel.tree.current.q.set(q, c * d);

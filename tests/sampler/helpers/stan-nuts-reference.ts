@@ -109,10 +109,10 @@ export function stanTransition(
   let zFwd = z0;
   let zBck = z0;
   let sample = z0;
-  const ps0 = sharp(p0);
-  let [psFF, psFB, psBF, psBB] = [ps0, ps0, ps0, ps0];
-  let [pFF, pFB, pBF, pBB] = [p0, p0, p0, p0];
-  let rho = p0;
+  const ps0: Float64Array = sharp(p0);
+  let [psFF, psFB, psBF, psBB]: Float64Array[] = [ps0, ps0, ps0, ps0];
+  let [pFF, pFB, pBF, pBB]: Float64Array[] = [p0, p0, p0, p0];
+  let rho: Float64Array = p0;
   let lsw = 0;
   let depth = 0;
   while (depth < maxDepth) {

@@ -1,0 +1,137 @@
+/**
+ * The runner: reproducibility per seed, independent chain streams, lockstep for 4096 chains, thinning, abort,
+ * initial values (random with retries, given, errors).
+ */
+import { describe, expect, it } from 'vitest';
+import { chainDraws, variableIndex } from '../../src/draws.js';
+import { UserError } from '../../src/errors.js';
+import type { LogDensityTarget } from '../../src/sampler/nuts.js';
+import { SAMPLER_STAT_NAMES, sample } from '../../src/sampler/run.js';
+import { GaussianTarget, RecordingTarget } from './helpers/targets.js';
+
+describe('sample()', () => {
+  it('reproduces a run exactly from its seed, and another seed gives other draws', async () => {
+    const opts = { chains: 3, warmup: 150, draws: 100, seed: 123 };
+    const a = await sample(GaussianTarget.standard(4), opts);
+    const b = await sample(GaussianTarget.standard(4), opts);
+    const c = await sample(GaussianTarget.standard(4), { ...opts, seed: 124 });
+    expect(a.stats.names).toEqual([...SAMPLER_STAT_NAMES]);
+    for (let k = 0; k < 3; k++) expect(Array.from(a.draws[k])).toEqual(Array.from(b.draws[k]));
+    expect(Array.from(a.stats.values)).toEqual(Array.from(b.stats.values));
+    expect(Array.from(a.stepSize)).toEqual(Array.from(b.stepSize));
+    expect(a.draws[0][0]).not.toBe(c.draws[0][0]);
+    // each chain has its own stream: chains differ
+    expect(a.draws[0][0]).not.toBe(a.draws[1][0]);
+  });
+
+  it('gives a chain the same draws whether it runs alone or with others (independent per-chain streams)', async () => {
+    const one = await sample(GaussianTarget.standard(3), { chains: 1, warmup: 100, draws: 50, seed: 8 });
+    const four = await sample(GaussianTarget.standard(3), { chains: 4, warmup: 100, draws: 50, seed: 8 });
+    expect(Array.from(four.draws[0])).toEqual(Array.from(one.draws[0]));
+  });
+
+  it('runs 4096 chains in lockstep on a 2-d Gaussian, with one target call per leapfrog round', async () => {
+    const target = new RecordingTarget(GaussianTarget.independent([1, -1], [1, 2]));
+    const result = await sample(target, { chains: 4096, warmup: 100, draws: 50, seed: 1 });
+    // every call covers many chains: calls are far fewer than gradient evaluations
+    let grads = 0;
+    for (const g of result.gradientEvaluations) grads += g;
+    const asked = target.activeCounts.reduce((s, n) => s + n, 0);
+    expect(asked).toBe(grads);
+    expect(result.targetCalls).toBe(target.activeCounts.length);
+    expect(result.targetCalls).toBeLessThan(grads / 100);
+    // pooled over 4096 × 50 draws the moments are tight: sd of the mean ≈ 2/√(204800 / 3) ≈ 0.008
+    const x0 = new Float64Array(4096 * 50);
+    const x1 = new Float64Array(4096 * 50);
+    result.draws.forEach((dr, c) => {
+      for (let s = 0; s < 50; s++) {
+        x0[c * 50 + s] = dr[2 * s];
+        x1[c * 50 + s] = dr[2 * s + 1];
+      }
+    });
+    const mean = (x: Float64Array): number => x.reduce((a, b) => a + b, 0) / x.length;
+    const sd = (x: Float64Array): number => {
+      const m = mean(x);
+      return Math.sqrt(x.reduce((a, b) => a + (b - m) ** 2, 0) / x.length);
+    };
+    expect(Math.abs(mean(x0) - 1)).toBeLessThan(0.03);
+    expect(Math.abs(mean(x1) + 1)).toBeLessThan(0.06);
+    expect(Math.abs(sd(x0) - 1)).toBeLessThan(0.03);
+    expect(Math.abs(sd(x1) - 2)).toBeLessThan(0.06);
+  });
+
+  it('keeps every thin-th draw, with Stan-style integer statistics', async () => {
+    const r = await sample(GaussianTarget.standard(2), { chains: 2, warmup: 50, draws: 25, thin: 4, seed: 3 });
+    expect(r.nDraws).toBe(7);
+    expect(r.draws[1].length).toBe(14);
+    const depth = chainDraws(r.stats, variableIndex(r.stats, 'treedepth__'), 1);
+    const n = chainDraws(r.stats, variableIndex(r.stats, 'n_leapfrog__'), 1);
+    for (let s = 0; s < 7; s++) {
+      expect(Number.isInteger(depth[s]) && depth[s] >= 1).toBe(true);
+      // the accepted tree has 2^depth − 1 steps; a rejected last subtree adds up to 2^depth more (Stan counts them)
+      expect(n[s]).toBeGreaterThanOrEqual(2 ** depth[s] - 1);
+      expect(n[s]).toBeLessThanOrEqual(2 ** (depth[s] + 1) - 1);
+    }
+  });
+
+  it('stops after the current iteration when aborted and marks the result incomplete', async () => {
+    const controller = new AbortController();
+    const r = await sample(GaussianTarget.standard(2), {
+      chains: 2,
+      warmup: 100,
+      draws: 100,
+      seed: 4,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.iteration === 130) controller.abort();
+      },
+    });
+    expect(r.incomplete).toBe(true);
+    expect(r.warmupDone).toBe(100);
+    expect(r.samplingDone).toBe(30);
+    expect(r.nDraws).toBe(30);
+    expect(r.stats.nDraws).toBe(30);
+    expect(r.draws[0].length).toBe(60);
+    const lp = chainDraws(r.stats, 0, 1);
+    expect(lp.every((v) => Number.isFinite(v) && v !== 0)).toBe(true);
+  });
+
+  it('redraws random initial values where the log density is not finite', async () => {
+    // finite only for x > 1.5 in every coordinate (a 1-in-64 chance per draw in 2 dimensions)
+    const base = GaussianTarget.independent([2, 2], [1, 1]);
+    const half: LogDensityTarget = {
+      dim: 2,
+      async logDensityGradient(positions, nChains, logp, grad, active) {
+        await base.logDensityGradient(positions, nChains, logp, grad, active);
+        for (let c = 0; c < nChains; c++) {
+          if (active && !active[c]) continue;
+          if (positions[2 * c] < 1.5 || positions[2 * c + 1] < 1.5) logp[c] = -Infinity;
+        }
+      },
+    };
+    const r = await sample(half, { chains: 4, warmup: 0, draws: 1, seed: 5, stepSize: 0.01 });
+    expect(r.gradientEvaluations[0]).toBeGreaterThan(2);
+    const never: LogDensityTarget = {
+      dim: 1,
+      async logDensityGradient(_p, n, logp) {
+        for (let c = 0; c < n; c++) logp[c] = -Infinity;
+      },
+    };
+    await expect(sample(never, { chains: 2, warmup: 10, draws: 10, seed: 1 })).rejects.toThrow(UserError);
+    await expect(sample(never, { chains: 2, warmup: 10, draws: 10, seed: 1 })).rejects.toThrow(/after 100 random initial values/);
+  });
+
+  it('starts from given initial values and rejects ones of the wrong size', async () => {
+    const init = new Float64Array([5, 5, -5, -5]);
+    const target = GaussianTarget.standard(2);
+    const r = await sample(target, { chains: 2, warmup: 0, draws: 1, seed: 2, init, stepSize: 1e-4 });
+    // one tiny-step transition stays next to the initial values
+    expect(Math.abs(r.draws[0][0] - 5)).toBeLessThan(0.1);
+    expect(Math.abs(r.draws[1][1] + 5)).toBeLessThan(0.1);
+    await expect(sample(target, { chains: 2, warmup: 0, draws: 1, seed: 2, init: new Float64Array(3) })).rejects.toThrow(
+      /3 numbers but 2 chains × 2 parameters/,
+    );
+    await expect(sample(target, { chains: 0, warmup: 1, draws: 1, seed: 2 })).rejects.toThrow(/--chains/);
+    await expect(sample(target, { chains: 1, warmup: 1, draws: 1, seed: 2, targetAccept: 1 })).rejects.toThrow(/target-accept/);
+  });
+});
