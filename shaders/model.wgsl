@@ -53,20 +53,23 @@ fn log1pUnit(x: f32) -> f32 {
   return 2.0 * s * poly;
 }
 
-// softplus(eta) = log(1 + e^eta) = max(eta, 0) + log1p(e^-|eta|), and sigmoid(eta) from the same exponential.
+// softplus(±eta) = log(1 + e^±eta) = max(±eta, 0) + log1p(e^-|eta|) and sigmoid(±eta), all from one exponential.
 struct Logistic {
-  softplus: f32,
-  sigmoid: f32,
+  softplusPos: f32,
+  softplusNeg: f32,
+  sigmoidPos: f32,
+  sigmoidNeg: f32,
 }
 
 fn logistic(eta: f32) -> Logistic {
   let e = exp(-abs(eta));
-  let sp = max(eta, 0.0) + log1pUnit(e);
-  var sg = 1.0 / (1.0 + e);
+  let l = log1pUnit(e);
+  let big = 1.0 / (1.0 + e);
+  let small = e / (1.0 + e);
   if (eta < 0.0) {
-    sg = e / (1.0 + e);
+    return Logistic(l, l - eta, small, big);
   }
-  return Logistic(sp, sg);
+  return Logistic(eta + l, l, big, small);
 }
 
 fn trials(i: u32) -> f32 {
@@ -82,9 +85,11 @@ struct RowTerm {
   dEta: f32,
 }
 
+// y·eta − m·softplus(eta) written as −y·softplus(−eta) − (m − y)·softplus(eta), and y − m·sigmoid(eta) as
+// y·sigmoid(−eta) − (m − y)·sigmoid(eta): sums of same-signed terms, so no cancellation when the row fits well.
 fn rowTerm(i: u32, eta: f32) -> RowTerm {
   let y = rowF[Y_OFF + i];
-  let m = trials(i);
+  let failures = trials(i) - y;
   let l = logistic(eta);
-  return RowTerm(y * eta - m * l.softplus, y - m * l.sigmoid);
+  return RowTerm(-y * l.softplusNeg - failures * l.softplusPos, y * l.sigmoidNeg - failures * l.sigmoidPos);
 }

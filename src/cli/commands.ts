@@ -1,9 +1,11 @@
 /** The list of subcommands; each file registers one. Add a line here for a new command. */
 import type { Command } from 'commander';
 import { register as compare } from './compare.js';
+import { register as devices } from './devices.js';
+import { register as fit } from './fit.js';
 import { register as loo } from './loo.js';
 import { register as summary } from './summary.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [loo, compare, summary];
+export const COMMANDS: RegisterCommand[] = [fit, loo, compare, devices, summary];

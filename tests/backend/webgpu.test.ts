@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backend/backend.js';
 import { createReferenceBackend } from '../../src/backend/reference.js';
 import { createWebGpuBackend } from '../../src/backend/webgpu/backend.js';
+import { acquireDevice, listAdapters } from '../../src/backend/webgpu/device.js';
+import { main } from '../../src/cli/main.js';
 import { BackendUnavailableError } from '../../src/backend/webgpu/errors.js';
 import { HILLSTROM_FORMULAS, loadHillstrom } from '../../src/data/hillstrom.js';
 import { buildModel } from '../../src/model/build.js';
@@ -48,7 +50,10 @@ function normRelative(a: Float64Array, b: Float64Array): number {
   return Math.sqrt(num / den);
 }
 
-/** Compares webgpu with reference at `positions` (nChains × dim), including a pointwise block off the tile edges. */
+/**
+ * Compares webgpu with reference at `positions` (nChains × dim), including a pointwise block that starts and ends off
+ * the tile edges (and spans several of the backend's 16 MiB row chunks on the 100,000-level model).
+ */
 async function parity(
   spec: ModelSpec,
   nChains: number,
@@ -74,7 +79,7 @@ async function parity(
       grad = Math.max(grad, normRelative(gG.subarray(c * d, (c + 1) * d), gR.subarray(c * d, (c + 1) * d)));
     }
     const rowStart = Math.floor(spec.n / 3) + 1;
-    const rowCount = Math.min(spec.n - rowStart - 3, 5000);
+    const rowCount = spec.n - rowStart - 3;
     const pwG = new Float64Array(pointwiseDraws * rowCount);
     const pwR = new Float64Array(pointwiseDraws * rowCount);
     await gpu.pointwiseLogLik(positions, pointwiseDraws, rowStart, rowCount, pwG);
@@ -187,6 +192,34 @@ describe('webgpu backend: call semantics', () => {
     } finally {
       await gpu.dispose();
     }
+  });
+
+  it('picks an adapter by any part of the name `nutmeg devices` lists', async () => {
+    const adapters = await listAdapters();
+    expect(adapters.length).toBeGreaterThan(0);
+    const name = adapters[0].name;
+    const acquired = await acquireDevice({ adapter: name.slice(0, Math.max(4, Math.floor(name.length / 2))).toUpperCase() });
+    try {
+      expect(acquired.adapterName).toBe(name);
+    } finally {
+      acquired.device.destroy();
+    }
+  });
+
+  it('`nutmeg devices --json` lists the adapters', async () => {
+    let out = '';
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      out += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      expect(await main(['node', 'nutmeg', 'devices', '--json'])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    const listed = JSON.parse(out) as { name: string; backend: string }[];
+    expect(listed.map((a) => a.name)).toEqual((await listAdapters()).map((a) => a.name));
   });
 
   it('fails with BackendUnavailableError when no adapter matches the requested name', async () => {

@@ -23,6 +23,8 @@ export interface WebGpuBackendOptions extends BackendOptions {
 
 /** Largest single buffer we allocate, whatever the device allows (llvmpipe buffers are host memory). */
 const BUFFER_CAP = 256 * 1024 * 1024;
+/** The pointwise output buffer (and its host copy) hold at most this many bytes; bigger blocks go in row chunks. */
+const POINTWISE_CAP = 16 * 1024 * 1024;
 const MAX_DISPATCH = 65535;
 
 function pickTileRows(limits: GPUSupportedLimits, wanted: number | undefined): number {
@@ -94,7 +96,7 @@ class WebGpuBackend implements Backend {
       MAX_DISPATCH,
     );
     this.drawBatch = Math.min(options.maxDraws ?? 256, fits(4 * Q), MAX_DISPATCH);
-    this.rowChunk = Math.min(spec.n, fits(4 * this.drawBatch), MAX_DISPATCH * plan.tileRows);
+    this.rowChunk = Math.max(1, Math.min(spec.n, Math.floor(POINTWISE_CAP / (4 * this.drawBatch)), MAX_DISPATCH * plan.tileRows));
     for (const [what, bytes] of [
       ['row data', plan.rowF.byteLength],
       ['row indices', plan.rowU.byteLength],

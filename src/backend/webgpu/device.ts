@@ -70,12 +70,27 @@ async function loadDawn(): Promise<CreateGpu> {
   }
 }
 
+/**
+ * Where to look, in order. With a name filter each backend is tried twice: its first adapter (kept if its reported
+ * name contains the filter, as `nutmeg devices` lists it) and Dawn's own pick by name (which matches the driver's
+ * raw adapter name and can choose among several GPUs).
+ */
 function attempts(filter: string | undefined): Attempt[] {
-  const named = filter === undefined ? [] : [`adapter=${filter}`];
+  const named = filter === undefined ? [] : [[`adapter=${filter}`]];
   return [
-    { flags: named, backend: 'default', featureLevel: 'core' },
-    { flags: ['backend=opengl', ...named], backend: 'opengl', featureLevel: 'compatibility' },
+    ...[[], ...named].map((flags) => ({ flags, backend: 'default', featureLevel: 'core' as const })),
+    ...[[], ...named].map((flags) => ({ flags: ['backend=opengl', ...flags], backend: 'opengl', featureLevel: 'compatibility' as const })),
   ];
+}
+
+function adapterName(adapter: GPUAdapter): string {
+  return adapter.info.device || adapter.info.description || 'unnamed adapter';
+}
+
+function matches(adapter: GPUAdapter, filter: string | undefined): boolean {
+  if (filter === undefined) return true;
+  const f = filter.toLowerCase();
+  return adapterName(adapter).toLowerCase().includes(f) || adapter.info.description.toLowerCase().includes(f);
 }
 
 interface Found {
@@ -128,6 +143,8 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Acqui
     const found = await requestAdapter(create, attempt, 'high-performance');
     if (!found) continue;
     const { adapter, instance } = found;
+    const pickedByDawn = attempt.flags.some((f) => f.startsWith('adapter='));
+    if (!pickedByDawn && !matches(adapter, options.adapter)) continue;
     let device: GPUDevice;
     try {
       device = await withTimeout(
@@ -141,7 +158,7 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Acqui
     return {
       device,
       instance,
-      adapterName: adapter.info.device || adapter.info.description || 'unnamed adapter',
+      adapterName: adapterName(adapter),
       backend: attempt.backend,
       featureLevel: attempt.featureLevel,
       limits: device.limits,
@@ -160,12 +177,14 @@ export async function listAdapters(): Promise<AdapterListing[]> {
   const listed: AdapterListing[] = [];
   const seen = new Set<string>();
   for (const backend of PLATFORM_BACKENDS[process.platform] ?? []) {
-    for (const featureLevel of ['core', 'compatibility'] as const) {
-      for (const powerPreference of ['high-performance', 'low-power'] as const) {
+    // Dawn's OpenGL backends offer only the compatibility level; power preference matters on multi-GPU machines
+    const gl = backend.startsWith('opengl');
+    for (const featureLevel of gl ? (['compatibility'] as const) : (['core', 'compatibility'] as const)) {
+      for (const powerPreference of gl ? (['high-performance'] as const) : (['high-performance', 'low-power'] as const)) {
         const found = await requestAdapter(create, { flags: [`backend=${backend}`], backend, featureLevel }, powerPreference);
         if (!found) continue;
         const { adapter } = found;
-        const name = adapter.info.device || adapter.info.description || 'unnamed adapter';
+        const name = adapterName(adapter);
         const key = `${backend}\u0000${name}`;
         if (seen.has(key)) continue;
         seen.add(key);

@@ -1,0 +1,130 @@
+/**
+ * WebGPU backend micro benchmark: row × chain evaluations per second of one batched log density + gradient call
+ * (parameters up, kernels, compensated sums down, priors and chain rule on the host) on the Hillstrom-sized pooled
+ * and hierarchical models (64,000 rows from the Hillstrom simulator, built with the formulas of
+ * src/data/hillstrom.ts), for 1 … 4096 chains, on whatever adapter acquireDevice finds (printed: on a machine
+ * without a GPU it is Mesa llvmpipe through Dawn's OpenGL backend, i.e. the CPU).
+ *
+ * Run: `npx tsx bench/webgpu.bench.ts` (or through bench/run.ts, which calls run()). `--quick`: small sizes, once.
+ */
+import { pathToFileURL } from 'node:url';
+import type { Backend } from '../src/backend/backend.js';
+import { createWebGpuBackend } from '../src/backend/webgpu/backend.js';
+import { builtinDataset } from '../src/data/datasets.js';
+import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
+import { buildModel } from '../src/model/build.js';
+import type { ModelSpec } from '../src/model/spec.js';
+import { Rng } from '../src/rng.js';
+
+export type BenchModel = 'pooled' | 'hierarchical';
+
+export interface WebGpuCell {
+  readonly model: BenchModel;
+  readonly chains: number;
+  readonly rows: number;
+  readonly calls: number;
+  /** Fastest and median call, seconds. */
+  readonly bestSeconds: number;
+  readonly medianSeconds: number;
+  /** rows × chains / bestSeconds. */
+  readonly evalsPerSecond: number;
+  readonly nsPerEval: number;
+}
+
+export interface WebGpuBenchResult {
+  /** Backend description, naming the adapter and the Dawn backend. */
+  readonly adapter: string;
+  readonly cells: WebGpuCell[];
+}
+
+/** Positions near the posterior (intercept about -5, small slopes, sd about 0.1). */
+function positions(spec: ModelSpec, chains: number): Float64Array {
+  const rng = new Rng(17, 3);
+  const out = new Float64Array(chains * spec.dim);
+  for (let c = 0; c < chains; c++) {
+    const theta = out.subarray(c * spec.dim, (c + 1) * spec.dim);
+    for (let j = 0; j < spec.dim; j++) theta[j] = 0.2 * rng.normal();
+    theta[0] = -5 + 0.1 * rng.normal();
+    for (const term of spec.terms) theta[term.sdIndex] = Math.log(0.1) + 0.2 * rng.normal();
+  }
+  return out;
+}
+
+/** Times calls for `chains` chains: one untimed call, then at least `minReps` calls and `budgetMs` of calls. */
+async function timeCalls(backend: Backend, chains: number, minReps: number, budgetMs: number): Promise<number[]> {
+  const pos = positions(backend.spec, chains);
+  const logp = new Float64Array(chains);
+  const grad = new Float64Array(chains * backend.dim);
+  await backend.logDensityGradient(pos, chains, logp, grad);
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < minReps || performance.now() - start < budgetMs) {
+    const t0 = performance.now();
+    await backend.logDensityGradient(pos, chains, logp, grad);
+    times.push((performance.now() - t0) / 1000);
+  }
+  if (!Number.isFinite(logp[0])) throw new Error('benchmark position gave a non-finite log density');
+  return times.sort((a, b) => a - b);
+}
+
+export async function run(
+  options: { quick?: boolean; onCell?: (cell: WebGpuCell, adapter: string) => void } = {},
+): Promise<WebGpuBenchResult> {
+  const quick = options.quick ?? false;
+  const rows = quick ? 2_000 : 64_000;
+  const chainsList = quick ? [1, 4] : [1, 4, 16, 64, 256, 1024, 4096];
+  const { frame } = builtinDataset('hillstrom', 1, rows);
+  const cells: WebGpuCell[] = [];
+  let adapter = '';
+  for (const model of ['pooled', 'hierarchical'] as const) {
+    const spec = buildModel(frame, HILLSTROM_FORMULAS[model]).spec;
+    const backend = await createWebGpuBackend(spec, { maxChains: Math.max(...chainsList) });
+    adapter = backend.description;
+    try {
+      for (const chains of chainsList) {
+        // big batches take seconds per call on a software adapter: fewer repetitions there
+        const work = rows * chains;
+        const times = await timeCalls(backend, chains, quick ? 1 : work > 5e6 ? 1 : 5, quick ? 0 : work > 5e6 ? 0 : 1000);
+        const best = times[0];
+        const cell: WebGpuCell = {
+          model,
+          chains,
+          rows,
+          calls: times.length,
+          bestSeconds: best,
+          medianSeconds: times[Math.floor(times.length / 2)],
+          evalsPerSecond: work / best,
+          nsPerEval: (best * 1e9) / work,
+        };
+        cells.push(cell);
+        options.onCell?.(cell, adapter);
+      }
+    } finally {
+      await backend.dispose();
+    }
+  }
+  return { adapter, cells };
+}
+
+const HEADER = `  ${'model'.padEnd(14)}${'chains'.padStart(8)}${'rows'.padStart(9)}${'best ms'.padStart(11)}${'median ms'.padStart(11)}${'M evals/s'.padStart(12)}${'ns/eval'.padStart(10)}`;
+
+function formatCell(c: WebGpuCell): string {
+  return (
+    `  ${c.model.padEnd(14)}${String(c.chains).padStart(8)}${String(c.rows).padStart(9)}${(c.bestSeconds * 1e3).toFixed(1).padStart(11)}` +
+    `${(c.medianSeconds * 1e3).toFixed(1).padStart(11)}${(c.evalsPerSecond / 1e6).toFixed(2).padStart(12)}${c.nsPerEval.toFixed(1).padStart(10)}`
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // one line per cell as it is measured (large batches take minutes on a software adapter)
+  let printed = false;
+  await run({
+    quick: process.argv.includes('--quick'),
+    onCell: (cell, adapter) => {
+      if (!printed) console.log(`adapter: ${adapter}\n${HEADER}`);
+      printed = true;
+      console.log(formatCell(cell));
+    },
+  });
+  console.log('  (M evals/s = million row×chain log density + gradient evaluations per second, from the fastest call)');
+}

@@ -1,0 +1,45 @@
+/**
+ * The WebGPU row plan (src/backend/webgpu/row-plan.ts), checked without a device against direct counts: every
+ * partial sum is listed by exactly one slot, and each level's segments hold exactly that level's rows.
+ */
+import { describe, expect, it } from 'vitest';
+import { planRows } from '../../src/backend/webgpu/row-plan.js';
+import { levelCount } from '../../src/model/spec.js';
+import { randomSpec } from '../helpers/specs.js';
+
+describe('webgpu row plan', () => {
+  for (const tileRows of [8, 256]) {
+    it(`crossed spec, tiles of ${tileRows} rows`, () => {
+      const spec = randomSpec('crossed', { n: 1000, seed: 3 });
+      const plan = planRows(spec, tileRows);
+      const { slots, lists, partialsPerChain, order, n, rowU } = plan;
+      // order is a permutation, sorted by the factor with the fewest levels (zip: 3 levels)
+      expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      const zip = spec.groups[1].index;
+      for (let q = 1; q < n; q++) expect(zip[order[q]]).toBeGreaterThanOrEqual(zip[order[q - 1]]);
+      // each partial is listed once
+      const listed = new Uint32Array(partialsPerChain);
+      for (let e = lists[0]; e < lists[slots]; e++) listed[lists[slots + 1 + e]]++;
+      expect(listed.every((v) => v === 1)).toBe(true);
+      // per term and level: the rows in its segments are exactly the level's rows
+      const constants = plan.constants.logpGrad;
+      const segOff = 'u32s' in constants.TERM_SEG_OFF ? constants.TERM_SEG_OFF.u32s : [];
+      const startOff = 'u32s' in constants.TERM_RUN_START_OFF ? constants.TERM_RUN_START_OFF.u32s : [];
+      const segBase = 'u32s' in constants.TERM_SEG_BASE ? constants.TERM_SEG_BASE.u32s : [];
+      spec.terms.forEach((term, t) => {
+        const rowsOfSegment = new Map<number, number>();
+        for (let q = 0; q < n; q++) {
+          const seg = rowU[segOff[t] + q];
+          if (seg !== 0xffffffff) rowsOfSegment.set(segBase[t] + seg, (q % tileRows) - rowU[startOff[t] + q] + 1);
+        }
+        const index = spec.groups[term.group].index;
+        for (let k = 0; k < levelCount(spec, t); k++) {
+          const slot = 1 + plan.termROffset[t] + k;
+          let rows = 0;
+          for (let e = lists[slot]; e < lists[slot + 1]; e++) rows += rowsOfSegment.get(lists[slots + 1 + e]) ?? 0;
+          expect(rows).toBe(index.filter((v) => v === k).length);
+        }
+      });
+    });
+  }
+});
