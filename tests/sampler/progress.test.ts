@@ -1,0 +1,61 @@
+/**
+ * Progress reporting: plain lines every tenth of the run off a terminal, an in-place table on one, nothing when quiet;
+ * and the runner feeding it once per iteration.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatDuration, progressReporter, type SamplerProgress } from '../../src/sampler/progress.js';
+import { sample } from '../../src/sampler/run.js';
+import { GaussianTarget } from './helpers/targets.js';
+
+function sink(isTTY: boolean): { text: string[]; write: (s: string) => void; isTTY: boolean } {
+  const text: string[] = [];
+  return { text, write: (s: string) => void text.push(s), isTTY };
+}
+
+async function run(onProgress: (p: SamplerProgress) => void, chains = 3): Promise<void> {
+  await sample(GaussianTarget.standard(2), { chains, warmup: 40, draws: 60, seed: 1, onProgress });
+}
+
+describe('progress', () => {
+  it('formats durations', () => {
+    expect(formatDuration(42.4)).toBe('42s');
+    expect(formatDuration(125)).toBe('2m05s');
+    expect(formatDuration(3 * 3600 + 61)).toBe('3h01m');
+    expect(formatDuration(Infinity)).toBe('?');
+  });
+
+  it('writes a plain line at the start and at every tenth of the run when not on a terminal', async () => {
+    const out = sink(false);
+    const reporter = progressReporter({ stream: out });
+    await run(reporter.onProgress);
+    reporter.finish();
+    expect(out.text.length).toBe(11);
+    expect(out.text[0]).toMatch(/^iteration 1\/100 /);
+    expect(out.text[1]).toMatch(/^iteration 10\/100 \(10%, warm-up\), 3 chains, 0 divergent, step size [\d.]+-[\d.]+, [\d.]+ gradients\/draw/);
+    expect(out.text[10]).toMatch(/^iteration 100\/100 \(100%, sampling\)/);
+    expect(out.text.every((l) => !l.includes('\x1b'))).toBe(true);
+  });
+
+  it('redraws a per-chain table in place on a terminal, summarising chains beyond maxRows', async () => {
+    const out = sink(true);
+    const reporter = progressReporter({ stream: out, redrawMs: 0, maxRows: 2 });
+    await run(reporter.onProgress, 5);
+    reporter.finish();
+    expect(out.text.length).toBe(100);
+    expect(out.text[0].startsWith('chain  iteration')).toBe(true);
+    // each later frame moves the cursor up over the previous one (header + 2 chains + summary + elapsed = 5 lines)
+    expect(out.text[1].startsWith('\x1b[5F\x1b[J')).toBe(true);
+    const last = out.text[99].split('\n');
+    expect(last[1]).toMatch(/^\s+1\s+100\/100\s+sampling\s+0\s+[\d.]+\s+[\d.]+\s+\d+$/);
+    expect(last[3]).toMatch(/^\s+\+3\s+100\/100/);
+    expect(last[4]).toMatch(/^elapsed \d+s, ETA 0s$/);
+  });
+
+  it('prints nothing when quiet', async () => {
+    const out = sink(true);
+    const reporter = progressReporter({ stream: out, quiet: true });
+    await run(reporter.onProgress);
+    reporter.finish();
+    expect(out.text).toEqual([]);
+  });
+});
