@@ -2,15 +2,10 @@
  * The `nutmeg` command. Each subcommand lives in its own file under src/cli/ and exports `register(program)`.
  * User mistakes (UserError, commander usage errors) print one line on stderr and exit 2; nothing else is caught here.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
 import { COMMANDS } from './commands.js';
-
-function packageVersion(): string {
-  const url = new URL('../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-}
+import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('nutmeg')
@@ -37,7 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version exit through here with code 0; usage errors were already printed by commander

@@ -1,0 +1,190 @@
+/**
+ * `nutmeg fit`: fit a multilevel logistic regression with NUTS (or find its posterior mode with --method map) and
+ * print the posterior summary. Defaults: the built-in simulated Hillstrom data and the hierarchical model.
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
+import { HILLSTROM_FORMULAS, type HillstromModel } from '../data/hillstrom.js';
+import { loadData } from '../data/load.js';
+import { SIMULATED_PREFIX } from '../data/datasets.js';
+import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
+import { DEFAULT_SUMMARY_STATS, resolveStats, summarizeDraws, summaryTable } from '../diagnostics/summary.js';
+import { UserError } from '../errors.js';
+import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js';
+import { runMeta, writeRun } from '../io/run-dir.js';
+import { parsePriorArgs } from '../model/priors-config.js';
+import { parseParameterizationArgs } from '../model/parameterization.js';
+import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
+import { progressReporter } from '../sampler/progress.js';
+import { collect, nonNegativeInt, oneOf, positiveInt, probability } from './options.js';
+import { packageVersion } from './version.js';
+
+interface FitFlags {
+  data: string;
+  rows?: string;
+  formula?: string;
+  model: string;
+  prior: string[];
+  param: string[];
+  method: string;
+  chains: string;
+  warmup: string;
+  draws: string;
+  seed: string;
+  targetAccept: string;
+  maxTreedepth: string;
+  metric: string;
+  thin: string;
+  init: string;
+  backend: string;
+  adapter?: string;
+  threads?: string;
+  out?: string;
+  stats?: string;
+  vars?: string;
+  format: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const MODELS = Object.keys(HILLSTROM_FORMULAS) as HillstromModel[];
+
+function say(line: string): void {
+  process.stderr.write(line + '\n');
+}
+
+function fitOptions(f: FitFlags): FitOptions {
+  const priorArgs = f.prior.length > 0 ? parsePriorArgs(f.prior) : undefined;
+  return {
+    backend: oneOf('--backend', f.backend, BACKEND_CHOICES) as BackendChoice,
+    adapter: f.adapter,
+    threads: f.threads === undefined ? undefined : positiveInt('--threads', f.threads),
+    chains: positiveInt('--chains', f.chains),
+    warmup: nonNegativeInt('--warmup', f.warmup),
+    draws: positiveInt('--draws', f.draws),
+    seed: nonNegativeInt('--seed', f.seed),
+    targetAccept: probability('--target-accept', f.targetAccept),
+    maxTreeDepth: positiveInt('--max-treedepth', f.maxTreedepth),
+    metric: oneOf('--metric', f.metric, ['diag', 'dense'] as const),
+    thin: positiveInt('--thin', f.thin),
+    init: oneOf('--init', f.init, ['random', 'map'] as const),
+    priors: priorArgs,
+    parameterization: f.param.length > 0 ? parseParameterizationArgs(f.param) : undefined,
+    log: f.quiet ? () => {} : say,
+  };
+}
+
+async function run(f: FitFlags): Promise<void> {
+  const options = fitOptions(f);
+  const format: TableFormat = f.json ? 'json' : oneOf('--format', f.format, TABLE_FORMATS);
+  const model = oneOf('--model', f.model, MODELS);
+  const formula = f.formula ?? HILLSTROM_FORMULAS[model];
+  const seed = options.seed ?? FIT_DEFAULTS.seed;
+  const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
+  const { frame, truth } = loadData(f.data, seed, rows);
+  if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
+  if (!f.quiet) say(`model: ${formula}`);
+
+  if (f.method === 'map') {
+    const mode = await fitMode(frame, formula, options);
+    if (!f.quiet) for (const note of mode.model.notes) say(note);
+    if (!f.quiet) say(`backend: ${mode.backendDescription}; L-BFGS ${mode.mode.optimizer.iterations} iterations (${mode.mode.optimizer.reason})`);
+    const rows = mode.names.map((name, i) => [name, mode.values[i], ...(truth ? [truth[name] ?? null] : [])]);
+    const columns = ['variable', 'mode', ...(truth ? ['truth'] : [])];
+    process.stdout.write(renderTable({ columns, rows }, format));
+    return;
+  }
+  if (f.method !== 'nuts') throw new UserError(`--method must be nuts or map, got "${f.method}"`);
+
+  const progress = progressReporter({ quiet: f.quiet || format === 'json' });
+  const controller = new AbortController();
+  const onInterrupt = (): void => {
+    say('\ninterrupted: finishing the current iteration and keeping what was drawn');
+    controller.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  const fit = await fitModel(frame, formula, { ...options, onProgress: progress.onProgress, signal: controller.signal }).finally(
+    () => process.removeListener('SIGINT', onInterrupt),
+  );
+  try {
+    progress.finish();
+    if (!f.quiet) for (const note of fit.model.notes) say(note);
+    const { rows, warnings } = summarizeDraws(fit.draws, { variables: f.vars ? f.vars.split(',') : [] });
+    warnings.push(...samplerWarnings(samplerDiagnostics(fit.stats, fit.sample.settings.maxTreeDepth)));
+    warnings.push(...convergenceWarnings(rows, fit.draws.nChains));
+    const s = fit.sample;
+    const wall = s.timing.warmupSeconds + s.timing.samplingSeconds;
+    const gradients = s.gradientEvaluations.reduce((a, b) => a + b, 0);
+    const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
+    const minEss = rows.reduce((m, r) => (r.ess_bulk === null ? m : Math.min(m, r.ess_bulk)), Infinity);
+    if (format === 'json') {
+      process.stdout.write(JSON.stringify({ summary: rows, warnings: warnings.map((w) => w.message) }, null, 2) + '\n');
+    } else {
+      const stats = f.stats ? resolveStats(f.stats.split(',')) : DEFAULT_SUMMARY_STATS;
+      process.stdout.write(renderTable(summaryTable(rows, stats), format));
+    }
+    if (!f.quiet) {
+      say(
+        `${s.nChains} chains × ${s.nDraws} draws on ${fit.backend.description}: ${wall.toFixed(1)} s ` +
+          `(warm-up ${s.timing.warmupSeconds.toFixed(1)} s), ${gradients} gradients ` +
+          `(${(sampling / Math.max(1, s.nChains * s.samplingDone)).toFixed(1)} per draw), ` +
+          `min bulk-ESS ${Number.isFinite(minEss) ? minEss.toFixed(0) : 'NA'}` +
+          (Number.isFinite(minEss) && s.timing.samplingSeconds > 0 ? ` (${(minEss / wall).toFixed(1)} per second)` : ''),
+      );
+    }
+    for (const w of warnings) say(`warning: ${w.message}`);
+    if (s.incomplete) say(`warning: sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
+    if (f.out) {
+      const dir = resolve(f.out);
+      const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
+      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows }, packageVersion());
+      writeRun(dir, fit, meta);
+      if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files and fit.json to ${dir}`);
+    }
+    if (s.incomplete) process.exitCode = 130;
+  } finally {
+    await fit.dispose();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('fit')
+    .description('fit a Bayesian multilevel logistic regression with NUTS and print the posterior summary')
+    .option('--data <file|sim:name>', 'CSV file, or a built-in simulated data set (sim:hillstrom, sim:separation, sim:personalization)', 'sim:hillstrom')
+    .option('--rows <n>', 'rows to simulate for a sim: data set (default: its natural size, 64,000 for sim:hillstrom)')
+    .option('--formula <formula>', 'model formula, lme4/brms style: "y ~ x + (1 | g)" (default: --model for the Hillstrom data)')
+    .option('--model <name>', `Hillstrom model when no --formula: ${MODELS.join(', ')}`, 'hierarchical')
+    .option('--prior <name=dist>', 'prior override, repeatable: b=normal(0,1), Intercept=normal(-3,1), sd_g=halfnormal(1), b_x=student_t(3,0,1)', collect, [])
+    .option('--param <group=centered|noncentered>', 'parameterization of a varying term, repeatable (default: chosen from the data)', collect, [])
+    .option('--method <nuts|map>', 'nuts (sampling) or map (posterior mode by L-BFGS)', 'nuts')
+    .option('--chains <n>', 'number of chains, run in lockstep', String(FIT_DEFAULTS.chains))
+    .option('--warmup <n>', 'warm-up iterations per chain', String(FIT_DEFAULTS.warmup))
+    .option('--draws <n>', 'post-warm-up iterations per chain', String(FIT_DEFAULTS.draws))
+    .option('--seed <n>', 'random seed (data simulation and sampling)', String(FIT_DEFAULTS.seed))
+    .option('--target-accept <p>', 'target acceptance statistic of step-size adaptation', String(FIT_DEFAULTS.targetAccept))
+    .option('--max-treedepth <n>', 'maximum NUTS tree depth', String(FIT_DEFAULTS.maxTreeDepth))
+    .option('--metric <diag|dense>', 'metric adapted during warm-up', FIT_DEFAULTS.metric)
+    .option('--thin <n>', 'keep every n-th draw', String(FIT_DEFAULTS.thin))
+    .option('--init <random|map>', 'initial values: uniform(-2, 2) or the posterior mode', FIT_DEFAULTS.init)
+    .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
+    .option('--adapter <name>', 'WebGPU adapter (substring of its name; see nutmeg devices)')
+    .option('--threads <n>', 'threads for the native backend (default: all cores)')
+    .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory')
+    .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')
+    .option('--vars <list>', 'variables to summarise: names or prefixes, comma-separated')
+    .option('--format <format>', `summary format: ${TABLE_FORMATS.join(', ')}`, 'table')
+    .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'no progress or notes')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  nutmeg fit                                            hierarchical model on simulated Hillstrom data
+  nutmeg fit --data hillstrom.csv --model crossed --out runs/crossed
+  nutmeg fit --data sessions.csv --formula "converted ~ pages_viewed + (1 | city) + (1 | lead_source)"
+  nutmeg fit --method map --prior "b_treatment=normal(0,1)"`,
+    )
+    .action(run);
+}

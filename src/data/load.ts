@@ -1,0 +1,23 @@
+/**
+ * The `--data` argument of every command: `sim:<name>` for a built-in simulated set, else a CSV path. A file with the
+ * Hillstrom schema gets the reference analysis's features (treatment, recency_z, history_z) added, as the built-in
+ * simulated set has them, so the same formulas apply to both.
+ */
+import { UserError } from '../errors.js';
+import { builtinDataset, isBuiltinDatasetName, loadDataArgument, SIMULATED_PREFIX, type LoadedData } from './datasets.js';
+import { addHillstromFeatures, HILLSTROM_SCHEMA } from './hillstrom.js';
+
+export function loadData(argument: string, seed: number, simulatedRows?: number): LoadedData {
+  if (simulatedRows !== undefined) {
+    const name = argument.slice(SIMULATED_PREFIX.length);
+    if (!argument.startsWith(SIMULATED_PREFIX) || !isBuiltinDatasetName(name)) {
+      throw new UserError(`--rows applies to a built-in simulated data set (sim:hillstrom, …), not to "${argument}"`);
+    }
+    return builtinDataset(name, seed, simulatedRows);
+  }
+  const loaded = loadDataArgument(argument, seed);
+  if (loaded.truth !== null) return loaded;
+  const hasSchema = Object.keys(HILLSTROM_SCHEMA).every((c) => loaded.frame.columns.has(c));
+  const hasFeatures = loaded.frame.columns.has('treatment');
+  return hasSchema && !hasFeatures ? { frame: addHillstromFeatures(loaded.frame), truth: null } : loaded;
+}

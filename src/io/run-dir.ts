@@ -1,0 +1,190 @@
+/**
+ * A fit on disk (RUN_DIR), as `nutmeg fit --out DIR` writes it: one CmdStan-format CSV per chain (readable by R's
+ * posterior / rstan::read_stan_csv and ArviZ from_cmdstan unchanged) and `fit.json` with everything needed to rebuild
+ * the model (formula, data source, priors, parameterization, design recipe), the settings, seeds, timings, gradient
+ * counts and the level names of every indexed parameter. loadRun reads it back; rebuildRun also rebuilds the
+ * ModelSpec and the unconstrained draws, for LOO and scoring.
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { chainDraws, type DrawSet } from '../draws.js';
+import type { Fit } from '../fit/fit.js';
+import { loadData } from '../data/load.js';
+import { buildModel, type BuiltModel } from '../model/build.js';
+import { constrainedNames, unconstrain } from '../model/layout.js';
+import type { Prior } from '../model/prior.js';
+import type { DesignRecipe } from '../model/recipe.js';
+import { termLabel, type Parameterization } from '../model/spec.js';
+import { chainCsv } from './cmdstan-csv.js';
+import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
+
+export const RUN_FORMAT = 'nutmeg-run';
+
+export interface RunDataSource {
+  /** `sim:<name>` or a CSV path (absolute, as given when fitting). */
+  readonly source: string;
+  /** Seed of a simulated data set; null for a file. */
+  readonly seed: number | null;
+  readonly rows: number;
+}
+
+export interface RunMeta {
+  readonly format: typeof RUN_FORMAT;
+  readonly version: 1;
+  readonly nutmegVersion: string;
+  readonly created: string;
+  readonly formula: string;
+  readonly family: string;
+  readonly data: RunDataSource;
+  readonly priors: Record<string, Prior>;
+  readonly parameterization: Record<string, Parameterization>;
+  readonly backend: { readonly kind: string; readonly description: string };
+  readonly settings: Fit['sample']['settings'];
+  readonly timings: {
+    readonly buildSeconds: number;
+    readonly backendSeconds: number;
+    readonly modeSeconds: number;
+    readonly warmupSeconds: number;
+    readonly samplingSeconds: number;
+  };
+  readonly gradients: { readonly total: number; readonly perChain: number[]; readonly samplingPerDraw: number };
+  readonly divergences: number[];
+  readonly stepSize: number[];
+  readonly coordinates: Record<string, readonly string[]>;
+  readonly incomplete: boolean;
+  readonly files: string[];
+  readonly recipe: DesignRecipe;
+}
+
+export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string): RunMeta {
+  const { spec } = fit.model;
+  const s = fit.sample;
+  const priors: Record<string, Prior> = {};
+  for (const row of fit.model.priors.table) priors[row.parameter] = row.prior;
+  const parameterization: Record<string, Parameterization> = {};
+  spec.terms.forEach((term, t) => {
+    parameterization[termLabel(spec, t)] = term.parameterization;
+  });
+  const total = s.gradientEvaluations.reduce((a, b) => a + b, 0);
+  const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
+  return {
+    format: RUN_FORMAT,
+    version: 1,
+    nutmegVersion,
+    created: new Date().toISOString(),
+    formula: spec.formula,
+    family: spec.family,
+    data,
+    priors,
+    parameterization,
+    backend: { kind: fit.backend.kind, description: fit.backend.description },
+    settings: s.settings,
+    timings: { ...fit.timings, ...s.timing },
+    gradients: {
+      total,
+      perChain: Array.from(s.gradientEvaluations),
+      samplingPerDraw: s.samplingDone > 0 ? sampling / (s.samplingDone * s.nChains) : 0,
+    },
+    divergences: Array.from(s.divergences),
+    stepSize: Array.from(s.stepSize),
+    coordinates: fit.coordinates,
+    incomplete: s.incomplete,
+    files: Array.from({ length: s.nChains }, (_, c) => `chain-${c + 1}.csv`),
+    recipe: fit.model.recipe,
+  };
+}
+
+/** Writes RUN_DIR: chain-<c>.csv per chain and fit.json. */
+export function writeRun(dir: string, fit: Fit, meta: RunMeta): void {
+  mkdirSync(dir, { recursive: true });
+  const s = fit.sample;
+  const { draws, stats } = fit;
+  for (let c = 0; c < s.nChains; c++) {
+    const text = chainCsv({
+      chain: c + 1,
+      seed: s.settings.seed,
+      warmup: s.settings.warmup,
+      draws: s.settings.draws,
+      thin: s.settings.thin,
+      targetAccept: s.settings.targetAccept,
+      maxTreeDepth: s.settings.maxTreeDepth,
+      metric: s.settings.metric,
+      initialStepSize: s.settings.initialStepSize,
+      stepSize: s.stepSize[c],
+      inverseMetric: s.inverseMetric[c],
+      statNames: stats.names,
+      paramNames: draws.names,
+      nKept: s.nDraws,
+      stat: (d, v) => stats.values[(v * stats.nChains + c) * stats.nDraws + d],
+      param: (d, v) => draws.values[(v * draws.nChains + c) * draws.nDraws + d],
+      warmupSeconds: s.timing.warmupSeconds,
+      samplingSeconds: s.timing.samplingSeconds,
+      extraComments: [`nutmeg formula = ${meta.formula}`, `nutmeg backend = ${meta.backend.description}`, ...(s.incomplete ? ['nutmeg incomplete = 1 (interrupted)'] : [])],
+    });
+    writeFileSync(join(dir, meta.files[c]), text);
+  }
+  writeFileSync(join(dir, 'fit.json'), JSON.stringify(meta, null, 2) + '\n');
+}
+
+export interface LoadedRun {
+  readonly dir: string;
+  readonly meta: RunMeta;
+  /** Constrained draws, names in bracket form (r_g__t[3]). */
+  readonly draws: DrawSet;
+  readonly stats: DrawSet | null;
+}
+
+function renamed(ds: DrawSet): DrawSet {
+  return { ...ds, names: ds.names.map(toBracketName) };
+}
+
+export function loadRun(dir: string): LoadedRun {
+  const metaPath = join(dir, 'fit.json');
+  if (!existsSync(metaPath)) {
+    throw new UserError(`${dir}: not a nutmeg run directory (no fit.json); write one with "nutmeg fit --out ${dir}"`);
+  }
+  let meta: RunMeta;
+  try {
+    meta = JSON.parse(readFileSync(metaPath, 'utf8')) as RunMeta;
+  } catch (e) {
+    throw new UserError(`${metaPath}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (meta.format !== RUN_FORMAT) throw new UserError(`${metaPath}: not a nutmeg fit.json (format is "${String(meta.format)}")`);
+  const csv = readDrawsCsv(meta.files.map((f) => join(dir, f)));
+  return { dir, meta, draws: renamed(csv.draws), stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
+}
+
+export interface RebuiltRun extends LoadedRun {
+  readonly model: BuiltModel;
+  /** Per chain: nDraws × dim unconstrained draws (the sampler's coordinates). */
+  readonly unconstrained: Float64Array[];
+}
+
+/** loadRun, then the model rebuilt from its data source and the draws mapped back to the unconstrained scale. */
+export function rebuildRun(dir: string, dataOverride?: string): RebuiltRun {
+  const run = loadRun(dir);
+  const { meta } = run;
+  const source = dataOverride ?? meta.data.source;
+  const simulated = dataOverride === undefined && meta.data.seed !== null;
+  const { frame } = loadData(source, meta.data.seed ?? 1, simulated ? meta.data.rows : undefined);
+  const model = buildModel(frame, meta.formula, { priors: meta.priors, parameterization: meta.parameterization });
+  const { spec } = model;
+  const names = constrainedNames(spec);
+  const columns = names.map((n) => {
+    const v = run.draws.names.indexOf(n);
+    if (v < 0) throw new UserError(`${dir}: the draws have no column for ${n}; was the run written by another model?`);
+    return v;
+  });
+  const row = new Float64Array(names.length);
+  const unconstrained = Array.from({ length: run.draws.nChains }, (_, c) => {
+    const out = new Float64Array(run.draws.nDraws * spec.dim);
+    const chains = columns.map((v) => chainDraws(run.draws, v, c));
+    for (let d = 0; d < run.draws.nDraws; d++) {
+      for (let j = 0; j < names.length; j++) row[j] = chains[j][d];
+      unconstrain(spec, row, out.subarray(d * spec.dim, (d + 1) * spec.dim));
+    }
+    return out;
+  });
+  return { ...run, model, unconstrained };
+}
