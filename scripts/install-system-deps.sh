@@ -2,9 +2,10 @@
 # Installs what the operating system must provide for nutmeg (Debian/Ubuntu):
 #   g++, make, cmake, python3   the native CPU backend (cmake-js or node-gyp)
 #   Mesa EGL/GL                 WebGPU through Dawn's OpenGL backend when there is no GPU (llvmpipe)
+#   chromium                    the headless-browser test of the HTML report (tests/report/html-chromium.test.ts)
 # Packages already present are left alone; run as root (or through sudo).
 set -euo pipefail
-packages=(g++ make cmake python3 libegl1 libegl-mesa0 libgl1-mesa-dri libgles2)
+packages=(g++ make cmake python3 libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
