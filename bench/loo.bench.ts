@@ -37,6 +37,8 @@ type Mode = 'loo' | 'generate-only' | `backend:${BackendKind}` | `loglik-only:${
 export interface LooBenchResult extends LooBenchSize {
   readonly mode: Mode;
   readonly seconds: number;
+  /** CPU time (user + system) of the measured part: less sensitive than wall time to other load on the machine. */
+  readonly cpuSeconds: number;
   readonly microsecondsPerObservation: number;
   readonly peakRssMiB: number;
   readonly elpdLoo: number | null;
@@ -114,6 +116,7 @@ async function measure(size: LooBenchSize, mode: Mode): Promise<LooBenchResult> 
   const blocks = (): AsyncIterable<LogLikBlock> | Iterable<LogLikBlock> =>
     setup ? blocksFromBackend(setup.backend, setup.draws, size.nDraws, size.blockRows) : syntheticBlocks(size);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let elpdLoo: number | null = null;
   let maxParetoK: number | null = null;
   if (mode === 'loo' || mode.startsWith('backend:')) {
@@ -126,11 +129,13 @@ async function measure(size: LooBenchSize, mode: Mode): Promise<LooBenchResult> 
     if (Number.isNaN(sink)) throw new Error('log-likelihood blocks produced NaN');
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await setup?.backend.dispose();
   return {
     ...size,
     mode,
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     microsecondsPerObservation: (seconds * 1e6) / size.nObs,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     elpdLoo,
@@ -179,7 +184,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const backends = at >= 0 ? (process.argv[at + 1].split(',') as BackendKind[]) : undefined;
     for (const r of await run({ quick: process.argv.includes('--quick'), backends })) {
       console.log(
-        `${r.mode.padEnd(21)} ${r.nDraws} draws × ${r.nObs} obs: ${r.seconds.toFixed(2)} s ` +
+        `${r.mode.padEnd(21)} ${r.nDraws} draws × ${r.nObs} obs: ${r.seconds.toFixed(2)} s (cpu ${r.cpuSeconds.toFixed(2)} s) ` +
           `(${r.microsecondsPerObservation.toFixed(0)} µs/obs), peak RSS ${r.peakRssMiB.toFixed(0)} MiB` +
           (r.elpdLoo === null ? '' : `, elpd_loo ${r.elpdLoo.toFixed(1)}, max k ${r.maxParetoK?.toFixed(3)}`),
       );

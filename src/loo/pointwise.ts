@@ -60,6 +60,7 @@ export class PointwiseLoo {
   private readonly tail: Float64Array;
   private readonly psis: PsisWorkspace;
   private readonly blom = blomScores(MCSE_SAMPLES);
+  private readonly blomLogs = new Float64Array(MCSE_SAMPLES);
 
   constructor(readonly nDraws: number) {
     this.ll = new Float64Array(nDraws);
@@ -121,7 +122,7 @@ export class PointwiseLoo {
       const dev = lik[t] * likScale - expectedLik;
       varLik += lw[t] * lw[t] * dev * dev;
     }
-    const varElpd = logNormalScoresVariance(expectedLik, Math.sqrt(varLik), this.blom);
+    const varElpd = logNormalScoresVariance(expectedLik, Math.sqrt(varLik), this.blom, this.blomLogs);
 
     out.elpdLoo[i] = elpd;
     out.mcseElpdLoo[i] = Math.sqrt(varElpd / rEff);
@@ -133,23 +134,20 @@ export class PointwiseLoo {
   }
 }
 
-/** Sample variance (denominator n - 1) of log(mean + sd·z) over the scores z with a positive argument; NaN if < 2. */
-function logNormalScoresVariance(mean: number, sd: number, z: Float64Array): number {
+/**
+ * Sample variance (denominator n - 1) of log(mean + sd·z) over the scores z with a positive argument; NaN if fewer
+ * than 2. `logs` is scratch with room for every score.
+ */
+function logNormalScoresVariance(mean: number, sd: number, z: Float64Array, logs: Float64Array): number {
   let n = 0;
   let sum = 0;
   for (let r = 0; r < z.length; r++) {
     const v = mean + sd * z[r];
-    if (v > 0) {
-      n++;
-      sum += Math.log(v);
-    }
+    if (v > 0) sum += logs[n++] = Math.log(v);
   }
   if (n < 2) return NaN;
   const avg = sum / n;
   let ss = 0;
-  for (let r = 0; r < z.length; r++) {
-    const v = mean + sd * z[r];
-    if (v > 0) ss += (Math.log(v) - avg) ** 2;
-  }
+  for (let r = 0; r < n; r++) ss += (logs[r] - avg) ** 2;
   return ss / (n - 1);
 }
