@@ -1,0 +1,340 @@
+/**
+ * Scoring rows with a fitted model's posterior draws: per row the posterior mean and an interval (default 10%–90%,
+ * quantiles of type 7 as R's `quantile`) of P(convert), and, when the model has a 0/1 `treatment` column, per draw
+ * the uplift P(convert | treatment = 1) − P(convert | treatment = 0) with its mean, interval and P(uplift > 0).
+ *
+ * The design of new rows comes from the model's DesignRecipe (applyRecipe), so scale() centres, factor codings and
+ * group levels are those of the training data; a row whose group level the model has not seen gets r = 0 for that
+ * term (the population-level prediction). Rows are processed in blocks: for B rows the S draws of η are formed in
+ * one B × S buffer, turned into probabilities and summarised by quickselect, so memory stays O(B · S).
+ */
+import { sigmoid } from '../backend/logistic.js';
+import type { Frame } from '../data/frame.js';
+import { numericColumn, withColumns } from '../data/frame-build.js';
+import { requireBinaryOutcome } from '../data/checks.js';
+import type { DrawSet } from '../draws.js';
+import { UserError } from '../errors.js';
+import { applyRecipe, NEW_LEVEL, type Design, type DesignRecipe, type VariableRecipe } from '../model/recipe.js';
+import { brierScore, calibrationTable, logLoss, rocAuc, type CalibrationBin } from './metrics.js';
+
+/** What scoring needs of a fit: the recipe and the constrained draws (b_*, r_<group>__<term>[k]). */
+export interface ScoringPosterior {
+  readonly recipe: DesignRecipe;
+  readonly draws: DrawSet;
+}
+
+/** The draws rearranged for scoring, made once per model. */
+export interface ScoringModel {
+  readonly recipe: DesignRecipe;
+  /** Draws over all chains. */
+  readonly nDraws: number;
+  /** Fixed effects, S × p (draw-major: one draw's coefficients together). */
+  readonly b: Float64Array;
+  /** Per varying term, K × S (level-major: one level's draws together). */
+  readonly r: readonly Float64Array[];
+  /** The 0/1 treatment column when the model uses one, else null. */
+  readonly treatment: string | null;
+}
+
+/** Name of the column that uplift switches between 0 and 1. */
+export const TREATMENT_COLUMN = 'treatment';
+
+/** How a model reads a data column. */
+export type ColumnUse =
+  | { readonly kind: 'numeric' }
+  | { readonly kind: 'factor'; readonly levels: readonly string[] }
+  /** A grouping factor: any level name; unseen levels score as new groups. */
+  | { readonly kind: 'group'; readonly levels: readonly string[] };
+
+function collectLeaves(v: VariableRecipe, out: Map<string, ColumnUse>): void {
+  switch (v.kind) {
+    case 'numeric':
+      if (!out.has(v.column)) out.set(v.column, { kind: 'numeric' });
+      return;
+    case 'factor':
+      out.set(v.column, { kind: 'factor', levels: v.levels });
+      return;
+    case 'log':
+    case 'scale':
+    case 'compare':
+      collectLeaves(v.arg, out);
+  }
+}
+
+/** Every data column the model reads (outcome and trials excluded), in first-use order. */
+export function recipeColumns(recipe: DesignRecipe): Map<string, ColumnUse> {
+  const out = new Map<string, ColumnUse>();
+  for (const v of recipe.variables) collectLeaves(v.recipe, out);
+  for (const g of recipe.groups) {
+    g.columns.forEach((column, j) => {
+      if (!out.has(column)) out.set(column, { kind: 'group', levels: [...new Set(g.levelParts.map((parts) => parts[j]))] });
+    });
+  }
+  return out;
+}
+
+function drawsOf(draws: DrawSet, name: string): Float64Array {
+  const v = draws.names.indexOf(name);
+  if (v < 0) throw new UserError(`the draws have no variable ${name}; were they written for another model?`);
+  const size = draws.nChains * draws.nDraws;
+  return draws.values.subarray(v * size, (v + 1) * size);
+}
+
+export function prepareScoring(posterior: ScoringPosterior): ScoringModel {
+  const { recipe, draws } = posterior;
+  const S = draws.nChains * draws.nDraws;
+  if (S === 0) throw new UserError('the run has no draws to score with');
+  const p = recipe.fixed.length;
+  const b = new Float64Array(S * p);
+  recipe.fixed.forEach((column, j) => {
+    const d = drawsOf(draws, `b_${column.name}`);
+    for (let s = 0; s < S; s++) b[s * p + j] = d[s];
+  });
+  const r = recipe.terms.map((term) => {
+    const group = recipe.groups[term.group];
+    const K = group.levels.length;
+    const out = new Float64Array(K * S);
+    for (let k = 0; k < K; k++) out.set(drawsOf(draws, `r_${group.name}__${term.term}[${k + 1}]`), k * S);
+    return out;
+  });
+  const use = recipeColumns(recipe).get(TREATMENT_COLUMN);
+  return { recipe, nDraws: S, b, r, treatment: use?.kind === 'numeric' ? TREATMENT_COLUMN : null };
+}
+
+/**
+ * η for rows [i0, i1) and every draw: eta[(i − i0) · S + s]. Rows at a new group level add nothing for that term.
+ */
+export function linearPredictorBlock(model: ScoringModel, design: Design, i0: number, i1: number, eta: Float64Array): void {
+  const S = model.nDraws;
+  const p = model.recipe.fixed.length;
+  const { X } = design;
+  const { b } = model;
+  for (let i = i0; i < i1; i++) {
+    const out = (i - i0) * S;
+    const row = i * p;
+    for (let s = 0; s < S; s++) {
+      let acc = 0;
+      const bs = s * p;
+      for (let j = 0; j < p; j++) acc += X[row + j] * b[bs + j];
+      eta[out + s] = acc;
+    }
+  }
+  model.recipe.terms.forEach((term, t) => {
+    const index = design.groupIndex[term.group];
+    const x = design.x[t];
+    const r = model.r[t];
+    for (let i = i0; i < i1; i++) {
+      const g = index[i];
+      const xi = x === null ? 1 : x[i];
+      if (g === NEW_LEVEL || xi === 0) continue;
+      const out = (i - i0) * S;
+      const start = g * S;
+      for (let s = 0; s < S; s++) eta[out + s] += xi * r[start + s];
+    }
+  });
+}
+
+/**
+ * Rearranges a[from … to) so that position from + k holds its k-th smallest value (0-based), with no larger value
+ * before it and no smaller one after it (Hoare's quickselect, median-of-three pivot). O(length) on average.
+ */
+export function selectKth(a: Float64Array, from: number, to: number, k: number): void {
+  let lo = from;
+  let hi = to - 1;
+  const target = from + k;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo];
+    const y = a[mid];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const tmp = a[i];
+        a[i] = a[j];
+        a[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return;
+  }
+}
+
+/**
+ * Quantile of type 7 (R's default; the same arithmetic as diagnostics/quantile.ts's quantileSorted) of a[from … to),
+ * found by selection; reorders that range.
+ */
+export function quantileInPlace(a: Float64Array, from: number, to: number, prob: number): number {
+  const n = to - from;
+  if (n === 0) return NaN;
+  const h = (n - 1) * prob;
+  const lo = Math.floor(h);
+  selectKth(a, from, to, lo);
+  const qlo = a[from + lo];
+  const gamma = h - lo;
+  if (gamma === 0) return qlo;
+  // the next order statistic is the smallest value after position lo
+  let qhi = Infinity;
+  for (let i = from + lo + 1; i < to; i++) if (a[i] < qhi) qhi = a[i];
+  return qhi !== qlo ? (1 - gamma) * qlo + gamma * qhi : qlo;
+}
+
+/** Per-row summary of a quantity's draws. */
+export interface RowSummary {
+  readonly mean: Float64Array;
+  readonly low: Float64Array;
+  readonly high: Float64Array;
+}
+
+export interface ScoreOptions {
+  /** Interval probabilities; default [0.1, 0.9]. */
+  readonly interval?: readonly [number, number];
+  /** Values in one block buffer (B · S); default 2^18. */
+  readonly blockValues?: number;
+}
+
+export interface ScoreResult {
+  readonly n: number;
+  readonly nDraws: number;
+  readonly interval: readonly [number, number];
+  /** P(convert) at each row's own covariates; null when the data lack a column it needs (e.g. `treatment`). */
+  readonly probability: RowSummary | null;
+  /** Posterior mean of P(convert | treatment = 1) and of P(convert | treatment = 0); null without a treatment. */
+  readonly treated: Float64Array | null;
+  readonly control: Float64Array | null;
+  readonly uplift: RowSummary | null;
+  /** Share of draws with uplift > 0. */
+  readonly probUpliftPositive: Float64Array | null;
+  /** Per grouping factor with rows at levels the model has not seen: how many (they get r = 0). */
+  readonly newLevelRows: ReadonlyMap<string, number>;
+}
+
+function rowSummary(n: number): RowSummary {
+  return { mean: new Float64Array(n), low: new Float64Array(n), high: new Float64Array(n) };
+}
+
+function toProbabilities(eta: Float64Array, length: number): void {
+  for (let k = 0; k < length; k++) eta[k] = sigmoid(eta[k]);
+}
+
+/** Mean and interval of each of the B rows of values (B × S) into `out` at rows i0…; reorders each row. */
+function summarizeBlock(values: Float64Array, rows: number, S: number, i0: number, interval: readonly [number, number], out: RowSummary): void {
+  for (let b = 0; b < rows; b++) {
+    const from = b * S;
+    let sum = 0;
+    for (let s = 0; s < S; s++) sum += values[from + s];
+    out.mean[i0 + b] = sum / S;
+    out.low[i0 + b] = quantileInPlace(values, from, from + S, interval[0]);
+    out.high[i0 + b] = quantileInPlace(values, from, from + S, interval[1]);
+  }
+}
+
+function withTreatment(frame: Frame, column: string, value: number): Frame {
+  return withColumns(frame, [numericColumn(column, new Float64Array(frame.nRows).fill(value))]);
+}
+
+function checkInterval(interval: readonly [number, number]): void {
+  const [lo, hi] = interval;
+  if (!(lo >= 0 && lo < hi && hi <= 1)) throw new UserError(`interval [${lo}, ${hi}] must satisfy 0 ≤ low < high ≤ 1`);
+}
+
+/** Scores every row of `frame`; the frame needs the model's columns (the treatment column only for `probability`). */
+export function scoreFrame(model: ScoringModel, frame: Frame, options: ScoreOptions = {}): ScoreResult {
+  const interval = options.interval ?? [0.1, 0.9];
+  checkInterval(interval);
+  const n = frame.nRows;
+  const S = model.nDraws;
+  // without a treatment column only the two counterfactual arms can be scored; applyRecipe names any other missing column
+  const observed = model.treatment !== null && !frame.columns.has(model.treatment) ? null : applyRecipe(model.recipe, frame);
+  const treatedDesign = model.treatment ? applyRecipe(model.recipe, withTreatment(frame, model.treatment, 1)) : null;
+  const controlDesign = model.treatment ? applyRecipe(model.recipe, withTreatment(frame, model.treatment, 0)) : null;
+  const anyDesign = (observed ?? treatedDesign) as Design;
+  const newLevelRows = new Map<string, number>();
+  model.recipe.groups.forEach((g, k) => {
+    const index = anyDesign.groupIndex[k];
+    let count = 0;
+    for (let i = 0; i < n; i++) if (index[i] === NEW_LEVEL) count++;
+    if (count > 0) newLevelRows.set(g.name, count);
+  });
+
+  const B = Math.max(1, Math.floor((options.blockValues ?? 1 << 18) / S));
+  const a = new Float64Array(Math.min(B, Math.max(n, 1)) * S);
+  const c = treatedDesign ? new Float64Array(a.length) : null;
+  const probability = observed ? rowSummary(n) : null;
+  const uplift = treatedDesign ? rowSummary(n) : null;
+  const treated = treatedDesign ? new Float64Array(n) : null;
+  const control = treatedDesign ? new Float64Array(n) : null;
+  const probUpliftPositive = treatedDesign ? new Float64Array(n) : null;
+  for (let i0 = 0; i0 < n; i0 += B) {
+    const i1 = Math.min(n, i0 + B);
+    const rows = i1 - i0;
+    const length = rows * S;
+    if (observed && probability) {
+      linearPredictorBlock(model, observed, i0, i1, a);
+      toProbabilities(a, length);
+      summarizeBlock(a, rows, S, i0, interval, probability);
+    }
+    if (treatedDesign && controlDesign && c && uplift && treated && control && probUpliftPositive) {
+      linearPredictorBlock(model, treatedDesign, i0, i1, a);
+      linearPredictorBlock(model, controlDesign, i0, i1, c);
+      toProbabilities(a, length);
+      toProbabilities(c, length);
+      for (let b = 0; b < rows; b++) {
+        const from = b * S;
+        let sumTreated = 0;
+        let sumControl = 0;
+        let positive = 0;
+        for (let s = from; s < from + S; s++) {
+          sumTreated += a[s];
+          sumControl += c[s];
+          a[s] -= c[s];
+          if (a[s] > 0) positive++;
+        }
+        treated[i0 + b] = sumTreated / S;
+        control[i0 + b] = sumControl / S;
+        probUpliftPositive[i0 + b] = positive / S;
+      }
+      summarizeBlock(a, rows, S, i0, interval, uplift);
+    }
+  }
+  return { n, nDraws: S, interval, probability, treated, control, uplift, probUpliftPositive, newLevelRows };
+}
+
+/** How well the posterior mean probabilities predict the observed 0/1 outcomes. */
+export interface Evaluation {
+  readonly n: number;
+  readonly positives: number;
+  readonly rocAuc: number;
+  readonly logLoss: number;
+  readonly brier: number;
+  readonly calibration: CalibrationBin[];
+}
+
+/**
+ * Classifier metrics of `predicted` against the frame's outcome column (src/decision/metrics.ts); null when the frame
+ * has no such column. Bernoulli models only.
+ */
+export function evaluateScores(recipe: DesignRecipe, frame: Frame, predicted: Float64Array, bins = 10): Evaluation | null {
+  if (!frame.columns.has(recipe.outcome)) return null;
+  if (recipe.family !== 'bernoulli') {
+    throw new UserError(`scoring metrics need a 0/1 outcome; this model is binomial (${recipe.outcome} of ${recipe.trials})`);
+  }
+  const y = requireBinaryOutcome(frame, recipe.outcome, `outcome column "${recipe.outcome}" of the scored data`);
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) positives += y[i];
+  return {
+    n: y.length,
+    positives,
+    rocAuc: rocAuc(y, predicted),
+    logLoss: logLoss(y, predicted),
+    brier: brierScore(y, predicted),
+    calibration: calibrationTable(y, predicted, bins),
+  };
+}
