@@ -2,22 +2,31 @@
  * Benchmark: the posterior summary (all sixteen statistics) of 4 chains × 100,000 draws of 50 variables.
  * The draws are AR(1) chains with autocorrelations spread over 0 … 0.95 (seeded), so that Geyer's sequence ends
  * early for some variables and late for others, as in real fits. Run: `npx tsx bench/summary.bench.ts`.
- * The issue's target: under 3 s on the project's 2-core machines.
+ * The issue's target: under 3 s on the project's 2-core machines. Times one thread (`summarizeDraws`) and all
+ * available threads (`summarizeDrawsParallel`), and checks that both give the same rows.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { makeDrawSet } from '../src/draws.js';
 import type { DrawSet } from '../src/draws.js';
 import { summarizeDraws } from '../src/diagnostics/summary.js';
+import { summarizeDrawsParallel } from '../src/diagnostics/summary-parallel.js';
 import { stream } from '../src/rng.js';
 
 export interface SummaryBenchResult {
   readonly variables: number;
   readonly chains: number;
   readonly draws: number;
-  /** Wall-clock seconds of each repetition of `summarizeDraws`. */
+  /** Wall-clock seconds of each repetition of `summarizeDraws` (one thread). */
   readonly seconds: number[];
-  /** The fastest repetition. */
+  /** The fastest one-thread repetition. */
   readonly bestSeconds: number;
+  /** Threads used by `summarizeDrawsParallel` (the machine's available parallelism). */
+  readonly threads: number;
+  /** Wall-clock seconds of each repetition of `summarizeDrawsParallel`. */
+  readonly parallelSeconds: number[];
+  /** The fastest parallel repetition. */
+  readonly bestParallelSeconds: number;
 }
 
 function ar1Draws(nVariables: number, nChains: number, nDraws: number, seed: number): DrawSet {
@@ -39,26 +48,38 @@ function ar1Draws(nVariables: number, nChains: number, nDraws: number, seed: num
   return ds;
 }
 
-export function run(options: { variables?: number; chains?: number; draws?: number; repeats?: number } = {}): SummaryBenchResult {
+export async function run(
+  options: { variables?: number; chains?: number; draws?: number; repeats?: number } = {},
+): Promise<SummaryBenchResult> {
   const variables = options.variables ?? 50;
   const chains = options.chains ?? 4;
   const draws = options.draws ?? 100_000;
   const repeats = options.repeats ?? 3;
   const ds = ar1Draws(variables, chains, draws, 20240601);
   const seconds: number[] = [];
+  const parallelSeconds: number[] = [];
+  const threads = availableParallelism();
   for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    const { rows } = summarizeDraws(ds);
+    let t0 = performance.now();
+    const one = summarizeDraws(ds).rows;
     seconds.push((performance.now() - t0) / 1000);
-    if (rows.length !== variables) throw new Error('summary lost variables');
+    t0 = performance.now();
+    const many = (await summarizeDrawsParallel(ds, { threads })).rows;
+    parallelSeconds.push((performance.now() - t0) / 1000);
+    if (one.length !== variables || JSON.stringify(one) !== JSON.stringify(many)) throw new Error('summaries differ');
   }
-  return { variables, chains, draws, seconds, bestSeconds: Math.min(...seconds) };
+  return {
+    variables, chains, draws, seconds, bestSeconds: Math.min(...seconds),
+    threads, parallelSeconds, bestParallelSeconds: Math.min(...parallelSeconds),
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const r = run();
+  const r = await run();
+  const list = (xs: number[]): string => xs.map((s) => s.toFixed(2)).join(', ');
   console.log(
-    `summary of ${r.chains} × ${r.draws} draws of ${r.variables} variables: ` +
-      `best ${r.bestSeconds.toFixed(2)} s (runs: ${r.seconds.map((s) => s.toFixed(2)).join(', ')} s)`,
+    `summary of ${r.chains} × ${r.draws} draws of ${r.variables} variables (load average ${loadavg()[0].toFixed(1)}):\n` +
+      `  one thread:  best ${r.bestSeconds.toFixed(2)} s (runs: ${list(r.seconds)} s)\n` +
+      `  ${r.threads} threads:   best ${r.bestParallelSeconds.toFixed(2)} s (runs: ${list(r.parallelSeconds)} s)`,
   );
 }

@@ -6,13 +6,8 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_MAX_TREEDEPTH, convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
-import {
-  DEFAULT_SUMMARY_STATS,
-  SUMMARY_STATS,
-  resolveStats,
-  summarizeDraws,
-  summaryTable,
-} from '../diagnostics/summary.js';
+import { DEFAULT_SUMMARY_STATS, SUMMARY_STATS, resolveStats, summaryTable } from '../diagnostics/summary.js';
+import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import { UserError } from '../errors.js';
 import { readDrawsCsv } from '../io/draws-csv-read.js';
@@ -69,13 +64,13 @@ export function register(program: Command): void {
     .option('--json', 'JSON records with every statistic: [{variable, mean, median, sd, …, hdi_low, hdi_high}]')
     .option('--hdi-prob <p>', 'probability of the highest-density interval', '0.94')
     .option('--max-treedepth <n>', "the fit's maximum tree depth, for the tree-depth check (default: from the files, else 10)")
-    .action((files: string[], opts: SummaryOptions) => {
+    .action(async (files: string[], opts: SummaryOptions) => {
       const format = parseFormat(opts.format, opts.json);
       const hdiProb = parseProbability(opts.hdiProb);
       const stats = resolveStats(commaList(opts.stats));
       if (stats.length === 0) throw new UserError('--stats lists no statistics; e.g. --stats mean,sd,r_hat');
       const input = readDrawsCsv(files);
-      const { rows, warnings } = summarizeDraws(input.draws, { variables: commaList(opts.vars), hdiProb });
+      const { rows, warnings } = await summarizeDrawsParallel(input.draws, { variables: commaList(opts.vars), hdiProb });
       if (input.samplerStats) {
         warnings.push(...samplerWarnings(samplerDiagnostics(input.samplerStats, parseDepth(opts.maxTreedepth, input.maxTreedepth))));
       }

@@ -27,18 +27,38 @@ export function lagsForShortFft(n: number, minLags: number): number {
   return Math.min(n, fftLength(n, minLags) - n + 1);
 }
 
-/** Centered copy of a chain, and the factor that turns raw lag sums into R's autocovariances (0 if constant). */
-function centered(y: Float64Array, out: Float64Array): number {
-  const n = y.length;
-  const m = mean(y);
-  const v = variance(y, m);
-  let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const d = y[i] - m;
-    out[i] = d;
-    ss += d * d;
+/** Chains with their means subtracted, and what turns their raw lag sums into R's autocovariances. */
+export interface CenteredChains {
+  readonly nChains: number;
+  readonly nDraws: number;
+  /** Chain-major like ChainDraws: draw d of chain c, minus the chain's mean, at c · nDraws + d. */
+  readonly centered: Float64Array;
+  /** Each chain's mean (R's two-pass `mean`). */
+  readonly means: Float64Array;
+  /** var(y)·(N − 1)/N / Σ(yᵢ − ȳ)² per chain: the factor from raw lag sums to acov; 0 for a constant chain. */
+  readonly scales: Float64Array;
+}
+
+export function centerChains(x: ChainDraws): CenteredChains {
+  const n = x.nDraws;
+  const centered = new Float64Array(x.nChains * n);
+  const means = new Float64Array(x.nChains);
+  const scales = new Float64Array(x.nChains);
+  for (let c = 0; c < x.nChains; c++) {
+    const y = chainDraws(x, c);
+    const m = mean(y);
+    const v = variance(y, m);
+    let ss = 0;
+    const base = c * n;
+    for (let i = 0; i < n; i++) {
+      const d = y[i] - m;
+      centered[base + i] = d;
+      ss += d * d;
+    }
+    means[c] = m;
+    scales[c] = v === 0 || ss === 0 ? 0 : (v * (n - 1)) / n / ss;
   }
-  return v === 0 || ss === 0 ? 0 : (v * (n - 1)) / n / ss;
+  return { nChains: x.nChains, nDraws: n, centered, means, scales };
 }
 
 /** Σᵢ yᵢ·yᵢ₊ₜ for one lag t. */
@@ -121,18 +141,18 @@ function addPowerSpectra(
  * (tests compare the two); by default the cheaper one for the number of lags.
  */
 export function meanAutocovariance(
-  x: ChainDraws,
+  x: ChainDraws | CenteredChains,
   nLags: number = x.nDraws,
   method: 'auto' | 'fft' | 'direct' = 'auto',
 ): Float64Array {
-  const n = x.nDraws;
+  const cx = 'centered' in x ? x : centerChains(x);
+  const n = cx.nDraws;
   const lags = Math.min(nLags, n);
   const acc = new Float64Array(lags);
-  const y1 = new Float64Array(n);
+  const chain = (c: number): Float64Array => cx.centered.subarray(c * n, (c + 1) * n);
   if (method === 'direct' || (method === 'auto' && lags <= DIRECT_LAG_LIMIT)) {
-    for (let c = 0; c < x.nChains; c++) {
-      const scale = centered(chainDraws(x, c), y1);
-      if (scale !== 0) addDirectLagSums(y1, lags, scale, acc);
+    for (let c = 0; c < cx.nChains; c++) {
+      if (cx.scales[c] !== 0) addDirectLagSums(chain(c), lags, cx.scales[c], acc);
     }
   } else {
     // the mean of the chains' autocovariances is the inverse transform of the (scaled) mean power spectrum, so
@@ -142,18 +162,16 @@ export function meanAutocovariance(
     const re = new Float64Array(m);
     const im = new Float64Array(m);
     const power = new Float64Array(m);
-    const y2 = new Float64Array(n);
-    for (let c = 0; c < x.nChains; c += 2) {
-      const scale1 = centered(chainDraws(x, c), y1);
-      const scale2 = c + 1 < x.nChains ? centered(chainDraws(x, c + 1), y2) : 0;
-      addPowerSpectra(y1, scale1, scale2 !== 0 ? y2 : null, scale2, re, im, power);
+    for (let c = 0; c < cx.nChains; c += 2) {
+      const paired = c + 1 < cx.nChains && cx.scales[c + 1] !== 0;
+      addPowerSpectra(chain(c), cx.scales[c], paired ? chain(c + 1) : null, paired ? cx.scales[c + 1] : 0, re, im, power);
     }
     re.set(power);
     im.fill(0);
     fft(re, im);
     for (let t = 0; t < lags; t++) acc[t] = re[t] / m;
   }
-  for (let t = 0; t < lags; t++) acc[t] /= x.nChains;
+  for (let t = 0; t < lags; t++) acc[t] /= cx.nChains;
   return acc;
 }
 

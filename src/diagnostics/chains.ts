@@ -62,25 +62,26 @@ export function withValues(x: ChainDraws, values: Float64Array): ChainDraws {
   return { values, nChains: x.nChains, nDraws: x.nDraws };
 }
 
-/** True when every draw is finite (R posterior returns NA for any diagnostic of draws with NA, NaN or ±Inf). */
-export function allFinite(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
-}
-
 /**
- * R posterior's `is_constant`: max − min below machine epsilon (2.22e-16), an absolute tolerance. Diagnostics of
- * constant draws are NA (null here).
+ * True when R posterior would return NA for these draws (`should_return_NA`): any NaN or ±Inf, or constant, which
+ * posterior's `is_constant` takes to mean max − min below machine epsilon (2.2e-16, an absolute tolerance).
  */
-export function isConstant(values: Float64Array): boolean {
+export function constantOrNonFinite(values: Float64Array): boolean {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
+    if (v - v !== 0) return true; // NaN or ±Inf
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
   return Math.abs(hi - lo) < Number.EPSILON;
+}
+
+/** True when every draw is finite (R posterior returns NA for any diagnostic of draws with NA, NaN or ±Inf). */
+export function allFinite(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }
 
 /**

@@ -5,9 +5,9 @@
  * per (split) chain, constant draws, or any non-finite draw.
  */
 import type { ChainDraws } from './chains.js';
-import { allFinite, chainDraws, isConstant, splitChains, withValues } from './chains.js';
-import { DIRECT_LAG_LIMIT, lagsForShortFft, meanAutocovariance } from './autocovariance.js';
-import { mean, variance } from './moments.js';
+import { allFinite, constantOrNonFinite, splitChains, withValues } from './chains.js';
+import { DIRECT_LAG_LIMIT, centerChains, lagsForShortFft, meanAutocovariance } from './autocovariance.js';
+import { variance } from './moments.js';
 import { quantileSorted } from './quantile.js';
 import { rankNormalizedSplit } from './rank-normalize.js';
 import type { SortedDraws } from './sort.js';
@@ -74,15 +74,14 @@ function geyerTau(acov: Float64Array, n: number, meanVar: number, varPlus: numbe
 export function essOfChains(x: ChainDraws): number | null {
   const n = x.nDraws;
   const m = x.nChains;
-  if (n < 3 || !allFinite(x.values) || isConstant(x.values)) return null;
-  const chainMeans = new Float64Array(m);
-  for (let c = 0; c < m; c++) chainMeans[c] = mean(chainDraws(x, c));
+  if (n < 3 || constantOrNonFinite(x.values)) return null;
+  const centered = centerChains(x);
+  const betweenVar = m > 1 ? variance(centered.means) : 0;
   let nLags = Math.min(FIRST_LAGS, n);
   for (;;) {
-    const acov = meanAutocovariance(x, nLags);
+    const acov = meanAutocovariance(centered, nLags);
     const meanVar = (acov[0] * n) / (n - 1);
-    let varPlus = (meanVar * (n - 1)) / n;
-    if (m > 1) varPlus += variance(chainMeans);
+    const varPlus = (meanVar * (n - 1)) / n + betweenVar;
     const tau = geyerTau(acov, n, meanVar, varPlus);
     if (tau !== undefined) {
       const s = m * n;
@@ -110,7 +109,7 @@ export function essBulk(x: ChainDraws, bulk?: ChainDraws): number | null {
  * quantile of all draws (Vehtari et al. 2021, section 4.3); prob = 1 is moved to (S − ½)/S as in posterior.
  */
 export function essQuantile(x: ChainDraws, prob: number, sorted?: SortedDraws): number | null {
-  if (!allFinite(x.values) || isConstant(x.values)) return null;
+  if (constantOrNonFinite(x.values)) return null;
   const s = x.values.length;
   const q = quantileSorted((sorted ?? sortDraws(x.values)).sorted, prob === 1 ? (s - 0.5) / s : prob);
   const indicator = new Float64Array(s);

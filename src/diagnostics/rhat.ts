@@ -3,7 +3,7 @@
  * computes it. Null where posterior returns NA: constant or non-finite draws.
  */
 import type { ChainDraws } from './chains.js';
-import { allFinite, chainDraws, isConstant } from './chains.js';
+import { allFinite, chainDraws, constantOrNonFinite } from './chains.js';
 import type { FoldedDraws } from './fold.js';
 import { foldDraws } from './fold.js';
 import { mean, variance } from './moments.js';
@@ -17,7 +17,7 @@ import { sortDraws } from './sort.js';
  * R̂ = √(((n − 1)/n·W + B/n)/W) = √((B/W + n − 1)/n) (posterior's `.rhat`).
  */
 export function rhatOfChains(x: ChainDraws): number | null {
-  if (!allFinite(x.values) || isConstant(x.values)) return null;
+  if (constantOrNonFinite(x.values)) return null;
   const n = x.nDraws;
   const m = x.nChains;
   const chainMeans = new Float64Array(m);

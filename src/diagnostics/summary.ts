@@ -118,26 +118,36 @@ export function selectVariables(names: readonly string[], filters: readonly stri
   return names.flatMap((n, i) => (filters.some((f) => matchesFilter(n, f)) ? [i] : []));
 }
 
-/** Summaries of the selected variables, with a warning for each variable with non-finite draws. */
-export function summarizeDraws(draws: DrawSet, options: SummaryOptions = {}): Summary {
+/** The HDI probability, checked (a UserError when outside (0, 1)). */
+export function checkedHdiProb(options: SummaryOptions): number {
   const hdiProb = options.hdiProb ?? DEFAULT_HDI_PROB;
   if (!(hdiProb > 0 && hdiProb < 1)) throw new UserError(`the HDI probability must be between 0 and 1, got ${hdiProb}`);
+  return hdiProb;
+}
+
+/** A warning for a variable with NaN or infinite draws (whose summary is all NA), or null. */
+export function nonFiniteWarning(name: string, x: ChainDraws): DiagnosticWarning | null {
+  let bad = 0;
+  for (let i = 0; i < x.values.length; i++) if (!Number.isFinite(x.values[i])) bad++;
+  if (bad === 0) return null;
+  return {
+    code: 'nonfinite',
+    message:
+      `${name} has ${bad} NaN or infinite draw${bad === 1 ? '' : 's'}, so its summary is NA; ` +
+      'check the model for overflow (e.g. an unbounded scale) or the file for damaged values.',
+  };
+}
+
+/** Summaries of the selected variables, with a warning for each variable with non-finite draws. */
+export function summarizeDraws(draws: DrawSet, options: SummaryOptions = {}): Summary {
+  const hdiProb = checkedHdiProb(options);
   const rows: SummaryRow[] = [];
   const warnings: DiagnosticWarning[] = [];
   for (const v of selectVariables(draws.names, options.variables)) {
     const x = variableChains(draws, v);
-    const name = draws.names[v];
-    let bad = 0;
-    for (let i = 0; i < x.values.length; i++) if (!Number.isFinite(x.values[i])) bad++;
-    if (bad > 0) {
-      warnings.push({
-        code: 'nonfinite',
-        message:
-          `${name} has ${bad} NaN or infinite draw${bad === 1 ? '' : 's'}, so its summary is NA; ` +
-          'check the model for overflow (e.g. an unbounded scale) or the file for damaged values.',
-      });
-    }
-    rows.push(summarizeVariable(name, x, hdiProb));
+    const warning = nonFiniteWarning(draws.names[v], x);
+    if (warning) warnings.push(warning);
+    rows.push(summarizeVariable(draws.names[v], x, hdiProb));
   }
   return { rows, warnings };
 }

@@ -1,0 +1,175 @@
+/**
+ * The summary spread over CPU threads: variables are independent, so worker threads take them one at a time from a
+ * shared counter while the calling thread does the same; rows land in draws order, identical to `summarizeDraws`.
+ * The draws are shared with the workers through a SharedArrayBuffer (copied once if they are not already in one).
+ *
+ * A worker loads this module by its own URL, so it runs wherever the module itself can be loaded (the built
+ * JavaScript, or TypeScript under a loader such as tsx that workers inherit). If a worker cannot start or fails,
+ * the calling thread summarizes whatever is left, so the result never depends on whether threads were available.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
+import type { DrawSet } from '../draws.js';
+import type { ChainDraws } from './chains.js';
+import { variableChains } from './chains.js';
+import type { DiagnosticWarning, Summary, SummaryOptions, SummaryRow } from './summary.js';
+import { checkedHdiProb, nonFiniteWarning, selectVariables, summarizeDraws, summarizeVariable } from './summary.js';
+
+export interface ParallelSummaryOptions extends SummaryOptions {
+  /** Threads in all, the calling one included (default: the machine's available parallelism). */
+  readonly threads?: number;
+  /** Below this many draws in all (variables × chains × draws), one thread (default 2,000,000: below it,
+   * starting threads costs more than it saves). */
+  readonly minParallelDraws?: number;
+  /** Whether the calling thread summarizes variables too (default true); false keeps it free while workers run
+   * (it then only takes over what workers could not do). */
+  readonly useCallingThread?: boolean;
+}
+
+export interface ParallelSummary extends Summary {
+  /** How many variables worker threads summarized (the rest the calling thread did). */
+  readonly rowsFromWorkers: number;
+}
+
+const MIN_PARALLEL_DRAWS = 2_000_000;
+
+interface Job {
+  readonly values: SharedArrayBuffer;
+  readonly nChains: number;
+  readonly nDraws: number;
+  readonly names: readonly string[];
+  /** Variable indices to summarize, in output order. */
+  readonly selected: readonly number[];
+  readonly hdiProb: number;
+  /** One Int32: the next position in `selected` to claim. */
+  readonly counter: SharedArrayBuffer;
+}
+
+interface RowMessage {
+  readonly position: number;
+  readonly row: SummaryRow;
+}
+
+function chainsOf(job: Job, v: number): ChainDraws {
+  const size = job.nChains * job.nDraws;
+  return { values: new Float64Array(job.values, v * size * 8, size), nChains: job.nChains, nDraws: job.nDraws };
+}
+
+/** Claims positions from the shared counter and summarizes them until none are left. */
+function drain(job: Job, emit: (m: RowMessage) => void): void {
+  const counter = new Int32Array(job.counter);
+  for (;;) {
+    const position = Atomics.add(counter, 0, 1);
+    if (position >= job.selected.length) return;
+    const v = job.selected[position];
+    emit({ position, row: summarizeVariable(job.names[v], chainsOf(job, v), job.hdiProb) });
+  }
+}
+
+/** Entry point of a worker thread (called from the bootstrap script below). */
+export function runSummaryWorker(port: MessagePort, job: Job): void {
+  drain(job, (m) => port.postMessage(m));
+  port.postMessage('done');
+}
+
+/**
+ * The worker's script. When this module runs from its TypeScript source (tests, tsx), workers do not inherit the
+ * TypeScript loader, so the worker registers tsx's (resolved by the parent) before loading the module.
+ */
+const BOOTSTRAP = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsLoaderUrl) (await import(workerData.tsLoaderUrl)).register();
+  (await import(workerData.moduleUrl)).runSummaryWorker(parentPort, workerData.job);
+})();
+`;
+
+/** URL of tsx's ESM loader API when this module is TypeScript source, else null (built JavaScript needs none). */
+function typeScriptLoaderUrl(): string | null {
+  if (!import.meta.url.endsWith('.ts')) return null;
+  try {
+    // the package's "import" entry for tsx/esm/api (a `require` resolution would give the CommonJS one)
+    const packageJson = createRequire(import.meta.url).resolve('tsx/package.json');
+    const exportsMap = (JSON.parse(readFileSync(packageJson, 'utf8')) as { exports: Record<string, unknown> }).exports;
+    const entry = (exportsMap['./esm/api'] as { import: { default: string } }).import.default;
+    return pathToFileURL(join(dirname(packageJson), entry)).href;
+  } catch {
+    return null;
+  }
+}
+
+function sharedValues(draws: DrawSet): SharedArrayBuffer {
+  const { buffer, byteOffset, byteLength } = draws.values;
+  if (buffer instanceof SharedArrayBuffer && byteOffset === 0) return buffer;
+  const shared = new SharedArrayBuffer(byteLength);
+  new Float64Array(shared).set(draws.values);
+  return shared;
+}
+
+/** Like `summarizeDraws`, with the variables shared out among threads. */
+export async function summarizeDrawsParallel(
+  draws: DrawSet,
+  options: ParallelSummaryOptions = {},
+): Promise<ParallelSummary> {
+  const hdiProb = checkedHdiProb(options);
+  const selected = selectVariables(draws.names, options.variables);
+  const threads = Math.min(options.threads ?? availableParallelism(), selected.length);
+  if (threads <= 1 || selected.length * draws.nChains * draws.nDraws < (options.minParallelDraws ?? MIN_PARALLEL_DRAWS)) {
+    return { ...summarizeDraws(draws, options), rowsFromWorkers: 0 };
+  }
+  const job: Job = {
+    values: sharedValues(draws),
+    nChains: draws.nChains,
+    nDraws: draws.nDraws,
+    names: draws.names,
+    selected,
+    hdiProb,
+    counter: new SharedArrayBuffer(4),
+  };
+  const rows: (SummaryRow | undefined)[] = new Array(selected.length);
+  const tsLoaderUrl = typeScriptLoaderUrl();
+  let rowsFromWorkers = 0;
+  const finished: Promise<void>[] = [];
+  for (let t = 1; t < threads; t++) {
+    finished.push(
+      new Promise<void>((resolve) => {
+        let worker: Worker;
+        try {
+          worker = new Worker(BOOTSTRAP, { eval: true, workerData: { moduleUrl: import.meta.url, tsLoaderUrl, job } });
+        } catch {
+          resolve();
+          return;
+        }
+        worker.on('message', (m: RowMessage | 'done') => {
+          if (m === 'done') void worker.terminate();
+          else {
+            rows[m.position] = m.row;
+            rowsFromWorkers++;
+          }
+        });
+        // a worker that cannot load or fails leaves its variables to the calling thread (below)
+        worker.on('error', () => resolve());
+        worker.on('exit', () => resolve());
+      }),
+    );
+  }
+  if (options.useCallingThread ?? true) {
+    drain(job, (m) => {
+      rows[m.position] = m.row;
+    });
+  }
+  await Promise.all(finished);
+  const warnings: DiagnosticWarning[] = [];
+  const out = selected.map((v, position) => {
+    const x = variableChains(draws, v);
+    const warning = nonFiniteWarning(draws.names[v], x);
+    if (warning) warnings.push(warning);
+    return rows[position] ?? summarizeVariable(draws.names[v], x, hdiProb);
+  });
+  return { rows: out, warnings, rowsFromWorkers };
+}
