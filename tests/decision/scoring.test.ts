@@ -78,7 +78,7 @@ describe('selection quantiles', () => {
     const rng = new Rng(5, 0);
     for (const n of [1, 2, 3, 10, 101, 1000]) {
       for (const ties of [false, true]) {
-        const x = Float64Array.from({ length: n }, () => (ties ? Math.round(rng.normal() * 2) : rng.normal()));
+        const x = Float64Array.from({ length: n }, () => (ties ? Math.round(rng.normal() * 2) + 0 : rng.normal()));
         const sorted = Float64Array.from(x).sort();
         for (const p of [0, 0.1, 0.25, 0.5, 0.9, 0.975, 1]) {
           // pad with sentinels to check that only [from, to) is used
