@@ -25,7 +25,9 @@ export interface VariableMetricOptions {
 export interface MinimizeResult {
   readonly x: Float64Array;
   readonly value: number;
-  readonly iterations: number;
+  /** Evaluations of fn and of gr (R's `counts`). */
+  readonly valueCount: number;
+  readonly gradientCount: number;
 }
 
 const STEP_REDUCTION = 0.2;
@@ -50,6 +52,7 @@ export function variableMetricMinimize(
   let f = fn(b);
   if (!Number.isFinite(f)) throw new Error('variable metric: initial value is not finite');
   let fmin = f;
+  let valueCount = 1;
   let gradCount = 1;
   gr(b, g);
   let iter = 1;
@@ -82,6 +85,7 @@ export function variableMetricMinimize(
         }
         if (count < n) {
           f = fn(b);
+          valueCount++;
           accepted = Number.isFinite(f) && f <= fmin + slope * step * ACCEPT_TOLERANCE;
           if (!accepted) step *= STEP_REDUCTION;
         }
@@ -130,7 +134,7 @@ export function variableMetricMinimize(
     if (iter >= maxit) break;
     if (gradCount - lastReset > 2 * n) lastReset = gradCount;
   } while (count !== n || lastReset !== gradCount);
-  return { x: b, value: fmin, iterations: iter };
+  return { x: b, value: fmin, valueCount, gradientCount: gradCount };
 }
 
 export interface BarrierOptions {
