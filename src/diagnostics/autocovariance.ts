@@ -1,7 +1,8 @@
 /**
  * Autocovariances of MCMC chains as R posterior's `autocovariance` defines them (the "biased" estimate Geyer 1992
- * recommends): for a chain y of length N with mean ȳ, acov[t] = Σᵢ (yᵢ − ȳ)(yᵢ₊ₜ − ȳ) / N, computed as a ratio to
- * lag 0 rescaled by var(y)·(N − 1)/N. A chain with zero variance has all autocovariances zero.
+ * recommends): for a chain y of length N with mean ȳ, acov[t] = Σᵢ (yᵢ − ȳ)(yᵢ₊ₜ − ȳ) / N (posterior writes it as
+ * the ratio to lag 0 times var(y)·(N − 1)/N, the same number). A chain with zero variance has all autocovariances
+ * zero.
  *
  * The lags come from an FFT of the zero-padded chain: padded to length M ≥ N + L − 1, the circular correlation
  * equals the linear one at lags 0 … L − 1 (all N lags need M ≥ 2N − 1).
@@ -12,7 +13,7 @@
 import type { ChainDraws } from './chains.js';
 import { chainDraws } from './chains.js';
 import { fft, nextPowerOfTwo } from './fft.js';
-import { mean, variance } from './moments.js';
+import { mean } from './moments.js';
 
 /** Up to this many lags, direct sums (lags × draws multiply-adds) are used; beyond, an FFT (measured break-even: ~40). */
 export const DIRECT_LAG_LIMIT = 32;
@@ -35,7 +36,7 @@ export interface CenteredChains {
   readonly centered: Float64Array;
   /** Each chain's mean (R's two-pass `mean`). */
   readonly means: Float64Array;
-  /** var(y)·(N − 1)/N / Σ(yᵢ − ȳ)² per chain: the factor from raw lag sums to acov; 0 for a constant chain. */
+  /** The factor from raw lag sums to autocovariances: 1/N, or 0 for a constant chain (all of whose are 0). */
   readonly scales: Float64Array;
 }
 
@@ -47,7 +48,6 @@ export function centerChains(x: ChainDraws): CenteredChains {
   for (let c = 0; c < x.nChains; c++) {
     const y = chainDraws(x, c);
     const m = mean(y);
-    const v = variance(y, m);
     let ss = 0;
     const base = c * n;
     for (let i = 0; i < n; i++) {
@@ -56,7 +56,8 @@ export function centerChains(x: ChainDraws): CenteredChains {
       ss += d * d;
     }
     means[c] = m;
-    scales[c] = v === 0 || ss === 0 ? 0 : (v * (n - 1)) / n / ss;
+    // posterior rescales lag sums by var(y)·(N − 1)/N / (lag-0 sum) = (ss/(N − 1))·(N − 1)/N / ss = 1/N
+    scales[c] = ss === 0 ? 0 : 1 / n;
   }
   return { nChains: x.nChains, nDraws: n, centered, means, scales };
 }
