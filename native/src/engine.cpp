@@ -32,9 +32,9 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
   effects_.assign(std::max(max_chains_, max_draws_) * levels, 0.0);
   active_.assign(max_chains_, 1);
   chain_list_.assign(max_chains_, 0);
-  sums_.resize(pool_.size());
+  thread_state_.resize(pool_.size());
   const std::size_t p = model_.p, terms = model_.terms.size();
-  for (ThreadState& s : sums_) {
+  for (ThreadState& s : thread_state_) {
     s.loglik.assign(max_chains_, 0.0);
     s.fixed.assign(max_chains_ * p, 0.0);
     s.levels.assign(max_chains_ * levels, 0.0);
@@ -62,7 +62,7 @@ void Engine::compute_effects(const double* thetas, std::uint32_t count, const st
 
 void Engine::gradient_task(void* context, unsigned worker, unsigned workers) {
   Engine& e = *static_cast<Engine*>(context);
-  ThreadState& s = e.sums_[worker];
+  ThreadState& s = e.thread_state_[worker];
   const std::size_t active = e.gradient_call_.n_active;
   std::fill_n(s.loglik.begin(), active, 0.0);
   std::fill_n(s.fixed.begin(), active * e.model_.p, 0.0);
@@ -94,16 +94,16 @@ void Engine::gradient(std::uint32_t n_chains) {
     double* g = grad_.data() + c * dim;
     std::fill_n(g, dim, 0.0);
     double lp = model_.log_choose_sum;
-    for (const ThreadState& s : sums_) lp += s.loglik[a];
+    for (const ThreadState& s : thread_state_) lp += s.loglik[a];
     for (std::size_t j = 0; j < p; j++) {
-      for (const ThreadState& s : sums_) g[j] += s.fixed[a * p + j];
+      for (const ThreadState& s : thread_state_) g[j] += s.fixed[a * p + j];
     }
     for (const Term& t : model_.terms) {
       const double u = theta[t.sd_index];
       const double sd = std::exp(u);
       for (std::uint32_t k = 0; k < t.levels; k++) {
         double gr = 0.0;  // d loglik / d r_t[k]
-        for (const ThreadState& s : sums_) gr += s.levels[a * levels + t.level_base + k];
+        for (const ThreadState& s : thread_state_) gr += s.levels[a * levels + t.level_base + k];
         const double v = theta[t.offset + k];
         if (t.noncentered) {
           lp += -0.5 * v * v - kLogSqrt2Pi;
@@ -125,7 +125,7 @@ void Engine::pointwise_task(void* context, unsigned worker, unsigned workers) {
   Engine& e = *static_cast<Engine*>(context);
   std::size_t begin, end;
   share(e.pointwise_call_.row_count, worker, workers, begin, end);
-  if (begin < end) e.kernels_->pointwise(e.pointwise_call_, begin, end, e.sums_[worker].scratch());
+  if (begin < end) e.kernels_->pointwise(e.pointwise_call_, begin, end, e.thread_state_[worker].scratch());
 }
 
 void Engine::pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t row_count, double* out) {

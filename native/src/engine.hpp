@@ -76,7 +76,7 @@ class Engine {
   std::vector<double> positions_, logp_, grad_, draws_, effects_;
   std::vector<std::uint8_t> active_;
   std::vector<std::uint32_t> chain_list_;
-  std::vector<ThreadState> sums_;
+  std::vector<ThreadState> thread_state_;
   GradientCall gradient_call_{};
   PointwiseCall pointwise_call_{};
   ThreadPool pool_;
