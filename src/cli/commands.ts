@@ -4,8 +4,9 @@ import { register as compare } from './compare.js';
 import { register as devices } from './devices.js';
 import { register as fit } from './fit.js';
 import { register as loo } from './loo.js';
+import { register as score } from './score.js';
 import { register as summary } from './summary.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [fit, loo, compare, devices, summary];
+export const COMMANDS: RegisterCommand[] = [fit, loo, compare, devices, summary, score];

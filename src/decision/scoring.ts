@@ -338,3 +338,15 @@ export function evaluateScores(recipe: DesignRecipe, frame: Frame, predicted: Fl
     calibration: calibrationTable(y, predicted, bins),
   };
 }
+
+/**
+ * Row order of the ranked customer list: by posterior mean uplift when there is one (who gains most from contact),
+ * else by posterior mean probability; highest first, ties in row order.
+ */
+export function rankOrder(result: ScoreResult): Uint32Array {
+  const key = result.uplift?.mean ?? result.probability?.mean;
+  if (!key) throw new Error('rankOrder: the result has neither uplift nor probability');
+  const order = new Uint32Array(result.n);
+  for (let i = 0; i < result.n; i++) order[i] = i;
+  return order.sort((a, b) => key[b] - key[a] || a - b);
+}

@@ -1,0 +1,208 @@
+/**
+ * `nutmeg score RUN_DIR --data FILE`: score rows with a fitted run's posterior (src/decision/scoring.ts) — per row the
+ * posterior mean and interval of P(convert), and of the uplift when the model has a treatment — with ROC-AUC, log
+ * loss, Brier score and a calibration table when the data hold the outcome, and the ranked customer list as CSV.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadData } from '../data/load.js';
+import type { Frame } from '../data/frame.js';
+import { DEFAULT_THRESHOLDS, checkThresholds, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
+import { evaluateScores, prepareScoring, rankOrder, scoreFrame, type Evaluation, type ScoreResult } from '../decision/scoring.js';
+import { UserError } from '../errors.js';
+import { loadRun } from '../io/run-dir.js';
+import { renderTable, type Cell, type Table } from '../report/table.js';
+import { nonNegativeInt, positiveInt } from './options.js';
+
+interface ScoreFlags {
+  data: string;
+  seed: string;
+  rows?: string;
+  out?: string;
+  id?: string;
+  interval: string;
+  targetProb: string;
+  testProb: string;
+  top: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function say(line: string): void {
+  process.stderr.write(line + '\n');
+}
+
+function parseInterval(text: string): [number, number] {
+  const parts = text.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 2 || !parts.every((p) => p >= 0 && p <= 1) || !(parts[0] < parts[1])) {
+    throw new UserError(`--interval must be two probabilities "low,high" with low < high, e.g. 0.1,0.9; got "${text}"`);
+  }
+  return [parts[0], parts[1]];
+}
+
+function probabilityFlag(flag: string, text: string): number {
+  const v = Number(text);
+  if (!(v >= 0 && v <= 1)) throw new UserError(`${flag} must be a probability between 0 and 1, got "${text}"`);
+  return v;
+}
+
+/** Text of the --id column per row (any column kind). */
+function idValues(frame: Frame, name: string): (row: number) => string {
+  const column = frame.columns.get(name);
+  if (!column) throw new UserError(`--id ${name}: ${frame.source} has no column "${name}"; columns: ${[...frame.columns.keys()].join(', ')}`);
+  if (column.kind === 'categorical') return (i) => column.levels[column.codes[i]] ?? '';
+  return (i) => String(column.values[i]);
+}
+
+const pct = (p: number): string => `${Math.round(p * 100)}%`;
+
+/** For the terminal: counts (rank, row, rows, decile) as whole numbers rather than to significant digits. */
+function wholeNumbers(t: Table, names: readonly string[]): Table {
+  const which = t.columns.map((c) => names.includes(c));
+  return { columns: t.columns, rows: t.rows.map((r) => r.map((c, j) => (which[j] && typeof c === 'number' && Number.isInteger(c) ? String(c) : c))) };
+}
+
+const COUNT_COLUMNS = ['rank', 'row', 'rows', 'decile', 'value'];
+
+/** The ranked customer list (all rows, or the first `limit`). */
+export function rankedTable(
+  result: ScoreResult,
+  frame: Frame,
+  thresholds: ProbabilityThresholds,
+  options: { readonly id?: string; readonly outcome?: string; readonly limit?: number } = {},
+): Table {
+  const [lo, hi] = result.interval.map(pct);
+  const id = options.id ? idValues(frame, options.id) : null;
+  const outcome = options.outcome ? frame.columns.get(options.outcome) : undefined;
+  const y = outcome && outcome.kind !== 'categorical' ? outcome.values : null;
+  const columns = ['rank', 'row', ...(id ? [options.id as string] : [])];
+  if (result.probability) columns.push('p_mean', `p_${lo}`, `p_${hi}`);
+  if (result.uplift) {
+    columns.push('p_treated', 'p_control', 'uplift_mean', `uplift_${lo}`, `uplift_${hi}`, 'prob_uplift_positive', 'action');
+  }
+  if (y) columns.push(options.outcome as string);
+  const order = rankOrder(result);
+  const count = Math.min(order.length, options.limit ?? order.length);
+  const rows: Cell[][] = [];
+  for (let r = 0; r < count; r++) {
+    const i = order[r];
+    const row: Cell[] = [r + 1, i + 1];
+    if (id) row.push(id(i));
+    const p = result.probability;
+    if (p) row.push(p.mean[i], p.low[i], p.high[i]);
+    const u = result.uplift;
+    if (u && result.treated && result.control && result.probUpliftPositive) {
+      const prob = result.probUpliftPositive[i];
+      row.push(result.treated[i], result.control[i], u.mean[i], u.low[i], u.high[i], prob, probabilityAction(prob, thresholds));
+    }
+    if (y) row.push(y[i]);
+    rows.push(row);
+  }
+  return { columns, rows };
+}
+
+function metricsTable(e: Evaluation): Table {
+  return {
+    columns: ['metric', 'value'],
+    rows: [
+      ['rows', e.n],
+      ['conversions', e.positives],
+      ['ROC-AUC', e.rocAuc],
+      ['log loss', e.logLoss],
+      ['Brier score', e.brier],
+    ],
+  };
+}
+
+function calibrationRows(e: Evaluation): Table {
+  return {
+    columns: ['decile', 'rows', 'min_predicted', 'max_predicted', 'mean_predicted', 'observed_rate'],
+    rows: e.calibration.map((b) => [b.bin, b.n, b.minPredicted, b.maxPredicted, b.meanPredicted, b.observedRate]),
+  };
+}
+
+async function run(runDir: string, f: ScoreFlags): Promise<void> {
+  const interval = parseInterval(f.interval);
+  const thresholds = checkThresholds({ target: probabilityFlag('--target-prob', f.targetProb), test: probabilityFlag('--test-prob', f.testProb) });
+  const top = nonNegativeInt('--top', f.top);
+  const run = loadRun(runDir);
+  const { recipe } = run.meta;
+  const { frame } = loadData(f.data, nonNegativeInt('--seed', f.seed), f.rows === undefined ? undefined : positiveInt('--rows', f.rows));
+  if (frame.nRows === 0) throw new UserError(`${frame.source} has no data rows to score`);
+  const model = prepareScoring({ recipe, draws: run.draws });
+  const t = performance.now();
+  const result = scoreFrame(model, frame, { interval });
+  const seconds = (performance.now() - t) / 1000;
+  const evaluation = result.probability ? evaluateScores(recipe, frame, result.probability.mean) : null;
+  if (!f.quiet) {
+    say(`scored ${frame.nRows} rows of ${frame.source} with ${result.nDraws} draws of "${recipe.formula}" in ${seconds.toFixed(2)} s`);
+    for (const [group, count] of result.newLevelRows) {
+      say(`note: ${count} rows have a ${group} level the model has not seen; they are scored with that group effect at 0`);
+    }
+    if (!result.probability) say(`note: no "${model.treatment}" column, so P(convert) is given under both arms only`);
+    if (!evaluation && result.probability) say(`note: no "${recipe.outcome}" column, so no ROC-AUC, log loss, Brier score or calibration`);
+  }
+  const outcome = frame.columns.has(recipe.outcome) ? recipe.outcome : undefined;
+  if (f.out) {
+    const all = rankedTable(result, frame, thresholds, { id: f.id, outcome });
+    try {
+      writeFileSync(f.out, renderTable(all, 'csv'));
+    } catch (e) {
+      throw new UserError(`cannot write --out ${f.out}: ${(e as Error).message}`);
+    }
+    if (!f.quiet) say(`wrote the ranked list of ${frame.nRows} rows to ${f.out}`);
+  }
+  const head = rankedTable(result, frame, thresholds, { id: f.id, outcome, limit: top });
+  if (f.json) {
+    const json = {
+      run: run.dir,
+      data: frame.source,
+      formula: recipe.formula,
+      rows: frame.nRows,
+      draws: result.nDraws,
+      interval,
+      ranked_by: result.uplift ? 'uplift_mean' : 'p_mean',
+      new_level_rows: Object.fromEntries(result.newLevelRows),
+      metrics: evaluation
+        ? { rows: evaluation.n, conversions: evaluation.positives, roc_auc: evaluation.rocAuc, log_loss: evaluation.logLoss, brier: evaluation.brier }
+        : null,
+      calibration: evaluation ? JSON.parse(renderTable(calibrationRows(evaluation), 'json')) : null,
+      top: JSON.parse(renderTable(head, 'json')),
+    };
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+    return;
+  }
+  if (evaluation) {
+    process.stdout.write(renderTable(wholeNumbers(metricsTable(evaluation), COUNT_COLUMNS), 'table', { digits: 4 }) + '\n');
+    process.stdout.write('Calibration by decile of predicted probability\n' + renderTable(wholeNumbers(calibrationRows(evaluation), COUNT_COLUMNS)) + '\n');
+  }
+  if (top > 0) {
+    process.stdout.write(`Top ${head.rows.length} rows by ${result.uplift ? 'uplift' : 'probability'}\n` + renderTable(wholeNumbers(head, COUNT_COLUMNS)));
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('score')
+    .description('score rows with a fitted run: P(convert) and uplift per row, classifier metrics, a ranked list')
+    .argument('<run_dir>', 'a run written by nutmeg fit --out')
+    .requiredOption('--data <file|sim:name>', 'rows to score: CSV with the model\'s columns (the outcome column is optional), or sim:hillstrom')
+    .option('--seed <n>', 'seed of a sim: data set', '1')
+    .option('--rows <n>', 'rows to simulate for a sim: data set')
+    .option('--out <file>', 'write the ranked list of every row as CSV')
+    .option('--id <column>', 'column that identifies a customer, copied to the ranked list')
+    .option('--interval <low,high>', 'interval probabilities', '0.1,0.9')
+    .option('--target-prob <p>', 'P(uplift > 0) at or above which the action is "target"', String(DEFAULT_THRESHOLDS.target))
+    .option('--test-prob <p>', 'P(uplift > 0) at or above which the action is "test more"', String(DEFAULT_THRESHOLDS.test))
+    .option('--top <n>', 'rows of the ranked list to print', '10')
+    .option('--json', 'print metrics, calibration and the top rows as JSON')
+    .option('--quiet', 'no notes on stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  nutmeg score runs/hier --data hillstrom.csv --out ranked.csv
+  nutmeg score runs/hier --data new-customers.csv --id customer_id --json`,
+    )
+    .action(run);
+}
