@@ -122,7 +122,8 @@ function parseTable(path: string, text: string): NumericTable {
   const header = records[0].record;
   const seen = new Set<string>();
   header.forEach((name, j) => {
-    if (name === '') throw new UserError(`${path}: line ${records[0].info.lines}: column ${j + 1} has no name`);
+    // an unnamed first column is R's row names (write.csv's default); it is skipped
+    if (name === '' && j > 0) throw new UserError(`${path}: line ${records[0].info.lines}: column ${j + 1} has no name`);
     if (seen.has(name)) throw new UserError(`${path}: line ${records[0].info.lines}: column "${name}" appears twice`);
     seen.add(name);
   });
@@ -132,6 +133,7 @@ function parseTable(path: string, text: string): NumericTable {
     const { record, info } = records[r];
     const row = new Float64Array(record.length);
     for (let j = 0; j < record.length; j++) {
+      if (header[j] === '') continue; // row names
       row[j] = parseNumber(record[j], () => `${path}: line ${info.lines}, column ${j + 1} (${header[j]})`);
     }
     rows.push(row);
@@ -217,7 +219,7 @@ function readCmdStan(paths: readonly string[], texts: readonly string[]): DrawsC
       );
     }
   });
-  const columns = first.header.map((_, j) => j);
+  const columns = first.header.map((_, j) => j).filter((j) => first.header[j] !== '');
   const { draws, samplerStats } = assemble(first.header, columns, chains.map((c) => c.rows));
   return { format: 'cmdstan', draws, samplerStats, maxTreedepth: first.maxTreedepth };
 }
@@ -253,7 +255,9 @@ function readLong(path: string, text: string): DrawsCsv {
       );
     }
   });
-  const columns = header.map((_, j) => j).filter((j) => j !== chainCol && !ORDER_COLUMNS.includes(header[j]));
+  const columns = header
+    .map((_, j) => j)
+    .filter((j) => j !== chainCol && header[j] !== '' && !ORDER_COLUMNS.includes(header[j]));
   if (columns.length === 0) throw new UserError(`${path}: no variable columns besides chain and draw`);
   const { draws, samplerStats } = assemble(header, columns, chains);
   return { format: 'long', draws, samplerStats };

@@ -136,6 +136,12 @@ describe('long format', () => {
     expect(values(r.draws, 'a', 1)).toEqual([7, 8]);
     expect(r.samplerStats).toBeNull();
   });
+  it("R's write.csv row-names column (unnamed, first) is skipped", () => {
+    const r = readDrawsCsv([file('rownames.csv', '"","chain","draw","a"\n"r1",1,1,5\n"r2",1,2,6\n')]);
+    expect(r.draws.names).toEqual(['a']);
+    expect(values(r.draws, 'a', 0)).toEqual([5, 6]);
+    expect(userError(() => readDrawsCsv([file('noname.csv', 'chain,,a\n1,1,5\n')]))).toMatch(/noname\.csv: line 1: column 2 has no name/);
+  });
   it('mistakes', () => {
     expect(userError(() => readDrawsCsv([file('uneven.csv', 'chain,draw,a\n1,1,5\n1,2,6\n2,1,7\n')]))).toMatch(
       /uneven\.csv: chain 2 has 1 draws but chain 1 has 2/,
