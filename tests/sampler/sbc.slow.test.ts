@@ -114,6 +114,8 @@ describe('simulation-based calibration', () => {
     it(`${kind} logistic model: rank histograms of every parameter are uniform (χ² test at 1%)`, async () => {
       const chi2 = await sbc(kind, 2024);
       expect(chi2.size).toBe(kind === 'pooled' ? 4 : 4 + 1 + 7 + 7);
+      const [worst, worstX] = [...chi2].reduce((a, b) => (b[1] > a[1] ? b : a));
+      console.log(`SBC ${kind}: largest χ²₉ = ${worstX.toFixed(2)} (${worst}), critical value at 1% = ${CHI2_9_99}`);
       for (const [name, x] of chi2) expect(x, `${name}: χ²₉ = ${x.toFixed(2)}`).toBeLessThan(CHI2_9_99);
     });
   }
