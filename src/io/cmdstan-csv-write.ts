@@ -98,7 +98,8 @@ function configuration(o: CmdStanCsvOptions): string[] {
 
 function adaptationComments(o: CmdStanCsvOptions): string[] {
   const r = o.result;
-  if (r.settings.warmup === 0) return [];
+  // no adaptation block when there was no warm-up or it was interrupted (then there are no draws either)
+  if (r.settings.warmup === 0 || r.warmupDone < r.settings.warmup) return [];
   const inv = r.inverseMetric[o.chain];
   const d = r.dim;
   const lines = ['# Adaptation terminated', `# Step size = ${formatNumber(r.stepSize[o.chain])}`];

@@ -16,6 +16,7 @@ import { fitRecord, writeFitJson, type FitJson } from '../../src/io/fit-json-wri
 import { constrain, constrainedDim, constrainedNames } from '../../src/model/layout.js';
 import { sample, type SampleResult } from '../../src/sampler/run.js';
 import { randomSpec } from '../helpers/specs.js';
+import { GaussianTarget } from '../sampler/helpers/targets.js';
 
 const spec = randomSpec('hierarchical', { n: 300, seed: 3 });
 let result: SampleResult;
@@ -92,6 +93,30 @@ describe('CmdStan CSV writer', () => {
       expect(sd[s]).toBe(Math.exp(theta[term.sdIndex]));
       expect(r3[s]).toBe(Math.exp(theta[term.sdIndex]) * theta[term.offset + 2]);
     }
+  });
+
+  it('marks an interrupted run incomplete and writes no adaptation block when warm-up did not finish', async () => {
+    const controller = new AbortController();
+    const aborted = await sample(GaussianTarget.standard(2), {
+      chains: 1,
+      warmup: 100,
+      draws: 10,
+      seed: 1,
+      signal: controller.signal,
+      onProgress: (p) => p.iteration === 5 && controller.abort(),
+    });
+    const [path] = writeCmdStanCsvFiles(join(dir, 'aborted'), {
+      result: aborted,
+      names: ['x[1]', 'x[2]'],
+      constrain: (theta, out) => out.set(theta),
+    });
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('#   incomplete = 1');
+    expect(text).toContain('#     num_samples = 0');
+    expect(text).not.toContain('Adaptation terminated');
+    expect(text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))).toEqual([
+      'lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,x.1,x.2',
+    ]);
   });
 
   it.skipIf(!hasRstan())('is read unchanged by rstan::read_stan_csv', () => {
