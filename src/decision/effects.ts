@@ -23,23 +23,9 @@ export interface Segmentation {
   readonly levels: readonly string[];
 }
 
-/**
- * Weights w_t[k · dim + v] over the constrained vector with η_k(t) = Σ_v w_t[k · dim + v] · θ_v, for t = 0
- * (control) and t = 1 (treated). `treatment` is the fixed-effect label of the 0/1 treatment column.
- */
-export interface SegmentProfiles {
-  readonly dim: number;
-  readonly control: Float64Array;
-  readonly treated: Float64Array;
-  /** Rows per segment. */
-  readonly rows: Float64Array;
-}
-
-export function segmentProfiles(spec: ModelSpec, treatment: string, segments: Segmentation): SegmentProfiles {
-  const { names, X } = spec.fixed;
-  const p = names.length;
-  const tCol = names.indexOf(treatment);
-  if (tCol < 0) {
+function checkTreatment(spec: ModelSpec, treatment: string): void {
+  const { names } = spec.fixed;
+  if (!names.includes(treatment)) {
     throw new UserError(`model "${spec.formula}" has no fixed effect "${treatment}"; the treatment must be a term of the formula`);
   }
   const interaction = names.find((n) => n !== treatment && n.split(':').includes(treatment));
@@ -49,6 +35,26 @@ export function segmentProfiles(spec: ModelSpec, treatment: string, segments: Se
         'as a main effect and as a varying slope, e.g. (0 + treatment | segment)',
     );
   }
+}
+
+/**
+ * Weights w_t[k · dim + v] over the constrained vector with η_k(t) = Σ_v w_t[k · dim + v] · θ_v, for t = 0
+ * (control) and t = 1 (treated). `treatment` is the fixed-effect label of the 0/1 treatment column; with null
+ * (no treatment) both weights are the plain segment averages.
+ */
+export interface SegmentProfiles {
+  readonly dim: number;
+  readonly control: Float64Array;
+  readonly treated: Float64Array;
+  /** Rows per segment. */
+  readonly rows: Float64Array;
+}
+
+export function segmentProfiles(spec: ModelSpec, treatment: string | null, segments: Segmentation): SegmentProfiles {
+  const { names, X } = spec.fixed;
+  const p = names.length;
+  const tCol = treatment === null ? -1 : names.indexOf(treatment);
+  if (treatment !== null) checkTreatment(spec, treatment);
   const K = segments.levels.length;
   const dim = constrainedDim(spec);
   const control = new Float64Array(K * dim);
@@ -71,7 +77,7 @@ export function segmentProfiles(spec: ModelSpec, treatment: string, segments: Se
     }
     spec.terms.forEach((term, t) => {
       const v = base + rStart[t] + spec.groups[term.group].index[i];
-      if (term.term === treatment) {
+      if (treatment !== null && term.term === treatment) {
         treated[v] += share;
       } else {
         const x = term.x === null ? 1 : term.x[i];
@@ -81,6 +87,26 @@ export function segmentProfiles(spec: ModelSpec, treatment: string, segments: Se
     });
   }
   return { dim, control, treated, rows };
+}
+
+/** η of every draw at segment k's weights (row k of `weights`, dim wide). */
+function profileEta(weights: Float64Array, dim: number, k: number, draws: DrawSet, columns: Int32Array): Float64Array {
+  const S = draws.nChains * draws.nDraws;
+  const eta = new Float64Array(S);
+  for (let v = 0; v < dim; v++) {
+    const w = weights[k * dim + v];
+    if (w === 0) continue;
+    const column = draws.values.subarray(columns[v] * S, (columns[v] + 1) * S);
+    for (let s = 0; s < S; s++) eta[s] += w * column[s];
+  }
+  return eta;
+}
+
+/** P(y = 1) at each segment's average covariates, per draw (no treatment involved), e.g. a city's rate. */
+export function segmentRateDraws(spec: ModelSpec, draws: DrawSet, segments: Segmentation): Float64Array[] {
+  const profiles = segmentProfiles(spec, null, segments);
+  const columns = drawColumns(spec, draws);
+  return segments.levels.map((_, k) => profileEta(profiles.control, profiles.dim, k, draws, columns).map(sigmoid));
 }
 
 export interface SegmentEffectDraws {
@@ -103,24 +129,13 @@ export function segmentEffectDraws(
   const profiles = segmentProfiles(spec, treatment, segments);
   const columns = drawColumns(spec, draws);
   const S = draws.nChains * draws.nDraws;
-  const { dim } = profiles;
   return segments.levels.map((segment, k) => {
     const effect = new Float64Array(S);
     const uplift = new Float64Array(S);
     const pControl = new Float64Array(S);
     const pTreated = new Float64Array(S);
-    const eta0 = new Float64Array(S);
-    const eta1 = new Float64Array(S);
-    for (let v = 0; v < dim; v++) {
-      const w0 = profiles.control[k * dim + v];
-      const w1 = profiles.treated[k * dim + v];
-      if (w0 === 0 && w1 === 0) continue;
-      const column = draws.values.subarray(columns[v] * S, (columns[v] + 1) * S);
-      for (let s = 0; s < S; s++) {
-        eta0[s] += w0 * column[s];
-        eta1[s] += w1 * column[s];
-      }
-    }
+    const eta0 = profileEta(profiles.control, profiles.dim, k, draws, columns);
+    const eta1 = profileEta(profiles.treated, profiles.dim, k, draws, columns);
     for (let s = 0; s < S; s++) {
       effect[s] = eta1[s] - eta0[s];
       pControl[s] = sigmoid(eta0[s]);

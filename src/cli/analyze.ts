@@ -1,0 +1,239 @@
+/**
+ * `nutmeg analyze hillstrom` — the reference analysis of the Hillstrom e-mail campaign end to end (raw rates,
+ * classical baseline, prior and posterior predictive checks, pooled and hierarchical fits, uplift by segment, the
+ * targeting decision table) — and `nutmeg analyze separation` — the perfect-separation case: four models compared
+ * by PSIS-LOO and stacking, shrunken rates of the zero-conversion cities beside the maximum-likelihood failure.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { analyzeHillstrom, toJson, type FitSettings } from '../analyses/hillstrom.js';
+import { hillstromSections } from '../analyses/hillstrom-report.js';
+import { analyzeSeparation } from '../analyses/separation.js';
+import { separationSections } from '../analyses/separation-report.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
+import { builtinDataset } from '../data/datasets.js';
+import { loadData } from '../data/load.js';
+import type { LoadedData } from '../data/datasets.js';
+import { DEFAULT_THRESHOLDS } from '../decision/policy.js';
+import { UserError } from '../errors.js';
+import { FIT_DEFAULTS, type Fit } from '../fit/fit.js';
+import { runMeta, writeRun } from '../io/run-dir.js';
+import { writeReport, type ReportSection } from '../report/html.js';
+import { renderTable } from '../report/table.js';
+import { progressReporter, type ProgressReporter } from '../sampler/progress.js';
+import type { SamplerProgress } from '../sampler/progress.js';
+import { nonNegativeInt, oneOf, positiveInt } from './options.js';
+import { packageVersion } from './version.js';
+
+interface CommonFlags {
+  backend: string;
+  threads?: string;
+  chains: string;
+  warmup: string;
+  draws: string;
+  seed: string;
+  rows?: string;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+interface HillstromFlags extends CommonFlags {
+  data?: string;
+  targetProb: string;
+  testProb: string;
+  valuePerConversion?: string;
+  costPerContact?: string;
+}
+
+function say(line: string): void {
+  process.stderr.write(line + '\n');
+}
+
+function number(flag: string, text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v)) throw new UserError(`${flag} must be a number, got "${text}"`);
+  return v;
+}
+
+function fitSettings(f: CommonFlags): FitSettings {
+  return {
+    backend: oneOf('--backend', f.backend, BACKEND_CHOICES) as BackendChoice,
+    threads: f.threads === undefined ? undefined : positiveInt('--threads', f.threads),
+    chains: positiveInt('--chains', f.chains),
+    warmup: nonNegativeInt('--warmup', f.warmup),
+    draws: positiveInt('--draws', f.draws),
+    seed: nonNegativeInt('--seed', f.seed),
+    log: f.quiet ? () => {} : say,
+  };
+}
+
+/** One progress display per fit: a new reporter whenever the model changes. */
+function progressByModel(quiet: boolean): { onProgress: (model: string, p: SamplerProgress) => void; finish: () => void } {
+  let current: { model: string; reporter: ProgressReporter } | null = null;
+  const finish = (): void => {
+    current?.reporter.finish();
+    current = null;
+  };
+  return {
+    onProgress: (model, p) => {
+      if (quiet) return;
+      if (current?.model !== model) {
+        finish();
+        current = { model, reporter: progressReporter({}) };
+      }
+      current.reporter.onProgress(p);
+    },
+    finish,
+  };
+}
+
+function printSections(sections: readonly ReportSection[]): void {
+  for (const s of sections) {
+    process.stdout.write(`\n== ${s.title} ==\n${s.text}\n\n`);
+    for (const t of s.tables) process.stdout.write(renderTable(t) + '\n');
+  }
+}
+
+function prepareOut(out: string | undefined): string | null {
+  if (out === undefined) return null;
+  const dir = resolve(out);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`--out ${out}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  return dir;
+}
+
+function hillstromData(f: HillstromFlags, seed: number): { data: LoadedData; description: string } {
+  const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
+  if (f.data === undefined) {
+    const data = builtinDataset('hillstrom', seed, rows);
+    return { data, description: `simulated Hillstrom data (seed ${seed}, ${data.frame.nRows} rows; no --data given)` };
+  }
+  const data = loadData(f.data, seed, rows);
+  return { data, description: data.truth ? `${data.frame.source}, ${data.frame.nRows} rows` : resolve(f.data) };
+}
+
+async function runHillstrom(f: HillstromFlags): Promise<void> {
+  const fit = fitSettings(f);
+  const seed = fit.seed ?? FIT_DEFAULTS.seed;
+  const thresholds = { target: number('--target-prob', f.targetProb), test: number('--test-prob', f.testProb) };
+  if ((f.valuePerConversion === undefined) !== (f.costPerContact === undefined)) {
+    throw new UserError('the expected-value rule needs both --value-per-conversion and --cost-per-contact');
+  }
+  const economics =
+    f.valuePerConversion !== undefined && f.costPerContact !== undefined
+      ? { valuePerConversion: number('--value-per-conversion', f.valuePerConversion), costPerContact: number('--cost-per-contact', f.costPerContact) }
+      : undefined;
+  const out = prepareOut(f.out);
+  const { data, description } = hillstromData(f, seed);
+  if (!f.quiet) {
+    say(f.data === undefined ? `data: ${description}; give --data hillstrom.csv for the real file` : `data: ${description}`);
+  }
+  const progress = progressByModel(Boolean(f.quiet || f.json));
+  const source = f.data === undefined ? 'sim:hillstrom' : data.truth ? f.data : resolve(f.data);
+  const onFit = (model: string, fitted: Fit): void => {
+    if (out === null) return;
+    const dir = join(out, model);
+    writeRun(dir, fitted, runMeta(fitted, { source, seed: data.truth ? seed : null, rows: data.frame.nRows }, packageVersion()));
+  };
+  const analysis = await analyzeHillstrom(data.frame, {
+    fit,
+    thresholds,
+    economics,
+    dataDescription: description,
+    onProgress: progress.onProgress,
+    onFit: (model, fitted) => {
+      progress.finish();
+      onFit(model, fitted);
+    },
+    onStep: f.quiet || f.json ? undefined : (line) => say(`step: ${line}`),
+  });
+  progress.finish();
+  const sections = hillstromSections(analysis);
+  if (f.json) process.stdout.write(JSON.stringify(toJson(analysis), null, 2) + '\n');
+  else printSections(sections);
+  if (!f.quiet) for (const w of [...analysis.pooled.diagnostics.warnings, ...analysis.hierarchical.diagnostics.warnings]) say(`warning: ${w}`);
+  if (out !== null) {
+    writeFileSync(join(out, 'analysis.json'), JSON.stringify(toJson(analysis), null, 2) + '\n');
+    await writeReport(join(out, 'report.html'), sections, { title: 'Hillstrom e-mail campaign analysis', subtitle: description });
+    if (!f.quiet) say(`wrote ${join(out, 'pooled')}, ${join(out, 'hierarchical')}, analysis.json and report.html to ${out}`);
+  }
+}
+
+async function runSeparation(f: CommonFlags): Promise<void> {
+  const fit = fitSettings(f);
+  const seed = fit.seed ?? FIT_DEFAULTS.seed;
+  const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
+  const out = prepareOut(f.out);
+  const { frame } = builtinDataset('separation', seed, rows);
+  const description = `${frame.source}, ${frame.nRows} sessions`;
+  if (!f.quiet) say(`data: ${description}`);
+  const progress = progressByModel(Boolean(f.quiet || f.json));
+  const analysis = await analyzeSeparation(frame, {
+    fit,
+    dataDescription: description,
+    onProgress: progress.onProgress,
+    onFit: (model, fitted) => {
+      progress.finish();
+      if (out !== null) {
+        writeRun(join(out, model), fitted, runMeta(fitted, { source: 'sim:separation', seed, rows: frame.nRows }, packageVersion()));
+      }
+    },
+    onStep: f.quiet || f.json ? undefined : (line) => say(`step: ${line}`),
+  });
+  progress.finish();
+  const sections = separationSections(analysis);
+  if (f.json) process.stdout.write(JSON.stringify(analysis, null, 2) + '\n');
+  else printSections(sections);
+  if (out !== null) {
+    writeFileSync(join(out, 'analysis.json'), JSON.stringify(analysis, null, 2) + '\n');
+    await writeReport(join(out, 'report.html'), sections, { title: 'Perfect separation: cities × lead sources', subtitle: description });
+    if (!f.quiet) say(`wrote the four fits, analysis.json and report.html to ${out}`);
+  }
+}
+
+function samplingOptions(command: Command): Command {
+  return command
+    .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
+    .option('--threads <n>', 'threads for the native backend (default: all cores)')
+    .option('--chains <n>', 'chains per fit', String(FIT_DEFAULTS.chains))
+    .option('--warmup <n>', 'warm-up iterations per chain', String(FIT_DEFAULTS.warmup))
+    .option('--draws <n>', 'draws per chain', String(FIT_DEFAULTS.draws))
+    .option('--seed <n>', 'random seed (simulation, sampling, Monte Carlo)', String(FIT_DEFAULTS.seed))
+    .option('--rows <n>', 'rows to simulate (simulated data only)')
+    .option('--out <dir>', 'keep each fit (DIR/<model>, as nutmeg fit --out writes it), analysis.json and report.html')
+    .option('--json', 'print the whole analysis as one JSON object')
+    .option('--quiet', 'no progress or notes');
+}
+
+export function register(program: Command): void {
+  const analyze = program.command('analyze').description('campaign analyses end to end: hillstrom, separation');
+  samplingOptions(
+    analyze
+      .command('hillstrom')
+      .description('the Hillstrom e-mail campaign: raw rates, baseline, pooled and hierarchical fits, uplift by segment, decision table')
+      .option('--data <file>', 'the Hillstrom CSV (default: built-in simulated data with the same schema)')
+      .option('--target-prob <p>', 'P(effect > 0) at or above which a segment is targeted', String(DEFAULT_THRESHOLDS.target))
+      .option('--test-prob <p>', 'P(effect > 0) at or above which a segment is tested more (below: deprioritised)', String(DEFAULT_THRESHOLDS.test))
+      .option('--value-per-conversion <v>', 'value of one conversion (expected-value rule; with --cost-per-contact)')
+      .option('--cost-per-contact <c>', 'cost of one e-mail (expected-value rule; with --value-per-conversion)'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  nutmeg analyze hillstrom                                  simulated data, say so, full analysis
+  nutmeg analyze hillstrom --data hillstrom.csv --out runs/hillstrom
+  nutmeg analyze hillstrom --data hillstrom.csv --value-per-conversion 80 --cost-per-contact 0.15 --json`,
+    )
+    .action(runHillstrom);
+  samplingOptions(
+    analyze
+      .command('separation')
+      .description('perfect separation (10 cities, 7 never convert): four models by PSIS-LOO and stacking, shrunken vs ML rates'),
+  ).action(runSeparation);
+}
