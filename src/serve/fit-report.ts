@@ -1,0 +1,72 @@
+/**
+ * The report GET /report serves when RUN_DIR has no report.html: built from the run alone — the posterior summary,
+ * the sampler checks with trace and rank plots, and a forest plot per varying term (for a varying slope whose
+ * covariate is also a fixed effect, the total effect b + r[k] by level; otherwise r[k]).
+ */
+import { summarizeQuantity } from '../decision/draw-summary.js';
+import { summaryTable } from '../diagnostics/summary.js';
+import { variableDraws } from '../draws.js';
+import type { ReportSection } from '../report/html.js';
+import { rankSpec, traceSpec } from '../report/plots/chains.js';
+import { forestSpec, type IntervalRow } from '../report/plots/intervals.js';
+import type { PlotSpec } from '../report/plots/spec.js';
+import type { LoadedRun } from '../io/run-dir.js';
+import type { ModelInfo } from './model-info.js';
+
+/** At most this many variables in the trace and rank plots. */
+const SAMPLER_PLOT_VARIABLES = 8;
+
+function termForest(run: LoadedRun, t: number): PlotSpec {
+  const { recipe } = run.meta;
+  const { draws } = run;
+  const term = recipe.terms[t];
+  const group = recipe.groups[term.group];
+  const withFixed = term.column !== null && recipe.fixed.some((c) => c.name === term.term);
+  const fixed = withFixed ? variableDraws(draws, draws.names.indexOf(`b_${term.term}`)) : null;
+  const S = draws.nChains * draws.nDraws;
+  const total = new Float64Array(S);
+  const rows: IntervalRow[] = group.levels.map((label, k) => {
+    const r = variableDraws(draws, draws.names.indexOf(`r_${group.name}__${term.term}[${k + 1}]`));
+    for (let s = 0; s < S; s++) total[s] = r[s] + (fixed ? fixed[s] : 0);
+    const q = summarizeQuantity(total, draws.nChains, draws.nDraws);
+    return { label, mean: q.mean, low: q.p10, high: q.p90 };
+  });
+  const what = withFixed ? `Effect of ${term.term} by ${group.name} (b + r)` : `${term.term} by ${group.name} (group effects r)`;
+  return forestSpec(rows, what);
+}
+
+export function fitReportSections(run: LoadedRun, info: ModelInfo): ReportSection[] {
+  const { draws } = run;
+  const main = draws.names.filter((n) => n.startsWith('b_') || n.startsWith('sd_'));
+  const plotted = main.slice(0, SAMPLER_PLOT_VARIABLES);
+  const s = info.sampler;
+  const checks = s
+    ? `${s.divergences ?? 'unknown'} divergent transitions and ${s.treedepthHits ?? 'unknown'} draws at the maximum tree depth ` +
+      `(${s.maxTreedepth}) out of ${s.draws}; E-BFMI per chain ${s.ebfmi.map((e) => e.toFixed(2)).join(', ') || 'not recorded'}.`
+    : 'The run has no sampler statistics.';
+  const warnings = info.warnings.length > 0 ? info.warnings.join('\n\n') : 'No warnings: R-hat, ESS and the sampler checks are within their thresholds.';
+  const sections: ReportSection[] = [
+    {
+      title: 'Model',
+      text:
+        `${info.formula}\n\n${info.family} model of ${info.outcome}, fitted to ${info.data.source} (${info.data.rows} rows) ` +
+        `on ${info.created}: ${info.chains} chains × ${info.draws_per_chain} draws.`,
+      tables: [{ caption: 'Posterior summary (fixed effects and group standard deviations)', ...summaryTable(info.summary) }],
+    },
+    {
+      title: 'Sampler checks',
+      text: `${checks}\n\n${warnings}` + (main.length > plotted.length ? `\n\nPlots show the first ${plotted.length} of ${main.length} variables.` : ''),
+      tables: [],
+      plots: plotted.length > 0 ? [traceSpec(draws, plotted), rankSpec(draws, plotted)] : [],
+    },
+  ];
+  if (run.meta.recipe.terms.length > 0) {
+    sections.push({
+      title: 'Effects by group',
+      text: 'Posterior mean and 10%–90% interval per level, on the log-odds scale.',
+      tables: [],
+      plots: run.meta.recipe.terms.map((_, t) => termForest(run, t)),
+    });
+  }
+  return sections;
+}
