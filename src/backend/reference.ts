@@ -58,8 +58,7 @@ export class ReferenceBackend implements Backend {
       for (let j = 0; j < rowCount; j++) {
         const i = rowStart + j;
         const eta = this.linearPredictor(theta, i);
-        const n = spec.trials ? spec.trials[i] : 1;
-        let ll = spec.y[i] * eta - n * softplus(eta);
+        let ll = this.rowLogLik(eta, i);
         if (spec.logChoose) ll += spec.logChoose[i];
         out[s * rowCount + j] = ll;
       }
@@ -67,6 +66,16 @@ export class ReferenceBackend implements Backend {
   }
 
   async dispose(): Promise<void> {}
+
+  /**
+   * y·log σ(η) + (n − y)·log(1 − σ(η)) = −y·softplus(−η) − (n − y)·softplus(η): written this way no digits cancel
+   * when a likely outcome has |η| large (y·η − n·softplus(η) would subtract two nearly equal numbers).
+   */
+  private rowLogLik(eta: number, i: number): number {
+    const y = this.spec.y[i];
+    const n = this.spec.trials ? this.spec.trials[i] : 1;
+    return (y > 0 ? -y * softplus(-eta) : 0) + (n - y > 0 ? -(n - y) * softplus(eta) : 0);
+  }
 
   /** r_t = sd_t · z_t (non-centered) or the r_t coordinates themselves (centered). */
   private loadGroupEffects(theta: Float64Array): void {
@@ -132,7 +141,7 @@ export class ReferenceBackend implements Backend {
     for (let i = 0; i < spec.n; i++) {
       const eta = this.linearPredictor(theta, i);
       const n = spec.trials ? spec.trials[i] : 1;
-      lp += spec.y[i] * eta - n * softplus(eta);
+      lp += this.rowLogLik(eta, i);
       if (spec.logChoose) lp += spec.logChoose[i];
       const dEta = spec.y[i] - n * sigmoid(eta);
       for (let j = 0; j < p; j++) g[j] += X[i * p + j] * dEta;
