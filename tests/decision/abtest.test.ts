@@ -2,12 +2,15 @@
  * Beta-Binomial A/B test against closed forms (tests/decision/beta-binomial-reference.ts): posterior means
  * α/(α + β), exact beta quantiles, P(B > A) by Evan Miller's sum, P(best) and expected loss by quadrature, and the
  * relative lift's mean E[p_j]·E[1/p_c] − 1 = α_j/(α_j + β_j) · (α_c + β_c − 1)/(α_c − 1) − 1; Monte Carlo figures
- * agree within 4 Monte Carlo standard errors.
+ * agree within 4 Monte Carlo standard errors. On the real Hillstrom file (skipped with a notice when absent) the
+ * three arms of `segment` on conversion and on visit, with counts computed independently by Python's csv module.
  */
 import { describe, expect, it } from 'vitest';
 import { abTest, armsOfFrame, chooseControl } from '../../src/decision/abtest.js';
 import { betaCdf } from '../../src/diagnostics/beta-distribution.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import { readCsv } from '../../src/data/csv.js';
+import { hillstromPathOrNotice } from '../helpers/hillstrom.js';
 import { userErrorOf } from '../helpers/user-error.js';
 import { expectedMaxQuadrature, probBGreaterA, probBestQuadrature } from './beta-binomial-reference.js';
 
@@ -102,4 +105,37 @@ describe('armsOfFrame and chooseControl', () => {
     expect(userErrorOf(() => armsOfFrame(frame, 'segment', 'spend'))).toMatch(/column "spend": value 10 is not 0 or 1/);
     expect(userErrorOf(() => armsOfFrame(frame, 'arm', 'visit'))).toMatch(/no column "arm"/);
   });
+});
+
+const realPath = hillstromPathOrNotice('three-arm A/B test on the real data (tests/decision/abtest.test.ts)');
+
+describe.skipIf(realPath === null)('three-arm test on the real Hillstrom file vs closed forms', () => {
+  for (const outcome of ['conversion', 'visit']) {
+    it(`${outcome} by segment: counts, posterior means, P(> control), P(best), expected loss`, () => {
+      const arms = armsOfFrame(readCsv(realPath!), 'segment', outcome);
+      // counts by Python's csv module
+      const counts: Record<string, [number, number]> = {
+        'Mens E-Mail': [21307, outcome === 'conversion' ? 267 : 3894],
+        'No E-Mail': [21306, outcome === 'conversion' ? 122 : 2262],
+        'Womens E-Mail': [21387, outcome === 'conversion' ? 189 : 3238],
+      };
+      expect(arms.map((a) => [a.arm, a.n, a.successes])).toEqual(Object.entries(counts).map(([k, v]) => [k, ...v]));
+      const r = abTest(arms, { control: chooseControl(arms), draws: 200_000, seed: 17 });
+      expect(r.control).toBe('No E-Mail');
+      const post = r.arms.map((a) => ({ alpha: a.alpha, beta: a.beta }));
+      const c = r.arms.findIndex((a) => a.isControl);
+      const eMax = expectedMaxQuadrature(post);
+      r.arms.forEach((a, j) => {
+        const [n, s] = counts[a.arm];
+        expect(a.posteriorMean).toBe((1 + s) / (2 + n));
+        const best = probBestQuadrature(post, j);
+        expect(Math.abs(a.probBest - best)).toBeLessThanOrEqual(4 * a.mcseProbBest + 1e-9);
+        expect(Math.abs(a.expectedLoss - (eMax - a.posteriorMean))).toBeLessThanOrEqual(4 * a.mcseExpectedLoss + 1e-9);
+        if (j !== c) {
+          const beats = probBGreaterA(post[c].alpha, post[c].beta, a.alpha, a.beta);
+          expect(Math.abs(a.probBeatsControl - beats)).toBeLessThanOrEqual(4 * Math.sqrt(Math.max(beats * (1 - beats), 0) / r.draws) + 1e-9);
+        }
+      });
+    });
+  }
 });

@@ -1,0 +1,75 @@
+/**
+ * `nutmeg abtest` and `nutmeg analyze` through main(): output shapes, exit codes and one-line errors. Counts of the
+ * small CSV are made by hand; the statistics themselves are tested in tests/decision.
+ */
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadNativeAddon } from '../../src/backend/native.js';
+import { main } from '../../src/cli/main.js';
+
+function capture(): { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  return { out: () => out, err: () => err };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+const dir = mkdtempSync(join(tmpdir(), 'nutmeg-analyze-'));
+const csv = join(dir, 'ab.csv');
+writeFileSync(csv, 'arm,clicked\nA,1\nA,0\nA,0\nB,1\nB,1\nB,0\nctrl,0\nctrl,0\nctrl,1\nctrl,0\n');
+
+describe('nutmeg abtest', () => {
+  it('prints a JSON result with the arms in order', async () => {
+    const io = capture();
+    expect(await main(['node', 'nutmeg', 'abtest', '--data', csv, '--arm', 'arm', '--outcome', 'clicked', '--control', 'ctrl', '--draws', '2000', '--json'])).toBe(0);
+    const r = JSON.parse(io.out()) as { control: string; arms: { arm: string; n: number; successes: number; probBest: number }[] };
+    expect(r.control).toBe('ctrl');
+    expect(r.arms.map((a) => [a.arm, a.n, a.successes])).toEqual([
+      ['A', 3, 1],
+      ['B', 3, 2],
+      ['ctrl', 4, 1],
+    ]);
+    expect(r.arms.reduce((s, a) => s + a.probBest, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('exits 2 with a one-line message for a missing column or an unknown control', async () => {
+    let io = capture();
+    expect(await main(['node', 'nutmeg', 'abtest', '--data', csv, '--arm', 'group', '--outcome', 'clicked'])).toBe(2);
+    expect(io.err()).toMatch(/^nutmeg: --arm group: .* has no column "group"/);
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await main(['node', 'nutmeg', 'abtest', '--data', csv, '--arm', 'arm', '--outcome', 'clicked', '--control', 'Z'])).toBe(2);
+    expect(io.err().trim().split('\n')).toHaveLength(1);
+    expect(io.err()).toMatch(/control arm "Z" is not one of the arms/);
+  });
+});
+
+describe('nutmeg analyze hillstrom', () => {
+  it('refuses half of the expected-value rule and crossed thresholds with exit 2', async () => {
+    let io = capture();
+    expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--value-per-conversion', '50'])).toBe(2);
+    expect(io.err()).toMatch(/needs both --value-per-conversion and --cost-per-contact/);
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--target-prob', '0.6', '--test-prob', '0.8', '--rows', '500'])).toBe(2);
+    expect(io.err()).toMatch(/--test-prob 0.8 is above --target-prob 0.6/);
+  });
+
+  it('--json on simulated rows prints the analysis; --out keeps both fits, analysis.json and report.html', async () => {
+    const out = join(dir, 'run');
+    const io = capture();
+    const backend = loadNativeAddon() ? 'native' : 'reference';
+    const code = await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--rows', '1500', '--chains', '1', '--warmup', '100', '--draws', '100', '--backend', backend, '--json', '--quiet', '--out', out]);
+    expect(code).toBe(0);
+    const json = JSON.parse(io.out()) as { data: { description: string }; segments: { action: string }[] };
+    expect(json.data.description).toMatch(/simulated Hillstrom data .*no --data given/);
+    expect(json.segments).toHaveLength(7);
+    for (const f of ['pooled/fit.json', 'hierarchical/fit.json', 'analysis.json', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Decision table');
+  }, 600_000);
+});
