@@ -14,9 +14,9 @@
  * Why state machines rather than one async coroutine per chain awaiting a shared batcher: a chain's whole state
  * between two leapfrog steps is a handful of integers and slices of typed arrays, so the run loop can advance every
  * chain with a plain loop and issue ONE target call for all chains still building (the `building` mask is the
- * backend's `active` argument). Coroutines would cost one promise and one closure per chain per step (thousands per
- * step for 4096 chains) and make the order of random draws depend on the scheduler; here nothing is allocated per
- * step and the order is fixed. bench/sampler-overhead.ts measures the cost per step.
+ * backend's `active` argument). Coroutines would cost a promise, a closure and a microtask hop per chain per step
+ * (thousands per step for 4096 chains) plus a batcher that counts who has asked; here a step allocates nothing and the
+ * batch is simply the `building` mask. bench/sampler.bench.ts measures the cost per step.
  *
  * Per level slot ℓ (allocated the first time a subtree of depth ≥ ℓ is built) each chain has: ρ, p♯ and p at the
  * subtree's first and last state (in integration order), the proposal (q, ∇, log π, H) and the log sum of weights.
