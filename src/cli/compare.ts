@@ -1,19 +1,20 @@
 /**
- * `nutmeg compare [RUN_DIR…] --loglik FILE… [--method stacking|pseudobma|bb-pseudobma] [--json]`: ranks models by
- * PSIS-LOO (elpd_diff and paired se_diff as R's loo_compare) and weighs them.
+ * `nutmeg compare [RUN_DIR…] [--loglik FILE…] [--method stacking|pseudobma|bb-pseudobma] [--json]`: ranks models by
+ * PSIS-LOO (elpd_diff and paired se_diff as R's loo_compare) and weighs them. A RUN_DIR's model is named by the
+ * directory's base name, a file's by its base name without .loglik.csv[.gz].
  */
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { type NamedLoo, WEIGHT_METHODS, type WeightMethod, compareModels } from '../loo/compare.js';
 import { looOfLogLikCsv, modelNameOfPath } from '../loo/from-file.js';
 import { compareToJson, formatCompare } from '../loo/output.js';
-import { looOfRunDir } from './loo.js';
+import { type LooSourceFlags, looOfRunDir, looSourceOptions } from './loo.js';
+import { BACKEND_CHOICES } from '../backend/select.js';
 
-interface CompareFlags {
+interface CompareFlags extends LooSourceFlags {
   loglik?: string[];
   method: string;
   seed: string;
-  rEffOne?: boolean;
   json?: boolean;
 }
 
@@ -26,6 +27,8 @@ export function register(program: Command): void {
     .option('--method <method>', `weights: ${WEIGHT_METHODS.join(', ')}`, 'stacking')
     .option('--seed <n>', 'seed of the Bayesian bootstrap (bb-pseudobma)', '1')
     .option('--r-eff-one', 'r_eff = 1 instead of relative efficiencies from the chains')
+    .option('--backend <name>', `backend for the RUN_DIRs' log-likelihood: ${BACKEND_CHOICES.join(', ')}`, 'auto')
+    .option('--threads <n>', 'threads for the native backend (default: all cores)')
     .option('--json', 'print the comparison as JSON')
     .action(async (runDirs: string[], opts: CompareFlags) => {
       if (!WEIGHT_METHODS.includes(opts.method as WeightMethod)) {
@@ -37,9 +40,9 @@ export function register(program: Command): void {
       if (runDirs.length + files.length < 2) {
         throw new UserError('compare needs at least two models: give RUN_DIRs and/or --loglik FILE FILE …');
       }
-      const options = { rEff: opts.rEffOne ? ('one' as const) : ('chains' as const) };
+      const options = looSourceOptions(opts);
       const models: NamedLoo[] = [];
-      for (const dir of runDirs) models.push({ name: dir, loo: await looOfRunDir(dir) });
+      for (const dir of runDirs) models.push({ name: modelNameOfPath(dir), loo: await looOfRunDir(dir, opts) });
       for (const file of files) models.push({ name: modelNameOfPath(file), loo: await looOfLogLikCsv(file, options) });
       const names = new Set<string>();
       for (const m of models) {

@@ -1,52 +1,60 @@
 /**
- * `nutmeg loo [RUN_DIR] --loglik FILE.csv[.gz] [--r-eff-one] [--json]`: PSIS-LOO cross-validation, numbers as R's
- * loo 2.5.1. For now the log-likelihood comes from a CSV file (a `chain` column and one column per observation, a
- * row per draw); RUN_DIR — a fit's output directory — is accepted once fits write pointwise log-likelihood output.
+ * `nutmeg loo RUN_DIR | --loglik FILE.csv[.gz] [--r-eff-one] [--backend B] [--json]`: PSIS-LOO cross-validation,
+ * numbers as R's loo 2.5.1. RUN_DIR is a fit's output directory (`nutmeg fit --out`): the backend recomputes the
+ * pointwise log-likelihood of its draws block by block. --loglik reads a log-likelihood CSV instead (a `chain` column
+ * and one column per observation, a row per draw, as R's log_lik() gives).
  */
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 import { UserError } from '../errors.js';
 import { looOfLogLikCsv } from '../loo/from-file.js';
-import type { LooResult } from '../loo/loo.js';
+import type { LooOptions, LooResult } from '../loo/loo.js';
 import { formatLoo, looToJson } from '../loo/output.js';
+import { looOfRun } from '../loo/run-loo.js';
+import { oneOf, positiveInt } from './options.js';
 
-/**
- * The LOO of one fit output directory. No fit layout with pointwise log-likelihood exists yet, so every directory is
- * refused with a message that says what to do instead.
- */
-export async function looOfRunDir(dir: string): Promise<LooResult> {
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    throw new UserError(`${dir}: no such file or directory; give a fit's output directory or --loglik FILE.csv`);
-  }
-  if (!isDir) {
-    throw new UserError(`${dir} is not a directory; to read a log-likelihood CSV use --loglik ${dir}`);
-  }
-  throw new UserError(
-    `${dir}: no known fit output layout (no pointwise log-likelihood found); ` +
-      'export the log-likelihood as CSV (chain column + one column per observation) and use --loglik FILE.csv',
-  );
+export interface LooSourceFlags {
+  rEffOne?: boolean;
+  backend: string;
+  threads?: string;
 }
+
+/** LOO options from the flags shared by `loo` and `compare`. */
+export function looSourceOptions(flags: LooSourceFlags): LooOptions & { backend: BackendChoice; threads?: number } {
+  return {
+    rEff: flags.rEffOne ? 'one' : 'chains',
+    backend: oneOf('--backend', flags.backend, BACKEND_CHOICES),
+    threads: flags.threads === undefined ? undefined : positiveInt('--threads', flags.threads),
+  };
+}
+
+/** PSIS-LOO of a fit's output directory; backend notices go to stderr. */
+export function looOfRunDir(dir: string, flags: LooSourceFlags): Promise<LooResult> {
+  return looOfRun(dir, { ...looSourceOptions(flags), log: (line) => process.stderr.write(`${line}\n`) });
+}
+
 
 export function register(program: Command): void {
   program
     .command('loo')
     .description('PSIS leave-one-out cross-validation: elpd_loo, p_loo, looic, Pareto k (as R loo 2.5.1)')
-    .argument('[run_dir]', "a fit's output directory")
+    .argument('[run_dir]', "a fit's output directory (nutmeg fit --out DIR)")
     .option('--loglik <file>', 'log-likelihood CSV (.csv or .csv.gz): a chain column, one column per observation, a row per draw')
     .option('--r-eff-one', 'r_eff = 1 for every observation instead of relative efficiencies from the chains')
+    .option('--backend <name>', `backend for a RUN_DIR's log-likelihood: ${BACKEND_CHOICES.join(', ')}`, 'auto')
+    .option('--threads <n>', 'threads for the native backend (default: all cores)')
     .option('--json', 'print the result as JSON')
-    .action(async (runDir: string | undefined, opts: { loglik?: string; rEffOne?: boolean; json?: boolean }) => {
+    .action(async (runDir: string | undefined, opts: LooSourceFlags & { loglik?: string; json?: boolean }) => {
       if (runDir !== undefined && opts.loglik !== undefined) {
         throw new UserError('give either RUN_DIR or --loglik FILE, not both');
       }
       if (runDir === undefined && opts.loglik === undefined) {
         throw new UserError("nothing to do: give a fit's output directory or --loglik FILE.csv");
       }
-      const options = { rEff: opts.rEffOne ? ('one' as const) : ('chains' as const) };
-      const result = opts.loglik !== undefined ? await looOfLogLikCsv(opts.loglik, options) : await looOfRunDir(runDir!);
+      const result =
+        opts.loglik !== undefined
+          ? await looOfLogLikCsv(opts.loglik, looSourceOptions(opts))
+          : await looOfRunDir(runDir!, opts);
       for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
       process.stdout.write(
         opts.json ? JSON.stringify(looToJson(result)) + '\n' : formatLoo(result, opts.loglik ?? runDir!),

@@ -13,8 +13,11 @@ export async function looOfLogLikCsv(path: string, options: LooOptions = {}): Pr
   return psisLooStream(csv.nObs, csv.nDraws, csv.chainOfDraw, logLikBlocks(csv.rows, FILE_BLOCK_SIZE), options);
 }
 
-/** A model name from a log-likelihood file name: the base name without .csv, .csv.gz and a trailing .loglik. */
+/**
+ * A model name from a path: the base name (of a file or a run directory) without .csv, .csv.gz and a trailing
+ * .loglik.
+ */
 export function modelNameOfPath(path: string): string {
-  const base = path.split(/[\\/]/).pop() ?? path;
+  const base = path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? path;
   return base.replace(/\.gz$/i, '').replace(/\.csv$/i, '').replace(/\.loglik$/i, '') || base;
 }

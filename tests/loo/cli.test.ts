@@ -50,10 +50,12 @@ describe('nutmeg loo --loglik', () => {
     expect(io.err()).toMatch(/warning: 1 of 400 observations/);
   });
 
-  it('a directory without a known layout, or no input, exits 2 with a one-line message', async () => {
+  it('a directory that is not a run, a file given as RUN_DIR, or no input, exits 2 with a one-line message', async () => {
     const io = capture();
     expect(await main(['node', 'nutmeg', 'loo', FIXTURES])).toBe(2);
-    expect(io.err()).toMatch(/no known fit output layout .* use --loglik FILE\.csv\n$/);
+    expect(io.err()).toMatch(/not a nutmeg run directory \(no fit\.json\)/);
+    expect(await main(['node', 'nutmeg', 'loo', file('pooled')])).toBe(2);
+    expect(io.err()).toMatch(/is not a directory; to read a log-likelihood CSV use --loglik/);
     expect(await main(['node', 'nutmeg', 'loo'])).toBe(2);
   });
 });

@@ -1,37 +1,46 @@
 /**
- * The separation analysis of DESIGN.md, end to end through the API (fit → backend pointwise log-likelihood in blocks →
- * PSIS-LOO → compare): on simulated sessions where 7 of 10 cities never convert, the model with varying intercepts
- * by city must out-rank the one by lead source (reference: the simulator's truth — city, not source, carries the
- * signal). Small data and short chains on the reference backend keep it a unit test; `nutmeg compare RUN_DIR…` will
- * run the same path once fits write output directories.
+ * The separation analysis of DESIGN.md end to end through the CLI: `nutmeg fit --out` for the by-city and the
+ * by-lead-source models on simulated sessions where 7 of 10 cities never convert, then `nutmeg loo RUN_DIR` and
+ * `nutmeg compare RUN_DIR…` with stacking weights. The by-city model must out-rank the by-source one (reference: the
+ * simulator's truth — city, not source, carries the signal). Small data and short chains on the reference backend
+ * keep it a unit test.
  */
-import { describe, expect, it } from 'vitest';
-import { SEPARATION_FORMULAS, simulateSeparation } from '../../src/data/simulate/separation.js';
-import { fitModel } from '../../src/fit/fit.js';
-import { compareModels, type NamedLoo } from '../../src/loo/compare.js';
-import { looOfFit } from '../../src/loo/fit-loo.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { SEPARATION_FORMULAS } from '../../src/data/simulate/separation.js';
+
+afterEach(() => vi.restoreAllMocks());
 
 describe('separation analysis', () => {
-  it('by-city out-ranks by-source in PSIS-LOO, with stacking weight on the city model', async () => {
-    const { frame } = simulateSeparation({ seed: 1, n: 800 });
-    const models: NamedLoo[] = [];
-    for (const name of ['source', 'city'] as const) {
-      const fit = await fitModel(frame, SEPARATION_FORMULAS[name], {
-        backend: 'reference',
-        chains: 2,
-        warmup: 200,
-        draws: 200,
-        seed: 7,
-      });
-      try {
-        models.push({ name, loo: await looOfFit(fit, { blockRows: 100, maxDrawsPerCall: 64 }) });
-      } finally {
-        await fit.dispose();
-      }
+  it('nutmeg compare ranks by-city above by-source, with the stacking weight on the city model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nutmeg-separation-'));
+    let out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    for (const name of ['city', 'source'] as const) {
+      const args = ['--data', 'sim:separation', '--rows', '800', '--formula', SEPARATION_FORMULAS[name]];
+      const settings = ['--chains', '2', '--warmup', '200', '--draws', '200', '--seed', '7', '--backend', 'reference'];
+      expect(await main(['node', 'nutmeg', 'fit', ...args, ...settings, '--quiet', '--out', join(dir, name)])).toBe(0);
     }
-    const rows = compareModels(models);
+    out = '';
+    expect(await main(['node', 'nutmeg', 'loo', join(dir, 'city'), '--backend', 'reference', '--json'])).toBe(0);
+    const loo = JSON.parse(out);
+    expect(loo.n_obs).toBe(800);
+    expect(loo.n_draws).toBe(400);
+    out = '';
+    const dirs = [join(dir, 'source'), join(dir, 'city')];
+    expect(await main(['node', 'nutmeg', 'compare', ...dirs, '--backend', 'reference', '--json'])).toBe(0);
+    const rows = JSON.parse(out) as { model: string; elpd_loo: number; elpd_diff: number; se_diff: number; weight: number }[];
     expect(rows.map((r) => r.model)).toEqual(['city', 'source']);
-    expect(rows[1].elpdDiff).toBeLessThan(-2 * rows[1].seDiff);
+    expect(rows[0].elpd_loo).toBeCloseTo(loo.elpd_loo, 10);
+    expect(rows[1].elpd_diff).toBeLessThan(-2 * rows[1].se_diff);
     expect(rows[0].weight).toBeGreaterThan(0.9);
+    out = '';
+    expect(await main(['node', 'nutmeg', 'compare', ...dirs, '--backend', 'reference'])).toBe(0);
+    expect(out).toMatch(/^model\s+elpd_loo\s+se_elpd_loo\s+elpd_diff\s+se_diff\s+p_loo\s+weight\ncity\s/);
+    expect(out).toMatch(/weights: stacking/);
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * PSIS-LOO of a fit on disk (RUN_DIR as `nutmeg fit --out` writes it): the model is rebuilt from fit.json and its
+ * data source, the draws are mapped back to the unconstrained scale (src/io/run-dir.ts), and a backend computes the
+ * pointwise log-likelihood block by block for PSIS (looOfFit).
+ */
+import { statSync } from 'node:fs';
+import type { BackendChoice } from '../backend/select.js';
+import { createBackend } from '../backend/select.js';
+import { UserError } from '../errors.js';
+import { rebuildRun } from '../io/run-dir.js';
+import { type FitLooOptions, looOfFit } from './fit-loo.js';
+import type { LooResult } from './loo.js';
+
+export interface RunLooOptions extends FitLooOptions {
+  /** Backend for the pointwise log-likelihood. Default 'auto'. */
+  readonly backend?: BackendChoice;
+  readonly threads?: number;
+  /** One-line notices (backend fallbacks). */
+  readonly log?: (line: string) => void;
+}
+
+export async function looOfRun(dir: string, options: RunLooOptions = {}): Promise<LooResult> {
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new UserError(`${dir}: no such file or directory; give a fit's output directory (nutmeg fit --out DIR)`);
+  }
+  if (!isDir) throw new UserError(`${dir} is not a directory; to read a log-likelihood CSV use --loglik ${dir}`);
+  const run = rebuildRun(dir);
+  const { spec } = run.model;
+  const maxDraws = options.maxDrawsPerCall ?? 256;
+  const backend = await createBackend(
+    options.backend ?? 'auto',
+    spec,
+    { maxChains: 1, maxDraws, threads: options.threads },
+    options.log,
+  );
+  try {
+    const sample = { nChains: run.unconstrained.length, nDraws: run.draws.nDraws, dim: spec.dim, draws: run.unconstrained };
+    return await looOfFit({ backend, sample }, { ...options, maxDrawsPerCall: maxDraws });
+  } finally {
+    await backend.dispose();
+  }
+}
