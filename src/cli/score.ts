@@ -11,6 +11,8 @@ import { DEFAULT_THRESHOLDS, checkThresholds, probabilityAction, type Probabilit
 import { evaluateScores, prepareScoring, rankOrder, scoreFrame, type Evaluation, type ScoreResult } from '../decision/scoring.js';
 import { UserError } from '../errors.js';
 import { loadRun } from '../io/run-dir.js';
+import { writeReport, type ReportSection } from '../report/html.js';
+import { calibrationSpec } from '../report/plots/calibration.js';
 import { renderTable, type Cell, type Table } from '../report/table.js';
 import { nonNegativeInt, positiveInt } from './options.js';
 
@@ -19,6 +21,7 @@ interface ScoreFlags {
   seed: string;
   rows?: string;
   out?: string;
+  report?: string;
   id?: string;
   interval: string;
   targetProb: string;
@@ -121,6 +124,30 @@ function calibrationRows(e: Evaluation): Table {
   };
 }
 
+/** The report page of a scoring run: classifier metrics with the calibration curve, and the top of the ranked list. */
+function scoreSections(result: ScoreResult, evaluation: Evaluation | null, head: Table, formula: string, source: string): ReportSection[] {
+  const sections: ReportSection[] = [];
+  const scored = `${result.n} rows of ${source} scored with ${result.nDraws} posterior draws of ${formula}.`;
+  if (evaluation) {
+    sections.push({
+      title: 'How well the model predicts',
+      text:
+        `${scored}\n\nROC-AUC, log loss and Brier score of the posterior mean probability against the observed outcome, and ` +
+        'calibration: rows cut into deciles of predicted probability, mean prediction beside the observed rate.',
+      tables: [{ caption: 'Metrics', ...metricsTable(evaluation) }, { caption: 'Calibration by decile', ...calibrationRows(evaluation) }],
+      plots: [calibrationSpec(evaluation.calibration)],
+    });
+  }
+  if (head.rows.length > 0) {
+    sections.push({
+      title: `Top ${head.rows.length} rows by ${result.uplift ? 'uplift' : 'probability'}`,
+      text: evaluation ? 'The start of the ranked customer list.' : `${scored}\n\nThe start of the ranked customer list.`,
+      tables: [head],
+    });
+  }
+  return sections;
+}
+
 async function run(runDir: string, f: ScoreFlags): Promise<void> {
   const interval = parseInterval(f.interval);
   const thresholds = checkThresholds({ target: probabilityFlag('--target-prob', f.targetProb), test: probabilityFlag('--test-prob', f.testProb) });
@@ -153,6 +180,13 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
     if (!f.quiet) say(`wrote the ranked list of ${frame.nRows} rows to ${f.out}`);
   }
   const head = rankedTable(result, frame, thresholds, { id: f.id, outcome, limit: top });
+  if (f.report) {
+    await writeReport(f.report, scoreSections(result, evaluation, head, recipe.formula, frame.source), {
+      title: 'nutmeg score',
+      subtitle: `${run.dir} on ${frame.source}`,
+    });
+    if (!f.quiet) say(`wrote the report to ${f.report}`);
+  }
   if (f.json) {
     const json = {
       run: run.dir,
@@ -190,6 +224,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of a sim: data set', '1')
     .option('--rows <n>', 'rows to simulate for a sim: data set')
     .option('--out <file>', 'write the ranked list of every row as CSV')
+    .option('--report <file>', 'write an HTML page with the metrics, the calibration curve and the top rows')
     .option('--id <column>', 'column that identifies a customer, copied to the ranked list')
     .option('--interval <low,high>', 'interval probabilities', '0.1,0.9')
     .option('--target-prob <p>', 'P(uplift > 0) at or above which the action is "target"', String(DEFAULT_THRESHOLDS.target))

@@ -61,7 +61,8 @@ describe('nutmeg score', () => {
 
   it('writes a ranked list of every row and metrics that match the list', async () => {
     const out = path.join(dir, 'ranked.csv');
-    const r = await cli(['score', fixture.dir, '--data', fixture.csv, '--out', out, '--json', '--top', '5']);
+    const report = path.join(dir, 'score.html');
+    const r = await cli(['score', fixture.dir, '--data', fixture.csv, '--out', out, '--json', '--top', '5', '--report', report]);
     expect(r.err).toContain(`scored ${FIXTURE_ROWS} rows`);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out);
@@ -99,6 +100,11 @@ describe('nutmeg score', () => {
     expect(json.top).toHaveLength(5);
     expect(json.top[0].row).toBe(row[0]);
     expect(['target', 'test more', 'deprioritise']).toContain(json.top[0].action);
+    // the report: metrics and calibration tables, the calibration curve
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('<caption>Calibration by decile</caption>');
+    expect(html.match(/<figure class="plot"/g)).toHaveLength(1);
+    expect(html).toContain('Calibration: observed vs predicted');
   }, 120_000);
 
   it('scores new customers without outcome or treatment: both arms, no metrics', async () => {
