@@ -184,7 +184,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const backends = at >= 0 ? (process.argv[at + 1].split(',') as BackendKind[]) : undefined;
     for (const r of await run({ quick: process.argv.includes('--quick'), backends })) {
       console.log(
-        `${r.mode.padEnd(21)} ${r.nDraws} draws × ${r.nObs} obs: ${r.seconds.toFixed(2)} s (cpu ${r.cpuSeconds.toFixed(2)} s) ` +
+        `${r.mode.padEnd(21)} ${r.nDraws} draws × ${r.nObs} obs: ${r.seconds.toFixed(2)} s ` +
+          `(cpu ${r.cpuSeconds.toFixed(2)} s) ` +
           `(${r.microsecondsPerObservation.toFixed(0)} µs/obs), peak RSS ${r.peakRssMiB.toFixed(0)} MiB` +
           (r.elpdLoo === null ? '' : `, elpd_loo ${r.elpdLoo.toFixed(1)}, max k ${r.maxParetoK?.toFixed(3)}`),
       );

@@ -39,7 +39,10 @@ export function register(program: Command): void {
     .command('loo')
     .description('PSIS leave-one-out cross-validation: elpd_loo, p_loo, looic, Pareto k (as R loo 2.5.1)')
     .argument('[run_dir]', "a fit's output directory (nutmeg fit --out DIR)")
-    .option('--loglik <file>', 'log-likelihood CSV (.csv or .csv.gz): a chain column, one column per observation, a row per draw')
+    .option(
+      '--loglik <file>',
+      'log-likelihood CSV (.csv or .csv.gz): a chain column, one column per observation, a row per draw',
+    )
     .option('--r-eff-one', 'r_eff = 1 for every observation instead of relative efficiencies from the chains')
     .option('--backend <name>', `backend for a RUN_DIR's log-likelihood: ${BACKEND_CHOICES.join(', ')}`, 'auto')
     .option('--threads <n>', 'threads for the native backend (default: all cores)')

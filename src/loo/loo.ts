@@ -81,7 +81,9 @@ export class LooAccumulator {
     chainOfDraw: Uint32Array,
     private readonly options: LooOptions = {},
   ) {
-    if (!Number.isInteger(nObs) || nObs < 1) throw new UserError(`PSIS-LOO needs at least one observation (got ${nObs})`);
+    if (!Number.isInteger(nObs) || nObs < 1) {
+      throw new UserError(`PSIS-LOO needs at least one observation (got ${nObs})`);
+    }
     if (!Number.isInteger(nDraws) || nDraws < 2) throw new UserError(`PSIS-LOO needs at least two draws (got ${nDraws})`);
     if (chainOfDraw.length !== nDraws) {
       throw new UserError(`chain ids: ${chainOfDraw.length} given for ${nDraws} draws; give one chain id per draw`);
@@ -136,7 +138,9 @@ export class LooAccumulator {
   finish(): LooResult {
     if (this.done !== this.nObs) {
       const missing = this.seen.indexOf(0);
-      throw new Error(`log-likelihood blocks covered ${this.done} of ${this.nObs} observations (first missing: ${missing + 1})`);
+      throw new Error(
+        `log-likelihood blocks covered ${this.done} of ${this.nObs} observations (first missing: ${missing + 1})`,
+      );
     }
     return summarizeLoo(this.pointwise, this.nDraws, this.layout.nChains, this.rEffSource());
   }

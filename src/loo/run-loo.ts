@@ -37,7 +37,12 @@ export async function looOfRun(dir: string, options: RunLooOptions = {}): Promis
     options.log,
   );
   try {
-    const sample = { nChains: run.unconstrained.length, nDraws: run.draws.nDraws, dim: spec.dim, draws: run.unconstrained };
+    const sample = {
+      nChains: run.unconstrained.length,
+      nDraws: run.draws.nDraws,
+      dim: spec.dim,
+      draws: run.unconstrained,
+    };
     return await looOfFit({ backend, sample }, { ...options, maxDrawsPerCall: maxDraws });
   } finally {
     await backend.dispose();

@@ -33,7 +33,8 @@ describe('separation analysis', () => {
     out = '';
     const dirs = [join(dir, 'source'), join(dir, 'city')];
     expect(await main(['node', 'nutmeg', 'compare', ...dirs, '--backend', 'reference', '--json'])).toBe(0);
-    const rows = JSON.parse(out) as { model: string; elpd_loo: number; elpd_diff: number; se_diff: number; weight: number }[];
+    type Row = { model: string; elpd_loo: number; elpd_diff: number; se_diff: number; weight: number };
+    const rows = JSON.parse(out) as Row[];
     expect(rows.map((r) => r.model)).toEqual(['city', 'source']);
     expect(rows[0].elpd_loo).toBeCloseTo(loo.elpd_loo, 10);
     expect(rows[1].elpd_diff).toBeLessThan(-2 * rows[1].se_diff);

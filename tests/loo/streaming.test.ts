@@ -59,7 +59,7 @@ describe('psisLooStream', () => {
 });
 
 describe('blocksFromBackend', () => {
-  it('fills nDraws × blockRows blocks in calls of at most maxDrawsPerCall draws, as the backend computes them', async () => {
+  it('fills nDraws × blockRows blocks in calls of ≤ maxDrawsPerCall draws, as the backend computes them', async () => {
     const spec = randomSpec('hierarchical', { n: 230, seed: 3 });
     const backend = new ReferenceBackend(spec);
     const nDraws = 40;
