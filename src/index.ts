@@ -1,0 +1,35 @@
+/**
+ * nutmeg's typed API. Data flows one way: Frame → buildModel → ModelSpec → Backend → sample → DrawSet →
+ * diagnostics / LOO / decisions.
+ */
+export type { Frame, Column } from './data/frame.js';
+export { readCsv } from './data/csv.js';
+export { loadHillstrom, addHillstromFeatures, HILLSTROM_FORMULAS } from './data/hillstrom.js';
+export { builtinDataset, BUILTIN_DATASETS } from './data/datasets.js';
+export { loadData } from './data/load.js';
+
+export { buildModel, type BuildOptions, type BuiltModel } from './model/build.js';
+export { applyRecipe, type DesignRecipe } from './model/recipe.js';
+export type { ModelSpec, VaryingTerm, GroupingFactor, Family, Parameterization } from './model/spec.js';
+export type { Prior, PriorFamily } from './model/prior.js';
+export { constrain, unconstrain, constrainedNames, unconstrainedNames, levelCoordinates } from './model/layout.js';
+
+export type { Backend, BackendKind, BackendOptions } from './backend/backend.js';
+export { createBackend, type BackendChoice } from './backend/select.js';
+export { createReferenceBackend } from './backend/reference.js';
+
+export { sample, type SampleOptions, type SampleResult } from './sampler/run.js';
+export { fitModel, fitMode, type Fit, type FitOptions } from './fit/fit.js';
+export { findMode } from './fit/map.js';
+
+export type { DrawSet } from './draws.js';
+export { summarizeDraws, summaryTable } from './diagnostics/summary.js';
+export { samplerDiagnostics, samplerWarnings, convergenceWarnings } from './diagnostics/sampler-checks.js';
+
+export { psisLoo, psisLooStream } from './loo/loo.js';
+export { looOfFit } from './loo/fit-loo.js';
+export { compareModels } from './loo/compare.js';
+export { stackingWeights, pseudoBmaWeights, pseudoBmaPlusWeights } from './loo/weights.js';
+
+export { writeRun, loadRun, rebuildRun, runMeta } from './io/run-dir.js';
+export { UserError } from './errors.js';
