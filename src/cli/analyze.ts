@@ -170,8 +170,8 @@ async function runSeparation(f: CommonFlags): Promise<void> {
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
   const out = prepareOut(f.out);
   const { frame } = builtinDataset('separation', seed, rows);
-  const description = `${frame.source}, ${frame.nRows} sessions`;
-  if (!f.quiet) say(`data: ${description}`);
+  const description = frame.source;
+  if (!f.quiet) say(`data: ${description}, ${frame.nRows} sessions`);
   const progress = progressByModel(Boolean(f.quiet || f.json));
   const analysis = await analyzeSeparation(frame, {
     fit,

@@ -26,7 +26,8 @@ if (!native) console.warn('NOTICE: real-data analysis vs Stan skipped: the nativ
 function within4Mcse(ours: number, oursMcse: number, stan: number, stanMcse: number, what: string): void {
   const bound = 4 * Math.hypot(oursMcse, stanMcse);
   const diff = Math.abs(ours - stan);
-  console.log(`${what}: nutmeg ${ours.toPrecision(5)} ± ${oursMcse.toPrecision(2)}, Stan ${stan.toPrecision(5)} ± ${stanMcse.toPrecision(2)}, |diff|/combined MCSE ${(diff / Math.hypot(oursMcse, stanMcse)).toFixed(2)}`);
+  const ratio = bound > 0 ? (diff / Math.hypot(oursMcse, stanMcse)).toFixed(2) : diff === 0 ? 'equal (both MCSE 0)' : 'differ with MCSE 0';
+  console.log(`${what}: nutmeg ${ours.toPrecision(5)} ± ${oursMcse.toPrecision(2)}, Stan ${stan.toPrecision(5)} ± ${stanMcse.toPrecision(2)}, |diff|/combined MCSE ${ratio}`);
   expect(diff, what).toBeLessThanOrEqual(bound);
 }
 
