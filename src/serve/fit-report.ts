@@ -1,7 +1,8 @@
 /**
- * The report GET /report serves when RUN_DIR has no report.html: built from the run alone — the posterior summary,
- * the sampler checks with trace and rank plots, and a forest plot per varying term (for a varying slope whose
- * covariate is also a fixed effect, the total effect b + r[k] by level; otherwise r[k]).
+ * The report GET /report serves when RUN_DIR has no report.html: built from the run — the posterior summary, the
+ * sampler checks with trace and rank plots, a forest plot per varying term (for a varying slope whose covariate is
+ * also a fixed effect, the total effect b + r[k] by level; otherwise r[k]), and PSIS-LOO with its Pareto-k plot when
+ * the run's data could be read again (else a line saying why not).
  */
 import { summarizeQuantity } from '../decision/draw-summary.js';
 import { summaryTable } from '../diagnostics/summary.js';
@@ -11,6 +12,8 @@ import { rankSpec, traceSpec } from '../report/plots/chains.js';
 import { forestSpec, type IntervalRow } from '../report/plots/intervals.js';
 import type { PlotSpec } from '../report/plots/spec.js';
 import type { LoadedRun } from '../io/run-dir.js';
+import type { LooResult } from '../loo/loo.js';
+import { paretoKSpec } from '../report/plots/pareto-k.js';
 import type { ModelInfo } from './model-info.js';
 
 /** At most this many variables in the trace and rank plots. */
@@ -35,7 +38,42 @@ function termForest(run: LoadedRun, t: number): PlotSpec {
   return forestSpec(rows, what);
 }
 
-export function fitReportSections(run: LoadedRun, info: ModelInfo): ReportSection[] {
+function looSection(loo: LooResult | string): ReportSection {
+  if (typeof loo === 'string') return { title: 'PSIS-LOO', text: `Not computed: ${loo}`, tables: [] };
+  const k = loo.paretoKTable;
+  return {
+    title: 'PSIS-LOO',
+    text:
+      `Leave-one-out predictive accuracy by Pareto-smoothed importance sampling over ${loo.nObs} observations. ` +
+      'Pareto k above 0.7 marks observations whose leave-one-out estimate is unreliable.' +
+      (loo.warnings.length > 0 ? `\n\n${loo.warnings.join('\n\n')}` : ''),
+    tables: [
+      {
+        caption: 'Estimates',
+        columns: ['quantity', 'estimate', 'se'],
+        rows: [
+          ['elpd_loo', loo.elpdLoo.estimate, loo.elpdLoo.se],
+          ['p_loo', loo.pLoo.estimate, loo.pLoo.se],
+          ['looic', loo.looic.estimate, loo.looic.se],
+        ],
+      },
+      {
+        caption: 'Pareto k',
+        columns: ['k', 'observations'],
+        rows: [
+          ['(-Inf, 0.5] good', k.good],
+          ['(0.5, 0.7] ok', k.ok],
+          ['(0.7, 1] bad', k.bad],
+          ['(1, Inf) very bad', k.veryBad],
+        ],
+      },
+    ],
+    plots: [paretoKSpec(loo.pointwise.paretoK)],
+  };
+}
+
+/** `loo`: the run's PSIS-LOO, or why it could not be computed. */
+export function fitReportSections(run: LoadedRun, info: ModelInfo, loo: LooResult | string): ReportSection[] {
   const { draws } = run;
   const main = draws.names.filter((n) => n.startsWith('b_') || n.startsWith('sd_'));
   const plotted = main.slice(0, SAMPLER_PLOT_VARIABLES);
@@ -68,5 +106,6 @@ export function fitReportSections(run: LoadedRun, info: ModelInfo): ReportSectio
       plots: run.meta.recipe.terms.map((_, t) => termForest(run, t)),
     });
   }
+  sections.push(looSection(loo));
   return sections;
 }

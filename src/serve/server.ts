@@ -1,6 +1,7 @@
 /**
  * The scoring API (fastify): POST /score scores customer rows with a fitted run's posterior, GET /model describes the
- * model and its diagnostics, GET /report serves the HTML report (RUN_DIR/report.html, else one built from the run).
+ * model and its diagnostics, GET /report serves the HTML report (RUN_DIR/report.html, else one built from the run,
+ * once, on the first request).
  * Bodies over `bodyLimit` bytes get 413, more than `maxRows` rows or an invalid field 400 with a message naming the
  * field. The draws are rearranged for scoring once, at start-up.
  */
@@ -8,10 +9,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { BackendChoice } from '../backend/select.js';
 import { DEFAULT_THRESHOLDS, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
 import { prepareScoring, recipeColumns, scoreFrame, type ScoreResult } from '../decision/scoring.js';
 import { isUserError } from '../errors.js';
 import type { LoadedRun } from '../io/run-dir.js';
+import { looOfRun } from '../loo/run-loo.js';
 import { renderReport } from '../report/html.js';
 import { fitReportSections } from './fit-report.js';
 import { modelInfo } from './model-info.js';
@@ -24,6 +27,8 @@ export interface ServeOptions {
   /** Most rows per POST /score; default 10,000. */
   readonly maxRows?: number;
   readonly thresholds?: ProbabilityThresholds;
+  /** Backend for the pointwise log-likelihood of the built report's PSIS-LOO; default 'auto'. */
+  readonly looBackend?: BackendChoice;
 }
 
 export const SERVE_DEFAULTS = { bodyLimit: 1 << 20, maxRows: 10_000 } as const;
@@ -73,6 +78,14 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
   const groups = run.meta.recipe.groups;
   let report: Promise<string> | null = null;
 
+  /** The fallback report; PSIS-LOO rebuilds the model from the run's data source, which may be gone. */
+  const builtReport = async (): Promise<string> => {
+    const loo = await looOfRun(run.dir, { backend: options.looBackend ?? 'auto' }).catch((e: unknown) =>
+      isUserError(e) ? e.message : `PSIS-LOO failed (${(e as Error).message.split('\n')[0]})`,
+    );
+    return renderReport(fitReportSections(run, info, loo), { title: `nutmeg: ${info.formula}`, subtitle: run.dir });
+  };
+
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? SERVE_DEFAULTS.bodyLimit });
 
   app.setErrorHandler((error, _request, reply) => {
@@ -102,7 +115,7 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
 
   app.get('/report', async (_request, reply) => {
     const file = join(run.dir, 'report.html');
-    report ??= existsSync(file) ? readFile(file, 'utf8') : renderReport(fitReportSections(run, info), { title: `nutmeg: ${info.formula}`, subtitle: run.dir });
+    report ??= existsSync(file) ? readFile(file, 'utf8') : builtReport();
     const html = await report.catch((e: unknown) => {
       report = null;
       throw e;

@@ -6,7 +6,7 @@
  * 127.0.0.1 by default and stops cleanly on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -54,7 +54,7 @@ describe('scoring API', () => {
     run = loadRun(fixture.dir);
     frame = readCsv(fixture.csv);
     reference = scoreFrame(prepareScoring({ recipe: run.meta.recipe, draws: run.draws }), frame);
-    app = buildServer(run, { maxRows: 500, bodyLimit: 200_000 });
+    app = buildServer(run, { maxRows: 500, bodyLimit: 200_000, looBackend: 'reference' });
     base = await listen(app);
   }, 120_000);
 
@@ -143,9 +143,11 @@ describe('scoring API', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await res.text();
     expect(html).toMatch(/^<!doctype html>/);
-    // trace, rank and one forest plot
-    expect(html.match(/<figure class="plot"/g)).toHaveLength(3);
+    // trace, rank, one forest plot and the Pareto k plot (the run's data, sim:hillstrom, can be rebuilt)
+    expect(html.match(/<figure class="plot"/g)).toHaveLength(4);
     expect(html).toContain('Effect of treatment by history_segment');
+    expect(html).toContain('PSIS-LOO: Pareto k by observation');
+    expect(html).toContain('<caption>Pareto k</caption>');
   }, 60_000);
 
   it('serves RUN_DIR/report.html when the run has one', async () => {
@@ -165,6 +167,31 @@ describe('scoring API', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('report of a run whose data is gone', () => {
+  it('says why PSIS-LOO is missing and still shows the other plots', async () => {
+    const { dir: source } = await runFixture();
+    const dir = await mkdtemp(path.join(tmpdir(), 'nutmeg-serve-'));
+    try {
+      await cp(source, dir, { recursive: true });
+      const metaPath = path.join(dir, 'fit.json');
+      const meta = JSON.parse(await readFile(metaPath, 'utf8'));
+      meta.data = { source: path.join(dir, 'moved-away.csv'), seed: null, rows: meta.data.rows };
+      await writeFile(metaPath, JSON.stringify(meta));
+      const app = buildServer(loadRun(dir), { looBackend: 'reference' });
+      const url = await listen(app);
+      try {
+        const html = await (await fetch(`${url}/report`)).text();
+        expect(html).toMatch(/<h2>PSIS-LOO<\/h2>\n<p>Not computed: .*moved-away\.csv/);
+        expect(html.match(/<figure class="plot"/g)).toHaveLength(3);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('nutmeg serve', () => {
