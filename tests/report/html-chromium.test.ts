@@ -1,6 +1,8 @@
 /**
- * The report page in headless Chromium: it loads with no console errors or page errors, makes no network request,
- * and every plot is an SVG of non-zero size. Skipped, with a notice, where chromium is not installed
+ * The report page in headless Chromium: it loads with no console errors or page errors, makes no request beyond the
+ * page itself, runs no script, and every plot is an SVG of non-zero size with marks in it. Two pages: one with every
+ * plot kind on fixed inputs (from a file), and the report `nutmeg serve` builds from a small fitted run (over HTTP,
+ * with its Content-Security-Policy header). Skipped, with a notice, where chromium is not installed
  * (scripts/install-system-deps.sh installs it).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,21 +10,78 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRun } from '../../src/io/run-dir.js';
 import { writeReport, type ReportSection } from '../../src/report/html.js';
+import { buildServer } from '../../src/serve/server.js';
+import { runFixture } from '../serve/run-fixture.js';
 import { chromiumPath, withChromium } from './chromium.js';
 import { everyPlotKind } from './plot-specs.js';
 
 const browser = chromiumPath();
 if (!browser) console.warn('NOTICE: chromium not found (/usr/bin/chromium); the headless report tests are skipped');
 
+interface PageCheck {
+  readonly errors: string[];
+  readonly requests: string[];
+  readonly figures: { hasSvg: boolean; width: number; height: number; marks: number }[];
+  readonly scripts: number;
+  readonly title: string;
+  readonly headings: (string | null)[];
+}
+
+/** Opens `url` in headless Chromium and collects console errors, requests, and the size and marks of every plot. */
+async function inspect(url: string): Promise<PageCheck> {
+  return withChromium(browser as string, async (context) => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(url, { waitUntil: 'load' });
+    const figures = await page.$$eval('figure.plot', (els) =>
+      els.map((el) => {
+        const svg = el.querySelector(':scope > svg');
+        const box = svg?.getBoundingClientRect();
+        return { hasSvg: svg !== null, width: box?.width ?? 0, height: box?.height ?? 0, marks: svg?.querySelectorAll('path,line,rect,text').length ?? 0 };
+      }),
+    );
+    const scripts = await page.$$eval('script', (els) => els.length);
+    const headings = await page.$$eval('section h2', (els) => els.map((e) => e.textContent));
+    return { errors, requests, figures, scripts, title: await page.title(), headings };
+  });
+}
+
+function expectPlotsShown(check: PageCheck, url: string, plots: number): void {
+  expect(check.errors).toEqual([]);
+  // only the page itself is loaded: no stylesheet, font, image or script from anywhere
+  expect(check.requests).toEqual([url]);
+  expect(check.scripts).toBe(0);
+  expect(check.figures).toHaveLength(plots);
+  for (const f of check.figures) {
+    expect(f.hasSvg).toBe(true);
+    expect(f.width).toBeGreaterThan(50);
+    expect(f.height).toBeGreaterThan(50);
+    expect(f.marks).toBeGreaterThan(10);
+  }
+}
+
 describe.skipIf(!browser)('HTML report in headless Chromium', () => {
   let dir = '';
-  let file = '';
-  const plots = everyPlotKind();
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'nutmeg-report-'));
-    file = path.join(dir, 'report.html');
+  });
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows every plot kind with a non-zero size, and no console errors', async () => {
+    const plots = everyPlotKind();
+    const file = path.join(dir, 'report.html');
     const sections: ReportSection[] = [
       {
         title: 'Sampler <checks>',
@@ -34,47 +93,26 @@ describe.skipIf(!browser)('HTML report in headless Chromium', () => {
       { title: 'Checks', text: 'Fit checks.', tables: [], plots: [plots.ppc, plots.calibration, plots.paretoK] },
     ];
     await writeReport(file, sections, { title: 'nutmeg test report' });
-  }, 60_000);
-
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  it('loads without console errors and shows every plot with a non-zero size', async () => {
-    const result = await withChromium(browser as string, async (context) => {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      page.on('request', (r) => requests.push(r.url()));
-      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-      const figures = await page.$$eval('figure.plot', (els) =>
-        els.map((el) => {
-          const svg = el.querySelector(':scope > svg');
-          const box = svg?.getBoundingClientRect();
-          return { hasSvg: svg !== null, width: box?.width ?? 0, height: box?.height ?? 0, marks: svg?.querySelectorAll('path,line,rect,text').length ?? 0 };
-        }),
-      );
-      const scripts = await page.$$eval('script', (els) => els.length);
-      const title = await page.title();
-      const injected = await page.$$eval('section h2', (els) => els.map((e) => e.textContent));
-      return { errors, requests, figures, scripts, title, injected };
-    });
-    expect(result.errors).toEqual([]);
-    // only the page itself is loaded: no stylesheet, font, image or script from anywhere
-    expect(result.requests).toEqual([pathToFileURL(file).href]);
-    expect(result.scripts).toBe(0);
-    expect(result.title).toBe('nutmeg test report');
-    expect(result.injected[0]).toBe('Sampler <checks>');
-    expect(result.figures).toHaveLength(Object.keys(plots).length);
-    for (const f of result.figures) {
-      expect(f.hasSvg).toBe(true);
-      expect(f.width).toBeGreaterThan(50);
-      expect(f.height).toBeGreaterThan(50);
-      expect(f.marks).toBeGreaterThan(10);
-    }
+    const url = pathToFileURL(file).href;
+    const check = await inspect(url);
+    expectPlotsShown(check, url, Object.keys(plots).length);
+    expect(check.title).toBe('nutmeg test report');
+    // escaped text comes back as text
+    expect(check.headings[0]).toBe('Sampler <checks>');
   }, 120_000);
+
+  it('shows the report nutmeg serve builds from a fitted run', async () => {
+    const { dir: runDir } = await runFixture();
+    const app = buildServer(loadRun(runDir), { looBackend: 'reference' });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const url = `${base}/report`;
+      const check = await inspect(url);
+      // trace, rank, the forest plot of the varying treatment effect, Pareto k
+      expectPlotsShown(check, url, 4);
+      expect(check.headings).toEqual(['Model', 'Sampler checks', 'Effects by group', 'PSIS-LOO']);
+    } finally {
+      await app.close();
+    }
+  }, 180_000);
 });
