@@ -15,7 +15,7 @@ export interface ScoreRequest {
   readonly rows: ScoreRow[];
 }
 
-function fieldSchema(use: ColumnUse): z.ZodType<number | string> {
+function fieldSchema(use: ColumnUse): z.ZodType {
   switch (use.kind) {
     case 'numeric':
       return z.number();
@@ -28,13 +28,11 @@ function fieldSchema(use: ColumnUse): z.ZodType<number | string> {
 
 /** The schema of the body for a model reading `columns` (treatment excluded by the caller), at most `maxRows` rows. */
 export function scoreRequestSchema(columns: ReadonlyMap<string, ColumnUse>, maxRows: number): z.ZodType<ScoreRequest> {
-  const shape: Record<string, z.ZodType<number | string>> = {};
+  const shape: Record<string, z.ZodType> = { id: z.union([z.string(), z.number()]).optional() };
   for (const [name, use] of columns) shape[name] = fieldSchema(use);
-  if (!('id' in shape)) shape.id = z.union([z.string(), z.number()]).optional() as unknown as z.ZodType<number | string>;
-  const row = z.object(shape);
   return z.object({
     rows: z
-      .array(row)
+      .array(z.object(shape))
       .min(1, 'send at least one row')
       .max(maxRows, `at most ${maxRows} rows per request; split the rows over several requests`),
   }) as unknown as z.ZodType<ScoreRequest>;

@@ -76,6 +76,7 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
   const schema = scoreRequestSchema(inputs, maxRows);
   const info = modelInfo(run, inputs, model.treatment, thresholds, INTERVAL);
   const groups = run.meta.recipe.groups;
+  const known = groups.map((g) => new Set(g.levels));
   let report: Promise<string> | null = null;
 
   /** The fallback report; PSIS-LOO rebuilds the model from the run's data source, which may be gone. */
@@ -105,7 +106,6 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
     const frame = rowsToFrame(rows, inputs, 'POST /score');
     const result = scoreFrame(model, frame, { interval: INTERVAL });
     // which grouping factors put row i at a level the model has not seen
-    const known = groups.map((g) => new Set(g.levels));
     const newLevels = (i: number): string[] =>
       groups.filter((g, k) => !known[k].has(g.columns.map((c) => String(rows[i][c])).join(':'))).map((g) => g.name);
     return { formula: info.formula, draws: result.nDraws, interval: INTERVAL, rows: scoredRows(result, rows, thresholds, newLevels) };
