@@ -240,6 +240,14 @@ function withTreatment(frame: Frame, column: string, value: number): Frame {
   return withColumns(frame, [numericColumn(column, new Float64Array(frame.nRows).fill(value))]);
 }
 
+/** The column's values when every one is 0 or 1, else null. */
+function zeroOneValues(frame: Frame, name: string): Float64Array | null {
+  const column = frame.columns.get(name);
+  if (column?.kind !== 'numeric') return null;
+  for (let i = 0; i < column.values.length; i++) if (column.values[i] !== 0 && column.values[i] !== 1) return null;
+  return column.values;
+}
+
 function checkInterval(interval: readonly [number, number]): void {
   const [lo, hi] = interval;
   if (!(lo >= 0 && lo < hi && hi <= 1)) throw new UserError(`interval [${lo}, ${hi}] must satisfy 0 ≤ low < high ≤ 1`);
@@ -264,9 +272,12 @@ export function scoreFrame(model: ScoringModel, frame: Frame, options: ScoreOpti
     if (count > 0) newLevelRows.set(g.name, count);
   });
 
+  // with a 0/1 treatment column, each row's own probability draws are those of its arm: no third evaluation
+  const arm = observed && treatedDesign ? zeroOneValues(frame, model.treatment as string) : null;
   const B = Math.max(1, Math.floor((options.blockValues ?? 1 << 18) / S));
   const a = new Float64Array(Math.min(B, Math.max(n, 1)) * S);
   const c = treatedDesign ? new Float64Array(a.length) : null;
+  const own = arm ? new Float64Array(a.length) : null;
   const probability = observed ? rowSummary(n) : null;
   const uplift = treatedDesign ? rowSummary(n) : null;
   const treated = treatedDesign ? new Float64Array(n) : null;
@@ -276,7 +287,7 @@ export function scoreFrame(model: ScoringModel, frame: Frame, options: ScoreOpti
     const i1 = Math.min(n, i0 + B);
     const rows = i1 - i0;
     const length = rows * S;
-    if (observed && probability) {
+    if (observed && probability && !arm) {
       linearPredictorBlock(model, observed, i0, i1, a);
       toProbabilities(a, length);
       summarizeBlock(a, rows, S, i0, interval, probability);
@@ -286,6 +297,10 @@ export function scoreFrame(model: ScoringModel, frame: Frame, options: ScoreOpti
       linearPredictorBlock(model, controlDesign, i0, i1, c);
       toProbabilities(a, length);
       toProbabilities(c, length);
+      if (arm && own && probability) {
+        for (let b = 0; b < rows; b++) own.set((arm[i0 + b] === 1 ? a : c).subarray(b * S, (b + 1) * S), b * S);
+        summarizeBlock(own, rows, S, i0, interval, probability);
+      }
       for (let b = 0; b < rows; b++) {
         const from = b * S;
         let sumTreated = 0;

@@ -156,6 +156,20 @@ describe('scoreFrame', () => {
     close(result.probability!.mean[i0], result.control![i0]);
   });
 
+  it('evaluates the rows own design when the treatment column is not 0/1', () => {
+    const t = frame.columns.get('treatment');
+    if (t?.kind !== 'numeric') throw new Error('treatment column');
+    const half = withColumns(frame, [numericColumn('treatment', t.values.map((v, i) => (i % 3 === 0 ? 0.5 : v)))]);
+    const result = scoreFrame(scoring, half);
+    const reference = perDrawProbabilities(buildModel(half, HIERARCHICAL), draws);
+    for (let i = 0; i < frame.nRows; i++) {
+      const r = rowStats(reference, S, i);
+      close(result.probability!.mean[i], r.mean);
+      close(result.probability!.low[i], r.p10);
+      close(result.probability!.high[i], r.p90);
+    }
+  });
+
   it('does not depend on the block size', () => {
     const a = scoreFrame(scoring, frame);
     const b = scoreFrame(scoring, frame, { blockValues: S }); // one row per block
