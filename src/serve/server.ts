@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { loadNativeAddon } from '../backend/native.js';
 import type { BackendChoice } from '../backend/select.js';
 import { DEFAULT_THRESHOLDS, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
 import { prepareScoring, recipeColumns, scoreFrame, type ScoreResult } from '../decision/scoring.js';
@@ -27,7 +28,8 @@ export interface ServeOptions {
   /** Most rows per POST /score; default 10,000. */
   readonly maxRows?: number;
   readonly thresholds?: ProbabilityThresholds;
-  /** Backend for the pointwise log-likelihood of the built report's PSIS-LOO; default 'auto'. */
+  /** Backend for the pointwise log-likelihood of the built report's PSIS-LOO; default native when built, else
+   * reference (no WebGPU probing inside a server). */
   readonly looBackend?: BackendChoice;
 }
 
@@ -81,7 +83,8 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
 
   /** The fallback report; PSIS-LOO rebuilds the model from the run's data source, which may be gone. */
   const builtReport = async (): Promise<string> => {
-    const loo = await looOfRun(run.dir, { backend: options.looBackend ?? 'auto' }).catch((e: unknown) =>
+    const backend = options.looBackend ?? (loadNativeAddon() ? 'native' : 'reference');
+    const loo = await looOfRun(run.dir, { backend }).catch((e: unknown) =>
       isUserError(e) ? e.message : `PSIS-LOO failed (${(e as Error).message.split('\n')[0]})`,
     );
     return renderReport(fitReportSections(run, info, loo), { title: `nutmeg: ${info.formula}`, subtitle: run.dir });
