@@ -6,6 +6,7 @@
         "native/src/addon.cpp",
         "native/src/engine.cpp",
         "native/src/model.cpp",
+        "native/src/psis.cpp",
         "native/src/thread_pool.cpp",
         "native/src/kernel_select.cpp",
         "native/src/kernel_baseline.cpp"

@@ -8,6 +8,13 @@
 //   model.dispose()                joins the pool's threads and frees the data
 //   model.isa, model.threads, model.storage
 //   cpuFeatures(): { avx2Fma: boolean, avx512: boolean }
+//   new PsisLoo({ nDraws, nChains, order, blom, threads })   PSIS-LOO per observation (psis.hpp; native-psis.ts)
+//   psis.run(values, count, rEff | null, outputs): Promise<number>   a block, off the event loop
+//   psis.runSync(values, count, rEff | null, outputs): number        the same on the calling thread (with the pool)
+//       outputs = { elpdLoo, mcseElpdLoo, pLoo, looic, paretoK, rEff, nEff }: Float64Arrays of >= count entries;
+//       the result is -1, or j * nDraws + s of the first non-finite value. The arrays are read and written in place
+//       (not copied): the caller leaves them alone until the promise settles.
+//   psis.dispose(), psis.threads
 //
 // Inputs are copied on the JavaScript thread when a call starts; the computation runs on a libuv worker thread with
 // the pool, so the event loop keeps turning. One call at a time per model: a second call before the first settles
@@ -18,8 +25,11 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine.hpp"
+#include "psis.hpp"
 
 namespace nutmeg {
 namespace {
@@ -317,6 +327,164 @@ Napi::Value NativeModel::Dispose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// PSIS-LOO (psis.hpp): one object per LOO run, with its own pool and per-thread scratch sized for nDraws.
+class PsisLooObject : public Napi::ObjectWrap<PsisLooObject> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "PsisLoo",
+                       {
+                           InstanceMethod<&PsisLooObject::Run>("run"),
+                           InstanceMethod<&PsisLooObject::RunSync>("runSync"),
+                           InstanceMethod<&PsisLooObject::Dispose>("dispose"),
+                           InstanceAccessor<&PsisLooObject::Threads>("threads"),
+                       });
+  }
+
+  explicit PsisLooObject(const Napi::CallbackInfo& info);
+  PsisLoo& psis() { return *psis_; }
+  void finish() { busy_ = false; }
+
+ private:
+  // The arrays of one call, checked; `refs` keeps them alive for an asynchronous call.
+  struct Args {
+    const double* values;
+    std::size_t count;
+    const double* r_eff;
+    PsisOutputs out;
+  };
+  Args args(const Napi::CallbackInfo& info, std::vector<Napi::Reference<Napi::Value>>* refs);
+  PsisLoo& live(const Napi::Env& env) {
+    if (!psis_) throw Napi::Error::New(env, "native PSIS: used after dispose()");
+    if (busy_) throw Napi::Error::New(env, "native PSIS: a call is still running; await it before the next");
+    return *psis_;
+  }
+  Napi::Value Run(const Napi::CallbackInfo& info);
+  Napi::Value RunSync(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value Threads(const Napi::CallbackInfo& info) {
+    if (!psis_) throw Napi::Error::New(info.Env(), "native PSIS: used after dispose()");
+    return Napi::Number::New(info.Env(), psis_->threads());
+  }
+
+  std::unique_ptr<PsisLoo> psis_;
+  bool busy_ = false;
+};
+
+class PsisCallWork : public Napi::AsyncWorker {
+ public:
+  PsisCallWork(Napi::Env env, PsisLooObject* owner, Napi::Object self, const double* values, std::size_t count,
+               const double* r_eff, const PsisOutputs& out, std::vector<Napi::Reference<Napi::Value>> refs)
+      : Napi::AsyncWorker(env, "nutmeg:psis"),
+        owner_(owner),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        values_(values),
+        count_(count),
+        r_eff_(r_eff),
+        out_(out),
+        refs_(std::move(refs)) {
+    self_ = Napi::Persistent(self);
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      result_ = owner_->psis().block(values_, count_, r_eff_, out_);
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    }
+  }
+  void OnOK() override {
+    owner_->finish();
+    deferred_.Resolve(Napi::Number::New(Env(), static_cast<double>(result_)));
+  }
+  void OnError(const Napi::Error& error) override {
+    owner_->finish();
+    deferred_.Reject(error.Value());
+  }
+
+ private:
+  PsisLooObject* owner_;
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference self_;
+  const double* values_;
+  std::size_t count_;
+  const double* r_eff_;
+  PsisOutputs out_;
+  std::vector<Napi::Reference<Napi::Value>> refs_;
+  std::int64_t result_ = -1;
+};
+
+PsisLooObject::PsisLooObject(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PsisLooObject>(info) {
+  const Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw Napi::TypeError::New(env, "PsisLoo needs an options object");
+  const Napi::Object o = info[0].As<Napi::Object>();
+  const std::uint32_t n_draws = uint32_value(env, o.Get("nDraws"), "nDraws");
+  const std::uint32_t n_chains = uint32_value(env, o.Get("nChains"), "nChains");
+  const Napi::Value order_value = o.Get("order");
+  if (!order_value.IsTypedArray() || order_value.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
+      order_value.As<Napi::Uint32Array>().ElementLength() != n_draws) {
+    throw Napi::TypeError::New(env, "order must be a Uint32Array of nDraws entries");
+  }
+  Napi::Float64Array blom = float64_array(env, o.Get("blom"), "blom");
+  const unsigned threads = uint32_value(env, o.Get("threads"), "threads");
+  try {
+    psis_ = std::make_unique<PsisLoo>(n_draws, n_chains, order_value.As<Napi::Uint32Array>().Data(), blom.Data(),
+                                      blom.ElementLength(), threads);
+  } catch (const std::invalid_argument& e) {
+    throw Napi::RangeError::New(env, std::string("native PSIS: ") + e.what());
+  }
+}
+
+PsisLooObject::Args PsisLooObject::args(const Napi::CallbackInfo& info,
+                                        std::vector<Napi::Reference<Napi::Value>>* refs) {
+  const Napi::Env env = info.Env();
+  const PsisLoo& p = live(env);
+  Napi::Float64Array values = float64_array(env, info[0], "values");
+  const std::uint32_t count = uint32_value(env, info[1], "count");
+  if (values.ElementLength() < static_cast<std::size_t>(p.n_draws()) * count) {
+    throw Napi::RangeError::New(env, "native PSIS: values has fewer than nDraws x count entries");
+  }
+  const double* r_eff = optional_float64(env, info[2], "rEff", count);
+  if (!info[3].IsObject()) throw Napi::TypeError::New(env, "native PSIS: outputs must be an object of Float64Arrays");
+  const Napi::Object o = info[3].As<Napi::Object>();
+  auto output = [&](const char* name) {
+    Napi::Float64Array a = float64_array(env, o.Get(name), name);
+    if (a.ElementLength() < count) throw Napi::RangeError::New(env, std::string(name) + " is shorter than count");
+    if (refs) refs->push_back(Napi::Persistent(static_cast<Napi::Value>(a)));
+    return a.Data();
+  };
+  Args a{values.Data(), count, r_eff, {}};
+  a.out = PsisOutputs{output("elpdLoo"), output("mcseElpdLoo"), output("pLoo"), output("looic"),
+                      output("paretoK"),  output("rEff"),        output("nEff")};
+  if (refs) {
+    refs->push_back(Napi::Persistent(static_cast<Napi::Value>(values)));
+    if (r_eff) refs->push_back(Napi::Persistent(info[2]));
+  }
+  return a;
+}
+
+Napi::Value PsisLooObject::Run(const Napi::CallbackInfo& info) {
+  std::vector<Napi::Reference<Napi::Value>> refs;
+  const Args a = args(info, &refs);
+  busy_ = true;
+  auto* work = new PsisCallWork(info.Env(), this, Value(), a.values, a.count, a.r_eff, a.out, std::move(refs));
+  Napi::Promise promise = work->promise();
+  work->Queue();
+  return promise;
+}
+
+Napi::Value PsisLooObject::RunSync(const Napi::CallbackInfo& info) {
+  const Args a = args(info, nullptr);
+  return Napi::Number::New(info.Env(), static_cast<double>(psis_->block(a.values, a.count, a.r_eff, a.out)));
+}
+
+Napi::Value PsisLooObject::Dispose(const Napi::CallbackInfo& info) {
+  if (busy_) throw Napi::Error::New(info.Env(), "native PSIS: dispose() while a call is running");
+  psis_.reset();
+  return info.Env().Undefined();
+}
+
 Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("avx2Fma", Napi::Boolean::New(info.Env(), cpu_has_avx2_fma()));
@@ -326,6 +494,7 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeModel", NativeModel::Define(env));
+  exports.Set("PsisLoo", PsisLooObject::Define(env));
   exports.Set("cpuFeatures", Napi::Function::New(env, CpuFeatures, "cpuFeatures"));
   return exports;
 }

@@ -37,7 +37,7 @@ export function makePointwiseLooArrays(nObs: number): PointwiseLooArrays {
 }
 
 /** Number of normal quantiles loo's `mcse_elpd` pushes through the log (its `n_samples`). */
-const MCSE_SAMPLES = 1000;
+export const MCSE_SAMPLES = 1000;
 
 /**
  * Blom (1958) approximate expected order statistics of a standard normal sample of size n:
