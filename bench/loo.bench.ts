@@ -9,10 +9,14 @@
  *   draws around the posterior mode (unconstrained sd 0.02) — the same work as after a fit; mode `loglik-only:<kind>`
  *   times the backend's blocks alone.
  *
+ * The PSIS modes (`loo`, `backend:<kind>`) run once per PSIS engine (LooOptions.engine): `typescript`
+ * (src/loo/pointwise.ts) and `native` (native/src/psis.cpp, skipped with a notice when the addon lacks it).
+ *
  * Each measurement runs in a fresh child process so that its peak RSS belongs to it alone; time excludes setup
  * (simulation, model building, mode finding).
  *
- * Run: `npx tsx bench/loo.bench.ts [--quick] [--backends reference,native,webgpu]` (full: 4,000 × 64,000).
+ * Run: `npx tsx bench/loo.bench.ts [--quick] [--backends reference,native,webgpu] [--engines typescript,native]`
+ * (full: 4,000 × 64,000).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,6 +27,7 @@ import { simulateHillstrom } from '../src/data/simulate/hillstrom.js';
 import { findMode } from '../src/fit/map.js';
 import { blocksFromBackend } from '../src/loo/backend-blocks.js';
 import { psisLooStream, type LogLikBlock } from '../src/loo/loo.js';
+import { nativePsisUnavailableReason } from '../src/loo/native-psis.js';
 import { buildModel } from '../src/model/build.js';
 import { Rng } from '../src/rng.js';
 
@@ -33,9 +38,12 @@ export interface LooBenchSize {
 }
 
 type Mode = 'loo' | 'generate-only' | `backend:${BackendKind}` | `loglik-only:${BackendKind}`;
+/** The PSIS engine of a measurement; null for the modes without PSIS. */
+type Engine = 'typescript' | 'native';
 
 export interface LooBenchResult extends LooBenchSize {
   readonly mode: Mode;
+  readonly engine: Engine | null;
   readonly seconds: number;
   /** CPU time (user + system) of the measured part: less sensitive than wall time to other load on the machine. */
   readonly cpuSeconds: number;
@@ -109,7 +117,7 @@ async function hillstromSetup(kind: BackendKind, size: LooBenchSize) {
 }
 
 /** One measurement in this process (what the child runs). */
-async function measure(size: LooBenchSize, mode: Mode): Promise<LooBenchResult> {
+async function measure(size: LooBenchSize, mode: Mode, engine: Engine | null): Promise<LooBenchResult> {
   const chains = Uint32Array.from({ length: size.nDraws }, (_, s) => Math.floor(s / (size.nDraws / CHAINS)));
   const kind = mode.includes(':') ? (mode.split(':')[1] as BackendKind) : null;
   const setup = kind ? await hillstromSetup(kind, size) : null;
@@ -119,8 +127,8 @@ async function measure(size: LooBenchSize, mode: Mode): Promise<LooBenchResult> 
   const cpu0 = process.cpuUsage();
   let elpdLoo: number | null = null;
   let maxParetoK: number | null = null;
-  if (mode === 'loo' || mode.startsWith('backend:')) {
-    const r = await psisLooStream(size.nObs, size.nDraws, chains, blocks());
+  if (engine !== null) {
+    const r = await psisLooStream(size.nObs, size.nDraws, chains, blocks(), { engine });
     elpdLoo = r.elpdLoo.estimate;
     maxParetoK = r.pointwise.paretoK.reduce((m, k) => Math.max(m, k), -Infinity);
   } else {
@@ -134,6 +142,7 @@ async function measure(size: LooBenchSize, mode: Mode): Promise<LooBenchResult> 
   return {
     ...size,
     mode,
+    engine,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     microsecondsPerObservation: (seconds * 1e6) / size.nObs,
@@ -144,9 +153,9 @@ async function measure(size: LooBenchSize, mode: Mode): Promise<LooBenchResult> 
 }
 
 /** Runs one measurement in a fresh Node process (tsx loader) and returns its result. */
-function measureInChild(size: LooBenchSize, mode: Mode): LooBenchResult {
+function measureInChild(size: LooBenchSize, mode: Mode, engine: Engine | null = null): LooBenchResult {
   const self = fileURLToPath(import.meta.url);
-  const args = ['--import', 'tsx', self, '--child', JSON.stringify({ size, mode })];
+  const args = ['--import', 'tsx', self, '--child', JSON.stringify({ size, mode, engine })];
   const out = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (out.status !== 0) throw new Error(`loo bench child failed: ${out.stderr.split('\n')[0]}`);
   return JSON.parse(out.stdout.trim().split('\n').pop() ?? '') as LooBenchResult;
@@ -156,6 +165,8 @@ export interface LooBenchOptions {
   readonly quick?: boolean;
   /** Backends for the Hillstrom modes (default: reference and native); a backend that fails is skipped. */
   readonly backends?: readonly BackendKind[];
+  /** PSIS engines for the PSIS modes (default: typescript and native, native only when the addon has it). */
+  readonly engines?: readonly Engine[];
 }
 
 export async function run(options: LooBenchOptions = {}): Promise<LooBenchResult[]> {
@@ -163,10 +174,17 @@ export async function run(options: LooBenchOptions = {}): Promise<LooBenchResult
     options.quick === true
       ? { nDraws: 400, nObs: 2000, blockRows: 256 }
       : { nDraws: 4000, nObs: 64_000, blockRows: 256 };
-  const results = [measureInChild(size, 'generate-only'), measureInChild(size, 'loo')];
+  const nativeMissing = nativePsisUnavailableReason();
+  const engines = (options.engines ?? (['typescript', 'native'] as const)).filter((engine) => {
+    if (engine === 'native' && nativeMissing) process.stderr.write(`loo bench: native PSIS skipped: ${nativeMissing}\n`);
+    return engine !== 'native' || !nativeMissing;
+  });
+  const results = [measureInChild(size, 'generate-only')];
+  for (const engine of engines) results.push(measureInChild(size, 'loo', engine));
   for (const kind of options.backends ?? (['reference', 'native'] as const)) {
     try {
-      results.push(measureInChild(size, `loglik-only:${kind}`), measureInChild(size, `backend:${kind}`));
+      results.push(measureInChild(size, `loglik-only:${kind}`));
+      for (const engine of engines) results.push(measureInChild(size, `backend:${kind}`, engine));
     } catch (e) {
       process.stderr.write(`loo bench: backend ${kind} skipped: ${(e as Error).message}\n`);
     }
@@ -177,14 +195,23 @@ export async function run(options: LooBenchOptions = {}): Promise<LooBenchResult
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const childAt = process.argv.indexOf('--child');
   if (childAt >= 0) {
-    const { size, mode } = JSON.parse(process.argv[childAt + 1]) as { size: LooBenchSize; mode: Mode };
-    console.log(JSON.stringify(await measure(size, mode)));
+    const { size, mode, engine } = JSON.parse(process.argv[childAt + 1]) as {
+      size: LooBenchSize;
+      mode: Mode;
+      engine: Engine | null;
+    };
+    console.log(JSON.stringify(await measure(size, mode, engine)));
   } else {
-    const at = process.argv.indexOf('--backends');
-    const backends = at >= 0 ? (process.argv[at + 1].split(',') as BackendKind[]) : undefined;
-    for (const r of await run({ quick: process.argv.includes('--quick'), backends })) {
+    const list = (flag: string): string[] | undefined => {
+      const at = process.argv.indexOf(flag);
+      return at >= 0 ? process.argv[at + 1].split(',') : undefined;
+    };
+    const backends = list('--backends') as BackendKind[] | undefined;
+    const engines = list('--engines') as Engine[] | undefined;
+    for (const r of await run({ quick: process.argv.includes('--quick'), backends, engines })) {
+      const label = r.engine === null ? r.mode : `${r.mode} (${r.engine} PSIS)`;
       console.log(
-        `${r.mode.padEnd(21)} ${r.nDraws} draws × ${r.nObs} obs: ${r.seconds.toFixed(2)} s ` +
+        `${label.padEnd(36)} ${r.nDraws} draws × ${r.nObs} obs: ${r.seconds.toFixed(2)} s ` +
           `(cpu ${r.cpuSeconds.toFixed(2)} s) ` +
           `(${r.microsecondsPerObservation.toFixed(0)} µs/obs), peak RSS ${r.peakRssMiB.toFixed(0)} MiB` +
           (r.elpdLoo === null ? '' : `, elpd_loo ${r.elpdLoo.toFixed(1)}, max k ${r.maxParetoK?.toFixed(3)}`),

@@ -1,12 +1,19 @@
 // See psis.hpp. Each function names the TypeScript function it ports; the comments there give the statistics and
 // their sources. Where JavaScript semantics matter (Math.min/max propagate NaN, typed-array reads past the end give
-// NaN), the port keeps them.
+// NaN), the port keeps them. One deliberate difference: the raw weights e^lw (lw <= 0 after truncation) come from
+// vmath::exp_nonpos, a branch-free loop the compiler vectorises (about 1 ulp, and 0 instead of a subnormal below
+// e^-708), instead of one libm call per draw; elpd_loo and n_eff are well conditioned in the weights. The likelihood
+// ratios e^(ll - max ll) and exp(log_lik) for r_eff keep libm's exp, as JavaScript's Math.exp agrees with it nearly
+// always to the bit: p_loo = lpd - elpd_loo cancels when both are near 0, and r_eff amplifies the rounding of
+// exp(log_lik) when log_lik is near 0, so there a 1-ulp difference would show far above 1e-10.
 #include "psis.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+
+#include "vmath.hpp"
 
 namespace nutmeg {
 
@@ -321,15 +328,14 @@ void PsisLoo::observation(Scratch& w, const double* column, double r_eff, bool f
     for (std::size_t q = 0; q < m; q++) lw[m - 1 - q] = tail[q];
   }
   // truncation at the largest raw weight, then normalised weights
+  for (std::size_t t = 0; t < s; t++) lw[t] = vmath::exp_nonpos(lw[t] > 0 ? 0.0 : lw[t]);
+  for (std::size_t t = 0; t < s; t++) lik[t] = std::exp(ll[t] - ll_max);
   double sum_w = 0;
-  for (std::size_t t = 0; t < s; t++) {
-    if (lw[t] > 0) lw[t] = 0;
-    sum_w += lw[t] = std::exp(lw[t]);
-  }
+  for (std::size_t t = 0; t < s; t++) sum_w += lw[t];
   double sum_lik = 0, sum_w_lik = 0, sum_w2 = 0;
   for (std::size_t t = 0; t < s; t++) {
     const double wt = (lw[t] /= sum_w);
-    const double q = (lik[t] = std::exp(ll[t] - ll_max));
+    const double q = lik[t];
     sum_lik += q;
     sum_w_lik += wt * q;
     sum_w2 += wt * wt;
