@@ -5,18 +5,18 @@
  * counts and the level names of every indexed parameter. loadRun reads it back; rebuildRun also rebuilds the
  * ModelSpec and the unconstrained draws, for LOO and scoring.
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { chainDraws, type DrawSet } from '../draws.js';
 import type { Fit } from '../fit/fit.js';
 import { loadData } from '../data/load.js';
 import { buildModel, type BuiltModel } from '../model/build.js';
-import { constrainedNames, unconstrain } from '../model/layout.js';
+import { constrain, constrainedNames, unconstrain } from '../model/layout.js';
 import type { Prior } from '../model/prior.js';
 import type { DesignRecipe } from '../model/recipe.js';
 import { termLabel, type Parameterization } from '../model/spec.js';
-import { chainCsv } from './cmdstan-csv.js';
+import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
 import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
 
 export const RUN_FORMAT = 'nutmeg-run';
@@ -95,35 +95,15 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string): R
   };
 }
 
-/** Writes RUN_DIR: chain-<c>.csv per chain and fit.json. */
+/** Writes RUN_DIR: chain-<c>.csv per chain (CmdStan format) and fit.json. */
 export function writeRun(dir: string, fit: Fit, meta: RunMeta): void {
-  mkdirSync(dir, { recursive: true });
-  const s = fit.sample;
-  const { draws, stats } = fit;
-  for (let c = 0; c < s.nChains; c++) {
-    const text = chainCsv({
-      chain: c + 1,
-      seed: s.settings.seed,
-      warmup: s.settings.warmup,
-      draws: s.settings.draws,
-      thin: s.settings.thin,
-      targetAccept: s.settings.targetAccept,
-      maxTreeDepth: s.settings.maxTreeDepth,
-      metric: s.settings.metric,
-      initialStepSize: s.settings.initialStepSize,
-      stepSize: s.stepSize[c],
-      inverseMetric: s.inverseMetric[c],
-      statNames: stats.names,
-      paramNames: draws.names,
-      nKept: s.nDraws,
-      stat: (d, v) => stats.values[(v * stats.nChains + c) * stats.nDraws + d],
-      param: (d, v) => draws.values[(v * draws.nChains + c) * draws.nDraws + d],
-      warmupSeconds: s.timing.warmupSeconds,
-      samplingSeconds: s.timing.samplingSeconds,
-      extraComments: [`nutmeg formula = ${meta.formula}`, `nutmeg backend = ${meta.backend.description}`, ...(s.incomplete ? ['nutmeg incomplete = 1 (interrupted)'] : [])],
-    });
-    writeFileSync(join(dir, meta.files[c]), text);
-  }
+  const { spec } = fit.model;
+  writeCmdStanCsvFiles(dir, {
+    result: fit.sample,
+    names: fit.draws.names,
+    constrain: (theta, out) => constrain(spec, theta, out),
+    extra: { nutmeg_formula: meta.formula, nutmeg_backend: meta.backend.description },
+  });
   writeFileSync(join(dir, 'fit.json'), JSON.stringify(meta, null, 2) + '\n');
 }
 

@@ -12,7 +12,6 @@ import { createReferenceBackend } from '../../src/backend/reference.js';
 import { variableIndex, chainDraws } from '../../src/draws.js';
 import { writeCmdStanCsvFiles } from '../../src/io/cmdstan-csv-write.js';
 import { readDrawsCsv } from '../../src/io/draws-csv-read.js';
-import { fitRecord, writeFitJson, type FitJson } from '../../src/io/fit-json-write.js';
 import { constrain, constrainedDim, constrainedNames } from '../../src/model/layout.js';
 import { sample, type SampleResult } from '../../src/sampler/run.js';
 import { randomSpec } from '../helpers/specs.js';
@@ -148,25 +147,5 @@ describe('CmdStan CSV writer', () => {
       expect(Number(means.get(name))).toBeCloseTo(s / 30, 12);
     });
     expect(Number(lines.at(-1)!.split('=')[1])).toBe(result.stepSize[1]);
-  });
-});
-
-describe('fit.json', () => {
-  it('records the model, settings, seeds, timings, gradients, coordinates and the incomplete flag', () => {
-    const record = fitRecord(spec, result, { backend: 'reference (TypeScript, float64)', files: ['chain-1.csv', 'chain-2.csv'] });
-    const path = join(dir, 'fit.json');
-    writeFitJson(path, record);
-    const back = JSON.parse(readFileSync(path, 'utf8')) as FitJson;
-    expect(back.formula).toBe(spec.formula);
-    expect(back.sampler.seed).toBe(21);
-    expect(back.seeds.chainStreams).toEqual([0, 1]);
-    expect(back.coordinates['r_segment__treatment']).toEqual(spec.groups[0].levels);
-    expect(back.priors.find((p) => p.parameter === 'b_Intercept')!.prior).toBe('normal(-3, 1)');
-    expect(back.priors.find((p) => p.parameter === 'sd_segment__treatment')!.prior).toBe('halfnormal(0.5)');
-    expect(back.parameterization['segment__treatment']).toBe('noncentered');
-    expect(back.gradients.total).toBe(Array.from(result.gradientEvaluations).reduce((a, b) => a + b, 0));
-    expect(back.gradients.perDraw).toBeGreaterThan(1);
-    expect(back.incomplete).toBe(false);
-    expect(back.adaptation.stepSize).toEqual(Array.from(result.stepSize));
   });
 });
