@@ -6,64 +6,13 @@
  *   no divergences for pooled.
  * Skipped with a notice when ../shared/data/hillstrom.csv is absent or the native addon is not built.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { HILLSTROM_FORMULAS, loadHillstrom, type HillstromModel } from '../../src/data/hillstrom.js';
-import type { ChainDraws } from '../../src/diagnostics/chains.js';
 import { summarizeVariable, type SummaryRow } from '../../src/diagnostics/summary.js';
-import { variableDraws, variableIndex, type DrawSet } from '../../src/draws.js';
 import { fitModel } from '../../src/fit/fit.js';
 import { hillstromPath } from '../helpers/hillstrom.js';
-
-interface StanRow {
-  mean: number;
-  sd: number;
-  mcse_mean: number;
-  rhat: number;
-}
-
-function readStanSummary(file: string): Map<string, StanRow> {
-  const lines = readFileSync(new URL(`../fixtures/stan/${file}`, import.meta.url), 'utf8').trim().split('\n');
-  const header = lines[0].split(',').map((h) => h.replace(/"/g, ''));
-  const col = (name: string) => header.indexOf(name);
-  const out = new Map<string, StanRow>();
-  for (const line of lines.slice(1)) {
-    const f = line.split(',').map((x) => x.replace(/"/g, '').trim());
-    out.set(f[0], { mean: +f[col('mean')], sd: +f[col('sd')], mcse_mean: +f[col('mcse_mean')], rhat: +f[col('rhat')] });
-  }
-  return out;
-}
-
-const FIXED = ['b_recency_z', 'b_history_z', 'b_mens', 'b_womens', 'b_newbie'];
-
-/** Stan name → a function giving nutmeg's draws of the same quantity (golden/README.md's mapping). */
-function mapping(model: HillstromModel): Array<[string, (d: DrawSet) => ChainDraws]> {
-  const plain = (name: string) => (d: DrawSet): ChainDraws => ({ values: variableDraws(d, variableIndex(d, name)), nChains: d.nChains, nDraws: d.nDraws });
-  const sum = (a: string, b: string) => (d: DrawSet): ChainDraws => {
-    const x = variableDraws(d, variableIndex(d, a));
-    const y = variableDraws(d, variableIndex(d, b));
-    return { values: x.map((v, i) => v + y[i]), nChains: d.nChains, nDraws: d.nDraws };
-  };
-  const rows: Array<[string, (d: DrawSet) => ChainDraws]> = [['alpha', plain('b_Intercept')]];
-  if (model === 'pooled') {
-    ['b_treatment', ...FIXED].forEach((n, k) => rows.push([`beta[${k + 1}]`, plain(n)]));
-    return rows;
-  }
-  FIXED.forEach((n, k) => rows.push([`beta[${k + 1}]`, plain(n)]));
-  rows.push(['mu_t', plain('b_treatment')], ['sigma_t', plain('sd_history_segment__treatment')]);
-  for (let g = 1; g <= 7; g++) {
-    rows.push([`z_t[${g}]`, plain(`z_history_segment__treatment[${g}]`)]);
-    rows.push([`beta_t_group[${g}]`, sum('b_treatment', `r_history_segment__treatment[${g}]`)]);
-  }
-  if (model === 'crossed') {
-    rows.push(['sigma_zip', plain('sd_zip_code__Intercept')], ['sigma_ch', plain('sd_channel__Intercept')]);
-    for (let k = 1; k <= 3; k++) {
-      rows.push([`a_zip[${k}]`, plain(`r_zip_code__Intercept[${k}]`)], [`a_ch[${k}]`, plain(`r_channel__Intercept[${k}]`)]);
-    }
-  }
-  return rows;
-}
+import { mapping, readStanSummary } from '../helpers/stan-reference.js';
 
 const path = hillstromPath();
 const native = loadNativeAddon();
