@@ -8,6 +8,11 @@ import { createReferenceBackend } from '../../src/backend/reference.js';
 import type { ModelSpec } from '../../src/model/spec.js';
 import type { Prior } from '../../src/model/prior.js';
 import { randomPositions, randomSpec, relDiff, type SpecKind } from '../helpers/specs.js';
+import { HILLSTROM_FORMULAS, loadHillstrom } from '../../src/data/hillstrom.js';
+import { builtinDataset } from '../../src/data/datasets.js';
+import { SEPARATION_FORMULAS } from '../../src/data/simulate/separation.js';
+import { buildModel } from '../../src/model/build.js';
+import { hillstromPath } from '../helpers/hillstrom.js';
 
 /** Density of each prior family written directly from its textbook pdf (not from src/model/prior.ts). */
 function naivePriorLogPdf(prior: Prior, x: number): number {
@@ -153,6 +158,40 @@ describe('reference backend', () => {
       expect(relDiff(got, expected)).toBeLessThan(1e-10);
     }
   });
+});
+
+const realPath = hillstromPath();
+if (!realPath) console.warn('NOTICE: reference gradient on the real Hillstrom data skipped: ../shared/data/hillstrom.csv not present');
+
+describe.skipIf(!realPath)('reference gradient on the real Hillstrom data (64,000 rows)', () => {
+  for (const model of ['pooled', 'hierarchical', 'crossed'] as const) {
+    it(`agrees with central finite differences to 1e-6 (${model})`, async () => {
+      const { spec } = buildModel(loadHillstrom(realPath!), HILLSTROM_FORMULAS[model]);
+      const backend = await createReferenceBackend(spec);
+      for (const seed of [1, 2]) {
+        const pos = randomPositions(spec, 1, seed);
+        const logp = new Float64Array(1);
+        const grad = new Float64Array(spec.dim);
+        await backend.logDensityGradient(pos, 1, logp, grad);
+        expect(await maxFiniteDifferenceError(spec, backend.logDensityGradient.bind(backend), pos, grad)).toBeLessThan(1e-6);
+      }
+    });
+  }
+});
+
+describe('reference gradient on the separation simulator (zero-conversion cities)', () => {
+  const { frame } = builtinDataset('separation', 1, 20_000);
+  for (const [name, formula] of Object.entries(SEPARATION_FORMULAS)) {
+    it(`agrees with central finite differences to 1e-6 (${name})`, async () => {
+      const { spec } = buildModel(frame, formula);
+      const backend = await createReferenceBackend(spec);
+      const pos = randomPositions(spec, 1, 4);
+      const logp = new Float64Array(1);
+      const grad = new Float64Array(spec.dim);
+      await backend.logDensityGradient(pos, 1, logp, grad);
+      expect(await maxFiniteDifferenceError(spec, backend.logDensityGradient.bind(backend), pos, grad)).toBeLessThan(1e-6);
+    });
+  }
 });
 
 function restrictRows(spec: ModelSpec, start: number, count: number): ModelSpec {
