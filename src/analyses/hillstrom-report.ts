@@ -1,13 +1,17 @@
 /**
  * The sections of the Hillstrom analysis's report, as plain data (title, text, tables, Vega-Lite plots) for the
- * terminal (renderTable) and the HTML page (src/report/html.ts).
+ * terminal (renderTable) and the HTML page (src/report/html.ts): every table of the analysis, and its plots — trace
+ * and rank plots of each fit, posterior predictive check, forest plot of the segment effects, uplift by segment,
+ * calibration curve of the hierarchical fit, and its PSIS-LOO Pareto k beside the pooled-vs-hierarchical comparison.
  */
 import type { SummaryRow } from '../diagnostics/summary.js';
 import type { ReportSection } from '../report/html.js';
+import { calibrationSpec } from '../report/plots/calibration.js';
 import { forestSpec, upliftSpec } from '../report/plots/intervals.js';
 import { ppcSpec } from '../report/plots/ppc.js';
 import { formatNumber, type Table } from '../report/table.js';
 import type { FitDiagnostics } from './fit-diagnostics.js';
+import { comparisonTable, looTables, paretoKPlot, samplerPlotNote, samplerPlots } from './fit-figures.js';
 import type { HillstromAnalysis } from './hillstrom.js';
 
 const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)}%`;
@@ -78,8 +82,10 @@ export function hillstromSections(a: HillstromAnalysis): ReportSection[] {
     text:
       `${p.formula}. P(e-mail effect > 0 on the log-odds scale) = ${p.effect.probPositive.toFixed(4)}; ` +
       `effect mean ${p.effect.mean.toFixed(3)} (10%–90%: ${p.effect.p10.toFixed(3)} to ${p.effect.p90.toFixed(3)}).\n\n` +
-      fitLine(p.diagnostics),
+      fitLine(p.diagnostics) +
+      samplerPlotNote(p.figures),
     tables: [summaryTable(p.diagnostics.summary)],
+    plots: samplerPlots(p.figures, 'pooled'),
   });
   sections.push({
     title: 'Posterior predictive check',
@@ -101,14 +107,17 @@ export function hillstromSections(a: HillstromAnalysis): ReportSection[] {
     text:
       `${h.formula}. The segment effects share a population: sd ${h.sd.mean.toFixed(3)} ` +
       `(10%–90%: ${h.sd.p10.toFixed(3)} to ${h.sd.p90.toFixed(3)}). Thin segments are pulled towards the common effect ` +
-      `instead of chasing their noisy raw lift.\n\n${fitLine(h.diagnostics)}`,
+      `instead of chasing their noisy raw lift.\n\n${fitLine(h.diagnostics)}${samplerPlotNote(h.figures)}`,
     tables: [
       {
         columns: ['segment', 'n_control', 'n_treated', 'raw_lift', 'effect_mean', 'effect_p10', 'effect_p90', 'P(effect>0)'],
         rows: a.decisions.map((d) => [d.segment, d.nControl, d.nTreated, d.rawLift, d.effect.mean, d.effect.p10, d.effect.p90, d.effect.probPositive]),
       },
     ],
-    plots: [forestSpec(a.decisions.map((d) => ({ label: d.segment, mean: d.effect.mean, low: d.effect.p10, high: d.effect.p90 })))],
+    plots: [
+      forestSpec(a.decisions.map((d) => ({ label: d.segment, mean: d.effect.mean, low: d.effect.p10, high: d.effect.p90 }))),
+      ...samplerPlots(h.figures, 'hierarchical'),
+    ],
   });
   sections.push({
     title: 'Uplift by segment',
@@ -122,6 +131,35 @@ export function hillstromSections(a: HillstromAnalysis): ReportSection[] {
       },
     ],
     plots: [upliftSpec(a.decisions.map((d) => ({ label: d.segment, mean: d.uplift.mean, low: d.uplift.p10, high: d.uplift.p90 })))],
+  });
+  const cal = h.calibration;
+  sections.push({
+    title: 'Calibration of the hierarchical model',
+    text:
+      'Rows sorted by their posterior mean conversion probability under the hierarchical model and cut into deciles; ' +
+      'per decile the mean prediction against the observed conversion rate. Points on the diagonal mean the predicted ' +
+      'probabilities can be taken at face value.',
+    tables: [
+      {
+        columns: ['bin', 'rows', 'min_predicted', 'max_predicted', 'mean_predicted', 'observed_rate'],
+        rows: cal.map((b) => [b.bin, b.n, b.minPredicted, b.maxPredicted, b.meanPredicted, b.observedRate]),
+      },
+    ],
+    plots: cal.length > 0 ? [calibrationSpec(cal, 'Calibration of the hierarchical model: observed vs predicted')] : [],
+  });
+  const best = a.comparison[0];
+  const hl = h.figures.loo;
+  sections.push({
+    title: 'PSIS-LOO: pooled vs hierarchical',
+    text:
+      `Leave-one-out predictive accuracy by Pareto-smoothed importance sampling over ${hl.nObs} rows. Best by elpd_loo: ` +
+      `${best.model} (stacking weight ${best.weight.toFixed(2)}); elpd_diff is each model's elpd_loo minus the best's, ` +
+      'with the paired standard error. Pareto k above 0.7 marks rows whose leave-one-out estimate is unreliable.' +
+      [...a.pooled.figures.loo.warnings.map((w) => `pooled: ${w}`), ...hl.warnings.map((w) => `hierarchical: ${w}`)]
+        .map((w) => `\n\n${w}`)
+        .join(''),
+    tables: [comparisonTable(a.comparison), ...looTables(hl, 'hierarchical'), ...looTables(a.pooled.figures.loo, 'pooled')],
+    plots: [paretoKPlot(h.figures, 'hierarchical')],
   });
   const t = a.thresholds;
   const e = a.economics;

@@ -12,7 +12,7 @@ import { HILLSTROM_FORMULAS } from '../data/hillstrom.js';
 import { summarizeQuantity, type DrawSummary } from '../decision/draw-summary.js';
 import { segmentEffectDraws, summarizeSegmentEffects, type SegmentEffect, type Segmentation } from '../decision/effects.js';
 import { fitLogisticIrls } from '../decision/irls.js';
-import { logLoss, rocAuc } from '../decision/metrics.js';
+import { calibrationTable, logLoss, rocAuc, type CalibrationBin } from '../decision/metrics.js';
 import {
   DEFAULT_THRESHOLDS,
   checkEconomics,
@@ -30,8 +30,11 @@ import { rawRatesOfFrame, type RawRates } from '../decision/raw-rates.js';
 import { variableIndex, variableDraws } from '../draws.js';
 import { UserError } from '../errors.js';
 import { fitModel, type Fit, type FitOptions } from '../fit/fit.js';
+import { compareModels, type CompareRow } from '../loo/compare.js';
 import { buildModel } from '../model/build.js';
 import { fitDiagnostics, type FitDiagnostics } from './fit-diagnostics.js';
+import { fitFigures, type FitFigures } from './fit-figures.js';
+import { posteriorMeanProbability } from './row-probability.js';
 
 /** The classical baseline of the notebook: all pre-treatment features, the categorical ones as dummies. */
 export const BASELINE_FORMULA = `${HILLSTROM_FORMULAS.pooled} + zip_code + channel + history_segment`;
@@ -78,6 +81,8 @@ export interface PooledResult {
   readonly effect: DrawSummary;
   readonly ppc: PosteriorPredictiveRate;
   readonly diagnostics: FitDiagnostics;
+  /** Main parameters' draws and PSIS-LOO, for the report. */
+  readonly figures: FitFigures;
 }
 
 export interface SegmentDecision {
@@ -100,6 +105,9 @@ export interface HierarchicalResult {
   readonly sd: DrawSummary;
   readonly segments: readonly SegmentEffect[];
   readonly diagnostics: FitDiagnostics;
+  readonly figures: FitFigures;
+  /** Deciles of the posterior mean conversion probability of each row against its observed conversion. */
+  readonly calibration: readonly CalibrationBin[];
 }
 
 export interface HillstromAnalysis {
@@ -112,6 +120,8 @@ export interface HillstromAnalysis {
   readonly thresholds: ProbabilityThresholds;
   readonly economics: EconomicInputs | null;
   readonly decisions: readonly SegmentDecision[];
+  /** Pooled vs hierarchical by PSIS-LOO (best first), with stacking weights. */
+  readonly comparison: readonly CompareRow[];
 }
 
 function segmentation(frame: Frame): Segmentation {
@@ -141,14 +151,14 @@ async function withFit<T>(
   frame: Frame,
   name: HillstromFitName,
   options: HillstromOptions,
-  use: (fit: Fit) => T,
+  use: (fit: Fit) => T | Promise<T>,
 ): Promise<T> {
   const fit = await fitModel(frame, HILLSTROM_FORMULAS[name], {
     ...options.fit,
     onProgress: options.onProgress ? (p) => options.onProgress!(name, p) : undefined,
   });
   try {
-    const result = use(fit);
+    const result = await use(fit);
     if (options.onFit) await options.onFit(name, fit);
     return result;
   } finally {
@@ -176,15 +186,16 @@ export async function analyzeHillstrom(frame: Frame, options: HillstromOptions =
   const prior = priorPredictive(buildModel(frame, HILLSTROM_FORMULAS.pooled).spec, { draws: options.priorDraws, seed });
 
   step('pooled model');
-  const pooled = await withFit(frame, 'pooled', options, (fit): PooledResult => ({
+  const pooled = await withFit(frame, 'pooled', options, async (fit): Promise<PooledResult> => ({
     formula: HILLSTROM_FORMULAS.pooled,
     effect: drawsSummary(fit, `b_${TREATMENT}`),
     ppc: posteriorPredictiveRate(fit.model.spec, fit.draws, { maxDraws: options.ppcDraws, seed }),
     diagnostics: fitDiagnostics(fit),
+    figures: await fitFigures(fit),
   }));
 
   step('hierarchical model');
-  const { hierarchical, decisions } = await withFit(frame, 'hierarchical', options, (fit) => {
+  const { hierarchical, decisions } = await withFit(frame, 'hierarchical', options, async (fit) => {
     const draws = segmentEffectDraws(fit.model.spec, fit.draws, TREATMENT, segments);
     const effects = summarizeSegmentEffects(
       draws,
@@ -209,6 +220,8 @@ export async function analyzeHillstrom(frame: Frame, options: HillstromOptions =
       sd: drawsSummary(fit, `sd_${SEGMENT}__${TREATMENT}`),
       segments: effects,
       diagnostics: fitDiagnostics(fit, ['b_', 'sd_', 'r_']),
+      figures: await fitFigures(fit),
+      calibration: calibrationTable(fit.model.spec.y, posteriorMeanProbability(fit.model.spec, fit.draws)),
     };
     return { hierarchical, decisions };
   });
@@ -223,6 +236,13 @@ export async function analyzeHillstrom(frame: Frame, options: HillstromOptions =
     thresholds,
     economics,
     decisions,
+    comparison: compareModels(
+      [
+        { name: 'pooled', loo: pooled.figures.loo },
+        { name: 'hierarchical', loo: hierarchical.figures.loo },
+      ],
+      { method: 'stacking' },
+    ),
   };
 }
 
@@ -239,6 +259,18 @@ export function toJson(a: HillstromAnalysis): Record<string, unknown> {
     warnings: d.warnings,
   });
   const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  const looJson = (f: FitFigures): Record<string, unknown> => ({
+    elpd_loo: f.loo.elpdLoo.estimate,
+    se_elpd_loo: f.loo.elpdLoo.se,
+    p_loo: f.loo.pLoo.estimate,
+    looic: f.loo.looic.estimate,
+    pareto_k: {
+      good: f.loo.paretoKTable.good,
+      ok: f.loo.paretoKTable.ok,
+      bad: f.loo.paretoKTable.bad,
+      very_bad: f.loo.paretoKTable.veryBad,
+    },
+  });
   return {
     data: a.data,
     raw: {
@@ -277,6 +309,7 @@ export function toJson(a: HillstromAnalysis): Record<string, unknown> {
         tail_probability: a.pooled.ppc.tailProbability,
       },
       diagnostics: diag(a.pooled.diagnostics),
+      loo: looJson(a.pooled.figures),
     },
     hierarchical: {
       formula: a.hierarchical.formula,
@@ -284,7 +317,19 @@ export function toJson(a: HillstromAnalysis): Record<string, unknown> {
       sd_p10: a.hierarchical.sd.p10,
       sd_p90: a.hierarchical.sd.p90,
       diagnostics: diag(a.hierarchical.diagnostics),
+      loo: looJson(a.hierarchical.figures),
+      calibration: a.hierarchical.calibration.map((b) => ({ bin: b.bin, n: b.n, mean_predicted: b.meanPredicted, observed_rate: b.observedRate })),
     },
+    comparison: a.comparison.map((r) => ({
+      model: r.model,
+      elpd_loo: r.elpdLoo,
+      se_elpd_loo: r.seElpdLoo,
+      elpd_diff: r.elpdDiff,
+      se_diff: finite(r.seDiff),
+      p_loo: r.pLoo,
+      looic: r.looic,
+      stacking_weight: r.weight,
+    })),
     thresholds: { target_prob: a.thresholds.target, test_prob: a.thresholds.test },
     economics: a.economics && { value_per_conversion: a.economics.valuePerConversion, cost_per_contact: a.economics.costPerContact },
     segments: a.decisions.map((d) => ({

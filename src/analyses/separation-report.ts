@@ -1,5 +1,9 @@
-/** The sections of the separation analysis's report (plain data: title, text, tables). */
+/**
+ * The sections of the separation analysis's report (plain data: title, text, tables, plots): the LOO comparison with
+ * each model's Pareto-k plot, the zero-conversion cities, and per model the trace and rank plots of its main parameters.
+ */
 import type { ReportSection } from '../report/html.js';
+import { paretoKPlot, samplerPlotNote, samplerPlots } from './fit-figures.js';
 import type { SeparationAnalysis } from './separation.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
@@ -8,6 +12,14 @@ export function separationSections(a: SeparationAnalysis): ReportSection[] {
   const zero = a.cities.filter((c) => c.conversions === 0);
   const best = a.comparison[0];
   const shrunk = zero.map((c) => c.rateMean);
+  const sampler: ReportSection[] = a.figures.map((f) => {
+    const d = a.loo.find((m) => m.model === f.model)?.diagnostics;
+    const line = d
+      ? `${d.chains} chains × ${d.drawsPerChain} draws; max R-hat ${d.maxRhat === null ? 'NA' : d.maxRhat.toFixed(3)}, ` +
+        `min bulk-ESS ${d.minEssBulk === null ? 'NA' : d.minEssBulk.toFixed(0)}, ${d.divergences ?? 'NA'} divergences.`
+      : '';
+    return { title: `Sampler checks: ${f.model} model`, text: line + samplerPlotNote(f), tables: [], plots: samplerPlots(f, f.model) };
+  });
   return [
     {
       title: 'Models compared by PSIS-LOO',
@@ -24,6 +36,7 @@ export function separationSections(a: SeparationAnalysis): ReportSection[] {
           rows: a.loo.map((m) => [m.model, m.formula, m.paretoKBad, m.diagnostics.maxRhat, m.diagnostics.minEssBulk, m.diagnostics.divergences]),
         },
       ],
+      plots: a.figures.map((f) => paretoKPlot(f, f.model)),
     },
     {
       title: 'Zero-conversion cities: shrinkage vs maximum likelihood',
@@ -52,5 +65,6 @@ export function separationSections(a: SeparationAnalysis): ReportSection[] {
         },
       ],
     },
+    ...sampler,
   ];
 }

@@ -17,6 +17,7 @@ import { looOfFit } from '../loo/fit-loo.js';
 import type { LooResult } from '../loo/loo.js';
 import { buildModel } from '../model/build.js';
 import { fitDiagnostics, type FitDiagnostics } from './fit-diagnostics.js';
+import { mainParameterDraws, type FitFigures } from './fit-figures.js';
 import type { FitSettings } from './hillstrom.js';
 
 export type SeparationModel = keyof typeof SEPARATION_FORMULAS;
@@ -75,6 +76,14 @@ export interface SeparationAnalysis {
     readonly diverging: readonly string[];
   };
   readonly cities: readonly CityRates[];
+  /** Per model (in SEPARATION_MODELS order), its main parameters' draws and PSIS-LOO, for the report's plots. */
+  readonly figures: readonly (FitFigures & { readonly model: SeparationModel })[];
+}
+
+/** The analysis as JSON-ready data (`--json`, analysis.json): everything but the draws and pointwise LOO of `figures`. */
+export function separationJson(a: SeparationAnalysis): Omit<SeparationAnalysis, 'figures'> {
+  const { figures: _figures, ...rest } = a;
+  return rest;
 }
 
 function citySegmentation(frame: Frame): Segmentation {
@@ -128,6 +137,7 @@ export async function analyzeSeparation(frame: Frame, options: SeparationOptions
 
   const named: NamedLoo[] = [];
   const loo: ModelLoo[] = [];
+  const figures: (FitFigures & { model: SeparationModel })[] = [];
   let cityRates: Float64Array[] = [];
   for (const model of SEPARATION_MODELS) {
     step(`${model} model: ${SEPARATION_FORMULAS[model]}`);
@@ -148,6 +158,8 @@ export async function analyzeSeparation(frame: Frame, options: SeparationOptions
         warnings: result.warnings,
         diagnostics: fitDiagnostics(fit),
       });
+      const { chains, total } = mainParameterDraws(fit.draws);
+      figures.push({ model, chains, mainParameters: total, loo: result });
       if (model === 'city') cityRates = segmentRateDraws(fit.model.spec, fit.draws, cities);
       if (options.onFit) await options.onFit(model, fit);
     } finally {
@@ -195,5 +207,6 @@ export async function analyzeSeparation(frame: Frame, options: SeparationOptions
       diverging: mle.fit.diverging,
     },
     cities: rates,
+    figures,
   };
 }

@@ -4,12 +4,12 @@
  * targeting decision table) — and `nutmeg analyze separation` — the perfect-separation case: four models compared
  * by PSIS-LOO and stacking, shrunken rates of the zero-conversion cities beside the maximum-likelihood failure.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyzeHillstrom, toJson, type FitSettings } from '../analyses/hillstrom.js';
 import { hillstromSections } from '../analyses/hillstrom-report.js';
-import { analyzeSeparation } from '../analyses/separation.js';
+import { analyzeSeparation, separationJson } from '../analyses/separation.js';
 import { separationSections } from '../analyses/separation-report.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 import { builtinDataset } from '../data/datasets.js';
@@ -19,7 +19,7 @@ import { DEFAULT_THRESHOLDS } from '../decision/policy.js';
 import { UserError } from '../errors.js';
 import { FIT_DEFAULTS, type Fit } from '../fit/fit.js';
 import { runMeta, writeRun } from '../io/run-dir.js';
-import { writeReport, type ReportSection } from '../report/html.js';
+import { renderReport, type ReportOptions, type ReportSection } from '../report/html.js';
 import { renderTable } from '../report/table.js';
 import { progressReporter, type ProgressReporter } from '../sampler/progress.js';
 import type { SamplerProgress } from '../sampler/progress.js';
@@ -35,6 +35,7 @@ interface CommonFlags {
   seed: string;
   rows?: string;
   out?: string;
+  report?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -92,7 +93,7 @@ function progressByModel(quiet: boolean): { onProgress: (model: string, p: Sampl
 function printSections(sections: readonly ReportSection[]): void {
   for (const s of sections) {
     process.stdout.write(`\n== ${s.title} ==\n${s.text}\n\n`);
-    for (const t of s.tables) process.stdout.write(renderTable(t) + '\n');
+    for (const t of s.tables) process.stdout.write((t.caption ? `${t.caption}:\n` : '') + renderTable(t) + '\n');
   }
 }
 
@@ -105,6 +106,42 @@ function prepareOut(out: string | undefined): string | null {
     throw new UserError(`--out ${out}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   return dir;
+}
+
+/** Refuses, before any fitting, a --report path whose folder does not exist. */
+function checkReportPath(report: string | undefined): void {
+  if (report === undefined) return;
+  const folder = dirname(resolve(report));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new UserError(`--report ${report}: the folder ${folder} does not exist; create it or give another path`);
+  }
+}
+
+/**
+ * Writes the report page wherever it is asked for: --report FILE, DIR/report.html and each run directory
+ * DIR/<model>/report.html (what `nutmeg serve DIR/<model>` serves at GET /report). Rendered once.
+ */
+async function writePages(
+  sections: readonly ReportSection[],
+  options: ReportOptions,
+  report: string | undefined,
+  out: string | null,
+  runs: readonly string[],
+): Promise<string[]> {
+  const paths: string[] = [];
+  if (report !== undefined) paths.push(resolve(report));
+  if (out !== null) paths.push(join(out, 'report.html'), ...runs.map((model) => join(out, model, 'report.html')));
+  if (paths.length === 0) return paths;
+  const page = await renderReport(sections, options);
+  for (const path of paths) {
+    try {
+      writeFileSync(path, page);
+    } catch (e) {
+      const flag = path === paths[0] && report !== undefined ? `--report ${report}` : `--out`;
+      throw new UserError(`${flag}: cannot write the report to ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)}); check that the folder exists and is writable`);
+    }
+  }
+  return paths;
 }
 
 function hillstromData(f: HillstromFlags, seed: number): { data: LoadedData; description: string } {
@@ -128,6 +165,7 @@ async function runHillstrom(f: HillstromFlags): Promise<void> {
     f.valuePerConversion !== undefined && f.costPerContact !== undefined
       ? { valuePerConversion: number('--value-per-conversion', f.valuePerConversion), costPerContact: number('--cost-per-contact', f.costPerContact) }
       : undefined;
+  checkReportPath(f.report);
   const out = prepareOut(f.out);
   const { data, description } = hillstromData(f, seed);
   if (!f.quiet) {
@@ -157,17 +195,17 @@ async function runHillstrom(f: HillstromFlags): Promise<void> {
   if (f.json) process.stdout.write(JSON.stringify(toJson(analysis), null, 2) + '\n');
   else printSections(sections);
   if (!f.quiet) for (const w of [...analysis.pooled.diagnostics.warnings, ...analysis.hierarchical.diagnostics.warnings]) say(`warning: ${w}`);
-  if (out !== null) {
-    writeFileSync(join(out, 'analysis.json'), JSON.stringify(toJson(analysis), null, 2) + '\n');
-    await writeReport(join(out, 'report.html'), sections, { title: 'Hillstrom e-mail campaign analysis', subtitle: description });
-    if (!f.quiet) say(`wrote ${join(out, 'pooled')}, ${join(out, 'hierarchical')}, analysis.json and report.html to ${out}`);
-  }
+  if (out !== null) writeFileSync(join(out, 'analysis.json'), JSON.stringify(toJson(analysis), null, 2) + '\n');
+  const pages = await writePages(sections, { title: 'Hillstrom e-mail campaign analysis', subtitle: description }, f.report, out, ['pooled', 'hierarchical']);
+  if (!f.quiet && out !== null) say(`wrote ${join(out, 'pooled')}, ${join(out, 'hierarchical')} and analysis.json to ${out}`);
+  if (!f.quiet && pages.length > 0) say(`wrote the report to ${pages.join(', ')}`);
 }
 
 async function runSeparation(f: CommonFlags): Promise<void> {
   const fit = fitSettings(f);
   const seed = fit.seed ?? FIT_DEFAULTS.seed;
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
+  checkReportPath(f.report);
   const out = prepareOut(f.out);
   const { frame } = builtinDataset('separation', seed, rows);
   const description = frame.source;
@@ -187,13 +225,13 @@ async function runSeparation(f: CommonFlags): Promise<void> {
   });
   progress.finish();
   const sections = separationSections(analysis);
-  if (f.json) process.stdout.write(JSON.stringify(analysis, null, 2) + '\n');
+  if (f.json) process.stdout.write(JSON.stringify(separationJson(analysis), null, 2) + '\n');
   else printSections(sections);
-  if (out !== null) {
-    writeFileSync(join(out, 'analysis.json'), JSON.stringify(analysis, null, 2) + '\n');
-    await writeReport(join(out, 'report.html'), sections, { title: 'Perfect separation: cities × lead sources', subtitle: description });
-    if (!f.quiet) say(`wrote the four fits, analysis.json and report.html to ${out}`);
-  }
+  if (out !== null) writeFileSync(join(out, 'analysis.json'), JSON.stringify(separationJson(analysis), null, 2) + '\n');
+  const runs = analysis.figures.map((m) => m.model);
+  const pages = await writePages(sections, { title: 'Perfect separation: cities × lead sources', subtitle: description }, f.report, out, runs);
+  if (!f.quiet && out !== null) say(`wrote the four fits and analysis.json to ${out}`);
+  if (!f.quiet && pages.length > 0) say(`wrote the report to ${pages.join(', ')}`);
 }
 
 function samplingOptions(command: Command): Command {
@@ -205,7 +243,8 @@ function samplingOptions(command: Command): Command {
     .option('--draws <n>', 'draws per chain', String(FIT_DEFAULTS.draws))
     .option('--seed <n>', 'random seed (simulation, sampling, Monte Carlo)', String(FIT_DEFAULTS.seed))
     .option('--rows <n>', 'rows to simulate (simulated data only)')
-    .option('--out <dir>', 'keep each fit (DIR/<model>, as nutmeg fit --out writes it), analysis.json and report.html')
+    .option('--out <dir>', 'keep each fit (DIR/<model>, as nutmeg fit --out writes it, with the report for nutmeg serve), analysis.json and report.html')
+    .option('--report <file>', 'write the whole analysis as one self-contained HTML page (every table and plot)')
     .option('--json', 'print the whole analysis as one JSON object')
     .option('--quiet', 'no progress or notes');
 }
@@ -228,6 +267,7 @@ export function register(program: Command): void {
 Examples:
   nutmeg analyze hillstrom                                  simulated data, say so, full analysis
   nutmeg analyze hillstrom --data hillstrom.csv --out runs/hillstrom
+  nutmeg analyze hillstrom --data hillstrom.csv --report report.html
   nutmeg analyze hillstrom --data hillstrom.csv --value-per-conversion 80 --cost-per-contact 0.15 --json`,
     )
     .action(runHillstrom);

@@ -1,0 +1,102 @@
+/**
+ * What an analysis keeps of each fit for its report's pictures after the fit is released: the draws of the main
+ * parameters (b_* and sd_*, at most eight) for the trace and rank plots, and the fit's PSIS-LOO (pointwise elpd for
+ * the model comparison, Pareto k for its plot). Plus the report pieces built from them: sampler plots, the LOO tables
+ * and the comparison table.
+ */
+import { variableDraws, type DrawSet } from '../draws.js';
+import type { Fit } from '../fit/fit.js';
+import type { CompareRow } from '../loo/compare.js';
+import { looOfFit } from '../loo/fit-loo.js';
+import type { LooResult } from '../loo/loo.js';
+import type { ReportTable } from '../report/html.js';
+import { rankSpec, traceSpec } from '../report/plots/chains.js';
+import { paretoKSpec } from '../report/plots/pareto-k.js';
+import type { PlotSpec } from '../report/plots/spec.js';
+
+/** At most this many variables in the trace and rank plots of one fit. */
+export const MAIN_PARAMETERS_SHOWN = 8;
+
+export interface FitFigures {
+  /** Draws of the main parameters, in the fit's order (b_* then sd_*). */
+  readonly chains: DrawSet;
+  /** Variables of the fit that would be main parameters (may exceed those in `chains`). */
+  readonly mainParameters: number;
+  readonly loo: LooResult;
+}
+
+/** A copy of the draws of the first `max` variables named b_* or sd_* (a new DrawSet of that size). */
+export function mainParameterDraws(draws: DrawSet, max: number = MAIN_PARAMETERS_SHOWN): { chains: DrawSet; total: number } {
+  const main = draws.names.flatMap((name, v) => (name.startsWith('b_') || name.startsWith('sd_') ? [v] : []));
+  const kept = main.slice(0, max);
+  const size = draws.nChains * draws.nDraws;
+  const values = new Float64Array(kept.length * size);
+  kept.forEach((v, j) => values.set(variableDraws(draws, v), j * size));
+  return {
+    chains: { names: kept.map((v) => draws.names[v]), nChains: draws.nChains, nDraws: draws.nDraws, values },
+    total: main.length,
+  };
+}
+
+/** The main parameters' draws and the PSIS-LOO of a fit (its backend computes the pointwise log-likelihood). */
+export async function fitFigures(fit: Fit): Promise<FitFigures> {
+  const { chains, total } = mainParameterDraws(fit.draws);
+  return { chains, mainParameters: total, loo: await looOfFit(fit) };
+}
+
+/** Trace and rank plots of the fit's main parameters (none when it has none). */
+export function samplerPlots(f: FitFigures, model: string): PlotSpec[] {
+  if (f.chains.names.length === 0) return [];
+  const trace = traceSpec(f.chains, f.chains.names) as PlotSpec & { title: string };
+  const rank = rankSpec(f.chains, f.chains.names) as PlotSpec & { title: string };
+  return [
+    { ...trace, title: `${model}: ${trace.title}` },
+    { ...rank, title: `${model}: ${rank.title}` },
+  ];
+}
+
+/** A note when not every main parameter is plotted; empty otherwise. */
+export function samplerPlotNote(f: FitFigures): string {
+  return f.mainParameters > f.chains.names.length
+    ? ` Trace and rank plots show the first ${f.chains.names.length} of ${f.mainParameters} fixed effects and group standard deviations.`
+    : '';
+}
+
+export function paretoKPlot(f: FitFigures, model: string): PlotSpec {
+  return paretoKSpec(f.loo.pointwise.paretoK, { title: `${model}: PSIS-LOO Pareto k by observation` });
+}
+
+/** elpd_loo, p_loo and looic with their SEs, and the observations per Pareto-k class. */
+export function looTables(loo: LooResult, model: string): ReportTable[] {
+  const k = loo.paretoKTable;
+  return [
+    {
+      caption: `${model}: PSIS-LOO estimates`,
+      columns: ['quantity', 'estimate', 'se'],
+      rows: [
+        ['elpd_loo', loo.elpdLoo.estimate, loo.elpdLoo.se],
+        ['p_loo', loo.pLoo.estimate, loo.pLoo.se],
+        ['looic', loo.looic.estimate, loo.looic.se],
+      ],
+    },
+    {
+      caption: `${model}: Pareto k`,
+      columns: ['k', 'observations'],
+      rows: [
+        ['(-Inf, 0.5] good', k.good],
+        ['(0.5, 0.7] ok', k.ok],
+        ['(0.7, 1] bad', k.bad],
+        ['(1, Inf) very bad', k.veryBad],
+      ],
+    },
+  ];
+}
+
+/** loo_compare's table (best first) with the stacking weights. */
+export function comparisonTable(rows: readonly CompareRow[]): ReportTable {
+  return {
+    caption: 'Models compared by PSIS-LOO (best first)',
+    columns: ['model', 'elpd_loo', 'se', 'elpd_diff', 'se_diff', 'p_loo', 'looic', 'stacking_weight'],
+    rows: rows.map((r) => [r.model, r.elpdLoo, r.seElpdLoo, r.elpdDiff, r.seDiff, r.pLoo, r.looic, r.weight]),
+  };
+}
