@@ -70,6 +70,27 @@ describe('nutmeg analyze hillstrom', () => {
     expect(json.data.description).toMatch(/simulated Hillstrom data .*no --data given/);
     expect(json.segments).toHaveLength(7);
     for (const f of ['pooled/fit.json', 'hierarchical/fit.json', 'analysis.json', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Decision table');
+    const page = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(page).toContain('Decision table');
+    // the same page in each run directory, for nutmeg serve's GET /report, and at --report's path when given
+    expect(readFileSync(join(out, 'pooled', 'report.html'), 'utf8')).toBe(page);
+    expect(readFileSync(join(out, 'hierarchical', 'report.html'), 'utf8')).toBe(page);
+  }, 600_000);
+
+  it('--report FILE writes the page alone; a --report folder that does not exist is refused before fitting', async () => {
+    const file = join(dir, 'alone.html');
+    let io = capture();
+    const backend = loadNativeAddon() ? 'native' : 'reference';
+    expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--rows', '1500', '--chains', '1', '--warmup', '100', '--draws', '100', '--backend', backend, '--quiet', '--report', file])).toBe(0);
+    const page = readFileSync(file, 'utf8');
+    for (const title of ['Calibration of the hierarchical model', 'PSIS-LOO: pooled vs hierarchical', 'Decision table']) expect(page).toContain(title);
+    expect(io.out()).toContain('stacking_weight');
+    vi.restoreAllMocks();
+    io = capture();
+    const started = Date.now();
+    expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--report', join(dir, 'no-such-folder', 'r.html')])).toBe(2);
+    expect(io.err().trim().split('\n')).toHaveLength(1);
+    expect(io.err()).toMatch(/^nutmeg: --report .*no-such-folder.* does not exist/);
+    expect(Date.now() - started).toBeLessThan(5000);
   }, 600_000);
 });

@@ -6,7 +6,7 @@
  * rates for the zero cities are positive and below the active cities' rates.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeSeparation, type SeparationAnalysis } from '../../src/analyses/separation.js';
+import { analyzeSeparation, separationJson, type SeparationAnalysis } from '../../src/analyses/separation.js';
 import { separationSections } from '../../src/analyses/separation-report.js';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { simulateSeparation } from '../../src/data/simulate/separation.js';
@@ -50,5 +50,21 @@ describe('analyzeSeparation', () => {
     expect(rank('city')).toBeLessThan(rank('source'));
     expect(['city', 'crossed']).toContain(a.comparison[0].model);
     for (const s of separationSections(a)) for (const t of s.tables) expect(() => renderTable(t)).not.toThrow();
+  });
+
+  it('keeps per model the LOO behind the comparison and its main parameters for the plots; JSON leaves them out', () => {
+    expect(a.figures.map((f) => f.model)).toEqual(['flat', 'city', 'source', 'crossed']);
+    for (const f of a.figures) {
+      const row = a.loo.find((m) => m.model === f.model);
+      expect(f.loo.elpdLoo.estimate).toBe(row?.elpdLoo);
+      expect(f.loo.pointwise.paretoK).toHaveLength(a.data.rows);
+      expect(f.chains.names.length).toBeGreaterThan(0);
+    }
+    const plots = separationSections(a).flatMap((s) => s.plots ?? []);
+    // a Pareto-k plot per model, and a trace and a rank plot per model
+    expect(plots).toHaveLength(12);
+    const json = JSON.parse(JSON.stringify(separationJson(a))) as Record<string, unknown>;
+    expect(json).not.toHaveProperty('figures');
+    expect(Object.keys(json).sort()).toEqual(['cities', 'comparison', 'data', 'loo', 'mle']);
   });
 });

@@ -1,15 +1,18 @@
 /**
  * The report page in headless Chromium: it loads with no console errors or page errors, makes no request beyond the
  * page itself, runs no script, and every plot is an SVG of non-zero size with marks in it. Two pages: one with every
- * plot kind on fixed inputs (from a file), and the report `nutmeg serve` builds from a small fitted run (over HTTP,
- * with its Content-Security-Policy header). Skipped, with a notice, where chromium is not installed
+ * plot kind on fixed inputs (from a file), the page `nutmeg analyze hillstrom --report FILE` writes for a small
+ * simulated analysis (every plot of the analysis), and the report `nutmeg serve` builds from a small fitted run (over
+ * HTTP, with its Content-Security-Policy header). Skipped, with a notice, where chromium is not installed
  * (scripts/install-system-deps.sh installs it).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadNativeAddon } from '../../src/backend/native.js';
+import { main } from '../../src/cli/main.js';
 import { loadRun } from '../../src/io/run-dir.js';
 import { writeReport, type ReportSection } from '../../src/report/html.js';
 import { buildServer } from '../../src/serve/server.js';
@@ -23,7 +26,7 @@ if (!browser) console.warn('NOTICE: chromium not found (/usr/bin/chromium); the 
 interface PageCheck {
   readonly errors: string[];
   readonly requests: string[];
-  readonly figures: { hasSvg: boolean; width: number; height: number; marks: number }[];
+  readonly figures: { label: string; hasSvg: boolean; width: number; height: number; marks: number }[];
   readonly scripts: number;
   readonly title: string;
   readonly headings: (string | null)[];
@@ -45,7 +48,7 @@ async function inspect(url: string): Promise<PageCheck> {
       els.map((el) => {
         const svg = el.querySelector(':scope > svg');
         const box = svg?.getBoundingClientRect();
-        return { hasSvg: svg !== null, width: box?.width ?? 0, height: box?.height ?? 0, marks: svg?.querySelectorAll('path,line,rect,text').length ?? 0 };
+        return { label: el.getAttribute('aria-label') ?? '', hasSvg: svg !== null, width: box?.width ?? 0, height: box?.height ?? 0, marks: svg?.querySelectorAll('path,line,rect,text').length ?? 0 };
       }),
     );
     const scripts = await page.$$eval('script', (els) => els.length);
@@ -100,6 +103,28 @@ describe.skipIf(!browser)('HTML report in headless Chromium', () => {
     // escaped text comes back as text
     expect(check.headings[0]).toBe('Sampler <checks>');
   }, 120_000);
+
+  it('shows every plot of nutmeg analyze hillstrom --report FILE', async () => {
+    const file = path.join(dir, 'hillstrom.html');
+    const backend = loadNativeAddon() ? 'native' : 'reference';
+    const argv = ['analyze', 'hillstrom', '--rows', '3000', '--chains', '2', '--warmup', '150', '--draws', '150'];
+    // the JSON on stdout is not looked at here (tests/analyses covers it)
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['node', 'nutmeg', ...argv, '--backend', backend, '--quiet', '--json', '--report', file])).toBe(0);
+    } finally {
+      quiet.mockRestore();
+    }
+    const url = pathToFileURL(file).href;
+    const check = await inspect(url);
+    expectPlotsShown(check, url, 9);
+    const labels = check.figures.map((f) => f.label);
+    for (const kind of [/^pooled: Trace/, /^pooled: Rank/, /^Posterior predictive/, /^Treatment effect by segment/, /^hierarchical: Trace/, /^hierarchical: Rank/, /^Uplift by segment/, /^Calibration/, /Pareto k/]) {
+      expect(labels.filter((l) => kind.test(l)), String(kind)).toHaveLength(1);
+    }
+    expect(check.headings).toContain('PSIS-LOO: pooled vs hierarchical');
+    expect(check.title).toBe('Hillstrom e-mail campaign analysis');
+  }, 600_000);
 
   it('shows the report nutmeg serve builds from a fitted run', async () => {
     const { dir: runDir } = await runFixture();
