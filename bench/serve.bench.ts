@@ -5,7 +5,8 @@
  * requests of one customer each (and, separately, 200 requests of 100 customers) from a bounded pool of concurrent
  * keep-alive connections (node:http), and reports latency percentiles, throughput and errors (non-200 answers or
  * failed requests; must be 0 — run() throws otherwise). Quick mode: 300 + 20 requests on a 100 + 100 fit.
- * Run: `npx tsx bench/serve.bench.ts`.
+ * run() returns one flat record per load (latencies in ms), which bench/run.ts keeps in bench/results/*.json and
+ * bench/report.ts renders as a table in the README's section. Run alone: `npx tsx bench/serve.bench.ts [--quick]`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -41,6 +42,45 @@ export interface ServeBenchResult {
   readonly loadAverage: number;
   readonly single: LoadResult;
   readonly batch: LoadResult;
+}
+
+/** One row of the results table: a load and its figures (latencies in milliseconds). */
+export interface ServeBenchRow {
+  readonly load: string;
+  readonly requests: number;
+  readonly rows_per_request: number;
+  readonly concurrency: number;
+  readonly errors: number;
+  readonly requests_per_second: number;
+  readonly p50_ms: number;
+  readonly p90_ms: number;
+  readonly p99_ms: number;
+  readonly max_ms: number;
+  readonly posterior_draws: number;
+  readonly fit_backend: string;
+  readonly cpus: number;
+  readonly load_average: number;
+}
+
+/** The result as flat records, one per load: what the results JSON and the README table carry. */
+export function benchRows(r: ServeBenchResult): ServeBenchRow[] {
+  const row = (load: string, l: LoadResult): ServeBenchRow => ({
+    load,
+    requests: l.requests,
+    rows_per_request: l.rowsPerRequest,
+    concurrency: l.concurrency,
+    errors: l.errors,
+    requests_per_second: l.requestsPerSecond,
+    p50_ms: l.p50,
+    p90_ms: l.p90,
+    p99_ms: l.p99,
+    max_ms: l.max,
+    posterior_draws: r.draws,
+    fit_backend: r.backend,
+    cpus: r.cpus,
+    load_average: r.loadAverage,
+  });
+  return [row('POST /score, one customer', r.single), row('POST /score, 100 customers', r.batch)];
 }
 
 const INPUTS = ['recency_z', 'history_z', 'mens', 'womens', 'newbie', 'history_segment'] as const;
@@ -140,7 +180,18 @@ async function startServer(runDir: string): Promise<{ child: ChildProcess; url: 
   return { child, url };
 }
 
-export async function run(options: { quick?: boolean; requests?: number; concurrency?: number } = {}): Promise<ServeBenchResult> {
+export interface ServeBenchOptions {
+  readonly quick?: boolean;
+  readonly requests?: number;
+  readonly concurrency?: number;
+}
+
+/** The bench module's entry point (bench/modules.ts): the figures as table rows. */
+export async function run(options: ServeBenchOptions = {}): Promise<ServeBenchRow[]> {
+  return benchRows(await measure(options));
+}
+
+export async function measure(options: ServeBenchOptions = {}): Promise<ServeBenchResult> {
   const quick = options.quick ?? false;
   const requests = options.requests ?? (quick ? 300 : 10_000);
   const concurrency = options.concurrency ?? 8;
@@ -180,7 +231,7 @@ export async function run(options: { quick?: boolean; requests?: number; concurr
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const r = await run({ quick: process.argv.includes('--quick') });
+  const r = await measure({ quick: process.argv.includes('--quick') });
   const line = (name: string, l: LoadResult): string =>
     `  ${name}: ${l.requests} requests × ${l.rowsPerRequest} rows, ${l.concurrency} in flight: ` +
     `p50 ${l.p50.toFixed(2)} ms, p90 ${l.p90.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(1)} ms, ` +
