@@ -17,8 +17,8 @@ import {
   quantileInPlace,
   recipeColumns,
   scoreFrame,
-  selectKth,
 } from '../../src/decision/scoring.js';
+import { selectKth } from '../../src/numeric/select.js';
 import { quantileSorted } from '../../src/diagnostics/quantile.js';
 import { makeDrawSet, type DrawSet } from '../../src/draws.js';
 import { UserError } from '../../src/errors.js';
