@@ -5,7 +5,7 @@
  * bench/README.md. A part whose backend or peer is unavailable is skipped with a one-line notice.
  *
  * Options: --quick  --out DIR  --readme FILE  --data CSV  --stan-models a,b  --fit-models a,b  --fit-backends a,b
- *          --no-micro  --no-modules  --no-stan  --no-fits
+ *          --no-micro  --no-modules  --modules a,b (file-name prefixes, e.g. serve,summary)  --no-stan  --no-fits
  * Quick runs write to bench/results/quick/ (README.md there too) unless --out/--readme say otherwise.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -63,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
       'fit-backends': { type: 'string' },
       'no-micro': { type: 'boolean', default: false },
       'no-modules': { type: 'boolean', default: false },
+      modules: { type: 'string' },
       'no-stan': { type: 'boolean', default: false },
       'no-fits': { type: 'boolean', default: false },
     },
@@ -91,7 +92,8 @@ async function main(argv: string[]): Promise<void> {
 
   const modules: ModuleOutcome[] = [];
   if (!values['no-modules']) {
-    for (const file of discoverModules()) {
+    const only = values.modules === undefined ? null : values.modules.split(',').map((m) => m.trim());
+    for (const file of discoverModules().filter((f) => only === null || only.some((m) => f.startsWith(m)))) {
       const outcome = await runModule(file, { quick });
       modules.push(outcome);
       log(`${file}: ${outcome.status}${outcome.notice ? ` — ${outcome.notice}` : ''}`);

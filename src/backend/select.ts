@@ -4,6 +4,8 @@
  * SwiftShader) is never chosen automatically — it is correct but slower than the native CPU path; ask for it with
  * `--backend webgpu`. An explicitly requested backend that cannot start is an error, not a silent fallback.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
 import { UserError } from '../errors.js';
@@ -32,8 +34,22 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
+const LINUX_LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/lib'];
+
+/**
+ * On Linux a hardware GPU reaches Dawn through Vulkan only; without the Vulkan loader there is nothing to probe (and
+ * probing would make Dawn print its own warnings), so `auto` goes straight to the CPU.
+ */
+export function vulkanLoaderPresent(env: NodeJS.ProcessEnv = process.env): boolean {
+  const dirs = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== ''), ...LINUX_LIBRARY_DIRS];
+  return dirs.some((dir) => existsSync(join(dir, 'libvulkan.so.1')));
+}
+
 /** A hardware WebGPU adapter's name, or null with the reason. */
 async function hardwareAdapter(options: BackendOptions): Promise<{ name: string | null; reason: string }> {
+  if (process.platform === 'linux' && !vulkanLoaderPresent()) {
+    return { name: null, reason: 'no Vulkan loader (libvulkan.so.1), so no GPU' };
+  }
   try {
     const { listAdapters } = await import('./webgpu/device.js');
     const adapters = await listAdapters();
