@@ -11,9 +11,7 @@
  * up to rounding.
  */
 import type { ChainDraws } from './chains.js';
-import { chainDraws } from './chains.js';
 import { fft, nextPowerOfTwo } from './fft.js';
-import { mean } from './moments.js';
 
 /** Up to this many lags, direct sums (lags × draws multiply-adds) are used; beyond, an FFT (measured break-even: ~40). */
 export const DIRECT_LAG_LIMIT = 32;
@@ -40,19 +38,27 @@ export interface CenteredChains {
   readonly scales: Float64Array;
 }
 
-export function centerChains(x: ChainDraws): CenteredChains {
+/** `out`, when given, receives the centered draws (length nChains · nDraws) instead of a new array. */
+export function centerChains(x: ChainDraws, out?: Float64Array): CenteredChains {
   const n = x.nDraws;
-  const centered = new Float64Array(x.nChains * n);
+  const centered = out ?? new Float64Array(x.nChains * n);
   const means = new Float64Array(x.nChains);
   const scales = new Float64Array(x.nChains);
+  const v = x.values;
   for (let c = 0; c < x.nChains; c++) {
-    const y = chainDraws(x, c);
-    const m = mean(y);
-    let ss = 0;
     const base = c * n;
-    for (let i = 0; i < n; i++) {
-      const d = y[i] - m;
-      centered[base + i] = d;
+    const end = base + n;
+    // R's two-pass mean (as `mean` computes it), written out over the chain's slice of x.values
+    let sum = 0;
+    for (let i = base; i < end; i++) sum += v[i];
+    const m0 = sum / n;
+    let residual = 0;
+    for (let i = base; i < end; i++) residual += v[i] - m0;
+    const m = n === 0 ? NaN : m0 + residual / n;
+    let ss = 0;
+    for (let i = base; i < end; i++) {
+      const d = v[i] - m;
+      centered[i] = d;
       ss += d * d;
     }
     means[c] = m;
@@ -70,12 +76,53 @@ function lagSum(y: Float64Array, t: number): number {
 }
 
 /**
- * Adds scale · Σᵢ yᵢ·yᵢ₊ₜ for t < nLags to acc[t] (y already centered). Four lags share each pass over y (each sum
- * still runs over i in order, so the result is that of one lag at a time).
+ * Adds scale · Σᵢ yᵢ·yᵢ₊ₜ for from ≤ t < nLags to acc[t] (y already centered). Eight (then four) lags share each
+ * pass over y; each sum still runs over i in order, so the result is that of one lag at a time.
  */
-function addDirectLagSums(y: Float64Array, nLags: number, scale: number, acc: Float64Array): void {
+function addDirectLagSums(y: Float64Array, from: number, nLags: number, scale: number, acc: Float64Array): void {
   const n = y.length;
-  let t = 0;
+  let t = from;
+  for (; t + 8 <= nLags && t + 7 < n; t += 8) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let s4 = 0;
+    let s5 = 0;
+    let s6 = 0;
+    let s7 = 0;
+    const common = n - t - 7; // i below this has all eight partners
+    for (let i = 0; i < common; i++) {
+      const a = y[i];
+      const j = i + t;
+      s0 += a * y[j];
+      s1 += a * y[j + 1];
+      s2 += a * y[j + 2];
+      s3 += a * y[j + 3];
+      s4 += a * y[j + 4];
+      s5 += a * y[j + 5];
+      s6 += a * y[j + 6];
+      s7 += a * y[j + 7];
+    }
+    for (let i = Math.max(common, 0); i < n - t; i++) {
+      const a = y[i];
+      s0 += a * y[i + t];
+      if (i + t + 1 < n) s1 += a * y[i + t + 1];
+      if (i + t + 2 < n) s2 += a * y[i + t + 2];
+      if (i + t + 3 < n) s3 += a * y[i + t + 3];
+      if (i + t + 4 < n) s4 += a * y[i + t + 4];
+      if (i + t + 5 < n) s5 += a * y[i + t + 5];
+      if (i + t + 6 < n) s6 += a * y[i + t + 6];
+    }
+    acc[t] += scale * s0;
+    acc[t + 1] += scale * s1;
+    acc[t + 2] += scale * s2;
+    acc[t + 3] += scale * s3;
+    acc[t + 4] += scale * s4;
+    acc[t + 5] += scale * s5;
+    acc[t + 6] += scale * s6;
+    acc[t + 7] += scale * s7;
+  }
   for (; t + 4 <= nLags && t + 3 < n; t += 4) {
     let s0 = 0;
     let s1 = 0;
@@ -136,15 +183,26 @@ function addPowerSpectra(
   }
 }
 
+/** Work arrays of the FFT path, kept for the last length used (every variable of a fit has the same length). */
+let scratch: { re: Float64Array; im: Float64Array; power: Float64Array } | null = null;
+
+function fftScratch(m: number): { re: Float64Array; im: Float64Array; power: Float64Array } {
+  if (scratch?.re.length !== m) scratch = { re: new Float64Array(m), im: new Float64Array(m), power: new Float64Array(m) };
+  return scratch;
+}
+
 /**
  * The mean over chains of each chain's autocovariances at lags 0 … nLags − 1 (nLags ≤ draws per chain), the
  * quantity Geyer's initial sequence needs (Vehtari et al. 2021, eq. 10). `method` forces one way of computing it
- * (tests compare the two); by default the cheaper one for the number of lags.
+ * (tests compare the two); by default the cheaper one for the number of lags. `known` may hold the result of an
+ * earlier direct-sum call on the same chains with fewer lags: a direct call keeps those lags rather than summing
+ * them again (the numbers are the same).
  */
 export function meanAutocovariance(
   x: ChainDraws | CenteredChains,
   nLags: number = x.nDraws,
   method: 'auto' | 'fft' | 'direct' = 'auto',
+  known?: Float64Array,
 ): Float64Array {
   const cx = 'centered' in x ? x : centerChains(x);
   const n = cx.nDraws;
@@ -152,17 +210,21 @@ export function meanAutocovariance(
   const acc = new Float64Array(lags);
   const chain = (c: number): Float64Array => cx.centered.subarray(c * n, (c + 1) * n);
   if (method === 'direct' || (method === 'auto' && lags <= DIRECT_LAG_LIMIT)) {
+    // lags already computed by direct sums (same numbers) are kept, not summed again
+    const from = known ? Math.min(known.length, lags) : 0;
     for (let c = 0; c < cx.nChains; c++) {
-      if (cx.scales[c] !== 0) addDirectLagSums(chain(c), lags, cx.scales[c], acc);
+      if (cx.scales[c] !== 0) addDirectLagSums(chain(c), from, lags, cx.scales[c], acc);
     }
+    for (let t = from; t < lags; t++) acc[t] /= cx.nChains;
+    if (known) acc.set(known.subarray(0, from));
+    return acc;
   } else {
     // the mean of the chains' autocovariances is the inverse transform of the (scaled) mean power spectrum, so
     // one inverse FFT serves all chains; the spectrum is real and even, so its forward transform is the inverse
     // times m, and real
     const m = fftLength(n, lags);
-    const re = new Float64Array(m);
-    const im = new Float64Array(m);
-    const power = new Float64Array(m);
+    const { re, im, power } = fftScratch(m);
+    power.fill(0);
     for (let c = 0; c < cx.nChains; c += 2) {
       const paired = c + 1 < cx.nChains && cx.scales[c + 1] !== 0;
       addPowerSpectra(chain(c), cx.scales[c], paired ? chain(c + 1) : null, paired ? cx.scales[c + 1] : 0, re, im, power);

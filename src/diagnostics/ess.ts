@@ -11,6 +11,7 @@ import { variance } from './moments.js';
 import { quantileSorted } from './quantile.js';
 import { rankNormalizedSplit } from './rank-normalize.js';
 import type { SortedDraws } from './sort.js';
+import { scratchArray } from './scratch.js';
 import { sortDraws } from './sort.js';
 
 /** Lags computed first; most well-mixed chains need no more (see `meanAutocovariance`). */
@@ -75,11 +76,13 @@ export function essOfChains(x: ChainDraws): number | null {
   const n = x.nDraws;
   const m = x.nChains;
   if (n < 3 || constantOrNonFinite(x.values)) return null;
-  const centered = centerChains(x);
+  const centered = centerChains(x, scratchArray('ess.centered', m * n));
   const betweenVar = m > 1 ? variance(centered.means) : 0;
   let nLags = Math.min(FIRST_LAGS, n);
+  let known: Float64Array | undefined;
   for (;;) {
-    const acov = meanAutocovariance(centered, nLags);
+    const acov = meanAutocovariance(centered, nLags, 'auto', known);
+    known = acov.length <= DIRECT_LAG_LIMIT ? acov : undefined;
     const meanVar = (acov[0] * n) / (n - 1);
     const varPlus = (meanVar * (n - 1)) / n + betweenVar;
     const tau = geyerTau(acov, n, meanVar, varPlus);
@@ -112,7 +115,7 @@ export function essQuantile(x: ChainDraws, prob: number, sorted?: SortedDraws): 
   if (constantOrNonFinite(x.values)) return null;
   const s = x.values.length;
   const q = quantileSorted((sorted ?? sortDraws(x.values)).sorted, prob === 1 ? (s - 0.5) / s : prob);
-  const indicator = new Float64Array(s);
+  const indicator = scratchArray('ess.indicator', s);
   for (let i = 0; i < s; i++) indicator[i] = x.values[i] <= q ? 1 : 0;
   return essOfChains(splitChains(withValues(x, indicator)));
 }

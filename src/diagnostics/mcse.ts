@@ -7,6 +7,7 @@ import type { ChainDraws } from './chains.js';
 import { allFinite, withValues } from './chains.js';
 import { essMean, essQuantile } from './ess.js';
 import { mean, sd } from './moments.js';
+import { scratchArray } from './scratch.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';
 
@@ -24,18 +25,27 @@ export function mcseMean(x: ChainDraws): number | null {
 export function mcseSd(x: ChainDraws): number | null {
   if (!allFinite(x.values)) return null;
   const m = mean(x.values);
-  const sq = new Float64Array(x.values.length);
-  const fourth = new Float64Array(x.values.length);
+  const sq = scratchArray('mcse.sq', x.values.length);
   for (let i = 0; i < sq.length; i++) {
     const d = x.values[i] - m;
     sq[i] = d * d;
-    fourth[i] = sq[i] * sq[i];
   }
   const ess = essMean(withValues(x, sq));
   if (ess === null) return null;
   const eVar = mean(sq);
-  const varVar = (mean(fourth) - eVar * eVar) / ess;
+  const varVar = (meanOfSquares(sq) - eVar * eVar) / ess;
   return Math.sqrt(varVar / eVar / 4);
+}
+
+/** mean(y²) without storing y², summed as `mean` sums. */
+function meanOfSquares(y: Float64Array): number {
+  const n = y.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += y[i] * y[i];
+  const m = s / n;
+  let r = 0;
+  for (let i = 0; i < n; i++) r += y[i] * y[i] - m;
+  return m + r / n;
 }
 
 /** Φ(−1) and Φ(1) to seven digits, as posterior writes them: a ±1 sd interval. */

@@ -50,14 +50,29 @@ function radixPasses32(
   }
 }
 
+/** Key and scratch arrays, kept for the last length sorted (every variable of a fit has the same length). */
+let work: { lo: Uint32Array; hi: Uint32Array; lo2: Uint32Array; hi2: Uint32Array; idx2: Uint32Array } | null = null;
+
+function workArrays(n: number): NonNullable<typeof work> {
+  if (work?.lo.length !== n) {
+    work = {
+      lo: new Uint32Array(n), hi: new Uint32Array(n), lo2: new Uint32Array(n), hi2: new Uint32Array(n),
+      idx2: new Uint32Array(n),
+    };
+  }
+  return work;
+}
+
 /** Sorts the draws; the sorted values are rebuilt from the sorted keys (sequential writes, no gather). */
 export function sortDraws(values: Float64Array): SortedDraws {
   const n = values.length;
   // little-endian: the low word of draw i is bits[2i], the high word bits[2i + 1]
   const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
-  let idx = new Uint32Array(n);
+  const w = workArrays(n);
+  let { lo, hi } = w;
+  // the order is returned, so it gets a fresh array (it may end up in either of idx and idx2)
+  const result = new Uint32Array(n);
+  let idx: Uint32Array = result;
   for (let i = 0; i < n; i++) {
     const l = bits[2 * i];
     const h = bits[2 * i + 1];
@@ -71,14 +86,19 @@ export function sortDraws(values: Float64Array): SortedDraws {
     }
     idx[i] = i;
   }
-  let lo2 = new Uint32Array(n);
-  let hi2 = new Uint32Array(n);
-  let idx2 = new Uint32Array(n);
+  let { lo2, hi2, idx2 } = w;
   const count = new Uint32Array(BUCKETS);
+  // histograms of the three high-word digits in one pass (a digit's histogram does not depend on the order)
+  const histograms = new Uint32Array(3 * BUCKETS);
+  for (let i = 0; i < n; i++) {
+    const h = hi[i];
+    histograms[h & DIGIT_MASK]++;
+    histograms[BUCKETS + ((h >>> DIGIT_BITS) & DIGIT_MASK)]++;
+    histograms[2 * BUCKETS + ((h >>> (2 * DIGIT_BITS)) & DIGIT_MASK)]++;
+  }
   // sort by the high word (a pass whose digit is the same for every draw is skipped)
-  for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(hi[i] >>> shift) & DIGIT_MASK]++;
+  for (let shift = 0, pass = 0; shift < 32; shift += DIGIT_BITS, pass++) {
+    count.set(histograms.subarray(pass * BUCKETS, (pass + 1) * BUCKETS));
     if (n === 0 || count[(hi[0] >>> shift) & DIGIT_MASK] === n) continue;
     let start = 0;
     for (let b = 0; b < BUCKETS; b++) {
@@ -133,5 +153,6 @@ export function sortDraws(values: Float64Array): SortedDraws {
       out[2 * k + 1] = ~h >>> 0;
     }
   }
-  return { order: idx, sorted };
+  if (idx !== result) result.set(idx);
+  return { order: result, sorted };
 }

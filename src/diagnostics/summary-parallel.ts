@@ -85,7 +85,9 @@ const BOOTSTRAP = `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
   if (workerData.tsLoaderUrl) (await import(workerData.tsLoaderUrl)).register();
-  (await import(workerData.moduleUrl)).runSummaryWorker(parentPort, workerData.job);
+  const summaryModule = await import(workerData.moduleUrl);
+  // the job arrives by message (queued until now), so that the worker can start while the draws are being shared
+  parentPort.once('message', (job) => summaryModule.runSummaryWorker(parentPort, job));
 })();
 `;
 
@@ -122,29 +124,24 @@ export async function summarizeDrawsParallel(
   if (threads <= 1 || selected.length * draws.nChains * draws.nDraws < (options.minParallelDraws ?? MIN_PARALLEL_DRAWS)) {
     return { ...summarizeDraws(draws, options), rowsFromWorkers: 0 };
   }
-  const job: Job = {
-    values: sharedValues(draws),
-    nChains: draws.nChains,
-    nDraws: draws.nDraws,
-    names: draws.names,
-    selected,
-    hdiProb,
-    counter: new SharedArrayBuffer(4),
-  };
+  // workers take a while to start (more so under a TypeScript loader), so they are started first and get their
+  // job once the draws are in shared memory
   const rows: (SummaryRow | undefined)[] = new Array(selected.length);
   const tsLoaderUrl = typeScriptLoaderUrl();
   let rowsFromWorkers = 0;
+  const workers: Worker[] = [];
   const finished: Promise<void>[] = [];
   for (let t = 1; t < threads; t++) {
     finished.push(
       new Promise<void>((resolve) => {
         let worker: Worker;
         try {
-          worker = new Worker(BOOTSTRAP, { eval: true, workerData: { moduleUrl: import.meta.url, tsLoaderUrl, job } });
+          worker = new Worker(BOOTSTRAP, { eval: true, workerData: { moduleUrl: import.meta.url, tsLoaderUrl } });
         } catch {
           resolve();
           return;
         }
+        workers.push(worker);
         worker.on('message', (m: RowMessage | 'done') => {
           if (m === 'done') void worker.terminate();
           else {
@@ -158,6 +155,16 @@ export async function summarizeDrawsParallel(
       }),
     );
   }
+  const job: Job = {
+    values: sharedValues(draws),
+    nChains: draws.nChains,
+    nDraws: draws.nDraws,
+    names: draws.names,
+    selected,
+    hdiProb,
+    counter: new SharedArrayBuffer(4),
+  };
+  for (const worker of workers) worker.postMessage(job);
   if (options.useCallingThread ?? true) {
     drain(job, (m) => {
       rows[m.position] = m.row;
