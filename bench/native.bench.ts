@@ -36,7 +36,13 @@ import { builtinDataset } from '../src/data/datasets.js';
 import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
 import { buildModel } from '../src/model/build.js';
 import type { ModelSpec } from '../src/model/spec.js';
-import { Rng } from '../src/rng.js';
+import { timeCalls as sortedCallTimes } from './backend-timing.js';
+
+/** Best and median seconds per call. */
+async function timeCalls(backend: Backend, chains: number, minReps: number, budgetMs: number): Promise<{ best: number; median: number }> {
+  const times = await sortedCallTimes(backend, chains, minReps, budgetMs);
+  return { best: times[0], median: times[Math.floor(times.length / 2)] };
+}
 
 export type BenchModel = 'pooled' | 'hierarchical';
 
@@ -112,37 +118,6 @@ function hillstromSpecs(rows: number): Record<BenchModel, ModelSpec> {
 /** The same spec with its continuous columns rounded to float32 (which the addon then stores as float32). */
 function float32Variant(spec: ModelSpec): ModelSpec {
   return { ...spec, fixed: { ...spec.fixed, X: spec.fixed.X.map((v) => Math.fround(v)) } };
-}
-
-/** Positions near the posterior (intercept about -5, small slopes, sd about 0.1). */
-function positions(spec: ModelSpec, chains: number): Float64Array {
-  const rng = new Rng(17, 3);
-  const out = new Float64Array(chains * spec.dim);
-  for (let c = 0; c < chains; c++) {
-    const theta = out.subarray(c * spec.dim, (c + 1) * spec.dim);
-    for (let j = 0; j < spec.dim; j++) theta[j] = 0.2 * rng.normal();
-    theta[0] = -5 + 0.1 * rng.normal();
-    for (const term of spec.terms) theta[term.sdIndex] = Math.log(0.1) + 0.2 * rng.normal();
-  }
-  return out;
-}
-
-/** Times backend.logDensityGradient: warm-up, then at least `minReps` calls and `budgetMs` of calls. */
-async function timeCalls(backend: Backend, chains: number, minReps: number, budgetMs: number): Promise<{ best: number; median: number }> {
-  const pos = positions(backend.spec, chains);
-  const logp = new Float64Array(chains);
-  const grad = new Float64Array(chains * backend.dim);
-  await backend.logDensityGradient(pos, chains, logp, grad);
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < minReps || performance.now() - start < budgetMs) {
-    const t0 = performance.now();
-    await backend.logDensityGradient(pos, chains, logp, grad);
-    times.push((performance.now() - t0) / 1000);
-  }
-  if (!Number.isFinite(logp[0])) throw new Error('benchmark position gave a non-finite log density');
-  times.sort((a, b) => a - b);
-  return { best: times[0], median: times[Math.floor(times.length / 2)] };
 }
 
 export async function run(options: { quick?: boolean } = {}): Promise<NativeBenchResult> {

@@ -8,13 +8,11 @@
  * Run: `npx tsx bench/webgpu.bench.ts` (or through bench/run.ts, which calls run()). `--quick`: small sizes, once.
  */
 import { pathToFileURL } from 'node:url';
-import type { Backend } from '../src/backend/backend.js';
 import { createWebGpuBackend } from '../src/backend/webgpu/backend.js';
 import { builtinDataset } from '../src/data/datasets.js';
 import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
 import { buildModel } from '../src/model/build.js';
-import type { ModelSpec } from '../src/model/spec.js';
-import { Rng } from '../src/rng.js';
+import { timeCalls } from './backend-timing.js';
 
 export type BenchModel = 'pooled' | 'hierarchical';
 
@@ -35,36 +33,6 @@ export interface WebGpuBenchResult {
   /** Backend description, naming the adapter and the Dawn backend. */
   readonly adapter: string;
   readonly cells: WebGpuCell[];
-}
-
-/** Positions near the posterior (intercept about -5, small slopes, sd about 0.1). */
-function positions(spec: ModelSpec, chains: number): Float64Array {
-  const rng = new Rng(17, 3);
-  const out = new Float64Array(chains * spec.dim);
-  for (let c = 0; c < chains; c++) {
-    const theta = out.subarray(c * spec.dim, (c + 1) * spec.dim);
-    for (let j = 0; j < spec.dim; j++) theta[j] = 0.2 * rng.normal();
-    theta[0] = -5 + 0.1 * rng.normal();
-    for (const term of spec.terms) theta[term.sdIndex] = Math.log(0.1) + 0.2 * rng.normal();
-  }
-  return out;
-}
-
-/** Times calls for `chains` chains: one untimed call, then at least `minReps` calls and `budgetMs` of calls. */
-async function timeCalls(backend: Backend, chains: number, minReps: number, budgetMs: number): Promise<number[]> {
-  const pos = positions(backend.spec, chains);
-  const logp = new Float64Array(chains);
-  const grad = new Float64Array(chains * backend.dim);
-  await backend.logDensityGradient(pos, chains, logp, grad);
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < minReps || performance.now() - start < budgetMs) {
-    const t0 = performance.now();
-    await backend.logDensityGradient(pos, chains, logp, grad);
-    times.push((performance.now() - t0) / 1000);
-  }
-  if (!Number.isFinite(logp[0])) throw new Error('benchmark position gave a non-finite log density');
-  return times.sort((a, b) => a - b);
 }
 
 export async function run(
