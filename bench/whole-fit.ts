@@ -26,6 +26,8 @@ export interface FitSettings {
 }
 
 export interface FitFigures {
+  /** Rows of data the fit actually used (all rows of the file when FitSettings.rows is 0). */
+  readonly rows: number;
   readonly wallSeconds: number;
   /** Log density + gradient evaluations per chain, summed over chains, warm-up included (Stan's n_leapfrog sum). */
   readonly gradients: number;
@@ -37,7 +39,6 @@ export type FitRunner = (backend: BackendKind, model: WholeFitModel, settings: F
 export interface WholeFitResult extends FitFigures {
   readonly backend: BackendKind;
   readonly model: WholeFitModel;
-  readonly rows: number;
   readonly essPerSecond: number;
   readonly secondsPerGradient: number;
   /** Ratios to Stan's fit of the same model in the same run (nutmeg / Stan); null when Stan did not run. */
@@ -59,7 +60,6 @@ export function stanSecondsPerGradient(stan: StanResult): number {
 export function wholeFitResult(
   backend: BackendKind,
   model: WholeFitModel,
-  rows: number,
   figures: FitFigures,
   stan: StanResult | undefined,
 ): WholeFitResult {
@@ -68,7 +68,6 @@ export function wholeFitResult(
   return {
     backend,
     model,
-    rows,
     ...figures,
     essPerSecond,
     secondsPerGradient,
@@ -118,6 +117,7 @@ export const nutmegFitRunner: FitRunner = async (backend, model, settings) => {
   try {
     const { timing, gradientEvaluations } = fit.sample;
     return {
+      rows: frame.nRows,
       wallSeconds: timing.warmupSeconds + timing.samplingSeconds,
       gradients: gradientEvaluations.reduce((a, b) => a + b, 0),
       minEssBulk: minEssBulk(fit.draws),
@@ -137,11 +137,12 @@ export async function runWholeFits(
 ): Promise<WholeFitResult[]> {
   const results: WholeFitResult[] = [];
   for (const model of models) {
-    const stan = stanResults.find((s) => s.model === STAN_PEER_OF[model] && s.rows === (settings.rows || s.rows));
     for (const backend of backends) {
       try {
         const figures = await runner(backend, model, settings);
-        results.push(wholeFitResult(backend, model, stan?.rows ?? settings.rows, figures, stan));
+        // Stan's fit of the peer program on the same rows, when this run made one
+        const stan = stanResults.find((s) => s.model === STAN_PEER_OF[model] && s.rows === figures.rows);
+        results.push(wholeFitResult(backend, model, figures, stan));
       } catch (e) {
         failures.push(`whole fit ${backend} ${model}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       }

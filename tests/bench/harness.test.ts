@@ -137,7 +137,7 @@ describe('micro benchmark, results and report', async () => {
     stan: { notice: null, results: [stan] },
     wholeFit: {
       notice: null,
-      results: [wholeFitResult('reference', 'pooled', 64000, { wallSeconds: 600, gradients: 150000, minEssBulk: 1500 }, stan)],
+      results: [wholeFitResult('reference', 'pooled', { rows: 64000, wallSeconds: 600, gradients: 150000, minEssBulk: 1500 }, stan)],
       failures: [],
     },
     plots: ['rows-scaling.svg'],

@@ -1,0 +1,83 @@
+/**
+ * bench/whole-fit.ts: the rows a whole fit reports are the rows it used, whether or not Stan ran for that model,
+ * and Stan's figures are matched only to a fit of the same model on the same rows (ratios by hand below).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { machineSlug, parseCpuinfo, peakThroughput, type MachineDescription } from '../../bench/machine.js';
+import { parseStanResult, type StanResult } from '../../bench/peers/stan.js';
+import { renderSection } from '../../bench/report.js';
+import type { BenchResults } from '../../bench/results.js';
+import { hillstromPathOrNotice } from '../helpers/hillstrom.js';
+import { nutmegFitRunner, runWholeFits, type FitRunner, type FitSettings } from '../../bench/whole-fit.js';
+
+const stanPooled: StanResult = parseStanResult(
+  readFileSync(new URL('../fixtures/bench/stan-pooled-result.json', import.meta.url), 'utf8'),
+);
+const settings: FitSettings = { dataPath: 'unused.csv', rows: 0, chains: 4, warmup: 1000, draws: 1000, seed: 1 };
+
+/** A runner standing in for the fit API: every fit used 64,000 rows (the whole file, settings.rows = 0). */
+const allRows: FitRunner = (backend, model) =>
+  Promise.resolve({ rows: 64000, wallSeconds: model === 'pooled' ? 20 : 50, gradients: 100000, minEssBulk: 1000 });
+
+describe('whole fits', () => {
+  it('report the rows each fit used, with or without a Stan counterpart', async () => {
+    const failures: string[] = [];
+    const results = await runWholeFits(allRows, ['native'], ['pooled', 'hierarchical', 'crossed'], settings, [stanPooled], failures);
+    expect(failures).toEqual([]);
+    expect(results.map((r) => [r.model, r.rows])).toEqual([
+      ['pooled', 64000],
+      ['hierarchical', 64000],
+      ['crossed', 64000],
+    ]);
+    const pooled = results[0];
+    // ESS/s 1000/20 = 50 against the fixture's 5.25318; time per gradient 20/1e5 against (warm-up + sampling)/gradients
+    expect(pooled.vsStan?.essPerSecond).toBeCloseTo(50 / stanPooled.essPerSecond, 12);
+    expect(pooled.vsStan?.secondsPerGradient).toBeCloseTo(
+      (20 / 100000) / ((stanPooled.warmupSeconds + stanPooled.samplingSeconds) / stanPooled.gradients),
+      12,
+    );
+    expect(results[1].vsStan).toBeNull();
+    expect(results[2].vsStan).toBeNull();
+    const cpu = parseCpuinfo(readFileSync(new URL('../fixtures/bench/cpuinfo-amd-epyc-2c.txt', import.meta.url), 'utf8'));
+    const machine: MachineDescription = {
+      cpu,
+      peak: peakThroughput(cpu),
+      memoryBytes: 2 ** 33,
+      lastLevelCacheBytes: null,
+      gpu: null,
+      node: process.version,
+      platform: 'linux-x64',
+      slug: machineSlug(cpu),
+      versions: {},
+    };
+    const report: BenchResults = {
+      schema: 1,
+      startedAt: '2026-01-02T03:04:05.000Z',
+      quick: false,
+      machine,
+      micro: { results: [], skipped: [], failures: [] },
+      modules: [],
+      stan: { notice: null, results: [stanPooled] },
+      wholeFit: { notice: null, results, failures },
+      plots: [],
+    };
+    const section = renderSection(report);
+    expect(section).toMatch(/\| native \| hierarchical \| 64000 \| 50\.0 \| 100000 \| 1000 \| 20\.0 \| — \| — \|/);
+    expect(section).not.toMatch(/\| native \| \w+ \| 0 \|/);
+  });
+
+  it('match Stan only on the same rows', async () => {
+    const fewRows: FitRunner = () => Promise.resolve({ rows: 1000, wallSeconds: 2, gradients: 5000, minEssBulk: 400 });
+    const results = await runWholeFits(fewRows, ['reference'], ['pooled'], { ...settings, rows: 1000 }, [stanPooled], []);
+    expect(results[0].rows).toBe(1000);
+    expect(results[0].vsStan).toBeNull(); // Stan fitted 64,000 rows: no ratio
+  });
+
+  const data = hillstromPathOrNotice('whole-fit runner on the real data');
+  it.skipIf(data === null)('the fit API runner reports the rows it fitted (real data, first 300 rows)', async () => {
+    const figures = await nutmegFitRunner('reference', 'pooled', { dataPath: data ?? '', rows: 300, chains: 1, warmup: 30, draws: 30, seed: 3 });
+    expect(figures.rows).toBe(300);
+    expect(figures.gradients).toBeGreaterThan(0);
+  }, 60_000);
+});
