@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ChainDraws } from '../../src/diagnostics/chains.js';
+import { summarizeVariable } from '../../src/diagnostics/summary.js';
 import { variableDraws, variableIndex, type DrawSet } from '../../src/draws.js';
 import type { HillstromModel } from '../../src/data/hillstrom.js';
 
@@ -56,3 +57,65 @@ export function mapping(model: HillstromModel): Array<[string, (d: DrawSet) => C
   return rows;
 }
 
+
+/** Stan's reference summary per model (crossed: the centered fit; the non-centered one bounds the disputed spreads). */
+export const STAN_SUMMARY_FILE: Record<HillstromModel, string> = {
+  pooled: 'pooled.summary.csv',
+  hierarchical: 'hierarchical.summary.csv',
+  crossed: 'crossed_centered.summary.csv',
+};
+
+/** Group intercepts of the crossed model whose spread Stan's two crossed fits disagree on. */
+const DISPUTED = /^(a_zip|a_ch|sigma_zip|sigma_ch)/;
+
+export interface StanParameterComparison {
+  readonly stanName: string;
+  readonly mean: number;
+  readonly stanMean: number;
+  /** (mean − Stan's mean) / hypot(our MCSE, Stan's MCSE). */
+  readonly z: number;
+  readonly sd: number;
+  readonly stanSd: number;
+  readonly sdRatio: number;
+  readonly rhat: number;
+  /** Why this parameter fails the agreement rules; empty when it passes. */
+  readonly failures: string[];
+}
+
+/**
+ * The Sampling issue's agreement rules for nutmeg's draws of a Hillstrom model against Stan's reference summary:
+ * posterior mean within 4 combined MCSE, sd within `sdTolerance` (relative) of Stan's, R-hat < 1.01. For the
+ * crossed model's disputed group intercepts the sd must lie within the range the two Stan fits span, widened by
+ * `sdTolerance`.
+ */
+export function compareWithStan(model: HillstromModel, draws: DrawSet, sdTolerance: number): StanParameterComparison[] {
+  const stan = readStanSummary(STAN_SUMMARY_FILE[model]);
+  const otherStan = model === 'crossed' ? readStanSummary('crossed.summary.csv') : null;
+  return mapping(model).map(([stanName, select]) => {
+    const ref = stan.get(stanName)!;
+    const ours = summarizeVariable(stanName, select(draws));
+    const z = (ours.mean! - ref.mean) / Math.hypot(ours.mcse_mean!, ref.mcse_mean);
+    const sdRatio = ours.sd! / ref.sd;
+    const failures: string[] = [];
+    if (!(Math.abs(z) <= 4)) failures.push(`mean z = ${z.toFixed(2)}`);
+    if (otherStan && DISPUTED.test(stanName)) {
+      const other = otherStan.get(stanName)!.sd;
+      const low = Math.min(ref.sd, other) * (1 - sdTolerance);
+      const high = Math.max(ref.sd, other) * (1 + sdTolerance);
+      if (!(ours.sd! >= low && ours.sd! <= high)) failures.push(`sd ${ours.sd!.toFixed(3)} outside [${low.toFixed(3)}, ${high.toFixed(3)}]`);
+    } else if (!(Math.abs(sdRatio - 1) <= sdTolerance)) failures.push(`sd ratio ${sdRatio.toFixed(3)}`);
+    if (!(ours.rhat! < 1.01)) failures.push(`rhat ${ours.rhat!.toFixed(4)}`);
+    return { stanName, mean: ours.mean!, stanMean: ref.mean, z, sd: ours.sd!, stanSd: ref.sd, sdRatio, rhat: ours.rhat!, failures };
+  });
+}
+
+/** One line per parameter: means, z, sd ratio, R-hat and the failures if any. */
+export function formatComparison(rows: readonly StanParameterComparison[]): string {
+  return rows
+    .map(
+      (r) =>
+        `${r.stanName}: mean ${r.mean.toFixed(4)} vs ${r.stanMean.toFixed(4)} (z ${r.z.toFixed(2)}), sd ratio ${r.sdRatio.toFixed(3)}, ` +
+        `rhat ${r.rhat.toFixed(4)}${r.failures.length > 0 ? `  FAIL: ${r.failures.join('; ')}` : ''}`,
+    )
+    .join('\n');
+}
