@@ -1,10 +1,13 @@
 /**
  * Ascending order of draws by radix sort on the IEEE-754 bit patterns. Sorting is the costliest step of a summary
- * after the FFTs, and a radix sort gives the permutation (needed for ranks) for the price of sorting the values.
- * The draws are first sorted by the high 32 bits of their keys (three 11-bit LSD passes, whose 2048-bucket
- * histograms stay in cache); draws of a continuous posterior rarely share those, so the runs that do are then
- * finished by their low 32 bits, by insertion sort when short and by more LSD passes when long. -0 sorts before +0; callers that detect ties compare values, so the
- * two still tie. Inputs must be free of NaN.
+ * after the autocovariances, and a radix sort gives the permutation (needed for ranks) for the price of sorting the
+ * values. The draws move as whole doubles (with their indices) through three 11-bit LSD passes keyed on the high
+ * 32 bits of their order-preserving key (sign bit flipped for positive numbers, all bits for negative ones); the
+ * digit histograms of all three passes come from one pass, and a pass whose digit is the same for every draw is
+ * skipped. Draws of a continuous posterior rarely share their high 32 bits, and a run that does (all of one sign)
+ * is finished by comparing the doubles themselves: insertion sort when short, LSD passes on the low word when long.
+ * The sort is stable; -0 sorts before +0 (callers that detect ties compare values, so the two still tie).
+ * Inputs must be free of NaN.
  */
 export interface SortedDraws {
   /** order[k] is the index of the k-th smallest draw. */
@@ -19,18 +22,37 @@ const DIGIT_MASK = BUCKETS - 1;
 /** Runs of equal high words up to this long are finished by insertion sort. */
 const INSERTION_RUN = 32;
 
+/** The order-preserving key of a 32-bit word whose sign bit is the double's: flip all bits if negative, else the sign. */
+function keyOf(word: number): number {
+  return (word ^ ((word >> 31) | 0x80000000)) >>> 0;
+}
+
+/** Scratch arrays (a second copy of draws and indices), kept for the last length sorted: every variable of a fit
+ * has the same number of draws. */
+let work: { values: Float64Array; words: Uint32Array; idx: Uint32Array; count: Uint32Array } | null = null;
+
+function workArrays(n: number): NonNullable<typeof work> {
+  if (work?.idx.length !== n) {
+    const values = new Float64Array(n);
+    work = { values, words: new Uint32Array(values.buffer), idx: new Uint32Array(n), count: new Uint32Array(3 * BUCKETS) };
+  }
+  return work;
+}
+
 /**
- * Stable LSD passes over positions [from, to) of (key, other, idx) by the 32-bit key, using the scratch arrays
- * of the same length; the sorted result ends up back in the first three arrays.
+ * Stable LSD passes over positions [from, to) of (values, idx) by the low word's key, a run of draws of one sign
+ * sharing their high word; (values2, idx2) is scratch of the same length; the result ends up in the first pair.
  */
-function radixPasses32(
-  key: Uint32Array, other: Uint32Array, idx: Uint32Array,
-  key2: Uint32Array, other2: Uint32Array, idx2: Uint32Array,
-  count: Uint32Array, from: number, to: number,
+function sortRunByLowWord(
+  values: Float64Array, idx: Uint32Array, values2: Float64Array, idx2: Uint32Array, count: Uint32Array,
+  from: number, to: number,
 ): void {
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
+  const flip = words[2 * from + 1] >>> 31 ? 0xffffffff : 0; // a negative number's low word is flipped too
   for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
-    count.fill(0);
-    for (let i = from; i < to; i++) count[(key[i] >>> shift) & DIGIT_MASK]++;
+    count.fill(0, 0, BUCKETS);
+    for (let i = from; i < to; i++) count[(((words[2 * i] ^ flip) >>> 0) >>> shift) & DIGIT_MASK]++;
+    if (count[(((words[2 * from] ^ flip) >>> 0) >>> shift) & DIGIT_MASK] === to - from) continue;
     let start = from;
     for (let b = 0; b < BUCKETS; b++) {
       const c = count[b];
@@ -38,121 +60,94 @@ function radixPasses32(
       start += c;
     }
     for (let i = from; i < to; i++) {
-      const p = count[(key[i] >>> shift) & DIGIT_MASK]++;
-      key2[p] = key[i];
-      other2[p] = other[i];
+      const p = count[(((words[2 * i] ^ flip) >>> 0) >>> shift) & DIGIT_MASK]++;
+      values2[p] = values[i];
       idx2[p] = idx[i];
     }
-    // copy back so that the caller's arrays hold the result after each pass
-    key.set(key2.subarray(from, to), from);
-    other.set(other2.subarray(from, to), from);
+    values.set(values2.subarray(from, to), from);
     idx.set(idx2.subarray(from, to), from);
   }
 }
 
-/** Key and scratch arrays, kept for the last length sorted (every variable of a fit has the same length). */
-let work: { lo: Uint32Array; hi: Uint32Array; lo2: Uint32Array; hi2: Uint32Array; idx2: Uint32Array } | null = null;
-
-function workArrays(n: number): NonNullable<typeof work> {
-  if (work?.lo.length !== n) {
-    work = {
-      lo: new Uint32Array(n), hi: new Uint32Array(n), lo2: new Uint32Array(n), hi2: new Uint32Array(n),
-      idx2: new Uint32Array(n),
-    };
-  }
-  return work;
-}
-
-/** Sorts the draws; the sorted values are rebuilt from the sorted keys (sequential writes, no gather). */
-export function sortDraws(values: Float64Array): SortedDraws {
+/**
+ * Sorts the draws (NaN-free): their ascending values and the permutation that gives them. `out`, when given (arrays
+ * of the draws' length), receives the result instead of new arrays.
+ */
+export function sortDraws(values: Float64Array, out?: SortedDraws): SortedDraws {
   const n = values.length;
-  // little-endian: the low word of draw i is bits[2i], the high word bits[2i + 1]
-  const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  if (out && (out.sorted.length !== n || out.order.length !== n)) throw new RangeError('sortDraws: out has the wrong length');
+  const sorted = out?.sorted ?? new Float64Array(n);
+  const order = out?.order ?? new Uint32Array(n);
   const w = workArrays(n);
-  let { lo, hi } = w;
-  // the order is returned, so it gets a fresh array (it may end up in either of idx and idx2)
-  const result = new Uint32Array(n);
-  let idx: Uint32Array = result;
+  const count = w.count;
+  // little-endian: the high word of draw i is words[2i + 1]
+  const inWords = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  count.fill(0);
   for (let i = 0; i < n; i++) {
-    const l = bits[2 * i];
-    const h = bits[2 * i + 1];
-    // negative numbers: flip all bits; positive: flip the sign bit. Unsigned order then equals numeric order.
-    if (h >>> 31) {
-      lo[i] = ~l >>> 0;
-      hi[i] = ~h >>> 0;
-    } else {
-      lo[i] = l;
-      hi[i] = (h | 0x80000000) >>> 0;
-    }
-    idx[i] = i;
+    const k = keyOf(inWords[2 * i + 1]);
+    count[k & DIGIT_MASK]++;
+    count[BUCKETS + ((k >>> DIGIT_BITS) & DIGIT_MASK)]++;
+    count[2 * BUCKETS + (k >>> (2 * DIGIT_BITS))]++;
   }
-  let { lo2, hi2, idx2 } = w;
-  const count = new Uint32Array(BUCKETS);
-  // histograms of the three high-word digits in one pass (a digit's histogram does not depend on the order)
-  const histograms = new Uint32Array(3 * BUCKETS);
-  for (let i = 0; i < n; i++) {
-    const h = hi[i];
-    histograms[h & DIGIT_MASK]++;
-    histograms[BUCKETS + ((h >>> DIGIT_BITS) & DIGIT_MASK)]++;
-    histograms[2 * BUCKETS + ((h >>> (2 * DIGIT_BITS)) & DIGIT_MASK)]++;
+  const firstKey = n > 0 ? keyOf(inWords[1]) : 0;
+  const active: number[] = [];
+  for (let pass = 0; pass < 3; pass++) {
+    if (n > 0 && count[pass * BUCKETS + ((firstKey >>> (pass * DIGIT_BITS)) & DIGIT_MASK)] !== n) active.push(pass);
   }
-  // sort by the high word (a pass whose digit is the same for every draw is skipped)
-  for (let shift = 0, pass = 0; shift < 32; shift += DIGIT_BITS, pass++) {
-    count.set(histograms.subarray(pass * BUCKETS, (pass + 1) * BUCKETS));
-    if (n === 0 || count[(hi[0] >>> shift) & DIGIT_MASK] === n) continue;
+  // ping-pong between (sorted, order) and the scratch pair, arranged so that the last pass writes (sorted, order)
+  const sortedWords = new Uint32Array(sorted.buffer, sorted.byteOffset, 2 * n);
+  let src = values;
+  let srcWords = inWords;
+  let srcIdx: Uint32Array | null = null; // null: the identity (the draws as given)
+  let toResult = active.length % 2 === 1;
+  for (const pass of active) {
+    const dst = toResult ? sorted : w.values;
+    const dstIdx = toResult ? order : w.idx;
+    const shift = pass * DIGIT_BITS;
+    const base = pass * BUCKETS;
     let start = 0;
     for (let b = 0; b < BUCKETS; b++) {
-      const c = count[b];
-      count[b] = start;
+      const c = count[base + b];
+      count[base + b] = start;
       start += c;
     }
     for (let i = 0; i < n; i++) {
-      const p = count[(hi[i] >>> shift) & DIGIT_MASK]++;
-      hi2[p] = hi[i];
-      lo2[p] = lo[i];
-      idx2[p] = idx[i];
+      const p = count[base + ((keyOf(srcWords[2 * i + 1]) >>> shift) & DIGIT_MASK)]++;
+      dst[p] = src[i];
+      dstIdx[p] = srcIdx === null ? i : srcIdx[i];
     }
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
-    [idx, idx2] = [idx2, idx];
+    src = dst;
+    srcWords = toResult ? sortedWords : w.words;
+    srcIdx = dstIdx;
+    toResult = !toResult;
   }
-  // finish each run of equal high words by the low word
+  if (active.length === 0) {
+    sorted.set(values);
+    for (let i = 0; i < n; i++) order[i] = i;
+  }
+  // finish each run of equal high words by the values themselves
   let runStart = 0;
   while (runStart < n) {
-    const h = hi[runStart];
+    const h = sortedWords[2 * runStart + 1];
     let runEnd = runStart + 1;
-    while (runEnd < n && hi[runEnd] === h) runEnd++;
+    while (runEnd < n && sortedWords[2 * runEnd + 1] === h) runEnd++;
     if (runEnd - runStart > INSERTION_RUN) {
-      radixPasses32(lo, hi, idx, lo2, hi2, idx2, count, runStart, runEnd);
+      sortRunByLowWord(sorted, order, w.values, w.idx, count, runStart, runEnd);
     } else {
       for (let i = runStart + 1; i < runEnd; i++) {
-        const l = lo[i];
-        const ix = idx[i];
+        const v = sorted[i];
+        const ix = order[i];
         let j = i - 1;
-        while (j >= runStart && lo[j] > l) {
-          lo[j + 1] = lo[j];
-          idx[j + 1] = idx[j];
+        while (j >= runStart && sorted[j] > v) {
+          sorted[j + 1] = sorted[j];
+          order[j + 1] = order[j];
           j--;
         }
-        lo[j + 1] = l;
-        idx[j + 1] = ix;
+        sorted[j + 1] = v;
+        order[j + 1] = ix;
       }
     }
     runStart = runEnd;
   }
-  // undo the key transform
-  const sorted = new Float64Array(n);
-  const out = new Uint32Array(sorted.buffer);
-  for (let k = 0; k < n; k++) {
-    const h = hi[k];
-    if (h >>> 31) {
-      out[2 * k] = lo[k];
-      out[2 * k + 1] = (h & 0x7fffffff) >>> 0;
-    } else {
-      out[2 * k] = ~lo[k] >>> 0;
-      out[2 * k + 1] = ~h >>> 0;
-    }
-  }
-  if (idx !== result) result.set(idx);
-  return { order: result, sorted };
+  return out ?? { order, sorted };
 }

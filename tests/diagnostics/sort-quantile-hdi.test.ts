@@ -33,6 +33,26 @@ describe('sortDraws', () => {
     for (const i of order) seen[i]++;
     expect(seen.every((c) => c === 1)).toBe(true);
   });
+  it('is stable (tied draws keep their index order), also with long runs of one high word', () => {
+    const n = 20_000;
+    for (const gen of [() => rng.int(5) - 2, () => -1000 - 1e-9 * rng.int(40), () => 1000 + 1e-9 * rng.int(40)]) {
+      const v = Float64Array.from({ length: n }, gen);
+      const { order, sorted } = sortDraws(v);
+      let wrong = 0;
+      for (let k = 1; k < n; k++) if (sorted[k] === sorted[k - 1] && order[k] < order[k - 1]) wrong++;
+      expect(wrong).toBe(0);
+      expect(Array.from(sorted)).toEqual(Array.from(v).sort((a, b) => a - b));
+    }
+  });
+  it('writes into `out` when given, with the same result as fresh arrays', () => {
+    const v = Float64Array.from({ length: 5000 }, () => rng.normal());
+    const fresh = sortDraws(v);
+    const out = { order: new Uint32Array(5000), sorted: new Float64Array(5000) };
+    expect(sortDraws(v, out)).toBe(out);
+    expect(out.order).toEqual(fresh.order);
+    expect(out.sorted).toEqual(fresh.sorted);
+    expect(() => sortDraws(v, { order: new Uint32Array(4), sorted: new Float64Array(4) })).toThrow(RangeError);
+  });
 });
 
 describe('quantiles (R type 7), median, MAD', () => {
