@@ -1,6 +1,9 @@
 /**
- * The sampling run: C chains of NUTS in lockstep with Stan's warm-up adaptation. Orchestration only: initial values,
- * step-size initialisation, warm-up (adaptation), sampling (thinned draws and sampler statistics), progress, abort.
+ * The sampling run: C chains of NUTS with Stan's warm-up adaptation, batched: one target call per round evaluates
+ * every chain that needs a gradient, and a chain that ends its trajectory goes straight on to its next one instead of
+ * waiting for the longest tree of the round (with 4 chains on Hillstrom, waiting left ~35% of the call slots idle).
+ * Orchestration only: initial values, step-size initialisation, warm-up (adaptation), sampling (thinned draws and
+ * sampler statistics), progress, abort.
  * The model is seen only through `target` (batched log density and gradient); draws are unconstrained.
  */
 import { makeDrawSet, type DrawSet } from '../draws.js';
@@ -10,8 +13,9 @@ import { StepSizeInitializer } from './adaptation/step-size-init.js';
 import { STAN_ADAPTATION, WindowedAdaptation, type AdaptationSettings } from './adaptation/window-adaptation.js';
 import { initializeChains } from './init.js';
 import { Metric, type MetricKind } from './metric.js';
-import { NutsKernel, type LogDensityTarget } from './nuts.js';
+import type { LogDensityTarget } from './nuts.js';
 import type { SamplerProgress } from './progress.js';
+import { TreeBuilder } from './trajectory.js';
 
 /** Sampler statistics per draw, named and ordered as in CmdStan's output. */
 export const SAMPLER_STAT_NAMES = [
@@ -46,9 +50,15 @@ export interface SampleOptions {
   readonly stepSize?: number;
   /** Buffers and dual-averaging constants other than targetAccept. Default Stan's. */
   readonly adaptation?: Partial<Omit<AdaptationSettings, 'targetAccept'>>;
-  /** Called after every iteration; the arrays in the argument are live views, valid during the call only. */
+  /**
+   * Called each time every chain has completed one more iteration (iteration = the slowest chain's count); the arrays
+   * in the argument are live views, valid during the call only.
+   */
   readonly onProgress?: (progress: SamplerProgress) => void;
-  /** When aborted, the current iteration is finished and what was drawn is returned with incomplete = true. */
+  /**
+   * When aborted, each chain finishes its current iteration and the iterations every chain completed are returned,
+   * with incomplete = true.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -132,116 +142,190 @@ function resolveSettings(options: SampleOptions): SampleSettings {
   return settings;
 }
 
-/** Runs NUTS on `target` for options.chains chains in lockstep. */
+/** What a chain is doing: waiting for the target to evaluate a tree's leaf, or a step-size probe; or finished. */
+const DONE = 0;
+const TREE = 1;
+const SEARCH = 2;
+
+/**
+ * Runs NUTS on `target` for options.chains chains. Every target call covers all chains that need a gradient, but the
+ * chains do not wait for each other between iterations: a chain whose trajectory ended starts its next one (or its
+ * step-size search) at once, so a call is not left with idle slots while one chain finishes a longer tree. Each
+ * chain's draws depend only on its own stream, so they are the same as in lockstep or alone.
+ */
 export async function sample(target: LogDensityTarget, options: SampleOptions): Promise<SampleResult> {
   const settings = resolveSettings(options);
   const C = settings.chains;
   const d = target.dim;
+  const W = settings.warmup;
   const rngs: Rng[] = Array.from({ length: C }, (_, c) => stream(settings.seed, c));
   const metric = new Metric(settings.metric, C, d);
   const stepSize = new Float64Array(C).fill(settings.initialStepSize);
-  const kernel = new NutsKernel(target, C, metric, stepSize, { maxTreeDepth: settings.maxTreeDepth, maxDeltaH: 1000 });
-  const tree = kernel.tree;
+  const tree = new TreeBuilder(C, d, metric, stepSize, { maxTreeDepth: settings.maxTreeDepth, maxDeltaH: 1000 });
   const gradients = new Float64Array(C);
-  let extraCalls = 0;
+  let calls = 0;
 
   const t0 = performance.now();
-  extraCalls += await initializeChains(target, C, options.init ?? 'random', rngs, tree.current, gradients);
+  calls += await initializeChains(target, C, options.init ?? 'random', rngs, tree.current, gradients);
 
-  // warm-up
-  const adaptation = new WindowedAdaptation(C, metric, settings.warmup, settings.adaptation);
-  const initializer = new StepSizeInitializer(target, C, metric);
+  const adaptation = new WindowedAdaptation(C, metric, W, settings.adaptation);
+  // step-size probes are integrated in the tree's work point, so that every round is one target call
+  const initializer = new StepSizeInitializer(target, C, metric, tree.work);
   const nKeep = Math.ceil(settings.draws / settings.thin);
-  const totalIterations = settings.warmup + settings.draws;
+  const totalIterations = W + settings.draws;
   const warmupDivergences = new Int32Array(C);
   const divergences = new Int32Array(C);
+  const lastTreeDepth = new Int32Array(C);
+  const stats = makeDrawSet(SAMPLER_STAT_NAMES, C, nKeep);
+  const draws = Array.from({ length: C }, () => new Float64Array(nKeep * d));
+  const samplingGradients = new Float64Array(C);
+  const sv = stats.values;
+
+  /** Per chain: iterations completed, what it waits for, draws kept, and whether its search follows a metric update. */
+  const done = new Int32Array(C);
+  const phase = new Uint8Array(C); // DONE, TREE or SEARCH; also the `active` mask of the target call
+  const kept = new Int32Array(C);
+  const restartAfterSearch = new Uint8Array(C);
+  let running = 0;
+
   const progress = (phase: 'warmup' | 'sampling', iteration: number): void => {
     options.onProgress?.({
       phase,
       iteration,
       totalIterations,
-      warmup: settings.warmup,
+      warmup: W,
       nChains: C,
       stepSize,
       divergences,
       warmupDivergences,
       gradients,
-      treeDepth: tree.treeDepth,
+      treeDepth: lastTreeDepth,
       elapsedSeconds: (performance.now() - t0) / 1000,
     });
   };
   const aborted = (): boolean => options.signal?.aborted === true;
-  let warmupDone = 0;
-  if (settings.warmup > 0) {
-    adaptation.start(stepSize);
-    extraCalls += await initializer.run(tree.current, stepSize, rngs, gradients);
-    for (let i = 0; i < settings.warmup && !aborted(); i++) {
-      await kernel.transition(rngs);
-      for (let c = 0; c < C; c++) {
-        gradients[c] += tree.nLeapfrog[c];
-        warmupDivergences[c] += tree.divergent[c];
-      }
-      if (adaptation.learn(i, tree.acceptStat, tree.current.q, stepSize)) {
-        extraCalls += await initializer.run(tree.current, stepSize, rngs, gradients);
-        adaptation.restartStepSize(stepSize);
-      }
-      warmupDone = i + 1;
-      progress('warmup', warmupDone);
-    }
-    if (warmupDone === settings.warmup) adaptation.finish(stepSize);
-  }
-  const t1 = performance.now();
 
-  // sampling
-  const stats = makeDrawSet(SAMPLER_STAT_NAMES, C, nKeep);
-  const draws = Array.from({ length: C }, () => new Float64Array(nKeep * d));
-  const samplingGradients = new Float64Array(C);
-  const sv = stats.values;
-  let kept = 0;
-  let samplingDone = 0;
-  const warmupComplete = warmupDone === settings.warmup;
-  for (let m = 0; m < settings.draws && warmupComplete && !aborted(); m++) {
-    await kernel.transition(rngs);
-    for (let c = 0; c < C; c++) {
-      gradients[c] += tree.nLeapfrog[c];
-      samplingGradients[c] += tree.nLeapfrog[c];
-      divergences[c] += tree.divergent[c];
+  // Progress counts the iterations every chain has completed (`reported`); atLevel[k] chains have completed exactly k.
+  // It is reported when the last chain of the slowest level completes, before that chain starts its next iteration,
+  // so an abort from onProgress at iteration k leaves k iterations in the result.
+  const atLevel = new Int32Array(totalIterations + 1);
+  atLevel[0] = C;
+  let reported = 0;
+  let t1 = W === 0 ? performance.now() : -1;
+  const completed = (c: number): void => {
+    atLevel[done[c] - 1]--;
+    atLevel[done[c]]++;
+    while (reported < totalIterations && atLevel[reported] === 0) {
+      reported++;
+      if (reported === W) t1 = performance.now();
+      progress(reported <= W ? 'warmup' : 'sampling', reported);
     }
-    if (m % settings.thin === 0) {
-      const { q, logp } = tree.current;
-      for (let c = 0; c < C; c++) {
+  };
+
+  /** Chain c starts its next iteration, or stops (all done, or aborted). */
+  const startIteration = (c: number): void => {
+    if (W > 0 && done[c] === W) adaptation.finishOf(c, stepSize);
+    if (done[c] >= totalIterations || aborted()) {
+      phase[c] = DONE;
+      running--;
+      return;
+    }
+    tree.begin(c, rngs[c]);
+    phase[c] = TREE;
+  };
+
+  /** Chain c's transition ended: statistics, adaptation (maybe a step-size search), the draw; then its next start. */
+  const endIteration = (c: number): void => {
+    const i = done[c]++;
+    const nLeapfrog = tree.nLeapfrog[c];
+    gradients[c] += nLeapfrog;
+    lastTreeDepth[c] = tree.treeDepth[c];
+    if (i < W) {
+      warmupDivergences[c] += tree.divergent[c];
+      const updated = adaptation.learnOf(c, i, tree.acceptStat, tree.current.q, stepSize);
+      completed(c);
+      if (updated) {
+        if (initializer.begin(c, tree.current, stepSize, rngs[c])) {
+          phase[c] = SEARCH;
+          restartAfterSearch[c] = 1;
+          return;
+        }
+        adaptation.restartStepSizeOf(c, stepSize);
+      }
+    } else {
+      samplingGradients[c] += nLeapfrog;
+      divergences[c] += tree.divergent[c];
+      if ((i - W) % settings.thin === 0) {
+        const k = kept[c]++;
         const row = [
-          logp[c],
+          tree.current.logp[c],
           tree.acceptStat[c],
           stepSize[c],
           tree.treeDepth[c],
-          tree.nLeapfrog[c],
+          nLeapfrog,
           tree.divergent[c],
           tree.energy[c],
         ];
-        for (let v = 0; v < row.length; v++) sv[(v * C + c) * nKeep + kept] = row[v];
-        draws[c].set(q.subarray(c * d, (c + 1) * d), kept * d);
+        for (let v = 0; v < row.length; v++) sv[(v * C + c) * nKeep + k] = row[v];
+        draws[c].set(tree.current.q.subarray(c * d, (c + 1) * d), k * d);
       }
-      kept++;
+      completed(c);
     }
-    samplingDone = m + 1;
-    progress('sampling', settings.warmup + samplingDone);
+    startIteration(c);
+  };
+
+  for (let c = 0; c < C; c++) {
+    running++;
+    if (W > 0) {
+      if (c === 0) adaptation.start(stepSize);
+      // Stan's first step-size initialisation, before warm-up (μ stays log(10 ε0) of the user's ε0)
+      if (initializer.begin(c, tree.current, stepSize, rngs[c])) {
+        phase[c] = SEARCH;
+        restartAfterSearch[c] = 0;
+        continue;
+      }
+    }
+    startIteration(c);
+  }
+
+  while (running > 0) {
+    await target.logDensityGradient(tree.work.q, C, tree.work.logp, tree.work.grad, phase);
+    calls++;
+    for (let c = 0; c < C; c++) {
+      if (phase[c] === TREE) {
+        tree.advance(c, rngs[c]);
+        if (tree.building[c] === 0) endIteration(c);
+      } else if (phase[c] === SEARCH) {
+        gradients[c]++;
+        if (!initializer.advance(c, tree.current, stepSize, rngs[c])) {
+          if (restartAfterSearch[c]) adaptation.restartStepSizeOf(c, stepSize);
+          startIteration(c);
+        }
+      }
+    }
   }
   const t2 = performance.now();
-  const incomplete = !warmupComplete || samplingDone < settings.draws;
+  if (t1 < 0) t1 = t2;
+
+  let slowest = totalIterations;
+  for (let c = 0; c < C; c++) if (done[c] < slowest) slowest = done[c];
+  const warmupDone = Math.min(slowest, W);
+  const samplingDone = Math.max(0, slowest - W);
+  const nDraws = Math.ceil(samplingDone / settings.thin);
+  const incomplete = warmupDone < W || samplingDone < settings.draws;
 
   return {
     settings,
     dim: d,
     nChains: C,
-    nDraws: kept,
-    draws: kept === nKeep ? draws : draws.map((x) => x.slice(0, kept * d)),
-    stats: kept === nKeep ? stats : truncateDrawSet(stats, kept),
+    nDraws,
+    draws: nDraws === nKeep ? draws : draws.map((x) => x.slice(0, nDraws * d)),
+    stats: nDraws === nKeep ? stats : truncateDrawSet(stats, nDraws),
     stepSize,
     inverseMetric: Array.from({ length: C }, (_, c) => metric.inverseOf(c).slice()),
     gradientEvaluations: gradients,
     samplingGradientEvaluations: samplingGradients,
-    targetCalls: kernel.targetCalls + extraCalls,
+    targetCalls: calls,
     divergences,
     timing: { warmupSeconds: (t1 - t0) / 1000, samplingSeconds: (t2 - t1) / 1000 },
     warmupDone,

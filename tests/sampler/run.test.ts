@@ -74,6 +74,47 @@ describe('sample()', () => {
     }
   });
 
+  it('does not make chains wait for each other: every call covers all chains until the first chain is done', async () => {
+    // a 5-d Gaussian with scales 1 … 30: tree depths differ between chains and iterations
+    const target = new RecordingTarget(GaussianTarget.independent([0, 1, 2, 3, 4], [1, 3, 10, 20, 30]));
+    const C = 4;
+    const r = await sample(target, { chains: C, warmup: 150, draws: 100, seed: 5 });
+    const counts = target.activeCounts;
+    // after the initial values, the number of chains per call never goes up again: no call has an idle slot while
+    // some chain still has iterations to do (in lockstep it would drop every iteration and climb back to C)
+    const firstShort = counts.findIndex((n) => n < C);
+    expect(firstShort).toBeGreaterThan(0);
+    for (let k = firstShort + 1; k < counts.length; k++) expect(counts[k]).toBeLessThanOrEqual(counts[k - 1]);
+    const grads = r.gradientEvaluations.reduce((a, b) => a + b, 0);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(grads);
+    // the fill of the calls is close to 1 (waiting for the longest tree every iteration gives 0.53 here)
+    expect(grads / (r.targetCalls * C)).toBeGreaterThan(0.9);
+    // the tree sizes did differ between chains within an iteration (otherwise the test shows nothing)
+    const nl = variableIndex(r.stats, 'n_leapfrog__');
+    let differing = 0;
+    for (let s = 0; s < r.nDraws; s++) {
+      const at = (c: number): number => r.stats.values[(nl * C + c) * r.nDraws + s];
+      if (at(0) !== at(1) || at(1) !== at(2) || at(2) !== at(3)) differing++;
+    }
+    expect(differing).toBeGreaterThan(20);
+  });
+
+  it("gives a chain the same draws, step size and metric whatever the other chains' schedules", async () => {
+    const target = GaussianTarget.withCovariance([1, -2], new Float64Array([4, 1.8, 1.8, 1]));
+    const same = new Float64Array([0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+    const other = new Float64Array([0.5, 0.5, 9, -9, -30, 20]);
+    for (const metric of ['diag', 'dense'] as const) {
+      const opts = { chains: 3, warmup: 200, draws: 60, seed: 11, thin: 2, metric };
+      const a = await sample(target, { ...opts, init: same });
+      const b = await sample(target, { ...opts, init: other });
+      expect(Array.from(b.draws[0])).toEqual(Array.from(a.draws[0]));
+      expect(b.stepSize[0]).toBe(a.stepSize[0]);
+      expect(Array.from(b.inverseMetric[0])).toEqual(Array.from(a.inverseMetric[0]));
+      expect(b.gradientEvaluations[0]).toBe(a.gradientEvaluations[0]);
+      expect(b.draws[1][0]).not.toBe(a.draws[1][0]);
+    }
+  });
+
   it('stops after the current iteration when aborted and marks the result incomplete', async () => {
     const controller = new AbortController();
     const r = await sample(GaussianTarget.standard(2), {

@@ -46,50 +46,65 @@ export class WindowedAdaptation {
 
   /** Before warm-up: μ = log(10 ε0) with the user's initial step size ε0, as Stan's services do. */
   start(stepSize: Float64Array): void {
-    for (let c = 0; c < this.nChains; c++) {
-      this.dualAveraging.setMu(c, Math.log(10 * stepSize[c]));
-      this.dualAveraging.restart(c);
-    }
+    for (let c = 0; c < this.nChains; c++) this.restartStepSizeOf(c, stepSize);
   }
 
   /**
-   * After warm-up iteration i (0-based): updates stepSize from acceptStat and collects positions (C × d). Returns
-   * true when the metric was re-estimated (the caller then re-initialises the step size and calls restartStepSize).
+   * After warm-up iteration i (0-based) of every chain: updates stepSize from acceptStat and collects positions
+   * (C × d). Returns true when the metric was re-estimated (the caller then re-initialises the step size and calls
+   * restartStepSize).
    */
   learn(i: number, acceptStat: Float64Array, positions: Float64Array, stepSize: Float64Array): boolean {
-    const { nChains, estimator, metric, windows } = this;
+    let updated = false;
+    for (let c = 0; c < this.nChains; c++) updated = this.learnOf(c, i, acceptStat, positions, stepSize) || updated;
+    return updated;
+  }
+
+  /**
+   * After chain c's warm-up iteration i (0-based): updates stepSize[c] from acceptStat[c] and collects chain c's
+   * position (row c of positions, C × d). Returns true when chain c's metric was re-estimated (the caller then
+   * re-initialises its step size and calls restartStepSizeOf). Chains are independent: each may be at its own i.
+   */
+  learnOf(c: number, i: number, acceptStat: Float64Array, positions: Float64Array, stepSize: Float64Array): boolean {
+    const { estimator, metric, windows } = this;
     const d = metric.dim;
-    for (let c = 0; c < nChains; c++) stepSize[c] = this.dualAveraging.learn(c, acceptStat[c]);
-    if (inSlowWindow(windows, i)) for (let c = 0; c < nChains; c++) estimator.add(c, positions, c * d);
+    stepSize[c] = this.dualAveraging.learn(c, acceptStat[c]);
+    if (inSlowWindow(windows, i)) estimator.add(c, positions, c * d);
     if (!windows.ends.includes(i)) return false;
     const dense = metric.kind === 'dense';
-    for (let c = 0; c < nChains; c++) {
-      const est = this.scratch;
-      est.set(metric.inverseOf(c));
-      estimator.sample(c, est);
-      regularizeMetric(est, estimator.count[c], d, dense);
-      let finite = true;
-      for (let k = 0; k < est.length; k++) if (!Number.isFinite(est[k])) finite = false;
-      if (!finite || !metric.setInverse(c, est)) {
-        throw new UserError(
-          `chain ${c + 1}: the metric estimated at warm-up iteration ${i + 1} is not finite or not positive definite; the posterior may be improper or extremely wide (check the priors)`,
-        );
-      }
-      estimator.restart(c);
+    const est = this.scratch;
+    est.set(metric.inverseOf(c));
+    estimator.sample(c, est);
+    regularizeMetric(est, estimator.count[c], d, dense);
+    let finite = true;
+    for (let k = 0; k < est.length; k++) if (!Number.isFinite(est[k])) finite = false;
+    if (!finite || !metric.setInverse(c, est)) {
+      throw new UserError(
+        `chain ${c + 1}: the metric estimated at warm-up iteration ${i + 1} is not finite or not positive definite; the posterior may be improper or extremely wide (check the priors)`,
+      );
     }
+    estimator.restart(c);
     return true;
   }
 
   /** After the step size was re-initialised following a metric update: μ = log(10 ε), dual averaging restarted. */
   restartStepSize(stepSize: Float64Array): void {
-    for (let c = 0; c < this.nChains; c++) {
-      this.dualAveraging.setMu(c, Math.log(10 * stepSize[c]));
-      this.dualAveraging.restart(c);
-    }
+    for (let c = 0; c < this.nChains; c++) this.restartStepSizeOf(c, stepSize);
+  }
+
+  /** restartStepSize for chain c only. */
+  restartStepSizeOf(c: number, stepSize: Float64Array): void {
+    this.dualAveraging.setMu(c, Math.log(10 * stepSize[c]));
+    this.dualAveraging.restart(c);
   }
 
   /** End of warm-up: each chain's step size becomes exp(x̄). */
   finish(stepSize: Float64Array): void {
-    for (let c = 0; c < this.nChains; c++) stepSize[c] = this.dualAveraging.final(c);
+    for (let c = 0; c < this.nChains; c++) this.finishOf(c, stepSize);
+  }
+
+  /** End of chain c's warm-up: stepSize[c] = exp(x̄). */
+  finishOf(c: number, stepSize: Float64Array): void {
+    stepSize[c] = this.dualAveraging.final(c);
   }
 }
