@@ -6,7 +6,6 @@
  * Timed with tinybench; each figure is set against the machine's physical limit (bench/machine.ts).
  */
 import { Bench } from 'tinybench';
-import type { BackendKind } from '../../src/backend/backend.js';
 import {
   bandwidthFor,
   physicalLimit,
@@ -15,7 +14,7 @@ import {
   type PhysicalLimit,
   type Precision,
 } from '../machine.js';
-import { loadBackends, type BackendEntry, type BackendSkip } from './backends.js';
+import { loadBackends, type BackendEntry, type BackendSkip, type MicroKind } from './backends.js';
 import { hillstromSpec, positionsNearPosterior, specShape, type MicroModel } from './hillstrom-like.js';
 
 export type Sweep = 'rows' | 'chains';
@@ -32,6 +31,9 @@ export interface MicroPlan {
   readonly iterations: number;
   readonly timeMs: number;
   readonly warmup: boolean;
+  /** A cell whose warm-up call takes longer than this (seconds) is timed over `slowIterations` calls instead. */
+  readonly slowCallSeconds?: number;
+  readonly slowIterations?: number;
 }
 
 export const FULL_PLAN: MicroPlan = {
@@ -43,6 +45,9 @@ export const FULL_PLAN: MicroPlan = {
   iterations: 5,
   timeMs: 500,
   warmup: true,
+  // e.g. 4096 chains × 10k rows on the reference backend or gpu.js: seconds per call, a few percent noise at most
+  slowCallSeconds: 2,
+  slowIterations: 2,
 };
 
 export const QUICK_PLAN: MicroPlan = {
@@ -103,11 +108,20 @@ export function planCells(plan: MicroPlan): Cell[] {
 
 /** Times one call of `fn` with tinybench; returns mean seconds, iterations, and rme. */
 async function timeCall(name: string, fn: () => Promise<void>, plan: MicroPlan): Promise<{ mean: number; n: number; rme: number }> {
+  let iterations = plan.iterations;
+  let warmup = plan.warmup;
+  if (warmup && plan.slowCallSeconds !== undefined) {
+    // the warm-up call, timed here to see whether the cell is a slow one
+    const start = performance.now();
+    await fn();
+    warmup = false;
+    if ((performance.now() - start) / 1000 > plan.slowCallSeconds) iterations = Math.min(iterations, plan.slowIterations ?? 2);
+  }
   const bench = new Bench({
     name,
-    iterations: plan.iterations,
-    time: plan.timeMs,
-    warmup: plan.warmup,
+    iterations,
+    time: iterations < plan.iterations ? 0 : plan.timeMs,
+    warmup,
     warmupIterations: 1,
     warmupTime: 0,
     throws: true,
@@ -178,7 +192,7 @@ async function measureBackend(
 export async function runLogDensityMicro(
   machine: MachineDescription,
   plan: MicroPlan,
-  kinds?: readonly BackendKind[],
+  kinds?: readonly MicroKind[],
 ): Promise<MicroReport> {
   const { loaded, skipped } = await loadBackends(hillstromSpec('hierarchical', 64), kinds);
   const results: MicroResult[] = [];
