@@ -12,6 +12,7 @@ import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../dia
 import { DEFAULT_SUMMARY_STATS, resolveStats, summarizeDraws, summaryTable } from '../diagnostics/summary.js';
 import { UserError } from '../errors.js';
 import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js';
+import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
 import { runMeta, writeRun } from '../io/run-dir.js';
 import { parsePriorArgs } from '../model/priors-config.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
@@ -66,7 +67,7 @@ function fitOptions(f: FitFlags): FitOptions {
     seed: nonNegativeInt('--seed', f.seed),
     targetAccept: probability('--target-accept', f.targetAccept),
     maxTreeDepth: positiveInt('--max-treedepth', f.maxTreedepth),
-    metric: oneOf('--metric', f.metric, ['diag', 'dense'] as const),
+    metric: oneOf('--metric', f.metric, ['auto', 'diag', 'dense'] as const),
     thin: positiveInt('--thin', f.thin),
     init: oneOf('--init', f.init, ['random', 'map'] as const),
     priors: priorArgs,
@@ -165,7 +166,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed (data simulation and sampling)', String(FIT_DEFAULTS.seed))
     .option('--target-accept <p>', 'target acceptance statistic of step-size adaptation', String(FIT_DEFAULTS.targetAccept))
     .option('--max-treedepth <n>', 'maximum NUTS tree depth', String(FIT_DEFAULTS.maxTreeDepth))
-    .option('--metric <diag|dense>', 'metric adapted during warm-up', FIT_DEFAULTS.metric)
+    .option('--metric <auto|diag|dense>', `metric adapted during warm-up (${AUTO_METRIC_RULE})`, FIT_DEFAULTS.metric)
     .option('--thin <n>', 'keep every n-th draw', String(FIT_DEFAULTS.thin))
     .option('--init <random|map>', 'initial values: uniform(-2, 2) or the posterior mode', FIT_DEFAULTS.init)
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)

@@ -9,7 +9,8 @@ import { makeDrawSet, type DrawSet } from '../draws.js';
 import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.js';
 import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
 import type { ModelSpec } from '../model/spec.js';
-import type { MetricKind } from '../sampler/metric.js';
+import type { MetricChoice } from '../sampler/metric.js';
+import { chooseMetric } from './metric-choice.js';
 import type { SamplerProgress } from '../sampler/progress.js';
 import { sample, type SampleResult } from '../sampler/run.js';
 import { Rng } from '../rng.js';
@@ -27,7 +28,8 @@ export interface FitOptions extends BuildOptions {
   readonly seed?: number;
   readonly targetAccept?: number;
   readonly maxTreeDepth?: number;
-  readonly metric?: MetricKind;
+  /** 'auto' (default): see chooseMetric (src/fit/metric-choice.ts). */
+  readonly metric?: MetricChoice;
   readonly thin?: number;
   /** 'random': uniform(−2, 2) per coordinate (Stan's default); 'map': the posterior mode, jittered per chain. */
   readonly init?: 'random' | 'map';
@@ -45,7 +47,7 @@ export const FIT_DEFAULTS = {
   seed: 1,
   targetAccept: 0.8,
   maxTreeDepth: 10,
-  metric: 'diag' as MetricKind,
+  metric: 'auto' as MetricChoice,
   thin: 1,
   init: 'random' as 'random' | 'map',
 };
@@ -116,7 +118,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       seed: o.seed,
       targetAccept: o.targetAccept,
       maxTreeDepth: o.maxTreeDepth,
-      metric: o.metric,
+      metric: chooseMetric(o.metric, model.spec),
       thin: o.thin,
       init: mode ? modeInits(mode, o.chains, o.seed) : 'random',
       onProgress: options.onProgress,

@@ -10,6 +10,9 @@ import type { Rng } from '../rng.js';
 
 export type MetricKind = 'diag' | 'dense';
 
+/** What a user may ask for: a metric, or 'auto' (chooseMetric decides from the model). */
+export type MetricChoice = MetricKind | 'auto';
+
 export class Metric {
   /** C × d (diag) or C × d × d (dense). */
   readonly inverse: Float64Array;

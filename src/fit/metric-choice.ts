@@ -1,0 +1,31 @@
+/**
+ * The metric a fit adapts when the user does not choose one (`metric: 'auto'`, the default):
+ *
+ *   dense  when the model has no varying terms and at most DENSE_AUTO_MAX_DIM parameters;
+ *   diag   otherwise.
+ *
+ * Why. Regression coefficients are often strongly correlated a posteriori (on Hillstrom, `mens` and `womens` nearly
+ * add up to the intercept), which a diagonal metric cannot undo: NUTS then needs ~19 gradients per draw where the
+ * dense metric needs ~6, and the dense fit's minimum bulk-ESS per gradient is ~9× higher (bench/metric-gradients.ts,
+ * pooled, seeds 1–3: 9.7–11.7 vs 99–114 per 1000 gradients, no divergences either way). For a model without varying
+ * terms the posterior is close to Gaussian, so one well-estimated covariance fits it everywhere.
+ * With varying terms the posterior has a funnel (the level effects' scale is a parameter): the covariance estimated
+ * in one region is wrong in another, and on Hillstrom's hierarchical model the dense metric gave divergent transitions
+ * where the diagonal one gave none (bench/metric-gradients.ts, same seeds), so diag stays the default there.
+ * The dimension cap keeps the covariance estimable from the draws of warm-up's last slow window (~500 per chain, so
+ * ≥ 10 draws per parameter) and the O(d²) metric work per leapfrog step small beside a gradient over the data.
+ */
+import type { ModelSpec } from '../model/spec.js';
+import type { MetricChoice, MetricKind } from '../sampler/metric.js';
+
+/** Largest number of parameters for which 'auto' picks the dense metric. */
+export const DENSE_AUTO_MAX_DIM = 50;
+
+/** The rule in one line, for `nutmeg fit --help`. */
+export const AUTO_METRIC_RULE = `auto = dense when the model has no varying terms and at most ${DENSE_AUTO_MAX_DIM} parameters, diag otherwise`;
+
+/** The metric to adapt for `spec` when the user asked for `choice`. */
+export function chooseMetric(choice: MetricChoice, spec: Pick<ModelSpec, 'terms' | 'dim'>): MetricKind {
+  if (choice !== 'auto') return choice;
+  return spec.terms.length === 0 && spec.dim <= DENSE_AUTO_MAX_DIM ? 'dense' : 'diag';
+}

@@ -1,0 +1,137 @@
+/**
+ * The default metric (src/fit/metric-choice.ts): 'auto' = dense for models without varying terms and at most
+ * DENSE_AUTO_MAX_DIM parameters, diag otherwise; explicit choices are kept; the CLI states the rule and passes it on.
+ * The reason for the rule is checked on a small case: two 0/1 columns that nearly add up to the intercept (as
+ * Hillstrom's mens and womens do) make the diagonal metric take several times more gradients per draw than the dense
+ * one (reference value: the pooled Hillstrom fits of bench/metric-gradients.ts, 18–21 vs 6.0–6.2 per draw).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { frameFromColumns, numericColumn, categoricalColumn } from '../../src/data/frame-build.js';
+import { fitModel } from '../../src/fit/fit.js';
+import { AUTO_METRIC_RULE, chooseMetric, DENSE_AUTO_MAX_DIM } from '../../src/fit/metric-choice.js';
+import { buildModel } from '../../src/model/build.js';
+import { Rng } from '../../src/rng.js';
+
+/** n rows: y ~ Bernoulli(logit⁻¹(−1 + 0.3 a + 0.2 b + 0.5 x)), a + b = 1 on 99% of rows, group g with 4 levels. */
+function correlatedFrame(n: number, extraColumns = 0) {
+  const rng = new Rng(3, 0);
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const g = new Uint32Array(n);
+  const extra = Array.from({ length: extraColumns }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    a[i] = rng.uniform() < 0.5 ? 1 : 0;
+    b[i] = rng.uniform() < 0.99 ? 1 - a[i] : a[i];
+    x[i] = rng.normal();
+    g[i] = i % 4;
+    for (const e of extra) e[i] = rng.normal();
+    const eta = -1 + 0.3 * a[i] + 0.2 * b[i] + 0.5 * x[i];
+    y[i] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+  }
+  return frameFromColumns(
+    [
+      numericColumn('y', y),
+      numericColumn('a', a),
+      numericColumn('b', b),
+      numericColumn('x', x),
+      categoricalColumn('g', g, ['g1', 'g2', 'g3', 'g4']),
+      ...extra.map((e, k) => numericColumn(`e${k}`, e)),
+    ],
+    'correlated test frame',
+  );
+}
+
+describe('chooseMetric', () => {
+  const frame = correlatedFrame(200, DENSE_AUTO_MAX_DIM);
+  it('picks dense for a model without varying terms, diag with varying terms', () => {
+    expect(chooseMetric('auto', buildModel(frame, 'y ~ a + b + x').spec)).toBe('dense');
+    expect(chooseMetric('auto', buildModel(frame, 'y ~ a + b + x + (1 | g)').spec)).toBe('diag');
+    expect(chooseMetric('auto', buildModel(frame, 'y ~ a + b + x + (0 + x | g)').spec)).toBe('diag');
+  });
+
+  it(`picks diag above ${DENSE_AUTO_MAX_DIM} parameters, dense at ${DENSE_AUTO_MAX_DIM}`, () => {
+    const columns = (k: number): string => Array.from({ length: k }, (_, j) => `e${j}`).join(' + ');
+    const atCap = buildModel(frame, `y ~ 0 + ${columns(DENSE_AUTO_MAX_DIM)}`).spec;
+    const over = buildModel(frame, `y ~ ${columns(DENSE_AUTO_MAX_DIM)}`).spec;
+    expect(atCap.dim).toBe(DENSE_AUTO_MAX_DIM);
+    expect(over.dim).toBe(DENSE_AUTO_MAX_DIM + 1);
+    expect(chooseMetric('auto', atCap)).toBe('dense');
+    expect(chooseMetric('auto', over)).toBe('diag');
+  });
+
+  it('keeps an explicit choice', () => {
+    const pooled = buildModel(frame, 'y ~ a + b + x').spec;
+    const varying = buildModel(frame, 'y ~ a + b + x + (1 | g)').spec;
+    expect(chooseMetric('diag', pooled)).toBe('diag');
+    expect(chooseMetric('dense', varying)).toBe('dense');
+  });
+});
+
+describe('fitModel metric default', () => {
+  it('adapts a dense metric by default on a pooled model with correlated columns, with several times fewer gradients per draw than diag', async () => {
+    const frame = correlatedFrame(1000);
+    const opts = { backend: 'reference' as const, chains: 2, warmup: 300, draws: 200, seed: 2 };
+    const auto = await fitModel(frame, 'y ~ a + b + x', opts);
+    const diag = await fitModel(frame, 'y ~ a + b + x', { ...opts, metric: 'diag' });
+    await auto.dispose();
+    await diag.dispose();
+    expect(auto.sample.settings.metric).toBe('dense');
+    expect(auto.sample.inverseMetric[0].length).toBe(16);
+    expect(diag.sample.settings.metric).toBe('diag');
+    const perDraw = (f: typeof auto): number =>
+      f.sample.samplingGradientEvaluations.reduce((s, g) => s + g, 0) / (f.sample.nChains * f.sample.samplingDone);
+    expect(perDraw(diag)).toBeGreaterThan(2 * perDraw(auto));
+  });
+
+  it('keeps diag by default when the model has varying terms', async () => {
+    const fit = await fitModel(correlatedFrame(200), 'y ~ x + (1 | g)', { backend: 'reference', chains: 1, warmup: 30, draws: 10 });
+    await fit.dispose();
+    expect(fit.sample.settings.metric).toBe('diag');
+  });
+});
+
+describe('nutmeg fit --metric', () => {
+  async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const writeErr = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const code = await main(['node', 'nutmeg', 'fit', ...args]);
+      return { code, out: out.join(''), err: err.join('') };
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = writeErr;
+    }
+  }
+
+  it('states the auto rule in --help and refuses an unknown metric', async () => {
+    const help = await capture(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out.replace(/\s+/g, ' ')).toContain(AUTO_METRIC_RULE);
+    const bad = await capture(['--metric', 'unit']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--metric');
+  });
+
+  it('writes dense_e by default for the pooled model and diag_e when asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nutmeg-metric-'));
+    try {
+      const base = ['--rows', '300', '--model', 'pooled', '--chains', '1', '--warmup', '40', '--draws', '10', '--backend', 'reference', '--quiet'];
+      expect((await capture([...base, '--out', join(dir, 'auto')])).code).toBe(0);
+      expect((await capture([...base, '--metric', 'diag', '--out', join(dir, 'diag')])).code).toBe(0);
+      expect(readFileSync(join(dir, 'auto', 'chain-1.csv'), 'utf8')).toMatch(/metric = dense_e/);
+      expect(readFileSync(join(dir, 'diag', 'chain-1.csv'), 'utf8')).toMatch(/metric = diag_e/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
