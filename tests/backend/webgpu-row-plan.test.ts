@@ -42,4 +42,17 @@ describe('webgpu row plan', () => {
       });
     });
   }
+
+  it('reduces as many fixed-effect chunks per pass as workgroup memory holds, at least one', () => {
+    const spec = randomSpec('crossed', { n: 100, seed: 3 }); // 4 fixed effects: 5 components, 2 vec4 chunks
+    const perPass = (tileRows: number, bytes: number) => {
+      const c = planRows(spec, tileRows, bytes).constants.logpGrad;
+      return [c.N_CHUNKS, c.CHUNKS_PER_PASS].map((x) => ('u32' in x ? x.u32 : NaN));
+    };
+    // logp_grad.wgsl's workgroup memory: CHUNKS_PER_PASS · 16 · WG bytes of sums + 8 · WG bytes of scan
+    expect(perPass(128, 16384)).toEqual([2, 2]);
+    expect(perPass(256, 3 * 16 * 256 + 8 * 256 - 1)).toEqual([2, 2]);
+    expect(perPass(256, 16 * 256 + 8 * 256)).toEqual([2, 1]);
+    expect(perPass(256, 0)).toEqual([2, 1]);
+  });
 });

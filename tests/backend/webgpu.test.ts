@@ -58,7 +58,7 @@ async function parity(
   spec: ModelSpec,
   nChains: number,
   positions: Float64Array,
-  gpuOptions: { maxChains?: number; maxDraws?: number } = {},
+  gpuOptions: { maxChains?: number; maxDraws?: number; workgroupBytes?: number } = {},
   pointwiseDraws = Math.min(nChains, 3),
 ): Promise<Errors> {
   const gpu = await createWebGpuBackend(spec, { maxChains: nChains, ...gpuOptions });
@@ -117,6 +117,11 @@ describe('webgpu backend: parity with the reference backend on random specs', ()
   it('crossed, 7 chains in batches of 3, pointwise draws in batches of 2', async () => {
     const spec = randomSpec('crossed', { n: 1500, seed: 8 });
     expectWithin('crossed × 7 batched', await parity(spec, 7, randomPositions(spec, 7, 4), { maxChains: 3, maxDraws: 2 }, 5));
+  });
+
+  it('crossed, fixed-effect reduction one vec4 chunk per pass (workgroup memory for a single chunk)', async () => {
+    const spec = randomSpec('crossed', { n: 1500, seed: 9 });
+    expectWithin('crossed × 3, chunk per pass', await parity(spec, 3, randomPositions(spec, 3, 5), { workgroupBytes: 0 }));
   });
 
   it('100,000-level intercept (200,000 rows), 2 chains', async () => {

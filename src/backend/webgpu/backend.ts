@@ -17,6 +17,11 @@ import { kernelSource, type KernelName, type ShaderConstant } from './shader-sou
 export interface WebGpuBackendOptions extends BackendOptions {
   /** Rows per workgroup (a power of two; default: 256, or the device's maximum if lower). */
   readonly tileRows?: number;
+  /**
+   * Workgroup memory (bytes) the gradient kernel may plan for (default: the device's maxComputeWorkgroupStorageSize).
+   * Smaller values make the fixed-effect reduction take more passes (tests use this to exercise that path).
+   */
+  readonly workgroupBytes?: number;
   /** Milliseconds a readback may take before the device is declared hung (default: from the work size). */
   readonly timeoutMs?: number;
 }
@@ -75,7 +80,11 @@ class WebGpuBackend implements Backend {
     this.instance = acquired.instance;
     this.dim = spec.dim;
     const limits = acquired.limits;
-    const plan = planRows(spec, pickTileRows(limits, options.tileRows));
+    const plan = planRows(
+      spec,
+      pickTileRows(limits, options.tileRows),
+      Math.min(options.workgroupBytes ?? Infinity, limits.maxComputeWorkgroupStorageSize),
+    );
     this.plan = plan;
     this.description = `webgpu (${acquired.adapterName}, ${
       acquired.backend === 'default' ? 'default backend' : `${acquired.backend}, ${acquired.featureLevel}`

@@ -96,7 +96,12 @@ function segments(index: Uint32Array, order: Uint32Array, tileRows: number): Seg
   return { startLane, segmentId, level: Uint32Array.from(levels) };
 }
 
-export function planRows(spec: ModelSpec, tileRows: number): RowPlan {
+/**
+ * The plan for `spec` with workgroups of `tileRows` rows; `workgroupBytes` (the device's
+ * maxComputeWorkgroupStorageSize; 16 KiB, the WebGPU minimum, by default) bounds how many vec4 chunks of the
+ * fixed-effect reduction share one pass of logp_grad.wgsl.
+ */
+export function planRows(spec: ModelSpec, tileRows: number, workgroupBytes = 16384): RowPlan {
   const { n } = spec;
   const p = spec.fixed.names.length;
   const tiles = Math.ceil(n / tileRows);
@@ -160,6 +165,9 @@ export function planRows(spec: ModelSpec, tileRows: number): RowPlan {
     partialsPerChain += factorSegments.get(term.group)!.level.length;
   }
   const slots = 1 + paramsPerChain;
+  const chunks = Math.ceil(tileStride / 4);
+  // workgroup memory of logp_grad.wgsl: CHUNKS_PER_PASS · tileRows vec4 sums and 2 · tileRows f32 scan values
+  const chunksPerPass = Math.max(1, Math.min(chunks, Math.floor((workgroupBytes - 8 * tileRows) / (16 * tileRows))));
   const lists = slotLists(spec, tiles, tileStride, slots, termSegBase, factorSegments);
 
   const model: Constants = {
@@ -193,7 +201,8 @@ export function planRows(spec: ModelSpec, tileRows: number): RowPlan {
       logpGrad: {
         ...model,
         TILE_STRIDE: { u32: tileStride },
-        N_CHUNKS: { u32: Math.ceil(tileStride / 4) },
+        N_CHUNKS: { u32: chunks },
+        CHUNKS_PER_PASS: { u32: chunksPerPass },
         PARTIALS_PER_CHAIN: { u32: partialsPerChain },
         TERM_RUN_START_OFF: { u32s: spec.terms.map((t) => factorOff.get(t.group)! + n) },
         TERM_SEG_OFF: { u32s: spec.terms.map((t) => factorOff.get(t.group)! + 2 * n) },
