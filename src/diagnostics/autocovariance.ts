@@ -11,6 +11,7 @@
  * up to rounding.
  */
 import type { ChainDraws } from './chains.js';
+import { constantOrNonFinite } from './chains.js';
 import { fft, nextPowerOfTwo } from './fft.js';
 
 /** Up to this many lags, direct sums (lags × draws multiply-adds) are used; beyond, an FFT (measured break-even: ~40). */
@@ -36,6 +37,11 @@ export interface CenteredChains {
   readonly means: Float64Array;
   /** The factor from raw lag sums to autocovariances: 1/N, or 0 for a constant chain (all of whose are 0). */
   readonly scales: Float64Array;
+  /**
+   * True when R posterior returns NA for statistics of these draws (`should_return_NA`): a non-finite draw, or all
+   * draws (of all chains) within machine epsilon of each other. Seen on the way, so callers need no extra pass.
+   */
+  readonly degenerate: boolean;
 }
 
 /** `out`, when given, receives the centered draws (length nChains · nDraws) instead of a new array. */
@@ -45,12 +51,22 @@ export function centerChains(x: ChainDraws, out?: Float64Array): CenteredChains 
   const means = new Float64Array(x.nChains);
   const scales = new Float64Array(x.nChains);
   const v = x.values;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let finite = true;
   for (let c = 0; c < x.nChains; c++) {
     const base = c * n;
     const end = base + n;
-    // R's two-pass mean (as `mean` computes it), written out over the chain's slice of x.values
+    // R's two-pass mean (as `mean` computes it), written out over the chain's slice of x.values; the range of all
+    // draws on the way
     let sum = 0;
-    for (let i = base; i < end; i++) sum += v[i];
+    for (let i = base; i < end; i++) {
+      const d = v[i];
+      sum += d;
+      if (d < lo) lo = d;
+      if (d > hi) hi = d;
+    }
+    if (!Number.isFinite(sum)) finite = false;
     const m0 = sum / n;
     let residual = 0;
     for (let i = base; i < end; i++) residual += v[i] - m0;
@@ -65,7 +81,10 @@ export function centerChains(x: ChainDraws, out?: Float64Array): CenteredChains 
     // posterior rescales lag sums by var(y)·(N − 1)/N / (lag-0 sum) = (ss/(N − 1))·(N − 1)/N / ss = 1/N
     scales[c] = ss === 0 ? 0 : 1 / n;
   }
-  return { nChains: x.nChains, nDraws: n, centered, means, scales };
+  // a NaN fails both comparisons, so a non-finite sum is what shows it (or an infinite draw); finite draws whose sum
+  // overflows are checked one by one
+  const degenerate = finite ? Math.abs(hi - lo) < Number.EPSILON : constantOrNonFinite(v.subarray(0, x.nChains * n));
+  return { nChains: x.nChains, nDraws: n, centered, means, scales, degenerate };
 }
 
 /** Σᵢ yᵢ·yᵢ₊ₜ for one lag t. */

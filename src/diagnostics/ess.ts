@@ -5,7 +5,8 @@
  * per (split) chain, constant draws, or any non-finite draw.
  */
 import type { ChainDraws } from './chains.js';
-import { allFinite, constantOrNonFinite, splitChains, withValues } from './chains.js';
+import { allFinite, constantOrNonFinite, splitChains, splitLength, withValues } from './chains.js';
+import type { CenteredChains } from './autocovariance.js';
 import { DIRECT_LAG_LIMIT, centerChains, lagsForShortFft, meanAutocovariance } from './autocovariance.js';
 import { variance } from './moments.js';
 import { quantileSorted } from './quantile.js';
@@ -73,10 +74,15 @@ function geyerTau(acov: Float64Array, n: number, meanVar: number, varPlus: numbe
  * and τ̂ kept at or above 1/log₁₀(S) so that the ESS never exceeds S·log₁₀(S) (posterior's `.ess`).
  */
 export function essOfChains(x: ChainDraws): number | null {
-  const n = x.nDraws;
-  const m = x.nChains;
-  if (n < 3 || constantOrNonFinite(x.values)) return null;
-  const centered = centerChains(x, scratchArray('ess.centered', m * n));
+  if (x.nDraws < 3) return null;
+  return essOfCentered(centerChains(x, scratchArray('ess.centered', x.nChains * x.nDraws)));
+}
+
+/** `essOfChains` of chains already centered (null where posterior gives NA). */
+export function essOfCentered(centered: CenteredChains): number | null {
+  const n = centered.nDraws;
+  const m = centered.nChains;
+  if (n < 3 || centered.degenerate) return null;
   const betweenVar = m > 1 ? variance(centered.means) : 0;
   let nLags = Math.min(FIRST_LAGS, n);
   let known: Float64Array | undefined;
@@ -115,9 +121,50 @@ export function essQuantile(x: ChainDraws, prob: number, sorted?: SortedDraws): 
   if (constantOrNonFinite(x.values)) return null;
   const s = x.values.length;
   const q = quantileSorted((sorted ?? sortDraws(x.values)).sorted, prob === 1 ? (s - 0.5) / s : prob);
-  const indicator = scratchArray('ess.indicator', s);
-  for (let i = 0; i < s; i++) indicator[i] = x.values[i] <= q ? 1 : 0;
-  return essOfChains(splitChains(withValues(x, indicator)));
+  const h = splitLength(x.nDraws);
+  if (x.nDraws === 1 || h < 3) return essOfChains(splitChains(withValues(x, indicatorOf(x.values, q))));
+  return essOfCentered(centeredSplitIndicator(x, q, scratchArray('ess.indicator', 2 * x.nChains * h)));
+}
+
+function indicatorOf(values: Float64Array, q: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] <= q ? 1 : 0;
+  return out;
+}
+
+/**
+ * The split chains of the indicator I(x ≤ q), centered, written straight into `out` (2·nChains·⌊nDraws/2⌋ long):
+ * a split chain with k ones among its h draws has mean k/h, so the indicator and its centering take two passes
+ * over x instead of building, splitting and then centering a 0/1 array. The same numbers as
+ * `centerChains(splitChains(indicator))` but for the last bit of the means (k/h exactly, where R's two-pass mean
+ * may differ from it in the last bit).
+ */
+export function centeredSplitIndicator(x: ChainDraws, q: number, out: Float64Array): CenteredChains {
+  const n = x.nDraws;
+  const h = splitLength(n);
+  const nSplit = 2 * x.nChains;
+  const v = x.values;
+  const means = new Float64Array(nSplit);
+  const scales = new Float64Array(nSplit);
+  let total = 0;
+  for (let j = 0; j < nSplit; j++) {
+    // split chain j: the first or second half of chain ⌊j/2⌋ (an odd chain's middle draw dropped)
+    const src = (j >> 1) * n + (j & 1 ? n - h : 0);
+    let k = 0;
+    for (let d = 0; d < h; d++) if (v[src + d] <= q) k++;
+    total += k;
+    const m = k / h;
+    means[j] = m;
+    scales[j] = k === 0 || k === h ? 0 : 1 / h;
+    const one = 1 - m;
+    const zero = -m;
+    const dst = j * h;
+    for (let d = 0; d < h; d++) out[dst + d] = v[src + d] <= q ? one : zero;
+  }
+  return {
+    nChains: nSplit, nDraws: h, centered: out.subarray(0, nSplit * h), means, scales,
+    degenerate: total === 0 || total === nSplit * h,
+  };
 }
 
 /** Tail-ESS: the smaller of the ESS of the 5% and 95% quantiles (Vehtari et al. 2021, section 4.3). */

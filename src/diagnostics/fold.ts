@@ -23,13 +23,23 @@ export function foldDraws(x: ChainDraws, sortedX: SortedDraws): FoldedDraws {
   const med = medianSorted(sortedX.sorted);
   const folded = new Float64Array(n);
   for (let i = 0; i < n; i++) folded[i] = Math.abs(x.values[i] - med);
+  return { folded: withValues(x, folded), sortedFolded: sortFolded(sortedX) };
+}
+
+/**
+ * The folded draws |x − median(x)| in ascending order, with their permutation, from the sorted draws alone (the
+ * merge described at `foldDraws`); `out`, when given, receives them instead of new arrays.
+ */
+export function sortFolded(sortedX: SortedDraws, out?: SortedDraws): SortedDraws {
   const { order: xOrder, sorted: xs } = sortedX;
+  const n = xs.length;
+  const med = medianSorted(xs);
+  const order = out?.order ?? new Uint32Array(n);
+  const sorted = out?.sorted ?? new Float64Array(n);
   // first sorted position at or above the median
   let up = 0;
   while (up < n && xs[up] < med) up++;
   let down = up - 1;
-  const order = new Uint32Array(n);
-  const sorted = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const upDev = up < n ? xs[up] - med : Infinity;
     const downDev = down >= 0 ? med - xs[down] : Infinity;
@@ -41,5 +51,5 @@ export function foldDraws(x: ChainDraws, sortedX: SortedDraws): FoldedDraws {
       sorted[k] = downDev;
     }
   }
-  return { folded: withValues(x, folded), sortedFolded: { order, sorted } };
+  return out ?? { order, sorted };
 }

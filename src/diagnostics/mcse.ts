@@ -20,11 +20,14 @@ export function mcseMean(x: ChainDraws): number | null {
 /**
  * MCSE of the standard deviation without assuming normality: the variance of the variance estimate
  * (E[(x − x̄)⁴] − E[(x − x̄)²]²)/ESS (Kenney & Keeping 1951, p. 141), ESS that of (x − x̄)², carried to the sd by a
- * first-order Taylor expansion, Var(sd) ≈ Var(var)/(4·var) (posterior's `mcse_sd`).
+ * first-order Taylor expansion, Var(sd) ≈ Var(var)/(4·var) (posterior's `mcse_sd`). `m`, when given, is
+ * mean(x) of draws the caller has checked to be finite.
  */
-export function mcseSd(x: ChainDraws): number | null {
-  if (!allFinite(x.values)) return null;
-  const m = mean(x.values);
+export function mcseSd(x: ChainDraws, m?: number): number | null {
+  if (m === undefined) {
+    if (!allFinite(x.values)) return null;
+    m = mean(x.values);
+  }
   const sq = scratchArray('mcse.sq', x.values.length);
   for (let i = 0; i < sq.length; i++) {
     const d = x.values[i] - m;

@@ -6,6 +6,7 @@
 import type { ChainDraws } from './chains.js';
 import { splitChains, splitSortedDraws, withValues } from './chains.js';
 import { normalQuantile } from './normal-quantile.js';
+import { rhatFromMoments } from './rhat-moments.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';
 
@@ -51,4 +52,54 @@ export function zScale(sorted: SortedDraws): Float64Array {
 export function rankNormalizedSplit(x: ChainDraws, sorted: SortedDraws = sortDraws(x.values)): ChainDraws {
   const split = splitChains(x);
   return withValues(split, zScale(splitSortedDraws(x, sorted)));
+}
+
+/**
+ * Split R-hat of the rank-normalized draws (posterior's `.rhat(z_scale(.split_chains(x)))`) straight from the
+ * ascending order of the split draws: each draw's normal score is added to the sums of its split chain (chain
+ * ⌊i/nDraws⌋ of the split layout) in rank order, so no rank-normalized copy need be built and read again. Each
+ * chain's sums are taken about its first score seen, which keeps the one-pass variance as accurate as a two-pass
+ * one for scores that lie within a few units of each other. `zOut`, when given, also receives the normal scores
+ * in draw order (the bulk draws `rankNormalizedSplit` gives). Null when all draws tie (constant scores: NA) or the
+ * R-hat is not finite.
+ */
+export function rankNormalizedRhat(
+  sorted: SortedDraws,
+  nChains: number,
+  nDraws: number,
+  zOut: Float64Array | null = null,
+): number | null {
+  const { order, sorted: v } = sorted;
+  const s = order.length;
+  const scores = blomScores(s);
+  const denominator = s - 2 * BLOM_OFFSET + 1;
+  const first = new Float64Array(nChains).fill(NaN);
+  const sums = new Float64Array(nChains);
+  const squares = new Float64Array(nChains);
+  let start = 0;
+  while (start < s) {
+    let end = start + 1;
+    while (end < s && v[end] === v[start]) end++;
+    const zv = end === start + 1 ? scores[start] : normalQuantile(((start + 1 + end) / 2 - BLOM_OFFSET) / denominator);
+    for (let k = start; k < end; k++) {
+      const i = order[k];
+      const c = Math.floor(i / nDraws);
+      if (zOut !== null) zOut[i] = zv;
+      let f = first[c];
+      if (f !== f) f = first[c] = zv; // NaN: the chain's first score
+      const d = zv - f;
+      sums[c] += d;
+      squares[c] += d * d;
+    }
+    start = end;
+  }
+  // all draws tied: constant scores, NA (the scores are still written, for the caller's ESS, which is NA too)
+  if (s === 0 || v[s - 1] === v[0]) return null;
+  const means = new Float64Array(nChains);
+  const variances = new Float64Array(nChains);
+  for (let c = 0; c < nChains; c++) {
+    means[c] = first[c] + sums[c] / nDraws;
+    variances[c] = (squares[c] - (sums[c] * sums[c]) / nDraws) / (nDraws - 1);
+  }
+  return rhatFromMoments(means, variances, nDraws);
 }

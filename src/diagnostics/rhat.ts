@@ -3,11 +3,11 @@
  * computes it. Null where posterior returns NA: constant or non-finite draws.
  */
 import type { ChainDraws } from './chains.js';
-import { allFinite, chainDraws, constantOrNonFinite } from './chains.js';
-import type { FoldedDraws } from './fold.js';
-import { foldDraws } from './fold.js';
+import { allFinite, chainDraws, constantOrNonFinite, splitLength, splitSortedDraws } from './chains.js';
+import { sortFolded } from './fold.js';
 import { mean, variance } from './moments.js';
-import { rankNormalizedSplit } from './rank-normalize.js';
+import { rhatFromMoments } from './rhat-moments.js';
+import { rankNormalizedRhat } from './rank-normalize.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';
 
@@ -21,28 +21,26 @@ export function rhatOfChains(x: ChainDraws): number | null {
   const n = x.nDraws;
   const m = x.nChains;
   const chainMeans = new Float64Array(m);
-  let withinSum = 0;
+  const chainVariances = new Float64Array(m);
   for (let c = 0; c < m; c++) {
     const y = chainDraws(x, c);
     chainMeans[c] = mean(y);
-    withinSum += variance(y, chainMeans[c]);
+    chainVariances[c] = variance(y, chainMeans[c]);
   }
-  const between = n * variance(chainMeans);
-  const within = withinSum / m;
-  const r = Math.sqrt((between / within + n - 1) / n);
-  return Number.isFinite(r) ? r : null;
+  return rhatFromMoments(chainMeans, chainVariances, n);
 }
 
 /**
  * Rank-normalized split-R̂: the larger of the bulk version (rank-normalized split chains, section 4.1) and the
- * folded version (the same for |x − median(x)|, section 4.2) — posterior's `rhat`. `sorted`, `bulk` and `folded`
- * may be passed in when already computed.
+ * folded version (the same for |x − median(x)|, section 4.2) — posterior's `rhat`. Both come from the orders of the
+ * draws and of the folded draws (`rankNormalizedRhat`); `sorted` may be passed in when already computed.
  */
-export function rhat(x: ChainDraws, sorted?: SortedDraws, bulk?: ChainDraws, folded?: FoldedDraws): number | null {
+export function rhat(x: ChainDraws, sorted?: SortedDraws): number | null {
   if (!allFinite(x.values)) return null;
   const s = sorted ?? sortDraws(x.values);
-  const f = folded ?? foldDraws(x, s);
-  const rBulk = rhatOfChains(bulk ?? rankNormalizedSplit(x, s));
-  const rTail = rhatOfChains(rankNormalizedSplit(f.folded, f.sortedFolded));
+  const nSplit = x.nDraws === 1 ? x.nChains : 2 * x.nChains;
+  const h = splitLength(x.nDraws);
+  const rBulk = rankNormalizedRhat(splitSortedDraws(x, s), nSplit, h);
+  const rTail = rankNormalizedRhat(splitSortedDraws(x, sortFolded(s)), nSplit, h);
   return rBulk === null || rTail === null ? null : Math.max(rBulk, rTail);
 }

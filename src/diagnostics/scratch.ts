@@ -14,3 +14,15 @@ export function scratchArray(slot: string, n: number): Float64Array {
   }
   return a;
 }
+
+const indexSlots = new Map<string, Uint32Array>();
+
+/** A Uint32Array of length n owned by `slot` (the same one as last time when n is unchanged). */
+export function scratchIndexArray(slot: string, n: number): Uint32Array {
+  let a = indexSlots.get(slot);
+  if (a?.length !== n) {
+    a = new Uint32Array(n);
+    indexSlots.set(slot, a);
+  }
+  return a;
+}

@@ -9,15 +9,16 @@ import { UserError } from '../errors.js';
 import { toBracketName } from '../io/variable-names.js';
 import type { Table } from '../report/table.js';
 import type { ChainDraws } from './chains.js';
-import { allFinite, variableChains } from './chains.js';
-import { essBulk, essQuantile } from './ess.js';
-import { foldDraws } from './fold.js';
+import { allFinite, splitLength, splitSortedDraws, variableChains } from './chains.js';
+import { essMean, essOfChains, essQuantile } from './ess.js';
+import { sortFolded } from './fold.js';
 import { DEFAULT_HDI_PROB, hdi } from './hdi.js';
-import { mcseMean, mcseQuantile, mcseSd } from './mcse.js';
-import { mean, sd } from './moments.js';
+import { mcseQuantile, mcseSd } from './mcse.js';
+import { mean, variance } from './moments.js';
 import { madFromSortedDeviations, medianSorted, quantileSorted } from './quantile.js';
-import { rankNormalizedSplit } from './rank-normalize.js';
-import { rhat } from './rhat.js';
+import { rankNormalizedRhat } from './rank-normalize.js';
+import { scratchArray, scratchIndexArray } from './scratch.js';
+import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';
 
 /** One variable's summary; the JSON form of `nutmeg summary` is an array of these. Null where R gives NA. */
@@ -66,28 +67,48 @@ function emptyRow(variable: string): SummaryRow {
   };
 }
 
-/** The summary of one variable's draws (all statistics null when any draw is NaN or infinite). */
+/** Work arrays of `summarizeVariable`, kept for the last number of draws (every variable of a fit has the same). */
+function workspace(s: number, splitSize: number): { sorted: SortedDraws; folded: SortedDraws; bulk: Float64Array } {
+  return {
+    sorted: { order: scratchIndexArray('summary.order', s), sorted: scratchArray('summary.sorted', s) },
+    folded: { order: scratchIndexArray('summary.foldedOrder', s), sorted: scratchArray('summary.folded', s) },
+    bulk: scratchArray('summary.bulk', splitSize),
+  };
+}
+
+/**
+ * The summary of one variable's draws (all statistics null when any draw is NaN or infinite). The draws are sorted
+ * once; the sorted draws give the quantiles, the HDI and (merged from both ends) the sorted folded draws, and the
+ * two orders give the bulk and folded R-hats and the bulk draws without sorting again.
+ */
 export function summarizeVariable(variable: string, x: ChainDraws, hdiProb: number = DEFAULT_HDI_PROB): SummaryRow {
   if (x.values.length === 0 || !allFinite(x.values)) return emptyRow(variable);
-  const sorted = sortDraws(x.values);
-  const folded = foldDraws(x, sorted);
-  const bulk = rankNormalizedSplit(x, sorted);
+  const nSplit = x.nDraws === 1 ? x.nChains : 2 * x.nChains;
+  const h = splitLength(x.nDraws);
+  const ws = workspace(x.values.length, nSplit * h);
+  const sorted = sortDraws(x.values, ws.sorted);
+  const sortedFolded = sortFolded(sorted, ws.folded);
+  const rhatBulk = rankNormalizedRhat(splitSortedDraws(x, sorted), nSplit, h, ws.bulk);
+  const rhatFolded = rankNormalizedRhat(splitSortedDraws(x, sortedFolded), nSplit, h);
   const essQ5 = essQuantile(x, 0.05, sorted);
   const essQ95 = essQuantile(x, 0.95, sorted);
   const interval = hdi(sorted.sorted, hdiProb);
+  const m = mean(x.values);
+  const sdValue = Math.sqrt(variance(x.values, m));
+  const essOfMean = essMean(x);
   return {
     variable,
-    mean: mean(x.values),
+    mean: m,
     median: medianSorted(sorted.sorted),
-    sd: sd(x.values),
-    mad: madFromSortedDeviations(folded.sortedFolded.sorted),
+    sd: sdValue,
+    mad: madFromSortedDeviations(sortedFolded.sorted),
     q5: quantileSorted(sorted.sorted, 0.05),
     q95: quantileSorted(sorted.sorted, 0.95),
-    rhat: rhat(x, sorted, bulk, folded),
-    ess_bulk: essBulk(x, bulk),
+    rhat: rhatBulk === null || rhatFolded === null ? null : Math.max(rhatBulk, rhatFolded),
+    ess_bulk: essOfChains({ values: ws.bulk, nChains: nSplit, nDraws: h }),
     ess_tail: essQ5 === null || essQ95 === null ? null : Math.min(essQ5, essQ95),
-    mcse_mean: mcseMean(x),
-    mcse_sd: mcseSd(x),
+    mcse_mean: essOfMean === null ? null : sdValue / Math.sqrt(essOfMean),
+    mcse_sd: mcseSd(x, m),
     mcse_q5: mcseQuantile(x, 0.05, sorted, essQ5),
     mcse_q95: mcseQuantile(x, 0.95, sorted, essQ95),
     hdi_low: interval.low,
