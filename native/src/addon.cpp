@@ -95,7 +95,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
     return Napi::Number::New(info.Env(), live(info.Env()).threads());
   }
   Napi::Value Storage(const Napi::CallbackInfo& info) {
-    return Napi::String::New(info.Env(), live(info.Env()).model().storage_summary());
+    return Napi::String::New(info.Env(), live(info.Env()).storage_summary());
   }
 
   Engine& live(const Napi::Env& env) {

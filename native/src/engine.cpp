@@ -9,6 +9,9 @@ namespace nutmeg {
 namespace {
 constexpr double kLogSqrt2Pi = 0.91893853320467274178;
 
+// Average rows per cell from which the gradient reads rows grouped by cell (below it, gathers and scatters per row).
+constexpr std::size_t kMinAverageRun = 64;
+
 // Rows [begin, end) of worker w out of `workers`, over `rows` rows: equal contiguous shares.
 inline void share(std::size_t rows, unsigned w, unsigned workers, std::size_t& begin, std::size_t& end) {
   begin = rows * w / workers;
@@ -19,11 +22,13 @@ inline void share(std::size_t rows, unsigned w, unsigned workers, std::size_t& b
 Engine::Engine(const ModelInput& input, const EngineOptions& options)
     : model_(input),
       view_(model_.view()),
+      grouped_(Model::grouped_by_cell(input, kMinAverageRun)),
       kernels_(select_kernels(options.kernels)),
       max_chains_(std::max<std::uint32_t>(1, options.max_chains)),
       max_draws_(std::max<std::uint32_t>(1, options.max_draws)),
       pool_(std::max(1u, options.threads)) {
   if (kernels_ == nullptr) throw std::invalid_argument("this CPU lacks the requested kernels' instruction set");
+  if (grouped_) grouped_view_ = grouped_->view();
   const std::size_t dim = model_.dim, levels = model_.total_levels;
   positions_.assign(max_chains_ * dim, 0.0);
   logp_.assign(max_chains_, 0.0);
@@ -83,7 +88,8 @@ void Engine::gradient(std::uint32_t n_chains) {
   }
   if (n_active == 0) return;
   compute_effects(positions_.data(), n_active, chain_list_.data());
-  gradient_call_ = GradientCall{&view_, positions_.data(), effects_.data(), chain_list_.data(), n_active};
+  const ModelView* view = grouped_ ? &grouped_view_ : &view_;
+  gradient_call_ = GradientCall{view, positions_.data(), effects_.data(), chain_list_.data(), n_active};
   pool_.run(&Engine::gradient_task, this);
 
   const std::size_t dim = model_.dim, p = model_.p, levels = model_.total_levels;
@@ -93,7 +99,7 @@ void Engine::gradient(std::uint32_t n_chains) {
     const double* r = effects_.data() + c * levels;
     double* g = grad_.data() + c * dim;
     std::fill_n(g, dim, 0.0);
-    double lp = model_.log_choose_sum;
+    double lp = grouped_ ? grouped_->log_choose_sum : model_.log_choose_sum;
     for (const ThreadState& s : thread_state_) lp += s.loglik[a];
     for (std::size_t j = 0; j < p; j++) {
       for (const ThreadState& s : thread_state_) g[j] += s.fixed[a * p + j];
@@ -119,6 +125,12 @@ void Engine::gradient(std::uint32_t n_chains) {
     }
     logp_[c] = lp;
   }
+}
+
+std::string Engine::storage_summary() const {
+  std::string s = model_.storage_summary();
+  if (grouped_) s += "; gradient rows grouped in " + std::to_string(grouped_->run_ends.size()) + " cells";
+  return s;
 }
 
 void Engine::pointwise_task(void* context, unsigned worker, unsigned workers) {

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "kernel.hpp"
@@ -33,6 +34,8 @@ class Engine {
   Engine(const ModelInput& input, const EngineOptions& options);
 
   const Model& model() const { return model_; }
+  // The model's storage_summary, plus how the gradient's rows are grouped (e.g. "; rows grouped in 63 cells").
+  std::string storage_summary() const;
   const char* isa() const { return kernels_->isa; }
   unsigned threads() const { return pool_.size(); }
   std::uint32_t max_chains() const { return max_chains_; }
@@ -70,6 +73,10 @@ class Engine {
 
   Model model_;
   ModelView view_;
+  // The gradient's copy of the data with rows grouped by cell (Model::grouped_by_cell), or nullptr: then the gradient
+  // reads model_. Pointwise log-likelihoods are asked for by row, so they always read model_.
+  std::unique_ptr<Model> grouped_;
+  ModelView grouped_view_{};
   const KernelTable* kernels_;
   std::uint32_t max_chains_;
   std::uint32_t max_draws_;

@@ -76,12 +76,22 @@ inline const std::uint32_t* index_block(const LevelIndex& idx, std::size_t start
   return nullptr;
 }
 
+inline std::uint32_t level_at(const LevelIndex& idx, std::size_t row) {
+  switch (idx.type) {
+    case IndexType::U8: return static_cast<const std::uint8_t*>(idx.data)[row];
+    case IndexType::U16: return static_cast<const std::uint16_t*>(idx.data)[row];
+    case IndexType::U32: return static_cast<const std::uint32_t*>(idx.data)[row];
+  }
+  return 0;
+}
+
 // Fills the thread's scratch with the block starting at `start` and describes it.
 struct BlockBuilder {
   const ModelView& m;
   const BlockScratch& scratch;
 
-  BlockData build(std::size_t start, std::size_t nb) const {
+  // with_levels = false: the block lies in one run of a grouped model, its level indices are not widened.
+  BlockData build(std::size_t start, std::size_t nb, bool with_levels = true) const {
     double* v = scratch.values;
     double* eta = v;
     double* res = v + kBlock;
@@ -96,7 +106,7 @@ struct BlockBuilder {
     std::uint32_t* lv = scratch.levels;
     for (std::uint32_t t = 0; t < m.n_terms; t++, next += kBlock, lv += kBlock) {
       scratch.term_x[t] = column_block(m.terms[t].x, start, nb, next);
-      scratch.term_level[t] = index_block(m.terms[t].index, start, nb, lv);
+      scratch.term_level[t] = with_levels ? index_block(m.terms[t].index, start, nb, lv) : nullptr;
     }
     return BlockData{nb, scratch.fixed, y, trials, scratch.term_x, scratch.term_level, eta, res};
   }
@@ -251,9 +261,77 @@ inline void fixed_gradient(const ModelView& m, const BlockData& d, double* gf) {
   for (; k < m.n_stored; k++) gf[cols[k]] += dot(d.fixed[cols[k]], d.res, d.nb);
 }
 
+// The gradient over rows grouped by cell (m.n_runs > 0): blocks never cross a run, so within a block every term's
+// level is one number; an intercept term's effect joins the constant of eta and its gradient is the block's sum of
+// res, a slope term is a column scaled by its level's effect and its gradient a dot product with res.
+void gradient_grouped(const GradientCall& call, std::size_t row_begin, std::size_t row_end, const GradientSums& sums,
+                      const BlockScratch& scratch) {
+  const ModelView& m = *call.model;
+  const BlockBuilder builder{m, scratch};
+  // the run that holds row_begin: the first k with run_ends[k] > row_begin
+  std::uint32_t lo = 0, hi = m.n_runs;
+  while (lo < hi) {
+    const std::uint32_t mid = (lo + hi) / 2;
+    if (m.run_ends[mid] > row_begin) hi = mid; else lo = mid + 1;
+  }
+  std::uint32_t run = lo;
+  std::uint32_t* level = scratch.levels;  // this block's level of each term (absolute position in the level arrays)
+  for (std::size_t start = row_begin; start < row_end;) {
+    const std::size_t stop = m.run_ends[run] < row_end ? m.run_ends[run] : row_end;
+    const std::size_t nb = stop - start < kBlock ? stop - start : kBlock;
+    const BlockData d = builder.build(start, nb, false);
+    bool any_intercept = m.n_ones > 0;
+    for (std::uint32_t t = 0; t < m.n_terms; t++) {
+      level[t] = m.terms[t].level_base + level_at(m.terms[t].index, start);
+      if (d.term_x[t] == nullptr) any_intercept = true;
+    }
+    for (std::uint32_t a = 0; a < call.n_active; a++) {
+      const std::uint32_t c = call.chains[a];
+      const double* b = call.positions + static_cast<std::size_t>(c) * m.dim;
+      const double* r = call.effects + static_cast<std::size_t>(c) * m.total_levels;
+      double constant = 0.0;
+      for (std::uint32_t k = 0; k < m.n_ones; k++) constant += b[m.ones_columns[k]];
+      for (std::uint32_t t = 0; t < m.n_terms; t++) {
+        if (d.term_x[t] == nullptr) constant += r[level[t]];
+      }
+      fill(d.eta, constant, nb);
+      const std::uint32_t* cols = m.stored_columns;
+      std::uint32_t k = 0;
+      for (; k + 4 <= m.n_stored; k += 4) {
+        add_scaled4(d.eta, d.fixed[cols[k]], d.fixed[cols[k + 1]], d.fixed[cols[k + 2]], d.fixed[cols[k + 3]],
+                    b[cols[k]], b[cols[k + 1]], b[cols[k + 2]], b[cols[k + 3]], nb);
+      }
+      for (; k < m.n_stored; k++) add_scaled(d.eta, d.fixed[cols[k]], b[cols[k]], nb);
+      for (std::uint32_t t = 0; t < m.n_terms; t++) {
+        if (d.term_x[t] != nullptr) add_scaled(d.eta, d.term_x[t], r[level[t]], nb);
+      }
+      sums.loglik[a] += m.family == Family::Binomial ? loglik_and_residual<true>(d) : loglik_and_residual<false>(d);
+      double* gf = sums.fixed + static_cast<std::size_t>(a) * m.p;
+      double* gl = sums.levels + static_cast<std::size_t>(a) * m.total_levels;
+      const double total = any_intercept ? sum(d.res, nb) : 0.0;
+      for (std::uint32_t q = 0; q < m.n_ones; q++) gf[m.ones_columns[q]] += total;
+      for (k = 0; k + 4 <= m.n_stored; k += 4) {
+        double s4[4] = {0.0, 0.0, 0.0, 0.0};
+        dot4(d.fixed[cols[k]], d.fixed[cols[k + 1]], d.fixed[cols[k + 2]], d.fixed[cols[k + 3]], d.res, nb, s4);
+        for (int q = 0; q < 4; q++) gf[cols[k + q]] += s4[q];
+      }
+      for (; k < m.n_stored; k++) gf[cols[k]] += dot(d.fixed[cols[k]], d.res, nb);
+      for (std::uint32_t t = 0; t < m.n_terms; t++) {
+        gl[level[t]] += d.term_x[t] == nullptr ? total : dot(d.term_x[t], d.res, nb);
+      }
+    }
+    start += nb;
+    if (start == m.run_ends[run]) run++;
+  }
+}
+
 void gradient(const GradientCall& call, std::size_t row_begin, std::size_t row_end, const GradientSums& sums,
               const BlockScratch& scratch) {
   const ModelView& m = *call.model;
+  if (m.n_runs > 0) {
+    gradient_grouped(call, row_begin, row_end, sums, scratch);
+    return;
+  }
   const BlockBuilder builder{m, scratch};
   for (std::size_t start = row_begin; start < row_end; start += kBlock) {
     const std::size_t nb = row_end - start < kBlock ? row_end - start : kBlock;

@@ -1,5 +1,6 @@
 #include "model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -118,6 +119,64 @@ LevelIndex Model::store_index(const std::uint32_t* index, std::uint32_t levels) 
   return LevelIndex{type, storage_.back().data()};
 }
 
+std::unique_ptr<Model> Model::grouped_by_cell(const ModelInput& in, std::size_t min_average_run) {
+  const std::size_t n = in.n, terms = in.terms.size();
+  if (terms == 0 || n == 0) return nullptr;
+  for (const TermInput& t : in.terms) {
+    for (std::size_t i = 0; i < n; i++) {
+      if (t.index[i] >= t.levels) throw std::invalid_argument("a level index is out of range");
+    }
+  }
+  std::vector<std::uint32_t> order(n);
+  for (std::size_t i = 0; i < n; i++) order[i] = static_cast<std::uint32_t>(i);
+  auto less = [&](std::uint32_t a, std::uint32_t b) {
+    for (const TermInput& t : in.terms) {
+      if (t.index[a] != t.index[b]) return t.index[a] < t.index[b];
+    }
+    return false;
+  };
+  std::stable_sort(order.begin(), order.end(), less);
+  std::vector<std::uint32_t> ends;
+  for (std::size_t k = 1; k <= n; k++) {
+    if (k == n || less(order[k - 1], order[k])) ends.push_back(static_cast<std::uint32_t>(k));
+  }
+  if (ends.size() * min_average_run > n) return nullptr;
+
+  const std::size_t p = in.p;
+  std::vector<double> X(n * p), y(n), trials, log_choose;
+  std::vector<std::vector<std::uint32_t>> index(terms, std::vector<std::uint32_t>(n));
+  std::vector<std::vector<double>> x(terms);
+  for (std::size_t t = 0; t < terms; t++) {
+    if (in.terms[t].x != nullptr) x[t].resize(n);
+  }
+  if (in.trials != nullptr) trials.resize(n);
+  if (in.log_choose != nullptr) log_choose.resize(n);
+  for (std::size_t k = 0; k < n; k++) {
+    const std::size_t i = order[k];
+    for (std::size_t j = 0; j < p; j++) X[k * p + j] = in.X[i * p + j];
+    y[k] = in.y[i];
+    if (in.trials != nullptr) trials[k] = in.trials[i];
+    if (in.log_choose != nullptr) log_choose[k] = in.log_choose[i];
+    for (std::size_t t = 0; t < terms; t++) {
+      index[t][k] = in.terms[t].index[i];
+      if (in.terms[t].x != nullptr) x[t][k] = in.terms[t].x[i];
+    }
+  }
+  ModelInput sorted = in;
+  sorted.X = X.data();
+  sorted.y = y.data();
+  sorted.trials = in.trials != nullptr ? trials.data() : nullptr;
+  sorted.log_choose = in.log_choose != nullptr ? log_choose.data() : nullptr;
+  for (std::size_t t = 0; t < terms; t++) {
+    sorted.terms[t].index = index[t].data();
+    sorted.terms[t].x = in.terms[t].x != nullptr ? x[t].data() : nullptr;
+  }
+  auto model = std::make_unique<Model>(sorted);
+  model->row_order = std::move(order);
+  model->run_ends = std::move(ends);
+  return model;
+}
+
 ModelView Model::view() const {
   ModelView v;
   v.family = family;
@@ -135,6 +194,8 @@ ModelView Model::view() const {
   v.y = y;
   v.trials = trials;
   v.log_choose = log_choose.empty() ? nullptr : log_choose.data();
+  v.run_ends = run_ends.empty() ? nullptr : run_ends.data();
+  v.n_runs = static_cast<std::uint32_t>(run_ends.size());
   return v;
 }
 

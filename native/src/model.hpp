@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,10 @@ struct ModelView {
   Column y;
   Column trials;             // Ones for bernoulli
   const double* log_choose;  // n, or nullptr for bernoulli
+  // Rows grouped by cell (see Model::grouped_by_cell): run k is rows [run_ends[k-1], run_ends[k]), every level index
+  // constant within a run. n_runs = 0: rows in data order, levels vary row by row.
+  const std::uint32_t* run_ends;
+  std::uint32_t n_runs;
 };
 
 // Raw float64 input as handed over by JavaScript (borrowed only for the duration of Model's constructor).
@@ -102,7 +107,18 @@ class Model {
   std::vector<Term> terms;
   std::uint32_t total_levels = 0;
 
+  // Row k of this model's storage is row row_order[k] of the input (empty: the input's order).
+  std::vector<std::uint32_t> row_order;
+  // Ends of the runs of equal level indices when rows are grouped by cell (empty otherwise).
+  std::vector<std::uint32_t> run_ends;
+
   ModelView view() const;
+
+  // The same model with its rows reordered so that rows of the same cell (the same level of every varying term) are
+  // contiguous, in data order within a cell: inside a run each term's effect is one number, so the kernels add it
+  // like a fixed effect and sum its gradient like one, instead of a gather and a scatter per row. Returns nullptr
+  // when the model has no varying terms or its cells are too many for runs of min_average_run rows on average.
+  static std::unique_ptr<Model> grouped_by_cell(const ModelInput& input, std::size_t min_average_run);
 
   // e.g. "X: 1 ones, 4 u8, 2 f64; y u8; index u8" — for the backend description and the benchmark.
   std::string storage_summary() const;

@@ -101,6 +101,21 @@ describe.skipIf(!addon)('native backend: parity with the reference backend on ra
     expectWithin(await parity(spec, 4, 'auto', undefined, 3));
   });
 
+  it('gradient rows grouped by cell when cells average 64+ rows (crossed and binomial, 105 cells), in data order otherwise', async () => {
+    for (const kind of ['crossed', 'binomial'] as const) {
+      const spec = randomSpec(kind, { n: 30_001, seed: 6 });
+      const native = await createNativeBackend(spec, { maxChains: 1 });
+      expect(native.storage).toMatch(/gradient rows grouped in \d+ cells/);
+      await native.dispose();
+      for (const kernels of KERNELS) expectWithin(await parity(spec, 4, kernels));
+      expectWithin(await parity(spec, 3, 'auto', undefined, 3));
+    }
+    // 1500 levels over 4000 rows: runs of ~3 rows, so the kernels gather and scatter per row
+    const many = await createNativeBackend(randomSpec('manylevels', { levels: 1500, n: 4000, seed: 5 }), { maxChains: 1 });
+    expect(many.storage).not.toContain('grouped');
+    await many.dispose();
+  });
+
   it('level indices stored as 16 and 32 bits (300 and 70,000 levels)', async () => {
     const u16 = randomSpec('manylevels', { levels: 300, n: 2000, seed: 3 });
     const u32 = randomSpec('manylevels', { levels: 70_000, n: 140_000, seed: 3 });
