@@ -1,11 +1,13 @@
 /**
  * Scaling plots from the micro results: time per gradient (one chain) as rows grow and as chains grow, per backend
- * and model, with the physical limit drawn alongside. Vega-Lite specs rendered to SVG with vega (no canvas needed).
+ * and model, with the physical limit drawn alongside; and from the fit-scaling results (bench/fit-scaling.ts): time
+ * per whole fit as rows grow and as chains grow. Vega-Lite specs rendered to SVG with vega (no canvas needed).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import type { FitScalingResult } from './fit-scaling.js';
 import type { MicroResult, Sweep } from './micro/log-density.js';
 
 interface Point {
@@ -65,6 +67,42 @@ export async function writeScalingPlots(results: readonly MicroResult[], dir: st
     const spec = scalingSpec(results, sweep);
     const file = path.join(dir, `${sweep}-scaling.svg`);
     await writeFile(path.join(dir, `${sweep}-scaling.vl.json`), JSON.stringify(spec, null, 1));
+    await writeFile(file, await renderSvg(spec));
+    written.push(file);
+  }
+  return written;
+}
+
+/** Wall seconds per fit against rows or chains, one line per backend. */
+export function fitScalingSpec(results: readonly FitScalingResult[], sweep: Sweep): TopLevelSpec {
+  const inSweep = results.filter((r) => r.sweeps.includes(sweep));
+  const sample = inSweep[0];
+  const fixed = sample ? (sweep === 'rows' ? `${sample.chains} chains` : `${sample.rows.toLocaleString('en-US')} rows`) : '';
+  const iterations = sample ? `${sample.warmup} + ${sample.draws} iterations` : '';
+  const values = inSweep.map((r) => ({ series: r.backend, x: sweep === 'rows' ? r.rows : r.chains, seconds: r.wallSeconds }));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `Whole fit (pooled): wall time as ${sweep} grow (${fixed}, ${iterations})`,
+    width: 420,
+    height: 260,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', scale: { type: 'log' }, title: sweep === 'rows' ? 'rows' : 'chains' },
+      y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'seconds per fit (warm-up + sampling)' },
+      color: { field: 'series', type: 'nominal', title: 'backend' },
+    },
+  };
+}
+
+/** Writes fit-rows-scaling.svg and fit-chains-scaling.svg (and their .vl.json specs) into `dir`; returns the SVG paths. */
+export async function writeFitScalingPlots(results: readonly FitScalingResult[], dir: string): Promise<string[]> {
+  const written: string[] = [];
+  for (const sweep of ['rows', 'chains'] as const) {
+    if (!results.some((r) => r.sweeps.includes(sweep))) continue;
+    const spec = fitScalingSpec(results, sweep);
+    const file = path.join(dir, `fit-${sweep}-scaling.svg`);
+    await writeFile(path.join(dir, `fit-${sweep}-scaling.vl.json`), JSON.stringify(spec, null, 1));
     await writeFile(file, await renderSvg(spec));
     written.push(file);
   }

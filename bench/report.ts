@@ -82,6 +82,21 @@ function stanTable(results: BenchResults): string {
   );
 }
 
+function fitScalingTable(results: BenchResults): string {
+  const rows = (results.fitScaling?.results ?? []).map((r) => [
+    r.backend,
+    r.sweeps.join(', '),
+    r.rows.toLocaleString('en-US'),
+    String(r.chains),
+    `${r.warmup} + ${r.draws}`,
+    fmt(r.wallSeconds),
+    String(r.gradients),
+    fmt(r.secondsPerGradient * 1e6),
+    fmt(r.minEssBulk),
+  ]);
+  return table(['backend', 'sweep', 'rows', 'chains', 'iterations', 'wall s', 'gradients', 'µs per gradient', 'min bulk-ESS'], rows);
+}
+
 /** A module's result as a table when it is an array of flat records, else a pointer to the JSON. */
 function moduleBlock(outcome: ModuleOutcome): string {
   if (outcome.status !== 'ok') return `- \`${outcome.name}\`: ${outcome.status} — ${outcome.notice ?? ''}`;
@@ -125,9 +140,25 @@ export function renderSection(results: BenchResults): string {
   parts.push('#### Whole fits', '');
   if (results.stan.notice) parts.push(`- Stan: skipped — ${results.stan.notice}`);
   if (results.wholeFit.notice) parts.push(`- nutmeg: skipped — ${results.wholeFit.notice}`);
+  parts.push(...(results.wholeFit.notices ?? []).map((n) => `- ${n}`));
   parts.push(...results.wholeFit.failures.map((f) => `- failed: ${f}`));
   if (results.stan.results.length || results.wholeFit.results.length) parts.push('', stanTable(results));
   parts.push('');
+  const scaling = results.fitScaling;
+  if (scaling) {
+    parts.push('#### Fit scaling (pooled formula, simulated Hillstrom rows)', '');
+    if (scaling.notice) parts.push(`- skipped — ${scaling.notice}`);
+    parts.push(...scaling.failures.map((f) => `- failed: ${f}`));
+    if (scaling.results.length) {
+      parts.push(
+        '',
+        fitScalingTable(results),
+        '',
+        '"µs per gradient": wall time ÷ gradient evaluations summed over chains (a chain\'s share of the batched calls).',
+      );
+    }
+    parts.push('');
+  }
   if (results.modules.length) {
     parts.push('#### Other benchmark modules', '', ...results.modules.map(moduleBlock), '');
   }

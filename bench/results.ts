@@ -2,6 +2,7 @@
  * The results file a benchmark run writes (bench/results/<date>-<machine>.json) and a check of its shape.
  */
 import type { MachineDescription } from './machine.js';
+import type { FitScalingReport } from './fit-scaling.js';
 import type { MicroReport } from './micro/log-density.js';
 import type { StanResult } from './peers/stan.js';
 import type { WholeFitResult } from './whole-fit.js';
@@ -28,7 +29,15 @@ export interface BenchResults {
   readonly micro: MicroReport;
   readonly modules: ModuleOutcome[];
   readonly stan: { readonly notice: string | null; readonly results: StanResult[] };
-  readonly wholeFit: { readonly notice: string | null; readonly results: WholeFitResult[]; readonly failures: string[] };
+  readonly wholeFit: {
+    readonly notice: string | null;
+    readonly results: WholeFitResult[];
+    readonly failures: string[];
+    /** Backends left out of the default whole fits, one line each with why. */
+    readonly notices?: string[];
+  };
+  /** Whole-fit wall time as rows and chains grow (bench/fit-scaling.ts); absent in results written before it. */
+  readonly fitScaling?: FitScalingReport;
   /** Plot files written, relative to the README that links them. */
   readonly plots: string[];
 }
@@ -65,6 +74,9 @@ export function resultsShapeProblems(value: unknown): string[] {
   if (!Array.isArray(value.modules)) problems.push('modules is not an array');
   if (!isObject(value.stan) || !Array.isArray(value.stan.results)) problems.push('stan lacks results');
   if (!isObject(value.wholeFit) || !Array.isArray(value.wholeFit.results)) problems.push('wholeFit lacks results');
+  if (value.fitScaling !== undefined && (!isObject(value.fitScaling) || !Array.isArray(value.fitScaling.results))) {
+    problems.push('fitScaling lacks results');
+  }
   if (!Array.isArray(value.plots)) problems.push('plots is not an array');
   return problems;
 }

@@ -6,6 +6,7 @@
  *
  * Options: --quick  --out DIR  --readme FILE  --data CSV  --stan-models a,b  --fit-models a,b  --fit-backends a,b
  *          --no-micro  --no-modules  --modules a,b (file-name prefixes, e.g. serve,summary)  --no-stan  --no-fits
+ *          --no-fit-scaling  --scaling-backends a,b (default: native when it loads, else reference)
  * Quick runs write to bench/results/quick/ (README.md there too) unless --out/--readme say otherwise.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,10 +19,11 @@ import { FULL_PLAN, QUICK_PLAN, runLogDensityMicro } from './micro/log-density.j
 import type { MicroReport } from './micro/log-density.js';
 import { benchDir, discoverModules, runModule } from './modules.js';
 import { runStan, stanUnavailable, type StanModel, type StanResult } from './peers/stan.js';
-import { writeScalingPlots } from './plot.js';
+import { FULL_FIT_SCALING, QUICK_FIT_SCALING, runFitScaling, type FitScalingReport } from './fit-scaling.js';
+import { writeFitScalingPlots, writeScalingPlots } from './plot.js';
 import { renderSection, replaceSection } from './report.js';
 import type { BenchResults, ModuleOutcome } from './results.js';
-import { nutmegFitRunner, runWholeFits, type FitSettings, type WholeFitModel, type WholeFitResult } from './whole-fit.js';
+import { defaultWholeFitBackends, nutmegFitRunner, runWholeFits, type FitSettings, type WholeFitModel, type WholeFitResult } from './whole-fit.js';
 
 const root = path.resolve(benchDir, '..');
 const STAN_MODELS: readonly StanModel[] = ['pooled', 'hierarchical', 'crossed', 'crossed_centered'];
@@ -66,6 +68,8 @@ async function main(argv: string[]): Promise<void> {
       modules: { type: 'string' },
       'no-stan': { type: 'boolean', default: false },
       'no-fits': { type: 'boolean', default: false },
+      'no-fit-scaling': { type: 'boolean', default: false },
+      'scaling-backends': { type: 'string' },
     },
     strict: true,
   });
@@ -75,7 +79,8 @@ async function main(argv: string[]): Promise<void> {
   const stanModels = list(values['stan-models'], STAN_MODELS, ['pooled', 'hierarchical', 'crossed_centered'], '--stan-models');
   const fitModels = list(values['fit-models'], FIT_MODELS, FIT_MODELS, '--fit-models');
   // WebGPU on a software adapter (llvmpipe) takes minutes per fit even on small data: not in quick runs by default
-  const fitBackends = list(values['fit-backends'], BACKENDS, quick ? ['reference', 'native'] : BACKENDS, '--fit-backends');
+  // quick: reference and native; full: see defaultWholeFitBackends (after the micro benchmark, which probes them)
+  const fitBackendsAsked = values['fit-backends'] === undefined ? null : list(values['fit-backends'], BACKENDS, BACKENDS, '--fit-backends');
   const startedAt = new Date().toISOString();
   await mkdir(outDir, { recursive: true });
 
@@ -130,15 +135,37 @@ async function main(argv: string[]): Promise<void> {
   const fitNotice: string | null = values['no-fits'] ? 'not requested (--no-fits)' : haveData ? null : `data file ${settings.dataPath} not found`;
   let wholeFits: WholeFitResult[] = [];
   const fitFailures: string[] = [];
+  const fitNotices: string[] = [];
   if (!fitNotice) {
-    const backends = fitBackends.filter((k) => !micro.skipped.some((s) => s.kind === k));
+    const loaded = BACKENDS.filter((k) => !micro.skipped.some((s) => s.kind === k));
+    let backends: BackendKind[];
+    if (fitBackendsAsked) backends = fitBackendsAsked.filter((k) => loaded.includes(k));
+    else if (quick) backends = loaded.filter((k) => k !== 'webgpu');
+    else {
+      const chosen = defaultWholeFitBackends(loaded, micro.results);
+      backends = chosen.backends;
+      fitNotices.push(...chosen.notices);
+      for (const n of chosen.notices) log(`whole fits: ${n}`);
+    }
     for (const model of fitModels) log(`whole fits: ${model} on ${backends.join(', ')}…`);
     wholeFits = await runWholeFits(nutmegFitRunner, backends, fitModels, settings, stanResults, fitFailures);
     for (const w of wholeFits) log(`whole fit: ${w.backend} ${w.model} ${w.wallSeconds.toFixed(1)} s, ${w.gradients} gradients, min bulk-ESS ${w.minEssBulk.toFixed(0)}`);
   }
   if (fitNotice) log(`whole fits: skipped — ${fitNotice}`);
 
-  const plotFiles = micro.results.length ? await writeScalingPlots(micro.results, outDir) : [];
+  const nativeLoaded = !micro.skipped.some((s) => s.kind === 'native');
+  const scalingBackends = list(values['scaling-backends'], BACKENDS, [nativeLoaded ? 'native' : 'reference'], '--scaling-backends');
+  let fitScaling: FitScalingReport = { notice: 'not requested (--no-fit-scaling)', results: [], failures: [] };
+  if (!values['no-fit-scaling']) {
+    log(`fit scaling: pooled on ${scalingBackends.join(', ')}…`);
+    fitScaling = await runFitScaling(scalingBackends, quick ? QUICK_FIT_SCALING : FULL_FIT_SCALING, log);
+    for (const f of fitScaling.failures) log(`fit scaling: failed — ${f}`);
+  } else log(`fit scaling: skipped — ${fitScaling.notice}`);
+
+  const plotFiles = [
+    ...(micro.results.length ? await writeScalingPlots(micro.results, outDir) : []),
+    ...(fitScaling.results.length ? await writeFitScalingPlots(fitScaling.results, outDir) : []),
+  ];
   const versions: Record<string, string> = {
     nutmeg: packageVersion('nutmeg'),
     tinybench: packageVersion('tinybench'),
@@ -155,7 +182,8 @@ async function main(argv: string[]): Promise<void> {
     micro,
     modules,
     stan: { notice: stanNotice, results: stanResults },
-    wholeFit: { notice: fitNotice, results: wholeFits, failures: fitFailures },
+    wholeFit: { notice: fitNotice, results: wholeFits, failures: fitFailures, notices: fitNotices },
+    fitScaling,
     plots: plotFiles.map((f) => path.relative(path.dirname(readmePath), f)),
   };
   const jsonPath = path.join(outDir, `${startedAt.slice(0, 10)}-${machine.slug}.json`);

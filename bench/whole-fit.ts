@@ -11,6 +11,7 @@ import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import type { DrawSet } from '../src/draws.js';
 import { fitModel } from '../src/fit/fit.js';
+import type { MicroResult } from './micro/log-density.js';
 import type { StanResult } from './peers/stan.js';
 
 export type WholeFitModel = 'pooled' | 'hierarchical' | 'crossed';
@@ -149,4 +150,46 @@ export async function runWholeFits(
     }
   }
   return results;
+}
+
+/** Adapter names of software rasterisers (as src/backend/select.ts's auto choice reads them). */
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe|software/i;
+
+/** How many times native's time per row·chain a backend takes in the micro results (pooled, 4 chains, most rows). */
+function slowdownVsNative(micro: readonly MicroResult[], backend: BackendKind): number | null {
+  const cell = (b: string): MicroResult | undefined =>
+    micro.filter((r) => r.backend === b && r.model === 'pooled' && r.chains === 4).sort((x, y) => y.rows - x.rows)[0];
+  const mine = cell(backend);
+  const native = cell('native');
+  return mine && native && mine.rows === native.rows ? mine.nsPerEval / native.nsPerEval : null;
+}
+
+/**
+ * The whole fits of a full run when --fit-backends is not given: native, and webgpu on a hardware adapter. The
+ * reference backend (the float64 oracle) and webgpu on a software rasteriser take hours for the three 64,000-row
+ * fits; they are left out with a notice saying how much slower they are (add them with --fit-backends). Without
+ * native, the reference backend is fitted so that the table is not empty.
+ */
+export function defaultWholeFitBackends(
+  loaded: readonly BackendKind[],
+  micro: readonly MicroResult[],
+): { backends: BackendKind[]; notices: string[] } {
+  const backends: BackendKind[] = [];
+  const notices: string[] = [];
+  const slower = (kind: BackendKind): string => {
+    const x = slowdownVsNative(micro, kind);
+    return x === null ? '' : `, ${x.toFixed(0)}× native's time per row·chain in the micro benchmark`;
+  };
+  if (loaded.includes('native')) backends.push('native');
+  if (loaded.includes('webgpu')) {
+    const adapter = micro.find((r) => r.backend === 'webgpu')?.description ?? '';
+    if (SOFTWARE_ADAPTER.test(adapter)) {
+      notices.push(`webgpu: not in the default whole fits — software adapter (${adapter})${slower('webgpu')}; add with --fit-backends`);
+    } else backends.push('webgpu');
+  }
+  if (loaded.includes('reference')) {
+    if (backends.length === 0) backends.push('reference');
+    else notices.push(`reference: not in the default whole fits — the float64 oracle${slower('reference')}; add with --fit-backends`);
+  }
+  return { backends, notices };
 }

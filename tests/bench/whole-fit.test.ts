@@ -9,7 +9,8 @@ import { parseStanResult, type StanResult } from '../../bench/peers/stan.js';
 import { renderSection } from '../../bench/report.js';
 import type { BenchResults } from '../../bench/results.js';
 import { hillstromPathOrNotice } from '../helpers/hillstrom.js';
-import { nutmegFitRunner, runWholeFits, type FitRunner, type FitSettings } from '../../bench/whole-fit.js';
+import type { MicroResult } from '../../bench/micro/log-density.js';
+import { defaultWholeFitBackends, nutmegFitRunner, runWholeFits, type FitRunner, type FitSettings } from '../../bench/whole-fit.js';
 
 const stanPooled: StanResult = parseStanResult(
   readFileSync(new URL('../fixtures/bench/stan-pooled-result.json', import.meta.url), 'utf8'),
@@ -80,4 +81,45 @@ describe('whole fits', () => {
     expect(figures.rows).toBe(300);
     expect(figures.gradients).toBeGreaterThan(0);
   }, 60_000);
+});
+
+/** A micro result with the fields defaultWholeFitBackends reads (the rest filled in consistently). */
+function cell(backend: string, description: string, nsPerEval: number): MicroResult {
+  const evalsPerSecond = 1e9 / nsPerEval;
+  return {
+    sweeps: ['rows'],
+    backend,
+    description,
+    model: 'pooled',
+    rows: 100_000,
+    chains: 4,
+    precision: 'f64',
+    iterations: 5,
+    secondsPerCall: (400_000 * nsPerEval) / 1e9,
+    rmePercent: 1,
+    evalsPerSecond,
+    nsPerEval,
+    limit: { computeBound: 1e9, memoryBound: 2e9, binding: 'compute', evalsPerSecond: 1e9, secondsPerEval: 1e-9 },
+    ratioToLimit: evalsPerSecond / 1e9,
+  };
+}
+
+describe('default whole-fit backends of a full run', () => {
+  const micro = [cell('native', 'native (2 threads)', 3), cell('reference', 'reference', 111), cell('webgpu', 'webgpu (llvmpipe-llvm-15, opengl)', 183)];
+
+  it('fit native, and leave out the oracle and a software adapter with how much slower they are', () => {
+    const chosen = defaultWholeFitBackends(['reference', 'native', 'webgpu'], micro);
+    expect(chosen.backends).toEqual(['native']);
+    // 183 / 3 = 61, 111 / 3 = 37
+    expect(chosen.notices).toEqual([
+      "webgpu: not in the default whole fits — software adapter (webgpu (llvmpipe-llvm-15, opengl)), 61× native's time per row·chain in the micro benchmark; add with --fit-backends",
+      "reference: not in the default whole fits — the float64 oracle, 37× native's time per row·chain in the micro benchmark; add with --fit-backends",
+    ]);
+  });
+
+  it('fit webgpu on a hardware adapter, and reference when native is missing', () => {
+    const gpu = [cell('native', 'native', 3), cell('webgpu', 'webgpu (NVIDIA H100, vulkan)', 0.5)];
+    expect(defaultWholeFitBackends(['reference', 'native', 'webgpu'], gpu).backends).toEqual(['native', 'webgpu']);
+    expect(defaultWholeFitBackends(['reference'], []).backends).toEqual(['reference']);
+  });
 });
