@@ -31,7 +31,7 @@ const char* index_type_name(IndexType t) {
 }  // namespace
 
 Model::Model(const ModelInput& in)
-    : family(in.family), n(in.n), p(in.p), dim(in.dim) {
+    : family(in.family), n(in.n), p(in.p), dim(in.dim), order_(in.row_order) {
   if (n > 0 && (in.y == nullptr || (p > 0 && in.X == nullptr))) throw std::invalid_argument("missing data arrays");
   if (family == Family::Binomial && (in.trials == nullptr || in.log_choose == nullptr)) {
     throw std::invalid_argument("binomial model without trials or logChoose");
@@ -45,7 +45,8 @@ Model::Model(const ModelInput& in)
   y = store_column(in.y, 1, false);
   if (family == Family::Binomial) {
     trials = store_column(in.trials, 1, true);
-    log_choose.assign(in.log_choose, in.log_choose + n);
+    log_choose.resize(n);
+    for (std::size_t k = 0; k < n; k++) log_choose[k] = in.log_choose[source_row(k)];
     for (double v : log_choose) log_choose_sum += v;
   } else {
     trials = Column{ValueType::Ones, nullptr};
@@ -69,12 +70,13 @@ Model::Model(const ModelInput& in)
     total_levels += t.levels;
     terms.push_back(term);
   }
+  order_ = nullptr;
 }
 
 Column Model::store_column(const double* values, std::size_t stride, bool allow_ones) {
   bool ones = allow_ones, bytes = true, singles = true;
   for (std::size_t i = 0; i < n; i++) {
-    const double v = values[i * stride];
+    const double v = values[source_row(i) * stride];
     if (v != 1.0) ones = false;
     if (!(v >= 0.0 && v <= 255.0 && v == std::floor(v))) bytes = false;
     if (static_cast<double>(static_cast<float>(v)) != v && !std::isnan(v)) singles = false;
@@ -83,18 +85,19 @@ Column Model::store_column(const double* values, std::size_t stride, bool allow_
   if (ones) return Column{ValueType::Ones, nullptr};
   if (bytes) {
     std::vector<std::uint8_t> buf(n);
-    for (std::size_t i = 0; i < n; i++) buf[i] = static_cast<std::uint8_t>(values[i * stride]);
+    for (std::size_t i = 0; i < n; i++) buf[i] = static_cast<std::uint8_t>(values[source_row(i) * stride]);
     storage_.push_back(std::move(buf));
     return Column{ValueType::U8, storage_.back().data()};
   }
   const std::size_t width = singles ? sizeof(float) : sizeof(double);
   std::vector<std::uint8_t> buf(n * width);
   for (std::size_t i = 0; i < n; i++) {
+    const double v = values[source_row(i) * stride];
     if (singles) {
-      const float f = static_cast<float>(values[i * stride]);
+      const float f = static_cast<float>(v);
       std::memcpy(buf.data() + i * width, &f, width);
     } else {
-      std::memcpy(buf.data() + i * width, values + i * stride, width);
+      std::memcpy(buf.data() + i * width, &v, width);
     }
   }
   storage_.push_back(std::move(buf));
@@ -105,13 +108,14 @@ LevelIndex Model::store_index(const std::uint32_t* index, std::uint32_t levels) 
   const std::size_t width = levels <= 256 ? 1 : levels <= 65536 ? 2 : 4;
   std::vector<std::uint8_t> buf(n * width);
   for (std::size_t i = 0; i < n; i++) {
+    const std::uint32_t level = index[source_row(i)];
     if (width == 1) {
-      buf[i] = static_cast<std::uint8_t>(index[i]);
+      buf[i] = static_cast<std::uint8_t>(level);
     } else if (width == 2) {
-      const std::uint16_t v = static_cast<std::uint16_t>(index[i]);
+      const std::uint16_t v = static_cast<std::uint16_t>(level);
       std::memcpy(buf.data() + 2 * i, &v, 2);
     } else {
-      std::memcpy(buf.data() + 4 * i, index + i, 4);
+      std::memcpy(buf.data() + 4 * i, &level, 4);
     }
   }
   storage_.push_back(std::move(buf));
@@ -142,35 +146,8 @@ std::unique_ptr<Model> Model::grouped_by_cell(const ModelInput& in, std::size_t 
   }
   if (ends.size() * min_average_run > n) return nullptr;
 
-  const std::size_t p = in.p;
-  std::vector<double> X(n * p), y(n), trials, log_choose;
-  std::vector<std::vector<std::uint32_t>> index(terms, std::vector<std::uint32_t>(n));
-  std::vector<std::vector<double>> x(terms);
-  for (std::size_t t = 0; t < terms; t++) {
-    if (in.terms[t].x != nullptr) x[t].resize(n);
-  }
-  if (in.trials != nullptr) trials.resize(n);
-  if (in.log_choose != nullptr) log_choose.resize(n);
-  for (std::size_t k = 0; k < n; k++) {
-    const std::size_t i = order[k];
-    for (std::size_t j = 0; j < p; j++) X[k * p + j] = in.X[i * p + j];
-    y[k] = in.y[i];
-    if (in.trials != nullptr) trials[k] = in.trials[i];
-    if (in.log_choose != nullptr) log_choose[k] = in.log_choose[i];
-    for (std::size_t t = 0; t < terms; t++) {
-      index[t][k] = in.terms[t].index[i];
-      if (in.terms[t].x != nullptr) x[t][k] = in.terms[t].x[i];
-    }
-  }
   ModelInput sorted = in;
-  sorted.X = X.data();
-  sorted.y = y.data();
-  sorted.trials = in.trials != nullptr ? trials.data() : nullptr;
-  sorted.log_choose = in.log_choose != nullptr ? log_choose.data() : nullptr;
-  for (std::size_t t = 0; t < terms; t++) {
-    sorted.terms[t].index = index[t].data();
-    sorted.terms[t].x = in.terms[t].x != nullptr ? x[t].data() : nullptr;
-  }
+  sorted.row_order = order.data();
   auto model = std::make_unique<Model>(sorted);
   model->row_order = std::move(order);
   model->run_ends = std::move(ends);

@@ -85,6 +85,8 @@ struct ModelInput {
   const double* trials;      // nullptr for bernoulli
   const double* log_choose;  // nullptr for bernoulli
   std::vector<TermInput> terms;
+  // Row k of the stored model is input row row_order[k] (nullptr: the input's order). Length n.
+  const std::uint32_t* row_order = nullptr;
 };
 
 class Model {
@@ -124,8 +126,11 @@ class Model {
   std::string storage_summary() const;
 
  private:
+  // Input row of stored row k.
+  std::size_t source_row(std::size_t k) const { return order_ == nullptr ? k : order_[k]; }
   Column store_column(const double* values, std::size_t stride, bool allow_ones);
   LevelIndex store_index(const std::uint32_t* index, std::uint32_t levels);
+  const std::uint32_t* order_ = nullptr;  // only during construction
   std::vector<std::vector<std::uint8_t>> storage_;
 };
 
