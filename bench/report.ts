@@ -92,7 +92,7 @@ function fitScalingTable(results: BenchResults): string {
     fmt(r.wallSeconds),
     String(r.gradients),
     fmt(r.secondsPerGradient * 1e6),
-    fmt(r.minEssBulk),
+    Number.isFinite(r.minEssBulk) ? fmt(r.minEssBulk) : '—',
   ]);
   return table(['backend', 'sweep', 'rows', 'chains', 'iterations', 'wall s', 'gradients', 'µs per gradient', 'min bulk-ESS'], rows);
 }

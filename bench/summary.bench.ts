@@ -52,12 +52,14 @@ function ar1Draws(nVariables: number, nChains: number, nDraws: number, seed: num
 }
 
 export async function run(
-  options: { variables?: number; chains?: number; draws?: number; repeats?: number } = {},
+  options: { quick?: boolean; variables?: number; chains?: number; draws?: number; repeats?: number } = {},
 ): Promise<SummaryBenchResult> {
+  // quick (npm run bench -- --quick, CI): 4 × 2,000 draws once, so that the module is exercised, not measured
+  const quick = options.quick === true;
   const variables = options.variables ?? 50;
   const chains = options.chains ?? 4;
-  const draws = options.draws ?? 100_000;
-  const repeats = options.repeats ?? 3;
+  const draws = options.draws ?? (quick ? 2_000 : 100_000);
+  const repeats = options.repeats ?? (quick ? 1 : 3);
   const ds = ar1Draws(variables, chains, draws, 20240601);
   const seconds: number[] = [];
   const cpuSeconds: number[] = [];
