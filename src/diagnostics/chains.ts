@@ -78,6 +78,15 @@ export function constantOrNonFinite(values: Float64Array): boolean {
   return Math.abs(hi - lo) < Number.EPSILON;
 }
 
+/** `constantOrNonFinite` of draws from their sorted copy (which has no NaN: sorting requires that), in O(1). */
+export function constantOrNonFiniteSorted(sorted: Float64Array): boolean {
+  const n = sorted.length;
+  if (n === 0) return false;
+  const lo = sorted[0];
+  const hi = sorted[n - 1];
+  return !Number.isFinite(lo) || !Number.isFinite(hi) || Math.abs(hi - lo) < Number.EPSILON;
+}
+
 /** True when every draw is finite (R posterior returns NA for any diagnostic of draws with NA, NaN or ±Inf). */
 export function allFinite(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;

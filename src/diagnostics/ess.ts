@@ -5,7 +5,7 @@
  * per (split) chain, constant draws, or any non-finite draw.
  */
 import type { ChainDraws } from './chains.js';
-import { allFinite, constantOrNonFinite, splitChains, splitLength, withValues } from './chains.js';
+import { allFinite, constantOrNonFinite, constantOrNonFiniteSorted, splitChains, splitLength, withValues } from './chains.js';
 import type { CenteredChains } from './autocovariance.js';
 import { DIRECT_LAG_LIMIT, centerChains, lagsForShortFft, meanAutocovariance } from './autocovariance.js';
 import { variance } from './moments.js';
@@ -18,14 +18,21 @@ import { sortDraws } from './sort.js';
 /** Lags computed first; most well-mixed chains need no more (see `meanAutocovariance`). */
 const FIRST_LAGS = 8;
 
+/** Geyer's sequence usually ends once the autocorrelation falls to about this (the noise level of long chains). */
+const NOISE_LEVEL = 0.005;
+
 /**
- * How many lags to compute after `acov` turned out too few: four times as many by direct sums while that stays
- * cheap and the autocorrelation has nearly died out (so that a few more lags will likely do), otherwise as many
- * as the shortest FFT gives, then all.
+ * How many lags to compute after `acov` turned out too few: if the autocorrelation, decaying at the geometric rate
+ * seen so far, will reach the noise level within the direct-sum limit, twice as many by direct sums (up to the
+ * limit); otherwise as many as the shortest FFT gives, then all. Only the cost depends on this choice: both ways
+ * give the same autocovariances up to rounding.
  */
 function moreLags(acov: Float64Array, n: number): number {
   const lags = acov.length;
-  if (lags * 4 <= DIRECT_LAG_LIMIT && Math.abs(acov[lags - 1]) < 0.1 * acov[0]) return lags * 4;
+  if (lags < DIRECT_LAG_LIMIT && lags < n && lags > 1) {
+    const rate = (Math.abs(acov[lags - 1]) / acov[0]) ** (1 / (lags - 1));
+    if (rate < 1 && Math.log(NOISE_LEVEL) / Math.log(rate) <= DIRECT_LAG_LIMIT) return Math.min(2 * lags, DIRECT_LAG_LIMIT, n);
+  }
   const short = lagsForShortFft(n, DIRECT_LAG_LIMIT + 1);
   return lags < short ? short : n;
 }
@@ -118,7 +125,7 @@ export function essBulk(x: ChainDraws, bulk?: ChainDraws): number | null {
  * quantile of all draws (Vehtari et al. 2021, section 4.3); prob = 1 is moved to (S − ½)/S as in posterior.
  */
 export function essQuantile(x: ChainDraws, prob: number, sorted?: SortedDraws): number | null {
-  if (constantOrNonFinite(x.values)) return null;
+  if (sorted ? constantOrNonFiniteSorted(sorted.sorted) : constantOrNonFinite(x.values)) return null;
   const s = x.values.length;
   const q = quantileSorted((sorted ?? sortDraws(x.values)).sorted, prob === 1 ? (s - 0.5) / s : prob);
   const h = splitLength(x.nDraws);

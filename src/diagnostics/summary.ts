@@ -166,9 +166,11 @@ export function summarizeDraws(draws: DrawSet, options: SummaryOptions = {}): Su
   const warnings: DiagnosticWarning[] = [];
   for (const v of selectVariables(draws.names, options.variables)) {
     const x = variableChains(draws, v);
-    const warning = nonFiniteWarning(draws.names[v], x);
+    const row = summarizeVariable(draws.names[v], x, hdiProb);
+    // only a variable with non-finite draws has no mean
+    const warning = row.mean === null ? nonFiniteWarning(draws.names[v], x) : null;
     if (warning) warnings.push(warning);
-    rows.push(summarizeVariable(draws.names[v], x, hdiProb));
+    rows.push(row);
   }
   return { rows, warnings };
 }

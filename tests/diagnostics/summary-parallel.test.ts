@@ -28,13 +28,21 @@ describe('summarizeDrawsParallel', () => {
     const ds = draws(24);
     const one = summarizeDraws(ds, { variables: ['theta'] });
     for (const useCallingThread of [false, true]) {
-      const many = await summarizeDrawsParallel(ds, { threads: 3, minParallelDraws: 0, variables: ['theta'], useCallingThread });
+      const many = await summarizeDrawsParallel(ds, {
+        threads: 3, minParallelDraws: 0, variables: ['theta'], useCallingThread, workerCode: 'source',
+      });
       expect(many.rows).toEqual(one.rows);
       expect(many.warnings).toEqual(one.warnings);
       expect(many.warnings).toHaveLength(1);
       // workers start in about a second; with the calling thread busy too they may find nothing left
       if (!useCallingThread) expect(many.rowsFromWorkers).toBe(24);
     }
+  });
+  it("equals summarizeDraws with workerCode 'auto' (the built JavaScript when dist/ is up to date, else the source)", async () => {
+    const ds = draws(6);
+    const many = await summarizeDrawsParallel(ds, { threads: 2, minParallelDraws: 0, useCallingThread: false, workerCode: 'auto' });
+    expect(many.rowsFromWorkers).toBe(6);
+    expect(many.rows).toEqual(summarizeDraws(ds).rows);
   });
   it('one thread below the size threshold', async () => {
     const ds = draws(4);
