@@ -1,6 +1,7 @@
 /**
  * The NUTS kernel (Hoffman & Gelman 2014, with Stan's multinomial sampling and generalized no-U-turn criterion):
- * one transition of every chain, in lockstep. Each round issues ONE target call for all chains still building their
+ * one transition of every chain, in lockstep (the sampling run, run.ts, drives TreeBuilder itself so that chains need
+ * not wait for each other between transitions). Each round issues ONE target call for all chains still building their
  * trajectory (the others are masked out through `active`), then advances every such chain by one leapfrog step.
  * The target may answer synchronously or asynchronously (a GPU readback): the loop always awaits it.
  */

@@ -1,5 +1,6 @@
 /**
- * Stan's step-size initialisation heuristic (base_hmc::init_stepsize), for all chains in lockstep. From the chain's
+ * Stan's step-size initialisation heuristic (base_hmc::init_stepsize), per chain: `run` for all chains in lockstep, or
+ * `begin`/`advance` one chain at a time (the sampler's rounds). From the chain's
  * current position, draw a momentum and take one leapfrog step of size ε; the direction is up (double ε) when the
  * acceptance exp(H0 − H) exceeds 0.8 and down (halve ε) otherwise. Then repeat with fresh momenta, doubling or
  * halving ε, until the acceptance crosses 0.8. Every probe of every chain still searching is one target call.
