@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
+import { centeredSpec, hasSplitTerms, wrapSplitTerms } from './split-terms.js';
 import { UserError } from '../errors.js';
 import type { ModelSpec } from '../model/spec.js';
 
@@ -63,11 +64,26 @@ async function hardwareAdapter(options: BackendOptions): Promise<{ name: string 
   }
 }
 
+/**
+ * The backend for `choice` (see the module comment). Models with split terms get the chosen backend built on the
+ * centered form of the spec, wrapped by src/backend/split-terms.ts.
+ */
 export async function createBackend(
   choice: BackendChoice,
   spec: ModelSpec,
   options: BackendOptions = {},
   log: (line: string) => void = () => {},
+): Promise<Backend> {
+  if (!hasSplitTerms(spec)) return createPlainBackend(choice, spec, options, log);
+  const inner = await createPlainBackend(choice, centeredSpec(spec), options, log);
+  return wrapSplitTerms(spec, inner, options);
+}
+
+async function createPlainBackend(
+  choice: BackendChoice,
+  spec: ModelSpec,
+  options: BackendOptions,
+  log: (line: string) => void,
 ): Promise<Backend> {
   if (choice === 'reference') return createReferenceBackend(spec, options);
   if (choice === 'native') {

@@ -158,7 +158,7 @@ export function register(program: Command): void {
     .option('--formula <formula>', 'model formula, lme4/brms style: "y ~ x + (1 | g)" (default: --model for the Hillstrom data)')
     .option('--model <name>', `Hillstrom model when no --formula: ${MODELS.join(', ')}`, 'hierarchical')
     .option('--prior <name=dist>', 'prior override, repeatable: b=normal(0,1), Intercept=normal(-3,1), sd_g=halfnormal(1), b_x=student_t(3,0,1)', collect, [])
-    .option('--param <group=centered|noncentered>', 'parameterization of a varying term, repeatable (default: chosen from the data)', collect, [])
+    .option('--param <group=centered|noncentered|split>', 'parameterization of a varying term, repeatable (default: chosen from the data)', collect, [])
     .option('--method <nuts|map>', 'nuts (sampling) or map (posterior mode by L-BFGS)', 'nuts')
     .option('--chains <n>', 'number of chains, evaluated together in one batched gradient call per step', String(FIT_DEFAULTS.chains))
     .option('--warmup <n>', 'warm-up iterations per chain', String(FIT_DEFAULTS.warmup))

@@ -9,7 +9,7 @@ import { logChoose } from './log-choose.js';
 import { parseFormula } from './formula/parser.js';
 import { modelTerms } from './formula/terms.js';
 import { makeRecipe } from './design.js';
-import { chooseParameterizations, describeEvidence, type ParameterizationEvidence } from './parameterization.js';
+import { chooseParameterizations, describeEvidence, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
 import { formatPrior } from './prior.js';
 import { resolvePriors, type PriorOverrides, type ResolvedPriors } from './priors-config.js';
 import { applyRecipe, type DesignRecipe } from './recipe.js';
@@ -65,6 +65,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     levels: g.levels,
     index: design.groupIndex[k],
   }));
+  const sharedColumns = recipe.terms.map((_, k) => sharedFixedColumn(design.x[k], design.X, fixedNames.length, interceptColumn));
   const evidence = chooseParameterizations(
     recipe.terms.map((t, k) => ({
       group: groups[t.group].name,
@@ -73,6 +74,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       index: groups[t.group].index,
       x: design.x[k],
       sdPrior: priors.sd[k],
+      sharedColumn: sharedColumns[k],
     })),
     y,
     trials,
@@ -88,6 +90,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       term: t.term,
       x: design.x[k],
       parameterization: evidence[k].chosen,
+      ...(evidence[k].chosen === 'split' ? { splitColumn: sharedColumns[k] } : {}),
       sdPrior: priors.sd[k],
       sdIndex,
       offset: sdIndex + 1,

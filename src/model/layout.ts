@@ -4,16 +4,27 @@
  *   sd_<group>__<term>            standard deviation of a varying term (unconstrained coordinate: log sd)
  *   z_<group>__<term>[k]          standard-normal innovations (non-centered terms only)
  *   r_<group>__<term>[k]          group effects, always present (generated quantity for non-centered terms)
+ *   zbar_<group>__<term>, e_<group>__<term>[j]   a split term's unconstrained coordinates (mean and Helmert
+ *                                 deviations, src/model/split.ts); not in the constrained output, which gives r
+ *   bsum_<term>                   the unconstrained coordinate of a fixed effect that split terms share: b plus their
+ *                                 levels' means (the constrained output gives b_<term>)
  * k is the 1-based level index; level names are kept as coordinates (see levelCoordinates).
  */
+import { effectsToSplit, splitMean, splitToEffects } from './split.js';
 import { levelCount, termLabel, type ModelSpec } from './spec.js';
 
 /** Names of the unconstrained coordinates, in vector order (log-sd coordinates carry the sd_ name). */
 export function unconstrainedNames(spec: ModelSpec): string[] {
-  const names = spec.fixed.names.map((n) => `b_${n}`);
+  const sheared = new Set(spec.terms.filter((t) => t.parameterization === 'split').map((t) => t.splitColumn ?? -1));
+  const names = spec.fixed.names.map((n, j) => (sheared.has(j) ? `bsum_${n}` : `b_${n}`));
   spec.terms.forEach((term, t) => {
     const label = termLabel(spec, t);
     names.push(`sd_${label}`);
+    if (term.parameterization === 'split') {
+      names.push(`zbar_${label}`);
+      for (let j = 1; j < levelCount(spec, t); j++) names.push(`e_${label}[${j}]`);
+      return;
+    }
     const prefix = term.parameterization === 'noncentered' ? 'z' : 'r';
     for (let k = 1; k <= levelCount(spec, t); k++) names.push(`${prefix}_${label}[${k}]`);
   });
@@ -55,26 +66,40 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
   const p = spec.fixed.names.length;
   for (let j = 0; j < p; j++) out[o++] = theta[j];
   spec.terms.forEach((term, t) => {
+    const column = term.splitColumn ?? -1;
+    if (term.parameterization === 'split' && column >= 0) {
+      out[outOffset + column] -= splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
+    }
+  });
+  spec.terms.forEach((term, t) => {
     out[o++] = Math.exp(theta[term.sdIndex]);
     if (term.parameterization === 'noncentered') {
       const K = levelCount(spec, t);
       for (let k = 0; k < K; k++) out[o++] = theta[term.offset + k];
     }
   });
-  spec.terms.forEach((term, t) => {
-    const K = levelCount(spec, t);
-    const scale = term.parameterization === 'noncentered' ? Math.exp(theta[term.sdIndex]) : 1;
-    for (let k = 0; k < K; k++) out[o++] = scale * theta[term.offset + k];
+  spec.terms.forEach((_, t) => {
+    writeGroupEffects(spec, t, theta, out, o);
+    o += levelCount(spec, t);
   });
+}
+
+/** Writes r_t (K_t values) at unconstrained position theta into out[at …]. */
+function writeGroupEffects(spec: ModelSpec, t: number, theta: ArrayLike<number>, out: Float64Array, at: number): void {
+  const term = spec.terms[t];
+  const K = levelCount(spec, t);
+  if (term.parameterization === 'split') {
+    splitToEffects(Math.exp(theta[term.sdIndex]), theta, term.offset, K, out, at);
+    return;
+  }
+  const scale = term.parameterization === 'noncentered' ? Math.exp(theta[term.sdIndex]) : 1;
+  for (let k = 0; k < K; k++) out[at + k] = scale * theta[term.offset + k];
 }
 
 /** The group-effect values r_t (length K_t) at unconstrained position theta. */
 export function groupEffects(spec: ModelSpec, t: number, theta: ArrayLike<number>): Float64Array {
-  const term = spec.terms[t];
-  const K = levelCount(spec, t);
-  const scale = term.parameterization === 'noncentered' ? Math.exp(theta[term.sdIndex]) : 1;
-  const r = new Float64Array(K);
-  for (let k = 0; k < K; k++) r[k] = scale * theta[term.offset + k];
+  const r = new Float64Array(levelCount(spec, t));
+  writeGroupEffects(spec, t, theta, r, 0);
   return r;
 }
 
@@ -92,7 +117,8 @@ export function levelCoordinates(spec: ModelSpec): Record<string, readonly strin
 
 /**
  * The inverse of constrain: the unconstrained position from one row of constrained values (in constrainedNames
- * order). Every unconstrained coordinate is recoverable: b directly, log sd, and z (non-centered) or r (centered).
+ * order). Every unconstrained coordinate is recoverable: b directly, log sd, and z (non-centered), r (centered) or
+ * the split coordinates from r and sd.
  */
 export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, theta: Float64Array, inOffset = 0): void {
   let o = inOffset;
@@ -109,6 +135,11 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     const K = levelCount(spec, t);
     if (term.parameterization === 'centered') {
       for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[o + k];
+    } else if (term.parameterization === 'split') {
+      const sd = Math.exp(theta[term.sdIndex]);
+      effectsToSplit(sd, constrained, o, K, theta, term.offset);
+      const column = term.splitColumn ?? -1;
+      if (column >= 0) theta[column] += splitMean(sd, theta[term.offset], K);
     }
     o += K;
   });

@@ -1,21 +1,28 @@
 /**
- * Centered or non-centered, per varying term. Both describe the same model; they differ in the geometry the
+ * Centered, non-centered or split, per varying term. All describe the same model; they differ in the geometry the
  * sampler sees. Centered (r_k ~ Normal(0, sd)) samples well when the data pin every level down; non-centered
- * (z_k ~ Normal(0, 1), r_k = sd · z_k) when they do not, and the prior dominates (the funnel).
+ * (z_k ~ Normal(0, 1), r_k = sd · z_k) when they do not, and the prior dominates (the funnel). Split
+ * (src/model/split.ts) is centered with the levels' mean non-centered: for a term whose covariate is also a fixed
+ * effect (a varying intercept beside the fixed intercept) the data pin the levels' deviations from their mean but
+ * not the mean itself, which trades off against the fixed effect and is held only by its prior of scale sd/√K.
  *
  * Default rule. With p̄ = Σ y / Σ trials the overall outcome rate, the Fisher information the likelihood carries
  * about level k's effect r_k (at the overall rate) is
  *     I_k = Σ_{rows i in level k} x_i² · p̄(1 − p̄) · trials_i      (x_i = 1 for an intercept, trials_i = 1 for bernoulli),
- * so the data alone locate r_k to about 1/√I_k. A term is centered when, for EVERY level,
+ * so the data alone locate r_k to about 1/√I_k. A term is pinned by the data when, for EVERY level,
  *     (1/√I_k) / s ≤ CENTERED_MAX_RATIO   (= 0.4)
  * where s is the scale of the term's sd prior (sigma of halfnormal / halfstudent_t, 1/rate of exponential), the
- * size of group effect the model expects; otherwise non-centered. A level with no information (no rows, or x = 0
- * on all its rows) makes the term non-centered.
+ * size of group effect the model expects. A pinned term is split when a fixed-effect column equals its covariate
+ * (all ones for an intercept term), centered otherwise; a term that is not pinned is non-centered. A level with no
+ * information (no rows, or x = 0 on all its rows) makes the term non-centered.
  *
  * Why 0.4: on the real Hillstrom data (p̄ = 578/64,000, sd prior halfnormal(0.5)) the intercepts by zip_code and by
  * channel reach ratios of at most 0.22 and 0.24 (their smallest levels, Rural with 9,563 rows and Multichannel with
  * 7,762), and Stan's record shows they sample well only centered; the treatment slopes by history_segment reach 0.71
  * (892 e-mailed rows in "7) $1,000 +") and belong non-centered. 0.4 sits between them with a margin of 1.7 either way.
+ * Why split for those intercepts: with 3 levels each their sd is weakly identified, and centered the 3-level mean
+ * makes a funnel with sd and the fixed intercept (Stan's centered fit of the crossed model: 15 divergences; ours at
+ * the default target acceptance: seed-dependent divergences and R-hat far above 1.01); split removes it.
  */
 import { UserError } from '../errors.js';
 import type { Prior } from './prior.js';
@@ -37,6 +44,8 @@ export interface ParameterizationEvidence {
   /** maxLikelihoodSd / priorScale. */
   readonly ratio: number;
   readonly chosen: Parameterization;
+  /** What the rule alone chooses. */
+  readonly ruleChoice: Parameterization;
   /** 'rule', or the option key that forced the choice. */
   readonly source: string;
 }
@@ -47,6 +56,23 @@ export interface RuleInput {
   readonly index: Uint32Array;
   readonly x: Float64Array | null;
   readonly sdPrior: Prior;
+  /** The fixed-effect column equal to this term's covariate, or -1 (see sharedFixedColumn). */
+  readonly sharedColumn: number;
+}
+
+/**
+ * The fixed-effect column that equals the term's covariate on every row (the intercept column for an intercept term,
+ * x = null; an identical column for a slope), or -1. X is n × p row-major.
+ */
+export function sharedFixedColumn(x: Float64Array | null, X: Float64Array, p: number, interceptColumn: number): number {
+  if (x === null) return interceptColumn;
+  const n = x.length;
+  for (let j = 0; j < p; j++) {
+    let same = true;
+    for (let i = 0; i < n && same; i++) same = X[i * p + j] === x[i];
+    if (same) return j;
+  }
+  return -1;
 }
 
 /** Applies the default rule to one term. */
@@ -54,7 +80,7 @@ export function ruleFor(
   term: RuleInput,
   y: Float64Array,
   trials: Float64Array | null,
-): Omit<ParameterizationEvidence, 'source'> {
+): Omit<ParameterizationEvidence, 'source' | 'ruleChoice'> {
   const n = y.length;
   let successes = 0;
   let total = 0;
@@ -87,8 +113,12 @@ export function ruleFor(
     worstLevel,
     priorScale,
     ratio,
-    chosen: ratio <= CENTERED_MAX_RATIO ? 'centered' : 'noncentered',
+    chosen: ratio <= CENTERED_MAX_RATIO ? (term.sharedColumn >= 0 ? 'split' : 'centered') : 'noncentered',
   };
+}
+
+function isParameterization(value: unknown): value is Parameterization {
+  return value === 'centered' || value === 'noncentered' || value === 'split';
 }
 
 /** Parses CLI strings "g=centered" / "g__x=noncentered" into an options record. */
@@ -98,8 +128,8 @@ export function parseParameterizationArgs(args: readonly string[]): Record<strin
     const eq = arg.indexOf('=');
     const key = eq > 0 ? arg.slice(0, eq).trim() : '';
     const value = eq > 0 ? arg.slice(eq + 1).trim().replace('-', '') : '';
-    if (key === '' || (value !== 'centered' && value !== 'noncentered')) {
-      throw new UserError(`--param '${arg}': expected <group>=centered|noncentered or <group>__<term>=centered|noncentered`);
+    if (key === '' || !isParameterization(value)) {
+      throw new UserError(`--param '${arg}': expected <group>=centered|noncentered|split or <group>__<term>=centered|noncentered|split`);
     }
     if (Object.prototype.hasOwnProperty.call(out, key)) throw new UserError(`--param '${arg}': '${key}' is set twice`);
     out[key] = value;
@@ -124,14 +154,15 @@ export function chooseParameterizations(
         `parameterization '${key}=${value}': the model has no varying term or grouping factor '${key}'; valid: ${valid.join(', ') || '(none)'}`,
       );
     }
-    if (value !== 'centered' && value !== 'noncentered') {
-      throw new UserError(`parameterization '${key}=${String(value)}': use centered or noncentered`);
+    if (!isParameterization(value)) {
+      throw new UserError(`parameterization '${key}=${String(value)}': use centered, noncentered or split`);
     }
   }
   return terms.map((t) => {
     const evidence = ruleFor(t, y, trials);
     const key = [t.label, t.group].find((k) => Object.prototype.hasOwnProperty.call(forced, k));
-    return key === undefined ? { ...evidence, source: 'rule' } : { ...evidence, chosen: forced[key], source: key };
+    const ruleChoice = evidence.chosen;
+    return key === undefined ? { ...evidence, ruleChoice, source: 'rule' } : { ...evidence, ruleChoice, chosen: forced[key], source: key };
   });
 }
 
@@ -142,7 +173,8 @@ export function describeEvidence(e: ParameterizationEvidence, levelNames: readon
     `= ${e.ratio.toPrecision(3)} × sd prior scale ${e.priorScale}`;
   const why =
     e.source === 'rule'
-      ? `rule: centered when ≤ ${CENTERED_MAX_RATIO} for every level`
-      : `set by '${e.source}', the rule would choose ${e.ratio <= CENTERED_MAX_RATIO ? 'centered' : 'noncentered'}`;
+      ? `rule: centered when ≤ ${CENTERED_MAX_RATIO} for every level` +
+        (e.chosen === 'split' ? ', with the levels\' mean non-centered as a fixed effect shares the covariate' : '')
+      : `set by '${e.source}', the rule would choose ${e.ruleChoice}`;
   return `${e.label}: ${e.chosen} — ${figures}; ${why}`;
 }

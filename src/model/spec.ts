@@ -9,16 +9,22 @@
  *   b_j ~ fixed.priors[j];  sd_t ~ term.sdPrior;
  *   non-centered term: z_t[k] ~ Normal(0, 1), r_t[k] = sd_t · z_t[k]
  *   centered term:     r_t[k] ~ Normal(0, sd_t)
+ *   split term:        u_t ~ Normal(0, 1), e_t ~ Normal(0, sd_t² I_{K−1}), r_t = (sd_t · u_t / √K)·1 + Q e_t
+ *                      (mean non-centered, deviations centered; Q and the why in src/model/split.ts); when the
+ *                      term's covariate is fixed column j (splitColumn), that coordinate holds b_j + mean(r_t)
+ *                      instead of b_j, so the likelihood does not see u_t at all
  *
  * Unconstrained parameter vector (length `dim`), in this order:
  *   [ b_0 … b_{p-1} ]  then for each varying term t in order:  [ log sd_t, v_t[1] … v_t[K_t] ]
- * where v is z (non-centered) or r (centered). The log density on this scale includes the Jacobian of sd = exp(u),
- * i.e. + log sd_t for every term.
+ * where v is z (non-centered), r (centered) or [u, e_1 … e_{K−1}] (split). The log density on this scale includes the
+ * Jacobian of sd = exp(u), i.e. + log sd_t for every term, and + log sd_t more for a split term (|∂r/∂(u, e)| = sd).
+ * Backends evaluate centered and non-centered terms only: src/backend/split-terms.ts maps split terms onto centered
+ * ones around any backend.
  */
 import type { Prior } from './prior.js';
 
 export type Family = 'bernoulli' | 'binomial';
-export type Parameterization = 'centered' | 'noncentered';
+export type Parameterization = 'centered' | 'noncentered' | 'split';
 
 export interface GroupingFactor {
   /** Column name, e.g. "history_segment". */
@@ -38,9 +44,13 @@ export interface VaryingTerm {
   readonly x: Float64Array | null;
   readonly parameterization: Parameterization;
   readonly sdPrior: Prior;
+  /** Split terms only: the fixed-effect column equal to x (the intercept column for an intercept term), whose
+   * coordinate holds b_j + mean(r); -1 or absent when there is none. */
+  readonly splitColumn?: number;
   /** Position of log(sd) in the unconstrained vector. */
   readonly sdIndex: number;
-  /** Position of the first level's z (non-centered) or r (centered); K = groups[group].levels.length entries. */
+  /** Position of the first level's z (non-centered) or r (centered), or of u (split); K = groups[group].levels.length
+   * entries. */
   readonly offset: number;
 }
 

@@ -50,20 +50,19 @@ describe.skipIf(!present)('real Hillstrom data', () => {
     expect(spec.dim).toBe(23);
     const names = unconstrainedNames(spec);
     expect(names).toEqual([
-      'b_Intercept', 'b_treatment', 'b_recency_z', 'b_history_z', 'b_mens', 'b_womens', 'b_newbie',
+      'bsum_Intercept', 'b_treatment', 'b_recency_z', 'b_history_z', 'b_mens', 'b_womens', 'b_newbie',
       'sd_history_segment__treatment',
       ...Array.from({ length: 7 }, (_, k) => `z_history_segment__treatment[${k + 1}]`),
-      'sd_zip_code__Intercept',
-      ...Array.from({ length: 3 }, (_, k) => `r_zip_code__Intercept[${k + 1}]`),
-      'sd_channel__Intercept',
-      ...Array.from({ length: 3 }, (_, k) => `r_channel__Intercept[${k + 1}]`),
+      'sd_zip_code__Intercept', 'zbar_zip_code__Intercept', 'e_zip_code__Intercept[1]', 'e_zip_code__Intercept[2]',
+      'sd_channel__Intercept', 'zbar_channel__Intercept', 'e_channel__Intercept[1]', 'e_channel__Intercept[2]',
     ]);
     expect(spec.groups.map((g) => [g.name, g.levels])).toEqual([
       ['history_segment', ['1) $0 - $100', '2) $100 - $200', '3) $200 - $350', '4) $350 - $500', '5) $500 - $750', '6) $750 - $1,000', '7) $1,000 +']],
       ['zip_code', ['Rural', 'Surburban', 'Urban']],
       ['channel', ['Multichannel', 'Phone', 'Web']],
     ]);
-    expect(spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'centered', 'centered']);
+    expect(spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'split', 'split']);
+    expect(spec.terms.map((t) => t.splitColumn ?? -1)).toEqual([-1, 0, 0]); // both share the fixed intercept
 
     // the figures, recomputed from raw counts: p̄ = 578 / 64000, x = treatment (0/1) or 1
     const w = (578 / 64000) * (1 - 578 / 64000);
@@ -77,12 +76,13 @@ describe.skipIf(!present)('real Hillstrom data', () => {
     };
     const expected = [worst('history_segment', true), worst('zip_code', false), worst('channel', false)];
     m.parameterization.forEach((e, t) => expect(e.maxLikelihoodSd).toBeCloseTo(expected[t], 12));
-    // Rural (9,563 rows) 0.216, Multichannel (7,762) 0.240: centered; "7) $1,000 +" (892 e-mailed) 0.708: not
+    // Rural (9,563 rows) 0.216, Multichannel (7,762) 0.240: pinned, and beside the fixed intercept → split;
+    // "7) $1,000 +" (892 e-mailed) 0.708: not pinned → non-centered
     expect(m.parameterization.map((e) => Number(e.ratio.toFixed(3)))).toEqual([0.708, 0.216, 0.24]);
     expect(m.notes.slice(1)).toEqual([
       "history_segment__treatment: noncentered — largest likelihood sd 0.354 (level '7) $1,000 +') = 0.708 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level",
-      "zip_code__Intercept: centered — largest likelihood sd 0.108 (level 'Rural') = 0.216 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level",
-      "channel__Intercept: centered — largest likelihood sd 0.120 (level 'Multichannel') = 0.240 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level",
+      "zip_code__Intercept: split — largest likelihood sd 0.108 (level 'Rural') = 0.216 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate",
+      "channel__Intercept: split — largest likelihood sd 0.120 (level 'Multichannel') = 0.240 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate",
     ]);
   });
 

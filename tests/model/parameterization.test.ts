@@ -1,5 +1,6 @@
 // The centered / non-centered rule (src/model/parameterization.ts): I_k = Σ x_i² p̄(1 − p̄) trials_i per level,
-// centered when max_k (1/√I_k) / s ≤ 0.4. Expected figures are computed by hand in the comments.
+// pinned when max_k (1/√I_k) / s ≤ 0.4; a pinned term is split when a fixed-effect column equals its covariate,
+// centered otherwise. Expected figures are computed by hand in the comments.
 import { describe, expect, it } from 'vitest';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { UserError } from '../../src/errors.js';
@@ -30,26 +31,34 @@ function errorOf(fn: () => unknown): string {
 }
 
 describe('default rule', () => {
-  it('intercept: I_a = 2000·0.09 = 180, I_b = 1000·0.09 = 90 → worst sd 1/√90 = 0.10541, ratio 0.2108 → centered', () => {
+  it('intercept: I_a = 2000·0.09 = 180, I_b = 1000·0.09 = 90 → worst sd 1/√90 = 0.10541, ratio 0.2108 → pinned; beside the fixed intercept → split', () => {
     const m = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)');
     const e = m.parameterization[0];
     expect(e.maxLikelihoodSd).toBeCloseTo(1 / Math.sqrt(90), 12);
     expect(e.worstLevel).toBe(1);
     expect(e.priorScale).toBe(0.5);
     expect(e.ratio).toBeCloseTo(2 / Math.sqrt(90), 12);
-    expect(e.chosen).toBe('centered');
-    expect(m.spec.terms[0].parameterization).toBe('centered');
-    expect(unconstrainedNames(m.spec)).toEqual(['b_Intercept', 'sd_h__Intercept', 'r_h__Intercept[1]', 'r_h__Intercept[2]']);
+    expect(e.chosen).toBe('split');
+    expect(m.spec.terms[0].parameterization).toBe('split');
+    expect(unconstrainedNames(m.spec)).toEqual(['bsum_Intercept', 'sd_h__Intercept', 'zbar_h__Intercept', 'e_h__Intercept[1]']);
     expect(m.notes).toContain(
-      "h__Intercept: centered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level",
+      "h__Intercept: split — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate",
     );
+  });
+
+  it('a pinned term whose covariate is not a fixed effect stays centered', () => {
+    const noIntercept = buildModel(frame, 'k | trials(n) ~ 0 + x + (1 | h)');
+    expect(noIntercept.spec.terms[0].parameterization).toBe('centered');
+    expect(unconstrainedNames(noIntercept.spec)).toEqual(['b_x', 'sd_h__Intercept', 'r_h__Intercept[1]', 'r_h__Intercept[2]']);
+    const slopeOnly = buildModel(frame, 'k | trials(n) ~ 1 + (0 + x | h)');
+    expect(slopeOnly.spec.terms[0].parameterization).toBe('centered');
   });
 
   it('slope: I_a = (0.25·1000 + 1·1000)·0.09 = 112.5, I_b = 4·500·0.09 = 180 → 1/√112.5 = 0.0943', () => {
     const m = buildModel(frame, 'k | trials(n) ~ x + (0 + x | h)');
     expect(m.parameterization[0].maxLikelihoodSd).toBeCloseTo(1 / Math.sqrt(112.5), 12);
     expect(m.parameterization[0].worstLevel).toBe(0);
-    expect(m.parameterization[0].chosen).toBe('centered');
+    expect(m.parameterization[0].chosen).toBe('split'); // x is also a fixed effect
   });
 
   it('the sd prior scale matters: halfnormal(0.2) gives ratio 0.527 > 0.4 → non-centered; exponential(2) has scale 0.5', () => {
@@ -59,7 +68,7 @@ describe('default rule', () => {
     expect(tight.spec.terms[0].parameterization).toBe('noncentered');
     const expo = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', { priors: ['sd=exponential(2)'] });
     expect(expo.parameterization[0].priorScale).toBe(0.5);
-    expect(expo.spec.terms[0].parameterization).toBe('centered');
+    expect(expo.spec.terms[0].parameterization).toBe('split');
     const student = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', { priors: ['sd=halfstudent_t(3, 0.25)'] });
     expect(student.parameterization[0].priorScale).toBe(0.25);
     expect(student.spec.terms[0].parameterization).toBe('noncentered'); // 0.1054 / 0.25 = 0.42
@@ -91,14 +100,14 @@ describe('explicit choices', () => {
     expect(m.spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'centered']);
     expect(m.parameterization.map((e) => e.source)).toEqual(['h', 'h__x']);
     expect(m.notes[1]).toBe(
-      "h__Intercept: noncentered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; set by 'h', the rule would choose centered",
+      "h__Intercept: noncentered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; set by 'h', the rule would choose split",
     );
   });
 
   it('CLI strings --param g=centered', () => {
-    expect(parseParameterizationArgs(['h=centered', 'h__x=non-centered'])).toEqual({ h: 'centered', h__x: 'noncentered' });
+    expect(parseParameterizationArgs(['h=centered', 'h__x=non-centered', 'g=split'])).toEqual({ h: 'centered', h__x: 'noncentered', g: 'split' });
     expect(errorOf(() => parseParameterizationArgs(['h=wobbly']))).toBe(
-      "--param 'h=wobbly': expected <group>=centered|noncentered or <group>__<term>=centered|noncentered",
+      "--param 'h=wobbly': expected <group>=centered|noncentered|split or <group>__<term>=centered|noncentered|split",
     );
     expect(errorOf(() => parseParameterizationArgs(['h=centered', 'h=noncentered']))).toBe("--param 'h=noncentered': 'h' is set twice");
   });
@@ -109,7 +118,7 @@ describe('explicit choices', () => {
     );
     const bad = { h: 'centred' } as unknown as Record<string, 'centered'>;
     expect(errorOf(() => buildModel(frame, 'k | trials(n) ~ (1 | h)', { parameterization: bad }))).toBe(
-      "parameterization 'h=centred': use centered or noncentered",
+      "parameterization 'h=centred': use centered, noncentered or split",
     );
   });
 });

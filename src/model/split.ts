@@ -1,0 +1,74 @@
+/**
+ * The split parameterization of a varying term with K levels: the mean of the K group effects non-centered, their
+ * deviations from that mean centered.
+ *
+ * Why. When the model also has a fixed effect with the same covariate (a fixed intercept beside a varying
+ * intercept), the data identify the group effects' deviations from their mean but not the mean itself: it trades
+ * off against the fixed effect and only the prior r_k ~ Normal(0, sd) holds it, with scale sd/√K. Centered, that
+ * direction is a funnel in sd (tight when sd is small, loose when large); with few levels sd is weakly identified
+ * and the sampler has to cross the funnel. Non-centering only the mean removes the funnel there while the
+ * deviations, pinned by the data, stay centered.
+ *
+ * Coordinates (K after log sd, as for the other parameterizations):
+ *   u       the mean in units of its prior sd:  mean(r) = sd · u / √K,  u ~ Normal(0, 1)
+ *   e_1 … e_{K-1}  the deviations in the orthonormal Helmert basis Q of the sum-zero subspace:  r − mean(r) = Q e
+ * so r = (sd · u / √K) · 1 + Q e. Since [1/√K, Q] is orthogonal, r ~ Normal(0, sd² I) is the same as
+ * sd·u ~ Normal(0, sd²) and e ~ Normal(0, sd² I): the density in (u, e) is the centered density times the Jacobian
+ * |∂r/∂(u, e)| = sd, i.e. + log sd on the log scale.
+ *
+ * The shear. When the term's covariate is also fixed column j (the intercept beside a varying intercept), the
+ * coordinate of b_j holds b_j + mean(r) instead (splitColumn in src/model/spec.ts): the linear predictor
+ * b_j x + r_k x becomes (b_j + mean(r)) x + (Q e)_k x, so the data see only that sum and the deviations, and u is
+ * left to its prior and the prior of b_j = coordinate − sd·u/√K. A shear has Jacobian 1.
+ *
+ * Helmert column j (0-based, j < K−1): entries 1/√((j+1)(j+2)) on levels 0 … j, −(j+1)/√((j+1)(j+2)) on level j+1,
+ * 0 after. Both Q e and Qᵀ g take O(K) with a running sum, so 100,000 levels cost nothing.
+ */
+
+/** r (length K) = (sd · u / √K) · 1 + Q e, with e = coords[1 … K−1] and u = coords[0]. */
+export function splitToEffects(sd: number, coords: ArrayLike<number>, from: number, K: number, r: Float64Array | number[], to: number): void {
+  const mean = (sd * coords[from]) / Math.sqrt(K);
+  // Level k receives e_j/√((j+1)(j+2)) from every column j ≥ k, and −k/√(k(k+1)) · e_{k−1} from column k−1.
+  let suffix = 0;
+  for (let k = K - 1; k >= 0; k--) {
+    let v = suffix;
+    if (k >= 1) v -= (k / Math.sqrt(k * (k + 1))) * coords[from + k];
+    r[to + k] = mean + v;
+    if (k >= 1) suffix += coords[from + k] / Math.sqrt(k * (k + 1));
+  }
+}
+
+/** Inverse of splitToEffects: u = Σr / (√K · sd) into coords[from], e = Qᵀ r into coords[from+1 … from+K−1]. */
+export function effectsToSplit(sd: number, r: ArrayLike<number>, from: number, K: number, coords: Float64Array | number[], to: number): void {
+  let prefix = 0;
+  for (let k = 0; k < K; k++) {
+    // Column j = k − 1 covers levels 0 … k−1 with 1/√(k(k+1)) and level k with −k/√(k(k+1)).
+    if (k >= 1) coords[to + k] = (prefix - k * r[from + k]) / Math.sqrt(k * (k + 1));
+    prefix += r[from + k];
+  }
+  coords[to] = prefix / (Math.sqrt(K) * sd);
+}
+
+/**
+ * Pulls a gradient with respect to r (g, length K, at g[from…]) back to (u, e), written over g in place, and returns
+ * the extra derivative with respect to log sd at fixed (u, e): ∂r/∂log sd = mean(r)·1 = sd·u/√K · 1, so the extra
+ * term is (sd · u / √K) · Σ g. (The caller adds it and the Jacobian's +1.) `u` is the current mean coordinate.
+ */
+export function pullBackSplitGradient(sd: number, u: number, g: Float64Array, from: number, K: number): number {
+  let total = 0;
+  for (let k = 0; k < K; k++) total += g[from + k];
+  // Qᵀ g in place, going upwards: column j = k−1 needs the prefix sum of g over levels 0 … k−1 and g_k.
+  let prefix = g[from];
+  for (let k = 1; k < K; k++) {
+    const gk = g[from + k];
+    g[from + k] = (prefix - k * gk) / Math.sqrt(k * (k + 1));
+    prefix += gk;
+  }
+  g[from] = (sd / Math.sqrt(K)) * total;
+  return ((sd * u) / Math.sqrt(K)) * total;
+}
+
+/** The levels' mean sd · u / √K: what the shear adds to the shared fixed coefficient. */
+export function splitMean(sd: number, u: number, K: number): number {
+  return (sd * u) / Math.sqrt(K);
+}

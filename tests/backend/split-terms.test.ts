@@ -1,0 +1,203 @@
+// The split parameterization (src/model/split.ts) and its wrapper around any backend (src/backend/split-terms.ts).
+// References: the orthogonality of [1/√K, Q] written out as a matrix product; the change-of-variables formula
+// (split log density = centered log density at the mapped point + log sd per split term); central finite differences.
+import { describe, expect, it } from 'vitest';
+import { createReferenceBackend } from '../../src/backend/reference.js';
+import { centeredSpec, wrapSplitTerms } from '../../src/backend/split-terms.js';
+import { createBackend } from '../../src/backend/select.js';
+import { loadNativeAddon } from '../../src/backend/native.js';
+import { constrain, constrainedDim, constrainedNames, unconstrain, unconstrainedNames } from '../../src/model/layout.js';
+import { effectsToSplit, pullBackSplitGradient, splitToEffects } from '../../src/model/split.js';
+import type { ModelSpec } from '../../src/model/spec.js';
+import { maxFiniteDifferenceError } from '../helpers/finite-differences.js';
+import { randomPositions, randomSpec, relDiff } from '../helpers/specs.js';
+
+/**
+ * The crossed random spec with its centered terms split: the zip intercept shares the fixed intercept (column 0),
+ * the channel slope on x1 shares fixed column 2 (both sheared); `shear: false` leaves the fixed columns alone.
+ */
+function splitCrossed(n = 600, shear = true): ModelSpec {
+  const spec = randomSpec('crossed', { n, seed: 3 });
+  const columns: Record<string, number> = { Intercept: 0, x1: 2 };
+  return {
+    ...spec,
+    terms: spec.terms.map((t) =>
+      t.parameterization === 'centered' ? { ...t, parameterization: 'split', splitColumn: shear ? columns[t.term] : -1 } : t,
+    ),
+  };
+}
+
+describe('split coordinates', () => {
+  for (const K of [1, 2, 3, 7]) {
+    it(`the map (u, e) → r is [sd/√K · 1, Q] with Q orthonormal and orthogonal to 1 (K = ${K})`, () => {
+      const sd = 0.37;
+      const M: number[][] = [];
+      for (let j = 0; j < K; j++) {
+        const coords = new Float64Array(K);
+        coords[j] = 1;
+        const r = new Float64Array(K);
+        splitToEffects(sd, coords, 0, K, r, 0);
+        M.push(Array.from(r)); // column j
+      }
+      for (let a = 0; a < K; a++) {
+        for (let b = 0; b < K; b++) {
+          const dot = M[a].reduce((s, v, k) => s + v * M[b][k], 0);
+          const expected = a !== b ? 0 : a === 0 ? sd * sd : 1;
+          expect(Math.abs(dot - expected)).toBeLessThan(1e-14);
+        }
+      }
+      for (let k = 0; k < K; k++) expect(M[0][k]).toBeCloseTo(sd / Math.sqrt(K), 15);
+    });
+  }
+
+  it('effectsToSplit inverts splitToEffects (K = 1, 3, 1000)', () => {
+    for (const K of [1, 3, 1000]) {
+      const coords = Float64Array.from({ length: K }, (_, k) => Math.sin(k + 1) * 2);
+      const r = new Float64Array(K);
+      splitToEffects(0.8, coords, 0, K, r, 0);
+      const back = new Float64Array(K);
+      effectsToSplit(0.8, r, 0, K, back, 0);
+      for (let k = 0; k < K; k++) expect(Math.abs(back[k] - coords[k])).toBeLessThan(1e-12);
+    }
+  });
+
+  it('pullBackSplitGradient is the transpose of the map (gᵀ M) and returns ∂r/∂log sd · g', () => {
+    const K = 5;
+    const sd = 1.7;
+    const coords = Float64Array.of(0.3, -1, 2, 0.5, -0.25);
+    const g = Float64Array.of(1, -2, 0.5, 3, -1);
+    const pulled = g.slice();
+    const extra = pullBackSplitGradient(sd, coords[0], pulled, 0, K);
+    for (let j = 0; j < K; j++) {
+      const unit = new Float64Array(K);
+      unit[j] = 1;
+      const col = new Float64Array(K);
+      splitToEffects(sd, unit, 0, K, col, 0);
+      expect(pulled[j]).toBeCloseTo(col.reduce((s, v, k) => s + v * g[k], 0), 13);
+    }
+    const total = g.reduce((s, v) => s + v, 0);
+    expect(extra).toBeCloseTo(((sd * coords[0]) / Math.sqrt(K)) * total, 13);
+  });
+});
+
+describe('layout of split terms', () => {
+  const spec = splitCrossed();
+  it('names: zbar and K−1 deviations on the unconstrained scale, sd and r in the output (as centered)', () => {
+    const names = unconstrainedNames(spec);
+    expect(names.slice(0, 4)).toEqual(['bsum_Intercept', 'b_treatment', 'bsum_x1', 'b_x2']);
+    expect(names).toContain('zbar_zip__Intercept');
+    expect(names).toContain('e_zip__Intercept[2]');
+    expect(names).not.toContain('e_zip__Intercept[3]');
+    expect(names.length).toBe(spec.dim);
+    expect(constrainedNames(spec)).toEqual(constrainedNames(centeredSpec(spec)));
+  });
+
+  it('constrain then unconstrain returns the position', () => {
+    const theta = randomPositions(spec, 1, 11);
+    const out = new Float64Array(constrainedDim(spec));
+    constrain(spec, theta, out);
+    const back = new Float64Array(spec.dim);
+    unconstrain(spec, out, back);
+    for (let j = 0; j < spec.dim; j++) expect(Math.abs(back[j] - theta[j])).toBeLessThan(1e-12);
+  });
+
+  it('the shear: the output b_Intercept is the coordinate minus the zip levels\' mean', () => {
+    const theta = randomPositions(spec, 1, 12);
+    const out = new Float64Array(constrainedDim(spec));
+    constrain(spec, theta, out);
+    const names = constrainedNames(spec);
+    const r = [1, 2, 3].map((k) => out[names.indexOf(`r_zip__Intercept[${k}]`)]);
+    expect(out[0]).toBeCloseTo(theta[0] - (r[0] + r[1] + r[2]) / 3, 13);
+  });
+});
+
+for (const shear of [true, false])
+describe(`backend wrapper (${shear ? 'with' : 'without'} the shear)`, () => {
+  const spec = splitCrossed(600, shear);
+  const chains = 3;
+
+  it('log density = centered log density at the mapped point + log sd per split term (change of variables)', async () => {
+    const inner = await createReferenceBackend(centeredSpec(spec), { maxChains: chains });
+    const wrapped = wrapSplitTerms(spec, await createReferenceBackend(centeredSpec(spec), { maxChains: chains }), { maxChains: chains });
+    const pos = randomPositions(spec, chains, 5);
+    const logp = new Float64Array(chains);
+    const grad = new Float64Array(chains * spec.dim);
+    await wrapped.logDensityGradient(pos, chains, logp, grad);
+    const out = new Float64Array(constrainedDim(spec));
+    for (let c = 0; c < chains; c++) {
+      const theta = pos.slice(c * spec.dim, (c + 1) * spec.dim);
+      constrain(spec, theta, out);
+      const centered = new Float64Array(spec.dim);
+      unconstrain(centeredSpec(spec), out, centered);
+      const lp = new Float64Array(1);
+      await inner.logDensityGradient(centered, 1, lp, new Float64Array(spec.dim));
+      let jacobian = 0;
+      for (const t of spec.terms) if (t.parameterization === 'split') jacobian += theta[t.sdIndex];
+      expect(relDiff(logp[c], lp[0] + jacobian)).toBeLessThan(1e-13);
+    }
+  });
+
+  it('gradient agrees with central finite differences to 1e-6, for every chain', async () => {
+    const wrapped = wrapSplitTerms(spec, await createReferenceBackend(centeredSpec(spec), { maxChains: chains }), { maxChains: chains });
+    const pos = randomPositions(spec, chains, 9);
+    const logp = new Float64Array(chains);
+    const grad = new Float64Array(chains * spec.dim);
+    await wrapped.logDensityGradient(pos, chains, logp, grad);
+    for (let c = 0; c < chains; c++) {
+      const p = pos.slice(c * spec.dim, (c + 1) * spec.dim);
+      const g = grad.slice(c * spec.dim, (c + 1) * spec.dim);
+      expect(await maxFiniteDifferenceError(spec, wrapped.logDensityGradient.bind(wrapped), p, g)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('leaves inactive chains untouched and maps draws for the pointwise log-likelihood', async () => {
+    const wrapped = await createBackend('reference', spec, { maxChains: chains });
+    expect(wrapped.spec).toBe(spec);
+    const pos = randomPositions(spec, chains, 4);
+    const logp = new Float64Array(chains).fill(7);
+    const grad = new Float64Array(chains * spec.dim).fill(7);
+    await wrapped.logDensityGradient(pos, chains, logp, grad, Uint8Array.of(0, 1, 0));
+    expect(logp[0]).toBe(7);
+    expect(logp[2]).toBe(7);
+    expect(grad[0]).toBe(7);
+    expect(logp[1]).not.toBe(7);
+
+    const inner = await createReferenceBackend(centeredSpec(spec), { maxChains: chains });
+    const rows = 50;
+    const viaWrapper = new Float64Array(chains * rows);
+    await wrapped.pointwiseLogLik(pos, chains, 10, rows, viaWrapper);
+    const centered = new Float64Array(chains * spec.dim);
+    const out = new Float64Array(constrainedDim(spec));
+    for (let c = 0; c < chains; c++) {
+      constrain(spec, pos.subarray(c * spec.dim, (c + 1) * spec.dim), out);
+      unconstrain(centeredSpec(spec), out, centered.subarray(c * spec.dim, (c + 1) * spec.dim));
+    }
+    const direct = new Float64Array(chains * rows);
+    await inner.pointwiseLogLik(centered, chains, 10, rows, direct);
+    for (let i = 0; i < direct.length; i++) expect(relDiff(viaWrapper[i], direct[i])).toBeLessThan(1e-12);
+  });
+});
+
+describe.skipIf(!loadNativeAddon())('split terms on the native backend', () => {
+  it('agree with the reference backend to 1e-10 (logp, gradient, pointwise log-likelihood; 4 chains)', async () => {
+    const spec = splitCrossed(1500);
+    const chains = 4;
+    const reference = await createBackend('reference', spec, { maxChains: chains });
+    const native = await createBackend('native', spec, { maxChains: chains });
+    try {
+      const pos = randomPositions(spec, chains, 21);
+      const [lpR, lpN] = [new Float64Array(chains), new Float64Array(chains)];
+      const [gR, gN] = [new Float64Array(chains * spec.dim), new Float64Array(chains * spec.dim)];
+      await reference.logDensityGradient(pos, chains, lpR, gR);
+      await native.logDensityGradient(pos, chains, lpN, gN);
+      for (let c = 0; c < chains; c++) expect(relDiff(lpN[c], lpR[c])).toBeLessThan(1e-10);
+      for (let j = 0; j < gR.length; j++) expect(relDiff(gN[j], gR[j], 1e-8)).toBeLessThan(1e-10);
+      const [llR, llN] = [new Float64Array(chains * 200), new Float64Array(chains * 200)];
+      await reference.pointwiseLogLik(pos, chains, 100, 200, llR);
+      await native.pointwiseLogLik(pos, chains, 100, 200, llN);
+      for (let i = 0; i < llR.length; i++) expect(relDiff(llN[i], llR[i])).toBeLessThan(1e-10);
+    } finally {
+      await native.dispose();
+    }
+  });
+});
