@@ -112,7 +112,7 @@ function runtimeImports(file: string): string[] {
  * TypeScript source and every module a worker loads has been built since its source last changed; else null.
  * A worker that loads built JavaScript starts several times faster than one that needs the TypeScript loader.
  */
-function builtModuleUrl(): string | null {
+export function builtModuleUrl(): string | null {
   if (!import.meta.url.endsWith('.ts')) return null;
   try {
     const self = fileURLToPath(import.meta.url);
