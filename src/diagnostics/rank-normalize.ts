@@ -76,14 +76,17 @@ export function rankNormalizedRhat(
   const first = new Float64Array(nChains).fill(NaN);
   const sums = new Float64Array(nChains);
   const squares = new Float64Array(nChains);
-  let start = 0;
-  while (start < s) {
+  for (let start = 0; start < s; ) {
     let end = start + 1;
-    while (end < s && v[end] === v[start]) end++;
-    const zv = end === start + 1 ? scores[start] : normalQuantile(((start + 1 + end) / 2 - BLOM_OFFSET) / denominator);
+    let zv = scores[start];
+    if (end < s && v[end] === v[start]) {
+      // ranks start+1 … end share their average
+      while (end < s && v[end] === v[start]) end++;
+      zv = normalQuantile(((start + 1 + end) / 2 - BLOM_OFFSET) / denominator);
+    }
     for (let k = start; k < end; k++) {
       const i = order[k];
-      const c = Math.floor(i / nDraws);
+      const c = (i / nDraws) | 0;
       if (zOut !== null) zOut[i] = zv;
       let f = first[c];
       if (f !== f) f = first[c] = zv; // NaN: the chain's first score
