@@ -8,10 +8,13 @@ import { levelCount } from '../../src/model/spec.js';
 import { randomSpec } from '../helpers/specs.js';
 
 describe('webgpu row plan', () => {
-  for (const tileRows of [8, 256]) {
-    it(`crossed spec, tiles of ${tileRows} rows`, () => {
+  for (const [workgroupSize, rowsPerThread] of [[8, 1], [256, 1], [8, 4], [32, 16]]) {
+    const tileRows = workgroupSize * rowsPerThread;
+    it(`crossed spec, tiles of ${tileRows} rows (${workgroupSize} invocations × ${rowsPerThread} rows)`, () => {
       const spec = randomSpec('crossed', { n: 1000, seed: 3 });
-      const plan = planRows(spec, tileRows);
+      const plan = planRows(spec, workgroupSize, 16384, rowsPerThread);
+      expect(plan.tileRows).toBe(tileRows);
+      expect(plan.tiles).toBe(Math.ceil(1000 / tileRows));
       const { slots, lists, partialsPerChain, order, n, rowU } = plan;
       // order is a permutation, sorted by the factor with the fewest levels (zip: 3 levels)
       expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
@@ -45,8 +48,8 @@ describe('webgpu row plan', () => {
 
   it('reduces as many fixed-effect chunks per pass as workgroup memory holds, at least one', () => {
     const spec = randomSpec('crossed', { n: 100, seed: 3 }); // 4 fixed effects: 5 components, 2 vec4 chunks
-    const perPass = (tileRows: number, bytes: number) => {
-      const c = planRows(spec, tileRows, bytes).constants.logpGrad;
+    const perPass = (workgroupSize: number, bytes: number) => {
+      const c = planRows(spec, workgroupSize, bytes, 16).constants.logpGrad;
       return [c.N_CHUNKS, c.CHUNKS_PER_PASS].map((x) => ('u32' in x ? x.u32 : NaN));
     };
     // logp_grad.wgsl's workgroup memory: CHUNKS_PER_PASS · 16 · WG bytes of sums + 8 · WG bytes of scan

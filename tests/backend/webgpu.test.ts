@@ -58,7 +58,7 @@ async function parity(
   spec: ModelSpec,
   nChains: number,
   positions: Float64Array,
-  gpuOptions: { maxChains?: number; maxDraws?: number; workgroupBytes?: number } = {},
+  gpuOptions: { maxChains?: number; maxDraws?: number; workgroupBytes?: number; workgroupSize?: number; rowsPerThread?: number } = {},
   pointwiseDraws = Math.min(nChains, 3),
 ): Promise<Errors> {
   const gpu = await createWebGpuBackend(spec, { maxChains: nChains, ...gpuOptions });
@@ -118,6 +118,15 @@ describe('webgpu backend: parity with the reference backend on random specs', ()
     const spec = randomSpec('crossed', { n: 1500, seed: 8 });
     expectWithin('crossed × 7 batched', await parity(spec, 7, randomPositions(spec, 7, 4), { maxChains: 3, maxDraws: 2 }, 5));
   });
+
+  // the adapter picks the layout (software adapters: many rows per invocation); check the others on any adapter
+  for (const [workgroupSize, rowsPerThread] of [[256, 1], [128, 1], [32, 7]]) {
+    it(`crossed, 4 chains, ${workgroupSize} invocations × ${rowsPerThread} row(s) per workgroup`, async () => {
+      const spec = randomSpec('crossed', { n: 2500, seed: 11 });
+      const e = await parity(spec, 4, randomPositions(spec, 4, 13), { workgroupSize, rowsPerThread });
+      expectWithin(`crossed × 4, ${workgroupSize}×${rowsPerThread}`, e);
+    });
+  }
 
   it('crossed, fixed-effect reduction one vec4 chunk per pass (workgroup memory for a single chunk)', async () => {
     const spec = randomSpec('crossed', { n: 1500, seed: 9 });

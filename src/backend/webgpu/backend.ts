@@ -15,8 +15,16 @@ import { planRows, type RowPlan } from './row-plan.js';
 import { kernelSource, type KernelName, type ShaderConstant } from './shader-source.js';
 
 export interface WebGpuBackendOptions extends BackendOptions {
-  /** Rows per workgroup (a power of two; default: 256, or the device's maximum if lower). */
-  readonly tileRows?: number;
+  /**
+   * Invocations per workgroup (a power of two; default: 256 on GPUs, 64 on software adapters, or the device's
+   * maximum if lower).
+   */
+  readonly workgroupSize?: number;
+  /**
+   * Consecutive rows each invocation of the gradient kernel takes (default: 32 on software adapters such as Mesa
+   * llvmpipe, where workgroup barriers dominate the cost — about 10x faster there than 1 —, and 1 on GPUs).
+   */
+  readonly rowsPerThread?: number;
   /**
    * Workgroup memory (bytes) the gradient kernel may plan for (default: the device's maxComputeWorkgroupStorageSize).
    * Smaller values make the fixed-effect reduction take more passes (tests use this to exercise that path).
@@ -32,10 +40,13 @@ const BUFFER_CAP = 256 * 1024 * 1024;
 const POINTWISE_CAP = 16 * 1024 * 1024;
 const MAX_DISPATCH = 65535;
 
-function pickTileRows(limits: GPUSupportedLimits, wanted: number | undefined): number {
+/** Adapters that run compute shaders on the CPU. */
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader/i;
+
+function pickWorkgroupSize(limits: GPUSupportedLimits, wanted: number): number {
   const max = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   let rows = 1;
-  while (rows * 2 <= Math.min(max, wanted ?? 256)) rows *= 2;
+  while (rows * 2 <= Math.min(max, wanted)) rows *= 2;
   return rows;
 }
 
@@ -80,10 +91,12 @@ class WebGpuBackend implements Backend {
     this.instance = acquired.instance;
     this.dim = spec.dim;
     const limits = acquired.limits;
+    const software = SOFTWARE_ADAPTER.test(acquired.adapterName);
     const plan = planRows(
       spec,
-      pickTileRows(limits, options.tileRows),
+      pickWorkgroupSize(limits, options.workgroupSize ?? (software ? 64 : 256)),
       Math.min(options.workgroupBytes ?? Infinity, limits.maxComputeWorkgroupStorageSize),
+      options.rowsPerThread ?? (software ? 32 : 1),
     );
     this.plan = plan;
     this.description = `webgpu (${acquired.adapterName}, ${
@@ -105,7 +118,7 @@ class WebGpuBackend implements Backend {
       MAX_DISPATCH,
     );
     this.drawBatch = Math.min(options.maxDraws ?? 256, fits(4 * Q), MAX_DISPATCH);
-    this.rowChunk = Math.max(1, Math.min(spec.n, Math.floor(POINTWISE_CAP / (4 * this.drawBatch)), MAX_DISPATCH * plan.tileRows));
+    this.rowChunk = Math.max(1, Math.min(spec.n, Math.floor(POINTWISE_CAP / (4 * this.drawBatch)), MAX_DISPATCH * plan.workgroupSize));
     for (const [what, bytes] of [
       ['row data', plan.rowF.byteLength],
       ['row indices', plan.rowU.byteLength],
@@ -237,7 +250,7 @@ class WebGpuBackend implements Backend {
     pass.dispatchWorkgroups(plan.tiles, count);
     pass.setPipeline(this.reduce.pipeline);
     pass.setBindGroup(0, this.reduce.bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(plan.slots / plan.tileRows), count);
+    pass.dispatchWorkgroups(Math.ceil(plan.slots / plan.workgroupSize), count);
     pass.end();
     const floats = 2 * count * plan.slots;
     encoder.copyBufferToBuffer(this.sums, 0, this.sumsRead, 0, 4 * floats);
@@ -285,7 +298,7 @@ class WebGpuBackend implements Backend {
     const pass = encoder.beginComputePass();
     pass.setPipeline(this.pointwise.pipeline);
     pass.setBindGroup(0, this.pointwise.bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(nr / this.plan.tileRows), nd);
+    pass.dispatchWorkgroups(Math.ceil(nr / this.plan.workgroupSize), nd);
     pass.end();
     encoder.copyBufferToBuffer(this.pointOut, 0, this.pointRead, 0, 4 * nd * nr);
     await this.readBack(encoder, this.pointRead, this.pointHost, nd * nr, nd * nr);

@@ -5,7 +5,7 @@
  *
  * Rows are sorted by the levels of the grouping factors (fewest levels first, lexicographically), so that the rows of
  * a level are contiguous for the first factor and come in few runs for the others. A tile is `tileRows` consecutive
- * rows (one workgroup); a segment is a maximal run of rows with the same level of a term's factor inside one tile.
+ * rows (one workgroup of `workgroupSize` invocations, each taking `tileRows / workgroupSize` consecutive rows); a segment is a maximal run of rows with the same level of a term's factor inside one tile.
  * Per chain the gradient kernel writes `partialsPerChain` partial sums: for each tile 1 + p of them (log-likelihood,
  * then each fixed effect), then one per segment of each term. Pass 2 reduces them into `slots` sums per chain:
  * slot 0 the log-likelihood, 1 + j fixed effect j, 1 + termROffset[t] + k level k of term t.
@@ -21,7 +21,10 @@ type Constants = Record<string, ShaderConstant>;
 export interface RowPlan {
   readonly n: number;
   readonly p: number;
+  /** Rows per tile = workgroupSize × rows per invocation. */
   readonly tileRows: number;
+  /** Invocations per workgroup (the WG of every kernel). */
+  readonly workgroupSize: number;
   readonly tiles: number;
   /** Parameters per chain on the device: b_0 … b_{p-1}, then r_t[0 … K_t) per term. */
   readonly paramsPerChain: number;
@@ -34,7 +37,10 @@ export interface RowPlan {
   readonly order: Uint32Array;
   /** Packed f32 row data (see shaders/model.wgsl). */
   readonly rowF: Float32Array;
-  /** Packed u32 row data: per grouping factor its level, segment-start lane and segment id columns, then the inverse order. */
+  /**
+   * Packed u32 row data: per grouping factor its level, segment-start lane and segment id columns, then the inverse
+   * order, then the rows per invocation.
+   */
   readonly rowU: Uint32Array;
   /** CSR lists of partials per slot (see shaders/reduce.wgsl). */
   readonly lists: Uint32Array;
@@ -97,11 +103,14 @@ function segments(index: Uint32Array, order: Uint32Array, tileRows: number): Seg
 }
 
 /**
- * The plan for `spec` with workgroups of `tileRows` rows; `workgroupBytes` (the device's
- * maxComputeWorkgroupStorageSize; 16 KiB, the WebGPU minimum, by default) bounds how many vec4 chunks of the
- * fixed-effect reduction share one pass of logp_grad.wgsl.
+ * The plan for `spec` with workgroups of `workgroupSize` invocations, each of which takes `rowsPerThread`
+ * consecutive rows in logp_grad.wgsl (more rows per invocation: fewer tiles, so fewer workgroup barriers per row,
+ * which is what a software adapter pays most for; one row per invocation suits GPUs, whose loads then coalesce).
+ * `workgroupBytes` (the device's maxComputeWorkgroupStorageSize; 16 KiB, the WebGPU minimum, by default) bounds how
+ * many vec4 chunks of the fixed-effect reduction share one pass.
  */
-export function planRows(spec: ModelSpec, tileRows: number, workgroupBytes = 16384): RowPlan {
+export function planRows(spec: ModelSpec, workgroupSize: number, workgroupBytes = 16384, rowsPerThread = 1): RowPlan {
+  const tileRows = workgroupSize * rowsPerThread;
   const { n } = spec;
   const p = spec.fixed.names.length;
   const tiles = Math.ceil(n / tileRows);
@@ -134,7 +143,11 @@ export function planRows(spec: ModelSpec, tileRows: number, workgroupBytes = 163
   });
 
   // u32 columns: per used factor level, start lane, segment id; then the inverse order
-  const rowU = new Uint32Array(n * (3 * keys.length + 1));
+  // … and one last element: the rows per invocation, read at run time by logp_grad.wgsl so that the shader compiler
+  // cannot unroll the row loops (a software adapter's compile time grows with the unrolled size: 21 s vs 1 s)
+  const rowU = new Uint32Array(n * (3 * keys.length + 1) + 1);
+  const rowsPerThreadAt = n * (3 * keys.length + 1);
+  rowU[rowsPerThreadAt] = rowsPerThread;
   const factorOff = new Map<number, number>();
   const factorSegments = new Map<number, Segments>();
   keys.forEach((g, k) => {
@@ -166,12 +179,12 @@ export function planRows(spec: ModelSpec, tileRows: number, workgroupBytes = 163
   }
   const slots = 1 + paramsPerChain;
   const chunks = Math.ceil(tileStride / 4);
-  // workgroup memory of logp_grad.wgsl: CHUNKS_PER_PASS · tileRows vec4 sums and 2 · tileRows f32 scan values
-  const chunksPerPass = Math.max(1, Math.min(chunks, Math.floor((workgroupBytes - 8 * tileRows) / (16 * tileRows))));
+  // workgroup memory of logp_grad.wgsl: CHUNKS_PER_PASS · WG vec4 sums and 2 · WG f32 scan values
+  const chunksPerPass = Math.max(1, Math.min(chunks, Math.floor((workgroupBytes - 8 * workgroupSize) / (16 * workgroupSize))));
   const lists = slotLists(spec, tiles, tileStride, slots, termSegBase, factorSegments);
 
   const model: Constants = {
-    WG: { u32: tileRows },
+    WG: { u32: workgroupSize },
     N_ROWS: { u32: n },
     P: { u32: p },
     N_TERMS: { u32: spec.terms.length },
@@ -188,6 +201,7 @@ export function planRows(spec: ModelSpec, tileRows: number, workgroupBytes = 163
     n,
     p,
     tileRows,
+    workgroupSize,
     tiles,
     paramsPerChain,
     termROffset,
@@ -200,6 +214,8 @@ export function planRows(spec: ModelSpec, tileRows: number, workgroupBytes = 163
     constants: {
       logpGrad: {
         ...model,
+        ROWS_PER_THREAD: { u32: rowsPerThread },
+        ROWS_PER_THREAD_AT: { u32: rowsPerThreadAt },
         TILE_STRIDE: { u32: tileStride },
         N_CHUNKS: { u32: chunks },
         CHUNKS_PER_PASS: { u32: chunksPerPass },
@@ -209,7 +225,7 @@ export function planRows(spec: ModelSpec, tileRows: number, workgroupBytes = 163
         TERM_SEG_BASE: { u32s: termSegBase },
       },
       reduce: {
-        WG: { u32: tileRows },
+        WG: { u32: workgroupSize },
         N_SLOTS: { u32: slots },
         PARTIALS_PER_CHAIN: { u32: partialsPerChain },
       },
