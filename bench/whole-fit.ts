@@ -182,8 +182,10 @@ export function defaultWholeFitBackends(
   };
   if (loaded.includes('native')) backends.push('native');
   if (loaded.includes('webgpu')) {
-    const adapter = micro.find((r) => r.backend === 'webgpu')?.description ?? '';
-    if (SOFTWARE_ADAPTER.test(adapter)) {
+    const adapter = micro.find((r) => r.backend === 'webgpu')?.description;
+    if (adapter === undefined) {
+      notices.push('webgpu: not in the default whole fits — its adapter is unknown (no micro result); add with --fit-backends');
+    } else if (SOFTWARE_ADAPTER.test(adapter)) {
       notices.push(`webgpu: not in the default whole fits — software adapter (${adapter})${slower('webgpu')}; add with --fit-backends`);
     } else backends.push('webgpu');
   }

@@ -121,5 +121,7 @@ describe('default whole-fit backends of a full run', () => {
     const gpu = [cell('native', 'native', 3), cell('webgpu', 'webgpu (NVIDIA H100, vulkan)', 0.5)];
     expect(defaultWholeFitBackends(['reference', 'native', 'webgpu'], gpu).backends).toEqual(['native', 'webgpu']);
     expect(defaultWholeFitBackends(['reference'], []).backends).toEqual(['reference']);
+    // without micro results (--no-micro) the adapter is unknown: webgpu is not fitted by default
+    expect(defaultWholeFitBackends(['native', 'webgpu'], []).backends).toEqual(['native']);
   });
 });
