@@ -4,10 +4,10 @@
  * reference), against Stan 2.21's posterior summaries (tests/fixtures/stan, from the shared golden/stan):
  *   every parameter's posterior mean within 4 combined MCSE, sd within 10% (20% for crossed), R-hat < 1.01,
  *   no divergences for pooled.
- * The crossed model is run with target acceptance 0.95 (its centered zip-code and channel intercepts with 3 levels
- * each leave a funnel between the intercept and the group effects). Stan's two crossed fits disagree with each other
- * about the spread of those group intercepts (a_ch sd 0.16 centered vs 0.25 non-centered): for a_zip, a_ch and their
- * sigmas the sd must lie within 20% of the range the two Stan fits span.
+ * All three at the default target acceptance (0.8). The crossed model's reference is Stan's centered fit
+ * (crossed_centered); nutmeg splits the zip-code and channel intercepts by default (src/model/split.ts), which
+ * removes the funnel that made centered fits of this model diverge or mix badly. Its divergences are printed but not
+ * asserted (the issue asks for none on pooled).
  * Skipped with a notice when ../shared/data/hillstrom.csv is absent or the native addon is not built.
  */
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ if (!native) console.warn('NOTICE: Stan reference comparison skipped: the native
 const CASES: Array<[HillstromModel, number, number]> = [
   ['pooled', 0.1, 0.8],
   ['hierarchical', 0.1, 0.8],
-  ['crossed', 0.2, 0.95],
+  ['crossed', 0.2, 0.8],
 ];
 
 describe.skipIf(!path || !native)('posterior on the real Hillstrom data agrees with Stan', () => {

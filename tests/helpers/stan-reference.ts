@@ -58,15 +58,16 @@ export function mapping(model: HillstromModel): Array<[string, (d: DrawSet) => C
 }
 
 
-/** Stan's reference summary per model (crossed: the centered fit; the non-centered one bounds the disputed spreads). */
+/**
+ * Stan's reference summary per model. Crossed: the centered fit (R-hat ≤ 1.007, min bulk-ESS 861, 15 divergences);
+ * Stan's non-centered crossed fit is the weak one (R-hat 1.03, tail-ESS 27 for the channel intercepts) and is not
+ * used as a reference.
+ */
 export const STAN_SUMMARY_FILE: Record<HillstromModel, string> = {
   pooled: 'pooled.summary.csv',
   hierarchical: 'hierarchical.summary.csv',
   crossed: 'crossed_centered.summary.csv',
 };
-
-/** Group intercepts of the crossed model whose spread Stan's two crossed fits disagree on. */
-const DISPUTED = /^(a_zip|a_ch|sigma_zip|sigma_ch)/;
 
 export interface StanParameterComparison {
   readonly stanName: string;
@@ -84,13 +85,10 @@ export interface StanParameterComparison {
 
 /**
  * The Sampling issue's agreement rules for nutmeg's draws of a Hillstrom model against Stan's reference summary:
- * posterior mean within 4 combined MCSE, sd within `sdTolerance` (relative) of Stan's, R-hat < 1.01. For the
- * crossed model's disputed group intercepts the sd must lie within the range the two Stan fits span, widened by
- * `sdTolerance`.
+ * posterior mean within 4 combined MCSE, sd within `sdTolerance` (relative) of Stan's, R-hat < 1.01.
  */
 export function compareWithStan(model: HillstromModel, draws: DrawSet, sdTolerance: number): StanParameterComparison[] {
   const stan = readStanSummary(STAN_SUMMARY_FILE[model]);
-  const otherStan = model === 'crossed' ? readStanSummary('crossed.summary.csv') : null;
   return mapping(model).map(([stanName, select]) => {
     const ref = stan.get(stanName)!;
     const ours = summarizeVariable(stanName, select(draws));
@@ -98,12 +96,7 @@ export function compareWithStan(model: HillstromModel, draws: DrawSet, sdToleran
     const sdRatio = ours.sd! / ref.sd;
     const failures: string[] = [];
     if (!(Math.abs(z) <= 4)) failures.push(`mean z = ${z.toFixed(2)}`);
-    if (otherStan && DISPUTED.test(stanName)) {
-      const other = otherStan.get(stanName)!.sd;
-      const low = Math.min(ref.sd, other) * (1 - sdTolerance);
-      const high = Math.max(ref.sd, other) * (1 + sdTolerance);
-      if (!(ours.sd! >= low && ours.sd! <= high)) failures.push(`sd ${ours.sd!.toFixed(3)} outside [${low.toFixed(3)}, ${high.toFixed(3)}]`);
-    } else if (!(Math.abs(sdRatio - 1) <= sdTolerance)) failures.push(`sd ratio ${sdRatio.toFixed(3)}`);
+    if (!(Math.abs(sdRatio - 1) <= sdTolerance)) failures.push(`sd ratio ${sdRatio.toFixed(3)}`);
     if (!(ours.rhat! < 1.01)) failures.push(`rhat ${ours.rhat!.toFixed(4)}`);
     return { stanName, mean: ours.mean!, stanMean: ref.mean, z, sd: ours.sd!, stanSd: ref.sd, sdRatio, rhat: ours.rhat!, failures };
   });
