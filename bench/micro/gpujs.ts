@@ -5,8 +5,9 @@
  * reaches on the same model.
  *
  * Two kernels per call, pipelined (the first one's output stays in gpu.js's buffer/texture):
- *   rowTerms  output [4096, ⌈n / 4096⌉, 2 · chains]: for row i and chain c, slice 2c → y_i − σ(η_ic), slice 2c + 1 →
- *             y_i η_ic − softplus(η_ic)
+ *   rowTerms  output [w, ⌈n / 4096⌉, 2 · chains] (w ≤ 4096 rows a line): for row i and chain c, slice 2c →
+ *             y_i − σ(η_ic), slice 2c + 1 → y_i η_ic − softplus(η_ic); chains go in batches that keep this output
+ *             within 128 MiB (WebGPU's guaranteed storage-buffer size)
  *   blockSums output [p + K + 1, blocks, chains]: per chain and block of rows, Σ (y − σ) X_ij for the p fixed
  *             columns, Σ (y − σ) x_i over the rows of level k for the K levels of the term, and Σ log-likelihood
  * The host adds the blocks in float64, then the priors, the Jacobian and the chain rule from r = sd·z (or r) to the
@@ -30,8 +31,10 @@ export type GpuJsMode = (typeof GPUJS_MODES)[number];
 
 /** Rows summed by one blockSums thread. */
 const BLOCK = 256;
-/** Rows per line of rowTerms' output plane. */
+/** Most rows per line of rowTerms' output plane. */
 const WIDTH = 4096;
+/** Largest rowTerms output (float32): WebGPU's guaranteed storage-buffer binding size, 128 MiB (llvmpipe's limit). */
+const MAX_OUTPUT_BYTES = 128 * 1024 * 1024;
 
 /** The slice of gpu.js's API used here (the package's own types are not imported: it may be absent). */
 interface GpuJsKernel {
@@ -196,8 +199,14 @@ export class GpuJsLogDensity {
   private readonly y: Float32Array;
   private readonly tx: Float32Array;
   private readonly level: Float32Array;
-  private kernels: { chains: number; rowTerms: GpuJsKernel; blockSums: GpuJsKernel } | null = null;
+  /** Built kernels by chains per batch (a call uses at most two sizes: the full batch and the remainder). */
+  private readonly kernels = new Map<number, { rowTerms: GpuJsKernel; blockSums: GpuJsKernel }>();
   private sums = new Float64Array(0);
+  /** Rows per line of rowTerms' output plane and lines: ⌈n / WIDTH⌉ lines, as even as possible. */
+  private readonly planeWidth: number;
+  private readonly planeLines: number;
+  /** Chains per kernel call, so that rowTerms' output stays within MAX_OUTPUT_BYTES. */
+  private readonly batchChains: number;
   private priorGrad: Float64Array;
   private readonly priorLogp = new Float64Array(1);
 
@@ -206,12 +215,16 @@ export class GpuJsLogDensity {
     readonly mode: GpuJsMode,
     readonly description: string,
     gpu: GpuJsInstance,
+    maxOutputBytes: number,
   ) {
     const n = spec.n;
     this.dim = spec.dim;
     this.p = spec.fixed.names.length;
     this.K = spec.terms.length ? levelCount(spec, 0) : 0;
     this.blocks = Math.ceil(n / BLOCK);
+    this.planeLines = Math.max(1, Math.ceil(n / WIDTH));
+    this.planeWidth = Math.max(1, Math.ceil(n / this.planeLines));
+    this.batchChains = Math.max(1, Math.floor(maxOutputBytes / (this.planeWidth * this.planeLines * 2 * 4)));
     this.gpu = gpu;
     this.X = Float32Array.from(spec.fixed.X);
     this.y = Float32Array.from(spec.y);
@@ -233,7 +246,8 @@ export class GpuJsLogDensity {
     this.priorGrad = new Float64Array(spec.dim);
   }
 
-  static async create(spec: ModelSpec, mode: GpuJsMode): Promise<GpuJsLogDensity> {
+  /** `maxOutputBytes`: largest first-kernel output per call (chains are batched to stay within it). */
+  static async create(spec: ModelSpec, mode: GpuJsMode, maxOutputBytes = MAX_OUTPUT_BYTES): Promise<GpuJsLogDensity> {
     if (spec.family !== 'bernoulli') throw new Error(`gpu.js kernel: bernoulli only (spec is ${spec.family})`);
     if (spec.terms.length > 1) throw new Error(`gpu.js kernel: at most one varying term (spec has ${spec.terms.length})`);
     const term = spec.terms[0];
@@ -268,15 +282,16 @@ export class GpuJsLogDensity {
       if (mode === 'webgpu') releaseNavigatorGpu();
       throw new Error(`unavailable: gpu.js chose mode ${gpu.mode} instead of ${mode}`);
     }
-    return new GpuJsLogDensity(spec, mode, description, gpu);
+    return new GpuJsLogDensity(spec, mode, description, gpu, maxOutputBytes);
   }
 
-  private buildKernels(chains: number): { chains: number; rowTerms: GpuJsKernel; blockSums: GpuJsKernel } {
-    if (this.kernels?.chains === chains) return this.kernels;
-    this.destroyKernels();
+  private kernelsFor(chains: number): { rowTerms: GpuJsKernel; blockSums: GpuJsKernel } {
+    const built = this.kernels.get(chains);
+    if (built) return built;
+    if (this.kernels.size >= 2) this.destroyKernels();
     const n = this.spec.n;
     // rows laid out as a WIDTH × ceil(n / WIDTH) plane (a device caps workgroups per dimension at 65,535)
-    const constants = { p: this.p, K: this.K, n, block: BLOCK, width: WIDTH };
+    const constants = { p: this.p, K: this.K, n, block: BLOCK, width: this.planeWidth };
     const rowTerms = this.gpu
       .createKernel(function (this: KernelThis, X: Float32Array, y: Float32Array, tx: Float32Array, level: Float32Array, beta: Float32Array, r: Float32Array) {
         const i = this.thread.y * this.constants.width + this.thread.x;
@@ -289,7 +304,7 @@ export class GpuJsLogDensity {
         // y η − softplus(η), softplus written without overflow
         return y[i] * eta - (Math.max(eta, 0) + Math.log(1 + Math.exp(-Math.abs(eta))));
       })
-      .setOutput([Math.min(n, WIDTH), Math.ceil(n / WIDTH), 2 * chains])
+      .setOutput([this.planeWidth, this.planeLines, 2 * chains])
       .setConstants(constants)
       .setTactic('precision')
       .setPipeline(true);
@@ -315,9 +330,9 @@ export class GpuJsLogDensity {
       .setOutput([this.p + this.K + 1, this.blocks, chains])
       .setConstants(constants)
       .setTactic('precision');
-    this.kernels = { chains, rowTerms, blockSums };
-    this.sums = new Float64Array((this.p + this.K + 1) * this.blocks * chains);
-    return this.kernels;
+    const kernels = { rowTerms, blockSums };
+    this.kernels.set(chains, kernels);
+    return kernels;
   }
 
   async logDensityGradient(positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array): Promise<void> {
@@ -332,11 +347,17 @@ export class GpuJsLogDensity {
         for (let k = 0; k < K; k++) r[c * K + k] = scale * positions[c * dim + term.offset + k];
       }
     }
-    const { rowTerms, blockSums } = this.buildKernels(nChains);
-    const terms = await settle(rowTerms(this.X, this.y, this.tx, this.level, beta, r));
-    flatten(await settle(blockSums(terms, this.X, this.tx, this.level)), this.sums);
-
     const width = p + K + 1;
+    if (this.sums.length < width * this.blocks * nChains) this.sums = new Float64Array(width * this.blocks * nChains);
+    for (let c0 = 0; c0 < nChains; c0 += this.batchChains) {
+      const count = Math.min(this.batchChains, nChains - c0);
+      const { rowTerms, blockSums } = this.kernelsFor(count);
+      const batchBeta = beta.subarray(c0 * p, (c0 + count) * p);
+      const batchR = K > 0 ? r.subarray(c0 * K, (c0 + count) * K) : r;
+      const terms = await settle(rowTerms(this.X, this.y, this.tx, this.level, batchBeta, batchR));
+      flatten(await settle(blockSums(terms, this.X, this.tx, this.level)), this.sums, c0 * width * this.blocks);
+    }
+
     for (let c = 0; c < nChains; c++) {
       const theta = positions.subarray(c * dim, (c + 1) * dim);
       const g = grad.subarray(c * dim, (c + 1) * dim);
@@ -363,10 +384,11 @@ export class GpuJsLogDensity {
   }
 
   private destroyKernels(): void {
-    if (!this.kernels) return;
-    this.kernels.rowTerms.destroy?.();
-    this.kernels.blockSums.destroy?.();
-    this.kernels = null;
+    for (const { rowTerms, blockSums } of this.kernels.values()) {
+      rowTerms.destroy?.();
+      blockSums.destroy?.();
+    }
+    this.kernels.clear();
   }
 
   async dispose(): Promise<void> {

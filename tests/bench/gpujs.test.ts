@@ -61,4 +61,25 @@ describe.each(GPUJS_MODES)('gpu.js %s kernel', (mode) => {
       await kernel.dispose();
     }
   }, 60_000);
+
+  it.skipIf(why.get(mode) !== null)('batches chains to keep the first kernel output small, with the same figures', async () => {
+    const spec = hillstromSpec('hierarchical', 5000);
+    const chains = 5;
+    const positions = positionsNearPosterior(spec, chains, 7);
+    const whole = await GpuJsLogDensity.create(spec, mode);
+    // 5,000 rows × 2 values × 4 bytes = 40,000 bytes per chain: batches of 2, 2 and 1 chains
+    const batched = await GpuJsLogDensity.create(spec, mode, 80_000);
+    try {
+      const a = { logp: new Float64Array(chains), grad: new Float64Array(chains * spec.dim) };
+      const b = { logp: new Float64Array(chains), grad: new Float64Array(chains * spec.dim) };
+      await whole.logDensityGradient(positions, chains, a.logp, a.grad);
+      await batched.logDensityGradient(positions, chains, b.logp, b.grad);
+      // the same float32 kernels on the same chains: equal up to the order of float64 block sums (none here)
+      for (let c = 0; c < chains; c++) expect(b.logp[c]).toBeCloseTo(a.logp[c], 6);
+      for (let k = 0; k < a.grad.length; k++) expect(b.grad[k]).toBeCloseTo(a.grad[k], 6);
+    } finally {
+      await whole.dispose();
+      await batched.dispose();
+    }
+  }, 60_000);
 });
