@@ -2,8 +2,9 @@
 # The WebGPU benchmark (and optionally a full WebGPU fit of the real Hillstrom data) on the GPU machine of the
 # workplace's `device` tool (/work/.library/device/README.md), in one call. That machine has no Node, no npm registry
 # and no Vulkan loader, so everything travels in one git-excluded folder, .gpu/:
-#   .gpu/js/bench/entry.mjs   bench/gpu-device-entry.ts bundled by esbuild with src/ (3 folders down, so that the
-#                             backend finds shaders/ at ../../../shaders/ as it does from src/backend/webgpu/)
+#   .gpu/app/js/bench/entry.mjs  bench/gpu-device-entry.ts bundled by esbuild with src/, from the last commit (HEAD),
+#                             not the working tree; 3 folders below .gpu/, so that the backend finds .gpu/shaders/
+#                             (HEAD's) at ../../../shaders/ as it does from src/backend/webgpu/
 #   .gpu/run.mjs              launcher that imports the bundle
 #   .gpu/node_modules/webgpu  Dawn's node bindings (linux-x64 only; dawn.node xz-compressed)
 #   .gpu/node.xz              this machine's node binary, used there when no Node >= 20 is installed
@@ -32,12 +33,19 @@ prepare() {
   done
   grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >>.git/info/exclude
   rm -rf .gpu
-  mkdir -p .gpu/js/bench .gpu/gl .gpu/node_modules/webgpu/dist/linux-x64
-  npx esbuild bench/gpu-device-entry.ts --bundle --platform=node --format=esm --target=node20 --external:webgpu \
-    --log-level=warning --outfile=.gpu/js/bench/entry.mjs \
+  mkdir -p .gpu/app/js/bench .gpu/gl .gpu/node_modules/webgpu/dist/linux-x64
+  # the committed sources only (others may have work in progress in the tree)
+  local snap
+  snap=$(mktemp -d)
+  git archive HEAD | tar -x -C "$snap"
+  ln -s "$PWD/node_modules" "$snap/node_modules"
+  npx esbuild "$snap/bench/gpu-device-entry.ts" --bundle --platform=node --format=esm --target=node20 --external:webgpu \
+    --log-level=warning --outfile=.gpu/app/js/bench/entry.mjs \
     --banner:js="import { createRequire as __nutmegRequire } from 'node:module'; const require = __nutmegRequire(import.meta.url);"
-  echo "await import('./js/bench/entry.mjs');" >.gpu/run.mjs
-  cp package.json .gpu/package.json # the CLI reads its version from ../../package.json
+  cp -r "$snap/shaders" .gpu/shaders
+  cp "$snap/package.json" .gpu/app/package.json # the CLI reads its version from ../../package.json
+  rm -rf "$snap"
+  echo "await import('./app/js/bench/entry.mjs');" >.gpu/run.mjs
   cp node_modules/webgpu/package.json node_modules/webgpu/index.js .gpu/node_modules/webgpu/
   xz -T2 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node >.gpu/dawn.node.xz
   xz -T2 -6 -c "$(readlink -f "$(command -v node)")" >.gpu/node.xz
