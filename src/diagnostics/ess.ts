@@ -23,15 +23,15 @@ const NOISE_LEVEL = 0.005;
 
 /**
  * How many lags to compute after `acov` turned out too few: if the autocorrelation, decaying at the geometric rate
- * seen so far, will reach the noise level within the direct-sum limit, twice as many by direct sums (up to the
- * limit); otherwise as many as the shortest FFT gives, then all. Only the cost depends on this choice: both ways
- * give the same autocovariances up to rounding.
+ * seen so far, will reach the noise level within the direct-sum limit, eight more by direct sums (up to the
+ * limit; the lags already summed are kept, so small steps waste nothing); otherwise as many as the shortest FFT
+ * gives, then all. Only the cost depends on this choice: both ways give the same autocovariances up to rounding.
  */
 function moreLags(acov: Float64Array, n: number): number {
   const lags = acov.length;
   if (lags < DIRECT_LAG_LIMIT && lags < n && lags > 1) {
     const rate = (Math.abs(acov[lags - 1]) / acov[0]) ** (1 / (lags - 1));
-    if (rate < 1 && Math.log(NOISE_LEVEL) / Math.log(rate) <= DIRECT_LAG_LIMIT) return Math.min(2 * lags, DIRECT_LAG_LIMIT, n);
+    if (rate < 1 && Math.log(NOISE_LEVEL) / Math.log(rate) <= DIRECT_LAG_LIMIT) return Math.min(lags + 8, DIRECT_LAG_LIMIT, n);
   }
   const short = lagsForShortFft(n, DIRECT_LAG_LIMIT + 1);
   return lags < short ? short : n;
