@@ -130,7 +130,8 @@ export function essQuantile(x: ChainDraws, prob: number, sorted?: SortedDraws): 
   const q = quantileSorted((sorted ?? sortDraws(x.values)).sorted, prob === 1 ? (s - 0.5) / s : prob);
   const h = splitLength(x.nDraws);
   if (x.nDraws === 1 || h < 3) return essOfChains(splitChains(withValues(x, indicatorOf(x.values, q))));
-  return essOfCentered(centeredSplitIndicator(x, q, scratchArray('ess.indicator', 2 * x.nChains * h)));
+  // the slot essOfChains centers into: free here, and one large work array fewer in cache
+  return essOfCentered(centeredSplitIndicator(x, q, scratchArray('ess.centered', 2 * x.nChains * h)));
 }
 
 function indicatorOf(values: Float64Array, q: number): Float64Array {
