@@ -171,6 +171,7 @@ async function main(argv: string[]): Promise<void> {
     tinybench: packageVersion('tinybench'),
   };
   for (const r of micro.results) versions[`backend ${r.backend}`] = r.description;
+  if (micro.results.some((r) => r.backend.startsWith('gpu.js'))) versions['gpu.js'] = packageVersion('gpu.js');
   const stanVersions = stanResults[0]?.versions;
   if (stanVersions) for (const [k, v] of Object.entries(stanVersions)) versions[k] = v;
 
