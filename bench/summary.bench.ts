@@ -7,6 +7,12 @@
  * time of the threaded path counts all of the process's threads), and checks that both give the same rows. Each
  * threaded repetition starts its workers afresh, as one `nutmeg summary` run does; under tsx they load the built
  * JavaScript in dist/ when it is up to date (`npm run build`), which starts faster than the TypeScript source.
+ *
+ * Measured 2026-11-23 on the shared 2-core machine under load average 9–13 (wall times there meant nothing: 6–28 s),
+ * so CPU times, the same run interleaved with the code before this round (9b535da): one thread 3.60 s CPU
+ * (9b535da: 5.44 s); two threads 4.50 s CPU in all, workers on the built JavaScript. On a quiet machine 9b535da took
+ * 4.7–5.2 s on one thread and 3.05–3.46 s on two; scaled by the CPU ratio that is ~3.1 s and ~2.0–2.3 s now — to be
+ * re-measured on a quiet machine.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
