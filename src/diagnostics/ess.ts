@@ -44,7 +44,8 @@ function moreLags(acov: Float64Array, n: number): number {
  * improved estimate, which keeps antithetic chains stable). Returns undefined when more lags are needed.
  */
 function geyerTau(acov: Float64Array, n: number, meanVar: number, varPlus: number): number | undefined {
-  const rho = new Float64Array(n);
+  // entries up to the last lag computed are all that can be touched (more lags are asked for before that)
+  const rho = new Float64Array(Math.max(acov.length, 2));
   let t = 0;
   let rhoEven = 1;
   let rhoOdd = 1 - (meanVar - acov[1]) / varPlus;

@@ -38,18 +38,33 @@ export function sortFolded(sortedX: SortedDraws, out?: SortedDraws): SortedDraws
   const sorted = out?.sorted ?? new Float64Array(n);
   // first sorted position at or above the median
   let up = 0;
-  while (up < n && xs[up] < med) up++;
+  let hi = n;
+  while (up < hi) {
+    const mid = (up + hi) >>> 1;
+    if (xs[mid] < med) up = mid + 1;
+    else hi = mid;
+  }
   let down = up - 1;
-  for (let k = 0; k < n; k++) {
-    const upDev = up < n ? xs[up] - med : Infinity;
-    const downDev = down >= 0 ? med - xs[down] : Infinity;
+  let k = 0;
+  // while both runs last; then what is left of the one that does
+  while (up < n && down >= 0) {
+    const upDev = xs[up] - med;
+    const downDev = med - xs[down];
     if (upDev <= downDev) {
       order[k] = xOrder[up++];
-      sorted[k] = upDev;
+      sorted[k++] = upDev;
     } else {
       order[k] = xOrder[down--];
-      sorted[k] = downDev;
+      sorted[k++] = downDev;
     }
+  }
+  for (; up < n; up++, k++) {
+    order[k] = xOrder[up];
+    sorted[k] = xs[up] - med;
+  }
+  for (; down >= 0; down--, k++) {
+    order[k] = xOrder[down];
+    sorted[k] = med - xs[down];
   }
   return out ?? { order, sorted };
 }
