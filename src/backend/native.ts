@@ -230,6 +230,9 @@ export class NativeBackend implements Backend {
  * Throws when the addon is unavailable (the message says why); callers that can fall back check loadNativeAddon().
  */
 export async function createNativeBackend(spec: ModelSpec, options: NativeBackendOptions = {}): Promise<NativeBackend> {
+  if (spec.terms.some((t) => t.parameterization === 'split')) {
+    throw new Error('createNativeBackend: the spec has split terms; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
+  }
   const addon = loadNativeAddon();
   if (!addon) throw new Error(nativeAddonUnavailableReason() ?? 'native backend unavailable');
   if (spec.fixed.priors.length !== spec.fixed.names.length) {

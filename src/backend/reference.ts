@@ -169,5 +169,8 @@ export class ReferenceBackend implements Backend {
 }
 
 export async function createReferenceBackend(spec: ModelSpec, _options: BackendOptions = {}): Promise<Backend> {
+  if (spec.terms.some((t) => t.parameterization === 'split')) {
+    throw new Error('createReferenceBackend: the spec has split terms; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
+  }
   return new ReferenceBackend(spec);
 }

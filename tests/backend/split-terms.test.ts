@@ -150,6 +150,10 @@ describe(`backend wrapper (${shear ? 'with' : 'without'} the shear)`, () => {
     }
   });
 
+  it('the backends themselves refuse split specs (createBackend maps them)', async () => {
+    await expect(createReferenceBackend(spec)).rejects.toThrow(/split terms; create the backend with createBackend/);
+  });
+
   it('leaves inactive chains untouched and maps draws for the pointwise log-likelihood', async () => {
     const wrapped = await createBackend('reference', spec, { maxChains: chains });
     expect(wrapped.spec).toBe(spec);

@@ -336,6 +336,9 @@ async function withErrorScopes<T>(device: GPUDevice, make: () => T): Promise<T> 
 
 /** A WebGPU backend for `spec`; rejects with BackendUnavailableError when no usable device is found. */
 export async function createWebGpuBackend(spec: ModelSpec, options: WebGpuBackendOptions = {}): Promise<Backend> {
+  if (spec.terms.some((t) => t.parameterization === 'split')) {
+    throw new Error('createWebGpuBackend: the spec has split terms; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
+  }
   const acquired = await acquireDevice({ adapter: options.adapter });
   try {
     return await withErrorScopes(acquired.device, () => new WebGpuBackend(spec, acquired, options));
