@@ -9,7 +9,8 @@ import { HILLSTROM_FORMULAS, type HillstromModel } from '../data/hillstrom.js';
 import { loadData } from '../data/load.js';
 import { SIMULATED_PREFIX } from '../data/datasets.js';
 import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
-import { DEFAULT_SUMMARY_STATS, resolveStats, summarizeDraws, summaryTable } from '../diagnostics/summary.js';
+import { DEFAULT_SUMMARY_STATS, resolveStats, summaryTable } from '../diagnostics/summary.js';
+import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
 import { UserError } from '../errors.js';
 import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js';
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
@@ -111,7 +112,7 @@ async function run(f: FitFlags): Promise<void> {
   try {
     progress.finish();
     if (!f.quiet) for (const note of fit.model.notes) say(note);
-    const { rows, warnings } = summarizeDraws(fit.draws, { variables: f.vars ? f.vars.split(',') : [] });
+    const { rows, warnings } = await summarizeDrawsParallel(fit.draws, { variables: f.vars ? f.vars.split(',') : [] });
     warnings.push(...samplerWarnings(samplerDiagnostics(fit.stats, fit.sample.settings.maxTreeDepth)));
     warnings.push(...convergenceWarnings(rows, fit.draws.nChains));
     const s = fit.sample;

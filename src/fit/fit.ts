@@ -1,5 +1,6 @@
 /**
- * The fit API: Frame + formula → model → backend → NUTS in lockstep → constrained draws. Orchestration only; every
+ * The fit API: Frame + formula → model → backend → NUTS (all chains batched into one backend call per step) →
+ * constrained draws. Orchestration only; every
  * piece it calls has one job (buildModel, createBackend, findMode, sample, constrain).
  */
 import type { Backend } from '../backend/backend.js';
