@@ -1,51 +1,59 @@
 /**
- * Split terms around any backend. Backends evaluate centered and non-centered terms; a split term (mean
- * non-centered, deviations centered — src/model/split.ts) is the centered term after a linear change of its K
- * coordinates that depends on sd. This wrapper maps every position to the centered coordinates, lets the inner
- * backend (built on the same spec with split terms marked centered) evaluate it, adds the Jacobian log sd per split
- * term and pulls the gradient back. A split term that shares fixed column j also shears that coordinate:
- * b_j = coordinate − sd·u/√K (Jacobian 1). Cost: O(chains × levels) per call on the host; buffers are allocated once.
+ * Split and folded terms around any backend. Backends evaluate plain centered and non-centered terms; a split term
+ * (mean non-centered, deviations centered — src/model/split.ts) is the centered term after a linear change of its K
+ * coordinates that depends on sd, and a folded non-centered term is the non-centered term with its z rotated. A term
+ * folded into fixed column j also shears that coordinate: b_j = coordinate − sd·u/√K (Jacobian 1). This wrapper maps
+ * every position to the plain coordinates, lets the inner backend (built on the plain spec) evaluate it, adds the
+ * Jacobian log sd per split term and pulls the gradient back. Cost: O(chains × levels) per call on the host; buffers
+ * are allocated once.
  */
 import type { Backend, BackendOptions } from './backend.js';
-import { pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
+import { foldColumnOf, isRotated, pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
 import { levelCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
 
+/** Whether the spec has terms a backend cannot evaluate directly (split, or folded into a fixed effect). */
 export function hasSplitTerms(spec: ModelSpec): boolean {
-  return spec.terms.some((t) => t.parameterization === 'split');
+  return spec.terms.some((t) => t.parameterization === 'split' || foldColumnOf(t) >= 0);
 }
 
-/** The spec the inner backend sees: split terms as centered, everything else (offsets, dim) unchanged. */
+/** The spec the inner backend sees: split terms as centered, no folding; offsets and dim unchanged. */
 export function centeredSpec(spec: ModelSpec): ModelSpec {
-  const terms: VaryingTerm[] = spec.terms.map((t) => (t.parameterization === 'split' ? { ...t, parameterization: 'centered' } : t));
+  const terms: VaryingTerm[] = spec.terms.map((t) => {
+    const { foldColumn: _fold, ...plain } = t;
+    return t.parameterization === 'split' ? { ...plain, parameterization: 'centered' } : plain;
+  });
   return { ...spec, terms };
 }
 
-interface SplitTerm {
+interface MappedTerm {
   readonly sdIndex: number;
   readonly offset: number;
   readonly K: number;
-  /** Shared fixed column (sheared), or -1. */
+  /** Split (centered deviations, sd-scaled mean; Jacobian sd) or rotated non-centered (Jacobian 1). */
+  readonly split: boolean;
+  /** Fixed column the mean is folded into, or -1. */
   readonly column: number;
 }
 
-/** Rewrites n positions (row-major, dim each) from split to centered coordinates, from `src` into `dst`. */
-function toCentered(split: readonly SplitTerm[], dim: number, src: Float64Array, dst: Float64Array, n: number): void {
+/** Rewrites n positions (row-major, dim each) to the inner backend's coordinates, from `src` into `dst`. */
+function toInner(mapped: readonly MappedTerm[], dim: number, src: Float64Array, dst: Float64Array, n: number): void {
   dst.set(src.subarray(0, n * dim));
   for (let c = 0; c < n; c++) {
     const base = c * dim;
-    for (const t of split) {
+    for (const t of mapped) {
       const sd = Math.exp(src[base + t.sdIndex]);
-      splitToEffects(sd, src, base + t.offset, t.K, dst, base + t.offset);
+      // split: r = sd·u/√K·1 + Q e;  rotated: z = u/√K·1 + Q e
+      splitToEffects(t.split ? sd : 1, src, base + t.offset, t.K, dst, base + t.offset);
       if (t.column >= 0) dst[base + t.column] -= splitMean(sd, src[base + t.offset], t.K);
     }
   }
 }
 
 export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: BackendOptions = {}): Backend {
-  const split: SplitTerm[] = [];
+  const mapped: MappedTerm[] = [];
   outer.terms.forEach((t, i) => {
-    if (t.parameterization === 'split') {
-      split.push({ sdIndex: t.sdIndex, offset: t.offset, K: levelCount(outer, i), column: t.splitColumn ?? -1 });
+    if (t.parameterization === 'split' || isRotated(t)) {
+      mapped.push({ sdIndex: t.sdIndex, offset: t.offset, K: levelCount(outer, i), split: t.parameterization === 'split', column: foldColumnOf(t) });
     }
   });
   const dim = outer.dim;
@@ -58,28 +66,30 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
     dim,
     async logDensityGradient(positions, nChains, logp, grad, active) {
       if (positionsScratch.length < nChains * dim) positionsScratch = new Float64Array(nChains * dim);
-      toCentered(split, dim, positions, positionsScratch, nChains);
+      toInner(mapped, dim, positions, positionsScratch, nChains);
       await inner.logDensityGradient(positionsScratch, nChains, logp, grad, active);
       for (let c = 0; c < nChains; c++) {
         if (active && active[c] === 0) continue;
         const base = c * dim;
-        for (const t of split) {
+        for (const t of mapped) {
           const logSd = positions[base + t.sdIndex];
           const sd = Math.exp(logSd);
           const u = positions[base + t.offset];
           // the shared coefficient's gradient, before it is used below: b_j = coordinate − sd·u/√K
           const gb = t.column >= 0 ? grad[base + t.column] : 0;
-          const extra = pullBackSplitGradient(sd, u, grad, base + t.offset, t.K);
+          // (u, e) ← [s/√K · 1, Q]ᵀ g with s = sd (split) or 1 (rotated); `extra` = (s·u/√K)·Σg is ∂/∂log sd of
+          // the split map at fixed (u, e) — the rotated map does not depend on sd
+          const extra = pullBackSplitGradient(t.split ? sd : 1, u, grad, base + t.offset, t.K);
           grad[base + t.offset] -= (sd / Math.sqrt(t.K)) * gb;
-          grad[base + t.sdIndex] += extra - splitMean(sd, u, t.K) * gb + 1;
-          logp[c] += logSd;
+          grad[base + t.sdIndex] += (t.split ? extra + 1 : 0) - splitMean(sd, u, t.K) * gb;
+          if (t.split) logp[c] += logSd;
         }
         if (Number.isNaN(logp[c])) logp[c] = -Infinity;
       }
     },
     async pointwiseLogLik(draws, nDraws, rowStart, rowCount, out) {
       if (drawsScratch.length < nDraws * dim) drawsScratch = new Float64Array(nDraws * dim);
-      toCentered(split, dim, draws, drawsScratch, nDraws);
+      toInner(mapped, dim, draws, drawsScratch, nDraws);
       await inner.pointwiseLogLik(drawsScratch, nDraws, rowStart, rowCount, out);
     },
     dispose: () => inner.dispose(),

@@ -90,7 +90,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       term: t.term,
       x: design.x[k],
       parameterization: evidence[k].chosen,
-      ...(evidence[k].chosen === 'split' ? { splitColumn: sharedColumns[k] } : {}),
+      ...(evidence[k].chosen !== 'centered' && sharedColumns[k] >= 0 ? { foldColumn: sharedColumns[k] } : {}),
       sdPrior: priors.sd[k],
       sdIndex,
       offset: sdIndex + 1,
@@ -115,6 +115,10 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   for (const row of priors.table) {
     if (row.source !== 'default') notes.push(`prior ${row.parameter} ~ ${formatPrior(row.prior)} (from '${row.source}')`);
   }
-  evidence.forEach((e, k) => notes.push(describeEvidence(e, groups[recipe.terms[k].group].levels)));
+  evidence.forEach((e, k) => {
+    const fold = varying[k].foldColumn ?? -1;
+    const folded = fold >= 0 && e.chosen !== 'centered' ? `; levels' mean folded into b_${fixedNames[fold]}` : '';
+    notes.push(describeEvidence(e, groups[recipe.terms[k].group].levels) + folded);
+  });
   return { spec, recipe, priors, parameterization: evidence, notes };
 }

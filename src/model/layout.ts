@@ -4,23 +4,24 @@
  *   sd_<group>__<term>            standard deviation of a varying term (unconstrained coordinate: log sd)
  *   z_<group>__<term>[k]          standard-normal innovations (non-centered terms only)
  *   r_<group>__<term>[k]          group effects, always present (generated quantity for non-centered terms)
- *   zbar_<group>__<term>, e_<group>__<term>[j]   a split term's unconstrained coordinates (mean and Helmert
- *                                 deviations, src/model/split.ts); not in the constrained output, which gives r
- *   bsum_<term>                   the unconstrained coordinate of a fixed effect that split terms share: b plus their
- *                                 levels' means (the constrained output gives b_<term>)
+ *   zbar_<group>__<term>, e_<group>__<term>[j]   the unconstrained coordinates of a split term, and of a
+ *                                 non-centered term folded into a fixed effect (mean and Helmert deviations,
+ *                                 src/model/split.ts); the constrained output gives r (and z) as usual
+ *   bsum_<term>                   the unconstrained coordinate of a fixed effect that terms are folded into: b plus
+ *                                 their levels' means (the constrained output gives b_<term>)
  * k is the 1-based level index; level names are kept as coordinates (see levelCoordinates).
  */
-import { effectsToSplit, splitMean, splitToEffects } from './split.js';
+import { effectsToSplit, foldColumnOf, isRotated, splitMean, splitToEffects } from './split.js';
 import { levelCount, termLabel, type ModelSpec } from './spec.js';
 
 /** Names of the unconstrained coordinates, in vector order (log-sd coordinates carry the sd_ name). */
 export function unconstrainedNames(spec: ModelSpec): string[] {
-  const sheared = new Set(spec.terms.filter((t) => t.parameterization === 'split').map((t) => t.splitColumn ?? -1));
-  const names = spec.fixed.names.map((n, j) => (sheared.has(j) ? `bsum_${n}` : `b_${n}`));
+  const folded = new Set(spec.terms.map(foldColumnOf));
+  const names = spec.fixed.names.map((n, j) => (folded.has(j) ? `bsum_${n}` : `b_${n}`));
   spec.terms.forEach((term, t) => {
     const label = termLabel(spec, t);
     names.push(`sd_${label}`);
-    if (term.parameterization === 'split') {
+    if (term.parameterization === 'split' || isRotated(term)) {
       names.push(`zbar_${label}`);
       for (let j = 1; j < levelCount(spec, t); j++) names.push(`e_${label}[${j}]`);
       return;
@@ -66,16 +67,16 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
   const p = spec.fixed.names.length;
   for (let j = 0; j < p; j++) out[o++] = theta[j];
   spec.terms.forEach((term, t) => {
-    const column = term.splitColumn ?? -1;
-    if (term.parameterization === 'split' && column >= 0) {
-      out[outOffset + column] -= splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
-    }
+    const column = foldColumnOf(term);
+    if (column >= 0) out[outOffset + column] -= splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
   });
   spec.terms.forEach((term, t) => {
     out[o++] = Math.exp(theta[term.sdIndex]);
     if (term.parameterization === 'noncentered') {
       const K = levelCount(spec, t);
-      for (let k = 0; k < K; k++) out[o++] = theta[term.offset + k];
+      if (isRotated(term)) splitToEffects(1, theta, term.offset, K, out, o);
+      else for (let k = 0; k < K; k++) out[o + k] = theta[term.offset + k];
+      o += K;
     }
   });
   spec.terms.forEach((_, t) => {
@@ -90,6 +91,13 @@ function writeGroupEffects(spec: ModelSpec, t: number, theta: ArrayLike<number>,
   const K = levelCount(spec, t);
   if (term.parameterization === 'split') {
     splitToEffects(Math.exp(theta[term.sdIndex]), theta, term.offset, K, out, at);
+    return;
+  }
+  if (isRotated(term)) {
+    // z = u/√K · 1 + Q e, r = sd · z
+    splitToEffects(1, theta, term.offset, K, out, at);
+    const sd = Math.exp(theta[term.sdIndex]);
+    for (let k = 0; k < K; k++) out[at + k] *= sd;
     return;
   }
   const scale = term.parameterization === 'noncentered' ? Math.exp(theta[term.sdIndex]) : 1;
@@ -128,7 +136,9 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     theta[term.sdIndex] = Math.log(constrained[o++]);
     if (term.parameterization === 'noncentered') {
       const K = levelCount(spec, t);
-      for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[o++];
+      if (isRotated(term)) effectsToSplit(1, constrained, o, K, theta, term.offset);
+      else for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[o + k];
+      o += K;
     }
   });
   spec.terms.forEach((term, t) => {
@@ -136,11 +146,12 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     if (term.parameterization === 'centered') {
       for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[o + k];
     } else if (term.parameterization === 'split') {
-      const sd = Math.exp(theta[term.sdIndex]);
-      effectsToSplit(sd, constrained, o, K, theta, term.offset);
-      const column = term.splitColumn ?? -1;
-      if (column >= 0) theta[column] += splitMean(sd, theta[term.offset], K);
+      effectsToSplit(Math.exp(theta[term.sdIndex]), constrained, o, K, theta, term.offset);
     }
     o += K;
+  });
+  spec.terms.forEach((term, t) => {
+    const column = foldColumnOf(term);
+    if (column >= 0) theta[column] += splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
   });
 }

@@ -5,6 +5,8 @@
  * (src/model/split.ts) is centered with the levels' mean non-centered: for a term whose covariate is also a fixed
  * effect (a varying intercept beside the fixed intercept) the data pin the levels' deviations from their mean but
  * not the mean itself, which trades off against the fixed effect and is held only by its prior of scale sd/√K.
+ * Whenever such a fixed effect exists, split and non-centered terms also fold their levels' mean into it (its
+ * coordinate samples b + mean(r); src/model/split.ts), so that direction leaves the likelihood altogether.
  *
  * Default rule. With p̄ = Σ y / Σ trials the overall outcome rate, the Fisher information the likelihood carries
  * about level k's effect r_k (at the overall rate) is
@@ -23,6 +25,9 @@
  * Why split for those intercepts: with 3 levels each their sd is weakly identified, and centered the 3-level mean
  * makes a funnel with sd and the fixed intercept (Stan's centered fit of the crossed model: 15 divergences; ours at
  * the default target acceptance: seed-dependent divergences and R-hat far above 1.01); split removes it.
+ * Why fold the non-centered treatment slopes of the hierarchical model: unfolded, mu_t + sd·mean(z) is what the
+ * data see, a curved ridge in (mu_t, sd, z); seed 20261122 gave 23 divergences and R-hat 1.012 for sd, folded 0 and
+ * 1.003.
  */
 import { UserError } from '../errors.js';
 import type { Prior } from './prior.js';

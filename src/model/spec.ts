@@ -10,16 +10,17 @@
  *   non-centered term: z_t[k] ~ Normal(0, 1), r_t[k] = sd_t · z_t[k]
  *   centered term:     r_t[k] ~ Normal(0, sd_t)
  *   split term:        u_t ~ Normal(0, 1), e_t ~ Normal(0, sd_t² I_{K−1}), r_t = (sd_t · u_t / √K)·1 + Q e_t
- *                      (mean non-centered, deviations centered; Q and the why in src/model/split.ts); when the
- *                      term's covariate is fixed column j (splitColumn), that coordinate holds b_j + mean(r_t)
- *                      instead of b_j, so the likelihood does not see u_t at all
+ *                      (mean non-centered, deviations centered; Q and the why in src/model/split.ts)
+ *   folding: a split or non-centered term whose covariate is fixed column j (foldColumn) has that coordinate hold
+ *                      b_j + mean(r_t) instead of b_j, so the likelihood does not see the levels' mean; a folded
+ *                      non-centered term samples its z rotated: [u, e_1 … e_{K−1}] with z = u/√K·1 + Q e
  *
  * Unconstrained parameter vector (length `dim`), in this order:
  *   [ b_0 … b_{p-1} ]  then for each varying term t in order:  [ log sd_t, v_t[1] … v_t[K_t] ]
- * where v is z (non-centered), r (centered) or [u, e_1 … e_{K−1}] (split). The log density on this scale includes the
+ * where v is z (non-centered), r (centered) or [u, e_1 … e_{K−1}] (split, or folded non-centered). The log density on this scale includes the
  * Jacobian of sd = exp(u), i.e. + log sd_t for every term, and + log sd_t more for a split term (|∂r/∂(u, e)| = sd).
- * Backends evaluate centered and non-centered terms only: src/backend/split-terms.ts maps split terms onto centered
- * ones around any backend.
+ * Backends evaluate plain centered and non-centered terms only: src/backend/split-terms.ts maps split and folded
+ * terms onto those around any backend.
  */
 import type { Prior } from './prior.js';
 
@@ -44,9 +45,9 @@ export interface VaryingTerm {
   readonly x: Float64Array | null;
   readonly parameterization: Parameterization;
   readonly sdPrior: Prior;
-  /** Split terms only: the fixed-effect column equal to x (the intercept column for an intercept term), whose
-   * coordinate holds b_j + mean(r); -1 or absent when there is none. */
-  readonly splitColumn?: number;
+  /** Split and non-centered terms: the fixed-effect column equal to x (the intercept column for an intercept term)
+   * whose coordinate holds b_j + mean(r); -1 or absent when none (ignored for centered terms). */
+  readonly foldColumn?: number;
   /** Position of log(sd) in the unconstrained vector. */
   readonly sdIndex: number;
   /** Position of the first level's z (non-centered) or r (centered), or of u (split); K = groups[group].levels.length

@@ -17,13 +17,19 @@
  * |∂r/∂(u, e)| = sd, i.e. + log sd on the log scale.
  *
  * The shear. When the term's covariate is also fixed column j (the intercept beside a varying intercept), the
- * coordinate of b_j holds b_j + mean(r) instead (splitColumn in src/model/spec.ts): the linear predictor
+ * coordinate of b_j holds b_j + mean(r) instead (foldColumn in src/model/spec.ts): the linear predictor
  * b_j x + r_k x becomes (b_j + mean(r)) x + (Q e)_k x, so the data see only that sum and the deviations, and u is
  * left to its prior and the prior of b_j = coordinate − sd·u/√K. A shear has Jacobian 1.
+ *
+ * The same fold serves a non-centered term (z ~ Normal(0, I), r = sd·z) whose covariate is a fixed effect: its z
+ * are sampled rotated, z = u/√K·1 + Q e (u, e ~ Normal(0, 1): a rotation, Jacobian 1), and b_j's coordinate holds
+ * b_j + sd·u/√K, so again the data see only that sum and sd·Q e, and the mean of z no longer trades off against b_j
+ * through sd.
  *
  * Helmert column j (0-based, j < K−1): entries 1/√((j+1)(j+2)) on levels 0 … j, −(j+1)/√((j+1)(j+2)) on level j+1,
  * 0 after. Both Q e and Qᵀ g take O(K) with a running sum, so 100,000 levels cost nothing.
  */
+import type { VaryingTerm } from './spec.js';
 
 /** r (length K) = (sd · u / √K) · 1 + Q e, with e = coords[1 … K−1] and u = coords[0]. */
 export function splitToEffects(sd: number, coords: ArrayLike<number>, from: number, K: number, r: Float64Array | number[], to: number): void {
@@ -66,6 +72,19 @@ export function pullBackSplitGradient(sd: number, u: number, g: Float64Array, fr
   }
   g[from] = (sd / Math.sqrt(K)) * total;
   return ((sd * u) / Math.sqrt(K)) * total;
+}
+
+/**
+ * The fixed column term t's levels' mean is folded into (its coordinate holds b_j + mean(r_t)), or -1: split terms
+ * and non-centered terms with a foldColumn (src/model/spec.ts).
+ */
+export function foldColumnOf(term: VaryingTerm): number {
+  return term.parameterization === 'centered' ? -1 : (term.foldColumn ?? -1);
+}
+
+/** A non-centered term folded into a fixed effect: its z are sampled rotated, as [u, e] with z = u/√K·1 + Q e. */
+export function isRotated(term: VaryingTerm): boolean {
+  return term.parameterization === 'noncentered' && (term.foldColumn ?? -1) >= 0;
 }
 
 /** The levels' mean sd · u / √K: what the shear adds to the shared fixed coefficient. */

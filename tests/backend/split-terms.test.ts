@@ -14,16 +14,19 @@ import { randomPositions, randomSpec, relDiff } from '../helpers/specs.js';
 
 /**
  * The crossed random spec with its centered terms split: the zip intercept shares the fixed intercept (column 0),
- * the channel slope on x1 shares fixed column 2 (both sheared); `shear: false` leaves the fixed columns alone.
+ * the channel slope on x1 shares fixed column 2, and the non-centered segment slope on treatment shares column 1
+ * (all folded, the last one rotated); `shear: false` folds nothing.
  */
 function splitCrossed(n = 600, shear = true): ModelSpec {
   const spec = randomSpec('crossed', { n, seed: 3 });
-  const columns: Record<string, number> = { Intercept: 0, x1: 2 };
+  const columns: Record<string, number> = { Intercept: 0, treatment: 1, x1: 2 };
   return {
     ...spec,
-    terms: spec.terms.map((t) =>
-      t.parameterization === 'centered' ? { ...t, parameterization: 'split', splitColumn: shear ? columns[t.term] : -1 } : t,
-    ),
+    terms: spec.terms.map((t) => ({
+      ...t,
+      parameterization: t.parameterization === 'centered' ? 'split' : t.parameterization,
+      foldColumn: shear ? columns[t.term] : -1,
+    })),
   };
 }
 
@@ -84,7 +87,9 @@ describe('layout of split terms', () => {
   const spec = splitCrossed();
   it('names: zbar and K−1 deviations on the unconstrained scale, sd and r in the output (as centered)', () => {
     const names = unconstrainedNames(spec);
-    expect(names.slice(0, 4)).toEqual(['bsum_Intercept', 'b_treatment', 'bsum_x1', 'b_x2']);
+    expect(names.slice(0, 4)).toEqual(['bsum_Intercept', 'bsum_treatment', 'bsum_x1', 'b_x2']);
+    expect(names).toContain('zbar_segment__treatment');
+    expect(names).toContain('e_segment__treatment[6]');
     expect(names).toContain('zbar_zip__Intercept');
     expect(names).toContain('e_zip__Intercept[2]');
     expect(names).not.toContain('e_zip__Intercept[3]');
@@ -101,13 +106,29 @@ describe('layout of split terms', () => {
     for (let j = 0; j < spec.dim; j++) expect(Math.abs(back[j] - theta[j])).toBeLessThan(1e-12);
   });
 
-  it('the shear: the output b_Intercept is the coordinate minus the zip levels\' mean', () => {
+  it('the fold: each output b is its coordinate minus the levels\' means of the terms folded into it', () => {
     const theta = randomPositions(spec, 1, 12);
     const out = new Float64Array(constrainedDim(spec));
     constrain(spec, theta, out);
     const names = constrainedNames(spec);
-    const r = [1, 2, 3].map((k) => out[names.indexOf(`r_zip__Intercept[${k}]`)]);
-    expect(out[0]).toBeCloseTo(theta[0] - (r[0] + r[1] + r[2]) / 3, 13);
+    const mean = (family: string, K: number): number => {
+      let sum = 0;
+      for (let k = 1; k <= K; k++) sum += out[names.indexOf(`${family}[${k}]`)];
+      return sum / K;
+    };
+    // zip (split) and channel (rotated non-centered) intercepts are both folded into the intercept
+    expect(out[0]).toBeCloseTo(theta[0] - mean('r_zip__Intercept', 3) - mean('r_channel__Intercept', 5), 13);
+    expect(out[2]).toBeCloseTo(theta[2] - mean('r_channel__x1', 5), 13);
+    const seg = Array.from({ length: 7 }, (_, k) => out[names.indexOf(`r_segment__treatment[${k + 1}]`)]);
+    expect(out[1]).toBeCloseTo(theta[1] - seg.reduce((a, b) => a + b, 0) / 7, 13);
+    // the rotated z: r = sd · z, and z has the rotation's norm (|z|² = u² + |e|²)
+    const sd = out[names.indexOf('sd_segment__treatment')];
+    const z = Array.from({ length: 7 }, (_, k) => out[names.indexOf(`z_segment__treatment[${k + 1}]`)]);
+    z.forEach((v, k) => expect(v * sd).toBeCloseTo(seg[k], 13));
+    const term = spec.terms[0];
+    let norm = 0;
+    for (let k = 0; k < 7; k++) norm += theta[term.offset + k] ** 2;
+    expect(z.reduce((a, v) => a + v * v, 0)).toBeCloseTo(norm, 12);
   });
 });
 
@@ -151,7 +172,7 @@ describe(`backend wrapper (${shear ? 'with' : 'without'} the shear)`, () => {
   });
 
   it('the backends themselves refuse split specs (createBackend maps them)', async () => {
-    await expect(createReferenceBackend(spec)).rejects.toThrow(/split terms; create the backend with createBackend/);
+    await expect(createReferenceBackend(spec)).rejects.toThrow(/split or folded terms; create the backend with createBackend/);
   });
 
   it('leaves inactive chains untouched and maps draws for the pointwise log-likelihood', async () => {

@@ -140,10 +140,15 @@ describe('varying terms', () => {
     expect(spec.terms[0].x).toBeNull();
     expect(Array.from(spec.terms[1].x as Float64Array)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(spec.dim).toBe(2 + 4 + 4);
+    // both terms share a fixed column, so their levels' means are folded into it (src/model/split.ts)
+    expect(spec.terms.map((t) => t.foldColumn)).toEqual([0, 1]);
     expect(unconstrainedNames(spec)).toEqual([
-      'b_Intercept', 'b_x',
-      'sd_g__Intercept', 'z_g__Intercept[1]', 'z_g__Intercept[2]', 'z_g__Intercept[3]',
-      'sd_g__x', 'z_g__x[1]', 'z_g__x[2]', 'z_g__x[3]',
+      'bsum_Intercept', 'bsum_x',
+      'sd_g__Intercept', 'zbar_g__Intercept', 'e_g__Intercept[1]', 'e_g__Intercept[2]',
+      'sd_g__x', 'zbar_g__x', 'e_g__x[1]', 'e_g__x[2]',
+    ]);
+    expect(unconstrainedNames(buildModel(base, 'y ~ 1 + (0 + x | g)', { parameterization: { g: 'noncentered' } }).spec)).toEqual([
+      'b_Intercept', 'sd_g__x', 'z_g__x[1]', 'z_g__x[2]', 'z_g__x[3]',
     ]);
   });
 

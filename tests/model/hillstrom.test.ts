@@ -50,9 +50,9 @@ describe.skipIf(!present)('real Hillstrom data', () => {
     expect(spec.dim).toBe(23);
     const names = unconstrainedNames(spec);
     expect(names).toEqual([
-      'bsum_Intercept', 'b_treatment', 'b_recency_z', 'b_history_z', 'b_mens', 'b_womens', 'b_newbie',
-      'sd_history_segment__treatment',
-      ...Array.from({ length: 7 }, (_, k) => `z_history_segment__treatment[${k + 1}]`),
+      'bsum_Intercept', 'bsum_treatment', 'b_recency_z', 'b_history_z', 'b_mens', 'b_womens', 'b_newbie',
+      'sd_history_segment__treatment', 'zbar_history_segment__treatment',
+      ...Array.from({ length: 6 }, (_, k) => `e_history_segment__treatment[${k + 1}]`),
       'sd_zip_code__Intercept', 'zbar_zip_code__Intercept', 'e_zip_code__Intercept[1]', 'e_zip_code__Intercept[2]',
       'sd_channel__Intercept', 'zbar_channel__Intercept', 'e_channel__Intercept[1]', 'e_channel__Intercept[2]',
     ]);
@@ -62,7 +62,8 @@ describe.skipIf(!present)('real Hillstrom data', () => {
       ['channel', ['Multichannel', 'Phone', 'Web']],
     ]);
     expect(spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'split', 'split']);
-    expect(spec.terms.map((t) => t.splitColumn ?? -1)).toEqual([-1, 0, 0]); // both share the fixed intercept
+    // the treatment slopes fold into b_treatment (column 1), both intercepts into b_Intercept (column 0)
+    expect(spec.terms.map((t) => t.foldColumn ?? -1)).toEqual([1, 0, 0]);
 
     // the figures, recomputed from raw counts: p̄ = 578 / 64000, x = treatment (0/1) or 1
     const w = (578 / 64000) * (1 - 578 / 64000);
@@ -80,9 +81,9 @@ describe.skipIf(!present)('real Hillstrom data', () => {
     // "7) $1,000 +" (892 e-mailed) 0.708: not pinned → non-centered
     expect(m.parameterization.map((e) => Number(e.ratio.toFixed(3)))).toEqual([0.708, 0.216, 0.24]);
     expect(m.notes.slice(1)).toEqual([
-      "history_segment__treatment: noncentered — largest likelihood sd 0.354 (level '7) $1,000 +') = 0.708 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level",
-      "zip_code__Intercept: split — largest likelihood sd 0.108 (level 'Rural') = 0.216 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate",
-      "channel__Intercept: split — largest likelihood sd 0.120 (level 'Multichannel') = 0.240 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate",
+      "history_segment__treatment: noncentered — largest likelihood sd 0.354 (level '7) $1,000 +') = 0.708 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level; levels' mean folded into b_treatment",
+      "zip_code__Intercept: split — largest likelihood sd 0.108 (level 'Rural') = 0.216 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate; levels' mean folded into b_Intercept",
+      "channel__Intercept: split — largest likelihood sd 0.120 (level 'Multichannel') = 0.240 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate; levels' mean folded into b_Intercept",
     ]);
   });
 

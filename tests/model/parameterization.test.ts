@@ -42,7 +42,7 @@ describe('default rule', () => {
     expect(m.spec.terms[0].parameterization).toBe('split');
     expect(unconstrainedNames(m.spec)).toEqual(['bsum_Intercept', 'sd_h__Intercept', 'zbar_h__Intercept', 'e_h__Intercept[1]']);
     expect(m.notes).toContain(
-      "h__Intercept: split — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate",
+      "h__Intercept: split — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate; levels' mean folded into b_Intercept",
     );
   });
 
@@ -100,7 +100,7 @@ describe('explicit choices', () => {
     expect(m.spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'centered']);
     expect(m.parameterization.map((e) => e.source)).toEqual(['h', 'h__x']);
     expect(m.notes[1]).toBe(
-      "h__Intercept: noncentered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; set by 'h', the rule would choose split",
+      "h__Intercept: noncentered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; set by 'h', the rule would choose split; levels' mean folded into b_Intercept",
     );
   });
 

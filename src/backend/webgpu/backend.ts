@@ -6,6 +6,7 @@
  * Per logDensityGradient call, for each batch of active chains: one queue write (parameters), one compute pass with
  * two dispatches (logp_grad: partial sums per tile and segment; reduce: sums per slot), one copy, one mapAsync.
  */
+import { hasSplitTerms } from '../split-terms.js';
 import type { Backend, BackendOptions } from '../backend.js';
 import type { ModelSpec } from '../../model/spec.js';
 import { acquireDevice, type AcquiredDevice } from './device.js';
@@ -336,8 +337,8 @@ async function withErrorScopes<T>(device: GPUDevice, make: () => T): Promise<T> 
 
 /** A WebGPU backend for `spec`; rejects with BackendUnavailableError when no usable device is found. */
 export async function createWebGpuBackend(spec: ModelSpec, options: WebGpuBackendOptions = {}): Promise<Backend> {
-  if (spec.terms.some((t) => t.parameterization === 'split')) {
-    throw new Error('createWebGpuBackend: the spec has split terms; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
+  if (hasSplitTerms(spec)) {
+    throw new Error('createWebGpuBackend: the spec has split or folded terms; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
   }
   const acquired = await acquireDevice({ adapter: options.adapter });
   try {
