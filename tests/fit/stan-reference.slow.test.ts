@@ -4,10 +4,13 @@
  * reference), against Stan 2.21's posterior summaries (tests/fixtures/stan, from the shared golden/stan):
  *   every parameter's posterior mean within 4 combined MCSE, sd within 10% (20% for crossed), R-hat < 1.01,
  *   no divergences for pooled.
- * All three at the default target acceptance (0.8). The crossed model's reference is Stan's centered fit
- * (crossed_centered); nutmeg splits the zip-code and channel intercepts by default (src/model/split.ts), which
- * removes the funnel that made centered fits of this model diverge or mix badly. Its divergences are printed but not
- * asserted (the issue asks for none on pooled).
+ * The crossed model's reference is Stan's centered fit (crossed_centered); nutmeg splits the zip-code and channel
+ * intercepts and folds their means into the intercept by default (src/model/split.ts), which removes the funnel
+ * between the intercept and the 3-level effects. One neck remains: the zip-code levels barely differ, so their sd
+ * reaches near 0 where the centered deviations pinch (the divergences sit at sd_zip_code ≈ 0.1 against 0.25
+ * typical). At target acceptance 0.8 that leaves seed-dependent R-hat (1.004 on one run, 1.038 on another, tens to
+ * ~170 divergences); at 0.95 it passes (R-hat ≤ 1.003, 28 divergences), so crossed runs at 0.95 and the other two
+ * at the default 0.8. Divergences are printed; the issue asks for none on pooled.
  * Skipped with a notice when ../shared/data/hillstrom.csv is absent or the native addon is not built.
  */
 import { describe, expect, it } from 'vitest';
@@ -25,7 +28,7 @@ if (!native) console.warn('NOTICE: Stan reference comparison skipped: the native
 const CASES: Array<[HillstromModel, number, number]> = [
   ['pooled', 0.1, 0.8],
   ['hierarchical', 0.1, 0.8],
-  ['crossed', 0.2, 0.8],
+  ['crossed', 0.2, 0.95],
 ];
 
 describe.skipIf(!path || !native)('posterior on the real Hillstrom data agrees with Stan', () => {
