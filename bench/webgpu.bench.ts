@@ -7,6 +7,7 @@
  *
  * Run: `npx tsx bench/webgpu.bench.ts` (or through bench/run.ts, which calls run()). `--quick`: small sizes, once.
  */
+import { centeredSpec } from '../src/backend/split-terms.js';
 import { pathToFileURL } from 'node:url';
 import { createWebGpuBackend } from '../src/backend/webgpu/backend.js';
 import { builtinDataset } from '../src/data/datasets.js';
@@ -45,7 +46,7 @@ export async function run(
   const cells: WebGpuCell[] = [];
   let adapter = '';
   for (const model of ['pooled', 'hierarchical'] as const) {
-    const spec = buildModel(frame, HILLSTROM_FORMULAS[model]).spec;
+    const spec = centeredSpec(buildModel(frame, HILLSTROM_FORMULAS[model]).spec); // the kernels' plain form
     const backend = await createWebGpuBackend(spec, { maxChains: Math.max(...chainsList) });
     adapter = backend.description;
     try {

@@ -3,6 +3,7 @@
  * features of the reference analysis, built into a ModelSpec by the model builder from the analysis's formulas
  * (src/data/hillstrom.ts), so that the benchmarked spec is what a fit would evaluate (the varying term's form pinned).
  */
+import { centeredSpec } from '../../src/backend/split-terms.js';
 import { addHillstromFeatures, HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
 import { simulateHillstrom } from '../../src/data/simulate/hillstrom.js';
 import { buildModel } from '../../src/model/build.js';
@@ -30,7 +31,8 @@ export function modelShape(model: MicroModel): ModelShape {
 export function hillstromSpec(model: MicroModel, rows: number, seed = 1): ModelSpec {
   const { frame } = simulateHillstrom({ n: rows, seed });
   const parameterization = model === 'hierarchical' ? { history_segment: 'noncentered' as const } : undefined;
-  return buildModel(addHillstromFeatures(frame), HILLSTROM_FORMULAS[model], { parameterization }).spec;
+  // the kernels' plain form: folded terms are a host-side map around the backends (src/backend/split-terms.ts)
+  return centeredSpec(buildModel(addHillstromFeatures(frame), HILLSTROM_FORMULAS[model], { parameterization }).spec);
 }
 
 /** nChains unconstrained positions near where the posterior lies (chains × dim, row-major). */
