@@ -15,7 +15,7 @@
 # Here (the CPU machine, repository root):
 #   bash bench/gpu-device.sh prepare [--fit-data ../shared/data/hillstrom.csv]
 # then one call of the device tool's `run`, with carry [".gpu"] and a timeout of 600 s:
-#   bash bench/gpu-device.sh device
+#   bash bench/gpu-device.sh device        (or `tune`: the kernel layout sweep, $OUT/webgpu-tune.json and tune-log.txt)
 # It writes to $OUT: log.txt (nvidia-smi, `nutmeg devices`, the bench ladder, the fit's summary), webgpu-bench.json
 # (bench/webgpu.bench.ts cells: 64,000 rows, pooled and hierarchical, 1 … 4096 chains) and, with --fit-data,
 # wgfit/ (a run directory: 4 chains × 1000 + 1000, --backend webgpu). Back here:
@@ -66,9 +66,9 @@ prepare() {
   echo "now: device tool run, carry [\".gpu\"], timeout_s 600, command: bash bench/gpu-device.sh device"
 }
 
-device() {
+# Unpacks the loaders, Node and Dawn there; sets NODE.
+setup_device() {
   : "${OUT:?OUT is not set: run this through the device tool}"
-  local log="$OUT/log.txt"
   for f in .gpu/gl/*.deb; do dpkg -x "$f" /; done
   ldconfig
   # the NVIDIA Vulkan ICD and EGL vendor files where the driver mount keeps them, when the loader does not find them
@@ -76,14 +76,19 @@ device() {
     export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
     export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
   fi
-  local node=node
+  NODE=node
   if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
     mkdir -p /tmp/nutmeg-node
     xz -dc .gpu/node.xz >/tmp/nutmeg-node/node
     chmod +x /tmp/nutmeg-node/node
-    node=/tmp/nutmeg-node/node
+    NODE=/tmp/nutmeg-node/node
   fi
   xz -dc .gpu/dawn.node.xz >.gpu/node_modules/webgpu/dist/linux-x64/dawn.node
+}
+
+device() {
+  setup_device
+  local log="$OUT/log.txt" node="$NODE"
   {
     echo "== $(date -u +%FT%TZ) node $("$node" --version)"
     nvidia-smi -L || true
@@ -100,9 +105,19 @@ device() {
   cat "$log"
 }
 
+# The layout sweep of the gradient kernel (bench/gpu-device-entry.ts tune) instead of the ladder and fit.
+tune() {
+  setup_device
+  {
+    nvidia-smi -L || true
+    timeout 500 "$NODE" .gpu/run.mjs tune "$OUT/webgpu-tune.json" || echo "tune exit $?"
+  } 2>&1 | tee "$OUT/tune-log.txt"
+}
+
 case "${1:-}" in
   prepare) shift; prepare "$@" ;;
   device) device ;;
+  tune) tune ;;
   clean) rm -rf .gpu ;;
-  *) echo "usage: bash bench/gpu-device.sh prepare [--fit-data CSV] | device | clean" >&2; exit 2 ;;
+  *) echo "usage: bash bench/gpu-device.sh prepare [--fit-data CSV] | device | tune | clean" >&2; exit 2 ;;
 esac

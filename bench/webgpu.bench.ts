@@ -13,6 +13,7 @@ import { createWebGpuBackend } from '../src/backend/webgpu/backend.js';
 import { builtinDataset } from '../src/data/datasets.js';
 import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
 import { buildModel } from '../src/model/build.js';
+import type { Backend } from '../src/backend/backend.js';
 import { timeCalls } from './backend-timing.js';
 
 export type BenchModel = 'pooled' | 'hierarchical';
@@ -51,9 +52,8 @@ export async function run(
     adapter = backend.description;
     try {
       for (const chains of chainsList) {
-        // big batches take seconds per call on a software adapter: fewer repetitions there
         const work = rows * chains;
-        const times = await timeCalls(backend, chains, quick ? 1 : work > 5e6 ? 1 : 5, quick ? 0 : work > 5e6 ? 0 : 1000);
+        const times = await timeCallsAdaptive(backend, chains, quick);
         const best = times[0];
         const cell: WebGpuCell = {
           model,
@@ -73,6 +73,17 @@ export async function run(
     }
   }
   return { adapter, cells };
+}
+
+/**
+ * Calls timed for one cell: once when quick; otherwise at least 5 calls and a second of calls, except where one call
+ * takes over a second (big batches on a software adapter take tens of seconds), which is timed once. Decided from a
+ * first, untimed call, so that a GPU repeats even its largest batches.
+ */
+export async function timeCallsAdaptive(backend: Backend, chains: number, quick: boolean): Promise<number[]> {
+  if (quick) return timeCalls(backend, chains, 1, 0);
+  const probe = await timeCalls(backend, chains, 1, 0);
+  return probe[0] > 1 ? probe : timeCalls(backend, chains, 5, 1000);
 }
 
 const HEADER = `  ${'model'.padEnd(14)}${'chains'.padStart(8)}${'rows'.padStart(9)}${'best ms'.padStart(11)}${'median ms'.padStart(11)}${'M evals/s'.padStart(12)}${'ns/eval'.padStart(10)}`;
