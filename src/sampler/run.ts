@@ -10,7 +10,7 @@ import { makeDrawSet, type DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
 import { stream, type Rng } from '../rng.js';
 import { StepSizeInitializer } from './adaptation/step-size-init.js';
-import { STAN_ADAPTATION, WindowedAdaptation, type AdaptationSettings } from './adaptation/window-adaptation.js';
+import { NUTMEG_ADAPTATION, WindowedAdaptation, type AdaptationSettings } from './adaptation/window-adaptation.js';
 import { initializeChains } from './init.js';
 import { Metric, type MetricKind } from './metric.js';
 import type { LogDensityTarget } from './nuts.js';
@@ -114,12 +114,12 @@ function resolveSettings(options: SampleOptions): SampleSettings {
     draws: options.draws,
     thin: options.thin ?? 1,
     seed: options.seed,
-    targetAccept: options.targetAccept ?? STAN_ADAPTATION.targetAccept,
+    targetAccept: options.targetAccept ?? NUTMEG_ADAPTATION.targetAccept,
     maxTreeDepth: options.maxTreeDepth ?? 10,
     metric: options.metric ?? 'diag',
     initialStepSize: options.stepSize ?? 1,
     init: options.init === undefined || options.init === 'random' ? 'random' : 'given',
-    adaptation: { ...STAN_ADAPTATION, ...options.adaptation, targetAccept: options.targetAccept ?? STAN_ADAPTATION.targetAccept },
+    adaptation: { ...NUTMEG_ADAPTATION, ...options.adaptation, targetAccept: options.targetAccept ?? NUTMEG_ADAPTATION.targetAccept },
   };
   const intAtLeast = (name: string, v: number, min: number): void => {
     if (!Number.isInteger(v) || v < min) throw new UserError(`--${name} must be a whole number ≥ ${min} (got ${v})`);
@@ -242,7 +242,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
     lastTreeDepth[c] = tree.treeDepth[c];
     if (i < W) {
       warmupDivergences[c] += tree.divergent[c];
-      const updated = adaptation.learnOf(c, i, tree.acceptStat, tree.current.q, stepSize);
+      const updated = adaptation.learnOf(c, i, tree.acceptStat, tree.current.q, tree.current.grad, stepSize);
       completed(c);
       if (updated) {
         if (initializer.begin(c, tree.current, stepSize, rngs[c])) {

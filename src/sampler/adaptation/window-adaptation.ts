@@ -5,16 +5,26 @@
  *   Σ̂ ← (n/(n + 5)) Σ̂ + 1e−3 · (5/(n + 5)) · I          (diagonal: the variances only)
  * and the caller re-initialises the step size (init_stepsize) and calls restartStepSize (μ = log(10 ε), restart).
  * At the end of warm-up, finish sets ε = exp(x̄).
+ * With `earlyMetric` (nutmeg's default, off in STAN_ADAPTATION), the initial fast buffer also updates a diagonal
+ * metric from draws and gradients (early-metric.ts); the slow windows and everything after them are unchanged.
  */
 import { UserError } from '../../errors.js';
 import type { Metric } from '../metric.js';
 import { DualAveraging, STAN_DUAL_AVERAGING, type DualAveragingSettings } from './dual-averaging.js';
+import { EarlyMetric } from './early-metric.js';
 import { WelfordEstimator } from './welford.js';
 import { adaptationWindows, inSlowWindow, STAN_WINDOWS, type AdaptationWindows, type WindowSettings } from './windows.js';
 
-export interface AdaptationSettings extends DualAveragingSettings, WindowSettings {}
+export interface AdaptationSettings extends DualAveragingSettings, WindowSettings {
+  /** Diagonal metric updates from draws and gradients inside the initial fast buffer (early-metric.ts). */
+  readonly earlyMetric: boolean;
+}
 
-export const STAN_ADAPTATION: AdaptationSettings = { ...STAN_DUAL_AVERAGING, ...STAN_WINDOWS };
+/** Stan's warm-up exactly (no early metric). */
+export const STAN_ADAPTATION: AdaptationSettings = { ...STAN_DUAL_AVERAGING, ...STAN_WINDOWS, earlyMetric: false };
+
+/** nutmeg's default: Stan's, plus the early metric of the initial buffer. */
+export const NUTMEG_ADAPTATION: AdaptationSettings = { ...STAN_ADAPTATION, earlyMetric: true };
 
 /** Stan's regularisation of a metric estimate from n draws, in place (diag: d values; dense: d × d). */
 export function regularizeMetric(estimate: Float64Array, n: number, dim: number, dense: boolean): void {
@@ -29,7 +39,9 @@ export class WindowedAdaptation {
   readonly windows: AdaptationWindows;
   readonly dualAveraging: DualAveraging;
   private readonly estimator: WelfordEstimator;
+  private readonly early: EarlyMetric;
   private readonly scratch: Float64Array;
+  private readonly diagonal: Float64Array;
 
   constructor(
     readonly nChains: number,
@@ -41,7 +53,9 @@ export class WindowedAdaptation {
     this.dualAveraging = new DualAveraging(nChains, settings);
     const dense = metric.kind === 'dense';
     this.estimator = new WelfordEstimator(nChains, metric.dim, dense);
+    this.early = new EarlyMetric(nChains, metric.dim, this.windows.ends.length > 0 ? this.windows.initBuffer : 0, settings.earlyMetric);
     this.scratch = new Float64Array(metric.size);
+    this.diagonal = new Float64Array(metric.dim);
   }
 
   /** Before warm-up: μ = log(10 ε0) with the user's initial step size ε0, as Stan's services do. */
@@ -50,25 +64,38 @@ export class WindowedAdaptation {
   }
 
   /**
-   * After warm-up iteration i (0-based) of every chain: updates stepSize from acceptStat and collects positions
-   * (C × d). Returns true when the metric was re-estimated (the caller then re-initialises the step size and calls
-   * restartStepSize).
+   * After warm-up iteration i (0-based) of every chain: updates stepSize from acceptStat and collects positions and
+   * their gradients (C × d). Returns true when the metric was re-estimated (the caller then re-initialises the step
+   * size and calls restartStepSize).
    */
-  learn(i: number, acceptStat: Float64Array, positions: Float64Array, stepSize: Float64Array): boolean {
+  learn(i: number, acceptStat: Float64Array, positions: Float64Array, gradients: Float64Array, stepSize: Float64Array): boolean {
     let updated = false;
-    for (let c = 0; c < this.nChains; c++) updated = this.learnOf(c, i, acceptStat, positions, stepSize) || updated;
+    for (let c = 0; c < this.nChains; c++) updated = this.learnOf(c, i, acceptStat, positions, gradients, stepSize) || updated;
     return updated;
   }
 
   /**
    * After chain c's warm-up iteration i (0-based): updates stepSize[c] from acceptStat[c] and collects chain c's
-   * position (row c of positions, C × d). Returns true when chain c's metric was re-estimated (the caller then
-   * re-initialises its step size and calls restartStepSizeOf). Chains are independent: each may be at its own i.
+   * position and its log-density gradient (rows c of C × d arrays). Returns true when chain c's metric was
+   * re-estimated (the caller then re-initialises its step size and calls restartStepSizeOf). Chains are independent:
+   * each may be at its own i.
    */
-  learnOf(c: number, i: number, acceptStat: Float64Array, positions: Float64Array, stepSize: Float64Array): boolean {
-    const { estimator, metric, windows } = this;
+  learnOf(
+    c: number,
+    i: number,
+    acceptStat: Float64Array,
+    positions: Float64Array,
+    gradients: Float64Array,
+    stepSize: Float64Array,
+  ): boolean {
+    const { estimator, metric, windows, early } = this;
     const d = metric.dim;
     stepSize[c] = this.dualAveraging.learn(c, acceptStat[c]);
+    if (early.collects(i)) {
+      early.add(c, positions, gradients);
+      if (early.ends.includes(i)) return this.setEarlyMetric(c);
+      return false;
+    }
     if (inSlowWindow(windows, i)) estimator.add(c, positions, c * d);
     if (!windows.ends.includes(i)) return false;
     const dense = metric.kind === 'dense';
@@ -85,6 +112,20 @@ export class WindowedAdaptation {
     }
     estimator.restart(c);
     return true;
+  }
+
+  /** The early metric of chain c at the end of an early window (a diagonal matrix for a dense metric). */
+  private setEarlyMetric(c: number): boolean {
+    const { metric } = this;
+    const d = metric.dim;
+    const diagonal = this.diagonal;
+    const current = metric.inverseOf(c);
+    for (let k = 0; k < d; k++) diagonal[k] = metric.kind === 'dense' ? current[k * d + k] : current[k];
+    if (!this.early.estimate(c, diagonal)) return false;
+    if (metric.kind === 'diag') return metric.setInverse(c, diagonal);
+    const full = this.scratch.fill(0);
+    for (let k = 0; k < d; k++) full[k * d + k] = diagonal[k];
+    return metric.setInverse(c, full);
   }
 
   /** After the step size was re-initialised following a metric update: μ = log(10 ε), dual averaging restarted. */
