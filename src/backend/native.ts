@@ -10,7 +10,7 @@
  *   TypeScript (here)             the priors of the fixed effects and of every sd_t, and the log-Jacobian
  *                                 log sd_t of sd = exp(u), from src/model/prior.ts — O(p + terms) per chain.
  */
-import { hasSplitTerms } from './split-terms.js';
+import { needsCoordinateMap } from './split-terms.js';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -231,8 +231,8 @@ export class NativeBackend implements Backend {
  * Throws when the addon is unavailable (the message says why); callers that can fall back check loadNativeAddon().
  */
 export async function createNativeBackend(spec: ModelSpec, options: NativeBackendOptions = {}): Promise<NativeBackend> {
-  if (hasSplitTerms(spec)) {
-    throw new Error('createNativeBackend: the spec has split or folded terms; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
+  if (needsCoordinateMap(spec)) {
+    throw new Error('createNativeBackend: the spec has split or folded terms or a fixed basis; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
   }
   const addon = loadNativeAddon();
   if (!addon) throw new Error(nativeAddonUnavailableReason() ?? 'native backend unavailable');

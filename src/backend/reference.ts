@@ -2,7 +2,7 @@
  * The reference backend: plain TypeScript in float64, written for clarity. It is the oracle every other backend is
  * tested against, so it follows the model as documented in src/model/spec.ts line by line.
  */
-import { hasSplitTerms } from './split-terms.js';
+import { needsCoordinateMap } from './split-terms.js';
 import type { Backend, BackendOptions } from './backend.js';
 import { softplus, sigmoid } from './logistic.js';
 import { priorDlogDensity, priorLogDensity } from '../model/prior.js';
@@ -170,8 +170,8 @@ export class ReferenceBackend implements Backend {
 }
 
 export async function createReferenceBackend(spec: ModelSpec, _options: BackendOptions = {}): Promise<Backend> {
-  if (hasSplitTerms(spec)) {
-    throw new Error('createReferenceBackend: the spec has split or folded terms; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
+  if (needsCoordinateMap(spec)) {
+    throw new Error('createReferenceBackend: the spec has split or folded terms or a fixed basis; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
   }
   return new ReferenceBackend(spec);
 }

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
-import { centeredSpec, hasSplitTerms, wrapSplitTerms } from './split-terms.js';
+import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.js';
 import { UserError } from '../errors.js';
 import type { ModelSpec } from '../model/spec.js';
 
@@ -74,7 +74,7 @@ export async function createBackend(
   options: BackendOptions = {},
   log: (line: string) => void = () => {},
 ): Promise<Backend> {
-  if (!hasSplitTerms(spec)) return createPlainBackend(choice, spec, options, log);
+  if (!needsCoordinateMap(spec)) return createPlainBackend(choice, spec, options, log);
   const inner = await createPlainBackend(choice, centeredSpec(spec), options, log);
   return wrapSplitTerms(spec, inner, options);
 }

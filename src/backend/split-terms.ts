@@ -1,28 +1,34 @@
 /**
- * Split and folded terms around any backend. Backends evaluate plain centered and non-centered terms; a split term
- * (mean non-centered, deviations centered — src/model/split.ts) is the centered term after a linear change of its K
- * coordinates that depends on sd, and a folded non-centered term is the non-centered term with its z rotated. A term
- * folded into fixed column j also shears that coordinate: b_j = coordinate − sd·u/√K (Jacobian 1). This wrapper maps
- * every position to the plain coordinates, lets the inner backend (built on the plain spec) evaluate it, adds the
- * Jacobian log sd per split term and pulls the gradient back. Cost: O(chains × levels) per call on the host; buffers
- * are allocated once.
+ * Split and folded terms, and the fixed effects' QR basis, around any backend. Backends evaluate plain centered and
+ * non-centered terms on the coefficients b; a split term (mean non-centered, deviations centered —
+ * src/model/split.ts) is the centered term after a linear change of its K coordinates that depends on sd, and a
+ * folded non-centered term is the non-centered term with its z rotated. A term folded into fixed column j also shears
+ * that coordinate: b_j = coordinate − sd·u/√K (Jacobian 1). With a fixed basis (src/model/fixed-basis.ts) the fixed
+ * coordinates are θ = Lᵀ b first (Jacobian constant). This wrapper maps every position to the plain coordinates, lets
+ * the inner backend (built on the plain spec) evaluate it, adds the Jacobians (log sd per split term, the basis's
+ * constant) and pulls the gradient back. Cost: O(chains × (levels + p²)) per call on the host; buffers are allocated
+ * once.
  */
 import type { Backend, BackendOptions } from './backend.js';
+import { basisToFixed, fixedBasisLogJacobian, pullBackFixedGradient } from '../model/fixed-basis.js';
 import { foldColumnOf, isRotated, pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
 import { levelCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
 
-/** Whether the spec has terms a backend cannot evaluate directly (split, or folded into a fixed effect). */
-export function hasSplitTerms(spec: ModelSpec): boolean {
-  return spec.terms.some((t) => t.parameterization === 'split' || foldColumnOf(t) >= 0);
+/**
+ * Whether the spec has coordinates a backend cannot evaluate directly (split terms, terms folded into a fixed effect,
+ * a fixed basis).
+ */
+export function needsCoordinateMap(spec: ModelSpec): boolean {
+  return spec.fixedBasis != null || spec.terms.some((t) => t.parameterization === 'split' || foldColumnOf(t) >= 0);
 }
 
-/** The spec the inner backend sees: split terms as centered, no folding; offsets and dim unchanged. */
+/** The spec the inner backend sees: split terms as centered, no folding, no fixed basis; offsets and dim unchanged. */
 export function centeredSpec(spec: ModelSpec): ModelSpec {
   const terms: VaryingTerm[] = spec.terms.map((t) => {
     const { foldColumn: _fold, ...plain } = t;
     return t.parameterization === 'split' ? { ...plain, parameterization: 'centered' } : plain;
   });
-  return { ...spec, terms };
+  return { ...spec, terms, fixedBasis: null };
 }
 
 interface MappedTerm {
@@ -35,11 +41,19 @@ interface MappedTerm {
   readonly column: number;
 }
 
+/** The fixed basis of the outer spec: L (p × p) and p, or null. */
+interface Basis {
+  readonly L: Float64Array;
+  readonly p: number;
+}
+
 /** Rewrites n positions (row-major, dim each) to the inner backend's coordinates, from `src` into `dst`. */
-function toInner(mapped: readonly MappedTerm[], dim: number, src: Float64Array, dst: Float64Array, n: number): void {
+function toInner(mapped: readonly MappedTerm[], basis: Basis | null, dim: number, src: Float64Array, dst: Float64Array, n: number): void {
   dst.set(src.subarray(0, n * dim));
   for (let c = 0; c < n; c++) {
     const base = c * dim;
+    // b (folded) = L⁻ᵀ θ first: the folds below act on the folded coefficients
+    if (basis) basisToFixed(basis.L, basis.p, dst, base);
     for (const t of mapped) {
       const sd = Math.exp(src[base + t.sdIndex]);
       // split: r = sd·u/√K·1 + Q e;  rotated: z = u/√K·1 + Q e
@@ -57,6 +71,8 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
     }
   });
   const dim = outer.dim;
+  const basis: Basis | null = outer.fixedBasis ? { L: outer.fixedBasis, p: outer.fixed.names.length } : null;
+  const basisJacobian = basis ? fixedBasisLogJacobian(basis.L, basis.p) : 0;
   let positionsScratch = new Float64Array((options.maxChains ?? 4) * dim);
   let drawsScratch = new Float64Array(0);
   return {
@@ -66,7 +82,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
     dim,
     async logDensityGradient(positions, nChains, logp, grad, active) {
       if (positionsScratch.length < nChains * dim) positionsScratch = new Float64Array(nChains * dim);
-      toInner(mapped, dim, positions, positionsScratch, nChains);
+      toInner(mapped, basis, dim, positions, positionsScratch, nChains);
       await inner.logDensityGradient(positionsScratch, nChains, logp, grad, active);
       for (let c = 0; c < nChains; c++) {
         if (active && active[c] === 0) continue;
@@ -84,12 +100,16 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
           grad[base + t.sdIndex] += (t.split ? extra + 1 : 0) - splitMean(sd, u, t.K) * gb;
           if (t.split) logp[c] += logSd;
         }
+        if (basis) {
+          pullBackFixedGradient(basis.L, basis.p, grad, base);
+          logp[c] += basisJacobian;
+        }
         if (Number.isNaN(logp[c])) logp[c] = -Infinity;
       }
     },
     async pointwiseLogLik(draws, nDraws, rowStart, rowCount, out) {
       if (drawsScratch.length < nDraws * dim) drawsScratch = new Float64Array(nDraws * dim);
-      toInner(mapped, dim, draws, drawsScratch, nDraws);
+      toInner(mapped, basis, dim, draws, drawsScratch, nDraws);
       await inner.pointwiseLogLik(drawsScratch, nDraws, rowStart, rowCount, out);
     },
     dispose: () => inner.dispose(),

@@ -14,6 +14,7 @@ import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
 import { UserError } from '../errors.js';
 import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js';
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
+import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
 import { runMeta, writeRun } from '../io/run-dir.js';
 import { parsePriorArgs } from '../model/priors-config.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
@@ -34,7 +35,8 @@ interface FitFlags {
   warmup: string;
   draws: string;
   seed: string;
-  targetAccept: string;
+  targetAccept?: string;
+  fixedBasis: string;
   maxTreedepth: string;
   metric: string;
   thin: string;
@@ -66,13 +68,14 @@ function fitOptions(f: FitFlags): FitOptions {
     warmup: nonNegativeInt('--warmup', f.warmup),
     draws: positiveInt('--draws', f.draws),
     seed: nonNegativeInt('--seed', f.seed),
-    targetAccept: probability('--target-accept', f.targetAccept),
+    targetAccept: f.targetAccept === undefined ? undefined : probability('--target-accept', f.targetAccept),
     maxTreeDepth: positiveInt('--max-treedepth', f.maxTreedepth),
     metric: oneOf('--metric', f.metric, ['auto', 'diag', 'dense'] as const),
     thin: positiveInt('--thin', f.thin),
     init: oneOf('--init', f.init, ['random', 'map'] as const),
     priors: priorArgs,
     parameterization: f.param.length > 0 ? parseParameterizationArgs(f.param) : undefined,
+    fixedBasis: oneOf('--fixed-basis', f.fixedBasis, ['qr', 'natural'] as const),
     log: f.quiet ? () => {} : say,
   };
 }
@@ -160,12 +163,13 @@ export function register(program: Command): void {
     .option('--model <name>', `Hillstrom model when no --formula: ${MODELS.join(', ')}`, 'hierarchical')
     .option('--prior <name=dist>', 'prior override, repeatable: b=normal(0,1), Intercept=normal(-3,1), sd_g=halfnormal(1), b_x=student_t(3,0,1)', collect, [])
     .option('--param <group=centered|noncentered|split>', 'parameterization of a varying term, repeatable (default: chosen from the data)', collect, [])
+    .option('--fixed-basis <qr|natural>', 'coordinates the sampler moves for the fixed effects: the QR basis of their columns (decorrelated) or the coefficients', 'qr')
     .option('--method <nuts|map>', 'nuts (sampling) or map (posterior mode by L-BFGS)', 'nuts')
     .option('--chains <n>', 'number of chains, evaluated together in one batched gradient call per step', String(FIT_DEFAULTS.chains))
     .option('--warmup <n>', 'warm-up iterations per chain', String(FIT_DEFAULTS.warmup))
     .option('--draws <n>', 'post-warm-up iterations per chain', String(FIT_DEFAULTS.draws))
     .option('--seed <n>', 'random seed (data simulation and sampling)', String(FIT_DEFAULTS.seed))
-    .option('--target-accept <p>', 'target acceptance statistic of step-size adaptation', String(FIT_DEFAULTS.targetAccept))
+    .option('--target-accept <p>', `target acceptance statistic of step-size adaptation (${TARGET_ACCEPT_RULE})`)
     .option('--max-treedepth <n>', 'maximum NUTS tree depth', String(FIT_DEFAULTS.maxTreeDepth))
     .option('--metric <auto|diag|dense>', `metric adapted during warm-up (${AUTO_METRIC_RULE})`, FIT_DEFAULTS.metric)
     .option('--thin <n>', 'keep every n-th draw', String(FIT_DEFAULTS.thin))

@@ -11,6 +11,7 @@ import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.j
 import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { MetricChoice } from '../sampler/metric.js';
+import { defaultTargetAccept } from './target-accept.js';
 import { chooseMetric } from './metric-choice.js';
 import type { SamplerProgress } from '../sampler/progress.js';
 import { sample, type SampleResult } from '../sampler/run.js';
@@ -27,6 +28,7 @@ export interface FitOptions extends BuildOptions {
   readonly warmup?: number;
   readonly draws?: number;
   readonly seed?: number;
+  /** Default: defaultTargetAccept (src/fit/target-accept.ts). */
   readonly targetAccept?: number;
   readonly maxTreeDepth?: number;
   /** 'auto' (default): see chooseMetric (src/fit/metric-choice.ts). */
@@ -46,7 +48,6 @@ export const FIT_DEFAULTS = {
   warmup: 1000,
   draws: 1000,
   seed: 1,
-  targetAccept: 0.8,
   maxTreeDepth: 10,
   metric: 'auto' as MetricChoice,
   thin: 1,
@@ -117,7 +118,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       warmup: o.warmup,
       draws: o.draws,
       seed: o.seed,
-      targetAccept: o.targetAccept,
+      targetAccept: o.targetAccept ?? defaultTargetAccept(model.spec),
       maxTreeDepth: o.maxTreeDepth,
       metric: chooseMetric(o.metric, model.spec),
       thin: o.thin,

@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 import { chainDraws, type DrawSet } from '../draws.js';
 import type { Fit } from '../fit/fit.js';
 import { loadData } from '../data/load.js';
-import { buildModel, type BuiltModel } from '../model/build.js';
+import { buildModel, type BuiltModel, type FixedBasisChoice } from '../model/build.js';
 import { constrain, constrainedNames, unconstrain } from '../model/layout.js';
 import type { Prior } from '../model/prior.js';
 import type { DesignRecipe } from '../model/recipe.js';
@@ -39,6 +39,8 @@ export interface RunMeta {
   readonly data: RunDataSource;
   readonly priors: Record<string, Prior>;
   readonly parameterization: Record<string, Parameterization>;
+  /** Coordinates of the fixed effects (src/model/fixed-basis.ts); absent in runs written before it existed. */
+  readonly fixedBasis?: FixedBasisChoice;
   readonly backend: { readonly kind: string; readonly description: string };
   readonly settings: Fit['sample']['settings'];
   readonly timings: {
@@ -78,6 +80,7 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string): R
     data,
     priors,
     parameterization,
+    fixedBasis: spec.fixedBasis ? 'qr' : 'natural',
     backend: { kind: fit.backend.kind, description: fit.backend.description },
     settings: s.settings,
     timings: { ...fit.timings, ...s.timing },
@@ -148,7 +151,11 @@ export function rebuildRun(dir: string, dataOverride?: string): RebuiltRun {
   const source = dataOverride ?? meta.data.source;
   const simulated = dataOverride === undefined && meta.data.seed !== null;
   const { frame } = loadData(source, meta.data.seed ?? 1, simulated ? meta.data.rows : undefined);
-  const model = buildModel(frame, meta.formula, { priors: meta.priors, parameterization: meta.parameterization });
+  const model = buildModel(frame, meta.formula, {
+    priors: meta.priors,
+    parameterization: meta.parameterization,
+    fixedBasis: meta.fixedBasis ?? 'natural',
+  });
   const { spec } = model;
   const names = constrainedNames(spec);
   const columns = names.map((n) => {

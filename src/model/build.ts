@@ -11,6 +11,7 @@ import { modelTerms } from './formula/terms.js';
 import { makeRecipe } from './design.js';
 import { chooseParameterizations, describeEvidence, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
 import { formatPrior } from './prior.js';
+import { fixedBasisFactor } from './fixed-basis.js';
 import { resolvePriors, type PriorOverrides, type ResolvedPriors } from './priors-config.js';
 import { applyRecipe, type DesignRecipe } from './recipe.js';
 import type { GroupingFactor, ModelSpec, Parameterization, VaryingTerm } from './spec.js';
@@ -20,7 +21,14 @@ export interface BuildOptions {
   readonly priors?: PriorOverrides;
   /** Per grouping factor ("zip_code") or term ("history_segment__treatment"): forced parameterization. */
   readonly parameterization?: Readonly<Record<string, Parameterization>>;
+  /**
+   * Coordinates the sampler moves for the fixed effects: 'qr' (default) the decorrelated basis of
+   * src/model/fixed-basis.ts, 'natural' the coefficients themselves.
+   */
+  readonly fixedBasis?: FixedBasisChoice;
 }
+
+export type FixedBasisChoice = 'qr' | 'natural';
 
 export interface BuiltModel {
   readonly spec: ModelSpec;
@@ -109,9 +117,11 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     groups,
     terms: varying,
     dim: next,
+    fixedBasis: (options.fixedBasis ?? 'qr') === 'qr' ? fixedBasisFactor(design.X, frame.nRows, fixedNames.length) : null,
   };
 
-  const notes = [`${family} model, ${frame.nRows} rows, ${next} unconstrained parameters`];
+  const basisNote = spec.fixedBasis ? '; fixed effects sampled in the QR basis of their columns' : '';
+  const notes = [`${family} model, ${frame.nRows} rows, ${next} unconstrained parameters${basisNote}`];
   for (const row of priors.table) {
     if (row.source !== 'default') notes.push(`prior ${row.parameter} ~ ${formatPrior(row.prior)} (from '${row.source}')`);
   }

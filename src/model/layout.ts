@@ -9,15 +9,18 @@
  *                                 src/model/split.ts); the constrained output gives r (and z) as usual
  *   bsum_<term>                   the unconstrained coordinate of a fixed effect that terms are folded into: b plus
  *                                 their levels' means (the constrained output gives b_<term>)
+ *   qb_<term>                     the fixed coordinates in the QR basis (src/model/fixed-basis.ts): θ = Lᵀ b, b
+ *                                 with the folded coefficients (bsum) in place of those folded into
  * k is the 1-based level index; level names are kept as coordinates (see levelCoordinates).
  */
+import { basisToFixed, fixedToBasis } from './fixed-basis.js';
 import { effectsToSplit, foldColumnOf, isRotated, splitMean, splitToEffects } from './split.js';
 import { levelCount, termLabel, type ModelSpec } from './spec.js';
 
 /** Names of the unconstrained coordinates, in vector order (log-sd coordinates carry the sd_ name). */
 export function unconstrainedNames(spec: ModelSpec): string[] {
   const folded = new Set(spec.terms.map(foldColumnOf));
-  const names = spec.fixed.names.map((n, j) => (folded.has(j) ? `bsum_${n}` : `b_${n}`));
+  const names = spec.fixed.names.map((n, j) => (spec.fixedBasis ? `qb_${n}` : folded.has(j) ? `bsum_${n}` : `b_${n}`));
   spec.terms.forEach((term, t) => {
     const label = termLabel(spec, t);
     names.push(`sd_${label}`);
@@ -66,6 +69,7 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
   let o = outOffset;
   const p = spec.fixed.names.length;
   for (let j = 0; j < p; j++) out[o++] = theta[j];
+  if (spec.fixedBasis) basisToFixed(spec.fixedBasis, p, out, outOffset);
   spec.terms.forEach((term, t) => {
     const column = foldColumnOf(term);
     if (column >= 0) out[outOffset + column] -= splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
@@ -154,4 +158,5 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     const column = foldColumnOf(term);
     if (column >= 0) theta[column] += splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
   });
+  if (spec.fixedBasis) fixedToBasis(spec.fixedBasis, p, theta, 0);
 }

@@ -83,6 +83,11 @@ export interface ModelSpec {
   readonly terms: readonly VaryingTerm[];
   /** Length of the unconstrained parameter vector. */
   readonly dim: number;
+  /**
+   * The basis of the fixed effects' unconstrained coordinates (src/model/fixed-basis.ts): L, p × p lower
+   * triangular, with θ = Lᵀ b; absent or null: θ = b. Backends never see it (src/backend/split-terms.ts maps it).
+   */
+  readonly fixedBasis?: Float64Array | null;
 }
 
 /** Name of term t as used in parameter names: "<group>__<term>", e.g. "history_segment__treatment". */

@@ -50,7 +50,7 @@ describe.skipIf(!present)('real Hillstrom data', () => {
     expect(spec.dim).toBe(23);
     const names = unconstrainedNames(spec);
     expect(names).toEqual([
-      'bsum_Intercept', 'bsum_treatment', 'b_recency_z', 'b_history_z', 'b_mens', 'b_womens', 'b_newbie',
+      'qb_Intercept', 'qb_treatment', 'qb_recency_z', 'qb_history_z', 'qb_mens', 'qb_womens', 'qb_newbie',
       'sd_history_segment__treatment', 'zbar_history_segment__treatment',
       ...Array.from({ length: 6 }, (_, k) => `e_history_segment__treatment[${k + 1}]`),
       'sd_zip_code__Intercept', 'zbar_zip_code__Intercept', 'e_zip_code__Intercept[1]', 'e_zip_code__Intercept[2]',

@@ -1,0 +1,34 @@
+/** Small frames shared by the fit tests. */
+import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import { Rng } from '../../src/rng.js';
+
+/** n rows: y ~ Bernoulli(logit⁻¹(−1 + 0.3 a + 0.2 b + 0.5 x)), a + b = 1 on 99% of rows, group g with 4 levels. */
+export function correlatedFrame(n: number, extraColumns = 0) {
+  const rng = new Rng(3, 0);
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const g = new Uint32Array(n);
+  const extra = Array.from({ length: extraColumns }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    a[i] = rng.uniform() < 0.5 ? 1 : 0;
+    b[i] = rng.uniform() < 0.99 ? 1 - a[i] : a[i];
+    x[i] = rng.normal();
+    g[i] = i % 4;
+    for (const e of extra) e[i] = rng.normal();
+    const eta = -1 + 0.3 * a[i] + 0.2 * b[i] + 0.5 * x[i];
+    y[i] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+  }
+  return frameFromColumns(
+    [
+      numericColumn('y', y),
+      numericColumn('a', a),
+      numericColumn('b', b),
+      numericColumn('x', x),
+      categoricalColumn('g', g, ['g1', 'g2', 'g3', 'g4']),
+      ...extra.map((e, k) => numericColumn(`e${k}`, e)),
+    ],
+    'correlated test frame',
+  );
+}
