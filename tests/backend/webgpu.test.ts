@@ -121,7 +121,7 @@ describe('webgpu backend: parity with the reference backend on random specs', ()
   });
 
   // the adapter picks the layout (software adapters: many rows per invocation); check the others on any adapter
-  for (const [workgroupSize, rowsPerThread] of [[256, 1], [128, 1], [32, 7]]) {
+  for (const [workgroupSize, rowsPerThread] of [[256, 4], [256, 1], [128, 1], [32, 7]]) {
     it(`crossed, 4 chains, ${workgroupSize} invocations × ${rowsPerThread} row(s) per workgroup`, async () => {
       const spec = randomSpec('crossed', { n: 2500, seed: 11 });
       const e = await parity(spec, 4, randomPositions(spec, 4, 13), { workgroupSize, rowsPerThread });

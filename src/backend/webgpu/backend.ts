@@ -6,7 +6,7 @@
  * Per logDensityGradient call, for each batch of active chains: one queue write (parameters), one compute pass with
  * two dispatches (logp_grad: partial sums per tile and segment; reduce: sums per slot), one copy, one mapAsync.
  */
-import { hasSplitTerms } from '../split-terms.js';
+import { needsCoordinateMap } from '../split-terms.js';
 import type { Backend, BackendOptions } from '../backend.js';
 import type { ModelSpec } from '../../model/spec.js';
 import { acquireDevice, type AcquiredDevice } from './device.js';
@@ -23,7 +23,9 @@ export interface WebGpuBackendOptions extends BackendOptions {
   readonly workgroupSize?: number;
   /**
    * Consecutive rows each invocation of the gradient kernel takes (default: 32 on software adapters such as Mesa
-   * llvmpipe, where workgroup barriers dominate the cost — about 10x faster there than 1 —, and 1 on GPUs).
+   * llvmpipe, where workgroup barriers dominate the cost — about 10x faster there than 1 —, and 4 on GPUs: on an
+   * H100, 256 × 4 was 1.2–1.7x faster than 256 × 1 and within 17% of the fastest of nine layouts at 4, 64, 1024 and
+   * 4096 chains (bench/results/webgpu-h100-2026-11-23.md)).
    */
   readonly rowsPerThread?: number;
   /**
@@ -97,7 +99,7 @@ class WebGpuBackend implements Backend {
       spec,
       pickWorkgroupSize(limits, options.workgroupSize ?? (software ? 64 : 256)),
       Math.min(options.workgroupBytes ?? Infinity, limits.maxComputeWorkgroupStorageSize),
-      options.rowsPerThread ?? (software ? 32 : 1),
+      options.rowsPerThread ?? (software ? 32 : 4),
     );
     this.plan = plan;
     this.description = `webgpu (${acquired.adapterName}, ${
@@ -337,8 +339,8 @@ async function withErrorScopes<T>(device: GPUDevice, make: () => T): Promise<T> 
 
 /** A WebGPU backend for `spec`; rejects with BackendUnavailableError when no usable device is found. */
 export async function createWebGpuBackend(spec: ModelSpec, options: WebGpuBackendOptions = {}): Promise<Backend> {
-  if (hasSplitTerms(spec)) {
-    throw new Error('createWebGpuBackend: the spec has split or folded terms; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
+  if (needsCoordinateMap(spec)) {
+    throw new Error('createWebGpuBackend: the spec has split or folded terms or a fixed basis; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
   }
   const acquired = await acquireDevice({ adapter: options.adapter });
   try {
