@@ -18,8 +18,8 @@
 #   bash bench/gpu-device.sh device        (or `tune`: the kernel layout sweep, $OUT/webgpu-tune.json and tune-log.txt)
 # It writes to $OUT: log.txt (nvidia-smi, `nutmeg devices`, the bench ladder, the fit's summary), webgpu-bench.json
 # (bench/webgpu.bench.ts cells: 64,000 rows, pooled and hierarchical, 1 … 4096 chains) and, with --fit-data,
-# wgfit/ (a run directory: 4 chains × 1000 + 1000, --backend webgpu). Back here:
-#   npx tsx scripts/compare-stan.ts <files_at>/wgfit hierarchical
+# wgfits.tgz (run directories wgfits/{pooled,hierarchical,crossed}: 4 chains × 1000 + 1000, --backend webgpu). Back here:
+#   tar -xzf <files_at>/wgfits.tgz -C /tmp && npx tsx scripts/compare-stan.ts /tmp/wgfits/hierarchical hierarchical
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -98,9 +98,13 @@ device() {
   } >"$log" 2>&1
   timeout 240 "$node" .gpu/run.mjs bench "$OUT/webgpu-bench.json" >>"$log" 2>&1 || echo "bench exit $?" >>"$log"
   if [ -f .gpu/data/hillstrom.csv ]; then
-    echo "== hierarchical fit, --backend webgpu, 4 chains x 1000 + 1000" >>"$log"
-    timeout 300 "$node" .gpu/run.mjs cli fit --data .gpu/data/hillstrom.csv --model hierarchical --backend webgpu \
-      --chains 4 --warmup 1000 --draws 1000 --seed 20261122 --out "$OUT/wgfit" >>"$log" 2>&1 || echo "fit exit $?" >>"$log"
+    # the run directories travel back as one archive (the device tool returns at most 8 files)
+    for model in pooled hierarchical crossed; do
+      echo "== $model fit, --backend webgpu, 4 chains x 1000 + 1000" >>"$log"
+      timeout 150 "$node" .gpu/run.mjs cli fit --data .gpu/data/hillstrom.csv --model "$model" --backend webgpu \
+        --chains 4 --warmup 1000 --draws 1000 --seed 20261122 --out "/tmp/wgfits/$model" >>"$log" 2>&1 || echo "fit exit $?" >>"$log"
+    done
+    tar -czf "$OUT/wgfits.tgz" -C /tmp wgfits
   fi
   cat "$log"
 }
