@@ -7,6 +7,7 @@
  * |β| ≈ 20 with standard errors in the thousands, often without that warning — so coefficients with |β| > 10 and
  * SE > 10·|β| are reported as diverging too.
  */
+import { choleskyLower } from '../numeric/cholesky.js';
 import { sigmoid, softplus } from '../backend/logistic.js';
 import { UserError } from '../errors.js';
 
@@ -48,28 +49,6 @@ function devianceOf(eta: Float64Array, y: ArrayLike<number>): number {
   let dev = 0;
   for (let i = 0; i < eta.length; i++) dev += 2 * (y[i] === 1 ? softplus(-eta[i]) : softplus(eta[i]));
   return dev;
-}
-
-/**
- * In-place Cholesky factor (lower triangle) of the symmetric positive definite p × p matrix `a`; returns the index of
- * the first column that is (numerically) a combination of the ones before it, or -1.
- */
-function cholesky(a: Float64Array, p: number): number {
-  for (let j = 0; j < p; j++) {
-    const diagonal = a[j * p + j];
-    let d = diagonal;
-    for (let k = 0; k < j; k++) d -= a[j * p + k] ** 2;
-    // relative to the column's own size: separated data shrink whole columns of XᵀWX towards 0 without making them dependent
-    if (!(d > 1e-10 * diagonal)) return j;
-    const l = Math.sqrt(d);
-    a[j * p + j] = l;
-    for (let i = j + 1; i < p; i++) {
-      let s = a[i * p + j];
-      for (let k = 0; k < j; k++) s -= a[i * p + k] * a[j * p + k];
-      a[i * p + j] = s / l;
-    }
-  }
-  return -1;
 }
 
 /** Solves L Lᵀ x = b in place (L from cholesky). */
@@ -147,7 +126,9 @@ export function fitLogisticIrls(X: Float64Array, y: ArrayLike<number>, p: number
   while (iterations < maxIterations) {
     iterations++;
     normalEquations(X, n, p, eta, y, info, score);
-    const bad = cholesky(info, p);
+    // pivots relative to the column's own size: separated data shrink whole columns of XᵀWX towards 0 without
+    // making them dependent
+    const bad = choleskyLower(info, p, info, 0, 1e-10);
     if (bad >= 0) {
       throw new UserError(
         `logistic regression: design column "${names[bad]}" is a linear combination of the columns before it ` +
@@ -192,7 +173,7 @@ export function fitLogisticIrls(X: Float64Array, y: ArrayLike<number>, p: number
   normalEquations(X, n, p, eta, y, info, score);
   const covariance = new Float64Array(p * p);
   const standardErrors = new Float64Array(p);
-  if (cholesky(info, p) < 0) {
+  if (choleskyLower(info, p, info, 0, 1e-10) < 0) {
     const e = new Float64Array(p);
     for (let j = 0; j < p; j++) {
       e.fill(0);

@@ -15,7 +15,9 @@
  * All maps work on the p fixed coordinates of one position in place; O(p²) each.
  */
 
-/** Smallest pivot, relative to the largest diagonal entry of XᵀX/n, for which the basis is used. */
+import { choleskyLower } from '../numeric/cholesky.js';
+
+/** Smallest pivot, relative to its column's diagonal entry of XᵀX/n, for which the basis is used. */
 const MIN_RELATIVE_PIVOT = 1e-8;
 
 /**
@@ -34,25 +36,9 @@ export function fixedBasisFactor(X: Float64Array, n: number, p: number): Float64
       for (let b = 0; b <= a; b++) A[a * p + b] += xa * X[row + b];
     }
   }
-  let largest = 0;
-  for (let a = 0; a < p; a++) {
-    for (let b = 0; b <= a; b++) A[a * p + b] /= n;
-    largest = Math.max(largest, A[a * p + a]);
-  }
+  for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) A[a * p + b] /= n;
   const L = new Float64Array(p * p);
-  for (let j = 0; j < p; j++) {
-    let s = A[j * p + j];
-    for (let k = 0; k < j; k++) s -= L[j * p + k] * L[j * p + k];
-    if (!(s > MIN_RELATIVE_PIVOT * largest)) return null;
-    const pivot = Math.sqrt(s);
-    L[j * p + j] = pivot;
-    for (let i = j + 1; i < p; i++) {
-      let t = A[i * p + j];
-      for (let k = 0; k < j; k++) t -= L[i * p + k] * L[j * p + k];
-      L[i * p + j] = t / pivot;
-    }
-  }
-  return L;
+  return choleskyLower(A, p, L, 0, MIN_RELATIVE_PIVOT) < 0 ? L : null;
 }
 
 /** b = L⁻ᵀ θ: reads θ from x[off …], writes b there (back substitution). */

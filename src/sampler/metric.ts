@@ -6,6 +6,7 @@
  * the dense metric the lower Cholesky factor L of M⁻¹ = L Lᵀ is kept beside it, and a momentum is drawn as
  * p = L⁻ᵀ u with u ~ Normal(0, I), so that Cov(p) = (L Lᵀ)⁻¹ = M (as Stan's dense_e_metric does).
  */
+import { choleskyLower } from '../numeric/cholesky.js';
 import type { Rng } from '../rng.js';
 
 export type MetricKind = 'diag' | 'dense';
@@ -62,7 +63,7 @@ export class Metric {
     if (this.kind === 'dense') {
       const d = this.dim;
       const chol = this.cholesky as Float64Array;
-      if (!choleskyLower(values, d, chol, c * s)) {
+      if (choleskyLower(values, d, chol, c * s) >= 0) {
         // restore the previous factor
         choleskyLower(this.inverse.subarray(c * s, (c + 1) * s), d, chol, c * s);
         return false;
@@ -144,25 +145,4 @@ export class Metric {
       out[off + i] = s / L[lo + i * d + i];
     }
   }
-}
-
-/**
- * Lower Cholesky factor of the symmetric d × d matrix a (row-major), written to out[outOff …] (d × d, zeros above the
- * diagonal). Returns false if a is not (numerically) positive definite.
- */
-export function choleskyLower(a: ArrayLike<number>, d: number, out: Float64Array, outOff = 0): boolean {
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * d + j];
-      for (let k = 0; k < j; k++) s -= out[outOff + i * d + k] * out[outOff + j * d + k];
-      if (i === j) {
-        if (!(s > 0)) return false;
-        out[outOff + i * d + i] = Math.sqrt(s);
-      } else {
-        out[outOff + i * d + j] = s / out[outOff + j * d + j];
-      }
-    }
-    for (let j = i + 1; j < d; j++) out[outOff + i * d + j] = 0;
-  }
-  return true;
 }
