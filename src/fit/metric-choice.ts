@@ -7,7 +7,9 @@
  * Why. Regression coefficients are often strongly correlated a posteriori (on Hillstrom, `mens` and `womens` nearly
  * add up to the intercept), which a diagonal metric cannot undo: NUTS then needs ~19 gradients per draw where the
  * dense metric needs ~6, and the dense fit's minimum bulk-ESS per gradient is ~9× higher (bench/metric-gradients.ts,
- * pooled, seeds 1–3: 9.7–11.7 vs 99–114 per 1000 gradients, no divergences either way). For a model without varying
+ * pooled, seeds 1–3: 9.7–11.7 vs 99–114 per 1000 gradients, no divergences either way). Those figures are in the
+ * coefficients' own basis; the default QR basis (src/model/fixed-basis.ts) removes most of the correlation before
+ * the metric sees it, and the dense metric is kept for what remains (the likelihood's weights are not equal). For a model without varying
  * terms the posterior is close to Gaussian, so one well-estimated covariance fits it everywhere.
  * With varying terms the posterior has a funnel (the level effects' scale is a parameter): the covariance estimated
  * in one region is wrong in another, and on Hillstrom's hierarchical model the dense metric gave divergent transitions
