@@ -10,7 +10,8 @@
  * reaches near 0 where the centered deviations pinch (the divergences sit at sd_zip_code ≈ 0.1 against 0.25
  * typical). At target acceptance 0.8 that leaves seed-dependent R-hat (1.004 on one run, 1.038 on another, tens to
  * ~170 divergences); at 0.95 it passes (R-hat ≤ 1.003, 28 divergences), so crossed runs at 0.95 and the other two
- * at the default 0.8. Divergences are printed; the issue asks for none on pooled.
+ * at their defaults (0.8 pooled, 0.85 hierarchical: src/fit/target-accept.ts). Divergences are printed; the issue asks
+ * for none on pooled.
  * Skipped with a notice when ../shared/data/hillstrom.csv is absent or the native addon is not built.
  */
 import { describe, expect, it } from 'vitest';
@@ -25,9 +26,10 @@ const native = loadNativeAddon();
 if (!path) console.warn('NOTICE: Stan reference comparison skipped: ../shared/data/hillstrom.csv not present');
 if (!native) console.warn('NOTICE: Stan reference comparison skipped: the native addon is not built (npm run build)');
 
-const CASES: Array<[HillstromModel, number, number]> = [
-  ['pooled', 0.1, 0.8],
-  ['hierarchical', 0.1, 0.8],
+/** Model, sd tolerance, target acceptance (undefined: the default a user gets). */
+const CASES: Array<[HillstromModel, number, number | undefined]> = [
+  ['pooled', 0.1, undefined],
+  ['hierarchical', 0.1, undefined],
   ['crossed', 0.2, 0.95],
 ];
 
