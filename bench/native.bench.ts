@@ -13,8 +13,9 @@
  *                    per varying term: 1 gather + 1 FMA                                  2 per term
  *   e = exp(−|eta|)  1 abs, clamp (2), range reduction (1 FMA, 1 round, 2 FMA), degree-13
  *                    polynomial (13 FMA), 2^k from the exponent bits (1), 1 mul, 1 select  ~19 (rounded down)
- *   log1p(e), 1/(1+e)  u = 2+e, v = 1+e, u·v (3), one divide, s = e·v·q and u·q (3),
- *                    s² (1), degree-15 polynomial (15), final 3                           25 + 1 divide
+ *   log1p(e), 1/(1+e)  split at √2−1: shift = floor(e + c) (2), u = 2+shift+e (2), v = 1+e,
+ *                    u·v (2), one divide, s = (e−shift)·v·q and u·q (4), s² (1), degree-9
+ *                    polynomial (9), ln 2 parts and final sum (5)                        25 + 1 divide
  *   sigmoid          1 mul, 1 select                                                     2
  *   loglik, dEta     max(eta,0), y·eta − max − log1p, sum, y − p                          5
  *   gradient         p FMA (fixed) + per term 1 FMA + 1 scatter                          p + 2 per term
