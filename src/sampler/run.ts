@@ -1,5 +1,5 @@
 /**
- * The sampling run: C chains of NUTS with Stan's warm-up adaptation, batched: one target call per round evaluates
+ * The sampling run: C chains of NUTS with Stan's warm-up adaptation (plus an early metric), batched: one target call per round evaluates
  * every chain that needs a gradient, and a chain that ends its trajectory goes straight on to its next one instead of
  * waiting for the longest tree of the round (with 4 chains on Hillstrom, waiting left ~35% of the call slots idle).
  * Orchestration only: initial values, step-size initialisation, warm-up (adaptation), sampling (thinned draws and
@@ -48,7 +48,10 @@ export interface SampleOptions {
   readonly init?: Float64Array | 'random';
   /** Initial step size before its initialisation heuristic (Stan's stepsize). Default 1. */
   readonly stepSize?: number;
-  /** Buffers and dual-averaging constants other than targetAccept. Default Stan's. */
+  /**
+   * Buffers, dual-averaging constants and the early metric, other than targetAccept. Default NUTMEG_ADAPTATION
+   * (Stan's, plus the early metric of src/sampler/adaptation/early-metric.ts).
+   */
   readonly adaptation?: Partial<Omit<AdaptationSettings, 'targetAccept'>>;
   /**
    * Called each time every chain has completed one more iteration (iteration = the slowest chain's count); the arrays
