@@ -13,15 +13,17 @@
  *                    per varying term: 1 gather + 1 FMA                                  2 per term
  *   e = exp(−|eta|)  1 abs, clamp (2), range reduction (1 FMA, 1 round, 2 FMA), degree-13
  *                    polynomial (13 FMA), 2^k from the exponent bits (1), 1 mul, 1 select  ~19 (rounded down)
- *   log1p(e), 1/(1+e)  split at √2−1: shift = floor(e + c) (2), u = 2+shift+e (2), v = 1+e,
- *                    u·v (2), one divide, s = (e−shift)·v·q and u·q (4), s² (1), degree-9
- *                    polynomial (9), ln 2 parts and final sum (5)                        25 + 1 divide
+ *   min |eta|        one pass over the block: abs and min                                 2
+ *   log1p(e), 1/(1+e)  blocks with every |eta| ≥ 3 (all of Hillstrom's rows at its posterior; the counted case):
+ *                    u = 2+e, v = 1+e, u·v (3), one divide, s = e·v·q and u·q (3), s², t² (2),
+ *                    degree-3 polynomial (3), final 2                                   13 + 1 divide
+ *                    (other blocks: split at √2−1, degree-9 polynomial: 25 + 1 divide)
  *   sigmoid          1 mul, 1 select                                                     2
  *   loglik, dEta     max(eta,0), y·eta − max − log1p, sum, y − p                          5
  *   gradient         p FMA (fixed) + per term 1 FMA + 1 scatter                          p + 2 per term
  * The divide is counted as 4 operations (the divider's throughput is about a quarter of the FMA pipes' on these cores).
- *   pooled (p = 7):        7 + 19 + 29 + 2 + 5 + 7 = 69 operations, of which 1 exp and 1 log1p
- *   hierarchical (+1 term): 69 + 4 = 73
+ *   pooled (p = 7):        7 + 19 + 2 + 17 + 2 + 5 + 7 = 59 operations, of which 1 exp and 1 log1p
+ *   hierarchical (+1 term): 59 + 4 = 63
  * Peak: cores × clock × 2 FMA pipes × (vector bits / 64) lanes, from /proc/cpuinfo (AVX2: 4 float64 lanes; AMD Zen 4
  * runs AVX-512 on 256-bit pipes, so 4 there too; 8 on CPUs with full-width AVX-512). Memory is not binding: the pooled data stored compactly are
  * 64,000 × 21 bytes = 1.3 MB per call, shared by all chains of the call (L2/L3 resident).
@@ -84,11 +86,12 @@ export function operationsPerEval(p: number, terms: number): number {
   const DIVIDE = 4;
   const eta = p + 2 * terms;
   const exp = 19;
-  const log1pAndReciprocal = 25 + DIVIDE;
+  const minAbs = 2;
+  const log1pAndReciprocal = 13 + DIVIDE; // the tail series (every |eta| ≥ 3), which the Hillstrom rows take
   const sigmoid = 2;
   const loglik = 5;
   const gradient = p + 2 * terms;
-  return eta + exp + log1pAndReciprocal + sigmoid + loglik + gradient;
+  return eta + exp + minAbs + log1pAndReciprocal + sigmoid + loglik + gradient;
 }
 
 export function describeMachine(cores = availableParallelism()): Machine {

@@ -8,7 +8,8 @@
 //      (float64 columns are read in place);
 // then for each chain (or draw) in turn, over float64 arrays only:
 //   1. eta[0..nb)  = sum_j X_j b_j + sum_t x_t r_t[level_t]      (one pass per column)
-//   2. one pass computing, per row, e = exp(-|eta|) once, then log1p(e) for the log-likelihood and
+//   2. one pass for the smallest |eta| of the block (at least 3 on every row: the shorter log1p series, see vmath.hpp),
+//      then one pass computing, per row, e = exp(-|eta|) once, then log1p(e) for the log-likelihood and
 //      e / (1 + e) or 1 / (1 + e) for the probability, giving the row's log-likelihood and d loglik / d eta
 //   3. one pass per column accumulating the gradient (per level for varying terms).
 // Every pass is a plain loop over the block of one element type, which the compiler vectorises without register
@@ -183,10 +184,25 @@ inline void scatter_levels(double* __restrict g, const double* __restrict x, con
   }
 }
 
+// Smallest |eta_i| over the block (one cheap pass; decides which log1p the block's rows need).
+inline double min_abs(const double* __restrict eta, std::size_t nb) {
+  double m = 1e308;
+#pragma omp simd reduction(min : m)
+  for (std::size_t i = 0; i < nb; i++) {
+    const double a = eta[i] < 0.0 ? -eta[i] : eta[i];
+    m = a < m ? a : m;
+  }
+  return m;
+}
+
+// |eta| at or above which e^{-|eta|} <= e^-3 and vmath::log1p_and_reciprocal_tail applies.
+constexpr double kTailEta = 3.0;
+
 // Log-likelihood of the block (returned) and res[i] = d loglik_i / d eta_i = y_i - n_i sigmoid(eta_i), where n_i is
 // trials[i] (Binomial) or 1:
 //   loglik_i = (y_i eta_i - n_i max(eta_i, 0)) - n_i log1p(e^{-|eta_i|})
-template <bool Binomial>
+// Tail: every |eta_i| >= kTailEta (rare events, as in most conversion data): the shorter log1p series.
+template <bool Binomial, bool Tail>
 inline double loglik_and_residual(const BlockData& d) {
   const double* __restrict eta = d.eta;
   const double* __restrict y = d.y;
@@ -199,7 +215,11 @@ inline double loglik_and_residual(const BlockData& d) {
     const double a = h < 0.0 ? -h : h;
     const double e = vmath::exp_nonpos(-a);
     double l, inv;
-    vmath::log1p_and_reciprocal(e, l, inv);
+    if constexpr (Tail) {
+      vmath::log1p_and_reciprocal_tail(e, l, inv);
+    } else {
+      vmath::log1p_and_reciprocal(e, l, inv);
+    }
     const double prob = h >= 0.0 ? inv : e * inv;
     const double positive = h > 0.0 ? h : 0.0;
     const double ni = Binomial ? trials[i] : 1.0;
@@ -207,6 +227,15 @@ inline double loglik_and_residual(const BlockData& d) {
     res[i] = y[i] - ni * prob;
   }
   return total;
+}
+
+// loglik_and_residual with the variants picked for the model's family and the block's smallest |eta|.
+inline double block_loglik_and_residual(const ModelView& m, const BlockData& d) {
+  const bool tail = min_abs(d.eta, d.nb) >= kTailEta;
+  if (m.family == Family::Binomial) {
+    return tail ? loglik_and_residual<true, true>(d) : loglik_and_residual<true, false>(d);
+  }
+  return tail ? loglik_and_residual<false, true>(d) : loglik_and_residual<false, false>(d);
 }
 
 template <bool Binomial>
@@ -305,7 +334,7 @@ void gradient_grouped(const GradientCall& call, std::size_t row_begin, std::size
       for (std::uint32_t t = 0; t < m.n_terms; t++) {
         if (d.term_x[t] != nullptr) add_scaled(d.eta, d.term_x[t], r[level[t]], nb);
       }
-      sums.loglik[a] += m.family == Family::Binomial ? loglik_and_residual<true>(d) : loglik_and_residual<false>(d);
+      sums.loglik[a] += block_loglik_and_residual(m, d);
       double* gf = sums.fixed + static_cast<std::size_t>(a) * m.p;
       double* gl = sums.levels + static_cast<std::size_t>(a) * m.total_levels;
       const double total = any_intercept ? sum(d.res, nb) : 0.0;
@@ -341,7 +370,7 @@ void gradient(const GradientCall& call, std::size_t row_begin, std::size_t row_e
       const double* b = call.positions + static_cast<std::size_t>(c) * m.dim;
       const double* r = call.effects + static_cast<std::size_t>(c) * m.total_levels;
       linear_predictor(m, d, b, r);
-      sums.loglik[a] += m.family == Family::Binomial ? loglik_and_residual<true>(d) : loglik_and_residual<false>(d);
+      sums.loglik[a] += block_loglik_and_residual(m, d);
       fixed_gradient(m, d, sums.fixed + static_cast<std::size_t>(a) * m.p);
       double* gl = sums.levels + static_cast<std::size_t>(a) * m.total_levels;
       for (std::uint32_t t = 0; t < m.n_terms; t++) {

@@ -19,6 +19,7 @@ import { HILLSTROM_FORMULAS, loadHillstrom, type HillstromModel } from '../../sr
 import { buildModel } from '../../src/model/build.js';
 import { centeredSpec } from '../../src/backend/split-terms.js';
 import type { ModelSpec } from '../../src/model/spec.js';
+import { Rng } from '../../src/rng.js';
 import { hillstromPathOrNotice } from '../helpers/hillstrom.js';
 import { randomPositions, randomSpec, relDiff, type SpecKind } from '../helpers/specs.js';
 
@@ -137,6 +138,20 @@ describe.skipIf(!addon)('native backend: parity with the reference backend on ra
     expect(native.storage).toMatch(/X: 1 ones, 1 u8, 2 f32; y u8; trials f32;.* x f64/);
     await native.dispose();
     expectWithin(await parity(spec, 4, 'auto'));
+  });
+
+  it('both log1p series of the gradient kernel: blocks whose |eta| are all ≥ 3 (short series) and the others', async () => {
+    // intercepts of −8 and 6 put every row of every block in the tail (|eta| ≥ 3: vmath's log1p_and_reciprocal_tail);
+    // −3.05 and 2.95 with small slopes put blocks on both sides of the switch; −1 and 0.5 none in the tail
+    const spec = randomSpec('hierarchical', { n: 3001, seed: 12 });
+    const intercepts = [-8, 6, -3.05, 2.95, -1, 0.5];
+    const rng = new Rng(12, 1);
+    const positions = new Float64Array(intercepts.length * spec.dim);
+    intercepts.forEach((b0, c) => {
+      for (let j = 0; j < spec.dim; j++) positions[c * spec.dim + j] = 0.02 * rng.normal();
+      positions[c * spec.dim] = b0;
+    });
+    for (const kernels of KERNELS) expectWithin(await parity(spec, intercepts.length, kernels, positions));
   });
 
   it('tails: |eta| up to 700 (exp(-|eta|) down to 1e-304), against the closed form -log1p(exp(∓eta))', async () => {
