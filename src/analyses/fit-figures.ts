@@ -1,8 +1,8 @@
 /**
  * What an analysis keeps of each fit for its report's pictures after the fit is released: the draws of the main
  * parameters (b_* and sd_*, at most eight) for the trace and rank plots, and the fit's PSIS-LOO (pointwise elpd for
- * the model comparison, Pareto k for its plot). Plus the report pieces built from them: sampler plots, the LOO tables
- * and the comparison table.
+ * the model comparison, Pareto k for its plot). Plus the report pieces built from them: sampler plots and the
+ * comparison table (a fit's LOO tables: src/report/loo-tables.ts).
  */
 import { variableDraws, type DrawSet } from '../draws.js';
 import type { Fit } from '../fit/fit.js';
@@ -64,32 +64,6 @@ export function samplerPlotNote(f: FitFigures): string {
 
 export function paretoKPlot(f: FitFigures, model: string): PlotSpec {
   return paretoKSpec(f.loo.pointwise.paretoK, { title: `${model}: PSIS-LOO Pareto k by observation` });
-}
-
-/** elpd_loo, p_loo and looic with their SEs, and the observations per Pareto-k class. */
-export function looTables(loo: LooResult, model: string): ReportTable[] {
-  const k = loo.paretoKTable;
-  return [
-    {
-      caption: `${model}: PSIS-LOO estimates`,
-      columns: ['quantity', 'estimate', 'se'],
-      rows: [
-        ['elpd_loo', loo.elpdLoo.estimate, loo.elpdLoo.se],
-        ['p_loo', loo.pLoo.estimate, loo.pLoo.se],
-        ['looic', loo.looic.estimate, loo.looic.se],
-      ],
-    },
-    {
-      caption: `${model}: Pareto k`,
-      columns: ['k', 'observations'],
-      rows: [
-        ['(-Inf, 0.5] good', k.good],
-        ['(0.5, 0.7] ok', k.ok],
-        ['(0.7, 1] bad', k.bad],
-        ['(1, Inf) very bad', k.veryBad],
-      ],
-    },
-  ];
 }
 
 /** loo_compare's table (best first) with the stacking weights. */

@@ -11,7 +11,8 @@ import { forestSpec, upliftSpec } from '../report/plots/intervals.js';
 import { ppcSpec } from '../report/plots/ppc.js';
 import { formatNumber, type Table } from '../report/table.js';
 import type { FitDiagnostics } from './fit-diagnostics.js';
-import { comparisonTable, looTables, paretoKPlot, samplerPlotNote, samplerPlots } from './fit-figures.js';
+import { looTables } from '../report/loo-tables.js';
+import { comparisonTable, paretoKPlot, samplerPlotNote, samplerPlots } from './fit-figures.js';
 import type { HillstromAnalysis } from './hillstrom.js';
 
 const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)}%`;
@@ -158,7 +159,7 @@ export function hillstromSections(a: HillstromAnalysis): ReportSection[] {
       [...a.pooled.figures.loo.warnings.map((w) => `pooled: ${w}`), ...hl.warnings.map((w) => `hierarchical: ${w}`)]
         .map((w) => `\n\n${w}`)
         .join(''),
-    tables: [comparisonTable(a.comparison), ...looTables(hl, 'hierarchical'), ...looTables(a.pooled.figures.loo, 'pooled')],
+    tables: [comparisonTable(a.comparison), ...looTables(hl, 'hierarchical: '), ...looTables(a.pooled.figures.loo, 'pooled: ')],
     plots: [paretoKPlot(h.figures, 'hierarchical')],
   });
   const t = a.thresholds;

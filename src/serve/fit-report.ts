@@ -13,6 +13,7 @@ import { forestSpec, type IntervalRow } from '../report/plots/intervals.js';
 import type { PlotSpec } from '../report/plots/spec.js';
 import type { LoadedRun } from '../io/run-dir.js';
 import type { LooResult } from '../loo/loo.js';
+import { looTables } from '../report/loo-tables.js';
 import { paretoKSpec } from '../report/plots/pareto-k.js';
 import type { ModelInfo } from './model-info.js';
 
@@ -40,34 +41,13 @@ function termForest(run: LoadedRun, t: number): PlotSpec {
 
 function looSection(loo: LooResult | string): ReportSection {
   if (typeof loo === 'string') return { title: 'PSIS-LOO', text: `Not computed: ${loo}`, tables: [] };
-  const k = loo.paretoKTable;
   return {
     title: 'PSIS-LOO',
     text:
       `Leave-one-out predictive accuracy by Pareto-smoothed importance sampling over ${loo.nObs} observations. ` +
       'Pareto k above 0.7 marks observations whose leave-one-out estimate is unreliable.' +
       (loo.warnings.length > 0 ? `\n\n${loo.warnings.join('\n\n')}` : ''),
-    tables: [
-      {
-        caption: 'Estimates',
-        columns: ['quantity', 'estimate', 'se'],
-        rows: [
-          ['elpd_loo', loo.elpdLoo.estimate, loo.elpdLoo.se],
-          ['p_loo', loo.pLoo.estimate, loo.pLoo.se],
-          ['looic', loo.looic.estimate, loo.looic.se],
-        ],
-      },
-      {
-        caption: 'Pareto k',
-        columns: ['k', 'observations'],
-        rows: [
-          ['(-Inf, 0.5] good', k.good],
-          ['(0.5, 0.7] ok', k.ok],
-          ['(0.7, 1] bad', k.bad],
-          ['(1, Inf) very bad', k.veryBad],
-        ],
-      },
-    ],
+    tables: looTables(loo),
     plots: [paretoKSpec(loo.pointwise.paretoK)],
   };
 }
