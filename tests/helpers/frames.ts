@@ -1,5 +1,6 @@
-/** Small frames shared by the fit tests. */
+/** Small frames and fit measures shared by the fit tests. */
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import type { Fit } from '../../src/fit/fit.js';
 import { Rng } from '../../src/rng.js';
 
 /** n rows: y ~ Bernoulli(logit⁻¹(−1 + 0.3 a + 0.2 b + 0.5 x)), a + b = 1 on 99% of rows, group g with 4 levels. */
@@ -31,4 +32,9 @@ export function correlatedFrame(n: number, extraColumns = 0) {
     ],
     'correlated test frame',
   );
+}
+
+/** Gradient evaluations per post-warm-up draw, over all chains. */
+export function gradientsPerDraw(fit: Fit): number {
+  return fit.sample.samplingGradientEvaluations.reduce((s, g) => s + g, 0) / (fit.sample.nChains * fit.sample.samplingDone);
 }
