@@ -8,8 +8,9 @@ import { loadData } from '../data/load.js';
 import { abTest, armsOfFrame, chooseControl, type AbTestResult } from '../decision/abtest.js';
 import { renderTable, type Table } from '../report/table.js';
 import { nonNegativeInt, positiveInt, probability } from './options.js';
+import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
 
-interface AbTestFlags {
+interface AbTestFlags extends ColumnTypeFlags {
   data: string;
   arm: string;
   outcome: string;
@@ -46,7 +47,7 @@ function run(f: AbTestFlags): void {
   const draws = positiveInt('--draws', f.draws, 100);
   const seed = nonNegativeInt('--seed', f.seed);
   const interval = probability('--interval', f.interval);
-  const { frame } = loadData(f.data, seed);
+  const { frame } = loadData(f.data, seed, undefined, columnTypeRequest(f));
   const arms = armsOfFrame(frame, f.arm, f.outcome);
   const control = chooseControl(arms, f.control);
   const result = abTest(arms, { control, draws, seed, interval });
@@ -63,10 +64,12 @@ function run(f: AbTestFlags): void {
 }
 
 export function register(program: Command): void {
-  program
-    .command('abtest')
-    .description('Bayesian A/B(/n) test on a 0/1 outcome: posterior rates, lift vs control with credible interval, P(best), expected loss')
-    .requiredOption('--data <file>', 'CSV file (or sim:hillstrom)')
+  columnTypeOptions(
+    program
+      .command('abtest')
+      .description('Bayesian A/B(/n) test on a 0/1 outcome: posterior rates, lift vs control with credible interval, P(best), expected loss')
+      .requiredOption('--data <file>', 'CSV file (or sim:hillstrom)'),
+  )
     .requiredOption('--arm <column>', 'column naming each row\'s arm, e.g. segment')
     .requiredOption('--outcome <column>', '0/1 outcome column, e.g. conversion or visit')
     .option('--control <arm>', 'the control arm (default: an arm named like "No E-Mail" or "control", else the first)')

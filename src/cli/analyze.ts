@@ -24,6 +24,7 @@ import { renderTable } from '../report/table.js';
 import { progressReporter, type ProgressReporter } from '../sampler/progress.js';
 import type { SamplerProgress } from '../sampler/progress.js';
 import { nonNegativeInt, oneOf, positiveInt } from './options.js';
+import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
 import { packageVersion } from './version.js';
 
 interface CommonFlags {
@@ -40,7 +41,7 @@ interface CommonFlags {
   quiet?: boolean;
 }
 
-interface HillstromFlags extends CommonFlags {
+interface HillstromFlags extends CommonFlags, ColumnTypeFlags {
   data?: string;
   targetProb: string;
   testProb: string;
@@ -146,11 +147,15 @@ async function writePages(
 
 function hillstromData(f: HillstromFlags, seed: number): { data: LoadedData; description: string } {
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
+  const types = columnTypeRequest(f);
+  if (f.data === undefined && Object.keys(types.types ?? {}).length > 0) {
+    throw new UserError('--factor and --numeric apply to a data file; give it with --data FILE');
+  }
   if (f.data === undefined) {
     const data = builtinDataset('hillstrom', seed, rows);
     return { data, description: `simulated Hillstrom data (seed ${seed}, ${data.frame.nRows} rows; no --data given)` };
   }
-  const data = loadData(f.data, seed, rows);
+  const data = loadData(f.data, seed, rows, types);
   return { data, description: data.truth ? `${data.frame.source}, ${data.frame.nRows} rows` : resolve(f.data) };
 }
 
@@ -176,7 +181,9 @@ async function runHillstrom(f: HillstromFlags): Promise<void> {
   const onFit = (model: string, fitted: Fit): void => {
     if (out === null) return;
     const dir = join(out, model);
-    writeRun(dir, fitted, runMeta(fitted, { source, seed: data.truth ? seed : null, rows: data.frame.nRows }, packageVersion()));
+    const types = columnTypeRequest(f).types ?? {};
+    const stated = Object.keys(types).length > 0 ? { types } : {};
+    writeRun(dir, fitted, runMeta(fitted, { source, seed: data.truth ? seed : null, rows: data.frame.nRows, ...stated }, packageVersion()));
   };
   const analysis = await analyzeHillstrom(data.frame, {
     fit,
@@ -252,10 +259,12 @@ function samplingOptions(command: Command): Command {
 export function register(program: Command): void {
   const analyze = program.command('analyze').description('campaign analyses end to end: hillstrom, separation');
   samplingOptions(
-    analyze
-      .command('hillstrom')
-      .description('the Hillstrom e-mail campaign: raw rates, baseline, pooled and hierarchical fits, uplift by segment, decision table')
-      .option('--data <file>', 'the Hillstrom CSV (default: built-in simulated data with the same schema)')
+    columnTypeOptions(
+      analyze
+        .command('hillstrom')
+        .description('the Hillstrom e-mail campaign: raw rates, baseline, pooled and hierarchical fits, uplift by segment, decision table')
+        .option('--data <file>', 'the Hillstrom CSV (default: built-in simulated data with the same schema)'),
+    )
       .option('--target-prob <p>', 'P(effect > 0) at or above which a segment is targeted', String(DEFAULT_THRESHOLDS.target))
       .option('--test-prob <p>', 'P(effect > 0) at or above which a segment is tested more (below: deprioritised)', String(DEFAULT_THRESHOLDS.test))
       .option('--value-per-conversion <v>', 'value of one conversion (expected-value rule; with --cost-per-contact)')

@@ -21,9 +21,10 @@ import { parseParameterizationArgs } from '../model/parameterization.js';
 import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
 import { progressReporter } from '../sampler/progress.js';
 import { collect, nonNegativeInt, oneOf, positiveInt, probability } from './options.js';
+import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
 import { packageVersion } from './version.js';
 
-interface FitFlags {
+interface FitFlags extends ColumnTypeFlags {
   data: string;
   rows?: string;
   formula?: string;
@@ -87,7 +88,8 @@ async function run(f: FitFlags): Promise<void> {
   const formula = f.formula ?? HILLSTROM_FORMULAS[model];
   const seed = options.seed ?? FIT_DEFAULTS.seed;
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
-  const { frame, truth } = loadData(f.data, seed, rows);
+  const dataOptions = columnTypeRequest(f);
+  const { frame, truth } = loadData(f.data, seed, rows, dataOptions);
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   if (!f.quiet) say(`model: ${formula}`);
 
@@ -143,7 +145,8 @@ async function run(f: FitFlags): Promise<void> {
     if (f.out) {
       const dir = resolve(f.out);
       const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
-      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows }, packageVersion());
+      const types = Object.keys(dataOptions.types ?? {}).length > 0 ? { types: dataOptions.types } : {};
+      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion());
       writeRun(dir, fit, meta);
       if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files and fit.json to ${dir}`);
     }
@@ -154,10 +157,12 @@ async function run(f: FitFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('fit')
-    .description('fit a Bayesian multilevel logistic regression with NUTS and print the posterior summary')
-    .option('--data <file|sim:name>', 'CSV file, or a built-in simulated data set (sim:hillstrom, sim:separation, sim:personalization)', 'sim:hillstrom')
+  columnTypeOptions(
+    program
+      .command('fit')
+      .description('fit a Bayesian multilevel logistic regression with NUTS and print the posterior summary')
+      .option('--data <file|sim:name>', 'CSV file (or .csv.gz), or a built-in simulated data set (sim:hillstrom, sim:separation, sim:personalization)', 'sim:hillstrom'),
+  )
     .option('--rows <n>', 'rows to simulate for a sim: data set (default: its natural size, 64,000 for sim:hillstrom)')
     .option('--formula <formula>', 'model formula, lme4/brms style: "y ~ x + (1 | g)" (default: --model for the Hillstrom data)')
     .option('--model <name>', `Hillstrom model when no --formula: ${MODELS.join(', ')}`, 'hierarchical')

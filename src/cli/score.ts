@@ -15,8 +15,9 @@ import { writeReport, type ReportSection } from '../report/html.js';
 import { calibrationSpec } from '../report/plots/calibration.js';
 import { renderTable, type Cell, type Table } from '../report/table.js';
 import { nonNegativeInt, positiveInt } from './options.js';
+import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
 
-interface ScoreFlags {
+interface ScoreFlags extends ColumnTypeFlags {
   data: string;
   seed: string;
   rows?: string;
@@ -154,7 +155,8 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
   const top = nonNegativeInt('--top', f.top);
   const run = loadRun(runDir);
   const { recipe } = run.meta;
-  const { frame } = loadData(f.data, nonNegativeInt('--seed', f.seed), f.rows === undefined ? undefined : positiveInt('--rows', f.rows));
+  const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
+  const { frame } = loadData(f.data, nonNegativeInt('--seed', f.seed), rows, columnTypeRequest(f));
   if (frame.nRows === 0) throw new UserError(`${frame.source} has no data rows to score`);
   const model = prepareScoring({ recipe, draws: run.draws });
   const t = performance.now();
@@ -216,11 +218,13 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('score')
-    .description('score rows with a fitted run: P(convert) and uplift per row, classifier metrics, a ranked list')
-    .argument('<run_dir>', 'a run written by nutmeg fit --out')
-    .requiredOption('--data <file|sim:name>', 'rows to score: CSV with the model\'s columns (the outcome column is optional), or sim:hillstrom')
+  columnTypeOptions(
+    program
+      .command('score')
+      .description('score rows with a fitted run: P(convert) and uplift per row, classifier metrics, a ranked list')
+      .argument('<run_dir>', 'a run written by nutmeg fit --out')
+      .requiredOption('--data <file|sim:name>', 'rows to score: CSV with the model\'s columns (the outcome column is optional), or sim:hillstrom'),
+  )
     .option('--seed <n>', 'seed of a sim: data set', '1')
     .option('--rows <n>', 'rows to simulate for a sim: data set')
     .option('--out <file>', 'write the ranked list of every row as CSV')

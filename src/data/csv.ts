@@ -1,12 +1,12 @@
 /**
  * Reading a CSV file (comma-separated, first line = header, RFC 4180 quoting; parsed by csv-parse) into a Frame of
- * typed columns. Type inference and missing values: see text-columns.ts. Every problem with the file is a
- * UserError naming the file and the file line (header = line 1); nothing is silently dropped except empty lines
- * at the very end of the file.
+ * typed columns. Encodings, gzip and binary files: see file-text.ts. Type inference and missing values: see
+ * text-columns.ts. Every problem with the file is a UserError naming the file and the file line (header = line 1);
+ * nothing is silently dropped except empty lines at the very end of the file.
  */
-import { readFileSync } from 'node:fs';
 import { CsvError, parse } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
+import { readTextFile } from './file-text.js';
 import type { Column, Frame } from './frame.js';
 import { frameFromColumns } from './frame-build.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
@@ -18,17 +18,11 @@ export interface ReadCsvOptions {
   readonly types?: Readonly<Record<string, ColumnType>>;
   /** Level order of categorical columns (a value outside the list is an error). */
   readonly levels?: Readonly<Record<string, readonly string[]>>;
-}
-
-function readBytes(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${path}: file not found; check the path`);
-    if (code === 'EISDIR') throw new UserError(`${path}: is a directory, not a CSV file`);
-    throw new UserError(`${path}: cannot read the file (${code ?? String(e)})`);
-  }
+  /**
+   * Who asked for a column's type in `types`, for messages (e.g. `--factor`): a column the file lacks is then
+   * reported as "--factor "c": no such column" rather than as an expected column.
+   */
+  readonly typeOrigin?: Readonly<Record<string, string>>;
 }
 
 interface Parsed {
@@ -47,10 +41,10 @@ function breaksInside(record: readonly string[]): number {
   return count;
 }
 
-function parseRecords(path: string, bytes: Buffer): Parsed {
+function parseRecords(path: string, text: string): Parsed {
   let records: string[][];
   try {
-    records = parse(bytes, { bom: true, relax_column_count: true });
+    records = parse(text, { bom: true, relax_column_count: true });
   } catch (e) {
     if (e instanceof CsvError) throw new UserError(`${path}: not valid CSV: ${e.message.split('\n')[0]}`);
     throw e;
@@ -108,6 +102,11 @@ function checkRowLengths(path: string, parsed: Parsed): void {
 
 function checkOptionColumns(path: string, header: readonly string[], options: ReadCsvOptions): void {
   const names = new Set(header);
+  for (const [name, origin] of Object.entries(options.typeOrigin ?? {})) {
+    if (!names.has(name)) {
+      throw new UserError(`${origin} ${JSON.stringify(name)}: ${path} has no such column; the columns are: ${header.join(', ')}`);
+    }
+  }
   const wanted = [...Object.keys(options.types ?? {}), ...Object.keys(options.levels ?? {})];
   const absent = [...new Set(wanted.filter((name) => !names.has(name)))];
   if (absent.length > 0) {
@@ -118,7 +117,7 @@ function checkOptionColumns(path: string, header: readonly string[], options: Re
 
 /** Reads a CSV file into a Frame (see the module comment for types, missing values and errors). */
 export function readCsv(path: string, options: ReadCsvOptions = {}): Frame {
-  const parsed = parseRecords(path, readBytes(path));
+  const parsed = parseRecords(path, readTextFile(path));
   checkHeader(path, parsed.header);
   checkRowLengths(path, parsed);
   checkOptionColumns(path, parsed.header, options);
@@ -133,6 +132,7 @@ export function readCsv(path: string, options: ReadCsvOptions = {}): Frame {
       type: options.types?.[name],
       levels: options.levels?.[name],
       where,
+      lineOf: (row) => parsed.lines[row],
     });
     columns.push(result.column);
     if (result.missing !== null) missing.set(name, result.missing);

@@ -4,7 +4,7 @@
  * history_z) added, like loadHillstrom's frames, so that HILLSTROM_FORMULAS apply to either.
  */
 import { UserError } from '../errors.js';
-import { readCsv } from './csv.js';
+import { readCsv, type ReadCsvOptions } from './csv.js';
 import type { Frame } from './frame.js';
 import { addHillstromFeatures } from './hillstrom.js';
 import { simulateHillstrom } from './simulate/hillstrom.js';
@@ -42,9 +42,12 @@ export interface LoadedData {
   readonly truth: Record<string, number> | null;
 }
 
-/** A data argument: `sim:<name>` for a built-in simulated set (seeded by `seed`), anything else a CSV path. */
-export function loadDataArgument(argument: string, seed: number): LoadedData {
-  if (!argument.startsWith(SIMULATED_PREFIX)) return { frame: readCsv(argument), truth: null };
+/**
+ * A data argument: `sim:<name>` for a built-in simulated set (seeded by `seed`), anything else a CSV path (read with
+ * `csv`'s column types, if any).
+ */
+export function loadDataArgument(argument: string, seed: number, csv: ReadCsvOptions = {}): LoadedData {
+  if (!argument.startsWith(SIMULATED_PREFIX)) return { frame: readCsv(argument, csv), truth: null };
   const name = argument.slice(SIMULATED_PREFIX.length);
   if (!isBuiltinDatasetName(name)) {
     const known = BUILTIN_DATASETS.map((d) => SIMULATED_PREFIX + d).join(', ');

@@ -4,10 +4,21 @@
  * simulated set has them, so the same formulas apply to both.
  */
 import { UserError } from '../errors.js';
+import type { ColumnType } from './csv.js';
 import { builtinDataset, isBuiltinDatasetName, loadDataArgument, SIMULATED_PREFIX, type LoadedData } from './datasets.js';
 import { addHillstromFeatures, HILLSTROM_SCHEMA } from './hillstrom.js';
 
-export function loadData(argument: string, seed: number, simulatedRows?: number): LoadedData {
+/** Column types stated by the user (--factor, --numeric) for a data file. */
+export interface DataOptions {
+  readonly types?: Readonly<Record<string, ColumnType>>;
+  /** The flag that stated each column's type, for messages. */
+  readonly typeOrigin?: Readonly<Record<string, string>>;
+}
+
+export function loadData(argument: string, seed: number, simulatedRows?: number, options: DataOptions = {}): LoadedData {
+  if (Object.keys(options.types ?? {}).length > 0 && argument.startsWith(SIMULATED_PREFIX)) {
+    throw new UserError(`column types (--factor, --numeric) apply to a CSV file, not to the built-in data set "${argument}"`);
+  }
   if (simulatedRows !== undefined) {
     const name = argument.slice(SIMULATED_PREFIX.length);
     if (!argument.startsWith(SIMULATED_PREFIX) || !isBuiltinDatasetName(name)) {
@@ -15,7 +26,7 @@ export function loadData(argument: string, seed: number, simulatedRows?: number)
     }
     return builtinDataset(name, seed, simulatedRows);
   }
-  const loaded = loadDataArgument(argument, seed);
+  const loaded = loadDataArgument(argument, seed, options);
   if (loaded.truth !== null) return loaded;
   const hasSchema = Object.keys(HILLSTROM_SCHEMA).every((c) => loaded.frame.columns.has(c));
   const hasFeatures = loaded.frame.columns.has('treatment');

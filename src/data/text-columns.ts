@@ -7,10 +7,22 @@
  * case; else categorical, with levels sorted as plain strings (UTF-16 code units, as `<` does, not locale order).
  * A column forced to boolean also accepts 0/1. Missing cells are empty (or only spaces) or exactly `NA`: numeric
  * NaN, boolean 0, categorical MISSING_CODE, and the row is recorded in the frame's `missing` map.
+ *
+ * Types are never guessed from a typo. A column with some cells that are not plain decimals is an error, not a
+ * factor, when numbers still make up at least half of its distinct non-missing values or at least half of its
+ * non-missing cells; "numbers" here counts the plain decimals and the numbers nutmeg refuses (NaN, Inf, 1e309, 1,5,
+ * 0x10, … — see number-cells.ts). So `1.5, 2, x7` and `3, NaN` are errors naming the cell (repair it, or say the
+ * column is categorical with --factor), while a column of labels in which numbers are a minority both of the values
+ * and of the rows (`A12, B7, C3, 123`; `Urban, Rural, 7`) stays categorical. A false error costs the user one flag;
+ * a false factor silently fits another model, hence the rule leans to the error. A column forced numeric (--numeric,
+ * or a schema) takes plain decimals only and reports the first other cell the same way.
  */
 import { UserError } from '../errors.js';
 import type { Column } from './frame.js';
 import { MISSING_CODE, booleanColumn, categoricalColumn, numericColumn } from './frame-build.js';
+import { notANumberReason, numberCell, parseDecimal } from './number-cells.js';
+
+export { parseDecimal } from './number-cells.js';
 
 export type ColumnType = 'numeric' | 'categorical' | 'boolean';
 
@@ -25,6 +37,8 @@ export interface TextColumnInput {
   readonly levels?: readonly string[];
   /** Location of data row r for messages, e.g. "data.csv, line 17". */
   readonly where: (row: number) => string;
+  /** File line of data row r, for listing further bad cells; without it they are listed as data rows (1-based). */
+  readonly lineOf?: (row: number) => number;
 }
 
 export interface TextColumn {
@@ -38,23 +52,6 @@ export function isMissingCell(cell: string): boolean {
   const first = cell.charCodeAt(0);
   if (first > 32) return cell === 'NA'; // the common case: no leading space, so no trim()
   return cell.trim() === '';
-}
-
-/**
- * The value of a plain decimal number (optional sign, digits with an optional fraction, optional exponent; spaces
- * around allowed), or NaN for anything else: hex, Infinity, words, overflow. Number() parses; a scan of the
- * characters keeps out the forms Number() accepts beyond plain decimals (0x…, 0b…, 0o…, Infinity, blank).
- */
-export function parseDecimal(cell: string): number {
-  let digits = 0;
-  for (let i = 0; i < cell.length; i++) {
-    const c = cell.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (c !== 46 && c !== 101 && c !== 69 && c !== 43 && c !== 45 && c !== 32 && c !== 9) return NaN; // . e E + - space tab
-  }
-  if (digits === 0) return NaN;
-  const v = Number(cell);
-  return Number.isFinite(v) ? v : NaN;
 }
 
 /** 1 for true, 0 for false (any case), -1 for anything else. */
@@ -94,6 +91,61 @@ function parseNumericCells(input: TextColumnInput): NumericParse {
     values[r] = v;
   }
   return { values, badRow: -1 };
+}
+
+/**
+ * Whether a column that has cells other than plain decimals is still meant to hold numbers: numbers (plain or
+ * refused, see number-cells.ts) are at least half of its distinct non-missing values, or of its non-missing cells.
+ */
+function meantNumeric(input: TextColumnInput): boolean {
+  const isNumber = new Map<string, boolean>();
+  let cells = 0;
+  let numberCells = 0;
+  for (let r = 0; r < input.rows.length; r++) {
+    const cell = input.rows[r][input.index];
+    if (isMissingCell(cell)) continue;
+    cells++;
+    let known = isNumber.get(cell);
+    if (known === undefined) {
+      known = numberCell(cell) !== 'text';
+      isNumber.set(cell, known);
+    }
+    if (known) numberCells++;
+  }
+  let numberValues = 0;
+  for (const known of isNumber.values()) if (known) numberValues++;
+  return 2 * numberValues >= isNumber.size || 2 * numberCells >= cells;
+}
+
+/** How the CLI flag names a column (quoted when it has characters a shell or a list would split on). */
+function flagColumn(name: string): string {
+  return /^[\w.]+$/.test(name) ? name : JSON.stringify(name);
+}
+
+/**
+ * The error for a numeric column (forced, or inferred by the majority rule) whose cell at `firstBad` is not a plain
+ * decimal: names the cell and why it is refused, the fix, and how many other cells of the column are refused too.
+ */
+function notNumbersError(input: TextColumnInput, firstBad: number, forced: boolean): UserError {
+  const others: number[] = [];
+  for (let r = firstBad + 1; r < input.rows.length; r++) {
+    const cell = input.rows[r][input.index];
+    if (Number.isNaN(parseDecimal(cell)) && !isMissingCell(cell)) others.push(r);
+  }
+  const cell = input.rows[firstBad][input.index];
+  const fix = forced
+    ? 'the column is read as numbers, so repair the cell (a missing value is an empty cell or NA)'
+    : "the column's other values are numbers, so repair the cell (a missing value is an empty cell or NA), " +
+      `or pass --factor ${flagColumn(input.name)} if the column is categorical`;
+  let more = '';
+  if (others.length > 0) {
+    const { lineOf } = input;
+    const shown = others.slice(0, 3).map((r) => (lineOf === undefined ? r + 1 : lineOf(r)));
+    const list = shown.join(', ') + (others.length > 3 ? ', …' : '');
+    const unit = `${lineOf === undefined ? 'row' : 'line'}${others.length === 1 ? '' : 's'}`;
+    more = `; ${others.length} more cell${others.length === 1 ? ' is' : 's are'} not a number (${unit} ${list})`;
+  }
+  return cellError(input, firstBad, `${notANumberReason(cell)}; ${fix}${more}`);
 }
 
 function allBooleanWords(input: TextColumnInput): boolean {
@@ -169,9 +221,9 @@ export function columnFromText(input: TextColumnInput): TextColumn {
   else {
     const parsed = parseNumericCells(input);
     if (parsed.badRow < 0) column = numericColumn(input.name, parsed.values);
-    else if (type === 'numeric') {
-      throw cellError(input, parsed.badRow, "is not a number; fix the value, or leave the column's type to be inferred");
-    } else column = allBooleanWords(input) ? toBoolean(input) : toCategorical(input);
+    else if (type === 'numeric') throw notNumbersError(input, parsed.badRow, true);
+    else if (meantNumeric(input)) throw notNumbersError(input, parsed.badRow, false);
+    else column = allBooleanWords(input) ? toBoolean(input) : toCategorical(input);
   }
   return { column, missing: missingRows(input) };
 }

@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import { chainDraws, type DrawSet } from '../draws.js';
 import type { Fit } from '../fit/fit.js';
 import { loadData } from '../data/load.js';
+import type { ColumnType } from '../data/csv.js';
 import { buildModel, type BuiltModel, type FixedBasisChoice } from '../model/build.js';
 import { constrain, constrainedNames, unconstrain } from '../model/layout.js';
 import type { Prior } from '../model/prior.js';
@@ -27,6 +28,8 @@ export interface RunDataSource {
   /** Seed of a simulated data set; null for a file. */
   readonly seed: number | null;
   readonly rows: number;
+  /** Column types stated with --factor / --numeric when fitting; absent when none were. */
+  readonly types?: Readonly<Record<string, ColumnType>>;
 }
 
 export interface RunMeta {
@@ -150,7 +153,8 @@ export function rebuildRun(dir: string, dataOverride?: string): RebuiltRun {
   const { meta } = run;
   const source = dataOverride ?? meta.data.source;
   const simulated = dataOverride === undefined && meta.data.seed !== null;
-  const { frame } = loadData(source, meta.data.seed ?? 1, simulated ? meta.data.rows : undefined);
+  const types = dataOverride === undefined ? meta.data.types : undefined;
+  const { frame } = loadData(source, meta.data.seed ?? 1, simulated ? meta.data.rows : undefined, { types });
   const model = buildModel(frame, meta.formula, {
     priors: meta.priors,
     parameterization: meta.parameterization,

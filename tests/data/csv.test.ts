@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/data/csv.js';
+import { firstInvalidUtf8 } from '../../src/data/file-text.js';
+import { numberCell } from '../../src/data/number-cells.js';
 import type { Column, Frame } from '../../src/data/frame.js';
 import { MISSING_CODE } from '../../src/data/frame-build.js';
 import { isMissingCell, parseDecimal } from '../../src/data/text-columns.js';
@@ -12,8 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'nutmeg-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let fileCount = 0;
-function csvFile(text: string | Buffer): string {
-  const path = join(dir, `f${++fileCount}.csv`);
+function csvFile(text: string | Buffer, extension = 'csv'): string {
+  const path = join(dir, `f${++fileCount}.${extension}`);
   writeFileSync(path, text);
   return path;
 }
@@ -70,16 +73,10 @@ describe('readCsv: type inference', () => {
     expect(frame.missing.size).toBe(0);
   });
 
-  it('keeps 0/1 columns numeric and treats hex, Infinity and words as categorical', () => {
-    const frame = readCsv(csvFile('y,h,inf,mixed\n0,0x10,Infinity,1\n1,0x20,-Infinity,one\n'));
+  it('keeps 0/1 columns numeric, and words with a minority of numbers categorical', () => {
+    const frame = readCsv(csvFile('y,word\n0,one\n1,two\n0,3\n'));
     expect(column(frame, 'y').kind).toBe('numeric');
-    expect(column(frame, 'h').kind).toBe('categorical');
-    expect(column(frame, 'inf').kind).toBe('categorical');
-    expect(column(frame, 'mixed').kind).toBe('categorical');
-  });
-
-  it('treats a number too large for float64 as text, not as Infinity', () => {
-    expect(column(readCsv(csvFile('v\n1e400\n2\n')), 'v').kind).toBe('categorical');
+    expect(column(frame, 'word').kind).toBe('categorical');
   });
 
   it('sorts levels as plain strings (code units), not in locale order', () => {
@@ -188,7 +185,8 @@ describe('readCsv: errors', () => {
   it('non-numeric value in a column forced numeric names file, line, column and value', () => {
     const path = csvFile('id,spend\n1,10.5\n2,"1,200"\n');
     expect(userErrorOf(() => readCsv(path, { types: { spend: 'numeric' } }))).toBe(
-      `${path}, line 3, column "spend": "1,200" is not a number; fix the value, or leave the column's type to be inferred`,
+      `${path}, line 3, column "spend": "1,200" is not a number: it has a comma (write one and a half as 1.5, twelve hundred as 1200); ` +
+        'the column is read as numbers, so repair the cell (a missing value is an empty cell or NA)',
     );
   });
 
@@ -242,5 +240,193 @@ describe('readCsv: errors', () => {
     const message = userErrorOf(() => readCsv(path));
     expect(message.startsWith(`${path}: not valid CSV: Quote Not Closed`)).toBe(true);
     expect(message).toContain('line 3');
+  });
+});
+
+/** The CSV field for a cell: quoted when it holds a comma or a quote. */
+function field(cell: string): string {
+  return /[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+describe('readCsv: column types are never guessed from a typo', () => {
+  const typos = ['x7', 'NaN', 'Inf', '-Inf', 'Infinity', '1e309', '1,5', '0x10', '12abc', '1.2.3', '#DIV/0!', 'nan'];
+
+  it('classifies cells: plain decimals, numbers nutmeg refuses, text', () => {
+    expect(['1', '-2.5e3', ' 7 '].map(numberCell)).toEqual(['decimal', 'decimal', 'decimal']);
+    const refused = ['NaN', 'nan', 'Inf', '-Inf', 'Infinity', '+infinity', '1.#INF', '1e309', '-1e400', '1,5', '1,200', '1,234,567.5', ',5', '1.234,5', '12%', '$4.50', '€1,200', '3 €', '0x10', '0b101', '0o17', '#N/A', '#DIV/0!'];
+    for (const cell of refused) expect([cell, numberCell(cell)]).toEqual([cell, 'refused']);
+    const text = ['x7', '12abc', '1.2.3', 'A12', 'Urban', '2024-01-05', '02139-1234', '1) $0 - $100', 'true', 'NA ', 'Nan', '-', '1.2.3,4'];
+    for (const cell of text) expect([cell, numberCell(cell)]).toEqual([cell, 'text']);
+  });
+
+  it('one typo in an otherwise numeric column is an error naming file, line, column and value, with the fix', () => {
+    for (const typo of typos) {
+      const path = csvFile(`id,spend\n1,10.5\n2,${field(typo)}\n3,7\n4,0.25\n`);
+      const message = userErrorOf(() => readCsv(path));
+      expect(message.startsWith(`${path}, line 3, column "spend": ${JSON.stringify(typo)} `)).toBe(true);
+      expect(message.endsWith(
+        "; the column's other values are numbers, so repair the cell (a missing value is an empty cell or NA), " +
+          'or pass --factor spend if the column is categorical',
+      )).toBe(true);
+    }
+  });
+
+  it('says why a number is refused', () => {
+    const reason = (typo: string): string => {
+      const path = csvFile(`v\n1\n${field(typo)}\n`);
+      const message = userErrorOf(() => readCsv(path));
+      return message.slice(`${path}, line 3, column "v": ${JSON.stringify(typo)} `.length, message.indexOf(';'));
+    };
+    expect(reason('1e309')).toBe('overflows a double (the largest is about 1.8e308)');
+    expect(reason('NaN')).toBe('is NaN, not a number');
+    expect(reason('-Inf')).toBe('is infinite, not a finite number');
+    expect(reason('0x10')).toBe('is not a decimal number (hexadecimal, binary and octal literals are not read)');
+    expect(reason('x7')).toBe('is not a number');
+  });
+
+  it('counts the other bad cells and lists their exact file lines (a quoted field spanning lines counts its lines)', () => {
+    const path = csvFile('note,v\n"two\nlines",1\na,x\nb,2\nc,NaN\nd,3\ne,Inf\nf,4\ng,?\nh,5\n');
+    expect(userErrorOf(() => readCsv(path))).toBe(
+      `${path}, line 4, column "v": "x" is not a number; the column's other values are numbers, so repair the cell ` +
+        '(a missing value is an empty cell or NA), or pass --factor v if the column is categorical; ' +
+        '3 more cells are not a number (lines 6, 8, 10)',
+    );
+    const two = csvFile('v\n1\nx\n2\ny\n3\n');
+    expect(userErrorOf(() => readCsv(two))).toMatch(/; 1 more cell is not a number \(line 5\)$/);
+    const many = csvFile('v\n1\n2\n3\n4\n5\n6\na\nb\nc\nd\ne\n');
+    expect(userErrorOf(() => readCsv(many))).toMatch(/; 4 more cells are not a number \(lines 9, 10, 11, …\)$/);
+  });
+
+  it('a column of numbers nutmeg refuses is an error too (all NaN/Inf, all decimal commas)', () => {
+    const path = csvFile('v,w\nNaN,"1,5"\nInf,"2,25"\n');
+    expect(userErrorOf(() => readCsv(path))).toMatch(new RegExp(`^${path}, line 2, column "v": "NaN" is NaN, not a number;`));
+    expect(userErrorOf(() => readCsv(path, { types: { v: 'categorical' } }))).toMatch(/column "w": "1,5" is not a number: it has a comma/);
+  });
+
+  it('numbers a majority of the distinct values, or of the cells, is an error either way', () => {
+    // "n/a" on most rows, but three distinct numbers beside it
+    const byValues = csvFile('v\nn/a\nn/a\nn/a\nn/a\n1\n2\n3\n');
+    expect(userErrorOf(() => readCsv(byValues))).toMatch(/line 2, column "v": "n\/a" is not a number;/);
+    // one number on most rows, three distinct words beside it
+    const byCells = csvFile('v\n0\n0\n0\n0\na\nb\nc\n');
+    expect(userErrorOf(() => readCsv(byCells))).toMatch(/line 6, column "v": "a" is not a number;/);
+  });
+
+  it('genuine categorical columns stay categorical: numbers a minority of both the values and the rows', () => {
+    const path = csvFile(
+      'id,zip_code,segment,floor\nA12,Urban,Mens E-Mail,G\nB7,Rural,No E-Mail,B\nC3,Surburban,Womens E-Mail,G\n123,Urban,No E-Mail,1\nD9,7,Mens E-Mail,B\n',
+    );
+    const frame = readCsv(path);
+    for (const name of ['id', 'zip_code', 'segment', 'floor']) expect([name, column(frame, name).kind]).toEqual([name, 'categorical']);
+    const id = column(frame, 'id');
+    expect(id.kind === 'categorical' && id.levels).toEqual(['123', 'A12', 'B7', 'C3', 'D9']);
+  });
+
+  it('--factor (types categorical) reads a column with a typo as categorical, numbers as levels', () => {
+    const path = csvFile('id,spend\n1,10.5\n2,x7\n3,7\n4,\n');
+    const frame = readCsv(path, { types: { spend: 'categorical' } });
+    const spend = column(frame, 'spend');
+    expect(spend.kind === 'categorical' && spend.levels).toEqual(['10.5', '7', 'x7']);
+    if (spend.kind === 'categorical') expect([...spend.codes]).toEqual([0, 2, 1, MISSING_CODE]);
+  });
+
+  it('--numeric (types numeric) refuses every non-decimal cell with the reason, even where numbers are a minority', () => {
+    const path = csvFile('v,w\n1e309,a\n2,b\n,c\n');
+    expect(userErrorOf(() => readCsv(path, { types: { v: 'numeric' } }))).toBe(
+      `${path}, line 2, column "v": "1e309" overflows a double (the largest is about 1.8e308); ` +
+        'the column is read as numbers, so repair the cell (a missing value is an empty cell or NA)',
+    );
+    expect(userErrorOf(() => readCsv(path, { types: { v: 'categorical', w: 'numeric' } }))).toBe(
+      `${path}, line 2, column "w": "a" is not a number; the column is read as numbers, so repair the cell ` +
+        '(a missing value is an empty cell or NA); 2 more cells are not a number (lines 3, 4)',
+    );
+  });
+
+  it('names the flag that asked for a column the file lacks', () => {
+    const path = csvFile('a,b\n1,2\n');
+    expect(userErrorOf(() => readCsv(path, { types: { zip: 'categorical' }, typeOrigin: { zip: '--factor' } }))).toBe(
+      `--factor "zip": ${path} has no such column; the columns are: a, b`,
+    );
+  });
+});
+
+describe('readCsv: encodings, compression and binary files', () => {
+  const text = 'name,v,city\nJosé,1.5,Zürich\n"Smith, J",2,Köln\nLee,3,東京\n';
+  const plain = (): Frame => readCsv(csvFile(text));
+  const sameFrame = (a: Frame, b: Frame): void => {
+    expect([...a.columns.keys()]).toEqual([...b.columns.keys()]);
+    for (const [name, c] of b.columns) expect(a.columns.get(name)).toEqual(c);
+    expect(a.nRows).toBe(b.nRows);
+  };
+
+  it('reads UTF-16 LE and BE with a byte-order mark as the same data as UTF-8', () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    sameFrame(readCsv(csvFile(le)), plain());
+    const be = Buffer.from(le);
+    for (let i = 0; i < be.length; i += 2) [be[i], be[i + 1]] = [be[i + 1], be[i]];
+    expect([be[0], be[1]]).toEqual([0xfe, 0xff]);
+    sameFrame(readCsv(csvFile(be)), plain());
+  });
+
+  it('refuses UTF-16 without a byte-order mark, and UTF-32', () => {
+    const path = csvFile(Buffer.from(text, 'utf16le'));
+    expect(userErrorOf(() => readCsv(path))).toBe(`${path}: looks like UTF-16 text without a byte-order mark; save it as UTF-8`);
+    const utf32 = csvFile(Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0]));
+    expect(userErrorOf(() => readCsv(utf32))).toBe(`${utf32}: looks like UTF-32 text; save it as UTF-8`);
+  });
+
+  it('refuses Latin-1 text, naming the first bad byte and its line', () => {
+    const path = csvFile(Buffer.from('name,v\nLee,1\nKim,2\nPark,3\nJosé,4\n', 'latin1'));
+    expect(userErrorOf(() => readCsv(path))).toBe(`${path}: not UTF-8 (byte 0xE9 at line 5); save it as UTF-8`);
+  });
+
+  it('finds the first byte that breaks UTF-8 (bad lead, overlong form, surrogate, truncation)', () => {
+    expect(firstInvalidUtf8(Buffer.from('aé東😀z', 'utf8'))).toBe(-1);
+    expect(firstInvalidUtf8(Uint8Array.from([0x61, 0xe9, 0x62]))).toBe(1);
+    expect(firstInvalidUtf8(Uint8Array.from([0x61, 0xc0, 0x80]))).toBe(1);
+    expect(firstInvalidUtf8(Uint8Array.from([0xe0, 0x80, 0x80]))).toBe(0);
+    expect(firstInvalidUtf8(Uint8Array.from([0x61, 0x62, 0xed, 0xa0, 0x80]))).toBe(2);
+    expect(firstInvalidUtf8(Uint8Array.from([0x61, 0xe6, 0x9d]))).toBe(1);
+    expect(firstInvalidUtf8(Uint8Array.from([0xf4, 0x90, 0x80, 0x80]))).toBe(0);
+  });
+
+  it('refuses binary files: by magic bytes (zip/xlsx, xls, parquet), and by a NUL byte', () => {
+    const xlsx = csvFile(Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('[Content_Types].xml')]));
+    expect(userErrorOf(() => readCsv(xlsx))).toBe(
+      `${xlsx}: looks like an Excel (.xlsx), OpenDocument or other zip file; export the sheet as CSV`,
+    );
+    const xls = csvFile(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
+    expect(userErrorOf(() => readCsv(xls))).toBe(`${xls}: looks like an old Excel (.xls) file; export the sheet as CSV`);
+    const parquet = csvFile(Buffer.concat([Buffer.from('PAR1'), Buffer.from([0x15, 0, 0x15]), Buffer.from('PAR1')]));
+    expect(userErrorOf(() => readCsv(parquet))).toMatch(new RegExp(`^${parquet}: looks like a Parquet file;`));
+    const binary = csvFile(Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x01, 0x00, 0x02, 0x0a]));
+    expect(userErrorOf(() => readCsv(binary))).toBe(
+      `${binary}: looks like a binary file, not CSV text (a NUL byte at offset 5); export the data as CSV`,
+    );
+  });
+
+  it('reads a header that merely starts like a magic number as text', () => {
+    const frame = readCsv(csvFile('PAR1,BZh\n1,2\n'));
+    expect([...frame.columns.keys()]).toEqual(['PAR1', 'BZh']);
+  });
+
+  it('reads .csv.gz (and any gzip file) transparently: the same frame as the plain file', () => {
+    sameFrame(readCsv(csvFile(gzipSync(Buffer.from(text, 'utf8')), 'csv.gz')), plain());
+    sameFrame(readCsv(csvFile(gzipSync(Buffer.from(text, 'utf8')), 'csv')), plain());
+    // line numbers inside a compressed file stay exact
+    const bad = csvFile(gzipSync(Buffer.from('v\n1\n2\nx\n', 'utf8')), 'csv.gz');
+    expect(userErrorOf(() => readCsv(bad))).toMatch(new RegExp(`^${bad}, line 4, column "v": "x" is not a number;`));
+  });
+
+  it('refuses a corrupt or truncated gzip file in one line', () => {
+    const whole = gzipSync(Buffer.from(text.repeat(50), 'utf8'));
+    const truncated = csvFile(whole.subarray(0, whole.length - 20), 'csv.gz');
+    expect(userErrorOf(() => readCsv(truncated))).toMatch(
+      new RegExp(`^${truncated}: is gzip-compressed but cannot be decompressed \\(.+\\); the file is damaged or incomplete$`),
+    );
+    const garbled = Buffer.from(whole);
+    for (let i = 12; i < 40; i++) garbled[i] ^= 0x5a;
+    const corrupt = csvFile(garbled, 'csv.gz');
+    expect(userErrorOf(() => readCsv(corrupt))).toMatch(new RegExp(`^${corrupt}: is gzip-compressed but cannot be decompressed`));
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -12,6 +13,7 @@ import {
   loadHillstrom,
   standardize,
 } from '../../src/data/hillstrom.js';
+import { loadData } from '../../src/data/load.js';
 import { simulateHillstrom } from '../../src/data/simulate/hillstrom.js';
 import { userErrorOf } from '../helpers/user-error.js';
 
@@ -67,7 +69,7 @@ describe('loadHillstrom', () => {
       lines[4][0] = 'ten';
     });
     expect(userErrorOf(() => loadHillstrom(path))).toBe(
-      `${path}, line 5, column "recency": "ten" is not a number; fix the value, or leave the column's type to be inferred`,
+      `${path}, line 5, column "recency": "ten" is not a number; the column is read as numbers, so repair the cell (a missing value is an empty cell or NA)`,
     );
   });
 
@@ -93,6 +95,32 @@ describe('loadHillstrom', () => {
     expect(userErrorOf(() => loadHillstrom(path))).toBe(
       `${path}: column "segment" has no "No E-Mail" (control) rows; is this the Hillstrom data?`,
     );
+  });
+});
+
+describe('loadData on a Hillstrom-schema file (types inferred, features added)', () => {
+  it('infers the schema\'s types, adds the features, and reads the gzip-compressed file the same', () => {
+    const path = hillstromFile('schema.csv');
+    const { frame, truth } = loadData(path, 1);
+    expect(truth).toBeNull();
+    for (const [name, type] of Object.entries(HILLSTROM_SCHEMA)) expect([name, frame.columns.get(name)?.kind]).toEqual([name, type]);
+    expect(frame.columns.get('recency_z')?.kind).toBe('numeric');
+    expect(frame.columns.get('treatment')?.kind).toBe('numeric');
+    const gz = join(dir, 'schema.csv.gz');
+    writeFileSync(gz, gzipSync(readFileSync(path)));
+    const zipped = loadData(gz, 1).frame;
+    for (const [name, column] of frame.columns) expect(zipped.columns.get(name)).toEqual(column);
+  });
+
+  it('a typo in a numeric Hillstrom column stops the load instead of making it a factor', () => {
+    const path = hillstromFile('typo.csv', (lines) => {
+      lines[6][2] = '1e309';
+    });
+    expect(userErrorOf(() => loadData(path, 1))).toBe(
+      `${path}, line 7, column "history": "1e309" overflows a double (the largest is about 1.8e308); the column's other values ` +
+        'are numbers, so repair the cell (a missing value is an empty cell or NA), or pass --factor history if the column is categorical',
+    );
+    expect(userErrorOf(() => loadHillstrom(path))).toMatch(/line 7, column "history": "1e309" overflows a double .*; the column is read as numbers/);
   });
 });
 
