@@ -82,6 +82,7 @@ function fitOptions(f: FitFlags): FitOptions {
     parameterization: f.param.length > 0 ? parseParameterizationArgs(f.param) : undefined,
     fixedBasis: oneOf('--fixed-basis', f.fixedBasis, ['qr', 'natural'] as const),
     log: f.quiet ? () => {} : say,
+    detail: f.verbose && !f.quiet ? say : undefined,
   };
 }
 

@@ -41,6 +41,8 @@ export interface FitOptions extends BuildOptions {
   readonly signal?: AbortSignal;
   /** One-line notices (backend fallbacks, parameterization notes). */
   readonly log?: (line: string) => void;
+  /** Details for --verbose (the GPU probe's captured driver output). */
+  readonly detail?: (line: string) => void;
 }
 
 export const FIT_DEFAULTS = {
@@ -123,7 +125,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   const metric = chooseMetric(o.metric, model.spec);
   checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense'));
   t = now();
-  const backend = await createBackend(o.backend, model.spec, { maxChains: o.chains, adapter: o.adapter, threads: o.threads }, log);
+  const backend = await createBackend(o.backend, model.spec, { maxChains: o.chains, adapter: o.adapter, threads: o.threads }, log, options.detail);
   const backendSeconds = now() - t;
   try {
     let mode: ModeResult | null = null;
@@ -173,7 +175,7 @@ export interface ModeFit {
 export async function fitMode(frame: Frame, formula: string, options: FitOptions = {}): Promise<ModeFit> {
   const o = { ...FIT_DEFAULTS, ...options };
   const model = buildModel(frame, formula, options);
-  const backend = await createBackend(o.backend, model.spec, { maxChains: 1, adapter: o.adapter, threads: o.threads }, options.log);
+  const backend = await createBackend(o.backend, model.spec, { maxChains: 1, adapter: o.adapter, threads: o.threads }, options.log, options.detail);
   try {
     const mode = await findMode(backend);
     const values = new Float64Array(constrainedDim(model.spec));
