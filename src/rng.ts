@@ -11,6 +11,13 @@ function splitmix32(state: { s: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/** MurmurHash3's 32-bit finalizer (Appleby): a bijection on 32-bit integers that maps 0 to 0. */
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 export class Rng {
   private a: number;
   private b: number;
@@ -20,12 +27,16 @@ export class Rng {
 
   constructor(seed: number, stream = 0) {
     const st = { s: (seed >>> 0) ^ Math.imul(stream + 1, 0x632be5ab) };
-    // mix the high bits of large seeds too
-    st.s ^= Math.floor(seed / 4294967296) | 0;
     this.a = splitmix32(st);
     this.b = splitmix32(st);
     this.c = splitmix32(st);
     this.d = splitmix32(st);
+    // Seeds up to 2^53 − 1: the high 21 bits enter b through fmix32, a bijection with fmix32(0) = 0. So seeds below
+    // 2^32 keep exactly their old state, and the seeding is injective: a is a bijection of the low 32 bits (one
+    // splitmix32 step), and given those, b is a bijection of the high bits. The first output of xoshiro128** is a
+    // bijection of b alone, so seeds with equal low halves (s and s + k·2^32) differ already in their first number.
+    const high = Math.floor(seed / 4294967296) >>> 0;
+    if (high !== 0) this.b = (this.b ^ fmix32(high)) >>> 0;
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
 

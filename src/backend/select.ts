@@ -3,6 +3,9 @@
  * backend; every step that is skipped says why in one line (through `log`). A software rasteriser (llvmpipe,
  * SwiftShader) is never chosen automatically — it is correct but slower than the native CPU path; ask for it with
  * `--backend webgpu`. An explicitly requested backend that cannot start is an error, not a silent fallback.
+ * `auto` asks for the adapters in a child process (webgpu/probe.ts), so the GPU libraries' own output stays out of
+ * the terminal; an explicit `--backend webgpu` loads Dawn in this process (it must, to run), and Dawn's warnings then
+ * go straight to stderr.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,22 +49,41 @@ export function vulkanLoaderPresent(env: NodeJS.ProcessEnv = process.env): boole
   return dirs.some((dir) => existsSync(join(dir, 'libvulkan.so.1')));
 }
 
-/** A hardware WebGPU adapter's name, or null with the reason. */
-async function hardwareAdapter(options: BackendOptions): Promise<{ name: string | null; reason: string }> {
+interface GpuFinding {
+  /** The hardware adapter's name, or null. */
+  readonly name: string | null;
+  /** Why there is none (empty when there is one). */
+  readonly reason: string;
+  /** The probe's wall time, seconds; null when nothing was probed. */
+  readonly probeSeconds: number | null;
+}
+
+/**
+ * A hardware WebGPU adapter's name, or null with the reason. The adapters are listed by a child process
+ * (webgpu/probe.ts) so that Dawn's and the drivers' warnings never reach the user's terminal; `detail` (--verbose)
+ * gets what the child printed.
+ */
+async function hardwareAdapter(options: BackendOptions, detail?: (line: string) => void): Promise<GpuFinding> {
   if (process.platform === 'linux' && !vulkanLoaderPresent()) {
-    return { name: null, reason: 'no Vulkan loader (libvulkan.so.1), so no GPU' };
+    return { name: null, reason: 'no Vulkan loader (libvulkan.so.1)', probeSeconds: null };
   }
-  try {
-    const { listAdapters } = await import('./webgpu/device.js');
-    const adapters = await listAdapters();
-    const wanted = adapters.filter((a) => !options.adapter || a.name.toLowerCase().includes(options.adapter.toLowerCase()));
-    const hardware = wanted.find((a) => !isSoftwareAdapter(a.name));
-    if (hardware) return { name: hardware.name, reason: '' };
-    if (wanted.length === 0) return { name: null, reason: 'no WebGPU adapter' };
-    return { name: null, reason: `only a software WebGPU adapter (${wanted[0].name})` };
-  } catch (e) {
-    return { name: null, reason: `WebGPU unavailable: ${firstLine(e)}` };
+  const { probeGpu } = await import('./webgpu/probe.js');
+  const probe = await probeGpu();
+  if (detail) {
+    detail(`gpu probe: ${probe.failure ?? `${probe.adapters.length} adapter(s)`} in ${probe.seconds.toFixed(1)} s`);
+    for (const line of probe.output.split('\n')) if (line.trim() !== '') detail(`gpu probe output: ${line}`);
   }
+  const probeSeconds = probe.seconds;
+  if (probe.failure !== null) return { name: null, reason: probe.failure, probeSeconds };
+  const wanted = probe.adapters.filter((a) => !options.adapter || a.name.toLowerCase().includes(options.adapter.toLowerCase()));
+  const hardware = wanted.find((a) => !isSoftwareAdapter(a.name));
+  if (hardware) return { name: hardware.name, reason: '', probeSeconds };
+  if (wanted.length === 0) return { name: null, reason: 'no GPU adapter', probeSeconds };
+  return { name: null, reason: `only a software adapter, ${wanted[0].name}`, probeSeconds };
+}
+
+function probed(gpu: GpuFinding): string {
+  return gpu.probeSeconds === null ? '' : `; probed in ${gpu.probeSeconds.toFixed(1)} s`;
 }
 
 /**
@@ -73,9 +95,10 @@ export async function createBackend(
   spec: ModelSpec,
   options: BackendOptions = {},
   log: (line: string) => void = () => {},
+  detail?: (line: string) => void,
 ): Promise<Backend> {
-  if (!needsCoordinateMap(spec)) return createPlainBackend(choice, spec, options, log);
-  const inner = await createPlainBackend(choice, centeredSpec(spec), options, log);
+  if (!needsCoordinateMap(spec)) return createPlainBackend(choice, spec, options, log, detail);
+  const inner = await createPlainBackend(choice, centeredSpec(spec), options, log, detail);
   return wrapSplitTerms(spec, inner, options);
 }
 
@@ -84,6 +107,7 @@ async function createPlainBackend(
   spec: ModelSpec,
   options: BackendOptions,
   log: (line: string) => void,
+  detail?: (line: string) => void,
 ): Promise<Backend> {
   if (choice === 'reference') return createReferenceBackend(spec, options);
   if (choice === 'native') {
@@ -100,21 +124,24 @@ async function createPlainBackend(
       throw new UserError(`--backend webgpu: ${firstLine(e)} (use --backend native or reference)`);
     }
   }
-  // auto
-  const gpu = await hardwareAdapter(options);
+  // auto: one line says which backend was chosen and why
+  const gpu = await hardwareAdapter(options, detail);
+  let why = `no GPU: ${gpu.reason}${probed(gpu)}`;
   if (gpu.name) {
     try {
-      return await createWebGpu(spec, options);
+      const backend = await createWebGpu(spec, options);
+      log(`backend: webgpu (${gpu.name}${probed(gpu)})`);
+      return backend;
     } catch (e) {
-      log(`backend: webgpu on ${gpu.name} failed (${firstLine(e)}); falling back to native`);
+      why = `webgpu on ${gpu.name} failed: ${firstLine(e)}`;
     }
-  } else {
-    log(`backend: ${gpu.reason}; using the CPU`);
   }
   try {
-    return await createNative(spec, options);
+    const backend = await createNative(spec, options);
+    log(`backend: native (${why})`);
+    return backend;
   } catch (e) {
-    log(`backend: native unavailable (${firstLine(e)}); falling back to the reference backend`);
+    log(`backend: reference (${why}; native addon unavailable: ${firstLine(e)})`);
   }
   return createReferenceBackend(spec, options);
 }

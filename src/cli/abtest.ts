@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { loadData } from '../data/load.js';
 import { abTest, armsOfFrame, chooseControl, type AbTestResult } from '../decision/abtest.js';
 import { renderTable, type Table } from '../report/table.js';
-import { nonNegativeInt, positiveInt, probability } from './options.js';
+import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
+import { intIn, probability } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
 
 interface AbTestFlags extends ColumnTypeFlags {
@@ -44,8 +45,8 @@ export function abTestTable(r: AbTestResult): Table {
 }
 
 function run(f: AbTestFlags): void {
-  const draws = positiveInt('--draws', f.draws, 100);
-  const seed = nonNegativeInt('--seed', f.seed);
+  const draws = intIn('--draws', f.draws, SETTING_RANGES.abtestDraws);
+  const seed = intIn('--seed', f.seed, SETTING_RANGES.seed);
   const interval = probability('--interval', f.interval);
   const { frame } = loadData(f.data, seed, undefined, columnTypeRequest(f));
   const arms = armsOfFrame(frame, f.arm, f.outcome);
@@ -73,8 +74,8 @@ export function register(program: Command): void {
     .requiredOption('--arm <column>', 'column naming each row\'s arm, e.g. segment')
     .requiredOption('--outcome <column>', '0/1 outcome column, e.g. conversion or visit')
     .option('--control <arm>', 'the control arm (default: an arm named like "No E-Mail" or "control", else the first)')
-    .option('--draws <n>', 'Monte Carlo draws per arm', '100000')
-    .option('--seed <n>', 'random seed', '1')
+    .option('--draws <n>', `Monte Carlo draws per arm (${rangeText(SETTING_RANGES.abtestDraws)})`, '100000')
+    .option('--seed <n>', `random seed (${rangeText(SETTING_RANGES.seed)})`, '1')
     .option('--interval <p>', 'credible interval probability', '0.95')
     .option('--json', 'print the result as JSON')
     .addHelpText(

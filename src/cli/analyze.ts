@@ -23,7 +23,8 @@ import { renderReport, type ReportOptions, type ReportSection } from '../report/
 import { renderTable } from '../report/table.js';
 import { progressReporter, type ProgressReporter } from '../sampler/progress.js';
 import type { SamplerProgress } from '../sampler/progress.js';
-import { nonNegativeInt, oneOf, positiveInt } from './options.js';
+import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
+import { intIn, oneOf, positiveInt } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
 import { packageVersion } from './version.js';
 
@@ -62,11 +63,11 @@ function number(flag: string, text: string): number {
 function fitSettings(f: CommonFlags): FitSettings {
   return {
     backend: oneOf('--backend', f.backend, BACKEND_CHOICES) as BackendChoice,
-    threads: f.threads === undefined ? undefined : positiveInt('--threads', f.threads),
-    chains: positiveInt('--chains', f.chains),
-    warmup: nonNegativeInt('--warmup', f.warmup),
-    draws: positiveInt('--draws', f.draws),
-    seed: nonNegativeInt('--seed', f.seed),
+    threads: f.threads === undefined ? undefined : intIn('--threads', f.threads, SETTING_RANGES.threads),
+    chains: intIn('--chains', f.chains, SETTING_RANGES.chains),
+    warmup: intIn('--warmup', f.warmup, SETTING_RANGES.warmup),
+    draws: intIn('--draws', f.draws, SETTING_RANGES.draws),
+    seed: intIn('--seed', f.seed, SETTING_RANGES.seed),
     log: f.quiet ? () => {} : say,
   };
 }
@@ -244,11 +245,11 @@ async function runSeparation(f: CommonFlags): Promise<void> {
 function samplingOptions(command: Command): Command {
   return command
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
-    .option('--threads <n>', 'threads for the native backend (default: all cores)')
-    .option('--chains <n>', 'chains per fit', String(FIT_DEFAULTS.chains))
-    .option('--warmup <n>', 'warm-up iterations per chain', String(FIT_DEFAULTS.warmup))
-    .option('--draws <n>', 'draws per chain', String(FIT_DEFAULTS.draws))
-    .option('--seed <n>', 'random seed (simulation, sampling, Monte Carlo)', String(FIT_DEFAULTS.seed))
+    .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores)`)
+    .option('--chains <n>', `chains per fit (${rangeText(SETTING_RANGES.chains)})`, String(FIT_DEFAULTS.chains))
+    .option('--warmup <n>', `warm-up iterations per chain (${rangeText(SETTING_RANGES.warmup)})`, String(FIT_DEFAULTS.warmup))
+    .option('--draws <n>', `draws per chain (${rangeText(SETTING_RANGES.draws)})`, String(FIT_DEFAULTS.draws))
+    .option('--seed <n>', `random seed for simulation, sampling, Monte Carlo (${rangeText(SETTING_RANGES.seed)})`, String(FIT_DEFAULTS.seed))
     .option('--rows <n>', 'rows to simulate (simulated data only)')
     .option('--out <dir>', 'keep each fit (DIR/<model>, as nutmeg fit --out writes it, with the report for nutmeg serve), analysis.json and report.html')
     .option('--report <file>', 'write the whole analysis as one self-contained HTML page (every table and plot)')

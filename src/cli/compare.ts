@@ -10,6 +10,8 @@ import { looOfLogLikCsv, modelNameOfPath } from '../loo/from-file.js';
 import { compareToJson, formatCompare } from '../loo/output.js';
 import { type LooSourceFlags, looOfRunDir, looSourceOptions } from './loo.js';
 import { BACKEND_CHOICES } from '../backend/select.js';
+import { SETTING_RANGES } from '../fit/bounds.js';
+import { intIn } from './options.js';
 
 interface CompareFlags extends LooSourceFlags {
   loglik?: string[];
@@ -34,8 +36,7 @@ export function register(program: Command): void {
       if (!WEIGHT_METHODS.includes(opts.method as WeightMethod)) {
         throw new UserError(`--method ${opts.method}: unknown; use one of ${WEIGHT_METHODS.join(', ')}`);
       }
-      const seed = Number(opts.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed ${opts.seed}: use a non-negative integer`);
+      const seed = intIn('--seed', opts.seed, SETTING_RANGES.seed);
       const files = opts.loglik ?? [];
       if (runDirs.length + files.length < 2) {
         throw new UserError('compare needs at least two models: give RUN_DIRs and/or --loglik FILE FILE …');

@@ -5,22 +5,25 @@
 import type { Command } from 'commander';
 import { isSoftwareAdapter } from '../backend/select.js';
 
+/** Listing every backend takes longer than `auto`'s probe, and the user asked for it: wait longer. */
+const DEVICES_PROBE_TIMEOUT_MS = 30_000;
+
 export function register(program: Command): void {
   program
     .command('devices')
     .description('list the WebGPU adapters (GPUs, or software rasterisers) nutmeg can use')
     .option('--json', 'print the list as JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const { listAdapters } = await import('../backend/webgpu/device.js');
-      const { isBackendUnavailable } = await import('../backend/webgpu/errors.js');
-      let adapters;
-      try {
-        adapters = await listAdapters();
-      } catch (e) {
-        if (!isBackendUnavailable(e)) throw e;
-        process.stdout.write(opts.json ? '[]\n' : `no WebGPU adapters: ${e.message}\n`);
+    .option('--verbose', "also print, on stderr, what Dawn and the drivers said while probing")
+    .action(async (opts: { json?: boolean; verbose?: boolean }) => {
+      // probed in a child process so Dawn's and the drivers' warnings stay off the terminal (see webgpu/probe.ts)
+      const { runProbe, probeChildCommand } = await import('../backend/webgpu/probe.js');
+      const probe = await runProbe(probeChildCommand(), DEVICES_PROBE_TIMEOUT_MS);
+      if (opts.verbose && probe.output !== '') process.stderr.write(`${probe.output}\n`);
+      if (probe.failure !== null) {
+        process.stdout.write(opts.json ? '[]\n' : `no WebGPU adapters: ${probe.failure}\n`);
         return;
       }
+      const adapters = probe.adapters;
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(adapters, null, 2)}\n`);
         return;

@@ -12,6 +12,8 @@ import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../dia
 import { DEFAULT_SUMMARY_STATS, resolveStats, summaryTable } from '../diagnostics/summary.js';
 import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
 import { UserError } from '../errors.js';
+import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
+import { settingsWarnings } from '../fit/settings-warnings.js';
 import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js';
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
 import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
@@ -20,7 +22,7 @@ import { parsePriorArgs } from '../model/priors-config.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
 import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
 import { progressReporter } from '../sampler/progress.js';
-import { collect, nonNegativeInt, oneOf, positiveInt, probability } from './options.js';
+import { collect, intIn, intInRange, oneOf, positiveInt, probability } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
 import { packageVersion } from './version.js';
 
@@ -51,6 +53,7 @@ interface FitFlags extends ColumnTypeFlags {
   format: string;
   json?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
 }
 
 const MODELS = Object.keys(HILLSTROM_FORMULAS) as HillstromModel[];
@@ -61,28 +64,37 @@ function say(line: string): void {
 
 function fitOptions(f: FitFlags): FitOptions {
   const priorArgs = f.prior.length > 0 ? parsePriorArgs(f.prior) : undefined;
+  const draws = intIn('--draws', f.draws, SETTING_RANGES.draws);
   return {
     backend: oneOf('--backend', f.backend, BACKEND_CHOICES) as BackendChoice,
     adapter: f.adapter,
-    threads: f.threads === undefined ? undefined : positiveInt('--threads', f.threads),
-    chains: positiveInt('--chains', f.chains),
-    warmup: nonNegativeInt('--warmup', f.warmup),
-    draws: positiveInt('--draws', f.draws),
-    seed: nonNegativeInt('--seed', f.seed),
+    threads: f.threads === undefined ? undefined : intIn('--threads', f.threads, SETTING_RANGES.threads),
+    chains: intIn('--chains', f.chains, SETTING_RANGES.chains),
+    warmup: intIn('--warmup', f.warmup, SETTING_RANGES.warmup),
+    draws,
+    seed: intIn('--seed', f.seed, SETTING_RANGES.seed),
     targetAccept: f.targetAccept === undefined ? undefined : probability('--target-accept', f.targetAccept),
-    maxTreeDepth: positiveInt('--max-treedepth', f.maxTreedepth),
+    maxTreeDepth: intIn('--max-treedepth', f.maxTreedepth, SETTING_RANGES.maxTreeDepth),
     metric: oneOf('--metric', f.metric, ['auto', 'diag', 'dense'] as const),
-    thin: positiveInt('--thin', f.thin),
+    // more than --draws would keep only the first draw; say so instead
+    thin: intInRange('--thin', f.thin, 1, draws),
     init: oneOf('--init', f.init, ['random', 'map'] as const),
     priors: priorArgs,
     parameterization: f.param.length > 0 ? parseParameterizationArgs(f.param) : undefined,
     fixedBasis: oneOf('--fixed-basis', f.fixedBasis, ['qr', 'natural'] as const),
     log: f.quiet ? () => {} : say,
+    detail: f.verbose && !f.quiet ? say : undefined,
   };
 }
 
 async function run(f: FitFlags): Promise<void> {
   const options = fitOptions(f);
+  // valid but risky settings (issue 14 item 3); returned by settingsWarnings so they can also go into fit.json
+  const settingWarnings = settingsWarnings({
+    ...(f.method === 'map' ? {} : { draws: options.draws, thin: options.thin }),
+    threads: options.threads,
+  });
+  for (const w of settingWarnings) say(`warning: ${w}`);
   const format: TableFormat = f.json ? 'json' : oneOf('--format', f.format, TABLE_FORMATS);
   const model = oneOf('--model', f.model, MODELS);
   const formula = f.formula ?? HILLSTROM_FORMULAS[model];
@@ -170,24 +182,25 @@ export function register(program: Command): void {
     .option('--param <group=centered|noncentered|split>', 'parameterization of a varying term, repeatable (default: chosen from the data)', collect, [])
     .option('--fixed-basis <qr|natural>', 'coordinates the sampler moves for the fixed effects: the QR basis of their columns (decorrelated) or the coefficients', 'qr')
     .option('--method <nuts|map>', 'nuts (sampling) or map (posterior mode by L-BFGS)', 'nuts')
-    .option('--chains <n>', 'number of chains, evaluated together in one batched gradient call per step', String(FIT_DEFAULTS.chains))
-    .option('--warmup <n>', 'warm-up iterations per chain', String(FIT_DEFAULTS.warmup))
-    .option('--draws <n>', 'post-warm-up iterations per chain', String(FIT_DEFAULTS.draws))
-    .option('--seed <n>', 'random seed (data simulation and sampling)', String(FIT_DEFAULTS.seed))
+    .option('--chains <n>', `number of chains, evaluated together in one batched gradient call per step (${rangeText(SETTING_RANGES.chains)})`, String(FIT_DEFAULTS.chains))
+    .option('--warmup <n>', `warm-up iterations per chain (${rangeText(SETTING_RANGES.warmup)})`, String(FIT_DEFAULTS.warmup))
+    .option('--draws <n>', `post-warm-up iterations per chain (${rangeText(SETTING_RANGES.draws)})`, String(FIT_DEFAULTS.draws))
+    .option('--seed <n>', `random seed for data simulation and sampling (${rangeText(SETTING_RANGES.seed)})`, String(FIT_DEFAULTS.seed))
     .option('--target-accept <p>', `target acceptance statistic of step-size adaptation (${TARGET_ACCEPT_RULE})`)
-    .option('--max-treedepth <n>', 'maximum NUTS tree depth', String(FIT_DEFAULTS.maxTreeDepth))
+    .option('--max-treedepth <n>', `maximum NUTS tree depth (${rangeText(SETTING_RANGES.maxTreeDepth)})`, String(FIT_DEFAULTS.maxTreeDepth))
     .option('--metric <auto|diag|dense>', `metric adapted during warm-up (${AUTO_METRIC_RULE})`, FIT_DEFAULTS.metric)
-    .option('--thin <n>', 'keep every n-th draw', String(FIT_DEFAULTS.thin))
+    .option('--thin <n>', 'keep every n-th draw (1 to --draws; a warning when fewer than 4 draws per chain are kept)', String(FIT_DEFAULTS.thin))
     .option('--init <random|map>', 'initial values: uniform(-2, 2) or the posterior mode', FIT_DEFAULTS.init)
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
     .option('--adapter <name>', 'WebGPU adapter (substring of its name; see nutmeg devices)')
-    .option('--threads <n>', 'threads for the native backend (default: all cores)')
+    .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores; a warning above the core count)`)
     .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory')
     .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')
     .option('--vars <list>', 'variables to summarise: names or prefixes, comma-separated')
     .option('--format <format>', `summary format: ${TABLE_FORMATS.join(', ')}`, 'table')
     .option('--json', 'print the summary as JSON')
-    .option('--quiet', 'no progress or notes')
+    .option('--quiet', 'print nothing on stderr but warnings and errors')
+    .option('--verbose', 'also print details: the GPU probe\'s captured driver output')
     .addHelpText(
       'after',
       `

@@ -11,7 +11,8 @@ import { looOfLogLikCsv } from '../loo/from-file.js';
 import type { LooOptions, LooResult } from '../loo/loo.js';
 import { formatLoo, looToJson } from '../loo/output.js';
 import { looOfRun } from '../loo/run-loo.js';
-import { oneOf, positiveInt } from './options.js';
+import { SETTING_RANGES } from '../fit/bounds.js';
+import { intIn, oneOf } from './options.js';
 
 export interface LooSourceFlags {
   rEffOne?: boolean;
@@ -24,7 +25,7 @@ export function looSourceOptions(flags: LooSourceFlags): LooOptions & { backend:
   return {
     rEff: flags.rEffOne ? 'one' : 'chains',
     backend: oneOf('--backend', flags.backend, BACKEND_CHOICES),
-    threads: flags.threads === undefined ? undefined : positiveInt('--threads', flags.threads),
+    threads: flags.threads === undefined ? undefined : intIn('--threads', flags.threads, SETTING_RANGES.threads),
   };
 }
 

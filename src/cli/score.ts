@@ -14,7 +14,8 @@ import { loadRun } from '../io/run-dir.js';
 import { writeReport, type ReportSection } from '../report/html.js';
 import { calibrationSpec } from '../report/plots/calibration.js';
 import { renderTable, type Cell, type Table } from '../report/table.js';
-import { nonNegativeInt, positiveInt } from './options.js';
+import { SETTING_RANGES } from '../fit/bounds.js';
+import { intIn, nonNegativeInt, positiveInt } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
 
 interface ScoreFlags extends ColumnTypeFlags {
@@ -156,7 +157,7 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
   const run = loadRun(runDir);
   const { recipe } = run.meta;
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
-  const { frame } = loadData(f.data, nonNegativeInt('--seed', f.seed), rows, columnTypeRequest(f));
+  const { frame } = loadData(f.data, intIn('--seed', f.seed, SETTING_RANGES.seed), rows, columnTypeRequest(f));
   if (frame.nRows === 0) throw new UserError(`${frame.source} has no data rows to score`);
   const model = prepareScoring({ recipe, draws: run.draws });
   const t = performance.now();

@@ -17,6 +17,7 @@ import type { SamplerProgress } from '../sampler/progress.js';
 import { sample, type SampleResult } from '../sampler/run.js';
 import { Rng } from '../rng.js';
 import { findMode, type ModeResult } from './map.js';
+import { checkRunMemory, type RunSize } from './memory-estimate.js';
 
 export interface FitOptions extends BuildOptions {
   readonly backend?: BackendChoice;
@@ -40,6 +41,8 @@ export interface FitOptions extends BuildOptions {
   readonly signal?: AbortSignal;
   /** One-line notices (backend fallbacks, parameterization notes). */
   readonly log?: (line: string) => void;
+  /** Details for --verbose (the GPU probe's captured driver output). */
+  readonly detail?: (line: string) => void;
 }
 
 export const FIT_DEFAULTS = {
@@ -88,6 +91,20 @@ export function constrainDraws(spec: ModelSpec, result: SampleResult): DrawSet {
   return out;
 }
 
+/** What the memory estimate needs to know about a run of `spec` (see src/fit/memory-estimate.ts). */
+export function runSize(spec: ModelSpec, chains: number, keptDraws: number, denseMetric: boolean): RunSize {
+  const slopes = spec.terms.filter((t) => t.x !== null).length;
+  return {
+    chains,
+    keptDraws,
+    dim: spec.dim,
+    constrainedDim: constrainedDim(spec),
+    rows: spec.n,
+    columns: spec.fixed.names.length + slopes + 1 + (spec.trials ? 1 : 0),
+    denseMetric,
+  };
+}
+
 /** Starting points at the posterior mode, each chain jittered by uniform(−0.1, 0.1) so chains are not identical. */
 function modeInits(mode: ModeResult, chains: number, seed: number): Float64Array {
   const dim = mode.theta.length;
@@ -105,8 +122,10 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   let t = now();
   const model = buildModel(frame, formula, options);
   const buildSeconds = now() - t;
+  const metric = chooseMetric(o.metric, model.spec);
+  checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense'));
   t = now();
-  const backend = await createBackend(o.backend, model.spec, { maxChains: o.chains, adapter: o.adapter, threads: o.threads }, log);
+  const backend = await createBackend(o.backend, model.spec, { maxChains: o.chains, adapter: o.adapter, threads: o.threads }, log, options.detail);
   const backendSeconds = now() - t;
   try {
     let mode: ModeResult | null = null;
@@ -120,7 +139,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       seed: o.seed,
       targetAccept: o.targetAccept ?? defaultTargetAccept(model.spec),
       maxTreeDepth: o.maxTreeDepth,
-      metric: chooseMetric(o.metric, model.spec),
+      metric,
       thin: o.thin,
       init: mode ? modeInits(mode, o.chains, o.seed) : 'random',
       onProgress: options.onProgress,
@@ -156,7 +175,7 @@ export interface ModeFit {
 export async function fitMode(frame: Frame, formula: string, options: FitOptions = {}): Promise<ModeFit> {
   const o = { ...FIT_DEFAULTS, ...options };
   const model = buildModel(frame, formula, options);
-  const backend = await createBackend(o.backend, model.spec, { maxChains: 1, adapter: o.adapter, threads: o.threads }, options.log);
+  const backend = await createBackend(o.backend, model.spec, { maxChains: 1, adapter: o.adapter, threads: o.threads }, options.log, options.detail);
   try {
     const mode = await findMode(backend);
     const values = new Float64Array(constrainedDim(model.spec));

@@ -12,7 +12,8 @@
  * names end in `__` are sampler statistics and go into their own DrawSet. Every problem is a UserError naming the
  * file and line. Files ending in `.gz` are gunzipped.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { DrawSet } from '../draws.js';
@@ -219,6 +220,7 @@ function readCmdStan(paths: readonly string[], texts: readonly string[]): DrawsC
       );
     }
   });
+  refuseRepeatedChains(paths, chains);
   const columns = first.header.map((_, j) => j).filter((j) => first.header[j] !== '');
   const { draws, samplerStats } = assemble(first.header, columns, chains.map((c) => c.rows));
   return { format: 'cmdstan', draws, samplerStats, maxTreedepth: first.maxTreedepth };
@@ -267,8 +269,45 @@ function readLong(path: string, text: string): DrawsCsv {
  * Reads draws from CSV files: one CmdStan-format file per chain, or a single long-format file (recognized by its
  * `chain`/`.chain` column).
  */
+/**
+ * The same chain given twice would pass every check and make R-hat look perfect and ESS doubled: refuse a path
+ * named twice (after resolving links and relative parts).
+ */
+function refuseRepeatedPaths(paths: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const path of paths) {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      continue; // readText reports a missing or unreadable file
+    }
+    const earlier = seen.get(real);
+    if (earlier !== undefined) {
+      throw new UserError(`${earlier} and ${path} are the same file; give each chain's CSV once`);
+    }
+    seen.set(real, path);
+  }
+}
+
+/** …and two files (copies) holding identical draws: a SHA-256 of each chain's values, confirmed value by value. */
+function refuseRepeatedChains(paths: readonly string[], chains: readonly CmdStanChain[]): void {
+  const byHash = new Map<string, number>();
+  chains.forEach((chain, i) => {
+    const hash = createHash('sha256');
+    for (const row of chain.rows) hash.update(new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
+    const key = hash.digest('hex');
+    const j = byHash.get(key);
+    if (j !== undefined && chains[j].rows.every((row, d) => row.every((v, k) => Object.is(v, chain.rows[d][k])))) {
+      throw new UserError(`${paths[j]} and ${paths[i]} hold identical draws (the same chain twice); give each chain once`);
+    }
+    byHash.set(key, i);
+  });
+}
+
 export function readDrawsCsv(paths: readonly string[]): DrawsCsv {
   if (paths.length === 0) throw new UserError('no draws files given; pass the CSV file of each chain');
+  refuseRepeatedPaths(paths);
   const texts = paths.map(readText);
   const long = texts.map((t, i) => isLongFormat(firstHeader(paths[i], t)));
   if (long.some((l) => l)) {

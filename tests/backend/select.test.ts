@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { createBackend, isSoftwareAdapter, vulkanLoaderPresent } from '../../src/backend/select.js';
 import { UserError } from '../../src/errors.js';
+import { PROBE_MARKER, parseProbeAnswer, probeChildCommand, probeGpu, resetGpuProbe, runProbe } from '../../src/backend/webgpu/probe.js';
 import { randomSpec } from '../helpers/specs.js';
 
 describe('backend selection', () => {
@@ -33,4 +34,69 @@ describe('backend selection', () => {
     const spec = randomSpec('pooled', { n: 100 });
     await expect(createBackend('webgpu', spec, { adapter: 'no-such-adapter-anywhere' })).rejects.toBeInstanceOf(UserError);
   });
+
+  it('auto names the chosen backend in one line of its own format', async () => {
+    const lines: string[] = [];
+    const backend = await createBackend('auto', randomSpec('pooled', { n: 100 }), {}, (l) => lines.push(l));
+    await backend.dispose();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^backend: ${backend.kind} \\((no GPU: .*|webgpu on .* failed: .*)\\)$`));
+  });
+});
+
+/** A probe child given as inline code: `node -e CODE`. */
+const inline = (code: string) => ({ command: process.execPath, args: ['-e', code] });
+
+describe('GPU probe in a child process', () => {
+  it('reads the marked answer and keeps everything else as captured output, never printing it', async () => {
+    const listing = { name: 'Test GPU', description: 'd', backend: 'vulkan', featureLevel: 'core', vendor: 'v', architecture: 'a' };
+    const code =
+      `console.error('Warning: Couldn\\'t load Vulkan (BackendVk.cpp:368)'); console.log('dawn noise');` +
+      `console.log(${JSON.stringify(PROBE_MARKER)} + JSON.stringify({ adapters: [${JSON.stringify(listing)}] }))`;
+    const probe = await runProbe(inline(code), 10_000);
+    expect(probe.failure).toBeNull();
+    expect(probe.adapters).toEqual([listing]);
+    expect(probe.output).toContain('BackendVk.cpp');
+    expect(probe.output).toContain('dawn noise');
+    expect(probe.output).not.toContain(PROBE_MARKER);
+  });
+
+  it('a child that prints garbage, crashes or hangs gives a clean reason and no adapters', async () => {
+    const garbage = await runProbe(inline(`console.log('garbage'); console.log(${JSON.stringify(PROBE_MARKER)} + '{not json')`), 10_000);
+    expect(garbage).toMatchObject({ adapters: [], failure: 'the GPU probe gave no answer (exit code 0)' });
+    const wrongShape = await runProbe(inline(`console.log(${JSON.stringify(PROBE_MARKER)} + JSON.stringify({ adapters: [{ name: 1 }] }))`), 10_000);
+    expect(wrongShape.failure).toBe('the GPU probe gave no answer (exit code 0)');
+    const crash = await runProbe(inline(`console.error('Segmentation fault in dawn.node'); process.kill(process.pid, 'SIGSEGV')`), 10_000);
+    expect(crash).toMatchObject({ adapters: [], failure: 'the GPU probe crashed (SIGSEGV)' });
+    expect(crash.output).toContain('Segmentation fault');
+    const exit = await runProbe(inline(`process.exit(3)`), 10_000);
+    expect(exit.failure).toBe('the GPU probe gave no answer (exit code 3)');
+    const t = performance.now();
+    const hang = await runProbe(inline(`console.error('waiting'); setInterval(() => {}, 1000)`), 500);
+    expect(hang).toMatchObject({ adapters: [], failure: 'the GPU probe did not answer within 1 s' });
+    expect(performance.now() - t).toBeLessThan(5_000);
+    const missing = await runProbe({ command: '/nonexistent/node-binary', args: [] }, 10_000);
+    expect(missing.failure).toMatch(/^the GPU probe could not start \(/);
+    const dawnError = await runProbe(inline(`console.log(${JSON.stringify(PROBE_MARKER)} + JSON.stringify({ error: 'cannot load dawn.node' }))`), 10_000);
+    expect(dawnError.failure).toBe('WebGPU unavailable: cannot load dawn.node');
+  });
+
+  it('parses only a well-formed answer line', () => {
+    expect(parseProbeAnswer('noise\n')).toBeNull();
+    expect(parseProbeAnswer(`${PROBE_MARKER}{"adapters":[]}\n`)).toEqual({ adapters: [] });
+    expect(parseProbeAnswer(`${PROBE_MARKER}null`)).toBeNull();
+  });
+
+  it('the real child lists adapters (or fails cleanly) and the answer is cached for the process', async () => {
+    resetGpuProbe();
+    expect(probeChildCommand().args.at(-1)).toMatch(/probe-child\.ts$/);
+    const first = probeGpu();
+    const second = probeGpu();
+    expect(second).toBe(first);
+    const probe = await first;
+    expect(probe.failure === null || typeof probe.failure === 'string').toBe(true);
+    for (const a of probe.adapters) expect(typeof a.name).toBe('string');
+    expect(await probeGpu()).toBe(probe);
+    resetGpuProbe();
+  }, 30_000);
 });

@@ -3,7 +3,7 @@
  * records (exact keys, values equal to R posterior 1.4.0's for a golden case), the table formats and options,
  * warnings on stderr, and user mistakes as one line on stderr with exit code 2.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,5 +101,37 @@ describe('nutmeg summary', () => {
     err = '';
     expect(await summary(`${fixtures}iid.draws.csv`, '--vars', 'zzz')).toBe(2);
     expect(err).toMatch(/^nutmeg: no variable is named or starts with "zzz"/);
+  });
+
+  it('refuses the same chain given twice: the same path (also via ./ and a symlink) or a copy with identical draws', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nutmeg-dup-'));
+    const chain = (c: number): string => {
+      let text = '# model = test\nlp__,theta\n';
+      for (let d = 0; d < 50; d++) text += `-1,${Math.cos(d * 2.3 + c)}\n`;
+      return text;
+    };
+    const a = join(dir, 'chain-1.csv');
+    const b = join(dir, 'chain-2.csv');
+    writeFileSync(a, chain(0));
+    writeFileSync(b, chain(1));
+    expect(await summary(a, b, '--json')).toBe(0);
+    out = '';
+    const cases: Array<[string[], string]> = [
+      [[a, b, a], `nutmeg: ${a} and ${a} are the same file; give each chain's CSV once\n`],
+      [[a, join(dir, '.', 'chain-1.csv')], `nutmeg: ${a} and ${join(dir, '.', 'chain-1.csv')} are the same file; give each chain's CSV once\n`],
+    ];
+    const link = join(dir, 'link.csv');
+    symlinkSync(a, link);
+    cases.push([[b, link, a], `nutmeg: ${link} and ${a} are the same file; give each chain's CSV once\n`]);
+    // a copy with a different comment header but the same draws
+    const copy = join(dir, 'copy.csv');
+    writeFileSync(copy, '# copied\n' + chain(0));
+    cases.push([[a, b, copy], `nutmeg: ${a} and ${copy} hold identical draws (the same chain twice); give each chain once\n`]);
+    for (const [files, message] of cases) {
+      err = '';
+      expect(await summary(...files)).toBe(2);
+      expect(err).toBe(message);
+      expect(out).toBe('');
+    }
   });
 });

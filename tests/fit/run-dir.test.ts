@@ -66,6 +66,6 @@ describe('run directory', () => {
     } finally {
       process.stderr.write = writeErr;
     }
-    expect(err.join('')).toBe('nutmeg: --chains must be a whole number ≥ 1, got "zero"\n');
+    expect(err.join('')).toBe('nutmeg: --chains must be a whole number from 1 to 4,096, in decimal digits; got "zero"\n');
   });
 });

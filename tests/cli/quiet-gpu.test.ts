@@ -1,0 +1,50 @@
+/**
+ * Issue 14 item 7: on a machine without a GPU, `nutmeg fit` and `nutmeg devices` put only nutmeg's own lines on
+ * stderr. Run as real processes, because Dawn and the drivers write to file descriptor 2 from C++, past any
+ * process.stderr patch. (Where no Vulkan loader is installed, `auto` does not probe at all; the CI-like case that
+ * printed ~28 lines is a Vulkan loader without a GPU.)
+ */
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const mainUrl = pathToFileURL(fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))).href;
+
+function nutmeg(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const code = `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(['node', 'nutmeg', ...process.argv.slice(1)]);`;
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', tsx, '--input-type=module', '-e', code, ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Lines nutmeg itself writes on stderr during a fit. */
+const OWN_LINE = /^(data: |model: |backend: |iteration \d|bernoulli model|binomial model|\d+ chains? × |warning: |[\w]+__[\w]+: |$)/;
+const DRIVER_NOISE = /vulkan|xdg|\.cpp|dawn/i;
+
+describe('quiet GPU probing', () => {
+  it('nutmeg fit (auto backend) writes only its own lines on stderr', async () => {
+    const r = await nutmeg(['fit', '--rows', '300', '--model', 'pooled', '--chains', '1', '--warmup', '20', '--draws', '20']);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n');
+    expect(lines.filter((l) => DRIVER_NOISE.test(l))).toEqual([]);
+    expect(lines.filter((l) => !OWN_LINE.test(l))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('backend: '))).toHaveLength(1);
+  }, 120_000);
+
+  it('nutmeg fit --quiet prints nothing but warnings', async () => {
+    const r = await nutmeg(['fit', '--rows', '300', '--model', 'pooled', '--chains', '1', '--warmup', '20', '--draws', '20', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: '))).toEqual([]);
+  }, 120_000);
+
+  it('nutmeg devices writes nothing on stderr', async () => {
+    const r = await nutmeg(['devices']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).not.toMatch(DRIVER_NOISE);
+  }, 120_000);
+});

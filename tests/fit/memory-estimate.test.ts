@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_TYPED_ARRAY_LENGTH, availableMemory, checkRunMemory, estimateRunMemory } from '../../src/fit/memory-estimate.js';
+import { UserError } from '../../src/errors.js';
+
+const size = { chains: 4, keptDraws: 1_000_000, dim: 1_200, constrainedDim: 1_200, rows: 64_000, columns: 8 };
+
+describe('run memory estimate', () => {
+  it('counts unconstrained + 2 × constrained + 7 stats per kept draw, the data copies and per-chain state', () => {
+    const e = estimateRunMemory(size);
+    expect(e.drawsBytes).toBe(4 * 1_000_000 * (1_200 + 2 * 1_200 + 7) * 8);
+    expect(e.dataBytes).toBe((3 * 64_000 * 8 + 4 * 64_000) * 8);
+    expect(e.stateBytes).toBe(4 * 16 * 1_200 * 8);
+    expect(e.totalBytes).toBe(e.drawsBytes + e.dataBytes + e.stateBytes);
+    expect(e.largestArray).toBe(4 * 1_000_000 * 1_200);
+    // a dense metric adds dim² per chain (twice: the metric and its factor)
+    expect(estimateRunMemory({ ...size, denseMetric: true }).stateBytes - e.stateBytes).toBe(4 * 2 * 1_200 * 1_200 * 8);
+  });
+
+  it('refuses, with the estimate, a run over 80% of the memory available', () => {
+    const small = { ...size, keptDraws: 1_000 }; // ~115 MB
+    expect(() => checkRunMemory(small, 1e9)).not.toThrow();
+    expect(() => checkRunMemory(small, 1e8)).toThrow(UserError);
+    expect(() => checkRunMemory(small, 1e8)).toThrow(
+      /^this run would need ~130 MB of memory \(draws ~115 MB for 4 chains × 1,000 kept draws × 1,200 parameters; data and buffers ~[\d.]+ MB for 64,000 rows\); this machine has 100 MB; lower --draws/,
+    );
+  });
+
+  it("refuses before allocating a typed array longer than V8's limit", () => {
+    const keptDraws = Math.ceil(MAX_TYPED_ARRAY_LENGTH / (4 * 1_200)) + 1;
+    expect(() => checkRunMemory({ ...size, keptDraws }, 1e15)).toThrow(/would not fit in one array: 4 chains × [\d,]+ kept draws × 1,200 parameters/);
+    expect(() => checkRunMemory({ ...size, keptDraws: keptDraws - 2 }, 1e15)).not.toThrow();
+  });
+
+  it('knows the memory of this machine', () => {
+    expect(availableMemory()).toBeGreaterThan(1e8);
+  });
+});
