@@ -90,9 +90,16 @@ async function run(f: FitFlags): Promise<void> {
   const { frame, truth } = loadData(f.data, seed, rows);
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   if (!f.quiet) say(`model: ${formula}`);
+  // every warning line, also under --quiet, and kept for fit.json
+  const printed: string[] = [];
+  const warn = (message: string): void => {
+    printed.push(message);
+    say(`warning: ${message}`);
+  };
+  const onModel = (built: { readonly warnings: readonly string[] }): void => built.warnings.forEach(warn);
 
   if (f.method === 'map') {
-    const mode = await fitMode(frame, formula, options);
+    const mode = await fitMode(frame, formula, { ...options, onModel });
     if (!f.quiet) for (const note of mode.model.notes) say(note);
     if (!f.quiet) say(`backend: ${mode.backendDescription}; L-BFGS ${mode.mode.optimizer.iterations} iterations (${mode.mode.optimizer.reason})`);
     const rows = mode.names.map((name, i) => [name, mode.values[i], ...(truth ? [truth[name] ?? null] : [])]);
@@ -109,7 +116,7 @@ async function run(f: FitFlags): Promise<void> {
     controller.abort();
   };
   process.once('SIGINT', onInterrupt);
-  const fit = await fitModel(frame, formula, { ...options, onProgress: progress.onProgress, signal: controller.signal }).finally(
+  const fit = await fitModel(frame, formula, { ...options, onModel, onProgress: progress.onProgress, signal: controller.signal }).finally(
     () => process.removeListener('SIGINT', onInterrupt),
   );
   try {
@@ -124,7 +131,7 @@ async function run(f: FitFlags): Promise<void> {
     const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
     const minEss = rows.reduce((m, r) => (r.ess_bulk === null ? m : Math.min(m, r.ess_bulk)), Infinity);
     if (format === 'json') {
-      process.stdout.write(JSON.stringify({ summary: rows, warnings: warnings.map((w) => w.message) }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ summary: rows, warnings: [...printed, ...warnings.map((w) => w.message)] }, null, 2) + '\n');
     } else {
       const stats = f.stats ? resolveStats(f.stats.split(',')) : DEFAULT_SUMMARY_STATS;
       process.stdout.write(renderTable(summaryTable(rows, stats), format));
@@ -138,12 +145,12 @@ async function run(f: FitFlags): Promise<void> {
           (Number.isFinite(minEss) && s.timing.samplingSeconds > 0 ? ` (${(minEss / wall).toFixed(1)} per second)` : ''),
       );
     }
-    for (const w of warnings) say(`warning: ${w.message}`);
-    if (s.incomplete) say(`warning: sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
+    for (const w of warnings) warn(w.message);
+    if (s.incomplete) warn(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
     if (f.out) {
       const dir = resolve(f.out);
       const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
-      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows }, packageVersion());
+      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows }, packageVersion(), printed);
       writeRun(dir, fit, meta);
       if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files and fit.json to ${dir}`);
     }

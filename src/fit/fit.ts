@@ -40,6 +40,8 @@ export interface FitOptions extends BuildOptions {
   readonly signal?: AbortSignal;
   /** One-line notices (backend fallbacks, parameterization notes). */
   readonly log?: (line: string) => void;
+  /** Called with the built model before the backend starts (e.g. to print its data warnings before sampling). */
+  readonly onModel?: (model: BuiltModel) => void;
 }
 
 export const FIT_DEFAULTS = {
@@ -104,6 +106,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   const log = options.log ?? (() => {});
   let t = now();
   const model = buildModel(frame, formula, options);
+  options.onModel?.(model);
   const buildSeconds = now() - t;
   t = now();
   const backend = await createBackend(o.backend, model.spec, { maxChains: o.chains, adapter: o.adapter, threads: o.threads }, log);
@@ -156,6 +159,7 @@ export interface ModeFit {
 export async function fitMode(frame: Frame, formula: string, options: FitOptions = {}): Promise<ModeFit> {
   const o = { ...FIT_DEFAULTS, ...options };
   const model = buildModel(frame, formula, options);
+  options.onModel?.(model);
   const backend = await createBackend(o.backend, model.spec, { maxChains: 1, adapter: o.adapter, threads: o.threads }, options.log);
   try {
     const mode = await findMode(backend);
