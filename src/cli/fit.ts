@@ -89,12 +89,17 @@ function fitOptions(f: FitFlags): FitOptions {
 
 async function run(f: FitFlags): Promise<void> {
   const options = fitOptions(f);
-  // valid but risky settings (issue 14 item 3); returned by settingsWarnings so they can also go into fit.json
-  const settingWarnings = settingsWarnings({
+  // every warning line, also under --quiet, and kept for fit.json
+  const printed: string[] = [];
+  const warn = (message: string): void => {
+    printed.push(message);
+    say(`warning: ${message}`);
+  };
+  // valid but risky settings (issue 14 item 3)
+  settingsWarnings({
     ...(f.method === 'map' ? {} : { draws: options.draws, thin: options.thin }),
     threads: options.threads,
-  });
-  for (const w of settingWarnings) say(`warning: ${w}`);
+  }).forEach(warn);
   const format: TableFormat = f.json ? 'json' : oneOf('--format', f.format, TABLE_FORMATS);
   const model = oneOf('--model', f.model, MODELS);
   const formula = f.formula ?? HILLSTROM_FORMULAS[model];
@@ -104,9 +109,10 @@ async function run(f: FitFlags): Promise<void> {
   const { frame, truth } = loadData(f.data, seed, rows, dataOptions);
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   if (!f.quiet) say(`model: ${formula}`);
+  const onModel = (built: { readonly warnings: readonly string[] }): void => built.warnings.forEach(warn);
 
   if (f.method === 'map') {
-    const mode = await fitMode(frame, formula, options);
+    const mode = await fitMode(frame, formula, { ...options, onModel });
     if (!f.quiet) for (const note of mode.model.notes) say(note);
     if (!f.quiet) say(`backend: ${mode.backendDescription}; L-BFGS ${mode.mode.optimizer.iterations} iterations (${mode.mode.optimizer.reason})`);
     const rows = mode.names.map((name, i) => [name, mode.values[i], ...(truth ? [truth[name] ?? null] : [])]);
@@ -123,7 +129,7 @@ async function run(f: FitFlags): Promise<void> {
     controller.abort();
   };
   process.once('SIGINT', onInterrupt);
-  const fit = await fitModel(frame, formula, { ...options, onProgress: progress.onProgress, signal: controller.signal }).finally(
+  const fit = await fitModel(frame, formula, { ...options, onModel, onProgress: progress.onProgress, signal: controller.signal }).finally(
     () => process.removeListener('SIGINT', onInterrupt),
   );
   try {
@@ -138,7 +144,7 @@ async function run(f: FitFlags): Promise<void> {
     const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
     const minEss = rows.reduce((m, r) => (r.ess_bulk === null ? m : Math.min(m, r.ess_bulk)), Infinity);
     if (format === 'json') {
-      process.stdout.write(JSON.stringify({ summary: rows, warnings: warnings.map((w) => w.message) }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ summary: rows, warnings: [...printed, ...warnings.map((w) => w.message)] }, null, 2) + '\n');
     } else {
       const stats = f.stats ? resolveStats(f.stats.split(',')) : DEFAULT_SUMMARY_STATS;
       process.stdout.write(renderTable(summaryTable(rows, stats), format));
@@ -152,13 +158,13 @@ async function run(f: FitFlags): Promise<void> {
           (Number.isFinite(minEss) && s.timing.samplingSeconds > 0 ? ` (${(minEss / wall).toFixed(1)} per second)` : ''),
       );
     }
-    for (const w of warnings) say(`warning: ${w.message}`);
-    if (s.incomplete) say(`warning: sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
+    for (const w of warnings) warn(w.message);
+    if (s.incomplete) warn(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
     if (f.out) {
       const dir = resolve(f.out);
       const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
       const types = Object.keys(dataOptions.types ?? {}).length > 0 ? { types: dataOptions.types } : {};
-      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion());
+      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion(), printed);
       writeRun(dir, fit, meta);
       if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files and fit.json to ${dir}`);
     }

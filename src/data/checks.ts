@@ -19,17 +19,28 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-function closestName(name: string, names: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Infinity;
+/**
+ * Up to three column names close to `name`, closest first: the same name in another case, names within a third of its
+ * length in edit distance, and names that start with it or contain it (at least two characters): `rec` → `recency`.
+ */
+function closestNames(name: string, names: readonly string[]): string[] {
+  const lower = name.toLowerCase();
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  const scored: { candidate: string; score: number }[] = [];
   for (const candidate of names) {
-    const d = candidate.toLowerCase() === name.toLowerCase() ? 0 : editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
+    const c = candidate.toLowerCase();
+    let score = c === lower ? 0 : editDistance(name, candidate);
+    if (score > limit && lower.length >= 2 && c.includes(lower)) score = limit + (c.startsWith(lower) ? 0.5 : 0.75);
+    if (score <= limit + 0.75) scored.push({ candidate, score });
   }
-  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : null;
+  scored.sort((a, b) => a.score - b.score);
+  return scored.slice(0, 3).map((s) => s.candidate);
+}
+
+function didYouMean(guesses: readonly string[]): string {
+  if (guesses.length === 0) return '';
+  const q = guesses.map((g) => `"${g}"`);
+  return ` (did you mean ${q.length === 1 ? q[0] : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`}?)`;
 }
 
 function lead(context: string | undefined): string {
@@ -44,9 +55,9 @@ export function requireColumn(frame: Frame, name: string, context?: string): Col
   const column = frame.columns.get(name);
   if (column !== undefined) return column;
   const names = columnNames(frame);
-  const guess = closestName(name, names);
+  const guesses = closestNames(name, names);
   throw new UserError(
-    `${lead(context)}${frame.source} has no column "${name}"${guess !== null ? ` (did you mean "${guess}"?)` : ''}; ` +
+    `${lead(context)}${frame.source} has no column "${name}"${didYouMean(guesses)}; ` +
       `the columns are: ${names.join(', ')}`,
   );
 }

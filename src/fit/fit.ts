@@ -43,6 +43,8 @@ export interface FitOptions extends BuildOptions {
   readonly log?: (line: string) => void;
   /** Details for --verbose (the GPU probe's captured driver output). */
   readonly detail?: (line: string) => void;
+  /** Called with the built model before the backend starts (e.g. to print its data warnings before sampling). */
+  readonly onModel?: (model: BuiltModel) => void;
 }
 
 export const FIT_DEFAULTS = {
@@ -121,6 +123,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   const log = options.log ?? (() => {});
   let t = now();
   const model = buildModel(frame, formula, options);
+  options.onModel?.(model);
   const buildSeconds = now() - t;
   const metric = chooseMetric(o.metric, model.spec);
   checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense'));
@@ -175,6 +178,7 @@ export interface ModeFit {
 export async function fitMode(frame: Frame, formula: string, options: FitOptions = {}): Promise<ModeFit> {
   const o = { ...FIT_DEFAULTS, ...options };
   const model = buildModel(frame, formula, options);
+  options.onModel?.(model);
   const backend = await createBackend(o.backend, model.spec, { maxChains: 1, adapter: o.adapter, threads: o.threads }, options.log, options.detail);
   try {
     const mode = await findMode(backend);

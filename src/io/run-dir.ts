@@ -58,11 +58,13 @@ export interface RunMeta {
   readonly stepSize: number[];
   readonly coordinates: Record<string, readonly string[]>;
   readonly incomplete: boolean;
+  /** Every warning the fit printed (data, sampler, convergence), without "warning: "; absent in older runs. */
+  readonly warnings?: string[];
   readonly files: string[];
   readonly recipe: DesignRecipe;
 }
 
-export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string): RunMeta {
+export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, warnings: readonly string[] = []): RunMeta {
   const { spec } = fit.model;
   const s = fit.sample;
   const priors: Record<string, Prior> = {};
@@ -96,6 +98,7 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string): R
     stepSize: Array.from(s.stepSize),
     coordinates: fit.coordinates,
     incomplete: s.incomplete,
+    warnings: [...warnings],
     files: Array.from({ length: s.nChains }, (_, c) => `chain-${c + 1}.csv`),
     recipe: fit.model.recipe,
   };

@@ -9,6 +9,7 @@ import { logChoose } from './log-choose.js';
 import { parseFormula } from './formula/parser.js';
 import { modelTerms } from './formula/terms.js';
 import { makeRecipe } from './design.js';
+import { dataWarnings } from './data-warnings.js';
 import { chooseParameterizations, describeEvidence, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
 import { formatPrior } from './prior.js';
 import { fixedBasisFactor } from './fixed-basis.js';
@@ -38,6 +39,11 @@ export interface BuiltModel {
   readonly parameterization: readonly ParameterizationEvidence[];
   /** Human-readable lines: family, priors changed from the defaults, parameterization figures. */
   readonly notes: string[];
+  /**
+   * Valid but risky data, one line each without the "warning: " prefix: a constant outcome, constant, identical or
+   * collinear predictor columns (src/model/data-warnings.ts).
+   */
+  readonly warnings: readonly string[];
 }
 
 export function buildModel(frame: Frame, formula: string, options: BuildOptions = {}): BuiltModel {
@@ -130,5 +136,15 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     const folded = fold >= 0 && e.chosen !== 'centered' ? `; levels' mean folded into b_${fixedNames[fold]}` : '';
     notes.push(describeEvidence(e, groups[recipe.terms[k].group].levels) + folded);
   });
-  return { spec, recipe, priors, parameterization: evidence, notes };
+  const warnings = dataWarnings({
+    outcome: ast.outcome.name,
+    trialsName: ast.trials ? ast.trials.name : null,
+    y,
+    trials,
+    X: design.X,
+    n: frame.nRows,
+    names: fixedNames,
+    interceptColumn,
+  });
+  return { spec, recipe, priors, parameterization: evidence, notes, warnings };
 }

@@ -53,6 +53,20 @@ describe('requireColumn', () => {
       `formula: ${path} has no column "zzzz"; the columns are: recency, segment, y, k, n, pro`,
     );
   });
+  it('suggests up to three near names: prefixes and contained names too, closest first', () => {
+    // "rec" is 4 edits from "recency" but its start
+    expect(userErrorOf(() => requireColumn(frame, 'rec'))).toMatch(/has no column "rec" \(did you mean "recency"\?\);/);
+    const wide = frameFromColumns(
+      ['history', 'history_z', 'history_segment', 'recency'].map((n) => numericColumn(n, Float64Array.of(1))),
+      'wide',
+    );
+    expect(userErrorOf(() => requireColumn(wide, 'histroy'))).toBe(
+      'wide has no column "histroy" (did you mean "history"?); the columns are: history, history_z, history_segment, recency',
+    );
+    expect(userErrorOf(() => requireColumn(wide, 'hist'))).toBe(
+      'wide has no column "hist" (did you mean "history", "history_z" or "history_segment"?); the columns are: history, history_z, history_segment, recency',
+    );
+  });
 });
 
 describe('requireNoMissing', () => {

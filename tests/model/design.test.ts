@@ -233,28 +233,28 @@ describe('data errors', () => {
 
   it('bad uses of transforms and comparisons, with formula positions', () => {
     expect(errorOf(() => buildModel(base, 'y ~ scale(f)'))).toBe(
-      "formula: scale() of categorical column 'f'; it needs a numeric column at position 11: y ~ scale(f)",
+      "formula 'y ~ scale(f)', position 11: scale() of categorical column 'f'; it needs a numeric column",
     );
     expect(errorOf(() => buildModel(frame(y6, num('c', [1, 1, 1, 1, 1, 1])), 'y ~ scale(c)'))).toBe(
-      "formula: scale() of 'c' which is constant (sd 0) or has fewer than 2 rows at position 5: y ~ scale(c)",
+      "formula 'y ~ scale(c)', position 5: scale() of 'c' which is constant (sd 0) or has fewer than 2 rows",
     );
     expect(errorOf(() => buildModel(base, 'y ~ log(z)'))).toBe(
       "formula term 'log(z)' at position 5: log of 0 at test frame, row 2; log() needs positive values",
     );
     expect(errorOf(() => buildModel(base, 'y ~ I(f == "D")'))).toBe(
-      'formula: \'f\' has no level "D" (levels: A, B, C) at position 5: y ~ I(f == "D")',
+      `formula 'y ~ I(f == "D")', position 5: 'f' has no level "D" (levels: A, B, C)`,
     );
     expect(errorOf(() => buildModel(base, 'y ~ I(f > "A")'))).toBe(
-      "formula: 'f' is categorical: compare it with == or != and a quoted level at position 5: y ~ I(f > \"A\")",
+      `formula 'y ~ I(f > "A")', position 5: 'f' is categorical: compare it with == or != and a quoted level`,
     );
     expect(errorOf(() => buildModel(base, 'y ~ I(x == "A")'))).toBe(
-      "formula: 'x' is numeric: compare it with a number at position 5: y ~ I(x == \"A\")",
+      `formula 'y ~ I(x == "A")', position 5: 'x' is numeric: compare it with a number`,
     );
     expect(errorOf(() => buildModel(frame(y6, cat('one', ['a', 'a', 'a', 'a', 'a', 'a'])), 'y ~ one'))).toBe(
-      "formula: categorical column 'one' has a single level; drop it from the formula at position 5: y ~ one",
+      "formula 'y ~ one', position 5: categorical column 'one' has a single level; drop it from the formula",
     );
     expect(errorOf(() => buildModel(base, 'y ~ (1 | g) + (1 + x | g)'))).toBe(
-      "formula: repeated varying term 'g__Intercept' (also at position 5) at position 15: y ~ (1 | g) + (1 + x | g)",
+      "formula 'y ~ (1 | g) + (1 + x | g)', position 15: repeated varying term 'g__Intercept' (also at position 5)",
     );
   });
 });

@@ -17,6 +17,7 @@ export type TokenKind =
   | '('
   | ')'
   | 'op' // comparison: == != < <= > >=
+  | 'other' // syntax nutmeg does not support (* ^ , & %in% = !): tokenized so the parser can say what to write instead
   | 'end';
 
 export interface Token {
@@ -42,6 +43,12 @@ const SINGLE: Readonly<Record<string, TokenKind>> = {
   '(': '(',
   ')': ')',
 };
+
+/** Characters of R formula syntax that nutmeg does not support; the parser explains each in context. */
+const UNSUPPORTED = new Set(['*', '^', ',', '&']);
+
+/** Typographic quotes that word processors substitute for " and '. */
+const CURLY_QUOTES = new Set(['\u201c', '\u201d', '\u2018', '\u2019']);
 
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
@@ -81,8 +88,11 @@ export function tokenize(formula: string): Token[] {
         push('op', two, from, i);
       } else if (c === '<' || c === '>') {
         push('op', c, from, ++i);
+      } else if (two === '=>' || two === '=<') {
+        throw formulaError(formula, from + 1, `'${two}' is not a comparison; write '${two[1]}='`);
       } else {
-        throw formulaError(formula, from + 1, `expected '${c}=' but found '${c}'`);
+        // a lone '=' or '!': the parser says what was meant where it occurs
+        push('other', c, from, ++i);
       }
       continue;
     }
@@ -111,7 +121,7 @@ export function tokenize(formula: string): Token[] {
     }
     if (c === '`') {
       const close = formula.indexOf('`', i + 1);
-      if (close < 0) throw formulaError(formula, from + 1, 'unterminated backquoted name');
+      if (close < 0) throw formulaError(formula, from + 1, 'unterminated backquoted name: the ` here is never closed');
       if (close === i + 1) throw formulaError(formula, from + 1, 'empty backquoted name');
       i = close + 1;
       push('name', formula.slice(from + 1, close), from, i, NaN, true);
@@ -121,7 +131,7 @@ export function tokenize(formula: string): Token[] {
       let text = '';
       i++;
       for (;;) {
-        if (i >= n) throw formulaError(formula, from + 1, 'unterminated string');
+        if (i >= n) throw formulaError(formula, from + 1, `unterminated string: the ${c} here is never closed; end the string with ${c}`);
         const d = formula[i];
         if (d === c) break;
         if (d === '\\' && i + 1 < n) {
@@ -136,7 +146,25 @@ export function tokenize(formula: string): Token[] {
       push('string', text, from, i);
       continue;
     }
-    throw formulaError(formula, from + 1, `unexpected character '${c}'`);
+    if (UNSUPPORTED.has(c)) {
+      push('other', c, from, ++i);
+      continue;
+    }
+    if (c === '%') {
+      // R's %in% and other %op% operators: one token up to the closing '%'
+      const close = formula.indexOf('%', i + 1);
+      i = close < 0 ? i + 1 : close + 1;
+      push('other', formula.slice(from, i), from, i);
+      continue;
+    }
+    if (CURLY_QUOTES.has(c)) {
+      throw formulaError(formula, from + 1, `typographic quote '${c}'; write strings in straight quotes, "…" or '…'`);
+    }
+    throw formulaError(
+      formula,
+      from + 1,
+      `unexpected character '${c}'; write column names as they are, in backquotes if they contain other characters (\`my col\`)`,
+    );
   }
   push('end', '', n, n);
   return tokens;

@@ -2,7 +2,17 @@
  * From syntax tree to model terms: resolves the intercept marks, expands nested grouping `(x | a/b)` into
  * `(x | a) + (x | a:b)`, and rejects repeated terms. Still no data: columns are resolved by the design stage.
  */
-import { varLabel, type FormulaAst, type GroupAtom, type InterceptMark, type ProductTerm, type Span } from './ast.js';
+import {
+  groupLabel,
+  varLabel,
+  type ColumnRef,
+  type FormulaAst,
+  type GroupAtom,
+  type InterceptMark,
+  type ProductTerm,
+  type Span,
+  type VarExpr,
+} from './ast.js';
 import { formulaError } from './errors.js';
 
 /** Terms of one linear predictor part (the fixed effects, or one varying block for one grouping factor). */
@@ -61,7 +71,53 @@ function termList(formula: string, items: readonly (InterceptMark | ProductTerm)
   return { intercept, interceptSpan, products };
 }
 
+function columnsOf(v: VarExpr, out: ColumnRef[]): void {
+  if (v.kind === 'column') out.push(v);
+  else if (v.kind === 'compare') columnsOf(v.left, out);
+  else columnsOf(v.arg, out);
+}
+
+/**
+ * The outcome (and a binomial model's trials column) may not appear on the right-hand side, in a term, inside a
+ * transform or comparison, or as a grouping column: a predictor computed from the outcome predicts it perfectly, and
+ * the fit would report that instead of the model the user meant.
+ */
+function rejectOutcomeOnRight(ast: FormulaAst): void {
+  const uses: { column: ColumnRef; grouping: boolean }[] = [];
+  const addProduct = (p: ProductTerm): void => {
+    const cols: ColumnRef[] = [];
+    for (const f of p.factors) columnsOf(f, cols);
+    for (const column of cols) uses.push({ column, grouping: false });
+  };
+  for (const item of ast.rhs) {
+    if (item.kind === 'product') addProduct(item);
+    if (item.kind !== 'varying') continue;
+    for (const t of item.terms) if (t.kind === 'product') addProduct(t);
+    for (const atom of item.nesting) for (const column of atom.columns) uses.push({ column, grouping: true });
+  }
+  const { outcome, trials } = ast;
+  for (const { column, grouping } of uses) {
+    const as = grouping ? 'a grouping column' : 'a predictor';
+    if (column.name === outcome.name) {
+      throw formulaError(
+        ast.text,
+        column.span.start,
+        `the outcome '${outcome.name}' cannot also be ${as} (the model would predict the outcome from itself); remove it from the right of '~'`,
+      );
+    }
+    if (trials && column.name === trials.name) {
+      throw formulaError(
+        ast.text,
+        column.span.start,
+        `the trials column '${trials.name}' is part of the outcome (${outcome.name} successes out of ${trials.name}) and cannot also be ${as}; ` +
+          `remove it, or to model how the rate depends on the number of trials copy it to a column with another name and use that`,
+      );
+    }
+  }
+}
+
 export function modelTerms(ast: FormulaAst): ModelTerms {
+  rejectOutcomeOnRight(ast);
   const fixedItems: (InterceptMark | ProductTerm)[] = [];
   const varying: VaryingPart[] = [];
   for (const item of ast.rhs) {
@@ -71,7 +127,12 @@ export function modelTerms(ast: FormulaAst): ModelTerms {
     }
     const list = termList(ast.text, item.terms);
     if (!list.intercept && list.products.length === 0) {
-      throw formulaError(ast.text, item.span.start, 'varying term has no intercept and no covariate');
+      const g = item.nesting.map(groupLabel).join('/');
+      throw formulaError(
+        ast.text,
+        item.span.start,
+        `varying term has no intercept and no covariate; write (1 | ${g}) for a varying intercept, or (0 + x | ${g}) for a slope`,
+      );
     }
     // (x | a/b/c) = (x | a) + (x | a:b) + (x | a:b:c)
     for (let depth = 1; depth <= item.nesting.length; depth++) {
@@ -90,7 +151,7 @@ export function modelTerms(ast: FormulaAst): ModelTerms {
   }
   const fixed = termList(ast.text, fixedItems);
   if (!fixed.intercept && fixed.products.length === 0 && varying.length === 0) {
-    throw formulaError(ast.text, ast.outcome.span.start, 'the model has no terms (no intercept, no covariates)');
+    throw formulaError(ast.text, ast.outcome.span.start, `the model has no terms (no intercept, no covariates); write ${ast.outcome.name} ~ 1 for an intercept-only model`);
   }
   return { ast, fixed, varying };
 }
