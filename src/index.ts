@@ -29,7 +29,8 @@ export { samplerDiagnostics, samplerWarnings, convergenceWarnings } from './diag
 export { psisLoo, psisLooStream } from './loo/loo.js';
 export { looOfFit } from './loo/fit-loo.js';
 export { compareModels } from './loo/compare.js';
-export { stackingWeights, pseudoBmaWeights, pseudoBmaPlusWeights } from './loo/weights.js';
+export { pseudoBmaWeights, pseudoBmaPlusWeights } from './loo/weights.js';
+export { stackingWeights, stackingWeightsR, stackingOptimum, stackingObjective } from './loo/stacking.js';
 
 export { writeRun, loadRun, rebuildRun, runMeta } from './io/run-dir.js';
 export { UserError } from './errors.js';

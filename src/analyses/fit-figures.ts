@@ -1,15 +1,13 @@
 /**
  * What an analysis keeps of each fit for its report's pictures after the fit is released: the draws of the main
  * parameters (b_* and sd_*, at most eight) for the trace and rank plots, and the fit's PSIS-LOO (pointwise elpd for
- * the model comparison, Pareto k for its plot). Plus the report pieces built from them: sampler plots and the
- * comparison table (a fit's LOO tables: src/report/loo-tables.ts).
+ * the model comparison, Pareto k for its plot). Plus the report pieces built from them: sampler plots (a fit's LOO
+ * tables and the comparison table: src/report/loo-tables.ts).
  */
 import { variableDraws, type DrawSet } from '../draws.js';
 import type { Fit } from '../fit/fit.js';
-import type { CompareRow } from '../loo/compare.js';
 import { looOfFit } from '../loo/fit-loo.js';
 import type { LooResult } from '../loo/loo.js';
-import type { ReportTable } from '../report/html.js';
 import { rankSpec, traceSpec } from '../report/plots/chains.js';
 import { paretoKSpec } from '../report/plots/pareto-k.js';
 import type { PlotSpec } from '../report/plots/spec.js';
@@ -64,13 +62,4 @@ export function samplerPlotNote(f: FitFigures): string {
 
 export function paretoKPlot(f: FitFigures, model: string): PlotSpec {
   return paretoKSpec(f.loo.pointwise.paretoK, { title: `${model}: PSIS-LOO Pareto k by observation` });
-}
-
-/** loo_compare's table (best first) with the stacking weights. */
-export function comparisonTable(rows: readonly CompareRow[]): ReportTable {
-  return {
-    caption: 'Models compared by PSIS-LOO (best first)',
-    columns: ['model', 'elpd_loo', 'se', 'elpd_diff', 'se_diff', 'p_loo', 'looic', 'stacking_weight'],
-    rows: rows.map((r) => [r.model, r.elpdLoo, r.seElpdLoo, r.elpdDiff, r.seDiff, r.pLoo, r.looic, r.weight]),
-  };
 }

@@ -11,8 +11,8 @@ import { forestSpec, upliftSpec } from '../report/plots/intervals.js';
 import { ppcSpec } from '../report/plots/ppc.js';
 import { formatNumber, type Table } from '../report/table.js';
 import type { FitDiagnostics } from './fit-diagnostics.js';
-import { looTables } from '../report/loo-tables.js';
-import { comparisonTable, paretoKPlot, samplerPlotNote, samplerPlots } from './fit-figures.js';
+import { comparisonTable, looTables } from '../report/loo-tables.js';
+import { paretoKPlot, samplerPlotNote, samplerPlots } from './fit-figures.js';
 import type { HillstromAnalysis } from './hillstrom.js';
 
 const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)}%`;

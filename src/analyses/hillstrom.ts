@@ -242,7 +242,7 @@ export async function analyzeHillstrom(frame: Frame, options: HillstromOptions =
         { name: 'hierarchical', loo: hierarchical.figures.loo },
       ],
       { method: 'stacking' },
-    ),
+    ).rows,
   };
 }
 
@@ -329,6 +329,7 @@ export function toJson(a: HillstromAnalysis): Record<string, unknown> {
       p_loo: r.pLoo,
       looic: r.looic,
       stacking_weight: r.weight,
+      stacking_weight_r: r.weightR,
     })),
     thresholds: { target_prob: a.thresholds.target, test_prob: a.thresholds.test },
     economics: a.economics && { value_per_conversion: a.economics.valuePerConversion, cost_per_contact: a.economics.costPerContact },

@@ -3,6 +3,7 @@
  * each model's Pareto-k plot, the zero-conversion cities, and per model the trace and rank plots of its main parameters.
  */
 import type { ReportSection } from '../report/html.js';
+import { comparisonTable } from '../report/loo-tables.js';
 import { paretoKPlot, samplerPlotNote, samplerPlots } from './fit-figures.js';
 import type { SeparationAnalysis } from './separation.js';
 
@@ -27,10 +28,7 @@ export function separationSections(a: SeparationAnalysis): ReportSection[] {
         `Data: ${a.data.description}, ${a.data.rows} sessions. Best by elpd_loo: ${best.model} ` +
         `(stacking weight ${best.weight.toFixed(2)}); elpd_diff is each model's expected log predictive density minus the best's.`,
       tables: [
-        {
-          columns: ['model', 'elpd_loo', 'se', 'elpd_diff', 'se_diff', 'p_loo', 'stacking_weight'],
-          rows: a.comparison.map((r) => [r.model, r.elpdLoo, r.seElpdLoo, r.elpdDiff, r.seDiff, r.pLoo, r.weight]),
-        },
+        comparisonTable(a.comparison),
         {
           columns: ['model', 'formula', 'pareto_k>0.7', 'max_rhat', 'min_ess_bulk', 'divergences'],
           rows: a.loo.map((m) => [m.model, m.formula, m.paretoKBad, m.diagnostics.maxRhat, m.diagnostics.minEssBulk, m.diagnostics.divergences]),

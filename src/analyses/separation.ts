@@ -167,7 +167,7 @@ export async function analyzeSeparation(frame: Frame, options: SeparationOptions
     }
   }
   step('PSIS-LOO comparison and stacking weights');
-  const comparison = compareModels(named, { method: 'stacking' });
+  const comparison = compareModels(named, { method: 'stacking' }).rows;
 
   const K = cities.levels.length;
   const sessions = new Float64Array(K);

@@ -52,7 +52,14 @@ export function register(program: Command): void {
       }
       for (const m of models) for (const w of m.loo.warnings) process.stderr.write(`warning (${m.name}): ${w}\n`);
       const method = opts.method as WeightMethod;
-      const rows = compareModels(models, { method, seed });
-      process.stdout.write(opts.json ? JSON.stringify(compareToJson(rows)) + '\n' : formatCompare(rows, method));
+      const comparison = compareModels(models, { method, seed });
+      const s = comparison.stacking;
+      if (s && !s.converged) {
+        process.stderr.write(
+          `warning: the stacking optimiser stopped ${s.kktResidual.toExponential(1)} (relative) from the optimality ` +
+            `conditions; the weights' objective is at most ${s.gapBound.toExponential(1)} below the maximum\n`,
+        );
+      }
+      process.stdout.write(opts.json ? JSON.stringify(compareToJson(comparison)) + '\n' : formatCompare(comparison));
     });
 }

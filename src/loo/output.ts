@@ -2,8 +2,9 @@
  * How LOO results leave nutmeg: the JSON shapes of `nutmeg loo --json` and `nutmeg compare --json`, and the terminal
  * tables (through src/report/table.ts). Non-finite numbers become null in JSON.
  */
-import { renderTable } from '../report/table.js';
-import type { CompareRow, WeightMethod } from './compare.js';
+import { type Cell, renderTable } from '../report/table.js';
+import type { Comparison, WeightMethod } from './compare.js';
+import { R_WEIGHTS_SHOWN_ABOVE } from './stacking.js';
 import type { LooResult } from './loo.js';
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -76,18 +77,47 @@ export interface CompareRowJson {
   elpd_diff: number | null;
   se_diff: number | null;
   p_loo: number | null;
+  /** The weight by the method (stacking: the exact maximiser). */
   weight: number | null;
+  /** Stacking only: R loo 2.5.1's stacking_weights. */
+  weight_r?: number | null;
 }
 
-export function compareToJson(rows: readonly CompareRow[]): CompareRowJson[] {
-  return rows.map((r) => ({
-    model: r.model,
-    elpd_loo: finiteOrNull(r.elpdLoo),
-    elpd_diff: finiteOrNull(r.elpdDiff),
-    se_diff: finiteOrNull(r.seDiff),
-    p_loo: finiteOrNull(r.pLoo),
-    weight: finiteOrNull(r.weight),
-  }));
+export interface CompareJson {
+  method: WeightMethod;
+  /** Best model first. */
+  models: CompareRowJson[];
+  /** Stacking only (null otherwise): the objective Σ_i log Σ_k w_k exp(elpd_loo_ik) at `weight` and at `weight_r`. */
+  stacking: {
+    objective: number | null;
+    objective_r: number | null;
+    max_weight_difference: number | null;
+    kkt_residual: number | null;
+    converged: boolean;
+  } | null;
+}
+
+export function compareToJson(c: Comparison): CompareJson {
+  const s = c.stacking;
+  return {
+    method: c.method,
+    models: c.rows.map((r) => ({
+      model: r.model,
+      elpd_loo: finiteOrNull(r.elpdLoo),
+      elpd_diff: finiteOrNull(r.elpdDiff),
+      se_diff: finiteOrNull(r.seDiff),
+      p_loo: finiteOrNull(r.pLoo),
+      weight: finiteOrNull(r.weight),
+      ...(s ? { weight_r: r.weightR === null ? null : finiteOrNull(r.weightR) } : {}),
+    })),
+    stacking: s && {
+      objective: finiteOrNull(s.objective),
+      objective_r: s.objectiveR === null ? null : finiteOrNull(s.objectiveR),
+      max_weight_difference: s.maxWeightDifference === null ? null : finiteOrNull(s.maxWeightDifference),
+      kkt_residual: finiteOrNull(s.kktResidual),
+      converged: s.converged,
+    },
+  };
 }
 
 const pct = (count: number, n: number): string => `${((100 * count) / n).toFixed(1)}%`;
@@ -141,16 +171,40 @@ const METHOD_NAMES: Record<WeightMethod, string> = {
   'bb-pseudobma': 'pseudo-BMA+ (Bayesian bootstrap)',
 };
 
-/** The terminal comparison table, best model first. */
-export function formatCompare(rows: readonly CompareRow[], method: WeightMethod): string {
-  return (
-    renderTable(
-      {
-        columns: ['model', 'elpd_loo', 'se_elpd_loo', 'elpd_diff', 'se_diff', 'p_loo', 'weight'],
-        rows: rows.map((r) => [r.model, r.elpdLoo, r.seElpdLoo, r.elpdDiff, r.seDiff, r.pLoo, r.weight]),
-      },
-      'table',
-      { digits: 4 },
-    ) + `\nweights: ${METHOD_NAMES[method]}\n`
+/**
+ * The terminal comparison table, best model first. For stacking, when R loo 2.5.1's weights differ from the maximiser
+ * by more than 1e-4, a weight_r column shows them and a note line says how much lower R's objective is.
+ */
+export function formatCompare(c: Comparison): string {
+  const s = c.stacking;
+  const difference = s?.maxWeightDifference ?? 0;
+  const showR = difference > R_WEIGHTS_SHOWN_ABOVE;
+  const columns = ['model', 'elpd_loo', 'se_elpd_loo', 'elpd_diff', 'se_diff', 'p_loo', 'weight'];
+  if (showR) columns.push('weight_r');
+  const table = renderTable(
+    {
+      columns,
+      rows: c.rows.map((r) => {
+        const row: Cell[] = [r.model, r.elpdLoo, r.seElpdLoo, r.elpdDiff, r.seDiff, r.pLoo, r.weight];
+        if (showR) row.push(r.weightR);
+        return row;
+      }),
+    },
+    'table',
+    { digits: 4 },
   );
+  let lines = `\nweights: ${METHOD_NAMES[c.method]}`;
+  if (s) lines += ` (the maximum of Σ_i log Σ_k w_k exp(elpd_loo_ik): ${s.objective.toFixed(6)})`;
+  lines += '\n';
+  if (s && showR && s.objectiveR !== null) {
+    const gap = s.objective - s.objectiveR;
+    lines +=
+      gap > 1e-9
+        ? `note: weight_r is R loo 2.5.1's stacking_weights, whose optimiser stops before the maximum here: its ` +
+          `weights differ by up to ${difference.toPrecision(2)} and its objective is ${gap.toExponential(2)} lower ` +
+          `(${s.objectiveR.toFixed(6)})\n`
+        : `note: weight_r is R loo 2.5.1's stacking_weights: they differ by up to ${difference.toPrecision(2)} but ` +
+          'score the same objective to 1e-9 (some models predict nearly alike, so the weights are poorly determined)\n';
+  }
+  return table + lines;
 }

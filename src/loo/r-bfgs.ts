@@ -11,7 +11,8 @@
  *   barrier objective changes by less than outer_eps·(1e-3 + |R|).
  *
  * Because R stops these early, its stacking weights are not the exact maximiser; nutmeg follows the same steps to
- * report the same numbers (the exact maximiser is `stackingWeightsExact`).
+ * reproduce R's numbers as the reference reported beside the maximiser (`stackingWeightsR` / `stackingOptimum` in
+ * stacking.ts).
  */
 
 export type ValueFn = (x: Float64Array) => number;

@@ -10,6 +10,7 @@ import { analyzeSeparation, separationJson, type SeparationAnalysis } from '../.
 import { separationSections } from '../../src/analyses/separation-report.js';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { simulateSeparation } from '../../src/data/simulate/separation.js';
+import { stackingOptimum, stackingWeightsR } from '../../src/loo/stacking.js';
 import { renderTable } from '../../src/report/table.js';
 
 const backend = loadNativeAddon() ? 'native' : 'reference';
@@ -50,6 +51,24 @@ describe('analyzeSeparation', () => {
     expect(rank('city')).toBeLessThan(rank('source'));
     expect(['city', 'crossed']).toContain(a.comparison[0].model);
     for (const s of separationSections(a)) for (const t of s.tables) expect(() => renderTable(t)).not.toThrow();
+  });
+
+  it("uses the stacking maximum (R loo 2.5.1's weights beside it) in the comparison and in the report's table", () => {
+    // compareModels saw the models in the order fitted (a.figures's); the comparison lists them best first
+    const lpd = a.figures.map((f) => f.loo.pointwise.elpdLoo);
+    const row = (k: number) => a.comparison.find((r) => r.model === a.figures[k].model);
+    const optimum = stackingOptimum(lpd);
+    expect(optimum.converged).toBe(true);
+    expect(lpd.map((_, k) => row(k)?.weight)).toEqual(Array.from(optimum.weights));
+    expect(lpd.map((_, k) => row(k)?.weightR)).toEqual(Array.from(stackingWeightsR(lpd) ?? []));
+    // near-equivalent models leave the maximiser poorly determined, but any order of the models reaches the maximum
+    const reversed = stackingOptimum([...lpd].reverse());
+    expect(Math.abs(reversed.objective - optimum.objective)).toBeLessThan(1e-9);
+    const table = separationSections(a)[0].tables[0];
+    const column = table.columns.indexOf('stacking_weight');
+    expect(table.rows.map((r) => r[column])).toEqual(a.comparison.map((r) => r.weight));
+    const best = a.comparison[0];
+    expect(separationSections(a)[0].text).toContain(`(stacking weight ${best.weight.toFixed(2)})`);
   });
 
   it('keeps per model the LOO behind the comparison and its main parameters for the plots; JSON leaves them out', () => {

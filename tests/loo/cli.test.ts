@@ -61,17 +61,51 @@ describe('nutmeg loo --loglik', () => {
 });
 
 describe('nutmeg compare --loglik', () => {
-  it('--json ranks as loo_compare with stacking weights as R', async () => {
+  it('--json ranks as loo_compare with the stacking maximum and R\'s stacking weights', async () => {
     const io = capture();
     const args = ['node', 'nutmeg', 'compare', '--loglik', ...['pooled', 'crossed', 'segment_slopes'].map(file), '--json'];
     expect(await main(args)).toBe(0);
-    const rows = JSON.parse(io.out());
+    const out = JSON.parse(io.out());
+    expect(Object.keys(out).sort()).toEqual(['method', 'models', 'stacking']);
+    expect(out.method).toBe('stacking');
+    const rows = out.models;
     expect(rows.map((r: { model: string }) => r.model)).toEqual(['pooled', 'segment_slopes', 'crossed']);
-    expect(Object.keys(rows[0]).sort()).toEqual(['elpd_diff', 'elpd_loo', 'model', 'p_loo', 'se_diff', 'weight']);
+    const keys = ['elpd_diff', 'elpd_loo', 'model', 'p_loo', 'se_diff', 'weight', 'weight_r'];
+    expect(Object.keys(rows[0]).sort()).toEqual(keys);
     const ref = readRCsv('compare.csv');
     expect(Math.abs(rows[2].elpd_diff - (ref.elpd_diff[2] as number))).toBeLessThan(1e-6);
     expect(Math.abs(rows[2].se_diff - (ref.se_diff[2] as number))).toBeLessThan(1e-6);
     expect(rows.reduce((a: number, r: { weight: number }) => a + r.weight, 0)).toBeCloseTo(1, 12);
+    expect(rows.reduce((a: number, r: { weight_r: number }) => a + r.weight_r, 0)).toBeCloseTo(1, 12);
+    expect(Object.keys(out.stacking).sort()).toEqual([
+      'converged',
+      'kkt_residual',
+      'max_weight_difference',
+      'objective',
+      'objective_r',
+    ]);
+    expect(out.stacking.converged).toBe(true);
+    expect(out.stacking.objective).toBeGreaterThanOrEqual(out.stacking.objective_r - 1e-9);
+  });
+
+  it("all five golden models: weight_r is R's stacking_weights, weight the maximum; the table shows both", async () => {
+    const io = capture();
+    const models = ['pooled', 'segment_slopes', 'crossed', 'cells', 'cells_unpooled'];
+    expect(await main(['node', 'nutmeg', 'compare', '--loglik', ...models.map(file), '--json'])).toBe(0);
+    const out = JSON.parse(io.out());
+    const ref = readRCsv('weights.csv');
+    type Row = { model: string; weight: number; weight_r: number };
+    const byName = (m: string): Row => out.models.find((r: Row) => r.model === m);
+    ref.model.forEach((m, k) => expect(Math.abs(byName(m as string).weight_r - (ref.stacking[k] as number))).toBeLessThan(1e-6));
+    // seen: the maximum is 8.44e-5 above R's objective, the weights up to 6.9e-3 apart
+    expect(out.stacking.objective - out.stacking.objective_r).toBeGreaterThan(5e-5);
+    expect(out.stacking.max_weight_difference).toBeGreaterThan(5e-3);
+    expect(byName('segment_slopes').weight).toBe(0);
+    expect(await main(['node', 'nutmeg', 'compare', '--loglik', ...models.map(file)])).toBe(0);
+    const text = io.out().slice(io.out().indexOf('\n}') + 1);
+    expect(text).toMatch(/^model\s+elpd_loo\s+se_elpd_loo\s+elpd_diff\s+se_diff\s+p_loo\s+weight\s+weight_r\n/m);
+    expect(text).toMatch(/^note: weight_r is R loo 2\.5\.1's stacking_weights, whose optimiser stops before the maximum/m);
+    expect(text).toContain(`${out.stacking.objective_r.toFixed(6)})`);
   });
 
   it('--method pseudobma and bb-pseudobma; unknown method exits 2', async () => {
@@ -81,6 +115,9 @@ describe('nutmeg compare --loglik', () => {
     expect(await main([...base, '--method', 'bb-pseudobma', '--seed', '5', '--json'])).toBe(0);
     const [a, b] = io.out().trim().split('\n').map((l) => JSON.parse(l));
     expect(a).toEqual(b);
+    expect(a.method).toBe('bb-pseudobma');
+    expect(a.stacking).toBeNull();
+    expect(Object.keys(a.models[0])).not.toContain('weight_r');
     expect(await main([...base, '--method', 'magic'])).toBe(2);
     expect(io.err()).toMatch(/--method magic: unknown/);
     expect(await main(['node', 'nutmeg', 'compare', '--loglik', file('pooled')])).toBe(2);

@@ -34,7 +34,7 @@ describe('separation analysis', () => {
     const dirs = [join(dir, 'source'), join(dir, 'city')];
     expect(await main(['node', 'nutmeg', 'compare', ...dirs, '--backend', 'reference', '--json'])).toBe(0);
     type Row = { model: string; elpd_loo: number; elpd_diff: number; se_diff: number; weight: number };
-    const rows = JSON.parse(out) as Row[];
+    const rows = (JSON.parse(out) as { models: Row[] }).models;
     expect(rows.map((r) => r.model)).toEqual(['city', 'source']);
     expect(rows[0].elpd_loo).toBeCloseTo(loo.elpd_loo, 10);
     expect(rows[1].elpd_diff).toBeLessThan(-2 * rows[1].se_diff);

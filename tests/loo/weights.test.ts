@@ -1,7 +1,8 @@
 /** Pseudo-BMA+ (Bayesian bootstrap) against R loo 2.5.1 with 20,000 replicates (tests/fixtures/loo/bb.csv; Monte Carlo
- * error about 1e-3) and closed-form cases of all weights. */
+ * error about 1e-3) and closed-form cases of all weights (more of stacking in stacking.test.ts). */
 import { describe, expect, it } from 'vitest';
-import { pseudoBmaPlusWeights, pseudoBmaWeights, stackingWeights, stackingWeightsExact } from '../../src/loo/weights.js';
+import { stackingWeights } from '../../src/loo/stacking.js';
+import { pseudoBmaPlusWeights, pseudoBmaWeights } from '../../src/loo/weights.js';
 import { psisLoo } from '../../src/loo/loo.js';
 import { readLogLikCsv } from '../../src/io/loglik-csv.js';
 import { FIXTURES, MODELS, numbers, readRCsv } from './fixtures.js';
@@ -36,11 +37,5 @@ describe('closed forms', () => {
     const b = a.map((v) => v - 0.25); // total elpd lower by 1
     const w = pseudoBmaWeights([a, b]);
     expect(w[0]).toBeCloseTo(1 / (1 + Math.exp(-1)), 14);
-  });
-
-  it('stacking puts all weight on a model that dominates every observation', () => {
-    const b = a.map((v) => v - 1);
-    const w = stackingWeightsExact([b, a]);
-    expect(Array.from(w)).toEqual([0, 1]);
   });
 });
