@@ -15,12 +15,14 @@ import { UserError } from '../errors.js';
 import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js';
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
 import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
-import { runMeta, writeRun } from '../io/run-dir.js';
+import { checkOutDir } from '../io/out-target.js';
+import { runMeta, saveRun } from '../io/run-dir.js';
 import { parsePriorArgs } from '../model/priors-config.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
 import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
 import { progressReporter } from '../sampler/progress.js';
 import { collect, nonNegativeInt, oneOf, positiveInt, probability } from './options.js';
+import { signalExitCode, trapStopSignals } from './signals.js';
 import { packageVersion } from './version.js';
 
 interface FitFlags {
@@ -45,6 +47,7 @@ interface FitFlags {
   adapter?: string;
   threads?: string;
   out?: string;
+  overwrite?: boolean;
   stats?: string;
   vars?: string;
   format: string;
@@ -87,6 +90,9 @@ async function run(f: FitFlags): Promise<void> {
   const formula = f.formula ?? HILLSTROM_FORMULAS[model];
   const seed = options.seed ?? FIT_DEFAULTS.seed;
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
+  if (f.out !== undefined && f.method === 'map') throw new UserError('--out keeps the draws of --method nuts; --method map has none to write (drop --out)');
+  // before any data are read or drawn: a run that cannot be written is refused now, not after the fit
+  const outDir = f.out === undefined ? null : checkOutDir(f.out, { overwrite: f.overwrite });
   const { frame, truth } = loadData(f.data, seed, rows);
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   if (!f.quiet) say(`model: ${formula}`);
@@ -104,21 +110,33 @@ async function run(f: FitFlags): Promise<void> {
 
   const progress = progressReporter({ quiet: f.quiet || format === 'json' });
   const controller = new AbortController();
-  const onInterrupt = (): void => {
-    say('\ninterrupted: finishing the current iteration and keeping what was drawn');
+  // Ctrl-C, SIGTERM and SIGHUP: finish the current iteration, keep and write what was drawn; a second one exits now.
+  // Kept until the end, so a signal during writing waits for the (synchronous) write to finish.
+  const trap = trapStopSignals((signal) => {
+    say(`\ninterrupted (${signal}): finishing the current iteration and keeping what was drawn; send it again to quit at once`);
     controller.abort();
-  };
-  process.once('SIGINT', onInterrupt);
-  const fit = await fitModel(frame, formula, { ...options, onProgress: progress.onProgress, signal: controller.signal }).finally(
-    () => process.removeListener('SIGINT', onInterrupt),
-  );
+  });
+  let fit;
+  try {
+    fit = await fitModel(frame, formula, { ...options, onProgress: progress.onProgress, signal: controller.signal });
+  } catch (e) {
+    trap.release();
+    throw e;
+  }
   try {
     progress.finish();
+    const s = fit.sample;
+    // results first: nothing printed below (however large) can lose them
+    if (outDir !== null) {
+      const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
+      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows }, packageVersion());
+      saveRun(outDir, fit, meta);
+      if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files and fit.json to ${outDir}${s.incomplete ? ' (marked incomplete)' : ''}`);
+    }
     if (!f.quiet) for (const note of fit.model.notes) say(note);
     const { rows, warnings } = await summarizeDrawsParallel(fit.draws, { variables: f.vars ? f.vars.split(',') : [] });
     warnings.push(...samplerWarnings(samplerDiagnostics(fit.stats, fit.sample.settings.maxTreeDepth)));
     warnings.push(...convergenceWarnings(rows, fit.draws.nChains));
-    const s = fit.sample;
     const wall = s.timing.warmupSeconds + s.timing.samplingSeconds;
     const gradients = s.gradientEvaluations.reduce((a, b) => a + b, 0);
     const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
@@ -140,15 +158,11 @@ async function run(f: FitFlags): Promise<void> {
     }
     for (const w of warnings) say(`warning: ${w.message}`);
     if (s.incomplete) say(`warning: sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
-    if (f.out) {
-      const dir = resolve(f.out);
-      const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
-      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows }, packageVersion());
-      writeRun(dir, fit, meta);
-      if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files and fit.json to ${dir}`);
-    }
-    if (s.incomplete) process.exitCode = 130;
+    const signal = trap.caught();
+    if (signal !== null) process.exitCode = signalExitCode(signal);
+    else if (s.incomplete) process.exitCode = 130;
   } finally {
+    trap.release();
     await fit.dispose();
   }
 }
@@ -177,7 +191,8 @@ export function register(program: Command): void {
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
     .option('--adapter <name>', 'WebGPU adapter (substring of its name; see nutmeg devices)')
     .option('--threads <n>', 'threads for the native backend (default: all cores)')
-    .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory')
+    .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory (new or empty; checked before the fit)')
+    .option('--overwrite', 'let --out replace an existing run directory')
     .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')
     .option('--vars <list>', 'variables to summarise: names or prefixes, comma-separated')
     .option('--format <format>', `summary format: ${TABLE_FORMATS.join(', ')}`, 'table')
