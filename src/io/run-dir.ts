@@ -176,6 +176,9 @@ export function loadRun(dir: string): LoadedRun {
     throw new UserError(`${metaPath}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
   if (meta.format !== RUN_FORMAT) throw new UserError(`${metaPath}: not a nutmeg fit.json (format is "${String(meta.format)}")`);
+  if (meta.writeError !== undefined) {
+    throw new UserError(`${dir}: writing this run failed (${meta.writeError}), so its chain files may be cut short; fit again with room on the disk`);
+  }
   const csv = readDrawsCsv(meta.files.map((f) => join(dir, f)));
   return { dir, meta, draws: renamed(csv.draws), stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
 }
