@@ -2,6 +2,7 @@
 import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
 import { summarizeDraws, type SummaryRow } from '../diagnostics/summary.js';
 import type { Fit } from '../fit/fit.js';
+import { maxOf, minOf } from '../numeric/extremes.js';
 
 export interface FitDiagnostics {
   readonly backend: string;
@@ -28,8 +29,8 @@ export function fitDiagnostics(fit: Fit, variables: readonly string[] = ['b_', '
     chains: s.nChains,
     drawsPerChain: s.nDraws,
     seconds: s.timing.warmupSeconds + s.timing.samplingSeconds,
-    maxRhat: rhats.length > 0 ? Math.max(...rhats) : null,
-    minEssBulk: ess.length > 0 ? Math.min(...ess) : null,
+    maxRhat: rhats.length > 0 ? maxOf(rhats) : null,
+    minEssBulk: ess.length > 0 ? minOf(ess) : null,
     divergences: sampler.divergences,
     warnings: warnings.map((w) => w.message),
     summary: all.rows.filter((r) => variables.some((v) => r.variable.startsWith(v))),

@@ -6,6 +6,7 @@ import type { ReportSection } from '../report/html.js';
 import { comparisonTable } from '../report/loo-tables.js';
 import { paretoKPlot, samplerPlotNote, samplerPlots } from './fit-figures.js';
 import type { SeparationAnalysis } from './separation.js';
+import { maxOf, minOf } from '../numeric/extremes.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
@@ -42,7 +43,7 @@ export function separationSections(a: SeparationAnalysis): ReportSection[] {
         `${zero.length} of ${a.cities.length} cities have no conversion. Maximum likelihood (${a.mle.formula}, ` +
         `${a.mle.iterations} IRLS iterations) ${a.mle.separation ? 'hits separation: ' : ''}their log-odds run off towards −∞ ` +
         `with standard errors in the thousands and a fitted rate of 0. The hierarchical model by city gives them small but finite rates` +
-        (shrunk.length > 0 ? ` (${pct(Math.min(...shrunk))} to ${pct(Math.max(...shrunk))})` : '') +
+        (shrunk.length > 0 ? ` (${pct(minOf(shrunk))} to ${pct(maxOf(shrunk))})` : '') +
         ', borrowed from the other cities.',
       tables: [
         {

@@ -4,8 +4,8 @@
  * targeting decision table) — and `nutmeg analyze separation` — the perfect-separation case: four models compared
  * by PSIS-LOO and stacking, shrunken rates of the zero-conversion cities beside the maximum-likelihood failure.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyzeHillstrom, toJson, type FitSettings } from '../analyses/hillstrom.js';
 import { hillstromSections } from '../analyses/hillstrom-report.js';
@@ -18,6 +18,7 @@ import type { LoadedData } from '../data/datasets.js';
 import { DEFAULT_THRESHOLDS } from '../decision/policy.js';
 import { UserError } from '../errors.js';
 import { FIT_DEFAULTS, type Fit } from '../fit/fit.js';
+import { checkOutDir, checkOutFile, stageDir, systemReason } from '../io/out-target.js';
 import { runMeta, writeRun } from '../io/run-dir.js';
 import { renderReport, type ReportOptions, type ReportSection } from '../report/html.js';
 import { renderTable } from '../report/table.js';
@@ -26,6 +27,7 @@ import type { SamplerProgress } from '../sampler/progress.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { intIn, oneOf, positiveInt } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
+import { signalExitCode, trapStopSignals } from './signals.js';
 import { packageVersion } from './version.js';
 
 interface CommonFlags {
@@ -37,6 +39,7 @@ interface CommonFlags {
   seed: string;
   rows?: string;
   out?: string;
+  overwrite?: boolean;
   report?: string;
   json?: boolean;
   quiet?: boolean;
@@ -99,24 +102,38 @@ function printSections(sections: readonly ReportSection[]): void {
   }
 }
 
-function prepareOut(out: string | undefined): string | null {
-  if (out === undefined) return null;
-  const dir = resolve(out);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new UserError(`--out ${out}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return dir;
+/** Refuses, before any fitting, a --out or --report that cannot be written (src/io/out-target.ts). */
+function checkOutputs(f: CommonFlags): string | null {
+  if (f.report !== undefined) checkOutFile(f.report, '--report');
+  return f.out === undefined ? null : checkOutDir(f.out, { overwrite: f.overwrite, marker: ['analysis.json', 'fit.json'] });
 }
 
-/** Refuses, before any fitting, a --report path whose folder does not exist. */
-function checkReportPath(report: string | undefined): void {
-  if (report === undefined) return;
-  const folder = dirname(resolve(report));
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new UserError(`--report ${report}: the folder ${folder} does not exist; create it or give another path`);
+/**
+ * Runs the analysis with its --out directory staged: everything is written into a hidden temporary directory
+ * beside the target, renamed into place at the end. A stop signal removes it and exits (an analysis is not resumable
+ * from part of its fits); a failed write keeps what was written there and says where.
+ */
+async function withStagedOut(out: string | null, body: (dir: string | null) => Promise<void>): Promise<void> {
+  if (out === null) return body(null);
+  const staged = stageDir(out);
+  const trap = trapStopSignals((signal) => {
+    process.stderr.write(`\ninterrupted (${signal}): ${out} was not written\n`);
+    staged.discard();
+    process.exit(signalExitCode(signal));
+  });
+  try {
+    await body(staged.temp);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err?.code === 'string' && typeof err.syscall === 'string') {
+      throw new UserError(`--out ${out}: writing failed (${systemReason(e)}); ${out} was left as it was, and what was written is kept in ${staged.temp}`);
+    }
+    staged.discard();
+    throw e;
+  } finally {
+    trap.release();
   }
+  staged.commit();
 }
 
 /**
@@ -171,75 +188,79 @@ async function runHillstrom(f: HillstromFlags): Promise<void> {
     f.valuePerConversion !== undefined && f.costPerContact !== undefined
       ? { valuePerConversion: number('--value-per-conversion', f.valuePerConversion), costPerContact: number('--cost-per-contact', f.costPerContact) }
       : undefined;
-  checkReportPath(f.report);
-  const out = prepareOut(f.out);
+  const target = checkOutputs(f);
   const { data, description } = hillstromData(f, seed);
   if (!f.quiet) {
     say(f.data === undefined ? `data: ${description}; give --data hillstrom.csv for the real file` : `data: ${description}`);
   }
   const progress = progressByModel(Boolean(f.quiet || f.json));
   const source = f.data === undefined ? 'sim:hillstrom' : data.truth ? f.data : resolve(f.data);
-  const onFit = (model: string, fitted: Fit): void => {
-    if (out === null) return;
-    const dir = join(out, model);
-    const types = columnTypeRequest(f).types ?? {};
-    const stated = Object.keys(types).length > 0 ? { types } : {};
-    writeRun(dir, fitted, runMeta(fitted, { source, seed: data.truth ? seed : null, rows: data.frame.nRows, ...stated }, packageVersion()));
-  };
-  const analysis = await analyzeHillstrom(data.frame, {
-    fit,
-    thresholds,
-    economics,
-    dataDescription: description,
-    onProgress: progress.onProgress,
-    onFit: (model, fitted) => {
-      progress.finish();
-      onFit(model, fitted);
-    },
-    onStep: f.quiet || f.json ? undefined : (line) => say(`step: ${line}`),
+  await withStagedOut(target, async (out) => {
+    const onFit = (model: string, fitted: Fit): void => {
+      if (out === null) return;
+      const dir = join(out, model);
+      const types = columnTypeRequest(f).types ?? {};
+      const stated = Object.keys(types).length > 0 ? { types } : {};
+      writeRun(dir, fitted, runMeta(fitted, { source, seed: data.truth ? seed : null, rows: data.frame.nRows, ...stated }, packageVersion()));
+    };
+    const analysis = await analyzeHillstrom(data.frame, {
+      fit,
+      thresholds,
+      economics,
+      dataDescription: description,
+      onProgress: progress.onProgress,
+      onFit: (model, fitted) => {
+        progress.finish();
+        onFit(model, fitted);
+      },
+      onStep: f.quiet || f.json ? undefined : (line) => say(`step: ${line}`),
+    });
+    progress.finish();
+    const sections = hillstromSections(analysis);
+    // results first, then the printout
+    if (out !== null) writeFileSync(join(out, 'analysis.json'), JSON.stringify(toJson(analysis), null, 2) + '\n');
+    const pages = await writePages(sections, { title: 'Hillstrom e-mail campaign analysis', subtitle: description }, f.report, out, ['pooled', 'hierarchical']);
+    if (f.json) process.stdout.write(JSON.stringify(toJson(analysis), null, 2) + '\n');
+    else printSections(sections);
+    if (!f.quiet) for (const w of [...analysis.pooled.diagnostics.warnings, ...analysis.hierarchical.diagnostics.warnings]) say(`warning: ${w}`);
+    if (!f.quiet && pages.length > 0 && f.report !== undefined) say(`wrote the report to ${resolve(f.report)}`);
   });
-  progress.finish();
-  const sections = hillstromSections(analysis);
-  if (f.json) process.stdout.write(JSON.stringify(toJson(analysis), null, 2) + '\n');
-  else printSections(sections);
-  if (!f.quiet) for (const w of [...analysis.pooled.diagnostics.warnings, ...analysis.hierarchical.diagnostics.warnings]) say(`warning: ${w}`);
-  if (out !== null) writeFileSync(join(out, 'analysis.json'), JSON.stringify(toJson(analysis), null, 2) + '\n');
-  const pages = await writePages(sections, { title: 'Hillstrom e-mail campaign analysis', subtitle: description }, f.report, out, ['pooled', 'hierarchical']);
-  if (!f.quiet && out !== null) say(`wrote ${join(out, 'pooled')}, ${join(out, 'hierarchical')} and analysis.json to ${out}`);
-  if (!f.quiet && pages.length > 0) say(`wrote the report to ${pages.join(', ')}`);
+  if (!f.quiet && target !== null) say(`wrote pooled/, hierarchical/, analysis.json and report.html to ${target}`);
 }
 
 async function runSeparation(f: CommonFlags): Promise<void> {
   const fit = fitSettings(f);
   const seed = fit.seed ?? FIT_DEFAULTS.seed;
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
-  checkReportPath(f.report);
-  const out = prepareOut(f.out);
+  const target = checkOutputs(f);
   const { frame } = builtinDataset('separation', seed, rows);
   const description = frame.source;
   if (!f.quiet) say(`data: ${description}, ${frame.nRows} sessions`);
   const progress = progressByModel(Boolean(f.quiet || f.json));
-  const analysis = await analyzeSeparation(frame, {
-    fit,
-    dataDescription: description,
-    onProgress: progress.onProgress,
-    onFit: (model, fitted) => {
-      progress.finish();
-      if (out !== null) {
-        writeRun(join(out, model), fitted, runMeta(fitted, { source: 'sim:separation', seed, rows: frame.nRows }, packageVersion()));
-      }
-    },
-    onStep: f.quiet || f.json ? undefined : (line) => say(`step: ${line}`),
+  await withStagedOut(target, async (out) => {
+    const analysis = await analyzeSeparation(frame, {
+      fit,
+      dataDescription: description,
+      onProgress: progress.onProgress,
+      onFit: (model, fitted) => {
+        progress.finish();
+        if (out !== null) {
+          writeRun(join(out, model), fitted, runMeta(fitted, { source: 'sim:separation', seed, rows: frame.nRows }, packageVersion()));
+        }
+      },
+      onStep: f.quiet || f.json ? undefined : (line) => say(`step: ${line}`),
+    });
+    progress.finish();
+    const sections = separationSections(analysis);
+    // results first, then the printout
+    if (out !== null) writeFileSync(join(out, 'analysis.json'), JSON.stringify(separationJson(analysis), null, 2) + '\n');
+    const runs = analysis.figures.map((m) => m.model);
+    const pages = await writePages(sections, { title: 'Perfect separation: cities × lead sources', subtitle: description }, f.report, out, runs);
+    if (f.json) process.stdout.write(JSON.stringify(separationJson(analysis), null, 2) + '\n');
+    else printSections(sections);
+    if (!f.quiet && pages.length > 0 && f.report !== undefined) say(`wrote the report to ${resolve(f.report)}`);
   });
-  progress.finish();
-  const sections = separationSections(analysis);
-  if (f.json) process.stdout.write(JSON.stringify(separationJson(analysis), null, 2) + '\n');
-  else printSections(sections);
-  if (out !== null) writeFileSync(join(out, 'analysis.json'), JSON.stringify(separationJson(analysis), null, 2) + '\n');
-  const runs = analysis.figures.map((m) => m.model);
-  const pages = await writePages(sections, { title: 'Perfect separation: cities × lead sources', subtitle: description }, f.report, out, runs);
-  if (!f.quiet && out !== null) say(`wrote the four fits and analysis.json to ${out}`);
-  if (!f.quiet && pages.length > 0) say(`wrote the report to ${pages.join(', ')}`);
+  if (!f.quiet && target !== null) say(`wrote the four fits, analysis.json and report.html to ${target}`);
 }
 
 function samplingOptions(command: Command): Command {
@@ -251,7 +272,8 @@ function samplingOptions(command: Command): Command {
     .option('--draws <n>', `draws per chain (${rangeText(SETTING_RANGES.draws)})`, String(FIT_DEFAULTS.draws))
     .option('--seed <n>', `random seed for simulation, sampling, Monte Carlo (${rangeText(SETTING_RANGES.seed)})`, String(FIT_DEFAULTS.seed))
     .option('--rows <n>', 'rows to simulate (simulated data only)')
-    .option('--out <dir>', 'keep each fit (DIR/<model>, as nutmeg fit --out writes it, with the report for nutmeg serve), analysis.json and report.html')
+    .option('--out <dir>', 'keep each fit (DIR/<model>, as nutmeg fit --out writes it, with the report for nutmeg serve), analysis.json and report.html (new or empty dir)')
+    .option('--overwrite', 'let --out replace an existing analysis directory')
     .option('--report <file>', 'write the whole analysis as one self-contained HTML page (every table and plot)')
     .option('--json', 'print the whole analysis as one JSON object')
     .option('--quiet', 'no progress or notes');

@@ -17,13 +17,15 @@ import { settingsWarnings } from '../fit/settings-warnings.js';
 import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js';
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
 import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
-import { runMeta, writeRun } from '../io/run-dir.js';
+import { checkOutDir } from '../io/out-target.js';
+import { runMeta, saveRun } from '../io/run-dir.js';
 import { parsePriorArgs } from '../model/priors-config.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
 import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
 import { progressReporter } from '../sampler/progress.js';
 import { collect, intIn, intInRange, oneOf, positiveInt, probability } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
+import { signalExitCode, trapStopSignals } from './signals.js';
 import { packageVersion } from './version.js';
 
 interface FitFlags extends ColumnTypeFlags {
@@ -48,6 +50,7 @@ interface FitFlags extends ColumnTypeFlags {
   adapter?: string;
   threads?: string;
   out?: string;
+  overwrite?: boolean;
   stats?: string;
   vars?: string;
   format: string;
@@ -100,18 +103,23 @@ async function run(f: FitFlags): Promise<void> {
     ...(f.method === 'map' ? {} : { draws: options.draws, thin: options.thin }),
     threads: options.threads,
   }).forEach(warn);
-  const format: TableFormat = f.json ? 'json' : oneOf('--format', f.format, TABLE_FORMATS);
+  const chosenFormat: TableFormat = oneOf('--format', f.format, TABLE_FORMATS);
+  const format: TableFormat = f.json ? 'json' : chosenFormat;
+  const method = oneOf('--method', f.method, ['nuts', 'map'] as const);
   const model = oneOf('--model', f.model, MODELS);
   const formula = f.formula ?? HILLSTROM_FORMULAS[model];
   const seed = options.seed ?? FIT_DEFAULTS.seed;
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
+  if (f.out !== undefined && method === 'map') throw new UserError('--out keeps the draws of --method nuts; --method map has none to write (drop --out)');
+  // before any data are read or drawn: a run that cannot be written is refused now, not after the fit
+  const outDir = f.out === undefined ? null : checkOutDir(f.out, { overwrite: f.overwrite });
   const dataOptions = columnTypeRequest(f);
   const { frame, truth } = loadData(f.data, seed, rows, dataOptions);
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   if (!f.quiet) say(`model: ${formula}`);
   const onModel = (built: { readonly warnings: readonly string[] }): void => built.warnings.forEach(warn);
 
-  if (f.method === 'map') {
+  if (method === 'map') {
     const mode = await fitMode(frame, formula, { ...options, onModel });
     if (!f.quiet) for (const note of mode.model.notes) say(note);
     if (!f.quiet) say(`backend: ${mode.backendDescription}; L-BFGS ${mode.mode.optimizer.iterations} iterations (${mode.mode.optimizer.reason})`);
@@ -120,31 +128,55 @@ async function run(f: FitFlags): Promise<void> {
     process.stdout.write(renderTable({ columns, rows }, format));
     return;
   }
-  if (f.method !== 'nuts') throw new UserError(`--method must be nuts or map, got "${f.method}"`);
-
   const progress = progressReporter({ quiet: f.quiet || format === 'json' });
   const controller = new AbortController();
-  const onInterrupt = (): void => {
-    say('\ninterrupted: finishing the current iteration and keeping what was drawn');
+  // Ctrl-C, SIGTERM and SIGHUP: finish the current iteration, keep and write what was drawn; a second one exits now.
+  // Kept until the end, so a signal during writing waits for the (synchronous) write to finish.
+  const trap = trapStopSignals((signal) => {
+    say(`\ninterrupted (${signal}): finishing the current iteration and keeping what was drawn; send it again to quit at once`);
     controller.abort();
-  };
-  process.once('SIGINT', onInterrupt);
-  const fit = await fitModel(frame, formula, { ...options, onModel, onProgress: progress.onProgress, signal: controller.signal }).finally(
-    () => process.removeListener('SIGINT', onInterrupt),
-  );
+  });
+  let fit;
+  try {
+    fit = await fitModel(frame, formula, { ...options, onModel, onProgress: progress.onProgress, signal: controller.signal });
+  } catch (e) {
+    trap.release();
+    throw e;
+  }
   try {
     progress.finish();
-    if (!f.quiet) for (const note of fit.model.notes) say(note);
-    const { rows, warnings } = await summarizeDrawsParallel(fit.draws, { variables: f.vars ? f.vars.split(',') : [] });
-    warnings.push(...samplerWarnings(samplerDiagnostics(fit.stats, fit.sample.settings.maxTreeDepth)));
-    warnings.push(...convergenceWarnings(rows, fit.draws.nChains));
     const s = fit.sample;
+    // The summary is computed (not printed) first so that fit.json carries every warning; should it fail, the run is
+    // still written before the error surfaces.
+    let summary: Awaited<ReturnType<typeof summarizeDrawsParallel>> | null = null;
+    let summaryError: unknown = null;
+    try {
+      summary = await summarizeDrawsParallel(fit.draws, { variables: f.vars ? f.vars.split(',') : [] });
+    } catch (e) {
+      summaryError = e;
+    }
+    const warnings = summary === null ? [] : summary.warnings;
+    warnings.push(...samplerWarnings(samplerDiagnostics(fit.stats, s.settings.maxTreeDepth)));
+    if (summary !== null) warnings.push(...convergenceWarnings(summary.rows, fit.draws.nChains));
+    const fitWarnings = warnings.map((w) => w.message);
+    if (s.incomplete) fitWarnings.push(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
+    // results first: nothing printed below (however large) can lose them
+    if (outDir !== null) {
+      const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
+      const types = Object.keys(dataOptions.types ?? {}).length > 0 ? { types: dataOptions.types } : {};
+      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion(), [...printed, ...fitWarnings]);
+      saveRun(outDir, fit, meta);
+      if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files and fit.json to ${outDir}${s.incomplete ? ' (marked incomplete)' : ''}`);
+    }
+    if (summary === null) throw summaryError;
+    const { rows } = summary;
+    if (!f.quiet) for (const note of fit.model.notes) say(note);
     const wall = s.timing.warmupSeconds + s.timing.samplingSeconds;
     const gradients = s.gradientEvaluations.reduce((a, b) => a + b, 0);
     const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
     const minEss = rows.reduce((m, r) => (r.ess_bulk === null ? m : Math.min(m, r.ess_bulk)), Infinity);
     if (format === 'json') {
-      process.stdout.write(JSON.stringify({ summary: rows, warnings: [...printed, ...warnings.map((w) => w.message)] }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ summary: rows, warnings: [...printed, ...fitWarnings] }, null, 2) + '\n');
     } else {
       const stats = f.stats ? resolveStats(f.stats.split(',')) : DEFAULT_SUMMARY_STATS;
       process.stdout.write(renderTable(summaryTable(rows, stats), format));
@@ -158,18 +190,12 @@ async function run(f: FitFlags): Promise<void> {
           (Number.isFinite(minEss) && s.timing.samplingSeconds > 0 ? ` (${(minEss / wall).toFixed(1)} per second)` : ''),
       );
     }
-    for (const w of warnings) warn(w.message);
-    if (s.incomplete) warn(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
-    if (f.out) {
-      const dir = resolve(f.out);
-      const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
-      const types = Object.keys(dataOptions.types ?? {}).length > 0 ? { types: dataOptions.types } : {};
-      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion(), printed);
-      writeRun(dir, fit, meta);
-      if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files and fit.json to ${dir}`);
-    }
-    if (s.incomplete) process.exitCode = 130;
+    for (const w of fitWarnings) say(`warning: ${w}`);
+    const signal = trap.caught();
+    if (signal !== null) process.exitCode = signalExitCode(signal);
+    else if (s.incomplete) process.exitCode = 130;
   } finally {
+    trap.release();
     await fit.dispose();
   }
 }
@@ -200,7 +226,8 @@ export function register(program: Command): void {
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
     .option('--adapter <name>', 'WebGPU adapter (substring of its name; see nutmeg devices)')
     .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores; a warning above the core count)`)
-    .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory')
+    .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory (new or empty; checked before the fit)')
+    .option('--overwrite', 'let --out replace an existing run directory')
     .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')
     .option('--vars <list>', 'variables to summarise: names or prefixes, comma-separated')
     .option('--format <format>', `summary format: ${TABLE_FORMATS.join(', ')}`, 'table')

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
 import { COMMANDS } from './commands.js';
+import { quietOnClosedPipes } from './signals.js';
 import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
@@ -44,4 +45,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+/** The process entry (bin/nutmeg.js): quiet handling of closed pipes, then main; sets the exit code. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  quietOnClosedPipes(process.stdout, process.stderr);
+  process.exitCode = await main(argv);
 }

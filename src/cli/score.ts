@@ -10,6 +10,7 @@ import type { Frame } from '../data/frame.js';
 import { DEFAULT_THRESHOLDS, checkThresholds, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
 import { evaluateScores, prepareScoring, rankOrder, scoreFrame, type Evaluation, type ScoreResult } from '../decision/scoring.js';
 import { UserError } from '../errors.js';
+import { checkOutFile } from '../io/out-target.js';
 import { loadRun } from '../io/run-dir.js';
 import { writeReport, type ReportSection } from '../report/html.js';
 import { calibrationSpec } from '../report/plots/calibration.js';
@@ -154,6 +155,9 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
   const interval = parseInterval(f.interval);
   const thresholds = checkThresholds({ target: probabilityFlag('--target-prob', f.targetProb), test: probabilityFlag('--test-prob', f.testProb) });
   const top = nonNegativeInt('--top', f.top);
+  // before any data are read or scored: an output that cannot be written is refused now
+  if (f.out !== undefined) checkOutFile(f.out, '--out');
+  if (f.report !== undefined) checkOutFile(f.report, '--report');
   const run = loadRun(runDir);
   const { recipe } = run.meta;
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);

@@ -4,13 +4,15 @@
  * long-format file (chain, draw, one column per variable). Warnings (non-finite draws, divergences, tree depth,
  * E-BFMI, R-hat, ESS) go to stderr.
  */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_TREEDEPTH, convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
 import { DEFAULT_SUMMARY_STATS, SUMMARY_STATS, resolveStats, summaryTable } from '../diagnostics/summary.js';
 import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import { UserError } from '../errors.js';
-import { readDrawsCsv } from '../io/draws-csv-read.js';
+import { readDrawsCsv, type IncompleteDraws } from '../io/draws-csv-read.js';
 import type { TableFormat } from '../report/table.js';
 import { TABLE_FORMATS, renderTable } from '../report/table.js';
 
@@ -48,16 +50,43 @@ function parseDepth(text: string | undefined, fromFile: number | undefined): num
   return d;
 }
 
-/** The JSON form: one record per variable with every statistic, null where R gives NA. */
-function summaryJson(rows: readonly SummaryRow[]): string {
-  return JSON.stringify(rows, null, 2) + '\n';
+/**
+ * The JSON form: one record per variable with every statistic, null where R gives NA; records of an interrupted
+ * run also carry `incomplete: true`.
+ */
+function summaryJson(rows: readonly SummaryRow[], incomplete: boolean): string {
+  return JSON.stringify(incomplete ? rows.map((r) => ({ ...r, incomplete: true })) : rows, null, 2) + '\n';
+}
+
+/** A run directory (nutmeg fit --out) given in place of files: its chain files, from fit.json or chain-*.csv. */
+function expandRunDir(path: string): string[] {
+  if (!existsSync(path) || !statSync(path).isDirectory()) return [path];
+  const meta = join(path, 'fit.json');
+  if (existsSync(meta)) {
+    try {
+      const files = (JSON.parse(readFileSync(meta, 'utf8')) as { files?: unknown }).files;
+      if (Array.isArray(files) && files.every((f) => typeof f === 'string')) return files.map((f: string) => join(path, f));
+    } catch {
+      // not readable as a run: fall back to the chain files present
+    }
+  }
+  const chains = readdirSync(path)
+    .filter((f) => /^chain-\d+\.csv$/.test(f))
+    .sort((a, b) => Number(a.slice(6, -4)) - Number(b.slice(6, -4)));
+  if (chains.length === 0) throw new UserError(`${path}: is a directory with no fit.json and no chain-N.csv files; give the CSV files of the chains`);
+  return chains.map((f) => join(path, f));
+}
+
+function incompleteWarning(i: IncompleteDraws): string {
+  const counted = i.requested === null ? `${i.done} draws per chain` : `${i.done} of ${i.requested} draws per chain`;
+  return `warning: these draws are from an interrupted run (incomplete: ${counted}); estimates and diagnostics describe only what was drawn`;
 }
 
 export function register(program: Command): void {
   program
     .command('summary')
     .description('posterior summary of saved draws: mean, sd, HDI, MCSE, bulk/tail ESS, R-hat (as R posterior 1.4)')
-    .argument('<files...>', 'CmdStan-format CSV files, one per chain, or one long-format CSV (chain, draw, variables)')
+    .argument('<files...>', 'CmdStan-format CSV files, one per chain, or one long-format CSV (chain, draw, variables), or a run directory (nutmeg fit --out)')
     .option('--stats <list>', `comma-separated statistics to show, from: hdi, ${SUMMARY_STATS.join(', ')}`, DEFAULT_SUMMARY_STATS.join(','))
     .option('--vars <list>', 'comma-separated variable names or prefixes (e.g. b_,sd_)')
     .option('--format <format>', `output format: ${TABLE_FORMATS.join(', ')}`, 'table')
@@ -69,13 +98,15 @@ export function register(program: Command): void {
       const hdiProb = parseProbability(opts.hdiProb);
       const stats = resolveStats(commaList(opts.stats));
       if (stats.length === 0) throw new UserError('--stats lists no statistics; e.g. --stats mean,sd,r_hat');
-      const input = readDrawsCsv(files);
+      const input = readDrawsCsv(files.flatMap(expandRunDir));
+      // the first line, before any other warning: nothing below describes the posterior the user asked for
+      if (input.incomplete) process.stderr.write(incompleteWarning(input.incomplete) + '\n');
       const { rows, warnings } = await summarizeDrawsParallel(input.draws, { variables: commaList(opts.vars), hdiProb });
       if (input.samplerStats) {
         warnings.push(...samplerWarnings(samplerDiagnostics(input.samplerStats, parseDepth(opts.maxTreedepth, input.maxTreedepth))));
       }
       warnings.push(...convergenceWarnings(rows, input.draws.nChains));
       for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
-      process.stdout.write(format === 'json' ? summaryJson(rows) : renderTable(summaryTable(rows, stats, hdiProb), format));
+      process.stdout.write(format === 'json' ? summaryJson(rows, input.incomplete !== undefined) : renderTable(summaryTable(rows, stats, hdiProb), format));
     });
 }

@@ -20,10 +20,11 @@
  * written CmdStan's way (`r_g__t[3]` → `r_g__t.3`). Numbers are written with full (round-trip) precision. Written
  * in blocks, so memory stays small whatever the number of draws × parameters.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SampleResult } from '../sampler/run.js';
 import { SAMPLER_STAT_NAMES } from '../sampler/run.js';
+import { writeFully, type WriteFn } from './out-target.js';
 import { toDottedName } from './variable-names.js';
 
 export interface CmdStanCsvOptions {
@@ -38,6 +39,8 @@ export interface CmdStanCsvOptions {
   readonly model?: string;
   /** Extra "# key = value" lines (e.g. backend, formula); keys must be single words. */
   readonly extra?: Readonly<Record<string, string | number>>;
+  /** The low-level write (default fs.writeSync); injectable so tests can make the disk fail or write short. */
+  readonly write?: WriteFn;
 }
 
 /** A number as CmdStan writes it: round-trip precision, nan / inf / -inf for the non-finite. */
@@ -91,6 +94,8 @@ function configuration(o: CmdStanCsvOptions): string[] {
     'nutmeg',
     `  chain_stream = ${o.chain}`,
     `  incomplete = ${o.result.incomplete ? 1 : 0}`,
+    // what was asked for, so a reader of an interrupted run can say "312 of 1000" (num_samples is what was done)
+    `  draws_requested = ${s.draws}`,
   ];
   for (const [key, value] of Object.entries(o.extra ?? {})) lines.push(`  ${key} = ${String(value).replace(/[\r\n]+/g, ' ')}`);
   return lines.map((l) => `# ${l}`);
@@ -134,7 +139,7 @@ export function writeCmdStanCsv(path: string, o: CmdStanCsvOptions): void {
   try {
     let buffer = '';
     const flush = (): void => {
-      writeSync(fd, buffer);
+      writeFully(fd, buffer, o.write);
       buffer = '';
     };
     buffer += `${configuration(o).join('\n')}\n`;

@@ -32,6 +32,14 @@ export interface DrawsCsv {
   readonly samplerStats: DrawSet | null;
   /** `max_depth` from CmdStan's configuration comments, when given. */
   readonly maxTreedepth?: number;
+  /** Set when a file says it holds an interrupted run (nutmeg's `# incomplete = 1` comment). */
+  readonly incomplete?: IncompleteDraws;
+}
+
+/** Draws of an interrupted run: post-warm-up iterations done and asked for (null when the file does not say). */
+export interface IncompleteDraws {
+  readonly done: number;
+  readonly requested: number | null;
 }
 
 /** A parsed table of numbers: column names and, per data row, its numbers and file line. */
@@ -182,6 +190,15 @@ interface CmdStanChain {
   readonly header: readonly string[];
   readonly rows: Float64Array[];
   readonly maxTreedepth?: number;
+  readonly incomplete?: IncompleteDraws;
+}
+
+/** nutmeg's marks of an interrupted run in the configuration comments (src/io/cmdstan-csv-write.ts). */
+function incompleteMark(text: string): IncompleteDraws | undefined {
+  if (!/^#\s*incomplete\s*=\s*1\s*$/m.test(text)) return undefined;
+  const done = /^#\s*num_samples\s*=\s*(\d+)/m.exec(text);
+  const requested = /^#\s*draws_requested\s*=\s*(\d+)/m.exec(text);
+  return { done: done ? Number(done[1]) : 0, requested: requested ? Number(requested[1]) : null };
 }
 
 /** One CmdStan CSV file: its draws after warm-up. */
@@ -194,14 +211,15 @@ function readCmdStanChain(path: string, text: string): CmdStanChain {
     const first = table.lines.findIndex((l) => l > adaptation);
     rows = first < 0 ? [] : table.rows.slice(first);
   }
+  const incomplete = incompleteMark(text);
   if (rows.length === 0) {
     throw new UserError(
       `${path}: no draws after the header${adaptation !== undefined ? ' (only warm-up before "# Adaptation terminated")' : ''}; ` +
-        'the run may have stopped early',
+        (incomplete ? 'the run was interrupted before sampling began' : 'the run may have stopped early'),
     );
   }
   const depth = /max_depth\s*=\s*(\d+)/.exec(text);
-  return { header: table.header, rows, maxTreedepth: depth ? Number(depth[1]) : undefined };
+  return { header: table.header, rows, maxTreedepth: depth ? Number(depth[1]) : undefined, incomplete };
 }
 
 function readCmdStan(paths: readonly string[], texts: readonly string[]): DrawsCsv {
@@ -223,7 +241,8 @@ function readCmdStan(paths: readonly string[], texts: readonly string[]): DrawsC
   refuseRepeatedChains(paths, chains);
   const columns = first.header.map((_, j) => j).filter((j) => first.header[j] !== '');
   const { draws, samplerStats } = assemble(first.header, columns, chains.map((c) => c.rows));
-  return { format: 'cmdstan', draws, samplerStats, maxTreedepth: first.maxTreedepth };
+  const incomplete = chains.find((c) => c.incomplete !== undefined)?.incomplete;
+  return { format: 'cmdstan', draws, samplerStats, maxTreedepth: first.maxTreedepth, incomplete };
 }
 
 function readLong(path: string, text: string): DrawsCsv {

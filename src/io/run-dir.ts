@@ -5,7 +5,7 @@
  * counts and the level names of every indexed parameter. loadRun reads it back; rebuildRun also rebuilds the
  * ModelSpec and the unconstrained draws, for LOO and scoring.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { chainDraws, type DrawSet } from '../draws.js';
@@ -18,6 +18,7 @@ import type { Prior } from '../model/prior.js';
 import type { DesignRecipe } from '../model/recipe.js';
 import { termLabel, type Parameterization } from '../model/spec.js';
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
+import { stageDir, systemReason, writeFileFully, type WriteFn } from './out-target.js';
 import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
 
 export const RUN_FORMAT = 'nutmeg-run';
@@ -60,6 +61,8 @@ export interface RunMeta {
   readonly incomplete: boolean;
   /** Every warning the fit printed (data, sampler, convergence), without "warning: "; absent in older runs. */
   readonly warnings?: string[];
+  /** Set only in a run whose writing failed (disk full, I/O error): why; the files may be cut short. */
+  readonly writeError?: string;
   readonly files: string[];
   readonly recipe: DesignRecipe;
 }
@@ -104,16 +107,55 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
   };
 }
 
-/** Writes RUN_DIR: chain-<c>.csv per chain (CmdStan format) and fit.json. */
-export function writeRun(dir: string, fit: Fit, meta: RunMeta): void {
+export interface WriteRunOptions {
+  /** The low-level write (default fs.writeSync); tests inject one that fails (ENOSPC) or writes short. */
+  readonly write?: WriteFn;
+}
+
+/** Writes RUN_DIR in place: chain-<c>.csv per chain (CmdStan format) and fit.json. */
+export function writeRun(dir: string, fit: Fit, meta: RunMeta, options: WriteRunOptions = {}): void {
   const { spec } = fit.model;
   writeCmdStanCsvFiles(dir, {
     result: fit.sample,
     names: fit.draws.names,
     constrain: (theta, out) => constrain(spec, theta, out),
     extra: { nutmeg_formula: meta.formula, nutmeg_backend: meta.backend.description },
+    write: options.write,
   });
-  writeFileSync(join(dir, 'fit.json'), JSON.stringify(meta, null, 2) + '\n');
+  writeFileFully(join(dir, 'fit.json'), JSON.stringify(meta, null, 2) + '\n', options.write);
+}
+
+export interface SaveRunOptions extends WriteRunOptions {
+  /** The flag named in messages. Default "--out". */
+  readonly flag?: string;
+}
+
+/**
+ * Writes a run as one step (checkOutDir has vetted dir before the fit): into a hidden temporary directory beside
+ * dir, renamed over dir when every file is complete. When a write fails (disk full, I/O error), dir is left as it
+ * was; what was written stays in the temporary directory with fit.json marked incomplete (when it still fits), and
+ * the UserError says where.
+ */
+export function saveRun(dir: string, fit: Fit, meta: RunMeta, options: SaveRunOptions = {}): void {
+  const flag = options.flag ?? '--out';
+  const staged = stageDir(dir, flag);
+  try {
+    writeRun(staged.temp, fit, meta, options);
+  } catch (e) {
+    const reason = systemReason(e);
+    let marked = true;
+    try {
+      writeFileFully(join(staged.temp, 'fit.json'), JSON.stringify({ ...meta, incomplete: true, writeError: reason }, null, 2) + '\n', options.write);
+    } catch {
+      marked = false;
+      rmSync(join(staged.temp, 'fit.json'), { force: true }); // no half-written JSON to trip a reader
+    }
+    throw new UserError(
+      `${flag} ${dir}: writing the run failed (${reason}); ${dir} was left as it was, and what was written is kept in ` +
+        `${staged.temp}${marked ? ' (fit.json marked incomplete)' : ' (possibly cut short; fit.json could not be written)'}`,
+    );
+  }
+  staged.commit();
 }
 
 export interface LoadedRun {
@@ -140,6 +182,9 @@ export function loadRun(dir: string): LoadedRun {
     throw new UserError(`${metaPath}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
   if (meta.format !== RUN_FORMAT) throw new UserError(`${metaPath}: not a nutmeg fit.json (format is "${String(meta.format)}")`);
+  if (meta.writeError !== undefined) {
+    throw new UserError(`${dir}: writing this run failed (${meta.writeError}), so its chain files may be cut short; fit again with room on the disk`);
+  }
   const csv = readDrawsCsv(meta.files.map((f) => join(dir, f)));
   return { dir, meta, draws: renamed(csv.draws), stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
 }

@@ -128,7 +128,8 @@ class RecipeMaker {
     if (list.intercept) out.push({ name: 'Intercept', factors: [] });
     const present = new Set(list.products.map(productKey));
     if (list.intercept) present.add('');
-    for (const product of list.products) out.push(...this.productColumns(product, present));
+    // one push per column: a factor of 10^5+ levels would overflow the stack as push(...columns)
+    for (const product of list.products) for (const column of this.productColumns(product, present)) out.push(column);
     return out;
   }
 

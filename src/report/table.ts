@@ -61,7 +61,9 @@ function checkShape(t: Table): void {
 function renderTerminal(t: Table, digits: number): string {
   const numeric = numericColumns(t);
   const body = t.rows.map((r) => r.map((c) => formatCell(c, digits)));
-  const widths = t.columns.map((name, j) => Math.max(name.length, ...body.map((r) => r[j].length)));
+  // a loop, not Math.max(...column): a column of 10^5+ cells (one per group level) would overflow the stack
+  const widths = t.columns.map((name) => name.length);
+  for (const r of body) for (let j = 0; j < r.length; j++) if (r[j].length > widths[j]) widths[j] = r[j].length;
   const line = (cells: readonly string[]): string =>
     cells
       .map((s, j) => (numeric[j] ? s.padStart(widths[j]) : s.padEnd(widths[j])))

@@ -291,7 +291,15 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
     startIteration(c);
   }
 
+  // A backend that computes synchronously (the reference one) resolves its promise at once, so this loop would run
+  // on microtasks alone and never let a signal handler (Ctrl-C, SIGTERM) run; give the event loop a turn every
+  // ~50 ms when the run can be aborted.
+  let lastYield = performance.now();
   while (running > 0) {
+    if (options.signal && performance.now() - lastYield > 50) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
     await target.logDensityGradient(tree.work.q, C, tree.work.logp, tree.work.grad, phase);
     calls++;
     for (let c = 0; c < C; c++) {

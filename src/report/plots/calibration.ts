@@ -4,6 +4,7 @@
  */
 import type { CalibrationBin } from '../../decision/metrics.js';
 import { PLOT_WIDTH, VEGA_LITE_SCHEMA, type Datum, type PlotSpec } from './spec.js';
+import { maxOf } from '../../numeric/extremes.js';
 
 export function calibrationSpec(bins: readonly CalibrationBin[], title = 'Calibration: observed vs predicted'): PlotSpec {
   if (bins.length === 0) throw new Error('calibration plot: no bins');
@@ -13,7 +14,7 @@ export function calibrationSpec(bins: readonly CalibrationBin[], title = 'Calibr
     predicted: b.meanPredicted,
     observed: b.observedRate,
   }));
-  const top = Math.max(...bins.map((b) => Math.max(b.meanPredicted, b.observedRate)));
+  const top = maxOf(bins.map((b) => Math.max(b.meanPredicted, b.observedRate)));
   const axis = { format: '.1%' };
   return {
     $schema: VEGA_LITE_SCHEMA,
