@@ -4,11 +4,23 @@
  * loss, Brier score and a calibration table when the data hold the outcome, and the ranked customer list as CSV.
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadData } from '../data/load.js';
 import type { Frame } from '../data/frame.js';
 import { DEFAULT_THRESHOLDS, checkThresholds, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
-import { evaluateScores, prepareScoring, rankOrder, scoreFrame, type Evaluation, type ScoreResult } from '../decision/scoring.js';
+import { HILLSTROM_FEATURES } from '../data/hillstrom.js';
+import {
+  evaluateScores,
+  prepareScoring,
+  rankOrder,
+  recipeColumns,
+  scoreFrame,
+  TREATMENT_COLUMN,
+  type Evaluation,
+  type ScoreResult,
+} from '../decision/scoring.js';
+import type { DesignRecipe } from '../model/recipe.js';
 import { UserError } from '../errors.js';
 import { loadRun } from '../io/run-dir.js';
 import { writeReport, type ReportSection } from '../report/html.js';
@@ -148,14 +160,34 @@ function scoreSections(result: ScoreResult, evaluation: Evaluation | null, head:
   return sections;
 }
 
+/**
+ * A run written before recipes kept derivations reads recency_z etc. as plain columns; computing them from the
+ * scored rows would make each score depend on the rest of the file, so such rows are refused with what to do.
+ */
+function requireRecordedFeatures(dir: string, recipe: DesignRecipe, frame: Frame): void {
+  if (recipe.derived !== undefined) return;
+  const used = recipeColumns(recipe);
+  const missing = HILLSTROM_FEATURES.filter((c) => c !== TREATMENT_COLUMN && used.has(c) && !frame.columns.has(c));
+  if (missing.length === 0) return;
+  const names = missing.map((c) => `"${c}"`).join(' and ');
+  throw new UserError(
+    `${frame.source} has no column ${names}, and ${join(dir, 'fit.json')} does not record how the training data's ${names} ` +
+      `were computed (the run was written by an older nutmeg); refit the run to score raw rows, or add ${names} ` +
+      'standardized with the training data\'s mean and sd',
+  );
+}
+
 async function run(runDir: string, f: ScoreFlags): Promise<void> {
   const interval = parseInterval(f.interval);
   const thresholds = checkThresholds({ target: probabilityFlag('--target-prob', f.targetProb), test: probabilityFlag('--test-prob', f.testProb) });
   const top = nonNegativeInt('--top', f.top);
   const run = loadRun(runDir);
   const { recipe } = run.meta;
-  const { frame } = loadData(f.data, nonNegativeInt('--seed', f.seed), f.rows === undefined ? undefined : positiveInt('--rows', f.rows));
+  // raw rows: the run's recipe derives treatment, recency_z, … with the training constants (src/model/derived.ts)
+  const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
+  const { frame } = loadData(f.data, nonNegativeInt('--seed', f.seed), rows, { features: false });
   if (frame.nRows === 0) throw new UserError(`${frame.source} has no data rows to score`);
+  requireRecordedFeatures(run.dir, recipe, frame);
   const model = prepareScoring({ recipe, draws: run.draws });
   const t = performance.now();
   const result = scoreFrame(model, frame, { interval });
