@@ -202,6 +202,39 @@ describe('scoring API', () => {
   });
 });
 
+describe('a run written before recipes kept derivations', () => {
+  it('is served as before: rows carry recency_z and history_z', async () => {
+    const fixture = await runFixture();
+    const dir = await mkdtemp(path.join(tmpdir(), 'nutmeg-serve-'));
+    try {
+      await cp(fixture.dir, dir, { recursive: true });
+      const metaPath = path.join(dir, 'fit.json');
+      const meta = JSON.parse(await readFile(metaPath, 'utf8'));
+      delete meta.recipe.derived;
+      await writeFile(metaPath, JSON.stringify(meta));
+      const frame = readCsv(fixture.csv);
+      const reference = scoreFrame(prepareScoring({ recipe: loadRun(fixture.dir).meta.recipe, draws: loadRun(fixture.dir).draws }), frame);
+      const app = buildServer(loadRun(dir), { looBackend: 'reference' });
+      const url = await listen(app);
+      try {
+        const info = (await (await fetch(`${url}/model`)).json()) as { inputs: { name: string }[]; derived: unknown[] };
+        expect(info.inputs.map((c) => c.name)).toEqual(INPUTS);
+        expect(info.derived).toEqual([]);
+        const ok = await post(url, { rows: [customer(frame, 5)] });
+        expect(ok.status).toBe(200);
+        expect((ok.json.rows as { uplift_mean: number }[])[0].uplift_mean).toBe(reference.uplift!.mean[5]);
+        const raw = await post(url, { rows: [customer(frame, 5, RAW_INPUTS)] });
+        expect(raw.status).toBe(400);
+        expect(raw.json.message).toMatch(/^rows\[0\]\.recency_z: /);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('report of a run whose data is gone', () => {
   it('says why PSIS-LOO is missing and still shows the other plots', async () => {
     const { dir: source } = await runFixture();
