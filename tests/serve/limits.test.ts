@@ -1,5 +1,6 @@
 /**
- * The scoring API's limits (issue 14, item 10): a client that stalls part-way through its headers or its body is cut
+ * The scoring API's limits (issue 14, item 10): a client that stalls part-way through its headers or its body, sends
+ * nothing, or trickles its body too slowly is cut
  * off within the request timeout while other clients are answered; the default body limit holds `maxRows` full rows;
  * keys named __proto__ / constructor / prototype get a 400 that names them; and a large request is scored in slices,
  * so a small request sent while it is being scored is answered before it finishes.
@@ -71,6 +72,10 @@ describe('API limits', () => {
         'POST /score HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"rows": [{"recency": 3,',
       );
       const silent = stall(app, '');
+      // one that keeps sending, a byte every 100 ms, but would need minutes for its body: the whole request is timed
+      const trickle = stall(app, 'POST /score HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n');
+      const drip = setInterval(() => trickle.socket.write(' '), 100);
+      trickle.closed.then(() => clearInterval(drip), () => clearInterval(drip));
       // a normal client is answered while the three hang
       const t = performance.now();
       const res = await fetch(`${base}/score`, {
@@ -81,7 +86,7 @@ describe('API limits', () => {
       expect(res.status).toBe(200);
       expect(((await res.json()) as { rows: { uplift_mean: number }[] }).rows[0].uplift_mean).toBe(reference.uplift!.mean[0]);
       expect(performance.now() - t).toBeLessThan(900);
-      for (const s of [headers, body, silent]) {
+      for (const s of [headers, body, silent, trickle]) {
         const ms = await s.closed;
         // 1 s limit, checked every 250 ms; generous for a loaded machine, far below node's 60 s / 30 s defaults
         expect(ms).toBeGreaterThan(900);
