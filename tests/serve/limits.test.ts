@@ -1,7 +1,7 @@
 /**
  * The scoring API's limits (issue 14, item 10): a client that stalls part-way through its headers or its body, sends
- * nothing, or trickles its body too slowly is cut
- * off within the request timeout while other clients are answered; the default body limit holds `maxRows` full rows;
+ * nothing, or trickles its body too slowly is cut off within the request timeout while other clients are answered;
+ * the default body limit holds `maxRows` full rows;
  * keys named __proto__ / constructor / prototype get a 400 that names them; and a large request is scored in slices,
  * so a small request sent while it is being scored is answered before it finishes.
  */
