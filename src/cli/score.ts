@@ -4,11 +4,23 @@
  * loss, Brier score and a calibration table when the data hold the outcome, and the ranked customer list as CSV.
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadData } from '../data/load.js';
 import type { Frame } from '../data/frame.js';
 import { DEFAULT_THRESHOLDS, checkThresholds, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
-import { evaluateScores, prepareScoring, rankOrder, scoreFrame, type Evaluation, type ScoreResult } from '../decision/scoring.js';
+import { HILLSTROM_FEATURES } from '../data/hillstrom.js';
+import {
+  evaluateScores,
+  prepareScoring,
+  rankOrder,
+  recipeColumns,
+  scoreFrame,
+  TREATMENT_COLUMN,
+  type Evaluation,
+  type ScoreResult,
+} from '../decision/scoring.js';
+import type { DesignRecipe } from '../model/recipe.js';
 import { UserError } from '../errors.js';
 import { checkOutFile } from '../io/out-target.js';
 import { loadRun } from '../io/run-dir.js';
@@ -151,6 +163,23 @@ function scoreSections(result: ScoreResult, evaluation: Evaluation | null, head:
   return sections;
 }
 
+/**
+ * A run written before recipes kept derivations reads recency_z etc. as plain columns; computing them from the
+ * scored rows would make each score depend on the rest of the file, so such rows are refused with what to do.
+ */
+function requireRecordedFeatures(dir: string, recipe: DesignRecipe, frame: Frame): void {
+  if (recipe.derived !== undefined) return;
+  const used = recipeColumns(recipe);
+  const missing = HILLSTROM_FEATURES.filter((c) => c !== TREATMENT_COLUMN && used.has(c) && !frame.columns.has(c));
+  if (missing.length === 0) return;
+  const names = missing.map((c) => `"${c}"`).join(' and ');
+  throw new UserError(
+    `${frame.source} has no column ${names}, and ${join(dir, 'fit.json')} does not record how the training data's ${names} ` +
+      `were computed (the run was written by an older nutmeg); refit the run to score raw rows, or add ${names} ` +
+      'standardized with the training data\'s mean and sd',
+  );
+}
+
 async function run(runDir: string, f: ScoreFlags): Promise<void> {
   const interval = parseInterval(f.interval);
   const thresholds = checkThresholds({ target: probabilityFlag('--target-prob', f.targetProb), test: probabilityFlag('--test-prob', f.testProb) });
@@ -160,9 +189,11 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
   if (f.report !== undefined) checkOutFile(f.report, '--report');
   const run = loadRun(runDir);
   const { recipe } = run.meta;
+  // raw rows: the run's recipe derives treatment, recency_z, … with the training constants (src/model/derived.ts)
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
-  const { frame } = loadData(f.data, intIn('--seed', f.seed, SETTING_RANGES.seed), rows, columnTypeRequest(f));
+  const { frame } = loadData(f.data, intIn('--seed', f.seed, SETTING_RANGES.seed), rows, { ...columnTypeRequest(f), features: false });
   if (frame.nRows === 0) throw new UserError(`${frame.source} has no data rows to score`);
+  requireRecordedFeatures(run.dir, recipe, frame);
   const model = prepareScoring({ recipe, draws: run.draws });
   const t = performance.now();
   const result = scoreFrame(model, frame, { interval });
@@ -228,7 +259,7 @@ export function register(program: Command): void {
       .command('score')
       .description('score rows with a fitted run: P(convert) and uplift per row, classifier metrics, a ranked list')
       .argument('<run_dir>', 'a run written by nutmeg fit --out')
-      .requiredOption('--data <file|sim:name>', 'rows to score: CSV with the model\'s columns (the outcome column is optional), or sim:hillstrom'),
+      .requiredOption('--data <file|sim:name>', 'rows to score: CSV with the model\'s raw columns (recency, history, …: derived ones such as recency_z are computed with the training constants; the outcome is optional), or sim:hillstrom'),
   )
     .option('--seed <n>', 'seed of a sim: data set', '1')
     .option('--rows <n>', 'rows to simulate for a sim: data set')

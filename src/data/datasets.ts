@@ -22,12 +22,15 @@ export function isBuiltinDatasetName(name: string): name is BuiltinDatasetName {
   return (BUILTIN_DATASETS as readonly string[]).includes(name);
 }
 
-/** A built-in simulated data set and its true parameters (`n` rows, or the simulator's default size). */
-export function builtinDataset(name: BuiltinDatasetName, seed: number, n?: number): Simulated {
+/**
+ * A built-in simulated data set and its true parameters (`n` rows, or the simulator's default size). `features: false`
+ * leaves out the Hillstrom features (rows to score, whose features come from the fitted run's recipe).
+ */
+export function builtinDataset(name: BuiltinDatasetName, seed: number, n?: number, features = true): Simulated {
   switch (name) {
     case 'hillstrom': {
       const sim = simulateHillstrom({ seed, n });
-      return { frame: addHillstromFeatures(sim.frame), truth: sim.truth };
+      return { frame: features ? addHillstromFeatures(sim.frame) : sim.frame, truth: sim.truth };
     }
     case 'separation':
       return simulateSeparation({ seed, n });

@@ -4,7 +4,7 @@
  * Frames read from a file remember, outside the Frame itself, the file line of every data row, so that messages can
  * say "line 17" exactly (quoted fields may span lines); frames made in memory (simulators) say "row 17" instead.
  */
-import type { BooleanColumn, CategoricalColumn, Column, Frame, NumericColumn } from './frame.js';
+import type { BooleanColumn, CategoricalColumn, Column, ColumnDerivation, Frame, NumericColumn } from './frame.js';
 
 /** Code of a missing cell in a categorical column. */
 export const MISSING_CODE = 0xffffffff;
@@ -12,8 +12,9 @@ export const MISSING_CODE = 0xffffffff;
 /** File line (1-based, header = line 1) of each data row, for frames read from a file. */
 const fileLines = new WeakMap<Frame, Uint32Array>();
 
-export function numericColumn(name: string, values: Float64Array): NumericColumn {
-  return { kind: 'numeric', name, values };
+/** A numeric column; `derivation` says how it was computed from another column, when it was. */
+export function numericColumn(name: string, values: Float64Array, derivation?: ColumnDerivation): NumericColumn {
+  return derivation ? { kind: 'numeric', name, values, derivation } : { kind: 'numeric', name, values };
 }
 
 export function booleanColumn(name: string, values: Uint8Array): BooleanColumn {

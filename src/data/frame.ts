@@ -6,7 +6,19 @@ export interface NumericColumn {
   readonly kind: 'numeric';
   readonly name: string;
   readonly values: Float64Array;
+  /** Set when the column was computed from another column of its frame (e.g. a standardized copy). */
+  readonly derivation?: ColumnDerivation;
 }
+
+/**
+ * How a derived column was computed, with the constants learned from the frame it was made on, so that a model fitted
+ * to it can compute the same column for new rows (src/model/derived.ts) instead of re-learning them from the new rows.
+ */
+export type ColumnDerivation =
+  /** (column − center) / scale. */
+  | { readonly kind: 'standardize'; readonly column: string; readonly center: number; readonly scale: number }
+  /** 1 where the categorical column compares so with `level` (== or !=), else 0. */
+  | { readonly kind: 'indicator'; readonly column: string; readonly op: '==' | '!='; readonly level: string };
 
 export interface CategoricalColumn {
   readonly kind: 'categorical';

@@ -5,7 +5,7 @@
 import { UserError } from '../errors.js';
 import { requireNoMissing, requireNumeric, requireZeroOne } from './checks.js';
 import { readCsv, type ColumnType } from './csv.js';
-import type { Frame } from './frame.js';
+import type { Column, Frame } from './frame.js';
 import { numericColumn, withColumns } from './frame-build.js';
 
 /** The columns of the file, in file order, with their types. */
@@ -29,6 +29,9 @@ const BINARY_COLUMNS = ['mens', 'womens', 'newbie', 'visit', 'conversion'];
 
 /** The `segment` level of the control group. */
 export const CONTROL_SEGMENT = 'No E-Mail';
+
+/** The columns addHillstromFeatures adds. */
+export const HILLSTROM_FEATURES = ['treatment', 'recency_z', 'history_z'] as const;
 
 /** The three models of the reference analysis (DESIGN.md), on the columns addHillstromFeatures adds. */
 export const HILLSTROM_FORMULAS = {
@@ -55,6 +58,11 @@ export function validateHillstrom(frame: Frame): void {
 
 /** Centred and divided by the sample standard deviation (n − 1 denominator), over all rows. */
 export function standardize(values: Float64Array, what: string): Float64Array {
+  return standardizeWithMoments(values, what).values;
+}
+
+/** standardize, with the centre (mean) and scale (sd) it used, so the same map can be applied to other rows. */
+export function standardizeWithMoments(values: Float64Array, what: string): { values: Float64Array; center: number; scale: number } {
   const n = values.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += values[i];
@@ -64,13 +72,21 @@ export function standardize(values: Float64Array, what: string): Float64Array {
   const sd = Math.sqrt(ss / (n - 1));
   if (!(sd > 0)) throw new UserError(`${what} is constant (or has fewer than 2 rows), so it cannot be standardized`);
   const out = new Float64Array(n);
+  // the same arithmetic as a recipe's scale() (src/model/recipe.ts), so replaying the derivation is bit-for-bit equal
   for (let i = 0; i < n; i++) out[i] = (values[i] - mean) / sd;
-  return out;
+  return { values: out, center: mean, scale: sd };
+}
+
+/** A standardized copy of numeric column `source` named `name`, recording the centre and scale it used. */
+function standardizedColumn(frame: Frame, source: string, name: string): Column {
+  const z = standardizeWithMoments(requireNumeric(frame, source), `${frame.source}: column "${source}"`);
+  return numericColumn(name, z.values, { kind: 'standardize', column: source, center: z.center, scale: z.scale });
 }
 
 /**
  * Adds the reference analysis's predictors: `treatment` (1 when segment is not "No E-Mail"), `recency_z` and
- * `history_z` (standardized over all rows).
+ * `history_z` (standardized over the rows of this frame — the training data). Each column records its derivation,
+ * so a model fitted to them rebuilds them for new rows with these training constants (src/model/derived.ts).
  */
 export function addHillstromFeatures(frame: Frame): Frame {
   const segment = frame.columns.get('segment');
@@ -83,12 +99,10 @@ export function addHillstromFeatures(frame: Frame): Frame {
   }
   const treatment = new Float64Array(frame.nRows);
   for (let i = 0; i < frame.nRows; i++) treatment[i] = segment.codes[i] === control ? 0 : 1;
-  const recency = requireNumeric(frame, 'recency');
-  const history = requireNumeric(frame, 'history');
   return withColumns(frame, [
-    numericColumn('treatment', treatment),
-    numericColumn('recency_z', standardize(recency, `${frame.source}: column "recency"`)),
-    numericColumn('history_z', standardize(history, `${frame.source}: column "history"`)),
+    numericColumn('treatment', treatment, { kind: 'indicator', column: 'segment', op: '!=', level: CONTROL_SEGMENT }),
+    standardizedColumn(frame, 'recency', 'recency_z'),
+    standardizedColumn(frame, 'history', 'history_z'),
   ]);
 }
 

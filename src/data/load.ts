@@ -8,26 +8,33 @@ import type { ColumnType } from './csv.js';
 import { builtinDataset, isBuiltinDatasetName, loadDataArgument, SIMULATED_PREFIX, type LoadedData } from './datasets.js';
 import { addHillstromFeatures, HILLSTROM_SCHEMA } from './hillstrom.js';
 
-/** Column types stated by the user (--factor, --numeric) for a data file. */
+/** Column types stated by the user (--factor, --numeric) for a data file, and whether to add the Hillstrom features. */
 export interface DataOptions {
   readonly types?: Readonly<Record<string, ColumnType>>;
   /** The flag that stated each column's type, for messages. */
   readonly typeOrigin?: Readonly<Record<string, string>>;
+  /**
+   * false (for rows to score) adds no Hillstrom features: standardizing on the scored rows would make a row's score
+   * depend on the others; the fitted run's recipe computes them with the training constants instead. Default true.
+   */
+  readonly features?: boolean;
 }
 
 export function loadData(argument: string, seed: number, simulatedRows?: number, options: DataOptions = {}): LoadedData {
   if (Object.keys(options.types ?? {}).length > 0 && argument.startsWith(SIMULATED_PREFIX)) {
     throw new UserError(`column types (--factor, --numeric) apply to a CSV file, not to the built-in data set "${argument}"`);
   }
+  const features = options.features ?? true;
   if (simulatedRows !== undefined) {
     const name = argument.slice(SIMULATED_PREFIX.length);
     if (!argument.startsWith(SIMULATED_PREFIX) || !isBuiltinDatasetName(name)) {
       throw new UserError(`--rows applies to a built-in simulated data set (sim:hillstrom, …), not to "${argument}"`);
     }
-    return builtinDataset(name, seed, simulatedRows);
+    return builtinDataset(name, seed, simulatedRows, features);
   }
+  if (!features && argument === `${SIMULATED_PREFIX}hillstrom`) return builtinDataset('hillstrom', seed, undefined, false);
   const loaded = loadDataArgument(argument, seed, options);
-  if (loaded.truth !== null) return loaded;
+  if (loaded.truth !== null || !features) return loaded;
   const hasSchema = Object.keys(HILLSTROM_SCHEMA).every((c) => loaded.frame.columns.has(c));
   const hasFeatures = loaded.frame.columns.has('treatment');
   return hasSchema && !hasFeatures ? { frame: addHillstromFeatures(loaded.frame), truth: null } : loaded;

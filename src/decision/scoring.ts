@@ -3,8 +3,8 @@
  * quantiles of type 7 as R's `quantile`) of P(convert), and, when the model has a 0/1 `treatment` column, per draw
  * the uplift P(convert | treatment = 1) − P(convert | treatment = 0) with its mean, interval and P(uplift > 0).
  *
- * The design of new rows comes from the model's DesignRecipe (applyRecipe), so scale() centres, factor codings and
- * group levels are those of the training data; a row whose group level the model has not seen gets r = 0 for that
+ * The design of new rows comes from the model's DesignRecipe (applyRecipe), so scale() centres, factor codings,
+ * derived columns (src/model/derived.ts) and group levels are those of the training data; a row whose group level the model has not seen gets r = 0 for that
  * term (the population-level prediction). Rows are processed in blocks: for B rows the S draws of η are formed in
  * one B × S buffer, turned into probabilities and summarised by quickselect, so memory stays O(B · S).
  */
@@ -14,6 +14,7 @@ import { numericColumn, withColumns } from '../data/frame-build.js';
 import { requireBinaryOutcome } from '../data/checks.js';
 import type { DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
+import { withDerivedColumns } from '../model/derived.js';
 import { applyRecipe, NEW_LEVEL, type Design, type DesignRecipe, type VariableRecipe } from '../model/recipe.js';
 import { brierScore, calibrationTable, logLoss, rocAuc, type CalibrationBin } from './metrics.js';
 import { selectKth } from '../numeric/select.js';
@@ -60,6 +61,13 @@ function collectLeaves(v: VariableRecipe, out: Map<string, ColumnUse>): void {
     case 'compare':
       collectLeaves(v.arg, out);
   }
+}
+
+/** The data columns one variable reads, with how. */
+export function variableColumns(v: VariableRecipe): Map<string, ColumnUse> {
+  const out = new Map<string, ColumnUse>();
+  collectLeaves(v, out);
+  return out;
 }
 
 /** Every data column the model reads (outcome and trials excluded), in first-use order. */
@@ -222,16 +230,49 @@ function checkInterval(interval: readonly [number, number]): void {
   if (!(lo >= 0 && lo < hi && hi <= 1)) throw new UserError(`interval [${lo}, ${hi}] must satisfy 0 ≤ low < high ≤ 1`);
 }
 
-/** Scores every row of `frame`; the frame needs the model's columns (the treatment column only for `probability`). */
+/**
+ * Scores every row of `frame`; the frame needs the model's columns (the treatment column only for `probability`).
+ * Derived columns (recipe.derived: standardized copies, the treatment indicator) are computed from their source
+ * columns with the training data's constants (src/model/derived.ts), so each row's result depends on that row only.
+ */
 export function scoreFrame(model: ScoringModel, frame: Frame, options: ScoreOptions = {}): ScoreResult {
+  const steps = scoreSteps(model, frame, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * scoreFrame, handing the event loop back (setImmediate) whenever `sliceMs` (default 10) milliseconds of work have
+ * passed, so that a server scoring a large request keeps answering others. The numbers are scoreFrame's exactly.
+ */
+export async function scoreFrameYielding(model: ScoringModel, frame: Frame, options: ScoreOptions & { readonly sliceMs?: number } = {}): Promise<ScoreResult> {
+  const sliceMs = options.sliceMs ?? 10;
+  const steps = scoreSteps(model, frame, options);
+  let start = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - start >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      start = performance.now();
+    }
+  }
+}
+
+/** The work of scoreFrame as steps: it yields after each block of rows, and returns the result. */
+function* scoreSteps(model: ScoringModel, frame: Frame, options: ScoreOptions): Generator<void, ScoreResult> {
   const interval = options.interval ?? [0.1, 0.9];
   checkInterval(interval);
   const n = frame.nRows;
   const S = model.nDraws;
+  // derived columns from their sources with the training constants; the treatment may stay absent
+  const input = withDerivedColumns(model.recipe, frame, new Set(model.treatment ? [model.treatment] : []));
   // without a treatment column only the two counterfactual arms can be scored; applyRecipe names any other missing column
-  const observed = model.treatment !== null && !frame.columns.has(model.treatment) ? null : applyRecipe(model.recipe, frame);
-  const treatedDesign = model.treatment ? applyRecipe(model.recipe, withTreatment(frame, model.treatment, 1)) : null;
-  const controlDesign = model.treatment ? applyRecipe(model.recipe, withTreatment(frame, model.treatment, 0)) : null;
+  const observed = model.treatment !== null && !input.columns.has(model.treatment) ? null : applyRecipe(model.recipe, input);
+  const treatedDesign = model.treatment ? applyRecipe(model.recipe, withTreatment(input, model.treatment, 1)) : null;
+  const controlDesign = model.treatment ? applyRecipe(model.recipe, withTreatment(input, model.treatment, 0)) : null;
   const anyDesign = (observed ?? treatedDesign) as Design;
   const newLevelRows = new Map<string, number>();
   model.recipe.groups.forEach((g, k) => {
@@ -242,7 +283,7 @@ export function scoreFrame(model: ScoringModel, frame: Frame, options: ScoreOpti
   });
 
   // with a 0/1 treatment column, each row's own probability draws are those of its arm: no third evaluation
-  const arm = observed && treatedDesign ? zeroOneValues(frame, model.treatment as string) : null;
+  const arm = observed && treatedDesign ? zeroOneValues(input, model.treatment as string) : null;
   const B = Math.max(1, Math.floor((options.blockValues ?? 1 << 18) / S));
   const a = new Float64Array(Math.min(B, Math.max(n, 1)) * S);
   const c = treatedDesign ? new Float64Array(a.length) : null;
@@ -287,6 +328,7 @@ export function scoreFrame(model: ScoringModel, frame: Frame, options: ScoreOpti
       }
       summarizeBlock(a, rows, S, i0, interval, uplift);
     }
+    yield;
   }
   return { n, nDraws: S, interval, probability, treated, control, uplift, probUpliftPositive, newLevelRows };
 }

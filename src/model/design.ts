@@ -8,7 +8,7 @@
  * by joining the parts with ':' — a numeric part by its label, a categorical part by label + level ("channelPhone",
  * "x:channelWeb", "aB:cY").
  */
-import type { Frame } from '../data/frame.js';
+import type { ColumnDerivation, Frame } from '../data/frame.js';
 import { groupLabel, varLabel, type GroupAtom, type ProductTerm, type Span, type VarExpr } from './formula/ast.js';
 import { formulaError } from './formula/errors.js';
 import { productKey, type ModelTerms, type TermList } from './formula/terms.js';
@@ -17,6 +17,7 @@ import {
   evaluateVariable,
   frameColumn,
   type ColumnRecipe,
+  type DerivedColumn,
   type DesignRecipe,
   type GroupRecipe,
   type NamedVariable,
@@ -30,8 +31,24 @@ export function termWhere(label: string, span: Span): string {
   return `formula term '${label}' at position ${span.start}`;
 }
 
+/** A training column's derivation as a variable recipe with the constants it was made with. */
+function derivedColumn(name: string, d: ColumnDerivation, frame: Frame): DerivedColumn {
+  if (d.kind === 'standardize') {
+    return { name, label: `scale(${d.column})`, recipe: { kind: 'scale', arg: { kind: 'numeric', column: d.column }, center: d.center, scale: d.scale } };
+  }
+  const source = frame.columns.get(d.column);
+  if (source?.kind !== 'categorical') throw new Error(`derived column "${name}": its source "${d.column}" is not categorical`);
+  return {
+    name,
+    label: `I(${d.column} ${d.op} ${JSON.stringify(d.level)})`,
+    recipe: { kind: 'compare', arg: { kind: 'factor', column: d.column, levels: [...source.levels] }, op: d.op, value: d.level },
+  };
+}
+
 class RecipeMaker {
   readonly variables: NamedVariable[] = [];
+  /** Derived columns the formula reads, in first-use order. */
+  readonly derived: DerivedColumn[] = [];
   /** Per variable: its levels when it is a factor, null when numeric. */
   private readonly levelsOf: (readonly string[] | null)[] = [];
   private readonly index = new Map<string, number>();
@@ -63,6 +80,9 @@ class RecipeMaker {
     switch (v.kind) {
       case 'column': {
         const column = frameColumn(this.frame, v.name, `formula column at position ${v.span.start}`);
+        if (column.kind === 'numeric' && column.derivation && !this.derived.some((d) => d.name === v.name)) {
+          this.derived.push(derivedColumn(v.name, column.derivation, this.frame));
+        }
         return column.kind === 'categorical'
           ? { kind: 'factor', column: v.name, levels: column.levels }
           : { kind: 'numeric', column: v.name };
@@ -231,5 +251,6 @@ export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family): Des
     fixed,
     groups,
     terms: varying,
+    ...(maker.derived.length > 0 && { derived: maker.derived }),
   };
 }

@@ -53,6 +53,18 @@ export interface VaryingTermRecipe {
   readonly column: ColumnRecipe | null;
 }
 
+/**
+ * A column the model reads that was derived from other columns of the training data (e.g. `recency_z`, standardized
+ * with the training mean and sd): how to compute it for any frame (src/model/derived.ts). Recorded from the
+ * training frame's ColumnDerivation (src/data/frame.ts).
+ */
+export interface DerivedColumn {
+  readonly name: string;
+  /** The derivation as a formula term, e.g. "scale(recency)" or "I(segment != \"No E-Mail\")". */
+  readonly label: string;
+  readonly recipe: VariableRecipe;
+}
+
 export interface DesignRecipe {
   readonly version: 1;
   readonly formula: string;
@@ -63,6 +75,8 @@ export interface DesignRecipe {
   readonly fixed: readonly ColumnRecipe[];
   readonly groups: readonly GroupRecipe[];
   readonly terms: readonly VaryingTermRecipe[];
+  /** Columns read by the model that were derived from others; absent in runs written before derivations were kept. */
+  readonly derived?: readonly DerivedColumn[];
 }
 
 export interface Design {

@@ -1,5 +1,6 @@
 /**
- * GET /model: what the served model is (formula, family, data it was fitted to, draws), what a row must carry, and
+ * GET /model: what the served model is (formula, family, data it was fitted to, draws), what a row must carry (and
+ * which derived columns it may send instead of their sources), and
  * how the fit went — the posterior summary of the fixed effects and group standard deviations, the sampler checks
  * (divergences, tree depth, E-BFMI) and the plain-language warnings of `nutmeg fit`. Computed once at start-up.
  */
@@ -8,6 +9,8 @@ import type { ProbabilityThresholds } from '../decision/policy.js';
 import { convergenceWarnings, samplerDiagnostics, samplerWarnings, type SamplerDiagnostics } from '../diagnostics/sampler-checks.js';
 import { summarizeDraws, type SummaryRow } from '../diagnostics/summary.js';
 import type { LoadedRun } from '../io/run-dir.js';
+import { describeDerivation } from '../model/derived.js';
+import type { RequestInputs } from './inputs.js';
 
 export interface ModelInfo {
   readonly formula: string;
@@ -18,7 +21,10 @@ export interface ModelInfo {
   readonly chains: number;
   readonly draws_per_chain: number;
   readonly treatment: string | null;
+  /** The fields of a row (raw columns: a derived column's sources rather than the column). */
   readonly inputs: { readonly name: string; readonly kind: ColumnUse['kind']; readonly levels?: readonly string[] }[];
+  /** Derived columns, computed from `from` with the training constants; a row may send one instead of its sources. */
+  readonly derived: { readonly name: string; readonly from: readonly string[]; readonly computed_as: string }[];
   readonly decision: { readonly target_prob: number; readonly test_prob: number; readonly interval: readonly [number, number] };
   readonly summary: SummaryRow[];
   readonly sampler: SamplerDiagnostics | null;
@@ -27,13 +33,14 @@ export interface ModelInfo {
 
 export function modelInfo(
   run: LoadedRun,
-  inputs: ReadonlyMap<string, ColumnUse>,
+  inputs: RequestInputs,
   treatment: string | null,
   thresholds: ProbabilityThresholds,
   interval: readonly [number, number],
 ): ModelInfo {
   const { meta, draws, stats } = run;
-  const summary = summarizeDraws(draws, { variables: ['b_', 'sd_'] });
+  // a model without varying terms has no sd_ variables (asking for them would be an error)
+  const summary = summarizeDraws(draws, { variables: ['b_', 'sd_'].filter((p) => draws.names.some((n) => n.startsWith(p))) });
   const sampler = stats ? samplerDiagnostics(stats, meta.settings.maxTreeDepth) : null;
   const warnings = [...summary.warnings, ...(sampler ? samplerWarnings(sampler) : []), ...convergenceWarnings(summary.rows, draws.nChains)];
   return {
@@ -45,7 +52,8 @@ export function modelInfo(
     chains: draws.nChains,
     draws_per_chain: draws.nDraws,
     treatment,
-    inputs: [...inputs].map(([name, use]) => (use.kind === 'numeric' ? { name, kind: use.kind } : { name, kind: use.kind, levels: use.levels })),
+    inputs: [...inputs.raw].map(([name, use]) => (use.kind === 'numeric' ? { name, kind: use.kind } : { name, kind: use.kind, levels: use.levels })),
+    derived: inputs.derived.map(({ column, sources }) => ({ name: column.name, from: [...sources.keys()], computed_as: describeDerivation(column) })),
     decision: { target_prob: thresholds.target, test_prob: thresholds.test, interval },
     summary: summary.rows,
     sampler,

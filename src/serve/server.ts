@@ -3,7 +3,9 @@
  * model and its diagnostics, GET /report serves the HTML report (RUN_DIR/report.html, else one built from the run,
  * once, on the first request).
  * Bodies over `bodyLimit` bytes get 413, more than `maxRows` rows or an invalid field 400 with a message naming the
- * field. The draws are rearranged for scoring once, at start-up.
+ * field (keys named __proto__, constructor or prototype too). A client that takes longer than the request timeout
+ * to send its request is cut off (408); a large request is scored in time slices, so others are answered between
+ * them. The draws are rearranged for scoring once, at start-up.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,28 +14,66 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { loadNativeAddon } from '../backend/native.js';
 import type { BackendChoice } from '../backend/select.js';
 import { DEFAULT_THRESHOLDS, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
-import { prepareScoring, recipeColumns, scoreFrame, type ScoreResult } from '../decision/scoring.js';
-import { isUserError } from '../errors.js';
+import { prepareScoring, scoreFrameYielding, type ScoreResult } from '../decision/scoring.js';
+import { isUserError, UserError } from '../errors.js';
 import type { LoadedRun } from '../io/run-dir.js';
 import { looOfRun } from '../loo/run-loo.js';
 import { renderReport } from '../report/html.js';
 import { fitReportSections } from './fit-report.js';
 import { modelInfo } from './model-info.js';
 import { rowsToFrame } from './rows-frame.js';
-import { describeIssue, scoreRequestSchema, type ScoreRow } from './schema.js';
+import { requestInputs } from './inputs.js';
+import { forbiddenKey, requestColumns, scoreRequestValidator, type ScoreRow } from './schema.js';
 
 export interface ServeOptions {
-  /** Largest request body in bytes; default 1 MiB. */
+  /** Largest request body in bytes; default defaultBodyLimit(maxRows), room for maxRows rows. */
   readonly bodyLimit?: number;
   /** Most rows per POST /score; default 10,000. */
   readonly maxRows?: number;
+  /**
+   * Milliseconds a client has to send a whole request, headers and body (default 30 s); a slower or stalled client
+   * gets 408 and its connection is closed. Headers must arrive within min(this, headersTimeoutMs).
+   */
+  readonly requestTimeoutMs?: number;
+  /** Milliseconds to send the request headers; default requestTimeoutMs. */
+  readonly headersTimeoutMs?: number;
+  /** Milliseconds an idle keep-alive connection stays open; default 5 s. */
+  readonly keepAliveTimeoutMs?: number;
   readonly thresholds?: ProbabilityThresholds;
   /** Backend for the pointwise log-likelihood of the built report's PSIS-LOO; default native when built, else
    * reference (no WebGPU probing inside a server). */
   readonly looBackend?: BackendChoice;
 }
 
-export const SERVE_DEFAULTS = { bodyLimit: 1 << 20, maxRows: 10_000 } as const;
+export const SERVE_DEFAULTS = { maxRows: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 } as const;
+
+/**
+ * Bytes allowed per row by the default body limit: a Hillstrom row with an id and every column of the file is about
+ * 250 bytes as compact JSON and under 600 pretty-printed, so 1 KiB per row leaves room for longer ids and level names.
+ */
+export const BODY_BYTES_PER_ROW = 1024;
+
+/** The default body limit: `maxRows` generous rows plus 64 KiB, at least 1 MiB. */
+export function defaultBodyLimit(maxRows: number): number {
+  return Math.max(1 << 20, maxRows * BODY_BYTES_PER_ROW + (1 << 16));
+}
+
+/** Work on one request between yields to the event loop: about this many milliseconds at most. */
+const SCORING_SLICE_MS = 10;
+/** Values per scoring block (rows × draws): blocks are the units of work between yields (2^14: 4 rows of 4,000 draws). */
+const SCORING_BLOCK_VALUES = 1 << 14;
+/** Reply rows serialized per slice. */
+const REPLY_ROWS_PER_SLICE = 500;
+
+/** A function to await between slices of work: it yields (setImmediate) once `sliceMs` have passed since the last. */
+function pacer(sliceMs: number): () => Promise<void> {
+  let start = performance.now();
+  return async () => {
+    if (performance.now() - start < sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    start = performance.now();
+  };
+}
 
 /** The interval the API reports (its field names say p10 and p90). */
 const INTERVAL: readonly [number, number] = [0.1, 0.9];
@@ -43,9 +83,17 @@ const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:
 
 type ScoredRow = Record<string, number | string | null | string[]>;
 
-function scoredRows(result: ScoreResult, rows: readonly ScoreRow[], thresholds: ProbabilityThresholds, newLevels: (i: number) => string[]): ScoredRow[] {
+/** The reply's rows [i0, i1). */
+function scoredRows(
+  result: ScoreResult,
+  rows: readonly ScoreRow[],
+  thresholds: ProbabilityThresholds,
+  newLevels: (i: number) => string[],
+  i0: number,
+  i1: number,
+): ScoredRow[] {
   const out: ScoredRow[] = [];
-  for (let i = 0; i < result.n; i++) {
+  for (let i = i0; i < i1; i++) {
     const row: ScoredRow = {};
     if (rows[i].id !== undefined) row.id = rows[i].id;
     const { uplift, treated, control, probUpliftPositive, probability } = result;
@@ -73,9 +121,8 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const maxRows = options.maxRows ?? SERVE_DEFAULTS.maxRows;
   const model = prepareScoring({ recipe: run.meta.recipe, draws: run.draws });
-  const inputs = recipeColumns(run.meta.recipe);
-  if (model.treatment) inputs.delete(model.treatment);
-  const schema = scoreRequestSchema(inputs, maxRows);
+  const inputs = requestInputs(run.meta.recipe, model.treatment);
+  const validator = scoreRequestValidator(inputs, maxRows);
   const info = modelInfo(run, inputs, model.treatment, thresholds, INTERVAL);
   const groups = run.meta.recipe.groups;
   const known = groups.map((g) => new Set(g.levels));
@@ -90,28 +137,71 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
     return renderReport(fitReportSections(run, info, loo), { title: `nutmeg: ${info.formula}`, subtitle: run.dir });
   };
 
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? SERVE_DEFAULTS.bodyLimit });
+  const bodyLimit = options.bodyLimit ?? defaultBodyLimit(maxRows);
+  const requestTimeout = options.requestTimeoutMs ?? SERVE_DEFAULTS.requestTimeoutMs;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? requestTimeout, requestTimeout);
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    // node:http closes a connection whose headers or whole request have not arrived in time (408); it checks every
+    // connectionsCheckingInterval ms (node's default 30 s would double a 30 s limit)
+    requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? SERVE_DEFAULTS.keepAliveTimeoutMs,
+    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(headersTimeout, requestTimeout) / 4))) },
+  });
+
+  // JSON bodies: keys named __proto__, constructor or prototype are refused by name (fastify's parser calls them
+  // "not valid JSON"). JSON.parse makes such keys plain own properties, so nothing is polluted before the check; the
+  // full walk runs only on a body whose text could hold such a key (literally, or written with \u escapes).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(text as string);
+    } catch (e) {
+      done(Object.assign(new Error(`the body is not valid JSON (${(e as Error).message})`), { statusCode: 400 }), undefined);
+      return;
+    }
+    const bad = /__proto__|constructor|prototype|\\u/.test(text as string) ? forbiddenKey(body) : null;
+    if (bad) done(new UserError(`field "${bad.key}" is not allowed at ${bad.at}`), undefined);
+    else done(null, body);
+  });
 
   app.setErrorHandler((error, _request, reply) => {
     if (isUserError(error)) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });
+    const code = (error as { code?: unknown }).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: `the request body is over the limit of ${bodyLimit} bytes; send at most ${maxRows} rows per request (split larger batches)`,
+      });
+    }
     const status = (error as { statusCode?: unknown }).statusCode;
     // fastify's own client errors (413 body too large, 400 bad JSON, 415 content type) keep their status and message
     if (typeof status === 'number' && status < 500) return reply.send(error);
     return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error while scoring' });
   });
 
+  // validation, scoring and the reply are done in slices, so that one large request does not hold up the others
   app.post('/score', async (request, reply) => {
-    const parsed = schema.safeParse(request.body);
-    if (!parsed.success) {
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: describeIssue(parsed.error) });
-    }
-    const { rows } = parsed.data;
-    const frame = rowsToFrame(rows, inputs, 'POST /score');
-    const result = scoreFrame(model, frame, { interval: INTERVAL });
+    const pause = pacer(SCORING_SLICE_MS);
+    const valid = await validator.validate(request.body, pause);
+    if ('message' in valid) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: valid.message });
+    const { rows } = valid;
+    const frame = rowsToFrame(rows, requestColumns(rows, inputs), 'POST /score');
+    const result = await scoreFrameYielding(model, frame, { interval: INTERVAL, sliceMs: SCORING_SLICE_MS, blockValues: SCORING_BLOCK_VALUES });
     // which grouping factors put row i at a level the model has not seen
     const newLevels = (i: number): string[] =>
       groups.filter((g, k) => !known[k].has(g.columns.map((c) => String(rows[i][c])).join(':'))).map((g) => g.name);
-    return { formula: info.formula, draws: result.nDraws, interval: INTERVAL, rows: scoredRows(result, rows, thresholds, newLevels) };
+    const parts: string[] = [];
+    for (let i0 = 0; i0 < result.n; i0 += REPLY_ROWS_PER_SLICE) {
+      await pause();
+      const i1 = Math.min(result.n, i0 + REPLY_ROWS_PER_SLICE);
+      parts.push(scoredRows(result, rows, thresholds, newLevels, i0, i1).map((row) => JSON.stringify(row)).join(','));
+    }
+    const head = JSON.stringify({ formula: info.formula, draws: result.nDraws, interval: INTERVAL });
+    return reply.type('application/json; charset=utf-8').send(`${head.slice(0, -1)},"rows":[${parts.join(',')}]}`);
   });
 
   app.get('/model', async () => info);

@@ -4,7 +4,7 @@
  * (ROC-AUC by pair counting as a second reference); rows without the outcome or the treatment column; errors exit 2.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -124,6 +124,31 @@ describe('nutmeg score', () => {
     expect(json.top.map((row: Record<string, unknown>) => row.customer).sort()).toEqual(['a', 'b', 'c']);
     expect(Object.keys(json.top[0])).not.toContain('p_mean');
     expect(json.new_level_rows).toEqual({ history_segment: 1 });
+  }, 60_000);
+
+  it('scores raw rows of a run written before recipes kept derivations only with the derived columns given', async () => {
+    // an older run: fit.json's recipe has no "derived" section
+    const old = path.join(dir, 'old-run');
+    await cp(fixture.dir, old, { recursive: true });
+    const meta = JSON.parse(readFileSync(path.join(old, 'fit.json'), 'utf8'));
+    delete meta.recipe.derived;
+    writeFileSync(path.join(old, 'fit.json'), JSON.stringify(meta));
+    const raw = path.join(dir, 'raw.csv');
+    writeFileSync(raw, 'recency,history,mens,womens,newbie,history_segment\n3,120.5,1,0,1,2) $100 - $200\n');
+    const r = await cli(['score', old, '--data', raw]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `nutmeg: ${raw} has no column "recency_z" and "history_z", and ${path.join(old, 'fit.json')} does not record how the training data's ` +
+        '"recency_z" and "history_z" were computed (the run was written by an older nutmeg); refit the run to score raw rows, or add ' +
+        '"recency_z" and "history_z" standardized with the training data\'s mean and sd\n',
+    );
+    // the derived columns given, it scores as before, with the numbers of the current run
+    const given = path.join(dir, 'given.csv');
+    writeFileSync(given, 'id,recency_z,history_z,mens,womens,newbie,history_segment\na,0.1,-0.5,1,0,1,1) $0 - $100\n');
+    const before = await cli(['score', old, '--data', given, '--id', 'id', '--json']);
+    const now = await cli(['score', fixture.dir, '--data', given, '--id', 'id', '--json']);
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.out).top).toEqual(JSON.parse(now.out).top);
   }, 60_000);
 
   it('exits 2 with the missing column named', async () => {

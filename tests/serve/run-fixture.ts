@@ -2,6 +2,7 @@
  * A small fitted run on disk for the scoring and API tests: the hierarchical Hillstrom model on 2,000 simulated rows
  * (seed 1), 2 chains × 150 draws after 150 warm-up iterations (native backend where the addon is built, else reference),
  * written by writeRun as `nutmeg fit --out` writes it, with the simulated rows as CSV beside it for `--data`.
+ * Version 2: the recipe records how treatment, recency_z and history_z are derived (src/model/derived.ts).
  * Made once per machine and settings: test files running in parallel share it (built in a private directory, then
  * renamed into place; whoever renames first wins).
  */
@@ -18,7 +19,7 @@ import { runMeta, writeRun } from '../../src/io/run-dir.js';
 
 export const FIXTURE_ROWS = 2000;
 const SETTINGS = { chains: 2, warmup: 150, draws: 150, seed: 1 } as const;
-const VERSION = 1;
+const VERSION = 2;
 
 export interface RunFixture {
   /** RUN_DIR. */

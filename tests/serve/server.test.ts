@@ -5,7 +5,7 @@
  * serves RUN_DIR/report.html when present and a page built from the run otherwise; `nutmeg serve` binds to
  * 127.0.0.1 by default and stops cleanly on SIGTERM.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,11 +20,13 @@ import { buildServer } from '../../src/serve/server.js';
 import { runFixture, type RunFixture } from './run-fixture.js';
 
 const INPUTS = ['recency_z', 'history_z', 'mens', 'womens', 'newbie', 'history_segment'];
+/** The same with the raw columns that recency_z and history_z are derived from. */
+const RAW_INPUTS = ['recency', 'history', 'mens', 'womens', 'newbie', 'history_segment'];
 
-/** Row i of the frame as a JSON customer (the model's inputs and an id). */
-function customer(frame: Frame, i: number): Record<string, number | string> {
+/** Row i of the frame as a JSON customer (the model's inputs, or other columns, and an id). */
+function customer(frame: Frame, i: number, names: readonly string[] = INPUTS): Record<string, number | string> {
   const row: Record<string, number | string> = { id: `c${i + 1}` };
-  for (const name of INPUTS) {
+  for (const name of names) {
     const c = frame.columns.get(name);
     if (!c) throw new Error(name);
     row[name] = c.kind === 'categorical' ? c.levels[c.codes[i]] : c.values[i];
@@ -84,6 +86,31 @@ describe('scoring API', () => {
     });
   });
 
+  it('scores raw rows (recency, history) exactly as rows with the derived recency_z, history_z', async () => {
+    const raw = Array.from({ length: 40 }, (_, i) => customer(frame, i, RAW_INPUTS));
+    const { status, json } = await post(base, { rows: raw });
+    expect(status).toBe(200);
+    (json.rows as Record<string, unknown>[]).forEach((r, i) => {
+      expect(r.uplift_mean).toBe(reference.uplift!.mean[i]);
+      expect(r.uplift_p10).toBe(reference.uplift!.low[i]);
+      expect(r.p_convert_control).toBe(reference.control![i]);
+    });
+    // both given: accepted when they agree (these are the training rows), refused by name when not
+    const both = await post(base, { rows: [{ ...customer(frame, 0), ...customer(frame, 0, RAW_INPUTS) }] });
+    expect(both.status).toBe(200);
+    expect((both.json.rows as Record<string, unknown>[])[0].uplift_mean).toBe(reference.uplift!.mean[0]);
+    const wrong = await post(base, { rows: [{ ...customer(frame, 0, RAW_INPUTS), recency_z: 0.123 }] });
+    expect(wrong.status).toBe(400);
+    expect(String(wrong.json.message)).toMatch(/^POST \/score, row 1: column "recency_z" is 0\.123, but the model computes it from "recency" as \(recency − /);
+    // neither, or a different choice per row
+    const neither = await post(base, { rows: [{ ...customer(frame, 0), history_z: undefined }] });
+    expect(neither.status).toBe(400);
+    expect(String(neither.json.message)).toBe('rows[0].history: required (the model computes "history_z" from "history"; or send "history_z" itself)');
+    const mixed = await post(base, { rows: [customer(frame, 0), customer(frame, 1, RAW_INPUTS)] });
+    expect(mixed.status).toBe(400);
+    expect(String(mixed.json.message)).toBe('rows[1]: has no field "recency_z" but rows[0] has; send the same fields in every row of a request');
+  });
+
   it('marks rows at unseen group levels', async () => {
     const row = { ...customer(frame, 0), history_segment: '8) unknown' };
     const { status, json } = await post(base, { rows: [row] });
@@ -127,7 +154,13 @@ describe('scoring API', () => {
     expect(info.chains).toBe(2);
     expect(info.draws_per_chain).toBe(150);
     expect(info.treatment).toBe('treatment');
-    expect((info.inputs as { name: string }[]).map((c) => c.name)).toEqual(INPUTS);
+    // the raw columns: the run's recipe derives recency_z and history_z (and treatment) with the training constants
+    expect((info.inputs as { name: string }[]).map((c) => c.name)).toEqual(['recency', 'history', 'mens', 'womens', 'newbie', 'history_segment']);
+    const derived = info.derived as { name: string; from: string[]; computed_as: string }[];
+    expect(derived.map((d) => [d.name, d.from])).toEqual([['recency_z', ['recency']], ['history_z', ['history']]]);
+    const recencyZ = run.meta.recipe.derived?.find((d) => d.name === 'recency_z')?.recipe;
+    if (recencyZ?.kind !== 'scale') throw new Error('recency_z is not derived by scale()');
+    expect(derived[0].computed_as).toBe(`(recency − ${recencyZ.center}) / ${recencyZ.scale}, the training data's mean and sd`);
     const summary = info.summary as { variable: string; rhat: number | null }[];
     expect(summary.map((r) => r.variable)).toContain('b_treatment');
     expect(summary.map((r) => r.variable)).toContain('sd_history_segment__treatment');
@@ -169,6 +202,39 @@ describe('scoring API', () => {
   });
 });
 
+describe('a run written before recipes kept derivations', () => {
+  it('is served as before: rows carry recency_z and history_z', async () => {
+    const fixture = await runFixture();
+    const dir = await mkdtemp(path.join(tmpdir(), 'nutmeg-serve-'));
+    try {
+      await cp(fixture.dir, dir, { recursive: true });
+      const metaPath = path.join(dir, 'fit.json');
+      const meta = JSON.parse(await readFile(metaPath, 'utf8'));
+      delete meta.recipe.derived;
+      await writeFile(metaPath, JSON.stringify(meta));
+      const frame = readCsv(fixture.csv);
+      const reference = scoreFrame(prepareScoring({ recipe: loadRun(fixture.dir).meta.recipe, draws: loadRun(fixture.dir).draws }), frame);
+      const app = buildServer(loadRun(dir), { looBackend: 'reference' });
+      const url = await listen(app);
+      try {
+        const info = (await (await fetch(`${url}/model`)).json()) as { inputs: { name: string }[]; derived: unknown[] };
+        expect(info.inputs.map((c) => c.name)).toEqual(INPUTS);
+        expect(info.derived).toEqual([]);
+        const ok = await post(url, { rows: [customer(frame, 5)] });
+        expect(ok.status).toBe(200);
+        expect((ok.json.rows as { uplift_mean: number }[])[0].uplift_mean).toBe(reference.uplift!.mean[5]);
+        const raw = await post(url, { rows: [customer(frame, 5, RAW_INPUTS)] });
+        expect(raw.status).toBe(400);
+        expect(raw.json.message).toMatch(/^rows\[0\]\.recency_z: /);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('report of a run whose data is gone', () => {
   it('says why PSIS-LOO is missing and still shows the other plots', async () => {
     const { dir: source } = await runFixture();
@@ -194,32 +260,59 @@ describe('report of a run whose data is gone', () => {
   }, 60_000);
 });
 
+/** Starts `nutmeg serve DIR ARGS…` and waits for its start-up line; `line` is that line, `err` all of stderr so far. */
+async function startServe(dir: string, args: string[]): Promise<{ child: ChildProcess; line: string; err: string }> {
+  const code = "import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.main(process.argv.slice(0, 1).concat(process.argv.slice(1))); })";
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', code, 'nutmeg', 'serve', dir, ...args], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  const line = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no address in time; stderr: ${err}`)), 60_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const m = /^nutmeg serve: .*$/m.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    child.on('exit', () => reject(new Error(`exited early; stderr: ${err}`)));
+  });
+  return { child, line, err };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  child.kill('SIGTERM');
+  return exit;
+}
+
 describe('nutmeg serve', () => {
   it('binds to 127.0.0.1 by default and stops on SIGTERM', async () => {
     const { dir } = await runFixture();
-    const code = "import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.main(process.argv.slice(0, 1).concat(process.argv.slice(1))); })";
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', code, 'nutmeg', 'serve', dir, '--port', '0'], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no address in time; stderr: ${err}`)), 60_000);
-      child.stderr.on('data', (chunk: Buffer) => {
-        err += chunk.toString();
-        const m = /nutmeg serve: (http:\/\/[^\s]+)/.exec(err);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      child.on('exit', () => reject(new Error(`exited early; stderr: ${err}`)));
-    });
+    const { child, line } = await startServe(dir, ['--port', '0']);
+    const address = /^nutmeg serve: (http:\/\/[^\s,]+) \(POST \/score/.exec(line)?.[1] ?? '';
     expect(address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(address).not.toMatch(/:0$/);
     const res = await fetch(`${address}/model`);
     expect(res.status).toBe(200);
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    expect(await stop(child)).toBe(0);
+  }, 90_000);
+
+  it('shows the address it is bound to: every interface for --host 0.0.0.0, with the port chosen for --port 0', async () => {
+    const { dir } = await runFixture();
+    const { child, line, err } = await startServe(dir, ['--host', '0.0.0.0', '--port', '0']);
+    try {
+      const m = /^nutmeg serve: http:\/\/0\.0\.0\.0:(\d+) \(every interface of this machine\) \(POST \/score/.exec(line);
+      expect(m, line).not.toBeNull();
+      const port = Number(m?.[1]);
+      expect(port).toBeGreaterThan(0);
+      expect(err).toContain('warning: listening on 0.0.0.0, reachable from other machines; the API has no authentication');
+      expect((await fetch(`http://127.0.0.1:${port}/model`)).status).toBe(200);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
   }, 90_000);
 });
