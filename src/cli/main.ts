@@ -12,7 +12,9 @@ export function buildProgram(): Command {
   const program = new Command('nutmeg')
     .description('Bayesian multilevel logistic regression with NUTS, on WebGPU or the CPU')
     .version(packageVersion(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
+    // usage mistakes (unknown flag or command, a flag without its value) on one line, as every other user error;
+    // subcommands inherit this when they are created
+    .configureOutput({ outputError: (text, write) => write(usageErrorLine(text)) })
     .exitOverride();
   for (const register of COMMANDS) register(program);
   program.addHelpText(
@@ -26,6 +28,12 @@ Examples:
 `,
   );
   return program;
+}
+
+/** Commander's usage error ("error: unknown option '--bogus'\n(Did you mean …?)") as one `nutmeg: …` line. */
+export function usageErrorLine(text: string): string {
+  const message = text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  return `nutmeg: ${message} (run with --help for usage)\n`;
 }
 
 /** Runs the CLI; resolves to the process exit code. */
@@ -47,8 +55,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** The process entry (bin/nutmeg.js): quiet handling of closed pipes, then main; sets the exit code. */
+/**
+ * The process entry (bin/nutmeg.js): quiet handling of closed pipes, then main; sets the exit code. An error that is
+ * not the user's (a bug) is one line too, exit 70 (EX_SOFTWARE); NUTMEG_DEBUG=1 shows its stack.
+ */
 export async function runCli(argv: readonly string[]): Promise<void> {
   quietOnClosedPipes(process.stdout, process.stderr);
-  process.exitCode = await main(argv);
+  try {
+    process.exitCode = await main(argv);
+  } catch (e) {
+    const debug = process.env.NUTMEG_DEBUG === '1';
+    const text = e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message.split('\n')[0]) : String(e);
+    process.stderr.write(`nutmeg: internal error: ${text}${debug ? '' : ' (a bug in nutmeg: please report it with the command; NUTMEG_DEBUG=1 shows where)'}\n`);
+    process.exitCode = 70;
+  }
 }

@@ -92,8 +92,8 @@ export function checkRunMemory(s: RunSize, available: number = availableMemory()
   const fixes = 'lower --draws or --chains, or use --thin to keep fewer draws';
   if (e.largestArray > MAX_TYPED_ARRAY_LENGTH) {
     throw new UserError(
-      `the draws would not fit in one array: ${what} = ${count(e.largestArray)} values, above Node's limit of ` +
-        `${count(MAX_TYPED_ARRAY_LENGTH)}; ${fixes}`,
+      `the draws would need ~${gb(e.drawsBytes)} of memory in one array: ${what} = ${count(e.largestArray)} values, ` +
+        `above Node's limit of ${count(MAX_TYPED_ARRAY_LENGTH)} per array; ${fixes}`,
     );
   }
   if (e.totalBytes > MEMORY_HEADROOM * available) {

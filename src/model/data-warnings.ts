@@ -136,7 +136,7 @@ function predictorWarnings(input: DataWarningInput): string[] {
     if (!Number.isNaN(v)) {
       out.push(
         interceptColumn >= 0
-          ? `predictor "${names[j]}" is ${v} in ${rows(n)}, so the data cannot tell it from the intercept (only their combination is identified); drop it`
+          ? `predictor "${names[j]}" is constant (${v} in ${rows(n)}), so the data cannot tell it from the intercept (only their combination is identified); drop it`
           : `predictor "${names[j]}" is ${v} in ${rows(n)}; it acts as an intercept`,
       );
       if (interceptColumn >= 0) continue;

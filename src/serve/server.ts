@@ -154,6 +154,8 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
   // "not valid JSON"). JSON.parse makes such keys plain own properties, so nothing is polluted before the check; the
   // full walk runs only on a body whose text could hold such a key (literally, or written with \u escapes).
   app.removeContentTypeParser('application/json');
+  // only JSON bodies: fastify would otherwise hand a text/plain body to the route as a string
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     let body: unknown;
     try {
@@ -175,6 +177,13 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
         statusCode: 413,
         error: 'Payload Too Large',
         message: `the request body is over the limit of ${bodyLimit} bytes; send at most ${maxRows} rows per request (split larger batches)`,
+      });
+    }
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: 'send the body as JSON with the header Content-Type: application/json, e.g. {"rows": [{…}]}',
       });
     }
     const status = (error as { statusCode?: unknown }).statusCode;

@@ -37,7 +37,7 @@ describe('nutmeg fit data warnings', () => {
     const { code, stderr } = await capture([...fitArgs, '--formula', 'y ~ x + c', '--quiet', '--out', out]);
     expect(code).toBe(0);
     const expected =
-      'predictor "c" is 3 in all 40 rows, so the data cannot tell it from the intercept (only their combination is identified); drop it';
+      'predictor "c" is constant (3 in all 40 rows), so the data cannot tell it from the intercept (only their combination is identified); drop it';
     const warningLines = stderr
       .split('\n')
       .filter((l) => l.startsWith('warning: '))

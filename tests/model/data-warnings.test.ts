@@ -61,7 +61,7 @@ describe('data warnings', () => {
 
   it('a constant predictor is named, with what it means', () => {
     expect(buildModel(base, 'y ~ a + five').warnings).toEqual([
-      'predictor "five" is 5 in all 8 rows, so the data cannot tell it from the intercept (only their combination is identified); drop it',
+      'predictor "five" is constant (5 in all 8 rows), so the data cannot tell it from the intercept (only their combination is identified); drop it',
     ]);
     expect(buildModel(base, 'y ~ a + zero').warnings).toEqual([
       'predictor "zero" is 0 in all 8 rows; the data say nothing about its coefficient (its posterior is its prior)',

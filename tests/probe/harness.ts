@@ -78,8 +78,15 @@ export function runCli(args: readonly string[], cwd: string, options: CliOptions
       stdoutClosed = true;
       child.stdout.destroy();
     };
+    // past the capture limit only the last CAPTURE_LIMIT characters are kept as well, so a check can see how it ended
+    let tail = '';
+    let cut = false;
     child.stdout.on('data', (chunk: Buffer) => {
       if (stdout.length < CAPTURE_LIMIT) stdout += chunk.toString('utf8');
+      else {
+        cut = true;
+        tail = (tail + chunk.toString('utf8')).slice(-CAPTURE_LIMIT);
+      }
       if (options.closeStdout === 'after-first-chunk') closeStdout();
     });
     if (options.closeStdout === 'at-start') closeStdout();
@@ -140,7 +147,7 @@ export function runCli(args: readonly string[], cwd: string, options: CliOptions
       done({
         code,
         signal,
-        stdout,
+        stdout: cut ? `${stdout}\n…\n${tail}` : stdout,
         stderr,
         seconds: (performance.now() - start) / 1000,
         timedOut,
@@ -315,6 +322,13 @@ export async function classifyHttp(c: HttpCase, ctx: CaseContext): Promise<{ out
   try {
     res = await sendRequest(base, req, c.timeoutMs ?? CASE_TIMEOUT_MS);
   } catch (e) {
+    // A server may answer an over-limit body by closing the connection before the client has sent it all (RFC 9110
+    // 15.5.14): the client then sees EPIPE or a reset instead of the 413. That is a refusal, provided the server goes on.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (c.status?.includes(413) && (code === 'EPIPE' || code === 'ECONNRESET')) {
+      const after = await sendRequest(base, { method: 'GET', path: '/model' }, 10_000).catch(() => null);
+      if (after !== null && after.status === 200) return { outcome: 'clear-error', why: `connection closed while the over-limit body was sent (${code}); the server went on answering` };
+    }
     return { outcome: 'crash', why: `${req.method} ${req.path}: ${(e as Error).message}` };
   }
   if (res === null) return { outcome: 'hang', why: `${req.method} ${req.path}: no answer in time` };

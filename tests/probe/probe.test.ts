@@ -5,7 +5,7 @@
  * per class and every case that did not behave well; PROBE_REPORT=path also writes them as markdown. Fails on any
  * silent wrong result, stack trace, crash, hang or lost output.
  *
- * Run alone: npx vitest run tests/probe
+ * Run alone: npx vitest run tests/probe (PROBE_CLASS=api,signals for some classes only)
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,9 @@ import { FATAL_OUTCOMES, GOOD_OUTCOMES, type CaseOutcome, type ProbeCase } from 
 import { join } from 'node:path';
 
 const ALL: ProbeCase[] = [...csvCases, ...formulaCases, ...flagCases, ...outputCases, ...signalCases, ...summaryLooCompareCases, ...apiCases];
-const runnable = ALL.filter((c) => c.skip === undefined);
+/** PROBE_CLASS=api,signals runs those classes only (while working on them); the coverage test then does not apply. */
+const only = process.env.PROBE_CLASS?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? [];
+const runnable = ALL.filter((c) => c.skip === undefined && (only.length === 0 || only.includes(c.class)));
 const skipped = ALL.filter((c) => c.skip !== undefined).map((c) => `${c.class}: ${c.name} — ${c.skip}`);
 const built = existsSync(join(REPO, 'dist', 'cli', 'main.js'));
 
@@ -58,7 +60,7 @@ describe('robustness probe (issue 14)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('covers every class with at least 150 cases in all', () => {
+  it.skipIf(only.length > 0)('covers every class with at least 150 cases in all', () => {
     expect(results.length).toBe(runnable.length);
     expect(results.length).toBeGreaterThanOrEqual(150);
     for (const cls of ['csv', 'formula', 'flags', 'output', 'signals', 'summary-loo-compare', 'api']) {

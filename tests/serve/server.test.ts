@@ -137,6 +137,12 @@ describe('scoring API', () => {
     expect(broken.status).toBe(400);
   });
 
+  it('answers a body that is not JSON-typed (text/plain) with 415 and what to send', async () => {
+    const res = await fetch(`${base}/score`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ rows: [customer(frame, 0)] }) });
+    expect(res.status).toBe(415);
+    expect(String(((await res.json()) as Record<string, unknown>).message)).toMatch(/Content-Type: application\/json/);
+  });
+
   it('limits rows per request (400) and body size (413)', async () => {
     const many = await post(base, { rows: Array.from({ length: 501 }, (_, i) => customer(frame, i)) });
     expect(many.status).toBe(400);

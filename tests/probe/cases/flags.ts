@@ -154,7 +154,7 @@ export const flagCases: CliCase[] = [
     class: 'flags',
     name: 'many variables × many draws refused with an estimate',
     files,
-    args: ['fit', '--data', 'sim:hillstrom', '--rows', '2000', '--model', 'crossed', '--chains', '64', '--draws', '10000000', '--warmup', '10', '--backend', 'reference', '--quiet'],
+    args: ['fit', '--data', 'sim:hillstrom', '--rows', '2000', '--model', 'crossed', '--chains', '64', '--draws', '1000000', '--warmup', '10', '--backend', 'reference', '--quiet'],
     expect: 'error',
     tokens: [/memory|[GT]i?B|MB/],
   },

@@ -12,7 +12,7 @@ import { signalExitCodes } from '../harness.js';
 const files = { 'd.csv': DATA };
 
 /** A fit that would run for minutes, printing its notes (so the probe can wait for sampling to begin). */
-const LONG_FIT = ['fit', '--data', 'd.csv', '--formula', 'y ~ x', '--chains', '2', '--warmup', '20', '--draws', '2000000', '--backend', 'reference', '--seed', '1', '--out', 'run'];
+const LONG_FIT = ['fit', '--data', 'd.csv', '--formula', 'y ~ x', '--chains', '2', '--warmup', '20', '--draws', '1000000', '--backend', 'reference', '--seed', '1', '--out', 'run'];
 
 function signalAfterStart(name: NodeJS.Signals): CliOptions {
   return { signal: { name, waitFor: /^model: /m, delayMs: 2000 } };
@@ -75,7 +75,7 @@ export const signalCases: CliCase[] = [
     class: 'signals',
     name: 'SIGTERM during warm-up of a fit without --out',
     files,
-    args: ['fit', '--data', 'd.csv', '--formula', 'y ~ x', '--chains', '1', '--warmup', '2000000', '--draws', '10', '--backend', 'reference'],
+    args: ['fit', '--data', 'd.csv', '--formula', 'y ~ x', '--chains', '1', '--warmup', '1000000', '--draws', '10', '--backend', 'reference'],
     options: signalAfterStart('SIGTERM'),
     successCodes: signalExitCodes('SIGTERM'),
     expect: 'ok',
