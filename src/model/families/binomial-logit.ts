@@ -40,11 +40,24 @@ function makeBinomialLogit(name: 'bernoulli' | 'binomial'): FamilyModule {
     d2Eta: (rows, i, eta) => -(rows.trials ? rows.trials[i] : 1) * sigmoid(eta) * sigmoid(-eta),
     dAux: (_rows, _i, _eta, _aux, a) => noAux(name, a),
     logLikBlock(rows, eta, i0, i1, _aux, dEta) {
+      const { y, trials, logChoose } = rows;
       let sum = 0;
       for (let i = i0; i < i1; i++) {
-        const e = eta[i - i0];
-        sum += rowLogLik(rows, i, e);
-        dEta[i - i0] = rowDEta(rows, i, e);
+        // the row functions above from one exponential and one log1p (as the native and WGSL kernels do):
+        // e = e^{−|η|}, softplus(±η) = max(±η, 0) + log1p(e), σ(±η) = 1/(1 + e) or e/(1 + e) by the sign of ±η
+        const h = eta[i - i0];
+        const e = Math.exp(-Math.abs(h));
+        const l = Math.log1p(e);
+        const inv = 1 / (1 + e);
+        const yi = y[i];
+        const failures = (trials ? trials[i] : 1) - yi;
+        const positive = h >= 0;
+        const softplusPos = (positive ? h : 0) + l;
+        const softplusNeg = (positive ? 0 : -h) + l;
+        let ll = (yi > 0 ? -yi * softplusNeg : 0) + (failures > 0 ? -failures * softplusPos : 0);
+        if (logChoose) ll += logChoose[i];
+        sum += ll;
+        dEta[i - i0] = (yi > 0 ? yi * (positive ? e * inv : inv) : 0) - (failures > 0 ? failures * (positive ? inv : e * inv) : 0);
       }
       return sum;
     },
