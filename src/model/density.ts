@@ -181,6 +181,9 @@ export class ModelDensity {
   /** out[s · rowCount + j] = log p(y_i | θ_s) for rows i = rowStart + j and draws s (row-major, dim each). */
   pointwiseLogLik(draws: Float64Array, nDraws: number, rowStart: number, rowCount: number, out: Float64Array): void {
     const { spec, eta, family } = this;
+    if (!(rowStart >= 0 && rowCount >= 0 && rowStart + rowCount <= spec.n)) {
+      throw new RangeError(`rows [${rowStart}, ${rowStart + rowCount}) outside 0…${spec.n}`);
+    }
     for (let s = 0; s < nDraws; s++) {
       loadCoefficients(spec, draws, s * this.dim, this.coef, 0);
       linearPredictor(spec, this.coef, this.rStart, rowStart, rowStart + rowCount, eta);

@@ -198,6 +198,7 @@ describe('ModelDensity', () => {
     const part = new Float64Array(chains * 50);
     density.pointwiseLogLik(positions, chains, 120, 50, part);
     for (let c = 0; c < chains; c++) for (let j = 0; j < 50; j++) expect(part[c * 50 + j]).toBe(pointwise[c * spec.n + 120 + j]);
+    expect(() => density.pointwiseLogLik(positions, 1, spec.n - 10, 11, part)).toThrow(RangeError);
   });
 
   it('gradient agrees with central finite differences to 1e-6, and inactive chains are left alone', () => {
