@@ -3,7 +3,7 @@
  * (src/decision/linear-predictor.ts): the predictions a calibration curve of the fitted rows compares with y.
  * One η buffer of n values and one parameter vector; nothing is allocated per draw.
  */
-import { sigmoid } from '../backend/logistic.js';
+import { sigmoid } from '../numeric/logistic.js';
 import type { DrawSet } from '../draws.js';
 import { LinearPredictor, drawColumns, gatherDraw } from '../decision/linear-predictor.js';
 import type { ModelSpec } from '../model/spec.js';

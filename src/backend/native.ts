@@ -8,7 +8,8 @@
  *                                 z_t[k] ~ Normal(0, 1) (non-centered) or r_t[k] ~ Normal(0, sd_t) (centered),
  *                                 with their gradient — the parts whose cost grows with rows and levels;
  *   TypeScript (here)             the priors of the fixed effects and of every sd_t, and the log-Jacobian
- *                                 log sd_t of sd = exp(u), from src/model/prior.ts — O(p + terms) per chain.
+ *                                 log sd_t of sd = exp(u): addScalarPriors of src/model/density.ts — O(p + terms)
+ *                                 per chain.
  */
 import { needsCoordinateMap } from './split-terms.js';
 import { createRequire } from 'node:module';
@@ -17,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend, BackendOptions } from './backend.js';
-import { priorDlogDensity, priorLogDensity } from '../model/prior.js';
+import { addScalarPriors } from '../model/density.js';
 import { levelCount, type ModelSpec } from '../model/spec.js';
 
 /** Which compiled kernels to run: 'auto' picks the widest the CPU has (AVX-512, then AVX2+FMA, then baseline). */
@@ -174,7 +175,7 @@ export class NativeBackend implements Backend {
       await this.handle.gradient(positions, nChains, active ?? null, logp, grad);
       for (let c = 0; c < nChains; c++) {
         if (active && !active[c]) continue;
-        const lp = logp[c] + this.addScalarPriors(positions, grad, c * this.dim);
+        const lp = logp[c] + addScalarPriors(this.spec, positions, c * this.dim, grad);
         logp[c] = Number.isFinite(lp) ? lp : -Infinity;
       }
     });
@@ -202,27 +203,6 @@ export class NativeBackend implements Backend {
     const run = this.tail.then(call);
     this.tail = run.catch(() => undefined);
     return run;
-  }
-
-  /**
-   * Adds the fixed-effect priors, the sd priors and the log-Jacobian of sd = exp(u) at the position starting at
-   * positions[at]; adds their gradient into grad[at …]; returns their sum.
-   */
-  private addScalarPriors(positions: Float64Array, grad: Float64Array, at: number): number {
-    const { fixed, terms } = this.spec;
-    let lp = 0;
-    for (let j = 0; j < fixed.priors.length; j++) {
-      const b = positions[at + j];
-      lp += priorLogDensity(fixed.priors[j], b);
-      grad[at + j] += priorDlogDensity(fixed.priors[j], b);
-    }
-    for (const term of terms) {
-      const u = positions[at + term.sdIndex];
-      const sd = Math.exp(u);
-      lp += priorLogDensity(term.sdPrior, sd) + u;
-      grad[at + term.sdIndex] += priorDlogDensity(term.sdPrior, sd) * sd + 1;
-    }
-    return lp;
   }
 }
 

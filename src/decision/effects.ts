@@ -8,7 +8,7 @@
  * segment's rows in each level (times the term's covariate), so models with more varying terms work unchanged.
  * Per draw η_k(t) is a dot product of fixed weights with the draw, so all draws cost S · (weights) operations.
  */
-import { sigmoid } from '../backend/logistic.js';
+import { sigmoid } from '../numeric/logistic.js';
 import type { DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
 import { constrainedDim, constrainedNames } from '../model/layout.js';

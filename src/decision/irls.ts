@@ -8,7 +8,7 @@
  * SE > 10·|β| are reported as diverging too.
  */
 import { choleskyLower } from '../numeric/cholesky.js';
-import { sigmoid, softplus } from '../backend/logistic.js';
+import { sigmoid, softplus } from '../numeric/logistic.js';
 import { UserError } from '../errors.js';
 
 export interface IrlsOptions {

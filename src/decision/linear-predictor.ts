@@ -1,9 +1,10 @@
 /**
  * The linear predictor η = Xb + Σ_t x_t · r_t[group_t] of every row of a model, at one parameter vector in the
  * constrained layout of constrainedNames(spec) (b_* first, r_* last). Indices are resolved once, so evaluating a
- * draw allocates nothing.
+ * draw allocates nothing. The arithmetic is the model's (src/model/linear-predictor.ts); only the layout is this one.
  */
 import { constrainedDim, constrainedNames } from '../model/layout.js';
+import { linearPredictor } from '../model/linear-predictor.js';
 import { termLabel, type ModelSpec } from '../model/spec.js';
 import type { DrawSet } from '../draws.js';
 
@@ -20,22 +21,7 @@ export class LinearPredictor {
 
   /** η for every row (out has length spec.n) at constrained values `theta`. */
   evaluate(theta: ArrayLike<number>, out: Float64Array): void {
-    const { X, names } = this.spec.fixed;
-    const p = names.length;
-    const n = this.spec.n;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const row = i * p;
-      for (let j = 0; j < p; j++) s += X[row + j] * theta[j];
-      out[i] = s;
-    }
-    this.spec.terms.forEach((term, t) => {
-      const index = this.spec.groups[term.group].index;
-      const start = this.rStart[t];
-      const x = term.x;
-      if (x === null) for (let i = 0; i < n; i++) out[i] += theta[start + index[i]];
-      else for (let i = 0; i < n; i++) out[i] += x[i] * theta[start + index[i]];
-    });
+    linearPredictor(this.spec, theta, this.rStart, 0, this.spec.n, out);
   }
 }
 

@@ -4,7 +4,7 @@
  * predictor, a replicated outcome per row drawn from it, and the replicated data's conversion rate. The observed
  * rate should sit well inside the replicated rates; the tail probability P(rate_rep ≥ rate_obs) says how far.
  */
-import { sigmoid } from '../backend/logistic.js';
+import { sigmoid } from '../numeric/logistic.js';
 import { quantileSorted } from '../diagnostics/quantile.js';
 import type { DrawSet } from '../draws.js';
 import type { ModelSpec } from '../model/spec.js';

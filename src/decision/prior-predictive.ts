@@ -4,7 +4,7 @@
  * varying term's sd from its prior and its level effects r = sd · z with z ~ N(0, 1) — and the linear predictor of
  * the model's own rows gives implied probabilities. Good priors put most of them at low, plausible conversion rates.
  */
-import { sigmoid } from '../backend/logistic.js';
+import { sigmoid } from '../numeric/logistic.js';
 import { quantileSorted } from '../diagnostics/quantile.js';
 import { constrainedNames } from '../model/layout.js';
 import type { Prior } from '../model/prior.js';

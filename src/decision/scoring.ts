@@ -8,7 +8,7 @@
  * term (the population-level prediction). Rows are processed in blocks: for B rows the S draws of η are formed in
  * one B × S buffer, turned into probabilities and summarised by quickselect, so memory stays O(B · S).
  */
-import { sigmoid } from '../backend/logistic.js';
+import { sigmoid } from '../numeric/logistic.js';
 import type { Frame } from '../data/frame.js';
 import { numericColumn, withColumns } from '../data/frame-build.js';
 import { requireBinaryOutcome } from '../data/checks.js';

@@ -96,6 +96,21 @@ export function priorDlogDensity(prior: Prior, x: number): number {
   }
 }
 
+/**
+ * The prior of a positive parameter x sampled as u = log x: log p(e^u) + u, the density on the u scale with the
+ * log-Jacobian |dx/du| = e^u (the sd of every varying term, and later the families' sigma and shape). Meant for
+ * the positive families (POSITIVE_FAMILIES).
+ */
+export function logScalePriorLogDensity(prior: Prior, u: number): number {
+  return priorLogDensity(prior, Math.exp(u)) + u;
+}
+
+/** d/du of logScalePriorLogDensity: p'(x)/p(x) · x + 1 at x = e^u. */
+export function logScalePriorDlogDensity(prior: Prior, u: number): number {
+  const x = Math.exp(u);
+  return priorDlogDensity(prior, x) * x + 1;
+}
+
 export function formatPrior(prior: Prior): string {
   return `${prior.family}(${prior.params.join(', ')})`;
 }

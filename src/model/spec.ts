@@ -21,6 +21,7 @@
  * Jacobian of sd = exp(u), i.e. + log sd_t for every term, and + log sd_t more for a split term (|∂r/∂(u, e)| = sd).
  * Backends evaluate plain centered and non-centered terms only: src/backend/split-terms.ts maps split and folded
  * terms onto those around any backend.
+ * The log density itself is written once, in src/model/density.ts (the family's rows in src/model/families/).
  */
 import type { Prior } from './prior.js';
 

@@ -5,7 +5,7 @@
  * the policy rules on known draws.
  */
 import { describe, expect, it } from 'vitest';
-import { sigmoid } from '../../src/backend/logistic.js';
+import { sigmoid } from '../../src/numeric/logistic.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { summarizeQuantity } from '../../src/decision/draw-summary.js';
 import { segmentEffectDraws, summarizeSegmentEffects } from '../../src/decision/effects.js';

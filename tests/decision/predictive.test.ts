@@ -8,7 +8,7 @@
  *   mean 0.2 and sd √(0.2 · 0.8/n).
  */
 import { describe, expect, it } from 'vitest';
-import { sigmoid } from '../../src/backend/logistic.js';
+import { sigmoid } from '../../src/numeric/logistic.js';
 import { frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { posteriorPredictiveRate } from '../../src/decision/ppc.js';
 import { drawFromPrior, priorPredictive } from '../../src/decision/prior-predictive.js';

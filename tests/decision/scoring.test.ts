@@ -5,7 +5,7 @@
  * against the population-level prediction; block size invariance; and the classifier metrics wiring.
  */
 import { describe, expect, it } from 'vitest';
-import { sigmoid } from '../../src/backend/logistic.js';
+import { sigmoid } from '../../src/numeric/logistic.js';
 import { builtinDataset } from '../../src/data/datasets.js';
 import { categoricalColumn, frameFromColumns, numericColumn, withColumns } from '../../src/data/frame-build.js';
 import type { Frame } from '../../src/data/frame.js';

@@ -63,6 +63,8 @@ class WebGpuBackend implements Backend {
   private instance: GPU | undefined;
   private readonly plan: RowPlan;
   private readonly logChooseSum: number;
+  /** Scratch for assembleLogDensity: one chain's ∂/∂coefficient sums in float64. */
+  private readonly gcoef: Float64Array;
   private readonly chainBatch: number;
   private readonly drawBatch: number;
   private readonly rowChunk: number;
@@ -109,6 +111,7 @@ class WebGpuBackend implements Backend {
     let logChooseSum = 0;
     if (spec.logChoose) for (let i = 0; i < spec.n; i++) logChooseSum += spec.logChoose[i];
     this.logChooseSum = logChooseSum;
+    this.gcoef = new Float64Array(plan.paramsPerChain);
 
     const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, BUFFER_CAP);
     const Q = plan.paramsPerChain;
@@ -265,7 +268,7 @@ class WebGpuBackend implements Backend {
         positions.subarray(c * dim, (c + 1) * dim),
         { sums: this.sumsHost, base: b * plan.slots },
         this.logChooseSum,
-        plan.termROffset,
+        this.gcoef,
         grad.subarray(c * dim, (c + 1) * dim),
       );
       logp[c] = Number.isFinite(lp) ? lp : -Infinity;

@@ -17,7 +17,7 @@
  * bought more recently); visit and spend are drawn after conversion (every converter visited; spend of a converter
  * is 29.99 plus a log-normal amount, capped at 499, about the real median 81 and mean 116).
  */
-import { sigmoid } from '../../backend/logistic.js';
+import { sigmoid } from '../../numeric/logistic.js';
 import { stream } from '../../rng.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../frame-build.js';
 import { CONTROL_SEGMENT, addHillstromFeatures } from '../hillstrom.js';

@@ -18,7 +18,7 @@
  * first level dropped; a boolean column enters as 0/1). Conversion is about 5% under control, as in 001's
  * control arm, and about 6% under the personalized variant (a lift of about 20% on average, none at score 0).
  */
-import { sigmoid } from '../../backend/logistic.js';
+import { sigmoid } from '../../numeric/logistic.js';
 import { stream } from '../../rng.js';
 import { booleanColumn, categoricalColumn, frameFromColumns, numericColumn } from '../frame-build.js';
 import { discrete, lognormal, poisson, round } from './draw.js';

@@ -22,7 +22,7 @@
  * SEPARATION_FORMULAS.crossed), and per city `intercept[<city>]` (−Infinity for a zero-conversion city) and
  * `rate[<city>]` (mean conversion probability). The city effects have no finite true value in nutmeg's models.
  */
-import { sigmoid } from '../../backend/logistic.js';
+import { sigmoid } from '../../numeric/logistic.js';
 import { stream } from '../../rng.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../frame-build.js';
 import { discrete, interceptForRate, lognormal, poisson, round } from './draw.js';

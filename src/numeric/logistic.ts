@@ -2,7 +2,7 @@
  * Numerically stable pieces of the logit-link likelihood, shared by the TypeScript code paths.
  *   softplus(eta) = log(1 + e^eta), computed without overflow for large |eta|
  *   sigmoid(eta)  = 1 / (1 + e^-eta)
- * Bernoulli/binomial log-likelihood: y·eta − trials·softplus(eta) (+ log C(trials, y));  d/deta = y − trials·sigmoid(eta).
+ * The bernoulli/binomial likelihood built on them is src/model/families/binomial-logit.ts.
  */
 export function softplus(eta: number): number {
   return eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta));

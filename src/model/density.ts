@@ -1,0 +1,194 @@
+/**
+ * The model's log density on the unconstrained scale (src/model/spec.ts), written once:
+ *
+ *   log p(θ) = Σ_j log p(b_j)                                   fixed-effect priors
+ *            + Σ_t [log p(sd_t) + log sd_t]                     sd priors with the Jacobian of sd = exp(u)
+ *            + Σ_t Σ_k log Normal(z_t[k] | 0, 1)  or  log Normal(r_t[k] | 0, sd_t)      level priors
+ *            + Σ_i log p(y_i | η_i)                             the family (src/model/families/)
+ *
+ * with η = X b + Σ_t x_t ∘ r_t[group_t] (src/model/linear-predictor.ts) on the coefficient vector
+ * c = [b, r_0, r_1, …], r_t = sd_t·z_t (non-centered) or the coordinates themselves (centered). The gradient goes
+ * by the chain rule: ∂/∂η from the family, then ∂/∂c = (∂η/∂c)ᵀ ∂/∂η, then ∂/∂θ from c(θ) (addCoefficientGradient).
+ *
+ * The pieces are exported for the backends that compute part of the sum elsewhere: the native addon computes the
+ * likelihood and level priors in C++ and adds addScalarPriors here; the WebGPU backend gets ∂/∂c from the device
+ * and adds the priors and the pull-back here. ModelDensity is the whole sum in float64, the reference backend.
+ * Split and folded terms and the fixed basis are coordinate maps around this (src/backend/split-terms.ts).
+ */
+import { familyModule } from './families/index.js';
+import type { FamilyModule } from './families/family.js';
+import { addLinearPredictorTranspose, coefficientStarts, linearPredictor } from './linear-predictor.js';
+import { logScalePriorDlogDensity, logScalePriorLogDensity, priorDlogDensity, priorLogDensity } from './prior.js';
+import { levelCount, type ModelSpec } from './spec.js';
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * The priors of the fixed effects and of every sd_t (on u = log sd_t, Jacobian included) at the position
+ * theta[at …]; adds their gradient into grad[at …] and returns their sum. O(p + terms).
+ */
+export function addScalarPriors(spec: ModelSpec, theta: Float64Array, at: number, grad: Float64Array): number {
+  const priors = spec.fixed.priors;
+  let lp = 0;
+  for (let j = 0; j < priors.length; j++) {
+    const b = theta[at + j];
+    lp += priorLogDensity(priors[j], b);
+    grad[at + j] += priorDlogDensity(priors[j], b);
+  }
+  for (const term of spec.terms) {
+    const u = theta[at + term.sdIndex];
+    lp += logScalePriorLogDensity(term.sdPrior, u);
+    grad[at + term.sdIndex] += logScalePriorDlogDensity(term.sdPrior, u);
+  }
+  return lp;
+}
+
+/**
+ * The level priors z_t[k] ~ Normal(0, 1) (non-centered) or r_t[k] ~ Normal(0, sd_t) (centered) at theta[at …];
+ * adds their gradient (with respect to the levels and, for centered terms, log sd_t) into grad[at …].
+ */
+export function addLevelPriors(spec: ModelSpec, theta: Float64Array, at: number, grad: Float64Array): number {
+  let lp = 0;
+  for (let t = 0; t < spec.terms.length; t++) {
+    const term = spec.terms[t];
+    const K = levelCount(spec, t);
+    const first = at + term.offset;
+    let sumSq = 0;
+    if (term.parameterization === 'noncentered') {
+      for (let k = 0; k < K; k++) {
+        const z = theta[first + k];
+        sumSq += z * z;
+        grad[first + k] -= z;
+      }
+      lp += -0.5 * sumSq - K * LOG_SQRT_2PI;
+    } else {
+      const u = theta[at + term.sdIndex];
+      const sd = Math.exp(u);
+      for (let k = 0; k < K; k++) {
+        const w = theta[first + k] / sd;
+        sumSq += w * w;
+        grad[first + k] -= w / sd;
+      }
+      lp += -0.5 * sumSq - K * (u + LOG_SQRT_2PI);
+      grad[at + term.sdIndex] += sumSq - K;
+    }
+  }
+  return lp;
+}
+
+/**
+ * The coefficient vector c = [b, r_0, r_1, …] of the position theta[at …], written to out[outAt …]:
+ * r_t = sd_t·z_t (non-centered) or the coordinates (centered). Float32 `out` for the WebGPU upload.
+ */
+export function loadCoefficients(spec: ModelSpec, theta: Float64Array, at: number, out: Float64Array | Float32Array, outAt: number): void {
+  const p = spec.fixed.names.length;
+  let o = outAt;
+  for (let j = 0; j < p; j++) out[o++] = theta[at + j];
+  for (let t = 0; t < spec.terms.length; t++) {
+    const term = spec.terms[t];
+    const K = levelCount(spec, t);
+    const scale = term.parameterization === 'noncentered' ? Math.exp(theta[at + term.sdIndex]) : 1;
+    const first = at + term.offset;
+    for (let k = 0; k < K; k++) out[o++] = scale * theta[first + k];
+  }
+}
+
+/**
+ * Chain rule from ∂/∂c (gcoef, in loadCoefficients' layout) to the unconstrained coordinates, added into
+ * grad[at …]: b directly; non-centered r_t = sd·z gives ∂/∂z_k = sd·∂/∂r_k and ∂/∂log sd = Σ_k sd·z_k·∂/∂r_k;
+ * centered r_t are coordinates.
+ */
+export function addCoefficientGradient(spec: ModelSpec, theta: Float64Array, at: number, gcoef: Float64Array, grad: Float64Array): void {
+  const p = spec.fixed.names.length;
+  for (let j = 0; j < p; j++) grad[at + j] += gcoef[j];
+  let c = p;
+  for (let t = 0; t < spec.terms.length; t++) {
+    const term = spec.terms[t];
+    const K = levelCount(spec, t);
+    const first = at + term.offset;
+    if (term.parameterization === 'noncentered') {
+      const sd = Math.exp(theta[at + term.sdIndex]);
+      let gu = 0;
+      for (let k = 0; k < K; k++) {
+        const gr = gcoef[c + k];
+        grad[first + k] += sd * gr;
+        gu += theta[first + k] * gr;
+      }
+      grad[at + term.sdIndex] += sd * gu;
+    } else {
+      for (let k = 0; k < K; k++) grad[first + k] += gcoef[c + k];
+    }
+    c += K;
+  }
+}
+
+/**
+ * The whole log density and its gradient for a batch of positions, in float64 with buffers allocated once (the
+ * reference backend). Not for split/folded terms or a fixed basis (mapped around it by src/backend/split-terms.ts).
+ */
+export class ModelDensity {
+  readonly dim: number;
+  readonly family: FamilyModule;
+  private readonly rStart: Int32Array;
+  private readonly coef: Float64Array;
+  private readonly gcoef: Float64Array;
+  private readonly eta: Float64Array;
+  private readonly dEta: Float64Array;
+  /** The family's auxiliary parameters and their gradient (empty until a family has any). */
+  private readonly aux: Float64Array;
+  private readonly gAux: Float64Array;
+
+  constructor(readonly spec: ModelSpec) {
+    this.dim = spec.dim;
+    this.family = familyModule(spec.family);
+    const { rStart, size } = coefficientStarts(spec);
+    this.rStart = rStart;
+    this.coef = new Float64Array(size);
+    this.gcoef = new Float64Array(size);
+    this.eta = new Float64Array(spec.n);
+    this.dEta = new Float64Array(spec.n);
+    this.aux = new Float64Array(this.family.aux.length);
+    this.gAux = new Float64Array(this.family.aux.length);
+  }
+
+  /**
+   * Log density of each of nChains positions (row-major, dim each) into logp (−Infinity where not finite), the
+   * gradient into grad; chains with active[c] = 0 are skipped.
+   */
+  logDensityGradient(positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void {
+    for (let c = 0; c < nChains; c++) {
+      if (active && !active[c]) continue;
+      const lp = this.evaluate(positions, c * this.dim, grad);
+      logp[c] = Number.isFinite(lp) ? lp : -Infinity;
+    }
+  }
+
+  /** Log density at positions[at …]; writes its gradient over grad[at … at + dim). */
+  evaluate(positions: Float64Array, at: number, grad: Float64Array): number {
+    const { spec, eta, dEta, gcoef } = this;
+    grad.fill(0, at, at + this.dim);
+    let lp = addScalarPriors(spec, positions, at, grad) + addLevelPriors(spec, positions, at, grad);
+    loadCoefficients(spec, positions, at, this.coef, 0);
+    linearPredictor(spec, this.coef, this.rStart, 0, spec.n, eta);
+    this.gAux.fill(0);
+    lp += this.family.logLikBlock(spec, eta, 0, spec.n, this.aux, dEta, this.gAux);
+    gcoef.fill(0);
+    addLinearPredictorTranspose(spec, dEta, 0, spec.n, this.rStart, gcoef);
+    addCoefficientGradient(spec, positions, at, gcoef, grad);
+    return lp;
+  }
+
+  /** out[s · rowCount + j] = log p(y_i | θ_s) for rows i = rowStart + j and draws s (row-major, dim each). */
+  pointwiseLogLik(draws: Float64Array, nDraws: number, rowStart: number, rowCount: number, out: Float64Array): void {
+    const { spec, eta, family } = this;
+    if (!(rowStart >= 0 && rowCount >= 0 && rowStart + rowCount <= spec.n)) {
+      throw new RangeError(`rows [${rowStart}, ${rowStart + rowCount}) outside 0…${spec.n}`);
+    }
+    for (let s = 0; s < nDraws; s++) {
+      loadCoefficients(spec, draws, s * this.dim, this.coef, 0);
+      linearPredictor(spec, this.coef, this.rStart, rowStart, rowStart + rowCount, eta);
+      const row = s * rowCount;
+      for (let j = 0; j < rowCount; j++) out[row + j] = family.logLik(spec, rowStart + j, eta[j], this.aux);
+    }
+  }
+}
