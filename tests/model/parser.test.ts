@@ -263,6 +263,7 @@ describe('syntax errors (UserError, 1-based position, one line)', () => {
     ['y ~ a * 1', 9, "the intercept (1 or 0) cannot be part of a product '*'; write it as its own term, + 1 or - 1"],
     ['y ~ 0:a', 5, "the intercept (1 or 0) cannot be part of an interaction ':'; write it as its own term, + 1 or - 1"],
     ['y ~ (1 | g)/a', 5, "a varying term cannot be part of a nesting '/'; add it to the formula with '+': … + (1 | g)"],
+    ['y ~ (a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q+r+s+t+u+v+w+x+y+z)^26', 6, 'this expands to more than 100,000 interaction terms; write the interactions you need, or a lower power'],
     ['y ~ a * (1 | g)', 9, "a varying term cannot be part of a product '*'; add it to the formula with '+': … + (1 | g)"],
     // functions
     ['y ~ poly(x)', 11, 'poly() needs a degree: write poly(x, 2) for a quadratic'],

@@ -30,6 +30,9 @@ export type Expr =
 
 export type Item = InterceptMark | ProductTerm | VaryingBlock;
 
+/** Most products one interaction may form before repeats are removed: (a + … + z)^26 would make 2^26 terms. */
+const MAX_PRODUCTS = 100_000;
+
 const OPERATOR_NAMES: Readonly<Record<string, string>> = {
   ':': "an interaction ':'",
   '*': "a product '*'",
@@ -162,6 +165,10 @@ class Expander {
 
   /** Every product of a term of `left` with a term of `right`, repeats removed (R's InteractTerms). */
   private interact(left: readonly ProductTerm[], right: readonly ProductTerm[]): ProductTerm[] {
+    if (left.length * right.length > MAX_PRODUCTS) {
+      const at = Math.min(left[0].span.start, right[0].span.start);
+      this.fail(at, `this expands to more than ${MAX_PRODUCTS.toLocaleString('en-US')} interaction terms; write the interactions you need, or a lower power`);
+    }
     const out: Item[] = [];
     for (const l of left) for (const r of right) out.push(this.join(l, r));
     return dedupe(out) as ProductTerm[];
