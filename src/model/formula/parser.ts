@@ -100,11 +100,6 @@ class Parser {
     return `'${t.text}'`;
   }
 
-  /** The formula's text from token i to token j inclusive. */
-  private source(i: number, j: number): string {
-    return this.text.slice(this.tokens[i].start - 1, this.tokens[j].end - 1);
-  }
-
   private spanText(span: { start: number; end: number }): string {
     return this.text.slice(span.start - 1, span.end - 1);
   }
