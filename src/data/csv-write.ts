@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs';
 import type { Column, Frame } from './frame.js';
 import { MISSING_CODE } from './frame-build.js';
 
-function quote(text: string): string {
+/** A CSV field, quoted (RFC 4180) when it holds a comma, quote, line break or edge whitespace. */
+export function quote(text: string): string {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

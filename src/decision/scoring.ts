@@ -59,6 +59,7 @@ function collectLeaves(v: VariableRecipe, out: Map<string, ColumnUse>): void {
     case 'log':
     case 'scale':
     case 'compare':
+    case 'poly':
       collectLeaves(v.arg, out);
   }
 }

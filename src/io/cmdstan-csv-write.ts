@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import type { SampleResult } from '../sampler/run.js';
 import { SAMPLER_STAT_NAMES } from '../sampler/run.js';
 import { writeFully, type WriteFn } from './out-target.js';
+import { quote } from '../data/csv-write.js';
 import { toDottedName } from './variable-names.js';
 
 export interface CmdStanCsvOptions {
@@ -143,7 +144,8 @@ export function writeCmdStanCsv(path: string, o: CmdStanCsvOptions): void {
       buffer = '';
     };
     buffer += `${configuration(o).join('\n')}\n`;
-    buffer += `${[...SAMPLER_STAT_NAMES, ...o.names.map(toDottedName)].join(',')}\n`;
+    // names with a comma (poly(x, 2)1, a level such as "$1,000 +") are quoted, as RFC 4180 CSV readers expect
+    buffer += `${[...SAMPLER_STAT_NAMES, ...o.names.map((n) => quote(toDottedName(n)))].join(',')}\n`;
     for (const line of adaptationComments(o)) buffer += `${line}\n`;
     const theta = new Float64Array(dim);
     const row = new Float64Array(o.names.length);

@@ -2,16 +2,19 @@
  * Makes the DesignRecipe of a formula on a training Frame: resolves each variable against its column (numeric or
  * categorical), learns scale() centres and scales and level codings, and expands every term into design columns.
  *
- * Categorical coding follows R's model.matrix: within a term, a categorical factor is treatment-coded (first level
- * dropped) when the term without that factor is also in the model (the intercept counting as the empty term), and
- * dummy-coded with all its levels otherwise. Columns of an interaction vary the first factor fastest, and are named
- * by joining the parts with ':' — a numeric part by its label, a categorical part by label + level ("channelPhone",
- * "x:channelWeb", "aB:cY").
+ * Categorical coding follows R's model.matrix (TermCode in R's src/main/model.c, "Statistical Models in S" p. 38):
+ * the terms come ordered by degree (src/model/formula/terms.ts); within a term, a categorical factor is
+ * treatment-coded (first level dropped) when the term without that factor is empty or contained in a preceding term,
+ * and dummy-coded with all its levels otherwise; without an intercept, the first categorical factor of the first term
+ * that has one is dummy-coded. Columns of an interaction vary the first factor fastest, and are named by joining the
+ * parts with ':' — a numeric part by its label, a categorical part by label + level ("channelPhone", "x:channelWeb",
+ * "aB:cY", "factor(period)2"), a poly() part by label + column number ("poly(x, 2)1"; "poly(x, 1)" for one column).
  */
-import type { ColumnDerivation, Frame } from '../data/frame.js';
+import type { Column, ColumnDerivation, Frame } from '../data/frame.js';
+import { distinctCount, fitOrthoPoly } from '../numeric/orthopoly.js';
 import { groupLabel, varLabel, type GroupAtom, type ProductTerm, type Span, type VarExpr } from './formula/ast.js';
 import { formulaError } from './formula/errors.js';
-import { productKey, type ModelTerms, type TermList } from './formula/terms.js';
+import type { ModelTerms, TermList } from './formula/terms.js';
 import { asFactor } from './factor.js';
 import {
   evaluateVariable,
@@ -45,12 +48,15 @@ function derivedColumn(name: string, d: ColumnDerivation, frame: Frame): Derived
   };
 }
 
+/** How a variable expands into design columns: a factor's levels, a poly()'s column suffixes, or one column (null). */
+type Expansion = { readonly kind: 'factor'; readonly levels: readonly string[] } | { readonly kind: 'matrix'; readonly suffixes: readonly string[] } | null;
+
 class RecipeMaker {
   readonly variables: NamedVariable[] = [];
   /** Derived columns the formula reads, in first-use order. */
   readonly derived: DerivedColumn[] = [];
-  /** Per variable: its levels when it is a factor, null when numeric. */
-  private readonly levelsOf: (readonly string[] | null)[] = [];
+  /** Per variable: its levels when it is a factor, its column suffixes when it is a poly(), null when numeric. */
+  private readonly expansions: Expansion[] = [];
   private readonly index = new Map<string, number>();
 
   constructor(
@@ -66,13 +72,21 @@ class RecipeMaker {
     const recipe = this.fit(v);
     const k = this.variables.length;
     this.variables.push({ label, recipe });
-    this.levelsOf.push(recipe.kind === 'factor' ? recipe.levels : null);
+    this.expansions.push(
+      recipe.kind === 'factor'
+        ? { kind: 'factor', levels: recipe.levels }
+        : recipe.kind === 'poly'
+          ? { kind: 'matrix', suffixes: recipe.degree === 1 ? [''] : Array.from({ length: recipe.degree }, (_, d) => String(d + 1)) }
+          : null,
+    );
     this.index.set(label, k);
     return k;
   }
 
-  levels(variable: number): readonly string[] | null {
-    return this.levelsOf[variable];
+  private noteDerived(name: string, column: Column): void {
+    if (column.kind === 'numeric' && column.derivation && !this.derived.some((d) => d.name === name)) {
+      this.derived.push(derivedColumn(name, column.derivation, this.frame));
+    }
   }
 
   private fit(v: VarExpr): VariableRecipe {
@@ -80,12 +94,30 @@ class RecipeMaker {
     switch (v.kind) {
       case 'column': {
         const column = frameColumn(this.frame, v.name, `formula column at position ${v.span.start}`);
-        if (column.kind === 'numeric' && column.derivation && !this.derived.some((d) => d.name === v.name)) {
-          this.derived.push(derivedColumn(v.name, column.derivation, this.frame));
-        }
+        this.noteDerived(v.name, column);
         return column.kind === 'categorical'
           ? { kind: 'factor', column: v.name, levels: column.levels }
           : { kind: 'numeric', column: v.name };
+      }
+      case 'factor': {
+        // a numeric column's distinct values in numeric order, named as R's factor() names them (src/model/factor.ts)
+        const column = frameColumn(this.frame, v.arg.name, `formula column at position ${v.arg.span.start}`);
+        this.noteDerived(v.arg.name, column);
+        return { kind: 'factor', column: v.arg.name, levels: [...asFactor(column).levels] };
+      }
+      case 'poly': {
+        const arg = this.numericArg(v.arg, 'poly');
+        const x = (evaluateVariable(arg, this.frame, where) as { values: Float64Array }).values;
+        const distinct = distinctCount(x);
+        if (v.degree >= distinct) {
+          throw formulaError(
+            this.formula,
+            v.span.start,
+            `poly() of degree ${v.degree} needs more than ${v.degree} distinct values of '${varLabel(v.arg)}', which has ${distinct}; lower the degree to at most ${distinct - 1}`,
+          );
+        }
+        const { alpha, norm2 } = fitOrthoPoly(x, v.degree);
+        return { kind: 'poly', arg, degree: v.degree, alpha: [...alpha], norm2: [...norm2] };
       }
       case 'log': {
         const arg = this.numericArg(v.arg, 'log');
@@ -111,6 +143,9 @@ class RecipeMaker {
       }
       case 'compare': {
         const arg = this.fit(v.left);
+        if (arg.kind === 'poly') {
+          throw formulaError(this.formula, v.span.start, `I() compares one column; '${varLabel(v.left)}' has ${arg.degree} columns`);
+        }
         if (arg.kind === 'factor') {
           if (typeof v.value !== 'string' || (v.op !== '==' && v.op !== '!=')) {
             throw formulaError(
@@ -139,6 +174,9 @@ class RecipeMaker {
     if (recipe.kind === 'factor') {
       throw formulaError(this.formula, arg.span.start, `${fn}() of categorical column '${varLabel(arg)}'; it needs a numeric column`);
     }
+    if (recipe.kind === 'poly') {
+      throw formulaError(this.formula, arg.span.start, `${fn}() of '${varLabel(arg)}', which has ${recipe.degree} columns; it needs one numeric column`);
+    }
     return recipe;
   }
 
@@ -146,27 +184,45 @@ class RecipeMaker {
   columns(list: TermList): ColumnRecipe[] {
     const out: ColumnRecipe[] = [];
     if (list.intercept) out.push({ name: 'Intercept', factors: [] });
-    const present = new Set(list.products.map(productKey));
-    if (list.intercept) present.add('');
-    // one push per column: a factor of 10^5+ levels would overflow the stack as push(...columns)
-    for (const product of list.products) for (const column of this.productColumns(product, present)) out.push(column);
+    // without an intercept, R codes the first categorical factor of the first term that has one by all its levels
+    let forced = { term: -1, factor: -1 };
+    if (!list.intercept) {
+      for (let t = 0; t < list.products.length && forced.term < 0; t++) {
+        const j = list.products[t].factors.findIndex((f) => this.expansions[this.variable(f)]?.kind === 'factor');
+        if (j >= 0) forced = { term: t, factor: j };
+      }
+    }
+    const preceding: Set<string>[] = [];
+    list.products.forEach((product, t) => {
+      const columns = this.productColumns(product, preceding, t === forced.term ? forced.factor : -1);
+      // one push per column: a factor of 10^5+ levels would overflow the stack as push(...columns)
+      for (const column of columns) out.push(column);
+      preceding.push(new Set(product.factors.map(varLabel)));
+    });
     return out;
   }
 
-  private productColumns(product: ProductTerm, present: ReadonlySet<string>): ColumnRecipe[] {
-    // per factor: the choices it contributes (name part, level or null)
+  /**
+   * The columns of one term; `preceding` the variable labels of each earlier term, `dummy` the factor that is coded
+   * by all its levels regardless (-1 for none).
+   */
+  private productColumns(product: ProductTerm, preceding: readonly ReadonlySet<string>[], dummy: number): ColumnRecipe[] {
+    // per factor: the choices it contributes (name part, level or poly column, or null)
     const choices = product.factors.map((f, j) => {
       const variable = this.variable(f);
       const label = varLabel(f);
-      const levels = this.levels(variable);
-      if (!levels) return [{ part: label, variable, level: null as number | null }];
-      const others = product.factors.filter((_, i) => i !== j);
-      const contrasts = present.has(others.length === 0 ? '' : productKey({ ...product, factors: others }));
+      const expansion = this.expansions[variable];
+      if (!expansion) return [{ part: label, variable, level: null as number | null }];
+      if (expansion.kind === 'matrix') return expansion.suffixes.map((s, k) => ({ part: label + s, variable, level: k as number | null }));
+      const levels = expansion.levels;
+      // R's TermCode: contrasts when the term without this factor is empty or within a preceding term
+      const margin = product.factors.filter((_, i) => i !== j).map(varLabel);
+      const contrasts = j !== dummy && (margin.length === 0 || preceding.some((s) => margin.every((m) => s.has(m))));
       const first = contrasts ? 1 : 0;
       if (levels.length - first === 0) {
         throw formulaError(this.formula, f.span.start, `categorical column '${label}' has a single level; drop it from the formula`);
       }
-      return levels.slice(first).map((l, k) => ({ part: label + l, variable, level: k + first }));
+      return levels.slice(first).map((l, k) => ({ part: label + l, variable, level: (k + first) as number | null }));
     });
     // all combinations, first factor varying fastest
     const out: ColumnRecipe[] = [];

@@ -18,5 +18,13 @@ export function asFactor(column: Column): FactorView {
   distinct.forEach((v, k) => index.set(v, k));
   const codes = new Uint32Array(values.length);
   for (let i = 0; i < values.length; i++) codes[i] = index.get(values[i]) as number;
-  return { codes, levels: Array.from(distinct, (v) => String(v)) };
+  return { codes, levels: Array.from(distinct, numberLevel) };
+}
+
+/**
+ * A number's level name: as JavaScript writes it, with at most 15 significant digits as R's as.character (so 0.1 + 0.2
+ * is "0.3"). R writes some round numbers in scientific notation (100000 → "1e+05"); nutmeg keeps "100000".
+ */
+export function numberLevel(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15)));
 }

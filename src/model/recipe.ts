@@ -10,6 +10,7 @@ import { requireColumn, requireNoMissing } from '../data/checks.js';
 import { UserError } from '../errors.js';
 import type { CompareOp } from './formula/ast.js';
 import { asFactor } from './factor.js';
+import { evalOrthoPoly } from '../numeric/orthopoly.js';
 import type { Family } from './spec.js';
 
 /** Group index given to a row whose level the model has not seen; callers treat its effect as r = 0. */
@@ -21,7 +22,18 @@ export type VariableRecipe =
   | { readonly kind: 'factor'; readonly column: string; readonly levels: readonly string[] }
   | { readonly kind: 'log'; readonly arg: VariableRecipe }
   | { readonly kind: 'scale'; readonly arg: VariableRecipe; readonly center: number; readonly scale: number }
-  | { readonly kind: 'compare'; readonly arg: VariableRecipe; readonly op: CompareOp; readonly value: number | string };
+  | { readonly kind: 'compare'; readonly arg: VariableRecipe; readonly op: CompareOp; readonly value: number | string }
+  /**
+   * poly(x, degree): R's orthogonal polynomial columns, with the training data's recurrence coefficients in R's layout
+   * (attr(, "coefs"): alpha, norm2) so new rows get R's predict.poly values (src/numeric/orthopoly.ts).
+   */
+  | {
+      readonly kind: 'poly';
+      readonly arg: VariableRecipe;
+      readonly degree: number;
+      readonly alpha: readonly number[];
+      readonly norm2: readonly number[];
+    };
 
 export interface NamedVariable {
   /** Canonical label, e.g. "scale(recency)". */
@@ -32,7 +44,10 @@ export interface NamedVariable {
 /** A design column: the product of its factors (the empty product, 1, is the intercept). */
 export interface ColumnRecipe {
   readonly name: string;
-  /** Index into DesignRecipe.variables; `level` is the indicator's level for a factor, null for a numeric variable. */
+  /**
+   * Index into DesignRecipe.variables; `level` is the indicator's level for a factor, the column (0-based) of a
+   * poly() variable, null for a numeric variable.
+   */
   readonly factors: readonly { readonly variable: number; readonly level: number | null }[];
 }
 
@@ -89,9 +104,10 @@ export interface Design {
   readonly x: readonly (Float64Array | null)[];
 }
 
-/** A variable's values on a frame: numbers, or factor codes into the recipe's levels. */
+/** A variable's values on a frame: numbers, factor codes into the recipe's levels, or the columns of a poly(). */
 export type VariableValues =
   | { readonly kind: 'numeric'; readonly values: Float64Array }
+  | { readonly kind: 'matrix'; readonly columns: readonly Float64Array[] }
   | { readonly kind: 'factor'; readonly codes: Uint32Array; readonly levels: readonly string[] };
 
 /** The frame's column, which must exist and be complete (checks from src/data/checks.ts). */
@@ -170,6 +186,7 @@ export function evaluateVariable(recipe: VariableRecipe, frame: Frame, where: st
     case 'compare': {
       const arg = evaluateVariable(recipe.arg, frame, where);
       const out = new Float64Array(frame.nRows);
+      if (arg.kind === 'matrix') throw new UserError(`${where}: a comparison needs one numeric column, not the columns of poly()`);
       if (arg.kind === 'factor') {
         // only == and != reach here (checked when the recipe was made); compare level names
         const hit = Uint8Array.from(arg.levels, (l) => (l === recipe.value ? 1 : 0));
@@ -181,11 +198,16 @@ export function evaluateVariable(recipe: VariableRecipe, frame: Frame, where: st
       }
       return { kind: 'numeric', values: out };
     }
+    case 'poly': {
+      const x = numericValues(evaluateVariable(recipe.arg, frame, where), where);
+      return { kind: 'matrix', columns: evalOrthoPoly(x, recipe) };
+    }
   }
 }
 
 function numericValues(v: VariableValues, where: string): Float64Array {
-  if (v.kind !== 'numeric') throw new UserError(`${where}: needs a numeric column, not a categorical one`);
+  if (v.kind === 'factor') throw new UserError(`${where}: needs a numeric column, not a categorical one`);
+  if (v.kind === 'matrix') throw new UserError(`${where}: needs one numeric column, not the columns of poly()`);
   return v.values;
 }
 
@@ -196,6 +218,9 @@ function columnValues(column: ColumnRecipe, values: readonly VariableValues[], n
     const v = values[f.variable];
     if (v.kind === 'numeric') {
       for (let i = 0; i < n; i++) out[i] *= v.values[i];
+    } else if (v.kind === 'matrix') {
+      const values = v.columns[f.level as number];
+      for (let i = 0; i < n; i++) out[i] *= values[i];
     } else {
       const level = f.level as number;
       for (let i = 0; i < n; i++) if (v.codes[i] !== level) out[i] = 0;

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { ColumnUse } from '../decision/scoring.js';
+import { numberLevel } from '../model/factor.js';
 import type { RequestInputs } from './inputs.js';
 
 /** A validated row: column name → number or level name; `id` when given. */
@@ -17,8 +18,12 @@ function fieldSchema(use: ColumnUse): z.ZodType {
   switch (use.kind) {
     case 'numeric':
       return z.number();
-    case 'factor':
-      return z.enum(use.levels as [string, ...string[]]);
+    case 'factor': {
+      const levels = z.enum(use.levels as [string, ...string[]]);
+      // factor() of a numeric column names its levels by number ("2"): a JSON number names the same level
+      const numeric = use.levels.every((l) => numberLevel(Number(l)) === l);
+      return numeric ? z.preprocess((v) => (typeof v === 'number' ? numberLevel(v) : v), levels) : levels;
+    }
     case 'group':
       return z.union([z.string(), z.number()]).transform(String);
   }

@@ -86,9 +86,13 @@ describe('data warnings', () => {
     expect(buildModel(base, 'y ~ b + I(a > 4) + I(a <= 4)').warnings).toEqual([
       `predictors "Intercept", "I(a > 4)", "I(a <= 4)" are collinear: I(a <= 4) = Intercept - I(a > 4) ${tail}`,
     ]);
-    // all levels of two factors without an intercept: each factor's indicators add up to 1
+    // p:q without its margins is coded by all levels of both (R's model.matrix): the four cells add up to the intercept
     const g = frame(y, cat('p', ['u', 'v', 'u', 'v', 'u', 'v', 'u', 'v']), cat('q', ['s', 's', 't', 't', 's', 's', 't', 't']));
-    expect(buildModel(g, 'y ~ 0 + p + q').warnings).toEqual([`predictors "pu", "pv", "qs", "qt" are collinear: qt = pu + pv - qs ${tail}`]);
+    expect(buildModel(g, 'y ~ p:q').warnings).toEqual([
+      `predictors "Intercept", "pu:qs", "pv:qs", "pu:qt", "pv:qt" are collinear: pv:qt = Intercept - pu:qs - pv:qs - pu:qt ${tail}`,
+    ]);
+    // without an intercept R codes only the first factor by all its levels, so 0 + p + q is not collinear
+    expect(buildModel(g, 'y ~ 0 + p + q').warnings).toEqual([]);
     // not exactly: nearer = a + 1e-5 at row 8. Its residual on [1, a] is 1e-5·e8 less its fit: sum of squares
     // 1e-10·(1 − h88), leverage h88 = 1/8 + 3.5²/42 = 0.41667; relative to Σ nearer² ≈ Σ a² = 204 that is 2.86e-13
     expect(buildModel(base, 'y ~ a + nearer').warnings).toEqual([

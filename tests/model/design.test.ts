@@ -298,3 +298,191 @@ describe('applyRecipe', () => {
     );
   });
 });
+
+/** Builds with the natural basis and returns the fixed-effect names and the matrix. */
+function fixedOf(fr: Frame, formula: string): { names: string[]; X: Float64Array; p: number } {
+  const { spec } = buildModel(fr, formula, { fixedBasis: 'natural' });
+  return { names: [...spec.fixed.names], X: spec.fixed.X, p: spec.fixed.names.length };
+}
+
+describe("R's formula algebra in the design (names from R's model.matrix rules, values by hand)", () => {
+  it('f*h is f + h + f:h, column for column', () => {
+    const crossed = fixedOf(base, 'y ~ f*h');
+    const written = fixedOf(base, 'y ~ f + h + f:h');
+    // R: colnames(model.matrix(~ f * h)) = (Intercept) fB fC hY hZ fB:hY fC:hY fB:hZ fC:hZ
+    expect(crossed.names).toEqual(['Intercept', 'fB', 'fC', 'hY', 'hZ', 'fB:hY', 'fC:hY', 'fB:hZ', 'fC:hZ']);
+    expect(Array.from(crossed.X)).toEqual(Array.from(written.X));
+  });
+
+  it('x*f: numeric by categorical, interaction columns by hand', () => {
+    const m = fixedOf(base, 'y ~ x*f');
+    expect(m.names).toEqual(['Intercept', 'x', 'fB', 'fC', 'x:fB', 'x:fC']);
+    // f = A B C A B C, x = 1..6
+    expect(col(m.X, m.p, 4)).toEqual([0, 2, 0, 0, 5, 0]);
+    expect(col(m.X, m.p, 5)).toEqual([0, 0, 3, 0, 0, 6]);
+  });
+
+  it('(x + z + f)^2, f/h and - remove terms', () => {
+    expect(fixedOf(base, 'y ~ (x + z + f)^2').names).toEqual(['Intercept', 'x', 'z', 'fB', 'fC', 'x:z', 'x:fB', 'x:fC', 'z:fB', 'z:fC']);
+    // R: colnames(model.matrix(~ f/h)) = (Intercept) fB fC fA:hY fB:hY fC:hY fA:hZ fB:hZ fC:hZ
+    expect(fixedOf(base, 'y ~ f/h').names).toEqual(['Intercept', 'fB', 'fC', 'fA:hY', 'fB:hY', 'fC:hY', 'fA:hZ', 'fB:hZ', 'fC:hZ']);
+    expect(fixedOf(base, 'y ~ x*z - x:z').names).toEqual(['Intercept', 'x', 'z']);
+    expect(fixedOf(base, 'y ~ x*f - 1').names).toEqual(['x', 'fA', 'fB', 'fC', 'x:fB', 'x:fC']);
+  });
+
+  it("without an intercept only the first factor is coded by all its levels (R's model.matrix)", () => {
+    // R: colnames(model.matrix(~ 0 + f + h)) = fA fB fC hY hZ
+    expect(fixedOf(base, 'y ~ 0 + f + h').names).toEqual(['fA', 'fB', 'fC', 'hY', 'hZ']);
+    // R: colnames(model.matrix(~ 0 + x + f)) = x fA fB fC
+    expect(fixedOf(base, 'y ~ 0 + x + f').names).toEqual(['x', 'fA', 'fB', 'fC']);
+    // R: colnames(model.matrix(~ 0 + h:f)): terms "h:f"; both margins absent, so all levels of both
+    expect(fixedOf(base, 'y ~ 0 + h:f').names).toEqual(['hX:fA', 'hY:fA', 'hZ:fA', 'hX:fB', 'hY:fB', 'hZ:fB', 'hX:fC', 'hY:fC', 'hZ:fC']);
+    expect(buildModel(base, 'y ~ (0 + f + h | g)').spec.terms.map((t) => t.term)).toEqual(['fA', 'fB', 'fC', 'hY', 'hZ']);
+  });
+
+  it('a margin contained in a preceding term gives contrasts (TermCode tests containment, not equality)', () => {
+    // terms x:f, f:h: in f:h, h without it is {f}, contained in x:f: contrasts; f without it is {h}: all levels
+    expect(fixedOf(base, 'y ~ x:f + f:h').names).toEqual([
+      'Intercept', 'x:fA', 'x:fB', 'x:fC', 'fA:hY', 'fB:hY', 'fC:hY', 'fA:hZ', 'fB:hZ', 'fC:hZ',
+    ]);
+    // R orders terms by degree and names variables in order of first appearance: h:f written first stays h:f
+    expect(fixedOf(base, 'y ~ h:f + f + h').names).toEqual(['Intercept', 'fB', 'fC', 'hY', 'hZ', 'hY:fB', 'hZ:fB', 'hY:fC', 'hZ:fC']);
+  });
+
+  it('(1 + x*f | g): products expand inside varying terms', () => {
+    expect(buildModel(base, 'y ~ (1 + x*f | g)').spec.terms.map((t) => t.term)).toEqual(['Intercept', 'x', 'fB', 'fC', 'x:fB', 'x:fC']);
+  });
+});
+
+describe('factor(x)', () => {
+  // period coded as numbers: levels in numeric order 1, 2, 10 (not "1", "10", "2")
+  const period = num('period', [2, 10, 1, 2, 10, 1]);
+  const fr = frame(y6, x6, period, f6, g6);
+
+  it('treats a numeric column as categorical with R names, levels in numeric order', () => {
+    const { spec, recipe } = buildModel(fr, 'y ~ factor(period)', { fixedBasis: 'natural' });
+    expect(spec.fixed.names).toEqual(['Intercept', 'factor(period)2', 'factor(period)10']);
+    expect(col(spec.fixed.X, 3, 1)).toEqual([1, 0, 0, 1, 0, 0]);
+    expect(col(spec.fixed.X, 3, 2)).toEqual([0, 1, 0, 0, 1, 0]);
+    expect(recipe.variables).toEqual([{ label: 'factor(period)', recipe: { kind: 'factor', column: 'period', levels: ['1', '2', '10'] } }]);
+    // the plain column stays numeric
+    expect(fixedOf(fr, 'y ~ period').names).toEqual(['Intercept', 'period']);
+  });
+
+  it('interacts with R names and can sit beside the numeric column', () => {
+    expect(fixedOf(fr, 'y ~ factor(period)*f').names).toEqual([
+      'Intercept', 'factor(period)2', 'factor(period)10', 'fB', 'fC',
+      'factor(period)2:fB', 'factor(period)10:fB', 'factor(period)2:fC', 'factor(period)10:fC',
+    ]);
+    expect(fixedOf(fr, 'y ~ x:factor(period)').names).toEqual(['Intercept', 'x:factor(period)1', 'x:factor(period)2', 'x:factor(period)10']);
+    expect(fixedOf(fr, 'y ~ 0 + factor(period)').names).toEqual(['factor(period)1', 'factor(period)2', 'factor(period)10']);
+  });
+
+  it('scores new rows with the training levels; an unseen value is an error naming row and value', () => {
+    const { recipe, spec } = buildModel(fr, 'y ~ factor(period) + x');
+    const roundTrip = JSON.parse(JSON.stringify(recipe)) as DesignRecipe;
+    expect(Array.from(applyRecipe(roundTrip, fr).X)).toEqual(Array.from(spec.fixed.X));
+    const fresh = frame(num('period', [10, 1]), num('x', [0.5, 2]));
+    expect(Array.from(applyRecipe(roundTrip, fresh).X)).toEqual([1, 0, 1, 0.5, 1, 0, 0, 2]);
+    // the same column read as text (e.g. from JSON) is recoded by name
+    expect(Array.from(applyRecipe(roundTrip, frame(cat('period', ['2']), num('x', [1]))).X)).toEqual([1, 1, 0, 1]);
+    expect(errorOf(() => applyRecipe(roundTrip, frame(num('period', [1, 3]), num('x', [1, 1]))))).toBe(
+      "formula term 'factor(period)': column 'period' has level '3' at test frame, row 2, which the model does not know; known levels: 1, 2, 10",
+    );
+  });
+
+  it('(1 | factor(g)) is (1 | g); a numeric grouping column has levels by value', () => {
+    const numeric = buildModel(fr, 'y ~ (1 | factor(period))').spec.groups[0];
+    expect(numeric.name).toBe('period');
+    expect(numeric.levels).toEqual(['1', '2', '10']);
+    expect(Array.from(numeric.index)).toEqual([1, 2, 0, 1, 2, 0]);
+  });
+
+  it('non-integer values are named with 15 significant digits, as R', () => {
+    const fr2 = frame(y6, num('d', [0.1 + 0.2, 0.5, 0.1 + 0.2, 0.5, 2, 2]));
+    expect(fixedOf(fr2, 'y ~ factor(d)').names).toEqual(['Intercept', 'factor(d)0.5', 'factor(d)2']);
+    expect(buildModel(fr2, 'y ~ factor(d)').recipe.variables[0].recipe).toMatchObject({ levels: ['0.3', '0.5', '2'] });
+  });
+});
+
+/** Orthonormal columns of 1, x, …, x^k by modified Gram–Schmidt (an independent reference for poly()), dropping 1. */
+function gramSchmidt(x: number[], k: number): number[][] {
+  const basis: number[][] = [];
+  for (let j = 0; j <= k; j++) {
+    let v = x.map((xi) => xi ** j);
+    for (const q of basis) {
+      const dot = v.reduce((s, vi, i) => s + vi * q[i], 0);
+      v = v.map((vi, i) => vi - dot * q[i]);
+    }
+    const norm = Math.sqrt(v.reduce((s, vi) => s + vi * vi, 0));
+    basis.push(v.map((vi) => vi / norm));
+  }
+  return basis.slice(1);
+}
+
+describe('poly(x, k)', () => {
+  const x10 = Array.from({ length: 10 }, (_, i) => i + 1);
+  const fr10 = frame(num('y', [0, 1, 0, 1, 1, 0, 0, 1, 1, 0]), num('x', x10), cat('f', ['A', 'B', 'A', 'B', 'A', 'B', 'A', 'B', 'A', 'B']));
+
+  it('poly(1:10, 2) is R\'s: (x − 5.5)/√82.5 and ((x − 5.5)² − 8.25)/√528, coefs alpha = (5.5, 5.5), norm2 = (1, 10, 82.5, 528)', () => {
+    const { spec, recipe } = buildModel(fr10, 'y ~ poly(x, 2)', { fixedBasis: 'natural' });
+    expect(spec.fixed.names).toEqual(['Intercept', 'poly(x, 2)1', 'poly(x, 2)2']);
+    const c1 = col(spec.fixed.X, 3, 1);
+    const c2 = col(spec.fixed.X, 3, 2);
+    x10.forEach((x, i) => {
+      expect(c1[i]).toBeCloseTo((x - 5.5) / Math.sqrt(82.5), 14);
+      expect(c2[i]).toBeCloseTo(((x - 5.5) ** 2 - 8.25) / Math.sqrt(528), 14);
+    });
+    // R prints poly(1:10, 2)[1, ] as -0.49543369 0.52223297
+    expect(c1[0]).toBeCloseTo(-0.49543369, 8);
+    expect(c2[0]).toBeCloseTo(0.52223297, 8);
+    const r = recipe.variables[0].recipe;
+    if (r.kind !== 'poly') throw new Error('not a poly recipe');
+    r.alpha.forEach((a) => expect(a).toBeCloseTo(5.5, 13));
+    [1, 10, 82.5, 528].forEach((v, i) => expect(r.norm2[i]).toBeCloseTo(v, 10));
+  });
+
+  it('matches Gram–Schmidt on uneven points (degree 3), and predicting the training x gives the same columns', () => {
+    const xs = [0, 1, 3, 7, 8, 20, 21, 2.5];
+    const fr = frame(num('y', [0, 1, 0, 1, 1, 0, 1, 0]), num('x', xs));
+    const { spec, recipe } = buildModel(fr, 'y ~ poly(x, 3)', { fixedBasis: 'natural' });
+    const reference = gramSchmidt(xs, 3);
+    for (let j = 0; j < 3; j++) col(spec.fixed.X, 4, j + 1).forEach((v, i) => expect(v).toBeCloseTo(reference[j][i], 12));
+    const roundTrip = JSON.parse(JSON.stringify(recipe)) as DesignRecipe;
+    const again = applyRecipe(roundTrip, fr).X;
+    spec.fixed.X.forEach((v, i) => expect(again[i]).toBeCloseTo(v, 12));
+  });
+
+  it("new x by R's predict.poly recurrence with the training coefs", () => {
+    const { recipe } = buildModel(fr10, 'y ~ poly(x, 2)');
+    const d = applyRecipe(recipe, frame(num('x', [0, 5.5, 12])));
+    [0, 5.5, 12].forEach((x, i) => {
+      expect(d.X[i * 3 + 1]).toBeCloseTo((x - 5.5) / Math.sqrt(82.5), 13);
+      expect(d.X[i * 3 + 2]).toBeCloseTo(((x - 5.5) ** 2 - 8.25) / Math.sqrt(528), 13);
+    });
+  });
+
+  it('names: one column is poly(x, 1); interactions with a factor vary the poly column fastest', () => {
+    expect(fixedOf(fr10, 'y ~ poly(x, 1)').names).toEqual(['Intercept', 'poly(x, 1)']);
+    expect(fixedOf(fr10, 'y ~ poly(x, 2)*f').names).toEqual([
+      'Intercept', 'poly(x, 2)1', 'poly(x, 2)2', 'fB', 'poly(x, 2)1:fB', 'poly(x, 2)2:fB',
+    ]);
+    const m = fixedOf(fr10, 'y ~ poly(x, 2):f');
+    expect(m.names).toEqual(['Intercept', 'poly(x, 2)1:fA', 'poly(x, 2)2:fA', 'poly(x, 2)1:fB', 'poly(x, 2)2:fB']);
+    const p1 = col(fixedOf(fr10, 'y ~ poly(x, 2)').X, 3, 1);
+    col(m.X, m.p, 3).forEach((v, i) => expect(v).toBe(i % 2 === 1 ? p1[i] : 0));
+    expect(buildModel(fr10, 'y ~ (1 + poly(x, 2) | f)').spec.terms.map((t) => t.term)).toEqual(['Intercept', 'poly(x, 2)1', 'poly(x, 2)2']);
+  });
+
+  it('errors: degree not below the distinct values, poly of a factor, transforms of poly', () => {
+    const few = frame(y6, num('t', [1, 2, 1, 2, 3, 3]), f6);
+    expect(errorOf(() => buildModel(few, 'y ~ poly(t, 3)'))).toBe(
+      "formula 'y ~ poly(t, 3)', position 5: poly() of degree 3 needs more than 3 distinct values of 't', which has 3; lower the degree to at most 2",
+    );
+    expect(errorOf(() => buildModel(few, 'y ~ poly(f, 2)'))).toBe("formula 'y ~ poly(f, 2)', position 10: poly() of categorical column 'f'; it needs a numeric column");
+    expect(errorOf(() => buildModel(few, 'y ~ log(poly(t, 2))'))).toBe(
+      "formula 'y ~ log(poly(t, 2))', position 9: log() of 'poly(t, 2)', which has 2 columns; it needs one numeric column",
+    );
+    expect(errorOf(() => buildModel(few, 'y ~ I(poly(t, 2) > 0)'))).toBe("formula 'y ~ I(poly(t, 2) > 0)', position 5: I() compares one column; 'poly(t, 2)' has 2 columns");
+  });
+});

@@ -130,6 +130,88 @@ describe('modelTerms', () => {
   });
 });
 
+/** The fixed terms of a formula as R's term.labels would list them, and whether the intercept is present. */
+function fixedTerms(formula: string): { intercept: boolean; labels: string[] } {
+  const { fixed } = modelTerms(parseFormula(formula));
+  return { intercept: fixed.intercept, labels: fixed.products.map((p) => p.factors.map(varLabel).join(':')) };
+}
+
+describe("R's formula algebra (terms.formula: term.labels written out by hand from R's rules)", () => {
+  // [formula, intercept, term labels in R's order: by degree, variables in order of first appearance]
+  const cases: [string, boolean, string[]][] = [
+    ['y ~ a*b', true, ['a', 'b', 'a:b']],
+    ['y ~ a*b*c', true, ['a', 'b', 'c', 'a:b', 'a:c', 'b:c', 'a:b:c']],
+    ['y ~ (a + b + c)^2', true, ['a', 'b', 'c', 'a:b', 'a:c', 'b:c']],
+    ['y ~ (a + b + c)^3', true, ['a', 'b', 'c', 'a:b', 'a:c', 'b:c', 'a:b:c']],
+    ['y ~ (a + b)^1', true, ['a', 'b']],
+    ['y ~ (a:b + c)^2', true, ['c', 'a:b', 'a:b:c']],
+    ['y ~ (a + b)*c', true, ['a', 'b', 'c', 'a:c', 'b:c']],
+    ['y ~ a*(b + c)', true, ['a', 'b', 'c', 'a:b', 'a:c']],
+    ['y ~ a/b', true, ['a', 'a:b']],
+    ['y ~ (a + b)/c', true, ['a', 'b', 'a:b:c']],
+    ['y ~ a/b/c', true, ['a', 'a:b', 'a:b:c']],
+    ['y ~ a*b - a:b', true, ['a', 'b']],
+    ['y ~ a*b*c - a:b:c', true, ['a', 'b', 'c', 'a:b', 'a:c', 'b:c']],
+    ['y ~ (a + b + c)^2 - b:a', true, ['a', 'b', 'c', 'a:c', 'b:c']],
+    ['y ~ a*b - 1', false, ['a', 'b', 'a:b']],
+    ['y ~ -1 + a*b', false, ['a', 'b', 'a:b']],
+    ['y ~ 0 + a*b', false, ['a', 'b', 'a:b']],
+    ['y ~ a*b + 0 + 1', true, ['a', 'b', 'a:b']],
+    ['y ~ a - 1 - 0', true, ['a']],
+    ['y ~ x - x', true, []],
+    ['y ~ a + a', true, ['a']],
+    ['y ~ a:b + b:a', true, ['a:b']],
+    ['y ~ a*b + a:b', true, ['a', 'b', 'a:b']],
+    ['y ~ a:(a + b)', true, ['a', 'a:b']],
+    // interactions before main effects: terms sorted by degree, variables in order of first appearance
+    ['y ~ b:a + a + b', true, ['a', 'b', 'b:a']],
+    ['y ~ x:f + z + f', true, ['z', 'f', 'x:f']],
+    ['y ~ (x + z)', true, ['x', 'z']],
+    ['y ~ ((x))', true, ['x']],
+    ['y ~ (1 + x)', true, ['x']],
+    ['y ~ factor(p)*x + poly(z, 2)', true, ['factor(p)', 'x', 'poly(z, 2)', 'factor(p):x']],
+    ['y ~ poly(z, degree = 3)', true, ['poly(z, 3)']],
+    ['y ~ log(x)*I(f == "A")', true, ['log(x)', 'I(f == "A")', 'log(x):I(f == "A")']],
+  ];
+  for (const [formula, intercept, labels] of cases) {
+    it(formula, () => {
+      expect(fixedTerms(formula)).toEqual({ intercept, labels });
+    });
+  }
+
+  it('gives generated terms the span of the operator expression, main effects their own', () => {
+    const f = 'y ~ x + a*b';
+    const products = modelTerms(parseFormula(f)).fixed.products;
+    expect(products.map((p) => f.slice(p.span.start - 1, p.span.end - 1))).toEqual(['x', 'a', 'b', 'a*b']);
+  });
+
+  it('expands products inside varying terms: (1 + a*b | g), (0 + (a + b)^2 | g)', () => {
+    const parts = modelTerms(parseFormula('y ~ (1 + a*b | g) + (0 + (a + b)^2 | h)')).varying;
+    expect(parts.map((p) => [p.intercept, p.products.map((q) => q.factors.map(varLabel).join(':'))])).toEqual([
+      [true, ['a', 'b', 'a:b']],
+      [false, ['a', 'b', 'a:b']],
+    ]);
+  });
+
+  it('reads factor(x) as a grouping column as x (a grouping column is categorical already)', () => {
+    const parts = modelTerms(parseFormula('y ~ (1 | factor(g)) + (1 | a/factor(b))')).varying;
+    expect(parts.map((p) => p.group.columns.map((c) => c.name).join(':'))).toEqual(['g', 'a', 'a:b']);
+  });
+
+  it('parses factor() and poly() as variables with their spans', () => {
+    const f = 'y ~ factor(period) + poly(scale(x), 2)';
+    const [fac, pol] = parseFormula(f).rhs as ProductTerm[];
+    expect(fac.factors[0]).toEqual({
+      kind: 'factor',
+      arg: { kind: 'column', name: 'period', span: { start: 12, end: 18 } },
+      span: { start: 5, end: 19 },
+    });
+    expect(pol.factors[0]).toMatchObject({ kind: 'poly', degree: 2, arg: { kind: 'scale' } });
+    expect(f.slice(pol.span.start - 1, pol.span.end - 1)).toBe('poly(scale(x), 2)');
+    expect(varLabel(pol.factors[0])).toBe('poly(scale(x), 2)');
+  });
+});
+
 describe('syntax errors (UserError, 1-based position, one line)', () => {
   // [formula, position, message]: the error reads `formula '<formula>', position <p>: <message>`
   const cases: [string, number, string][] = [
@@ -159,38 +241,49 @@ describe('syntax errors (UserError, 1-based position, one line)', () => {
     ['y ~ x z', 7, "expected '+' between terms or the end of the formula but found 'z'"],
     ['y ~ x, z', 6, "',' between terms; separate terms with '+'"],
     ['y ~ 2 + x', 5, 'a number term must be 1 or 0 (the intercept), not 2'],
-    ['y ~ a - b', 7, "'-b': removing a term is not supported (only -1, which removes the intercept); leave b out of the formula"],
-    ['y ~ -x', 5, "'-x': removing a term is not supported (only -1, which removes the intercept); leave x out of the formula"],
+    ['y ~ a - b', 7, "'- b' removes nothing: b is not among the terms before it; leave '- b' out (or check the spelling)"],
+    ['y ~ -x', 5, "'- x' removes nothing: x is not among the terms before it; leave '- x' out (or check the spelling)"],
+    ['y ~ a*b - a:c', 9, "'- a:c' removes nothing: a:c is not among the terms before it; leave '- a:c' out (or check the spelling)"],
+    ['y ~ x - (1 | g)', 7, "a varying term cannot be removed with '-'; leave it out of the formula"],
     ['y ~ x + -1', 9, "expected a term but found '-'; to remove the intercept write '- 1' without the '+' before it"],
     ['y ~ (1 + (1 | g) | h)', 10, "varying terms '( … | g )' cannot be nested inside another varying term; write them side by side: (1 | g) + (1 | h)"],
     ['y ~ + x', 5, "expected a term but found '+' (two '+' in a row?)"],
     ['y ~ x + ', 9, "expected a term after '+' but found the end of the formula; add a term or remove the '+'"],
     ['y ~', 4, "nothing after '~'; write the terms, or y ~ 1 for an intercept-only model"],
     ['y ~ .', 5, "'.' (all other columns) is not supported; name the columns, e.g. y ~ a + b + c"],
-    // parentheses around fixed terms: never "nested varying terms"
-    ['y ~ (1 + x)', 5, "'(1 + x)' has no '|': a varying term is (terms | group), and fixed terms are written without parentheses (1 + x)"],
-    ['y ~ (x)', 5, "'(x)' has no '|': a varying term is (terms | group), and fixed terms are written without parentheses (x)"],
-    ['y ~ ((x))', 5, "'((x))' has no '|': a varying term is (terms | group), and fixed terms are written without parentheses (x)"],
-    ['y ~ z + ((x))', 9, "'((x))' has no '|': a varying term is (terms | group), and fixed terms are written without parentheses (x)"],
-    ['y ~ (1 + (x) | g)', 10, "'(x)' has no '|': a varying term is (terms | group), and fixed terms are written without parentheses (x)"],
+    // parentheses group fixed terms; a varying term inside them is an error
+    ['y ~ x:(z + (1 | g))', 12, "a varying term '( … | g )' cannot be inside parentheses; add it to the formula with '+': … + (1 | g)"],
     ['y ~ ()', 5, "empty parentheses '()'; a varying term is (terms | group)"],
-    // R operators nutmeg does not expand: what to write instead
-    ['y ~ x*z', 6, "'*' (main effects and their interaction) is not supported; write x + z + x:z for x*z"],
-    ['y ~ a*b*c', 6, "'*' (main effects and their interaction) is not supported; write a + b + c + a:b + a:c + b:c + a:b:c for a*b*c"],
-    ['y ~ (a + b)*c', 12, "'*' (main effects and their interaction) is not supported; write the terms and interactions, e.g. a + b + c + a:c + b:c for (a + b)*c"],
-    ['y ~ a/b', 6, "'/' (nesting) is only for grouping factors, as in (1 | a/b); for fixed terms write a + a:b instead of a/b"],
+    // R operators: what is not expanded
     ['y ~ x %in% g', 7, "'%in%' is not supported; write x:g for the effect of x within each level of g"],
-    ['y ~ (a+b)^2', 10, "'^' (all interactions up to a degree) is not supported; write a + b + a:b for (a+b)^2"],
-    ['y ~ (a + b + c)^2', 16, "'^' (all interactions up to a degree) is not supported; write a + b + c + a:b + a:c + b:c for (a + b + c)^2"],
-    ['y ~ x^2', 6, "'^' is not supported; for the square of x add a column x_sq = x² to the data and write x + x_sq"],
+    ['y ~ x^2', 6, "'x^2' is x in R's formula algebra ('^' expands sums: (a + b)^2 = a + b + a:b); for a polynomial in x write poly(x, 2)"],
+    ['y ~ (a + b)^0', 13, "expected a whole number ≥ 1 after '^' (the highest order of interaction, as in (a + b)^2) but found '0'"],
+    ['y ~ (a + b)^z', 13, "expected a whole number ≥ 1 after '^' (the highest order of interaction, as in (a + b)^2) but found 'z'"],
+    ['y ~ (a + 1)^2', 10, "the intercept (1 or 0) cannot be part of a power '^'; write it as its own term, + 1 or - 1"],
+    ['y ~ a * 1', 9, "the intercept (1 or 0) cannot be part of a product '*'; write it as its own term, + 1 or - 1"],
+    ['y ~ 0:a', 5, "the intercept (1 or 0) cannot be part of an interaction ':'; write it as its own term, + 1 or - 1"],
+    ['y ~ (1 | g)/a', 5, "a varying term cannot be part of a nesting '/'; add it to the formula with '+': … + (1 | g)"],
+    ['y ~ (a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q+r+s+t+u+v+w+x+y+z)^26', 6, 'this expands to more than 100,000 interaction terms; write the interactions you need, or a lower power'],
+    ['y ~ a * (1 | g)', 9, "a varying term cannot be part of a product '*'; add it to the formula with '+': … + (1 | g)"],
     // functions
-    ['y ~ poly(x, 2)', 5, 'poly() is not supported; add the powers of x to the data as columns (e.g. x_sq = x²) and write x + x_sq'],
-    ['y ~ factor(x)', 5, "factor() is not supported: a column of text values is already categorical; to use a numeric column's codes as categories write x and read it with --factor x"],
+    ['y ~ poly(x)', 11, 'poly() needs a degree: write poly(x, 2) for a quadratic'],
+    ['y ~ poly()', 10, 'poly() needs a column and a degree, e.g. poly(x, 2)'],
+    ['y ~ poly(x, 2.5)', 13, "the degree of poly() must be a whole number ≥ 1, e.g. poly(x, 2); found '2.5'"],
+    ['y ~ poly(x, 0)', 13, "the degree of poly() must be a whole number ≥ 1, e.g. poly(x, 2); found '0'"],
+    ['y ~ poly(x, 2, raw = TRUE)', 16, 'raw polynomials (raw = TRUE) are not supported; poly(x, k) spans the same columns, orthogonalised, which samples better'],
+    ['y ~ poly(x, raw = TRUE)', 13, 'raw polynomials (raw = TRUE) are not supported; poly(x, k) spans the same columns, orthogonalised, which samples better'],
+    ['y ~ poly(x, 2, 3)', 14, 'poly() takes a column and a degree, poly(x, 2); other arguments are not supported'],
+    ['y ~ poly(x + z, 2)', 12, 'poly() takes a column (or transform of one) and a degree, poly(x, k); arithmetic inside it is not supported'],
+    ['y ~ factor()', 12, 'factor() needs a column, e.g. factor(x)'],
+    ['y ~ factor(log(x))', 12, 'factor() takes a column, not log(…); add the computed column to the data'],
+    ['y ~ factor(x, levels = 3)', 13, 'factor() takes one argument (levels = and labels = are not supported: the levels are the values of x, sorted); write factor(x)'],
+    ['y ~ as.factor(x)', 5, 'as.factor() is not supported; write factor(x) (the column\'s values as categories)'],
+    ['y ~ ordered(x)', 5, 'ordered() (ordered factors, polynomial contrasts) is not supported; write factor(x) for treatment contrasts, or poly(x, k) for a polynomial trend'],
     ['y ~ as.numeric(x)', 5, 'as.numeric() is not supported: a numeric column is used as numbers already; write x'],
     ['y ~ x + offset(log(n))', 9, 'offset() is not supported: nutmeg models have no offset term; leave it out (for successes out of n trials write s | trials(n) ~ …)'],
-    ['y ~ exp(x)', 5, "function 'exp()' is not supported (formulas support scale(x), log(x) and I(x op value)); add a column with exp(x) to the data and use that"],
-    ['y ~ sqrt(x)', 5, "function 'sqrt()' is not supported (formulas support scale(x), log(x) and I(x op value)); add a column with sqrt(x) to the data and use that"],
-    ['y ~ foo(x)', 5, "function 'foo()' is not supported (formulas support scale(x), log(x) and I(x op value)); add a column with foo(x) to the data and use that"],
+    ['y ~ exp(x)', 5, "function 'exp()' is not supported (formulas support scale(x), log(x), I(x op value), factor(x) and poly(x, k)); add a column with exp(x) to the data and use that"],
+    ['y ~ sqrt(x)', 5, "function 'sqrt()' is not supported (formulas support scale(x), log(x), I(x op value), factor(x) and poly(x, k)); add a column with sqrt(x) to the data and use that"],
+    ['y ~ foo(x)', 5, "function 'foo()' is not supported (formulas support scale(x), log(x), I(x op value), factor(x) and poly(x, k)); add a column with foo(x) to the data and use that"],
     ['y ~ log10(x)', 5, 'log10() is not supported; write log(x) (another base only rescales the coefficient)'],
     ['y ~ s(x)', 5, 'smooth, spline and monotonic terms such as s() are not supported; add basis columns computed outside nutmeg to the data'],
     ['y ~ log(x, 2)', 10, 'log() takes one argument; write log(x) (another base only rescales the coefficient)'],
@@ -209,14 +302,12 @@ describe('syntax errors (UserError, 1-based position, one line)', () => {
     ['y ~ 1 | g', 7, "'|' outside parentheses; write a varying term in parentheses: (terms | group)"],
     ['y ~ (1 | g + h)', 12, "one grouping factor per varying term: after '|' write one column (or a:b, or a/b); for crossed factors write (1 | g) + (1 | h)"],
     ['y ~ (1 | g*h)', 11, "one grouping factor per varying term: after '|' write one column (or a:b, or a/b); for crossed factors write (1 | g) + (1 | h) + (1 | g:h)"],
-    ['y ~ (1 | factor(g))', 10, 'a grouping column must be a column, not a function call factor(…); add the computed column to the data'],
-    ['y ~ x:(1 | g)', 7, "a varying term or parentheses cannot be part of an interaction ':'; write the interaction of columns, a:b"],
+    ['y ~ x:(1 | g)', 7, "a varying term cannot be part of an interaction ':'; add it to the formula with '+': … + (1 | g)"],
+    ['y ~ (1 | log(g))', 10, 'a grouping column must be a column, not a function call log(…); add the computed column to the data'],
     ['y ~ (1 | )', 10, "expected a grouping column but found ')'"],
     ['y ~ x:', 7, "expected a column after ':' but found the end of the formula"],
     // term-level errors
-    ['y ~ x + z + x', 13, "repeated term 'x' (also at position 5)"],
-    ['y ~ a:b + b:a', 11, "repeated term 'a:b' (also at position 5)"],
-    ['y ~ a:a', 7, "'a' appears twice in one interaction"],
+    ['y ~ a:a', 7, "'a' appears twice in one interaction (R reads a:a as a); for a quadratic write poly(a, 2)"],
     ['y ~ (0 | g)', 5, 'varying term has no intercept and no covariate; write (1 | g) for a varying intercept, or (0 + x | g) for a slope'],
     ['y ~ 0', 1, 'the model has no terms (no intercept, no covariates); write y ~ 1 for an intercept-only model'],
     ['y ~ (1 | a/a)', 12, "grouping column 'a' appears twice"],

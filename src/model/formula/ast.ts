@@ -20,6 +20,10 @@ export type VarExpr =
   | ColumnRef
   | { readonly kind: 'scale'; readonly arg: VarExpr; readonly span: Span }
   | { readonly kind: 'log'; readonly arg: VarExpr; readonly span: Span }
+  /** `factor(x)`: the column's distinct values as categories (a numeric column's levels in numeric order, as R). */
+  | { readonly kind: 'factor'; readonly arg: ColumnRef; readonly span: Span }
+  /** `poly(x, k)`: R's orthogonal polynomials of degree 1..k, k design columns. */
+  | { readonly kind: 'poly'; readonly arg: VarExpr; readonly degree: number; readonly span: Span }
   | {
       readonly kind: 'compare';
       readonly left: VarExpr;
@@ -73,6 +77,11 @@ export function varLabel(v: VarExpr): string {
       return `scale(${varLabel(v.arg)})`;
     case 'log':
       return `log(${varLabel(v.arg)})`;
+    case 'factor':
+      return `factor(${varLabel(v.arg)})`;
+    case 'poly':
+      // R deparses the call this way: poly(x, 2)
+      return `poly(${varLabel(v.arg)}, ${v.degree})`;
     case 'compare':
       return `I(${varLabel(v.left)} ${v.op} ${typeof v.value === 'string' ? JSON.stringify(v.value) : String(v.value)})`;
   }

@@ -1,17 +1,20 @@
 /**
- * Recursive-descent parser for lme4/brms-style formulas. Grammar (whitespace is free):
+ * Recursive-descent parser for lme4/brms-style formulas, with R's operator precedence. Grammar (whitespace is free):
  *
- *   formula  := outcome [ '|' 'trials' '(' name ')' ] '~' rhs
- *   rhs      := item { ('+' | '-') item }          with '-' allowed only before 1 or 0
- *   item     := '1' | '0' | '(' block ')' | product
- *   block    := blockItem { ('+' | '-') blockItem } '|' group { '/' group }
- *   product  := var { ':' var }
+ *   formula  := outcome [ '|' 'trials' '(' name ')' ] '~' sum
+ *   sum      := ['-'] crossed { ('+' | '-') crossed }
+ *   crossed  := inter { ('*' | '/') inter }
+ *   inter    := power { ':' power }
+ *   power    := primary [ '^' integer ]
+ *   primary  := '1' | '0' | '(' sum ')' | '(' sum '|' group { '/' group } ')' | var
  *   var      := name | 'scale' '(' var ')' | 'log' '(' var ')' | 'I' '(' var op literal ')'
- *   group    := name { ':' name }
+ *             | 'factor' '(' name ')' | 'poly' '(' var ',' ['degree' '='] integer ')'
+ *   group    := gcol { ':' gcol }          gcol := name | 'factor' '(' name ')'
  *   literal  := ['-'] number | string
  *
- * Nothing is evaluated: the result is a syntax tree with source spans. R formula syntax outside this grammar (`*`,
- * `^`, `/` between fixed terms, `%in%`, `.`, `||`, parentheses around fixed terms, other functions) is recognised
+ * Varying terms `( … | g )` may only be added ('+') at the top level. The sums are expanded by R's algebra
+ * (src/model/formula/expand.ts) into the AST's term lists, so the result is a syntax tree of expanded terms with
+ * source spans. R formula syntax outside this grammar (`%in%`, `.`, `||`, `offset()`, other functions) is recognised
  * where it occurs and rejected with what to write instead (the messages are one line each).
  */
 import type {
@@ -25,11 +28,10 @@ import type {
   VaryingBlock,
 } from './ast.js';
 import { formulaError } from './errors.js';
+import { expandTerms, type Expr, type Item } from './expand.js';
 import { tokenize, type Token, type TokenKind } from './lexer.js';
 
-const FUNCTIONS = 'scale(x), log(x) and I(x op value)';
-
-type Item = InterceptMark | ProductTerm | VaryingBlock;
+const FUNCTIONS = 'scale(x), log(x), I(x op value), factor(x) and poly(x, k)';
 
 /**
  * What to write instead of an R function nutmeg does not support, `arg` the text of its first argument. One line;
@@ -37,18 +39,16 @@ type Item = InterceptMark | ProductTerm | VaryingBlock;
  */
 function functionAdvice(name: string, arg: string): string {
   switch (name) {
-    case 'factor':
     case 'as.factor':
+      return `as.factor() is not supported; write factor(${arg}) (the column's values as categories)`;
     case 'ordered':
     case 'as.ordered':
-      return `${name}() is not supported: a column of text values is already categorical; to use a numeric column's codes as categories write ${arg} and read it with --factor ${arg}`;
+      return `${name}() (ordered factors, polynomial contrasts) is not supported; write factor(${arg}) for treatment contrasts, or poly(${arg}, k) for a polynomial trend`;
     case 'as.numeric':
     case 'as.integer':
     case 'as.double':
     case 'numeric':
       return `${name}() is not supported: a numeric column is used as numbers already; write ${arg}`;
-    case 'poly':
-      return `poly() is not supported; add the powers of ${arg} to the data as columns (e.g. ${arg}_sq = ${arg}²) and write ${arg} + ${arg}_sq`;
     case 's':
     case 'te':
     case 't2':
@@ -70,17 +70,8 @@ function functionAdvice(name: string, arg: string): string {
   }
 }
 
-/** All products of a non-empty subset of `parts` with at most `maxOrder` parts, lowest order first: a*b*c, (a+b)^2. */
-function expandInteractions(parts: readonly string[], maxOrder: number): string {
-  const terms: string[][] = [];
-  const m = parts.length;
-  for (let mask = 1; mask < 1 << m; mask++) {
-    const chosen = parts.filter((_, j) => (mask >> j) & 1);
-    if (chosen.length <= maxOrder) terms.push(chosen);
-  }
-  terms.sort((a, b) => a.length - b.length);
-  return terms.map((t) => t.join(':')).join(' + ');
-}
+/** Where a sum is parsed: the right-hand side, a varying term's left side, or parentheses around fixed terms. */
+type Mode = 'top' | 'block' | 'paren';
 
 class Parser {
   private pos = 0;
@@ -107,11 +98,6 @@ class Parser {
     if (t.kind === 'string') return `string ${JSON.stringify(t.text)}`;
     if (t.kind === 'name' && t.quoted) return `\`${t.text}\``;
     return `'${t.text}'`;
-  }
-
-  /** The formula's text from token i to token j inclusive. */
-  private source(i: number, j: number): string {
-    return this.text.slice(this.tokens[i].start - 1, this.tokens[j].end - 1);
   }
 
   private spanText(span: { start: number; end: number }): string {
@@ -174,7 +160,7 @@ class Parser {
     }
     this.next();
     if (this.peek().kind === 'end') this.fail(this.peek(), "nothing after '~'; write the terms, or y ~ 1 for an intercept-only model");
-    const rhs = this.items(true);
+    const rhs = expandTerms(this.text, this.sum('top'));
     const end = this.peek();
     if (end.kind !== 'end') this.unexpectedAfterTerm(end, true);
     return { text: this.text, outcome, trials, rhs };
@@ -189,99 +175,99 @@ class Parser {
     this.fail(t, `expected '+' between terms${top ? ' or the end of the formula' : " or '|'"} but found ${this.describe(t)}`);
   }
 
-  /** A '+'/'-' separated list of items; `top` allows varying blocks. Stops before '|', ')' or the end. */
-  private items(top: true): Item[];
-  private items(top: false): (InterceptMark | ProductTerm)[];
-  private items(top: boolean): Item[] {
-    const out: Item[] = [];
-    let sign = this.peek().kind === '-' ? this.next() : null;
+  /**
+   * A '+'/'-' separated sum, R's lowest precedence; `mode` says where it is: the right-hand side ('top', where varying
+   * terms may appear), a varying term's left side ('block') or parentheses around fixed terms ('paren'). Stops before
+   * '|', ')' or the end.
+   */
+  private sum(mode: Mode): Expr {
+    let left: Expr | null = null;
+    if (this.peek().kind === '-') {
+      const minus = this.next();
+      const right = this.crossed(mode);
+      left = { kind: 'op', op: '-', left: null, right, at: minus.start, span: { start: minus.start, end: right.span.end } };
+    } else {
+      left = this.crossed(mode);
+    }
     for (;;) {
-      const item = this.item(top, sign);
-      out.push(item);
-      this.rejectOperatorAfter(item);
       const t = this.peek();
-      if (t.kind === '+') {
-        this.next();
-        sign = null;
-      } else if (t.kind === '-') {
-        sign = this.next();
-      } else {
-        return out;
+      if (t.kind !== '+' && t.kind !== '-') return left;
+      this.next();
+      const right = this.crossed(mode);
+      left = { kind: 'op', op: t.kind, left, right, at: t.start, span: { start: left.span.start, end: right.span.end } };
+    }
+  }
+
+  /** `a * b` and `a / b` (left-associative, above '+' and below ':' as in R). */
+  private crossed(mode: Mode): Expr {
+    let left = this.interaction(mode);
+    for (;;) {
+      const t = this.peek();
+      const op = t.kind === '/' ? '/' : t.kind === 'other' && t.text === '*' ? '*' : null;
+      if (op === null) return left;
+      this.next();
+      const right = this.interaction(mode);
+      left = { kind: 'op', op, left, right, at: t.start, span: { start: left.span.start, end: right.span.end } };
+    }
+  }
+
+  /** `a:b:c`. */
+  private interaction(mode: Mode): Expr {
+    let left = this.power(mode);
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'other' && t.text.startsWith('%') && t.text.length > 1) {
+        const after = this.peek(1);
+        const right = after.kind === 'name' ? after.text : 'b';
+        const leftText = this.spanText(left.span);
+        this.fail(t, `'${t.text}' is not supported; write ${leftText}:${right} for the effect of ${leftText} within each level of ${right}`);
       }
+      if (t.kind !== ':') return left;
+      this.next();
+      if (this.peek().kind === 'end') this.fail(this.peek(), "expected a column after ':' but found the end of the formula");
+      const right = this.power(mode);
+      left = { kind: 'op', op: ':', left, right, at: t.start, span: { start: left.span.start, end: right.span.end } };
     }
   }
 
-  /** `*`, `^`, `/` and `%in%` after an item (R's crossing, powers and nesting): says what to write instead. */
-  private rejectOperatorAfter(item: Item): void {
-    const op = this.peek();
-    if (op.kind === 'other' && op.text === '*') {
-      // collect the operands a*b*c when each is a plain product, to spell out the expansion
-      const operands = item.kind === 'product' ? [this.spanText(item.span)] : [];
-      while (operands.length > 0 && this.peek().kind === 'other' && this.peek().text === '*') {
-        this.next();
-        if (this.peek().kind !== 'name') operands.length = 0;
-        else operands.push(this.spanText(this.product().span));
-      }
-      const fix =
-        operands.length > 1 && operands.length <= 4
-          ? `write ${expandInteractions(operands, operands.length)} for ${operands.join('*')}`
-          : 'write the main effects and the interactions, e.g. a + b + a:b for a*b';
-      this.fail(op, `'*' (main effects and their interaction) is not supported; ${fix}`);
+  /** `(a + b)^k`, k a whole number ≥ 1. */
+  private power(mode: Mode): Expr {
+    const base = this.primary(mode);
+    const hat = this.peek();
+    if (hat.kind !== 'other' || hat.text !== '^') return base;
+    this.next();
+    const k = this.peek();
+    if (k.kind !== 'number' || !Number.isInteger(k.value) || k.value < 1) {
+      this.fail(k, `expected a whole number ≥ 1 after '^' (the highest order of interaction, as in (a + b)^2) but found ${this.describe(k)}`);
     }
-    if (op.kind === 'other' && op.text === '^') {
-      const base = item.kind === 'product' ? this.spanText(item.span) : 'x';
-      this.fail(op, `'^' is not supported; for the square of ${base} add a column ${base}_sq = ${base}² to the data and write ${base} + ${base}_sq`);
+    this.next();
+    if (base.kind === 'var') {
+      const label = this.spanText(base.span);
+      this.fail(hat, `'${label}^${k.text}' is ${label} in R's formula algebra ('^' expands sums: (a + b)^2 = a + b + a:b); for a polynomial in ${label} write poly(${label}, ${k.text})`);
     }
-    if (op.kind === '/') {
-      const left = item.kind === 'product' ? this.spanText(item.span) : 'a';
-      const after = this.peek(1);
-      const right = after.kind === 'name' ? after.text : 'b';
-      this.fail(op, `'/' (nesting) is only for grouping factors, as in (1 | ${left}/${right}); for fixed terms write ${left} + ${left}:${right} instead of ${left}/${right}`);
-    }
-    if (op.kind === 'other' && op.text.startsWith('%') && op.text.length > 1) {
-      const left = item.kind === 'product' ? this.spanText(item.span) : 'a';
-      const after = this.peek(1);
-      const right = after.kind === 'name' ? after.text : 'b';
-      this.fail(op, `'${op.text}' is not supported; write ${left}:${right} for the effect of ${left} within each level of ${right}`);
-    }
+    return { kind: 'power', base, degree: k.value, at: hat.start, span: { start: base.span.start, end: k.end } };
   }
 
-  /** When the tokens between `open` and `close` are `a + b + …` of plain column names: the names; else null. */
-  private sumInParentheses(open: number, close: number): string[] | null {
-    const names: string[] = [];
-    for (let i = open + 1; i < close; i += 2) {
-      const t = this.tokens[i];
-      if (t.kind !== 'name') return null;
-      names.push(t.quoted ? `\`${t.text}\`` : t.text);
-      if (i + 1 < close && this.tokens[i + 1].kind !== '+') return null;
-    }
-    return names.length > 0 ? names : null;
-  }
-
-  private item(top: boolean, minus: Token | null): Item {
+  private primary(mode: Mode): Expr {
     const t = this.peek();
     if (t.kind === 'number') {
       this.next();
       if (t.value !== 0 && t.value !== 1) this.fail(t, `a number term must be 1 or 0 (the intercept), not ${t.text}`);
-      const start = minus ? minus.start : t.start;
-      // R's convention: +1 and -0 keep the intercept, +0 and -1 remove it
-      return { kind: 'intercept', present: (t.value === 1) !== (minus !== null), span: { start, end: t.end } };
+      return { kind: 'number', value: t.value === 1 ? 1 : 0, span: { start: t.start, end: t.end } };
     }
-    if (minus) {
-      const what = t.kind === 'name' ? `'-${t.text}'` : "'-'";
-      const drop = t.kind === 'name' ? `leave ${t.text} out of the formula` : 'leave the term out of the formula';
-      this.fail(minus, `${what}: removing a term is not supported (only -1, which removes the intercept); ${drop}`);
+    if (t.kind === '(') return this.parenthesized(mode);
+    if (t.kind === 'name') {
+      const v = this.variable();
+      return { kind: 'var', v, span: v.span };
     }
-    if (t.kind === '(') return this.parenthesized(top);
-    if (t.kind === 'name') return this.product();
     if (t.kind === 'end') this.fail(t, "expected a term after '+' but found the end of the formula; add a term or remove the '+'");
     if (t.kind === '+') this.fail(t, "expected a term but found '+' (two '+' in a row?)");
     if (t.kind === '-') this.fail(t, "expected a term but found '-'; to remove the intercept write '- 1' without the '+' before it");
     this.fail(t, `expected a term but found ${this.describe(t)}`);
   }
 
-  /** `( … )` as a term: a varying block when it has a '|' of its own, otherwise parentheses around fixed terms. */
-  private parenthesized(top: boolean): Item {
+  /** `( … )`: a varying term when it has a '|' of its own, otherwise parentheses grouping fixed terms. */
+  private parenthesized(mode: Mode): Expr {
     const open = this.pos;
     const close = this.closeOf.get(open) as number;
     let depth = 0;
@@ -293,39 +279,29 @@ class Parser {
       else if (k === '|' && depth === 0) bar = i;
     }
     const t = this.tokens[open];
-    if (bar < 0) {
-      // strip redundant layers, ((x)) → x, to show what to write
-      let a = open;
-      let b = close;
-      while (this.tokens[a + 1].kind === '(' && this.closeOf.get(a + 1) === b - 1) {
-        a++;
-        b--;
+    if (bar >= 0) {
+      if (mode === 'block') {
+        this.fail(t, "varying terms '( … | g )' cannot be nested inside another varying term; write them side by side: (1 | g) + (1 | h)");
       }
-      const after = this.tokens[close + 1];
-      const inner = b - a > 1 ? this.source(a + 1, b - 1) : '';
-      if (inner === '') this.fail(t, "empty parentheses '()'; a varying term is (terms | group)");
-      if (after.kind === 'other' && after.text === '^') {
-        const exponent = this.tokens[close + 2];
-        const k = exponent.kind === 'number' && Number.isInteger(exponent.value) && exponent.value >= 1 ? exponent.value : 2;
-        const names = this.sumInParentheses(a, b);
-        const fix = names
-          ? `write ${expandInteractions(names, k)} for ${this.source(open, close)}^${k}`
-          : 'write the terms and their interactions, e.g. a + b + a:b for (a + b)^2';
-        this.fail(after, `'^' (all interactions up to a degree) is not supported; ${fix}`);
+      if (mode === 'paren') {
+        this.fail(t, "a varying term '( … | g )' cannot be inside parentheses; add it to the formula with '+': … + (1 | g)");
       }
-      if (after.kind === 'other' && after.text === '*') {
-        this.fail(after, "'*' (main effects and their interaction) is not supported; write the terms and interactions, e.g. a + b + c + a:c + b:c for (a + b)*c");
-      }
-      this.fail(t, `'${this.source(open, close)}' has no '|': a varying term is (terms | group), and fixed terms are written without parentheses (${inner})`);
+      const block = this.block();
+      return { kind: 'block', block, span: block.span };
     }
-    if (!top) this.fail(t, "varying terms '( … | g )' cannot be nested inside another varying term; write them side by side: (1 | g) + (1 | h)");
-    return this.block();
+    if (close === open + 1) this.fail(t, "empty parentheses '()'; a varying term is (terms | group)");
+    this.next();
+    const inner = this.sum(mode === 'block' ? 'block' : 'paren');
+    const end = this.peek();
+    if (end.kind !== ')') this.unexpectedAfterTerm(end, false);
+    this.next();
+    return { kind: 'paren', inner, span: { start: t.start, end: end.end } };
   }
 
   private block(): VaryingBlock {
     const openIndex = this.pos;
     const open = this.expect('(');
-    const terms = this.items(false);
+    const terms = expandTerms(this.text, this.sum('block')).filter((i) => i.kind !== 'varying');
     const bar = this.peek();
     if (bar.kind !== '|') this.unexpectedAfterTerm(bar, false);
     this.next();
@@ -356,28 +332,30 @@ class Parser {
       this.fail(after, `one grouping factor per varying term: after '|' write one column (or a:b, or a/b); for crossed factors write ${fix}`);
     }
     const close = this.expect(')', "')' after the grouping factor");
-    return { kind: 'varying', terms, nesting, span: { start: open.start, end: close.end } };
+    return { kind: 'varying', terms: terms as (InterceptMark | ProductTerm)[], nesting, span: { start: open.start, end: close.end } };
   }
 
   private group(): GroupAtom {
-    const columns: ColumnRef[] = [this.column('a grouping column')];
+    const columns: ColumnRef[] = [this.groupColumn()];
     while (this.peek().kind === ':') {
       this.next();
-      columns.push(this.column('a grouping column'));
+      columns.push(this.groupColumn());
     }
     return { columns, span: { start: columns[0].span.start, end: columns[columns.length - 1].span.end } };
   }
 
-  private product(): ProductTerm {
-    const factors: VarExpr[] = [this.variable()];
-    while (this.peek().kind === ':') {
+  /** A grouping column; `factor(x)` is accepted as `x` (a grouping column is categorical already, levels by value). */
+  private groupColumn(): ColumnRef {
+    const t = this.peek();
+    if (t.kind === 'name' && !t.quoted && (t.text === 'factor' || t.text === 'as.factor') && this.peek(1).kind === '(') {
       this.next();
-      if (this.peek().kind === 'end') this.fail(this.peek(), "expected a column after ':' but found the end of the formula");
-      factors.push(this.variable());
+      this.next();
+      const column = this.column('a grouping column');
+      this.expect(')', `')' after ${t.text}(${column.name}`);
+      return column;
     }
-    return { kind: 'product', factors, span: { start: factors[0].span.start, end: factors[factors.length - 1].span.end } };
+    return this.column('a grouping column');
   }
-
   private variable(): VarExpr {
     const t = this.peek();
     if (t.kind !== 'name') {
@@ -387,6 +365,8 @@ class Parser {
     if (t.quoted || this.peek(1).kind !== '(') return this.column('a column name');
     const open = this.pos + 1;
     const close = this.closeOf.get(open) as number;
+    if (t.text === 'factor') return this.factorCall();
+    if (t.text === 'poly') return this.polyCall();
     if (t.text !== 'scale' && t.text !== 'log' && t.text !== 'I') {
       const arg = this.tokens[open + 1];
       this.fail(t, functionAdvice(t.text, arg.kind === 'name' && open + 1 < close ? arg.text : 'x'));
@@ -437,6 +417,62 @@ class Parser {
     }
     const closeTok = this.expect(')', "')' after the comparison");
     return { kind: 'compare', left, op: opTok.text as CompareOp, value, span: { start: t.start, end: closeTok.end } };
+  }
+
+  /** `factor(column)`. */
+  private factorCall(): VarExpr {
+    const fn = this.next();
+    this.next(); // '('
+    const inner = this.peek();
+    if (inner.kind === ')') this.fail(inner, 'factor() needs a column, e.g. factor(x)');
+    if (inner.kind === 'name' && !inner.quoted && this.peek(1).kind === '(') {
+      this.fail(inner, `factor() takes a column, not ${inner.text}(…); add the computed column to the data`);
+    }
+    const arg = this.column('a column in factor()');
+    const after = this.peek();
+    if (after.kind === 'other' && after.text === ',') {
+      this.fail(after, `factor() takes one argument (levels = and labels = are not supported: the levels are the values of ${arg.name}, sorted); write factor(${arg.name})`);
+    }
+    if (after.kind !== ')') this.fail(after, `factor() takes one column; write factor(${arg.name})`);
+    const close = this.next();
+    return { kind: 'factor', arg, span: { start: fn.start, end: close.end } };
+  }
+
+  /** `poly(x, k)` or `poly(x, degree = k)`: orthogonal polynomials (raw = TRUE is not supported). */
+  private polyCall(): VarExpr {
+    const fn = this.next();
+    this.next(); // '('
+    if (this.peek().kind === ')') this.fail(this.peek(), 'poly() needs a column and a degree, e.g. poly(x, 2)');
+    const arg = this.variable();
+    const argText = this.spanText(arg.span);
+    const comma = this.peek();
+    if (comma.kind !== 'other' || comma.text !== ',') {
+      if (comma.kind === ')') this.fail(comma, `poly() needs a degree: write poly(${argText}, 2) for a quadratic`);
+      this.fail(comma, `poly() takes a column (or transform of one) and a degree, poly(${argText}, k); arithmetic inside it is not supported`);
+    }
+    this.next();
+    const rawAdvice = `raw polynomials (raw = TRUE) are not supported; poly(${argText}, k) spans the same columns, orthogonalised, which samples better`;
+    const named = this.peek();
+    if (named.kind === 'name' && this.peek(1).kind === 'other' && this.peek(1).text === '=') {
+      if (named.text === 'raw') this.fail(named, rawAdvice);
+      if (named.text !== 'degree') this.fail(named, `poly() takes a column and a degree, poly(${argText}, k); '${named.text} =' is not supported`);
+      this.next();
+      this.next();
+    }
+    const k = this.peek();
+    if (k.kind !== 'number' || !Number.isInteger(k.value) || k.value < 1) {
+      this.fail(k, `the degree of poly() must be a whole number ≥ 1, e.g. poly(${argText}, 2); found ${this.describe(k)}`);
+    }
+    this.next();
+    const after = this.peek();
+    if (after.kind === 'other' && after.text === ',') {
+      const next = this.peek(1);
+      if (next.kind === 'name' && next.text === 'raw') this.fail(next, rawAdvice);
+      this.fail(after, `poly() takes a column and a degree, poly(${argText}, ${k.text}); other arguments are not supported`);
+    }
+    if (after.kind !== ')') this.fail(after, `expected ')' after the degree of poly() but found ${this.describe(after)}`);
+    const close = this.next();
+    return { kind: 'poly', arg, degree: k.value, span: { start: fn.start, end: close.end } };
   }
 
   private literal(): number | string {

@@ -1,6 +1,6 @@
 /**
- * From syntax tree to model terms: resolves the intercept marks, expands nested grouping `(x | a/b)` into
- * `(x | a) + (x | a:b)`, and rejects repeated terms. Still no data: columns are resolved by the design stage.
+ * From syntax tree to model terms: resolves the intercept marks, puts the terms in R's order, and expands nested
+ * grouping `(x | a/b)` into `(x | a) + (x | a:b)`. Still no data: columns are resolved by the design stage.
  */
 import {
   groupLabel,
@@ -43,32 +43,37 @@ export function productKey(p: ProductTerm): string {
     .join(':');
 }
 
-function termList(formula: string, items: readonly (InterceptMark | ProductTerm)[]): TermList {
+/**
+ * The intercept (the last mark wins) and the products in R's order: each product's variables in the order they are
+ * first written in the formula, and the products by degree, keeping their order within a degree (R's terms.formula). The parser
+ * has already removed repeated terms.
+ */
+function termList(items: readonly (InterceptMark | ProductTerm)[]): TermList {
   let intercept = true;
   let interceptSpan: Span | null = null;
+  const order = new Map<string, number>();
   const products: ProductTerm[] = [];
-  const seen = new Map<string, ProductTerm>();
+  const seen = new Set<string>();
   for (const item of items) {
     if (item.kind === 'intercept') {
       intercept = item.present;
       interceptSpan = item.span;
       continue;
     }
-    const labels = new Set<string>();
-    for (const f of item.factors) {
-      const label = varLabel(f);
-      if (labels.has(label)) throw formulaError(formula, f.span.start, `'${label}' appears twice in one interaction`);
-      labels.add(label);
-    }
+    // a variable's rank is where it is first written (R numbers variables in the order they occur in the formula)
+    for (const f of item.factors) order.set(varLabel(f), Math.min(order.get(varLabel(f)) ?? Infinity, f.span.start));
     const key = productKey(item);
-    const before = seen.get(key);
-    if (before) {
-      throw formulaError(formula, item.span.start, `repeated term '${key}' (also at position ${before.span.start})`);
-    }
-    seen.set(key, item);
+    if (seen.has(key)) continue;
+    seen.add(key);
     products.push(item);
   }
-  return { intercept, interceptSpan, products };
+  const canonical = products.map((p) => ({
+    ...p,
+    factors: [...p.factors].sort((a, b) => (order.get(varLabel(a)) as number) - (order.get(varLabel(b)) as number)),
+  }));
+  // Array.prototype.sort is stable, so products of one degree keep their order
+  canonical.sort((a, b) => a.factors.length - b.factors.length);
+  return { intercept, interceptSpan, products: canonical };
 }
 
 function columnsOf(v: VarExpr, out: ColumnRef[]): void {
@@ -125,7 +130,7 @@ export function modelTerms(ast: FormulaAst): ModelTerms {
       fixedItems.push(item);
       continue;
     }
-    const list = termList(ast.text, item.terms);
+    const list = termList(item.terms);
     if (!list.intercept && list.products.length === 0) {
       const g = item.nesting.map(groupLabel).join('/');
       throw formulaError(
@@ -149,7 +154,7 @@ export function modelTerms(ast: FormulaAst): ModelTerms {
       varying.push({ ...list, group, span: item.span });
     }
   }
-  const fixed = termList(ast.text, fixedItems);
+  const fixed = termList(fixedItems);
   if (!fixed.intercept && fixed.products.length === 0 && varying.length === 0) {
     throw formulaError(ast.text, ast.outcome.span.start, `the model has no terms (no intercept, no covariates); write ${ast.outcome.name} ~ 1 for an intercept-only model`);
   }
