@@ -294,7 +294,7 @@ describe('simulatePersonalization', () => {
         truth.b_is_pro_customer * pro.values[i] +
         truth.b_product_price * price[i] +
         variant[i] * truth.b_treatment_variantpersonalized +
-        variant[i] * score[i] * truth['b_treatment_variantpersonalized:personalization_score'] +
+        variant[i] * score[i] * truth['b_personalization_score:treatment_variantpersonalized'] +
         truth.b_num_previous_targets * targets[i];
       // cells: the two variants, then the three channels
       for (const cell of [variant[i], 2 + ch[i]]) {

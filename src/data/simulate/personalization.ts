@@ -12,7 +12,7 @@
  *     + b_personalization_score·score + b_past_7d_sessions·sessions + b_past_30d_purchases·purchases
  *     + b_days_since_last_purchase·days + b_is_pro_customer·pro + b_product_price·price
  *     + b_treatment_variantpersonalized·[personalized]
- *     + b_treatment_variantpersonalized:personalization_score·[personalized]·score
+ *     + b_personalization_score:treatment_variantpersonalized·[personalized]·score
  *     + b_num_previous_targets·targets
  * Parameter names are those nutmeg gives the formula PERSONALIZATION_FORMULA (categorical columns treatment-coded,
  * first level dropped; a boolean column enters as 0/1). Conversion is about 5% under control, as in 001's
@@ -40,7 +40,7 @@ const TRUTH = {
   b_is_pro_customer: 0.5,
   b_product_price: -0.004,
   b_treatment_variantpersonalized: 0.02,
-  'b_treatment_variantpersonalized:personalization_score': 0.35,
+  'b_personalization_score:treatment_variantpersonalized': 0.35,
   b_num_previous_targets: -0.05,
 };
 
@@ -89,7 +89,7 @@ export function simulatePersonalization(options: SimulateOptions): Simulated {
       TRUTH.b_days_since_last_purchase * days[i] +
       TRUTH.b_is_pro_customer * pro[i] +
       TRUTH.b_product_price * price[i] +
-      variant[i] * (TRUTH.b_treatment_variantpersonalized + TRUTH['b_treatment_variantpersonalized:personalization_score'] * score[i]) +
+      variant[i] * (TRUTH.b_treatment_variantpersonalized + TRUTH['b_personalization_score:treatment_variantpersonalized'] * score[i]) +
       TRUTH.b_num_previous_targets * targets[i];
     converted[i] = outcomes.bernoulli(sigmoid(eta));
   }
