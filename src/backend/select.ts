@@ -14,6 +14,7 @@ import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
 import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.js';
 import { callWork, isSmallWork } from './work-size.js';
+import { groupedInteger } from '../report/integer-text.js';
 import { UserError } from '../errors.js';
 import type { ModelSpec } from '../model/spec.js';
 
@@ -132,7 +133,7 @@ async function createPlainBackend(
   // a small call is over before a GPU's dispatch and readback would be (work-size.ts): no probe, no GPU library loaded
   const small = isSmallWork(callWork(rows, chains));
   const gpu: GpuFinding = small ? { name: null, reason: '', probeSeconds: null } : await hardwareAdapter(options, detail);
-  let why = small ? `${rows} rows × ${chains} chains: too small for a GPU to pay off, not probed` : `no GPU: ${gpu.reason}${probed(gpu)}`;
+  let why = small ? `${groupedInteger(rows)} rows × ${chains} chains: too small for a GPU to pay off, not probed` : `no GPU: ${gpu.reason}${probed(gpu)}`;
   if (gpu.name) {
     try {
       const backend = await createWebGpu(spec, options);

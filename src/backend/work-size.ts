@@ -2,23 +2,25 @@
  * The size of one batched gradient call, rows × chains, and the limit below which a call is "small": the arithmetic
  * then costs less than any machinery around it, so the backend choice avoids that machinery (issue 16 item 6).
  *
- * Measured with bench/small-models.bench.ts on the 2-core AMD EPYC build machine (shared with other jobs, so the
- * medians of interleaved rounds; µs per call, 4 chains):
+ * Measured with bench/small-models.bench.ts on the 2-core AMD EPYC build machine while other jobs shared it (load
+ * average 4–8), medians of 9 interleaved rounds of 400 calls, µs per call of 4 chains, two runs:
  *
- *   native backend                     56 rows (binomial, 15 levels)   3,000 rows (4 coefficients)
- *   asynchronous call, 1 thread                      20                           46
- *   asynchronous call, 2 threads                    430                          460
- *   call on the calling thread, 1 thread               3                           28
+ *                                      56 rows (binomial, 15 levels)   3,000 rows (4 coefficients)
+ *   reference (TypeScript)                          18–20                       900–1,400
+ *   native, asynchronous, 1 thread                  23–25                          54–122
+ *   native, asynchronous, 2 threads               420–425                        450–590
+ *   native, on the calling thread, 1 thread           2.1                           47–56
  *
- * - The native arithmetic is about 2.3 ns per row × chain on one thread; the asynchronous round trip (a libuv worker
- *   thread, a promise and its microtasks) about 18 µs, and waking a second worker thread from a few µs on idle cores
- *   to hundreds when the cores are shared. Below the limit (about 150 µs of arithmetic) a call runs on one thread,
- *   on the calling thread: it blocks the event loop for well under a millisecond, and the sampler still yields to the
- *   event loop every ~50 ms for signals (src/sampler/run.ts).
+ * - The native arithmetic is 2–4 ns per row × chain on one thread; the asynchronous round trip (a libuv worker
+ *   thread, a promise and its microtasks) about 20 µs, and waking the second pool thread about 400 µs on these
+ *   shared cores (less on idle ones, which this machine never was). Below the limit (≲ 0.25 ms of arithmetic) a call
+ *   runs on one thread, on the calling thread: it blocks the event loop for well under a millisecond, and the
+ *   sampler still yields to the event loop every ~50 ms for signals (src/sampler/run.ts). The reference backend is
+ *   never faster than that, so `auto` has no reason to pick it while the addon loads.
  * - A GPU call costs 0.09–0.13 ms whatever its size up to 16 chains × 64,000 rows (dispatch and readback through
  *   Dawn on an H100, bench/results/webgpu-h100-2026-11-23.md), and probing for an adapter starts a child process that
  *   loads Dawn; below the limit the GPU cannot beat one CPU thread by enough to pay for the probe, so `auto` does not
- *   probe.
+ *   probe. The Hillstrom fits (64,000 rows × 4 chains = 256,000) are above the limit and unchanged.
  */
 export const SMALL_WORK_LIMIT = 1 << 16;
 
