@@ -154,7 +154,7 @@ export function describeNative(spec: ModelSpec, options: NativeBackendOptions): 
       sdIndex: term.sdIndex,
       offset: term.offset,
     })),
-    threads: options.threads === undefined ? defaultNativeThreads(callWork(spec.n, options.maxChains)) : Math.max(1, Math.floor(options.threads)),
+    threads: options.threads === undefined ? defaultNativeThreads(callWork(spec.n, options.maxChains, options.maxDraws)) : Math.max(1, Math.floor(options.threads)),
     maxChains: options.maxChains ?? 4,
     maxDraws: options.maxDraws ?? 256,
     kernels: options.kernels ?? 'auto',
@@ -281,5 +281,5 @@ export async function createNativeBackend(spec: ModelSpec, options: NativeBacken
   if (spec.fixed.priors.length !== spec.fixed.names.length) {
     throw new Error(`native backend: ${spec.fixed.names.length} fixed effects but ${spec.fixed.priors.length} priors`);
   }
-  return new NativeBackend(spec, new addon.NativeModel(describeNative(spec, options)), options.sync ?? isSmallWork(callWork(spec.n, options.maxChains)));
+  return new NativeBackend(spec, new addon.NativeModel(describeNative(spec, options)), options.sync ?? isSmallWork(callWork(spec.n, options.maxChains, options.maxDraws)));
 }

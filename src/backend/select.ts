@@ -131,9 +131,10 @@ async function createPlainBackend(
   const rows = spec.n;
   const chains = options.maxChains ?? 4;
   // a small call is over before a GPU's dispatch and readback would be (work-size.ts): no probe, no GPU library loaded
-  const small = isSmallWork(callWork(rows, chains));
+  const small = isSmallWork(callWork(rows, chains, options.maxDraws));
   const gpu: GpuFinding = small ? { name: null, reason: '', probeSeconds: null } : await hardwareAdapter(options, detail);
-  let why = small ? `${groupedInteger(rows)} rows × ${chains} chains: too small for a GPU to pay off, not probed` : `no GPU: ${gpu.reason}${probed(gpu)}`;
+  const perCall = (options.maxDraws ?? 0) > chains ? `${options.maxDraws} draws per call` : `${chains} chain${chains === 1 ? '' : 's'}`;
+  let why = small ? `${groupedInteger(rows)} rows × ${perCall}: too small for a GPU to pay off, not probed` : `no GPU: ${gpu.reason}${probed(gpu)}`;
   if (gpu.name) {
     try {
       const backend = await createWebGpu(spec, options);

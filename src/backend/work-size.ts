@@ -24,9 +24,13 @@
  */
 export const SMALL_WORK_LIMIT = 1 << 16;
 
-/** Rows × chains of one gradient call over `rows` rows with `maxChains` chains (4, the CLI's default, when not given). */
-export function callWork(rows: number, maxChains: number | undefined): number {
-  return rows * (maxChains ?? 4);
+/**
+ * Rows × chains of the largest call a backend prepared for `maxChains` chains (4, the CLI's default, when not given)
+ * will get; when it is prepared for pointwise log-likelihood blocks of `maxDraws` draws (LOO: one chain, 256 draws
+ * per call), rows × draws when that is larger.
+ */
+export function callWork(rows: number, maxChains: number | undefined, maxDraws?: number): number {
+  return rows * Math.max(maxChains ?? 4, maxDraws ?? 0);
 }
 
 /** Whether such a call is small (see SMALL_WORK_LIMIT). */

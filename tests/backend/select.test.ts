@@ -67,6 +67,10 @@ describe('backend choice by data size (issue 16 item 6)', () => {
     expect(isSmallWork(SMALL_WORK_LIMIT - 1)).toBe(true);
     expect(isSmallWork(SMALL_WORK_LIMIT)).toBe(false);
     expect(isSmallWork(callWork(64_000, 4))).toBe(false);
+    // LOO prepares one chain and pointwise blocks of 256 draws: its calls are rows × 256
+    expect(callWork(3000, 1, 256)).toBe(768_000);
+    expect(isSmallWork(callWork(3000, 1, 256))).toBe(false);
+    expect(defaultNativeThreads(callWork(3000, 1, 256), 16)).toBe(16);
   });
 
   it('auto does not probe for a GPU when the data are small, and says so', async () => {
