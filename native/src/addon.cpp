@@ -4,6 +4,9 @@
 //   model.gradient(positions, nChains, active | null, logp, grad): Promise<void>
 //       log-likelihood + level priors and their gradient (see engine.hpp) for the active chains; other chains'
 //       outputs are not touched
+//   model.gradientSync(positions, nChains, active | null, logp, grad): void
+//       the same on the calling thread (with the pool), for small data where the asynchronous round trip (a libuv
+//       worker thread and a promise, tens of microseconds) costs more than the arithmetic
 //   model.pointwise(draws, nDraws, rowStart, rowCount, out): Promise<void>
 //   model.dispose()                joins the pool's threads and frees the data
 //   model.isa, model.threads, model.storage
@@ -73,6 +76,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
     return DefineClass(env, "NativeModel",
                        {
                            InstanceMethod<&NativeModel::Gradient>("gradient"),
+                           InstanceMethod<&NativeModel::GradientSync>("gradientSync"),
                            InstanceMethod<&NativeModel::Pointwise>("pointwise"),
                            InstanceMethod<&NativeModel::Dispose>("dispose"),
                            InstanceAccessor<&NativeModel::Isa>("isa"),
@@ -88,6 +92,8 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
 
  private:
   Napi::Value Gradient(const Napi::CallbackInfo& info);
+  Napi::Value GradientSync(const Napi::CallbackInfo& info);
+  std::uint32_t start_gradient(const Napi::CallbackInfo& info);
   Napi::Value Pointwise(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), live(info.Env()).isa()); }
@@ -252,7 +258,9 @@ NativeModel::NativeModel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Nati
   }
 }
 
-Napi::Value NativeModel::Gradient(const Napi::CallbackInfo& info) {
+// Checks a gradient call's arguments, marks the model busy and copies the positions and active flags in; returns
+// the chain count. Shared by gradient() and gradientSync().
+std::uint32_t NativeModel::start_gradient(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   Engine& e = live(env);
   Napi::Float64Array positions = float64_array(env, info[0], "positions");
@@ -284,10 +292,38 @@ Napi::Value NativeModel::Gradient(const Napi::CallbackInfo& info) {
     const std::uint8_t* a = active.As<Napi::Uint8Array>().Data();
     for (std::uint32_t c = 0; c < n_chains; c++) e.active()[c] = a[c] != 0;
   }
-  auto* work = new GradientCallWork(env, this, Value(), n_chains, logp, grad);
+  return n_chains;
+}
+
+Napi::Value NativeModel::Gradient(const Napi::CallbackInfo& info) {
+  const std::uint32_t n_chains = start_gradient(info);
+  auto* work = new GradientCallWork(info.Env(), this, Value(), n_chains, info[3].As<Napi::Float64Array>(),
+                                    info[4].As<Napi::Float64Array>());
   Napi::Promise promise = work->promise();
   work->Queue();
   return promise;
+}
+
+Napi::Value NativeModel::GradientSync(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const std::uint32_t n_chains = start_gradient(info);
+  Engine& e = *engine_;
+  try {
+    e.gradient(n_chains);
+  } catch (const std::exception& ex) {
+    busy_ = false;
+    throw Napi::Error::New(env, ex.what());
+  }
+  busy_ = false;
+  const std::size_t dim = e.model().dim;
+  double* logp = info[3].As<Napi::Float64Array>().Data();
+  double* grad = info[4].As<Napi::Float64Array>().Data();
+  for (std::uint32_t c = 0; c < n_chains; c++) {
+    if (!e.active()[c]) continue;
+    logp[c] = e.logp()[c];
+    std::memcpy(grad + c * dim, e.grad() + c * dim, dim * sizeof(double));
+  }
+  return env.Undefined();
 }
 
 Napi::Value NativeModel::Pointwise(const Napi::CallbackInfo& info) {

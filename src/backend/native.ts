@@ -20,12 +20,20 @@ import { fileURLToPath } from 'node:url';
 import type { Backend, BackendOptions } from './backend.js';
 import { addScalarPriors } from '../model/density.js';
 import { levelCount, type ModelSpec } from '../model/spec.js';
+import { callWork, isSmallWork } from './work-size.js';
 
 /** Which compiled kernels to run: 'auto' picks the widest the CPU has (AVX-512, then AVX2+FMA, then baseline). */
 export type NativeKernels = 'auto' | 'baseline' | 'avx2' | 'avx512';
 
 export interface NativeBackendOptions extends BackendOptions {
   readonly kernels?: NativeKernels;
+  /** Gradient calls on the calling thread (true) or off the event loop (false); default: true for a small call (work-size.ts). */
+  readonly sync?: boolean;
+}
+
+/** Threads for a call of `work` rows × chains when none were asked for: one for a small call, else every core. */
+export function defaultNativeThreads(work: number, cores: number = availableParallelism()): number {
+  return isSmallWork(work) ? 1 : Math.max(1, cores);
 }
 
 /** What the addon's NativeModel constructor reads (arrays are copied; none is kept). */
@@ -61,6 +69,17 @@ export interface NativeModelHandle {
     logp: Float64Array,
     grad: Float64Array,
   ): Promise<void>;
+  /**
+   * The same on the calling thread, returning when done (addons built before it existed lack it): for small data,
+   * where the asynchronous round trip costs more than the arithmetic (see work-size.ts).
+   */
+  gradientSync?(
+    positions: Float64Array,
+    nChains: number,
+    active: Uint8Array | null,
+    logp: Float64Array,
+    grad: Float64Array,
+  ): void;
   pointwise(draws: Float64Array, nDraws: number, rowStart: number, rowCount: number, out: Float64Array): Promise<void>;
   dispose(): void;
   /** Kernel instruction set in use: "baseline", "avx2+fma" or "avx512". */
@@ -136,7 +155,7 @@ export function describeNative(spec: ModelSpec, options: NativeBackendOptions): 
       sdIndex: term.sdIndex,
       offset: term.offset,
     })),
-    threads: Math.max(1, Math.floor(options.threads ?? availableParallelism())),
+    threads: options.threads === undefined ? defaultNativeThreads(callWork(spec.n, options.maxChains, options.maxDraws)) : Math.max(1, Math.floor(options.threads)),
     maxChains: options.maxChains ?? 4,
     maxDraws: options.maxDraws ?? 256,
     kernels: options.kernels ?? 'auto',
@@ -149,14 +168,20 @@ export class NativeBackend implements Backend {
   readonly dim: number;
   /** Calls run one at a time, in order: each waits for the previous one to settle. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Calls queued or running off the event loop. */
+  private pending = 0;
   private disposed = false;
+  /** Whether gradient calls run on the calling thread (when nothing is queued); see work-size.ts. */
+  readonly sync: boolean;
 
   constructor(
     readonly spec: ModelSpec,
     private readonly handle: NativeModelHandle,
+    sync = false,
   ) {
     this.dim = spec.dim;
-    this.description = `native (${handle.threads} thread${handle.threads === 1 ? '' : 's'}, ${handle.isa})`;
+    this.sync = sync && typeof handle.gradientSync === 'function';
+    this.description = `native (${handle.threads} thread${handle.threads === 1 ? '' : 's'}, ${handle.isa}${this.sync ? ', in-process calls' : ''})`;
   }
 
   /** How the data are stored in the addon (for benchmarks and diagnostics). */
@@ -171,14 +196,28 @@ export class NativeBackend implements Backend {
     grad: Float64Array,
     active?: Uint8Array,
   ): Promise<void> {
+    if (this.sync && this.pending === 0 && !this.disposed) {
+      try {
+        this.handle.gradientSync!(positions, nChains, active ?? null, logp, grad);
+        this.finishGradient(positions, nChains, logp, grad, active);
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     return this.enqueue(async () => {
       await this.handle.gradient(positions, nChains, active ?? null, logp, grad);
-      for (let c = 0; c < nChains; c++) {
-        if (active && !active[c]) continue;
-        const lp = logp[c] + addScalarPriors(this.spec, positions, c * this.dim, grad);
-        logp[c] = Number.isFinite(lp) ? lp : -Infinity;
-      }
+      this.finishGradient(positions, nChains, logp, grad, active);
     });
+  }
+
+  /** Adds the scalar priors to what the addon wrote (see the file comment). */
+  private finishGradient(positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void {
+    for (let c = 0; c < nChains; c++) {
+      if (active && !active[c]) continue;
+      const lp = logp[c] + addScalarPriors(this.spec, positions, c * this.dim, grad);
+      logp[c] = Number.isFinite(lp) ? lp : -Infinity;
+    }
   }
 
   pointwiseLogLik(
@@ -200,7 +239,10 @@ export class NativeBackend implements Backend {
 
   private enqueue(call: () => Promise<void>): Promise<void> {
     if (this.disposed) return Promise.reject(new Error('native backend: used after dispose()'));
-    const run = this.tail.then(call);
+    this.pending++;
+    const run = this.tail.then(call).finally(() => {
+      this.pending--;
+    });
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -219,5 +261,5 @@ export async function createNativeBackend(spec: ModelSpec, options: NativeBacken
   if (spec.fixed.priors.length !== spec.fixed.names.length) {
     throw new Error(`native backend: ${spec.fixed.names.length} fixed effects but ${spec.fixed.priors.length} priors`);
   }
-  return new NativeBackend(spec, new addon.NativeModel(describeNative(spec, options)));
+  return new NativeBackend(spec, new addon.NativeModel(describeNative(spec, options)), options.sync ?? isSmallWork(callWork(spec.n, options.maxChains, options.maxDraws)));
 }

@@ -5,13 +5,16 @@
  * `--backend webgpu`. An explicitly requested backend that cannot start is an error, not a silent fallback.
  * `auto` asks for the adapters in a child process (webgpu/probe.ts), so the GPU libraries' own output stays out of
  * the terminal; an explicit `--backend webgpu` loads Dawn in this process (it must, to run), and Dawn's warnings then
- * go straight to stderr.
+ * go straight to stderr. A small model (rows × chains under SMALL_WORK_LIMIT, work-size.ts) is not probed for a GPU
+ * at all: `auto` goes to the native backend, which runs such calls on the calling thread.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
 import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.js';
+import { callWork, isSmallWork } from './work-size.js';
+import { groupedInteger } from '../report/integer-text.js';
 import { UserError } from '../errors.js';
 import type { ModelSpec } from '../model/spec.js';
 
@@ -125,8 +128,13 @@ async function createPlainBackend(
     }
   }
   // auto: one line says which backend was chosen and why
-  const gpu = await hardwareAdapter(options, detail);
-  let why = `no GPU: ${gpu.reason}${probed(gpu)}`;
+  const rows = spec.n;
+  const chains = options.maxChains ?? 4;
+  // a small call is over before a GPU's dispatch and readback would be (work-size.ts): no probe, no GPU library loaded
+  const small = isSmallWork(callWork(rows, chains, options.maxDraws));
+  const gpu: GpuFinding = small ? { name: null, reason: '', probeSeconds: null } : await hardwareAdapter(options, detail);
+  const perCall = (options.maxDraws ?? 0) > chains ? `${options.maxDraws} draws per call` : `${chains} chain${chains === 1 ? '' : 's'}`;
+  let why = small ? `${groupedInteger(rows)} rows × ${perCall}: too small for a GPU to pay off, not probed` : `no GPU: ${gpu.reason}${probed(gpu)}`;
   if (gpu.name) {
     try {
       const backend = await createWebGpu(spec, options);

@@ -266,7 +266,7 @@ async function runSeparation(f: CommonFlags): Promise<void> {
 function samplingOptions(command: Command): Command {
   return command
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
-    .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores)`)
+    .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores, one for a small model)`)
     .option('--chains <n>', `chains per fit (${rangeText(SETTING_RANGES.chains)})`, String(FIT_DEFAULTS.chains))
     .option('--warmup <n>', `warm-up iterations per chain (${rangeText(SETTING_RANGES.warmup)})`, String(FIT_DEFAULTS.warmup))
     .option('--draws <n>', `draws per chain (${rangeText(SETTING_RANGES.draws)})`, String(FIT_DEFAULTS.draws))

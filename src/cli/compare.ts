@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the Bayesian bootstrap (bb-pseudobma)', '1')
     .option('--r-eff-one', 'r_eff = 1 instead of relative efficiencies from the chains')
     .option('--backend <name>', `backend for the RUN_DIRs' log-likelihood: ${BACKEND_CHOICES.join(', ')}`, 'auto')
-    .option('--threads <n>', 'threads for the native backend (default: all cores)')
+    .option('--threads <n>', 'threads for the native backend (default: all cores, one for a small model)')
     .option('--json', 'print the comparison as JSON')
     .action(async (runDirs: string[], opts: CompareFlags) => {
       if (!WEIGHT_METHODS.includes(opts.method as WeightMethod)) {

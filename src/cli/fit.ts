@@ -225,7 +225,7 @@ export function register(program: Command): void {
     .option('--init <random|map>', 'initial values: uniform(-2, 2) or the posterior mode', FIT_DEFAULTS.init)
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
     .option('--adapter <name>', 'WebGPU adapter (substring of its name; see nutmeg devices)')
-    .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores; a warning above the core count)`)
+    .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores, one for a small model (see README); a warning above the core count)`)
     .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory (new or empty; checked before the fit)')
     .option('--overwrite', 'let --out replace an existing run directory')
     .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')

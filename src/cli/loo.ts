@@ -46,7 +46,7 @@ export function register(program: Command): void {
     )
     .option('--r-eff-one', 'r_eff = 1 for every observation instead of relative efficiencies from the chains')
     .option('--backend <name>', `backend for a RUN_DIR's log-likelihood: ${BACKEND_CHOICES.join(', ')}`, 'auto')
-    .option('--threads <n>', 'threads for the native backend (default: all cores)')
+    .option('--threads <n>', 'threads for the native backend (default: all cores, one for a small model)')
     .option('--json', 'print the result as JSON')
     .action(async (runDir: string | undefined, opts: LooSourceFlags & { loglik?: string; json?: boolean }) => {
       if (runDir !== undefined && opts.loglik !== undefined) {

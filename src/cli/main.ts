@@ -4,11 +4,24 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
-import { COMMANDS } from './commands.js';
+import { COMMANDS, type CommandEntry } from './commands.js';
 import { quietOnClosedPipes } from './signals.js';
 import { packageVersion } from './version.js';
 
-export function buildProgram(): Command {
+/**
+ * The commands `argv` needs: none for --version, the one it names (its first argument, when that is a command's
+ * name), else all of them (for the command list in --help, `help <command>`, and commander's suggestions for a
+ * mistyped name).
+ */
+function commandsFor(argv: readonly string[] | undefined): readonly CommandEntry[] {
+  const first = argv?.[2];
+  if (first === '--version' || first === '-V') return [];
+  const named = COMMANDS.filter((c) => c.name === first);
+  return named.length > 0 ? named : COMMANDS;
+}
+
+/** The program with the commands `argv` needs (all of them without `argv`). */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('nutmeg')
     .description('Bayesian multilevel logistic regression with NUTS, on WebGPU or the CPU')
     .version(packageVersion(), '-V, --version')
@@ -16,7 +29,8 @@ export function buildProgram(): Command {
     // subcommands inherit this when they are created
     .configureOutput({ outputError: (text, write) => write(usageErrorLine(text)) })
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  const commands = await Promise.all(commandsFor(argv).map((c) => c.load()));
+  for (const { register } of commands) register(program);
   program.addHelpText(
     'after',
     `
@@ -38,7 +52,7 @@ export function usageErrorLine(text: string): string {
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

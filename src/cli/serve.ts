@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { DEFAULT_THRESHOLDS, checkThresholds } from '../decision/policy.js';
 import { UserError } from '../errors.js';
 import { loadRun } from '../io/run-dir.js';
-import { BODY_BYTES_PER_ROW, buildServer, defaultBodyLimit, SERVE_DEFAULTS } from '../serve/server.js';
+import { BODY_BYTES_PER_ROW, defaultBodyLimit, SERVE_DEFAULTS } from '../serve/limits.js';
 import { nonNegativeInt, positiveInt } from './options.js';
 
 interface ServeFlags {
@@ -45,6 +45,8 @@ async function run(runDir: string, f: ServeFlags): Promise<void> {
         `fewer than --max-rows ${maxRows}; larger requests get 413`,
     );
   }
+  // fastify and the report code load only when a server is started (issue 16 item 6)
+  const { buildServer } = await import('../serve/server.js');
   const app = buildServer(loadRun(runDir), { maxRows, bodyLimit, thresholds, requestTimeoutMs: requestTimeout * 1000 });
   try {
     await app.listen({ port, host: f.host });

@@ -10,6 +10,8 @@
  * - max tree depth: a depth-d trajectory holds up to 2^d leapfrog steps; 2^20 (about a million gradients per
  *   iteration) is already far beyond any useful run.
  */
+import { groupedInteger } from '../report/integer-text.js';
+
 export interface IntRange {
   readonly min: number;
   readonly max: number;
@@ -28,6 +30,6 @@ export const SETTING_RANGES = {
 
 /** "1 … 4,096" style text of a range, for help texts and errors. */
 export function rangeText(r: IntRange): string {
-  const show = (v: number): string => (v === Number.MAX_SAFE_INTEGER ? '2^53−1' : v.toLocaleString('en-US'));
+  const show = (v: number): string => (v === Number.MAX_SAFE_INTEGER ? '2^53−1' : groupedInteger(v));
   return `${show(r.min)} to ${show(r.max)}`;
 }

@@ -14,6 +14,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { totalmem } from 'node:os';
 import { UserError } from '../errors.js';
+import { groupedInteger } from '../report/integer-text.js';
 
 const BYTES = 8;
 /** lp__, accept_stat__, stepsize__, treedepth__, n_leapfrog__, divergent__, energy__ (SAMPLER_STAT_NAMES). */
@@ -83,7 +84,7 @@ function gb(bytes: number): string {
   return g >= 10 ? `${g.toFixed(0)} GB` : g >= 1 ? `${g.toFixed(1)} GB` : `${(bytes / 1e6).toFixed(0)} MB`;
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
+const count = (n: number): string => groupedInteger(n);
 
 /** Throws a UserError with the estimate when the run cannot fit; `available` defaults to availableMemory(). */
 export function checkRunMemory(s: RunSize, available: number = availableMemory()): MemoryEstimate {

@@ -12,7 +12,7 @@ export interface SettingsForWarnings {
   /** Post-warm-up draws per chain and the thinning; leave out for runs that do not sample (--method map). */
   readonly draws?: number;
   readonly thin?: number;
-  /** Requested native threads; undefined = the default (all cores). */
+  /** Requested native threads; undefined = the default (all cores; one for a small model, src/backend/work-size.ts). */
   readonly threads?: number;
   /** The machine's cores; default os.availableParallelism(). */
   readonly cores?: number;

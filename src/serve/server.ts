@@ -24,6 +24,9 @@ import { modelInfo } from './model-info.js';
 import { rowsToFrame } from './rows-frame.js';
 import { requestInputs } from './inputs.js';
 import { forbiddenKey, requestColumns, scoreRequestValidator, type ScoreRow } from './schema.js';
+import { SERVE_DEFAULTS, defaultBodyLimit } from './limits.js';
+
+export { BODY_BYTES_PER_ROW, SERVE_DEFAULTS, defaultBodyLimit } from './limits.js';
 
 export interface ServeOptions {
   /** Largest request body in bytes; default defaultBodyLimit(maxRows), room for maxRows rows. */
@@ -43,19 +46,6 @@ export interface ServeOptions {
   /** Backend for the pointwise log-likelihood of the built report's PSIS-LOO; default native when built, else
    * reference (no WebGPU probing inside a server). */
   readonly looBackend?: BackendChoice;
-}
-
-export const SERVE_DEFAULTS = { maxRows: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 } as const;
-
-/**
- * Bytes allowed per row by the default body limit: a Hillstrom row with an id and every column of the file is about
- * 250 bytes as compact JSON and under 600 pretty-printed, so 1 KiB per row leaves room for longer ids and level names.
- */
-export const BODY_BYTES_PER_ROW = 1024;
-
-/** The default body limit: `maxRows` generous rows plus 64 KiB, at least 1 MiB. */
-export function defaultBodyLimit(maxRows: number): number {
-  return Math.max(1 << 20, maxRows * BODY_BYTES_PER_ROW + (1 << 16));
 }
 
 /** Work on one request between yields to the event loop: about this many milliseconds at most. */

@@ -234,6 +234,34 @@ describe.skipIf(!addon)('native backend: contract', () => {
     await native.dispose();
   });
 
+  it('in-process (sync) and asynchronous calls give bit-identical results; a sync call waits for a queued one', async () => {
+    const spec = randomSpec('hierarchical', { n: 300, seed: 4 });
+    const sync = await createNativeBackend(spec, { maxChains: 4, maxDraws: 4, sync: true });
+    const async = await createNativeBackend(spec, { maxChains: 4, maxDraws: 4, sync: false });
+    try {
+      expect(sync.sync).toBe(true);
+      expect(async.sync).toBe(false);
+      const positions = randomPositions(spec, 4, 21);
+      const active = new Uint8Array([1, 0, 1, 1]);
+      const [la, lb] = [new Float64Array(4), new Float64Array(4)];
+      const [a, b] = [new Float64Array(4 * spec.dim), new Float64Array(4 * spec.dim)];
+      await async.logDensityGradient(positions, 4, la, a, active);
+      await sync.logDensityGradient(positions, 4, lb, b, active);
+      expect(Array.from(lb)).toEqual(Array.from(la));
+      expect(Array.from(b)).toEqual(Array.from(a));
+      // a pointwise call is still running off the event loop: the sync backend queues the gradient behind it
+      const out = new Float64Array(spec.n);
+      const order: string[] = [];
+      const pointwise = sync.pointwiseLogLik(positions, 1, 0, spec.n, out).then(() => order.push('pointwise'));
+      const gradient = sync.logDensityGradient(positions, 4, lb, b).then(() => order.push('gradient'));
+      await Promise.all([pointwise, gradient]);
+      expect(order).toEqual(['pointwise', 'gradient']);
+      await expect(sync.logDensityGradient(positions, 5, lb, b)).rejects.toThrow(/at most 4/);
+    } finally {
+      await Promise.all([sync.dispose(), async.dispose()]);
+    }
+  });
+
   it('queues overlapping calls and keeps the event loop free while computing', async () => {
     const spec = randomSpec('hierarchical', { n: 200_000, seed: 1 });
     const C = 64;

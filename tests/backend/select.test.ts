@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadNativeAddon } from '../../src/backend/native.js';
+import { createNativeBackend, defaultNativeThreads, loadNativeAddon, type NativeBackend } from '../../src/backend/native.js';
+import { SMALL_WORK_LIMIT, callWork, isSmallWork } from '../../src/backend/work-size.js';
 import { createBackend, isSoftwareAdapter, vulkanLoaderPresent } from '../../src/backend/select.js';
 import { UserError } from '../../src/errors.js';
 import { PROBE_MARKER, parseProbeAnswer, probeChildCommand, probeGpu, resetGpuProbe, runProbe } from '../../src/backend/webgpu/probe.js';
@@ -40,7 +41,78 @@ describe('backend selection', () => {
     const backend = await createBackend('auto', randomSpec('pooled', { n: 100 }), {}, (l) => lines.push(l));
     await backend.dispose();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^backend: ${backend.kind} \\((no GPU: .*|webgpu on .* failed: .*)\\)$`));
+    expect(lines[0]).toMatch(new RegExp(`^backend: ${backend.kind} \\((no GPU: .*|webgpu on .* failed: .*|100 rows × 4 chains: too small .*)\\)$`));
+  });
+});
+
+describe('backend choice by data size (issue 16 item 6)', () => {
+  /** Runs `body` with a fake Vulkan loader on LD_LIBRARY_PATH, so that `auto` would probe for a GPU if it chose to. */
+  async function withVulkanLoader<T>(body: () => Promise<T>): Promise<T> {
+    const dir = mkdtempSync(join(tmpdir(), 'nutmeg-vk-'));
+    writeFileSync(join(dir, 'libvulkan.so.1'), '');
+    const saved = process.env.LD_LIBRARY_PATH;
+    process.env.LD_LIBRARY_PATH = saved ? `${dir}:${saved}` : dir;
+    try {
+      return await body();
+    } finally {
+      if (saved === undefined) delete process.env.LD_LIBRARY_PATH;
+      else process.env.LD_LIBRARY_PATH = saved;
+    }
+  }
+
+  it('the small-call limit is where a call is too small for a GPU or a second thread', () => {
+    expect(callWork(56, 4)).toBe(224);
+    expect(callWork(3000, undefined)).toBe(12_000);
+    expect(isSmallWork(callWork(3000, 4))).toBe(true);
+    expect(isSmallWork(SMALL_WORK_LIMIT - 1)).toBe(true);
+    expect(isSmallWork(SMALL_WORK_LIMIT)).toBe(false);
+    expect(isSmallWork(callWork(64_000, 4))).toBe(false);
+    // LOO prepares one chain and pointwise blocks of 256 draws: its calls are rows × 256
+    expect(callWork(3000, 1, 256)).toBe(768_000);
+    expect(isSmallWork(callWork(3000, 1, 256))).toBe(false);
+    expect(defaultNativeThreads(callWork(3000, 1, 256), 16)).toBe(16);
+  });
+
+  it('auto does not probe for a GPU when the data are small, and says so', async () => {
+    resetGpuProbe();
+    const lines: string[] = [];
+    const details: string[] = [];
+    const backend = await withVulkanLoader(() =>
+      createBackend('auto', randomSpec('hierarchical', { n: 56 }), { maxChains: 4 }, (l) => lines.push(l), (l) => details.push(l)),
+    );
+    await backend.dispose();
+    expect(details.filter((l) => l.startsWith('gpu probe'))).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^backend: (native|reference) \(56 rows × 4 chains: too small for a GPU to pay off, not probed[);]/);
+  });
+
+  it('auto probes for a GPU when the data are large enough for one to pay off', async () => {
+    resetGpuProbe();
+    const details: string[] = [];
+    const backend = await withVulkanLoader(() =>
+      createBackend('auto', randomSpec('pooled', { n: SMALL_WORK_LIMIT / 4 }), { maxChains: 4 }, () => {}, (l) => details.push(l)),
+    );
+    await backend.dispose();
+    resetGpuProbe();
+    expect(details.filter((l) => l.startsWith('gpu probe: '))).toHaveLength(1);
+  }, 60_000);
+
+  it.skipIf(!loadNativeAddon())('native: small data run on one thread with in-process calls, large data on every core', async () => {
+    const small = (await createNativeBackend(randomSpec('hierarchical', { n: 56 }), { maxChains: 4 })) as NativeBackend;
+    const large = (await createNativeBackend(randomSpec('pooled', { n: SMALL_WORK_LIMIT / 4 }), { maxChains: 4 })) as NativeBackend;
+    const asked = (await createNativeBackend(randomSpec('hierarchical', { n: 56 }), { maxChains: 4, threads: 2 })) as NativeBackend;
+    try {
+      expect(small.sync).toBe(true);
+      expect(small.description).toMatch(/^native \(1 thread, .*, in-process calls\)$/);
+      expect(large.sync).toBe(false);
+      expect(large.description).toContain(`(${defaultNativeThreads(SMALL_WORK_LIMIT)} thread`);
+      expect(defaultNativeThreads(SMALL_WORK_LIMIT, 16)).toBe(16);
+      expect(defaultNativeThreads(SMALL_WORK_LIMIT - 1, 16)).toBe(1);
+      // an explicit --threads is kept
+      expect(asked.description).toMatch(/^native \(2 threads, /);
+    } finally {
+      await Promise.all([small.dispose(), large.dispose(), asked.dispose()]);
+    }
   });
 });
 

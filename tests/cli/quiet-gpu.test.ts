@@ -29,7 +29,8 @@ const isDriverNoise = (line: string): boolean => !line.startsWith('backend: ') &
 
 describe('quiet GPU probing', () => {
   it('nutmeg fit (auto backend) writes only its own lines on stderr', async () => {
-    const r = await nutmeg(['fit', '--rows', '300', '--model', 'pooled', '--chains', '1', '--warmup', '20', '--draws', '20']);
+    // 17,000 rows × 4 chains is above the small-call limit (src/backend/work-size.ts), so `auto` probes where it can
+    const r = await nutmeg(['fit', '--rows', '17000', '--model', 'pooled', '--chains', '4', '--warmup', '20', '--draws', '20']);
     expect(r.code).toBe(0);
     const lines = r.stderr.split('\n');
     expect(lines.filter(isDriverNoise)).toEqual([]);
