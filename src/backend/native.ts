@@ -119,8 +119,12 @@ export function nativeAddonUnavailableReason(): string | null {
 }
 
 export function describeNative(spec: ModelSpec, options: NativeBackendOptions): NativeModelDescriptor {
+  const family = spec.family;
+  if (family !== 'bernoulli' && family !== 'binomial') {
+    throw new Error(`the native kernel has no ${family} family in this version (bernoulli and binomial only)`);
+  }
   return {
-    family: spec.family,
+    family,
     n: spec.n,
     p: spec.fixed.names.length,
     dim: spec.dim,

@@ -13,7 +13,7 @@ import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
 import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.js';
 import { UserError } from '../errors.js';
-import type { ModelSpec } from '../model/spec.js';
+import type { Family, ModelSpec } from '../model/spec.js';
 
 export type BackendChoice = BackendKind | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'reference'];
@@ -102,6 +102,11 @@ export async function createBackend(
   return wrapSplitTerms(spec, inner, options);
 }
 
+/** Whether the native and WebGPU kernels evaluate this family (bernoulli and binomial in this version). */
+export function kernelsSupportFamily(family: Family): boolean {
+  return family === 'bernoulli' || family === 'binomial';
+}
+
 async function createPlainBackend(
   choice: BackendChoice,
   spec: ModelSpec,
@@ -110,6 +115,14 @@ async function createPlainBackend(
   detail?: (line: string) => void,
 ): Promise<Backend> {
   if (choice === 'reference') return createReferenceBackend(spec, options);
+  if (!kernelsSupportFamily(spec.family)) {
+    // the other families have TypeScript family modules only (src/model/families/); no kernel functions yet
+    if (choice !== 'auto') {
+      throw new UserError(`--backend ${choice}: family ${spec.family} runs on the reference backend in this version; use --backend reference or auto`);
+    }
+    log(`backend: reference (family ${spec.family} runs on the reference backend in this version)`);
+    return createReferenceBackend(spec, options);
+  }
   if (choice === 'native') {
     try {
       return await createNative(spec, options);

@@ -16,7 +16,7 @@ import { buildModel, type BuiltModel, type FixedBasisChoice } from '../model/bui
 import { constrain, constrainedNames, unconstrain } from '../model/layout.js';
 import type { Prior } from '../model/prior.js';
 import type { DesignRecipe } from '../model/recipe.js';
-import { termLabel, type Parameterization } from '../model/spec.js';
+import { FAMILIES, termLabel, type Family, type Parameterization } from '../model/spec.js';
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
 import { stageDir, systemReason, writeFileFully, type WriteFn } from './out-target.js';
 import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
@@ -203,7 +203,11 @@ export function rebuildRun(dir: string, dataOverride?: string): RebuiltRun {
   const simulated = dataOverride === undefined && meta.data.seed !== null;
   const types = dataOverride === undefined ? meta.data.types : undefined;
   const { frame } = loadData(source, meta.data.seed ?? 1, simulated ? meta.data.rows : undefined, { types });
+  if (!(FAMILIES as readonly string[]).includes(meta.family)) {
+    throw new UserError(`${dir}/fit.json: family '${meta.family}' is not one this version knows (${FAMILIES.join(', ')})`);
+  }
   const model = buildModel(frame, meta.formula, {
+    family: meta.family as Family,
     priors: meta.priors,
     parameterization: meta.parameterization,
     fixedBasis: meta.fixedBasis ?? 'natural',
