@@ -1,0 +1,241 @@
+/**
+ * The families' per-row log-likelihoods against their closed forms, their derivatives against central finite
+ * differences, their stability at extreme η, and the whole model with an auxiliary parameter and a varying intercept
+ * against finite differences; outcome-support errors name the row.
+ */
+import { describe, expect, it } from 'vitest';
+import { createBackend } from '../../src/backend/select.js';
+import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import { UserError } from '../../src/errors.js';
+import { buildModel } from '../../src/model/build.js';
+import { familyModule } from '../../src/model/families/index.js';
+import type { FamilyRows } from '../../src/model/families/family.js';
+import type { Family } from '../../src/model/spec.js';
+import { Rng } from '../../src/rng.js';
+import { maxFiniteDifferenceError } from '../helpers/finite-differences.js';
+
+const rowsOf = (y: number[]): FamilyRows => ({ y: Float64Array.from(y), trials: null, logChoose: null });
+const logFact = (m: number): number => {
+  let s = 0;
+  for (let k = 2; k <= m; k++) s += Math.log(k);
+  return s;
+};
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+describe('family log-likelihoods against closed forms', () => {
+  it('gaussian: −½ log(2πσ²) − (y − μ)²/(2σ²)', () => {
+    const f = familyModule('gaussian');
+    const rows = rowsOf([1.3, -4, 250]);
+    for (const [i, eta, sigma] of [[0, 0.2, 0.7], [1, -3.1, 2], [2, 240, 15]] as const) {
+      const closed = -0.5 * Math.log(2 * Math.PI * sigma * sigma) - (rows.y[i] - eta) ** 2 / (2 * sigma * sigma);
+      expect(Math.abs(f.logLik(rows, i, eta, [sigma]) - closed)).toBeLessThan(1e-12 * Math.max(1, Math.abs(closed)));
+    }
+  });
+
+  it('lognormal: the normal density of log y, minus log y', () => {
+    const f = familyModule('lognormal');
+    const rows = rowsOf([0.4, 12]);
+    for (const [i, eta, sigma] of [[0, -1, 0.5], [1, 2.2, 1.3]] as const) {
+      const ly = Math.log(rows.y[i]);
+      const closed = -HALF_LOG_2PI - Math.log(sigma) - (ly - eta) ** 2 / (2 * sigma * sigma) - ly;
+      expect(Math.abs(f.logLik(rows, i, eta, [sigma]) - closed)).toBeLessThan(1e-12 * Math.max(1, Math.abs(closed)));
+    }
+  });
+
+  it('poisson: y·η − e^η − log y!', () => {
+    const f = familyModule('poisson');
+    const rows = rowsOf([0, 3, 17, 400]);
+    for (const [i, eta] of [[0, 1.5], [1, 0.3], [2, 2.8], [3, 6]] as const) {
+      const y = rows.y[i];
+      const closed = y * eta - Math.exp(eta) - logFact(y);
+      expect(Math.abs(f.logLik(rows, i, eta, []) - closed)).toBeLessThan(1e-11 * Math.max(1, Math.abs(closed)));
+    }
+  });
+
+  it('negbinomial (NB2): Γ(y + φ)/(Γ(φ) y!) (φ/(φ + μ))^φ (μ/(φ + μ))^y', () => {
+    const f = familyModule('negbinomial');
+    const rows = rowsOf([0, 3, 9]);
+    for (const [i, eta, phi] of [[0, 0.4, 2.5], [1, 1.1, 0.8], [2, 1.7, 30]] as const) {
+      const y = rows.y[i];
+      const mu = Math.exp(eta);
+      // Γ(y + φ)/Γ(φ) = φ(φ + 1)…(φ + y − 1), no lgamma involved
+      let ratio = 1;
+      for (let k = 0; k < y; k++) ratio *= phi + k;
+      const closed = Math.log(ratio) - logFact(y) + phi * Math.log(phi / (phi + mu)) + y * Math.log(mu / (phi + mu));
+      expect(Math.abs(f.logLik(rows, i, eta, [phi]) - closed)).toBeLessThan(1e-12 * Math.max(1, Math.abs(closed)));
+    }
+  });
+
+  it('gamma (shape α, mean μ): α log α − α log μ + (α − 1) log y − α y/μ − lgamma(α)', () => {
+    const f = familyModule('gamma');
+    const rows = rowsOf([0.7, 5.5]);
+    // Γ(3) = 2, Γ(2.5) = 1.5 · 0.5 · √π
+    for (const [i, eta, alpha, lgammaAlpha] of [[0, 0.1, 3, Math.log(2)], [1, 1.4, 2.5, Math.log(0.75 * Math.sqrt(Math.PI))]] as const) {
+      const y = rows.y[i];
+      const mu = Math.exp(eta);
+      const closed = alpha * Math.log(alpha) - alpha * Math.log(mu) + (alpha - 1) * Math.log(y) - (alpha * y) / mu - lgammaAlpha;
+      expect(Math.abs(f.logLik(rows, i, eta, [alpha]) - closed)).toBeLessThan(1e-12 * Math.max(1, Math.abs(closed)));
+    }
+  });
+});
+
+/** Rows, η and aux values to differentiate at, per family, including extreme η. */
+const POINTS: Record<Exclude<Family, 'bernoulli' | 'binomial'>, { y: number[]; eta: number[]; aux: number[][] }> = {
+  gaussian: { y: [1.3, -20, 0], eta: [0.5, -19, 30], aux: [[0.8], [5], [0.05]] },
+  lognormal: { y: [0.4, 12, 1e-6], eta: [-1, 2, -12], aux: [[0.5], [1.3], [3]] },
+  poisson: { y: [0, 4, 60], eta: [-30, 1.2, 4.5], aux: [[], [], []] },
+  negbinomial: { y: [0, 5, 300], eta: [-40, 1.3, 40], aux: [[0.3], [7], [1e4]] },
+  gamma: { y: [0.02, 3, 900], eta: [-30, 1.1, 35], aux: [[0.5], [4], [120]] },
+};
+
+describe('family derivatives against central finite differences', () => {
+  for (const [name, pts] of Object.entries(POINTS)) {
+    it(`${name}: d/dη, d²/dη² and d/d aux to 1e-6 relative; finite at extreme η`, () => {
+      const f = familyModule(name as Family);
+      const rows = rowsOf(pts.y);
+      pts.y.forEach((_, i) => {
+        const eta = pts.eta[i];
+        const aux = pts.aux[i];
+        const ll = f.logLik(rows, i, eta, aux);
+        expect(Number.isFinite(ll)).toBe(true);
+        const h = 1e-5 * Math.max(1, Math.abs(eta));
+        const fd = (f.logLik(rows, i, eta + h, aux) - f.logLik(rows, i, eta - h, aux)) / (2 * h);
+        const d = f.dEta(rows, i, eta, aux);
+        expect(Math.abs(fd - d)).toBeLessThan(1e-6 * Math.max(1, Math.abs(d), Math.abs(ll) * 1e-3));
+        const fd2 = (f.dEta(rows, i, eta + h, aux) - f.dEta(rows, i, eta - h, aux)) / (2 * h);
+        const d2 = f.d2Eta(rows, i, eta, aux);
+        expect(Math.abs(fd2 - d2)).toBeLessThan(1e-6 * Math.max(1, Math.abs(d2)));
+        for (let a = 0; a < aux.length; a++) {
+          const k = 1e-5 * aux[a];
+          const up = aux.slice();
+          const down = aux.slice();
+          up[a] += k;
+          down[a] -= k;
+          const fda = (f.logLik(rows, i, eta, up) - f.logLik(rows, i, eta, down)) / (2 * k);
+          const da = f.dAux(rows, i, eta, aux, a);
+          expect(Math.abs(fda - da)).toBeLessThan(1e-6 * Math.max(1 / aux[a], Math.abs(da)));
+        }
+        // the block form agrees with the row functions
+        const dEta = new Float64Array(1);
+        const gAux = new Float64Array(aux.length);
+        const one = rowsOf([pts.y[i]]);
+        expect(f.logLikBlock(one, Float64Array.of(eta), 0, 1, aux, dEta, gAux)).toBe(ll);
+        expect(dEta[0]).toBe(d);
+        for (let a = 0; a < aux.length; a++) expect(gAux[a]).toBe(f.dAux(one, 0, eta, aux, a));
+      });
+    });
+  }
+});
+
+function familyFrame(family: Family, n: number, seed: number) {
+  const rng = new Rng(seed, 0);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const g = new Uint32Array(n);
+  const effects = [-0.3, 0.1, 0.25, -0.05];
+  for (let i = 0; i < n; i++) {
+    x[i] = rng.normal();
+    g[i] = i % 4;
+    const eta = 0.4 + 0.3 * x[i] + effects[g[i]];
+    if (family === 'gaussian') y[i] = eta + 0.5 * rng.normal();
+    else if (family === 'lognormal') y[i] = Math.exp(eta + 0.5 * rng.normal());
+    else if (family === 'gamma') y[i] = Math.exp(eta) * (0.5 + rng.uniform());
+    else y[i] = Math.floor(Math.exp(eta) * 2 * rng.uniform());
+  }
+  return frameFromColumns(
+    [numericColumn('y', y), numericColumn('x', x), categoricalColumn('g', g, ['a', 'b', 'c', 'd'])],
+    'family test frame',
+  );
+}
+
+describe('the whole model with an auxiliary parameter and a varying intercept', () => {
+  for (const family of ['gaussian', 'poisson', 'negbinomial', 'gamma', 'lognormal'] as const) {
+    it(`${family}: gradient agrees with finite differences to 1e-6 on the reference backend, every parameterization`, async () => {
+      for (const param of ['centered', 'noncentered', 'split'] as const) {
+        const model = buildModel(familyFrame(family, 60, 5), 'y ~ x + (1 | g)', { family, parameterization: { g: param } });
+        const { spec } = model;
+        expect(spec.aux?.map((a) => a.name) ?? []).toEqual(family === 'poisson' ? [] : [family === 'gaussian' || family === 'lognormal' ? 'sigma' : 'shape']);
+        const backend = await createBackend('reference', spec);
+        const rng = new Rng(11, 0);
+        const pos = new Float64Array(spec.dim);
+        for (let j = 0; j < spec.dim; j++) pos[j] = 0.5 * rng.normal();
+        const lp = new Float64Array(1);
+        const grad = new Float64Array(spec.dim);
+        await backend.logDensityGradient(pos, 1, lp, grad);
+        expect(Number.isFinite(lp[0])).toBe(true);
+        expect(await maxFiniteDifferenceError(spec, backend.logDensityGradient.bind(backend), pos, grad)).toBeLessThan(1e-6);
+        // the pointwise log-likelihood is finite at the same position
+        const pointwise = new Float64Array(spec.n);
+        await backend.pointwiseLogLik(pos, 1, 0, spec.n, pointwise);
+        expect(pointwise.every(Number.isFinite)).toBe(true);
+        await backend.dispose();
+      }
+    });
+  }
+
+  it('the pointwise log-likelihood is the family\'s row log-likelihood at the draw (gaussian, sigma from the draw)', async () => {
+    const model = buildModel(familyFrame('gaussian', 20, 2), 'y ~ x', { family: 'gaussian', fixedBasis: 'natural' });
+    const { spec } = model;
+    const backend = await createBackend('reference', spec);
+    const draw = Float64Array.of(0.3, -0.2, Math.log(0.9));
+    const out = new Float64Array(spec.n);
+    await backend.pointwiseLogLik(draw, 1, 0, spec.n, out);
+    for (let i = 0; i < spec.n; i++) {
+      const mu = 0.3 - 0.2 * spec.fixed.X[i * 2 + 1];
+      const closed = -0.5 * Math.log(2 * Math.PI * 0.81) - (spec.y[i] - mu) ** 2 / (2 * 0.81);
+      expect(Math.abs(out[i] - closed)).toBeLessThan(1e-12);
+    }
+  });
+});
+
+describe('outcome support and priors', () => {
+  const frameWith = (values: number[]) =>
+    frameFromColumns([numericColumn('y', Float64Array.from(values)), numericColumn('x', Float64Array.from(values.map((_, i) => i)))], 'data.csv');
+  const cases: [Family, number[], RegExp][] = [
+    ['poisson', [1, 2, -1, 3], /row 3.*column "y": value -1 is negative; a count must be a whole number ≥ 0, as the poisson family requires/],
+    ['negbinomial', [1, 2.5, 1], /row 2.*column "y": value 2.5 is not a whole number/],
+    ['gamma', [1, 2, 0], /row 3.*column "y": value 0 is not positive; a gamma outcome must be > 0/],
+    ['lognormal', [1, -2, 3], /row 2.*column "y": value -2 is not positive; a lognormal outcome must be > 0/],
+    ['bernoulli', [1, 0, 2], /row 3.*column "y": value 2 is not 0 or 1/],
+  ];
+  for (const [family, values, message] of cases) {
+    it(`${family}: an outcome outside the support is a one-line UserError naming the row`, () => {
+      let error: unknown = null;
+      try {
+        buildModel(frameWith(values), 'y ~ x', { family });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(UserError);
+      const text = (error as Error).message;
+      expect(text).not.toContain('\n');
+      expect(text).toMatch(message);
+    });
+  }
+
+  it('binomial needs trials and the other families refuse them', () => {
+    const frame = frameWith([1, 2, 3]);
+    expect(() => buildModel(frame, 'y ~ x', { family: 'binomial' })).toThrow(/family binomial needs the trials/);
+    expect(() => buildModel(frame, 'y | trials(x) ~ 1', { family: 'poisson' })).toThrow(/is for the binomial family, not poisson/);
+  });
+
+  it('sigma and shape take priors by name; defaults are data-scaled and listed', () => {
+    const frame = familyFrame('gaussian', 200, 4);
+    const model = buildModel(frame, 'y ~ x + (1 | g)', { family: 'gaussian', priors: ['sigma=exponential(2)'] });
+    expect(model.spec.aux).toEqual([{ name: 'sigma', prior: { family: 'exponential', params: [2] }, index: model.spec.dim - 1 }]);
+    const table = Object.fromEntries(model.priors.table.map((r) => [r.parameter, r]));
+    expect(table.sigma.source).toBe('sigma');
+    // Intercept ~ student_t(3, mean(y), 2.5 sd(y)); sd ~ halfstudent_t(3, 2.5 sd(y))
+    const y = model.spec.y;
+    const mean = y.reduce((s, v) => s + v, 0) / y.length;
+    const sd = Math.sqrt(y.reduce((s, v) => s + (v - mean) ** 2, 0) / (y.length - 1));
+    expect(table.b_Intercept.prior.family).toBe('student_t');
+    expect(table.b_Intercept.prior.params[1]).toBeCloseTo(mean, 12);
+    expect(table.b_Intercept.prior.params[2]).toBeCloseTo(2.5 * sd, 12);
+    expect(table.sd_g__Intercept.prior).toEqual({ family: 'halfstudent_t', params: [3, table.b_Intercept.prior.params[2]] });
+    const nb = buildModel(familyFrame('negbinomial', 100, 4), 'y ~ x', { family: 'negbinomial' });
+    expect(nb.priors.table.find((r) => r.parameter === 'shape')?.prior).toEqual({ family: 'gamma', params: [0.01, 0.01] });
+    expect(() => buildModel(frame, 'y ~ x', { family: 'gaussian', priors: ['sigma=normal(0, 1)'] })).toThrow(/sigma takes halfnormal/);
+    expect(() => buildModel(frame, 'y ~ x', { family: 'gaussian', priors: ['shape=gamma(1, 1)'] })).toThrow(/no parameter or class 'shape'/);
+  });
+});
