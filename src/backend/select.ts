@@ -13,6 +13,7 @@ import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
 import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.js';
 import { UserError } from '../errors.js';
+import type { LinkName } from '../model/families/family.js';
 import type { Family, ModelSpec } from '../model/spec.js';
 
 export type BackendChoice = BackendKind | 'auto';
@@ -102,9 +103,9 @@ export async function createBackend(
   return wrapSplitTerms(spec, inner, options);
 }
 
-/** Whether the native and WebGPU kernels evaluate this family (bernoulli and binomial in this version). */
-export function kernelsSupportFamily(family: Family): boolean {
-  return family === 'bernoulli' || family === 'binomial';
+/** Whether the native and WebGPU kernels evaluate this family and link (bernoulli and binomial, logit, in this version). */
+export function kernelsSupportFamily(family: Family, link?: LinkName): boolean {
+  return (family === 'bernoulli' || family === 'binomial') && (link === undefined || link === 'logit');
 }
 
 async function createPlainBackend(
@@ -115,12 +116,13 @@ async function createPlainBackend(
   detail?: (line: string) => void,
 ): Promise<Backend> {
   if (choice === 'reference') return createReferenceBackend(spec, options);
-  if (!kernelsSupportFamily(spec.family)) {
-    // the other families have TypeScript family modules only (src/model/families/); no kernel functions yet
+  if (!kernelsSupportFamily(spec.family, spec.link)) {
+    // the other families and links have TypeScript family modules only (src/model/families/); no kernel functions yet
+    const what = `family ${spec.family}${spec.link ? ` with the ${spec.link} link` : ''}`;
     if (choice !== 'auto') {
-      throw new UserError(`--backend ${choice}: family ${spec.family} runs on the reference backend in this version; use --backend reference or auto`);
+      throw new UserError(`--backend ${choice}: ${what} runs on the reference backend in this version; use --backend reference or auto`);
     }
-    log(`backend: reference (family ${spec.family} runs on the reference backend in this version)`);
+    log(`backend: reference (${what} runs on the reference backend in this version)`);
     return createReferenceBackend(spec, options);
   }
   if (choice === 'native') {

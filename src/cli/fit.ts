@@ -36,6 +36,7 @@ interface FitFlags extends ColumnTypeFlags {
   model: string;
   prior: string[];
   family?: string;
+  link?: string;
   param: string[];
   method: string;
   chains: string;
@@ -86,6 +87,7 @@ function fitOptions(f: FitFlags): FitOptions {
     init: oneOf('--init', f.init, ['random', 'map'] as const),
     priors: priorArgs,
     family: f.family === undefined ? undefined : oneOf('--family', f.family, FAMILIES),
+    link: f.link === undefined ? undefined : oneOf('--link', f.link, ['logit', 'probit', 'identity', 'log'] as const),
     parameterization: f.param.length > 0 ? parseParameterizationArgs(f.param) : undefined,
     fixedBasis: oneOf('--fixed-basis', f.fixedBasis, ['qr', 'natural'] as const),
     log: f.quiet ? () => {} : say,
@@ -215,6 +217,7 @@ export function register(program: Command): void {
     .option('--model <name>', `Hillstrom model when no --formula: ${MODELS.join(', ')}`, 'hierarchical')
     .option('--prior <name=dist>', 'prior override, repeatable: b=normal(0,1), Intercept=normal(-3,1), sd_g=halfnormal(1), b_x=student_t(3,0,1)', collect, [])
     .option('--family <name>', `response family: ${FAMILIES.join(', ')} (default: bernoulli, or binomial with "y | trials(n) ~ …"); sigma and shape take priors by name, e.g. --prior sigma=exponential(1)`)
+    .option('--link <name>', 'link function: probit for bernoulli/binomial (default: logit; identity for gaussian and lognormal, log for the others)')
     .option('--param <group=centered|noncentered|split>', 'parameterization of a varying term, repeatable (default: chosen from the data)', collect, [])
     .option('--fixed-basis <qr|natural>', 'coordinates the sampler moves for the fixed effects: the QR basis of their columns (decorrelated) or the coefficients', 'qr')
     .option('--method <nuts|map>', 'nuts (sampling) or map (posterior mode by L-BFGS)', 'nuts')

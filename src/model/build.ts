@@ -15,7 +15,8 @@ import { formatPrior } from './prior.js';
 import { fixedBasisFactor } from './fixed-basis.js';
 import { resolvePriors, type PriorOverrides, type ResolvedPriors } from './priors-config.js';
 import { applyRecipe, type DesignRecipe } from './recipe.js';
-import { familyModule } from './families/index.js';
+import { defaultLink, familyLinks, familyModule } from './families/index.js';
+import type { LinkName } from './families/family.js';
 import { crudeRowInformation, familyDefaults } from './family-priors.js';
 import { FAMILIES, type AuxCoordinate, type Family, type GroupingFactor, type ModelSpec, type Parameterization, type VaryingTerm } from './spec.js';
 
@@ -34,6 +35,8 @@ export interface BuildOptions {
    * binomial needs `| trials(n)`; the other families a plain outcome.
    */
   readonly family?: Family;
+  /** The link: 'probit' for bernoulli/binomial; default and only other choice the family's own (src/model/families/). */
+  readonly link?: LinkName;
 }
 
 export type FixedBasisChoice = 'qr' | 'natural';
@@ -67,6 +70,11 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   if (!ast.trials && family === 'binomial') {
     throw new UserError(`family binomial needs the trials in the formula: "${ast.outcome.name} | trials(n) ~ …"`);
   }
+  const links = familyLinks(family);
+  if (options.link !== undefined && !links.includes(options.link)) {
+    throw new UserError(`link '${String(options.link)}' is not available for family ${family}; use ${links.join(' or ')}`);
+  }
+  const link: LinkName | undefined = options.link !== undefined && options.link !== defaultLink(family) ? options.link : undefined;
   let y: Float64Array;
   let trials: Float64Array | null = null;
   if (family !== 'bernoulli' && family !== 'binomial') {
@@ -78,12 +86,12 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   } else {
     y = requireBinaryOutcome(frame, ast.outcome.name, `formula outcome "${ast.outcome.name}" at position ${ast.outcome.span.start}`);
   }
-  const recipe = makeRecipe(frame, terms, family);
+  const recipe = { ...makeRecipe(frame, terms, family), ...(link ? { link } : {}) };
   const design = applyRecipe(recipe, frame);
 
   const fixedNames = recipe.fixed.map((c) => c.name);
   const interceptColumn = recipe.fixed.findIndex((c) => c.factors.length === 0);
-  const module = familyModule(family);
+  const module = familyModule(family, link);
   const priors = resolvePriors(
     {
       fixed: fixedNames,
@@ -114,7 +122,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     y,
     trials,
     options.parameterization,
-    crudeRowInformation(family, y),
+    crudeRowInformation(family, y, trials, link),
   );
 
   let next = fixedNames.length;
@@ -139,6 +147,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   const spec: ModelSpec = {
     formula,
     family,
+    ...(link ? { link } : {}),
     n: frame.nRows,
     outcome: ast.outcome.name,
     y,
@@ -153,7 +162,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   };
 
   const basisNote = spec.fixedBasis ? '; fixed effects sampled in the QR basis of their columns' : '';
-  const notes = [`${family} model, ${frame.nRows} rows, ${next} unconstrained parameters${basisNote}`];
+  const notes = [`${family}${link ? ` (${link} link)` : ''} model, ${frame.nRows} rows, ${next} unconstrained parameters${basisNote}`];
   for (const row of priors.table) {
     if (row.source !== 'default') notes.push(`prior ${row.parameter} ~ ${formatPrior(row.prior)} (from '${row.source}')`);
   }

@@ -169,7 +169,7 @@ export class ModelDensity {
 
   constructor(readonly spec: ModelSpec) {
     this.dim = spec.dim;
-    this.family = familyModule(spec.family);
+    this.family = familyModule(spec.family, spec.link);
     const { rStart, size } = coefficientStarts(spec);
     this.rStart = rStart;
     this.coef = new Float64Array(size);

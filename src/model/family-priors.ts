@@ -17,6 +17,8 @@
  * s falls back to 1 when the outcome is constant; c uses mean(y) ≥ 1/(2n) so an all-zero count outcome has a finite
  * centre.
  */
+import { normalQuantile } from '../diagnostics/normal-quantile.js';
+import type { LinkName } from './families/family.js';
 import { familyModule } from './families/index.js';
 import type { Prior } from './prior.js';
 import { DEFAULT_B_PRIOR, DEFAULT_INTERCEPT_PRIOR, DEFAULT_SD_PRIOR } from './priors-config.js';
@@ -93,9 +95,23 @@ export function familyDefaults(family: Family, y: Float64Array, X: Float64Array,
 /**
  * The Fisher information about η of one row, −E[∂²/∂η² log p(y | η)], at a crude fit: η the link of the mean
  * outcome and the auxiliary parameter by moments (0, i.e. no information, when the outcome is constant). undefined
- * for bernoulli/binomial (the rule's own p̄(1 − p̄)·trials).
+ * for bernoulli/binomial with the logit link (the rule's own p̄(1 − p̄)·trials).
  */
-export function crudeRowInformation(family: Family, y: Float64Array): number | undefined {
+export function crudeRowInformation(family: Family, y: Float64Array, trials: Float64Array | null = null, link?: LinkName): number | undefined {
+  if (link === 'probit') {
+    // per trial: φ(η̄)²/(p̄(1 − p̄)) at η̄ = Φ⁻¹(p̄) (the rule multiplies by the row's trials)
+    let successes = 0;
+    let total = 0;
+    for (let i = 0; i < y.length; i++) {
+      successes += y[i];
+      total += trials ? trials[i] : 1;
+    }
+    const pbar = total > 0 ? successes / total : 0;
+    if (!(pbar > 0 && pbar < 1)) return 0;
+    const eta = normalQuantile(pbar);
+    const density = Math.exp(-0.5 * eta * eta) / Math.sqrt(2 * Math.PI);
+    return (density * density) / (pbar * (1 - pbar));
+  }
   const { mean, sd } = meanSd(y);
   const variance = sd * sd;
   switch (family) {

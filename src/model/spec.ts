@@ -26,6 +26,7 @@
  * terms onto those around any backend.
  * The log density itself is written once, in src/model/density.ts (the family's rows in src/model/families/).
  */
+import type { LinkName } from './families/family.js';
 import type { Prior } from './prior.js';
 
 export type Family = 'bernoulli' | 'binomial' | 'gaussian' | 'poisson' | 'negbinomial' | 'gamma' | 'lognormal';
@@ -81,6 +82,8 @@ export interface FixedEffects {
 export interface ModelSpec {
   readonly formula: string;
   readonly family: Family;
+  /** The link when it is not the family's default (only 'probit' for bernoulli/binomial); absent otherwise. */
+  readonly link?: LinkName;
   /** Number of rows (observations). */
   readonly n: number;
   /** Outcome column name (successes for binomial). */

@@ -122,3 +122,17 @@ describe('families without kernel functions', () => {
     }
   });
 });
+
+describe('the probit link', () => {
+  it('runs on the reference backend only: auto says so, native refuses in one line', async () => {
+    const spec = { ...randomSpec('pooled', { n: 50 }), link: 'probit' as const };
+    const lines: string[] = [];
+    const backend = await createBackend('auto', spec, {}, (l) => lines.push(l));
+    expect(backend.kind).toBe('reference');
+    expect(lines).toEqual([`backend: reference (family ${spec.family} with the probit link runs on the reference backend in this version)`]);
+    await backend.dispose();
+    await expect(createBackend('native', spec)).rejects.toThrow(
+      `--backend native: family ${spec.family} with the probit link runs on the reference backend in this version; use --backend reference or auto`,
+    );
+  });
+});

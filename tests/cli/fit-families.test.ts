@@ -39,6 +39,7 @@ function poissonVariate(rng: Rng, mu: number): number {
 
 interface Case {
   readonly family: string;
+  readonly link?: string;
   readonly aux: { name: string; value: number } | null;
   readonly draw: (rng: Rng, eta: number) => number;
 }
@@ -50,6 +51,8 @@ const CASES: Case[] = [
   // NB2 as a gamma–Poisson mixture: λ ~ Gamma(shape φ, mean μ)
   { family: 'negbinomial', aux: { name: 'shape', value: 4 }, draw: (rng, eta) => poissonVariate(rng, (gammaVariate(rng, 4) * Math.exp(eta)) / 4) },
   { family: 'gamma', aux: { name: 'shape', value: 3 }, draw: (rng, eta) => (gammaVariate(rng, 3) * Math.exp(eta)) / 3 },
+  // probit as a latent normal: y = 1 when η + ε > 0, ε ~ Normal(0, 1), so P(y = 1) = Φ(η)
+  { family: 'bernoulli', link: 'probit', aux: null, draw: (rng, eta) => (eta + rng.normal() > 0 ? 1 : 0) },
 ];
 
 function writeData(c: Case, dir: string): string {
@@ -59,19 +62,19 @@ function writeData(c: Case, dir: string): string {
     const x = rng.normal();
     lines.push(`${c.draw(rng, B0 + B1 * x)},${x}`);
   }
-  const file = join(dir, `${c.family}.csv`);
+  const file = join(dir, `${c.family}${c.link ?? ''}.csv`);
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
 }
 
 describe('nutmeg fit --family', () => {
   for (const c of CASES) {
-    it(`${c.family}: recovers the simulated parameters; fit.json records the family; loo works; score refuses`, async () => {
+    it(`${c.family}${c.link ? ` (${c.link})` : ''}: recovers the simulated parameters; fit.json records the family; loo works; score refuses`, async () => {
       const dir = mkdtempSync(join(tmpdir(), `nutmeg-${c.family}-`));
       const data = writeData(c, dir);
       const out = join(dir, 'run');
       let io = capture();
-      const args = ['node', 'nutmeg', 'fit', '--data', data, '--formula', 'y ~ x', '--family', c.family];
+      const args = ['node', 'nutmeg', 'fit', '--data', data, '--formula', 'y ~ x', '--family', c.family, ...(c.link ? ['--link', c.link] : [])];
       const code = await main([...args, '--chains', '2', '--warmup', '200', '--draws', '200', '--backend', 'reference', '--out', out, '--json']);
       expect(code, io.err()).toBe(0);
       const rows = JSON.parse(io.out()).summary as { variable: string; mean: number; sd: number }[];
@@ -89,6 +92,7 @@ describe('nutmeg fit --family', () => {
       expect(io.err()).toContain('on reference (TypeScript, float64)');
       const meta = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8'));
       expect(meta.family).toBe(c.family);
+      expect(meta.link).toBe(c.link);
       if (c.aux) expect(Object.keys(meta.priors)).toContain(c.aux.name);
 
       vi.restoreAllMocks();
@@ -101,7 +105,8 @@ describe('nutmeg fit --family', () => {
       vi.restoreAllMocks();
       io = capture();
       expect(await main(['node', 'nutmeg', 'score', out, '--data', data])).toBe(2);
-      expect(io.err()).toMatch(new RegExp(`^nutmeg: scoring predicts probabilities of bernoulli/binomial models; this run's family is ${c.family}[^\\n]*\\n$`));
+      const refusal = c.link ? `this run's link is ${c.link}` : `this run's family is ${c.family}`;
+      expect(io.err()).toMatch(new RegExp(`^nutmeg: scoring predicts probabilities [^\\n]*; ${refusal}[^\\n]*\\n$`));
     }, 120_000);
   }
 

@@ -79,6 +79,68 @@ describe('family log-likelihoods against closed forms', () => {
   });
 });
 
+describe('the probit link', () => {
+  it('bernoulli/binomial probit: log C(n, y) + y log Φ(η) + (n − y) log Φ(−η), with tabulated Φ', () => {
+    const f = familyModule('bernoulli', 'probit');
+    const rows = rowsOf([1, 0, 1]);
+    // Φ(1) and Φ(−1) from R's pnorm; Φ(−5)
+    expect(Math.abs(f.logLik(rows, 0, 1, []) - Math.log(0.8413447460685429))).toBeLessThan(1e-14);
+    expect(Math.abs(f.logLik(rows, 1, 1, []) - Math.log(0.15865525393145707))).toBeLessThan(1e-14);
+    expect(Math.abs(f.logLik(rows, 2, -5, []) - Math.log(2.866515718791939e-7))).toBeLessThan(1e-12);
+    const b = familyModule('binomial', 'probit');
+    const brows: FamilyRows = { y: Float64Array.of(3), trials: Float64Array.of(7), logChoose: Float64Array.of(Math.log(35)) };
+    const closed = Math.log(35) + 3 * Math.log(0.8413447460685429) + 4 * Math.log(0.15865525393145707);
+    expect(Math.abs(b.logLik(brows, 0, 1, []) - closed)).toBeLessThan(1e-13);
+    expect(() => familyModule('gaussian', 'probit')).toThrow(/no probit link/);
+  });
+
+  it('derivatives against finite differences, finite far in both tails', () => {
+    for (const family of ['bernoulli', 'binomial'] as const) {
+      const f = familyModule(family, 'probit');
+      const rows: FamilyRows = family === 'bernoulli'
+        ? { y: Float64Array.of(1, 0, 1, 0), trials: null, logChoose: null }
+        : { y: Float64Array.of(2, 0, 5, 1), trials: Float64Array.of(5, 3, 5, 4), logChoose: null };
+      for (let i = 0; i < 4; i++) {
+        for (const eta of [-38, -8, -3, -0.4, 0, 1.7, 3, 9, 38]) {
+          const ll = f.logLik(rows, i, eta, []);
+          expect(Number.isFinite(ll)).toBe(true);
+          const h = 1e-5 * Math.max(1, Math.abs(eta));
+          const fd = (f.logLik(rows, i, eta + h, []) - f.logLik(rows, i, eta - h, [])) / (2 * h);
+          const d = f.dEta(rows, i, eta, []);
+          expect(Math.abs(fd - d), `${family} row ${i} η ${eta}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(d)));
+          const fd2 = (f.dEta(rows, i, eta + h, []) - f.dEta(rows, i, eta - h, [])) / (2 * h);
+          const d2 = f.d2Eta(rows, i, eta, []);
+          expect(Math.abs(fd2 - d2), `${family} row ${i} η ${eta}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(d2)));
+        }
+      }
+    }
+  });
+
+  it('whole bernoulli probit model with a varying intercept: gradient against finite differences; link recorded', async () => {
+    const frame = familyFrame('poisson', 80, 9);
+    const y = frame.columns.get('y');
+    if (!y || y.kind !== 'numeric') throw new Error('numeric y expected');
+    const binary = new Float64Array(y.values.length);
+    for (let i = 0; i < binary.length; i++) binary[i] = y.values[i] > 1 ? 1 : 0;
+    const bframe = frameFromColumns([numericColumn('y', binary), frame.columns.get('x')!, frame.columns.get('g')!], 'probit frame');
+    for (const param of ['centered', 'noncentered', 'split'] as const) {
+      const model = buildModel(bframe, 'y ~ x + (1 | g)', { link: 'probit', parameterization: { g: param } });
+      expect(model.spec.link).toBe('probit');
+      expect(model.recipe.link).toBe('probit');
+      const backend = await createBackend('reference', model.spec);
+      const rng = new Rng(4, 0);
+      const pos = new Float64Array(model.spec.dim);
+      for (let j = 0; j < pos.length; j++) pos[j] = 0.5 * rng.normal();
+      const lp = new Float64Array(1);
+      const grad = new Float64Array(model.spec.dim);
+      await backend.logDensityGradient(pos, 1, lp, grad);
+      expect(await maxFiniteDifferenceError(model.spec, backend.logDensityGradient.bind(backend), pos, grad)).toBeLessThan(1e-6);
+      await backend.dispose();
+    }
+    expect(() => buildModel(bframe, 'y ~ x', { family: 'gaussian', link: 'probit' })).toThrow(/link 'probit' is not available for family gaussian; use identity/);
+  });
+});
+
 /** Rows, η and aux values to differentiate at, per family, including extreme η. */
 const POINTS: Record<Exclude<Family, 'bernoulli' | 'binomial'>, { y: number[]; eta: number[]; aux: number[][] }> = {
   gaussian: { y: [1.3, -20, 0], eta: [0.5, -19, 30], aux: [[0.8], [5], [0.05]] },

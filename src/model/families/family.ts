@@ -15,7 +15,7 @@ import type { ModelSpec } from '../spec.js';
 /** The per-row data a family reads: outcome, trials (binomial) and the per-row constant log C(trials, y). */
 export type FamilyRows = Pick<ModelSpec, 'y' | 'trials' | 'logChoose'>;
 
-export type LinkName = 'logit' | 'identity' | 'log';
+export type LinkName = 'logit' | 'probit' | 'identity' | 'log';
 
 /** An auxiliary parameter of a family, named as brms names it. */
 export interface AuxParameter {
