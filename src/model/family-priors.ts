@@ -14,7 +14,7 @@
  *   sd_*      ~ halfstudent_t(3, 2.5·s)                (brms: student_t(3, 0, 2.5·s), half)
  *   sigma     ~ halfstudent_t(3, 2.5·s)                (brms)
  *   shape     ~ gamma(0.01, 0.01)                      (brms)
- * s falls back to 1 when the outcome is constant; c uses mean(y) ≥ 1/(2n) so an all-zero count outcome has a finite
+ * c, s and the b scales are rounded to 4 significant digits. s falls back to 1 when the outcome is constant; c uses mean(y) ≥ 1/(2n) so an all-zero count outcome has a finite
  * centre.
  */
 import { normalQuantile } from '../diagnostics/normal-quantile.js';
@@ -75,14 +75,17 @@ export function familyDefaults(family: Family, y: Float64Array, X: Float64Array,
   if (family === 'bernoulli' || family === 'binomial') {
     return { intercept: DEFAULT_INTERCEPT_PRIOR, b: Array.from({ length: p }, () => DEFAULT_B_PRIOR), sd: DEFAULT_SD_PRIOR, aux: [] };
   }
-  const { center, scale } = outcomeScale(family, y);
+  const exact = outcomeScale(family, y);
+  // 4 significant digits, as brms rounds its data-scaled defaults: tidy in notes and fit.json, no practical change
+  const center = Number(exact.center.toPrecision(4));
+  const scale = Number(exact.scale.toPrecision(4));
   const n = y.length;
   const b: Prior[] = [];
   const column = new Float64Array(n);
   for (let j = 0; j < p; j++) {
     for (let i = 0; i < n; i++) column[i] = X[i * p + j];
     const sx = meanSd(column).sd;
-    b.push({ family: 'normal', params: [0, sx > 0 ? (2.5 * scale) / sx : 2.5 * scale] });
+    b.push({ family: 'normal', params: [0, Number((sx > 0 ? (2.5 * scale) / sx : 2.5 * scale).toPrecision(4))] });
   }
   return {
     intercept: { family: 'student_t', params: [3, center, 2.5 * scale] },

@@ -250,6 +250,23 @@ describe('the whole model with an auxiliary parameter and a varying intercept', 
   });
 });
 
+describe('the parameterization rule for other families', () => {
+  it('uses the family\'s Fisher information per row at a crude fit (poisson: the mean count)', () => {
+    const frame = familyFrame('poisson', 400, 6);
+    const model = buildModel(frame, 'y ~ x + (1 | g)', { family: 'poisson' });
+    const y = model.spec.y;
+    const mean = y.reduce((s, v) => s + v, 0) / y.length;
+    // 100 rows a level: I_k = 100 · μ̄, so the likelihood sd is 1/√(100 μ̄)
+    expect(model.parameterization[0].maxLikelihoodSd).toBeCloseTo(1 / Math.sqrt(100 * mean), 12);
+    expect(model.parameterization[0].priorScale).toBe(2.5);
+    const gaussian = buildModel(familyFrame('gaussian', 400, 6), 'y ~ x + (1 | g)', { family: 'gaussian' });
+    const gy = gaussian.spec.y;
+    const gm = gy.reduce((s, v) => s + v, 0) / gy.length;
+    const gv = gy.reduce((s, v) => s + (v - gm) ** 2, 0) / (gy.length - 1);
+    expect(gaussian.parameterization[0].maxLikelihoodSd).toBeCloseTo(Math.sqrt(gv / 100), 12);
+  });
+});
+
 describe('outcome support and priors', () => {
   const frameWith = (values: number[]) =>
     frameFromColumns([numericColumn('y', Float64Array.from(values)), numericColumn('x', Float64Array.from(values.map((_, i) => i)))], 'data.csv');
@@ -292,8 +309,13 @@ describe('outcome support and priors', () => {
     const mean = y.reduce((s, v) => s + v, 0) / y.length;
     const sd = Math.sqrt(y.reduce((s, v) => s + (v - mean) ** 2, 0) / (y.length - 1));
     expect(table.b_Intercept.prior.family).toBe('student_t');
-    expect(table.b_Intercept.prior.params[1]).toBeCloseTo(mean, 12);
-    expect(table.b_Intercept.prior.params[2]).toBeCloseTo(2.5 * sd, 12);
+    expect(table.b_Intercept.prior.params[1]).toBe(Number(mean.toPrecision(4)));
+    expect(table.b_Intercept.prior.params[2]).toBe(2.5 * Number(sd.toPrecision(4)));
+    const x = model.spec.fixed.X.filter((_, k) => k % 2 === 1);
+    const xMean = x.reduce((s, v) => s + v, 0) / x.length;
+    const xSd = Math.sqrt(x.reduce((s, v) => s + (v - xMean) ** 2, 0) / (x.length - 1));
+    expect(table.b_x.prior.family).toBe('normal');
+    expect(Math.abs(table.b_x.prior.params[1] - (2.5 * Number(sd.toPrecision(4))) / xSd)).toBeLessThan(1e-3 * table.b_x.prior.params[1]);
     expect(table.sd_g__Intercept.prior).toEqual({ family: 'halfstudent_t', params: [3, table.b_Intercept.prior.params[2]] });
     const nb = buildModel(familyFrame('negbinomial', 100, 4), 'y ~ x', { family: 'negbinomial' });
     expect(nb.priors.table.find((r) => r.parameter === 'shape')?.prior).toEqual({ family: 'gamma', params: [0.01, 0.01] });
