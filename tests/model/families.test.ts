@@ -146,7 +146,8 @@ const POINTS: Record<Exclude<Family, 'bernoulli' | 'binomial'>, { y: number[]; e
   gaussian: { y: [1.3, -20, 0], eta: [0.5, -19, 30], aux: [[0.8], [5], [0.05]] },
   lognormal: { y: [0.4, 12, 1e-6], eta: [-1, 2, -12], aux: [[0.5], [1.3], [3]] },
   poisson: { y: [0, 4, 60], eta: [-30, 1.2, 4.5], aux: [[], [], []] },
-  negbinomial: { y: [0, 5, 300], eta: [-40, 1.3, 40], aux: [[0.3], [7], [1e4]] },
+  // the last two rows: shape 1e9, data nearly Poisson, where lgamma(y + φ) − lgamma(φ) would cancel ~9 digits
+  negbinomial: { y: [0, 5, 300, 3, 17], eta: [-40, 1.3, 40, 0.8, 2.5], aux: [[0.3], [7], [1e4], [1e9], [1e9]] },
   gamma: { y: [0.02, 3, 900], eta: [-30, 1.1, 35], aux: [[0.5], [4], [120]] },
 };
 
