@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/backend/select.js';
+import { chainDraws } from '../../src/draws.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { UserError } from '../../src/errors.js';
 import { buildModel } from '../../src/model/build.js';
@@ -322,5 +323,34 @@ describe('outcome support and priors', () => {
     expect(nb.priors.table.find((r) => r.parameter === 'shape')?.prior).toEqual({ family: 'gamma', params: [0.01, 0.01] });
     expect(() => buildModel(frame, 'y ~ x', { family: 'gaussian', priors: ['sigma=normal(0, 1)'] })).toThrow(/sigma takes halfnormal/);
     expect(() => buildModel(frame, 'y ~ x', { family: 'gaussian', priors: ['shape=gamma(1, 1)'] })).toThrow(/no parameter or class 'shape'/);
+  });
+});
+
+describe('the API option family', () => {
+  it('fitModel(frame, formula, { family, priors: { shape } }) samples the family with its aux parameter named', async () => {
+    const { fitModel, FAMILIES } = await import('../../src/index.js');
+    expect(FAMILIES).toContain('negbinomial');
+    const fit = await fitModel(familyFrame('negbinomial', 120, 8), 'y ~ x', {
+      family: 'negbinomial',
+      priors: { shape: 'exponential(0.1)' },
+      backend: 'reference',
+      chains: 1,
+      warmup: 60,
+      draws: 40,
+    });
+    try {
+      expect(fit.model.spec.family).toBe('negbinomial');
+      expect(fit.draws.names).toEqual(['b_Intercept', 'b_x', 'shape']);
+      expect(fit.model.priors.table.find((r) => r.parameter === 'shape')).toEqual({
+        parameter: 'shape',
+        prior: { family: 'exponential', params: [0.1] },
+        source: 'shape',
+      });
+      const shape = chainDraws(fit.draws, fit.draws.names.indexOf('shape'), 0);
+      expect(shape).toHaveLength(40);
+      expect(shape.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+    } finally {
+      await fit.dispose();
+    }
   });
 });
