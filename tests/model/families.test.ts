@@ -354,3 +354,28 @@ describe('the API option family', () => {
     }
   });
 });
+
+describe('layout with auxiliary parameters', () => {
+  it('sigma/shape are the last unconstrained coordinates (as their log) and constrain/unconstrain round-trip', async () => {
+    const { constrain, constrainedDim, constrainedNames, unconstrain, unconstrainedNames } = await import('../../src/model/layout.js');
+    for (const family of ['gamma', 'lognormal'] as const) {
+      for (const param of ['split', 'noncentered'] as const) {
+        const { spec } = buildModel(familyFrame(family, 40, 3), 'y ~ x + (1 | g)', { family, parameterization: { g: param } });
+        const name = family === 'gamma' ? 'shape' : 'sigma';
+        expect(unconstrainedNames(spec)[spec.dim - 1]).toBe(name);
+        const names = constrainedNames(spec);
+        expect(names).toHaveLength(constrainedDim(spec));
+        expect(names.indexOf(name)).toBe(names.findIndex((n) => n.startsWith('r_')) - 1);
+        const rng = new Rng(7, 0);
+        const theta = new Float64Array(spec.dim);
+        for (let j = 0; j < spec.dim; j++) theta[j] = rng.normal();
+        const out = new Float64Array(constrainedDim(spec));
+        constrain(spec, theta, out);
+        expect(out[names.indexOf(name)]).toBeCloseTo(Math.exp(theta[spec.dim - 1]), 14);
+        const back = new Float64Array(spec.dim);
+        unconstrain(spec, out, back);
+        for (let j = 0; j < spec.dim; j++) expect(Math.abs(back[j] - theta[j])).toBeLessThan(1e-12);
+      }
+    }
+  });
+});
