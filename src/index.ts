@@ -11,6 +11,8 @@ export { loadData } from './data/load.js';
 export { buildModel, type BuildOptions, type BuiltModel } from './model/build.js';
 export { applyRecipe, type DesignRecipe } from './model/recipe.js';
 export type { ModelSpec, VaryingTerm, GroupingFactor, Family, Parameterization } from './model/spec.js';
+export { FAMILIES } from './model/spec.js';
+export type { LinkName } from './model/families/family.js';
 export type { Prior, PriorFamily } from './model/prior.js';
 export { constrain, unconstrain, constrainedNames, unconstrainedNames, levelCoordinates } from './model/layout.js';
 

@@ -138,8 +138,12 @@ export function nativeAddonUnavailableReason(): string | null {
 }
 
 export function describeNative(spec: ModelSpec, options: NativeBackendOptions): NativeModelDescriptor {
+  const family = spec.family;
+  if ((family !== 'bernoulli' && family !== 'binomial') || (spec.link !== undefined && spec.link !== 'logit')) {
+    throw new Error(`the native kernel has no ${family} family${spec.link ? ` with ${spec.link} link` : ''} in this version (bernoulli and binomial, logit, only)`);
+  }
   return {
-    family: spec.family,
+    family,
     n: spec.n,
     p: spec.fixed.names.length,
     dim: spec.dim,

@@ -16,7 +16,8 @@ import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.
 import { callWork, isSmallWork } from './work-size.js';
 import { groupedInteger } from '../report/integer-text.js';
 import { UserError } from '../errors.js';
-import type { ModelSpec } from '../model/spec.js';
+import type { LinkName } from '../model/families/family.js';
+import type { Family, ModelSpec } from '../model/spec.js';
 
 export type BackendChoice = BackendKind | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'reference'];
@@ -105,6 +106,11 @@ export async function createBackend(
   return wrapSplitTerms(spec, inner, options);
 }
 
+/** Whether the native and WebGPU kernels evaluate this family and link (bernoulli and binomial, logit, in this version). */
+export function kernelsSupportFamily(family: Family, link?: LinkName): boolean {
+  return (family === 'bernoulli' || family === 'binomial') && (link === undefined || link === 'logit');
+}
+
 async function createPlainBackend(
   choice: BackendChoice,
   spec: ModelSpec,
@@ -113,6 +119,15 @@ async function createPlainBackend(
   detail?: (line: string) => void,
 ): Promise<Backend> {
   if (choice === 'reference') return createReferenceBackend(spec, options);
+  if (!kernelsSupportFamily(spec.family, spec.link)) {
+    // the other families and links have TypeScript family modules only (src/model/families/); no kernel functions yet
+    const what = `family ${spec.family}${spec.link ? ` with the ${spec.link} link` : ''}`;
+    if (choice !== 'auto') {
+      throw new UserError(`--backend ${choice}: ${what} runs on the reference backend in this version; use --backend reference or auto`);
+    }
+    log(`backend: reference (${what} runs on the reference backend in this version)`);
+    return createReferenceBackend(spec, options);
+  }
   if (choice === 'native') {
     try {
       return await createNative(spec, options);

@@ -20,6 +20,7 @@ import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
 import { checkOutDir } from '../io/out-target.js';
 import { runMeta, saveRun } from '../io/run-dir.js';
 import { parsePriorArgs } from '../model/priors-config.js';
+import { FAMILIES } from '../model/spec.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
 import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
 import { progressReporter } from '../sampler/progress.js';
@@ -34,6 +35,8 @@ interface FitFlags extends ColumnTypeFlags {
   formula?: string;
   model: string;
   prior: string[];
+  family?: string;
+  link?: string;
   param: string[];
   method: string;
   chains: string;
@@ -83,6 +86,8 @@ function fitOptions(f: FitFlags): FitOptions {
     thin: intInRange('--thin', f.thin, 1, draws),
     init: oneOf('--init', f.init, ['random', 'map'] as const),
     priors: priorArgs,
+    family: f.family === undefined ? undefined : oneOf('--family', f.family, FAMILIES),
+    link: f.link === undefined ? undefined : oneOf('--link', f.link, ['logit', 'probit', 'identity', 'log'] as const),
     parameterization: f.param.length > 0 ? parseParameterizationArgs(f.param) : undefined,
     fixedBasis: oneOf('--fixed-basis', f.fixedBasis, ['qr', 'natural'] as const),
     log: f.quiet ? () => {} : say,
@@ -211,6 +216,8 @@ export function register(program: Command): void {
     .option('--formula <formula>', 'model formula, lme4/brms style: "y ~ x + (1 | g)" (default: --model for the Hillstrom data)')
     .option('--model <name>', `Hillstrom model when no --formula: ${MODELS.join(', ')}`, 'hierarchical')
     .option('--prior <name=dist>', 'prior override, repeatable: b=normal(0,1), Intercept=normal(-3,1), sd_g=halfnormal(1), b_x=student_t(3,0,1)', collect, [])
+    .option('--family <name>', `response family: ${FAMILIES.join(', ')} (default: bernoulli, or binomial with "y | trials(n) ~ …"); sigma and shape take priors by name, e.g. --prior sigma=exponential(1)`)
+    .option('--link <name>', 'link function: probit for bernoulli/binomial (default: logit; identity for gaussian and lognormal, log for the others)')
     .option('--param <group=centered|noncentered|split>', 'parameterization of a varying term, repeatable (default: chosen from the data)', collect, [])
     .option('--fixed-basis <qr|natural>', 'coordinates the sampler moves for the fixed effects: the QR basis of their columns (decorrelated) or the coefficients', 'qr')
     .option('--method <nuts|map>', 'nuts (sampling) or map (posterior mode by L-BFGS)', 'nuts')

@@ -146,3 +146,31 @@ export function requireCountOutcome(frame: Frame, successes: string, trials: str
   }
   return { successes: y, trials: n };
 }
+
+/**
+ * The outcome of a gaussian, poisson, negbinomial, gamma or lognormal model: a complete numeric column within the
+ * family's support — whole numbers ≥ 0 for the count families, values > 0 for gamma and lognormal, finite for
+ * gaussian. The first row outside names its file line and column.
+ */
+export function requireFamilyOutcome(
+  frame: Frame,
+  name: string,
+  family: 'gaussian' | 'poisson' | 'negbinomial' | 'gamma' | 'lognormal',
+  context?: string,
+): Float64Array {
+  const y = completeNumbers(frame, name, context);
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    let problem: string | null = null;
+    if (!Number.isFinite(v)) problem = 'is not a finite number';
+    else if ((family === 'poisson' || family === 'negbinomial') && !(Number.isInteger(v) && v >= 0)) {
+      problem = v < 0 ? 'is negative; a count must be a whole number ≥ 0' : 'is not a whole number; a count must be a whole number ≥ 0';
+    } else if ((family === 'gamma' || family === 'lognormal') && !(v > 0)) {
+      problem = `is not positive; a ${family} outcome must be > 0 (drop or recode the zero/negative rows, or use another family)`;
+    }
+    if (problem !== null) {
+      throw new UserError(`${rowLocation(frame, i)}, column "${name}": value ${v} ${problem}, as the ${family} family requires`);
+    }
+  }
+  return y;
+}

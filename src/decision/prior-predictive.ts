@@ -32,6 +32,8 @@ export function drawFromPrior(rng: Rng, prior: Prior): number {
       return Math.abs(q[1] * studentT(rng, q[0]));
     case 'exponential':
       return rng.exponential() / q[0];
+    case 'gamma':
+      return gammaVariate(rng, q[0]) / q[1];
   }
 }
 

@@ -92,6 +92,13 @@ function drawsOf(draws: DrawSet, name: string): Float64Array {
 
 export function prepareScoring(posterior: ScoringPosterior): ScoringModel {
   const { recipe, draws } = posterior;
+  if (recipe.family !== 'bernoulli' && recipe.family !== 'binomial') {
+    // scores are probabilities through the logit link; counts and amounts need their own expected values (issue 15)
+    throw new UserError(`scoring predicts probabilities of bernoulli/binomial models; this run's family is ${recipe.family}, which this version does not score`);
+  }
+  if (recipe.link !== undefined && recipe.link !== 'logit') {
+    throw new UserError(`scoring predicts probabilities through the logit link; this run's link is ${recipe.link}, which this version does not score`);
+  }
   const S = draws.nChains * draws.nDraws;
   if (S === 0) throw new UserError('the run has no draws to score with');
   const p = recipe.fixed.length;

@@ -14,9 +14,10 @@ import { loadData } from '../data/load.js';
 import type { ColumnType } from '../data/csv.js';
 import { buildModel, type BuiltModel, type FixedBasisChoice } from '../model/build.js';
 import { constrain, constrainedNames, unconstrain } from '../model/layout.js';
+import type { LinkName } from '../model/families/family.js';
 import type { Prior } from '../model/prior.js';
 import type { DesignRecipe } from '../model/recipe.js';
-import { termLabel, type Parameterization } from '../model/spec.js';
+import { FAMILIES, termLabel, type Family, type Parameterization } from '../model/spec.js';
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
 import { stageDir, systemReason, writeFileFully, type WriteFn } from './out-target.js';
 import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
@@ -40,6 +41,8 @@ export interface RunMeta {
   readonly created: string;
   readonly formula: string;
   readonly family: string;
+  /** The link when not the family's default ('probit'); absent otherwise and in older runs. */
+  readonly link?: string;
   readonly data: RunDataSource;
   readonly priors: Record<string, Prior>;
   readonly parameterization: Record<string, Parameterization>;
@@ -85,6 +88,7 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     created: new Date().toISOString(),
     formula: spec.formula,
     family: spec.family,
+    ...(spec.link ? { link: spec.link } : {}),
     data,
     priors,
     parameterization,
@@ -203,7 +207,12 @@ export function rebuildRun(dir: string, dataOverride?: string): RebuiltRun {
   const simulated = dataOverride === undefined && meta.data.seed !== null;
   const types = dataOverride === undefined ? meta.data.types : undefined;
   const { frame } = loadData(source, meta.data.seed ?? 1, simulated ? meta.data.rows : undefined, { types });
+  if (!(FAMILIES as readonly string[]).includes(meta.family)) {
+    throw new UserError(`${dir}/fit.json: family '${meta.family}' is not one this version knows (${FAMILIES.join(', ')})`);
+  }
   const model = buildModel(frame, meta.formula, {
+    family: meta.family as Family,
+    ...(meta.link !== undefined ? { link: meta.link as LinkName } : {}),
     priors: meta.priors,
     parameterization: meta.parameterization,
     fixedBasis: meta.fixedBasis ?? 'natural',

@@ -4,7 +4,7 @@
  */
 import type { Frame } from '../data/frame.js';
 import { UserError } from '../errors.js';
-import { requireBinaryOutcome, requireCountOutcome } from '../data/checks.js';
+import { requireBinaryOutcome, requireCountOutcome, requireFamilyOutcome } from '../data/checks.js';
 import { logChoose } from './log-choose.js';
 import { parseFormula } from './formula/parser.js';
 import { modelTerms } from './formula/terms.js';
@@ -15,7 +15,10 @@ import { formatPrior } from './prior.js';
 import { fixedBasisFactor } from './fixed-basis.js';
 import { resolvePriors, type PriorOverrides, type ResolvedPriors } from './priors-config.js';
 import { applyRecipe, type DesignRecipe } from './recipe.js';
-import type { GroupingFactor, ModelSpec, Parameterization, VaryingTerm } from './spec.js';
+import { defaultLink, familyLinks, familyModule } from './families/index.js';
+import type { LinkName } from './families/family.js';
+import { crudeRowInformation, familyDefaults } from './family-priors.js';
+import { FAMILIES, type AuxCoordinate, type Family, type GroupingFactor, type ModelSpec, type Parameterization, type VaryingTerm } from './spec.js';
 
 export interface BuildOptions {
   /** Prior overrides: { "b_treatment": "normal(0, 1)", "sd": { family: "exponential", params: [2] } } or CLI strings. */
@@ -27,6 +30,13 @@ export interface BuildOptions {
    * src/model/fixed-basis.ts, 'natural' the coefficients themselves.
    */
   readonly fixedBasis?: FixedBasisChoice;
+  /**
+   * The response family (src/model/families/). Default: binomial when the formula has `| trials(n)`, else bernoulli.
+   * binomial needs `| trials(n)`; the other families a plain outcome.
+   */
+  readonly family?: Family;
+  /** The link: 'probit' for bernoulli/binomial; default and only other choice the family's own (src/model/families/). */
+  readonly link?: LinkName;
 }
 
 export type FixedBasisChoice = 'qr' | 'natural';
@@ -50,26 +60,45 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   const ast = parseFormula(formula);
   const terms = modelTerms(ast);
   if (frame.nRows === 0) throw new UserError(`${frame.source} has no data rows; nothing to fit`);
-  const family = ast.trials ? 'binomial' : 'bernoulli';
+  const family: Family = options.family ?? (ast.trials ? 'binomial' : 'bernoulli');
+  if (!FAMILIES.includes(family)) {
+    throw new UserError(`family '${String(family)}' is not supported; use one of ${FAMILIES.join(', ')}`);
+  }
+  if (ast.trials && family !== 'binomial') {
+    throw new UserError(`formula outcome "${ast.outcome.name} | trials(${ast.trials.name})" is for the binomial family, not ${family}; drop "| trials(…)" or use family binomial`);
+  }
+  if (!ast.trials && family === 'binomial') {
+    throw new UserError(`family binomial needs the trials in the formula: "${ast.outcome.name} | trials(n) ~ …"`);
+  }
+  const links = familyLinks(family);
+  if (options.link !== undefined && !links.includes(options.link)) {
+    throw new UserError(`link '${String(options.link)}' is not available for family ${family}; use ${links.join(' or ')}`);
+  }
+  const link: LinkName | undefined = options.link !== undefined && options.link !== defaultLink(family) ? options.link : undefined;
   let y: Float64Array;
   let trials: Float64Array | null = null;
-  if (ast.trials) {
+  if (family !== 'bernoulli' && family !== 'binomial') {
+    y = requireFamilyOutcome(frame, ast.outcome.name, family, `formula outcome "${ast.outcome.name}" at position ${ast.outcome.span.start}`);
+  } else if (ast.trials) {
     const counts = requireCountOutcome(frame, ast.outcome.name, ast.trials.name);
     y = counts.successes;
     trials = counts.trials;
   } else {
     y = requireBinaryOutcome(frame, ast.outcome.name, `formula outcome "${ast.outcome.name}" at position ${ast.outcome.span.start}`);
   }
-  const recipe = makeRecipe(frame, terms, family);
+  const recipe = { ...makeRecipe(frame, terms, family), ...(link ? { link } : {}) };
   const design = applyRecipe(recipe, frame);
 
   const fixedNames = recipe.fixed.map((c) => c.name);
   const interceptColumn = recipe.fixed.findIndex((c) => c.factors.length === 0);
+  const module = familyModule(family, link);
   const priors = resolvePriors(
     {
       fixed: fixedNames,
       interceptColumn,
       terms: recipe.terms.map((t) => ({ group: recipe.groups[t.group].name, term: t.term })),
+      aux: module.aux.map((a) => a.name),
+      defaults: familyDefaults(family, y, design.X, fixedNames.length),
     },
     options.priors,
   );
@@ -93,6 +122,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     y,
     trials,
     options.parameterization,
+    crudeRowInformation(family, y, trials, link),
   );
 
   let next = fixedNames.length;
@@ -111,9 +141,13 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     };
   });
 
+  const aux: AuxCoordinate[] = module.aux.map((a, k) => ({ name: a.name, prior: priors.aux[k], index: next + k }));
+  next += aux.length;
+
   const spec: ModelSpec = {
     formula,
     family,
+    ...(link ? { link } : {}),
     n: frame.nRows,
     outcome: ast.outcome.name,
     y,
@@ -124,10 +158,11 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     terms: varying,
     dim: next,
     fixedBasis: (options.fixedBasis ?? 'qr') === 'qr' ? fixedBasisFactor(design.X, frame.nRows, fixedNames.length) : null,
+    ...(aux.length > 0 ? { aux } : {}),
   };
 
   const basisNote = spec.fixedBasis ? '; fixed effects sampled in the QR basis of their columns' : '';
-  const notes = [`${family} model, ${frame.nRows} rows, ${next} unconstrained parameters${basisNote}`];
+  const notes = [`${family}${link ? ` (${link} link)` : ''} model, ${frame.nRows} rows, ${next} unconstrained parameters${basisNote}`];
   for (const row of priors.table) {
     if (row.source !== 'default') notes.push(`prior ${row.parameter} ~ ${formatPrior(row.prior)} (from '${row.source}')`);
   }

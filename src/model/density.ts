@@ -4,7 +4,8 @@
  *   log p(θ) = Σ_j log p(b_j)                                   fixed-effect priors
  *            + Σ_t [log p(sd_t) + log sd_t]                     sd priors with the Jacobian of sd = exp(u)
  *            + Σ_t Σ_k log Normal(z_t[k] | 0, 1)  or  log Normal(r_t[k] | 0, sd_t)      level priors
- *            + Σ_i log p(y_i | η_i)                             the family (src/model/families/)
+ *            + Σ_a [log p(aux_a) + log aux_a]                   the family's sigma/shape, sampled as log aux_a
+ *            + Σ_i log p(y_i | η_i, aux)                        the family (src/model/families/)
  *
  * with η = X b + Σ_t x_t ∘ r_t[group_t] (src/model/linear-predictor.ts) on the coefficient vector
  * c = [b, r_0, r_1, …], r_t = sd_t·z_t (non-centered) or the coordinates themselves (centered). The gradient goes
@@ -76,6 +77,34 @@ export function addLevelPriors(spec: ModelSpec, theta: Float64Array, at: number,
   return lp;
 }
 
+/** The family's auxiliary parameters aux_a = exp(theta[at + index_a]) into `aux`. */
+export function loadAux(spec: ModelSpec, theta: Float64Array, at: number, aux: Float64Array): void {
+  const coords = spec.aux ?? [];
+  for (let a = 0; a < coords.length; a++) aux[a] = Math.exp(theta[at + coords[a].index]);
+}
+
+/**
+ * The priors of the auxiliary parameters on their log scale (Jacobian included) at theta[at …], their gradient
+ * added into grad[at …]; also loads aux (as loadAux). Returns their sum.
+ */
+export function addAuxPriors(spec: ModelSpec, theta: Float64Array, at: number, grad: Float64Array, aux: Float64Array): number {
+  const coords = spec.aux ?? [];
+  let lp = 0;
+  for (let a = 0; a < coords.length; a++) {
+    const u = theta[at + coords[a].index];
+    aux[a] = Math.exp(u);
+    lp += logScalePriorLogDensity(coords[a].prior, u);
+    grad[at + coords[a].index] += logScalePriorDlogDensity(coords[a].prior, u);
+  }
+  return lp;
+}
+
+/** Chain rule for aux = exp(u): ∂/∂u = aux·∂/∂aux, added into grad[at + index_a]. */
+export function addAuxGradient(spec: ModelSpec, at: number, aux: Float64Array, gAux: Float64Array, grad: Float64Array): void {
+  const coords = spec.aux ?? [];
+  for (let a = 0; a < coords.length; a++) grad[at + coords[a].index] += aux[a] * gAux[a];
+}
+
 /**
  * The coefficient vector c = [b, r_0, r_1, …] of the position theta[at …], written to out[outAt …]:
  * r_t = sd_t·z_t (non-centered) or the coordinates (centered). Float32 `out` for the WebGPU upload.
@@ -134,13 +163,13 @@ export class ModelDensity {
   private readonly gcoef: Float64Array;
   private readonly eta: Float64Array;
   private readonly dEta: Float64Array;
-  /** The family's auxiliary parameters and their gradient (empty until a family has any). */
+  /** The family's auxiliary parameters (constrained) and their gradient, per evaluation. */
   private readonly aux: Float64Array;
   private readonly gAux: Float64Array;
 
   constructor(readonly spec: ModelSpec) {
     this.dim = spec.dim;
-    this.family = familyModule(spec.family);
+    this.family = familyModule(spec.family, spec.link);
     const { rStart, size } = coefficientStarts(spec);
     this.rStart = rStart;
     this.coef = new Float64Array(size);
@@ -168,10 +197,12 @@ export class ModelDensity {
     const { spec, eta, dEta, gcoef } = this;
     grad.fill(0, at, at + this.dim);
     let lp = addScalarPriors(spec, positions, at, grad) + addLevelPriors(spec, positions, at, grad);
+    lp += addAuxPriors(spec, positions, at, grad, this.aux);
     loadCoefficients(spec, positions, at, this.coef, 0);
     linearPredictor(spec, this.coef, this.rStart, 0, spec.n, eta);
     this.gAux.fill(0);
     lp += this.family.logLikBlock(spec, eta, 0, spec.n, this.aux, dEta, this.gAux);
+    addAuxGradient(spec, at, this.aux, this.gAux, grad);
     gcoef.fill(0);
     addLinearPredictorTranspose(spec, dEta, 0, spec.n, this.rStart, gcoef);
     addCoefficientGradient(spec, positions, at, gcoef, grad);
@@ -185,6 +216,7 @@ export class ModelDensity {
       throw new RangeError(`rows [${rowStart}, ${rowStart + rowCount}) outside 0…${spec.n}`);
     }
     for (let s = 0; s < nDraws; s++) {
+      loadAux(spec, draws, s * this.dim, this.aux);
       loadCoefficients(spec, draws, s * this.dim, this.coef, 0);
       linearPredictor(spec, this.coef, this.rStart, rowStart, rowStart + rowCount, eta);
       const row = s * rowCount;

@@ -11,6 +11,8 @@
  *                                 their levels' means (the constrained output gives b_<term>)
  *   qb_<term>                     the fixed coordinates in the QR basis (src/model/fixed-basis.ts): θ = Lᵀ b, b
  *                                 with the folded coefficients (bsum) in place of those folded into
+ *   sigma, shape                  the family's auxiliary parameters, as brms names them (unconstrained coordinate:
+ *                                 their log, after every term; in the output after the sd_ and z_ blocks)
  * k is the 1-based level index; level names are kept as coordinates (see levelCoordinates).
  */
 import { basisToFixed, fixedToBasis } from './fixed-basis.js';
@@ -32,12 +34,13 @@ export function unconstrainedNames(spec: ModelSpec): string[] {
     const prefix = term.parameterization === 'noncentered' ? 'z' : 'r';
     for (let k = 1; k <= levelCount(spec, t); k++) names.push(`${prefix}_${label}[${k}]`);
   });
+  for (const a of spec.aux ?? []) names.push(a.name);
   return names;
 }
 
 /**
  * Names of the constrained output, in output order: b_*, then per term sd_*, then z_*[k] for non-centered terms,
- * then r_*[k] for every term (generated quantities last).
+ * then the family's sigma/shape, then r_*[k] for every term (generated quantities last).
  */
 export function constrainedNames(spec: ModelSpec): string[] {
   const names = spec.fixed.names.map((n) => `b_${n}`);
@@ -48,6 +51,7 @@ export function constrainedNames(spec: ModelSpec): string[] {
       for (let k = 1; k <= levelCount(spec, t); k++) names.push(`z_${label}[${k}]`);
     }
   });
+  for (const a of spec.aux ?? []) names.push(a.name);
   spec.terms.forEach((_, t) => {
     const label = termLabel(spec, t);
     for (let k = 1; k <= levelCount(spec, t); k++) names.push(`r_${label}[${k}]`);
@@ -61,7 +65,7 @@ export function constrainedDim(spec: ModelSpec): number {
     const K = levelCount(spec, t);
     d += 1 + K + (term.parameterization === 'noncentered' ? K : 0);
   });
-  return d;
+  return d + (spec.aux?.length ?? 0);
 }
 
 /** Writes the constrained values of one unconstrained position `theta` into `out` (length constrainedDim). */
@@ -83,6 +87,7 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
       o += K;
     }
   });
+  for (const a of spec.aux ?? []) out[o++] = Math.exp(theta[a.index]);
   spec.terms.forEach((_, t) => {
     writeGroupEffects(spec, t, theta, out, o);
     o += levelCount(spec, t);
@@ -145,6 +150,7 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
       o += K;
     }
   });
+  for (const a of spec.aux ?? []) theta[a.index] = Math.log(constrained[o++]);
   spec.terms.forEach((term, t) => {
     const K = levelCount(spec, t);
     if (term.parameterization === 'centered') {

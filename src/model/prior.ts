@@ -7,8 +7,10 @@
  *   halfnormal(sigma)          on (0, inf): 2·Normal(x | 0, sigma)
  *   halfstudent_t(nu, sigma)   on (0, inf): 2·StudentT(x | nu, 0, sigma)
  *   exponential(rate)          on (0, inf)
+ *   gamma(shape, rate)         on (0, inf): rate^shape x^(shape−1) e^(−rate·x) / Γ(shape) (brms's default for the
+ *                              negbinomial and gamma families' shape is gamma(0.01, 0.01))
  */
-export type PriorFamily = 'normal' | 'student_t' | 'halfnormal' | 'halfstudent_t' | 'exponential';
+export type PriorFamily = 'normal' | 'student_t' | 'halfnormal' | 'halfstudent_t' | 'exponential' | 'gamma';
 
 export interface Prior {
   readonly family: PriorFamily;
@@ -16,7 +18,7 @@ export interface Prior {
   readonly params: readonly number[];
 }
 
-export const POSITIVE_FAMILIES: ReadonlySet<PriorFamily> = new Set(['halfnormal', 'halfstudent_t', 'exponential']);
+export const POSITIVE_FAMILIES: ReadonlySet<PriorFamily> = new Set(['halfnormal', 'halfstudent_t', 'exponential', 'gamma']);
 export const REAL_FAMILIES: ReadonlySet<PriorFamily> = new Set(['normal', 'student_t']);
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -76,6 +78,9 @@ export function priorLogDensity(prior: Prior, x: number): number {
     case 'exponential':
       if (!(x > 0)) return -Infinity;
       return Math.log(p[0]) - p[0] * x;
+    case 'gamma':
+      if (!(x > 0)) return -Infinity;
+      return p[0] * Math.log(p[1]) - lgamma(p[0]) + (p[0] - 1) * Math.log(x) - p[1] * x;
   }
 }
 
@@ -93,6 +98,8 @@ export function priorDlogDensity(prior: Prior, x: number): number {
       return studentDlogPdf(x, p[0], 0, p[1]);
     case 'exponential':
       return -p[0];
+    case 'gamma':
+      return (p[0] - 1) / x - p[1];
   }
 }
 

@@ -5,8 +5,11 @@
  *   sd_<group>__<term>    one varying term's sd
  *   sd_<group>            every varying term of a grouping factor
  *   Intercept | b | sd    a whole class (class b excludes the intercept)
+ *   sigma | shape         the family's auxiliary parameter (gaussian/lognormal; negbinomial/gamma)
+ * Families other than bernoulli/binomial bring data-scaled defaults (src/model/family-priors.ts).
  */
 import { UserError } from '../errors.js';
+import type { FamilyDefaults } from './family-priors.js';
 import { formatPrior, POSITIVE_FAMILIES, REAL_FAMILIES, type Prior, type PriorFamily } from './prior.js';
 
 export const DEFAULT_INTERCEPT_PRIOR: Prior = { family: 'normal', params: [-3, 1] };
@@ -20,9 +23,10 @@ const FAMILY_PARAMS: Readonly<Record<PriorFamily, readonly string[]>> = {
   halfnormal: ['sigma'],
   halfstudent_t: ['nu', 'sigma'],
   exponential: ['rate'],
+  gamma: ['shape', 'rate'],
 };
 /** Parameters that must be positive. */
-const POSITIVE_PARAMS: ReadonlySet<string> = new Set(['sigma', 'nu', 'rate']);
+const POSITIVE_PARAMS: ReadonlySet<string> = new Set(['sigma', 'nu', 'rate', 'shape']);
 
 /** Overrides as given by a caller: target → prior (or its text, e.g. "normal(0, 1)"); or CLI strings "target=prior". */
 export type PriorOverrides = Readonly<Record<string, Prior | string>> | readonly string[];
@@ -35,6 +39,10 @@ export interface PriorTargets {
   readonly interceptColumn: number;
   /** Varying terms as (group name, term label). */
   readonly terms: readonly { readonly group: string; readonly term: string }[];
+  /** The family's auxiliary parameters by name ("sigma", "shape"); absent for none. */
+  readonly aux?: readonly string[];
+  /** The family's data-scaled defaults; absent: the bernoulli defaults above. */
+  readonly defaults?: FamilyDefaults;
 }
 
 export interface PriorAssignment {
@@ -50,7 +58,9 @@ export interface ResolvedPriors {
   readonly fixed: readonly Prior[];
   /** Prior of each varying term's sd, in term order. */
   readonly sd: readonly Prior[];
-  /** Every assignment, fixed effects first, then sds. */
+  /** Prior of each auxiliary parameter, in PriorTargets.aux order. */
+  readonly aux: readonly Prior[];
+  /** Every assignment, fixed effects first, then sds, then auxiliary parameters. */
   readonly table: readonly PriorAssignment[];
 }
 
@@ -135,10 +145,11 @@ export function resolvePriors(targets: PriorTargets, overrides?: PriorOverrides)
     if (!valid.includes(key)) {
       throw new UserError(`${o.where}: the model has no parameter or class '${key}'; valid targets: ${valid.join(', ')}`);
     }
-    const onSd = key === 'sd' || key.startsWith('sd_');
+    const onAux = (targets.aux ?? []).includes(key);
+    const onSd = key === 'sd' || key.startsWith('sd_') || onAux;
     if (onSd && !POSITIVE_FAMILIES.has(o.prior.family)) {
       throw new UserError(
-        `${o.where}: ${o.prior.family} is on the whole real line; an sd takes halfnormal, halfstudent_t or exponential`,
+        `${o.where}: ${o.prior.family} is on the whole real line; ${onAux ? key : 'an sd'} takes halfnormal, halfstudent_t, exponential or gamma`,
       );
     }
     if (!onSd && !REAL_FAMILIES.has(o.prior.family)) {
@@ -152,17 +163,28 @@ export function resolvePriors(targets: PriorTargets, overrides?: PriorOverrides)
     }
     return { parameter, prior: fallback, source: 'default' };
   };
+  const d = targets.defaults;
   const fixedRows = targets.fixed.map((label, j) => {
     const parameter = `b_${label}`;
     return j === targets.interceptColumn
-      ? pick(parameter, [parameter, 'Intercept'], DEFAULT_INTERCEPT_PRIOR)
-      : pick(parameter, [parameter, 'b'], DEFAULT_B_PRIOR);
+      ? pick(parameter, [parameter, 'Intercept'], d ? d.intercept : DEFAULT_INTERCEPT_PRIOR)
+      : pick(parameter, [parameter, 'b'], d ? d.b[j] : DEFAULT_B_PRIOR);
   });
   const sdRows = targets.terms.map(({ group, term }) => {
     const parameter = `sd_${group}__${term}`;
-    return pick(parameter, [parameter, `sd_${group}`, 'sd'], DEFAULT_SD_PRIOR);
+    return pick(parameter, [parameter, `sd_${group}`, 'sd'], d ? d.sd : DEFAULT_SD_PRIOR);
   });
-  return { fixed: fixedRows.map((r) => r.prior), sd: sdRows.map((r) => r.prior), table: [...fixedRows, ...sdRows] };
+  const auxRows = (targets.aux ?? []).map((name, a) => {
+    const fallback = d?.aux[a];
+    if (!fallback) throw new Error(`resolvePriors: no default prior for auxiliary parameter ${name}`);
+    return pick(name, [name], fallback);
+  });
+  return {
+    fixed: fixedRows.map((r) => r.prior),
+    sd: sdRows.map((r) => r.prior),
+    aux: auxRows.map((r) => r.prior),
+    table: [...fixedRows, ...sdRows, ...auxRows],
+  };
 }
 
 /** Every name an override may target in this model. */
@@ -175,6 +197,7 @@ export function validTargets(targets: PriorTargets): string[] {
   const groups = [...new Set(targets.terms.map((t) => t.group))];
   for (const g of groups) out.push(`sd_${g}`);
   for (const t of targets.terms) out.push(`sd_${t.group}__${t.term}`);
+  for (const name of targets.aux ?? []) out.push(name);
   return out;
 }
 
@@ -187,6 +210,8 @@ export function sdPriorScale(prior: Prior): number {
       return prior.params[1];
     case 'exponential':
       return 1 / prior.params[0];
+    case 'gamma':
+      return prior.params[0] / prior.params[1];
     default:
       throw new Error(`sdPriorScale: ${prior.family} is not a prior for an sd`);
   }

@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import type { CompareOp } from './formula/ast.js';
 import { asFactor } from './factor.js';
 import { evalOrthoPoly } from '../numeric/orthopoly.js';
+import type { LinkName } from './families/family.js';
 import type { Family } from './spec.js';
 
 /** Group index given to a row whose level the model has not seen; callers treat its effect as r = 0. */
@@ -84,6 +85,8 @@ export interface DesignRecipe {
   readonly version: 1;
   readonly formula: string;
   readonly family: Family;
+  /** 'probit' for a probit bernoulli/binomial model; absent for the family's default link. */
+  readonly link?: LinkName;
   readonly outcome: string;
   readonly trials: string | null;
   readonly variables: readonly NamedVariable[];

@@ -2,10 +2,12 @@
  * ModelSpec: the contract between the statistics and the hardware. Typed arrays only; every backend builds its
  * kernels from this and nothing else.
  *
- * Model (logit link):
+ * Model:
  *   eta_i = sum_j X[i, j] b_j + sum_t x_t[i] · r_t[group_t(i)]        (x_t[i] = 1 for an intercept term)
  *   bernoulli: y_i ~ Bernoulli(logit^-1(eta_i))
  *   binomial:  y_i ~ Binomial(trials_i, logit^-1(eta_i))
+ *   gaussian: y_i ~ Normal(eta_i, sigma); lognormal: log y_i ~ Normal(eta_i, sigma); poisson: y_i ~ Poisson(e^eta_i);
+ *   negbinomial: y_i ~ NB2(e^eta_i, shape); gamma: y_i ~ Gamma(shape, mean e^eta_i)   (src/model/families/)
  *   b_j ~ fixed.priors[j];  sd_t ~ term.sdPrior;
  *   non-centered term: z_t[k] ~ Normal(0, 1), r_t[k] = sd_t · z_t[k]
  *   centered term:     r_t[k] ~ Normal(0, sd_t)
@@ -17,15 +19,26 @@
  *
  * Unconstrained parameter vector (length `dim`), in this order:
  *   [ b_0 … b_{p-1} ]  then for each varying term t in order:  [ log sd_t, v_t[1] … v_t[K_t] ]
+ *   then the family's auxiliary parameters, each as its log (gaussian/lognormal: log sigma; negbinomial/gamma: log shape)
  * where v is z (non-centered), r (centered) or [u, e_1 … e_{K−1}] (split, or folded non-centered). The log density on this scale includes the
  * Jacobian of sd = exp(u), i.e. + log sd_t for every term, and + log sd_t more for a split term (|∂r/∂(u, e)| = sd).
  * Backends evaluate plain centered and non-centered terms only: src/backend/split-terms.ts maps split and folded
  * terms onto those around any backend.
  * The log density itself is written once, in src/model/density.ts (the family's rows in src/model/families/).
  */
+import type { LinkName } from './families/family.js';
 import type { Prior } from './prior.js';
 
-export type Family = 'bernoulli' | 'binomial';
+export type Family = 'bernoulli' | 'binomial' | 'gaussian' | 'poisson' | 'negbinomial' | 'gamma' | 'lognormal';
+export const FAMILIES: readonly Family[] = ['bernoulli', 'binomial', 'gaussian', 'poisson', 'negbinomial', 'gamma', 'lognormal'];
+
+/** An auxiliary parameter of the family (sigma, shape), sampled as its log at position `index` (after every term). */
+export interface AuxCoordinate {
+  /** brms's name, also the output name: "sigma" or "shape". */
+  readonly name: string;
+  readonly prior: Prior;
+  readonly index: number;
+}
 export type Parameterization = 'centered' | 'noncentered' | 'split';
 
 export interface GroupingFactor {
@@ -69,6 +82,8 @@ export interface FixedEffects {
 export interface ModelSpec {
   readonly formula: string;
   readonly family: Family;
+  /** The link when it is not the family's default (only 'probit' for bernoulli/binomial); absent otherwise. */
+  readonly link?: LinkName;
   /** Number of rows (observations). */
   readonly n: number;
   /** Outcome column name (successes for binomial). */
@@ -89,6 +104,8 @@ export interface ModelSpec {
    * triangular, with θ = Lᵀ b; absent or null: θ = b. Backends never see it (src/backend/split-terms.ts maps it).
    */
   readonly fixedBasis?: Float64Array | null;
+  /** The family's auxiliary parameters in FamilyModule.aux order; absent or empty for bernoulli/binomial. */
+  readonly aux?: readonly AuxCoordinate[];
 }
 
 /** Name of term t as used in parameter names: "<group>__<term>", e.g. "history_segment__treatment". */

@@ -43,6 +43,8 @@ function naivePriorLogPdf(prior: Prior, x: number): number {
       return Math.log(2 * t(x, a, 0, b));
     case 'exponential':
       return Math.log(a * Math.exp(-a * x));
+    case 'gamma':
+      return Math.log((b ** a * x ** (a - 1) * Math.exp(-b * x)) / gamma(a));
   }
 }
 

@@ -112,7 +112,7 @@ describe('overrides', () => {
 
 describe('validation errors', () => {
   const cases: [string[], string][] = [
-    [['b=gauss(0,1)'], "prior 'b=gauss(0,1)': unknown family 'gauss'; use one of normal, student_t, halfnormal, halfstudent_t, exponential"],
+    [['b=gauss(0,1)'], "prior 'b=gauss(0,1)': unknown family 'gauss'; use one of normal, student_t, halfnormal, halfstudent_t, exponential, gamma"],
     [['b=normal(0)'], "prior 'b=normal(0)': normal takes 2 parameters (mu, sigma), got 1"],
     [['Intercept=student_t(3, 0)'], "prior 'Intercept=student_t(3, 0)': student_t takes 3 parameters (nu, mu, sigma), got 2"],
     [['sd=exponential(1, 2)'], "prior 'sd=exponential(1, 2)': exponential takes 1 parameter (rate), got 2"],
@@ -126,8 +126,8 @@ describe('validation errors', () => {
     [['b=normal(0,1)', 'b=normal(0,2)'], "prior 'b=normal(0,2)': 'b' is given a prior twice; give it once"],
     [['b=exponential(1)'], "prior 'b=exponential(1)': exponential is for positive parameters; a coefficient takes normal or student_t"],
     [['b_treatment=halfnormal(1)'], "prior 'b_treatment=halfnormal(1)': halfnormal is for positive parameters; a coefficient takes normal or student_t"],
-    [['sd=normal(0, 1)'], "prior 'sd=normal(0, 1)': normal is on the whole real line; an sd takes halfnormal, halfstudent_t or exponential"],
-    [['sd_zip_code=student_t(3, 0, 1)'], "prior 'sd_zip_code=student_t(3, 0, 1)': student_t is on the whole real line; an sd takes halfnormal, halfstudent_t or exponential"],
+    [['sd=normal(0, 1)'], "prior 'sd=normal(0, 1)': normal is on the whole real line; an sd takes halfnormal, halfstudent_t, exponential or gamma"],
+    [['sd_zip_code=student_t(3, 0, 1)'], "prior 'sd_zip_code=student_t(3, 0, 1)': student_t is on the whole real line; an sd takes halfnormal, halfstudent_t, exponential or gamma"],
     [
       ['b_recency=normal(0,1)'],
       "prior 'b_recency=normal(0,1)': the model has no parameter or class 'b_recency'; valid targets: Intercept, b, sd, b_Intercept, b_treatment, b_recency_z, sd_history_segment, sd_zip_code, sd_history_segment__Intercept, sd_history_segment__treatment, sd_zip_code__Intercept",

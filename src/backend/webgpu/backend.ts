@@ -345,6 +345,9 @@ export async function createWebGpuBackend(spec: ModelSpec, options: WebGpuBacken
   if (needsCoordinateMap(spec)) {
     throw new Error('createWebGpuBackend: the spec has split or folded terms or a fixed basis; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
   }
+  if ((spec.family !== 'bernoulli' && spec.family !== 'binomial') || (spec.link !== undefined && spec.link !== 'logit')) {
+    throw new Error(`the WebGPU kernel has no ${spec.family} family${spec.link ? ` with ${spec.link} link` : ''} in this version (bernoulli and binomial, logit, only)`);
+  }
   const acquired = await acquireDevice({ adapter: options.adapter });
   try {
     return await withErrorScopes(acquired.device, () => new WebGpuBackend(spec, acquired, options));

@@ -15,15 +15,18 @@ import type { ModelSpec } from '../spec.js';
 /** The per-row data a family reads: outcome, trials (binomial) and the per-row constant log C(trials, y). */
 export type FamilyRows = Pick<ModelSpec, 'y' | 'trials' | 'logChoose'>;
 
-export type LinkName = 'logit';
+export type LinkName = 'logit' | 'probit' | 'identity' | 'log';
 
 /** An auxiliary parameter of a family, named as brms names it. */
 export interface AuxParameter {
   readonly name: string;
   /** Map from the unconstrained coordinate to the parameter: 'log' means value = exp(coordinate). */
   readonly transform: 'log';
-  /** Prior used when the user sets none. */
-  readonly defaultPrior: Prior;
+  /**
+   * Prior used when the user sets none, given the outcome's scale on the link scale (sd(y) for gaussian, sd(log y)
+   * for lognormal, 1 for the log-link families; src/model/family-priors.ts).
+   */
+  defaultPrior(outcomeScale: number): Prior;
 }
 
 export interface FamilyModule {
@@ -52,4 +55,26 @@ export interface FamilyModule {
     dEta: Float64Array,
     gAux: Float64Array,
   ): number;
+}
+
+/**
+ * logLikBlock from the per-row functions, for families whose rows need no shared work between the log-likelihood and
+ * its derivatives worth fusing by hand (the reference backend; the native and WGSL kernels have their own loops).
+ */
+export function rowwiseBlock(
+  logLik: FamilyModule['logLik'],
+  dEta: FamilyModule['dEta'],
+  dAux: FamilyModule['dAux'],
+  nAux: number,
+): FamilyModule['logLikBlock'] {
+  return (rows, eta, i0, i1, aux, dEtaOut, gAux) => {
+    let sum = 0;
+    for (let i = i0; i < i1; i++) {
+      const h = eta[i - i0];
+      sum += logLik(rows, i, h, aux);
+      dEtaOut[i - i0] = dEta(rows, i, h, aux);
+      for (let a = 0; a < nAux; a++) gAux[a] += dAux(rows, i, h, aux, a);
+    }
+    return sum;
+  };
 }

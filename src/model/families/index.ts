@@ -1,13 +1,38 @@
 /** The family module of a model's `family` (src/model/spec.ts). */
 import type { Family } from '../spec.js';
 import { bernoulliLogit, binomialLogit } from './binomial-logit.js';
-import type { FamilyModule } from './family.js';
+import { bernoulliProbit, binomialProbit } from './binomial-probit.js';
+import type { FamilyModule, LinkName } from './family.js';
+import { gammaLog } from './gamma.js';
+import { gaussianIdentity, lognormalIdentity } from './gaussian.js';
+import { negbinomialLog } from './negbinomial.js';
+import { poissonLog } from './poisson.js';
 
 const MODULES: Readonly<Record<Family, FamilyModule>> = {
   bernoulli: bernoulliLogit,
   binomial: binomialLogit,
+  gaussian: gaussianIdentity,
+  poisson: poissonLog,
+  negbinomial: negbinomialLog,
+  gamma: gammaLog,
+  lognormal: lognormalIdentity,
 };
 
-export function familyModule(family: Family): FamilyModule {
-  return MODULES[family];
+/** The link of each family when none is given; bernoulli and binomial also take 'probit'. */
+export function defaultLink(family: Family): LinkName {
+  return MODULES[family].link;
+}
+
+/** The links a family takes. */
+export function familyLinks(family: Family): readonly LinkName[] {
+  return family === 'bernoulli' || family === 'binomial' ? ['logit', 'probit'] : [MODULES[family].link];
+}
+
+/** The family module of `family` with `link` (default: the family's own, defaultLink). */
+export function familyModule(family: Family, link?: LinkName): FamilyModule {
+  if (link === 'probit' && family === 'bernoulli') return bernoulliProbit;
+  if (link === 'probit' && family === 'binomial') return binomialProbit;
+  const module = MODULES[family];
+  if (link !== undefined && link !== module.link) throw new RangeError(`family ${family} has no ${link} link`);
+  return module;
 }
