@@ -100,8 +100,16 @@ function slowClient(name: string, partial: string): CustomCase {
       const url = new URL(base);
       const start = performance.now();
       const socket = connect(Number(url.port), url.hostname);
+      let answer = '';
+      // cut off = the server answered 408 (Request Timeout), ended its side, or closed the connection
       const closed = new Promise<number>((done) => {
-        socket.on('close', () => done((performance.now() - start) / 1000));
+        const at = (): void => done((performance.now() - start) / 1000);
+        socket.on('data', (d: Buffer) => {
+          answer += d.toString('utf8').split('\r\n')[0];
+          if (/^HTTP\/1\.[01] 408/.test(answer)) at();
+        });
+        socket.on('end', at);
+        socket.on('close', at);
         socket.on('error', () => undefined);
       });
       socket.write(partial);
@@ -114,7 +122,7 @@ function slowClient(name: string, partial: string): CustomCase {
       const limit = new Promise<null>((done) => setTimeout(() => done(null), 40_000));
       const seconds = await Promise.race([closed, limit]);
       socket.destroy();
-      if (seconds === null) return { outcome: 'hang', why: 'the stalled connection was still open after 40 s' };
+      if (seconds === null) return { outcome: 'hang', why: `the stalled connection was still open after 40 s (it was answered: ${answer || 'nothing'})` };
       return { outcome: 'ok', why: `cut off after ${seconds.toFixed(1)} s; GET /model answered in ${other.seconds.toFixed(2)} s meanwhile` };
     },
   };
