@@ -8,14 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { main } from '../../src/cli/main.js';
-
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  return { out: () => out, err: () => err };
-}
+import { captureOutput } from '../helpers/cli.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -25,7 +18,7 @@ writeFileSync(csv, 'arm,clicked\nA,1\nA,0\nA,0\nB,1\nB,1\nB,0\nctrl,0\nctrl,0\nc
 
 describe('nutmeg abtest', () => {
   it('prints a JSON result with the arms in order', async () => {
-    const io = capture();
+    const io = captureOutput();
     expect(await main(['node', 'nutmeg', 'abtest', '--data', csv, '--arm', 'arm', '--outcome', 'clicked', '--control', 'ctrl', '--draws', '2000', '--json'])).toBe(0);
     const r = JSON.parse(io.out()) as { control: string; arms: { arm: string; n: number; successes: number; probBest: number }[] };
     expect(r.control).toBe('ctrl');
@@ -38,11 +31,11 @@ describe('nutmeg abtest', () => {
   });
 
   it('exits 2 with a one-line message for a missing column or an unknown control', async () => {
-    let io = capture();
+    let io = captureOutput();
     expect(await main(['node', 'nutmeg', 'abtest', '--data', csv, '--arm', 'group', '--outcome', 'clicked'])).toBe(2);
     expect(io.err()).toMatch(/^nutmeg: --arm group: .* has no column "group"/);
     vi.restoreAllMocks();
-    io = capture();
+    io = captureOutput();
     expect(await main(['node', 'nutmeg', 'abtest', '--data', csv, '--arm', 'arm', '--outcome', 'clicked', '--control', 'Z'])).toBe(2);
     expect(io.err().trim().split('\n')).toHaveLength(1);
     expect(io.err()).toMatch(/control arm "Z" is not one of the arms/);
@@ -51,18 +44,18 @@ describe('nutmeg abtest', () => {
 
 describe('nutmeg analyze hillstrom', () => {
   it('refuses half of the expected-value rule and crossed thresholds with exit 2', async () => {
-    let io = capture();
+    let io = captureOutput();
     expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--value-per-conversion', '50'])).toBe(2);
     expect(io.err()).toMatch(/needs both --value-per-conversion and --cost-per-contact/);
     vi.restoreAllMocks();
-    io = capture();
+    io = captureOutput();
     expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--target-prob', '0.6', '--test-prob', '0.8', '--rows', '500'])).toBe(2);
     expect(io.err()).toMatch(/--test-prob 0.8 is above --target-prob 0.6/);
   });
 
   it('--json on simulated rows prints the analysis; --out keeps both fits, analysis.json and report.html', async () => {
     const out = join(dir, 'run');
-    const io = capture();
+    const io = captureOutput();
     const backend = loadNativeAddon() ? 'native' : 'reference';
     const code = await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--rows', '1500', '--chains', '1', '--warmup', '100', '--draws', '100', '--backend', backend, '--json', '--quiet', '--out', out]);
     expect(code).toBe(0);
@@ -79,14 +72,14 @@ describe('nutmeg analyze hillstrom', () => {
 
   it('--report FILE writes the page alone; a --report folder that does not exist is refused before fitting', async () => {
     const file = join(dir, 'alone.html');
-    let io = capture();
+    let io = captureOutput();
     const backend = loadNativeAddon() ? 'native' : 'reference';
     expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--rows', '1500', '--chains', '1', '--warmup', '100', '--draws', '100', '--backend', backend, '--quiet', '--report', file])).toBe(0);
     const page = readFileSync(file, 'utf8');
     for (const title of ['Calibration of the hierarchical model', 'PSIS-LOO: pooled vs hierarchical', 'Decision table']) expect(page).toContain(title);
     expect(io.out()).toContain('stacking_weight');
     vi.restoreAllMocks();
-    io = capture();
+    io = captureOutput();
     const started = Date.now();
     expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--report', join(dir, 'no-such-folder', 'r.html')])).toBe(2);
     expect(io.err().trim().split('\n')).toHaveLength(1);

@@ -6,26 +6,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { columnTypeRequest } from '../../src/cli/column-types.js';
-import { main } from '../../src/cli/main.js';
+import { runNutmeg } from '../helpers/cli.js';
 import { userErrorOf } from '../helpers/user-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nutmeg-coltypes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'nutmeg', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe('columnTypeRequest', () => {
   it('takes repeated flags and comma lists', () => {
@@ -57,7 +44,7 @@ describe('nutmeg fit --data with a typo in a column', () => {
   const tiny = ['--formula', 'y ~ x + (1 | store)', '--chains', '1', '--warmup', '30', '--draws', '30', '--backend', 'reference', '--quiet'];
 
   it('exits 2 with one line naming file, line, column and value; --factor makes it run and loo rebuilds it', async () => {
-    const refused = await cli(['fit', '--data', bad, ...tiny]);
+    const refused = await runNutmeg(['fit', '--data', bad, ...tiny]);
     expect(refused.code).toBe(2);
     expect(refused.err).toBe(
       `nutmeg: ${bad}, line 11, column "store": "x7" is not a number; the column's other values are numbers, so repair the cell ` +
@@ -66,47 +53,47 @@ describe('nutmeg fit --data with a typo in a column', () => {
     expect(refused.out).toBe('');
 
     const out = join(dir, 'run');
-    const fitted = await cli(['fit', '--data', bad, ...tiny, '--factor', 'store', '--out', out]);
+    const fitted = await runNutmeg(['fit', '--data', bad, ...tiny, '--factor', 'store', '--out', out]);
     expect(fitted.code).toBe(0);
     expect(fitted.out).toContain('sd_store__Intercept');
     const meta = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8')) as { data: { types?: Record<string, string> } };
     expect(meta.data.types).toEqual({ store: 'categorical' });
-    const loo = await cli(['loo', out, '--json']);
+    const loo = await runNutmeg(['loo', out, '--json']);
     expect(loo.err).not.toContain('nutmeg:');
     expect(loo.code).toBe(0);
 
     // scoring the same file needs the same statement of the column's type
-    const unscored = await cli(['score', out, '--data', bad]);
+    const unscored = await runNutmeg(['score', out, '--data', bad]);
     expect(unscored.code).toBe(2);
     expect(unscored.err).toContain('column "store": "x7" is not a number');
-    const scored = await cli(['score', out, '--data', bad, '--factor', 'store', '--quiet']);
+    const scored = await runNutmeg(['score', out, '--data', bad, '--factor', 'store', '--quiet']);
     expect(scored.err).toBe('');
     expect(scored.code).toBe(0);
   }, 120_000);
 
   it('--numeric forces a column, unknown columns and both flags exit 2 naming the flag', async () => {
-    const forced = await cli(['fit', '--data', bad, ...tiny, '--numeric', 'x,store']);
+    const forced = await runNutmeg(['fit', '--data', bad, ...tiny, '--numeric', 'x,store']);
     expect(forced.code).toBe(2);
     expect(forced.err).toMatch(/^nutmeg: .*, line 11, column "store": "x7" is not a number; the column is read as numbers, so repair the cell/);
-    const unknown = await cli(['fit', '--data', bad, ...tiny, '--factor', 'shop']);
+    const unknown = await runNutmeg(['fit', '--data', bad, ...tiny, '--factor', 'shop']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toBe(`nutmeg: --factor "shop": ${bad} has no such column; the columns are: y, x, store\n`);
-    const both = await cli(['fit', '--data', bad, ...tiny, '--factor', 'store', '--numeric', 'store']);
+    const both = await runNutmeg(['fit', '--data', bad, ...tiny, '--factor', 'store', '--numeric', 'store']);
     expect(both.code).toBe(2);
     expect(both.err).toBe('nutmeg: column "store" is given to both --factor and --numeric; choose one\n');
-    const simulated = await cli(['fit', '--data', 'sim:hillstrom', '--rows', '100', ...tiny, '--factor', 'store']);
+    const simulated = await runNutmeg(['fit', '--data', 'sim:hillstrom', '--rows', '100', ...tiny, '--factor', 'store']);
     expect(simulated.code).toBe(2);
     expect(simulated.err).toBe('nutmeg: column types (--factor, --numeric) apply to a CSV file, not to the built-in data set "sim:hillstrom"\n');
-    const analyze = await cli(['analyze', 'hillstrom', '--factor', 'zip_code', '--quiet']);
+    const analyze = await runNutmeg(['analyze', 'hillstrom', '--factor', 'zip_code', '--quiet']);
     expect(analyze.code).toBe(2);
     expect(analyze.err).toBe('nutmeg: --factor and --numeric apply to a data file; give it with --data FILE\n');
   });
 
   it('abtest takes the flags too', async () => {
-    const abtest = await cli(['abtest', '--data', bad, '--arm', 'store', '--outcome', 'y', '--draws', '1000']);
+    const abtest = await runNutmeg(['abtest', '--data', bad, '--arm', 'store', '--outcome', 'y', '--draws', '1000']);
     expect(abtest.code).toBe(2);
     expect(abtest.err).toContain('pass --factor store');
-    const typed = await cli(['abtest', '--data', bad, '--arm', 'store', '--outcome', 'y', '--draws', '1000', '--factor', 'store']);
+    const typed = await runNutmeg(['abtest', '--data', bad, '--arm', 'store', '--outcome', 'y', '--draws', '1000', '--factor', 'store']);
     expect(typed.code).toBe(0);
     expect(typed.out).toContain('x7');
   });

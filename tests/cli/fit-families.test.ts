@@ -8,16 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { captureOutput } from '../helpers/cli.js';
 import { gammaVariate } from '../../src/decision/gamma-beta.js';
 import { Rng } from '../../src/rng.js';
 
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  return { out: () => out, err: () => err };
-}
 afterEach(() => vi.restoreAllMocks());
 
 const B0 = 0.5;
@@ -73,7 +67,7 @@ describe('nutmeg fit --family', () => {
       const dir = mkdtempSync(join(tmpdir(), `nutmeg-${c.family}-`));
       const data = writeData(c, dir);
       const out = join(dir, 'run');
-      let io = capture();
+      let io = captureOutput();
       const args = ['node', 'nutmeg', 'fit', '--data', data, '--formula', 'y ~ x', '--family', c.family, ...(c.link ? ['--link', c.link] : [])];
       const code = await main([...args, '--chains', '2', '--warmup', '200', '--draws', '200', '--backend', 'reference', '--out', out, '--json']);
       expect(code, io.err()).toBe(0);
@@ -96,14 +90,14 @@ describe('nutmeg fit --family', () => {
       if (c.aux) expect(Object.keys(meta.priors)).toContain(c.aux.name);
 
       vi.restoreAllMocks();
-      io = capture();
+      io = captureOutput();
       expect(await main(['node', 'nutmeg', 'loo', out, '--json']), io.err()).toBe(0);
       const loo = JSON.parse(io.out());
       expect(loo.pareto_k).toHaveLength(500);
       expect(Number.isFinite(loo.elpd_loo)).toBe(true);
 
       vi.restoreAllMocks();
-      io = capture();
+      io = captureOutput();
       expect(await main(['node', 'nutmeg', 'score', out, '--data', data])).toBe(2);
       const refusal = c.link ? `this run's link is ${c.link}` : `this run's family is ${c.family}`;
       expect(io.err()).toMatch(new RegExp(`^nutmeg: scoring predicts probabilities [^\\n]*; ${refusal}[^\\n]*\\n$`));
@@ -111,7 +105,7 @@ describe('nutmeg fit --family', () => {
   }
 
   it('an unknown --family is a one-line usage error', async () => {
-    const io = capture();
+    const io = captureOutput();
     expect(await main(['node', 'nutmeg', 'fit', '--family', 'weibull', '--rows', '100'])).toBe(2);
     expect(io.err()).toMatch(/--family must be one of bernoulli, binomial, gaussian, poisson, negbinomial, gamma, lognormal, got "weibull"/);
   });

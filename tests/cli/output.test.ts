@@ -8,20 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { captureOutput } from '../helpers/cli.js';
 
-let out = '';
-let err = '';
+let io: ReturnType<typeof captureOutput>;
 beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
+  io = captureOutput();
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -44,12 +35,12 @@ describe('fit --out', () => {
       ['/proc/xyz', /cannot create files in \/proc/],
     ];
     for (const [target, message] of cases) {
-      err = '';
+      io.clear();
       // the data file does not exist either: the --out error coming first shows the order of the checks
       expect(await nutmeg('fit', '--data', join(dir, 'missing.csv'), '--out', target)).toBe(2);
-      expect(err).toMatch(new RegExp(`^nutmeg: --out ${target.replace(/[/.]/g, '\\$&')}: `));
-      expect(err).toMatch(message);
-      expect(err.trimEnd().split('\n')).toHaveLength(1);
+      expect(io.err()).toMatch(new RegExp(`^nutmeg: --out ${target.replace(/[/.]/g, '\\$&')}: `));
+      expect(io.err()).toMatch(message);
+      expect(io.err().trimEnd().split('\n')).toHaveLength(1);
     }
   });
 
@@ -57,9 +48,9 @@ describe('fit --out', () => {
     const run = join(scratch(), 'run');
     expect(await nutmeg('fit', ...TINY, '--chains', '2', '--out', run)).toBe(0);
     expect(readdirSync(run).sort()).toEqual(['chain-1.csv', 'chain-2.csv', 'fit.json']);
-    err = '';
+    io.clear();
     expect(await nutmeg('fit', ...TINY, '--chains', '1', '--out', run)).toBe(2);
-    expect(err).toBe(`nutmeg: --out ${run}: the directory exists and is not empty; pass --overwrite to replace it, or pick another directory\n`);
+    expect(io.err()).toBe(`nutmeg: --out ${run}: the directory exists and is not empty; pass --overwrite to replace it, or pick another directory\n`);
     expect(await nutmeg('fit', ...TINY, '--chains', '1', '--out', run, '--overwrite')).toBe(0);
     expect(readdirSync(run).sort()).toEqual(['chain-1.csv', 'fit.json']);
     expect((JSON.parse(readFileSync(join(run, 'fit.json'), 'utf8')) as { files: string[] }).files).toEqual(['chain-1.csv']);
@@ -75,7 +66,7 @@ describe('fit --out', () => {
 
   it('--method map has no draws to write: --out is refused, not ignored', async () => {
     expect(await nutmeg('fit', '--method', 'map', '--out', join(scratch(), 'run'))).toBe(2);
-    expect(err).toMatch(/^nutmeg: --out keeps the draws of --method nuts/);
+    expect(io.err()).toMatch(/^nutmeg: --out keeps the draws of --method nuts/);
   });
 
   it('writes the results before printing anything: a failure while printing the summary keeps --out', async () => {
@@ -94,25 +85,25 @@ describe('analyze and score outputs', () => {
     const file = join(dir, 'afile');
     writeFileSync(file, 'x');
     expect(await nutmeg('analyze', 'separation', '--out', file)).toBe(2);
-    expect(err).toMatch(/^nutmeg: --out .*afile: is a file, not a directory/);
-    err = '';
+    expect(io.err()).toMatch(/^nutmeg: --out .*afile: is a file, not a directory/);
+    io.clear();
     expect(await nutmeg('analyze', 'separation', '--report', dir)).toBe(2);
-    expect(err).toMatch(/^nutmeg: --report .*: is a directory; give a file name/);
-    err = '';
+    expect(io.err()).toMatch(/^nutmeg: --report .*: is a directory; give a file name/);
+    io.clear();
     mkdirSync(join(dir, 'full'));
     writeFileSync(join(dir, 'full', 'notes.txt'), 'x');
     expect(await nutmeg('analyze', 'hillstrom', '--out', join(dir, 'full'))).toBe(2);
-    expect(err).toMatch(/the directory exists and is not empty; pass --overwrite/);
+    expect(io.err()).toMatch(/the directory exists and is not empty; pass --overwrite/);
   });
 
   it('score --out and --report are checked before the run is read', async () => {
     const dir = scratch();
     // the run directory does not exist: the --out error coming first shows the order
     expect(await nutmeg('score', join(dir, 'no-run'), '--data', 'sim:hillstrom', '--out', dir)).toBe(2);
-    expect(err).toMatch(/^nutmeg: --out .*: is a directory; give a file name/);
-    err = '';
+    expect(io.err()).toMatch(/^nutmeg: --out .*: is a directory; give a file name/);
+    io.clear();
     expect(await nutmeg('score', join(dir, 'no-run'), '--data', 'sim:hillstrom', '--report', join(dir, 'x', 'r.html'))).toBe(2);
-    expect(err).toMatch(/^nutmeg: --report .*: the folder .* does not exist/);
+    expect(io.err()).toMatch(/^nutmeg: --report .*: the folder .* does not exist/);
     expect(existsSync(join(dir, 'x'))).toBe(false);
   });
 });

@@ -4,21 +4,8 @@
  * line and exit 70 from the process entry.
  */
 import { describe, expect, it } from 'vitest';
-import { main, runCli, usageErrorLine } from '../../src/cli/main.js';
-
-async function capture(run: () => Promise<number | void>): Promise<{ code: number | undefined; err: string }> {
-  const err: string[] = [];
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const result = await run();
-    const code = typeof result === 'number' ? result : typeof process.exitCode === 'number' ? process.exitCode : undefined;
-    return { code, err: err.join('') };
-  } finally {
-    process.stderr.write = writeErr;
-    process.exitCode = undefined;
-  }
-}
+import { runCli, usageErrorLine } from '../../src/cli/main.js';
+import { capturing, runNutmeg } from '../helpers/cli.js';
 
 describe('usage errors', () => {
   it('joins commander\'s lines into one nutmeg line', () => {
@@ -35,7 +22,7 @@ describe('usage errors', () => {
   ];
   for (const [args, line] of cases) {
     it(`nutmeg ${args.join(' ')}: one line, exit 2`, async () => {
-      const r = await capture(() => main(['node', 'nutmeg', ...args]));
+      const r = await runNutmeg(args);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(line);
     });
@@ -44,8 +31,9 @@ describe('usage errors', () => {
   it('an internal error is one line with exit 70 from the process entry, its stack only with NUTMEG_DEBUG=1', async () => {
     // `summary` of a path that is a directory of nothing readable as draws goes through UserError; to reach the bug
     // path, hand main an argv that commander cannot even read (a non-string), which throws a TypeError inside
-    const r = await capture(() => runCli(['node', 'nutmeg', 'summary', Symbol('x') as unknown as string]));
-    expect(r.code).toBe(70);
+    // runCli sets process.exitCode (read here, before capturing resets it) instead of returning a code
+    const r = await capturing(async () => (await runCli(['node', 'nutmeg', 'summary', Symbol('x') as unknown as string]), process.exitCode));
+    expect(r.result).toBe(70);
     expect(r.err.split('\n').filter((l) => l !== '')).toHaveLength(1);
     expect(r.err).toMatch(/^nutmeg: internal error: .* \(a bug in nutmeg: please report it/);
   });

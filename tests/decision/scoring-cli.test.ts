@@ -7,25 +7,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNutmeg } from '../helpers/cli.js';
 import { readCsv } from '../../src/data/csv.js';
 import { brierScore, logLoss } from '../../src/decision/metrics.js';
 import { FIXTURE_ROWS, runFixture, type RunFixture } from '../serve/run-fixture.js';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(['node', 'nutmeg', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 function column(file: string, name: string): Float64Array {
   const c = readCsv(file).columns.get(name);
@@ -62,7 +48,7 @@ describe('nutmeg score', () => {
   it('writes a ranked list of every row and metrics that match the list', async () => {
     const out = path.join(dir, 'ranked.csv');
     const report = path.join(dir, 'score.html');
-    const r = await cli(['score', fixture.dir, '--data', fixture.csv, '--out', out, '--json', '--top', '5', '--report', report]);
+    const r = await runNutmeg(['score', fixture.dir, '--data', fixture.csv, '--out', out, '--json', '--top', '5', '--report', report]);
     expect(r.err).toContain(`scored ${FIXTURE_ROWS} rows`);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out);
@@ -116,7 +102,7 @@ describe('nutmeg score', () => {
         'b,-1.2,2.5,0,1,0,"7) $1,000 +"\n' +
         'c,0,0,1,1,0,8) unseen\n',
     );
-    const r = await cli(['score', fixture.dir, '--data', file, '--id', 'customer', '--json']);
+    const r = await runNutmeg(['score', fixture.dir, '--data', file, '--id', 'customer', '--json']);
     expect(r.code).toBe(0);
     expect(r.err).toContain('1 rows have a history_segment level the model has not seen');
     const json = JSON.parse(r.out);
@@ -135,7 +121,7 @@ describe('nutmeg score', () => {
     writeFileSync(path.join(old, 'fit.json'), JSON.stringify(meta));
     const raw = path.join(dir, 'raw.csv');
     writeFileSync(raw, 'recency,history,mens,womens,newbie,history_segment\n3,120.5,1,0,1,2) $100 - $200\n');
-    const r = await cli(['score', old, '--data', raw]);
+    const r = await runNutmeg(['score', old, '--data', raw]);
     expect(r.code).toBe(2);
     expect(r.err).toBe(
       `nutmeg: ${raw} has no column "recency_z" and "history_z", and ${path.join(old, 'fit.json')} does not record how the training data's ` +
@@ -145,8 +131,8 @@ describe('nutmeg score', () => {
     // the derived columns given, it scores as before, with the numbers of the current run
     const given = path.join(dir, 'given.csv');
     writeFileSync(given, 'id,recency_z,history_z,mens,womens,newbie,history_segment\na,0.1,-0.5,1,0,1,1) $0 - $100\n');
-    const before = await cli(['score', old, '--data', given, '--id', 'id', '--json']);
-    const now = await cli(['score', fixture.dir, '--data', given, '--id', 'id', '--json']);
+    const before = await runNutmeg(['score', old, '--data', given, '--id', 'id', '--json']);
+    const now = await runNutmeg(['score', fixture.dir, '--data', given, '--id', 'id', '--json']);
     expect(before.code).toBe(0);
     expect(JSON.parse(before.out).top).toEqual(JSON.parse(now.out).top);
   }, 60_000);
@@ -154,13 +140,13 @@ describe('nutmeg score', () => {
   it('exits 2 with the missing column named', async () => {
     const file = path.join(dir, 'bad.csv');
     writeFileSync(file, 'recency_z,mens\n0,1\n');
-    const r = await cli(['score', fixture.dir, '--data', file]);
+    const r = await runNutmeg(['score', fixture.dir, '--data', file]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/history_z/);
-    const r2 = await cli(['score', fixture.dir, '--data', fixture.csv, '--interval', '0.9,0.1']);
+    const r2 = await runNutmeg(['score', fixture.dir, '--data', fixture.csv, '--interval', '0.9,0.1']);
     expect(r2.code).toBe(2);
     expect(r2.err).toMatch(/--interval/);
-    const r3 = await cli(['score', path.join(dir, 'nowhere'), '--data', fixture.csv]);
+    const r3 = await runNutmeg(['score', path.join(dir, 'nowhere'), '--data', fixture.csv]);
     expect(r3.code).toBe(2);
     expect(r3.err).toMatch(/not a nutmeg run directory/);
   }, 60_000);

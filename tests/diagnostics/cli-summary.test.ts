@@ -9,22 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { captureOutput } from '../helpers/cli.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/diagnostics/', import.meta.url));
-let out = '';
-let err = '';
-
+let io: ReturnType<typeof captureOutput>;
 beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
+  io = captureOutput();
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -35,7 +25,7 @@ const summary = (...args: string[]): Promise<number> => main(['node', 'nutmeg', 
 describe('nutmeg summary', () => {
   it('--json: one record per variable with exactly the documented keys, values as R posterior 1.4.0', async () => {
     expect(await summary(`${fixtures}iid.draws.csv`, '--json')).toBe(0);
-    const records = JSON.parse(out) as Record<string, number | string | null>[];
+    const records = JSON.parse(io.out()) as Record<string, number | string | null>[];
     expect(records.map((r) => r.variable)).toEqual(['a', 'b', 'c']);
     for (const r of records) {
       expect(Object.keys(r)).toEqual([
@@ -50,12 +40,12 @@ describe('nutmeg summary', () => {
 
   it('NA statistics are null in JSON and NA in the table', async () => {
     expect(await summary(`${fixtures}degenerate.draws.csv`, '--format', 'json')).toBe(0);
-    const records = JSON.parse(out) as Record<string, number | null>[];
+    const records = JSON.parse(io.out()) as Record<string, number | null>[];
     expect(records[0].rhat).toBeNull();
     expect(records[2].ess_tail).toBeNull();
-    out = '';
+    io.clear();
     expect(await summary(`${fixtures}degenerate.draws.csv`, '--vars', 'constant')).toBe(0);
-    expect(out).toBe(
+    expect(io.out()).toBe(
       'variable  mean  sd  hdi_3%  hdi_97%  mcse_mean  mcse_sd  ess_bulk  ess_tail  r_hat\n' +
         'constant  3.50   0    3.50     3.50         NA       NA        NA        NA     NA\n',
     );
@@ -63,11 +53,11 @@ describe('nutmeg summary', () => {
 
   it('--stats, --vars, --hdi-prob and --format markdown', async () => {
     expect(await summary(`${fixtures}unconverged.draws.csv`, '--stats', 'mean,hdi,rhat', '--vars', 'ok,sh', '--hdi-prob', '0.9', '--format', 'markdown')).toBe(0);
-    const lines = out.trim().split('\n');
+    const lines = io.out().trim().split('\n');
     expect(lines[0]).toBe('| variable | mean | hdi_5% | hdi_95% | r_hat |');
     expect(lines.slice(2).map((l) => l.split(' | ')[0])).toEqual(['| shifted', '| ok']);
     expect(lines[2]).toMatch(/\| 1\.20 \|$/); // R-hat 1.19704
-    expect(err).toMatch(/^warning: R-hat above 1\.01 for 1 variable \(shifted 1\.197\)/m);
+    expect(io.err()).toMatch(/^warning: R-hat above 1\.01 for 1 variable \(shifted 1\.197\)/m);
   });
 
   it('CmdStan files: sampler warnings on stderr', async () => {
@@ -79,28 +69,28 @@ describe('nutmeg summary', () => {
       writeFileSync(f, text);
     });
     expect(await summary(...files, '--format', 'csv')).toBe(0);
-    expect(out.split('\n')[0]).toBe('variable,mean,sd,hdi_3%,hdi_97%,mcse_mean,mcse_sd,ess_bulk,ess_tail,r_hat');
-    expect(out.split('\n')[1]).toMatch(/^theta,/);
-    expect(err).toMatch(/^warning: 2 of 400 draws \(0\.5%\) ended in a divergent transition/m);
-    expect(err).toMatch(/^warning: 6 of 400 draws \(1\.5%\) hit the maximum tree depth of 10/m);
+    expect(io.out().split('\n')[0]).toBe('variable,mean,sd,hdi_3%,hdi_97%,mcse_mean,mcse_sd,ess_bulk,ess_tail,r_hat');
+    expect(io.out().split('\n')[1]).toMatch(/^theta,/);
+    expect(io.err()).toMatch(/^warning: 2 of 400 draws \(0\.5%\) ended in a divergent transition/m);
+    expect(io.err()).toMatch(/^warning: 6 of 400 draws \(1\.5%\) hit the maximum tree depth of 10/m);
   });
 
   it('user mistakes: one line on stderr, exit code 2, nothing on stdout', async () => {
     expect(await summary(join(tmpdir(), 'no-such-draws.csv'))).toBe(2);
-    expect(err).toMatch(/^nutmeg: .*no-such-draws\.csv: file not found; check the path\n$/);
-    expect(out).toBe('');
-    err = '';
+    expect(io.err()).toMatch(/^nutmeg: .*no-such-draws\.csv: file not found; check the path\n$/);
+    expect(io.out()).toBe('');
+    io.clear();
     expect(await summary(`${fixtures}iid.draws.csv`, '--stats', 'mean,nope')).toBe(2);
-    expect(err).toMatch(/^nutmeg: unknown statistic "nope"/);
-    err = '';
+    expect(io.err()).toMatch(/^nutmeg: unknown statistic "nope"/);
+    io.clear();
     expect(await summary(`${fixtures}iid.draws.csv`, '--hdi-prob', '1.5')).toBe(2);
-    expect(err).toMatch(/^nutmeg: --hdi-prob must be a probability between 0 and 1/);
-    err = '';
+    expect(io.err()).toMatch(/^nutmeg: --hdi-prob must be a probability between 0 and 1/);
+    io.clear();
     expect(await summary(`${fixtures}iid.draws.csv`, '--format', 'xml')).toBe(2);
-    expect(err).toMatch(/^nutmeg: --format must be one of table, markdown, csv, json/);
-    err = '';
+    expect(io.err()).toMatch(/^nutmeg: --format must be one of table, markdown, csv, json/);
+    io.clear();
     expect(await summary(`${fixtures}iid.draws.csv`, '--vars', 'zzz')).toBe(2);
-    expect(err).toMatch(/^nutmeg: no variable is named or starts with "zzz"/);
+    expect(io.err()).toMatch(/^nutmeg: no variable is named or starts with "zzz"/);
   });
 
   it('refuses the same chain given twice: the same path (also via ./ and a symlink) or a copy with identical draws', async () => {
@@ -115,7 +105,7 @@ describe('nutmeg summary', () => {
     writeFileSync(a, chain(0));
     writeFileSync(b, chain(1));
     expect(await summary(a, b, '--json')).toBe(0);
-    out = '';
+    io.clear();
     const cases: Array<[string[], string]> = [
       [[a, b, a], `nutmeg: ${a} and ${a} are the same file; give each chain's CSV once\n`],
       [[a, join(dir, '.', 'chain-1.csv')], `nutmeg: ${a} and ${join(dir, '.', 'chain-1.csv')} are the same file; give each chain's CSV once\n`],
@@ -128,10 +118,10 @@ describe('nutmeg summary', () => {
     writeFileSync(copy, '# copied\n' + chain(0));
     cases.push([[a, b, copy], `nutmeg: ${a} and ${copy} hold identical draws (the same chain twice); give each chain once\n`]);
     for (const [files, message] of cases) {
-      err = '';
+      io.clear();
       expect(await summary(...files)).toBe(2);
-      expect(err).toBe(message);
-      expect(out).toBe('');
+      expect(io.err()).toBe(message);
+      expect(io.out()).toBe('');
     }
   });
 });

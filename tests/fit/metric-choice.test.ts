@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runNutmeg } from '../helpers/cli.js';
 import { fitModel } from '../../src/fit/fit.js';
 import { AUTO_METRIC_RULE, chooseMetric, DENSE_AUTO_MAX_DIM } from '../../src/fit/metric-choice.js';
 import { buildModel } from '../../src/model/build.js';
@@ -66,27 +66,11 @@ describe('fitModel metric default', () => {
 });
 
 describe('nutmeg fit --metric', () => {
-  async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    const writeErr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
-    try {
-      const code = await main(['node', 'nutmeg', 'fit', ...args]);
-      return { code, out: out.join(''), err: err.join('') };
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = writeErr;
-    }
-  }
-
   it('states the auto rule in --help and refuses an unknown metric', async () => {
-    const help = await capture(['--help']);
+    const help = await runNutmeg(['fit', '--help']);
     expect(help.code).toBe(0);
     expect(help.out.replace(/\s+/g, ' ')).toContain(AUTO_METRIC_RULE);
-    const bad = await capture(['--metric', 'unit']);
+    const bad = await runNutmeg(['fit', '--metric', 'unit']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--metric');
   });
@@ -95,8 +79,8 @@ describe('nutmeg fit --metric', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nutmeg-metric-'));
     try {
       const base = ['--rows', '300', '--model', 'pooled', '--chains', '1', '--warmup', '40', '--draws', '10', '--backend', 'reference', '--quiet'];
-      expect((await capture([...base, '--out', join(dir, 'auto')])).code).toBe(0);
-      expect((await capture([...base, '--metric', 'diag', '--out', join(dir, 'diag')])).code).toBe(0);
+      expect((await runNutmeg(['fit', ...base, '--out', join(dir, 'auto')])).code).toBe(0);
+      expect((await runNutmeg(['fit', ...base, '--metric', 'diag', '--out', join(dir, 'diag')])).code).toBe(0);
       expect(readFileSync(join(dir, 'auto', 'chain-1.csv'), 'utf8')).toMatch(/metric = dense_e/);
       expect(readFileSync(join(dir, 'diag', 'chain-1.csv'), 'utf8')).toMatch(/metric = diag_e/);
     } finally {

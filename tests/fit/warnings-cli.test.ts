@@ -6,22 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-
-async function capture(args: string[]): Promise<{ code: number; stderr: string }> {
-  const err: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'nutmeg', ...args]);
-    return { code, stderr: err.join('') };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
+import { runNutmeg } from '../helpers/cli.js';
 
 describe('nutmeg fit data warnings', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nutmeg-warn-'));
@@ -34,7 +19,7 @@ describe('nutmeg fit data warnings', () => {
 
   it('prints a constant predictor as a warning line under --quiet and records all warnings in fit.json', async () => {
     const out = join(dir, 'run');
-    const { code, stderr } = await capture([...fitArgs, '--formula', 'y ~ x + c', '--quiet', '--out', out]);
+    const { code, err: stderr } = await runNutmeg([...fitArgs, '--formula', 'y ~ x + c', '--quiet', '--out', out]);
     expect(code).toBe(0);
     const expected =
       'predictor "c" is constant (3 in all 40 rows), so the data cannot tell it from the intercept (only their combination is identified); drop it';
@@ -49,7 +34,7 @@ describe('nutmeg fit data warnings', () => {
   });
 
   it('the outcome on the right-hand side exits 2 with one line naming the position', async () => {
-    const { code, stderr } = await capture([...fitArgs, '--formula', 'y ~ x + I(y > 0)', '--quiet']);
+    const { code, err: stderr } = await runNutmeg([...fitArgs, '--formula', 'y ~ x + I(y > 0)', '--quiet']);
     expect(code).toBe(2);
     expect(stderr).toBe(
       "nutmeg: formula 'y ~ x + I(y > 0)', position 11: the outcome 'y' cannot also be a predictor (the model would predict the outcome from itself); remove it from the right of '~'\n",

@@ -2,22 +2,16 @@
  * golden files in tests/fixtures/loo) and exit code 2 for user mistakes. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { captureOutput } from '../helpers/cli.js';
 import { FIXTURES, maxRelError, numbers, readRCsv } from './fixtures.js';
 
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  return { out: () => out, err: () => err };
-}
 afterEach(() => vi.restoreAllMocks());
 
 const file = (m: string): string => `${FIXTURES}${m}.loglik.csv.gz`;
 
 describe('nutmeg loo --loglik', () => {
   it('--json gives the issue\'s keys with R\'s values', async () => {
-    const io = capture();
+    const io = captureOutput();
     expect(await main(['node', 'nutmeg', 'loo', '--loglik', file('segment_slopes'), '--json'])).toBe(0);
     const json = JSON.parse(io.out());
     for (const key of ['elpd_loo', 'se_elpd_loo', 'p_loo', 'se_p_loo', 'looic', 'se_looic', 'pareto_k', 'pointwise']) {
@@ -38,12 +32,12 @@ describe('nutmeg loo --loglik', () => {
   });
 
   it('--r-eff-one gives the r_eff = 1 numbers; text output has the estimates table', async () => {
-    let io = capture();
+    let io = captureOutput();
     await main(['node', 'nutmeg', 'loo', '--loglik', file('pooled'), '--r-eff-one', '--json']);
     const json = JSON.parse(io.out());
     expect(Math.abs(json.elpd_loo - -196.115929173358) / 196.1).toBeLessThan(1e-9);
     vi.restoreAllMocks();
-    io = capture();
+    io = captureOutput();
     await main(['node', 'nutmeg', 'loo', '--loglik', file('cells')]);
     expect(io.out()).toMatch(/elpd_loo\s+-200\.9\s+11\.39/);
     expect(io.out()).toMatch(/\(0\.7, 1\]\s+\(bad\)\s+1\s/);
@@ -51,7 +45,7 @@ describe('nutmeg loo --loglik', () => {
   });
 
   it('a directory that is not a run, a file given as RUN_DIR, or no input, exits 2 with a one-line message', async () => {
-    const io = capture();
+    const io = captureOutput();
     expect(await main(['node', 'nutmeg', 'loo', FIXTURES])).toBe(2);
     expect(io.err()).toMatch(/not a nutmeg run directory \(no fit\.json\)/);
     expect(await main(['node', 'nutmeg', 'loo', file('pooled')])).toBe(2);
@@ -62,7 +56,7 @@ describe('nutmeg loo --loglik', () => {
 
 describe('nutmeg compare --loglik', () => {
   it('--json ranks as loo_compare with the stacking maximum and R\'s stacking weights', async () => {
-    const io = capture();
+    const io = captureOutput();
     const args = ['node', 'nutmeg', 'compare', '--loglik', ...['pooled', 'crossed', 'segment_slopes'].map(file), '--json'];
     expect(await main(args)).toBe(0);
     const out = JSON.parse(io.out());
@@ -89,7 +83,7 @@ describe('nutmeg compare --loglik', () => {
   });
 
   it("all five golden models: weight_r is R's stacking_weights, weight the maximum; the table shows both", async () => {
-    const io = capture();
+    const io = captureOutput();
     const models = ['pooled', 'segment_slopes', 'crossed', 'cells', 'cells_unpooled'];
     expect(await main(['node', 'nutmeg', 'compare', '--loglik', ...models.map(file), '--json'])).toBe(0);
     const out = JSON.parse(io.out());
@@ -109,7 +103,7 @@ describe('nutmeg compare --loglik', () => {
   });
 
   it('--method pseudobma and bb-pseudobma; unknown method exits 2', async () => {
-    const io = capture();
+    const io = captureOutput();
     const base = ['node', 'nutmeg', 'compare', '--loglik', file('pooled'), file('cells')];
     expect(await main([...base, '--method', 'bb-pseudobma', '--seed', '5', '--json'])).toBe(0);
     expect(await main([...base, '--method', 'bb-pseudobma', '--seed', '5', '--json'])).toBe(0);

@@ -7,23 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-
-async function capture(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'nutmeg', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
+import { runNutmeg } from '../helpers/cli.js';
 
 describe('formula syntax through nutmeg fit and score', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nutmeg-formula-'));
@@ -36,11 +20,11 @@ describe('formula syntax through nutmeg fit and score', () => {
   const formula = 'y ~ treatment*factor(period) + poly(x, 2) + (1 | factor(store))';
 
   it('fits with R column names and a replayable recipe', async () => {
-    const r = await capture([
+    const r = await runNutmeg([
       'fit', '--data', csv, '--formula', formula, '--chains', '1', '--warmup', '30', '--draws', '30',
       '--backend', 'reference', '--seed', '3', '--quiet', '--out', out,
     ]);
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('nutmeg:'))).toEqual([]);
+    expect(r.err.split('\n').filter((l) => l.startsWith('nutmeg:'))).toEqual([]);
     expect(r.code).toBe(0);
     const meta = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8'));
     expect(meta.recipe.fixed.map((c: { name: string }) => c.name)).toEqual([
@@ -60,13 +44,13 @@ describe('formula syntax through nutmeg fit and score', () => {
   it('scores new rows with the training levels; an unseen factor() value exits 2 naming row and value', async () => {
     const fresh = join(dir, 'new.csv');
     writeFileSync(fresh, 'treatment,period,x,store\n1,10,2.5,40\n0,1,7,999\n');
-    const ok = await capture(['score', out, '--data', fresh, '--json']);
+    const ok = await runNutmeg(['score', out, '--data', fresh, '--json']);
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout).top).toHaveLength(2);
+    expect(JSON.parse(ok.out).top).toHaveLength(2);
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'treatment,period,x,store\n1,10,2.5,40\n0,3,1,5\n');
-    const r = await capture(['score', out, '--data', bad]);
+    const r = await runNutmeg(['score', out, '--data', bad]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^nutmeg: formula term 'factor\(period\)': column 'period' has level '3' at .*bad\.csv, line 3, which the model does not know; known levels: 1, 2, 10\n$/);
+    expect(r.err).toMatch(/^nutmeg: formula term 'factor\(period\)': column 'period' has level '3' at .*bad\.csv, line 3, which the model does not know; known levels: 1, 2, 10\n$/);
   }, 120_000);
 });

@@ -9,9 +9,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
-import { main } from '../../src/cli/main.js';
+import { runNutmeg } from '../helpers/cli.js';
 import { writeCsv } from '../../src/data/csv-write.js';
 import { readCsv } from '../../src/data/csv.js';
 import type { Frame } from '../../src/data/frame.js';
@@ -26,19 +26,6 @@ const PICKED = [0, 1234, 9999];
 const BACKEND = loadNativeAddon() ? 'native' : 'reference';
 const TINY = ['--chains', '1', '--warmup', '60', '--draws', '60', '--backend', BACKEND, '--quiet'];
 const FIELDS = ['p_convert_treated', 'p_convert_control', 'uplift_mean', 'uplift_p10', 'uplift_p90', 'prob_uplift_positive', 'action'];
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'nutmeg', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 /** Row i as a JSON customer: an id and the raw columns only. */
 function rawRow(frame: Frame, i: number): Record<string, string | number> {
@@ -78,14 +65,14 @@ describe('scoring raw Hillstrom rows', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'nutmeg-raw-rows-'));
-    const analysis = await cli(['analyze', 'hillstrom', '--rows', '1000', '--seed', '3', '--out', path.join(dir, 'analysis'), ...TINY]);
+    const analysis = await runNutmeg(['analyze', 'hillstrom', '--rows', '1000', '--seed', '3', '--out', path.join(dir, 'analysis'), ...TINY]);
     expect(analysis.err).toBe('');
     expect(analysis.code).toBe(0);
     // a file with the Hillstrom schema and no derived columns: nutmeg fit adds treatment, recency_z, history_z
     const train = path.join(dir, 'train.csv');
     writeCsv(simulateHillstrom({ seed: 5, n: 1000 }).frame, train);
     expect(readFileSync(train, 'utf8').split('\n')[0]).not.toContain('recency_z');
-    const fit = await cli(['fit', '--data', train, '--formula', HILLSTROM_FORMULAS.hierarchical, '--out', path.join(dir, 'fit'), ...TINY]);
+    const fit = await runNutmeg(['fit', '--data', train, '--formula', HILLSTROM_FORMULAS.hierarchical, '--out', path.join(dir, 'fit'), ...TINY]);
     expect(fit.code).toBe(0);
     batchCsv = path.join(dir, 'batch.csv');
     writeFileSync(batchCsv, csvOf(rows));
@@ -123,7 +110,7 @@ describe('scoring raw Hillstrom rows', () => {
 
         // nutmeg score: the same numbers from a file of 10,000 rows, from a file of one row, and from the API
         const ranked = path.join(dir, `${run.replace('/', '-')}-batch.csv`);
-        const scored = await cli(['score', path.join(dir, run), '--data', batchCsv, '--id', 'id', '--out', ranked, '--quiet']);
+        const scored = await runNutmeg(['score', path.join(dir, run), '--data', batchCsv, '--id', 'id', '--out', ranked, '--quiet']);
         expect(scored.err).toBe('');
         expect(scored.code).toBe(0);
         const fromBatch = rankedById(ranked);
@@ -132,7 +119,7 @@ describe('scoring raw Hillstrom rows', () => {
           const single = path.join(dir, `one-${i}.csv`);
           writeFileSync(single, csvOf([rows[i]]));
           const out = path.join(dir, `${run.replace('/', '-')}-one-${i}.csv`);
-          const r = await cli(['score', path.join(dir, run), '--data', single, '--id', 'id', '--out', out, '--quiet']);
+          const r = await runNutmeg(['score', path.join(dir, run), '--data', single, '--id', 'id', '--out', out, '--quiet']);
           expect(r.code).toBe(0);
           const alone = rankedById(out).get(`customer-${i + 1}`);
           const inBatch = fromBatch.get(`customer-${i + 1}`);
