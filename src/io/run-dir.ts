@@ -20,6 +20,9 @@ import { termLabel, type Parameterization } from '../model/spec.js';
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
 import { stageDir, systemReason, writeFileFully, type WriteFn } from './out-target.js';
 import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
+import type { SummaryRow } from '../diagnostics/summary.js';
+import { EFFECTS_SUMMARY_FILE, effectsSummaryCsv } from './effects-summary.js';
+import { isPerLevelName } from './variable-names.js';
 
 export const RUN_FORMAT = 'nutmeg-run';
 
@@ -31,6 +34,21 @@ export interface RunDataSource {
   readonly rows: number;
   /** Column types stated with --factor / --numeric when fitting; absent when none were. */
   readonly types?: Readonly<Record<string, ColumnType>>;
+}
+
+/**
+ * What a run keeps of the per-level variables (r_, z_ …): `all` their draws in the chain CSVs; `summary` only their
+ * posterior summary, in effects-summary.csv; `none` nothing. The chain CSVs hold the population-level parameters
+ * (b_, sd_) in every case.
+ */
+export type SaveEffects = 'all' | 'summary' | 'none';
+export const SAVE_EFFECTS: readonly SaveEffects[] = ['all', 'summary', 'none'];
+/** The default is `all` up to this many per-level values per draw, `summary` above (issue 16 item 4). */
+export const SAVE_EFFECTS_ALL_LIMIT = 10_000;
+
+/** The default --save-effects for a run with this many per-level values per draw. */
+export function defaultSaveEffects(perLevelValues: number): SaveEffects {
+  return perLevelValues <= SAVE_EFFECTS_ALL_LIMIT ? 'all' : 'summary';
 }
 
 export interface RunMeta {
@@ -64,6 +82,10 @@ export interface RunMeta {
   /** Set only in a run whose writing failed (disk full, I/O error): why; the files may be cut short. */
   readonly writeError?: string;
   readonly files: string[];
+  /** What the chain CSVs keep of the per-level variables; absent in older runs (then all). */
+  readonly saveEffects?: SaveEffects;
+  /** With saveEffects summary: the file of the per-level summaries, the HDI probability and the number of rows. */
+  readonly effectsSummary?: { readonly file: string; readonly hdiProb: number; readonly variables: number };
   readonly recipe: DesignRecipe;
 }
 
@@ -110,19 +132,60 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
 export interface WriteRunOptions {
   /** The low-level write (default fs.writeSync); tests inject one that fails (ENOSPC) or writes short. */
   readonly write?: WriteFn;
+  /** With meta.saveEffects summary: the summary rows of the per-level variables, written to effects-summary.csv. */
+  readonly effects?: readonly SummaryRow[];
 }
 
-/** Writes RUN_DIR in place: chain-<c>.csv per chain (CmdStan format) and fit.json. */
+/**
+ * Writes RUN_DIR in place: chain-<c>.csv per chain (CmdStan format; only the population-level columns unless
+ * meta.saveEffects is all or absent), effects-summary.csv with saveEffects summary, and fit.json.
+ */
 export function writeRun(dir: string, fit: Fit, meta: RunMeta, options: WriteRunOptions = {}): void {
   const { spec } = fit.model;
+  const all = (meta.saveEffects ?? 'all') === 'all';
+  const kept = all ? null : Int32Array.from(fit.draws.names.flatMap((n, j) => (isPerLevelName(n) ? [] : [j])));
+  const full = kept === null ? null : new Float64Array(fit.draws.names.length);
   writeCmdStanCsvFiles(dir, {
     result: fit.sample,
-    names: fit.draws.names,
-    constrain: (theta, out) => constrain(spec, theta, out),
+    names: kept === null ? fit.draws.names : Array.from(kept, (j) => fit.draws.names[j]),
+    constrain:
+      kept === null || full === null
+        ? (theta, out) => constrain(spec, theta, out)
+        : (theta, out) => {
+            constrain(spec, theta, full);
+            for (let j = 0; j < kept.length; j++) out[j] = full[kept[j]];
+          },
     extra: { nutmeg_formula: meta.formula, nutmeg_backend: meta.backend.description },
     write: options.write,
   });
+  if (meta.effectsSummary !== undefined) {
+    if (options.effects === undefined) throw new Error('writeRun: meta.effectsSummary without the effects rows');
+    writeFileFully(join(dir, meta.effectsSummary.file), effectsSummaryCsv(options.effects), options.write);
+  }
   writeFileFully(join(dir, 'fit.json'), JSON.stringify(meta, null, 2) + '\n', options.write);
+}
+
+/** fit.json's record of what was kept of the per-level variables (spread into the RunMeta). */
+export function effectsMeta(
+  saveEffects: SaveEffects,
+  effects: readonly SummaryRow[],
+  hdiProb: number,
+): Pick<RunMeta, 'saveEffects' | 'effectsSummary'> {
+  return saveEffects === 'summary'
+    ? { saveEffects, effectsSummary: { file: EFFECTS_SUMMARY_FILE, hdiProb, variables: effects.length } }
+    : { saveEffects };
+}
+
+/**
+ * Refuses a run whose chain CSVs lack the per-level draws (saved with --save-effects summary or none): LOO,
+ * scoring and serving rebuild the model from every parameter's draws.
+ */
+export function requireEffectDraws(dir: string, meta: RunMeta, command: string): void {
+  const saved = meta.saveEffects ?? 'all';
+  if (saved === 'all') return;
+  throw new UserError(
+    `${dir}: saved with --save-effects ${saved}, so the group effects' draws that ${command} needs were not kept; refit with --save-effects all --out ${dir}`,
+  );
 }
 
 export interface SaveRunOptions extends WriteRunOptions {
@@ -196,9 +259,10 @@ export interface RebuiltRun extends LoadedRun {
 }
 
 /** loadRun, then the model rebuilt from its data source and the draws mapped back to the unconstrained scale. */
-export function rebuildRun(dir: string, dataOverride?: string): RebuiltRun {
+export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'): RebuiltRun {
   const run = loadRun(dir);
   const { meta } = run;
+  requireEffectDraws(dir, meta, command);
   const source = dataOverride ?? meta.data.source;
   const simulated = dataOverride === undefined && meta.data.seed !== null;
   const types = dataOverride === undefined ? meta.data.types : undefined;
