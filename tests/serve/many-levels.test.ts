@@ -1,0 +1,66 @@
+/**
+ * A served run with a 1,200-level grouping factor (issue 16 item 5): GET /report plots the 10 lowest and 10
+ * highest levels of the term (not 1,200) and says where every level is; GET /model gives the factor's level count,
+ * not its 1,200 names. The selection itself is tested in tests/report/summary-condense.test.ts (extremeIndices).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNativeAddon } from '../../src/backend/native.js';
+import { readCsv } from '../../src/data/csv.js';
+import { fitModel } from '../../src/fit/fit.js';
+import { loadRun, runMeta, writeRun } from '../../src/io/run-dir.js';
+import { FOREST_MAX_LEVELS, forestLevels } from '../../src/serve/fit-report.js';
+import { MODEL_LEVELS_LISTED } from '../../src/serve/model-info.js';
+import { buildServer } from '../../src/serve/server.js';
+
+const LEVELS = 1200;
+let root = '';
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(tmpdir(), 'nutmeg-serve-levels-'));
+  let text = 'y,x,g\n';
+  for (let i = 0; i < 2 * LEVELS; i++) text += `${(i * 7) % 10 < 3 ? 1 : 0},${(((i * 37) % 101) / 50 - 1).toFixed(2)},L${i % LEVELS}\n`;
+  const csv = path.join(root, 'data.csv');
+  writeFileSync(csv, text);
+  const frame = readCsv(csv);
+  const fit = await fitModel(frame, 'y ~ x + (1 | g)', {
+    backend: loadNativeAddon() ? 'native' : 'reference', chains: 1, warmup: 20, draws: 20, seed: 1, maxTreeDepth: 3,
+  });
+  try {
+    writeRun(path.join(root, 'run'), fit, runMeta(fit, { source: csv, seed: null, rows: frame.nRows }, 'test'));
+  } finally {
+    await fit.dispose();
+  }
+}, 60_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('serving a run with 1,200 levels', () => {
+  it('caps the forest plot at the extreme levels and /model at a level count', async () => {
+    expect(LEVELS).toBeGreaterThan(MODEL_LEVELS_LISTED);
+    const app = buildServer(loadRun(path.join(root, 'run')), { looBackend: 'reference' });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const info = (await (await fetch(`${url}/model`)).json()) as { inputs: { name: string; levels?: string[]; n_levels?: number }[] };
+      expect(info.inputs.find((i) => i.name === 'g')).toEqual({ name: 'g', kind: 'group', n_levels: LEVELS });
+      const html = await (await fetch(`${url}/report`)).text();
+      expect(html).toContain('the 10 lowest and highest of 1,200 levels');
+      expect(html).toMatch(/every level: nutmeg summary .*run --vars r_g__Intercept/);
+      // level names appear as axis labels: 20 distinct ones, not 1,200
+      const labels = new Set(html.match(/>L\d+</g));
+      expect(labels.size).toBe(20);
+      expect(html.length).toBeLessThan(2_000_000);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+
+  it('plots every level of a term up to the limit, in level order', () => {
+    expect(forestLevels([3, 1, 2])).toEqual([0, 1, 2]);
+    const many = Array.from({ length: FOREST_MAX_LEVELS + 1 }, (_, k) => k % 2 === 0 ? k : -k);
+    const chosen = forestLevels(many);
+    expect(chosen.length).toBe(20);
+    expect(chosen.map((k) => many[k])).toEqual([...chosen.map((k) => many[k])].sort((a, b) => a - b));
+  });
+});
