@@ -218,7 +218,8 @@ async function run(f: FitFlags): Promise<void> {
             : saveEffects === 'none'
               ? null
               : `nutmeg summary ${outDir} ${familiesFlag(condensed)}${saveEffects === 'summary' ? ` (or ${outDir}/${EFFECTS_SUMMARY_FILE})` : ''}`;
-        process.stdout.write(hiddenEffectsLine(condensed, where) + '\n');
+        // after a blank line: in markdown a line right under a table would be read as one more row
+        process.stdout.write(`${format === 'markdown' ? '\n' : ''}${hiddenEffectsLine(condensed, where)}\n`);
       }
     }
     if (!f.quiet) {

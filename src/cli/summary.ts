@@ -88,21 +88,33 @@ interface SavedEffects {
   readonly rows: SummaryRow[];
 }
 
-/** The per-level summaries of a run saved with --save-effects summary (effects-summary.csv), or null. */
-function savedEffects(path: string): SavedEffects | null {
+/** fit.json of a run directory, or null when the path is not one (or its fit.json is unreadable: loadRun says so). */
+function runMetaOf(path: string): Partial<RunMeta> | null {
   const metaPath = join(path, 'fit.json');
   if (!existsSync(path) || !statSync(path).isDirectory() || !existsSync(metaPath)) return null;
-  let meta: Partial<RunMeta>;
   try {
-    meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Partial<RunMeta>;
+    return JSON.parse(readFileSync(metaPath, 'utf8')) as Partial<RunMeta>;
   } catch {
     return null;
   }
-  const saved = meta.effectsSummary;
+}
+
+/** The per-level summaries of a run saved with --save-effects summary (effects-summary.csv), or null. */
+function savedEffects(path: string, meta: Partial<RunMeta> | null): SavedEffects | null {
+  const saved = meta?.effectsSummary;
   if (saved === undefined) return null;
   const file = join(path, saved.file);
   const rows = readEffectsSummary(file).map((r) => ({ ...r, variable: toDottedName(r.variable) }));
   return { path: file, hdiProb: saved.hdiProb, rows };
+}
+
+/** A --vars entry for group effects of a run saved with --save-effects none: say why there are none. */
+function refuseUnsavedEffects(path: string, meta: Partial<RunMeta> | null, filters: readonly string[], names: readonly string[]): void {
+  if (meta?.saveEffects !== 'none') return;
+  const missing = filters.find((f) => /^(?:r|z|e)_/.test(f) && !names.some((n) => matchesFilter(n, f)));
+  if (missing !== undefined) {
+    throw new UserError(`--vars ${missing}: ${path} was saved with --save-effects none, so it keeps no group effects; refit with --save-effects summary or all`);
+  }
 }
 
 function incompleteWarning(i: IncompleteDraws): string {
@@ -131,7 +143,9 @@ export function register(program: Command): void {
       if (input.incomplete) process.stderr.write(incompleteWarning(input.incomplete) + '\n');
       const filters = commaList(opts.vars);
       // a run saved with --save-effects summary: its group effects come from effects-summary.csv, the rest from draws
-      const effects = files.length === 1 ? savedEffects(files[0]) : null;
+      const meta = files.length === 1 ? runMetaOf(files[0]) : null;
+      refuseUnsavedEffects(files[0], meta, filters, input.draws.names);
+      const effects = savedEffects(files[0], meta);
       let shownEffects: SummaryRow[] = [];
       let drawFilters = filters;
       if (effects !== null) {
@@ -160,6 +174,7 @@ export function register(program: Command): void {
       process.stdout.write(
         format === 'json' ? summaryJson(rows, input.incomplete !== undefined) : renderTable(summaryTable(condensed ? condensed.rows : rows, stats, hdiProb), format),
       );
-      if (condensed) process.stdout.write(hiddenEffectsLine(condensed, `nutmeg summary ${files.join(' ')} ${familiesFlag(condensed)}`) + '\n');
+      // after a blank line: in markdown a line right under a table would be read as one more row
+      if (condensed) process.stdout.write(`${format === 'markdown' ? '\n' : ''}${hiddenEffectsLine(condensed, `nutmeg summary ${files.join(' ')} ${familiesFlag(condensed)}`)}\n`);
     });
 }

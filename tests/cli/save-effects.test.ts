@@ -111,6 +111,11 @@ describe('--save-effects with 20,000 levels', () => {
     expect(columns.filter((c) => c.startsWith('z_g__Intercept.')).length).toBe(LEVELS);
     expect((JSON.parse(readFileSync(join(run, 'fit.json'), 'utf8')) as { saveEffects: string }).saveEffects).toBe('all');
     expect(out.trim().split('\n').at(-1)).toMatch(/group effects not shown .*; the full table: nutmeg summary .*run-all --vars z_g__Intercept,r_g__Intercept$/);
+    // nutmeg summary of the draws, as markdown: the count line apart from the table
+    out = '';
+    expect(await nutmeg('summary', run, '--format', 'markdown')).toBe(0);
+    expect(out).toMatch(/\|\n\n… 39,988 group effects not shown/);
+    expect(out.trim().split('\n').length).toBe(2 + 3 + 12 + 2);
   }, 120_000);
 
   it('--save-effects none keeps neither draws nor summaries', async () => {
@@ -120,6 +125,10 @@ describe('--save-effects with 20,000 levels', () => {
     expect(header(join(run, 'chain-1.csv')).filter((c) => /^(r|z)_/.test(c))).toEqual([]);
     expect((JSON.parse(readFileSync(join(run, 'fit.json'), 'utf8')) as { saveEffects: string }).saveEffects).toBe('none');
     expect(out.trim().split('\n').at(-1)).toMatch(/group effects not shown \(.*shown\)$/);
+    // nutmeg summary: --vars of effects the run has not kept says why
+    err = '';
+    expect(await nutmeg('summary', run, '--vars', 'r_g__Intercept')).toBe(2);
+    expect(err.trim()).toBe(`nutmeg: --vars r_g__Intercept: ${run} was saved with --save-effects none, so it keeps no group effects; refit with --save-effects summary or all`);
   }, 120_000);
 });
 
