@@ -88,6 +88,10 @@ describe('--save-effects with 20,000 levels', () => {
     expect(rows[1].startsWith('r_g__Intercept.1,')).toBe(true);
     const fromFile = effects.find((l) => l.startsWith('r_g__Intercept[1],'))!.split(',')[1];
     expect(rows[1].split(',')[1]).toBe(fromFile);
+    // the effects' HDIs were computed at the fit: another --hdi-prob says so
+    err = '';
+    expect(await nutmeg('summary', run, '--vars', 'b_x,r_g__Intercept[1]', '--hdi-prob', '0.9')).toBe(0);
+    expect(err).toContain(`warning: the group effects' HDIs come from ${run}/effects-summary.csv, computed at the fit with probability 0.94; --hdi-prob 0.9 applies to the other rows`);
     // a name in neither the draws nor the effects is still refused
     err = '';
     expect(await nutmeg('summary', run, '--vars', 'r_nothing')).toBe(2);
@@ -100,6 +104,9 @@ describe('--save-effects with 20,000 levels', () => {
     err = '';
     expect(await nutmeg('score', run, '--data', join(dir, 'big.csv'))).toBe(2);
     expect(err.trim()).toMatch(/^nutmeg: .*saved with --save-effects summary, so the group effects' draws that scoring needs were not kept; refit with --save-effects all/);
+    err = '';
+    expect(await nutmeg('serve', run, '--port', '0')).toBe(2);
+    expect(err.trim()).toMatch(/^nutmeg: .*saved with --save-effects summary, so the group effects' draws that serving needs were not kept; refit with --save-effects all/);
   }, 120_000);
 
   it('--save-effects all writes every column and the table still hides all but the extremes', async () => {
