@@ -1,13 +1,14 @@
 /**
  * The report GET /report serves when RUN_DIR has no report.html: built from the run — the posterior summary, the
  * sampler checks with trace and rank plots, a forest plot per varying term (for a varying slope whose covariate is
- * also a fixed effect, the total effect b + r[k] by level; otherwise r[k]), and PSIS-LOO with its Pareto-k plot when
+ * also a fixed effect, the total effect b + r[k] by level; otherwise r[k]; past FOREST_MAX_LEVELS levels only the
+ * extreme ones, plotted and tabulated, so a 10⁵-level run's page stays small), and PSIS-LOO with its Pareto-k plot when
  * the run's data could be read again (else a line saying why not).
  */
 import { summarizeQuantity } from '../decision/draw-summary.js';
 import { summaryTable } from '../diagnostics/summary.js';
 import { variableDraws } from '../draws.js';
-import type { ReportSection } from '../report/html.js';
+import type { ReportSection, ReportTable } from '../report/html.js';
 import { rankSpec, traceSpec } from '../report/plots/chains.js';
 import { forestSpec, type IntervalRow } from '../report/plots/intervals.js';
 import type { PlotSpec } from '../report/plots/spec.js';
@@ -26,6 +27,8 @@ export const FOREST_EXTREMES = 10;
 
 interface TermForest {
   readonly plot: PlotSpec;
+  /** The plotted levels as a table, for a term plotted by its extremes (null when every level is plotted). */
+  readonly table: ReportTable | null;
   /** Levels plotted and levels in all. */
   readonly shown: number;
   readonly levels: number;
@@ -70,7 +73,10 @@ function termForest(run: LoadedRun, t: number, index: ReadonlyMap<string, number
   const what = withFixed ? `Effect of ${term.term} by ${group.name} (b + r)` : `${term.term} by ${group.name} (group effects r)`;
   const capped = chosen.length < group.levels.length;
   const title = capped ? `${what}: the ${FOREST_EXTREMES} lowest and highest of ${group.levels.length.toLocaleString('en-US')} levels` : what;
-  return { plot: forestSpec(rows, title), shown: chosen.length, levels: group.levels.length, family };
+  const table: ReportTable | null = capped
+    ? { caption: title, columns: ['level', 'mean', 'q10', 'q90'], rows: rows.map((r) => [r.label, r.mean, r.low, r.high]) }
+    : null;
+  return { plot: forestSpec(rows, title), table, shown: chosen.length, levels: group.levels.length, family };
 }
 
 function looSection(loo: LooResult | string): ReportSection {
@@ -124,7 +130,7 @@ export function fitReportSections(run: LoadedRun, info: ModelInfo, loo: LooResul
     sections.push({
       title: 'Effects by group',
       text: `Posterior mean and 10%–90% interval per level, on the log-odds scale.${note}`,
-      tables: [],
+      tables: forests.flatMap((f) => (f.table ? [f.table] : [])),
       plots: forests.map((f) => f.plot),
     });
   }

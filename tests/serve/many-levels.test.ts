@@ -1,6 +1,6 @@
 /**
- * A served run with a 1,200-level grouping factor (issue 16 item 5): GET /report plots the 10 lowest and 10
- * highest levels of the term (not 1,200) and says where every level is; GET /model gives the factor's level count,
+ * A served run with a 1,200-level grouping factor (issue 16 item 5): GET /report plots (and tabulates) the 10
+ * lowest and 10 highest levels of the term (not 1,200) and says where every level is; GET /model gives the factor's level count,
  * not its 1,200 names. The selection itself is tested in tests/report/summary-condense.test.ts (extremeIndices).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,9 +45,10 @@ describe('serving a run with 1,200 levels', () => {
       const info = (await (await fetch(`${url}/model`)).json()) as { inputs: { name: string; levels?: string[]; n_levels?: number }[] };
       expect(info.inputs.find((i) => i.name === 'g')).toEqual({ name: 'g', kind: 'group', n_levels: LEVELS });
       const html = await (await fetch(`${url}/report`)).text();
-      expect(html).toContain('the 10 lowest and highest of 1,200 levels');
+      expect(html).toContain('<caption>Intercept by g (group effects r): the 10 lowest and highest of 1,200 levels</caption>');
+      expect(html).toContain('<th scope="col">level</th><th scope="col">mean</th><th scope="col">q10</th><th scope="col">q90</th>');
       expect(html).toMatch(/every level: nutmeg summary .*run --vars r_g__Intercept/);
-      // level names appear as axis labels: 20 distinct ones, not 1,200
+      // level names appear as axis labels and table cells: 20 distinct ones, not 1,200
       const labels = new Set(html.match(/>L\d+</g));
       expect(labels.size).toBe(20);
       expect(html.length).toBeLessThan(2_000_000);
