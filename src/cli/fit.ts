@@ -21,6 +21,7 @@ import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
 import { checkOutDir } from '../io/out-target.js';
 import { SAVE_EFFECTS, SAVE_EFFECTS_ALL_LIMIT, defaultSaveEffects, effectsMeta, runMeta, saveRun, type SaveEffects } from '../io/run-dir.js';
 import { EFFECTS_SUMMARY_FILE } from '../io/effects-summary.js';
+import { EFFECTS_DRAWS_FILE } from '../io/effects-draws.js';
 import { isPerLevelName } from '../io/variable-names.js';
 import { condenseSummary, familiesFlag, hiddenEffectsLine } from '../report/summary-condense.js';
 import { parsePriorArgs } from '../model/priors-config.js';
@@ -175,8 +176,8 @@ async function run(f: FitFlags): Promise<void> {
       if (askedEffects === undefined && saveEffects !== 'all' && !f.quiet) {
         say(
           `effects: ${perLevel.toLocaleString('en-US')} group-effect values per draw (over ${SAVE_EFFECTS_ALL_LIMIT.toLocaleString('en-US')}), so --save-effects ${saveEffects}: ` +
-            `the chain CSVs keep the population-level parameters and ${EFFECTS_SUMMARY_FILE} the group effects' summaries; ` +
-            '--save-effects all keeps their draws (loo, score and serve need them)',
+            `the chain CSVs keep the population-level parameters, ${EFFECTS_SUMMARY_FILE} the group effects' summaries and ` +
+            `${EFFECTS_DRAWS_FILE} their draws as float32 (for loo, score and serve); --save-effects all writes them as CSV columns`,
         );
       }
       let effects: SummaryRow[] = [];
@@ -192,9 +193,9 @@ async function run(f: FitFlags): Promise<void> {
       const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
       const types = Object.keys(dataOptions.types ?? {}).length > 0 ? { types: dataOptions.types } : {};
       const base = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion(), [...printed, ...fitWarnings]);
-      const meta = { ...base, ...effectsMeta(saveEffects, effects, DEFAULT_HDI_PROB) };
+      const meta = { ...base, ...effectsMeta(saveEffects, effects, DEFAULT_HDI_PROB, fit.draws.names) };
       saveRun(outDir, fit, meta, { effects });
-      const written = meta.effectsSummary ? `, ${meta.effectsSummary.file} and fit.json` : ' and fit.json';
+      const written = meta.effectsSummary && meta.effectsDraws ? `, ${meta.effectsSummary.file}, ${meta.effectsDraws.file} and fit.json` : ' and fit.json';
       if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files${written} to ${outDir}${s.incomplete ? ' (marked incomplete)' : ''}`);
     }
     if (summary === null) throw summaryError;
@@ -269,7 +270,7 @@ export function register(program: Command): void {
     .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores; a warning above the core count)`)
     .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory (new or empty; checked before the fit)')
     .option('--overwrite', 'let --out replace an existing run directory')
-    .option('--save-effects <all|summary|none>', `what --out keeps of the group effects (r_, z_): their draws, their summaries in ${EFFECTS_SUMMARY_FILE}, or nothing (default: all up to ${SAVE_EFFECTS_ALL_LIMIT.toLocaleString('en-US')} values per draw, else summary)`)
+    .option('--save-effects <all|summary|none>', `what --out keeps of the group effects (r_, z_): their draws as CSV columns, their summaries in ${EFFECTS_SUMMARY_FILE} and draws in ${EFFECTS_DRAWS_FILE} (float32), or nothing (default: all up to ${SAVE_EFFECTS_ALL_LIMIT.toLocaleString('en-US')} values per draw, else summary)`)
     .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')
     .option('--vars <list>', 'variables to summarise: names or prefixes, comma-separated')
     .option('--format <format>', `summary format: ${TABLE_FORMATS.join(', ')}`, 'table')

@@ -22,6 +22,7 @@ import { stageDir, systemReason, writeFileFully, type WriteFn } from './out-targ
 import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import { EFFECTS_SUMMARY_FILE, effectsSummaryCsv } from './effects-summary.js';
+import { EFFECTS_DRAWS_FILE, readEffectsDraws, storedEffectNames, writeEffectsDraws } from './effects-draws.js';
 import { isPerLevelName } from './variable-names.js';
 
 export const RUN_FORMAT = 'nutmeg-run';
@@ -86,6 +87,11 @@ export interface RunMeta {
   readonly saveEffects?: SaveEffects;
   /** With saveEffects summary: the file of the per-level summaries, the HDI probability and the number of rows. */
   readonly effectsSummary?: { readonly file: string; readonly hdiProb: number; readonly variables: number };
+  /**
+   * With saveEffects summary: the compact file of the group effects' draws (src/io/effects-draws.ts) that loo, score
+   * and serve read in place of CSV columns, and how many variables it holds.
+   */
+  readonly effectsDraws?: { readonly file: string; readonly dtype: 'float32'; readonly variables: number };
   readonly recipe: DesignRecipe;
 }
 
@@ -162,6 +168,7 @@ export function writeRun(dir: string, fit: Fit, meta: RunMeta, options: WriteRun
     if (options.effects === undefined) throw new Error('writeRun: meta.effectsSummary without the effects rows');
     writeFileFully(join(dir, meta.effectsSummary.file), effectsSummaryCsv(options.effects), options.write);
   }
+  if (meta.effectsDraws !== undefined) writeEffectsDraws(join(dir, meta.effectsDraws.file), fit.draws, options.write);
   writeFileFully(join(dir, 'fit.json'), JSON.stringify(meta, null, 2) + '\n', options.write);
 }
 
@@ -170,19 +177,24 @@ export function effectsMeta(
   saveEffects: SaveEffects,
   effects: readonly SummaryRow[],
   hdiProb: number,
-): Pick<RunMeta, 'saveEffects' | 'effectsSummary'> {
+  drawNames: readonly string[],
+): Pick<RunMeta, 'saveEffects' | 'effectsSummary' | 'effectsDraws'> {
   return saveEffects === 'summary'
-    ? { saveEffects, effectsSummary: { file: EFFECTS_SUMMARY_FILE, hdiProb, variables: effects.length } }
+    ? {
+        saveEffects,
+        effectsSummary: { file: EFFECTS_SUMMARY_FILE, hdiProb, variables: effects.length },
+        effectsDraws: { file: EFFECTS_DRAWS_FILE, dtype: 'float32', variables: storedEffectNames(drawNames).length },
+      }
     : { saveEffects };
 }
 
 /**
- * Refuses a run whose chain CSVs lack the per-level draws (saved with --save-effects summary or none): LOO,
- * scoring and serving rebuild the model from every parameter's draws.
+ * Refuses a run that kept no draws of the group effects (saved with --save-effects none): LOO, scoring and serving
+ * rebuild the model from every parameter's draws. A summary run has them in effects-draws.bin (loadRun reads it).
  */
 export function requireEffectDraws(dir: string, meta: RunMeta, command: string): void {
   const saved = meta.saveEffects ?? 'all';
-  if (saved === 'all') return;
+  if (saved === 'all' || meta.effectsDraws !== undefined) return;
   throw new UserError(
     `${dir}: saved with --save-effects ${saved}, so the group effects' draws that ${command} needs were not kept; refit with --save-effects all --out ${dir}`,
   );
@@ -249,7 +261,42 @@ export function loadRun(dir: string): LoadedRun {
     throw new UserError(`${dir}: writing this run failed (${meta.writeError}), so its chain files may be cut short; fit again with room on the disk`);
   }
   const csv = readDrawsCsv(meta.files.map((f) => join(dir, f)));
-  return { dir, meta, draws: renamed(csv.draws), stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
+  let draws = renamed(csv.draws);
+  if (meta.effectsDraws !== undefined) {
+    draws = withEffectDraws(draws, readEffectsDraws(join(dir, meta.effectsDraws.file), draws.nChains, draws.nDraws));
+  }
+  return { dir, meta, draws, stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
+}
+
+/**
+ * The chain CSVs' draws with the group effects of effects-draws.bin appended, and r_g__t[k] = sd_g__t · z_g__t[k]
+ * for each non-centered term (whose z alone is stored), as layout.ts's constrain computes it.
+ */
+function withEffectDraws(draws: DrawSet, effects: DrawSet): DrawSet {
+  const have = new Set([...draws.names, ...effects.names]);
+  const index = new Map(draws.names.map((n, i) => [n, i]));
+  const derived: { name: string; z: number; sd: number }[] = [];
+  effects.names.forEach((n, j) => {
+    if (!n.startsWith('z_')) return;
+    const r = `r_${n.slice(2)}`;
+    const sd = index.get(`sd_${n.slice(2, n.lastIndexOf('['))}`);
+    if (have.has(r)) return;
+    if (sd === undefined) throw new UserError(`effects draws: ${n} has no ${`sd_${n.slice(2, n.lastIndexOf('['))}`} column in the chain CSVs; refit with --out`);
+    derived.push({ name: r, z: j, sd });
+  });
+  const size = draws.nChains * draws.nDraws;
+  const names = [...draws.names, ...effects.names, ...derived.map((d) => d.name)];
+  const values = new Float64Array(names.length * size);
+  values.set(draws.values, 0);
+  values.set(effects.values, draws.values.length);
+  let at = draws.values.length + effects.values.length;
+  for (const d of derived) {
+    const sd = draws.values.subarray(d.sd * size, (d.sd + 1) * size);
+    const z = effects.values.subarray(d.z * size, (d.z + 1) * size);
+    for (let i = 0; i < size; i++) values[at + i] = sd[i] * z[i];
+    at += size;
+  }
+  return { names, nChains: draws.nChains, nDraws: draws.nDraws, values };
 }
 
 export interface RebuiltRun extends LoadedRun {

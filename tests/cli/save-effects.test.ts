@@ -2,17 +2,20 @@
  * `--save-effects` and the condensed terminal summary (issue 16 items 4 and 5) through the CLI entry point: a
  * 20,000-level varying intercept (non-centered, so 20,000 r_ and 20,000 z_ values per draw, over the 10,000 limit)
  * defaults to `summary` — the chain CSV keeps b_ and sd_ only, effects-summary.csv holds the 40,000 per-level rows,
- * fit.json records it, the printed table is short with a line counting what it hides — and `nutmeg summary DIR`
- * reads the population-level rows from the draws and the group effects from the summary file, while loo, score
- * and serve refuse the run in one line. `--save-effects all` keeps every column; a small model keeps `all` by
- * default and prints every row.
+ * effects-draws.bin their draws (z only, float32), fit.json records both, the printed table is short with a line
+ * counting what it hides — and `nutmeg summary DIR` reads the population-level rows from the draws and the group
+ * effects from the summary file, while loo and score read effects-draws.bin. `--save-effects all` keeps every
+ * column (and matches the compact draws to float32 precision); `none` keeps no effects, and loo, score and serve
+ * refuse it in one line; a small model keeps `all` by default and prints every row.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { main } from '../../src/cli/main.js';
+import { variableDraws } from '../../src/draws.js';
+import { loadRun } from '../../src/io/run-dir.js';
 
 let out = '';
 let err = '';
@@ -51,7 +54,7 @@ describe('--save-effects with 20,000 levels', () => {
     const run = join(dir, 'run-default');
     expect(await nutmeg('fit', '--data', join(dir, 'big.csv'), ...formula, ...tiny, '--out', run)).toBe(0);
     expect(err).toMatch(/effects: 40,000 group-effect values per draw \(over 10,000\), so --save-effects summary/);
-    expect(readdirSync(run).sort()).toEqual(['chain-1.csv', 'effects-summary.csv', 'fit.json']);
+    expect(readdirSync(run).sort()).toEqual(['chain-1.csv', 'effects-draws.bin', 'effects-summary.csv', 'fit.json']);
     const columns = header(join(run, 'chain-1.csv'));
     expect(columns.filter((c) => /^(r|z)_/.test(c))).toEqual([]);
     expect(columns).toContain('b_x');
@@ -63,6 +66,9 @@ describe('--save-effects with 20,000 levels', () => {
     const meta = JSON.parse(readFileSync(join(run, 'fit.json'), 'utf8')) as Record<string, unknown>;
     expect(meta.saveEffects).toBe('summary');
     expect(meta.effectsSummary).toEqual({ file: 'effects-summary.csv', hdiProb: 0.94, variables: 2 * LEVELS });
+    // the draws that loo, score and serve need: z only (r = sd · z), 4 bytes a value
+    expect(meta.effectsDraws).toEqual({ file: 'effects-draws.bin', dtype: 'float32', variables: LEVELS });
+    expect(statSync(join(run, 'effects-draws.bin')).size).toBeLessThan(LEVELS * 10 * 4 + 400_000);
     // the printed table: header, 3 population rows, 3 lowest + 3 highest of r_ and of z_, then the hidden-count line
     const lines = out.trim().split('\n');
     expect(lines.length).toBe(1 + 3 + 12 + 1);
@@ -97,16 +103,14 @@ describe('--save-effects with 20,000 levels', () => {
     expect(await nutmeg('summary', run, '--vars', 'r_nothing')).toBe(2);
     expect(err).toMatch(/^nutmeg: no variable is named or starts with "r_nothing"/);
 
-    // loo and score need every draw: one line saying how to get them
+    // loo and score read the group effects' draws from effects-draws.bin
+    out = '';
     err = '';
-    expect(await nutmeg('loo', run)).toBe(2);
-    expect(err.trim()).toBe(`nutmeg: ${run}: saved with --save-effects summary, so the group effects' draws that LOO needs were not kept; refit with --save-effects all --out ${run}`);
-    err = '';
-    expect(await nutmeg('score', run, '--data', join(dir, 'big.csv'))).toBe(2);
-    expect(err.trim()).toMatch(/^nutmeg: .*saved with --save-effects summary, so the group effects' draws that scoring needs were not kept; refit with --save-effects all/);
-    err = '';
-    expect(await nutmeg('serve', run, '--port', '0')).toBe(2);
-    expect(err.trim()).toMatch(/^nutmeg: .*saved with --save-effects summary, so the group effects' draws that serving needs were not kept; refit with --save-effects all/);
+    expect(await nutmeg('loo', run, '--backend', backend)).toBe(0);
+    expect(out).toMatch(/elpd_loo/);
+    out = '';
+    expect(await nutmeg('score', run, '--data', join(dir, 'big.csv'), '--quiet')).toBe(0);
+    expect(out.length).toBeGreaterThan(0);
   }, 120_000);
 
   it('--save-effects all writes every column and the table still hides all but the extremes', async () => {
@@ -118,6 +122,16 @@ describe('--save-effects with 20,000 levels', () => {
     expect(columns.filter((c) => c.startsWith('z_g__Intercept.')).length).toBe(LEVELS);
     expect((JSON.parse(readFileSync(join(run, 'fit.json'), 'utf8')) as { saveEffects: string }).saveEffects).toBe('all');
     expect(out.trim().split('\n').at(-1)).toMatch(/group effects not shown .*; the full table: nutmeg summary .*run-all --vars z_g__Intercept,r_g__Intercept$/);
+    // the summary run's draws, read back through effects-draws.bin, are the CSV draws to float32 precision
+    const full = loadRun(run).draws;
+    const compact = loadRun(join(dir, 'run-default')).draws;
+    for (const name of ['b_x', 'sd_g__Intercept', 'z_g__Intercept[7]', 'r_g__Intercept[7]', 'r_g__Intercept[20000]']) {
+      const a = variableDraws(full, full.names.indexOf(name));
+      const b = variableDraws(compact, compact.names.indexOf(name));
+      expect(b.length).toBe(10);
+      for (let i = 0; i < a.length; i++) expect(Math.abs(b[i] - a[i])).toBeLessThanOrEqual(1e-6 * Math.abs(a[i]) + 1e-12);
+    }
+    expect(compact.names.length).toBe(full.names.length);
     // nutmeg summary of the draws, as markdown: the count line apart from the table
     out = '';
     expect(await nutmeg('summary', run, '--format', 'markdown')).toBe(0);
@@ -132,6 +146,16 @@ describe('--save-effects with 20,000 levels', () => {
     expect(header(join(run, 'chain-1.csv')).filter((c) => /^(r|z)_/.test(c))).toEqual([]);
     expect((JSON.parse(readFileSync(join(run, 'fit.json'), 'utf8')) as { saveEffects: string }).saveEffects).toBe('none');
     expect(out.trim().split('\n').at(-1)).toMatch(/group effects not shown \(.*shown\)$/);
+    // loo, score and serve need the effects' draws: one line saying how to get them
+    err = '';
+    expect(await nutmeg('loo', run)).toBe(2);
+    expect(err.trim()).toBe(`nutmeg: ${run}: saved with --save-effects none, so the group effects' draws that LOO needs were not kept; refit with --save-effects all --out ${run}`);
+    err = '';
+    expect(await nutmeg('score', run, '--data', join(dir, 'big.csv'))).toBe(2);
+    expect(err.trim()).toMatch(/^nutmeg: .*saved with --save-effects none, so the group effects' draws that scoring needs were not kept; refit with --save-effects all/);
+    err = '';
+    expect(await nutmeg('serve', run, '--port', '0')).toBe(2);
+    expect(err.trim()).toMatch(/^nutmeg: .*saved with --save-effects none, so the group effects' draws that serving needs were not kept; refit with --save-effects all/);
     // nutmeg summary: --vars of effects the run has not kept says why
     err = '';
     expect(await nutmeg('summary', run, '--vars', 'r_g__Intercept')).toBe(2);

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { readCsv } from '../../src/data/csv.js';
 import { fitModel } from '../../src/fit/fit.js';
-import { loadRun, runMeta, writeRun } from '../../src/io/run-dir.js';
+import { effectsMeta, loadRun, runMeta, writeRun } from '../../src/io/run-dir.js';
+import { summarizeDraws } from '../../src/diagnostics/summary.js';
+import { isPerLevelName } from '../../src/io/variable-names.js';
 import { FOREST_MAX_LEVELS, forestLevels } from '../../src/serve/fit-report.js';
 import { MODEL_LEVELS_LISTED } from '../../src/serve/model-info.js';
 import { buildServer } from '../../src/serve/server.js';
@@ -29,7 +31,11 @@ beforeAll(async () => {
     backend: loadNativeAddon() ? 'native' : 'reference', chains: 1, warmup: 20, draws: 20, seed: 1, maxTreeDepth: 3,
   });
   try {
-    writeRun(path.join(root, 'run'), fit, runMeta(fit, { source: csv, seed: null, rows: frame.nRows }, 'test'));
+    const meta = runMeta(fit, { source: csv, seed: null, rows: frame.nRows }, 'test');
+    writeRun(path.join(root, 'run'), fit, meta);
+    // the same fit saved as --save-effects summary writes it: the effects' draws in effects-draws.bin
+    const effects = summarizeDraws(fit.draws).rows.filter((r) => isPerLevelName(r.variable));
+    writeRun(path.join(root, 'run-summary'), fit, { ...meta, ...effectsMeta('summary', effects, 0.94, fit.draws.names) }, { effects });
   } finally {
     await fit.dispose();
   }
@@ -52,6 +58,38 @@ describe('serving a run with 1,200 levels', () => {
       const labels = new Set(html.match(/>L\d+</g));
       expect(labels.size).toBe(20);
       expect(html.length).toBeLessThan(2_000_000);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+
+  it('serves a run saved with --save-effects summary as the same run saved whole', async () => {
+    const whole = loadRun(path.join(root, 'run'));
+    const compact = loadRun(path.join(root, 'run-summary'));
+    expect(compact.meta.saveEffects).toBe('summary');
+    expect([...compact.draws.names].sort()).toEqual([...whole.draws.names].sort());
+    const app = buildServer(compact, { looBackend: 'reference' });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const html = await (await fetch(`${url}/report`)).text();
+      expect(new Set(html.match(/>L\d+</g)).size).toBe(20);
+      const body = { rows: [{ x: 0.5, g: 'L7' }, { x: -1, g: 'L1199' }] };
+      const res = await fetch(`${url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+      const wholeApp = buildServer(whole, { looBackend: 'reference' });
+      const wholeUrl = await wholeApp.listen({ port: 0, host: '127.0.0.1' });
+      try {
+        const ref = await fetch(`${wholeUrl}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const a = (await res.json()) as { rows: { p?: number }[] };
+        const b = (await ref.json()) as { rows: { p?: number }[] };
+        expect(JSON.stringify(a).length).toBeGreaterThan(20);
+        const num = (o: unknown): number[] => JSON.stringify(o).match(/-?\d+\.\d+(e-?\d+)?/g)!.map(Number);
+        const [x, y] = [num(a), num(b)];
+        expect(x.length).toBe(y.length);
+        x.forEach((v, i) => expect(Math.abs(v - y[i])).toBeLessThanOrEqual(1e-5 * Math.abs(y[i]) + 1e-9));
+      } finally {
+        await wholeApp.close();
+      }
     } finally {
       await app.close();
     }
