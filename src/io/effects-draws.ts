@@ -11,6 +11,7 @@
  * src/draws.ts). Float32 keeps 7 significant digits, far finer than any draw's Monte Carlo error.
  */
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
 import type { DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
 import { writeBytesFully, type WriteFn } from './out-target.js';
@@ -18,6 +19,8 @@ import { isPerLevelName } from './variable-names.js';
 
 export const EFFECTS_DRAWS_FILE = 'effects-draws.bin';
 const MAGIC = 'NUTMEGD1';
+/** On a little-endian machine a Float32Array view reads and writes the file's byte order directly. */
+const NATIVE_LE = endianness() === 'LE';
 
 interface Family {
   readonly name: string;
@@ -69,6 +72,7 @@ export function writeEffectsDraws(path: string, draws: DrawSet, write?: WriteFn)
   // blocks of whole variables, about 4 MB each, little-endian whatever the machine
   const perBlock = Math.max(1, Math.floor((1 << 20) / Math.max(1, size)));
   const block = Buffer.alloc(perBlock * size * 4);
+  const view = NATIVE_LE ? new Float32Array(block.buffer, block.byteOffset, perBlock * size) : null;
   const fd = openSync(path, 'w');
   try {
     writeBytesFully(fd, head, write);
@@ -77,7 +81,8 @@ export function writeEffectsDraws(path: string, draws: DrawSet, write?: WriteFn)
       for (let j = 0; j < count; j++) {
         const v = index.get(stored[first + j])!;
         const values = draws.values.subarray(v * size, (v + 1) * size);
-        for (let i = 0; i < size; i++) block.writeFloatLE(values[i], (j * size + i) * 4);
+        if (view !== null) view.set(values, j * size);
+        else for (let i = 0; i < size; i++) block.writeFloatLE(values[i], (j * size + i) * 4);
       }
       writeBytesFully(fd, block.subarray(0, count * size * 4), write);
     }
@@ -113,6 +118,7 @@ export function readEffectsDraws(path: string, nChains: number, nDraws: number):
   const count = names.length * nChains * nDraws;
   if (bytes.length !== start + 4 * count) throw damaged(`${bytes.length} bytes where its header implies ${start + 4 * count}; it was cut short`);
   const values = new Float64Array(count);
-  for (let i = 0; i < count; i++) values[i] = bytes.readFloatLE(start + 4 * i);
+  if (NATIVE_LE && (bytes.byteOffset + start) % 4 === 0) values.set(new Float32Array(bytes.buffer, bytes.byteOffset + start, count));
+  else for (let i = 0; i < count; i++) values[i] = bytes.readFloatLE(start + 4 * i);
   return { names, nChains, nDraws, values };
 }
