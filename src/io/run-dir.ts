@@ -321,8 +321,10 @@ export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'):
   });
   const { spec } = model;
   const names = constrainedNames(spec);
+  // a Map, not indexOf per name: 2·10⁵ group effects would make that 4·10¹⁰ comparisons
+  const index = new Map(run.draws.names.map((n, i) => [n, i]));
   const columns = names.map((n) => {
-    const v = run.draws.names.indexOf(n);
+    const v = index.get(n) ?? -1;
     if (v < 0) throw new UserError(`${dir}: the draws have no column for ${n}; was the run written by another model?`);
     return v;
   });
