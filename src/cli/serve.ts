@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { DEFAULT_THRESHOLDS, checkThresholds } from '../decision/policy.js';
 import { UserError } from '../errors.js';
-import { loadRun, requireEffectDraws } from '../io/run-dir.js';
+import { loadRun } from '../io/run-dir.js';
 import { BODY_BYTES_PER_ROW, buildServer, defaultBodyLimit, SERVE_DEFAULTS } from '../serve/server.js';
 import { nonNegativeInt, positiveInt } from './options.js';
 
@@ -45,9 +45,7 @@ async function run(runDir: string, f: ServeFlags): Promise<void> {
         `fewer than --max-rows ${maxRows}; larger requests get 413`,
     );
   }
-  const run = loadRun(runDir);
-  requireEffectDraws(runDir, run.meta, 'serving');
-  const app = buildServer(run, { maxRows, bodyLimit, thresholds, requestTimeoutMs: requestTimeout * 1000 });
+  const app = buildServer(loadRun(runDir), { maxRows, bodyLimit, thresholds, requestTimeoutMs: requestTimeout * 1000 });
   try {
     await app.listen({ port, host: f.host });
   } catch (e) {
