@@ -9,7 +9,8 @@ import { HILLSTROM_FORMULAS, type HillstromModel } from '../data/hillstrom.js';
 import { loadData } from '../data/load.js';
 import { SIMULATED_PREFIX } from '../data/datasets.js';
 import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
-import { DEFAULT_SUMMARY_STATS, resolveStats, summaryTable } from '../diagnostics/summary.js';
+import { DEFAULT_SUMMARY_STATS, resolveStats, summaryTable, type SummaryRow } from '../diagnostics/summary.js';
+import { DEFAULT_HDI_PROB } from '../diagnostics/hdi.js';
 import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
 import { UserError } from '../errors.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
@@ -18,7 +19,11 @@ import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js'
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
 import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
 import { checkOutDir } from '../io/out-target.js';
-import { runMeta, saveRun } from '../io/run-dir.js';
+import { SAVE_EFFECTS, SAVE_EFFECTS_ALL_LIMIT, defaultSaveEffects, effectsMeta, runMeta, saveRun, type SaveEffects } from '../io/run-dir.js';
+import { EFFECTS_SUMMARY_FILE } from '../io/effects-summary.js';
+import { EFFECTS_DRAWS_FILE } from '../io/effects-draws.js';
+import { isPerLevelName } from '../io/variable-names.js';
+import { condenseSummary, familiesFlag, hiddenEffectsLine } from '../report/summary-condense.js';
 import { parsePriorArgs } from '../model/priors-config.js';
 import { FAMILIES } from '../model/spec.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
@@ -54,6 +59,7 @@ interface FitFlags extends ColumnTypeFlags {
   threads?: string;
   out?: string;
   overwrite?: boolean;
+  saveEffects?: string;
   stats?: string;
   vars?: string;
   format: string;
@@ -118,6 +124,8 @@ async function run(f: FitFlags): Promise<void> {
   if (f.out !== undefined && method === 'map') throw new UserError('--out keeps the draws of --method nuts; --method map has none to write (drop --out)');
   // before any data are read or drawn: a run that cannot be written is refused now, not after the fit
   const outDir = f.out === undefined ? null : checkOutDir(f.out, { overwrite: f.overwrite });
+  const askedEffects = f.saveEffects === undefined ? undefined : oneOf('--save-effects', f.saveEffects, SAVE_EFFECTS);
+  if (askedEffects !== undefined && outDir === null) throw new UserError('--save-effects says what --out keeps of the group effects; give --out DIR too (or drop --save-effects)');
   const dataOptions = columnTypeRequest(f);
   const { frame, truth } = loadData(f.data, seed, rows, dataOptions);
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
@@ -166,12 +174,34 @@ async function run(f: FitFlags): Promise<void> {
     const fitWarnings = warnings.map((w) => w.message);
     if (s.incomplete) fitWarnings.push(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
     // results first: nothing printed below (however large) can lose them
+    let saveEffects: SaveEffects = 'all';
     if (outDir !== null) {
+      const perLevel = fit.draws.names.reduce((n, name) => n + (isPerLevelName(name) ? 1 : 0), 0);
+      saveEffects = askedEffects ?? defaultSaveEffects(perLevel);
+      if (askedEffects === undefined && saveEffects !== 'all' && !f.quiet) {
+        say(
+          `effects: ${perLevel.toLocaleString('en-US')} group-effect values per draw (over ${SAVE_EFFECTS_ALL_LIMIT.toLocaleString('en-US')}), so --save-effects ${saveEffects}: ` +
+            `the chain CSVs keep the population-level parameters, ${EFFECTS_SUMMARY_FILE} the group effects' summaries and ` +
+            `${EFFECTS_DRAWS_FILE} their draws as float32 (for loo, score and serve); --save-effects all writes them as CSV columns`,
+        );
+      }
+      let effects: SummaryRow[] = [];
+      if (saveEffects === 'summary') {
+        try {
+          const all = f.vars || summary === null ? await summarizeDrawsParallel(fit.draws) : summary;
+          effects = all.rows.filter((r) => isPerLevelName(r.variable));
+        } catch {
+          // the summary's own error surfaces below, once the run (population-level draws) is written
+          saveEffects = 'none';
+        }
+      }
       const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
       const types = Object.keys(dataOptions.types ?? {}).length > 0 ? { types: dataOptions.types } : {};
-      const meta = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion(), [...printed, ...fitWarnings]);
-      saveRun(outDir, fit, meta);
-      if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files and fit.json to ${outDir}${s.incomplete ? ' (marked incomplete)' : ''}`);
+      const base = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion(), [...printed, ...fitWarnings]);
+      const meta = { ...base, ...effectsMeta(saveEffects, effects, DEFAULT_HDI_PROB, fit.draws.names) };
+      saveRun(outDir, fit, meta, { effects });
+      const written = meta.effectsSummary && meta.effectsDraws ? `, ${meta.effectsSummary.file}, ${meta.effectsDraws.file} and fit.json` : ' and fit.json';
+      if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files${written} to ${outDir}${s.incomplete ? ' (marked incomplete)' : ''}`);
     }
     if (summary === null) throw summaryError;
     const { rows } = summary;
@@ -184,7 +214,19 @@ async function run(f: FitFlags): Promise<void> {
       process.stdout.write(JSON.stringify({ summary: rows, warnings: [...printed, ...fitWarnings] }, null, 2) + '\n');
     } else {
       const stats = f.stats ? resolveStats(f.stats.split(',')) : DEFAULT_SUMMARY_STATS;
-      process.stdout.write(renderTable(summaryTable(rows, stats), format));
+      // a 10⁵-level fit: population-level rows and the extreme group effects (CSV stays whole, for programs)
+      const condensed = f.vars || format === 'csv' ? null : condenseSummary(rows);
+      process.stdout.write(renderTable(summaryTable(condensed ? condensed.rows : rows, stats), format));
+      if (condensed) {
+        const where =
+          outDir === null
+            ? `fit again with ${familiesFlag(condensed)}`
+            : saveEffects === 'none'
+              ? null
+              : `nutmeg summary ${outDir} ${familiesFlag(condensed)}${saveEffects === 'summary' ? ` (or ${outDir}/${EFFECTS_SUMMARY_FILE})` : ''}`;
+        // after a blank line: in markdown a line right under a table would be read as one more row
+        process.stdout.write(`${format === 'markdown' ? '\n' : ''}${hiddenEffectsLine(condensed, where)}\n`);
+      }
     }
     if (!f.quiet) {
       say(
@@ -235,6 +277,7 @@ export function register(program: Command): void {
     .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores, one for a small model (see README); a warning above the core count)`)
     .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory (new or empty; checked before the fit)')
     .option('--overwrite', 'let --out replace an existing run directory')
+    .option('--save-effects <all|summary|none>', `what --out keeps of the group effects (r_, z_): their draws as CSV columns, their summaries in ${EFFECTS_SUMMARY_FILE} and draws in ${EFFECTS_DRAWS_FILE} (float32), or nothing (default: all up to ${SAVE_EFFECTS_ALL_LIMIT.toLocaleString('en-US')} values per draw, else summary)`)
     .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')
     .option('--vars <list>', 'variables to summarise: names or prefixes, comma-separated')
     .option('--format <format>', `summary format: ${TABLE_FORMATS.join(', ')}`, 'table')

@@ -23,7 +23,7 @@ import {
 import type { DesignRecipe } from '../model/recipe.js';
 import { UserError } from '../errors.js';
 import { checkOutFile } from '../io/out-target.js';
-import { loadRun } from '../io/run-dir.js';
+import { loadRun, requireEffectDraws } from '../io/run-dir.js';
 import { writeReport, type ReportSection } from '../report/html.js';
 import { calibrationSpec } from '../report/plots/calibration.js';
 import { renderTable, type Cell, type Table } from '../report/table.js';
@@ -188,6 +188,7 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
   if (f.out !== undefined) checkOutFile(f.out, '--out');
   if (f.report !== undefined) checkOutFile(f.report, '--report');
   const run = loadRun(runDir);
+  requireEffectDraws(runDir, run.meta, 'scoring');
   const { recipe } = run.meta;
   // raw rows: the run's recipe derives treatment, recency_z, … with the training constants (src/model/derived.ts)
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);

@@ -8,13 +8,17 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_TREEDEPTH, convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
-import { DEFAULT_SUMMARY_STATS, SUMMARY_STATS, resolveStats, summaryTable } from '../diagnostics/summary.js';
+import { DEFAULT_SUMMARY_STATS, SUMMARY_STATS, matchesFilter, resolveStats, selectVariables, summaryTable } from '../diagnostics/summary.js';
 import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
-import type { SummaryRow } from '../diagnostics/summary.js';
+import type { DiagnosticWarning, SummaryRow } from '../diagnostics/summary.js';
 import { UserError } from '../errors.js';
 import { readDrawsCsv, type IncompleteDraws } from '../io/draws-csv-read.js';
 import type { TableFormat } from '../report/table.js';
 import { TABLE_FORMATS, renderTable } from '../report/table.js';
+import { readEffectsSummary } from '../io/effects-summary.js';
+import { toDottedName } from '../io/variable-names.js';
+import type { RunMeta } from '../io/run-dir.js';
+import { condenseSummary, familiesFlag, hiddenEffectsLine } from '../report/summary-condense.js';
 
 interface SummaryOptions {
   stats?: string;
@@ -77,6 +81,42 @@ function expandRunDir(path: string): string[] {
   return chains.map((f) => join(path, f));
 }
 
+interface SavedEffects {
+  readonly path: string;
+  readonly hdiProb: number;
+  /** Names in the chain CSVs' spelling (r_g__t.3). */
+  readonly rows: SummaryRow[];
+}
+
+/** fit.json of a run directory, or null when the path is not one (or its fit.json is unreadable: loadRun says so). */
+function runMetaOf(path: string): Partial<RunMeta> | null {
+  const metaPath = join(path, 'fit.json');
+  if (!existsSync(path) || !statSync(path).isDirectory() || !existsSync(metaPath)) return null;
+  try {
+    return JSON.parse(readFileSync(metaPath, 'utf8')) as Partial<RunMeta>;
+  } catch {
+    return null;
+  }
+}
+
+/** The per-level summaries of a run saved with --save-effects summary (effects-summary.csv), or null. */
+function savedEffects(path: string, meta: Partial<RunMeta> | null): SavedEffects | null {
+  const saved = meta?.effectsSummary;
+  if (saved === undefined) return null;
+  const file = join(path, saved.file);
+  const rows = readEffectsSummary(file).map((r) => ({ ...r, variable: toDottedName(r.variable) }));
+  return { path: file, hdiProb: saved.hdiProb, rows };
+}
+
+/** A --vars entry for group effects of a run saved with --save-effects none: say why there are none. */
+function refuseUnsavedEffects(path: string, meta: Partial<RunMeta> | null, filters: readonly string[], names: readonly string[]): void {
+  if (meta?.saveEffects !== 'none') return;
+  const missing = filters.find((f) => /^(?:r|z|e)_/.test(f) && !names.some((n) => matchesFilter(n, f)));
+  if (missing !== undefined) {
+    throw new UserError(`--vars ${missing}: ${path} was saved with --save-effects none, so it keeps no group effects; refit with --save-effects summary or all`);
+  }
+}
+
 function incompleteWarning(i: IncompleteDraws): string {
   const counted = i.requested === null ? `${i.done} draws per chain` : `${i.done} of ${i.requested} draws per chain`;
   return `warning: these draws are from an interrupted run (incomplete: ${counted}); estimates and diagnostics describe only what was drawn`;
@@ -101,12 +141,40 @@ export function register(program: Command): void {
       const input = readDrawsCsv(files.flatMap(expandRunDir));
       // the first line, before any other warning: nothing below describes the posterior the user asked for
       if (input.incomplete) process.stderr.write(incompleteWarning(input.incomplete) + '\n');
-      const { rows, warnings } = await summarizeDrawsParallel(input.draws, { variables: commaList(opts.vars), hdiProb });
+      const filters = commaList(opts.vars);
+      // a run saved with --save-effects summary: its group effects come from effects-summary.csv, the rest from draws
+      const meta = files.length === 1 ? runMetaOf(files[0]) : null;
+      refuseUnsavedEffects(files[0], meta, filters, input.draws.names);
+      const effects = savedEffects(files[0], meta);
+      let shownEffects: SummaryRow[] = [];
+      let drawFilters = filters;
+      if (effects !== null) {
+        const names = [...input.draws.names, ...effects.rows.map((r) => r.variable)];
+        const chosen = selectVariables(names, filters); // a filter that matches nothing at all is refused here
+        shownEffects = chosen.filter((i) => i >= input.draws.names.length).map((i) => effects.rows[i - input.draws.names.length]);
+        drawFilters = filters.filter((f) => input.draws.names.some((n) => matchesFilter(n, f)));
+      }
+      const onlyEffects = filters.length > 0 && drawFilters.length === 0;
+      const drawn = onlyEffects ? { rows: [], warnings: [] } : await summarizeDrawsParallel(input.draws, { variables: drawFilters, hdiProb });
+      const rows = [...drawn.rows, ...shownEffects];
+      const warnings: DiagnosticWarning[] = [...drawn.warnings];
+      if (effects !== null && shownEffects.length > 0 && effects.hdiProb !== hdiProb) {
+        warnings.push({
+          code: 'hdi',
+          message: `the group effects' HDIs come from ${effects.path}, computed at the fit with probability ${effects.hdiProb}; --hdi-prob ${hdiProb} applies to the other rows`,
+        });
+      }
       if (input.samplerStats) {
         warnings.push(...samplerWarnings(samplerDiagnostics(input.samplerStats, parseDepth(opts.maxTreedepth, input.maxTreedepth))));
       }
       warnings.push(...convergenceWarnings(rows, input.draws.nChains));
       for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
-      process.stdout.write(format === 'json' ? summaryJson(rows, input.incomplete !== undefined) : renderTable(summaryTable(rows, stats, hdiProb), format));
+      // many group effects: the population-level rows and the extreme effects; CSV and JSON stay whole
+      const condensed = filters.length > 0 || format === 'csv' || format === 'json' ? null : condenseSummary(rows);
+      process.stdout.write(
+        format === 'json' ? summaryJson(rows, input.incomplete !== undefined) : renderTable(summaryTable(condensed ? condensed.rows : rows, stats, hdiProb), format),
+      );
+      // after a blank line: in markdown a line right under a table would be read as one more row
+      if (condensed) process.stdout.write(`${format === 'markdown' ? '\n' : ''}${hiddenEffectsLine(condensed, `nutmeg summary ${files.join(' ')} ${familiesFlag(condensed)}`)}\n`);
     });
 }

@@ -83,8 +83,9 @@ export function recipeColumns(recipe: DesignRecipe): Map<string, ColumnUse> {
   return out;
 }
 
-function drawsOf(draws: DrawSet, name: string): Float64Array {
-  const v = draws.names.indexOf(name);
+/** `index`: the draws' names to their positions, built once (indexOf per group level is quadratic in the levels). */
+function drawsOf(draws: DrawSet, index: ReadonlyMap<string, number>, name: string): Float64Array {
+  const v = index.get(name) ?? -1;
   if (v < 0) throw new UserError(`the draws have no variable ${name}; were they written for another model?`);
   const size = draws.nChains * draws.nDraws;
   return draws.values.subarray(v * size, (v + 1) * size);
@@ -101,17 +102,18 @@ export function prepareScoring(posterior: ScoringPosterior): ScoringModel {
   }
   const S = draws.nChains * draws.nDraws;
   if (S === 0) throw new UserError('the run has no draws to score with');
+  const index = new Map(draws.names.map((n, i) => [n, i]));
   const p = recipe.fixed.length;
   const b = new Float64Array(S * p);
   recipe.fixed.forEach((column, j) => {
-    const d = drawsOf(draws, `b_${column.name}`);
+    const d = drawsOf(draws, index, `b_${column.name}`);
     for (let s = 0; s < S; s++) b[s * p + j] = d[s];
   });
   const r = recipe.terms.map((term) => {
     const group = recipe.groups[term.group];
     const K = group.levels.length;
     const out = new Float64Array(K * S);
-    for (let k = 0; k < K; k++) out.set(drawsOf(draws, `r_${group.name}__${term.term}[${k + 1}]`), k * S);
+    for (let k = 0; k < K; k++) out.set(drawsOf(draws, index, `r_${group.name}__${term.term}[${k + 1}]`), k * S);
     return out;
   });
   const use = recipeColumns(recipe).get(TREATMENT_COLUMN);

@@ -117,7 +117,8 @@ export function summarizeVariable(variable: string, x: ChainDraws, hdiProb: numb
 }
 
 /** Does `name` match the filter: the same name, or a name that starts with it (either index spelling)? */
-function matchesFilter(name: string, filter: string): boolean {
+/** Whether a variable is selected by a --vars entry: its exact name or a prefix, in either index spelling. */
+export function matchesFilter(name: string, filter: string): boolean {
   if (name === filter || name.startsWith(filter)) return true;
   const bracketName = toBracketName(name);
   const bracketFilter = toBracketName(filter);

@@ -18,7 +18,11 @@ const defaultWrite: WriteFn = (fd, buffer, offset, length) => writeSync(fd, buff
  * before the disk fills; fs.writeSync does not retry). A write that makes no progress is an EIO error.
  */
 export function writeFully(fd: number, text: string, write: WriteFn = defaultWrite): void {
-  const bytes = Buffer.from(text, 'utf8');
+  writeBytesFully(fd, Buffer.from(text, 'utf8'), write);
+}
+
+/** writeFully for bytes. */
+export function writeBytesFully(fd: number, bytes: Uint8Array, write: WriteFn = defaultWrite): void {
   let offset = 0;
   while (offset < bytes.length) {
     const n = write(fd, bytes, offset, bytes.length - offset);

@@ -21,6 +21,10 @@ import { FAMILIES, termLabel, type Family, type Parameterization } from '../mode
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
 import { stageDir, systemReason, writeFileFully, type WriteFn } from './out-target.js';
 import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
+import type { SummaryRow } from '../diagnostics/summary.js';
+import { EFFECTS_SUMMARY_FILE, effectsSummaryCsv } from './effects-summary.js';
+import { EFFECTS_DRAWS_FILE, readEffectsDraws, storedEffectNames, writeEffectsDraws } from './effects-draws.js';
+import { isPerLevelName } from './variable-names.js';
 
 export const RUN_FORMAT = 'nutmeg-run';
 
@@ -32,6 +36,21 @@ export interface RunDataSource {
   readonly rows: number;
   /** Column types stated with --factor / --numeric when fitting; absent when none were. */
   readonly types?: Readonly<Record<string, ColumnType>>;
+}
+
+/**
+ * What a run keeps of the per-level variables (r_, z_ …): `all` their draws in the chain CSVs; `summary` only their
+ * posterior summary, in effects-summary.csv; `none` nothing. The chain CSVs hold the population-level parameters
+ * (b_, sd_) in every case.
+ */
+export type SaveEffects = 'all' | 'summary' | 'none';
+export const SAVE_EFFECTS: readonly SaveEffects[] = ['all', 'summary', 'none'];
+/** The default is `all` up to this many per-level values per draw, `summary` above (issue 16 item 4). */
+export const SAVE_EFFECTS_ALL_LIMIT = 10_000;
+
+/** The default --save-effects for a run with this many per-level values per draw. */
+export function defaultSaveEffects(perLevelValues: number): SaveEffects {
+  return perLevelValues <= SAVE_EFFECTS_ALL_LIMIT ? 'all' : 'summary';
 }
 
 export interface RunMeta {
@@ -67,6 +86,15 @@ export interface RunMeta {
   /** Set only in a run whose writing failed (disk full, I/O error): why; the files may be cut short. */
   readonly writeError?: string;
   readonly files: string[];
+  /** What the chain CSVs keep of the per-level variables; absent in older runs (then all). */
+  readonly saveEffects?: SaveEffects;
+  /** With saveEffects summary: the file of the per-level summaries, the HDI probability and the number of rows. */
+  readonly effectsSummary?: { readonly file: string; readonly hdiProb: number; readonly variables: number };
+  /**
+   * With saveEffects summary: the compact file of the group effects' draws (src/io/effects-draws.ts) that loo, score
+   * and serve read in place of CSV columns, and how many variables it holds.
+   */
+  readonly effectsDraws?: { readonly file: string; readonly dtype: 'float32'; readonly variables: number };
   readonly recipe: DesignRecipe;
 }
 
@@ -114,19 +142,66 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
 export interface WriteRunOptions {
   /** The low-level write (default fs.writeSync); tests inject one that fails (ENOSPC) or writes short. */
   readonly write?: WriteFn;
+  /** With meta.saveEffects summary: the summary rows of the per-level variables, written to effects-summary.csv. */
+  readonly effects?: readonly SummaryRow[];
 }
 
-/** Writes RUN_DIR in place: chain-<c>.csv per chain (CmdStan format) and fit.json. */
+/**
+ * Writes RUN_DIR in place: chain-<c>.csv per chain (CmdStan format; only the population-level columns unless
+ * meta.saveEffects is all or absent), effects-summary.csv with saveEffects summary, and fit.json.
+ */
 export function writeRun(dir: string, fit: Fit, meta: RunMeta, options: WriteRunOptions = {}): void {
   const { spec } = fit.model;
+  const all = (meta.saveEffects ?? 'all') === 'all';
+  const kept = all ? null : Int32Array.from(fit.draws.names.flatMap((n, j) => (isPerLevelName(n) ? [] : [j])));
+  const full = kept === null ? null : new Float64Array(fit.draws.names.length);
   writeCmdStanCsvFiles(dir, {
     result: fit.sample,
-    names: fit.draws.names,
-    constrain: (theta, out) => constrain(spec, theta, out),
+    names: kept === null ? fit.draws.names : Array.from(kept, (j) => fit.draws.names[j]),
+    constrain:
+      kept === null || full === null
+        ? (theta, out) => constrain(spec, theta, out)
+        : (theta, out) => {
+            constrain(spec, theta, full);
+            for (let j = 0; j < kept.length; j++) out[j] = full[kept[j]];
+          },
     extra: { nutmeg_formula: meta.formula, nutmeg_backend: meta.backend.description },
     write: options.write,
   });
+  if (meta.effectsSummary !== undefined) {
+    if (options.effects === undefined) throw new Error('writeRun: meta.effectsSummary without the effects rows');
+    writeFileFully(join(dir, meta.effectsSummary.file), effectsSummaryCsv(options.effects), options.write);
+  }
+  if (meta.effectsDraws !== undefined) writeEffectsDraws(join(dir, meta.effectsDraws.file), fit.draws, options.write);
   writeFileFully(join(dir, 'fit.json'), JSON.stringify(meta, null, 2) + '\n', options.write);
+}
+
+/** fit.json's record of what was kept of the per-level variables (spread into the RunMeta). */
+export function effectsMeta(
+  saveEffects: SaveEffects,
+  effects: readonly SummaryRow[],
+  hdiProb: number,
+  drawNames: readonly string[],
+): Pick<RunMeta, 'saveEffects' | 'effectsSummary' | 'effectsDraws'> {
+  return saveEffects === 'summary'
+    ? {
+        saveEffects,
+        effectsSummary: { file: EFFECTS_SUMMARY_FILE, hdiProb, variables: effects.length },
+        effectsDraws: { file: EFFECTS_DRAWS_FILE, dtype: 'float32', variables: storedEffectNames(drawNames).length },
+      }
+    : { saveEffects };
+}
+
+/**
+ * Refuses a run that kept no draws of the group effects (saved with --save-effects none): LOO, scoring and serving
+ * rebuild the model from every parameter's draws. A summary run has them in effects-draws.bin (loadRun reads it).
+ */
+export function requireEffectDraws(dir: string, meta: RunMeta, command: string): void {
+  const saved = meta.saveEffects ?? 'all';
+  if (saved === 'all' || meta.effectsDraws !== undefined) return;
+  throw new UserError(
+    `${dir}: saved with --save-effects ${saved}, so the group effects' draws that ${command} needs were not kept; refit with --save-effects all --out ${dir}`,
+  );
 }
 
 export interface SaveRunOptions extends WriteRunOptions {
@@ -190,7 +265,42 @@ export function loadRun(dir: string): LoadedRun {
     throw new UserError(`${dir}: writing this run failed (${meta.writeError}), so its chain files may be cut short; fit again with room on the disk`);
   }
   const csv = readDrawsCsv(meta.files.map((f) => join(dir, f)));
-  return { dir, meta, draws: renamed(csv.draws), stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
+  let draws = renamed(csv.draws);
+  if (meta.effectsDraws !== undefined) {
+    draws = withEffectDraws(draws, readEffectsDraws(join(dir, meta.effectsDraws.file), draws.nChains, draws.nDraws));
+  }
+  return { dir, meta, draws, stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
+}
+
+/**
+ * The chain CSVs' draws with the group effects of effects-draws.bin appended, and r_g__t[k] = sd_g__t · z_g__t[k]
+ * for each non-centered term (whose z alone is stored), as layout.ts's constrain computes it.
+ */
+function withEffectDraws(draws: DrawSet, effects: DrawSet): DrawSet {
+  const have = new Set([...draws.names, ...effects.names]);
+  const index = new Map(draws.names.map((n, i) => [n, i]));
+  const derived: { name: string; z: number; sd: number }[] = [];
+  effects.names.forEach((n, j) => {
+    if (!n.startsWith('z_')) return;
+    const r = `r_${n.slice(2)}`;
+    const sd = index.get(`sd_${n.slice(2, n.lastIndexOf('['))}`);
+    if (have.has(r)) return;
+    if (sd === undefined) throw new UserError(`effects draws: ${n} has no ${`sd_${n.slice(2, n.lastIndexOf('['))}`} column in the chain CSVs; refit with --out`);
+    derived.push({ name: r, z: j, sd });
+  });
+  const size = draws.nChains * draws.nDraws;
+  const names = [...draws.names, ...effects.names, ...derived.map((d) => d.name)];
+  const values = new Float64Array(names.length * size);
+  values.set(draws.values, 0);
+  values.set(effects.values, draws.values.length);
+  let at = draws.values.length + effects.values.length;
+  for (const d of derived) {
+    const sd = draws.values.subarray(d.sd * size, (d.sd + 1) * size);
+    const z = effects.values.subarray(d.z * size, (d.z + 1) * size);
+    for (let i = 0; i < size; i++) values[at + i] = sd[i] * z[i];
+    at += size;
+  }
+  return { names, nChains: draws.nChains, nDraws: draws.nDraws, values };
 }
 
 export interface RebuiltRun extends LoadedRun {
@@ -200,9 +310,10 @@ export interface RebuiltRun extends LoadedRun {
 }
 
 /** loadRun, then the model rebuilt from its data source and the draws mapped back to the unconstrained scale. */
-export function rebuildRun(dir: string, dataOverride?: string): RebuiltRun {
+export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'): RebuiltRun {
   const run = loadRun(dir);
   const { meta } = run;
+  requireEffectDraws(dir, meta, command);
   const source = dataOverride ?? meta.data.source;
   const simulated = dataOverride === undefined && meta.data.seed !== null;
   const types = dataOverride === undefined ? meta.data.types : undefined;
@@ -219,8 +330,10 @@ export function rebuildRun(dir: string, dataOverride?: string): RebuiltRun {
   });
   const { spec } = model;
   const names = constrainedNames(spec);
+  // a Map, not indexOf per name: 2·10⁵ group effects would make that 4·10¹⁰ comparisons
+  const index = new Map(run.draws.names.map((n, i) => [n, i]));
   const columns = names.map((n) => {
-    const v = run.draws.names.indexOf(n);
+    const v = index.get(n) ?? -1;
     if (v < 0) throw new UserError(`${dir}: the draws have no column for ${n}; was the run written by another model?`);
     return v;
   });

@@ -20,3 +20,13 @@ export function toDottedName(name: string): string {
   if (!m || m[1] === '') return name;
   return `${m[1]}.${m[2].split(',').join('.')}`;
 }
+
+const PER_LEVEL = /^(?:r|z|e)_.+(?:\[\d+\]|\.\d+)$/;
+
+/**
+ * Whether a nutmeg variable is one of a term's per-level values (r_g__t[k], z_g__t[k], e_g__t[j], in either
+ * spelling) rather than a population-level parameter (b_, sd_, and anything not indexed by level).
+ */
+export function isPerLevelName(name: string): boolean {
+  return PER_LEVEL.test(name);
+}

@@ -12,6 +12,12 @@ import type { LoadedRun } from '../io/run-dir.js';
 import { describeDerivation } from '../model/derived.js';
 import type { RequestInputs } from './inputs.js';
 
+/**
+ * A factor input lists its levels up to this many; past it, GET /model gives their count (n_levels) instead, so a
+ * 10⁵-level grouping factor does not make the description megabytes long (issue 16 item 5).
+ */
+export const MODEL_LEVELS_LISTED = 1000;
+
 export interface ModelInfo {
   readonly formula: string;
   readonly family: string;
@@ -22,7 +28,7 @@ export interface ModelInfo {
   readonly draws_per_chain: number;
   readonly treatment: string | null;
   /** The fields of a row (raw columns: a derived column's sources rather than the column). */
-  readonly inputs: { readonly name: string; readonly kind: ColumnUse['kind']; readonly levels?: readonly string[] }[];
+  readonly inputs: { readonly name: string; readonly kind: ColumnUse['kind']; readonly levels?: readonly string[]; readonly n_levels?: number }[];
   /** Derived columns, computed from `from` with the training constants; a row may send one instead of its sources. */
   readonly derived: { readonly name: string; readonly from: readonly string[]; readonly computed_as: string }[];
   readonly decision: { readonly target_prob: number; readonly test_prob: number; readonly interval: readonly [number, number] };
@@ -52,7 +58,13 @@ export function modelInfo(
     chains: draws.nChains,
     draws_per_chain: draws.nDraws,
     treatment,
-    inputs: [...inputs.raw].map(([name, use]) => (use.kind === 'numeric' ? { name, kind: use.kind } : { name, kind: use.kind, levels: use.levels })),
+    inputs: [...inputs.raw].map(([name, use]) =>
+      use.kind === 'numeric'
+        ? { name, kind: use.kind }
+        : use.levels.length > MODEL_LEVELS_LISTED
+          ? { name, kind: use.kind, n_levels: use.levels.length }
+          : { name, kind: use.kind, levels: use.levels },
+    ),
     derived: inputs.derived.map(({ column, sources }) => ({ name: column.name, from: [...sources.keys()], computed_as: describeDerivation(column) })),
     decision: { target_prob: thresholds.target, test_prob: thresholds.test, interval },
     summary: summary.rows,

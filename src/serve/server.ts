@@ -16,7 +16,7 @@ import type { BackendChoice } from '../backend/select.js';
 import { DEFAULT_THRESHOLDS, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
 import { prepareScoring, scoreFrameYielding, type ScoreResult } from '../decision/scoring.js';
 import { isUserError, UserError } from '../errors.js';
-import type { LoadedRun } from '../io/run-dir.js';
+import { requireEffectDraws, type LoadedRun } from '../io/run-dir.js';
 import { looOfRun } from '../loo/run-loo.js';
 import { renderReport } from '../report/html.js';
 import { fitReportSections } from './fit-report.js';
@@ -108,6 +108,8 @@ function scoredRows(
 }
 
 export function buildServer(run: LoadedRun, options: ServeOptions = {}): FastifyInstance {
+  // scoring needs every group effect's draws: a run saved with --save-effects none is refused in one line
+  requireEffectDraws(run.dir, run.meta, 'serving');
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const maxRows = options.maxRows ?? SERVE_DEFAULTS.maxRows;
   const model = prepareScoring({ recipe: run.meta.recipe, draws: run.draws });

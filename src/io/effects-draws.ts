@@ -1,0 +1,124 @@
+/**
+ * DIR/effects-draws.bin: the draws of the group effects of a run saved with `--save-effects summary`, compact
+ * enough to keep where CSV is not (4 bytes a value against ~20 as text), so that loo, score and serve work on such a
+ * run. Only what cannot be derived is stored: per term the values the sampler's coordinates come back from —
+ * z_g__t[k] for a non-centered term (r = sd · z, layout.ts), r_g__t[k] otherwise.
+ *
+ * Layout: the 8 ASCII bytes "NUTMEGD1"; a uint32 little-endian byte length n; n bytes of UTF-8 JSON
+ * {dtype: "float32", families: [{name, levels}], nChains, nDraws} (family r_g__t with K levels stands for the
+ * variables r_g__t[1] … r_g__t[K], in that order); zero bytes up to a multiple of 4; then, variable by variable and
+ * within each chain by chain, nChains × nDraws IEEE-754 float32 little-endian values (the DrawSet order of
+ * src/draws.ts). Float32 keeps 7 significant digits, far finer than any draw's Monte Carlo error.
+ */
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import type { DrawSet } from '../draws.js';
+import { UserError } from '../errors.js';
+import { writeBytesFully, type WriteFn } from './out-target.js';
+import { isPerLevelName } from './variable-names.js';
+
+export const EFFECTS_DRAWS_FILE = 'effects-draws.bin';
+const MAGIC = 'NUTMEGD1';
+/** On a little-endian machine a Float32Array view reads and writes the file's byte order directly. */
+const NATIVE_LE = endianness() === 'LE';
+
+interface Family {
+  readonly name: string;
+  readonly levels: number;
+}
+
+interface Header {
+  readonly dtype: 'float32';
+  readonly families: Family[];
+  readonly nChains: number;
+  readonly nDraws: number;
+}
+
+/** The per-level variables to store: z_ of non-centered terms, r_ of the others (names as in `names`). */
+export function storedEffectNames(names: readonly string[]): string[] {
+  const zFamilies = new Set(names.filter((n) => n.startsWith('z_') && isPerLevelName(n)).map((n) => n.slice(2, n.lastIndexOf('['))));
+  return names.filter((n) => isPerLevelName(n) && (n.startsWith('z_') || (n.startsWith('r_') && !zFamilies.has(n.slice(2, n.lastIndexOf('['))))));
+}
+
+/** The families of names r_g__t[1] … r_g__t[K] in that order (a name out of that order is a bug). */
+function familiesOf(names: readonly string[]): Family[] {
+  const families: { name: string; levels: number }[] = [];
+  for (const n of names) {
+    const open = n.lastIndexOf('[');
+    const name = n.slice(0, open);
+    const last = families.at(-1);
+    const family = last !== undefined && last.name === name ? last : (families.push({ name, levels: 0 }), families.at(-1)!);
+    if (n !== `${name}[${family.levels + 1}]`) throw new Error(`effects draws: ${n} out of level order`);
+    family.levels++;
+  }
+  return families;
+}
+
+function namesOf(families: readonly Family[]): string[] {
+  return families.flatMap((f) => Array.from({ length: f.levels }, (_, k) => `${f.name}[${k + 1}]`));
+}
+
+/** Writes the stored per-level variables of `draws` (bracket names) to path; returns how many. */
+export function writeEffectsDraws(path: string, draws: DrawSet, write?: WriteFn): number {
+  const stored = storedEffectNames(draws.names);
+  const index = new Map(draws.names.map((n, i) => [n, i]));
+  const header = Buffer.from(JSON.stringify({ dtype: 'float32', families: familiesOf(stored), nChains: draws.nChains, nDraws: draws.nDraws } satisfies Header), 'utf8');
+  const pad = (4 - ((MAGIC.length + 4 + header.length) % 4)) % 4;
+  const head = Buffer.alloc(MAGIC.length + 4 + header.length + pad);
+  head.write(MAGIC, 0, 'ascii');
+  head.writeUInt32LE(header.length, MAGIC.length);
+  header.copy(head, MAGIC.length + 4);
+  const size = draws.nChains * draws.nDraws;
+  // blocks of whole variables, about 4 MB each, little-endian whatever the machine
+  const perBlock = Math.max(1, Math.floor((1 << 20) / Math.max(1, size)));
+  const block = Buffer.alloc(perBlock * size * 4);
+  const view = NATIVE_LE ? new Float32Array(block.buffer, block.byteOffset, perBlock * size) : null;
+  const fd = openSync(path, 'w');
+  try {
+    writeBytesFully(fd, head, write);
+    for (let first = 0; first < stored.length; first += perBlock) {
+      const count = Math.min(perBlock, stored.length - first);
+      for (let j = 0; j < count; j++) {
+        const v = index.get(stored[first + j])!;
+        const values = draws.values.subarray(v * size, (v + 1) * size);
+        if (view !== null) view.set(values, j * size);
+        else for (let i = 0; i < size; i++) block.writeFloatLE(values[i], (j * size + i) * 4);
+      }
+      writeBytesFully(fd, block.subarray(0, count * size * 4), write);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return stored.length;
+}
+
+/** Reads effects-draws.bin back as a DrawSet (float64 values); checks its shape against the chain CSVs'. */
+export function readEffectsDraws(path: string, nChains: number, nDraws: number): DrawSet {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UserError(`${path}: cannot read the run's group-effect draws (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); refit with --out`);
+  }
+  const damaged = (why: string): UserError => new UserError(`${path}: not a nutmeg effects-draws file (${why}); refit with --out`);
+  if (bytes.length < MAGIC.length + 4 || bytes.toString('ascii', 0, MAGIC.length) !== MAGIC) throw damaged('it does not start with NUTMEGD1');
+  const n = bytes.readUInt32LE(MAGIC.length);
+  let header: Header;
+  try {
+    header = JSON.parse(bytes.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + n)) as Header;
+  } catch {
+    throw damaged('its header is not JSON');
+  }
+  if (header.dtype !== 'float32' || !Array.isArray(header.families)) throw damaged(`dtype ${String(header.dtype)}`);
+  const names = namesOf(header.families);
+  if (header.nChains !== nChains || header.nDraws !== nDraws) {
+    throw damaged(`${header.nChains} chains × ${header.nDraws} draws where the chain CSVs have ${nChains} × ${nDraws}`);
+  }
+  const start = MAGIC.length + 4 + n + ((4 - ((MAGIC.length + 4 + n) % 4)) % 4);
+  const count = names.length * nChains * nDraws;
+  if (bytes.length !== start + 4 * count) throw damaged(`${bytes.length} bytes where its header implies ${start + 4 * count}; it was cut short`);
+  const values = new Float64Array(count);
+  if (NATIVE_LE && (bytes.byteOffset + start) % 4 === 0) values.set(new Float32Array(bytes.buffer, bytes.byteOffset + start, count));
+  else for (let i = 0; i < count; i++) values[i] = bytes.readFloatLE(start + 4 * i);
+  return { names, nChains, nDraws, values };
+}

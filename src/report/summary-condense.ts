@@ -1,0 +1,78 @@
+/**
+ * The terminal summary of a fit with very many group effects: every population-level row (b_, sd_ and anything not
+ * indexed by level) and, of each family of per-level variables (r_g__t[k], z_g__t[k], e_…; `.k` in CmdStan's
+ * spelling), only the levels with the lowest and highest posterior means, plus one line saying how many were left
+ * out and where the full table is. Applied by `nutmeg fit` and `nutmeg summary` to the table and markdown formats
+ * when no --vars was given and the per-level rows number more than MAX_SHOWN_EFFECTS; CSV and JSON stay whole.
+ */
+import type { SummaryRow } from '../diagnostics/summary.js';
+import { isPerLevelName } from '../io/variable-names.js';
+import { extremeIndices } from './extremes.js';
+
+/** Above this many per-level rows the table is condensed. */
+export const MAX_SHOWN_EFFECTS = 200;
+/** Of each family, this many lowest and this many highest means are shown. */
+export const EXTREMES_PER_SIDE = 3;
+
+/** The family of a per-level variable (`r_g__Intercept[3]` → `r_g__Intercept`), or null for a population-level one. */
+export function effectFamily(name: string): string | null {
+  return isPerLevelName(name) ? name.replace(/(?:\[\d+\]|\.\d+)$/, '') : null;
+}
+
+export interface CondensedSummary {
+  readonly rows: SummaryRow[];
+  /** Per-level rows left out. */
+  readonly hidden: number;
+  /** Each family: its name and how many levels it has, in order of first appearance. */
+  readonly families: readonly { readonly name: string; readonly levels: number }[];
+  /** How many lowest and how many highest means of each family are shown. */
+  readonly perSide: number;
+}
+
+/** The rows to print, or null when there are few enough per-level rows to print them all. */
+export function condenseSummary(rows: readonly SummaryRow[], maxShown = MAX_SHOWN_EFFECTS, perSide = EXTREMES_PER_SIDE): CondensedSummary | null {
+  const population: SummaryRow[] = [];
+  const families = new Map<string, SummaryRow[]>();
+  let perLevel = 0;
+  for (const r of rows) {
+    const family = effectFamily(r.variable);
+    if (family === null) {
+      population.push(r);
+      continue;
+    }
+    perLevel++;
+    const list = families.get(family);
+    if (list) list.push(r);
+    else families.set(family, [r]);
+  }
+  if (perLevel <= maxShown) return null;
+  const shown = [...population];
+  for (const list of families.values()) {
+    const means = Float64Array.from(list, (r) => r.mean ?? NaN);
+    for (const i of extremeIndices(means, perSide)) shown.push(list[i]);
+  }
+  return {
+    rows: shown,
+    hidden: rows.length - shown.length,
+    families: [...families].map(([name, list]) => ({ name, levels: list.length })),
+    perSide,
+  };
+}
+
+/** `--vars` naming every condensed family, to print them whole. */
+export function familiesFlag(c: CondensedSummary): string {
+  return `--vars ${c.families.map((f) => f.name).join(',')}`;
+}
+
+/**
+ * The line printed under a condensed table: how many rows were left out and `where` the full table is (e.g.
+ * "nutmeg summary runs/x --vars r_g__Intercept"), when anywhere.
+ */
+export function hiddenEffectsLine(c: CondensedSummary, where: string | null): string {
+  const count = c.hidden.toLocaleString('en-US');
+  const families = c.families.map((f) => `${f.name} ${f.levels.toLocaleString('en-US')}`).join(', ');
+  return (
+    `… ${count} group effects not shown (levels: ${families}; the ${c.perSide} lowest and ${c.perSide} highest means of each are shown)` +
+    (where !== null ? `; the full table: ${where}` : '')
+  );
+}
