@@ -207,14 +207,17 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
     // which grouping factors put row i at a level the model has not seen
     const newLevels = (i: number): string[] =>
       groups.filter((g, k) => !known[k].has(g.columns.map((c) => String(rows[i][c])).join(':'))).map((g) => g.name);
-    const parts: string[] = [];
+    // the reply as bytes, encoded slice by slice: one 2 MB string would be flattened and encoded in one piece on send
+    const head = JSON.stringify({ formula: info.formula, draws: result.nDraws, interval: INTERVAL });
+    const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"rows":[`)];
     for (let i0 = 0; i0 < result.n; i0 += REPLY_ROWS_PER_SLICE) {
       await pause();
       const i1 = Math.min(result.n, i0 + REPLY_ROWS_PER_SLICE);
-      parts.push(scoredRows(result, rows, thresholds, newLevels, i0, i1).map((row) => JSON.stringify(row)).join(','));
+      const text = scoredRows(result, rows, thresholds, newLevels, i0, i1).map((row) => JSON.stringify(row)).join(',');
+      parts.push(Buffer.from(i0 === 0 ? text : `,${text}`));
     }
-    const head = JSON.stringify({ formula: info.formula, draws: result.nDraws, interval: INTERVAL });
-    return reply.type('application/json; charset=utf-8').send(`${head.slice(0, -1)},"rows":[${parts.join(',')}]}`);
+    parts.push(Buffer.from(']}'));
+    return reply.type('application/json; charset=utf-8').send(Buffer.concat(parts));
   });
 
   app.get('/model', async () => info);
