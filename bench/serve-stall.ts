@@ -1,9 +1,14 @@
 /**
  * The longest event-loop stall during one 10,000-row POST /score (issue 14 item 10: a large request must not block
  * others for more than ~50 ms), and the time of each step of the request done whole, for comparison.
- * Run: npx tsx bench/serve-stall.ts [repeats]
+ * Run: npx tsx bench/serve-stall.ts [repeats] [--curl: the client is curl, another process] [--trace: what ran in each gap]
  */
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import { readCsv } from '../src/data/csv.js';
 import type { Frame } from '../src/data/frame.js';
 import { prepareScoring } from '../src/decision/scoring.js';
@@ -62,6 +67,10 @@ const rows = Array.from({ length: SERVE_DEFAULTS.maxRows }, (_, i) => fullRow(fr
 const body = JSON.stringify({ rows });
 console.log(`body: ${(body.length / 1e6).toFixed(2)} MB, ${rows.length} rows`);
 
+const external = process.argv.includes('--curl');
+const bodyFile = join(tmpdir(), `nutmeg-serve-stall-${process.pid}.json`);
+if (external) writeFileSync(bodyFile, body);
+const exec = promisify(execFile);
 const app = buildServer(run, { looBackend: 'reference' });
 if (trace) {
   for (const hook of ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'onSend', 'onResponse'] as const) {
@@ -72,12 +81,21 @@ const base = await app.listen({ port: 0, host: '127.0.0.1' });
 for (let r = 0; r < repeats; r++) {
   const probe = gapProbe();
   const t = performance.now();
-  const res = await fetch(`${base}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  await res.arrayBuffer();
+  let status = 0;
+  if (external) {
+    // the client in another process (curl), so that only the server's own stalls are counted
+    const out = await exec('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'content-type: application/json', '--data-binary', `@${bodyFile}`, `${base}/score`]);
+    status = Number(out.stdout);
+  } else {
+    const res = await fetch(`${base}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await res.arrayBuffer();
+    status = res.status;
+  }
   if (trace) for (const [t, what] of events.splice(0).sort((x, y) => x[0] - y[0])) console.log(`    ${t.toFixed(1)} ${what}`);
-  console.log(`POST /score: ${res.status} in ${(performance.now() - t).toFixed(0)} ms, largest event-loop gap ${probe.stop().toFixed(1)} ms`);
+  console.log(`POST /score${external ? ' (curl)' : ''}: ${status} in ${(performance.now() - t).toFixed(0)} ms, largest event-loop gap ${probe.stop().toFixed(1)} ms`);
 }
 await app.close();
+if (external) rmSync(bodyFile);
 
 // each step done whole, once (what a stall would be without slicing)
 const time = <T>(label: string, f: () => T): T => {
