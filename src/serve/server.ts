@@ -21,6 +21,7 @@ import { looOfRun } from '../loo/run-loo.js';
 import { renderReport } from '../report/html.js';
 import { fitReportSections } from './fit-report.js';
 import { modelInfo } from './model-info.js';
+import { parseRowsBody, type ParsedBody } from './json-rows.js';
 import { rowsToFrame } from './rows-frame.js';
 import { requestInputs } from './inputs.js';
 import { forbiddenKey, requestColumns, scoreRequestValidator, type ScoreRow } from './schema.js';
@@ -63,6 +64,12 @@ function pacer(sliceMs: number): () => Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     start = performance.now();
   };
+}
+
+/** forbiddenKey's place `at` inside row i ("body", "note", "[2].x") as a place in the body ("rows[i].note"). */
+function rowPath(i: number, at: string): string {
+  if (at === 'body') return `rows[${i}]`;
+  return at.startsWith('[') ? `rows[${i}]${at}` : `rows[${i}].${at}`;
 }
 
 /** The interval the API reports (its field names say p10 and p90). */
@@ -148,17 +155,22 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
   app.removeContentTypeParser('application/json');
   // only JSON bodies: fastify would otherwise hand a text/plain body to the route as a string
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
-    let body: unknown;
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, async (_request: unknown, text: string | Buffer) => {
+    const body = String(text);
+    const mayHaveKey = /__proto__|constructor|prototype|\\u/.test(body);
+    let parsed: ParsedBody<{ key: string; at: string }>;
     try {
-      body = JSON.parse(text as string);
+      // row by row, yielding between slices of rows: a 10,000-row body is ~3 MB of JSON
+      parsed = await parseRowsBody(body, pacer(SCORING_SLICE_MS), (value, i) => {
+        if (!mayHaveKey) return null;
+        const bad = forbiddenKey(value);
+        return bad === null || i < 0 ? bad : { key: bad.key, at: rowPath(i, bad.at) };
+      });
     } catch (e) {
-      done(Object.assign(new Error(`the body is not valid JSON (${(e as Error).message})`), { statusCode: 400 }), undefined);
-      return;
+      throw Object.assign(new Error(`the body is not valid JSON (${(e as Error).message})`), { statusCode: 400 });
     }
-    const bad = /__proto__|constructor|prototype|\\u/.test(text as string) ? forbiddenKey(body) : null;
-    if (bad) done(new UserError(`field "${bad.key}" is not allowed at ${bad.at}`), undefined);
-    else done(null, body);
+    if (parsed.problem) throw new UserError(`field "${parsed.problem.key}" is not allowed at ${parsed.problem.at}`);
+    return parsed.body;
   });
 
   app.setErrorHandler((error, _request, reply) => {
@@ -190,19 +202,22 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
     const valid = await validator.validate(request.body, pause);
     if ('message' in valid) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: valid.message });
     const { rows } = valid;
-    const frame = rowsToFrame(rows, requestColumns(rows, inputs), 'POST /score');
+    const frame = await rowsToFrame(rows, requestColumns(rows, inputs), 'POST /score', pause);
     const result = await scoreFrameYielding(model, frame, { interval: INTERVAL, sliceMs: SCORING_SLICE_MS, blockValues: SCORING_BLOCK_VALUES });
     // which grouping factors put row i at a level the model has not seen
     const newLevels = (i: number): string[] =>
       groups.filter((g, k) => !known[k].has(g.columns.map((c) => String(rows[i][c])).join(':'))).map((g) => g.name);
-    const parts: string[] = [];
+    // the reply as bytes, encoded slice by slice: one 2 MB string would be flattened and encoded in one piece on send
+    const head = JSON.stringify({ formula: info.formula, draws: result.nDraws, interval: INTERVAL });
+    const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"rows":[`)];
     for (let i0 = 0; i0 < result.n; i0 += REPLY_ROWS_PER_SLICE) {
       await pause();
       const i1 = Math.min(result.n, i0 + REPLY_ROWS_PER_SLICE);
-      parts.push(scoredRows(result, rows, thresholds, newLevels, i0, i1).map((row) => JSON.stringify(row)).join(','));
+      const text = scoredRows(result, rows, thresholds, newLevels, i0, i1).map((row) => JSON.stringify(row)).join(',');
+      parts.push(Buffer.from(i0 === 0 ? text : `,${text}`));
     }
-    const head = JSON.stringify({ formula: info.formula, draws: result.nDraws, interval: INTERVAL });
-    return reply.type('application/json; charset=utf-8').send(`${head.slice(0, -1)},"rows":[${parts.join(',')}]}`);
+    parts.push(Buffer.from(']}'));
+    return reply.type('application/json; charset=utf-8').send(Buffer.concat(parts));
   });
 
   app.get('/model', async () => info);
