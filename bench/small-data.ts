@@ -9,6 +9,8 @@
  *
  * The numbers are made up for the benchmark (no real data is copied); the seeds fix them.
  */
+import { poisson } from '../src/data/simulate/draw.js';
+import { sigmoid } from '../src/numeric/logistic.js';
 import { Rng } from '../src/rng.js';
 
 export const SMALL_FORMULAS = {
@@ -17,25 +19,11 @@ export const SMALL_FORMULAS = {
 } as const;
 export type SmallModel = keyof typeof SMALL_FORMULAS;
 
-function poisson(rng: Rng, mean: number): number {
-  // Knuth's product of uniforms; fine for a mean of 13
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = rng.uniform();
-  while (p > limit) {
-    k++;
-    p *= rng.uniform();
-  }
-  return k;
-}
-
 function binomial(rng: Rng, n: number, p: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += rng.uniform() < p ? 1 : 0;
   return s;
 }
-
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** CSV text of the 56-row herds data set. */
 export function herdsCsv(seed = 16): string {

@@ -1,5 +1,6 @@
 /** Small frames and fit measures shared by the fit tests. */
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import type { Column, Frame } from '../../src/data/frame.js';
 import type { Fit } from '../../src/fit/fit.js';
 import { Rng } from '../../src/rng.js';
 
@@ -37,4 +38,19 @@ export function correlatedFrame(n: number, extraColumns = 0) {
 /** Gradient evaluations per post-warm-up draw, over all chains. */
 export function gradientsPerDraw(fit: Fit): number {
   return fit.sample.samplingGradientEvaluations.reduce((s, g) => s + g, 0) / (fit.sample.nChains * fit.sample.samplingDone);
+}
+
+/** A numeric column from plain numbers. */
+export function num(name: string, values: number[]): Column {
+  return numericColumn(name, Float64Array.from(values));
+}
+
+/** A categorical column from level names (levels sorted unless given). */
+export function cat(name: string, values: string[], levels = [...new Set(values)].sort()): Column {
+  return categoricalColumn(name, Uint32Array.from(values, (v) => levels.indexOf(v)), levels);
+}
+
+/** A frame of the given columns, named "test frame" in messages. */
+export function frame(...columns: Column[]): Frame {
+  return frameFromColumns(columns, 'test frame');
 }

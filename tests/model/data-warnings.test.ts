@@ -1,23 +1,13 @@
 // Warnings for valid but risky data (src/model/data-warnings.ts) through buildModel, on hand-made frames whose
 // constant, identical and collinear columns are written out below, and none on the Hillstrom formulas.
 import { describe, expect, it } from 'vitest';
-import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
-import type { Column, Frame } from '../../src/data/frame.js';
 import { builtinDataset } from '../../src/data/datasets.js';
 import { HILLSTROM_FORMULAS, loadHillstrom } from '../../src/data/hillstrom.js';
 import { buildModel } from '../../src/model/build.js';
 import { dependentColumns } from '../../src/numeric/dependent-columns.js';
+import { cat, frame, num } from '../helpers/frames.js';
 import { hillstromPathOrNotice } from '../helpers/hillstrom.js';
 
-function num(name: string, values: number[]): Column {
-  return numericColumn(name, Float64Array.from(values));
-}
-function cat(name: string, values: string[], levels = [...new Set(values)].sort()): Column {
-  return categoricalColumn(name, Uint32Array.from(values, (v) => levels.indexOf(v)), levels);
-}
-function frame(...columns: Column[]): Frame {
-  return frameFromColumns(columns, 'test frame');
-}
 
 const y = num('y', [0, 1, 0, 1, 1, 0, 1, 0]);
 const a = num('a', [1, 2, 3, 4, 5, 6, 7, 8]);

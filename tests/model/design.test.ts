@@ -2,22 +2,14 @@
 // (contr.treatment, first level dropped; interaction columns with the first factor varying fastest), lme4's
 // expansion of (x | a/b) into (x | a) + (x | a:b), and closed forms written in each test.
 import { describe, expect, it } from 'vitest';
-import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
-import type { Column, Frame } from '../../src/data/frame.js';
+import { frameFromColumns } from '../../src/data/frame-build.js';
+import type { Frame } from '../../src/data/frame.js';
 import { UserError } from '../../src/errors.js';
 import { buildModel } from '../../src/model/build.js';
 import { constrainedNames, unconstrainedNames } from '../../src/model/layout.js';
 import { applyRecipe, NEW_LEVEL, type DesignRecipe } from '../../src/model/recipe.js';
+import { cat, frame, num } from '../helpers/frames.js';
 
-function num(name: string, values: number[]): Column {
-  return numericColumn(name, Float64Array.from(values));
-}
-function cat(name: string, values: string[], levels = [...new Set(values)].sort()): Column {
-  return categoricalColumn(name, Uint32Array.from(values, (v) => levels.indexOf(v)), levels);
-}
-function frame(...columns: Column[]): Frame {
-  return frameFromColumns(columns, 'test frame');
-}
 /** Column j of the row-major n × p matrix X. */
 function col(X: Float64Array, p: number, j: number): number[] {
   return Array.from({ length: X.length / p }, (_, i) => X[i * p + j]);
