@@ -11,6 +11,7 @@
  *                                 log sd_t of sd = exp(u): addScalarPriors of src/model/density.ts — O(p + terms)
  *                                 per chain.
  */
+import { kernelsSupportFamily } from '../model/families/index.js';
 import { needsCoordinateMap } from './split-terms.js';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -139,7 +140,7 @@ export function nativeAddonUnavailableReason(): string | null {
 
 export function describeNative(spec: ModelSpec, options: NativeBackendOptions): NativeModelDescriptor {
   const family = spec.family;
-  if ((family !== 'bernoulli' && family !== 'binomial') || (spec.link !== undefined && spec.link !== 'logit')) {
+  if (!kernelsSupportFamily(family, spec.link)) {
     throw new Error(`the native kernel has no ${family} family${spec.link ? ` with ${spec.link} link` : ''} in this version (bernoulli and binomial, logit, only)`);
   }
   return {

@@ -8,6 +8,7 @@
  * go straight to stderr. A small model (rows × chains under SMALL_WORK_LIMIT, work-size.ts) is not probed for a GPU
  * at all: `auto` goes to the native backend, which runs such calls on the calling thread.
  */
+import { kernelsSupportFamily } from '../model/families/index.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend, BackendKind, BackendOptions } from './backend.js';
@@ -16,8 +17,7 @@ import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.
 import { callWork, isSmallWork } from './work-size.js';
 import { groupedInteger } from '../report/integer-text.js';
 import { UserError } from '../errors.js';
-import type { LinkName } from '../model/families/family.js';
-import type { Family, ModelSpec } from '../model/spec.js';
+import type { ModelSpec } from '../model/spec.js';
 
 export type BackendChoice = BackendKind | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'reference'];
@@ -104,11 +104,6 @@ export async function createBackend(
   if (!needsCoordinateMap(spec)) return createPlainBackend(choice, spec, options, log, detail);
   const inner = await createPlainBackend(choice, centeredSpec(spec), options, log, detail);
   return wrapSplitTerms(spec, inner, options);
-}
-
-/** Whether the native and WebGPU kernels evaluate this family and link (bernoulli and binomial, logit, in this version). */
-export function kernelsSupportFamily(family: Family, link?: LinkName): boolean {
-  return (family === 'bernoulli' || family === 'binomial') && (link === undefined || link === 'logit');
 }
 
 async function createPlainBackend(

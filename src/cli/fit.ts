@@ -2,6 +2,7 @@
  * `nutmeg fit`: fit a multilevel logistic regression with NUTS (or find its posterior mode with --method map) and
  * print the posterior summary. Defaults: the built-in simulated Hillstrom data and the hierarchical model.
  */
+import { groupedInteger } from '../report/integer-text.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
@@ -180,7 +181,7 @@ async function run(f: FitFlags): Promise<void> {
       saveEffects = askedEffects ?? defaultSaveEffects(perLevel);
       if (askedEffects === undefined && saveEffects !== 'all' && !f.quiet) {
         say(
-          `effects: ${perLevel.toLocaleString('en-US')} group-effect values per draw (over ${SAVE_EFFECTS_ALL_LIMIT.toLocaleString('en-US')}), so --save-effects ${saveEffects}: ` +
+          `effects: ${groupedInteger(perLevel)} group-effect values per draw (over ${groupedInteger(SAVE_EFFECTS_ALL_LIMIT)}), so --save-effects ${saveEffects}: ` +
             `the chain CSVs keep the population-level parameters, ${EFFECTS_SUMMARY_FILE} the group effects' summaries and ` +
             `${EFFECTS_DRAWS_FILE} their draws as float32 (for loo, score and serve); --save-effects all writes them as CSV columns`,
         );
@@ -277,7 +278,7 @@ export function register(program: Command): void {
     .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores, one for a small model (see README); a warning above the core count)`)
     .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory (new or empty; checked before the fit)')
     .option('--overwrite', 'let --out replace an existing run directory')
-    .option('--save-effects <all|summary|none>', `what --out keeps of the group effects (r_, z_): their draws as CSV columns, their summaries in ${EFFECTS_SUMMARY_FILE} and draws in ${EFFECTS_DRAWS_FILE} (float32), or nothing (default: all up to ${SAVE_EFFECTS_ALL_LIMIT.toLocaleString('en-US')} values per draw, else summary)`)
+    .option('--save-effects <all|summary|none>', `what --out keeps of the group effects (r_, z_): their draws as CSV columns, their summaries in ${EFFECTS_SUMMARY_FILE} and draws in ${EFFECTS_DRAWS_FILE} (float32), or nothing (default: all up to ${groupedInteger(SAVE_EFFECTS_ALL_LIMIT)} values per draw, else summary)`)
     .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')
     .option('--vars <list>', 'variables to summarise: names or prefixes, comma-separated')
     .option('--format <format>', `summary format: ${TABLE_FORMATS.join(', ')}`, 'table')

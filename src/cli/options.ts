@@ -1,4 +1,5 @@
 /** Parsing of numeric and enumerated command-line values, with one-line errors naming the flag. */
+import { groupedInteger } from '../report/integer-text.js';
 import { UserError } from '../errors.js';
 import type { IntRange } from '../fit/bounds.js';
 
@@ -12,8 +13,8 @@ const DECIMAL_DIGITS = /^[0-9]+$/;
 export function intInRange(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = DECIMAL_DIGITS.test(text) ? Number(text) : NaN;
   if (!(v >= min && v <= max)) {
-    const top = max === Number.MAX_SAFE_INTEGER ? `${max} (2^53−1)` : max.toLocaleString('en-US');
-    throw new UserError(`${flag} must be a whole number from ${min.toLocaleString('en-US')} to ${top}, in decimal digits; got "${text}"`);
+    const top = max === Number.MAX_SAFE_INTEGER ? `${max} (2^53−1)` : groupedInteger(max);
+    throw new UserError(`${flag} must be a whole number from ${groupedInteger(min)} to ${top}, in decimal digits; got "${text}"`);
   }
   return v;
 }

@@ -5,6 +5,7 @@
  * out and where the full table is. Applied by `nutmeg fit` and `nutmeg summary` to the table and markdown formats
  * when no --vars was given and the per-level rows number more than MAX_SHOWN_EFFECTS; CSV and JSON stay whole.
  */
+import { groupedInteger } from './integer-text.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import { isPerLevelName } from '../io/variable-names.js';
 import { extremeIndices } from './extremes.js';
@@ -69,8 +70,8 @@ export function familiesFlag(c: CondensedSummary): string {
  * "nutmeg summary runs/x --vars r_g__Intercept"), when anywhere.
  */
 export function hiddenEffectsLine(c: CondensedSummary, where: string | null): string {
-  const count = c.hidden.toLocaleString('en-US');
-  const families = c.families.map((f) => `${f.name} ${f.levels.toLocaleString('en-US')}`).join(', ');
+  const count = groupedInteger(c.hidden);
+  const families = c.families.map((f) => `${f.name} ${groupedInteger(f.levels)}`).join(', ');
   return (
     `… ${count} group effects not shown (levels: ${families}; the ${c.perSide} lowest and ${c.perSide} highest means of each are shown)` +
     (where !== null ? `; the full table: ${where}` : '')

@@ -5,6 +5,7 @@
  * extreme ones, plotted and tabulated, so a 10⁵-level run's page stays small), and PSIS-LOO with its Pareto-k plot when
  * the run's data could be read again (else a line saying why not).
  */
+import { groupedInteger } from '../report/integer-text.js';
 import { summarizeQuantity } from '../decision/draw-summary.js';
 import { summaryTable } from '../diagnostics/summary.js';
 import { variableDraws } from '../draws.js';
@@ -72,7 +73,7 @@ function termForest(run: LoadedRun, t: number, index: ReadonlyMap<string, number
   });
   const what = withFixed ? `Effect of ${term.term} by ${group.name} (b + r)` : `${term.term} by ${group.name} (group effects r)`;
   const capped = chosen.length < group.levels.length;
-  const title = capped ? `${what}: the ${FOREST_EXTREMES} lowest and highest of ${group.levels.length.toLocaleString('en-US')} levels` : what;
+  const title = capped ? `${what}: the ${FOREST_EXTREMES} lowest and highest of ${groupedInteger(group.levels.length)} levels` : what;
   const table: ReportTable | null = capped
     ? { caption: title, columns: ['level', 'mean', 'q10', 'q90'], rows: rows.map((r) => [r.label, r.mean, r.low, r.high]) }
     : null;

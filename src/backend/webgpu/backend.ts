@@ -6,6 +6,7 @@
  * Per logDensityGradient call, for each batch of active chains: one queue write (parameters), one compute pass with
  * two dispatches (logp_grad: partial sums per tile and segment; reduce: sums per slot), one copy, one mapAsync.
  */
+import { kernelsSupportFamily } from '../../model/families/index.js';
 import { needsCoordinateMap } from '../split-terms.js';
 import type { Backend, BackendOptions } from '../backend.js';
 import type { ModelSpec } from '../../model/spec.js';
@@ -345,7 +346,7 @@ export async function createWebGpuBackend(spec: ModelSpec, options: WebGpuBacken
   if (needsCoordinateMap(spec)) {
     throw new Error('createWebGpuBackend: the spec has split or folded terms or a fixed basis; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
   }
-  if ((spec.family !== 'bernoulli' && spec.family !== 'binomial') || (spec.link !== undefined && spec.link !== 'logit')) {
+  if (!kernelsSupportFamily(spec.family, spec.link)) {
     throw new Error(`the WebGPU kernel has no ${spec.family} family${spec.link ? ` with ${spec.link} link` : ''} in this version (bernoulli and binomial, logit, only)`);
   }
   const acquired = await acquireDevice({ adapter: options.adapter });

@@ -36,3 +36,11 @@ export function familyModule(family: Family, link?: LinkName): FamilyModule {
   if (link !== undefined && link !== module.link) throw new RangeError(`family ${family} has no ${link} link`);
   return module;
 }
+
+/**
+ * Whether the native and WGSL row kernels implement `family` with `link`: bernoulli and binomial with the logit link
+ * only in this version; the others run on the TypeScript family modules (the reference backend).
+ */
+export function kernelsSupportFamily(family: Family, link?: LinkName): family is 'bernoulli' | 'binomial' {
+  return (family === 'bernoulli' || family === 'binomial') && (link === undefined || link === 'logit');
+}

@@ -6,6 +6,7 @@
  * NestTerms, PowerTerms, TrimRepeats), with one difference made on purpose: removing a term the model does not have is
  * an error here (R ignores it silently, which hides typos).
  */
+import { groupedInteger } from '../../report/integer-text.js';
 import { varLabel, type InterceptMark, type ProductTerm, type Span, type VarExpr, type VaryingBlock } from './ast.js';
 import { formulaError } from './errors.js';
 import { productKey } from './terms.js';
@@ -167,7 +168,7 @@ class Expander {
   private interact(left: readonly ProductTerm[], right: readonly ProductTerm[]): ProductTerm[] {
     if (left.length * right.length > MAX_PRODUCTS) {
       const at = Math.min(left[0].span.start, right[0].span.start);
-      this.fail(at, `this expands to more than ${MAX_PRODUCTS.toLocaleString('en-US')} interaction terms; write the interactions you need, or a lower power`);
+      this.fail(at, `this expands to more than ${groupedInteger(MAX_PRODUCTS)} interaction terms; write the interactions you need, or a lower power`);
     }
     const out: Item[] = [];
     for (const l of left) for (const r of right) out.push(this.join(l, r));
