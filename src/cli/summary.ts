@@ -62,18 +62,14 @@ function summaryJson(rows: readonly SummaryRow[], incomplete: boolean): string {
   return JSON.stringify(incomplete ? rows.map((r) => ({ ...r, incomplete: true })) : rows, null, 2) + '\n';
 }
 
-/** A run directory (nutmeg fit --out) given in place of files: its chain files, from fit.json or chain-*.csv. */
-function expandRunDir(path: string): string[] {
+/**
+ * A run directory (nutmeg fit --out) given in place of files: its chain files, from its fit.json (`meta`, read once by
+ * runMetaOf) or chain-*.csv.
+ */
+function expandRunDir(path: string, meta: Partial<RunMeta> | null): string[] {
   if (!existsSync(path) || !statSync(path).isDirectory()) return [path];
-  const meta = join(path, 'fit.json');
-  if (existsSync(meta)) {
-    try {
-      const files = (JSON.parse(readFileSync(meta, 'utf8')) as { files?: unknown }).files;
-      if (Array.isArray(files) && files.every((f) => typeof f === 'string')) return files.map((f: string) => join(path, f));
-    } catch {
-      // not readable as a run: fall back to the chain files present
-    }
-  }
+  const files = meta?.files;
+  if (Array.isArray(files) && files.every((f) => typeof f === 'string')) return files.map((f: string) => join(path, f));
   const chains = readdirSync(path)
     .filter((f) => /^chain-\d+\.csv$/.test(f))
     .sort((a, b) => Number(a.slice(6, -4)) - Number(b.slice(6, -4)));
@@ -138,12 +134,13 @@ export function register(program: Command): void {
       const hdiProb = parseProbability(opts.hdiProb);
       const stats = resolveStats(commaList(opts.stats));
       if (stats.length === 0) throw new UserError('--stats lists no statistics; e.g. --stats mean,sd,r_hat');
-      const input = readDrawsCsv(files.flatMap(expandRunDir));
+      const metas = files.map(runMetaOf);
+      const input = readDrawsCsv(files.flatMap((f, i) => expandRunDir(f, metas[i])));
       // the first line, before any other warning: nothing below describes the posterior the user asked for
       if (input.incomplete) process.stderr.write(incompleteWarning(input.incomplete) + '\n');
       const filters = commaList(opts.vars);
       // a run saved with --save-effects summary: its group effects come from effects-summary.csv, the rest from draws
-      const meta = files.length === 1 ? runMetaOf(files[0]) : null;
+      const meta = files.length === 1 ? metas[0] : null;
       refuseUnsavedEffects(files[0], meta, filters, input.draws.names);
       const effects = savedEffects(files[0], meta);
       let shownEffects: SummaryRow[] = [];
