@@ -97,9 +97,9 @@ function rankedBy(result: ScoreResult): string {
 
 /** How rows at new levels were scored, for the note on stderr. */
 const NEW_LEVEL_NOTES: Readonly<Record<NewLevelMode, string>> = {
-  zero: 'they are scored with that group effect at 0 (--new-levels zero; sample or uncertainty add the spread of the groups)',
-  sample: "that group effect drawn per draw from the fitted Normal(0, sd) (--new-levels sample)",
-  uncertainty: "that group effect per draw that of an existing level chosen at random (--new-levels uncertainty)",
+  zero: 'they are scored with that group effect at 0 (--new-levels zero; sample or uncertainty add the spread between groups)',
+  sample: 'they are scored with that group effect drawn per draw from the fitted Normal(0, sd) (--new-levels sample, --seed)',
+  uncertainty: 'they are scored with that group effect taken per draw from an existing level picked at random (--new-levels uncertainty, --seed)',
 };
 
 /** The ranked customer list (all rows, or the first `limit`). */
