@@ -542,7 +542,8 @@ export interface Evaluation {
 export function evaluateScores(recipe: DesignRecipe, frame: Frame, predicted: Float64Array, bins = 10): Evaluation | null {
   if (!frame.columns.has(recipe.outcome)) return null;
   if (recipe.family !== 'bernoulli') {
-    throw new UserError(`scoring metrics need a 0/1 outcome; this model is binomial (${recipe.outcome} of ${recipe.trials})`);
+    const model = recipe.family === 'binomial' ? `binomial (${recipe.outcome} of ${recipe.trials})` : recipe.family;
+    throw new UserError(`scoring metrics need a 0/1 outcome; this model is ${model}`);
   }
   const y = requireBinaryOutcome(frame, recipe.outcome, `outcome column "${recipe.outcome}" of the scored data`);
   let positives = 0;

@@ -18,6 +18,8 @@ import { UserError } from '../../src/errors.js';
 import { buildModel, type BuildOptions } from '../../src/model/build.js';
 import { constrainedNames } from '../../src/model/layout.js';
 import { Rng } from '../../src/rng.js';
+import { rankedTable } from '../../src/cli/score.js';
+import { DEFAULT_THRESHOLDS } from '../../src/decision/policy.js';
 
 const close = (a: number, b: number): void => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-13 + 1e-12 * Math.abs(b));
 
@@ -157,6 +159,11 @@ describe('expected values per family', () => {
       expectRow(result.probability!, i, summary(p));
       expectRow(result.expected!, i, summary(p.map((v) => (3 + i) * v)));
     }
+    // the ranked list: both, per-trial probability first
+    const table = rankedTable(result, rows, DEFAULT_THRESHOLDS);
+    expect(table.columns).toEqual(['rank', 'row', 'p_mean', 'p_10%', 'p_90%', 'expected_mean', 'expected_10%', 'expected_90%']);
+    const top = table.rows[0];
+    expect(top[5]).toBe(result.expected!.mean[(top[1] as number) - 1]);
     // without the trials column: probabilities only
     const noTrials = frameFromColumns([rows.columns.get('x')!, rows.columns.get('g')!], 'rows without n');
     expect(scoreFrame(scoring, noTrials).expected).toBeNull();
