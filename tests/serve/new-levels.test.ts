@@ -73,6 +73,12 @@ describe('POST /score on a poisson run, new levels', () => {
     });
   }
 
+  it('GET /model says the rows get expected values and which new_levels modes a body may ask for', async () => {
+    const info = (await (await fetch(`${base}/model`)).json()) as Record<string, unknown>;
+    expect(info.family).toBe('poisson');
+    expect(info.scores).toEqual({ measure: 'expected', new_levels: ['zero', 'sample', 'uncertainty'], new_levels_default: 'zero' });
+  });
+
   it('refuses a bad new_levels or seed with 400 naming the field', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ new_levels: 'gaussian' }, 'new_levels: must be zero, sample or uncertainty, got "gaussian"'],
