@@ -441,7 +441,11 @@ function* scoreSteps(model: ScoringModel, frame: Frame, options: ScoreOptions): 
     const index = anyDesign.groupIndex[k];
     let count = 0;
     const mask = new Uint8Array(n);
-    for (let i = 0; i < n; i++) if (index[i] === NEW_LEVEL) (mask[i] = 1), count++;
+    for (let i = 0; i < n; i++) {
+      if (index[i] !== NEW_LEVEL) continue;
+      mask[i] = 1;
+      count++;
+    }
     if (count === 0) return;
     newLevelRows.set(g.name, count);
     newLevelMask.set(g.name, mask);
