@@ -28,6 +28,20 @@ export type { DrawSet } from './draws.js';
 export { summarizeDraws, summaryTable } from './diagnostics/summary.js';
 export { samplerDiagnostics, samplerWarnings, convergenceWarnings } from './diagnostics/sampler-checks.js';
 
+export {
+  prepareScoring,
+  scoreFrame,
+  scoreFrameYielding,
+  rowNewLevels,
+  type ScoringModel,
+  type ScoringPosterior,
+  type ScoreOptions,
+  type ScoreResult,
+  type ScoreMeasure,
+  type RowSummary,
+} from './decision/scoring.js';
+export { NEW_LEVEL_MODES, DEFAULT_NEW_LEVELS, type NewLevelMode } from './decision/new-levels.js';
+
 export { psisLoo, psisLooStream } from './loo/loo.js';
 export { looOfFit } from './loo/fit-loo.js';
 export { compareModels } from './loo/compare.js';

@@ -106,3 +106,14 @@ function rotl(x: number, k: number): number {
 export function stream(seed: number, k: number): Rng {
   return new Rng(seed, k);
 }
+
+/**
+ * A stream of `seed` named by a string (FNV-1a, 32-bit, over its UTF-16 code units, picks the stream): the same key
+ * gives the same numbers whatever else is drawn, e.g. one stream per new group level when scoring, so that a row's
+ * score does not depend on the rows scored with it.
+ */
+export function keyedStream(seed: number, key: string): Rng {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return new Rng(seed, h >>> 0);
+}

@@ -1,6 +1,6 @@
 /** The package entry point: the README's API example runs as written (small sizes). */
 import { describe, expect, it } from 'vitest';
-import { builtinDataset, fitModel, summarizeDraws } from '../src/index.js';
+import { builtinDataset, fitModel, prepareScoring, scoreFrame, summarizeDraws } from '../src/index.js';
 
 describe('API', () => {
   it('fits through the entry point and summarises the draws', async () => {
@@ -16,6 +16,10 @@ describe('API', () => {
     // 2,000 simulated rows pin the intercept down to about ±0.4 around the simulator's truth
     expect(Math.abs(intercept.mean! - truth!.b_Intercept)).toBeLessThan(1.5);
     expect(fit.draws.names).toContain('r_history_segment__treatment[7]');
+    const scores = scoreFrame(prepareScoring({ recipe: fit.model.recipe, draws: fit.draws }), frame, { newLevels: 'uncertainty', seed: 7 });
+    expect(scores.probability!.mean).toHaveLength(2000);
+    expect(scores.uplift!.mean).toHaveLength(2000);
+    expect(scores.newLevels).toBe('uncertainty');
     await fit.dispose();
   });
 });

@@ -1,7 +1,9 @@
 /**
  * `nutmeg score RUN_DIR --data FILE`: score rows with a fitted run's posterior (src/decision/scoring.ts) — per row the
- * posterior mean and interval of P(convert), and of the uplift when the model has a treatment — with ROC-AUC, log
- * loss, Brier score and a calibration table when the data hold the outcome, and the ranked customer list as CSV.
+ * posterior mean and interval of the expected outcome (P(convert) for bernoulli/binomial), and of the uplift when the
+ * model has a treatment — with ROC-AUC, log loss, Brier score and a calibration table when a bernoulli model's data
+ * hold the outcome, and the ranked customer list as CSV. Rows at group levels the model has not seen are scored by
+ * --new-levels (src/decision/new-levels.ts) and say which groups were new.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,11 +17,13 @@ import {
   prepareScoring,
   rankOrder,
   recipeColumns,
+  rowNewLevels,
   scoreFrame,
   TREATMENT_COLUMN,
   type Evaluation,
   type ScoreResult,
 } from '../decision/scoring.js';
+import { DEFAULT_NEW_LEVELS, newLevelMode, type NewLevelMode } from '../decision/new-levels.js';
 import type { DesignRecipe } from '../model/recipe.js';
 import { UserError } from '../errors.js';
 import { checkOutFile } from '../io/out-target.js';
@@ -42,6 +46,7 @@ interface ScoreFlags extends ColumnTypeFlags {
   targetProb: string;
   testProb: string;
   top: string;
+  newLevels: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -82,12 +87,28 @@ function wholeNumbers(t: Table, names: readonly string[]): Table {
 
 const COUNT_COLUMNS = ['rank', 'row', 'rows', 'decile', 'value'];
 
+/** Separator of the group names in a row's new_levels cell. */
+const GROUP_SEPARATOR = ';';
+
+/** What the rows are ranked by: a column of the ranked list. */
+function rankedBy(result: ScoreResult): string {
+  return result.uplift ? 'uplift_mean' : result.probability ? 'p_mean' : 'expected_mean';
+}
+
+/** How rows at new levels were scored, for the note on stderr. */
+const NEW_LEVEL_NOTES: Readonly<Record<NewLevelMode, string>> = {
+  zero: 'they are scored with that group effect at 0 (--new-levels zero; sample or uncertainty add the spread between groups)',
+  sample: 'they are scored with that group effect drawn per draw from the fitted Normal(0, sd) (--new-levels sample, --seed)',
+  uncertainty: 'they are scored with that group effect taken per draw from an existing level picked at random (--new-levels uncertainty, --seed)',
+};
+
 /** The ranked customer list (all rows, or the first `limit`). */
 export function rankedTable(
   result: ScoreResult,
   frame: Frame,
   thresholds: ProbabilityThresholds,
-  options: { readonly id?: string; readonly outcome?: string; readonly limit?: number } = {},
+  /** groups: whether the model has grouping factors (then a new_levels column lists a row's new ones). */
+  options: { readonly id?: string; readonly outcome?: string; readonly limit?: number; readonly groups?: boolean } = {},
 ): Table {
   const [lo, hi] = result.interval.map(pct);
   const id = options.id ? idValues(frame, options.id) : null;
@@ -95,9 +116,13 @@ export function rankedTable(
   const y = outcome && outcome.kind !== 'categorical' ? outcome.values : null;
   const columns = ['rank', 'row', ...(id ? [options.id as string] : [])];
   if (result.probability) columns.push('p_mean', `p_${lo}`, `p_${hi}`);
+  if (result.expected) columns.push('expected_mean', `expected_${lo}`, `expected_${hi}`);
   if (result.uplift) {
-    columns.push('p_treated', 'p_control', 'uplift_mean', `uplift_${lo}`, `uplift_${hi}`, 'prob_uplift_positive', 'action');
+    const arms = result.measure === 'probability' ? ['p_treated', 'p_control'] : ['expected_treated', 'expected_control'];
+    columns.push(...arms, 'uplift_mean', `uplift_${lo}`, `uplift_${hi}`, 'prob_uplift_positive', 'action');
   }
+  const groups = options.groups ?? false;
+  if (groups) columns.push('new_levels');
   if (y) columns.push(options.outcome as string);
   const order = rankOrder(result);
   const count = Math.min(order.length, options.limit ?? order.length);
@@ -108,11 +133,14 @@ export function rankedTable(
     if (id) row.push(id(i));
     const p = result.probability;
     if (p) row.push(p.mean[i], p.low[i], p.high[i]);
+    const e = result.expected;
+    if (e) row.push(e.mean[i], e.low[i], e.high[i]);
     const u = result.uplift;
     if (u && result.treated && result.control && result.probUpliftPositive) {
       const prob = result.probUpliftPositive[i];
       row.push(result.treated[i], result.control[i], u.mean[i], u.low[i], u.high[i], prob, probabilityAction(prob, thresholds));
     }
+    if (groups) row.push(rowNewLevels(result, i).join(GROUP_SEPARATOR));
     if (y) row.push(y[i]);
     rows.push(row);
   }
@@ -139,6 +167,10 @@ function calibrationRows(e: Evaluation): Table {
   };
 }
 
+function rankedWhat(result: ScoreResult): string {
+  return result.uplift ? 'uplift' : result.probability ? 'probability' : 'expected value';
+}
+
 /** The report page of a scoring run: classifier metrics with the calibration curve, and the top of the ranked list. */
 function scoreSections(result: ScoreResult, evaluation: Evaluation | null, head: Table, formula: string, source: string): ReportSection[] {
   const sections: ReportSection[] = [];
@@ -155,7 +187,7 @@ function scoreSections(result: ScoreResult, evaluation: Evaluation | null, head:
   }
   if (head.rows.length > 0) {
     sections.push({
-      title: `Top ${head.rows.length} rows by ${result.uplift ? 'uplift' : 'probability'}`,
+      title: `Top ${head.rows.length} rows by ${rankedWhat(result)}`,
       text: evaluation ? 'The start of the ranked customer list.' : `${scored}\n\nThe start of the ranked customer list.`,
       tables: [head],
     });
@@ -184,6 +216,7 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
   const interval = parseInterval(f.interval);
   const thresholds = checkThresholds({ target: probabilityFlag('--target-prob', f.targetProb), test: probabilityFlag('--test-prob', f.testProb) });
   const top = nonNegativeInt('--top', f.top);
+  const newLevels = newLevelMode(f.newLevels, '--new-levels');
   // before any data are read or scored: an output that cannot be written is refused now
   if (f.out !== undefined) checkOutFile(f.out, '--out');
   if (f.report !== undefined) checkOutFile(f.report, '--report');
@@ -192,25 +225,32 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
   const { recipe } = run.meta;
   // raw rows: the run's recipe derives treatment, recency_z, … with the training constants (src/model/derived.ts)
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
-  const { frame } = loadData(f.data, intIn('--seed', f.seed, SETTING_RANGES.seed), rows, { ...columnTypeRequest(f), features: false });
+  const seed = intIn('--seed', f.seed, SETTING_RANGES.seed);
+  const { frame } = loadData(f.data, seed, rows, { ...columnTypeRequest(f), features: false });
   if (frame.nRows === 0) throw new UserError(`${frame.source} has no data rows to score`);
   requireRecordedFeatures(run.dir, recipe, frame);
   const model = prepareScoring({ recipe, draws: run.draws });
   const t = performance.now();
-  const result = scoreFrame(model, frame, { interval });
+  const result = scoreFrame(model, frame, { interval, newLevels, seed });
   const seconds = (performance.now() - t) / 1000;
-  const evaluation = result.probability ? evaluateScores(recipe, frame, result.probability.mean) : null;
+  // classifier metrics need a 0/1 outcome: bernoulli models only
+  const evaluation = result.probability && recipe.family === 'bernoulli' ? evaluateScores(recipe, frame, result.probability.mean) : null;
+  const own = result.probability ?? result.expected;
   if (!f.quiet) {
     say(`scored ${frame.nRows} rows of ${frame.source} with ${result.nDraws} draws of "${recipe.formula}" in ${seconds.toFixed(2)} s`);
     for (const [group, count] of result.newLevelRows) {
-      say(`note: ${count} rows have a ${group} level the model has not seen; they are scored with that group effect at 0`);
+      say(`note: ${count} rows have a ${group} level the model has not seen; ${NEW_LEVEL_NOTES[newLevels]}`);
     }
-    if (!result.probability) say(`note: no "${model.treatment}" column, so P(convert) is given under both arms only`);
-    if (!evaluation && result.probability) say(`note: no "${recipe.outcome}" column, so no ROC-AUC, log loss, Brier score or calibration`);
+    const what = result.measure === 'probability' ? 'P(convert)' : `E[${recipe.outcome}]`;
+    if (!own && result.uplift) say(`note: no "${model.treatment}" column, so ${what} is given under both arms only`);
+    if (!evaluation && result.probability && recipe.family === 'bernoulli') {
+      say(`note: no "${recipe.outcome}" column, so no ROC-AUC, log loss, Brier score or calibration`);
+    }
   }
+  const groups = recipe.groups.length > 0;
   const outcome = frame.columns.has(recipe.outcome) ? recipe.outcome : undefined;
   if (f.out) {
-    const all = rankedTable(result, frame, thresholds, { id: f.id, outcome });
+    const all = rankedTable(result, frame, thresholds, { id: f.id, outcome, groups });
     try {
       writeFileSync(f.out, renderTable(all, 'csv'));
     } catch (e) {
@@ -218,7 +258,7 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
     }
     if (!f.quiet) say(`wrote the ranked list of ${frame.nRows} rows to ${f.out}`);
   }
-  const head = rankedTable(result, frame, thresholds, { id: f.id, outcome, limit: top });
+  const head = rankedTable(result, frame, thresholds, { id: f.id, outcome, limit: top, groups });
   if (f.report) {
     await writeReport(f.report, scoreSections(result, evaluation, head, recipe.formula, frame.source), {
       title: 'nutmeg score',
@@ -234,7 +274,11 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
       rows: frame.nRows,
       draws: result.nDraws,
       interval,
-      ranked_by: result.uplift ? 'uplift_mean' : 'p_mean',
+      family: recipe.family,
+      measure: result.measure,
+      ranked_by: rankedBy(result),
+      new_levels: newLevels,
+      ...(newLevels === 'zero' ? {} : { new_levels_seed: seed }),
       new_level_rows: Object.fromEntries(result.newLevelRows),
       metrics: evaluation
         ? { rows: evaluation.n, conversions: evaluation.positives, roc_auc: evaluation.rocAuc, log_loss: evaluation.logLoss, brier: evaluation.brier }
@@ -250,7 +294,7 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
     process.stdout.write('Calibration by decile of predicted probability\n' + renderTable(wholeNumbers(calibrationRows(evaluation), COUNT_COLUMNS)) + '\n');
   }
   if (top > 0) {
-    process.stdout.write(`Top ${head.rows.length} rows by ${result.uplift ? 'uplift' : 'probability'}\n` + renderTable(wholeNumbers(head, COUNT_COLUMNS)));
+    process.stdout.write(`Top ${head.rows.length} rows by ${rankedWhat(result)}\n` + renderTable(wholeNumbers(head, COUNT_COLUMNS)));
   }
 }
 
@@ -258,11 +302,11 @@ export function register(program: Command): void {
   columnTypeOptions(
     program
       .command('score')
-      .description('score rows with a fitted run: P(convert) and uplift per row, classifier metrics, a ranked list')
+      .description('score rows with a fitted run: expected outcome (P(convert) for bernoulli) and uplift per row, classifier metrics, a ranked list')
       .argument('<run_dir>', 'a run written by nutmeg fit --out')
       .requiredOption('--data <file|sim:name>', 'rows to score: CSV with the model\'s raw columns (recency, history, …: derived ones such as recency_z are computed with the training constants; the outcome is optional), or sim:hillstrom'),
   )
-    .option('--seed <n>', 'seed of a sim: data set', '1')
+    .option('--seed <n>', 'seed of a sim: data set, and of the new levels\' draws (--new-levels sample|uncertainty)', '1')
     .option('--rows <n>', 'rows to simulate for a sim: data set')
     .option('--out <file>', 'write the ranked list of every row as CSV')
     .option('--report <file>', 'write an HTML page with the metrics, the calibration curve and the top rows')
@@ -271,6 +315,11 @@ export function register(program: Command): void {
     .option('--target-prob <p>', 'P(uplift > 0) at or above which the action is "target"', String(DEFAULT_THRESHOLDS.target))
     .option('--test-prob <p>', 'P(uplift > 0) at or above which the action is "test more"', String(DEFAULT_THRESHOLDS.test))
     .option('--top <n>', 'rows of the ranked list to print', '10')
+    .option(
+      '--new-levels <mode>',
+      'effects of group levels the model has not seen: zero (the population-level prediction), sample (drawn from the fitted group distribution per draw) or uncertainty (an existing level\'s, at random per draw)',
+      DEFAULT_NEW_LEVELS,
+    )
     .option('--json', 'print metrics, calibration and the top rows as JSON')
     .option('--quiet', 'no notes on stderr')
     .addHelpText(
@@ -278,7 +327,8 @@ export function register(program: Command): void {
       `
 Examples:
   nutmeg score runs/hier --data hillstrom.csv --out ranked.csv
-  nutmeg score runs/hier --data new-customers.csv --id customer_id --json`,
+  nutmeg score runs/hier --data new-customers.csv --id customer_id --json
+  nutmeg score runs/hier --data new-stores.csv --new-levels uncertainty --seed 7`,
     )
     .action(run);
 }

@@ -1,25 +1,45 @@
 /**
  * Scoring rows with a fitted model's posterior draws: per row the posterior mean and an interval (default 10%–90%,
- * quantiles of type 7 as R's `quantile`) of P(convert), and, when the model has a 0/1 `treatment` column, per draw
- * the uplift P(convert | treatment = 1) − P(convert | treatment = 0) with its mean, interval and P(uplift > 0).
+ * quantiles of type 7 as R's `quantile`) of the expected outcome E[y | η, aux] draw by draw — P(y = 1) for
+ * bernoulli/binomial (the family module's inverse link, logit or probit; a binomial row's expected successes are its
+ * trials times that, when the scored rows carry the trials column), e^η for poisson, negbinomial and gamma, η for
+ * gaussian, e^{η + σ²/2} for lognormal (src/model/families/, FamilyModule.mean) — and, when the model has a 0/1
+ * `treatment` column, per draw the uplift E[y | treatment = 1] − E[y | treatment = 0] (per trial for binomial) with its
+ * mean, interval and P(uplift > 0).
  *
  * The design of new rows comes from the model's DesignRecipe (applyRecipe), so scale() centres, factor codings,
- * derived columns (src/model/derived.ts) and group levels are those of the training data; a row whose group level the model has not seen gets r = 0 for that
- * term (the population-level prediction). Rows are processed in blocks: for B rows the S draws of η are formed in
- * one B × S buffer, turned into probabilities and summarised by quickselect, so memory stays O(B · S).
+ * derived columns (src/model/derived.ts) and group levels are those of the training data. A row whose group level the
+ * model has not seen gets that group's effect by the new-level mode (src/decision/new-levels.ts: zero, the default,
+ * sample or uncertainty). Rows are processed in blocks: for B rows the S draws of η are formed in one B × S buffer,
+ * turned into expected values and summarised by quickselect, so memory stays O(B · S).
  */
-import { sigmoid } from '../numeric/logistic.js';
-import type { Frame } from '../data/frame.js';
-import { numericColumn, withColumns } from '../data/frame-build.js';
+import type { Column, Frame } from '../data/frame.js';
+import { numericColumn, rowLocation, withColumns } from '../data/frame-build.js';
 import { requireBinaryOutcome } from '../data/checks.js';
 import type { DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
 import { withDerivedColumns } from '../model/derived.js';
+import { asFactor } from '../model/factor.js';
+import { familyModule } from '../model/families/index.js';
+import type { FamilyModule } from '../model/families/family.js';
 import { applyRecipe, NEW_LEVEL, type Design, type DesignRecipe, type VariableRecipe } from '../model/recipe.js';
 import { brierScore, calibrationTable, logLoss, rocAuc, type CalibrationBin } from './metrics.js';
 import { selectKth } from '../numeric/select.js';
+import {
+  DEFAULT_NEW_LEVELS,
+  DEFAULT_NEW_LEVELS_SEED,
+  drawNewLevel,
+  groupSpread,
+  newLevelMode,
+  newLevelStream,
+  type GroupSpread,
+  type NewLevelMode,
+} from './new-levels.js';
 
-/** What scoring needs of a fit: the recipe and the constrained draws (b_*, r_<group>__<term>[k]). */
+/**
+ * What scoring needs of a fit: the recipe and the constrained draws (b_*, r_<group>__<term>[k], the family's sigma or
+ * shape; sd_ and cor_ for sampling new levels).
+ */
 export interface ScoringPosterior {
   readonly recipe: DesignRecipe;
   readonly draws: DrawSet;
@@ -36,6 +56,12 @@ export interface ScoringModel {
   readonly r: readonly Float64Array[];
   /** The 0/1 treatment column when the model uses one, else null. */
   readonly treatment: string | null;
+  /** The family with its link: its `mean` turns η into E[y | η, aux]. */
+  readonly family: FamilyModule;
+  /** The family's auxiliary parameters' draws (length S each), in FamilyModule.aux order. */
+  readonly aux: readonly Float64Array[];
+  /** Per grouping factor, what drawing a new level needs (src/decision/new-levels.ts). */
+  readonly spreads: readonly GroupSpread[];
 }
 
 /** Name of the column that uplift switches between 0 and 1. */
@@ -93,13 +119,7 @@ function drawsOf(draws: DrawSet, index: ReadonlyMap<string, number>, name: strin
 
 export function prepareScoring(posterior: ScoringPosterior): ScoringModel {
   const { recipe, draws } = posterior;
-  if (recipe.family !== 'bernoulli' && recipe.family !== 'binomial') {
-    // scores are probabilities through the logit link; counts and amounts need their own expected values (issue 15)
-    throw new UserError(`scoring predicts probabilities of bernoulli/binomial models; this run's family is ${recipe.family}, which this version does not score`);
-  }
-  if (recipe.link !== undefined && recipe.link !== 'logit') {
-    throw new UserError(`scoring predicts probabilities through the logit link; this run's link is ${recipe.link}, which this version does not score`);
-  }
+  const family = familyModule(recipe.family, recipe.link);
   const S = draws.nChains * draws.nDraws;
   if (S === 0) throw new UserError('the run has no draws to score with');
   const index = new Map(draws.names.map((n, i) => [n, i]));
@@ -116,14 +136,28 @@ export function prepareScoring(posterior: ScoringPosterior): ScoringModel {
     for (let k = 0; k < K; k++) out.set(drawsOf(draws, index, `r_${group.name}__${term.term}[${k + 1}]`), k * S);
     return out;
   });
+  const aux = family.aux.map((a) => drawsOf(draws, index, a.name));
+  const variable = (name: string): Float64Array | null => (index.has(name) ? drawsOf(draws, index, name) : null);
+  const spreads = recipe.groups.map((g, k) => {
+    const terms = recipe.terms.flatMap((t, i) => (t.group === k ? [i] : []));
+    return groupSpread(g.name, terms, terms.map((t) => recipe.terms[t].term), S, variable);
+  });
   const use = recipeColumns(recipe).get(TREATMENT_COLUMN);
-  return { recipe, nDraws: S, b, r, treatment: use?.kind === 'numeric' ? TREATMENT_COLUMN : null };
+  return { recipe, nDraws: S, b, r, treatment: use?.kind === 'numeric' ? TREATMENT_COLUMN : null, family, aux, spreads };
 }
 
 /**
- * η for rows [i0, i1) and every draw: eta[(i − i0) · S + s]. Rows at a new group level add nothing for that term.
+ * η for rows [i0, i1) and every draw: eta[(i − i0) · S + s]. A row at a new group level adds, for that group's terms,
+ * newEffects[t][(i − i0) · S + s] when `newEffects` has term t's block of new-level effects, else nothing (r = 0).
  */
-export function linearPredictorBlock(model: ScoringModel, design: Design, i0: number, i1: number, eta: Float64Array): void {
+export function linearPredictorBlock(
+  model: ScoringModel,
+  design: Design,
+  i0: number,
+  i1: number,
+  eta: Float64Array,
+  newEffects: readonly (Float64Array | null)[] | null = null,
+): void {
   const S = model.nDraws;
   const p = model.recipe.fixed.length;
   const { X } = design;
@@ -142,15 +176,50 @@ export function linearPredictorBlock(model: ScoringModel, design: Design, i0: nu
     const index = design.groupIndex[term.group];
     const x = design.x[t];
     const r = model.r[t];
+    const fresh = newEffects?.[t] ?? null;
     for (let i = i0; i < i1; i++) {
       const g = index[i];
       const xi = x === null ? 1 : x[i];
-      if (g === NEW_LEVEL || xi === 0) continue;
+      if (xi === 0 || (g === NEW_LEVEL && fresh === null)) continue;
       const out = (i - i0) * S;
-      const start = g * S;
-      for (let s = 0; s < S; s++) eta[out + s] += xi * r[start + s];
+      const source = g === NEW_LEVEL ? (fresh as Float64Array) : r;
+      const start = g === NEW_LEVEL ? out : g * S;
+      for (let s = 0; s < S; s++) eta[out + s] += xi * source[start + s];
     }
   });
+}
+
+/**
+ * The effects of the block's rows at new levels, by `mode` (not zero), into effects[t] (B × S, row-major from row
+ * i0) for every term t of each group in `groups`; `levelName(g, i)` names row i's level of group g.
+ */
+function fillNewEffects(
+  model: ScoringModel,
+  groupIndex: readonly Uint32Array[],
+  groups: readonly number[],
+  levelName: (g: number, i: number) => string,
+  mode: Exclude<NewLevelMode, 'zero'>,
+  seed: number,
+  i0: number,
+  i1: number,
+  effects: readonly (Float64Array | null)[],
+  scratch: Float64Array,
+): void {
+  const S = model.nDraws;
+  for (const g of groups) {
+    const spread = model.spreads[g];
+    const K = model.recipe.groups[g].levels.length;
+    const index = groupIndex[g];
+    for (let i = i0; i < i1; i++) {
+      if (index[i] !== NEW_LEVEL) continue;
+      drawNewLevel(mode, spread, model.r, K, S, newLevelStream(seed, spread.group, levelName(g, i)), scratch);
+      const out = (i - i0) * S;
+      spread.terms.forEach((t, j) => {
+        const block = effects[t] as Float64Array;
+        for (let s = 0; s < S; s++) block[out + s] = scratch[j * S + s];
+      });
+    }
+  }
 }
 
 
@@ -185,30 +254,74 @@ export interface ScoreOptions {
   readonly interval?: readonly [number, number];
   /** Values in one block buffer (B · S); default 2^18. */
   readonly blockValues?: number;
+  /** Effects of group levels the model has not seen (src/decision/new-levels.ts); default 'zero'. */
+  readonly newLevels?: NewLevelMode;
+  /** Seed of the new levels' draws (modes sample and uncertainty), 0 … 2^53 − 1; default 1. */
+  readonly seed?: number;
 }
+
+/**
+ * What the per-row quantities are: 'probability', P(y = 1) per trial (bernoulli, binomial); 'expected', E[y | η, aux]
+ * (the other families).
+ */
+export type ScoreMeasure = 'probability' | 'expected';
 
 export interface ScoreResult {
   readonly n: number;
   readonly nDraws: number;
   readonly interval: readonly [number, number];
-  /** P(convert) at each row's own covariates; null when the data lack a column it needs (e.g. `treatment`). */
+  readonly measure: ScoreMeasure;
+  /**
+   * P(y = 1) at each row's own covariates (bernoulli/binomial; null for other families, and when the data lack a
+   * column it needs, e.g. `treatment`).
+   */
   readonly probability: RowSummary | null;
-  /** Posterior mean of P(convert | treatment = 1) and of P(convert | treatment = 0); null without a treatment. */
+  /**
+   * E[y] at each row's own covariates: the other families' expected outcome; for binomial the expected successes,
+   * trials × P, when the rows carry the trials column; null for bernoulli (its E[y] is `probability`) and otherwise.
+   */
+  readonly expected: RowSummary | null;
+  /** Posterior mean of the measure at treatment = 1 and at treatment = 0; null without a treatment. */
   readonly treated: Float64Array | null;
   readonly control: Float64Array | null;
+  /** Per draw the measure at treatment = 1 minus at treatment = 0 (per trial for binomial). */
   readonly uplift: RowSummary | null;
   /** Share of draws with uplift > 0. */
   readonly probUpliftPositive: Float64Array | null;
-  /** Per grouping factor with rows at levels the model has not seen: how many (they get r = 0). */
+  /** Per grouping factor with rows at levels the model has not seen: how many. */
   readonly newLevelRows: ReadonlyMap<string, number>;
+  /** Per such grouping factor, in the model's order: 1 for a row at a new level. */
+  readonly newLevelMask: ReadonlyMap<string, Uint8Array>;
+  /** How those rows' group effects were scored, and the seed of their draws. */
+  readonly newLevels: NewLevelMode;
+  readonly seed: number;
+}
+
+/** The grouping factors at whose levels row i is new (empty when none), in the model's order. */
+export function rowNewLevels(result: ScoreResult, i: number): string[] {
+  const out: string[] = [];
+  for (const [group, mask] of result.newLevelMask) if (mask[i] === 1) out.push(group);
+  return out;
 }
 
 function rowSummary(n: number): RowSummary {
   return { mean: new Float64Array(n), low: new Float64Array(n), high: new Float64Array(n) };
 }
 
-function toProbabilities(eta: Float64Array, length: number): void {
-  for (let k = 0; k < length; k++) eta[k] = sigmoid(eta[k]);
+/**
+ * η → the measure in place, for `rows` rows of S draws: the family's mean (its inverse link) with draw s's auxiliary
+ * parameters (scratch holds them, one draw at a time).
+ */
+function toMeasure(model: ScoringModel, values: Float64Array, rows: number, S: number, scratch: Float64Array): void {
+  const { family, aux } = model;
+  if (aux.length === 0) {
+    for (let k = 0; k < rows * S; k++) values[k] = family.mean(values[k], scratch);
+    return;
+  }
+  for (let s = 0; s < S; s++) {
+    for (let a = 0; a < aux.length; a++) scratch[a] = aux[a][s];
+    for (let b = 0; b < rows; b++) values[b * S + s] = family.mean(values[b * S + s], scratch);
+  }
 }
 
 /** Mean and interval of each of the B rows of values (B × S) into `out` at rows i0…; reorders each row. */
@@ -223,6 +336,12 @@ function summarizeBlock(values: Float64Array, rows: number, S: number, i0: numbe
   }
 }
 
+/** A summary times a non-negative number per row (its quantiles scale with it). */
+function scaledSummary(summary: RowSummary, factor: Float64Array): RowSummary {
+  const scale = (v: Float64Array): Float64Array => v.map((x, i) => x * factor[i]);
+  return { mean: scale(summary.mean), low: scale(summary.low), high: scale(summary.high) };
+}
+
 function withTreatment(frame: Frame, column: string, value: number): Frame {
   return withColumns(frame, [numericColumn(column, new Float64Array(frame.nRows).fill(value))]);
 }
@@ -235,15 +354,35 @@ function zeroOneValues(frame: Frame, name: string): Float64Array | null {
   return column.values;
 }
 
+/** A binomial model's trials column in the scored rows (whole numbers ≥ 0), or null when the rows lack it. */
+function trialsValues(recipe: DesignRecipe, frame: Frame): Float64Array | null {
+  if (recipe.family !== 'binomial' || recipe.trials === null) return null;
+  const column = frame.columns.get(recipe.trials);
+  if (column === undefined) return null;
+  if (column.kind !== 'numeric') throw new UserError(`trials column "${recipe.trials}" of ${frame.source} must hold whole numbers ≥ 0`);
+  for (let i = 0; i < column.values.length; i++) {
+    const v = column.values[i];
+    if (!(Number.isInteger(v) && v >= 0)) {
+      throw new UserError(`${rowLocation(frame, i)}: trials column "${recipe.trials}" must be a whole number ≥ 0, got ${v}`);
+    }
+  }
+  return column.values;
+}
+
 function checkInterval(interval: readonly [number, number]): void {
   const [lo, hi] = interval;
   if (!(lo >= 0 && lo < hi && hi <= 1)) throw new UserError(`interval [${lo}, ${hi}] must satisfy 0 ≤ low < high ≤ 1`);
 }
 
+function checkSeed(seed: number): void {
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new UserError(`seed must be a whole number from 0 to 2^53 − 1, got ${seed}`);
+}
+
 /**
- * Scores every row of `frame`; the frame needs the model's columns (the treatment column only for `probability`).
- * Derived columns (recipe.derived: standardized copies, the treatment indicator) are computed from their source
- * columns with the training data's constants (src/model/derived.ts), so each row's result depends on that row only.
+ * Scores every row of `frame`; the frame needs the model's columns (the treatment column only for the rows' own
+ * measure). Derived columns (recipe.derived: standardized copies, the treatment indicator) are computed from their
+ * source columns with the training data's constants (src/model/derived.ts), so each row's result depends on that row
+ * only.
  */
 export function scoreFrame(model: ScoringModel, frame: Frame, options: ScoreOptions = {}): ScoreResult {
   const steps = scoreSteps(model, frame, options);
@@ -275,35 +414,59 @@ export async function scoreFrameYielding(model: ScoringModel, frame: Frame, opti
 function* scoreSteps(model: ScoringModel, frame: Frame, options: ScoreOptions): Generator<void, ScoreResult> {
   const interval = options.interval ?? [0.1, 0.9];
   checkInterval(interval);
+  const mode = newLevelMode(options.newLevels ?? DEFAULT_NEW_LEVELS, 'newLevels');
+  const seed = options.seed ?? DEFAULT_NEW_LEVELS_SEED;
+  checkSeed(seed);
+  const { recipe } = model;
+  const measure: ScoreMeasure = recipe.family === 'bernoulli' || recipe.family === 'binomial' ? 'probability' : 'expected';
   const n = frame.nRows;
   const S = model.nDraws;
   // derived columns from their sources with the training constants; the treatment may stay absent
-  const input = withDerivedColumns(model.recipe, frame, new Set(model.treatment ? [model.treatment] : []));
+  const input = withDerivedColumns(recipe, frame, new Set(model.treatment ? [model.treatment] : []));
+  const trials = trialsValues(recipe, input);
   // a step between the derived columns and each design: each takes tens of ms for 10,000 rows on a loaded machine
   yield;
   // without a treatment column only the two counterfactual arms can be scored; applyRecipe names any other missing column
-  const observed = model.treatment !== null && !input.columns.has(model.treatment) ? null : applyRecipe(model.recipe, input);
+  const observed = model.treatment !== null && !input.columns.has(model.treatment) ? null : applyRecipe(recipe, input);
   yield;
-  const treatedDesign = model.treatment ? applyRecipe(model.recipe, withTreatment(input, model.treatment, 1)) : null;
+  const treatedDesign = model.treatment ? applyRecipe(recipe, withTreatment(input, model.treatment, 1)) : null;
   yield;
-  const controlDesign = model.treatment ? applyRecipe(model.recipe, withTreatment(input, model.treatment, 0)) : null;
+  const controlDesign = model.treatment ? applyRecipe(recipe, withTreatment(input, model.treatment, 0)) : null;
   yield;
   const anyDesign = (observed ?? treatedDesign) as Design;
   const newLevelRows = new Map<string, number>();
-  model.recipe.groups.forEach((g, k) => {
+  const newLevelMask = new Map<string, Uint8Array>();
+  const newGroups: number[] = [];
+  recipe.groups.forEach((g, k) => {
     const index = anyDesign.groupIndex[k];
     let count = 0;
-    for (let i = 0; i < n; i++) if (index[i] === NEW_LEVEL) count++;
-    if (count > 0) newLevelRows.set(g.name, count);
+    const mask = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (index[i] !== NEW_LEVEL) continue;
+      mask[i] = 1;
+      count++;
+    }
+    if (count === 0) return;
+    newLevelRows.set(g.name, count);
+    newLevelMask.set(g.name, mask);
+    newGroups.push(k);
   });
 
-  // with a 0/1 treatment column, each row's own probability draws are those of its arm: no third evaluation
+  // with a 0/1 treatment column, each row's own draws are those of its arm: no third evaluation
   const arm = observed && treatedDesign ? zeroOneValues(input, model.treatment as string) : null;
   const B = Math.max(1, Math.floor((options.blockValues ?? 1 << 18) / S));
-  const a = new Float64Array(Math.min(B, Math.max(n, 1)) * S);
-  const c = treatedDesign ? new Float64Array(a.length) : null;
-  const own = arm ? new Float64Array(a.length) : null;
-  const probability = observed ? rowSummary(n) : null;
+  const blockLength = Math.min(B, Math.max(n, 1)) * S;
+  const a = new Float64Array(blockLength);
+  const c = treatedDesign ? new Float64Array(blockLength) : null;
+  const own = arm ? new Float64Array(blockLength) : null;
+  const auxScratch = new Float64Array(model.aux.length);
+  // new levels drawn (sample, uncertainty): per term of a group with new rows, the block's effects
+  const drawing = mode !== 'zero' && newGroups.length > 0;
+  const effects = recipe.terms.map((t) => (drawing && newGroups.includes(t.group) ? new Float64Array(blockLength) : null));
+  const effectScratch = new Float64Array(drawing ? Math.max(...newGroups.map((g) => model.spreads[g].terms.length)) * S : 0);
+  const views = new Map(newGroups.map((g) => [g, recipe.groups[g].columns.map((column) => asFactor(input.columns.get(column) as Column))]));
+  const levelName = (g: number, i: number): string => (views.get(g) ?? []).map((v) => v.levels[v.codes[i]]).join(':');
+  const summary = observed ? rowSummary(n) : null;
   const uplift = treatedDesign ? rowSummary(n) : null;
   const treated = treatedDesign ? new Float64Array(n) : null;
   const control = treatedDesign ? new Float64Array(n) : null;
@@ -311,20 +474,21 @@ function* scoreSteps(model: ScoringModel, frame: Frame, options: ScoreOptions): 
   for (let i0 = 0; i0 < n; i0 += B) {
     const i1 = Math.min(n, i0 + B);
     const rows = i1 - i0;
-    const length = rows * S;
-    if (observed && probability && !arm) {
-      linearPredictorBlock(model, observed, i0, i1, a);
-      toProbabilities(a, length);
-      summarizeBlock(a, rows, S, i0, interval, probability);
+    if (drawing) fillNewEffects(model, anyDesign.groupIndex, newGroups, levelName, mode, seed, i0, i1, effects, effectScratch);
+    const fresh = drawing ? effects : null;
+    if (observed && summary && !arm) {
+      linearPredictorBlock(model, observed, i0, i1, a, fresh);
+      toMeasure(model, a, rows, S, auxScratch);
+      summarizeBlock(a, rows, S, i0, interval, summary);
     }
     if (treatedDesign && controlDesign && c && uplift && treated && control && probUpliftPositive) {
-      linearPredictorBlock(model, treatedDesign, i0, i1, a);
-      linearPredictorBlock(model, controlDesign, i0, i1, c);
-      toProbabilities(a, length);
-      toProbabilities(c, length);
-      if (arm && own && probability) {
+      linearPredictorBlock(model, treatedDesign, i0, i1, a, fresh);
+      linearPredictorBlock(model, controlDesign, i0, i1, c, fresh);
+      toMeasure(model, a, rows, S, auxScratch);
+      toMeasure(model, c, rows, S, auxScratch);
+      if (arm && own && summary) {
         for (let b = 0; b < rows; b++) own.set((arm[i0 + b] === 1 ? a : c).subarray(b * S, (b + 1) * S), b * S);
-        summarizeBlock(own, rows, S, i0, interval, probability);
+        summarizeBlock(own, rows, S, i0, interval, summary);
       }
       for (let b = 0; b < rows; b++) {
         const from = b * S;
@@ -345,7 +509,24 @@ function* scoreSteps(model: ScoringModel, frame: Frame, options: ScoreOptions): 
     }
     yield;
   }
-  return { n, nDraws: S, interval, probability, treated, control, uplift, probUpliftPositive, newLevelRows };
+  const probability = measure === 'probability' ? summary : null;
+  const expected = measure === 'expected' ? summary : summary && trials ? scaledSummary(summary, trials) : null;
+  return {
+    n,
+    nDraws: S,
+    interval,
+    measure,
+    probability,
+    expected,
+    treated,
+    control,
+    uplift,
+    probUpliftPositive,
+    newLevelRows,
+    newLevelMask,
+    newLevels: mode,
+    seed,
+  };
 }
 
 /** How well the posterior mean probabilities predict the observed 0/1 outcomes. */
@@ -365,7 +546,8 @@ export interface Evaluation {
 export function evaluateScores(recipe: DesignRecipe, frame: Frame, predicted: Float64Array, bins = 10): Evaluation | null {
   if (!frame.columns.has(recipe.outcome)) return null;
   if (recipe.family !== 'bernoulli') {
-    throw new UserError(`scoring metrics need a 0/1 outcome; this model is binomial (${recipe.outcome} of ${recipe.trials})`);
+    const model = recipe.family === 'binomial' ? `binomial (${recipe.outcome} of ${recipe.trials})` : recipe.family;
+    throw new UserError(`scoring metrics need a 0/1 outcome; this model is ${model}`);
   }
   const y = requireBinaryOutcome(frame, recipe.outcome, `outcome column "${recipe.outcome}" of the scored data`);
   let positives = 0;
@@ -382,11 +564,11 @@ export function evaluateScores(recipe: DesignRecipe, frame: Frame, predicted: Fl
 
 /**
  * Row order of the ranked customer list: by posterior mean uplift when there is one (who gains most from contact),
- * else by posterior mean probability; highest first, ties in row order.
+ * else by posterior mean probability or expected value; highest first, ties in row order.
  */
 export function rankOrder(result: ScoreResult): Uint32Array {
-  const key = result.uplift?.mean ?? result.probability?.mean;
-  if (!key) throw new Error('rankOrder: the result has neither uplift nor probability');
+  const key = result.uplift?.mean ?? result.probability?.mean ?? result.expected?.mean;
+  if (!key) throw new Error('rankOrder: the result has neither uplift nor a per-row measure');
   const order = new Uint32Array(result.n);
   for (let i = 0; i < result.n; i++) order[i] = i;
   return order.sort((a, b) => key[b] - key[a] || a - b);

@@ -49,6 +49,11 @@ export function logNormalCdf(z: number): number {
   return Math.log(z >= 0 ? 0.5 + 0.5 * e : 0.5 - 0.5 * e);
 }
 
+/** Φ(z), relatively accurate in the lower tail (where log Φ is) and within rounding of 1 in the upper one. */
+export function normalCdf(z: number): number {
+  return Math.exp(logNormalCdf(z));
+}
+
 /** φ(z)/Φ(z) = d/dz log Φ(z); ≈ −z as z → −∞, → 0 as z → +∞. */
 export function inverseMillsRatio(z: number): number {
   if (z <= -TAIL) return 1 / millsRatio(-z);

@@ -4,7 +4,8 @@
  * how the fit went — the posterior summary of the fixed effects and group standard deviations, the sampler checks
  * (divergences, tree depth, E-BFMI) and the plain-language warnings of `nutmeg fit`. Computed once at start-up.
  */
-import type { ColumnUse } from '../decision/scoring.js';
+import { DEFAULT_NEW_LEVELS, NEW_LEVEL_MODES, type NewLevelMode } from '../decision/new-levels.js';
+import type { ColumnUse, ScoreMeasure } from '../decision/scoring.js';
 import type { ProbabilityThresholds } from '../decision/policy.js';
 import { convergenceWarnings, samplerDiagnostics, samplerWarnings, type SamplerDiagnostics } from '../diagnostics/sampler-checks.js';
 import { summarizeDraws, type SummaryRow } from '../diagnostics/summary.js';
@@ -32,6 +33,11 @@ export interface ModelInfo {
   /** Derived columns, computed from `from` with the training constants; a row may send one instead of its sources. */
   readonly derived: { readonly name: string; readonly from: readonly string[]; readonly computed_as: string }[];
   readonly decision: { readonly target_prob: number; readonly test_prob: number; readonly interval: readonly [number, number] };
+  /**
+   * What POST /score gives per row: 'probability' (p_convert_* fields: bernoulli, binomial) or 'expected' (expected_*:
+   * the other families); the `new_levels` modes a body may ask for, and the default.
+   */
+  readonly scores: { readonly measure: ScoreMeasure; readonly new_levels: readonly NewLevelMode[]; readonly new_levels_default: NewLevelMode };
   readonly summary: SummaryRow[];
   readonly sampler: SamplerDiagnostics | null;
   readonly warnings: string[];
@@ -67,6 +73,11 @@ export function modelInfo(
     ),
     derived: inputs.derived.map(({ column, sources }) => ({ name: column.name, from: [...sources.keys()], computed_as: describeDerivation(column) })),
     decision: { target_prob: thresholds.target, test_prob: thresholds.test, interval },
+    scores: {
+      measure: meta.family === 'bernoulli' || meta.family === 'binomial' ? 'probability' : 'expected',
+      new_levels: NEW_LEVEL_MODES,
+      new_levels_default: DEFAULT_NEW_LEVELS,
+    },
     summary: summary.rows,
     sampler,
     warnings: warnings.map((w) => w.message),

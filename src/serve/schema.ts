@@ -1,12 +1,15 @@
 /**
  * The request body of POST /score, built from the model's DesignRecipe (src/serve/inputs.ts): `{ "rows": [ { <column>:
  * value, … } ] }` with one field per data column the model reads (numbers for numeric columns, a known level name for
- * a categorical predictor, any name or number for a grouping factor — unseen groups score with their effect at 0),
+ * a categorical predictor, any name or number for a grouping factor — unseen levels are scored by `new_levels`),
  * a derived column either raw (its sources, e.g. `recency`) or derived (`recency_z`), the treatment column left out
- * (both arms are scored), and an optional `id` echoed back. Fields the model does not read are ignored. Errors name
- * the field: `rows[3].history: Invalid input: expected number, received string`.
+ * (both arms are scored), and an optional `id` echoed back. Fields the model does not read are ignored. Beside `rows`,
+ * optional `new_levels` (zero, sample or uncertainty: how rows at unseen group levels are scored,
+ * src/decision/new-levels.ts) and `seed` (of those draws). Errors name the field: `rows[3].history: Invalid input:
+ * expected number, received string`, `new_levels: must be zero, sample or uncertainty, got "gaussian"`.
  */
 import { z } from 'zod';
+import { NEW_LEVEL_MODES, type NewLevelMode } from '../decision/new-levels.js';
 import type { ColumnUse } from '../decision/scoring.js';
 import { numberLevel } from '../model/factor.js';
 import type { RequestInputs } from './inputs.js';
@@ -79,7 +82,14 @@ export interface ScoreRequestValidator {
    * The rows of a valid body, or the message of its first problem (`rows[3].history: …`); `pause` is awaited between
    * slices of rows.
    */
-  validate(body: unknown, pause?: () => Promise<void>): Promise<{ readonly rows: ScoreRow[] } | { readonly message: string }>;
+  validate(body: unknown, pause?: () => Promise<void>): Promise<ValidRequest | { readonly message: string }>;
+}
+
+/** A valid request: its rows, and the new-level mode and seed when given. */
+export interface ValidRequest {
+  readonly rows: ScoreRow[];
+  readonly newLevels?: NewLevelMode;
+  readonly seed?: number;
 }
 
 /** The validator of the body for a model reading `inputs` (treatment excluded), at most `maxRows` rows. */
@@ -93,6 +103,15 @@ export function scoreRequestValidator(inputs: RequestInputs, maxRows: number): S
       .array(z.unknown())
       .min(1, 'send at least one row')
       .max(maxRows, `at most ${maxRows} rows per request; split the rows over several requests`),
+    new_levels: z
+      .enum(NEW_LEVEL_MODES as [NewLevelMode, ...NewLevelMode[]], { error: (issue) => `must be zero, sample or uncertainty, got ${JSON.stringify(issue.input)}` })
+      .optional(),
+    seed: z
+      .number({ error: 'must be a whole number from 0 to 2^53 − 1' })
+      .int({ error: 'must be a whole number from 0 to 2^53 − 1' })
+      .min(0, { error: 'must be a whole number from 0 to 2^53 − 1' })
+      .max(Number.MAX_SAFE_INTEGER, { error: 'must be a whole number from 0 to 2^53 − 1' })
+      .optional(),
   });
   return {
     async validate(body, pause) {
@@ -107,7 +126,8 @@ export function scoreRequestValidator(inputs: RequestInputs, maxRows: number): S
         for (const row of slice.data) rows.push(row as ScoreRow);
       }
       const problem = derivedFieldsProblem(rows, inputs);
-      return problem ? { message: `${formatPath(problem.path)}: ${problem.message}` } : { rows };
+      if (problem) return { message: `${formatPath(problem.path)}: ${problem.message}` };
+      return { rows, newLevels: outer.data.new_levels, seed: outer.data.seed };
     },
   };
 }

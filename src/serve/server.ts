@@ -3,7 +3,10 @@
  * model and its diagnostics, GET /report serves the HTML report (RUN_DIR/report.html, else one built from the run,
  * once, on the first request).
  * Bodies over `bodyLimit` bytes get 413, more than `maxRows` rows or an invalid field 400 with a message naming the
- * field (keys named __proto__, constructor or prototype too). A client that takes longer than the request timeout
+ * field (keys named __proto__, constructor or prototype too). Rows are scored with the family's expected outcome
+ * (P(convert) for bernoulli/binomial; src/decision/scoring.ts); the body's optional `new_levels` and `seed` say how
+ * rows at unseen group levels are scored (default zero), and each such row lists its new groups in `new_levels`.
+ * A client that takes longer than the request timeout
  * to send its request is cut off (408); a large request is scored in time slices, so others are answered between
  * them. The draws are rearranged for scoring once, at start-up.
  */
@@ -14,7 +17,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { loadNativeAddon } from '../backend/native.js';
 import type { BackendChoice } from '../backend/select.js';
 import { DEFAULT_THRESHOLDS, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
-import { prepareScoring, scoreFrameYielding, type ScoreResult } from '../decision/scoring.js';
+import { DEFAULT_NEW_LEVELS } from '../decision/new-levels.js';
+import { prepareScoring, rowNewLevels, scoreFrameYielding, type ScoreResult } from '../decision/scoring.js';
 import { isUserError, UserError } from '../errors.js';
 import { requireEffectDraws, type LoadedRun } from '../io/run-dir.js';
 import { looOfRun } from '../loo/run-loo.js';
@@ -85,7 +89,6 @@ function scoredRows(
   result: ScoreResult,
   rows: readonly ScoreRow[],
   thresholds: ProbabilityThresholds,
-  newLevels: (i: number) => string[],
   i0: number,
   i1: number,
 ): ScoredRow[] {
@@ -93,10 +96,15 @@ function scoredRows(
   for (let i = i0; i < i1; i++) {
     const row: ScoredRow = {};
     if (rows[i].id !== undefined) row.id = rows[i].id;
-    const { uplift, treated, control, probUpliftPositive, probability } = result;
+    const { uplift, treated, control, probUpliftPositive, probability, expected } = result;
     if (uplift && treated && control && probUpliftPositive) {
-      row.p_convert_treated = treated[i];
-      row.p_convert_control = control[i];
+      if (result.measure === 'probability') {
+        row.p_convert_treated = treated[i];
+        row.p_convert_control = control[i];
+      } else {
+        row.expected_treated = treated[i];
+        row.expected_control = control[i];
+      }
       row.uplift_mean = uplift.mean[i];
       row.uplift_p10 = uplift.low[i];
       row.uplift_p90 = uplift.high[i];
@@ -106,8 +114,12 @@ function scoredRows(
       row.p_convert_mean = probability.mean[i];
       row.p_convert_p10 = probability.low[i];
       row.p_convert_p90 = probability.high[i];
+    } else if (expected) {
+      row.expected_mean = expected.mean[i];
+      row.expected_p10 = expected.low[i];
+      row.expected_p90 = expected.high[i];
     }
-    const unseen = newLevels(i);
+    const unseen = rowNewLevels(result, i);
     if (unseen.length > 0) row.new_levels = unseen;
     out.push(row);
   }
@@ -123,8 +135,6 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
   const inputs = requestInputs(run.meta.recipe, model.treatment);
   const validator = scoreRequestValidator(inputs, maxRows);
   const info = modelInfo(run, inputs, model.treatment, thresholds, INTERVAL);
-  const groups = run.meta.recipe.groups;
-  const known = groups.map((g) => new Set(g.levels));
   let report: Promise<string> | null = null;
 
   /** The fallback report; PSIS-LOO rebuilds the model from the run's data source, which may be gone. */
@@ -202,18 +212,28 @@ export function buildServer(run: LoadedRun, options: ServeOptions = {}): Fastify
     const valid = await validator.validate(request.body, pause);
     if ('message' in valid) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: valid.message });
     const { rows } = valid;
+    const newLevels = valid.newLevels ?? DEFAULT_NEW_LEVELS;
     const frame = await rowsToFrame(rows, requestColumns(rows, inputs), 'POST /score', pause);
-    const result = await scoreFrameYielding(model, frame, { interval: INTERVAL, sliceMs: SCORING_SLICE_MS, blockValues: SCORING_BLOCK_VALUES });
-    // which grouping factors put row i at a level the model has not seen
-    const newLevels = (i: number): string[] =>
-      groups.filter((g, k) => !known[k].has(g.columns.map((c) => String(rows[i][c])).join(':'))).map((g) => g.name);
+    const result = await scoreFrameYielding(model, frame, {
+      interval: INTERVAL,
+      sliceMs: SCORING_SLICE_MS,
+      blockValues: SCORING_BLOCK_VALUES,
+      newLevels,
+      seed: valid.seed,
+    });
     // the reply as bytes, encoded slice by slice: one 2 MB string would be flattened and encoded in one piece on send
-    const head = JSON.stringify({ formula: info.formula, draws: result.nDraws, interval: INTERVAL });
+    const head = JSON.stringify({
+      formula: info.formula,
+      draws: result.nDraws,
+      interval: INTERVAL,
+      new_levels: newLevels,
+      ...(newLevels === 'zero' ? {} : { seed: result.seed }),
+    });
     const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"rows":[`)];
     for (let i0 = 0; i0 < result.n; i0 += REPLY_ROWS_PER_SLICE) {
       await pause();
       const i1 = Math.min(result.n, i0 + REPLY_ROWS_PER_SLICE);
-      const text = scoredRows(result, rows, thresholds, newLevels, i0, i1).map((row) => JSON.stringify(row)).join(',');
+      const text = scoredRows(result, rows, thresholds, i0, i1).map((row) => JSON.stringify(row)).join(',');
       parts.push(Buffer.from(i0 === 0 ? text : `,${text}`));
     }
     parts.push(Buffer.from(']}'));

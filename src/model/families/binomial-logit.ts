@@ -35,6 +35,7 @@ function makeBinomialLogit(name: 'bernoulli' | 'binomial'): FamilyModule {
     name,
     link: 'logit',
     aux: [],
+    mean: (eta) => sigmoid(eta),
     logLik: (rows, i, eta) => rowLogLik(rows, i, eta),
     dEta: (rows, i, eta) => rowDEta(rows, i, eta),
     d2Eta: (rows, i, eta) => -(rows.trials ? rows.trials[i] : 1) * sigmoid(eta) * sigmoid(-eta),

@@ -6,7 +6,7 @@
  * log Φ(±η) and m(±η) come from src/numeric/normal-cdf.ts, accurate in both tails, so a likely outcome at large |η|
  * loses no digits and an unlikely one has a finite gradient (≈ |η|). Reference backend only in this version.
  */
-import { inverseMillsRatio, logNormalCdf } from '../../numeric/normal-cdf.js';
+import { inverseMillsRatio, logNormalCdf, normalCdf } from '../../numeric/normal-cdf.js';
 import { rowwiseBlock, type FamilyModule } from './family.js';
 
 function makeBinomialProbit(name: 'bernoulli' | 'binomial'): FamilyModule {
@@ -29,6 +29,7 @@ function makeBinomialProbit(name: 'bernoulli' | 'binomial'): FamilyModule {
     name,
     link: 'probit',
     aux: [],
+    mean: (eta) => normalCdf(eta),
     logLik,
     dEta,
     d2Eta: (rows, i, eta) => {

@@ -34,6 +34,11 @@ export interface FamilyModule {
   readonly link: LinkName;
   /** Auxiliary parameters in the order `aux` arrays hold them; empty for bernoulli/binomial. */
   readonly aux: readonly AuxParameter[];
+  /**
+   * E[y | η, aux] for one trial: the inverse link (σ(η), Φ(η), η, e^η), and e^{η + σ²/2} for lognormal. A binomial
+   * row's expected count is its trials times this. Used for scoring (src/decision/scoring.ts).
+   */
+  mean(eta: number, aux: ArrayLike<number>): number;
   /** log p(y_i | η, aux). */
   logLik(rows: FamilyRows, i: number, eta: number, aux: ArrayLike<number>): number;
   /** ∂ log p(y_i | η, aux) / ∂η. */

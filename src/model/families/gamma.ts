@@ -26,6 +26,7 @@ export const gammaLog: FamilyModule = {
   name: 'gamma',
   link: 'log',
   aux: [{ name: 'shape', transform: 'log', defaultPrior: () => ({ family: 'gamma', params: [0.01, 0.01] }) }],
+  mean: (eta) => Math.exp(eta),
   logLik,
   dEta,
   d2Eta: (rows, i, eta, aux) => -aux[0] * Math.exp(Math.log(rows.y[i]) - eta),

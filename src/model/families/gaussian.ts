@@ -2,6 +2,7 @@
  * gaussian (identity link) and lognormal, both with the auxiliary parameter sigma (sampled as log sigma):
  *   gaussian:  y_i ~ Normal(η_i, σ)         log p = −½ log 2π − log σ − (y − η)²/(2σ²)
  *   lognormal: log y_i ~ Normal(η_i, σ)     log p = the same at log y, − log y (the Jacobian of y ↦ log y)
+ *   E[y] = η (gaussian), e^{η + σ²/2} (lognormal: the mean of a log-normal distribution)
  *   ∂/∂η = (y − η)/σ²,  ∂²/∂η² = −1/σ²,  ∂/∂σ = −1/σ + (y − η)²/σ³   (y read as log y for lognormal)
  * sigma's default prior is brms's, half student_t(3, 0, 2.5·sd(y)) (sd(log y) for lognormal).
  */
@@ -28,6 +29,7 @@ function makeNormal(name: 'gaussian' | 'lognormal'): FamilyModule {
     name,
     link: 'identity',
     aux: [{ name: 'sigma', transform: 'log', defaultPrior: (scale) => ({ family: 'halfstudent_t', params: [3, 2.5 * scale] }) }],
+    mean: onLog ? (eta, aux) => Math.exp(eta + 0.5 * aux[0] * aux[0]) : (eta) => eta,
     logLik,
     dEta,
     d2Eta: (_rows, _i, _eta, aux) => -1 / (aux[0] * aux[0]),

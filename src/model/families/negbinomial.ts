@@ -60,6 +60,7 @@ export const negbinomialLog: FamilyModule = {
   name: 'negbinomial',
   link: 'log',
   aux: [{ name: 'shape', transform: 'log', defaultPrior: () => ({ family: 'gamma', params: [0.01, 0.01] }) }],
+  mean: (eta) => Math.exp(eta),
   logLik,
   dEta,
   d2Eta: (rows, i, eta, aux) => {

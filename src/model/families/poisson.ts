@@ -20,6 +20,7 @@ export const poissonLog: FamilyModule = {
   name: 'poisson',
   link: 'log',
   aux: [],
+  mean: (eta) => Math.exp(eta),
   logLik,
   dEta,
   d2Eta: (_rows, _i, eta) => -Math.exp(eta),

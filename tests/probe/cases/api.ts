@@ -145,6 +145,10 @@ export const apiCases: ProbeCase[] = [
       return Array.isArray(row?.new_levels) && (row?.new_levels as string[]).includes('h') ? null : `no new_levels: ${JSON.stringify(row)}`;
     },
   }),
+  post('unseen group level, new_levels sample with a seed', { rows: [{ ...VALID, h: 'h99' }], new_levels: 'sample', seed: 3 }, 'ok', [], { check: probabilities(1) }),
+  post('unseen group level, new_levels uncertainty', { rows: [{ ...VALID, h: 'h99' }], new_levels: 'uncertainty' }, 'ok', [], { check: probabilities(1) }),
+  post('bad new_levels', { rows: [VALID], new_levels: 'gaussian' }, 'error', [/new_levels/], { status: [400] }),
+  post('bad seed', { rows: [VALID], new_levels: 'sample', seed: -1 }, 'error', [/seed/], { status: [400] }),
   post('unknown extra field (ignored)', { rows: [{ ...VALID, shoe_size: 42 }] }, 'ok', [], { check: probabilities(1) }),
   post('empty rows', { rows: [] }, 'error', ['rows'], { status: [400] }),
   post('rows not an array', { rows: { a: 1 } }, 'error', ['rows'], { status: [400] }),

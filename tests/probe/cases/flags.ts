@@ -187,6 +187,7 @@ export const flagCases: CliCase[] = [
   { class: 'flags', name: 'score --interval bad', args: (ctx) => ['score', ctx.fixtures.run, '--data', ctx.fixtures.data, '--interval', '0.9,0.1'], expect: 'error', tokens: ['--interval'] },
   { class: 'flags', name: 'score --top -1', args: (ctx) => ['score', ctx.fixtures.run, '--data', ctx.fixtures.data, '--top', '-1'], expect: 'error', tokens: ['--top'] },
   { class: 'flags', name: 'score --target-prob 2', args: (ctx) => ['score', ctx.fixtures.run, '--data', ctx.fixtures.data, '--target-prob', '2'], expect: 'error', tokens: ['--target-prob'] },
+  { class: 'flags', name: 'score --new-levels bad', args: (ctx) => ['score', ctx.fixtures.run, '--data', ctx.fixtures.data, '--new-levels', 'gaussian'], expect: 'error', tokens: ['--new-levels'] },
   { class: 'flags', name: 'score without --data', args: (ctx) => ['score', ctx.fixtures.run], expect: 'error', tokens: ['--data'] },
   { class: 'flags', name: 'serve --port 70000', args: (ctx) => ['serve', ctx.fixtures.run, '--port', '70000'], expect: 'error', tokens: ['--port'] },
   { class: 'flags', name: 'serve --port abc', args: (ctx) => ['serve', ctx.fixtures.run, '--port', 'abc'], expect: 'error', tokens: ['--port'] },
