@@ -121,18 +121,20 @@ export function prepareScoring(posterior: ScoringPosterior): ScoringModel {
 }
 
 /**
- * η for rows [i0, i1) and every draw: eta[(i − i0) · S + s]. Rows at a new group level add nothing for that term.
+ * η for rows [i0, i1) and every draw: eta[(i − i0) · S + s], the design's offset included (recomputed from the rows'
+ * own columns by the recipe). Rows at a new group level add nothing for that term.
  */
 export function linearPredictorBlock(model: ScoringModel, design: Design, i0: number, i1: number, eta: Float64Array): void {
   const S = model.nDraws;
   const p = model.recipe.fixed.length;
-  const { X } = design;
+  const { X, offset } = design;
   const { b } = model;
   for (let i = i0; i < i1; i++) {
     const out = (i - i0) * S;
     const row = i * p;
+    const o = offset ? offset[i] : 0;
     for (let s = 0; s < S; s++) {
-      let acc = 0;
+      let acc = o;
       const bs = s * p;
       for (let j = 0; j < p; j++) acc += X[row + j] * b[bs + j];
       eta[out + s] = acc;
