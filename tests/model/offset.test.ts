@@ -261,7 +261,7 @@ describe('offset when scoring new rows', () => {
 });
 
 describe('poisson with offset(log(exposure)) recovers the rate', () => {
-  it('posterior means of b_x and of each group's log rate within 4 posterior sd of the truth', async () => {
+  it('posterior means of b_x and of each group log rate within 4 posterior sd of the truth', async () => {
     const f = exposureFrame(1500, 4);
     const fit = await fitModel(f, 'y ~ x + offset(log(exposure)) + (1 | g)', {
       family: 'poisson',
