@@ -119,6 +119,25 @@ export interface SegmentEffectDraws {
   readonly pTreated: Float64Array;
 }
 
+/** η_k(0) and η_k(1), segment k's linear predictor at its average covariates without and with treatment, per draw. */
+export interface SegmentEta {
+  readonly control: Float64Array;
+  readonly treated: Float64Array;
+}
+
+/**
+ * η_k(0) and η_k(1) of every segment per draw (chain-major), from a DrawSet named as constrainedNames(spec) names
+ * them; the segment averages are over the rows of `spec` (spec.n rows, `segments.codes` one per row).
+ */
+export function segmentEtaDraws(spec: ModelSpec, draws: DrawSet, treatment: string, segments: Segmentation): SegmentEta[] {
+  const profiles = segmentProfiles(spec, treatment, segments);
+  const columns = drawColumns(spec, draws);
+  return segments.levels.map((_, k) => ({
+    control: profileEta(profiles.control, profiles.dim, k, draws, columns),
+    treated: profileEta(profiles.treated, profiles.dim, k, draws, columns),
+  }));
+}
+
 /** Effect and uplift draws of every segment, from a DrawSet named as constrainedNames(spec) names them. */
 export function segmentEffectDraws(
   spec: ModelSpec,
@@ -126,16 +145,15 @@ export function segmentEffectDraws(
   treatment: string,
   segments: Segmentation,
 ): SegmentEffectDraws[] {
-  const profiles = segmentProfiles(spec, treatment, segments);
-  const columns = drawColumns(spec, draws);
+  const etas = segmentEtaDraws(spec, draws, treatment, segments);
   const S = draws.nChains * draws.nDraws;
   return segments.levels.map((segment, k) => {
     const effect = new Float64Array(S);
     const uplift = new Float64Array(S);
     const pControl = new Float64Array(S);
     const pTreated = new Float64Array(S);
-    const eta0 = profileEta(profiles.control, profiles.dim, k, draws, columns);
-    const eta1 = profileEta(profiles.treated, profiles.dim, k, draws, columns);
+    const eta0 = etas[k].control;
+    const eta1 = etas[k].treated;
     for (let s = 0; s < S; s++) {
       effect[s] = eta1[s] - eta0[s];
       pControl[s] = sigmoid(eta0[s]);
