@@ -227,7 +227,8 @@ async function runHillstrom(f: HillstromFlags): Promise<void> {
     const pages = await writePages(sections, { title: 'Hillstrom e-mail campaign analysis', subtitle: description }, f.report, out, HILLSTROM_RUNS);
     if (f.json) process.stdout.write(JSON.stringify(toJson(analysis), null, 2) + '\n');
     else printSections(sections);
-    if (!f.quiet) for (const w of [...analysis.pooled.diagnostics.warnings, ...analysis.hierarchical.diagnostics.warnings]) say(`warning: ${w}`);
+    const spendWarnings = analysis.revenue.fits.flatMap((fit) => fit.diagnostics.warnings.map((w) => `spend model (${fit.family}): ${w}`));
+    if (!f.quiet) for (const w of [...analysis.pooled.diagnostics.warnings, ...analysis.hierarchical.diagnostics.warnings, ...spendWarnings]) say(`warning: ${w}`);
     if (!f.quiet && pages.length > 0 && f.report !== undefined) say(`wrote the report to ${resolve(f.report)}`);
   });
   if (!f.quiet && target !== null) say(`wrote ${HILLSTROM_RUNS.map((r) => `${r}/`).join(', ')}, analysis.json and report.html to ${target}`);

@@ -12,7 +12,7 @@ export function spendComparisonTable(r: RevenueResult): ReportTable {
     columns: ['family', 'elpd_loo', 'se', 'elpd_diff', 'se_diff', 'p_loo', 'max_rhat', 'divergences'],
     rows: r.comparison.map((c) => {
       const d = r.fits.find((f) => f.family === c.model)!.diagnostics;
-      return [c.model, c.elpdLoo, c.seElpdLoo, c.elpdDiff, c.seDiff, c.pLoo, d.maxRhat, d.divergences];
+      return [c.model, c.elpdLoo, c.seElpdLoo, c.elpdDiff, c.seDiff, c.pLoo, d.maxRhat, d.divergences === null ? null : String(d.divergences)];
     }),
   };
 }
