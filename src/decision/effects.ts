@@ -48,6 +48,8 @@ export interface SegmentProfiles {
   readonly treated: Float64Array;
   /** Rows per segment. */
   readonly rows: Float64Array;
+  /** The segment's mean offset (src/model/spec.ts), added to η_k(t); zeros without an offset. */
+  readonly offset: Float64Array;
 }
 
 export function segmentProfiles(spec: ModelSpec, treatment: string | null, segments: Segmentation): SegmentProfiles {
@@ -61,6 +63,8 @@ export function segmentProfiles(spec: ModelSpec, treatment: string | null, segme
   const treated = new Float64Array(K * dim);
   const rows = new Float64Array(K);
   for (let i = 0; i < spec.n; i++) rows[segments.codes[i]]++;
+  const offset = new Float64Array(K);
+  if (spec.offset) for (let i = 0; i < spec.n; i++) offset[segments.codes[i]] += spec.offset[i] / rows[segments.codes[i]];
   const constrained = constrainedNames(spec);
   const rStart = spec.terms.map((_, t) => constrained.indexOf(`r_${termLabel(spec, t)}[1]`));
   for (let i = 0; i < spec.n; i++) {
@@ -86,13 +90,13 @@ export function segmentProfiles(spec: ModelSpec, treatment: string | null, segme
       }
     });
   }
-  return { dim, control, treated, rows };
+  return { dim, control, treated, rows, offset };
 }
 
-/** η of every draw at segment k's weights (row k of `weights`, dim wide). */
-function profileEta(weights: Float64Array, dim: number, k: number, draws: DrawSet, columns: Int32Array): Float64Array {
+/** η of every draw at segment k's weights (row k of `weights`, dim wide) plus the segment's mean offset `base`. */
+function profileEta(weights: Float64Array, dim: number, k: number, draws: DrawSet, columns: Int32Array, base: number): Float64Array {
   const S = draws.nChains * draws.nDraws;
-  const eta = new Float64Array(S);
+  const eta = new Float64Array(S).fill(base);
   for (let v = 0; v < dim; v++) {
     const w = weights[k * dim + v];
     if (w === 0) continue;
@@ -106,7 +110,7 @@ function profileEta(weights: Float64Array, dim: number, k: number, draws: DrawSe
 export function segmentRateDraws(spec: ModelSpec, draws: DrawSet, segments: Segmentation): Float64Array[] {
   const profiles = segmentProfiles(spec, null, segments);
   const columns = drawColumns(spec, draws);
-  return segments.levels.map((_, k) => profileEta(profiles.control, profiles.dim, k, draws, columns).map(sigmoid));
+  return segments.levels.map((_, k) => profileEta(profiles.control, profiles.dim, k, draws, columns, profiles.offset[k]).map(sigmoid));
 }
 
 export interface SegmentEffectDraws {
@@ -133,8 +137,8 @@ export function segmentEtaDraws(spec: ModelSpec, draws: DrawSet, treatment: stri
   const profiles = segmentProfiles(spec, treatment, segments);
   const columns = drawColumns(spec, draws);
   return segments.levels.map((_, k) => ({
-    control: profileEta(profiles.control, profiles.dim, k, draws, columns),
-    treated: profileEta(profiles.treated, profiles.dim, k, draws, columns),
+    control: profileEta(profiles.control, profiles.dim, k, draws, columns, profiles.offset[k]),
+    treated: profileEta(profiles.treated, profiles.dim, k, draws, columns, profiles.offset[k]),
   }));
 }
 

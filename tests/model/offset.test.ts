@@ -9,6 +9,7 @@ import { offsetColumnSpec, wrapOffset } from '../../src/backend/offset-column.js
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { linearPredictorBlock, type ScoringModel } from '../../src/decision/scoring.js';
 import { LinearPredictor } from '../../src/decision/linear-predictor.js';
+import { segmentRateDraws } from '../../src/decision/effects.js';
 import { poisson } from '../../src/data/simulate/draw.js';
 import { fitModel } from '../../src/fit/fit.js';
 import { buildModel } from '../../src/model/build.js';
@@ -232,6 +233,18 @@ describe('the pinned offset column around a backend (src/backend/offset-column.t
     for (let c = 0; c < chains; c++) expect(Math.abs(nat.lp[c] - ref.lp[c]) / Math.abs(ref.lp[c])).toBeLessThan(1e-10);
     for (let j = 0; j < ref.gr.length; j++) expect(nat.gr[j]).toBeCloseTo(ref.gr[j], 8);
     for (let k = 0; k < ref.pw.length; k++) expect(nat.pw[k]).toBeCloseTo(ref.pw[k], 10);
+  });
+});
+
+describe('offset in segment summaries', () => {
+  it('a segment rate at average covariates includes the segment mean offset', () => {
+    const f = frame(num('y', [0, 1, 1, 0]), num('x', [1, 2, 3, 5]), num('o', [0.5, -0.5, 1, 2]), cat('s', ['a', 'a', 'b', 'b']));
+    const { spec } = buildModel(f, 'y ~ x + offset(o)', {});
+    const draws = { names: ['b_Intercept', 'b_x'], nChains: 1, nDraws: 1, values: Float64Array.of(-1, 0.25) };
+    const rates = segmentRateDraws(spec, draws, { name: 's', codes: Uint32Array.of(0, 0, 1, 1), levels: ['a', 'b'] });
+    const sigmoid = (e: number) => 1 / (1 + Math.exp(-e));
+    expect(rates[0][0]).toBeCloseTo(sigmoid(-1 + 0.25 * 1.5 + 0), 14);
+    expect(rates[1][0]).toBeCloseTo(sigmoid(-1 + 0.25 * 4 + 1.5), 14);
   });
 });
 
