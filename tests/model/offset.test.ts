@@ -201,9 +201,9 @@ describe('the pinned offset column around a backend (src/backend/offset-column.t
   });
 
   const addon = loadNativeAddon();
-  it.skipIf(!addon)('native kernels through the map agree with the reference (bernoulli with an offset)', async () => {
+  /** A bernoulli model with an offset and a varying intercept, n rows. */
+  function bernoulliOffset(n: number) {
     const rng = new Rng(21, 0);
-    const n = 500;
     const x: number[] = [];
     const o: number[] = [];
     const y: number[] = [];
@@ -215,7 +215,12 @@ describe('the pinned offset column around a backend (src/backend/offset-column.t
       y.push(rng.uniform() < 1 / (1 + Math.exp(-(o[i] - 0.5 + x[i]))) ? 1 : 0);
     }
     const fr = frame(num('y', y), num('x', x), num('o', o), cat('g', g));
-    const { spec } = buildModel(fr, 'y ~ x + offset(o) + (1 | g)', {});
+    return { spec: buildModel(fr, 'y ~ x + offset(o) + (1 | g)', {}).spec, rng };
+  }
+
+  it.skipIf(!addon)('native kernels through the map agree with the reference (bernoulli with an offset)', async () => {
+    const n = 500;
+    const { spec, rng } = bernoulliOffset(n);
     const chains = 4;
     const pos = Float64Array.from({ length: chains * spec.dim }, () => 0.4 * rng.normal());
     const results = [];
@@ -233,6 +238,49 @@ describe('the pinned offset column around a backend (src/backend/offset-column.t
     for (let c = 0; c < chains; c++) expect(Math.abs(nat.lp[c] - ref.lp[c]) / Math.abs(ref.lp[c])).toBeLessThan(1e-10);
     for (let j = 0; j < ref.gr.length; j++) expect(nat.gr[j]).toBeCloseTo(ref.gr[j], 8);
     for (let k = 0; k < ref.pw.length; k++) expect(nat.pw[k]).toBeCloseTo(ref.pw[k], 10);
+  });
+
+  it('WebGPU kernels (f32) through the map agree with the reference to 1e-5 (1 and 4 chains)', async (ctx) => {
+    const n = 500;
+    const { spec, rng } = bernoulliOffset(n);
+    let gpu;
+    try {
+      gpu = await createBackend('webgpu', spec, { maxChains: 4, maxDraws: 4 });
+    } catch (e) {
+      console.warn(`NOTICE: WebGPU offset parity skipped: ${(e as Error).message}`);
+      ctx.skip();
+      return;
+    }
+    const ref = await createBackend('reference', spec, { maxChains: 4 });
+    try {
+      for (const chains of [1, 4]) {
+        const pos = Float64Array.from({ length: chains * spec.dim }, () => 0.4 * rng.normal());
+        const out = [gpu, ref].map(() => ({ lp: new Float64Array(chains), gr: new Float64Array(chains * spec.dim), pw: new Float64Array(chains * n) }));
+        for (const [k, b] of [gpu, ref].entries()) {
+          await b.logDensityGradient(pos, chains, out[k].lp, out[k].gr);
+          await b.pointwiseLogLik(pos, chains, 0, n, out[k].pw);
+        }
+        const [g, r] = out;
+        for (let c = 0; c < chains; c++) expect(Math.abs(g.lp[c] - r.lp[c]) / Math.abs(r.lp[c])).toBeLessThan(1e-5);
+        let num = 0;
+        let den = 0;
+        for (let j = 0; j < r.gr.length; j++) {
+          num += (g.gr[j] - r.gr[j]) ** 2;
+          den += r.gr[j] ** 2;
+        }
+        expect(Math.sqrt(num / den)).toBeLessThan(1e-5);
+        let pnum = 0;
+        let pden = 0;
+        for (let k = 0; k < r.pw.length; k++) {
+          pnum += (g.pw[k] - r.pw[k]) ** 2;
+          pden += r.pw[k] ** 2;
+        }
+        expect(Math.sqrt(pnum / pden)).toBeLessThan(1e-5);
+      }
+    } finally {
+      await gpu.dispose();
+      await ref.dispose();
+    }
   });
 });
 
