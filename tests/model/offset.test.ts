@@ -301,7 +301,8 @@ describe('offset when scoring new rows', () => {
     const train = exposureFrame(200);
     const { recipe } = buildModel(train, 'y ~ x + offset(log(exposure))', { family: 'poisson' });
     const fresh = frame(num('y', [0, 0]), num('x', [0.5, -1]), num('exposure', [3, 40]));
-    const design = applyRecipe(recipe, fresh);
+    // the recipe as fit.json stores it
+    const design = applyRecipe(JSON.parse(JSON.stringify(recipe)), fresh);
     expect(Array.from(design.offset!)).toEqual([Math.log(3), Math.log(40)]);
     // two draws of (Intercept, x): η = log(exposure) + a + b·x
     const model: ScoringModel = { recipe, nDraws: 2, b: Float64Array.of(-1, 0.5, -0.9, 0.6), r: [], treatment: null };
