@@ -204,7 +204,7 @@ function revenueSections(a: HillstromAnalysis): ReportSection[] {
         `(se of the difference ${formatNumber(other.seDiff, 3)}` +
         (Math.abs(other.elpdDiff) < 2 * other.seDiff ? '; within two standard errors, so the data hardly tell them apart' : '') +
         `). E[spend | converted] = exp(η + σ²/2) for lognormal, exp(η) for gamma.` +
-        r.fits.map((f) => `\n\n${f.family}: ${fitLine(f.diagnostics)}`).join(''),
+        r.fits.map((f) => `\n\n${f.family}: ${fitLine(f.diagnostics)}${f.figures.loo.warnings.map((w) => ` PSIS-LOO: ${w}`).join('')}`).join(''),
       tables: [spendComparisonTable(r), ...r.fits.map((f) => ({ ...summaryTable(f.diagnostics.summary), caption: `${f.family} spend model` }))],
     },
     {
