@@ -6,8 +6,8 @@
  * rate; the hierarchical fit with, per history segment, the naive lift beside the partially pooled effect, the uplift
  * on the probability scale, and the targeting decision; and the revenue part (src/analyses/hillstrom-revenue.ts): a
  * spend model on the converters, lognormal or gamma by PSIS-LOO, expected revenue uplift per segment and the decision
- * on expected revenue per contact against the cost of a contact. The result is plain data (HillstromAnalysis); `toJson` gives
- * the stable JSON form and `reportSections` the tables and plots of the report.
+ * on expected revenue per contact against the cost of a contact. The result is plain data (HillstromAnalysis);
+ * `toJson` gives the stable JSON form and `reportSections` the tables and plots of the report.
  */
 import type { Frame } from '../data/frame.js';
 import { HILLSTROM_FORMULAS } from '../data/hillstrom.js';
