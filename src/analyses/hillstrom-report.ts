@@ -2,12 +2,14 @@
  * The sections of the Hillstrom analysis's report, as plain data (title, text, tables, Vega-Lite plots) for the
  * terminal (renderTable) and the HTML page (src/report/html.ts): every table of the analysis, and its plots — trace
  * and rank plots of each fit, posterior predictive check, forest plot of the segment effects, uplift by segment,
- * calibration curve of the hierarchical fit, and its PSIS-LOO Pareto k beside the pooled-vs-hierarchical comparison.
+ * calibration curve of the hierarchical fit, and its PSIS-LOO Pareto k beside the pooled-vs-hierarchical comparison;
+ * then the spend models and expected revenue per contact (tables from src/report/revenue-tables.ts).
  */
 import type { SummaryRow } from '../diagnostics/summary.js';
 import type { ReportSection } from '../report/html.js';
 import { calibrationSpec } from '../report/plots/calibration.js';
-import { forestSpec, upliftSpec } from '../report/plots/intervals.js';
+import { forestSpec, revenueUpliftSpec, upliftSpec } from '../report/plots/intervals.js';
+import { revenueDecisionTable, revenueTable, spendComparisonTable } from '../report/revenue-tables.js';
 import { ppcSpec } from '../report/plots/ppc.js';
 import { formatNumber, type Table } from '../report/table.js';
 import type { FitDiagnostics } from './fit-diagnostics.js';
@@ -185,5 +187,42 @@ export function hillstromSections(a: HillstromAnalysis): ReportSection[] {
       },
     ],
   });
+  sections.push(...revenueSections(a));
   return sections;
+}
+
+function revenueSections(a: HillstromAnalysis): ReportSection[] {
+  const r = a.revenue;
+  const other = r.comparison[1];
+  const dropped = r.convertersWithoutSpend > 0 ? ` ${r.convertersWithoutSpend} converters with no spend are left out.` : '';
+  return [
+    {
+      title: 'Spend model: lognormal vs gamma',
+      text:
+        `${r.formula}, fitted to the ${r.converters} converters' spend as lognormal and as gamma (log link).${dropped} ` +
+        `PSIS-LOO prefers ${r.chosen}: ${other.model} is ${formatNumber(-other.elpdDiff, 3)} lower in elpd_loo ` +
+        `(se of the difference ${formatNumber(other.seDiff, 3)}` +
+        (Math.abs(other.elpdDiff) < 2 * other.seDiff ? '; within two standard errors, so the data hardly tell them apart' : '') +
+        `). E[spend | converted] = exp(η + σ²/2) for lognormal, exp(η) for gamma.` +
+        r.fits.map((f) => `\n\n${f.family}: ${fitLine(f.diagnostics)}${f.figures.loo.warnings.map((w) => ` PSIS-LOO: ${w}`).join('')}`).join(''),
+      tables: [spendComparisonTable(r), ...r.fits.map((f) => ({ ...summaryTable(f.diagnostics.summary), caption: `${f.family} spend model` }))],
+    },
+    {
+      title: 'Expected revenue uplift by segment',
+      text:
+        'Per posterior draw, at each segment\'s average covariates: expected revenue per contact = P(convert | arm) ' +
+        '(hierarchical conversion model) × E[spend | converted, arm] (the chosen spend model), the two fits\' draws ' +
+        'paired by index; the uplift is its difference between e-mail and no e-mail.',
+      tables: [revenueTable(r)],
+      plots: [revenueUpliftSpec(r.segments.map((s) => ({ label: s.segment, mean: s.revenue.uplift.mean, low: s.revenue.uplift.p10, high: s.revenue.uplift.p90 })))],
+    },
+    {
+      title: 'Revenue decision table',
+      text:
+        `E-mail a segment when its expected revenue uplift per contact exceeds the cost of a contact (${r.costPerContact}` +
+        `${r.costPerContact === 0 ? '; give --cost-per-contact for the real cost' : ''}); P(uplift > cost) is the ` +
+        'probability that a contact pays for itself.',
+      tables: [revenueDecisionTable(r)],
+    },
+  ];
 }

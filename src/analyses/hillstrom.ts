@@ -4,8 +4,10 @@
  * raw conversion by arm and segment; a classical baseline (IRLS maximum likelihood, log loss, ROC-AUC); the prior
  * predictive check; the pooled fit with P(treatment effect > 0) and the posterior predictive check of the overall
  * rate; the hierarchical fit with, per history segment, the naive lift beside the partially pooled effect, the uplift
- * on the probability scale, and the targeting decision. The result is plain data (HillstromAnalysis); `toJson` gives
- * the stable JSON form and `reportSections` the tables and plots of the report.
+ * on the probability scale, and the targeting decision; and the revenue part (src/analyses/hillstrom-revenue.ts): a
+ * spend model on the converters, lognormal or gamma by PSIS-LOO, expected revenue uplift per segment and the decision
+ * on expected revenue per contact against the cost of a contact. The result is plain data (HillstromAnalysis);
+ * `toJson` gives the stable JSON form and `reportSections` the tables and plots of the report.
  */
 import type { Frame } from '../data/frame.js';
 import { HILLSTROM_FORMULAS } from '../data/hillstrom.js';
@@ -33,6 +35,8 @@ import { fitModel, type Fit, type FitOptions } from '../fit/fit.js';
 import { compareModels, type CompareRow } from '../loo/compare.js';
 import { buildModel } from '../model/build.js';
 import { fitDiagnostics, type FitDiagnostics } from './fit-diagnostics.js';
+import { analyzeRevenue, type RevenueResult } from './hillstrom-revenue.js';
+import type { SpendFamily } from '../decision/revenue.js';
 import { fitFigures, type FitFigures } from './fit-figures.js';
 import { posteriorMeanProbability } from './row-probability.js';
 
@@ -56,6 +60,8 @@ export interface HillstromOptions {
   readonly onStep?: (line: string) => void;
   readonly thresholds?: ProbabilityThresholds;
   readonly economics?: EconomicInputs;
+  /** Cost of one contact for the revenue decision (default: economics.costPerContact, else 0). */
+  readonly costPerContact?: number;
   /** Where the data came from, for the report: e.g. the file path or "simulated (seed 1)". */
   readonly dataDescription?: string;
   /** Prior predictive draws (default 500) and posterior predictive draws (default 1000). */
@@ -63,7 +69,7 @@ export interface HillstromOptions {
   readonly ppcDraws?: number;
 }
 
-export type HillstromFitName = 'pooled' | 'hierarchical';
+export type HillstromFitName = 'pooled' | 'hierarchical' | `spend-${SpendFamily}`;
 
 export interface BaselineResult {
   readonly formula: string;
@@ -122,6 +128,8 @@ export interface HillstromAnalysis {
   readonly decisions: readonly SegmentDecision[];
   /** Pooled vs hierarchical by PSIS-LOO (best first), with stacking weights. */
   readonly comparison: readonly CompareRow[];
+  /** Spend models, expected revenue per segment and the revenue decision. */
+  readonly revenue: RevenueResult;
 }
 
 function segmentation(frame: Frame): Segmentation {
@@ -149,7 +157,7 @@ export function classicalBaseline(frame: Frame, formula: string = BASELINE_FORMU
 
 async function withFit<T>(
   frame: Frame,
-  name: HillstromFitName,
+  name: 'pooled' | 'hierarchical',
   options: HillstromOptions,
   use: (fit: Fit) => T | Promise<T>,
 ): Promise<T> {
@@ -195,7 +203,7 @@ export async function analyzeHillstrom(frame: Frame, options: HillstromOptions =
   }));
 
   step('hierarchical model');
-  const { hierarchical, decisions } = await withFit(frame, 'hierarchical', options, async (fit) => {
+  const { hierarchical, decisions, conversionDraws } = await withFit(frame, 'hierarchical', options, async (fit) => {
     const draws = segmentEffectDraws(fit.model.spec, fit.draws, TREATMENT, segments);
     const effects = summarizeSegmentEffects(
       draws,
@@ -223,7 +231,15 @@ export async function analyzeHillstrom(frame: Frame, options: HillstromOptions =
       figures: await fitFigures(fit),
       calibration: calibrationTable(fit.model.spec.y, posteriorMeanProbability(fit.model.spec, fit.draws)),
     };
-    return { hierarchical, decisions };
+    return { hierarchical, decisions, conversionDraws: draws };
+  });
+
+  step('spend models on the converters (lognormal and gamma) and expected revenue');
+  const revenue = await analyzeRevenue(frame, segments, conversionDraws, {
+    fit: options.fit,
+    costPerContact: options.costPerContact ?? economics?.costPerContact ?? 0,
+    onProgress: options.onProgress ? (family, p) => options.onProgress!(`spend-${family}`, p) : undefined,
+    onFit: options.onFit ? (family, fit) => options.onFit!(`spend-${family}`, fit) : undefined,
   });
 
   return {
@@ -243,6 +259,7 @@ export async function analyzeHillstrom(frame: Frame, options: HillstromOptions =
       ],
       { method: 'stacking' },
     ).rows,
+    revenue,
   };
 }
 
@@ -355,6 +372,38 @@ export function toJson(a: HillstromAnalysis): Record<string, unknown> {
         break_even_uplift: d.expectedValue.breakEvenUplift,
         value_action: d.expectedValue.action,
       }),
+    })),
+    revenue: revenueJson(a.revenue),
+  };
+}
+
+function revenueJson(r: RevenueResult): Record<string, unknown> {
+  const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  const interval = (d: DrawSummary) => ({ mean: d.mean, p10: d.p10, p90: d.p90 });
+  return {
+    spend_formula: r.formula,
+    converters: r.converters,
+    converters_without_spend: r.convertersWithoutSpend,
+    chosen_family: r.chosen,
+    comparison: r.comparison.map((c) => ({
+      family: c.model,
+      elpd_loo: c.elpdLoo,
+      se_elpd_loo: c.seElpdLoo,
+      elpd_diff: c.elpdDiff,
+      se_diff: finite(c.seDiff),
+      p_loo: c.pLoo,
+    })),
+    cost_per_contact: r.costPerContact,
+    segments: r.segments.map((s) => ({
+      segment: s.segment,
+      spend_control: interval(s.spendControl),
+      spend_treated: interval(s.spendTreated),
+      revenue_control: interval(s.revenue.control),
+      revenue_treated: interval(s.revenue.treated),
+      revenue_uplift: { ...interval(s.revenue.uplift), prob_positive: s.revenue.uplift.probPositive },
+      expected_net_per_contact: s.decision.expectedNetValue,
+      prob_pays: s.decision.probPays,
+      action: s.decision.action,
     })),
   };
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
 import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.js';
+import { offsetColumnSpec, wrapOffset } from './offset-column.js';
 import { callWork, isSmallWork } from './work-size.js';
 import { groupedInteger } from '../report/integer-text.js';
 import { UserError } from '../errors.js';
@@ -92,7 +93,8 @@ function probed(gpu: GpuFinding): string {
 
 /**
  * The backend for `choice` (see the module comment). Models with split terms get the chosen backend built on the
- * centered form of the spec, wrapped by src/backend/split-terms.ts.
+ * centered form of the spec, wrapped by src/backend/split-terms.ts; a model with an offset gets it built on the spec
+ * with the offset as a pinned fixed column, wrapped by src/backend/offset-column.ts (inside the split map).
  */
 export async function createBackend(
   choice: BackendChoice,
@@ -101,9 +103,21 @@ export async function createBackend(
   log: (line: string) => void = () => {},
   detail?: (line: string) => void,
 ): Promise<Backend> {
-  if (!needsCoordinateMap(spec)) return createPlainBackend(choice, spec, options, log, detail);
-  const inner = await createPlainBackend(choice, centeredSpec(spec), options, log, detail);
+  if (!needsCoordinateMap(spec)) return createOffsetBackend(choice, spec, options, log, detail);
+  const inner = await createOffsetBackend(choice, centeredSpec(spec), options, log, detail);
   return wrapSplitTerms(spec, inner, options);
+}
+
+async function createOffsetBackend(
+  choice: BackendChoice,
+  spec: ModelSpec,
+  options: BackendOptions,
+  log: (line: string) => void,
+  detail?: (line: string) => void,
+): Promise<Backend> {
+  if (!spec.offset) return createPlainBackend(choice, spec, options, log, detail);
+  const inner = await createPlainBackend(choice, offsetColumnSpec(spec), options, log, detail);
+  return wrapOffset(spec, inner, options);
 }
 
 async function createPlainBackend(

@@ -15,7 +15,7 @@ import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 import { builtinDataset } from '../data/datasets.js';
 import { loadData } from '../data/load.js';
 import type { LoadedData } from '../data/datasets.js';
-import { DEFAULT_THRESHOLDS } from '../decision/policy.js';
+import { checkCostPerContact, DEFAULT_THRESHOLDS } from '../decision/policy.js';
 import { UserError } from '../errors.js';
 import { FIT_DEFAULTS, type Fit } from '../fit/fit.js';
 import { checkOutDir, checkOutFile, stageDir, systemReason } from '../io/out-target.js';
@@ -52,6 +52,9 @@ interface HillstromFlags extends CommonFlags, ColumnTypeFlags {
   valuePerConversion?: string;
   costPerContact?: string;
 }
+
+/** The run directories `analyze hillstrom --out DIR` writes, one per fit. */
+const HILLSTROM_RUNS = ['pooled', 'hierarchical', 'spend-lognormal', 'spend-gamma'];
 
 function say(line: string): void {
   process.stderr.write(line + '\n');
@@ -181,9 +184,10 @@ async function runHillstrom(f: HillstromFlags): Promise<void> {
   const fit = fitSettings(f);
   const seed = fit.seed ?? FIT_DEFAULTS.seed;
   const thresholds = { target: number('--target-prob', f.targetProb), test: number('--test-prob', f.testProb) };
-  if ((f.valuePerConversion === undefined) !== (f.costPerContact === undefined)) {
-    throw new UserError('the expected-value rule needs both --value-per-conversion and --cost-per-contact');
+  if (f.valuePerConversion !== undefined && f.costPerContact === undefined) {
+    throw new UserError('the expected-value rule needs --cost-per-contact as well as --value-per-conversion');
   }
+  const costPerContact = f.costPerContact === undefined ? undefined : checkCostPerContact(number('--cost-per-contact', f.costPerContact));
   const economics =
     f.valuePerConversion !== undefined && f.costPerContact !== undefined
       ? { valuePerConversion: number('--value-per-conversion', f.valuePerConversion), costPerContact: number('--cost-per-contact', f.costPerContact) }
@@ -207,6 +211,7 @@ async function runHillstrom(f: HillstromFlags): Promise<void> {
       fit,
       thresholds,
       economics,
+      costPerContact,
       dataDescription: description,
       onProgress: progress.onProgress,
       onFit: (model, fitted) => {
@@ -219,13 +224,14 @@ async function runHillstrom(f: HillstromFlags): Promise<void> {
     const sections = hillstromSections(analysis);
     // results first, then the printout
     if (out !== null) writeFileSync(join(out, 'analysis.json'), JSON.stringify(toJson(analysis), null, 2) + '\n');
-    const pages = await writePages(sections, { title: 'Hillstrom e-mail campaign analysis', subtitle: description }, f.report, out, ['pooled', 'hierarchical']);
+    const pages = await writePages(sections, { title: 'Hillstrom e-mail campaign analysis', subtitle: description }, f.report, out, HILLSTROM_RUNS);
     if (f.json) process.stdout.write(JSON.stringify(toJson(analysis), null, 2) + '\n');
     else printSections(sections);
-    if (!f.quiet) for (const w of [...analysis.pooled.diagnostics.warnings, ...analysis.hierarchical.diagnostics.warnings]) say(`warning: ${w}`);
+    const spendWarnings = analysis.revenue.fits.flatMap((fit) => fit.diagnostics.warnings.map((w) => `spend model (${fit.family}): ${w}`));
+    if (!f.quiet) for (const w of [...analysis.pooled.diagnostics.warnings, ...analysis.hierarchical.diagnostics.warnings, ...spendWarnings]) say(`warning: ${w}`);
     if (!f.quiet && pages.length > 0 && f.report !== undefined) say(`wrote the report to ${resolve(f.report)}`);
   });
-  if (!f.quiet && target !== null) say(`wrote pooled/, hierarchical/, analysis.json and report.html to ${target}`);
+  if (!f.quiet && target !== null) say(`wrote ${HILLSTROM_RUNS.map((r) => `${r}/`).join(', ')}, analysis.json and report.html to ${target}`);
 }
 
 async function runSeparation(f: CommonFlags): Promise<void> {
@@ -285,13 +291,13 @@ export function register(program: Command): void {
     columnTypeOptions(
       analyze
         .command('hillstrom')
-        .description('the Hillstrom e-mail campaign: raw rates, baseline, pooled and hierarchical fits, uplift by segment, decision table')
+        .description('the Hillstrom e-mail campaign: raw rates, baseline, pooled and hierarchical fits, uplift by segment, decision table, spend models and revenue')
         .option('--data <file>', 'the Hillstrom CSV (default: built-in simulated data with the same schema)'),
     )
       .option('--target-prob <p>', 'P(effect > 0) at or above which a segment is targeted', String(DEFAULT_THRESHOLDS.target))
       .option('--test-prob <p>', 'P(effect > 0) at or above which a segment is tested more (below: deprioritised)', String(DEFAULT_THRESHOLDS.test))
       .option('--value-per-conversion <v>', 'value of one conversion (expected-value rule; with --cost-per-contact)')
-      .option('--cost-per-contact <c>', 'cost of one e-mail (expected-value rule; with --value-per-conversion)'),
+      .option('--cost-per-contact <c>', 'cost of one e-mail: the revenue decision (default 0) and, with --value-per-conversion, the expected-value rule'),
   )
     .addHelpText(
       'after',

@@ -85,6 +85,31 @@ export function withColumns(
   return frameFromColumns(out, frame.source, newMissing, fileLines.get(frame));
 }
 
+/**
+ * The rows `rows` (0-based, increasing) of `frame` as a new Frame: every column (a categorical one keeps all its
+ * levels, a numeric one its derivation), the missing cells among those rows, and their file lines for messages.
+ */
+export function frameRows(frame: Frame, rows: Uint32Array, source: string = frame.source): Frame {
+  const take = <T extends Float64Array | Uint32Array | Uint8Array>(values: T, out: T): T => {
+    for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]];
+    return out;
+  };
+  const columns: Column[] = [...frame.columns.values()].map((c): Column => {
+    if (c.kind === 'categorical') return { kind: 'categorical', name: c.name, codes: take(c.codes, new Uint32Array(rows.length)), levels: c.levels };
+    if (c.kind === 'boolean') return booleanColumn(c.name, take(c.values, new Uint8Array(rows.length)));
+    return numericColumn(c.name, take(c.values, new Float64Array(rows.length)), c.derivation);
+  });
+  const position = new Map<number, number>();
+  rows.forEach((r, k) => position.set(r, k));
+  const missing = new Map<string, Uint32Array>();
+  for (const [name, at] of frame.missing) {
+    const kept = Uint32Array.from(Array.from(at).flatMap((r) => (position.has(r) ? [position.get(r) as number] : [])));
+    if (kept.length > 0) missing.set(name, kept);
+  }
+  const lines = fileLines.get(frame);
+  return frameFromColumns(columns, source, missing, lines ? take(lines, new Uint32Array(rows.length)) : undefined);
+}
+
 /** Column names in frame order. */
 export function columnNames(frame: Frame): string[] {
   return [...frame.columns.keys()];

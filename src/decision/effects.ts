@@ -48,6 +48,8 @@ export interface SegmentProfiles {
   readonly treated: Float64Array;
   /** Rows per segment. */
   readonly rows: Float64Array;
+  /** The segment's mean offset (src/model/spec.ts), added to η_k(t); zeros without an offset. */
+  readonly offset: Float64Array;
 }
 
 export function segmentProfiles(spec: ModelSpec, treatment: string | null, segments: Segmentation): SegmentProfiles {
@@ -61,6 +63,8 @@ export function segmentProfiles(spec: ModelSpec, treatment: string | null, segme
   const treated = new Float64Array(K * dim);
   const rows = new Float64Array(K);
   for (let i = 0; i < spec.n; i++) rows[segments.codes[i]]++;
+  const offset = new Float64Array(K);
+  if (spec.offset) for (let i = 0; i < spec.n; i++) offset[segments.codes[i]] += spec.offset[i] / rows[segments.codes[i]];
   const constrained = constrainedNames(spec);
   const rStart = spec.terms.map((_, t) => constrained.indexOf(`r_${termLabel(spec, t)}[1]`));
   for (let i = 0; i < spec.n; i++) {
@@ -86,13 +90,13 @@ export function segmentProfiles(spec: ModelSpec, treatment: string | null, segme
       }
     });
   }
-  return { dim, control, treated, rows };
+  return { dim, control, treated, rows, offset };
 }
 
-/** η of every draw at segment k's weights (row k of `weights`, dim wide). */
-function profileEta(weights: Float64Array, dim: number, k: number, draws: DrawSet, columns: Int32Array): Float64Array {
+/** η of every draw at segment k's weights (row k of `weights`, dim wide) plus the segment's mean offset `base`. */
+function profileEta(weights: Float64Array, dim: number, k: number, draws: DrawSet, columns: Int32Array, base: number): Float64Array {
   const S = draws.nChains * draws.nDraws;
-  const eta = new Float64Array(S);
+  const eta = new Float64Array(S).fill(base);
   for (let v = 0; v < dim; v++) {
     const w = weights[k * dim + v];
     if (w === 0) continue;
@@ -106,7 +110,7 @@ function profileEta(weights: Float64Array, dim: number, k: number, draws: DrawSe
 export function segmentRateDraws(spec: ModelSpec, draws: DrawSet, segments: Segmentation): Float64Array[] {
   const profiles = segmentProfiles(spec, null, segments);
   const columns = drawColumns(spec, draws);
-  return segments.levels.map((_, k) => profileEta(profiles.control, profiles.dim, k, draws, columns).map(sigmoid));
+  return segments.levels.map((_, k) => profileEta(profiles.control, profiles.dim, k, draws, columns, profiles.offset[k]).map(sigmoid));
 }
 
 export interface SegmentEffectDraws {
@@ -119,6 +123,25 @@ export interface SegmentEffectDraws {
   readonly pTreated: Float64Array;
 }
 
+/** η_k(0) and η_k(1), segment k's linear predictor at its average covariates without and with treatment, per draw. */
+export interface SegmentEta {
+  readonly control: Float64Array;
+  readonly treated: Float64Array;
+}
+
+/**
+ * η_k(0) and η_k(1) of every segment per draw (chain-major), from a DrawSet named as constrainedNames(spec) names
+ * them; the segment averages are over the rows of `spec` (spec.n rows, `segments.codes` one per row).
+ */
+export function segmentEtaDraws(spec: ModelSpec, draws: DrawSet, treatment: string, segments: Segmentation): SegmentEta[] {
+  const profiles = segmentProfiles(spec, treatment, segments);
+  const columns = drawColumns(spec, draws);
+  return segments.levels.map((_, k) => ({
+    control: profileEta(profiles.control, profiles.dim, k, draws, columns, profiles.offset[k]),
+    treated: profileEta(profiles.treated, profiles.dim, k, draws, columns, profiles.offset[k]),
+  }));
+}
+
 /** Effect and uplift draws of every segment, from a DrawSet named as constrainedNames(spec) names them. */
 export function segmentEffectDraws(
   spec: ModelSpec,
@@ -126,16 +149,15 @@ export function segmentEffectDraws(
   treatment: string,
   segments: Segmentation,
 ): SegmentEffectDraws[] {
-  const profiles = segmentProfiles(spec, treatment, segments);
-  const columns = drawColumns(spec, draws);
+  const etas = segmentEtaDraws(spec, draws, treatment, segments);
   const S = draws.nChains * draws.nDraws;
   return segments.levels.map((segment, k) => {
     const effect = new Float64Array(S);
     const uplift = new Float64Array(S);
     const pControl = new Float64Array(S);
     const pTreated = new Float64Array(S);
-    const eta0 = profileEta(profiles.control, profiles.dim, k, draws, columns);
-    const eta1 = profileEta(profiles.treated, profiles.dim, k, draws, columns);
+    const eta0 = etas[k].control;
+    const eta1 = etas[k].treated;
     for (let s = 0; s < S; s++) {
       effect[s] = eta1[s] - eta0[s];
       pControl[s] = sigmoid(eta0[s]);

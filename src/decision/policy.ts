@@ -4,7 +4,7 @@
  *   test ≤ P < target → "test more", below → "deprioritise". Defaults 0.90 and 0.70.
  * - Expected-value rule: contacting a customer of the segment earns uplift · value-per-conversion and costs
  *   cost-per-contact; target when E[uplift] · value > cost, reported with P(uplift · value > cost), the probability
- *   that a contact pays for itself.
+ *   that a contact pays for itself; the same rule on any per-contact gain (expected revenue uplift) is netGainDecision.
  */
 import { UserError } from '../errors.js';
 
@@ -61,20 +61,37 @@ export interface ExpectedValueDecision {
 }
 
 export function expectedValueDecision(upliftDraws: Float64Array, e: EconomicInputs): ExpectedValueDecision {
-  const S = upliftDraws.length;
-  if (S === 0) throw new Error('expectedValueDecision: no draws');
-  const breakEven = e.costPerContact / e.valuePerConversion;
+  const net = netGainDecision(upliftDraws, e.valuePerConversion, e.costPerContact);
+  return { ...net, breakEvenUplift: e.costPerContact / e.valuePerConversion };
+}
+
+export interface NetGainDecision {
+  /** E[gain] · scale − cost, per contact. */
+  readonly expectedNetValue: number;
+  /** P(gain · scale > cost). */
+  readonly probPays: number;
+  readonly action: 'target' | 'do not target';
+}
+
+/**
+ * A contact earns gain · scale (gain per posterior draw: an uplift in conversion probability with scale the value of
+ * a conversion, or an uplift in expected revenue with scale 1) and costs `cost`: target when E[gain] · scale > cost.
+ */
+export function netGainDecision(gainDraws: Float64Array, scale: number, cost: number): NetGainDecision {
+  const S = gainDraws.length;
+  if (S === 0) throw new Error('netGainDecision: no draws');
   let sum = 0;
   let pays = 0;
   for (let s = 0; s < S; s++) {
-    sum += upliftDraws[s];
-    if (upliftDraws[s] * e.valuePerConversion > e.costPerContact) pays++;
+    sum += gainDraws[s];
+    if (gainDraws[s] * scale > cost) pays++;
   }
-  const expectedNetValue = (sum / S) * e.valuePerConversion - e.costPerContact;
-  return {
-    expectedNetValue,
-    probPays: pays / S,
-    breakEvenUplift: breakEven,
-    action: expectedNetValue > 0 ? 'target' : 'do not target',
-  };
+  const expectedNetValue = (sum / S) * scale - cost;
+  return { expectedNetValue, probPays: pays / S, action: expectedNetValue > 0 ? 'target' : 'do not target' };
+}
+
+/** Checks a cost per contact on its own (finite, ≥ 0). */
+export function checkCostPerContact(cost: number): number {
+  if (!(Number.isFinite(cost) && cost >= 0)) throw new UserError(`--cost-per-contact ${cost} must be a number ≥ 0`);
+  return cost;
 }

@@ -147,7 +147,8 @@ export function prepareScoring(posterior: ScoringPosterior): ScoringModel {
 }
 
 /**
- * η for rows [i0, i1) and every draw: eta[(i − i0) · S + s]. A row at a new group level adds, for that group's terms,
+ * η for rows [i0, i1) and every draw: eta[(i − i0) · S + s], the design's offset included
+ * (recomputed from the rows' own columns by the recipe). A row at a new group level adds, for that group's terms,
  * newEffects[t][(i − i0) · S + s] when `newEffects` has term t's block of new-level effects, else nothing (r = 0).
  */
 export function linearPredictorBlock(
@@ -160,13 +161,14 @@ export function linearPredictorBlock(
 ): void {
   const S = model.nDraws;
   const p = model.recipe.fixed.length;
-  const { X } = design;
+  const { X, offset } = design;
   const { b } = model;
   for (let i = i0; i < i1; i++) {
     const out = (i - i0) * S;
     const row = i * p;
+    const o = offset ? offset[i] : 0;
     for (let s = 0; s < S; s++) {
-      let acc = 0;
+      let acc = o;
       const bs = s * p;
       for (let j = 0; j < p; j++) acc += X[row + j] * b[bs + j];
       eta[out + s] = acc;

@@ -17,7 +17,7 @@ import { resolvePriors, type PriorOverrides, type ResolvedPriors } from './prior
 import { applyRecipe, type DesignRecipe } from './recipe.js';
 import { defaultLink, familyLinks, familyModule } from './families/index.js';
 import type { LinkName } from './families/family.js';
-import { crudeRowInformation, familyDefaults } from './family-priors.js';
+import { crudeRowInformation, familyDefaults, type FamilyDefaults } from './family-priors.js';
 import { FAMILIES, type AuxCoordinate, type Family, type GroupingFactor, type ModelSpec, type Parameterization, type VaryingTerm } from './spec.js';
 
 export interface BuildOptions {
@@ -56,6 +56,20 @@ export interface BuiltModel {
   readonly warnings: readonly string[];
 }
 
+/**
+ * The data-scaled default intercept prior is centred on the outcome's centre on the link scale; with an offset the
+ * intercept is that centre less the offset, so the centre moves by the offset's mean (bernoulli/binomial keep the
+ * reference analysis's fixed defaults).
+ */
+function offsetIntercept(defaults: FamilyDefaults, family: Family, offset: Float64Array): FamilyDefaults {
+  if (family === 'bernoulli' || family === 'binomial' || defaults.intercept.family !== 'student_t') return defaults;
+  let mean = 0;
+  for (let i = 0; i < offset.length; i++) mean += offset[i];
+  mean /= offset.length;
+  const [nu, center, scale] = defaults.intercept.params;
+  return { ...defaults, intercept: { family: 'student_t', params: [nu, Number((center - mean).toPrecision(4)), scale] } };
+}
+
 export function buildModel(frame: Frame, formula: string, options: BuildOptions = {}): BuiltModel {
   const ast = parseFormula(formula);
   const terms = modelTerms(ast);
@@ -92,13 +106,14 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   const fixedNames = recipe.fixed.map((c) => c.name);
   const interceptColumn = recipe.fixed.findIndex((c) => c.factors.length === 0);
   const module = familyModule(family, link);
+  const defaults = familyDefaults(family, y, design.X, fixedNames.length);
   const priors = resolvePriors(
     {
       fixed: fixedNames,
       interceptColumn,
       terms: recipe.terms.map((t) => ({ group: recipe.groups[t.group].name, term: t.term })),
       aux: module.aux.map((a) => a.name),
-      defaults: familyDefaults(family, y, design.X, fixedNames.length),
+      defaults: design.offset ? offsetIntercept(defaults, family, design.offset) : defaults,
     },
     options.priors,
   );
@@ -159,10 +174,12 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     dim: next,
     fixedBasis: (options.fixedBasis ?? 'qr') === 'qr' ? fixedBasisFactor(design.X, frame.nRows, fixedNames.length) : null,
     ...(aux.length > 0 ? { aux } : {}),
+    ...(design.offset ? { offset: design.offset } : {}),
   };
 
   const basisNote = spec.fixedBasis ? '; fixed effects sampled in the QR basis of their columns' : '';
-  const notes = [`${family}${link ? ` (${link} link)` : ''} model, ${frame.nRows} rows, ${next} unconstrained parameters${basisNote}`];
+  const offsetNote = recipe.offsets ? `; offset ${recipe.offsets.map((k) => recipe.variables[k].label).join(' + ')} (coefficient 1)` : '';
+  const notes = [`${family}${link ? ` (${link} link)` : ''} model, ${frame.nRows} rows, ${next} unconstrained parameters${basisNote}${offsetNote}`];
   for (const row of priors.table) {
     if (row.source !== 'default') notes.push(`prior ${row.parameter} ~ ${formatPrior(row.prior)} (from '${row.source}')`);
   }

@@ -180,6 +180,19 @@ class RecipeMaker {
     return recipe;
   }
 
+  /** Index of the variable of an `offset(v)`, which must be one numeric column (not categorical, not a poly()). */
+  offsetVariable(v: VarExpr): number {
+    const k = this.variable(v);
+    const expansion = this.expansions[k];
+    if (expansion?.kind === 'factor') {
+      throw formulaError(this.formula, v.span.start, `offset() of categorical column '${varLabel(v)}'; an offset needs a numeric column`);
+    }
+    if (expansion?.kind === 'matrix') {
+      throw formulaError(this.formula, v.span.start, `offset() of '${varLabel(v)}', which has several columns; an offset needs one numeric column`);
+    }
+    return k;
+  }
+
   /** Design columns of the terms of one term list (the intercept first), by R's coding rule. */
   columns(list: TermList): ColumnRecipe[] {
     const out: ColumnRecipe[] = [];
@@ -297,6 +310,8 @@ export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family): Des
       varying.push({ group: g, term: column.name, column: column.factors.length === 0 ? null : column });
     }
   }
+  // offsets: one numeric variable each, evaluated on any frame with the recipe (a log() checks its values are positive)
+  const offsets = terms.offsets.map((o) => maker.offsetVariable(o.v));
   return {
     version: 1,
     formula: ast.text,
@@ -308,5 +323,6 @@ export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family): Des
     groups,
     terms: varying,
     ...(maker.derived.length > 0 && { derived: maker.derived }),
+    ...(offsets.length > 0 && { offsets }),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The linear predictor and its transpose, once for every TypeScript path:
- *   η_i = Σ_j X[i, j]·b_j + Σ_t x_t[i]·r_t[group_t(i)]          (x_t[i] = 1 for an intercept term)
+ *   η_i = o_i + Σ_j X[i, j]·b_j + Σ_t x_t[i]·r_t[group_t(i)]    (x_t[i] = 1 for an intercept term; o the offset)
  * over a coefficient vector that holds b at [0, p) and r_t from rStart[t] on. The model's own coefficient layout
  * (src/model/density.ts: b, then r_t per term in order) has rStart from coefficientStarts(); the constrained draws
  * layout (src/decision/linear-predictor.ts) has its own starts. Typed arrays, no allocation: these are hot loops.
@@ -29,9 +29,10 @@ export function linearPredictor(
 ): void {
   const X = spec.fixed.X;
   const p = spec.fixed.names.length;
+  const offset = spec.offset;
   for (let i = i0; i < i1; i++) {
     const row = i * p;
-    let s = 0;
+    let s = offset ? offset[i] : 0;
     for (let j = 0; j < p; j++) s += X[row + j] * coef[j];
     out[i - i0] = s;
   }
@@ -46,7 +47,7 @@ export function linearPredictor(
 }
 
 /**
- * The transpose of linearPredictor, accumulated: gcoef[j] += Σ_i X[i, j]·dEta[i − i0] and
+ * The transpose of linearPredictor (the offset is constant, so it has no part here), accumulated: gcoef[j] += Σ_i X[i, j]·dEta[i − i0] and
  * gcoef[rStart[t] + group_t(i)] += x_t[i]·dEta[i − i0] — the chain rule from ∂/∂η to the coefficients.
  */
 export function addLinearPredictorTranspose(

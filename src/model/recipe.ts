@@ -95,6 +95,11 @@ export interface DesignRecipe {
   readonly terms: readonly VaryingTermRecipe[];
   /** Columns read by the model that were derived from others; absent in runs written before derivations were kept. */
   readonly derived?: readonly DerivedColumn[];
+  /**
+   * The `offset(…)` terms: indices into `variables` (each numeric), summed per row and added to η with coefficient 1;
+   * absent when the formula has none.
+   */
+  readonly offsets?: readonly number[];
 }
 
 export interface Design {
@@ -105,6 +110,8 @@ export interface Design {
   readonly groupIndex: readonly Uint32Array[];
   /** Per varying term: the covariate per row, null for an intercept. */
   readonly x: readonly (Float64Array | null)[];
+  /** The offset per row (the sum of the formula's offset() terms), null when it has none. */
+  readonly offset: Float64Array | null;
 }
 
 /** A variable's values on a frame: numbers, factor codes into the recipe's levels, or the columns of a poly(). */
@@ -270,5 +277,16 @@ export function applyRecipe(recipe: DesignRecipe, frame: Frame): Design {
   });
   const groupIdx = recipe.groups.map((g) => groupIndex(g, frame, `grouping factor '${g.name}'`));
   const x = recipe.terms.map((t) => (t.column ? columnValues(t.column, values, n) : null));
-  return { n, X, groupIndex: groupIdx, x };
+  return { n, X, groupIndex: groupIdx, x, offset: offsetValues(recipe, values, n) };
+}
+
+/** The sum of the recipe's offset variables per row, or null without offsets. */
+function offsetValues(recipe: DesignRecipe, values: readonly VariableValues[], n: number): Float64Array | null {
+  if (!recipe.offsets || recipe.offsets.length === 0) return null;
+  const out = new Float64Array(n);
+  for (const k of recipe.offsets) {
+    const v = numericValues(values[k], `formula term 'offset(${recipe.variables[k].label})'`);
+    for (let i = 0; i < n; i++) out[i] += v[i];
+  }
+  return out;
 }

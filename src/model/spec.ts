@@ -3,7 +3,8 @@
  * kernels from this and nothing else.
  *
  * Model:
- *   eta_i = sum_j X[i, j] b_j + sum_t x_t[i] · r_t[group_t(i)]        (x_t[i] = 1 for an intercept term)
+ *   eta_i = o_i + sum_j X[i, j] b_j + sum_t x_t[i] · r_t[group_t(i)]  (x_t[i] = 1 for an intercept term; o the
+ *                                                                       offset, 0 without one)
  *   bernoulli: y_i ~ Bernoulli(logit^-1(eta_i))
  *   binomial:  y_i ~ Binomial(trials_i, logit^-1(eta_i))
  *   gaussian: y_i ~ Normal(eta_i, sigma); lognormal: log y_i ~ Normal(eta_i, sigma); poisson: y_i ~ Poisson(e^eta_i);
@@ -106,6 +107,12 @@ export interface ModelSpec {
   readonly fixedBasis?: Float64Array | null;
   /** The family's auxiliary parameters in FamilyModule.aux order; absent or empty for bernoulli/binomial. */
   readonly aux?: readonly AuxCoordinate[];
+  /**
+   * The offset o per row (the formula's offset() terms, coefficient 1, not a parameter); absent or null: none. The
+   * TypeScript linear predictor adds it; the kernel backends see it as a fixed column with its coefficient pinned
+   * at 1 (src/backend/offset-column.ts).
+   */
+  readonly offset?: Float64Array | null;
 }
 
 /** Name of term t as used in parameter names: "<group>__<term>", e.g. "history_segment__treatment". */

@@ -46,7 +46,11 @@ describe('nutmeg analyze hillstrom', () => {
   it('refuses half of the expected-value rule and crossed thresholds with exit 2', async () => {
     let io = captureOutput();
     expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--value-per-conversion', '50'])).toBe(2);
-    expect(io.err()).toMatch(/needs both --value-per-conversion and --cost-per-contact/);
+    expect(io.err()).toMatch(/the expected-value rule needs --cost-per-contact as well as --value-per-conversion/);
+    vi.restoreAllMocks();
+    io = captureOutput();
+    expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--cost-per-contact', '-1', '--rows', '500'])).toBe(2);
+    expect(io.err()).toMatch(/^nutmeg: --cost-per-contact -1 must be a number ≥ 0/);
     vi.restoreAllMocks();
     io = captureOutput();
     expect(await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--target-prob', '0.6', '--test-prob', '0.8', '--rows', '500'])).toBe(2);
@@ -57,14 +61,25 @@ describe('nutmeg analyze hillstrom', () => {
     const out = join(dir, 'run');
     const io = captureOutput();
     const backend = loadNativeAddon() ? 'native' : 'reference';
-    const code = await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--rows', '1500', '--chains', '1', '--warmup', '100', '--draws', '100', '--backend', backend, '--json', '--quiet', '--out', out]);
+    const code = await main(['node', 'nutmeg', 'analyze', 'hillstrom', '--rows', '1500', '--chains', '1', '--warmup', '100', '--draws', '100', '--backend', backend, '--json', '--quiet', '--out', out, '--cost-per-contact', '0.5']);
     expect(code).toBe(0);
-    const json = JSON.parse(io.out()) as { data: { description: string }; segments: { action: string }[] };
+    const json = JSON.parse(io.out()) as {
+      data: { description: string };
+      segments: { action: string }[];
+      revenue: { cost_per_contact: number; chosen_family: string; segments: { expected_net_per_contact: number; revenue_uplift: { mean: number } }[] };
+    };
     expect(json.data.description).toMatch(/simulated Hillstrom data .*no --data given/);
     expect(json.segments).toHaveLength(7);
-    for (const f of ['pooled/fit.json', 'hierarchical/fit.json', 'analysis.json', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
+    expect(json.revenue.cost_per_contact).toBe(0.5);
+    expect(['lognormal', 'gamma']).toContain(json.revenue.chosen_family);
+    for (const s of json.revenue.segments) expect(s.expected_net_per_contact).toBeCloseTo(s.revenue_uplift.mean - 0.5, 12);
+    for (const f of ['pooled/fit.json', 'hierarchical/fit.json', 'spend-lognormal/fit.json', 'spend-gamma/fit.json', 'analysis.json', 'report.html']) {
+      expect(existsSync(join(out, f))).toBe(true);
+    }
     const page = readFileSync(join(out, 'report.html'), 'utf8');
     expect(page).toContain('Decision table');
+    expect(page).toContain('Revenue decision table');
+    expect(page).toContain('Spend model: lognormal vs gamma');
     // the same page in each run directory, for nutmeg serve's GET /report, and at --report's path when given
     expect(readFileSync(join(out, 'pooled', 'report.html'), 'utf8')).toBe(page);
     expect(readFileSync(join(out, 'hierarchical', 'report.html'), 'utf8')).toBe(page);

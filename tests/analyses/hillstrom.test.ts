@@ -51,7 +51,7 @@ describe('analyzeHillstrom on simulated data', () => {
   });
 
   it('runs both fits, applies the thresholds and the expected-value rule', () => {
-    expect(fitted).toEqual(['pooled:2x150', 'hierarchical:2x150']);
+    expect(fitted).toEqual(['pooled:2x150', 'hierarchical:2x150', 'spend-lognormal:2x150', 'spend-gamma:2x150']);
     for (const d of a.decisions) {
       expect(d.action).toBe(probabilityAction(d.effect.probPositive, { target: 0.8, test: 0.5 }));
       expect(d.uplift.probPositive).toBe(d.effect.probPositive); // σ is increasing: uplift > 0 ⇔ effect > 0
@@ -122,10 +122,83 @@ describe('analyzeHillstrom on simulated data', () => {
 
   it('puts every plot of the analysis into the report sections', () => {
     const titles = hillstromSections(a).flatMap((s) => (s.plots ?? []).map((p) => JSON.stringify((p as { title?: unknown }).title)));
-    for (const want of ['pooled: Trace', 'pooled: Rank', 'Posterior predictive', 'Treatment effect by segment', 'hierarchical: Trace', 'hierarchical: Rank', 'Uplift by segment', 'Calibration', 'Pareto k']) {
+    for (const want of ['pooled: Trace', 'pooled: Rank', 'Posterior predictive', 'Treatment effect by segment', 'hierarchical: Trace', 'hierarchical: Rank', 'Uplift by segment', 'Calibration', 'Pareto k', 'Expected revenue uplift per contact']) {
       expect(titles.filter((t) => t.includes(want))).toHaveLength(1);
     }
-    expect(titles).toHaveLength(9);
+    expect(titles).toHaveLength(10);
+  });
+
+  it('revenue per contact equals a direct computation from the draws: P(convert | arm) × E[spend | converted, arm]', () => {
+    const r = a.revenue;
+    // the choice: the family with the larger elpd_loo; elpd_diff of the other is the difference
+    const elpd = new Map(r.fits.map((f) => [f.family, f.figures.loo.elpdLoo.estimate]));
+    const best = elpd.get('lognormal')! >= elpd.get('gamma')! ? 'lognormal' : 'gamma';
+    const other = best === 'lognormal' ? 'gamma' : 'lognormal';
+    expect(r.chosen).toBe(best);
+    expect(r.comparison[1].elpdDiff).toBeCloseTo(elpd.get(other)! - elpd.get(best)!, 10);
+    const conversion = frame.columns.get('conversion') as { values: Float64Array };
+    const spendColumn = frame.columns.get('spend') as { values: Float64Array };
+    let converters = 0;
+    for (let i = 0; i < frame.nRows; i++) if (conversion.values[i] === 1 && spendColumn.values[i] > 0) converters++;
+    expect(r.converters).toBe(converters);
+    // segment averages of every covariate over all the segment's customers, straight from the frame
+    const covariates = ['recency_z', 'history_z', 'mens', 'womens', 'newbie'];
+    const seg = frame.columns.get('history_segment') as { codes: Uint32Array; levels: string[] };
+    const K = seg.levels.length;
+    const avg = covariates.map((c) => {
+      const v = (frame.columns.get(c) as { values: Float64Array }).values;
+      const sum = new Float64Array(K);
+      const n = new Float64Array(K);
+      for (let i = 0; i < frame.nRows; i++) {
+        sum[seg.codes[i]] += v[i];
+        n[seg.codes[i]]++;
+      }
+      return Array.from(sum, (x, k) => x / n[k]);
+    });
+    const etaAt = (d: DrawSet, s: number, k: number, t: number): number => {
+      const at = (name: string) => variableDraws(d, d.names.indexOf(name))[s];
+      let eta = at('b_Intercept') + t * (at('b_treatment') + at(`r_history_segment__treatment[${k + 1}]`));
+      covariates.forEach((c, j) => (eta += at(`b_${c}`) * avg[j][k]));
+      return eta;
+    };
+    const hier = drawsOf.get('hierarchical')!;
+    const spendDraws = drawsOf.get(`spend-${best}`)!;
+    const S = hier.nChains * hier.nDraws;
+    const sigma = best === 'lognormal' ? variableDraws(spendDraws, spendDraws.names.indexOf('sigma')) : null;
+    const q7 = (x: number[], p: number) => {
+      const v = [...x].sort((u, w) => u - w);
+      const h = (v.length - 1) * p;
+      const lo = Math.floor(h);
+      return v[lo] + (h - lo) * ((v[Math.min(lo + 1, v.length - 1)] ?? v[lo]) - v[lo]);
+    };
+    for (let k = 0; k < K; k++) {
+      const uplift: number[] = [];
+      const spend1: number[] = [];
+      for (let s = 0; s < S; s++) {
+        const p0 = 1 / (1 + Math.exp(-etaAt(hier, s, k, 0)));
+        const p1 = 1 / (1 + Math.exp(-etaAt(hier, s, k, 1)));
+        const half = sigma ? 0.5 * sigma[s] * sigma[s] : 0;
+        const e0 = Math.exp(etaAt(spendDraws, s, k, 0) + half);
+        const e1 = Math.exp(etaAt(spendDraws, s, k, 1) + half);
+        uplift.push(p1 * e1 - p0 * e0);
+        spend1.push(e1);
+      }
+      const got = r.segments[k];
+      const mean = (x: number[]) => x.reduce((u, v) => u + v, 0) / x.length;
+      expect(got.segment).toBe(seg.levels[k]);
+      expect(got.revenue.uplift.mean).toBeCloseTo(mean(uplift), 9);
+      expect(got.revenue.uplift.p10).toBeCloseTo(q7(uplift, 0.1), 9);
+      expect(got.revenue.uplift.p90).toBeCloseTo(q7(uplift, 0.9), 9);
+      expect(got.spendTreated.mean / mean(spend1)).toBeCloseTo(1, 12);
+      // the decision at the analysis's cost (economics: 0.1 per contact)
+      expect(r.costPerContact).toBe(0.1);
+      expect(got.decision.expectedNetValue).toBeCloseTo(mean(uplift) - 0.1, 9);
+      expect(got.decision.probPays).toBe(uplift.filter((u) => u > 0.1).length / S);
+    }
+    const json = toJson(a) as { revenue: { chosen_family: string; segments: unknown[]; comparison: { family: string }[] } };
+    expect(json.revenue.chosen_family).toBe(best);
+    expect(json.revenue.segments).toHaveLength(K);
+    expect(json.revenue.comparison.map((c) => c.family)).toEqual([best, other]);
   });
 
   it('refuses crossed thresholds before fitting anything', async () => {

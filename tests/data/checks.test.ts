@@ -14,6 +14,7 @@ import {
   booleanColumn,
   categoricalColumn,
   frameFromColumns,
+  frameRows,
   numericColumn,
   rowLocation,
   withColumns,
@@ -153,6 +154,18 @@ describe('frame building', () => {
     expect([...f.columns.keys()]).toEqual(['recency', 'segment', 'y', 'k', 'n', 'pro', 'new']);
     expect(rowLocation(f, 2)).toBe(`${path}, line 4`);
     expect(f.missing.get('recency')?.length).toBe(1);
+  });
+  it('frameRows keeps the chosen rows of every column, all levels, the missing cells among them and their file lines', () => {
+    const f = frameRows(frame, Uint32Array.of(1, 3), 'subset');
+    expect(f.nRows).toBe(2);
+    expect([...(f.columns.get('y') as { values: Float64Array }).values]).toEqual([1, 1]);
+    const seg = f.columns.get('segment') as { codes: Uint32Array; levels: string[] };
+    expect(seg.levels).toEqual(['a', 'b', 'c']);
+    expect([...seg.codes]).toEqual([1, 0]);
+    expect([...(f.columns.get('pro') as { values: Uint8Array }).values]).toEqual([0, 0]);
+    // recency is missing on data row 3 (file line 5), which is row 1 of the subset
+    expect([...(f.missing.get('recency') ?? [])]).toEqual([1]);
+    expect(rowLocation(f, 1)).toBe('subset, line 5');
   });
   it('rejects columns of different lengths, duplicate names and bad codes (programming errors)', () => {
     expect(() => frameFromColumns([numericColumn('a', new Float64Array(2)), numericColumn('b', new Float64Array(3))], 's')).toThrow(

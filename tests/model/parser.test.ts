@@ -280,7 +280,7 @@ describe('syntax errors (UserError, 1-based position, one line)', () => {
     ['y ~ as.factor(x)', 5, 'as.factor() is not supported; write factor(x) (the column\'s values as categories)'],
     ['y ~ ordered(x)', 5, 'ordered() (ordered factors, polynomial contrasts) is not supported; write factor(x) for treatment contrasts, or poly(x, k) for a polynomial trend'],
     ['y ~ as.numeric(x)', 5, 'as.numeric() is not supported: a numeric column is used as numbers already; write x'],
-    ['y ~ x + offset(log(n))', 9, 'offset() is not supported: nutmeg models have no offset term; leave it out (for successes out of n trials write s | trials(n) ~ …)'],
+    ['y ~ log(offset(n))', 9, "offset() is a term of its own, added with '+' at the top level of the formula: … + offset(n)"],
     ['y ~ exp(x)', 5, "function 'exp()' is not supported (formulas support scale(x), log(x), I(x op value), factor(x) and poly(x, k)); add a column with exp(x) to the data and use that"],
     ['y ~ sqrt(x)', 5, "function 'sqrt()' is not supported (formulas support scale(x), log(x), I(x op value), factor(x) and poly(x, k)); add a column with sqrt(x) to the data and use that"],
     ['y ~ foo(x)', 5, "function 'foo()' is not supported (formulas support scale(x), log(x), I(x op value), factor(x) and poly(x, k)); add a column with foo(x) to the data and use that"],

@@ -60,12 +60,22 @@ export interface VaryingBlock {
   readonly span: Span;
 }
 
+/**
+ * `offset(v)`: a known per-row term added to the linear predictor with coefficient 1 (R's offset()); `v` is one numeric
+ * variable, e.g. `log(exposure)`. Only at the top level of the right-hand side, joined with '+'.
+ */
+export interface OffsetTerm {
+  readonly kind: 'offset';
+  readonly v: VarExpr;
+  readonly span: Span;
+}
+
 export interface FormulaAst {
   readonly text: string;
   readonly outcome: ColumnRef;
   /** The `trials(n)` column of a binomial formula, or null. */
   readonly trials: ColumnRef | null;
-  readonly rhs: readonly (InterceptMark | ProductTerm | VaryingBlock)[];
+  readonly rhs: readonly (InterceptMark | ProductTerm | VaryingBlock | OffsetTerm)[];
 }
 
 /** Canonical text of a variable, used as its label in parameter names: `scale(recency)`, `I(segment != "No E-Mail")`. */

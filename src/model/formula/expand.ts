@@ -7,7 +7,7 @@
  * an error here (R ignores it silently, which hides typos).
  */
 import { groupedInteger } from '../../report/integer-text.js';
-import { varLabel, type InterceptMark, type ProductTerm, type Span, type VarExpr, type VaryingBlock } from './ast.js';
+import { varLabel, type InterceptMark, type OffsetTerm, type ProductTerm, type Span, type VarExpr, type VaryingBlock } from './ast.js';
 import { formulaError } from './errors.js';
 import { productKey } from './terms.js';
 
@@ -16,6 +16,7 @@ export type Expr =
   | { readonly kind: 'number'; readonly value: 0 | 1; readonly span: Span }
   | { readonly kind: 'var'; readonly v: VarExpr; readonly span: Span }
   | { readonly kind: 'block'; readonly block: VaryingBlock; readonly span: Span }
+  | { readonly kind: 'offset'; readonly v: VarExpr; readonly span: Span }
   | { readonly kind: 'paren'; readonly inner: Expr; readonly span: Span }
   | {
       readonly kind: 'op';
@@ -29,7 +30,7 @@ export type Expr =
     }
   | { readonly kind: 'power'; readonly base: Expr; readonly degree: number; readonly at: number; readonly span: Span };
 
-export type Item = InterceptMark | ProductTerm | VaryingBlock;
+export type Item = InterceptMark | ProductTerm | VaryingBlock | OffsetTerm;
 
 /** Most products one interaction may form before repeats are removed: (a + … + z)^26 would make 2^26 terms. */
 const MAX_PRODUCTS = 100_000;
@@ -71,6 +72,8 @@ class Expander {
         return [{ kind: 'product', factors: [e.v], span: e.v.span }];
       case 'block':
         return [e.block];
+      case 'offset':
+        return [{ kind: 'offset', v: e.v, span: e.span }];
       case 'paren':
         return this.expand(e.inner);
       case 'power': {
@@ -125,6 +128,8 @@ class Expander {
         out.push({ kind: 'intercept', present: !item.present, span: { start: minusAt, end: item.span.end } });
       } else if (item.kind === 'varying') {
         this.fail(minusAt, "a varying term cannot be removed with '-'; leave it out of the formula");
+      } else if (item.kind === 'offset') {
+        this.fail(minusAt, "an offset cannot be removed with '-'; leave it out of the formula");
       } else {
         const key = productKey(item);
         const label = item.factors.map(varLabel).join(':');
@@ -147,6 +152,9 @@ class Expander {
       }
       if (item.kind === 'varying') {
         this.fail(item.span.start, `a varying term cannot be part of ${OPERATOR_NAMES[op]}; add it to the formula with '+': … + (1 | g)`);
+      }
+      if (item.kind === 'offset') {
+        this.fail(item.span.start, `an offset cannot be part of ${OPERATOR_NAMES[op]}; add it to the formula with '+': … + offset(log(exposure))`);
       }
       out.push(item);
     }

@@ -6,15 +6,15 @@
  *   crossed  := inter { ('*' | '/') inter }
  *   inter    := power { ':' power }
  *   power    := primary [ '^' integer ]
- *   primary  := '1' | '0' | '(' sum ')' | '(' sum '|' group { '/' group } ')' | var
+ *   primary  := '1' | '0' | '(' sum ')' | '(' sum '|' group { '/' group } ')' | 'offset' '(' var ')' | var
  *   var      := name | 'scale' '(' var ')' | 'log' '(' var ')' | 'I' '(' var op literal ')'
  *             | 'factor' '(' name ')' | 'poly' '(' var ',' ['degree' '='] integer ')'
  *   group    := gcol { ':' gcol }          gcol := name | 'factor' '(' name ')'
  *   literal  := ['-'] number | string
  *
- * Varying terms `( … | g )` may only be added ('+') at the top level. The sums are expanded by R's algebra
+ * Varying terms `( … | g )` and offsets `offset(var)` may only be added ('+') at the top level. The sums are expanded by R's algebra
  * (src/model/formula/expand.ts) into the AST's term lists, so the result is a syntax tree of expanded terms with
- * source spans. R formula syntax outside this grammar (`%in%`, `.`, `||`, `offset()`, other functions) is recognised
+ * source spans. R formula syntax outside this grammar (`%in%`, `.`, `||`, other functions) is recognised
  * where it occurs and rejected with what to write instead (the messages are one line each).
  */
 import type {
@@ -59,7 +59,7 @@ function functionAdvice(name: string, arg: string): string {
     case 'mo':
       return `smooth, spline and monotonic terms such as ${name}() are not supported; add basis columns computed outside nutmeg to the data`;
     case 'offset':
-      return 'offset() is not supported: nutmeg models have no offset term; leave it out (for successes out of n trials write s | trials(n) ~ …)';
+      return `offset() is a term of its own, added with '+' at the top level of the formula: … + offset(${arg})`;
     case 'log2':
     case 'log10':
       return `${name}() is not supported; write log(${arg}) (another base only rescales the coefficient)`;
@@ -256,6 +256,7 @@ class Parser {
       return { kind: 'number', value: t.value === 1 ? 1 : 0, span: { start: t.start, end: t.end } };
     }
     if (t.kind === '(') return this.parenthesized(mode);
+    if (t.kind === 'name' && !t.quoted && t.text === 'offset' && this.peek(1).kind === '(') return this.offsetCall(mode);
     if (t.kind === 'name') {
       const v = this.variable();
       return { kind: 'var', v, span: v.span };
@@ -417,6 +418,22 @@ class Parser {
     }
     const closeTok = this.expect(')', "')' after the comparison");
     return { kind: 'compare', left, op: opTok.text as CompareOp, value, span: { start: t.start, end: closeTok.end } };
+  }
+
+  /** `offset(var)`, a term of the right-hand side itself (not inside parentheses or a varying term). */
+  private offsetCall(mode: Mode): Expr {
+    const fn = this.next();
+    if (mode === 'block') this.fail(fn, "an offset cannot be part of a varying term; add it to the formula with '+': … + offset(x) + (1 | g)");
+    if (mode === 'paren') this.fail(fn, "an offset cannot be inside parentheses; add it to the formula with '+': … + offset(x)");
+    this.next(); // '('
+    if (this.peek().kind === ')') this.fail(this.peek(), 'offset() needs a column or a transform of one, e.g. offset(log(exposure))');
+    const v = this.variable();
+    const after = this.peek();
+    if (after.kind !== ')') {
+      this.fail(after, `offset() takes one column or transform of one, e.g. offset(log(exposure)); arithmetic inside it is not supported: add the computed column to the data`);
+    }
+    const close = this.next();
+    return { kind: 'offset', v, span: { start: fn.start, end: close.end } };
   }
 
   /** `factor(column)`. */

@@ -9,6 +9,7 @@ import {
   type FormulaAst,
   type GroupAtom,
   type InterceptMark,
+  type OffsetTerm,
   type ProductTerm,
   type Span,
   type VarExpr,
@@ -33,6 +34,8 @@ export interface ModelTerms {
   readonly ast: FormulaAst;
   readonly fixed: TermList;
   readonly varying: readonly VaryingPart[];
+  /** The `offset(…)` terms, summed into the linear predictor with coefficient 1 (as R, several are added). */
+  readonly offsets: readonly OffsetTerm[];
 }
 
 /** Key identifying a product regardless of factor order (`a:b` is `b:a`). */
@@ -96,6 +99,7 @@ function rejectOutcomeOnRight(ast: FormulaAst): void {
   };
   for (const item of ast.rhs) {
     if (item.kind === 'product') addProduct(item);
+    if (item.kind === 'offset') addProduct({ kind: 'product', factors: [item.v], span: item.span });
     if (item.kind !== 'varying') continue;
     for (const t of item.terms) if (t.kind === 'product') addProduct(t);
     for (const atom of item.nesting) for (const column of atom.columns) uses.push({ column, grouping: true });
@@ -125,7 +129,15 @@ export function modelTerms(ast: FormulaAst): ModelTerms {
   rejectOutcomeOnRight(ast);
   const fixedItems: (InterceptMark | ProductTerm)[] = [];
   const varying: VaryingPart[] = [];
+  const offsets: OffsetTerm[] = [];
   for (const item of ast.rhs) {
+    if (item.kind === 'offset') {
+      const label = varLabel(item.v);
+      const before = offsets.find((o) => varLabel(o.v) === label);
+      if (before) throw formulaError(ast.text, item.span.start, `offset(${label}) appears twice (also at position ${before.span.start}); write it once`);
+      offsets.push(item);
+      continue;
+    }
     if (item.kind !== 'varying') {
       fixedItems.push(item);
       continue;
@@ -158,5 +170,5 @@ export function modelTerms(ast: FormulaAst): ModelTerms {
   if (!fixed.intercept && fixed.products.length === 0 && varying.length === 0) {
     throw formulaError(ast.text, ast.outcome.span.start, `the model has no terms (no intercept, no covariates); write ${ast.outcome.name} ~ 1 for an intercept-only model`);
   }
-  return { ast, fixed, varying };
+  return { ast, fixed, varying, offsets };
 }

@@ -69,3 +69,8 @@ export function forestSpec(rows: readonly IntervalRow[], title = 'Treatment effe
 export function upliftSpec(rows: readonly IntervalRow[], title = 'Uplift by segment', intervalName = '10%–90%'): PlotSpec {
   return intervalSpec(rows, { title, valueTitle: 'uplift in conversion probability', intervalName, format: '.2%' });
 }
+
+/** Expected revenue uplift per contact by segment (money per customer e-mailed). */
+export function revenueUpliftSpec(rows: readonly IntervalRow[], title = 'Expected revenue uplift per contact by segment', intervalName = '10%–90%'): PlotSpec {
+  return intervalSpec(rows, { title, valueTitle: 'revenue uplift per contact', intervalName, format: '.3f' });
+}
