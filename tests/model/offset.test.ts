@@ -14,6 +14,7 @@ import { poisson } from '../../src/data/simulate/draw.js';
 import { fitModel } from '../../src/fit/fit.js';
 import { buildModel } from '../../src/model/build.js';
 import { ModelDensity } from '../../src/model/density.js';
+import { familyModule } from '../../src/model/families/index.js';
 import { parseFormula } from '../../src/model/formula/parser.js';
 import { modelTerms } from '../../src/model/formula/terms.js';
 import { logFactorial } from '../../src/model/log-choose.js';
@@ -305,7 +306,7 @@ describe('offset when scoring new rows', () => {
     const design = applyRecipe(JSON.parse(JSON.stringify(recipe)), fresh);
     expect(Array.from(design.offset!)).toEqual([Math.log(3), Math.log(40)]);
     // two draws of (Intercept, x): η = log(exposure) + a + b·x
-    const model: ScoringModel = { recipe, nDraws: 2, b: Float64Array.of(-1, 0.5, -0.9, 0.6), r: [], treatment: null };
+    const model: ScoringModel = { recipe, nDraws: 2, b: Float64Array.of(-1, 0.5, -0.9, 0.6), r: [], treatment: null, family: familyModule('poisson'), aux: [], spreads: [] };
     const eta = new Float64Array(4);
     linearPredictorBlock(model, design, 0, 2, eta);
     expect(eta[0]).toBeCloseTo(Math.log(3) - 1 + 0.25, 14);
