@@ -6,8 +6,7 @@
 // whose comments derive it); row-independent quantities come precomputed per chain in AuxChain.
 //
 // Included by kernel_impl.hpp once per instruction set (internal linkage, see there): plain loops over float64
-// arrays with selects only, which the compiler vectorises, except the probit link's (scalar: its log Φ takes a
-// continued fraction in the tails, as src/numeric/normal-cdf.ts).
+// arrays with selects only, which the compiler vectorises (the probit link's log Φ partly: see there).
 #pragma once
 
 #include <cmath>
@@ -16,6 +15,7 @@
 
 #include "family.hpp"
 #include "families_host.hpp"
+#include "kernel.hpp"
 #include "vmath.hpp"
 
 namespace nutmeg {
@@ -100,71 +100,128 @@ inline void logit_rows(std::size_t nb, const double* eta, const double* y, const
 }
 
 // ---- bernoulli / binomial, probit link (binomial-probit.ts, normal-cdf.ts) ------------------------------------------
-// log Φ(z) and the inverse Mills ratio φ(z)/Φ(z) by the algorithms of src/numeric/normal-cdf.ts (positive erf series,
-// A&S 7.1.6, for |z| < 3; Laplace's continued fraction for Mills' ratio, A&S 26.2.14, depth 120, beyond).
+// log Φ(z) and the inverse Mills ratio φ(z)/Φ(z) by the algorithms of src/numeric/normal-cdf.ts: for |z| < 3 the
+// positive erf series (A&S 7.1.6), for |z| >= 3 Mills' ratio from Laplace's continued fraction (A&S 26.2.14) at
+// depth 120. The two long recurrences run over the whole block at once, one step at a time (the rows' chains are
+// independent, so the divisions pipeline instead of waiting on each other), and only when some row of the block
+// needs them; the few logs and exponentials per row follow in a scalar pass.
 
 constexpr double kHalfLog2Pi = 0.91893853320467274178;
 constexpr double kTwoOverSqrtPi = 1.12837916709551257390;
+constexpr double kSqrt2 = 1.41421356237309504880;
 constexpr double kProbitTail = 3.0;
+constexpr int kMillsDepth = 120;
+// Terms of the erf series: normal-cdf.ts stops when a term falls below 1e-17 of the sum, which happens by term 60
+// for x = |z|/√2 < 3/√2 (terms fall by 2x²/(2n + 1) < 9/(2n + 1)); a fixed count adds only terms below that.
+constexpr int kErfTerms = 64;
 
-inline double mills_ratio(double x) {
-  double f = x;
-  for (int k = 120; k >= 1; k--) f = x + k / f;
-  return 1.0 / f;
-}
-
-inline double erf_series(double x) {
-  const double x2 = x * x;
-  double term = x, sum = x;
-  for (int n = 1; n < 200; n++) {
-    term *= (2.0 * x2) / (2.0 * n + 1.0);
-    sum += term;
-    if (term < 1e-17 * sum) break;
+// out_log[i] = log Φ(z_i), out_mills[i] = φ(z_i)/Φ(z_i).
+inline void log_cdf_and_mills(std::size_t nb, const double* __restrict z, double* __restrict out_log,
+                              double* __restrict out_mills) {
+  double cf[kRowBlock], sum[kRowBlock], term[kRowBlock], x[kRowBlock];
+  bool any_tail = false, any_middle = false;
+  for (std::size_t i = 0; i < nb; i++) {
+    const double a = z[i] < 0.0 ? -z[i] : z[i];
+    if (a >= kProbitTail) any_tail = true; else any_middle = true;
   }
-  return kTwoOverSqrtPi * std::exp(-x2) * sum;
-}
-
-inline double log_pdf(double z) { return -0.5 * z * z - kHalfLog2Pi; }
-
-inline double log_normal_cdf(double z) {
-  if (z <= -kProbitTail) return log_pdf(z) + std::log(mills_ratio(-z));
-  if (z >= kProbitTail) return std::log1p(-std::exp(log_pdf(z)) * mills_ratio(z));
-  const double e = erf_series(std::fabs(z) * 0.70710678118654752440);
-  return std::log(z >= 0 ? 0.5 + 0.5 * e : 0.5 - 0.5 * e);
-}
-
-// φ(z)/Φ(z), given log_cdf = log Φ(z).
-inline double inverse_mills(double z, double log_cdf) {
-  if (z <= -kProbitTail) return 1.0 / mills_ratio(-z);
-  return std::exp(log_pdf(z) - log_cdf);
-}
-
-// res (when not null) = y·m(η) − (n − y)·m(−η); loglik = y·log Φ(η) + (n − y)·log Φ(−η).
-inline double probit_row(double h, double yi, double ni, double* res) {
-  const double failures = ni - yi;
-  double ll = 0.0, r = 0.0;
-  if (yi > 0) {
-    const double lc = log_normal_cdf(h);
-    ll += yi * lc;
-    if (res) r += yi * inverse_mills(h, lc);
+  if (any_tail) {
+    // f = x + k / f from k = 120 down to 1 (normal-cdf.ts millsRatio returns 1 / f); rows below the tail take x = 3
+#pragma omp simd
+    for (std::size_t i = 0; i < nb; i++) {
+      const double a = z[i] < 0.0 ? -z[i] : z[i];
+      x[i] = a < kProbitTail ? kProbitTail : a;
+      cf[i] = x[i];
+    }
+    for (int k = kMillsDepth; k >= 1; k--) {
+      const double kd = static_cast<double>(k);
+#pragma omp simd
+      for (std::size_t i = 0; i < nb; i++) cf[i] = x[i] + kd / cf[i];
+    }
   }
-  if (failures > 0) {
-    const double lc = log_normal_cdf(-h);
-    ll += failures * lc;
-    if (res) r -= failures * inverse_mills(-h, lc);
+  if (any_middle) {
+    // erf(x) = (2/√π) e^{−x²} Σ_n 2ⁿ x^{2n+1} / (1·3·…·(2n+1)), x = |z|/√2 (rows in the tail take x = 0)
+#pragma omp simd
+    for (std::size_t i = 0; i < nb; i++) {
+      const double a = z[i] < 0.0 ? -z[i] : z[i];
+      x[i] = a < kProbitTail ? a / kSqrt2 : 0.0;
+      term[i] = x[i];
+      sum[i] = x[i];
+      x[i] = 2.0 * (x[i] * x[i]);
+    }
+    for (int n = 1; n < kErfTerms; n++) {
+      const double odd = 2.0 * n + 1.0;
+#pragma omp simd
+      for (std::size_t i = 0; i < nb; i++) {
+        term[i] *= x[i] / odd;
+        sum[i] += term[i];
+      }
+    }
   }
-  if (res) *res = r;
-  return ll;
+  for (std::size_t i = 0; i < nb; i++) {
+    const double zi = z[i];
+    const double log_pdf = -0.5 * zi * zi - kHalfLog2Pi;
+    if (zi <= -kProbitTail) {
+      const double r = 1.0 / cf[i];
+      out_log[i] = log_pdf + std::log(r);
+      out_mills[i] = 1.0 / r;
+      continue;
+    }
+    double lc;
+    if (zi >= kProbitTail) {
+      lc = std::log1p(-std::exp(log_pdf) * (1.0 / cf[i]));
+    } else {
+      const double e = kTwoOverSqrtPi * std::exp(-0.5 * x[i]) * sum[i];
+      lc = std::log(zi >= 0 ? 0.5 + 0.5 * e : 0.5 - 0.5 * e);
+    }
+    out_log[i] = lc;
+    out_mills[i] = std::exp(log_pdf - lc);
+  }
 }
 
-inline double probit(std::size_t nb, const double* eta, const double* y, const double* trials, double* res) {
+// loglik = Σ y·log Φ(η) + (n − y)·log Φ(−η);  res = y·m(η) − (n − y)·m(−η)  (res null: out[i] = the row's loglik).
+// Bernoulli rows need one side only (z = ±η by the outcome); binomial rows both.
+inline double probit_of(std::size_t nb, const double* __restrict eta, const double* __restrict y,
+                        const double* __restrict trials, double* __restrict res, double* __restrict out) {
+  double z[kRowBlock], lc[kRowBlock], mills[kRowBlock];
   double total = 0.0;
-  for (std::size_t i = 0; i < nb; i++) total += probit_row(eta[i], y[i], trials ? trials[i] : 1.0, res + i);
+  if (trials == nullptr) {
+    for (std::size_t i = 0; i < nb; i++) z[i] = y[i] > 0.0 ? eta[i] : -eta[i];
+    log_cdf_and_mills(nb, z, lc, mills);
+    for (std::size_t i = 0; i < nb; i++) {
+      if (res) res[i] = y[i] > 0.0 ? mills[i] : -mills[i];
+      if (out) out[i] = lc[i];
+      total += lc[i];
+    }
+    return total;
+  }
+  double ll[kRowBlock];
+  for (std::size_t i = 0; i < nb; i++) z[i] = eta[i];
+  log_cdf_and_mills(nb, z, lc, mills);
+  for (std::size_t i = 0; i < nb; i++) {
+    const bool up = y[i] > 0.0;
+    ll[i] = up ? y[i] * lc[i] : 0.0;
+    if (res) res[i] = up ? y[i] * mills[i] : 0.0;
+    z[i] = -eta[i];
+  }
+  log_cdf_and_mills(nb, z, lc, mills);
+  for (std::size_t i = 0; i < nb; i++) {
+    const double failures = trials[i] - y[i];
+    if (failures > 0.0) {
+      ll[i] += failures * lc[i];
+      if (res) res[i] -= failures * mills[i];
+    }
+    if (out) out[i] = ll[i];
+    total += ll[i];
+  }
   return total;
 }
 
+inline double probit(std::size_t nb, const double* eta, const double* y, const double* trials, double* res) {
+  return probit_of(nb, eta, y, trials, res, nullptr);
+}
+
 inline void probit_rows(std::size_t nb, const double* eta, const double* y, const double* trials, double* out) {
-  for (std::size_t i = 0; i < nb; i++) out[i] = probit_row(eta[i], y[i], trials ? trials[i] : 1.0, nullptr);
+  probit_of(nb, eta, y, trials, nullptr, out);
 }
 
 // ---- gaussian (identity) and lognormal (gaussian.ts): v is y, or log y for lognormal ------------------------------
