@@ -6,6 +6,7 @@
         "native/src/addon.cpp",
         "native/src/engine.cpp",
         "native/src/model.cpp",
+        "native/src/families_host.cpp",
         "native/src/psis.cpp",
         "native/src/thread_pool.cpp",
         "native/src/kernel_select.cpp",

@@ -1,10 +1,11 @@
 // Node-API surface of the native backend (the TypeScript side is src/backend/native.ts).
 //
 //   new NativeModel(descriptor)    copies the model's data (see ModelDescriptor in native.ts), starts the pool
-//   model.gradient(positions, nChains, active | null, logp, grad): Promise<void>
-//       log-likelihood + level priors and their gradient (see engine.hpp) for the active chains; other chains'
+//   model.gradient(positions, nChains, active | null, logp, grad, auxGrad?): Promise<void>
+//       log-likelihood + level priors and their gradient (see engine.hpp) for the active chains, and into auxGrad
+//       (nChains x the family's aux count, when given) d loglik / d aux on the constrained scale; other chains'
 //       outputs are not touched
-//   model.gradientSync(positions, nChains, active | null, logp, grad): void
+//   model.gradientSync(positions, nChains, active | null, logp, grad, auxGrad?): void
 //       the same on the calling thread (with the pool), for small data where the asynchronous round trip (a libuv
 //       worker thread and a promise, tens of microseconds) costs more than the arithmetic
 //   model.pointwise(draws, nDraws, rowStart, rowCount, out): Promise<void>
@@ -58,6 +59,37 @@ std::uint32_t uint32_value(const Napi::Env& env, const Napi::Value& v, const cha
     throw Napi::RangeError::New(env, std::string(what) + " must be a non-negative integer");
   }
   return static_cast<std::uint32_t>(d);
+}
+
+Family family_value(const Napi::Env& env, const Napi::Value& v) {
+  const std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  if (s == "bernoulli") return Family::Bernoulli;
+  if (s == "binomial") return Family::Binomial;
+  if (s == "gaussian") return Family::Gaussian;
+  if (s == "poisson") return Family::Poisson;
+  if (s == "negbinomial") return Family::NegBinomial;
+  if (s == "gamma") return Family::Gamma;
+  if (s == "lognormal") return Family::Lognormal;
+  throw Napi::RangeError::New(env, "unknown family " + s);
+}
+
+// The link, or the family's own when none is given (src/model/families/index.ts defaultLink).
+Link link_value(const Napi::Env& env, const Napi::Value& v, Family family) {
+  if (v.IsUndefined() || v.IsNull()) {
+    switch (family) {
+      case Family::Bernoulli:
+      case Family::Binomial: return Link::Logit;
+      case Family::Gaussian:
+      case Family::Lognormal: return Link::Identity;
+      default: return Link::Log;
+    }
+  }
+  const std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  if (s == "logit") return Link::Logit;
+  if (s == "probit") return Link::Probit;
+  if (s == "identity") return Link::Identity;
+  if (s == "log") return Link::Log;
+  throw Napi::RangeError::New(env, "unknown link " + s);
 }
 
 KernelChoice kernel_choice(const Napi::Env& env, const Napi::Value& v) {
@@ -118,6 +150,17 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
   bool busy_ = false;
 };
 
+// Copies a gradient call's results for the active chains: logp, grad and, when asked for, d loglik / d aux.
+void deliver_gradient(Engine& e, std::uint32_t n_chains, double* logp, double* grad, double* aux_grad) {
+  const std::size_t dim = e.model().dim, n_aux = e.n_aux();
+  for (std::uint32_t c = 0; c < n_chains; c++) {
+    if (!e.active()[c]) continue;
+    logp[c] = e.logp()[c];
+    std::memcpy(grad + c * dim, e.grad() + c * dim, dim * sizeof(double));
+    if (aux_grad != nullptr && n_aux > 0) std::memcpy(aux_grad + c * n_aux, e.aux_grad() + c * n_aux, n_aux * sizeof(double));
+  }
+}
+
 // Base for the two calls: holds the model object and the output arrays alive until the promise settles.
 class Call : public Napi::AsyncWorker {
  public:
@@ -157,29 +200,24 @@ class Call : public Napi::AsyncWorker {
 class GradientCallWork : public Call {
  public:
   GradientCallWork(Napi::Env env, NativeModel* model, Napi::Object self, std::uint32_t n_chains,
-                   Napi::Float64Array logp, Napi::Float64Array grad)
-      : Call(env, model, self, "nutmeg:gradient"), n_chains_(n_chains) {
+                   Napi::Float64Array logp, Napi::Float64Array grad, Napi::Value aux_grad)
+      : Call(env, model, self, "nutmeg:gradient"), n_chains_(n_chains), has_aux_grad_(aux_grad.IsTypedArray()) {
     logp_ = Napi::Persistent(logp);
     grad_ = Napi::Persistent(grad);
+    if (has_aux_grad_) aux_grad_ = Napi::Persistent(aux_grad.As<Napi::Float64Array>());
   }
 
  protected:
   void compute() override { model_->engine().gradient(n_chains_); }
   void deliver() override {
-    Engine& e = model_->engine();
-    const std::size_t dim = e.model().dim;
-    double* logp = logp_.Value().Data();
-    double* grad = grad_.Value().Data();
-    for (std::uint32_t c = 0; c < n_chains_; c++) {
-      if (!e.active()[c]) continue;
-      logp[c] = e.logp()[c];
-      std::memcpy(grad + c * dim, e.grad() + c * dim, dim * sizeof(double));
-    }
+    deliver_gradient(model_->engine(), n_chains_, logp_.Value().Data(), grad_.Value().Data(),
+                     has_aux_grad_ ? aux_grad_.Value().Data() : nullptr);
   }
 
  private:
   std::uint32_t n_chains_;
-  Napi::Reference<Napi::Float64Array> logp_, grad_;
+  bool has_aux_grad_;
+  Napi::Reference<Napi::Float64Array> logp_, grad_, aux_grad_;
 };
 
 class PointwiseCallWork : public Call {
@@ -210,9 +248,14 @@ NativeModel::NativeModel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Nati
   const Napi::Object d = info[0].As<Napi::Object>();
 
   ModelInput in;
-  const std::string family = d.Get("family").As<Napi::String>().Utf8Value();
-  if (family != "bernoulli" && family != "binomial") throw Napi::RangeError::New(env, "unknown family " + family);
-  in.family = family == "binomial" ? Family::Binomial : Family::Bernoulli;
+  in.family = family_value(env, d.Get("family"));
+  in.link = link_value(env, d.Get("link"), in.family);
+  const Napi::Value aux_value = d.Get("aux");
+  if (!aux_value.IsUndefined() && !aux_value.IsNull()) {
+    if (!aux_value.IsArray()) throw Napi::TypeError::New(env, "aux must be an array of coordinate indices");
+    const Napi::Array aux = aux_value.As<Napi::Array>();
+    for (std::uint32_t a = 0; a < aux.Length(); a++) in.aux_index.push_back(uint32_value(env, aux.Get(a), "aux"));
+  }
   in.n = uint32_value(env, d.Get("n"), "n");
   in.p = uint32_value(env, d.Get("p"), "p");
   in.dim = uint32_value(env, d.Get("dim"), "dim");
@@ -277,6 +320,13 @@ std::uint32_t NativeModel::start_gradient(const Napi::CallbackInfo& info) {
       grad.ElementLength() < n_chains * dim) {
     throw Napi::RangeError::New(env, "native backend: positions, logp or grad is shorter than nChains needs");
   }
+  const Napi::Value aux_grad = info[5];
+  if (!aux_grad.IsNull() && !aux_grad.IsUndefined()) {
+    Napi::Float64Array a = float64_array(env, aux_grad, "auxGrad");
+    if (a.ElementLength() < static_cast<std::size_t>(n_chains) * e.n_aux()) {
+      throw Napi::RangeError::New(env, "native backend: auxGrad is shorter than nChains x the family's aux count");
+    }
+  }
   const Napi::Value active = info[2];
   if (!active.IsNull() && !active.IsUndefined()) {
     if (!active.IsTypedArray() || active.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
@@ -298,7 +348,7 @@ std::uint32_t NativeModel::start_gradient(const Napi::CallbackInfo& info) {
 Napi::Value NativeModel::Gradient(const Napi::CallbackInfo& info) {
   const std::uint32_t n_chains = start_gradient(info);
   auto* work = new GradientCallWork(info.Env(), this, Value(), n_chains, info[3].As<Napi::Float64Array>(),
-                                    info[4].As<Napi::Float64Array>());
+                                    info[4].As<Napi::Float64Array>(), info[5]);
   Napi::Promise promise = work->promise();
   work->Queue();
   return promise;
@@ -315,14 +365,8 @@ Napi::Value NativeModel::GradientSync(const Napi::CallbackInfo& info) {
     throw Napi::Error::New(env, ex.what());
   }
   busy_ = false;
-  const std::size_t dim = e.model().dim;
-  double* logp = info[3].As<Napi::Float64Array>().Data();
-  double* grad = info[4].As<Napi::Float64Array>().Data();
-  for (std::uint32_t c = 0; c < n_chains; c++) {
-    if (!e.active()[c]) continue;
-    logp[c] = e.logp()[c];
-    std::memcpy(grad + c * dim, e.grad() + c * dim, dim * sizeof(double));
-  }
+  deliver_gradient(e, n_chains, info[3].As<Napi::Float64Array>().Data(), info[4].As<Napi::Float64Array>().Data(),
+                   info[5].IsTypedArray() ? info[5].As<Napi::Float64Array>().Data() : nullptr);
   return env.Undefined();
 }
 

@@ -1,5 +1,7 @@
 #include "engine.hpp"
 
+#include "families_host.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -34,7 +36,12 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
   logp_.assign(max_chains_, 0.0);
   grad_.assign(max_chains_ * dim, 0.0);
   draws_.assign(max_draws_ * dim, 0.0);
-  effects_.assign(std::max(max_chains_, max_draws_) * levels, 0.0);
+  const std::size_t slots = std::max(max_chains_, max_draws_);
+  effects_.assign(slots * levels, 0.0);
+  const std::size_t n_aux = model_.aux_index.size();
+  aux_grad_.assign(std::max<std::size_t>(1, max_chains_ * n_aux), 0.0);
+  aux_chains_.assign(slots, AuxChain{});
+  if (model_.likelihood == Likelihood::NegBinomial) aux_tables_.assign(slots * 2 * (kSmallCount + 1), 0.0);
   active_.assign(max_chains_, 1);
   chain_list_.assign(max_chains_, 0);
   thread_state_.resize(pool_.size());
@@ -43,6 +50,7 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
     s.loglik.assign(max_chains_, 0.0);
     s.fixed.assign(max_chains_ * p, 0.0);
     s.levels.assign(max_chains_ * levels, 0.0);
+    s.aux.assign(std::max<std::size_t>(1, max_chains_ * n_aux), 0.0);
     s.values.assign((2 + p + 2 + terms) * kRowBlock, 0.0);
     s.level_block.assign(std::max<std::size_t>(1, terms) * kRowBlock, 0);
     s.fixed_ptrs.assign(std::max<std::size_t>(1, p), nullptr);
@@ -65,6 +73,17 @@ void Engine::compute_effects(const double* thetas, std::uint32_t count, const st
   }
 }
 
+void Engine::compute_aux(const double* thetas, std::uint32_t count, const std::uint32_t* which) {
+  if (model_.aux_index.empty()) return;
+  const std::size_t dim = model_.dim, table = 2 * (kSmallCount + 1);
+  const std::uint32_t index = model_.aux_index[0];
+  for (std::uint32_t slot = 0; slot < count; slot++) {
+    const std::uint32_t c = which ? which[slot] : slot;
+    double* tables = aux_tables_.empty() ? nullptr : aux_tables_.data() + c * table;
+    prepare_aux_chain(model_.likelihood, thetas[c * dim + index], model_.max_count, tables, aux_chains_[c]);
+  }
+}
+
 void Engine::gradient_task(void* context, unsigned worker, unsigned workers) {
   Engine& e = *static_cast<Engine*>(context);
   ThreadState& s = e.thread_state_[worker];
@@ -72,10 +91,11 @@ void Engine::gradient_task(void* context, unsigned worker, unsigned workers) {
   std::fill_n(s.loglik.begin(), active, 0.0);
   std::fill_n(s.fixed.begin(), active * e.model_.p, 0.0);
   std::fill_n(s.levels.begin(), active * e.model_.total_levels, 0.0);
+  std::fill_n(s.aux.begin(), active * e.model_.aux_index.size(), 0.0);
   std::size_t begin, end;
   share(e.model_.n, worker, workers, begin, end);
   if (begin < end) {
-    e.kernels_->gradient(e.gradient_call_, begin, end, GradientSums{s.loglik.data(), s.fixed.data(), s.levels.data()},
+    e.kernels_->gradient(e.gradient_call_, begin, end, GradientSums{s.loglik.data(), s.fixed.data(), s.levels.data(), s.aux.data()},
                          s.scratch());
   }
 }
@@ -88,8 +108,10 @@ void Engine::gradient(std::uint32_t n_chains) {
   }
   if (n_active == 0) return;
   compute_effects(positions_.data(), n_active, chain_list_.data());
+  compute_aux(positions_.data(), n_active, chain_list_.data());
   const ModelView* view = grouped_ ? &grouped_view_ : &view_;
-  gradient_call_ = GradientCall{view, positions_.data(), effects_.data(), chain_list_.data(), n_active};
+  gradient_call_ =
+      GradientCall{view, positions_.data(), effects_.data(), chain_list_.data(), n_active, aux_chains_.data()};
   pool_.run(&Engine::gradient_task, this);
 
   const std::size_t dim = model_.dim, p = model_.p, levels = model_.total_levels;
@@ -99,8 +121,14 @@ void Engine::gradient(std::uint32_t n_chains) {
     const double* r = effects_.data() + c * levels;
     double* g = grad_.data() + c * dim;
     std::fill_n(g, dim, 0.0);
-    double lp = grouped_ ? grouped_->log_choose_sum : model_.log_choose_sum;
+    double lp = grouped_ ? grouped_->row_constant_sum : model_.row_constant_sum;
     for (const ThreadState& s : thread_state_) lp += s.loglik[a];
+    const std::size_t n_aux = model_.aux_index.size();
+    for (std::size_t j = 0; j < n_aux; j++) {
+      double ga = 0.0;
+      for (const ThreadState& s : thread_state_) ga += s.aux[a * n_aux + j];
+      aux_grad_[c * n_aux + j] = ga;
+    }
     for (std::size_t j = 0; j < p; j++) {
       for (const ThreadState& s : thread_state_) g[j] += s.fixed[a * p + j];
     }
@@ -145,7 +173,9 @@ void Engine::pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t
   if (row_start > model_.n || row_count > model_.n - row_start) throw std::invalid_argument("rows out of range");
   if (n_draws == 0 || row_count == 0) return;
   compute_effects(draws_.data(), n_draws, nullptr);
-  pointwise_call_ = PointwiseCall{&view_, draws_.data(), effects_.data(), n_draws, row_start, row_count, out};
+  compute_aux(draws_.data(), n_draws, nullptr);
+  pointwise_call_ =
+      PointwiseCall{&view_, draws_.data(), effects_.data(), aux_chains_.data(), n_draws, row_start, row_count, out};
   pool_.run(&Engine::pointwise_task, this);
 }
 

@@ -3,10 +3,12 @@
 // thread, with the pool), and its outputs are copied out (on the JavaScript thread). One call at a time.
 //
 // What the engine computes for a chain at unconstrained position theta:
-//   the log-likelihood (with log C(trials, y) for binomial)
+//   the log-likelihood of the model's family (per-row constants included: log C(trials, y), −log y!, −log y)
 //   + the level priors:  non-centered z_t[k] ~ Normal(0, 1);  centered r_t[k] ~ Normal(0, sd_t)
-// and the gradient of that sum with respect to theta. The priors of the fixed effects and of the sd_t, and the
-// log-Jacobian of sd = exp(u), are added in TypeScript from src/model/prior.ts (O(p + terms) per chain).
+// and the gradient of that sum with respect to theta, except along the family's auxiliary parameter (sigma, shape):
+// for it, d loglik / d aux on the constrained scale (aux_grad). The priors of the fixed effects, of the sd_t and of
+// the aux, the log-Jacobians of sd = exp(u) and aux = exp(u), and the chain rule to the aux's coordinate are added in
+// TypeScript (src/model/density.ts; O(p + terms) per chain).
 #pragma once
 
 #include <cstddef>
@@ -48,6 +50,9 @@ class Engine {
   void gradient(std::uint32_t n_chains);
   const double* logp() const { return logp_.data(); }
   const double* grad() const { return grad_.data(); }
+  // d loglik / d aux per chain (max_chains x n_aux), on the constrained scale.
+  const double* aux_grad() const { return aux_grad_.data(); }
+  std::uint32_t n_aux() const { return static_cast<std::uint32_t>(model_.aux_index.size()); }
 
   // Staging for a pointwise call: draws (max_draws x dim).
   double* draws() { return draws_.data(); }
@@ -57,7 +62,7 @@ class Engine {
  private:
   // One worker's partial sums and block scratch (see BlockScratch).
   struct ThreadState {
-    std::vector<double> loglik, fixed, levels;
+    std::vector<double> loglik, fixed, levels, aux;
     std::vector<double> values;
     std::vector<std::uint32_t> level_block;
     std::vector<const double*> fixed_ptrs, term_x_ptrs;
@@ -68,6 +73,8 @@ class Engine {
     }
   };
   void compute_effects(const double* thetas, std::uint32_t count, const std::uint32_t* which);
+  // aux_chains_[c] (families_host.hpp prepare_aux_chain) for the same chains, once per call.
+  void compute_aux(const double* thetas, std::uint32_t count, const std::uint32_t* which);
   static void gradient_task(void* context, unsigned worker, unsigned workers);
   static void pointwise_task(void* context, unsigned worker, unsigned workers);
 
@@ -80,7 +87,9 @@ class Engine {
   const KernelTable* kernels_;
   std::uint32_t max_chains_;
   std::uint32_t max_draws_;
-  std::vector<double> positions_, logp_, grad_, draws_, effects_;
+  std::vector<double> positions_, logp_, grad_, aux_grad_, draws_, effects_;
+  std::vector<AuxChain> aux_chains_;  // per chain or draw
+  std::vector<double> aux_tables_;    // negbinomial: 2 x (kSmallCount + 1) per chain or draw
   std::vector<std::uint8_t> active_;
   std::vector<std::uint32_t> chain_list_;
   std::vector<ThreadState> thread_state_;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "family.hpp"
 #include "model.hpp"
 
 namespace nutmeg {
@@ -31,6 +32,7 @@ struct GradientCall {
   const double* effects;         // chains x total_levels: r_t[k] per chain
   const std::uint32_t* chains;   // indices of the chains to evaluate
   std::uint32_t n_active;        // length of `chains`
+  const AuxChain* aux;           // per chain: the family's auxiliary parameter (unused entries for families without)
 };
 
 // One thread's partial sums, indexed by slot a (the a-th active chain).
@@ -38,13 +40,15 @@ struct GradientSums {
   double* loglik;  // n_active
   double* fixed;   // n_active x p          d loglik / d b_j
   double* levels;  // n_active x total_levels   d loglik / d r_t[k]
+  double* aux;     // n_active x n_aux          d loglik / d aux (constrained scale)
 };
 
-// Pointwise log-likelihood (log C(trials, y) included) for draws over a range of rows.
+// Pointwise log-likelihood (per-row constants such as log C(trials, y) included) for draws over a range of rows.
 struct PointwiseCall {
   const ModelView* model;
   const double* draws;    // n_draws x dim
   const double* effects;  // n_draws x total_levels
+  const AuxChain* aux;    // n_draws
   std::uint32_t n_draws;
   std::size_t row_start;  // first row of the requested block
   std::size_t row_count;  // rows in the requested block (out's row stride)

@@ -8,9 +8,10 @@
 //      (float64 columns are read in place);
 // then for each chain (or draw) in turn, over float64 arrays only:
 //   1. eta[0..nb)  = sum_j X_j b_j + sum_t x_t r_t[level_t]      (one pass per column)
-//   2. one pass for the smallest |eta| of the block (at least 3 on every row: the shorter log1p series, see vmath.hpp),
-//      then one pass computing, per row, e = exp(-|eta|) once, then log1p(e) for the log-likelihood and
-//      e / (1 + e) or 1 / (1 + e) for the probability, giving the row's log-likelihood and d loglik / d eta
+//   2. the family's row function (families.hpp): the block's log-likelihood and res = d loglik / d eta per row (and
+//      the sum of d loglik / d aux); for bernoulli/binomial logit, one pass for the smallest |eta| of the block (at
+//      least 3 on every row: the shorter log1p series, see vmath.hpp), then one pass computing, per row,
+//      e = exp(-|eta|) once, then log1p(e) for the log-likelihood and e / (1 + e) or 1 / (1 + e) for the probability
 //   3. one pass per column accumulating the gradient (per level for varying terms).
 // Every pass is a plain loop over the block of one element type, which the compiler vectorises without register
 // spills; the block (a few KiB) stays in L1 while the chains reuse it.
@@ -21,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "families.hpp"
 #include "kernel.hpp"
 #include "model.hpp"
 #include "vmath.hpp"
@@ -37,6 +39,7 @@ struct BlockData {
   const double* const* fixed;   // p columns
   const double* y;
   const double* trials;         // nullptr for bernoulli
+  const double* log_y;          // gamma and lognormal: log y (read in place), else nullptr
   const double* const* term_x;  // per term
   const std::uint32_t* const* term_level;
   double* eta;
@@ -109,7 +112,8 @@ struct BlockBuilder {
       scratch.term_x[t] = column_block(m.terms[t].x, start, nb, next);
       scratch.term_level[t] = with_levels ? index_block(m.terms[t].index, start, nb, lv) : nullptr;
     }
-    return BlockData{nb, scratch.fixed, y, trials, scratch.term_x, scratch.term_level, eta, res};
+    const double* log_y = m.log_y != nullptr ? m.log_y + start : nullptr;
+    return BlockData{nb, scratch.fixed, y, trials, log_y, scratch.term_x, scratch.term_level, eta, res};
   }
 };
 
@@ -184,76 +188,32 @@ inline void scatter_levels(double* __restrict g, const double* __restrict x, con
   }
 }
 
-// Smallest |eta_i| over the block (one cheap pass; decides which log1p the block's rows need).
-inline double min_abs(const double* __restrict eta, std::size_t nb) {
-  double m = 1e308;
-#pragma omp simd reduction(min : m)
-  for (std::size_t i = 0; i < nb; i++) {
-    const double a = eta[i] < 0.0 ? -eta[i] : eta[i];
-    m = a < m ? a : m;
+// The model's family over the block (families.hpp): its log-likelihood returned (per-row constants aside), d.res
+// written, Σ ∂/∂aux added into g_aux.
+inline double block_loglik_and_residual(const ModelView& m, const BlockData& d, const AuxChain& c, double& g_aux) {
+  switch (m.likelihood) {
+    case Likelihood::BinomialLogit: return families::logit(d.nb, d.eta, d.y, d.trials, d.res);
+    case Likelihood::BinomialProbit: return families::probit(d.nb, d.eta, d.y, d.trials, d.res);
+    case Likelihood::Normal:
+      return families::normal(d.nb, d.eta, m.family == Family::Lognormal ? d.log_y : d.y, d.res, c, g_aux);
+    case Likelihood::Poisson: return families::poisson(d.nb, d.eta, d.y, d.res);
+    case Likelihood::NegBinomial: return families::negbinomial(d.nb, d.eta, d.y, d.res, c, g_aux, m.large_counts);
+    case Likelihood::Gamma: return families::gamma_log(d.nb, d.eta, d.log_y, d.res, c, g_aux);
   }
-  return m;
+  return 0.0;
 }
 
-// |eta| at or above which e^{-|eta|} <= e^-3 and vmath::log1p_and_reciprocal_tail applies.
-constexpr double kTailEta = 3.0;
-
-// Log-likelihood of the block (returned) and res[i] = d loglik_i / d eta_i = y_i - n_i sigmoid(eta_i), where n_i is
-// trials[i] (Binomial) or 1:
-//   loglik_i = (y_i eta_i - n_i max(eta_i, 0)) - n_i log1p(e^{-|eta_i|})
-// Tail: every |eta_i| >= kTailEta (rare events, as in most conversion data): the shorter log1p series.
-template <bool Binomial, bool Tail>
-inline double loglik_and_residual(const BlockData& d) {
-  const double* __restrict eta = d.eta;
-  const double* __restrict y = d.y;
-  const double* __restrict trials = d.trials;
-  double* __restrict res = d.res;
-  double total = 0.0;
-#pragma omp simd reduction(+ : total)
-  for (std::size_t i = 0; i < d.nb; i++) {
-    const double h = eta[i];
-    const double a = h < 0.0 ? -h : h;
-    const double e = vmath::exp_nonpos(-a);
-    double l, inv;
-    if constexpr (Tail) {
-      vmath::log1p_and_reciprocal_tail(e, l, inv);
-    } else {
-      vmath::log1p_and_reciprocal(e, l, inv);
-    }
-    const double prob = h >= 0.0 ? inv : e * inv;
-    const double positive = h > 0.0 ? h : 0.0;
-    const double ni = Binomial ? trials[i] : 1.0;
-    total += (y[i] * h - ni * positive) - ni * l;
-    res[i] = y[i] - ni * prob;
-  }
-  return total;
-}
-
-// loglik_and_residual with the variants picked for the model's family and the block's smallest |eta|.
-inline double block_loglik_and_residual(const ModelView& m, const BlockData& d) {
-  const bool tail = min_abs(d.eta, d.nb) >= kTailEta;
-  if (m.family == Family::Binomial) {
-    return tail ? loglik_and_residual<true, true>(d) : loglik_and_residual<true, false>(d);
-  }
-  return tail ? loglik_and_residual<false, true>(d) : loglik_and_residual<false, false>(d);
-}
-
-template <bool Binomial>
-inline void loglik_rows(const BlockData& d, double* __restrict out) {
-  const double* __restrict eta = d.eta;
-  const double* __restrict y = d.y;
-  const double* __restrict trials = d.trials;
-#pragma omp simd
-  for (std::size_t i = 0; i < d.nb; i++) {
-    const double h = eta[i];
-    const double a = h < 0.0 ? -h : h;
-    const double e = vmath::exp_nonpos(-a);
-    double l, inv;
-    vmath::log1p_and_reciprocal(e, l, inv);
-    (void)inv;
-    const double positive = h > 0.0 ? h : 0.0;
-    const double ni = Binomial ? trials[i] : 1.0;
-    out[i] = (y[i] * h - ni * positive) - ni * l;
+// Each row's log-likelihood (per-row constants aside) into out.
+inline void block_loglik_rows(const ModelView& m, const BlockData& d, const AuxChain& c, double* out) {
+  switch (m.likelihood) {
+    case Likelihood::BinomialLogit: families::logit_rows(d.nb, d.eta, d.y, d.trials, out); return;
+    case Likelihood::BinomialProbit: families::probit_rows(d.nb, d.eta, d.y, d.trials, out); return;
+    case Likelihood::Normal:
+      families::normal_rows(d.nb, d.eta, m.family == Family::Lognormal ? d.log_y : d.y, out, c);
+      return;
+    case Likelihood::Poisson: families::poisson_rows(d.nb, d.eta, d.y, out); return;
+    case Likelihood::NegBinomial: families::negbinomial_rows(d.nb, d.eta, d.y, out, c, m.large_counts); return;
+    case Likelihood::Gamma: families::gamma_log_rows(d.nb, d.eta, d.log_y, out, c); return;
   }
 }
 
@@ -334,7 +294,9 @@ void gradient_grouped(const GradientCall& call, std::size_t row_begin, std::size
       for (std::uint32_t t = 0; t < m.n_terms; t++) {
         if (d.term_x[t] != nullptr) add_scaled(d.eta, d.term_x[t], r[level[t]], nb);
       }
-      sums.loglik[a] += block_loglik_and_residual(m, d);
+      double g_aux = 0.0;
+      sums.loglik[a] += block_loglik_and_residual(m, d, call.aux[c], g_aux);
+      if (m.n_aux > 0) sums.aux[a] += g_aux;
       double* gf = sums.fixed + static_cast<std::size_t>(a) * m.p;
       double* gl = sums.levels + static_cast<std::size_t>(a) * m.total_levels;
       const double total = any_intercept ? sum(d.res, nb) : 0.0;
@@ -370,7 +332,9 @@ void gradient(const GradientCall& call, std::size_t row_begin, std::size_t row_e
       const double* b = call.positions + static_cast<std::size_t>(c) * m.dim;
       const double* r = call.effects + static_cast<std::size_t>(c) * m.total_levels;
       linear_predictor(m, d, b, r);
-      sums.loglik[a] += block_loglik_and_residual(m, d);
+      double g_aux = 0.0;
+      sums.loglik[a] += block_loglik_and_residual(m, d, call.aux[c], g_aux);
+      if (m.n_aux > 0) sums.aux[a] += g_aux;
       fixed_gradient(m, d, sums.fixed + static_cast<std::size_t>(a) * m.p);
       double* gl = sums.levels + static_cast<std::size_t>(a) * m.total_levels;
       for (std::uint32_t t = 0; t < m.n_terms; t++) {
@@ -392,12 +356,10 @@ void pointwise(const PointwiseCall& call, std::size_t row_begin, std::size_t row
       const double* r = call.effects + static_cast<std::size_t>(s) * m.total_levels;
       linear_predictor(m, d, b, r);
       double* out = call.out + static_cast<std::size_t>(s) * call.row_count + start;
-      if (m.family == Family::Binomial) {
-        loglik_rows<true>(d, out);
-        const double* lc = m.log_choose + row;
-        for (std::size_t i = 0; i < nb; i++) out[i] += lc[i];
-      } else {
-        loglik_rows<false>(d, out);
+      block_loglik_rows(m, d, call.aux[s], out);
+      if (m.row_constant != nullptr) {
+        const double* rc = m.row_constant + row;
+        for (std::size_t i = 0; i < nb; i++) out[i] += rc[i];
       }
     }
   }

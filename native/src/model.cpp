@@ -1,5 +1,7 @@
 #include "model.hpp"
 
+#include "families_host.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -31,8 +33,21 @@ const char* index_type_name(IndexType t) {
 }  // namespace
 
 Model::Model(const ModelInput& in)
-    : family(in.family), n(in.n), p(in.p), dim(in.dim), order_(in.row_order) {
+    : family(in.family),
+      likelihood(likelihood_of(in.family, in.link)),
+      aux_index(in.aux_index),
+      n(in.n),
+      p(in.p),
+      dim(in.dim),
+      order_(in.row_order) {
   if (n > 0 && (in.y == nullptr || (p > 0 && in.X == nullptr))) throw std::invalid_argument("missing data arrays");
+  if (aux_index.size() != aux_count(likelihood)) {
+    throw std::invalid_argument("the family has " + std::to_string(aux_count(likelihood)) +
+                                " auxiliary parameters but the descriptor names " + std::to_string(aux_index.size()));
+  }
+  for (std::uint32_t a : aux_index) {
+    if (a >= dim) throw std::invalid_argument("an auxiliary parameter lies outside the parameter vector");
+  }
   if (family == Family::Binomial && (in.trials == nullptr || in.log_choose == nullptr)) {
     throw std::invalid_argument("binomial model without trials or logChoose");
   }
@@ -45,11 +60,36 @@ Model::Model(const ModelInput& in)
   y = store_column(in.y, 1, false);
   if (family == Family::Binomial) {
     trials = store_column(in.trials, 1, true);
-    log_choose.resize(n);
-    for (std::size_t k = 0; k < n; k++) log_choose[k] = in.log_choose[source_row(k)];
-    for (double v : log_choose) log_choose_sum += v;
+    row_constant.resize(n);
+    for (std::size_t k = 0; k < n; k++) row_constant[k] = in.log_choose[source_row(k)];
   } else {
     trials = Column{ValueType::Ones, nullptr};
+  }
+  const bool counts = family == Family::Poisson || family == Family::NegBinomial;
+  const bool positive = family == Family::Gamma || family == Family::Lognormal;
+  for (std::size_t i = 0; i < n && (counts || positive); i++) {
+    const double v = in.y[i];
+    if (counts && !(v >= 0.0 && v == std::floor(v) && v < 4294967296.0)) {
+      throw std::invalid_argument("a count outcome is not a whole number >= 0 (row " + std::to_string(i) + ")");
+    }
+    if (positive && !(v > 0.0 && v < INFINITY)) {
+      throw std::invalid_argument("a gamma/lognormal outcome is not positive and finite (row " + std::to_string(i) + ")");
+    }
+  }
+  if (counts || positive) {
+    row_constant.resize(n);
+    for (std::size_t k = 0; k < n; k++) row_constant[k] = nutmeg::row_constant(family, in.y[source_row(k)]);
+  }
+  for (double v : row_constant) row_constant_sum += v;
+  if (family == Family::Gamma || family == Family::Lognormal) {
+    log_y.resize(n);
+    for (std::size_t k = 0; k < n; k++) log_y[k] = std::log(in.y[source_row(k)]);
+  }
+  if (family == Family::NegBinomial) {
+    for (std::size_t k = 0; k < n; k++) {
+      const std::uint32_t c = static_cast<std::uint32_t>(in.y[k]);
+      if (c > max_count) max_count = c;
+    }
   }
   for (const TermInput& t : in.terms) {
     if (t.levels == 0) throw std::invalid_argument("a varying term has no levels");
@@ -157,6 +197,8 @@ std::unique_ptr<Model> Model::grouped_by_cell(const ModelInput& in, std::size_t 
 ModelView Model::view() const {
   ModelView v;
   v.family = family;
+  v.likelihood = likelihood;
+  v.n_aux = static_cast<std::uint32_t>(aux_index.size());
   v.n = n;
   v.p = p;
   v.dim = dim;
@@ -170,7 +212,9 @@ ModelView Model::view() const {
   v.terms = terms.data();
   v.y = y;
   v.trials = trials;
-  v.log_choose = log_choose.empty() ? nullptr : log_choose.data();
+  v.row_constant = row_constant.empty() ? nullptr : row_constant.data();
+  v.log_y = log_y.empty() ? nullptr : log_y.data();
+  v.large_counts = max_count > kSmallCount;
   v.run_ends = run_ends.empty() ? nullptr : run_ends.data();
   v.n_runs = static_cast<std::uint32_t>(run_ends.size());
   return v;

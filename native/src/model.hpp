@@ -15,11 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "family.hpp"
+
 namespace nutmeg {
 
 enum class ValueType : std::uint8_t { Ones, U8, F32, F64 };
 enum class IndexType : std::uint8_t { U8, U16, U32 };
-enum class Family : std::uint8_t { Bernoulli, Binomial };
 
 struct Column {
   ValueType type = ValueType::Ones;
@@ -45,6 +46,8 @@ struct Term {
 // (a template compiled with AVX2 flags could otherwise be shared, through the linker, with the baseline kernels).
 struct ModelView {
   Family family;
+  Likelihood likelihood;
+  std::uint32_t n_aux;       // the family's auxiliary parameters (0 or 1)
   std::size_t n;
   std::uint32_t p;
   std::uint32_t dim;
@@ -58,7 +61,11 @@ struct ModelView {
   const Term* terms;         // n_terms
   Column y;
   Column trials;             // Ones for bernoulli
-  const double* log_choose;  // n, or nullptr for bernoulli
+  // Per-row terms of the log-likelihood that no parameter changes (log C(n, y) for binomial, −log y! for the counts,
+  // −log y for gamma and lognormal: families_host.hpp row_constant), or nullptr when they are all 0.
+  const double* row_constant;
+  const double* log_y;       // gamma and lognormal: log y per row, else nullptr
+  bool large_counts;         // negbinomial: some count above kSmallCount
   // Rows grouped by cell (see Model::grouped_by_cell): run k is rows [run_ends[k-1], run_ends[k]), every level index
   // constant within a run. n_runs = 0: rows in data order, levels vary row by row.
   const std::uint32_t* run_ends;
@@ -77,6 +84,9 @@ struct TermInput {
 
 struct ModelInput {
   Family family;
+  Link link = Link::Logit;
+  // Positions of the family's auxiliary parameters (log sigma / log shape) in the unconstrained vector.
+  std::vector<std::uint32_t> aux_index;
   std::size_t n;
   std::uint32_t p;
   std::uint32_t dim;
@@ -97,6 +107,8 @@ class Model {
   Model& operator=(const Model&) = delete;
 
   Family family;
+  Likelihood likelihood;
+  std::vector<std::uint32_t> aux_index;
   std::size_t n;
   std::uint32_t p;
   std::uint32_t dim;
@@ -104,8 +116,10 @@ class Model {
   std::vector<std::uint32_t> ones_columns, stored_columns;
   Column y;
   Column trials;                     // Ones for bernoulli
-  std::vector<double> log_choose;    // empty for bernoulli
-  double log_choose_sum = 0.0;
+  std::vector<double> row_constant;  // see ModelView (empty when every row's is 0)
+  double row_constant_sum = 0.0;
+  std::vector<double> log_y;         // gamma and lognormal only
+  std::uint32_t max_count = 0;       // negbinomial: the largest count
   std::vector<Term> terms;
   std::uint32_t total_levels = 0;
 

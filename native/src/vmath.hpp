@@ -4,6 +4,7 @@
 //   exp_nonpos(x)   e^x for x <= 0 (Cody–Waite range reduction x = k ln2 + r, |r| <= ln2/2, degree-13 Taylor
 //                   polynomial in r (Estrin's scheme), 2^k built from its exponent bits). For x < -708.39 the
 //                   result is 0 rather than a subnormal (absolute error below 3e-308).
+//   exp_any(x)      the same for any x (the log-link families' means): +inf above 709.
 //   log1p_and_reciprocal(e)   log(1 + e) and 1 / (1 + e) for e in [0, 1]: log(1 + e) = 2 atanh(s) with
 //                   s = e / (2 + e) for e <= sqrt(2) - 1, and log(1 + e) = ln 2 + 2 atanh(s) with s = (e - 1) / (e + 3)
 //                   above, so that |s| <= 0.1716; summed as the odd series 2 (s + s^3/3 + …) to s^21 (the next term
@@ -45,9 +46,10 @@ constexpr double kRoundMagic = 6755399441055744.0;
 constexpr std::uint64_t kRoundMagicBits = 0x4338000000000000ULL;
 constexpr double kExpLowest = -708.39;  // e^x is a normal double above this
 
-inline double exp_nonpos(double x) {
-  const bool underflow = x < kExpLowest;
-  const double xc = underflow ? kExpLowest : x;
+constexpr double kExpHighest = 709.0;  // e^x is finite (k <= 1023) at and below this
+
+// e^xc for xc in [kExpLowest, kExpHighest] (the clamped argument of the two functions below).
+inline double exp_clamped(double xc) {
   const double shifted = xc * kLog2e + kRoundMagic;
   const double kd = shifted - kRoundMagic;
   const double r = (xc - kd * kLn2Hi) - kd * kLn2Lo;
@@ -69,11 +71,25 @@ inline double exp_nonpos(double x) {
   const double c0 = b0 + r4 * b1;
   const double c1 = b2 + r4 * a6;
   const double p = c0 + r8 * c1;
-  // k is in [-1022, 0]; the biased exponent k + 1023 is in [1, 1023].
+  // k is in [-1022, 1023]; the biased exponent k + 1023 is in [1, 2046].
   const std::uint64_t k_biased = double_to_bits(shifted) - kRoundMagicBits + 1023ULL;
   const double scale = bits_to_double(k_biased << 52);
-  const double result = p * scale;
+  return p * scale;
+}
+
+inline double exp_nonpos(double x) {
+  const bool underflow = x < kExpLowest;
+  const double result = exp_clamped(underflow ? kExpLowest : x);
   return underflow ? 0.0 : result;
+}
+
+// e^x for any x: 0 below kExpLowest, +inf above kExpHighest (e^709 ≈ 8.2e307; the few ulps of range between there
+// and the largest double, where a log-link mean would be absurd anyway, also give +inf).
+inline double exp_any(double x) {
+  const bool underflow = x < kExpLowest;
+  const bool overflow = x > kExpHighest;
+  const double result = exp_clamped(underflow ? kExpLowest : overflow ? kExpHighest : x);
+  return underflow ? 0.0 : overflow ? __builtin_inf() : result;
 }
 
 // log(1 + e) and 1 / (1 + e) for e in [0, 1], sharing one division: with u = 2 + e (3 + e above sqrt(2) - 1),

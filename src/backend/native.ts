@@ -4,12 +4,13 @@
  * the event loop.
  *
  * Split of the log density between the two sides, so that each piece of math has one definition:
- *   C++ (native/src/engine.cpp)   log-likelihood (with log C(trials, y) for binomial) and the level priors
- *                                 z_t[k] ~ Normal(0, 1) (non-centered) or r_t[k] ~ Normal(0, sd_t) (centered),
- *                                 with their gradient — the parts whose cost grows with rows and levels;
- *   TypeScript (here)             the priors of the fixed effects and of every sd_t, and the log-Jacobian
- *                                 log sd_t of sd = exp(u): addScalarPriors of src/model/density.ts — O(p + terms)
- *                                 per chain.
+ *   C++ (native/src/engine.cpp)   the family's log-likelihood (native/src/families.hpp, per-row constants included)
+ *                                 and the level priors z_t[k] ~ Normal(0, 1) (non-centered) or r_t[k] ~ Normal(0,
+ *                                 sd_t) (centered), with their gradient, and Σ_i ∂ loglik_i / ∂aux for the family's
+ *                                 sigma or shape — the parts whose cost grows with rows and levels;
+ *   TypeScript (here)             the priors of the fixed effects, of every sd_t and of the aux, the log-Jacobians
+ *                                 of sd = exp(u) and aux = exp(u), and the aux's chain rule: addScalarPriors,
+ *                                 addAuxPriors and addAuxGradient of src/model/density.ts — O(p + terms) per chain.
  */
 import { kernelsSupportFamily } from '../model/families/index.js';
 import { needsCoordinateMap } from './split-terms.js';
@@ -19,8 +20,9 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend, BackendOptions } from './backend.js';
-import { addScalarPriors } from '../model/density.js';
-import { levelCount, type ModelSpec } from '../model/spec.js';
+import { addAuxGradient, addAuxPriors, addScalarPriors } from '../model/density.js';
+import type { LinkName } from '../model/families/family.js';
+import { levelCount, type Family, type ModelSpec } from '../model/spec.js';
 import { callWork, isSmallWork } from './work-size.js';
 
 /** Which compiled kernels to run: 'auto' picks the widest the CPU has (AVX-512, then AVX2+FMA, then baseline). */
@@ -39,7 +41,11 @@ export function defaultNativeThreads(work: number, cores: number = availablePara
 
 /** What the addon's NativeModel constructor reads (arrays are copied; none is kept). */
 export interface NativeModelDescriptor {
-  readonly family: 'bernoulli' | 'binomial';
+  readonly family: Family;
+  /** Absent: the family's own link. */
+  readonly link?: LinkName;
+  /** Coordinates of the family's auxiliary parameters (log sigma, log shape) in the unconstrained vector. */
+  readonly aux: readonly number[];
   readonly n: number;
   readonly p: number;
   readonly dim: number;
@@ -62,13 +68,17 @@ export interface NativeModelDescriptor {
 }
 
 export interface NativeModelHandle {
-  /** Log-likelihood + level priors and their gradient for the active chains (see the file comment). */
+  /**
+   * Log-likelihood + level priors and their gradient for the active chains (see the file comment); auxGrad
+   * (nChains × the family's aux count) receives ∂ loglik / ∂aux on the constrained scale.
+   */
   gradient(
     positions: Float64Array,
     nChains: number,
     active: Uint8Array | null,
     logp: Float64Array,
     grad: Float64Array,
+    auxGrad?: Float64Array | null,
   ): Promise<void>;
   /**
    * The same on the calling thread, returning when done (addons built before it existed lack it): for small data,
@@ -80,6 +90,7 @@ export interface NativeModelHandle {
     active: Uint8Array | null,
     logp: Float64Array,
     grad: Float64Array,
+    auxGrad?: Float64Array | null,
   ): void;
   pointwise(draws: Float64Array, nDraws: number, rowStart: number, rowCount: number, out: Float64Array): Promise<void>;
   dispose(): void;
@@ -140,11 +151,13 @@ export function nativeAddonUnavailableReason(): string | null {
 
 export function describeNative(spec: ModelSpec, options: NativeBackendOptions): NativeModelDescriptor {
   const family = spec.family;
-  if (!kernelsSupportFamily(family, spec.link)) {
-    throw new Error(`the native kernel has no ${family} family${spec.link ? ` with ${spec.link} link` : ''} in this version (bernoulli and binomial, logit, only)`);
+  if (!kernelsSupportFamily('native', family, spec.link)) {
+    throw new Error(`the native kernel has no ${family} family${spec.link ? ` with ${spec.link} link` : ''} in this version`);
   }
   return {
     family,
+    ...(spec.link ? { link: spec.link } : {}),
+    aux: (spec.aux ?? []).map((a) => a.index),
     n: spec.n,
     p: spec.fixed.names.length,
     dim: spec.dim,
@@ -178,6 +191,11 @@ export class NativeBackend implements Backend {
   private disposed = false;
   /** Whether gradient calls run on the calling thread (when nothing is queued); see work-size.ts. */
   readonly sync: boolean;
+  /** The family's aux count, and per call ∂ loglik / ∂aux (chains × nAux) with one chain's aux and gradient. */
+  private readonly nAux: number;
+  private auxGrad: Float64Array;
+  private readonly aux: Float64Array;
+  private readonly auxGradOne: Float64Array;
 
   constructor(
     readonly spec: ModelSpec,
@@ -186,6 +204,10 @@ export class NativeBackend implements Backend {
   ) {
     this.dim = spec.dim;
     this.sync = sync && typeof handle.gradientSync === 'function';
+    this.nAux = spec.aux?.length ?? 0;
+    this.auxGrad = new Float64Array(this.nAux * 4);
+    this.aux = new Float64Array(this.nAux);
+    this.auxGradOne = new Float64Array(this.nAux);
     this.description = `native (${handle.threads} thread${handle.threads === 1 ? '' : 's'}, ${handle.isa}${this.sync ? ', in-process calls' : ''})`;
   }
 
@@ -203,7 +225,7 @@ export class NativeBackend implements Backend {
   ): Promise<void> {
     if (this.sync && this.pending === 0 && !this.disposed) {
       try {
-        this.handle.gradientSync!(positions, nChains, active ?? null, logp, grad);
+        this.handle.gradientSync!(positions, nChains, active ?? null, logp, grad, this.auxGradFor(nChains));
         this.finishGradient(positions, nChains, logp, grad, active);
         return Promise.resolve();
       } catch (e) {
@@ -211,16 +233,30 @@ export class NativeBackend implements Backend {
       }
     }
     return this.enqueue(async () => {
-      await this.handle.gradient(positions, nChains, active ?? null, logp, grad);
+      await this.handle.gradient(positions, nChains, active ?? null, logp, grad, this.auxGradFor(nChains));
       this.finishGradient(positions, nChains, logp, grad, active);
     });
   }
 
-  /** Adds the scalar priors to what the addon wrote (see the file comment). */
+  /** The buffer the addon writes ∂ loglik / ∂aux into (grown once to the largest chain count asked for), or null. */
+  private auxGradFor(nChains: number): Float64Array | null {
+    if (this.nAux === 0) return null;
+    if (this.auxGrad.length < nChains * this.nAux) this.auxGrad = new Float64Array(nChains * this.nAux);
+    return this.auxGrad;
+  }
+
+  /** Adds the scalar and aux priors and the aux's chain rule to what the addon wrote (see the file comment). */
   private finishGradient(positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void {
+    const { spec, nAux, aux, auxGradOne } = this;
     for (let c = 0; c < nChains; c++) {
       if (active && !active[c]) continue;
-      const lp = logp[c] + addScalarPriors(this.spec, positions, c * this.dim, grad);
+      const at = c * this.dim;
+      let lp = logp[c] + addScalarPriors(spec, positions, at, grad);
+      if (nAux > 0) {
+        lp += addAuxPriors(spec, positions, at, grad, aux);
+        for (let a = 0; a < nAux; a++) auxGradOne[a] = this.auxGrad[c * nAux + a];
+        addAuxGradient(spec, at, aux, auxGradOne, grad);
+      }
       logp[c] = Number.isFinite(lp) ? lp : -Infinity;
     }
   }

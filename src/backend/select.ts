@@ -128,14 +128,11 @@ async function createPlainBackend(
   detail?: (line: string) => void,
 ): Promise<Backend> {
   if (choice === 'reference') return createReferenceBackend(spec, options);
-  if (!kernelsSupportFamily(spec.family, spec.link)) {
-    // the other families and links have TypeScript family modules only (src/model/families/); no kernel functions yet
-    const what = `family ${spec.family}${spec.link ? ` with the ${spec.link} link` : ''}`;
-    if (choice !== 'auto') {
-      throw new UserError(`--backend ${choice}: ${what} runs on the reference backend in this version; use --backend reference or auto`);
-    }
-    log(`backend: reference (${what} runs on the reference backend in this version)`);
-    return createReferenceBackend(spec, options);
+  // a family or link without kernel functions on a backend runs on the others (src/model/families/index.ts)
+  const what = `family ${spec.family}${spec.link ? ` with the ${spec.link} link` : ''}`;
+  if (choice !== 'auto' && !kernelsSupportFamily(choice, spec.family, spec.link)) {
+    const others = choice === 'webgpu' ? 'native, reference or auto' : 'reference or auto';
+    throw new UserError(`--backend ${choice}: ${what} has no ${choice} kernels in this version; use --backend ${others}`);
   }
   if (choice === 'native') {
     try {
@@ -156,9 +153,14 @@ async function createPlainBackend(
   const chains = options.maxChains ?? 4;
   // a small call is over before a GPU's dispatch and readback would be (work-size.ts): no probe, no GPU library loaded
   const small = isSmallWork(callWork(rows, chains, options.maxDraws));
-  const gpu: GpuFinding = small ? { name: null, reason: '', probeSeconds: null } : await hardwareAdapter(options, detail);
+  const gpuKernels = kernelsSupportFamily('webgpu', spec.family, spec.link);
+  const gpu: GpuFinding = small || !gpuKernels ? { name: null, reason: '', probeSeconds: null } : await hardwareAdapter(options, detail);
   const perCall = (options.maxDraws ?? 0) > chains ? `${options.maxDraws} draws per call` : `${chains} chain${chains === 1 ? '' : 's'}`;
-  let why = small ? `${groupedInteger(rows)} rows × ${perCall}: too small for a GPU to pay off, not probed` : `no GPU: ${gpu.reason}${probed(gpu)}`;
+  let why = small
+    ? `${groupedInteger(rows)} rows × ${perCall}: too small for a GPU to pay off, not probed`
+    : !gpuKernels
+      ? `${what} has no webgpu kernels in this version, not probed`
+      : `no GPU: ${gpu.reason}${probed(gpu)}`;
   if (gpu.name) {
     try {
       const backend = await createWebGpu(spec, options);

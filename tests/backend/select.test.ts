@@ -7,6 +7,7 @@ import { SMALL_WORK_LIMIT, callWork, isSmallWork } from '../../src/backend/work-
 import { createBackend, isSoftwareAdapter, vulkanLoaderPresent } from '../../src/backend/select.js';
 import { UserError } from '../../src/errors.js';
 import { PROBE_MARKER, parseProbeAnswer, probeChildCommand, probeGpu, resetGpuProbe, runProbe } from '../../src/backend/webgpu/probe.js';
+import { familySpec } from '../helpers/family-specs.js';
 import { randomSpec } from '../helpers/specs.js';
 
 describe('backend selection', () => {
@@ -173,38 +174,42 @@ describe('GPU probe in a child process', () => {
   }, 30_000);
 });
 
-describe('families without kernel functions', () => {
-  const gaussianSpec = () => ({ ...randomSpec('pooled', { n: 50 }), family: 'gaussian' as const, aux: [] });
+describe('families without WebGPU kernels', () => {
+  const gaussianSpec = () => familySpec(randomSpec('pooled', { n: 50 }), { family: 'gaussian' });
 
-  it('auto picks the reference backend for them and says so in its one backend line', async () => {
+  it.skipIf(!loadNativeAddon())('auto picks the native backend for them (the native kernels cover every family)', async () => {
     const lines: string[] = [];
     const backend = await createBackend('auto', gaussianSpec(), {}, (l) => lines.push(l));
-    expect(backend.kind).toBe('reference');
-    expect(lines).toEqual(['backend: reference (family gaussian runs on the reference backend in this version)']);
+    expect(backend.kind).toBe('native');
+    expect(lines).toEqual(['backend: native (50 rows × 4 chains: too small for a GPU to pay off, not probed)']);
     await backend.dispose();
   });
 
-  it('--backend native or webgpu with such a family is a one-line user error', async () => {
-    for (const choice of ['native', 'webgpu'] as const) {
-      const attempt = createBackend(choice, gaussianSpec());
-      await expect(attempt).rejects.toBeInstanceOf(UserError);
-      await expect(createBackend(choice, gaussianSpec())).rejects.toThrow(
-        `--backend ${choice}: family gaussian runs on the reference backend in this version; use --backend reference or auto`,
-      );
-    }
+  it.skipIf(!loadNativeAddon())('auto on large data does not probe the GPU for them, and says why', async () => {
+    const lines: string[] = [];
+    const spec = familySpec(randomSpec('pooled', { n: 200_000 }), { family: 'gaussian' });
+    const backend = await createBackend('auto', spec, {}, (l) => lines.push(l));
+    expect(backend.kind).toBe('native');
+    expect(lines).toEqual(['backend: native (family gaussian has no webgpu kernels in this version, not probed)']);
+    await backend.dispose();
+  });
+
+  it('--backend webgpu with such a family is a one-line user error', async () => {
+    await expect(createBackend('webgpu', gaussianSpec())).rejects.toBeInstanceOf(UserError);
+    await expect(createBackend('webgpu', gaussianSpec())).rejects.toThrow(
+      '--backend webgpu: family gaussian has no webgpu kernels in this version; use --backend native, reference or auto',
+    );
   });
 });
 
 describe('the probit link', () => {
-  it('runs on the reference backend only: auto says so, native refuses in one line', async () => {
+  it.skipIf(!loadNativeAddon())('runs on the native backend; --backend webgpu refuses it in one line', async () => {
     const spec = { ...randomSpec('pooled', { n: 50 }), link: 'probit' as const };
-    const lines: string[] = [];
-    const backend = await createBackend('auto', spec, {}, (l) => lines.push(l));
-    expect(backend.kind).toBe('reference');
-    expect(lines).toEqual([`backend: reference (family ${spec.family} with the probit link runs on the reference backend in this version)`]);
+    const backend = await createBackend('native', spec);
+    expect(backend.kind).toBe('native');
     await backend.dispose();
-    await expect(createBackend('native', spec)).rejects.toThrow(
-      `--backend native: family ${spec.family} with the probit link runs on the reference backend in this version; use --backend reference or auto`,
+    await expect(createBackend('webgpu', spec)).rejects.toThrow(
+      `--backend webgpu: family ${spec.family} with the probit link has no webgpu kernels in this version; use --backend native, reference or auto`,
     );
   });
 });

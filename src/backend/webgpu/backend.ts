@@ -346,7 +346,7 @@ export async function createWebGpuBackend(spec: ModelSpec, options: WebGpuBacken
   if (needsCoordinateMap(spec)) {
     throw new Error('createWebGpuBackend: the spec has split or folded terms or a fixed basis; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
   }
-  if (!kernelsSupportFamily(spec.family, spec.link)) {
+  if (!kernelsSupportFamily('webgpu', spec.family, spec.link)) {
     throw new Error(`the WebGPU kernel has no ${spec.family} family${spec.link ? ` with ${spec.link} link` : ''} in this version (bernoulli and binomial, logit, only)`);
   }
   const acquired = await acquireDevice({ adapter: options.adapter });

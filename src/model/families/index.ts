@@ -37,10 +37,16 @@ export function familyModule(family: Family, link?: LinkName): FamilyModule {
   return module;
 }
 
+/** A backend with row kernels of its own (the reference backend runs the family modules themselves). */
+export type KernelBackend = 'native' | 'webgpu';
+
 /**
- * Whether the native and WGSL row kernels implement `family` with `link`: bernoulli and binomial with the logit link
- * only in this version; the others run on the TypeScript family modules (the reference backend).
+ * Whether `backend`'s row kernels implement `family` with `link`; the others run on the TypeScript family modules
+ * (the reference backend).
+ *   native: every family and link (native/src/families.hpp).
+ *   webgpu: bernoulli and binomial with the logit link only in this version.
  */
-export function kernelsSupportFamily(family: Family, link?: LinkName): family is 'bernoulli' | 'binomial' {
+export function kernelsSupportFamily(backend: KernelBackend, family: Family, link?: LinkName): boolean {
+  if (backend === 'native') return true;
   return (family === 'bernoulli' || family === 'binomial') && (link === undefined || link === 'logit');
 }
