@@ -234,8 +234,11 @@ async function run(f: FitFlags): Promise<void> {
     }
     if (reportFile !== null) {
       // vega is loaded only when a report is asked for (issue 16 item 6)
-      const { writeFitReport } = await import('./fit-report.js');
-      await writeFitReport(reportFile, fit, { summary: rows, warnings: [...printed, ...fitWarnings], source: frame.source, seed });
+      const { writeModelReport } = await import('./model-report-file.js');
+      const { looOfFit } = await import('../loo/fit-loo.js');
+      const done = fit;
+      const report = { spec: fit.model.spec, draws: fit.draws, summary: rows, warnings: [...printed, ...fitWarnings], source: frame.source, seed };
+      await writeModelReport(reportFile, { ...report, loo: () => looOfFit(done) }, '--report');
       if (!f.quiet) say(`wrote the report to ${reportFile}`);
     }
     if (!f.quiet) {

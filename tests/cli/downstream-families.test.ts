@@ -7,7 +7,7 @@
  *    shows it with the model line;
  *  - `nutmeg loo`'s elpd_loo equals PSIS-LOO of the pointwise log density computed directly from the run's draws
  *    with the family module (η from the draws' b_, log p(y_i | η_i, aux) from src/model/families/);
- *  - the HTML report names the family and link, tabulates the aux parameter, has the family's posterior predictive
+ *  - the HTML reports (`fit --report` and `nutmeg report RUN_DIR`) name the family and link, tabulates the aux parameter, has the family's posterior predictive
  *    statistics and plot, and speaks of probabilities only for the binary family;
  *  - `nutmeg compare` prefers negbinomial to poisson on overdispersed counts, and refuses in one line runs whose
  *    outcomes or rows differ.
@@ -170,8 +170,18 @@ describe.each(CASES)('$name: downstream of the fit', (c) => {
     expect(loo.elpd_loo + loo.p_loo).toBeCloseTo(lpd, 8);
   });
 
-  it('the report names family and link, tabulates the aux parameter and has the family’s predictive check', () => {
-    const html = readFileSync(fitted.get(c.name)!.report, 'utf8');
+  it('the reports (fit --report, and nutmeg report RUN_DIR) name family and link, tabulate the aux parameter and have the family’s predictive check', async () => {
+    const f = fitted.get(c.name)!;
+    const saved = join(root, `${c.name}-saved.html`);
+    const r = await runNutmeg(['report', f.run, '--out', saved, '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    for (const file of [f.report, saved]) checkReport(c, readFileSync(file, 'utf8'));
+  });
+});
+
+function checkReport(c: Case, html: string): void {
+  const link = c.link ?? c.defaultLink;
+  {
     expect(html).toContain(`Family ${c.family}, ${link} link`);
     expect(html).toContain('Posterior predictive check</h2>');
     if (c.aux) expect(html).toMatch(new RegExp(`<td>${c.aux}</td>`));
@@ -181,8 +191,8 @@ describe.each(CASES)('$name: downstream of the fit', (c) => {
     expect(html).toContain('PSIS-LOO estimates');
     if (c.family === 'bernoulli') expect(html).toContain('P(y = 1) = Φ(η)');
     else expect(html).not.toMatch(/probabilit|conversion/i);
-  });
-});
+  }
+}
 
 describe('nutmeg compare across families', () => {
   it('prefers negbinomial to poisson on overdispersed counts', async () => {

@@ -96,7 +96,6 @@ export function densityOverlaySpec(y: ArrayLike<number>, replicates: readonly Ar
     }
     return counts.map((c) => c / (values.length * width));
   };
-  const centre = (b: number): number => (log ? Math.exp(lo + (b + 0.5) * width) : lo + (b + 0.5) * width);
   const observed = density(y);
   const bars: Datum[] = Array.from(observed, (d, b) => ({ start: lo + b * width, end: lo + (b + 1) * width, density: d }));
   const lines: Datum[] = replicates.flatMap((r, j) => Array.from(density(r), (d, b) => ({ x: lo + (b + 0.5) * width, density: d, replicate: j + 1 })));
@@ -106,10 +105,10 @@ export function densityOverlaySpec(y: ArrayLike<number>, replicates: readonly Ar
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? 'Posterior predictive check: distribution of y',
-      subtitle:
-        `observed (bars) and ${replicates.length} replicated data sets (lines), as densities` +
-        (log ? ` of log y (bin centres ${centre(0).toPrecision(3)} … ${centre(bins - 1).toPrecision(3)})` : '') +
-        (outside > 0 ? `; ${outside} of ${all.length} values outside the 0.5%–99.5% range left out` : ''),
+      subtitle: [
+        `observed (bars) and ${replicates.length} replicated data sets (lines), as densities${log ? ' of log y' : ''}`,
+        ...(outside > 0 ? [`${outside} of ${all.length} values outside the 0.5%–99.5% range left out`] : []),
+      ],
     },
     width: PLOT_WIDTH,
     height: PLOT_HEIGHT,
