@@ -5,7 +5,7 @@
  * the same statistics of the observed one. The statistics suit the family:
  *   bernoulli/binomial:             rate       (mean of y; binomial Σy/Σtrials)
  *   gaussian, lognormal, gamma:     mean, sd   (of y on its own scale; sd with denominator n − 1)
- *   poisson, negbinomial:           mean, dispersion (variance/mean, n − 1), zeros (share of rows with y = 0)
+ *   poisson, negbinomial:           mean, dispersion (variance/mean, n − 1; 0 for all zeros), zeros (share of rows with y = 0)
  * Each statistic's posterior predictive p-value is P(T(y_rep) ≥ T(y)) over the used draws; values near 0 or 1 say the
  * model does not reproduce that feature of the data (e.g. a poisson model of overdispersed counts: dispersion p ≈ 1).
  */
@@ -89,7 +89,8 @@ function statistic(name: PpcStatisticName, m: Moments, n: number, totalTrials: n
     case 'sd':
       return Math.sqrt(variance);
     case 'dispersion':
-      return variance / mean;
+      // an all-zero data set has no variation: 0, not 0/0
+      return mean === 0 ? 0 : variance / mean;
     case 'zeros':
       return m.zeros / n;
   }

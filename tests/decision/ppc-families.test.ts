@@ -32,6 +32,10 @@ describe('observedStatistics', () => {
       for (const [name, value] of Object.entries(expected)) expect(got.get(name as PpcStatisticName)).toBeCloseTo(value, 12);
     });
   }
+  it('all-zero counts: dispersion 0 (not 0/0), zeros 1', () => {
+    const { spec } = buildModel(frame(num('y', [0, 0, 0])), 'y ~ 1', { family: 'poisson' });
+    expect(Object.fromEntries(observedStatistics(spec))).toEqual({ mean: 0, dispersion: 0, zeros: 1 });
+  });
   it('binomial: Σy/Σtrials', () => {
     const { spec } = buildModel(frame(num('y', [1, 0, 3]), num('n', [2, 4, 4])), 'y | trials(n) ~ 1');
     expect(observedStatistics(spec).get('rate')).toBeCloseTo(0.4, 14);
