@@ -1,12 +1,13 @@
 /**
  * What an analysis keeps of each fit for its report's pictures after the fit is released: the draws of the main
- * parameters (b_* and sd_*, at most eight) for the trace and rank plots, and the fit's PSIS-LOO (pointwise elpd for
+ * parameters (b_*, sd_* and the family's sigma or shape, at most eight) for the trace and rank plots, and the fit's PSIS-LOO (pointwise elpd for
  * the model comparison, Pareto k for its plot). Plus the report pieces built from them: sampler plots (a fit's LOO
  * tables and the comparison table: src/report/loo-tables.ts).
  */
 import { variableDraws, type DrawSet } from '../draws.js';
 import type { Fit } from '../fit/fit.js';
 import { looOfFit } from '../loo/fit-loo.js';
+import { AUX_PARAMETER_NAMES } from '../model/families/index.js';
 import type { LooResult } from '../loo/loo.js';
 import { rankSpec, traceSpec } from '../report/plots/chains.js';
 import { paretoKSpec } from '../report/plots/pareto-k.js';
@@ -16,16 +17,21 @@ import type { PlotSpec } from '../report/plots/spec.js';
 export const MAIN_PARAMETERS_SHOWN = 8;
 
 export interface FitFigures {
-  /** Draws of the main parameters, in the fit's order (b_* then sd_*). */
+  /** Draws of the main parameters, in the fit's order (b_*, sd_*, then sigma or shape). */
   readonly chains: DrawSet;
   /** Variables of the fit that would be main parameters (may exceed those in `chains`). */
   readonly mainParameters: number;
   readonly loo: LooResult;
 }
 
-/** A copy of the draws of the first `max` variables named b_* or sd_* (a new DrawSet of that size). */
+/** Whether a variable is a main parameter: a fixed effect b_*, a group sd sd_*, or the family's sigma or shape. */
+export function isMainParameter(name: string): boolean {
+  return name.startsWith('b_') || name.startsWith('sd_') || AUX_PARAMETER_NAMES.has(name);
+}
+
+/** A copy of the draws of the first `max` main parameters (b_*, sd_*, sigma/shape; a new DrawSet of that size). */
 export function mainParameterDraws(draws: DrawSet, max: number = MAIN_PARAMETERS_SHOWN): { chains: DrawSet; total: number } {
-  const main = draws.names.flatMap((name, v) => (name.startsWith('b_') || name.startsWith('sd_') ? [v] : []));
+  const main = draws.names.flatMap((name, v) => (isMainParameter(name) ? [v] : []));
   const kept = main.slice(0, max);
   const size = draws.nChains * draws.nDraws;
   const values = new Float64Array(kept.length * size);
@@ -56,7 +62,7 @@ export function samplerPlots(f: FitFigures, model: string): PlotSpec[] {
 /** A note when not every main parameter is plotted; empty otherwise. */
 export function samplerPlotNote(f: FitFigures): string {
   return f.mainParameters > f.chains.names.length
-    ? ` Trace and rank plots show the first ${f.chains.names.length} of ${f.mainParameters} fixed effects and group standard deviations.`
+    ? ` Trace and rank plots show the first ${f.chains.names.length} of ${f.mainParameters} fixed effects, group standard deviations and auxiliary parameters.`
     : '';
 }
 

@@ -18,6 +18,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'compare', load: () => import('./compare.js') },
   { name: 'devices', load: () => import('./devices.js') },
   { name: 'summary', load: () => import('./summary.js') },
+  { name: 'report', load: () => import('./report.js') },
   { name: 'score', load: () => import('./score.js') },
   { name: 'analyze', load: () => import('./analyze.js') },
   { name: 'abtest', load: () => import('./abtest.js') },

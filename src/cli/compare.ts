@@ -9,6 +9,8 @@ import { type NamedLoo, WEIGHT_METHODS, type WeightMethod, compareModels } from 
 import { looOfLogLikCsv, modelNameOfPath } from '../loo/from-file.js';
 import { compareToJson, formatCompare } from '../loo/output.js';
 import { type LooSourceFlags, looOfRunDir, looSourceOptions } from './loo.js';
+import type { ModelSpec } from '../model/spec.js';
+import { outcomeData, requireSameOutcome, type OutcomeData } from '../loo/same-outcome.js';
 import { BACKEND_CHOICES } from '../backend/select.js';
 import { SETTING_RANGES } from '../fit/bounds.js';
 import { intIn } from './options.js';
@@ -43,7 +45,17 @@ export function register(program: Command): void {
       }
       const options = looSourceOptions(opts);
       const models: NamedLoo[] = [];
-      for (const dir of runDirs) models.push({ name: modelNameOfPath(dir), loo: await looOfRunDir(dir, opts) });
+      // each run's outcome against the first's, before its log-likelihood is computed
+      let first: OutcomeData | null = null;
+      for (const dir of runDirs) {
+        const name = modelNameOfPath(dir);
+        const onSpec = (spec: ModelSpec): void => {
+          const outcome = outcomeData(name, spec);
+          if (first === null) first = outcome;
+          else requireSameOutcome(first, outcome);
+        };
+        models.push({ name, loo: await looOfRunDir(dir, opts, onSpec) });
+      }
       for (const file of files) models.push({ name: modelNameOfPath(file), loo: await looOfLogLikCsv(file, options) });
       const names = new Set<string>();
       for (const m of models) {

@@ -19,7 +19,7 @@ import { settingsWarnings } from '../fit/settings-warnings.js';
 import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js';
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
 import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
-import { checkOutDir } from '../io/out-target.js';
+import { checkOutDir, checkOutFile } from '../io/out-target.js';
 import { SAVE_EFFECTS, SAVE_EFFECTS_ALL_LIMIT, defaultSaveEffects, effectsMeta, runMeta, saveRun, type SaveEffects } from '../io/run-dir.js';
 import { EFFECTS_SUMMARY_FILE } from '../io/effects-summary.js';
 import { EFFECTS_DRAWS_FILE } from '../io/effects-draws.js';
@@ -60,6 +60,7 @@ interface FitFlags extends ColumnTypeFlags {
   threads?: string;
   out?: string;
   overwrite?: boolean;
+  report?: string;
   saveEffects?: string;
   stats?: string;
   vars?: string;
@@ -125,6 +126,8 @@ async function run(f: FitFlags): Promise<void> {
   if (f.out !== undefined && method === 'map') throw new UserError('--out keeps the draws of --method nuts; --method map has none to write (drop --out)');
   // before any data are read or drawn: a run that cannot be written is refused now, not after the fit
   const outDir = f.out === undefined ? null : checkOutDir(f.out, { overwrite: f.overwrite });
+  if (f.report !== undefined && method === 'map') throw new UserError('--report describes the draws of --method nuts; --method map has none (drop --report)');
+  const reportFile = f.report === undefined ? null : checkOutFile(f.report, '--report');
   const askedEffects = f.saveEffects === undefined ? undefined : oneOf('--save-effects', f.saveEffects, SAVE_EFFECTS);
   if (askedEffects !== undefined && outDir === null) throw new UserError('--save-effects says what --out keeps of the group effects; give --out DIR too (or drop --save-effects)');
   const dataOptions = columnTypeRequest(f);
@@ -229,6 +232,15 @@ async function run(f: FitFlags): Promise<void> {
         process.stdout.write(`${format === 'markdown' ? '\n' : ''}${hiddenEffectsLine(condensed, where)}\n`);
       }
     }
+    if (reportFile !== null) {
+      // vega is loaded only when a report is asked for (issue 16 item 6)
+      const { writeModelReport } = await import('./model-report-file.js');
+      const { looOfFit } = await import('../loo/fit-loo.js');
+      const done = fit;
+      const report = { spec: fit.model.spec, draws: fit.draws, summary: rows, warnings: [...printed, ...fitWarnings], source: frame.source, seed };
+      await writeModelReport(reportFile, { ...report, loo: () => looOfFit(done) }, '--report');
+      if (!f.quiet) say(`wrote the report to ${reportFile}`);
+    }
     if (!f.quiet) {
       say(
         `${s.nChains} chains × ${s.nDraws} draws on ${fit.backend.description}: ${wall.toFixed(1)} s ` +
@@ -278,6 +290,7 @@ export function register(program: Command): void {
     .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores, one for a small model (see README); a warning above the core count)`)
     .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory (new or empty; checked before the fit)')
     .option('--overwrite', 'let --out replace an existing run directory')
+    .option('--report <file>', 'write an HTML report: model, family and link, posterior summary, sampler checks, the posterior predictive check of the family, PSIS-LOO')
     .option('--save-effects <all|summary|none>', `what --out keeps of the group effects (r_, z_): their draws as CSV columns, their summaries in ${EFFECTS_SUMMARY_FILE} and draws in ${EFFECTS_DRAWS_FILE} (float32), or nothing (default: all up to ${groupedInteger(SAVE_EFFECTS_ALL_LIMIT)} values per draw, else summary)`)
     .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')
     .option('--vars <list>', 'variables to summarise: names or prefixes, comma-separated')

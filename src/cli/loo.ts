@@ -9,6 +9,7 @@ import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 import { UserError } from '../errors.js';
 import { looOfLogLikCsv } from '../loo/from-file.js';
 import type { LooOptions, LooResult } from '../loo/loo.js';
+import type { ModelSpec } from '../model/spec.js';
 import { formatLoo, looToJson } from '../loo/output.js';
 import { looOfRun } from '../loo/run-loo.js';
 import { SETTING_RANGES } from '../fit/bounds.js';
@@ -30,8 +31,8 @@ export function looSourceOptions(flags: LooSourceFlags): LooOptions & { backend:
 }
 
 /** PSIS-LOO of a fit's output directory; backend notices go to stderr. */
-export function looOfRunDir(dir: string, flags: LooSourceFlags): Promise<LooResult> {
-  return looOfRun(dir, { ...looSourceOptions(flags), log: (line) => process.stderr.write(`${line}\n`) });
+export function looOfRunDir(dir: string, flags: LooSourceFlags, onSpec?: (spec: ModelSpec) => void): Promise<LooResult> {
+  return looOfRun(dir, { ...looSourceOptions(flags), log: (line) => process.stderr.write(`${line}\n`), onSpec });
 }
 
 

@@ -12,7 +12,7 @@ import { DEFAULT_SUMMARY_STATS, SUMMARY_STATS, matchesFilter, resolveStats, sele
 import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
 import type { DiagnosticWarning, SummaryRow } from '../diagnostics/summary.js';
 import { UserError } from '../errors.js';
-import { readDrawsCsv, type IncompleteDraws } from '../io/draws-csv-read.js';
+import { readDrawsCsv, type DrawsModel, type IncompleteDraws } from '../io/draws-csv-read.js';
 import type { TableFormat } from '../report/table.js';
 import { TABLE_FORMATS, renderTable } from '../report/table.js';
 import { readEffectsSummary } from '../io/effects-summary.js';
@@ -113,6 +113,11 @@ function refuseUnsavedEffects(path: string, meta: Partial<RunMeta> | null, filte
   }
 }
 
+/** `model: negbinomial (log link): y ~ x` from nutmeg's comments in the chain files. */
+function modelLine(m: DrawsModel): string {
+  return `model: ${m.family}${m.link ? ` (${m.link} link)` : ''}${m.formula ? `: ${m.formula}` : ''}`;
+}
+
 function incompleteWarning(i: IncompleteDraws): string {
   const counted = i.requested === null ? `${i.done} draws per chain` : `${i.done} of ${i.requested} draws per chain`;
   return `warning: these draws are from an interrupted run (incomplete: ${counted}); estimates and diagnostics describe only what was drawn`;
@@ -138,6 +143,8 @@ export function register(program: Command): void {
       const input = readDrawsCsv(files.flatMap((f, i) => expandRunDir(f, metas[i])));
       // the first line, before any other warning: nothing below describes the posterior the user asked for
       if (input.incomplete) process.stderr.write(incompleteWarning(input.incomplete) + '\n');
+      // which model the rows belong to (sigma and shape mean different things per family), for the human formats
+      if (input.model && (format === 'table' || format === 'markdown')) process.stderr.write(modelLine(input.model) + '\n');
       const filters = commaList(opts.vars);
       // a run saved with --save-effects summary: its group effects come from effects-summary.csv, the rest from draws
       const meta = files.length === 1 ? metas[0] : null;

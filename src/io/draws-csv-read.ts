@@ -34,6 +34,16 @@ export interface DrawsCsv {
   readonly maxTreedepth?: number;
   /** Set when a file says it holds an interrupted run (nutmeg's `# incomplete = 1` comment). */
   readonly incomplete?: IncompleteDraws;
+  /** The model, from nutmeg's `# nutmeg_family`, `nutmeg_link` and `nutmeg_formula` comments (first file), when given. */
+  readonly model?: DrawsModel;
+}
+
+/** What nutmeg's configuration comments say of the model that made the draws. */
+export interface DrawsModel {
+  readonly family: string;
+  /** Absent in files written before the link was recorded. */
+  readonly link?: string;
+  readonly formula?: string;
 }
 
 /** Draws of an interrupted run: post-warm-up iterations done and asked for (null when the file does not say). */
@@ -191,6 +201,17 @@ interface CmdStanChain {
   readonly rows: Float64Array[];
   readonly maxTreedepth?: number;
   readonly incomplete?: IncompleteDraws;
+  readonly model?: DrawsModel;
+}
+
+/** nutmeg's record of the model in the configuration comments (src/io/run-dir.ts writes it). */
+function modelMark(text: string): DrawsModel | undefined {
+  const value = (key: string): string | undefined => new RegExp(`^#\\s*${key}\\s*=\\s*(.*?)\\s*$`, 'm').exec(text)?.[1];
+  const family = value('nutmeg_family');
+  if (family === undefined) return undefined;
+  const link = value('nutmeg_link');
+  const formula = value('nutmeg_formula');
+  return { family, ...(link !== undefined ? { link } : {}), ...(formula !== undefined ? { formula } : {}) };
 }
 
 /** nutmeg's marks of an interrupted run in the configuration comments (src/io/cmdstan-csv-write.ts). */
@@ -219,7 +240,7 @@ function readCmdStanChain(path: string, text: string): CmdStanChain {
     );
   }
   const depth = /max_depth\s*=\s*(\d+)/.exec(text);
-  return { header: table.header, rows, maxTreedepth: depth ? Number(depth[1]) : undefined, incomplete };
+  return { header: table.header, rows, maxTreedepth: depth ? Number(depth[1]) : undefined, incomplete, model: modelMark(text) };
 }
 
 function readCmdStan(paths: readonly string[], texts: readonly string[]): DrawsCsv {
@@ -242,7 +263,7 @@ function readCmdStan(paths: readonly string[], texts: readonly string[]): DrawsC
   const columns = first.header.map((_, j) => j).filter((j) => first.header[j] !== '');
   const { draws, samplerStats } = assemble(first.header, columns, chains.map((c) => c.rows));
   const incomplete = chains.find((c) => c.incomplete !== undefined)?.incomplete;
-  return { format: 'cmdstan', draws, samplerStats, maxTreedepth: first.maxTreedepth, incomplete };
+  return { format: 'cmdstan', draws, samplerStats, maxTreedepth: first.maxTreedepth, incomplete, ...(first.model ? { model: first.model } : {}) };
 }
 
 function readLong(path: string, text: string): DrawsCsv {

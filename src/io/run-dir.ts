@@ -15,6 +15,7 @@ import type { ColumnType } from '../data/csv.js';
 import { buildModel, type BuiltModel, type FixedBasisChoice } from '../model/build.js';
 import { constrain, constrainedNames, unconstrain } from '../model/layout.js';
 import type { LinkName } from '../model/families/family.js';
+import { defaultLink } from '../model/families/index.js';
 import type { Prior } from '../model/prior.js';
 import type { DesignRecipe } from '../model/recipe.js';
 import { FAMILIES, termLabel, type Family, type Parameterization } from '../model/spec.js';
@@ -60,7 +61,7 @@ export interface RunMeta {
   readonly created: string;
   readonly formula: string;
   readonly family: string;
-  /** The link when not the family's default ('probit'); absent otherwise and in older runs. */
+  /** The link (logit, probit, identity, log); absent in older runs, where it is the family's default. */
   readonly link?: string;
   readonly data: RunDataSource;
   readonly priors: Record<string, Prior>;
@@ -116,7 +117,7 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     created: new Date().toISOString(),
     formula: spec.formula,
     family: spec.family,
-    ...(spec.link ? { link: spec.link } : {}),
+    link: spec.link ?? defaultLink(spec.family),
     data,
     priors,
     parameterization,
@@ -165,7 +166,12 @@ export function writeRun(dir: string, fit: Fit, meta: RunMeta, options: WriteRun
             constrain(spec, theta, full);
             for (let j = 0; j < kept.length; j++) out[j] = full[kept[j]];
           },
-    extra: { nutmeg_formula: meta.formula, nutmeg_backend: meta.backend.description },
+    extra: {
+      nutmeg_formula: meta.formula,
+      nutmeg_family: meta.family,
+      nutmeg_link: meta.link ?? defaultLink(meta.family as Family),
+      nutmeg_backend: meta.backend.description,
+    },
     write: options.write,
   });
   if (meta.effectsSummary !== undefined) {

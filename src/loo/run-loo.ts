@@ -7,9 +7,10 @@ import { statSync } from 'node:fs';
 import type { BackendChoice } from '../backend/select.js';
 import { createBackend } from '../backend/select.js';
 import { UserError } from '../errors.js';
-import { rebuildRun } from '../io/run-dir.js';
+import { rebuildRun, type RebuiltRun } from '../io/run-dir.js';
 import { type FitLooOptions, looOfFit } from './fit-loo.js';
 import type { LooResult } from './loo.js';
+import type { ModelSpec } from '../model/spec.js';
 
 export interface RunLooOptions extends FitLooOptions {
   /** Backend for the pointwise log-likelihood. Default 'auto'. */
@@ -17,6 +18,8 @@ export interface RunLooOptions extends FitLooOptions {
   readonly threads?: number;
   /** One-line notices (backend fallbacks). */
   readonly log?: (line: string) => void;
+  /** Called with the rebuilt model before any log-likelihood is computed (compare checks the outcomes there). */
+  readonly onSpec?: (spec: ModelSpec) => void;
 }
 
 export async function looOfRun(dir: string, options: RunLooOptions = {}): Promise<LooResult> {
@@ -28,6 +31,12 @@ export async function looOfRun(dir: string, options: RunLooOptions = {}): Promis
   }
   if (!isDir) throw new UserError(`${dir} is not a directory; to read a log-likelihood CSV use --loglik ${dir}`);
   const run = rebuildRun(dir);
+  options.onSpec?.(run.model.spec);
+  return looOfRebuiltRun(run, options);
+}
+
+/** PSIS-LOO of a run already rebuilt (rebuildRun): its unconstrained draws through a backend made for its model. */
+export async function looOfRebuiltRun(run: RebuiltRun, options: RunLooOptions = {}): Promise<LooResult> {
   const { spec } = run.model;
   const maxDraws = options.maxDrawsPerCall ?? 256;
   const backend = await createBackend(

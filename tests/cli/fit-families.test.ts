@@ -87,7 +87,7 @@ describe('nutmeg fit --family', () => {
       expect(io.err()).toContain('on reference (TypeScript, float64)');
       const meta = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8'));
       expect(meta.family).toBe(c.family);
-      expect(meta.link).toBe(c.link);
+      expect(meta.link).toBe(c.link ?? (c.family === 'gaussian' || c.family === 'lognormal' ? 'identity' : 'log'));
       if (c.aux) expect(Object.keys(meta.priors)).toContain(c.aux.name);
 
       vi.restoreAllMocks();

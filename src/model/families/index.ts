@@ -18,6 +18,9 @@ const MODULES: Readonly<Record<Family, FamilyModule>> = {
   lognormal: lognormalIdentity,
 };
 
+/** The names of every family's auxiliary parameters ('sigma', 'shape'): population-level outputs beside b_ and sd_. */
+export const AUX_PARAMETER_NAMES: ReadonlySet<string> = new Set(Object.values(MODULES).flatMap((m) => m.aux.map((a) => a.name)));
+
 /** The link of each family when none is given; bernoulli and binomial also take 'probit'. */
 export function defaultLink(family: Family): LinkName {
   return MODULES[family].link;

@@ -1,6 +1,7 @@
 /**
- * Posterior predictive check of a rate: the histogram of the rates in data sets replicated from the posterior, with
- * the observed rate marked. An observed rate far in a tail says the model misses it.
+ * Posterior predictive check of a statistic (a rate by default): the histogram of the statistic in data sets
+ * replicated from the posterior, with the observed value marked. An observed value far in a tail says the model
+ * misses it.
  */
 import { PLOT_HEIGHT, PLOT_WIDTH, VEGA_LITE_SCHEMA, type Datum, type PlotSpec } from './spec.js';
 
@@ -10,6 +11,8 @@ export interface PpcOptions {
   readonly rateName?: string;
   /** Histogram bins (upper bound; vega picks nice bin edges); default 40. */
   readonly maxBins?: number;
+  /** d3 format of the axis labels: default '.2%' (a rate); e.g. '.3~g' for a mean or a dispersion. */
+  readonly axisFormat?: string;
 }
 
 /** Share of replicated rates at or above the observed one (the posterior predictive p-value of the rate). */
@@ -37,7 +40,7 @@ export function ppcSpec(replicated: ArrayLike<number>, observed: number, options
         data: { values },
         mark: { type: 'bar', color: '#8fa9c8' },
         encoding: {
-          x: { field: 'rate', type: 'quantitative', bin: { maxbins: options.maxBins ?? 40 }, title: rateName, axis: { format: '.2%' } },
+          x: { field: 'rate', type: 'quantitative', bin: { maxbins: options.maxBins ?? 40 }, title: rateName, axis: { format: options.axisFormat ?? '.2%' } },
           y: { aggregate: 'count', type: 'quantitative', title: 'replicated data sets' },
         },
       },
