@@ -4,7 +4,7 @@
  * and the whole fits; writes bench/results/<date>-<machine>.json, the scaling plots, and the generated section of
  * bench/README.md. A part whose backend or peer is unavailable is skipped with a one-line notice.
  *
- * Options: --quick  --out DIR  --readme FILE  --data CSV  --stan-models a,b  --fit-models a,b  --fit-backends a,b
+ * Options: --quick  --out DIR  --readme FILE  --data CSV  --stan-models a,b  --stan-cores N  --fit-models a,b  --fit-backends a,b
  *          --no-micro  --no-modules  --modules a,b (file-name prefixes, e.g. serve,summary)  --no-stan  --no-fits
  *          --no-fit-scaling  --scaling-backends a,b (default: native when it loads, else reference)
  * Quick runs write to bench/results/quick/ (README.md there too) unless --out/--readme say otherwise.
@@ -23,11 +23,11 @@ import { FULL_FIT_SCALING, QUICK_FIT_SCALING, runFitScaling, type FitScalingRepo
 import { writeFitScalingPlots, writeScalingPlots } from './plot.js';
 import { renderSection, replaceSection } from './report.js';
 import type { BenchResults, ModuleOutcome } from './results.js';
-import { defaultWholeFitBackends, nutmegFitRunner, runWholeFits, type FitSettings, type WholeFitModel, type WholeFitResult } from './whole-fit.js';
+import { dataPathOf, defaultWholeFitBackends, nutmegFitRunner, runWholeFits, type FitSettings, type WholeFitModel, type WholeFitResult } from './whole-fit.js';
 
 const root = path.resolve(benchDir, '..');
-const STAN_MODELS: readonly StanModel[] = ['pooled', 'hierarchical', 'crossed', 'crossed_centered'];
-const FIT_MODELS: readonly WholeFitModel[] = ['pooled', 'hierarchical', 'crossed'];
+const STAN_MODELS: readonly StanModel[] = ['pooled', 'hierarchical', 'crossed', 'crossed_centered', 'sleepstudy', 'hillstrom_spend'];
+const FIT_MODELS: readonly WholeFitModel[] = ['pooled', 'hierarchical', 'crossed', 'sleepstudy', 'hillstrom_spend'];
 const BACKENDS: readonly BackendKind[] = ['reference', 'native', 'webgpu'];
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], fallback: readonly T[], flag: string): T[] {
@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
       readme: { type: 'string' },
       data: { type: 'string', default: path.resolve(root, '../shared/data/hillstrom.csv') },
       'stan-models': { type: 'string' },
+      'stan-cores': { type: 'string' },
       'fit-models': { type: 'string' },
       'fit-backends': { type: 'string' },
       'no-micro': { type: 'boolean', default: false },
@@ -76,8 +77,11 @@ async function main(argv: string[]): Promise<void> {
   const quick = values.quick;
   const outDir = path.resolve(values.out ?? path.join(benchDir, 'results', quick ? 'quick' : ''));
   const readmePath = path.resolve(values.readme ?? (quick ? path.join(outDir, 'README.md') : path.join(benchDir, 'README.md')));
-  const stanModels = list(values['stan-models'], STAN_MODELS, ['pooled', 'hierarchical', 'crossed_centered'], '--stan-models');
+  const stanModels = list(values['stan-models'], STAN_MODELS, ['pooled', 'hierarchical', 'crossed_centered', 'sleepstudy', 'hillstrom_spend'], '--stan-models');
   const fitModels = list(values['fit-models'], FIT_MODELS, FIT_MODELS, '--fit-models');
+  // most Stan chains in parallel (default: one per core, up to the chains)
+  const stanCores = values['stan-cores'] === undefined ? undefined : Number(values['stan-cores']);
+  if (stanCores !== undefined && !(Number.isInteger(stanCores) && stanCores >= 1)) throw new Error(`--stan-cores: expected a whole number ≥ 1, got '${values['stan-cores']}'`);
   // WebGPU on a software adapter (llvmpipe) takes minutes per fit even on small data: not in quick runs by default
   // quick: reference and native; full: see defaultWholeFitBackends (after the micro benchmark, which probes them)
   const fitBackendsAsked = values['fit-backends'] === undefined ? null : list(values['fit-backends'], BACKENDS, BACKENDS, '--fit-backends');
@@ -123,7 +127,7 @@ async function main(argv: string[]): Promise<void> {
     for (const model of stanModels) {
       try {
         log(`stan: fitting ${model} (${settings.rows || 'all'} rows, ${settings.warmup}+${settings.draws} iterations)…`);
-        const r = await runStan({ ...settings, model });
+        const r = await runStan({ ...settings, model, dataPath: dataPathOf(model, settings.dataPath), cores: stanCores });
         stanResults.push(r);
         log(`stan: ${model} ${r.wallSeconds.toFixed(1)} s, ${r.gradients} gradients, min bulk-ESS ${r.minEssBulk.toFixed(0)}`);
       } catch (e) {
@@ -148,7 +152,9 @@ async function main(argv: string[]): Promise<void> {
       for (const n of chosen.notices) log(`whole fits: ${n}`);
     }
     for (const model of fitModels) log(`whole fits: ${model} on ${backends.join(', ')}…`);
-    wholeFits = await runWholeFits(nutmegFitRunner, backends, fitModels, settings, stanResults, fitFailures);
+    const before = fitNotices.length;
+    wholeFits = await runWholeFits(nutmegFitRunner, backends, fitModels, settings, stanResults, fitFailures, fitNotices);
+    for (const n of fitNotices.slice(before)) log(`whole fits: ${n}`);
     for (const w of wholeFits) log(`whole fit: ${w.backend} ${w.model} ${w.wallSeconds.toFixed(1)} s, ${w.gradients} gradients, min bulk-ESS ${w.minEssBulk.toFixed(0)}`);
   }
   if (fitNotice) log(`whole fits: skipped — ${fitNotice}`);

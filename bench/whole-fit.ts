@@ -3,18 +3,70 @@
  * against Stan's figures from the same run. The harness talks to nutmeg through one small interface, FitRunner;
  * `nutmegFitRunner` is the real fit API (src/fit/fit.ts) behind it.
  */
+import { fileURLToPath } from 'node:url';
 import type { BackendKind } from '../src/backend/backend.js';
+import { readCsv } from '../src/data/csv.js';
 import type { Column, Frame } from '../src/data/frame.js';
-import { frameFromColumns } from '../src/data/frame-build.js';
-import { HILLSTROM_FORMULAS, loadHillstrom } from '../src/data/hillstrom.js';
+import { categoricalColumn, frameFromColumns } from '../src/data/frame-build.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_SCHEMA, loadHillstrom } from '../src/data/hillstrom.js';
 import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import type { DrawSet } from '../src/draws.js';
 import { fitModel } from '../src/fit/fit.js';
+import { kernelsSupportFamily } from '../src/model/families/index.js';
+import { constrainedNames } from '../src/model/layout.js';
+import type { Family } from '../src/model/spec.js';
 import type { MicroResult } from './micro/log-density.js';
 import type { StanResult } from './peers/stan.js';
 
-export type WholeFitModel = 'pooled' | 'hierarchical' | 'crossed';
+export type WholeFitModel = 'pooled' | 'hierarchical' | 'crossed' | FamilyFitModel;
+
+/**
+ * Whole fits of other families, each on its own small data set (every row, whatever FitSettings.rows says), with
+ * nutmeg's default priors on both sides (bench/peers/family-priors.R): lme4's sleepstudy, gaussian with correlated
+ * intercept and slope per subject; the Hillstrom converters' spend (578 rows with spend > 0), lognormal with a
+ * varying intercept per history segment.
+ */
+export type FamilyFitModel = 'sleepstudy' | 'hillstrom_spend';
+
+export const FAMILY_FITS: Record<FamilyFitModel, { readonly formula: string; readonly family: Family }> = {
+  sleepstudy: { formula: 'Reaction ~ Days + (1 + Days | Subject)', family: 'gaussian' },
+  hillstrom_spend: { formula: 'spend ~ segment + (1 | history_segment)', family: 'lognormal' },
+};
+
+/** lme4's sleepstudy as exported to the test fixtures (tests/fixtures/families/README.md). */
+export const SLEEPSTUDY_PATH = fileURLToPath(new URL('../tests/fixtures/families/sleepstudy.csv', import.meta.url));
+
+function isFamilyFit(model: WholeFitModel): model is FamilyFitModel {
+  return Object.prototype.hasOwnProperty.call(FAMILY_FITS, model);
+}
+
+/** The data file of a model: sleepstudy's fixture, else the Hillstrom file of the settings. */
+export function dataPathOf(model: WholeFitModel | StanResult['model'], hillstromPath: string): string {
+  return model === 'sleepstudy' ? SLEEPSTUDY_PATH : hillstromPath;
+}
+
+/** The rows of a frame whose numeric column `name` is > 0, categorical levels that no kept row has dropped. */
+export function positiveRows(frame: Frame, name: string): Frame {
+  const column = frame.columns.get(name);
+  if (!column || column.kind !== 'numeric') throw new Error(`${frame.source}: no numeric column ${name}`);
+  const keep: number[] = [];
+  for (let i = 0; i < frame.nRows; i++) if (column.values[i] > 0) keep.push(i);
+  const columns: Column[] = [...frame.columns.values()].map((c) => {
+    if (c.kind === 'categorical') {
+      const used = [...new Set(keep.map((i) => c.codes[i]))].sort((a, b) => a - b);
+      const recode = new Map(used.map((code, k) => [code, k]));
+      return categoricalColumn(c.name, Uint32Array.from(keep, (i) => recode.get(c.codes[i])!), used.map((code) => c.levels[code]));
+    }
+    return c.kind === 'numeric' ? { ...c, values: Float64Array.from(keep, (i) => c.values[i]) } : { ...c, values: Uint8Array.from(keep, (i) => c.values[i]) };
+  });
+  return frameFromColumns(columns, `${frame.source} (rows with ${name} > 0)`);
+}
+
+/** The frame a family fit uses. */
+export function familyFitFrame(model: FamilyFitModel, hillstromPath: string): Frame {
+  return model === 'sleepstudy' ? readCsv(SLEEPSTUDY_PATH) : positiveRows(readCsv(hillstromPath, { types: HILLSTROM_SCHEMA }), 'spend');
+}
 
 export interface FitSettings {
   readonly dataPath: string;
@@ -33,6 +85,8 @@ export interface FitFigures {
   /** Log density + gradient evaluations per chain, summed over chains, warm-up included (Stan's n_leapfrog sum). */
   readonly gradients: number;
   readonly minEssBulk: number;
+  /** What differs from Stan's peer model, if anything (e.g. a correlation nutmeg does not model yet). */
+  readonly note?: string;
 }
 
 export type FitRunner = (backend: BackendKind, model: WholeFitModel, settings: FitSettings) => Promise<FitFigures>;
@@ -51,6 +105,8 @@ export const STAN_PEER_OF: Record<WholeFitModel, StanResult['model']> = {
   pooled: 'pooled',
   hierarchical: 'hierarchical',
   crossed: 'crossed_centered',
+  sleepstudy: 'sleepstudy',
+  hillstrom_spend: 'hillstrom_spend',
 };
 
 export function stanSecondsPerGradient(stan: StanResult): number {
@@ -107,9 +163,12 @@ export function minEssBulk(draws: DrawSet): number {
  * (warm-up + sampling), like Stan's figure, which excludes compilation and data preparation.
  */
 export const nutmegFitRunner: FitRunner = async (backend, model, settings) => {
-  const frame = firstRows(loadHillstrom(settings.dataPath), settings.rows);
-  const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], {
+  const family = isFamilyFit(model) ? FAMILY_FITS[model] : null;
+  const frame = family ? familyFitFrame(model as FamilyFitModel, settings.dataPath) : firstRows(loadHillstrom(settings.dataPath), settings.rows);
+  const formula = family ? family.formula : HILLSTROM_FORMULAS[model as keyof typeof HILLSTROM_FORMULAS];
+  const fit = await fitModel(frame, formula, {
     backend,
+    family: family?.family,
     chains: settings.chains,
     warmup: settings.warmup,
     draws: settings.draws,
@@ -117,16 +176,31 @@ export const nutmegFitRunner: FitRunner = async (backend, model, settings) => {
   });
   try {
     const { timing, gradientEvaluations } = fit.sample;
+    const uncorrelated = model === 'sleepstudy' && !constrainedNames(fit.model.spec).some((n) => n.startsWith('cor_'));
     return {
       rows: frame.nRows,
       wallSeconds: timing.warmupSeconds + timing.samplingSeconds,
       gradients: gradientEvaluations.reduce((a, b) => a + b, 0),
       minEssBulk: minEssBulk(fit.draws),
+      ...(uncorrelated ? { note: 'nutmeg fitted (1 + Days | Subject) without the correlation (not modelled in this version); Stan\'s peer has it' } : {}),
     };
   } finally {
     await fit.dispose();
   }
 };
+
+/**
+ * The backends a model is fitted on: those asked whose kernels run its family; for a family only the reference
+ * backend runs, the reference backend (with a notice), since the others would refuse it.
+ */
+export function backendsFor(model: WholeFitModel, backends: readonly BackendKind[], notices: string[]): BackendKind[] {
+  if (!isFamilyFit(model)) return [...backends];
+  const { family } = FAMILY_FITS[model];
+  if (kernelsSupportFamily(family)) return [...backends];
+  const kept = backends.filter((b) => b === 'reference');
+  if (kept.length < backends.length) notices.push(`${model}: the ${family} family runs on the reference backend only in this version; fitted there`);
+  return ['reference'];
+}
 
 export async function runWholeFits(
   runner: FitRunner,
@@ -135,12 +209,14 @@ export async function runWholeFits(
   settings: FitSettings,
   stanResults: readonly StanResult[],
   failures: string[],
+  notices: string[] = [],
 ): Promise<WholeFitResult[]> {
   const results: WholeFitResult[] = [];
   for (const model of models) {
-    for (const backend of backends) {
+    for (const backend of backendsFor(model, backends, notices)) {
       try {
         const figures = await runner(backend, model, settings);
+        if (figures.note) notices.push(`${backend} ${model}: ${figures.note}`);
         // Stan's fit of the peer program on the same rows, when this run made one
         const stan = stanResults.find((s) => s.model === STAN_PEER_OF[model] && s.rows === figures.rows);
         results.push(wholeFitResult(backend, model, figures, stan));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the benchmark peers (Stan through rstan, plus R's loo and posterior) on a Debian 12 machine.
+# Installs the benchmark peers (Stan through rstan, plus R's loo and posterior) on a Debian 12 machine, and lme4 and
+# MASS (the data sets of tests/fixtures/families, exported by tests/fixtures/families/export-data.R).
 # Run as root (or with sudo): bash bench/peers/setup.sh
 # Afterwards `Rscript -e 'library(rstan)'` must work, and `npm run bench` fits the Stan peer.
 set -euo pipefail
@@ -16,7 +17,8 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
 # r-cran-rstan 2.21 compiles Stan programs at run time: it needs a C++ toolchain and Boost headers.
 $SUDO apt-get install -y --no-install-recommends \
-  r-base-core r-base-dev r-cran-rstan r-cran-loo r-cran-posterior r-cran-bh libboost-dev g++ make
+  r-base-core r-base-dev r-cran-rstan r-cran-loo r-cran-posterior r-cran-bh libboost-dev g++ make \
+  r-cran-lme4 r-cran-mass
 
 # Debian's r-cran-bh ships an empty BH package (the headers are in libboost-dev), but rstan's compile step adds
 # -I<site-library>/BH/include. Point that directory at /usr/include so Boost is found.

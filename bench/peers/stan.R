@@ -1,5 +1,7 @@
-# Stan peer for nutmeg's benchmark: fits one of the Hillstrom models with rstan and prints one JSON object
-# (wall time, gradient count, minimum bulk-ESS, ESS/s) on stdout. Run by bench/peers/stan.ts; usable by hand:
+# Stan peer for nutmeg's benchmark: fits one of the Hillstrom models, or one of the families peers (sleepstudy:
+# gaussian with correlated intercept and slope on lme4's sleepstudy; hillstrom_spend: lognormal on the Hillstrom
+# converters' spend), with rstan and prints one JSON object (wall time, gradient count, minimum bulk-ESS, ESS/s) on
+# stdout. Run by bench/peers/stan.ts; usable by hand (--cores N caps the parallel chains, default all cores):
 #   Rscript bench/peers/stan.R --model pooled --data ../shared/data/hillstrom.csv --rows 0 \
 #     --warmup 1000 --draws 1000 --chains 4 --seed 1 --cache /tmp/nutmeg-stan-cache
 # Data preparation follows golden/README.md: treat = any e-mail; recency_z and history_z standardised with the
@@ -8,7 +10,7 @@
 
 args <- commandArgs(trailingOnly = TRUE)
 opt <- list(model = "pooled", data = "", rows = "0", warmup = "1000", draws = "1000", chains = "4",
-            seed = "1", cache = file.path(tempdir(), "stan-cache"), stan_dir = "")
+            seed = "1", cache = file.path(tempdir(), "stan-cache"), stan_dir = "", cores = "64")
 i <- 1
 while (i <= length(args)) {
   key <- sub("^--", "", args[i])
@@ -27,32 +29,65 @@ chains <- as.integer(opt$chains); seed <- as.integer(opt$seed)
 suppressPackageStartupMessages({ library(rstan); library(posterior) })
 
 raw <- read.csv(opt$data, stringsAsFactors = FALSE)
-standardise <- function(v) (v - mean(v)) / sd(v)
-levels_index <- function(v) match(v, sort(unique(v), method = "radix"))
-treat <- as.numeric(raw$segment != "No E-Mail")
-recency_z <- standardise(raw$recency)
-history_z <- standardise(raw$history)
-keep <- if (rows > 0 && rows < nrow(raw)) seq_len(rows) else seq_len(nrow(raw))
-X5 <- cbind(recency_z, history_z, raw$mens, raw$womens, raw$newbie)[keep, , drop = FALSE]
-y <- as.integer(raw$conversion[keep])
-N <- length(keep)
-data <- switch(opt$model,
-  pooled = list(N = N, K = 6L, X = cbind(treat[keep], X5), y = y),
-  hierarchical = list(N = N, K = 5L, G = 7L, X = X5, treat = treat[keep],
-                      g = levels_index(raw$history_segment)[keep], y = y),
-  crossed = , crossed_centered = list(N = N, K = 5L, G = 7L, Z = 3L, C = 3L, X = X5, treat = treat[keep],
-                      g = levels_index(raw$history_segment)[keep], zip = levels_index(raw$zip_code)[keep],
-                      ch = levels_index(raw$channel)[keep], y = y),
-  stop(sprintf("stan.R: unknown model '%s' (pooled, hierarchical, crossed, crossed_centered)", opt$model)))
+sorted_levels <- function(v) sort(unique(v), method = "radix")   # byte order, as nutmeg orders text levels
+levels_index <- function(v) match(v, sorted_levels(v))
+program <- opt$model
+if (opt$model %in% c("sleepstudy", "hillstrom_spend")) {
+  # the families peers (bench/peers/stan/gaussian_cor.stan, glm_vi.stan) with nutmeg's default priors
+  # (family-priors.R); --rows does not apply (all rows: sleepstudy's 180, Hillstrom's 578 converters)
+  source(file.path(dirname(opt$stan_dir), "family-priors.R"))
+  if (opt$model == "sleepstudy") {
+    # Reaction ~ Days + (1 + Days | Subject), gaussian, correlated
+    program <- "gaussian_cor"
+    X <- model.matrix(~ Days, raw)
+    terms <- c("Subject__Intercept", "Subject__Days")
+    priors <- nutmeg_default_priors("gaussian", raw$Reaction, X, terms)
+    subject <- levels_index(raw$Subject)
+    data <- nutmeg_stan_data(program, "gaussian", raw$Reaction, X, subject, max(subject), priors, terms, slope = raw$Days)
+  } else {
+    # spend ~ segment + (1 | history_segment), lognormal, on the rows with spend > 0
+    program <- "glm_vi"
+    d <- raw[raw$spend > 0, ]
+    d$segment <- factor(d$segment, levels = sorted_levels(d$segment))
+    X <- model.matrix(~ segment, d)
+    terms <- "history_segment__Intercept"
+    priors <- nutmeg_default_priors("lognormal", d$spend, X, terms)
+    g <- levels_index(d$history_segment)
+    data <- nutmeg_stan_data(program, "lognormal", d$spend, X, g, max(g), priors, terms)
+  }
+  N <- data$N
+} else {
+  standardise <- function(v) (v - mean(v)) / sd(v)
+  treat <- as.numeric(raw$segment != "No E-Mail")
+  recency_z <- standardise(raw$recency)
+  history_z <- standardise(raw$history)
+  keep <- if (rows > 0 && rows < nrow(raw)) seq_len(rows) else seq_len(nrow(raw))
+  X5 <- cbind(recency_z, history_z, raw$mens, raw$womens, raw$newbie)[keep, , drop = FALSE]
+  y <- as.integer(raw$conversion[keep])
+  N <- length(keep)
+  data <- switch(opt$model,
+    pooled = list(N = N, K = 6L, X = cbind(treat[keep], X5), y = y),
+    hierarchical = list(N = N, K = 5L, G = 7L, X = X5, treat = treat[keep],
+                        g = levels_index(raw$history_segment)[keep], y = y),
+    crossed = , crossed_centered = list(N = N, K = 5L, G = 7L, Z = 3L, C = 3L, X = X5, treat = treat[keep],
+                        g = levels_index(raw$history_segment)[keep], zip = levels_index(raw$zip_code)[keep],
+                        ch = levels_index(raw$channel)[keep], y = y),
+    stop(sprintf("stan.R: unknown model '%s' (pooled, hierarchical, crossed, crossed_centered, sleepstudy, hillstrom_spend)",
+                 opt$model)))
+}
 
 # compile once per program into the cache directory (rstan's auto_write keeps the .rds beside the .stan copy)
 dir.create(opt$cache, recursive = TRUE, showWarnings = FALSE)
-program <- file.path(opt$cache, paste0(opt$model, ".stan"))
-invisible(file.copy(file.path(opt$stan_dir, paste0(opt$model, ".stan")), program, overwrite = TRUE))
+source_file <- file.path(opt$stan_dir, paste0(program, ".stan"))
+program_file <- file.path(opt$cache, paste0(program, ".stan"))
+# copy only when changed, so that rstan's cached .rds beside it stays valid
+if (!file.exists(program_file) || !identical(readLines(program_file), readLines(source_file))) {
+  invisible(file.copy(source_file, program_file, overwrite = TRUE))
+}
 rstan_options(auto_write = TRUE)
-compile_s <- system.time(sm <- stan_model(program, model_name = opt$model))[["elapsed"]]
+compile_s <- system.time(sm <- stan_model(program_file, model_name = program))[["elapsed"]]
 
-cores <- min(chains, parallel::detectCores())
+cores <- min(chains, parallel::detectCores(), as.integer(opt$cores))
 sample_s <- system.time(
   fit <- sampling(sm, data = data, chains = chains, iter = warmup + draws, warmup = warmup, seed = seed,
                   cores = cores, refresh = 0, show_messages = FALSE)

@@ -9,7 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type StanModel = 'pooled' | 'hierarchical' | 'crossed' | 'crossed_centered';
+/**
+ * The Hillstrom conversion programs (golden), and the families peers: `sleepstudy` (gaussian_cor.stan on lme4's
+ * sleepstudy, correlated intercept and slope) and `hillstrom_spend` (glm_vi.stan, lognormal on the converters' spend
+ * with a varying intercept per history segment), both with nutmeg's default priors (bench/peers/family-priors.R).
+ */
+export type StanModel = 'pooled' | 'hierarchical' | 'crossed' | 'crossed_centered' | 'sleepstudy' | 'hillstrom_spend';
 
 export interface StanSettings {
   readonly model: StanModel;
@@ -20,6 +25,8 @@ export interface StanSettings {
   readonly warmup: number;
   readonly draws: number;
   readonly seed: number;
+  /** Most chains run in parallel (default: as many as there are cores). */
+  readonly cores?: number;
 }
 
 export interface StanResult {
@@ -111,6 +118,7 @@ export async function runStan(settings: StanSettings, cacheDir = path.join(os.tm
     '--seed', String(settings.seed),
     '--cache', cacheDir,
     '--stan-dir', STAN_PROGRAMS,
+    ...(settings.cores === undefined ? [] : ['--cores', String(settings.cores)]),
   ];
   const out = await runProcess('Rscript', args);
   if (out.code !== 0) {

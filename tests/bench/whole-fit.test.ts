@@ -10,7 +10,8 @@ import { renderSection } from '../../bench/report.js';
 import type { BenchResults } from '../../bench/results.js';
 import { hillstromPathOrNotice } from '../helpers/hillstrom.js';
 import type { MicroResult } from '../../bench/micro/log-density.js';
-import { defaultWholeFitBackends, nutmegFitRunner, runWholeFits, type FitRunner, type FitSettings } from '../../bench/whole-fit.js';
+import { backendsFor, dataPathOf, defaultWholeFitBackends, nutmegFitRunner, positiveRows, runWholeFits, SLEEPSTUDY_PATH, type FitRunner, type FitSettings } from '../../bench/whole-fit.js';
+import { frameFromColumns, categoricalColumn, numericColumn } from '../../src/data/frame-build.js';
 
 const stanPooled: StanResult = parseStanResult(
   readFileSync(new URL('../fixtures/bench/stan-pooled-result.json', import.meta.url), 'utf8'),
@@ -75,11 +76,53 @@ describe('whole fits', () => {
     expect(results[0].vsStan).toBeNull(); // Stan fitted 64,000 rows: no ratio
   });
 
+  it('fit a family the backend kernels lack on the reference backend, saying so', () => {
+    const notices: string[] = [];
+    expect(backendsFor('pooled', ['native', 'webgpu'], notices)).toEqual(['native', 'webgpu']);
+    expect(notices).toEqual([]);
+    expect(backendsFor('hillstrom_spend', ['native'], notices)).toEqual(['reference']);
+    expect(notices).toEqual(['hillstrom_spend: the lognormal family runs on the reference backend only in this version; fitted there']);
+    expect(backendsFor('sleepstudy', ['reference'], notices)).toEqual(['reference']);
+    expect(notices).toHaveLength(1);
+  });
+
+  it('take sleepstudy from the fixture and the spend model from the Hillstrom file', () => {
+    expect(dataPathOf('sleepstudy', '/data/h.csv')).toBe(SLEEPSTUDY_PATH);
+    expect(dataPathOf('hillstrom_spend', '/data/h.csv')).toBe('/data/h.csv');
+    expect(dataPathOf('crossed_centered', '/data/h.csv')).toBe('/data/h.csv');
+  });
+
+  it('keep the rows with a positive outcome and only the levels those rows have', () => {
+    const frame = frameFromColumns(
+      [numericColumn('spend', Float64Array.of(0, 12.5, 0, 3)), categoricalColumn('g', Uint32Array.of(0, 2, 1, 2), ['a', 'b', 'c'])],
+      'test',
+    );
+    const kept = positiveRows(frame, 'spend');
+    expect(kept.nRows).toBe(2);
+    const spend = kept.columns.get('spend')!;
+    const g = kept.columns.get('g')!;
+    expect(spend.kind === 'numeric' && [...spend.values]).toEqual([12.5, 3]);
+    expect(g.kind === 'categorical' && { codes: [...g.codes], levels: g.levels }).toEqual({ codes: [0, 0], levels: ['c'] });
+  });
+
+  it('the fit API runner fits sleepstudy (gaussian, 180 rows) and says what differs from Stan\'s model', async () => {
+    const figures = await nutmegFitRunner('reference', 'sleepstudy', { dataPath: 'unused.csv', rows: 50, chains: 1, warmup: 30, draws: 30, seed: 3 });
+    expect(figures.rows).toBe(180); // every row, whatever settings.rows says
+    expect(figures.gradients).toBeGreaterThan(0);
+    // until nutmeg models the correlation of (1 + Days | Subject), the runner notes it
+    if (figures.note !== undefined) expect(figures.note).toMatch(/without the correlation/);
+  }, 60_000);
+
   const data = hillstromPathOrNotice('whole-fit runner on the real data');
   it.skipIf(data === null)('the fit API runner reports the rows it fitted (real data, first 300 rows)', async () => {
     const figures = await nutmegFitRunner('reference', 'pooled', { dataPath: data ?? '', rows: 300, chains: 1, warmup: 30, draws: 30, seed: 3 });
     expect(figures.rows).toBe(300);
     expect(figures.gradients).toBeGreaterThan(0);
+  }, 60_000);
+
+  it.skipIf(data === null)('the fit API runner fits the spend model on the converters only (real data)', async () => {
+    const figures = await nutmegFitRunner('reference', 'hillstrom_spend', { dataPath: data ?? '', rows: 300, chains: 1, warmup: 30, draws: 30, seed: 3 });
+    expect(figures.rows).toBe(578); // rows of the file with spend > 0
   }, 60_000);
 });
 

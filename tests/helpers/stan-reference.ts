@@ -15,13 +15,29 @@ export interface StanRow {
   rhat: number;
 }
 
+/** The fields of one line of R's write.csv (quoted fields may hold commas, e.g. `"r_g[g01,Intercept]"`), trimmed. */
+function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) {
+      fields.push(field.trim());
+      field = '';
+    } else field += ch;
+  }
+  fields.push(field.trim());
+  return fields;
+}
+
 export function readStanSummary(file: string): Map<string, StanRow> {
   const lines = readFileSync(new URL(`../fixtures/stan/${file}`, import.meta.url), 'utf8').trim().split('\n');
   const header = lines[0].split(',').map((h) => h.replace(/"/g, ''));
   const col = (name: string) => header.indexOf(name);
   const out = new Map<string, StanRow>();
   for (const line of lines.slice(1)) {
-    const f = line.split(',').map((x) => x.replace(/"/g, '').trim());
+    const f = csvFields(line);
     out.set(f[0], { mean: +f[col('mean')], sd: +f[col('sd')], mcse_mean: +f[col('mcse_mean')], rhat: +f[col('rhat')] });
   }
   return out;
@@ -111,4 +127,64 @@ export function formatComparison(rows: readonly StanParameterComparison[]): stri
         `rhat ${r.rhat.toFixed(4)}${r.failures.length > 0 ? `  FAIL: ${r.failures.join('; ')}` : ''}`,
     )
     .join('\n');
+}
+
+/**
+ * nutmeg's draws of a quantity named as in the families references (tests/fixtures/stan/<model>.summary.csv):
+ * `b_…`, `sd_…`, `cor_…`, `sigma`, `shape` by their own names, and a varying effect `r_<group>[<level>,<term>]` (brms's
+ * name, with the level's name) as nutmeg's `r_<group>[<level>,<term>]` or `r_<group>[<k>,<term>]` when the draws have
+ * such a variable, else `r_<group>__<term>[k]`, k the 1-based index of the level in `coordinates`. undefined when
+ * the draws hold no such quantity.
+ */
+export function selectByStanName(
+  draws: DrawSet,
+  coordinates: Record<string, readonly string[]>,
+  stanName: string,
+): ChainDraws | undefined {
+  const pick = (name: string): ChainDraws | undefined => {
+    const i = draws.names.indexOf(name);
+    return i < 0 ? undefined : { values: variableDraws(draws, i), nChains: draws.nChains, nDraws: draws.nDraws };
+  };
+  const effect = /^r_(.+)\[(.+),([^,\]]+)\]$/.exec(stanName);
+  if (!effect) return pick(stanName);
+  const [, group, level, term] = effect;
+  const levels = coordinates[`r_${group}__${term}`] ?? coordinates[`r_${group}`];
+  const k = levels ? levels.indexOf(level) + 1 : 0;
+  return pick(stanName) ?? (k > 0 ? pick(`r_${group}[${k},${term}]`) ?? pick(`r_${group}__${term}[${k}]`) : undefined);
+}
+
+/** A Stan reference's priors (tests/fixtures/stan/<model>.priors.csv): parameter → [family, parameters]. */
+export function readStanPriors(file: string): Map<string, { family: string; params: number[] }> {
+  const lines = readFileSync(new URL(`../fixtures/stan/${file}`, import.meta.url), 'utf8').trim().split('\n');
+  const out = new Map<string, { family: string; params: number[] }>();
+  for (const line of lines.slice(1)) {
+    const f = csvFields(line);
+    out.set(f[0], { family: f[1], params: f.slice(2).filter((x) => x !== '' && x !== 'NA').map(Number) });
+  }
+  return out;
+}
+
+/**
+ * The issue's agreement rules for every parameter of a Stan reference summary: posterior mean within 4 combined
+ * MCSE, sd within `sdTolerance` (relative), R-hat ≤ `maxRhat`. A parameter nutmeg's draws lack fails ("missing").
+ */
+export function compareSummaryWithStan(
+  file: string,
+  select: (stanName: string) => ChainDraws | undefined,
+  sdTolerance = 0.1,
+  maxRhat = 1.01,
+): StanParameterComparison[] {
+  const stan = readStanSummary(file);
+  return [...stan].map(([stanName, ref]) => {
+    const x = select(stanName);
+    if (!x) return { stanName, mean: NaN, stanMean: ref.mean, z: NaN, sd: NaN, stanSd: ref.sd, sdRatio: NaN, rhat: NaN, failures: ['missing'] };
+    const ours = summarizeVariable(stanName, x);
+    const z = (ours.mean! - ref.mean) / Math.hypot(ours.mcse_mean!, ref.mcse_mean);
+    const sdRatio = ours.sd! / ref.sd;
+    const failures: string[] = [];
+    if (!(Math.abs(z) <= 4)) failures.push(`mean z = ${z.toFixed(2)} (mcse ${ours.mcse_mean!.toPrecision(3)} vs Stan ${ref.mcse_mean.toPrecision(3)})`);
+    if (!(Math.abs(sdRatio - 1) <= sdTolerance)) failures.push(`sd ratio ${sdRatio.toFixed(3)} (${ours.sd!.toPrecision(4)} vs ${ref.sd.toPrecision(4)})`);
+    if (!(ours.rhat! <= maxRhat)) failures.push(`rhat ${ours.rhat!.toFixed(4)}`);
+    return { stanName, mean: ours.mean!, stanMean: ref.mean, z, sd: ours.sd!, stanSd: ref.sd, sdRatio, rhat: ours.rhat!, failures };
+  });
 }
