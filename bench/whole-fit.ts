@@ -190,16 +190,16 @@ export const nutmegFitRunner: FitRunner = async (backend, model, settings) => {
 };
 
 /**
- * The backends a model is fitted on: those asked whose kernels run its family; for a family only the reference
- * backend runs, the reference backend (with a notice), since the others would refuse it.
+ * The backends a model is fitted on: those asked whose kernels run its family (a notice names the others); the
+ * reference backend when none of them does.
  */
 export function backendsFor(model: WholeFitModel, backends: readonly BackendKind[], notices: string[]): BackendKind[] {
   if (!isFamilyFit(model)) return [...backends];
   const { family } = FAMILY_FITS[model];
-  if (kernelsSupportFamily(family)) return [...backends];
-  const kept = backends.filter((b) => b === 'reference');
-  if (kept.length < backends.length) notices.push(`${model}: the ${family} family runs on the reference backend only in this version; fitted there`);
-  return ['reference'];
+  const kept = backends.filter((b) => b === 'reference' || kernelsSupportFamily(b, family));
+  const dropped = backends.filter((b) => !kept.includes(b));
+  if (dropped.length > 0) notices.push(`${model}: the ${family} family has no ${dropped.join('/')} kernels in this version; not fitted there`);
+  return kept.length > 0 ? kept : ['reference'];
 }
 
 export async function runWholeFits(

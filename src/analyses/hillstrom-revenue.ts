@@ -130,7 +130,8 @@ export async function analyzeRevenue(
   const spend = new Map<SpendFamily, { control: Float64Array; treated: Float64Array }[]>();
   let shape = { nChains: 0, nDraws: 0 };
   for (const family of SPEND_FAMILIES) {
-    const backend = options.fit?.backend === undefined || kernelsSupportFamily(family) ? options.fit?.backend : 'auto';
+    const chosen = options.fit?.backend;
+    const backend = chosen === 'native' || chosen === 'webgpu' ? (kernelsSupportFamily(chosen, family) ? chosen : 'auto') : chosen;
     const fit = await fitModel(converters.frame, SPEND_FORMULA, {
       ...options.fit,
       backend,
