@@ -140,7 +140,7 @@ export function nativeAddonUnavailableReason(): string | null {
 
 export function describeNative(spec: ModelSpec, options: NativeBackendOptions): NativeModelDescriptor {
   const family = spec.family;
-  if (!kernelsSupportFamily(family, spec.link)) {
+  if (!kernelsSupportFamily('native', family, spec.link)) {
     throw new Error(`the native kernel has no ${family} family${spec.link ? ` with ${spec.link} link` : ''} in this version (bernoulli and binomial, logit, only)`);
   }
   return {

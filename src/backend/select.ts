@@ -114,14 +114,11 @@ async function createPlainBackend(
   detail?: (line: string) => void,
 ): Promise<Backend> {
   if (choice === 'reference') return createReferenceBackend(spec, options);
-  if (!kernelsSupportFamily(spec.family, spec.link)) {
-    // the other families and links have TypeScript family modules only (src/model/families/); no kernel functions yet
-    const what = `family ${spec.family}${spec.link ? ` with the ${spec.link} link` : ''}`;
-    if (choice !== 'auto') {
-      throw new UserError(`--backend ${choice}: ${what} runs on the reference backend in this version; use --backend reference or auto`);
-    }
-    log(`backend: reference (${what} runs on the reference backend in this version)`);
-    return createReferenceBackend(spec, options);
+  // a backend without a kernel function for the family (src/model/families/index.ts) is skipped or refused
+  const what = `family ${spec.family}${spec.link ? ` with the ${spec.link} link` : ''}`;
+  const nativeKernel = kernelsSupportFamily('native', spec.family, spec.link);
+  if (choice !== 'auto' && !kernelsSupportFamily(choice, spec.family, spec.link)) {
+    throw new UserError(`--backend ${choice}: ${what} has no ${choice} kernel in this version; use --backend ${choice === 'native' ? 'webgpu, ' : ''}reference or auto`);
   }
   if (choice === 'native') {
     try {
@@ -153,6 +150,10 @@ async function createPlainBackend(
     } catch (e) {
       why = `webgpu on ${gpu.name} failed: ${firstLine(e)}`;
     }
+  }
+  if (!nativeKernel) {
+    log(`backend: reference (${why}; ${what} has no native kernel in this version)`);
+    return createReferenceBackend(spec, options);
   }
   try {
     const backend = await createNative(spec, options);

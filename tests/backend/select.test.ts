@@ -173,38 +173,43 @@ describe('GPU probe in a child process', () => {
   }, 30_000);
 });
 
-describe('families without kernel functions', () => {
-  const gaussianSpec = () => ({ ...randomSpec('pooled', { n: 50 }), family: 'gaussian' as const, aux: [] });
+describe('families without a native kernel function', () => {
+  const gaussianSpec = () => ({
+    ...randomSpec('pooled', { n: 50 }),
+    family: 'gaussian' as const,
+    aux: [{ name: 'sigma', prior: { family: 'exponential' as const, params: [1] }, index: 4 }],
+    dim: 5,
+  });
 
-  it('auto picks the reference backend for them and says so in its one backend line', async () => {
+  it('auto skips the native backend for them and says so in its one backend line', async () => {
     const lines: string[] = [];
     const backend = await createBackend('auto', gaussianSpec(), {}, (l) => lines.push(l));
     expect(backend.kind).toBe('reference');
-    expect(lines).toEqual(['backend: reference (family gaussian runs on the reference backend in this version)']);
+    expect(lines).toEqual(['backend: reference (50 rows × 4 chains: too small for a GPU to pay off, not probed; family gaussian has no native kernel in this version)']);
     await backend.dispose();
   });
 
-  it('--backend native or webgpu with such a family is a one-line user error', async () => {
-    for (const choice of ['native', 'webgpu'] as const) {
-      const attempt = createBackend(choice, gaussianSpec());
-      await expect(attempt).rejects.toBeInstanceOf(UserError);
-      await expect(createBackend(choice, gaussianSpec())).rejects.toThrow(
-        `--backend ${choice}: family gaussian runs on the reference backend in this version; use --backend reference or auto`,
-      );
-    }
+  it('--backend native with such a family is a one-line user error', async () => {
+    const attempt = createBackend('native', gaussianSpec());
+    await expect(attempt).rejects.toBeInstanceOf(UserError);
+    await expect(createBackend('native', gaussianSpec())).rejects.toThrow(
+      '--backend native: family gaussian has no native kernel in this version; use --backend webgpu, reference or auto',
+    );
   });
 });
 
 describe('the probit link', () => {
-  it('runs on the reference backend only: auto says so, native refuses in one line', async () => {
+  it('has no native kernel: auto says so, native refuses in one line', async () => {
     const spec = { ...randomSpec('pooled', { n: 50 }), link: 'probit' as const };
     const lines: string[] = [];
     const backend = await createBackend('auto', spec, {}, (l) => lines.push(l));
     expect(backend.kind).toBe('reference');
-    expect(lines).toEqual([`backend: reference (family ${spec.family} with the probit link runs on the reference backend in this version)`]);
+    expect(lines).toEqual([
+      `backend: reference (50 rows × 4 chains: too small for a GPU to pay off, not probed; family ${spec.family} with the probit link has no native kernel in this version)`,
+    ]);
     await backend.dispose();
     await expect(createBackend('native', spec)).rejects.toThrow(
-      `--backend native: family ${spec.family} with the probit link runs on the reference backend in this version; use --backend reference or auto`,
+      `--backend native: family ${spec.family} with the probit link has no native kernel in this version; use --backend webgpu, reference or auto`,
     );
   });
 });

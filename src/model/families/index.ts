@@ -37,10 +37,18 @@ export function familyModule(family: Family, link?: LinkName): FamilyModule {
   return module;
 }
 
+/** The backends with row kernels of their own (the reference backend runs every family module). */
+export type KernelBackend = 'native' | 'webgpu';
+
 /**
- * Whether the native and WGSL row kernels implement `family` with `link`: bernoulli and binomial with the logit link
- * only in this version; the others run on the TypeScript family modules (the reference backend).
+ * Whether `backend`'s row kernels implement `family` with `link`; where they do not, the family runs on the
+ * TypeScript family modules (the reference backend).
+ *   native: bernoulli and binomial with the logit link only in this version;
+ *   webgpu: every family and link (shaders/families/).
  */
-export function kernelsSupportFamily(family: Family, link?: LinkName): family is 'bernoulli' | 'binomial' {
+export function kernelsSupportFamily(backend: 'native', family: Family, link?: LinkName): family is 'bernoulli' | 'binomial';
+export function kernelsSupportFamily(backend: KernelBackend, family: Family, link?: LinkName): boolean;
+export function kernelsSupportFamily(backend: KernelBackend, family: Family, link?: LinkName): boolean {
+  if (backend === 'webgpu') return true;
   return (family === 'bernoulli' || family === 'binomial') && (link === undefined || link === 'logit');
 }
