@@ -10,11 +10,14 @@
  *    derivative crosses zero (eta at the row's fit) — the f32 inputs (eta, log y, 1/σ) alone move such a value by
  *    ~1e-7 of its terms' size.
  * 2. The backend on random specs per family (pooled, hierarchical and crossed terms; tests/helpers/family-specs.ts)
- *    with 1, 4 and 64 chains through one backend, measured as tests/backend/webgpu.test.ts does:
+ *    with 1, 4 and 64 chains through one backend, at positions jittered around the truth the data were drawn at
+ *    (less for large counts, whose posterior is narrow: there η's own f32 rounding, ~1e-7·|η|, moves a row's
+ *    log-likelihood by (y − μ)·δη, which far from the fit exceeds 1e-5 of it), measured as webgpu.test.ts does:
  *      logp:      |lp − lp_ref| / |lp_ref|
  *      gradient:  ‖g − g_ref‖₂ / ‖g_ref‖₂ per chain (norm-relative: single coordinates can be near zero)
- *      aux:       |g_a − g_a,ref| / max(|g_a,ref|, 1e-2·‖g_ref‖₂) for the log-aux coordinate (its own check,
- *                 relative unless it is a hundredth of the gradient's size or less)
+ *      aux:       |g_a − g_a,ref| / ‖g_ref‖₂ for the log-aux coordinate (its own check, on the gradient's scale: at
+ *                 positions near the truth this coordinate is a sum of per-row terms of size ~1 that nearly cancel,
+ *                 so its relative error, printed for the record as "aux rel", can reach 1e-4 with f32 rows)
  *      pointwise: |l − l_ref| / max(|l_ref|, floor), floor 1e-6 for the discrete families (as webgpu.test.ts) and 1
  *                 for gaussian, gamma and lognormal: a continuous outcome's log density crosses zero (where it does
  *                 depends on the units of y), and there the host's f64 constants and the device's f32 part cancel,
@@ -61,7 +64,8 @@ const GRID: readonly GridCase[] = [
   { family: 'binomial', ys: [0, 3, 12], etas: LOGIT_ETAS, auxes: [NaN] },
   { family: 'binomial', link: 'probit', ys: [0, 3, 12], etas: [-6, -2, -0.3, 0, 0.7, 2.5, 6], auxes: [NaN] },
   { family: 'poisson', ys: [0, 1, 3, 10, 40, 200, 1000], etas: OFFSETS, auxes: [NaN] },
-  { family: 'negbinomial', ys: [0, 1, 3, 10, 40, 200], etas: OFFSETS, auxes: [0.3, 2, 30] },
+  // both forms of shaders/families/negbinomial.wgsl: counts below the shape and at or above it
+  { family: 'negbinomial', ys: [0, 1, 3, 10, 40, 200], etas: OFFSETS, auxes: [0.3, 2, 30, 300, 1e4, 1e7] },
   { family: 'gamma', ys: [0.05, 1, 7.5, 300], etas: OFFSETS, auxes: [0.5, 3, 40] },
   { family: 'gaussian', ys: [-3, 0.2, 5], etas: OFFSETS, auxes: [0.3, 1, 4] },
   { family: 'lognormal', ys: [0.05, 1, 20], etas: OFFSETS, auxes: [0.3, 1, 4] },
@@ -224,6 +228,7 @@ const CASES: readonly ParityCase[] = [
   { label: 'poisson, counts ~150', family: 'poisson', kind: 'pooled', intercept: 5 },
   { label: 'negbinomial', family: 'negbinomial', kind: 'crossed', intercept: 1.5, aux: 2 },
   { label: 'negbinomial, counts ~90, shape 8', family: 'negbinomial', kind: 'hierarchical', intercept: 4.5, aux: 8 },
+  { label: 'negbinomial, counts ~90, shape 1e4 (near-Poisson)', family: 'negbinomial', kind: 'pooled', intercept: 4.5, aux: 1e4 },
   { label: 'gamma', family: 'gamma', kind: 'hierarchical', intercept: 1, aux: 3 },
   { label: 'lognormal', family: 'lognormal', kind: 'crossed', intercept: 1, aux: 0.7 },
 ];
@@ -241,14 +246,15 @@ function normRelative(a: Float64Array, b: Float64Array): number {
 describe('webgpu backend: parity with the reference backend for every family, 1, 4 and 64 chains', () => {
   CASES.forEach((c, caseIndex) => {
     it(`${c.label} (${c.kind})`, async () => {
-      const spec = familySpec(c.kind, c, 1200, 40 + caseIndex);
+      const f = familySpec(c.kind, c, 1200, 40 + caseIndex);
+      const { spec } = f;
       const gpu = await createWebGpuBackend(spec, { maxChains: 64, maxDraws: 64 });
       const ref = await createReferenceBackend(spec);
       const d = spec.dim;
-      const worst = { logp: 0, grad: 0, aux: 0, pointwise: 0 };
+      const worst = { logp: 0, grad: 0, aux: 0, auxRel: 0, pointwise: 0 };
       try {
         for (const chains of [1, 4, 64]) {
-          const positions = randomFamilyPositions(spec, c, chains, 7 * chains + caseIndex);
+          const positions = randomFamilyPositions(f, c, chains, 7 * chains + caseIndex);
           const lpG = new Float64Array(chains);
           const lpR = new Float64Array(chains);
           const gG = new Float64Array(chains * d);
@@ -262,8 +268,9 @@ describe('webgpu backend: parity with the reference backend for every family, 1,
             worst.logp = Math.max(worst.logp, relDiff(lpG[k], lpR[k]));
             worst.grad = Math.max(worst.grad, normRelative(g, r));
             for (const a of spec.aux ?? []) {
-              const norm = Math.hypot(...r);
-              worst.aux = Math.max(worst.aux, Math.abs(g[a.index] - r[a.index]) / Math.max(Math.abs(r[a.index]), 1e-2 * norm));
+              const diff = Math.abs(g[a.index] - r[a.index]);
+              worst.aux = Math.max(worst.aux, diff / Math.hypot(...r));
+              worst.auxRel = Math.max(worst.auxRel, diff / Math.abs(r[a.index]));
             }
           }
           // pointwise: a block of rows off the tile edges, at up to 64 draws
@@ -280,7 +287,7 @@ describe('webgpu backend: parity with the reference backend for every family, 1,
         await gpu.dispose();
       }
       seen.push(
-        `webgpu parity ${c.label}: logp ${worst.logp.toExponential(1)}, gradient ${worst.grad.toExponential(1)}, aux ${worst.aux.toExponential(1)}, pointwise ${worst.pointwise.toExponential(1)}`,
+        `webgpu parity ${c.label}: logp ${worst.logp.toExponential(1)}, gradient ${worst.grad.toExponential(1)}, aux ${worst.aux.toExponential(1)} (aux rel ${worst.auxRel.toExponential(1)}), pointwise ${worst.pointwise.toExponential(1)}`,
       );
       expect(worst.logp).toBeLessThan(TOL);
       expect(worst.grad).toBeLessThan(TOL);

@@ -48,7 +48,7 @@ describe('webgpu row plan', () => {
   }
 
   it('a family with an auxiliary parameter: its derivative is one more tile component, reduced into the last slot', () => {
-    const spec = familySpec('crossed', { family: 'negbinomial', intercept: 1, aux: 2 }, 700, 3);
+    const { spec } = familySpec('crossed', { family: 'negbinomial', intercept: 1, aux: 2 }, 700, 3);
     const plan = planRows(spec, 8, 16384, 4);
     const p = spec.fixed.names.length;
     const { slots, lists, partialsPerChain, tiles, coefficients } = plan;

@@ -21,6 +21,14 @@ export interface FamilyCase {
   readonly intercept: number;
   /** The auxiliary parameter's true value (sigma or shape), when the family has one. */
   readonly aux?: number;
+  /** Sd of the positions around the truth per coordinate (default 0.3; data that pin the posterior down want less). */
+  readonly jitter?: number;
+}
+
+export interface FamilySpec {
+  readonly spec: ModelSpec;
+  /** The unconstrained position the outcome was drawn at. */
+  readonly truth: Float64Array;
 }
 
 const AUX_PRIOR: Record<string, Prior> = {
@@ -47,7 +55,7 @@ function count(rng: Rng, mu: number): number {
   return k;
 }
 
-export function familySpec(kind: Exclude<SpecKind, 'binomial' | 'manylevels'>, c: FamilyCase, n: number, seed: number): ModelSpec {
+export function familySpec(kind: Exclude<SpecKind, 'binomial' | 'manylevels'>, c: FamilyCase, n: number, seed: number): FamilySpec {
   const base = randomSpec(kind, { n, seed });
   const name = auxName(c.family);
   const aux: AuxCoordinate[] = name ? [{ name, prior: AUX_PRIOR[name], index: base.dim }] : [];
@@ -55,6 +63,7 @@ export function familySpec(kind: Exclude<SpecKind, 'binomial' | 'manylevels'>, c
   // the truth: a random position with the case's intercept
   const truth = randomPositions(shell, 1, seed + 100);
   truth[0] = c.intercept;
+  for (const a of aux) truth[a.index] = Math.log(c.aux ?? 1);
   const { rStart, size } = coefficientStarts(shell);
   const coef = new Float64Array(size);
   loadCoefficients(shell, truth, 0, coef, 0);
@@ -94,16 +103,14 @@ export function familySpec(kind: Exclude<SpecKind, 'binomial' | 'manylevels'>, c
         break;
     }
   }
-  return { ...shell, y, trials, logChoose: trials ? logChoose(trials, y) : null };
+  return { spec: { ...shell, y, trials, logChoose: trials ? logChoose(trials, y) : null }, truth };
 }
 
-/** nChains random positions near the truth of familySpec: intercept and log aux jittered. */
-export function randomFamilyPositions(spec: ModelSpec, c: FamilyCase, nChains: number, seed: number): Float64Array {
-  const positions = randomPositions(spec, nChains, seed);
+/** nChains random positions around the truth of familySpec, each coordinate jittered by c.jitter (default 0.3). */
+export function randomFamilyPositions(f: FamilySpec, c: FamilyCase, nChains: number, seed: number): Float64Array {
+  const { dim } = f.spec;
+  const positions = new Float64Array(nChains * dim);
   const rng = new Rng(seed, 3);
-  for (let k = 0; k < nChains; k++) {
-    positions[k * spec.dim] = c.intercept + 0.3 * rng.normal();
-    for (const a of spec.aux ?? []) positions[k * spec.dim + a.index] = Math.log(c.aux ?? 1) + 0.3 * rng.normal();
-  }
+  for (let k = 0; k < nChains * dim; k++) positions[k] = f.truth[k % dim] + (c.jitter ?? 0.3) * rng.normal();
   return positions;
 }

@@ -5,8 +5,8 @@
  *   - per row, from the data alone (rowConstant): log C(n, y); y log y − y − log y! (poisson); −log y! (negbinomial);
  *     −log y (gamma, lognormal);
  *   - per chain, from the auxiliary parameter (and, for negbinomial, the distinct counts): −½ log 2π − log σ per row
- *     (gaussian, lognormal), α log α − α − lgamma(α) per row (gamma), lgamma(y + φ) − lgamma(φ) per row
- *     (negbinomial), and their derivatives with respect to the parameter;
+ *     (gaussian, lognormal), α log α − α − lgamma(α) per row (gamma), the row's log-likelihood at μ = y less
+ *     −log y! (negbinomial, from lgamma(y + φ) − lgamma(φ)), and their derivatives with respect to the parameter;
  *   - the per-chain values the family function reads (1/σ, α, φ and log φ), so no row recomputes them.
  * The algebra of each split is written next to the family function in its .wgsl file; the whole log-likelihood is
  * the TypeScript family module's (src/model/families/), against which tests/backend/webgpu-families.test.ts checks
@@ -21,6 +21,8 @@ import type { ModelSpec } from '../../model/spec.js';
 import type { FamilyShader } from './shader-source.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+/** negbinomial: the smallest shape whose small counts take the deviance form (shaders/families/negbinomial.wgsl). */
+const DEVIANCE_MIN_SHAPE = 8;
 
 export interface DeviceFamily {
   readonly shader: FamilyShader;
@@ -107,10 +109,12 @@ function assemble(spec: ModelSpec, parts: Parts): DeviceFamily {
 }
 
 /**
- * negbinomial: lgamma(y + φ) − lgamma(φ) and ψ(y + φ) − ψ(φ) depend on the row only through y, so they are
- * evaluated once per distinct count per chain (the reference's logRising and digammaRising, the finite sums for
- * counts up to SMALL_COUNT accumulated along the sorted counts: at most SMALL_COUNT logarithms per chain) and
- * summed with the counts' multiplicities.
+ * negbinomial: the device writes a row with a count below the shape's cut around its value at μ = y, the others in
+ * the reference's form (shaders/families/negbinomial.wgsl). The host's part, lgamma(y + φ) − lgamma(φ) and
+ * ψ(y + φ) − ψ(φ), less y·log1p(φ/y) + φ·log1p(y/φ) and log1p(y/φ) below the cut, depends on the row only through
+ * y, so it is evaluated once per distinct count per chain (lgamma(y + φ) − lgamma(φ) and ψ(y + φ) − ψ(φ) by the reference's logRising and digammaRising, the finite
+ * sums for counts up to SMALL_COUNT accumulated along the sorted counts: at most SMALL_COUNT logarithms per chain)
+ * and summed with the counts' multiplicities.
  */
 function negbinomial(spec: ModelSpec): DeviceFamily {
   const values = Float64Array.from(new Set(spec.y)).sort();
@@ -119,8 +123,11 @@ function negbinomial(spec: ModelSpec): DeviceFamily {
   const slot = Uint32Array.from(spec.y, (y) => slotOf.get(y)!);
   const multiplicity = new Float64Array(values.length);
   for (let i = 0; i < spec.n; i++) multiplicity[slot[i]]++;
-  const rising = new Float64Array(values.length);
-  const digammas = new Float64Array(values.length);
+  // counts below cut(φ) take the deviance form (none when φ < 8); a half-integer below 2^23 (or 0), exact in f32, so
+  // host and device agree on every row's form
+  const cut = (phi: number): number => (phi < DEVIANCE_MIN_SHAPE ? 0 : Math.min(Math.floor(phi), 2 ** 22) + 0.5);
+  const atFit = new Float64Array(values.length);
+  const dAtFit = new Float64Array(values.length);
   let tablePhi = NaN;
   const fill = (phi: number): void => {
     if (phi === tablePhi) return;
@@ -129,27 +136,33 @@ function negbinomial(spec: ModelSpec): DeviceFamily {
     let invSum = 0;
     for (let k = 0; k < values.length; k++) {
       const y = values[k];
+      let rising: number;
+      let digammas: number;
       if (y > SMALL_COUNT) {
-        rising[k] = logRising(y, phi);
-        digammas[k] = digammaRising(y, phi);
-        continue;
+        rising = logRising(y, phi);
+        digammas = digammaRising(y, phi);
+      } else {
+        for (; m < y; m++) {
+          logSum += Math.log(phi + m);
+          invSum += 1 / (phi + m);
+        }
+        rising = logSum;
+        digammas = invSum;
       }
-      for (; m < y; m++) {
-        logSum += Math.log(phi + m);
-        invSum += 1 / (phi + m);
-      }
-      rising[k] = logSum;
-      digammas[k] = invSum;
+      const deviance = y > 0 && y < cut(phi);
+      const l = deviance ? Math.log1p(y / phi) : 0;
+      atFit[k] = deviance ? rising - y * Math.log1p(phi / y) - phi * l : rising;
+      dAtFit[k] = digammas - l;
     }
     tablePhi = phi;
   };
   const rowConstant = perRow(spec, (y) => -logFactorial(y));
   return {
     shader: 'negbinomial',
-    rowY: spec.y,
-    splitY: false,
-    rowExtra: null,
-    chainValueCount: 3,
+    rowY: perRow(spec, (y) => (y > 0 ? Math.log(y) : 0)),
+    splitY: true,
+    rowExtra: spec.y,
+    chainValueCount: 4,
     hasAux: true,
     rowConstant,
     rowConstantSum: sum(rowConstant),
@@ -157,22 +170,23 @@ function negbinomial(spec: ModelSpec): DeviceFamily {
       out[at] = aux[0];
       out[at + 1] = Math.log(aux[0]);
       out[at + 2] = 1 / aux[0];
+      out[at + 3] = cut(aux[0]);
     },
     chainSums(aux, sums) {
       fill(aux[0]);
       let ll = 0;
       let d = 0;
       for (let k = 0; k < values.length; k++) {
-        ll += multiplicity[k] * rising[k];
-        d += multiplicity[k] * digammas[k];
+        ll += multiplicity[k] * atFit[k];
+        d += multiplicity[k] * dAtFit[k];
       }
       sums[0] = ll;
       sums[1] = d;
     },
     addChainRowTerms(aux, rowStart, count, out, outAt, dAux) {
       fill(aux[0]);
-      for (let j = 0; j < count; j++) out[outAt + j] += rising[slot[rowStart + j]];
-      if (dAux) for (let j = 0; j < count; j++) dAux[outAt + j] += digammas[slot[rowStart + j]];
+      for (let j = 0; j < count; j++) out[outAt + j] += atFit[slot[rowStart + j]];
+      if (dAux) for (let j = 0; j < count; j++) dAux[outAt + j] += dAtFit[slot[rowStart + j]];
     },
   };
 }
