@@ -3,11 +3,13 @@
 // rows of the tile. Each workgroup writes partial sums:
 //   partials[c · PARTIALS_PER_CHAIN + tile · TILE_STRIDE + 0]      sum of log-likelihood over the tile
 //   partials[c · PARTIALS_PER_CHAIN + tile · TILE_STRIDE + 1 + j]  sum of X[i, j] · dEta_i
+//   partials[c · PARTIALS_PER_CHAIN + tile · TILE_STRIDE + 1 + P]  sum of dAux_i (when N_DAUX = 1: families with
+//                                                                  an auxiliary parameter)
 //   partials[c · PARTIALS_PER_CHAIN + TERM_SEG_BASE[t] + s]        sum of x_t[i] · dEta_i over segment s of term t
 // A segment is a run of rows with the same level inside one tile (rows are sorted by level on the host), so a
 // level's sum is the sum of its segments; reduce.wgsl adds them up (pass 2). No atomics anywhere.
 //
-// Extra prologue constants: WG, ROWS_PER_THREAD (also at rowU[ROWS_PER_THREAD_AT], where the row loops read it: a
+// Extra prologue constants: WG, N_DAUX, ROWS_PER_THREAD (also at rowU[ROWS_PER_THREAD_AT], where the row loops read it: a
 // bound the compiler cannot see is a loop it does not unroll), TILE_STRIDE, PARTIALS_PER_CHAIN, N_CHUNKS = ceil(TILE_STRIDE / 4),
 // CHUNKS_PER_PASS (vec4 chunks reduced together, as many as workgroup memory holds),
 // TERM_RUN_START_OFF[t] (rowU column: row within the tile where the row's segment starts),
@@ -34,6 +36,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let paramBase = chain * Q;
   let out = chain * PARTIALS_PER_CHAIN;
   let rows = min(rowU[ROWS_PER_THREAD_AT], ROWS_PER_THREAD);
+  let chainAux = chainValues(paramBase);
 
   // this invocation's rows: log-likelihood and fixed-effect sums, Neumaier-compensated; dEta kept for the terms
   var dEta: array<f32, ROWS_PER_THREAD>;
@@ -42,11 +45,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   for (var k = 0u; k < rows; k++) {
     let i = first + k;
     if (i < N_ROWS) {
-      let r = rowTerm(i, linearPredictor(i, paramBase));
+      let r = rowTerm(i, linearPredictor(i, paramBase), chainAux);
       dEta[k] = r.dEta;
       for (var m = 0u; m < TILE_STRIDE; m++) {
         var x = r.logLik;
-        if (m > 0u) {
+        if (m > P) {
+          x = r.dAux;
+        } else if (m > 0u) {
           x = rowF[X_OFF + i * P + (m - 1u)] * r.dEta;
         }
         let s = acc[m] + x;

@@ -1,5 +1,6 @@
 // Pointwise log-likelihood for a block of draws (for PSIS-LOO): one invocation per (row, draw).
-//   out[s · ROW_COUNT + k] = log p(y_i | theta_s) without log C(trials, y), for user row i = rowStart + k,
+//   out[s · ROW_COUNT + k] = log p(y_i | theta_s) without the host's constants (the family's per-row and per-chain
+//   terms, shaders/families/family.wgsl), for user row i = rowStart + k,
 // where rowStart and the row count of this dispatch come from the uniform `block`. User rows are mapped to the
 // backend's row order through rowU[INV_PERM_OFF + i].
 //
@@ -21,6 +22,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     return;
   }
   let i = rowU[INV_PERM_OFF + block.rowStart + k];
-  let r = rowTerm(i, linearPredictor(i, draw * Q));
+  let r = rowTerm(i, linearPredictor(i, draw * Q), chainValues(draw * Q));
   out[draw * block.rowCount + k] = r.logLik;
 }

@@ -1,5 +1,6 @@
 // Pass 2: per chain, each output slot is the sum of a list of partials written by logp_grad.wgsl.
-// Slots: 0 log-likelihood, 1 + j fixed effect j, then d loglik / d r_t[k] for every term and level.
+// Slots: 0 log-likelihood, 1 + j fixed effect j, then d loglik / d r_t[k] for every term and level, then (families
+// with an auxiliary parameter) d loglik / d aux.
 // The lists are a CSR table: listPtr = lists[0 … N_SLOTS], entries lists[N_SLOTS + 1 + …] are offsets into a chain's
 // partials. One invocation per (slot, chain); Neumaier-compensated sum, returned as (sum, compensation) so that the
 // host can add the two in f64.

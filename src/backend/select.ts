@@ -128,11 +128,13 @@ async function createPlainBackend(
   detail?: (line: string) => void,
 ): Promise<Backend> {
   if (choice === 'reference') return createReferenceBackend(spec, options);
-  // a family or link without kernel functions on a backend runs on the others (src/model/families/index.ts)
+  // a backend without a kernel function for the family (src/model/families/index.ts) is skipped or refused
   const what = `family ${spec.family}${spec.link ? ` with the ${spec.link} link` : ''}`;
+  const nativeKernel = kernelsSupportFamily('native', spec.family, spec.link);
   if (choice !== 'auto' && !kernelsSupportFamily(choice, spec.family, spec.link)) {
-    const others = choice === 'webgpu' ? 'native, reference or auto' : 'reference or auto';
-    throw new UserError(`--backend ${choice}: ${what} has no ${choice} kernels in this version; use --backend ${others}`);
+    const other = choice === 'native' ? 'webgpu' : 'native';
+    const others = kernelsSupportFamily(other, spec.family, spec.link) ? `${other}, reference or auto` : 'reference or auto';
+    throw new UserError(`--backend ${choice}: ${what} has no ${choice} kernel in this version; use --backend ${others}`);
   }
   if (choice === 'native') {
     try {
@@ -169,6 +171,10 @@ async function createPlainBackend(
     } catch (e) {
       why = `webgpu on ${gpu.name} failed: ${firstLine(e)}`;
     }
+  }
+  if (!nativeKernel) {
+    log(`backend: reference (${why}; ${what} has no native kernel in this version)`);
+    return createReferenceBackend(spec, options);
   }
   try {
     const backend = await createNative(spec, options);

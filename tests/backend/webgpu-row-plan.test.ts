@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { planRows } from '../../src/backend/webgpu/row-plan.js';
 import { levelCount } from '../../src/model/spec.js';
+import { familySpec } from '../helpers/family-truth-specs.js';
 import { randomSpec } from '../helpers/specs.js';
 
 describe('webgpu row plan', () => {
@@ -45,6 +46,21 @@ describe('webgpu row plan', () => {
       });
     });
   }
+
+  it('a family with an auxiliary parameter: its derivative is one more tile component, reduced into the last slot', () => {
+    const { spec } = familySpec('crossed', { family: 'negbinomial', intercept: 1, aux: 2 }, 700, 3);
+    const plan = planRows(spec, 8, 16384, 4);
+    const p = spec.fixed.names.length;
+    const { slots, lists, partialsPerChain, tiles, coefficients } = plan;
+    expect(plan.paramsPerChain).toBe(coefficients + plan.family.chainValueCount);
+    expect(slots).toBe(2 + coefficients);
+    const listed = new Uint32Array(partialsPerChain);
+    for (let e = lists[0]; e < lists[slots]; e++) listed[lists[slots + 1 + e]]++;
+    expect(listed.every((v) => v === 1)).toBe(true);
+    const auxSlot = slots - 1;
+    const auxList = Array.from(lists.subarray(slots + 1 + lists[auxSlot], slots + 1 + lists[auxSlot + 1]));
+    expect(auxList).toEqual(Array.from({ length: tiles }, (_, tile) => tile * (p + 2) + p + 1));
+  });
 
   it('reduces as many fixed-effect chunks per pass as workgroup memory holds, at least one', () => {
     const spec = randomSpec('crossed', { n: 100, seed: 3 }); // 4 fixed effects: 5 components, 2 vec4 chunks

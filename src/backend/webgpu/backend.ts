@@ -6,13 +6,15 @@
  * Per logDensityGradient call, for each batch of active chains: one queue write (parameters), one compute pass with
  * two dispatches (logp_grad: partial sums per tile and segment; reduce: sums per slot), one copy, one mapAsync.
  */
-import { kernelsSupportFamily } from '../../model/families/index.js';
+import { loadAux } from '../../model/density.js';
+import { familyModule, kernelsSupportFamily } from '../../model/families/index.js';
 import { needsCoordinateMap } from '../split-terms.js';
 import type { Backend, BackendOptions } from '../backend.js';
 import type { ModelSpec } from '../../model/spec.js';
 import { acquireDevice, type AcquiredDevice } from './device.js';
 import { BackendUnavailableError, causeOf, withTimeout } from './errors.js';
-import { assembleLogDensity, packParams } from './host-terms.js';
+import { deviceFamily } from './family-host.js';
+import { assembleLogDensity, hostScratch, packParams, type HostScratch } from './host-terms.js';
 import { planRows, type RowPlan } from './row-plan.js';
 import { kernelSource, type KernelName, type ShaderConstant } from './shader-source.js';
 
@@ -63,9 +65,8 @@ class WebGpuBackend implements Backend {
   /** Keeps the Dawn instance alive as long as the device (see AcquiredDevice.instance). */
   private instance: GPU | undefined;
   private readonly plan: RowPlan;
-  private readonly logChooseSum: number;
-  /** Scratch for assembleLogDensity: one chain's ∂/∂coefficient sums in float64. */
-  private readonly gcoef: Float64Array;
+  /** Float64 scratch for packParams and assembleLogDensity, one chain at a time. */
+  private readonly scratch: HostScratch;
   private readonly chainBatch: number;
   private readonly drawBatch: number;
   private readonly rowChunk: number;
@@ -103,16 +104,14 @@ class WebGpuBackend implements Backend {
       pickWorkgroupSize(limits, options.workgroupSize ?? (software ? 64 : 256)),
       Math.min(options.workgroupBytes ?? Infinity, limits.maxComputeWorkgroupStorageSize),
       options.rowsPerThread ?? (software ? 32 : 4),
+      deviceFamily(spec),
     );
     this.plan = plan;
     this.description = `webgpu (${acquired.adapterName}, ${
       acquired.backend === 'default' ? 'default backend' : `${acquired.backend}, ${acquired.featureLevel}`
     })`;
     this.timeoutMs = options.timeoutMs;
-    let logChooseSum = 0;
-    if (spec.logChoose) for (let i = 0; i < spec.n; i++) logChooseSum += spec.logChoose[i];
-    this.logChooseSum = logChooseSum;
-    this.gcoef = new Float64Array(plan.paramsPerChain);
+    this.scratch = hostScratch(spec, plan.coefficients);
 
     const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, BUFFER_CAP);
     const Q = plan.paramsPerChain;
@@ -186,7 +185,7 @@ class WebGpuBackend implements Backend {
     constants: Record<string, ShaderConstant>,
     resources: readonly GPUBuffer[],
   ): { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup } {
-    const module = this.device.createShaderModule({ label: name, code: kernelSource(name, constants) });
+    const module = this.device.createShaderModule({ label: name, code: kernelSource(name, constants, this.plan.family.shader) });
     const pipeline = this.device.createComputePipeline({ label: name, layout: 'auto', compute: { module, entryPoint: 'main' } });
     const bindGroup = this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
@@ -247,7 +246,7 @@ class WebGpuBackend implements Backend {
     const Q = plan.paramsPerChain;
     for (let b = 0; b < count; b++) {
       const c = this.activeList[first + b];
-      packParams(spec, positions.subarray(c * dim, (c + 1) * dim), this.paramsHost, b * Q);
+      packParams(spec, plan.family, plan.coefficients, positions.subarray(c * dim, (c + 1) * dim), this.scratch.aux, this.paramsHost, b * Q);
     }
     this.device.queue.writeBuffer(this.params, 0, this.paramsHost, 0, count * Q);
     const encoder = this.device.createCommandEncoder();
@@ -266,10 +265,10 @@ class WebGpuBackend implements Backend {
       const c = this.activeList[first + b];
       const lp = assembleLogDensity(
         spec,
+        plan.family,
         positions.subarray(c * dim, (c + 1) * dim),
         { sums: this.sumsHost, base: b * plan.slots },
-        this.logChooseSum,
-        this.gcoef,
+        this.scratch,
         grad.subarray(c * dim, (c + 1) * dim),
       );
       logp[c] = Number.isFinite(lp) ? lp : -Infinity;
@@ -286,18 +285,27 @@ class WebGpuBackend implements Backend {
         const nd = Math.min(this.drawBatch, nDraws - d0);
         for (let s = 0; s < nd; s++) {
           const theta = draws.subarray((d0 + s) * this.dim, (d0 + s + 1) * this.dim);
-          packParams(this.spec, theta, this.paramsHost, s * this.plan.paramsPerChain);
+          packParams(this.spec, this.plan.family, this.plan.coefficients, theta, this.scratch.aux, this.paramsHost, s * this.plan.paramsPerChain);
         }
         this.device.queue.writeBuffer(this.params, 0, this.paramsHost, 0, nd * this.plan.paramsPerChain);
         for (let r0 = rowStart; r0 < rowStart + rowCount; r0 += this.rowChunk) {
           const nr = Math.min(this.rowChunk, rowStart + rowCount - r0);
-          await this.pointwiseChunk(d0, nd, r0, nr, rowStart, rowCount, out);
+          await this.pointwiseChunk(draws, d0, nd, r0, nr, rowStart, rowCount, out);
         }
       }
     });
   }
 
-  private async pointwiseChunk(d0: number, nd: number, r0: number, nr: number, rowStart: number, rowCount: number, out: Float64Array): Promise<void> {
+  private async pointwiseChunk(
+    draws: Float64Array,
+    d0: number,
+    nd: number,
+    r0: number,
+    nr: number,
+    rowStart: number,
+    rowCount: number,
+    out: Float64Array,
+  ): Promise<void> {
     this.blockHost[0] = r0;
     this.blockHost[1] = nr;
     this.device.queue.writeBuffer(this.block, 0, this.blockHost);
@@ -309,10 +317,17 @@ class WebGpuBackend implements Backend {
     pass.end();
     encoder.copyBufferToBuffer(this.pointOut, 0, this.pointRead, 0, 4 * nd * nr);
     await this.readBack(encoder, this.pointRead, this.pointHost, nd * nr, nd * nr);
-    const logChoose = this.spec.logChoose;
+    // the family's host-side terms in f64: per row (log C(n, y), log y! …) and per draw (−log σ, lgamma(y + φ) …)
+    const { family } = this.plan;
+    const rowConstant = family.rowConstant;
+    const aux = this.scratch.aux;
     for (let s = 0; s < nd; s++) {
       const dst = (d0 + s) * rowCount + (r0 - rowStart);
-      for (let k = 0; k < nr; k++) out[dst + k] = this.pointHost[s * nr + k] + (logChoose ? logChoose[r0 + k] : 0);
+      for (let k = 0; k < nr; k++) out[dst + k] = this.pointHost[s * nr + k] + (rowConstant ? rowConstant[r0 + k] : 0);
+      if (family.hasAux) {
+        loadAux(this.spec, draws, (d0 + s) * this.dim, aux);
+        family.addChainRowTerms(aux, r0, nr, out, dst);
+      }
     }
   }
 
@@ -347,7 +362,11 @@ export async function createWebGpuBackend(spec: ModelSpec, options: WebGpuBacken
     throw new Error('createWebGpuBackend: the spec has split or folded terms or a fixed basis; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
   }
   if (!kernelsSupportFamily('webgpu', spec.family, spec.link)) {
-    throw new Error(`the WebGPU kernel has no ${spec.family} family${spec.link ? ` with ${spec.link} link` : ''} in this version (bernoulli and binomial, logit, only)`);
+    throw new Error(`the WebGPU kernel has no ${spec.family} family${spec.link ? ` with ${spec.link} link` : ''} in this version`);
+  }
+  const auxNeeded = familyModule(spec.family, spec.link).aux.length;
+  if ((spec.aux?.length ?? 0) !== auxNeeded) {
+    throw new Error(`createWebGpuBackend: family ${spec.family} has ${auxNeeded} auxiliary parameter(s) but the spec lists ${spec.aux?.length ?? 0}`);
   }
   const acquired = await acquireDevice({ adapter: options.adapter });
   try {

@@ -6,11 +6,13 @@
  * Rows are sorted by the levels of the grouping factors (fewest levels first, lexicographically), so that the rows of
  * a level are contiguous for the first factor and come in few runs for the others. A tile is `tileRows` consecutive
  * rows (one workgroup of `workgroupSize` invocations, each taking `tileRows / workgroupSize` consecutive rows); a segment is a maximal run of rows with the same level of a term's factor inside one tile.
- * Per chain the gradient kernel writes `partialsPerChain` partial sums: for each tile 1 + p of them (log-likelihood,
- * then each fixed effect), then one per segment of each term. Pass 2 reduces them into `slots` sums per chain:
- * slot 0 the log-likelihood, 1 + j fixed effect j, 1 + termROffset[t] + k level k of term t.
+ * Per chain the gradient kernel writes `partialsPerChain` partial sums: for each tile 1 + p (+ 1) of them
+ * (log-likelihood, then each fixed effect, then the auxiliary parameter's derivative when the family has one), then
+ * one per segment of each term. Pass 2 reduces them into `slots` sums per chain: slot 0 the log-likelihood, 1 + j
+ * fixed effect j, 1 + termROffset[t] + k level k of term t, and 1 + coefficients the auxiliary parameter.
  */
 import { levelCount, type ModelSpec } from '../../model/spec.js';
+import { deviceFamily, type DeviceFamily } from './family-host.js';
 import type { ShaderConstant } from './shader-source.js';
 
 const NO_COLUMN = 0xffffffff;
@@ -26,15 +28,19 @@ export interface RowPlan {
   /** Invocations per workgroup (the WG of every kernel). */
   readonly workgroupSize: number;
   readonly tiles: number;
-  /** Parameters per chain on the device: b_0 … b_{p-1}, then r_t[0 … K_t) per term. */
+  /** Coefficients per chain: b_0 … b_{p-1}, then r_t[0 … K_t) per term. */
+  readonly coefficients: number;
+  /** Parameters per chain on the device: the coefficients, then the family's per-chain values. */
   readonly paramsPerChain: number;
   /** Offset of term t's group effects inside a chain's parameters. */
   readonly termROffset: readonly number[];
-  /** Sums per chain after pass 2 (= 1 + paramsPerChain). */
+  /** Sums per chain after pass 2 (= 1 + coefficients, + 1 with an auxiliary parameter). */
   readonly slots: number;
   readonly partialsPerChain: number;
   /** Backend row position → user row. */
   readonly order: Uint32Array;
+  /** The family function's host side the plan was made for. */
+  readonly family: DeviceFamily;
   /** Packed f32 row data (see shaders/model.wgsl). */
   readonly rowF: Float32Array;
   /**
@@ -107,9 +113,16 @@ function segments(index: Uint32Array, order: Uint32Array, tileRows: number): Seg
  * consecutive rows in logp_grad.wgsl (more rows per invocation: fewer tiles, so fewer workgroup barriers per row,
  * which is what a software adapter pays most for; one row per invocation suits GPUs, whose loads then coalesce).
  * `workgroupBytes` (the device's maxComputeWorkgroupStorageSize; 16 KiB, the WebGPU minimum, by default) bounds how
- * many vec4 chunks of the fixed-effect reduction share one pass.
+ * many vec4 chunks of the fixed-effect reduction share one pass. `family` is the host side of the spec's family
+ * function (made here when not given).
  */
-export function planRows(spec: ModelSpec, workgroupSize: number, workgroupBytes = 16384, rowsPerThread = 1): RowPlan {
+export function planRows(
+  spec: ModelSpec,
+  workgroupSize: number,
+  workgroupBytes = 16384,
+  rowsPerThread = 1,
+  family: DeviceFamily = deviceFamily(spec),
+): RowPlan {
   const tileRows = workgroupSize * rowsPerThread;
   const { n } = spec;
   const p = spec.fixed.names.length;
@@ -117,10 +130,11 @@ export function planRows(spec: ModelSpec, workgroupSize: number, workgroupBytes 
   const keys = sortKeys(spec);
   const order = rowOrder(spec, keys);
 
-  // f32 columns: X, y, trials, covariates
+  // f32 columns: X, the family's row.y, row.yLo (its f32 rounding error) and row.extra, covariates
   const xTerms = spec.terms.filter((t) => t.x !== null).length;
-  const binomial = spec.trials !== null;
-  const rowF = new Float32Array(n * (p + 1 + (binomial ? 1 : 0) + xTerms));
+  const extra = family.rowExtra;
+  const split = family.splitY;
+  const rowF = new Float32Array(n * (p + 1 + (split ? 1 : 0) + (extra ? 1 : 0) + xTerms));
   const X = spec.fixed.X;
   for (let q = 0; q < n; q++) {
     const i = order[q];
@@ -128,10 +142,15 @@ export function planRows(spec: ModelSpec, workgroupSize: number, workgroupBytes 
   }
   const yOff = n * p;
   let fOff = yOff + n;
-  for (let q = 0; q < n; q++) rowF[yOff + q] = spec.y[order[q]];
-  const trialsOff = binomial ? fOff : 0;
-  if (spec.trials) {
-    for (let q = 0; q < n; q++) rowF[trialsOff + q] = spec.trials[order[q]];
+  for (let q = 0; q < n; q++) rowF[yOff + q] = family.rowY[order[q]];
+  const yLoOff = split ? fOff : 0;
+  if (split) {
+    for (let q = 0; q < n; q++) rowF[yLoOff + q] = family.rowY[order[q]] - rowF[yOff + q];
+    fOff += n;
+  }
+  const extraOff = extra ? fOff : 0;
+  if (extra) {
+    for (let q = 0; q < n; q++) rowF[extraOff + q] = extra[order[q]];
     fOff += n;
   }
   const termXOff = spec.terms.map((term) => {
@@ -170,18 +189,21 @@ export function planRows(spec: ModelSpec, workgroupSize: number, workgroupBytes 
     termROffset.push(paramsPerChain);
     paramsPerChain += levelCount(spec, t);
   });
-  const tileStride = 1 + p;
+  const coefficients = paramsPerChain;
+  paramsPerChain += family.chainValueCount;
+  const nDAux = family.hasAux ? 1 : 0;
+  const tileStride = 1 + p + nDAux;
   const termSegBase: number[] = [];
   let partialsPerChain = tiles * tileStride;
   for (const term of spec.terms) {
     termSegBase.push(partialsPerChain);
     partialsPerChain += factorSegments.get(term.group)!.level.length;
   }
-  const slots = 1 + paramsPerChain;
+  const slots = 1 + coefficients + nDAux;
   const chunks = Math.ceil(tileStride / 4);
   // workgroup memory of logp_grad.wgsl: CHUNKS_PER_PASS · WG vec4 sums and 2 · WG f32 scan values
   const chunksPerPass = Math.max(1, Math.min(chunks, Math.floor((workgroupBytes - 8 * workgroupSize) / (16 * workgroupSize))));
-  const lists = slotLists(spec, tiles, tileStride, slots, termSegBase, factorSegments);
+  const lists = slotLists(spec, tiles, p, nDAux, slots, termSegBase, factorSegments);
 
   const model: Constants = {
     WG: { u32: workgroupSize },
@@ -189,10 +211,14 @@ export function planRows(spec: ModelSpec, workgroupSize: number, workgroupBytes 
     P: { u32: p },
     N_TERMS: { u32: spec.terms.length },
     Q: { u32: paramsPerChain },
-    BINOMIAL: { bool: binomial },
+    CHAIN_OFF: { u32: coefficients },
+    N_CHAIN_VALUES: { u32: family.chainValueCount },
+    HAS_Y_LO: { bool: split },
+    HAS_EXTRA: { bool: extra !== null },
     X_OFF: { u32: 0 },
     Y_OFF: { u32: yOff },
-    TRIALS_OFF: { u32: trialsOff },
+    Y_LO_OFF: { u32: yLoOff },
+    EXTRA_OFF: { u32: extraOff },
     TERM_X_OFF: { u32s: termXOff },
     TERM_LEVEL_OFF: { u32s: spec.terms.map((t) => factorOff.get(t.group)!) },
     TERM_R_OFF: { u32s: termROffset },
@@ -203,17 +229,20 @@ export function planRows(spec: ModelSpec, workgroupSize: number, workgroupBytes 
     tileRows,
     workgroupSize,
     tiles,
+    coefficients,
     paramsPerChain,
     termROffset,
     slots,
     partialsPerChain,
     order,
+    family,
     rowF,
     rowU,
     lists,
     constants: {
       logpGrad: {
         ...model,
+        N_DAUX: { u32: nDAux },
         ROWS_PER_THREAD: { u32: rowsPerThread },
         ROWS_PER_THREAD_AT: { u32: rowsPerThreadAt },
         TILE_STRIDE: { u32: tileStride },
@@ -234,26 +263,32 @@ export function planRows(spec: ModelSpec, workgroupSize: number, workgroupBytes 
   };
 }
 
-/** CSR table: for each slot, the offsets (within a chain's partials) of the partial sums that make it up. */
+/**
+ * CSR table: for each slot, the offsets (within a chain's partials) of the partial sums that make it up. Tile
+ * components 0 … p are slots 0 … p; component 1 + p (the auxiliary derivative, when nDAux = 1) is the last slot.
+ */
 function slotLists(
   spec: ModelSpec,
   tiles: number,
-  tileStride: number,
+  p: number,
+  nDAux: number,
   slots: number,
   termSegBase: readonly number[],
   factorSegments: ReadonlyMap<number, Segments>,
 ): Uint32Array {
+  const tileStride = 1 + p + nDAux;
   let entries = tiles * tileStride;
   for (const term of spec.terms) entries += factorSegments.get(term.group)!.level.length;
   const lists = new Uint32Array(slots + 1 + entries);
   const ptr = lists.subarray(0, slots + 1);
   const list = lists.subarray(slots + 1);
   let e = 0;
-  for (let k = 0; k < tileStride; k++) {
-    ptr[k] = e;
+  const tileSlot = (slot: number, k: number): void => {
+    ptr[slot] = e;
     for (let tile = 0; tile < tiles; tile++) list[e++] = tile * tileStride + k;
-  }
-  let slot = tileStride;
+  };
+  for (let k = 0; k <= p; k++) tileSlot(k, k);
+  let slot = 1 + p;
   spec.terms.forEach((term, t) => {
     const segLevel = factorSegments.get(term.group)!.level;
     const K = levelCount(spec, t);
@@ -267,6 +302,7 @@ function slotLists(
     e += segLevel.length;
     slot += K;
   });
+  if (nDAux) tileSlot(slot, 1 + p);
   ptr[slots] = e;
   return lists;
 }

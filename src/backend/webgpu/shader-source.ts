@@ -1,16 +1,22 @@
 /**
  * WGSL sources: the kernel files in shaders/ with a generated prologue of constants in front, the only place where
- * WGSL text is assembled. A kernel family is one file; kernels that evaluate the model also get shaders/model.wgsl.
+ * WGSL text is assembled. A kernel family is one file; kernels that evaluate the model also get the response
+ * family's function (shaders/numeric.wgsl, shaders/families/family.wgsl and the family's own file) and
+ * shaders/model.wgsl.
  */
 import { readFileSync } from 'node:fs';
 
 export type KernelName = 'logp_grad' | 'reduce' | 'pointwise';
 
-/** Files each kernel is made of, in order (after the prologue). */
+/** A family function file, shaders/families/<name>.wgsl (src/backend/webgpu/family-host.ts picks it per spec). */
+export type FamilyShader = 'binomial-logit' | 'binomial-probit' | 'poisson' | 'negbinomial' | 'gamma' | 'normal';
+
+/** Files each kernel is made of, in order (after the prologue); FAMILY stands for the family function's files. */
+const FAMILY = 'family';
 const KERNEL_FILES: Record<KernelName, readonly string[]> = {
-  logp_grad: ['model.wgsl', 'logp_grad.wgsl'],
+  logp_grad: [FAMILY, 'model.wgsl', 'logp_grad.wgsl'],
   reduce: ['reduce.wgsl'],
-  pointwise: ['model.wgsl', 'pointwise.wgsl'],
+  pointwise: [FAMILY, 'model.wgsl', 'pointwise.wgsl'],
 };
 
 /** A constant of the prologue: an unsigned integer, a boolean, or a non-empty-in-WGSL array of unsigned integers. */
@@ -47,7 +53,13 @@ export function prologue(constants: Readonly<Record<string, ShaderConstant>>): s
   return `// generated prologue\n${lines.join('\n')}\n`;
 }
 
-/** The WGSL module text of a kernel specialised by `constants`. */
-export function kernelSource(kernel: KernelName, constants: Readonly<Record<string, ShaderConstant>>): string {
-  return [prologue(constants), ...KERNEL_FILES[kernel].map(shaderFile)].join('\n');
+/** The WGSL text of a family function with what it needs: numeric helpers, the interface, the family's file. */
+export function familySource(family: FamilyShader): string {
+  return ['numeric.wgsl', 'families/family.wgsl', `families/${family}.wgsl`].map(shaderFile).join('\n');
+}
+
+/** The WGSL module text of a kernel specialised by `constants`, with `family`'s function where the kernel needs one. */
+export function kernelSource(kernel: KernelName, constants: Readonly<Record<string, ShaderConstant>>, family: FamilyShader): string {
+  const files = KERNEL_FILES[kernel].map((f) => (f === FAMILY ? familySource(family) : shaderFile(f)));
+  return [prologue(constants), ...files].join('\n');
 }

@@ -5,7 +5,7 @@
  *   ∂²/∂η² = −n·σ(η)·σ(−η)
  * Written as sums of same-signed terms, no digits cancel when a likely outcome has |η| large (y·η − n·softplus(η)
  * would subtract two nearly equal numbers); σ(−η) = 1 − σ(η) is computed directly, not by subtraction. The native
- * kernel (native/src/kernel_impl.hpp, loglik_and_residual) and the WGSL one (shaders/model.wgsl, rowTerm) compute
+ * kernel (native/src/kernel_impl.hpp, loglik_and_residual) and the WGSL one (shaders/families/binomial-logit.wgsl) compute
  * the same function; their tests compare them with this one through the reference backend.
  * log C(n, y) comes precomputed per row (spec.logChoose, src/model/log-choose.ts); bernoulli has none.
  */

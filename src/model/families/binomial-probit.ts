@@ -4,7 +4,8 @@
  *   ∂/∂η  = y·m(η) − (n − y)·m(−η),        m(z) = φ(z)/Φ(z), the inverse Mills ratio
  *   ∂²/∂η² = −y·m(η)(η + m(η)) − (n − y)·m(−η)(m(−η) − η)     (m'(z) = −m(z)(z + m(z)))
  * log Φ(±η) and m(±η) come from src/numeric/normal-cdf.ts, accurate in both tails, so a likely outcome at large |η|
- * loses no digits and an unlikely one has a finite gradient (≈ |η|). Reference backend only in this version.
+ * loses no digits and an unlikely one has a finite gradient (≈ |η|). The WGSL function is
+ * shaders/families/binomial-probit.wgsl (f32, from a Chebyshev fit of erfc).
  */
 import { inverseMillsRatio, logNormalCdf, normalCdf } from '../../numeric/normal-cdf.js';
 import { rowwiseBlock, type FamilyModule } from './family.js';

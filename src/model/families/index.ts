@@ -1,5 +1,5 @@
 /** The family module of a model's `family` (src/model/spec.ts). */
-import type { Family } from '../spec.js';
+import { FAMILIES, type Family } from '../spec.js';
 import { bernoulliLogit, binomialLogit } from './binomial-logit.js';
 import { bernoulliProbit, binomialProbit } from './binomial-probit.js';
 import type { FamilyModule, LinkName } from './family.js';
@@ -40,16 +40,21 @@ export function familyModule(family: Family, link?: LinkName): FamilyModule {
   return module;
 }
 
-/** A backend with row kernels of its own (the reference backend runs the family modules themselves). */
+/** The backends with row kernels of their own (the reference backend runs every family module). */
 export type KernelBackend = 'native' | 'webgpu';
 
 /**
- * Whether `backend`'s row kernels implement `family` with `link`; the others run on the TypeScript family modules
- * (the reference backend).
- *   native: every family and link (native/src/families.hpp).
- *   webgpu: bernoulli and binomial with the logit link only in this version.
+ * The families (and non-default links) each kernel backend has row functions for: today every one on both
+ * (native/src/families.hpp, shaders/families/). A family added to the TypeScript modules before its kernels runs on
+ * the reference backend (src/backend/select.ts skips or refuses the others) until it is listed here.
  */
+const KERNEL_FAMILIES: Readonly<Record<KernelBackend, ReadonlySet<string>>> = {
+  native: new Set([...FAMILIES, 'bernoulli/probit', 'binomial/probit']),
+  webgpu: new Set([...FAMILIES, 'bernoulli/probit', 'binomial/probit']),
+};
+
+/** Whether `backend`'s row kernels implement `family` with `link` (absent: the family's default link). */
 export function kernelsSupportFamily(backend: KernelBackend, family: Family, link?: LinkName): boolean {
-  if (backend === 'native') return true;
-  return (family === 'bernoulli' || family === 'binomial') && (link === undefined || link === 'logit');
+  const key = link === undefined || link === familyModule(family).link ? family : `${family}/${link}`;
+  return KERNEL_FAMILIES[backend].has(key);
 }

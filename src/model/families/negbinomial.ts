@@ -19,10 +19,10 @@ import { logFactorial } from '../log-choose.js';
 import { lgamma } from '../prior.js';
 import { rowwiseBlock, type FamilyModule } from './family.js';
 
-const SMALL_COUNT = 64;
+export const SMALL_COUNT = 64;
 
 /** log Γ(y + φ) − log Γ(φ) for a whole number y ≥ 0. */
-function logRising(y: number, phi: number): number {
+export function logRising(y: number, phi: number): number {
   if (y > SMALL_COUNT) return lgamma(y + phi) - lgamma(phi);
   let s = 0;
   for (let k = 0; k < y; k++) s += Math.log(phi + k);
@@ -30,7 +30,7 @@ function logRising(y: number, phi: number): number {
 }
 
 /** ψ(y + φ) − ψ(φ) for a whole number y ≥ 0. */
-function digammaRising(y: number, phi: number): number {
+export function digammaRising(y: number, phi: number): number {
   if (y > SMALL_COUNT) return digamma(y + phi) - digamma(phi);
   let s = 0;
   for (let k = 0; k < y; k++) s += 1 / (phi + k);
