@@ -231,6 +231,8 @@ export interface SbcOptions {
   readonly thin: number;
   readonly warmup: number;
   readonly seed: number;
+  /** The sampler's seed when it should differ from `seed` (which then seeds the simulations only). */
+  readonly samplerSeed?: number;
   /** Which constrained parameters to test (default: all). */
   readonly tested?: (name: string) => boolean;
 }
@@ -287,7 +289,7 @@ export async function runSbc(base: ModelSpec, o: SbcOptions): Promise<SbcResult>
     sumY += v;
   }
   const target = perChainTarget(sims.map((s) => new ReferenceBackend(s.spec)), base.dim);
-  const result = await sample(target, { chains: o.replicates, warmup: o.warmup, draws: o.L * o.thin, thin: o.thin, seed: o.seed });
+  const result = await sample(target, { chains: o.replicates, warmup: o.warmup, draws: o.L * o.thin, thin: o.thin, seed: o.samplerSeed ?? o.seed });
   expect(result.nDraws).toBe(o.L);
   const names = constrainedNames(base);
   const D = constrainedDim(base);
