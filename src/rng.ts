@@ -3,6 +3,8 @@
  * that nearby seeds give unrelated streams. `stream(seed, k)` gives the k-th independent stream of a seed (one per
  * chain). Same seed, same numbers, on every platform.
  */
+import { lgamma } from './model/prior.js';
+
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
   let z = state.s;
@@ -96,7 +98,75 @@ export class Rng {
   exponential(): number {
     return -Math.log(1 - this.uniform());
   }
+
+  /**
+   * Gamma(shape, rate 1), shape > 0: mean and variance both `shape` (scale it for another rate or mean).
+   * Marsaglia & Tsang (2000), "A simple method for generating gamma variables", ACM TOMS 26(3): with d = shape − 1/3
+   * and c = 1/√(9d), draw x ~ N(0, 1), v = (1 + c·x)³, accept d·v when v > 0 and log u < x²/2 + d − d·v + d·log v
+   * (the squeeze u < 1 − 0.0331·x⁴ accepts most without a log). shape < 1 by their boost: Gamma(shape + 1)·u^(1/shape).
+   */
+  gamma(shape: number): number {
+    if (!(shape > 0 && Number.isFinite(shape))) throw new RangeError(`gamma: shape ${shape} must be a positive number`);
+    if (shape < 1) {
+      // u^(1/shape) as exp(log(u)/shape); u in (0, 1] so the log is finite
+      const boost = Math.exp(Math.log(1 - this.uniform()) / shape);
+      return this.gamma(shape + 1) * boost;
+    }
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const x = this.normal();
+      const t = 1 + c * x;
+      if (t <= 0) continue;
+      const v = t * t * t;
+      const u = 1 - this.uniform(); // (0, 1]
+      const x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2) return d * v;
+      if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+
+  /**
+   * Poisson(mean), mean ≥ 0 and finite. Below POISSON_INVERSION_LIMIT by inversion (sequential search of the
+   * cumulative probabilities from 0: one uniform and about mean + 1 steps); at or above it by
+   * Hörmann's transformed rejection with squeeze, PTRS (W. Hörmann 1993, "The transformed rejection method for
+   * generating Poisson random variables", Insurance: Mathematics and Economics 12, 39–45), O(1) per draw.
+   */
+  poisson(mean: number): number {
+    if (!(mean >= 0 && Number.isFinite(mean))) throw new RangeError(`poisson: mean ${mean} must be a finite number ≥ 0`);
+    if (mean < POISSON_INVERSION_LIMIT) {
+      let p = Math.exp(-mean);
+      let u = this.uniform();
+      let k = 0;
+      // u − F(k) as it goes; stop at the first k with u < F(k) (a rounding tail past 0 stops where p underflows)
+      while (u >= p && p > 0) {
+        u -= p;
+        k++;
+        p *= mean / k;
+      }
+      return k;
+    }
+    const s = Math.sqrt(mean);
+    const b = 0.931 + 2.53 * s;
+    const a = -0.059 + 0.02483 * b;
+    const invAlpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    const logMean = Math.log(mean);
+    for (;;) {
+      const u = this.uniform() - 0.5;
+      const v = this.uniform();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
+      if (us >= 0.07 && v <= vr) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      // accept when v·α⁻¹·(a/us² + b)⁻¹ ≤ p(k) = e^{−mean} mean^k / k!, in logs
+      if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <= -mean + k * logMean - lgamma(k + 1)) return k;
+    }
+  }
 }
+
+/** Means below this are drawn by inversion, at or above it by PTRS (Hörmann 1993 recommends it for mean ≥ 10). */
+const POISSON_INVERSION_LIMIT = 10;
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
