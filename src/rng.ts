@@ -3,7 +3,7 @@
  * that nearby seeds give unrelated streams. `stream(seed, k)` gives the k-th independent stream of a seed (one per
  * chain). Same seed, same numbers, on every platform.
  */
-import { lgamma } from './model/prior.js';
+import { lgamma } from './numeric/log-gamma.js';
 
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;

@@ -12,8 +12,7 @@ import { logNormalCdf } from '../numeric/normal-cdf.js';
 import type { LinkName } from '../model/families/family.js';
 import type { Family } from '../model/spec.js';
 import type { Rng } from '../rng.js';
-import { negbinomialVariate, poissonVariate } from './count-variates.js';
-import { gammaVariate } from './gamma-beta.js';
+import { negbinomialVariate } from './count-variates.js';
 
 /** y_rep for one row: η, the trials of a binomial row (1 otherwise), the draw's aux values in FamilyModule.aux order. */
 export type RowReplicator = (rng: Rng, eta: number, trials: number, aux: ArrayLike<number>) => number;
@@ -37,10 +36,10 @@ export function rowReplicator(family: Family, link?: LinkName): RowReplicator {
     case 'lognormal':
       return (rng, eta, _trials, aux) => Math.exp(eta + aux[0] * rng.normal());
     case 'poisson':
-      return (rng, eta) => poissonVariate(rng, Math.exp(eta));
+      return (rng, eta) => rng.poisson(Math.exp(eta));
     case 'negbinomial':
       return (rng, eta, _trials, aux) => negbinomialVariate(rng, Math.exp(eta), aux[0]);
     case 'gamma':
-      return (rng, eta, _trials, aux) => (gammaVariate(rng, aux[0]) * Math.exp(eta)) / aux[0];
+      return (rng, eta, _trials, aux) => (rng.gamma(aux[0]) * Math.exp(eta)) / aux[0];
   }
 }

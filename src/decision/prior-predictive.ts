@@ -10,12 +10,11 @@ import { constrainedNames } from '../model/layout.js';
 import type { Prior } from '../model/prior.js';
 import { termLabel, type ModelSpec } from '../model/spec.js';
 import { Rng } from '../rng.js';
-import { gammaVariate } from './gamma-beta.js';
 import { LinearPredictor } from './linear-predictor.js';
 
 /** Student-t(ν) variate: Z / √(G/ν) with G ~ χ²_ν = 2 · Gamma(ν/2). */
 function studentT(rng: Rng, nu: number): number {
-  return rng.normal() / Math.sqrt((2 * gammaVariate(rng, nu / 2)) / nu);
+  return rng.normal() / Math.sqrt((2 * rng.gamma(nu / 2)) / nu);
 }
 
 /** One draw from a prior (src/model/prior.ts's families and parameter order). */
@@ -33,7 +32,7 @@ export function drawFromPrior(rng: Rng, prior: Prior): number {
     case 'exponential':
       return rng.exponential() / q[0];
     case 'gamma':
-      return gammaVariate(rng, q[0]) / q[1];
+      return rng.gamma(q[0]) / q[1];
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * log C(n, k) for whole numbers, accurate to double precision: log m! from a table of summed logs for m < 256 and
  * from Stirling's series (terms to 1/(1260 m^5); the next term is below 1/(1680 m^7) < 1e-19 there) above.
- * (prior.ts's Lanczos lgamma is only good to about 1e-8 relative, too coarse for these constants.)
+ * (exact summed logs where src/numeric/log-gamma.ts's series, good to ~1e-14 absolute, would lose relative digits on
+ * the small values.)
  */
 const TABLE_SIZE = 256;
 const LOG_FACTORIAL = new Float64Array(TABLE_SIZE);

@@ -10,6 +10,8 @@
  *   gamma(shape, rate)         on (0, inf): rate^shape x^(shape−1) e^(−rate·x) / Γ(shape) (brms's default for the
  *                              negbinomial and gamma families' shape is gamma(0.01, 0.01))
  */
+import { lgamma } from '../numeric/log-gamma.js';
+
 export type PriorFamily = 'normal' | 'student_t' | 'halfnormal' | 'halfstudent_t' | 'exponential' | 'gamma';
 
 export interface Prior {
@@ -23,26 +25,6 @@ export const REAL_FAMILIES: ReadonlySet<PriorFamily> = new Set(['normal', 'stude
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const LN2 = Math.LN2;
-
-/**
- * log Γ(x) for x > 0: the Stirling series to the x^-9 term, evaluated at x + m ≥ 15 after the recurrence
- * Γ(x) = Γ(x + m) / (x (x + 1) … (x + m − 1)); absolute error below 1e-14 (checked against exact factorials and
- * Γ(1/2) = √π in tests/model/prior.test.ts).
- */
-export function lgamma(x: number): number {
-  let shift = 0;
-  let product = 1;
-  while (x < 15) {
-    product *= x;
-    x += 1;
-    shift = 1;
-  }
-  const inv = 1 / x;
-  const inv2 = inv * inv;
-  const series = inv * (1 / 12 - inv2 * (1 / 360 - inv2 * (1 / 1260 - inv2 * (1 / 1680 - inv2 / 1188))));
-  const stirling = (x - 0.5) * Math.log(x) - x + LOG_SQRT_2PI + series;
-  return shift ? stirling - Math.log(product) : stirling;
-}
 
 function studentLogPdf(x: number, nu: number, mu: number, sigma: number): number {
   const u = (x - mu) / sigma;

@@ -16,8 +16,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { negbinomialVariate, poissonVariate } from '../../src/decision/count-variates.js';
-import { gammaVariate } from '../../src/decision/gamma-beta.js';
+import { negbinomialVariate } from '../../src/decision/count-variates.js';
 import { LinearPredictor, drawColumns, gatherDraw } from '../../src/decision/linear-predictor.js';
 import { readDrawsCsv } from '../../src/io/draws-csv-read.js';
 import { rebuildRun } from '../../src/io/run-dir.js';
@@ -45,8 +44,8 @@ const COUNTS = ['mean of y', 'dispersion (variance / mean)', 'share of zeros'];
 const CASES: Case[] = [
   { name: 'gaussian', family: 'gaussian', defaultLink: 'identity', aux: 'sigma', draw: (rng, eta) => eta + 0.8 * rng.normal(), statistics: CONTINUOUS, overlay: 'distribution of y' },
   { name: 'lognormal', family: 'lognormal', defaultLink: 'identity', aux: 'sigma', draw: (rng, eta) => Math.exp(eta + 0.6 * rng.normal()), statistics: CONTINUOUS, overlay: 'distribution of y' },
-  { name: 'gamma', family: 'gamma', defaultLink: 'log', aux: 'shape', draw: (rng, eta) => (gammaVariate(rng, 3) * Math.exp(eta)) / 3, statistics: CONTINUOUS, overlay: 'distribution of y' },
-  { name: 'poisson', family: 'poisson', defaultLink: 'log', aux: null, draw: (rng, eta) => poissonVariate(rng, Math.exp(eta)), statistics: COUNTS, overlay: 'counts of y' },
+  { name: 'gamma', family: 'gamma', defaultLink: 'log', aux: 'shape', draw: (rng, eta) => (rng.gamma(3) * Math.exp(eta)) / 3, statistics: CONTINUOUS, overlay: 'distribution of y' },
+  { name: 'poisson', family: 'poisson', defaultLink: 'log', aux: null, draw: (rng, eta) => rng.poisson(Math.exp(eta)), statistics: COUNTS, overlay: 'counts of y' },
   // overdispersed counts: NB2 with shape 1.5 (variance μ + μ²/1.5)
   { name: 'negbinomial', family: 'negbinomial', defaultLink: 'log', aux: 'shape', draw: (rng, eta) => negbinomialVariate(rng, Math.exp(eta), 1.5), statistics: COUNTS, overlay: 'counts of y' },
   { name: 'probit', family: 'bernoulli', link: 'probit', defaultLink: 'logit', aux: null, draw: (rng, eta) => (eta + rng.normal() > 0 ? 1 : 0), statistics: ['rate (share of successes)'], overlay: null },

@@ -10,27 +10,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureOutput } from '../helpers/cli.js';
-import { gammaVariate } from '../../src/decision/gamma-beta.js';
 import { Rng } from '../../src/rng.js';
 
 afterEach(() => vi.restoreAllMocks());
 
 const B0 = 0.5;
 const B1 = 0.4;
-
-function poissonVariate(rng: Rng, mu: number): number {
-  // inversion by sequential search: fine for the small means simulated here
-  let k = 0;
-  let p = Math.exp(-mu);
-  let cdf = p;
-  const u = rng.uniform();
-  while (u > cdf && k < 10000) {
-    k += 1;
-    p *= mu / k;
-    cdf += p;
-  }
-  return k;
-}
 
 interface Case {
   readonly family: string;
@@ -42,10 +27,10 @@ interface Case {
 const CASES: Case[] = [
   { family: 'gaussian', aux: { name: 'sigma', value: 0.8 }, draw: (rng, eta) => eta + 0.8 * rng.normal() },
   { family: 'lognormal', aux: { name: 'sigma', value: 0.6 }, draw: (rng, eta) => Math.exp(eta + 0.6 * rng.normal()) },
-  { family: 'poisson', aux: null, draw: (rng, eta) => poissonVariate(rng, Math.exp(eta)) },
+  { family: 'poisson', aux: null, draw: (rng, eta) => rng.poisson(Math.exp(eta)) },
   // NB2 as a gamma–Poisson mixture: λ ~ Gamma(shape φ, mean μ)
-  { family: 'negbinomial', aux: { name: 'shape', value: 4 }, draw: (rng, eta) => poissonVariate(rng, (gammaVariate(rng, 4) * Math.exp(eta)) / 4) },
-  { family: 'gamma', aux: { name: 'shape', value: 3 }, draw: (rng, eta) => (gammaVariate(rng, 3) * Math.exp(eta)) / 3 },
+  { family: 'negbinomial', aux: { name: 'shape', value: 4 }, draw: (rng, eta) => rng.poisson((rng.gamma(4) * Math.exp(eta)) / 4) },
+  { family: 'gamma', aux: { name: 'shape', value: 3 }, draw: (rng, eta) => (rng.gamma(3) * Math.exp(eta)) / 3 },
   // probit as a latent normal: y = 1 when η + ε > 0, ε ~ Normal(0, 1), so P(y = 1) = Φ(η)
   { family: 'bernoulli', link: 'probit', aux: null, draw: (rng, eta) => (eta + rng.normal() > 0 ? 1 : 0) },
 ];

@@ -6,7 +6,7 @@
  *   the range where the densities live (beta CDF and density from src/diagnostics, tested against R/SciPy).
  */
 import { betaCdf, betaDensity } from '../../src/diagnostics/beta-distribution.js';
-import { lgamma } from '../../src/model/prior.js';
+import { lgamma } from '../../src/numeric/log-gamma.js';
 
 const logBeta = (a: number, b: number): number => lgamma(a) + lgamma(b) - lgamma(a + b);
 

@@ -6,7 +6,7 @@
  * (conservative for a discrete law).
  */
 import { describe, expect, it } from 'vitest';
-import { negbinomialVariate, poissonVariate } from '../../src/decision/count-variates.js';
+import { negbinomialVariate } from '../../src/decision/count-variates.js';
 import { Rng } from '../../src/rng.js';
 
 const N = 20000;
@@ -41,11 +41,11 @@ function cdfGap(x: Float64Array, logPmf0: number, ratio: (k: number) => number):
   return gap;
 }
 
-describe('poissonVariate', () => {
+describe('Rng.poisson', () => {
   for (const lambda of [0, 0.3, 4, 9.99, 10, 37, 1000]) {
     it(`Poisson(${lambda}): mean and variance λ, CDF within the KS bound`, () => {
       const rng = new Rng(11, 3);
-      const x = Float64Array.from({ length: N }, () => poissonVariate(rng, lambda));
+      const x = Float64Array.from({ length: N }, () => rng.poisson(lambda));
       const { mean, variance } = sampleMoments(x);
       if (lambda === 0) {
         expect(mean).toBe(0);
@@ -59,8 +59,8 @@ describe('poissonVariate', () => {
     });
   }
   it('rejects a negative or non-finite mean', () => {
-    expect(() => poissonVariate(new Rng(1), -1)).toThrow(/mean -1/);
-    expect(() => poissonVariate(new Rng(1), Infinity)).toThrow(/mean Infinity/);
+    expect(() => new Rng(1).poisson(-1)).toThrow(/mean -1/);
+    expect(() => new Rng(1).poisson(Infinity)).toThrow(/mean Infinity/);
   });
 });
 

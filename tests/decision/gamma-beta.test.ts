@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { betaCdf } from '../../src/diagnostics/beta-distribution.js';
-import { betaVariates, gammaVariate } from '../../src/decision/gamma-beta.js';
+import { betaVariates } from '../../src/decision/gamma-beta.js';
 import { Rng } from '../../src/rng.js';
 
 /** sup |F_n − F| of a sample. */
@@ -38,10 +38,10 @@ describe('betaVariates', () => {
   }
 });
 
-describe('gammaVariate', () => {
+describe('Rng.gamma', () => {
   it('Gamma(1) is Exponential(1) (KS)', () => {
     const rng = new Rng(3, 0);
-    const x = Float64Array.from({ length: N }, () => gammaVariate(rng, 1));
+    const x = Float64Array.from({ length: N }, () => rng.gamma(1));
     expect(ksDistance(x, (v) => 1 - Math.exp(-v))).toBeLessThan(KS_CRITICAL);
   });
 
@@ -49,7 +49,7 @@ describe('gammaVariate', () => {
     it(`Gamma(${a}) has mean a, variance a, third central moment 2a (within 4 standard errors)`, () => {
       const rng = new Rng(9, 1);
       const n = 200_000;
-      const x = Float64Array.from({ length: n }, () => gammaVariate(rng, a));
+      const x = Float64Array.from({ length: n }, () => rng.gamma(a));
       let m = 0;
       for (const v of x) m += v;
       m /= n;
@@ -71,6 +71,6 @@ describe('gammaVariate', () => {
   }
 
   it('rejects a non-positive shape', () => {
-    expect(() => gammaVariate(new Rng(1), 0)).toThrow(/shape/);
+    expect(() => new Rng(1).gamma(0)).toThrow(/shape/);
   });
 });

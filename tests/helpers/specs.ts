@@ -3,7 +3,8 @@
  * builder. Layout follows src/model/spec.ts exactly.
  */
 import { Rng } from '../../src/rng.js';
-import { lgamma, type Prior } from '../../src/model/prior.js';
+import { lgamma } from '../../src/numeric/log-gamma.js';
+import type { Prior } from '../../src/model/prior.js';
 import type { GroupingFactor, ModelSpec, Parameterization, VaryingTerm } from '../../src/model/spec.js';
 
 export type SpecKind = 'pooled' | 'hierarchical' | 'crossed' | 'binomial' | 'manylevels';

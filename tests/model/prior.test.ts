@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lgamma, priorDlogDensity, priorLogDensity, type Prior } from '../../src/model/prior.js';
+import { lgamma } from '../../src/numeric/log-gamma.js';
+import { priorDlogDensity, priorLogDensity, type Prior } from '../../src/model/prior.js';
 
 describe('lgamma', () => {
   it('matches exact factorials and Γ(1/2) = √π (closed forms)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { digamma } from '../../src/numeric/digamma.js';
-import { lgamma } from '../../src/model/prior.js';
+import { lgamma } from '../../src/numeric/log-gamma.js';
 
 const EULER_GAMMA = 0.5772156649015329;
 

@@ -16,7 +16,7 @@ import { digamma } from '../../numeric/digamma.js';
 import { logFactorial } from '../../model/log-choose.js';
 import { digammaRising, logRising, SMALL_COUNT } from '../../model/families/negbinomial.js';
 import { familyModule } from '../../model/families/index.js';
-import { lgamma } from '../../model/prior.js';
+import { lgamma } from '../../numeric/log-gamma.js';
 import type { ModelSpec } from '../../model/spec.js';
 import type { FamilyShader } from './shader-source.js';
 

@@ -7,7 +7,7 @@
  * gamma(0.01, 0.01), as brms.
  */
 import { digamma } from '../../numeric/digamma.js';
-import { lgamma } from '../prior.js';
+import { lgamma } from '../../numeric/log-gamma.js';
 import { rowwiseBlock, type FamilyModule } from './family.js';
 
 const logLik: FamilyModule['logLik'] = (rows, i, eta, aux) => {

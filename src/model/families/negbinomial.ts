@@ -16,7 +16,7 @@
 import { digamma } from '../../numeric/digamma.js';
 import { sigmoid, softplus } from '../../numeric/logistic.js';
 import { logFactorial } from '../log-choose.js';
-import { lgamma } from '../prior.js';
+import { lgamma } from '../../numeric/log-gamma.js';
 import { rowwiseBlock, type FamilyModule } from './family.js';
 
 export const SMALL_COUNT = 64;
