@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
 import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.js';
+import { hasCorrelatedTerms, uncorrelatedSpec, wrapCorrelatedTerms } from './correlated-terms.js';
 import { callWork, isSmallWork } from './work-size.js';
 import { groupedInteger } from '../report/integer-text.js';
 import { UserError } from '../errors.js';
@@ -91,8 +92,9 @@ function probed(gpu: GpuFinding): string {
 }
 
 /**
- * The backend for `choice` (see the module comment). Models with split terms get the chosen backend built on the
- * centered form of the spec, wrapped by src/backend/split-terms.ts.
+ * The backend for `choice` (see the module comment). Models with correlated blocks get the backend of the spec
+ * without them, wrapped by src/backend/correlated-terms.ts; models with split or folded terms or a fixed basis get
+ * the chosen backend built on the centered form of the spec, wrapped by src/backend/split-terms.ts.
  */
 export async function createBackend(
   choice: BackendChoice,
@@ -101,6 +103,9 @@ export async function createBackend(
   log: (line: string) => void = () => {},
   detail?: (line: string) => void,
 ): Promise<Backend> {
+  if (hasCorrelatedTerms(spec)) {
+    return wrapCorrelatedTerms(spec, await createBackend(choice, uncorrelatedSpec(spec), options, log, detail), options);
+  }
   if (!needsCoordinateMap(spec)) return createPlainBackend(choice, spec, options, log, detail);
   const inner = await createPlainBackend(choice, centeredSpec(spec), options, log, detail);
   return wrapSplitTerms(spec, inner, options);

@@ -1,0 +1,151 @@
+/**
+ * The density of one correlated block of varying terms (src/model/spec.ts, CorrelatedBlock) on its unconstrained
+ * coordinates: the m terms' effects per level r_k ∈ R^m ~ MVN(0, D Ω D), D = diag(sd), Ω = L Lᵀ ~ LKJ(η) with L from
+ * the partial-correlation coordinates y (src/model/correlation.ts). The sd priors are not part of it (they are the
+ * terms' own, as for independent terms).
+ *
+ * Non-centered (coordinates z_k, r_k = D L z_k):
+ *   log p = Σ_k Σ_j log Normal(z_kj | 0, 1) + log p(y)
+ *   ∂/∂z_kj = Σ_{i≥j} g_ki sd_i L_ij − z_kj,   ∂/∂log sd_i = Σ_k g_ki r_ki,   ∂/∂L_ij = Σ_k g_ki sd_i z_kj
+ * Centered (coordinates r_k; a_k = D⁻¹ r_k, w_k = L⁻¹ a_k, q_k = L⁻ᵀ w_k):
+ *   log p = Σ_k [−m log √(2π) − Σ_i log sd_i − Σ_i log L_ii − ½ |w_k|²] + log p(y)
+ *   ∂/∂r_ki = g_ki − q_ki / sd_i,   ∂/∂log sd_i = Σ_k q_ki a_ki − K,   ∂/∂L_ij = Σ_k q_ki w_kj − [i = j] K / L_ii
+ *   (d(−½|L⁻¹a|²) = wᵀ L⁻¹ dL w, so ∂/∂L = L⁻ᵀ w wᵀ on the lower triangle)
+ * where g_k = ∂f/∂r_k is the gradient of the rest of the log density (the likelihood) with respect to the effects,
+ * and ∂/∂L goes to y by addCpcGradient. Cost O(K m²) per block and evaluation; scratch is allocated once per block.
+ */
+import { addCpcGradient, choleskyFromCpc, cpcLogPrior, lkjLogNormalizer } from './correlation.js';
+import { levelCount, type CorrelatedBlock, type ModelSpec } from './spec.js';
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+export class CorrelatedBlockDensity {
+  readonly m: number;
+  readonly K: number;
+  readonly centered: boolean;
+  /** Positions of each term's log sd and first level coordinate. */
+  readonly sdIndex: Int32Array;
+  readonly offset: Int32Array;
+  readonly cpcIndex: number;
+  readonly eta: number;
+  private readonly logNormalizer: number;
+  /** Scratch, m² and m entries. */
+  private readonly L: Float64Array;
+  private readonly G: Float64Array;
+  private readonly sd: Float64Array;
+  private readonly v: Float64Array;
+  private readonly w: Float64Array;
+  private readonly g: Float64Array;
+
+  constructor(spec: ModelSpec, block: CorrelatedBlock) {
+    const m = block.terms.length;
+    this.m = m;
+    this.K = levelCount(spec, block.terms[0]);
+    this.centered = block.parameterization === 'centered';
+    this.sdIndex = Int32Array.from(block.terms, (t) => spec.terms[t].sdIndex);
+    this.offset = Int32Array.from(block.terms, (t) => spec.terms[t].offset);
+    this.cpcIndex = block.cpcIndex;
+    this.eta = block.eta;
+    this.logNormalizer = lkjLogNormalizer(m, block.eta);
+    this.L = new Float64Array(m * m);
+    this.G = new Float64Array(m * m);
+    this.sd = new Float64Array(m);
+    this.v = new Float64Array(m);
+    this.w = new Float64Array(m);
+    this.g = new Float64Array(m);
+  }
+
+  /**
+   * The effects r (at r[rAt + offset_i + k], the same layout as the coordinates) of the position theta[at …]:
+   * D L z_k for a non-centered block, the coordinates themselves for a centered one.
+   */
+  effects(theta: ArrayLike<number>, at: number, r: Float64Array, rAt: number): void {
+    const { m, K, L, sd, offset } = this;
+    if (this.centered) {
+      for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) r[rAt + offset[i] + k] = theta[at + offset[i] + k];
+      return;
+    }
+    choleskyFromCpc(theta, at + this.cpcIndex, m, L);
+    for (let i = 0; i < m; i++) sd[i] = Math.exp(theta[at + this.sdIndex[i]]);
+    for (let k = 0; k < K; k++) {
+      // row i from the bottom up, so the z_k still to be read are untouched when r and z share storage
+      for (let i = m - 1; i >= 0; i--) {
+        let s = 0;
+        for (let j = 0; j <= i; j++) s += L[i * m + j] * theta[at + offset[j] + k];
+        r[rAt + offset[i] + k] = sd[i] * s;
+      }
+    }
+  }
+
+  /**
+   * Adds the block's log density at theta[at …] (module comment) and its gradient. On entry grad[gradAt + offset_i + k]
+   * holds g_ki = ∂f/∂r_ki and r[rAt + offset_i + k] the effects (from `effects`); on return the former holds
+   * ∂(f + log p)/∂(coordinate), and the block's parts of ∂/∂log sd_i and ∂/∂y are added into grad[gradAt + sdIndex_i]
+   * and grad[gradAt + cpcIndex …]. Returns log p.
+   */
+  addLogDensity(theta: ArrayLike<number>, at: number, r: ArrayLike<number>, rAt: number, grad: Float64Array, gradAt: number): number {
+    const { m, K, L, G, sd, v, w, g, offset } = this;
+    choleskyFromCpc(theta, at + this.cpcIndex, m, L);
+    G.fill(0);
+    let lp = cpcLogPrior(theta, at + this.cpcIndex, m, this.eta, this.logNormalizer);
+    let sumLogSd = 0;
+    for (let i = 0; i < m; i++) {
+      const u = theta[at + this.sdIndex[i]];
+      sd[i] = Math.exp(u);
+      sumLogSd += u;
+    }
+    // v accumulates ∂/∂log sd_i
+    v.fill(0);
+    if (!this.centered) {
+      let sumSq = 0;
+      for (let k = 0; k < K; k++) {
+        for (let i = 0; i < m; i++) g[i] = grad[gradAt + offset[i] + k];
+        for (let j = 0; j < m; j++) {
+          const z = theta[at + offset[j] + k];
+          sumSq += z * z;
+          let s = 0;
+          for (let i = j; i < m; i++) {
+            s += g[i] * sd[i] * L[i * m + j];
+            G[i * m + j] += g[i] * sd[i] * z;
+          }
+          grad[gradAt + offset[j] + k] = s - z;
+        }
+        for (let i = 0; i < m; i++) v[i] += g[i] * r[rAt + offset[i] + k];
+      }
+      lp += -0.5 * sumSq - K * m * LOG_SQRT_2PI;
+    } else {
+      let sumLogDiag = 0;
+      for (let i = 0; i < m; i++) sumLogDiag += Math.log(L[i * m + i]);
+      let sumSq = 0;
+      for (let k = 0; k < K; k++) {
+        // w = L⁻¹ a (forward substitution), a_i = r_ki / sd_i
+        for (let i = 0; i < m; i++) {
+          let s = r[rAt + offset[i] + k] / sd[i];
+          for (let j = 0; j < i; j++) s -= L[i * m + j] * w[j];
+          w[i] = s / L[i * m + i];
+          sumSq += w[i] * w[i];
+        }
+        // q = L⁻ᵀ w (back substitution), kept in g
+        for (let i = m - 1; i >= 0; i--) {
+          let s = w[i];
+          for (let j = i + 1; j < m; j++) s -= L[j * m + i] * g[j];
+          g[i] = s / L[i * m + i];
+        }
+        for (let i = 0; i < m; i++) {
+          const q = g[i];
+          grad[gradAt + offset[i] + k] -= q / sd[i];
+          v[i] += (q * r[rAt + offset[i] + k]) / sd[i];
+          for (let j = 0; j <= i; j++) G[i * m + j] += q * w[j];
+        }
+      }
+      lp += -0.5 * sumSq - K * (m * LOG_SQRT_2PI + sumLogSd + sumLogDiag);
+      for (let i = 0; i < m; i++) {
+        v[i] -= K;
+        G[i * m + i] -= K / L[i * m + i];
+      }
+    }
+    for (let i = 0; i < m; i++) grad[gradAt + this.sdIndex[i]] += v[i];
+    addCpcGradient(theta, at + this.cpcIndex, m, this.eta, L, G, grad, gradAt + this.cpcIndex);
+    return lp;
+  }
+}
