@@ -19,7 +19,61 @@ import { levelCount, type CorrelatedBlock, type ModelSpec } from './spec.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-export class CorrelatedBlockDensity {
+/** Where a block's coordinates are (CorrelatedBlockDensity has these). */
+export interface BlockCoordinates {
+  readonly m: number;
+  readonly K: number;
+  readonly centered: boolean;
+  readonly sdIndex: ArrayLike<number>;
+  readonly offset: ArrayLike<number>;
+  readonly cpcIndex: number;
+}
+
+/**
+ * The effects of a block at the position theta[at …] — D L z_k (non-centered) or the coordinates (centered) — into
+ * out[outAt + starts[i] + k] for term i and level k. `L` is m² scratch. When out is theta and starts are the offsets,
+ * it works in place (rows from the bottom up read only z_j, j ≤ i, not yet overwritten). `L` (m²) and `sd` (m) are
+ * scratch.
+ */
+export function writeBlockEffects(
+  block: BlockCoordinates,
+  theta: ArrayLike<number>,
+  at: number,
+  L: Float64Array,
+  sd: Float64Array,
+  out: Float64Array,
+  outAt: number,
+  starts: ArrayLike<number>,
+): void {
+  const { m, K, offset } = block;
+  if (block.centered) {
+    for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) out[outAt + starts[i] + k] = theta[at + offset[i] + k];
+    return;
+  }
+  choleskyFromCpc(theta, at + block.cpcIndex, m, L);
+  for (let i = 0; i < m; i++) sd[i] = Math.exp(theta[at + block.sdIndex[i]]);
+  for (let k = 0; k < K; k++) {
+    for (let i = m - 1; i >= 0; i--) {
+      let s = 0;
+      for (let j = 0; j <= i; j++) s += L[i * m + j] * theta[at + offset[j] + k];
+      out[outAt + starts[i] + k] = sd[i] * s;
+    }
+  }
+}
+
+/** The coordinates of block b of spec (for layout.ts and CorrelatedBlockDensity). */
+export function blockCoordinates(spec: ModelSpec, block: CorrelatedBlock): BlockCoordinates {
+  return {
+    m: block.terms.length,
+    K: levelCount(spec, block.terms[0]),
+    centered: block.parameterization === 'centered',
+    sdIndex: Int32Array.from(block.terms, (t) => spec.terms[t].sdIndex),
+    offset: Int32Array.from(block.terms, (t) => spec.terms[t].offset),
+    cpcIndex: block.cpcIndex,
+  };
+}
+
+export class CorrelatedBlockDensity implements BlockCoordinates {
   readonly m: number;
   readonly K: number;
   readonly centered: boolean;
@@ -60,21 +114,7 @@ export class CorrelatedBlockDensity {
    * D L z_k for a non-centered block, the coordinates themselves for a centered one.
    */
   effects(theta: ArrayLike<number>, at: number, r: Float64Array, rAt: number): void {
-    const { m, K, L, sd, offset } = this;
-    if (this.centered) {
-      for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) r[rAt + offset[i] + k] = theta[at + offset[i] + k];
-      return;
-    }
-    choleskyFromCpc(theta, at + this.cpcIndex, m, L);
-    for (let i = 0; i < m; i++) sd[i] = Math.exp(theta[at + this.sdIndex[i]]);
-    for (let k = 0; k < K; k++) {
-      // row i from the bottom up, so the z_k still to be read are untouched when r and z share storage
-      for (let i = m - 1; i >= 0; i--) {
-        let s = 0;
-        for (let j = 0; j <= i; j++) s += L[i * m + j] * theta[at + offset[j] + k];
-        r[rAt + offset[i] + k] = sd[i] * s;
-      }
-    }
+    writeBlockEffects(this, theta, at, this.L, this.sd, r, rAt, this.offset);
   }
 
   /**

@@ -8,6 +8,7 @@ import { createBackend } from '../../src/backend/select.js';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { choleskyFromCpc, cpcLogPrior, lkjLogNormalizer } from '../../src/model/correlation.js';
 import { CorrelatedBlockDensity } from '../../src/model/correlated-effects.js';
+import { constrain, constrainedDim, constrainedNames, unconstrain, unconstrainedNames } from '../../src/model/layout.js';
 import type { ModelSpec } from '../../src/model/spec.js';
 import { maxFiniteDifferenceError } from '../helpers/finite-differences.js';
 import { correlatedPositions, correlatedSpec, relDiff } from '../helpers/specs.js';
@@ -169,6 +170,45 @@ describe.skipIf(!loadNativeAddon())('correlated blocks: native against reference
         await ref.backend.dispose();
         await nat.backend.dispose();
       }
+    });
+  }
+});
+
+describe('correlated blocks: constrained output', () => {
+  for (const c of CASES) {
+    it(`${c.name}: cor_ = Ω = L Lᵀ, r_ = the effects, and unconstrain inverts constrain`, () => {
+      const spec = correlatedSpec({ n: 100, seed: 8, ...c });
+      const names = constrainedNames(spec);
+      expect(names).toHaveLength(constrainedDim(spec));
+      expect(unconstrainedNames(spec)).toHaveLength(spec.dim);
+      expect(names.some((n) => n.startsWith('z_'))).toBe(false); // a block's z are not output
+      const theta = correlatedPositions(spec, 1, 31);
+      const out = new Float64Array(constrainedDim(spec));
+      constrain(spec, theta, out);
+      for (const [b, block] of (spec.correlated ?? []).entries()) {
+        const m = block.terms.length;
+        const L = new Float64Array(m * m);
+        choleskyFromCpc(theta, block.cpcIndex, m, L);
+        const density = new CorrelatedBlockDensity(spec, block);
+        const r = theta.slice();
+        density.effects(theta, 0, r, 0);
+        const label = (t: number) => `${spec.groups[block.group].name}__${spec.terms[t].term}`;
+        for (let i = 1; i < m; i++) {
+          for (let j = 0; j < i; j++) {
+            let o = 0;
+            for (let k = 0; k < m; k++) o += L[i * m + k] * L[j * m + k];
+            const name = `cor_${label(block.terms[j])}__${spec.terms[block.terms[i]].term}`;
+            expect(out[names.indexOf(name)], `${name} (block ${b})`).toBeCloseTo(o, 14);
+          }
+        }
+        for (const t of block.terms) {
+          const first = names.indexOf(`r_${label(t)}[1]`);
+          for (let k = 0; k < density.K; k++) expect(out[first + k]).toBeCloseTo(r[spec.terms[t].offset + k], 13);
+        }
+      }
+      const back = new Float64Array(spec.dim);
+      unconstrain(spec, out, back);
+      for (let j = 0; j < spec.dim; j++) expect(Math.abs(back[j] - theta[j]), unconstrainedNames(spec)[j]).toBeLessThan(1e-10);
     });
   }
 });

@@ -94,13 +94,29 @@ describe('default rule', () => {
 
 describe('explicit choices', () => {
   it('by group (all its terms) and by term label, the term label winning', () => {
-    const m = buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', {
+    const m = buildModel(frame, 'k | trials(n) ~ x + (1 + x || h)', {
       parameterization: { h: 'noncentered', h__x: 'centered' },
     });
     expect(m.spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'centered']);
     expect(m.parameterization.map((e) => e.source)).toEqual(['h', 'h__x']);
     expect(m.notes[1]).toBe(
       "h__Intercept: noncentered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; set by 'h', the rule would choose split; levels' mean folded into b_Intercept",
+    );
+  });
+
+  it('a correlated block (1 + x | h) is centered or non-centered as a whole; split and disagreeing choices are errors', () => {
+    const rule = buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)');
+    const kinds = rule.parameterization.map((e) => e.ruleChoice);
+    const expected = kinds.every((k) => k !== 'noncentered') ? 'centered' : 'noncentered';
+    expect(rule.spec.terms.map((t) => t.parameterization)).toEqual([expected, expected]);
+    expect(rule.spec.correlated?.[0].parameterization).toBe(expected);
+    expect(rule.spec.terms.every((t) => t.foldColumn === undefined)).toBe(true);
+    expect(buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', { parameterization: { h__x: 'centered' } }).spec.correlated?.[0].parameterization).toBe('centered');
+    expect(errorOf(() => buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', { parameterization: { h: 'split' } }))).toBe(
+      "parameterization 'h=split': h__Intercept is one of the correlated terms of (… | h), which are centered or noncentered together; use one of those, or write (… || h) for independent terms",
+    );
+    expect(errorOf(() => buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', { parameterization: { h: 'noncentered', h__x: 'centered' } }))).toBe(
+      "parameterization: the correlated terms of (… | h) are set to noncentered and centered ('h', 'h__x'); they share one parameterization — set it once for the group: h=noncentered",
     );
   });
 
