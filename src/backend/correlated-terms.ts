@@ -16,6 +16,13 @@ import { CorrelatedBlockDensity } from '../model/correlated-effects.js';
 import { logScalePriorDlogDensity, logScalePriorLogDensity, type Prior } from '../model/prior.js';
 import type { ModelSpec, VaryingTerm } from '../model/spec.js';
 
+/** A term of a block whose levels' mean is folded into fixed column `column` (CorrelatedBlock.foldColumns). */
+interface Fold {
+  /** Index of the term within the block. */
+  readonly term: number;
+  readonly column: number;
+}
+
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 export function hasCorrelatedTerms(spec: ModelSpec): boolean {
@@ -39,6 +46,7 @@ interface MappedBlock {
   readonly sdPriors: readonly Prior[];
   /** The inner sd prior's log density at log sd = 0, per term (subtracted). */
   readonly atZero: Float64Array;
+  readonly folds: readonly Fold[];
 }
 
 export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: BackendOptions = {}): Backend {
@@ -48,8 +56,14 @@ export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: B
       density: new CorrelatedBlockDensity(outer, block),
       sdPriors,
       atZero: Float64Array.from(sdPriors, (p) => logScalePriorLogDensity(p, 0)),
+      folds: (block.foldColumns ?? []).flatMap((column, term) => (column >= 0 ? [{ term, column }] : [])),
     };
   });
+  // b_j = coordinate − mean_k r_k moves the fixed coordinates θ = Lᵀb (src/model/fixed-basis.ts) by −mean · Lᵀe_j,
+  // i.e. θ_a −= mean · L_ja (a ≤ j); without a basis θ_j −= mean. `shift(j, a)` is that coefficient.
+  const p = outer.fixed.names.length;
+  const basis = outer.fixedBasis ?? null;
+  const shift = (j: number, a: number): number => (basis ? (a <= j ? basis[j * p + a] : 0) : a === j ? 1 : 0);
   const dim = outer.dim;
   let positionsScratch = new Float64Array((options.maxChains ?? 4) * dim);
   let drawsScratch = new Float64Array(0);
@@ -60,6 +74,14 @@ export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: B
       for (const { density } of blocks) {
         density.effects(src, base, dst, base);
         for (let i = 0; i < density.m; i++) dst[base + density.sdIndex[i]] = 0;
+      }
+      for (const { density, folds } of blocks) {
+        for (const { term, column } of folds) {
+          let mean = 0;
+          for (let k = 0; k < density.K; k++) mean += dst[base + density.offset[term] + k];
+          mean /= density.K;
+          for (let a = 0; a <= column; a++) dst[base + a] -= mean * shift(column, a);
+        }
       }
     }
   };
@@ -77,8 +99,14 @@ export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: B
         if (active && active[c] === 0) continue;
         const base = c * dim;
         let lp = logp[c];
-        for (const { density, sdPriors, atZero } of blocks) {
+        for (const { density, sdPriors, atZero, folds } of blocks) {
           const { m, K, offset, sdIndex } = density;
+          // a fold makes every r_ki of the term move the fixed coordinates by −(1/K)·Lᵀe_j: ∂/∂r_ki += h/K
+          for (const { term, column } of folds) {
+            let h = 0;
+            for (let a = 0; a <= column; a++) h -= shift(column, a) * grad[base + a];
+            for (let k = 0; k < K; k++) grad[base + offset[term] + k] += h / K;
+          }
           for (let i = 0; i < m; i++) {
             // the inner level prior at sd = 1 out, g = inner gradient + r
             let sumSq = 0;

@@ -166,6 +166,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       parameterization: blockChoice[b],
       eta: priors.cor[b].params[0],
       cpcIndex: next,
+      ...(terms.some((k) => sharedColumns[k] >= 0) ? { foldColumns: terms.map((k) => sharedColumns[k]) } : {}),
     };
     next += (terms.length * (terms.length - 1)) / 2;
     return block;
@@ -205,7 +206,8 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       bar === undefined
         ? ''
         : `; correlated with ${blockTerms[bar].filter((j) => j !== k).map((j) => recipe.terms[j].term).join(', ')} ` +
-          `(lkj(${priors.cor[bar].params[0]})), the block ${blockChoice[bar]} as a whole`;
+          `(lkj(${priors.cor[bar].params[0]})), the block ${blockChoice[bar]} as a whole` +
+          (sharedColumns[k] >= 0 ? `; levels' mean folded into b_${fixedNames[sharedColumns[k]]}` : '');
     notes.push(describeEvidence(e, groups[recipe.terms[k].group].levels) + folded + block);
   });
   const warnings = dataWarnings({

@@ -90,7 +90,7 @@ function layoutOf(spec: ModelSpec): ConstrainedLayout {
 
 /** Names of the unconstrained coordinates, in vector order (log-sd coordinates carry the sd_ name). */
 export function unconstrainedNames(spec: ModelSpec): string[] {
-  const folded = new Set(spec.terms.map(foldColumnOf));
+  const folded = new Set([...spec.terms.map(foldColumnOf), ...(spec.correlated ?? []).flatMap((b) => b.foldColumns ?? [])]);
   const names = spec.fixed.names.map((n, j) => (spec.fixedBasis ? `qb_${n}` : folded.has(j) ? `bsum_${n}` : `b_${n}`));
   spec.terms.forEach((term, t) => {
     const label = termLabel(spec, t);
@@ -162,7 +162,12 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
     const L = new Float64Array(block.m * block.m);
     choleskyFromCpc(theta, block.cpcIndex, block.m, L);
     correlationFromCholesky(L, block.m, out, outOffset + layout.corAt[b]);
-    writeBlockEffects(block, theta, 0, L, new Float64Array(block.m), out, outOffset, layout.blockStarts[b]);
+    const starts = layout.blockStarts[b];
+    writeBlockEffects(block, theta, 0, L, new Float64Array(block.m), out, outOffset, starts);
+    // b_j = coordinate − mean_k r_k for a folded term (src/backend/correlated-terms.ts)
+    (spec.correlated ?? [])[b].foldColumns?.forEach((column, i) => {
+      if (column >= 0) out[outOffset + column] -= levelMean(out, outOffset + starts[i], block.K);
+    });
   });
   (spec.aux ?? []).forEach((a, j) => {
     out[outOffset + layout.auxAt + j] = Math.exp(theta[a.index]);
@@ -170,6 +175,12 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
   spec.terms.forEach((_, t) => {
     if (layout.blockOf[t] < 0) writeGroupEffects(spec, t, theta, out, outOffset + layout.rAt[t]);
   });
+}
+
+function levelMean(values: ArrayLike<number>, at: number, K: number): number {
+  let s = 0;
+  for (let k = 0; k < K; k++) s += values[at + k];
+  return s / K;
 }
 
 /** Writes r_t (K_t values) of an independent term at unconstrained position theta into out[at …]. */
@@ -268,6 +279,11 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
   spec.terms.forEach((term, t) => {
     const column = foldColumnOf(term);
     if (column >= 0) theta[column] += splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
+  });
+  layout.blocks.forEach((block, b) => {
+    (spec.correlated ?? [])[b].foldColumns?.forEach((column, i) => {
+      if (column >= 0) theta[column] += levelMean(constrained, inOffset + layout.blockStarts[b][i], block.K);
+    });
   });
   if (spec.fixedBasis) fixedToBasis(spec.fixedBasis, p, theta, 0);
 }

@@ -90,6 +90,13 @@ export interface CorrelatedBlock {
   readonly eta: number;
   /** Position of the first of the m(m−1)/2 partial-correlation coordinates (pairs (1,0), (2,0), (2,1), …). */
   readonly cpcIndex: number;
+  /**
+   * Per term of the block, the fixed column whose coordinate holds b_j + mean_k(r_k) (the term's covariate is that
+   * column: a varying intercept beside the intercept), or -1; absent: none. As for independent terms
+   * (src/model/split.ts) this takes the levels' mean out of the likelihood, where it trades off against b_j; the
+   * shear has Jacobian 1 (src/backend/correlated-terms.ts).
+   */
+  readonly foldColumns?: readonly number[];
 }
 
 export interface FixedEffects {

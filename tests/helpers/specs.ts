@@ -145,6 +145,8 @@ export interface CorrelatedSpecOptions {
   readonly blocks: readonly { readonly K: number; readonly m: number; readonly parameterization: 'centered' | 'noncentered'; readonly eta?: number }[];
   /** Adds an independent varying intercept on another factor, split and folded into the intercept. */
   readonly splitTerm?: boolean;
+  /** Folds each block's intercept into the fixed intercept and its first slope into fixed column 2 (x1). */
+  readonly fold?: boolean;
   /** Samples the fixed effects in their QR basis (src/model/fixed-basis.ts). */
   readonly fixedBasis?: boolean;
   readonly family?: 'bernoulli' | 'gaussian';
@@ -182,7 +184,14 @@ export function correlatedSpec(options: CorrelatedSpecOptions): ModelSpec {
       });
       next += 1 + plan.K;
     }
-    blocks.push({ group: b, terms: indices, parameterization: plan.parameterization, eta: plan.eta ?? 1, cpcIndex: -1 });
+    blocks.push({
+      group: b,
+      terms: indices,
+      parameterization: plan.parameterization,
+      eta: plan.eta ?? 1,
+      cpcIndex: -1,
+      ...(options.fold ? { foldColumns: indices.map((_, j) => (j === 0 ? 0 : j === 1 ? 2 : -1)) } : {}),
+    });
   });
   if (options.splitTerm) {
     groups.push(groupingFactor('zip', 4, n, rng));

@@ -150,16 +150,16 @@ describe('varying terms', () => {
     ]);
   });
 
-  it('(1 + x | g): a correlated block — no folding, the partial correlation after the terms, cor_ in the output', () => {
+  it('(1 + x | g): a correlated block — folded as a block, the partial correlation after the terms, cor_ in the output', () => {
     const { spec } = buildModel(base, 'y ~ x + (1 + x | g)', { parameterization: { g: 'noncentered' }, fixedBasis: 'natural' });
     expect(spec.terms.map((t) => [t.term, t.sdIndex, t.offset, t.parameterization, t.foldColumn])).toEqual([
       ['Intercept', 2, 3, 'noncentered', undefined],
       ['x', 6, 7, 'noncentered', undefined],
     ]);
-    expect(spec.correlated).toEqual([{ group: 0, terms: [0, 1], parameterization: 'noncentered', eta: 1, cpcIndex: 10 }]);
+    expect(spec.correlated).toEqual([{ group: 0, terms: [0, 1], parameterization: 'noncentered', eta: 1, cpcIndex: 10, foldColumns: [0, 1] }]);
     expect(spec.dim).toBe(2 + 4 + 4 + 1);
     expect(unconstrainedNames(spec)).toEqual([
-      'b_Intercept', 'b_x',
+      'bsum_Intercept', 'bsum_x',
       'sd_g__Intercept', 'z_g__Intercept[1]', 'z_g__Intercept[2]', 'z_g__Intercept[3]',
       'sd_g__x', 'z_g__x[1]', 'z_g__x[2]', 'z_g__x[3]',
       'cpc_g__Intercept__x',
