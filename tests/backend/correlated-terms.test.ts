@@ -246,3 +246,34 @@ describe('correlated blocks: constrained output', () => {
     });
   }
 });
+
+describe('correlated blocks: webgpu against reference through the map', () => {
+  it('folded m = 2 centered and m = 3 non-centered blocks with a split term and the QR basis: logp and gradient (norm-relative) within 1e-5 (f32), 1 and 4 chains', async (ctx) => {
+    const spec = correlatedSpec({ n: 700, seed: 23, ...CASES[5] });
+    let gpu;
+    try {
+      gpu = await createBackend('webgpu', spec, { maxChains: 4 });
+    } catch {
+      ctx.skip(); // no WebGPU adapter here (tests/backend/webgpu.test.ts covers the adapter itself)
+      return;
+    }
+    for (const chains of [1, 4]) {
+      const positions = correlatedPositions(spec, chains, 19);
+      const ref = await evaluate(spec, positions, chains, 'reference');
+      const logp = new Float64Array(chains);
+      const grad = new Float64Array(chains * spec.dim);
+      await gpu.logDensityGradient(positions, chains, logp, grad);
+      for (let ch = 0; ch < chains; ch++) {
+        expect(relDiff(logp[ch], ref.logp[ch])).toBeLessThan(1e-5);
+        let num = 0;
+        let den = 0;
+        for (let j = ch * spec.dim; j < (ch + 1) * spec.dim; j++) {
+          num += (grad[j] - ref.grad[j]) ** 2;
+          den += ref.grad[j] ** 2;
+        }
+        expect(Math.sqrt(num / den)).toBeLessThan(1e-5);
+      }
+    }
+    await gpu.dispose();
+  }, 60_000);
+});
