@@ -97,6 +97,23 @@ describe('nutmeg fit with (1 + x | g)', () => {
     expect(io.out()).toMatch(/cor_g__Intercept__x\s+0\.\d+/);
   }, 120_000);
 
+  it('a bernoulli run saved with --save-effects summary: loo and score rebuild the effects from effects-draws.bin', async () => {
+    const out = join(dir, 'summary-run');
+    let io = captureOutput();
+    const formula = 'conversion ~ treatment + (1 + treatment | history_segment)';
+    const code = await main(['node', 'nutmeg', 'fit', '--rows', '3000', '--formula', formula, '--chains', '2', '--warmup', '150', '--draws', '150', '--out', out, '--save-effects', 'summary', '--quiet']);
+    expect(code, io.err()).toBe(0);
+    expect(readFileSync(join(out, 'chain-1.csv'), 'utf8')).toMatch(/,cor_history_segment__Intercept__treatment[,\n]/);
+    vi.restoreAllMocks();
+    io = captureOutput();
+    expect(await main(['node', 'nutmeg', 'loo', out, '--json']), io.err()).toBe(0);
+    expect(JSON.parse(io.out()).pareto_k).toHaveLength(3000);
+    vi.restoreAllMocks();
+    io = captureOutput();
+    expect(await main(['node', 'nutmeg', 'score', out, '--data', 'sim:hillstrom', '--rows', '3000']), io.err()).toBe(0);
+    expect(io.out()).toMatch(/ROC-AUC\s+0\.\d+/);
+  }, 120_000);
+
   for (const [prior, message] of [
     ['cor=lkj(0)', "nutmeg: prior 'cor=lkj(0)': eta must be a positive number, got 0\n"],
     ['cor_nosuchgroup=lkj(2)', /^nutmeg: prior 'cor_nosuchgroup=lkj\(2\)': the model has no parameter or class 'cor_nosuchgroup'; valid targets: [^\n]*cor, cor_g\n$/],
