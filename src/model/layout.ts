@@ -261,19 +261,27 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     cpcFromCholesky(L, m, theta, block.cpcIndex);
     const starts = layout.blockStarts[b];
     const w = new Float64Array(m);
-    for (let k = 0; k < K; k++) {
+    // z = L⁻¹ (x / sd) by forward substitution, for x = r_k (non-centered) or μ = √K · mean r (split: u)
+    const whiten = (x: (i: number) => number, write: (i: number, z: number) => void): void => {
       for (let i = 0; i < m; i++) {
-        const r = constrained[inOffset + starts[i] + k];
-        if (block.centered) {
-          theta[block.offset[i] + k] = r;
-          continue;
-        }
-        // z = L⁻¹ (r / sd), forward substitution
-        let s = r / Math.exp(theta[block.sdIndex[i]]);
+        let s = x(i) / Math.exp(theta[block.sdIndex[i]]);
         for (let j = 0; j < i; j++) s -= L[i * m + j] * w[j];
         w[i] = s / L[i * m + i];
-        theta[block.offset[i] + k] = w[i];
+        write(i, w[i]);
       }
+    };
+    if (block.kind === 'split') {
+      // (√K·mean, Qᵀ r) per term, then the means → u
+      for (let i = 0; i < m; i++) effectsToSplit(1, constrained, inOffset + starts[i], K, theta, block.offset[i]);
+      whiten((i) => theta[block.offset[i]], (i, z) => (theta[block.offset[i]] = z));
+      return;
+    }
+    for (let k = 0; k < K; k++) {
+      if (block.kind === 'centered') {
+        for (let i = 0; i < m; i++) theta[block.offset[i] + k] = constrained[inOffset + starts[i] + k];
+        continue;
+      }
+      whiten((i) => constrained[inOffset + starts[i] + k], (i, z) => (theta[block.offset[i] + k] = z));
     }
   });
   spec.terms.forEach((term, t) => {

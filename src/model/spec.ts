@@ -83,9 +83,12 @@ export interface CorrelatedBlock {
   readonly group: number;
   /** Indices into ModelSpec.terms, in the bar's order (m ≥ 2 terms of this group, none split or folded). */
   readonly terms: readonly number[];
-  /** 'noncentered': the terms' coordinates are z, r_k = diag(sd) L z_k; 'centered': they are r. Every term of the block
-   * carries the same parameterization. */
-  readonly parameterization: 'centered' | 'noncentered';
+  /**
+   * 'noncentered': the terms' coordinates are z, r_k = diag(sd) L z_k; 'centered': they are r; 'split': per term
+   * (u_i, e_i) with the levels' mean vector √K·mean(r) = diag(sd) L u non-centered and the Helmert deviations e
+   * centered (src/model/correlated-effects.ts). Every term of the block carries the same parameterization.
+   */
+  readonly parameterization: Parameterization;
   /** Shape η of the LKJ prior on the correlation matrix. */
   readonly eta: number;
   /** Position of the first of the m(m−1)/2 partial-correlation coordinates (pairs (1,0), (2,0), (2,1), …). */

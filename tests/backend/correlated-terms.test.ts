@@ -78,6 +78,20 @@ const CASES = [
     fold: true,
   },
   {
+    name: 'split, folded: m = 2 and m = 3 with a split independent term and the QR basis',
+    blocks: [
+      { K: 5, m: 2, parameterization: 'split' as const },
+      { K: 4, m: 3, parameterization: 'split' as const, eta: 1.4 },
+    ],
+    splitTerm: true,
+    fixedBasis: true,
+    fold: true,
+  },
+  {
+    name: 'split, not folded, m = 3',
+    blocks: [{ K: 6, m: 3, parameterization: 'split' as const, eta: 0.9 }],
+  },
+  {
     name: 'gaussian, m = 3 non-centered and m = 2 centered',
     blocks: [
       { K: 5, m: 3, parameterization: 'noncentered' as const },
@@ -170,6 +184,22 @@ describe('correlated blocks: log density', () => {
     for (let c = 0; c < 2; c++) expect(Math.abs(a.logp[c] - b.logp[c])).toBeLessThan(1e-9); // …the density does not
   });
 
+  it('split and centered blocks at the same effects differ by the log-Jacobian Σ_i log(sd_i L_ii) of μ = D L u', async () => {
+    const m = 3;
+    const centered = correlatedSpec({ n: 200, seed: 4, blocks: [{ K: 5, m, parameterization: 'centered', eta: 2 }] });
+    const split: ModelSpec = { ...centered, terms: centered.terms.map((t) => ({ ...t, parameterization: 'split' })), correlated: [{ ...centered.correlated![0], parameterization: 'split' }] };
+    const coords = correlatedPositions(split, 1, 13);
+    const r = coords.slice();
+    new CorrelatedBlockDensity(split, split.correlated![0]).effects(coords, 0, r, 0);
+    const a = await evaluate(split, coords, 1);
+    const b = await evaluate(centered, r, 1);
+    const L = new Float64Array(m * m);
+    choleskyFromCpc(coords, centered.correlated![0].cpcIndex, m, L);
+    let logJ = 0;
+    for (const [i, t] of centered.correlated![0].terms.entries()) logJ += coords[centered.terms[t].sdIndex] + Math.log(L[i * m + i]);
+    expect(Math.abs(a.logp[0] - (b.logp[0] + logJ))).toBeLessThan(1e-9);
+  });
+
   it('the pointwise log-likelihood through the map is the independent model at the effects r = D L z', async () => {
     const spec = correlatedSpec({ n: 120, seed: 6, blocks: [{ K: 5, m: 3, parameterization: 'noncentered' }], family: 'gaussian' });
     const draws = correlatedPositions(spec, 3, 2);
@@ -189,7 +219,7 @@ describe('correlated blocks: log density', () => {
 });
 
 describe.skipIf(!loadNativeAddon())('correlated blocks: native against reference through the map', () => {
-  for (const c of [CASES[0], CASES[3], CASES[4], CASES[5]]) {
+  for (const c of [CASES[0], CASES[3], CASES[4], CASES[5], CASES[7]]) {
     it(`${c.name}: log density and gradient agree to 1e-10 (relative) for 1 and 4 chains`, async () => {
       const spec = correlatedSpec({ n: 500, seed: 21, ...c });
       for (const chains of [1, 4]) {

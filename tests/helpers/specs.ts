@@ -142,7 +142,7 @@ export interface CorrelatedSpecOptions {
   readonly n?: number;
   readonly seed?: number;
   /** One correlated block per entry: its grouping factor's level count, its number of terms m, its coordinates. */
-  readonly blocks: readonly { readonly K: number; readonly m: number; readonly parameterization: 'centered' | 'noncentered'; readonly eta?: number }[];
+  readonly blocks: readonly { readonly K: number; readonly m: number; readonly parameterization: Parameterization; readonly eta?: number }[];
   /** Adds an independent varying intercept on another factor, split and folded into the intercept. */
   readonly splitTerm?: boolean;
   /** Folds each block's intercept into the fixed intercept and its first slope into fixed column 2 (x1). */

@@ -104,17 +104,17 @@ describe('explicit choices', () => {
     );
   });
 
-  it('a correlated block (1 + x | h) is centered or non-centered as a whole; split and disagreeing choices are errors', () => {
+  it('a correlated block (1 + x | h) is centered, split or non-centered as a whole; disagreeing choices are an error', () => {
     const rule = buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)');
     const kinds = rule.parameterization.map((e) => e.ruleChoice);
-    const expected = kinds.every((k) => k !== 'noncentered') ? 'centered' : 'noncentered';
+    // both terms share a fixed column (Intercept, x): pinned down they are split, else non-centered
+    const expected = kinds.every((k) => k !== 'noncentered') ? 'split' : 'noncentered';
     expect(rule.spec.terms.map((t) => t.parameterization)).toEqual([expected, expected]);
     expect(rule.spec.correlated?.[0].parameterization).toBe(expected);
+    expect(rule.spec.correlated?.[0].foldColumns).toEqual([0, 1]);
     expect(rule.spec.terms.every((t) => t.foldColumn === undefined)).toBe(true);
     expect(buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', { parameterization: { h__x: 'centered' } }).spec.correlated?.[0].parameterization).toBe('centered');
-    expect(errorOf(() => buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', { parameterization: { h: 'split' } }))).toBe(
-      "parameterization 'h=split': h__Intercept is one of the correlated terms of (… | h), which are centered or noncentered together; use one of those, or write (… || h) for independent terms",
-    );
+    expect(buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', { parameterization: { h: 'split' } }).spec.correlated?.[0].parameterization).toBe('split');
     expect(errorOf(() => buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', { parameterization: { h: 'noncentered', h__x: 'centered' } }))).toBe(
       "parameterization: the correlated terms of (… | h) are set to noncentered and centered ('h', 'h__x'); they share one parameterization — set it once for the group: h=noncentered",
     );
