@@ -131,7 +131,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     options.parameterization,
     crudeRowInformation(family, y, trials, link),
   );
-  // a correlated block is centered or non-centered as a whole, and never split or folded
+  // a correlated block is centered, split or non-centered as a whole; its folds are the block's (CorrelatedBlock.foldColumns)
   const evidence = [...termEvidence];
   const blockChoice = blockTerms.map((terms) => {
     const { chosen, evidence: set } = chooseBlockParameterization(

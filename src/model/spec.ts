@@ -16,7 +16,8 @@
  *   correlated block (the m ≥ 2 terms of one `( … | g)`, spec.correlated): per level k the vector r_k ∈ R^m of
  *                      the block's terms ~ MVN(0, diag(sd) Ω diag(sd)), Ω ~ LKJ(eta) through its Cholesky factor L
  *                      (src/model/correlation.ts): non-centered r_k = diag(sd) L z_k, z_k ~ Normal(0, I); centered
- *                      the r_k are the coordinates, with the MVN density. Never split or folded.
+ *                      the r_k are the coordinates, with the MVN density; split: the levels' mean vector non-centered, the
+ *                      deviations centered (src/model/correlated-effects.ts). Folded per block (foldColumns).
  *   folding: a split or non-centered term whose covariate is fixed column j (foldColumn) has that coordinate hold
  *                      b_j + mean(r_t) instead of b_j, so the likelihood does not see the levels' mean; a folded
  *                      non-centered term samples its z rotated: [u, e_1 … e_{K−1}] with z = u/√K·1 + Q e
@@ -81,7 +82,7 @@ export interface VaryingTerm {
 export interface CorrelatedBlock {
   /** Index into ModelSpec.groups. */
   readonly group: number;
-  /** Indices into ModelSpec.terms, in the bar's order (m ≥ 2 terms of this group, none split or folded). */
+  /** Indices into ModelSpec.terms, in the bar's order (m ≥ 2 terms of this group; the terms carry no foldColumn). */
   readonly terms: readonly number[];
   /**
    * 'noncentered': the terms' coordinates are z, r_k = diag(sd) L z_k; 'centered': they are r; 'split': per term
