@@ -13,7 +13,7 @@ export { applyRecipe, type DesignRecipe } from './model/recipe.js';
 export type { ModelSpec, VaryingTerm, GroupingFactor, Family, Parameterization } from './model/spec.js';
 export { FAMILIES } from './model/spec.js';
 export type { LinkName } from './model/families/family.js';
-export type { Prior, PriorFamily } from './model/prior.js';
+export type { LkjPrior, Prior, PriorFamily } from './model/prior.js';
 export { constrain, unconstrain, constrainedNames, unconstrainedNames, levelCoordinates } from './model/layout.js';
 
 export type { Backend, BackendKind, BackendOptions } from './backend/backend.js';

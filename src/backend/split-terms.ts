@@ -16,10 +16,14 @@ import { levelCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
 
 /**
  * Whether the spec has coordinates a backend cannot evaluate directly (split terms, terms folded into a fixed effect,
- * a fixed basis).
+ * a fixed basis, correlated blocks — src/backend/correlated-terms.ts).
  */
 export function needsCoordinateMap(spec: ModelSpec): boolean {
-  return spec.fixedBasis != null || spec.terms.some((t) => t.parameterization === 'split' || foldColumnOf(t) >= 0);
+  return (
+    spec.fixedBasis != null ||
+    (spec.correlated?.length ?? 0) > 0 ||
+    spec.terms.some((t) => t.parameterization === 'split' || foldColumnOf(t) >= 0)
+  );
 }
 
 /** The spec the inner backend sees: split terms as centered, no folding, no fixed basis; offsets and dim unchanged. */

@@ -1,7 +1,8 @@
 /**
  * Prior predictive check: what conversion probabilities the priors alone imply (Gabry et al. 2019, "Visualization
  * in Bayesian workflow", section 3). Parameters are drawn from the model's priors — each b from its prior, each
- * varying term's sd from its prior and its level effects r = sd · z with z ~ N(0, 1) — and the linear predictor of
+ * varying term's sd from its prior and its level effects r = sd · z with z ~ N(0, 1) (a correlated block's r_k =
+ * diag(sd) L z_k, L from a draw of its LKJ prior, drawLkjCpc) — and the linear predictor of
  * the model's own rows gives implied probabilities. Good priors put most of them at low, plausible conversion rates.
  */
 import { sigmoid } from '../numeric/logistic.js';
@@ -10,6 +11,8 @@ import { constrainedNames } from '../model/layout.js';
 import type { Prior } from '../model/prior.js';
 import { termLabel, type ModelSpec } from '../model/spec.js';
 import { Rng } from '../rng.js';
+import { betaVariate } from './gamma-beta.js';
+import { choleskyFromCpc, cpcIndex } from '../model/correlation.js';
 import { LinearPredictor } from './linear-predictor.js';
 
 /** Student-t(ν) variate: Z / √(G/ν) with G ~ χ²_ν = 2 · Gamma(ν/2). */
@@ -33,6 +36,21 @@ export function drawFromPrior(rng: Rng, prior: Prior): number {
       return rng.exponential() / q[0];
     case 'gamma':
       return rng.gamma(q[0]) / q[1];
+  }
+}
+
+/**
+ * One draw of the partial-correlation coordinates of an m × m correlation matrix Ω ~ LKJ(η) into out[at …]: the
+ * partial correlations are independent with (z_ik + 1)/2 ~ Beta(β_k, β_k), β_k = η + (m − k − 2)/2 for column k
+ * (0-based) — the C-vine method of Lewandowski, Kurowicka & Joe 2009, section 2.4, and the factorised density of
+ * src/model/correlation.ts — and y = atanh z.
+ */
+export function drawLkjCpc(rng: Rng, m: number, eta: number, out: Float64Array, at: number): void {
+  for (let i = 1; i < m; i++) {
+    for (let k = 0; k < i; k++) {
+      const beta = eta + (m - k - 2) / 2;
+      out[at + cpcIndex(i, k)] = Math.atanh(2 * betaVariate(rng, beta, beta) - 1);
+    }
   }
 }
 
@@ -69,6 +87,10 @@ export function priorPredictive(spec: ModelSpec, options: PriorPredictiveOptions
   const eta = new Float64Array(spec.n);
   const kept = new Float64Array(S * rowsKept);
   const meanRates = new Float64Array(S);
+  const sds = new Float64Array(spec.terms.length);
+  const maxM = Math.max(1, ...(spec.correlated ?? []).map((b) => b.terms.length));
+  const cpc = new Float64Array((maxM * (maxM - 1)) / 2);
+  const L = new Float64Array(maxM * maxM);
   for (let s = 0; s < S; s++) {
     spec.fixed.priors.forEach((prior, j) => {
       theta[j] = drawFromPrior(rng, prior);
@@ -77,7 +99,22 @@ export function priorPredictive(spec: ModelSpec, options: PriorPredictiveOptions
       const sd = drawFromPrior(rng, term.sdPrior);
       const K = spec.groups[term.group].levels.length;
       for (let k = 0; k < K; k++) theta[rStart[t] + k] = sd * rng.normal();
+      sds[t] = sd;
     });
+    // correlated blocks: r_k = diag(sd) L z_k with the z_k just drawn (in place, rows from the bottom up)
+    for (const block of spec.correlated ?? []) {
+      const m = block.terms.length;
+      drawLkjCpc(rng, m, block.eta, cpc, 0);
+      choleskyFromCpc(cpc, 0, m, L);
+      const K = spec.groups[block.group].levels.length;
+      for (let k = 0; k < K; k++) {
+        for (let i = m - 1; i >= 0; i--) {
+          let v = 0;
+          for (let j = 0; j <= i; j++) v += L[i * m + j] * (theta[rStart[block.terms[j]] + k] / sds[block.terms[j]]);
+          theta[rStart[block.terms[i]] + k] = sds[block.terms[i]] * v;
+        }
+      }
+    }
     predictor.evaluate(theta, eta);
     let sum = 0;
     for (let i = 0; i < spec.n; i++) sum += sigmoid(eta[i]);

@@ -2,7 +2,8 @@
  * DIR/effects-draws.bin: the draws of the group effects of a run saved with `--save-effects summary`, compact
  * enough to keep where CSV is not (4 bytes a value against ~20 as text), so that loo, score and serve work on such a
  * run. Only what cannot be derived is stored: per term the values the sampler's coordinates come back from —
- * z_g__t[k] for a non-centered term (r = sd · z, layout.ts), r_g__t[k] otherwise.
+ * z_g__t[k] for a non-centered independent term (r = sd · z, layout.ts), r_g__t[k] otherwise (a correlated term has
+ * no z_ output: r = diag(sd) L z).
  *
  * Layout: the 8 ASCII bytes "NUTMEGD1"; a uint32 little-endian byte length n; n bytes of UTF-8 JSON
  * {dtype: "float32", families: [{name, levels}], nChains, nDraws} (family r_g__t with K levels stands for the

@@ -16,7 +16,7 @@ import { buildModel, type BuiltModel, type FixedBasisChoice } from '../model/bui
 import { constrain, constrainedNames, unconstrain } from '../model/layout.js';
 import type { LinkName } from '../model/families/family.js';
 import { defaultLink } from '../model/families/index.js';
-import type { Prior } from '../model/prior.js';
+import type { LkjPrior, Prior } from '../model/prior.js';
 import type { DesignRecipe } from '../model/recipe.js';
 import { FAMILIES, termLabel, type Family, type Parameterization } from '../model/spec.js';
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
@@ -64,7 +64,7 @@ export interface RunMeta {
   /** The link (logit, probit, identity, log); absent in older runs, where it is the family's default. */
   readonly link?: string;
   readonly data: RunDataSource;
-  readonly priors: Record<string, Prior>;
+  readonly priors: Record<string, Prior | LkjPrior>;
   readonly parameterization: Record<string, Parameterization>;
   /** Coordinates of the fixed effects (src/model/fixed-basis.ts); absent in runs written before it existed. */
   readonly fixedBasis?: FixedBasisChoice;
@@ -102,7 +102,7 @@ export interface RunMeta {
 export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, warnings: readonly string[] = []): RunMeta {
   const { spec } = fit.model;
   const s = fit.sample;
-  const priors: Record<string, Prior> = {};
+  const priors: Record<string, Prior | LkjPrior> = {};
   for (const row of fit.model.priors.table) priors[row.parameter] = row.prior;
   const parameterization: Record<string, Parameterization> = {};
   spec.terms.forEach((term, t) => {

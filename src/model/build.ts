@@ -10,7 +10,7 @@ import { parseFormula } from './formula/parser.js';
 import { modelTerms } from './formula/terms.js';
 import { makeRecipe } from './design.js';
 import { dataWarnings } from './data-warnings.js';
-import { chooseParameterizations, describeEvidence, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
+import { chooseBlockParameterization, chooseParameterizations, describeEvidence, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
 import { formatPrior } from './prior.js';
 import { fixedBasisFactor } from './fixed-basis.js';
 import { resolvePriors, type PriorOverrides, type ResolvedPriors } from './priors-config.js';
@@ -18,7 +18,7 @@ import { applyRecipe, type DesignRecipe } from './recipe.js';
 import { defaultLink, familyLinks, familyModule } from './families/index.js';
 import type { LinkName } from './families/family.js';
 import { crudeRowInformation, familyDefaults, type FamilyDefaults } from './family-priors.js';
-import { FAMILIES, type AuxCoordinate, type Family, type GroupingFactor, type ModelSpec, type Parameterization, type VaryingTerm } from './spec.js';
+import { FAMILIES, type AuxCoordinate, type CorrelatedBlock, type Family, type GroupingFactor, type ModelSpec, type Parameterization, type VaryingTerm } from './spec.js';
 
 export interface BuildOptions {
   /** Prior overrides: { "b_treatment": "normal(0, 1)", "sd": { family: "exponential", params: [2] } } or CLI strings. */
@@ -107,12 +107,19 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   const interceptColumn = recipe.fixed.findIndex((c) => c.factors.length === 0);
   const module = familyModule(family, link);
   const defaults = familyDefaults(family, y, design.X, fixedNames.length);
+  // the terms of each correlated bar `( … | g)` with two or more coefficients, in recipe order
+  const blockTerms: number[][] = [];
+  recipe.terms.forEach((t, k) => {
+    if (t.correlated === undefined) return;
+    (blockTerms[t.correlated] ??= []).push(k);
+  });
   const priors = resolvePriors(
     {
       fixed: fixedNames,
       interceptColumn,
       terms: recipe.terms.map((t) => ({ group: recipe.groups[t.group].name, term: t.term })),
       aux: module.aux.map((a) => a.name),
+      correlations: blockTerms.map((terms) => recipe.groups[recipe.terms[terms[0]].group].name),
       defaults: design.offset ? offsetIntercept(defaults, family, design.offset) : defaults,
     },
     options.priors,
@@ -124,7 +131,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     index: design.groupIndex[k],
   }));
   const sharedColumns = recipe.terms.map((_, k) => sharedFixedColumn(design.x[k], design.X, fixedNames.length, interceptColumn));
-  const evidence = chooseParameterizations(
+  const termEvidence = chooseParameterizations(
     recipe.terms.map((t, k) => ({
       group: groups[t.group].name,
       label: `${groups[t.group].name}__${t.term}`,
@@ -139,6 +146,17 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     options.parameterization,
     crudeRowInformation(family, y, trials, link),
   );
+  // a correlated block is centered, split or non-centered as a whole; its folds are the block's (CorrelatedBlock.foldColumns)
+  const evidence = [...termEvidence];
+  const blockChoice = blockTerms.map((terms) => {
+    const { chosen, evidence: set } = chooseBlockParameterization(
+      terms.map((k) => termEvidence[k]),
+      groups[recipe.terms[terms[0]].group].name,
+    );
+    terms.forEach((k, j) => (evidence[k] = set[j]));
+    return chosen;
+  });
+  const inBlock = new Set(blockTerms.flat());
 
   let next = fixedNames.length;
   const varying: VaryingTerm[] = recipe.terms.map((t, k) => {
@@ -149,11 +167,24 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       term: t.term,
       x: design.x[k],
       parameterization: evidence[k].chosen,
-      ...(evidence[k].chosen !== 'centered' && sharedColumns[k] >= 0 ? { foldColumn: sharedColumns[k] } : {}),
+      ...(evidence[k].chosen !== 'centered' && sharedColumns[k] >= 0 && !inBlock.has(k) ? { foldColumn: sharedColumns[k] } : {}),
       sdPrior: priors.sd[k],
       sdIndex,
       offset: sdIndex + 1,
     };
+  });
+
+  const correlated: CorrelatedBlock[] = blockTerms.map((terms, b) => {
+    const block: CorrelatedBlock = {
+      group: recipe.terms[terms[0]].group,
+      terms,
+      parameterization: blockChoice[b],
+      eta: priors.cor[b].params[0],
+      cpcIndex: next,
+      ...(terms.some((k) => sharedColumns[k] >= 0) ? { foldColumns: terms.map((k) => sharedColumns[k]) } : {}),
+    };
+    next += (terms.length * (terms.length - 1)) / 2;
+    return block;
   });
 
   const aux: AuxCoordinate[] = module.aux.map((a, k) => ({ name: a.name, prior: priors.aux[k], index: next + k }));
@@ -175,6 +206,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     fixedBasis: (options.fixedBasis ?? 'qr') === 'qr' ? fixedBasisFactor(design.X, frame.nRows, fixedNames.length) : null,
     ...(aux.length > 0 ? { aux } : {}),
     ...(design.offset ? { offset: design.offset } : {}),
+    ...(correlated.length > 0 ? { correlated } : {}),
   };
 
   const basisNote = spec.fixedBasis ? '; fixed effects sampled in the QR basis of their columns' : '';
@@ -186,7 +218,14 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   evidence.forEach((e, k) => {
     const fold = varying[k].foldColumn ?? -1;
     const folded = fold >= 0 && e.chosen !== 'centered' ? `; levels' mean folded into b_${fixedNames[fold]}` : '';
-    notes.push(describeEvidence(e, groups[recipe.terms[k].group].levels) + folded);
+    const bar = recipe.terms[k].correlated;
+    const block =
+      bar === undefined
+        ? ''
+        : `; correlated with ${blockTerms[bar].filter((j) => j !== k).map((j) => recipe.terms[j].term).join(', ')} ` +
+          `(lkj(${priors.cor[bar].params[0]})), the block ${blockChoice[bar]} as a whole` +
+          (sharedColumns[k] >= 0 ? `; levels' mean folded into b_${fixedNames[sharedColumns[k]]}` : '');
+    notes.push(describeEvidence(e, groups[recipe.terms[k].group].levels) + folded + block);
   });
   const warnings = dataWarnings({
     outcome: ast.outcome.name,

@@ -292,6 +292,7 @@ export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family): Des
   const groupIndex = new Map<string, number>();
   const varying: VaryingTermRecipe[] = [];
   const seenTerms = new Map<string, Span>();
+  let bars = 0;
   for (const part of terms.varying) {
     const label = groupLabel(part.group);
     let g = groupIndex.get(label);
@@ -300,14 +301,16 @@ export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family): Des
       groups.push(maker.group(part.group));
       groupIndex.set(label, g);
     }
-    for (const column of maker.columns(part)) {
+    const columns = maker.columns(part);
+    const bar = part.correlated && columns.length >= 2 ? bars++ : -1;
+    for (const column of columns) {
       const key = `${label}__${column.name}`;
       const before = seenTerms.get(key);
       if (before) {
         throw formulaError(ast.text, part.span.start, `repeated varying term '${key}' (also at position ${before.start})`);
       }
       seenTerms.set(key, part.span);
-      varying.push({ group: g, term: column.name, column: column.factors.length === 0 ? null : column });
+      varying.push({ group: g, term: column.name, column: column.factors.length === 0 ? null : column, ...(bar >= 0 ? { correlated: bar } : {}) });
     }
   }
   // offsets: one numeric variable each, evaluated on any frame with the recipe (a log() checks its values are positive)

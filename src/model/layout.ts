@@ -2,7 +2,8 @@
  * Parameter names and the unconstrained → constrained map. One naming convention, used everywhere:
  *   b_<term>                      fixed effects
  *   sd_<group>__<term>            standard deviation of a varying term (unconstrained coordinate: log sd)
- *   z_<group>__<term>[k]          standard-normal innovations (non-centered terms only)
+ *   z_<group>__<term>[k]          standard-normal innovations (non-centered independent terms only; a correlated
+ *                                 block's z are coordinates but not output, r = diag(sd) L z)
  *   r_<group>__<term>[k]          group effects, always present (generated quantity for non-centered terms)
  *   zbar_<group>__<term>, e_<group>__<term>[j]   the unconstrained coordinates of a split term, and of a
  *                                 non-centered term folded into a fixed effect (mean and Helmert deviations,
@@ -11,17 +12,85 @@
  *                                 their levels' means (the constrained output gives b_<term>)
  *   qb_<term>                     the fixed coordinates in the QR basis (src/model/fixed-basis.ts): θ = Lᵀ b, b
  *                                 with the folded coefficients (bsum) in place of those folded into
+ *   cor_<group>__<t1>__<t2>       the correlation of two correlated terms of `( … | group)` (brms's names and order:
+ *                                 pairs (1,2), (1,3), (2,3), … of the bar's terms); unconstrained coordinate
+ *                                 cpc_<group>__<t1>__<t2>, the atanh of a partial correlation (src/model/correlation.ts)
  *   sigma, shape                  the family's auxiliary parameters, as brms names them (unconstrained coordinate:
- *                                 their log, after every term; in the output after the sd_ and z_ blocks)
+ *                                 their log, after every term and correlation; in the output after the sd_, z_ and
+ *                                 cor_ blocks)
  * k is the 1-based level index; level names are kept as coordinates (see levelCoordinates).
  */
 import { basisToFixed, fixedToBasis } from './fixed-basis.js';
+import { blockCoordinates, writeBlockEffects, type BlockCoordinates } from './correlated-effects.js';
+import { choleskyFromCorrelation, choleskyFromCpc, correlationFromCholesky, cpcCount, cpcFromCholesky } from './correlation.js';
 import { effectsToSplit, foldColumnOf, isRotated, splitMean, splitToEffects } from './split.js';
-import { levelCount, termLabel, type ModelSpec } from './spec.js';
+import { blockOfTerm, levelCount, termLabel, type ModelSpec } from './spec.js';
+
+/** The names of a block's correlations' pairs, "<group>__<t_j>__<t_i>" in coordinate (= brms) order. */
+function pairLabels(spec: ModelSpec, b: number): string[] {
+  const block = (spec.correlated ?? [])[b];
+  const group = spec.groups[block.group].name;
+  const out: string[] = [];
+  for (let i = 1; i < block.terms.length; i++) {
+    for (let j = 0; j < i; j++) out.push(`${group}__${spec.terms[block.terms[j]].term}__${spec.terms[block.terms[i]].term}`);
+  }
+  return out;
+}
+
+/** Positions in the constrained vector, resolved once per spec. */
+interface ConstrainedLayout {
+  readonly dim: number;
+  readonly sdAt: Int32Array;
+  /** -1 where the term has no z_ output. */
+  readonly zAt: Int32Array;
+  readonly corAt: Int32Array;
+  readonly auxAt: number;
+  readonly rAt: Int32Array;
+  readonly blockOf: Int32Array;
+  readonly blocks: readonly BlockCoordinates[];
+  /** Per block, the r_ starts of its terms (for writeBlockEffects). */
+  readonly blockStarts: readonly Int32Array[];
+}
+
+const layouts = new WeakMap<ModelSpec, ConstrainedLayout>();
+
+function layoutOf(spec: ModelSpec): ConstrainedLayout {
+  const cached = layouts.get(spec);
+  if (cached) return cached;
+  const T = spec.terms.length;
+  const blockOf = blockOfTerm(spec);
+  const sdAt = new Int32Array(T);
+  const zAt = new Int32Array(T).fill(-1);
+  const rAt = new Int32Array(T);
+  let o = spec.fixed.names.length;
+  spec.terms.forEach((term, t) => {
+    sdAt[t] = o++;
+    if (term.parameterization === 'noncentered' && blockOf[t] < 0) {
+      zAt[t] = o;
+      o += levelCount(spec, t);
+    }
+  });
+  const blocks = (spec.correlated ?? []).map((block) => blockCoordinates(spec, block));
+  const corAt = Int32Array.from(blocks, (b) => {
+    const at = o;
+    o += cpcCount(b.m);
+    return at;
+  });
+  const auxAt = o;
+  o += spec.aux?.length ?? 0;
+  spec.terms.forEach((_, t) => {
+    rAt[t] = o;
+    o += levelCount(spec, t);
+  });
+  const blockStarts = (spec.correlated ?? []).map((block) => Int32Array.from(block.terms, (t) => rAt[t]));
+  const layout = { dim: o, sdAt, zAt, corAt, auxAt, rAt, blockOf, blocks, blockStarts };
+  layouts.set(spec, layout);
+  return layout;
+}
 
 /** Names of the unconstrained coordinates, in vector order (log-sd coordinates carry the sd_ name). */
 export function unconstrainedNames(spec: ModelSpec): string[] {
-  const folded = new Set(spec.terms.map(foldColumnOf));
+  const folded = new Set([...spec.terms.map(foldColumnOf), ...(spec.correlated ?? []).flatMap((b) => b.foldColumns ?? [])]);
   const names = spec.fixed.names.map((n, j) => (spec.fixedBasis ? `qb_${n}` : folded.has(j) ? `bsum_${n}` : `b_${n}`));
   spec.terms.forEach((term, t) => {
     const label = termLabel(spec, t);
@@ -34,22 +103,30 @@ export function unconstrainedNames(spec: ModelSpec): string[] {
     const prefix = term.parameterization === 'noncentered' ? 'z' : 'r';
     for (let k = 1; k <= levelCount(spec, t); k++) names.push(`${prefix}_${label}[${k}]`);
   });
+  (spec.correlated ?? []).forEach((_, b) => {
+    for (const pair of pairLabels(spec, b)) names.push(`cpc_${pair}`);
+  });
   for (const a of spec.aux ?? []) names.push(a.name);
   return names;
 }
 
 /**
- * Names of the constrained output, in output order: b_*, then per term sd_*, then z_*[k] for non-centered terms,
- * then the family's sigma/shape, then r_*[k] for every term (generated quantities last).
+ * Names of the constrained output, in output order: b_*, then per term sd_* (and z_*[k] for a non-centered
+ * independent term), then cor_* of each correlated block, then the family's sigma/shape, then r_*[k] for every term
+ * (generated quantities last).
  */
 export function constrainedNames(spec: ModelSpec): string[] {
+  const { zAt } = layoutOf(spec);
   const names = spec.fixed.names.map((n) => `b_${n}`);
-  spec.terms.forEach((term, t) => {
+  spec.terms.forEach((_, t) => {
     const label = termLabel(spec, t);
     names.push(`sd_${label}`);
-    if (term.parameterization === 'noncentered') {
+    if (zAt[t] >= 0) {
       for (let k = 1; k <= levelCount(spec, t); k++) names.push(`z_${label}[${k}]`);
     }
+  });
+  (spec.correlated ?? []).forEach((_, b) => {
+    for (const pair of pairLabels(spec, b)) names.push(`cor_${pair}`);
   });
   for (const a of spec.aux ?? []) names.push(a.name);
   spec.terms.forEach((_, t) => {
@@ -60,41 +137,53 @@ export function constrainedNames(spec: ModelSpec): string[] {
 }
 
 export function constrainedDim(spec: ModelSpec): number {
-  let d = spec.fixed.names.length;
-  spec.terms.forEach((term, t) => {
-    const K = levelCount(spec, t);
-    d += 1 + K + (term.parameterization === 'noncentered' ? K : 0);
-  });
-  return d + (spec.aux?.length ?? 0);
+  return layoutOf(spec).dim;
 }
 
 /** Writes the constrained values of one unconstrained position `theta` into `out` (length constrainedDim). */
 export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float64Array, outOffset = 0): void {
-  let o = outOffset;
+  const layout = layoutOf(spec);
   const p = spec.fixed.names.length;
-  for (let j = 0; j < p; j++) out[o++] = theta[j];
+  for (let j = 0; j < p; j++) out[outOffset + j] = theta[j];
   if (spec.fixedBasis) basisToFixed(spec.fixedBasis, p, out, outOffset);
   spec.terms.forEach((term, t) => {
     const column = foldColumnOf(term);
     if (column >= 0) out[outOffset + column] -= splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
   });
   spec.terms.forEach((term, t) => {
-    out[o++] = Math.exp(theta[term.sdIndex]);
-    if (term.parameterization === 'noncentered') {
-      const K = levelCount(spec, t);
-      if (isRotated(term)) splitToEffects(1, theta, term.offset, K, out, o);
-      else for (let k = 0; k < K; k++) out[o + k] = theta[term.offset + k];
-      o += K;
-    }
+    out[outOffset + layout.sdAt[t]] = Math.exp(theta[term.sdIndex]);
+    const z = layout.zAt[t];
+    if (z < 0) return;
+    const K = levelCount(spec, t);
+    if (isRotated(term)) splitToEffects(1, theta, term.offset, K, out, outOffset + z);
+    else for (let k = 0; k < K; k++) out[outOffset + z + k] = theta[term.offset + k];
   });
-  for (const a of spec.aux ?? []) out[o++] = Math.exp(theta[a.index]);
+  layout.blocks.forEach((block, b) => {
+    const L = new Float64Array(block.m * block.m);
+    choleskyFromCpc(theta, block.cpcIndex, block.m, L);
+    correlationFromCholesky(L, block.m, out, outOffset + layout.corAt[b]);
+    const starts = layout.blockStarts[b];
+    writeBlockEffects(block, theta, 0, L, new Float64Array(block.m), out, outOffset, starts);
+    // b_j = coordinate − mean_k r_k for a folded term (src/backend/correlated-terms.ts)
+    (spec.correlated ?? [])[b].foldColumns?.forEach((column, i) => {
+      if (column >= 0) out[outOffset + column] -= levelMean(out, outOffset + starts[i], block.K);
+    });
+  });
+  (spec.aux ?? []).forEach((a, j) => {
+    out[outOffset + layout.auxAt + j] = Math.exp(theta[a.index]);
+  });
   spec.terms.forEach((_, t) => {
-    writeGroupEffects(spec, t, theta, out, o);
-    o += levelCount(spec, t);
+    if (layout.blockOf[t] < 0) writeGroupEffects(spec, t, theta, out, outOffset + layout.rAt[t]);
   });
 }
 
-/** Writes r_t (K_t values) at unconstrained position theta into out[at …]. */
+function levelMean(values: ArrayLike<number>, at: number, K: number): number {
+  let s = 0;
+  for (let k = 0; k < K; k++) s += values[at + k];
+  return s / K;
+}
+
+/** Writes r_t (K_t values) of an independent term at unconstrained position theta into out[at …]. */
 function writeGroupEffects(spec: ModelSpec, t: number, theta: ArrayLike<number>, out: Float64Array, at: number): void {
   const term = spec.terms[t];
   const K = levelCount(spec, t);
@@ -115,54 +204,94 @@ function writeGroupEffects(spec: ModelSpec, t: number, theta: ArrayLike<number>,
 
 /** The group-effect values r_t (length K_t) at unconstrained position theta. */
 export function groupEffects(spec: ModelSpec, t: number, theta: ArrayLike<number>): Float64Array {
-  const r = new Float64Array(levelCount(spec, t));
-  writeGroupEffects(spec, t, theta, r, 0);
-  return r;
+  const all = new Float64Array(constrainedDim(spec));
+  constrain(spec, theta, all);
+  const at = layoutOf(spec).rAt[t];
+  return all.slice(at, at + levelCount(spec, t));
 }
 
 /** For each indexed parameter family ("r_zip_code__Intercept"), the level name of each 1-based index. */
 export function levelCoordinates(spec: ModelSpec): Record<string, readonly string[]> {
+  const { zAt } = layoutOf(spec);
   const coords: Record<string, readonly string[]> = {};
   spec.terms.forEach((term, t) => {
     const label = termLabel(spec, t);
     const levels = spec.groups[term.group].levels;
     coords[`r_${label}`] = levels;
-    if (term.parameterization === 'noncentered') coords[`z_${label}`] = levels;
+    if (zAt[t] >= 0) coords[`z_${label}`] = levels;
   });
   return coords;
 }
 
 /**
  * The inverse of constrain: the unconstrained position from one row of constrained values (in constrainedNames
- * order). Every unconstrained coordinate is recoverable: b directly, log sd, and z (non-centered), r (centered) or
- * the split coordinates from r and sd.
+ * order). Every unconstrained coordinate is recoverable: b directly, log sd, z (non-centered), r (centered) or the
+ * split coordinates from r and sd; a correlated block's partial correlations from the Cholesky factor of its
+ * correlations, and its z_k = L⁻¹ diag(sd)⁻¹ r_k (non-centered) or r (centered).
  */
 export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, theta: Float64Array, inOffset = 0): void {
-  let o = inOffset;
+  const layout = layoutOf(spec);
   const p = spec.fixed.names.length;
-  for (let j = 0; j < p; j++) theta[j] = constrained[o++];
+  for (let j = 0; j < p; j++) theta[j] = constrained[inOffset + j];
   spec.terms.forEach((term, t) => {
-    theta[term.sdIndex] = Math.log(constrained[o++]);
-    if (term.parameterization === 'noncentered') {
-      const K = levelCount(spec, t);
-      if (isRotated(term)) effectsToSplit(1, constrained, o, K, theta, term.offset);
-      else for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[o + k];
-      o += K;
-    }
-  });
-  for (const a of spec.aux ?? []) theta[a.index] = Math.log(constrained[o++]);
-  spec.terms.forEach((term, t) => {
+    theta[term.sdIndex] = Math.log(constrained[inOffset + layout.sdAt[t]]);
+    const z = layout.zAt[t];
+    if (z < 0) return;
     const K = levelCount(spec, t);
+    if (isRotated(term)) effectsToSplit(1, constrained, inOffset + z, K, theta, term.offset);
+    else for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[inOffset + z + k];
+  });
+  (spec.aux ?? []).forEach((a, j) => {
+    theta[a.index] = Math.log(constrained[inOffset + layout.auxAt + j]);
+  });
+  spec.terms.forEach((term, t) => {
+    if (layout.blockOf[t] >= 0) return;
+    const K = levelCount(spec, t);
+    const o = inOffset + layout.rAt[t];
     if (term.parameterization === 'centered') {
       for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[o + k];
     } else if (term.parameterization === 'split') {
       effectsToSplit(Math.exp(theta[term.sdIndex]), constrained, o, K, theta, term.offset);
     }
-    o += K;
+  });
+  layout.blocks.forEach((block, b) => {
+    const { m, K } = block;
+    const L = new Float64Array(m * m);
+    choleskyFromCorrelation(constrained, inOffset + layout.corAt[b], m, L);
+    cpcFromCholesky(L, m, theta, block.cpcIndex);
+    const starts = layout.blockStarts[b];
+    const w = new Float64Array(m);
+    // z = L⁻¹ (x / sd) by forward substitution, for x = r_k (non-centered) or μ = √K · mean r (split: u)
+    const whiten = (x: (i: number) => number, write: (i: number, z: number) => void): void => {
+      for (let i = 0; i < m; i++) {
+        let s = x(i) / Math.exp(theta[block.sdIndex[i]]);
+        for (let j = 0; j < i; j++) s -= L[i * m + j] * w[j];
+        w[i] = s / L[i * m + i];
+        write(i, w[i]);
+      }
+    };
+    if (block.kind === 'split') {
+      // (√K·mean, Qᵀ r) per term, then the means → u
+      for (let i = 0; i < m; i++) effectsToSplit(1, constrained, inOffset + starts[i], K, theta, block.offset[i]);
+      whiten((i) => theta[block.offset[i]], (i, z) => (theta[block.offset[i]] = z));
+      return;
+    }
+    for (let k = 0; k < K; k++) {
+      if (block.kind === 'centered') {
+        for (let i = 0; i < m; i++) theta[block.offset[i] + k] = constrained[inOffset + starts[i] + k];
+        continue;
+      }
+      whiten((i) => constrained[inOffset + starts[i] + k], (i, z) => (theta[block.offset[i] + k] = z));
+    }
   });
   spec.terms.forEach((term, t) => {
     const column = foldColumnOf(term);
     if (column >= 0) theta[column] += splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
+  });
+  layout.blocks.forEach((block, b) => {
+    (spec.correlated ?? [])[b].foldColumns?.forEach((column, i) => {
+      if (column >= 0) theta[column] += levelMean(constrained, inOffset + layout.blockStarts[b][i], block.K);
+    });
   });
   if (spec.fixedBasis) fixedToBasis(spec.fixedBasis, p, theta, 0);
 }

@@ -183,6 +183,31 @@ export function chooseParameterizations(
   });
 }
 
+/**
+ * The parameterization of a correlated block (src/model/spec.ts, CorrelatedBlock) from its terms' evidence: what an
+ * option forced (every forced term of the block must agree), else, when the rule pins every term down, split if one
+ * of them shares its covariate with a fixed effect (its rule choice is split: the levels' mean vector trades off
+ * against the fixed effects, so it is sampled non-centered while the deviations stay centered;
+ * src/model/correlated-effects.ts) and centered otherwise, and non-centered when a term is not pinned down.
+ * Returns the evidence with `chosen` set to the block's choice on each of its terms.
+ */
+export function chooseBlockParameterization(
+  evidence: readonly ParameterizationEvidence[],
+  group: string,
+): { readonly chosen: Parameterization; readonly evidence: ParameterizationEvidence[] } {
+  const forced = evidence.filter((e) => e.source !== 'rule');
+  const values = [...new Set(forced.map((e) => e.chosen))];
+  if (values.length > 1) {
+    throw new UserError(
+      `parameterization: the correlated terms of (… | ${group}) are set to ${values.join(' and ')} (${forced.map((e) => `'${e.source}'`).join(', ')}); they share one parameterization — set it once for the group: ${group}=${values[0]}`,
+    );
+  }
+  const pinned = evidence.every((e) => e.ruleChoice !== 'noncentered');
+  const chosen: Parameterization =
+    values.length === 1 ? values[0] : !pinned ? 'noncentered' : evidence.some((e) => e.ruleChoice === 'split') ? 'split' : 'centered';
+  return { chosen, evidence: evidence.map((e) => ({ ...e, chosen })) };
+}
+
 /** One line for the notes: the figures behind the choice. */
 export function describeEvidence(e: ParameterizationEvidence, levelNames: readonly string[]): string {
   const figures =

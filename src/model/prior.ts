@@ -20,6 +20,19 @@ export interface Prior {
   readonly params: readonly number[];
 }
 
+/**
+ * The LKJ prior of a correlation matrix, lkj(eta) with eta > 0 (Lewandowski, Kurowicka & Joe 2009; density and
+ * constant in src/model/correlation.ts): eta = 1 is uniform over correlation matrices, larger eta pulls towards the
+ * identity. The prior of the correlations of `(1 + x | g)` (targets `cor`, `cor_<group>`).
+ */
+export interface LkjPrior {
+  readonly family: 'lkj';
+  /** [eta]. */
+  readonly params: readonly number[];
+}
+
+export const DEFAULT_COR_PRIOR: LkjPrior = { family: 'lkj', params: [1] };
+
 export const POSITIVE_FAMILIES: ReadonlySet<PriorFamily> = new Set(['halfnormal', 'halfstudent_t', 'exponential', 'gamma']);
 export const REAL_FAMILIES: ReadonlySet<PriorFamily> = new Set(['normal', 'student_t']);
 
@@ -100,6 +113,6 @@ export function logScalePriorDlogDensity(prior: Prior, u: number): number {
   return priorDlogDensity(prior, x) * x + 1;
 }
 
-export function formatPrior(prior: Prior): string {
+export function formatPrior(prior: Prior | LkjPrior): string {
   return `${prior.family}(${prior.params.join(', ')})`;
 }

@@ -6,11 +6,12 @@
  *   sd_<group>            every varying term of a grouping factor
  *   Intercept | b | sd    a whole class (class b excludes the intercept)
  *   sigma | shape         the family's auxiliary parameter (gaussian/lognormal; negbinomial/gamma)
+ *   cor_<group> | cor     the correlations of a grouping factor's correlated terms `(1 + x | g)`, or of all: lkj(eta)
  * Families other than bernoulli/binomial bring data-scaled defaults (src/model/family-priors.ts).
  */
 import { UserError } from '../errors.js';
 import type { FamilyDefaults } from './family-priors.js';
-import { formatPrior, POSITIVE_FAMILIES, REAL_FAMILIES, type Prior, type PriorFamily } from './prior.js';
+import { DEFAULT_COR_PRIOR, formatPrior, POSITIVE_FAMILIES, REAL_FAMILIES, type LkjPrior, type Prior, type PriorFamily } from './prior.js';
 
 export const DEFAULT_INTERCEPT_PRIOR: Prior = { family: 'normal', params: [-3, 1] };
 export const DEFAULT_B_PRIOR: Prior = { family: 'normal', params: [0, 0.5] };
@@ -28,8 +29,11 @@ const FAMILY_PARAMS: Readonly<Record<PriorFamily, readonly string[]>> = {
 /** Parameters that must be positive. */
 const POSITIVE_PARAMS: ReadonlySet<string> = new Set(['sigma', 'nu', 'rate', 'shape']);
 
-/** Overrides as given by a caller: target → prior (or its text, e.g. "normal(0, 1)"); or CLI strings "target=prior". */
-export type PriorOverrides = Readonly<Record<string, Prior | string>> | readonly string[];
+/**
+ * Overrides as given by a caller: target → prior (or its text, e.g. "normal(0, 1)", "lkj(2)"); or CLI strings
+ * "target=prior".
+ */
+export type PriorOverrides = Readonly<Record<string, Prior | LkjPrior | string>> | readonly string[];
 
 /** Which parameters a model has, for resolving and checking overrides. */
 export interface PriorTargets {
@@ -41,14 +45,16 @@ export interface PriorTargets {
   readonly terms: readonly { readonly group: string; readonly term: string }[];
   /** The family's auxiliary parameters by name ("sigma", "shape"); absent for none. */
   readonly aux?: readonly string[];
+  /** The grouping factor of each correlated block (src/model/spec.ts, CorrelatedBlock), in block order; absent for none. */
+  readonly correlations?: readonly string[];
   /** The family's data-scaled defaults; absent: the bernoulli defaults above. */
   readonly defaults?: FamilyDefaults;
 }
 
 export interface PriorAssignment {
-  /** Parameter name, e.g. "b_treatment" or "sd_zip_code__Intercept". */
+  /** Parameter name, e.g. "b_treatment", "sd_zip_code__Intercept" or "cor_subject" (the correlations of a group). */
   readonly parameter: string;
-  readonly prior: Prior;
+  readonly prior: Prior | LkjPrior;
   /** "default" or the override target that set it ("b", "sd_zip_code", …). */
   readonly source: string;
 }
@@ -60,12 +66,19 @@ export interface ResolvedPriors {
   readonly sd: readonly Prior[];
   /** Prior of each auxiliary parameter, in PriorTargets.aux order. */
   readonly aux: readonly Prior[];
-  /** Every assignment, fixed effects first, then sds, then auxiliary parameters. */
+  /** LKJ prior of each correlated block, in PriorTargets.correlations order. */
+  readonly cor: readonly LkjPrior[];
+  /** Every assignment, fixed effects first, then sds, then auxiliary parameters, then correlations (one row per group). */
   readonly table: readonly PriorAssignment[];
 }
 
 function isFamily(name: string): name is PriorFamily {
   return Object.prototype.hasOwnProperty.call(FAMILY_PARAMS, name);
+}
+
+/** Whether an override target is a correlation prior's (`cor`, `cor_<group>`). */
+export function isCorrelationTarget(target: string): boolean {
+  return target === 'cor' || target.startsWith('cor_');
 }
 
 /** Parses "family(a, b, …)"; `where` prefixes messages (e.g. "prior 'b=normal(0)'"). */
@@ -76,6 +89,7 @@ export function parsePrior(text: string, where: string): Prior {
     throw new UserError(`${where}: expected family(parameters), e.g. normal(0, 1)`);
   }
   const family = s.slice(0, open).trim();
+  if (family === 'lkj') throw new UserError(`${where}: lkj is the prior of correlations; give it to cor or cor_<group>`);
   if (!isFamily(family)) {
     throw new UserError(`${where}: unknown family '${family}'; use one of ${Object.keys(FAMILY_PARAMS).join(', ')}`);
   }
@@ -86,6 +100,24 @@ export function parsePrior(text: string, where: string): Prior {
     if (!Number.isFinite(v)) throw new UserError(`${where}: parameter ${i + 1} '${params[i]}' is not a finite number`);
   });
   return checkPrior({ family, params: values }, where);
+}
+
+/** Parses "lkj(eta)" for a correlation target, eta > 0. */
+export function parseLkjPrior(text: string, where: string): LkjPrior {
+  const s = text.trim();
+  const match = /^lkj\s*\(([^()]*)\)$/.exec(s);
+  if (!match) throw new UserError(`${where}: a correlation takes lkj(eta), e.g. lkj(2)`);
+  const arg = match[1].trim();
+  return checkLkjPrior({ family: 'lkj', params: arg === '' ? [] : arg.split(',').map((a) => (a.trim() === '' ? NaN : Number(a.trim()))) }, where);
+}
+
+/** Checks an LKJ prior: one parameter eta, finite and positive. */
+export function checkLkjPrior(prior: LkjPrior, where: string): LkjPrior {
+  if (prior.family !== 'lkj') throw new UserError(`${where}: a correlation takes lkj(eta), e.g. lkj(2)`);
+  if (prior.params.length !== 1) throw new UserError(`${where}: lkj takes 1 parameter (eta), got ${prior.params.length}`);
+  const eta = prior.params[0];
+  if (!(Number.isFinite(eta) && eta > 0)) throw new UserError(`${where}: eta must be a positive number, got ${eta}`);
+  return prior;
 }
 
 /** Checks the parameter count and positivity of a prior's parameters. */
@@ -123,16 +155,24 @@ export function parsePriorArgs(args: readonly string[]): Record<string, string> 
   return out;
 }
 
-function overrideRecord(overrides: PriorOverrides | undefined): Map<string, { prior: Prior; where: string }> {
-  const map = new Map<string, { prior: Prior; where: string }>();
+type Given = { readonly prior: Prior; readonly where: string; readonly cor?: undefined } | { readonly cor: LkjPrior; readonly where: string; readonly prior?: undefined };
+
+function overrideRecord(overrides: PriorOverrides | undefined): Map<string, Given> {
+  const map = new Map<string, Given>();
   if (!overrides) return map;
-  const record: Readonly<Record<string, Prior | string>> = Array.isArray(overrides)
+  const record: Readonly<Record<string, Prior | LkjPrior | string>> = Array.isArray(overrides)
     ? parsePriorArgs(overrides as readonly string[])
-    : (overrides as Readonly<Record<string, Prior | string>>);
+    : (overrides as Readonly<Record<string, Prior | LkjPrior | string>>);
   for (const [target, value] of Object.entries(record)) {
     const where = `prior '${target}=${typeof value === 'string' ? value.trim() : formatPrior(value)}'`;
-    const prior = typeof value === 'string' ? parsePrior(value, where) : checkPrior(value, where);
-    map.set(target, { prior, where });
+    if (isCorrelationTarget(target)) {
+      map.set(target, { cor: typeof value === 'string' ? parseLkjPrior(value, where) : checkLkjPrior(value as LkjPrior, where), where });
+    } else if (typeof value === 'string') {
+      map.set(target, { prior: parsePrior(value, where), where });
+    } else {
+      if (value.family === 'lkj') throw new UserError(`${where}: lkj is the prior of correlations; give it to cor or cor_<group>`);
+      map.set(target, { prior: checkPrior(value, where), where });
+    }
   }
   return map;
 }
@@ -145,6 +185,7 @@ export function resolvePriors(targets: PriorTargets, overrides?: PriorOverrides)
     if (!valid.includes(key)) {
       throw new UserError(`${o.where}: the model has no parameter or class '${key}'; valid targets: ${valid.join(', ')}`);
     }
+    if (o.prior === undefined) continue; // lkj, checked when parsed
     const onAux = (targets.aux ?? []).includes(key);
     const onSd = key === 'sd' || key.startsWith('sd_') || onAux;
     if (onSd && !POSITIVE_FAMILIES.has(o.prior.family)) {
@@ -156,12 +197,19 @@ export function resolvePriors(targets: PriorTargets, overrides?: PriorOverrides)
       throw new UserError(`${o.where}: ${o.prior.family} is for positive parameters; a coefficient takes normal or student_t`);
     }
   }
-  const pick = (parameter: string, keys: readonly string[], fallback: Prior): PriorAssignment => {
+  const pick = (parameter: string, keys: readonly string[], fallback: Prior): PriorAssignment & { prior: Prior } => {
     for (const key of keys) {
       const o = given.get(key);
-      if (o) return { parameter, prior: o.prior, source: key };
+      if (o?.prior) return { parameter, prior: o.prior, source: key };
     }
     return { parameter, prior: fallback, source: 'default' };
+  };
+  const pickCor = (group: string): PriorAssignment & { prior: LkjPrior } => {
+    for (const key of [`cor_${group}`, 'cor']) {
+      const o = given.get(key);
+      if (o?.cor) return { parameter: `cor_${group}`, prior: o.cor, source: key };
+    }
+    return { parameter: `cor_${group}`, prior: DEFAULT_COR_PRIOR, source: 'default' };
   };
   const d = targets.defaults;
   const fixedRows = targets.fixed.map((label, j) => {
@@ -179,11 +227,14 @@ export function resolvePriors(targets: PriorTargets, overrides?: PriorOverrides)
     if (!fallback) throw new Error(`resolvePriors: no default prior for auxiliary parameter ${name}`);
     return pick(name, [name], fallback);
   });
+  const corGroups = targets.correlations ?? [];
+  const corRows = [...new Set(corGroups)].map(pickCor);
   return {
     fixed: fixedRows.map((r) => r.prior),
     sd: sdRows.map((r) => r.prior),
     aux: auxRows.map((r) => r.prior),
-    table: [...fixedRows, ...sdRows, ...auxRows],
+    cor: corGroups.map((g) => (corRows.find((r) => r.parameter === `cor_${g}`) as { prior: LkjPrior }).prior),
+    table: [...fixedRows, ...sdRows, ...auxRows, ...corRows],
   };
 }
 
@@ -198,6 +249,9 @@ export function validTargets(targets: PriorTargets): string[] {
   for (const g of groups) out.push(`sd_${g}`);
   for (const t of targets.terms) out.push(`sd_${t.group}__${t.term}`);
   for (const name of targets.aux ?? []) out.push(name);
+  const corGroups = [...new Set(targets.correlations ?? [])];
+  if (corGroups.length > 0) out.push('cor');
+  for (const g of corGroups) out.push(`cor_${g}`);
   return out;
 }
 

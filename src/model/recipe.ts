@@ -65,6 +65,11 @@ export interface GroupRecipe {
 export interface VaryingTermRecipe {
   readonly group: number;
   readonly term: string;
+  /**
+   * The correlated bar this term belongs to (a `( … | g)` with two or more coefficients, numbered 0, 1, … in formula
+   * order); absent for a term whose effects are independent (`||`, or the only coefficient of its bar).
+   */
+  readonly correlated?: number;
   /** Null for an intercept. */
   readonly column: ColumnRecipe | null;
 }

@@ -14,17 +14,23 @@
  *   centered term:     r_t[k] ~ Normal(0, sd_t)
  *   split term:        u_t ~ Normal(0, 1), e_t ~ Normal(0, sd_t² I_{K−1}), r_t = (sd_t · u_t / √K)·1 + Q e_t
  *                      (mean non-centered, deviations centered; Q and the why in src/model/split.ts)
+ *   correlated block (the m ≥ 2 terms of one `( … | g)`, spec.correlated): per level k the vector r_k ∈ R^m of
+ *                      the block's terms ~ MVN(0, diag(sd) Ω diag(sd)), Ω ~ LKJ(eta) through its Cholesky factor L
+ *                      (src/model/correlation.ts): non-centered r_k = diag(sd) L z_k, z_k ~ Normal(0, I); centered
+ *                      the r_k are the coordinates, with the MVN density; split: the levels' mean vector non-centered, the
+ *                      deviations centered (src/model/correlated-effects.ts). Folded per block (foldColumns).
  *   folding: a split or non-centered term whose covariate is fixed column j (foldColumn) has that coordinate hold
  *                      b_j + mean(r_t) instead of b_j, so the likelihood does not see the levels' mean; a folded
  *                      non-centered term samples its z rotated: [u, e_1 … e_{K−1}] with z = u/√K·1 + Q e
  *
  * Unconstrained parameter vector (length `dim`), in this order:
  *   [ b_0 … b_{p-1} ]  then for each varying term t in order:  [ log sd_t, v_t[1] … v_t[K_t] ]
+ *   then for each correlated block its m(m−1)/2 partial-correlation coordinates (src/model/correlation.ts)
  *   then the family's auxiliary parameters, each as its log (gaussian/lognormal: log sigma; negbinomial/gamma: log shape)
  * where v is z (non-centered), r (centered) or [u, e_1 … e_{K−1}] (split, or folded non-centered). The log density on this scale includes the
  * Jacobian of sd = exp(u), i.e. + log sd_t for every term, and + log sd_t more for a split term (|∂r/∂(u, e)| = sd).
  * Backends evaluate plain centered and non-centered terms only: src/backend/split-terms.ts maps split and folded
- * terms onto those around any backend.
+ * terms onto those around any backend, and src/backend/correlated-terms.ts correlated blocks.
  * The log density itself is written once, in src/model/density.ts (the family's rows in src/model/families/).
  */
 import type { LinkName } from './families/family.js';
@@ -70,6 +76,34 @@ export interface VaryingTerm {
   readonly offset: number;
 }
 
+/**
+ * The terms of one `( … | g)` with m ≥ 2 coefficients (`(1 + x | g)`), whose effects per level are correlated
+ * (src/model/correlation.ts). `(1 + x || g)` gives independent terms and no block.
+ */
+export interface CorrelatedBlock {
+  /** Index into ModelSpec.groups. */
+  readonly group: number;
+  /** Indices into ModelSpec.terms, in the bar's order (m ≥ 2 terms of this group; the terms carry no foldColumn). */
+  readonly terms: readonly number[];
+  /**
+   * 'noncentered': the terms' coordinates are z, r_k = diag(sd) L z_k; 'centered': they are r; 'split': per term
+   * (u_i, e_i) with the levels' mean vector √K·mean(r) = diag(sd) L u non-centered and the Helmert deviations e
+   * centered (src/model/correlated-effects.ts). Every term of the block carries the same parameterization.
+   */
+  readonly parameterization: Parameterization;
+  /** Shape η of the LKJ prior on the correlation matrix. */
+  readonly eta: number;
+  /** Position of the first of the m(m−1)/2 partial-correlation coordinates (pairs (1,0), (2,0), (2,1), …). */
+  readonly cpcIndex: number;
+  /**
+   * Per term of the block, the fixed column whose coordinate holds b_j + mean_k(r_k) (the term's covariate is that
+   * column: a varying intercept beside the intercept), or -1; absent: none. As for independent terms
+   * (src/model/split.ts) this takes the levels' mean out of the likelihood, where it trades off against b_j; the
+   * shear has Jacobian 1 (src/backend/correlated-terms.ts).
+   */
+  readonly foldColumns?: readonly number[];
+}
+
 export interface FixedEffects {
   /** Term labels: "Intercept", "treatment", "scale(recency)", "segment:channel"… (parameter name = "b_" + label). */
   readonly names: readonly string[];
@@ -113,6 +147,8 @@ export interface ModelSpec {
    * at 1 (src/backend/offset-column.ts).
    */
   readonly offset?: Float64Array | null;
+  /** Correlated blocks of terms; absent or empty when every term is independent. */
+  readonly correlated?: readonly CorrelatedBlock[];
 }
 
 /** Name of term t as used in parameter names: "<group>__<term>", e.g. "history_segment__treatment". */
@@ -123,4 +159,13 @@ export function termLabel(spec: ModelSpec, t: number): string {
 
 export function levelCount(spec: ModelSpec, t: number): number {
   return spec.groups[spec.terms[t].group].levels.length;
+}
+
+/** For each term, the index of its correlated block in spec.correlated, or -1. */
+export function blockOfTerm(spec: ModelSpec): Int32Array {
+  const out = new Int32Array(spec.terms.length).fill(-1);
+  (spec.correlated ?? []).forEach((block, b) => {
+    for (const t of block.terms) out[t] = b;
+  });
+  return out;
 }

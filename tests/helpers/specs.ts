@@ -5,7 +5,8 @@
 import { Rng } from '../../src/rng.js';
 import { lgamma } from '../../src/numeric/log-gamma.js';
 import type { Prior } from '../../src/model/prior.js';
-import type { GroupingFactor, ModelSpec, Parameterization, VaryingTerm } from '../../src/model/spec.js';
+import { fixedBasisFactor } from '../../src/model/fixed-basis.js';
+import type { CorrelatedBlock, GroupingFactor, ModelSpec, Parameterization, VaryingTerm } from '../../src/model/spec.js';
 
 export type SpecKind = 'pooled' | 'hierarchical' | 'crossed' | 'binomial' | 'manylevels';
 
@@ -136,4 +137,101 @@ export function randomPositions(spec: ModelSpec, nChains: number, seed = 7): Flo
 /** Relative difference |a − b| / max(|a|, |b|, floor). */
 export function relDiff(a: number, b: number, floor = 1e-300): number {
   return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), floor);
+}
+
+export interface CorrelatedSpecOptions {
+  readonly n?: number;
+  readonly seed?: number;
+  /** One correlated block per entry: its grouping factor's level count, its number of terms m, its coordinates. */
+  readonly blocks: readonly { readonly K: number; readonly m: number; readonly parameterization: Parameterization; readonly eta?: number }[];
+  /** Adds an independent varying intercept on another factor, split and folded into the intercept. */
+  readonly splitTerm?: boolean;
+  /** Folds each block's intercept into the fixed intercept and its first slope into fixed column 2 (x1). */
+  readonly fold?: boolean;
+  /** Samples the fixed effects in their QR basis (src/model/fixed-basis.ts). */
+  readonly fixedBasis?: boolean;
+  readonly family?: 'bernoulli' | 'gaussian';
+}
+
+/**
+ * A spec with correlated blocks (src/model/spec.ts, CorrelatedBlock) on the fixed design of randomSpec('pooled'):
+ * block b has its own grouping factor g<b> with an intercept and m − 1 slopes on x1, x2, and standard-normal columns
+ * (all independent of the outcome; gradient and parity tests need no particular truth).
+ */
+export function correlatedSpec(options: CorrelatedSpecOptions): ModelSpec {
+  const base = randomSpec('pooled', { n: options.n ?? 400, seed: options.seed ?? 1 });
+  const rng = new Rng(options.seed ?? 1, 77);
+  const { n } = base;
+  const p = base.fixed.names.length;
+  const column = (j: number): Float64Array => Float64Array.from({ length: n }, (_, i) => base.fixed.X[i * p + j]);
+  const covariates = [column(2), column(3), Float64Array.from({ length: n }, () => rng.normal())];
+  const groups: GroupingFactor[] = [];
+  const terms: VaryingTerm[] = [];
+  const blocks: CorrelatedBlock[] = [];
+  let next = p;
+  options.blocks.forEach((plan, b) => {
+    groups.push(groupingFactor(`g${b + 1}`, plan.K, n, rng));
+    const indices: number[] = [];
+    for (let j = 0; j < plan.m; j++) {
+      indices.push(terms.length);
+      terms.push({
+        group: b,
+        term: j === 0 ? 'Intercept' : `x${j}`,
+        x: j === 0 ? null : covariates[j - 1],
+        parameterization: plan.parameterization,
+        sdPrior: j === 1 ? { family: 'exponential', params: [2] } : SD_PRIOR,
+        sdIndex: next,
+        offset: next + 1,
+      });
+      next += 1 + plan.K;
+    }
+    blocks.push({
+      group: b,
+      terms: indices,
+      parameterization: plan.parameterization,
+      eta: plan.eta ?? 1,
+      cpcIndex: -1,
+      ...(options.fold ? { foldColumns: indices.map((_, j) => (j === 0 ? 0 : j === 1 ? 2 : -1)) } : {}),
+    });
+  });
+  if (options.splitTerm) {
+    groups.push(groupingFactor('zip', 4, n, rng));
+    terms.push({ group: groups.length - 1, term: 'Intercept', x: null, parameterization: 'split', foldColumn: 0, sdPrior: SD_PRIOR, sdIndex: next, offset: next + 1 });
+    next += 1 + 4;
+  }
+  const correlated = blocks.map((block) => {
+    const placed = { ...block, cpcIndex: next };
+    next += (block.terms.length * (block.terms.length - 1)) / 2;
+    return placed;
+  });
+  const gaussian = options.family === 'gaussian';
+  const y = gaussian ? Float64Array.from({ length: n }, () => -1 + 1.5 * rng.normal()) : base.y;
+  const aux = gaussian ? [{ name: 'sigma', prior: { family: 'halfstudent_t', params: [3, 2.5] } as Prior, index: next }] : [];
+  next += aux.length;
+  return {
+    ...base,
+    formula: 'random correlated',
+    family: gaussian ? 'gaussian' : 'bernoulli',
+    y,
+    groups,
+    terms,
+    correlated,
+    dim: next,
+    fixedBasis: options.fixedBasis ? fixedBasisFactor(base.fixed.X, n, p) : null,
+    ...(gaussian ? { aux } : {}),
+  };
+}
+
+/** Random positions for correlatedSpec: partial-correlation coordinates spread over (−1.5, 1.5). */
+export function correlatedPositions(spec: ModelSpec, nChains: number, seed = 7): Float64Array {
+  const out = randomPositions(spec, nChains, seed);
+  const rng = new Rng(seed, 98);
+  for (let c = 0; c < nChains; c++) {
+    for (const block of spec.correlated ?? []) {
+      const count = (block.terms.length * (block.terms.length - 1)) / 2;
+      for (let j = 0; j < count; j++) out[c * spec.dim + block.cpcIndex + j] = 0.6 * rng.normal();
+    }
+    for (const a of spec.aux ?? []) out[c * spec.dim + a.index] = 0.4 + 0.2 * rng.normal();
+  }
+  return out;
 }

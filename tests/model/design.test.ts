@@ -124,8 +124,9 @@ describe('fixed effects', () => {
 });
 
 describe('varying terms', () => {
-  it('(1 + x | g): one term per coefficient, sharing the group; offsets and names', () => {
-    const { spec } = buildModel(base, 'y ~ x + (1 + x | g)', { parameterization: { g: 'noncentered' }, fixedBasis: 'natural' });
+  it('(1 + x || g): one independent term per coefficient, sharing the group; offsets and names', () => {
+    const { spec } = buildModel(base, 'y ~ x + (1 + x || g)', { parameterization: { g: 'noncentered' }, fixedBasis: 'natural' });
+    expect(spec.correlated).toBeUndefined();
     expect(spec.groups).toHaveLength(1);
     expect(spec.groups[0].name).toBe('g');
     expect(spec.groups[0].levels).toEqual(['u', 'v', 'w']);
@@ -146,6 +147,41 @@ describe('varying terms', () => {
     ]);
     expect(unconstrainedNames(buildModel(base, 'y ~ 1 + (0 + x | g)', { parameterization: { g: 'noncentered' }, fixedBasis: 'natural' }).spec)).toEqual([
       'b_Intercept', 'sd_g__x', 'z_g__x[1]', 'z_g__x[2]', 'z_g__x[3]',
+    ]);
+  });
+
+  it('(1 + x | g): a correlated block — folded as a block, the partial correlation after the terms, cor_ in the output', () => {
+    const { spec } = buildModel(base, 'y ~ x + (1 + x | g)', { parameterization: { g: 'noncentered' }, fixedBasis: 'natural' });
+    expect(spec.terms.map((t) => [t.term, t.sdIndex, t.offset, t.parameterization, t.foldColumn])).toEqual([
+      ['Intercept', 2, 3, 'noncentered', undefined],
+      ['x', 6, 7, 'noncentered', undefined],
+    ]);
+    expect(spec.correlated).toEqual([{ group: 0, terms: [0, 1], parameterization: 'noncentered', eta: 1, cpcIndex: 10, foldColumns: [0, 1] }]);
+    expect(spec.dim).toBe(2 + 4 + 4 + 1);
+    expect(unconstrainedNames(spec)).toEqual([
+      'bsum_Intercept', 'bsum_x',
+      'sd_g__Intercept', 'z_g__Intercept[1]', 'z_g__Intercept[2]', 'z_g__Intercept[3]',
+      'sd_g__x', 'z_g__x[1]', 'z_g__x[2]', 'z_g__x[3]',
+      'cpc_g__Intercept__x',
+    ]);
+    expect(constrainedNames(spec)).toEqual([
+      'b_Intercept', 'b_x', 'sd_g__Intercept', 'sd_g__x', 'cor_g__Intercept__x',
+      'r_g__Intercept[1]', 'r_g__Intercept[2]', 'r_g__Intercept[3]', 'r_g__x[1]', 'r_g__x[2]', 'r_g__x[3]',
+    ]);
+    // (1 | g) alone, and a single coefficient per bar, stay independent
+    expect(buildModel(base, 'y ~ (1 | g)').spec.correlated).toBeUndefined();
+    expect(buildModel(base, 'y ~ (1 | g) + (0 + x | g)').spec.correlated).toBeUndefined();
+  });
+
+  it('(1 + f + x | g): brms order of the correlations (1,2), (1,3), (2,3), … and the cor prior', () => {
+    const built = buildModel(base, 'y ~ (1 + f + x | g)', { priors: ['cor_g=lkj(2.5)'] });
+    expect(built.spec.correlated?.[0].eta).toBe(2.5);
+    expect(constrainedNames(built.spec).filter((n) => n.startsWith('cor_'))).toEqual([
+      'cor_g__Intercept__fB', 'cor_g__Intercept__fC', 'cor_g__fB__fC',
+      'cor_g__Intercept__x', 'cor_g__fB__x', 'cor_g__fC__x',
+    ]);
+    expect(built.priors.table.filter((r) => r.parameter.startsWith('cor_'))).toEqual([
+      { parameter: 'cor_g', prior: { family: 'lkj', params: [2.5] }, source: 'cor_g' },
     ]);
   });
 

@@ -94,13 +94,29 @@ describe('default rule', () => {
 
 describe('explicit choices', () => {
   it('by group (all its terms) and by term label, the term label winning', () => {
-    const m = buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', {
+    const m = buildModel(frame, 'k | trials(n) ~ x + (1 + x || h)', {
       parameterization: { h: 'noncentered', h__x: 'centered' },
     });
     expect(m.spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'centered']);
     expect(m.parameterization.map((e) => e.source)).toEqual(['h', 'h__x']);
     expect(m.notes[1]).toBe(
       "h__Intercept: noncentered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; set by 'h', the rule would choose split; levels' mean folded into b_Intercept",
+    );
+  });
+
+  it('a correlated block (1 + x | h) is centered, split or non-centered as a whole; disagreeing choices are an error', () => {
+    const rule = buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)');
+    const kinds = rule.parameterization.map((e) => e.ruleChoice);
+    // both terms share a fixed column (Intercept, x): pinned down they are split, else non-centered
+    const expected = kinds.every((k) => k !== 'noncentered') ? 'split' : 'noncentered';
+    expect(rule.spec.terms.map((t) => t.parameterization)).toEqual([expected, expected]);
+    expect(rule.spec.correlated?.[0].parameterization).toBe(expected);
+    expect(rule.spec.correlated?.[0].foldColumns).toEqual([0, 1]);
+    expect(rule.spec.terms.every((t) => t.foldColumn === undefined)).toBe(true);
+    expect(buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', { parameterization: { h__x: 'centered' } }).spec.correlated?.[0].parameterization).toBe('centered');
+    expect(buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', { parameterization: { h: 'split' } }).spec.correlated?.[0].parameterization).toBe('split');
+    expect(errorOf(() => buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', { parameterization: { h: 'noncentered', h__x: 'centered' } }))).toBe(
+      "parameterization: the correlated terms of (… | h) are set to noncentered and centered ('h', 'h__x'); they share one parameterization — set it once for the group: h=noncentered",
     );
   });
 

@@ -117,6 +117,17 @@ describe('modelTerms', () => {
     ]);
   });
 
+  it("'|' marks a bar's coefficients correlated, '||' independent (lme4, brms), through nesting", () => {
+    const parts = modelTerms(parseFormula('y ~ (1 + x | g) + (1 + x || h) + (x||k) + (1 + x | a/b)')).varying;
+    expect(parts.map((p) => [p.group.columns.map((c) => c.name).join(':'), p.correlated])).toEqual([
+      ['g', true],
+      ['h', false],
+      ['k', false],
+      ['a', true],
+      ['a:b', true],
+    ]);
+  });
+
   it('expands nested grouping a/b/c into a, a:b, a:b:c and keeps a:b grouping', () => {
     const parts = modelTerms(parseFormula('y ~ (1 + x | a/b/c) + (1 | d:e)')).varying;
     expect(parts.map((p) => p.group.columns.map((c) => c.name).join(':'))).toEqual(['a', 'a:b', 'a:b:c', 'd:e']);
@@ -298,7 +309,7 @@ describe('syntax errors (UserError, 1-based position, one line)', () => {
     ['y ~ I(x > 0 & z < 1)', 13, "'&' is not supported in I(); I() takes one comparison — for both conditions multiply indicators: I(a > 0):I(b < 1)"],
     ['y ~ I()', 7, 'I() needs a comparison, I(x op value)'],
     // varying terms
-    ['y ~ (1 + x || g)', 12, "'||' is not needed: nutmeg's varying effects are always uncorrelated (independent normals per coefficient); write (1 + x | g)"],
+    ['y ~ (1 + x | | g)', 14, "write '||' without a space between the bars for independent effects, or one '|' for correlated ones"],
     ['y ~ 1 | g', 7, "'|' outside parentheses; write a varying term in parentheses: (terms | group)"],
     ['y ~ (1 | g + h)', 12, "one grouping factor per varying term: after '|' write one column (or a:b, or a/b); for crossed factors write (1 | g) + (1 | h)"],
     ['y ~ (1 | g*h)', 11, "one grouping factor per varying term: after '|' write one column (or a:b, or a/b); for crossed factors write (1 | g) + (1 | h) + (1 | g:h)"],

@@ -153,3 +153,48 @@ describe('validation errors', () => {
     );
   });
 });
+
+describe('correlation priors (cor, cor_<group>)', () => {
+  const corr: PriorTargets = { ...targets, correlations: ['history_segment'] };
+
+  it('default lkj(1) per correlated group; cor for all, cor_<group> for one, the group winning', () => {
+    expect(resolvePriors(corr).cor).toEqual([{ family: 'lkj', params: [1] }]);
+    const two: PriorTargets = {
+      ...targets,
+      terms: [...targets.terms, { group: 'zip_code', term: 'x' }],
+      correlations: ['history_segment', 'zip_code'],
+    };
+    const r = resolvePriors(two, ['cor=lkj(2)', 'cor_zip_code=lkj(0.5)']);
+    expect(r.cor).toEqual([
+      { family: 'lkj', params: [2] },
+      { family: 'lkj', params: [0.5] },
+    ]);
+    expect(r.table.slice(-2)).toEqual([
+      { parameter: 'cor_history_segment', prior: { family: 'lkj', params: [2] }, source: 'cor' },
+      { parameter: 'cor_zip_code', prior: { family: 'lkj', params: [0.5] }, source: 'cor_zip_code' },
+    ]);
+    // fit.json's record (parameter → prior object) reproduces them
+    expect(resolvePriors(two, { cor_history_segment: { family: 'lkj', params: [2] } }).cor[0]).toEqual({ family: 'lkj', params: [2] });
+  });
+
+  const cases: [string[], string][] = [
+    [['cor=lkj(0)'], "prior 'cor=lkj(0)': eta must be a positive number, got 0"],
+    [['cor=lkj(-1)'], "prior 'cor=lkj(-1)': eta must be a positive number, got -1"],
+    [['cor=lkj()'], "prior 'cor=lkj()': lkj takes 1 parameter (eta), got 0"],
+    [['cor=lkj(1, 2)'], "prior 'cor=lkj(1, 2)': lkj takes 1 parameter (eta), got 2"],
+    [['cor=lkj(x)'], "prior 'cor=lkj(x)': eta must be a positive number, got NaN"],
+    [['cor=normal(0, 1)'], "prior 'cor=normal(0, 1)': a correlation takes lkj(eta), e.g. lkj(2)"],
+    [['b=lkj(2)'], "prior 'b=lkj(2)': lkj is the prior of correlations; give it to cor or cor_<group>"],
+    [
+      ['cor_nosuchgroup=lkj(2)'],
+      "prior 'cor_nosuchgroup=lkj(2)': the model has no parameter or class 'cor_nosuchgroup'; valid targets: Intercept, b, sd, b_Intercept, b_treatment, b_recency_z, sd_history_segment, sd_zip_code, sd_history_segment__Intercept, sd_history_segment__treatment, sd_zip_code__Intercept, cor, cor_history_segment",
+    ],
+  ];
+  for (const [args, message] of cases) {
+    it(args.join(' '), () => expect(errorOf(() => resolvePriors(corr, args))).toBe(message));
+  }
+
+  it('a model without correlated terms has no cor target', () => {
+    expect(errorOf(() => resolvePriors(targets, ['cor=lkj(2)']))).toMatch(/^prior 'cor=lkj\(2\)': the model has no parameter or class 'cor'; valid targets: /);
+  });
+});

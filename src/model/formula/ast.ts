@@ -52,11 +52,13 @@ export interface GroupAtom {
   readonly span: Span;
 }
 
-/** `( terms | g )`; `g` may be nested `a/b` (parts in nesting order). */
+/** `( terms | g )` or `( terms || g )`; `g` may be nested `a/b` (parts in nesting order). */
 export interface VaryingBlock {
   readonly kind: 'varying';
   readonly terms: readonly (InterceptMark | ProductTerm)[];
   readonly nesting: readonly GroupAtom[];
+  /** `|`: the terms' effects are correlated (when there are two or more); `||`: independent. */
+  readonly correlated: boolean;
   readonly span: Span;
 }
 

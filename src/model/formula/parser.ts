@@ -6,7 +6,7 @@
  *   crossed  := inter { ('*' | '/') inter }
  *   inter    := power { ':' power }
  *   power    := primary [ '^' integer ]
- *   primary  := '1' | '0' | '(' sum ')' | '(' sum '|' group { '/' group } ')' | 'offset' '(' var ')' | var
+ *   primary  := '1' | '0' | '(' sum ')' | '(' sum ('|' | '||') group { '/' group } ')' | 'offset' '(' var ')' | var
  *   var      := name | 'scale' '(' var ')' | 'log' '(' var ')' | 'I' '(' var op literal ')'
  *             | 'factor' '(' name ')' | 'poly' '(' var ',' ['degree' '='] integer ')'
  *   group    := gcol { ':' gcol }          gcol := name | 'factor' '(' name ')'
@@ -14,7 +14,7 @@
  *
  * Varying terms `( … | g )` and offsets `offset(var)` may only be added ('+') at the top level. The sums are expanded by R's algebra
  * (src/model/formula/expand.ts) into the AST's term lists, so the result is a syntax tree of expanded terms with
- * source spans. R formula syntax outside this grammar (`%in%`, `.`, `||`, other functions) is recognised
+ * source spans. R formula syntax outside this grammar (`%in%`, `.`, other functions) is recognised
  * where it occurs and rejected with what to write instead (the messages are one line each).
  */
 import type {
@@ -306,15 +306,13 @@ class Parser {
     const bar = this.peek();
     if (bar.kind !== '|') this.unexpectedAfterTerm(bar, false);
     this.next();
+    // `||`: the terms' effects are independent (lme4, brms); `|`: correlated when there are two or more
+    let correlated = true;
     if (this.peek().kind === '|') {
       const second = this.peek();
-      const close = this.tokens[this.closeOf.get(openIndex) as number];
-      const termsText = this.text.slice(open.end - 1, bar.start - 1).trim();
-      const groupText = this.text.slice(second.end - 1, close.start - 1).trim();
-      this.fail(
-        bar,
-        `'||' is not needed: nutmeg's varying effects are always uncorrelated (independent normals per coefficient); write (${termsText} | ${groupText})`,
-      );
+      if (second.start !== bar.end) this.fail(second, "write '||' without a space between the bars for independent effects, or one '|' for correlated ones");
+      this.next();
+      correlated = false;
     }
     const nesting: GroupAtom[] = [this.group()];
     while (this.peek().kind === '/') {
@@ -333,7 +331,7 @@ class Parser {
       this.fail(after, `one grouping factor per varying term: after '|' write one column (or a:b, or a/b); for crossed factors write ${fix}`);
     }
     const close = this.expect(')', "')' after the grouping factor");
-    return { kind: 'varying', terms: terms as (InterceptMark | ProductTerm)[], nesting, span: { start: open.start, end: close.end } };
+    return { kind: 'varying', terms: terms as (InterceptMark | ProductTerm)[], nesting, correlated, span: { start: open.start, end: close.end } };
   }
 
   private group(): GroupAtom {

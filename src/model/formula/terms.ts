@@ -26,6 +26,8 @@ export interface TermList {
 
 export interface VaryingPart extends TermList {
   readonly group: GroupAtom;
+  /** Written with `|` (the part's coefficients correlated, when two or more) rather than `||`. */
+  readonly correlated: boolean;
   /** Span of the whole `( … | … )` block. */
   readonly span: Span;
 }
@@ -163,7 +165,7 @@ export function modelTerms(ast: FormulaAst): ModelTerms {
         if (names.has(c.name)) throw formulaError(ast.text, c.span.start, `grouping column '${c.name}' appears twice`);
         names.add(c.name);
       }
-      varying.push({ ...list, group, span: item.span });
+      varying.push({ ...list, group, correlated: item.correlated, span: item.span });
     }
   }
   const fixed = termList(fixedItems);
