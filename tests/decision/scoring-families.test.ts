@@ -193,7 +193,7 @@ describe('expected values per family', () => {
 
 describe('new group levels', () => {
   const frame = trainingFrame();
-  const model = buildModel(frame, 'y ~ x + (1 + x | g)', { family: 'gaussian' });
+  const model = buildModel(frame, 'y ~ x + (1 + x || g)', { family: 'gaussian' });
   const names = constrainedNames(model.spec);
 
   it('zero (the default): the fixed-only prediction; rows name their new groups', () => {
