@@ -14,7 +14,6 @@ import { essBulk } from '../src/diagnostics/ess.js';
 import type { DrawSet } from '../src/draws.js';
 import { fitModel } from '../src/fit/fit.js';
 import { kernelsSupportFamily } from '../src/model/families/index.js';
-import { constrainedNames } from '../src/model/layout.js';
 import type { Family } from '../src/model/spec.js';
 import type { MicroResult } from './micro/log-density.js';
 import type { StanResult } from './peers/stan.js';
@@ -176,13 +175,11 @@ export const nutmegFitRunner: FitRunner = async (backend, model, settings) => {
   });
   try {
     const { timing, gradientEvaluations } = fit.sample;
-    const uncorrelated = model === 'sleepstudy' && !constrainedNames(fit.model.spec).some((n) => n.startsWith('cor_'));
     return {
       rows: frame.nRows,
       wallSeconds: timing.warmupSeconds + timing.samplingSeconds,
       gradients: gradientEvaluations.reduce((a, b) => a + b, 0),
       minEssBulk: minEssBulk(fit.draws),
-      ...(uncorrelated ? { note: 'nutmeg fitted (1 + Days | Subject) without the correlation (not modelled in this version); Stan\'s peer has it' } : {}),
     };
   } finally {
     await fit.dispose();

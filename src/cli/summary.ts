@@ -143,8 +143,6 @@ export function register(program: Command): void {
       const input = readDrawsCsv(files.flatMap((f, i) => expandRunDir(f, metas[i])));
       // the first line, before any other warning: nothing below describes the posterior the user asked for
       if (input.incomplete) process.stderr.write(incompleteWarning(input.incomplete) + '\n');
-      // which model the rows belong to (sigma and shape mean different things per family), for the human formats
-      if (input.model && (format === 'table' || format === 'markdown')) process.stderr.write(modelLine(input.model) + '\n');
       const filters = commaList(opts.vars);
       // a run saved with --save-effects summary: its group effects come from effects-summary.csv, the rest from draws
       const meta = files.length === 1 ? metas[0] : null;
@@ -172,6 +170,9 @@ export function register(program: Command): void {
         warnings.push(...samplerWarnings(samplerDiagnostics(input.samplerStats, parseDepth(opts.maxTreedepth, input.maxTreedepth))));
       }
       warnings.push(...convergenceWarnings(rows, input.draws.nChains));
+      // which model the rows belong to (sigma and shape mean different things per family), for the human formats; only
+      // once the variables asked for were found, so that a mistake stays one line
+      if (input.model && (format === 'table' || format === 'markdown')) process.stderr.write(modelLine(input.model) + '\n');
       for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
       // many group effects: the population-level rows and the extreme effects; CSV and JSON stay whole
       const condensed = filters.length > 0 || format === 'csv' || format === 'json' ? null : condenseSummary(rows);

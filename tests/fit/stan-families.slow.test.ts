@@ -13,9 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { readCsv } from '../../src/data/csv.js';
 import { fitModel } from '../../src/fit/fit.js';
-import { buildModel } from '../../src/model/build.js';
 import { kernelsSupportFamily } from '../../src/model/families/index.js';
-import { constrainedNames } from '../../src/model/layout.js';
 import type { Family } from '../../src/model/spec.js';
 import { compareSummaryWithStan, formatComparison, readStanPriors, selectByStanName } from '../helpers/stan-reference.js';
 
@@ -36,17 +34,9 @@ const CASES: readonly Case[] = [
 const native = loadNativeAddon();
 const frameOf = (model: string) => readCsv(new URL(`../fixtures/families/${model}.csv`, import.meta.url).pathname);
 
-/** Whether nutmeg models `(1 + x | g)` with a correlation (a `cor_` parameter), as Stan's sleepstudy program does. */
-function hasCorrelation(c: Case): boolean {
-  return constrainedNames(buildModel(frameOf(c.model), c.formula, { family: c.family }).spec).some((n) => n.startsWith('cor_'));
-}
-
 describe('posteriors of the families agree with Stan', () => {
   for (const c of CASES) {
-    // sleepstudy's Stan program has correlated intercept and slope; until nutmeg models the correlation of
-    // (1 + Days | Subject) (issue 15 item 3) its model is a different one, so the case waits for that feature.
-    const skip = c.model === 'sleepstudy' && !hasCorrelation(c);
-    it.skipIf(skip)(`${c.model} (${c.family}): ${c.formula}`, { timeout: 300_000 }, async () => {
+    it(`${c.model} (${c.family}): ${c.formula}`, { timeout: 300_000 }, async () => {
       const backend = native && kernelsSupportFamily('native', c.family) ? 'native' : 'reference';
       const fit = await fitModel(frameOf(c.model), c.formula, { family: c.family, backend, chains: 4, warmup: 1000, draws: 1000, seed: 20261202 });
       try {

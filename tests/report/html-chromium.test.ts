@@ -117,9 +117,9 @@ describe.skipIf(!browser)('HTML report in headless Chromium', () => {
     }
     const url = pathToFileURL(file).href;
     const check = await inspect(url);
-    expectPlotsShown(check, url, 9);
+    expectPlotsShown(check, url, 10);
     const labels = check.figures.map((f) => f.label);
-    for (const kind of [/^pooled: Trace/, /^pooled: Rank/, /^Posterior predictive/, /^Treatment effect by segment/, /^hierarchical: Trace/, /^hierarchical: Rank/, /^Uplift by segment/, /^Calibration/, /Pareto k/]) {
+    for (const kind of [/^pooled: Trace/, /^pooled: Rank/, /^Posterior predictive/, /^Treatment effect by segment/, /^hierarchical: Trace/, /^hierarchical: Rank/, /^Uplift by segment/, /^Calibration/, /Pareto k/, /^Expected revenue uplift per contact/]) {
       expect(labels.filter((l) => kind.test(l)), String(kind)).toHaveLength(1);
     }
     expect(check.headings).toContain('PSIS-LOO: pooled vs hierarchical');

@@ -3,7 +3,8 @@
  * of one small model per family on the reference backend: y ~ x + (1 | g) on 40 rows, x ~ N(0, 1), 5 levels of g
  * (non-centered). 200 replicates, each its own data set and its own chain, all in lockstep as the chains of one
  * sample() call; L = 99 ranks (198 post-warm-up iterations thinned by 2) in 10 bins of
- * 10; every tested parameter's histogram must pass a χ² test with 9 degrees of freedom at 1% (critical value 21.666).
+ * 10; every tested parameter's histogram must pass a χ² test with 9 degrees of freedom at 1% family-wise over
+ * the model's parameters (Bonferroni: each at 1%/m; tests/helpers/sbc.ts familywiseCritical).
  * Tested: b_Intercept, b_x, sd_g__Intercept, the auxiliary parameter (sigma/shape) where the family has one, and
  * r_g__Intercept[1…5] (z = r/sd is not tested again): 8 or 9 per model, 60 in all.
  *

@@ -12,7 +12,7 @@ import { logNormalCdf } from '../../src/numeric/normal-cdf.js';
 import { Rng } from '../../src/rng.js';
 import { ReferenceBackend } from '../../src/backend/reference.js';
 import { maxFiniteDifferenceError } from '../helpers/finite-differences.js';
-import { chiSquare, drawOutcome, drawPrior, drawTheta, sbcSpec, simulate, type SbcModelOptions } from '../helpers/sbc.js';
+import { chiSquare, chiSquare9Critical, drawOutcome, familywiseCritical, drawPrior, drawTheta, sbcSpec, simulate, type SbcModelOptions } from '../helpers/sbc.js';
 import { SBC_FAMILIES, SBC_LEVELS } from '../helpers/sbc-families.js';
 
 const N = 50_000;
@@ -116,6 +116,14 @@ describe('chiSquare', () => {
     expect(chiSquare([20, 20, 20, 20, 20, 20, 20, 20, 20, 20])).toBe(0);
     // expected 20: (10² + 10² + 5² + 5²)/20 = 12.5
     expect(chiSquare([30, 10, 25, 15, 20, 20, 20, 20, 20, 20])).toBeCloseTo(12.5, 12);
+  });
+
+  it('χ²₉ critical values equal R\'s qchisq (0.99: 21.66599, 0.95: 16.91898, 0.999: 27.87716, 0.01: 2.087901)', () => {
+    expect(chiSquare9Critical(0.01)).toBeCloseTo(21.66599, 4);
+    expect(chiSquare9Critical(0.05)).toBeCloseTo(16.91898, 4);
+    expect(chiSquare9Critical(0.001)).toBeCloseTo(27.87716, 4);
+    expect(chiSquare9Critical(0.99)).toBeCloseTo(2.087901, 4);
+    expect(familywiseCritical(10)).toBeCloseTo(chiSquare9Critical(0.001), 12);
   });
 });
 
