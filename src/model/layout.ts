@@ -8,7 +8,8 @@
  *                                 non-centered term folded into a fixed effect (mean and Helmert deviations,
  *                                 src/model/split.ts); the constrained output gives r (and z) as usual
  *   bsum_<term>                   the unconstrained coordinate of a fixed effect that terms are folded into: b plus
- *                                 their levels' means (the constrained output gives b_<term>)
+ *                                 their levels' means, or plus the coefficients of r on the group-level columns
+ *                                 (src/model/group-level-fold.ts); the constrained output gives b_<term>
  *   qb_<term>                     the fixed coordinates in the QR basis (src/model/fixed-basis.ts): θ = Lᵀ b, b
  *                                 with the folded coefficients (bsum) in place of those folded into
  *   sigma, shape                  the family's auxiliary parameters, as brms names them (unconstrained coordinate:
@@ -16,12 +17,13 @@
  * k is the 1-based level index; level names are kept as coordinates (see levelCoordinates).
  */
 import { basisToFixed, fixedToBasis } from './fixed-basis.js';
-import { effectsToSplit, foldColumnOf, isRotated, splitMean, splitToEffects } from './split.js';
+import { applyGroupLevelFold } from './group-level-fold.js';
+import { effectsToSplit, foldColumnOf, groupLevelFoldOf, isRotated, splitMean, splitToEffects } from './split.js';
 import { levelCount, termLabel, type ModelSpec } from './spec.js';
 
 /** Names of the unconstrained coordinates, in vector order (log-sd coordinates carry the sd_ name). */
 export function unconstrainedNames(spec: ModelSpec): string[] {
-  const folded = new Set(spec.terms.map(foldColumnOf));
+  const folded = new Set(spec.terms.flatMap((t) => [foldColumnOf(t), ...(groupLevelFoldOf(t)?.columns ?? [])]));
   const names = spec.fixed.names.map((n, j) => (spec.fixedBasis ? `qb_${n}` : folded.has(j) ? `bsum_${n}` : `b_${n}`));
   spec.terms.forEach((term, t) => {
     const label = termLabel(spec, t);
@@ -88,9 +90,13 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
     }
   });
   for (const a of spec.aux ?? []) out[o++] = Math.exp(theta[a.index]);
-  spec.terms.forEach((_, t) => {
+  spec.terms.forEach((term, t) => {
+    const K = levelCount(spec, t);
     writeGroupEffects(spec, t, theta, out, o);
-    o += levelCount(spec, t);
+    // b_j = β_j − rows_j · r: the group-level shear, from the r just written
+    const groupLevel = groupLevelFoldOf(term);
+    if (groupLevel) applyGroupLevelFold(groupLevel, K, 1, out, o, out, outOffset, -1);
+    o += K;
   });
 }
 
@@ -151,6 +157,7 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     }
   });
   for (const a of spec.aux ?? []) theta[a.index] = Math.log(constrained[o++]);
+  const effectsStart = o;
   spec.terms.forEach((term, t) => {
     const K = levelCount(spec, t);
     if (term.parameterization === 'centered') {
@@ -163,6 +170,13 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
   spec.terms.forEach((term, t) => {
     const column = foldColumnOf(term);
     if (column >= 0) theta[column] += splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
+  });
+  // β_j = b_j + rows_j · r, with r read from the constrained row (the last block, in term order)
+  let at = effectsStart;
+  spec.terms.forEach((term, t) => {
+    const groupLevel = groupLevelFoldOf(term);
+    if (groupLevel) applyGroupLevelFold(groupLevel, levelCount(spec, t), 1, constrained, at, theta, 0, 1);
+    at += levelCount(spec, t);
   });
   if (spec.fixedBasis) fixedToBasis(spec.fixedBasis, p, theta, 0);
 }
