@@ -72,6 +72,7 @@ export function detectGroupLevelFold(
   const taken: number[] = [];
   const centred: Float64Array[] = [];
   const means: number[] = [];
+  const raw: Float64Array[] = [];
   const basis: Float64Array[] = []; // orthonormal, spanning the centred columns taken so far
   const v = new Float64Array(K);
   const seen = new Uint8Array(K);
@@ -109,6 +110,7 @@ export function detectGroupLevelFold(
     taken.push(j);
     centred.push(w);
     means.push(mean);
+    raw.push(v.slice());
   }
   const q = taken.length;
   if (q === 0) return null;
@@ -137,7 +139,7 @@ export function detectGroupLevelFold(
     for (let a = 0; a < q; a++) {
       rows[(a + 1) * K + k] = y[a];
       intercept -= means[a] * y[a];
-      values[a * K + k] = centred[a][k] + means[a];
+      values[a * K + k] = raw[a][k];
     }
     rows[k] = intercept;
   }
