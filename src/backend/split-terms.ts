@@ -7,7 +7,8 @@
  * shears theirs too (src/model/group-level-fold.ts). With a fixed basis (src/model/fixed-basis.ts) the fixed
  * coordinates are θ = Lᵀ b first (Jacobian constant). This wrapper maps every position to the plain coordinates, lets
  * the inner backend (built on the plain spec) evaluate it, adds the Jacobians (log sd per split term, the basis's
- * constant) and pulls the gradient back. Cost: O(chains × (levels + p²)) per call on the host; buffers are allocated
+ * constant) and pulls the gradient back. Cost: O(chains × (levels · (1 + q) + p²)) per call on the host (q group-level
+ * columns folded per term); buffers are allocated
  * once.
  */
 import type { Backend, BackendOptions } from './backend.js';

@@ -26,6 +26,9 @@
  * b_j + sd·u/√K, so again the data see only that sum and sd·Q e, and the mean of z no longer trades off against b_j
  * through sd.
  *
+ * A folded varying intercept extends the shear to its group-level predictors (fixed columns constant within each
+ * level): src/model/group-level-fold.ts.
+ *
  * Helmert column j (0-based, j < K−1): entries 1/√((j+1)(j+2)) on levels 0 … j, −(j+1)/√((j+1)(j+2)) on level j+1,
  * 0 after. Both Q e and Qᵀ g take O(K) with a running sum, so 100,000 levels cost nothing.
  */
