@@ -34,8 +34,8 @@
  *
  * Measured on MASS's epil, `y ~ trt + scale(base) + scale(age) + (1 | subject)` (poisson, 59 subjects × 4 visits,
  * native, 4 chains × 1000 + 1000, seeds 20261202 and 1–4): split (the rule's choice), the largest R-hat of the fixed
- * effects went from 1.0036–1.0109 to 1.0022–1.0049 and their smallest bulk-ESS from 485–835 to 995–1429; forced
- * non-centered, from 1.0039–1.0141 to 1.0019–1.0067 and 503–702 to 1143–1650.
+ * effects went from 1.0037–1.0109 to 1.0023–1.0049 and their smallest bulk-ESS from 485–835 to 995–1429; forced
+ * non-centered, from 1.0041–1.0141 to 1.0025–1.0067 and 503–702 to 1143–1650.
  *
  * Detection (build time): a column is group-level when its value is identical on every row of each level (numeric
  * columns, factor dummies and their interactions alike, since the check is on the design matrix), every level has
