@@ -3,15 +3,18 @@
  * non-centered terms on the coefficients b; a split term (mean non-centered, deviations centered —
  * src/model/split.ts) is the centered term after a linear change of its K coordinates that depends on sd, and a
  * folded non-centered term is the non-centered term with its z rotated. A term folded into fixed column j also shears
- * that coordinate: b_j = coordinate − sd·u/√K (Jacobian 1). With a fixed basis (src/model/fixed-basis.ts) the fixed
+ * that coordinate: b_j = coordinate − sd·u/√K (Jacobian 1), and a folded intercept term with group-level columns
+ * shears theirs too (src/model/group-level-fold.ts). With a fixed basis (src/model/fixed-basis.ts) the fixed
  * coordinates are θ = Lᵀ b first (Jacobian constant). This wrapper maps every position to the plain coordinates, lets
  * the inner backend (built on the plain spec) evaluate it, adds the Jacobians (log sd per split term, the basis's
- * constant) and pulls the gradient back. Cost: O(chains × (levels + p²)) per call on the host; buffers are allocated
+ * constant) and pulls the gradient back. Cost: O(chains × (levels · (1 + q) + p²)) per call on the host (q group-level
+ * columns folded per term); buffers are allocated
  * once.
  */
 import type { Backend, BackendOptions } from './backend.js';
 import { basisToFixed, fixedBasisLogJacobian, pullBackFixedGradient } from '../model/fixed-basis.js';
-import { foldColumnOf, isRotated, pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
+import { applyGroupLevelFold, pullBackGroupLevelFold, type GroupLevelFold } from '../model/group-level-fold.js';
+import { foldColumnOf, groupLevelFoldOf, isRotated, pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
 import { levelCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
 
 /**
@@ -29,7 +32,7 @@ export function needsCoordinateMap(spec: ModelSpec): boolean {
 /** The spec the inner backend sees: split terms as centered, no folding, no fixed basis; offsets and dim unchanged. */
 export function centeredSpec(spec: ModelSpec): ModelSpec {
   const terms: VaryingTerm[] = spec.terms.map((t) => {
-    const { foldColumn: _fold, ...plain } = t;
+    const { foldColumn: _fold, groupLevelFold: _groupLevel, ...plain } = t;
     return t.parameterization === 'split' ? { ...plain, parameterization: 'centered' } : plain;
   });
   return { ...spec, terms, fixedBasis: null };
@@ -43,6 +46,8 @@ interface MappedTerm {
   readonly split: boolean;
   /** Fixed column the mean is folded into, or -1. */
   readonly column: number;
+  /** Group-level columns folded too (src/model/group-level-fold.ts), or null. */
+  readonly groupLevel: GroupLevelFold | null;
 }
 
 /** The fixed basis of the outer spec: L (p × p) and p, or null. */
@@ -63,6 +68,8 @@ function toInner(mapped: readonly MappedTerm[], basis: Basis | null, dim: number
       // split: r = sd·u/√K·1 + Q e;  rotated: z = u/√K·1 + Q e
       splitToEffects(t.split ? sd : 1, src, base + t.offset, t.K, dst, base + t.offset);
       if (t.column >= 0) dst[base + t.column] -= splitMean(sd, src[base + t.offset], t.K);
+      // b_j −= C_j = s · rows_j · v with v = r (split, s = 1) or z (rotated, s = sd)
+      if (t.groupLevel) applyGroupLevelFold(t.groupLevel, t.K, t.split ? 1 : sd, dst, base + t.offset, dst, base, -1);
     }
   }
 }
@@ -71,7 +78,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   const mapped: MappedTerm[] = [];
   outer.terms.forEach((t, i) => {
     if (t.parameterization === 'split' || isRotated(t)) {
-      mapped.push({ sdIndex: t.sdIndex, offset: t.offset, K: levelCount(outer, i), split: t.parameterization === 'split', column: foldColumnOf(t) });
+      mapped.push({ sdIndex: t.sdIndex, offset: t.offset, K: levelCount(outer, i), split: t.parameterization === 'split', column: foldColumnOf(t), groupLevel: groupLevelFoldOf(t) });
     }
   });
   const dim = outer.dim;
@@ -97,11 +104,17 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
           const u = positions[base + t.offset];
           // the shared coefficient's gradient, before it is used below: b_j = coordinate − sd·u/√K
           const gb = t.column >= 0 ? grad[base + t.column] : 0;
+          // the group-level shear b_j = β_j − s · rows_j · v: into the gradient with respect to v (the inner
+          // coordinates, still in positionsScratch) before v is pulled back; `sdShear` = Σ C_j g_b[j] is its
+          // derivative factor for log sd when s = sd (rotated)
+          const sdShear = t.groupLevel
+            ? pullBackGroupLevelFold(t.groupLevel, t.K, t.split ? 1 : sd, positionsScratch, base + t.offset, grad, base, base + t.offset)
+            : 0;
           // (u, e) ← [s/√K · 1, Q]ᵀ g with s = sd (split) or 1 (rotated); `extra` = (s·u/√K)·Σg is ∂/∂log sd of
           // the split map at fixed (u, e) — the rotated map does not depend on sd
           const extra = pullBackSplitGradient(t.split ? sd : 1, u, grad, base + t.offset, t.K);
           grad[base + t.offset] -= (sd / Math.sqrt(t.K)) * gb;
-          grad[base + t.sdIndex] += (t.split ? extra + 1 : 0) - splitMean(sd, u, t.K) * gb;
+          grad[base + t.sdIndex] += (t.split ? extra + 1 : -sdShear) - splitMean(sd, u, t.K) * gb;
           if (t.split) logp[c] += logSd;
         }
         if (basis) {

@@ -10,6 +10,7 @@ import { parseFormula } from './formula/parser.js';
 import { modelTerms } from './formula/terms.js';
 import { makeRecipe } from './design.js';
 import { dataWarnings } from './data-warnings.js';
+import { detectGroupLevelFold } from './group-level-fold.js';
 import { chooseBlockParameterization, chooseParameterizations, describeEvidence, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
 import { formatPrior } from './prior.js';
 import { fixedBasisFactor } from './fixed-basis.js';
@@ -158,6 +159,12 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   });
   const inBlock = new Set(blockTerms.flat());
 
+  // a folded varying intercept also folds the fixed columns constant within its levels (src/model/group-level-fold.ts)
+  const groupLevel = recipe.terms.map((t, k) =>
+    evidence[k].chosen !== 'centered' && design.x[k] === null && sharedColumns[k] >= 0 && !inBlock.has(k)
+      ? detectGroupLevelFold(design.X, frame.nRows, fixedNames.length, sharedColumns[k], groups[t.group].index, groups[t.group].levels.length)
+      : null,
+  );
   let next = fixedNames.length;
   const varying: VaryingTerm[] = recipe.terms.map((t, k) => {
     const sdIndex = next;
@@ -168,6 +175,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       x: design.x[k],
       parameterization: evidence[k].chosen,
       ...(evidence[k].chosen !== 'centered' && sharedColumns[k] >= 0 && !inBlock.has(k) ? { foldColumn: sharedColumns[k] } : {}),
+      ...(groupLevel[k] ? { groupLevelFold: groupLevel[k]! } : {}),
       sdPrior: priors.sd[k],
       sdIndex,
       offset: sdIndex + 1,
@@ -217,7 +225,10 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   }
   evidence.forEach((e, k) => {
     const fold = varying[k].foldColumn ?? -1;
-    const folded = fold >= 0 && e.chosen !== 'centered' ? `; levels' mean folded into b_${fixedNames[fold]}` : '';
+    const levelColumns = groupLevel[k]?.columns.slice(1).map((j) => `b_${fixedNames[j]}`) ?? [];
+    const folded =
+      (fold >= 0 && e.chosen !== 'centered' ? `; levels' mean folded into b_${fixedNames[fold]}` : '') +
+      (levelColumns.length > 0 ? `, their coefficients on the group-level columns into ${levelColumns.join(', ')}` : '');
     const bar = recipe.terms[k].correlated;
     const block =
       bar === undefined

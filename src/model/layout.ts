@@ -9,7 +9,8 @@
  *                                 non-centered term folded into a fixed effect (mean and Helmert deviations,
  *                                 src/model/split.ts); the constrained output gives r (and z) as usual
  *   bsum_<term>                   the unconstrained coordinate of a fixed effect that terms are folded into: b plus
- *                                 their levels' means (the constrained output gives b_<term>)
+ *                                 their levels' means, or plus the coefficients of r on the group-level columns
+ *                                 (src/model/group-level-fold.ts); the constrained output gives b_<term>
  *   qb_<term>                     the fixed coordinates in the QR basis (src/model/fixed-basis.ts): θ = Lᵀ b, b
  *                                 with the folded coefficients (bsum) in place of those folded into
  *   cor_<group>__<t1>__<t2>       the correlation of two correlated terms of `( … | group)` (brms's names and order:
@@ -23,7 +24,8 @@
 import { basisToFixed, fixedToBasis } from './fixed-basis.js';
 import { blockCoordinates, writeBlockEffects, type BlockCoordinates } from './correlated-effects.js';
 import { choleskyFromCorrelation, choleskyFromCpc, correlationFromCholesky, cpcCount, cpcFromCholesky } from './correlation.js';
-import { effectsToSplit, foldColumnOf, isRotated, splitMean, splitToEffects } from './split.js';
+import { applyGroupLevelFold } from './group-level-fold.js';
+import { effectsToSplit, foldColumnOf, groupLevelFoldOf, isRotated, splitMean, splitToEffects } from './split.js';
 import { blockOfTerm, levelCount, termLabel, type ModelSpec } from './spec.js';
 
 /** The names of a block's correlations' pairs, "<group>__<t_j>__<t_i>" in coordinate (= brms) order. */
@@ -90,7 +92,10 @@ function layoutOf(spec: ModelSpec): ConstrainedLayout {
 
 /** Names of the unconstrained coordinates, in vector order (log-sd coordinates carry the sd_ name). */
 export function unconstrainedNames(spec: ModelSpec): string[] {
-  const folded = new Set([...spec.terms.map(foldColumnOf), ...(spec.correlated ?? []).flatMap((b) => b.foldColumns ?? [])]);
+  const folded = new Set([
+    ...spec.terms.flatMap((t) => [foldColumnOf(t), ...(groupLevelFoldOf(t)?.columns ?? [])]),
+    ...(spec.correlated ?? []).flatMap((b) => b.foldColumns ?? []),
+  ]);
   const names = spec.fixed.names.map((n, j) => (spec.fixedBasis ? `qb_${n}` : folded.has(j) ? `bsum_${n}` : `b_${n}`));
   spec.terms.forEach((term, t) => {
     const label = termLabel(spec, t);
@@ -172,8 +177,12 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
   (spec.aux ?? []).forEach((a, j) => {
     out[outOffset + layout.auxAt + j] = Math.exp(theta[a.index]);
   });
-  spec.terms.forEach((_, t) => {
-    if (layout.blockOf[t] < 0) writeGroupEffects(spec, t, theta, out, outOffset + layout.rAt[t]);
+  spec.terms.forEach((term, t) => {
+    if (layout.blockOf[t] >= 0) return;
+    writeGroupEffects(spec, t, theta, out, outOffset + layout.rAt[t]);
+    // b_j = β_j − rows_j · r: the group-level shear, from the r just written
+    const groupLevel = groupLevelFoldOf(term);
+    if (groupLevel) applyGroupLevelFold(groupLevel, levelCount(spec, t), 1, out, outOffset + layout.rAt[t], out, outOffset, -1);
   });
 }
 
@@ -292,6 +301,11 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     (spec.correlated ?? [])[b].foldColumns?.forEach((column, i) => {
       if (column >= 0) theta[column] += levelMean(constrained, inOffset + layout.blockStarts[b][i], block.K);
     });
+  });
+  // β_j = b_j + rows_j · r, with r read from the constrained row
+  spec.terms.forEach((term, t) => {
+    const groupLevel = groupLevelFoldOf(term);
+    if (groupLevel) applyGroupLevelFold(groupLevel, levelCount(spec, t), 1, constrained, inOffset + layout.rAt[t], theta, 0, 1);
   });
   if (spec.fixedBasis) fixedToBasis(spec.fixedBasis, p, theta, 0);
 }

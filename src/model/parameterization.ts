@@ -6,7 +6,9 @@
  * effect (a varying intercept beside the fixed intercept) the data pin the levels' deviations from their mean but
  * not the mean itself, which trades off against the fixed effect and is held only by its prior of scale sd/√K.
  * Whenever such a fixed effect exists, split and non-centered terms also fold their levels' mean into it (its
- * coordinate samples b + mean(r); src/model/split.ts), so that direction leaves the likelihood altogether.
+ * coordinate samples b + mean(r); src/model/split.ts), so that direction leaves the likelihood altogether; a folded
+ * varying intercept does the same for the fixed columns constant within its levels (group-level predictors), found
+ * from the design matrix at build time (src/model/group-level-fold.ts).
  *
  * Default rule. With p̄ = Σ y / Σ trials the overall outcome rate, the Fisher information the likelihood carries
  * about level k's effect r_k (at the overall rate) is

@@ -21,7 +21,8 @@
  *                      deviations centered (src/model/correlated-effects.ts). Folded per block (foldColumns).
  *   folding: a split or non-centered term whose covariate is fixed column j (foldColumn) has that coordinate hold
  *                      b_j + mean(r_t) instead of b_j, so the likelihood does not see the levels' mean; a folded
- *                      non-centered term samples its z rotated: [u, e_1 … e_{K−1}] with z = u/√K·1 + Q e
+ *                      non-centered term samples its z rotated: [u, e_1 … e_{K−1}] with z = u/√K·1 + Q e; a folded intercept
+ *                      term also folds the coefficients of group-level columns (groupLevelFold): b_j + C_j(r)
  *
  * Unconstrained parameter vector (length `dim`), in this order:
  *   [ b_0 … b_{p-1} ]  then for each varying term t in order:  [ log sd_t, v_t[1] … v_t[K_t] ]
@@ -34,6 +35,7 @@
  * The log density itself is written once, in src/model/density.ts (the family's rows in src/model/families/).
  */
 import type { LinkName } from './families/family.js';
+import type { GroupLevelFold } from './group-level-fold.js';
 import type { Prior } from './prior.js';
 
 export type Family = 'bernoulli' | 'binomial' | 'gaussian' | 'poisson' | 'negbinomial' | 'gamma' | 'lognormal';
@@ -69,6 +71,9 @@ export interface VaryingTerm {
   /** Split and non-centered terms: the fixed-effect column equal to x (the intercept column for an intercept term)
    * whose coordinate holds b_j + mean(r); -1 or absent when none (ignored for centered terms). */
   readonly foldColumn?: number;
+  /** A folded intercept term (foldColumn ≥ 0): the fixed columns constant within each level, whose coordinates hold
+   * b_j + (least-squares coefficient of r on them) too (src/model/group-level-fold.ts); absent when none. */
+  readonly groupLevelFold?: GroupLevelFold;
   /** Position of log(sd) in the unconstrained vector. */
   readonly sdIndex: number;
   /** Position of the first level's z (non-centered) or r (centered), or of u (split); K = groups[group].levels.length

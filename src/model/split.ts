@@ -26,9 +26,13 @@
  * b_j + sd·u/√K, so again the data see only that sum and sd·Q e, and the mean of z no longer trades off against b_j
  * through sd.
  *
+ * A folded varying intercept extends the shear to its group-level predictors (fixed columns constant within each
+ * level): src/model/group-level-fold.ts.
+ *
  * Helmert column j (0-based, j < K−1): entries 1/√((j+1)(j+2)) on levels 0 … j, −(j+1)/√((j+1)(j+2)) on level j+1,
  * 0 after. Both Q e and Qᵀ g take O(K) with a running sum, so 100,000 levels cost nothing.
  */
+import type { GroupLevelFold } from './group-level-fold.js';
 import type { VaryingTerm } from './spec.js';
 
 /** r (length K) = (sd · u / √K) · 1 + Q e, with e = coords[1 … K−1] and u = coords[0]. */
@@ -80,6 +84,11 @@ export function pullBackSplitGradient(sd: number, u: number, g: Float64Array, fr
  */
 export function foldColumnOf(term: VaryingTerm): number {
   return term.parameterization === 'centered' ? -1 : (term.foldColumn ?? -1);
+}
+
+/** The group-level shear of a folded term (src/model/group-level-fold.ts), or null. */
+export function groupLevelFoldOf(term: VaryingTerm): GroupLevelFold | null {
+  return foldColumnOf(term) >= 0 ? (term.groupLevelFold ?? null) : null;
 }
 
 /** A non-centered term folded into a fixed effect: its z are sampled rotated, as [u, e] with z = u/√K·1 + Q e. */
