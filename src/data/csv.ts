@@ -100,7 +100,7 @@ function checkRowLengths(path: string, parsed: Parsed): void {
   }
 }
 
-function checkOptionColumns(path: string, header: readonly string[], options: ReadCsvOptions): void {
+export function checkOptionColumns(path: string, header: readonly string[], options: ReadCsvOptions): void {
   const names = new Set(header);
   for (const [name, origin] of Object.entries(options.typeOrigin ?? {})) {
     if (!names.has(name)) {
