@@ -116,6 +116,15 @@ function decodeUtf16(path: string, bytes: Buffer, encoding: 'utf-16le' | 'utf-16
   }
 }
 
+/**
+ * Whether a file starting with `head` may need more than plain UTF-8 reading: gzip, a UTF-16 byte-order mark, or the
+ * magic bytes of a format refused above. The fast CSV scanner (csv-fast.ts) leaves such files to readTextFile.
+ */
+export function needsTextDecoding(head: Uint8Array): boolean {
+  if (startsWith(head, GZIP) || startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return true;
+  return MAGICS.some((magic) => startsWith(head, magic.bytes));
+}
+
 /** The text of the file at `path` (see the module comment); every refusal is a one-line UserError naming the file. */
 export function readTextFile(path: string): string {
   let bytes = readBytes(path);
