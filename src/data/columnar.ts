@@ -125,6 +125,18 @@ function nullRows(chunks: readonly ArrowData[]): Uint32Array | null {
 }
 
 function numericFromChunks(path: string, name: string, chunks: readonly ArrowData[], n: number): Column {
+  // one chunk of float64 without nulls: the Arrow buffer itself (a view of the decoded bytes), once checked finite
+  const only = chunks.length === 1 ? chunks[0].values : null;
+  if (only instanceof Float64Array && only.length === n && chunks[0].nullCount === 0) {
+    for (let i = 0; i < n; i++) {
+      const v = only[i];
+      if (v - v !== 0) {
+        const what = Number.isNaN(v) ? 'is NaN, not a number' : 'is infinite, not a finite number';
+        throw new UserError(`${path}, row ${i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`);
+      }
+    }
+    return numericColumn(name, only);
+  }
   const out = new Float64Array(n);
   let base = 0;
   for (const d of chunks) {
