@@ -69,7 +69,7 @@ export function register(program: Command): void {
     program
       .command('abtest')
       .description('Bayesian A/B(/n) test on a 0/1 outcome: posterior rates, lift vs control with credible interval, P(best), expected loss')
-      .requiredOption('--data <file>', 'CSV file (or sim:hillstrom)'),
+      .requiredOption('--data <file>', 'CSV, Parquet or Arrow IPC file (or sim:hillstrom)'),
   )
     .requiredOption('--arm <column>', 'column naming each row\'s arm, e.g. segment')
     .requiredOption('--outcome <column>', '0/1 outcome column, e.g. conversion or visit')

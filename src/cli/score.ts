@@ -304,7 +304,7 @@ export function register(program: Command): void {
       .command('score')
       .description('score rows with a fitted run: expected outcome (P(convert) for bernoulli) and uplift per row, classifier metrics, a ranked list')
       .argument('<run_dir>', 'a run written by nutmeg fit --out')
-      .requiredOption('--data <file|sim:name>', 'rows to score: CSV with the model\'s raw columns (recency, history, …: derived ones such as recency_z are computed with the training constants; the outcome is optional), or sim:hillstrom'),
+      .requiredOption('--data <file|sim:name>', 'rows to score: CSV, Parquet or Arrow IPC file with the model\'s raw columns (recency, history, …: derived ones such as recency_z are computed with the training constants; the outcome is optional), or sim:hillstrom'),
   )
     .option('--seed <n>', 'seed of a sim: data set, and of the new levels\' draws (--new-levels sample|uncertainty)', '1')
     .option('--rows <n>', 'rows to simulate for a sim: data set')

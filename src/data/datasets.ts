@@ -1,10 +1,11 @@
 /**
  * The built-in data sets, by name, so that commands can take `--data sim:hillstrom` (simulated, seeded) as well as a
- * CSV path. The simulated Hillstrom set comes with the reference analysis's features (treatment, recency_z,
+ * data file path (CSV, Parquet or Arrow IPC; data-file.ts). The simulated Hillstrom set comes with the reference analysis's features (treatment, recency_z,
  * history_z) added, like loadHillstrom's frames, so that HILLSTROM_FORMULAS apply to either.
  */
 import { UserError } from '../errors.js';
-import { readCsv, type ReadCsvOptions } from './csv.js';
+import type { ReadCsvOptions } from './csv.js';
+import { readDataFile } from './data-file.js';
 import type { Frame } from './frame.js';
 import { addHillstromFeatures } from './hillstrom.js';
 import { simulateHillstrom } from './simulate/hillstrom.js';
@@ -46,11 +47,11 @@ export interface LoadedData {
 }
 
 /**
- * A data argument: `sim:<name>` for a built-in simulated set (seeded by `seed`), anything else a CSV path (read with
- * `csv`'s column types, if any).
+ * A data argument: `sim:<name>` for a built-in simulated set (seeded by `seed`), anything else a data file (CSV, Parquet,
+ * Arrow IPC; read with `csv`'s column types, if any).
  */
 export function loadDataArgument(argument: string, seed: number, csv: ReadCsvOptions = {}): LoadedData {
-  if (!argument.startsWith(SIMULATED_PREFIX)) return { frame: readCsv(argument, csv), truth: null };
+  if (!argument.startsWith(SIMULATED_PREFIX)) return { frame: readDataFile(argument, csv), truth: null };
   const name = argument.slice(SIMULATED_PREFIX.length);
   if (!isBuiltinDatasetName(name)) {
     const known = BUILTIN_DATASETS.map((d) => SIMULATED_PREFIX + d).join(', ');

@@ -27,7 +27,7 @@ const MAGICS: readonly Magic[] = [
   { bytes: [0x50, 0x4b, 0x03, 0x04], looksLike: 'an Excel (.xlsx), OpenDocument or other zip file; export the sheet as CSV' },
   { bytes: [0x50, 0x4b, 0x05, 0x06], looksLike: 'an empty zip file; export the data as CSV' },
   { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], looksLike: 'an old Excel (.xls) file; export the sheet as CSV' },
-  { bytes: ascii('PAR1'), end: ascii('PAR1'), looksLike: 'a Parquet file; write it as CSV (e.g. pandas to_csv, arrow write_csv_arrow)' },
+  { bytes: ascii('PAR1'), end: ascii('PAR1'), looksLike: 'a Parquet file; read it with readDataFile (as --data does), not readCsv' },
   { bytes: ascii('SQLite format 3\0'), looksLike: 'an SQLite database; export the table as CSV' },
   { bytes: ascii('%PDF-'), looksLike: 'a PDF document; export the data as CSV' },
   // "BZh", the block size '1'-'9', then the block magic 0x314159265359 (digits of pi)
@@ -114,6 +114,15 @@ function decodeUtf16(path: string, bytes: Buffer, encoding: 'utf-16le' | 'utf-16
   } catch {
     throw new UserError(`${path}: starts with a UTF-16 byte-order mark but is not valid UTF-16 text; save it as UTF-8`);
   }
+}
+
+/**
+ * Whether a file starting with `head` may need more than plain UTF-8 reading: gzip, a UTF-16 byte-order mark, or the
+ * magic bytes of a format refused above. The fast CSV scanner (csv-fast.ts) leaves such files to readTextFile.
+ */
+export function needsTextDecoding(head: Uint8Array): boolean {
+  if (startsWith(head, GZIP) || startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return true;
+  return MAGICS.some((magic) => startsWith(head, magic.bytes));
 }
 
 /** The text of the file at `path` (see the module comment); every refusal is a one-line UserError naming the file. */

@@ -1,0 +1,294 @@
+/**
+ * Reading a Parquet file or an Arrow IPC file/stream (.arrow, .arrows, .feather v2) into a Frame. Parquet is decoded
+ * by parquet-wasm (the Rust `parquet` crate compiled to WebAssembly) into Arrow IPC, and Arrow IPC by apache-arrow;
+ * the Frame's typed columns are then filled straight from the Arrow column buffers, batch by batch (no per-row
+ * objects). Both libraries are loaded on first use, so commands reading CSV do not pay for them.
+ *
+ * Types come from the file's schema: integers and floats → numeric (float64); strings and dictionary-encoded strings
+ * → categorical, levels sorted as plain strings like a CSV column; booleans → boolean (0/1). A null is a missing value,
+ * recorded in the frame's `missing` map as an empty CSV cell is, so the model's checks report it the same way
+ * ("data.parquet, row 17, column "x": value is missing"). NaN or infinite floats, and columns of other types (dates,
+ * timestamps, decimals, binary, lists, structs, …), are one-line errors naming the column. A type forced with
+ * --factor/--numeric (or levels) re-reads that column's values as text cells with the CSV rules (text-columns.ts).
+ */
+import { createRequire } from 'node:module';
+import { UserError } from '../errors.js';
+import type { ReadCsvOptions } from './csv.js';
+import { checkOptionColumns } from './csv.js';
+import type { Column, Frame } from './frame.js';
+import { MISSING_CODE, booleanColumn, categoricalColumn, frameFromColumns, numericColumn } from './frame-build.js';
+import { columnFromText, type ColumnType } from './text-columns.js';
+
+type Arrow = typeof import('apache-arrow');
+type ParquetWasm = typeof import('parquet-wasm/node');
+type ArrowTable = import('apache-arrow').Table;
+type ArrowData = import('apache-arrow').Data;
+
+const require = createRequire(import.meta.url);
+let arrowModule: Arrow | null = null;
+let parquetModule: ParquetWasm | null = null;
+const arrow = (): Arrow => (arrowModule ??= require('apache-arrow') as Arrow);
+const parquetWasm = (): ParquetWasm => (parquetModule ??= require('parquet-wasm/node') as ParquetWasm);
+
+export type ColumnarFormat = 'parquet' | 'arrow';
+
+/** Rows per record batch asked of the Parquet decoder (its default, 1024, makes many small batches). */
+const PARQUET_BATCH_ROWS = 1 << 20;
+
+function oneLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/** The Arrow table in `bytes` (a whole Parquet file or Arrow IPC file/stream), or a one-line error naming the file. */
+function decode(path: string, bytes: Uint8Array, format: ColumnarFormat): ArrowTable {
+  if (format === 'parquet') {
+    let ipc: Uint8Array;
+    try {
+      ipc = parquetWasm().readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS }).intoIPCStream();
+    } catch (e) {
+      throw new UserError(`${path}: cannot read the Parquet file (${oneLine(e)}); the file is damaged or not Parquet`);
+    }
+    return arrow().tableFromIPC(ipc);
+  }
+  try {
+    return arrow().tableFromIPC(bytes);
+  } catch (e) {
+    throw new UserError(
+      `${path}: cannot read the Arrow IPC file (${oneLine(e)}); write it as Arrow IPC (Feather v2), Parquet or CSV`,
+    );
+  }
+}
+
+function isNull(data: ArrowData, i: number): boolean {
+  const bitmap = data.nullBitmap;
+  if (data.nullCount === 0 || bitmap === undefined || bitmap.length === 0) return false;
+  const bit = data.offset + i;
+  return (bitmap[bit >> 3] & (1 << (bit & 7))) === 0;
+}
+
+/** How the schema's type reads, for messages (e.g. "Timestamp<MICROSECOND>"). */
+function typeName(data: ArrowData): string {
+  return String(data.type);
+}
+
+function unsupported(path: string, name: string, type: string): UserError {
+  return new UserError(
+    `${path}: column "${name}" has type ${type}, which nutmeg does not read; ` +
+      'convert it to numbers (integer or float), strings or booleans before writing the file, or drop the column',
+  );
+}
+
+/** The natural type of a column from its schema, or an error for one nutmeg does not read. */
+function schemaType(path: string, name: string, data: ArrowData): ColumnType {
+  const { Type } = arrow();
+  switch (data.typeId) {
+    case Type.Int:
+      return 'numeric';
+    case Type.Float:
+      if ((data.type as unknown as { precision: number }).precision === 0) throw unsupported(path, name, 'Float16 (half precision)');
+      return 'numeric';
+    case Type.Bool:
+      return 'boolean';
+    case Type.Utf8:
+    case Type.LargeUtf8:
+      return 'categorical';
+    case Type.Dictionary: {
+      const valueType = (data.type as unknown as { dictionary: { typeId: number } }).dictionary.typeId;
+      if (valueType === Type.Utf8 || valueType === Type.LargeUtf8) return 'categorical';
+      throw unsupported(path, name, typeName(data));
+    }
+    case Type.Null:
+      throw new UserError(`${path}: column "${name}" has only nulls (type Null); drop the column or fill it in`);
+    default:
+      throw unsupported(path, name, typeName(data));
+  }
+}
+
+interface Built {
+  readonly column: Column;
+  readonly missing: Uint32Array | null;
+}
+
+/** Rows whose value is null, over all chunks of a column. */
+function nullRows(chunks: readonly ArrowData[]): Uint32Array | null {
+  let count = 0;
+  for (const d of chunks) count += d.nullCount;
+  if (count === 0) return null;
+  const rows = new Uint32Array(count);
+  let k = 0;
+  let base = 0;
+  for (const d of chunks) {
+    if (d.nullCount > 0) for (let i = 0; i < d.length; i++) if (isNull(d, i)) rows[k++] = base + i;
+    base += d.length;
+  }
+  return rows;
+}
+
+function numericFromChunks(path: string, name: string, chunks: readonly ArrowData[], n: number): Column {
+  // one chunk of float64 without nulls: the Arrow buffer itself (a view of the decoded bytes), once checked finite
+  const only = chunks.length === 1 ? chunks[0].values : null;
+  if (only instanceof Float64Array && only.length === n && chunks[0].nullCount === 0) {
+    for (let i = 0; i < n; i++) {
+      const v = only[i];
+      if (v - v !== 0) {
+        const what = Number.isNaN(v) ? 'is NaN, not a number' : 'is infinite, not a finite number';
+        throw new UserError(`${path}, row ${i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`);
+      }
+    }
+    return numericColumn(name, only);
+  }
+  const out = new Float64Array(n);
+  let base = 0;
+  for (const d of chunks) {
+    const values = d.values as ArrayLike<number | bigint>;
+    const len = d.length;
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+      for (let i = 0; i < len; i++) out[base + i] = Number(values[i]);
+    } else if (values instanceof Float64Array || values instanceof Float32Array) {
+      for (let i = 0; i < len; i++) {
+        const v = values[i];
+        if (v - v !== 0 && !isNull(d, i)) {
+          const what = Number.isNaN(v) ? 'is NaN, not a number' : 'is infinite, not a finite number';
+          throw new UserError(
+            `${path}, row ${base + i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`,
+          );
+        }
+        out[base + i] = v;
+      }
+    } else {
+      out.set(values as ArrayLike<number>, base);
+    }
+    if (d.nullCount > 0) for (let i = 0; i < len; i++) if (isNull(d, i)) out[base + i] = NaN;
+    base += len;
+  }
+  return numericColumn(name, out);
+}
+
+function booleanFromChunks(name: string, chunks: readonly ArrowData[], n: number): Column {
+  const out = new Uint8Array(n);
+  let base = 0;
+  for (const d of chunks) {
+    const bits = d.values as Uint8Array;
+    for (let i = 0; i < d.length; i++) {
+      const bit = d.offset + i;
+      out[base + i] = (bits[bit >> 3] >> (bit & 7)) & 1 && !isNull(d, i) ? 1 : 0;
+    }
+    base += d.length;
+  }
+  return booleanColumn(name, out);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The strings of a Utf8/LargeUtf8 chunk, decoded one by one (null for a null). */
+function stringAt(d: ArrowData, bytes: Buffer, i: number): string {
+  const offsets = d.valueOffsets as ArrayLike<number | bigint>;
+  return bytes.toString('utf8', Number(offsets[i]), Number(offsets[i + 1]));
+}
+
+function chunkBytes(d: ArrowData): Buffer {
+  const values = d.values as Uint8Array;
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/** A categorical column: codes in order of first appearance, then renumbered in sorted level order (as for CSV). */
+function categoricalFromChunks(name: string, chunks: readonly ArrowData[], n: number): Column {
+  const { Type } = arrow();
+  const codes = new Uint32Array(n);
+  const index = new Map<string, number>();
+  const codeOf = (s: string): number => {
+    let c = index.get(s);
+    if (c === undefined) {
+      c = index.size;
+      index.set(s, c);
+    }
+    return c;
+  };
+  let base = 0;
+  for (const d of chunks) {
+    if (d.typeId === Type.Dictionary) {
+      const dict = d.dictionary;
+      const keys = d.values as ArrayLike<number | bigint>;
+      const local = new Int32Array(dict?.length ?? 0).fill(-1);
+      for (let i = 0; i < d.length; i++) {
+        if (isNull(d, i)) {
+          codes[base + i] = MISSING_CODE;
+          continue;
+        }
+        const key = Number(keys[i]);
+        let c = local[key];
+        if (c < 0) {
+          const s = dict?.get(key);
+          c = s === null || s === undefined ? -2 : codeOf(String(s));
+          local[key] = c;
+        }
+        codes[base + i] = c === -2 ? MISSING_CODE : c;
+      }
+    } else {
+      const bytes = chunkBytes(d);
+      for (let i = 0; i < d.length; i++) codes[base + i] = isNull(d, i) ? MISSING_CODE : codeOf(stringAt(d, bytes, i));
+    }
+    base += d.length;
+  }
+  const firstSeen = [...index.keys()];
+  const levels = [...firstSeen].sort(compareStrings);
+  const rank = new Map(levels.map((level, k) => [level, k]));
+  const remap = Uint32Array.from(firstSeen, (level) => rank.get(level) ?? 0);
+  for (let r = 0; r < n; r++) if (codes[r] !== MISSING_CODE) codes[r] = remap[codes[r]];
+  return categoricalColumn(name, codes, levels);
+}
+
+/** A column's values as CSV-like text cells (null → empty cell), for re-reading it with a forced type. */
+function textCells(table: ArrowTable, index: number): string[][] {
+  const vector = table.getChildAt(index);
+  const cells: string[][] = new Array<string[]>(table.numRows);
+  if (vector === null) return cells;
+  let r = 0;
+  for (const v of vector) {
+    cells[r++] = [v === null || v === undefined ? '' : String(v)];
+  }
+  return cells;
+}
+
+function buildColumn(path: string, table: ArrowTable, index: number, options: ReadCsvOptions): Built {
+  const field = table.schema.fields[index];
+  const name = field.name;
+  const chunks = (table.getChildAt(index)?.data ?? []) as ArrowData[];
+  const n = table.numRows;
+  const natural = chunks.length > 0 ? schemaType(path, name, chunks[0]) : 'numeric';
+  const forced = options.types?.[name];
+  const levels = options.levels?.[name];
+  if ((forced !== undefined && forced !== natural) || levels !== undefined) {
+    const rows = textCells(table, index);
+    const result = columnFromText({ name, rows, index: 0, type: forced, levels, where: (row) => `${path}, row ${row + 1}` });
+    return result;
+  }
+  const missing = nullRows(chunks);
+  if (natural === 'numeric') return { column: numericFromChunks(path, name, chunks, n), missing };
+  if (natural === 'boolean') return { column: booleanFromChunks(name, chunks, n), missing };
+  return { column: categoricalFromChunks(name, chunks, n), missing };
+}
+
+/** Reads a Parquet or Arrow IPC file's bytes into a Frame (see the module comment). */
+export function frameFromColumnar(path: string, bytes: Uint8Array, format: ColumnarFormat, options: ReadCsvOptions = {}): Frame {
+  const table = decode(path, bytes, format);
+  const names = table.schema.fields.map((f) => f.name);
+  if (names.length === 0) throw new UserError(`${path}: the file has no columns`);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new UserError(`${path}: column name "${name}" appears twice in the schema; rename one`);
+    seen.add(name);
+  }
+  if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
+  checkOptionColumns(path, names, options);
+  const columns: Column[] = [];
+  const missing = new Map<string, Uint32Array>();
+  for (let j = 0; j < names.length; j++) {
+    const built = buildColumn(path, table, j, options);
+    columns.push(built.column);
+    if (built.missing !== null) missing.set(names[j], built.missing);
+  }
+  return frameFromColumns(columns, path, missing);
+}

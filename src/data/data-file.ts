@@ -1,0 +1,49 @@
+/**
+ * A data file of any format nutmeg reads, chosen by the file's first and last bytes (not its name): Parquet ("PAR1"
+ * at both ends), Arrow IPC file / Feather v2 ("ARROW1"), Arrow IPC stream (a 0xFFFFFFFF continuation marker, with a
+ * name ending .arrows/.arrow/.feather/.ipc, since the marker alone could start a binary file of another kind), else
+ * CSV (csv.ts, which also handles gzip and refuses other binary formats).
+ */
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readCsv, type ReadCsvOptions } from './csv.js';
+import { frameFromColumnar, type ColumnarFormat } from './columnar.js';
+import type { Frame } from './frame.js';
+
+const STREAM_NAME = /\.(arrows|arrow|feather|ipc)$/i;
+
+function sniff(path: string): ColumnarFormat | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null; // readCsv says why in its words
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size < 8) return null;
+    const head = Buffer.alloc(8);
+    readSync(fd, head, 0, 8, 0);
+    const tail = Buffer.alloc(4);
+    readSync(fd, tail, 0, 4, size - 4);
+    if (head.toString('latin1', 0, 4) === 'PAR1' && tail.toString('latin1') === 'PAR1') return 'parquet';
+    if (head.toString('latin1', 0, 6) === 'ARROW1') return 'arrow';
+    if (head.readUInt32LE(0) === 0xffffffff && STREAM_NAME.test(path)) return 'arrow';
+    return null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The format `path` holds, as read by readDataFile: 'parquet', 'arrow' or 'csv'. */
+export function dataFileFormat(path: string): ColumnarFormat | 'csv' {
+  return sniff(path) ?? 'csv';
+}
+
+/** Reads a CSV, Parquet or Arrow IPC file into a Frame; column types come from the schema for the columnar formats. */
+export function readDataFile(path: string, options: ReadCsvOptions = {}): Frame {
+  const format = sniff(path);
+  if (format === null) return readCsv(path, options);
+  return frameFromColumnar(path, readFileSync(path), format, options);
+}
