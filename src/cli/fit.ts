@@ -1,5 +1,5 @@
 /**
- * `nutmeg fit`: fit a multilevel logistic regression with NUTS (or find its posterior mode with --method map) and
+ * `nutmeg fit`: fit a multilevel regression with NUTS (or find its posterior mode with --method map) and
  * print the posterior summary. Defaults: the built-in simulated Hillstrom data and the hierarchical model.
  */
 import { groupedInteger } from '../report/integer-text.js';
@@ -264,7 +264,7 @@ export function register(program: Command): void {
   columnTypeOptions(
     program
       .command('fit')
-      .description('fit a Bayesian multilevel logistic regression with NUTS and print the posterior summary')
+      .description('fit a Bayesian multilevel regression (any --family) with NUTS and print the posterior summary')
       .option('--data <file|sim:name>', 'CSV (or .csv.gz), Parquet or Arrow IPC file, or a built-in simulated data set (sim:hillstrom, sim:separation, sim:personalization)', 'sim:hillstrom'),
   )
     .option('--rows <n>', 'rows to simulate for a sim: data set (default: its natural size, 64,000 for sim:hillstrom)')

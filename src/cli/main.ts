@@ -23,7 +23,7 @@ function commandsFor(argv: readonly string[] | undefined): readonly CommandEntry
 /** The program with the commands `argv` needs (all of them without `argv`). */
 export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('nutmeg')
-    .description('Bayesian multilevel logistic regression with NUTS, on WebGPU or the CPU')
+    .description('Bayesian multilevel regression with NUTS, on WebGPU or the CPU')
     .version(packageVersion(), '-V, --version')
     // usage mistakes (unknown flag or command, a flag without its value) on one line, as every other user error;
     // subcommands inherit this when they are created

@@ -17,6 +17,10 @@ import type { LoadedRun } from '../io/run-dir.js';
 import type { LooResult } from '../loo/loo.js';
 import { looTables } from '../report/loo-tables.js';
 import { paretoKSpec } from '../report/plots/pareto-k.js';
+import { linkScale } from '../report/family-text.js';
+import type { LinkName } from '../model/families/family.js';
+import { defaultLink } from '../model/families/index.js';
+import type { Family } from '../model/spec.js';
 import { extremeIndices } from '../report/extremes.js';
 import type { ModelInfo } from './model-info.js';
 
@@ -120,6 +124,8 @@ export function fitReportSections(run: LoadedRun, info: ModelInfo, loo: LooResul
     },
   ];
   if (run.meta.recipe.terms.length > 0) {
+    const family = run.meta.family as Family;
+    const link = (run.meta.link as LinkName | undefined) ?? defaultLink(family);
     const index = new Map(draws.names.map((n, i) => [n, i]));
     const forests = run.meta.recipe.terms.map((_, t) => termForest(run, t, index));
     const capped = forests.filter((f) => f.shown < f.levels);
@@ -130,7 +136,7 @@ export function fitReportSections(run: LoadedRun, info: ModelInfo, loo: LooResul
           `${FOREST_EXTREMES} with the highest means; every level: nutmeg summary ${run.dir} --vars ${capped.map((f) => f.family).join(',')}`;
     sections.push({
       title: 'Effects by group',
-      text: `Posterior mean and 10%–90% interval per level, on the log-odds scale.${note}`,
+      text: `Posterior mean and 10%–90% interval per level, on ${linkScale(family, link)}.${note}`,
       tables: forests.flatMap((f) => (f.table ? [f.table] : [])),
       plots: forests.map((f) => f.plot),
     });

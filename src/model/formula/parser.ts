@@ -28,7 +28,7 @@ import type {
   VaryingBlock,
 } from './ast.js';
 import { formulaError } from './errors.js';
-import { expandTerms, type Expr, type Item } from './expand.js';
+import { expandTerms, type Expr } from './expand.js';
 import { tokenize, type Token, type TokenKind } from './lexer.js';
 
 const FUNCTIONS = 'scale(x), log(x), I(x op value), factor(x) and poly(x, k)';
@@ -300,7 +300,6 @@ class Parser {
   }
 
   private block(): VaryingBlock {
-    const openIndex = this.pos;
     const open = this.expect('(');
     const terms = expandTerms(this.text, this.sum('block')).filter((i) => i.kind !== 'varying');
     const bar = this.peek();
