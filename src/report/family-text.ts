@@ -22,6 +22,13 @@ export function familyDescription(family: Family, link: LinkName): string {
   }
 }
 
+/** The link scale in a word or two, for axis titles: log-odds, probit, log y, log mean, y. */
+export function linkScaleShort(family: Family, link: LinkName): string {
+  if (link === 'logit' || link === 'probit') return link === 'logit' ? 'log-odds' : 'probit';
+  if (family === 'lognormal') return 'log y';
+  return link === 'log' ? 'log mean' : 'y';
+}
+
 /** The scale the coefficients and group effects are on. */
 export function linkScale(family: Family, link: LinkName): string {
   if (link === 'logit') return 'the log-odds scale';

@@ -17,7 +17,7 @@ import type { LoadedRun } from '../io/run-dir.js';
 import type { LooResult } from '../loo/loo.js';
 import { looTables } from '../report/loo-tables.js';
 import { paretoKSpec } from '../report/plots/pareto-k.js';
-import { linkScale } from '../report/family-text.js';
+import { linkScale, linkScaleShort } from '../report/family-text.js';
 import type { LinkName } from '../model/families/family.js';
 import { defaultLink } from '../model/families/index.js';
 import type { Family } from '../model/spec.js';
@@ -81,7 +81,9 @@ function termForest(run: LoadedRun, t: number, index: ReadonlyMap<string, number
   const table: ReportTable | null = capped
     ? { caption: title, columns: ['level', 'mean', 'q10', 'q90'], rows: rows.map((r) => [r.label, r.mean, r.low, r.high]) }
     : null;
-  return { plot: forestSpec(rows, title), table, shown: chosen.length, levels: group.levels.length, family };
+  const modelFamily = run.meta.family as Family;
+  const scale = linkScaleShort(modelFamily, (run.meta.link as LinkName | undefined) ?? defaultLink(modelFamily));
+  return { plot: forestSpec(rows, title, undefined, `effect (${scale})`), table, shown: chosen.length, levels: group.levels.length, family };
 }
 
 function looSection(loo: LooResult | string): ReportSection {

@@ -35,6 +35,12 @@ describe('POST /score on a poisson run, new levels', () => {
     if (fixture) await rm(fixture.root, { recursive: true, force: true });
   });
 
+  it('GET /report gives the group effects on the log scale of the mean, with no log-odds wording', async () => {
+    const html = await (await fetch(`${base}/report`)).text();
+    expect(html).toContain('Posterior mean and 10%–90% interval per level, on the log scale of the mean (exp(b) multiplies the mean).');
+    expect(html).not.toContain('log-odds');
+  }, 60_000);
+
   const post = async (body: unknown) => {
     const res = await fetch(`${base}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };

@@ -60,9 +60,14 @@ function intervalSpec(rows: readonly IntervalRow[], o: IntervalPlotOptions): Plo
   };
 }
 
-/** Forest plot of effects by segment on the log-odds scale. */
-export function forestSpec(rows: readonly IntervalRow[], title = 'Treatment effect by segment', intervalName = '10%–90%'): PlotSpec {
-  return intervalSpec(rows, { title, valueTitle: 'effect (log-odds)', intervalName });
+/** Forest plot of effects by segment, on the link scale named in the axis title (default: log-odds). */
+export function forestSpec(
+  rows: readonly IntervalRow[],
+  title = 'Treatment effect by segment',
+  intervalName = '10%–90%',
+  valueTitle = 'effect (log-odds)',
+): PlotSpec {
+  return intervalSpec(rows, { title, valueTitle, intervalName });
 }
 
 /** Uplift by segment on the probability scale: P(convert | treated) − P(convert | not treated). */
