@@ -260,7 +260,8 @@ async function run(f: FitFlags): Promise<void> {
       const { writeModelReport } = await import('./model-report-file.js');
       const { looOfFit } = await import('../loo/fit-loo.js');
       const done = fit;
-      const report = { spec: fit.model.spec, draws: fit.draws, summary: rows, warnings: [...printed, ...fitWarnings], source: frame.source, seed };
+      const effectsWhere = outDir !== null && saveEffects !== 'none' ? `nutmeg summary ${outDir}` : 'this nutmeg fit command with';
+      const report = { spec: fit.model.spec, draws: fit.draws, summary: rows, warnings: [...printed, ...fitWarnings], source: frame.source, seed, effectsWhere };
       await writeModelReport(reportFile, { ...report, loo: () => looOfFit(done) }, '--report');
       if (!f.quiet) say(`wrote the report to ${reportFile}`);
     }

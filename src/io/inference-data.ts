@@ -18,6 +18,8 @@
  */
 import type { DrawSet } from '../draws.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
+import type { Fit } from '../fit/fit.js';
+import { fitLogLikBlocks } from '../loo/fit-loo.js';
 import type { LogLikBlock } from '../loo/loo.js';
 import { termLabel, type ModelSpec } from '../model/spec.js';
 import { EFFECTS_SUMMARY_COLUMNS } from './effects-summary.js';
@@ -263,7 +265,40 @@ export function inferenceDataFile(input: InferenceDataInput): NcFile {
   return { attrs: base, groups };
 }
 
-/** Writes the fit's InferenceData to `path` as NetCDF-4 (replacing it). */
-export async function writeInferenceData(path: string, input: InferenceDataInput): Promise<void> {
-  await writeNetcdf4(path, inferenceDataFile(input), `nutmeg=${input.nutmegVersion}`);
+/** Writes the InferenceData of `input` to `path` as NetCDF-4 (replacing it once complete); returns the groups' names. */
+export async function writeInferenceData(path: string, input: InferenceDataInput): Promise<string[]> {
+  const file = inferenceDataFile(input);
+  await writeNetcdf4(path, file, `nutmeg=${input.nutmegVersion}`);
+  return file.groups.map((g) => g.name);
+}
+
+export interface FitInferenceDataOptions {
+  /** Default 'all'. */
+  readonly effects?: InferenceDataEffects;
+  /** With effects 'summary': the per-level summary rows. */
+  readonly effectsSummary?: readonly SummaryRow[];
+  /** Add the log_likelihood group, computed by the fit's backend block by block. Default false. */
+  readonly logLik?: boolean;
+  readonly nutmegVersion: string;
+}
+
+/** Draws × observations per log-likelihood block at most (~4 MB). */
+const LOGLIK_BLOCK_VALUES = 1 << 19;
+
+/** A fit still in memory (fitModel's result) written as InferenceData; returns the groups' names. */
+export async function writeFitInferenceData(path: string, fit: Fit, options: FitInferenceDataOptions): Promise<string[]> {
+  const s = fit.sample;
+  const draws = s.nChains * s.nDraws;
+  const blockRows = Math.max(1, Math.floor(LOGLIK_BLOCK_VALUES / Math.max(1, draws)));
+  return writeInferenceData(path, {
+    spec: fit.model.spec,
+    draws: fit.draws,
+    stats: fit.stats,
+    effects: options.effects,
+    effectsSummary: options.effectsSummary,
+    logLik: options.logLik ? fitLogLikBlocks(fit, blockRows).blocks : undefined,
+    nutmegVersion: options.nutmegVersion,
+    samplingSeconds: s.timing.warmupSeconds + s.timing.samplingSeconds,
+    tuningSteps: s.settings.warmup,
+  });
 }
