@@ -245,9 +245,10 @@ async function run(f: FitFlags): Promise<void> {
       const condensed = f.vars || format === 'csv' ? null : condenseSummary(rows);
       process.stdout.write(renderTable(summaryTable(condensed ? condensed.rows : rows, stats), format));
       if (condensed) {
+        const inNetcdf = netcdfFile !== null && saveEffects !== 'none' ? `${netcdfFile} (group ${saveEffects === 'all' ? 'posterior' : 'effects_summary'}), or ` : '';
         const where =
           outDir === null
-            ? `fit again with ${familiesFlag(condensed)}`
+            ? `${inNetcdf}fit again with ${familiesFlag(condensed)}`
             : saveEffects === 'none'
               ? null
               : `nutmeg summary ${outDir} ${familiesFlag(condensed)}${saveEffects === 'summary' ? ` (or ${outDir}/${EFFECTS_SUMMARY_FILE})` : ''}`;
