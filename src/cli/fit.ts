@@ -105,6 +105,20 @@ function fitOptions(f: FitFlags): FitOptions {
   };
 }
 
+/** The largest log_likelihood group --save-loglik writes (draws × rows float64 values): 4 GiB. */
+const MAX_LOGLIK_BYTES = 4 * 2 ** 30;
+
+/** Refuses, before the fit, a --save-loglik whose draws × rows values would pass MAX_LOGLIK_BYTES. */
+function checkLogLikSize(nRows: number, o: FitOptions): void {
+  const kept = (o.chains ?? FIT_DEFAULTS.chains) * Math.ceil((o.draws ?? FIT_DEFAULTS.draws) / (o.thin ?? FIT_DEFAULTS.thin));
+  const bytes = kept * nRows * 8;
+  if (bytes <= MAX_LOGLIK_BYTES) return;
+  throw new UserError(
+    `--save-loglik: ${groupedInteger(kept)} draws × ${groupedInteger(nRows)} rows would write ${(bytes / 2 ** 30).toFixed(1)} GiB of log-likelihood ` +
+      `(at most ${MAX_LOGLIK_BYTES / 2 ** 30} GiB); keep fewer draws (--draws, --thin) or drop --save-loglik (nutmeg loo computes it block by block)`,
+  );
+}
+
 async function run(f: FitFlags): Promise<void> {
   const options = fitOptions(f);
   // every warning line, also under --quiet, and kept for fit.json
@@ -142,6 +156,7 @@ async function run(f: FitFlags): Promise<void> {
   }
   const dataOptions = columnTypeRequest(f);
   const { frame, truth } = loadData(f.data, seed, rows, dataOptions);
+  if (f.saveLoglik) checkLogLikSize(frame.nRows, options);
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   if (!f.quiet) say(`model: ${formula}`);
   const onModel = (built: { readonly warnings: readonly string[] }): void => built.warnings.forEach(warn);

@@ -84,13 +84,15 @@ describe('nutmeg fit --netcdf', () => {
     }
   }, 120_000);
 
-  it('refuses --format netcdf, --save-loglik without --netcdf and --netcdf with --method map, in one line each', async () => {
+  it('refuses --format netcdf, --save-loglik without --netcdf or past 4 GiB, and --netcdf with --method map, in one line each', async () => {
     const data = ['--data', join(dir, 'data.csv'), '--formula', 'y ~ x'];
     for (const [args, message] of [
       [['--format', 'netcdf'], /^nutmeg: --format sets the printed summary's format \(.*\); write the draws as NetCDF with --netcdf FILE\.nc\n$/],
       [['--save-loglik'], /^nutmeg: --save-loglik adds the pointwise log-likelihood to the --netcdf file; give --netcdf FILE\.nc too/],
       [['--method', 'map', '--netcdf', join(dir, 'map.nc')], /^nutmeg: --netcdf writes the draws of --method nuts; --method map has none/],
       [['--netcdf', dir], /^nutmeg: --netcdf .*: is a directory; give a file name/],
+      // 8 × 1,000,000 draws × 120 rows × 8 bytes = 7.2 GiB
+      [['--netcdf', join(dir, 'big.nc'), '--save-loglik', '--chains', '8', '--draws', '1000000'], /^nutmeg: --save-loglik: 8,000,000 draws × 120 rows would write 7\.2 GiB of log-likelihood \(at most 4 GiB\)/],
     ] as const) {
       const r = await runNutmeg(['fit', ...data, ...args]);
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
