@@ -214,6 +214,22 @@ describe('InferenceData as NetCDF-4, read back with h5wasm', () => {
   });
 });
 
+describe('InferenceData of a binomial model', () => {
+  it('puts the trials in constant_data over the outcome dimension', () => {
+    const n = Float64Array.from({ length: N }, (_, i) => 3 + (i % 4));
+    const y = Float64Array.from(n, (t, i) => i % Math.round(t));
+    const x = Float64Array.from({ length: N }, (_, i) => i / N);
+    const frame = frameFromColumns([numericColumn('k', y), numericColumn('n', n), numericColumn('x', x)], 'binomial frame');
+    const s = buildModel(frame, 'k | trials(n) ~ x').spec;
+    const file = inferenceDataFile({ spec: s, draws: drawSet(constrainedNames(s)), stats: null, nutmegVersion: '9.9.9' });
+    expect(file.groups.map((g) => g.name)).toEqual(['posterior', 'observed_data', 'constant_data']);
+    const constant = file.groups[2];
+    expect(constant.dims.map((d) => d.name)).toEqual(['k_dim_0']);
+    expect(constant.variables.map((v) => [v.name, v.dims])).toEqual([['trials', ['k_dim_0']]]);
+    expect([...(constant.variables[0].blocks as Iterable<{ values: Float64Array }>)][0].values).toEqual(n);
+  });
+});
+
 describe('NetCDF-4 writer', () => {
   it('writes a variable given in uneven blocks into a chunked dataset, values in place', async () => {
     const path = join(dir, 'blocks.nc');
