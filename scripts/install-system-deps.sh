@@ -3,9 +3,11 @@
 #   g++, make, cmake, python3   the native CPU backend (cmake-js or node-gyp)
 #   Mesa EGL/GL                 WebGPU through Dawn's OpenGL backend when there is no GPU (llvmpipe)
 #   chromium                    the headless-browser test of the HTML report (tests/report/html-chromium.test.ts)
+#   python3-xarray, -h5netcdf,  the test that reads `fit --netcdf` output with xarray and netCDF-C's ncdump
+#   -netcdf4, netcdf-bin        (tests/io/inference-data.test.ts; about 11 MB to download, 60 MB installed)
 # Packages already present are left alone; run as root (or through sudo).
 set -euo pipefail
-packages=(g++ make cmake python3 libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium)
+packages=(g++ make cmake python3 libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium python3-xarray python3-h5netcdf python3-netcdf4 netcdf-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -25,6 +25,12 @@ export { fitModel, fitMode, type Fit, type FitOptions } from './fit/fit.js';
 export { findMode } from './fit/map.js';
 
 export type { DrawSet } from './draws.js';
+export {
+  writeInferenceData,
+  writeFitInferenceData,
+  type InferenceDataInput,
+  type FitInferenceDataOptions,
+} from './io/inference-data.js';
 export { summarizeDraws, summaryTable } from './diagnostics/summary.js';
 export { samplerDiagnostics, samplerWarnings, convergenceWarnings } from './diagnostics/sampler-checks.js';
 

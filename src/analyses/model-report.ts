@@ -3,7 +3,8 @@
  * mean on the link scale, the family's auxiliary parameter), the posterior summary of the fixed effects, group
  * standard deviations and sigma/shape, the sampler checks with trace and rank plots, the posterior predictive check
  * suited to the family (src/decision/ppc.ts: the statistics' table and histograms, and y against y_rep — count bars
- * for counts, densities for continuous outcomes), and PSIS-LOO with its Pareto-k plot. Words for probabilities are
+ * for counts, densities for continuous outcomes), the group effects by level (capped at the extreme levels of a term
+ * with many), and PSIS-LOO with its Pareto-k plot. Words for probabilities are
  * used only for bernoulli/binomial models.
  */
 import type { DiagnosticWarning, SummaryRow } from '../diagnostics/summary.js';
@@ -21,7 +22,8 @@ import { countsOverlaySpec, densityOverlaySpec } from '../report/plots/predictiv
 import type { PlotSpec } from '../report/plots/spec.js';
 import { isMainParameter, mainParameterDraws } from './fit-figures.js';
 import { rankSpec, traceSpec } from '../report/plots/chains.js';
-import { familyDescription, linkScale } from '../report/family-text.js';
+import { familyDescription, linkScale, linkScaleShort } from '../report/family-text.js';
+import { forestNote, termForest } from '../report/effect-forest.js';
 
 export interface ModelReportInput {
   readonly spec: ModelSpec;
@@ -36,6 +38,11 @@ export interface ModelReportInput {
   readonly loo: LooResult | string;
   /** Where the data came from, e.g. a file name. */
   readonly source: string;
+  /**
+   * A command that prints every level's summary once `--vars <families>` is appended (e.g. "nutmeg summary runs/x"),
+   * named under a forest plot capped at its extreme levels.
+   */
+  readonly effectsWhere: string;
 }
 
 function modelSection(input: ModelReportInput): ReportSection {
@@ -126,6 +133,33 @@ function looSection(loo: LooResult | string): ReportSection {
   };
 }
 
+/**
+ * The group effects by level: a forest plot per varying term whose effects are in the draws, capped at the extreme
+ * levels past 40 (src/report/effect-forest.ts), so a 10⁵-level model's page carries 20 levels per term; null for a
+ * model without varying terms.
+ */
+export function effectsSection(input: Pick<ModelReportInput, 'spec' | 'draws' | 'effectsWhere'>): ReportSection | null {
+  const { spec, draws } = input;
+  const index = new Map(draws.names.map((n, i) => [n, i]));
+  const terms = spec.terms.filter((term) => index.has(`r_${spec.groups[term.group].name}__${term.term}[1]`));
+  if (terms.length === 0) return null;
+  const link = spec.link ?? familyModule(spec.family).link;
+  const scale = linkScaleShort(spec.family, link);
+  const forests = terms.map((term) => {
+    const group = spec.groups[term.group];
+    const withFixed = term.term !== 'Intercept' && spec.fixed.names.includes(term.term);
+    return termForest(draws, index, { group: group.name, levels: group.levels, term: term.term, withFixed }, scale);
+  });
+  const note = forestNote(forests, input.effectsWhere);
+  return {
+    title: 'Effects by group',
+    text: `Posterior mean and 10%–90% interval per level, on ${linkScale(spec.family, link)}.${note === '' ? '' : `\n\n${note}`}`,
+    tables: forests.flatMap((f) => (f.table ? [f.table] : [])),
+    plots: forests.map((f) => f.plot),
+  };
+}
+
 export function modelReportSections(input: ModelReportInput): ReportSection[] {
-  return [modelSection(input), samplerSection(input), ppcSection(input.spec, input.ppc), looSection(input.loo)];
+  const effects = effectsSection(input);
+  return [modelSection(input), samplerSection(input), ...(effects ? [effects] : []), ppcSection(input.spec, input.ppc), looSection(input.loo)];
 }

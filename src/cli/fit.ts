@@ -61,6 +61,8 @@ interface FitFlags extends ColumnTypeFlags {
   out?: string;
   overwrite?: boolean;
   report?: string;
+  netcdf?: string;
+  saveLoglik?: boolean;
   saveEffects?: string;
   stats?: string;
   vars?: string;
@@ -103,6 +105,20 @@ function fitOptions(f: FitFlags): FitOptions {
   };
 }
 
+/** The largest log_likelihood group --save-loglik writes (draws × rows float64 values): 4 GiB. */
+const MAX_LOGLIK_BYTES = 4 * 2 ** 30;
+
+/** Refuses, before the fit, a --save-loglik whose draws × rows values would pass MAX_LOGLIK_BYTES. */
+function checkLogLikSize(nRows: number, o: FitOptions): void {
+  const kept = (o.chains ?? FIT_DEFAULTS.chains) * Math.ceil((o.draws ?? FIT_DEFAULTS.draws) / (o.thin ?? FIT_DEFAULTS.thin));
+  const bytes = kept * nRows * 8;
+  if (bytes <= MAX_LOGLIK_BYTES) return;
+  throw new UserError(
+    `--save-loglik: ${groupedInteger(kept)} draws × ${groupedInteger(nRows)} rows would write ${(bytes / 2 ** 30).toFixed(1)} GiB of log-likelihood ` +
+      `(at most ${MAX_LOGLIK_BYTES / 2 ** 30} GiB); keep fewer draws (--draws, --thin) or drop --save-loglik (nutmeg loo computes it block by block)`,
+  );
+}
+
 async function run(f: FitFlags): Promise<void> {
   const options = fitOptions(f);
   // every warning line, also under --quiet, and kept for fit.json
@@ -116,6 +132,9 @@ async function run(f: FitFlags): Promise<void> {
     ...(f.method === 'map' ? {} : { draws: options.draws, thin: options.thin }),
     threads: options.threads,
   }).forEach(warn);
+  if (f.format === 'netcdf') {
+    throw new UserError(`--format sets the printed summary's format (${TABLE_FORMATS.join(', ')}); write the draws as NetCDF with --netcdf FILE.nc`);
+  }
   const chosenFormat: TableFormat = oneOf('--format', f.format, TABLE_FORMATS);
   const format: TableFormat = f.json ? 'json' : chosenFormat;
   const method = oneOf('--method', f.method, ['nuts', 'map'] as const);
@@ -128,10 +147,16 @@ async function run(f: FitFlags): Promise<void> {
   const outDir = f.out === undefined ? null : checkOutDir(f.out, { overwrite: f.overwrite });
   if (f.report !== undefined && method === 'map') throw new UserError('--report describes the draws of --method nuts; --method map has none (drop --report)');
   const reportFile = f.report === undefined ? null : checkOutFile(f.report, '--report');
+  if (f.netcdf !== undefined && method === 'map') throw new UserError('--netcdf writes the draws of --method nuts; --method map has none (drop --netcdf)');
+  const netcdfFile = f.netcdf === undefined ? null : checkOutFile(f.netcdf, '--netcdf');
+  if (f.saveLoglik && netcdfFile === null) throw new UserError('--save-loglik adds the pointwise log-likelihood to the --netcdf file; give --netcdf FILE.nc too (or drop --save-loglik)');
   const askedEffects = f.saveEffects === undefined ? undefined : oneOf('--save-effects', f.saveEffects, SAVE_EFFECTS);
-  if (askedEffects !== undefined && outDir === null) throw new UserError('--save-effects says what --out keeps of the group effects; give --out DIR too (or drop --save-effects)');
+  if (askedEffects !== undefined && outDir === null && netcdfFile === null) {
+    throw new UserError('--save-effects says what --out and --netcdf keep of the group effects; give --out DIR or --netcdf FILE.nc too (or drop --save-effects)');
+  }
   const dataOptions = columnTypeRequest(f);
   const { frame, truth } = loadData(f.data, seed, rows, dataOptions);
+  if (f.saveLoglik) checkLogLikSize(frame.nRows, options);
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   if (!f.quiet) say(`model: ${formula}`);
   const onModel = (built: { readonly warnings: readonly string[] }): void => built.warnings.forEach(warn);
@@ -179,17 +204,22 @@ async function run(f: FitFlags): Promise<void> {
     if (s.incomplete) fitWarnings.push(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
     // results first: nothing printed below (however large) can lose them
     let saveEffects: SaveEffects = 'all';
-    if (outDir !== null) {
+    let effects: SummaryRow[] = [];
+    if (outDir !== null || netcdfFile !== null) {
       const perLevel = fit.draws.names.reduce((n, name) => n + (isPerLevelName(name) ? 1 : 0), 0);
       saveEffects = askedEffects ?? defaultSaveEffects(perLevel);
       if (askedEffects === undefined && saveEffects !== 'all' && !f.quiet) {
+        const kept = [
+          ...(outDir !== null
+            ? [`the chain CSVs keep the population-level parameters, ${EFFECTS_SUMMARY_FILE} the group effects' summaries and ${EFFECTS_DRAWS_FILE} their draws as float32 (for loo, score and serve)`]
+            : []),
+          ...(netcdfFile !== null ? ["the NetCDF posterior keeps the population-level parameters and its effects_summary group the group effects' summaries"] : []),
+        ];
         say(
           `effects: ${groupedInteger(perLevel)} group-effect values per draw (over ${groupedInteger(SAVE_EFFECTS_ALL_LIMIT)}), so --save-effects ${saveEffects}: ` +
-            `the chain CSVs keep the population-level parameters, ${EFFECTS_SUMMARY_FILE} the group effects' summaries and ` +
-            `${EFFECTS_DRAWS_FILE} their draws as float32 (for loo, score and serve); --save-effects all writes them as CSV columns`,
+            `${kept.join('; ')}; --save-effects all keeps every draw`,
         );
       }
-      let effects: SummaryRow[] = [];
       if (saveEffects === 'summary') {
         try {
           const all = f.vars || summary === null ? await summarizeDrawsParallel(fit.draws) : summary;
@@ -199,6 +229,8 @@ async function run(f: FitFlags): Promise<void> {
           saveEffects = 'none';
         }
       }
+    }
+    if (outDir !== null) {
       const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
       const types = Object.keys(dataOptions.types ?? {}).length > 0 ? { types: dataOptions.types } : {};
       const base = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion(), [...printed, ...fitWarnings]);
@@ -206,6 +238,12 @@ async function run(f: FitFlags): Promise<void> {
       saveRun(outDir, fit, meta, { effects });
       const written = meta.effectsSummary && meta.effectsDraws ? `, ${meta.effectsSummary.file}, ${meta.effectsDraws.file} and fit.json` : ' and fit.json';
       if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files${written} to ${outDir}${s.incomplete ? ' (marked incomplete)' : ''}`);
+    }
+    if (netcdfFile !== null) {
+      // h5wasm is loaded only when NetCDF is asked for (issue 16 item 6)
+      const { writeFitNetcdf } = await import('./netcdf-file.js');
+      const groups = await writeFitNetcdf(netcdfFile, fit, { effects: saveEffects, effectsSummary: effects, logLik: f.saveLoglik === true, nutmegVersion: packageVersion() });
+      if (!f.quiet) say(`wrote ArviZ InferenceData (${groups.join(', ')}) to ${netcdfFile}${s.incomplete ? ' (sampling was interrupted)' : ''}`);
     }
     if (summary === null) throw summaryError;
     const { rows } = summary;
@@ -222,9 +260,10 @@ async function run(f: FitFlags): Promise<void> {
       const condensed = f.vars || format === 'csv' ? null : condenseSummary(rows);
       process.stdout.write(renderTable(summaryTable(condensed ? condensed.rows : rows, stats), format));
       if (condensed) {
+        const inNetcdf = netcdfFile !== null && saveEffects !== 'none' ? `${netcdfFile} (group ${saveEffects === 'all' ? 'posterior' : 'effects_summary'}), or ` : '';
         const where =
           outDir === null
-            ? `fit again with ${familiesFlag(condensed)}`
+            ? `${inNetcdf}fit again with ${familiesFlag(condensed)}`
             : saveEffects === 'none'
               ? null
               : `nutmeg summary ${outDir} ${familiesFlag(condensed)}${saveEffects === 'summary' ? ` (or ${outDir}/${EFFECTS_SUMMARY_FILE})` : ''}`;
@@ -237,7 +276,8 @@ async function run(f: FitFlags): Promise<void> {
       const { writeModelReport } = await import('./model-report-file.js');
       const { looOfFit } = await import('../loo/fit-loo.js');
       const done = fit;
-      const report = { spec: fit.model.spec, draws: fit.draws, summary: rows, warnings: [...printed, ...fitWarnings], source: frame.source, seed };
+      const effectsWhere = outDir !== null && saveEffects !== 'none' ? `nutmeg summary ${outDir}` : 'this nutmeg fit command with';
+      const report = { spec: fit.model.spec, draws: fit.draws, summary: rows, warnings: [...printed, ...fitWarnings], source: frame.source, seed, effectsWhere };
       await writeModelReport(reportFile, { ...report, loo: () => looOfFit(done) }, '--report');
       if (!f.quiet) say(`wrote the report to ${reportFile}`);
     }
@@ -291,7 +331,9 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write one CmdStan-format CSV per chain and fit.json to this directory (new or empty; checked before the fit)')
     .option('--overwrite', 'let --out replace an existing run directory')
     .option('--report <file>', 'write an HTML report: model, family and link, posterior summary, sampler checks, the posterior predictive check of the family, PSIS-LOO')
-    .option('--save-effects <all|summary|none>', `what --out keeps of the group effects (r_, z_): their draws as CSV columns, their summaries in ${EFFECTS_SUMMARY_FILE} and draws in ${EFFECTS_DRAWS_FILE} (float32), or nothing (default: all up to ${groupedInteger(SAVE_EFFECTS_ALL_LIMIT)} values per draw, else summary)`)
+    .option('--netcdf <file>', 'also write the draws as ArviZ InferenceData in a NetCDF-4 file (groups posterior, sample_stats, observed_data; arviz.from_netcdf reads it)')
+    .option('--save-loglik', "with --netcdf: add the pointwise log-likelihood (draws × rows values) as its log_likelihood group, for arviz.loo")
+    .option('--save-effects <all|summary|none>', `what --out and --netcdf keep of the group effects (r_, z_): their draws (as CSV columns; NetCDF variables over <group>__level), their summaries (${EFFECTS_SUMMARY_FILE} and draws in ${EFFECTS_DRAWS_FILE} as float32; the NetCDF effects_summary group), or nothing (default: all up to ${groupedInteger(SAVE_EFFECTS_ALL_LIMIT)} values per draw, else summary)`)
     .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')
     .option('--vars <list>', 'variables to summarise: names or prefixes, comma-separated')
     .option('--format <format>', `summary format: ${TABLE_FORMATS.join(', ')}`, 'table')
@@ -304,6 +346,7 @@ export function register(program: Command): void {
 Examples:
   nutmeg fit                                            hierarchical model on simulated Hillstrom data
   nutmeg fit --data hillstrom.csv --model crossed --out runs/crossed
+  nutmeg fit --data hillstrom.csv --netcdf crossed.nc --save-loglik   ArviZ: az.from_netcdf("crossed.nc")
   nutmeg fit --data sessions.csv --formula "converted ~ pages_viewed + (1 | city) + (1 | lead_source)"
   nutmeg fit --method map --prior "b_treatment=normal(0,1)"`,
     )

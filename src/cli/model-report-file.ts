@@ -23,6 +23,8 @@ export interface ModelReportFile {
   readonly source: string;
   /** Seed of the replicated data sets. */
   readonly seed: number;
+  /** A command printing every level once `--vars <families>` is appended (named under a capped forest plot). */
+  readonly effectsWhere: string;
   /** PSIS-LOO of the model; a failure is reported on the page, not thrown. */
   readonly loo: () => Promise<LooResult>;
 }
@@ -37,7 +39,7 @@ export async function writeModelReport(path: string, input: ModelReportFile, fla
   } catch (e) {
     loo = e instanceof Error ? e.message.split('\n')[0] : String(e);
   }
-  const sections = modelReportSections({ spec, draws, summary: input.summary, warnings: input.warnings, ppc, loo, source: input.source });
+  const sections = modelReportSections({ spec, draws, summary: input.summary, warnings: input.warnings, ppc, loo, source: input.source, effectsWhere: input.effectsWhere });
   try {
     await writeReport(path, sections, { title: `nutmeg: ${spec.family} model of ${spec.outcome}`, subtitle: spec.formula });
   } catch (e) {

@@ -51,7 +51,7 @@ export function register(program: Command): void {
       const { writeModelReport } = await import('./model-report-file.js');
       await writeModelReport(
         path,
-        { spec: run.model.spec, draws: run.draws, summary, warnings, source: run.meta.data.source, seed, loo: () => looOfRebuiltRun(run, { backend, threads, log: say }) },
+        { spec: run.model.spec, draws: run.draws, summary, warnings, source: run.meta.data.source, seed, effectsWhere: `nutmeg summary ${dir}`, loo: () => looOfRebuiltRun(run, { backend, threads, log: say }) },
         '--out',
       );
       say(`wrote the report to ${resolve(path)}`);

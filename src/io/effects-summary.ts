@@ -12,17 +12,18 @@ import { quote } from '../data/csv-write.js';
 
 export const EFFECTS_SUMMARY_FILE = 'effects-summary.csv';
 
-const STAT_COLUMNS = [
+/** The statistics of each row, in file order (also the `statistic` coordinate of the NetCDF effects_summary group). */
+export const EFFECTS_SUMMARY_COLUMNS = [
   'mean', 'median', 'sd', 'mad', 'q5', 'q95', 'rhat', 'ess_bulk', 'ess_tail',
   'mcse_mean', 'mcse_sd', 'mcse_q5', 'mcse_q95', 'hdi_low', 'hdi_high',
 ] as const satisfies readonly (keyof SummaryRow)[];
 
-const HEADER = ['variable', ...STAT_COLUMNS].join(',');
+const HEADER = ['variable', ...EFFECTS_SUMMARY_COLUMNS].join(',');
 
 export function effectsSummaryCsv(rows: readonly SummaryRow[]): string {
   const lines = [HEADER];
   for (const r of rows) {
-    lines.push([quote(r.variable), ...STAT_COLUMNS.map((c) => (r[c] === null ? 'NA' : String(r[c])))].join(','));
+    lines.push([quote(r.variable), ...EFFECTS_SUMMARY_COLUMNS.map((c) => (r[c] === null ? 'NA' : String(r[c])))].join(','));
   }
   return lines.join('\n') + '\n';
 }
@@ -61,11 +62,11 @@ export function readEffectsSummary(path: string): SummaryRow[] {
     if (line === '') continue;
     const [variable, start] = splitVariable(line);
     const fields = line.slice(start).split(',');
-    if (fields.length !== STAT_COLUMNS.length) {
-      throw new UserError(`${path}, line ${n + 1}: ${fields.length + 1} fields where the header has ${STAT_COLUMNS.length + 1}; the file is damaged, refit with --out`);
+    if (fields.length !== EFFECTS_SUMMARY_COLUMNS.length) {
+      throw new UserError(`${path}, line ${n + 1}: ${fields.length + 1} fields where the header has ${EFFECTS_SUMMARY_COLUMNS.length + 1}; the file is damaged, refit with --out`);
     }
     const row = { variable } as SummaryRow;
-    STAT_COLUMNS.forEach((c, j) => {
+    EFFECTS_SUMMARY_COLUMNS.forEach((c, j) => {
       const f = fields[j];
       const v = f === 'NA' ? null : Number(f);
       if (v !== null && Number.isNaN(v) && f !== 'NaN') throw new UserError(`${path}, line ${n + 1}: "${f}" in column ${c} is not a number`);

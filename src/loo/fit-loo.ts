@@ -6,7 +6,7 @@
 import type { Backend } from '../backend/backend.js';
 import type { SampleResult } from '../sampler/run.js';
 import { blocksFromBackend } from './backend-blocks.js';
-import { type LooOptions, type LooResult, psisLooStream } from './loo.js';
+import { type LogLikBlock, type LooOptions, type LooResult, psisLooStream } from './loo.js';
 
 export interface FitLooOptions extends LooOptions {
   /** Observations per block (memory: S × blockRows values). Default 256. */
@@ -21,7 +21,11 @@ export interface FitForLoo {
   readonly sample: Pick<SampleResult, 'nChains' | 'nDraws' | 'dim' | 'draws'>;
 }
 
-export async function looOfFit(fit: FitForLoo, options: FitLooOptions = {}): Promise<LooResult> {
+/**
+ * The pointwise log-likelihood of a fit's draws in blocks of observations (all draws, chain by chain, × blockRows
+ * observations; one buffer reused from block to block), as PSIS-LOO and the NetCDF log_likelihood group read it.
+ */
+export function fitLogLikBlocks(fit: FitForLoo, blockRows: number, maxDrawsPerCall?: number): { blocks: AsyncGenerator<LogLikBlock>; chainOfDraw: Uint32Array } {
   const { nChains, nDraws: perChain, dim, draws } = fit.sample;
   const nDraws = nChains * perChain;
   const all = new Float64Array(nDraws * dim);
@@ -30,8 +34,10 @@ export async function looOfFit(fit: FitForLoo, options: FitLooOptions = {}): Pro
     all.set(draws[c].subarray(0, perChain * dim), c * perChain * dim);
     chainOfDraw.fill(c, c * perChain, (c + 1) * perChain);
   }
-  const blocks = blocksFromBackend(fit.backend, all, nDraws, options.blockRows ?? 256, {
-    maxDrawsPerCall: options.maxDrawsPerCall,
-  });
-  return psisLooStream(fit.backend.spec.n, nDraws, chainOfDraw, blocks, options);
+  return { blocks: blocksFromBackend(fit.backend, all, nDraws, blockRows, { maxDrawsPerCall }), chainOfDraw };
+}
+
+export async function looOfFit(fit: FitForLoo, options: FitLooOptions = {}): Promise<LooResult> {
+  const { blocks, chainOfDraw } = fitLogLikBlocks(fit, options.blockRows ?? 256, options.maxDrawsPerCall);
+  return psisLooStream(fit.backend.spec.n, chainOfDraw.length, chainOfDraw, blocks, options);
 }

@@ -1,7 +1,7 @@
 /**
  * Which rows of a long list to show when it is too long to show whole: the group effects of a 10⁵-level term are
  * summarised by their most extreme members (the lowest and the highest posterior means), with a count of the rest.
- * Used by the terminal summary (summary-condense.ts) and the HTML report's forest plots (src/serve/fit-report.ts).
+ * Used by the terminal summary (summary-condense.ts) and the HTML reports' forest plots (src/report/effect-forest.ts).
  */
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Issue 16 item 6: every `nutmeg` command starts without loading the heavy libraries that only some commands use
- * (vega and vega-lite: about 0.5 s; fastify and zod: about 0.3 s; Dawn's webgpu bindings). They must be reached from
+ * (vega and vega-lite: about 0.5 s; fastify and zod: about 0.3 s; Dawn's webgpu bindings; h5wasm, for --netcdf). They must be reached from
  * src/cli/main.ts only through dynamic `import()` at their use sites, never through a chain of static imports.
  * The check reads the sources: it follows every static `import … from` / `export … from` (not `import type`) from
  * main.ts and lists the packages reached.
@@ -49,7 +49,7 @@ function staticGraph(entry: string): Graph {
   return { files, packages };
 }
 
-const HEAVY = ['vega', 'vega-lite', 'fastify', 'zod', 'webgpu'];
+const HEAVY = ['vega', 'vega-lite', 'fastify', 'zod', 'webgpu', 'h5wasm'];
 const COMMAND_FILES = ['fit', 'loo', 'compare', 'summary', 'report', 'score', 'analyze', 'abtest', 'serve', 'devices'];
 
 describe('lazy loading (issue 16 item 6)', () => {

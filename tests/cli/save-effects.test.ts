@@ -181,6 +181,6 @@ describe('small models and mistakes', () => {
     expect(err).toMatch(/^nutmeg: --save-effects/);
     err = '';
     expect(await nutmeg('fit', '--data', join(dir, 'small.csv'), ...tiny, '--save-effects', 'all')).toBe(2);
-    expect(err.trim()).toBe('nutmeg: --save-effects says what --out keeps of the group effects; give --out DIR too (or drop --save-effects)');
+    expect(err.trim()).toBe('nutmeg: --save-effects says what --out and --netcdf keep of the group effects; give --out DIR or --netcdf FILE.nc too (or drop --save-effects)');
   });
 });

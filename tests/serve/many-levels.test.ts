@@ -13,7 +13,7 @@ import { fitModel } from '../../src/fit/fit.js';
 import { effectsMeta, loadRun, runMeta, writeRun } from '../../src/io/run-dir.js';
 import { summarizeDraws } from '../../src/diagnostics/summary.js';
 import { isPerLevelName } from '../../src/io/variable-names.js';
-import { FOREST_MAX_LEVELS, forestLevels } from '../../src/serve/fit-report.js';
+import { FOREST_MAX_LEVELS, forestLevels } from '../../src/report/effect-forest.js';
 import { MODEL_LEVELS_LISTED } from '../../src/serve/model-info.js';
 import { buildServer } from '../../src/serve/server.js';
 
