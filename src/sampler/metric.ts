@@ -73,6 +73,23 @@ export class Metric {
     return true;
   }
 
+  /**
+   * Sets chain c's inverse metric to the diagonal matrix diag(values) (d positive finite values), whatever the kind.
+   */
+  setDiagonalInverse(c: number, values: ArrayLike<number>): void {
+    const d = this.dim;
+    for (let i = 0; i < d; i++) {
+      if (!(values[i] > 0 && Number.isFinite(values[i]))) throw new Error(`initial inverse metric: entry ${i + 1} is ${values[i]}, not a positive number`);
+    }
+    if (this.kind === 'diag') {
+      this.setInverse(c, values);
+      return;
+    }
+    const full = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) full[i * d + i] = values[i];
+    this.setInverse(c, full);
+  }
+
   /** ½ pᵀ M⁻¹ p for chain c's momentum p[off … off + d). */
   kinetic(c: number, p: Float64Array, off: number): number {
     const d = this.dim;

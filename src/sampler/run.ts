@@ -49,6 +49,12 @@ export interface SampleOptions {
   /** Initial step size before its initialisation heuristic (Stan's stepsize). Default 1. */
   readonly stepSize?: number;
   /**
+   * Initial inverse metric of every chain as d positive variances (a diagonal; for the dense metric a diagonal
+   * matrix), in place of the unit metric warm-up starts from — e.g. the variances of a Pathfinder approximation
+   * (`--init pathfinder`). Warm-up adapts from there as usual. Default: the identity.
+   */
+  readonly initialInverseMetric?: Float64Array;
+  /**
    * Buffers, dual-averaging constants and the early metric, other than targetAccept. Default NUTMEG_ADAPTATION
    * (Stan's, plus the early metric of src/sampler/adaptation/early-metric.ts).
    */
@@ -163,6 +169,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   const W = settings.warmup;
   const rngs: Rng[] = Array.from({ length: C }, (_, c) => stream(settings.seed, c));
   const metric = new Metric(settings.metric, C, d);
+  if (options.initialInverseMetric) for (let c = 0; c < C; c++) metric.setDiagonalInverse(c, options.initialInverseMetric);
   const stepSize = new Float64Array(C).fill(settings.initialStepSize);
   const tree = new TreeBuilder(C, d, metric, stepSize, { maxTreeDepth: settings.maxTreeDepth, maxDeltaH: 1000 });
   const gradients = new Float64Array(C);
