@@ -90,7 +90,7 @@ function fitOptions(f: FitFlags): FitOptions {
     seed: intIn('--seed', f.seed, SETTING_RANGES.seed),
     targetAccept: f.targetAccept === undefined ? undefined : probability('--target-accept', f.targetAccept),
     maxTreeDepth: intIn('--max-treedepth', f.maxTreedepth, SETTING_RANGES.maxTreeDepth),
-    metric: oneOf('--metric', f.metric, ['auto', 'diag', 'dense'] as const),
+    metric: oneOf('--metric', f.metric, ['auto', 'diag', 'dense', 'lowrank'] as const),
     // more than --draws would keep only the first draw; say so instead
     thin: intInRange('--thin', f.thin, 1, draws),
     init: oneOf('--init', f.init, ['random', 'map', 'pathfinder'] as const),
@@ -296,7 +296,7 @@ export function register(program: Command): void {
     .option('--seed <n>', `random seed for data simulation and sampling (${rangeText(SETTING_RANGES.seed)})`, String(FIT_DEFAULTS.seed))
     .option('--target-accept <p>', `target acceptance statistic of step-size adaptation (${TARGET_ACCEPT_RULE})`)
     .option('--max-treedepth <n>', `maximum NUTS tree depth (${rangeText(SETTING_RANGES.maxTreeDepth)})`, String(FIT_DEFAULTS.maxTreeDepth))
-    .option('--metric <auto|diag|dense>', `metric adapted during warm-up (${AUTO_METRIC_RULE})`, FIT_DEFAULTS.metric)
+    .option('--metric <auto|diag|dense|lowrank>', `metric adapted during warm-up (${AUTO_METRIC_RULE}; lowrank: diagonal plus a rank ≤ 10 correction from draws and gradients)`, FIT_DEFAULTS.metric)
     .option('--thin <n>', 'keep every n-th draw (1 to --draws; a warning when fewer than 4 draws per chain are kept)', String(FIT_DEFAULTS.thin))
     .option('--init <random|map|pathfinder>', 'initial values: uniform(-2, 2), the posterior mode, or Pathfinder draws (whose variances also start warm-up\'s metric)', FIT_DEFAULTS.init)
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)

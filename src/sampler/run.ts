@@ -98,7 +98,7 @@ export interface SampleResult {
   readonly stats: DrawSet;
   /** Adapted step size per chain. */
   readonly stepSize: Float64Array;
-  /** Adapted inverse metric per chain: dim values (diag) or dim × dim row-major (dense). */
+  /** Adapted inverse metric per chain: dim values (diag; for lowrank the diagonal of M⁻¹) or dim × dim row-major (dense). */
   readonly inverseMetric: Float64Array[];
   /** Gradient evaluations per chain (initialisation, step-size search, warm-up and sampling). */
   readonly gradientEvaluations: Float64Array;
@@ -145,8 +145,8 @@ function resolveSettings(options: SampleOptions): SampleSettings {
     throw new UserError(`the initial step size must be a positive number (got ${settings.initialStepSize})`);
   }
   if (!Number.isFinite(settings.seed)) throw new UserError(`--seed must be a number (got ${settings.seed})`);
-  if (settings.metric !== 'diag' && settings.metric !== 'dense') {
-    throw new UserError(`--metric must be diag or dense (got ${String(settings.metric)})`);
+  if (settings.metric !== 'diag' && settings.metric !== 'dense' && settings.metric !== 'lowrank') {
+    throw new UserError(`--metric must be diag, dense or lowrank (got ${String(settings.metric)})`);
   }
   return settings;
 }
@@ -340,7 +340,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
     draws: nDraws === nKeep ? draws : draws.map((x) => x.slice(0, nDraws * d)),
     stats: nDraws === nKeep ? stats : truncateDrawSet(stats, nDraws),
     stepSize,
-    inverseMetric: Array.from({ length: C }, (_, c) => metric.inverseOf(c).slice()),
+    inverseMetric: Array.from({ length: C }, (_, c) => (metric.kind === 'lowrank' ? metric.diagonalOf(c) : metric.inverseOf(c).slice())),
     gradientEvaluations: gradients,
     samplingGradientEvaluations: samplingGradients,
     targetCalls: calls,

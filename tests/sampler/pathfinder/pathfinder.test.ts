@@ -210,14 +210,14 @@ describe('multi-path Pathfinder with PSIS resampling', () => {
 });
 
 describe('the initial metric handed to warm-up (SampleOptions.initialInverseMetric)', () => {
-  it('is the metric the sampler uses when there is no warm-up to change it, for diag and dense', async () => {
+  it('is the metric the sampler uses when there is no warm-up to change it, for diag, dense and lowrank', async () => {
     const { sample } = await import('../../../src/sampler/run.js');
     const target = GaussianTarget.standard(3);
     const given = Float64Array.from([0.5, 2, 4]);
-    for (const metric of ['diag', 'dense'] as const) {
+    for (const metric of ['diag', 'dense', 'lowrank'] as const) {
       const r = await sample(target, { chains: 2, warmup: 0, draws: 5, seed: 1, metric, initialInverseMetric: given });
       const inv = r.inverseMetric[1];
-      if (metric === 'diag') expect(Array.from(inv)).toEqual([0.5, 2, 4]);
+      if (metric !== 'dense') expect(Array.from(inv)).toEqual([0.5, 2, 4]);
       else expect(Array.from(inv)).toEqual([0.5, 0, 0, 0, 2, 0, 0, 0, 4]);
     }
   });
