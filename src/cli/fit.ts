@@ -180,7 +180,8 @@ async function run(f: FitFlags): Promise<void> {
     if (fit.method === 'nuts') warnings.push(...samplerWarnings(samplerDiagnostics(fit.stats, s.settings.maxTreeDepth)));
     if (summary !== null) warnings.push(...convergenceWarnings(summary.rows, fit.draws.nChains));
     const fitWarnings = warnings.map((w) => w.message);
-    const approximation = fit.pathfinder === null ? null : pathfinderWarning(fit.pathfinder.paretoK);
+    // the draws are the approximation's only with --method pathfinder (with --init pathfinder they are NUTS's)
+    const approximation = fit.method === 'pathfinder' && fit.pathfinder !== null ? pathfinderWarning(fit.pathfinder.paretoK) : null;
     if (approximation !== null) fitWarnings.push(approximation);
     if (s.incomplete) fitWarnings.push(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
     // results first: nothing printed below (however large) can lose them
