@@ -16,7 +16,8 @@ import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
 import { UserError } from '../errors.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { settingsWarnings } from '../fit/settings-warnings.js';
-import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js';
+import { FIT_DEFAULTS, fitMode, fitModel, fitPathfinder, type FitOptions } from '../fit/fit.js';
+import { pathfinderWarning } from '../fit/pathfinder-fit.js';
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
 import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
 import { checkOutDir, checkOutFile } from '../io/out-target.js';
@@ -91,10 +92,10 @@ function fitOptions(f: FitFlags): FitOptions {
     seed: intIn('--seed', f.seed, SETTING_RANGES.seed),
     targetAccept: f.targetAccept === undefined ? undefined : probability('--target-accept', f.targetAccept),
     maxTreeDepth: intIn('--max-treedepth', f.maxTreedepth, SETTING_RANGES.maxTreeDepth),
-    metric: oneOf('--metric', f.metric, ['auto', 'diag', 'dense'] as const),
+    metric: oneOf('--metric', f.metric, ['auto', 'diag', 'dense', 'lowrank'] as const),
     // more than --draws would keep only the first draw; say so instead
     thin: intInRange('--thin', f.thin, 1, draws),
-    init: oneOf('--init', f.init, ['random', 'map'] as const),
+    init: oneOf('--init', f.init, ['random', 'map', 'pathfinder'] as const),
     priors: priorArgs,
     family: f.family === undefined ? undefined : oneOf('--family', f.family, FAMILIES),
     link: f.link === undefined ? undefined : oneOf('--link', f.link, ['logit', 'probit', 'identity', 'log'] as const),
@@ -137,7 +138,7 @@ async function run(f: FitFlags): Promise<void> {
   }
   const chosenFormat: TableFormat = oneOf('--format', f.format, TABLE_FORMATS);
   const format: TableFormat = f.json ? 'json' : chosenFormat;
-  const method = oneOf('--method', f.method, ['nuts', 'map'] as const);
+  const method = oneOf('--method', f.method, ['nuts', 'map', 'pathfinder'] as const);
   const model = oneOf('--model', f.model, MODELS);
   const formula = f.formula ?? HILLSTROM_FORMULAS[model];
   const seed = options.seed ?? FIT_DEFAULTS.seed;
@@ -180,7 +181,10 @@ async function run(f: FitFlags): Promise<void> {
   });
   let fit;
   try {
-    fit = await fitModel(frame, formula, { ...options, onModel, onProgress: progress.onProgress, signal: controller.signal });
+    fit =
+      method === 'pathfinder'
+        ? await fitPathfinder(frame, formula, { ...options, onModel })
+        : await fitModel(frame, formula, { ...options, onModel, onProgress: progress.onProgress, signal: controller.signal });
   } catch (e) {
     trap.release();
     throw e;
@@ -198,9 +202,12 @@ async function run(f: FitFlags): Promise<void> {
       summaryError = e;
     }
     const warnings = summary === null ? [] : summary.warnings;
-    warnings.push(...samplerWarnings(samplerDiagnostics(fit.stats, s.settings.maxTreeDepth)));
+    if (fit.method === 'nuts') warnings.push(...samplerWarnings(samplerDiagnostics(fit.stats, s.settings.maxTreeDepth)));
     if (summary !== null) warnings.push(...convergenceWarnings(summary.rows, fit.draws.nChains));
     const fitWarnings = warnings.map((w) => w.message);
+    // the draws are the approximation's only with --method pathfinder (with --init pathfinder they are NUTS's)
+    const approximation = fit.method === 'pathfinder' && fit.pathfinder !== null ? pathfinderWarning(fit.pathfinder.paretoK) : null;
+    if (approximation !== null) fitWarnings.push(approximation);
     if (s.incomplete) fitWarnings.push(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
     // results first: nothing printed below (however large) can lose them
     let saveEffects: SaveEffects = 'all';
@@ -281,7 +288,15 @@ async function run(f: FitFlags): Promise<void> {
       await writeModelReport(reportFile, { ...report, loo: () => looOfFit(done) }, '--report');
       if (!f.quiet) say(`wrote the report to ${reportFile}`);
     }
-    if (!f.quiet) {
+    if (!f.quiet && fit.pathfinder !== null) {
+      const p = fit.pathfinder;
+      say(
+        `Pathfinder: ${p.paths.length} paths, ${groupedInteger(p.gradients)} gradients in ${p.seconds.toFixed(1)} s, ` +
+          `Pareto k ${Number.isFinite(p.paretoK) ? p.paretoK.toFixed(2) : 'Inf'}` +
+          (fit.method === 'pathfinder' ? ` (${s.nChains} × ${s.nDraws} PSIS-resampled draws, not MCMC)` : ' (initial values and metric for warm-up)'),
+      );
+    }
+    if (!f.quiet && fit.method === 'nuts') {
       say(
         `${s.nChains} chains × ${s.nDraws} draws on ${fit.backend.description}: ${wall.toFixed(1)} s ` +
           `(warm-up ${s.timing.warmupSeconds.toFixed(1)} s), ${gradients} gradients ` +
@@ -315,16 +330,16 @@ export function register(program: Command): void {
     .option('--link <name>', 'link function: probit for bernoulli/binomial (default: logit; identity for gaussian and lognormal, log for the others)')
     .option('--param <group=centered|noncentered|split>', 'parameterization of a varying term, repeatable (default: chosen from the data)', collect, [])
     .option('--fixed-basis <qr|natural>', 'coordinates the sampler moves for the fixed effects: the QR basis of their columns (decorrelated) or the coefficients', 'qr')
-    .option('--method <nuts|map>', 'nuts (sampling) or map (posterior mode by L-BFGS)', 'nuts')
+    .option('--method <nuts|map|pathfinder>', 'nuts (sampling), map (posterior mode by L-BFGS) or pathfinder (a quick approximate posterior: multi-path Pathfinder, PSIS-resampled; its Pareto k is reported)', 'nuts')
     .option('--chains <n>', `number of chains, evaluated together in one batched gradient call per step (${rangeText(SETTING_RANGES.chains)})`, String(FIT_DEFAULTS.chains))
     .option('--warmup <n>', `warm-up iterations per chain (${rangeText(SETTING_RANGES.warmup)})`, String(FIT_DEFAULTS.warmup))
     .option('--draws <n>', `post-warm-up iterations per chain (${rangeText(SETTING_RANGES.draws)})`, String(FIT_DEFAULTS.draws))
     .option('--seed <n>', `random seed for data simulation and sampling (${rangeText(SETTING_RANGES.seed)})`, String(FIT_DEFAULTS.seed))
     .option('--target-accept <p>', `target acceptance statistic of step-size adaptation (${TARGET_ACCEPT_RULE})`)
     .option('--max-treedepth <n>', `maximum NUTS tree depth (${rangeText(SETTING_RANGES.maxTreeDepth)})`, String(FIT_DEFAULTS.maxTreeDepth))
-    .option('--metric <auto|diag|dense>', `metric adapted during warm-up (${AUTO_METRIC_RULE})`, FIT_DEFAULTS.metric)
+    .option('--metric <auto|diag|dense|lowrank>', `metric adapted during warm-up (${AUTO_METRIC_RULE}; lowrank: diagonal plus a rank ≤ 10 correction from draws and gradients)`, FIT_DEFAULTS.metric)
     .option('--thin <n>', 'keep every n-th draw (1 to --draws; a warning when fewer than 4 draws per chain are kept)', String(FIT_DEFAULTS.thin))
-    .option('--init <random|map>', 'initial values: uniform(-2, 2) or the posterior mode', FIT_DEFAULTS.init)
+    .option('--init <random|map|pathfinder>', 'initial values: uniform(-2, 2), the posterior mode, or Pathfinder draws (whose variances also start warm-up\'s metric)', FIT_DEFAULTS.init)
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
     .option('--adapter <name>', 'WebGPU adapter (substring of its name; see nutmeg devices)')
     .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores, one for a small model (see README); a warning above the core count)`)

@@ -18,6 +18,7 @@ import { sample, type SampleResult } from '../sampler/run.js';
 import { Rng } from '../rng.js';
 import { findMode, type ModeResult } from './map.js';
 import { checkRunMemory, type RunSize } from './memory-estimate.js';
+import { PATHFINDER_BATCH, pathfinderSample, pathfinderStart, type PathfinderReport } from './pathfinder-fit.js';
 
 export interface FitOptions extends BuildOptions {
   readonly backend?: BackendChoice;
@@ -35,8 +36,11 @@ export interface FitOptions extends BuildOptions {
   /** 'auto' (default): see chooseMetric (src/fit/metric-choice.ts). */
   readonly metric?: MetricChoice;
   readonly thin?: number;
-  /** 'random': uniform(−2, 2) per coordinate (Stan's default); 'map': the posterior mode, jittered per chain. */
-  readonly init?: 'random' | 'map';
+  /**
+   * 'random': uniform(−2, 2) per coordinate (Stan's default); 'map': the posterior mode, jittered per chain;
+   * 'pathfinder': draws of multi-path Pathfinder, whose variances also become warm-up's initial diagonal metric.
+   */
+  readonly init?: InitChoice;
   readonly onProgress?: (progress: SamplerProgress) => void;
   readonly signal?: AbortSignal;
   /** One-line notices (backend fallbacks, parameterization notes). */
@@ -47,6 +51,8 @@ export interface FitOptions extends BuildOptions {
   readonly onModel?: (model: BuiltModel) => void;
 }
 
+export type InitChoice = 'random' | 'map' | 'pathfinder';
+
 export const FIT_DEFAULTS = {
   backend: 'auto' as BackendChoice,
   chains: 4,
@@ -56,10 +62,12 @@ export const FIT_DEFAULTS = {
   maxTreeDepth: 10,
   metric: 'auto' as MetricChoice,
   thin: 1,
-  init: 'random' as 'random' | 'map',
+  init: 'random' as InitChoice,
 };
 
 export interface Fit {
+  /** How the draws were made: NUTS, or Pathfinder's approximation (`--method pathfinder`). */
+  readonly method: 'nuts' | 'pathfinder';
   readonly model: BuiltModel;
   readonly backend: Backend;
   readonly sample: SampleResult;
@@ -70,6 +78,8 @@ export interface Fit {
   /** Level names of every indexed family, e.g. r_zip_code__Intercept → ["Rural", "Surburban", "Urban"]. */
   readonly coordinates: Record<string, readonly string[]>;
   readonly mode: ModeResult | null;
+  /** The Pathfinder run of `--init pathfinder` or `--method pathfinder` (then `sample` holds its draws); else null. */
+  readonly pathfinder: PathfinderReport | null;
   readonly timings: { readonly buildSeconds: number; readonly backendSeconds: number; readonly modeSeconds: number };
   /** Releases the backend (threads, GPU buffers). */
   dispose(): Promise<void>;
@@ -135,6 +145,8 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
     t = now();
     if (o.init === 'map') mode = await findMode(backend);
     const modeSeconds = now() - t;
+    // Pathfinder's batches are as wide as the chains, so that the backend (its threads, its buffers) is the sampler's
+    const start = o.init === 'pathfinder' ? await pathfinderStart(backend, o.chains, o.seed, o.chains) : null;
     const result = await sample(backend, {
       chains: o.chains,
       warmup: o.warmup,
@@ -144,11 +156,13 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       maxTreeDepth: o.maxTreeDepth,
       metric,
       thin: o.thin,
-      init: mode ? modeInits(mode, o.chains, o.seed) : 'random',
+      init: mode ? modeInits(mode, o.chains, o.seed) : start ? start.inits : 'random',
+      initialInverseMetric: start?.inverseMetric,
       onProgress: options.onProgress,
       signal: options.signal,
     });
     return {
+      method: 'nuts',
       model,
       backend,
       sample: result,
@@ -156,7 +170,45 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       stats: result.stats,
       coordinates: levelCoordinates(model.spec),
       mode,
+      pathfinder: start?.report ?? null,
       timings: { buildSeconds, backendSeconds, modeSeconds },
+      dispose: () => backend.dispose(),
+    };
+  } catch (e) {
+    await backend.dispose();
+    throw e;
+  }
+}
+
+/**
+ * `--method pathfinder`: multi-path Pathfinder's PSIS-resampled draws (chains × draws of them) as a quick approximate
+ * posterior, in the same Fit shape as a NUTS run (no warm-up; see src/fit/pathfinder-fit.ts).
+ */
+export async function fitPathfinder(frame: Frame, formula: string, options: FitOptions = {}): Promise<Fit> {
+  const o = { ...FIT_DEFAULTS, ...options };
+  const log = options.log ?? (() => {});
+  let t = now();
+  const model = buildModel(frame, formula, options);
+  options.onModel?.(model);
+  const buildSeconds = now() - t;
+  checkRunMemory(runSize(model.spec, o.chains, o.draws, false));
+  t = now();
+  const maxChains = Math.max(o.chains, PATHFINDER_BATCH);
+  const backend = await createBackend(o.backend, model.spec, { maxChains, adapter: o.adapter, threads: o.threads }, log, options.detail);
+  const backendSeconds = now() - t;
+  try {
+    const { result, report } = await pathfinderSample(backend, o.chains, o.draws, o.seed);
+    return {
+      method: 'pathfinder',
+      model,
+      backend,
+      sample: result,
+      draws: constrainDraws(model.spec, result),
+      stats: result.stats,
+      coordinates: levelCoordinates(model.spec),
+      mode: null,
+      pathfinder: report,
+      timings: { buildSeconds, backendSeconds, modeSeconds: 0 },
       dispose: () => backend.dispose(),
     };
   } catch (e) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { chainDraws, type DrawSet } from '../draws.js';
 import type { Fit } from '../fit/fit.js';
+import type { PathfinderReport } from '../fit/pathfinder-fit.js';
 import { loadData } from '../data/load.js';
 import type { ColumnType } from '../data/csv.js';
 import { buildModel, type BuiltModel, type FixedBasisChoice } from '../model/build.js';
@@ -97,6 +98,10 @@ export interface RunMeta {
    */
   readonly effectsDraws?: { readonly file: string; readonly dtype: 'float32'; readonly variables: number };
   readonly recipe: DesignRecipe;
+  /** 'pathfinder' for `--method pathfinder` (the draws are its approximation's); absent for NUTS. */
+  readonly method?: 'pathfinder';
+  /** The Pathfinder run (`--init pathfinder` or `--method pathfinder`): Pareto k, gradients, seconds, paths. */
+  readonly pathfinder?: PathfinderReport;
 }
 
 export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, warnings: readonly string[] = []): RunMeta {
@@ -137,6 +142,8 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     warnings: [...warnings],
     files: Array.from({ length: s.nChains }, (_, c) => `chain-${c + 1}.csv`),
     recipe: fit.model.recipe,
+    ...(fit.method === 'pathfinder' ? { method: 'pathfinder' as const } : {}),
+    ...(fit.pathfinder ? { pathfinder: fit.pathfinder } : {}),
   };
 }
 
@@ -171,6 +178,7 @@ export function writeRun(dir: string, fit: Fit, meta: RunMeta, options: WriteRun
       nutmeg_family: meta.family,
       nutmeg_link: meta.link ?? defaultLink(meta.family as Family),
       nutmeg_backend: meta.backend.description,
+      ...(meta.method ? { nutmeg_method: meta.method } : {}),
     },
     write: options.write,
   });

@@ -51,3 +51,36 @@ export function smoothTail(tail: Float64Array, cutoff: number, work: PsisWorkspa
   }
   return fit.k;
 }
+
+export interface PsisWeights {
+  /** Normalised smoothed weights, in the order of the log ratios (0 for a non-finite log ratio). */
+  readonly weights: Float64Array;
+  /** Pareto k of the tail (+Infinity when it could not be fitted). */
+  readonly k: number;
+}
+
+/**
+ * Steps 1–5 on one set of S log importance ratios (any order, not modified), for importance sampling outside LOO
+ * (Pathfinder's resampling): the tail of the M = paretoTailLength(rEff, S) largest is smoothed by smoothTail,
+ * weights are truncated at the largest raw weight and normalised. Non-finite ratios get weight 0 and are left out
+ * of the fit.
+ */
+export function psisWeights(logRatios: Float64Array, rEff = 1): PsisWeights {
+  const order = Array.from(logRatios.keys()).filter((i) => Number.isFinite(logRatios[i]));
+  order.sort((a, b) => logRatios[a] - logRatios[b]);
+  const s = order.length;
+  const weights = new Float64Array(logRatios.length);
+  if (s === 0) return { weights, k: Infinity };
+  const max = logRatios[order[s - 1]];
+  const lw = Float64Array.from(order, (i) => logRatios[i] - max); // ascending, maximum 0
+  const m = paretoTailLength(rEff, s);
+  let k = Infinity;
+  if (m >= MIN_TAIL_LENGTH && s > m) {
+    const tail = lw.subarray(s - m);
+    k = smoothTail(tail, lw[s - m - 1], new PsisWorkspace(s));
+  }
+  let sum = 0;
+  for (let j = 0; j < s; j++) sum += lw[j] = Math.exp(Math.min(lw[j], 0));
+  for (let j = 0; j < s; j++) weights[order[j]] = lw[j] / sum;
+  return { weights, k };
+}

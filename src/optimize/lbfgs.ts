@@ -13,6 +13,11 @@ export interface LbfgsOptions {
   readonly gradTolerance?: number;
   /** Stop when the relative decrease of f stays below this for three iterations in a row. */
   readonly relTolerance?: number;
+  /**
+   * Called with the starting point and then after every accepted step (x, ∇f(x), f(x); views valid during the call
+   * only), e.g. to follow the optimisation path (Pathfinder, src/sampler/pathfinder/).
+   */
+  readonly onIterate?: (x: Float64Array, grad: Float64Array, value: number) => void | Promise<void>;
 }
 
 export interface LbfgsResult {
@@ -58,6 +63,7 @@ export async function minimizeLbfgs(f: Objective, x0: Float64Array, options: Lbf
   let evaluations = 1;
   let fx = await f(x, g);
   if (!Number.isFinite(fx)) throw new Error('L-BFGS: objective is not finite at the starting point');
+  await options.onIterate?.(x, g, fx);
 
   let iterations = 0;
   let stalls = 0; // consecutive iterations with a negligible decrease
@@ -132,6 +138,7 @@ export async function minimizeLbfgs(f: Objective, x0: Float64Array, options: Lbf
     x.set(xNew);
     g.set(gNew);
     fx = fNew;
+    await options.onIterate?.(x, g, fx);
     stalls = decrease <= relTol * Math.max(1, Math.abs(fx)) ? stalls + 1 : 0;
     if (stalls >= 3) {
       reason = 'relative change';

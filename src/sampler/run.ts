@@ -49,6 +49,12 @@ export interface SampleOptions {
   /** Initial step size before its initialisation heuristic (Stan's stepsize). Default 1. */
   readonly stepSize?: number;
   /**
+   * Initial inverse metric of every chain as d positive variances (a diagonal; for the dense metric a diagonal
+   * matrix), in place of the unit metric warm-up starts from — e.g. the variances of a Pathfinder approximation
+   * (`--init pathfinder`). Warm-up adapts from there as usual. Default: the identity.
+   */
+  readonly initialInverseMetric?: Float64Array;
+  /**
    * Buffers, dual-averaging constants and the early metric, other than targetAccept. Default NUTMEG_ADAPTATION
    * (Stan's, plus the early metric of src/sampler/adaptation/early-metric.ts).
    */
@@ -92,7 +98,7 @@ export interface SampleResult {
   readonly stats: DrawSet;
   /** Adapted step size per chain. */
   readonly stepSize: Float64Array;
-  /** Adapted inverse metric per chain: dim values (diag) or dim × dim row-major (dense). */
+  /** Adapted inverse metric per chain: dim values (diag; for lowrank the diagonal of M⁻¹) or dim × dim row-major (dense). */
   readonly inverseMetric: Float64Array[];
   /** Gradient evaluations per chain (initialisation, step-size search, warm-up and sampling). */
   readonly gradientEvaluations: Float64Array;
@@ -139,8 +145,8 @@ function resolveSettings(options: SampleOptions): SampleSettings {
     throw new UserError(`the initial step size must be a positive number (got ${settings.initialStepSize})`);
   }
   if (!Number.isFinite(settings.seed)) throw new UserError(`--seed must be a number (got ${settings.seed})`);
-  if (settings.metric !== 'diag' && settings.metric !== 'dense') {
-    throw new UserError(`--metric must be diag or dense (got ${String(settings.metric)})`);
+  if (settings.metric !== 'diag' && settings.metric !== 'dense' && settings.metric !== 'lowrank') {
+    throw new UserError(`--metric must be diag, dense or lowrank (got ${String(settings.metric)})`);
   }
   return settings;
 }
@@ -163,6 +169,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   const W = settings.warmup;
   const rngs: Rng[] = Array.from({ length: C }, (_, c) => stream(settings.seed, c));
   const metric = new Metric(settings.metric, C, d);
+  if (options.initialInverseMetric) for (let c = 0; c < C; c++) metric.setDiagonalInverse(c, options.initialInverseMetric);
   const stepSize = new Float64Array(C).fill(settings.initialStepSize);
   const tree = new TreeBuilder(C, d, metric, stepSize, { maxTreeDepth: settings.maxTreeDepth, maxDeltaH: 1000 });
   const gradients = new Float64Array(C);
@@ -333,7 +340,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
     draws: nDraws === nKeep ? draws : draws.map((x) => x.slice(0, nDraws * d)),
     stats: nDraws === nKeep ? stats : truncateDrawSet(stats, nDraws),
     stepSize,
-    inverseMetric: Array.from({ length: C }, (_, c) => metric.inverseOf(c).slice()),
+    inverseMetric: Array.from({ length: C }, (_, c) => (metric.kind === 'lowrank' ? metric.diagonalOf(c) : metric.inverseOf(c).slice())),
     gradientEvaluations: gradients,
     samplingGradientEvaluations: samplingGradients,
     targetCalls: calls,

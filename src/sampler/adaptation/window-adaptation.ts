@@ -12,6 +12,7 @@ import { UserError } from '../../errors.js';
 import type { Metric } from '../metric.js';
 import { DualAveraging, STAN_DUAL_AVERAGING, type DualAveragingSettings } from './dual-averaging.js';
 import { EarlyMetric } from './early-metric.js';
+import { LowRankWindow } from './lowrank-window.js';
 import { WelfordEstimator } from './welford.js';
 import { adaptationWindows, inSlowWindow, STAN_WINDOWS, type AdaptationWindows, type WindowSettings } from './windows.js';
 
@@ -35,11 +36,24 @@ export function regularizeMetric(estimate: Float64Array, n: number, dim: number,
   else for (let i = 0; i < dim; i++) estimate[i] += shrink;
 }
 
+/** The most draws one slow window collects (at most 1000: a longer window keeps its last 1000 for the low-rank metric). */
+function longestWindow(w: AdaptationWindows): number {
+  let longest = 0;
+  let start = w.initBuffer;
+  for (const end of w.ends) {
+    longest = Math.max(longest, end - start + 1);
+    start = end + 1;
+  }
+  return Math.max(1, Math.min(longest, 1000));
+}
+
 export class WindowedAdaptation {
   readonly windows: AdaptationWindows;
   readonly dualAveraging: DualAveraging;
   private readonly estimator: WelfordEstimator;
   private readonly early: EarlyMetric;
+  /** Low-rank metric only: the slow window's draws and gradients. */
+  private readonly lowRank: LowRankWindow | null;
   private readonly scratch: Float64Array;
   private readonly diagonal: Float64Array;
 
@@ -55,6 +69,7 @@ export class WindowedAdaptation {
     this.estimator = new WelfordEstimator(nChains, metric.dim, dense);
     this.early = new EarlyMetric(nChains, metric.dim, this.windows.ends.length > 0 ? this.windows.initBuffer : 0, settings.earlyMetric);
     this.scratch = new Float64Array(metric.size);
+    this.lowRank = metric.kind === 'lowrank' ? new LowRankWindow(nChains, metric.dim, longestWindow(this.windows)) : null;
     this.diagonal = new Float64Array(metric.dim);
   }
 
@@ -97,7 +112,12 @@ export class WindowedAdaptation {
       return false;
     }
     if (inSlowWindow(windows, i)) estimator.add(c, positions, c * d);
+    if (inSlowWindow(windows, i)) this.lowRank?.add(c, positions, gradients);
     if (!windows.ends.includes(i)) return false;
+    if (this.lowRank) {
+      estimator.restart(c);
+      return this.lowRank.finish(c, metric);
+    }
     const dense = metric.kind === 'dense';
     const est = this.scratch;
     est.set(metric.inverseOf(c));
@@ -122,7 +142,7 @@ export class WindowedAdaptation {
     const current = metric.inverseOf(c);
     for (let k = 0; k < d; k++) diagonal[k] = metric.kind === 'dense' ? current[k * d + k] : current[k];
     if (!this.early.estimate(c, diagonal)) return false;
-    if (metric.kind === 'diag') return metric.setInverse(c, diagonal);
+    if (metric.kind !== 'dense') return metric.setInverse(c, diagonal); // lowrank: the diagonal D, rank 0
     const full = this.scratch.fill(0);
     for (let k = 0; k < d; k++) full[k * d + k] = diagonal[k];
     return metric.setInverse(c, full);

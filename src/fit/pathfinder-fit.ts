@@ -1,0 +1,106 @@
+/**
+ * Pathfinder in a fit (src/sampler/pathfinder/): `--init pathfinder` (initial values for every chain from its
+ * PSIS-weighted draws and an initial diagonal metric from its approximation's variances, handed to warm-up), and
+ * `--method pathfinder` (its resampled draws laid out as a sampling run with no warm-up, so that the summary,
+ * CmdStan CSVs and fit.json are written as for NUTS).
+ */
+import { makeDrawSet } from '../draws.js';
+import { stream } from '../rng.js';
+import type { LogDensityTarget } from '../sampler/nuts.js';
+import { pathfinder, pathfinderInits, PATHFINDER_DEFAULTS, type PathfinderResult } from '../sampler/pathfinder/pathfinder.js';
+import { NUTMEG_ADAPTATION } from '../sampler/adaptation/window-adaptation.js';
+import { SAMPLER_STAT_NAMES, type SampleResult } from '../sampler/run.js';
+
+/** Pareto k above which the approximation's draws are not a reliable posterior (Zhang et al. 2022, §3; PSIS paper). */
+export const PATHFINDER_K_WARN = 0.7;
+
+/** Positions one Pathfinder target call takes (its ELBO draws); the backend must take at least this many chains. */
+export const PATHFINDER_BATCH = PATHFINDER_DEFAULTS.batch;
+
+/** What fit.json and the summary line say about a Pathfinder run. */
+export interface PathfinderReport {
+  readonly paretoK: number;
+  readonly gradients: number;
+  readonly seconds: number;
+  readonly paths: PathfinderResult['paths'];
+}
+
+export function pathfinderReport(result: PathfinderResult, seconds: number): PathfinderReport {
+  return { paretoK: result.paretoK, gradients: result.gradients, seconds, paths: result.paths };
+}
+
+/** The one-line warning when the approximation is unreliable, or null. */
+export function pathfinderWarning(paretoK: number): string | null {
+  if (paretoK <= PATHFINDER_K_WARN) return null;
+  return `the Pathfinder approximation's Pareto k is ${Number.isFinite(paretoK) ? paretoK.toFixed(2) : 'Inf'} (> ${PATHFINDER_K_WARN}): its draws are not a reliable posterior; use --method nuts`;
+}
+
+export interface PathfinderStart {
+  /** chains × d initial values. */
+  readonly inits: Float64Array;
+  /** d variances: the initial diagonal inverse metric. */
+  readonly inverseMetric: Float64Array;
+  readonly report: PathfinderReport;
+}
+
+/** `--init pathfinder`: one multi-path run, then chains distinct starting points and the variances. */
+export async function pathfinderStart(target: LogDensityTarget, chains: number, seed: number, batch: number): Promise<PathfinderStart> {
+  const t = performance.now();
+  const result = await pathfinder(target, { seed, batch });
+  const inits = pathfinderInits(result, chains, stream(seed, 7_200_000));
+  return { inits, inverseMetric: result.variances, report: pathfinderReport(result, (performance.now() - t) / 1000) };
+}
+
+/**
+ * `--method pathfinder`: chains × drawsPerChain PSIS-resampled draws as a SampleResult (no warm-up; lp__ is log p of
+ * each draw, the other sampler columns 0; the "inverse metric" is the approximation's variances).
+ */
+export async function pathfinderSample(
+  target: LogDensityTarget,
+  chains: number,
+  drawsPerChain: number,
+  seed: number,
+): Promise<{ result: SampleResult; report: PathfinderReport }> {
+  const t = performance.now();
+  const d = target.dim;
+  const pf = await pathfinder(target, { seed, batch: PATHFINDER_BATCH, draws: chains * drawsPerChain });
+  const seconds = (performance.now() - t) / 1000;
+  const stats = makeDrawSet(SAMPLER_STAT_NAMES, chains, drawsPerChain);
+  const draws: Float64Array[] = [];
+  for (let c = 0; c < chains; c++) {
+    draws.push(pf.draws.slice(c * drawsPerChain * d, (c + 1) * drawsPerChain * d));
+    for (let k = 0; k < drawsPerChain; k++) stats.values[c * drawsPerChain + k] = pf.logDensity[c * drawsPerChain + k]; // lp__ is variable 0
+  }
+  const perChain = pf.gradients / chains;
+  const result: SampleResult = {
+    settings: {
+      chains,
+      warmup: 0,
+      draws: drawsPerChain,
+      thin: 1,
+      seed,
+      targetAccept: NUTMEG_ADAPTATION.targetAccept,
+      maxTreeDepth: 0,
+      metric: 'diag',
+      initialStepSize: 0,
+      init: 'random',
+      adaptation: NUTMEG_ADAPTATION,
+    },
+    dim: d,
+    nChains: chains,
+    nDraws: drawsPerChain,
+    draws,
+    stats,
+    stepSize: new Float64Array(chains),
+    inverseMetric: Array.from({ length: chains }, () => pf.variances.slice()),
+    gradientEvaluations: new Float64Array(chains).fill(perChain),
+    samplingGradientEvaluations: new Float64Array(chains),
+    targetCalls: 0,
+    divergences: new Int32Array(chains),
+    timing: { warmupSeconds: 0, samplingSeconds: seconds },
+    warmupDone: 0,
+    samplingDone: drawsPerChain,
+    incomplete: false,
+  };
+  return { result, report: pathfinderReport(pf, seconds) };
+}
