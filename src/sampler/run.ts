@@ -260,17 +260,19 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
       divergences[c] += tree.divergent[c];
       if ((i - W) % settings.thin === 0) {
         const k = kept[c]++;
-        const row = [
-          tree.current.logp[c],
-          tree.acceptStat[c],
-          stepSize[c],
-          tree.treeDepth[c],
-          nLeapfrog,
-          tree.divergent[c],
-          tree.energy[c],
-        ];
-        for (let v = 0; v < row.length; v++) sv[(v * C + c) * nKeep + k] = row[v];
-        draws[c].set(tree.current.q.subarray(c * d, (c + 1) * d), k * d);
+        // SAMPLER_STAT_NAMES order; stat v of chain c at (v·C + c)·nKeep + k
+        const at = c * nKeep + k;
+        const stride = C * nKeep;
+        sv[at] = tree.current.logp[c];
+        sv[at + stride] = tree.acceptStat[c];
+        sv[at + 2 * stride] = stepSize[c];
+        sv[at + 3 * stride] = tree.treeDepth[c];
+        sv[at + 4 * stride] = nLeapfrog;
+        sv[at + 5 * stride] = tree.divergent[c];
+        sv[at + 6 * stride] = tree.energy[c];
+        const q = tree.current.q;
+        const chainDraws = draws[c];
+        for (let j = 0; j < d; j++) chainDraws[k * d + j] = q[c * d + j];
       }
       completed(c);
     }
@@ -294,13 +296,18 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   // A backend that computes synchronously (the reference one) resolves its promise at once, so this loop would run
   // on microtasks alone and never let a signal handler (Ctrl-C, SIGTERM) run; give the event loop a turn every
   // ~50 ms when the run can be aborted.
+  // A target that evaluates on the calling thread is called without a promise per round (the same arithmetic, so
+  // the same draws; on a small model a promise round trip costs more than the gradient).
   let lastYield = performance.now();
+  const work = tree.work;
+  const evaluateNow = target.logDensityGradientSync;
   while (running > 0) {
     if (options.signal && performance.now() - lastYield > 50) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       lastYield = performance.now();
     }
-    await target.logDensityGradient(tree.work.q, C, tree.work.logp, tree.work.grad, phase);
+    if (evaluateNow) evaluateNow.call(target, work.q, C, work.logp, work.grad, phase);
+    else await target.logDensityGradient(work.q, C, work.logp, work.grad, phase);
     calls++;
     for (let c = 0; c < C; c++) {
       if (phase[c] === TREE) {
