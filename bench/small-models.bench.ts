@@ -1,17 +1,22 @@
 /**
- * Small models (issue 16 item 6): where the time of `nutmeg fit` goes for a 56-row binomial model with a 15-level
- * varying intercept and a 3,000-row logistic regression with 4 coefficients (bench/small-data.ts), 4 chains ×
- * 1000 + 1000.
+ * Small models (issue 16 item 6): where the time of `nutmeg fit` goes for lme4's cbpp (56 rows, binomial, a 15-level
+ * varying intercept) and a 3,000-row logistic regression with 4 coefficients (bench/small-data.ts), 4 chains ×
+ * 1000 + 1000, and how that compares with Stan.
  *
- * Parts:
- *   cli       wall seconds of whole processes: `node -e 0` (process start), `nutmeg --version` (start + the CLI's
- *             module loading), `nutmeg fit …` (everything), best of `repeats`;
- *   phases    the same fit in this process, timed by phase (data, model, backend, warm-up, sampling, summary, table);
+ * Parts (every process is started `repeats` times, the builds and commands interleaved so that the load of a shared
+ * machine falls on all alike; the fastest is kept):
+ *   cli       wall and CPU seconds of whole processes: `node -e 0` (process start), `nutmeg --version` (start + the
+ *             CLI's module loading), `nutmeg fit --help` (+ the fit command's modules), `nutmeg fit …` (everything);
+ *   phases    the same fits in a fresh process (bench/small-phases.ts), timed by phase (modules, data, build,
+ *             backend, warm-up, sampling, summary, table), with the run's gradients and minimum bulk-ESS;
  *   calls     µs per batched log density + gradient call of each backend variant (4 chains), median of interleaved
- *             rounds, so that the load of a shared machine falls on all of them alike.
+ *             rounds;
+ *   stan      (with --stan, when R and rstan load) rstan's fit of the same models (bench/peers/stan.R, 2 cores), and
+ *             ESS/s ratios against nutmeg's: whole process (start included) and warm-up + sampling.
  *
- * Run: `npx tsx bench/small-models.bench.ts [--quick]` (bench/run.ts runs it too). Needs a built dist/ for the cli
- * part (`npx tsc -p tsconfig.build.json`); it is skipped with a notice without one. `--quick`: tiny sizes, once.
+ * Run: `npx tsx bench/small-models.bench.ts [--quick] [--stan] [--before DIR] [--repeats N]` (bench/run.ts runs it
+ * too). Needs a built dist/ (`npx tsc -p tsconfig.build.json`); `--before DIR` times another checkout's build (its
+ * bin/ and dist/) beside this one's in the same run. `--quick`: the cli part once, no phases or Stan.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,95 +28,88 @@ import { createNativeBackend, loadNativeAddon } from '../src/backend/native.js';
 import { createReferenceBackend } from '../src/backend/reference.js';
 import { centeredSpec } from '../src/backend/split-terms.js';
 import { readCsv } from '../src/data/csv.js';
-import { summarizeDrawsParallel } from '../src/diagnostics/summary-parallel.js';
-import { DEFAULT_SUMMARY_STATS, summaryTable } from '../src/diagnostics/summary.js';
-import { fitModel } from '../src/fit/fit.js';
 import { buildModel } from '../src/model/build.js';
 import type { ModelSpec } from '../src/model/spec.js';
-import { renderTable } from '../src/report/table.js';
 import { Rng } from '../src/rng.js';
-import { SMALL_FORMULAS, herdsCsv, logisticCsv, type SmallModel } from './small-data.js';
+import { runStan, stanUnavailable, type StanResult } from './peers/stan.js';
+import type { PhaseTime, SmallPhases } from './small-phases.js';
+import { CBPP_PATH, SMALL_FORMULAS, logisticCsv, type SmallModel } from './small-data.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cliEntry = path.join(root, 'bin', 'nutmeg.js');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
 
 export interface SmallModelsOptions {
   readonly quick?: boolean;
-  /** Repeats of each process (best is kept) and rounds of call timing. */
+  /** Repeats of each process (the fastest is kept). */
   readonly repeats?: number;
+  /** Another checkout (with bin/ and a built dist/) to time beside this one. */
+  readonly before?: string;
+  /** Fit the models with rstan too. */
+  readonly stan?: boolean;
 }
 
-function seconds(since: number): number {
-  return (performance.now() - since) / 1000;
+/** CPU seconds of the child, printed by a module loaded before the command (`--import`). */
+const CPU_PROBE = `data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\nnutmeg-bench-cpu '+(u.user+u.system)/1e6+'\\n')})`;
+
+function runProcess(args: string[], cwd: string): PhaseTime {
+  const t = performance.now();
+  const out = spawnSync(process.execPath, ['--import', CPU_PROBE, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const wall = (performance.now() - t) / 1000;
+  const stderr = String(out.stderr);
+  if (out.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${stderr.trim().split('\n')[0]}`);
+  const cpu = Number(/nutmeg-bench-cpu ([\d.e-]+)/.exec(stderr)?.[1] ?? NaN);
+  return { wall, cpu };
 }
 
-function bestWall(args: string[], repeats: number): number {
-  let best = Infinity;
+function fastest(times: PhaseTime[]): PhaseTime {
+  return { wall: Math.min(...times.map((t) => t.wall)), cpu: Math.min(...times.map((t) => t.cpu)) };
+}
+
+
+/** `repeats` interleaved rounds of every command on every build; the fastest wall and CPU of each. */
+function cliTimes(builds: Record<string, string>, files: Record<SmallModel, string>, repeats: number): Record<string, Record<string, PhaseTime>> {
+  const commands: Record<string, string[]> = {
+    'node -e 0': ['-e', '0'],
+    'nutmeg --version': ['bin/nutmeg.js', '--version'],
+    'nutmeg fit --help': ['bin/nutmeg.js', 'fit', '--help'],
+  };
+  for (const model of Object.keys(files) as SmallModel[]) {
+    commands[`nutmeg fit ${model}`] = ['bin/nutmeg.js', 'fit', '--data', files[model], '--formula', SMALL_FORMULAS[model], '--seed', '1', '--quiet'];
+  }
+  const samples: Record<string, Record<string, PhaseTime[]>> = {};
   for (let r = 0; r < repeats; r++) {
-    const t = performance.now();
-    const out = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-    if (out.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${String(out.stderr).split('\n')[0]}`);
-    best = Math.min(best, seconds(t));
+    for (const [name, args] of Object.entries(commands)) {
+      for (const [build, dir] of Object.entries(builds)) {
+        if (name === 'node -e 0' && build !== 'after') continue;
+        ((samples[build] ??= {})[name] ??= []).push(runProcess(args, dir));
+      }
+    }
+  }
+  const out: Record<string, Record<string, PhaseTime>> = {};
+  for (const [build, byCommand] of Object.entries(samples)) {
+    out[build] = Object.fromEntries(Object.entries(byCommand).map(([k, v]) => [k, fastest(v)]));
+  }
+  return out;
+}
+
+/** The phases of one fit in a fresh process (bench/small-phases.ts) on a build's dist/. */
+function phasesOnce(dir: string, file: string, formula: string): SmallPhases {
+  const child = path.join(here, 'small-phases.ts');
+  const out = spawnSync(process.execPath, [...process.execArgv, child, path.join(dir, 'dist'), file, formula], { cwd: root, encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`small-phases failed: ${out.stderr.trim().split('\n').slice(-1)[0]}`);
+  return JSON.parse(out.stdout.trim().split('\n').slice(-1)[0]) as SmallPhases;
+}
+
+/** The run with the fastest fit phase of `repeats` interleaved runs per build. */
+function phases(builds: Record<string, string>, file: string, formula: string, repeats: number): Record<string, SmallPhases> {
+  const best: Record<string, SmallPhases> = {};
+  for (let r = 0; r < repeats; r++) {
+    for (const [build, dir] of Object.entries(builds)) {
+      const p = phasesOnce(dir, file, formula);
+      if (!best[build] || p.fit.cpu < best[build].fit.cpu) best[build] = p;
+    }
   }
   return best;
-}
-
-function writeData(dir: string, quick: boolean): Record<SmallModel, string> {
-  const files = { herds: path.join(dir, 'herds.csv'), logistic: path.join(dir, 'logistic.csv') };
-  writeFileSync(files.herds, herdsCsv());
-  writeFileSync(files.logistic, logisticCsv(16, quick ? 300 : 3000));
-  return files;
-}
-
-export interface CliTimes {
-  readonly nodeStart: number;
-  readonly version: number;
-  readonly fit: Record<SmallModel, number>;
-}
-
-function cliTimes(files: Record<SmallModel, string>, sizes: string[], repeats: number): CliTimes {
-  const fit = {} as Record<SmallModel, number>;
-  for (const model of Object.keys(files) as SmallModel[]) {
-    fit[model] = bestWall([cliEntry, 'fit', '--data', files[model], '--formula', SMALL_FORMULAS[model], ...sizes, '--quiet'], repeats);
-  }
-  return { nodeStart: bestWall(['-e', '0'], repeats), version: bestWall([cliEntry, '--version'], repeats), fit };
-}
-
-export interface Phases {
-  readonly data: number;
-  readonly model: number;
-  readonly backend: number;
-  readonly warmup: number;
-  readonly sampling: number;
-  readonly summary: number;
-  readonly table: number;
-  readonly backendDescription: string;
-}
-
-async function phases(file: string, formula: string, warmup: number, draws: number): Promise<Phases> {
-  let t = performance.now();
-  const frame = readCsv(file);
-  const data = seconds(t);
-  const fit = await fitModel(frame, formula, { chains: 4, warmup, draws, seed: 1 });
-  try {
-    t = performance.now();
-    const summary = await summarizeDrawsParallel(fit.draws, { variables: [] });
-    const summarySeconds = seconds(t);
-    t = performance.now();
-    renderTable(summaryTable(summary.rows, DEFAULT_SUMMARY_STATS), 'table');
-    return {
-      data,
-      model: fit.timings.buildSeconds,
-      backend: fit.timings.backendSeconds,
-      warmup: fit.sample.timing.warmupSeconds,
-      sampling: fit.sample.timing.samplingSeconds,
-      summary: summarySeconds,
-      table: seconds(t),
-      backendDescription: fit.backend.description,
-    };
-  } finally {
-    await fit.dispose();
-  }
 }
 
 /** Positions near a small model's posterior: everything 0.3 · normal. */
@@ -122,25 +120,26 @@ function positions(spec: ModelSpec, chains: number): Float64Array {
   return out;
 }
 
-type Variant = 'reference' | 'native async, 1 thread' | 'native async, all threads' | 'native sync, 1 thread';
+type Variant = 'reference, promise' | 'reference, calling thread' | 'native async, 1 thread' | 'native async, 2 threads' | 'native, calling thread';
 
 async function makeBackend(variant: Variant, spec: ModelSpec, chains: number): Promise<Backend> {
   switch (variant) {
-    case 'reference':
+    case 'reference, promise':
+    case 'reference, calling thread':
       return createReferenceBackend(spec, { maxChains: chains });
     case 'native async, 1 thread':
       return createNativeBackend(spec, { maxChains: chains, threads: 1, sync: false });
-    case 'native async, all threads':
+    case 'native async, 2 threads':
       return createNativeBackend(spec, { maxChains: chains, threads: 2, sync: false });
-    case 'native sync, 1 thread':
+    case 'native, calling thread':
       return createNativeBackend(spec, { maxChains: chains, threads: 1, sync: true });
   }
 }
 
 /** Median µs per call of each variant: `rounds` rounds, each timing every variant for `calls` calls in turn. */
 async function callTimes(spec: ModelSpec, chains: number, rounds: number, calls: number): Promise<Record<string, number>> {
-  const variants: Variant[] = ['reference'];
-  if (loadNativeAddon()) variants.push('native async, 1 thread', 'native async, all threads', 'native sync, 1 thread');
+  const variants: Variant[] = ['reference, promise', 'reference, calling thread'];
+  if (loadNativeAddon()) variants.push('native async, 1 thread', 'native async, 2 threads', 'native, calling thread');
   const backends = await Promise.all(variants.map((v) => makeBackend(v, spec, chains)));
   const pos = positions(spec, chains);
   const logp = new Float64Array(chains);
@@ -149,9 +148,12 @@ async function callTimes(spec: ModelSpec, chains: number, rounds: number, calls:
   try {
     for (let r = 0; r < rounds; r++) {
       for (let v = 0; v < variants.length; v++) {
-        await backends[v].logDensityGradient(pos, chains, logp, grad);
+        const b = backends[v];
+        const now = variants[v].endsWith('calling thread') ? b.logDensityGradientSync : undefined;
+        await b.logDensityGradient(pos, chains, logp, grad);
         const t = performance.now();
-        for (let k = 0; k < calls; k++) await backends[v].logDensityGradient(pos, chains, logp, grad);
+        if (now) for (let k = 0; k < calls; k++) now.call(b, pos, chains, logp, grad);
+        else for (let k = 0; k < calls; k++) await b.logDensityGradient(pos, chains, logp, grad);
         samples[v].push(((performance.now() - t) * 1000) / calls);
       }
     }
@@ -166,35 +168,88 @@ async function callTimes(spec: ModelSpec, chains: number, rounds: number, calls:
   return out;
 }
 
+export interface StanComparison {
+  readonly stan: StanResult;
+  /**
+   * nutmeg's ESS/s over Stan's, Stan's as bench/peers/stan.R reports it (minimum bulk-ESS per second of its sampling()
+   * call on 2 cores, which includes starting R worker processes); nutmeg's over its whole process (start included) or
+   * its warm-up + sampling.
+   */
+  readonly essPerSecondRatio: { readonly wholeProcess: number; readonly warmupAndSampling: number };
+  /**
+   * ESS per CPU second, nutmeg's over Stan's: Stan's chain times are CPU seconds (Stan 2.21 times warm-up and
+   * sampling with clock(); one R worker process per chain), summed over chains; nutmeg's are its whole process's or
+   * its fitModel's CPU seconds (build, backend, warm-up, sampling, constrained draws). CPU seconds hold up on a shared
+   * machine, where wall seconds mostly measure the wait for a core.
+   */
+  readonly essPerCpuSecondRatio: { readonly wholeProcess: number; readonly fit: number };
+}
+
 export interface SmallModelsResult {
-  readonly cli: CliTimes | { readonly skipped: string };
-  readonly phases: Record<SmallModel, Phases>;
+  readonly cli: Record<string, Record<string, PhaseTime>> | { readonly skipped: string };
+  readonly phases: Record<SmallModel, Record<string, SmallPhases>> | null;
   readonly microsecondsPerCall: Record<SmallModel, Record<string, number>>;
+  readonly stan: Record<SmallModel, StanComparison> | { readonly skipped: string } | null;
 }
 
 export async function run(options: SmallModelsOptions = {}): Promise<SmallModelsResult> {
   const quick = options.quick ?? false;
-  const repeats = options.repeats ?? (quick ? 1 : 3);
-  const [warmup, draws] = quick ? [50, 50] : [1000, 1000];
+  const repeats = options.repeats ?? (quick ? 1 : 5);
   const dir = mkdtempSync(path.join(tmpdir(), 'nutmeg-small-'));
   try {
-    const files = writeData(dir, quick);
-    const sizes = ['--chains', '4', '--warmup', String(warmup), '--draws', String(draws), '--seed', '1'];
-    const cli = existsSync(path.join(root, 'dist', 'cli', 'main.js')) ? cliTimes(files, sizes, repeats) : { skipped: 'no dist/ (run npx tsc -p tsconfig.build.json)' };
-    const phase = {} as Record<SmallModel, Phases>;
+    const logistic = path.join(dir, 'logistic.csv');
+    writeFileSync(logistic, logisticCsv(16, quick ? 300 : 3000));
+    const files: Record<SmallModel, string> = { cbpp: CBPP_PATH, logistic };
+    const builds: Record<string, string> = { after: root };
+    if (options.before) builds.before = path.resolve(options.before);
+    const missing = Object.entries(builds).find(([, d]) => !existsSync(path.join(d, 'dist', 'cli', 'main.js')));
+    const cli = missing ? { skipped: `no ${missing[1]}/dist (run npx tsc -p tsconfig.build.json)` } : cliTimes(builds, files, repeats);
     const calls = {} as Record<SmallModel, Record<string, number>>;
     for (const model of Object.keys(files) as SmallModel[]) {
-      phase[model] = await phases(files[model], SMALL_FORMULAS[model], warmup, draws);
       const spec = centeredSpec(buildModel(readCsv(files[model]), SMALL_FORMULAS[model]).spec);
       calls[model] = await callTimes(spec, 4, quick ? 2 : 9, quick ? 20 : 400);
     }
-    return { cli, phases: phase, microsecondsPerCall: calls };
+    if (quick || missing) return { cli, phases: null, microsecondsPerCall: calls, stan: null };
+    const phase = {} as Record<SmallModel, Record<string, SmallPhases>>;
+    for (const model of Object.keys(files) as SmallModel[]) phase[model] = phases(builds, files[model], SMALL_FORMULAS[model], Math.min(repeats, 3));
+    let stan: SmallModelsResult['stan'] = null;
+    if (options.stan) {
+      const why = await stanUnavailable();
+      if (why) stan = { skipped: why };
+      else {
+        const out = {} as Record<SmallModel, StanComparison>;
+        for (const model of Object.keys(files) as SmallModel[]) {
+          const s = await runStan({ model, dataPath: files[model], rows: 0, chains: 4, warmup: 1000, draws: 1000, seed: 1, cores: 2 });
+          const p = phase[model].after;
+          const whole = (cli as Record<string, Record<string, PhaseTime>>).after[`nutmeg fit ${model}`];
+          const stanCpu = s.warmupSeconds + s.samplingSeconds;
+          const ratio = (seconds: number, stanSeconds: number): number => p.minEssBulk / seconds / (s.minEssBulk / stanSeconds);
+          out[model] = {
+            stan: s,
+            essPerSecondRatio: { wholeProcess: ratio(whole.wall, s.wallSeconds), warmupAndSampling: ratio(p.warmup + p.sampling, s.wallSeconds) },
+            essPerCpuSecondRatio: { wholeProcess: ratio(whole.cpu, stanCpu), fit: ratio(p.fit.cpu, stanCpu) },
+          };
+        }
+        stan = out;
+      }
+    }
+    return { cli, phases: phase, microsecondsPerCall: calls, stan };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const quick = process.argv.includes('--quick');
-  run({ quick }).then((r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'));
+  const repeats = flag('--repeats');
+  run({
+    quick: process.argv.includes('--quick'),
+    stan: process.argv.includes('--stan'),
+    before: flag('--before'),
+    ...(repeats ? { repeats: Number(repeats) } : {}),
+  }).then((r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'));
 }

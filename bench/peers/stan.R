@@ -1,7 +1,9 @@
 # Stan peer for nutmeg's benchmark: fits one of the Hillstrom models, or one of the families peers (sleepstudy:
 # gaussian with correlated intercept and slope on lme4's sleepstudy; hillstrom_spend: lognormal on the Hillstrom
-# converters' spend), with rstan and prints one JSON object (wall time, gradient count, minimum bulk-ESS, ESS/s) on
-# stdout. Run by bench/peers/stan.ts; usable by hand (--cores N caps the parallel chains, default all cores):
+# converters' spend), or one of the small models (cbpp: lme4's cbpp, binomial with a varying intercept per herd;
+# logistic: y ~ x1 + x2 + x3 on bench/small-data.ts's simulated rows), with rstan and prints one JSON object (wall
+# time, gradient count, minimum bulk-ESS, ESS/s) on stdout. Run by bench/peers/stan.ts; usable by hand (--cores N
+# caps the parallel chains, default all cores):
 #   Rscript bench/peers/stan.R --model pooled --data ../shared/data/hillstrom.csv --rows 0 \
 #     --warmup 1000 --draws 1000 --chains 4 --seed 1 --cache /tmp/nutmeg-stan-cache
 # Data preparation follows golden/README.md: treat = any e-mail; recency_z and history_z standardised with the
@@ -56,6 +58,22 @@ if (opt$model %in% c("sleepstudy", "hillstrom_spend")) {
     data <- nutmeg_stan_data(program, "lognormal", d$spend, X, g, max(g), priors, terms)
   }
   N <- data$N
+} else if (opt$model %in% c("cbpp", "logistic")) {
+  # the small models (bench/small-models.bench.ts) with nutmeg's default bernoulli/binomial priors: lme4's cbpp,
+  # incidence | trials(size) ~ factor(period) + (1 | herd) (binomial_vi.stan); a logistic regression
+  # y ~ x1 + x2 + x3 (pooled.stan, whose priors are the same defaults); every row, --rows does not apply
+  if (opt$model == "cbpp") {
+    program <- "binomial_vi"
+    X <- model.matrix(~ factor(period), raw)[, -1, drop = FALSE]
+    herd <- levels_index(raw$herd)
+    data <- list(N = nrow(raw), K = ncol(X), X = X, G = max(herd), g = herd, trials = as.integer(raw$size),
+                 y = as.integer(raw$incidence))
+  } else {
+    program <- "pooled"
+    X <- as.matrix(raw[, c("x1", "x2", "x3")])
+    data <- list(N = nrow(raw), K = ncol(X), X = X, y = as.integer(raw$y))
+  }
+  N <- data$N
 } else {
   standardise <- function(v) (v - mean(v)) / sd(v)
   treat <- as.numeric(raw$segment != "No E-Mail")
@@ -72,7 +90,7 @@ if (opt$model %in% c("sleepstudy", "hillstrom_spend")) {
     crossed = , crossed_centered = list(N = N, K = 5L, G = 7L, Z = 3L, C = 3L, X = X5, treat = treat[keep],
                         g = levels_index(raw$history_segment)[keep], zip = levels_index(raw$zip_code)[keep],
                         ch = levels_index(raw$channel)[keep], y = y),
-    stop(sprintf("stan.R: unknown model '%s' (pooled, hierarchical, crossed, crossed_centered, sleepstudy, hillstrom_spend)",
+    stop(sprintf("stan.R: unknown model '%s' (pooled, hierarchical, crossed, crossed_centered, sleepstudy, hillstrom_spend, cbpp, logistic)",
                  opt$model)))
 }
 

@@ -12,9 +12,11 @@ import { fileURLToPath } from 'node:url';
 /**
  * The Hillstrom conversion programs (golden), and the families peers: `sleepstudy` (gaussian_cor.stan on lme4's
  * sleepstudy, correlated intercept and slope) and `hillstrom_spend` (glm_vi.stan, lognormal on the converters' spend
- * with a varying intercept per history segment), both with nutmeg's default priors (bench/peers/family-priors.R).
+ * with a varying intercept per history segment), both with nutmeg's default priors (bench/peers/family-priors.R);
+ * and the small models of bench/small-models.bench.ts, `cbpp` (binomial_vi.stan) and `logistic` (pooled.stan), with
+ * nutmeg's default bernoulli/binomial priors, on the file given as dataPath.
  */
-export type StanModel = 'pooled' | 'hierarchical' | 'crossed' | 'crossed_centered' | 'sleepstudy' | 'hillstrom_spend';
+export type StanModel = 'pooled' | 'hierarchical' | 'crossed' | 'crossed_centered' | 'sleepstudy' | 'hillstrom_spend' | 'cbpp' | 'logistic';
 
 export interface StanSettings {
   readonly model: StanModel;

@@ -42,6 +42,21 @@ export interface Backend {
   ): Promise<void>;
 
   /**
+   * Present only on a backend that evaluates on the calling thread (the reference backend; the native one for small
+   * calls, src/backend/work-size.ts) and on wrappers around one: the same evaluation as logDensityGradient, done when
+   * it returns. The sampler calls it in place of awaiting a promise per leapfrog round, which on a 56-row model costs
+   * more than the arithmetic (issue 16 item 6). Must not be called while an asynchronous call of the same backend is
+   * in flight.
+   */
+  readonly logDensityGradientSync?: (
+    positions: Float64Array,
+    nChains: number,
+    logp: Float64Array,
+    grad: Float64Array,
+    active?: Uint8Array,
+  ) => void;
+
+  /**
    * Pointwise log-likelihood for a block: draws is nDraws × dim unconstrained positions (row-major); writes
    * out[s · rowCount + (i - rowStart)] = log p(y_i | theta_s) for rows i in [rowStart, rowStart + rowCount).
    */

@@ -85,46 +85,62 @@ export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: B
       }
     }
   };
+  /** The group effects r from the block coordinates (positionsScratch), before the inner call. */
+  const before = (positions: Float64Array, nChains: number): void => {
+    if (positionsScratch.length < nChains * dim) positionsScratch = new Float64Array(nChains * dim);
+    toInner(positions, positionsScratch, nChains);
+  };
+  /** The blocks' densities added and the gradient pulled back to their coordinates, after it. */
+  const after = (positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void => {
+    const effects = positionsScratch;
+    for (let c = 0; c < nChains; c++) {
+      if (active && active[c] === 0) continue;
+      const base = c * dim;
+      let lp = logp[c];
+      for (const { density, sdPriors, atZero, folds } of blocks) {
+        const { m, K, offset, sdIndex } = density;
+        // a fold makes every r_ki of the term move the fixed coordinates by −(1/K)·Lᵀe_j: ∂/∂r_ki += h/K
+        for (const { term, column } of folds) {
+          let h = 0;
+          for (let a = 0; a <= column; a++) h -= shift(column, a) * grad[base + a];
+          for (let k = 0; k < K; k++) grad[base + offset[term] + k] += h / K;
+        }
+        for (let i = 0; i < m; i++) {
+          // the inner level prior at sd = 1 out, g = inner gradient + r
+          let sumSq = 0;
+          for (let k = 0; k < K; k++) {
+            const r = effects[base + offset[i] + k];
+            sumSq += r * r;
+            grad[base + offset[i] + k] += r;
+          }
+          const u = positions[base + sdIndex[i]];
+          lp += 0.5 * sumSq + K * LOG_SQRT_2PI - atZero[i] + logScalePriorLogDensity(sdPriors[i], u);
+          grad[base + sdIndex[i]] = logScalePriorDlogDensity(sdPriors[i], u);
+        }
+        grad.fill(0, base + density.cpcIndex, base + density.cpcIndex + (m * (m - 1)) / 2);
+        lp += density.addLogDensity(positions, base, effects, base, grad, base);
+      }
+      logp[c] = Number.isFinite(lp) ? lp : -Infinity;
+    }
+  };
+  const innerSync = inner.logDensityGradientSync;
   return {
     kind: inner.kind,
     description: inner.description,
     spec: outer,
     dim,
     async logDensityGradient(positions, nChains, logp, grad, active) {
-      if (positionsScratch.length < nChains * dim) positionsScratch = new Float64Array(nChains * dim);
-      const effects = positionsScratch;
-      toInner(positions, effects, nChains);
-      await inner.logDensityGradient(effects, nChains, logp, grad, active);
-      for (let c = 0; c < nChains; c++) {
-        if (active && active[c] === 0) continue;
-        const base = c * dim;
-        let lp = logp[c];
-        for (const { density, sdPriors, atZero, folds } of blocks) {
-          const { m, K, offset, sdIndex } = density;
-          // a fold makes every r_ki of the term move the fixed coordinates by −(1/K)·Lᵀe_j: ∂/∂r_ki += h/K
-          for (const { term, column } of folds) {
-            let h = 0;
-            for (let a = 0; a <= column; a++) h -= shift(column, a) * grad[base + a];
-            for (let k = 0; k < K; k++) grad[base + offset[term] + k] += h / K;
-          }
-          for (let i = 0; i < m; i++) {
-            // the inner level prior at sd = 1 out, g = inner gradient + r
-            let sumSq = 0;
-            for (let k = 0; k < K; k++) {
-              const r = effects[base + offset[i] + k];
-              sumSq += r * r;
-              grad[base + offset[i] + k] += r;
-            }
-            const u = positions[base + sdIndex[i]];
-            lp += 0.5 * sumSq + K * LOG_SQRT_2PI - atZero[i] + logScalePriorLogDensity(sdPriors[i], u);
-            grad[base + sdIndex[i]] = logScalePriorDlogDensity(sdPriors[i], u);
-          }
-          grad.fill(0, base + density.cpcIndex, base + density.cpcIndex + (m * (m - 1)) / 2);
-          lp += density.addLogDensity(positions, base, effects, base, grad, base);
-        }
-        logp[c] = Number.isFinite(lp) ? lp : -Infinity;
-      }
+      before(positions, nChains);
+      await inner.logDensityGradient(positionsScratch, nChains, logp, grad, active);
+      after(positions, nChains, logp, grad, active);
     },
+    logDensityGradientSync: innerSync
+      ? (positions, nChains, logp, grad, active) => {
+          before(positions, nChains);
+          innerSync.call(inner, positionsScratch, nChains, logp, grad, active);
+          after(positions, nChains, logp, grad, active);
+        }
+      : undefined,
     async pointwiseLogLik(draws, nDraws, rowStart, rowCount, out) {
       if (drawsScratch.length < nDraws * dim) drawsScratch = new Float64Array(nDraws * dim);
       toInner(draws, drawsScratch, nDraws);

@@ -191,6 +191,8 @@ export class NativeBackend implements Backend {
   private disposed = false;
   /** Whether gradient calls run on the calling thread (when nothing is queued); see work-size.ts. */
   readonly sync: boolean;
+  /** Present when `sync`: the calling-thread evaluation without a promise (Backend.logDensityGradientSync). */
+  readonly logDensityGradientSync?: (positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array) => void;
   /** The family's aux count, and per call ∂ loglik / ∂aux (chains × nAux) with one chain's aux and gradient. */
   private readonly nAux: number;
   private auxGrad: Float64Array;
@@ -209,6 +211,7 @@ export class NativeBackend implements Backend {
     this.aux = new Float64Array(this.nAux);
     this.auxGradOne = new Float64Array(this.nAux);
     this.description = `native (${handle.threads} thread${handle.threads === 1 ? '' : 's'}, ${handle.isa}${this.sync ? ', in-process calls' : ''})`;
+    if (this.sync) this.logDensityGradientSync = (positions, nChains, logp, grad, active) => this.gradientNow(positions, nChains, logp, grad, active);
   }
 
   /** How the data are stored in the addon (for benchmarks and diagnostics). */
@@ -225,8 +228,7 @@ export class NativeBackend implements Backend {
   ): Promise<void> {
     if (this.sync && this.pending === 0 && !this.disposed) {
       try {
-        this.handle.gradientSync!(positions, nChains, active ?? null, logp, grad, this.auxGradFor(nChains));
-        this.finishGradient(positions, nChains, logp, grad, active);
+        this.gradientNow(positions, nChains, logp, grad, active);
         return Promise.resolve();
       } catch (e) {
         return Promise.reject(e);
@@ -236,6 +238,14 @@ export class NativeBackend implements Backend {
       await this.handle.gradient(positions, nChains, active ?? null, logp, grad, this.auxGradFor(nChains));
       this.finishGradient(positions, nChains, logp, grad, active);
     });
+  }
+
+  /** The gradient on the calling thread; refused after dispose() or while an asynchronous call is queued. */
+  private gradientNow(positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void {
+    if (this.disposed) throw new Error('native backend: used after dispose()');
+    if (this.pending > 0) throw new Error('native backend: a calling-thread gradient while an asynchronous call is queued');
+    this.handle.gradientSync!(positions, nChains, active ?? null, logp, grad, this.auxGradFor(nChains));
+    this.finishGradient(positions, nChains, logp, grad, active);
   }
 
   /** The buffer the addon writes ∂ loglik / ∂aux into (grown once to the largest chain count asked for), or null. */

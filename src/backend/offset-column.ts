@@ -69,28 +69,44 @@ export function wrapOffset(outer: ModelSpec, inner: Backend, options: BackendOpt
   let positions = new Float64Array((options.maxChains ?? 4) * (dim + 1));
   let gradient = new Float64Array((options.maxChains ?? 4) * (dim + 1));
   let draws = new Float64Array(0);
+  /** The outer positions with the pinned offset column, before the inner call. */
+  const before = (outerPositions: Float64Array, nChains: number): void => {
+    if (positions.length < nChains * (dim + 1)) {
+      positions = new Float64Array(nChains * (dim + 1));
+      gradient = new Float64Array(nChains * (dim + 1));
+    }
+    toInner(outerPositions, positions, nChains, dim, p);
+  };
+  /** The gradient without the pinned column and the log density without its prior, after it. */
+  const after = (nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void => {
+    for (let c = 0; c < nChains; c++) {
+      if (active && active[c] === 0) continue;
+      const from = c * (dim + 1);
+      const to = c * dim;
+      grad.set(gradient.subarray(from, from + p), to);
+      grad.set(gradient.subarray(from + p + 1, from + dim + 1), to + p);
+      logp[c] -= pinnedLogPrior;
+      if (Number.isNaN(logp[c])) logp[c] = -Infinity;
+    }
+  };
+  const innerSync = inner.logDensityGradientSync;
   return {
     kind: inner.kind,
     description: inner.description,
     spec: outer,
     dim,
     async logDensityGradient(outerPositions, nChains, logp, grad, active) {
-      if (positions.length < nChains * (dim + 1)) {
-        positions = new Float64Array(nChains * (dim + 1));
-        gradient = new Float64Array(nChains * (dim + 1));
-      }
-      toInner(outerPositions, positions, nChains, dim, p);
+      before(outerPositions, nChains);
       await inner.logDensityGradient(positions, nChains, logp, gradient, active);
-      for (let c = 0; c < nChains; c++) {
-        if (active && active[c] === 0) continue;
-        const from = c * (dim + 1);
-        const to = c * dim;
-        grad.set(gradient.subarray(from, from + p), to);
-        grad.set(gradient.subarray(from + p + 1, from + dim + 1), to + p);
-        logp[c] -= pinnedLogPrior;
-        if (Number.isNaN(logp[c])) logp[c] = -Infinity;
-      }
+      after(nChains, logp, grad, active);
     },
+    logDensityGradientSync: innerSync
+      ? (outerPositions, nChains, logp, grad, active) => {
+          before(outerPositions, nChains);
+          innerSync.call(inner, positions, nChains, logp, gradient, active);
+          after(nChains, logp, grad, active);
+        }
+      : undefined,
     async pointwiseLogLik(outerDraws, nDraws, rowStart, rowCount, out) {
       if (draws.length < nDraws * (dim + 1)) draws = new Float64Array(nDraws * (dim + 1));
       toInner(outerDraws, draws, nDraws, dim, p);

@@ -29,6 +29,16 @@ export class ReferenceBackend implements Backend {
     this.density.logDensityGradient(positions, nChains, logp, grad, active);
   }
 
+  readonly logDensityGradientSync = (
+    positions: Float64Array,
+    nChains: number,
+    logp: Float64Array,
+    grad: Float64Array,
+    active?: Uint8Array,
+  ): void => {
+    this.density.logDensityGradient(positions, nChains, logp, grad, active);
+  };
+
   async pointwiseLogLik(
     draws: Float64Array,
     nDraws: number,

@@ -86,44 +86,60 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   const basisJacobian = basis ? fixedBasisLogJacobian(basis.L, basis.p) : 0;
   let positionsScratch = new Float64Array((options.maxChains ?? 4) * dim);
   let drawsScratch = new Float64Array(0);
+  /** Positions into the inner coordinates (positionsScratch), before the inner call. */
+  const before = (positions: Float64Array, nChains: number): void => {
+    if (positionsScratch.length < nChains * dim) positionsScratch = new Float64Array(nChains * dim);
+    toInner(mapped, basis, dim, positions, positionsScratch, nChains);
+  };
+  /** The Jacobians and the gradient pulled back to the outer coordinates, after it. */
+  const after = (positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void => {
+    for (let c = 0; c < nChains; c++) {
+      if (active && active[c] === 0) continue;
+      const base = c * dim;
+      for (const t of mapped) {
+        const logSd = positions[base + t.sdIndex];
+        const sd = Math.exp(logSd);
+        const u = positions[base + t.offset];
+        // the shared coefficient's gradient, before it is used below: b_j = coordinate − sd·u/√K
+        const gb = t.column >= 0 ? grad[base + t.column] : 0;
+        // the group-level shear b_j = β_j − s · rows_j · v: into the gradient with respect to v (the inner
+        // coordinates, still in positionsScratch) before v is pulled back; `sdShear` = Σ C_j g_b[j] is its
+        // derivative factor for log sd when s = sd (rotated)
+        const sdShear = t.groupLevel
+          ? pullBackGroupLevelFold(t.groupLevel, t.K, t.split ? 1 : sd, positionsScratch, base + t.offset, grad, base, base + t.offset)
+          : 0;
+        // (u, e) ← [s/√K · 1, Q]ᵀ g with s = sd (split) or 1 (rotated); `extra` = (s·u/√K)·Σg is ∂/∂log sd of
+        // the split map at fixed (u, e) — the rotated map does not depend on sd
+        const extra = pullBackSplitGradient(t.split ? sd : 1, u, grad, base + t.offset, t.K);
+        grad[base + t.offset] -= (sd / Math.sqrt(t.K)) * gb;
+        grad[base + t.sdIndex] += (t.split ? extra + 1 : -sdShear) - splitMean(sd, u, t.K) * gb;
+        if (t.split) logp[c] += logSd;
+      }
+      if (basis) {
+        pullBackFixedGradient(basis.L, basis.p, grad, base);
+        logp[c] += basisJacobian;
+      }
+      if (Number.isNaN(logp[c])) logp[c] = -Infinity;
+    }
+  };
+  const innerSync = inner.logDensityGradientSync;
   return {
     kind: inner.kind,
     description: inner.description,
     spec: outer,
     dim,
     async logDensityGradient(positions, nChains, logp, grad, active) {
-      if (positionsScratch.length < nChains * dim) positionsScratch = new Float64Array(nChains * dim);
-      toInner(mapped, basis, dim, positions, positionsScratch, nChains);
+      before(positions, nChains);
       await inner.logDensityGradient(positionsScratch, nChains, logp, grad, active);
-      for (let c = 0; c < nChains; c++) {
-        if (active && active[c] === 0) continue;
-        const base = c * dim;
-        for (const t of mapped) {
-          const logSd = positions[base + t.sdIndex];
-          const sd = Math.exp(logSd);
-          const u = positions[base + t.offset];
-          // the shared coefficient's gradient, before it is used below: b_j = coordinate − sd·u/√K
-          const gb = t.column >= 0 ? grad[base + t.column] : 0;
-          // the group-level shear b_j = β_j − s · rows_j · v: into the gradient with respect to v (the inner
-          // coordinates, still in positionsScratch) before v is pulled back; `sdShear` = Σ C_j g_b[j] is its
-          // derivative factor for log sd when s = sd (rotated)
-          const sdShear = t.groupLevel
-            ? pullBackGroupLevelFold(t.groupLevel, t.K, t.split ? 1 : sd, positionsScratch, base + t.offset, grad, base, base + t.offset)
-            : 0;
-          // (u, e) ← [s/√K · 1, Q]ᵀ g with s = sd (split) or 1 (rotated); `extra` = (s·u/√K)·Σg is ∂/∂log sd of
-          // the split map at fixed (u, e) — the rotated map does not depend on sd
-          const extra = pullBackSplitGradient(t.split ? sd : 1, u, grad, base + t.offset, t.K);
-          grad[base + t.offset] -= (sd / Math.sqrt(t.K)) * gb;
-          grad[base + t.sdIndex] += (t.split ? extra + 1 : -sdShear) - splitMean(sd, u, t.K) * gb;
-          if (t.split) logp[c] += logSd;
-        }
-        if (basis) {
-          pullBackFixedGradient(basis.L, basis.p, grad, base);
-          logp[c] += basisJacobian;
-        }
-        if (Number.isNaN(logp[c])) logp[c] = -Infinity;
-      }
+      after(positions, nChains, logp, grad, active);
     },
+    logDensityGradientSync: innerSync
+      ? (positions, nChains, logp, grad, active) => {
+          before(positions, nChains);
+          innerSync.call(inner, positionsScratch, nChains, logp, grad, active);
+          after(positions, nChains, logp, grad, active);
+        }
+      : undefined,
     async pointwiseLogLik(draws, nDraws, rowStart, rowCount, out) {
       if (drawsScratch.length < nDraws * dim) drawsScratch = new Float64Array(nDraws * dim);
       toInner(mapped, basis, dim, draws, drawsScratch, nDraws);

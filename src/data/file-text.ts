@@ -10,7 +10,6 @@
  *   Latin-1 or Windows-1252 fails there and the message names the first bad byte and its line.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { UserError } from '../errors.js';
 
 /** Bytes of the start of a file that identify a format, and what to tell the user. */
@@ -68,7 +67,8 @@ function readBytes(path: string): Buffer {
 
 function gunzip(path: string, bytes: Buffer): Buffer {
   try {
-    return gunzipSync(bytes);
+    // node:zlib is loaded only for a gzip file (issue 16 item 6: a command loads what it uses)
+    return process.getBuiltinModule('node:zlib').gunzipSync(bytes);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new UserError(`${path}: is gzip-compressed but cannot be decompressed (${reason}); the file is damaged or incomplete`);

@@ -12,9 +12,7 @@
  * names end in `__` are sampler statistics and go into their own DrawSet. Every problem is a UserError naming the
  * file and line. Files ending in `.gz` are gunzipped.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { DrawSet } from '../draws.js';
 import { makeDrawSet } from '../draws.js';
@@ -93,7 +91,7 @@ function readText(path: string): string {
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes);
+      bytes = process.getBuiltinModule('node:zlib').gunzipSync(bytes);
     } catch {
       throw new UserError(`${path}: looks gzip-compressed but does not decompress; the file may be truncated`);
     }
@@ -334,7 +332,7 @@ function refuseRepeatedPaths(paths: readonly string[]): void {
 function refuseRepeatedChains(paths: readonly string[], chains: readonly CmdStanChain[]): void {
   const byHash = new Map<string, number>();
   chains.forEach((chain, i) => {
-    const hash = createHash('sha256');
+    const hash = process.getBuiltinModule('node:crypto').createHash('sha256');
     for (const row of chain.rows) hash.update(new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
     const key = hash.digest('hex');
     const j = byHash.get(key);

@@ -3,7 +3,6 @@
  * the end), and a directory written atomically — filled as a hidden temporary directory beside the target, then
  * renamed into place — so a reader never sees a half-written run or chain files left from an older one.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, rmdirSync, readdirSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
@@ -179,7 +178,7 @@ export interface StagedDir {
 
 /** `.NAME.tag-<pid>-<random>` in dir's folder: hidden, unique, on the same file system as dir. */
 function hiddenSibling(dir: string, tag: string): string {
-  return join(dirname(dir), `.${basename(dir)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(dirname(dir), `.${basename(dir)}.${tag}-${process.pid}-${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}`);
 }
 
 /** Creates the temporary directory for a run to be written at `dir` (its folder is created if missing). */

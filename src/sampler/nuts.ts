@@ -10,8 +10,11 @@ import type { Rng } from '../rng.js';
 import type { Metric } from './metric.js';
 import { TreeBuilder, type TreeSettings } from './trajectory.js';
 
-/** What the sampler needs of a model: the batched log density and gradient of the Backend interface. */
-export type LogDensityTarget = Pick<Backend, 'dim' | 'logDensityGradient'>;
+/**
+ * What the sampler needs of a model: the batched log density and gradient of the Backend interface, and its
+ * calling-thread form when the backend has one (the run loop then calls it without a promise per round).
+ */
+export type LogDensityTarget = Pick<Backend, 'dim' | 'logDensityGradient' | 'logDensityGradientSync'>;
 
 export const DEFAULT_TREE_SETTINGS: TreeSettings = { maxTreeDepth: 10, maxDeltaH: 1000 };
 

@@ -151,6 +151,9 @@ function resolveSettings(options: SampleOptions): SampleSettings {
   return settings;
 }
 
+/** Node's global `performance` is a getter (~1 µs an access); the run loop reads the clock through this reference. */
+const clock = globalThis.performance;
+
 /** What a chain is doing: waiting for the target to evaluate a tree's leaf, or a step-size probe; or finished. */
 const DONE = 0;
 const TREE = 1;
@@ -175,7 +178,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   const gradients = new Float64Array(C);
   let calls = 0;
 
-  const t0 = performance.now();
+  const t0 = clock.now();
   calls += await initializeChains(target, C, options.init ?? 'random', rngs, tree.current, gradients);
 
   const adaptation = new WindowedAdaptation(C, metric, W, settings.adaptation);
@@ -210,7 +213,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
       warmupDivergences,
       gradients,
       treeDepth: lastTreeDepth,
-      elapsedSeconds: (performance.now() - t0) / 1000,
+      elapsedSeconds: (clock.now() - t0) / 1000,
     });
   };
   const aborted = (): boolean => options.signal?.aborted === true;
@@ -221,13 +224,13 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   const atLevel = new Int32Array(totalIterations + 1);
   atLevel[0] = C;
   let reported = 0;
-  let t1 = W === 0 ? performance.now() : -1;
+  let t1 = W === 0 ? clock.now() : -1;
   const completed = (c: number): void => {
     atLevel[done[c] - 1]--;
     atLevel[done[c]]++;
     while (reported < totalIterations && atLevel[reported] === 0) {
       reported++;
-      if (reported === W) t1 = performance.now();
+      if (reported === W) t1 = clock.now();
       progress(reported <= W ? 'warmup' : 'sampling', reported);
     }
   };
@@ -267,17 +270,19 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
       divergences[c] += tree.divergent[c];
       if ((i - W) % settings.thin === 0) {
         const k = kept[c]++;
-        const row = [
-          tree.current.logp[c],
-          tree.acceptStat[c],
-          stepSize[c],
-          tree.treeDepth[c],
-          nLeapfrog,
-          tree.divergent[c],
-          tree.energy[c],
-        ];
-        for (let v = 0; v < row.length; v++) sv[(v * C + c) * nKeep + k] = row[v];
-        draws[c].set(tree.current.q.subarray(c * d, (c + 1) * d), k * d);
+        // SAMPLER_STAT_NAMES order; stat v of chain c at (v·C + c)·nKeep + k
+        const at = c * nKeep + k;
+        const stride = C * nKeep;
+        sv[at] = tree.current.logp[c];
+        sv[at + stride] = tree.acceptStat[c];
+        sv[at + 2 * stride] = stepSize[c];
+        sv[at + 3 * stride] = tree.treeDepth[c];
+        sv[at + 4 * stride] = nLeapfrog;
+        sv[at + 5 * stride] = tree.divergent[c];
+        sv[at + 6 * stride] = tree.energy[c];
+        const q = tree.current.q;
+        const chainDraws = draws[c];
+        for (let j = 0; j < d; j++) chainDraws[k * d + j] = q[c * d + j];
       }
       completed(c);
     }
@@ -301,13 +306,20 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   // A backend that computes synchronously (the reference one) resolves its promise at once, so this loop would run
   // on microtasks alone and never let a signal handler (Ctrl-C, SIGTERM) run; give the event loop a turn every
   // ~50 ms when the run can be aborted.
-  let lastYield = performance.now();
+  // A target that evaluates on the calling thread is called without a promise per round (the same arithmetic, so
+  // the same draws; on a small model a promise round trip costs more than the gradient).
+  // Synchronous calls are small (work-size.ts), so the clock is read every 16th round for them.
+  let lastYield = clock.now();
+  const work = tree.work;
+  const evaluateNow = target.logDensityGradientSync;
+  let round = 0;
   while (running > 0) {
-    if (options.signal && performance.now() - lastYield > 50) {
+    if (options.signal && (evaluateNow === undefined || (++round & 15) === 0) && clock.now() - lastYield > 50) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      lastYield = performance.now();
+      lastYield = clock.now();
     }
-    await target.logDensityGradient(tree.work.q, C, tree.work.logp, tree.work.grad, phase);
+    if (evaluateNow) evaluateNow.call(target, work.q, C, work.logp, work.grad, phase);
+    else await target.logDensityGradient(work.q, C, work.logp, work.grad, phase);
     calls++;
     for (let c = 0; c < C; c++) {
       if (phase[c] === TREE) {
@@ -322,7 +334,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
       }
     }
   }
-  const t2 = performance.now();
+  const t2 = clock.now();
   if (t1 < 0) t1 = t2;
 
   let slowest = totalIterations;

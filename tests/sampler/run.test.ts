@@ -115,6 +115,57 @@ describe('sample()', () => {
     }
   });
 
+  it('calls a target\'s calling-thread form instead of its promise, with the same draws and statistics', async () => {
+    // the same Gaussian with a synchronous method beside the asynchronous one (Backend.logDensityGradientSync)
+    const plain = GaussianTarget.withCovariance([1, -2], new Float64Array([4, 1.8, 1.8, 1]));
+    const inner = GaussianTarget.withCovariance([1, -2], new Float64Array([4, 1.8, 1.8, 1]));
+    let syncCalls = 0;
+    const withSync: LogDensityTarget = {
+      dim: inner.dim,
+      logDensityGradient: (q, n, lp, g, active) => inner.logDensityGradient(q, n, lp, g, active),
+      logDensityGradientSync: (q, n, lp, g, active) => {
+        syncCalls++;
+        void inner.logDensityGradient(q, n, lp, g, active); // computes before it returns its promise
+      },
+    };
+    for (const metric of ['diag', 'dense'] as const) {
+      const opts = { chains: 3, warmup: 150, draws: 80, seed: 5, thin: 2, metric };
+      const a = await sample(plain, opts);
+      syncCalls = 0;
+      inner.calls = 0;
+      const b = await sample(withSync, opts);
+      for (let c = 0; c < 3; c++) expect(Array.from(b.draws[c])).toEqual(Array.from(a.draws[c]));
+      expect(Array.from(b.stats.values)).toEqual(Array.from(a.stats.values));
+      expect(Array.from(b.stepSize)).toEqual(Array.from(a.stepSize));
+      expect(b.targetCalls).toBe(a.targetCalls);
+      // every call of the run loop went through the synchronous form; only initialisation awaited the promise
+      expect(syncCalls).toBeGreaterThan(0.95 * b.targetCalls);
+      expect(inner.calls - syncCalls).toBeLessThan(10);
+    }
+  });
+
+  it('still stops on abort when the target answers on the calling thread', async () => {
+    const inner = GaussianTarget.standard(2);
+    const target: LogDensityTarget = {
+      dim: 2,
+      logDensityGradient: (q, n, lp, g, active) => inner.logDensityGradient(q, n, lp, g, active),
+      logDensityGradientSync: (q, n, lp, g, active) => void inner.logDensityGradient(q, n, lp, g, active),
+    };
+    const controller = new AbortController();
+    const r = await sample(target, {
+      chains: 2,
+      warmup: 100,
+      draws: 100,
+      seed: 4,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.iteration === 130) controller.abort();
+      },
+    });
+    expect(r.incomplete).toBe(true);
+    expect(r.samplingDone).toBe(30);
+  });
+
   it('stops after the current iteration when aborted and marks the result incomplete', async () => {
     const controller = new AbortController();
     const r = await sample(GaussianTarget.standard(2), {
