@@ -29,6 +29,7 @@ import { parsePriorArgs } from '../model/priors-config.js';
 import { FAMILIES } from '../model/spec.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
 import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
+import { ADAPT_SCHEMES } from '../sampler/adaptation/warmup.js';
 import { progressReporter } from '../sampler/progress.js';
 import { collect, intIn, intInRange, oneOf, positiveInt, probability } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
@@ -53,6 +54,7 @@ interface FitFlags extends ColumnTypeFlags {
   fixedBasis: string;
   maxTreedepth: string;
   metric: string;
+  adapt: string;
   thin: string;
   init: string;
   backend: string;
@@ -72,6 +74,13 @@ interface FitFlags extends ColumnTypeFlags {
 
 const MODELS = Object.keys(HILLSTROM_FORMULAS) as HillstromModel[];
 
+/** "340-420 iterations, " (the warm-up lengths the chains used), or '' when none finished its warm-up. */
+function warmupRange(used: Int32Array): string {
+  const lo = Math.min(...used);
+  const hi = Math.max(...used);
+  return lo > 0 ? `${lo === hi ? lo : `${lo}-${hi}`} iterations, ` : '';
+}
+
 function say(line: string): void {
   process.stderr.write(line + '\n');
 }
@@ -90,6 +99,7 @@ function fitOptions(f: FitFlags): FitOptions {
     targetAccept: f.targetAccept === undefined ? undefined : probability('--target-accept', f.targetAccept),
     maxTreeDepth: intIn('--max-treedepth', f.maxTreedepth, SETTING_RANGES.maxTreeDepth),
     metric: oneOf('--metric', f.metric, ['auto', 'diag', 'dense'] as const),
+    adapt: oneOf('--adapt', f.adapt, ADAPT_SCHEMES),
     // more than --draws would keep only the first draw; say so instead
     thin: intInRange('--thin', f.thin, 1, draws),
     init: oneOf('--init', f.init, ['random', 'map'] as const),
@@ -244,7 +254,7 @@ async function run(f: FitFlags): Promise<void> {
     if (!f.quiet) {
       say(
         `${s.nChains} chains × ${s.nDraws} draws on ${fit.backend.description}: ${wall.toFixed(1)} s ` +
-          `(warm-up ${s.timing.warmupSeconds.toFixed(1)} s), ${gradients} gradients ` +
+          `(warm-up ${warmupRange(s.warmupIterations)}${s.timing.warmupSeconds.toFixed(1)} s), ${gradients} gradients ` +
           `(${(sampling / Math.max(1, s.nChains * s.samplingDone)).toFixed(1)} per draw), ` +
           `min bulk-ESS ${Number.isFinite(minEss) ? minEss.toFixed(0) : 'NA'}` +
           (Number.isFinite(minEss) && s.timing.samplingSeconds > 0 ? ` (${(minEss / wall).toFixed(1)} per second)` : ''),
@@ -283,6 +293,7 @@ export function register(program: Command): void {
     .option('--target-accept <p>', `target acceptance statistic of step-size adaptation (${TARGET_ACCEPT_RULE})`)
     .option('--max-treedepth <n>', `maximum NUTS tree depth (${rangeText(SETTING_RANGES.maxTreeDepth)})`, String(FIT_DEFAULTS.maxTreeDepth))
     .option('--metric <auto|diag|dense>', `metric adapted during warm-up (${AUTO_METRIC_RULE})`, FIT_DEFAULTS.metric)
+    .option('--adapt <fisher|stan>', 'warm-up: fisher = metric from draws and their gradients, ending when metric and step size have settled (--warmup is the maximum), pooled across chains from 16 chains; stan = Stan\'s windowed adaptation exactly', FIT_DEFAULTS.adapt)
     .option('--thin <n>', 'keep every n-th draw (1 to --draws; a warning when fewer than 4 draws per chain are kept)', String(FIT_DEFAULTS.thin))
     .option('--init <random|map>', 'initial values: uniform(-2, 2) or the posterior mode', FIT_DEFAULTS.init)
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)

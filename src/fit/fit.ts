@@ -10,6 +10,7 @@ import { makeDrawSet, type DrawSet } from '../draws.js';
 import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.js';
 import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
 import type { ModelSpec } from '../model/spec.js';
+import type { AdaptScheme } from '../sampler/adaptation/warmup.js';
 import type { MetricChoice } from '../sampler/metric.js';
 import { defaultTargetAccept } from './target-accept.js';
 import { chooseMetric } from './metric-choice.js';
@@ -34,6 +35,11 @@ export interface FitOptions extends BuildOptions {
   readonly maxTreeDepth?: number;
   /** 'auto' (default): see chooseMetric (src/fit/metric-choice.ts). */
   readonly metric?: MetricChoice;
+  /**
+   * Warm-up scheme: 'fisher' (default: src/sampler/adaptation/fisher-adaptation.ts; `warmup` is its maximum) or
+   * 'stan' (Stan's windowed adaptation exactly).
+   */
+  readonly adapt?: AdaptScheme;
   readonly thin?: number;
   /** 'random': uniform(−2, 2) per coordinate (Stan's default); 'map': the posterior mode, jittered per chain. */
   readonly init?: 'random' | 'map';
@@ -55,6 +61,7 @@ export const FIT_DEFAULTS = {
   seed: 1,
   maxTreeDepth: 10,
   metric: 'auto' as MetricChoice,
+  adapt: 'fisher' as AdaptScheme,
   thin: 1,
   init: 'random' as 'random' | 'map',
 };
@@ -143,6 +150,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       targetAccept: o.targetAccept ?? defaultTargetAccept(model.spec),
       maxTreeDepth: o.maxTreeDepth,
       metric,
+      adapt: o.adapt,
       thin: o.thin,
       init: mode ? modeInits(mode, o.chains, o.seed) : 'random',
       onProgress: options.onProgress,

@@ -13,6 +13,7 @@ import type { Metric } from '../metric.js';
 import { DualAveraging, STAN_DUAL_AVERAGING, type DualAveragingSettings } from './dual-averaging.js';
 import { EarlyMetric } from './early-metric.js';
 import { WelfordEstimator } from './welford.js';
+import type { WarmupAdaptation } from './warmup.js';
 import { adaptationWindows, inSlowWindow, STAN_WINDOWS, type AdaptationWindows, type WindowSettings } from './windows.js';
 
 export interface AdaptationSettings extends DualAveragingSettings, WindowSettings {
@@ -35,7 +36,7 @@ export function regularizeMetric(estimate: Float64Array, n: number, dim: number,
   else for (let i = 0; i < dim; i++) estimate[i] += shrink;
 }
 
-export class WindowedAdaptation {
+export class WindowedAdaptation implements WarmupAdaptation {
   readonly windows: AdaptationWindows;
   readonly dualAveraging: DualAveraging;
   private readonly estimator: WelfordEstimator;
@@ -56,6 +57,14 @@ export class WindowedAdaptation {
     this.early = new EarlyMetric(nChains, metric.dim, this.windows.ends.length > 0 ? this.windows.initBuffer : 0, settings.earlyMetric);
     this.scratch = new Float64Array(metric.size);
     this.diagonal = new Float64Array(metric.dim);
+  }
+
+  /** Stan starts from the unit metric. */
+  initOf(): void {}
+
+  /** Stan's warm-up always lasts numWarmup iterations. */
+  isLastOf(_c: number, i: number): boolean {
+    return i === this.windows.numWarmup - 1;
   }
 
   /** Before warm-up: μ = log(10 ε0) with the user's initial step size ε0, as Stan's services do. */
