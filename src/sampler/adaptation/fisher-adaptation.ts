@@ -13,8 +13,10 @@
  * - Step size: Stan's heuristic re-initialises it once, after the first metric estimate replaces the initial one;
  *   otherwise dual averaging runs on through the metric updates (dual-averaging.ts), and the final window (the last
  *   FINAL_WINDOW iterations, metric frozen) adapts the step size alone. The chain samples with exp(x̄).
- * - With the dense metric, the late windows estimate the draws' covariance (regularised as Stan does) instead of
- *   the Fisher diagonal, once the foreground holds ≥ max(LATE_WINDOW/2, 2d) draws.
+ * - With the dense metric, the estimate is the Fisher-divergence dense matrix (the geometric mean of the draws'
+ *   covariance and the inverse of the gradients' covariance, fisher-metric.ts) once the foreground holds > 2d pairs,
+ *   the diagonal before. It costs O(d³) (two Jacobi eigen-decompositions), so it is recomputed per slot only after
+ *   DENSE_REFRESH new pairs per chain (and at every switch), and shared by the chains of a pool.
  *
  * Adaptive length (nutmeg's rule; `--warmup N` is the maximum): at each switch of the late windows the new metric is
  * compared with the one at the previous switch (two disjoint windows of draws), by the root mean square over
@@ -31,7 +33,6 @@
 import type { Metric } from '../metric.js';
 import { DualAveraging, type DualAveragingSettings } from './dual-averaging.js';
 import { DrawGradientWindows, gradientInitialDiagonal } from './fisher-metric.js';
-import { regularizeMetric } from './window-adaptation.js';
 import type { WarmupAdaptation } from './warmup.js';
 
 export interface FisherSettings {
@@ -50,6 +51,8 @@ export const EARLY_WINDOW = 10;
 export const LATE_WINDOW = 80;
 /** A pooled window holds this many chains' worth of a window. */
 export const POOL_WINDOW_CHAINS = 4;
+/** New pairs per chain of a slot between two dense estimates. */
+export const DENSE_REFRESH = 5;
 /** Thresholds of the stability rule (see the module comment). */
 export const STABLE_METRIC = 0.25;
 export const STABLE_STEP = 0.15;
@@ -80,6 +83,9 @@ export class FisherAdaptation implements WarmupAdaptation {
   private readonly poolFinal: Uint8Array;
   private readonly diagonal: Float64Array;
   private readonly scratch: Float64Array;
+  /** Dense metric only: per slot, the last dense estimate (d × d) and its foreground count (−1: none valid). */
+  private readonly denseCache: Float64Array | null;
+  private readonly denseAt: Float64Array;
 
   constructor(
     readonly nChains: number,
@@ -105,6 +111,8 @@ export class FisherAdaptation implements WarmupAdaptation {
     this.poolFinal = new Uint8Array(1);
     this.diagonal = new Float64Array(d);
     this.scratch = new Float64Array(metric.size);
+    this.denseCache = metric.kind === 'dense' ? new Float64Array(slots * d * d) : null;
+    this.denseAt = new Float64Array(slots).fill(-1);
   }
 
   start(stepSize: Float64Array): void {
@@ -130,9 +138,10 @@ export class FisherAdaptation implements WarmupAdaptation {
     // switch only when another full window fits before the final window (nutpie's rule)
     if (windows.backgroundCount(s) >= window && i + 1 + perChain <= this.finalStart[c]) {
       windows.switch(s);
+      this.denseAt[s] = -1;
       this.afterSwitch(c, s, i, early);
     }
-    if (!this.estimate(c, s, early)) return false;
+    if (!this.estimate(c, s)) return false;
     if (this.estimated[c]) return false;
     this.estimated[c] = 1;
     return true;
@@ -180,14 +189,17 @@ export class FisherAdaptation implements WarmupAdaptation {
   }
 
   /** Chain c's metric from slot s's foreground; false when there are too few draws yet. */
-  private estimate(c: number, s: number, early: boolean): boolean {
-    const { metric, windows } = this;
+  private estimate(c: number, s: number): boolean {
+    const { metric, windows, denseCache } = this;
     const d = metric.dim;
-    if (metric.kind === 'dense' && !early && windows.foregroundCount(s) >= Math.max(LATE_WINDOW / 2, 2 * d)) {
-      const est = this.scratch;
-      windows.covariance(s, est);
-      regularizeMetric(est, windows.foregroundCount(s), d, true);
-      if (metric.setInverse(c, est)) return true;
+    if (denseCache !== null) {
+      const cache = denseCache.subarray(s * d * d, (s + 1) * d * d);
+      const count = windows.foregroundCount(s);
+      const refresh = DENSE_REFRESH * (this.pooled ? this.nChains : 1);
+      if (this.denseAt[s] < 0 || count - this.denseAt[s] >= refresh) {
+        this.denseAt[s] = windows.denseEstimate(s, cache) ? count : -1;
+      }
+      if (this.denseAt[s] >= 0 && metric.setInverse(c, cache)) return true;
     }
     const diagonal = this.currentDiagonal(c);
     if (!windows.diagonal(s, diagonal)) return false;

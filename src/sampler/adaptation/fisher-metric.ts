@@ -7,11 +7,16 @@
  *   σᵢ² = sqrt(var(qᵢ) / var(gᵢ)), which is the inverse metric M⁻¹ᵢ. For a Gaussian with independent coordinates,
  *   gᵢ = −(qᵢ − μᵢ)/sᵢ², so σᵢ² = sᵢ² exactly, from any two distinct draws, even while the chain still drifts towards
  *   the typical set (where var(q) alone would be inflated by the drift).
+ * - Dense (§ "Affine choices… / Full mass matrix", and "Motivation: example with normal posterior"): the affine map
+ *   x = μ + A y minimises it when Σ = A Aᵀ solves Σ cov(g) Σ = cov(q), i.e. Σ is the geometric mean of cov(q) and
+ *   cov(g)⁻¹:  Σ = G^(−1/2) (G^(1/2) Q G^(1/2))^(1/2) G^(−1/2)  with Q = cov(q), G = cov(g). For a Gaussian N(μ, S),
+ *   Σ = S exactly from any d + 1 draws in general position.
  * - Initial metric (§ "Adaptation Schema / Choice of initial diffeomorphism"): before any draw, M = diag(g₀²) from
  *   the gradient g₀ at the initial point (the Fisher information in expectation), i.e. M⁻¹ᵢ = 1/g₀ᵢ²; scale-free.
  *
  * This module estimates; it does not represent or apply a metric (src/sampler/metric.ts does).
  */
+import { symmetricEigen } from '../../numeric/symmetric-eigen.js';
 import { WelfordEstimator } from './welford.js';
 
 /** Bounds on an inverse-metric entry estimated here (a coordinate that never moved gives 0; a flat one gives ∞). */
@@ -24,6 +29,7 @@ export const MAX_INVERSE = 1e12;
  * number of coordinates written.
  */
 export function fisherDiagonal(varQ: Float64Array, varG: Float64Array, inverse: Float64Array): number {
+  // only the first inverse.length entries of varQ and varG are read
   let written = 0;
   for (let i = 0; i < inverse.length; i++) {
     const v = Math.sqrt(varQ[i] / varG[i]);
@@ -33,6 +39,96 @@ export function fisherDiagonal(varQ: Float64Array, varG: Float64Array, inverse: 
     }
   }
   return written;
+}
+
+/** Scratch for fisherDense (d × d matrices and d-vectors), allocated once per estimator. */
+export class DenseScratch {
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly vectors: Float64Array;
+  readonly values: Float64Array;
+  readonly root: Float64Array;
+  readonly inverseRoot: Float64Array;
+  constructor(readonly dim: number) {
+    const dd = dim * dim;
+    this.a = new Float64Array(dd);
+    this.b = new Float64Array(dd);
+    this.vectors = new Float64Array(dd);
+    this.values = new Float64Array(dim);
+    this.root = new Float64Array(dd);
+    this.inverseRoot = new Float64Array(dd);
+  }
+}
+
+/**
+ * The Fisher-divergence dense inverse metric Σ = G^(−1/2) (G^(1/2) Q G^(1/2))^(1/2) G^(−1/2) from the draws'
+ * covariance Q and the gradients' covariance G (d × d each, row-major, left untouched), into `out` (d × d). False
+ * (out unspecified) when G or the middle product is not positive definite to working precision (fewer than d + 1
+ * distinct draws, a coordinate that did not move).
+ */
+export function fisherDense(q: Float64Array, g: Float64Array, d: number, out: Float64Array, w: DenseScratch): boolean {
+  const { a, b, vectors, values, root, inverseRoot } = w;
+  a.set(g.subarray(0, d * d));
+  symmetricEigen(a, d, values, vectors);
+  let top = 0;
+  for (let k = 0; k < d; k++) top = Math.max(top, values[k]);
+  for (let k = 0; k < d; k++) if (!(values[k] > 1e-14 * top)) return false;
+  // G^(1/2) and G^(−1/2) from G = V diag(λ) Vᵀ
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      let r = 0;
+      let ir = 0;
+      for (let k = 0; k < d; k++) {
+        const v = vectors[i * d + k] * vectors[j * d + k];
+        r += v * Math.sqrt(values[k]);
+        ir += v / Math.sqrt(values[k]);
+      }
+      root[i * d + j] = r;
+      inverseRoot[i * d + j] = ir;
+    }
+  }
+  // b = G^(1/2) Q G^(1/2)
+  multiply(root, q, a, d);
+  multiply(a, root, b, d);
+  symmetrize(b, d);
+  symmetricEigen(b, d, values, vectors);
+  top = 0;
+  for (let k = 0; k < d; k++) top = Math.max(top, values[k]);
+  for (let k = 0; k < d; k++) if (!(values[k] > 1e-14 * top)) return false;
+  // a = (G^(1/2) Q G^(1/2))^(1/2)
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      let r = 0;
+      for (let k = 0; k < d; k++) r += vectors[i * d + k] * vectors[j * d + k] * Math.sqrt(values[k]);
+      a[i * d + j] = r;
+    }
+  }
+  multiply(inverseRoot, a, b, d);
+  multiply(b, inverseRoot, out, d);
+  symmetrize(out, d);
+  for (let k = 0; k < d * d; k++) if (!Number.isFinite(out[k])) return false;
+  return true;
+}
+
+/** out = x y (d × d, row-major); out must be neither x nor y. */
+function multiply(x: Float64Array, y: Float64Array, out: Float64Array, d: number): void {
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += x[i * d + k] * y[k * d + j];
+      out[i * d + j] = s;
+    }
+  }
+}
+
+function symmetrize(x: Float64Array, d: number): void {
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      const m = 0.5 * (x[i * d + j] + x[j * d + i]);
+      x[i * d + j] = m;
+      x[j * d + i] = m;
+    }
+  }
 }
 
 /**
@@ -61,6 +157,7 @@ export class DrawGradientWindows {
   private readonly bgG: WelfordEstimator;
   private readonly varQ: Float64Array;
   private readonly varG: Float64Array;
+  private readonly dense_: DenseScratch | null;
 
   constructor(
     readonly nSlots: number,
@@ -68,11 +165,12 @@ export class DrawGradientWindows {
     readonly dense: boolean,
   ) {
     this.fgQ = new WelfordEstimator(nSlots, dim, dense);
-    this.fgG = new WelfordEstimator(nSlots, dim, false);
+    this.fgG = new WelfordEstimator(nSlots, dim, dense);
     this.bgQ = new WelfordEstimator(nSlots, dim, dense);
-    this.bgG = new WelfordEstimator(nSlots, dim, false);
+    this.bgG = new WelfordEstimator(nSlots, dim, dense);
     this.varQ = new Float64Array(dense ? dim * dim : dim);
-    this.varG = new Float64Array(dim);
+    this.varG = new Float64Array(dense ? dim * dim : dim);
+    this.dense_ = dense ? new DenseScratch(dim) : null;
   }
 
   /** Adds a draw q[off … off + d) and its gradient g[off … off + d) to slot s's two windows. */
@@ -106,22 +204,29 @@ export class DrawGradientWindows {
   diagonal(s: number, inverse: Float64Array): boolean {
     if (this.fgQ.count[s] < 3) return false;
     const { varQ, varG } = this;
+    this.fgQ.sample(s, varQ);
     this.fgG.sample(s, varG);
     if (this.dense) {
       const d = this.dim;
-      this.fgQ.sample(s, varQ);
-      for (let i = 0; i < d; i++) varQ[i] = varQ[i * d + i];
-    } else {
-      this.fgQ.sample(s, varQ);
+      for (let i = 0; i < d; i++) {
+        varQ[i] = varQ[i * d + i];
+        varG[i] = varG[i * d + i];
+      }
     }
     return fisherDiagonal(varQ, varG, inverse) > 0;
   }
 
-  /** Slot s's draw covariance (d × d, dense windows only) into `out`; false when the foreground holds < 2 draws. */
-  covariance(s: number, out: Float64Array): boolean {
-    return this.dense && this.fgQ.sample(s, out);
+  /**
+   * Slot s's Fisher dense estimate (d × d, dense windows only) into `out`; false when the foreground holds ≤ 2d
+   * pairs or the estimate is not positive definite.
+   */
+  denseEstimate(s: number, out: Float64Array): boolean {
+    const d = this.dim;
+    if (this.dense_ === null || this.fgQ.count[s] <= 2 * d) return false;
+    this.fgQ.sample(s, this.varQ);
+    this.fgG.sample(s, this.varG);
+    return fisherDense(this.varQ, this.varG, d, out, this.dense_);
   }
-
 }
 
 function swapSlot(a: WelfordEstimator, b: WelfordEstimator, s: number): void {
