@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/adaptation-gradients.ts [--data path] [--models pooled,hierarchical,crossed] [--adapt fisher,stan]
  *                                         [--seeds 1,2] [--chains 4] [--warmup 1000] [--draws 1000] [--backend native]
+ *                                         [--threads N] [--fixed-length (the Fisher warm-up lasts --warmup)]
  *
  * `--adapt default` leaves the setting to the fit's default. Prints one JSON line per fit.
  */
@@ -29,6 +30,7 @@ const { values: a } = parseArgs({
     draws: { type: 'string', default: '1000' },
     backend: { type: 'string', default: 'native' },
     threads: { type: 'string' },
+    'fixed-length': { type: 'boolean', default: false },
   },
 });
 const list = (s: string): string[] => s.split(',').filter((x) => x.length > 0);
@@ -50,6 +52,7 @@ for (const model of list(a.models) as HillstromModel[]) {
         draws: Number(a.draws),
         seed,
         ...(adapt === 'default' ? {} : { adapt: adapt as FitOptions['adapt'] }),
+        ...(a['fixed-length'] ? { fisher: { adaptiveLength: false } } : {}),
       };
       const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], options);
       const r = fit.sample;

@@ -10,6 +10,7 @@ import { makeDrawSet, type DrawSet } from '../draws.js';
 import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.js';
 import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
 import type { ModelSpec } from '../model/spec.js';
+import type { FisherSettings } from '../sampler/adaptation/fisher-adaptation.js';
 import type { AdaptScheme } from '../sampler/adaptation/warmup.js';
 import type { MetricChoice } from '../sampler/metric.js';
 import { defaultTargetAccept } from './target-accept.js';
@@ -40,6 +41,8 @@ export interface FitOptions extends BuildOptions {
    * 'stan' (Stan's windowed adaptation exactly).
    */
   readonly adapt?: AdaptScheme;
+  /** Settings of the 'fisher' warm-up (adaptive length, pooling threshold); API only. */
+  readonly fisher?: Partial<FisherSettings>;
   readonly thin?: number;
   /** 'random': uniform(−2, 2) per coordinate (Stan's default); 'map': the posterior mode, jittered per chain. */
   readonly init?: 'random' | 'map';
@@ -151,6 +154,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       maxTreeDepth: o.maxTreeDepth,
       metric,
       adapt: o.adapt,
+      fisher: options.fisher,
       thin: o.thin,
       init: mode ? modeInits(mode, o.chains, o.seed) : 'random',
       onProgress: options.onProgress,

@@ -177,7 +177,9 @@ const SEARCH = 2;
  * Runs NUTS on `target` for options.chains chains. Every target call covers all chains that need a gradient, but the
  * chains do not wait for each other between iterations: a chain whose trajectory ended starts its next one (or its
  * step-size search) at once, so a call is not left with idle slots while one chain finishes a longer tree. Each
- * chain's draws depend only on its own stream, so they are the same as in lockstep or alone.
+ * chain's draws depend only on its own stream, so they are the same as in lockstep or alone — except when the
+ * warm-up pools its metric across chains (the 'fisher' scheme with ≥ 16 chains): then warm-up, and so the draws,
+ * depend on when each chain's draws reach the pool.
  */
 export async function sample(target: LogDensityTarget, options: SampleOptions): Promise<SampleResult> {
   const settings = resolveSettings(options);

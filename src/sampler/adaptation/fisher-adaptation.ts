@@ -21,7 +21,8 @@
  * Adaptive length (nutmeg's rule; `--warmup N` is the maximum): at each switch of the late windows the new metric is
  * compared with the one at the previous switch (two disjoint windows of draws), by the root mean square over
  * coordinates of log(M⁻¹ᵢ new / M⁻¹ᵢ old), and the step size by |log(ε̄ new / ε̄ old)| (ε̄ = exp(x̄)). When both are
- * under STABLE_METRIC and STABLE_STEP at two consecutive switches, the final window starts at once; the chain's
+ * under STABLE_METRIC and STABLE_STEP, and the metric also agrees (same measure, under STABLE_METRIC) with every
+ * other chain's at its last switch, at two consecutive switches, the final window starts at once; the chain's
  * warm-up then ends FINAL_WINDOW iterations later instead of at N. Warm-up lengths are per chain; every chain samples
  * the full number of draws after its own warm-up.
  *
@@ -127,7 +128,11 @@ export class FisherAdaptation implements WarmupAdaptation {
 
   learnOf(c: number, i: number, acceptStat: Float64Array, positions: Float64Array, gradients: Float64Array, stepSize: Float64Array): boolean {
     stepSize[c] = this.dualAveraging.learn(c, acceptStat[c]);
-    if (this.pooled && this.poolFinal[0] && this.finalStart[c] > i) this.finalStart[c] = i;
+    if (this.pooled && this.poolFinal[0] && this.finalStart[c] > i) {
+      // the pool has settled (no pair is added after that): the chain takes the pool's last metric and stops
+      this.finalStart[c] = i;
+      this.estimate(c, 0);
+    }
     if (i >= this.finalStart[c]) return false; // final window: step size only
     const s = this.pooled ? 0 : c;
     const windows = this.windows;
@@ -176,7 +181,8 @@ export class FisherAdaptation implements WarmupAdaptation {
         const r = Math.log(now[k] / this.previous[s * d + k]);
         sq += r * r;
       }
-      const stable = Math.sqrt(sq / d) < STABLE_METRIC && Math.abs(logStep - this.previousLogStep[s]) < STABLE_STEP;
+      const stable =
+        Math.sqrt(sq / d) < STABLE_METRIC && Math.abs(logStep - this.previousLogStep[s]) < STABLE_STEP && this.agrees(s, now);
       this.stableRuns[s] = stable ? this.stableRuns[s] + 1 : 0;
       if (this.stableRuns[s] >= 2) {
         if (this.pooled) this.poolFinal[0] = 1;
@@ -186,6 +192,24 @@ export class FisherAdaptation implements WarmupAdaptation {
     this.previous.set(now, s * d);
     this.previousLogStep[s] = logStep;
     this.hasPrevious[s] = 1;
+  }
+
+  /**
+   * Whether slot s's metric `now` agrees with every other slot's metric at its last switch (root-mean-square log ratio
+   * under STABLE_METRIC): a chain alone cannot tell that it has not yet found the region the others sample.
+   */
+  private agrees(s: number, now: Float64Array): boolean {
+    const d = this.metric.dim;
+    for (let o = 0; o < this.hasPrevious.length; o++) {
+      if (o === s || !this.hasPrevious[o]) continue;
+      let sq = 0;
+      for (let k = 0; k < d; k++) {
+        const r = Math.log(now[k] / this.previous[o * d + k]);
+        sq += r * r;
+      }
+      if (!(Math.sqrt(sq / d) < STABLE_METRIC)) return false;
+    }
+    return true;
   }
 
   /** Chain c's metric from slot s's foreground; false when there are too few draws yet. */
