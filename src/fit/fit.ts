@@ -10,7 +10,7 @@ import { makeDrawSet, type DrawSet } from '../draws.js';
 import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.js';
 import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
 import type { ModelSpec } from '../model/spec.js';
-import type { FisherSettings } from '../sampler/adaptation/fisher-adaptation.js';
+import { POOL_MIN_CHAINS, type FisherSettings } from '../sampler/adaptation/fisher-adaptation.js';
 import type { AdaptScheme } from '../sampler/adaptation/warmup.js';
 import type { MetricChoice } from '../sampler/metric.js';
 import { defaultTargetAccept } from './target-accept.js';
@@ -41,7 +41,10 @@ export interface FitOptions extends BuildOptions {
    * 'stan' (Stan's windowed adaptation exactly).
    */
   readonly adapt?: AdaptScheme;
-  /** Settings of the 'fisher' warm-up (adaptive length, pooling threshold); API only. */
+  /**
+   * Settings of the 'fisher' warm-up (adaptive length, pooling threshold; every chain of a fit samples one posterior,
+   * so it pools from POOL_MIN_CHAINS chains by default); API only.
+   */
   readonly fisher?: Partial<FisherSettings>;
   readonly thin?: number;
   /** 'random': uniform(−2, 2) per coordinate (Stan's default); 'map': the posterior mode, jittered per chain. */
@@ -154,7 +157,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       maxTreeDepth: o.maxTreeDepth,
       metric,
       adapt: o.adapt,
-      fisher: options.fisher,
+      fisher: { poolMinChains: POOL_MIN_CHAINS, ...options.fisher },
       thin: o.thin,
       init: mode ? modeInits(mode, o.chains, o.seed) : 'random',
       onProgress: options.onProgress,

@@ -56,7 +56,7 @@ export interface SampleOptions {
   readonly stepSize?: number;
   /**
    * Warm-up scheme: 'fisher' (default; metric from draws and gradients for the whole warm-up, adaptive length, pooled
-   * across ≥ 16 chains) or 'stan' (Stan's windowed adaptation exactly).
+   * across chains when `fisher.poolMinChains` allows) or 'stan' (Stan's windowed adaptation exactly).
    */
   readonly adapt?: AdaptScheme;
   /**
@@ -178,7 +178,7 @@ const SEARCH = 2;
  * chains do not wait for each other between iterations: a chain whose trajectory ended starts its next one (or its
  * step-size search) at once, so a call is not left with idle slots while one chain finishes a longer tree. Each
  * chain's draws depend only on its own stream, so they are the same as in lockstep or alone — except when the
- * warm-up pools its metric across chains (the 'fisher' scheme with ≥ 16 chains): then warm-up, and so the draws,
+ * warm-up pools its metric across chains (fisher.poolMinChains, which a fit sets to 16): then warm-up, and so the draws,
  * depend on when each chain's draws reach the pool.
  */
 export async function sample(target: LogDensityTarget, options: SampleOptions): Promise<SampleResult> {

@@ -26,7 +26,7 @@
  * warm-up then ends FINAL_WINDOW iterations later instead of at N. Warm-up lengths are per chain; every chain samples
  * the full number of draws after its own warm-up.
  *
- * Pooling (C ≥ POOL_MIN_CHAINS): all chains feed one pair of windows and share its metric; a window then holds
+ * Pooling (C ≥ poolMinChains; POOL_MIN_CHAINS = 16 in a fit): all chains feed one pair of windows and share its metric; a window then holds
  * POOL_WINDOW_CHAINS chains' worth of draws (LATE_WINDOW × 4 draws, so a window lasts 80 × 4 / C iterations of each
  * chain), the stability rule is applied to the pooled metric, and when it holds every chain enters its final window
  * at its next iteration. Step sizes stay per chain.
@@ -39,11 +39,18 @@ import type { WarmupAdaptation } from './warmup.js';
 export interface FisherSettings {
   /** End warm-up when metric and step size have stabilised (otherwise it lasts the maximum). Default true. */
   readonly adaptiveLength: boolean;
-  /** Pool the metric of all chains from this many chains on. Default 16. */
+  /**
+   * Pool the metric of all chains from this many chains on. Only right when every chain samples the same posterior,
+   * which the sampler cannot know (simulation-based calibration runs one replicate per chain), so the sampler's
+   * default is never; a fit (src/fit/fit.ts) asks for POOL_MIN_CHAINS.
+   */
   readonly poolMinChains: number;
 }
 
-export const FISHER_DEFAULTS: FisherSettings = { adaptiveLength: true, poolMinChains: 16 };
+export const FISHER_DEFAULTS: FisherSettings = { adaptiveLength: true, poolMinChains: Infinity };
+
+/** Chains from which a fit pools its warm-up (issue 17: many chains should make warm-up cheaper per chain). */
+export const POOL_MIN_CHAINS = 16;
 
 /** Transitions at the start whose draws are not used (the paper's schema skips the first few). */
 export const SKIP = 5;
