@@ -29,7 +29,7 @@
  * Pooling (C ≥ poolMinChains; POOL_MIN_CHAINS = 16 in a fit): all chains feed one pair of windows and share its metric; a window then holds
  * POOL_WINDOW_CHAINS chains' worth of draws (LATE_WINDOW × 4 draws, so a window lasts 80 × 4 / C iterations of each
  * chain), the stability rule is applied to the pooled metric, and when it holds every chain enters its final window
- * at its next iteration. Step sizes stay per chain.
+ * at its next iteration (not before its own EARLY_END iterations). Step sizes stay per chain.
  */
 import type { Metric } from '../metric.js';
 import { DualAveraging, type DualAveragingSettings } from './dual-averaging.js';
@@ -135,12 +135,13 @@ export class FisherAdaptation implements WarmupAdaptation {
 
   learnOf(c: number, i: number, acceptStat: Float64Array, positions: Float64Array, gradients: Float64Array, stepSize: Float64Array): boolean {
     stepSize[c] = this.dualAveraging.learn(c, acceptStat[c]);
-    if (this.pooled && this.poolFinal[0] && this.finalStart[c] > i) {
-      // the pool has settled (no pair is added after that): the chain takes the pool's last metric and stops
-      this.finalStart[c] = i;
-      this.estimate(c, 0);
-    }
     if (i >= this.finalStart[c]) return false; // final window: step size only
+    if (this.pooled && this.poolFinal[0]) {
+      // the pool has settled and takes no more pairs: the chain takes its last metric and enters its final window,
+      // but not before its own early phase is over (a chain that lags still travels towards the typical set)
+      if (i >= this.earlyEnd) this.finalStart[c] = i;
+      return this.estimate(c, 0) && this.firstEstimate(c);
+    }
     const s = this.pooled ? 0 : c;
     const windows = this.windows;
     if (i >= SKIP) windows.add(s, positions, gradients, c * this.metric.dim);
@@ -153,7 +154,11 @@ export class FisherAdaptation implements WarmupAdaptation {
       this.denseAt[s] = -1;
       this.afterSwitch(c, s, i, early);
     }
-    if (!this.estimate(c, s)) return false;
+    return this.estimate(c, s) && this.firstEstimate(c);
+  }
+
+  /** True the first time only (then chain c's step size is re-initialised). */
+  private firstEstimate(c: number): boolean {
     if (this.estimated[c]) return false;
     this.estimated[c] = 1;
     return true;
