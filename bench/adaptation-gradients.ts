@@ -5,11 +5,11 @@
  * included) and per ESS after warm-up, divergences, largest R-hat, warm-up iterations used per chain, and warm-up's
  * share of the sampler's wall time (for what it is worth on a shared machine).
  *
- *   npx tsx bench/adaptation-gradients.ts [--data path] [--models pooled,hierarchical,crossed] [--adapt fisher,stan]
+ *   npx tsx bench/adaptation-gradients.ts [--data path] [--models pooled,hierarchical,crossed] [--adapt default,auto,fisher,stan]
  *                                         [--seeds 1,2] [--chains 4] [--warmup 1000] [--draws 1000] [--backend native]
  *                                         [--threads N] [--fixed-length (the Fisher warm-up lasts --warmup)]
  *
- * `--adapt default` leaves the setting to the fit's default. Prints one JSON line per fit.
+ * `--adapt default` leaves the setting to the fit's default (auto: src/fit/adapt-choice.ts). Prints one JSON line per fit.
  */
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/backend/select.js';

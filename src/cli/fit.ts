@@ -18,6 +18,7 @@ import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { settingsWarnings } from '../fit/settings-warnings.js';
 import { FIT_DEFAULTS, fitMode, fitModel, type FitOptions } from '../fit/fit.js';
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
+import { ADAPT_CHOICES, AUTO_ADAPT_RULE } from '../fit/adapt-choice.js';
 import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
 import { checkOutDir, checkOutFile } from '../io/out-target.js';
 import { SAVE_EFFECTS, SAVE_EFFECTS_ALL_LIMIT, defaultSaveEffects, effectsMeta, runMeta, saveRun, type SaveEffects } from '../io/run-dir.js';
@@ -29,7 +30,6 @@ import { parsePriorArgs } from '../model/priors-config.js';
 import { FAMILIES } from '../model/spec.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
 import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
-import { ADAPT_SCHEMES } from '../sampler/adaptation/warmup.js';
 import { progressReporter } from '../sampler/progress.js';
 import { collect, intIn, intInRange, oneOf, positiveInt, probability } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
@@ -99,7 +99,7 @@ function fitOptions(f: FitFlags): FitOptions {
     targetAccept: f.targetAccept === undefined ? undefined : probability('--target-accept', f.targetAccept),
     maxTreeDepth: intIn('--max-treedepth', f.maxTreedepth, SETTING_RANGES.maxTreeDepth),
     metric: oneOf('--metric', f.metric, ['auto', 'diag', 'dense'] as const),
-    adapt: oneOf('--adapt', f.adapt, ADAPT_SCHEMES),
+    adapt: oneOf('--adapt', f.adapt, ADAPT_CHOICES),
     // more than --draws would keep only the first draw; say so instead
     thin: intInRange('--thin', f.thin, 1, draws),
     init: oneOf('--init', f.init, ['random', 'map'] as const),
@@ -293,7 +293,7 @@ export function register(program: Command): void {
     .option('--target-accept <p>', `target acceptance statistic of step-size adaptation (${TARGET_ACCEPT_RULE})`)
     .option('--max-treedepth <n>', `maximum NUTS tree depth (${rangeText(SETTING_RANGES.maxTreeDepth)})`, String(FIT_DEFAULTS.maxTreeDepth))
     .option('--metric <auto|diag|dense>', `metric adapted during warm-up (${AUTO_METRIC_RULE})`, FIT_DEFAULTS.metric)
-    .option('--adapt <fisher|stan>', 'warm-up: fisher = metric from draws and their gradients, ending when metric and step size have settled (--warmup is the maximum), pooled across chains from 16 chains; stan = Stan\'s windowed adaptation exactly', FIT_DEFAULTS.adapt)
+    .option('--adapt <auto|fisher|stan>', `warm-up: fisher = metric from draws and their gradients, ending when metric and step size have settled (--warmup is the maximum), pooled across chains from 16 chains; stan = Stan's windowed adaptation exactly (${AUTO_ADAPT_RULE})`, FIT_DEFAULTS.adapt)
     .option('--thin <n>', 'keep every n-th draw (1 to --draws; a warning when fewer than 4 draws per chain are kept)', String(FIT_DEFAULTS.thin))
     .option('--init <random|map>', 'initial values: uniform(-2, 2) or the posterior mode', FIT_DEFAULTS.init)
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)

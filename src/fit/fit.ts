@@ -11,10 +11,10 @@ import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.j
 import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
 import type { ModelSpec } from '../model/spec.js';
 import { POOL_MIN_CHAINS, type FisherSettings } from '../sampler/adaptation/fisher-adaptation.js';
-import type { AdaptScheme } from '../sampler/adaptation/warmup.js';
 import type { MetricChoice } from '../sampler/metric.js';
 import { defaultTargetAccept } from './target-accept.js';
 import { chooseMetric } from './metric-choice.js';
+import { chooseAdapt, type AdaptChoice } from './adapt-choice.js';
 import type { SamplerProgress } from '../sampler/progress.js';
 import { sample, type SampleResult } from '../sampler/run.js';
 import { Rng } from '../rng.js';
@@ -37,10 +37,10 @@ export interface FitOptions extends BuildOptions {
   /** 'auto' (default): see chooseMetric (src/fit/metric-choice.ts). */
   readonly metric?: MetricChoice;
   /**
-   * Warm-up scheme: 'fisher' (default: src/sampler/adaptation/fisher-adaptation.ts; `warmup` is its maximum) or
-   * 'stan' (Stan's windowed adaptation exactly).
+   * Warm-up: 'auto' (default; see chooseAdapt, src/fit/adapt-choice.ts), 'fisher'
+   * (src/sampler/adaptation/fisher-adaptation.ts; `warmup` is its maximum) or 'stan' (Stan's windows exactly).
    */
-  readonly adapt?: AdaptScheme;
+  readonly adapt?: AdaptChoice;
   /**
    * Settings of the 'fisher' warm-up (adaptive length, pooling threshold; every chain of a fit samples one posterior,
    * so it pools from POOL_MIN_CHAINS chains by default); API only.
@@ -67,7 +67,7 @@ export const FIT_DEFAULTS = {
   seed: 1,
   maxTreeDepth: 10,
   metric: 'auto' as MetricChoice,
-  adapt: 'fisher' as AdaptScheme,
+  adapt: 'auto' as AdaptChoice,
   thin: 1,
   init: 'random' as 'random' | 'map',
 };
@@ -139,6 +139,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   options.onModel?.(model);
   const buildSeconds = now() - t;
   const metric = chooseMetric(o.metric, model.spec);
+  const { adapt, earlyMetric } = chooseAdapt(o.adapt, model.spec);
   checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense'));
   t = now();
   const backend = await createBackend(o.backend, model.spec, { maxChains: o.chains, adapter: o.adapter, threads: o.threads }, log, options.detail);
@@ -156,7 +157,8 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       targetAccept: o.targetAccept ?? defaultTargetAccept(model.spec),
       maxTreeDepth: o.maxTreeDepth,
       metric,
-      adapt: o.adapt,
+      adapt,
+      adaptation: { earlyMetric },
       fisher: { poolMinChains: POOL_MIN_CHAINS, ...options.fisher },
       thin: o.thin,
       init: mode ? modeInits(mode, o.chains, o.seed) : 'random',

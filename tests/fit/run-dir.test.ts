@@ -77,6 +77,6 @@ describe('run directory', () => {
     } finally {
       process.stderr.write = writeErr;
     }
-    expect(err.join('')).toBe('nutmeg: --adapt must be one of fisher, stan, got "nutpie"\n');
+    expect(err.join('')).toBe('nutmeg: --adapt must be one of auto, fisher, stan, got "nutpie"\n');
   });
 });

@@ -25,7 +25,5 @@ export interface WarmupAdaptation {
   finishOf(c: number, stepSize: Float64Array): void;
 }
 
-/** `--adapt`: nutmeg's Fisher-divergence scheme (default) or Stan's windowed adaptation exactly. */
+/** The sampler's warm-up schemes: the Fisher-divergence one (its default) or Stan's windowed adaptation. */
 export type AdaptScheme = 'fisher' | 'stan';
-
-export const ADAPT_SCHEMES: readonly AdaptScheme[] = ['fisher', 'stan'];
