@@ -19,6 +19,7 @@ import { settingsWarnings } from '../fit/settings-warnings.js';
 import { FIT_DEFAULTS, fitMode, fitModel, fitPathfinder, type FitOptions } from '../fit/fit.js';
 import { pathfinderWarning } from '../fit/pathfinder-fit.js';
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
+import { ADAPT_CHOICES, AUTO_ADAPT_RULE } from '../fit/adapt-choice.js';
 import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
 import { checkOutDir, checkOutFile } from '../io/out-target.js';
 import { SAVE_EFFECTS, SAVE_EFFECTS_ALL_LIMIT, defaultSaveEffects, effectsMeta, runMeta, saveRun, type SaveEffects } from '../io/run-dir.js';
@@ -54,6 +55,7 @@ interface FitFlags extends ColumnTypeFlags {
   fixedBasis: string;
   maxTreedepth: string;
   metric: string;
+  adapt: string;
   thin: string;
   init: string;
   backend: string;
@@ -75,6 +77,13 @@ interface FitFlags extends ColumnTypeFlags {
 
 const MODELS = Object.keys(HILLSTROM_FORMULAS) as HillstromModel[];
 
+/** "340-420 iterations, " (the warm-up lengths the chains used), or '' when none finished its warm-up. */
+function warmupRange(used: Int32Array): string {
+  const lo = Math.min(...used);
+  const hi = Math.max(...used);
+  return lo > 0 ? `${lo === hi ? lo : `${lo}-${hi}`} iterations, ` : '';
+}
+
 function say(line: string): void {
   process.stderr.write(line + '\n');
 }
@@ -93,6 +102,7 @@ function fitOptions(f: FitFlags): FitOptions {
     targetAccept: f.targetAccept === undefined ? undefined : probability('--target-accept', f.targetAccept),
     maxTreeDepth: intIn('--max-treedepth', f.maxTreedepth, SETTING_RANGES.maxTreeDepth),
     metric: oneOf('--metric', f.metric, ['auto', 'diag', 'dense', 'lowrank'] as const),
+    adapt: oneOf('--adapt', f.adapt, ADAPT_CHOICES),
     // more than --draws would keep only the first draw; say so instead
     thin: intInRange('--thin', f.thin, 1, draws),
     init: oneOf('--init', f.init, ['random', 'map', 'pathfinder'] as const),
@@ -299,7 +309,7 @@ async function run(f: FitFlags): Promise<void> {
     if (!f.quiet && fit.method === 'nuts') {
       say(
         `${s.nChains} chains × ${s.nDraws} draws on ${fit.backend.description}: ${wall.toFixed(1)} s ` +
-          `(warm-up ${s.timing.warmupSeconds.toFixed(1)} s), ${gradients} gradients ` +
+          `(warm-up ${warmupRange(s.warmupIterations)}${s.timing.warmupSeconds.toFixed(1)} s), ${gradients} gradients ` +
           `(${(sampling / Math.max(1, s.nChains * s.samplingDone)).toFixed(1)} per draw), ` +
           `min bulk-ESS ${Number.isFinite(minEss) ? minEss.toFixed(0) : 'NA'}` +
           (Number.isFinite(minEss) && s.timing.samplingSeconds > 0 ? ` (${(minEss / wall).toFixed(1)} per second)` : ''),
@@ -338,6 +348,7 @@ export function register(program: Command): void {
     .option('--target-accept <p>', `target acceptance statistic of step-size adaptation (${TARGET_ACCEPT_RULE})`)
     .option('--max-treedepth <n>', `maximum NUTS tree depth (${rangeText(SETTING_RANGES.maxTreeDepth)})`, String(FIT_DEFAULTS.maxTreeDepth))
     .option('--metric <auto|diag|dense|lowrank>', `metric adapted during warm-up (${AUTO_METRIC_RULE}; lowrank: diagonal plus a rank ≤ 10 correction from draws and gradients)`, FIT_DEFAULTS.metric)
+    .option('--adapt <auto|fisher|stan>', `warm-up: fisher = metric from draws and their gradients, ending when metric and step size have settled (--warmup is the maximum), pooled across chains from 16 chains; stan = Stan's windowed adaptation exactly (${AUTO_ADAPT_RULE})`, FIT_DEFAULTS.adapt)
     .option('--thin <n>', 'keep every n-th draw (1 to --draws; a warning when fewer than 4 draws per chain are kept)', String(FIT_DEFAULTS.thin))
     .option('--init <random|map|pathfinder>', 'initial values: uniform(-2, 2), the posterior mode, or Pathfinder draws (whose variances also start warm-up\'s metric)', FIT_DEFAULTS.init)
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)

@@ -10,9 +10,11 @@ import { makeDrawSet, type DrawSet } from '../draws.js';
 import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.js';
 import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
 import type { ModelSpec } from '../model/spec.js';
+import { POOL_MIN_CHAINS, type FisherSettings } from '../sampler/adaptation/fisher-adaptation.js';
 import type { MetricChoice } from '../sampler/metric.js';
 import { defaultTargetAccept } from './target-accept.js';
 import { chooseMetric } from './metric-choice.js';
+import { chooseAdapt, type AdaptChoice } from './adapt-choice.js';
 import type { SamplerProgress } from '../sampler/progress.js';
 import { sample, type SampleResult } from '../sampler/run.js';
 import { Rng } from '../rng.js';
@@ -35,6 +37,16 @@ export interface FitOptions extends BuildOptions {
   readonly maxTreeDepth?: number;
   /** 'auto' (default): see chooseMetric (src/fit/metric-choice.ts). */
   readonly metric?: MetricChoice;
+  /**
+   * Warm-up: 'auto' (default; see chooseAdapt, src/fit/adapt-choice.ts), 'fisher'
+   * (src/sampler/adaptation/fisher-adaptation.ts; `warmup` is its maximum) or 'stan' (Stan's windows exactly).
+   */
+  readonly adapt?: AdaptChoice;
+  /**
+   * Settings of the 'fisher' warm-up (adaptive length, pooling threshold; every chain of a fit samples one posterior,
+   * so it pools from POOL_MIN_CHAINS chains by default); API only.
+   */
+  readonly fisher?: Partial<FisherSettings>;
   readonly thin?: number;
   /**
    * 'random': uniform(−2, 2) per coordinate (Stan's default); 'map': the posterior mode, jittered per chain;
@@ -61,6 +73,7 @@ export const FIT_DEFAULTS = {
   seed: 1,
   maxTreeDepth: 10,
   metric: 'auto' as MetricChoice,
+  adapt: 'auto' as AdaptChoice,
   thin: 1,
   init: 'random' as InitChoice,
 };
@@ -136,6 +149,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   options.onModel?.(model);
   const buildSeconds = now() - t;
   const metric = chooseMetric(o.metric, model.spec);
+  const { adapt, earlyMetric } = chooseAdapt(o.adapt, model.spec, metric);
   checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense'));
   t = now();
   const backend = await createBackend(o.backend, model.spec, { maxChains: o.chains, adapter: o.adapter, threads: o.threads }, log, options.detail);
@@ -155,6 +169,9 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       targetAccept: o.targetAccept ?? defaultTargetAccept(model.spec),
       maxTreeDepth: o.maxTreeDepth,
       metric,
+      adapt,
+      adaptation: { earlyMetric },
+      fisher: { poolMinChains: POOL_MIN_CHAINS, ...options.fisher },
       thin: o.thin,
       init: mode ? modeInits(mode, o.chains, o.seed) : start ? start.inits : 'random',
       initialInverseMetric: start?.inverseMetric,

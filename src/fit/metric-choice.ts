@@ -14,8 +14,9 @@
  * With varying terms the posterior has a funnel (the level effects' scale is a parameter): the covariance estimated
  * in one region is wrong in another, and on Hillstrom's hierarchical model the dense metric gave divergent transitions
  * where the diagonal one gave none (bench/metric-gradients.ts, same seeds), so diag stays the default there.
- * The dimension cap keeps the covariance estimable from the draws of warm-up's last slow window (~500 per chain, so
- * ≥ 10 draws per parameter) and the O(d²) metric work per leapfrog step small beside a gradient over the data.
+ * The dimension cap keeps the covariance estimable from warm-up's windows (the Fisher warm-up's dense estimate needs
+ * > 2d draws in a window of 80–160; Stan's last slow window has ~500) and the O(d²) metric work per leapfrog step, and
+ * the warm-up's O(d³) re-estimates, small beside a gradient over the data.
  */
 import type { ModelSpec } from '../model/spec.js';
 import type { MetricChoice, MetricKind } from '../sampler/metric.js';

@@ -4,6 +4,7 @@
  * `--method pathfinder` (its resampled draws laid out as a sampling run with no warm-up, so that the summary,
  * CmdStan CSVs and fit.json are written as for NUTS).
  */
+import { FISHER_DEFAULTS } from '../sampler/adaptation/fisher-adaptation.js';
 import { makeDrawSet } from '../draws.js';
 import { stream } from '../rng.js';
 import type { LogDensityTarget } from '../sampler/nuts.js';
@@ -84,7 +85,9 @@ export async function pathfinderSample(
       metric: 'diag',
       initialStepSize: 0,
       init: 'random',
+      adapt: 'stan',
       adaptation: NUTMEG_ADAPTATION,
+      fisher: FISHER_DEFAULTS,
     },
     dim: d,
     nChains: chains,
@@ -99,6 +102,7 @@ export async function pathfinderSample(
     divergences: new Int32Array(chains),
     timing: { warmupSeconds: 0, samplingSeconds: seconds },
     warmupDone: 0,
+    warmupIterations: new Int32Array(chains),
     samplingDone: drawsPerChain,
     incomplete: false,
   };

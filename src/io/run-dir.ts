@@ -81,6 +81,8 @@ export interface RunMeta {
   readonly gradients: { readonly total: number; readonly perChain: number[]; readonly samplingPerDraw: number };
   readonly divergences: number[];
   readonly stepSize: number[];
+  /** Warm-up iterations each chain used (the adaptive warm-up may end before settings.warmup); absent in older runs. */
+  readonly warmupIterations?: number[];
   readonly coordinates: Record<string, readonly string[]>;
   readonly incomplete: boolean;
   /** Every warning the fit printed (data, sampler, convergence), without "warning: "; absent in older runs. */
@@ -137,6 +139,7 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     },
     divergences: Array.from(s.divergences),
     stepSize: Array.from(s.stepSize),
+    warmupIterations: Array.from(s.warmupIterations),
     coordinates: fit.coordinates,
     incomplete: s.incomplete,
     warnings: [...warnings],

@@ -18,7 +18,7 @@
  * Both covariances are shrunk towards I by n/(n + 5) (Stan's regularisation weight) so a short window stays
  * positive definite. A pure function: (draws, gradients) → {diag, u, lambda}; nothing is kept between calls.
  */
-import { symmetricEigen } from '../numeric/symmetric-eigen.js';
+import { symmetricEigenSorted } from '../numeric/symmetric-eigen.js';
 import { thinQr } from '../numeric/thin-qr.js';
 
 export interface LowRankSettings {
@@ -100,7 +100,7 @@ export function estimateLowRank(draws: Float64Array, grads: Float64Array, n: num
   const cx = projectedCovariance(xs, n, d, basis, m);
   const cg = projectedCovariance(gs, n, d, basis, m);
   const sigma = geometricMean(cx, cg, m);
-  const { values, vectors } = symmetricEigen(sigma, m);
+  const { values, vectors } = symmetricEigenSorted(sigma, m);
   const chosen = Array.from({ length: m }, (_, j) => j)
     .filter((j) => values[j] > settings.cutoff || values[j] < 1 / settings.cutoff)
     .sort((a, b) => Math.abs(Math.log(values[b])) - Math.abs(Math.log(values[a])))
@@ -167,7 +167,7 @@ function projectedCovariance(rows: Float64Array, n: number, d: number, basis: Fl
 
 /** f(A) = V f(Λ) Vᵀ for a symmetric positive definite A (m × m). */
 function matrixFunction(a: Float64Array, m: number, f: (x: number) => number): Float64Array {
-  const { values, vectors } = symmetricEigen(a, m);
+  const { values, vectors } = symmetricEigenSorted(a, m);
   const out = new Float64Array(m * m);
   for (let j = 0; j < m; j++) {
     const fj = f(Math.max(values[j], 1e-300));

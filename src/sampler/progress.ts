@@ -19,6 +19,8 @@ export interface SamplerProgress {
   readonly warmupDivergences: Int32Array;
   /** Gradient evaluations per chain so far. */
   readonly gradients: Float64Array;
+  /** Warm-up iterations each chain used; 0 while it is still warming up. */
+  readonly warmupIterations: Int32Array;
   /** Tree depth of each chain's last transition. */
   readonly treeDepth: Int32Array;
   readonly elapsedSeconds: number;
@@ -107,8 +109,20 @@ export function progressTable(p: SamplerProgress, gradientsPerDraw: Float64Array
     const rest = p.nChains - shown;
     lines.push(row(`+${rest}`, div, `${fmt(lo, 2)}-${fmt(hi, 2)}`, fmt(grads / rest, 3), ''));
   }
-  lines.push(`elapsed ${formatDuration(p.elapsedSeconds)}, ETA ${formatDuration(eta(p))}`);
+  lines.push(`${warmupText(p)}elapsed ${formatDuration(p.elapsedSeconds)}, ETA ${formatDuration(eta(p))}`);
   return lines.join('\n');
+}
+
+/** "warm-up 340-420 iterations, " once every chain has ended its warm-up (lengths may differ); '' before. */
+export function warmupText(p: SamplerProgress): string {
+  let lo = Infinity;
+  let hi = 0;
+  for (let c = 0; c < p.nChains; c++) {
+    lo = Math.min(lo, p.warmupIterations[c]);
+    hi = Math.max(hi, p.warmupIterations[c]);
+  }
+  if (!(lo > 0)) return '';
+  return `warm-up ${lo === hi ? lo : `${lo}-${hi}`} iterations, `;
 }
 
 /** One plain progress line for p. */
@@ -128,7 +142,7 @@ export function progressLine(p: SamplerProgress, gradientsPerDraw: Float64Array)
   return (
     `iteration ${p.iteration}/${p.totalIterations} (${pct}%, ${p.phase === 'warmup' ? 'warm-up' : 'sampling'}), ` +
     `${p.nChains} chain${p.nChains === 1 ? '' : 's'}, ${div} divergent, step size ${eps}, ` +
-    `${fmt(grads / p.nChains, 3)} gradients/draw, elapsed ${formatDuration(p.elapsedSeconds)}, ETA ${formatDuration(eta(p))}`
+    `${fmt(grads / p.nChains, 3)} gradients/draw, ${warmupText(p)}elapsed ${formatDuration(p.elapsedSeconds)}, ETA ${formatDuration(eta(p))}`
   );
 }
 

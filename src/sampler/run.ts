@@ -1,5 +1,6 @@
 /**
- * The sampling run: C chains of NUTS with Stan's warm-up adaptation (plus an early metric), batched: one target call per round evaluates
+ * The sampling run: C chains of NUTS with a warm-up adaptation (the Fisher-divergence scheme by default, Stan's on
+ * request; each chain's warm-up may end before the maximum), batched: one target call per round evaluates
  * every chain that needs a gradient, and a chain that ends its trajectory goes straight on to its next one instead of
  * waiting for the longest tree of the round (with 4 chains on Hillstrom, waiting left ~35% of the call slots idle).
  * Orchestration only: initial values, step-size initialisation, warm-up (adaptation), sampling (thinned draws and
@@ -10,7 +11,9 @@ import { makeDrawSet, type DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
 import { stream, type Rng } from '../rng.js';
 import { StepSizeInitializer } from './adaptation/step-size-init.js';
-import { NUTMEG_ADAPTATION, WindowedAdaptation, type AdaptationSettings } from './adaptation/window-adaptation.js';
+import { FISHER_DEFAULTS, FisherAdaptation, type FisherSettings } from './adaptation/fisher-adaptation.js';
+import type { AdaptScheme, WarmupAdaptation } from './adaptation/warmup.js';
+import { STAN_ADAPTATION, WindowedAdaptation, type AdaptationSettings } from './adaptation/window-adaptation.js';
 import { initializeChains } from './init.js';
 import { Metric, type MetricKind } from './metric.js';
 import type { LogDensityTarget } from './nuts.js';
@@ -31,7 +34,10 @@ export const SAMPLER_STAT_NAMES = [
 export interface SampleOptions {
   /** Number of chains (≥ 1). */
   readonly chains: number;
-  /** Warm-up iterations per chain (adaptation; not kept). */
+  /**
+   * Warm-up iterations per chain (adaptation; not kept): the maximum with the 'fisher' scheme, whose warm-up ends
+   * when metric and step size have stabilised (src/sampler/adaptation/fisher-adaptation.ts).
+   */
   readonly warmup: number;
   /** Post-warm-up iterations per chain (CmdStan's num_samples); ceil(draws / thin) are kept. */
   readonly draws: number;
@@ -55,10 +61,18 @@ export interface SampleOptions {
    */
   readonly initialInverseMetric?: Float64Array;
   /**
-   * Buffers, dual-averaging constants and the early metric, other than targetAccept. Default NUTMEG_ADAPTATION
-   * (Stan's, plus the early metric of src/sampler/adaptation/early-metric.ts).
+   * Warm-up scheme: 'fisher' (default; metric from draws and gradients for the whole warm-up, adaptive length, pooled
+   * across chains when `fisher.poolMinChains` allows) or 'stan' (Stan's windowed adaptation exactly).
+   */
+  readonly adapt?: AdaptScheme;
+  /**
+   * Dual-averaging constants (both schemes) and, for 'stan', buffers and the early metric, other than targetAccept.
+   * Default for 'stan': STAN_ADAPTATION (Stan's exactly); NUTMEG_ADAPTATION adds the early metric of
+   * src/sampler/adaptation/early-metric.ts.
    */
   readonly adaptation?: Partial<Omit<AdaptationSettings, 'targetAccept'>>;
+  /** Settings of the 'fisher' scheme. Default FISHER_DEFAULTS. */
+  readonly fisher?: Partial<FisherSettings>;
   /**
    * Called each time every chain has completed one more iteration (iteration = the slowest chain's count); the arrays
    * in the argument are live views, valid during the call only.
@@ -83,7 +97,9 @@ export interface SampleSettings {
   readonly metric: MetricKind;
   readonly initialStepSize: number;
   readonly init: 'random' | 'given';
+  readonly adapt: AdaptScheme;
   readonly adaptation: AdaptationSettings;
+  readonly fisher: FisherSettings;
 }
 
 export interface SampleResult {
@@ -109,7 +125,9 @@ export interface SampleResult {
   /** Divergent transitions per chain after warm-up. */
   readonly divergences: Int32Array;
   readonly timing: { readonly warmupSeconds: number; readonly samplingSeconds: number };
-  /** Warm-up and sampling iterations completed. */
+  /** Warm-up iterations each chain used (≤ settings.warmup; fewer when its adaptation stabilised early). */
+  readonly warmupIterations: Int32Array;
+  /** Warm-up and sampling iterations completed (warm-up counted as the maximum once a chain has finished it). */
   readonly warmupDone: number;
   readonly samplingDone: number;
   /** True when the run was aborted before all iterations were done. */
@@ -123,12 +141,14 @@ function resolveSettings(options: SampleOptions): SampleSettings {
     draws: options.draws,
     thin: options.thin ?? 1,
     seed: options.seed,
-    targetAccept: options.targetAccept ?? NUTMEG_ADAPTATION.targetAccept,
+    targetAccept: options.targetAccept ?? STAN_ADAPTATION.targetAccept,
     maxTreeDepth: options.maxTreeDepth ?? 10,
     metric: options.metric ?? 'diag',
     initialStepSize: options.stepSize ?? 1,
     init: options.init === undefined || options.init === 'random' ? 'random' : 'given',
-    adaptation: { ...NUTMEG_ADAPTATION, ...options.adaptation, targetAccept: options.targetAccept ?? NUTMEG_ADAPTATION.targetAccept },
+    adapt: options.adapt ?? 'fisher',
+    adaptation: { ...STAN_ADAPTATION, ...options.adaptation, targetAccept: options.targetAccept ?? STAN_ADAPTATION.targetAccept },
+    fisher: { ...FISHER_DEFAULTS, ...options.fisher },
   };
   const intAtLeast = (name: string, v: number, min: number): void => {
     if (!Number.isInteger(v) || v < min) throw new UserError(`--${name} must be a whole number ≥ ${min} (got ${v})`);
@@ -145,8 +165,14 @@ function resolveSettings(options: SampleOptions): SampleSettings {
     throw new UserError(`the initial step size must be a positive number (got ${settings.initialStepSize})`);
   }
   if (!Number.isFinite(settings.seed)) throw new UserError(`--seed must be a number (got ${settings.seed})`);
+  if (settings.adapt !== 'fisher' && settings.adapt !== 'stan') {
+    throw new UserError(`--adapt must be fisher or stan (got ${String(settings.adapt)})`);
+  }
   if (settings.metric !== 'diag' && settings.metric !== 'dense' && settings.metric !== 'lowrank') {
     throw new UserError(`--metric must be diag, dense or lowrank (got ${String(settings.metric)})`);
+  }
+  if (settings.metric === 'lowrank' && settings.adapt !== 'stan') {
+    throw new UserError('--metric lowrank is estimated in Stan\'s slow windows only: use --adapt stan (or auto) with it');
   }
   return settings;
 }
@@ -163,7 +189,9 @@ const SEARCH = 2;
  * Runs NUTS on `target` for options.chains chains. Every target call covers all chains that need a gradient, but the
  * chains do not wait for each other between iterations: a chain whose trajectory ended starts its next one (or its
  * step-size search) at once, so a call is not left with idle slots while one chain finishes a longer tree. Each
- * chain's draws depend only on its own stream, so they are the same as in lockstep or alone.
+ * chain's draws depend only on its own stream, so they are the same as in lockstep or alone — except when the
+ * warm-up pools its metric across chains (fisher.poolMinChains, which a fit sets to 16): then warm-up, and so the draws,
+ * depend on when each chain's draws reach the pool.
  */
 export async function sample(target: LogDensityTarget, options: SampleOptions): Promise<SampleResult> {
   const settings = resolveSettings(options);
@@ -181,7 +209,10 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   const t0 = clock.now();
   calls += await initializeChains(target, C, options.init ?? 'random', rngs, tree.current, gradients);
 
-  const adaptation = new WindowedAdaptation(C, metric, W, settings.adaptation);
+  const adaptation: WarmupAdaptation =
+    settings.adapt === 'stan'
+      ? new WindowedAdaptation(C, metric, W, settings.adaptation)
+      : new FisherAdaptation(C, metric, W, settings.adaptation, settings.fisher);
   // step-size probes are integrated in the tree's work point, so that every round is one target call
   const initializer = new StepSizeInitializer(target, C, metric, tree.work);
   const nKeep = Math.ceil(settings.draws / settings.thin);
@@ -192,6 +223,8 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   const stats = makeDrawSet(SAMPLER_STAT_NAMES, C, nKeep);
   const draws = Array.from({ length: C }, () => new Float64Array(nKeep * d));
   const samplingGradients = new Float64Array(C);
+  /** Per chain: warm-up iterations used, 0 until its warm-up has ended. */
+  const warmupIterations = new Int32Array(C);
   const sv = stats.values;
 
   /** Per chain: iterations completed, what it waits for, draws kept, and whether its search follows a metric update. */
@@ -212,6 +245,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
       divergences,
       warmupDivergences,
       gradients,
+      warmupIterations,
       treeDepth: lastTreeDepth,
       elapsedSeconds: (clock.now() - t0) / 1000,
     });
@@ -225,8 +259,8 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   atLevel[0] = C;
   let reported = 0;
   let t1 = W === 0 ? clock.now() : -1;
-  const completed = (c: number): void => {
-    atLevel[done[c] - 1]--;
+  const completed = (c: number, from = done[c] - 1): void => {
+    atLevel[from]--;
     atLevel[done[c]]++;
     while (reported < totalIterations && atLevel[reported] === 0) {
       reported++;
@@ -247,6 +281,16 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
     phase[c] = TREE;
   };
 
+  /**
+   * Chain c's warm-up ended after its iteration i < W − 1 (its adaptation stabilised): it skips the rest, counted as
+   * done so that iteration W + k is every chain's k-th draw.
+   */
+  const skipRestOfWarmup = (c: number): void => {
+    const from = done[c];
+    done[c] = W;
+    completed(c, from);
+  };
+
   /** Chain c's transition ended: statistics, adaptation (maybe a step-size search), the draw; then its next start. */
   const endIteration = (c: number): void => {
     const i = done[c]++;
@@ -257,6 +301,10 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
       warmupDivergences[c] += tree.divergent[c];
       const updated = adaptation.learnOf(c, i, tree.acceptStat, tree.current.q, tree.current.grad, stepSize);
       completed(c);
+      if (adaptation.isLastOf(c, i)) {
+        warmupIterations[c] = i + 1;
+        if (i + 1 < W) skipRestOfWarmup(c);
+      }
       if (updated) {
         if (initializer.begin(c, tree.current, stepSize, rngs[c])) {
           phase[c] = SEARCH;
@@ -293,6 +341,8 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
     running++;
     if (W > 0) {
       if (c === 0) adaptation.start(stepSize);
+      // a handed-over initial metric (Pathfinder's variances) replaces the scheme's own starting guess
+      if (!options.initialInverseMetric) adaptation.initOf(c, tree.current.grad);
       // Stan's first step-size initialisation, before warm-up (μ stays log(10 ε0) of the user's ε0)
       if (initializer.begin(c, tree.current, stepSize, rngs[c])) {
         phase[c] = SEARCH;
@@ -357,6 +407,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
     samplingGradientEvaluations: samplingGradients,
     targetCalls: calls,
     divergences,
+    warmupIterations,
     timing: { warmupSeconds: (t1 - t0) / 1000, samplingSeconds: (t2 - t1) / 1000 },
     warmupDone,
     samplingDone,

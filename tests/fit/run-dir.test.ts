@@ -31,6 +31,9 @@ describe('run directory', () => {
     expect(Array.from(run.draws.values)).toEqual(Array.from(fit.draws.values));
     expect(run.stats?.names).toEqual(fit.stats.names);
     expect(run.meta.parameterization).toEqual({ zip_code__Intercept: 'centered', history_segment__treatment: 'noncentered' });
+    // the warm-up each chain used (the Fisher warm-up may end before --warmup)
+    expect(run.meta.warmupIterations).toEqual(Array.from(fit.sample.warmupIterations));
+    for (const w of run.meta.warmupIterations ?? []) expect(w > 0 && w <= 60).toBe(true);
     const header = readFileSync(join(dir, 'chain-1.csv'), 'utf8').split('\n').find((l) => l.startsWith('lp__'));
     expect(header).toContain('r_zip_code__Intercept.1');
     // rebuilt from fit.json (data re-simulated from its seed and size): the sampler's own coordinates come back
@@ -67,5 +70,13 @@ describe('run directory', () => {
       process.stderr.write = writeErr;
     }
     expect(err.join('')).toBe('nutmeg: --chains must be a whole number from 1 to 4,096, in decimal digits; got "zero"\n');
+    err.length = 0;
+    process.stderr.write = ((chunk: string) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(await main(['node', 'nutmeg', 'fit', '--adapt', 'nutpie'])).toBe(2);
+    } finally {
+      process.stderr.write = writeErr;
+    }
+    expect(err.join('')).toBe('nutmeg: --adapt must be one of auto, fisher, stan, got "nutpie"\n');
   });
 });

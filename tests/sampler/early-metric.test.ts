@@ -99,6 +99,7 @@ describe('early metric in a run', () => {
         warmup: 300,
         draws: 500,
         seed: 4,
+        adapt: 'stan',
         adaptation: { earlyMetric },
         onProgress: (p) => {
           if (p.iteration === 75) atBufferEnd = p.gradients.reduce((s, g) => s + g, 0);

@@ -48,7 +48,7 @@ describe('progress', () => {
     const last = out.text[99].split('\n');
     expect(last[1]).toMatch(/^\s+1\s+100\/100\s+sampling\s+0\s+[\d.]+\s+[\d.]+\s+\d+$/);
     expect(last[3]).toMatch(/^\s+\+3\s+100\/100/);
-    expect(last[4]).toMatch(/^elapsed \d+s, ETA 0s$/);
+    expect(last[4]).toMatch(/^warm-up \d+(-\d+)? iterations, elapsed \d+s, ETA 0s$/);
   });
 
   it('prints nothing when quiet', async () => {

@@ -11,6 +11,7 @@
  * as after a slow window. The slow windows and the terminal buffer are Stan's, so the metric used for sampling is
  * Stan's estimate from the last slow window.
  */
+import { fisherDiagonal } from './fisher-metric.js';
 import { WelfordEstimator } from './welford.js';
 
 /**
@@ -76,15 +77,6 @@ export class EarlyMetric {
     const ok = this.positions.sample(c, varQ) && this.gradients.sample(c, varG);
     this.positions.restart(c);
     this.gradients.restart(c);
-    if (!ok) return false;
-    let changed = false;
-    for (let i = 0; i < this.dim; i++) {
-      const v = Math.sqrt(varQ[i] / varG[i]);
-      if (v > 0 && Number.isFinite(v)) {
-        inverse[i] = Math.min(Math.max(v, 1e-12), 1e12);
-        changed = true;
-      }
-    }
-    return changed;
+    return ok && fisherDiagonal(varQ, varG, inverse) > 0;
   }
 }

@@ -14,6 +14,7 @@ import { DualAveraging, STAN_DUAL_AVERAGING, type DualAveragingSettings } from '
 import { EarlyMetric } from './early-metric.js';
 import { LowRankWindow } from './lowrank-window.js';
 import { WelfordEstimator } from './welford.js';
+import type { WarmupAdaptation } from './warmup.js';
 import { adaptationWindows, inSlowWindow, STAN_WINDOWS, type AdaptationWindows, type WindowSettings } from './windows.js';
 
 export interface AdaptationSettings extends DualAveragingSettings, WindowSettings {
@@ -47,7 +48,7 @@ function longestWindow(w: AdaptationWindows): number {
   return Math.max(1, Math.min(longest, 1000));
 }
 
-export class WindowedAdaptation {
+export class WindowedAdaptation implements WarmupAdaptation {
   readonly windows: AdaptationWindows;
   readonly dualAveraging: DualAveraging;
   private readonly estimator: WelfordEstimator;
@@ -71,6 +72,14 @@ export class WindowedAdaptation {
     this.scratch = new Float64Array(metric.size);
     this.lowRank = metric.kind === 'lowrank' ? new LowRankWindow(nChains, metric.dim, longestWindow(this.windows)) : null;
     this.diagonal = new Float64Array(metric.dim);
+  }
+
+  /** Stan starts from the unit metric. */
+  initOf(): void {}
+
+  /** Stan's warm-up always lasts numWarmup iterations. */
+  isLastOf(_c: number, i: number): boolean {
+    return i === this.windows.numWarmup - 1;
   }
 
   /** Before warm-up: μ = log(10 ε0) with the user's initial step size ε0, as Stan's services do. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { choleskyLower } from '../../../src/numeric/cholesky.js';
-import { symmetricEigen } from '../../../src/numeric/symmetric-eigen.js';
+import { symmetricEigenSorted } from '../../../src/numeric/symmetric-eigen.js';
 import { Rng } from '../../../src/rng.js';
 import { BfgsNormal, CurvatureHistory } from '../../../src/sampler/pathfinder/bfgs-normal.js';
 import { pathfinder, pathfinderInits } from '../../../src/sampler/pathfinder/pathfinder.js';
@@ -46,7 +46,7 @@ describe('the BFGS normal approximation (Zhang et al. 2022, Algorithms 3–4)', 
     // s_k = eigenvectors of the precision A (orthogonal and A-conjugate), y_k = A s_k. Each BFGS update keeps
     // H y_j = s_j for the earlier pairs when s_kᵀ y_j = 0 (the hereditary property), so after d pairs H A = I:
     // H = A⁻¹ = Σ exactly, whatever the diagonal H₀
-    const { vectors } = symmetricEigen(precision, d);
+    const { vectors } = symmetricEigenSorted(precision, d);
     const h = new CurvatureHistory(d, d);
     const theta = new Float64Array(d).fill(0.3);
     const logp = new Float64Array(1);

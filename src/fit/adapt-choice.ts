@@ -1,0 +1,40 @@
+/**
+ * The warm-up a fit uses when the user does not choose one (`adapt: 'auto'`, the default):
+ *
+ *   fisher  (src/sampler/adaptation/fisher-adaptation.ts) when every varying term is non-centered, or there is none;
+ *   stan    Stan's windows plus the early metric of the initial buffer (early-metric.ts) otherwise.
+ *
+ * Why (bench/README.md, "Warm-up: Fisher-divergence adaptation vs the old default", all 64,000 Hillstrom rows, 4 chains,
+ * seeds 1–2). The Fisher warm-up spends 0.4–0.7× the gradients per minimum bulk-ESS of the windows on the pooled model
+ * (4.4 / 5.7 vs 9.5 / 9.2) and the hierarchical one (non-centered: 47 / 69 vs 79 / 87). On the crossed model, whose
+ * 3-level zip-code and channel intercepts are split/centered (src/model/split.ts) and whose sd reaches a neck near 0,
+ * its larger steps find the neck more often: at the Stan comparison's target acceptance 0.95
+ * (tests/fit/stan-reference.slow.test.ts, seed 20261122) it left 120 divergences and R-hat up to 1.027 against Stan's
+ * 1.01 bound, where the windows pass (R-hat ≤ 1.003, 28 divergences). So a model with a centered or split term keeps
+ * the windows until a metric that follows that neck (low-rank, or a parameterization without it) is measured.
+ * `--adapt stan` is Stan's windowed adaptation exactly (no early metric), for comparisons with Stan.
+ */
+import type { ModelSpec } from '../model/spec.js';
+import type { AdaptScheme } from '../sampler/adaptation/warmup.js';
+import type { MetricKind } from '../sampler/metric.js';
+
+/** What a user may ask for: a scheme, or 'auto' (chooseAdapt decides from the model). */
+export type AdaptChoice = AdaptScheme | 'auto';
+
+export const ADAPT_CHOICES: readonly AdaptChoice[] = ['auto', 'fisher', 'stan'];
+
+/** The rule in one line, for `nutmeg fit --help`. */
+export const AUTO_ADAPT_RULE = 'auto = fisher unless a varying term is centered or split or the metric is lowrank, then stan plus an early metric';
+
+/** The warm-up for `spec` when the user asked for `choice`, and whether Stan's windows get the early metric. */
+export function chooseAdapt(
+  choice: AdaptChoice,
+  spec: Pick<ModelSpec, 'terms'>,
+  metric: MetricKind = 'diag',
+): { adapt: AdaptScheme; earlyMetric: boolean } {
+  if (choice !== 'auto') return { adapt: choice, earlyMetric: false };
+  // the low-rank metric is estimated from the slow windows' draws and gradients (src/sampler/adaptation/lowrank-window.ts)
+  if (metric === 'lowrank') return { adapt: 'stan', earlyMetric: true };
+  const fisher = spec.terms.every((t) => t.parameterization === 'noncentered');
+  return fisher ? { adapt: 'fisher', earlyMetric: false } : { adapt: 'stan', earlyMetric: true };
+}
