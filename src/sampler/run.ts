@@ -16,6 +16,7 @@ import { Metric, type MetricKind } from './metric.js';
 import type { LogDensityTarget } from './nuts.js';
 import type { SamplerProgress } from './progress.js';
 import { TreeBuilder } from './trajectory.js';
+import { yieldToEventLoop } from '../platform/host.js';
 
 /** Sampler statistics per draw, named and ordered as in CmdStan's output. */
 export const SAMPLER_STAT_NAMES = [
@@ -297,7 +298,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   let lastYield = performance.now();
   while (running > 0) {
     if (options.signal && performance.now() - lastYield > 50) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       lastYield = performance.now();
     }
     await target.logDensityGradient(tree.work.q, C, tree.work.logp, tree.work.grad, phase);
