@@ -131,9 +131,10 @@ async function runFit(request: FitRequest): Promise<void> {
   const loo = s.incomplete || s.samplingDone === 0 ? null : await looSummary(fit, warnings);
   if (lastRun) await lastRun.fit.dispose();
   lastRun = { fit, data: source, warnings: [...warnings] };
-  // the run files are made from the sampler's own draws (fit.sample), so the constrained ones can move to the page
+  // the run files are made from the sampler's own draws (fit.sample), so the constrained ones can move to the page;
+  // the sampler statistics are fit.sample's too, so a copy of them moves (7 values a draw)
   const draws = wire(fit.draws);
-  const stats = wire(fit.stats);
+  const stats = wire({ ...fit.stats, values: fit.stats.values.slice() });
   post(
     {
       type: 'done',

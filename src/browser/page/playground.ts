@@ -134,7 +134,7 @@ function populationRows(rows: readonly SummaryRow[]): SummaryRow[] {
 async function showResults(message: Extract<FromWorker, { type: 'done' }>): Promise<void> {
   results.replaceChildren();
   const heading = document.createElement('p');
-  heading.id = 'backend';
+  heading.id = 'run-backend';
   heading.dataset.kind = message.backend.kind;
   heading.textContent = `backend: ${message.backend.description}; ${message.rows.toLocaleString()} rows; ${message.draws.nChains} chains × ${message.draws.nDraws} draws in ${message.seconds.toFixed(1)} s${message.incomplete ? ' — INCOMPLETE (cancelled)' : ''}`;
   results.append(heading);
@@ -227,6 +227,7 @@ function startWorker(): Worker {
 form.addEventListener('submit', (e) => {
   e.preventDefault();
   if (running) return;
+  document.body.dataset.state = 'starting';
   clearErrors();
   logBox.textContent = '';
   void (async () => {
