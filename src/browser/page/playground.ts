@@ -199,7 +199,8 @@ function startWorker(): Worker {
         logBox.textContent += `${m.line}\n`;
         break;
       case 'progress':
-        if (bars.length !== m.chains.length) bars = chainRows(m.chains.length);
+        // new rows for a new run (the form cleared the old ones) or another number of chains
+        if (bars.length !== m.chains.length || !bars[0].isConnected) bars = chainRows(m.chains.length);
         m.chains.forEach((c, i) => {
           bars[i].value = m.iteration / m.totalIterations;
           (bars[i].nextSibling as HTMLElement).textContent =
