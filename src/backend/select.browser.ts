@@ -1,8 +1,10 @@
 /**
- * select.ts for the browser build (swapped in by scripts/build-browser.mjs). `auto` takes the page's WebGPU when an
- * adapter answers (a software one too: in a page the alternative is the TypeScript reference backend, not the native
- * addon) and the family has WebGPU kernels, else the reference backend; the one line through `log` says which and
- * why. `native` is refused with the reason; an explicit `webgpu` that cannot start is an error, as in Node.
+ * select.ts for the browser build (swapped in by scripts/build-browser.mjs). `auto` takes the page's WebGPU when a
+ * hardware adapter answers and the family has WebGPU kernels, else the TypeScript reference backend; the one line
+ * through `log` says which and why. As in Node, the browser's software adapter (isFallbackAdapter: SwiftShader in
+ * Chromium) is never chosen automatically: on 64,000 rows it is ~9× slower than the reference backend in the same page
+ * (bench/browser-gradient.ts); ask for it with `webgpu`. `native` is refused with the reason; an explicit `webgpu`
+ * that cannot start is an error, as in Node.
  */
 import { kernelsSupportFamily } from '../model/families/index.js';
 import type { Backend, BackendOptions } from './backend.js';
@@ -44,8 +46,8 @@ async function createPlainBackend(
     return createReferenceBackend(spec, options);
   }
   const found = await browserAdapter();
-  if (found === null) {
-    log('backend: reference (no WebGPU adapter in this browser)');
+  if (found === null || found.fallback) {
+    log(`backend: reference (${found === null ? 'no WebGPU adapter in this browser' : `only the browser's software adapter, ${found.name}; choose webgpu to use it`})`);
     return createReferenceBackend(spec, options);
   }
   try {

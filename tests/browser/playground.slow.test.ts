@@ -1,10 +1,11 @@
 /**
  * The playground page in headless Chromium (Debian's /usr/bin/chromium, or NUTMEG_CHROMIUM; skipped with a notice
  * when absent), served by `nutmeg playground`'s server from a fresh browser build. Issue 18's done-when:
- * - the built-in Hillstrom simulator, the hierarchical model, fitted in the page (auto backend: Chromium's WebGPU,
- *   which answers here through SwiftShader with --enable-unsafe-webgpu); the backend that ran is recorded, and the test
- *   fails unless it is WebGPU (no WebAssembly path exists yet); the posterior means agree with the CLI's fit of the same
- *   model and data within 4 combined MCSE;
+ * - the built-in Hillstrom simulator, the hierarchical model, fitted in the page with backend webgpu (Chromium's
+ *   WebGPU answers here through SwiftShader with --enable-unsafe-webgpu; `auto` would pass over that software adapter
+ *   for the reference backend); the backend that ran is recorded, and the test fails unless it is WebGPU (no
+ *   WebAssembly path exists yet); the posterior means agree with the CLI's fit of the same model and data within 4
+ *   combined MCSE;
  * - a dropped CSV with a bad cell: the CLI's one-line message beside the data field;
  * - the run downloads (a zip of the CLI's run layout) and `nutmeg summary` reads it;
  * - the reference backend gives the same log density and gradient in the page as in Node, and the same draws, bit for
@@ -87,8 +88,8 @@ async function setForm(values: Record<string, string>): Promise<void> {
 /** Clicks Fit and waits for the page to say done or error. */
 async function fitInPage(timeout = 240_000): Promise<'done' | 'error'> {
   await page.click('#fit');
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout, polling: 250 });
-  return (await page.evaluate(() => document.body.dataset.state)) as 'done' | 'error';
+  await page.waitForFunction(`['done', 'error'].includes(document.body.dataset.state ?? '')`, null, { timeout, polling: 250 });
+  return (await page.evaluate('document.body.dataset.state')) as 'done' | 'error';
 }
 
 /** Downloads the page's last run into a fresh folder; returns the run directory. */
@@ -134,7 +135,8 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
   });
 
   it('fits the hierarchical model on the simulator with WebGPU and agrees with the CLI within 4 combined MCSE; the download reads with nutmeg summary', async () => {
-    await setForm({ rows: String(ROWS), dataSeed: String(DATA_SEED), chains: '4', warmup: '200', draws: '200', seed: '1', backend: 'auto' });
+    // webgpu asked for: `auto` passes over a software adapter (select.browser.ts), and here SwiftShader is the one
+    await setForm({ rows: String(ROWS), dataSeed: String(DATA_SEED), chains: '4', warmup: '200', draws: '200', seed: '1', backend: 'webgpu' });
     await page.fill('#formula', HILLSTROM_FORMULAS.hierarchical);
     expect(await fitInPage()).toBe('done');
     const backend = await page.getAttribute('#run-backend', 'data-kind');
@@ -173,11 +175,10 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     expect(cli.code).toBe(2);
     const cliLine = cli.err.trim().replace(/^nutmeg: /, '');
     expect(cliLine.split('\n')).toHaveLength(1);
-    const transfer = await page.evaluateHandle((text) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], 'badcell.csv', { type: 'text/csv' }));
-      return dt;
-    }, csv);
+    // page-side code as text: the tests' tsconfig has no DOM library
+    const transfer = await page.evaluateHandle(
+      `(() => { const dt = new DataTransfer(); dt.items.add(new File([${JSON.stringify(csv)}], 'badcell.csv', { type: 'text/csv' })); return dt; })()`,
+    );
     await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
     await page.fill('#formula', 'conversion ~ x');
     expect(await fitInPage(60_000)).toBe('error');
@@ -228,18 +229,27 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     expect(differing, `${differing} of ${fit.draws.values.length} values differ`).toBe(0);
   }, 240_000);
 
+  it('auto passes over the software adapter for the reference backend and says why', async () => {
+    await setForm({ rows: '400', dataSeed: '1', chains: '2', warmup: '30', draws: '20', seed: '1', backend: 'auto' });
+    await page.fill('#formula', HILLSTROM_FORMULAS.pooled);
+    expect(await fitInPage(120_000)).toBe('done');
+    // a Chromium with a hardware adapter would take WebGPU here; this one offers only SwiftShader
+    const kind = await page.getAttribute('#run-backend', 'data-kind');
+    const log = await page.textContent('#log');
+    if (kind === 'webgpu') expect(log).toMatch(/^backend: webgpu \(/);
+    else expect(log).toMatch(/^backend: reference \(only the browser's software adapter, google swiftshader; choose webgpu to use it\)/);
+  }, 180_000);
+
   it('cancel keeps the draws made so far, marked incomplete', async () => {
     await setForm({ rows: '400', dataSeed: '1', chains: '2', warmup: '20', draws: '100000', seed: '1', backend: 'reference' });
     await page.fill('#formula', HILLSTROM_FORMULAS.pooled);
     await page.click('#fit');
-    await page.waitForFunction(
-      () => /sampling/.test(document.querySelector('#progress')?.textContent ?? '') || document.body.dataset.state === 'error',
-      null,
-      { timeout: 120_000 },
-    );
-    expect(await page.evaluate(() => [...document.querySelectorAll('.error')].map((e) => e.textContent).join(''))).toBe('');
+    await page.waitForFunction(`/sampling/.test(document.querySelector('#progress')?.textContent ?? '') || document.body.dataset.state === 'error'`, null, {
+      timeout: 120_000,
+    });
+    expect(await page.evaluate(`[...document.querySelectorAll('.error')].map((e) => e.textContent).join('')`)).toBe('');
     await page.click('#cancel');
-    await page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 60_000 });
+    await page.waitForFunction(`document.body.dataset.state === 'done'`, null, { timeout: 60_000 });
     expect(await page.textContent('#run-backend')).toContain('INCOMPLETE');
     const run = loadRun(await downloadRun('cancelled-run'));
     expect(run.meta.incomplete).toBe(true);

@@ -18,8 +18,16 @@ function adapterName(adapter: GPUAdapter): string {
   return [info.vendor, info.architecture, info.device, info.description].filter((s) => s !== '').join(' ') || 'unnamed adapter';
 }
 
+export interface BrowserAdapter {
+  readonly adapter: GPUAdapter;
+  readonly featureLevel: 'core' | 'compatibility';
+  readonly name: string;
+  /** The browser's software adapter (GPUAdapterInfo.isFallbackAdapter; SwiftShader in Chromium). */
+  readonly fallback: boolean;
+}
+
 /** The first adapter that answers (core, then compatibility feature level), or null with nothing thrown. */
-export async function browserAdapter(): Promise<{ adapter: GPUAdapter; featureLevel: 'core' | 'compatibility'; name: string } | null> {
+export async function browserAdapter(): Promise<BrowserAdapter | null> {
   const gpu = browserGpu();
   if (gpu === null) return null;
   for (const featureLevel of ['core', 'compatibility'] as const) {
@@ -29,7 +37,9 @@ export async function browserAdapter(): Promise<{ adapter: GPUAdapter; featureLe
     } catch {
       adapter = null;
     }
-    if (adapter) return { adapter, featureLevel, name: adapterName(adapter) };
+    if (adapter) {
+      return { adapter, featureLevel, name: adapterName(adapter), fallback: adapter.info.isFallbackAdapter === true };
+    }
   }
   return null;
 }
