@@ -13,9 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
-import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.js';
-import { offsetColumnSpec, wrapOffset } from './offset-column.js';
-import { hasCorrelatedTerms, uncorrelatedSpec, wrapCorrelatedTerms } from './correlated-terms.js';
+import { createWrappedBackend } from './wrapped.js';
 import { callWork, isSmallWork } from './work-size.js';
 import { groupedInteger } from '../report/integer-text.js';
 import { UserError } from '../errors.js';
@@ -92,13 +90,7 @@ function probed(gpu: GpuFinding): string {
   return gpu.probeSeconds === null ? '' : `; probed in ${gpu.probeSeconds.toFixed(1)} s`;
 }
 
-/**
- * The backend for `choice` (see the module comment). Models with correlated blocks get the backend of the spec
- * without them, wrapped by src/backend/correlated-terms.ts; models with split or folded terms or a fixed basis get
- * the chosen backend built on the centered form of the spec, wrapped by src/backend/split-terms.ts; a model with an
- * offset gets it built on the spec with the offset as a pinned fixed column, wrapped by src/backend/offset-column.ts
- * (inside the split map).
- */
+/** The backend for `choice` (see the module comment), with its coordinate maps (src/backend/wrapped.ts). */
 export async function createBackend(
   choice: BackendChoice,
   spec: ModelSpec,
@@ -106,24 +98,7 @@ export async function createBackend(
   log: (line: string) => void = () => {},
   detail?: (line: string) => void,
 ): Promise<Backend> {
-  if (hasCorrelatedTerms(spec)) {
-    return wrapCorrelatedTerms(spec, await createBackend(choice, uncorrelatedSpec(spec), options, log, detail), options);
-  }
-  if (!needsCoordinateMap(spec)) return createOffsetBackend(choice, spec, options, log, detail);
-  const inner = await createOffsetBackend(choice, centeredSpec(spec), options, log, detail);
-  return wrapSplitTerms(spec, inner, options);
-}
-
-async function createOffsetBackend(
-  choice: BackendChoice,
-  spec: ModelSpec,
-  options: BackendOptions,
-  log: (line: string) => void,
-  detail?: (line: string) => void,
-): Promise<Backend> {
-  if (!spec.offset) return createPlainBackend(choice, spec, options, log, detail);
-  const inner = await createPlainBackend(choice, offsetColumnSpec(spec), options, log, detail);
-  return wrapOffset(spec, inner, options);
+  return createWrappedBackend(createPlainBackend, choice, spec, options, log, detail);
 }
 
 async function createPlainBackend(

@@ -23,4 +23,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'analyze', load: () => import('./analyze.js') },
   { name: 'abtest', load: () => import('./abtest.js') },
   { name: 'serve', load: () => import('./serve.js') },
+  { name: 'playground', load: () => import('./playground.js') },
 ];

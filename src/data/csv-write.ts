@@ -8,11 +8,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Column, Frame } from './frame.js';
 import { MISSING_CODE } from './frame-build.js';
+import { quote } from './csv-quote.js';
 
-/** A CSV field, quoted (RFC 4180) when it holds a comma, quote, line break or edge whitespace. */
-export function quote(text: string): string {
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+export { quote };
 
 function cell(column: Column, row: number): string {
   switch (column.kind) {

@@ -11,10 +11,12 @@
  * - per-chain sampler state (positions, momenta, gradients of the trajectory ends; a dense metric's dim × dim).
  * It is an estimate (±50 %), meant to tell "fits" from "cannot possibly fit", not to budget to the byte.
  */
-import { constants as bufferConstants } from 'node:buffer';
-import { totalmem } from 'node:os';
 import { UserError } from '../errors.js';
 import { groupedInteger } from '../report/integer-text.js';
+import { availableMemory, MAX_TYPED_ARRAY_LENGTH } from '../platform/host.js';
+
+/** Memory and typed-array limits come from the platform adapter (src/platform/host.ts, host.browser.ts). */
+export { availableMemory, MAX_TYPED_ARRAY_LENGTH };
 
 const BYTES = 8;
 /** lp__, accept_stat__, stepsize__, treedepth__, n_leapfrog__, divergent__, energy__ (SAMPLER_STAT_NAMES). */
@@ -23,11 +25,6 @@ const SAMPLER_STATS = 7;
 const STATE_VECTORS_PER_CHAIN = 16;
 /** Copies of the data: the CSV frame, the model's columns, the backend's storage. */
 const DATA_COPIES = 3;
-/**
- * Node 20's largest typed array: 2^32 elements (`new Float64Array(2 ** 32 + 1)` throws "Invalid typed array
- * length"). Newer Node versions allow more; buffer.constants.MAX_LENGTH (bytes of a Buffer) tracks the same limit.
- */
-export const MAX_TYPED_ARRAY_LENGTH = Math.min(2 ** 32, bufferConstants.MAX_LENGTH);
 
 export interface RunSize {
   readonly chains: number;
@@ -64,16 +61,6 @@ export function estimateRunMemory(s: RunSize): MemoryEstimate {
     totalBytes: drawsBytes + dataBytes + stateBytes,
     largestArray: s.chains * s.keptDraws * Math.max(s.constrainedDim, SAMPLER_STATS),
   };
-}
-
-/**
- * Memory this process may use: the machine's RAM, or the container's limit when one is set and smaller
- * (process.constrainedMemory reports the cgroup limit; it answers 0 or a huge number when there is none).
- */
-export function availableMemory(): number {
-  const total = totalmem();
-  const constrained = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : 0;
-  return constrained !== undefined && constrained > 0 && constrained < total ? constrained : total;
 }
 
 /** Share of the available memory a run may plan to use: the OS, Node itself and the summary need the rest. */

@@ -10,42 +10,21 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { chainDraws, type DrawSet } from '../draws.js';
 import type { Fit } from '../fit/fit.js';
-import type { PathfinderReport } from '../fit/pathfinder-fit.js';
 import { loadData } from '../data/load.js';
-import type { ColumnType } from '../data/csv.js';
-import { buildModel, type BuiltModel, type FixedBasisChoice } from '../model/build.js';
-import { constrain, constrainedNames, unconstrain } from '../model/layout.js';
+import { buildModel, type BuiltModel } from '../model/build.js';
+import { constrainedNames, unconstrain } from '../model/layout.js';
 import type { LinkName } from '../model/families/family.js';
-import { defaultLink } from '../model/families/index.js';
-import type { LkjPrior, Prior } from '../model/prior.js';
-import type { DesignRecipe } from '../model/recipe.js';
-import { FAMILIES, termLabel, type Family, type Parameterization } from '../model/spec.js';
+import { FAMILIES, type Family } from '../model/spec.js';
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
+import { RUN_FORMAT, chainCsvContent, type RunMeta, type SaveEffects } from './run-meta.js';
 import { stageDir, systemReason, writeFileFully, type WriteFn } from './out-target.js';
 import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import { EFFECTS_SUMMARY_FILE, effectsSummaryCsv } from './effects-summary.js';
 import { EFFECTS_DRAWS_FILE, readEffectsDraws, storedEffectNames, writeEffectsDraws } from './effects-draws.js';
-import { isPerLevelName } from './variable-names.js';
 
-export const RUN_FORMAT = 'nutmeg-run';
+export { RUN_FORMAT, runMeta, chainCsvContent, type RunDataSource, type RunMeta, type SaveEffects } from './run-meta.js';
 
-export interface RunDataSource {
-  /** `sim:<name>` or a CSV path (absolute, as given when fitting). */
-  readonly source: string;
-  /** Seed of a simulated data set; null for a file. */
-  readonly seed: number | null;
-  readonly rows: number;
-  /** Column types stated with --factor / --numeric when fitting; absent when none were. */
-  readonly types?: Readonly<Record<string, ColumnType>>;
-}
-
-/**
- * What a run keeps of the per-level variables (r_, z_ …): `all` their draws in the chain CSVs; `summary` only their
- * posterior summary, in effects-summary.csv; `none` nothing. The chain CSVs hold the population-level parameters
- * (b_, sd_) in every case.
- */
-export type SaveEffects = 'all' | 'summary' | 'none';
 export const SAVE_EFFECTS: readonly SaveEffects[] = ['all', 'summary', 'none'];
 /** The default is `all` up to this many per-level values per draw, `summary` above (issue 16 item 4). */
 export const SAVE_EFFECTS_ALL_LIMIT = 10_000;
@@ -53,101 +32,6 @@ export const SAVE_EFFECTS_ALL_LIMIT = 10_000;
 /** The default --save-effects for a run with this many per-level values per draw. */
 export function defaultSaveEffects(perLevelValues: number): SaveEffects {
   return perLevelValues <= SAVE_EFFECTS_ALL_LIMIT ? 'all' : 'summary';
-}
-
-export interface RunMeta {
-  readonly format: typeof RUN_FORMAT;
-  readonly version: 1;
-  readonly nutmegVersion: string;
-  readonly created: string;
-  readonly formula: string;
-  readonly family: string;
-  /** The link (logit, probit, identity, log); absent in older runs, where it is the family's default. */
-  readonly link?: string;
-  readonly data: RunDataSource;
-  readonly priors: Record<string, Prior | LkjPrior>;
-  readonly parameterization: Record<string, Parameterization>;
-  /** Coordinates of the fixed effects (src/model/fixed-basis.ts); absent in runs written before it existed. */
-  readonly fixedBasis?: FixedBasisChoice;
-  readonly backend: { readonly kind: string; readonly description: string };
-  readonly settings: Fit['sample']['settings'];
-  readonly timings: {
-    readonly buildSeconds: number;
-    readonly backendSeconds: number;
-    readonly modeSeconds: number;
-    readonly warmupSeconds: number;
-    readonly samplingSeconds: number;
-  };
-  readonly gradients: { readonly total: number; readonly perChain: number[]; readonly samplingPerDraw: number };
-  readonly divergences: number[];
-  readonly stepSize: number[];
-  /** Warm-up iterations each chain used (the adaptive warm-up may end before settings.warmup); absent in older runs. */
-  readonly warmupIterations?: number[];
-  readonly coordinates: Record<string, readonly string[]>;
-  readonly incomplete: boolean;
-  /** Every warning the fit printed (data, sampler, convergence), without "warning: "; absent in older runs. */
-  readonly warnings?: string[];
-  /** Set only in a run whose writing failed (disk full, I/O error): why; the files may be cut short. */
-  readonly writeError?: string;
-  readonly files: string[];
-  /** What the chain CSVs keep of the per-level variables; absent in older runs (then all). */
-  readonly saveEffects?: SaveEffects;
-  /** With saveEffects summary: the file of the per-level summaries, the HDI probability and the number of rows. */
-  readonly effectsSummary?: { readonly file: string; readonly hdiProb: number; readonly variables: number };
-  /**
-   * With saveEffects summary: the compact file of the group effects' draws (src/io/effects-draws.ts) that loo, score
-   * and serve read in place of CSV columns, and how many variables it holds.
-   */
-  readonly effectsDraws?: { readonly file: string; readonly dtype: 'float32'; readonly variables: number };
-  readonly recipe: DesignRecipe;
-  /** 'pathfinder' for `--method pathfinder` (the draws are its approximation's); absent for NUTS. */
-  readonly method?: 'pathfinder';
-  /** The Pathfinder run (`--init pathfinder` or `--method pathfinder`): Pareto k, gradients, seconds, paths. */
-  readonly pathfinder?: PathfinderReport;
-}
-
-export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, warnings: readonly string[] = []): RunMeta {
-  const { spec } = fit.model;
-  const s = fit.sample;
-  const priors: Record<string, Prior | LkjPrior> = {};
-  for (const row of fit.model.priors.table) priors[row.parameter] = row.prior;
-  const parameterization: Record<string, Parameterization> = {};
-  spec.terms.forEach((term, t) => {
-    parameterization[termLabel(spec, t)] = term.parameterization;
-  });
-  const total = s.gradientEvaluations.reduce((a, b) => a + b, 0);
-  const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
-  return {
-    format: RUN_FORMAT,
-    version: 1,
-    nutmegVersion,
-    created: new Date().toISOString(),
-    formula: spec.formula,
-    family: spec.family,
-    link: spec.link ?? defaultLink(spec.family),
-    data,
-    priors,
-    parameterization,
-    fixedBasis: spec.fixedBasis ? 'qr' : 'natural',
-    backend: { kind: fit.backend.kind, description: fit.backend.description },
-    settings: s.settings,
-    timings: { ...fit.timings, ...s.timing },
-    gradients: {
-      total,
-      perChain: Array.from(s.gradientEvaluations),
-      samplingPerDraw: s.samplingDone > 0 ? sampling / (s.samplingDone * s.nChains) : 0,
-    },
-    divergences: Array.from(s.divergences),
-    stepSize: Array.from(s.stepSize),
-    warmupIterations: Array.from(s.warmupIterations),
-    coordinates: fit.coordinates,
-    incomplete: s.incomplete,
-    warnings: [...warnings],
-    files: Array.from({ length: s.nChains }, (_, c) => `chain-${c + 1}.csv`),
-    recipe: fit.model.recipe,
-    ...(fit.method === 'pathfinder' ? { method: 'pathfinder' as const } : {}),
-    ...(fit.pathfinder ? { pathfinder: fit.pathfinder } : {}),
-  };
 }
 
 export interface WriteRunOptions {
@@ -162,29 +46,7 @@ export interface WriteRunOptions {
  * meta.saveEffects is all or absent), effects-summary.csv with saveEffects summary, and fit.json.
  */
 export function writeRun(dir: string, fit: Fit, meta: RunMeta, options: WriteRunOptions = {}): void {
-  const { spec } = fit.model;
-  const all = (meta.saveEffects ?? 'all') === 'all';
-  const kept = all ? null : Int32Array.from(fit.draws.names.flatMap((n, j) => (isPerLevelName(n) ? [] : [j])));
-  const full = kept === null ? null : new Float64Array(fit.draws.names.length);
-  writeCmdStanCsvFiles(dir, {
-    result: fit.sample,
-    names: kept === null ? fit.draws.names : Array.from(kept, (j) => fit.draws.names[j]),
-    constrain:
-      kept === null || full === null
-        ? (theta, out) => constrain(spec, theta, out)
-        : (theta, out) => {
-            constrain(spec, theta, full);
-            for (let j = 0; j < kept.length; j++) out[j] = full[kept[j]];
-          },
-    extra: {
-      nutmeg_formula: meta.formula,
-      nutmeg_family: meta.family,
-      nutmeg_link: meta.link ?? defaultLink(meta.family as Family),
-      nutmeg_backend: meta.backend.description,
-      ...(meta.method ? { nutmeg_method: meta.method } : {}),
-    },
-    write: options.write,
-  });
+  writeCmdStanCsvFiles(dir, { ...chainCsvContent(fit, meta), write: options.write });
   if (meta.effectsSummary !== undefined) {
     if (options.effects === undefined) throw new Error('writeRun: meta.effectsSummary without the effects rows');
     writeFileFully(join(dir, meta.effectsSummary.file), effectsSummaryCsv(options.effects), options.write);

@@ -7,9 +7,9 @@
  * Engine choice (LooOptions.engine): 'auto' uses the addon when it is built and loads, else TypeScript; 'typescript'
  * never loads it; 'native' insists (UserError when it is unavailable).
  */
-import { availableParallelism } from 'node:os';
 import { loadNativeAddon, nativeAddonUnavailableReason } from '../backend/native.js';
 import { UserError } from '../errors.js';
+import { hardwareThreads } from '../platform/host.js';
 import { MCSE_SAMPLES, type PointwiseLooArrays, blomScores } from './pointwise.js';
 import type { ChainLayout } from './relative-eff.js';
 
@@ -87,7 +87,7 @@ export class NativePsis {
       nChains: layout.nChains,
       order: layout.order,
       blom: blomScores(MCSE_SAMPLES),
-      threads: Math.max(1, Math.floor(threads ?? availableParallelism())),
+      threads: Math.max(1, Math.floor(threads ?? hardwareThreads())),
     });
     return new NativePsis(handle, nDraws);
   }

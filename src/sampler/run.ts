@@ -19,6 +19,7 @@ import { Metric, type MetricKind } from './metric.js';
 import type { LogDensityTarget } from './nuts.js';
 import type { SamplerProgress } from './progress.js';
 import { TreeBuilder } from './trajectory.js';
+import { yieldToEventLoop } from '../platform/host.js';
 
 /** Sampler statistics per draw, named and ordered as in CmdStan's output. */
 export const SAMPLER_STAT_NAMES = [
@@ -365,7 +366,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   let round = 0;
   while (running > 0) {
     if (options.signal && (evaluateNow === undefined || (++round & 15) === 0) && clock.now() - lastYield > 50) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       lastYield = clock.now();
     }
     if (evaluateNow) evaluateNow.call(target, work.q, C, work.logp, work.grad, phase);

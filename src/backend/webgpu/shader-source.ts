@@ -2,9 +2,10 @@
  * WGSL sources: the kernel files in shaders/ with a generated prologue of constants in front, the only place where
  * WGSL text is assembled. A kernel family is one file; kernels that evaluate the model also get the response
  * family's function (shaders/numeric.wgsl, shaders/families/family.wgsl and the family's own file) and
- * shaders/model.wgsl.
+ * shaders/model.wgsl. The files' text comes from shader-files.ts (read from the package in Node, inlined in the browser
+ * build).
  */
-import { readFileSync } from 'node:fs';
+import { shaderFile } from './shader-files.js';
 
 export type KernelName = 'logp_grad' | 'reduce' | 'pointwise';
 
@@ -21,18 +22,6 @@ const KERNEL_FILES: Record<KernelName, readonly string[]> = {
 
 /** A constant of the prologue: an unsigned integer, a boolean, or a non-empty-in-WGSL array of unsigned integers. */
 export type ShaderConstant = { readonly u32: number } | { readonly bool: boolean } | { readonly u32s: readonly number[] };
-
-const SHADER_DIR = new URL('../../../shaders/', import.meta.url);
-const fileCache = new Map<string, string>();
-
-function shaderFile(name: string): string {
-  let text = fileCache.get(name);
-  if (text === undefined) {
-    text = readFileSync(new URL(name, SHADER_DIR), 'utf8');
-    fileCache.set(name, text);
-  }
-  return text;
-}
 
 function u32Literal(value: number, name: string): string {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {

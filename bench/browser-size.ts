@@ -1,0 +1,52 @@
+/**
+ * Size of the browser build (issue 18: ≤ 400 KB gzipped without the plotting libraries): builds dist/web into a
+ * temporary folder with scripts/build-browser.mjs, gzips each output (level 9, as a static host would serve it) and
+ * lists the largest inputs of the library bundle. Writes bench/results/browser-size.json and prints a table.
+ * Run: node --import tsx bench/browser-size.ts
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { buildBrowser } from '../scripts/build-browser.mjs';
+
+const BUDGET_GZIP = 400 * 1024;
+const root = join(import.meta.dirname, '..');
+const out = mkdtempSync(join(tmpdir(), 'nutmeg-web-size-'));
+
+interface Metafile {
+  readonly outputs: Record<string, { readonly bytes: number; readonly inputs: Record<string, { readonly bytesInOutput: number }> }>;
+}
+
+try {
+  const started = performance.now();
+  const metafiles = (await buildBrowser({ outDir: out })) as unknown as Record<string, Metafile>;
+  const buildSeconds = (performance.now() - started) / 1000;
+  const files = ['nutmeg.js', 'worker.js', 'playground.js', 'index.html'].map((name) => {
+    const bytes = readFileSync(join(out, name));
+    return { name, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+  });
+  const library = Object.values(metafiles.nutmeg.outputs)[0];
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(library.inputs)) {
+    const key = input.includes('node_modules/') ? `npm: ${input.split('node_modules/')[1].split('/').slice(0, input.includes('/@') ? 2 : 1).join('/')}` : relative(root, join(root, input)).split('/').slice(0, 2).join('/');
+    byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+  }
+  const largest = [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([input, bytes]) => ({ input, bytes }));
+  const report = {
+    date: new Date().toISOString(),
+    budgetGzipBytes: BUDGET_GZIP,
+    withinBudget: files.filter((f) => f.name === 'nutmeg.js' || f.name === 'worker.js').every((f) => f.gzipBytes <= BUDGET_GZIP),
+    buildSeconds,
+    files,
+    libraryInputsMinified: largest,
+  };
+  writeFileSync(join(root, 'bench/results/browser-size.json'), JSON.stringify(report, null, 2) + '\n');
+  const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
+  process.stdout.write('| file | minified | gzip -9 |\n|---|---:|---:|\n');
+  for (const f of files) process.stdout.write(`| ${f.name} | ${kb(f.bytes)} | ${kb(f.gzipBytes)} |\n`);
+  process.stdout.write(`\nbudget ${kb(BUDGET_GZIP)} gzipped for nutmeg.js and worker.js (playground.js carries Vega and Vega-Lite): ${report.withinBudget ? 'within' : 'OVER'}\n`);
+  process.stdout.write(`largest parts of nutmeg.js (minified): ${largest.slice(0, 6).map((l) => `${l.input} ${kb(l.bytes)}`).join(', ')}\n`);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * The browser build (npm run build runs it; no install scripts needed: esbuild's JavaScript API finds its platform
+ * binary through its optional dependency). Writes dist/web/:
+ *   nutmeg.js      the library, `nutmeg/browser` (src/browser/index.ts), an ES module with no Node built-ins
+ *   worker.js      the fit's Web Worker (src/browser/worker.ts)
+ *   playground.js  the playground page's script, with Vega and Vega-Lite (src/browser/page/playground.ts)
+ *   index.html     the playground page (src/browser/page/index.html)
+ * The core imports Node-only modules by their Node names; PLATFORM_SWAPS replaces each by its browser twin (same
+ * exports) in this build. esbuild fails on any node: import left, so a Node built-in cannot slip into the bundle.
+ */
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const OUT_DIR = join(ROOT, 'dist', 'web');
+
+/** Node module → its browser twin (paths from the repository root). */
+export const PLATFORM_SWAPS = {
+  'src/platform/host.ts': 'src/platform/host.browser.ts',
+  'src/data/csv.ts': 'src/data/csv.browser.ts',
+  'src/backend/select.ts': 'src/backend/select.browser.ts',
+  'src/backend/native.ts': 'src/backend/native.browser.ts',
+  'src/backend/webgpu/device.ts': 'src/backend/webgpu/device.browser.ts',
+  'src/backend/webgpu/shader-files.ts': 'src/backend/webgpu/shader-files.browser.ts',
+};
+
+/**
+ * Packages whose default entry is for Node, → their own browser build. csv-parse's ESM entry uses Node's Buffer;
+ * its dist/esm build carries the polyfill it needs.
+ */
+export const PACKAGE_SWAPS = {
+  'csv-parse/sync': 'node_modules/csv-parse/dist/esm/sync.js',
+};
+
+const swaps = new Map(Object.entries(PLATFORM_SWAPS).map(([from, to]) => [join(ROOT, from), join(ROOT, to)]));
+
+/** Swaps listed packages, and relative imports (written with .js, as NodeNext wants) of listed modules. */
+const platformSwaps = {
+  name: 'nutmeg-platform-swaps',
+  setup(b) {
+    for (const [name, path] of Object.entries(PACKAGE_SWAPS)) {
+      const filter = new RegExp(`^${name.replace(/[/.]/g, '\\$&')}$`);
+      b.onResolve({ filter }, () => ({ path: join(ROOT, path) }));
+    }
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (!args.importer.startsWith(join(ROOT, 'src'))) return undefined;
+      const target = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      const swapped = swaps.get(target);
+      return swapped === undefined ? undefined : { path: swapped };
+    });
+  },
+};
+
+function version() {
+  return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+}
+
+/** Options shared by every bundle. */
+function common(minify) {
+  return {
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022', 'chrome113', 'firefox121', 'safari17'],
+    minify,
+    sourcemap: false,
+    legalComments: 'none',
+    loader: { '.wgsl': 'text' },
+    define: { NUTMEG_VERSION: JSON.stringify(version()) },
+    plugins: [platformSwaps],
+    logLevel: 'warning',
+    metafile: true,
+  };
+}
+
+/** Builds dist/web; returns esbuild's metafiles by output name. */
+export async function buildBrowser({ minify = true, outDir = OUT_DIR } = {}) {
+  mkdirSync(outDir, { recursive: true });
+  const entries = {
+    nutmeg: 'src/browser/index.ts',
+    worker: 'src/browser/worker.ts',
+    playground: 'src/browser/page/playground.ts',
+  };
+  const metafiles = {};
+  for (const [name, entry] of Object.entries(entries)) {
+    const result = await build({ ...common(minify), entryPoints: [join(ROOT, entry)], outfile: join(outDir, `${name}.js`) });
+    metafiles[name] = result.metafile;
+  }
+  copyFileSync(join(ROOT, 'src/browser/page/index.html'), join(outDir, 'index.html'));
+  return metafiles;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildBrowser({ minify: !process.argv.includes('--no-minify') });
+  process.stdout.write(`browser build: ${OUT_DIR}\n`);
+}

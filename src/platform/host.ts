@@ -1,0 +1,33 @@
+/**
+ * What the core asks of the machine it runs on (Node): memory, hardware threads, the largest typed array. The browser
+ * build replaces this module by host.browser.ts (scripts/build-browser.mjs lists every such pair); both export the
+ * same names.
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import { availableParallelism, totalmem } from 'node:os';
+
+/**
+ * Node 20's largest typed array: 2^32 elements (`new Float64Array(2 ** 32 + 1)` throws "Invalid typed array
+ * length"). Newer Node versions allow more; buffer.constants.MAX_LENGTH (bytes of a Buffer) tracks the same limit.
+ */
+export const MAX_TYPED_ARRAY_LENGTH = Math.min(2 ** 32, bufferConstants.MAX_LENGTH);
+
+/**
+ * Memory this process may use: the machine's RAM, or the container's limit when one is set and smaller
+ * (process.constrainedMemory reports the cgroup limit; it answers 0 or a huge number when there is none).
+ */
+export function availableMemory(): number {
+  const total = totalmem();
+  const constrained = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : 0;
+  return constrained !== undefined && constrained > 0 && constrained < total ? constrained : total;
+}
+
+/** Threads worth running in parallel here. */
+export function hardwareThreads(): number {
+  return availableParallelism();
+}
+
+/** A turn of the event loop (a macrotask), so that signal handlers and I/O callbacks can run. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,72 @@
+/**
+ * The browser build (scripts/build-browser.mjs): it builds, holds no Node built-in, stays within the size budget of
+ * issue 18 (400 KB gzipped, plotting libraries aside), and every platform swap pairs modules with the same exports.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBrowser, PLATFORM_SWAPS } from '../../scripts/build-browser.mjs';
+
+const ROOT = join(import.meta.dirname, '../..');
+const SIZE_BUDGET_GZIP = 400 * 1024;
+const out = mkdtempSync(join(tmpdir(), 'nutmeg-web-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  await buildBrowser({ outDir: out });
+}, 120_000);
+
+function wgslFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return wgslFiles(path);
+    return name.endsWith('.wgsl') ? [relative(join(ROOT, 'shaders'), path)] : [];
+  });
+}
+
+describe('browser build', () => {
+  it('writes the library, the worker, the page and its script', () => {
+    expect(readdirSync(out).sort()).toEqual(['index.html', 'nutmeg.js', 'playground.js', 'worker.js']);
+  });
+
+  it('holds no Node built-in, no require and no process global in the engine bundles', () => {
+    for (const file of ['nutmeg.js', 'worker.js']) {
+      const text = readFileSync(join(out, file), 'utf8');
+      expect(text.match(/["']node:[a-z_]+["']/g), file).toBeNull();
+      expect(text.match(/\brequire\(["']/g), file).toBeNull();
+      expect(text.match(/\bprocess\.(env|platform|exit|stderr|stdout)\b/g), file).toBeNull();
+    }
+  });
+
+  it(`keeps the library and the worker within ${SIZE_BUDGET_GZIP / 1024} KB gzipped`, () => {
+    for (const file of ['nutmeg.js', 'worker.js']) {
+      const gz = gzipSync(readFileSync(join(out, file)), { level: 9 }).length;
+      expect(gz, file).toBeLessThanOrEqual(SIZE_BUDGET_GZIP);
+    }
+  });
+
+  it('inlines every WGSL file of shaders/ (shader-files.browser.ts lists them all)', () => {
+    const listed = readFileSync(join(ROOT, 'src/backend/webgpu/shader-files.browser.ts'), 'utf8').match(/^ {2}'([^']+\.wgsl)':/gm) ?? [];
+    expect(listed.map((l) => l.trim().slice(1, -2)).sort()).toEqual(wgslFiles(join(ROOT, 'shaders')).sort());
+    const worker = readFileSync(join(out, 'worker.js'), 'utf8');
+    // the WGSL text itself is in the bundle
+    expect(worker).toContain('@compute @workgroup_size(WG)');
+  });
+
+  it('pairs each swapped module with a browser twin whose exports the Node module also has, of the same kind', async () => {
+    // what browser-only modules (select.browser.ts) import from a twin beyond the Node module's exports
+    const browserOnly: Record<string, readonly string[]> = { 'src/backend/webgpu/device.browser.ts': ['browserGpu', 'browserAdapter'] };
+    for (const [node, browser] of Object.entries(PLATFORM_SWAPS)) {
+      if (browser.endsWith('shader-files.browser.ts')) continue; // imports .wgsl text (esbuild only); checked above
+      const n = (await import(join(ROOT, node))) as Record<string, unknown>;
+      const b = (await import(join(ROOT, browser))) as Record<string, unknown>;
+      const extra = browserOnly[browser] ?? [];
+      for (const [name, value] of Object.entries(b)) {
+        if (extra.includes(name)) continue;
+        expect(typeof n[name], `${node} exports ${name}`).toBe(typeof value);
+      }
+    }
+  });
+});
