@@ -15,6 +15,7 @@ import type { Backend, BackendKind, BackendOptions } from './backend.js';
 import { createReferenceBackend } from './reference.js';
 import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.js';
 import { offsetColumnSpec, wrapOffset } from './offset-column.js';
+import { hasIndexedFixed, indexedInnerSpec, wrapIndexedFixed } from './indexed-fixed.js';
 import { hasCorrelatedTerms, uncorrelatedSpec, wrapCorrelatedTerms } from './correlated-terms.js';
 import { callWork, isSmallWork } from './work-size.js';
 import { groupedInteger } from '../report/integer-text.js';
@@ -97,7 +98,8 @@ function probed(gpu: GpuFinding): string {
  * without them, wrapped by src/backend/correlated-terms.ts; models with split or folded terms or a fixed basis get
  * the chosen backend built on the centered form of the spec, wrapped by src/backend/split-terms.ts; a model with an
  * offset gets it built on the spec with the offset as a pinned fixed column, wrapped by src/backend/offset-column.ts
- * (inside the split map).
+ * (inside the split map); indexed fixed-effect terms become flat varying terms, wrapped by
+ * src/backend/indexed-fixed.ts (between the two).
  */
 export async function createBackend(
   choice: BackendChoice,
@@ -109,9 +111,21 @@ export async function createBackend(
   if (hasCorrelatedTerms(spec)) {
     return wrapCorrelatedTerms(spec, await createBackend(choice, uncorrelatedSpec(spec), options, log, detail), options);
   }
-  if (!needsCoordinateMap(spec)) return createOffsetBackend(choice, spec, options, log, detail);
-  const inner = await createOffsetBackend(choice, centeredSpec(spec), options, log, detail);
+  if (!needsCoordinateMap(spec)) return createIndexedBackend(choice, spec, options, log, detail);
+  const inner = await createIndexedBackend(choice, centeredSpec(spec), options, log, detail);
   return wrapSplitTerms(spec, inner, options);
+}
+
+async function createIndexedBackend(
+  choice: BackendChoice,
+  spec: ModelSpec,
+  options: BackendOptions,
+  log: (line: string) => void,
+  detail?: (line: string) => void,
+): Promise<Backend> {
+  if (!hasIndexedFixed(spec)) return createOffsetBackend(choice, spec, options, log, detail);
+  const inner = await createOffsetBackend(choice, indexedInnerSpec(spec), options, log, detail);
+  return wrapIndexedFixed(spec, inner, options);
 }
 
 async function createOffsetBackend(
