@@ -2,14 +2,14 @@
  * Indexed fixed-effect terms around any backend. An indexed term (spec.ts IndexedFixedTerm: a factor with many
  * levels, or its interaction with a numeric column or another factor) adds x_i · b[coefficient[cell_i]] to η — the
  * gather of a varying term, without its prior. So a backend sees it as one: the inner spec (indexedInnerSpec) keeps
- * the q dense columns as its fixed effects and appends, per indexed term, a flat centered term (spec.ts
- * VaryingTerm.flat: no level prior) on a grouping factor of the term's cells, with coordinates [log sd, r_1 … r_K]
- * after every outer coordinate. This map gathers r_k = b[coefficient[k]] (0 for a reference cell) and pins log sd at
- * 0, lets the inner backend evaluate, takes the pinned sd's prior (a constant) back out, scatters the gradient of
- * each r_k onto its coefficient and adds the indexed coefficients' own priors (the inner spec carries only the dense
- * columns' priors). The outer coordinates [q, p) stay in the inner vector, unread by the inner backend (gradient 0).
- * So the row kernels (C++, WGSL) reuse their varying-term gather and scatter-add and need only the flag that skips
- * the level prior. Cost per call: O(chains × (dim + Σ cells)) on the host; no n × levels array anywhere.
+ * the q dense columns as its fixed effects, drops the indexed coefficients [q, p) from its vector (every later
+ * coordinate moves down by p − q) and appends, per indexed term, a flat centered term (spec.ts VaryingTerm.flat: no
+ * level prior) on a grouping factor of the term's cells, with coordinates [log sd, r_1 … r_K]. This map gathers
+ * r_k = b[coefficient[k]] (0 for a reference cell) and pins log sd at 0, lets the inner backend evaluate, takes the
+ * pinned sd's prior (a constant) back out, scatters the gradient of each r_k onto its coefficient and adds the indexed
+ * coefficients' own priors (the inner spec carries only the dense columns'). So the row kernels (C++, WGSL) reuse
+ * their varying-term gather and scatter-add and need only the flag that skips the level prior. Cost per call:
+ * O(chains × (dim + Σ cells)) on the host, in flat typed-array loops; no n × levels array anywhere.
  */
 import type { Backend, BackendOptions } from './backend.js';
 import { logScalePriorLogDensity, priorDlogDensity, priorLogDensity, type Prior } from '../model/prior.js';
@@ -23,17 +23,18 @@ export function hasIndexedFixed(spec: ModelSpec): boolean {
 }
 
 /**
- * The spec an inner backend sees: fixed effects the q dense columns; each indexed term a flat term on a group
- * "(indexed) <label>" whose levels are the term's cells, its coordinates appended after the outer dim. The spec's
- * split terms, folds and fixed basis must be mapped first (src/backend/split-terms.ts); the offset may remain.
+ * The spec an inner backend sees: fixed effects the q dense columns; the outer coordinates from p on moved down by
+ * p − q; each indexed term a flat term on a group "(indexed) <label>" whose levels are the term's cells, its
+ * coordinates appended at the end. The spec's split terms, folds and fixed basis must be mapped first
+ * (src/backend/split-terms.ts); the offset may remain.
  */
 export function indexedInnerSpec(spec: ModelSpec): ModelSpec {
   const q = denseFixedCount(spec.fixed);
-  const indexed = spec.fixed.indexed ?? [];
+  const shift = spec.fixed.names.length - q;
   const groups: GroupingFactor[] = [...spec.groups];
-  const terms: VaryingTerm[] = [...spec.terms];
-  let next = spec.dim;
-  for (const term of indexed) {
+  const terms: VaryingTerm[] = spec.terms.map((t) => ({ ...t, sdIndex: t.sdIndex - shift, offset: t.offset - shift }));
+  let next = spec.dim - shift;
+  for (const term of spec.fixed.indexed ?? []) {
     // level names are never read by a backend; an empty-string array of the right length keeps levelCount right
     groups.push({ name: `(indexed) ${term.label}`, levels: new Array<string>(term.levels).fill(''), index: term.index });
     terms.push({
@@ -54,8 +55,35 @@ export function indexedInnerSpec(spec: ModelSpec): ModelSpec {
     fixed: { ...fixed, names: spec.fixed.names.slice(0, q), priors: spec.fixed.priors.slice(0, q) },
     groups,
     terms,
+    ...(spec.aux ? { aux: spec.aux.map((a) => ({ ...a, index: a.index - shift })) } : {}),
+    ...(spec.correlated ? { correlated: spec.correlated.map((b) => ({ ...b, cpcIndex: b.cpcIndex - shift })) } : {}),
     dim: next,
   };
+}
+
+/** The priors of coefficients [q, p): Normal ones as arrays (the common case: one flat loop), others one by one. */
+interface IndexedPriors {
+  readonly normal: boolean;
+  readonly mean: Float64Array;
+  readonly precision: Float64Array;
+  /** Σ (−log sd − log √(2π)) over the normal priors. */
+  readonly constant: number;
+}
+
+function indexedPriors(priors: readonly Prior[], q: number, p: number): IndexedPriors {
+  const normal = priors.slice(q, p).every((prior) => prior.family === 'normal');
+  const mean = new Float64Array(normal ? p - q : 0);
+  const precision = new Float64Array(normal ? p - q : 0);
+  let constant = 0;
+  if (normal) {
+    for (let j = q; j < p; j++) {
+      const [mu, sd] = priors[j].params;
+      mean[j - q] = mu;
+      precision[j - q] = 1 / (sd * sd);
+      constant += priorLogDensity(priors[j], mu);
+    }
+  }
+  return { normal, mean, precision, constant };
 }
 
 export function wrapIndexedFixed(outer: ModelSpec, inner: Backend, options: BackendOptions = {}): Backend {
@@ -63,10 +91,17 @@ export function wrapIndexedFixed(outer: ModelSpec, inner: Backend, options: Back
   const innerDim = inner.dim;
   const q = denseFixedCount(outer.fixed);
   const p = outer.fixed.names.length;
-  const priors = outer.fixed.priors;
-  const flat = inner.spec.terms.filter((t) => t.flat);
-  const coefficients = (outer.fixed.indexed ?? []).map((t) => t.coefficient);
-  const pinnedPrior = flat.length * logScalePriorLogDensity(PINNED_SD_PRIOR, 0);
+  const appended = dim - (p - q);
+  // per appended inner coordinate: the outer coordinate it gathers, or −1 (a pinned log sd, a reference cell)
+  const source = new Int32Array(innerDim - appended).fill(-1);
+  let at = 0;
+  for (const term of outer.fixed.indexed ?? []) {
+    source.set(term.coefficient, at + 1);
+    at += 1 + term.levels;
+  }
+  const flatTerms = inner.spec.terms.filter((t) => t.flat).length;
+  const pinnedPrior = flatTerms * logScalePriorLogDensity(PINNED_SD_PRIOR, 0);
+  const priors = indexedPriors(outer.fixed.priors, q, p);
   let positionsScratch = new Float64Array((options.maxChains ?? 4) * innerDim);
   let gradScratch = new Float64Array((options.maxChains ?? 4) * innerDim);
   let drawsScratch = new Float64Array(0);
@@ -76,14 +111,30 @@ export function wrapIndexedFixed(outer: ModelSpec, inner: Backend, options: Back
     for (let c = 0; c < n; c++) {
       const from = c * dim;
       const to = c * innerDim;
-      dst.set(src.subarray(from, from + dim), to);
-      flat.forEach((t, f) => {
-        const coefficient = coefficients[f];
-        dst[to + t.sdIndex] = 0;
-        const first = to + t.offset;
-        for (let k = 0; k < coefficient.length; k++) dst[first + k] = coefficient[k] >= 0 ? src[from + coefficient[k]] : 0;
-      });
+      dst.set(src.subarray(from, from + q), to);
+      dst.set(src.subarray(from + p, from + dim), to + q);
+      for (let k = 0; k < source.length; k++) dst[to + appended + k] = source[k] >= 0 ? src[from + source[k]] : 0;
     }
+  }
+
+  /** The indexed coefficients' priors at positions[to + q … to + p), their gradient into grad there. */
+  function addPriors(positions: Float64Array, grad: Float64Array, to: number): number {
+    if (priors.normal) {
+      let ss = 0;
+      for (let j = 0; j < p - q; j++) {
+        const d = positions[to + q + j] - priors.mean[j];
+        const w = d * priors.precision[j];
+        ss += d * w;
+        grad[to + q + j] -= w;
+      }
+      return priors.constant - 0.5 * ss;
+    }
+    let lp = 0;
+    for (let j = q; j < p; j++) {
+      lp += priorLogDensity(outer.fixed.priors[j], positions[to + j]);
+      grad[to + j] += priorDlogDensity(outer.fixed.priors[j], positions[to + j]);
+    }
+    return lp;
   }
 
   return {
@@ -102,19 +153,11 @@ export function wrapIndexedFixed(outer: ModelSpec, inner: Backend, options: Back
         if (active && active[c] === 0) continue;
         const from = c * innerDim;
         const to = c * dim;
-        grad.set(gradScratch.subarray(from, from + dim), to);
-        let lp = logp[c] - pinnedPrior;
-        // the indexed coefficients' priors (the inner spec has the dense columns' only)
-        for (let j = q; j < p; j++) {
-          const b = positions[to + j];
-          lp += priorLogDensity(priors[j], b);
-          grad[to + j] += priorDlogDensity(priors[j], b);
-        }
-        flat.forEach((t, f) => {
-          const coefficient = coefficients[f];
-          const first = from + t.offset;
-          for (let k = 0; k < coefficient.length; k++) if (coefficient[k] >= 0) grad[to + coefficient[k]] += gradScratch[first + k];
-        });
+        grad.set(gradScratch.subarray(from, from + q), to);
+        grad.fill(0, to + q, to + p);
+        grad.set(gradScratch.subarray(from + q, from + appended), to + p);
+        for (let k = 0; k < source.length; k++) if (source[k] >= 0) grad[to + source[k]] += gradScratch[from + appended + k];
+        const lp = logp[c] - pinnedPrior + addPriors(positions, grad, to);
         logp[c] = Number.isNaN(lp) ? -Infinity : lp;
       }
     },
