@@ -16,6 +16,8 @@ import type { IndexedTermRecipe, NamedVariable, VariableValues } from './recipe.
 
 /** Terms with more columns than this (and a categorical part) are stored as level indices. */
 export const INDEXED_MIN_COLUMNS = 32;
+/** The rule in one line, for fit.json and the README. */
+export const INDEXED_RULE = `a fixed term with a categorical part and more than ${INDEXED_MIN_COLUMNS} columns is stored as a level index per row (its coefficients gathered per cell), other terms as dense columns`;
 /** The most cells an indexed term may have (each is a coordinate the backends gather from). */
 export const MAX_INDEXED_CELLS = 10_000_000;
 
