@@ -51,7 +51,7 @@ function levelsFrame(n: number, K: number) {
 async function measure(backend: BackendKind, n: number, K: number, layout: 'dense' | 'indexed', budgetMs: number): Promise<number> {
   const { spec } = buildModel(levelsFrame(n, K), 'y ~ x + f', { fixedBasis: 'natural', indexedAbove: layout === 'dense' ? Infinity : 0 });
   if ((denseFixedCount(spec.fixed) === spec.fixed.names.length) !== (layout === 'dense')) throw new Error('unexpected layout');
-  const b = await createBackend(backend, spec, { maxChains: CHAINS });
+  const b = await createBackend(backend, spec, { maxChains: CHAINS, maxDraws: 1 });
   try {
     const times = await timeCalls(b, CHAINS, 5, budgetMs);
     return times[Math.floor(times.length / 2)];
