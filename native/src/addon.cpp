@@ -284,6 +284,7 @@ NativeModel::NativeModel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Nati
     ti.x = optional_float64(env, o.Get("x"), "a term's x", in.n);
     ti.levels = uint32_value(env, o.Get("levels"), "levels");
     ti.noncentered = o.Get("noncentered").ToBoolean().Value();
+    ti.flat = o.Get("flat").ToBoolean().Value();
     ti.sd_index = uint32_value(env, o.Get("sdIndex"), "sdIndex");
     ti.offset = uint32_value(env, o.Get("offset"), "offset");
     in.terms.push_back(ti);

@@ -139,7 +139,9 @@ void Engine::gradient(std::uint32_t n_chains) {
         double gr = 0.0;  // d loglik / d r_t[k]
         for (const ThreadState& s : thread_state_) gr += s.levels[a * levels + t.level_base + k];
         const double v = theta[t.offset + k];
-        if (t.noncentered) {
+        if (t.flat) {
+          g[t.offset + k] += gr;
+        } else if (t.noncentered) {
           lp += -0.5 * v * v - kLogSqrt2Pi;
           g[t.offset + k] += sd * gr - v;
           g[t.sd_index] += r[t.level_base + k] * gr;

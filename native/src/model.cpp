@@ -104,6 +104,7 @@ Model::Model(const ModelInput& in)
     term.index = store_index(t.index, t.levels);
     term.levels = t.levels;
     term.noncentered = t.noncentered;
+    term.flat = t.flat;
     term.sd_index = t.sd_index;
     term.offset = t.offset;
     term.level_base = total_levels;

@@ -37,6 +37,7 @@ struct Term {
   LevelIndex index;      // level of each row
   std::uint32_t levels;  // K
   bool noncentered;
+  bool flat = false;          // no level prior (an indexed fixed-effect term: src/backend/indexed-fixed.ts)
   std::uint32_t sd_index;     // position of log sd in the unconstrained vector
   std::uint32_t offset;       // position of the first level's coordinate
   std::uint32_t level_base;   // position of this term's levels in the per-chain level arrays
@@ -78,6 +79,7 @@ struct TermInput {
   const double* x;  // nullptr for an intercept
   std::uint32_t levels;
   bool noncentered;
+  bool flat = false;
   std::uint32_t sd_index;
   std::uint32_t offset;
 };

@@ -14,7 +14,7 @@
 import type { Backend, BackendOptions } from './backend.js';
 import { CorrelatedBlockDensity } from '../model/correlated-effects.js';
 import { logScalePriorDlogDensity, logScalePriorLogDensity, type Prior } from '../model/prior.js';
-import type { ModelSpec, VaryingTerm } from '../model/spec.js';
+import { denseFixedCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
 
 /** A term of a block whose levels' mean is folded into fixed column `column` (CorrelatedBlock.foldColumns). */
 interface Fold {
@@ -61,7 +61,7 @@ export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: B
   });
   // b_j = coordinate − mean_k r_k moves the fixed coordinates θ = Lᵀb (src/model/fixed-basis.ts) by −mean · Lᵀe_j,
   // i.e. θ_a −= mean · L_ja (a ≤ j); without a basis θ_j −= mean. `shift(j, a)` is that coefficient.
-  const p = outer.fixed.names.length;
+  const p = denseFixedCount(outer.fixed);
   const basis = outer.fixedBasis ?? null;
   const shift = (j: number, a: number): number => (basis ? (a <= j ? basis[j * p + a] : 0) : a === j ? 1 : 0);
   const dim = outer.dim;

@@ -14,6 +14,7 @@
  */
 import { kernelsSupportFamily } from '../model/families/index.js';
 import { needsCoordinateMap } from './split-terms.js';
+import { hasIndexedFixed } from './indexed-fixed.js';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -58,6 +59,8 @@ export interface NativeModelDescriptor {
     readonly x: Float64Array | null;
     readonly levels: number;
     readonly noncentered: boolean;
+    /** No level prior (an indexed fixed-effect term, src/backend/indexed-fixed.ts). */
+    readonly flat: boolean;
     readonly sdIndex: number;
     readonly offset: number;
   }[];
@@ -170,6 +173,7 @@ export function describeNative(spec: ModelSpec, options: NativeBackendOptions): 
       x: term.x,
       levels: levelCount(spec, t),
       noncentered: term.parameterization === 'noncentered',
+      flat: term.flat === true,
       sdIndex: term.sdIndex,
       offset: term.offset,
     })),
@@ -306,6 +310,9 @@ export class NativeBackend implements Backend {
 export async function createNativeBackend(spec: ModelSpec, options: NativeBackendOptions = {}): Promise<NativeBackend> {
   if (needsCoordinateMap(spec)) {
     throw new Error('createNativeBackend: the spec has split or folded terms or a fixed basis; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
+  }
+  if (hasIndexedFixed(spec)) {
+    throw new Error('createNativeBackend: the spec has indexed fixed-effect terms; create the backend with createBackend(), which maps them (src/backend/indexed-fixed.ts)');
   }
   const addon = loadNativeAddon();
   if (!addon) throw new Error(nativeAddonUnavailableReason() ?? 'native backend unavailable');

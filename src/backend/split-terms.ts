@@ -15,7 +15,7 @@ import type { Backend, BackendOptions } from './backend.js';
 import { basisToFixed, fixedBasisLogJacobian, pullBackFixedGradient } from '../model/fixed-basis.js';
 import { applyGroupLevelFold, pullBackGroupLevelFold, type GroupLevelFold } from '../model/group-level-fold.js';
 import { foldColumnOf, groupLevelFoldOf, isRotated, pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
-import { levelCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
+import { denseFixedCount, levelCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
 
 /**
  * Whether the spec has coordinates a backend cannot evaluate directly (split terms, terms folded into a fixed effect,
@@ -82,7 +82,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
     }
   });
   const dim = outer.dim;
-  const basis: Basis | null = outer.fixedBasis ? { L: outer.fixedBasis, p: outer.fixed.names.length } : null;
+  const basis: Basis | null = outer.fixedBasis ? { L: outer.fixedBasis, p: denseFixedCount(outer.fixed) } : null;
   const basisJacobian = basis ? fixedBasisLogJacobian(basis.L, basis.p) : 0;
   let positionsScratch = new Float64Array((options.maxChains ?? 4) * dim);
   let drawsScratch = new Float64Array(0);

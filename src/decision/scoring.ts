@@ -22,6 +22,7 @@ import { withDerivedColumns } from '../model/derived.js';
 import { asFactor } from '../model/factor.js';
 import { familyModule } from '../model/families/index.js';
 import type { FamilyModule } from '../model/families/family.js';
+import { cellCoefficients, indexedColumnNames } from '../model/indexed-fixed.js';
 import { applyRecipe, NEW_LEVEL, type Design, type DesignRecipe, type VariableRecipe } from '../model/recipe.js';
 import { brierScore, calibrationTable, logLoss, rocAuc, type CalibrationBin } from './metrics.js';
 import { selectKth } from '../numeric/select.js';
@@ -54,6 +55,11 @@ export interface ScoringModel {
   readonly b: Float64Array;
   /** Per varying term, K × S (level-major: one level's draws together). */
   readonly r: readonly Float64Array[];
+  /**
+   * Per indexed fixed term (src/model/indexed-fixed.ts), per cell: its coefficient's S draws (a view into the draws,
+   * not a copy), or null for a reference cell.
+   */
+  readonly indexed?: readonly (readonly (Float64Array | null)[])[];
   /** The 0/1 treatment column when the model uses one, else null. */
   readonly treatment: string | null;
   /** The family with its link: its `mean` turns η into E[y | η, aux]. */
@@ -136,6 +142,16 @@ export function prepareScoring(posterior: ScoringPosterior): ScoringModel {
     for (let k = 0; k < K; k++) out.set(drawsOf(draws, index, `r_${group.name}__${term.term}[${k + 1}]`), k * S);
     return out;
   });
+  const indexed = (recipe.indexed ?? []).map((term) => {
+    const names = indexedColumnNames(recipe.variables, term);
+    const columns = names.map((name) => drawsOf(draws, index, `b_${name}`));
+    // the cells of the term's factors (levels from the recipe), each to its column as on the training rows
+    const factors = term.parts.flatMap((part) => {
+      const v = recipe.variables[part.variable].recipe;
+      return v.kind === 'factor' ? [{ levels: v.levels.length, dropFirst: part.dropFirst === true }] : [];
+    });
+    return Array.from(cellCoefficients(factors), (j) => (j >= 0 ? columns[j] : null));
+  });
   const aux = family.aux.map((a) => drawsOf(draws, index, a.name));
   const variable = (name: string): Float64Array | null => (index.has(name) ? drawsOf(draws, index, name) : null);
   const spreads = recipe.groups.map((g, k) => {
@@ -143,7 +159,7 @@ export function prepareScoring(posterior: ScoringPosterior): ScoringModel {
     return groupSpread(g.name, terms, terms.map((t) => recipe.terms[t].term), S, variable);
   });
   const use = recipeColumns(recipe).get(TREATMENT_COLUMN);
-  return { recipe, nDraws: S, b, r, treatment: use?.kind === 'numeric' ? TREATMENT_COLUMN : null, family, aux, spreads };
+  return { recipe, nDraws: S, b, r, indexed, treatment: use?.kind === 'numeric' ? TREATMENT_COLUMN : null, family, aux, spreads };
 }
 
 /**
@@ -174,6 +190,17 @@ export function linearPredictorBlock(
       eta[out + s] = acc;
     }
   }
+  design.indexed.forEach(({ index, x }, f) => {
+    const cells = model.indexed?.[f];
+    if (!cells) throw new Error('linearPredictorBlock: the scoring model lacks the indexed terms of its recipe');
+    for (let i = i0; i < i1; i++) {
+      const column = cells[index[i]];
+      const xi = x === null ? 1 : x[i];
+      if (column === null || xi === 0) continue;
+      const out = (i - i0) * S;
+      for (let s = 0; s < S; s++) eta[out + s] += xi * column[s];
+    }
+  });
   model.recipe.terms.forEach((term, t) => {
     const index = design.groupIndex[term.group];
     const x = design.x[t];

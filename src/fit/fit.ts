@@ -9,7 +9,7 @@ import type { Frame } from '../data/frame.js';
 import { makeDrawSet, type DrawSet } from '../draws.js';
 import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.js';
 import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
-import type { ModelSpec } from '../model/spec.js';
+import { denseFixedCount, type ModelSpec } from '../model/spec.js';
 import { POOL_MIN_CHAINS, type FisherSettings } from '../sampler/adaptation/fisher-adaptation.js';
 import type { MetricChoice } from '../sampler/metric.js';
 import { defaultTargetAccept } from './target-accept.js';
@@ -125,7 +125,8 @@ export function runSize(spec: ModelSpec, chains: number, keptDraws: number, dens
     dim: spec.dim,
     constrainedDim: constrainedDim(spec),
     rows: spec.n,
-    columns: spec.fixed.names.length + slopes + 1 + (spec.trials ? 1 : 0),
+    // an indexed fixed term (src/model/indexed-fixed.ts) is an index and its numeric part per row, not its columns
+    columns: denseFixedCount(spec.fixed) + 2 * (spec.fixed.indexed?.length ?? 0) + slopes + 1 + (spec.trials ? 1 : 0),
     denseMetric,
   };
 }

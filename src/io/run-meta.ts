@@ -11,7 +11,8 @@ import { defaultLink } from '../model/families/index.js';
 import { constrain } from '../model/layout.js';
 import type { LkjPrior, Prior } from '../model/prior.js';
 import type { DesignRecipe } from '../model/recipe.js';
-import { termLabel, type Family, type Parameterization } from '../model/spec.js';
+import { INDEXED_RULE } from '../model/indexed-fixed.js';
+import { denseFixedCount, termLabel, type Family, type ModelSpec, type Parameterization } from '../model/spec.js';
 import { isPerLevelName } from './variable-names.js';
 
 export const RUN_FORMAT = 'nutmeg-run';
@@ -46,6 +47,11 @@ export interface RunMeta {
   readonly parameterization: Record<string, Parameterization>;
   /** Coordinates of the fixed effects (src/model/fixed-basis.ts); absent in runs written before it existed. */
   readonly fixedBasis?: FixedBasisChoice;
+  /**
+   * How the fixed effects are stored (src/model/indexed-fixed.ts): the rule, and each term stored as a level index
+   * with its coefficients and cells; absent in runs written before it existed (then all dense).
+   */
+  readonly fixedLayout?: FixedLayout;
   readonly backend: { readonly kind: string; readonly description: string };
   readonly settings: Fit['sample']['settings'];
   readonly timings: {
@@ -83,6 +89,24 @@ export interface RunMeta {
   readonly pathfinder?: PathfinderReport;
 }
 
+export interface FixedLayout {
+  readonly rule: string;
+  readonly dense: number;
+  readonly indexed: readonly { readonly term: string; readonly coefficients: number; readonly cells: number }[];
+}
+
+function fixedLayout(spec: ModelSpec): FixedLayout {
+  return {
+    rule: INDEXED_RULE,
+    dense: denseFixedCount(spec.fixed),
+    indexed: (spec.fixed.indexed ?? []).map((t) => ({
+      term: t.label,
+      coefficients: t.coefficient.reduce((m, j) => m + (j >= 0 ? 1 : 0), 0),
+      cells: t.levels,
+    })),
+  };
+}
+
 export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, warnings: readonly string[] = []): RunMeta {
   const { spec } = fit.model;
   const s = fit.sample;
@@ -106,6 +130,7 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     priors,
     parameterization,
     fixedBasis: spec.fixedBasis ? 'qr' : 'natural',
+    fixedLayout: fixedLayout(spec),
     backend: { kind: fit.backend.kind, description: fit.backend.description },
     settings: s.settings,
     timings: { ...fit.timings, ...s.timing },

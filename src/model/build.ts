@@ -14,12 +14,13 @@ import { detectGroupLevelFold } from './group-level-fold.js';
 import { chooseBlockParameterization, chooseParameterizations, describeEvidence, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
 import { formatPrior } from './prior.js';
 import { fixedBasisFactor } from './fixed-basis.js';
+import { indexedColumnNames, indexedColumnStats, INDEXED_MIN_COLUMNS } from './indexed-fixed.js';
 import { resolvePriors, type PriorOverrides, type ResolvedPriors } from './priors-config.js';
 import { applyRecipe, type DesignRecipe } from './recipe.js';
 import { defaultLink, familyLinks, familyModule } from './families/index.js';
 import type { LinkName } from './families/family.js';
 import { crudeRowInformation, familyDefaults, type FamilyDefaults } from './family-priors.js';
-import { FAMILIES, type AuxCoordinate, type CorrelatedBlock, type Family, type GroupingFactor, type ModelSpec, type Parameterization, type VaryingTerm } from './spec.js';
+import { FAMILIES, type AuxCoordinate, type CorrelatedBlock, type Family, type GroupingFactor, type IndexedFixedTerm, type ModelSpec, type Parameterization, type VaryingTerm } from './spec.js';
 
 export interface BuildOptions {
   /** Prior overrides: { "b_treatment": "normal(0, 1)", "sd": { family: "exponential", params: [2] } } or CLI strings. */
@@ -38,6 +39,11 @@ export interface BuildOptions {
   readonly family?: Family;
   /** The link: 'probit' for bernoulli/binomial; default and only other choice the family's own (src/model/families/). */
   readonly link?: LinkName;
+  /**
+   * Fixed terms with a categorical part and more columns than this are stored as level indices
+   * (src/model/indexed-fixed.ts); default INDEXED_MIN_COLUMNS. 0 indexes every such term, Infinity none.
+   */
+  readonly indexedAbove?: number;
 }
 
 export type FixedBasisChoice = 'qr' | 'natural';
@@ -101,13 +107,30 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   } else {
     y = requireBinaryOutcome(frame, ast.outcome.name, `formula outcome "${ast.outcome.name}" at position ${ast.outcome.span.start}`);
   }
-  const recipe = { ...makeRecipe(frame, terms, family), ...(link ? { link } : {}) };
+  const recipe = { ...makeRecipe(frame, terms, family, options.indexedAbove), ...(link ? { link } : {}) };
   const design = applyRecipe(recipe, frame);
 
-  const fixedNames = recipe.fixed.map((c) => c.name);
+  // the q dense columns, then the columns of each indexed term (src/model/indexed-fixed.ts)
+  const q = recipe.fixed.length;
+  const indexedNames = (recipe.indexed ?? []).map((t) => indexedColumnNames(recipe.variables, t));
+  const fixedNames = [...recipe.fixed.map((c) => c.name), ...indexedNames.flat()];
+  const indexedStats = design.indexed.map((d, f) => indexedColumnStats(d, indexedNames[f].length, frame.nRows));
+  const indexed: IndexedFixedTerm[] = [];
+  let nextColumn = q;
+  design.indexed.forEach((d, f) => {
+    const start = nextColumn;
+    indexed.push({
+      label: recipe.indexed![f].label,
+      index: d.index,
+      levels: d.levels,
+      coefficient: d.coefficient.map((j) => (j >= 0 ? start + j : -1)),
+      x: d.x,
+    });
+    nextColumn += indexedNames[f].length;
+  });
   const interceptColumn = recipe.fixed.findIndex((c) => c.factors.length === 0);
   const module = familyModule(family, link);
-  const defaults = familyDefaults(family, y, design.X, fixedNames.length);
+  const defaults = familyDefaults(family, y, design.X, q, Float64Array.from(indexedStats.flatMap((s) => [...s.sd])));
   // the terms of each correlated bar `( … | g)` with two or more coefficients, in recipe order
   const blockTerms: number[][] = [];
   recipe.terms.forEach((t, k) => {
@@ -131,7 +154,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     levels: g.levels,
     index: design.groupIndex[k],
   }));
-  const sharedColumns = recipe.terms.map((_, k) => sharedFixedColumn(design.x[k], design.X, fixedNames.length, interceptColumn));
+  const sharedColumns = recipe.terms.map((_, k) => sharedFixedColumn(design.x[k], design.X, q, interceptColumn));
   const termEvidence = chooseParameterizations(
     recipe.terms.map((t, k) => ({
       group: groups[t.group].name,
@@ -162,7 +185,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   // a folded varying intercept also folds the fixed columns constant within its levels (src/model/group-level-fold.ts)
   const groupLevel = recipe.terms.map((t, k) =>
     evidence[k].chosen !== 'centered' && design.x[k] === null && sharedColumns[k] >= 0 && !inBlock.has(k)
-      ? detectGroupLevelFold(design.X, frame.nRows, fixedNames.length, sharedColumns[k], groups[t.group].index, groups[t.group].levels.length)
+      ? detectGroupLevelFold(design.X, frame.nRows, q, sharedColumns[k], groups[t.group].index, groups[t.group].levels.length)
       : null,
   );
   let next = fixedNames.length;
@@ -207,22 +230,27 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     y,
     trials,
     logChoose: trials ? logChoose(trials, y) : null,
-    fixed: { names: fixedNames, X: design.X, interceptColumn, priors: priors.fixed },
+    fixed: { names: fixedNames, X: design.X, interceptColumn, priors: priors.fixed, ...(indexed.length > 0 ? { indexed } : {}) },
     groups,
     terms: varying,
     dim: next,
-    fixedBasis: (options.fixedBasis ?? 'qr') === 'qr' ? fixedBasisFactor(design.X, frame.nRows, fixedNames.length) : null,
+    fixedBasis: (options.fixedBasis ?? 'qr') === 'qr' ? fixedBasisFactor(design.X, frame.nRows, q) : null,
     ...(aux.length > 0 ? { aux } : {}),
     ...(design.offset ? { offset: design.offset } : {}),
     ...(correlated.length > 0 ? { correlated } : {}),
   };
 
-  const basisNote = spec.fixedBasis ? '; fixed effects sampled in the QR basis of their columns' : '';
+  const basisNote = spec.fixedBasis ? `; ${indexed.length > 0 ? 'dense ' : ''}fixed effects sampled in the QR basis of their columns` : '';
   const offsetNote = recipe.offsets ? `; offset ${recipe.offsets.map((k) => recipe.variables[k].label).join(' + ')} (coefficient 1)` : '';
   const notes = [`${family}${link ? ` (${link} link)` : ''} model, ${frame.nRows} rows, ${next} unconstrained parameters${basisNote}${offsetNote}`];
   for (const row of priors.table) {
     if (row.source !== 'default') notes.push(`prior ${row.parameter} ~ ${formatPrior(row.prior)} (from '${row.source}')`);
   }
+  indexed.forEach((t, f) => {
+    notes.push(
+      `fixed term '${t.label}': ${indexedNames[f].length} coefficients stored as a level index of ${t.levels} cells (terms over ${options.indexedAbove ?? INDEXED_MIN_COLUMNS} columns are indexed, not dense)`,
+    );
+  });
   evidence.forEach((e, k) => {
     const fold = varying[k].foldColumn ?? -1;
     const levelColumns = groupLevel[k]?.columns.slice(1).map((j) => `b_${fixedNames[j]}`) ?? [];
@@ -245,8 +273,15 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     trials,
     X: design.X,
     n: frame.nRows,
-    names: fixedNames,
+    names: fixedNames.slice(0, q),
     interceptColumn,
+  });
+  // an indexed term's columns are never collinear among themselves; a column with no rows is identified by its prior alone
+  indexed.forEach((t, f) => {
+    const empty = indexedStats[f].rows.reduce((m, r) => m + (r === 0 ? 1 : 0), 0);
+    if (empty > 0) {
+      warnings.push(`fixed term '${t.label}': ${empty} of its ${indexedNames[f].length} coefficients have no rows (e.g. b_${indexedNames[f][indexedStats[f].rows.indexOf(0)]}); only their prior informs them`);
+    }
   });
   return { spec, recipe, priors, parameterization: evidence, notes, warnings };
 }

@@ -45,13 +45,15 @@ export function addScalarPriors(spec: ModelSpec, theta: Float64Array, at: number
 }
 
 /**
- * The level priors z_t[k] ~ Normal(0, 1) (non-centered) or r_t[k] ~ Normal(0, sd_t) (centered) at theta[at …];
+ * The level priors z_t[k] ~ Normal(0, 1) (non-centered) or r_t[k] ~ Normal(0, sd_t) (centered; none for a flat
+ * term) at theta[at …];
  * adds their gradient (with respect to the levels and, for centered terms, log sd_t) into grad[at …].
  */
 export function addLevelPriors(spec: ModelSpec, theta: Float64Array, at: number, grad: Float64Array): number {
   let lp = 0;
   for (let t = 0; t < spec.terms.length; t++) {
     const term = spec.terms[t];
+    if (term.flat) continue;
     const K = levelCount(spec, t);
     const first = at + term.offset;
     let sumSq = 0;

@@ -16,6 +16,7 @@ import { groupLabel, varLabel, type GroupAtom, type ProductTerm, type Span, type
 import { formulaError } from './formula/errors.js';
 import type { ModelTerms, TermList } from './formula/terms.js';
 import { asFactor } from './factor.js';
+import { INDEXED_MIN_COLUMNS, indexedSize, MAX_INDEXED_CELLS, type IndexedFactorPart } from './indexed-fixed.js';
 import {
   evaluateVariable,
   frameColumn,
@@ -23,6 +24,7 @@ import {
   type DerivedColumn,
   type DesignRecipe,
   type GroupRecipe,
+  type IndexedTermRecipe,
   type NamedVariable,
   type VariableRecipe,
   type VaryingTermRecipe,
@@ -51,6 +53,29 @@ function derivedColumn(name: string, d: ColumnDerivation, frame: Frame): Derived
 /** How a variable expands into design columns: a factor's levels, a poly()'s column suffixes, or one column (null). */
 type Expansion = { readonly kind: 'factor'; readonly levels: readonly string[] } | { readonly kind: 'matrix'; readonly suffixes: readonly string[] } | null;
 
+/** One column part a factor of a term contributes: its name part, variable and level (or poly column, or null). */
+interface Choice {
+  readonly part: string;
+  readonly variable: number;
+  readonly level: number | null;
+}
+
+/** All combinations of the choices, the first factor varying fastest. */
+function productColumns(choices: readonly (readonly Choice[])[]): ColumnRecipe[] {
+  const out: ColumnRecipe[] = [];
+  const pick = new Array<number>(choices.length).fill(0);
+  for (;;) {
+    const chosen = choices.map((c, j) => c[pick[j]]);
+    out.push({
+      name: chosen.map((c) => c.part).join(':'),
+      factors: chosen.map((c) => ({ variable: c.variable, level: c.level })),
+    });
+    let j = 0;
+    while (j < pick.length && ++pick[j] === choices[j].length) pick[j++] = 0;
+    if (j === pick.length) return out;
+  }
+}
+
 class RecipeMaker {
   readonly variables: NamedVariable[] = [];
   /** Derived columns the formula reads, in first-use order. */
@@ -62,6 +87,8 @@ class RecipeMaker {
   constructor(
     private readonly frame: Frame,
     private readonly formula: string,
+    /** Fixed terms with a categorical part and more columns than this are indexed (src/model/indexed-fixed.ts). */
+    private readonly indexedAbove: number,
   ) {}
 
   /** Index of the variable `v` in `variables`, fitting it on first use. */
@@ -195,7 +222,20 @@ class RecipeMaker {
 
   /** Design columns of the terms of one term list (the intercept first), by R's coding rule. */
   columns(list: TermList): ColumnRecipe[] {
+    return this.codedColumns(list, false).dense;
+  }
+
+  /**
+   * The fixed effects: dense columns as columns(), but a term with a categorical part and more than
+   * INDEXED_MIN_COLUMNS columns as a level index (src/model/indexed-fixed.ts), with its column names.
+   */
+  fixedColumns(list: TermList): { dense: ColumnRecipe[]; indexed: IndexedTermRecipe[] } {
+    return this.codedColumns(list, true);
+  }
+
+  private codedColumns(list: TermList, allowIndexed: boolean): { dense: ColumnRecipe[]; indexed: IndexedTermRecipe[] } {
     const out: ColumnRecipe[] = [];
+    const indexed: IndexedTermRecipe[] = [];
     if (list.intercept) out.push({ name: 'Intercept', factors: [] });
     // without an intercept, R codes the first categorical factor of the first term that has one by all its levels
     let forced = { term: -1, factor: -1 };
@@ -207,21 +247,57 @@ class RecipeMaker {
     }
     const preceding: Set<string>[] = [];
     list.products.forEach((product, t) => {
-      const columns = this.productColumns(product, preceding, t === forced.term ? forced.factor : -1);
-      // one push per column: a factor of 10^5+ levels would overflow the stack as push(...columns)
-      for (const column of columns) out.push(column);
+      const choices = this.productChoices(product, preceding, t === forced.term ? forced.factor : -1);
       preceding.push(new Set(product.factors.map(varLabel)));
+      const count = choices.reduce((m, c) => m * c.length, 1);
+      const categorical = product.factors.some((f) => this.expansions[this.variable(f)]?.kind === 'factor');
+      if (allowIndexed && categorical && count > this.indexedAbove) {
+        indexed.push(this.indexedTerm(product, choices));
+        return;
+      }
+      // one push per column: a factor of 10^5+ levels would overflow the stack as push(...columns)
+      for (const column of productColumns(choices)) out.push(column);
     });
-    return out;
+    return { dense: out, indexed };
+  }
+
+  /** A term too wide for dense columns as a level index (src/model/indexed-fixed.ts), or a one-line error. */
+  private indexedTerm(product: ProductTerm, choices: readonly (readonly Choice[])[]): IndexedTermRecipe {
+    const label = product.factors.map(varLabel).join(':');
+    const factors: IndexedFactorPart[] = [];
+    const parts = product.factors.map((f, j) => {
+      const variable = this.variable(f);
+      const expansion = this.expansions[variable];
+      if (expansion?.kind === 'matrix') {
+        throw formulaError(
+          this.formula,
+          product.span.start,
+          `formula term '${label}' would have ${choices.reduce((m, c) => m * c.length, 1)} columns, too many for dense columns, and a level index cannot hold its poly() part; use a factor with fewer levels or drop the term`,
+        );
+      }
+      if (expansion?.kind !== 'factor') return { variable };
+      // the choices of a factor start at level 1 when treatment coding drops the first
+      const dropFirst = choices[j][0].level === 1;
+      factors.push({ levels: expansion.levels, dropFirst });
+      return { variable, dropFirst };
+    });
+    const { cells } = indexedSize(factors);
+    if (cells > MAX_INDEXED_CELLS) {
+      throw formulaError(
+        this.formula,
+        product.span.start,
+        `formula term '${label}' has ${cells} cells (${factors.map((f) => f.levels.length).join(' × ')} levels), more than the ${MAX_INDEXED_CELLS} a fixed effect can index; model it as a varying term, e.g. (1 | ${product.factors.filter((f) => this.expansions[this.variable(f)]?.kind === 'factor').map(varLabel).join(':')}), or drop it`,
+      );
+    }
+    return { label, parts };
   }
 
   /**
-   * The columns of one term; `preceding` the variable labels of each earlier term, `dummy` the factor that is coded
-   * by all its levels regardless (-1 for none).
+   * The choices each factor of one term contributes (name part, level or poly column, or null); `preceding` the
+   * variable labels of each earlier term, `dummy` the factor that is coded by all its levels regardless (-1 for none).
    */
-  private productColumns(product: ProductTerm, preceding: readonly ReadonlySet<string>[], dummy: number): ColumnRecipe[] {
-    // per factor: the choices it contributes (name part, level or poly column, or null)
-    const choices = product.factors.map((f, j) => {
+  private productChoices(product: ProductTerm, preceding: readonly ReadonlySet<string>[], dummy: number): Choice[][] {
+    return product.factors.map((f, j) => {
       const variable = this.variable(f);
       const label = varLabel(f);
       const expansion = this.expansions[variable];
@@ -237,19 +313,6 @@ class RecipeMaker {
       }
       return levels.slice(first).map((l, k) => ({ part: label + l, variable, level: (k + first) as number | null }));
     });
-    // all combinations, first factor varying fastest
-    const out: ColumnRecipe[] = [];
-    const pick = new Array<number>(choices.length).fill(0);
-    for (;;) {
-      const chosen = choices.map((c, j) => c[pick[j]]);
-      out.push({
-        name: chosen.map((c) => c.part).join(':'),
-        factors: chosen.map((c) => ({ variable: c.variable, level: c.level })),
-      });
-      let j = 0;
-      while (j < pick.length && ++pick[j] === choices[j].length) pick[j++] = 0;
-      if (j === pick.length) return out;
-    }
   }
 
   group(atom: GroupAtom): GroupRecipe {
@@ -284,10 +347,10 @@ class RecipeMaker {
 }
 
 /** The design recipe of `terms` on the training frame. */
-export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family): DesignRecipe {
+export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family, indexedAbove = INDEXED_MIN_COLUMNS): DesignRecipe {
   const { ast } = terms;
-  const maker = new RecipeMaker(frame, ast.text);
-  const fixed = maker.columns(terms.fixed);
+  const maker = new RecipeMaker(frame, ast.text, indexedAbove);
+  const { dense: fixed, indexed } = maker.fixedColumns(terms.fixed);
   const groups: GroupRecipe[] = [];
   const groupIndex = new Map<string, number>();
   const varying: VaryingTermRecipe[] = [];
@@ -323,6 +386,7 @@ export function makeRecipe(frame: Frame, terms: ModelTerms, family: Family): Des
     trials: ast.trials ? ast.trials.name : null,
     variables: maker.variables,
     fixed,
+    ...(indexed.length > 0 && { indexed }),
     groups,
     terms: varying,
     ...(maker.derived.length > 0 && { derived: maker.derived }),

@@ -70,10 +70,13 @@ export function outcomeScale(family: Family, y: Float64Array): { center: number;
   }
 }
 
-/** Default priors of a model of `family` on outcome y with design X (n × p, row-major). */
-export function familyDefaults(family: Family, y: Float64Array, X: Float64Array, p: number): FamilyDefaults {
+/**
+ * Default priors of a model of `family` on outcome y with design X (n × p, row-major), and of `moreSds.length`
+ * further columns (indexed terms, src/model/indexed-fixed.ts) given by their standard deviations.
+ */
+export function familyDefaults(family: Family, y: Float64Array, X: Float64Array, p: number, moreSds: ArrayLike<number> = []): FamilyDefaults {
   if (family === 'bernoulli' || family === 'binomial') {
-    return { intercept: DEFAULT_INTERCEPT_PRIOR, b: Array.from({ length: p }, () => DEFAULT_B_PRIOR), sd: DEFAULT_SD_PRIOR, aux: [] };
+    return { intercept: DEFAULT_INTERCEPT_PRIOR, b: Array.from({ length: p + moreSds.length }, () => DEFAULT_B_PRIOR), sd: DEFAULT_SD_PRIOR, aux: [] };
   }
   const exact = outcomeScale(family, y);
   // 4 significant digits, as brms rounds its data-scaled defaults: tidy in notes and fit.json, no practical change
@@ -82,11 +85,12 @@ export function familyDefaults(family: Family, y: Float64Array, X: Float64Array,
   const n = y.length;
   const b: Prior[] = [];
   const column = new Float64Array(n);
+  const bPrior = (sx: number): Prior => ({ family: 'normal', params: [0, Number((sx > 0 ? (2.5 * scale) / sx : 2.5 * scale).toPrecision(4))] });
   for (let j = 0; j < p; j++) {
     for (let i = 0; i < n; i++) column[i] = X[i * p + j];
-    const sx = meanSd(column).sd;
-    b.push({ family: 'normal', params: [0, Number((sx > 0 ? (2.5 * scale) / sx : 2.5 * scale).toPrecision(4))] });
+    b.push(bPrior(meanSd(column).sd));
   }
+  for (let j = 0; j < moreSds.length; j++) b.push(bPrior(moreSds[j]));
   return {
     intercept: { family: 'student_t', params: [3, center, 2.5 * scale] },
     b,

@@ -11,7 +11,7 @@
  *   bsum_<term>                   the unconstrained coordinate of a fixed effect that terms are folded into: b plus
  *                                 their levels' means, or plus the coefficients of r on the group-level columns
  *                                 (src/model/group-level-fold.ts); the constrained output gives b_<term>
- *   qb_<term>                     the fixed coordinates in the QR basis (src/model/fixed-basis.ts): θ = Lᵀ b, b
+ *   qb_<term>                     the dense fixed coordinates in the QR basis (src/model/fixed-basis.ts): θ = Lᵀ b, b
  *                                 with the folded coefficients (bsum) in place of those folded into
  *   cor_<group>__<t1>__<t2>       the correlation of two correlated terms of `( … | group)` (brms's names and order:
  *                                 pairs (1,2), (1,3), (2,3), … of the bar's terms); unconstrained coordinate
@@ -26,7 +26,7 @@ import { blockCoordinates, writeBlockEffects, type BlockCoordinates } from './co
 import { choleskyFromCorrelation, choleskyFromCpc, correlationFromCholesky, cpcCount, cpcFromCholesky } from './correlation.js';
 import { applyGroupLevelFold } from './group-level-fold.js';
 import { effectsToSplit, foldColumnOf, groupLevelFoldOf, isRotated, splitMean, splitToEffects } from './split.js';
-import { blockOfTerm, levelCount, termLabel, type ModelSpec } from './spec.js';
+import { blockOfTerm, denseFixedCount, levelCount, termLabel, type ModelSpec } from './spec.js';
 
 /** The names of a block's correlations' pairs, "<group>__<t_j>__<t_i>" in coordinate (= brms) order. */
 function pairLabels(spec: ModelSpec, b: number): string[] {
@@ -96,7 +96,8 @@ export function unconstrainedNames(spec: ModelSpec): string[] {
     ...spec.terms.flatMap((t) => [foldColumnOf(t), ...(groupLevelFoldOf(t)?.columns ?? [])]),
     ...(spec.correlated ?? []).flatMap((b) => b.foldColumns ?? []),
   ]);
-  const names = spec.fixed.names.map((n, j) => (spec.fixedBasis ? `qb_${n}` : folded.has(j) ? `bsum_${n}` : `b_${n}`));
+  const q = denseFixedCount(spec.fixed);
+  const names = spec.fixed.names.map((n, j) => (spec.fixedBasis && j < q ? `qb_${n}` : folded.has(j) ? `bsum_${n}` : `b_${n}`));
   spec.terms.forEach((term, t) => {
     const label = termLabel(spec, t);
     names.push(`sd_${label}`);
@@ -150,7 +151,7 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
   const layout = layoutOf(spec);
   const p = spec.fixed.names.length;
   for (let j = 0; j < p; j++) out[outOffset + j] = theta[j];
-  if (spec.fixedBasis) basisToFixed(spec.fixedBasis, p, out, outOffset);
+  if (spec.fixedBasis) basisToFixed(spec.fixedBasis, denseFixedCount(spec.fixed), out, outOffset);
   spec.terms.forEach((term, t) => {
     const column = foldColumnOf(term);
     if (column >= 0) out[outOffset + column] -= splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
@@ -307,5 +308,5 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     const groupLevel = groupLevelFoldOf(term);
     if (groupLevel) applyGroupLevelFold(groupLevel, levelCount(spec, t), 1, constrained, inOffset + layout.rAt[t], theta, 0, 1);
   });
-  if (spec.fixedBasis) fixedToBasis(spec.fixedBasis, p, theta, 0);
+  if (spec.fixedBasis) fixedToBasis(spec.fixedBasis, denseFixedCount(spec.fixed), theta, 0);
 }

@@ -1,11 +1,12 @@
 /**
  * The linear predictor and its transpose, once for every TypeScript path:
- *   η_i = o_i + Σ_j X[i, j]·b_j + Σ_t x_t[i]·r_t[group_t(i)]    (x_t[i] = 1 for an intercept term; o the offset)
+ *   η_i = o_i + Σ_j X[i, j]·b_j + Σ_f x_f[i]·b[coef_f(cell_f(i))] + Σ_t x_t[i]·r_t[group_t(i)]
+ * (x = 1 for an intercept or a factor alone; o the offset; f the indexed fixed terms of spec.ts, X their dense rest)
  * over a coefficient vector that holds b at [0, p) and r_t from rStart[t] on. The model's own coefficient layout
  * (src/model/density.ts: b, then r_t per term in order) has rStart from coefficientStarts(); the constrained draws
  * layout (src/decision/linear-predictor.ts) has its own starts. Typed arrays, no allocation: these are hot loops.
  */
-import { levelCount, type ModelSpec } from './spec.js';
+import { denseFixedCount, levelCount, type ModelSpec } from './spec.js';
 
 /** Start of r_t in the model's coefficient vector [b_0 … b_{p−1}, r_0[·], r_1[·], …], per term; and its length. */
 export function coefficientStarts(spec: ModelSpec): { readonly rStart: Int32Array; readonly size: number } {
@@ -28,13 +29,19 @@ export function linearPredictor(
   out: Float64Array,
 ): void {
   const X = spec.fixed.X;
-  const p = spec.fixed.names.length;
+  const p = denseFixedCount(spec.fixed);
   const offset = spec.offset;
   for (let i = i0; i < i1; i++) {
     const row = i * p;
     let s = offset ? offset[i] : 0;
     for (let j = 0; j < p; j++) s += X[row + j] * coef[j];
     out[i - i0] = s;
+  }
+  for (const { index, coefficient, x } of spec.fixed.indexed ?? []) {
+    for (let i = i0; i < i1; i++) {
+      const j = coefficient[index[i]];
+      if (j >= 0) out[i - i0] += x === null ? coef[j] : x[i] * coef[j];
+    }
   }
   for (let t = 0; t < spec.terms.length; t++) {
     const term = spec.terms[t];
@@ -59,11 +66,17 @@ export function addLinearPredictorTranspose(
   gcoef: Float64Array,
 ): void {
   const X = spec.fixed.X;
-  const p = spec.fixed.names.length;
+  const p = denseFixedCount(spec.fixed);
   for (let i = i0; i < i1; i++) {
     const row = i * p;
     const d = dEta[i - i0];
     for (let j = 0; j < p; j++) gcoef[j] += X[row + j] * d;
+  }
+  for (const { index, coefficient, x } of spec.fixed.indexed ?? []) {
+    for (let i = i0; i < i1; i++) {
+      const j = coefficient[index[i]];
+      if (j >= 0) gcoef[j] += x === null ? dEta[i - i0] : x[i] * dEta[i - i0];
+    }
   }
   for (let t = 0; t < spec.terms.length; t++) {
     const term = spec.terms[t];

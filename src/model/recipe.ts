@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import type { CompareOp } from './formula/ast.js';
 import { asFactor } from './factor.js';
 import { evalOrthoPoly } from '../numeric/orthopoly.js';
+import { indexedDesign, type IndexedDesign } from './indexed-fixed.js';
 import type { LinkName } from './families/family.js';
 import type { Family } from './spec.js';
 
@@ -50,6 +51,16 @@ export interface ColumnRecipe {
    * poly() variable, null for a numeric variable.
    */
   readonly factors: readonly { readonly variable: number; readonly level: number | null }[];
+}
+
+/**
+ * A fixed-effect term stored as a level index (src/model/indexed-fixed.ts): its parts in formula order, each a
+ * variable (index into DesignRecipe.variables); a categorical part says whether treatment coding drops its first
+ * level. Its columns are those dense coding would make (indexedColumnNames), after every dense column.
+ */
+export interface IndexedTermRecipe {
+  readonly label: string;
+  readonly parts: readonly { readonly variable: number; readonly dropFirst?: boolean }[];
 }
 
 export interface GroupRecipe {
@@ -95,7 +106,10 @@ export interface DesignRecipe {
   readonly outcome: string;
   readonly trials: string | null;
   readonly variables: readonly NamedVariable[];
+  /** The dense fixed columns. */
   readonly fixed: readonly ColumnRecipe[];
+  /** Fixed-effect terms stored as level indices, their coefficients after the dense columns; absent when none. */
+  readonly indexed?: readonly IndexedTermRecipe[];
   readonly groups: readonly GroupRecipe[];
   readonly terms: readonly VaryingTermRecipe[];
   /** Columns read by the model that were derived from others; absent in runs written before derivations were kept. */
@@ -109,8 +123,10 @@ export interface DesignRecipe {
 
 export interface Design {
   readonly n: number;
-  /** n × p, row-major. */
+  /** The dense fixed columns, n × q, row-major. */
   readonly X: Float64Array;
+  /** Per indexed term of the recipe: its cells (src/model/indexed-fixed.ts). */
+  readonly indexed: readonly IndexedDesign[];
   /** Per group: 0-based level per row, NEW_LEVEL for levels not seen when the model was built. */
   readonly groupIndex: readonly Uint32Array[];
   /** Per varying term: the covariate per row, null for an intercept. */
@@ -140,6 +156,11 @@ function recode(column: Column, levels: readonly string[]): Uint32Array {
   const out = new Uint32Array(view.codes.length);
   for (let i = 0; i < out.length; i++) out[i] = map[view.codes[i]];
   return out;
+}
+
+/** "a, b, c", or the first ten and how many in all. */
+function levelList(levels: readonly string[]): string {
+  return levels.length <= 10 ? levels.join(', ') : `${levels.slice(0, 10).join(', ')}, … (${levels.length} in all)`;
 }
 
 function compareValues(op: CompareOp, a: number, b: number): boolean {
@@ -176,7 +197,7 @@ export function evaluateVariable(recipe: VariableRecipe, frame: Frame, where: st
       if (unseen >= 0) {
         const view = asFactor(frame.columns.get(recipe.column) as Column);
         throw new UserError(
-          `${where}: column '${recipe.column}' has level '${view.levels[view.codes[unseen]]}' at ${rowLocation(frame, unseen)}, which the model does not know; known levels: ${recipe.levels.join(', ')}`,
+          `${where}: column '${recipe.column}' has level '${view.levels[view.codes[unseen]]}' at ${rowLocation(frame, unseen)}, which the model does not know; known levels: ${levelList(recipe.levels)}`,
         );
       }
       return { kind: 'factor', codes, levels: recipe.levels };
@@ -282,7 +303,8 @@ export function applyRecipe(recipe: DesignRecipe, frame: Frame): Design {
   });
   const groupIdx = recipe.groups.map((g) => groupIndex(g, frame, `grouping factor '${g.name}'`));
   const x = recipe.terms.map((t) => (t.column ? columnValues(t.column, values, n) : null));
-  return { n, X, groupIndex: groupIdx, x, offset: offsetValues(recipe, values, n) };
+  const indexed = (recipe.indexed ?? []).map((t) => indexedDesign(t, values, n));
+  return { n, X, groupIndex: groupIdx, x, indexed, offset: offsetValues(recipe, values, n) };
 }
 
 /** The sum of the recipe's offset variables per row, or null without offsets. */

@@ -79,6 +79,11 @@ export interface VaryingTerm {
   /** Position of the first level's z (non-centered) or r (centered), or of u (split); K = groups[group].levels.length
    * entries. */
   readonly offset: number;
+  /**
+   * A centered term without a level prior (its sd coordinate unused): an indexed fixed-effect term as a backend sees
+   * it (src/backend/indexed-fixed.ts), its prior added around the backend. Absent: false.
+   */
+  readonly flat?: boolean;
 }
 
 /**
@@ -109,14 +114,47 @@ export interface CorrelatedBlock {
   readonly foldColumns?: readonly number[];
 }
 
+/**
+ * A fixed-effect term stored as a level index instead of dense indicator columns (a factor with many levels, or its
+ * interaction with a numeric column or another factor; the rule in src/model/indexed-fixed.ts): row i adds
+ * x_i · b[coefficient[index_i]] to η, nothing where coefficient[index_i] = −1 (a reference cell, which treatment
+ * coding drops). Its coefficients are ordinary fixed effects (names, priors, output), after the dense ones.
+ */
+export interface IndexedFixedTerm {
+  /** The formula term, e.g. "store" or "x:store". */
+  readonly label: string;
+  /** Cell per row (length n): the levels of the term's factors as one mixed-radix number, the first fastest. */
+  readonly index: Uint32Array;
+  /** Number of cells (the product of the factors' level counts). */
+  readonly levels: number;
+  /** Per cell: the fixed coordinate j (in [q, p)) of its coefficient, or −1. */
+  readonly coefficient: Int32Array;
+  /** The product of the term's numeric parts per row; null when it has none. */
+  readonly x: Float64Array | null;
+}
+
 export interface FixedEffects {
-  /** Term labels: "Intercept", "treatment", "scale(recency)", "segment:channel"… (parameter name = "b_" + label). */
+  /**
+   * Term labels: "Intercept", "treatment", "scale(recency)", "segment:channel"… (parameter name = "b_" + label): the q
+   * dense columns first, then the coefficients of the indexed terms (p in all).
+   */
   readonly names: readonly string[];
-  /** Design matrix, n × p, row-major. The intercept, when present, is a column of ones. */
+  /** Design matrix of the dense columns, n × q, row-major (q = p without indexed terms). The intercept, when present, is a column of ones. */
   readonly X: Float64Array;
   /** Column of X that is the intercept, or -1. */
   readonly interceptColumn: number;
   readonly priors: readonly Prior[];
+  /** Terms stored as level indices, their coefficients at [q, p); absent or empty when every column is dense. */
+  readonly indexed?: readonly IndexedFixedTerm[];
+}
+
+/** q: the number of dense fixed columns (X is n × q; the indexed terms' coefficients follow them). */
+export function denseFixedCount(fixed: FixedEffects): number {
+  let count = fixed.names.length;
+  for (const term of fixed.indexed ?? []) {
+    for (let k = 0; k < term.levels; k++) if (term.coefficient[k] >= 0) count--;
+  }
+  return count;
 }
 
 export interface ModelSpec {
@@ -140,8 +178,8 @@ export interface ModelSpec {
   /** Length of the unconstrained parameter vector. */
   readonly dim: number;
   /**
-   * The basis of the fixed effects' unconstrained coordinates (src/model/fixed-basis.ts): L, p × p lower
-   * triangular, with θ = Lᵀ b; absent or null: θ = b. Backends never see it (src/backend/split-terms.ts maps it).
+   * The basis of the fixed effects' unconstrained coordinates (src/model/fixed-basis.ts): L, q × q lower
+   * triangular over the dense columns, with θ = Lᵀ b; absent or null: θ = b. Backends never see it (src/backend/split-terms.ts maps it).
    */
   readonly fixedBasis?: Float64Array | null;
   /** The family's auxiliary parameters in FamilyModule.aux order; absent or empty for bernoulli/binomial. */

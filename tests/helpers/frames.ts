@@ -54,3 +54,34 @@ export function cat(name: string, values: string[], levels = [...new Set(values)
 export function frame(...columns: Column[]): Frame {
   return frameFromColumns(columns, 'test frame');
 }
+
+/** n rows: x numeric, s with S levels, c with 3, g with 5; y ~ Bernoulli(logit⁻¹(−0.5 + 0.4x + a_s + 0.3c + 0.2x·s)). */
+export function levelsFrame(n: number, S: number, seed = 4): Frame {
+  const rng = new Rng(seed, 0);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const s = new Uint32Array(n);
+  const c = new Uint32Array(n);
+  const g = new Uint32Array(n);
+  const a = Float64Array.from({ length: S }, () => 0.5 * rng.normal());
+  for (let i = 0; i < n; i++) {
+    x[i] = rng.normal();
+    // every level of s present at least once
+    s[i] = i < S ? i : Math.floor(rng.uniform() * S);
+    c[i] = Math.floor(rng.uniform() * 3);
+    g[i] = i % 5;
+    const eta = -0.5 + 0.4 * x[i] + a[s[i]] + 0.3 * c[i] + 0.2 * x[i] * (s[i] % 3);
+    y[i] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+  }
+  const pad = String(S).length;
+  return frameFromColumns(
+    [
+      numericColumn('y', y),
+      numericColumn('x', x),
+      categoricalColumn('s', s, Array.from({ length: S }, (_, k) => `L${String(k).padStart(pad, '0')}`)),
+      categoricalColumn('c', c, ['red', 'green', 'blue']),
+      categoricalColumn('g', g, ['g1', 'g2', 'g3', 'g4', 'g5']),
+    ],
+    'levels test frame',
+  );
+}

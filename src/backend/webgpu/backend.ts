@@ -9,6 +9,7 @@
 import { loadAux } from '../../model/density.js';
 import { familyModule, kernelsSupportFamily } from '../../model/families/index.js';
 import { needsCoordinateMap } from '../split-terms.js';
+import { hasIndexedFixed } from '../indexed-fixed.js';
 import type { Backend, BackendOptions } from '../backend.js';
 import type { ModelSpec } from '../../model/spec.js';
 import { acquireDevice, type AcquiredDevice } from './device.js';
@@ -360,6 +361,9 @@ async function withErrorScopes<T>(device: GPUDevice, make: () => T): Promise<T> 
 export async function createWebGpuBackend(spec: ModelSpec, options: WebGpuBackendOptions = {}): Promise<Backend> {
   if (needsCoordinateMap(spec)) {
     throw new Error('createWebGpuBackend: the spec has split or folded terms or a fixed basis; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
+  }
+  if (hasIndexedFixed(spec)) {
+    throw new Error('createWebGpuBackend: the spec has indexed fixed-effect terms; create the backend with createBackend(), which maps them (src/backend/indexed-fixed.ts)');
   }
   if (!kernelsSupportFamily('webgpu', spec.family, spec.link)) {
     throw new Error(`the WebGPU kernel has no ${spec.family} family${spec.link ? ` with ${spec.link} link` : ''} in this version`);
