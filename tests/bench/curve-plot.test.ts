@@ -13,7 +13,7 @@ describe('curveSpec', () => {
   ];
   it('draws one line per series with the given titles, log scales by default', async () => {
     const spec = curveSpec({ title: 'time per gradient vs levels', xTitle: 'levels', yTitle: 'ns per row×chain', points });
-    const enc = (spec as { encoding: Record<string, { scale: { type: string }; title: string }> }).encoding;
+    const enc = (spec as unknown as { encoding: Record<string, { scale: { type: string }; title: string }> }).encoding;
     expect(enc.x.scale.type).toBe('log');
     expect(enc.y.title).toBe('ns per row×chain');
     expect((spec as { data: { values: unknown[] } }).data.values).toEqual(points);
@@ -24,7 +24,7 @@ describe('curveSpec', () => {
   });
   it('takes linear axes when asked', () => {
     const spec = curveSpec({ title: 't', xTitle: 'x', yTitle: 'y', points, logY: false });
-    const enc = (spec as { encoding: Record<string, { scale: { type: string } }> }).encoding;
+    const enc = (spec as unknown as { encoding: Record<string, { scale: { type: string } }> }).encoding;
     expect(enc.y.scale.type).toBe('linear');
     expect(enc.x.scale.type).toBe('log');
   });
