@@ -108,3 +108,50 @@ export async function writeFitScalingPlots(results: readonly FitScalingResult[],
   }
   return written;
 }
+
+/** One point of a curve plot: `series` names the line (a backend, a reader, a data source). */
+export interface CurvePoint {
+  readonly series: string;
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface CurvePlot {
+  readonly title: string;
+  readonly xTitle: string;
+  readonly yTitle: string;
+  readonly points: readonly CurvePoint[];
+  /** Log scales (default true on both axes). */
+  readonly logX?: boolean;
+  readonly logY?: boolean;
+}
+
+/**
+ * A line per series against x — the shape of every scaling curve of bench/scale.ts (time per gradient per row×chain
+ * vs rows, peak RSS vs rows, ingestion rows/s vs rows) and of a levels sweep (time per gradient vs levels): a bench
+ * that measures another sweep gives its points here and gets the same plot.
+ */
+export function curveSpec(plot: CurvePlot): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: plot.title,
+    width: 420,
+    height: 260,
+    data: { values: plot.points.map((p) => ({ ...p })) },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', scale: { type: plot.logX === false ? 'linear' : 'log' }, title: plot.xTitle },
+      y: { field: 'y', type: 'quantitative', scale: { type: plot.logY === false ? 'linear' : 'log' }, title: plot.yTitle },
+      color: { field: 'series', type: 'nominal', title: null },
+    },
+  };
+}
+
+/** Writes `name`.svg and `name`.vl.json into `dir`; returns the SVG's path. */
+export async function writeCurvePlot(plot: CurvePlot, dir: string, name: string): Promise<string> {
+  const spec = curveSpec(plot);
+  const file = path.join(dir, `${name}.svg`);
+  await writeFile(path.join(dir, `${name}.vl.json`), JSON.stringify(spec, null, 1));
+  await writeFile(file, await renderSvg(spec));
+  return file;
+}

@@ -16,7 +16,7 @@ import { UserError } from '../errors.js';
 import type { ReadCsvOptions } from './csv.js';
 import { checkOptionColumns } from './csv.js';
 import type { Column, Frame } from './frame.js';
-import { MISSING_CODE, booleanColumn, categoricalColumn, frameFromColumns, numericColumn } from './frame-build.js';
+import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns } from './frame-build.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
 
 type Arrow = typeof import('apache-arrow');
@@ -135,7 +135,7 @@ function numericFromChunks(path: string, name: string, chunks: readonly ArrowDat
         throw new UserError(`${path}, row ${i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`);
       }
     }
-    return numericColumn(name, only);
+    return compactNumericColumn(name, only);
   }
   const out = new Float64Array(n);
   let base = 0;
@@ -161,7 +161,7 @@ function numericFromChunks(path: string, name: string, chunks: readonly ArrowDat
     if (d.nullCount > 0) for (let i = 0; i < len; i++) if (isNull(d, i)) out[base + i] = NaN;
     base += len;
   }
-  return numericColumn(name, out);
+  return compactNumericColumn(name, out);
 }
 
 function booleanFromChunks(name: string, chunks: readonly ArrowData[], n: number): Column {

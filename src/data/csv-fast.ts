@@ -1,7 +1,7 @@
 /**
  * The fast path of readCsv for the common case: a CSV file whose every data cell is a plain decimal number (no
  * quotes, no missing cells, no spaces). The file is read in chunks and scanned byte by byte; each cell's value goes
- * straight into its column's Float64Array (no text, no per-row objects). Anything outside that case — a quote, an
+ * straight into its column's block, kept compactly (Columns below; no text, no per-row objects). Anything outside that case — a quote, an
  * empty or NA cell, a word, a wrong number of fields, an empty line, mixed line endings, gzip or another encoding,
  * forced types other than numeric — makes the scanner give up (null), and readCsv reads the file with the full parser,
  * which gives the same frame or the exact message. So the fast path never decides an error itself, except for the
@@ -14,8 +14,8 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { needsTextDecoding } from './file-text.js';
-import type { Column, Frame } from './frame.js';
-import { frameFromColumns, numericColumn } from './frame-build.js';
+import type { Column, Frame, NumericValues } from './frame.js';
+import { compactValues, frameFromColumns, joinedType, numericColumn } from './frame-build.js';
 
 const CHUNK_BYTES = 1 << 22;
 const MAX_EXACT = 2 ** 53;
@@ -37,21 +37,44 @@ export interface FastCsv {
   readonly frame: (path: string) => Frame;
 }
 
-/** Growable float64 columns. */
+/** Rows per block of the column store below. */
+const BLOCK_ROWS = 1 << 16;
+
+/**
+ * Columns stored compactly as they are read (issue 16 item 2): the scanner writes a float64 block of BLOCK_ROWS rows
+ * per column; each full block is narrowed (compactValues: 0/1 flags and small integers as bytes…) and kept, and the
+ * blocks are joined at the end into one array per column of the widest type any block needed. The float64 text of a
+ * 10⁷-row file is never held whole.
+ */
 class Columns {
-  values: Float64Array[];
-  capacity: number;
-  constructor(width: number, capacity: number) {
-    this.capacity = capacity;
-    this.values = Array.from({ length: width }, () => new Float64Array(capacity));
+  /** The current block of each column; `fill` rows of it are written. */
+  readonly values: Float64Array[];
+  fill = 0;
+  private readonly blocks: NumericValues[][];
+  constructor(width: number) {
+    this.values = Array.from({ length: width }, () => new Float64Array(BLOCK_ROWS));
+    this.blocks = Array.from({ length: width }, () => []);
   }
-  grow(): void {
-    this.capacity *= 2;
-    this.values = this.values.map((v) => {
-      const w = new Float64Array(this.capacity);
-      w.set(v);
-      return w;
-    });
+  /** Keeps the current blocks (narrowed) and starts new ones. */
+  flush(): void {
+    if (this.fill === 0) return;
+    this.values.forEach((v, j) => this.blocks[j].push(compactValues(v.slice(0, this.fill))));
+    this.fill = 0;
+  }
+  /** Column j, all rows, in the widest type its blocks needed. */
+  column(j: number, n: number): NumericValues {
+    this.flush();
+    const blocks = this.blocks[j];
+    const wide = joinedType(blocks);
+    if (blocks.length === 1 && blocks[0].constructor === wide) return blocks[0];
+    const out = new wide(n);
+    let at = 0;
+    for (const b of blocks) {
+      out.set(b, at);
+      at += b.length;
+    }
+    this.blocks[j] = [];
+    return out;
   }
 }
 
@@ -62,8 +85,8 @@ function scanLines(buf: Buffer, from: number, to: number, cols: Columns, state: 
   const width = cols.values.length;
   let p = from;
   while (p < to) {
-    if (state.rows === cols.capacity) cols.grow();
-    const row = state.rows;
+    if (cols.fill === BLOCK_ROWS) cols.flush();
+    const row = cols.fill;
     for (let j = 0; j < width; j++) {
       const cellStart = p;
       let c = buf[p];
@@ -138,6 +161,7 @@ function scanLines(buf: Buffer, from: number, to: number, cols: Columns, state: 
         p += 2;
       } else return -1;
     }
+    cols.fill++;
     state.rows++;
   }
   return p;
@@ -205,9 +229,7 @@ export function scanNumericCsv(path: string, options: FastCsvOptions = {}): Fast
     }
     if (header === null || (len < 16 && needsTextDecoding(buf.subarray(0, len)))) return null;
     const width = header.names.length;
-    const firstLine = buf.subarray(0, len).indexOf(LF, header.bodyStart);
-    const lineBytes = firstLine > header.bodyStart ? firstLine + 1 - header.bodyStart : 64;
-    const cols = new Columns(width, Math.max(16, Math.ceil((size - header.bodyStart) / lineBytes) + 16));
+    const cols = new Columns(width);
     const state = { rows: 0, crlf: header.crlf };
     let start = header.bodyStart;
     for (;;) {
@@ -241,9 +263,7 @@ export function scanNumericCsv(path: string, options: FastCsvOptions = {}): Fast
     return {
       header: names,
       frame: (source: string): Frame => {
-        const columns: Column[] = names.map((name, j) =>
-          numericColumn(name, cols.capacity === n ? cols.values[j] : cols.values[j].slice(0, n)),
-        );
+        const columns: Column[] = names.map((name, j) => numericColumn(name, cols.column(j, n)));
         const lines = new Uint32Array(n);
         for (let r = 0; r < n; r++) lines[r] = r + 2;
         return frameFromColumns(columns, source, new Map(), lines);

@@ -4,7 +4,7 @@
  * Frames read from a file remember, outside the Frame itself, the file line of every data row, so that messages can
  * say "line 17" exactly (quoted fields may span lines); frames made in memory (simulators) say "row 17" instead.
  */
-import type { BooleanColumn, CategoricalColumn, Column, ColumnDerivation, Frame, NumericColumn } from './frame.js';
+import type { BooleanColumn, CategoricalColumn, Column, ColumnDerivation, Frame, NumericColumn, NumericValues } from './frame.js';
 
 /** Code of a missing cell in a categorical column. */
 export const MISSING_CODE = 0xffffffff;
@@ -13,8 +13,64 @@ export const MISSING_CODE = 0xffffffff;
 const fileLines = new WeakMap<Frame, Uint32Array>();
 
 /** A numeric column; `derivation` says how it was computed from another column, when it was. */
-export function numericColumn(name: string, values: Float64Array, derivation?: ColumnDerivation): NumericColumn {
+export function numericColumn(name: string, values: NumericValues, derivation?: ColumnDerivation): NumericColumn {
   return derivation ? { kind: 'numeric', name, values, derivation } : { kind: 'numeric', name, values };
+}
+
+/**
+ * `values` in the narrowest array that holds every one of them exactly: whole numbers within 0…255 as bytes, then
+ * Int8, Uint16, Int16, Uint32, Int32; anything else (a fraction, NaN, ±0 is fine) stays float64 (the same array).
+ * Readers and simulators store their columns so (issue 16 item 2: 10⁷ rows of 0/1 flags cost 10 MB, not 80).
+ */
+export function compactValues(values: Float64Array): NumericValues {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) return values;
+    if (v < lo) lo = v;
+    else if (v > hi) hi = v;
+  }
+  const narrow = INTEGER_TYPES.find((t) => lo >= t.lo && hi <= t.hi);
+  return narrow === undefined ? values : narrow.type.from(values);
+}
+
+type NumericArrayType = new (n: number) => NumericValues;
+
+/** The integer storages, narrowest first, with the range each holds exactly. */
+const INTEGER_TYPES: readonly { readonly type: NumericArrayType & { from(v: ArrayLike<number>): NumericValues }; readonly lo: number; readonly hi: number }[] = [
+  { type: Uint8Array, lo: 0, hi: 0xff },
+  { type: Int8Array, lo: -0x80, hi: 0x7f },
+  { type: Uint16Array, lo: 0, hi: 0xffff },
+  { type: Int16Array, lo: -0x8000, hi: 0x7fff },
+  { type: Uint32Array, lo: 0, hi: 0xffffffff },
+  { type: Int32Array, lo: -0x80000000, hi: 0x7fffffff },
+];
+
+/**
+ * The narrowest storage that holds every value of every one of `parts` (each compacted on its own): Float64Array
+ * when one of them is float64, else the narrowest integer type spanning the union of their types' ranges.
+ */
+export function joinedType(parts: readonly NumericValues[]): NumericArrayType {
+  let lo = 0;
+  let hi = 0;
+  for (const part of parts) {
+    const t = INTEGER_TYPES.find((k) => part instanceof k.type);
+    if (t === undefined) return Float64Array;
+    lo = Math.min(lo, t.lo);
+    hi = Math.max(hi, t.hi);
+  }
+  return (INTEGER_TYPES.find((t) => lo >= t.lo && hi <= t.hi) ?? { type: Float64Array }).type;
+}
+
+/** A numeric column stored compactly (compactValues). */
+export function compactNumericColumn(name: string, values: Float64Array): NumericColumn {
+  return numericColumn(name, compactValues(values));
+}
+
+/** A numeric column's values as float64: its own array when it is float64, else a float64 copy. */
+export function asFloat64(values: NumericValues): Float64Array {
+  return values instanceof Float64Array ? values : Float64Array.from(values);
 }
 
 export function booleanColumn(name: string, values: Uint8Array): BooleanColumn {
@@ -90,14 +146,15 @@ export function withColumns(
  * levels, a numeric one its derivation), the missing cells among those rows, and their file lines for messages.
  */
 export function frameRows(frame: Frame, rows: Uint32Array, source: string = frame.source): Frame {
-  const take = <T extends Float64Array | Uint32Array | Uint8Array>(values: T, out: T): T => {
+  const take = <T extends NumericValues>(values: T, out: T): T => {
     for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]];
     return out;
   };
+  const sameType = <T extends NumericValues>(values: T): T => new (values.constructor as new (n: number) => T)(rows.length);
   const columns: Column[] = [...frame.columns.values()].map((c): Column => {
     if (c.kind === 'categorical') return { kind: 'categorical', name: c.name, codes: take(c.codes, new Uint32Array(rows.length)), levels: c.levels };
     if (c.kind === 'boolean') return booleanColumn(c.name, take(c.values, new Uint8Array(rows.length)));
-    return numericColumn(c.name, take(c.values, new Float64Array(rows.length)), c.derivation);
+    return numericColumn(c.name, take(c.values, sameType(c.values)), c.derivation);
   });
   const position = new Map<number, number>();
   rows.forEach((r, k) => position.set(r, k));
@@ -116,11 +173,11 @@ export function columnNames(frame: Frame): string[] {
 }
 
 /**
- * The values of a numeric or boolean column as float64 (booleans as 0/1; a numeric column's own array, not a copy).
- * Null for a categorical column.
+ * The values of a numeric or boolean column as float64 (booleans as 0/1; a float64 numeric column's own array, a
+ * compact one's float64 copy). Null for a categorical column.
  */
 export function columnAsNumbers(column: Column): Float64Array | null {
-  if (column.kind === 'numeric') return column.values;
+  if (column.kind === 'numeric') return asFloat64(column.values);
   if (column.kind === 'boolean') return Float64Array.from(column.values);
   return null;
 }

@@ -2,10 +2,17 @@
  * A Frame is a table of typed columns, as read from CSV or made by a simulator. No per-row objects.
  * Row indices are 0-based data rows; messages shown to users add the header line (file line = row + 2).
  */
+/**
+ * The storage of a numeric column: float64 where the values need it; a column of small integers (0/1 flags, counts,
+ * codes) is held in the narrowest integer array that holds every value exactly (compactValues in frame-build.ts), so
+ * that 10⁷ rows fit in little memory. Read values by index (all are exact as numbers); asFloat64 gives a float64 view.
+ */
+export type NumericValues = Float64Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+
 export interface NumericColumn {
   readonly kind: 'numeric';
   readonly name: string;
-  readonly values: Float64Array;
+  readonly values: NumericValues;
   /** Set when the column was computed from another column of its frame (e.g. a standardized copy). */
   readonly derivation?: ColumnDerivation;
 }

@@ -97,7 +97,7 @@ export function addHillstromFeatures(frame: Frame): Frame {
   if (control < 0) {
     throw new UserError(`${frame.source}: column "segment" has no "${CONTROL_SEGMENT}" (control) rows; is this the Hillstrom data?`);
   }
-  const treatment = new Float64Array(frame.nRows);
+  const treatment = new Uint8Array(frame.nRows);
   for (let i = 0; i < frame.nRows; i++) treatment[i] = segment.codes[i] === control ? 0 : 1;
   return withColumns(frame, [
     numericColumn('treatment', treatment, { kind: 'indicator', column: 'segment', op: '!=', level: CONTROL_SEGMENT }),

@@ -19,7 +19,7 @@
  */
 import { UserError } from '../errors.js';
 import type { Column } from './frame.js';
-import { MISSING_CODE, booleanColumn, categoricalColumn, numericColumn } from './frame-build.js';
+import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn } from './frame-build.js';
 import { notANumberReason, numberCell, parseDecimal } from './number-cells.js';
 
 export { parseDecimal } from './number-cells.js';
@@ -220,7 +220,7 @@ export function columnFromText(input: TextColumnInput): TextColumn {
   else if (type === 'boolean') column = toBoolean(input);
   else {
     const parsed = parseNumericCells(input);
-    if (parsed.badRow < 0) column = numericColumn(input.name, parsed.values);
+    if (parsed.badRow < 0) column = compactNumericColumn(input.name, parsed.values);
     else if (type === 'numeric') throw notNumbersError(input, parsed.badRow, true);
     else if (meantNumeric(input)) throw notNumbersError(input, parsed.badRow, false);
     else column = allBooleanWords(input) ? toBoolean(input) : toCategorical(input);

@@ -14,7 +14,7 @@
  * turned into expected values and summarised by quickselect, so memory stays O(B · S).
  */
 import type { Column, Frame } from '../data/frame.js';
-import { numericColumn, rowLocation, withColumns } from '../data/frame-build.js';
+import { asFloat64, numericColumn, rowLocation, withColumns } from '../data/frame-build.js';
 import { requireBinaryOutcome } from '../data/checks.js';
 import type { DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
@@ -380,7 +380,7 @@ function zeroOneValues(frame: Frame, name: string): Float64Array | null {
   const column = frame.columns.get(name);
   if (column?.kind !== 'numeric') return null;
   for (let i = 0; i < column.values.length; i++) if (column.values[i] !== 0 && column.values[i] !== 1) return null;
-  return column.values;
+  return asFloat64(column.values);
 }
 
 /** A binomial model's trials column in the scored rows (whole numbers ≥ 0), or null when the rows lack it. */
@@ -395,7 +395,7 @@ function trialsValues(recipe: DesignRecipe, frame: Frame): Float64Array | null {
       throw new UserError(`${rowLocation(frame, i)}: trials column "${recipe.trials}" must be a whole number ≥ 0, got ${v}`);
     }
   }
-  return column.values;
+  return asFloat64(column.values);
 }
 
 function checkInterval(interval: readonly [number, number]): void {

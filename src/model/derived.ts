@@ -12,7 +12,7 @@
  * - neither: an error naming S and D, unless D is in `optional` (scoring's treatment column: both arms are scored).
  */
 import type { Frame } from '../data/frame.js';
-import { columnAsNumbers, numericColumn, rowLocation, withColumns } from '../data/frame-build.js';
+import { asFloat64, columnAsNumbers, numericColumn, rowLocation, withColumns } from '../data/frame-build.js';
 import { UserError } from '../errors.js';
 import { evaluateVariable, type DerivedColumn, type DesignRecipe, type VariableRecipe } from './recipe.js';
 
@@ -58,7 +58,7 @@ export function withDerivedColumns(recipe: DesignRecipe, frame: Frame, optional:
     }
     const evaluated = evaluateVariable(d.recipe, frame, `column "${d.name}" = ${d.label}`);
     if (evaluated.kind !== 'numeric') throw new Error(`derived column "${d.name}" is not numeric`);
-    const computed = evaluated.values;
+    const computed = asFloat64(evaluated.values);
     if (given !== undefined) {
       const values = columnAsNumbers(given);
       for (let i = 0; i < computed.length; i++) {

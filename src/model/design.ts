@@ -10,7 +10,8 @@
  * parts with ':' — a numeric part by its label, a categorical part by label + level ("channelPhone", "x:channelWeb",
  * "aB:cY", "factor(period)2"), a poly() part by label + column number ("poly(x, 2)1"; "poly(x, 1)" for one column).
  */
-import type { Column, ColumnDerivation, Frame } from '../data/frame.js';
+import type { Column, ColumnDerivation, Frame, NumericValues } from '../data/frame.js';
+import { asFloat64 } from '../data/frame-build.js';
 import { distinctCount, fitOrthoPoly } from '../numeric/orthopoly.js';
 import { groupLabel, varLabel, type GroupAtom, type ProductTerm, type Span, type VarExpr } from './formula/ast.js';
 import { formulaError } from './formula/errors.js';
@@ -134,7 +135,7 @@ class RecipeMaker {
       }
       case 'poly': {
         const arg = this.numericArg(v.arg, 'poly');
-        const x = (evaluateVariable(arg, this.frame, where) as { values: Float64Array }).values;
+        const x = asFloat64((evaluateVariable(arg, this.frame, where) as { values: NumericValues }).values);
         const distinct = distinctCount(x);
         if (v.degree >= distinct) {
           throw formulaError(
@@ -155,7 +156,7 @@ class RecipeMaker {
       case 'scale': {
         const arg = this.numericArg(v.arg, 'scale');
         const values = evaluateVariable(arg, this.frame, where);
-        const x = (values as { values: Float64Array }).values;
+        const x = (values as { values: NumericValues }).values;
         const n = x.length;
         let mean = 0;
         for (let i = 0; i < n; i++) mean += x[i];

@@ -4,8 +4,8 @@
  * learned from the training data: the centre and scale of every scale(), the level coding of every categorical
  * column and the levels of every grouping factor.
  */
-import type { Column, Frame } from '../data/frame.js';
-import { columnAsNumbers, rowLocation } from '../data/frame-build.js';
+import type { Column, Frame, NumericValues } from '../data/frame.js';
+import { asFloat64, rowLocation } from '../data/frame-build.js';
 import { requireColumn, requireNoMissing } from '../data/checks.js';
 import { UserError } from '../errors.js';
 import type { CompareOp } from './formula/ast.js';
@@ -137,7 +137,7 @@ export interface Design {
 
 /** A variable's values on a frame: numbers, factor codes into the recipe's levels, or the columns of a poly(). */
 export type VariableValues =
-  | { readonly kind: 'numeric'; readonly values: Float64Array }
+  | { readonly kind: 'numeric'; readonly values: NumericValues }
   | { readonly kind: 'matrix'; readonly columns: readonly Float64Array[] }
   | { readonly kind: 'factor'; readonly codes: Uint32Array; readonly levels: readonly string[] };
 
@@ -185,7 +185,8 @@ export function evaluateVariable(recipe: VariableRecipe, frame: Frame, where: st
   switch (recipe.kind) {
     case 'numeric': {
       const column = frameColumn(frame, recipe.column, where);
-      const values = columnAsNumbers(column);
+      // a column's own (possibly compact) array: no float64 copy of every variable while the design is built
+      const values = column.kind === 'categorical' ? null : column.values;
       if (!values) {
         throw new UserError(`${where}: column '${recipe.column}' in ${frame.source} is categorical, but the model needs numbers`);
       }
@@ -236,12 +237,12 @@ export function evaluateVariable(recipe: VariableRecipe, frame: Frame, where: st
     }
     case 'poly': {
       const x = numericValues(evaluateVariable(recipe.arg, frame, where), where);
-      return { kind: 'matrix', columns: evalOrthoPoly(x, recipe) };
+      return { kind: 'matrix', columns: evalOrthoPoly(asFloat64(x), recipe) };
     }
   }
 }
 
-function numericValues(v: VariableValues, where: string): Float64Array {
+function numericValues(v: VariableValues, where: string): NumericValues {
   if (v.kind === 'factor') throw new UserError(`${where}: needs a numeric column, not a categorical one`);
   if (v.kind === 'matrix') throw new UserError(`${where}: needs one numeric column, not the columns of poly()`);
   return v.values;
@@ -249,20 +250,26 @@ function numericValues(v: VariableValues, where: string): Float64Array {
 
 /** Values of one design column (product of its factors) per row. */
 function columnValues(column: ColumnRecipe, values: readonly VariableValues[], n: number): Float64Array {
-  const out = new Float64Array(n).fill(1);
+  const out = new Float64Array(n);
+  columnValuesInto(column, values, n, out, 0, 1);
+  return out;
+}
+
+/** columnValues written to out[at + i·stride] for every row i. */
+function columnValuesInto(column: ColumnRecipe, values: readonly VariableValues[], n: number, out: Float64Array, at: number, stride: number): void {
+  for (let i = 0; i < n; i++) out[at + i * stride] = 1;
   for (const f of column.factors) {
     const v = values[f.variable];
     if (v.kind === 'numeric') {
-      for (let i = 0; i < n; i++) out[i] *= v.values[i];
+      for (let i = 0; i < n; i++) out[at + i * stride] *= v.values[i];
     } else if (v.kind === 'matrix') {
       const values = v.columns[f.level as number];
-      for (let i = 0; i < n; i++) out[i] *= values[i];
+      for (let i = 0; i < n; i++) out[at + i * stride] *= values[i];
     } else {
       const level = f.level as number;
-      for (let i = 0; i < n; i++) if (v.codes[i] !== level) out[i] = 0;
+      for (let i = 0; i < n; i++) if (v.codes[i] !== level) out[at + i * stride] = 0;
     }
   }
-  return out;
 }
 
 /** Level index per row of a grouping factor (NEW_LEVEL for an unseen level or combination of levels). */
@@ -297,10 +304,8 @@ export function applyRecipe(recipe: DesignRecipe, frame: Frame): Design {
   const values = recipe.variables.map((v) => evaluateVariable(v.recipe, frame, `formula term '${v.label}'`));
   const p = recipe.fixed.length;
   const X = new Float64Array(n * p);
-  recipe.fixed.forEach((column, j) => {
-    const col = columnValues(column, values, n);
-    for (let i = 0; i < n; i++) X[i * p + j] = col[i];
-  });
+  // each column straight into X (strided): no n-long copy per column beside X (issue 16 item 2)
+  recipe.fixed.forEach((column, j) => columnValuesInto(column, values, n, X, j, p));
   const groupIdx = recipe.groups.map((g) => groupIndex(g, frame, `grouping factor '${g.name}'`));
   const x = recipe.terms.map((t) => (t.column ? columnValues(t.column, values, n) : null));
   const indexed = (recipe.indexed ?? []).map((t) => indexedDesign(t, values, n));

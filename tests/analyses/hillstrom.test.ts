@@ -5,6 +5,7 @@
  * probabilities — and the JSON has the keys issue 8 promises. The numbers themselves are checked against Stan in
  * hillstrom-real.slow.test.ts and against closed forms in tests/decision.
  */
+import { asFloat64 } from '../../src/data/frame-build.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeHillstrom, toJson, type HillstromAnalysis } from '../../src/analyses/hillstrom.js';
 import { hillstromSections } from '../../src/analyses/hillstrom-report.js';
@@ -114,7 +115,7 @@ describe('analyzeHillstrom on simulated data', () => {
     const cal = a.hierarchical.calibration;
     expect(cal).toHaveLength(10);
     expect(cal.reduce((s, b) => s + b.n, 0)).toBe(frame.nRows);
-    const conversions = y.values.reduce((s, v) => s + v, 0);
+    const conversions = asFloat64(y.values).reduce((s, v) => s + v, 0);
     expect(cal.reduce((s, b) => s + b.n * b.observedRate, 0)).toBeCloseTo(conversions, 9);
     for (let b = 1; b < cal.length; b++) expect(cal[b].meanPredicted).toBeGreaterThanOrEqual(cal[b - 1].meanPredicted);
     for (const b of cal) expect(b.meanPredicted).toBeGreaterThan(0);

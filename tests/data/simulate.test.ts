@@ -2,6 +2,7 @@
 // truth is the generating model (expected counts recomputed here from `truth` by hand, compared with the draws).
 // Real-file facts (segment sizes, conversion rates) were counted with Python's csv module on
 // ../shared/data/hillstrom.csv: see tests/data/hillstrom-real.test.ts for the ones checked against the file itself.
+import { asFloat64 } from '../../src/data/frame-build.js';
 import { describe, expect, it } from 'vitest';
 import { builtinDataset, loadDataArgument } from '../../src/data/datasets.js';
 import type { Column, Frame } from '../../src/data/frame.js';
@@ -21,7 +22,7 @@ function col(frame: Frame, name: string): Column {
 function num(frame: Frame, name: string): Float64Array {
   const c = col(frame, name);
   if (c.kind !== 'numeric') throw new Error(`${name} is ${c.kind}`);
-  return c.values;
+  return asFloat64(c.values);
 }
 function codes(frame: Frame, name: string): Uint32Array {
   const c = col(frame, name);

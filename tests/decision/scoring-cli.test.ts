@@ -3,6 +3,7 @@
  * uplift, with the probabilities scoreFrame gives; the JSON metrics equal decision/metrics of the CSV's own columns
  * (ROC-AUC by pair counting as a second reference); rows without the outcome or the treatment column; errors exit 2.
  */
+import { asFloat64 } from '../../src/data/frame-build.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { FIXTURE_ROWS, runFixture, type RunFixture } from '../serve/run-fixture.
 function column(file: string, name: string): Float64Array {
   const c = readCsv(file).columns.get(name);
   if (c?.kind !== 'numeric') throw new Error(`no numeric column ${name} in ${file}`);
-  return c.values;
+  return asFloat64(c.values);
 }
 
 /** AUC by counting every (positive, negative) pair: 1 for a correct order, 1/2 for a tie. */

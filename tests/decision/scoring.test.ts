@@ -159,7 +159,7 @@ describe('scoreFrame', () => {
   it('evaluates the rows own design when the treatment column is not 0/1', () => {
     const t = frame.columns.get('treatment');
     if (t?.kind !== 'numeric') throw new Error('treatment column');
-    const changed = withColumns(frame, [numericColumn('treatment', t.values.map((v, i) => (i % 3 === 0 ? 0.5 : v)))]);
+    const changed = withColumns(frame, [numericColumn('treatment', Float64Array.from(t.values).map((v, i) => (i % 3 === 0 ? 0.5 : v)))]);
     // without "segment", from which the recipe would derive (and check) treatment
     const half = frameFromColumns([...changed.columns.values()].filter((c) => c.name !== 'segment'), frame.source);
     const result = scoreFrame(scoring, half);

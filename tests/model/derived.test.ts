@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { builtinDataset } from '../../src/data/datasets.js';
-import { frameFromColumns } from '../../src/data/frame-build.js';
+import { asFloat64, frameFromColumns } from '../../src/data/frame-build.js';
 import type { Column, Frame } from '../../src/data/frame.js';
 import { HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
 import { simulateHillstrom } from '../../src/data/simulate/hillstrom.js';
@@ -30,7 +30,7 @@ const RAW = ['recency', 'history', 'mens', 'womens', 'newbie', 'zip_code', 'chan
 function numbers(frame: Frame, name: string): Float64Array {
   const c = frame.columns.get(name);
   if (c?.kind !== 'numeric') throw new Error(`no numeric column ${name}`);
-  return c.values;
+  return asFloat64(c.values);
 }
 
 /** The frame with only the named columns. */

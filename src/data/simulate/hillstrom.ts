@@ -22,6 +22,7 @@ import { stream } from '../../rng.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../frame-build.js';
 import { CONTROL_SEGMENT, addHillstromFeatures } from '../hillstrom.js';
 import { discrete, lognormal, round } from './draw.js';
+import type { NumericValues } from '../frame.js';
 import type { SimulateOptions, Simulated } from './types.js';
 
 /** Row counts per level in the real file (64,000 rows), levels in sorted order as the file's reader gives them. */
@@ -104,11 +105,12 @@ export function simulateHillstrom(options: SimulateOptions): Simulated {
   const covariates = stream(options.seed, 0);
   const historySegment = new Uint32Array(n);
   const history = new Float64Array(n);
-  const recency = new Float64Array(n);
-  const mens = new Float64Array(n);
-  const womens = new Float64Array(n);
+  // 0/1 flags and recency (1…12) as bytes: 10⁷ rows stay small (issue 16 item 2)
+  const recency = new Uint8Array(n);
+  const mens = new Uint8Array(n);
+  const womens = new Uint8Array(n);
   const zip = new Uint32Array(n);
-  const newbie = new Float64Array(n);
+  const newbie = new Uint8Array(n);
   const channel = new Uint32Array(n);
   const segment = new Uint32Array(n);
   const drawSegment = discrete(HISTORY_SEGMENT_COUNTS);
@@ -141,7 +143,7 @@ export function simulateHillstrom(options: SimulateOptions): Simulated {
     categoricalColumn('segment', segment, SEGMENTS),
   ];
   const features = addHillstromFeatures(frameFromColumns(columnsBeforeOutcome, source));
-  const column = (name: string): Float64Array => {
+  const column = (name: string): NumericValues => {
     const c = features.columns.get(name);
     if (c?.kind !== 'numeric') throw new Error(`simulateHillstrom: feature ${name} missing`);
     return c.values;
@@ -152,8 +154,8 @@ export function simulateHillstrom(options: SimulateOptions): Simulated {
   const truth = hillstromTruth();
   const r = TRUE_Z.map((z) => TRUE_SD * z);
   const outcomes = stream(options.seed, 1);
-  const visit = new Float64Array(n);
-  const conversion = new Float64Array(n);
+  const visit = new Uint8Array(n);
+  const conversion = new Uint8Array(n);
   const spend = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const eta =
