@@ -3,7 +3,7 @@
  * print the posterior summary. Defaults: the built-in simulated Hillstrom data and the hierarchical model.
  */
 import { groupedInteger } from '../report/integer-text.js';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 import { HILLSTROM_FORMULAS, type HillstromModel } from '../data/hillstrom.js';
@@ -22,7 +22,7 @@ import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
 import { ADAPT_CHOICES, AUTO_ADAPT_RULE } from '../fit/adapt-choice.js';
 import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
 import { checkOutDir, checkOutFile } from '../io/out-target.js';
-import { SAVE_EFFECTS, SAVE_EFFECTS_ALL_LIMIT, defaultSaveEffects, effectsMeta, runMeta, saveRun, type SaveEffects } from '../io/run-dir.js';
+import { NETCDF_RUN_FILE, SAVE_EFFECTS, SAVE_EFFECTS_ALL_LIMIT, defaultSaveEffects, effectsMeta, runMeta, saveRun, type SaveEffects } from '../io/run-dir.js';
 import { EFFECTS_SUMMARY_FILE } from '../io/effects-summary.js';
 import { EFFECTS_DRAWS_FILE } from '../io/effects-draws.js';
 import { isPerLevelName } from '../io/variable-names.js';
@@ -143,10 +143,16 @@ async function run(f: FitFlags): Promise<void> {
     ...(f.method === 'map' ? {} : { draws: options.draws, thin: options.thin }),
     threads: options.threads,
   }).forEach(warn);
-  if (f.format === 'netcdf') {
-    throw new UserError(`--format sets the printed summary's format (${TABLE_FORMATS.join(', ')}); write the draws as NetCDF with --netcdf FILE.nc`);
+  // --format netcdf: the run under --out also holds the draws as InferenceData (OUT/inference_data.nc); the summary
+  // printed is then the table
+  const netcdfFormat = f.format === 'netcdf';
+  if (netcdfFormat && f.out === undefined) {
+    throw new UserError(`--format netcdf writes ${NETCDF_RUN_FILE} into the run directory: give --out DIR too (or --netcdf FILE.nc for a file of its own)`);
   }
-  const chosenFormat: TableFormat = oneOf('--format', f.format, TABLE_FORMATS);
+  if (netcdfFormat && f.netcdf !== undefined) {
+    throw new UserError(`--format netcdf and --netcdf FILE both ask for the NetCDF file: give one of them`);
+  }
+  const chosenFormat: TableFormat = netcdfFormat ? 'table' : oneOf('--format', f.format, [...TABLE_FORMATS, 'netcdf'] as const) as TableFormat;
   const format: TableFormat = f.json ? 'json' : chosenFormat;
   const method = oneOf('--method', f.method, ['nuts', 'map', 'pathfinder'] as const);
   const model = oneOf('--model', f.model, MODELS);
@@ -159,7 +165,7 @@ async function run(f: FitFlags): Promise<void> {
   if (f.report !== undefined && method === 'map') throw new UserError('--report describes the draws of --method nuts; --method map has none (drop --report)');
   const reportFile = f.report === undefined ? null : checkOutFile(f.report, '--report');
   if (f.netcdf !== undefined && method === 'map') throw new UserError('--netcdf writes the draws of --method nuts; --method map has none (drop --netcdf)');
-  const netcdfFile = f.netcdf === undefined ? null : checkOutFile(f.netcdf, '--netcdf');
+  const netcdfFile = netcdfFormat && outDir !== null ? join(outDir, NETCDF_RUN_FILE) : f.netcdf === undefined ? null : checkOutFile(f.netcdf, '--netcdf');
   if (f.saveLoglik && netcdfFile === null) throw new UserError('--save-loglik adds the pointwise log-likelihood to the --netcdf file; give --netcdf FILE.nc too (or drop --save-loglik)');
   const askedEffects = f.saveEffects === undefined ? undefined : oneOf('--save-effects', f.saveEffects, SAVE_EFFECTS);
   if (askedEffects !== undefined && outDir === null && netcdfFile === null) {
@@ -362,7 +368,7 @@ export function register(program: Command): void {
     .option('--save-effects <all|summary|none>', `what --out and --netcdf keep of the group effects (r_, z_): their draws (as CSV columns; NetCDF variables over <group>__level), their summaries (${EFFECTS_SUMMARY_FILE} and draws in ${EFFECTS_DRAWS_FILE} as float32; the NetCDF effects_summary group), or nothing (default: all up to ${groupedInteger(SAVE_EFFECTS_ALL_LIMIT)} values per draw, else summary)`)
     .option('--stats <list>', 'summary columns, e.g. mean,sd,hdi,ess_bulk,r_hat')
     .option('--vars <list>', 'variables to summarise: names or prefixes, comma-separated')
-    .option('--format <format>', `summary format: ${TABLE_FORMATS.join(', ')}`, 'table')
+    .option('--format <format>', `summary format: ${TABLE_FORMATS.join(', ')}; netcdf: the table, and the run under --out also holds ${NETCDF_RUN_FILE} (as --netcdf)`, 'table')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'print nothing on stderr but warnings and errors')
     .option('--verbose', 'also print details: the GPU probe\'s captured driver output')

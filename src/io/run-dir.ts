@@ -29,6 +29,9 @@ export const SAVE_EFFECTS: readonly SaveEffects[] = ['all', 'summary', 'none'];
 /** The default is `all` up to this many per-level values per draw, `summary` above (issue 16 item 4). */
 export const SAVE_EFFECTS_ALL_LIMIT = 10_000;
 
+/** The NetCDF file (ArviZ InferenceData) that `fit --format netcdf --out DIR` adds to the run directory. */
+export const NETCDF_RUN_FILE = 'inference_data.nc';
+
 /** The default --save-effects for a run with this many per-level values per draw. */
 export function defaultSaveEffects(perLevelValues: number): SaveEffects {
   return perLevelValues <= SAVE_EFFECTS_ALL_LIMIT ? 'all' : 'summary';

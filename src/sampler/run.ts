@@ -147,7 +147,8 @@ function resolveSettings(options: SampleOptions): SampleSettings {
     metric: options.metric ?? 'diag',
     initialStepSize: options.stepSize ?? 1,
     init: options.init === undefined || options.init === 'random' ? 'random' : 'given',
-    adapt: options.adapt ?? 'fisher',
+    // the low-rank metric is estimated in Stan's slow windows (adaptation/lowrank-window.ts)
+    adapt: options.adapt ?? (options.metric === 'lowrank' ? 'stan' : 'fisher'),
     adaptation: { ...STAN_ADAPTATION, ...options.adaptation, targetAccept: options.targetAccept ?? STAN_ADAPTATION.targetAccept },
     fisher: { ...FISHER_DEFAULTS, ...options.fisher },
   };

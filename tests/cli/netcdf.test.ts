@@ -84,10 +84,25 @@ describe('nutmeg fit --netcdf', () => {
     }
   }, 120_000);
 
-  it('refuses --format netcdf, --save-loglik without --netcdf or past 4 GiB, and --netcdf with --method map, in one line each', async () => {
+  it('--format netcdf --out DIR adds inference_data.nc to the run and prints the table', async () => {
+    const run = join(dir, 'format-run');
+    const r = await runNutmeg(['fit', '--data', join(dir, 'data.csv'), '--formula', 'y ~ x + (1 | g)', ...tiny.filter((a) => a !== '--quiet'), '--format', 'netcdf', '--out', run, '--save-loglik']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\s*variable\s+mean/m);
+    const f = new h5.File(join(run, 'inference_data.nc'), 'r');
+    try {
+      expect(f.keys()).toEqual(['posterior', 'sample_stats', 'log_likelihood', 'observed_data']);
+      expect((values(f, 'posterior/b_x') as Float64Array).length).toBe(2 * 5);
+    } finally {
+      f.close();
+    }
+  }, 120_000);
+
+  it('refuses --format netcdf without --out or with --netcdf, --save-loglik without --netcdf or past 4 GiB, and --netcdf with --method map, in one line each', async () => {
     const data = ['--data', join(dir, 'data.csv'), '--formula', 'y ~ x'];
     for (const [args, message] of [
-      [['--format', 'netcdf'], /^nutmeg: --format sets the printed summary's format \(.*\); write the draws as NetCDF with --netcdf FILE\.nc\n$/],
+      [['--format', 'netcdf'], /^nutmeg: --format netcdf writes inference_data\.nc into the run directory: give --out DIR too \(or --netcdf FILE\.nc for a file of its own\)\n$/],
+      [['--format', 'netcdf', '--out', join(dir, 'both'), '--netcdf', join(dir, 'both.nc')], /^nutmeg: --format netcdf and --netcdf FILE both ask for the NetCDF file: give one of them\n$/],
       [['--save-loglik'], /^nutmeg: --save-loglik adds the pointwise log-likelihood to the --netcdf file; give --netcdf FILE\.nc too/],
       [['--method', 'map', '--netcdf', join(dir, 'map.nc')], /^nutmeg: --netcdf writes the draws of --method nuts; --method map has none/],
       [['--netcdf', dir], /^nutmeg: --netcdf .*: is a directory; give a file name/],
