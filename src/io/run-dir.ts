@@ -68,7 +68,8 @@ export interface RunMeta {
   readonly parameterization: Record<string, Parameterization>;
   /** Coordinates of the fixed effects (src/model/fixed-basis.ts); absent in runs written before it existed. */
   readonly fixedBasis?: FixedBasisChoice;
-  readonly backend: { readonly kind: string; readonly description: string };
+  /** layout: how the gradient read the rows (Backend.layout), when the backend chose it from the data. */
+  readonly backend: { readonly kind: string; readonly description: string; readonly layout?: string };
   readonly settings: Fit['sample']['settings'];
   readonly timings: {
     readonly buildSeconds: number;
@@ -122,7 +123,7 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     priors,
     parameterization,
     fixedBasis: spec.fixedBasis ? 'qr' : 'natural',
-    backend: { kind: fit.backend.kind, description: fit.backend.description },
+    backend: { kind: fit.backend.kind, description: fit.backend.description, ...(fit.backend.layout ? { layout: fit.backend.layout } : {}) },
     settings: s.settings,
     timings: { ...fit.timings, ...s.timing },
     gradients: {
