@@ -10,7 +10,7 @@
 //       worker thread and a promise, tens of microseconds) costs more than the arithmetic
 //   model.pointwise(draws, nDraws, rowStart, rowCount, out): Promise<void>
 //   model.dispose()                joins the pool's threads and frees the data
-//   model.isa, model.threads, model.storage
+//   model.isa, model.threads, model.storage, model.layout ('grouped' | 'sorted' | 'rows'), model.layoutSummary
 //   cpuFeatures(): { avx2Fma: boolean, avx512: boolean }
 //   new PsisLoo({ nDraws, nChains, order, blom, threads })   PSIS-LOO per observation (psis.hpp; native-psis.ts)
 //   psis.run(values, count, rEff | null, outputs): Promise<number>   a block, off the event loop
@@ -102,6 +102,17 @@ KernelChoice kernel_choice(const Napi::Env& env, const Napi::Value& v) {
   throw Napi::RangeError::New(env, "kernels must be 'auto', 'baseline', 'avx2' or 'avx512'");
 }
 
+// The gradient's row layout (model.hpp RowLayout): "auto" (from the data), "grouped", "sorted" or "rows".
+LayoutChoice layout_choice(const Napi::Env& env, const Napi::Value& v) {
+  if (v.IsUndefined() || v.IsNull()) return LayoutChoice::Auto;
+  const std::string s = v.As<Napi::String>().Utf8Value();
+  if (s == "auto") return LayoutChoice::Auto;
+  if (s == "grouped") return LayoutChoice::GroupedByCell;
+  if (s == "sorted") return LayoutChoice::SortedByLevel;
+  if (s == "rows") return LayoutChoice::DataOrder;
+  throw Napi::RangeError::New(env, "layout must be 'auto', 'grouped', 'sorted' or 'rows'");
+}
+
 class NativeModel : public Napi::ObjectWrap<NativeModel> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -114,6 +125,8 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
                            InstanceAccessor<&NativeModel::Isa>("isa"),
                            InstanceAccessor<&NativeModel::Threads>("threads"),
                            InstanceAccessor<&NativeModel::Storage>("storage"),
+                           InstanceAccessor<&NativeModel::Layout>("layout"),
+                           InstanceAccessor<&NativeModel::LayoutSummary>("layoutSummary"),
                        });
   }
 
@@ -134,6 +147,12 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
   }
   Napi::Value Storage(const Napi::CallbackInfo& info) {
     return Napi::String::New(info.Env(), live(info.Env()).storage_summary());
+  }
+  Napi::Value Layout(const Napi::CallbackInfo& info) {
+    return Napi::String::New(info.Env(), live(info.Env()).layout());
+  }
+  Napi::Value LayoutSummary(const Napi::CallbackInfo& info) {
+    return Napi::String::New(info.Env(), live(info.Env()).layout_summary());
   }
 
   Engine& live(const Napi::Env& env) {
@@ -295,6 +314,7 @@ NativeModel::NativeModel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Nati
   options.max_chains = uint32_value(env, d.Get("maxChains"), "maxChains");
   options.max_draws = uint32_value(env, d.Get("maxDraws"), "maxDraws");
   options.kernels = kernel_choice(env, d.Get("kernels"));
+  options.layout = layout_choice(env, d.Get("layout"));
   try {
     engine_ = std::make_unique<Engine>(in, options);
   } catch (const std::invalid_argument& e) {

@@ -11,7 +11,8 @@ namespace nutmeg {
 namespace {
 constexpr double kLogSqrt2Pi = 0.91893853320467274178;
 
-// Average rows per cell from which the gradient reads rows grouped by cell (below it, gathers and scatters per row).
+// Average rows per cell from which the gradient reads rows grouped by cell (below it, rows sorted by level with
+// gathers and scatters per row; Model::for_gradient).
 constexpr std::size_t kMinAverageRun = 64;
 
 // Rows [begin, end) of worker w out of `workers`, over `rows` rows: equal contiguous shares.
@@ -24,7 +25,7 @@ inline void share(std::size_t rows, unsigned w, unsigned workers, std::size_t& b
 Engine::Engine(const ModelInput& input, const EngineOptions& options)
     : model_(input),
       view_(model_.view()),
-      grouped_(Model::grouped_by_cell(input, kMinAverageRun)),
+      grouped_(Model::for_gradient(input, kMinAverageRun, options.layout)),
       kernels_(select_kernels(options.kernels)),
       max_chains_(std::max<std::uint32_t>(1, options.max_chains)),
       max_draws_(std::max<std::uint32_t>(1, options.max_draws)),
@@ -53,6 +54,7 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
     s.aux.assign(std::max<std::size_t>(1, max_chains_ * n_aux), 0.0);
     s.values.assign((2 + p + 2 + terms) * kRowBlock, 0.0);
     s.level_block.assign(std::max<std::size_t>(1, terms) * kRowBlock, 0);
+    s.run_block.assign(2 * kRowBlock, 0);
     s.fixed_ptrs.assign(std::max<std::size_t>(1, p), nullptr);
     s.term_x_ptrs.assign(std::max<std::size_t>(1, terms), nullptr);
     s.term_level_ptrs.assign(std::max<std::size_t>(1, terms), nullptr);
@@ -159,9 +161,16 @@ void Engine::gradient(std::uint32_t n_chains) {
 
 std::string Engine::storage_summary() const {
   std::string s = model_.storage_summary();
-  if (grouped_) s += "; gradient rows grouped in " + std::to_string(grouped_->run_ends.size()) + " cells";
+  if (grouped_) s += "; gradient " + grouped_->layout_summary();
   return s;
 }
+
+const char* Engine::layout() const {
+  if (!grouped_) return "rows";
+  return grouped_->layout == RowLayout::GroupedByCell ? "grouped" : "sorted";
+}
+
+std::string Engine::layout_summary() const { return grouped_ ? grouped_->layout_summary() : model_.layout_summary(); }
 
 void Engine::pointwise_task(void* context, unsigned worker, unsigned workers) {
   Engine& e = *static_cast<Engine*>(context);

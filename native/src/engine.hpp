@@ -28,6 +28,7 @@ struct EngineOptions {
   std::uint32_t max_chains;
   std::uint32_t max_draws;
   KernelChoice kernels;
+  LayoutChoice layout = LayoutChoice::Auto;
 };
 
 class Engine {
@@ -36,8 +37,12 @@ class Engine {
   Engine(const ModelInput& input, const EngineOptions& options);
 
   const Model& model() const { return model_; }
-  // The model's storage_summary, plus how the gradient's rows are grouped (e.g. "; rows grouped in 63 cells").
+  // The model's storage_summary, plus how the gradient reads its rows (e.g. "; gradient rows grouped in 63 cells …").
   std::string storage_summary() const;
+  // How the gradient reads the rows: "grouped" (by cell), "sorted" (by one term's level, a gather per row) or "rows"
+  // (data order: no varying terms), and the same in words (Model::layout_summary).
+  const char* layout() const;
+  std::string layout_summary() const;
   const char* isa() const { return kernels_->isa; }
   unsigned threads() const { return pool_.size(); }
   std::uint32_t max_chains() const { return max_chains_; }
@@ -64,11 +69,11 @@ class Engine {
   struct ThreadState {
     std::vector<double> loglik, fixed, levels, aux;
     std::vector<double> values;
-    std::vector<std::uint32_t> level_block;
+    std::vector<std::uint32_t> level_block, run_block;
     std::vector<const double*> fixed_ptrs, term_x_ptrs;
     std::vector<const std::uint32_t*> term_level_ptrs;
     BlockScratch scratch() {
-      return BlockScratch{values.data(), level_block.data(), fixed_ptrs.data(), term_x_ptrs.data(),
+      return BlockScratch{values.data(), level_block.data(), run_block.data(), fixed_ptrs.data(), term_x_ptrs.data(),
                           term_level_ptrs.data()};
     }
   };
@@ -80,7 +85,7 @@ class Engine {
 
   Model model_;
   ModelView view_;
-  // The gradient's copy of the data with rows grouped by cell (Model::grouped_by_cell), or nullptr: then the gradient
+  // The gradient's copy of the data with its rows reordered (Model::for_gradient), or nullptr: then the gradient
   // reads model_. Pointwise log-likelihoods are asked for by row, so they always read model_.
   std::unique_ptr<Model> grouped_;
   ModelView grouped_view_{};

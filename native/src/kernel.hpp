@@ -16,10 +16,12 @@ constexpr std::size_t kRowBlock = 256;
 // Per-thread scratch for one block, allocated once by the engine:
 //   values: (2 + p + 2 + terms) x kRowBlock doubles (eta, d loglik / d eta, widened columns)
 //   levels: terms x kRowBlock widened level indices
+//   runs: 2 x kRowBlock (rows sorted by level: the block's runs of one level, their ends and their levels)
 //   fixed: p pointers, term_x and term_level: one pointer per term (the block's columns)
 struct BlockScratch {
   double* values;
   std::uint32_t* levels;
+  std::uint32_t* runs;
   const double** fixed;
   const double** term_x;
   const std::uint32_t** term_level;

@@ -188,6 +188,42 @@ inline void scatter_levels(double* __restrict g, const double* __restrict x, con
   }
 }
 
+// The runs of one level in a block whose rows are sorted by that level: ends[q] (exclusive, within the block) and
+// levels[q] of run q; returns the number of runs. Computed once per block, shared by every chain.
+inline std::uint32_t level_runs(const std::uint32_t* __restrict level, std::size_t nb, std::uint32_t* __restrict ends,
+                                std::uint32_t* __restrict levels) {
+  std::uint32_t runs = 0;
+  for (std::size_t i = 1; i < nb; i++) {
+    if (level[i] != level[i - 1]) {
+      ends[runs] = static_cast<std::uint32_t>(i);
+      levels[runs++] = level[i - 1];
+    }
+  }
+  ends[runs] = static_cast<std::uint32_t>(nb);
+  levels[runs++] = level[nb - 1];
+  return runs;
+}
+
+// The gradient of a term whose rows come in runs of one level: one vectorised sum (or dot product) per run and one
+// add per level, instead of a scatter per row, whose adds to the same level would wait on each other.
+inline void sum_runs(double* __restrict g, const double* __restrict x, const std::uint32_t* __restrict ends,
+                        const std::uint32_t* __restrict levels, std::uint32_t runs, const double* __restrict res) {
+  std::uint32_t start = 0;
+  for (std::uint32_t q = 0; q < runs; q++) {
+    const std::uint32_t stop = ends[q];
+    double s = 0.0;
+    if (x == nullptr) {
+#pragma omp simd reduction(+ : s)
+      for (std::uint32_t i = start; i < stop; i++) s += res[i];
+    } else {
+#pragma omp simd reduction(+ : s)
+      for (std::uint32_t i = start; i < stop; i++) s += x[i] * res[i];
+    }
+    g[levels[q]] += s;
+    start = stop;
+  }
+}
+
 // The model's family over the block (families.hpp): its log-likelihood returned (per-row constants aside), d.res
 // written, Σ ∂/∂aux added into g_aux.
 inline double block_loglik_and_residual(const ModelView& m, const BlockData& d, const AuxChain& c, double& g_aux) {
@@ -324,9 +360,13 @@ void gradient(const GradientCall& call, std::size_t row_begin, std::size_t row_e
     return;
   }
   const BlockBuilder builder{m, scratch};
+  std::uint32_t* run_ends = scratch.runs;
+  std::uint32_t* run_levels = scratch.runs + kBlock;
   for (std::size_t start = row_begin; start < row_end; start += kBlock) {
     const std::size_t nb = row_end - start < kBlock ? row_end - start : kBlock;
     const BlockData d = builder.build(start, nb);
+    const std::int32_t sorted = m.sorted_term;
+    const std::uint32_t runs = sorted >= 0 ? level_runs(d.term_level[sorted], nb, run_ends, run_levels) : 0;
     for (std::uint32_t a = 0; a < call.n_active; a++) {
       const std::uint32_t c = call.chains[a];
       const double* b = call.positions + static_cast<std::size_t>(c) * m.dim;
@@ -338,7 +378,11 @@ void gradient(const GradientCall& call, std::size_t row_begin, std::size_t row_e
       fixed_gradient(m, d, sums.fixed + static_cast<std::size_t>(a) * m.p);
       double* gl = sums.levels + static_cast<std::size_t>(a) * m.total_levels;
       for (std::uint32_t t = 0; t < m.n_terms; t++) {
-        scatter_levels(gl + m.terms[t].level_base, d.term_x[t], d.term_level[t], d.res, nb);
+        if (static_cast<std::int32_t>(t) == sorted) {
+          sum_runs(gl + m.terms[t].level_base, d.term_x[t], run_ends, run_levels, runs, d.res);
+        } else {
+          scatter_levels(gl + m.terms[t].level_base, d.term_x[t], d.term_level[t], d.res, nb);
+        }
       }
     }
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -164,14 +165,15 @@ LevelIndex Model::store_index(const std::uint32_t* index, std::uint32_t levels) 
   return LevelIndex{type, storage_.back().data()};
 }
 
-std::unique_ptr<Model> Model::grouped_by_cell(const ModelInput& in, std::size_t min_average_run) {
+std::unique_ptr<Model> Model::for_gradient(const ModelInput& in, std::size_t min_average_run, LayoutChoice choice) {
   const std::size_t n = in.n, terms = in.terms.size();
-  if (terms == 0 || n == 0) return nullptr;
+  if (terms == 0 || n == 0 || choice == LayoutChoice::DataOrder) return nullptr;
   for (const TermInput& t : in.terms) {
     for (std::size_t i = 0; i < n; i++) {
       if (t.index[i] >= t.levels) throw std::invalid_argument("a level index is out of range");
     }
   }
+  // Cells: sort by every term's level (stable: data order within a cell) and count the runs.
   std::vector<std::uint32_t> order(n);
   for (std::size_t i = 0; i < n; i++) order[i] = static_cast<std::uint32_t>(i);
   auto less = [&](std::uint32_t a, std::uint32_t b) {
@@ -185,14 +187,47 @@ std::unique_ptr<Model> Model::grouped_by_cell(const ModelInput& in, std::size_t 
   for (std::size_t k = 1; k <= n; k++) {
     if (k == n || less(order[k - 1], order[k])) ends.push_back(static_cast<std::uint32_t>(k));
   }
-  if (ends.size() * min_average_run > n) return nullptr;
-
+  const std::size_t cells = ends.size();
+  RowLayout layout = RowLayout::GroupedByCell;
+  std::uint32_t widest = 0;
+  const bool short_runs = cells * min_average_run > n;
+  if (choice == LayoutChoice::SortedByLevel || (choice == LayoutChoice::Auto && short_runs)) {
+    // Short runs: sort by the level of the term with the most levels only (a counting sort, stable).
+    layout = RowLayout::SortedByLevel;
+    ends.clear();
+    for (std::uint32_t t = 1; t < terms; t++) {
+      if (in.terms[t].levels > in.terms[widest].levels) widest = t;
+    }
+    const TermInput& key = in.terms[widest];
+    std::vector<std::size_t> start(static_cast<std::size_t>(key.levels) + 1, 0);
+    for (std::size_t i = 0; i < n; i++) start[key.index[i] + 1]++;
+    for (std::uint32_t k = 0; k < key.levels; k++) start[k + 1] += start[k];
+    for (std::size_t i = 0; i < n; i++) order[start[key.index[i]]++] = static_cast<std::uint32_t>(i);
+  }
   ModelInput sorted = in;
   sorted.row_order = order.data();
   auto model = std::make_unique<Model>(sorted);
   model->row_order = std::move(order);
   model->run_ends = std::move(ends);
+  model->layout = layout;
+  model->sorted_term = widest;
+  model->cells = cells;
   return model;
+}
+
+std::string Model::layout_summary() const {
+  const double per_cell = cells > 0 ? static_cast<double>(n) / static_cast<double>(cells) : 0.0;
+  char average[32];
+  std::snprintf(average, sizeof average, "%.1f", per_cell);
+  switch (layout) {
+    case RowLayout::DataOrder: return "rows in data order";
+    case RowLayout::GroupedByCell:
+      return "rows grouped in " + std::to_string(cells) + " cells (" + average + " rows a cell)";
+    case RowLayout::SortedByLevel:
+      return "rows sorted by term " + std::to_string(sorted_term) + "'s " + std::to_string(terms[sorted_term].levels) +
+             " levels, gathered per row (" + std::to_string(cells) + " cells, " + average + " rows a cell)";
+  }
+  return "?";
 }
 
 ModelView Model::view() const {
@@ -218,6 +253,7 @@ ModelView Model::view() const {
   v.large_counts = max_count > kSmallCount;
   v.run_ends = run_ends.empty() ? nullptr : run_ends.data();
   v.n_runs = static_cast<std::uint32_t>(run_ends.size());
+  v.sorted_term = layout == RowLayout::SortedByLevel ? static_cast<std::int32_t>(sorted_term) : -1;
   return v;
 }
 

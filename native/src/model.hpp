@@ -20,6 +20,17 @@
 namespace nutmeg {
 
 enum class ValueType : std::uint8_t { Ones, U8, F32, F64 };
+
+// How the gradient reads the rows (Model::for_gradient):
+//   DataOrder      rows as given, a gather and a scatter per row and term (no varying terms: nothing to choose);
+//   SortedByLevel  rows sorted by the level of the term with the most levels, a gather and a scatter per row: the
+//                  level arrays are walked in order instead of at random, so 10^5 levels (800 KB per chain) cost
+//                  what 10 do instead of a cache miss per row;
+//   GroupedByCell  rows sorted by cell (the level of every term) and each cell's rows read as one run: a term's effect
+//                  is one number per run, added like a fixed effect; only worth it when runs are long.
+enum class RowLayout : std::uint8_t { DataOrder, SortedByLevel, GroupedByCell };
+// The layout asked for: chosen from the data (Auto), or one of them (for tests and benchmarks).
+enum class LayoutChoice : std::uint8_t { Auto, DataOrder, SortedByLevel, GroupedByCell };
 enum class IndexType : std::uint8_t { U8, U16, U32 };
 
 struct Column {
@@ -71,6 +82,9 @@ struct ModelView {
   // constant within a run. n_runs = 0: rows in data order, levels vary row by row.
   const std::uint32_t* run_ends;
   std::uint32_t n_runs;
+  // Rows sorted by the level of this term (RowLayout::SortedByLevel), or -1: its gradient is summed per run of one
+  // level within a block instead of scattered row by row.
+  std::int32_t sorted_term;
 };
 
 // Raw float64 input as handed over by JavaScript (borrowed only for the duration of Model's constructor).
@@ -129,14 +143,25 @@ class Model {
   std::vector<std::uint32_t> row_order;
   // Ends of the runs of equal level indices when rows are grouped by cell (empty otherwise).
   std::vector<std::uint32_t> run_ends;
+  // How the gradient reads this copy's rows, and with SortedByLevel the term whose level orders them.
+  RowLayout layout = RowLayout::DataOrder;
+  std::uint32_t sorted_term = 0;
+  // The number of cells (distinct combinations of every term's level); 0 without varying terms.
+  std::size_t cells = 0;
 
   ModelView view() const;
 
-  // The same model with its rows reordered so that rows of the same cell (the same level of every varying term) are
-  // contiguous, in data order within a cell: inside a run each term's effect is one number, so the kernels add it
-  // like a fixed effect and sum its gradient like one, instead of a gather and a scatter per row. Returns nullptr
-  // when the model has no varying terms or its cells are too many for runs of min_average_run rows on average.
-  static std::unique_ptr<Model> grouped_by_cell(const ModelInput& input, std::size_t min_average_run);
+  // The gradient's copy of the model, its rows reordered by the layout the data call for (see RowLayout), in data
+  // order within a cell or level: GroupedByCell when the cells (the same level of every varying term) hold at least
+  // min_average_run rows on average, so that inside a run each term's effect is one number, added like a fixed
+  // effect and its gradient summed like one; SortedByLevel otherwise. Returns nullptr when the model has no varying
+  // terms (the gradient then reads the model as given, DataOrder). `choice` other than Auto forces a layout (DataOrder:
+  // nullptr).
+  static std::unique_ptr<Model> for_gradient(const ModelInput& input, std::size_t min_average_run,
+                                             LayoutChoice choice = LayoutChoice::Auto);
+
+  // e.g. "rows grouped in 63 cells (1016 rows a cell on average)" or "rows sorted by term 0's 100000 levels (...)".
+  std::string layout_summary() const;
 
   // e.g. "X: 1 ones, 4 u8, 2 f64; y u8; index u8" — for the backend description and the benchmark.
   std::string storage_summary() const;

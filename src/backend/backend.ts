@@ -23,6 +23,11 @@ export interface Backend {
   readonly kind: BackendKind;
   /** Human description, e.g. "native (2 threads, AVX2)" or "webgpu (llvmpipe, OpenGL)". */
   readonly description: string;
+  /**
+   * How the gradient reads the rows, in words, when the backend chooses it from the data (native: grouped by cell or
+   * sorted by level, native/src/model.hpp); recorded in fit.json. Absent when the backend has one fixed layout.
+   */
+  readonly layout?: string;
   readonly spec: ModelSpec;
   /** Unconstrained dimension, = spec.dim. */
   readonly dim: number;

@@ -127,6 +127,7 @@ export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: B
   return {
     kind: inner.kind,
     description: inner.description,
+    layout: inner.layout,
     spec: outer,
     dim,
     async logDensityGradient(positions, nChains, logp, grad, active) {

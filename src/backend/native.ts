@@ -29,8 +29,17 @@ import { callWork, isSmallWork } from './work-size.js';
 /** Which compiled kernels to run: 'auto' picks the widest the CPU has (AVX-512, then AVX2+FMA, then baseline). */
 export type NativeKernels = 'auto' | 'baseline' | 'avx2' | 'avx512';
 
+/**
+ * How the gradient reads the rows (native/src/model.hpp RowLayout): 'auto' chooses from the data — 'grouped' (rows
+ * grouped by cell, a run per cell) when cells hold at least 64 rows on average, else 'sorted' (rows sorted by the
+ * level of the term with the most levels, a gather and a scatter per row); 'rows' keeps the data order.
+ */
+export type NativeLayout = 'auto' | 'grouped' | 'sorted' | 'rows';
+
 export interface NativeBackendOptions extends BackendOptions {
   readonly kernels?: NativeKernels;
+  /** Row layout of the gradient (tests and benchmarks); default 'auto'. */
+  readonly layout?: NativeLayout;
   /** Gradient calls on the calling thread (true) or off the event loop (false); default: true for a small call (work-size.ts). */
   readonly sync?: boolean;
 }
@@ -68,6 +77,7 @@ export interface NativeModelDescriptor {
   readonly maxChains: number;
   readonly maxDraws: number;
   readonly kernels: NativeKernels;
+  readonly layout?: NativeLayout;
 }
 
 export interface NativeModelHandle {
@@ -102,6 +112,10 @@ export interface NativeModelHandle {
   readonly threads: number;
   /** How the data are stored, e.g. "X: 1 ones, 4 u8, 2 f64; y u8; term 0 x u8 index u8". */
   readonly storage: string;
+  /** The gradient's row layout in use (absent in addons built before it existed). */
+  readonly layout?: Exclude<NativeLayout, 'auto'>;
+  /** The same in words, e.g. "rows grouped in 63 cells (1015.9 rows a cell)". */
+  readonly layoutSummary?: string;
 }
 
 export interface NativeAddon {
@@ -181,12 +195,14 @@ export function describeNative(spec: ModelSpec, options: NativeBackendOptions): 
     maxChains: options.maxChains ?? 4,
     maxDraws: options.maxDraws ?? 256,
     kernels: options.kernels ?? 'auto',
+    ...(options.layout ? { layout: options.layout } : {}),
   };
 }
 
 export class NativeBackend implements Backend {
   readonly kind = 'native' as const;
   readonly description: string;
+  readonly layout: string | undefined;
   readonly dim: number;
   /** Calls run one at a time, in order: each waits for the previous one to settle. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -214,7 +230,9 @@ export class NativeBackend implements Backend {
     this.auxGrad = new Float64Array(this.nAux * 4);
     this.aux = new Float64Array(this.nAux);
     this.auxGradOne = new Float64Array(this.nAux);
-    this.description = `native (${handle.threads} thread${handle.threads === 1 ? '' : 's'}, ${handle.isa}${this.sync ? ', in-process calls' : ''})`;
+    this.layout = handle.layoutSummary;
+    const rows = handle.layout === 'grouped' ? ', rows grouped by cell' : handle.layout === 'sorted' ? ', rows sorted by level' : '';
+    this.description = `native (${handle.threads} thread${handle.threads === 1 ? '' : 's'}, ${handle.isa}${this.sync ? ', in-process calls' : ''}${rows})`;
     if (this.sync) this.logDensityGradientSync = (positions, nChains, logp, grad, active) => this.gradientNow(positions, nChains, logp, grad, active);
   }
 

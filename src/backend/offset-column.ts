@@ -93,6 +93,7 @@ export function wrapOffset(outer: ModelSpec, inner: Backend, options: BackendOpt
   return {
     kind: inner.kind,
     description: inner.description,
+    layout: inner.layout,
     spec: outer,
     dim,
     async logDensityGradient(outerPositions, nChains, logp, grad, active) {

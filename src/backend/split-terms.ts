@@ -126,6 +126,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   return {
     kind: inner.kind,
     description: inner.description,
+    layout: inner.layout,
     spec: outer,
     dim,
     async logDensityGradient(positions, nChains, logp, grad, active) {

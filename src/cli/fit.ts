@@ -336,7 +336,7 @@ export function register(program: Command): void {
     program
       .command('fit')
       .description('fit a Bayesian multilevel regression (any --family) with NUTS and print the posterior summary')
-      .option('--data <file|sim:name>', 'CSV (or .csv.gz), Parquet or Arrow IPC file, or a built-in simulated data set (sim:hillstrom, sim:separation, sim:personalization)', 'sim:hillstrom'),
+      .option('--data <file|sim:name>', 'CSV (or .csv.gz), Parquet or Arrow IPC file, or a built-in simulated data set (sim:hillstrom, sim:separation, sim:personalization, sim:crossed)', 'sim:hillstrom'),
   )
     .option('--rows <n>', 'rows to simulate for a sim: data set (default: its natural size, 64,000 for sim:hillstrom)')
     .option('--formula <formula>', 'model formula, lme4/brms style: "y ~ x + (1 | g)" (default: --model for the Hillstrom data)')

@@ -8,12 +8,13 @@ import type { ReadCsvOptions } from './csv.js';
 import { readDataFile } from './data-file.js';
 import type { Frame } from './frame.js';
 import { addHillstromFeatures } from './hillstrom.js';
+import { simulateCrossed } from './simulate/crossed.js';
 import { simulateHillstrom } from './simulate/hillstrom.js';
 import { simulatePersonalization } from './simulate/personalization.js';
 import { simulateSeparation } from './simulate/separation.js';
 import type { Simulated } from './simulate/types.js';
 
-export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization'] as const;
+export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization', 'crossed'] as const;
 export type BuiltinDatasetName = (typeof BUILTIN_DATASETS)[number];
 
 /** Prefix of a data argument that names a built-in simulated data set. */
@@ -37,6 +38,8 @@ export function builtinDataset(name: BuiltinDatasetName, seed: number, n?: numbe
       return simulateSeparation({ seed, n });
     case 'personalization':
       return simulatePersonalization({ seed, n });
+    case 'crossed':
+      return simulateCrossed({ seed, n });
   }
 }
 

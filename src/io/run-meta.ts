@@ -52,7 +52,8 @@ export interface RunMeta {
    * with its coefficients and cells; absent in runs written before it existed (then all dense).
    */
   readonly fixedLayout?: FixedLayout;
-  readonly backend: { readonly kind: string; readonly description: string };
+  /** layout: how the gradient read the rows (Backend.layout), when the backend chose it from the data. */
+  readonly backend: { readonly kind: string; readonly description: string; readonly layout?: string };
   readonly settings: Fit['sample']['settings'];
   readonly timings: {
     readonly buildSeconds: number;
@@ -131,7 +132,7 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     parameterization,
     fixedBasis: spec.fixedBasis ? 'qr' : 'natural',
     fixedLayout: fixedLayout(spec),
-    backend: { kind: fit.backend.kind, description: fit.backend.description },
+    backend: { kind: fit.backend.kind, description: fit.backend.description, ...(fit.backend.layout ? { layout: fit.backend.layout } : {}) },
     settings: s.settings,
     timings: { ...fit.timings, ...s.timing },
     gradients: {

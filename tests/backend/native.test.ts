@@ -112,10 +112,46 @@ describe.skipIf(!addon)('native backend: parity with the reference backend on ra
       for (const kernels of KERNELS) expectWithin(await parity(spec, 4, kernels));
       expectWithin(await parity(spec, 3, 'auto', undefined, 3));
     }
-    // 1500 levels over 4000 rows: runs of ~3 rows, so the kernels gather and scatter per row
+    // 1500 levels over 4000 rows: runs of ~3 rows, so the kernels gather and scatter per row, rows sorted by level
     const many = await createNativeBackend(randomSpec('manylevels', { levels: 1500, n: 4000, seed: 5 }), { maxChains: 1 });
     expect(many.storage).not.toContain('grouped');
+    expect(many.storage).toContain("gradient rows sorted by term 0's 1500 levels");
+    expect(many.layout).toMatch(/^rows sorted by term 0's 1500 levels, gathered per row \(\d+ cells, 2\.\d rows a cell\)$/);
+    expect(many.description).toContain('rows sorted by level');
     await many.dispose();
+  });
+
+  it('every row layout (grouped by cell, sorted by level, data order) gives the same log density and gradient to 1e-10', async () => {
+    // crossed: 105 cells, the widest term a slope (7 levels of treatment); manylevels: an intercept on 5,000 levels
+    const specs = [randomSpec('crossed', { n: 6001, seed: 9 }), randomSpec('manylevels', { levels: 5000, n: 12_000, seed: 9 })];
+    for (const spec of specs) {
+      const nChains = 3;
+      const pos = randomPositions(spec, nChains, 21);
+      const results: { layout: string; logp: Float64Array; grad: Float64Array }[] = [];
+      for (const layout of ['rows', 'sorted', 'grouped'] as const) {
+        for (const kernels of KERNELS) {
+          const native = await createNativeBackend(spec, { maxChains: nChains, threads: 2, kernels, layout, sync: false });
+          try {
+            expect(native.storage.includes('grouped')).toBe(layout === 'grouped');
+            expect(native.storage.includes('sorted')).toBe(layout === 'sorted');
+            const logp = new Float64Array(nChains);
+            const grad = new Float64Array(nChains * spec.dim);
+            await native.logDensityGradient(pos, nChains, logp, grad);
+            results.push({ layout: `${layout} ${kernels}`, logp, grad });
+          } finally {
+            await native.dispose();
+          }
+        }
+      }
+      const [base, ...others] = results;
+      for (const r of others) {
+        for (let c = 0; c < nChains; c++) expect(relDiff(r.logp[c], base.logp[c]), r.layout).toBeLessThan(TOL);
+        let scale = 0;
+        for (const v of base.grad) scale = Math.max(scale, Math.abs(v));
+        for (let k = 0; k < base.grad.length; k++) expect(Math.abs(r.grad[k] - base.grad[k]) / scale, r.layout).toBeLessThan(TOL);
+      }
+      for (const kernels of KERNELS) expectWithin(await parity(spec, nChains, kernels));
+    }
   });
 
   it('level indices stored as 16 and 32 bits (300 and 70,000 levels)', async () => {
