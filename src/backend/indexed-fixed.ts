@@ -137,30 +137,45 @@ export function wrapIndexedFixed(outer: ModelSpec, inner: Backend, options: Back
     return lp;
   }
 
+  const before = (positions: Float64Array, nChains: number): void => {
+    if (positionsScratch.length < nChains * innerDim) {
+      positionsScratch = new Float64Array(nChains * innerDim);
+      gradScratch = new Float64Array(nChains * innerDim);
+    }
+    toInner(positions, positionsScratch, nChains);
+  };
+  const after = (positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void => {
+    for (let c = 0; c < nChains; c++) {
+      if (active && active[c] === 0) continue;
+      const from = c * innerDim;
+      const to = c * dim;
+      grad.set(gradScratch.subarray(from, from + q), to);
+      grad.fill(0, to + q, to + p);
+      grad.set(gradScratch.subarray(from + q, from + appended), to + p);
+      for (let k = 0; k < source.length; k++) if (source[k] >= 0) grad[to + source[k]] += gradScratch[from + appended + k];
+      const lp = logp[c] - pinnedPrior + addPriors(positions, grad, to);
+      logp[c] = Number.isNaN(lp) ? -Infinity : lp;
+    }
+  };
+  const innerSync = inner.logDensityGradientSync;
   return {
     kind: inner.kind,
     description: inner.description,
+    layout: inner.layout,
     spec: outer,
     dim,
     async logDensityGradient(positions, nChains, logp, grad, active) {
-      if (positionsScratch.length < nChains * innerDim) {
-        positionsScratch = new Float64Array(nChains * innerDim);
-        gradScratch = new Float64Array(nChains * innerDim);
-      }
-      toInner(positions, positionsScratch, nChains);
+      before(positions, nChains);
       await inner.logDensityGradient(positionsScratch, nChains, logp, gradScratch, active);
-      for (let c = 0; c < nChains; c++) {
-        if (active && active[c] === 0) continue;
-        const from = c * innerDim;
-        const to = c * dim;
-        grad.set(gradScratch.subarray(from, from + q), to);
-        grad.fill(0, to + q, to + p);
-        grad.set(gradScratch.subarray(from + q, from + appended), to + p);
-        for (let k = 0; k < source.length; k++) if (source[k] >= 0) grad[to + source[k]] += gradScratch[from + appended + k];
-        const lp = logp[c] - pinnedPrior + addPriors(positions, grad, to);
-        logp[c] = Number.isNaN(lp) ? -Infinity : lp;
-      }
+      after(positions, nChains, logp, grad, active);
     },
+    logDensityGradientSync: innerSync
+      ? (positions, nChains, logp, grad, active) => {
+          before(positions, nChains);
+          innerSync.call(inner, positionsScratch, nChains, logp, gradScratch, active);
+          after(positions, nChains, logp, grad, active);
+        }
+      : undefined,
     async pointwiseLogLik(draws, nDraws, rowStart, rowCount, out) {
       if (drawsScratch.length < nDraws * innerDim) drawsScratch = new Float64Array(nDraws * innerDim);
       toInner(draws, drawsScratch, nDraws);

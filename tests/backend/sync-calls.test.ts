@@ -1,11 +1,12 @@
 // Calling-thread evaluation (Backend.logDensityGradientSync, issue 16 item 6): present exactly when the evaluation
 // can run on the calling thread (the reference backend, the native one for small calls, and the split, offset and
-// correlated wrappers around either), and bit-identical to the promise form, which is the reference here.
+// correlated and indexed-fixed wrappers around either), and bit-identical to the promise form, which is the reference here.
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backend/backend.js';
 import { createNativeBackend, loadNativeAddon } from '../../src/backend/native.js';
 import { createBackend } from '../../src/backend/select.js';
 import { hasCorrelatedTerms } from '../../src/backend/correlated-terms.js';
+import { hasIndexedFixed } from '../../src/backend/indexed-fixed.js';
 import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from '../../src/backend/split-terms.js';
 import { buildModel } from '../../src/model/build.js';
 import type { ModelSpec } from '../../src/model/spec.js';
@@ -17,12 +18,14 @@ const FORMULAS = {
   'folded intercept and fixed basis': 'y ~ a + x + (1 | g)',
   offset: 'y ~ x + offset(a) + (1 | g)',
   'correlated intercept and slope': 'y ~ x + (1 + x | g)',
+  'indexed fixed factor': 'y ~ x + g',
 } as const;
 /** What makes each spec go through its wrapper (so that the test does not pass on a plain backend). */
 const WRAPPED: Record<keyof typeof FORMULAS, (spec: ModelSpec) => boolean> = {
   'folded intercept and fixed basis': (spec) => spec.fixedBasis != null && needsCoordinateMap(spec),
   offset: (spec) => spec.offset != null,
   'correlated intercept and slope': (spec) => hasCorrelatedTerms(spec),
+  'indexed fixed factor': (spec) => hasIndexedFixed(spec),
 };
 
 function positions(spec: ModelSpec, chains: number): Float64Array {
@@ -45,7 +48,8 @@ describe('calling-thread gradient calls', () => {
   for (const kind of kinds) {
     for (const what of Object.keys(FORMULAS) as (keyof typeof FORMULAS)[]) {
       it(`${kind}, ${what}: the synchronous form gives the promise form's values, active chains only`, async () => {
-        const { spec } = buildModel(frame, FORMULAS[what]);
+        // indexedAbove 1: the factor g is stored as a level index whatever its size (src/model/indexed-fixed.ts)
+        const { spec } = buildModel(frame, FORMULAS[what], { indexedAbove: 1 });
         expect(WRAPPED[what](spec)).toBe(true);
         const backend = await createBackend(kind, spec, { maxChains: 4 });
         try {
