@@ -12,6 +12,7 @@
  * positions; buffers are allocated once (positions grow only if a call has more chains than maxChains).
  */
 import type { Backend, BackendOptions } from './backend.js';
+import { mapBackend } from './coordinate-map.js';
 import { CorrelatedBlockDensity } from '../model/correlated-effects.js';
 import { logScalePriorDlogDensity, logScalePriorLogDensity, type Prior } from '../model/prior.js';
 import { denseFixedCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
@@ -65,8 +66,6 @@ export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: B
   const basis = outer.fixedBasis ?? null;
   const shift = (j: number, a: number): number => (basis ? (a <= j ? basis[j * p + a] : 0) : a === j ? 1 : 0);
   const dim = outer.dim;
-  let positionsScratch = new Float64Array((options.maxChains ?? 4) * dim);
-  let drawsScratch = new Float64Array(0);
   const toInner = (src: Float64Array, dst: Float64Array, n: number): void => {
     dst.set(src.subarray(0, n * dim));
     for (let c = 0; c < n; c++) {
@@ -85,14 +84,19 @@ export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: B
       }
     }
   };
-  /** The group effects r from the block coordinates (positionsScratch), before the inner call. */
-  const before = (positions: Float64Array, nChains: number): void => {
-    if (positionsScratch.length < nChains * dim) positionsScratch = new Float64Array(nChains * dim);
-    toInner(positions, positionsScratch, nChains);
-  };
-  /** The blocks' densities added and the gradient pulled back to their coordinates, after it. */
-  const after = (positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void => {
-    const effects = positionsScratch;
+  /**
+   * After the inner call on the group effects r (toInner's output, `effects`): the blocks' densities added and the
+   * gradient pulled back to their coordinates.
+   */
+  const pullBack = (
+    positions: Float64Array,
+    effects: Float64Array,
+    _innerGrad: Float64Array,
+    nChains: number,
+    logp: Float64Array,
+    grad: Float64Array,
+    active?: Uint8Array,
+  ): void => {
     for (let c = 0; c < nChains; c++) {
       if (active && active[c] === 0) continue;
       const base = c * dim;
@@ -123,30 +127,5 @@ export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: B
       logp[c] = Number.isFinite(lp) ? lp : -Infinity;
     }
   };
-  const innerSync = inner.logDensityGradientSync;
-  return {
-    kind: inner.kind,
-    description: inner.description,
-    layout: inner.layout,
-    spec: outer,
-    dim,
-    async logDensityGradient(positions, nChains, logp, grad, active) {
-      before(positions, nChains);
-      await inner.logDensityGradient(positionsScratch, nChains, logp, grad, active);
-      after(positions, nChains, logp, grad, active);
-    },
-    logDensityGradientSync: innerSync
-      ? (positions, nChains, logp, grad, active) => {
-          before(positions, nChains);
-          innerSync.call(inner, positionsScratch, nChains, logp, grad, active);
-          after(positions, nChains, logp, grad, active);
-        }
-      : undefined,
-    async pointwiseLogLik(draws, nDraws, rowStart, rowCount, out) {
-      if (drawsScratch.length < nDraws * dim) drawsScratch = new Float64Array(nDraws * dim);
-      toInner(draws, drawsScratch, nDraws);
-      await inner.pointwiseLogLik(drawsScratch, nDraws, rowStart, rowCount, out);
-    },
-    dispose: () => inner.dispose(),
-  };
+  return mapBackend(outer, inner, { innerDim: dim, separateGradient: false, toInner, pullBack }, options);
 }

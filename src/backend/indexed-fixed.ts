@@ -12,6 +12,7 @@
  * O(chains × (dim + Σ cells)) on the host, in flat typed-array loops; no n × levels array anywhere.
  */
 import type { Backend, BackendOptions } from './backend.js';
+import { mapBackend } from './coordinate-map.js';
 import { logScalePriorLogDensity, priorDlogDensity, priorLogDensity, type Prior } from '../model/prior.js';
 import { denseFixedCount, type GroupingFactor, type ModelSpec, type VaryingTerm } from '../model/spec.js';
 
@@ -102,9 +103,6 @@ export function wrapIndexedFixed(outer: ModelSpec, inner: Backend, options: Back
   const flatTerms = inner.spec.terms.filter((t) => t.flat).length;
   const pinnedPrior = flatTerms * logScalePriorLogDensity(PINNED_SD_PRIOR, 0);
   const priors = indexedPriors(outer.fixed.priors, q, p);
-  let positionsScratch = new Float64Array((options.maxChains ?? 4) * innerDim);
-  let gradScratch = new Float64Array((options.maxChains ?? 4) * innerDim);
-  let drawsScratch = new Float64Array(0);
 
   /** n outer positions (dim each) → inner ones (innerDim each). */
   function toInner(src: Float64Array, dst: Float64Array, n: number): void {
@@ -137,14 +135,16 @@ export function wrapIndexedFixed(outer: ModelSpec, inner: Backend, options: Back
     return lp;
   }
 
-  const before = (positions: Float64Array, nChains: number): void => {
-    if (positionsScratch.length < nChains * innerDim) {
-      positionsScratch = new Float64Array(nChains * innerDim);
-      gradScratch = new Float64Array(nChains * innerDim);
-    }
-    toInner(positions, positionsScratch, nChains);
-  };
-  const after = (positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void => {
+  /** After the inner call: the gradient gathered back to the outer coordinates, the indexed coefficients' priors added. */
+  const pullBack = (
+    positions: Float64Array,
+    _innerPositions: Float64Array,
+    gradScratch: Float64Array,
+    nChains: number,
+    logp: Float64Array,
+    grad: Float64Array,
+    active?: Uint8Array,
+  ): void => {
     for (let c = 0; c < nChains; c++) {
       if (active && active[c] === 0) continue;
       const from = c * innerDim;
@@ -157,30 +157,5 @@ export function wrapIndexedFixed(outer: ModelSpec, inner: Backend, options: Back
       logp[c] = Number.isNaN(lp) ? -Infinity : lp;
     }
   };
-  const innerSync = inner.logDensityGradientSync;
-  return {
-    kind: inner.kind,
-    description: inner.description,
-    layout: inner.layout,
-    spec: outer,
-    dim,
-    async logDensityGradient(positions, nChains, logp, grad, active) {
-      before(positions, nChains);
-      await inner.logDensityGradient(positionsScratch, nChains, logp, gradScratch, active);
-      after(positions, nChains, logp, grad, active);
-    },
-    logDensityGradientSync: innerSync
-      ? (positions, nChains, logp, grad, active) => {
-          before(positions, nChains);
-          innerSync.call(inner, positionsScratch, nChains, logp, gradScratch, active);
-          after(positions, nChains, logp, grad, active);
-        }
-      : undefined,
-    async pointwiseLogLik(draws, nDraws, rowStart, rowCount, out) {
-      if (drawsScratch.length < nDraws * innerDim) drawsScratch = new Float64Array(nDraws * innerDim);
-      toInner(draws, drawsScratch, nDraws);
-      await inner.pointwiseLogLik(drawsScratch, nDraws, rowStart, rowCount, out);
-    },
-    dispose: () => inner.dispose(),
-  };
+  return mapBackend(outer, inner, { innerDim, separateGradient: true, toInner, pullBack }, options);
 }

@@ -8,6 +8,7 @@
  * the C positions and gradients, O(C × dim); X gets one more column (n more values), once.
  */
 import type { Backend, BackendOptions } from './backend.js';
+import { mapBackend } from './coordinate-map.js';
 import { priorLogDensity, type Prior } from '../model/prior.js';
 import type { ModelSpec } from '../model/spec.js';
 
@@ -66,19 +67,16 @@ export function wrapOffset(outer: ModelSpec, inner: Backend, options: BackendOpt
   const p = outer.fixed.names.length;
   if (inner.dim !== dim + 1) throw new Error(`wrapOffset: the inner backend has dimension ${inner.dim}, expected ${dim + 1}`);
   const pinnedLogPrior = priorLogDensity(PINNED_PRIOR, 1);
-  let positions = new Float64Array((options.maxChains ?? 4) * (dim + 1));
-  let gradient = new Float64Array((options.maxChains ?? 4) * (dim + 1));
-  let draws = new Float64Array(0);
-  /** The outer positions with the pinned offset column, before the inner call. */
-  const before = (outerPositions: Float64Array, nChains: number): void => {
-    if (positions.length < nChains * (dim + 1)) {
-      positions = new Float64Array(nChains * (dim + 1));
-      gradient = new Float64Array(nChains * (dim + 1));
-    }
-    toInner(outerPositions, positions, nChains, dim, p);
-  };
-  /** The gradient without the pinned column and the log density without its prior, after it. */
-  const after = (nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void => {
+  /** After the inner call: the gradient without the pinned column and the log density without its prior. */
+  const pullBack = (
+    _positions: Float64Array,
+    _innerPositions: Float64Array,
+    gradient: Float64Array,
+    nChains: number,
+    logp: Float64Array,
+    grad: Float64Array,
+    active?: Uint8Array,
+  ): void => {
     for (let c = 0; c < nChains; c++) {
       if (active && active[c] === 0) continue;
       const from = c * (dim + 1);
@@ -89,30 +87,10 @@ export function wrapOffset(outer: ModelSpec, inner: Backend, options: BackendOpt
       if (Number.isNaN(logp[c])) logp[c] = -Infinity;
     }
   };
-  const innerSync = inner.logDensityGradientSync;
-  return {
-    kind: inner.kind,
-    description: inner.description,
-    layout: inner.layout,
-    spec: outer,
-    dim,
-    async logDensityGradient(outerPositions, nChains, logp, grad, active) {
-      before(outerPositions, nChains);
-      await inner.logDensityGradient(positions, nChains, logp, gradient, active);
-      after(nChains, logp, grad, active);
-    },
-    logDensityGradientSync: innerSync
-      ? (outerPositions, nChains, logp, grad, active) => {
-          before(outerPositions, nChains);
-          innerSync.call(inner, positions, nChains, logp, gradient, active);
-          after(nChains, logp, grad, active);
-        }
-      : undefined,
-    async pointwiseLogLik(outerDraws, nDraws, rowStart, rowCount, out) {
-      if (draws.length < nDraws * (dim + 1)) draws = new Float64Array(nDraws * (dim + 1));
-      toInner(outerDraws, draws, nDraws, dim, p);
-      await inner.pointwiseLogLik(draws, nDraws, rowStart, rowCount, out);
-    },
-    dispose: () => inner.dispose(),
-  };
+  return mapBackend(
+    outer,
+    inner,
+    { innerDim: dim + 1, separateGradient: true, toInner: (src, dst, n) => toInner(src, dst, n, dim, p), pullBack },
+    options,
+  );
 }

@@ -12,6 +12,7 @@
  * once.
  */
 import type { Backend, BackendOptions } from './backend.js';
+import { mapBackend } from './coordinate-map.js';
 import { basisToFixed, fixedBasisLogJacobian, pullBackFixedGradient } from '../model/fixed-basis.js';
 import { applyGroupLevelFold, pullBackGroupLevelFold, type GroupLevelFold } from '../model/group-level-fold.js';
 import { foldColumnOf, groupLevelFoldOf, isRotated, pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
@@ -84,15 +85,16 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   const dim = outer.dim;
   const basis: Basis | null = outer.fixedBasis ? { L: outer.fixedBasis, p: denseFixedCount(outer.fixed) } : null;
   const basisJacobian = basis ? fixedBasisLogJacobian(basis.L, basis.p) : 0;
-  let positionsScratch = new Float64Array((options.maxChains ?? 4) * dim);
-  let drawsScratch = new Float64Array(0);
-  /** Positions into the inner coordinates (positionsScratch), before the inner call. */
-  const before = (positions: Float64Array, nChains: number): void => {
-    if (positionsScratch.length < nChains * dim) positionsScratch = new Float64Array(nChains * dim);
-    toInner(mapped, basis, dim, positions, positionsScratch, nChains);
-  };
-  /** The Jacobians and the gradient pulled back to the outer coordinates, after it. */
-  const after = (positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void => {
+  /** The Jacobians and the gradient pulled back to the outer coordinates, after the inner call. */
+  const pullBack = (
+    positions: Float64Array,
+    innerPositions: Float64Array,
+    _innerGrad: Float64Array,
+    nChains: number,
+    logp: Float64Array,
+    grad: Float64Array,
+    active?: Uint8Array,
+  ): void => {
     for (let c = 0; c < nChains; c++) {
       if (active && active[c] === 0) continue;
       const base = c * dim;
@@ -103,10 +105,10 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
         // the shared coefficient's gradient, before it is used below: b_j = coordinate − sd·u/√K
         const gb = t.column >= 0 ? grad[base + t.column] : 0;
         // the group-level shear b_j = β_j − s · rows_j · v: into the gradient with respect to v (the inner
-        // coordinates, still in positionsScratch) before v is pulled back; `sdShear` = Σ C_j g_b[j] is its
+        // coordinates, innerPositions) before v is pulled back; `sdShear` = Σ C_j g_b[j] is its
         // derivative factor for log sd when s = sd (rotated)
         const sdShear = t.groupLevel
-          ? pullBackGroupLevelFold(t.groupLevel, t.K, t.split ? 1 : sd, positionsScratch, base + t.offset, grad, base, base + t.offset)
+          ? pullBackGroupLevelFold(t.groupLevel, t.K, t.split ? 1 : sd, innerPositions, base + t.offset, grad, base, base + t.offset)
           : 0;
         // (u, e) ← [s/√K · 1, Q]ᵀ g with s = sd (split) or 1 (rotated); `extra` = (s·u/√K)·Σg is ∂/∂log sd of
         // the split map at fixed (u, e) — the rotated map does not depend on sd
@@ -122,30 +124,10 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
       if (Number.isNaN(logp[c])) logp[c] = -Infinity;
     }
   };
-  const innerSync = inner.logDensityGradientSync;
-  return {
-    kind: inner.kind,
-    description: inner.description,
-    layout: inner.layout,
-    spec: outer,
-    dim,
-    async logDensityGradient(positions, nChains, logp, grad, active) {
-      before(positions, nChains);
-      await inner.logDensityGradient(positionsScratch, nChains, logp, grad, active);
-      after(positions, nChains, logp, grad, active);
-    },
-    logDensityGradientSync: innerSync
-      ? (positions, nChains, logp, grad, active) => {
-          before(positions, nChains);
-          innerSync.call(inner, positionsScratch, nChains, logp, grad, active);
-          after(positions, nChains, logp, grad, active);
-        }
-      : undefined,
-    async pointwiseLogLik(draws, nDraws, rowStart, rowCount, out) {
-      if (drawsScratch.length < nDraws * dim) drawsScratch = new Float64Array(nDraws * dim);
-      toInner(mapped, basis, dim, draws, drawsScratch, nDraws);
-      await inner.pointwiseLogLik(drawsScratch, nDraws, rowStart, rowCount, out);
-    },
-    dispose: () => inner.dispose(),
-  };
+  return mapBackend(
+    outer,
+    inner,
+    { innerDim: dim, separateGradient: false, toInner: (src, dst, n) => toInner(mapped, basis, dim, src, dst, n), pullBack },
+    options,
+  );
 }
