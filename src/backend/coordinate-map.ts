@@ -34,6 +34,9 @@ export interface CoordinateMap {
   ): void;
 }
 
+/** A map's pull-back (CoordinateMap.pullBack), for declaring one apart from its map. */
+export type PullBack = CoordinateMap['pullBack'];
+
 /** The backend with the outer spec's coordinates, evaluating through `inner` (built on the mapped spec). */
 export function mapBackend(outer: ModelSpec, inner: Backend, map: CoordinateMap, options: BackendOptions = {}): Backend {
   const { innerDim } = map;

@@ -12,7 +12,7 @@
  * positions; buffers are allocated once (positions grow only if a call has more chains than maxChains).
  */
 import type { Backend, BackendOptions } from './backend.js';
-import { mapBackend } from './coordinate-map.js';
+import { mapBackend, type PullBack } from './coordinate-map.js';
 import { CorrelatedBlockDensity } from '../model/correlated-effects.js';
 import { logScalePriorDlogDensity, logScalePriorLogDensity, type Prior } from '../model/prior.js';
 import { denseFixedCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
@@ -88,15 +88,7 @@ export function wrapCorrelatedTerms(outer: ModelSpec, inner: Backend, options: B
    * After the inner call on the group effects r (toInner's output, `effects`): the blocks' densities added and the
    * gradient pulled back to their coordinates.
    */
-  const pullBack = (
-    positions: Float64Array,
-    effects: Float64Array,
-    _innerGrad: Float64Array,
-    nChains: number,
-    logp: Float64Array,
-    grad: Float64Array,
-    active?: Uint8Array,
-  ): void => {
+  const pullBack: PullBack = (positions, effects, _innerGrad, nChains, logp, grad, active) => {
     for (let c = 0; c < nChains; c++) {
       if (active && active[c] === 0) continue;
       const base = c * dim;

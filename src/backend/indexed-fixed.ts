@@ -12,7 +12,7 @@
  * O(chains × (dim + Σ cells)) on the host, in flat typed-array loops; no n × levels array anywhere.
  */
 import type { Backend, BackendOptions } from './backend.js';
-import { mapBackend } from './coordinate-map.js';
+import { mapBackend, type PullBack } from './coordinate-map.js';
 import { logScalePriorLogDensity, priorDlogDensity, priorLogDensity, type Prior } from '../model/prior.js';
 import { denseFixedCount, type GroupingFactor, type ModelSpec, type VaryingTerm } from '../model/spec.js';
 
@@ -136,15 +136,7 @@ export function wrapIndexedFixed(outer: ModelSpec, inner: Backend, options: Back
   }
 
   /** After the inner call: the gradient gathered back to the outer coordinates, the indexed coefficients' priors added. */
-  const pullBack = (
-    positions: Float64Array,
-    _innerPositions: Float64Array,
-    gradScratch: Float64Array,
-    nChains: number,
-    logp: Float64Array,
-    grad: Float64Array,
-    active?: Uint8Array,
-  ): void => {
+  const pullBack: PullBack = (positions, _innerPositions, gradScratch, nChains, logp, grad, active) => {
     for (let c = 0; c < nChains; c++) {
       if (active && active[c] === 0) continue;
       const from = c * innerDim;

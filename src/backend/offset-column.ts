@@ -8,7 +8,7 @@
  * the C positions and gradients, O(C × dim); X gets one more column (n more values), once.
  */
 import type { Backend, BackendOptions } from './backend.js';
-import { mapBackend } from './coordinate-map.js';
+import { mapBackend, type PullBack } from './coordinate-map.js';
 import { priorLogDensity, type Prior } from '../model/prior.js';
 import type { ModelSpec } from '../model/spec.js';
 
@@ -68,15 +68,7 @@ export function wrapOffset(outer: ModelSpec, inner: Backend, options: BackendOpt
   if (inner.dim !== dim + 1) throw new Error(`wrapOffset: the inner backend has dimension ${inner.dim}, expected ${dim + 1}`);
   const pinnedLogPrior = priorLogDensity(PINNED_PRIOR, 1);
   /** After the inner call: the gradient without the pinned column and the log density without its prior. */
-  const pullBack = (
-    _positions: Float64Array,
-    _innerPositions: Float64Array,
-    gradient: Float64Array,
-    nChains: number,
-    logp: Float64Array,
-    grad: Float64Array,
-    active?: Uint8Array,
-  ): void => {
+  const pullBack: PullBack = (_positions, _innerPositions, gradient, nChains, logp, grad, active) => {
     for (let c = 0; c < nChains; c++) {
       if (active && active[c] === 0) continue;
       const from = c * (dim + 1);

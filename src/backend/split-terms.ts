@@ -12,7 +12,7 @@
  * once.
  */
 import type { Backend, BackendOptions } from './backend.js';
-import { mapBackend } from './coordinate-map.js';
+import { mapBackend, type PullBack } from './coordinate-map.js';
 import { basisToFixed, fixedBasisLogJacobian, pullBackFixedGradient } from '../model/fixed-basis.js';
 import { applyGroupLevelFold, pullBackGroupLevelFold, type GroupLevelFold } from '../model/group-level-fold.js';
 import { foldColumnOf, groupLevelFoldOf, isRotated, pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
@@ -86,15 +86,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   const basis: Basis | null = outer.fixedBasis ? { L: outer.fixedBasis, p: denseFixedCount(outer.fixed) } : null;
   const basisJacobian = basis ? fixedBasisLogJacobian(basis.L, basis.p) : 0;
   /** The Jacobians and the gradient pulled back to the outer coordinates, after the inner call. */
-  const pullBack = (
-    positions: Float64Array,
-    innerPositions: Float64Array,
-    _innerGrad: Float64Array,
-    nChains: number,
-    logp: Float64Array,
-    grad: Float64Array,
-    active?: Uint8Array,
-  ): void => {
+  const pullBack: PullBack = (positions, innerPositions, _innerGrad, nChains, logp, grad, active) => {
     for (let c = 0; c < nChains; c++) {
       if (active && active[c] === 0) continue;
       const base = c * dim;
