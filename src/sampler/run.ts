@@ -62,8 +62,9 @@ export interface SampleOptions {
    */
   readonly initialInverseMetric?: Float64Array;
   /**
-   * Warm-up scheme: 'fisher' (default; metric from draws and gradients for the whole warm-up, adaptive length, pooled
-   * across chains when `fisher.poolMinChains` allows) or 'stan' (Stan's windowed adaptation exactly).
+   * Warm-up scheme: 'fisher' (default, except with the lowrank metric; metric from draws and gradients for the whole
+   * warm-up, adaptive length, pooled across chains when `fisher.poolMinChains` allows) or 'stan' (Stan's windowed
+   * adaptation; the default for the lowrank metric, whose estimate comes from its slow windows).
    */
   readonly adapt?: AdaptScheme;
   /**
