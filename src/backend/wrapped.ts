@@ -1,8 +1,8 @@
 /**
  * The coordinate maps every platform puts around a plain backend (one that evaluates the spec's kernels as they are):
  * correlated blocks (correlated-terms.ts), split or folded terms and a fixed basis (split-terms.ts), an offset
- * (offset-column.ts), fixed terms stored as level indices (indexed-fixed.ts). select.ts (Node) and select.browser.ts (the browser build) differ only in the plain backends
- * they can start; both build the wrapped backend here.
+ * (offset-column.ts), fixed terms stored as level indices (indexed-fixed.ts). select.ts (Node) and select.browser.ts
+ * (the browser build) differ only in the plain backends they can start; both build the wrapped backend here.
  */
 import type { Backend, BackendOptions } from './backend.js';
 import { hasCorrelatedTerms, uncorrelatedSpec, wrapCorrelatedTerms } from './correlated-terms.js';
@@ -20,13 +20,27 @@ export type PlainBackendFactory<C> = (
   detail?: (line: string) => void,
 ) => Promise<Backend>;
 
+/** One coordinate map of the chain: whether a spec needs it, the spec its inner backend is built on, the wrapper. */
+interface MapLayer {
+  applies(spec: ModelSpec): boolean;
+  innerSpec(spec: ModelSpec): ModelSpec;
+  wrap(spec: ModelSpec, inner: Backend, options: BackendOptions): Backend;
+}
+
 /**
- * The backend for `choice`: models with correlated blocks get the backend of the spec without them, wrapped by
- * correlated-terms.ts; models with split or folded terms or a fixed basis get the plain backend built on the
- * centered form of the spec, wrapped by split-terms.ts; a model with an offset gets it built on the spec with the
- * offset as a pinned fixed column, wrapped by offset-column.ts (inside the split map); indexed fixed-effect terms
- * become flat varying terms, wrapped by indexed-fixed.ts (between the two).
+ * The maps, outermost first: correlated blocks get the backend of the spec without them (correlated-terms.ts); split
+ * or folded terms and a fixed basis the centered form of the spec (split-terms.ts); indexed fixed-effect terms become
+ * flat varying terms (indexed-fixed.ts); an offset becomes a pinned fixed column (offset-column.ts). Each inner spec
+ * needs none of the maps before it.
  */
+const LAYERS: readonly MapLayer[] = [
+  { applies: hasCorrelatedTerms, innerSpec: uncorrelatedSpec, wrap: wrapCorrelatedTerms },
+  { applies: needsCoordinateMap, innerSpec: centeredSpec, wrap: wrapSplitTerms },
+  { applies: hasIndexedFixed, innerSpec: indexedInnerSpec, wrap: wrapIndexedFixed },
+  { applies: (spec) => Boolean(spec.offset), innerSpec: offsetColumnSpec, wrap: wrapOffset },
+];
+
+/** The backend for `choice`: the plain backend of the innermost spec inside every map the spec needs (LAYERS). */
 export async function createWrappedBackend<C>(
   plain: PlainBackendFactory<C>,
   choice: C,
@@ -34,37 +48,13 @@ export async function createWrappedBackend<C>(
   options: BackendOptions,
   log: (line: string) => void,
   detail?: (line: string) => void,
+  from = 0,
 ): Promise<Backend> {
-  if (hasCorrelatedTerms(spec)) {
-    return wrapCorrelatedTerms(spec, await createWrappedBackend(plain, choice, uncorrelatedSpec(spec), options, log, detail), options);
+  for (let i = from; i < LAYERS.length; i++) {
+    const layer = LAYERS[i];
+    if (!layer.applies(spec)) continue;
+    const inner = await createWrappedBackend(plain, choice, layer.innerSpec(spec), options, log, detail, i + 1);
+    return layer.wrap(spec, inner, options);
   }
-  if (!needsCoordinateMap(spec)) return createIndexedBackend(plain, choice, spec, options, log, detail);
-  const inner = await createIndexedBackend(plain, choice, centeredSpec(spec), options, log, detail);
-  return wrapSplitTerms(spec, inner, options);
-}
-
-async function createIndexedBackend<C>(
-  plain: PlainBackendFactory<C>,
-  choice: C,
-  spec: ModelSpec,
-  options: BackendOptions,
-  log: (line: string) => void,
-  detail?: (line: string) => void,
-): Promise<Backend> {
-  if (!hasIndexedFixed(spec)) return createOffsetBackend(plain, choice, spec, options, log, detail);
-  const inner = await createOffsetBackend(plain, choice, indexedInnerSpec(spec), options, log, detail);
-  return wrapIndexedFixed(spec, inner, options);
-}
-
-async function createOffsetBackend<C>(
-  plain: PlainBackendFactory<C>,
-  choice: C,
-  spec: ModelSpec,
-  options: BackendOptions,
-  log: (line: string) => void,
-  detail?: (line: string) => void,
-): Promise<Backend> {
-  if (!spec.offset) return plain(choice, spec, options, log, detail);
-  const inner = await plain(choice, offsetColumnSpec(spec), options, log, detail);
-  return wrapOffset(spec, inner, options);
+  return plain(choice, spec, options, log, detail);
 }
