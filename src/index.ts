@@ -61,4 +61,9 @@ export { DensityLayout, densityNames, densityCoordinates } from './model/density
 export { DensityTarget } from './model/density-model/target.js';
 export { fitDensityModel, type DensityFit, type DensityFitOptions, type DensityLogLik } from './fit/density-fit.js';
 export { densityRunMeta, saveDensityRun, writeDensityRun, isDensityRunMeta, type DensityRunMeta } from './io/density-run.js';
+export { fitClv, CLV_DEFAULTS, type ClvOptions, type ClvResult } from './analyses/clv/clv-fit.js';
+export { rfmSummary, type RfmSummary, type TransactionColumns } from './analyses/clv/rfm.js';
+export { clvPredictions, type ClvPredictions } from './analyses/clv/predictions.js';
+export { clvDensityModel, defaultClvPriors, type ClvPriors } from './model/clv/clv-model.js';
+export { simulateClv, simulateClvEvents, CLV_TRUTH } from './data/simulate/clv.js';
 export { UserError } from './errors.js';

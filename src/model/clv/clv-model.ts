@@ -83,18 +83,27 @@ function logNormalTerm(value: number, shift: number, mu: number, sigma: number, 
   return -Math.log(sigma) - 0.5 * z * z - lv;
 }
 
+export interface ClvModelOptions {
+  /**
+   * Give the model its customers' pointwise log-likelihood (for LOO): the framework then keeps customers × draws
+   * doubles. Default true; `nutmeg clv` turns it on with --loglik only.
+   */
+  readonly logLik?: boolean;
+}
+
 /** The BG/NBD + Gamma-Gamma density model of `data` under `priors`. */
-export function clvDensityModel(data: RfmData, priors: ClvPriors = defaultClvPriors(meanRepeatSpend(data))): DensityModel {
+export function clvDensityModel(data: RfmData, priors: ClvPriors = defaultClvPriors(meanRepeatSpend(data)), options: ClvModelOptions = {}): DensityModel {
   const purchases = new BgNbdLikelihood(data);
   const spend = new GammaGammaLikelihood(data);
   const c = priors.centers;
   const mu = [Math.log(c.r), Math.log(c.alpha), Math.log(c.a), Math.log(c.b), Math.log(c.p), Math.log(c.q - 1), Math.log(c.gamma)];
   if (mu.some((m) => !Number.isFinite(m))) throw new Error(`clvDensityModel: prior centers ${JSON.stringify(c)} must be positive (q above 1)`);
   const hyper = priors.hyperScale;
+  const withLogLik = options.logLik ?? true;
   return {
     kind: 'bgnbd-gamma-gamma',
     parameters: clvParameterBlocks(),
-    observations: data.n,
+    observations: withLogLik ? data.n : 0,
     logDensity(theta: Float64Array, grad: Float64Array): number {
       grad.fill(0);
       const sp = theta[CLV.sigmaPurchase];
@@ -111,11 +120,15 @@ export function clvDensityModel(data: RfmData, priors: ClvPriors = defaultClvPri
       lp += spend.logLik(theta[CLV.p], theta[CLV.q], theta[CLV.gamma], grad, CLV.p);
       return Number.isFinite(lp) ? lp : -Infinity;
     },
-    pointwiseLogLik(theta: Float64Array, out: Float64Array): void {
-      out.fill(0);
-      purchases.logLik(theta[CLV.r], theta[CLV.alpha], theta[CLV.a], theta[CLV.b], null, 0, out);
-      spend.logLik(theta[CLV.p], theta[CLV.q], theta[CLV.gamma], null, 0, out);
-    },
+    ...(withLogLik
+      ? {
+          pointwiseLogLik(theta: Float64Array, out: Float64Array): void {
+            out.fill(0);
+            purchases.logLik(theta[CLV.r], theta[CLV.alpha], theta[CLV.a], theta[CLV.b], null, 0, out);
+            spend.logLik(theta[CLV.p], theta[CLV.q], theta[CLV.gamma], null, 0, out);
+          },
+        }
+      : {}),
     generated: {
       names: ['purchase_rate_mean', 'dropout_mean', 'spend_mean'],
       compute(theta: Float64Array, out: Float64Array): void {
