@@ -11,19 +11,12 @@
  * `truth` holds r, alpha, a, b, p, q, gamma.
  */
 import { stream } from '../../rng.js';
+import type { ClvPopulation } from '../../model/clv/clv-model.js';
 import type { RfmData } from '../../model/clv/rfm-data.js';
 import type { Frame } from '../frame.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../frame-build.js';
 
-export interface ClvTruth {
-  readonly r: number;
-  readonly alpha: number;
-  readonly a: number;
-  readonly b: number;
-  readonly p: number;
-  readonly q: number;
-  readonly gamma: number;
-}
+export type ClvTruth = ClvPopulation;
 
 /** Parameters of the default data set: CDNOW-like purchases (Fader, Hardie & Lee 2005 report r = 0.24, α = 4.41, a = 0.79, b = 2.43). */
 export const CLV_TRUTH: ClvTruth = { r: 0.6, alpha: 4, a: 0.8, b: 2.5, p: 6, q: 4, gamma: 15 };

@@ -17,18 +17,19 @@ import { BgNbdLikelihood } from './bgnbd.js';
 import { GammaGammaLikelihood } from './gamma-gamma.js';
 import type { RfmData } from './rfm-data.js';
 
-export interface ClvPriorCenters {
+/** The seven population parameters (α in weeks, γ in spend units), as values or as prior centers. */
+export interface ClvPopulation {
   readonly r: number;
-  /** Weeks. */
   readonly alpha: number;
   readonly a: number;
   readonly b: number;
   readonly p: number;
-  /** Center of q (the prior is on ln(q − 1)); above 1. */
   readonly q: number;
-  /** Spend units; default: the data's mean repeat spend. */
   readonly gamma: number;
 }
+
+/** Prior centers: the prior on q is on ln(q − 1), so its center is above 1; γ's default is the data's mean repeat spend. */
+export type ClvPriorCenters = ClvPopulation;
 
 export interface ClvPriors {
   readonly centers: ClvPriorCenters;
