@@ -9,6 +9,7 @@ import { summaryTable } from '../../diagnostics/summary.js';
 import type { ReportSection } from '../../report/html.js';
 import { rankSpec } from '../../report/plots/chains.js';
 import { customerHistogramSpec, holdoutCalibrationSpec } from '../../report/plots/clv.js';
+import { groupedInteger } from '../../report/integer-text.js';
 import type { Table } from '../../report/table.js';
 import type { ClvResult } from './clv-fit.js';
 
@@ -39,7 +40,7 @@ export function holdoutTable(result: ClvResult): Table | null {
   if (bins === null) return null;
   return {
     columns: ['calibration purchases', 'customers', 'observed holdout mean', 'predicted mean', 'predicted 5%', 'predicted 95%'],
-    rows: bins.map((b) => [b.label, b.customers, b.observed, b.predicted, b.lower, b.upper]),
+    rows: bins.map((b) => [b.label, groupedInteger(b.customers), b.observed, b.predicted, b.lower, b.upper]),
   };
 }
 
