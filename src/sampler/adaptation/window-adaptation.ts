@@ -48,6 +48,11 @@ function longestWindow(w: AdaptationWindows): number {
   return Math.max(1, Math.min(longest, 1000));
 }
 
+/** Draws per chain the low-rank metric keeps for a Stan warm-up of numWarmup iterations (for the memory estimate). */
+export function lowRankWindowCapacity(numWarmup: number, settings: WindowSettings = STAN_WINDOWS): number {
+  return longestWindow(adaptationWindows(numWarmup, settings));
+}
+
 export class WindowedAdaptation implements WarmupAdaptation {
   readonly windows: AdaptationWindows;
   readonly dualAveraging: DualAveraging;
