@@ -32,9 +32,15 @@ const SOURCES = [
   'native/src/kernel_select.cpp',
 ];
 
+// -flto and the post-MVP features every SIMD-capable engine has (bulk memory, sign extension, non-trapping
+// float-to-int) measured 10-15 % faster per gradient than -O3 alone (64,000 rows, 4 chains; bench/README.md).
 const FLAGS = [
   '-std=c++17',
   '-O3',
+  '-flto',
+  '-mbulk-memory',
+  '-msign-ext',
+  '-mnontrapping-fptoint',
   '-fwasm-exceptions',
   '-fopenmp-simd',
   '-fno-math-errno',
