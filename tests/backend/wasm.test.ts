@@ -9,7 +9,6 @@
  * builds it where emcc is installed; CI does).
  */
 import { describe, expect, it } from 'vitest';
-import { createReferenceBackend } from '../../src/backend/reference.js';
 import { createBackend } from '../../src/backend/select.js';
 import { createWasmBackend } from '../../src/backend/wasm/backend.js';
 import { wasmKernelsUnavailableReason } from '../../src/backend/wasm/module-bytes.js';
@@ -21,64 +20,28 @@ import type { ModelSpec } from '../../src/model/spec.js';
 import { FAMILY_CASES, caseName, familySpec, interceptOnly } from '../helpers/family-specs.js';
 import { maxFiniteDifferenceError } from '../helpers/finite-differences.js';
 import { randomPositions, randomSpec, type SpecKind } from '../helpers/specs.js';
+import {
+  addBackendErrors,
+  expectWithin as expectWithinTolerance,
+  familyPositions as positions,
+  referenceValues,
+  relative,
+  type ParityErrors as Errors,
+} from '../helpers/parity.js';
 
 const TOL = 1e-10;
 const unavailable = wasmKernelsUnavailableReason();
 if (unavailable) console.warn(`NOTICE: wasm backend tests skipped: ${unavailable}`);
 
-/** |a − b| relative to max(|a|, |b|, floor) (floor: 1e-6 of the chain's largest gradient component, as native-families.test.ts). */
-function relative(a: number, b: number, floor: number): number {
-  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), floor, 1e-300);
-}
-
-/** Positions with the aux coordinate spread around log 1 and eta near the outcome's scale (native-families.test.ts). */
-function positions(spec: ModelSpec, nChains: number, seed: number): Float64Array {
-  const pos = randomPositions(spec, nChains, seed);
-  for (const a of spec.aux ?? []) for (let c = 0; c < nChains; c++) pos[c * spec.dim + a.index] = 0.6 * Math.sin(1.7 * c + seed);
-  if (spec.family !== 'bernoulli' && spec.family !== 'binomial') for (let c = 0; c < nChains; c++) pos[c * spec.dim] = -0.4 + 0.1 * Math.cos(c);
-  return pos;
-}
-
-interface Errors {
-  logp: number;
-  grad: number;
-  pointwise: number;
-}
-
 /** Largest relative differences between wasm and reference, through both the synchronous and the promise call. */
 async function parity(spec: ModelSpec, nChains: number, layout?: NativeLayout): Promise<Errors> {
-  const pos = positions(spec, nChains, 11 + nChains);
-  const d = spec.dim;
-  const reference = await createReferenceBackend(spec);
-  const lpR = new Float64Array(nChains);
-  const gR = new Float64Array(nChains * d);
-  await reference.logDensityGradient(pos, nChains, lpR, gR);
-  for (const v of [...lpR, ...gR]) expect(Number.isFinite(v)).toBe(true);
-  const rowStart = Math.floor(spec.n / 3);
-  const rowCount = spec.n - rowStart - 5;
-  const pwR = new Float64Array(nChains * rowCount);
-  await reference.pointwiseLogLik(pos, nChains, rowStart, rowCount, pwR);
-
+  const ref = await referenceValues(spec, nChains);
   const wasm = await createWasmBackend(spec, { maxChains: nChains, maxDraws: nChains, ...(layout ? { layout } : {}) });
   const errors: Errors = { logp: 0, grad: 0, pointwise: 0 };
   try {
     expect(wasm.kind).toBe('wasm');
     expect(wasm.logDensityGradientSync).toBeTypeOf('function');
-    for (const sync of [true, false]) {
-      const lp = new Float64Array(nChains);
-      const g = new Float64Array(nChains * d);
-      if (sync) wasm.logDensityGradientSync!(pos, nChains, lp, g);
-      else await wasm.logDensityGradient(pos, nChains, lp, g);
-      for (let c = 0; c < nChains; c++) {
-        errors.logp = Math.max(errors.logp, relative(lp[c], lpR[c], 0));
-        let scale = 0;
-        for (let j = 0; j < d; j++) scale = Math.max(scale, Math.abs(gR[c * d + j]));
-        for (let j = 0; j < d; j++) errors.grad = Math.max(errors.grad, relative(g[c * d + j], gR[c * d + j], 1e-6 * scale));
-      }
-    }
-    const pw = new Float64Array(nChains * rowCount);
-    await wasm.pointwiseLogLik(pos, nChains, rowStart, rowCount, pw);
-    for (let k = 0; k < pw.length; k++) errors.pointwise = Math.max(errors.pointwise, relative(pw[k], pwR[k], 0));
+    for (const sync of [true, false]) await addBackendErrors(errors, wasm, ref, sync);
   } finally {
     await wasm.dispose();
   }
@@ -86,9 +49,7 @@ async function parity(spec: ModelSpec, nChains: number, layout?: NativeLayout): 
 }
 
 function expectWithin(e: Errors): void {
-  expect(e.logp).toBeLessThan(TOL);
-  expect(e.grad).toBeLessThan(TOL);
-  expect(e.pointwise).toBeLessThan(TOL);
+  expectWithinTolerance(e, TOL);
 }
 
 describe.skipIf(unavailable !== null)('wasm backend: parity with the reference backend on random specs', () => {
