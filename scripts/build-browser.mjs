@@ -7,10 +7,11 @@
  *   playground.js  the playground page's script, with Vega and Vega-Lite (src/browser/page/playground.ts)
  *   index.html     the playground page (src/browser/page/index.html)
  * The core imports Node-only modules by their Node names; PLATFORM_SWAPS replaces each by its browser twin (same
- * exports) in this build. esbuild fails on any node: import left, so a Node built-in cannot slip into the bundle.
+ * exports) in this build. The bundles inline the WebAssembly engine (build/wasm/nutmeg_kernels.wasm, from
+ * scripts/build-wasm.mjs); without it the build stops with one line rather than write a bundle with no CPU path. esbuild fails on any node: import left, so a Node built-in cannot slip into the bundle.
  */
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +26,7 @@ export const PLATFORM_SWAPS = {
   'src/backend/native.ts': 'src/backend/native.browser.ts',
   'src/backend/webgpu/device.ts': 'src/backend/webgpu/device.browser.ts',
   'src/backend/webgpu/shader-files.ts': 'src/backend/webgpu/shader-files.browser.ts',
+  'src/backend/wasm/module-bytes.ts': 'src/backend/wasm/module-bytes.browser.ts',
 };
 
 /**
@@ -68,7 +70,7 @@ function common(minify) {
     minify,
     sourcemap: false,
     legalComments: 'none',
-    loader: { '.wgsl': 'text' },
+    loader: { '.wgsl': 'text', '.wasm': 'binary' },
     define: { NUTMEG_VERSION: JSON.stringify(version()) },
     plugins: [platformSwaps],
     logLevel: 'warning',
@@ -76,8 +78,14 @@ function common(minify) {
   };
 }
 
-/** Builds dist/web; returns esbuild's metafiles by output name. */
+/** The WebAssembly engine the bundles inline (scripts/build-wasm.mjs; src/backend/wasm/module-bytes.browser.ts). */
+const WASM_KERNELS = join(ROOT, 'build', 'wasm', 'nutmeg_kernels.wasm');
+
+/** Builds dist/web; returns esbuild's metafiles by output name. Throws when the wasm engine is not built. */
 export async function buildBrowser({ minify = true, outDir = OUT_DIR } = {}) {
+  if (!existsSync(WASM_KERNELS)) {
+    throw new Error(`browser build: no ${WASM_KERNELS}, the page's CPU path; install emscripten (scripts/install-system-deps.sh) and run npm run build:wasm`);
+  }
   mkdirSync(outDir, { recursive: true });
   const entries = {
     nutmeg: 'src/browser/index.ts',
@@ -94,6 +102,11 @@ export async function buildBrowser({ minify = true, outDir = OUT_DIR } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await buildBrowser({ minify: !process.argv.includes('--no-minify') });
+  try {
+    await buildBrowser({ minify: !process.argv.includes('--no-minify') });
+  } catch (e) {
+    console.error(e instanceof Error ? e.message.split('\n')[0] : String(e));
+    process.exit(1);
+  }
   process.stdout.write(`browser build: ${OUT_DIR}\n`);
 }

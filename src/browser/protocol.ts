@@ -11,7 +11,7 @@ export type DataSource =
   | { readonly kind: 'csv'; readonly name: string; readonly bytes: ArrayBuffer };
 
 /** The backends a page can ask for (select.browser.ts): no native addon in a browser. */
-export type BrowserBackendChoice = 'auto' | 'webgpu' | 'reference';
+export type BrowserBackendChoice = 'auto' | 'webgpu' | 'wasm' | 'reference';
 
 export interface FitRequest {
   readonly type: 'fit';

@@ -1,6 +1,7 @@
 /**
  * The browser build (scripts/build-browser.mjs): it builds, holds no Node built-in, stays within the size budget of
- * issue 18 (400 KB gzipped, plotting libraries aside), and every platform swap pairs modules with the same exports.
+ * issue 18 (400 KB gzipped, plotting libraries aside), inlines the WGSL and the WebAssembly engine, and every platform
+ * swap pairs modules with the same exports.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,11 +56,17 @@ describe('browser build', () => {
     expect(worker).toContain('@compute @workgroup_size(WG)');
   });
 
+  it('inlines the WebAssembly engine (build/wasm/nutmeg_kernels.wasm) in the library and the worker', () => {
+    const wasm = readFileSync(join(ROOT, 'build/wasm/nutmeg_kernels.wasm')).toString('base64');
+    for (const file of ['nutmeg.js', 'worker.js']) expect(readFileSync(join(out, file), 'utf8'), file).toContain(wasm);
+  });
+
   it('pairs each swapped module with a browser twin whose exports the Node module also has, of the same kind', async () => {
     // what browser-only modules (select.browser.ts) import from a twin beyond the Node module's exports
     const browserOnly: Record<string, readonly string[]> = { 'src/backend/webgpu/device.browser.ts': ['browserGpu', 'browserAdapter'] };
     for (const [node, browser] of Object.entries(PLATFORM_SWAPS)) {
-      if (browser.endsWith('shader-files.browser.ts')) continue; // imports .wgsl text (esbuild only); checked above
+      // import .wgsl text and .wasm bytes (esbuild only); checked above
+      if (browser.endsWith('shader-files.browser.ts') || browser.endsWith('module-bytes.browser.ts')) continue;
       const n = (await import(join(ROOT, node))) as Record<string, unknown>;
       const b = (await import(join(ROOT, browser))) as Record<string, unknown>;
       const extra = browserOnly[browser] ?? [];

@@ -3,14 +3,13 @@
  * when absent), served by `nutmeg playground`'s server from a fresh browser build. Issue 18's done-when:
  * - the built-in Hillstrom simulator, the hierarchical model, fitted in the page with backend webgpu (Chromium's
  *   WebGPU answers here through SwiftShader with --enable-unsafe-webgpu; `auto` would pass over that software adapter
- *   for the reference backend); the backend that ran is recorded, and the test fails unless it is WebGPU (no
- *   WebAssembly path exists yet); the posterior means agree with the CLI's fit of the same model and data within 4
- *   combined MCSE;
+ *   for the wasm backend); the backend that ran is recorded, and the test fails unless it is WebGPU; the posterior
+ *   means agree with the CLI's fit of the same model and data within 4 combined MCSE;
  * - a dropped CSV with a bad cell: the CLI's one-line message beside the data field;
  * - the run downloads (a zip of the CLI's run layout) and `nutmeg summary` reads it;
- * - the reference backend gives the same log density and gradient in the page as in Node, and the same draws, bit for
- *   bit, for the same seed where the page's Math functions agree with Node's (not so for Node 20 against Chromium
- *   156: that test is then skipped with a notice);
+ * - the reference and the wasm backends give the same log density and gradient in the page as in Node, and the same
+ *   draws, bit for bit, for the same seed where the page's Math functions agree with Node's (not so for Node 20
+ *   against Chromium 156: those tests are then skipped with a notice); `auto` without a hardware adapter runs wasm;
  * - cancel keeps the draws made so far, marked incomplete;
  * - no console errors and no request to another origin.
  */
@@ -40,12 +39,12 @@ const DATA_SEED = 1;
 /** exp, log, x ** y and sin over 20,000 arguments (exact decimal steps, so both engines see the same arguments). */
 const MATH_PROBE = `(() => { const v = []; let x = 0.001; for (let i = 0; i < 5000; i++) { x = x * 1.0007 + 0.00013; v.push(Math.exp(x), Math.log(x), x ** -0.75, Math.sin(x)); } return v; })()`;
 const MATH_PROBE_SIZE = 20_000;
-/** The reference backend's log density and gradient at 5 positions with rational coordinates, from the browser API. */
-const GRADIENT_PROBE = `(async () => {
+/** A backend's log density and gradient at 5 positions with rational coordinates, from the browser API. */
+const gradientProbe = (backend: 'reference' | 'wasm'): string => `(async () => {
   const lib = await import('./nutmeg.js');
   const frame = lib.addHillstromFeatures(lib.simulateHillstrom({ seed: 3, n: 400 }).frame);
   const model = lib.buildModel(frame, ${JSON.stringify(HILLSTROM_FORMULAS.hierarchical)}, {});
-  const backend = await lib.createBackend('reference', model.spec, { maxChains: 5 });
+  const backend = await lib.createBackend('${backend}', model.spec, { maxChains: 5 });
   const positions = new Float64Array(5 * backend.dim).map((_, i) => (((i * 7919) % 23) - 11) / 17);
   const logp = new Float64Array(5);
   const grad = new Float64Array(5 * backend.dim);
@@ -193,43 +192,47 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
    * bit for a few percent of arguments (Node 20's V8 11.3 against Chromium 156's: ~5 % of exp, log, x ** y, sin
    * values, 1 ulp). One differing bit changes a NUTS trajectory, so the draws then part ways after a few iterations.
    */
-  it('evaluates the reference log density and gradient the same in the page and in Node (bit for bit where Math agrees)', async () => {
-    const inPage = (await page.evaluate(GRADIENT_PROBE)) as number[];
-    const inNode = (await (0, eval)(GRADIENT_PROBE.replace("import('./nutmeg.js')", 'Promise.resolve(globalThis.__nutmegBrowserApi)'))) as number[];
-    expect(inPage.length).toBe(inNode.length);
-    let differing = 0;
-    let maxRel = 0;
-    for (let i = 0; i < inNode.length; i++) {
-      if (Object.is(inPage[i], inNode[i])) continue;
-      differing++;
-      maxRel = Math.max(maxRel, Math.abs(inPage[i] - inNode[i]) / Math.max(1e-300, Math.abs(inNode[i])));
-    }
-    console.info(`reference log density + gradient at 5 points: ${differing} of ${inNode.length} values differ from Node's (largest relative difference ${maxRel.toExponential(2)}); Math differs in ${mathDifferences} of ${MATH_PROBE_SIZE} probe values`);
-    if (mathDifferences === 0) expect(differing).toBe(0);
-    else expect(maxRel).toBeLessThanOrEqual(1e-12);
-  }, 120_000);
+  for (const kind of ['reference', 'wasm'] as const) {
+    it(`evaluates the ${kind} log density and gradient the same in the page and in Node (bit for bit where Math agrees)`, async () => {
+      const probe = gradientProbe(kind);
+      const inPage = (await page.evaluate(probe)) as number[];
+      const inNode = (await (0, eval)(probe.replace("import('./nutmeg.js')", 'Promise.resolve(globalThis.__nutmegBrowserApi)'))) as number[];
+      expect(inPage.length).toBe(inNode.length);
+      let differing = 0;
+      let maxRel = 0;
+      for (let i = 0; i < inNode.length; i++) {
+        if (Object.is(inPage[i], inNode[i])) continue;
+        differing++;
+        maxRel = Math.max(maxRel, Math.abs(inPage[i] - inNode[i]) / Math.max(1e-300, Math.abs(inNode[i])));
+      }
+      console.info(`${kind} log density + gradient at 5 points: ${differing} of ${inNode.length} values differ from Node's (largest relative difference ${maxRel.toExponential(2)}); Math differs in ${mathDifferences} of ${MATH_PROBE_SIZE} probe values`);
+      if (mathDifferences === 0) expect(differing).toBe(0);
+      else expect(maxRel).toBeLessThanOrEqual(1e-12);
+    }, 120_000);
 
-  it('draws the same values, bit for bit, with the reference backend in the page and in Node for the same seed', async (ctx) => {
-    if (mathDifferences > 0) {
-      console.warn(`notice: bit-identical draws skipped: this Chromium's Math functions differ from Node's in ${mathDifferences} of ${MATH_PROBE_SIZE} probe values (last bit)`);
-      ctx.skip();
-    }
-    const settings = { chains: 2, warmup: 60, draws: 40, seed: 7 };
-    await setForm({ rows: '400', dataSeed: '3', chains: '2', warmup: '60', draws: '40', seed: '7', backend: 'reference' });
-    await page.fill('#formula', HILLSTROM_FORMULAS.hierarchical);
-    expect(await fitInPage(180_000)).toBe('done');
-    expect(await page.getAttribute('#run-backend', 'data-kind')).toBe('reference');
-    const inPage = loadRun(await downloadRun('reference-run')).draws;
-    const frame = addHillstromFeatures(simulateHillstrom({ seed: 3, n: 400 }).frame);
-    const fit = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, { ...settings, backend: 'reference' });
-    await fit.dispose();
-    expect(inPage.names).toEqual(fit.draws.names);
-    let differing = 0;
-    for (let i = 0; i < fit.draws.values.length; i++) if (!Object.is(inPage.values[i], fit.draws.values[i])) differing++;
-    expect(differing, `${differing} of ${fit.draws.values.length} values differ`).toBe(0);
-  }, 240_000);
+    it(`draws the same values, bit for bit, with the ${kind} backend in the page and in Node for the same seed`, async (ctx) => {
+      if (mathDifferences > 0) {
+        console.warn(`notice: bit-identical ${kind} draws skipped: this Chromium's Math functions differ from Node's in ${mathDifferences} of ${MATH_PROBE_SIZE} probe values (last bit)`);
+        ctx.skip();
+      }
+      const settings = { chains: 2, warmup: 60, draws: 40, seed: 7 };
+      await setForm({ rows: '400', dataSeed: '3', chains: '2', warmup: '60', draws: '40', seed: '7', backend: kind });
+      await page.fill('#formula', HILLSTROM_FORMULAS.hierarchical);
+      expect(await fitInPage(180_000)).toBe('done');
+      expect(await page.getAttribute('#run-backend', 'data-kind')).toBe(kind);
+      const inPage = loadRun(await downloadRun(`${kind}-run`)).draws;
+      const frame = addHillstromFeatures(simulateHillstrom({ seed: 3, n: 400 }).frame);
+      const fit = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, { ...settings, backend: kind });
+      await fit.dispose();
+      expect(fit.backend.kind).toBe(kind);
+      expect(inPage.names).toEqual(fit.draws.names);
+      let differing = 0;
+      for (let i = 0; i < fit.draws.values.length; i++) if (!Object.is(inPage.values[i], fit.draws.values[i])) differing++;
+      expect(differing, `${differing} of ${fit.draws.values.length} values differ`).toBe(0);
+    }, 240_000);
+  }
 
-  it('auto passes over the software adapter for the reference backend and says why', async () => {
+  it('auto passes over the software adapter for the wasm backend and says why', async () => {
     await setForm({ rows: '400', dataSeed: '1', chains: '2', warmup: '30', draws: '20', seed: '1', backend: 'auto' });
     await page.fill('#formula', HILLSTROM_FORMULAS.pooled);
     expect(await fitInPage(120_000)).toBe('done');
@@ -237,7 +240,11 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     const kind = await page.getAttribute('#run-backend', 'data-kind');
     const log = await page.textContent('#log');
     if (kind === 'webgpu') expect(log).toMatch(/^backend: webgpu \(/);
-    else expect(log).toMatch(/^backend: reference \(only the browser's software adapter, google swiftshader; choose webgpu to use it\)/);
+    else {
+      expect(kind).toBe('wasm');
+      expect(log).toMatch(/^backend: wasm \(only the browser's software adapter, google swiftshader; choose webgpu to use it\)/);
+      expect(await page.textContent('#run-backend')).toContain('backend: wasm (1 thread, wasm simd128, in-process calls');
+    }
   }, 180_000);
 
   it('cancel keeps the draws made so far, marked incomplete', async () => {
