@@ -10,6 +10,7 @@
  */
 import { fft, nextPowerOfTwo } from '../diagnostics/fft.js';
 import { UserError } from '../errors.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** Lags computed by direct sums before switching to one FFT for all lags (direct costs lags × draws). */
 export const DIRECT_LAGS = 64;
@@ -210,6 +211,6 @@ export function relativeEff(
   scratch: Float64Array,
 ): number {
   const { order } = layout;
-  for (let i = 0; i < order.length; i++) scratch[i] = Math.exp(logLik[order[i]]);
+  for (let i = 0; i < order.length; i++) scratch[i] = pm.exp(logLik[order[i]]);
   return workspace.essMean(scratch) / order.length;
 }
