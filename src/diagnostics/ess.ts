@@ -103,7 +103,7 @@ export function essOfCentered(centered: CenteredChains): number | null {
     const tau = geyerTau(acov, n, meanVar, varPlus);
     if (tau !== undefined) {
       const s = m * n;
-      const tauBound = 1 / Math.log10(s);
+      const tauBound = 1 / pm.log10(s);
       const ess = s / Math.max(tau, tauBound);
       return Number.isFinite(ess) ? ess : null;
     }

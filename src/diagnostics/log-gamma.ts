@@ -21,7 +21,7 @@ function stirlingBase(x: number): number {
 export function logGamma(x: number): number {
   if (!(x > 0)) return NaN;
   if (x >= 10) return stirlingBase(x) + stirlingRemainder(x);
-  if (x < 0.5) return pm.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x); // reflection
+  if (x < 0.5) return pm.log(Math.PI / pm.sin(Math.PI * x)) - logGamma(1 - x); // reflection
   const z = x - 1;
   let s = LANCZOS[0];
   for (let k = 1; k < LANCZOS.length; k++) s += LANCZOS[k] / (z + k);

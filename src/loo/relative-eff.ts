@@ -138,7 +138,7 @@ export class EssWorkspace {
     if (maxT === 0) sum = rho[0]; // R: sum(rho[1:0]) is rho[1]
     else for (let i = 0; i < maxT; i++) sum += rho[i];
     const total = chains * n;
-    const tau = Math.max(-1 + 2 * sum + rho[maxT], 1 / Math.log10(total));
+    const tau = Math.max(-1 + 2 * sum + rho[maxT], 1 / pm.log10(total));
     return total / tau;
   }
 

@@ -1,16 +1,21 @@
 /**
- * exp, log, log1p, expm1, tanh, atanh and pow computed with IEEE 754 double arithmetic alone (+ − × ÷, √ and bit
- * moves, each exactly rounded by every JavaScript engine), so they give the same bits in every engine. The engines'
- * own Math functions do not: ECMAScript lets them be approximate, and V8 has changed its implementations between
- * versions (Node 20's V8 11.3 against Chromium 156: about 5–10 % of exp, log and ** values differ in the last bit).
- * The reference backend, the sampler, the random number generator and the data simulator call these, so the same
- * seed gives the same draws in Node and in a page (issue 18 item 5).
+ * exp, log, log10, log1p, expm1, tanh, atanh, pow, sin and cos computed with IEEE 754 double arithmetic alone
+ * (+ − × ÷, √ and bit moves, each exactly rounded by every JavaScript engine), so they give the same bits in every
+ * engine. The engines' own Math functions do not: ECMAScript lets them be approximate, and V8 has changed its
+ * implementations between versions (Node 20's V8 11.3 against Chromium 156: 2–10 % of exp, log, sin, cos and **
+ * values differ in the last bit). The reference backend, the sampler, the random number generator, the data
+ * simulator, PSIS-LOO and the diagnostics call these, so the same seed gives the same draws in Node and in a page
+ * (issue 18 item 5).
  *
- * The algorithms are those of fdlibm 5.3 (Sun Microsystems, 1993–2004; K. C. Ng et al.), which V8 11.3 (Node 20)
- * uses for Math.exp, log, log1p, expm1, tanh, atanh and pow: argument reduction to a small interval, a minimax
- * polynomial or rational approximation there (Remez), and a reconstruction carried in extra precision (high and low
- * parts). Each is below 1 ulp of the exact value; on Node 20 each gives exactly Math's bits
- * (tests/numeric/portable-math.test.ts), so switching the core to them changed no Node result.
+ * The algorithms are those of fdlibm 5.3 (Sun Microsystems, 1993–2004; K. C. Ng et al.): argument reduction to a
+ * small interval, a minimax polynomial or rational approximation there (Remez), and a reconstruction carried in extra
+ * precision (high and low parts); each is below 1 ulp of the exact value. V8 11.3 (Node 20) computes Math.exp, log,
+ * log10, log1p, expm1, tanh and atanh with the same algorithms, and these give exactly its bits
+ * (tests/numeric/portable-math.test.ts), so switching the core to them changed no Node result through them. Its Math.pow is
+ * another implementation: pow here is within 1 ulp of it and differs in ~4 % of values, which reaches the draws only
+ * through dual averaging's weight n^−κ (two fits of the hierarchical model, Stan and Fisher warm-up, gave the same draws
+ * before and after) and the simulator's u^p (rounded to 2 decimals after). Its sin and cos differ from these in ~0.5 %
+ * of values (1 ulp); they serve the FFT's twiddle factors (ESS) and log-gamma's reflection, not the draws.
  */
 
 // A reinterpretation cell for the bit moves (high and low 32-bit words of a double). Not state: every use writes the
@@ -158,6 +163,28 @@ export function log(x: number): number {
     return k === 0 ? f - (hfsq - s * (hfsq + R)) : k * LN2_HI - (hfsq - (s * (hfsq + R) + k * LN2_LO) - f);
   }
   return k === 0 ? f - s * (f - R) : k * LN2_HI - (s * (f - R) - k * LN2_LO - f);
+}
+
+/** The base-10 logarithm: log10(2)·k + log(m)/ln 10 for x = 2^k·m, m in [1, 2); log10(10^n) = n for n = 0 … 22. */
+export function log10(x: number): number {
+  let hx = high(x);
+  let lx = low(x);
+  let k = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) === 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= TWO54;
+    hx = high(x);
+    lx = low(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  if (hx === 0x3ff00000 && lx === 0) return 0;
+  k += (hx >> 20) - 1023;
+  const i = k >>> 31; // 1 for k < 0: then m in [0.5, 1) and k + 1
+  const y = k + i;
+  const z = y * 3.69423907715893078616e-13 + 4.34294481903251816668e-1 * log(fromWords((hx & 0x000fffff) | ((0x3ff - i) << 20), lx));
+  return z + y * 3.01029995663611771306e-1;
 }
 
 /** log(1 + x), below 1 ulp, accurate for x near 0. */
@@ -492,3 +519,97 @@ export function pow(x: number, y: number): number {
   return sign * z;
 }
 
+// sin and cos: kernels on [−π/4, π/4] (minimax polynomials of degree 13 and 14) after x − n·π/2 in up to three
+// steps of 33 bits of π/2 each (Cody & Waite; fdlibm's medium-size reduction as revised by B. D. Evans)
+const S1 = -1.66666666666666324348e-1;
+const S2 = 8.33333333332248946124e-3;
+const S3 = -1.98412698298579493134e-4;
+const S4 = 2.75573137070700676789e-6;
+const S5 = -2.50507602534068634195e-8;
+const S6 = 1.58969099521155010221e-10;
+const C1 = 4.16666666666666019037e-2;
+const C2 = -1.38888888888741095749e-3;
+const C3 = 2.48015872894767294178e-5;
+const C4 = -2.75573143513906633035e-7;
+const C5 = 2.08757232129817482790e-9;
+const C6 = -1.13596475577881948265e-11;
+const INV_PIO2 = 6.36619772367581382433e-1;
+const PIO2_1 = 1.57079632673412561417e0;
+const PIO2_1T = 6.07710050650619224932e-11;
+const PIO2_2 = 6.07710050630396597660e-11;
+const PIO2_2T = 2.02226624879595063154e-21;
+const PIO2_3 = 2.02226624871116645580e-21;
+const PIO2_3T = 8.47842766036889956997e-32;
+const ROUNDER = 6755399441055744; // 1.5 · 2^52: x + ROUNDER − ROUNDER rounds x to a whole number
+
+function sinKernel(x: number, y: number): number {
+  const z = x * x;
+  const w = z * z;
+  const r = S2 + z * (S3 + z * S4) + z * w * (S5 + z * S6);
+  const v = z * x;
+  return y === 0 ? x + v * (S1 + z * r) : x - (z * (0.5 * y - v * r) - y - v * S1);
+}
+
+function cosKernel(x: number, y: number): number {
+  const z = x * x;
+  let w = z * z;
+  const r = z * (C1 + z * (C2 + z * C3)) + w * w * (C4 + z * (C5 + z * C6));
+  const hz = 0.5 * z;
+  w = 1 - hz;
+  return w + (1 - w - hz + (z * r - x * y));
+}
+
+/** sin(x) for quarter 0, cos(x) for quarter 1 (cos x = sin(x + π/2)). */
+function sine(x: number, quarter: number): number {
+  const ix = high(x) & 0x7fffffff;
+  if (ix <= 0x3fe921fb) {
+    // |x| ≤ π/4
+    if (quarter === 0) return ix < 0x3e400000 ? x : sinKernel(x, 0);
+    return cosKernel(x, 0);
+  }
+  if (ix >= 0x7ff00000) return NaN;
+  if (ix >= 0x413921fb) return quarter === 0 ? Math.sin(x) : Math.cos(x); // |x| ≥ 2^20·π/2: outside the reduction here
+  const fn = x * INV_PIO2 + ROUNDER - ROUNDER;
+  const n = fn | 0;
+  let r = x - fn * PIO2_1;
+  let w = fn * PIO2_1T; // good to 85 bits
+  const j = ix >> 20;
+  let y0 = r - w;
+  if (j - ((high(y0) >> 20) & 0x7ff) > 16) {
+    // cancellation: a second step, good to 118 bits
+    let t = r;
+    w = fn * PIO2_2;
+    r = t - w;
+    w = fn * PIO2_2T - (t - r - w);
+    y0 = r - w;
+    if (j - ((high(y0) >> 20) & 0x7ff) > 49) {
+      // and a third, 151 bits
+      t = r;
+      w = fn * PIO2_3;
+      r = t - w;
+      w = fn * PIO2_3T - (t - r - w);
+      y0 = r - w;
+    }
+  }
+  const y1 = r - y0 - w;
+  switch ((n + quarter) & 3) {
+    case 0:
+      return sinKernel(y0, y1);
+    case 1:
+      return cosKernel(y0, y1);
+    case 2:
+      return -sinKernel(y0, y1);
+    default:
+      return -cosKernel(y0, y1);
+  }
+}
+
+/** The sine, within 1 ulp, for |x| < 2^20·π/2 ≈ 1.6·10⁶ (beyond that, the engine's Math.sin). */
+export function sin(x: number): number {
+  return sine(x, 0);
+}
+
+/** The cosine, within 1 ulp, for |x| < 2^20·π/2 ≈ 1.6·10⁶ (beyond that, the engine's Math.cos). */
+export function cos(x: number): number {
+  return sine(x, 1);
+}

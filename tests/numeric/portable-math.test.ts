@@ -31,10 +31,13 @@ const SPECIAL = [0, -0, 1, -1, 0.5, 2, 22, -22, 709.7, 709.79, -745.1, -745.2, 5
 const unary: [string, (x: number) => number, (x: number) => number, (u: () => number) => number][] = [
   ['exp', pm.exp, Math.exp, (u) => (u() - 0.5) * 1490],
   ['log', pm.log, Math.log, (u) => 10 ** (u() * 616 - 308)],
+  ['log10', pm.log10, Math.log10, (u) => (u() < 0.1 ? 10 ** Math.floor(u() * 23) : 10 ** (u() * 616 - 308))],
   ['log1p', pm.log1p, Math.log1p, (u) => (u() < 0.5 ? u() * 2 - 1 : 10 ** (u() * 40 - 20))],
   ['expm1', pm.expm1, Math.expm1, (u) => (u() - 0.5) * 2 * 10 ** (u() * 6 - 4)],
   ['tanh', pm.tanh, Math.tanh, (u) => (u() - 0.5) * 2 * 10 ** (u() * 4 - 3)],
   ['atanh', pm.atanh, Math.atanh, (u) => u() * 2 - 1],
+  ['sin', pm.sin, Math.sin, (u) => (u() - 0.5) * 2 * 10 ** (u() * 12 - 6)],
+  ['cos', pm.cos, Math.cos, (u) => (u() - 0.5) * 2 * 10 ** (u() * 12 - 6)],
 ];
 
 describe('portable-math', () => {
@@ -85,9 +88,15 @@ describe('portable-math', () => {
       [pm.tanh(0.5), 0.46211715726000974],
       [pm.atanh(0.5), 0.5493061443340549],
       [pm.pow(4, -0.75), 0.3535533905932738],
+      [pm.sin(1), 0.8414709848078965],
+      [pm.cos(1), 0.5403023058681398],
+      [pm.sin(Math.PI), 1.2246467991473532e-16],
+      [pm.cos(-Math.PI / 3), 0.5000000000000001],
+      [pm.sin(1e5), 0.03574879797201651],
     ];
     for (const [mine, exact] of cases) expect(ulps(mine, exact), `${mine} against ${exact}`).toBeLessThanOrEqual(1);
     expect(pm.pow(2, 0.5)).toBe(Math.SQRT2);
     expect(pm.pow(10, 15)).toBe(1e15);
+    for (let n = 0; n <= 22; n++) expect(pm.log10(10 ** n)).toBe(n);
   });
 });
