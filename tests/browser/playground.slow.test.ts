@@ -66,6 +66,15 @@ const GRADIENT_PROBE = `(async () => {
   await backend.logDensityGradient(positions, 5, logp, grad);
   return [...logp, ...grad];
 })()`;
+/** summarizeDraws (R-hat, bulk/tail ESS by FFT, MCSE, quantiles) of 3 autocorrelated chains, every number of every row. */
+const SUMMARY_PROBE = `(async () => {
+  const lib = await import('./nutmeg.js');
+  const nChains = 3, nDraws = 700, names = ['a', 'b'];
+  const values = new Float64Array(names.length * nChains * nDraws);
+  let s = 12345, prev = 0;
+  for (let i = 0; i < values.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; prev = 0.8 * prev + (s / 4294967296 - 0.5); values[i] = prev + (i % 7) / 10; }
+  return lib.summarizeDraws({ names, nChains, nDraws, values }).rows.flatMap((r) => Object.values(r).filter((v) => typeof v === 'number'));
+})()`;
 let mathDifferences = 0;
 
 const tmp = mkdtempSync(join(tmpdir(), 'nutmeg-playground-'));
@@ -281,7 +290,7 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
    * 1 ulp), and one differing bit changes a NUTS trajectory; the densities, the sampler, the random numbers and the
    * simulator therefore call src/numeric/portable-math.ts, which gives the same bits in every engine.
    */
-  it('evaluates the reference log density and gradient the same in the page and in Node, bit for bit', async () => {
+  it('evaluates the reference log density and gradient, and summarizes draws, the same in the page and in Node, bit for bit', async () => {
     const inPage = (await page.evaluate(GRADIENT_PROBE)) as number[];
     const inNode = (await (0, eval)(GRADIENT_PROBE.replace("import('./nutmeg.js')", 'Promise.resolve(globalThis.__nutmegBrowserApi)'))) as number[];
     expect(inPage.length).toBe(inNode.length);
@@ -294,6 +303,11 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     }
     console.info(`reference log density + gradient at 5 points: ${differing} of ${inNode.length} values differ from Node's (largest relative difference ${maxRel.toExponential(2)}); the engines' Math differs in ${mathDifferences} of ${MATH_PROBE_SIZE} probe values`);
     expect(differing).toBe(0);
+    // the diagnostics too: the same summary numbers, bit for bit
+    const summaryInPage = (await page.evaluate(SUMMARY_PROBE)) as number[];
+    const summaryInNode = (await (0, eval)(SUMMARY_PROBE.replace("import('./nutmeg.js')", 'Promise.resolve(globalThis.__nutmegBrowserApi)'))) as number[];
+    expect(summaryInPage.length).toBeGreaterThanOrEqual(2 * 10);
+    expect(summaryInPage.map((v, i) => (Object.is(v, summaryInNode[i]) ? 0 : 1)).reduce((a: number, b) => a + b, 0), 'summary numbers differing').toBe(0);
   }, 120_000);
 
   it('draws the same values, bit for bit, with the reference backend in the page and in Node for the same seed; LOO and the comparison of the session\'s fits', async () => {
