@@ -17,6 +17,7 @@ import { basisToFixed, fixedBasisLogJacobian, pullBackFixedGradient } from '../m
 import { applyGroupLevelFold, pullBackGroupLevelFold, type GroupLevelFold } from '../model/group-level-fold.js';
 import { foldColumnOf, groupLevelFoldOf, isRotated, pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
 import { denseFixedCount, levelCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
+import * as pm from '../numeric/portable-math.js';
 
 /**
  * Whether the spec has coordinates a backend cannot evaluate directly (split terms, terms folded into a fixed effect,
@@ -65,7 +66,7 @@ function toInner(mapped: readonly MappedTerm[], basis: Basis | null, dim: number
     // b (folded) = L⁻ᵀ θ first: the folds below act on the folded coefficients
     if (basis) basisToFixed(basis.L, basis.p, dst, base);
     for (const t of mapped) {
-      const sd = Math.exp(src[base + t.sdIndex]);
+      const sd = pm.exp(src[base + t.sdIndex]);
       // split: r = sd·u/√K·1 + Q e;  rotated: z = u/√K·1 + Q e
       splitToEffects(t.split ? sd : 1, src, base + t.offset, t.K, dst, base + t.offset);
       if (t.column >= 0) dst[base + t.column] -= splitMean(sd, src[base + t.offset], t.K);
@@ -92,7 +93,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
       const base = c * dim;
       for (const t of mapped) {
         const logSd = positions[base + t.sdIndex];
-        const sd = Math.exp(logSd);
+        const sd = pm.exp(logSd);
         const u = positions[base + t.offset];
         // the shared coefficient's gradient, before it is used below: b_j = coordinate − sd·u/√K
         const gb = t.column >= 0 ? grad[base + t.column] : 0;

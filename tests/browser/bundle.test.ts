@@ -28,8 +28,24 @@ function wgslFiles(dir: string): string[] {
 }
 
 describe('browser build', () => {
-  it('writes the library, the worker, the page and its script', () => {
-    expect(readdirSync(out).sort()).toEqual(['index.html', 'nutmeg.js', 'playground.js', 'worker.js']);
+  it('writes the library, the worker, the page, its script and the plotting chunks split off it', () => {
+    const files = readdirSync(out);
+    expect(files.filter((f) => !f.startsWith('plots-')).sort()).toEqual(['index.html', 'nutmeg.js', 'playground.js', 'worker.js']);
+    expect(files.filter((f) => /^plots-[\w-]+\.js$/.test(f)).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('leaves Vega and Vega-Lite out of the page script (a chunk it imports on the first plot) and keeps the page within budget', () => {
+    const script = readFileSync(join(out, 'playground.js'), 'utf8');
+    // the libraries' own names for themselves, present in their code
+    const chunks = readdirSync(out).filter((f) => f.startsWith('plots-')).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    for (const marker of ['vega-lite', 'scenegraph']) {
+      expect(chunks.includes(marker), `${marker} in a plots chunk`).toBe(true);
+      expect(script.includes(marker), `${marker} in playground.js`).toBe(false);
+    }
+    // the script loads only files beside it (relative imports), so the page asks nothing of another origin
+    expect(script.match(/\bimport\s*\(?\s*["'](?!\.\/)[^"']*["']/g)).toBeNull();
+    const page = ['index.html', 'playground.js', 'worker.js'].reduce((n, f) => n + gzipSync(readFileSync(join(out, f)), { level: 9 }).length, 0);
+    expect(page).toBeLessThanOrEqual(SIZE_BUDGET_GZIP);
   });
 
   it('holds no Node built-in, no require and no process global in the engine bundles', () => {
