@@ -14,8 +14,7 @@ import { checkOutDir, checkOutFile } from '../io/out-target.js';
 import { SEASONALITIES } from '../model/its/design.js';
 import { ITS_FAMILIES } from '../model/its/model.js';
 import { UserError } from '../errors.js';
-import { writeReport } from '../report/html.js';
-import { effectTable, itsParameterRows, itsReportSections, parameterTable, postPeriodTable } from '../report/its-tables.js';
+import { effectTable, itsParameterRows, parameterTable, postPeriodTable } from '../report/its-tables.js';
 import { renderTable } from '../report/table.js';
 import { progressReporter } from '../sampler/progress.js';
 import { intIn, intInRange, oneOf, probability } from './options.js';
@@ -117,6 +116,8 @@ async function run(f: ItsFlags): Promise<void> {
       if (!f.quiet) say(`run written to ${outDir}`);
     }
     if (reportFile !== null) {
+      // vega is loaded only for a report
+      const [{ writeReport }, { itsReportSections }] = await Promise.all([import('../report/html.js'), import('../report/its-report.js')]);
       await writeReport(reportFile, itsReportSections(result, f.outcome), { title: `Interrupted time series: ${f.outcome}`, subtitle: `${frame.source}; intervention ${f.intervention}` });
       if (!f.quiet) say(`report written to ${reportFile}`);
     }
