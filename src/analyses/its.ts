@@ -5,10 +5,11 @@
  * fake intervention dates inside the pre-period, where the true effect is zero, so their intervals should cover 0.
  */
 import type { Frame } from '../data/frame.js';
+import { UserError } from '../errors.js';
 import { chainDraws, type DrawSet } from '../draws.js';
 import { quantileSorted } from '../diagnostics/quantile.js';
 import { fitDensityModel, type DensityFit, type DensityFitOptions } from '../fit/density-fit.js';
-import { defaultItsPriors, itsDesign, type DesignOptions, type ItsDesign } from '../model/its/design.js';
+import { MIN_PRE_POINTS, defaultItsPriors, itsDesign, type DesignOptions, type ItsDesign } from '../model/its/design.js';
 import { itsModel, type ItsFamily, type ItsModel, type ItsPriors } from '../model/its/model.js';
 import { readSeries, type Series, type SeriesColumns } from '../model/its/series.js';
 
@@ -21,7 +22,7 @@ export interface ItsOptions extends SeriesColumns, DesignOptions {
   /** Priors in place of defaultItsPriors. */
   readonly priors?: ItsPriors;
   readonly fit?: DensityFitOptions;
-  /** One-line notices (a placebo that did not fit in the pre-period). */
+  /** One-line progress notices (which fit is running). */
   readonly log?: (line: string) => void;
 }
 
@@ -63,6 +64,8 @@ export interface ItsResult {
   readonly rows: ItsRow[];
   readonly effect: EffectSummary;
   readonly placebos: EffectSummary[];
+  /** One-line warnings: fewer placebo checks than asked because the pre-period is too short. */
+  readonly warnings: string[];
 }
 
 /** All draws of a variable, chains concatenated, sorted. */
@@ -148,6 +151,7 @@ export async function analyzeIts(frame: Frame, options: ItsOptions): Promise<Its
   const series = readSeries(frame, options);
   const prob = options.interval ?? 0.9;
   const { design, model, fit } = await fitSeries(series, options);
+  if (fit.sample.nDraws === 0) throw new UserError('interrupted before any draw was kept: there is no effect to report');
   const n = series.time.length;
   const nPost = n - series.nPre;
   const rows: ItsRow[] = [];
@@ -164,16 +168,19 @@ export async function analyzeIts(frame: Frame, options: ItsOptions): Promise<Its
     });
   }
   const placebos: EffectSummary[] = [];
-  const count = options.placebos ?? 2;
-  const minPre = Math.max(10, 2 * (design.names.length + 1));
+  const warnings: string[] = [];
+  // an interrupted run reports what it drew, without starting the placebo fits
+  const count = fit.sample.incomplete ? 0 : (options.placebos ?? 2);
+  const minPre = Math.max(MIN_PRE_POINTS, 2 * (design.names.length + 1));
   const points = placeboPoints(series.nPre, nPost, count, minPre);
   if (points.length < count) {
-    options.log?.(`placebo checks: the pre-period (${series.nPre} points) has room for ${points.length} of the ${count} asked (each needs ${minPre} points before it)`);
+    warnings.push(`placebo checks: the pre-period (${series.nPre} points) has room for ${points.length} of the ${count} asked (each needs ${minPre} points before it)`);
   }
-  for (const { at, length } of points) {
+  for (const [k, { at, length }] of points.entries()) {
+    options.log?.(`placebo ${k + 1} of ${points.length}: fake intervention at ${series.labels[at]}, judged on the ${length} points from it`);
     const fake = truncated(series, at + length, at);
     const placebo = await fitSeries(fake, { ...options, priors: options.priors ?? model.priors });
     placebos.push(effectSummary(fake, placebo.fit, prob));
   }
-  return { series, design, model, fit, interval: prob, rows, effect: effectSummary(series, fit, prob), placebos };
+  return { series, design, model, fit, interval: prob, rows, effect: effectSummary(series, fit, prob), placebos, warnings };
 }

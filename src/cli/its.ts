@@ -82,14 +82,17 @@ async function run(f: ItsFlags): Promise<void> {
       interval,
       placebos,
       fit: { chains, warmup, draws, seed, onProgress: progress.onProgress, signal: controller.signal },
-      log: (line) => say(`note: ${line}`),
+      log: (line) => {
+        if (!f.quiet && !f.json) say(line);
+      },
     });
     progress.finish();
     const s = result.fit.sample;
     const warnings = [
-      ...samplerWarnings(samplerDiagnostics(result.fit.stats, s.settings.maxTreeDepth)),
-      ...convergenceWarnings(itsParameterRows(result), chains),
-    ].map((w) => w.message);
+      ...result.warnings,
+      ...samplerWarnings(samplerDiagnostics(result.fit.stats, s.settings.maxTreeDepth)).map((w) => w.message),
+      ...convergenceWarnings(itsParameterRows(result), chains).map((w) => w.message),
+    ];
     if (s.incomplete) warnings.push(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
     const flagged = result.placebos.filter((p) => p.cumulative.low > 0 || p.cumulative.high < 0);
     if (flagged.length > 0) {
