@@ -90,6 +90,11 @@ describe('itsDesign', () => {
     expect(userErrorOf(() => itsDesign(readSeries(frame, COLS), { seasonality: 'weekly', fourier: 4 }))).toBe(
       '--fourier 4: a time step of 1 days resolves a weekly cycle up to order 3; give --fourier 3 or less',
     );
+    expect(userErrorOf(() => itsDesign(readSeries(frame, COLS), { fourier: 2 }))).toBe('--fourier 2: give --seasonality weekly or yearly with it');
+    const { frame: numeric } = frameOf('numeric2.csv', 30, (l) => l.forEach((line, i) => (l[i] = i === 0 ? line : `${i},${line.split(',').slice(1).join(',')}`)));
+    expect(userErrorOf(() => itsDesign(readSeries(numeric, { ...COLS, intervention: '21' }), { seasonality: 'yearly' }))).toBe(
+      '--seasonality yearly: needs dates (YYYY-MM-DD) in the time column, which holds numbers',
+    );
     const { frame: flat } = frameOf('flat.csv', 30, (l) => l.forEach((line, i) => i > 0 && (l[i] = line.replace(/,\d+$/, ',2'))));
     expect(userErrorOf(() => itsDesign(readSeries(flat, { ...COLS, covariates: ['price'] })))).toContain('--covariates price: constant in the pre-period');
   });
