@@ -108,6 +108,29 @@ function fixedLayout(spec: ModelSpec): FixedLayout {
   };
 }
 
+/** What fit.json records of a sampling run, for formula fits and density models alike. */
+export function samplingRecord(
+  s: Fit['sample'],
+  warnings: readonly string[],
+): Pick<RunMeta, 'settings' | 'gradients' | 'divergences' | 'stepSize' | 'incomplete' | 'files'> & { warmupIterations: number[]; warnings: string[] } {
+  const total = s.gradientEvaluations.reduce((a, b) => a + b, 0);
+  const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
+  return {
+    settings: s.settings,
+    gradients: {
+      total,
+      perChain: Array.from(s.gradientEvaluations),
+      samplingPerDraw: s.samplingDone > 0 ? sampling / (s.samplingDone * s.nChains) : 0,
+    },
+    divergences: Array.from(s.divergences),
+    stepSize: Array.from(s.stepSize),
+    warmupIterations: Array.from(s.warmupIterations),
+    incomplete: s.incomplete,
+    warnings: [...warnings],
+    files: Array.from({ length: s.nChains }, (_, c) => `chain-${c + 1}.csv`),
+  };
+}
+
 export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, warnings: readonly string[] = []): RunMeta {
   const { spec } = fit.model;
   const s = fit.sample;
@@ -117,8 +140,6 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
   spec.terms.forEach((term, t) => {
     parameterization[termLabel(spec, t)] = term.parameterization;
   });
-  const total = s.gradientEvaluations.reduce((a, b) => a + b, 0);
-  const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
   return {
     format: RUN_FORMAT,
     version: 1,
@@ -133,20 +154,9 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     fixedBasis: spec.fixedBasis ? 'qr' : 'natural',
     fixedLayout: fixedLayout(spec),
     backend: { kind: fit.backend.kind, description: fit.backend.description, ...(fit.backend.layout ? { layout: fit.backend.layout } : {}) },
-    settings: s.settings,
     timings: { ...fit.timings, ...s.timing },
-    gradients: {
-      total,
-      perChain: Array.from(s.gradientEvaluations),
-      samplingPerDraw: s.samplingDone > 0 ? sampling / (s.samplingDone * s.nChains) : 0,
-    },
-    divergences: Array.from(s.divergences),
-    stepSize: Array.from(s.stepSize),
-    warmupIterations: Array.from(s.warmupIterations),
+    ...samplingRecord(s, warnings),
     coordinates: fit.coordinates,
-    incomplete: s.incomplete,
-    warnings: [...warnings],
-    files: Array.from({ length: s.nChains }, (_, c) => `chain-${c + 1}.csv`),
     recipe: fit.model.recipe,
     ...(fit.method === 'pathfinder' ? { method: 'pathfinder' as const } : {}),
     ...(fit.pathfinder ? { pathfinder: fit.pathfinder } : {}),
