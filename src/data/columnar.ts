@@ -2,7 +2,9 @@
  * Reading a Parquet file or an Arrow IPC file/stream (.arrow, .arrows, .feather v2) into a Frame. Parquet is decoded
  * by parquet-wasm (the Rust `parquet` crate compiled to WebAssembly) into Arrow IPC, and Arrow IPC by apache-arrow;
  * the Frame's typed columns are then filled straight from the Arrow column buffers, batch by batch (no per-row
- * objects). Both libraries are loaded on first use, so commands reading CSV do not pay for them.
+ * objects). A Parquet file whose columns are all numbers without nulls skips the IPC stream: its columns are copied
+ * out of WebAssembly memory directly (parquet-ffi.ts). Both libraries are loaded on first use, so commands reading
+ * CSV do not pay for them.
  *
  * Types come from the file's schema: integers and floats → numeric (float64); strings and dictionary-encoded strings
  * → categorical, levels sorted as plain strings like a CSV column; booleans → boolean (0/1). A null is a missing value,
