@@ -7,7 +7,7 @@
  * efficiency the fit reports (src/diagnostics/term-efficiency.ts). Wall and process CPU seconds are printed too, with
  * the load average, so that a quiet time can be estimated as gradients × a quiet per-gradient cost.
  *
- *   npx tsx bench/crossed-mixing.ts [--data sim:crossed] [--seeds 1] [--variants default]
+ *   npx tsx bench/crossed-mixing.ts [--data sim:crossed] [--rows N (a simulator's size)] [--seeds 1] [--variants default]
  *       [--chains 4] [--warmup 1000] [--draws 1000] [--backend native] [--threads N] [--formula F]
  *
  * A variant is `name` or `name:key=value;key=value` with keys adapt (auto|fisher|stan), metric (auto|diag|lowrank),
@@ -17,7 +17,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/backend/select.js';
-import { loadDataArgument } from '../src/data/datasets.js';
+import { SIMULATED_PREFIX, builtinDataset, loadDataArgument, type BuiltinDatasetName } from '../src/data/datasets.js';
 import { CROSSED_FORMULA } from '../src/data/simulate/crossed.js';
 import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
@@ -30,6 +30,7 @@ import { levelCount, termLabel, type Parameterization } from '../src/model/spec.
 const { values: a } = parseArgs({
   options: {
     data: { type: 'string', default: 'sim:crossed' },
+    rows: { type: 'string' },
     formula: { type: 'string', default: CROSSED_FORMULA },
     variants: { type: 'string', default: 'default' },
     seeds: { type: 'string', default: '1' },
@@ -69,7 +70,8 @@ function variantOptions(variant: string): { name: string; options: Partial<FitOp
 }
 
 for (const seed of list(a.seeds).map(Number)) {
-  const { frame, truth } = loadDataArgument(a.data, seed);
+  const { frame, truth } =
+    a.rows === undefined ? loadDataArgument(a.data, seed) : builtinDataset(a.data.slice(SIMULATED_PREFIX.length) as BuiltinDatasetName, seed, Number(a.rows));
   for (const variant of list(a.variants, ' ')) {
     const { name, options: extra } = variantOptions(variant);
     const options: FitOptions = {
@@ -80,6 +82,12 @@ for (const seed of list(a.seeds).map(Number)) {
       draws: Number(a.draws),
       seed,
       ...extra,
+      // a line on stderr every 100 iterations, to follow a long fit
+      onProgress: (p) => {
+        if (p.iteration % 100 !== 0) return;
+        const g = Math.round(sum(p.gradients));
+        process.stderr.write(`${name} seed ${seed}: iteration ${p.iteration}/${p.totalIterations} (${p.phase}), ${g} gradients, step ${Array.from(p.stepSize, (x) => x.toPrecision(2)).join(' ')}, ${p.elapsedSeconds.toFixed(0)} s\n`);
+      },
     };
     const load0 = loadavg()[0];
     const cpu0 = process.cpuUsage();
