@@ -6,6 +6,7 @@ import type { CmdStanCsvContent } from './cmdstan-csv-text.js';
 import type { ColumnType } from '../data/text-columns.js';
 import type { Fit } from '../fit/fit.js';
 import type { PathfinderReport } from '../fit/pathfinder-fit.js';
+import type { TermEfficiency } from '../diagnostics/term-efficiency.js';
 import type { FixedBasisChoice } from '../model/build.js';
 import { defaultLink } from '../model/families/index.js';
 import { constrain } from '../model/layout.js';
@@ -88,6 +89,11 @@ export interface RunMeta {
   readonly method?: 'pathfinder';
   /** The Pathfinder run (`--init pathfinder` or `--method pathfinder`): Pareto k, gradients, seconds, paths. */
   readonly pathfinder?: PathfinderReport;
+  /**
+   * Sampler efficiency per varying term (src/diagnostics/term-efficiency.ts): smallest bulk-ESS over its sd and level
+   * effects, per 1,000 gradients of the fit; absent in older runs, in runs without varying terms and with --method pathfinder.
+   */
+  readonly termEfficiency?: TermEfficiency[];
 }
 
 export interface FixedLayout {
