@@ -243,21 +243,21 @@ function mergeHead(head: HeadRow[], more: readonly HeadRow[], limit: number): He
   return all.slice(0, limit);
 }
 
-/** A growing float64 array (outcomes and predictions for the metrics, which need every row). */
-class Growing {
-  private values = new Float64Array(1 << 16);
+/** A growing typed array (outcomes and predictions for the metrics, which need every row). */
+class Growing<T extends Float64Array | Uint8Array> {
   length = 0;
+  constructor(private values: T) {}
   push(from: ArrayLike<number>): void {
     if (this.length + from.length > this.values.length) {
-      const bigger = new Float64Array(Math.max(2 * this.values.length, this.length + from.length));
+      const bigger = new (this.values.constructor as new (n: number) => T)(Math.max(2 * this.values.length, this.length + from.length));
       bigger.set(this.values.subarray(0, this.length));
       this.values = bigger;
     }
     this.values.set(from, this.length);
     this.length += from.length;
   }
-  get all(): Float64Array {
-    return this.values.subarray(0, this.length);
+  get all(): T {
+    return this.values.subarray(0, this.length) as T;
   }
 }
 
@@ -289,8 +289,9 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
     let columns: readonly string[] | null = null;
     let outcome: string | undefined;
     let evaluate = false;
-    const ys = new Growing();
-    const ps = new Growing();
+    // the metrics' inputs: every row's 0/1 outcome (a byte) and posterior mean probability
+    const ys = new Growing(new Uint8Array(1 << 16));
+    const ps = new Growing(new Float64Array(1 << 16));
     const newLevelCounts = new Map<string, number>();
     let head: HeadRow[] = [];
     let headColumns: readonly string[] = [];
