@@ -4,7 +4,8 @@
  * down, priors and chain rule in float64 on the host (host-terms.ts). Pipelines and bind groups are made once.
  *
  * Per logDensityGradient call, for each batch of active chains: one queue write (parameters), one compute pass with
- * two dispatches (logp_grad: partial sums per tile and segment; reduce: sums per slot), one copy, one mapAsync.
+ * a logp_grad dispatch per row chunk (partial sums per tile and segment; one chunk unless the rows' buffers exceed the
+ * device's limits) and a reduce dispatch (sums per slot), one copy, one mapAsync.
  */
 import { loadAux } from '../../model/density.js';
 import { familyModule, kernelsSupportFamily } from '../../model/families/index.js';
@@ -268,10 +269,11 @@ class WebGpuBackend implements Backend {
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(this.logpGrad.pipeline);
-    plan.chunks.forEach((chunk, c) => {
+    // one dispatch per row chunk (row-plan.ts), all in this pass: still one submit and one readback per call
+    for (let c = 0; c < plan.chunks.length; c++) {
       pass.setBindGroup(0, this.logpGrad.bindGroups[c]);
-      pass.dispatchWorkgroups(chunk.tiles, count);
-    });
+      pass.dispatchWorkgroups(plan.chunks[c].tiles, count);
+    }
     pass.setPipeline(this.reduce.pipeline);
     pass.setBindGroup(0, this.reduce.bindGroups[0]);
     pass.dispatchWorkgroups(Math.ceil(plan.slots / plan.workgroupSize), count);
