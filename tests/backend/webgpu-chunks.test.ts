@@ -19,6 +19,8 @@ interface Evaluation {
   readonly grad: Float64Array;
   readonly pointwise: Float64Array;
   readonly description: string;
+  /** Row chunks of the WebGPU backend (0 for the reference). */
+  readonly chunks: number;
 }
 
 /** Workgroups of 32 invocations × 4 rows: tiles of 128 rows. */
@@ -34,7 +36,7 @@ async function evaluate(spec: ModelSpec, chains: number, x: Float64Array, option
     const rowCount = spec.n - rowStart - 7;
     const pointwise = new Float64Array(3 * rowCount);
     await backend.pointwiseLogLik(x, 3, rowStart, rowCount, pointwise);
-    return { logp, grad, pointwise, description: backend.description };
+    return { logp, grad, pointwise, description: backend.description, chunks: (backend as { rowChunks?: number }).rowChunks ?? 0 };
   } finally {
     await backend.dispose();
   }
@@ -72,6 +74,8 @@ describe('webgpu backend: rows in chunks under a small buffer limit', () => {
       const chunked = await evaluate(spec, chains, x, { ...LAYOUT, maxBufferBytes: 16 * 1024 });
       const whole = await evaluate(spec, chains, x, LAYOUT);
       const reference = await evaluate(spec, chains, x, 'reference');
+      expect(whole.chunks).toBe(1);
+      expect(chunked.chunks).toBeGreaterThanOrEqual(5);
       expectClose(chunked, whole, spec.dim);
       expectClose(chunked, reference, spec.dim);
       expectClose(whole, reference, spec.dim);

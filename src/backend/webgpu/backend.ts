@@ -67,6 +67,8 @@ class WebGpuBackend implements Backend {
   readonly kind = 'webgpu' as const;
   readonly description: string;
   readonly dim: number;
+  /** Row chunks (separate buffers and dispatches; 1 unless the rows exceed the device's buffer limits). */
+  readonly rowChunks: number;
 
   private readonly device: GPUDevice;
   /** Keeps the Dawn instance alive as long as the device (see AcquiredDevice.instance). */
@@ -125,6 +127,7 @@ class WebGpuBackend implements Backend {
     }
     const plan = planRows(spec, workgroupSize, Math.min(options.workgroupBytes ?? Infinity, limits.maxComputeWorkgroupStorageSize), rowsPerThread, family, chunkRows);
     this.plan = plan;
+    this.rowChunks = plan.chunks.length;
     this.description = `webgpu (${acquired.adapterName}, ${
       acquired.backend === 'default' ? 'default backend' : `${acquired.backend}, ${acquired.featureLevel}`
     })`;
