@@ -13,12 +13,13 @@
  * timestamps, decimals, binary, lists, structs, …), are one-line errors naming the column. A type forced with
  * --factor/--numeric (or levels) re-reads that column's values as text cells with the CSV rules (text-columns.ts).
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 import type { ReadCsvOptions } from './csv.js';
 import { checkOptionColumns } from './csv.js';
 import type { Column, Frame } from './frame.js';
-import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns } from './frame-build.js';
+import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns, withFirstRow } from './frame-build.js';
 import { numericColumnsFromFfi, type NumericColumns } from './parquet-ffi.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
 
@@ -144,21 +145,21 @@ function nullRows(chunks: readonly ArrowData[]): Uint32Array | null {
 }
 
 /** A column of values without nulls, once checked finite (a one-line error naming the first bad row otherwise). */
-function finiteNumericColumn(path: string, name: string, values: Float64Array): Column {
+function finiteNumericColumn(path: string, name: string, values: Float64Array, rowBase = 0): Column {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v - v !== 0) {
       const what = Number.isNaN(v) ? 'is NaN, not a number' : 'is infinite, not a finite number';
-      throw new UserError(`${path}, row ${i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`);
+      throw new UserError(`${path}, row ${rowBase + i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`);
     }
   }
   return compactNumericColumn(name, values);
 }
 
-function numericFromChunks(path: string, name: string, chunks: readonly ArrowData[], n: number): Column {
+function numericFromChunks(path: string, name: string, chunks: readonly ArrowData[], n: number, rowBase: number): Column {
   // one chunk of float64 without nulls: the Arrow buffer itself (a view of the decoded bytes), once checked finite
   const only = chunks.length === 1 ? chunks[0].values : null;
-  if (only instanceof Float64Array && only.length === n && chunks[0].nullCount === 0) return finiteNumericColumn(path, name, only);
+  if (only instanceof Float64Array && only.length === n && chunks[0].nullCount === 0) return finiteNumericColumn(path, name, only, rowBase);
   const out = new Float64Array(n);
   let base = 0;
   for (const d of chunks) {
@@ -172,7 +173,7 @@ function numericFromChunks(path: string, name: string, chunks: readonly ArrowDat
         if (v - v !== 0 && !isNull(d, i)) {
           const what = Number.isNaN(v) ? 'is NaN, not a number' : 'is infinite, not a finite number';
           throw new UserError(
-            `${path}, row ${base + i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`,
+            `${path}, row ${rowBase + base + i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`,
           );
         }
         out[base + i] = v;
@@ -275,7 +276,7 @@ function textCells(table: ArrowTable, index: number): string[][] {
   return cells;
 }
 
-function buildColumn(path: string, table: ArrowTable, index: number, options: ReadCsvOptions): Built {
+function buildColumn(path: string, table: ArrowTable, index: number, options: ReadCsvOptions, rowBase = 0): Built {
   const field = table.schema.fields[index];
   const name = field.name;
   const chunks = (table.getChildAt(index)?.data ?? []) as ArrowData[];
@@ -285,11 +286,11 @@ function buildColumn(path: string, table: ArrowTable, index: number, options: Re
   const levels = options.levels?.[name];
   if ((forced !== undefined && forced !== natural) || levels !== undefined) {
     const rows = textCells(table, index);
-    const result = columnFromText({ name, rows, index: 0, type: forced, levels, where: (row) => `${path}, row ${row + 1}` });
+    const result = columnFromText({ name, rows, index: 0, type: forced, levels, where: (row) => `${path}, row ${rowBase + row + 1}` });
     return result;
   }
   const missing = nullRows(chunks);
-  if (natural === 'numeric') return { column: numericFromChunks(path, name, chunks, n), missing };
+  if (natural === 'numeric') return { column: numericFromChunks(path, name, chunks, n, rowBase), missing };
   if (natural === 'boolean') return { column: booleanFromChunks(name, chunks, n), missing };
   return { column: categoricalFromChunks(name, chunks, n), missing };
 }
@@ -303,6 +304,23 @@ function checkedNames(path: string, names: string[]): string[] {
     seen.add(name);
   }
   return names;
+}
+
+/** The column names of a decoded table, checked: at least one, none twice. */
+function tableNames(path: string, table: ArrowTable): string[] {
+  return checkedNames(path, table.schema.fields.map((f) => f.name));
+}
+
+/** The Frame of a decoded table (or a slice of one starting at row `rowBase` of the file, which messages count from). */
+function tableFrame(path: string, table: ArrowTable, names: readonly string[], options: ReadCsvOptions, rowBase: number): Frame {
+  const columns: Column[] = [];
+  const missing = new Map<string, Uint32Array>();
+  for (let j = 0; j < names.length; j++) {
+    const built = buildColumn(path, table, j, options, rowBase);
+    columns.push(built.column);
+    if (built.missing !== null) missing.set(names[j], built.missing);
+  }
+  return frameFromColumns(columns, path, missing);
 }
 
 /** Reads a Parquet or Arrow IPC file's bytes into a Frame (see the module comment). */
@@ -327,15 +345,57 @@ export function frameFromColumnar(path: string, bytes: Uint8Array, format: Colum
     source = decoded;
   }
   const table = decode(path, source, format);
-  const names = checkedNames(path, table.schema.fields.map((f) => f.name));
+  const names = tableNames(path, table);
   if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
   checkOptionColumns(path, names, options);
-  const columns: Column[] = [];
-  const missing = new Map<string, Uint32Array>();
-  for (let j = 0; j < names.length; j++) {
-    const built = buildColumn(path, table, j, options);
-    columns.push(built.column);
-    if (built.missing !== null) missing.set(names[j], built.missing);
+  return tableFrame(path, table, names, options, 0);
+}
+
+/**
+ * A Parquet or Arrow IPC file as Frames of at most `blockRows` rows each, in order; a block's rows are named by their
+ * row in the file (withFirstRow). Parquet is decoded PARQUET_BATCH_ROWS rows at a time (parquet-wasm's offset and
+ * limit), so the decoded columns of the whole file are never held; an Arrow IPC file's table is its bytes, sliced.
+ */
+export function* columnarBlocks(
+  path: string,
+  format: ColumnarFormat,
+  options: ReadCsvOptions,
+  blockRows: number,
+  /** Rows decoded at a time from a Parquet file (tests make it small). */
+  parquetRows = PARQUET_BATCH_ROWS,
+): Generator<Frame> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UserError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? oneLine(e)})`);
   }
-  return frameFromColumns(columns, path, missing);
+  let names: string[] | null = null;
+  let rowBase = 0;
+  const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
+  for (;;) {
+    const table = format === 'parquet' ? decodeParquetRows(path, bytes, rowBase, batchRows) : decode(path, bytes, format);
+    if (names === null) {
+      names = tableNames(path, table);
+      if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
+      checkOptionColumns(path, names, options);
+    }
+    for (let first = 0; first < table.numRows; first += blockRows) {
+      const slice = table.slice(first, Math.min(table.numRows, first + blockRows));
+      yield withFirstRow(tableFrame(path, slice, names, options, rowBase + first), rowBase + first);
+    }
+    rowBase += table.numRows;
+    if (format !== 'parquet' || table.numRows < batchRows) return;
+  }
+}
+
+/** Rows [offset, offset + limit) of a Parquet file (fewer at its end). */
+function decodeParquetRows(path: string, bytes: Uint8Array, offset: number, limit: number): ArrowTable {
+  let ipc: Uint8Array;
+  try {
+    ipc = parquetWasm().readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS, offset, limit }).intoIPCStream();
+  } catch (e) {
+    throw new UserError(`${path}: cannot read the Parquet file (${oneLine(e)}); the file is damaged or not Parquet`);
+  }
+  return arrow().tableFromIPC(ipc);
 }
