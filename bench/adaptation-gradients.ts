@@ -7,7 +7,8 @@
  *
  *   npx tsx bench/adaptation-gradients.ts [--data path] [--models pooled,hierarchical,crossed] [--adapt default,auto,fisher,stan]
  *                                         [--seeds 1,2] [--chains 4] [--warmup 1000] [--draws 1000] [--backend native]
- *                                         [--threads N] [--fixed-length (the Fisher warm-up lasts --warmup)]
+ *                                         [--threads N] [--fixed-length (the Fisher warm-up lasts --warmup)] [--target-accept D]
+ *                                         [--param group=centered|noncentered|split,…]
  *
  * `--adapt default` leaves the setting to the fit's default (auto: src/fit/adapt-choice.ts). Prints one JSON line per fit.
  */
@@ -18,6 +19,7 @@ import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import { rhat } from '../src/diagnostics/rhat.js';
 import { fitModel, type FitOptions } from '../src/fit/fit.js';
+import { parseParameterizationArgs } from '../src/model/parameterization.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -31,6 +33,8 @@ const { values: a } = parseArgs({
     backend: { type: 'string', default: 'native' },
     threads: { type: 'string' },
     'fixed-length': { type: 'boolean', default: false },
+    'target-accept': { type: 'string' },
+    param: { type: 'string' },
   },
 });
 const list = (s: string): string[] => s.split(',').filter((x) => x.length > 0);
@@ -53,6 +57,8 @@ for (const model of list(a.models) as HillstromModel[]) {
         seed,
         ...(adapt === 'default' ? {} : { adapt: adapt as FitOptions['adapt'] }),
         ...(a['fixed-length'] ? { fisher: { adaptiveLength: false } } : {}),
+        ...(a['target-accept'] === undefined ? {} : { targetAccept: Number(a['target-accept']) }),
+        ...(a.param === undefined ? {} : { parameterization: parseParameterizationArgs(list(a.param)) }),
       };
       const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], options);
       const r = fit.sample;
@@ -73,6 +79,7 @@ for (const model of list(a.models) as HillstromModel[]) {
           adapt,
           chains: r.nChains,
           metric: r.settings.metric,
+          targetAccept: r.settings.targetAccept,
           warmupGradients: gradients - sampling,
           samplingGradients: sampling,
           gradientsPerDraw: +(sampling / (r.nChains * r.samplingDone)).toFixed(2),

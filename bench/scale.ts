@@ -7,6 +7,9 @@
  *      process, whose VmHWM is its peak (sampling adds draws of 7 parameters, nothing per row: the whole-fit figure
  *      at 10⁷ rows is in bench/README.md);
  *   3. ingestion rows/s for CSV and Parquet vs rows (bench/ingest.bench.ts, 10 numeric columns);
+ *   4. peak RSS vs rows of `nutmeg score` (in blocks of rows, issue 16 item 7) of a pooled run with 40 draws on a CSV
+ *      of the simulator's raw columns, the ranked list of every row written with --out, each size in its own process
+ *      (`--score-rss` runs this curve only);
  * drawn with bench/plot.ts's curvePlot (the levels sweep of another bench draws with the same function) as SVG under
  * bench/results/, with the figures as JSON beside them.
  *
@@ -53,6 +56,19 @@ export interface ScaleResult {
   readonly gradient: readonly GradientPoint[];
   readonly rss: readonly RssPoint[];
   readonly ingest: readonly { readonly reader: string; readonly rows: number; readonly rowsPerSecond: number; readonly peakRssMiB: number }[];
+  readonly score?: readonly ScoreRssPoint[];
+}
+
+export interface ScoreRssPoint {
+  readonly rows: number;
+  readonly draws: number;
+  readonly peakRssMiB: number;
+  /** Size of the CSV scored and of the ranked list written, MiB. */
+  readonly inputMiB: number;
+  readonly outputMiB: number;
+  /** Wall seconds of the score command (read, score, spill, merge, write), at the load average beside it. */
+  readonly seconds: number;
+  readonly loadAverage: number;
 }
 
 async function hillstromFrame(rows: number): Promise<Frame> {
@@ -234,9 +250,92 @@ export async function writeScalePlots(result: ScaleResult, dir: string): Promise
   ];
 }
 
+/** Node flags of the score children (SCORE_NODE_FLAGS="--max-old-space-size=160" shows how much of the peak is garbage). */
+const SCORE_NODE_FLAGS = (process.env.SCORE_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+
+/** The simulator's raw columns that the pooled run's recipe reads (treatment and the _z columns are derived), and the outcome. */
+const SCORE_COLUMNS = ['conversion', 'recency', 'history', 'mens', 'womens', 'newbie', 'segment'];
+
+/** `rows` simulated rows (seed 2, not the training seed) as a CSV of SCORE_COLUMNS, written in blocks. */
+async function writeScoreRows(rows: number, file: string): Promise<void> {
+  const { loadData } = await import('../src/data/load.js');
+  const { frame } = loadData('sim:hillstrom', 2, rows, { features: false });
+  const columns = SCORE_COLUMNS.map((name) => frame.columns.get(name));
+  const fd = openSync(file, 'w');
+  writeSync(fd, SCORE_COLUMNS.join(',') + '\n');
+  for (let i0 = 0; i0 < rows; i0 += 100_000) {
+    let text = '';
+    for (let i = i0; i < Math.min(rows, i0 + 100_000); i++) {
+      text += columns.map((c) => (c?.kind === 'categorical' ? c.levels[c.codes[i]] : c?.kind === 'numeric' ? c.values[i] : '')).join(',') + '\n';
+    }
+    writeSync(fd, text);
+  }
+  closeSync(fd);
+}
+
+/** In the child: `nutmeg score RUN --data CSV --out OUT`; prints its peak RSS and wall time. */
+async function scoreRssChild(runDir: string, csv: string, out: string): Promise<void> {
+  const { main } = await import('../src/cli/main.js');
+  const t = performance.now();
+  const code = await main(['node', 'nutmeg', 'score', runDir, '--data', csv, '--out', out, '--top', '0', '--quiet']);
+  if (code !== 0) throw new Error(`scale bench: nutmeg score exited ${code}`);
+  // the last line: after the metrics that score prints
+  const heap = process.memoryUsage();
+  process.stdout.write('\n' + JSON.stringify({ peakRssMiB: peakRssMiB(), seconds: (performance.now() - t) / 1000, heapTotalMiB: heap.heapTotal / 2 ** 20, heapUsedMiB: heap.heapUsed / 2 ** 20 }));
+}
+
+/** Peak RSS of scoring `sizes` rows, each in its own process, with a pooled run of 40 draws fitted here. */
+export async function scoreRssCurve(sizes: readonly number[]): Promise<ScoreRssPoint[]> {
+  const { loadData } = await import('../src/data/load.js');
+  const { fitModel } = await import('../src/fit/fit.js');
+  const { runMeta, writeRun } = await import('../src/io/run-dir.js');
+  const { statSync } = await import('node:fs');
+  const dir = mkdtempSync(path.join(tmpdir(), 'nutmeg-bench-score-'));
+  const points: ScoreRssPoint[] = [];
+  try {
+    const { frame } = loadData('sim:hillstrom', 1, 5000);
+    const fit = await fitModel(frame, FORMULA, { backend: 'reference', chains: 1, warmup: 150, draws: 40, seed: 1 });
+    const runDir = path.join(dir, 'run');
+    try {
+      writeRun(runDir, fit, runMeta(fit, { source: 'sim:hillstrom', seed: 1, rows: 5000 }, 'bench'));
+    } finally {
+      await fit.dispose();
+    }
+    for (const rows of sizes) {
+      const csv = path.join(dir, `rows-${rows}.csv`);
+      const out = path.join(dir, `ranked-${rows}.csv`);
+      await writeScoreRows(rows, csv);
+      const child = spawnSync(process.execPath, [...SCORE_NODE_FLAGS, '--import', 'tsx', self, '--score-rss-child', runDir, csv, out], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (child.status !== 0) throw new Error(`scale bench: score ${rows} failed: ${child.stderr.split('\n').slice(-4).join(' ')}`);
+      const r = JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as { peakRssMiB: number; seconds: number; heapTotalMiB: number };
+      const mib = (file: string): number => statSync(file).size / 2 ** 20;
+      points.push({ rows, draws: 40, peakRssMiB: r.peakRssMiB, inputMiB: mib(csv), outputMiB: mib(out), seconds: r.seconds, loadAverage: loadavg()[0] });
+      process.stderr.write(`score rss ${rows}: ${r.peakRssMiB.toFixed(0)} MiB, V8 heap at the end ${r.heapTotalMiB.toFixed(0)} MiB (${r.seconds.toFixed(0)} s at load ${loadavg()[0].toFixed(1)})\n`);
+      rmSync(csv);
+      rmSync(out);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return points;
+}
+
 const argv = process.argv;
 if (argv[2] === '--rss-child') {
   await rssChild(argv[3] as Source, argv[4]);
+} else if (argv[2] === '--score-rss-child') {
+  await scoreRssChild(argv[3], argv[4], argv[5]);
+} else if (argv[2] === '--score-rss') {
+  const sizes = argv.slice(3).map(Number);
+  const points = await scoreRssCurve(sizes.length > 0 ? sizes : [10_000, 100_000, 1_000_000, 10_000_000]);
+  const dir = path.join(path.dirname(self), 'results');
+  writeFileSync(path.join(dir, `scale-score-${new Date().toISOString().slice(0, 10)}.json`), JSON.stringify(points, null, 1) + '\n');
+  const file = await writeCurvePlot(
+    { title: 'Peak RSS of nutmeg score --out (40 draws, blocks of 65,536 rows)', xTitle: 'rows', yTitle: 'peak RSS (MiB)', points: points.map((p) => ({ series: 'score', x: p.rows, y: p.peakRssMiB })) },
+    dir,
+    'scale-score-rss-rows',
+  );
+  process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
 } else if (import.meta.url === pathToFileURL(argv[1] ?? '').href) {
   const flag = (name: string): boolean => argv.includes(name);
   const at = argv.indexOf('--max-rows');

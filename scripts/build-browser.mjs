@@ -4,13 +4,16 @@
  * binary through its optional dependency). Writes dist/web/:
  *   nutmeg.js      the library, `nutmeg/browser` (src/browser/index.ts), an ES module with no Node built-ins
  *   worker.js      the fit's Web Worker (src/browser/worker.ts)
- *   playground.js  the playground page's script, with Vega and Vega-Lite (src/browser/page/playground.ts)
+ *   playground.js  the playground page's script (src/browser/page/playground.ts)
+ *   plots-*.js     Vega and Vega-Lite, split off the page's script: src/report/plots/render.ts imports them on the
+ *                  first plot, so the page fetches them (from its own origin) only when it draws
  *   index.html     the playground page (src/browser/page/index.html)
  * The core imports Node-only modules by their Node names; PLATFORM_SWAPS replaces each by its browser twin (same
- * exports) in this build. esbuild fails on any node: import left, so a Node built-in cannot slip into the bundle.
+ * exports) in this build. The bundles inline the WebAssembly engine (build/wasm/nutmeg_kernels.wasm, from
+ * scripts/build-wasm.mjs); without it the build stops with one line rather than write a bundle with no CPU path. esbuild fails on any node: import left, so a Node built-in cannot slip into the bundle.
  */
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +28,7 @@ export const PLATFORM_SWAPS = {
   'src/backend/native.ts': 'src/backend/native.browser.ts',
   'src/backend/webgpu/device.ts': 'src/backend/webgpu/device.browser.ts',
   'src/backend/webgpu/shader-files.ts': 'src/backend/webgpu/shader-files.browser.ts',
+  'src/backend/wasm/module-bytes.ts': 'src/backend/wasm/module-bytes.browser.ts',
 };
 
 /**
@@ -68,7 +72,7 @@ function common(minify) {
     minify,
     sourcemap: false,
     legalComments: 'none',
-    loader: { '.wgsl': 'text' },
+    loader: { '.wgsl': 'text', '.wasm': 'binary' },
     define: { NUTMEG_VERSION: JSON.stringify(version()) },
     plugins: [platformSwaps],
     logLevel: 'warning',
@@ -76,9 +80,20 @@ function common(minify) {
   };
 }
 
-/** Builds dist/web; returns esbuild's metafiles by output name. */
+/** The WebAssembly engine the bundles inline (scripts/build-wasm.mjs; src/backend/wasm/module-bytes.browser.ts). */
+const WASM_KERNELS = join(ROOT, 'build', 'wasm', 'nutmeg_kernels.wasm');
+
+/** Bundles split at their dynamic imports into chunks beside them. */
+const SPLIT = new Set(['playground']);
+
+/** Builds dist/web; returns esbuild's metafiles by output name. Throws when the wasm engine is not built. */
 export async function buildBrowser({ minify = true, outDir = OUT_DIR } = {}) {
+  if (!existsSync(WASM_KERNELS)) {
+    throw new Error(`browser build: no ${WASM_KERNELS}, the page's CPU path; install emscripten (scripts/install-system-deps.sh) and run npm run build:wasm`);
+  }
   mkdirSync(outDir, { recursive: true });
+  // chunks of an earlier build (their names carry a content hash, so a new build would leave them beside its own)
+  for (const f of readdirSync(outDir)) if (/^plots-[\w-]+\.js$/.test(f)) rmSync(join(outDir, f));
   const entries = {
     nutmeg: 'src/browser/index.ts',
     worker: 'src/browser/worker.ts',
@@ -86,7 +101,9 @@ export async function buildBrowser({ minify = true, outDir = OUT_DIR } = {}) {
   };
   const metafiles = {};
   for (const [name, entry] of Object.entries(entries)) {
-    const result = await build({ ...common(minify), entryPoints: [join(ROOT, entry)], outfile: join(outDir, `${name}.js`) });
+    // the page's script is split at its dynamic imports (the plotting libraries); the others are one file each
+    const output = SPLIT.has(name) ? { entryPoints: { [name]: join(ROOT, entry) }, outdir: outDir, splitting: true, chunkNames: 'plots-[hash]' } : { entryPoints: [join(ROOT, entry)], outfile: join(outDir, `${name}.js`) };
+    const result = await build({ ...common(minify), ...output });
     metafiles[name] = result.metafile;
   }
   copyFileSync(join(ROOT, 'src/browser/page/index.html'), join(outDir, 'index.html'));
@@ -94,6 +111,11 @@ export async function buildBrowser({ minify = true, outDir = OUT_DIR } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await buildBrowser({ minify: !process.argv.includes('--no-minify') });
+  try {
+    await buildBrowser({ minify: !process.argv.includes('--no-minify') });
+  } catch (e) {
+    console.error(e instanceof Error ? e.message.split('\n')[0] : String(e));
+    process.exit(1);
+  }
   process.stdout.write(`browser build: ${OUT_DIR}\n`);
 }

@@ -5,9 +5,13 @@
 #   chromium                    the headless-browser test of the HTML report (tests/report/html-chromium.test.ts)
 #   python3-xarray, -h5netcdf,  the test that reads `fit --netcdf` output with xarray and netCDF-C's ncdump
 #   -netcdf4, netcdf-bin        (tests/io/inference-data.test.ts; about 11 MB to download, 60 MB installed)
+#   emscripten                  emcc, for the browser's CPU path (scripts/build-wasm.mjs: the native kernels as
+#                               WebAssembly); the browser build stops without it. Debian's 3.1.6: 109 MB to download
+#                               (805 MB installed), about 160 MB with clang-14, llvm-14, lld-14 and binaryen when
+#                               none of them is present
 # Packages already present are left alone; run as root (or through sudo).
 set -euo pipefail
-packages=(g++ make cmake python3 libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium python3-xarray python3-h5netcdf python3-netcdf4 netcdf-bin)
+packages=(g++ make cmake python3 libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 chromium python3-xarray python3-h5netcdf python3-netcdf4 netcdf-bin emscripten)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,8 +9,12 @@
 // A segment is a run of rows with the same level inside one tile (rows are sorted by level on the host), so a
 // level's sum is the sum of its segments; reduce.wgsl adds them up (pass 2). No atomics anywhere.
 //
+// The rows come in chunks (row-plan.ts: several buffers when one would exceed the device's limits), one dispatch per
+// chunk with the chunk's rowF and rowU bound: `tile` above is the chunk's first tile (rowU[FIRST_TILE_AT]) plus the
+// workgroup's, and the chunk's rows are rowU[ROWS_AT] (N_ROWS is the stride of its columns).
+//
 // Extra prologue constants: WG, N_DAUX, ROWS_PER_THREAD (also at rowU[ROWS_PER_THREAD_AT], where the row loops read it: a
-// bound the compiler cannot see is a loop it does not unroll), TILE_STRIDE, PARTIALS_PER_CHAIN, N_CHUNKS = ceil(TILE_STRIDE / 4),
+// bound the compiler cannot see is a loop it does not unroll), ROWS_AT, FIRST_TILE_AT, TILE_STRIDE, PARTIALS_PER_CHAIN, N_CHUNKS = ceil(TILE_STRIDE / 4),
 // CHUNKS_PER_PASS (vec4 chunks reduced together, as many as workgroup memory holds),
 // TERM_RUN_START_OFF[t] (rowU column: row within the tile where the row's segment starts),
 // TERM_SEG_OFF[t] (rowU column: the segment id on the segment's last row, NO_SEGMENT elsewhere), TERM_SEG_BASE[t].
@@ -29,10 +33,11 @@ var<workgroup> scan: array<f32, 2u * WG>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
-  let tile = wid.x;
+  let tile = rowU[FIRST_TILE_AT] + wid.x;
   let chain = wid.y;
+  let nRows = rowU[ROWS_AT];
   let laneFirst = lane * ROWS_PER_THREAD; // first row of this invocation, within the tile
-  let first = tile * WG * ROWS_PER_THREAD + laneFirst;
+  let first = wid.x * WG * ROWS_PER_THREAD + laneFirst; // within the chunk
   let paramBase = chain * Q;
   let out = chain * PARTIALS_PER_CHAIN;
   let rows = min(rowU[ROWS_PER_THREAD_AT], ROWS_PER_THREAD);
@@ -44,7 +49,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var comp: array<f32, TILE_STRIDE>;
   for (var k = 0u; k < rows; k++) {
     let i = first + k;
-    if (i < N_ROWS) {
+    if (i < nRows) {
       let r = rowTerm(i, linearPredictor(i, paramBase), chainAux);
       dEta[k] = r.dEta;
       for (var m = 0u; m < TILE_STRIDE; m++) {
@@ -110,7 +115,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   //  3. each invocation runs through its rows again, starting from its predecessor's scan value when its first row's
   //     segment began earlier, and writes the sum at each segment's last row.
   // The scan reads one half of `scan` (offset src) and writes the other, one barrier per step.
-  let valid = first < N_ROWS;
+  let valid = first < nRows;
   for (var t = 0u; t < N_TERMS; t++) {
     var tail = 0.0;
     var segmentLane = lane; // invocation where the segment of this invocation's last row starts
@@ -118,7 +123,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var lastStart = 0u;
       for (var k = 0u; k < rows; k++) {
         let i = first + k;
-        if (i < N_ROWS) {
+        if (i < nRows) {
           lastStart = rowU[TERM_RUN_START_OFF[t] + i];
           if (lastStart == laneFirst + k) {
             tail = 0.0;
@@ -147,7 +152,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       }
       for (var k = 0u; k < rows; k++) {
         let i = first + k;
-        if (i < N_ROWS) {
+        if (i < nRows) {
           if (rowU[TERM_RUN_START_OFF[t] + i] == laneFirst + k) {
             run = 0.0;
           }

@@ -61,6 +61,10 @@ export { DensityLayout, densityNames, densityCoordinates } from './model/density
 export { DensityTarget } from './model/density-model/target.js';
 export { fitDensityModel, type DensityFit, type DensityFitOptions, type DensityLogLik } from './fit/density-fit.js';
 export { densityRunMeta, saveDensityRun, writeDensityRun, isDensityRunMeta, type DensityRunMeta } from './io/density-run.js';
+export { analyzeIts, type ItsOptions, type ItsResult, type ItsRow, type EffectSummary } from './analyses/its.js';
+export { itsModel, type ItsFamily, type ItsPriors } from './model/its/model.js';
+export { itsDesign, defaultItsPriors, type ItsDesign, type Seasonality } from './model/its/design.js';
+export { readSeries, type Series } from './model/its/series.js';
 export { fitClv, CLV_DEFAULTS, type ClvOptions, type ClvResult } from './analyses/clv/clv-fit.js';
 export { rfmSummary, type RfmSummary, type TransactionColumns } from './analyses/clv/rfm.js';
 export { clvPredictions, type ClvPredictions } from './analyses/clv/predictions.js';

@@ -4,6 +4,7 @@
  * chain). Same seed, same numbers, on every platform.
  */
 import { lgamma } from './numeric/log-gamma.js';
+import * as pm from './numeric/portable-math.js';
 
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
@@ -80,7 +81,7 @@ export class Rng {
       v = 2 * this.uniform() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const m = Math.sqrt((-2 * Math.log(s)) / s);
+    const m = Math.sqrt((-2 * pm.log(s)) / s);
     this.spare = v * m;
     return u * m;
   }
@@ -96,7 +97,7 @@ export class Rng {
 
   /** Exponential(1). */
   exponential(): number {
-    return -Math.log(1 - this.uniform());
+    return -pm.log(1 - this.uniform());
   }
 
   /**
@@ -109,7 +110,7 @@ export class Rng {
     if (!(shape > 0 && Number.isFinite(shape))) throw new RangeError(`gamma: shape ${shape} must be a positive number`);
     if (shape < 1) {
       // u^(1/shape) as exp(log(u)/shape); u in (0, 1] so the log is finite
-      const boost = Math.exp(Math.log(1 - this.uniform()) / shape);
+      const boost = pm.exp(pm.log(1 - this.uniform()) / shape);
       return this.gamma(shape + 1) * boost;
     }
     const d = shape - 1 / 3;
@@ -122,7 +123,7 @@ export class Rng {
       const u = 1 - this.uniform(); // (0, 1]
       const x2 = x * x;
       if (u < 1 - 0.0331 * x2 * x2) return d * v;
-      if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+      if (pm.log(u) < 0.5 * x2 + d * (1 - v + pm.log(v))) return d * v;
     }
   }
 
@@ -135,7 +136,7 @@ export class Rng {
   poisson(mean: number): number {
     if (!(mean >= 0 && Number.isFinite(mean))) throw new RangeError(`poisson: mean ${mean} must be a finite number ≥ 0`);
     if (mean < POISSON_INVERSION_LIMIT) {
-      let p = Math.exp(-mean);
+      let p = pm.exp(-mean);
       let u = this.uniform();
       let k = 0;
       // u − F(k) as it goes; stop at the first k with u < F(k) (a rounding tail past 0 stops where p underflows)
@@ -151,7 +152,7 @@ export class Rng {
     const a = -0.059 + 0.02483 * b;
     const invAlpha = 1.1239 + 1.1328 / (b - 3.4);
     const vr = 0.9277 - 3.6224 / (b - 2);
-    const logMean = Math.log(mean);
+    const logMean = pm.log(mean);
     for (;;) {
       const u = this.uniform() - 0.5;
       const v = this.uniform();
@@ -160,7 +161,7 @@ export class Rng {
       if (us >= 0.07 && v <= vr) return k;
       if (k < 0 || (us < 0.013 && v > us)) continue;
       // accept when v·α⁻¹·(a/us² + b)⁻¹ ≤ p(k) = e^{−mean} mean^k / k!, in logs
-      if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <= -mean + k * logMean - lgamma(k + 1)) return k;
+      if (pm.log(v) + pm.log(invAlpha) - pm.log(a / (us * us) + b) <= -mean + k * logMean - lgamma(k + 1)) return k;
     }
   }
 }

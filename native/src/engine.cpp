@@ -38,11 +38,16 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
   grad_.assign(max_chains_ * dim, 0.0);
   draws_.assign(max_draws_ * dim, 0.0);
   const std::size_t slots = std::max(max_chains_, max_draws_);
-  effects_.assign(slots * levels, 0.0);
+  scales_.assign(std::max<std::size_t>(1, slots * model_.terms.size()), 1.0);
   const std::size_t n_aux = model_.aux_index.size();
   aux_grad_.assign(std::max<std::size_t>(1, max_chains_ * n_aux), 0.0);
   aux_chains_.assign(slots, AuxChain{});
   if (model_.likelihood == Likelihood::NegBinomial) aux_tables_.assign(slots * 2 * (kSmallCount + 1), 0.0);
+  std::vector<bool> level_coordinate(dim, false);
+  for (const Term& t : model_.terms) std::fill_n(level_coordinate.begin() + t.offset, t.levels, true);
+  for (std::uint32_t j = 0; j < dim; j++) {
+    if (!level_coordinate[j]) other_coordinates_.push_back(j);
+  }
   active_.assign(max_chains_, 1);
   chain_list_.assign(max_chains_, 0);
   thread_state_.resize(pool_.size());
@@ -52,7 +57,7 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
     s.fixed.assign(max_chains_ * p, 0.0);
     s.levels.assign(max_chains_ * levels, 0.0);
     s.aux.assign(std::max<std::size_t>(1, max_chains_ * n_aux), 0.0);
-    s.values.assign((2 + p + 2 + terms) * kRowBlock, 0.0);
+    s.values.assign((2 + p + 2 + terms + kChainGroup) * kRowBlock, 0.0);
     s.level_block.assign(std::max<std::size_t>(1, terms) * kRowBlock, 0);
     s.run_block.assign(2 * kRowBlock, 0);
     s.fixed_ptrs.assign(std::max<std::size_t>(1, p), nullptr);
@@ -61,16 +66,16 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
   }
 }
 
-// effects_[c * total_levels + base_t + k] = r_t[k] at theta_c, for c = which[0..count) (or 0..count when null).
-void Engine::compute_effects(const double* thetas, std::uint32_t count, const std::uint32_t* which) {
-  const std::size_t dim = model_.dim, levels = model_.total_levels;
+// scales_[c * terms + t]: the factor of term t's coordinates in its effects at theta_c (exp(log sd) non-centered, 1
+// centered), for c = which[0..count) (or 0..count when null); the kernels read the coordinates in place.
+void Engine::compute_scales(const double* thetas, std::uint32_t count, const std::uint32_t* which) {
+  const std::size_t dim = model_.dim, terms = model_.terms.size();
   for (std::uint32_t slot = 0; slot < count; slot++) {
     const std::uint32_t c = which ? which[slot] : slot;
     const double* theta = thetas + c * dim;
-    double* r = effects_.data() + c * levels;
-    for (const Term& t : model_.terms) {
-      const double scale = t.noncentered ? std::exp(theta[t.sd_index]) : 1.0;
-      for (std::uint32_t k = 0; k < t.levels; k++) r[t.level_base + k] = scale * theta[t.offset + k];
+    for (std::size_t t = 0; t < terms; t++) {
+      const Term& term = model_.terms[t];
+      scales_[c * terms + t] = term.noncentered ? std::exp(theta[term.sd_index]) : 1.0;
     }
   }
 }
@@ -92,7 +97,7 @@ void Engine::gradient_task(void* context, unsigned worker, unsigned workers) {
   const std::size_t active = e.gradient_call_.n_active;
   std::fill_n(s.loglik.begin(), active, 0.0);
   std::fill_n(s.fixed.begin(), active * e.model_.p, 0.0);
-  std::fill_n(s.levels.begin(), active * e.model_.total_levels, 0.0);
+  // s.levels is not zeroed here: it is all zeros between calls (zeroed where Engine::gradient reads it)
   std::fill_n(s.aux.begin(), active * e.model_.aux_index.size(), 0.0);
   std::size_t begin, end;
   share(e.model_.n, worker, workers, begin, end);
@@ -109,20 +114,19 @@ void Engine::gradient(std::uint32_t n_chains) {
     if (active_[c]) chain_list_[n_active++] = c;
   }
   if (n_active == 0) return;
-  compute_effects(positions_.data(), n_active, chain_list_.data());
+  compute_scales(positions_.data(), n_active, chain_list_.data());
   compute_aux(positions_.data(), n_active, chain_list_.data());
   const ModelView* view = grouped_ ? &grouped_view_ : &view_;
   gradient_call_ =
-      GradientCall{view, positions_.data(), effects_.data(), chain_list_.data(), n_active, aux_chains_.data()};
+      GradientCall{view, positions_.data(), scales_.data(), chain_list_.data(), n_active, aux_chains_.data()};
   pool_.run(&Engine::gradient_task, this);
 
   const std::size_t dim = model_.dim, p = model_.p, levels = model_.total_levels;
   for (std::uint32_t a = 0; a < n_active; a++) {
     const std::uint32_t c = chain_list_[a];
     const double* theta = positions_.data() + c * dim;
-    const double* r = effects_.data() + c * levels;
     double* g = grad_.data() + c * dim;
-    std::fill_n(g, dim, 0.0);
+    for (std::uint32_t j : other_coordinates_) g[j] = 0.0;  // the terms' coordinates are written below
     double lp = grouped_ ? grouped_->row_constant_sum : model_.row_constant_sum;
     for (const ThreadState& s : thread_state_) lp += s.loglik[a];
     const std::size_t n_aux = model_.aux_index.size();
@@ -137,23 +141,40 @@ void Engine::gradient(std::uint32_t n_chains) {
     for (const Term& t : model_.terms) {
       const double u = theta[t.sd_index];
       const double sd = std::exp(u);
-      for (std::uint32_t k = 0; k < t.levels; k++) {
-        double gr = 0.0;  // d loglik / d r_t[k]
-        for (const ThreadState& s : thread_state_) gr += s.levels[a * levels + t.level_base + k];
-        const double v = theta[t.offset + k];
-        if (t.flat) {
-          g[t.offset + k] += gr;
-        } else if (t.noncentered) {
-          lp += -0.5 * v * v - kLogSqrt2Pi;
-          g[t.offset + k] += sd * gr - v;
-          g[t.sd_index] += r[t.level_base + k] * gr;
+      const double* v = theta + t.offset;
+      double* gt = g + t.offset;
+      const std::size_t from = a * levels + t.level_base;
+      // d loglik / d r_t[k] summed over the threads into gt, each thread's slot zeroed for the next call
+      for (std::size_t w = 0; w < thread_state_.size(); w++) {
+        double* sl = thread_state_[w].levels.data() + from;
+        if (w == 0) {
+          for (std::uint32_t k = 0; k < t.levels; k++) gt[k] = sl[k];
         } else {
-          const double w = v / sd;
-          lp += -0.5 * w * w - u - kLogSqrt2Pi;
-          g[t.offset + k] += gr - w / sd;
-          g[t.sd_index] += w * w - 1.0;
+          for (std::uint32_t k = 0; k < t.levels; k++) gt[k] += sl[k];
         }
+        std::fill_n(sl, t.levels, 0.0);
       }
+      if (t.flat) continue;
+      double lp_t = 0.0, g_sd = 0.0;
+      if (t.noncentered) {
+        for (std::uint32_t k = 0; k < t.levels; k++) {
+          const double gr = gt[k];
+          lp_t += v[k] * v[k];
+          g_sd += (sd * v[k]) * gr;
+          gt[k] = sd * gr - v[k];
+        }
+        lp += -0.5 * lp_t - t.levels * kLogSqrt2Pi;
+      } else {
+        const double inv_sd = 1.0 / sd;
+        for (std::uint32_t k = 0; k < t.levels; k++) {
+          const double w = v[k] * inv_sd;
+          lp_t += w * w;
+          gt[k] -= w * inv_sd;
+        }
+        lp += -0.5 * lp_t - t.levels * (u + kLogSqrt2Pi);
+        g_sd += lp_t - t.levels;
+      }
+      g[t.sd_index] += g_sd;
     }
     logp_[c] = lp;
   }
@@ -183,10 +204,10 @@ void Engine::pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t
   if (n_draws > max_draws_) throw std::invalid_argument("more draws than the backend was prepared for");
   if (row_start > model_.n || row_count > model_.n - row_start) throw std::invalid_argument("rows out of range");
   if (n_draws == 0 || row_count == 0) return;
-  compute_effects(draws_.data(), n_draws, nullptr);
+  compute_scales(draws_.data(), n_draws, nullptr);
   compute_aux(draws_.data(), n_draws, nullptr);
   pointwise_call_ =
-      PointwiseCall{&view_, draws_.data(), effects_.data(), aux_chains_.data(), n_draws, row_start, row_count, out};
+      PointwiseCall{&view_, draws_.data(), scales_.data(), aux_chains_.data(), n_draws, row_start, row_count, out};
   pool_.run(&Engine::pointwise_task, this);
 }
 

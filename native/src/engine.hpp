@@ -77,7 +77,7 @@ class Engine {
                           term_level_ptrs.data()};
     }
   };
-  void compute_effects(const double* thetas, std::uint32_t count, const std::uint32_t* which);
+  void compute_scales(const double* thetas, std::uint32_t count, const std::uint32_t* which);
   // aux_chains_[c] (families_host.hpp prepare_aux_chain) for the same chains, once per call.
   void compute_aux(const double* thetas, std::uint32_t count, const std::uint32_t* which);
   static void gradient_task(void* context, unsigned worker, unsigned workers);
@@ -92,7 +92,9 @@ class Engine {
   const KernelTable* kernels_;
   std::uint32_t max_chains_;
   std::uint32_t max_draws_;
-  std::vector<double> positions_, logp_, grad_, aux_grad_, draws_, effects_;
+  std::vector<double> positions_, logp_, grad_, aux_grad_, draws_, scales_;
+  // The coordinates that are no term's level (fixed effects, log sds, auxiliary parameters).
+  std::vector<std::uint32_t> other_coordinates_;
   std::vector<AuxChain> aux_chains_;  // per chain or draw
   std::vector<double> aux_tables_;    // negbinomial: 2 x (kSmallCount + 1) per chain or draw
   std::vector<std::uint8_t> active_;

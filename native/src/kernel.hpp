@@ -12,9 +12,12 @@ namespace nutmeg {
 
 // Rows per block: each block's columns are widened to float64 once, then every chain (or draw) passes over them.
 constexpr std::size_t kRowBlock = 256;
+// Chains whose residuals of a block are kept side by side when rows are sorted by a level (kernel_impl.hpp).
+constexpr std::size_t kChainGroup = 4;
 
 // Per-thread scratch for one block, allocated once by the engine:
-//   values: (2 + p + 2 + terms) x kRowBlock doubles (eta, d loglik / d eta, widened columns)
+//   values: (2 + p + 2 + terms + kChainGroup) x kRowBlock doubles (eta, d loglik / d eta, widened columns, then the
+//           residuals of a group of chains)
 //   levels: terms x kRowBlock widened level indices
 //   runs: 2 x kRowBlock (rows sorted by level: the block's runs of one level, their ends and their levels)
 //   fixed: p pointers, term_x and term_level: one pointer per term (the block's columns)
@@ -31,7 +34,9 @@ struct BlockScratch {
 struct GradientCall {
   const ModelView* model;
   const double* positions;       // chains x dim (unconstrained)
-  const double* effects;         // chains x total_levels: r_t[k] per chain
+  // chains x terms: term t's effects are r_t[k] = scales[c * terms + t] * positions[c * dim + offset_t + k] (exp of
+  // log sd for a non-centered term, 1 for a centered one), read in place instead of copied out per call
+  const double* scales;
   const std::uint32_t* chains;   // indices of the chains to evaluate
   std::uint32_t n_active;        // length of `chains`
   const AuxChain* aux;           // per chain: the family's auxiliary parameter (unused entries for families without)
@@ -49,7 +54,7 @@ struct GradientSums {
 struct PointwiseCall {
   const ModelView* model;
   const double* draws;    // n_draws x dim
-  const double* effects;  // n_draws x total_levels
+  const double* scales;   // n_draws x terms, as GradientCall::scales over draws
   const AuxChain* aux;    // n_draws
   std::uint32_t n_draws;
   std::size_t row_start;  // first row of the requested block

@@ -167,14 +167,15 @@ inline double dot(const double* __restrict x, const double* __restrict res, std:
   return s;
 }
 
+// eta += x · r[level] with r = s · z (ModelView terms' coordinates z read in place).
 inline void add_effects(double* __restrict eta, const double* __restrict x, const std::uint32_t* __restrict level,
-                        const double* __restrict r, std::size_t nb) {
+                        const double* __restrict z, double s, std::size_t nb) {
   if (x == nullptr) {
 #pragma omp simd
-    for (std::size_t i = 0; i < nb; i++) eta[i] += r[level[i]];
+    for (std::size_t i = 0; i < nb; i++) eta[i] += s * z[level[i]];
   } else {
 #pragma omp simd
-    for (std::size_t i = 0; i < nb; i++) eta[i] += x[i] * r[level[i]];
+    for (std::size_t i = 0; i < nb; i++) eta[i] += x[i] * (s * z[level[i]]);
   }
 }
 
@@ -188,20 +189,23 @@ inline void scatter_levels(double* __restrict g, const double* __restrict x, con
   }
 }
 
-// The runs of one level in a block whose rows are sorted by that level: ends[q] (exclusive, within the block) and
-// levels[q] of run q; returns the number of runs. Computed once per block, shared by every chain.
-inline std::uint32_t level_runs(const std::uint32_t* __restrict level, std::size_t nb, std::uint32_t* __restrict ends,
+// The runs of one level in the block [start, stop) of rows sorted by that level, from the runs over all rows
+// (ModelView::level_run_ends, cursor *j: the first run ending after `start`): ends[q] (exclusive, within the block)
+// and levels[q] of run q; returns the number of runs and leaves *j at the first run ending after `stop`. Computed once
+// per block, shared by every chain; no level is compared, so no branch depends on where the runs end.
+inline std::uint32_t block_runs(const std::uint32_t* __restrict run_ends, std::uint32_t& j, std::size_t start,
+                                std::size_t stop, const std::uint32_t* __restrict level, std::uint32_t* __restrict ends,
                                 std::uint32_t* __restrict levels) {
-  std::uint32_t runs = 0;
-  for (std::size_t i = 1; i < nb; i++) {
-    if (level[i] != level[i - 1]) {
-      ends[runs] = static_cast<std::uint32_t>(i);
-      levels[runs++] = level[i - 1];
-    }
+  std::uint32_t q = 0;
+  for (;;) {
+    const std::size_t e = run_ends[j];
+    const std::size_t end = e < stop ? e : stop;
+    ends[q] = static_cast<std::uint32_t>(end - start);
+    levels[q++] = level[end - 1 - start];
+    if (e > stop) return q;
+    j++;
+    if (e == stop) return q;
   }
-  ends[runs] = static_cast<std::uint32_t>(nb);
-  levels[runs++] = level[nb - 1];
-  return runs;
 }
 
 // The gradient of a term whose rows come in runs of one level: one vectorised sum (or dot product) per run and one
@@ -253,8 +257,8 @@ inline void block_loglik_rows(const ModelView& m, const BlockData& d, const AuxC
   }
 }
 
-// d.eta = the linear predictor at coefficients b (length p) and group effects r (length total_levels).
-inline void linear_predictor(const ModelView& m, const BlockData& d, const double* b, const double* r) {
+// d.eta = the linear predictor at position b (coefficients b[0..p), term t's effects scale[t] · b[offset_t + k]).
+inline void linear_predictor(const ModelView& m, const BlockData& d, const double* b, const double* scale) {
   double constant = 0.0;  // coefficients of the columns of ones
   for (std::uint32_t k = 0; k < m.n_ones; k++) constant += b[m.ones_columns[k]];
   fill(d.eta, constant, d.nb);
@@ -266,7 +270,7 @@ inline void linear_predictor(const ModelView& m, const BlockData& d, const doubl
   }
   for (; k < m.n_stored; k++) add_scaled(d.eta, d.fixed[cols[k]], b[cols[k]], d.nb);
   for (std::uint32_t t = 0; t < m.n_terms; t++) {
-    add_effects(d.eta, d.term_x[t], d.term_level[t], r + m.terms[t].level_base, d.nb);
+    add_effects(d.eta, d.term_x[t], d.term_level[t], b + m.terms[t].offset, scale[t], d.nb);
   }
 }
 
@@ -301,23 +305,29 @@ void gradient_grouped(const GradientCall& call, std::size_t row_begin, std::size
   }
   std::uint32_t run = lo;
   std::uint32_t* level = scratch.levels;  // this block's level of each term (absolute position in the level arrays)
+  std::uint32_t* local = scratch.levels + m.n_terms;  // and within the term
+  // the terms' effects at this block's levels for one chain (in the chain group's residual space, unused here)
+  double* level_effect = scratch.values + (4 + static_cast<std::size_t>(m.p) + m.n_terms) * kBlock;
   for (std::size_t start = row_begin; start < row_end;) {
     const std::size_t stop = m.run_ends[run] < row_end ? m.run_ends[run] : row_end;
     const std::size_t nb = stop - start < kBlock ? stop - start : kBlock;
     const BlockData d = builder.build(start, nb, false);
     bool any_intercept = m.n_ones > 0;
     for (std::uint32_t t = 0; t < m.n_terms; t++) {
-      level[t] = m.terms[t].level_base + level_at(m.terms[t].index, start);
+      local[t] = level_at(m.terms[t].index, start);
+      level[t] = m.terms[t].level_base + local[t];
       if (d.term_x[t] == nullptr) any_intercept = true;
     }
     for (std::uint32_t a = 0; a < call.n_active; a++) {
       const std::uint32_t c = call.chains[a];
       const double* b = call.positions + static_cast<std::size_t>(c) * m.dim;
-      const double* r = call.effects + static_cast<std::size_t>(c) * m.total_levels;
+      const double* scale = call.scales + static_cast<std::size_t>(c) * m.n_terms;
+      double* effect = level_effect;
+      for (std::uint32_t t = 0; t < m.n_terms; t++) effect[t] = scale[t] * b[m.terms[t].offset + local[t]];
       double constant = 0.0;
       for (std::uint32_t k = 0; k < m.n_ones; k++) constant += b[m.ones_columns[k]];
       for (std::uint32_t t = 0; t < m.n_terms; t++) {
-        if (d.term_x[t] == nullptr) constant += r[level[t]];
+        if (d.term_x[t] == nullptr) constant += effect[t];
       }
       fill(d.eta, constant, nb);
       const std::uint32_t* cols = m.stored_columns;
@@ -328,7 +338,7 @@ void gradient_grouped(const GradientCall& call, std::size_t row_begin, std::size
       }
       for (; k < m.n_stored; k++) add_scaled(d.eta, d.fixed[cols[k]], b[cols[k]], nb);
       for (std::uint32_t t = 0; t < m.n_terms; t++) {
-        if (d.term_x[t] != nullptr) add_scaled(d.eta, d.term_x[t], r[level[t]], nb);
+        if (d.term_x[t] != nullptr) add_scaled(d.eta, d.term_x[t], effect[t], nb);
       }
       double g_aux = 0.0;
       sums.loglik[a] += block_loglik_and_residual(m, d, call.aux[c], g_aux);
@@ -352,6 +362,44 @@ void gradient_grouped(const GradientCall& call, std::size_t row_begin, std::size
   }
 }
 
+// The level gradient of the sorted term for a group of G chains at once (rows sorted by that term's level, runs of
+// one level within the block): res holds the G chains' residuals, kBlock apart; g[a] is chain a's level gradient.
+// The G sums of a run are independent, so they advance together instead of waiting on each other's adds, and each
+// run's boundaries are read once for the group.
+template <int G>
+inline void sum_runs_group(double* const* __restrict g, const double* __restrict x, const std::uint32_t* __restrict ends,
+                           const std::uint32_t* __restrict levels, std::uint32_t runs, const double* __restrict res) {
+  std::uint32_t start = 0;
+  for (std::uint32_t q = 0; q < runs; q++) {
+    const std::uint32_t stop = ends[q];
+    double s[G];
+    for (int a = 0; a < G; a++) s[a] = 0.0;
+    if (x == nullptr) {
+      for (std::uint32_t i = start; i < stop; i++) {
+        for (int a = 0; a < G; a++) s[a] += res[a * kBlock + i];
+      }
+    } else {
+      for (std::uint32_t i = start; i < stop; i++) {
+        const double xi = x[i];
+        for (int a = 0; a < G; a++) s[a] += xi * res[a * kBlock + i];
+      }
+    }
+    const std::uint32_t level = levels[q];
+    for (int a = 0; a < G; a++) g[a][level] += s[a];
+    start = stop;
+  }
+}
+
+inline void sum_runs_chains(std::uint32_t count, double* const* g, const double* x, const std::uint32_t* ends,
+                            const std::uint32_t* levels, std::uint32_t runs, const double* res) {
+  switch (count) {
+    case 1: sum_runs(g[0], x, ends, levels, runs, res); return;
+    case 2: sum_runs_group<2>(g, x, ends, levels, runs, res); return;
+    case 3: sum_runs_group<3>(g, x, ends, levels, runs, res); return;
+    default: sum_runs_group<4>(g, x, ends, levels, runs, res); return;
+  }
+}
+
 void gradient(const GradientCall& call, std::size_t row_begin, std::size_t row_end, const GradientSums& sums,
               const BlockScratch& scratch) {
   const ModelView& m = *call.model;
@@ -359,30 +407,55 @@ void gradient(const GradientCall& call, std::size_t row_begin, std::size_t row_e
     gradient_grouped(call, row_begin, row_end, sums, scratch);
     return;
   }
+  static_assert(kChainGroup == 4, "sum_runs_chains handles groups of up to 4 chains");
   const BlockBuilder builder{m, scratch};
   std::uint32_t* run_ends = scratch.runs;
   std::uint32_t* run_levels = scratch.runs + kBlock;
+  const std::int32_t sorted = m.sorted_term;
+  // With rows sorted by a level, each chain's residuals of the block are kept (kChainGroup of them) and the sorted
+  // term's gradient is summed for the group at once (sum_runs_group); otherwise one residual array serves every chain.
+  double* group_res = scratch.values + (4 + static_cast<std::size_t>(m.p) + m.n_terms) * kBlock;
+  double* group_g[kChainGroup];
+  // the run of the sorted term that holds row_begin: the first k with level_run_ends[k] > row_begin
+  std::uint32_t run = 0;
+  if (sorted >= 0) {
+    std::uint32_t hi = m.n_level_runs;
+    while (run < hi) {
+      const std::uint32_t mid = (run + hi) / 2;
+      if (m.level_run_ends[mid] > row_begin) hi = mid; else run = mid + 1;
+    }
+  }
   for (std::size_t start = row_begin; start < row_end; start += kBlock) {
     const std::size_t nb = row_end - start < kBlock ? row_end - start : kBlock;
-    const BlockData d = builder.build(start, nb);
-    const std::int32_t sorted = m.sorted_term;
-    const std::uint32_t runs = sorted >= 0 ? level_runs(d.term_level[sorted], nb, run_ends, run_levels) : 0;
-    for (std::uint32_t a = 0; a < call.n_active; a++) {
-      const std::uint32_t c = call.chains[a];
-      const double* b = call.positions + static_cast<std::size_t>(c) * m.dim;
-      const double* r = call.effects + static_cast<std::size_t>(c) * m.total_levels;
-      linear_predictor(m, d, b, r);
-      double g_aux = 0.0;
-      sums.loglik[a] += block_loglik_and_residual(m, d, call.aux[c], g_aux);
-      if (m.n_aux > 0) sums.aux[a] += g_aux;
-      fixed_gradient(m, d, sums.fixed + static_cast<std::size_t>(a) * m.p);
-      double* gl = sums.levels + static_cast<std::size_t>(a) * m.total_levels;
-      for (std::uint32_t t = 0; t < m.n_terms; t++) {
-        if (static_cast<std::int32_t>(t) == sorted) {
-          sum_runs(gl + m.terms[t].level_base, d.term_x[t], run_ends, run_levels, runs, d.res);
-        } else {
-          scatter_levels(gl + m.terms[t].level_base, d.term_x[t], d.term_level[t], d.res, nb);
+    BlockData d = builder.build(start, nb);
+    double* const shared_res = d.res;
+    const std::uint32_t runs =
+        sorted >= 0 ? block_runs(m.level_run_ends, run, start, start + nb, d.term_level[sorted], run_ends, run_levels) : 0;
+    for (std::uint32_t a0 = 0; a0 < call.n_active; a0 += kChainGroup) {
+      const std::uint32_t count = call.n_active - a0 < kChainGroup ? call.n_active - a0 : kChainGroup;
+      for (std::uint32_t a = a0; a < a0 + count; a++) {
+        const std::uint32_t c = call.chains[a];
+        const double* b = call.positions + static_cast<std::size_t>(c) * m.dim;
+        const double* scale = call.scales + static_cast<std::size_t>(c) * m.n_terms;
+        d.res = sorted >= 0 ? group_res + (a - a0) * kBlock : shared_res;
+        linear_predictor(m, d, b, scale);
+        double g_aux = 0.0;
+        sums.loglik[a] += block_loglik_and_residual(m, d, call.aux[c], g_aux);
+        if (m.n_aux > 0) sums.aux[a] += g_aux;
+        fixed_gradient(m, d, sums.fixed + static_cast<std::size_t>(a) * m.p);
+        double* gl = sums.levels + static_cast<std::size_t>(a) * m.total_levels;
+        for (std::uint32_t t = 0; t < m.n_terms; t++) {
+          if (static_cast<std::int32_t>(t) != sorted) {
+            scatter_levels(gl + m.terms[t].level_base, d.term_x[t], d.term_level[t], d.res, nb);
+          }
         }
+      }
+      if (sorted >= 0) {
+        const Term& term = m.terms[sorted];
+        for (std::uint32_t a = 0; a < count; a++) {
+          group_g[a] = sums.levels + static_cast<std::size_t>(a0 + a) * m.total_levels + term.level_base;
+        }
+        sum_runs_chains(count, group_g, d.term_x[sorted], run_ends, run_levels, runs, group_res);
       }
     }
   }
@@ -397,8 +470,7 @@ void pointwise(const PointwiseCall& call, std::size_t row_begin, std::size_t row
     const BlockData d = builder.build(row, nb);
     for (std::uint32_t s = 0; s < call.n_draws; s++) {
       const double* b = call.draws + static_cast<std::size_t>(s) * m.dim;
-      const double* r = call.effects + static_cast<std::size_t>(s) * m.total_levels;
-      linear_predictor(m, d, b, r);
+      linear_predictor(m, d, b, call.scales + static_cast<std::size_t>(s) * m.n_terms);
       double* out = call.out + static_cast<std::size_t>(s) * call.row_count + start;
       block_loglik_rows(m, d, call.aux[s], out);
       if (m.row_constant != nullptr) {

@@ -183,7 +183,7 @@ std::unique_ptr<Model> Model::for_gradient(const ModelInput& in, std::size_t min
     return false;
   };
   std::stable_sort(order.begin(), order.end(), less);
-  std::vector<std::uint32_t> ends;
+  std::vector<std::uint32_t> ends, level_ends;
   for (std::size_t k = 1; k <= n; k++) {
     if (k == n || less(order[k - 1], order[k])) ends.push_back(static_cast<std::uint32_t>(k));
   }
@@ -203,12 +203,17 @@ std::unique_ptr<Model> Model::for_gradient(const ModelInput& in, std::size_t min
     for (std::size_t i = 0; i < n; i++) start[key.index[i] + 1]++;
     for (std::uint32_t k = 0; k < key.levels; k++) start[k + 1] += start[k];
     for (std::size_t i = 0; i < n; i++) order[start[key.index[i]]++] = static_cast<std::uint32_t>(i);
+    // start[k] is now the end of level k's rows: the ends of the non-empty levels are the runs
+    for (std::uint32_t k = 0; k < key.levels; k++) {
+      if (start[k] > (k == 0 ? 0 : start[k - 1])) level_ends.push_back(static_cast<std::uint32_t>(start[k]));
+    }
   }
   ModelInput sorted = in;
   sorted.row_order = order.data();
   auto model = std::make_unique<Model>(sorted);
   model->row_order = std::move(order);
   model->run_ends = std::move(ends);
+  model->level_run_ends = std::move(level_ends);
   model->layout = layout;
   model->sorted_term = widest;
   model->cells = cells;
@@ -254,6 +259,8 @@ ModelView Model::view() const {
   v.run_ends = run_ends.empty() ? nullptr : run_ends.data();
   v.n_runs = static_cast<std::uint32_t>(run_ends.size());
   v.sorted_term = layout == RowLayout::SortedByLevel ? static_cast<std::int32_t>(sorted_term) : -1;
+  v.level_run_ends = level_run_ends.empty() ? nullptr : level_run_ends.data();
+  v.n_level_runs = static_cast<std::uint32_t>(level_run_ends.size());
   return v;
 }
 

@@ -85,6 +85,10 @@ struct ModelView {
   // Rows sorted by the level of this term (RowLayout::SortedByLevel), or -1: its gradient is summed per run of one
   // level within a block instead of scattered row by row.
   std::int32_t sorted_term;
+  // With sorted_term >= 0: the ends of the runs of one level of that term over all rows (run k is rows
+  // [level_run_ends[k-1], level_run_ends[k])), so that a block finds its runs without comparing levels row by row.
+  const std::uint32_t* level_run_ends;
+  std::uint32_t n_level_runs;
 };
 
 // Raw float64 input as handed over by JavaScript (borrowed only for the duration of Model's constructor).
@@ -143,6 +147,8 @@ class Model {
   std::vector<std::uint32_t> row_order;
   // Ends of the runs of equal level indices when rows are grouped by cell (empty otherwise).
   std::vector<std::uint32_t> run_ends;
+  // Ends of the runs of one level of the sorted term when rows are sorted by level (empty otherwise).
+  std::vector<std::uint32_t> level_run_ends;
   // How the gradient reads this copy's rows, and with SortedByLevel the term whose level orders them.
   RowLayout layout = RowLayout::DataOrder;
   std::uint32_t sorted_term = 0;

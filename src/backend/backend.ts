@@ -1,12 +1,13 @@
 /**
  * The backend interface: batched, asynchronous evaluation of the model's log density and gradient for C chains at
  * once, and of the pointwise log-likelihood for blocks of draws. Implementations: reference (TypeScript float64, the
- * oracle), native (C++ addon), webgpu (WGSL). A backend owns its buffers for its whole life; callers own the arrays
- * they pass and may reuse them between calls (backends must not keep references to them).
+ * oracle), native (C++ addon), webgpu (WGSL), wasm (the same C++ engine compiled to WebAssembly: src/backend/wasm/).
+ * A backend owns its buffers for its whole life; callers own the arrays they pass and may reuse them between calls
+ * (backends must not keep references to them).
  */
 import type { ModelSpec } from '../model/spec.js';
 
-export type BackendKind = 'reference' | 'native' | 'webgpu';
+export type BackendKind = 'reference' | 'native' | 'webgpu' | 'wasm';
 
 export interface BackendOptions {
   /** Largest number of chains any single call will pass (buffers are sized for it). Default 4. */

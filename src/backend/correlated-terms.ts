@@ -16,6 +16,7 @@ import { mapBackend, type PullBack } from './coordinate-map.js';
 import { CorrelatedBlockDensity } from '../model/correlated-effects.js';
 import { logScalePriorDlogDensity, logScalePriorLogDensity, type Prior } from '../model/prior.js';
 import { denseFixedCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** A term of a block whose levels' mean is folded into fixed column `column` (CorrelatedBlock.foldColumns). */
 interface Fold {
@@ -24,7 +25,7 @@ interface Fold {
   readonly column: number;
 }
 
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+const LOG_SQRT_2PI = 0.5 * pm.log(2 * Math.PI);
 
 export function hasCorrelatedTerms(spec: ModelSpec): boolean {
   return (spec.correlated?.length ?? 0) > 0;

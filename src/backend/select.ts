@@ -6,7 +6,8 @@
  * `auto` asks for the adapters in a child process (webgpu/probe.ts), so the GPU libraries' own output stays out of
  * the terminal; an explicit `--backend webgpu` loads Dawn in this process (it must, to run), and Dawn's warnings then
  * go straight to stderr. A small model (rows × chains under SMALL_WORK_LIMIT, work-size.ts) is not probed for a GPU
- * at all: `auto` goes to the native backend, which runs such calls on the calling thread.
+ * at all: `auto` goes to the native backend, which runs such calls on the calling thread. `wasm` (the native engine
+ * compiled to WebAssembly, the browser's CPU path) is never chosen automatically in Node, where the addon is faster.
  */
 import { kernelsSupportFamily } from '../model/families/index.js';
 import { existsSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { UserError } from '../errors.js';
 import type { ModelSpec } from '../model/spec.js';
 
 export type BackendChoice = BackendKind | 'auto';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'reference'];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'reference', 'wasm'];
 
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe|software/i;
 
@@ -31,6 +32,11 @@ export function isSoftwareAdapter(name: string): boolean {
 async function createNative(spec: ModelSpec, options: BackendOptions): Promise<Backend> {
   const native = await import('./native.js');
   return native.createNativeBackend(spec, options);
+}
+
+async function createWasm(spec: ModelSpec, options: BackendOptions): Promise<Backend> {
+  const wasm = await import('./wasm/backend.js');
+  return wasm.createWasmBackend(spec, options);
 }
 
 async function createWebGpu(spec: ModelSpec, options: BackendOptions): Promise<Backend> {
@@ -122,6 +128,13 @@ async function createPlainBackend(
       return await createNative(spec, options);
     } catch (e) {
       throw new UserError(`--backend native: ${firstLine(e)} (run "npm run build" to build the addon, or use --backend reference)`);
+    }
+  }
+  if (choice === 'wasm') {
+    try {
+      return await createWasm(spec, options);
+    } catch (e) {
+      throw new UserError(`--backend wasm: ${firstLine(e)} (use --backend native or reference)`);
     }
   }
   if (choice === 'webgpu') {

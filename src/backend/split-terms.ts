@@ -15,8 +15,9 @@ import type { Backend, BackendOptions } from './backend.js';
 import { mapBackend, type PullBack } from './coordinate-map.js';
 import { basisToFixed, fixedBasisLogJacobian, pullBackFixedGradient } from '../model/fixed-basis.js';
 import { applyGroupLevelFold, pullBackGroupLevelFold, type GroupLevelFold } from '../model/group-level-fold.js';
-import { foldColumnOf, groupLevelFoldOf, isRotated, pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
+import { foldColumnOf, groupLevelFoldOf, helmertCoefficients, isRotated, pullBackSplitGradient, splitMean, splitToEffects } from '../model/split.js';
 import { denseFixedCount, levelCount, type ModelSpec, type VaryingTerm } from '../model/spec.js';
+import * as pm from '../numeric/portable-math.js';
 
 /**
  * Whether the spec has coordinates a backend cannot evaluate directly (split terms, terms folded into a fixed effect,
@@ -49,6 +50,8 @@ interface MappedTerm {
   readonly column: number;
   /** Group-level columns folded too (src/model/group-level-fold.ts), or null. */
   readonly groupLevel: GroupLevelFold | null;
+  /** The Helmert basis's scales for K (helmertCoefficients), computed once. */
+  readonly helmert: Float64Array;
 }
 
 /** The fixed basis of the outer spec: L (p × p) and p, or null. */
@@ -65,9 +68,9 @@ function toInner(mapped: readonly MappedTerm[], basis: Basis | null, dim: number
     // b (folded) = L⁻ᵀ θ first: the folds below act on the folded coefficients
     if (basis) basisToFixed(basis.L, basis.p, dst, base);
     for (const t of mapped) {
-      const sd = Math.exp(src[base + t.sdIndex]);
+      const sd = pm.exp(src[base + t.sdIndex]);
       // split: r = sd·u/√K·1 + Q e;  rotated: z = u/√K·1 + Q e
-      splitToEffects(t.split ? sd : 1, src, base + t.offset, t.K, dst, base + t.offset);
+      splitToEffects(t.split ? sd : 1, src, base + t.offset, t.K, dst, base + t.offset, t.helmert);
       if (t.column >= 0) dst[base + t.column] -= splitMean(sd, src[base + t.offset], t.K);
       // b_j −= C_j = s · rows_j · v with v = r (split, s = 1) or z (rotated, s = sd)
       if (t.groupLevel) applyGroupLevelFold(t.groupLevel, t.K, t.split ? 1 : sd, dst, base + t.offset, dst, base, -1);
@@ -79,7 +82,8 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   const mapped: MappedTerm[] = [];
   outer.terms.forEach((t, i) => {
     if (t.parameterization === 'split' || isRotated(t)) {
-      mapped.push({ sdIndex: t.sdIndex, offset: t.offset, K: levelCount(outer, i), split: t.parameterization === 'split', column: foldColumnOf(t), groupLevel: groupLevelFoldOf(t) });
+      const K = levelCount(outer, i);
+      mapped.push({ sdIndex: t.sdIndex, offset: t.offset, K, split: t.parameterization === 'split', column: foldColumnOf(t), groupLevel: groupLevelFoldOf(t), helmert: helmertCoefficients(K) });
     }
   });
   const dim = outer.dim;
@@ -92,7 +96,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
       const base = c * dim;
       for (const t of mapped) {
         const logSd = positions[base + t.sdIndex];
-        const sd = Math.exp(logSd);
+        const sd = pm.exp(logSd);
         const u = positions[base + t.offset];
         // the shared coefficient's gradient, before it is used below: b_j = coordinate − sd·u/√K
         const gb = t.column >= 0 ? grad[base + t.column] : 0;
@@ -104,7 +108,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
           : 0;
         // (u, e) ← [s/√K · 1, Q]ᵀ g with s = sd (split) or 1 (rotated); `extra` = (s·u/√K)·Σg is ∂/∂log sd of
         // the split map at fixed (u, e) — the rotated map does not depend on sd
-        const extra = pullBackSplitGradient(t.split ? sd : 1, u, grad, base + t.offset, t.K);
+        const extra = pullBackSplitGradient(t.split ? sd : 1, u, grad, base + t.offset, t.K, t.helmert);
         grad[base + t.offset] -= (sd / Math.sqrt(t.K)) * gb;
         grad[base + t.sdIndex] += (t.split ? extra + 1 : -sdShear) - splitMean(sd, u, t.K) * gb;
         if (t.split) logp[c] += logSd;

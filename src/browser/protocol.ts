@@ -4,6 +4,7 @@
  */
 import type { SummaryRow } from '../diagnostics/summary.js';
 import type { Family } from '../model/spec.js';
+import type { ReportSection } from '../report/section.js';
 
 /** Where a fit's data come from: the built-in Hillstrom simulator, or a CSV file's bytes. */
 export type DataSource =
@@ -11,13 +12,15 @@ export type DataSource =
   | { readonly kind: 'csv'; readonly name: string; readonly bytes: ArrayBuffer };
 
 /** The backends a page can ask for (select.browser.ts): no native addon in a browser. */
-export type BrowserBackendChoice = 'auto' | 'webgpu' | 'reference';
+export type BrowserBackendChoice = 'auto' | 'webgpu' | 'wasm' | 'reference';
 
 export interface FitRequest {
   readonly type: 'fit';
   readonly data: DataSource;
   readonly formula: string;
   readonly family: Family;
+  /** Prior overrides as the CLI's --prior values, e.g. "b=normal(0, 1)". */
+  readonly priors: readonly string[];
   readonly chains: number;
   readonly warmup: number;
   readonly draws: number;
@@ -28,7 +31,7 @@ export interface FitRequest {
 export type ToWorker = FitRequest | { readonly type: 'cancel' } | { readonly type: 'files' };
 
 /** The page fields a message belongs beside. */
-export type Field = 'data' | 'formula' | 'family' | 'chains' | 'run';
+export type Field = 'data' | 'formula' | 'family' | 'prior' | 'chains' | 'run';
 
 /** A DrawSet whose values moved across (variable-major, as src/draws.ts). */
 export interface WireDraws {
@@ -42,18 +45,6 @@ export interface ChainProgress {
   readonly gradients: number;
   readonly divergences: number;
   readonly stepSize: number;
-}
-
-export interface LooSummary {
-  readonly elpdLoo: number;
-  readonly elpdLooSe: number;
-  readonly pLoo: number;
-  readonly pLooSe: number;
-  readonly looic: number;
-  readonly looicSe: number;
-  /** Pareto k counts: ≤ 0.5, ≤ 0.7, ≤ 1, > 1. */
-  readonly paretoK: readonly [number, number, number, number];
-  readonly warnings: readonly string[];
 }
 
 export type FromWorker =
@@ -74,8 +65,11 @@ export type FromWorker =
       readonly stats: WireDraws;
       readonly summary: readonly SummaryRow[];
       readonly warnings: readonly string[];
-      /** Null for an incomplete run (no draws to judge) or when LOO failed (the reason is in warnings). */
-      readonly loo: LooSummary | null;
+      /**
+       * Chains (trace, rank), population-level effects, posterior predictive check, PSIS-LOO and the comparison of
+       * the session's fits on the same data (src/browser/fit-sections.ts); for an incomplete run, the chains only.
+       */
+      readonly sections: readonly ReportSection[];
       readonly seconds: number;
     }
   | { readonly type: 'files'; readonly name: string; readonly zip: Uint8Array }

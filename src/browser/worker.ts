@@ -6,7 +6,7 @@
  * library (the core's tsconfig has none).
  */
 import { samplerDiagnostics, samplerWarnings, convergenceWarnings } from '../diagnostics/sampler-checks.js';
-import { summarizeDraws } from '../diagnostics/summary.js';
+import { summarizeDraws, type SummaryRow } from '../diagnostics/summary.js';
 import type { DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
 import { fitModel, type Fit } from '../fit/fit.js';
@@ -14,9 +14,14 @@ import { addHillstromFeatures } from '../data/hillstrom.js';
 import { simulateHillstrom } from '../data/simulate/hillstrom.js';
 import type { Frame } from '../data/frame.js';
 import type { RunDataSource } from '../io/run-meta.js';
+import type { NamedLoo } from '../loo/compare.js';
 import { looOfFit } from '../loo/fit-loo.js';
-import { readCsvBytes } from './data.js';
-import type { Field, FitRequest, FromWorker, LooSummary, ToWorker, WireDraws } from './protocol.js';
+import type { LooResult } from '../loo/loo.js';
+import { parsePriorArgs } from '../model/priors-config.js';
+import type { ReportSection } from '../report/section.js';
+import { readDataBytes } from './data.js';
+import { comparisonSection, looSection, populationForestSection, ppcSectionOf, samplerSection } from './fit-sections.js';
+import type { Field, FitRequest, FromWorker, ToWorker, WireDraws } from './protocol.js';
 import { runFiles } from './run-files.js';
 import { storedZip } from './stored-zip.js';
 
@@ -40,6 +45,8 @@ interface LastRun {
 }
 
 let lastRun: LastRun | null = null;
+/** PSIS-LOO of every complete fit of the session, with what its data were (fits are compared on the same data). */
+const sessionFits: (NamedLoo & { readonly data: string })[] = [];
 let controller: AbortController | null = null;
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
@@ -56,7 +63,7 @@ async function frameOf(data: FitRequest['data']): Promise<{ frame: Frame; source
     const frame = addHillstromFeatures(simulateHillstrom({ seed: data.seed, n: data.rows }).frame);
     return { frame, source: { source: `sim:${data.name}`, seed: data.seed, rows: frame.nRows } };
   }
-  const frame = await readCsvBytes(data.bytes, data.name);
+  const frame = await readDataBytes(data.bytes, data.name);
   return { frame, source: { source: data.name, seed: null, rows: frame.nRows } };
 }
 
@@ -64,24 +71,31 @@ function wire(ds: DrawSet): { draws: WireDraws; transfer: Transferable } {
   return { draws: { names: ds.names, nChains: ds.nChains, nDraws: ds.nDraws, values: ds.values }, transfer: ds.values.buffer as ArrayBuffer };
 }
 
-async function looSummary(fit: Fit, warnings: string[]): Promise<LooSummary | null> {
+/** PSIS-LOO of the fit, or the one line saying why it could not be computed. */
+async function looOrReason(fit: Fit): Promise<LooResult | string> {
   try {
-    const loo = await looOfFit(fit);
-    const k = loo.paretoKTable;
-    return {
-      elpdLoo: loo.elpdLoo.estimate,
-      elpdLooSe: loo.elpdLoo.se,
-      pLoo: loo.pLoo.estimate,
-      pLooSe: loo.pLoo.se,
-      looic: loo.looic.estimate,
-      looicSe: loo.looic.se,
-      paretoK: [k.good, k.ok, k.bad, k.veryBad],
-      warnings: loo.warnings,
-    };
+    return await looOfFit(fit);
   } catch (e) {
-    warnings.push(`LOO: ${oneLine(e)}`);
-    return null;
+    return oneLine(e);
   }
+}
+
+/** The report sections of a fit (fit-sections.ts); the session's comparison gains the fit when its LOO is known. */
+async function sectionsOf(fit: Fit, request: FitRequest, source: RunDataSource, summary: readonly SummaryRow[], warnings: string[]): Promise<ReportSection[]> {
+  const sections = [samplerSection(fit.draws)];
+  if (fit.sample.incomplete || fit.sample.samplingDone === 0) return sections;
+  sections.push(populationForestSection(summary), ppcSectionOf(fit.model.spec, fit.draws, request.seed));
+  const loo = await looOrReason(fit);
+  sections.push(looSection(loo));
+  if (typeof loo === 'string') {
+    warnings.push(`LOO: ${loo}`);
+    return sections;
+  }
+  const data = `${source.source} ${source.seed ?? ''} ${source.rows} ${fit.model.spec.outcome}`;
+  sessionFits.push({ name: `fit ${sessionFits.length + 1}: ${request.formula} (${fit.model.spec.family})`, loo, data });
+  const comparison = comparisonSection(sessionFits.filter((f) => f.data === data));
+  if (comparison) sections.push(comparison);
+  return sections;
 }
 
 async function runFit(request: FitRequest): Promise<void> {
@@ -90,6 +104,12 @@ async function runFit(request: FitRequest): Promise<void> {
   const { frame, source } = await frameOf(request.data).catch((e: unknown) => {
     throw Object.assign(e instanceof Error ? e : new Error(String(e)), { field });
   });
+  let priors: Record<string, string> | undefined;
+  try {
+    priors = request.priors.length > 0 ? parsePriorArgs(request.priors) : undefined;
+  } catch (e) {
+    throw Object.assign(e instanceof Error ? e : new Error(String(e)), { field: 'prior' });
+  }
   field = 'formula';
   const warnings: string[] = [];
   controller = new AbortController();
@@ -101,6 +121,7 @@ async function runFit(request: FitRequest): Promise<void> {
     draws: request.draws,
     seed: request.seed,
     backend: request.backend,
+    priors,
     signal: controller.signal,
     log: (line) => post({ type: 'log', line }),
     onModel: (model) => {
@@ -128,7 +149,7 @@ async function runFit(request: FitRequest): Promise<void> {
   fitWarnings.push(...convergenceWarnings(summary.rows, fit.draws.nChains));
   warnings.push(...fitWarnings.map((w) => w.message));
   if (s.incomplete) warnings.push(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
-  const loo = s.incomplete || s.samplingDone === 0 ? null : await looSummary(fit, warnings);
+  const sections = await sectionsOf(fit, request, source, summary.rows, warnings);
   if (lastRun) await lastRun.fit.dispose();
   lastRun = { fit, data: source, warnings: [...warnings] };
   // the run files are made from the sampler's own draws (fit.sample), so the constrained ones can move to the page;
@@ -145,7 +166,7 @@ async function runFit(request: FitRequest): Promise<void> {
       stats: stats.draws,
       summary: summary.rows,
       warnings,
-      loo,
+      sections,
       seconds: (performance.now() - started) / 1000,
     },
     [draws.transfer, stats.transfer],
@@ -171,8 +192,10 @@ scope.onmessage = (event) => {
     runFit(message).catch((e: unknown) => {
       controller = null;
       const stage = (e as { field?: Field }).field ?? 'run';
-      // the model's family and link checks speak of the family, the rest of building of the formula
-      const field = stage === 'formula' && /^(family|link) /.test(oneLine(e)) ? 'family' : stage;
+      // building the model: its family and link checks speak of the family, its prior checks of a prior, the rest of
+      // the formula
+      const line = oneLine(e);
+      const field = stage !== 'formula' ? stage : /^(family|link) /.test(line) ? 'family' : /^prior '/.test(line) ? 'prior' : stage;
       // a UserError is the CLI's one line; anything else is a bug, reported by its first line too
       post({ type: 'error', field, message: e instanceof UserError ? e.message : `internal error: ${oneLine(e)}` });
     });

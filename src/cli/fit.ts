@@ -13,6 +13,7 @@ import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../dia
 import { DEFAULT_SUMMARY_STATS, resolveStats, summaryTable, type SummaryRow } from '../diagnostics/summary.js';
 import { DEFAULT_HDI_PROB } from '../diagnostics/hdi.js';
 import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
+import { diagnosticsFromRows, termEfficiency, termShapes } from '../diagnostics/term-efficiency.js';
 import { UserError } from '../errors.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { settingsWarnings } from '../fit/settings-warnings.js';
@@ -31,6 +32,7 @@ import { parsePriorArgs } from '../model/priors-config.js';
 import { FAMILIES } from '../model/spec.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
 import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
+import { termEfficiencyLine } from '../report/term-efficiency-text.js';
 import { progressReporter } from '../sampler/progress.js';
 import { collect, intIn, intInRange, oneOf, positiveInt, probability } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
@@ -225,6 +227,12 @@ async function run(f: FitFlags): Promise<void> {
     const approximation = fit.method === 'pathfinder' && fit.pathfinder !== null ? pathfinderWarning(fit.pathfinder.paretoK) : null;
     if (approximation !== null) fitWarnings.push(approximation);
     if (s.incomplete) fitWarnings.push(`sampling was interrupted after ${s.samplingDone} of ${s.settings.draws} draws; the output is marked incomplete`);
+    const gradients = s.gradientEvaluations.reduce((a, b) => a + b, 0);
+    // how well each varying term mixed (issue 16): in fit.json and one line per term below
+    const perTerm =
+      summary !== null && fit.method === 'nuts' && fit.model.spec.terms.length > 0
+        ? termEfficiency(termShapes(fit.model.spec), diagnosticsFromRows(summary.rows, fit.draws), gradients)
+        : null;
     // results first: nothing printed below (however large) can lose them
     let saveEffects: SaveEffects = 'all';
     let effects: SummaryRow[] = [];
@@ -257,7 +265,7 @@ async function run(f: FitFlags): Promise<void> {
       const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
       const types = Object.keys(dataOptions.types ?? {}).length > 0 ? { types: dataOptions.types } : {};
       const base = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion(), [...printed, ...fitWarnings]);
-      const meta = { ...base, ...effectsMeta(saveEffects, effects, DEFAULT_HDI_PROB, fit.draws.names) };
+      const meta = { ...base, ...(perTerm !== null ? { termEfficiency: perTerm } : {}), ...effectsMeta(saveEffects, effects, DEFAULT_HDI_PROB, fit.draws.names) };
       saveRun(outDir, fit, meta, { effects });
       const written = meta.effectsSummary && meta.effectsDraws ? `, ${meta.effectsSummary.file}, ${meta.effectsDraws.file} and fit.json` : ' and fit.json';
       if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files${written} to ${outDir}${s.incomplete ? ' (marked incomplete)' : ''}`);
@@ -272,7 +280,6 @@ async function run(f: FitFlags): Promise<void> {
     const { rows } = summary;
     if (!f.quiet) for (const note of fit.model.notes) say(note);
     const wall = s.timing.warmupSeconds + s.timing.samplingSeconds;
-    const gradients = s.gradientEvaluations.reduce((a, b) => a + b, 0);
     const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
     const minEss = rows.reduce((m, r) => (r.ess_bulk === null ? m : Math.min(m, r.ess_bulk)), Infinity);
     if (format === 'json') {
@@ -320,6 +327,7 @@ async function run(f: FitFlags): Promise<void> {
           `min bulk-ESS ${Number.isFinite(minEss) ? minEss.toFixed(0) : 'NA'}` +
           (Number.isFinite(minEss) && s.timing.samplingSeconds > 0 ? ` (${(minEss / wall).toFixed(1)} per second)` : ''),
       );
+      for (const t of perTerm ?? []) say(termEfficiencyLine(t));
     }
     for (const w of fitWarnings) say(`warning: ${w}`);
     const signal = trap.caught();

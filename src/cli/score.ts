@@ -5,17 +5,22 @@
  * hold the outcome, and the ranked customer list as CSV. Rows at group levels the model has not seen are scored by
  * --new-levels (src/decision/new-levels.ts) and say which groups were new.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadData } from '../data/load.js';
+import { loadDataBlocks } from '../data/load.js';
+import { BLOCK_ROWS } from '../data/row-blocks.js';
+import { rowLocation } from '../data/frame-build.js';
+import { RankedLines } from '../io/ranked-lines.js';
 import type { Frame } from '../data/frame.js';
 import { DEFAULT_THRESHOLDS, checkThresholds, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
 import { HILLSTROM_FEATURES } from '../data/hillstrom.js';
 import {
-  evaluateScores,
+  evaluateOutcomes,
   prepareScoring,
+  rankKey,
   rankOrder,
+  scoredOutcome,
   recipeColumns,
   rowNewLevels,
   scoreFrame,
@@ -30,7 +35,7 @@ import { checkOutFile } from '../io/out-target.js';
 import { loadRun, requireEffectDraws } from '../io/run-dir.js';
 import { writeReport, type ReportSection } from '../report/html.js';
 import { calibrationSpec } from '../report/plots/calibration.js';
-import { renderTable, type Cell, type Table } from '../report/table.js';
+import { renderCsvLine, renderTable, type Cell, type Table } from '../report/table.js';
 import { SETTING_RANGES } from '../fit/bounds.js';
 import { intIn, nonNegativeInt, positiveInt } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
@@ -47,6 +52,7 @@ interface ScoreFlags extends ColumnTypeFlags {
   testProb: string;
   top: string;
   newLevels: string;
+  blockRows: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -90,8 +96,18 @@ const COUNT_COLUMNS = ['rank', 'row', 'rows', 'decile', 'value'];
 /** Separator of the group names in a row's new_levels cell. */
 const GROUP_SEPARATOR = ';';
 
+/** What a scoring run gave, over all its blocks of rows. */
+interface Scored {
+  readonly n: number;
+  readonly nDraws: number;
+  readonly measure: ScoreResult['measure'];
+  readonly uplift: boolean;
+  readonly probability: boolean;
+  readonly expected: boolean;
+}
+
 /** What the rows are ranked by: a column of the ranked list. */
-function rankedBy(result: ScoreResult): string {
+function rankedBy(result: Scored): string {
   return result.uplift ? 'uplift_mean' : result.probability ? 'p_mean' : 'expected_mean';
 }
 
@@ -108,7 +124,8 @@ export function rankedTable(
   frame: Frame,
   thresholds: ProbabilityThresholds,
   /** groups: whether the model has grouping factors (then a new_levels column lists a row's new ones). */
-  options: { readonly id?: string; readonly outcome?: string; readonly limit?: number; readonly groups?: boolean } = {},
+  /** firstRow: rows of the data before the frame's first (a block's row column counts from firstRow + 1). */
+  options: { readonly id?: string; readonly outcome?: string; readonly limit?: number; readonly groups?: boolean; readonly firstRow?: number } = {},
 ): Table {
   const [lo, hi] = result.interval.map(pct);
   const id = options.id ? idValues(frame, options.id) : null;
@@ -129,7 +146,7 @@ export function rankedTable(
   const rows: Cell[][] = [];
   for (let r = 0; r < count; r++) {
     const i = order[r];
-    const row: Cell[] = [r + 1, i + 1];
+    const row: Cell[] = [r + 1, (options.firstRow ?? 0) + i + 1];
     if (id) row.push(id(i));
     const p = result.probability;
     if (p) row.push(p.mean[i], p.low[i], p.high[i]);
@@ -167,12 +184,12 @@ function calibrationRows(e: Evaluation): Table {
   };
 }
 
-function rankedWhat(result: ScoreResult): string {
+function rankedWhat(result: Scored): string {
   return result.uplift ? 'uplift' : result.probability ? 'probability' : 'expected value';
 }
 
 /** The report page of a scoring run: classifier metrics with the calibration curve, and the top of the ranked list. */
-function scoreSections(result: ScoreResult, evaluation: Evaluation | null, head: Table, formula: string, source: string): ReportSection[] {
+function scoreSections(result: Scored, evaluation: Evaluation | null, head: Table, formula: string, source: string): ReportSection[] {
   const sections: ReportSection[] = [];
   const scored = `${result.n} rows of ${source} scored with ${result.nDraws} posterior draws of ${formula}.`;
   if (evaluation) {
@@ -212,11 +229,44 @@ function requireRecordedFeatures(dir: string, recipe: DesignRecipe, frame: Frame
   );
 }
 
+/** The best `limit` rows of the ranked list so far, with their sort keys (key descending, row ascending). */
+interface HeadRow {
+  readonly key: number;
+  readonly row: number;
+  readonly cells: Cell[];
+}
+
+function mergeHead(head: HeadRow[], more: readonly HeadRow[], limit: number): HeadRow[] {
+  if (limit === 0) return head;
+  const all = head.concat(more);
+  all.sort((a, b) => b.key - a.key || a.row - b.row);
+  return all.slice(0, limit);
+}
+
+/** A growing typed array (outcomes and predictions for the metrics, which need every row). */
+class Growing<T extends Float64Array | Uint8Array> {
+  length = 0;
+  constructor(private values: T) {}
+  push(from: ArrayLike<number>): void {
+    if (this.length + from.length > this.values.length) {
+      const bigger = new (this.values.constructor as new (n: number) => T)(Math.max(2 * this.values.length, this.length + from.length));
+      bigger.set(this.values.subarray(0, this.length));
+      this.values = bigger;
+    }
+    this.values.set(from, this.length);
+    this.length += from.length;
+  }
+  get all(): T {
+    return this.values.subarray(0, this.length) as T;
+  }
+}
+
 async function run(runDir: string, f: ScoreFlags): Promise<void> {
   const interval = parseInterval(f.interval);
   const thresholds = checkThresholds({ target: probabilityFlag('--target-prob', f.targetProb), test: probabilityFlag('--test-prob', f.testProb) });
   const top = nonNegativeInt('--top', f.top);
   const newLevels = newLevelMode(f.newLevels, '--new-levels');
+  const blockRows = positiveInt('--block-rows', f.blockRows);
   // before any data are read or scored: an output that cannot be written is refused now
   if (f.out !== undefined) checkOutFile(f.out, '--out');
   if (f.report !== undefined) checkOutFile(f.report, '--report');
@@ -226,52 +276,153 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
   // raw rows: the run's recipe derives treatment, recency_z, … with the training constants (src/model/derived.ts)
   const rows = f.rows === undefined ? undefined : positiveInt('--rows', f.rows);
   const seed = intIn('--seed', f.seed, SETTING_RANGES.seed);
-  const { frame } = loadData(f.data, seed, rows, { ...columnTypeRequest(f), features: false });
-  if (frame.nRows === 0) throw new UserError(`${frame.source} has no data rows to score`);
-  requireRecordedFeatures(run.dir, recipe, frame);
   const model = prepareScoring({ recipe, draws: run.draws });
-  const t = performance.now();
-  const result = scoreFrame(model, frame, { interval, newLevels, seed });
-  const seconds = (performance.now() - t) / 1000;
-  // classifier metrics need a 0/1 outcome: bernoulli models only
-  const evaluation = result.probability && recipe.family === 'bernoulli' ? evaluateScores(recipe, frame, result.probability.mean) : null;
-  const own = result.probability ?? result.expected;
-  if (!f.quiet) {
-    say(`scored ${frame.nRows} rows of ${frame.source} with ${result.nDraws} draws of "${recipe.formula}" in ${seconds.toFixed(2)} s`);
-    for (const [group, count] of result.newLevelRows) {
-      say(`note: ${count} rows have a ${group} level the model has not seen; ${NEW_LEVEL_NOTES[newLevels]}`);
-    }
-    const what = result.measure === 'probability' ? 'P(convert)' : `E[${recipe.outcome}]`;
-    if (!own && result.uplift) say(`note: no "${model.treatment}" column, so ${what} is given under both arms only`);
-    if (!evaluation && result.probability && recipe.family === 'bernoulli') {
-      say(`note: no "${recipe.outcome}" column, so no ROC-AUC, log loss, Brier score or calibration`);
-    }
-  }
   const groups = recipe.groups.length > 0;
-  const outcome = frame.columns.has(recipe.outcome) ? recipe.outcome : undefined;
-  if (f.out) {
-    const all = rankedTable(result, frame, thresholds, { id: f.id, outcome, groups });
-    try {
-      writeFileSync(f.out, renderTable(all, 'csv'));
-    } catch (e) {
-      throw new UserError(`cannot write --out ${f.out}: ${(e as Error).message}`);
+  const t = performance.now();
+  // rows in blocks (issue 16 item 7): each block read, scored (draws × block) and its ranked-list lines spilled to a
+  // temporary file in a sorted run; only the metrics' outcome and prediction and the top rows are kept per row
+  const spill = f.out ? new RankedLines() : null;
+  try {
+    let n = 0;
+    let source = '';
+    let shape: Scored | null = null;
+    let columns: readonly string[] | null = null;
+    let outcome: string | undefined;
+    let evaluate = false;
+    // the metrics' inputs: every row's 0/1 outcome (a byte) and posterior mean probability
+    const ys = new Growing(new Uint8Array(1 << 16));
+    const ps = new Growing(new Float64Array(1 << 16));
+    const newLevelCounts = new Map<string, number>();
+    let head: HeadRow[] = [];
+    let headColumns: readonly string[] = [];
+    for (const block of loadDataBlocks(f.data, seed, rows, columnTypeRequest(f), blockRows)) {
+      if (shape === null) {
+        source = block.source;
+        requireRecordedFeatures(run.dir, recipe, block);
+        outcome = block.columns.has(recipe.outcome) ? recipe.outcome : undefined;
+      }
+      const result = scoreFrame(model, block, { interval, newLevels, seed });
+      if (shape === null) {
+        shape = { n: 0, nDraws: result.nDraws, measure: result.measure, uplift: result.uplift !== null, probability: result.probability !== null, expected: result.expected !== null };
+        // classifier metrics need a 0/1 outcome: bernoulli models only
+        evaluate = result.probability !== null && recipe.family === 'bernoulli' && outcome !== undefined;
+      }
+      for (const [group, count] of result.newLevelRows) newLevelCounts.set(group, (newLevelCounts.get(group) ?? 0) + count);
+      if (evaluate && result.probability) {
+        ys.push(scoredOutcome(recipe, block) as Float64Array);
+        ps.push(result.probability.mean);
+      }
+      const key = rankKey(result);
+      const options = { id: f.id, outcome, groups, firstRow: n };
+      const ranked = spill ? rankedTable(result, block, thresholds, options) : null;
+      if (spill && ranked) {
+        const table = ranked;
+        if (columns === null) columns = table.columns;
+        else if (table.columns.join(',') !== columns.join(',')) {
+          throw new UserError(`${source}: the columns of the rows from ${rowLocation(block, 0)} on read differently from the first rows' (${table.columns.join(', ')} vs ${columns.join(', ')}); state the column types with --numeric or --factor`);
+        }
+        const rowNumbers = new Float64Array(table.rows.length);
+        const keys = new Float64Array(table.rows.length);
+        const lines = table.rows.map((cells, k) => {
+          rowNumbers[k] = cells[1] as number;
+          keys[k] = key[rowNumbers[k] - n - 1];
+          return renderCsvLine(cells.slice(1));
+        });
+        spill.addBlock(keys, rowNumbers, lines);
+      }
+      if (top > 0) {
+        const best = ranked ? { columns: ranked.columns, rows: ranked.rows.slice(0, top) } : rankedTable(result, block, thresholds, { ...options, limit: top });
+        headColumns = best.columns;
+        head = mergeHead(head, best.rows.map((cells) => ({ key: key[(cells[1] as number) - n - 1], row: cells[1] as number, cells: [...cells] })), top);
+      }
+      n += block.nRows;
     }
-    if (!f.quiet) say(`wrote the ranked list of ${frame.nRows} rows to ${f.out}`);
+    if (shape === null || n === 0) throw new UserError(`${source || f.data} has no data rows to score`);
+    const result: Scored = { ...shape, n };
+    const seconds = (performance.now() - t) / 1000;
+    const evaluation = evaluate ? evaluateOutcomes(ys.all, ps.all) : null;
+    // the grouping factors with new levels in the model's order, as one whole-frame result lists them
+    const newLevelRows = new Map(recipe.groups.flatMap((g) => (newLevelCounts.has(g.name) ? [[g.name, newLevelCounts.get(g.name) as number] as const] : [])));
+    if (!f.quiet) {
+      say(`scored ${n} rows of ${source} with ${result.nDraws} draws of "${recipe.formula}" in ${seconds.toFixed(2)} s`);
+      for (const [group, count] of newLevelRows) {
+        say(`note: ${count} rows have a ${group} level the model has not seen; ${NEW_LEVEL_NOTES[newLevels]}`);
+      }
+      const what = result.measure === 'probability' ? 'P(convert)' : `E[${recipe.outcome}]`;
+      const own = result.probability || result.expected;
+      if (!own && result.uplift) say(`note: no "${model.treatment}" column, so ${what} is given under both arms only`);
+      if (!evaluation && result.probability && recipe.family === 'bernoulli') {
+        say(`note: no "${recipe.outcome}" column, so no ROC-AUC, log loss, Brier score or calibration`);
+      }
+    }
+    if (spill && f.out && columns) {
+      writeRanked(f.out, columns, spill);
+      if (!f.quiet) say(`wrote the ranked list of ${n} rows to ${f.out}`);
+    }
+    head.forEach((h, r) => (h.cells[0] = r + 1));
+    const headTable: Table = {
+      columns: headColumns,
+      rows: head.map((h) => h.cells),
+    };
+    await present(f, run.dir, recipe, result, evaluation, headTable, source, interval, newLevels, seed, newLevelRows, top);
+  } finally {
+    spill?.close();
   }
-  const head = rankedTable(result, frame, thresholds, { id: f.id, outcome, limit: top, groups });
+}
+
+/** The ranked list as CSV: the header, then every line in rank order with its rank. */
+function writeRanked(out: string, columns: readonly string[], spill: RankedLines): void {
+  let fd: number;
+  try {
+    fd = openSync(out, 'w');
+  } catch (e) {
+    throw new UserError(`cannot write --out ${out}: ${(e as Error).message}`);
+  }
+  try {
+    let text = renderCsvLine(columns) + '\n';
+    for (const [rank, line] of spill.merged()) {
+      text += `${rank},${line}\n`;
+      if (text.length >= 1 << 20) {
+        writeSync(fd, text);
+        text = '';
+      }
+    }
+    writeSync(fd, text);
+  } catch (e) {
+    throw new UserError(`cannot write --out ${out}: ${(e as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The metrics, the report and the top rows: on stdout (table or JSON) and in --report. */
+async function present(
+  f: ScoreFlags,
+  runDir: string,
+  recipe: DesignRecipe,
+  result: Scored,
+  evaluation: Evaluation | null,
+  head: Table,
+  source: string,
+  interval: [number, number],
+  newLevels: NewLevelMode,
+  seed: number,
+  newLevelRows: ReadonlyMap<string, number>,
+  top: number,
+): Promise<void> {
   if (f.report) {
-    await writeReport(f.report, scoreSections(result, evaluation, head, recipe.formula, frame.source), {
+    await writeReport(f.report, scoreSections(result, evaluation, head, recipe.formula, source), {
       title: 'nutmeg score',
-      subtitle: `${run.dir} on ${frame.source}`,
+      subtitle: `${runDir} on ${source}`,
     });
     if (!f.quiet) say(`wrote the report to ${f.report}`);
   }
   if (f.json) {
     const json = {
-      run: run.dir,
-      data: frame.source,
+      run: runDir,
+      data: source,
       formula: recipe.formula,
-      rows: frame.nRows,
+      rows: result.n,
       draws: result.nDraws,
       interval,
       family: recipe.family,
@@ -279,7 +430,7 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
       ranked_by: rankedBy(result),
       new_levels: newLevels,
       ...(newLevels === 'zero' ? {} : { new_levels_seed: seed }),
-      new_level_rows: Object.fromEntries(result.newLevelRows),
+      new_level_rows: Object.fromEntries(newLevelRows),
       metrics: evaluation
         ? { rows: evaluation.n, conversions: evaluation.positives, roc_auc: evaluation.rocAuc, log_loss: evaluation.logLoss, brier: evaluation.brier }
         : null,
@@ -320,6 +471,7 @@ export function register(program: Command): void {
       'effects of group levels the model has not seen: zero (the population-level prediction), sample (drawn from the fitted group distribution per draw) or uncertainty (an existing level\'s, at random per draw)',
       DEFAULT_NEW_LEVELS,
     )
+    .option('--block-rows <n>', 'rows read and scored at a time (memory grows with rows × draws of one block, not with the file)', String(BLOCK_ROWS))
     .option('--json', 'print metrics, calibration and the top rows as JSON')
     .option('--quiet', 'no notes on stderr')
     .addHelpText(

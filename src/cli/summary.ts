@@ -4,6 +4,7 @@
  * long-format file (chain, draw, one column per variable). Warnings (non-finite draws, divergences, tree depth,
  * E-BFMI, R-hat, ESS) go to stderr.
  */
+import { termEfficiencyLine } from '../report/term-efficiency-text.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -16,7 +17,7 @@ import { readDrawsCsv, type DrawsModel, type IncompleteDraws } from '../io/draws
 import type { TableFormat } from '../report/table.js';
 import { TABLE_FORMATS, renderTable } from '../report/table.js';
 import { readEffectsSummary } from '../io/effects-summary.js';
-import { toDottedName } from '../io/variable-names.js';
+import { isPerLevelName, toBracketName } from '../io/variable-names.js';
 import type { RunMeta } from '../io/run-dir.js';
 import { condenseSummary, familiesFlag, hiddenEffectsLine } from '../report/summary-condense.js';
 
@@ -80,8 +81,12 @@ function expandRunDir(path: string, meta: Partial<RunMeta> | null): string[] {
 interface SavedEffects {
   readonly path: string;
   readonly hdiProb: number;
-  /** Names in the chain CSVs' spelling (r_g__t.3). */
+  /** Names in the fit's spelling (r_g__t[3]). */
   readonly rows: SummaryRow[];
+}
+
+function runVariableName(name: string): string {
+  return isPerLevelName(name) ? toBracketName(name) : name;
 }
 
 /** fit.json of a run directory, or null when the path is not one (or its fit.json is unreadable: loadRun says so). */
@@ -100,7 +105,7 @@ function savedEffects(path: string, meta: Partial<RunMeta> | null): SavedEffects
   const saved = meta?.effectsSummary;
   if (saved === undefined) return null;
   const file = join(path, saved.file);
-  const rows = readEffectsSummary(file).map((r) => ({ ...r, variable: toDottedName(r.variable) }));
+  const rows = readEffectsSummary(file);
   return { path: file, hdiProb: saved.hdiProb, rows };
 }
 
@@ -140,7 +145,10 @@ export function register(program: Command): void {
       const stats = resolveStats(commaList(opts.stats));
       if (stats.length === 0) throw new UserError('--stats lists no statistics; e.g. --stats mean,sd,r_hat');
       const metas = files.map(runMetaOf);
-      const input = readDrawsCsv(files.flatMap((f, i) => expandRunDir(f, metas[i])));
+      const read = readDrawsCsv(files.flatMap((f, i) => expandRunDir(f, metas[i])));
+      // a nutmeg run's group effects under the names its fit printed (r_g__t[3], not the CSV column r_g__t.3); other
+      // names as written, since a data column may itself be called x.1
+      const input = metas.every((m) => m !== null) ? { ...read, draws: { ...read.draws, names: read.draws.names.map(runVariableName) } } : read;
       // the first line, before any other warning: nothing below describes the posterior the user asked for
       if (input.incomplete) process.stderr.write(incompleteWarning(input.incomplete) + '\n');
       const filters = commaList(opts.vars);
@@ -173,6 +181,8 @@ export function register(program: Command): void {
       // which model the rows belong to (sigma and shape mean different things per family), for the human formats; only
       // once the variables asked for were found, so that a mistake stays one line
       if (input.model && (format === 'table' || format === 'markdown')) process.stderr.write(modelLine(input.model) + '\n');
+      // a run directory's per-term sampler efficiency, as the fit computed it over all its draws (fit.json)
+      if (format === 'table' || format === 'markdown') for (const t of meta?.termEfficiency ?? []) process.stderr.write(termEfficiencyLine(t) + '\n');
       for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
       // many group effects: the population-level rows and the extreme effects; CSV and JSON stay whole
       const condensed = filters.length > 0 || format === 'csv' || format === 'json' ? null : condenseSummary(rows);

@@ -2,7 +2,9 @@
  * Reading a Parquet file or an Arrow IPC file/stream (.arrow, .arrows, .feather v2) into a Frame. Parquet is decoded
  * by parquet-wasm (the Rust `parquet` crate compiled to WebAssembly) into Arrow IPC, and Arrow IPC by apache-arrow;
  * the Frame's typed columns are then filled straight from the Arrow column buffers, batch by batch (no per-row
- * objects). Both libraries are loaded on first use, so commands reading CSV do not pay for them.
+ * objects). A Parquet file whose columns are all numbers without nulls skips the IPC stream: its columns are copied
+ * out of WebAssembly memory directly (parquet-ffi.ts). Both libraries are loaded on first use, so commands reading
+ * CSV do not pay for them.
  *
  * Types come from the file's schema: integers and floats → numeric (float64); strings and dictionary-encoded strings
  * → categorical, levels sorted as plain strings like a CSV column; booleans → boolean (0/1). A null is a missing value,
@@ -11,18 +13,21 @@
  * timestamps, decimals, binary, lists, structs, …), are one-line errors naming the column. A type forced with
  * --factor/--numeric (or levels) re-reads that column's values as text cells with the CSV rules (text-columns.ts).
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 import type { ReadCsvOptions } from './csv.js';
 import { checkOptionColumns } from './csv.js';
 import type { Column, Frame } from './frame.js';
-import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns } from './frame-build.js';
+import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns, withFirstRow } from './frame-build.js';
+import { numericColumnsFromFfi, type NumericColumns } from './parquet-ffi.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
 
 type Arrow = typeof import('apache-arrow');
 type ParquetWasm = typeof import('parquet-wasm/node');
 type ArrowTable = import('apache-arrow').Table;
 type ArrowData = import('apache-arrow').Data;
+type ParquetTable = import('parquet-wasm/node').Table;
 
 const require = createRequire(import.meta.url);
 let arrowModule: Arrow | null = null;
@@ -39,17 +44,32 @@ function oneLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
-/** The Arrow table in `bytes` (a whole Parquet file or Arrow IPC file/stream), or a one-line error naming the file. */
-function decode(path: string, bytes: Uint8Array, format: ColumnarFormat): ArrowTable {
-  if (format === 'parquet') {
-    let ipc: Uint8Array;
-    try {
-      ipc = parquetWasm().readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS }).intoIPCStream();
-    } catch (e) {
-      throw new UserError(`${path}: cannot read the Parquet file (${oneLine(e)}); the file is damaged or not Parquet`);
-    }
-    return arrow().tableFromIPC(ipc);
+/** parquet-wasm's decoding of a whole Parquet file, or a one-line error naming the file. */
+function decodeParquet(path: string, bytes: Uint8Array): ParquetTable {
+  try {
+    return parquetWasm().readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS });
+  } catch (e) {
+    throw new UserError(`${path}: cannot read the Parquet file (${oneLine(e)}); the file is damaged or not Parquet`);
   }
+}
+
+/**
+ * A decoded Parquet table whose columns are all plain numbers without nulls, copied straight out of WebAssembly
+ * memory (src/data/parquet-ffi.ts), or null (then the caller converts it through Arrow IPC). Frees nothing.
+ */
+function parquetNumericColumns(table: ParquetTable): NumericColumns | null {
+  const stream = table.toFFI();
+  try {
+    return numericColumnsFromFfi(parquetWasm().wasmMemory().buffer as ArrayBuffer, stream.schemaAddr(), stream.arrayAddrs());
+  } finally {
+    stream.free();
+  }
+}
+
+/** The Arrow table in `bytes` (an Arrow IPC file/stream), or in a decoded Parquet table; one-line errors. */
+function decode(path: string, bytes: Uint8Array | ParquetTable, format: ColumnarFormat): ArrowTable {
+  if (!(bytes instanceof Uint8Array)) return arrow().tableFromIPC(bytes.intoIPCStream());
+  if (format === 'parquet') return decode(path, decodeParquet(path, bytes), format);
   try {
     return arrow().tableFromIPC(bytes);
   } catch (e) {
@@ -124,19 +144,22 @@ function nullRows(chunks: readonly ArrowData[]): Uint32Array | null {
   return rows;
 }
 
-function numericFromChunks(path: string, name: string, chunks: readonly ArrowData[], n: number): Column {
+/** A column of values without nulls, once checked finite (a one-line error naming the first bad row otherwise). */
+function finiteNumericColumn(path: string, name: string, values: Float64Array, rowBase = 0): Column {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v !== 0) {
+      const what = Number.isNaN(v) ? 'is NaN, not a number' : 'is infinite, not a finite number';
+      throw new UserError(`${path}, row ${rowBase + i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`);
+    }
+  }
+  return compactNumericColumn(name, values);
+}
+
+function numericFromChunks(path: string, name: string, chunks: readonly ArrowData[], n: number, rowBase: number): Column {
   // one chunk of float64 without nulls: the Arrow buffer itself (a view of the decoded bytes), once checked finite
   const only = chunks.length === 1 ? chunks[0].values : null;
-  if (only instanceof Float64Array && only.length === n && chunks[0].nullCount === 0) {
-    for (let i = 0; i < n; i++) {
-      const v = only[i];
-      if (v - v !== 0) {
-        const what = Number.isNaN(v) ? 'is NaN, not a number' : 'is infinite, not a finite number';
-        throw new UserError(`${path}, row ${i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`);
-      }
-    }
-    return compactNumericColumn(name, only);
-  }
+  if (only instanceof Float64Array && only.length === n && chunks[0].nullCount === 0) return finiteNumericColumn(path, name, only, rowBase);
   const out = new Float64Array(n);
   let base = 0;
   for (const d of chunks) {
@@ -150,13 +173,14 @@ function numericFromChunks(path: string, name: string, chunks: readonly ArrowDat
         if (v - v !== 0 && !isNull(d, i)) {
           const what = Number.isNaN(v) ? 'is NaN, not a number' : 'is infinite, not a finite number';
           throw new UserError(
-            `${path}, row ${base + i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`,
+            `${path}, row ${rowBase + base + i + 1}, column "${name}": the value ${what}; repair it or write it as a null (missing)`,
           );
         }
         out[base + i] = v;
       }
     } else {
-      out.set(values as ArrayLike<number>, base);
+      // (a buffer of narrow integers can be longer than the chunk: Arrow pads buffers to 8 bytes)
+      out.set((values as Int32Array).subarray(0, len), base);
     }
     if (d.nullCount > 0) for (let i = 0; i < len; i++) if (isNull(d, i)) out[base + i] = NaN;
     base += len;
@@ -252,7 +276,7 @@ function textCells(table: ArrowTable, index: number): string[][] {
   return cells;
 }
 
-function buildColumn(path: string, table: ArrowTable, index: number, options: ReadCsvOptions): Built {
+function buildColumn(path: string, table: ArrowTable, index: number, options: ReadCsvOptions, rowBase = 0): Built {
   const field = table.schema.fields[index];
   const name = field.name;
   const chunks = (table.getChildAt(index)?.data ?? []) as ArrowData[];
@@ -262,33 +286,116 @@ function buildColumn(path: string, table: ArrowTable, index: number, options: Re
   const levels = options.levels?.[name];
   if ((forced !== undefined && forced !== natural) || levels !== undefined) {
     const rows = textCells(table, index);
-    const result = columnFromText({ name, rows, index: 0, type: forced, levels, where: (row) => `${path}, row ${row + 1}` });
+    const result = columnFromText({ name, rows, index: 0, type: forced, levels, where: (row) => `${path}, row ${rowBase + row + 1}` });
     return result;
   }
   const missing = nullRows(chunks);
-  if (natural === 'numeric') return { column: numericFromChunks(path, name, chunks, n), missing };
+  if (natural === 'numeric') return { column: numericFromChunks(path, name, chunks, n, rowBase), missing };
   if (natural === 'boolean') return { column: booleanFromChunks(name, chunks, n), missing };
   return { column: categoricalFromChunks(name, chunks, n), missing };
 }
 
-/** Reads a Parquet or Arrow IPC file's bytes into a Frame (see the module comment). */
-export function frameFromColumnar(path: string, bytes: Uint8Array, format: ColumnarFormat, options: ReadCsvOptions = {}): Frame {
-  const table = decode(path, bytes, format);
-  const names = table.schema.fields.map((f) => f.name);
+/** The schema's names, checked: at least one, none twice. */
+function checkedNames(path: string, names: string[]): string[] {
   if (names.length === 0) throw new UserError(`${path}: the file has no columns`);
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) throw new UserError(`${path}: column name "${name}" appears twice in the schema; rename one`);
     seen.add(name);
   }
-  if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
-  checkOptionColumns(path, names, options);
+  return names;
+}
+
+/** The column names of a decoded table, checked: at least one, none twice. */
+function tableNames(path: string, table: ArrowTable): string[] {
+  return checkedNames(path, table.schema.fields.map((f) => f.name));
+}
+
+/** The Frame of a decoded table (or a slice of one starting at row `rowBase` of the file, which messages count from). */
+function tableFrame(path: string, table: ArrowTable, names: readonly string[], options: ReadCsvOptions, rowBase: number): Frame {
   const columns: Column[] = [];
   const missing = new Map<string, Uint32Array>();
   for (let j = 0; j < names.length; j++) {
-    const built = buildColumn(path, table, j, options);
+    const built = buildColumn(path, table, j, options, rowBase);
     columns.push(built.column);
     if (built.missing !== null) missing.set(names[j], built.missing);
   }
   return frameFromColumns(columns, path, missing);
+}
+
+/** Reads a Parquet or Arrow IPC file's bytes into a Frame (see the module comment). */
+export function frameFromColumnar(path: string, bytes: Uint8Array, format: ColumnarFormat, options: ReadCsvOptions = {}): Frame {
+  let source: Uint8Array | ParquetTable = bytes;
+  if (format === 'parquet') {
+    const decoded = decodeParquet(path, bytes);
+    // a type forced on a column re-reads its cells as text: that needs the Arrow table
+    const forced = Object.keys(options.types ?? {}).length > 0 || Object.keys(options.levels ?? {}).length > 0;
+    let numeric: NumericColumns | null = null;
+    try {
+      numeric = forced ? null : parquetNumericColumns(decoded);
+    } finally {
+      if (numeric !== null) decoded.free();
+    }
+    if (numeric !== null) {
+      const names = checkedNames(path, numeric.names);
+      if (numeric.values[0].length === 0) throw new UserError(`${path}: has a schema but no data rows`);
+      checkOptionColumns(path, names, options);
+      return frameFromColumns(names.map((name, j) => finiteNumericColumn(path, name, numeric.values[j])), path, new Map());
+    }
+    source = decoded;
+  }
+  const table = decode(path, source, format);
+  const names = tableNames(path, table);
+  if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
+  checkOptionColumns(path, names, options);
+  return tableFrame(path, table, names, options, 0);
+}
+
+/**
+ * A Parquet or Arrow IPC file as Frames of at most `blockRows` rows each, in order; a block's rows are named by their
+ * row in the file (withFirstRow). Parquet is decoded PARQUET_BATCH_ROWS rows at a time (parquet-wasm's offset and
+ * limit), so the decoded columns of the whole file are never held; an Arrow IPC file's table is its bytes, sliced.
+ */
+export function* columnarBlocks(
+  path: string,
+  format: ColumnarFormat,
+  options: ReadCsvOptions,
+  blockRows: number,
+  /** Rows decoded at a time from a Parquet file (tests make it small). */
+  parquetRows = PARQUET_BATCH_ROWS,
+): Generator<Frame> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UserError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? oneLine(e)})`);
+  }
+  let names: string[] | null = null;
+  let rowBase = 0;
+  const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
+  for (;;) {
+    const table = format === 'parquet' ? decodeParquetRows(path, bytes, rowBase, batchRows) : decode(path, bytes, format);
+    if (names === null) {
+      names = tableNames(path, table);
+      if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
+      checkOptionColumns(path, names, options);
+    }
+    for (let first = 0; first < table.numRows; first += blockRows) {
+      const slice = table.slice(first, Math.min(table.numRows, first + blockRows));
+      yield withFirstRow(tableFrame(path, slice, names, options, rowBase + first), rowBase + first);
+    }
+    rowBase += table.numRows;
+    if (format !== 'parquet' || table.numRows < batchRows) return;
+  }
+}
+
+/** Rows [offset, offset + limit) of a Parquet file (fewer at its end). */
+function decodeParquetRows(path: string, bytes: Uint8Array, offset: number, limit: number): ArrowTable {
+  let ipc: Uint8Array;
+  try {
+    ipc = parquetWasm().readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS, offset, limit }).intoIPCStream();
+  } catch (e) {
+    throw new UserError(`${path}: cannot read the Parquet file (${oneLine(e)}); the file is damaged or not Parquet`);
+  }
+  return arrow().tableFromIPC(ipc);
 }

@@ -39,7 +39,7 @@ function breaksInside(record: readonly string[]): number {
   return count;
 }
 
-function parseRecords(path: string, text: string): Parsed {
+function parseRecords(path: string, text: string, firstLine: number): Parsed {
   let records: string[][];
   try {
     records = parse(text, { bom: true, relax_column_count: true });
@@ -58,7 +58,7 @@ function parseRecords(path: string, text: string): Parsed {
   if (records.length === 1) throw new UserError(`${path}: has a header but no data rows`);
   const rows = records.slice(1);
   const lines = new Uint32Array(rows.length);
-  let line = 2 + breaksInside(header);
+  let line = firstLine + breaksInside(header);
   for (let r = 0; r < rows.length; r++) {
     lines[r] = line;
     line += 1 + breaksInside(rows[r]);
@@ -113,9 +113,13 @@ export function checkOptionColumns(path: string, header: readonly string[], opti
   }
 }
 
-/** The Frame of CSV `text`, read from `path` (a file path or a name, for messages); see the module comment. */
-export function frameFromCsvText(path: string, text: string, options: ReadCsvOptions = {}): Frame {
-  const parsed = parseRecords(path, text);
+/**
+ * The Frame of CSV `text`, read from `path` (a file path or a name, for messages); see the module comment.
+ * `firstLine`: the file line of the first data row after a one-line header (2; for a block of a file read in blocks,
+ * whose text is the header followed by the block's lines, 2 plus the line breaks of the data before the block).
+ */
+export function frameFromCsvText(path: string, text: string, options: ReadCsvOptions = {}, firstLine = 2): Frame {
+  const parsed = parseRecords(path, text, firstLine);
   checkHeader(path, parsed.header);
   checkRowLengths(path, parsed);
   checkOptionColumns(path, parsed.header, options);

@@ -1,15 +1,12 @@
 /**
- * A data file of any format nutmeg reads, chosen by the file's first and last bytes (not its name): Parquet ("PAR1"
- * at both ends), Arrow IPC file / Feather v2 ("ARROW1"), Arrow IPC stream (a 0xFFFFFFFF continuation marker, with a
- * name ending .arrows/.arrow/.feather/.ipc, since the marker alone could start a binary file of another kind), else
- * CSV (csv.ts, which also handles gzip and refuses other binary formats).
+ * A data file of any format nutmeg reads, chosen by the file's first and last bytes (data-format.ts): Parquet or
+ * Arrow IPC (columnar.ts), else CSV (csv.ts, which also handles gzip and refuses other binary formats).
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readCsv, type ReadCsvOptions } from './csv.js';
 import { frameFromColumnar, type ColumnarFormat } from './columnar.js';
+import { columnarFormatOf } from './data-format.js';
 import type { Frame } from './frame.js';
-
-const STREAM_NAME = /\.(arrows|arrow|feather|ipc)$/i;
 
 function sniff(path: string): ColumnarFormat | null {
   let fd: number;
@@ -25,10 +22,7 @@ function sniff(path: string): ColumnarFormat | null {
     readSync(fd, head, 0, 8, 0);
     const tail = Buffer.alloc(4);
     readSync(fd, tail, 0, 4, size - 4);
-    if (head.toString('latin1', 0, 4) === 'PAR1' && tail.toString('latin1') === 'PAR1') return 'parquet';
-    if (head.toString('latin1', 0, 6) === 'ARROW1') return 'arrow';
-    if (head.readUInt32LE(0) === 0xffffffff && STREAM_NAME.test(path)) return 'arrow';
-    return null;
+    return columnarFormatOf(head, tail, path);
   } catch {
     return null;
   } finally {

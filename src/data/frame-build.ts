@@ -11,6 +11,8 @@ export const MISSING_CODE = 0xffffffff;
 
 /** File line (1-based, header = line 1) of each data row, for frames read from a file. */
 const fileLines = new WeakMap<Frame, Uint32Array>();
+/** Rows before a frame's first row in the data it was cut from (a block of a file read in blocks, withFirstRow). */
+const firstRows = new WeakMap<Frame, number>();
 
 /** A numeric column; `derivation` says how it was computed from another column, when it was. */
 export function numericColumn(name: string, values: NumericValues, derivation?: ColumnDerivation): NumericColumn {
@@ -138,7 +140,19 @@ export function withColumns(
   const newMissing = new Map<string, Uint32Array>();
   for (const [name, rows] of frame.missing) if (!replaced.has(name)) newMissing.set(name, rows);
   for (const [name, rows] of missing) newMissing.set(name, rows);
-  return frameFromColumns(out, frame.source, newMissing, fileLines.get(frame));
+  const made = frameFromColumns(out, frame.source, newMissing, fileLines.get(frame));
+  const first = firstRows.get(frame);
+  if (first !== undefined) firstRows.set(made, first);
+  return made;
+}
+
+/**
+ * `frame`, a block of rows cut from a larger data set that starts at 0-based row `first` of it, marked so that
+ * rowLocation names its rows by their row in the whole data set (a frame with file lines already names them so).
+ */
+export function withFirstRow(frame: Frame, first: number): Frame {
+  firstRows.set(frame, first);
+  return frame;
 }
 
 /**
@@ -188,5 +202,5 @@ export function columnAsNumbers(column: Column): Float64Array | null {
  */
 export function rowLocation(frame: Frame, row: number): string {
   const lines = fileLines.get(frame);
-  return lines !== undefined ? `${frame.source}, line ${lines[row]}` : `${frame.source}, row ${row + 1}`;
+  return lines !== undefined ? `${frame.source}, line ${lines[row]}` : `${frame.source}, row ${(firstRows.get(frame) ?? 0) + row + 1}`;
 }

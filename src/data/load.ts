@@ -6,7 +6,9 @@
 import { UserError } from '../errors.js';
 import type { ColumnType } from './csv.js';
 import { builtinDataset, isBuiltinDatasetName, loadDataArgument, SIMULATED_PREFIX, type LoadedData } from './datasets.js';
+import type { Frame } from './frame.js';
 import { addHillstromFeatures, HILLSTROM_SCHEMA } from './hillstrom.js';
+import { BLOCK_ROWS, fileBlocks, frameBlocks } from './row-blocks.js';
 
 /** Column types stated by the user (--factor, --numeric) for a data file, and whether to add the Hillstrom features. */
 export interface DataOptions {
@@ -38,4 +40,22 @@ export function loadData(argument: string, seed: number, simulatedRows?: number,
   const hasSchema = Object.keys(HILLSTROM_SCHEMA).every((c) => loaded.frame.columns.has(c));
   const hasFeatures = loaded.frame.columns.has('treatment');
   return hasSchema && !hasFeatures ? { frame: addHillstromFeatures(loaded.frame), truth: null } : loaded;
+}
+
+/**
+ * The rows of a `--data` argument in blocks of at most `blockRows` (src/data/row-blocks.ts), with loadData's checks;
+ * a file is read block by block, a built-in simulated set is made whole and cut. No Hillstrom features are added
+ * (they would be computed from all rows): for rows to score, whose features come from the fitted run's recipe.
+ */
+export function loadDataBlocks(
+  argument: string,
+  seed: number,
+  simulatedRows: number | undefined,
+  options: Omit<DataOptions, 'features'>,
+  blockRows = BLOCK_ROWS,
+): Iterable<Frame> {
+  if (simulatedRows !== undefined || argument.startsWith(SIMULATED_PREFIX)) {
+    return frameBlocks(loadData(argument, seed, simulatedRows, { ...options, features: false }).frame, blockRows);
+  }
+  return fileBlocks(argument, options, blockRows);
 }

@@ -13,6 +13,7 @@ import type { LinkName } from '../model/families/family.js';
 import type { Family } from '../model/spec.js';
 import type { Rng } from '../rng.js';
 import { negbinomialVariate } from './count-variates.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** y_rep for one row: η, the trials of a binomial row (1 otherwise), the draw's aux values in FamilyModule.aux order. */
 export type RowReplicator = (rng: Rng, eta: number, trials: number, aux: ArrayLike<number>) => number;
@@ -29,17 +30,17 @@ export function rowReplicator(family: Family, link?: LinkName): RowReplicator {
     case 'bernoulli':
     case 'binomial':
       return link === 'probit'
-        ? (rng, eta, trials) => successes(rng, Math.exp(logNormalCdf(eta)), trials)
+        ? (rng, eta, trials) => successes(rng, pm.exp(logNormalCdf(eta)), trials)
         : (rng, eta, trials) => successes(rng, sigmoid(eta), trials);
     case 'gaussian':
       return (rng, eta, _trials, aux) => eta + aux[0] * rng.normal();
     case 'lognormal':
-      return (rng, eta, _trials, aux) => Math.exp(eta + aux[0] * rng.normal());
+      return (rng, eta, _trials, aux) => pm.exp(eta + aux[0] * rng.normal());
     case 'poisson':
-      return (rng, eta) => rng.poisson(Math.exp(eta));
+      return (rng, eta) => rng.poisson(pm.exp(eta));
     case 'negbinomial':
-      return (rng, eta, _trials, aux) => negbinomialVariate(rng, Math.exp(eta), aux[0]);
+      return (rng, eta, _trials, aux) => negbinomialVariate(rng, pm.exp(eta), aux[0]);
     case 'gamma':
-      return (rng, eta, _trials, aux) => (rng.gamma(aux[0]) * Math.exp(eta)) / aux[0];
+      return (rng, eta, _trials, aux) => (rng.gamma(aux[0]) * pm.exp(eta)) / aux[0];
   }
 }

@@ -573,12 +573,25 @@ export interface Evaluation {
  * has no such column. Bernoulli models only.
  */
 export function evaluateScores(recipe: DesignRecipe, frame: Frame, predicted: Float64Array, bins = 10): Evaluation | null {
+  const y = scoredOutcome(recipe, frame);
+  return y === null ? null : evaluateOutcomes(y, predicted, bins);
+}
+
+/**
+ * The 0/1 outcome of the scored rows for the classifier metrics (checked row by row, errors naming the row), or null
+ * when the rows lack the outcome column. Bernoulli models only.
+ */
+export function scoredOutcome(recipe: DesignRecipe, frame: Frame): Float64Array | null {
   if (!frame.columns.has(recipe.outcome)) return null;
   if (recipe.family !== 'bernoulli') {
     const model = recipe.family === 'binomial' ? `binomial (${recipe.outcome} of ${recipe.trials})` : recipe.family;
     throw new UserError(`scoring metrics need a 0/1 outcome; this model is ${model}`);
   }
-  const y = requireBinaryOutcome(frame, recipe.outcome, `outcome column "${recipe.outcome}" of the scored data`);
+  return requireBinaryOutcome(frame, recipe.outcome, `outcome column "${recipe.outcome}" of the scored data`);
+}
+
+/** Classifier metrics of posterior mean probabilities `predicted` against observed 0/1 outcomes `y`. */
+export function evaluateOutcomes(y: ArrayLike<number>, predicted: ArrayLike<number>, bins = 10): Evaluation {
   let positives = 0;
   for (let i = 0; i < y.length; i++) positives += y[i];
   return {
@@ -596,9 +609,15 @@ export function evaluateScores(recipe: DesignRecipe, frame: Frame, predicted: Fl
  * else by posterior mean probability or expected value; highest first, ties in row order.
  */
 export function rankOrder(result: ScoreResult): Uint32Array {
-  const key = result.uplift?.mean ?? result.probability?.mean ?? result.expected?.mean;
-  if (!key) throw new Error('rankOrder: the result has neither uplift nor a per-row measure');
+  const key = rankKey(result);
   const order = new Uint32Array(result.n);
   for (let i = 0; i < result.n; i++) order[i] = i;
   return order.sort((a, b) => key[b] - key[a] || a - b);
+}
+
+/** What rankOrder ranks by, per row: the posterior mean uplift, else probability, else expected value. */
+export function rankKey(result: ScoreResult): Float64Array {
+  const key = result.uplift?.mean ?? result.probability?.mean ?? result.expected?.mean;
+  if (!key) throw new Error('rankOrder: the result has neither uplift nor a per-row measure');
+  return key;
 }

@@ -4,6 +4,7 @@
  */
 import { stirlingRemainder } from './log-gamma.js';
 import { normalQuantile } from './normal-quantile.js';
+import * as pm from '../numeric/portable-math.js';
 
 const HALF_LOG_2PI = 0.9189385332046727418;
 
@@ -19,7 +20,7 @@ function logBetaKernel(x: number, a: number, b: number): number {
   return (
     a * logRatio(x, p0, (x - p0) / p0) +
     b * logRatio(1 - x, q0, (p0 - x) / q0) +
-    0.5 * Math.log((a * b) / s) -
+    0.5 * pm.log((a * b) / s) -
     HALF_LOG_2PI -
     stirlingRemainder(a) -
     stirlingRemainder(b) +
@@ -32,7 +33,7 @@ function logBetaKernel(x: number, a: number, b: number): number {
  * logarithm is small and must keep its digits), directly otherwise (where 1 + u would cancel).
  */
 function logRatio(y: number, y0: number, u: number): number {
-  return Math.abs(u) < 0.5 ? Math.log1p(u) : Math.log(y / y0);
+  return Math.abs(u) < 0.5 ? pm.log1p(u) : pm.log(y / y0);
 }
 
 /**
@@ -75,13 +76,13 @@ export function betaCdf(x: number, a: number, b: number): number {
   if (Number.isNaN(x) || !(a > 0) || !(b > 0)) return NaN;
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  if (x < (a + 1) / (a + b + 2)) return (Math.exp(logBetaKernel(x, a, b)) * betaContinuedFraction(x, a, b)) / a;
-  return 1 - (Math.exp(logBetaKernel(1 - x, b, a)) * betaContinuedFraction(1 - x, b, a)) / b;
+  if (x < (a + 1) / (a + b + 2)) return (pm.exp(logBetaKernel(x, a, b)) * betaContinuedFraction(x, a, b)) / a;
+  return 1 - (pm.exp(logBetaKernel(1 - x, b, a)) * betaContinuedFraction(1 - x, b, a)) / b;
 }
 
 /** The density of Beta(a, b) at x in (0, 1). */
 export function betaDensity(x: number, a: number, b: number): number {
-  return Math.exp(logBetaKernel(x, a, b)) / (x * (1 - x));
+  return pm.exp(logBetaKernel(x, a, b)) / (x * (1 - x));
 }
 
 /**

@@ -14,6 +14,7 @@ import { rankNormalizedSplit } from './rank-normalize.js';
 import type { SortedDraws } from './sort.js';
 import { scratchArray } from './scratch.js';
 import { sortDraws } from './sort.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** Lags computed first; most well-mixed chains need no more (see `meanAutocovariance`). */
 const FIRST_LAGS = 8;
@@ -30,8 +31,8 @@ const NOISE_LEVEL = 0.005;
 function moreLags(acov: Float64Array, n: number): number {
   const lags = acov.length;
   if (lags < DIRECT_LAG_LIMIT && lags < n && lags > 1) {
-    const rate = (Math.abs(acov[lags - 1]) / acov[0]) ** (1 / (lags - 1));
-    if (rate < 1 && Math.log(NOISE_LEVEL) / Math.log(rate) <= DIRECT_LAG_LIMIT) return Math.min(lags + 8, DIRECT_LAG_LIMIT, n);
+    const rate = pm.pow(Math.abs(acov[lags - 1]) / acov[0], 1 / (lags - 1));
+    if (rate < 1 && pm.log(NOISE_LEVEL) / pm.log(rate) <= DIRECT_LAG_LIMIT) return Math.min(lags + 8, DIRECT_LAG_LIMIT, n);
   }
   const short = lagsForShortFft(n, DIRECT_LAG_LIMIT + 1);
   return lags < short ? short : n;
@@ -102,7 +103,7 @@ export function essOfCentered(centered: CenteredChains): number | null {
     const tau = geyerTau(acov, n, meanVar, varPlus);
     if (tau !== undefined) {
       const s = m * n;
-      const tauBound = 1 / Math.log10(s);
+      const tauBound = 1 / pm.log10(s);
       const ess = s / Math.max(tau, tauBound);
       return Number.isFinite(ess) ? ess : null;
     }

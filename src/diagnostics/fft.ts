@@ -1,8 +1,9 @@
 /**
  * In-place complex fast Fourier transform for power-of-two lengths: iterative decimation in time (Cooley & Tukey
  * 1965) after a bit-reversal permutation, X[k] = Σⱼ x[j]·exp(−2πi·jk/n), two radix-2 stages per pass. Twiddle factors and the bit-reversal permutation are
- * computed once per length and kept.
+ * computed once per length and kept, with src/numeric/portable-math.ts's sin and cos (the same bits in every engine).
  */
+import * as pm from '../numeric/portable-math.js';
 
 interface FftPlan {
   readonly n: number;
@@ -33,8 +34,8 @@ function plan(n: number): FftPlan {
   for (let h = 1; h < n; h *= 2) {
     for (let j = 0; j < h; j++) {
       const angle = (-Math.PI * j) / h;
-      cos[h - 1 + j] = Math.cos(angle);
-      sin[h - 1 + j] = Math.sin(angle);
+      cos[h - 1 + j] = pm.cos(angle);
+      sin[h - 1 + j] = pm.sin(angle);
     }
   }
   const bits = Math.log2(n);

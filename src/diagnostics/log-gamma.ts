@@ -1,6 +1,7 @@
 /**
  * log Γ(x) for x > 0 and the remainder of Stirling's approximation, the pieces the beta distribution needs.
  */
+import * as pm from '../numeric/portable-math.js';
 
 const HALF_LOG_2PI = 0.9189385332046727418; // ½·log(2π)
 
@@ -13,19 +14,19 @@ const LANCZOS = [
 
 /** Stirling's approximation without its remainder: (x − ½)·log x − x + ½·log 2π. */
 function stirlingBase(x: number): number {
-  return (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI;
+  return (x - 0.5) * pm.log(x) - x + HALF_LOG_2PI;
 }
 
 /** log Γ(x) for x > 0. */
 export function logGamma(x: number): number {
   if (!(x > 0)) return NaN;
   if (x >= 10) return stirlingBase(x) + stirlingRemainder(x);
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x); // reflection
+  if (x < 0.5) return pm.log(Math.PI / pm.sin(Math.PI * x)) - logGamma(1 - x); // reflection
   const z = x - 1;
   let s = LANCZOS[0];
   for (let k = 1; k < LANCZOS.length; k++) s += LANCZOS[k] / (z + k);
   const t = z + LANCZOS_G + 0.5;
-  return HALF_LOG_2PI + (z + 0.5) * Math.log(t) - t + Math.log(s);
+  return HALF_LOG_2PI + (z + 0.5) * pm.log(t) - t + pm.log(s);
 }
 
 /**

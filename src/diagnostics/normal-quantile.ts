@@ -3,6 +3,7 @@
  * distribution", Applied Statistics 37(3), 477–484, routine PPND16 (about 16 correct digits). It is the algorithm
  * of R's `qnorm`, which R posterior's rank normalization calls, so rank-normalized draws agree to the last bits.
  */
+import * as pm from '../numeric/portable-math.js';
 
 // Rational approximation for |p − 1/2| ≤ 0.425, in r = 0.180625 − (p − 1/2)²; coefficients of AS 241.
 const A = [
@@ -46,7 +47,7 @@ export function normalQuantile(p: number): number {
     const r = 0.180625 - q * q;
     return (q * poly7(A, r)) / poly7(B, r);
   }
-  let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
+  let r = Math.sqrt(-pm.log(q < 0 ? p : 1 - p));
   let val: number;
   if (r <= 5) {
     r -= 1.6;

@@ -11,6 +11,7 @@ import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.j
 import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
 import { denseFixedCount, type ModelSpec } from '../model/spec.js';
 import { POOL_MIN_CHAINS, type FisherSettings } from '../sampler/adaptation/fisher-adaptation.js';
+import { lowRankWindowCapacity } from '../sampler/adaptation/window-adaptation.js';
 import type { MetricChoice } from '../sampler/metric.js';
 import { defaultTargetAccept } from './target-accept.js';
 import { chooseMetric } from './metric-choice.js';
@@ -117,7 +118,7 @@ export function constrainDraws(spec: ModelSpec, result: SampleResult): DrawSet {
 }
 
 /** What the memory estimate needs to know about a run of `spec` (see src/fit/memory-estimate.ts). */
-export function runSize(spec: ModelSpec, chains: number, keptDraws: number, denseMetric: boolean): RunSize {
+export function runSize(spec: ModelSpec, chains: number, keptDraws: number, denseMetric: boolean, lowRankWindow?: number): RunSize {
   const slopes = spec.terms.filter((t) => t.x !== null).length;
   return {
     chains,
@@ -128,6 +129,7 @@ export function runSize(spec: ModelSpec, chains: number, keptDraws: number, dens
     // an indexed fixed term (src/model/indexed-fixed.ts) is an index and its numeric part per row, not its columns
     columns: denseFixedCount(spec.fixed) + 2 * (spec.fixed.indexed?.length ?? 0) + slopes + 1 + (spec.trials ? 1 : 0),
     denseMetric,
+    ...(lowRankWindow === undefined ? {} : { lowRankWindow }),
   };
 }
 
@@ -151,7 +153,8 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   const buildSeconds = now() - t;
   const metric = chooseMetric(o.metric, model.spec);
   const { adapt, earlyMetric } = chooseAdapt(o.adapt, model.spec, metric);
-  checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense'));
+  const lowRankWindow = metric === 'lowrank' ? lowRankWindowCapacity(o.warmup) : undefined;
+  checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense', lowRankWindow));
   t = now();
   const backend = await createBackend(o.backend, model.spec, { maxChains: o.chains, adapter: o.adapter, threads: o.threads }, log, options.detail);
   const backendSeconds = now() - t;

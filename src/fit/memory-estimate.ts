@@ -8,12 +8,14 @@
  * - the sampler statistics (7 per draw) and one more copy of the constrained draws for the summary,
  * - the data: rows × columns (frame, the model's design matrix, the backend's own copy) and one linear predictor
  *   per chain and row for the batched gradient,
- * - per-chain sampler state (positions, momenta, gradients of the trajectory ends; a dense metric's dim × dim).
+ * - per-chain sampler state (positions, momenta, gradients of the trajectory ends; a dense metric's dim × dim; a
+ *   low-rank metric's window of draws and gradients).
  * It is an estimate (±50 %), meant to tell "fits" from "cannot possibly fit", not to budget to the byte.
  */
 import { UserError } from '../errors.js';
 import { groupedInteger } from '../report/integer-text.js';
 import { availableMemory, MAX_TYPED_ARRAY_LENGTH } from '../platform/host.js';
+import { LOWRANK_MAX_RANK } from '../sampler/metric.js';
 
 /** Memory and typed-array limits come from the platform adapter (src/platform/host.ts, host.browser.ts). */
 export { availableMemory, MAX_TYPED_ARRAY_LENGTH };
@@ -38,6 +40,11 @@ export interface RunSize {
   /** Numeric columns the model reads per row (fixed-effect columns, varying slopes, outcome, trials). */
   readonly columns: number;
   readonly denseMetric?: boolean;
+  /**
+   * Low-rank metric only: the draws its longest slow window keeps per chain (lowRankWindowCapacity), each with its
+   * gradient, plus one window's copy for the estimate and the C × d × rank eigenvectors.
+   */
+  readonly lowRankWindow?: number;
 }
 
 export interface MemoryEstimate {
@@ -53,7 +60,10 @@ export function estimateRunMemory(s: RunSize): MemoryEstimate {
   const perDraw = s.dim + 2 * s.constrainedDim + SAMPLER_STATS;
   const drawsBytes = s.chains * s.keptDraws * perDraw * BYTES;
   const dataBytes = (DATA_COPIES * s.rows * s.columns + s.chains * s.rows) * BYTES;
-  const stateBytes = s.chains * (STATE_VECTORS_PER_CHAIN * s.dim + (s.denseMetric ? 2 * s.dim * s.dim : 0)) * BYTES;
+  const lowRank = s.lowRankWindow === undefined ? 0 : (2 * s.lowRankWindow + LOWRANK_MAX_RANK) * s.dim;
+  const lowRankEstimate = s.lowRankWindow === undefined ? 0 : 2 * s.lowRankWindow * s.dim;
+  const stateBytes =
+    (s.chains * (STATE_VECTORS_PER_CHAIN * s.dim + (s.denseMetric ? 2 * s.dim * s.dim : 0) + lowRank) + lowRankEstimate) * BYTES;
   return {
     drawsBytes,
     dataBytes,
@@ -85,9 +95,11 @@ export function checkRunMemory(s: RunSize, available: number = availableMemory()
     );
   }
   if (e.totalBytes > MEMORY_HEADROOM * available) {
+    // the low-rank window alone can be the bulk of it (C × 2 × 500 × d): then the metric is the fix
+    const lowRankFix = s.lowRankWindow !== undefined && e.stateBytes > e.drawsBytes ? '--metric diag (the low-rank metric keeps its warm-up window of draws and gradients), or ' : '';
     throw new UserError(
       `this run would need ~${gb(e.totalBytes)} of memory (draws ~${gb(e.drawsBytes)} for ${what}; data and ` +
-        `buffers ~${gb(e.dataBytes + e.stateBytes)} for ${count(s.rows)} rows); this machine has ${gb(available)}; ${fixes}`,
+        `buffers ~${gb(e.dataBytes + e.stateBytes)} for ${count(s.rows)} rows); this machine has ${gb(available)}; ${lowRankFix}${fixes}`,
     );
   }
   return e;

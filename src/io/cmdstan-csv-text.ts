@@ -82,6 +82,7 @@ function configuration(o: CmdStanCsvContent): string[] {
     '        engine = nuts (Default)',
     '          nuts',
     `            max_depth = ${s.maxTreeDepth}`,
+    // CmdStan has no low-rank metric: readers see diag_e, and the nutmeg block below names the metric that ran
     `        metric = ${s.metric === 'dense' ? 'dense_e' : 'diag_e'}`,
     '        metric_file =  (Default)',
     `        stepsize = ${s.initialStepSize}`,
@@ -98,6 +99,7 @@ function configuration(o: CmdStanCsvContent): string[] {
     `  incomplete = ${o.result.incomplete ? 1 : 0}`,
     // what was asked for, so a reader of an interrupted run can say "312 of 1000" (num_samples is what was done)
     `  draws_requested = ${s.draws}`,
+    ...(s.metric === 'lowrank' ? ['  metric_kind = lowrank (diagonal plus low rank; the adaptation block lists the diagonal of M⁻¹)'] : []),
   ];
   for (const [key, value] of Object.entries(o.extra ?? {})) lines.push(`  ${key} = ${String(value).replace(/[\r\n]+/g, ' ')}`);
   return lines.map((l) => `# ${l}`);

@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
 import { formatNumber } from './cmdstan-csv-text.js';
 import { stageDir, systemReason, writeFileFully, writeFully, type WriteFn } from './out-target.js';
-import { RUN_FORMAT, type RunDataSource } from './run-meta.js';
+import { RUN_FORMAT, samplingRecord, type RunDataSource } from './run-meta.js';
 
 export const DENSITY_LOGLIK_FILE = 'loglik.csv';
 
@@ -54,9 +54,6 @@ export function densityRunMeta(
   nutmegVersion: string,
   warnings: readonly string[] = [],
 ): DensityRunMeta {
-  const s = fit.sample;
-  const total = s.gradientEvaluations.reduce((a, b) => a + b, 0);
-  const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
   return {
     format: RUN_FORMAT,
     version: 1,
@@ -65,20 +62,9 @@ export function densityRunMeta(
     model: { kind: fit.model.kind, settings },
     data,
     backend: { kind: 'density', description: `${fit.model.kind} density (TypeScript, calling thread)` },
-    settings: s.settings,
     timings: { ...fit.timings },
-    gradients: {
-      total,
-      perChain: Array.from(s.gradientEvaluations),
-      samplingPerDraw: s.samplingDone > 0 ? sampling / (s.samplingDone * s.nChains) : 0,
-    },
-    divergences: Array.from(s.divergences),
-    stepSize: Array.from(s.stepSize),
-    warmupIterations: Array.from(s.warmupIterations),
+    ...samplingRecord(fit.sample, warnings),
     coordinates: fit.coordinates,
-    incomplete: s.incomplete,
-    warnings: [...warnings],
-    files: Array.from({ length: s.nChains }, (_, c) => `chain-${c + 1}.csv`),
     ...(fit.logLik ? { logLik: { file: DENSITY_LOGLIK_FILE, observations: fit.logLik.observations } } : {}),
   };
 }

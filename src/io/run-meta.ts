@@ -6,6 +6,7 @@ import type { CmdStanCsvContent } from './cmdstan-csv-text.js';
 import type { ColumnType } from '../data/text-columns.js';
 import type { Fit } from '../fit/fit.js';
 import type { PathfinderReport } from '../fit/pathfinder-fit.js';
+import type { TermEfficiency } from '../diagnostics/term-efficiency.js';
 import type { FixedBasisChoice } from '../model/build.js';
 import { defaultLink } from '../model/families/index.js';
 import { constrain } from '../model/layout.js';
@@ -88,6 +89,11 @@ export interface RunMeta {
   readonly method?: 'pathfinder';
   /** The Pathfinder run (`--init pathfinder` or `--method pathfinder`): Pareto k, gradients, seconds, paths. */
   readonly pathfinder?: PathfinderReport;
+  /**
+   * Sampler efficiency per varying term (src/diagnostics/term-efficiency.ts): smallest bulk-ESS over its sd and level
+   * effects, per 1,000 gradients of the fit; absent in older runs, in runs without varying terms and with --method pathfinder.
+   */
+  readonly termEfficiency?: TermEfficiency[];
 }
 
 export interface FixedLayout {
@@ -108,6 +114,29 @@ function fixedLayout(spec: ModelSpec): FixedLayout {
   };
 }
 
+/** What fit.json records of a sampling run, for formula fits and density models alike. */
+export function samplingRecord(
+  s: Fit['sample'],
+  warnings: readonly string[],
+): Pick<RunMeta, 'settings' | 'gradients' | 'divergences' | 'stepSize' | 'incomplete' | 'files'> & { warmupIterations: number[]; warnings: string[] } {
+  const total = s.gradientEvaluations.reduce((a, b) => a + b, 0);
+  const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
+  return {
+    settings: s.settings,
+    gradients: {
+      total,
+      perChain: Array.from(s.gradientEvaluations),
+      samplingPerDraw: s.samplingDone > 0 ? sampling / (s.samplingDone * s.nChains) : 0,
+    },
+    divergences: Array.from(s.divergences),
+    stepSize: Array.from(s.stepSize),
+    warmupIterations: Array.from(s.warmupIterations),
+    incomplete: s.incomplete,
+    warnings: [...warnings],
+    files: Array.from({ length: s.nChains }, (_, c) => `chain-${c + 1}.csv`),
+  };
+}
+
 export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, warnings: readonly string[] = []): RunMeta {
   const { spec } = fit.model;
   const s = fit.sample;
@@ -117,8 +146,6 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
   spec.terms.forEach((term, t) => {
     parameterization[termLabel(spec, t)] = term.parameterization;
   });
-  const total = s.gradientEvaluations.reduce((a, b) => a + b, 0);
-  const sampling = s.samplingGradientEvaluations.reduce((a, b) => a + b, 0);
   return {
     format: RUN_FORMAT,
     version: 1,
@@ -133,20 +160,9 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     fixedBasis: spec.fixedBasis ? 'qr' : 'natural',
     fixedLayout: fixedLayout(spec),
     backend: { kind: fit.backend.kind, description: fit.backend.description, ...(fit.backend.layout ? { layout: fit.backend.layout } : {}) },
-    settings: s.settings,
     timings: { ...fit.timings, ...s.timing },
-    gradients: {
-      total,
-      perChain: Array.from(s.gradientEvaluations),
-      samplingPerDraw: s.samplingDone > 0 ? sampling / (s.samplingDone * s.nChains) : 0,
-    },
-    divergences: Array.from(s.divergences),
-    stepSize: Array.from(s.stepSize),
-    warmupIterations: Array.from(s.warmupIterations),
+    ...samplingRecord(s, warnings),
     coordinates: fit.coordinates,
-    incomplete: s.incomplete,
-    warnings: [...warnings],
-    files: Array.from({ length: s.nChains }, (_, c) => `chain-${c + 1}.csv`),
     recipe: fit.model.recipe,
     ...(fit.method === 'pathfinder' ? { method: 'pathfinder' as const } : {}),
     ...(fit.pathfinder ? { pathfinder: fit.pathfinder } : {}),

@@ -7,6 +7,7 @@
  *
  * Parametrisation (loo's): F(x) = 1 - (1 + k·x/σ)^(-1/k), x ≥ 0.
  */
+import * as pm from '../numeric/portable-math.js';
 
 export interface GpdFit {
   /** Shape (Pareto k); +Infinity when the fit failed (NaN estimate). */
@@ -50,21 +51,21 @@ export function gpdFitSorted(
     // profile log-likelihood of θ: n · (log(-θ / k(θ)) - k(θ) - 1), with k(θ) = mean(log1p(-θ x))
     const a = -t;
     let s = 0;
-    for (let i = 0; i < n; i++) s += Math.log1p(a * x[i]);
+    for (let i = 0; i < n; i++) s += pm.log1p(a * x[i]);
     const kTheta = s / n;
-    const l = n * (Math.log(a / kTheta) - kTheta - 1);
+    const l = n * (pm.log(a / kTheta) - kTheta - 1);
     logLik[j] = l;
     if (Number.isNaN(l)) return { k: Infinity, sigma: NaN }; // the fit fails, as loo's NaN estimate does
     if (l > maxLogLik) maxLogLik = l;
   }
   // posterior mean of θ under a flat prior on the grid: weights exp(l_j - logSumExp(l))
   let sumW = 0;
-  for (let j = 0; j < m; j++) sumW += Math.exp(logLik[j] - maxLogLik);
-  const logNorm = maxLogLik + Math.log(sumW);
+  for (let j = 0; j < m; j++) sumW += pm.exp(logLik[j] - maxLogLik);
+  const logNorm = maxLogLik + pm.log(sumW);
   let thetaHat = 0;
-  for (let j = 0; j < m; j++) thetaHat += theta[j] * Math.exp(logLik[j] - logNorm);
+  for (let j = 0; j < m; j++) thetaHat += theta[j] * pm.exp(logLik[j] - logNorm);
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.log1p(-thetaHat * x[i]);
+  for (let i = 0; i < n; i++) s += pm.log1p(-thetaHat * x[i]);
   let k = s / n;
   const sigma = -k / thetaHat;
   if (options.weaklyInformativePrior ?? true) k = (k * n) / (n + PRIOR_N) + (PRIOR_N * PRIOR_K) / (n + PRIOR_N);
@@ -81,5 +82,5 @@ export function gpdFit(x: ArrayLike<number>, options: GpdFitOptions = {}): GpdFi
 /** Quantile function at probability p: σ·((1 - p)^(-k) - 1)/k; NaN when σ is not positive. */
 export function gpdQuantile(p: number, k: number, sigma: number): number {
   if (!(sigma > 0)) return NaN;
-  return (sigma * Math.expm1(-k * Math.log1p(-p))) / k;
+  return (sigma * pm.expm1(-k * pm.log1p(-p))) / k;
 }

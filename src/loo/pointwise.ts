@@ -11,6 +11,7 @@
 import { normalQuantile } from '../diagnostics/normal-quantile.js';
 import { MIN_TAIL_LENGTH, PsisWorkspace, paretoTailLength, smoothTail } from './psis.js';
 import { partialSortSmallest } from './select.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** Per-observation results, one entry per observation; filled in place by `PointwiseLoo.compute`. */
 export interface PointwiseLooArrays {
@@ -98,25 +99,25 @@ export class PointwiseLoo {
     let sumW = 0;
     for (let t = 0; t < s; t++) {
       if (lw[t] > 0) lw[t] = 0;
-      sumW += lw[t] = Math.exp(lw[t]);
+      sumW += lw[t] = pm.exp(lw[t]);
     }
     let sumLik = 0;
     let sumWLik = 0;
     let sumW2 = 0;
     for (let t = 0; t < s; t++) {
       const w = (lw[t] /= sumW);
-      const q = (lik[t] = Math.exp(ll[t] - llMax));
+      const q = (lik[t] = pm.exp(ll[t] - llMax));
       sumLik += q;
       sumWLik += w * q;
       sumW2 += w * w;
     }
-    const elpd = llMax + Math.log(sumWLik);
-    const lpd = llMax + Math.log(sumLik) - Math.log(s);
+    const elpd = llMax + pm.log(sumWLik);
+    const lpd = llMax + pm.log(sumLik) - pm.log(s);
 
     // Monte Carlo SE (loo's mcse_elpd): variance of the IS estimate of exp(elpd_loo), pushed through the log with a
     // normal approximation evaluated at Blom scores, then divided by r_eff.
-    const expectedLik = Math.exp(elpd);
-    const likScale = Math.exp(llMax);
+    const expectedLik = pm.exp(elpd);
+    const likScale = pm.exp(llMax);
     let varLik = 0;
     for (let t = 0; t < s; t++) {
       const dev = lik[t] * likScale - expectedLik;
@@ -143,7 +144,7 @@ function logNormalScoresVariance(mean: number, sd: number, z: Float64Array, logs
   let sum = 0;
   for (let r = 0; r < z.length; r++) {
     const v = mean + sd * z[r];
-    if (v > 0) sum += logs[n++] = Math.log(v);
+    if (v > 0) sum += logs[n++] = pm.log(v);
   }
   if (n < 2) return NaN;
   const avg = sum / n;

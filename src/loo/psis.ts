@@ -14,6 +14,7 @@
  * The fitted k is the Pareto k diagnostic.
  */
 import { gpdFitSorted, gpdQuantile } from './gpd.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** Smallest tail for which the Pareto fit is attempted (loo's `enough_tail_samples`). */
 export const MIN_TAIL_LENGTH = 5;
@@ -42,12 +43,12 @@ export class PsisWorkspace {
 export function smoothTail(tail: Float64Array, cutoff: number, work: PsisWorkspace): number {
   const m = tail.length;
   if (m < MIN_TAIL_LENGTH || Math.abs(tail[m - 1] - tail[0]) < Number.EPSILON / 100) return Infinity;
-  const expCutoff = Math.exp(cutoff);
+  const expCutoff = pm.exp(cutoff);
   const x = work.exceedances;
-  for (let j = 0; j < m; j++) x[j] = Math.exp(tail[j]) - expCutoff;
+  for (let j = 0; j < m; j++) x[j] = pm.exp(tail[j]) - expCutoff;
   const fit = gpdFitSorted(x, m, {}, work.grid);
   if (Number.isFinite(fit.k)) {
-    for (let j = 0; j < m; j++) tail[j] = Math.log(gpdQuantile((j + 0.5) / m, fit.k, fit.sigma) + expCutoff);
+    for (let j = 0; j < m; j++) tail[j] = pm.log(gpdQuantile((j + 0.5) / m, fit.k, fit.sigma) + expCutoff);
   }
   return fit.k;
 }
@@ -80,7 +81,7 @@ export function psisWeights(logRatios: Float64Array, rEff = 1): PsisWeights {
     k = smoothTail(tail, lw[s - m - 1], new PsisWorkspace(s));
   }
   let sum = 0;
-  for (let j = 0; j < s; j++) sum += lw[j] = Math.exp(Math.min(lw[j], 0));
+  for (let j = 0; j < s; j++) sum += lw[j] = pm.exp(Math.min(lw[j], 0));
   for (let j = 0; j < s; j++) weights[order[j]] = lw[j] / sum;
   return { weights, k };
 }

@@ -14,6 +14,7 @@
  * reproduce R's numbers as the reference reported beside the maximiser (`stackingWeightsR` / `stackingOptimum` in
  * stacking.ts).
  */
+import * as pm from '../numeric/portable-math.js';
 
 export type ValueFn = (x: Float64Array) => number;
 export type GradientFn = (x: Float64Array, grad: Float64Array) => void;
@@ -182,7 +183,7 @@ export function barrierMinimize(
     for (let r = 0; r < nCon; r++) {
       const gi = uiTheta[r] - ci[r];
       if (gi < 0) return NaN;
-      bar += gOld[r] * Math.log(gi) - uiTheta[r];
+      bar += gOld[r] * pm.log(gi) - uiTheta[r];
     }
     if (!Number.isFinite(bar)) bar = -Infinity;
     return fn(theta) - mu * bar;

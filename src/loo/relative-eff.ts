@@ -10,6 +10,7 @@
  */
 import { fft, nextPowerOfTwo } from '../diagnostics/fft.js';
 import { UserError } from '../errors.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** Lags computed by direct sums before switching to one FFT for all lags (direct costs lags × draws). */
 export const DIRECT_LAGS = 64;
@@ -137,7 +138,7 @@ export class EssWorkspace {
     if (maxT === 0) sum = rho[0]; // R: sum(rho[1:0]) is rho[1]
     else for (let i = 0; i < maxT; i++) sum += rho[i];
     const total = chains * n;
-    const tau = Math.max(-1 + 2 * sum + rho[maxT], 1 / Math.log10(total));
+    const tau = Math.max(-1 + 2 * sum + rho[maxT], 1 / pm.log10(total));
     return total / tau;
   }
 
@@ -210,6 +211,6 @@ export function relativeEff(
   scratch: Float64Array,
 ): number {
   const { order } = layout;
-  for (let i = 0; i < order.length; i++) scratch[i] = Math.exp(logLik[order[i]]);
+  for (let i = 0; i < order.length; i++) scratch[i] = pm.exp(logLik[order[i]]);
   return workspace.essMean(scratch) / order.length;
 }

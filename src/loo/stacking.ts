@@ -19,6 +19,7 @@
 import { UserError } from '../errors.js';
 import { choleskyLower } from '../numeric/cholesky.js';
 import { barrierMinimize } from './r-bfgs.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** Target of the KKT residual (relative to N): gradient components equal to N on the support, at most N elsewhere. */
 const KKT_TOLERANCE = 1e-12;
@@ -72,7 +73,7 @@ function scaledMixture(lpd: readonly Float64Array[], n: number): ScaledMixture {
   for (let i = 0; i < n; i++) {
     let max = -Infinity;
     for (let k = 0; k < K; k++) max = Math.max(max, lpd[k][i]);
-    for (let k = 0; k < K; k++) e[i * K + k] = Math.exp(lpd[k][i] - max);
+    for (let k = 0; k < K; k++) e[i * K + k] = pm.exp(lpd[k][i] - max);
     offset += max;
   }
   return { n, K, e, offset };
@@ -86,7 +87,7 @@ function logScore(m: ScaledMixture, w: ArrayLike<number>, p: Float64Array): numb
     let s = 0;
     for (let k = 0; k < K; k++) s += w[k] * e[i * K + k];
     p[i] = s;
-    f += Math.log(s);
+    f += pm.log(s);
   }
   return f;
 }
@@ -365,7 +366,7 @@ export function stackingWeightsR(lpd: readonly Float64Array[]): Float64Array | n
   const n = checkStackingInput(lpd);
   const K = lpd.length;
   const e = new Float64Array(n * K);
-  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) e[i * K + k] = Math.exp(lpd[k][i]);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) e[i * K + k] = pm.exp(lpd[k][i]);
   const wFull = new Float64Array(K);
   const fill = (w: Float64Array): void => {
     let sum = 0;
@@ -378,7 +379,7 @@ export function stackingWeightsR(lpd: readonly Float64Array[]): Float64Array | n
     for (let i = 0; i < n; i++) {
       let p = 0;
       for (let k = 0; k < K; k++) p += e[i * K + k] * wFull[k];
-      f += Math.log(p);
+      f += pm.log(p);
     }
     return -f;
   };

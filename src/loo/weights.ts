@@ -7,6 +7,7 @@
  */
 import { UserError } from '../errors.js';
 import { Rng } from '../rng.js';
+import * as pm from '../numeric/portable-math.js';
 
 function checkInput(lpd: readonly Float64Array[], what: string): number {
   if (lpd.length < 2) throw new UserError(`${what} weights need at least two models (got ${lpd.length})`);
@@ -21,7 +22,7 @@ function checkInput(lpd: readonly Float64Array[], what: string): number {
 function softmax(z: Float64Array): Float64Array {
   let max = -Infinity;
   for (const v of z) max = Math.max(max, v);
-  const out = z.map((v) => Math.exp(v - max));
+  const out = z.map((v) => pm.exp(v - max));
   const sum = out.reduce((a, b) => a + b, 0);
   return out.map((v) => v / sum);
 }

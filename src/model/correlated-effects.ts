@@ -23,8 +23,9 @@
 import { addCpcGradient, choleskyFromCpc, cpcLogPrior, lkjLogNormalizer } from './correlation.js';
 import { pullBackSplitGradient, splitToEffects } from './split.js';
 import { levelCount, type CorrelatedBlock, type ModelSpec } from './spec.js';
+import * as pm from '../numeric/portable-math.js';
 
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+const LOG_SQRT_2PI = 0.5 * pm.log(2 * Math.PI);
 
 /** Where a block's coordinates are (CorrelatedBlockDensity has these). */
 export interface BlockCoordinates {
@@ -58,7 +59,7 @@ export function writeBlockEffects(
     return;
   }
   choleskyFromCpc(theta, at + block.cpcIndex, m, L);
-  for (let i = 0; i < m; i++) sd[i] = Math.exp(theta[at + block.sdIndex[i]]);
+  for (let i = 0; i < m; i++) sd[i] = pm.exp(theta[at + block.sdIndex[i]]);
   if (block.kind === 'split') {
     // μ = D L u (u_i the first coordinate of term i), then r_i = μ_i/√K·1 + Q e_i = splitToEffects(1, (u_i, e_i)) +
     // (μ_i − u_i)/√K; μ first, all of it, since in place the u are overwritten
@@ -150,7 +151,7 @@ export class CorrelatedBlockDensity implements BlockCoordinates {
     choleskyFromCpc(theta, at + this.cpcIndex, m, L);
     G.fill(0);
     let lp = cpcLogPrior(theta, at + this.cpcIndex, m, this.eta, this.logNormalizer);
-    for (let i = 0; i < m; i++) sd[i] = Math.exp(theta[at + this.sdIndex[i]]);
+    for (let i = 0; i < m; i++) sd[i] = pm.exp(theta[at + this.sdIndex[i]]);
     // v accumulates ∂/∂log sd_i
     v.fill(0);
     if (this.kind === 'noncentered') {
@@ -213,8 +214,8 @@ export class CorrelatedBlockDensity implements BlockCoordinates {
     let sumLogSd = 0;
     let sumLogDiag = 0;
     for (let i = 0; i < m; i++) {
-      sumLogSd += Math.log(sd[i]);
-      sumLogDiag += Math.log(L[i * m + i]);
+      sumLogSd += pm.log(sd[i]);
+      sumLogDiag += pm.log(L[i * m + i]);
     }
     let sumSq = 0;
     for (let k = kFrom; k < K; k++) {

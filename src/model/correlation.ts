@@ -31,6 +31,7 @@
  * times the finite-difference Jacobian of y → Ω, and the constant by numerical integration.
  */
 import { lgamma } from '../numeric/log-gamma.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** Number of unconstrained coordinates of an m × m correlation matrix. */
 export function cpcCount(m: number): number {
@@ -45,7 +46,7 @@ export function cpcIndex(i: number, j: number): number {
 /** log cosh y without overflow: |y| + log1p(e^{−2|y|}) − log 2. */
 export function logCosh(y: number): number {
   const a = Math.abs(y);
-  return a + Math.log1p(Math.exp(-2 * a)) - Math.LN2;
+  return a + pm.log1p(pm.exp(-2 * a)) - Math.LN2;
 }
 
 /**
@@ -59,10 +60,10 @@ export function choleskyFromCpc(y: ArrayLike<number>, at: number, m: number, L: 
     const row = at + cpcIndex(i, 0);
     for (let j = 0; j < i; j++) {
       const yij = y[row + j];
-      L[i * m + j] = Math.tanh(yij) * Math.exp(-acc);
+      L[i * m + j] = pm.tanh(yij) * pm.exp(-acc);
       acc += logCosh(yij);
     }
-    L[i * m + i] = Math.exp(-acc);
+    L[i * m + i] = pm.exp(-acc);
   }
 }
 
@@ -76,7 +77,7 @@ export function cpcFromCholesky(L: ArrayLike<number>, m: number, y: Float64Array
     for (let j = 0; j < i; j++) {
       const l = L[i * m + j];
       const z = rest > 0 ? l / Math.sqrt(rest) : 0;
-      y[at + cpcIndex(i, j)] = Math.atanh(Math.max(-1, Math.min(1, z)));
+      y[at + cpcIndex(i, j)] = pm.atanh(Math.max(-1, Math.min(1, z)));
       rest -= l * l;
     }
   }
@@ -173,13 +174,13 @@ export function addCpcGradient(
     let suffix = G[i * m + i] * L[i * m + i];
     for (let k = i - 1; k >= 0; k--) {
       const idx = cpcIndex(i, k);
-      const z = Math.tanh(y[at + idx]);
+      const z = pm.tanh(y[at + idx]);
       const lik = L[i * m + k];
       // s_k (1 − z²) = exp(−Σ_{l<k} log cosh y_il − 2 log cosh y_ik), without the cancellation of 1 − z² (O(m³) per
       // matrix in all, nothing next to the K·m² of the effects)
       let logScale = -2 * logCosh(y[at + idx]);
       for (let l = 0; l < k; l++) logScale -= logCosh(y[at + cpcIndex(i, l)]);
-      grad[gradAt + idx] += G[i * m + k] * Math.exp(logScale) - z * suffix - (m - k + 2 * eta - 2) * z;
+      grad[gradAt + idx] += G[i * m + k] * pm.exp(logScale) - z * suffix - (m - k + 2 * eta - 2) * z;
       suffix += G[i * m + k] * lik;
     }
   }

@@ -21,8 +21,9 @@ import type { FamilyModule } from './families/family.js';
 import { addLinearPredictorTranspose, coefficientStarts, linearPredictor } from './linear-predictor.js';
 import { logScalePriorDlogDensity, logScalePriorLogDensity, priorDlogDensity, priorLogDensity } from './prior.js';
 import { levelCount, type ModelSpec } from './spec.js';
+import * as pm from '../numeric/portable-math.js';
 
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+const LOG_SQRT_2PI = 0.5 * pm.log(2 * Math.PI);
 
 /**
  * The priors of the fixed effects and of every sd_t (on u = log sd_t, Jacobian included) at the position
@@ -66,7 +67,7 @@ export function addLevelPriors(spec: ModelSpec, theta: Float64Array, at: number,
       lp += -0.5 * sumSq - K * LOG_SQRT_2PI;
     } else {
       const u = theta[at + term.sdIndex];
-      const sd = Math.exp(u);
+      const sd = pm.exp(u);
       for (let k = 0; k < K; k++) {
         const w = theta[first + k] / sd;
         sumSq += w * w;
@@ -82,7 +83,7 @@ export function addLevelPriors(spec: ModelSpec, theta: Float64Array, at: number,
 /** The family's auxiliary parameters aux_a = exp(theta[at + index_a]) into `aux`. */
 export function loadAux(spec: ModelSpec, theta: Float64Array, at: number, aux: Float64Array): void {
   const coords = spec.aux ?? [];
-  for (let a = 0; a < coords.length; a++) aux[a] = Math.exp(theta[at + coords[a].index]);
+  for (let a = 0; a < coords.length; a++) aux[a] = pm.exp(theta[at + coords[a].index]);
 }
 
 /**
@@ -94,7 +95,7 @@ export function addAuxPriors(spec: ModelSpec, theta: Float64Array, at: number, g
   let lp = 0;
   for (let a = 0; a < coords.length; a++) {
     const u = theta[at + coords[a].index];
-    aux[a] = Math.exp(u);
+    aux[a] = pm.exp(u);
     lp += logScalePriorLogDensity(coords[a].prior, u);
     grad[at + coords[a].index] += logScalePriorDlogDensity(coords[a].prior, u);
   }
@@ -118,7 +119,7 @@ export function loadCoefficients(spec: ModelSpec, theta: Float64Array, at: numbe
   for (let t = 0; t < spec.terms.length; t++) {
     const term = spec.terms[t];
     const K = levelCount(spec, t);
-    const scale = term.parameterization === 'noncentered' ? Math.exp(theta[at + term.sdIndex]) : 1;
+    const scale = term.parameterization === 'noncentered' ? pm.exp(theta[at + term.sdIndex]) : 1;
     const first = at + term.offset;
     for (let k = 0; k < K; k++) out[o++] = scale * theta[first + k];
   }
@@ -138,7 +139,7 @@ export function addCoefficientGradient(spec: ModelSpec, theta: Float64Array, at:
     const K = levelCount(spec, t);
     const first = at + term.offset;
     if (term.parameterization === 'noncentered') {
-      const sd = Math.exp(theta[at + term.sdIndex]);
+      const sd = pm.exp(theta[at + term.sdIndex]);
       let gu = 0;
       for (let k = 0; k < K; k++) {
         const gr = gcoef[c + k];

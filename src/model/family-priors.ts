@@ -23,6 +23,7 @@ import { familyModule } from './families/index.js';
 import type { Prior } from './prior.js';
 import { DEFAULT_B_PRIOR, DEFAULT_INTERCEPT_PRIOR, DEFAULT_SD_PRIOR } from './priors-config.js';
 import type { Family } from './spec.js';
+import * as pm from '../numeric/portable-math.js';
 
 export interface FamilyDefaults {
   readonly intercept: Prior;
@@ -44,7 +45,7 @@ function meanSd(v: ArrayLike<number>): { mean: number; sd: number } {
 
 function logOf(y: Float64Array): Float64Array {
   const out = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) out[i] = Math.log(y[i]);
+  for (let i = 0; i < y.length; i++) out[i] = pm.log(y[i]);
   return out;
 }
 
@@ -64,7 +65,7 @@ export function outcomeScale(family: Family, y: Float64Array): { center: number;
     case 'poisson':
     case 'negbinomial':
     case 'gamma':
-      return { center: Math.log(Math.max(meanSd(y).mean, 1 / (2 * Math.max(n, 1)))), scale: 1 };
+      return { center: pm.log(Math.max(meanSd(y).mean, 1 / (2 * Math.max(n, 1)))), scale: 1 };
     default:
       return { center: 0, scale: 1 };
   }
@@ -116,7 +117,7 @@ export function crudeRowInformation(family: Family, y: Float64Array, trials: Flo
     const pbar = total > 0 ? successes / total : 0;
     if (!(pbar > 0 && pbar < 1)) return 0;
     const eta = normalQuantile(pbar);
-    const density = Math.exp(-0.5 * eta * eta) / Math.sqrt(2 * Math.PI);
+    const density = pm.exp(-0.5 * eta * eta) / Math.sqrt(2 * Math.PI);
     return (density * density) / (pbar * (1 - pbar));
   }
   const { mean, sd } = meanSd(y);

@@ -17,6 +17,7 @@
  */
 
 import { choleskyLower } from '../numeric/cholesky.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** Smallest pivot, relative to its column's diagonal entry of XᵀX/n, for which the basis is used. */
 const MIN_RELATIVE_PIVOT = 1e-8;
@@ -72,6 +73,6 @@ export function pullBackFixedGradient(L: Float64Array, p: number, g: Float64Arra
 /** log |∂b/∂θ| = −Σ log L_jj. */
 export function fixedBasisLogJacobian(L: Float64Array, p: number): number {
   let s = 0;
-  for (let j = 0; j < p; j++) s -= Math.log(L[j * p + j]);
+  for (let j = 0; j < p; j++) s -= pm.log(L[j * p + j]);
   return s;
 }

@@ -27,6 +27,7 @@ import { choleskyFromCorrelation, choleskyFromCpc, correlationFromCholesky, cpcC
 import { applyGroupLevelFold } from './group-level-fold.js';
 import { effectsToSplit, foldColumnOf, groupLevelFoldOf, isRotated, splitMean, splitToEffects } from './split.js';
 import { blockOfTerm, denseFixedCount, levelCount, termLabel, type ModelSpec } from './spec.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** The names of a block's correlations' pairs, "<group>__<t_j>__<t_i>" in coordinate (= brms) order. */
 function pairLabels(spec: ModelSpec, b: number): string[] {
@@ -154,10 +155,10 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
   if (spec.fixedBasis) basisToFixed(spec.fixedBasis, denseFixedCount(spec.fixed), out, outOffset);
   spec.terms.forEach((term, t) => {
     const column = foldColumnOf(term);
-    if (column >= 0) out[outOffset + column] -= splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
+    if (column >= 0) out[outOffset + column] -= splitMean(pm.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
   });
   spec.terms.forEach((term, t) => {
-    out[outOffset + layout.sdAt[t]] = Math.exp(theta[term.sdIndex]);
+    out[outOffset + layout.sdAt[t]] = pm.exp(theta[term.sdIndex]);
     const z = layout.zAt[t];
     if (z < 0) return;
     const K = levelCount(spec, t);
@@ -176,7 +177,7 @@ export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float6
     });
   });
   (spec.aux ?? []).forEach((a, j) => {
-    out[outOffset + layout.auxAt + j] = Math.exp(theta[a.index]);
+    out[outOffset + layout.auxAt + j] = pm.exp(theta[a.index]);
   });
   spec.terms.forEach((term, t) => {
     if (layout.blockOf[t] >= 0) return;
@@ -198,17 +199,17 @@ function writeGroupEffects(spec: ModelSpec, t: number, theta: ArrayLike<number>,
   const term = spec.terms[t];
   const K = levelCount(spec, t);
   if (term.parameterization === 'split') {
-    splitToEffects(Math.exp(theta[term.sdIndex]), theta, term.offset, K, out, at);
+    splitToEffects(pm.exp(theta[term.sdIndex]), theta, term.offset, K, out, at);
     return;
   }
   if (isRotated(term)) {
     // z = u/√K · 1 + Q e, r = sd · z
     splitToEffects(1, theta, term.offset, K, out, at);
-    const sd = Math.exp(theta[term.sdIndex]);
+    const sd = pm.exp(theta[term.sdIndex]);
     for (let k = 0; k < K; k++) out[at + k] *= sd;
     return;
   }
-  const scale = term.parameterization === 'noncentered' ? Math.exp(theta[term.sdIndex]) : 1;
+  const scale = term.parameterization === 'noncentered' ? pm.exp(theta[term.sdIndex]) : 1;
   for (let k = 0; k < K; k++) out[at + k] = scale * theta[term.offset + k];
 }
 
@@ -244,7 +245,7 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
   const p = spec.fixed.names.length;
   for (let j = 0; j < p; j++) theta[j] = constrained[inOffset + j];
   spec.terms.forEach((term, t) => {
-    theta[term.sdIndex] = Math.log(constrained[inOffset + layout.sdAt[t]]);
+    theta[term.sdIndex] = pm.log(constrained[inOffset + layout.sdAt[t]]);
     const z = layout.zAt[t];
     if (z < 0) return;
     const K = levelCount(spec, t);
@@ -252,7 +253,7 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     else for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[inOffset + z + k];
   });
   (spec.aux ?? []).forEach((a, j) => {
-    theta[a.index] = Math.log(constrained[inOffset + layout.auxAt + j]);
+    theta[a.index] = pm.log(constrained[inOffset + layout.auxAt + j]);
   });
   spec.terms.forEach((term, t) => {
     if (layout.blockOf[t] >= 0) return;
@@ -261,7 +262,7 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     if (term.parameterization === 'centered') {
       for (let k = 0; k < K; k++) theta[term.offset + k] = constrained[o + k];
     } else if (term.parameterization === 'split') {
-      effectsToSplit(Math.exp(theta[term.sdIndex]), constrained, o, K, theta, term.offset);
+      effectsToSplit(pm.exp(theta[term.sdIndex]), constrained, o, K, theta, term.offset);
     }
   });
   layout.blocks.forEach((block, b) => {
@@ -274,7 +275,7 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
     // z = L⁻¹ (x / sd) by forward substitution, for x = r_k (non-centered) or μ = √K · mean r (split: u)
     const whiten = (x: (i: number) => number, write: (i: number, z: number) => void): void => {
       for (let i = 0; i < m; i++) {
-        let s = x(i) / Math.exp(theta[block.sdIndex[i]]);
+        let s = x(i) / pm.exp(theta[block.sdIndex[i]]);
         for (let j = 0; j < i; j++) s -= L[i * m + j] * w[j];
         w[i] = s / L[i * m + i];
         write(i, w[i]);
@@ -296,7 +297,7 @@ export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, the
   });
   spec.terms.forEach((term, t) => {
     const column = foldColumnOf(term);
-    if (column >= 0) theta[column] += splitMean(Math.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
+    if (column >= 0) theta[column] += splitMean(pm.exp(theta[term.sdIndex]), theta[term.offset], levelCount(spec, t));
   });
   layout.blocks.forEach((block, b) => {
     (spec.correlated ?? [])[b].foldColumns?.forEach((column, i) => {

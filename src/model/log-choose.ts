@@ -4,17 +4,18 @@
  * (exact summed logs where src/numeric/log-gamma.ts's series, good to ~1e-14 absolute, would lose relative digits on
  * the small values.)
  */
+import * as pm from '../numeric/portable-math.js';
 const TABLE_SIZE = 256;
 const LOG_FACTORIAL = new Float64Array(TABLE_SIZE);
-for (let m = 2; m < TABLE_SIZE; m++) LOG_FACTORIAL[m] = LOG_FACTORIAL[m - 1] + Math.log(m);
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+for (let m = 2; m < TABLE_SIZE; m++) LOG_FACTORIAL[m] = LOG_FACTORIAL[m - 1] + pm.log(m);
+const HALF_LOG_2PI = 0.5 * pm.log(2 * Math.PI);
 
 /** log(m!) for a whole number m ≥ 0. */
 export function logFactorial(m: number): number {
   if (m < TABLE_SIZE) return LOG_FACTORIAL[m];
   const r = 1 / m;
   const r2 = r * r;
-  return (m + 0.5) * Math.log(m) - m + HALF_LOG_2PI + r * (1 / 12 - r2 * (1 / 360 - r2 / 1260));
+  return (m + 0.5) * pm.log(m) - m + HALF_LOG_2PI + r * (1 / 12 - r2 * (1 / 360 - r2 / 1260));
 }
 
 /** log C(n, k) per row, for whole numbers 0 ≤ k ≤ n. */

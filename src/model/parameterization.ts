@@ -13,12 +13,27 @@
  * Default rule. With p̄ = Σ y / Σ trials the overall outcome rate, the Fisher information the likelihood carries
  * about level k's effect r_k (at the overall rate) is
  *     I_k = Σ_{rows i in level k} x_i² · p̄(1 − p̄) · trials_i      (x_i = 1 for an intercept, trials_i = 1 for bernoulli),
- * so the data alone locate r_k to about 1/√I_k. A term is pinned by the data when, for EVERY level,
+ * so the data alone locate r_k to about 1/√I_k. A term with fewer than MANY_LEVELS (50) levels is pinned by the data
+ * when, for EVERY level,
  *     (1/√I_k) / s ≤ CENTERED_MAX_RATIO   (= 0.4)
  * where s is the scale of the term's sd prior (sigma of halfnormal / halfstudent_t, 1/rate of exponential), the
- * size of group effect the model expects. A pinned term is split when a fixed-effect column equals its covariate
- * (all ones for an intercept term), centered otherwise; a term that is not pinned is non-centered. A level with no
- * information (no rows, or x = 0 on all its rows) makes the term non-centered.
+ * size of group effect the model expects. A term with MANY_LEVELS levels or more is pinned when its MEDIAN level's
+ *     (1/√I_k) / s ≤ MANY_LEVELS_MAX_RATIO   (= 1)
+ * A pinned term is split when a fixed-effect column equals its covariate (all ones for an intercept term), centered
+ * otherwise; a term that is not pinned is non-centered. Below MANY_LEVELS a level with no information (no rows, or
+ * x = 0 on all its rows) makes the term non-centered.
+ *
+ * Why the median and 1 for many levels. With few levels the sd is weakly identified and can approach 0, where a
+ * centered term is a funnel, so every level must be well inside the data's reach (0.4, below). With K levels the sd
+ * is pinned by the levels themselves (its posterior relative sd is about 1/√(2K), ≤ 0.1 from 50 levels), there is no
+ * neck to fear, and what decides is the typical level's shrinkage: given the sd, a level's effect is a precision-
+ * weighted mix of data and prior, and the centered form mixes better when the data carry more of that weight, the
+ * non-centered form when the prior does (Papaspiliopoulos, Roberts & Sköld 2007, "A general framework for the
+ * parametrization of hierarchical models", Statistical Science 22(1); in the Gaussian case the shrinkage
+ * (1/I_k) / (1/I_k + s²) is below 1/2 exactly when the ratio is below 1). Measured on the crossed student ×
+ * instructor simulator (sim:crossed, src/data/simulate/crossed.ts; bench/README.md, "Crossed terms with thousands of
+ * levels"): the median ratios are about 0.7 (students) and 0.4 (instructors), the largest 1.04 and 0.49, so the
+ * worst-level rule made both non-centered; split, both need about half the gradients per minimum bulk-ESS.
  * Other families (src/model/family-priors.ts, crudeRowInformation) replace p̄(1 − p̄)·trials_i by the family's Fisher
  * information about η per row, −E[∂²/∂η² log p], at a crude fit (η = the link of the mean outcome, auxiliary
  * parameters by moments): 1/σ̂² for gaussian and lognormal, μ̄ for poisson, μ̄/(1 + μ̄/φ̂) for negbinomial, α̂ for gamma.
@@ -43,6 +58,12 @@ import type { Parameterization } from './spec.js';
 
 export const CENTERED_MAX_RATIO = 0.4;
 
+/** From this many levels a term's sd is pinned by the levels themselves and the rule looks at its median level. */
+export const MANY_LEVELS = 50;
+
+/** With MANY_LEVELS or more: centered when the median level's likelihood sd is at most this × the sd prior scale. */
+export const MANY_LEVELS_MAX_RATIO = 1;
+
 /** What the rule saw for one term. */
 export interface ParameterizationEvidence {
   /** Term label "<group>__<term>". */
@@ -52,8 +73,12 @@ export interface ParameterizationEvidence {
   readonly maxLikelihoodSd: number;
   /** Level where that maximum is reached (0-based). */
   readonly worstLevel: number;
+  /** Median of 1/√I_k over the levels (Infinity when over half the levels carry no information). */
+  readonly medianLikelihoodSd: number;
   readonly priorScale: number;
-  /** maxLikelihoodSd / priorScale. */
+  /** Which level the rule judged by: the worst one, or with MANY_LEVELS levels or more the median one. */
+  readonly judgedBy: 'worst level' | 'median level';
+  /** The judged level's likelihood sd / priorScale. */
   readonly ratio: number;
   readonly chosen: Parameterization;
   /** What the rule alone chooses. */
@@ -122,16 +147,23 @@ export function ruleFor(
       worstLevel = k;
     }
   }
+  const sds = Float64Array.from(info, (v) => (v > 0 ? 1 / Math.sqrt(v) : Infinity)).sort();
+  const half = term.levels >> 1;
+  const medianLikelihoodSd = term.levels % 2 === 1 ? sds[half] : (sds[half - 1] + sds[half]) / 2;
   const priorScale = sdPriorScale(term.sdPrior);
-  const ratio = maxLikelihoodSd / priorScale;
+  const many = term.levels >= MANY_LEVELS;
+  const ratio = (many ? medianLikelihoodSd : maxLikelihoodSd) / priorScale;
+  const pinned = ratio <= (many ? MANY_LEVELS_MAX_RATIO : CENTERED_MAX_RATIO);
   return {
     label: term.label,
     levels: term.levels,
     maxLikelihoodSd,
     worstLevel,
+    medianLikelihoodSd,
     priorScale,
+    judgedBy: many ? 'median level' : 'worst level',
     ratio,
-    chosen: ratio <= CENTERED_MAX_RATIO ? (term.sharedColumn >= 0 ? 'split' : 'centered') : 'noncentered',
+    chosen: pinned ? (term.sharedColumn >= 0 ? 'split' : 'centered') : 'noncentered',
   };
 }
 
@@ -212,12 +244,16 @@ export function chooseBlockParameterization(
 
 /** One line for the notes: the figures behind the choice. */
 export function describeEvidence(e: ParameterizationEvidence, levelNames: readonly string[]): string {
-  const figures =
-    `largest likelihood sd ${e.maxLikelihoodSd.toPrecision(3)} (level '${levelNames[e.worstLevel] ?? e.worstLevel + 1}') ` +
-    `= ${e.ratio.toPrecision(3)} × sd prior scale ${e.priorScale}`;
+  const many = e.judgedBy === 'median level';
+  const figures = many
+    ? `median likelihood sd over ${e.levels} levels ${e.medianLikelihoodSd.toPrecision(3)} = ${e.ratio.toPrecision(3)} × sd prior scale ${e.priorScale}`
+    : `largest likelihood sd ${e.maxLikelihoodSd.toPrecision(3)} (level '${levelNames[e.worstLevel] ?? e.worstLevel + 1}') ` +
+      `= ${e.ratio.toPrecision(3)} × sd prior scale ${e.priorScale}`;
   const why =
     e.source === 'rule'
-      ? `rule: centered when ≤ ${CENTERED_MAX_RATIO} for every level` +
+      ? (many
+          ? `rule: with ${MANY_LEVELS} levels or more, centered when the median level's is ≤ ${MANY_LEVELS_MAX_RATIO}`
+          : `rule: centered when ≤ ${CENTERED_MAX_RATIO} for every level`) +
         (e.chosen === 'split' ? ', with the levels\' mean non-centered as a fixed effect shares the covariate' : '')
       : `set by '${e.source}', the rule would choose ${e.ruleChoice}`;
   return `${e.label}: ${e.chosen} — ${figures}; ${why}`;

@@ -11,6 +11,7 @@
  *                              negbinomial and gamma families' shape is gamma(0.01, 0.01))
  */
 import { lgamma } from '../numeric/log-gamma.js';
+import * as pm from '../numeric/portable-math.js';
 
 export type PriorFamily = 'normal' | 'student_t' | 'halfnormal' | 'halfstudent_t' | 'exponential' | 'gamma';
 
@@ -36,14 +37,14 @@ export const DEFAULT_COR_PRIOR: LkjPrior = { family: 'lkj', params: [1] };
 export const POSITIVE_FAMILIES: ReadonlySet<PriorFamily> = new Set(['halfnormal', 'halfstudent_t', 'exponential', 'gamma']);
 export const REAL_FAMILIES: ReadonlySet<PriorFamily> = new Set(['normal', 'student_t']);
 
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+const LOG_SQRT_2PI = 0.5 * pm.log(2 * Math.PI);
 const LN2 = Math.LN2;
 
 function studentLogPdf(x: number, nu: number, mu: number, sigma: number): number {
   const u = (x - mu) / sigma;
   return (
-    lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - Math.log(sigma) -
-    ((nu + 1) / 2) * Math.log1p((u * u) / nu)
+    lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * pm.log(nu * Math.PI) - pm.log(sigma) -
+    ((nu + 1) / 2) * pm.log1p((u * u) / nu)
   );
 }
 
@@ -58,24 +59,24 @@ export function priorLogDensity(prior: Prior, x: number): number {
   switch (prior.family) {
     case 'normal': {
       const u = (x - p[0]) / p[1];
-      return -0.5 * u * u - Math.log(p[1]) - LOG_SQRT_2PI;
+      return -0.5 * u * u - pm.log(p[1]) - LOG_SQRT_2PI;
     }
     case 'student_t':
       return studentLogPdf(x, p[0], p[1], p[2]);
     case 'halfnormal': {
       if (!(x > 0)) return -Infinity;
       const u = x / p[0];
-      return LN2 - 0.5 * u * u - Math.log(p[0]) - LOG_SQRT_2PI;
+      return LN2 - 0.5 * u * u - pm.log(p[0]) - LOG_SQRT_2PI;
     }
     case 'halfstudent_t':
       if (!(x > 0)) return -Infinity;
       return LN2 + studentLogPdf(x, p[0], 0, p[1]);
     case 'exponential':
       if (!(x > 0)) return -Infinity;
-      return Math.log(p[0]) - p[0] * x;
+      return pm.log(p[0]) - p[0] * x;
     case 'gamma':
       if (!(x > 0)) return -Infinity;
-      return p[0] * Math.log(p[1]) - lgamma(p[0]) + (p[0] - 1) * Math.log(x) - p[1] * x;
+      return p[0] * pm.log(p[1]) - lgamma(p[0]) + (p[0] - 1) * pm.log(x) - p[1] * x;
   }
 }
 
@@ -104,12 +105,12 @@ export function priorDlogDensity(prior: Prior, x: number): number {
  * the positive families (POSITIVE_FAMILIES).
  */
 export function logScalePriorLogDensity(prior: Prior, u: number): number {
-  return priorLogDensity(prior, Math.exp(u)) + u;
+  return priorLogDensity(prior, pm.exp(u)) + u;
 }
 
 /** d/du of logScalePriorLogDensity: p'(x)/p(x) · x + 1 at x = e^u. */
 export function logScalePriorDlogDensity(prior: Prior, u: number): number {
-  const x = Math.exp(u);
+  const x = pm.exp(u);
   return priorDlogDensity(prior, x) * x + 1;
 }
 

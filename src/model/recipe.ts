@@ -14,6 +14,7 @@ import { evalOrthoPoly } from '../numeric/orthopoly.js';
 import { indexedDesign, type IndexedDesign } from './indexed-fixed.js';
 import type { LinkName } from './families/family.js';
 import type { Family } from './spec.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** Group index given to a row whose level the model has not seen; callers treat its effect as r = 0. */
 export const NEW_LEVEL = 0xffffffff;
@@ -210,7 +211,7 @@ export function evaluateVariable(recipe: VariableRecipe, frame: Frame, where: st
         if (!(x[i] > 0)) {
           throw new UserError(`${where}: log of ${x[i]} at ${rowLocation(frame, i)}; log() needs positive values`);
         }
-        out[i] = Math.log(x[i]);
+        out[i] = pm.log(x[i]);
       }
       return { kind: 'numeric', values: out };
     }

@@ -35,17 +35,37 @@
 import type { GroupLevelFold } from './group-level-fold.js';
 import type { VaryingTerm } from './spec.js';
 
+/**
+ * The Helmert basis's scales a[k] = 1/√(k(k+1)) for k = 1 … K−1 (a[0] unused): column j = k−1 of Q is a[k] on levels
+ * 0 … k−1 and −k·a[k] on level k. A caller mapping many positions computes them once and passes them in.
+ */
+export function helmertCoefficients(K: number): Float64Array {
+  const a = new Float64Array(Math.max(1, K));
+  for (let k = 1; k < K; k++) a[k] = 1 / Math.sqrt(k * (k + 1));
+  return a;
+}
+
 /** r (length K) = (sd · u / √K) · 1 + Q e, with e = coords[1 … K−1] and u = coords[0]. */
-export function splitToEffects(sd: number, coords: ArrayLike<number>, from: number, K: number, r: Float64Array | number[], to: number): void {
+export function splitToEffects(
+  sd: number,
+  coords: ArrayLike<number>,
+  from: number,
+  K: number,
+  r: Float64Array | number[],
+  to: number,
+  helmert?: Float64Array,
+): void {
   const mean = (sd * coords[from]) / Math.sqrt(K);
   // Level k receives e_j/√((j+1)(j+2)) from every column j ≥ k, and −k/√(k(k+1)) · e_{k−1} from column k−1.
+  // (with `helmert` given, no square root or division per level: this runs per chain and leapfrog step)
   let suffix = 0;
-  for (let k = K - 1; k >= 0; k--) {
-    let v = suffix;
-    if (k >= 1) v -= (k / Math.sqrt(k * (k + 1))) * coords[from + k];
-    r[to + k] = mean + v;
-    if (k >= 1) suffix += coords[from + k] / Math.sqrt(k * (k + 1));
+  for (let k = K - 1; k >= 1; k--) {
+    const e = coords[from + k];
+    const a = helmert ? helmert[k] : 1 / Math.sqrt(k * (k + 1));
+    r[to + k] = mean + (suffix - k * a * e);
+    suffix += e * a;
   }
+  r[to] = mean + suffix;
 }
 
 /** Inverse of splitToEffects: u = Σr / (√K · sd) into coords[from], e = Qᵀ r into coords[from+1 … from+K−1]. */
@@ -64,16 +84,23 @@ export function effectsToSplit(sd: number, r: ArrayLike<number>, from: number, K
  * the extra derivative with respect to log sd at fixed (u, e): ∂r/∂log sd = mean(r)·1 = sd·u/√K · 1, so the extra
  * term is (sd · u / √K) · Σ g. (The caller adds it and the Jacobian's +1.) `u` is the current mean coordinate.
  */
-export function pullBackSplitGradient(sd: number, u: number, g: Float64Array, from: number, K: number): number {
-  let total = 0;
-  for (let k = 0; k < K; k++) total += g[from + k];
-  // Qᵀ g in place, going upwards: column j = k−1 needs the prefix sum of g over levels 0 … k−1 and g_k.
+export function pullBackSplitGradient(
+  sd: number,
+  u: number,
+  g: Float64Array,
+  from: number,
+  K: number,
+  helmert?: Float64Array,
+): number {
+  // Qᵀ g in place, going upwards: column j = k−1 needs the prefix sum of g over levels 0 … k−1 and g_k; the last
+  // prefix is Σ g.
   let prefix = g[from];
   for (let k = 1; k < K; k++) {
     const gk = g[from + k];
-    g[from + k] = (prefix - k * gk) / Math.sqrt(k * (k + 1));
+    g[from + k] = (prefix - k * gk) * (helmert ? helmert[k] : 1 / Math.sqrt(k * (k + 1)));
     prefix += gk;
   }
+  const total = prefix;
   g[from] = (sd / Math.sqrt(K)) * total;
   return ((sd * u) / Math.sqrt(K)) * total;
 }

@@ -6,6 +6,7 @@
  * below 2e-16 at x = 15. Checked against ψ(1) = −γ, ψ(1/2) = −γ − 2 ln 2 and the recurrence in
  * tests/numeric/digamma.test.ts.
  */
+import * as pm from './portable-math.js';
 export function digamma(x: number): number {
   if (!(x > 0)) return NaN;
   let shift = 0;
@@ -16,5 +17,5 @@ export function digamma(x: number): number {
   const inv = 1 / x;
   const inv2 = inv * inv;
   const series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))));
-  return Math.log(x) - 0.5 * inv - series - shift;
+  return pm.log(x) - 0.5 * inv - series - shift;
 }

@@ -1,6 +1,7 @@
 /** log Γ(x), shared by the priors, the family modules and the random variates (the native kernels mirror it). */
+import * as pm from './portable-math.js';
 
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+const LOG_SQRT_2PI = 0.5 * pm.log(2 * Math.PI);
 
 /**
  * log Γ(x) for x > 0: the Stirling series to the x^-9 term, evaluated at x + m ≥ 15 after the recurrence
@@ -18,6 +19,6 @@ export function lgamma(x: number): number {
   const inv = 1 / x;
   const inv2 = inv * inv;
   const series = inv * (1 / 12 - inv2 * (1 / 360 - inv2 * (1 / 1260 - inv2 * (1 / 1680 - inv2 / 1188))));
-  const stirling = (x - 0.5) * Math.log(x) - x + LOG_SQRT_2PI + series;
-  return shift ? stirling - Math.log(product) : stirling;
+  const stirling = (x - 0.5) * pm.log(x) - x + LOG_SQRT_2PI + series;
+  return shift ? stirling - pm.log(product) : stirling;
 }

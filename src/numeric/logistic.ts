@@ -4,12 +4,13 @@
  *   sigmoid(eta)  = 1 / (1 + e^-eta)
  * The bernoulli/binomial likelihood built on them is src/model/families/binomial-logit.ts.
  */
+import * as pm from './portable-math.js';
 export function softplus(eta: number): number {
-  return eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta));
+  return eta > 0 ? eta + pm.log1p(pm.exp(-eta)) : pm.log1p(pm.exp(eta));
 }
 
 export function sigmoid(eta: number): number {
-  if (eta >= 0) return 1 / (1 + Math.exp(-eta));
-  const e = Math.exp(eta);
+  if (eta >= 0) return 1 / (1 + pm.exp(-eta));
+  const e = pm.exp(eta);
   return e / (1 + e);
 }

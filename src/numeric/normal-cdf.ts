@@ -11,7 +11,8 @@
  *    and log Φ(x) = log1p(−φ(x)·R(x)).
  * Checked against tabulated values and finite differences in tests/numeric/normal-cdf.test.ts.
  */
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+import * as pm from './portable-math.js';
+const HALF_LOG_2PI = 0.5 * pm.log(2 * Math.PI);
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const TAIL = 3;
 const DEPTH = 120;
@@ -33,7 +34,7 @@ function erfSeries(x: number): number {
     sum += term;
     if (term < 1e-17 * sum) break;
   }
-  return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
+  return TWO_OVER_SQRT_PI * pm.exp(-x2) * sum;
 }
 
 /** log φ(z), the standard normal log density. */
@@ -43,19 +44,19 @@ function logPdf(z: number): number {
 
 /** log Φ(z). */
 export function logNormalCdf(z: number): number {
-  if (z <= -TAIL) return logPdf(z) + Math.log(millsRatio(-z));
-  if (z >= TAIL) return Math.log1p(-Math.exp(logPdf(z)) * millsRatio(z));
+  if (z <= -TAIL) return logPdf(z) + pm.log(millsRatio(-z));
+  if (z >= TAIL) return pm.log1p(-pm.exp(logPdf(z)) * millsRatio(z));
   const e = erfSeries(Math.abs(z) / Math.SQRT2);
-  return Math.log(z >= 0 ? 0.5 + 0.5 * e : 0.5 - 0.5 * e);
+  return pm.log(z >= 0 ? 0.5 + 0.5 * e : 0.5 - 0.5 * e);
 }
 
 /** Φ(z), relatively accurate in the lower tail (where log Φ is) and within rounding of 1 in the upper one. */
 export function normalCdf(z: number): number {
-  return Math.exp(logNormalCdf(z));
+  return pm.exp(logNormalCdf(z));
 }
 
 /** φ(z)/Φ(z) = d/dz log Φ(z); ≈ −z as z → −∞, → 0 as z → +∞. */
 export function inverseMillsRatio(z: number): number {
   if (z <= -TAIL) return 1 / millsRatio(-z);
-  return Math.exp(logPdf(z) - logNormalCdf(z));
+  return pm.exp(logPdf(z) - logNormalCdf(z));
 }

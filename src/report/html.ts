@@ -8,20 +8,9 @@ import { UserError } from '../errors.js';
 import { formatNumber, type Cell, type Table } from './table.js';
 import { renderSvg } from './plots/render.js';
 import type { PlotSpec } from './plots/spec.js';
+import type { ReportSection, ReportTable } from './section.js';
 
-/** A table with an optional caption shown above it. */
-export interface ReportTable extends Table {
-  readonly caption?: string;
-}
-
-export interface ReportSection {
-  readonly title: string;
-  /** Paragraphs separated by blank lines. */
-  readonly text: string;
-  readonly tables: readonly ReportTable[];
-  /** Vega-Lite specs (src/report/plots/), rendered to SVG when the page is written. */
-  readonly plots?: readonly PlotSpec[];
-}
+export type { ReportSection, ReportTable } from './section.js';
 
 export interface ReportOptions {
   /** Page title and heading; default "nutmeg report". */

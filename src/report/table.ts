@@ -87,13 +87,19 @@ function csvField(s: string): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+function csvCell(c: Cell): string {
+  if (c === null) return 'NA';
+  if (typeof c === 'number') return Number.isFinite(c) ? String(c) : formatNumber(c);
+  return csvField(c);
+}
+
+/** One line of renderTable's CSV (without its line break): the column names, or a row's cells. */
+export function renderCsvLine(cells: readonly Cell[] | readonly string[]): string {
+  return cells.map(csvCell).join(',');
+}
+
 function renderCsv(t: Table): string {
-  const cell = (c: Cell): string => {
-    if (c === null) return 'NA';
-    if (typeof c === 'number') return Number.isFinite(c) ? String(c) : formatNumber(c);
-    return csvField(c);
-  };
-  return [t.columns.map(csvField).join(','), ...t.rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
+  return [t.columns.map(csvField).join(','), ...t.rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
 }
 
 /** JSON: an array with one object per row, keyed by column name; null, NaN and ±Inf become null. */

@@ -20,6 +20,7 @@
  */
 import { symmetricEigenSorted } from '../numeric/symmetric-eigen.js';
 import { thinQr } from '../numeric/thin-qr.js';
+import * as pm from '../numeric/portable-math.js';
 
 export interface LowRankSettings {
   /** Largest rank of the correction. Default 10. */
@@ -103,7 +104,7 @@ export function estimateLowRank(draws: Float64Array, grads: Float64Array, n: num
   const { values, vectors } = symmetricEigenSorted(sigma, m);
   const chosen = Array.from({ length: m }, (_, j) => j)
     .filter((j) => values[j] > settings.cutoff || values[j] < 1 / settings.cutoff)
-    .sort((a, b) => Math.abs(Math.log(values[b])) - Math.abs(Math.log(values[a])))
+    .sort((a, b) => Math.abs(pm.log(values[b])) - Math.abs(pm.log(values[a])))
     .slice(0, settings.maxRank);
   const u = new Float64Array(d * chosen.length);
   const lambda = new Float64Array(chosen.length);

@@ -26,6 +26,7 @@ import { leapfrogClose, leapfrogOpen } from './integrator.js';
 import type { Metric } from './metric.js';
 import { logAddExp, takeBiased, takeUniform } from './proposal.js';
 import { mergeNoUTurn } from './termination.js';
+import * as pm from '../numeric/portable-math.js';
 
 export interface TreeSettings {
   /** Largest tree depth (2^depth leapfrog steps at most); Stan's max_depth, default 10. */
@@ -236,7 +237,7 @@ export class TreeBuilder {
     const h0 = this.h0[c];
     this.nLeapfrog[c]++;
     const logWeight = h0 - h;
-    this.sumMetroProb[c] += logWeight > 0 ? 1 : Math.exp(logWeight);
+    this.sumMetroProb[c] += logWeight > 0 ? 1 : pm.exp(logWeight);
     if (h - h0 > this.settings.maxDeltaH) {
       this.divergent[c] = 1;
       this.finish(c);

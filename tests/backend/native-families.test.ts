@@ -9,11 +9,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createNativeBackend, loadNativeAddon, nativeAddonUnavailableReason, type NativeKernels } from '../../src/backend/native.js';
-import { createReferenceBackend } from '../../src/backend/reference.js';
 import type { ModelSpec } from '../../src/model/spec.js';
 import { FAMILY_CASES, caseName, familySpec, interceptOnly, type FamilyCase } from '../helpers/family-specs.js';
 import { maxFiniteDifferenceError } from '../helpers/finite-differences.js';
-import { randomPositions, randomSpec } from '../helpers/specs.js';
+import { randomSpec } from '../helpers/specs.js';
+import { addBackendErrors, expectWithin as expectWithinTolerance, familyPositions as positions, referenceValues, type ParityErrors as Errors } from '../helpers/parity.js';
 
 const TOL = 1e-10;
 const addon = loadNativeAddon();
@@ -21,62 +21,15 @@ if (!addon) console.warn(`NOTICE: native family tests skipped: ${nativeAddonUnav
 const features = addon?.cpuFeatures();
 const KERNELS: NativeKernels[] = ['baseline', ...(features?.avx2Fma ? (['avx2'] as const) : []), ...(features?.avx512 ? (['avx512'] as const) : [])];
 
-/**
- * |a − b| relative to max(|a|, |b|, floor): the floor is 1e-6 of the largest gradient component of the chain, so
- * that a component that is zero up to cancellation (an aux gradient is a difference of two sums over rows) is judged
- * on the gradient's scale.
- */
-function relative(a: number, b: number, floor: number): number {
-  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), floor, 1e-300);
-}
-
-/** Positions with the aux coordinate (if any) spread around log 1: sigma/shape between about 0.3 and 3. */
-function positions(spec: ModelSpec, nChains: number, seed: number): Float64Array {
-  const pos = randomPositions(spec, nChains, seed);
-  for (const a of spec.aux ?? []) {
-    for (let c = 0; c < nChains; c++) pos[c * spec.dim + a.index] = 0.6 * Math.sin(1.7 * c + seed);
-  }
-  // η near the outcome's scale for the log and identity links (randomPositions aims at rare-event logits)
-  if (spec.family !== 'bernoulli' && spec.family !== 'binomial') for (let c = 0; c < nChains; c++) pos[c * spec.dim] = -0.4 + 0.1 * Math.cos(c);
-  return pos;
-}
-
-interface Errors {
-  logp: number;
-  grad: number;
-  pointwise: number;
-}
-
 /** Largest relative differences from the reference; `grouped` (when given) is checked against the addon's storage. */
 async function parity(spec: ModelSpec, nChains: number, kernels: NativeKernels = 'auto', threads = 2, grouped?: boolean): Promise<Errors> {
-  const pos = positions(spec, nChains, 11 + nChains);
-  const reference = await createReferenceBackend(spec);
-  const d = spec.dim;
-  const lpR = new Float64Array(nChains);
-  const gR = new Float64Array(nChains * d);
-  await reference.logDensityGradient(pos, nChains, lpR, gR);
-  for (const v of [...lpR, ...gR]) expect(Number.isFinite(v)).toBe(true);
-  const rowStart = Math.floor(spec.n / 3);
-  const rowCount = spec.n - rowStart - 5;
-  const pwR = new Float64Array(nChains * rowCount);
-  await reference.pointwiseLogLik(pos, nChains, rowStart, rowCount, pwR);
+  const ref = await referenceValues(spec, nChains);
   const errors: Errors = { logp: 0, grad: 0, pointwise: 0 };
   for (const sync of [true, false]) {
     const native = await createNativeBackend(spec, { maxChains: nChains, maxDraws: nChains, threads, kernels, sync });
     try {
       if (grouped !== undefined) expect(native.storage.includes('gradient rows grouped in')).toBe(grouped);
-      const lpN = new Float64Array(nChains);
-      const gN = new Float64Array(nChains * d);
-      await native.logDensityGradient(pos, nChains, lpN, gN);
-      for (let c = 0; c < nChains; c++) {
-        errors.logp = Math.max(errors.logp, relative(lpN[c], lpR[c], 0));
-        let scale = 0;
-        for (let j = 0; j < d; j++) scale = Math.max(scale, Math.abs(gR[c * d + j]));
-        for (let j = 0; j < d; j++) errors.grad = Math.max(errors.grad, relative(gN[c * d + j], gR[c * d + j], 1e-6 * scale));
-      }
-      const pwN = new Float64Array(nChains * rowCount);
-      await native.pointwiseLogLik(pos, nChains, rowStart, rowCount, pwN);
-      for (let k = 0; k < pwN.length; k++) errors.pointwise = Math.max(errors.pointwise, relative(pwN[k], pwR[k], 0));
+      await addBackendErrors(errors, native, ref);
     } finally {
       await native.dispose();
     }
@@ -85,9 +38,7 @@ async function parity(spec: ModelSpec, nChains: number, kernels: NativeKernels =
 }
 
 function expectWithin(e: Errors): void {
-  expect(e.logp).toBeLessThan(TOL);
-  expect(e.grad).toBeLessThan(TOL);
-  expect(e.pointwise).toBeLessThan(TOL);
+  expectWithinTolerance(e, TOL);
 }
 
 /**

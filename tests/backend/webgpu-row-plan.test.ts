@@ -16,7 +16,9 @@ describe('webgpu row plan', () => {
       const plan = planRows(spec, workgroupSize, 16384, rowsPerThread);
       expect(plan.tileRows).toBe(tileRows);
       expect(plan.tiles).toBe(Math.ceil(1000 / tileRows));
-      const { slots, lists, partialsPerChain, order, n, rowU } = plan;
+      const { slots, lists, partialsPerChain, order, n } = plan;
+      expect(plan.chunks).toHaveLength(1);
+      const { rowU } = plan.chunks[0];
       // order is a permutation, sorted by the factor with the fewest levels (zip: 3 levels)
       expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
       const zip = spec.groups[1].index;
@@ -73,5 +75,33 @@ describe('webgpu row plan', () => {
     expect(perPass(256, 3 * 16 * 256 + 8 * 256 - 1)).toEqual([2, 2]);
     expect(perPass(256, 16 * 256 + 8 * 256)).toEqual([2, 1]);
     expect(perPass(256, 0)).toEqual([2, 1]);
+  });
+  it('rows in chunks of whole tiles: the chunks\' columns are the one-chunk columns cut at the chunk rows', () => {
+    const { spec } = familySpec('crossed', { family: 'negbinomial', intercept: 1, aux: 2 }, 700, 3);
+    const whole = planRows(spec, 8, 16384, 4);
+    const chunked = planRows(spec, 8, 16384, 4, undefined, 100); // tiles of 32 rows: chunks of 96
+    expect(chunked.chunkRows).toBe(96);
+    expect(chunked.chunks.map((c) => c.rows)).toEqual([96, 96, 96, 96, 96, 96, 96, 28]);
+    expect(chunked.chunks.map((c) => c.firstTile)).toEqual([0, 3, 6, 9, 12, 15, 18, 21]);
+    expect(chunked.lists).toEqual(whole.lists);
+    expect(chunked.partialsPerChain).toBe(whole.partialsPerChain);
+    const n = spec.n;
+    const C = chunked.chunkRows;
+    const [one] = whole.chunks;
+    const p = spec.fixed.names.length;
+    const fCols = one.rowF.length / n - p; // after X (row-major, n × p): one column per row value
+    const uCols = (one.rowU.length - 3) / n;
+    for (const chunk of chunked.chunks) {
+      expect(chunk.rowF.subarray(0, chunk.rows * p)).toEqual(one.rowF.subarray(chunk.firstRow * p, (chunk.firstRow + chunk.rows) * p));
+      for (let col = 0; col < fCols; col++) {
+        const [mine, theirs] = [C * p + col * C, n * p + col * n + chunk.firstRow];
+        expect(chunk.rowF.subarray(mine, mine + chunk.rows)).toEqual(one.rowF.subarray(theirs, theirs + chunk.rows));
+      }
+      for (let col = 0; col < uCols; col++) {
+        expect(chunk.rowU.subarray(col * C, col * C + chunk.rows)).toEqual(one.rowU.subarray(col * n + chunk.firstRow, col * n + chunk.firstRow + chunk.rows));
+      }
+      expect(Array.from(chunk.rowU.subarray(uCols * C))).toEqual([4, chunk.rows, chunk.firstTile]);
+    }
+    for (let i = 0; i < n; i++) expect(chunked.order[chunked.position[i]]).toBe(i);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The browser build (scripts/build-browser.mjs): it builds, holds no Node built-in, stays within the size budget of
- * issue 18 (400 KB gzipped, plotting libraries aside), and every platform swap pairs modules with the same exports.
+ * issue 18 (400 KB gzipped, plotting libraries aside), inlines the WGSL and the WebAssembly engine, and every platform
+ * swap pairs modules with the same exports.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,8 +28,24 @@ function wgslFiles(dir: string): string[] {
 }
 
 describe('browser build', () => {
-  it('writes the library, the worker, the page and its script', () => {
-    expect(readdirSync(out).sort()).toEqual(['index.html', 'nutmeg.js', 'playground.js', 'worker.js']);
+  it('writes the library, the worker, the page, its script and the plotting chunks split off it', () => {
+    const files = readdirSync(out);
+    expect(files.filter((f) => !f.startsWith('plots-')).sort()).toEqual(['index.html', 'nutmeg.js', 'playground.js', 'worker.js']);
+    expect(files.filter((f) => /^plots-[\w-]+\.js$/.test(f)).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('leaves Vega and Vega-Lite out of the page script (a chunk it imports on the first plot) and keeps the page within budget', () => {
+    const script = readFileSync(join(out, 'playground.js'), 'utf8');
+    // the libraries' own names for themselves, present in their code
+    const chunks = readdirSync(out).filter((f) => f.startsWith('plots-')).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    for (const marker of ['vega-lite', 'scenegraph']) {
+      expect(chunks.includes(marker), `${marker} in a plots chunk`).toBe(true);
+      expect(script.includes(marker), `${marker} in playground.js`).toBe(false);
+    }
+    // the script loads only files beside it (relative imports), so the page asks nothing of another origin
+    expect(script.match(/\bimport\s*\(?\s*["'](?!\.\/)[^"']*["']/g)).toBeNull();
+    const page = ['index.html', 'playground.js', 'worker.js'].reduce((n, f) => n + gzipSync(readFileSync(join(out, f)), { level: 9 }).length, 0);
+    expect(page).toBeLessThanOrEqual(SIZE_BUDGET_GZIP);
   });
 
   it('holds no Node built-in, no require and no process global in the engine bundles', () => {
@@ -55,11 +72,17 @@ describe('browser build', () => {
     expect(worker).toContain('@compute @workgroup_size(WG)');
   });
 
+  it('inlines the WebAssembly engine (build/wasm/nutmeg_kernels.wasm) in the library and the worker', () => {
+    const wasm = readFileSync(join(ROOT, 'build/wasm/nutmeg_kernels.wasm')).toString('base64');
+    for (const file of ['nutmeg.js', 'worker.js']) expect(readFileSync(join(out, file), 'utf8'), file).toContain(wasm);
+  });
+
   it('pairs each swapped module with a browser twin whose exports the Node module also has, of the same kind', async () => {
     // what browser-only modules (select.browser.ts) import from a twin beyond the Node module's exports
     const browserOnly: Record<string, readonly string[]> = { 'src/backend/webgpu/device.browser.ts': ['browserGpu', 'browserAdapter'] };
     for (const [node, browser] of Object.entries(PLATFORM_SWAPS)) {
-      if (browser.endsWith('shader-files.browser.ts')) continue; // imports .wgsl text (esbuild only); checked above
+      // import .wgsl text and .wasm bytes (esbuild only); checked above
+      if (browser.endsWith('shader-files.browser.ts') || browser.endsWith('module-bytes.browser.ts')) continue;
       const n = (await import(join(ROOT, node))) as Record<string, unknown>;
       const b = (await import(join(ROOT, browser))) as Record<string, unknown>;
       const extra = browserOnly[browser] ?? [];

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCsvBytes, readCsvText } from '../../src/browser/data.js';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import * as parquet from 'parquet-wasm/node';
+import { readCsvBytes, readCsvText, readDataBytes } from '../../src/browser/data.js';
+import { dataFileFormat } from '../../src/data/data-file.js';
 import { readCsv } from '../../src/data/csv.js';
 import type { Frame } from '../../src/data/frame.js';
 
@@ -60,5 +63,25 @@ describe('CSV in the browser build', () => {
     const latinPath = join(dir, 'latin1.csv');
     writeFileSync(latinPath, latin1);
     expect(await asyncMessageOf(() => readCsvBytes(latin1, latinPath))).toBe(messageOf(() => readCsv(latinPath)));
+  });
+
+  it('refuses a Parquet or Arrow file (the formats the CLI reads, told by their bytes) with one line saying what to do, and reads CSV', async () => {
+    const table = tableFromArrays({ y: Int32Array.from([0, 1]), x: Float64Array.from([0.5, 1.5]) });
+    const files = {
+      'rows.parquet': parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream'))),
+      'rows.arrow': tableToIPC(table, 'file'),
+      'rows.arrows': tableToIPC(table, 'stream'),
+    };
+    const kinds: Record<string, string> = { 'rows.parquet': 'a Parquet file', 'rows.arrow': 'an Arrow IPC file', 'rows.arrows': 'an Arrow IPC file' };
+    for (const [name, bytes] of Object.entries(files)) {
+      writeFileSync(join(dir, name), bytes);
+      expect(dataFileFormat(join(dir, name)), name).not.toBe('csv'); // the CLI reads it as columnar
+      const message = await asyncMessageOf(() => readDataBytes(bytes, name));
+      expect(message).toBe(
+        `${name}: is ${kinds[name]}, which the page does not read (its decoder would quadruple the page's size); save it as CSV and drop that, or fit it with the CLI: nutmeg fit --data ${name}`,
+      );
+      expect(message.split('\n')).toHaveLength(1);
+    }
+    expect(plain(await readDataBytes(new TextEncoder().encode(CSV), 'd.csv'))).toEqual(plain(readCsvText(CSV, 'd.csv')));
   });
 });

@@ -3,14 +3,18 @@
  * when absent), served by `nutmeg playground`'s server from a fresh browser build. Issue 18's done-when:
  * - the built-in Hillstrom simulator, the hierarchical model, fitted in the page with backend webgpu (Chromium's
  *   WebGPU answers here through SwiftShader with --enable-unsafe-webgpu; `auto` would pass over that software adapter
- *   for the reference backend); the backend that ran is recorded, and the test fails unless it is WebGPU (no
- *   WebAssembly path exists yet); the posterior means agree with the CLI's fit of the same model and data within 4
- *   combined MCSE;
+ *   for the wasm backend); the backend that ran is recorded, and the test fails unless it is WebGPU; the posterior
+ *   means agree with the CLI's fit of the same model and data within 4 combined MCSE;
  * - a dropped CSV with a bad cell: the CLI's one-line message beside the data field;
  * - the run downloads (a zip of the CLI's run layout) and `nutmeg summary` reads it;
- * - the reference backend gives the same log density and gradient in the page as in Node, and the same draws, bit for
- *   bit, for the same seed where the page's Math functions agree with Node's (not so for Node 20 against Chromium
- *   156: that test is then skipped with a notice);
+ * - the report sections render: trace and rank plots per chain, the population-level forest plot and the posterior
+ *   predictive check as SVG with the marks their specs draw; PSIS-LOO per fit and the comparison of the session's fits;
+ * - a mistake in the formula, a prior, the chains field or a dropped Parquet file: the CLI's one-line message beside
+ *   that field and nowhere else;
+ * - the reference and the wasm backends give the same log density and gradient in the page as in Node, and the same
+ *   draws, bit for bit, for the same seed (src/numeric/portable-math.ts in place of the engines' Math functions, which
+ *   differ between Node 20 and Chromium 156 in the last bit of ~5 % of values: the probe below counts them); `auto`
+ *   without a hardware adapter runs wasm;
  * - cancel keeps the draws made so far, marked incomplete;
  * - no console errors and no request to another origin.
  */
@@ -37,20 +41,39 @@ const CHROMIUM_ARGS = ['--enable-unsafe-webgpu'];
 const ROWS = 2000;
 const DATA_SEED = 1;
 
-/** exp, log, x ** y and sin over 20,000 arguments (exact decimal steps, so both engines see the same arguments). */
-const MATH_PROBE = `(() => { const v = []; let x = 0.001; for (let i = 0; i < 5000; i++) { x = x * 1.0007 + 0.00013; v.push(Math.exp(x), Math.log(x), x ** -0.75, Math.sin(x)); } return v; })()`;
-const MATH_PROBE_SIZE = 20_000;
-/** The reference backend's log density and gradient at 5 positions with rational coordinates, from the browser API. */
-const GRADIENT_PROBE = `(async () => {
+/**
+ * The engine's Math functions at 2,000 arguments each (exact decimal steps, so both engines see the same arguments),
+ * by function: which of them differ between Node and the page (printed; the reference path uses none of them).
+ */
+const MATH_PROBE = `(() => {
+  const fns = { exp: Math.exp, log: Math.log, log1p: Math.log1p, expm1: Math.expm1, tanh: Math.tanh, atanh: (x) => Math.atanh(x / (1 + x)),
+    sin: Math.sin, cos: Math.cos, atan: Math.atan, log2: Math.log2, log10: Math.log10, cbrt: Math.cbrt, sqrt: Math.sqrt,
+    'x ** -0.75': (x) => x ** -0.75, 'x ** 3': (x) => x ** 3, 'x ** 2': (x) => x ** 2 };
+  const out = {};
+  for (const [name, f] of Object.entries(fns)) { const v = []; let x = 0.001; for (let i = 0; i < 2000; i++) { x = x * 1.005 + 0.00013; v.push(f(x)); } out[name] = v; }
+  return out;
+})()`;
+const MATH_PROBE_SIZE = 16 * 2000;
+/** A backend's log density and gradient at 5 positions with rational coordinates, from the browser API. */
+const gradientProbe = (backend: 'reference' | 'wasm'): string => `(async () => {
   const lib = await import('./nutmeg.js');
   const frame = lib.addHillstromFeatures(lib.simulateHillstrom({ seed: 3, n: 400 }).frame);
   const model = lib.buildModel(frame, ${JSON.stringify(HILLSTROM_FORMULAS.hierarchical)}, {});
-  const backend = await lib.createBackend('reference', model.spec, { maxChains: 5 });
+  const backend = await lib.createBackend('${backend}', model.spec, { maxChains: 5 });
   const positions = new Float64Array(5 * backend.dim).map((_, i) => (((i * 7919) % 23) - 11) / 17);
   const logp = new Float64Array(5);
   const grad = new Float64Array(5 * backend.dim);
   await backend.logDensityGradient(positions, 5, logp, grad);
   return [...logp, ...grad];
+})()`;
+/** summarizeDraws (R-hat, bulk/tail ESS by FFT, MCSE, quantiles) of 3 autocorrelated chains, every number of every row. */
+const SUMMARY_PROBE = `(async () => {
+  const lib = await import('./nutmeg.js');
+  const nChains = 3, nDraws = 700, names = ['a', 'b'];
+  const values = new Float64Array(names.length * nChains * nDraws);
+  let s = 12345, prev = 0;
+  for (let i = 0; i < values.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; prev = 0.8 * prev + (s / 4294967296 - 0.5); values[i] = prev + (i % 7) / 10; }
+  return lib.summarizeDraws({ names, nChains, nDraws, values }).rows.flatMap((r) => Object.values(r).filter((v) => typeof v === 'number'));
 })()`;
 let mathDifferences = 0;
 
@@ -107,6 +130,33 @@ function byName(rows: readonly SummaryRow[]): Map<string, SummaryRow> {
   return new Map(rows.map((r) => [r.variable, r]));
 }
 
+/** Per plot of a report section (in order): how many marks of each vega kind its SVG holds, e.g. { line: 8, rule: 1 }. */
+async function marksOf(section: string): Promise<Record<string, number>[]> {
+  return (await page.evaluate(`[...document.querySelectorAll('#section-${section} .plot svg')].map((svg) => {
+    const counts = {};
+    for (const g of svg.querySelectorAll('g.role-mark[class*="mark-"]')) {
+      const kind = [...g.classList].find((c) => c.startsWith('mark-')).slice(5);
+      if (kind === 'group' || kind === 'text') continue;
+      counts[kind] = (counts[kind] ?? 0) + g.querySelectorAll(':scope > path, :scope > line').length;
+    }
+    return counts;
+  })`)) as Record<string, number>[];
+}
+
+/** The text of every field's error slot, by field. */
+async function fieldErrors(): Promise<Record<string, string>> {
+  return (await page.evaluate(`Object.fromEntries([...document.querySelectorAll('.error')].map((e) => [e.dataset.field, e.textContent]))`)) as Record<string, string>;
+}
+
+/** The CLI's one-line message (stderr without "nutmeg: " / "error: ") of a run that must exit 2. */
+async function cliLine(args: string[]): Promise<string> {
+  const r = await runNutmeg(args);
+  expect(r.code, r.err).toBe(2);
+  const line = r.err.trim().replace(/^nutmeg: /, '');
+  expect(line.split('\n')).toHaveLength(1);
+  return line;
+}
+
 describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
   beforeAll(async () => {
     const web = join(tmp, 'web');
@@ -122,9 +172,11 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
       if (!r.url().startsWith(served.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) otherOrigins.push(r.url());
     });
     await page.goto(served.url);
-    const mathInPage = (await page.evaluate(MATH_PROBE)) as number[];
-    const mathInNode = (0, eval)(MATH_PROBE) as number[];
-    mathDifferences = mathInNode.filter((v, i) => !Object.is(v, mathInPage[i])).length;
+    const mathInPage = (await page.evaluate(MATH_PROBE)) as Record<string, number[]>;
+    const mathInNode = (0, eval)(MATH_PROBE) as Record<string, number[]>;
+    const byFunction = Object.entries(mathInNode).map(([name, v]) => [name, v.filter((x, i) => !Object.is(x, mathInPage[name][i])).length] as const);
+    mathDifferences = byFunction.reduce((n, [, d]) => n + d, 0);
+    console.info(`Math values differing between Node ${process.versions.node} and this Chromium, of 2,000 each: ${byFunction.map(([n, d]) => `${n} ${d}`).join(', ')}`);
     (globalThis as { __nutmegBrowserApi?: unknown }).__nutmegBrowserApi = await import('../../src/browser/index.js');
   }, 180_000);
 
@@ -144,8 +196,20 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     console.info(`browser backend: ${description}`);
     expect(backend, 'neither WebGPU nor WebAssembly ran in the page').toBe('webgpu');
     expect(await page.locator('#summary tbody tr').count()).toBeGreaterThanOrEqual(8);
-    expect(await page.locator('#forest svg').count()).toBe(1);
-    expect(await page.textContent('#loo')).toContain('elpd_loo');
+    // trace (a line per chain and variable) and rank plots (bars per chain, bin and variable; a dashed uniform line)
+    const [trace, rank] = await marksOf('chains');
+    expect(trace.line).toBeGreaterThanOrEqual(4 * 8);
+    expect(rank.rect).toBeGreaterThanOrEqual(4 * 20 * 8);
+    // forest: an interval (rule) and a point (symbol) per population-level effect, besides the intercept: 6 here
+    const [forest] = await marksOf('population-level-effects');
+    expect(forest.symbol).toBe(6);
+    expect(forest.rule).toBeGreaterThanOrEqual(6);
+    // posterior predictive check of the rate: a histogram and the observed value's rule
+    const ppc = await marksOf('posterior-predictive-check');
+    expect(ppc.length).toBe(1);
+    expect(ppc[0].rect).toBeGreaterThanOrEqual(5);
+    expect(ppc[0].rule).toBe(1);
+    expect(await page.textContent('#section-psis-loo')).toContain('elpd_loo');
 
     const run = await downloadRun('webgpu-run');
     const summary = await runNutmeg(['summary', run]);
@@ -187,15 +251,49 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     await page.check('input[name=source][value=simulated]');
   }, 120_000);
 
+  it('shows each mistake as the CLI\'s one line beside its own field: formula, prior, chains, a Parquet file', async () => {
+    const expectOnly = async (field: string, message: string): Promise<void> => {
+      expect(await fitInPage(60_000)).toBe('error');
+      const errors = await fieldErrors();
+      expect(errors[field]).toBe(message);
+      for (const [other, text] of Object.entries(errors)) if (other !== field) expect(text, `the ${other} field`).toBe('');
+    };
+    const sim = ['--data', 'sim:hillstrom', '--rows', '400', '--seed', '1', '--quiet'];
+    await setForm({ rows: '400', dataSeed: '1', chains: '2', warmup: '20', draws: '20', seed: '1', backend: 'reference' });
+
+    await page.fill('#formula', 'conversion ~ treatment + no_such_column');
+    await expectOnly('formula', await cliLine(['fit', ...sim, '--formula', 'conversion ~ treatment + no_such_column']));
+
+    await page.fill('#formula', HILLSTROM_FORMULAS.pooled);
+    await page.fill('#priors', 'b_treatment=normal(0)');
+    await expectOnly('prior', await cliLine(['fit', ...sim, '--formula', HILLSTROM_FORMULAS.pooled, '--prior', 'b_treatment=normal(0)']));
+    await page.fill('#priors', 'sd_no_such_group=halfnormal(1)');
+    await expectOnly('prior', await cliLine(['fit', ...sim, '--formula', HILLSTROM_FORMULAS.pooled, '--prior', 'sd_no_such_group=halfnormal(1)']));
+    await page.fill('#priors', '');
+
+    await page.fill('#chains', '0');
+    await expectOnly('chains', await cliLine(['fit', ...sim, '--formula', HILLSTROM_FORMULAS.pooled, '--chains', '0']));
+    await page.fill('#chains', '2');
+
+    // a Parquet file's first and last bytes ("PAR1"): refused in the page, with what to do instead
+    const transfer = await page.evaluateHandle(
+      `(() => { const dt = new DataTransfer(); dt.items.add(new File(['PAR1 not really a table PAR1'], 'rows.parquet')); return dt; })()`,
+    );
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
+    await expectOnly('data', "rows.parquet: is a Parquet file, which the page does not read (its decoder would quadruple the page's size); save it as CSV and drop that, or fit it with the CLI: nutmeg fit --data rows.parquet");
+    await page.check('input[name=source][value=simulated]');
+  }, 180_000);
+
   /**
-   * Same seed, same backend kind, same draws (issue 18 item 5) holds only where the page's Math functions give the
-   * bits Node's give: the sampler and the densities call Math.exp, Math.log, ** … and V8 versions differ in the last
-   * bit for a few percent of arguments (Node 20's V8 11.3 against Chromium 156's: ~5 % of exp, log, x ** y, sin
-   * values, 1 ulp). One differing bit changes a NUTS trajectory, so the draws then part ways after a few iterations.
+   * Same seed, same backend kind, same draws (issue 18 item 5): the engines' Math functions differ in the last bit
+   * for a few percent of arguments (Node 20's V8 11.3 against Chromium 156's: ~5 % of exp, log, x ** y, sin values,
+   * 1 ulp), and one differing bit changes a NUTS trajectory; the densities, the sampler, the random numbers and the
+   * simulator therefore call src/numeric/portable-math.ts, which gives the same bits in every engine.
    */
-  it('evaluates the reference log density and gradient the same in the page and in Node (bit for bit where Math agrees)', async () => {
-    const inPage = (await page.evaluate(GRADIENT_PROBE)) as number[];
-    const inNode = (await (0, eval)(GRADIENT_PROBE.replace("import('./nutmeg.js')", 'Promise.resolve(globalThis.__nutmegBrowserApi)'))) as number[];
+  it('evaluates the reference log density and gradient, and summarizes draws, the same in the page and in Node, bit for bit', async () => {
+    const probe = gradientProbe('reference');
+    const inPage = (await page.evaluate(probe)) as number[];
+    const inNode = (await (0, eval)(probe.replace("import('./nutmeg.js')", 'Promise.resolve(globalThis.__nutmegBrowserApi)'))) as number[];
     expect(inPage.length).toBe(inNode.length);
     let differing = 0;
     let maxRel = 0;
@@ -204,16 +302,16 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
       differing++;
       maxRel = Math.max(maxRel, Math.abs(inPage[i] - inNode[i]) / Math.max(1e-300, Math.abs(inNode[i])));
     }
-    console.info(`reference log density + gradient at 5 points: ${differing} of ${inNode.length} values differ from Node's (largest relative difference ${maxRel.toExponential(2)}); Math differs in ${mathDifferences} of ${MATH_PROBE_SIZE} probe values`);
-    if (mathDifferences === 0) expect(differing).toBe(0);
-    else expect(maxRel).toBeLessThanOrEqual(1e-12);
+    console.info(`reference log density + gradient at 5 points: ${differing} of ${inNode.length} values differ from Node's (largest relative difference ${maxRel.toExponential(2)}); the engines' Math differs in ${mathDifferences} of ${MATH_PROBE_SIZE} probe values`);
+    expect(differing).toBe(0);
+    // the diagnostics too: the same summary numbers, bit for bit
+    const summaryInPage = (await page.evaluate(SUMMARY_PROBE)) as number[];
+    const summaryInNode = (await (0, eval)(SUMMARY_PROBE.replace("import('./nutmeg.js')", 'Promise.resolve(globalThis.__nutmegBrowserApi)'))) as number[];
+    expect(summaryInPage.length).toBeGreaterThanOrEqual(2 * 10);
+    expect(summaryInPage.map((v, i) => (Object.is(v, summaryInNode[i]) ? 0 : 1)).reduce((a: number, b) => a + b, 0), 'summary numbers differing').toBe(0);
   }, 120_000);
 
-  it('draws the same values, bit for bit, with the reference backend in the page and in Node for the same seed', async (ctx) => {
-    if (mathDifferences > 0) {
-      console.warn(`notice: bit-identical draws skipped: this Chromium's Math functions differ from Node's in ${mathDifferences} of ${MATH_PROBE_SIZE} probe values (last bit)`);
-      ctx.skip();
-    }
+  it('draws the same values, bit for bit, with the reference backend in the page and in Node for the same seed; LOO and the comparison of the session\'s fits', async () => {
     const settings = { chains: 2, warmup: 60, draws: 40, seed: 7 };
     await setForm({ rows: '400', dataSeed: '3', chains: '2', warmup: '60', draws: '40', seed: '7', backend: 'reference' });
     await page.fill('#formula', HILLSTROM_FORMULAS.hierarchical);
@@ -227,9 +325,40 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     let differing = 0;
     for (let i = 0; i < fit.draws.values.length; i++) if (!Object.is(inPage.values[i], fit.draws.values[i])) differing++;
     expect(differing, `${differing} of ${fit.draws.values.length} values differ`).toBe(0);
-  }, 240_000);
+    expect(await page.textContent('#section-psis-loo')).toContain('elpd_loo');
 
-  it('auto passes over the software adapter for the reference backend and says why', async () => {
+    // a second fit on the same data: the session's fits compared (loo_compare's table, best first)
+    await page.fill('#formula', HILLSTROM_FORMULAS.pooled);
+    expect(await fitInPage(180_000)).toBe('done');
+    const rows = (await page.evaluate(`[...document.querySelectorAll('#section-fits-of-this-session-compared tbody tr')].map((r) => [...r.cells].map((c) => c.textContent))`)) as string[][];
+    // numbered in the session's order; the WebGPU fit above was on other data, so it is left out
+    expect(rows.map((r) => r[0].replace(/^fit \d+: /, '')).sort()).toEqual([`${HILLSTROM_FORMULAS.hierarchical} (bernoulli)`, `${HILLSTROM_FORMULAS.pooled} (bernoulli)`].sort());
+    expect(rows[0][3]).toBe('0'); // the best model's elpd_diff
+  }, 300_000);
+
+  it('evaluates the wasm log density and gradient, and draws, the same in the page and in Node, bit for bit', async () => {
+    const probe = gradientProbe('wasm');
+    const inPage = (await page.evaluate(probe)) as number[];
+    const inNode = (await (0, eval)(probe.replace("import('./nutmeg.js')", 'Promise.resolve(globalThis.__nutmegBrowserApi)'))) as number[];
+    expect(inPage.length).toBe(inNode.length);
+    expect(inPage.map((v, i) => (Object.is(v, inNode[i]) ? 0 : 1)).reduce((a: number, b) => a + b, 0), 'gradient values differing').toBe(0);
+    const settings = { chains: 2, warmup: 60, draws: 40, seed: 7 };
+    await setForm({ rows: '400', dataSeed: '3', chains: '2', warmup: '60', draws: '40', seed: '7', backend: 'wasm' });
+    await page.fill('#formula', HILLSTROM_FORMULAS.hierarchical);
+    expect(await fitInPage(180_000)).toBe('done');
+    expect(await page.getAttribute('#run-backend', 'data-kind')).toBe('wasm');
+    const drawn = loadRun(await downloadRun('wasm-run')).draws;
+    const frame = addHillstromFeatures(simulateHillstrom({ seed: 3, n: 400 }).frame);
+    const fit = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, { ...settings, backend: 'wasm' });
+    await fit.dispose();
+    expect(fit.backend.kind).toBe('wasm');
+    expect(drawn.names).toEqual(fit.draws.names);
+    let differing = 0;
+    for (let i = 0; i < fit.draws.values.length; i++) if (!Object.is(drawn.values[i], fit.draws.values[i])) differing++;
+    expect(differing, `${differing} of ${fit.draws.values.length} values differ`).toBe(0);
+  }, 300_000);
+
+  it('auto passes over the software adapter for the wasm backend and says why', async () => {
     await setForm({ rows: '400', dataSeed: '1', chains: '2', warmup: '30', draws: '20', seed: '1', backend: 'auto' });
     await page.fill('#formula', HILLSTROM_FORMULAS.pooled);
     expect(await fitInPage(120_000)).toBe('done');
@@ -237,7 +366,11 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     const kind = await page.getAttribute('#run-backend', 'data-kind');
     const log = await page.textContent('#log');
     if (kind === 'webgpu') expect(log).toMatch(/^backend: webgpu \(/);
-    else expect(log).toMatch(/^backend: reference \(only the browser's software adapter, google swiftshader; choose webgpu to use it\)/);
+    else {
+      expect(kind).toBe('wasm');
+      expect(log).toMatch(/^backend: wasm \(only the browser's software adapter, google swiftshader; choose webgpu to use it\)/);
+      expect(await page.textContent('#run-backend')).toContain('backend: wasm (1 thread, wasm simd128, in-process calls');
+    }
   }, 180_000);
 
   it('cancel keeps the draws made so far, marked incomplete', async () => {

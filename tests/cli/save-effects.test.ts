@@ -91,7 +91,7 @@ describe('--save-effects with 20,000 levels', () => {
     expect(await nutmeg('summary', run, '--vars', 'r_g__Intercept', '--format', 'csv')).toBe(0);
     const rows = out.trim().split('\n');
     expect(rows.length).toBe(1 + LEVELS);
-    expect(rows[1].startsWith('r_g__Intercept.1,')).toBe(true);
+    expect(rows[1].startsWith('r_g__Intercept[1],')).toBe(true);
     const fromFile = effects.find((l) => l.startsWith('r_g__Intercept[1],'))!.split(',')[1];
     expect(rows[1].split(',')[1]).toBe(fromFile);
     // the effects' HDIs were computed at the fit: another --hdi-prob says so

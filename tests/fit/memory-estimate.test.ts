@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TYPED_ARRAY_LENGTH, availableMemory, checkRunMemory, estimateRunMemory } from '../../src/fit/memory-estimate.js';
 import { UserError } from '../../src/errors.js';
+import { lowRankWindowCapacity } from '../../src/sampler/adaptation/window-adaptation.js';
 
 const size = { chains: 4, keptDraws: 1_000_000, dim: 1_200, constrainedDim: 1_200, rows: 64_000, columns: 8 };
 
@@ -14,6 +15,22 @@ describe('run memory estimate', () => {
     expect(e.largestArray).toBe(4 * 1_000_000 * 1_200);
     // a dense metric adds dim² per chain (twice: the metric and its factor)
     expect(estimateRunMemory({ ...size, denseMetric: true }).stateBytes - e.stateBytes).toBe(4 * 2 * 1_200 * 1_200 * 8);
+  });
+
+  it("counts the low-rank metric's slow-window draws and gradients: Stan's 1000-iteration warm-up keeps 500 per chain", () => {
+    // windows 25, 50, 100, 200 and the last stretched to 500 (Stan's schedule for 1000 iterations: 75 + … + 50)
+    expect(lowRankWindowCapacity(1000)).toBe(500);
+    expect(lowRankWindowCapacity(150)).toBe(25);
+    const e = estimateRunMemory(size);
+    const low = estimateRunMemory({ ...size, lowRankWindow: 500 });
+    // per chain 2 × 500 × d (draws, gradients) + 10 × d (eigenvectors); once 2 × 500 × d (the estimate's copy)
+    expect(low.stateBytes - e.stateBytes).toBe((4 * (2 * 500 + 10) * 1_200 + 2 * 500 * 1_200) * 8);
+    // a 10⁵-parameter model: ~2 GB of window alone, so the check can refuse it on a small machine
+    const wide = { ...size, keptDraws: 100, dim: 100_000, constrainedDim: 100_000 };
+    expect(() => checkRunMemory(wide, 4e9)).not.toThrow();
+    expect(() => checkRunMemory({ ...wide, lowRankWindow: 500 }, 4e9)).toThrow(
+      /this machine has 4\.0 GB; --metric diag \(the low-rank metric keeps its warm-up window of draws and gradients\), or lower --draws/,
+    );
   });
 
   it('refuses, with the estimate, a run over 80% of the memory available', () => {

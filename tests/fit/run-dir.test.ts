@@ -79,4 +79,31 @@ describe('run directory', () => {
     }
     expect(err.join('')).toBe('nutmeg: --adapt must be one of auto, fisher, stan, got "nutpie"\n');
   });
+
+  it("summary of a run directory names group effects as the fit printed them (r_g__t[3]); bare chain CSVs keep their columns' spelling", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nutmeg-cli-names-'));
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const writeErr = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    let fitted: string[];
+    let fromRun: string[];
+    let fromFiles: string[];
+    try {
+      const args = ['--rows', '400', '--model', 'hierarchical', '--chains', '2', '--warmup', '50', '--draws', '30', '--backend', 'reference'];
+      expect(await main(['node', 'nutmeg', 'fit', ...args, '--quiet', '--out', dir, '--format', 'json'])).toBe(0);
+      fitted = (JSON.parse(out.splice(0).join('')) as { summary: Array<{ variable: string }> }).summary.map((r) => r.variable);
+      expect(await main(['node', 'nutmeg', 'summary', dir, '--json'])).toBe(0);
+      fromRun = (JSON.parse(out.splice(0).join('')) as Array<{ variable: string }>).map((r) => r.variable);
+      expect(await main(['node', 'nutmeg', 'summary', join(dir, 'chain-1.csv'), join(dir, 'chain-2.csv'), '--json'])).toBe(0);
+      fromFiles = (JSON.parse(out.splice(0).join('')) as Array<{ variable: string }>).map((r) => r.variable);
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = writeErr;
+    }
+    expect(fitted.some((n) => /^r_.+\[\d+\]$/.test(n))).toBe(true);
+    expect(fromRun).toEqual(fitted);
+    expect(fromFiles).toEqual(fitted.map((n) => n.replace(/\[(\d+)\]$/, '.$1')));
+  });
 });

@@ -148,4 +148,23 @@ describe('CmdStan CSV writer', () => {
     });
     expect(Number(lines.at(-1)!.split('=')[1])).toBe(result.stepSize[1]);
   });
+
+  it('names the low-rank metric in the nutmeg block (CmdStan readers still see diag_e) and lists the diagonal of M⁻¹', async () => {
+    const backend = await createReferenceBackend(spec);
+    const low = await sample(backend, { chains: 1, warmup: 150, draws: 20, seed: 5, metric: 'lowrank' });
+    const d2 = mkdtempSync(join(tmpdir(), 'nutmeg-csv-lowrank-'));
+    const [file] = writeCmdStanCsvFiles(d2, {
+      result: low,
+      names: constrainedNames(spec),
+      constrain: (theta, out) => constrain(spec, theta, out),
+      model: 'hierarchical',
+    });
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines).toContain('#         metric = diag_e');
+    expect(lines.filter((l) => l.startsWith('#   metric_kind = lowrank'))).toHaveLength(1);
+    const at = lines.indexOf('# Diagonal elements of inverse mass matrix:');
+    expect(lines[at + 1].slice(2).split(', ').map(Number)).toEqual(Array.from(low.inverseMetric[0]));
+    // the plain diagonal run of the first test has no such line
+    expect(readFileSync(files[0], 'utf8')).not.toContain('metric_kind');
+  });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { UserError } from '../../src/errors.js';
 import { buildModel } from '../../src/model/build.js';
-import { CENTERED_MAX_RATIO, parseParameterizationArgs } from '../../src/model/parameterization.js';
+import { CENTERED_MAX_RATIO, MANY_LEVELS, parseParameterizationArgs } from '../../src/model/parameterization.js';
 import { unconstrainedNames } from '../../src/model/layout.js';
 
 // binomial rows: level a has 2000 trials, level b 1000; 300 successes of 3000 → p̄ = 0.1, p̄(1 − p̄) = 0.09
@@ -89,6 +89,51 @@ describe('default rule', () => {
     const e = buildModel(fr, 'y ~ (1 | g)').parameterization[0];
     expect(e.maxLikelihoodSd).toBeCloseTo(1 / Math.sqrt(1.8), 12);
     expect(e.chosen).toBe('noncentered');
+  });
+});
+
+describe('many levels: the median level decides', () => {
+  // bernoulli rows alternating 0/1 within each level → p̄ = 0.5, p̄(1 − p̄) = 0.25; a level of m rows has I = m/4
+  function levelsFrame(rowsPerLevel: readonly number[]) {
+    const g: number[] = [];
+    const y: number[] = [];
+    rowsPerLevel.forEach((m, k) => {
+      for (let i = 0; i < m; i++) {
+        g.push(k);
+        y.push(i % 2);
+      }
+    });
+    const names = rowsPerLevel.map((_, k) => `L${k}`);
+    return frameFromColumns([numericColumn('y', Float64Array.from(y)), categoricalColumn('g', Uint32Array.from(g), names)], 'test frame');
+  }
+
+  it('60 levels, 31 of 20 rows (1/√5 = 0.447) and 29 of 4 rows (1/√1 = 1): median 0.447, ratio 0.894 ≤ 1 → split; the worst level (ratio 2) no longer decides', () => {
+    const m = buildModel(levelsFrame([...Array(31).fill(20), ...Array(29).fill(4)]), 'y ~ 1 + (1 | g)');
+    const e = m.parameterization[0];
+    expect(e.judgedBy).toBe('median level');
+    expect(e.medianLikelihoodSd).toBeCloseTo(1 / Math.sqrt(5), 12);
+    expect(e.maxLikelihoodSd).toBeCloseTo(1, 12);
+    expect(e.ratio).toBeCloseTo(2 / Math.sqrt(5), 12);
+    expect(e.chosen).toBe('split');
+    expect(m.notes).toContain(
+      "g__Intercept: split — median likelihood sd over 60 levels 0.447 = 0.894 × sd prior scale 0.5; rule: with 50 levels or more, centered when the median level's is ≤ 1, with the levels' mean non-centered as a fixed effect shares the covariate; levels' mean folded into b_Intercept",
+    );
+  });
+
+  it('60 levels, 29 of 20 rows and 31 of 4: median 1, ratio 2 > 1 → non-centered; an even count takes the mean of the middle two', () => {
+    const e = buildModel(levelsFrame([...Array(29).fill(20), ...Array(31).fill(4)]), 'y ~ 1 + (1 | g)').parameterization[0];
+    expect(e.medianLikelihoodSd).toBeCloseTo(1, 12);
+    expect(e.chosen).toBe('noncentered');
+    const middle = buildModel(levelsFrame([...Array(30).fill(20), ...Array(30).fill(4)]), 'y ~ 1 + (1 | g)').parameterization[0];
+    expect(middle.medianLikelihoodSd).toBeCloseTo((1 / Math.sqrt(5) + 1) / 2, 12);
+  });
+
+  it(`below ${MANY_LEVELS} levels the worst level decides as before: 49 levels of 20 rows, ratio 0.894 > 0.4 → non-centered`, () => {
+    const e = buildModel(levelsFrame(Array(49).fill(20)), 'y ~ 1 + (1 | g)').parameterization[0];
+    expect(e.judgedBy).toBe('worst level');
+    expect(e.ratio).toBeCloseTo(2 / Math.sqrt(5), 12);
+    expect(e.chosen).toBe('noncentered');
+    expect(buildModel(levelsFrame(Array(MANY_LEVELS).fill(20)), 'y ~ 1 + (1 | g)').parameterization[0].chosen).toBe('split');
   });
 });
 

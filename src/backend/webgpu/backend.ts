@@ -4,7 +4,8 @@
  * down, priors and chain rule in float64 on the host (host-terms.ts). Pipelines and bind groups are made once.
  *
  * Per logDensityGradient call, for each batch of active chains: one queue write (parameters), one compute pass with
- * two dispatches (logp_grad: partial sums per tile and segment; reduce: sums per slot), one copy, one mapAsync.
+ * a logp_grad dispatch per row chunk (partial sums per tile and segment; one chunk unless the rows' buffers exceed the
+ * device's limits) and a reduce dispatch (sums per slot), one copy, one mapAsync.
  */
 import { loadAux } from '../../model/density.js';
 import { familyModule, kernelsSupportFamily } from '../../model/families/index.js';
@@ -16,7 +17,7 @@ import { acquireDevice, type AcquiredDevice } from './device.js';
 import { BackendUnavailableError, causeOf, withTimeout } from './errors.js';
 import { deviceFamily } from './family-host.js';
 import { assembleLogDensity, hostScratch, packParams, type HostScratch } from './host-terms.js';
-import { planRows, type RowPlan } from './row-plan.js';
+import { planRows, rowValues, type RowPlan } from './row-plan.js';
 import { kernelSource, type KernelName, type ShaderConstant } from './shader-source.js';
 
 export interface WebGpuBackendOptions extends BackendOptions {
@@ -39,11 +40,16 @@ export interface WebGpuBackendOptions extends BackendOptions {
   readonly workgroupBytes?: number;
   /** Milliseconds a readback may take before the device is declared hung (default: from the work size). */
   readonly timeoutMs?: number;
+  /**
+   * Largest buffer, in bytes, the backend may bind (default and upper bound: the device's maxStorageBufferBindingSize
+   * and maxBufferSize, at most 256 MiB). Rows whose buffers exceed it are split into chunks; tests make it small.
+   */
+  readonly maxBufferBytes?: number;
 }
 
 /** Largest single buffer we allocate, whatever the device allows (llvmpipe buffers are host memory). */
 const BUFFER_CAP = 256 * 1024 * 1024;
-/** The pointwise output buffer (and its host copy) hold at most this many bytes; bigger blocks go in row chunks. */
+/** The pointwise output buffer (and its host copy) hold at most this many bytes; bigger blocks go in row blocks. */
 const POINTWISE_CAP = 16 * 1024 * 1024;
 const MAX_DISPATCH = 65535;
 
@@ -61,6 +67,8 @@ class WebGpuBackend implements Backend {
   readonly kind = 'webgpu' as const;
   readonly description: string;
   readonly dim: number;
+  /** Row chunks (separate buffers and dispatches; 1 unless the rows exceed the device's buffer limits). */
+  readonly rowChunks: number;
 
   private readonly device: GPUDevice;
   /** Keeps the Dawn instance alive as long as the device (see AcquiredDevice.instance). */
@@ -79,15 +87,22 @@ class WebGpuBackend implements Backend {
   private readonly sumsRead: GPUBuffer;
   private readonly pointOut: GPUBuffer;
   private readonly pointRead: GPUBuffer;
-  private readonly block: GPUBuffer;
-  private readonly logpGrad: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup };
-  private readonly reduce: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup };
-  private readonly pointwise: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup };
+  /** Per row chunk: the pointwise kernel's uniform (its rows among the block's list). */
+  private readonly blocks: GPUBuffer[];
+  /** The logp_grad and pointwise kernels have one bind group per row chunk. */
+  private readonly logpGrad: { pipeline: GPUComputePipeline; bindGroups: GPUBindGroup[] };
+  private readonly reduce: { pipeline: GPUComputePipeline; bindGroups: GPUBindGroup[] };
+  private readonly pointwise: { pipeline: GPUComputePipeline; bindGroups: GPUBindGroup[] };
 
   private readonly paramsHost: Float32Array;
   private readonly sumsHost: Float32Array;
   private readonly pointHost: Float32Array;
   private readonly blockHost = new Uint32Array(4);
+  /** A pointwise block's rows grouped by chunk: row within its chunk (sent), and user row offset in the block. */
+  private readonly listHost: Uint32Array;
+  private readonly listRow: Uint32Array;
+  private readonly chunkFill: Uint32Array;
+  private readonly chunkStart: Uint32Array;
   private activeList: Uint32Array;
 
   private failure: string | undefined;
@@ -100,21 +115,25 @@ class WebGpuBackend implements Backend {
     this.dim = spec.dim;
     const limits = acquired.limits;
     const software = SOFTWARE_ADAPTER.test(acquired.adapterName);
-    const plan = planRows(
-      spec,
-      pickWorkgroupSize(limits, options.workgroupSize ?? (software ? 64 : 256)),
-      Math.min(options.workgroupBytes ?? Infinity, limits.maxComputeWorkgroupStorageSize),
-      options.rowsPerThread ?? (software ? 32 : 4),
-      deviceFamily(spec),
-    );
+    const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, BUFFER_CAP, options.maxBufferBytes ?? Infinity);
+    const family = deviceFamily(spec);
+    const workgroupSize = pickWorkgroupSize(limits, options.workgroupSize ?? (software ? 64 : 256));
+    const rowsPerThread = options.rowsPerThread ?? (software ? 32 : 4);
+    // rows per chunk: its f32 and u32 buffers under the cap, its tiles within one dispatch
+    const per = rowValues(spec, family);
+    const chunkRows = Math.min(Math.floor((Math.floor(cap / 4) - per.u32Tail) / Math.max(per.f32, per.u32, 1)), MAX_DISPATCH * workgroupSize * rowsPerThread);
+    if (chunkRows < workgroupSize * rowsPerThread) {
+      throw new BackendUnavailableError(`WebGPU: one tile of ${workgroupSize * rowsPerThread} rows of this model exceeds the device's buffer limit (${cap} bytes)`);
+    }
+    const plan = planRows(spec, workgroupSize, Math.min(options.workgroupBytes ?? Infinity, limits.maxComputeWorkgroupStorageSize), rowsPerThread, family, chunkRows);
     this.plan = plan;
+    this.rowChunks = plan.chunks.length;
     this.description = `webgpu (${acquired.adapterName}, ${
       acquired.backend === 'default' ? 'default backend' : `${acquired.backend}, ${acquired.featureLevel}`
     })`;
     this.timeoutMs = options.timeoutMs;
     this.scratch = hostScratch(spec, plan.coefficients);
 
-    const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, BUFFER_CAP);
     const Q = plan.paramsPerChain;
     const fits = (bytesPerItem: number): number => Math.floor(cap / bytesPerItem);
     this.chainBatch = Math.min(
@@ -125,25 +144,18 @@ class WebGpuBackend implements Backend {
       MAX_DISPATCH,
     );
     this.drawBatch = Math.min(options.maxDraws ?? 256, fits(4 * Q), MAX_DISPATCH);
-    this.rowChunk = Math.max(1, Math.min(spec.n, Math.floor(POINTWISE_CAP / (4 * this.drawBatch)), MAX_DISPATCH * plan.workgroupSize));
-    for (const [what, bytes] of [
-      ['row data', plan.rowF.byteLength],
-      ['row indices', plan.rowU.byteLength],
-      ['reduction lists', plan.lists.byteLength],
-    ] as const) {
-      if (bytes > cap) throw new BackendUnavailableError(`WebGPU: the ${what} (${bytes} bytes) exceed the device's buffer limit`);
+    // the pointwise output holds a block's draws × rows, then the block's row list (one u32 per row)
+    this.rowChunk = Math.max(1, Math.min(spec.n, Math.floor(POINTWISE_CAP / (4 * (this.drawBatch + 1))), Math.floor(cap / (4 * (this.drawBatch + 1))), MAX_DISPATCH * plan.workgroupSize));
+    if (plan.lists.byteLength > cap) {
+      throw new BackendUnavailableError(`WebGPU: the reduction lists (${plan.lists.byteLength} bytes) exceed the device's buffer limit`);
     }
     if (this.chainBatch < 1 || this.drawBatch < 1) {
       throw new BackendUnavailableError('WebGPU: one chain of this model does not fit in the device buffer limit');
     }
-    if (plan.tiles > MAX_DISPATCH) {
-      throw new BackendUnavailableError(`WebGPU: ${spec.n} rows exceed the ${MAX_DISPATCH * plan.tileRows} rows one dispatch covers`);
-    }
     this.activeList = new Uint32Array(Math.max(options.maxChains ?? 4, 1));
 
     const S = GPUBufferUsage.STORAGE;
-    const rowF = this.upload(plan.rowF, S);
-    const rowU = this.upload(plan.rowU, S);
+    const rows = plan.chunks.map((chunk) => ({ rowF: this.upload(chunk.rowF, S), rowU: this.upload(chunk.rowU, S) }));
     const lists = this.upload(plan.lists, S);
     const paramsRows = Math.max(this.chainBatch, this.drawBatch);
     this.paramsHost = new Float32Array(paramsRows * Q);
@@ -153,13 +165,17 @@ class WebGpuBackend implements Backend {
     this.sums = this.buffer(this.sumsHost.byteLength, S | GPUBufferUsage.COPY_SRC);
     this.sumsRead = this.buffer(this.sumsHost.byteLength, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     this.pointHost = new Float32Array(this.drawBatch * this.rowChunk);
-    this.pointOut = this.buffer(this.pointHost.byteLength, S | GPUBufferUsage.COPY_SRC);
+    this.listHost = new Uint32Array(this.rowChunk);
+    this.listRow = new Uint32Array(this.rowChunk);
+    this.chunkFill = new Uint32Array(plan.chunks.length + 1);
+    this.chunkStart = new Uint32Array(plan.chunks.length);
+    this.pointOut = this.buffer(this.pointHost.byteLength + this.listHost.byteLength, S | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
     this.pointRead = this.buffer(this.pointHost.byteLength, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-    this.block = this.buffer(this.blockHost.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.blocks = plan.chunks.map(() => this.buffer(this.blockHost.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST));
 
-    this.logpGrad = this.kernel('logp_grad', plan.constants.logpGrad, [rowF, rowU, this.params, partials]);
-    this.reduce = this.kernel('reduce', plan.constants.reduce, [partials, lists, this.sums]);
-    this.pointwise = this.kernel('pointwise', plan.constants.pointwise, [rowF, rowU, this.params, this.pointOut, this.block]);
+    this.logpGrad = this.kernel('logp_grad', plan.constants.logpGrad, rows.map((r) => [r.rowF, r.rowU, this.params, partials]));
+    this.reduce = this.kernel('reduce', plan.constants.reduce, [[partials, lists, this.sums]]);
+    this.pointwise = this.kernel('pointwise', plan.constants.pointwise, rows.map((r, c) => [r.rowF, r.rowU, this.params, this.pointOut, this.blocks[c]]));
 
     void this.device.lost.then((info) => {
       if (!this.disposed) this.failure ??= `device lost (${info.reason}${info.message ? `: ${causeOf(info.message)}` : ''})`;
@@ -181,18 +197,21 @@ class WebGpuBackend implements Backend {
     return buffer;
   }
 
+  /** A kernel's pipeline, with a bind group per resource list (one per row chunk). */
   private kernel(
     name: KernelName,
     constants: Record<string, ShaderConstant>,
-    resources: readonly GPUBuffer[],
-  ): { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup } {
+    resources: readonly (readonly GPUBuffer[])[],
+  ): { pipeline: GPUComputePipeline; bindGroups: GPUBindGroup[] } {
     const module = this.device.createShaderModule({ label: name, code: kernelSource(name, constants, this.plan.family.shader) });
     const pipeline = this.device.createComputePipeline({ label: name, layout: 'auto', compute: { module, entryPoint: 'main' } });
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    return { pipeline, bindGroup };
+    const bindGroups = resources.map((list) =>
+      this.device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: list.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      }),
+    );
+    return { pipeline, bindGroups };
   }
 
   /** Runs calls one at a time (they share the device buffers). */
@@ -253,10 +272,13 @@ class WebGpuBackend implements Backend {
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(this.logpGrad.pipeline);
-    pass.setBindGroup(0, this.logpGrad.bindGroup);
-    pass.dispatchWorkgroups(plan.tiles, count);
+    // one dispatch per row chunk (row-plan.ts), all in this pass: still one submit and one readback per call
+    for (let c = 0; c < plan.chunks.length; c++) {
+      pass.setBindGroup(0, this.logpGrad.bindGroups[c]);
+      pass.dispatchWorkgroups(plan.chunks[c].tiles, count);
+    }
     pass.setPipeline(this.reduce.pipeline);
-    pass.setBindGroup(0, this.reduce.bindGroup);
+    pass.setBindGroup(0, this.reduce.bindGroups[0]);
     pass.dispatchWorkgroups(Math.ceil(plan.slots / plan.workgroupSize), count);
     pass.end();
     const floats = 2 * count * plan.slots;
@@ -307,24 +329,51 @@ class WebGpuBackend implements Backend {
     rowCount: number,
     out: Float64Array,
   ): Promise<void> {
-    this.blockHost[0] = r0;
-    this.blockHost[1] = nr;
-    this.device.queue.writeBuffer(this.block, 0, this.blockHost);
+    // the block's rows grouped by chunk (a counting sort), each as its row within the chunk
+    const { plan } = this;
+    const C = plan.chunkRows;
+    const fill = this.chunkFill;
+    fill.fill(0);
+    for (let k = 0; k < nr; k++) fill[Math.floor(plan.position[r0 + k] / C) + 1]++;
+    for (let c = 0; c < plan.chunks.length; c++) fill[c + 1] += fill[c];
+    const starts = this.chunkStart;
+    starts.set(fill.subarray(0, plan.chunks.length));
+    for (let k = 0; k < nr; k++) {
+      const q = plan.position[r0 + k];
+      const c = Math.floor(q / C);
+      const j = fill[c]++;
+      this.listHost[j] = q - c * C;
+      this.listRow[j] = k;
+    }
+    const listAt = this.pointHost.length;
+    this.device.queue.writeBuffer(this.pointOut, 4 * listAt, this.listHost, 0, nr);
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(this.pointwise.pipeline);
-    pass.setBindGroup(0, this.pointwise.bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(nr / this.plan.workgroupSize), nd);
+    for (let c = 0; c < plan.chunks.length; c++) {
+      const count = fill[c] - starts[c];
+      if (count === 0) continue;
+      this.blockHost[0] = starts[c];
+      this.blockHost[1] = count;
+      this.blockHost[2] = nr;
+      this.blockHost[3] = listAt;
+      this.device.queue.writeBuffer(this.blocks[c], 0, this.blockHost);
+      pass.setBindGroup(0, this.pointwise.bindGroups[c]);
+      pass.dispatchWorkgroups(Math.ceil(count / plan.workgroupSize), nd);
+    }
     pass.end();
     encoder.copyBufferToBuffer(this.pointOut, 0, this.pointRead, 0, 4 * nd * nr);
     await this.readBack(encoder, this.pointRead, this.pointHost, nd * nr, nd * nr);
     // the family's host-side terms in f64: per row (log C(n, y), log y! …) and per draw (−log σ, lgamma(y + φ) …)
-    const { family } = this.plan;
+    const { family } = plan;
     const rowConstant = family.rowConstant;
     const aux = this.scratch.aux;
     for (let s = 0; s < nd; s++) {
       const dst = (d0 + s) * rowCount + (r0 - rowStart);
-      for (let k = 0; k < nr; k++) out[dst + k] = this.pointHost[s * nr + k] + (rowConstant ? rowConstant[r0 + k] : 0);
+      for (let j = 0; j < nr; j++) {
+        const k = this.listRow[j];
+        out[dst + k] = this.pointHost[s * nr + j] + (rowConstant ? rowConstant[r0 + k] : 0);
+      }
       if (family.hasAux) {
         loadAux(this.spec, draws, (d0 + s) * this.dim, aux);
         family.addChainRowTerms(aux, r0, nr, out, dst);

@@ -41,13 +41,15 @@ export interface RowPlan {
   readonly order: Uint32Array;
   /** The family function's host side the plan was made for. */
   readonly family: DeviceFamily;
-  /** Packed f32 row data (see shaders/model.wgsl). */
-  readonly rowF: Float32Array;
   /**
-   * Packed u32 row data: per grouping factor its level, segment-start lane and segment id columns, then the inverse
-   * order, then the rows per invocation.
+   * The rows in chunks of `chunkRows` backend rows (the last may be shorter), each with its own buffers, so that no
+   * buffer exceeds the device's limits: one chunk when all rows fit.
    */
-  readonly rowU: Uint32Array;
+  readonly chunks: readonly RowChunk[];
+  /** Rows per chunk (a whole number of tiles unless there is one chunk): the stride of the chunks' columns. */
+  readonly chunkRows: number;
+  /** Backend row of each user row (the inverse of `order`). */
+  readonly position: Uint32Array;
   /** CSR lists of partials per slot (see shaders/reduce.wgsl). */
   readonly lists: Uint32Array;
   readonly constants: {
@@ -55,6 +57,29 @@ export interface RowPlan {
     readonly reduce: Constants;
     readonly pointwise: Constants;
   };
+}
+
+/** A chunk of consecutive backend rows with its packed buffers. */
+export interface RowChunk {
+  /** Its first backend row, and first tile. */
+  readonly firstRow: number;
+  readonly firstTile: number;
+  readonly rows: number;
+  readonly tiles: number;
+  /** Packed f32 row data (see shaders/model.wgsl), columns of `chunkRows` rows. */
+  readonly rowF: Float32Array;
+  /**
+   * Packed u32 row data: per grouping factor its level, segment-start lane and segment id columns (segment ids are
+   * global), then the rows per invocation, the chunk's row count and its first tile (read at run time).
+   */
+  readonly rowU: Uint32Array;
+}
+
+/** f32 and u32 values per row of a spec's packed buffers, and u32 values after the rows (see planRows). */
+export function rowValues(spec: ModelSpec, family: DeviceFamily = deviceFamily(spec)): { readonly f32: number; readonly u32: number; readonly u32Tail: number } {
+  const p = spec.fixed.names.length;
+  const xTerms = spec.terms.filter((t) => t.x !== null).length;
+  return { f32: p + 1 + (family.splitY ? 1 : 0) + (family.rowExtra ? 1 : 0) + xTerms, u32: 3 * sortKeys(spec).length, u32Tail: 3 };
 }
 
 /** Grouping factors used by some term, fewest levels first (ties: factor order). */
@@ -122,6 +147,8 @@ export function planRows(
   workgroupBytes = 16384,
   rowsPerThread = 1,
   family: DeviceFamily = deviceFamily(spec),
+  /** Most rows per chunk (rounded down to whole tiles, at least one tile); default: all rows in one chunk. */
+  maxChunkRows = Infinity,
 ): RowPlan {
   const tileRows = workgroupSize * rowsPerThread;
   const { n } = spec;
@@ -129,58 +156,75 @@ export function planRows(
   const tiles = Math.ceil(n / tileRows);
   const keys = sortKeys(spec);
   const order = rowOrder(spec, keys);
+  const chunkRows = n <= maxChunkRows ? n : Math.max(1, Math.floor(maxChunkRows / tileRows)) * tileRows;
+  const C = chunkRows;
+  const nChunks = Math.max(1, Math.ceil(n / C));
 
-  // f32 columns: X, the family's row.y, row.yLo (its f32 rounding error) and row.extra, covariates
+  // f32 columns of each chunk (stride C): X, the family's row.y, row.yLo (its f32 rounding error) and row.extra,
+  // covariates; offsets are the same in every chunk
   const xTerms = spec.terms.filter((t) => t.x !== null).length;
   const extra = family.rowExtra;
   const split = family.splitY;
-  const rowF = new Float32Array(n * (p + 1 + (split ? 1 : 0) + (extra ? 1 : 0) + xTerms));
-  const X = spec.fixed.X;
-  for (let q = 0; q < n; q++) {
-    const i = order[q];
-    for (let j = 0; j < p; j++) rowF[q * p + j] = X[i * p + j];
-  }
-  const yOff = n * p;
-  let fOff = yOff + n;
-  for (let q = 0; q < n; q++) rowF[yOff + q] = family.rowY[order[q]];
+  const yOff = C * p;
+  let fOff = yOff + C;
   const yLoOff = split ? fOff : 0;
-  if (split) {
-    for (let q = 0; q < n; q++) rowF[yLoOff + q] = family.rowY[order[q]] - rowF[yOff + q];
-    fOff += n;
-  }
+  if (split) fOff += C;
   const extraOff = extra ? fOff : 0;
-  if (extra) {
-    for (let q = 0; q < n; q++) rowF[extraOff + q] = extra[order[q]];
-    fOff += n;
-  }
+  if (extra) fOff += C;
   const termXOff = spec.terms.map((term) => {
     if (!term.x) return NO_COLUMN;
     const off = fOff;
-    for (let q = 0; q < n; q++) rowF[off + q] = term.x[order[q]];
-    fOff += n;
+    fOff += C;
     return off;
   });
+  const fLength = C * (p + 1 + (split ? 1 : 0) + (extra ? 1 : 0) + xTerms);
 
-  // u32 columns: per used factor level, start lane, segment id; then the inverse order
-  // … and one last element: the rows per invocation, read at run time by logp_grad.wgsl so that the shader compiler
-  // cannot unroll the row loops (a software adapter's compile time grows with the unrolled size: 21 s vs 1 s)
-  const rowU = new Uint32Array(n * (3 * keys.length + 1) + 1);
-  const rowsPerThreadAt = n * (3 * keys.length + 1);
-  rowU[rowsPerThreadAt] = rowsPerThread;
+  // u32 columns: per used factor level, start lane, segment id (segments over all rows; a chunk is whole tiles, so
+  // no segment crosses chunks)
+  // … and three last elements: the rows per invocation, read at run time by logp_grad.wgsl so that the shader
+  // compiler cannot unroll the row loops (a software adapter's compile time grows with the unrolled size: 21 s vs
+  // 1 s), the chunk's row count and its first tile
+  const rowsPerThreadAt = C * 3 * keys.length;
   const factorOff = new Map<number, number>();
   const factorSegments = new Map<number, Segments>();
   keys.forEach((g, k) => {
-    const off = 3 * k * n;
-    const index = spec.groups[g].index;
-    const seg = segments(index, order, tileRows);
-    for (let q = 0; q < n; q++) rowU[off + q] = index[order[q]];
-    rowU.set(seg.startLane, off + n);
-    rowU.set(seg.segmentId, off + 2 * n);
-    factorOff.set(g, off);
-    factorSegments.set(g, seg);
+    factorOff.set(g, 3 * k * C);
+    factorSegments.set(g, segments(spec.groups[g].index, order, tileRows));
   });
-  const invPermOff = 3 * keys.length * n;
-  for (let q = 0; q < n; q++) rowU[invPermOff + order[q]] = q;
+  const rowChunks: RowChunk[] = [];
+  for (let c = 0; c < nChunks; c++) {
+    const q0 = c * C;
+    const rows = Math.min(C, n - q0);
+    const rowF = new Float32Array(fLength);
+    const X = spec.fixed.X;
+    for (let q = 0; q < rows; q++) {
+      const i = order[q0 + q];
+      for (let j = 0; j < p; j++) rowF[q * p + j] = X[i * p + j];
+      rowF[yOff + q] = family.rowY[i];
+      if (split) rowF[yLoOff + q] = family.rowY[i] - rowF[yOff + q];
+      if (extra) rowF[extraOff + q] = extra[i];
+    }
+    spec.terms.forEach((term, t) => {
+      if (!term.x) return;
+      const x = term.x;
+      for (let q = 0; q < rows; q++) rowF[termXOff[t] + q] = x[order[q0 + q]];
+    });
+    const rowU = new Uint32Array(rowsPerThreadAt + 3);
+    rowU[rowsPerThreadAt] = rowsPerThread;
+    rowU[rowsPerThreadAt + 1] = rows;
+    rowU[rowsPerThreadAt + 2] = q0 / tileRows;
+    keys.forEach((g) => {
+      const off = factorOff.get(g)!;
+      const index = spec.groups[g].index;
+      const seg = factorSegments.get(g)!;
+      for (let q = 0; q < rows; q++) rowU[off + q] = index[order[q0 + q]];
+      rowU.set(seg.startLane.subarray(q0, q0 + rows), off + C);
+      rowU.set(seg.segmentId.subarray(q0, q0 + rows), off + 2 * C);
+    });
+    rowChunks.push({ firstRow: q0, firstTile: q0 / tileRows, rows, tiles: Math.ceil(rows / tileRows), rowF, rowU });
+  }
+  const position = new Uint32Array(n);
+  for (let q = 0; q < n; q++) position[order[q]] = q;
 
   // parameters per chain and partials per chain
   const termROffset: number[] = [];
@@ -207,7 +251,7 @@ export function planRows(
 
   const model: Constants = {
     WG: { u32: workgroupSize },
-    N_ROWS: { u32: n },
+    N_ROWS: { u32: C },
     P: { u32: p },
     N_TERMS: { u32: spec.terms.length },
     Q: { u32: paramsPerChain },
@@ -236,8 +280,9 @@ export function planRows(
     partialsPerChain,
     order,
     family,
-    rowF,
-    rowU,
+    chunks: rowChunks,
+    chunkRows: C,
+    position,
     lists,
     constants: {
       logpGrad: {
@@ -245,12 +290,14 @@ export function planRows(
         N_DAUX: { u32: nDAux },
         ROWS_PER_THREAD: { u32: rowsPerThread },
         ROWS_PER_THREAD_AT: { u32: rowsPerThreadAt },
+        ROWS_AT: { u32: rowsPerThreadAt + 1 },
+        FIRST_TILE_AT: { u32: rowsPerThreadAt + 2 },
         TILE_STRIDE: { u32: tileStride },
         N_CHUNKS: { u32: chunks },
         CHUNKS_PER_PASS: { u32: chunksPerPass },
         PARTIALS_PER_CHAIN: { u32: partialsPerChain },
-        TERM_RUN_START_OFF: { u32s: spec.terms.map((t) => factorOff.get(t.group)! + n) },
-        TERM_SEG_OFF: { u32s: spec.terms.map((t) => factorOff.get(t.group)! + 2 * n) },
+        TERM_RUN_START_OFF: { u32s: spec.terms.map((t) => factorOff.get(t.group)! + C) },
+        TERM_SEG_OFF: { u32s: spec.terms.map((t) => factorOff.get(t.group)! + 2 * C) },
         TERM_SEG_BASE: { u32s: termSegBase },
       },
       reduce: {
@@ -258,7 +305,7 @@ export function planRows(
         N_SLOTS: { u32: slots },
         PARTIALS_PER_CHAIN: { u32: partialsPerChain },
       },
-      pointwise: { ...model, INV_PERM_OFF: { u32: invPermOff } },
+      pointwise: model,
     },
   };
 }

@@ -1,16 +1,23 @@
 /**
  * The playground page (index.html beside it): data (the built-in Hillstrom simulator or a dropped CSV), formula,
- * family and sampler settings; the fit runs in worker.js (src/browser/worker.ts) with per-chain progress and a
- * cancel button; then the backend that ran, the summary table, a forest plot (Vega-Lite, rendered to SVG here) and
- * PSIS-LOO; the run downloads as a zip of the run directory the CLI writes. Errors are the CLI's one-line messages,
- * shown beside the field that caused them. Only same-origin files are loaded (the worker and this script).
+ * family, priors and sampler settings; the fit runs in worker.js (src/browser/worker.ts) with per-chain progress and a
+ * cancel button; then the backend that ran, the summary table and the worker's report sections (fit-sections.ts:
+ * trace and rank plots, the population-level forest plot, the posterior predictive check, PSIS-LOO and the comparison
+ * of the session's fits), their Vega-Lite specs rendered to SVG here by Vega, which the page loads from its own
+ * origin on the first plot (a chunk split off this script); the run downloads as a zip of the run directory the CLI
+ * writes. Errors are the CLI's one-line messages, shown beside the field that caused them. Only same-origin files are
+ * loaded.
  */
-import { FAMILIES } from '../../model/spec.js';
+import { intIn, positiveInt } from '../../cli/options.js';
 import type { SummaryRow } from '../../diagnostics/summary.js';
-import { forestSpec } from '../../report/plots/intervals.js';
-import { renderSvg } from '../../report/plots/render.js';
+import { UserError } from '../../errors.js';
+import { SETTING_RANGES, type IntRange } from '../../fit/bounds.js';
+import { FAMILIES } from '../../model/spec.js';
 import type { Family } from '../../model/spec.js';
-import type { BrowserBackendChoice, DataSource, Field, FromWorker, LooSummary, ToWorker } from '../protocol.js';
+import type { ReportSection } from '../../report/section.js';
+import { renderSvg } from '../../report/plots/render.js';
+import { formatNumber, type Cell } from '../../report/table.js';
+import type { BrowserBackendChoice, DataSource, Field, FromWorker, ToWorker } from '../protocol.js';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -76,22 +83,37 @@ class FieldError extends Error {
   }
 }
 
-/** A whole number in [min, max] from an input (named by its CLI flag in the message). */
-function wholeNumber(id: string, flag: string, field: Field, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const text = $<HTMLInputElement>(id).value.trim();
-  const n = Number(text);
-  if (text === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new FieldError(field, `${flag} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}; got "${text}"`);
+/** The CLI's parse of a flag's value from an input; its one-line UserError shown beside `field`. */
+function fieldValue<T>(field: Field, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof UserError) throw new FieldError(field, e.message);
+    throw e;
   }
-  return n;
+}
+
+/** A sampler setting as the CLI's --<flag> reads it (src/cli/options.ts intIn with src/fit/bounds.ts's range). */
+function setting(id: string, flag: string, range: IntRange): number {
+  return fieldValue('chains', () => intIn(flag, $<HTMLInputElement>(id).value.trim(), range));
+}
+
+/** The prior box: one CLI --prior value a line (blank lines and lines starting with # skipped). */
+function priorLines(): string[] {
+  return $<HTMLTextAreaElement>('priors')
+    .value.split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
 async function dataSource(): Promise<DataSource> {
   const source = document.querySelector<HTMLInputElement>('input[name=source]:checked')!.value;
   if (source === 'simulated') {
-    return { kind: 'simulated', name: 'hillstrom', seed: wholeNumber('dataSeed', '--seed', 'data', 0), rows: wholeNumber('rows', '--rows', 'data', 1) };
+    const seed = fieldValue('data', () => intIn('--seed', $<HTMLInputElement>('dataSeed').value.trim(), SETTING_RANGES.seed));
+    const rows = fieldValue('data', () => positiveInt('--rows', $<HTMLInputElement>('rows').value.trim()));
+    return { kind: 'simulated', name: 'hillstrom', seed, rows };
   }
-  if (dropped === null) throw new FieldError('data', '--data: no CSV file yet; drop one on the box or choose one');
+  if (dropped === null) throw new FieldError('data', '--data: no data file yet; drop a CSV file on the box or choose one');
   return { kind: 'csv', name: dropped.name, bytes: await dropped.arrayBuffer() };
 }
 
@@ -112,10 +134,11 @@ function chainRows(n: number): HTMLProgressElement[] {
 }
 
 const fmt = (x: number | null, digits = 3): string => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(digits));
+const cellText = (c: Cell): string => (c === null ? 'NA' : typeof c === 'number' ? formatNumber(c, 4) : c);
 
-function table(columns: readonly string[], rows: readonly (readonly string[])[], id: string): HTMLTableElement {
+function table(columns: readonly string[], rows: readonly (readonly string[])[], id?: string): HTMLTableElement {
   const t = document.createElement('table');
-  t.id = id;
+  if (id !== undefined) t.id = id;
   const head = t.createTHead().insertRow();
   for (const c of columns) head.append(Object.assign(document.createElement('th'), { textContent: c }));
   const body = t.createTBody();
@@ -129,6 +152,27 @@ function table(columns: readonly string[], rows: readonly (readonly string[])[],
 /** Population-level rows (b_, sd_, cor_ and auxiliary parameters), not one row per group level. */
 function populationRows(rows: readonly SummaryRow[]): SummaryRow[] {
   return rows.filter((r) => !r.variable.includes('['));
+}
+
+/** "Posterior predictive check" → "posterior-predictive-check", the section's id. */
+const slug = (title: string): string => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** A report section: heading, paragraphs, tables and (rendered after the rest is on the page) its plots. */
+function sectionElement(s: ReportSection, plots: { box: HTMLElement; spec: NonNullable<ReportSection['plots']>[number] }[]): HTMLElement {
+  const el = document.createElement('section');
+  el.id = `section-${slug(s.title)}`;
+  el.append(Object.assign(document.createElement('h2'), { textContent: s.title }));
+  for (const paragraph of s.text.split('\n\n').filter((p) => p !== '')) el.append(Object.assign(document.createElement('p'), { textContent: paragraph }));
+  for (const t of s.tables) {
+    if (t.caption) el.append(Object.assign(document.createElement('p'), { className: 'caption', textContent: t.caption }));
+    el.append(table(t.columns, t.rows.map((r) => r.map(cellText))));
+  }
+  for (const spec of s.plots ?? []) {
+    const box = Object.assign(document.createElement('div'), { className: 'plot' });
+    el.append(box);
+    plots.push({ box, spec });
+  }
+  return el;
 }
 
 async function showResults(message: Extract<FromWorker, { type: 'done' }>): Promise<void> {
@@ -147,30 +191,10 @@ async function showResults(message: Extract<FromWorker, { type: 'done' }>): Prom
       'summary',
     ),
   );
-  if (message.loo) results.append(looTable(message.loo));
-  const forestRows = shown
-    .filter((r) => r.variable.startsWith('b_') && r.variable !== 'b_Intercept' && r.mean !== null && r.q5 !== null && r.q95 !== null)
-    .map((r) => ({ label: r.variable, mean: r.mean!, low: r.q5!, high: r.q95! }));
-  if (forestRows.length > 0) {
-    const plot = document.createElement('div');
-    plot.id = 'forest';
-    plot.innerHTML = await renderSvg(forestSpec(forestRows, 'Population-level effects', '5%–95%', 'coefficient (link scale)'));
-    results.append(plot);
-  }
-}
-
-function looTable(loo: LooSummary): HTMLTableElement {
-  const [good, ok, bad, veryBad] = loo.paretoK;
-  return table(
-    ['PSIS-LOO', 'estimate', 'se'],
-    [
-      ['elpd_loo', fmt(loo.elpdLoo, 1), fmt(loo.elpdLooSe, 1)],
-      ['p_loo', fmt(loo.pLoo, 1), fmt(loo.pLooSe, 1)],
-      ['looic', fmt(loo.looic, 1), fmt(loo.looicSe, 1)],
-      ['Pareto k ≤ 0.5 / ≤ 0.7 / ≤ 1 / > 1', `${good} / ${ok} / ${bad} / ${veryBad}`, ''],
-    ],
-    'loo',
-  );
+  const plots: Parameters<typeof sectionElement>[1] = [];
+  for (const s of message.sections) results.append(sectionElement(s, plots));
+  // Vega (a chunk of its own) is fetched on the first plot; the plots render one after another into their boxes
+  for (const { box, spec } of plots) box.innerHTML = await renderSvg(spec);
 }
 
 function download(name: string, bytes: Uint8Array): void {
@@ -210,7 +234,13 @@ function startWorker(): Worker {
       case 'done':
         setRunning(false);
         downloadButton.disabled = false;
-        void showResults(m).then(() => (document.body.dataset.state = 'done'));
+        showResults(m).then(
+          () => (document.body.dataset.state = 'done'),
+          (e: unknown) => {
+            showError('run', `internal error: cannot draw the plots (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})`);
+            document.body.dataset.state = 'error';
+          },
+        );
         break;
       case 'files':
         download(m.name, m.zip);
@@ -240,10 +270,11 @@ form.addEventListener('submit', (e) => {
         data,
         formula: $<HTMLInputElement>('formula').value,
         family: familySelect.value as Family,
-        chains: wholeNumber('chains', '--chains', 'chains', 1, 64),
-        warmup: wholeNumber('warmup', '--warmup', 'chains', 0),
-        draws: wholeNumber('draws', '--draws', 'chains', 1),
-        seed: wholeNumber('seed', '--seed', 'chains', 0),
+        priors: priorLines(),
+        chains: setting('chains', '--chains', SETTING_RANGES.chains),
+        warmup: setting('warmup', '--warmup', SETTING_RANGES.warmup),
+        draws: setting('draws', '--draws', SETTING_RANGES.draws),
+        seed: setting('seed', '--seed', SETTING_RANGES.seed),
         backend: $<HTMLSelectElement>('backend').value as BrowserBackendChoice,
       };
     } catch (err) {

@@ -1,5 +1,6 @@
 /** Random draws the simulators share, on top of src/rng.ts. */
 import type { Rng } from '../../rng.js';
+import * as pm from '../../numeric/portable-math.js';
 
 /** A sampler of 0 … k−1 with the given probabilities (normalised here), by inversion of the cumulative table. */
 export function discrete(probabilities: readonly number[]): (rng: Rng) => number {
@@ -23,7 +24,7 @@ export function discrete(probabilities: readonly number[]): (rng: Rng) => number
 /** Poisson(mean) by multiplying uniforms (Knuth); for the small means the simulators use (≤ 30). */
 export function poisson(rng: Rng, mean: number): number {
   if (!(mean >= 0 && mean <= 30)) throw new Error(`poisson: mean ${mean} outside [0, 30]`);
-  const limit = Math.exp(-mean);
+  const limit = pm.exp(-mean);
   let k = 0;
   let product = rng.uniform();
   while (product > limit) {
@@ -35,7 +36,7 @@ export function poisson(rng: Rng, mean: number): number {
 
 /** Log-normal: exp(mu + sigma·N(0, 1)). */
 export function lognormal(rng: Rng, mu: number, sigma: number): number {
-  return Math.exp(mu + sigma * rng.normal());
+  return pm.exp(mu + sigma * rng.normal());
 }
 
 /** x rounded to `digits` decimals (as a CSV would hold it). */

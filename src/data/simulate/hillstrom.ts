@@ -24,6 +24,7 @@ import { CONTROL_SEGMENT, addHillstromFeatures } from '../hillstrom.js';
 import { discrete, lognormal, round } from './draw.js';
 import type { NumericValues } from '../frame.js';
 import type { SimulateOptions, Simulated } from './types.js';
+import * as pm from '../../numeric/portable-math.js';
 
 /** Row counts per level in the real file (64,000 rows), levels in sorted order as the file's reader gives them. */
 const HISTORY_SEGMENTS = [
@@ -95,7 +96,7 @@ function drawHistory(rng: ReturnType<typeof stream>, k: number): number {
   const [lo, hi, mean] = HISTORY_RANGE[k];
   if (!Number.isFinite(hi)) return round(lo + (mean - lo) * rng.exponential(), 2);
   const power = (hi - lo) / (mean - lo) - 1;
-  return Math.min(round(lo + (hi - lo) * rng.uniform() ** power, 2), hi - 0.01);
+  return Math.min(round(lo + (hi - lo) * pm.pow(rng.uniform(), power), 2), hi - 0.01);
 }
 
 /** Simulated Hillstrom data (64,000 rows by default), with the file's 12 columns in file order. */
@@ -169,7 +170,7 @@ export function simulateHillstrom(options: SimulateOptions): Simulated {
     conversion[i] = outcomes.bernoulli(sigmoid(eta));
     if (conversion[i] === 1) {
       visit[i] = 1;
-      spend[i] = round(Math.min(499, 29.99 + lognormal(outcomes, Math.log(50), 1)), 2);
+      spend[i] = round(Math.min(499, 29.99 + lognormal(outcomes, pm.log(50), 1)), 2);
     } else {
       visit[i] = outcomes.bernoulli(VISIT_RATE[segment[i]]);
     }

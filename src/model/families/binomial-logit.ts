@@ -11,6 +11,7 @@
  */
 import { sigmoid, softplus } from '../../numeric/logistic.js';
 import type { FamilyModule, FamilyRows } from './family.js';
+import * as pm from '../../numeric/portable-math.js';
 
 function rowLogLik(rows: FamilyRows, i: number, eta: number): number {
   const y = rows.y[i];
@@ -47,8 +48,8 @@ function makeBinomialLogit(name: 'bernoulli' | 'binomial'): FamilyModule {
         // the row functions above from one exponential and one log1p (as the native and WGSL kernels do):
         // e = e^{−|η|}, softplus(±η) = max(±η, 0) + log1p(e), σ(±η) = 1/(1 + e) or e/(1 + e) by the sign of ±η
         const h = eta[i - i0];
-        const e = Math.exp(-Math.abs(h));
-        const l = Math.log1p(e);
+        const e = pm.exp(-Math.abs(h));
+        const l = pm.log1p(e);
         const inv = 1 / (1 + e);
         const yi = y[i];
         const failures = (trials ? trials[i] : 1) - yi;

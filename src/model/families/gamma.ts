@@ -9,27 +9,28 @@
 import { digamma } from '../../numeric/digamma.js';
 import { lgamma } from '../../numeric/log-gamma.js';
 import { rowwiseBlock, type FamilyModule } from './family.js';
+import * as pm from '../../numeric/portable-math.js';
 
 const logLik: FamilyModule['logLik'] = (rows, i, eta, aux) => {
   const a = aux[0];
-  const logY = Math.log(rows.y[i]);
-  return a * Math.log(a) - a * eta + (a - 1) * logY - a * Math.exp(logY - eta) - lgamma(a);
+  const logY = pm.log(rows.y[i]);
+  return a * pm.log(a) - a * eta + (a - 1) * logY - a * pm.exp(logY - eta) - lgamma(a);
 };
-const dEta: FamilyModule['dEta'] = (rows, i, eta, aux) => aux[0] * (Math.exp(Math.log(rows.y[i]) - eta) - 1);
+const dEta: FamilyModule['dEta'] = (rows, i, eta, aux) => aux[0] * (pm.exp(pm.log(rows.y[i]) - eta) - 1);
 const dAux: FamilyModule['dAux'] = (rows, i, eta, aux) => {
   const a = aux[0];
-  const logY = Math.log(rows.y[i]);
-  return Math.log(a) + 1 - eta + logY - Math.exp(logY - eta) - digamma(a);
+  const logY = pm.log(rows.y[i]);
+  return pm.log(a) + 1 - eta + logY - pm.exp(logY - eta) - digamma(a);
 };
 
 export const gammaLog: FamilyModule = {
   name: 'gamma',
   link: 'log',
   aux: [{ name: 'shape', transform: 'log', defaultPrior: () => ({ family: 'gamma', params: [0.01, 0.01] }) }],
-  mean: (eta) => Math.exp(eta),
+  mean: (eta) => pm.exp(eta),
   logLik,
   dEta,
-  d2Eta: (rows, i, eta, aux) => -aux[0] * Math.exp(Math.log(rows.y[i]) - eta),
+  d2Eta: (rows, i, eta, aux) => -aux[0] * pm.exp(pm.log(rows.y[i]) - eta),
   dAux,
   logLikBlock: rowwiseBlock(logLik, dEta, dAux, 1),
 };

@@ -7,17 +7,18 @@
  * sigma's default prior is brms's, half student_t(3, 0, 2.5·sd(y)) (sd(log y) for lognormal).
  */
 import { rowwiseBlock, type FamilyModule, type FamilyRows } from './family.js';
+import * as pm from '../../numeric/portable-math.js';
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_2PI = 0.5 * pm.log(2 * Math.PI);
 
 function makeNormal(name: 'gaussian' | 'lognormal'): FamilyModule {
   const onLog = name === 'lognormal';
-  const value = onLog ? (rows: FamilyRows, i: number) => Math.log(rows.y[i]) : (rows: FamilyRows, i: number) => rows.y[i];
+  const value = onLog ? (rows: FamilyRows, i: number) => pm.log(rows.y[i]) : (rows: FamilyRows, i: number) => rows.y[i];
   const logLik: FamilyModule['logLik'] = (rows, i, eta, aux) => {
     const v = value(rows, i);
     const sigma = aux[0];
     const u = (v - eta) / sigma;
-    return -HALF_LOG_2PI - Math.log(sigma) - 0.5 * u * u - (onLog ? v : 0);
+    return -HALF_LOG_2PI - pm.log(sigma) - 0.5 * u * u - (onLog ? v : 0);
   };
   const dEta: FamilyModule['dEta'] = (rows, i, eta, aux) => (value(rows, i) - eta) / (aux[0] * aux[0]);
   const dAux: FamilyModule['dAux'] = (rows, i, eta, aux) => {
@@ -29,7 +30,7 @@ function makeNormal(name: 'gaussian' | 'lognormal'): FamilyModule {
     name,
     link: 'identity',
     aux: [{ name: 'sigma', transform: 'log', defaultPrior: (scale) => ({ family: 'halfstudent_t', params: [3, 2.5 * scale] }) }],
-    mean: onLog ? (eta, aux) => Math.exp(eta + 0.5 * aux[0] * aux[0]) : (eta) => eta,
+    mean: onLog ? (eta, aux) => pm.exp(eta + 0.5 * aux[0] * aux[0]) : (eta) => eta,
     logLik,
     dEta,
     d2Eta: (_rows, _i, _eta, aux) => -1 / (aux[0] * aux[0]),

@@ -41,7 +41,7 @@ export function familyModule(family: Family, link?: LinkName): FamilyModule {
 }
 
 /** The backends with row kernels of their own (the reference backend runs every family module). */
-export type KernelBackend = 'native' | 'webgpu';
+export type KernelBackend = 'native' | 'webgpu' | 'wasm';
 
 /**
  * The families (and non-default links) each kernel backend has row functions for: today every one on both
@@ -51,6 +51,8 @@ export type KernelBackend = 'native' | 'webgpu';
 const KERNEL_FAMILIES: Readonly<Record<KernelBackend, ReadonlySet<string>>> = {
   native: new Set([...FAMILIES, 'bernoulli/probit', 'binomial/probit']),
   webgpu: new Set([...FAMILIES, 'bernoulli/probit', 'binomial/probit']),
+  // the native kernels compiled to WebAssembly (native/wasm/): the same source, the same families
+  wasm: new Set([...FAMILIES, 'bernoulli/probit', 'binomial/probit']),
 };
 
 /** Whether `backend`'s row kernels implement `family` with `link` (absent: the family's default link). */

@@ -18,6 +18,7 @@ import { sigmoid, softplus } from '../../numeric/logistic.js';
 import { logFactorial } from '../log-choose.js';
 import { lgamma } from '../../numeric/log-gamma.js';
 import { rowwiseBlock, type FamilyModule } from './family.js';
+import * as pm from '../../numeric/portable-math.js';
 
 export const SMALL_COUNT = 64;
 
@@ -25,7 +26,7 @@ export const SMALL_COUNT = 64;
 export function logRising(y: number, phi: number): number {
   if (y > SMALL_COUNT) return lgamma(y + phi) - lgamma(phi);
   let s = 0;
-  for (let k = 0; k < y; k++) s += Math.log(phi + k);
+  for (let k = 0; k < y; k++) s += pm.log(phi + k);
   return s;
 }
 
@@ -40,19 +41,19 @@ export function digammaRising(y: number, phi: number): number {
 const logLik: FamilyModule['logLik'] = (rows, i, eta, aux) => {
   const y = rows.y[i];
   const phi = aux[0];
-  const t = eta - Math.log(phi);
+  const t = eta - pm.log(phi);
   return logRising(y, phi) - logFactorial(y) - phi * softplus(t) - (y > 0 ? y * softplus(-t) : 0);
 };
 const dEta: FamilyModule['dEta'] = (rows, i, eta, aux) => {
   const y = rows.y[i];
   const phi = aux[0];
-  const t = eta - Math.log(phi);
+  const t = eta - pm.log(phi);
   return (y > 0 ? y * sigmoid(-t) : 0) - phi * sigmoid(t);
 };
 const dAux: FamilyModule['dAux'] = (rows, i, eta, aux) => {
   const y = rows.y[i];
   const phi = aux[0];
-  const t = eta - Math.log(phi);
+  const t = eta - pm.log(phi);
   return digammaRising(y, phi) - softplus(t) + sigmoid(t) - (y > 0 ? (y * sigmoid(-t)) / phi : 0);
 };
 
@@ -60,11 +61,11 @@ export const negbinomialLog: FamilyModule = {
   name: 'negbinomial',
   link: 'log',
   aux: [{ name: 'shape', transform: 'log', defaultPrior: () => ({ family: 'gamma', params: [0.01, 0.01] }) }],
-  mean: (eta) => Math.exp(eta),
+  mean: (eta) => pm.exp(eta),
   logLik,
   dEta,
   d2Eta: (rows, i, eta, aux) => {
-    const t = eta - Math.log(aux[0]);
+    const t = eta - pm.log(aux[0]);
     return -(rows.y[i] + aux[0]) * sigmoid(t) * sigmoid(-t);
   },
   dAux,

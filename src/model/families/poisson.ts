@@ -6,12 +6,13 @@
  */
 import { logFactorial } from '../log-choose.js';
 import { rowwiseBlock, type FamilyModule } from './family.js';
+import * as pm from '../../numeric/portable-math.js';
 
 const logLik: FamilyModule['logLik'] = (rows, i, eta) => {
   const y = rows.y[i];
-  return (y > 0 ? y * eta : 0) - Math.exp(eta) - logFactorial(y);
+  return (y > 0 ? y * eta : 0) - pm.exp(eta) - logFactorial(y);
 };
-const dEta: FamilyModule['dEta'] = (rows, i, eta) => rows.y[i] - Math.exp(eta);
+const dEta: FamilyModule['dEta'] = (rows, i, eta) => rows.y[i] - pm.exp(eta);
 const dAux: FamilyModule['dAux'] = (_rows, _i, _eta, _aux, a) => {
   throw new RangeError(`family poisson has no auxiliary parameter ${a}`);
 };
@@ -20,10 +21,10 @@ export const poissonLog: FamilyModule = {
   name: 'poisson',
   link: 'log',
   aux: [],
-  mean: (eta) => Math.exp(eta),
+  mean: (eta) => pm.exp(eta),
   logLik,
   dEta,
-  d2Eta: (_rows, _i, eta) => -Math.exp(eta),
+  d2Eta: (_rows, _i, eta) => -pm.exp(eta),
   dAux,
   logLikBlock: rowwiseBlock(logLik, dEta, dAux, 0),
 };

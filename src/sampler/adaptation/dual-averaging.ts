@@ -7,6 +7,7 @@
  *   x̄ ← (1 − n^−κ) x̄ + n^−κ x
  * and at the end of warm-up ε = exp(x̄). Stan's defaults: δ = 0.8, γ = 0.05, t0 = 10, κ = 0.75, μ = log(10 ε0).
  */
+import * as pm from '../../numeric/portable-math.js';
 export interface DualAveragingSettings {
   /** Target mean acceptance statistic δ (adapt_delta). */
   readonly targetAccept: number;
@@ -52,13 +53,13 @@ export class DualAveraging {
     const eta = 1 / (n + t0);
     this.sBar[c] = (1 - eta) * this.sBar[c] + eta * (targetAccept - a);
     const x = this.mu[c] - (this.sBar[c] * Math.sqrt(n)) / gamma;
-    const xEta = Math.pow(n, -kappa);
+    const xEta = pm.pow(n, -kappa);
     this.xBar[c] = (1 - xEta) * this.xBar[c] + xEta * x;
-    return Math.exp(x);
+    return pm.exp(x);
   }
 
   /** The adapted step size of chain c, exp(x̄). */
   final(c: number): number {
-    return Math.exp(this.xBar[c]);
+    return pm.exp(this.xBar[c]);
   }
 }

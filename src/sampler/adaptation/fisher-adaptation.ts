@@ -35,6 +35,7 @@ import type { Metric } from '../metric.js';
 import { DualAveraging, type DualAveragingSettings } from './dual-averaging.js';
 import { DrawGradientWindows, gradientInitialDiagonal } from './fisher-metric.js';
 import type { WarmupAdaptation } from './warmup.js';
+import * as pm from '../../numeric/portable-math.js';
 
 export interface FisherSettings {
   /** End warm-up when metric and step size have stabilised (otherwise it lasts the maximum). Default true. */
@@ -165,7 +166,7 @@ export class FisherAdaptation implements WarmupAdaptation {
   }
 
   restartStepSizeOf(c: number, stepSize: Float64Array): void {
-    this.dualAveraging.setMu(c, Math.log(10 * stepSize[c]));
+    this.dualAveraging.setMu(c, pm.log(10 * stepSize[c]));
     this.dualAveraging.restart(c);
   }
 
@@ -190,7 +191,7 @@ export class FisherAdaptation implements WarmupAdaptation {
     if (!early && this.settings.adaptiveLength && this.hasPrevious[s]) {
       let sq = 0;
       for (let k = 0; k < d; k++) {
-        const r = Math.log(now[k] / this.previous[s * d + k]);
+        const r = pm.log(now[k] / this.previous[s * d + k]);
         sq += r * r;
       }
       const stable =
@@ -216,7 +217,7 @@ export class FisherAdaptation implements WarmupAdaptation {
       if (o === s || !this.hasPrevious[o]) continue;
       let sq = 0;
       for (let k = 0; k < d; k++) {
-        const r = Math.log(now[k] / this.previous[o * d + k]);
+        const r = pm.log(now[k] / this.previous[o * d + k]);
         sq += r * r;
       }
       if (!(Math.sqrt(sq / d) < STABLE_METRIC)) return false;

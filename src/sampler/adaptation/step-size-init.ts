@@ -10,8 +10,9 @@ import type { Rng } from '../../rng.js';
 import { leapfrogClose, leapfrogOpen } from '../integrator.js';
 import type { Metric } from '../metric.js';
 import type { LogDensityTarget } from '../nuts.js';
+import * as pm from '../../numeric/portable-math.js';
 
-const LOG_08 = Math.log(0.8);
+const LOG_08 = pm.log(0.8);
 
 /** Position, gradient and log density of every chain (C × d, C × d, C). */
 export interface ChainStates {

@@ -16,6 +16,7 @@ import { LowRankWindow } from './lowrank-window.js';
 import { WelfordEstimator } from './welford.js';
 import type { WarmupAdaptation } from './warmup.js';
 import { adaptationWindows, inSlowWindow, STAN_WINDOWS, type AdaptationWindows, type WindowSettings } from './windows.js';
+import * as pm from '../../numeric/portable-math.js';
 
 export interface AdaptationSettings extends DualAveragingSettings, WindowSettings {
   /** Diagonal metric updates from draws and gradients inside the initial fast buffer (early-metric.ts). */
@@ -46,6 +47,11 @@ function longestWindow(w: AdaptationWindows): number {
     start = end + 1;
   }
   return Math.max(1, Math.min(longest, 1000));
+}
+
+/** Draws per chain the low-rank metric keeps for a Stan warm-up of numWarmup iterations (for the memory estimate). */
+export function lowRankWindowCapacity(numWarmup: number, settings: WindowSettings = STAN_WINDOWS): number {
+  return longestWindow(adaptationWindows(numWarmup, settings));
 }
 
 export class WindowedAdaptation implements WarmupAdaptation {
@@ -164,7 +170,7 @@ export class WindowedAdaptation implements WarmupAdaptation {
 
   /** restartStepSize for chain c only. */
   restartStepSizeOf(c: number, stepSize: Float64Array): void {
-    this.dualAveraging.setMu(c, Math.log(10 * stepSize[c]));
+    this.dualAveraging.setMu(c, pm.log(10 * stepSize[c]));
     this.dualAveraging.restart(c);
   }
 

@@ -23,8 +23,9 @@
 import { choleskyLower } from '../../numeric/cholesky.js';
 import { thinQr } from '../../numeric/thin-qr.js';
 import type { Rng } from '../../rng.js';
+import * as pm from '../../numeric/portable-math.js';
 
-const LOG_2PI = Math.log(2 * Math.PI);
+const LOG_2PI = pm.log(2 * Math.PI);
 
 /** The curvature history of one path: the last J accepted (s, y) pairs and the diagonal α. */
 export class CurvatureHistory {
@@ -174,9 +175,9 @@ export class BfgsNormal {
     const chol = new Float64Array(r * r);
     if (r > 0 && choleskyLower(mid, r, chol) >= 0) return null;
     let logDet = 0;
-    for (let i = 0; i < d; i++) logDet += Math.log(alpha[i]);
+    for (let i = 0; i < d; i++) logDet += pm.log(alpha[i]);
     for (let j = 0; j < r; j++) {
-      logDet += 2 * Math.log(chol[j * r + j]);
+      logDet += 2 * pm.log(chol[j * r + j]);
       chol[j * r + j] -= 1;
     }
     for (let i = 0; i < d; i++) if (!Number.isFinite(mu[i])) return null;

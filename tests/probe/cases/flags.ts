@@ -44,6 +44,13 @@ function abtestCase(name: string, args: string[], expect: CliCase['expect'], tok
   return { class: 'flags', name: `abtest ${name}`, files: { 'ab.csv': AB }, args, expect, tokens, timeoutMs: 20_000 };
 }
 
+const TS = 'date,sales\n' + Array.from({ length: 30 }, (_, d) => `2024-01-${String(d + 1).padStart(2, '0')},${100 + (d % 7)}`).join('\n') + '\n';
+const its = (...more: string[]): string[] => ['its', '--data', 'ts.csv', '--time', 'date', '--outcome', 'sales', '--intervention', '2024-01-21', '--draws', '100', '--warmup', '100', ...more];
+
+function itsCase(name: string, args: string[], tokens: Token[]): CliCase {
+  return { class: 'flags', name: `its ${name}`, files: { 'ts.csv': TS }, args, expect: 'error', tokens, timeoutMs: 20_000 };
+}
+
 export const flagCases: CliCase[] = [
   badFlag('--chains', '0'),
   badFlag('--chains', '-1'),
@@ -167,6 +174,14 @@ export const flagCases: CliCase[] = [
   abtestCase('unknown control', abtest('--control', 'Z'), 'error', ['Z']),
   abtestCase('--interval 2', abtest('--interval', '2'), 'error', ['--interval']),
   abtestCase('--seed -1', abtest('--seed', '-1'), 'error', ['--seed']),
+  itsCase('--fourier 0', its('--fourier', '0'), ['--fourier']),
+  itsCase('--placebos 11', its('--placebos', '11'), ['--placebos']),
+  itsCase('--interval 1.5', its('--interval', '1.5'), ['--interval']),
+  itsCase('--family poisson', its('--family', 'poisson'), ['--family']),
+  itsCase('--seasonality monthly', its('--seasonality', 'monthly'), ['--seasonality']),
+  itsCase('--chains 0', its('--chains', '0'), ['--chains']),
+  itsCase('intervention not a date', ['its', '--data', 'ts.csv', '--time', 'date', '--outcome', 'sales', '--intervention', 'soon'], ['--intervention', 'soon']),
+  itsCase('unknown covariate', its('--covariates', 'price'), ['--covariates', 'price']),
   {
     class: 'flags',
     name: 'abtest valid',

@@ -1,0 +1,257 @@
+/**
+ * The backend over the C++ engine (native/src/engine.hpp), whichever way it is loaded: the Node-API addon (native.ts)
+ * or its WebAssembly build (wasm/backend.ts). Both hand the engine the same arrays (describeEngineModel) and receive
+ * the same results; this side adds what the engine leaves to TypeScript — see native.ts's file comment for the split
+ * of the log density. No Node built-in here: the browser build uses it too.
+ */
+import { kernelsSupportFamily } from '../model/families/index.js';
+import type { Backend, BackendOptions } from './backend.js';
+import { addAuxGradient, addAuxPriors, addScalarPriors } from '../model/density.js';
+import type { LinkName } from '../model/families/family.js';
+import { levelCount, type Family, type ModelSpec } from '../model/spec.js';
+
+/** Which compiled kernels to run: 'auto' picks the widest the CPU has (AVX-512, then AVX2+FMA, then baseline). */
+export type NativeKernels = 'auto' | 'baseline' | 'avx2' | 'avx512';
+
+/**
+ * How the gradient reads the rows (native/src/model.hpp RowLayout): 'auto' chooses from the data — 'grouped' (rows
+ * grouped by cell, a run per cell) when cells hold at least 64 rows on average, else 'sorted' (rows sorted by the
+ * level of the term with the most levels, a gather and a scatter per row); 'rows' keeps the data order.
+ */
+export type NativeLayout = 'auto' | 'grouped' | 'sorted' | 'rows';
+
+/** What the engine's constructor reads, through the addon's NativeModel or the wasm module (arrays are copied; none is kept). */
+export interface NativeModelDescriptor {
+  readonly family: Family;
+  /** Absent: the family's own link. */
+  readonly link?: LinkName;
+  /** Coordinates of the family's auxiliary parameters (log sigma, log shape) in the unconstrained vector. */
+  readonly aux: readonly number[];
+  readonly n: number;
+  readonly p: number;
+  readonly dim: number;
+  readonly X: Float64Array;
+  readonly y: Float64Array;
+  readonly trials: Float64Array | null;
+  readonly logChoose: Float64Array | null;
+  readonly terms: readonly {
+    readonly index: Uint32Array;
+    readonly x: Float64Array | null;
+    readonly levels: number;
+    readonly noncentered: boolean;
+    /** No level prior (an indexed fixed-effect term, src/backend/indexed-fixed.ts). */
+    readonly flat: boolean;
+    readonly sdIndex: number;
+    readonly offset: number;
+  }[];
+  readonly threads: number;
+  readonly maxChains: number;
+  readonly maxDraws: number;
+  readonly kernels: NativeKernels;
+  readonly layout?: NativeLayout;
+}
+
+export interface NativeModelHandle {
+  /**
+   * Log-likelihood + level priors and their gradient for the active chains (see the file comment); auxGrad
+   * (nChains × the family's aux count) receives ∂ loglik / ∂aux on the constrained scale.
+   */
+  gradient(
+    positions: Float64Array,
+    nChains: number,
+    active: Uint8Array | null,
+    logp: Float64Array,
+    grad: Float64Array,
+    auxGrad?: Float64Array | null,
+  ): Promise<void>;
+  /**
+   * The same on the calling thread, returning when done (addons built before it existed lack it): for small data,
+   * where the asynchronous round trip costs more than the arithmetic (see work-size.ts).
+   */
+  gradientSync?(
+    positions: Float64Array,
+    nChains: number,
+    active: Uint8Array | null,
+    logp: Float64Array,
+    grad: Float64Array,
+    auxGrad?: Float64Array | null,
+  ): void;
+  pointwise(draws: Float64Array, nDraws: number, rowStart: number, rowCount: number, out: Float64Array): Promise<void>;
+  dispose(): void;
+  /** Kernel instruction set in use: "baseline", "avx2+fma" or "avx512". */
+  readonly isa: string;
+  readonly threads: number;
+  /** How the data are stored, e.g. "X: 1 ones, 4 u8, 2 f64; y u8; term 0 x u8 index u8". */
+  readonly storage: string;
+  /** The gradient's row layout in use (absent in addons built before it existed). */
+  readonly layout?: Exclude<NativeLayout, 'auto'>;
+  /** The same in words, e.g. "rows grouped in 63 cells (1015.9 rows a cell)". */
+  readonly layoutSummary?: string;
+}
+
+/** How to prepare the engine: everything but the model itself. */
+export interface EngineSettings {
+  readonly threads: number;
+  readonly maxChains?: number;
+  readonly maxDraws?: number;
+  readonly kernels?: NativeKernels;
+  readonly layout?: NativeLayout;
+}
+
+/** The engine's view of `spec` (the arrays are the spec's own, not copies). Throws for a family the kernels lack. */
+export function describeEngineModel(spec: ModelSpec, settings: EngineSettings): NativeModelDescriptor {
+  const family = spec.family;
+  if (!kernelsSupportFamily('native', family, spec.link)) {
+    throw new Error(`the native kernel has no ${family} family${spec.link ? ` with ${spec.link} link` : ''} in this version`);
+  }
+  return {
+    family,
+    ...(spec.link ? { link: spec.link } : {}),
+    aux: (spec.aux ?? []).map((a) => a.index),
+    n: spec.n,
+    p: spec.fixed.names.length,
+    dim: spec.dim,
+    X: spec.fixed.X,
+    y: spec.y,
+    trials: spec.trials,
+    logChoose: spec.logChoose,
+    terms: spec.terms.map((term, t) => ({
+      index: spec.groups[term.group].index,
+      x: term.x,
+      levels: levelCount(spec, t),
+      noncentered: term.parameterization === 'noncentered',
+      flat: term.flat === true,
+      sdIndex: term.sdIndex,
+      offset: term.offset,
+    })),
+    threads: settings.threads,
+    maxChains: settings.maxChains ?? 4,
+    maxDraws: settings.maxDraws ?? 256,
+    kernels: settings.kernels ?? 'auto',
+    ...(settings.layout ? { layout: settings.layout } : {}),
+  };
+}
+
+/** A backend over one engine handle: calls in order, the engine's results finished with the scalar and aux priors. */
+export class EngineBackend implements Backend {
+  readonly description: string;
+  readonly layout: string | undefined;
+  readonly dim: number;
+  /** Calls run one at a time, in order: each waits for the previous one to settle. */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Calls queued or running off the event loop. */
+  private pending = 0;
+  private disposed = false;
+  /** Whether gradient calls run on the calling thread (when nothing is queued); see work-size.ts. */
+  readonly sync: boolean;
+  /** Present when `sync`: the calling-thread evaluation without a promise (Backend.logDensityGradientSync). */
+  readonly logDensityGradientSync?: (positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array) => void;
+  /** The family's aux count, and per call ∂ loglik / ∂aux (chains × nAux) with one chain's aux and gradient. */
+  private readonly nAux: number;
+  private auxGrad: Float64Array;
+  private readonly aux: Float64Array;
+  private readonly auxGradOne: Float64Array;
+
+  constructor(
+    readonly kind: 'native' | 'wasm',
+    readonly spec: ModelSpec,
+    private readonly handle: NativeModelHandle,
+    sync = false,
+  ) {
+    this.dim = spec.dim;
+    this.sync = sync && typeof handle.gradientSync === 'function';
+    this.nAux = spec.aux?.length ?? 0;
+    this.auxGrad = new Float64Array(this.nAux * 4);
+    this.aux = new Float64Array(this.nAux);
+    this.auxGradOne = new Float64Array(this.nAux);
+    this.layout = handle.layoutSummary;
+    const rows = handle.layout === 'grouped' ? ', rows grouped by cell' : handle.layout === 'sorted' ? ', rows sorted by level' : '';
+    this.description = `${kind} (${handle.threads} thread${handle.threads === 1 ? '' : 's'}, ${handle.isa}${this.sync ? ', in-process calls' : ''}${rows})`;
+    if (this.sync) this.logDensityGradientSync = (positions, nChains, logp, grad, active) => this.gradientNow(positions, nChains, logp, grad, active);
+  }
+
+  /** How the data are stored in the engine (for benchmarks and diagnostics). */
+  get storage(): string {
+    return this.handle.storage;
+  }
+
+  logDensityGradient(
+    positions: Float64Array,
+    nChains: number,
+    logp: Float64Array,
+    grad: Float64Array,
+    active?: Uint8Array,
+  ): Promise<void> {
+    if (this.sync && this.pending === 0 && !this.disposed) {
+      try {
+        this.gradientNow(positions, nChains, logp, grad, active);
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.enqueue(async () => {
+      await this.handle.gradient(positions, nChains, active ?? null, logp, grad, this.auxGradFor(nChains));
+      this.finishGradient(positions, nChains, logp, grad, active);
+    });
+  }
+
+  /** The gradient on the calling thread; refused after dispose() or while an asynchronous call is queued. */
+  private gradientNow(positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void {
+    if (this.disposed) throw new Error(`${this.kind} backend: used after dispose()`);
+    if (this.pending > 0) throw new Error(`${this.kind} backend: a calling-thread gradient while an asynchronous call is queued`);
+    this.handle.gradientSync!(positions, nChains, active ?? null, logp, grad, this.auxGradFor(nChains));
+    this.finishGradient(positions, nChains, logp, grad, active);
+  }
+
+  /** The buffer the addon writes ∂ loglik / ∂aux into (grown once to the largest chain count asked for), or null. */
+  private auxGradFor(nChains: number): Float64Array | null {
+    if (this.nAux === 0) return null;
+    if (this.auxGrad.length < nChains * this.nAux) this.auxGrad = new Float64Array(nChains * this.nAux);
+    return this.auxGrad;
+  }
+
+  /** Adds the scalar and aux priors and the aux's chain rule to what the addon wrote (see the file comment). */
+  private finishGradient(positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void {
+    const { spec, nAux, aux, auxGradOne } = this;
+    for (let c = 0; c < nChains; c++) {
+      if (active && !active[c]) continue;
+      const at = c * this.dim;
+      let lp = logp[c] + addScalarPriors(spec, positions, at, grad);
+      if (nAux > 0) {
+        lp += addAuxPriors(spec, positions, at, grad, aux);
+        for (let a = 0; a < nAux; a++) auxGradOne[a] = this.auxGrad[c * nAux + a];
+        addAuxGradient(spec, at, aux, auxGradOne, grad);
+      }
+      logp[c] = Number.isFinite(lp) ? lp : -Infinity;
+    }
+  }
+
+  pointwiseLogLik(
+    draws: Float64Array,
+    nDraws: number,
+    rowStart: number,
+    rowCount: number,
+    out: Float64Array,
+  ): Promise<void> {
+    return this.enqueue(() => this.handle.pointwise(draws, nDraws, rowStart, rowCount, out));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.tail;
+    this.handle.dispose();
+  }
+
+  private enqueue(call: () => Promise<void>): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error(`${this.kind} backend: used after dispose()`));
+    this.pending++;
+    const run = this.tail.then(call).finally(() => {
+      this.pending--;
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+

@@ -1,0 +1,22 @@
+/**
+ * Which columnar format a data file holds, from its first 8 and last 4 bytes (and, for an Arrow IPC stream, its
+ * name): Parquet ("PAR1" at both ends), Arrow IPC file / Feather v2 ("ARROW1"), Arrow IPC stream (a 0xFFFFFFFF
+ * continuation marker, with a name ending .arrows/.arrow/.feather/.ipc, since the marker alone could start a binary
+ * file of another kind); null for anything else (CSV, or a format the CSV reader refuses). No file access: the CLI
+ * (data-file.ts) and the page (src/browser/data.ts) both ask it.
+ */
+import type { ColumnarFormat } from './columnar.js';
+
+const STREAM_NAME = /\.(arrows|arrow|feather|ipc)$/i;
+
+const latin1 = (bytes: Uint8Array, from: number, to: number): string => String.fromCharCode(...bytes.subarray(from, to));
+
+/** `head`: the file's first 8 bytes (or all of a shorter file); `tail`: its last 4; `name`: its name or path. */
+export function columnarFormatOf(head: Uint8Array, tail: Uint8Array, name: string): ColumnarFormat | null {
+  if (head.length < 8 || tail.length < 4) return null;
+  if (latin1(head, 0, 4) === 'PAR1' && latin1(tail, 0, 4) === 'PAR1') return 'parquet';
+  if (latin1(head, 0, 6) === 'ARROW1') return 'arrow';
+  const marker = (head[0] | (head[1] << 8) | (head[2] << 16) | (head[3] << 24)) >>> 0;
+  if (marker === 0xffffffff && STREAM_NAME.test(name)) return 'arrow';
+  return null;
+}
