@@ -65,4 +65,9 @@ export { analyzeIts, type ItsOptions, type ItsResult, type ItsRow, type EffectSu
 export { itsModel, type ItsFamily, type ItsPriors } from './model/its/model.js';
 export { itsDesign, defaultItsPriors, type ItsDesign, type Seasonality } from './model/its/design.js';
 export { readSeries, type Series } from './model/its/series.js';
+export { fitClv, CLV_DEFAULTS, type ClvOptions, type ClvResult } from './analyses/clv/clv-fit.js';
+export { rfmSummary, type RfmSummary, type TransactionColumns } from './analyses/clv/rfm.js';
+export { clvPredictions, type ClvPredictions } from './analyses/clv/predictions.js';
+export { clvDensityModel, defaultClvPriors, type ClvPriors } from './model/clv/clv-model.js';
+export { simulateClv, simulateClvEvents, CLV_TRUTH } from './data/simulate/clv.js';
 export { UserError } from './errors.js';

@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'analyze', load: () => import('./analyze.js') },
   { name: 'abtest', load: () => import('./abtest.js') },
   { name: 'its', load: () => import('./its.js') },
+  { name: 'clv', load: () => import('./clv.js') },
   { name: 'serve', load: () => import('./serve.js') },
   { name: 'playground', load: () => import('./playground.js') },
 ];

@@ -8,6 +8,7 @@ import type { ReadCsvOptions } from './csv.js';
 import { readDataFile } from './data-file.js';
 import type { Frame } from './frame.js';
 import { addHillstromFeatures } from './hillstrom.js';
+import { simulateClv } from './simulate/clv.js';
 import { simulateCrossed } from './simulate/crossed.js';
 import { simulateHillstrom } from './simulate/hillstrom.js';
 import { simulateIts } from './simulate/its.js';
@@ -15,7 +16,7 @@ import { simulatePersonalization } from './simulate/personalization.js';
 import { simulateSeparation } from './simulate/separation.js';
 import type { Simulated } from './simulate/types.js';
 
-export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization', 'crossed', 'its'] as const;
+export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization', 'crossed', 'its', 'clv'] as const;
 export type BuiltinDatasetName = (typeof BUILTIN_DATASETS)[number];
 
 /** Prefix of a data argument that names a built-in simulated data set. */
@@ -43,6 +44,8 @@ export function builtinDataset(name: BuiltinDatasetName, seed: number, n?: numbe
       return simulateCrossed({ seed, n });
     case 'its':
       return simulateIts({ seed, n });
+    case 'clv':
+      return simulateClv({ seed, n });
   }
 }
 

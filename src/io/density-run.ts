@@ -112,11 +112,18 @@ export function writeDensityRun(dir: string, fit: DensityFit, meta: DensityRunMe
  * Writes the run as one step: into a hidden directory beside dir, renamed over dir when complete (as saveRun does
  * for formula fits); on a failed write dir is left as it was and the UserError says where the partial files are.
  */
-export function saveDensityRun(dir: string, fit: DensityFit, meta: DensityRunMeta, options: { flag?: string; write?: WriteFn } = {}): void {
+export function saveDensityRun(
+  dir: string,
+  fit: DensityFit,
+  meta: DensityRunMeta,
+  options: { flag?: string; write?: WriteFn; extraFiles?: (dir: string, write?: WriteFn) => void } = {},
+): void {
   const flag = options.flag ?? '--out';
   const staged = stageDir(dir, flag);
   try {
     writeDensityRun(staged.temp, fit, meta, options.write);
+    // a model's own files (customers.csv, report.html …), written into the same staged directory before it is renamed
+    options.extraFiles?.(staged.temp, options.write);
   } catch (e) {
     throw new UserError(`${flag} ${dir}: writing the run failed (${systemReason(e)}); ${dir} was left as it was, and what was written is kept in ${staged.temp}`);
   }
