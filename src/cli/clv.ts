@@ -19,12 +19,13 @@ import { densityRunMeta, saveDensityRun } from '../io/density-run.js';
 import { checkOutDir, checkOutFile, writeFileFully } from '../io/out-target.js';
 import { renderTable } from '../report/table.js';
 import { progressReporter } from '../sampler/progress.js';
-import { intIn, positiveInt } from './options.js';
+import { intIn, positiveInt, probability } from './options.js';
 import { trapStopSignals } from './signals.js';
 import { packageVersion } from './version.js';
 import { join, resolve } from 'node:path';
 
 interface ClvFlags {
+  targetAccept?: string;
   data: string;
   customer: string;
   date: string;
@@ -60,6 +61,7 @@ async function run(f: ClvFlags): Promise<void> {
   const chains = intIn('--chains', f.chains, SETTING_RANGES.chains);
   const warmup = intIn('--warmup', f.warmup, SETTING_RANGES.warmup);
   const draws = intIn('--draws', f.draws, SETTING_RANGES.draws);
+  const targetAccept = f.targetAccept === undefined ? undefined : probability('--target-accept', f.targetAccept);
   const horizonWeeks = parseWeeks(f.horizon, '--horizon');
   if (!(horizonWeeks > 0)) throw new UserError(`--horizon ${f.horizon}: give a positive duration, such as 52w`);
   const holdoutWeeks = f.holdout === undefined ? 0 : parseWeeks(f.holdout, '--holdout');
@@ -89,6 +91,7 @@ async function run(f: ClvFlags): Promise<void> {
       warmup,
       draws,
       seed,
+      targetAccept,
       logLik: f.loglik ?? false,
       onProgress: progress.onProgress,
       signal: controller.signal,
@@ -156,6 +159,7 @@ export function register(program: Command): void {
     .option('--warmup <n>', 'warm-up iterations per chain', '1000')
     .option('--draws <n>', 'draws per chain', '1000')
     .option('--seed <n>', `random seed (also of sim:clv) (${rangeText(SETTING_RANGES.seed)})`, '1')
+    .option('--target-accept <p>', 'target acceptance statistic of step-size adaptation (default 0.8; raise it, e.g. 0.95, when the fit reports divergent transitions)')
     .option('--sim-customers <n>', 'customers of sim:clv (default 2,000)')
     .option('--out <dir>', 'write the run (CmdStan CSVs, fit.json), customers.csv (per-customer predictions) and report.html to this directory (new or empty)')
     .option('--overwrite', 'let --out replace an existing run directory')

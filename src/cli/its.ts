@@ -22,6 +22,7 @@ import { trapStopSignals, signalExitCode } from './signals.js';
 import { packageVersion } from './version.js';
 
 interface ItsFlags {
+  targetAccept?: string;
   data: string;
   time: string;
   outcome: string;
@@ -56,6 +57,7 @@ async function run(f: ItsFlags): Promise<void> {
   const chains = intIn('--chains', f.chains, SETTING_RANGES.chains);
   const warmup = intIn('--warmup', f.warmup, SETTING_RANGES.warmup);
   const draws = intIn('--draws', f.draws, SETTING_RANGES.draws);
+  const targetAccept = f.targetAccept === undefined ? undefined : probability('--target-accept', f.targetAccept);
   const seed = intIn('--seed', f.seed, SETTING_RANGES.seed);
   const covariates = f.covariates === undefined ? [] : f.covariates.split(',').map((c) => c.trim());
   if (covariates.some((c) => c === '')) throw new UserError(`--covariates ${f.covariates}: an empty name; give comma-separated column names`);
@@ -81,7 +83,7 @@ async function run(f: ItsFlags): Promise<void> {
       family,
       interval,
       placebos,
-      fit: { chains, warmup, draws, seed, onProgress: progress.onProgress, signal: controller.signal },
+      fit: { chains, warmup, draws, seed, targetAccept, onProgress: progress.onProgress, signal: controller.signal },
       log: (line) => {
         if (!f.quiet && !f.json) say(line);
       },
@@ -168,6 +170,7 @@ export function register(program: Command): void {
     .option('--warmup <n>', 'warm-up iterations per chain (the maximum)', '1000')
     .option('--draws <n>', 'draws per chain', '1000')
     .option('--seed <n>', `random seed (${rangeText(SETTING_RANGES.seed)})`, '1')
+    .option('--target-accept <p>', 'target acceptance statistic of step-size adaptation (default 0.8; raise it, e.g. 0.95, when the fit reports divergent transitions)')
     .option('--out <dir>', 'write the run (chain CSVs, fit.json, loglik.csv) to DIR, as nutmeg fit --out')
     .option('--overwrite', 'replace an existing run in --out')
     .option('--report <file>', 'write an HTML report with the observed-vs-counterfactual plot')

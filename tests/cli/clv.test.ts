@@ -10,7 +10,7 @@ const COLUMNS = ['--customer', 'customer', '--date', 'date', '--amount', 'amount
 describe('nutmeg clv', () => {
   it('fits sim:clv, prints parameters, totals and the holdout table, and writes run, customers.csv and report.html', async () => {
     const out = join(dir, 'run');
-    const r = await runNutmeg(['clv', '--data', 'sim:clv', ...COLUMNS, '--sim-customers', '300', '--chains', '2', '--warmup', '150', '--draws', '150', '--holdout', '13w', '--horizon', '26w', '--out', out, '--quiet']);
+    const r = await runNutmeg(['clv', '--data', 'sim:clv', ...COLUMNS, '--sim-customers', '300', '--chains', '2', '--warmup', '150', '--draws', '150', '--holdout', '13w', '--horizon', '26w', '--target-accept', '0.9', '--out', out, '--quiet']);
     expect(r.err.split('\n').filter((l) => l !== '' && !l.startsWith('warning: '))).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Customer lifetime value of simulated clv \(seed 1\): \d+ transactions, 300 customers; calibration 2024-01-01 to 2025-03-29, holdout 13 weeks to 2025-06-28/);
@@ -21,6 +21,7 @@ describe('nutmeg clv', () => {
     const meta = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8'));
     expect(meta.model.kind).toBe('bgnbd-gamma-gamma');
     expect(meta.model.settings.horizon_weeks).toBe(26);
+    expect(meta.settings.targetAccept).toBe(0.9);
     const lines = readFileSync(join(out, 'customers.csv'), 'utf8').trim().split('\n');
     expect(lines.length).toBe(301);
     expect(lines[0]).toBe(
@@ -37,6 +38,7 @@ describe('nutmeg clv', () => {
     const flags = ['--customer', 'id', '--date', 'day', '--amount', 'spend'];
     const cases: Array<[string[], RegExp]> = [
       [['--data', file, ...flags], /^nutmeg: .*tx\.csv, line 3, column "day": "2024-13-01" is not a date; give dates as YYYY-MM-DD\n$/],
+      [['--data', file, ...flags, '--target-accept', '1'], /^nutmeg: --target-accept must be a number strictly between 0 and 1, got "1"\n$/],
       [['--data', file, ...flags, '--horizon', '12'], /^nutmeg: --horizon "12": give a duration in weeks or days, such as 52w or 182d\n$/],
       [['--data', file, ...flags, '--sim-customers', '10'], /^nutmeg: --sim-customers applies to --data sim:clv, not to ".*tx\.csv"\n$/],
       [['--data', file, '--customer', 'id', '--date', 'when', '--amount', 'spend'], /^nutmeg: .*"when".*\n$/],

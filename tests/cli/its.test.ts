@@ -18,7 +18,7 @@ describe('nutmeg its', () => {
   it('recovers the simulated effect, writes the run and the report', async () => {
     const out = join(dir, 'run');
     const report = join(dir, 'its.html');
-    const r = await runNutmeg([...BASE, '--draws', '400', '--warmup', '400', '--placebos', '1', '--out', out, '--report', report, '--json']);
+    const r = await runNutmeg([...BASE, '--draws', '400', '--warmup', '400', '--placebos', '1', '--target-accept', '0.9', '--out', out, '--report', report, '--json']);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.out) as {
       effect: { preRows: number; postRows: number; average: { low: number; high: number }; probPositive: number };
@@ -36,6 +36,7 @@ describe('nutmeg its', () => {
     const meta = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8'));
     expect(meta.model.kind).toBe('its');
     expect(meta.model.settings.intervention).toBe('2023-05-31');
+    expect(meta.settings.targetAccept).toBe(0.9);
     expect(meta.logLik.observations).toBe(150);
     expect(meta.data).toEqual({ source: 'sim:its', seed: 1, rows: 200 });
     const html = readFileSync(report, 'utf8');
@@ -55,6 +56,7 @@ describe('nutmeg its', () => {
     const cases: [string[], string][] = [
       [['its', ...SIM, '--intervention', '2024-01-01'], '--intervention 2024-01-01: after the last time (2023-07-19), so there is no post-period; give a time up to 2023-07-19'],
       [[...BASE, '--family', 'poisson'], '--family'],
+      [[...BASE, '--target-accept', '1.2'], '--target-accept must be a number strictly between 0 and 1, got "1.2"'],
       [[...BASE, '--fourier', '9'], '--fourier 9: a time step of 1 days resolves a weekly cycle up to order 3; give --fourier 3 or less'],
       [['its', '--data', csv, '--time', 'date', '--outcome', 'sales', '--intervention', '2023-01-02'], `${csv}, line 4, column "date": 2023-01-02 comes before the previous row's 2023-01-03; sort the rows by time`],
     ];

@@ -23,6 +23,8 @@ export interface ClvOptions extends TransactionColumns {
   readonly warmup?: number;
   readonly draws?: number;
   readonly seed?: number;
+  /** Target acceptance statistic of the step-size adaptation (default 0.8). */
+  readonly targetAccept?: number;
   /** Default: defaultClvPriors(mean repeat spend of the calibration data). */
   readonly priors?: ClvPriors;
   /** Keep the pointwise log-likelihood of every customer and draw (for LOO; customers × draws doubles). Default false. */
@@ -62,6 +64,7 @@ export async function fitClv(frame: Frame, options: ClvOptions): Promise<ClvResu
     warmup: o.warmup,
     draws: o.draws,
     seed: o.seed,
+    targetAccept: o.targetAccept,
     onProgress: options.onProgress,
     signal: options.signal,
   });
