@@ -10,11 +10,12 @@ import type { Frame } from './frame.js';
 import { addHillstromFeatures } from './hillstrom.js';
 import { simulateCrossed } from './simulate/crossed.js';
 import { simulateHillstrom } from './simulate/hillstrom.js';
+import { simulateMmm } from './simulate/mmm.js';
 import { simulatePersonalization } from './simulate/personalization.js';
 import { simulateSeparation } from './simulate/separation.js';
 import type { Simulated } from './simulate/types.js';
 
-export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization', 'crossed'] as const;
+export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization', 'crossed', 'mmm'] as const;
 export type BuiltinDatasetName = (typeof BUILTIN_DATASETS)[number];
 
 /** Prefix of a data argument that names a built-in simulated data set. */
@@ -40,6 +41,8 @@ export function builtinDataset(name: BuiltinDatasetName, seed: number, n?: numbe
       return simulatePersonalization({ seed, n });
     case 'crossed':
       return simulateCrossed({ seed, n });
+    case 'mmm':
+      return simulateMmm({ seed, n });
   }
 }
 
