@@ -55,4 +55,10 @@ export { pseudoBmaWeights, pseudoBmaPlusWeights } from './loo/weights.js';
 export { stackingWeights, stackingWeightsR, stackingOptimum, stackingObjective } from './loo/stacking.js';
 
 export { writeRun, loadRun, rebuildRun, runMeta } from './io/run-dir.js';
+
+export type { DensityModel, ParameterBlock, Transform, GeneratedQuantities } from './model/density-model/types.js';
+export { DensityLayout, densityNames, densityCoordinates } from './model/density-model/transforms.js';
+export { DensityTarget } from './model/density-model/target.js';
+export { fitDensityModel, type DensityFit, type DensityFitOptions, type DensityLogLik } from './fit/density-fit.js';
+export { densityRunMeta, saveDensityRun, writeDensityRun, isDensityRunMeta, type DensityRunMeta } from './io/density-run.js';
 export { UserError } from './errors.js';

@@ -220,7 +220,7 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
   // before any data are read or scored: an output that cannot be written is refused now
   if (f.out !== undefined) checkOutFile(f.out, '--out');
   if (f.report !== undefined) checkOutFile(f.report, '--report');
-  const run = loadRun(runDir);
+  const run = loadRun(runDir, 'nutmeg score');
   requireEffectDraws(runDir, run.meta, 'scoring');
   const { recipe } = run.meta;
   // raw rows: the run's recipe derives treatment, recency_z, … with the training constants (src/model/derived.ts)

@@ -47,7 +47,7 @@ async function run(runDir: string, f: ServeFlags): Promise<void> {
   }
   // fastify and the report code load only when a server is started (issue 16 item 6)
   const { buildServer } = await import('../serve/server.js');
-  const app = buildServer(loadRun(runDir), { maxRows, bodyLimit, thresholds, requestTimeoutMs: requestTimeout * 1000 });
+  const app = buildServer(loadRun(runDir, 'nutmeg serve'), { maxRows, bodyLimit, thresholds, requestTimeoutMs: requestTimeout * 1000 });
   try {
     await app.listen({ port, host: f.host });
   } catch (e) {

@@ -34,6 +34,11 @@ export interface CmdStanCsvContent {
   readonly names: readonly string[];
   /** Writes the constrained row (length names.length) for one unconstrained draw (length result.dim). */
   readonly constrain: (theta: Float64Array, out: Float64Array) => void;
+  /**
+   * When given, used in place of constrain: writes the output row of kept draw `draw` of chain `chain` (a density
+   * model's rows, whose generated quantities were drawn once, at fit time, and must be written as drawn).
+   */
+  readonly row?: (chain: number, draw: number, out: Float64Array) => void;
   /** Model name for the `model =` line. Default "nutmeg_model". */
   readonly model?: string;
   /** Extra "# key = value" lines (e.g. backend, formula); keys must be single words. */
@@ -145,8 +150,11 @@ export function emitCmdStanCsv(o: CmdStanCsvContent, emit: (text: string) => voi
   const cells: string[] = new Array<string>(nStats + row.length);
   for (let s = 0; s < nDraws; s++) {
     for (let v = 0; v < nStats; v++) cells[v] = formatNumber(stats.values[(v * r.nChains + o.chain) * nDraws + s]);
-    theta.set(draws.subarray(s * dim, (s + 1) * dim));
-    o.constrain(theta, row);
+    if (o.row !== undefined) o.row(o.chain, s, row);
+    else {
+      theta.set(draws.subarray(s * dim, (s + 1) * dim));
+      o.constrain(theta, row);
+    }
     for (let j = 0; j < row.length; j++) cells[nStats + j] = formatNumber(row[j]);
     buffer += `${cells.join(',')}\n`;
     if (buffer.length > blockChars) {

@@ -22,6 +22,7 @@ import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import { EFFECTS_SUMMARY_FILE, effectsSummaryCsv } from './effects-summary.js';
 import { EFFECTS_DRAWS_FILE, readEffectsDraws, storedEffectNames, writeEffectsDraws } from './effects-draws.js';
+import { densityRunRefusal, isDensityRunMeta } from './density-run.js';
 
 export { RUN_FORMAT, runMeta, chainCsvContent, type RunDataSource, type RunMeta, type SaveEffects } from './run-meta.js';
 
@@ -131,7 +132,8 @@ function renamed(ds: DrawSet): DrawSet {
   return { ...ds, names: ds.names.map(toBracketName) };
 }
 
-export function loadRun(dir: string): LoadedRun {
+/** `command` names what needs a formula fit, for the refusal of a density model's run (nutmeg its …). */
+export function loadRun(dir: string, command = 'this command'): LoadedRun {
   const metaPath = join(dir, 'fit.json');
   if (!existsSync(metaPath)) {
     throw new UserError(`${dir}: not a nutmeg run directory (no fit.json); write one with "nutmeg fit --out ${dir}"`);
@@ -143,6 +145,7 @@ export function loadRun(dir: string): LoadedRun {
     throw new UserError(`${metaPath}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
   if (meta.format !== RUN_FORMAT) throw new UserError(`${metaPath}: not a nutmeg fit.json (format is "${String(meta.format)}")`);
+  if (isDensityRunMeta(meta)) throw densityRunRefusal(dir, meta, command);
   if (meta.writeError !== undefined) {
     throw new UserError(`${dir}: writing this run failed (${meta.writeError}), so its chain files may be cut short; fit again with room on the disk`);
   }
@@ -193,7 +196,7 @@ export interface RebuiltRun extends LoadedRun {
 
 /** loadRun, then the model rebuilt from its data source and the draws mapped back to the unconstrained scale. */
 export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'): RebuiltRun {
-  const run = loadRun(dir);
+  const run = loadRun(dir, command);
   const { meta } = run;
   requireEffectDraws(dir, meta, command);
   const source = dataOverride ?? meta.data.source;

@@ -3,7 +3,10 @@
  * data source, the draws are mapped back to the unconstrained scale (src/io/run-dir.ts), and a backend computes the
  * pointwise log-likelihood block by block for PSIS (looOfFit).
  */
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDensityRunMeta, type DensityRunMeta } from '../io/density-run.js';
+import { looOfLogLikCsv } from './from-file.js';
 import type { BackendChoice } from '../backend/select.js';
 import { createBackend } from '../backend/select.js';
 import { UserError } from '../errors.js';
@@ -22,6 +25,19 @@ export interface RunLooOptions extends FitLooOptions {
   readonly onSpec?: (spec: ModelSpec) => void;
 }
 
+/** The fit.json of a density model's run (nutmeg its …), whose pointwise log-likelihood is saved; else null. */
+function densityRunOf(dir: string): DensityRunMeta | null {
+  const path = join(dir, 'fit.json');
+  if (!existsSync(path)) return null;
+  let meta: unknown;
+  try {
+    meta = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null; // rebuildRun says what is wrong with it
+  }
+  return isDensityRunMeta(meta) ? meta : null;
+}
+
 export async function looOfRun(dir: string, options: RunLooOptions = {}): Promise<LooResult> {
   let isDir: boolean;
   try {
@@ -30,6 +46,11 @@ export async function looOfRun(dir: string, options: RunLooOptions = {}): Promis
     throw new UserError(`${dir}: no such file or directory; give a fit's output directory (nutmeg fit --out DIR)`);
   }
   if (!isDir) throw new UserError(`${dir} is not a directory; to read a log-likelihood CSV use --loglik ${dir}`);
+  const density = densityRunOf(dir);
+  if (density !== null) {
+    if (density.logLik === undefined) throw new UserError(`${dir}: a '${density.model.kind}' run without observations has no log-likelihood for LOO`);
+    return looOfLogLikCsv(join(dir, density.logLik.file), options);
+  }
   const run = rebuildRun(dir);
   options.onSpec?.(run.model.spec);
   return looOfRebuiltRun(run, options);
