@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'score', load: () => import('./score.js') },
   { name: 'analyze', load: () => import('./analyze.js') },
   { name: 'abtest', load: () => import('./abtest.js') },
+  { name: 'mmm', load: () => import('./mmm.js') },
   { name: 'serve', load: () => import('./serve.js') },
   { name: 'playground', load: () => import('./playground.js') },
 ];
