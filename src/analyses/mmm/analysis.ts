@@ -4,7 +4,7 @@
  */
 import { fitDensityModel, type DensityFit, type DensityFitOptions } from '../../fit/density-fit.js';
 import type { Frame } from '../../data/frame.js';
-import { optimiseBudget, parseBounds, type BudgetAnswer } from './budget.js';
+import { checkBudgetRequest, optimiseBudget, parseBounds, type BudgetAnswer, type BudgetRequest } from './budget.js';
 import { buildMmmDesign, DEFAULT_MMM_SETTINGS, type MmmDesign, type MmmSettings } from './design.js';
 import { channelSummaries, responseCurves, type ChannelSummary, type MmmDraws, type ResponseCurve } from './derived.js';
 import { createMmmModel, type MmmModel } from './model.js';
@@ -51,16 +51,15 @@ export async function runMmm(frame: Frame, options: MmmOptions): Promise<MmmResu
   const settings = { ...DEFAULT_MMM_SETTINGS, ...options.settings };
   const design = buildMmmDesign(input, settings);
   const model = createMmmModel(design);
+  const horizon = options.horizon ?? DEFAULT_HORIZON;
+  const request: BudgetRequest | null =
+    options.budget === undefined ? null : { total: options.budget, horizon, ...parseBounds(options.bounds, design.channels, options.budget) };
+  if (request !== null) checkBudgetRequest(request);
   const fit = await fitDensityModel(model, options.fit);
   const draws = mmmDraws(fit, model.layout.size);
   const level = options.level ?? 0.9;
   const channels = channelSummaries(design, model.layout, draws, level);
   const curves = responseCurves(design, model.layout, draws, undefined, level);
-  let budget: BudgetAnswer | null = null;
-  if (options.budget !== undefined) {
-    const horizon = options.horizon ?? DEFAULT_HORIZON;
-    const { lower, upper } = parseBounds(options.bounds, design.channels, options.budget);
-    budget = optimiseBudget(design, model.layout, draws, { total: options.budget, horizon, lower, upper });
-  }
+  const budget: BudgetAnswer | null = request === null ? null : optimiseBudget(design, model.layout, draws, request);
   return { model, design, fit, draws, channels, curves, budget };
 }

@@ -150,17 +150,23 @@ export function currentSplit(design: MmmDesign, total: number, horizon: number):
   return shares.map((v) => (total * v) / sum);
 }
 
-export function optimiseBudget(design: MmmDesign, layout: MmmLayout, draws: MmmDraws, request: BudgetRequest): BudgetAnswer {
-  const C = design.channels.length;
+/** The request's one-line errors (checked before fitting by runMmm, and again here). */
+export function checkBudgetRequest(request: BudgetRequest): void {
   const { total, horizon } = request;
   if (!(total > 0 && Number.isFinite(total))) throw new UserError(`--budget: ${total} must be a positive number`);
   if (!(Number.isInteger(horizon) && horizon >= 1)) throw new UserError(`--horizon: ${horizon} must be a whole number of weeks ≥ 1`);
-  const lower = request.lower ?? new Float64Array(C);
-  const upper = request.upper ?? new Float64Array(C).fill(total);
-  const sumLower = lower.reduce((s, v) => s + v, 0);
-  const sumUpper = upper.reduce((s, v) => s + v, 0);
+  const sumLower = request.lower?.reduce((s, v) => s + v, 0) ?? 0;
+  const sumUpper = request.upper?.reduce((s, v) => s + v, 0) ?? Infinity;
   if (sumLower > total) throw new UserError(`--bounds: the minimums sum to ${sumLower}, more than --budget ${total}`);
   if (sumUpper < total) throw new UserError(`--bounds: the maximums sum to ${sumUpper}, less than --budget ${total}`);
+}
+
+export function optimiseBudget(design: MmmDesign, layout: MmmLayout, draws: MmmDraws, request: BudgetRequest): BudgetAnswer {
+  const C = design.channels.length;
+  const { total, horizon } = request;
+  const lower = request.lower ?? new Float64Array(C);
+  const upper = request.upper ?? new Float64Array(C).fill(total);
+  checkBudgetRequest({ total, horizon, lower, upper });
   const set: BudgetSet = { total, lower, upper };
   const response = horizonResponse(design, layout, draws, horizon);
   const D = draws.count;
