@@ -34,6 +34,7 @@ interface MmmFlags {
   draws: string;
   seed: string;
   interval: string;
+  targetAccept?: string;
   out?: string;
   overwrite?: boolean;
   report?: string;
@@ -81,6 +82,7 @@ async function run(f: MmmFlags): Promise<void> {
   const warmup = intIn('--warmup', f.warmup, SETTING_RANGES.warmup);
   const draws = intIn('--draws', f.draws, SETTING_RANGES.draws);
   const level = probability('--interval', f.interval);
+  const targetAccept = f.targetAccept === undefined ? undefined : probability('--target-accept', f.targetAccept);
   const saturation = oneOf('--saturation', f.saturation, ['logistic', 'hill'] as const);
   const maxLag = intInRange('--max-lag', f.maxLag, 1, 104);
   const fourierOrder = intInRange('--fourier', f.fourier, 0, 20);
@@ -100,14 +102,14 @@ async function run(f: MmmFlags): Promise<void> {
     channels,
     controls,
     settings: { saturation, maxLag, fourierOrder, trend: f.trend },
-    fit: { chains, warmup, draws, seed },
+    fit: { chains, warmup, draws, seed, targetAccept },
     budget,
     horizon,
     bounds: f.bounds,
     level,
   });
   const divergences = result.fit.sample.divergences.reduce((a, b) => a + b, 0);
-  const warnings = divergences > 0 ? [`warning: ${divergences} divergent transitions after warm-up; intervals may be off (try --warmup 2000)`] : [];
+  const warnings = divergences > 0 ? [`warning: ${divergences} divergent transitions after warm-up; intervals may be off (try --target-accept 0.95)`] : [];
   for (const w of warnings) say(w);
   if (outDir !== null) {
     const settings = {
@@ -181,6 +183,7 @@ export function register(program: Command): void {
     .option('--warmup <n>', 'warm-up iterations per chain', '1000')
     .option('--draws <n>', 'draws per chain', '1000')
     .option('--seed <n>', `random seed (${rangeText(SETTING_RANGES.seed)})`, '1')
+    .option('--target-accept <p>', 'NUTS target acceptance rate (default 0.8; higher for fewer divergences)')
     .option('--interval <p>', 'interval probability', '0.9')
     .option('--out <dir>', 'write the run (CmdStan CSVs, fit.json, loglik.csv) to this directory')
     .option('--overwrite', 'let --out replace an existing run directory')
