@@ -6,7 +6,7 @@
  */
 import { quantileSorted } from '../../diagnostics/quantile.js';
 import type { MmmDesign } from './design.js';
-import { adstock, adstockWeights } from './media.js';
+import { adstock, adstockWeights, hillSaturation, logisticSaturation } from './media.js';
 import type { MmmLayout } from './model.js';
 
 /** Constrained parameter vectors of the posterior draws, row-major: theta[d · size + i]. */
@@ -33,10 +33,7 @@ export function intervalOf(values: Float64Array, level = 0.9): Interval {
 
 function saturate(design: MmmDesign, layout: MmmLayout, theta: Float64Array, base: number, c: number, a: number): number {
   const p1 = theta[base + layout.sat1 + c];
-  if (design.settings.saturation === 'hill') {
-    return a <= 0 ? 0 : 1 / (1 + Math.pow(p1 / a, theta[base + layout.sat2 + c]));
-  }
-  return Math.tanh((p1 * a) / 2);
+  return design.settings.saturation === 'hill' ? hillSaturation(a, p1, theta[base + layout.sat2 + c]) : logisticSaturation(a, p1);
 }
 
 export interface ChannelSummary {

@@ -11,7 +11,7 @@
 import type { DensityModel, ParameterBlock } from '../../model/density-model/types.js';
 import type { Rng } from '../../rng.js';
 import type { MmmDesign } from './design.js';
-import { adstock, adstockWeights, saturationWithDerivatives } from './media.js';
+import { adstock, adstockWeights, hillSaturation, logisticSaturation, saturationWithDerivatives } from './media.js';
 
 /** Prior scales (PyMC-Marketing's MMM defaults): normal and half-normal sd, Laplace b, Beta and Gamma shapes. */
 export const MMM_PRIORS = {
@@ -100,7 +100,7 @@ export function saturatedMedia(
     const p2 = hill ? theta[layout.sat2 + c] : 0;
     for (let t = 0; t < T; t++) {
       const a = out[c * T + t];
-      out[c * T + t] = hill ? (a <= 0 ? 0 : 1 / (1 + Math.pow(p1 / a, p2))) : Math.tanh((p1 * a) / 2);
+      out[c * T + t] = hill ? hillSaturation(a, p1, p2) : logisticSaturation(a, p1);
     }
   }
 }
