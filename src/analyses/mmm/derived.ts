@@ -31,6 +31,20 @@ export function intervalOf(values: Float64Array, level = 0.9): Interval {
   return { mean: sum / values.length, lower: quantileSorted(sorted, tail), upper: quantileSorted(sorted, 1 - tail) };
 }
 
+/** Mean and interval of `count` consecutive blocks of D draws, starting at block `first`. */
+function bands(values: Float64Array, first: number, count: number, D: number, level: number): { mean: Float64Array; lower: Float64Array; upper: Float64Array } {
+  const mean = new Float64Array(count);
+  const lower = new Float64Array(count);
+  const upper = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const iv = intervalOf(values.subarray((first + k) * D, (first + k + 1) * D), level);
+    mean[k] = iv.mean;
+    lower[k] = iv.lower;
+    upper[k] = iv.upper;
+  }
+  return { mean, lower, upper };
+}
+
 function saturate(design: MmmDesign, layout: MmmLayout, theta: Float64Array, base: number, c: number, a: number): number {
   const p1 = theta[base + layout.sat1 + c];
   return design.settings.saturation === 'hill' ? hillSaturation(a, p1, theta[base + layout.sat2 + c]) : logisticSaturation(a, p1);
@@ -91,22 +105,13 @@ export function channelSummaries(design: MmmDesign, layout: MmmLayout, draws: Mm
   return design.channels.map((channel, c) => {
     const contributions = total.subarray(c * D, (c + 1) * D);
     const roasDraws = contributions.map((v) => v / design.spendTotal[c]);
-    const mean = new Float64Array(T);
-    const lower = new Float64Array(T);
-    const upper = new Float64Array(T);
-    for (let t = 0; t < T; t++) {
-      const iv = intervalOf(perWeek.subarray((c * T + t) * D, (c * T + t + 1) * D), level);
-      mean[t] = iv.mean;
-      lower[t] = iv.lower;
-      upper[t] = iv.upper;
-    }
     return {
       channel,
       spend: design.spendTotal[c],
       contribution: intervalOf(contributions, level),
       roas: intervalOf(roasDraws, level),
       roasDraws,
-      overTime: { mean, lower, upper },
+      overTime: bands(perWeek, c * T, T, D, level),
     };
   });
 }
@@ -140,15 +145,6 @@ export function responseCurves(
     }
   }
   return design.channels.map((channel, c) => {
-    const mean = new Float64Array(M);
-    const lower = new Float64Array(M);
-    const upper = new Float64Array(M);
-    for (let m = 0; m < M; m++) {
-      const iv = intervalOf(values.subarray((c * M + m) * D, (c * M + m + 1) * D), level);
-      mean[m] = iv.mean;
-      lower[m] = iv.lower;
-      upper[m] = iv.upper;
-    }
-    return { channel, multipliers, spend: multipliers.map((m) => m * design.spendTotal[c]), mean, lower, upper };
+    return { channel, multipliers, spend: multipliers.map((m) => m * design.spendTotal[c]), ...bands(values, c * M, M, D, level) };
   });
 }
