@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'abtest', load: () => import('./abtest.js') },
   { name: 'its', load: () => import('./its.js') },
   { name: 'clv', load: () => import('./clv.js') },
+  { name: 'mmm', load: () => import('./mmm.js') },
   { name: 'serve', load: () => import('./serve.js') },
   { name: 'playground', load: () => import('./playground.js') },
 ];

@@ -12,11 +12,12 @@ import { simulateClv } from './simulate/clv.js';
 import { simulateCrossed } from './simulate/crossed.js';
 import { simulateHillstrom } from './simulate/hillstrom.js';
 import { simulateIts } from './simulate/its.js';
+import { simulateMmm } from './simulate/mmm.js';
 import { simulatePersonalization } from './simulate/personalization.js';
 import { simulateSeparation } from './simulate/separation.js';
 import type { Simulated } from './simulate/types.js';
 
-export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization', 'crossed', 'its', 'clv'] as const;
+export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization', 'crossed', 'its', 'clv', 'mmm'] as const;
 export type BuiltinDatasetName = (typeof BUILTIN_DATASETS)[number];
 
 /** Prefix of a data argument that names a built-in simulated data set. */
@@ -46,6 +47,8 @@ export function builtinDataset(name: BuiltinDatasetName, seed: number, n?: numbe
       return simulateIts({ seed, n });
     case 'clv':
       return simulateClv({ seed, n });
+    case 'mmm':
+      return simulateMmm({ seed, n });
   }
 }
 

@@ -55,7 +55,7 @@ function staticGraph(entry: string): Graph {
 }
 
 const HEAVY = ['vega', 'vega-lite', 'fastify', 'zod', 'webgpu', 'h5wasm'];
-const COMMAND_FILES = ['fit', 'loo', 'compare', 'summary', 'report', 'score', 'analyze', 'abtest', 'its', 'clv', 'serve', 'devices', 'playground'];
+const COMMAND_FILES = ['fit', 'loo', 'compare', 'summary', 'report', 'score', 'analyze', 'abtest', 'its', 'clv', 'mmm', 'serve', 'devices', 'playground'];
 
 describe('lazy loading (issue 16 item 6)', () => {
   it('main.ts reaches no command file through static imports: each command loads when it runs', () => {

@@ -79,3 +79,8 @@ export function upliftSpec(rows: readonly IntervalRow[], title = 'Uplift by segm
 export function revenueUpliftSpec(rows: readonly IntervalRow[], title = 'Expected revenue uplift per contact by segment', intervalName = '10%–90%'): PlotSpec {
   return intervalSpec(rows, { title, valueTitle: 'revenue uplift per contact', intervalName, format: '.3f' });
 }
+
+/** Return on ad spend by channel (contribution in outcome units per currency unit spent). */
+export function roasSpec(rows: readonly IntervalRow[], title = 'Return on ad spend by channel', intervalName = '5%–95%'): PlotSpec {
+  return intervalSpec(rows, { title, valueTitle: 'ROAS (outcome per unit of spend)', intervalName, format: '.3g' });
+}

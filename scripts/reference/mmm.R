@@ -1,0 +1,53 @@
+# Reference values for the media-mix model (tests/analyses/mmm/stan-reference.test.ts), from mmm.stan with rstan:
+#   1. log density (adjust_transform = FALSE: the constrained-scale density, as nutmeg's logDensity) at the random
+#      points of tests/fixtures/mmm/data.json, for logistic and Hill saturation -> stan-logdensity.json
+#   2. the posterior of the logistic model on the same data (4 chains, 1000 warm-up + 2000 draws each): mean, sd and
+#      MCSE of the mean per parameter (posterior::summarise_draws) -> stan-summary.json
+# Run from the repository root: npx tsx scripts/reference/mmm-export.ts && Rscript scripts/reference/mmm.R
+suppressPackageStartupMessages({ library(rstan); library(jsonlite); library(posterior) })
+rstan_options(auto_write = TRUE)  # caches the compiled model as scripts/reference/mmm.rds (not committed)
+data <- fromJSON("tests/fixtures/mmm/data.json", simplifyVector = TRUE)
+model <- stan_model("scripts/reference/mmm.stan")
+stan_names <- c(intercept = "intercept", beta = "beta", decay = "decay", lam = "sat1", kappa = "sat1", slope = "slope",
+                trend = "trend", gamma_control = "gamma_control", gamma_fourier = "gamma_fourier", sigma = "sigma")
+out_lp <- list()
+summary_out <- NULL
+for (sat in c("hill", "logistic")) {  # hill first: its log densities are written before the long logistic sampling
+  case <- data[[sat]]
+  sd <- case$stan
+  sd$x <- matrix(unlist(sd$x), nrow = sd$C, byrow = FALSE)
+  if (is.null(dim(sd$x)) || nrow(sd$x) != sd$C) sd$x <- matrix(sd$x, nrow = sd$C)
+  sd$Z <- matrix(sd$Z, nrow = sd$T)
+  sd$fourier <- matrix(sd$fourier, nrow = sd$T)
+  fit0 <- sampling(model, data = sd, chains = 1, iter = 2, refresh = 0, seed = 1)
+  blocks <- case$blocks
+  lps <- c()
+  for (p in seq_len(nrow(case$points))) {
+    theta <- case$points[p, ]
+    pars <- list(slope = numeric(0), trend = array(numeric(0)), gamma_control = numeric(0), gamma_fourier = numeric(0))
+    at <- 0
+    for (b in seq_len(nrow(blocks))) {
+      v <- theta[(at + 1):(at + blocks$size[b])]
+      at <- at + blocks$size[b]
+      nm <- stan_names[[blocks$name[b]]]
+      pars[[nm]] <- if (nm %in% c("intercept", "sigma")) v else array(v)
+    }
+    u <- unconstrain_pars(fit0, pars)
+    lps <- c(lps, log_prob(fit0, u, adjust_transform = FALSE))
+  }
+  out_lp[[sat]] <- lps
+  write(toJSON(list(provenance = "scripts/reference/mmm.R (rstan, mmm.stan) on tests/fixtures/mmm/data.json",
+                    logistic = out_lp$logistic, hill = out_lp$hill), digits = NA), "tests/fixtures/mmm/stan-logdensity.json")
+  if (sat == "logistic") {
+    fit <- sampling(model, data = sd, chains = 4, cores = 2, warmup = 1000, iter = 3000, seed = 20261202, refresh = 0)
+    draws <- as_draws_array(fit)
+    draws <- subset_draws(draws, variable = setdiff(variables(draws), "lp__"))
+    s <- summarise_draws(draws, "mean", "sd", "mcse_mean", "rhat", "ess_bulk")
+    summary_out <- s
+  }
+}
+write(toJSON(list(provenance = "scripts/reference/mmm.R: rstan 4 chains x 2000 draws (1000 warm-up), logistic model",
+                  variable = summary_out$variable, mean = summary_out$mean, sd = summary_out$sd,
+                  mcse_mean = summary_out$mcse_mean, rhat = summary_out$rhat, ess_bulk = summary_out$ess_bulk),
+            digits = NA), "tests/fixtures/mmm/stan-summary.json")
+cat("wrote tests/fixtures/mmm/stan-logdensity.json and stan-summary.json\n")
