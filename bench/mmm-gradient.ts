@@ -4,9 +4,9 @@
  * L = 8). Prints the ratio and the load average. Run: npx tsx bench/mmm-gradient.ts
  */
 import { loadavg } from 'node:os';
-import { buildMmmDesign, DEFAULT_MMM_SETTINGS } from '../src/analyses/mmm/design.js';
-import { createMmmModel } from '../src/analyses/mmm/model.js';
-import { mmmInputFromFrame } from '../src/analyses/mmm/series.js';
+import { buildMmmDesign, DEFAULT_MMM_SETTINGS } from '../src/model/mmm/design.js';
+import { createMmmModel } from '../src/model/mmm/model.js';
+import { mmmInputFromFrame } from '../src/model/mmm/series.js';
 import { simulateMmm } from '../src/data/simulate/mmm.js';
 
 const sim = simulateMmm({ seed: 1 });

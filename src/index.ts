@@ -72,8 +72,8 @@ export { clvDensityModel, defaultClvPriors, type ClvPriors } from './model/clv/c
 export { simulateClv, simulateClvEvents, CLV_TRUTH } from './data/simulate/clv.js';
 export { UserError } from './errors.js';
 export { runMmm, mmmDraws, type MmmOptions, type MmmResult } from './analyses/mmm/analysis.js';
-export { createMmmModel, MMM_PRIORS, type MmmModel } from './analyses/mmm/model.js';
-export { buildMmmDesign, type MmmSettings, type MmmInput, type MmmDesign } from './analyses/mmm/design.js';
+export { createMmmModel, MMM_PRIORS, type MmmModel } from './model/mmm/model.js';
+export { buildMmmDesign, type MmmSettings, type MmmInput, type MmmDesign } from './model/mmm/design.js';
 export { optimiseBudget, type BudgetAnswer, type BudgetRequest } from './analyses/mmm/budget.js';
 export { channelSummaries, responseCurves, type ChannelSummary, type ResponseCurve } from './analyses/mmm/derived.js';
 export { simulateMmm } from './data/simulate/mmm.js';

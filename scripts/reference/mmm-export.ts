@@ -4,9 +4,9 @@
  * comparison. Run: npx tsx scripts/reference/mmm-export.ts, then Rscript scripts/reference/mmm.R.
  */
 import { writeFileSync } from 'node:fs';
-import { buildMmmDesign } from '../../src/analyses/mmm/design.js';
-import { createMmmModel } from '../../src/analyses/mmm/model.js';
-import { mmmInputFromFrame } from '../../src/analyses/mmm/series.js';
+import { buildMmmDesign } from '../../src/model/mmm/design.js';
+import { createMmmModel } from '../../src/model/mmm/model.js';
+import { mmmInputFromFrame } from '../../src/model/mmm/series.js';
 import { simulateMmm } from '../../src/data/simulate/mmm.js';
 import { Rng } from '../../src/rng.js';
 

@@ -1,4 +1,4 @@
-// The media-mix model of src/analyses/mmm/model.ts, written independently in Stan for the reference values of
+// The media-mix model of src/model/mmm/model.ts, written independently in Stan for the reference values of
 // tests/analyses/mmm/stan-reference.test.ts (see mmm.R). Scaled data as nutmeg builds it (design.ts).
 data {
   int<lower=1> T;

@@ -5,10 +5,10 @@
 import { fitDensityModel, type DensityFit, type DensityFitOptions } from '../../fit/density-fit.js';
 import type { Frame } from '../../data/frame.js';
 import { checkBudgetRequest, optimiseBudget, parseBounds, type BudgetAnswer, type BudgetRequest } from './budget.js';
-import { buildMmmDesign, DEFAULT_MMM_SETTINGS, type MmmDesign, type MmmSettings } from './design.js';
+import { buildMmmDesign, DEFAULT_MMM_SETTINGS, type MmmDesign, type MmmSettings } from '../../model/mmm/design.js';
 import { channelSummaries, responseCurves, type ChannelSummary, type MmmDraws, type ResponseCurve } from './derived.js';
-import { createMmmModel, type MmmModel } from './model.js';
-import { mmmInputFromFrame, type MmmColumns } from './series.js';
+import { createMmmModel, type MmmModel } from '../../model/mmm/model.js';
+import { mmmInputFromFrame, type MmmColumns } from '../../model/mmm/series.js';
 
 export interface MmmOptions extends MmmColumns {
   readonly settings?: Partial<MmmSettings>;

@@ -13,10 +13,10 @@
  */
 import { UserError } from '../../errors.js';
 import { maximizeOnBudget, projectOntoBudget, type BudgetSet } from '../../optimize/budget-simplex.js';
-import type { MmmDesign } from './design.js';
+import type { MmmDesign } from '../../model/mmm/design.js';
 import { intervalOf, type Interval, type MmmDraws } from './derived.js';
-import { adstockWeights, saturationWithDerivatives } from './media.js';
-import type { MmmLayout } from './model.js';
+import { adstockWeights, saturationWithDerivatives } from '../../model/mmm/media.js';
+import type { MmmLayout } from '../../model/mmm/model.js';
 
 export interface BudgetRequest {
   /** Total budget over the horizon (original currency). */

@@ -5,9 +5,9 @@
  * week's spend of a channel is multiplied by m — adstock is linear, so the adstocked series scales by m too).
  */
 import { quantileSorted } from '../../diagnostics/quantile.js';
-import type { MmmDesign } from './design.js';
-import { adstock, adstockWeights, hillSaturation, logisticSaturation } from './media.js';
-import type { MmmLayout } from './model.js';
+import type { MmmDesign } from '../../model/mmm/design.js';
+import { adstock, adstockWeights, hillSaturation, logisticSaturation } from '../../model/mmm/media.js';
+import type { MmmLayout } from '../../model/mmm/model.js';
 
 /** Constrained parameter vectors of the posterior draws, row-major: theta[d · size + i]. */
 export interface MmmDraws {

@@ -7,7 +7,7 @@
  * Spend: tv runs in flights (on 4–8 weeks at 8,000–14,000 a week, off 2–6 weeks); search is always on
  * (3,000 · lognormal(0, 0.25) with a yearly swing of ±25%); social is 2,000 · lognormal(0, 0.5).
  *
- * Sales (the model of src/analyses/mmm/model.ts with logistic saturation, adstock window 8):
+ * Sales (the model of src/model/mmm/model.ts with logistic saturation, adstock window 8):
  *   sales_t = 60,000 + 15,000 · t/(T−1) + 6,000 sin(2π·doy/365.25) + 3,000 cos(2π·doy/365.25) + 5,000 · promo_t
  *             + Σ_c B_c · tanh(λ_c A_c,t / 2) + Normal(0, 2,500)
  * where A_c is the normalised geometric adstock (decay α_c) of spend_c / max(spend_c) and B_c the channel's largest
@@ -17,7 +17,7 @@
  * contribution[c] (Σ_t B_c s_c,t in sales units) and roas[c] (contribution ÷ total spend); and sigma (scaled).
  */
 import { stream } from '../../rng.js';
-import { adstock, adstockWeights, logisticSaturation } from '../../analyses/mmm/media.js';
+import { adstock, adstockWeights, logisticSaturation } from '../../model/mmm/media.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../frame-build.js';
 import { lognormal, round } from './draw.js';
 import type { SimulateOptions, Simulated } from './types.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { horizonContribution, horizonResponse, optimiseBudget } from '../../../src/analyses/mmm/budget.js';
-import { buildMmmDesign, type MmmSettings } from '../../../src/analyses/mmm/design.js';
+import { buildMmmDesign, type MmmSettings } from '../../../src/model/mmm/design.js';
 import type { MmmDraws } from '../../../src/analyses/mmm/derived.js';
-import { adstock, adstockWeights, hillSaturation, logisticSaturation } from '../../../src/analyses/mmm/media.js';
-import { mmmParameters, type MmmLayout } from '../../../src/analyses/mmm/model.js';
+import { adstock, adstockWeights, hillSaturation, logisticSaturation } from '../../../src/model/mmm/media.js';
+import { mmmParameters, type MmmLayout } from '../../../src/model/mmm/model.js';
 import { projectOntoBudget } from '../../../src/optimize/budget-simplex.js';
 import { Rng } from '../../../src/rng.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildMmmDesign } from '../../../src/analyses/mmm/design.js';
+import { buildMmmDesign } from '../../../src/model/mmm/design.js';
 import { channelSummaries, intervalOf, responseCurves } from '../../../src/analyses/mmm/derived.js';
-import { createMmmModel } from '../../../src/analyses/mmm/model.js';
-import { mmmInputFromFrame } from '../../../src/analyses/mmm/series.js';
+import { createMmmModel } from '../../../src/model/mmm/model.js';
+import { mmmInputFromFrame } from '../../../src/model/mmm/series.js';
 import { simulateMmm } from '../../../src/data/simulate/mmm.js';
 import { Rng } from '../../../src/rng.js';
 

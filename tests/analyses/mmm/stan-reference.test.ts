@@ -10,9 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildMmmDesign } from '../../../src/analyses/mmm/design.js';
-import { createMmmModel } from '../../../src/analyses/mmm/model.js';
-import { mmmInputFromFrame } from '../../../src/analyses/mmm/series.js';
+import { buildMmmDesign } from '../../../src/model/mmm/design.js';
+import { createMmmModel } from '../../../src/model/mmm/model.js';
+import { mmmInputFromFrame } from '../../../src/model/mmm/series.js';
 import { simulateMmm } from '../../../src/data/simulate/mmm.js';
 import { summarizeDraws } from '../../../src/diagnostics/summary.js';
 import { fitDensityModel } from '../../../src/fit/density-fit.js';

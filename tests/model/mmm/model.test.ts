@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildMmmDesign, type MmmSettings } from '../../../src/analyses/mmm/design.js';
-import { adstockWeights } from '../../../src/analyses/mmm/media.js';
-import { createMmmModel, type MmmModel } from '../../../src/analyses/mmm/model.js';
-import { mmmInputFromFrame } from '../../../src/analyses/mmm/series.js';
+import { buildMmmDesign, type MmmSettings } from '../../../src/model/mmm/design.js';
+import { adstockWeights } from '../../../src/model/mmm/media.js';
+import { createMmmModel, type MmmModel } from '../../../src/model/mmm/model.js';
+import { mmmInputFromFrame } from '../../../src/model/mmm/series.js';
 import { simulateMmm } from '../../../src/data/simulate/mmm.js';
 import { Rng } from '../../../src/rng.js';
 

@@ -5,7 +5,7 @@
  *
  * with A the geometric adstock and s the logistic or Hill saturation of media.ts, and the priors PyMC-Marketing's MMM
  * documents as its defaults (MMM_PRIORS below; all on the scaled outcome). The gradient is hand-derived through
- * adstock and saturation (tested against finite differences in tests/analyses/mmm/model.test.ts); each call runs in
+ * adstock and saturation (tested against finite differences in tests/model/mmm/model.test.ts); each call runs in
  * O(C·T·L) with scratch arrays made once per model.
  */
 import type { DensityModel, ParameterBlock } from '../../model/density-model/types.js';
