@@ -6,7 +6,8 @@
  *   bit for bit;
  * - on T threads each thread sums a contiguous share of the rows and the T partial sums are added in thread order
  *   (native/src/engine.cpp), so logp and the gradient differ from the one-thread sums by reassociation only: within
- *   1e-12 relative here (a sum of n terms reassociated moves by at most ~n·ε of the sum of magnitudes). The same T
+ *   1e-11 relative (coordinates near cancellation relative to 1e-6 of the chain's largest, as in parity.ts); measured
+ *   at most 1.8e-13 on these specs with 2 threads, and most values differ in their last bits. The same T
  *   gives the same bits on every call. The pointwise values are per row, with no sum across threads: equal bit for bit.
  * - against the reference backend, the tolerance of wasm.test.ts (1e-10).
  * Skips with a notice when the threaded module is not built.
@@ -69,7 +70,7 @@ async function check(spec: ModelSpec, nChains: number, threads: number): Promise
     expect(bitsDiffer(m.pointwise, s.pointwise)).toBe(0);
     const vsSingle: ParityErrors = { logp: 0, grad: 0, pointwise: 0 };
     addGradientErrors(vsSingle, nChains, spec.dim, m.logp, m.grad, s.logp, s.grad);
-    expectWithin(vsSingle, 1e-12);
+    expectWithin(vsSingle, 1e-11);
     const vsReference: ParityErrors = { logp: 0, grad: 0, pointwise: 0 };
     addGradientErrors(vsReference, nChains, spec.dim, m.logp, m.grad, ref.logp, ref.grad);
     addPointwiseErrors(vsReference, m.pointwise, ref.pointwise);
