@@ -71,6 +71,9 @@ const THREADED_FLAGS = [
   "-sPTHREAD_POOL_SIZE=(Module['nutmegPoolSize']||0)",
   '-sPTHREAD_POOL_SIZE_STRICT=2',
   '-sINITIAL_MEMORY=33554432',
+  // in Node, leave the process's uncaughtException and unhandledRejection handling to the application
+  '-sNODEJS_CATCH_EXIT=0',
+  '-sNODEJS_CATCH_REJECTION=0',
   '-Wno-pthreads-mem-growth',
 ];
 

@@ -12,8 +12,10 @@
  * - against the reference backend, the tolerance of wasm.test.ts (1e-10).
  * Skips with a notice when the threaded module is not built.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backend/backend.js';
 import { createWasmBackend } from '../../src/backend/wasm/backend.js';
@@ -91,6 +93,28 @@ describe.skipIf(!built)('wasm backend, threaded build: single-threaded build and
       for (const nChains of [1, 4]) await check(spec, nChains, ALL);
     }, 60_000);
   }
+
+  it('a Node process that started the threaded module exits by itself (the idle pool workers are unref\'d)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nutmeg-wasm-exit-'));
+    const script = join(dir, 'start.mts'); // an ES module outside the package (top-level await)
+    writeFileSync(
+      script,
+      [
+        `import { createWasmBackend } from ${JSON.stringify(resolve('src/backend/wasm/backend.ts'))};`,
+        `import { randomSpec } from ${JSON.stringify(resolve('tests/helpers/specs.ts'))};`,
+        "const b = await createWasmBackend(randomSpec('pooled', { n: 100000, seed: 5 }), { maxChains: 4, variant: 'threaded' });",
+        'console.log(b.description);',
+      ].join('\n'),
+    );
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.signal, 'still running after 60 s').toBeNull();
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^wasm \(\d+ threads?, wasm simd128 \+ pthreads,/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('a model takes only the idle workers of the pool, and gives them back on dispose()', async () => {
     const spec = randomSpec('pooled', { n: 500, seed: 1 });

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Worker as NodeWorker } from 'node:worker_threads';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ThreadedFactory } from './threaded.js';
@@ -36,7 +37,32 @@ export function threadedKernelFactory(): Promise<ThreadedFactory> {
   if (!existsSync(path) || !existsSync(wasm)) return Promise.reject(new Error(`threaded wasm kernels not built (no ${path}; install emscripten and run npm run build)`));
   const factory = createRequire(import.meta.url)(path) as ThreadedFactory;
   const wasmBinary = readFileSync(wasm);
-  return Promise.resolve((args) => factory({ ...args, wasmBinary }));
+  return Promise.resolve(async (args) => {
+    const workers: NodeWorker[] = [];
+    const m = await withWorkersRecorded(workers, () => factory({ ...args, wasmBinary }));
+    for (const w of workers) w.unref();
+    return m;
+  });
+}
+
+/**
+ * Runs `start` with worker_threads' Worker recording each worker it makes (the glue reads the class when its factory
+ * is called). Once the pool has started they are unref'd: idle pool workers must not keep a Node process alive.
+ */
+function withWorkersRecorded<T>(workers: NodeWorker[], start: () => T): T {
+  const threads = createRequire(import.meta.url)('node:worker_threads') as { Worker: typeof NodeWorker };
+  const Original = threads.Worker;
+  threads.Worker = class extends Original {
+    constructor(...args: ConstructorParameters<typeof NodeWorker>) {
+      super(...args);
+      workers.push(this);
+    }
+  };
+  try {
+    return start();
+  } finally {
+    threads.Worker = Original;
+  }
 }
 
 /** Why wasmKernelBytes() would fail, in one line; null when the module is there. */
