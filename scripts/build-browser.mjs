@@ -10,13 +10,13 @@
  *   index.html     the playground page (src/browser/page/index.html)
  * The core imports Node-only modules by their Node names; PLATFORM_SWAPS replaces each by its browser twin (same
  * exports) in this build. The bundles inline the WebAssembly engine (build/wasm/nutmeg_kernels.wasm, and the threaded
- * build nutmeg_kernels_mt.{wasm,js,worker.js}, from scripts/build-wasm.mjs); without it the build stops with one line rather than write a bundle with no CPU path. esbuild fails on any node: import left, so a Node built-in cannot slip into the bundle.
+ * build web/nutmeg_kernels_mt.{wasm,js,worker.js}, from scripts/build-wasm.mjs); without it the build stops with one line rather than write a bundle with no CPU path. esbuild fails on any node: import left, so a Node built-in cannot slip into the bundle.
  */
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { THREADED_FILES } from './build-wasm.mjs';
+import { THREADED_WEB_FILES } from './build-wasm.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = join(ROOT, 'dist', 'web');
@@ -91,7 +91,7 @@ function common(minify) {
 }
 
 /** The WebAssembly engines the bundles inline (scripts/build-wasm.mjs; src/backend/wasm/module-bytes.browser.ts). */
-const WASM_KERNELS = [join(ROOT, 'build', 'wasm', 'nutmeg_kernels.wasm'), ...THREADED_FILES];
+const WASM_KERNELS = [join(ROOT, 'build', 'wasm', 'nutmeg_kernels.wasm'), ...THREADED_WEB_FILES];
 
 /** Bundles split at their dynamic imports into chunks beside them. */
 const SPLIT = new Set(['playground']);

@@ -6,7 +6,8 @@
 //   node scripts/build-wasm.mjs --scalar   build/wasm/nutmeg_kernels_scalar.wasm as well (no SIMD; for the bench)
 //
 // and the threaded build, for pages that are cross-origin isolated (SharedArrayBuffer) and for Node when asked:
-// build/wasm/nutmeg_kernels_mt.{js,worker.js,wasm}, the same sources with -pthread, so the engine's thread pool
+// build/wasm/nutmeg_kernels_mt.{js,worker.js,wasm} for Node and build/wasm/web/ the same for the browser bundles
+// (no Node code in its glue), the same sources with -pthread, so the engine's thread pool
 // (native/src/thread_pool.cpp) runs on Emscripten's pthreads (Web Workers; worker_threads in Node). This one needs
 // Emscripten's JavaScript runtime: a factory (MODULARIZE) that starts the module's memory, its wasm and a pool of
 // Module.nutmegPoolSize workers (PTHREAD_POOL_SIZE, so creating the engine's threads never waits on a worker to
@@ -28,8 +29,12 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const WASM_OUTPUT = join(ROOT, 'build', 'wasm', 'nutmeg_kernels.wasm');
 const SCALAR_OUTPUT = join(ROOT, 'build', 'wasm', 'nutmeg_kernels_scalar.wasm');
+// the threaded build twice: for Node (worker_threads) and, with no Node code in it, for the browser bundles
 export const THREADED_OUTPUT = join(ROOT, 'build', 'wasm', 'nutmeg_kernels_mt.js');
-export const THREADED_FILES = ['nutmeg_kernels_mt.js', 'nutmeg_kernels_mt.worker.js', 'nutmeg_kernels_mt.wasm'].map((f) => join(ROOT, 'build', 'wasm', f));
+export const THREADED_WEB_OUTPUT = join(ROOT, 'build', 'wasm', 'web', 'nutmeg_kernels_mt.js');
+const threadedFiles = (output) => ['.js', '.worker.js', '.wasm'].map((ext) => output.replace(/\.js$/, ext));
+export const THREADED_FILES = threadedFiles(THREADED_OUTPUT);
+export const THREADED_WEB_FILES = threadedFiles(THREADED_WEB_OUTPUT);
 const EMCC = process.env.EMCC ?? 'emcc';
 
 const SOURCES = [
@@ -67,7 +72,6 @@ const THREADED_FLAGS = [
   '-pthread',
   '-sMODULARIZE=1',
   '-sEXPORT_NAME=createNutmegKernels',
-  '-sENVIRONMENT=web,worker,node',
   "-sPTHREAD_POOL_SIZE=(Module['nutmegPoolSize']||0)",
   '-sPTHREAD_POOL_SIZE_STRICT=2',
   '-sINITIAL_MEMORY=33554432',
@@ -105,14 +109,15 @@ function compile(output, flags) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const version = emccVersion();
   if (version === null) {
-    for (const f of [WASM_OUTPUT, ...THREADED_FILES]) rmSync(f, { force: true }); // never leave a module from older sources behind
+    for (const f of [WASM_OUTPUT, ...THREADED_FILES, ...THREADED_WEB_FILES]) rmSync(f, { force: true }); // never leave a module from older sources behind
     console.log(`wasm kernels: not built (no ${EMCC}; install Debian's emscripten, scripts/install-system-deps.sh); the browser build needs them and will stop`);
     process.exit(0);
   }
   compile(WASM_OUTPUT, SINGLE_FLAGS);
-  for (const f of THREADED_FILES) rmSync(f, { force: true });
-  compile(THREADED_OUTPUT, THREADED_FLAGS);
-  for (const f of THREADED_FILES) {
+  for (const f of [...THREADED_FILES, ...THREADED_WEB_FILES]) rmSync(f, { force: true });
+  compile(THREADED_OUTPUT, [...THREADED_FLAGS, '-sENVIRONMENT=node']);
+  compile(THREADED_WEB_OUTPUT, [...THREADED_FLAGS, '-sENVIRONMENT=web,worker']);
+  for (const f of [...THREADED_FILES, ...THREADED_WEB_FILES]) {
     if (!existsSync(f)) {
       console.error(`wasm kernels: ${EMCC} wrote no ${relative(ROOT, f)}`);
       process.exit(1);

@@ -1,15 +1,16 @@
 /**
  * module-bytes.ts for the browser build (swapped in by scripts/build-browser.mjs): the modules inlined, so the page
  * makes no request for them (and none to another origin). The single-threaded module's bytes by esbuild's binary
- * loader; the threaded build's wasm likewise and its Emscripten glue and worker script as text, started from blob:
- * URLs of this origin: the glue imported as an ES module (its factory exported), the worker script as the pool's
- * workers, which load the glue again from a Blob (mainScriptUrlOrBlob). scripts/build-browser.mjs stops with one line
- * when a module is missing: a bundle without its CPU path is never written.
+ * loader; the threaded build for the web (build/wasm/web/: no Node code in it) likewise, with its Emscripten glue and
+ * worker script as text, started from blob: URLs of this origin: the glue imported as an ES module (its factory
+ * exported), the worker script as the pool's workers, which load the glue again from a Blob (mainScriptUrlOrBlob).
+ * scripts/build-browser.mjs stops with one line when a module is missing: a bundle without its CPU path is never
+ * written.
  */
 import bytes from '../../../build/wasm/nutmeg_kernels.wasm';
-import threadedBytes from '../../../build/wasm/nutmeg_kernels_mt.wasm';
-import glue from 'nutmeg-text:build/wasm/nutmeg_kernels_mt.js';
-import workerScript from 'nutmeg-text:build/wasm/nutmeg_kernels_mt.worker.js';
+import threadedBytes from '../../../build/wasm/web/nutmeg_kernels_mt.wasm';
+import glue from 'nutmeg-text:build/wasm/web/nutmeg_kernels_mt.js';
+import workerScript from 'nutmeg-text:build/wasm/web/nutmeg_kernels_mt.worker.js';
 import type { ThreadedFactory } from './threaded.js';
 
 export const WASM_KERNELS_RELATIVE_PATH = 'build/wasm/nutmeg_kernels.wasm';
