@@ -4,7 +4,9 @@
  * the TypeScript reference backend, the wasm backend (the native engine as WebAssembly, src/backend/wasm/) and WebGPU
  * (whatever adapter Chromium offers: SwiftShader on a machine without a GPU), and in Node for the reference, the wasm
  * (with and without SIMD: build/wasm/nutmeg_kernels_scalar.wasm, from `node scripts/build-wasm.mjs --scalar`, when
- * present) and the native addon on one thread, in one run. Each is timed ROUNDS times, in turn, and its fastest round
+ * present), the threaded wasm build (src/backend/wasm/threaded.ts: every hardware thread; the page is cross-origin
+ * isolated by the playground server's headers) and the native addon on one thread, in one run. Node's CPU time is
+ * the process's, all threads together. Each is timed ROUNDS times, in turn, and its fastest round
  * kept, so that a burst of load on the shared machine hits every backend alike. Writes
  * bench/results/browser-gradient.json and prints a table and the load average. Run:
  * node --import tsx bench/browser-gradient.ts
@@ -30,11 +32,11 @@ const ROUNDS = 4;
 const SCALAR_WASM = join(import.meta.dirname, '../build/wasm/nutmeg_kernels_scalar.wasm');
 
 /** Times gradient calls of one backend for about SECONDS; the same text runs in the page and (through eval) in Node. */
-const PROBE = (backend: string): string => `(async () => {
+const PROBE = (backend: string, options = 'threads: 1'): string => `(async () => {
   const lib = await LIB;
   const frame = lib.addHillstromFeatures(lib.simulateHillstrom({ seed: 1, n: ${ROWS} }).frame);
   const model = lib.buildModel(frame, ${JSON.stringify(api.HILLSTROM_FORMULAS.hierarchical)}, {});
-  const b = await (MAKE)(${JSON.stringify(backend)}, model.spec, { maxChains: ${CHAINS}, threads: 1 });
+  const b = await (MAKE)(${JSON.stringify(backend)}, model.spec, { maxChains: ${CHAINS}, ${options} });
   const q = new Float64Array(${CHAINS} * b.dim).map((_, i) => (((i * 7919) % 23) - 11) / 170);
   const logp = new Float64Array(${CHAINS});
   const grad = new Float64Array(${CHAINS} * b.dim);
@@ -75,16 +77,21 @@ try {
     const page = await browser.newPage();
     await page.goto(served.url);
     (globalThis as { __nutmegBrowserApi?: unknown }).__nutmegBrowserApi = api;
-    const inNode = (backend: string, make = 'lib.createBackend') => (): Promise<Timing> =>
-      (0, eval)(PROBE(backend).replace('LIB', 'Promise.resolve(globalThis.__nutmegBrowserApi)').replace('MAKE', make)) as Promise<Timing>;
-    const inPage = (backend: string) => (): Promise<Timing> => page.evaluate(PROBE(backend).replace('LIB', "import('./nutmeg.js')").replace('MAKE', 'lib.createBackend')) as Promise<Timing>;
+    const inNode = (backend: string, make = 'lib.createBackend', options?: string) => (): Promise<Timing> =>
+      (0, eval)(PROBE(backend, options).replace('LIB', 'Promise.resolve(globalThis.__nutmegBrowserApi)').replace('MAKE', make)) as Promise<Timing>;
+    const inPage = (backend: string, options?: string) => (): Promise<Timing> =>
+      page.evaluate(PROBE(backend, options).replace('LIB', "import('./nutmeg.js')").replace('MAKE', 'lib.createBackend')) as Promise<Timing>;
+    const SINGLE = "threads: 1, variant: 'single'";
+    const THREADED = "variant: 'threaded'";
     const runs: { where: string; backend: string; run: () => Promise<Timing> }[] = [
       { where: 'node', backend: 'reference', run: inNode('reference') },
-      { where: 'node', backend: 'wasm', run: inNode('wasm') },
+      { where: 'node', backend: 'wasm', run: inNode('wasm', undefined, SINGLE) },
+      { where: 'node', backend: 'wasm (threaded)', run: inNode('wasm', undefined, THREADED) },
       ...(scalarModule ? [{ where: 'node', backend: 'wasm (no SIMD)', run: inNode('wasm', 'globalThis.__createScalarWasm') }] : []),
       { where: 'node', backend: 'native (1 thread)', run: inNode('native') },
       { where: 'chromium', backend: 'reference', run: inPage('reference') },
-      { where: 'chromium', backend: 'wasm', run: inPage('wasm') },
+      { where: 'chromium', backend: 'wasm', run: inPage('wasm', SINGLE) },
+      { where: 'chromium', backend: 'wasm (threaded)', run: inPage('wasm', THREADED) },
       { where: 'chromium', backend: 'webgpu', run: inPage('webgpu') },
     ];
     const best = new Map<number, Timing>();

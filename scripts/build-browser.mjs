@@ -9,13 +9,14 @@
  *                  first plot, so the page fetches them (from its own origin) only when it draws
  *   index.html     the playground page (src/browser/page/index.html)
  * The core imports Node-only modules by their Node names; PLATFORM_SWAPS replaces each by its browser twin (same
- * exports) in this build. The bundles inline the WebAssembly engine (build/wasm/nutmeg_kernels.wasm, from
- * scripts/build-wasm.mjs); without it the build stops with one line rather than write a bundle with no CPU path. esbuild fails on any node: import left, so a Node built-in cannot slip into the bundle.
+ * exports) in this build. The bundles inline the WebAssembly engine (build/wasm/nutmeg_kernels.wasm, and the threaded
+ * build web/nutmeg_kernels_mt.{wasm,js,worker.js}, from scripts/build-wasm.mjs); without it the build stops with one line rather than write a bundle with no CPU path. esbuild fails on any node: import left, so a Node built-in cannot slip into the bundle.
  */
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { THREADED_WEB_FILES } from './build-wasm.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = join(ROOT, 'dist', 'web');
@@ -62,6 +63,15 @@ function version() {
   return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 }
 
+/** `import text from 'nutmeg-text:<path from the root>'`: the file's text (the threaded wasm build's glue). */
+const inlineText = {
+  name: 'nutmeg-inline-text',
+  setup(b) {
+    b.onResolve({ filter: /^nutmeg-text:/ }, (args) => ({ path: join(ROOT, args.path.slice('nutmeg-text:'.length)), namespace: 'nutmeg-text' }));
+    b.onLoad({ filter: /.*/, namespace: 'nutmeg-text' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+  },
+};
+
 /** Options shared by every bundle. */
 function common(minify) {
   return {
@@ -74,22 +84,23 @@ function common(minify) {
     legalComments: 'none',
     loader: { '.wgsl': 'text', '.wasm': 'binary' },
     define: { NUTMEG_VERSION: JSON.stringify(version()) },
-    plugins: [platformSwaps],
+    plugins: [platformSwaps, inlineText],
     logLevel: 'warning',
     metafile: true,
   };
 }
 
-/** The WebAssembly engine the bundles inline (scripts/build-wasm.mjs; src/backend/wasm/module-bytes.browser.ts). */
-const WASM_KERNELS = join(ROOT, 'build', 'wasm', 'nutmeg_kernels.wasm');
+/** The WebAssembly engines the bundles inline (scripts/build-wasm.mjs; src/backend/wasm/module-bytes.browser.ts). */
+const WASM_KERNELS = [join(ROOT, 'build', 'wasm', 'nutmeg_kernels.wasm'), ...THREADED_WEB_FILES];
 
 /** Bundles split at their dynamic imports into chunks beside them. */
 const SPLIT = new Set(['playground']);
 
 /** Builds dist/web; returns esbuild's metafiles by output name. Throws when the wasm engine is not built. */
 export async function buildBrowser({ minify = true, outDir = OUT_DIR } = {}) {
-  if (!existsSync(WASM_KERNELS)) {
-    throw new Error(`browser build: no ${WASM_KERNELS}, the page's CPU path; install emscripten (scripts/install-system-deps.sh) and run npm run build:wasm`);
+  const missing = WASM_KERNELS.find((f) => !existsSync(f));
+  if (missing !== undefined) {
+    throw new Error(`browser build: no ${missing}, the page's CPU path; install emscripten (scripts/install-system-deps.sh) and run npm run build:wasm`);
   }
   mkdirSync(outDir, { recursive: true });
   // chunks of an earlier build (their names carry a content hash, so a new build would leave them beside its own)

@@ -1,11 +1,12 @@
 // The WebAssembly build's C ABI over the engine (engine.hpp): what src/backend/wasm/module.ts calls, in place of the
-// Node-API glue of addon.cpp. One thread (the engine's pool of size 1 starts no thread), so every call runs on the
-// caller's thread and returns when done. Pointers are 32-bit offsets into the module's memory; the caller allocates
+// Node-API glue of addon.cpp. Built twice (scripts/build-wasm.mjs): without threads, where the engine's pool has size 1
+// and starts no thread; and with -pthread, where header[10] threads share each call (the caller's thread is one of
+// them; the others are Emscripten pthreads, Web Workers of the pool the glue starts). Every call returns when done. Pointers are 32-bit offsets into the module's memory; the caller allocates
 // the input arrays with malloc, and the engine's staging and result buffers are read through the accessors below.
 //
 //   nutmeg_model_create(header, aux, X, y, trials, log_choose, terms)  -> handle (nullptr only when out of memory)
 //       header: family, link, n_aux, n, p, dim, n_terms, max_chains, max_draws, layout (uint32 each; the enums'
-//       values as in family.hpp and model.hpp LayoutChoice); terms: per term index, x (0 for an intercept), levels,
+//       values as in family.hpp and model.hpp LayoutChoice), threads (ignored without -pthread); terms: per term index, x (0 for an intercept), levels,
 //       flags (1 non-centered, 2 flat), sd_index, offset. The arrays are copied: the caller may free them after.
 //   nutmeg_model_error(handle)       the message of the last failed call ("" when none)
 //   nutmeg_gradient(handle, n_chains) / nutmeg_pointwise(handle, n_draws, row_start, row_count, out)  -> 0, or 1 on
@@ -65,7 +66,11 @@ EMSCRIPTEN_KEEPALIVE Handle* nutmeg_model_create(const std::uint32_t* header, co
       in.terms.push_back(ti);
     }
     nutmeg::EngineOptions options;
+#ifdef __EMSCRIPTEN_PTHREADS__
+    options.threads = header[10] == 0 ? 1 : header[10];
+#else
     options.threads = 1;
+#endif
     options.max_chains = header[7];
     options.max_draws = header[8];
     options.kernels = nutmeg::KernelChoice::Baseline;

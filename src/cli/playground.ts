@@ -1,7 +1,8 @@
 /**
  * `nutmeg playground`: serves the playground page (dist/web: the page, its script and the fit's Web Worker) on
- * localhost, where the browser fits models with nutmeg's browser build (WebGPU, else the TypeScript reference
- * backend). The same folder works from any static host.
+ * localhost, where the browser fits models with nutmeg's browser build (WebGPU, else the wasm engine, else the
+ * TypeScript reference backend). The server makes the page cross-origin isolated (COOP/COEP, serve/playground-server.ts),
+ * so the wasm engine runs its threaded build; the same folder works from any static host, single-threaded without them.
  */
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';

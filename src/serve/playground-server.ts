@@ -1,7 +1,10 @@
 /**
  * The playground's static files (dist/web, written by scripts/build-browser.mjs) over HTTP, for `nutmeg playground`.
  * GET and HEAD of the files in that folder only (no listing, no path outside it), each with its content type; the
- * page loads nothing from any other origin, so the same folder also works from any static host.
+ * page loads nothing from any other origin, so the same folder also works from any static host. Every response
+ * makes the page cross-origin isolated (COOP same-origin, COEP require-corp), so it may share memory with workers and
+ * the wasm backend runs its threaded build (src/backend/wasm/threaded.ts); a host without these headers gets the
+ * single-threaded one.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,6 +15,12 @@ import { UserError } from '../errors.js';
 
 /** dist/web beside src/ or dist/ (this file is src/serve/… or dist/serve/…). */
 export const WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+/** The headers that make the page cross-origin isolated (crossOriginIsolated === true, SharedArrayBuffer). */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+} as const;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,11 +46,11 @@ export async function startPlaygroundServer(port: number, host: string, dir: str
     const type = TYPES[extname(name)];
     // one plain file name: no folders, no "..", only the kinds the build writes
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !/^[\w.-]+$/.test(name) || name.startsWith('.') || type === undefined || !existsSync(join(dir, name))) {
-      res.writeHead(req.method === 'GET' || req.method === 'HEAD' ? 404 : 405, { 'content-type': 'text/plain' }).end('not found\n');
+      res.writeHead(req.method === 'GET' || req.method === 'HEAD' ? 404 : 405, { 'content-type': 'text/plain', ...ISOLATION_HEADERS }).end('not found\n');
       return;
     }
     const body = readFileSync(join(dir, name));
-    res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache' });
+    res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache', ...ISOLATION_HEADERS });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   await new Promise<void>((resolve, reject) => {

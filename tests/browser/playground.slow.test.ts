@@ -358,6 +358,34 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     expect(differing, `${differing} of ${fit.draws.values.length} values differ`).toBe(0);
   }, 300_000);
 
+  it('is cross-origin isolated (the server\'s COOP/COEP headers), so a large model runs on the threaded wasm build', async () => {
+    expect(await page.evaluate('crossOriginIsolated')).toBe(true);
+    const probe = `(async () => {
+      const lib = await import('./nutmeg.js');
+      const frame = lib.addHillstromFeatures(lib.simulateHillstrom({ seed: 3, n: 20000 }).frame);
+      const model = lib.buildModel(frame, ${JSON.stringify(HILLSTROM_FORMULAS.hierarchical)}, {});
+      const backend = await lib.createBackend('wasm', model.spec, { maxChains: 4 });
+      const positions = new Float64Array(4 * backend.dim).map((_, i) => (((i * 7919) % 23) - 11) / 170);
+      const logp = new Float64Array(4);
+      const grad = new Float64Array(4 * backend.dim);
+      await backend.logDensityGradient(positions, 4, logp, grad);
+      const description = backend.description;
+      await backend.dispose();
+      return { description, values: [...logp, ...grad], threads: Math.max(2, navigator.hardwareConcurrency) };
+    })()`;
+    const inPage = (await page.evaluate(probe)) as { description: string; values: number[]; threads: number };
+    const inNode = (await (0, eval)(probe.replace("import('./nutmeg.js')", 'Promise.resolve(globalThis.__nutmegBrowserApi)').replace('navigator.hardwareConcurrency', '1'))) as { description: string; values: number[] };
+    console.info(`page: ${inPage.description}`);
+    expect(inPage.description).toMatch(new RegExp(`^wasm \\(${inPage.threads} threads, wasm simd128 \\+ pthreads,`));
+    expect(inNode.description).toMatch(/^wasm \(1 thread, wasm simd128,/);
+    // rows shared among threads: the sums reassociated (tests/backend/wasm-threaded.test.ts); a coordinate's
+    // difference relative to it, or to 1e-6 of the largest where it nearly cancels, as in tests/helpers/parity.ts
+    const scale = inPage.values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const worst = inPage.values.reduce((m, v, i) => Math.max(m, Math.abs(v - inNode.values[i]) / Math.max(Math.abs(v), 1e-6 * scale)), 0);
+    console.info(`threaded wasm in the page vs one thread in Node: largest relative difference ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-10);
+  }, 120_000);
+
   it('auto passes over the software adapter for the wasm backend and says why', async () => {
     await setForm({ rows: '400', dataSeed: '1', chains: '2', warmup: '30', draws: '20', seed: '1', backend: 'auto' });
     await page.fill('#formula', HILLSTROM_FORMULAS.pooled);
@@ -369,7 +397,8 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     else {
       expect(kind).toBe('wasm');
       expect(log).toMatch(/^backend: wasm \(only the browser's software adapter, google swiftshader; choose webgpu to use it\)/);
-      expect(await page.textContent('#run-backend')).toContain('backend: wasm (1 thread, wasm simd128, in-process calls');
+      // the threaded build (the page is isolated), on one thread for so small a model
+      expect(await page.textContent('#run-backend')).toContain('backend: wasm (1 thread, wasm simd128 + pthreads, in-process calls');
     }
   }, 180_000);
 

@@ -30,6 +30,11 @@ describe('playground server', () => {
     expect(await page.text()).toContain('<p>page</p>');
     const worker = await fetch(new URL('worker.js', served.url));
     expect(worker.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    // cross-origin isolation (the threaded wasm build needs SharedArrayBuffer), on every response
+    for (const r of [page, worker]) {
+      expect(r.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(r.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    }
   });
 
   it('answers 404 for other files, folders and escapes, 405 for writes', async () => {

@@ -15,7 +15,7 @@ import type { LinkName } from '../../model/families/family.js';
  * DOM library), and the page's do.
  */
 export type KernelModule = { readonly __compiledKernels: true };
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
 }
 interface WasmApi {
@@ -25,7 +25,7 @@ interface WasmApi {
 const wasmApi = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** What api.cpp exports (pointers are byte offsets into `memory`). */
-interface KernelExports {
+export interface KernelExports {
   readonly memory: WasmMemory;
   _initialize(): void;
   malloc(bytes: number): number;
@@ -78,12 +78,12 @@ function imports(memory: () => WasmMemory | null): object {
   };
 }
 
-/** The NUL-terminated UTF-8 string at `pointer`. */
+/** The NUL-terminated UTF-8 string at `pointer` (copied out first: TextDecoder refuses views of shared memory). */
 function readText(e: KernelExports, pointer: number): string {
   const bytes = new Uint8Array(e.memory.buffer);
   let end = pointer;
   while (bytes[end] !== 0) end++;
-  return new TextDecoder().decode(bytes.subarray(pointer, end));
+  return new TextDecoder().decode(bytes.slice(pointer, end));
 }
 
 /** Views of the engine's buffers over the memory's current buffer. */
@@ -98,7 +98,6 @@ interface Views {
 }
 
 class WasmModel implements NativeModelHandle {
-  readonly threads = 1;
   readonly isa: string;
   readonly storage: string;
   readonly layout: Exclude<NativeLayout, 'auto'>;
@@ -113,6 +112,8 @@ class WasmModel implements NativeModelHandle {
     private readonly exports: KernelExports,
     private readonly handle: number,
     private readonly descriptor: NativeModelDescriptor,
+    readonly threads: number,
+    private readonly onDispose: () => void,
   ) {
     this.isa = this.text(exports.nutmeg_isa(handle));
     this.storage = this.text(exports.nutmeg_storage(handle));
@@ -215,6 +216,7 @@ class WasmModel implements NativeModelHandle {
     this.disposed = true;
     if (this.out !== 0) this.exports.free(this.out);
     this.exports.nutmeg_model_free(this.handle);
+    this.onDispose();
   }
 }
 
@@ -241,6 +243,14 @@ export async function createWasmModel(module: KernelModule, descriptor: NativeMo
   const e = instance.exports as unknown as KernelExports;
   memory = e.memory;
   e._initialize();
+  return createModelIn(e, descriptor, 1, () => {});
+}
+
+/**
+ * The engine for `descriptor` in the started module `e`, on `threads` threads (1 for the single-threaded build); calls
+ * `onDispose` once the engine is freed.
+ */
+export function createModelIn(e: KernelExports, descriptor: NativeModelDescriptor, threads: number, onDispose: () => void): NativeModelHandle {
   const d = descriptor;
   const owned: number[] = [];
   try {
@@ -255,6 +265,7 @@ export async function createWasmModel(module: KernelModule, descriptor: NativeMo
       d.maxChains,
       d.maxDraws,
       code(LAYOUT_CODES, d.layout ?? 'auto', 'layout'),
+      threads,
     ]);
     const terms = new Uint32Array(6 * d.terms.length);
     d.terms.forEach((t, k) => {
@@ -275,7 +286,7 @@ export async function createWasmModel(module: KernelModule, descriptor: NativeMo
       e.nutmeg_model_free(handle);
       throw new Error(`wasm backend: ${error}`);
     }
-    return new WasmModel(e, handle, d);
+    return new WasmModel(e, handle, d, threads, onDispose);
   } finally {
     for (const pointer of owned) e.free(pointer);
   }
