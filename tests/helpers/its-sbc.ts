@@ -3,17 +3,15 @@
  * test (tests/model/its/its-sbc.test.ts, few replicates) and the 200-replicate run (scripts/its-sbc.ts): a fixed
  * design (40 days, intervention on day 30, weekly Fourier order 1, one covariate), fixed priors; per replicate θ̃ from
  * the prior, y from the model at θ̃ (drawn here from the generative definition — normal, or normal / √(χ²_ν/ν) for
- * student-t — not from the model's code), NUTS on the pre-period, and the rank of θ̃ among L thinned draws. All
- * replicates run as the chains of one sample() call, chain c on data set c.
+ * student-t — not from the model's code), then runDensitySbc (sbc-density.ts): NUTS on the pre-period, all replicates
+ * as the chains of one sample() call, chain c on data set c, and the rank of θ̃ among L thinned draws.
  */
-import { DensityTarget } from '../../src/model/density-model/target.js';
 import { itsDesign, type ItsDesign } from '../../src/model/its/design.js';
 import { itsModel, type ItsFamily, type ItsPriors } from '../../src/model/its/model.js';
 import { isoDay, type Series } from '../../src/model/its/series.js';
 import { Rng } from '../../src/rng.js';
-import type { LogDensityTarget } from '../../src/sampler/nuts.js';
-import { sample } from '../../src/sampler/run.js';
-import { SBC_BINS, chiSquare, familywiseCritical } from './sbc.js';
+import { familywiseCritical, type SbcParameter } from './sbc.js';
+import { runDensitySbc, type DensityReplicate } from './sbc-density.js';
 
 export const ITS_SBC_PRIORS: ItsPriors = { alphaMean: 0, alphaSd: 2, betaSd: 1, sigmaRate: 1, nuShape: 2, nuRate: 0.1 };
 
@@ -45,43 +43,12 @@ export interface ItsSbcOptions {
   readonly seed: number;
 }
 
-export interface ItsSbcParameter {
-  readonly name: string;
-  /** Rank of θ̃ among the L draws, per replicate. */
-  readonly ranks: Int32Array;
-  readonly counts: Int32Array;
-  readonly chi2: number;
-}
-
 export interface ItsSbcResult {
-  readonly parameters: ItsSbcParameter[];
+  readonly parameters: SbcParameter[];
   /** χ²₉ critical value at 1% family-wise over the parameters (Bonferroni). */
   readonly critical: number;
   readonly divergences: number;
   readonly seconds: number;
-}
-
-/** Chain c of one call evaluates targets[c] (one replicate's data each). */
-function perReplicateTarget(targets: readonly DensityTarget[]): LogDensityTarget {
-  const d = targets[0].dim;
-  const u = new Float64Array(d);
-  const g = new Float64Array(d);
-  const sync = (positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void => {
-    for (let c = 0; c < nChains; c++) {
-      if (active !== undefined && active[c] === 0) continue;
-      for (let j = 0; j < d; j++) u[j] = positions[c * d + j];
-      logp[c] = targets[c].evaluate(u, g);
-      for (let j = 0; j < d; j++) grad[c * d + j] = g[j];
-    }
-  };
-  return {
-    dim: d,
-    logDensityGradientSync: sync,
-    logDensityGradient: (p, n, l, gr, a) => {
-      sync(p, n, l, gr, a);
-      return Promise.resolve();
-    },
-  };
 }
 
 /** θ̃ from the priors, laid out as the model's constrained vector. */
@@ -95,13 +62,11 @@ function drawTheta(P: number, family: ItsFamily, pr: ItsPriors, rng: Rng): Float
 }
 
 export async function runItsSbc(o: ItsSbcOptions): Promise<ItsSbcResult> {
-  if ((o.L + 1) % SBC_BINS !== 0) throw new Error(`SBC: L + 1 = ${o.L + 1} is not a multiple of ${SBC_BINS}`);
   const start = performance.now();
   const base = itsSbcDesign();
   const P = base.names.length;
   const rng = new Rng(o.seed, 1000);
-  const truths: Float64Array[] = [];
-  const targets: DensityTarget[] = [];
+  const replicates: DensityReplicate[] = [];
   for (let r = 0; r < o.replicates; r++) {
     const theta = drawTheta(P, o.family, ITS_SBC_PRIORS, rng);
     const y = new Float64Array(base.n);
@@ -111,30 +76,13 @@ export async function runItsSbc(o: ItsSbcOptions): Promise<ItsSbcResult> {
       const z = o.family === 'student' ? rng.normal() / Math.sqrt((2 * rng.gamma(theta[2 + P] / 2)) / theta[2 + P]) : rng.normal();
       y[i] = mu + theta[1 + P] * z;
     }
-    truths.push(theta);
-    targets.push(new DensityTarget(itsModel({ ...base, y }, o.family, ITS_SBC_PRIORS)));
+    replicates.push({ model: itsModel({ ...base, y }, o.family, ITS_SBC_PRIORS), truth: theta });
   }
-  const layout = targets[0].layout;
-  const result = await sample(perReplicateTarget(targets), { chains: o.replicates, warmup: o.warmup, draws: o.L * o.thin, thin: o.thin, seed: o.seed });
-  const names = targets[0].model.parameters.flatMap((b) => (b.size === 1 ? [b.name] : Array.from({ length: b.size }, (_, j) => `${b.name}[${j + 1}]`)));
-  const D = layout.constrainedDim;
-  const ranks = names.map(() => new Int32Array(o.replicates));
-  const x = new Float64Array(D);
-  for (let c = 0; c < o.replicates; c++) {
-    for (let s = 0; s < o.L; s++) {
-      layout.constrain(result.draws[c].subarray(s * layout.dim, (s + 1) * layout.dim), x);
-      for (let j = 0; j < D; j++) if (x[j] < truths[c][j]) ranks[j][c]++;
-    }
-  }
-  const parameters = names.map((name, j) => {
-    const counts = new Int32Array(SBC_BINS);
-    for (const r of ranks[j]) counts[Math.floor((r * SBC_BINS) / (o.L + 1))]++;
-    return { name, ranks: ranks[j], counts, chi2: chiSquare(counts) };
-  });
+  const result = await runDensitySbc(replicates, { L: o.L, thin: o.thin, warmup: o.warmup, seed: o.seed });
   return {
-    parameters,
-    critical: familywiseCritical(parameters.length),
-    divergences: result.divergences.reduce((a, b) => a + b, 0),
+    parameters: result.parameters,
+    critical: familywiseCritical(result.parameters.length),
+    divergences: result.divergences,
     seconds: (performance.now() - start) / 1000,
   };
 }
