@@ -13,13 +13,13 @@
  * `--adapt default` leaves the setting to the fit's default (auto: src/fit/adapt-choice.ts). Prints one JSON line per fit.
  */
 import { parseArgs } from 'node:util';
-import type { BackendChoice } from '../src/backend/select.js';
 import { HILLSTROM_FORMULAS, loadHillstrom, type HillstromModel } from '../src/data/hillstrom.js';
 import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import { rhat } from '../src/diagnostics/rhat.js';
 import { fitModel, type FitOptions } from '../src/fit/fit.js';
 import { parseParameterizationArgs } from '../src/model/parameterization.js';
+import { list, sum, runOptions } from './cli-args.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -37,24 +37,13 @@ const { values: a } = parseArgs({
     param: { type: 'string' },
   },
 });
-const list = (s: string): string[] => s.split(',').filter((x) => x.length > 0);
 const frame = loadHillstrom(a.data);
-const sum = (x: ArrayLike<number>): number => {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return s;
-};
 
 for (const model of list(a.models) as HillstromModel[]) {
   for (const seed of list(a.seeds).map(Number)) {
     for (const adapt of list(a.adapt)) {
       const options: FitOptions = {
-        backend: a.backend as BackendChoice,
-        threads: a.threads === undefined ? undefined : Number(a.threads),
-        chains: Number(a.chains),
-        warmup: Number(a.warmup),
-        draws: Number(a.draws),
-        seed,
+        ...runOptions(a, seed),
         ...(adapt === 'default' ? {} : { adapt: adapt as FitOptions['adapt'] }),
         ...(a['fixed-length'] ? { fisher: { adaptiveLength: false } } : {}),
         ...(a['target-accept'] === undefined ? {} : { targetAccept: Number(a['target-accept']) }),

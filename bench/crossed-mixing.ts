@@ -16,7 +16,6 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { BackendChoice } from '../src/backend/select.js';
 import { SIMULATED_PREFIX, builtinDataset, loadDataArgument, type BuiltinDatasetName } from '../src/data/datasets.js';
 import { CROSSED_FORMULA } from '../src/data/simulate/crossed.js';
 import { variableChains } from '../src/diagnostics/chains.js';
@@ -26,6 +25,7 @@ import { quantileSorted } from '../src/diagnostics/quantile.js';
 import { termEfficiency } from '../src/diagnostics/term-efficiency.js';
 import { fitModel, type FitOptions } from '../src/fit/fit.js';
 import { levelCount, termLabel, type Parameterization } from '../src/model/spec.js';
+import { list, sum, runOptions } from './cli-args.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -41,12 +41,6 @@ const { values: a } = parseArgs({
     threads: { type: 'string' },
   },
 });
-const list = (s: string, sep = ','): string[] => s.split(sep).filter((x) => x.length > 0);
-const sum = (x: ArrayLike<number>): number => {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return s;
-};
 
 function variantOptions(variant: string): { name: string; options: Partial<FitOptions> } {
   const colon = variant.indexOf(':');
@@ -75,12 +69,7 @@ for (const seed of list(a.seeds).map(Number)) {
   for (const variant of list(a.variants, ' ')) {
     const { name, options: extra } = variantOptions(variant);
     const options: FitOptions = {
-      backend: a.backend as BackendChoice,
-      threads: a.threads === undefined ? undefined : Number(a.threads),
-      chains: Number(a.chains),
-      warmup: Number(a.warmup),
-      draws: Number(a.draws),
-      seed,
+      ...runOptions(a, seed),
       ...extra,
       // a line on stderr every 100 iterations, to follow a long fit
       onProgress: (p) => {

@@ -21,6 +21,7 @@ import { essBulk } from '../src/diagnostics/ess.js';
 import { rhat } from '../src/diagnostics/rhat.js';
 import { fitModel } from '../src/fit/fit.js';
 import type { MetricChoice } from '../src/sampler/metric.js';
+import { list, sum } from './cli-args.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -33,13 +34,7 @@ const { values: a } = parseArgs({
     backend: { type: 'string', default: 'native' },
   },
 });
-const list = (s: string): string[] => s.split(',').filter((x) => x.length > 0);
 const frame = loadHillstrom(a.data);
-const sum = (x: ArrayLike<number>): number => {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return s;
-};
 
 for (const model of list(a.models) as HillstromModel[]) {
   for (const seed of list(a.seeds).map(Number)) {

@@ -24,6 +24,7 @@ import type { AdaptScheme } from '../src/sampler/adaptation/warmup.js';
 import type { MetricKind } from '../src/sampler/metric.js';
 import type { LogDensityTarget } from '../src/sampler/nuts.js';
 import { sample } from '../src/sampler/run.js';
+import { list, sum } from './cli-args.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -33,7 +34,6 @@ const { values: a } = parseArgs({
     adapt: { type: 'string', default: 'default' },
   },
 });
-const list = (s: string): string[] => s.split(',').filter((x) => x.length > 0);
 
 function gaussian(): LogDensityTarget {
   const d = 50;
@@ -110,7 +110,6 @@ function hierarchical(): LogDensityTarget {
 }
 
 const targets: Record<string, () => LogDensityTarget> = { gauss: gaussian, hier100: hierarchical };
-const sum = (x: ArrayLike<number>): number => Array.from(x).reduce((p, q) => p + q, 0);
 
 for (const name of list(a.targets)) {
   const target = targets[name]();

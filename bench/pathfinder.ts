@@ -18,6 +18,7 @@ import { loadData } from '../src/data/load.js';
 import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import { fitModel, fitPathfinder, type Fit } from '../src/fit/fit.js';
+import { list, sum } from './cli-args.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -29,8 +30,6 @@ const { values: a } = parseArgs({
     compare: { type: 'string', default: 'method,init' },
   },
 });
-const list = (s: string): string[] => s.split(',').filter((x) => x.length > 0);
-const sum = (x: ArrayLike<number>): number => Array.from(x).reduce((p, q) => p + q, 0);
 
 function moments(fit: Fit, name: string): { mean: number; sd: number } {
   const x = variableChains(fit.draws, fit.draws.names.indexOf(name)).values;

@@ -15,6 +15,7 @@ import type { BackendChoice } from '../src/backend/select.js';
 import { builtinDataset } from '../src/data/datasets.js';
 import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
 import { fitModel } from '../src/fit/fit.js';
+import { list, sum } from './cli-args.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -28,12 +29,6 @@ const { values: a } = parseArgs({
     threads: { type: 'string' },
   },
 });
-const list = (s: string): string[] => s.split(',').filter((x) => x.length > 0);
-const sum = (x: ArrayLike<number>): number => {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return s;
-};
 const { frame } = builtinDataset('hillstrom', 1, Number(a.rows));
 
 for (const seed of list(a.seeds).map(Number)) {
