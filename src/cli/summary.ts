@@ -18,7 +18,7 @@ import type { TableFormat } from '../report/table.js';
 import { TABLE_FORMATS, renderTable } from '../report/table.js';
 import { readEffectsSummary } from '../io/effects-summary.js';
 import { isPerLevelName, toBracketName } from '../io/variable-names.js';
-import type { RunMeta } from '../io/run-dir.js';
+import { refuseFailedWrite, type RunMeta } from '../io/run-dir.js';
 import { condenseSummary, familiesFlag, hiddenEffectsLine } from '../report/summary-condense.js';
 
 interface SummaryOptions {
@@ -145,6 +145,7 @@ export function register(program: Command): void {
       const stats = resolveStats(commaList(opts.stats));
       if (stats.length === 0) throw new UserError('--stats lists no statistics; e.g. --stats mean,sd,r_hat');
       const metas = files.map(runMetaOf);
+      metas.forEach((m, i) => refuseFailedWrite(files[i], m));
       const read = readDrawsCsv(files.flatMap((f, i) => expandRunDir(f, metas[i])));
       // a nutmeg run's group effects under the names its fit printed (r_g__t[3], not the CSV column r_g__t.3); other
       // names as written, since a data column may itself be called x.1

@@ -11,7 +11,7 @@ import type { DensityFit } from '../fit/density-fit.js';
 import { UserError } from '../errors.js';
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
 import { formatNumber } from './cmdstan-csv-text.js';
-import { stageDir, systemReason, writeFileFully, writeFully, type WriteFn } from './out-target.js';
+import { stageDir, stagedWriteFailure, writeFileFully, writeFully, type WriteFn } from './out-target.js';
 import { RUN_FORMAT, samplingRecord, type RunDataSource } from './run-meta.js';
 
 export const DENSITY_LOGLIK_FILE = 'loglik.csv';
@@ -110,7 +110,8 @@ export function writeDensityRun(dir: string, fit: DensityFit, meta: DensityRunMe
 
 /**
  * Writes the run as one step: into a hidden directory beside dir, renamed over dir when complete (as saveRun does
- * for formula fits); on a failed write dir is left as it was and the UserError says where the partial files are.
+ * for formula fits); on a failed write dir is left as it was, the partial files are kept with fit.json marked
+ * incomplete when it still fits, and the UserError says where.
  */
 export function saveDensityRun(
   dir: string,
@@ -125,7 +126,7 @@ export function saveDensityRun(
     // a model's own files (customers.csv, report.html …), written into the same staged directory before it is renamed
     options.extraFiles?.(staged.temp, options.write);
   } catch (e) {
-    throw new UserError(`${flag} ${dir}: writing the run failed (${systemReason(e)}); ${dir} was left as it was, and what was written is kept in ${staged.temp}`);
+    throw stagedWriteFailure(flag, dir, staged.temp, e, meta, options.write);
   }
   staged.commit();
 }

@@ -181,6 +181,26 @@ function hiddenSibling(dir: string, tag: string): string {
   return join(dirname(dir), `.${basename(dir)}.${tag}-${process.pid}-${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}`);
 }
 
+/**
+ * After a failed write into a staged run directory: marks the files kept in `temp` with a fit.json that says the
+ * run is incomplete and why (when it still fits; a half-written fit.json is removed so that no reader trips on it),
+ * and returns the one-line UserError naming where the partial run is.
+ */
+export function stagedWriteFailure(flag: string, dir: string, temp: string, error: unknown, meta: object, write?: WriteFn): UserError {
+  const reason = systemReason(error);
+  let marked = true;
+  try {
+    writeFileFully(join(temp, 'fit.json'), JSON.stringify({ ...meta, incomplete: true, writeError: reason }, null, 2) + '\n', write);
+  } catch {
+    marked = false;
+    rmSync(join(temp, 'fit.json'), { force: true });
+  }
+  return new UserError(
+    `${flag} ${dir}: writing the run failed (${reason}); ${dir} was left as it was, and what was written is kept in ` +
+      `${temp}${marked ? ' (fit.json marked incomplete)' : ' (possibly cut short; fit.json could not be written)'}`,
+  );
+}
+
 /** Creates the temporary directory for a run to be written at `dir` (its folder is created if missing). */
 export function stageDir(dir: string, flag = '--out'): StagedDir {
   let temp: string;

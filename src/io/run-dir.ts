@@ -5,7 +5,7 @@
  * counts and the level names of every indexed parameter. loadRun reads it back; rebuildRun also rebuilds the
  * ModelSpec and the unconstrained draws, for LOO and scoring.
  */
-import { readFileSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { chainDraws, type DrawSet } from '../draws.js';
@@ -17,7 +17,7 @@ import type { LinkName } from '../model/families/family.js';
 import { FAMILIES, type Family } from '../model/spec.js';
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
 import { RUN_FORMAT, chainCsvContent, type RunMeta, type SaveEffects } from './run-meta.js';
-import { stageDir, systemReason, writeFileFully, type WriteFn } from './out-target.js';
+import { stageDir, stagedWriteFailure, writeFileFully, type WriteFn } from './out-target.js';
 import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import { EFFECTS_SUMMARY_FILE, effectsSummaryCsv } from './effects-summary.js';
@@ -104,18 +104,7 @@ export function saveRun(dir: string, fit: Fit, meta: RunMeta, options: SaveRunOp
   try {
     writeRun(staged.temp, fit, meta, options);
   } catch (e) {
-    const reason = systemReason(e);
-    let marked = true;
-    try {
-      writeFileFully(join(staged.temp, 'fit.json'), JSON.stringify({ ...meta, incomplete: true, writeError: reason }, null, 2) + '\n', options.write);
-    } catch {
-      marked = false;
-      rmSync(join(staged.temp, 'fit.json'), { force: true }); // no half-written JSON to trip a reader
-    }
-    throw new UserError(
-      `${flag} ${dir}: writing the run failed (${reason}); ${dir} was left as it was, and what was written is kept in ` +
-        `${staged.temp}${marked ? ' (fit.json marked incomplete)' : ' (possibly cut short; fit.json could not be written)'}`,
-    );
+    throw stagedWriteFailure(flag, dir, staged.temp, e, meta, options.write);
   }
   staged.commit();
 }
@@ -132,6 +121,12 @@ function renamed(ds: DrawSet): DrawSet {
   return { ...ds, names: ds.names.map(toBracketName) };
 }
 
+/** Refuses the partial run that a failed write kept (its fit.json has `writeError`): its files may be cut short. */
+export function refuseFailedWrite(dir: string, meta: { readonly writeError?: string } | null): void {
+  if (meta?.writeError === undefined) return;
+  throw new UserError(`${dir}: writing this run failed (${meta.writeError}), so its files may be cut short; fit again with room on the disk`);
+}
+
 /** `command` names what needs a formula fit, for the refusal of a density model's run (nutmeg its …). */
 export function loadRun(dir: string, command = 'this command'): LoadedRun {
   const metaPath = join(dir, 'fit.json');
@@ -146,9 +141,7 @@ export function loadRun(dir: string, command = 'this command'): LoadedRun {
   }
   if (meta.format !== RUN_FORMAT) throw new UserError(`${metaPath}: not a nutmeg fit.json (format is "${String(meta.format)}")`);
   if (isDensityRunMeta(meta)) throw densityRunRefusal(dir, meta, command);
-  if (meta.writeError !== undefined) {
-    throw new UserError(`${dir}: writing this run failed (${meta.writeError}), so its chain files may be cut short; fit again with room on the disk`);
-  }
+  refuseFailedWrite(dir, meta);
   const csv = readDrawsCsv(meta.files.map((f) => join(dir, f)));
   let draws = renamed(csv.draws);
   if (meta.effectsDraws !== undefined) {

@@ -10,7 +10,7 @@ import { looOfLogLikCsv } from './from-file.js';
 import type { BackendChoice } from '../backend/select.js';
 import { createBackend } from '../backend/select.js';
 import { UserError } from '../errors.js';
-import { rebuildRun, type RebuiltRun } from '../io/run-dir.js';
+import { rebuildRun, refuseFailedWrite, type RebuiltRun } from '../io/run-dir.js';
 import { type FitLooOptions, looOfFit } from './fit-loo.js';
 import type { LooResult } from './loo.js';
 import type { ModelSpec } from '../model/spec.js';
@@ -48,6 +48,7 @@ export async function looOfRun(dir: string, options: RunLooOptions = {}): Promis
   if (!isDir) throw new UserError(`${dir} is not a directory; to read a log-likelihood CSV use --loglik ${dir}`);
   const density = densityRunOf(dir);
   if (density !== null) {
+    refuseFailedWrite(dir, density);
     if (density.logLik === undefined) throw new UserError(`${dir}: a '${density.model.kind}' run without observations has no log-likelihood for LOO`);
     return looOfLogLikCsv(join(dir, density.logLik.file), options);
   }

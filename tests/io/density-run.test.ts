@@ -3,7 +3,7 @@
  * quantities as drawn, fit.json with the model record, loglik.csv; `nutmeg summary` and `nutmeg loo` read it as
  * they read a formula fit, and commands that rebuild a formula model refuse it in one line.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { psisLooStream } from '../../src/loo/loo.js';
 import { toyModel } from '../model/density-model/toy-model.js';
 import { runNutmeg } from '../helpers/cli.js';
 import { userErrorOf } from '../helpers/user-error.js';
+import type { WriteFn } from '../../src/io/out-target.js';
 
 const y = Float64Array.from([0.4, 1.3, -0.2, 0.9, 2.1, 1.7]);
 
@@ -62,5 +63,32 @@ describe('density run directory', async () => {
 
   it('is refused in one line by commands that rebuild a formula model', () => {
     expect(userErrorOf(() => loadRun(dir, 'nutmeg score'))).toContain("a 'toy' run (a hand-written density model, not a formula fit); nutmeg score works on runs of nutmeg fit");
+  });
+
+  it('a failed write leaves the target alone and keeps the partial run with fit.json marked incomplete, as nutmeg fit does', async () => {
+    const target = join(mkdtempSync(join(tmpdir(), 'nutmeg-density-fail-')), 'run');
+    let calls = 0;
+    // the first chain file's first write fails; fit.json, written after, succeeds
+    const failOnce: WriteFn = (fd, buffer, offset, length) => {
+      if (calls++ === 0) {
+        const e = new Error('EIO: i/o error, write') as NodeJS.ErrnoException;
+        e.code = 'EIO';
+        throw e;
+      }
+      return writeSync(fd, buffer, offset, length);
+    };
+    const message = userErrorOf(() => saveDensityRun(target, fit, meta, { write: failOnce }));
+    expect(message).toMatch(new RegExp(`^--out ${target}: writing the run failed \\(EIO: i/o error\\); ${target} was left as it was`));
+    const kept = /kept in (\S+) \(fit\.json marked incomplete\)$/.exec(message)?.[1];
+    expect(kept).toBeDefined();
+    const written = JSON.parse(readFileSync(join(kept!, 'fit.json'), 'utf8')) as { incomplete: boolean; writeError: string; model: { kind: string } };
+    expect(written).toMatchObject({ incomplete: true, writeError: 'EIO: i/o error', model: { kind: 'toy' } });
+    expect(existsSync(target)).toBe(false);
+    // summary and loo refuse the kept files (loglik.csv or a chain file may be cut short) in one line
+    for (const command of [['summary', kept!], ['loo', kept!]]) {
+      const { code, err } = await runNutmeg(command);
+      expect(code).toBe(2);
+      expect(err.trim()).toBe(`nutmeg: ${kept}: writing this run failed (EIO: i/o error), so its files may be cut short; fit again with room on the disk`);
+    }
   });
 });

@@ -99,7 +99,7 @@ describe('saveRun', () => {
     const written = JSON.parse(readFileSync(join(kept!, 'fit.json'), 'utf8')) as { incomplete: boolean; writeError: string };
     expect(written.incomplete).toBe(true);
     expect(written.writeError).toBe('EIO: i/o error');
-    expect(() => loadRun(kept!)).toThrow(/writing this run failed \(EIO: i\/o error\), so its chain files may be cut short/);
+    expect(() => loadRun(kept!)).toThrow(/writing this run failed \(EIO: i\/o error\), so its files may be cut short/);
     expect(existsSync(run)).toBe(false);
   });
 });
