@@ -5,14 +5,15 @@
  *
  * The footer is the file's FileMetaData, a Thrift struct in the compact protocol (Apache Parquet format,
  * parquet.thrift; Apache Thrift compact protocol spec, thrift/doc/specs/thrift-compact-protocol.md), followed by its
- * length (4 bytes, little-endian) and "PAR1". Only FileMetaData.num_rows (field 3) and row_groups (field 4:
- * RowGroup.total_byte_size = field 2, num_rows = field 3) are read; every other field is skipped by its wire type.
+ * length (4 bytes, little-endian) and "PAR1". Only FileMetaData.num_rows (field 3) and row_groups (field 4: the
+ * length of RowGroup.columns = field 1, total_byte_size = field 2, num_rows = field 3) are read; every other field is
+ * skipped by its wire type.
  */
 
 export interface ParquetRowGroups {
   readonly numRows: number;
-  /** Rows and uncompressed bytes of each row group, in file order. */
-  readonly rowGroups: readonly { readonly numRows: number; readonly bytes: number }[];
+  /** Rows, uncompressed bytes and columns of each row group, in file order. */
+  readonly rowGroups: readonly { readonly numRows: number; readonly bytes: number; readonly columns: number }[];
 }
 
 // compact protocol wire types
@@ -155,8 +156,14 @@ export function parquetRowGroups(bytes: Uint8Array): ParquetRowGroups {
           r.skipValue(element, true);
           continue;
         }
-        const group = { numRows: 0, bytes: 0 };
+        const group = { numRows: 0, bytes: 0, columns: 0 };
         r.struct((gid, gtype) => {
+          if (gid === 1 && gtype === LIST) {
+            const header = r.listHeader();
+            group.columns = header.size;
+            for (let c = 0; c < header.size; c++) r.skipValue(header.type, true);
+            return true;
+          }
           if (gtype !== I64 || (gid !== 2 && gid !== 3)) return false;
           if (gid === 2) group.bytes = r.zigzag();
           else group.numRows = r.zigzag();

@@ -7,18 +7,21 @@
  * the row counts, so each column is allocated once at its final length; the decoded file is never held whole, and
  * no Arrow IPC stream or apache-arrow table is made.
  *
- * The window: consecutive row groups up to WINDOW_ROWS rows, and at least a quarter of the file's size in
- * uncompressed bytes (parquet-wasm takes the file's bytes with every call and copies them into its memory, so a
- * large file is read in few windows). A row group larger than that is decoded whole.
+ * The window: consecutive row groups up to WINDOW_ROWS rows, unless the window is still smaller than a quarter of
+ * the file in decoded bytes (uncompressed bytes, or 8 bytes a value when dictionary or run-length encoding makes
+ * those smaller): parquet-wasm takes the whole file's bytes with every call and copies them into its memory, so a
+ * large file of incompressible numbers is read in few windows. A row group larger than that is decoded whole.
  *
  * Types come from the schema (arrow-schema.ts: frameColumnType). A null is a missing value (the frame's `missing`
  * map, reported as an empty CSV cell is); a NaN or infinite float is a one-line error naming its row. A type forced
  * with --factor/--numeric (or levels) re-reads that column's values as text cells with the CSV rules.
+ *
+ * No Node imports: parquet-wasm is passed in (ParquetDecoder: its Node build for the CLI, columnar.ts), so a page can
+ * read Parquet with its web build through the same code.
  */
 import { UserError } from '../errors.js';
 import { frameColumnType, formatClass, formatTypeText } from './arrow-schema.js';
-import type { ReadCsvOptions } from './csv-text.js';
-import { checkOptionColumns } from './csv.js';
+import { checkOptionColumns, type ReadCsvOptions } from './csv-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
 import { MISSING_CODE, booleanColumn, categoricalColumn, frameFromColumns, integerStorage, numericColumn, type NumericArrayType } from './frame-build.js';
 import { ffiBatch, ffiFields, isValid, type FfiArray, type FfiField } from './parquet-ffi.js';
@@ -54,7 +57,7 @@ export function parquetLayout(path: string, bytes: Uint8Array): ParquetRowGroups
   }
 }
 
-/** How large a window of row groups is made: up to `rows` rows, but at least `bytes` uncompressed bytes. */
+/** How large a window of row groups is made: up to `rows` rows, but at least `bytes` decoded bytes. */
 export interface WindowSize {
   readonly rows: number;
   readonly bytes: number;
@@ -75,7 +78,8 @@ export function parquetWindows(layout: ParquetRowGroups, window: WindowSize): { 
     }
     groups.push(k);
     rows += g.numRows;
-    bytes += g.bytes;
+    // (what decoding costs: its uncompressed bytes, or 8 bytes a value where encodings shrink it more)
+    bytes += Math.max(g.bytes, 8 * g.numRows * g.columns);
   });
   if (groups.length > 0) windows.push({ groups, rows });
   return windows;

@@ -67,13 +67,14 @@ describe('the Parquet footer', () => {
       const layout = parquetRowGroups(readFileSync(writeParquet(table, `footer-${groupRows}.parquet`, groupRows)));
       expect(layout.numRows).toBe(N);
       expect(layout.rowGroups.map((g) => g.numRows)).toEqual(expected);
+      expect(layout.rowGroups.map((g) => g.columns)).toEqual(expected.map(() => 2));
       for (const g of layout.rowGroups) expect(g.bytes).toBeGreaterThan(0);
     }
     expect(() => parquetRowGroups(new TextEncoder().encode('PAR1\u0015\u0004garbagePAR1'))).toThrow();
   });
 
   it('windows join row groups up to the rows asked, unless a window is still smaller than the bytes asked', () => {
-    const layout = { numRows: 10, rowGroups: [3, 3, 3, 1].map((numRows) => ({ numRows, bytes: 100 * numRows })) };
+    const layout = { numRows: 10, rowGroups: [3, 3, 3, 1].map((numRows) => ({ numRows, bytes: 100 * numRows, columns: 2 })) };
     expect(parquetWindows(layout, { rows: 6, bytes: 0 })).toEqual([
       { groups: [0, 1], rows: 6 },
       { groups: [2, 3], rows: 4 },
@@ -81,6 +82,10 @@ describe('the Parquet footer', () => {
     expect(parquetWindows(layout, { rows: 2, bytes: 0 }).map((w) => w.groups)).toEqual([[0], [1], [2], [3]]);
     // a window of fewer than 500 bytes takes the next row group too
     expect(parquetWindows(layout, { rows: 2, bytes: 500 }).map((w) => w.groups)).toEqual([[0, 1], [2, 3]]);
+    // bytes count at least 8 a value: 3 rows × 2 columns × 8 = 48 > 30 bytes
+    const packed = { numRows: 10, rowGroups: [3, 3, 3, 1].map((numRows) => ({ numRows, bytes: 10 * numRows, columns: 2 })) };
+    expect(parquetWindows(packed, { rows: 2, bytes: 90 }).map((w) => w.groups)).toEqual([[0, 1], [2, 3]]);
+    expect(parquetWindows(packed, { rows: 2, bytes: 48 }).map((w) => w.groups)).toEqual([[0], [1], [2], [3]]);
   });
 });
 
