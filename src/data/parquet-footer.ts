@@ -143,7 +143,7 @@ export function parquetRowGroups(bytes: Uint8Array): ParquetRowGroups {
   if (length > n - 12) throw new Error('the footer length is larger than the file');
   const r = new Reader(bytes, n - 8 - length, n - 8);
   let numRows = -1;
-  const rowGroups: { numRows: number; bytes: number }[] = [];
+  const rowGroups: { numRows: number; bytes: number; columns: number }[] = [];
   r.struct((id, type) => {
     if (id === 3 && type === I64) {
       numRows = r.zigzag();
