@@ -4,7 +4,7 @@
  * same table read whole from an Arrow IPC file (apache-arrow, the other reader) for every column type, with nulls,
  * including a null in a middle row group (the same one-line error as the whole file's); a numeric column stored
  * narrow in the first windows is re-stored wider when a later window needs it, ending as compactValues stores the
- * whole column; a NaN in a later window is named at its row in the file.
+ * whole column; a NaN or an infinity in a later window is named at its row in the file (and so by the Arrow reader).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,5 +134,16 @@ describe('Parquet read a window of row groups at a time', () => {
     const message = `${file}, row 8, column "x": the value is NaN, not a number; repair it or write it as a null (missing)`;
     expect(userErrorOf(() => windowed(file, 3))).toBe(message);
     expect(userErrorOf(() => readDataFile(file))).toBe(message);
+    const arrowFile = writeArrow(new Table({ x: vectorFromArray(values, new Float64()) }), 'late-nan.arrow');
+    expect(userErrorOf(() => readDataFile(arrowFile))).toBe(message.split(file).join(arrowFile));
+    // an infinity after a NaN-free start, and a -Infinity, in both readers
+    for (const bad of [Infinity, -Infinity]) {
+      const withInf = new Table({ x: vectorFromArray(values.map((v, k) => (k === 7 ? bad : v)), new Float64()) });
+      for (const f of [writeParquet(withInf, 'late-inf.parquet', 3), writeArrow(withInf, 'late-inf.arrow')]) {
+        expect(userErrorOf(() => readDataFile(f))).toBe(
+          `${f}, row 8, column "x": the value is infinite, not a finite number; repair it or write it as a null (missing)`,
+        );
+      }
+    }
   });
 });
