@@ -112,7 +112,6 @@ function nullRows(chunks: readonly ArrowData[]): Uint32Array | null {
 
 /** A column of values without nulls, once checked finite (a one-line error naming the first bad row otherwise). */
 function finiteNumericColumn(path: string, name: string, values: Float64Array, rowBase = 0): Column {
-  // (the typed array's own search, native code, finds NaN and ±Infinity without waiting for an optimised JS loop)
   if (!hasNonFinite(values)) return compactNumericColumn(name, values);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
