@@ -1,75 +1,50 @@
 /**
  * Reading a Parquet file or an Arrow IPC file/stream (.arrow, .arrows, .feather v2) into a Frame. Parquet is decoded
- * by parquet-wasm (the Rust `parquet` crate compiled to WebAssembly) into Arrow IPC, and Arrow IPC by apache-arrow;
- * the Frame's typed columns are then filled straight from the Arrow column buffers, batch by batch (no per-row
- * objects). A Parquet file whose columns are all numbers without nulls skips the IPC stream: its columns are copied
- * out of WebAssembly memory directly (parquet-ffi.ts). Both libraries are loaded on first use, so commands reading
- * CSV do not pay for them.
+ * by parquet-wasm (the Rust `parquet` crate compiled to WebAssembly) a window of row groups at a time and copied
+ * straight out of its memory into compact frame columns (parquet-read.ts); Arrow IPC is decoded by apache-arrow and
+ * the Frame's typed columns are filled from its column buffers, batch by batch (no per-row objects). Both libraries
+ * are loaded on first use, so commands reading CSV do not pay for them (and Parquet does not load apache-arrow).
  *
- * Types come from the file's schema: integers and floats → numeric (float64); strings and dictionary-encoded strings
- * → categorical, levels sorted as plain strings like a CSV column; booleans → boolean (0/1). A null is a missing value,
- * recorded in the frame's `missing` map as an empty CSV cell is, so the model's checks report it the same way
- * ("data.parquet, row 17, column "x": value is missing"). NaN or infinite floats, and columns of other types (dates,
- * timestamps, decimals, binary, lists, structs, …), are one-line errors naming the column. A type forced with
- * --factor/--numeric (or levels) re-reads that column's values as text cells with the CSV rules (text-columns.ts).
+ * Types come from the file's schema (arrow-schema.ts, one mapping for both formats): integers and floats → numeric
+ * (stored compactly); strings and dictionary-encoded strings → categorical, levels sorted as plain strings like a CSV
+ * column; booleans → boolean (0/1). A null is a missing value, recorded in the frame's `missing` map as an empty CSV
+ * cell is, so the model's checks report it the same way ("data.parquet, row 17, column "x": value is missing"). NaN
+ * or infinite floats, and columns of other types (dates, timestamps, decimals, binary, lists, structs, …), are
+ * one-line errors naming the column. A type forced with --factor/--numeric (or levels) re-reads that column's values
+ * as text cells with the CSV rules (text-columns.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
+import { frameColumnType, type ArrowTypeClass } from './arrow-schema.js';
 import type { ReadCsvOptions } from './csv.js';
 import { checkOptionColumns } from './csv.js';
 import type { Column, Frame } from './frame.js';
-import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns, withFirstRow } from './frame-build.js';
-import { numericColumnsFromFfi, type NumericColumns } from './parquet-ffi.js';
+import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns, frameRows, withFirstRow } from './frame-build.js';
+import { hasNonFinite, parquetFrame, parquetLayout, parquetRowsFrame, type ParquetDecoder } from './parquet-read.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
 
 type Arrow = typeof import('apache-arrow');
-type ParquetWasm = typeof import('parquet-wasm/node');
 type ArrowTable = import('apache-arrow').Table;
 type ArrowData = import('apache-arrow').Data;
-type ParquetTable = import('parquet-wasm/node').Table;
 
 const require = createRequire(import.meta.url);
 let arrowModule: Arrow | null = null;
-let parquetModule: ParquetWasm | null = null;
+let parquetModule: ParquetDecoder | null = null;
 const arrow = (): Arrow => (arrowModule ??= require('apache-arrow') as Arrow);
-const parquetWasm = (): ParquetWasm => (parquetModule ??= require('parquet-wasm/node') as ParquetWasm);
+const parquetWasm = (): ParquetDecoder => (parquetModule ??= require('parquet-wasm/node') as ParquetDecoder);
 
 export type ColumnarFormat = 'parquet' | 'arrow';
 
-/** Rows per record batch asked of the Parquet decoder (its default, 1024, makes many small batches). */
+/** Rows decoded at a time from a Parquet file read in blocks (columnarBlocks). */
 const PARQUET_BATCH_ROWS = 1 << 20;
 
 function oneLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
-/** parquet-wasm's decoding of a whole Parquet file, or a one-line error naming the file. */
-function decodeParquet(path: string, bytes: Uint8Array): ParquetTable {
-  try {
-    return parquetWasm().readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS });
-  } catch (e) {
-    throw new UserError(`${path}: cannot read the Parquet file (${oneLine(e)}); the file is damaged or not Parquet`);
-  }
-}
-
-/**
- * A decoded Parquet table whose columns are all plain numbers without nulls, copied straight out of WebAssembly
- * memory (src/data/parquet-ffi.ts), or null (then the caller converts it through Arrow IPC). Frees nothing.
- */
-function parquetNumericColumns(table: ParquetTable): NumericColumns | null {
-  const stream = table.toFFI();
-  try {
-    return numericColumnsFromFfi(parquetWasm().wasmMemory().buffer as ArrayBuffer, stream.schemaAddr(), stream.arrayAddrs());
-  } finally {
-    stream.free();
-  }
-}
-
-/** The Arrow table in `bytes` (an Arrow IPC file/stream), or in a decoded Parquet table; one-line errors. */
-function decode(path: string, bytes: Uint8Array | ParquetTable, format: ColumnarFormat): ArrowTable {
-  if (!(bytes instanceof Uint8Array)) return arrow().tableFromIPC(bytes.intoIPCStream());
-  if (format === 'parquet') return decode(path, decodeParquet(path, bytes), format);
+/** The Arrow table in `bytes` (an Arrow IPC file/stream); one-line errors. */
+function decode(path: string, bytes: Uint8Array): ArrowTable {
   try {
     return arrow().tableFromIPC(bytes);
   } catch (e) {
@@ -86,42 +61,33 @@ function isNull(data: ArrowData, i: number): boolean {
   return (bitmap[bit >> 3] & (1 << (bit & 7))) === 0;
 }
 
-/** How the schema's type reads, for messages (e.g. "Timestamp<MICROSECOND>"). */
-function typeName(data: ArrowData): string {
-  return String(data.type);
-}
-
-function unsupported(path: string, name: string, type: string): UserError {
-  return new UserError(
-    `${path}: column "${name}" has type ${type}, which nutmeg does not read; ` +
-      'convert it to numbers (integer or float), strings or booleans before writing the file, or drop the column',
-  );
-}
-
-/** The natural type of a column from its schema, or an error for one nutmeg does not read. */
-function schemaType(path: string, name: string, data: ArrowData): ColumnType {
+/** The class of an apache-arrow column's type, for the schema → frame mapping (arrow-schema.ts). */
+function arrowTypeClass(data: ArrowData): ArrowTypeClass {
   const { Type } = arrow();
   switch (data.typeId) {
     case Type.Int:
-      return 'numeric';
+      return 'integer';
     case Type.Float:
-      if ((data.type as unknown as { precision: number }).precision === 0) throw unsupported(path, name, 'Float16 (half precision)');
-      return 'numeric';
+      return (data.type as unknown as { precision: number }).precision === 0 ? 'half-float' : 'float';
     case Type.Bool:
       return 'boolean';
     case Type.Utf8:
     case Type.LargeUtf8:
-      return 'categorical';
+      return 'string';
     case Type.Dictionary: {
       const valueType = (data.type as unknown as { dictionary: { typeId: number } }).dictionary.typeId;
-      if (valueType === Type.Utf8 || valueType === Type.LargeUtf8) return 'categorical';
-      throw unsupported(path, name, typeName(data));
+      return valueType === Type.Utf8 || valueType === Type.LargeUtf8 ? 'dictionary-string' : 'other';
     }
     case Type.Null:
-      throw new UserError(`${path}: column "${name}" has only nulls (type Null); drop the column or fill it in`);
+      return 'null';
     default:
-      throw unsupported(path, name, typeName(data));
+      return 'other';
   }
+}
+
+/** The natural type of a column from its schema, or an error for one nutmeg does not read. */
+function schemaType(path: string, name: string, data: ArrowData): ColumnType {
+  return frameColumnType(path, name, arrowTypeClass(data), String(data.type));
 }
 
 interface Built {
@@ -146,6 +112,7 @@ function nullRows(chunks: readonly ArrowData[]): Uint32Array | null {
 
 /** A column of values without nulls, once checked finite (a one-line error naming the first bad row otherwise). */
 function finiteNumericColumn(path: string, name: string, values: Float64Array, rowBase = 0): Column {
+  if (!hasNonFinite(values)) return compactNumericColumn(name, values);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v - v !== 0) {
@@ -325,36 +292,29 @@ function tableFrame(path: string, table: ArrowTable, names: readonly string[], o
 
 /** Reads a Parquet or Arrow IPC file's bytes into a Frame (see the module comment). */
 export function frameFromColumnar(path: string, bytes: Uint8Array, format: ColumnarFormat, options: ReadCsvOptions = {}): Frame {
-  let source: Uint8Array | ParquetTable = bytes;
-  if (format === 'parquet') {
-    const decoded = decodeParquet(path, bytes);
-    // a type forced on a column re-reads its cells as text: that needs the Arrow table
-    const forced = Object.keys(options.types ?? {}).length > 0 || Object.keys(options.levels ?? {}).length > 0;
-    let numeric: NumericColumns | null = null;
-    try {
-      numeric = forced ? null : parquetNumericColumns(decoded);
-    } finally {
-      if (numeric !== null) decoded.free();
-    }
-    if (numeric !== null) {
-      const names = checkedNames(path, numeric.names);
-      if (numeric.values[0].length === 0) throw new UserError(`${path}: has a schema but no data rows`);
-      checkOptionColumns(path, names, options);
-      return frameFromColumns(names.map((name, j) => finiteNumericColumn(path, name, numeric.values[j])), path, new Map());
-    }
-    source = decoded;
-  }
-  const table = decode(path, source, format);
+  if (format === 'parquet') return parquetFrame(path, bytes, parquetWasm(), options);
+  const table = decode(path, bytes);
   const names = tableNames(path, table);
   if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
   checkOptionColumns(path, names, options);
   return tableFrame(path, table, names, options, 0);
 }
 
+/** The blocks of at most `blockRows` rows of `frame`, whose first row is row `rowBase` of the file. */
+function* frameSlices(frame: Frame, blockRows: number, rowBase: number): Generator<Frame> {
+  for (let first = 0; first < frame.nRows; first += blockRows) {
+    const count = Math.min(blockRows, frame.nRows - first);
+    const rows = new Uint32Array(count);
+    for (let k = 0; k < count; k++) rows[k] = first + k;
+    yield withFirstRow(count === frame.nRows ? frame : frameRows(frame, rows), rowBase + first);
+  }
+}
+
 /**
  * A Parquet or Arrow IPC file as Frames of at most `blockRows` rows each, in order; a block's rows are named by their
- * row in the file (withFirstRow). Parquet is decoded PARQUET_BATCH_ROWS rows at a time (parquet-wasm's offset and
- * limit), so the decoded columns of the whole file are never held; an Arrow IPC file's table is its bytes, sliced.
+ * row in the file (withFirstRow). Parquet is decoded `parquetRows` rows at a time (parquet-wasm's offset and limit,
+ * a multiple of blockRows), so the decoded columns of the whole file are never held; an Arrow IPC file's table is its
+ * bytes, sliced.
  */
 export function* columnarBlocks(
   path: string,
@@ -370,32 +330,23 @@ export function* columnarBlocks(
   } catch (e) {
     throw new UserError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? oneLine(e)})`);
   }
-  let names: string[] | null = null;
-  let rowBase = 0;
-  const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
-  for (;;) {
-    const table = format === 'parquet' ? decodeParquetRows(path, bytes, rowBase, batchRows) : decode(path, bytes, format);
-    if (names === null) {
-      names = tableNames(path, table);
-      if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
-      checkOptionColumns(path, names, options);
-    }
-    for (let first = 0; first < table.numRows; first += blockRows) {
-      const slice = table.slice(first, Math.min(table.numRows, first + blockRows));
-      yield withFirstRow(tableFrame(path, slice, names, options, rowBase + first), rowBase + first);
-    }
-    rowBase += table.numRows;
-    if (format !== 'parquet' || table.numRows < batchRows) return;
+  if (format === 'parquet') {
+    const total = parquetLayout(path, bytes).numRows;
+    const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
+    let rowBase = 0;
+    do {
+      const frame = parquetRowsFrame(path, bytes, parquetWasm(), options, rowBase, batchRows);
+      yield* frameSlices(frame, blockRows, rowBase);
+      rowBase += frame.nRows;
+    } while (rowBase < total);
+    return;
   }
-}
-
-/** Rows [offset, offset + limit) of a Parquet file (fewer at its end). */
-function decodeParquetRows(path: string, bytes: Uint8Array, offset: number, limit: number): ArrowTable {
-  let ipc: Uint8Array;
-  try {
-    ipc = parquetWasm().readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS, offset, limit }).intoIPCStream();
-  } catch (e) {
-    throw new UserError(`${path}: cannot read the Parquet file (${oneLine(e)}); the file is damaged or not Parquet`);
+  const table = decode(path, bytes);
+  const names = tableNames(path, table);
+  if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
+  checkOptionColumns(path, names, options);
+  for (let first = 0; first < table.numRows; first += blockRows) {
+    const slice = table.slice(first, Math.min(table.numRows, first + blockRows));
+    yield withFirstRow(tableFrame(path, slice, names, options, first), first);
   }
-  return arrow().tableFromIPC(ipc);
 }

@@ -37,7 +37,18 @@ export function compactValues(values: Float64Array): NumericValues {
   return narrow === undefined ? values : narrow.type.from(values);
 }
 
-type NumericArrayType = new (n: number) => NumericValues;
+/**
+ * The storage compactValues chooses for whole numbers spanning [min(lo, 0), max(hi, 0)]: the narrowest integer
+ * array holding that range, or Float64Array beyond Int32/Uint32. (A reader that narrows as it goes, parquet-read.ts,
+ * tracks the range and asks this, so its columns are stored as compactValues would store them.)
+ */
+export function integerStorage(lo: number, hi: number): NumericArrayType {
+  const low = Math.min(lo, 0);
+  const high = Math.max(hi, 0);
+  return (INTEGER_TYPES.find((t) => low >= t.lo && high <= t.hi) ?? { type: Float64Array }).type;
+}
+
+export type NumericArrayType = new (n: number) => NumericValues;
 
 /** The integer storages, narrowest first, with the range each holds exactly. */
 const INTEGER_TYPES: readonly { readonly type: NumericArrayType & { from(v: ArrayLike<number>): NumericValues }; readonly lo: number; readonly hi: number }[] = [

@@ -1,10 +1,9 @@
 /**
- * The fast path of Parquet reading (src/data/columnar.ts): when every column of the decoded table is a plain number
- * column without nulls (float64, float32, integers), the columns are copied straight out of parquet-wasm's
- * WebAssembly memory through the Arrow C data interface (ArrowSchema / ArrowArray structs, 32-bit pointers in wasm32),
- * one bulk copy per column and record batch, instead of serialising the table as an Arrow IPC stream and decoding that
- * again. Anything else (strings, dictionaries, booleans, nulls, other types) returns null and the caller takes the IPC
- * path, which handles every type and reports the errors.
+ * Reading record batches that parquet-wasm decoded, straight out of its WebAssembly memory through the Arrow C data
+ * interface (ArrowSchema / ArrowArray structs, 32-bit pointers in wasm32), instead of serialising them as an Arrow IPC
+ * stream and decoding that again. This module only walks the structs: the schema's columns (name, format string,
+ * dictionary) and, per batch, each column's length, offset, null count and buffer addresses; parquet-read.ts turns
+ * them into frame columns. No Node imports (a page can use it).
  *
  * Struct layouts (wasm32, https://arrow.apache.org/docs/format/CDataInterface.html):
  *   ArrowSchema: format@0, name@4, metadata@8 (char*), flags@16, n_children@24 (int64), children@32 (ArrowSchema**),
@@ -13,84 +12,101 @@
  *                children@44 (ArrowArray**), dictionary@48, release@52, private_data@56
  */
 
-/** Element type of a primitive Arrow format string that is read as numbers (int64 through Number). */
-const NUMERIC_FORMATS: Readonly<Record<string, { bytes: number; read: (buffer: ArrayBuffer, at: number, n: number) => ArrayLike<number> | BigInt64Array | BigUint64Array }>> = {
-  g: { bytes: 8, read: (b, at, n) => new Float64Array(b, at, n) },
-  f: { bytes: 4, read: (b, at, n) => new Float32Array(b, at, n) },
-  c: { bytes: 1, read: (b, at, n) => new Int8Array(b, at, n) },
-  C: { bytes: 1, read: (b, at, n) => new Uint8Array(b, at, n) },
-  s: { bytes: 2, read: (b, at, n) => new Int16Array(b, at, n) },
-  S: { bytes: 2, read: (b, at, n) => new Uint16Array(b, at, n) },
-  i: { bytes: 4, read: (b, at, n) => new Int32Array(b, at, n) },
-  I: { bytes: 4, read: (b, at, n) => new Uint32Array(b, at, n) },
-  l: { bytes: 8, read: (b, at, n) => new BigInt64Array(b, at, n) },
-  L: { bytes: 8, read: (b, at, n) => new BigUint64Array(b, at, n) },
-};
+/** A column of the schema. */
+export interface FfiField {
+  readonly name: string;
+  /** The C data format string ("g" float64, "i" int32, "u" utf8, …; a dictionary's index type). */
+  readonly format: string;
+  /** The format of a dictionary-encoded column's values, else null. */
+  readonly dictionaryFormat: string | null;
+  /** The format of a nested type's first child (a list's elements), for messages; else null. */
+  readonly childFormat: string | null;
+}
+
+/** One column of one record batch (or a dictionary's values): addresses in WebAssembly memory. */
+export interface FfiArray {
+  readonly length: number;
+  /** Elements (and validity bits) before the first of this array in its buffers. */
+  readonly offset: number;
+  /** Nulls in the array (-1: not computed by the producer). */
+  readonly nullCount: number;
+  /** Address of the validity bitmap, 0 when every value is valid. */
+  readonly validity: number;
+  /** Addresses of the buffers after the validity bitmap (values; or offsets, then bytes for strings). */
+  readonly buffers: readonly number[];
+  readonly dictionary: FfiArray | null;
+}
+
+const decoder = new TextDecoder();
 
 /** A NUL-terminated string at `ptr`. */
 function cString(memory: Uint8Array, ptr: number): string {
   let end = ptr;
   while (memory[end] !== 0) end++;
-  return Buffer.from(memory.buffer, memory.byteOffset + ptr, end - ptr).toString('utf8');
+  return decoder.decode(memory.subarray(ptr, end));
 }
 
-export interface NumericColumns {
-  readonly names: string[];
-  /** Each column's values as float64, all rows of all batches. */
-  readonly values: Float64Array[];
+function pointers(view: DataView) {
+  return {
+    ptr: (at: number): number => view.getUint32(at, true),
+    int64: (at: number): number => Number(view.getBigInt64(at, true)),
+  };
 }
 
-/**
- * The table's columns as float64, or null when a column is not a primitive number column or holds a null (see the
- * module comment). `schemaAddr` and `arrayAddrs` come from a parquet-wasm FFIStream (Table.toFFI), `buffer` is the
- * WebAssembly memory's buffer (read after decoding: it does not change while this runs).
- */
-export function numericColumnsFromFfi(buffer: ArrayBuffer, schemaAddr: number, arrayAddrs: ArrayLike<number>): NumericColumns | null {
-  const view = new DataView(buffer);
+/** The fields of a record-batch schema (a struct, format "+s") at `schemaAddr`. */
+export function ffiFields(buffer: ArrayBuffer, schemaAddr: number): FfiField[] {
   const bytes = new Uint8Array(buffer);
-  const ptr = (at: number): number => view.getUint32(at, true);
-  const int64 = (at: number): number => Number(view.getBigInt64(at, true));
-  if (cString(bytes, ptr(schemaAddr)) !== '+s') return null;
-  const nColumns = int64(schemaAddr + 24);
+  const { ptr, int64 } = pointers(new DataView(buffer));
+  if (cString(bytes, ptr(schemaAddr)) !== '+s') throw new Error('the decoded schema is not a struct');
+  const n = int64(schemaAddr + 24);
   const children = ptr(schemaAddr + 32);
-  const names: string[] = [];
-  const formats: (typeof NUMERIC_FORMATS)[string][] = [];
-  for (let j = 0; j < nColumns; j++) {
+  const fields: FfiField[] = [];
+  for (let j = 0; j < n; j++) {
     const child = ptr(children + 4 * j);
-    const format = NUMERIC_FORMATS[cString(bytes, ptr(child))];
-    if (format === undefined || ptr(child + 36) !== 0) return null;
-    formats.push(format);
-    names.push(cString(bytes, ptr(child + 4)));
+    const dictionary = ptr(child + 36);
+    const grandChildren = int64(child + 24) > 0 ? ptr(child + 32) : 0;
+    fields.push({
+      name: cString(bytes, ptr(child + 4)),
+      format: cString(bytes, ptr(child)),
+      dictionaryFormat: dictionary === 0 ? null : cString(bytes, ptr(dictionary)),
+      childFormat: grandChildren === 0 ? null : cString(bytes, ptr(ptr(grandChildren))),
+    });
   }
-  let rows = 0;
-  for (let b = 0; b < arrayAddrs.length; b++) {
-    const batch = arrayAddrs[b];
-    if (int64(batch + 32) !== nColumns) return null;
-    const columns = ptr(batch + 44);
-    for (let j = 0; j < nColumns; j++) if (int64(ptr(columns + 4 * j) + 8) !== 0) return null;
-    rows += int64(batch);
-  }
-  const values = names.map(() => new Float64Array(rows));
-  let base = 0;
-  for (let b = 0; b < arrayAddrs.length; b++) {
-    const batch = arrayAddrs[b];
-    const length = int64(batch);
-    const columns = ptr(batch + 44);
-    for (let j = 0; j < nColumns; j++) {
-      const column = ptr(columns + 4 * j);
-      const offset = int64(column + 16);
-      const data = ptr(ptr(column + 40) + 4); // buffers[1]: the values (buffers[0]: the validity bitmap)
-      const at = data + offset * formats[j].bytes;
-      if (at % formats[j].bytes !== 0) return null; // (Arrow buffers are aligned; a typed view needs it)
-      const src = formats[j].read(buffer, at, length);
-      const out = values[j];
-      if (src instanceof BigInt64Array || src instanceof BigUint64Array) {
-        for (let i = 0; i < length; i++) out[base + i] = Number(src[i]);
-      } else {
-        out.set(src, base);
-      }
-    }
-    base += length;
-  }
-  return { names, values };
+  return fields;
+}
+
+function ffiArray(view: DataView, addr: number, extraOffset: number): FfiArray {
+  const { ptr, int64 } = pointers(view);
+  const nBuffers = int64(addr + 24);
+  const buffers = ptr(addr + 40);
+  const rest: number[] = [];
+  for (let k = 1; k < nBuffers; k++) rest.push(ptr(buffers + 4 * k));
+  const dictionary = ptr(addr + 48);
+  return {
+    length: int64(addr),
+    offset: int64(addr + 16) + extraOffset,
+    nullCount: int64(addr + 8),
+    validity: nBuffers > 0 ? ptr(buffers) : 0,
+    buffers: rest,
+    dictionary: dictionary === 0 ? null : ffiArray(view, dictionary, 0),
+  };
+}
+
+/** The columns of the record batch (a struct array) at `arrayAddr`, with its row count. */
+export function ffiBatch(buffer: ArrayBuffer, arrayAddr: number): { readonly rows: number; readonly columns: FfiArray[] } {
+  const view = new DataView(buffer);
+  const { ptr, int64 } = pointers(view);
+  const n = int64(arrayAddr + 32);
+  const children = ptr(arrayAddr + 44);
+  const offset = int64(arrayAddr + 16);
+  const columns: FfiArray[] = [];
+  for (let j = 0; j < n; j++) columns.push(ffiArray(view, ptr(children + 4 * j), offset));
+  return { rows: int64(arrayAddr), columns };
+}
+
+/** Whether element `i` of `a` is valid (not null); `bytes` is the WebAssembly memory. */
+export function isValid(bytes: Uint8Array, a: FfiArray, i: number): boolean {
+  if (a.validity === 0 || a.nullCount === 0) return true;
+  const bit = a.offset + i;
+  return ((bytes[a.validity + (bit >> 3)] >> (bit & 7)) & 1) === 1;
 }

@@ -1,0 +1,33 @@
+/**
+ * One read of a data file in a fresh process, through the built dist/ (run `npm run build:ts` first), as `--data`
+ * reads it: CPU time (process.cpuUsage: all threads), wall time and peak RSS (VmHWM) after the read; with `model`,
+ * read → frame (+ the Hillstrom features when the file has the Hillstrom columns) → the pooled model's spec, which is
+ * the data path of `nutmeg fit --model pooled --data FILE` up to the backend.
+ *
+ *   node bench/read-once.mjs FILE [model]      (`/usr/bin/time -v node …` for the kernel's view of the same)
+ */
+import { readFileSync } from 'node:fs';
+
+const [file, what] = process.argv.slice(2);
+const dist = new URL('../dist/', import.meta.url).href;
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+const peakMiB = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) / 1024;
+const cpuS = () => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+};
+const out = { file };
+if (what === 'model') {
+  const { loadData } = await import(`${dist}data/load.js`);
+  const { buildModel } = await import(`${dist}model/build.js`);
+  const frame = loadData(file, 1).frame;
+  Object.assign(out, { rows: frame.nRows, readCpuS: cpuS(), readWallS: (performance.now() - t0) / 1000, readPeakMiB: peakMiB() });
+  buildModel(frame, 'conversion ~ treatment + recency_z + history_z + mens + womens + newbie');
+  Object.assign(out, { modelCpuS: cpuS(), modelWallS: (performance.now() - t0) / 1000, peakMiB: peakMiB() });
+} else {
+  const { readDataFile } = await import(`${dist}data/data-file.js`);
+  const frame = readDataFile(file);
+  Object.assign(out, { rows: frame.nRows, cpuS: cpuS(), wallS: (performance.now() - t0) / 1000, processWallS: performance.now() / 1000, peakMiB: peakMiB() });
+}
+console.log(JSON.stringify(out));
