@@ -1,5 +1,6 @@
 /**
- * Backend selection. `auto` prefers a hardware GPU through WebGPU, then the native CPU addon, then the reference
+ * Backend selection. `auto` prefers a hardware GPU through WebGPU, then the native CPU addon, then — when the addon is
+ * not built or does not load — the wasm backend (the same C++ engine compiled to WebAssembly), then the reference
  * backend; every step that is skipped says why in one line (through `log`). A software rasteriser (llvmpipe,
  * SwiftShader) is never chosen automatically — it is correct but slower than the native CPU path; ask for it with
  * `--backend webgpu`. An explicitly requested backend that cannot start is an error, not a silent fallback.
@@ -7,7 +8,8 @@
  * the terminal; an explicit `--backend webgpu` loads Dawn in this process (it must, to run), and Dawn's warnings then
  * go straight to stderr. A small model (rows × chains under SMALL_WORK_LIMIT, work-size.ts) is not probed for a GPU
  * at all: `auto` goes to the native backend, which runs such calls on the calling thread. `wasm` (the native engine
- * compiled to WebAssembly, the browser's CPU path) is never chosen automatically in Node, where the addon is faster.
+ * compiled to WebAssembly, the browser's CPU path) is chosen automatically in Node only when the addon is missing: the
+ * addon, with AVX2/AVX-512 and threads, is faster, but wasm is still 3–4× the TypeScript reference.
  */
 import { kernelsSupportFamily } from '../model/families/index.js';
 import { existsSync } from 'node:fs';
@@ -39,9 +41,25 @@ async function createWasm(spec: ModelSpec, options: BackendOptions): Promise<Bac
   return wasm.createWasmBackend(spec, options);
 }
 
+/**
+ * How the CPU backends are started (each throws with a one-line reason when it cannot start). Tests pass their own to
+ * see what `auto` does when the addon is missing, without touching the build.
+ */
+export interface CpuStarters {
+  readonly native: (spec: ModelSpec, options: BackendOptions) => Promise<Backend>;
+  readonly wasm: (spec: ModelSpec, options: BackendOptions) => Promise<Backend>;
+}
+
+const CPU_STARTERS: CpuStarters = { native: createNative, wasm: createWasm };
+
 async function createWebGpu(spec: ModelSpec, options: BackendOptions): Promise<Backend> {
   const webgpu = await import('./webgpu/backend.js');
   return webgpu.createWebGpuBackend(spec, options);
+}
+
+/** "family bernoulli" or "family bernoulli with the probit link", for the lines that say why a kernel is missing. */
+function familyWords(spec: ModelSpec): string {
+  return `family ${spec.family}${spec.link ? ` with the ${spec.link} link` : ''}`;
 }
 
 function firstLine(e: unknown): string {
@@ -103,8 +121,11 @@ export async function createBackend(
   options: BackendOptions = {},
   log: (line: string) => void = () => {},
   detail?: (line: string) => void,
+  starters: CpuStarters = CPU_STARTERS,
 ): Promise<Backend> {
-  return createWrappedBackend(createPlainBackend, choice, spec, options, log, detail);
+  const plain = (c: BackendChoice, s: ModelSpec, o: BackendOptions, l: (line: string) => void, d?: (line: string) => void) =>
+    createPlainBackend(c, s, o, l, d, starters);
+  return createWrappedBackend(plain, choice, spec, options, log, detail);
 }
 
 async function createPlainBackend(
@@ -112,12 +133,12 @@ async function createPlainBackend(
   spec: ModelSpec,
   options: BackendOptions,
   log: (line: string) => void,
-  detail?: (line: string) => void,
+  detail: ((line: string) => void) | undefined,
+  starters: CpuStarters,
 ): Promise<Backend> {
   if (choice === 'reference') return createReferenceBackend(spec, options);
   // a backend without a kernel function for the family (src/model/families/index.ts) is skipped or refused
-  const what = `family ${spec.family}${spec.link ? ` with the ${spec.link} link` : ''}`;
-  const nativeKernel = kernelsSupportFamily('native', spec.family, spec.link);
+  const what = familyWords(spec);
   if (choice !== 'auto' && !kernelsSupportFamily(choice, spec.family, spec.link)) {
     const other = choice === 'native' ? 'webgpu' : 'native';
     const others = kernelsSupportFamily(other, spec.family, spec.link) ? `${other}, reference or auto` : 'reference or auto';
@@ -125,14 +146,14 @@ async function createPlainBackend(
   }
   if (choice === 'native') {
     try {
-      return await createNative(spec, options);
+      return await starters.native(spec, options);
     } catch (e) {
       throw new UserError(`--backend native: ${firstLine(e)} (run "npm run build" to build the addon, or use --backend reference)`);
     }
   }
   if (choice === 'wasm') {
     try {
-      return await createWasm(spec, options);
+      return await starters.wasm(spec, options);
     } catch (e) {
       throw new UserError(`--backend wasm: ${firstLine(e)} (use --backend native or reference)`);
     }
@@ -166,16 +187,38 @@ async function createPlainBackend(
       why = `webgpu on ${gpu.name} failed: ${firstLine(e)}`;
     }
   }
-  if (!nativeKernel) {
-    log(`backend: reference (${why}; ${what} has no native kernel in this version)`);
-    return createReferenceBackend(spec, options);
+  return cpuBackend(spec, options, why, log, starters);
+}
+
+/**
+ * The CPU side of `auto`: the native addon, else the wasm engine (the addon not built or not loading), else the
+ * reference backend; one line says which ran and why the ones before it did not.
+ */
+async function cpuBackend(spec: ModelSpec, options: BackendOptions, why: string, log: (line: string) => void, starters: CpuStarters): Promise<Backend> {
+  const what = familyWords(spec);
+  const skipped: string[] = [];
+  if (!kernelsSupportFamily('native', spec.family, spec.link)) {
+    skipped.push(`${what} has no native kernel in this version`);
+  } else {
+    try {
+      const backend = await starters.native(spec, options);
+      log(`backend: native (${why})`);
+      return backend;
+    } catch (e) {
+      skipped.push(`native addon unavailable: ${firstLine(e)}`);
+    }
   }
-  try {
-    const backend = await createNative(spec, options);
-    log(`backend: native (${why})`);
-    return backend;
-  } catch (e) {
-    log(`backend: reference (${why}; native addon unavailable: ${firstLine(e)})`);
+  if (!kernelsSupportFamily('wasm', spec.family, spec.link)) {
+    skipped.push(`${what} has no wasm kernel in this version`);
+  } else {
+    try {
+      const backend = await starters.wasm(spec, options);
+      log(`backend: wasm (${why}; ${skipped.join('; ')})`);
+      return backend;
+    } catch (e) {
+      skipped.push(`wasm: ${firstLine(e)}`);
+    }
   }
+  log(`backend: reference (${why}; ${skipped.join('; ')})`);
   return createReferenceBackend(spec, options);
 }

@@ -6,6 +6,8 @@ import { createNativeBackend, defaultNativeThreads, loadNativeAddon, type Native
 import { SMALL_WORK_LIMIT, callWork, isSmallWork } from '../../src/backend/work-size.js';
 import { createBackend, isSoftwareAdapter, vulkanLoaderPresent } from '../../src/backend/select.js';
 import { UserError } from '../../src/errors.js';
+import type { BackendOptions } from '../../src/backend/backend.js';
+import type { ModelSpec } from '../../src/model/spec.js';
 import { PROBE_MARKER, parseProbeAnswer, probeChildCommand, probeGpu, resetGpuProbe, runProbe } from '../../src/backend/webgpu/probe.js';
 import { familyLinks, kernelsSupportFamily } from '../../src/model/families/index.js';
 import { FAMILIES } from '../../src/model/spec.js';
@@ -37,6 +39,44 @@ describe('backend selection', () => {
   it('an explicitly requested backend that cannot start is a user error, not a fallback', async () => {
     const spec = randomSpec('pooled', { n: 100 });
     await expect(createBackend('webgpu', spec, { adapter: 'no-such-adapter-anywhere' })).rejects.toBeInstanceOf(UserError);
+  });
+
+  it('auto falls back to the wasm engine when the native addon is missing, saying why in one line', async () => {
+    // the addon's loader is replaced by one that fails as a missing build does (src/backend/native.ts's reason)
+    const missing = async (): Promise<never> => {
+      throw new Error('native backend not built (no /nowhere/nutmeg_native.node; run npm run build)');
+    };
+    const wasm = async (spec: ModelSpec, options: BackendOptions) => (await import('../../src/backend/wasm/backend.js')).createWasmBackend(spec, options);
+    const spec = randomSpec('hierarchical', { n: 300 });
+    const lines: string[] = [];
+    const backend = await createBackend('auto', spec, { maxChains: 2 }, (l) => lines.push(l), undefined, { native: missing, wasm });
+    const reference = await createBackend('reference', spec, { maxChains: 2 });
+    try {
+      expect(lines).toEqual([
+        'backend: wasm (300 rows × 2 chains: too small for a GPU to pay off, not probed; native addon unavailable: native backend not built (no /nowhere/nutmeg_native.node; run npm run build))',
+      ]);
+      expect(backend.kind).toBe('wasm');
+      // it is the wasm engine that answers: its log density and gradient agree with the reference backend's
+      const theta = Float64Array.from({ length: 2 * spec.dim }, (_, i) => 0.1 * Math.sin(i + 1));
+      const got = { logp: new Float64Array(2), grad: new Float64Array(2 * spec.dim) };
+      const want = { logp: new Float64Array(2), grad: new Float64Array(2 * spec.dim) };
+      await backend.logDensityGradient(theta, 2, got.logp, got.grad);
+      await reference.logDensityGradient(theta, 2, want.logp, want.grad);
+      for (let c = 0; c < 2; c++) expect(Math.abs(got.logp[c] - want.logp[c])).toBeLessThan(1e-9 * Math.abs(want.logp[c]));
+      for (let j = 0; j < want.grad.length; j++) expect(Math.abs(got.grad[j] - want.grad[j])).toBeLessThan(1e-8 * (1 + Math.abs(want.grad[j])));
+    } finally {
+      await Promise.all([backend.dispose(), reference.dispose()]);
+    }
+    // with the wasm engine missing too, the reference backend runs and the line names both reasons
+    const none: string[] = [];
+    const noWasm = async (): Promise<never> => {
+      throw new Error('wasm kernels not built (no /nowhere/nutmeg_kernels.wasm; install emscripten and run npm run build)');
+    };
+    const last = await createBackend('auto', spec, { maxChains: 2 }, (l) => none.push(l), undefined, { native: missing, wasm: noWasm });
+    await last.dispose();
+    expect(last.kind).toBe('reference');
+    expect(none).toHaveLength(1);
+    expect(none[0]).toMatch(/^backend: reference \(300 rows × 2 chains: .*; native addon unavailable: native backend not built .*; wasm: wasm kernels not built .*\)$/);
   });
 
   it('auto names the chosen backend in one line of its own format', async () => {
