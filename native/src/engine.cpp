@@ -15,6 +15,14 @@ constexpr double kLogSqrt2Pi = 0.91893853320467274178;
 // gathers and scatters per row; Model::for_gradient).
 constexpr std::size_t kMinAverageRun = 64;
 
+// The gradient's row slices (Engine::slice_rows_): at least kSliceRows rows each (whole row blocks), at most
+// kMaxSlices of them, and at most kSliceBudget doubles of partial sums for all of them together (a model with many
+// levels gets fewer, longer slices). 2,048 rows are ~10 µs of one core's work per chain, far above the cost of
+// adding a slice's sums; 64 slices keep up to 16 threads busy on 4 slices each.
+constexpr std::size_t kSliceRows = 8 * kRowBlock;
+constexpr std::size_t kMaxSlices = 64;
+constexpr std::size_t kSliceBudget = std::size_t(1) << 22;
+
 // Rows [begin, end) of worker w out of `workers`, over `rows` rows: equal contiguous shares.
 inline void share(std::size_t rows, unsigned w, unsigned workers, std::size_t& begin, std::size_t& end) {
   begin = rows * w / workers;
@@ -52,11 +60,15 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
   chain_list_.assign(max_chains_, 0);
   thread_state_.resize(pool_.size());
   const std::size_t p = model_.p, terms = model_.terms.size();
+  const std::size_t n = model_.n;
+  // slice_stride_ rounded up to a cache line (8 doubles), so threads writing neighbouring slices share no line
+  slice_stride_ = (max_chains_ * (1 + p + n_aux + levels) + 7) / 8 * 8;
+  std::size_t slices = std::max<std::size_t>(1, (n + kSliceRows - 1) / kSliceRows);
+  slices = std::min({slices, kMaxSlices, std::max<std::size_t>(1, kSliceBudget / slice_stride_)});
+  slice_rows_ = std::max<std::size_t>(kRowBlock, ((n + slices - 1) / slices + kRowBlock - 1) / kRowBlock * kRowBlock);
+  slices_ = static_cast<std::uint32_t>(std::max<std::size_t>(1, (n + slice_rows_ - 1) / slice_rows_));
+  slice_sums_.assign(slices_ * slice_stride_, 0.0);
   for (ThreadState& s : thread_state_) {
-    s.loglik.assign(max_chains_, 0.0);
-    s.fixed.assign(max_chains_ * p, 0.0);
-    s.levels.assign(max_chains_ * levels, 0.0);
-    s.aux.assign(std::max<std::size_t>(1, max_chains_ * n_aux), 0.0);
     s.values.assign((2 + p + 2 + terms + kChainGroup) * kRowBlock, 0.0);
     s.level_block.assign(std::max<std::size_t>(1, terms) * kRowBlock, 0);
     s.run_block.assign(2 * kRowBlock, 0);
@@ -91,19 +103,22 @@ void Engine::compute_aux(const double* thetas, std::uint32_t count, const std::u
   }
 }
 
-void Engine::gradient_task(void* context, unsigned worker, unsigned workers) {
+void Engine::gradient_task(void* context, unsigned worker, unsigned /*workers*/) {
   Engine& e = *static_cast<Engine*>(context);
   ThreadState& s = e.thread_state_[worker];
-  const std::size_t active = e.gradient_call_.n_active;
-  std::fill_n(s.loglik.begin(), active, 0.0);
-  std::fill_n(s.fixed.begin(), active * e.model_.p, 0.0);
-  // s.levels is not zeroed here: it is all zeros between calls (zeroed where Engine::gradient reads it)
-  std::fill_n(s.aux.begin(), active * e.model_.aux_index.size(), 0.0);
-  std::size_t begin, end;
-  share(e.model_.n, worker, workers, begin, end);
-  if (begin < end) {
-    e.kernels_->gradient(e.gradient_call_, begin, end, GradientSums{s.loglik.data(), s.fixed.data(), s.levels.data(), s.aux.data()},
-                         s.scratch());
+  const std::size_t active = e.gradient_call_.n_active, chains = e.max_chains_, p = e.model_.p;
+  const std::size_t n_aux = e.model_.aux_index.size(), n = e.model_.n;
+  for (;;) {
+    const std::uint32_t k = e.next_slice_.fetch_add(1, std::memory_order_relaxed);
+    if (k >= e.slices_) return;
+    double* base = e.slice_sums_.data() + k * e.slice_stride_;
+    const GradientSums sums{base, base + chains, base + chains * (1 + p + n_aux), base + chains * (1 + p)};
+    std::fill_n(sums.loglik, active, 0.0);
+    std::fill_n(sums.fixed, active * p, 0.0);
+    // sums.levels is not zeroed here: it is all zeros between calls (zeroed where Engine::gradient reads it)
+    std::fill_n(sums.aux, active * n_aux, 0.0);
+    const std::size_t begin = k * e.slice_rows_, end = std::min(n, begin + e.slice_rows_);
+    if (begin < end) e.kernels_->gradient(e.gradient_call_, begin, end, sums, s.scratch());
   }
 }
 
@@ -119,24 +134,30 @@ void Engine::gradient(std::uint32_t n_chains) {
   const ModelView* view = grouped_ ? &grouped_view_ : &view_;
   gradient_call_ =
       GradientCall{view, positions_.data(), scales_.data(), chain_list_.data(), n_active, aux_chains_.data()};
+  next_slice_.store(0, std::memory_order_relaxed);  // published to the workers by pool_.run's release
   pool_.run(&Engine::gradient_task, this);
 
   const std::size_t dim = model_.dim, p = model_.p, levels = model_.total_levels;
+  const std::size_t n_aux = model_.aux_index.size(), chains = max_chains_;
+  const double* loglik = slice_sums_.data();
+  const double* fixed = loglik + chains;
+  const double* aux = loglik + chains * (1 + p);
+  double* level_sums = slice_sums_.data() + chains * (1 + p + n_aux);
   for (std::uint32_t a = 0; a < n_active; a++) {
     const std::uint32_t c = chain_list_[a];
     const double* theta = positions_.data() + c * dim;
     double* g = grad_.data() + c * dim;
     for (std::uint32_t j : other_coordinates_) g[j] = 0.0;  // the terms' coordinates are written below
+    // the slices' partial sums in slice order (see slice_sums_)
     double lp = grouped_ ? grouped_->row_constant_sum : model_.row_constant_sum;
-    for (const ThreadState& s : thread_state_) lp += s.loglik[a];
-    const std::size_t n_aux = model_.aux_index.size();
+    for (std::uint32_t k = 0; k < slices_; k++) lp += loglik[k * slice_stride_ + a];
     for (std::size_t j = 0; j < n_aux; j++) {
       double ga = 0.0;
-      for (const ThreadState& s : thread_state_) ga += s.aux[a * n_aux + j];
+      for (std::uint32_t k = 0; k < slices_; k++) ga += aux[k * slice_stride_ + a * n_aux + j];
       aux_grad_[c * n_aux + j] = ga;
     }
     for (std::size_t j = 0; j < p; j++) {
-      for (const ThreadState& s : thread_state_) g[j] += s.fixed[a * p + j];
+      for (std::uint32_t k = 0; k < slices_; k++) g[j] += fixed[k * slice_stride_ + a * p + j];
     }
     for (const Term& t : model_.terms) {
       const double u = theta[t.sd_index];
@@ -144,9 +165,9 @@ void Engine::gradient(std::uint32_t n_chains) {
       const double* v = theta + t.offset;
       double* gt = g + t.offset;
       const std::size_t from = a * levels + t.level_base;
-      // d loglik / d r_t[k] summed over the threads into gt, each thread's slot zeroed for the next call
-      for (std::size_t w = 0; w < thread_state_.size(); w++) {
-        double* sl = thread_state_[w].levels.data() + from;
+      // d loglik / d r_t[k] summed over the slices into gt, each slice's region zeroed for the next call
+      for (std::uint32_t w = 0; w < slices_; w++) {
+        double* sl = level_sums + w * slice_stride_ + from;
         if (w == 0) {
           for (std::uint32_t k = 0; k < t.levels; k++) gt[k] = sl[k];
         } else {

@@ -11,6 +11,7 @@
 // TypeScript (src/model/density.ts; O(p + terms) per chain).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -65,9 +66,8 @@ class Engine {
   void pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t row_count, double* out);
 
  private:
-  // One worker's partial sums and block scratch (see BlockScratch).
+  // One worker's block scratch (see BlockScratch).
   struct ThreadState {
-    std::vector<double> loglik, fixed, levels, aux;
     std::vector<double> values;
     std::vector<std::uint32_t> level_block, run_block;
     std::vector<const double*> fixed_ptrs, term_x_ptrs;
@@ -100,6 +100,16 @@ class Engine {
   std::vector<std::uint8_t> active_;
   std::vector<std::uint32_t> chain_list_;
   std::vector<ThreadState> thread_state_;
+  // The gradient's rows in slices of slice_rows_ rows (the last one shorter), a partition fixed by the model and
+  // max_chains, never by the thread count: each slice's partial sums start from zero in its own region of
+  // slice_sums_ (slice_stride_ doubles: loglik max_chains, fixed max_chains x p, aux max_chains x n_aux, levels
+  // max_chains x total_levels) and are added in slice order, so 1 or T threads give the same bits. Threads take
+  // slices in turn from next_slice_.
+  std::size_t slice_rows_ = 0;
+  std::uint32_t slices_ = 1;
+  std::size_t slice_stride_ = 0;
+  std::vector<double> slice_sums_;
+  std::atomic<std::uint32_t> next_slice_{0};
   GradientCall gradient_call_{};
   PointwiseCall pointwise_call_{};
   ThreadPool pool_;

@@ -42,7 +42,7 @@ struct GradientCall {
   const AuxChain* aux;           // per chain: the family's auxiliary parameter (unused entries for families without)
 };
 
-// One thread's partial sums, indexed by slot a (the a-th active chain).
+// One row slice's partial sums (engine.hpp slice_sums_), indexed by slot a (the a-th active chain).
 struct GradientSums {
   double* loglik;  // n_active
   double* fixed;   // n_active x p          d loglik / d b_j

@@ -103,6 +103,22 @@ describe.skipIf(!addon)('native backend: parity with the reference backend on ra
     expectWithin(await parity(spec, 4, 'auto', undefined, 3));
   });
 
+  it('1, 2 and 3 threads give the same bits: the rows are cut into slices fixed by the model, summed in slice order (native/src/engine.cpp)', async () => {
+    for (const spec of [randomSpec('crossed', { n: 30_001, seed: 8 }), randomSpec('manylevels', { levels: 1500, n: 30_000, seed: 9 })]) {
+      const positions = randomPositions(spec, 4, 3);
+      const results: Float64Array[] = [];
+      for (const threads of [1, 2, 3]) {
+        const native = await createNativeBackend(spec, { maxChains: 4, threads, sync: false });
+        const logp = new Float64Array(4);
+        const grad = new Float64Array(4 * spec.dim);
+        await native.logDensityGradient(positions, 4, logp, grad);
+        await native.dispose();
+        results.push(Float64Array.from([...logp, ...grad]));
+      }
+      for (const r of results.slice(1)) expect(r.filter((v, i) => !Object.is(v, results[0][i])).length).toBe(0);
+    }
+  });
+
   it('gradient rows grouped by cell when cells average 64+ rows (crossed and binomial, 105 cells), in data order otherwise', async () => {
     for (const kind of ['crossed', 'binomial'] as const) {
       const spec = randomSpec(kind, { n: 30_001, seed: 6 });

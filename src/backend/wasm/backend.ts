@@ -31,6 +31,11 @@ export interface WasmBackendOptions extends BackendOptions {
   readonly variant?: WasmVariant;
   /** Threads of the threaded build (tests, bench); default the engine's rule: one for a small call, else every core. */
   readonly threads?: number;
+  /**
+   * Another started threaded module (tests: a pool of a chosen size, startThreadedKernels); default the one module
+   * per process or page, with hardware threads − 1 workers.
+   */
+  readonly pool?: Promise<ThreadedKernels>;
 }
 
 /** Whether this page or worker is cross-origin isolated (false in Node, which has no such notion). */
@@ -80,7 +85,7 @@ export async function createWasmBackend(spec: ModelSpec, options: WasmBackendOpt
   const variant = options.variant ?? (crossOriginIsolated() ? 'threaded' : 'single');
   if (variant === 'threaded' && options.module === undefined) {
     try {
-      const kernels = await threadedModule();
+      const kernels = await (options.pool ?? threadedModule());
       const threads = options.threads ?? (isSmallWork(callWork(spec.n, options.maxChains, options.maxDraws)) ? 1 : kernels.poolSize + 1);
       const descriptor = describeEngineModel(spec, { ...options, threads: Math.max(1, Math.floor(threads)), kernels: 'baseline' });
       return new EngineBackend('wasm', spec, kernels.createModel(descriptor), true);
