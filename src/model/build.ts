@@ -65,16 +65,42 @@ export interface BuiltModel {
 
 /**
  * The data-scaled default intercept prior is centred on the outcome's centre on the link scale; with an offset the
- * intercept is that centre less the offset, so the centre moves by the offset's mean (bernoulli/binomial keep the
- * reference analysis's fixed defaults).
+ * intercept is that centre less the offset, so the centre moves by the offset's mean.
  */
-function offsetIntercept(defaults: FamilyDefaults, family: Family, offset: Float64Array): FamilyDefaults {
-  if (family === 'bernoulli' || family === 'binomial' || defaults.intercept.family !== 'student_t') return defaults;
+function offsetIntercept(defaults: FamilyDefaults, offset: Float64Array): FamilyDefaults {
+  if (defaults.intercept.family !== 'student_t') return defaults;
   let mean = 0;
   for (let i = 0; i < offset.length; i++) mean += offset[i];
   mean /= offset.length;
   const [nu, center, scale] = defaults.intercept.params;
   return { ...defaults, intercept: { family: 'student_t', params: [nu, Number((center - mean).toPrecision(4)), scale] } };
+}
+
+/** The most groups of default priors the notes list (every prior is in fit.json). */
+const NOTED_DEFAULT_GROUPS = 8;
+
+/**
+ * The priors as note lines: one per override target and prior ("prior b_x, b_z ~ normal(0, 1) (from 'b')"), then one
+ * line of the defaults used, parameters with the same prior together.
+ */
+function priorNotes(priors: ResolvedPriors): string[] {
+  const groups = new Map<string, { source: string; text: string; parameters: string[] }>();
+  for (const row of priors.table) {
+    const text = formatPrior(row.prior);
+    const key = `${row.source}\u0000${text}`;
+    const group = groups.get(key) ?? { source: row.source, text, parameters: [] };
+    group.parameters.push(row.parameter);
+    groups.set(key, group);
+  }
+  const all = [...groups.values()];
+  const lines = all.filter((g) => g.source !== 'default').map((g) => `prior ${g.parameters.join(', ')} ~ ${g.text} (from '${g.source}')`);
+  const defaults = all.filter((g) => g.source === 'default');
+  if (defaults.length > 0) {
+    const shown = defaults.slice(0, NOTED_DEFAULT_GROUPS).map((g) => `${g.parameters.join(', ')} ~ ${g.text}`);
+    const rest = defaults.slice(NOTED_DEFAULT_GROUPS).reduce((n, g) => n + g.parameters.length, 0);
+    lines.push(`default priors (data-scaled; README "Priors"): ${shown.join('; ')}${rest > 0 ? `; and ${rest} more (fit.json lists every prior)` : ''}`);
+  }
+  return lines;
 }
 
 export function buildModel(frame: Frame, formula: string, options: BuildOptions = {}): BuiltModel {
@@ -130,7 +156,14 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   });
   const interceptColumn = recipe.fixed.findIndex((c) => c.factors.length === 0);
   const module = familyModule(family, link);
-  const defaults = familyDefaults(family, y, design.X, q, Float64Array.from(indexedStats.flatMap((s) => [...s.sd])));
+  const defaults = familyDefaults(family, {
+    y,
+    trials,
+    ...(link ? { link } : {}),
+    X: design.X,
+    p: q,
+    moreSds: Float64Array.from(indexedStats.flatMap((s) => [...s.sd])),
+  });
   // the terms of each correlated bar `( … | g)` with two or more coefficients, in recipe order
   const blockTerms: number[][] = [];
   recipe.terms.forEach((t, k) => {
@@ -144,7 +177,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       terms: recipe.terms.map((t) => ({ group: recipe.groups[t.group].name, term: t.term })),
       aux: module.aux.map((a) => a.name),
       correlations: blockTerms.map((terms) => recipe.groups[recipe.terms[terms[0]].group].name),
-      defaults: design.offset ? offsetIntercept(defaults, family, design.offset) : defaults,
+      defaults: design.offset ? offsetIntercept(defaults, design.offset) : defaults,
     },
     options.priors,
   );
@@ -243,9 +276,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   const basisNote = spec.fixedBasis ? `; ${indexed.length > 0 ? 'dense ' : ''}fixed effects sampled in the QR basis of their columns` : '';
   const offsetNote = recipe.offsets ? `; offset ${recipe.offsets.map((k) => recipe.variables[k].label).join(' + ')} (coefficient 1)` : '';
   const notes = [`${family}${link ? ` (${link} link)` : ''} model, ${frame.nRows} rows, ${next} unconstrained parameters${basisNote}${offsetNote}`];
-  for (const row of priors.table) {
-    if (row.source !== 'default') notes.push(`prior ${row.parameter} ~ ${formatPrior(row.prior)} (from '${row.source}')`);
-  }
+  notes.push(...priorNotes(priors));
   indexed.forEach((t, f) => {
     notes.push(
       `fixed term '${t.label}': ${indexedNames[f].length} coefficients stored as a level index of ${t.levels} cells (terms over ${options.indexedAbove ?? INDEXED_MIN_COLUMNS} columns are indexed, not dense)`,
