@@ -13,6 +13,7 @@ import { dataWarnings } from './data-warnings.js';
 import { detectGroupLevelFold } from './group-level-fold.js';
 import { chooseBlockParameterization, chooseParameterizations, describeEvidence, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
 import { formatPrior } from './prior.js';
+import { priorGroupsText } from '../report/prior-groups.js';
 import { fixedBasisFactor } from './fixed-basis.js';
 import { indexedColumnNames, indexedColumnStats, INDEXED_MIN_COLUMNS } from './indexed-fixed.js';
 import { resolvePriors, type PriorOverrides, type ResolvedPriors } from './priors-config.js';
@@ -76,30 +77,23 @@ function offsetIntercept(defaults: FamilyDefaults, offset: Float64Array): Family
   return { ...defaults, intercept: { family: 'student_t', params: [nu, Number((center - mean).toPrecision(4)), scale] } };
 }
 
-/** The most groups of default priors the notes list (every prior is in fit.json). */
-const NOTED_DEFAULT_GROUPS = 8;
-
 /**
  * The priors as note lines: one per override target and prior ("prior b_x, b_z ~ normal(0, 1) (from 'b')"), then one
  * line of the defaults used, parameters with the same prior together.
  */
 function priorNotes(priors: ResolvedPriors): string[] {
-  const groups = new Map<string, { source: string; text: string; parameters: string[] }>();
+  const targets = new Map<string, { source: string; text: string; parameters: string[] }>();
   for (const row of priors.table) {
+    if (row.source === 'default') continue;
     const text = formatPrior(row.prior);
     const key = `${row.source}\u0000${text}`;
-    const group = groups.get(key) ?? { source: row.source, text, parameters: [] };
+    const group = targets.get(key) ?? { source: row.source, text, parameters: [] };
     group.parameters.push(row.parameter);
-    groups.set(key, group);
+    targets.set(key, group);
   }
-  const all = [...groups.values()];
-  const lines = all.filter((g) => g.source !== 'default').map((g) => `prior ${g.parameters.join(', ')} ~ ${g.text} (from '${g.source}')`);
-  const defaults = all.filter((g) => g.source === 'default');
-  if (defaults.length > 0) {
-    const shown = defaults.slice(0, NOTED_DEFAULT_GROUPS).map((g) => `${g.parameters.join(', ')} ~ ${g.text}`);
-    const rest = defaults.slice(NOTED_DEFAULT_GROUPS).reduce((n, g) => n + g.parameters.length, 0);
-    lines.push(`default priors (data-scaled; README "Priors"): ${shown.join('; ')}${rest > 0 ? `; and ${rest} more (fit.json lists every prior)` : ''}`);
-  }
+  const lines = [...targets.values()].map((g) => `prior ${g.parameters.join(', ')} ~ ${g.text} (from '${g.source}')`);
+  const defaults = priors.table.filter((row) => row.source === 'default');
+  if (defaults.length > 0) lines.push(`default priors (data-scaled; README "Priors"): ${priorGroupsText(defaults)}`);
   return lines;
 }
 

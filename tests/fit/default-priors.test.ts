@@ -14,7 +14,9 @@
  *   (Σ the posterior covariance of the coefficients from the draws, b̄ their posterior means), plus 0.05 posterior sd
  *   for the likelihood's departure from normality (posterior mean against mode: O(sd/√n)).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { readCsv } from '../../src/data/csv.js';
@@ -24,6 +26,7 @@ import { variableDraws, variableIndex } from '../../src/draws.js';
 import { fitModel, type Fit } from '../../src/fit/fit.js';
 import { priorDlogDensity } from '../../src/model/prior.js';
 import type { Family } from '../../src/model/spec.js';
+import { runNutmeg } from '../helpers/cli.js';
 
 const backend = loadNativeAddon() ? 'native' : 'reference';
 const SETTINGS = { backend, chains: 4, warmup: 1000, draws: 1000, seed: 20261202 } as const;
@@ -108,4 +111,39 @@ describe('default priors are weak: posteriors agree with maximum likelihood', ()
       }
     });
   }
+});
+
+describe('the CLI says which priors it used', () => {
+  it('nutmeg fit prints the defaults and records them in fit.json; nutmeg summary prints them from fit.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nutmeg-priors-'));
+    try {
+      const out = join(dir, 'run');
+      const data = new URL('../fixtures/small/cbpp.csv', import.meta.url).pathname;
+      const fit = await runNutmeg(['fit', '--data', data, '--formula', 'incidence | trials(size) ~ factor(period) + (1 | herd)', '--chains', '1', '--warmup', '100', '--draws', '100', '--out', out]);
+      expect(fit.code, fit.err).toBe(0);
+      const line =
+        'b_Intercept ~ student_t(3, -2.016, 2.5); b_factor(period)2, b_factor(period)3 ~ normal(0, 5.722); b_factor(period)4 ~ normal(0, 5.868); sd_herd__Intercept ~ halfstudent_t(3, 2.5)';
+      expect(fit.err).toContain(`default priors (data-scaled; README "Priors"): ${line}\n`);
+      const meta = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8'));
+      expect(meta.priors['b_factor(period)4']).toEqual({ family: 'normal', params: [0, 5.868] });
+      const summary = await runNutmeg(['summary', out]);
+      expect(summary.code, summary.err).toBe(0);
+      expect(summary.err).toContain(`priors: ${line}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a Hillstrom preset (no --formula) fits with the reference priors, and --prior overrides them', async () => {
+    const preset = await runNutmeg(['fit', '--model', 'pooled', '--method', 'map', '--rows', '2000']);
+    expect(preset.code, preset.err).toBe(0);
+    expect(preset.err).toContain("prior b_Intercept ~ normal(-3, 1) (from 'Intercept')\n");
+    expect(preset.err).toContain("prior b_treatment, b_recency_z, b_history_z, b_mens, b_womens, b_newbie ~ normal(0, 0.5) (from 'b')\n");
+    const given = await runNutmeg(['fit', '--model', 'pooled', '--method', 'map', '--rows', '2000', '--prior', 'b_treatment=normal(0, 1)']);
+    expect(given.err).toContain("prior b_treatment ~ normal(0, 1) (from 'b_treatment')\n");
+    expect(given.err).toContain("prior b_recency_z, b_history_z, b_mens, b_womens, b_newbie ~ normal(0, 0.5) (from 'b')\n");
+    // the same formula given with --formula is a user's model: data-scaled defaults
+    const formula = await runNutmeg(['fit', '--formula', 'conversion ~ treatment + recency_z + history_z + mens + womens + newbie', '--method', 'map', '--rows', '2000']);
+    expect(formula.err).toMatch(/default priors \(data-scaled; README "Priors"\): b_Intercept ~ student_t\(3, /);
+  });
 });

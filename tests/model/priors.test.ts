@@ -10,6 +10,7 @@ import { UserError } from '../../src/errors.js';
 import { buildModel } from '../../src/model/build.js';
 import type { FamilyDefaults } from '../../src/model/family-priors.js';
 import { parsePrior, parsePriorArgs, resolvePriors, type PriorTargets } from '../../src/model/priors-config.js';
+import { LISTED_PRIOR_GROUPS, priorGroupsText } from '../../src/report/prior-groups.js';
 
 // defaults as familyDefaults would give them (values arbitrary here: resolvePriors only places them)
 const defaults: FamilyDefaults = {
@@ -260,5 +261,16 @@ describe('correlation priors (cor, cor_<group>)', () => {
 
   it('a model without correlated terms has no cor target', () => {
     expect(errorOf(() => resolvePriors(targets, ['cor=lkj(2)']))).toMatch(/^prior 'cor=lkj\(2\)': the model has no parameter or class 'cor'; valid targets: /);
+  });
+});
+
+describe('priorGroupsText', () => {
+  it('puts parameters with the same prior together and counts what is past the listed groups', () => {
+    const normal = (s: number) => ({ family: 'normal' as const, params: [0, s] });
+    expect(priorGroupsText([{ parameter: 'b_x', prior: normal(1) }, { parameter: 'b_z', prior: normal(2) }, { parameter: 'b_w', prior: normal(1) }])).toBe(
+      'b_x, b_w ~ normal(0, 1); b_z ~ normal(0, 2)',
+    );
+    const many = Array.from({ length: LISTED_PRIOR_GROUPS + 3 }, (_, j) => ({ parameter: `b_${j}`, prior: normal(j + 1) }));
+    expect(priorGroupsText(many)).toMatch(/; b_7 ~ normal\(0, 8\); and 3 more \(fit\.json lists every prior\)$/);
   });
 });
