@@ -11,7 +11,11 @@
  *   Intercept ~ student_t(3, c, 2.5·s)                 (brms: student_t(3, median, 2.5·mad) on the link scale)
  *   b_j       ~ normal(0, 2.5·s / sd(x_j))             (rstanarm's autoscaled default; 2.5·s for a constant column;
  *                                                      0/1 columns and factor dummies by their own sd)
- *   sd_*      ~ halfstudent_t(3, 2.5·s)                (brms: student_t(3, 0, 2.5·s), half)
+ *   sd_*      ~ halfstudent_t(3, 2.5·s)                (brms: student_t(3, 0, 2.5·s), half); bernoulli/binomial:
+ *               exponential(1)                         (rstanarm's decov default for one varying term, tau ~ gamma(1, 1):
+ *                                                      group effects of a few logits at most; its scale 1 is also what
+ *                                                      the parameterization rule reads as the expected group sd, where
+ *                                                      2.5 made 65,000 two-row levels split instead of non-centered)
  *   sigma     ~ halfstudent_t(3, 2.5·s)                (brms)
  *   shape     ~ gamma(0.01, 0.01)                      (brms)
  * c, s and the b scales are rounded to 4 significant digits. s falls back to 1 when the outcome is constant; c uses
@@ -129,7 +133,7 @@ export function familyDefaults(family: Family, d: DefaultsData): FamilyDefaults 
   return {
     intercept: { family: 'student_t', params: [3, center, 2.5 * scale] },
     b,
-    sd: { family: 'halfstudent_t', params: [3, 2.5 * scale] },
+    sd: family === 'bernoulli' || family === 'binomial' ? { family: 'exponential', params: [1] } : { family: 'halfstudent_t', params: [3, 2.5 * scale] },
     aux: familyModule(family).aux.map((a) => a.defaultPrior(scale)),
   };
 }

@@ -122,7 +122,7 @@ describe('the CLI says which priors it used', () => {
       const fit = await runNutmeg(['fit', '--data', data, '--formula', 'incidence | trials(size) ~ factor(period) + (1 | herd)', '--chains', '1', '--warmup', '100', '--draws', '100', '--out', out]);
       expect(fit.code, fit.err).toBe(0);
       const line =
-        'b_Intercept ~ student_t(3, -2.016, 2.5); b_factor(period)2, b_factor(period)3 ~ normal(0, 5.722); b_factor(period)4 ~ normal(0, 5.868); sd_herd__Intercept ~ halfstudent_t(3, 2.5)';
+        'b_Intercept ~ student_t(3, -2.016, 2.5); b_factor(period)2, b_factor(period)3 ~ normal(0, 5.722); b_factor(period)4 ~ normal(0, 5.868); sd_herd__Intercept ~ exponential(1)';
       expect(fit.err).toContain(`default priors (data-scaled; README "Priors"): ${line}\n`);
       const meta = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8'));
       expect(meta.priors['b_factor(period)4']).toEqual({ family: 'normal', params: [0, 5.868] });

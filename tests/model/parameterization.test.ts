@@ -1,7 +1,7 @@
 // The centered / non-centered rule (src/model/parameterization.ts): I_k = Σ x_i² p̄(1 − p̄) trials_i per level,
 // pinned when max_k (1/√I_k) / s ≤ 0.4; a pinned term is split when a fixed-effect column equals its covariate,
 // centered otherwise. Expected figures are computed by hand in the comments. The rule's figures are for an sd prior of
-// scale 0.5 (halfnormal(0.5), given explicitly: the data-scaled default is halfstudent_t(3, 2.5) on the logit scale).
+// scale 0.5 (halfnormal(0.5), given explicitly: the data-scaled default is exponential(1) on the logit scale).
 import { describe, expect, it } from 'vitest';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { UserError } from '../../src/errors.js';
@@ -97,10 +97,10 @@ describe('default rule', () => {
 });
 
 describe('with the data-scaled default sd prior', () => {
-  it('halfstudent_t(3, 2.5) on the logit scale: scale 2.5, so 1/√90 = 0.1054 gives ratio 0.0422 → split', () => {
+  it('exponential(1) on the logit scale: scale 1, so 1/√90 = 0.1054 gives ratio 0.1054 → split', () => {
     const e = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)').parameterization[0];
-    expect(e.priorScale).toBe(2.5);
-    expect(e.ratio).toBeCloseTo(1 / Math.sqrt(90) / 2.5, 12);
+    expect(e.priorScale).toBe(1);
+    expect(e.ratio).toBeCloseTo(1 / Math.sqrt(90), 12);
     expect(e.chosen).toBe('split');
   });
 });

@@ -78,14 +78,14 @@ describe('defaults', () => {
   );
   const bx = { family: 'normal', params: [0, sig4(2.5 / Math.sqrt(5 / 3))] };
   const bd = { family: 'normal', params: [0, sig4(2.5 / Math.sqrt(1 / 3))] };
-  const sd = { family: 'halfstudent_t', params: [3, 2.5] };
+  const sd = { family: 'exponential', params: [1] };
 
-  it('bernoulli (logit): Intercept student_t(3, logit p̄, 2.5), b normal(0, 2.5/sd(x)), sd halfstudent_t(3, 2.5)', () => {
+  it('bernoulli (logit): Intercept student_t(3, logit p̄, 2.5), b normal(0, 2.5/sd(x)), sd exponential(1)', () => {
     const m = buildModel(fr, 'y ~ x + d + (1 | g)');
     expect(m.spec.fixed.priors).toEqual([{ family: 'student_t', params: [3, sig4(logit(0.25)), 2.5] }, bx, bd]);
     expect(m.spec.terms[0].sdPrior).toEqual(sd);
     expect(m.notes).toContain(
-      `default priors (data-scaled; README "Priors"): b_Intercept ~ student_t(3, -1.099, 2.5); b_x ~ normal(0, 1.936); b_d ~ normal(0, 4.33); sd_g__Intercept ~ halfstudent_t(3, 2.5)`,
+      `default priors (data-scaled; README "Priors"): b_Intercept ~ student_t(3, -1.099, 2.5); b_x ~ normal(0, 1.936); b_d ~ normal(0, 4.33); sd_g__Intercept ~ exponential(1)`,
     );
   });
 
