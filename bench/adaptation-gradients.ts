@@ -13,7 +13,7 @@
  * `--adapt default` leaves the setting to the fit's default (auto: src/fit/adapt-choice.ts). Prints one JSON line per fit.
  */
 import { parseArgs } from 'node:util';
-import { HILLSTROM_FORMULAS, loadHillstrom, type HillstromModel } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom, type HillstromModel } from '../src/data/hillstrom.js';
 import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import { rhat } from '../src/diagnostics/rhat.js';
@@ -49,7 +49,7 @@ for (const model of list(a.models) as HillstromModel[]) {
         ...(a['target-accept'] === undefined ? {} : { targetAccept: Number(a['target-accept']) }),
         ...(a.param === undefined ? {} : { parameterization: parseParameterizationArgs(list(a.param)) }),
       };
-      const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], options);
+      const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], { ...options, priors: HILLSTROM_PRIORS[model] });
       const r = fit.sample;
       let minEss = Infinity;
       let maxRhat = 0;

@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { createNativeBackend, loadNativeAddon, nativeAddonUnavailableReason, type NativeBackend } from '../src/backend/native.js';
 import { centeredSpec } from '../src/backend/split-terms.js';
 import { builtinDataset } from '../src/data/datasets.js';
-import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../src/data/hillstrom.js';
 import { lognormal, poisson } from '../src/data/simulate/draw.js';
 import { buildModel } from '../src/model/build.js';
 import { familyModule } from '../src/model/families/index.js';
@@ -130,7 +130,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<FamiliesBe
   const { frame } = builtinDataset('hillstrom', 1, rows);
   const cells: FamilyCell[] = [];
   for (const model of ['pooled', 'hierarchical'] as const) {
-    const base = centeredSpec(buildModel(frame, HILLSTROM_FORMULAS[model]).spec);
+    const base = centeredSpec(buildModel(frame, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model] }).spec);
     const runs: { c: Case; backend: NativeBackend; pos: Float64Array; logp: Float64Array; grad: Float64Array; best: number }[] = [];
     for (const [k, c] of CASES.entries()) {
       const spec = familyVariant(base, c, 40 + k);

@@ -7,7 +7,7 @@
  *   chains 1 → 4096 at 1k rows (the sampler's per-chain work, not the data, grows)
  */
 import type { BackendKind } from '../src/backend/backend.js';
-import { addHillstromFeatures, HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
+import { addHillstromFeatures, HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../src/data/hillstrom.js';
 import { simulateHillstrom } from '../src/data/simulate/hillstrom.js';
 import { fitModel } from '../src/fit/fit.js';
 import type { Sweep } from './micro/log-density.js';
@@ -97,7 +97,7 @@ export async function runFitScaling(
     for (const cell of fitScalingCells(plan)) {
       const name = `${backend} ${cell.rows} rows × ${cell.chains} chains`;
       try {
-        const fit = await fitModel(frameOf(cell.rows), HILLSTROM_FORMULAS.pooled, {
+        const fit = await fitModel(frameOf(cell.rows), HILLSTROM_FORMULAS.pooled, { priors: HILLSTROM_PRIORS.pooled,
           backend,
           chains: cell.chains,
           warmup: plan.warmup,

@@ -16,7 +16,7 @@ import { createReferenceBackend } from '../src/backend/reference.js';
 import { centeredSpec } from '../src/backend/split-terms.js';
 import { createWebGpuBackend } from '../src/backend/webgpu/backend.js';
 import { builtinDataset } from '../src/data/datasets.js';
-import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../src/data/hillstrom.js';
 import { buildModel } from '../src/model/build.js';
 import { benchPositions } from './backend-timing.js';
 import { run, timeCallsAdaptive, type WebGpuCell } from './webgpu.bench.js';
@@ -61,7 +61,7 @@ async function tune(outFile: string, quick: boolean): Promise<void> {
   const { frame } = builtinDataset('hillstrom', 1, rows);
   const cells: object[] = [];
   for (const model of ['pooled', 'hierarchical'] as const) {
-    const spec = centeredSpec(buildModel(frame, HILLSTROM_FORMULAS[model]).spec);
+    const spec = centeredSpec(buildModel(frame, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model] }).spec);
     const reference = await createReferenceBackend(spec);
     const pos = benchPositions(spec, 4);
     const refLogp = new Float64Array(4);

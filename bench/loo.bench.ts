@@ -22,7 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BackendKind } from '../src/backend/backend.js';
 import { createBackend } from '../src/backend/select.js';
-import { HILLSTROM_FORMULAS, addHillstromFeatures } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, addHillstromFeatures } from '../src/data/hillstrom.js';
 import { simulateHillstrom } from '../src/data/simulate/hillstrom.js';
 import { findMode } from '../src/fit/map.js';
 import { blocksFromBackend } from '../src/loo/backend-blocks.js';
@@ -96,7 +96,7 @@ export function* syntheticBlocks(size: LooBenchSize, seed = 1): Generator<LogLik
 /** Draws for the backend modes: 4 chains of AR(1) noise (sd 0.02, ρ 0.5) around the posterior mode. */
 async function hillstromSetup(kind: BackendKind, size: LooBenchSize) {
   const frame = addHillstromFeatures(simulateHillstrom({ seed: 1, n: size.nObs }).frame);
-  const { spec } = buildModel(frame, HILLSTROM_FORMULAS.hierarchical);
+  const { spec } = buildModel(frame, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical });
   const backend = await createBackend(kind, spec, { maxChains: 1, maxDraws: 256 });
   const mode = await findMode(backend);
   const rng = new Rng(2);

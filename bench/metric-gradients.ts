@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/backend/select.js';
-import { HILLSTROM_FORMULAS, loadHillstrom, type HillstromModel } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom, type HillstromModel } from '../src/data/hillstrom.js';
 import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import { rhat } from '../src/diagnostics/rhat.js';
@@ -41,7 +41,7 @@ for (const model of list(a.models) as HillstromModel[]) {
     for (const metric of list(a.metrics) as MetricChoice[]) {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], {
+      const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model],
         backend: a.backend as BackendChoice,
         chains: 4,
         warmup: Number(a.warmup),

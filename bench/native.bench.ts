@@ -37,7 +37,7 @@ import type { Backend } from '../src/backend/backend.js';
 import { createNativeBackend, loadNativeAddon, nativeAddonUnavailableReason, type NativeKernels } from '../src/backend/native.js';
 import { createReferenceBackend } from '../src/backend/reference.js';
 import { builtinDataset } from '../src/data/datasets.js';
-import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../src/data/hillstrom.js';
 import { buildModel } from '../src/model/build.js';
 import type { ModelSpec } from '../src/model/spec.js';
 import { timeCalls as sortedCallTimes } from './backend-timing.js';
@@ -116,8 +116,8 @@ function hillstromSpecs(rows: number): Record<BenchModel, ModelSpec> {
   const { frame } = builtinDataset('hillstrom', 1, rows);
   return {
     // the kernels' plain form (folded terms are mapped on the host around any backend: src/backend/split-terms.ts)
-    pooled: centeredSpec(buildModel(frame, HILLSTROM_FORMULAS.pooled).spec),
-    hierarchical: centeredSpec(buildModel(frame, HILLSTROM_FORMULAS.hierarchical).spec),
+    pooled: centeredSpec(buildModel(frame, HILLSTROM_FORMULAS.pooled, { priors: HILLSTROM_PRIORS.pooled }).spec),
+    hierarchical: centeredSpec(buildModel(frame, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical }).spec),
   };
 }
 

@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/backend/select.js';
-import { HILLSTROM_FORMULAS, type HillstromModel } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, type HillstromModel } from '../src/data/hillstrom.js';
 import { loadData } from '../src/data/load.js';
 import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
@@ -49,10 +49,10 @@ for (const model of list(a.models) as HillstromModel[]) {
   for (const seed of list(a.seeds).map(Number)) {
     const { frame } = loadData(a.data, seed, a.rows === undefined ? undefined : Number(a.rows));
     const common = { backend: a.backend as BackendChoice, chains: 4, warmup: 1000, draws: 1000, seed };
-    const nuts = await fitModel(frame, HILLSTROM_FORMULAS[model], common);
+    const nuts = await fitModel(frame, HILLSTROM_FORMULAS[model], { ...common, priors: HILLSTROM_PRIORS[model] });
     const nutsWarmup = sum(nuts.sample.gradientEvaluations) - sum(nuts.sample.samplingGradientEvaluations);
     if (list(a.compare).includes('method')) {
-      const pf = await fitPathfinder(frame, HILLSTROM_FORMULAS[model], common);
+      const pf = await fitPathfinder(frame, HILLSTROM_FORMULAS[model], { ...common, priors: HILLSTROM_PRIORS[model] });
       const shown = nuts.draws.names.filter((n) => n.startsWith('b_') || n.startsWith('sd_'));
       const z = Object.fromEntries(
         shown.map((n) => {
@@ -70,7 +70,7 @@ for (const model of list(a.models) as HillstromModel[]) {
       await pf.dispose();
     }
     if (list(a.compare).includes('init')) {
-      const withPf = await fitModel(frame, HILLSTROM_FORMULAS[model], { ...common, init: 'pathfinder' });
+      const withPf = await fitModel(frame, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model], ...common, init: 'pathfinder' });
       const w = withPf.sample;
       const pfGrads = withPf.pathfinder?.gradients ?? 0;
       const warm = sum(w.gradientEvaluations) - sum(w.samplingGradientEvaluations);

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadNativeAddon } from '../src/backend/native.js';
 import { builtinDataset } from '../src/data/datasets.js';
-import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../src/data/hillstrom.js';
 import type { Frame } from '../src/data/frame.js';
 import { fitModel } from '../src/fit/fit.js';
 import { runMeta, writeRun } from '../src/io/run-dir.js';
@@ -198,7 +198,7 @@ export async function measure(options: ServeBenchOptions = {}): Promise<ServeBen
   const iterations = quick ? 100 : 250;
   const { frame } = builtinDataset('hillstrom', 1, 2000);
   const backend = loadNativeAddon() ? 'native' : 'reference';
-  const fit = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, { backend, chains: 2, warmup: iterations, draws: iterations, seed: 1 });
+  const fit = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical, backend, chains: 2, warmup: iterations, draws: iterations, seed: 1 });
   const root = await mkdtemp(path.join(tmpdir(), 'nutmeg-serve-bench-'));
   try {
     const dir = path.join(root, 'run');

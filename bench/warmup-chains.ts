@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/backend/select.js';
 import { builtinDataset } from '../src/data/datasets.js';
-import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../src/data/hillstrom.js';
 import { fitModel } from '../src/fit/fit.js';
 import { list, sum } from './cli-args.js';
 
@@ -35,7 +35,7 @@ for (const seed of list(a.seeds).map(Number)) {
   for (const chains of list(a.chains).map(Number)) {
     for (const pooling of list(a.pooling)) {
       if (pooling === 'on' && chains < 16) continue; // pooling starts at 16 chains
-      const fit = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, {
+      const fit = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical,
         backend: a.backend as BackendChoice,
         threads: a.threads === undefined ? undefined : Number(a.threads),
         chains,

@@ -11,7 +11,7 @@ import { centeredSpec } from '../src/backend/split-terms.js';
 import { pathToFileURL } from 'node:url';
 import { createWebGpuBackend } from '../src/backend/webgpu/backend.js';
 import { builtinDataset } from '../src/data/datasets.js';
-import { HILLSTROM_FORMULAS } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../src/data/hillstrom.js';
 import { buildModel } from '../src/model/build.js';
 import type { Backend } from '../src/backend/backend.js';
 import { timeCalls } from './backend-timing.js';
@@ -47,7 +47,7 @@ export async function run(
   const cells: WebGpuCell[] = [];
   let adapter = '';
   for (const model of ['pooled', 'hierarchical'] as const) {
-    const spec = centeredSpec(buildModel(frame, HILLSTROM_FORMULAS[model]).spec); // the kernels' plain form
+    const spec = centeredSpec(buildModel(frame, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model] }).spec); // the kernels' plain form
     const backend = await createWebGpuBackend(spec, { maxChains: Math.max(...chainsList) });
     adapter = backend.description;
     try {

@@ -8,7 +8,7 @@ import type { BackendKind } from '../src/backend/backend.js';
 import { readCsv } from '../src/data/csv.js';
 import type { Column, Frame } from '../src/data/frame.js';
 import { categoricalColumn, frameFromColumns } from '../src/data/frame-build.js';
-import { HILLSTROM_FORMULAS, HILLSTROM_SCHEMA, loadHillstrom } from '../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, HILLSTROM_SCHEMA, loadHillstrom } from '../src/data/hillstrom.js';
 import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import type { DrawSet } from '../src/draws.js';
@@ -166,6 +166,8 @@ export const nutmegFitRunner: FitRunner = async (backend, model, settings) => {
   const frame = family ? familyFitFrame(model as FamilyFitModel, settings.dataPath) : firstRows(loadHillstrom(settings.dataPath), settings.rows);
   const formula = family ? family.formula : HILLSTROM_FORMULAS[model as keyof typeof HILLSTROM_FORMULAS];
   const fit = await fitModel(frame, formula, {
+    // the Hillstrom models with the reference analysis's priors, as Stan fits them (golden/stan)
+    ...(family ? {} : { priors: HILLSTROM_PRIORS[model as keyof typeof HILLSTROM_PRIORS] }),
     backend,
     family: family?.family,
     chains: settings.chains,

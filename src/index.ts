@@ -4,7 +4,7 @@
  */
 export type { Frame, Column } from './data/frame.js';
 export { readCsv } from './data/csv.js';
-export { loadHillstrom, addHillstromFeatures, HILLSTROM_FORMULAS } from './data/hillstrom.js';
+export { loadHillstrom, addHillstromFeatures, HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from './data/hillstrom.js';
 export { builtinDataset, BUILTIN_DATASETS } from './data/datasets.js';
 export { loadData } from './data/load.js';
 

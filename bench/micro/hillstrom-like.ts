@@ -4,7 +4,7 @@
  * (src/data/hillstrom.ts), so that the benchmarked spec is what a fit would evaluate (the varying term's form pinned).
  */
 import { centeredSpec } from '../../src/backend/split-terms.js';
-import { addHillstromFeatures, HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
+import { addHillstromFeatures, HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../../src/data/hillstrom.js';
 import { simulateHillstrom } from '../../src/data/simulate/hillstrom.js';
 import { buildModel } from '../../src/model/build.js';
 import type { ModelSpec } from '../../src/model/spec.js';
@@ -32,7 +32,7 @@ export function hillstromSpec(model: MicroModel, rows: number, seed = 1): ModelS
   const { frame } = simulateHillstrom({ n: rows, seed });
   const parameterization = model === 'hierarchical' ? { history_segment: 'noncentered' as const } : undefined;
   // the kernels' plain form: folded terms are a host-side map around the backends (src/backend/split-terms.ts)
-  return centeredSpec(buildModel(addHillstromFeatures(frame), HILLSTROM_FORMULAS[model], { parameterization }).spec);
+  return centeredSpec(buildModel(addHillstromFeatures(frame), HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model], parameterization }).spec);
 }
 
 /** nChains unconstrained positions near where the posterior lies (chains × dim, row-major). */

@@ -3,12 +3,12 @@
  * median and minimum wall time of 41 calls after 3 warm-up calls, and the CPU time per gradient (steadier than wall
  * time on a shared machine). Run: npx tsx bench/micro/reference-gradient.ts [path/to/hillstrom.csv]
  */
-import { HILLSTROM_FORMULAS, loadHillstrom } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom } from '../../src/data/hillstrom.js';
 import { buildModel } from '../../src/model/build.js';
 import { createBackend } from '../../src/backend/select.js';
 
 const path = process.argv[2] ?? new URL('../../../shared/data/hillstrom.csv', import.meta.url).pathname;
-const { spec } = buildModel(loadHillstrom(path), HILLSTROM_FORMULAS.hierarchical);
+const { spec } = buildModel(loadHillstrom(path), HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical });
 const backend = await createBackend('reference', spec, { maxChains: 4 });
 const chains = 4;
 const positions = new Float64Array(chains * spec.dim);

@@ -10,7 +10,7 @@
  * `toJson` gives the stable JSON form and `reportSections` the tables and plots of the report.
  */
 import type { Frame } from '../data/frame.js';
-import { HILLSTROM_FORMULAS } from '../data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../data/hillstrom.js';
 import { summarizeQuantity, type DrawSummary } from '../decision/draw-summary.js';
 import { segmentEffectDraws, summarizeSegmentEffects, type SegmentEffect, type Segmentation } from '../decision/effects.js';
 import { fitLogisticIrls } from '../decision/irls.js';
@@ -163,6 +163,7 @@ async function withFit<T>(
 ): Promise<T> {
   const fit = await fitModel(frame, HILLSTROM_FORMULAS[name], {
     ...options.fit,
+    priors: HILLSTROM_PRIORS[name],
     onProgress: options.onProgress ? (p) => options.onProgress!(name, p) : undefined,
   });
   try {
@@ -191,7 +192,7 @@ export async function analyzeHillstrom(frame: Frame, options: HillstromOptions =
   step('classical baseline (maximum likelihood, IRLS)');
   const baseline = classicalBaseline(frame);
   step('prior predictive check');
-  const prior = priorPredictive(buildModel(frame, HILLSTROM_FORMULAS.pooled).spec, { draws: options.priorDraws, seed });
+  const prior = priorPredictive(buildModel(frame, HILLSTROM_FORMULAS.pooled, { priors: HILLSTROM_PRIORS.pooled }).spec, { draws: options.priorDraws, seed });
 
   step('pooled model');
   const pooled = await withFit(frame, 'pooled', options, async (fit): Promise<PooledResult> => ({

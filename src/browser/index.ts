@@ -8,7 +8,7 @@
 export type { Frame, Column } from '../data/frame.js';
 export { readCsvText, readCsvBytes, readCsvFile } from './data.js';
 export { simulateHillstrom } from '../data/simulate/hillstrom.js';
-export { addHillstromFeatures, HILLSTROM_FORMULAS } from '../data/hillstrom.js';
+export { addHillstromFeatures, HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../data/hillstrom.js';
 
 export { buildModel, type BuildOptions, type BuiltModel } from '../model/build.js';
 export { fitModel, type Fit, type FitOptions } from '../fit/fit.js';

@@ -6,7 +6,7 @@ import { groupedInteger } from '../report/integer-text.js';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
-import { HILLSTROM_FORMULAS, type HillstromModel } from '../data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, type HillstromModel } from '../data/hillstrom.js';
 import { loadData } from '../data/load.js';
 import { SIMULATED_PREFIX } from '../data/datasets.js';
 import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
@@ -91,7 +91,9 @@ function say(line: string): void {
 }
 
 function fitOptions(f: FitFlags): FitOptions {
-  const priorArgs = f.prior.length > 0 ? parsePriorArgs(f.prior) : undefined;
+  const given = f.prior.length > 0 ? parsePriorArgs(f.prior) : undefined;
+  // a preset (no --formula) carries the reference analysis's priors; --prior overrides them
+  const priorArgs = f.formula === undefined ? { ...HILLSTROM_PRIORS[oneOf('--model', f.model, MODELS)], ...given } : given;
   const draws = intIn('--draws', f.draws, SETTING_RANGES.draws);
   return {
     backend: oneOf('--backend', f.backend, BACKEND_CHOICES) as BackendChoice,
@@ -348,7 +350,7 @@ export function register(program: Command): void {
   )
     .option('--rows <n>', 'rows to simulate for a sim: data set (default: its natural size, 64,000 for sim:hillstrom)')
     .option('--formula <formula>', 'model formula, lme4/brms style: "y ~ x + (1 | g)" (default: --model for the Hillstrom data)')
-    .option('--model <name>', `Hillstrom model when no --formula: ${MODELS.join(', ')}`, 'hierarchical')
+    .option('--model <name>', `Hillstrom model when no --formula, with the reference analysis's priors: ${MODELS.join(', ')}`, 'hierarchical')
     .option('--prior <name=dist>', 'prior override, repeatable: b=normal(0,1), Intercept=normal(-3,1), sd_g=halfnormal(1), b_x=student_t(3,0,1)', collect, [])
     .option('--family <name>', `response family: ${FAMILIES.join(', ')} (default: bernoulli, or binomial with "y | trials(n) ~ …"); sigma and shape take priors by name, e.g. --prior sigma=exponential(1)`)
     .option('--link <name>', 'link function: probit for bernoulli/binomial (default: logit; identity for gaussian and lognormal, log for the others)')

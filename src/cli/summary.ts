@@ -4,6 +4,7 @@
  * long-format file (chain, draw, one column per variable). Warnings (non-finite draws, divergences, tree depth,
  * E-BFMI, R-hat, ESS) go to stderr.
  */
+import { priorGroupsText } from '../report/prior-groups.js';
 import { termEfficiencyLine } from '../report/term-efficiency-text.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -182,6 +183,10 @@ export function register(program: Command): void {
       // which model the rows belong to (sigma and shape mean different things per family), for the human formats; only
       // once the variables asked for were found, so that a mistake stays one line
       if (input.model && (format === 'table' || format === 'markdown')) process.stderr.write(modelLine(input.model) + '\n');
+      // the priors the fit used (fit.json of a run directory)
+      if (meta?.priors && (format === 'table' || format === 'markdown')) {
+        process.stderr.write(`priors: ${priorGroupsText(Object.entries(meta.priors).map(([parameter, prior]) => ({ parameter, prior })))}\n`);
+      }
       // a run directory's per-term sampler efficiency, as the fit computed it over all its draws (fit.json)
       if (format === 'table' || format === 'markdown') for (const t of meta?.termEfficiency ?? []) process.stderr.write(termEfficiencyLine(t) + '\n');
       for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);

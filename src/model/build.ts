@@ -13,6 +13,7 @@ import { dataWarnings } from './data-warnings.js';
 import { detectGroupLevelFold } from './group-level-fold.js';
 import { chooseBlockParameterization, chooseParameterizations, describeEvidence, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
 import { formatPrior } from './prior.js';
+import { priorGroupsText } from '../report/prior-groups.js';
 import { fixedBasisFactor } from './fixed-basis.js';
 import { indexedColumnNames, indexedColumnStats, INDEXED_MIN_COLUMNS } from './indexed-fixed.js';
 import { resolvePriors, type PriorOverrides, type ResolvedPriors } from './priors-config.js';
@@ -65,16 +66,35 @@ export interface BuiltModel {
 
 /**
  * The data-scaled default intercept prior is centred on the outcome's centre on the link scale; with an offset the
- * intercept is that centre less the offset, so the centre moves by the offset's mean (bernoulli/binomial keep the
- * reference analysis's fixed defaults).
+ * intercept is that centre less the offset, so the centre moves by the offset's mean.
  */
-function offsetIntercept(defaults: FamilyDefaults, family: Family, offset: Float64Array): FamilyDefaults {
-  if (family === 'bernoulli' || family === 'binomial' || defaults.intercept.family !== 'student_t') return defaults;
+function offsetIntercept(defaults: FamilyDefaults, offset: Float64Array): FamilyDefaults {
+  if (defaults.intercept.family !== 'student_t') return defaults;
   let mean = 0;
   for (let i = 0; i < offset.length; i++) mean += offset[i];
   mean /= offset.length;
   const [nu, center, scale] = defaults.intercept.params;
   return { ...defaults, intercept: { family: 'student_t', params: [nu, Number((center - mean).toPrecision(4)), scale] } };
+}
+
+/**
+ * The priors as note lines: one per override target and prior ("prior b_x, b_z ~ normal(0, 1) (from 'b')"), then one
+ * line of the defaults used, parameters with the same prior together.
+ */
+function priorNotes(priors: ResolvedPriors): string[] {
+  const targets = new Map<string, { source: string; text: string; parameters: string[] }>();
+  for (const row of priors.table) {
+    if (row.source === 'default') continue;
+    const text = formatPrior(row.prior);
+    const key = `${row.source}\u0000${text}`;
+    const group = targets.get(key) ?? { source: row.source, text, parameters: [] };
+    group.parameters.push(row.parameter);
+    targets.set(key, group);
+  }
+  const lines = [...targets.values()].map((g) => `prior ${g.parameters.join(', ')} ~ ${g.text} (from '${g.source}')`);
+  const defaults = priors.table.filter((row) => row.source === 'default');
+  if (defaults.length > 0) lines.push(`default priors (data-scaled; README "Priors"): ${priorGroupsText(defaults)}`);
+  return lines;
 }
 
 export function buildModel(frame: Frame, formula: string, options: BuildOptions = {}): BuiltModel {
@@ -130,7 +150,14 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   });
   const interceptColumn = recipe.fixed.findIndex((c) => c.factors.length === 0);
   const module = familyModule(family, link);
-  const defaults = familyDefaults(family, y, design.X, q, Float64Array.from(indexedStats.flatMap((s) => [...s.sd])));
+  const defaults = familyDefaults(family, {
+    y,
+    trials,
+    ...(link ? { link } : {}),
+    X: design.X,
+    p: q,
+    moreSds: Float64Array.from(indexedStats.flatMap((s) => [...s.sd])),
+  });
   // the terms of each correlated bar `( … | g)` with two or more coefficients, in recipe order
   const blockTerms: number[][] = [];
   recipe.terms.forEach((t, k) => {
@@ -144,7 +171,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       terms: recipe.terms.map((t) => ({ group: recipe.groups[t.group].name, term: t.term })),
       aux: module.aux.map((a) => a.name),
       correlations: blockTerms.map((terms) => recipe.groups[recipe.terms[terms[0]].group].name),
-      defaults: design.offset ? offsetIntercept(defaults, family, design.offset) : defaults,
+      defaults: design.offset ? offsetIntercept(defaults, design.offset) : defaults,
     },
     options.priors,
   );
@@ -243,9 +270,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   const basisNote = spec.fixedBasis ? `; ${indexed.length > 0 ? 'dense ' : ''}fixed effects sampled in the QR basis of their columns` : '';
   const offsetNote = recipe.offsets ? `; offset ${recipe.offsets.map((k) => recipe.variables[k].label).join(' + ')} (coefficient 1)` : '';
   const notes = [`${family}${link ? ` (${link} link)` : ''} model, ${frame.nRows} rows, ${next} unconstrained parameters${basisNote}${offsetNote}`];
-  for (const row of priors.table) {
-    if (row.source !== 'default') notes.push(`prior ${row.parameter} ~ ${formatPrior(row.prior)} (from '${row.source}')`);
-  }
+  notes.push(...priorNotes(priors));
   indexed.forEach((t, f) => {
     notes.push(
       `fixed term '${t.label}': ${indexedNames[f].length} coefficients stored as a level index of ${t.levels} cells (terms over ${options.indexedAbove ?? INDEXED_MIN_COLUMNS} columns are indexed, not dense)`,

@@ -1,27 +1,34 @@
 /**
- * Default priors that depend on the family and the data, and the crude per-row information the parameterization rule
- * uses (src/model/parameterization.ts).
- *
- * bernoulli/binomial keep the reference analysis's defaults (src/model/priors-config.ts: Intercept normal(−3, 1) for
- * a rare conversion, b normal(0, 0.5), sd halfnormal(0.5)). The other families follow brms and rstanarm's
- * autoscaling, with the outcome's centre c and scale s on the link scale:
+ * The default priors of a formula model, data-scaled and weakly informative for every family and link, and the crude
+ * per-row information the parameterization rule uses (src/model/parameterization.ts). One rule (README "Priors"),
+ * brms's defaults with rstanarm's autoscaling for b, with the outcome's centre c and scale s on the link scale:
  *   gaussian      c = mean(y),       s = sd(y)
  *   lognormal     c = mean(log y),   s = sd(log y)
  *   poisson, negbinomial, gamma (log link)   c = log(mean(y)),   s = 1
+ *   bernoulli, binomial (logit)              c = logit(p̄),      s = 1     p̄ = Σ y / Σ trials
+ *   bernoulli, binomial (probit)             c = Φ⁻¹(p̄),        s = 1
  * and
  *   Intercept ~ student_t(3, c, 2.5·s)                 (brms: student_t(3, median, 2.5·mad) on the link scale)
- *   b_j       ~ normal(0, 2.5·s / sd(x_j))             (rstanarm's autoscaled default; 2.5·s for a constant column)
- *   sd_*      ~ halfstudent_t(3, 2.5·s)                (brms: student_t(3, 0, 2.5·s), half)
+ *   b_j       ~ normal(0, 2.5·s / sd(x_j))             (rstanarm's autoscaled default; 2.5·s for a constant column;
+ *                                                      0/1 columns and factor dummies by their own sd)
+ *   sd_*      ~ halfstudent_t(3, 2.5·s)                (brms: student_t(3, 0, 2.5·s), half); bernoulli/binomial:
+ *               exponential(1)                         (rstanarm's decov default for one varying term, tau ~ gamma(1, 1):
+ *                                                      group effects of a few logits at most; its scale 1 is also what
+ *                                                      the parameterization rule reads as the expected group sd, where
+ *                                                      2.5 made 65,000 two-row levels split instead of non-centered)
  *   sigma     ~ halfstudent_t(3, 2.5·s)                (brms)
  *   shape     ~ gamma(0.01, 0.01)                      (brms)
- * c, s and the b scales are rounded to 4 significant digits. s falls back to 1 when the outcome is constant; c uses mean(y) ≥ 1/(2n) so an all-zero count outcome has a finite
- * centre.
+ * c, s and the b scales are rounded to 4 significant digits. s falls back to 1 when the outcome is constant; c uses
+ * mean(y) ≥ 1/(2n) so an all-zero count outcome has a finite centre, and p̄ within [1/(2N), 1 − 1/(2N)] (N = Σ trials)
+ * so an outcome with no successes or no failures has one. The probit scale is the logit one (about 1.6 times wider
+ * relative to probit coefficients' size: weaker still). The intercept's prior is on the intercept of the design as
+ * given (predictors not centred). The Hillstrom reference analysis's informative priors are not defaults: its
+ * presets carry them (src/data/hillstrom.ts, HILLSTROM_PRIORS).
  */
 import { normalQuantile } from '../diagnostics/normal-quantile.js';
 import type { LinkName } from './families/family.js';
 import { familyModule } from './families/index.js';
 import type { Prior } from './prior.js';
-import { DEFAULT_B_PRIOR, DEFAULT_INTERCEPT_PRIOR, DEFAULT_SD_PRIOR } from './priors-config.js';
 import type { Family } from './spec.js';
 import * as pm from '../numeric/portable-math.js';
 
@@ -49,8 +56,23 @@ function logOf(y: Float64Array): Float64Array {
   return out;
 }
 
-/** Centre and scale of the outcome on the link scale (see the module comment). */
-export function outcomeScale(family: Family, y: Float64Array): { center: number; scale: number } {
+/** p̄ = Σ y / Σ trials, kept within [1/(2N), 1 − 1/(2N)] (N = Σ trials) so that its link is finite. */
+function successRate(y: Float64Array, trials: Float64Array | null): number {
+  let successes = 0;
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    successes += y[i];
+    total += trials ? trials[i] : 1;
+  }
+  const floor = 1 / (2 * Math.max(total, 1));
+  return Math.min(Math.max(total > 0 ? successes / total : 0.5, floor), 1 - floor);
+}
+
+/**
+ * Centre and scale of the outcome on the link scale (see the module comment); `trials` for binomial, `link` 'probit'
+ * for a probit bernoulli/binomial model.
+ */
+export function outcomeScale(family: Family, y: Float64Array, trials: Float64Array | null = null, link?: LinkName): { center: number; scale: number } {
   const n = y.length;
   const positive = (s: number): number => (s > 0 && Number.isFinite(s) ? s : 1);
   switch (family) {
@@ -66,20 +88,36 @@ export function outcomeScale(family: Family, y: Float64Array): { center: number;
     case 'negbinomial':
     case 'gamma':
       return { center: pm.log(Math.max(meanSd(y).mean, 1 / (2 * Math.max(n, 1)))), scale: 1 };
+    case 'bernoulli':
+    case 'binomial': {
+      const p = successRate(y, family === 'binomial' ? trials : null);
+      return { center: link === 'probit' ? normalQuantile(p) : pm.log(p / (1 - p)), scale: 1 };
+    }
     default:
-      return { center: 0, scale: 1 };
+      throw new Error(`outcomeScale: no rule for family ${String(family)}`);
   }
 }
 
-/**
- * Default priors of a model of `family` on outcome y with design X (n × p, row-major), and of `moreSds.length`
- * further columns (indexed terms, src/model/indexed-fixed.ts) given by their standard deviations.
- */
-export function familyDefaults(family: Family, y: Float64Array, X: Float64Array, p: number, moreSds: ArrayLike<number> = []): FamilyDefaults {
-  if (family === 'bernoulli' || family === 'binomial') {
-    return { intercept: DEFAULT_INTERCEPT_PRIOR, b: Array.from({ length: p + moreSds.length }, () => DEFAULT_B_PRIOR), sd: DEFAULT_SD_PRIOR, aux: [] };
-  }
-  const exact = outcomeScale(family, y);
+/** What the default priors of a model are computed from, besides the family. */
+export interface DefaultsData {
+  /** The outcome (successes for binomial). */
+  readonly y: Float64Array;
+  /** binomial's trials; null otherwise. */
+  readonly trials: Float64Array | null;
+  /** The link when not the family's default ('probit'). */
+  readonly link?: LinkName;
+  /** The dense design, n × p row-major. */
+  readonly X: Float64Array;
+  readonly p: number;
+  /** Standard deviations of further columns (indexed terms, src/model/indexed-fixed.ts), after the p dense ones. */
+  readonly moreSds?: ArrayLike<number>;
+}
+
+/** Default priors of a model of `family` on the data d (see the module comment). */
+export function familyDefaults(family: Family, d: DefaultsData): FamilyDefaults {
+  const { y, X, p } = d;
+  const moreSds = d.moreSds ?? [];
+  const exact = outcomeScale(family, y, d.trials, d.link);
   // 4 significant digits, as brms rounds its data-scaled defaults: tidy in notes and fit.json, no practical change
   const center = Number(exact.center.toPrecision(4));
   const scale = Number(exact.scale.toPrecision(4));
@@ -95,7 +133,7 @@ export function familyDefaults(family: Family, y: Float64Array, X: Float64Array,
   return {
     intercept: { family: 'student_t', params: [3, center, 2.5 * scale] },
     b,
-    sd: { family: 'halfstudent_t', params: [3, 2.5 * scale] },
+    sd: family === 'bernoulli' || family === 'binomial' ? { family: 'exponential', params: [1] } : { family: 'halfstudent_t', params: [3, 2.5 * scale] },
     aux: familyModule(family).aux.map((a) => a.defaultPrior(scale)),
   };
 }

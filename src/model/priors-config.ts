@@ -1,21 +1,16 @@
 /**
- * Prior configuration: the defaults of the reference analysis, overrides from the API or the CLI, and their
- * validation. Override targets, most specific first:
+ * Prior configuration: the model's default priors (data-scaled, src/model/family-priors.ts), overrides from the API
+ * or the CLI, and their validation. Override targets, most specific first:
  *   b_<term>              one fixed effect (b_Intercept included)
  *   sd_<group>__<term>    one varying term's sd
  *   sd_<group>            every varying term of a grouping factor
  *   Intercept | b | sd    a whole class (class b excludes the intercept)
  *   sigma | shape         the family's auxiliary parameter (gaussian/lognormal; negbinomial/gamma)
  *   cor_<group> | cor     the correlations of a grouping factor's correlated terms `(1 + x | g)`, or of all: lkj(eta)
- * Families other than bernoulli/binomial bring data-scaled defaults (src/model/family-priors.ts).
  */
 import { UserError } from '../errors.js';
 import type { FamilyDefaults } from './family-priors.js';
 import { DEFAULT_COR_PRIOR, formatPrior, POSITIVE_FAMILIES, REAL_FAMILIES, type LkjPrior, type Prior, type PriorFamily } from './prior.js';
-
-export const DEFAULT_INTERCEPT_PRIOR: Prior = { family: 'normal', params: [-3, 1] };
-export const DEFAULT_B_PRIOR: Prior = { family: 'normal', params: [0, 0.5] };
-export const DEFAULT_SD_PRIOR: Prior = { family: 'halfnormal', params: [0.5] };
 
 /** Parameter names of each family, in order. */
 const FAMILY_PARAMS: Readonly<Record<PriorFamily, readonly string[]>> = {
@@ -47,8 +42,8 @@ export interface PriorTargets {
   readonly aux?: readonly string[];
   /** The grouping factor of each correlated block (src/model/spec.ts, CorrelatedBlock), in block order; absent for none. */
   readonly correlations?: readonly string[];
-  /** The family's data-scaled defaults; absent: the bernoulli defaults above. */
-  readonly defaults?: FamilyDefaults;
+  /** The model's default priors (src/model/family-priors.ts, familyDefaults). */
+  readonly defaults: FamilyDefaults;
 }
 
 export interface PriorAssignment {
@@ -215,15 +210,15 @@ export function resolvePriors(targets: PriorTargets, overrides?: PriorOverrides)
   const fixedRows = targets.fixed.map((label, j) => {
     const parameter = `b_${label}`;
     return j === targets.interceptColumn
-      ? pick(parameter, [parameter, 'Intercept'], d ? d.intercept : DEFAULT_INTERCEPT_PRIOR)
-      : pick(parameter, [parameter, 'b'], d ? d.b[j] : DEFAULT_B_PRIOR);
+      ? pick(parameter, [parameter, 'Intercept'], d.intercept)
+      : pick(parameter, [parameter, 'b'], d.b[j]);
   });
   const sdRows = targets.terms.map(({ group, term }) => {
     const parameter = `sd_${group}__${term}`;
-    return pick(parameter, [parameter, `sd_${group}`, 'sd'], d ? d.sd : DEFAULT_SD_PRIOR);
+    return pick(parameter, [parameter, `sd_${group}`, 'sd'], d.sd);
   });
   const auxRows = (targets.aux ?? []).map((name, a) => {
-    const fallback = d?.aux[a];
+    const fallback = d.aux[a];
     if (!fallback) throw new Error(`resolvePriors: no default prior for auxiliary parameter ${name}`);
     return pick(name, [name], fallback);
   });

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { analyzeHillstrom, SEGMENT, TREATMENT, type HillstromAnalysis } from '../../src/analyses/hillstrom.js';
 import type { Frame } from '../../src/data/frame.js';
-import { HILLSTROM_FORMULAS, loadHillstrom } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom } from '../../src/data/hillstrom.js';
 import { summarizeQuantity, type DrawSummary } from '../../src/decision/draw-summary.js';
 import { segmentEffectDraws, summarizeSegmentEffects } from '../../src/decision/effects.js';
 import { variableDraws, variableIndex } from '../../src/draws.js';
@@ -81,7 +81,7 @@ describe.skipIf(path === null || !native)('analyze hillstrom on the real data vs
   });
 
   it('every segment\'s uplift (mean, P(> 0)) and effect mean agree with Stan within 4 combined MCSE', () => {
-    const { spec } = buildModel(frame, HILLSTROM_FORMULAS.hierarchical);
+    const { spec } = buildModel(frame, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical });
     const column = frame.columns.get(SEGMENT);
     if (column?.kind !== 'categorical') throw new Error('history_segment is not categorical');
     const stan = stanHierarchicalDraws(column.levels.length);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mainParameterDraws } from '../../src/analyses/fit-figures.js';
 import { posteriorMeanProbability } from '../../src/analyses/row-probability.js';
 import { builtinDataset } from '../../src/data/datasets.js';
-import { HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../../src/data/hillstrom.js';
 import { prepareScoring, scoreFrame } from '../../src/decision/scoring.js';
 import type { DrawSet } from '../../src/draws.js';
 import { buildModel } from '../../src/model/build.js';
@@ -15,7 +15,7 @@ import { constrainedNames } from '../../src/model/layout.js';
 import { Rng } from '../../src/rng.js';
 
 const { frame } = builtinDataset('hillstrom', 3, 400);
-const built = buildModel(frame, HILLSTROM_FORMULAS.hierarchical);
+const built = buildModel(frame, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical });
 const { spec } = built;
 
 /** Random draws of every constrained variable: 2 chains × 25 draws. */

@@ -15,7 +15,7 @@ import {
 } from '../../src/backend/native.js';
 import { createReferenceBackend } from '../../src/backend/reference.js';
 import { builtinDataset } from '../../src/data/datasets.js';
-import { HILLSTROM_FORMULAS, loadHillstrom, type HillstromModel } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom, type HillstromModel } from '../../src/data/hillstrom.js';
 import { buildModel } from '../../src/model/build.js';
 import { centeredSpec } from '../../src/backend/split-terms.js';
 import type { ModelSpec } from '../../src/model/spec.js';
@@ -358,7 +358,7 @@ describe.skipIf(!addon)('native backend: parity on the Hillstrom simulator (64,0
   const { frame } = builtinDataset('hillstrom', 2);
   for (const model of MODELS) {
     // the kernels see split terms as centered (split-terms.ts maps them around any backend; tested there)
-    const spec = centeredSpec(buildModel(frame, HILLSTROM_FORMULAS[model]).spec);
+    const spec = centeredSpec(buildModel(frame, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model] }).spec);
     for (const nChains of [1, 4, 64]) {
       it(`${model}, ${nChains} chain(s)`, async () => {
         expectWithin(await parity(spec, nChains, 'auto'));
@@ -374,7 +374,7 @@ describe.skipIf(!addon || realPath === null)('native backend: parity on the real
   for (const model of MODELS) {
     for (const nChains of [1, 4, 64]) {
       it(`${model}, ${nChains} chain(s)`, async () => {
-        const spec = centeredSpec(buildModel(frame!, HILLSTROM_FORMULAS[model]).spec);
+        const spec = centeredSpec(buildModel(frame!, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model] }).spec);
         expectWithin(await parity(spec, nChains, 'auto'));
       });
     }

@@ -8,7 +8,7 @@ import { createReferenceBackend } from '../../src/backend/reference.js';
 import type { ModelSpec } from '../../src/model/spec.js';
 import type { Prior } from '../../src/model/prior.js';
 import { randomPositions, randomSpec, relDiff, type SpecKind } from '../helpers/specs.js';
-import { HILLSTROM_FORMULAS, loadHillstrom } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom } from '../../src/data/hillstrom.js';
 import { builtinDataset } from '../../src/data/datasets.js';
 import { SEPARATION_FORMULAS } from '../../src/data/simulate/separation.js';
 import { buildModel } from '../../src/model/build.js';
@@ -170,7 +170,7 @@ if (!realPath) console.warn('NOTICE: reference gradient on the real Hillstrom da
 describe.skipIf(!realPath)('reference gradient on the real Hillstrom data (64,000 rows)', () => {
   for (const model of ['pooled', 'hierarchical', 'crossed'] as const) {
     it(`agrees with central finite differences to 1e-6 (${model})`, async () => {
-      const { spec } = buildModel(loadHillstrom(realPath!), HILLSTROM_FORMULAS[model]);
+      const { spec } = buildModel(loadHillstrom(realPath!), HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model] });
       const backend = await createBackend('reference', spec); // crossed: split intercepts, mapped by split-terms.ts
       for (const seed of [1, 2]) {
         const pos = randomPositions(spec, 1, seed);

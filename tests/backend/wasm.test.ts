@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/backend/select.js';
 import { createWasmBackend } from '../../src/backend/wasm/backend.js';
 import { wasmKernelsUnavailableReason } from '../../src/backend/wasm/module-bytes.js';
-import { addHillstromFeatures, HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
+import { addHillstromFeatures, HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../../src/data/hillstrom.js';
 import { simulateHillstrom } from '../../src/data/simulate/hillstrom.js';
 import { fitModel } from '../../src/fit/fit.js';
 import type { NativeLayout } from '../../src/backend/engine-backend.js';
@@ -128,8 +128,8 @@ describe.skipIf(unavailable !== null)('wasm backend in a fit', () => {
   it('the same seed gives the same draws bit for bit; the hierarchical model through createBackend(wasm) matches the reference', async () => {
     const frame = addHillstromFeatures(simulateHillstrom({ seed: 3, n: 400 }).frame);
     const settings = { chains: 2, warmup: 60, draws: 40, seed: 7, backend: 'wasm' as const };
-    const a = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, settings);
-    const b = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, settings);
+    const a = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, { ...settings, priors: HILLSTROM_PRIORS.hierarchical });
+    const b = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, { ...settings, priors: HILLSTROM_PRIORS.hierarchical });
     await a.dispose();
     await b.dispose();
     expect(a.backend.kind).toBe('wasm');

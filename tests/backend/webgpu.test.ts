@@ -15,7 +15,7 @@ import { createWebGpuBackend } from '../../src/backend/webgpu/backend.js';
 import { acquireDevice, listAdapters } from '../../src/backend/webgpu/device.js';
 import { main } from '../../src/cli/main.js';
 import { BackendUnavailableError } from '../../src/backend/webgpu/errors.js';
-import { HILLSTROM_FORMULAS, loadHillstrom } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom } from '../../src/data/hillstrom.js';
 import { buildModel } from '../../src/model/build.js';
 import { centeredSpec } from '../../src/backend/split-terms.js';
 import { unconstrainedNames } from '../../src/model/layout.js';
@@ -287,7 +287,7 @@ describe.skipIf(hillstrom === null)('webgpu backend: parity on the real Hillstro
   ] as const) {
     it(`${model} model at 8 Stan posterior draws`, async () => {
       // Stan's draws are in the centered layout; the kernels see split terms as centered (src/backend/split-terms.ts)
-      const spec = centeredSpec(buildModel(frame!, HILLSTROM_FORMULAS[model]).spec);
+      const spec = centeredSpec(buildModel(frame!, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model] }).spec);
       const lines = readFileSync(new URL(`../fixtures/webgpu/${draws}.draws8.csv`, import.meta.url), 'utf8').trim().split('\n');
       const header = lines[0].split(',');
       const rows = lines.slice(1).map((l) => l.split(',').map(Number));

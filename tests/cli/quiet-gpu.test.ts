@@ -22,7 +22,7 @@ function nutmeg(args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 /** Lines nutmeg itself writes on stderr during a fit. */
-const OWN_LINE = /^(data: |model: |backend: |iteration \d|bernoulli model|binomial model|\d+ chains? × |warning: |[\w]+__[\w]+: |$)/;
+const OWN_LINE = /^(data: |model: |backend: |iteration \d|bernoulli model|binomial model|prior |default priors |\d+ chains? × |warning: |[\w]+__[\w]+: |$)/;
 /** Driver output (Dawn, the Vulkan loader, XDG); nutmeg's own `backend: …` line may name the Vulkan loader it looked for. */
 const DRIVER_NOISE = /vulkan|xdg|\.cpp|dawn/i;
 const isDriverNoise = (line: string): boolean => !line.startsWith('backend: ') && DRIVER_NOISE.test(line);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadData } from '../../src/data/load.js';
-import { HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../../src/data/hillstrom.js';
 import { variableChains } from '../../src/diagnostics/chains.js';
 import { fitModel, fitPathfinder, type Fit } from '../../src/fit/fit.js';
 import { pathfinderWarning } from '../../src/fit/pathfinder-fit.js';
@@ -25,8 +25,8 @@ describe('Pathfinder in a fit', () => {
   it('--method pathfinder: pooled Hillstrom-like means within 0.2 posterior sd of NUTS, Pareto k reported', async () => {
     const { frame } = loadData('sim:hillstrom', 3, 1500);
     const options = { backend: 'reference' as const, chains: 4, warmup: 400, draws: 500, seed: 3 };
-    const nuts = await fitModel(frame, HILLSTROM_FORMULAS.pooled, options);
-    const pf = await fitPathfinder(frame, HILLSTROM_FORMULAS.pooled, options);
+    const nuts = await fitModel(frame, HILLSTROM_FORMULAS.pooled, { ...options, priors: HILLSTROM_PRIORS.pooled });
+    const pf = await fitPathfinder(frame, HILLSTROM_FORMULAS.pooled, { ...options, priors: HILLSTROM_PRIORS.pooled });
     try {
       expect(pf.method).toBe('pathfinder');
       expect(pf.draws.nChains).toBe(4);
@@ -48,7 +48,7 @@ describe('Pathfinder in a fit', () => {
 
   it('--init pathfinder: chains start from Pathfinder draws with its variances as the initial metric', async () => {
     const { frame } = loadData('sim:hillstrom', 4, 1000);
-    const fit = await fitModel(frame, HILLSTROM_FORMULAS.pooled, { backend: 'reference', chains: 2, warmup: 150, draws: 100, seed: 4, init: 'pathfinder', metric: 'diag' });
+    const fit = await fitModel(frame, HILLSTROM_FORMULAS.pooled, { priors: HILLSTROM_PRIORS.pooled, backend: 'reference', chains: 2, warmup: 150, draws: 100, seed: 4, init: 'pathfinder', metric: 'diag' });
     try {
       expect(fit.method).toBe('nuts');
       expect(fit.sample.settings.init).toBe('given');

@@ -16,7 +16,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
-import { HILLSTROM_FORMULAS, loadHillstrom, type HillstromModel } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom, type HillstromModel } from '../../src/data/hillstrom.js';
 import { fitModel } from '../../src/fit/fit.js';
 import { hillstromPath } from '../helpers/hillstrom.js';
 import { compareWithStan, formatComparison } from '../helpers/stan-reference.js';
@@ -37,7 +37,7 @@ describe.skipIf(!path || !native)('posterior on the real Hillstrom data agrees w
   for (const [model, sdTolerance, targetAccept] of CASES) {
     it(`${model} model`, { timeout: 1_200_000 }, async () => {
       const frame = loadHillstrom(path!);
-      const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], { backend: 'native', chains: 4, warmup: 1000, draws: 1000, seed: 20261122, targetAccept });
+      const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model], backend: 'native', chains: 4, warmup: 1000, draws: 1000, seed: 20261122, targetAccept });
       const rows = compareWithStan(model, fit.draws, sdTolerance);
       const failures = rows.flatMap((r) => r.failures.map((f) => `${r.stanName} ${f}`));
       const divergences = fit.sample.divergences.reduce((a, b) => a + b, 0);

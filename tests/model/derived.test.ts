@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinDataset } from '../../src/data/datasets.js';
 import { asFloat64, frameFromColumns } from '../../src/data/frame-build.js';
 import type { Column, Frame } from '../../src/data/frame.js';
-import { HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../../src/data/hillstrom.js';
 import { simulateHillstrom } from '../../src/data/simulate/hillstrom.js';
 import { prepareScoring, scoreFrame, type ScoreResult } from '../../src/decision/scoring.js';
 import { makeDrawSet } from '../../src/draws.js';
@@ -21,7 +21,7 @@ import { Rng } from '../../src/rng.js';
 import { userErrorOf } from '../helpers/user-error.js';
 
 const { frame: training } = builtinDataset('hillstrom', 11, 800);
-const built = buildModel(training, HILLSTROM_FORMULAS.hierarchical);
+const built = buildModel(training, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical });
 /** The recipe as a run stores it: through JSON. */
 const recipe = JSON.parse(JSON.stringify(built.recipe)) as DesignRecipe;
 
@@ -81,7 +81,7 @@ describe('the recipe records derivations', () => {
       [...plain.columns.values()].map((c) => (c.kind === 'numeric' ? { kind: 'numeric', name: c.name, values: c.values } : c)),
       'plain.csv',
     );
-    expect(buildModel(stripped, HILLSTROM_FORMULAS.pooled).recipe.derived).toBeUndefined();
+    expect(buildModel(stripped, HILLSTROM_FORMULAS.pooled, { priors: HILLSTROM_PRIORS.pooled }).recipe.derived).toBeUndefined();
   });
 });
 

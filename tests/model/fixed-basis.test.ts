@@ -7,7 +7,7 @@ import { createReferenceBackend } from '../../src/backend/reference.js';
 import { createBackend } from '../../src/backend/select.js';
 import { centeredSpec } from '../../src/backend/split-terms.js';
 import { builtinDataset } from '../../src/data/datasets.js';
-import { HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../../src/data/hillstrom.js';
 import { fitModel } from '../../src/fit/fit.js';
 import { buildModel } from '../../src/model/build.js';
 import {
@@ -130,7 +130,7 @@ describe('fixed basis in the coordinate map', () => {
 
   it('constrain and unconstrain are inverse with the basis and folded terms (Hillstrom crossed, simulated)', () => {
     const { frame } = builtinDataset('hillstrom', 1, 3000);
-    const { spec } = buildModel(frame, HILLSTROM_FORMULAS.crossed);
+    const { spec } = buildModel(frame, HILLSTROM_FORMULAS.crossed, { priors: HILLSTROM_PRIORS.crossed });
     expect(spec.fixedBasis).toBeInstanceOf(Float64Array);
     expect(spec.terms.some((t) => (t.foldColumn ?? -1) >= 0)).toBe(true);
     const rng = new Rng(2, 3);
@@ -140,7 +140,7 @@ describe('fixed basis in the coordinate map', () => {
     constrain(spec, theta, out);
     // the constrained fixed effects are b = L⁻ᵀ θ, then unfolded: the natural-basis spec gives the same values
     // from the folded coefficients
-    const natural = buildModel(frame, HILLSTROM_FORMULAS.crossed, { fixedBasis: 'natural' }).spec;
+    const natural = buildModel(frame, HILLSTROM_FORMULAS.crossed, { priors: HILLSTROM_PRIORS.crossed, fixedBasis: 'natural' }).spec;
     const folded = theta.slice();
     basisToFixed(spec.fixedBasis!, spec.fixed.names.length, folded, 0);
     const outNatural = new Float64Array(constrainedDim(natural));
@@ -153,8 +153,8 @@ describe('fixed basis in the coordinate map', () => {
 
   it('pointwise log-likelihood is the same in either basis at the same constrained values', async () => {
     const { frame } = builtinDataset('hillstrom', 1, 2000);
-    const qr = buildModel(frame, HILLSTROM_FORMULAS.hierarchical).spec;
-    const natural = buildModel(frame, HILLSTROM_FORMULAS.hierarchical, { fixedBasis: 'natural' }).spec;
+    const qr = buildModel(frame, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical }).spec;
+    const natural = buildModel(frame, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical, fixedBasis: 'natural' }).spec;
     const rng = new Rng(4, 4);
     const thetaQr = new Float64Array(qr.dim);
     for (let j = 0; j < qr.dim; j++) thetaQr[j] = 0.3 * rng.normal();

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HILLSTROM_FORMULAS, loadHillstrom } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom } from '../../src/data/hillstrom.js';
 import type { Frame } from '../../src/data/frame.js';
 import { buildModel } from '../../src/model/build.js';
 import { unconstrainedNames } from '../../src/model/layout.js';
@@ -45,7 +45,7 @@ describe.skipIf(!present)('real Hillstrom data', () => {
   });
 
   it('crossed model: dim 23 = 1+5+1 + (1+7) + (1+3) + (1+3), names, and the parameterization chosen from the data', () => {
-    const m = buildModel(frame, HILLSTROM_FORMULAS.crossed);
+    const m = buildModel(frame, HILLSTROM_FORMULAS.crossed, { priors: HILLSTROM_PRIORS.crossed });
     const { spec } = m;
     expect(spec.dim).toBe(23);
     const names = unconstrainedNames(spec);
@@ -81,18 +81,22 @@ describe.skipIf(!present)('real Hillstrom data', () => {
     // "7) $1,000 +" (892 e-mailed) 0.708: not pinned → non-centered
     expect(m.parameterization.map((e) => Number(e.ratio.toFixed(3)))).toEqual([0.708, 0.216, 0.24]);
     expect(m.notes.slice(1)).toEqual([
+      "prior b_Intercept ~ normal(-3, 1) (from 'Intercept')",
+      "prior b_treatment, b_recency_z, b_history_z, b_mens, b_womens, b_newbie ~ normal(0, 0.5) (from 'b')",
+      "prior sd_history_segment__treatment, sd_zip_code__Intercept, sd_channel__Intercept ~ halfnormal(0.5) (from 'sd')",
       "history_segment__treatment: noncentered — largest likelihood sd 0.354 (level '7) $1,000 +') = 0.708 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level; levels' mean folded into b_treatment",
       "zip_code__Intercept: split — largest likelihood sd 0.108 (level 'Rural') = 0.216 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate; levels' mean folded into b_Intercept",
       "channel__Intercept: split — largest likelihood sd 0.120 (level 'Multichannel') = 0.240 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate; levels' mean folded into b_Intercept",
     ]);
   });
 
-  it('pooled and hierarchical models: sizes and default priors as in golden/stan', () => {
-    const pooled = buildModel(frame, HILLSTROM_FORMULAS.pooled).spec;
+  it('pooled and hierarchical models: sizes and the presets\' priors as in golden/stan', () => {
+    const pooled = buildModel(frame, HILLSTROM_FORMULAS.pooled, { priors: HILLSTROM_PRIORS.pooled }).spec;
     expect(pooled.dim).toBe(7);
     expect(pooled.fixed.priors[0]).toEqual({ family: 'normal', params: [-3, 1] });
-    const hier = buildModel(frame, HILLSTROM_FORMULAS.hierarchical).spec;
+    const hier = buildModel(frame, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical }).spec;
     expect(hier.dim).toBe(7 + 8);
+    expect(hier.fixed.priors.slice(1)).toEqual(Array(6).fill({ family: 'normal', params: [0, 0.5] }));
     expect(hier.terms[0].sdPrior).toEqual({ family: 'halfnormal', params: [0.5] });
   });
 });

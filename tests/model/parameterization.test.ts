@@ -1,6 +1,7 @@
 // The centered / non-centered rule (src/model/parameterization.ts): I_k = Σ x_i² p̄(1 − p̄) trials_i per level,
 // pinned when max_k (1/√I_k) / s ≤ 0.4; a pinned term is split when a fixed-effect column equals its covariate,
-// centered otherwise. Expected figures are computed by hand in the comments.
+// centered otherwise. Expected figures are computed by hand in the comments. The rule's figures are for an sd prior of
+// scale 0.5 (halfnormal(0.5), given explicitly: the data-scaled default is exponential(1) on the logit scale).
 import { describe, expect, it } from 'vitest';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { UserError } from '../../src/errors.js';
@@ -20,6 +21,9 @@ const frame = frameFromColumns(
   'test frame',
 );
 
+/** The sd prior the rule's figures below are computed for. */
+const SD05 = { priors: { sd: 'halfnormal(0.5)' } };
+
 function errorOf(fn: () => unknown): string {
   try {
     fn();
@@ -32,7 +36,7 @@ function errorOf(fn: () => unknown): string {
 
 describe('default rule', () => {
   it('intercept: I_a = 2000·0.09 = 180, I_b = 1000·0.09 = 90 → worst sd 1/√90 = 0.10541, ratio 0.2108 → pinned; beside the fixed intercept → split', () => {
-    const m = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)');
+    const m = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', SD05);
     const e = m.parameterization[0];
     expect(e.maxLikelihoodSd).toBeCloseTo(1 / Math.sqrt(90), 12);
     expect(e.worstLevel).toBe(1);
@@ -47,15 +51,15 @@ describe('default rule', () => {
   });
 
   it('a pinned term whose covariate is not a fixed effect stays centered', () => {
-    const noIntercept = buildModel(frame, 'k | trials(n) ~ 0 + x + (1 | h)');
+    const noIntercept = buildModel(frame, 'k | trials(n) ~ 0 + x + (1 | h)', SD05);
     expect(noIntercept.spec.terms[0].parameterization).toBe('centered');
     expect(unconstrainedNames(noIntercept.spec)).toEqual(['b_x', 'sd_h__Intercept', 'r_h__Intercept[1]', 'r_h__Intercept[2]']);
-    const slopeOnly = buildModel(frame, 'k | trials(n) ~ 1 + (0 + x | h)');
+    const slopeOnly = buildModel(frame, 'k | trials(n) ~ 1 + (0 + x | h)', SD05);
     expect(slopeOnly.spec.terms[0].parameterization).toBe('centered');
   });
 
   it('slope: I_a = (0.25·1000 + 1·1000)·0.09 = 112.5, I_b = 4·500·0.09 = 180 → 1/√112.5 = 0.0943', () => {
-    const m = buildModel(frame, 'k | trials(n) ~ x + (0 + x | h)');
+    const m = buildModel(frame, 'k | trials(n) ~ x + (0 + x | h)', SD05);
     expect(m.parameterization[0].maxLikelihoodSd).toBeCloseTo(1 / Math.sqrt(112.5), 12);
     expect(m.parameterization[0].worstLevel).toBe(0);
     expect(m.parameterization[0].chosen).toBe('split'); // x is also a fixed effect
@@ -75,7 +79,7 @@ describe('default rule', () => {
   });
 
   it('a level without rows carries no information → non-centered', () => {
-    const m = buildModel(frame, 'k | trials(n) ~ 1 + (1 | g)');
+    const m = buildModel(frame, 'k | trials(n) ~ 1 + (1 | g)', SD05);
     expect(m.parameterization[0].maxLikelihoodSd).toBe(Infinity);
     expect(m.parameterization[0].worstLevel).toBe(2);
     expect(m.spec.terms[0].parameterization).toBe('noncentered');
@@ -86,9 +90,18 @@ describe('default rule', () => {
     y[0] = y[1] = y[20] = y[21] = 1;
     const g = Uint32Array.from({ length: 40 }, (_, i) => (i < 20 ? 0 : 1));
     const fr = frameFromColumns([numericColumn('y', y), categoricalColumn('g', g, ['a', 'b'])], 'test frame');
-    const e = buildModel(fr, 'y ~ (1 | g)').parameterization[0];
+    const e = buildModel(fr, 'y ~ (1 | g)', SD05).parameterization[0];
     expect(e.maxLikelihoodSd).toBeCloseTo(1 / Math.sqrt(1.8), 12);
     expect(e.chosen).toBe('noncentered');
+  });
+});
+
+describe('with the data-scaled default sd prior', () => {
+  it('exponential(1) on the logit scale: scale 1, so 1/√90 = 0.1054 gives ratio 0.1054 → split', () => {
+    const e = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)').parameterization[0];
+    expect(e.priorScale).toBe(1);
+    expect(e.ratio).toBeCloseTo(1 / Math.sqrt(90), 12);
+    expect(e.chosen).toBe('split');
   });
 });
 
@@ -108,7 +121,7 @@ describe('many levels: the median level decides', () => {
   }
 
   it('60 levels, 31 of 20 rows (1/√5 = 0.447) and 29 of 4 rows (1/√1 = 1): median 0.447, ratio 0.894 ≤ 1 → split; the worst level (ratio 2) no longer decides', () => {
-    const m = buildModel(levelsFrame([...Array(31).fill(20), ...Array(29).fill(4)]), 'y ~ 1 + (1 | g)');
+    const m = buildModel(levelsFrame([...Array(31).fill(20), ...Array(29).fill(4)]), 'y ~ 1 + (1 | g)', SD05);
     const e = m.parameterization[0];
     expect(e.judgedBy).toBe('median level');
     expect(e.medianLikelihoodSd).toBeCloseTo(1 / Math.sqrt(5), 12);
@@ -121,36 +134,37 @@ describe('many levels: the median level decides', () => {
   });
 
   it('60 levels, 29 of 20 rows and 31 of 4: median 1, ratio 2 > 1 → non-centered; an even count takes the mean of the middle two', () => {
-    const e = buildModel(levelsFrame([...Array(29).fill(20), ...Array(31).fill(4)]), 'y ~ 1 + (1 | g)').parameterization[0];
+    const e = buildModel(levelsFrame([...Array(29).fill(20), ...Array(31).fill(4)]), 'y ~ 1 + (1 | g)', SD05).parameterization[0];
     expect(e.medianLikelihoodSd).toBeCloseTo(1, 12);
     expect(e.chosen).toBe('noncentered');
-    const middle = buildModel(levelsFrame([...Array(30).fill(20), ...Array(30).fill(4)]), 'y ~ 1 + (1 | g)').parameterization[0];
+    const middle = buildModel(levelsFrame([...Array(30).fill(20), ...Array(30).fill(4)]), 'y ~ 1 + (1 | g)', SD05).parameterization[0];
     expect(middle.medianLikelihoodSd).toBeCloseTo((1 / Math.sqrt(5) + 1) / 2, 12);
   });
 
   it(`below ${MANY_LEVELS} levels the worst level decides as before: 49 levels of 20 rows, ratio 0.894 > 0.4 → non-centered`, () => {
-    const e = buildModel(levelsFrame(Array(49).fill(20)), 'y ~ 1 + (1 | g)').parameterization[0];
+    const e = buildModel(levelsFrame(Array(49).fill(20)), 'y ~ 1 + (1 | g)', SD05).parameterization[0];
     expect(e.judgedBy).toBe('worst level');
     expect(e.ratio).toBeCloseTo(2 / Math.sqrt(5), 12);
     expect(e.chosen).toBe('noncentered');
-    expect(buildModel(levelsFrame(Array(MANY_LEVELS).fill(20)), 'y ~ 1 + (1 | g)').parameterization[0].chosen).toBe('split');
+    expect(buildModel(levelsFrame(Array(MANY_LEVELS).fill(20)), 'y ~ 1 + (1 | g)', SD05).parameterization[0].chosen).toBe('split');
   });
 });
 
 describe('explicit choices', () => {
   it('by group (all its terms) and by term label, the term label winning', () => {
     const m = buildModel(frame, 'k | trials(n) ~ x + (1 + x || h)', {
+      ...SD05,
       parameterization: { h: 'noncentered', h__x: 'centered' },
     });
     expect(m.spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'centered']);
     expect(m.parameterization.map((e) => e.source)).toEqual(['h', 'h__x']);
-    expect(m.notes[1]).toBe(
+    expect(m.notes).toContain(
       "h__Intercept: noncentered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; set by 'h', the rule would choose split; levels' mean folded into b_Intercept",
     );
   });
 
   it('a correlated block (1 + x | h) is centered, split or non-centered as a whole; disagreeing choices are an error', () => {
-    const rule = buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)');
+    const rule = buildModel(frame, 'k | trials(n) ~ x + (1 + x | h)', SD05);
     const kinds = rule.parameterization.map((e) => e.ruleChoice);
     // both terms share a fixed column (Intercept, x): pinned down they are split, else non-centered
     const expected = kinds.every((k) => k !== 'noncentered') ? 'split' : 'noncentered';

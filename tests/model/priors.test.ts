@@ -1,11 +1,28 @@
-// Prior configuration: defaults of the reference analysis (DESIGN.md / golden/stan/*.stan: alpha ~ normal(-3, 1),
-// beta ~ normal(0, 0.5), sigma ~ normal(0, 0.5) on a positive parameter = halfnormal(0.5)), overrides and every
-// validation error with its message.
+// Prior configuration: the data-scaled defaults of every family (src/model/family-priors.ts, computed here by hand
+// from the rule in its comment: c = the link of the outcome's centre, b scales 2.5·s/sd(x)), overrides and every
+// validation error with its message. The Hillstrom reference analysis's priors (DESIGN.md / golden/stan/*.stan:
+// alpha ~ normal(-3, 1), beta ~ normal(0, 0.5), sigma ~ normal(0, 0.5) on a positive parameter = halfnormal(0.5)) are
+// its presets' (HILLSTROM_PRIORS), not defaults.
 import { describe, expect, it } from 'vitest';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import { HILLSTROM_PRIORS } from '../../src/data/hillstrom.js';
 import { UserError } from '../../src/errors.js';
 import { buildModel } from '../../src/model/build.js';
+import type { FamilyDefaults } from '../../src/model/family-priors.js';
 import { parsePrior, parsePriorArgs, resolvePriors, type PriorTargets } from '../../src/model/priors-config.js';
+import { LISTED_PRIOR_GROUPS, priorGroupsText } from '../../src/report/prior-groups.js';
+
+// defaults as familyDefaults would give them (values arbitrary here: resolvePriors only places them)
+const defaults: FamilyDefaults = {
+  intercept: { family: 'student_t', params: [3, -2, 2.5] },
+  b: [
+    { family: 'normal', params: [0, 99] },
+    { family: 'normal', params: [0, 5.3] },
+    { family: 'normal', params: [0, 2.5] },
+  ],
+  sd: { family: 'halfstudent_t', params: [3, 2.5] },
+  aux: [],
+};
 
 const targets: PriorTargets = {
   fixed: ['Intercept', 'treatment', 'recency_z'],
@@ -15,6 +32,7 @@ const targets: PriorTargets = {
     { group: 'history_segment', term: 'treatment' },
     { group: 'zip_code', term: 'Intercept' },
   ],
+  defaults,
 };
 
 function errorOf(fn: () => unknown): string {
@@ -27,15 +45,14 @@ function errorOf(fn: () => unknown): string {
   throw new Error('no error');
 }
 
+const logit = (p: number): number => Math.log(p / (1 - p));
+const sig4 = (v: number): number => Number(v.toPrecision(4));
+
 describe('defaults', () => {
-  it('Intercept ~ normal(-3, 1), b ~ normal(0, 0.5), sd ~ halfnormal(0.5)', () => {
+  it('resolvePriors places the defaults: the intercept, b per column, one sd prior', () => {
     const r = resolvePriors(targets);
-    expect(r.fixed).toEqual([
-      { family: 'normal', params: [-3, 1] },
-      { family: 'normal', params: [0, 0.5] },
-      { family: 'normal', params: [0, 0.5] },
-    ]);
-    expect(r.sd).toEqual(Array(3).fill({ family: 'halfnormal', params: [0.5] }));
+    expect(r.fixed).toEqual([defaults.intercept, defaults.b[1], defaults.b[2]]);
+    expect(r.sd).toEqual(Array(3).fill(defaults.sd));
     expect(r.table.map((row) => row.parameter)).toEqual([
       'b_Intercept',
       'b_treatment',
@@ -45,6 +62,50 @@ describe('defaults', () => {
       'sd_zip_code__Intercept',
     ]);
     expect(r.table.every((row) => row.source === 'default')).toBe(true);
+  });
+
+  // y = 0, 0, 0, 1 (p̄ = 1/4); x = 1…4 (sd √(5/3)); d = 0, 0, 1, 1 (a 0/1 column, sd √(1/3)); g two levels
+  const fr = frameFromColumns(
+    [
+      numericColumn('y', Float64Array.of(0, 0, 0, 1)),
+      numericColumn('zero', Float64Array.of(0, 0, 0, 0)),
+      numericColumn('n', Float64Array.of(2, 2, 4, 4)),
+      numericColumn('x', Float64Array.of(1, 2, 3, 4)),
+      numericColumn('d', Float64Array.of(0, 0, 1, 1)),
+      categoricalColumn('g', Uint32Array.of(0, 1, 0, 1), ['a', 'b']),
+    ],
+    'test frame',
+  );
+  const bx = { family: 'normal', params: [0, sig4(2.5 / Math.sqrt(5 / 3))] };
+  const bd = { family: 'normal', params: [0, sig4(2.5 / Math.sqrt(1 / 3))] };
+  const sd = { family: 'exponential', params: [1] };
+
+  it('bernoulli (logit): Intercept student_t(3, logit p̄, 2.5), b normal(0, 2.5/sd(x)), sd exponential(1)', () => {
+    const m = buildModel(fr, 'y ~ x + d + (1 | g)');
+    expect(m.spec.fixed.priors).toEqual([{ family: 'student_t', params: [3, sig4(logit(0.25)), 2.5] }, bx, bd]);
+    expect(m.spec.terms[0].sdPrior).toEqual(sd);
+    expect(m.notes).toContain(
+      `default priors (data-scaled; README "Priors"): b_Intercept ~ student_t(3, -1.099, 2.5); b_x ~ normal(0, 1.936); b_d ~ normal(0, 4.33); sd_g__Intercept ~ exponential(1)`,
+    );
+  });
+
+  it('binomial: p̄ = Σ y / Σ trials; probit: centre Φ⁻¹(p̄); no successes: p̄ = 1/(2 Σ trials)', () => {
+    // Σ y = 1, Σ n = 12
+    expect(buildModel(fr, 'y | trials(n) ~ x').spec.fixed.priors[0]).toEqual({ family: 'student_t', params: [3, sig4(logit(1 / 12)), 2.5] });
+    // Φ⁻¹(0.25) = −0.6744898 (R: qnorm(0.25))
+    expect(buildModel(fr, 'y ~ x', { link: 'probit' }).spec.fixed.priors[0]).toEqual({ family: 'student_t', params: [3, -0.6745, 2.5] });
+    expect(buildModel(fr, 'zero ~ x').spec.fixed.priors[0]).toEqual({ family: 'student_t', params: [3, sig4(logit(1 / 8)), 2.5] });
+    expect(buildModel(fr, 'zero ~ x').spec.fixed.priors[1]).toEqual(bx);
+  });
+
+  it('the Hillstrom presets carry the reference priors: normal(-3, 1), normal(0, 0.5), halfnormal(0.5)', () => {
+    const m = buildModel(fr, 'y ~ x + (1 | g)', { priors: HILLSTROM_PRIORS.hierarchical });
+    expect(m.spec.fixed.priors).toEqual([
+      { family: 'normal', params: [-3, 1] },
+      { family: 'normal', params: [0, 0.5] },
+    ]);
+    expect(m.spec.terms[0].sdPrior).toEqual({ family: 'halfnormal', params: [0.5] });
+    expect(buildModel(fr, 'y ~ x', { priors: HILLSTROM_PRIORS.pooled }).spec.fixed.priors[0]).toEqual({ family: 'normal', params: [-3, 1] });
   });
 });
 
@@ -93,6 +154,7 @@ describe('overrides', () => {
       [
         numericColumn('y', Float64Array.of(0, 1, 0, 1)),
         numericColumn('x', Float64Array.of(1, 2, 3, 4)),
+        numericColumn('z', Float64Array.of(2, 1, 4, 3)),
         categoricalColumn('g', Uint32Array.of(0, 1, 0, 1), ['a', 'b']),
       ],
       'test frame',
@@ -102,6 +164,9 @@ describe('overrides', () => {
     expect(m.spec.terms[0].sdPrior).toEqual({ family: 'exponential', params: [1] });
     expect(m.notes).toContain("prior b_x ~ normal(0, 1) (from 'b_x')");
     expect(m.notes).toContain("prior sd_g__Intercept ~ exponential(1) (from 'sd_g')");
+    // parameters with the same prior from the same target share a line
+    const two = buildModel(fr, 'y ~ x + z', { priors: { b: 'normal(0, 0.5)' } });
+    expect(two.notes).toContain("prior b_x, b_z ~ normal(0, 0.5) (from 'b')");
   });
 
   it('parses numbers in every notation', () => {
@@ -138,7 +203,7 @@ describe('validation errors', () => {
   }
 
   it('a class the model lacks is an unknown target', () => {
-    const pooled: PriorTargets = { fixed: ['x'], interceptColumn: -1, terms: [] };
+    const pooled: PriorTargets = { fixed: ['x'], interceptColumn: -1, terms: [], defaults: { ...defaults, b: [defaults.b[1]] } };
     expect(errorOf(() => resolvePriors(pooled, ['Intercept=normal(0,1)']))).toBe(
       "prior 'Intercept=normal(0,1)': the model has no parameter or class 'Intercept'; valid targets: b, b_x",
     );
@@ -196,5 +261,16 @@ describe('correlation priors (cor, cor_<group>)', () => {
 
   it('a model without correlated terms has no cor target', () => {
     expect(errorOf(() => resolvePriors(targets, ['cor=lkj(2)']))).toMatch(/^prior 'cor=lkj\(2\)': the model has no parameter or class 'cor'; valid targets: /);
+  });
+});
+
+describe('priorGroupsText', () => {
+  it('puts parameters with the same prior together and counts what is past the listed groups', () => {
+    const normal = (s: number) => ({ family: 'normal' as const, params: [0, s] });
+    expect(priorGroupsText([{ parameter: 'b_x', prior: normal(1) }, { parameter: 'b_z', prior: normal(2) }, { parameter: 'b_w', prior: normal(1) }])).toBe(
+      'b_x, b_w ~ normal(0, 1); b_z ~ normal(0, 2)',
+    );
+    const many = Array.from({ length: LISTED_PRIOR_GROUPS + 3 }, (_, j) => ({ parameter: `b_${j}`, prior: normal(j + 1) }));
+    expect(priorGroupsText(many)).toMatch(/; b_7 ~ normal\(0, 8\); and 3 more \(fit\.json lists every prior\)$/);
   });
 });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { writeCsv } from '../../src/data/csv-write.js';
 import { builtinDataset } from '../../src/data/datasets.js';
-import { HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
+import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../../src/data/hillstrom.js';
 import { fitModel } from '../../src/fit/fit.js';
 import { runMeta, writeRun } from '../../src/io/run-dir.js';
 
@@ -37,7 +37,7 @@ export async function runFixture(): Promise<RunFixture> {
   if (existsSync(path.join(paths(root).dir, 'fit.json'))) return paths(root);
   const work = await mkdtemp(path.join(tmpdir(), 'nutmeg-run-'));
   const { frame } = builtinDataset('hillstrom', SETTINGS.seed, FIXTURE_ROWS);
-  const fit = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, { backend: loadNativeAddon() ? 'native' : 'reference', ...SETTINGS });
+  const fit = await fitModel(frame, HILLSTROM_FORMULAS.hierarchical, { priors: HILLSTROM_PRIORS.hierarchical, backend: loadNativeAddon() ? 'native' : 'reference', ...SETTINGS });
   try {
     const mine = paths(work);
     writeRun(mine.dir, fit, runMeta(fit, { source: 'sim:hillstrom', seed: SETTINGS.seed, rows: FIXTURE_ROWS }, 'test'));
