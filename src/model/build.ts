@@ -2,6 +2,7 @@
  * buildModel: Frame + formula (+ priors, parameterization choices) → ModelSpec, with the DesignRecipe that rebuilds
  * the design for new rows, the prior assigned to every parameter, and notes on the choices made.
  */
+import { signedScaleSuits } from './signed-scale.js';
 import type { Frame } from '../data/frame.js';
 import { UserError } from '../errors.js';
 import { requireBinaryOutcome, requireCountOutcome, requireFamilyOutcome } from '../data/checks.js';
@@ -44,7 +45,15 @@ export interface BuildOptions {
    * (src/model/indexed-fixed.ts); default INDEXED_MIN_COLUMNS. 0 indexes every such term, Infinity none.
    */
   readonly indexedAbove?: number;
+  /**
+   * How the sd of a non-centered term is sampled: 'auto' (default) as a signed coordinate (sd = |v|,
+   * src/model/signed-scale.ts) when the term has fewer than MANY_LEVELS levels and a half-normal or half-t sd prior,
+   * else as log sd; 'log' always as log sd.
+   */
+  readonly sdScale?: SdScaleChoice;
 }
+
+export type SdScaleChoice = 'auto' | 'log';
 
 export type FixedBasisChoice = 'qr' | 'natural';
 
@@ -202,6 +211,10 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       sdPrior: priors.sd[k],
       sdIndex,
       offset: sdIndex + 1,
+      ...((options.sdScale ?? 'auto') === 'auto' && !inBlock.has(k) &&
+      signedScaleSuits({ parameterization: evidence[k].chosen, sdPrior: priors.sd[k] }, groups[t.group].levels.length)
+        ? { signedScale: true }
+        : {}),
     };
   });
 
