@@ -32,7 +32,10 @@ import * as pm from '../numeric/portable-math.js';
 /** |v| below this is read as this (v = 0 exactly has probability 0 but must not give log 0). */
 const TINY = 1e-300;
 
-/** Whether a term's sd is best sampled signed: non-centered, fewer than MANY_LEVELS levels, an even sd prior. */
+/**
+ * Whether a term's sd is best sampled signed: non-centered, fewer than MANY_LEVELS levels, an even sd prior — in a
+ * model whose other few-level terms are non-centered too (modelSuitsSignedScale).
+ */
 export function signedScaleSuits(term: Pick<VaryingTerm, 'parameterization' | 'sdPrior' | 'flat'>, levels: number): boolean {
   return (
     term.parameterization === 'noncentered' &&
@@ -40,6 +43,18 @@ export function signedScaleSuits(term: Pick<VaryingTerm, 'parameterization' | 's
     !term.flat &&
     (term.sdPrior.family === 'halfnormal' || term.sdPrior.family === 'halfstudent_t')
   );
+}
+
+/**
+ * The model-level half of the rule: no term with fewer than MANY_LEVELS levels is centered or split. Measured on the
+ * Hillstrom models (bench/README.md, "Signed sd"): on the hierarchical model (one non-centered 7-level term) the
+ * signed sd needed fewer gradients per minimum bulk-ESS on every seed (51–54 against 76–177) with no divergences
+ * (the log sd: 7, 1, 0); on the crossed model, whose minimum ESS and divergences sit at its split 3-level intercepts
+ * (their sd's neck, which the signed sd of the treatment slopes does not touch), it was better on seeds 1, 3, 4 and
+ * worse on seed 2 (125 against 94), so a model with a centered or split few-level term keeps log sd.
+ */
+export function modelSuitsSignedScale(terms: readonly { readonly parameterization: VaryingTerm['parameterization']; readonly levels: number }[]): boolean {
+  return terms.every((t) => t.levels >= MANY_LEVELS || t.parameterization === 'noncentered');
 }
 
 export function hasSignedScale(spec: ModelSpec): boolean {
