@@ -10,6 +10,7 @@
  *                                         [--threads N] [--fixed-length (the Fisher warm-up lasts --warmup)] [--target-accept D]
  *                                         [--param group=centered|noncentered|split,…] [--detail]
  *                                         [--sd-scale auto|log (how non-centered sds are sampled, src/model/signed-scale.ts)]
+ *                                         [--metric auto|diag|dense|lowrank]
  *
  * `--detail` adds, per fit, where the minimum ESS sits and why (samplerDetail below).
  * `--adapt default` leaves the setting to the fit's default (auto: src/fit/adapt-choice.ts). Prints one JSON line per fit.
@@ -39,6 +40,7 @@ const { values: a } = parseArgs({
     param: { type: 'string' },
     detail: { type: 'boolean', default: false },
     'sd-scale': { type: 'string' },
+    metric: { type: 'string' },
   },
 });
 const frame = loadHillstrom(a.data);
@@ -53,6 +55,7 @@ for (const model of list(a.models) as HillstromModel[]) {
         ...(a['target-accept'] === undefined ? {} : { targetAccept: Number(a['target-accept']) }),
         ...(a.param === undefined ? {} : { parameterization: parseParameterizationArgs(list(a.param)) }),
         ...(a['sd-scale'] === undefined ? {} : { sdScale: a['sd-scale'] as FitOptions['sdScale'] }),
+        ...(a.metric === undefined ? {} : { metric: a.metric as FitOptions['metric'] }),
       };
       const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], options);
       const r = fit.sample;
