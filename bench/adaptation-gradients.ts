@@ -9,7 +9,7 @@
  *                                         [--seeds 1,2] [--chains 4] [--warmup 1000] [--draws 1000] [--backend native]
  *                                         [--threads N] [--fixed-length (the Fisher warm-up lasts --warmup)] [--target-accept D]
  *                                         [--param group=centered|noncentered|split,…] [--detail]
- *                                         [--sd-scale auto|log (how non-centered sds are sampled, src/model/signed-scale.ts)]
+ *                                         [--sd-scale log|signed (how non-centered sds are sampled, src/model/signed-scale.ts)]
  *                                         [--metric auto|diag|dense|lowrank]
  *
  * `--detail` adds, per fit, where the minimum ESS sits and why (samplerDetail below).

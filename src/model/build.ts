@@ -2,7 +2,7 @@
  * buildModel: Frame + formula (+ priors, parameterization choices) → ModelSpec, with the DesignRecipe that rebuilds
  * the design for new rows, the prior assigned to every parameter, and notes on the choices made.
  */
-import { modelSuitsSignedScale, signedScaleSuits } from './signed-scale.js';
+import { signedScaleSuits } from './signed-scale.js';
 import type { Frame } from '../data/frame.js';
 import { UserError } from '../errors.js';
 import { requireBinaryOutcome, requireCountOutcome, requireFamilyOutcome } from '../data/checks.js';
@@ -46,14 +46,14 @@ export interface BuildOptions {
    */
   readonly indexedAbove?: number;
   /**
-   * How the sd of a non-centered term is sampled: 'auto' (default) as a signed coordinate (sd = |v|,
-   * src/model/signed-scale.ts) when the term has fewer than MANY_LEVELS levels and a half-normal or half-t sd prior
-   * and no few-level term of the model is centered or split, else as log sd; 'log' always as log sd.
+   * How the sd of a non-centered term is sampled: 'log' (default) as log sd; 'signed' as a signed coordinate
+   * (sd = |v|, src/model/signed-scale.ts) when the term has fewer than MANY_LEVELS levels and a half-normal or half-t
+   * sd prior, else as log sd.
    */
   readonly sdScale?: SdScaleChoice;
 }
 
-export type SdScaleChoice = 'auto' | 'log';
+export type SdScaleChoice = 'log' | 'signed';
 
 export type FixedBasisChoice = 'qr' | 'natural';
 
@@ -197,9 +197,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       ? detectGroupLevelFold(design.X, frame.nRows, q, sharedColumns[k], groups[t.group].index, groups[t.group].levels.length)
       : null,
   );
-  const signedModel =
-    (options.sdScale ?? 'auto') === 'auto' &&
-    modelSuitsSignedScale(recipe.terms.map((t, k) => ({ parameterization: evidence[k].chosen, levels: groups[t.group].levels.length })));
+  const signedModel = options.sdScale === 'signed';
   let next = fixedNames.length;
   const varying: VaryingTerm[] = recipe.terms.map((t, k) => {
     const sdIndex = next;

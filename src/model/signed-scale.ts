@@ -19,6 +19,12 @@
  * prior p(|v|) is the even normal or t density, smooth at v = 0, and there is no boundary and no tail. (An exponential
  * or gamma prior has a kink or a pole at 0; such terms keep log sd.)
  *
+ * Not the default (`--sd-scale signed` asks for it). Measured on Hillstrom's hierarchical model (bench/README.md,
+ * "Signed sd"): 51–58 gradients per minimum bulk-ESS against log sd's 76–177 on seeds 1, 2, 3 and 20240, but the
+ * larger steps it allows reach the far upper tail of sd (0.57–0.61, where the data pin r = sd·z and the non-centered
+ * z bend) and diverge there on some seeds: 0, 0, 0, 6 divergences against 7, 1, 0, 0 (and 1, 0, ·, 0 at target
+ * acceptance 0.9), and tests/analyses/hillstrom-real.slow.test.ts asks for none at seed 20240.
+ *
  * As a change of coordinates around a backend built on log sd (src/backend/signed-scale.ts): u = log|v|, z' =
  * sign(v)·z, and log π̃ = log π(u, z') − log|v| (−log 2 dropped), where log π(u, ·) already holds the Jacobian u of
  * sd = e^u. Gradient: ∂/∂v = (∂/∂u − 1)/v, ∂/∂z = sign(v)·∂/∂z'. The numerator ∂/∂u − 1 is O(v) (the prior's
@@ -32,10 +38,7 @@ import * as pm from '../numeric/portable-math.js';
 /** |v| below this is read as this (v = 0 exactly has probability 0 but must not give log 0). */
 const TINY = 1e-300;
 
-/**
- * Whether a term's sd is best sampled signed: non-centered, fewer than MANY_LEVELS levels, an even sd prior — in a
- * model whose other few-level terms are non-centered too (modelSuitsSignedScale).
- */
+/** Whether a term's sd can be sampled signed (`sdScale: 'signed'`): non-centered, fewer than MANY_LEVELS levels, an even sd prior. */
 export function signedScaleSuits(term: Pick<VaryingTerm, 'parameterization' | 'sdPrior' | 'flat'>, levels: number): boolean {
   return (
     term.parameterization === 'noncentered' &&
@@ -43,18 +46,6 @@ export function signedScaleSuits(term: Pick<VaryingTerm, 'parameterization' | 's
     !term.flat &&
     (term.sdPrior.family === 'halfnormal' || term.sdPrior.family === 'halfstudent_t')
   );
-}
-
-/**
- * The model-level half of the rule: no term with fewer than MANY_LEVELS levels is centered or split. Measured on the
- * Hillstrom models (bench/README.md, "Signed sd"): on the hierarchical model (one non-centered 7-level term) the
- * signed sd needed fewer gradients per minimum bulk-ESS on every seed (51–54 against 76–177) with no divergences
- * (the log sd: 7, 1, 0); on the crossed model, whose minimum ESS and divergences sit at its split 3-level intercepts
- * (their sd's neck, which the signed sd of the treatment slopes does not touch), it was better on seeds 1, 3, 4 and
- * worse on seed 2 (125 against 94), so a model with a centered or split few-level term keeps log sd.
- */
-export function modelSuitsSignedScale(terms: readonly { readonly parameterization: VaryingTerm['parameterization']; readonly levels: number }[]): boolean {
-  return terms.every((t) => t.levels >= MANY_LEVELS || t.parameterization === 'noncentered');
 }
 
 export function hasSignedScale(spec: ModelSpec): boolean {

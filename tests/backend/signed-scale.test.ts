@@ -8,7 +8,7 @@ import { createReferenceBackend } from '../../src/backend/reference.js';
 import { constrain, constrainedDim, constrainedNames, unconstrain } from '../../src/model/layout.js';
 import { builtinDataset } from '../../src/data/datasets.js';
 import { buildModel } from '../../src/model/build.js';
-import { modelSuitsSignedScale, signedScaleSuits, unsignedSpec } from '../../src/model/signed-scale.js';
+import { signedScaleSuits, unsignedSpec } from '../../src/model/signed-scale.js';
 import type { ModelSpec } from '../../src/model/spec.js';
 import { maxFiniteDifferenceError } from '../helpers/finite-differences.js';
 import { randomPositions, randomSpec, relDiff } from '../helpers/specs.js';
@@ -52,22 +52,14 @@ describe('when a term is sampled with a signed sd', () => {
     expect(signedScaleSuits({ parameterization: 'noncentered', sdPrior: halfnormal, flat: true }, 7)).toBe(false);
   });
 
-  it('only in a model whose few-level terms are all non-centered (many-level terms do not count)', () => {
-    expect(modelSuitsSignedScale([{ parameterization: 'noncentered', levels: 7 }, { parameterization: 'split', levels: 500 }])).toBe(true);
-    expect(modelSuitsSignedScale([{ parameterization: 'noncentered', levels: 7 }, { parameterization: 'split', levels: 3 }])).toBe(false);
-    expect(modelSuitsSignedScale([{ parameterization: 'noncentered', levels: 7 }, { parameterization: 'centered', levels: 3 }])).toBe(false);
-  });
-
-  it('buildModel marks the term so by default, not with a split few-level term beside it nor with sdScale: log', () => {
+  it('buildModel marks the suitable terms with sdScale: signed, none by default', () => {
     const { frame } = builtinDataset('hillstrom', 3, 600);
-    const hier = 'conversion ~ treatment + recency_z + (0 + treatment | history_segment)';
-    const crossed = `${hier} + (1 | zip_code)`;
-    const signedOf = (formula: string, o = {}): boolean[] =>
-      buildModel(frame, formula, { parameterization: { history_segment: 'noncentered' }, ...o }).spec.terms.map((t) => t.signedScale === true);
-    expect(signedOf(hier)).toEqual([true]);
-    expect(signedOf(hier, { sdScale: 'log' })).toEqual([false]);
-    expect(signedOf(crossed, { parameterization: { history_segment: 'noncentered', zip_code: 'split' } })).toEqual([false, false]);
-    expect(signedOf(crossed, { parameterization: { history_segment: 'noncentered', zip_code: 'noncentered' } })).toEqual([true, true]);
+    const formula = 'conversion ~ treatment + recency_z + (0 + treatment | history_segment) + (1 | zip_code)';
+    const signedOf = (o = {}): boolean[] =>
+      buildModel(frame, formula, { parameterization: { history_segment: 'noncentered', zip_code: 'split' }, ...o }).spec.terms.map((t) => t.signedScale === true);
+    expect(signedOf()).toEqual([false, false]);
+    expect(signedOf({ sdScale: 'log' })).toEqual([false, false]);
+    expect(signedOf({ sdScale: 'signed' })).toEqual([true, false]);
   });
 });
 

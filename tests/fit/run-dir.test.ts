@@ -22,8 +22,9 @@ describe('run directory', () => {
       warmup: 60,
       draws: 40,
       seed: 5,
-      // both non-centered: both sds are sampled signed (src/model/signed-scale.ts), whose draws come back below
+      // both non-centered and sampled signed (src/model/signed-scale.ts), whose draws come back below
       parameterization: { zip_code: 'noncentered' },
+      sdScale: 'signed',
     });
     const dir = mkdtempSync(join(tmpdir(), 'nutmeg-run-'));
     writeRun(dir, fit, runMeta(fit, { source: 'sim:hillstrom', seed: 3, rows: 600 }, '0.0.0-test'));

@@ -130,8 +130,8 @@ describe('fixed basis in the coordinate map', () => {
 
   it('constrain and unconstrain are inverse with the basis and folded terms (Hillstrom crossed, simulated)', () => {
     const { frame } = builtinDataset('hillstrom', 1, 3000);
-    // log sds: on 3,000 rows every term is non-centered and would be sampled signed, whose negative v unconstrain
-    // returns as its positive preimage (tests/backend/signed-scale.test.ts); this test is about the basis and the folds
+    // log sds (not --sd-scale signed, whose negative v unconstrain returns as its positive preimage): this test is about
+    // the basis and the folds
     const { spec } = buildModel(frame, HILLSTROM_FORMULAS.crossed, { sdScale: 'log' });
     expect(spec.fixedBasis).toBeInstanceOf(Float64Array);
     expect(spec.terms.some((t) => (t.foldColumn ?? -1) >= 0)).toBe(true);
