@@ -8,8 +8,11 @@
  *   npx tsx bench/adaptation-gradients.ts [--data path] [--models pooled,hierarchical,crossed] [--adapt default,auto,fisher,stan]
  *                                         [--seeds 1,2] [--chains 4] [--warmup 1000] [--draws 1000] [--backend native]
  *                                         [--threads N] [--fixed-length (the Fisher warm-up lasts --warmup)] [--target-accept D]
- *                                         [--param group=centered|noncentered|split,…]
+ *                                         [--param group=centered|noncentered|split,…] [--detail]
+ *                                         [--sd-scale log|signed (how non-centered sds are sampled, src/model/signed-scale.ts)]
+ *                                         [--metric auto|diag|dense|lowrank]
  *
+ * `--detail` adds, per fit, where the minimum ESS sits and why (samplerDetail below).
  * `--adapt default` leaves the setting to the fit's default (auto: src/fit/adapt-choice.ts). Prints one JSON line per fit.
  */
 import { parseArgs } from 'node:util';
@@ -35,6 +38,9 @@ const { values: a } = parseArgs({
     'fixed-length': { type: 'boolean', default: false },
     'target-accept': { type: 'string' },
     param: { type: 'string' },
+    detail: { type: 'boolean', default: false },
+    'sd-scale': { type: 'string' },
+    metric: { type: 'string' },
   },
 });
 const frame = loadHillstrom(a.data);
@@ -48,14 +54,19 @@ for (const model of list(a.models) as HillstromModel[]) {
         ...(a['fixed-length'] ? { fisher: { adaptiveLength: false } } : {}),
         ...(a['target-accept'] === undefined ? {} : { targetAccept: Number(a['target-accept']) }),
         ...(a.param === undefined ? {} : { parameterization: parseParameterizationArgs(list(a.param)) }),
+        ...(a['sd-scale'] === undefined ? {} : { sdScale: a['sd-scale'] as FitOptions['sdScale'] }),
+        ...(a.metric === undefined ? {} : { metric: a.metric as FitOptions['metric'] }),
       };
       const fit = await fitModel(frame, HILLSTROM_FORMULAS[model], { ...options, priors: HILLSTROM_PRIORS[model] });
       const r = fit.sample;
       let minEss = Infinity;
       let maxRhat = 0;
+      const ess: { name: string; ess: number }[] = [];
       for (let v = 0; v < fit.draws.names.length; v++) {
         const x = variableChains(fit.draws, v);
-        minEss = Math.min(minEss, essBulk(x) ?? Infinity);
+        const e = essBulk(x) ?? Infinity;
+        ess.push({ name: fit.draws.names[v], ess: e });
+        minEss = Math.min(minEss, e);
         maxRhat = Math.max(maxRhat, rhat(x) ?? 0);
       }
       const gradients = sum(r.gradientEvaluations);
@@ -66,6 +77,7 @@ for (const model of list(a.models) as HillstromModel[]) {
           model,
           seed,
           adapt,
+          sdScale: a['sd-scale'] ?? 'default',
           chains: r.nChains,
           metric: r.settings.metric,
           targetAccept: r.settings.targetAccept,
@@ -81,9 +93,69 @@ for (const model of list(a.models) as HillstromModel[]) {
           stepSize: Array.from(r.stepSize, (s) => +s.toFixed(4)),
           warmupShare: +(r.timing.warmupSeconds / wall).toFixed(3),
           wallSeconds: +wall.toFixed(1),
+          ...(a.detail ? samplerDetail(fit, ess) : {}),
         }),
       );
       await fit.dispose();
     }
   }
+}
+
+/**
+ * Where the minimum bulk-ESS sits and why: the five lowest variables; tree depths and acceptance after warm-up; per
+ * varying term, its sd coordinate (u = log sd) as the sampler sees it: posterior sd and skewness of u, the adapted
+ * inverse metric of u over u's posterior variance per chain (1 = the metric matches), the bulk-ESS of u, and where
+ * the divergent transitions were (u and lp at the divergent draws).
+ */
+function samplerDetail(fit: Awaited<ReturnType<typeof fitModel>>, ess: { name: string; ess: number }[]): Record<string, unknown> {
+  const r = fit.sample;
+  const spec = fit.model.spec;
+  const st = fit.stats;
+  const col = (name: string): Float64Array => {
+    const v = st.names.indexOf(name);
+    return st.values.subarray(v * st.nChains * st.nDraws, (v + 1) * st.nChains * st.nDraws);
+  };
+  const depth = col('treedepth__');
+  const accept = col('accept_stat__');
+  const divergent = col('divergent__');
+  const lp = col('lp__');
+  const depthHistogram: Record<number, number> = {};
+  for (const x of depth) depthHistogram[x] = (depthHistogram[x] ?? 0) + 1;
+  let meanAccept = 0;
+  for (const x of accept) meanAccept += x / accept.length;
+  const terms = spec.terms.map((term) => {
+    const k = term.sdIndex;
+    const u = new Float64Array(r.nChains * r.nDraws);
+    for (let c = 0; c < r.nChains; c++) for (let d = 0; d < r.nDraws; d++) u[c * r.nDraws + d] = r.draws[c][d * spec.dim + k];
+    let m = 0;
+    for (const x of u) m += x / u.length;
+    let v2 = 0;
+    let v3 = 0;
+    for (const x of u) {
+      v2 += (x - m) ** 2 / u.length;
+      v3 += (x - m) ** 3 / u.length;
+    }
+    const at: { logSd: number; lp: number }[] = [];
+    for (let i = 0; i < divergent.length; i++) if (divergent[i] > 0) at.push({ logSd: +u[i].toFixed(3), lp: +lp[i].toFixed(1) });
+    return {
+      term: spec.groups[term.group].name,
+      parameterization: term.parameterization,
+      logSdMean: +m.toFixed(3),
+      logSdSd: +Math.sqrt(v2).toFixed(3),
+      logSdSkewness: +(v3 / v2 ** 1.5).toFixed(2),
+      logSdEssBulk: Math.round(essBulk({ values: u, nChains: r.nChains, nDraws: r.nDraws }) ?? 0),
+      metricOverVariance: r.inverseMetric.map((mi) => +((mi.length === spec.dim ? mi[k] : mi[k * spec.dim + k]) / v2).toFixed(2)),
+      divergentAt: at.slice(0, 10),
+    };
+  });
+  return {
+    lowest: ess
+      .slice()
+      .sort((x, y) => x.ess - y.ess)
+      .slice(0, 5)
+      .map((e) => `${e.name} ${Math.round(e.ess)}`),
+    depthHistogram,
+    meanAccept: +meanAccept.toFixed(3),
+    terms,
+  };
 }

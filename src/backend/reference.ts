@@ -3,6 +3,7 @@
  * tested against; the log density itself is src/model/density.ts (the model as documented in src/model/spec.ts),
  * so this file only adapts it to the Backend interface.
  */
+import { hasSignedScale } from '../model/signed-scale.js';
 import { needsCoordinateMap } from './split-terms.js';
 import type { Backend, BackendOptions } from './backend.js';
 import { ModelDensity } from '../model/density.js';
@@ -53,6 +54,9 @@ export class ReferenceBackend implements Backend {
 }
 
 export async function createReferenceBackend(spec: ModelSpec, _options: BackendOptions = {}): Promise<Backend> {
+  if (hasSignedScale(spec)) {
+    throw new Error('createReferenceBackend: the spec has terms with a signed sd; create the backend with createBackend(), which maps them (src/backend/signed-scale.ts)');
+  }
   if (needsCoordinateMap(spec)) {
     throw new Error('createReferenceBackend: the spec has split or folded terms or a fixed basis; create the backend with createBackend(), which maps them (src/backend/split-terms.ts)');
   }

@@ -31,10 +31,13 @@ export function needsCoordinateMap(spec: ModelSpec): boolean {
   );
 }
 
-/** The spec the inner backend sees: split terms as centered, no folding, no fixed basis; offsets and dim unchanged. */
+/**
+ * The spec the inner backend sees: split terms as centered, no folding, no fixed basis, every sd on log scale (a signed
+ * sd is mapped outside this map: src/backend/signed-scale.ts); offsets and dim unchanged.
+ */
 export function centeredSpec(spec: ModelSpec): ModelSpec {
   const terms: VaryingTerm[] = spec.terms.map((t) => {
-    const { foldColumn: _fold, groupLevelFold: _groupLevel, ...plain } = t;
+    const { foldColumn: _fold, groupLevelFold: _groupLevel, signedScale: _signed, ...plain } = t;
     return t.parameterization === 'split' ? { ...plain, parameterization: 'centered' } : plain;
   });
   return { ...spec, terms, fixedBasis: null };

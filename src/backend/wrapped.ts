@@ -9,6 +9,8 @@ import { hasCorrelatedTerms, uncorrelatedSpec, wrapCorrelatedTerms } from './cor
 import { hasIndexedFixed, indexedInnerSpec, wrapIndexedFixed } from './indexed-fixed.js';
 import { offsetColumnSpec, wrapOffset } from './offset-column.js';
 import { centeredSpec, needsCoordinateMap, wrapSplitTerms } from './split-terms.js';
+import { wrapSignedScale } from './signed-scale.js';
+import { hasSignedScale, unsignedSpec } from '../model/signed-scale.js';
 import type { ModelSpec } from '../model/spec.js';
 
 /** Starts a plain backend for `choice` (a spec with no correlated blocks, split terms or offset). */
@@ -28,12 +30,13 @@ interface MapLayer {
 }
 
 /**
- * The maps, outermost first: correlated blocks get the backend of the spec without them (correlated-terms.ts); split
+ * The maps, outermost first: signed sds become log sds (signed-scale.ts); correlated blocks get the backend of the spec without them (correlated-terms.ts); split
  * or folded terms and a fixed basis the centered form of the spec (split-terms.ts); indexed fixed-effect terms become
  * flat varying terms (indexed-fixed.ts); an offset becomes a pinned fixed column (offset-column.ts). Each inner spec
  * needs none of the maps before it.
  */
 const LAYERS: readonly MapLayer[] = [
+  { applies: hasSignedScale, innerSpec: unsignedSpec, wrap: wrapSignedScale },
   { applies: hasCorrelatedTerms, innerSpec: uncorrelatedSpec, wrap: wrapCorrelatedTerms },
   { applies: needsCoordinateMap, innerSpec: centeredSpec, wrap: wrapSplitTerms },
   { applies: hasIndexedFixed, innerSpec: indexedInnerSpec, wrap: wrapIndexedFixed },

@@ -205,6 +205,8 @@ export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'):
     priors: meta.priors,
     parameterization: meta.parameterization,
     fixedBasis: meta.fixedBasis ?? 'natural',
+    // the sampler's sd coordinates as the run had them (src/model/signed-scale.ts)
+    sdScale: (meta.signedSd?.length ?? 0) > 0 ? 'signed' : 'log',
   });
   const { spec } = model;
   const names = constrainedNames(spec);

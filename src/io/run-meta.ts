@@ -46,6 +46,11 @@ export interface RunMeta {
   readonly data: RunDataSource;
   readonly priors: Record<string, Prior | LkjPrior>;
   readonly parameterization: Record<string, Parameterization>;
+  /**
+   * The non-centered terms whose sd the sampler moved as a signed coordinate v (sd = |v|, src/model/signed-scale.ts)
+   * rather than log sd; absent in runs written before it existed (then none).
+   */
+  readonly signedSd?: readonly string[];
   /** Coordinates of the fixed effects (src/model/fixed-basis.ts); absent in runs written before it existed. */
   readonly fixedBasis?: FixedBasisChoice;
   /**
@@ -157,6 +162,7 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     data,
     priors,
     parameterization,
+    signedSd: spec.terms.flatMap((term, t) => (term.signedScale ? [termLabel(spec, t)] : [])),
     fixedBasis: spec.fixedBasis ? 'qr' : 'natural',
     fixedLayout: fixedLayout(spec),
     backend: { kind: fit.backend.kind, description: fit.backend.description, ...(fit.backend.layout ? { layout: fit.backend.layout } : {}) },

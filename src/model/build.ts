@@ -2,6 +2,7 @@
  * buildModel: Frame + formula (+ priors, parameterization choices) → ModelSpec, with the DesignRecipe that rebuilds
  * the design for new rows, the prior assigned to every parameter, and notes on the choices made.
  */
+import { signedScaleSuits } from './signed-scale.js';
 import type { Frame } from '../data/frame.js';
 import { UserError } from '../errors.js';
 import { requireBinaryOutcome, requireCountOutcome, requireFamilyOutcome } from '../data/checks.js';
@@ -45,7 +46,15 @@ export interface BuildOptions {
    * (src/model/indexed-fixed.ts); default INDEXED_MIN_COLUMNS. 0 indexes every such term, Infinity none.
    */
   readonly indexedAbove?: number;
+  /**
+   * How the sd of a non-centered term is sampled: 'log' (default) as log sd; 'signed' as a signed coordinate
+   * (sd = |v|, src/model/signed-scale.ts) when the term has fewer than MANY_LEVELS levels and a half-normal or half-t
+   * sd prior, else as log sd.
+   */
+  readonly sdScale?: SdScaleChoice;
 }
+
+export type SdScaleChoice = 'log' | 'signed';
 
 export type FixedBasisChoice = 'qr' | 'natural';
 
@@ -215,6 +224,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       ? detectGroupLevelFold(design.X, frame.nRows, q, sharedColumns[k], groups[t.group].index, groups[t.group].levels.length)
       : null,
   );
+  const signedModel = options.sdScale === 'signed';
   let next = fixedNames.length;
   const varying: VaryingTerm[] = recipe.terms.map((t, k) => {
     const sdIndex = next;
@@ -229,6 +239,10 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       sdPrior: priors.sd[k],
       sdIndex,
       offset: sdIndex + 1,
+      ...(signedModel && !inBlock.has(k) &&
+      signedScaleSuits({ parameterization: evidence[k].chosen, sdPrior: priors.sd[k] }, groups[t.group].levels.length)
+        ? { signedScale: true }
+        : {}),
     };
   });
 

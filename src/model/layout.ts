@@ -21,6 +21,7 @@
  *                                 cor_ blocks)
  * k is the 1-based level index; level names are kept as coordinates (see levelCoordinates).
  */
+import { hasSignedScale, logToSigned, signedTerms, signedToLog, unsignedSpec } from './signed-scale.js';
 import { basisToFixed, fixedToBasis } from './fixed-basis.js';
 import { blockCoordinates, writeBlockEffects, type BlockCoordinates } from './correlated-effects.js';
 import { choleskyFromCorrelation, choleskyFromCpc, correlationFromCholesky, cpcCount, cpcFromCholesky } from './correlation.js';
@@ -149,6 +150,13 @@ export function constrainedDim(spec: ModelSpec): number {
 
 /** Writes the constrained values of one unconstrained position `theta` into `out` (length constrainedDim). */
 export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float64Array, outOffset = 0): void {
+  if (hasSignedScale(spec)) {
+    // sd = |v|, z' = sign(v)·z: the same values as the log-sd position (src/model/signed-scale.ts)
+    const plain = new Float64Array(spec.dim);
+    signedToLog(signedTerms(spec), spec.dim, theta, plain, 1);
+    constrain(unsignedSpec(spec), plain, out, outOffset);
+    return;
+  }
   const layout = layoutOf(spec);
   const p = spec.fixed.names.length;
   for (let j = 0; j < p; j++) out[outOffset + j] = theta[j];
@@ -241,6 +249,11 @@ export function levelCoordinates(spec: ModelSpec): Record<string, readonly strin
  * correlations, and its z_k = L⁻¹ diag(sd)⁻¹ r_k (non-centered) or r (centered).
  */
 export function unconstrain(spec: ModelSpec, constrained: ArrayLike<number>, theta: Float64Array, inOffset = 0): void {
+  if (hasSignedScale(spec)) {
+    unconstrain(unsignedSpec(spec), constrained, theta, inOffset);
+    logToSigned(signedTerms(spec), theta);
+    return;
+  }
   const layout = layoutOf(spec);
   const p = spec.fixed.names.length;
   for (let j = 0; j < p; j++) theta[j] = constrained[inOffset + j];

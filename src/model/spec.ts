@@ -84,6 +84,11 @@ export interface VaryingTerm {
    * it (src/backend/indexed-fixed.ts), its prior added around the backend. Absent: false.
    */
   readonly flat?: boolean;
+  /**
+   * The sd coordinate (at sdIndex) is the signed v with sd = |v| and r = v·z instead of log sd (src/model/signed-scale.ts);
+   * non-centered terms only. Absent: false.
+   */
+  readonly signedScale?: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A fit written with writeRun reads back (our CSV reader, and the CmdStan layout) with the same draws, and the model
- * and unconstrained draws are rebuilt exactly from fit.json.
+ * and unconstrained draws are rebuilt exactly from fit.json (a signed sd as its positive preimage).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { builtinDataset } from '../../src/data/datasets.js';
 import { fitModel } from '../../src/fit/fit.js';
 import { loadRun, rebuildRun, runMeta, writeRun } from '../../src/io/run-dir.js';
 import { main } from '../../src/cli/main.js';
+import { signedTerms } from '../../src/model/signed-scale.js';
 
 describe('run directory', () => {
   it('round-trips a fit: draws, stats, and the unconstrained coordinates rebuilt from fit.json', async () => {
@@ -21,7 +22,9 @@ describe('run directory', () => {
       warmup: 60,
       draws: 40,
       seed: 5,
-      parameterization: { zip_code: 'centered' },
+      // both non-centered and sampled signed (src/model/signed-scale.ts), whose draws come back below
+      parameterization: { zip_code: 'noncentered' },
+      sdScale: 'signed',
     });
     const dir = mkdtempSync(join(tmpdir(), 'nutmeg-run-'));
     writeRun(dir, fit, runMeta(fit, { source: 'sim:hillstrom', seed: 3, rows: 600 }, '0.0.0-test'));
@@ -30,18 +33,30 @@ describe('run directory', () => {
     expect(run.draws.names).toEqual(fit.draws.names);
     expect(Array.from(run.draws.values)).toEqual(Array.from(fit.draws.values));
     expect(run.stats?.names).toEqual(fit.stats.names);
-    expect(run.meta.parameterization).toEqual({ zip_code__Intercept: 'centered', history_segment__treatment: 'noncentered' });
+    expect(run.meta.parameterization).toEqual({ zip_code__Intercept: 'noncentered', history_segment__treatment: 'noncentered' });
     // the warm-up each chain used (the Fisher warm-up may end before --warmup)
     expect(run.meta.warmupIterations).toEqual(Array.from(fit.sample.warmupIterations));
     for (const w of run.meta.warmupIterations ?? []) expect(w > 0 && w <= 60).toBe(true);
     const header = readFileSync(join(dir, 'chain-1.csv'), 'utf8').split('\n').find((l) => l.startsWith('lp__'));
     expect(header).toContain('r_zip_code__Intercept.1');
-    // rebuilt from fit.json (data re-simulated from its seed and size): the sampler's own coordinates come back
+    expect(run.meta.signedSd).toEqual(['zip_code__Intercept', 'history_segment__treatment']);
+    // rebuilt from fit.json (data re-simulated from its seed and size): the sampler's own coordinates come back, a
+    // signed sd as its positive preimage (v, z) → (|v|, sign(v)·z), which carries the same sd, z and r
     const rebuilt = rebuildRun(dir);
-    expect(rebuilt.model.spec.dim).toBe(fit.model.spec.dim);
+    const spec = fit.model.spec;
+    expect(rebuilt.model.spec.dim).toBe(spec.dim);
+    const signed = signedTerms(spec);
     for (let c = 0; c < 2; c++) {
       const a = rebuilt.unconstrained[c];
-      const b = fit.sample.draws[c];
+      const b = fit.sample.draws[c].slice();
+      for (let d = 0; d < b.length / spec.dim; d++) {
+        for (const t of signed) {
+          const at = d * spec.dim;
+          if (b[at + t.sdIndex] >= 0) continue;
+          b[at + t.sdIndex] = -b[at + t.sdIndex];
+          for (let k = 0; k < t.K; k++) b[at + t.offset + k] = -b[at + t.offset + k];
+        }
+      }
       for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(b[i])));
     }
     await fit.dispose();

@@ -11,7 +11,10 @@
  * log-likelihood. Only the binomial constant log C(trials, y) comes from src/model/log-choose.ts (data, not θ).
  */
 import { expect } from 'vitest';
+import type { Backend } from '../../src/backend/backend.js';
 import { ReferenceBackend } from '../../src/backend/reference.js';
+import { wrapSignedScale } from '../../src/backend/signed-scale.js';
+import { hasSignedScale, unsignedSpec } from '../../src/model/signed-scale.js';
 import { essOfChains } from '../../src/diagnostics/ess.js';
 import { familyModule } from '../../src/model/families/index.js';
 import type { LinkName } from '../../src/model/families/family.js';
@@ -164,7 +167,8 @@ export function drawTheta(spec: ModelSpec, rng: Rng): Float64Array {
   for (const term of spec.terms) {
     if (term.parameterization === 'split' || (term.foldColumn ?? -1) >= 0) throw new Error('SBC helper: split or folded terms are not supported');
     const sd = drawPrior(term.sdPrior, rng);
-    theta[term.sdIndex] = Math.log(sd);
+    // a signed sd (src/model/signed-scale.ts) is drawn as its positive preimage v = sd
+    theta[term.sdIndex] = term.signedScale ? sd : Math.log(sd);
     const K = spec.groups[term.group].levels.length;
     const scale = term.parameterization === 'centered' ? sd : 1;
     for (let k = 0; k < K; k++) theta[term.offset + k] = scale * rng.normal();
@@ -182,7 +186,8 @@ export function etaAt(spec: ModelSpec, theta: Float64Array): Float64Array {
     for (let j = 0; j < p; j++) s += spec.fixed.X[i * p + j] * theta[j];
     for (const term of spec.terms) {
       const v = theta[term.offset + spec.groups[term.group].index[i]];
-      const r = term.parameterization === 'noncentered' ? Math.exp(theta[term.sdIndex]) * v : v;
+      const scale = term.signedScale ? theta[term.sdIndex] : Math.exp(theta[term.sdIndex]);
+      const r = term.parameterization === 'noncentered' ? scale * v : v;
       s += (term.x ? term.x[i] : 1) * r;
     }
     eta[i] = s;
@@ -243,7 +248,12 @@ export function simulate(base: ModelSpec, rng: Rng): Simulation {
 }
 
 /** Chain c evaluates data set c. */
-function perChainTarget(backends: ReferenceBackend[], dim: number): LogDensityTarget {
+/** The reference backend of one replicate's spec; a spec with signed sds gets the map around it (src/backend/signed-scale.ts). */
+function replicateBackend(spec: ModelSpec): Backend {
+  return hasSignedScale(spec) ? wrapSignedScale(spec, new ReferenceBackend(unsignedSpec(spec))) : new ReferenceBackend(spec);
+}
+
+function perChainTarget(backends: Backend[], dim: number): LogDensityTarget {
   return {
     dim,
     async logDensityGradient(positions, nChains, logp, grad, active) {
@@ -319,7 +329,7 @@ export async function runSbc(base: ModelSpec, o: SbcOptions): Promise<SbcResult>
     maxAbsY = Math.max(maxAbsY, Math.abs(v));
     sumY += v;
   }
-  const target = perChainTarget(sims.map((s) => new ReferenceBackend(s.spec)), base.dim);
+  const target = perChainTarget(sims.map((s) => replicateBackend(s.spec)), base.dim);
   const result = await sample(target, { chains: o.replicates, warmup: o.warmup, draws: o.L * o.thin, thin: o.thin, seed: o.samplerSeed ?? o.seed });
   expect(result.nDraws).toBe(o.L);
   const names = constrainedNames(base);

@@ -41,7 +41,8 @@ const frame = frameFromColumns(
 const FORMULA = 'y ~ w + f + x + w:f + x:w + (1 | g)';
 
 function build(param: Parameterization, fixedBasis: FixedBasisChoice = 'qr', formula = FORMULA): ModelSpec {
-  return buildModel(frame, formula, { family: 'poisson', parameterization: { g: param }, fixedBasis }).spec;
+  // log sd (the default, stated): these tests take the fold's map apart, not the signed sd's (tests/backend/signed-scale.test.ts)
+  return buildModel(frame, formula, { family: 'poisson', parameterization: { g: param }, fixedBasis, sdScale: 'log' }).spec;
 }
 
 /** Solves A c = b (d × d, row-major) by Gaussian elimination with partial pivoting. */

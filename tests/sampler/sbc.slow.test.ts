@@ -7,7 +7,9 @@
  *
  * Models: the pooled and the hierarchical logistic regressions of tests/helpers/specs.ts (200 rows; priors of the
  * reference analysis: Intercept ~ N(−3, 1), b ~ N(0, 0.5), sd ~ HalfNormal(0.5), non-centered z ~ N(0, 1)); every
- * parameter tested (4 and 19). The other families: tests/sampler/sbc-families.slow.test.ts (and the note on
+ * parameter tested (4 and 19); and the hierarchical one with its sd sampled as a signed coordinate (sd = |v|,
+ * src/model/signed-scale.ts, what a fit does for a non-centered term with few levels), whose two-to-one map must leave
+ * the posterior of sd, z and r unchanged. The other families: tests/sampler/sbc-families.slow.test.ts (and the note on
  * multiple testing there).
  */
 import { describe, expect, it } from 'vitest';
@@ -32,4 +34,13 @@ describe('simulation-based calibration: logistic models', () => {
       expectCalibrated(r);
     }, TIMEOUT_MS);
   }
+
+  it('hierarchical logistic model with a signed sd: rank histograms of every parameter are uniform (χ² test at 1%)', async () => {
+    const plain = randomSpec('hierarchical', { n: 200, seed: SEED });
+    const base = { ...plain, terms: plain.terms.map((t) => ({ ...t, signedScale: true })) };
+    const r = await runSbc(base, { replicates: REPLICATES, L, thin: THIN, warmup: WARMUP, seed: SEED });
+    expect(r.parameters.length).toBe(4 + 1 + 7 + 7);
+    console.log(describeSbc('hierarchical logistic, signed sd', r));
+    expectCalibrated(r);
+  }, TIMEOUT_MS);
 });
