@@ -42,5 +42,5 @@ export function chooseInit(choice: InitChoice, spec: Pick<ModelSpec, 'n' | 'dim'
   if (spec.n >= AUTO_INIT_MIN_ROWS) big.push(`${spec.n.toLocaleString('en-US')} rows`);
   if (spec.dim >= AUTO_INIT_MIN_PARAMETERS) big.push(`${spec.dim.toLocaleString('en-US')} parameters`);
   if (big.length === 0) return { init: 'random', reason: null };
-  return { init: 'pathfinder', reason: `${big.join(' and ')}: random initial values would start far in the tails (--init random for Stan's)` };
+  return { init: 'pathfinder', reason: `${big.join(' and ')}: random initial values would start far in the tails; --init random for Stan's` };
 }
