@@ -1,32 +1,27 @@
 /**
- * `--init auto` (src/fit/init-choice.ts): Pathfinder for big data or big models, Stan's random inits otherwise; and the
+ * `--init auto` (src/fit/init-choice.ts): Pathfinder for big data, Stan's random inits otherwise; and the
  * size of the Pathfinder run that makes the starts (src/fit/pathfinder-fit.ts initDrawsPerPath: at most 2²⁴ pooled
  * values, at least one draw per chain).
  */
 import { describe, expect, it } from 'vitest';
-import { AUTO_INIT_MIN_PARAMETERS, AUTO_INIT_MIN_ROWS, chooseInit } from '../../src/fit/init-choice.js';
+import { AUTO_INIT_MIN_ROWS, chooseInit } from '../../src/fit/init-choice.js';
 import { initDrawsPerPath } from '../../src/fit/pathfinder-fit.js';
 
 describe('chooseInit', () => {
-  it('keeps random inits below both thresholds (Hillstrom, sim:crossed)', () => {
-    expect(chooseInit('auto', { n: 64_000, dim: 12 })).toEqual({ init: 'random', reason: null });
-    expect(chooseInit('auto', { n: 100_000, dim: 4_003 })).toEqual({ init: 'random', reason: null });
-    expect(chooseInit('auto', { n: AUTO_INIT_MIN_ROWS - 1, dim: AUTO_INIT_MIN_PARAMETERS - 1 }).init).toBe('random');
+  it('keeps random inits below the rows threshold (Hillstrom, sim:crossed, 10⁵ levels on 2·10⁵ rows)', () => {
+    expect(chooseInit('auto', { n: 64_000 })).toEqual({ init: 'random', reason: null });
+    expect(chooseInit('auto', { n: 200_000 })).toEqual({ init: 'random', reason: null });
+    expect(chooseInit('auto', { n: AUTO_INIT_MIN_ROWS - 1 }).init).toBe('random');
   });
 
-  it('starts from Pathfinder from either threshold on, and says which', () => {
-    const rows = chooseInit('auto', { n: AUTO_INIT_MIN_ROWS, dim: 7 });
-    expect(rows.init).toBe('pathfinder');
-    expect(rows.reason).toMatch(/^1,000,000 rows: random initial values would start far in the tails/);
-    const both = chooseInit('auto', { n: 1_000_000, dim: 100_003 });
-    expect(both.reason).toMatch(/^1,000,000 rows and 100,003 parameters:/);
-    expect(chooseInit('auto', { n: 200_000, dim: AUTO_INIT_MIN_PARAMETERS }).init).toBe('pathfinder');
+  it('starts from Pathfinder from 1,000,000 rows on, and says why', () => {
+    const big = chooseInit('auto', { n: AUTO_INIT_MIN_ROWS });
+    expect(big.init).toBe('pathfinder');
+    expect(big.reason).toBe("1,000,000 rows: random initial values would start far in the tails; --init random for Stan's");
   });
 
   it('leaves an explicit choice alone', () => {
-    for (const init of ['random', 'map', 'pathfinder'] as const) {
-      expect(chooseInit(init, { n: 10_000_000, dim: 100_003 })).toEqual({ init, reason: null });
-    }
+    for (const init of ['random', 'map', 'pathfinder'] as const) expect(chooseInit(init, { n: 10_000_000 })).toEqual({ init, reason: null });
   });
 });
 
