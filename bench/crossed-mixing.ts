@@ -11,7 +11,7 @@
  *       [--chains 4] [--warmup 1000] [--draws 1000] [--backend native] [--threads N] [--formula F]
  *
  * A variant is `name` or `name:key=value;key=value` with keys adapt (auto|fisher|stan), metric (auto|diag|lowrank),
- * param (group~centered|noncentered|split, `+`-separated), delta (target acceptance). `default` sets nothing.
+ * param (group~centered|noncentered|split, `+`-separated), delta (target acceptance), init (random|map|pathfinder|auto). `default` sets nothing.
  * Prints one JSON line per fit.
  */
 import { loadavg } from 'node:os';
@@ -51,6 +51,7 @@ function variantOptions(variant: string): { name: string; options: Partial<FitOp
     if (key === 'adapt') options.adapt = value;
     else if (key === 'metric') options.metric = value;
     else if (key === 'delta') options.targetAccept = Number(value);
+    else if (key === 'init') options.init = value;
     else if (key === 'param') {
       const p: Record<string, Parameterization> = {};
       for (const gv of list(value, '+')) {
@@ -123,6 +124,10 @@ for (const seed of list(a.seeds).map(Number)) {
         metric: r.settings.metric,
         targetAccept: r.settings.targetAccept,
         parameterization: Object.fromEntries(terms.map((t) => [t.term, t.parameterization])),
+        init: r.settings.init,
+        // gradients of the starting point's search (Pathfinder's paths, or L-BFGS to the mode), not in the sampler's count
+        initGradients: fit.pathfinder?.gradients ?? fit.mode?.optimizer.evaluations ?? 0,
+        pathfinder: fit.pathfinder ? { paretoK: +fit.pathfinder.paretoK.toFixed(2), paths: fit.pathfinder.paths.map((p) => [p.iterations, p.bestIterate, p.gradients]) } : null,
         warmupGradients: gradients - sampling,
         samplingGradients: sampling,
         gradientsPerDraw: +(sampling / (r.nChains * r.samplingDone)).toFixed(2),

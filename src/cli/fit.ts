@@ -21,6 +21,7 @@ import { FIT_DEFAULTS, fitMode, fitModel, fitPathfinder, type FitOptions } from 
 import { pathfinderWarning } from '../fit/pathfinder-fit.js';
 import { AUTO_METRIC_RULE } from '../fit/metric-choice.js';
 import { ADAPT_CHOICES, AUTO_ADAPT_RULE } from '../fit/adapt-choice.js';
+import { AUTO_INIT_RULE, INIT_CHOICES } from '../fit/init-choice.js';
 import { TARGET_ACCEPT_RULE } from '../fit/target-accept.js';
 import { checkOutDir, checkOutFile } from '../io/out-target.js';
 import { NETCDF_RUN_FILE, SAVE_EFFECTS, SAVE_EFFECTS_ALL_LIMIT, defaultSaveEffects, effectsMeta, runMeta, saveRun, type SaveEffects } from '../io/run-dir.js';
@@ -110,7 +111,7 @@ function fitOptions(f: FitFlags): FitOptions {
     adapt: oneOf('--adapt', f.adapt, ADAPT_CHOICES),
     // more than --draws would keep only the first draw; say so instead
     thin: intInRange('--thin', f.thin, 1, draws),
-    init: oneOf('--init', f.init, ['random', 'map', 'pathfinder'] as const),
+    init: oneOf('--init', f.init, INIT_CHOICES),
     priors: priorArgs,
     family: f.family === undefined ? undefined : oneOf('--family', f.family, FAMILIES),
     link: f.link === undefined ? undefined : oneOf('--link', f.link, ['logit', 'probit', 'identity', 'log'] as const),
@@ -348,7 +349,7 @@ export function register(program: Command): void {
     program
       .command('fit')
       .description('fit a Bayesian multilevel regression (any --family) with NUTS and print the posterior summary')
-      .option('--data <file|sim:name>', 'CSV (or .csv.gz), Parquet or Arrow IPC file, or a built-in simulated data set (sim:hillstrom, sim:separation, sim:personalization, sim:crossed)', 'sim:hillstrom'),
+      .option('--data <file|sim:name>', 'CSV (or .csv.gz), Parquet or Arrow IPC file, or a built-in simulated data set (sim:hillstrom, sim:separation, sim:personalization, sim:crossed, sim:levels)', 'sim:hillstrom'),
   )
     .option('--rows <n>', 'rows to simulate for a sim: data set (default: its natural size, 64,000 for sim:hillstrom)')
     .option('--formula <formula>', 'model formula, lme4/brms style: "y ~ x + (1 | g)" (default: --model for the Hillstrom data)')
@@ -369,7 +370,7 @@ export function register(program: Command): void {
     .option('--metric <auto|diag|dense|lowrank>', `metric adapted during warm-up (${AUTO_METRIC_RULE}; lowrank: diagonal plus a rank ≤ 10 correction from draws and gradients)`, FIT_DEFAULTS.metric)
     .option('--adapt <auto|fisher|stan>', `warm-up: fisher = metric from draws and their gradients, ending when metric and step size have settled (--warmup is the maximum), pooled across chains from 16 chains; stan = Stan's windowed adaptation exactly (${AUTO_ADAPT_RULE})`, FIT_DEFAULTS.adapt)
     .option('--thin <n>', 'keep every n-th draw (1 to --draws; a warning when fewer than 4 draws per chain are kept)', String(FIT_DEFAULTS.thin))
-    .option('--init <random|map|pathfinder>', 'initial values: uniform(-2, 2), the posterior mode, or Pathfinder draws (whose variances also start warm-up\'s metric)', FIT_DEFAULTS.init)
+    .option('--init <auto|random|map|pathfinder>', `initial values: uniform(-2, 2), the posterior mode, or Pathfinder draws (whose variances also start warm-up's metric); ${AUTO_INIT_RULE}`, FIT_DEFAULTS.init)
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
     .option('--adapter <name>', 'WebGPU adapter (substring of its name; see nutmeg devices)')
     .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores, one for a small model (see README); a warning above the core count)`)

@@ -12,12 +12,13 @@ import { simulateClv } from './simulate/clv.js';
 import { simulateCrossed } from './simulate/crossed.js';
 import { simulateHillstrom } from './simulate/hillstrom.js';
 import { simulateIts } from './simulate/its.js';
+import { simulateLevels } from './simulate/levels.js';
 import { simulateMmm } from './simulate/mmm.js';
 import { simulatePersonalization } from './simulate/personalization.js';
 import { simulateSeparation } from './simulate/separation.js';
 import type { Simulated } from './simulate/types.js';
 
-export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization', 'crossed', 'its', 'clv', 'mmm'] as const;
+export const BUILTIN_DATASETS = ['hillstrom', 'separation', 'personalization', 'crossed', 'levels', 'its', 'clv', 'mmm'] as const;
 export type BuiltinDatasetName = (typeof BUILTIN_DATASETS)[number];
 
 /** Prefix of a data argument that names a built-in simulated data set. */
@@ -43,6 +44,8 @@ export function builtinDataset(name: BuiltinDatasetName, seed: number, n?: numbe
       return simulatePersonalization({ seed, n });
     case 'crossed':
       return simulateCrossed({ seed, n });
+    case 'levels':
+      return simulateLevels({ seed, n });
     case 'its':
       return simulateIts({ seed, n });
     case 'clv':

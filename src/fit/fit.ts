@@ -21,6 +21,7 @@ import { sample, type SampleResult } from '../sampler/run.js';
 import { Rng } from '../rng.js';
 import { findMode, type ModeResult } from './map.js';
 import { checkRunMemory, type RunSize } from './memory-estimate.js';
+import { chooseInit, type InitChoice, type InitKind } from './init-choice.js';
 import { PATHFINDER_BATCH, pathfinderSample, pathfinderStart, type PathfinderReport } from './pathfinder-fit.js';
 
 export interface FitOptions extends BuildOptions {
@@ -50,8 +51,9 @@ export interface FitOptions extends BuildOptions {
   readonly fisher?: Partial<FisherSettings>;
   readonly thin?: number;
   /**
-   * 'random': uniform(−2, 2) per coordinate (Stan's default); 'map': the posterior mode, jittered per chain;
-   * 'pathfinder': draws of multi-path Pathfinder, whose variances also become warm-up's initial diagonal metric.
+   * 'auto' (default): see chooseInit (src/fit/init-choice.ts); 'random': uniform(−2, 2) per coordinate (Stan's
+   * default); 'map': the posterior mode, jittered per chain; 'pathfinder': draws of multi-path Pathfinder, whose
+   * variances also become warm-up's initial diagonal metric.
    */
   readonly init?: InitChoice;
   readonly onProgress?: (progress: SamplerProgress) => void;
@@ -64,7 +66,6 @@ export interface FitOptions extends BuildOptions {
   readonly onModel?: (model: BuiltModel) => void;
 }
 
-export type InitChoice = 'random' | 'map' | 'pathfinder';
 
 export const FIT_DEFAULTS = {
   backend: 'auto' as BackendChoice,
@@ -76,7 +77,7 @@ export const FIT_DEFAULTS = {
   metric: 'auto' as MetricChoice,
   adapt: 'auto' as AdaptChoice,
   thin: 1,
-  init: 'random' as InitChoice,
+  init: 'auto' as InitChoice,
 };
 
 export interface Fit {
@@ -94,6 +95,8 @@ export interface Fit {
   readonly mode: ModeResult | null;
   /** The Pathfinder run of `--init pathfinder` or `--method pathfinder` (then `sample` holds its draws); else null. */
   readonly pathfinder: PathfinderReport | null;
+  /** The starting points used (what `init: 'auto'` chose, or what was asked for). */
+  readonly init: InitKind;
   readonly timings: { readonly buildSeconds: number; readonly backendSeconds: number; readonly modeSeconds: number };
   /** Releases the backend (threads, GPU buffers). */
   dispose(): Promise<void>;
@@ -153,6 +156,8 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   const buildSeconds = now() - t;
   const metric = chooseMetric(o.metric, model.spec);
   const { adapt, earlyMetric } = chooseAdapt(o.adapt, model.spec, metric);
+  const { init, reason: initReason } = chooseInit(o.init, model.spec);
+  if (initReason !== null) log(`init: ${init} (${initReason})`);
   const lowRankWindow = metric === 'lowrank' ? lowRankWindowCapacity(o.warmup) : undefined;
   checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense', lowRankWindow));
   t = now();
@@ -161,10 +166,10 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   try {
     let mode: ModeResult | null = null;
     t = now();
-    if (o.init === 'map') mode = await findMode(backend);
+    if (init === 'map') mode = await findMode(backend);
     const modeSeconds = now() - t;
     // Pathfinder's batches are as wide as the chains, so that the backend (its threads, its buffers) is the sampler's
-    const start = o.init === 'pathfinder' ? await pathfinderStart(backend, o.chains, o.seed, o.chains) : null;
+    const start = init === 'pathfinder' ? await pathfinderStart(backend, o.chains, o.seed, o.chains) : null;
     const result = await sample(backend, {
       chains: o.chains,
       warmup: o.warmup,
@@ -192,6 +197,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       coordinates: levelCoordinates(model.spec),
       mode,
       pathfinder: start?.report ?? null,
+      init,
       timings: { buildSeconds, backendSeconds, modeSeconds },
       dispose: () => backend.dispose(),
     };
@@ -229,6 +235,7 @@ export async function fitPathfinder(frame: Frame, formula: string, options: FitO
       coordinates: levelCoordinates(model.spec),
       mode: null,
       pathfinder: report,
+      init: 'random',
       timings: { buildSeconds, backendSeconds, modeSeconds: 0 },
       dispose: () => backend.dispose(),
     };

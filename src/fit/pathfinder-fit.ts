@@ -44,10 +44,33 @@ export interface PathfinderStart {
   readonly report: PathfinderReport;
 }
 
+/**
+ * Parameters × pooled draws that `--init pathfinder` keeps at most (2²⁴ float64 values, 128 MiB): a model with more
+ * than 4,194 parameters draws fewer than Pathfinder's 1,000 per path (41 at 10⁵ parameters), at least one per chain.
+ * Only the pooled draws' weights are used (to pick the chains' starts), so a few dozen per path serve.
+ */
+export const INIT_POOLED_VALUES = 2 ** 24;
+
+/**
+ * L-BFGS iterations without a better ELBO after which a path of `--init pathfinder` ends: the starts and the metric
+ * come from the best approximation, which on sim:levels (2,000 levels) came at iterations 27–40 of paths that ran
+ * 206–259 iterations to convergence (bench/README.md, "Many levels: where warm-up starts"). At 10⁵ levels × 10⁶ rows
+ * it ended the paths after 35–41 iterations, far from the bulk (Pareto k Inf): in 10⁵ dimensions the ELBO stops
+ * improving long before the location converges. To be revisited (measured) before relying on it at that size.
+ */
+export const INIT_PATIENCE = 25;
+
+/** Draws per path of `--init pathfinder` for a model of `dim` parameters. */
+export function initDrawsPerPath(dim: number, chains: number, paths = PATHFINDER_DEFAULTS.paths): number {
+  return Math.min(PATHFINDER_DEFAULTS.drawsPerPath, Math.max(chains, Math.floor(INIT_POOLED_VALUES / (paths * dim))));
+}
+
 /** `--init pathfinder`: one multi-path run, then chains distinct starting points and the variances. */
 export async function pathfinderStart(target: LogDensityTarget, chains: number, seed: number, batch: number): Promise<PathfinderStart> {
   const t = performance.now();
-  const result = await pathfinder(target, { seed, batch });
+  const drawsPerPath = initDrawsPerPath(target.dim, chains);
+  // the resampled draws are not used here (the starts come from the pooled draws' weights): keep as few as the chains
+  const result = await pathfinder(target, { seed, batch, drawsPerPath, draws: Math.min(drawsPerPath, PATHFINDER_DEFAULTS.draws), patience: INIT_PATIENCE });
   const inits = pathfinderInits(result, chains, stream(seed, 7_200_000));
   return { inits, inverseMetric: result.variances, report: pathfinderReport(result, (performance.now() - t) / 1000) };
 }

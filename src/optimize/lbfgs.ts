@@ -18,6 +18,8 @@ export interface LbfgsOptions {
    * only), e.g. to follow the optimisation path (Pathfinder, src/sampler/pathfinder/).
    */
   readonly onIterate?: (x: Float64Array, grad: Float64Array, value: number) => void | Promise<void>;
+  /** Asked after every accepted step (after onIterate): true ends the optimisation there (reason 'stopped'). */
+  readonly stop?: () => boolean;
 }
 
 export interface LbfgsResult {
@@ -27,7 +29,7 @@ export interface LbfgsResult {
   readonly iterations: number;
   readonly evaluations: number;
   readonly converged: boolean;
-  readonly reason: 'gradient' | 'relative change' | 'max iterations' | 'line search failed';
+  readonly reason: 'gradient' | 'relative change' | 'max iterations' | 'line search failed' | 'stopped';
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -139,6 +141,10 @@ export async function minimizeLbfgs(f: Objective, x0: Float64Array, options: Lbf
     g.set(gNew);
     fx = fNew;
     await options.onIterate?.(x, g, fx);
+    if (options.stop?.() === true) {
+      reason = 'stopped';
+      break;
+    }
     stalls = decrease <= relTol * Math.max(1, Math.abs(fx)) ? stalls + 1 : 0;
     if (stalls >= 3) {
       reason = 'relative change';

@@ -21,6 +21,11 @@ export interface SamplerProgress {
   readonly gradients: Float64Array;
   /** Warm-up iterations each chain used; 0 while it is still warming up. */
   readonly warmupIterations: Int32Array;
+  /**
+   * Transitions each chain has run (warm-up and sampling), without the warm-up iterations it skipped when its
+   * adaptation ended early: what gradients per draw and the ETA are measured against.
+   */
+  readonly transitions: Int32Array;
   /** Tree depth of each chain's last transition. */
   readonly treeDepth: Int32Array;
   readonly elapsedSeconds: number;
@@ -57,30 +62,54 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/**
+ * Seconds left: the time per transition so far times the transitions left (a chain whose warm-up ended early has
+ * only its draws left; one still warming up, the rest of the maximum warm-up and its draws).
+ */
 function eta(p: SamplerProgress): number {
-  return p.iteration > 0 ? (p.elapsedSeconds / p.iteration) * (p.totalIterations - p.iteration) : Infinity;
+  let run = 0;
+  let left = 0;
+  const draws = p.totalIterations - p.warmup;
+  for (let c = 0; c < p.nChains; c++) {
+    const t = p.transitions[c];
+    run += t;
+    left += Math.max(0, (p.warmupIterations[c] > 0 ? p.warmupIterations[c] : p.warmup) + draws - t);
+  }
+  return run > 0 ? (p.elapsedSeconds / run) * left : Infinity;
 }
 
 function fmt(x: number, digits: number): string {
   return Number.isFinite(x) ? x.toPrecision(digits) : '-';
 }
 
-/** Gradient evaluations per iteration since the previous snapshot, per chain. */
+/**
+ * Gradient evaluations per transition since the previous snapshot, per chain (transitions, not iterations: the
+ * warm-up iterations a chain skipped cost no gradients and are not draws). A chain with no new transition keeps its
+ * last rate.
+ */
 class GradientRate {
-  private lastIteration = 0;
-  private last: Float64Array | null = null;
+  private lastGradients: Float64Array | null = null;
+  private lastTransitions: Int32Array | null = null;
   readonly rate: Float64Array;
   constructor(nChains: number) {
     this.rate = new Float64Array(nChains);
   }
   update(p: SamplerProgress): void {
-    const last = this.last ?? new Float64Array(p.nChains);
-    const di = p.iteration - this.lastIteration;
-    if (di <= 0) return;
-    for (let c = 0; c < p.nChains; c++) this.rate[c] = (p.gradients[c] - last[c]) / di;
-    this.last = Float64Array.from(p.gradients);
-    this.lastIteration = p.iteration;
+    const g0 = this.lastGradients ?? new Float64Array(p.nChains);
+    const t0 = this.lastTransitions ?? new Int32Array(p.nChains);
+    for (let c = 0; c < p.nChains; c++) {
+      const dt = p.transitions[c] - t0[c];
+      if (dt > 0) this.rate[c] = (p.gradients[c] - g0[c]) / dt;
+    }
+    this.lastGradients = Float64Array.from(p.gradients);
+    this.lastTransitions = Int32Array.from(p.transitions);
   }
+}
+
+function totalTransitions(p: SamplerProgress): number {
+  let t = 0;
+  for (let c = 0; c < p.nChains; c++) t += p.transitions[c];
+  return t;
 }
 
 /** The live table's text for p (rows for the first maxRows chains, then one summary row). */
@@ -156,6 +185,7 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
   let lastDraw = -Infinity;
   let drawnLines = 0;
   let lastTenth = -1;
+  let lastTransitions = -1;
   let latest: SamplerProgress | null = null;
 
   const draw = (p: SamplerProgress): void => {
@@ -179,6 +209,11 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
     }
     const tenth = Math.floor((10 * p.iteration) / Math.max(1, p.totalIterations));
     if (tenth === lastTenth) return;
+    // the warm-up iterations skipped when every chain's adaptation ended early arrive at once, with no transition
+    // between them: no line for those; the next transition prints one
+    const transitions = totalTransitions(p);
+    if (transitions === lastTransitions && p.iteration < p.totalIterations) return;
+    lastTransitions = transitions;
     lastTenth = tenth;
     const r = (rate ??= new GradientRate(p.nChains));
     r.update(p);

@@ -237,9 +237,13 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   const restartAfterSearch = new Uint8Array(C);
   let running = 0;
 
-  const progress = (phase: 'warmup' | 'sampling', iteration: number): void => {
+  /** Per chain: transitions run (the warm-up iterations skipped after an early end are not counted). */
+  const transitions = new Int32Array(C);
+  /** Chains whose warm-up has ended; from then on progress says 'sampling', even before iteration W. */
+  let warmedUp = W === 0 ? C : 0;
+  const progress = (iteration: number): void => {
     options.onProgress?.({
-      phase,
+      phase: iteration <= W && warmedUp < C ? 'warmup' : 'sampling',
       iteration,
       totalIterations,
       warmup: W,
@@ -249,6 +253,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
       warmupDivergences,
       gradients,
       warmupIterations,
+      transitions,
       treeDepth: lastTreeDepth,
       elapsedSeconds: (clock.now() - t0) / 1000,
     });
@@ -268,7 +273,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
     while (reported < totalIterations && atLevel[reported] === 0) {
       reported++;
       if (reported === W) t1 = clock.now();
-      progress(reported <= W ? 'warmup' : 'sampling', reported);
+      progress(reported);
     }
   };
 
@@ -297,6 +302,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   /** Chain c's transition ended: statistics, adaptation (maybe a step-size search), the draw; then its next start. */
   const endIteration = (c: number): void => {
     const i = done[c]++;
+    transitions[c]++;
     const nLeapfrog = tree.nLeapfrog[c];
     gradients[c] += nLeapfrog;
     lastTreeDepth[c] = tree.treeDepth[c];
@@ -306,6 +312,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
       completed(c);
       if (adaptation.isLastOf(c, i)) {
         warmupIterations[c] = i + 1;
+        warmedUp++;
         if (i + 1 < W) skipRestOfWarmup(c);
       }
       if (updated) {

@@ -1,7 +1,8 @@
 /**
  * A 100,000-level varying intercept through the CLI end to end (issue 16: "a 10⁵-level varying-intercept model runs
  * end to end — fit, summary, LOO, score"), kept small for the default suite: 200,000 rows, 1 chain, 10 + 10 draws at
- * tree depth 3. fit.json names the native backend's row layout (cells of ~2 rows: rows sorted by level).
+ * tree depth 3. fit.json names the native backend's row layout (cells of ~2 rows: rows sorted by level) and the start
+ * `--init auto` chose (random: fewer than 1,000,000 rows, src/fit/init-choice.ts).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,8 +34,9 @@ describe('100,000 levels end to end', () => {
     const fit = await cli(['fit', '--data', join(dir, 'data.csv'), '--formula', 'y ~ x + (1 | g)', '--chains', '1', '--warmup', '10', '--draws', '10', '--max-treedepth', '3', '--backend', backend, '--quiet', '--out', run]);
     expect(fit.code).toBe(0);
     expect(fit.out).toMatch(/^variable +mean/);
-    const meta = JSON.parse(readFileSync(join(run, 'fit.json'), 'utf8')) as { backend: { kind: string; layout?: string }; saveEffects: string };
+    const meta = JSON.parse(readFileSync(join(run, 'fit.json'), 'utf8')) as { backend: { kind: string; layout?: string }; saveEffects: string; init: string };
     expect(meta.saveEffects).toBe('summary');
+    expect(meta.init).toBe('random');
     if (backend === 'native') expect(meta.backend.layout).toMatch(/^rows sorted by term 0's 100000 levels, gathered per row \(100000 cells, 2\.0 rows a cell\)$/);
     const summary = await cli(['summary', run]);
     expect(summary.code).toBe(0);

@@ -18,6 +18,23 @@ describe('L-BFGS', () => {
     expect(Math.abs(result.x[1] - 1)).toBeLessThan(1e-7);
   });
 
+  it('ends when stop() says so, after that many accepted steps', async () => {
+    let steps = 0;
+    const result = await minimizeLbfgs(
+      async (x, g) => {
+        const [a, b] = x;
+        g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+        g[1] = 200 * (b - a * a);
+        return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+      },
+      new Float64Array([-1.2, 1]),
+      { onIterate: () => void steps++, stop: () => steps > 5 },
+    );
+    expect(result.reason).toBe('stopped');
+    expect(result.converged).toBe(false);
+    expect(result.iterations).toBe(5);
+  });
+
   it('solves a 50-dimensional ill-conditioned quadratic: minimiser A^-1 b (closed form)', async () => {
     const n = 50;
     // diagonal A with condition number 1e4, b = 1: minimiser b_i / a_i

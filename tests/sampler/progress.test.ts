@@ -58,4 +58,35 @@ describe('progress', () => {
     reporter.finish();
     expect(out.text).toEqual([]);
   });
+
+  it('says sampling once every chain\'s warm-up has ended early, and skips no-transition lines (no 0.00 gradients/draw)', async () => {
+    // the Fisher warm-up of a standard normal settles after a few hundred of its 1000 iterations
+    const out = sink(false);
+    const reporter = progressReporter({ stream: out });
+    const seen: { iteration: number; phase: string; ended: boolean; transitions: number }[] = [];
+    const r = await sample(GaussianTarget.standard(2), {
+      chains: 2,
+      warmup: 1000,
+      draws: 200,
+      seed: 3,
+      onProgress: (p) => {
+        reporter.onProgress(p);
+        seen.push({ iteration: p.iteration, phase: p.phase, ended: p.warmupIterations.every((w) => w > 0), transitions: p.transitions[0] + p.transitions[1] });
+      },
+    });
+    reporter.finish();
+    const longest = Math.max(...r.warmupIterations);
+    expect(longest).toBeLessThan(1000);
+    for (const s of seen) expect(s.phase).toBe(s.ended ? 'sampling' : 'warmup');
+    // the iterations skipped after the last chain's early end are reported at once, with no transition between them
+    const skipped = seen.filter((s) => s.iteration > longest && s.iteration <= 1000);
+    expect(skipped.length).toBe(1000 - longest);
+    expect(new Set(skipped.map((s) => s.transitions)).size).toBe(1);
+    // transitions: warm-up used plus draws, per chain
+    expect(seen[seen.length - 1].transitions).toBe(r.warmupIterations[0] + r.warmupIterations[1] + 2 * 200);
+    const lines = out.text.join('');
+    expect(lines).not.toMatch(/ 0\.00 gradients\/draw/);
+    expect(lines).not.toMatch(/\((6|7|8|9|10|11)\d%, warm-up\)/);
+    expect(lines).toMatch(/\(\d+%, sampling\), 2 chains, 0 divergent, step size [\d.]+-[\d.]+, [1-9][\d.]* gradients\/draw, warm-up \d+(-\d+)? iterations/);
+  });
 });

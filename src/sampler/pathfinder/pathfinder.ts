@@ -37,6 +37,11 @@ export interface PathfinderOptions {
   readonly batch?: number;
   /** Starting points uniform(−radius, radius) per coordinate (Stan's init = 2). */
   readonly initRadius?: number;
+  /**
+   * End a path once its ELBO has not improved for this many L-BFGS iterations (nutmeg's, for starting points:
+   * `--init pathfinder`); default Infinity: the path runs until L-BFGS converges, as in the paper.
+   */
+  readonly patience?: number;
 }
 
 export interface PathSummary {
@@ -148,6 +153,7 @@ async function singlePath(target: LogDensityTarget, eval_: BatchEvaluator, rng: 
       gradTolerance: 1e-8,
       relTolerance: 1e-12,
       memory: o.history,
+      stop: () => iterate - bestIterate >= o.patience,
       onIterate: async (x, g) => {
         iterate++;
         for (let i = 0; i < d; i++) gradLogp[i] = -g[i];
@@ -203,6 +209,7 @@ export const PATHFINDER_DEFAULTS = {
   maxIterations: 1000,
   batch: 25,
   initRadius: 2,
+  patience: Infinity,
 };
 
 /** Algorithm 2: multi-path Pathfinder with PSIS importance resampling. */

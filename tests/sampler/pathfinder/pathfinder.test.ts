@@ -207,6 +207,30 @@ describe('multi-path Pathfinder with PSIS resampling', () => {
     const r = await pathfinder(target, { seed: 5 });
     expect(r.paretoK).toBeGreaterThan(0.7);
   });
+
+  it('patience ends a path that many iterations after its best ELBO, with the same best approximation (--init pathfinder)', async () => {
+    // an ill-conditioned Gaussian (variances 10⁻² … 10²) makes paths of many iterations
+    const d = 30;
+    const variances = Array.from({ length: d }, (_, i) => 10 ** (-2 + (4 * i) / (d - 1)));
+    const cov = new Float64Array(d * d);
+    variances.forEach((v, i) => (cov[i * d + i] = v));
+    const target = GaussianTarget.withCovariance(new Array(d).fill(1), cov);
+    const full = await pathfinder(target, { seed: 8, drawsPerPath: 50, draws: 50 });
+    const short = await pathfinder(target, { seed: 8, drawsPerPath: 50, draws: 50, patience: 3 });
+    let stopped = 0;
+    full.paths.forEach((f, i) => {
+      const s = short.paths[i];
+      expect(s.iterations).toBeLessThanOrEqual(s.bestIterate + 3);
+      if (s.iterations < f.iterations) stopped++;
+      // the same iterates and ELBO draws up to the stop: the same best one when the full path found it by then
+      if (f.bestIterate <= s.iterations) {
+        expect(s.bestIterate).toBe(f.bestIterate);
+        expect(s.elbo).toBe(f.elbo);
+      }
+    });
+    expect(stopped).toBeGreaterThan(0);
+    expect(short.gradients).toBeLessThan(full.gradients);
+  });
 });
 
 describe('the initial metric handed to warm-up (SampleOptions.initialInverseMetric)', () => {

@@ -1,0 +1,44 @@
+/**
+ * The starting points a fit uses when the user does not choose them (`init: 'auto'`, the default):
+ *
+ *   pathfinder  when the data are big: AUTO_INIT_MIN_ROWS rows or more (src/fit/pathfinder-fit.ts: every chain starts
+ *               at its own PSIS-weighted Pathfinder draw, and warm-up at the approximation's variances as its
+ *               diagonal metric);
+ *   random      otherwise: Stan's uniform(−2, 2) on the unconstrained scale, so smaller data keep their results.
+ *
+ * Why rows. A random start is as far from the posterior, in log-density units, as the data are big: every row adds
+ * to the misfit at uniform(−2, 2). Warm-up then spends its first windows travelling with a step size fitted to the
+ * tails: on a pooled 10⁷-row fit the random starts were ~10⁴ log-likelihood units from the mode and warm-up sat at
+ * step sizes ~0.004 and 67 gradients per draw, against 6.3 from the mode (bench/README.md, "Scaling with rows").
+ * Pathfinder's L-BFGS paths reach the bulk for a few hundred gradients per path and, unlike the posterior mode
+ * (`--init map`), its choice of the best normal approximation along a path is not drawn into the neck of a centered
+ * term's funnel; its draws give every chain a distinct start and its variances a first metric.
+ * Why not parameters. Many parameters alone did not call for it: on sim:levels with 10⁴ levels of 10 rows
+ * (10⁵ rows, 10,003 parameters) warm-up took 63,811 gradients from random starts and 64,058 (plus Pathfinder's 9,085)
+ * from Pathfinder's, with the same 31 gradients per draw after; there the cost is the first 100 iterations of the
+ * Fisher warm-up (~90 gradients per iteration against ~31 later) whatever the start (bench/README.md, "Many levels:
+ * where warm-up starts").
+ * The threshold lies above the data the tests and golden results were made on (Hillstrom's 64,000 rows,
+ * sim:crossed's 100,000), so those runs are unchanged.
+ */
+import type { ModelSpec } from '../model/spec.js';
+
+/** What a user may ask for. */
+export type InitChoice = 'auto' | 'random' | 'map' | 'pathfinder';
+/** What a fit then does. */
+export type InitKind = Exclude<InitChoice, 'auto'>;
+
+export const INIT_CHOICES: readonly InitChoice[] = ['auto', 'random', 'map', 'pathfinder'];
+
+/** Rows from which 'auto' starts from Pathfinder. */
+export const AUTO_INIT_MIN_ROWS = 1_000_000;
+
+/** The rule in one line, for `nutmeg fit --help`. */
+export const AUTO_INIT_RULE = `auto = pathfinder with ${AUTO_INIT_MIN_ROWS.toLocaleString('en-US')}+ rows, random otherwise`;
+
+/** The starting points for `spec` when the user asked for `choice`, and why (null when the user chose). */
+export function chooseInit(choice: InitChoice, spec: Pick<ModelSpec, 'n'>): { init: InitKind; reason: string | null } {
+  if (choice !== 'auto') return { init: choice, reason: null };
+  if (spec.n < AUTO_INIT_MIN_ROWS) return { init: 'random', reason: null };
+  return { init: 'pathfinder', reason: `${spec.n.toLocaleString('en-US')} rows: random initial values would start far in the tails; --init random for Stan's` };
+}
