@@ -62,6 +62,7 @@ export async function runDensitySbc(replicates: readonly DensityReplicate[], o: 
   const counts = names.map(() => new Int32Array(SBC_BINS));
   const essRatios = names.map(() => new Float64Array(R));
   const rankSums = new Float64Array(P);
+  const rankSquares = new Float64Array(P);
   const x = new Float64Array(P);
   const draws = new Float64Array(o.L * P);
   const column = new Float64Array(o.L);
@@ -79,12 +80,15 @@ export async function runDensitySbc(replicates: readonly DensityReplicate[], o: 
       }
       counts[j][Math.floor((rank * SBC_BINS) / (o.L + 1))]++;
       rankSums[j] += rank / o.L;
+      rankSquares[j] += (rank / o.L) ** 2;
       essRatios[j][c] = (essOfChains({ values: column, nChains: 1, nDraws: o.L }) ?? 0) / o.L;
     }
   }
   const parameters: SbcParameter[] = names.map((name, j) => {
     const sorted = Float64Array.from(essRatios[j]).sort();
-    return { name, counts: counts[j], chi2: chiSquare(counts[j]), meanRank: rankSums[j] / R, essRatio: sorted[Math.floor(R / 2)] };
+    const meanRank = rankSums[j] / R;
+    const meanRankSe = Math.sqrt(Math.max(0, rankSquares[j] / R - meanRank * meanRank) / (R - 1));
+    return { name, counts: counts[j], chi2: chiSquare(counts[j]), meanRank, meanRankSe, essRatio: sorted[Math.floor(R / 2)] };
   });
   let divergences = 0;
   let divergentReplicates = 0;
