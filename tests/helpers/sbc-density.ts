@@ -53,12 +53,11 @@ export async function runDensitySbc(replicates: readonly DensityReplicate[], o: 
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   const targets = replicates.map((r) => new DensityTarget(r.model));
-  const layout = targets[0].layout;
   const R = replicates.length;
   const result = await sample(lockstepTarget(targets), { chains: R, warmup: o.warmup, draws: o.L * o.thin, thin: o.thin, seed: o.seed, targetAccept: o.targetAccept });
   if (result.nDraws !== o.L) throw new Error(`SBC: ${result.nDraws} draws kept, expected ${o.L}`);
   const names = densityNames({ ...replicates[0].model, generated: undefined });
-  const P = layout.constrainedDim;
+  const P = targets[0].layout.constrainedDim;
   const counts = names.map(() => new Int32Array(SBC_BINS));
   const essRatios = names.map(() => new Float64Array(R));
   const rankSums = new Float64Array(P);
@@ -67,6 +66,8 @@ export async function runDensitySbc(replicates: readonly DensityReplicate[], o: 
   const draws = new Float64Array(o.L * P);
   const column = new Float64Array(o.L);
   for (let c = 0; c < R; c++) {
+    // each replicate's own map: a model may fit its sampler coordinates to its data (src/model/clv/parameter-map.ts)
+    const layout = targets[c].layout;
     for (let s = 0; s < o.L; s++) {
       layout.constrain(result.draws[c].subarray(s * layout.dim, (s + 1) * layout.dim), x);
       draws.set(x, s * P);
