@@ -7,8 +7,8 @@
 import { makeDrawSet, type DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
 import { DensityTarget } from '../model/density-model/target.js';
-import { DensityLayout, densityCoordinates, densityNames } from '../model/density-model/transforms.js';
-import type { DensityModel } from '../model/density-model/types.js';
+import { densityCoordinates, densityNames } from '../model/density-model/transforms.js';
+import type { DensityModel, ParameterMap } from '../model/density-model/types.js';
 import { Rng } from '../rng.js';
 import type { MetricKind } from '../sampler/metric.js';
 import type { SamplerProgress } from '../sampler/progress.js';
@@ -48,7 +48,7 @@ export interface DensityLogLik {
 
 export interface DensityFit {
   readonly model: DensityModel;
-  readonly layout: DensityLayout;
+  readonly layout: ParameterMap;
   readonly sample: SampleResult;
   /** Constrained parameters (names from densityNames), then the generated quantities. */
   readonly draws: DrawSet;
@@ -63,7 +63,7 @@ export interface DensityFit {
 /** Stream of the generated quantities' noise for chain c (apart from the sampler's streams, which start at 0). */
 const GENERATED_STREAM = 2_000_003;
 
-function initialValues(layout: DensityLayout, init: Float64Array, chains: number): Float64Array {
+function initialValues(layout: ParameterMap, init: Float64Array, chains: number): Float64Array {
   const size = layout.constrainedDim;
   if (init.length !== chains * size) {
     throw new UserError(`init: ${init.length} values given; a density fit needs chains × parameters = ${chains} × ${size}`);
@@ -80,7 +80,7 @@ function initialValues(layout: DensityLayout, init: Float64Array, chains: number
 /** Constrained draws plus generated quantities of a sampling run, and the pointwise log-likelihood of each draw. */
 export function densityDraws(
   model: DensityModel,
-  layout: DensityLayout,
+  layout: ParameterMap,
   result: SampleResult,
   seed: number,
 ): { draws: DrawSet; logLik: DensityLogLik | null } {

@@ -53,19 +53,21 @@ export async function runDensitySbc(replicates: readonly DensityReplicate[], o: 
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   const targets = replicates.map((r) => new DensityTarget(r.model));
-  const layout = targets[0].layout;
   const R = replicates.length;
   const result = await sample(lockstepTarget(targets), { chains: R, warmup: o.warmup, draws: o.L * o.thin, thin: o.thin, seed: o.seed, targetAccept: o.targetAccept });
   if (result.nDraws !== o.L) throw new Error(`SBC: ${result.nDraws} draws kept, expected ${o.L}`);
   const names = densityNames({ ...replicates[0].model, generated: undefined });
-  const P = layout.constrainedDim;
+  const P = targets[0].layout.constrainedDim;
   const counts = names.map(() => new Int32Array(SBC_BINS));
   const essRatios = names.map(() => new Float64Array(R));
   const rankSums = new Float64Array(P);
+  const rankSquares = new Float64Array(P);
   const x = new Float64Array(P);
   const draws = new Float64Array(o.L * P);
   const column = new Float64Array(o.L);
   for (let c = 0; c < R; c++) {
+    // each replicate's own map: a model may fit its sampler coordinates to its data (src/model/clv/parameter-map.ts)
+    const layout = targets[c].layout;
     for (let s = 0; s < o.L; s++) {
       layout.constrain(result.draws[c].subarray(s * layout.dim, (s + 1) * layout.dim), x);
       draws.set(x, s * P);
@@ -79,12 +81,15 @@ export async function runDensitySbc(replicates: readonly DensityReplicate[], o: 
       }
       counts[j][Math.floor((rank * SBC_BINS) / (o.L + 1))]++;
       rankSums[j] += rank / o.L;
+      rankSquares[j] += (rank / o.L) ** 2;
       essRatios[j][c] = (essOfChains({ values: column, nChains: 1, nDraws: o.L }) ?? 0) / o.L;
     }
   }
   const parameters: SbcParameter[] = names.map((name, j) => {
     const sorted = Float64Array.from(essRatios[j]).sort();
-    return { name, counts: counts[j], chi2: chiSquare(counts[j]), meanRank: rankSums[j] / R, essRatio: sorted[Math.floor(R / 2)] };
+    const meanRank = rankSums[j] / R;
+    const meanRankSe = Math.sqrt(Math.max(0, rankSquares[j] / R - meanRank * meanRank) / (R - 1));
+    return { name, counts: counts[j], chi2: chiSquare(counts[j]), meanRank, meanRankSe, essRatio: sorted[Math.floor(R / 2)] };
   });
   let divergences = 0;
   let divergentReplicates = 0;

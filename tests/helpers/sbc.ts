@@ -284,6 +284,8 @@ export interface SbcParameter {
   readonly chi2: number;
   /** Mean rank/L over replicates: 0.5 ± 0.29/√replicates when calibrated; below: the posterior sits above the truth. */
   readonly meanRank: number;
+  /** Standard error of meanRank over the replicates (sd of rank/L / √replicates), where the runner computes it. */
+  readonly meanRankSe?: number;
   /** Median over replicates of ESS/L of the kept draws (1 for independent draws). */
   readonly essRatio: number;
 }

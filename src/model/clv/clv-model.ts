@@ -10,11 +10,15 @@
  * q > 1 so that the mean spend p γ / (q − 1) is finite. Centers: r = 1, α = 10 weeks, a = 1, b = 3 (a mean purchase
  * rate of one per 10 weeks, a mean drop-out probability of ¼ per purchase); p = 2, q = 3 and γ = the mean repeat spend
  * of the data (so that the prior's mean spend p γ/(q − 1) is the data's, in any currency). Everything is on the
- * constrained scale; the framework adds the transforms' Jacobians.
+ * constrained scale. NUTS moves in rotated, partially non-centred coordinates fitted to the data (parameter-map.ts,
+ * curvature.ts), a change of variables with its Jacobian: the same distribution, without the funnel that a small σ
+ * opens in the plain log scale.
  */
 import type { DensityModel, ParameterBlock } from '../density-model/types.js';
 import { BgNbdLikelihood } from './bgnbd.js';
+import { clvCoordinates } from './curvature.js';
 import { GammaGammaLikelihood } from './gamma-gamma.js';
+import { ClvParameterMap, type ClvCoordinates } from './parameter-map.js';
 import type { RfmData } from './rfm-data.js';
 
 /** The seven population parameters (α in weeks, γ in spend units), as values or as prior centers. */
@@ -90,6 +94,11 @@ export interface ClvModelOptions {
    * doubles. Default true; `nutmeg clv` turns it on with --loglik only.
    */
   readonly logLik?: boolean;
+  /**
+   * The sampler's coordinates (parameter-map.ts). Default: fitted to the data (curvature.ts); centredCoordinates()
+   * gives the plain log scale of every parameter.
+   */
+  readonly coordinates?: ClvCoordinates;
 }
 
 /** The BG/NBD + Gamma-Gamma density model of `data` under `priors`. */
@@ -104,6 +113,7 @@ export function clvDensityModel(data: RfmData, priors: ClvPriors = defaultClvPri
   return {
     kind: 'bgnbd-gamma-gamma',
     parameters: clvParameterBlocks(),
+    parameterMap: new ClvParameterMap(Float64Array.from(mu), options.coordinates ?? clvCoordinates(data, priors)),
     observations: withLogLik ? data.n : 0,
     logDensity(theta: Float64Array, grad: Float64Array): number {
       grad.fill(0);

@@ -1,16 +1,27 @@
 /**
  * A density model as the sampler's target (src/sampler/nuts.ts LogDensityTarget): C chains per call, each mapped
  * from the unconstrained coordinates to the model's constrained vector (transforms.ts), its log density and
- * gradient there, plus log |J| and the chain rule back. Evaluated on the calling thread; the scratch vectors belong to
+ * gradient there, plus log |J| and the chain rule back (the model's own ParameterMap where it has one). Evaluated on the calling thread; the scratch vectors belong to
  * the target, so a leapfrog round allocates nothing.
  */
 import type { LogDensityTarget } from '../../sampler/nuts.js';
 import { DensityLayout } from './transforms.js';
-import type { DensityModel } from './types.js';
+import type { DensityModel, ParameterMap } from './types.js';
+
+/** The model's own parameter map, or its blocks' transforms (checked against its blocks either way). */
+export function densityParameterMap(model: DensityModel): ParameterMap {
+  const blocks = new DensityLayout(model.parameters, `${model.kind} model`);
+  const map = model.parameterMap;
+  if (map === undefined) return blocks;
+  if (map.constrainedDim !== blocks.constrainedDim) {
+    throw new Error(`${model.kind} model: its parameter map gives ${map.constrainedDim} values for blocks of ${blocks.constrainedDim}`);
+  }
+  return map;
+}
 
 export class DensityTarget implements LogDensityTarget {
   readonly dim: number;
-  readonly layout: DensityLayout;
+  readonly layout: ParameterMap;
   /** Log-density evaluations (chain × call) so far. */
   evaluations = 0;
   private readonly u: Float64Array;
@@ -20,9 +31,9 @@ export class DensityTarget implements LogDensityTarget {
 
   constructor(
     readonly model: DensityModel,
-    layout?: DensityLayout,
+    layout?: ParameterMap,
   ) {
-    this.layout = layout ?? new DensityLayout(model.parameters, `${model.kind} model`);
+    this.layout = layout ?? densityParameterMap(model);
     this.dim = this.layout.dim;
     this.u = new Float64Array(this.dim);
     this.x = new Float64Array(this.layout.constrainedDim);

@@ -41,6 +41,23 @@ export interface GeneratedQuantities {
   compute(theta: Float64Array, out: Float64Array, rng: Rng): void;
 }
 
+/**
+ * A model's own map between the sampler's unconstrained coordinates u (length dim) and its constrained vector x (length
+ * constrainedDim, laid out as `parameters`), in place of the blocks' transforms: for reparameterisations that couple
+ * blocks (a rotation of correlated parameters, a non-centred hierarchy) while the model's density stays written on
+ * the constrained scale. DensityLayout is the default one.
+ */
+export interface ParameterMap {
+  readonly dim: number;
+  readonly constrainedDim: number;
+  /** Writes x = T(u) and returns log |det ∂x/∂u|. */
+  constrain(u: Float64Array, x: Float64Array): number;
+  /** gu = J(u)ᵀ gx + ∇ᵤ log |J(u)|, from x = T(u) as constrain wrote it and gx = ∇ₓ log p(x). Must not allocate. */
+  chainGradient(u: Float64Array, x: Float64Array, gx: Float64Array, gu: Float64Array): void;
+  /** Writes u = T⁻¹(x); non-finite where x is outside the support. */
+  unconstrain(x: Float64Array, u: Float64Array): void;
+}
+
 export interface DensityModel {
   /** What the model is, for fit.json and report headings: `its`, `bgnbd-gamma-gamma`, `mmm`. */
   readonly kind: string;
@@ -57,4 +74,6 @@ export interface DensityModel {
   /** log p(y_i | theta) for every observation i, written to out (length observations); present when observations > 0. */
   pointwiseLogLik?(theta: Float64Array, out: Float64Array): void;
   readonly generated?: GeneratedQuantities;
+  /** The map the sampler moves through (default: each block's transform, DensityLayout). */
+  readonly parameterMap?: ParameterMap;
 }
