@@ -1,8 +1,8 @@
 /**
  * Lift-test calibration (issue 19 item 4) moves the posterior the way a measurement should. On sim:mmm seed 2 the
  * uncalibrated model puts search's ROAS low (its 90% interval only just reaches the truth 3.84, or misses it: 1.82–3.83
- * in bench/results/mmm-recovery.md's run of the earlier default settings). A lift test on search whose measured lift is what the simulator's true parameters imply (spend 3,000 a week
- * raised by 1,500; lift = B·(tanh(λ·x₁/2) − tanh(λ·x₀/2)), B = 20,000, λ = 3 on spend ÷ max spend; se 5% of it)
+ * in bench/results/mmm-recovery.md at the default settings). A lift test on search whose measured lift is what the
+ * simulator's true parameters imply (spend 3,000 a week raised by 1,500; lift = B·(tanh(λ·x₁/2) − tanh(λ·x₀/2)), B = 20,000, λ = 3 on spend ÷ max spend; se 5% of it)
  * must pull the posterior of the implied lift onto the measured value, pull search's ROAS towards its truth, and
  * narrow both intervals. Seen (load 27): implied lift 3194 [2309, 4167] before, 3520 [3240, 3798] after (measured
  * 3561); ROAS 2.701 [1.810, 3.971] before, 2.859 [2.327, 3.893] after (truth 3.839): the test measures the marginal
