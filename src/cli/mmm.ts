@@ -1,6 +1,6 @@
 /**
  * `nutmeg mmm --data weekly.csv --date week --outcome sales --channels tv,search,social [--controls …]
- * [--saturation logistic|hill] [--max-lag 8] [--budget TOTAL [--horizon 8] [--bounds tv=0:100,…]]`: the Bayesian
+ * [--saturation logistic|hill] [--max-lag 8] [--budget TOTAL [--horizon 8] [--bounds tv=0:100,…]] [--lift-tests lift.csv]`: the Bayesian
  * media-mix model (src/analyses/mmm/), its channel contributions and ROAS with intervals, response curves and the
  * budget optimiser; --out writes the run (CmdStan CSVs, fit.json, loglik.csv), --report an HTML report.
  */
@@ -11,6 +11,7 @@ import { densityRunMeta, saveDensityRun } from '../io/density-run.js';
 import { checkOutDir, checkOutFile } from '../io/out-target.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { UserError } from '../errors.js';
+import { liftTestsFromFrame } from '../model/mmm/lift-input.js';
 import { mmmBudgetTable, mmmBudgetText, mmmChannelTable, mmmReportSections } from '../report/mmm-report.js';
 import { renderTable } from '../report/table.js';
 import { intIn, intInRange, oneOf, probability } from './options.js';
@@ -29,6 +30,7 @@ interface MmmFlags {
   budget?: string;
   horizon: string;
   bounds?: string;
+  liftTests?: string;
   chains: string;
   warmup: string;
   draws: string;
@@ -94,6 +96,7 @@ async function run(f: MmmFlags): Promise<void> {
   const { frame, truth } = loadData(f.data, seed);
   const channels = list('--channels', f.channels);
   const controls = list('--controls', f.controls);
+  const liftTests = f.liftTests === undefined ? undefined : liftTestsFromFrame(loadData(f.liftTests, seed).frame, channels);
   const say = f.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
   say(`mmm: ${channels.length} channels, ${frame.nRows} weeks, ${chains} chains × ${draws} draws (${warmup} warm-up)…`);
   const result = await runMmm(frame, {
@@ -107,6 +110,7 @@ async function run(f: MmmFlags): Promise<void> {
     horizon,
     bounds: f.bounds,
     level,
+    liftTests,
   });
   const divergences = result.fit.sample.divergences.reduce((a, b) => a + b, 0);
   const warnings = divergences > 0 ? [`warning: ${divergences} divergent transitions after warm-up; intervals may be off (try --target-accept 0.95)`] : [];
@@ -123,6 +127,7 @@ async function run(f: MmmFlags): Promise<void> {
       trend: f.trend,
       outcomeScale: result.design.yScale,
       spendScale: Array.from(result.design.spendScale),
+      liftTests: liftTests ?? [],
     };
     const meta = densityRunMeta(result.fit, settings, { source: f.data, seed: truth ? seed : null, rows: frame.nRows }, packageVersion(), warnings);
     saveDensityRun(outDir, result.fit, meta);
@@ -150,7 +155,7 @@ async function run(f: MmmFlags): Promise<void> {
     process.stdout.write(JSON.stringify(resultJson(result, truth), null, 2) + '\n');
     return;
   }
-  process.stdout.write(`Media-mix model of "${f.outcome}" in ${frame.source}: ${saturation} saturation, adstock over ${maxLag} weeks; intervals ${Math.round(level * 100)}%.\n\n`);
+  process.stdout.write(`Media-mix model of "${f.outcome}" in ${frame.source}: ${saturation} saturation, adstock over ${maxLag} weeks${liftTests === undefined ? '' : `; calibrated with ${liftTests.length} lift test${liftTests.length === 1 ? '' : 's'}`}; intervals ${Math.round(level * 100)}%.\n\n`);
   const table = mmmChannelTable(result.channels);
   const withTruth = truth !== null && result.channels.every((c) => truth[`roas[${c.channel}]`] !== undefined);
   const shown = withTruth
@@ -179,6 +184,7 @@ export function register(program: Command): void {
     .option('--budget <total>', 'split this total over --horizon weeks to maximise the expected outcome')
     .option('--horizon <weeks>', 'weeks the --budget covers (1–520)', String(DEFAULT_HORIZON))
     .option('--bounds <list>', 'per-channel spend bounds over the horizon, e.g. tv=0:50000,search=10000:40000')
+    .option('--lift-tests <file>', 'calibrate with lift tests: CSV with channel, spend, delta_spend, lift, lift_se (weekly; see README)')
     .option('--chains <n>', `chains (${rangeText(SETTING_RANGES.chains)})`, '4')
     .option('--warmup <n>', 'warm-up iterations per chain', '1000')
     .option('--draws <n>', 'draws per chain', '1000')

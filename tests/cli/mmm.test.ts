@@ -16,6 +16,8 @@ function csv(name: string, rows: string[]): string {
 }
 
 const good = ['2024-01-01,100,50,1000', '2024-01-08,0,60,1100', '2024-01-15,120,55,1050', '2024-01-22,80,40,990'];
+const liftFile = join(dir, 'lift.csv');
+writeFileSync(liftFile, 'channel,spend,delta_spend,lift,lift_se\ntv,100,50,30,10\nradio,10,5,3,1\n');
 const base = ['mmm', '--date', 'week', '--outcome', 'sales', '--channels', 'tv,search', '--quiet'];
 
 describe('nutmeg mmm input errors', () => {
@@ -27,6 +29,7 @@ describe('nutmeg mmm input errors', () => {
     ['an unknown channel column', good, ['--channels', 'tv,radio'], /--channels: no column "radio" in .*; its columns are week, tv, search, sales/],
     ['--bounds without --budget', good, ['--bounds', 'tv=0:10'], /--bounds limits the split of --budget; give --budget TOTAL too/],
     ['--bounds naming no channel', good, ['--budget', '100', '--bounds', 'radio=0:10'], /--bounds: "radio" is not one of the channels \(tv, search\)/],
+    ['a lift test for an unknown channel', good, ['--lift-tests', liftFile], /lift\.csv, line 3, column "channel": "radio" is not one of --channels \(tv, search\)/],
     ['minimums over the budget', good, ['--budget', '100', '--bounds', 'tv=60:100,search=50:100'], /--bounds: the minimums sum to 110, more than --budget 100/],
   ];
   cases.forEach(([what, rows, extra, message], k) => {

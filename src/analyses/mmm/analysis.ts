@@ -7,6 +7,7 @@ import type { Frame } from '../../data/frame.js';
 import { checkBudgetRequest, optimiseBudget, parseBounds, type BudgetAnswer, type BudgetRequest } from './budget.js';
 import { buildMmmDesign, DEFAULT_MMM_SETTINGS, type MmmDesign, type MmmSettings } from '../../model/mmm/design.js';
 import { channelSummaries, responseCurves, type ChannelSummary, type MmmDraws, type ResponseCurve } from './derived.js';
+import type { MmmLiftTest } from '../../model/mmm/lift.js';
 import { createMmmModel, type MmmModel } from '../../model/mmm/model.js';
 import { mmmInputFromFrame, type MmmColumns } from '../../model/mmm/series.js';
 
@@ -21,6 +22,8 @@ export interface MmmOptions extends MmmColumns {
   readonly bounds?: string;
   /** Interval level of every reported interval (default 0.9). */
   readonly level?: number;
+  /** Lift tests to calibrate the model with (src/model/mmm/lift.ts; liftTestsFromFrame reads them from a table). */
+  readonly liftTests?: readonly MmmLiftTest[];
 }
 
 export interface MmmResult {
@@ -50,7 +53,7 @@ export async function runMmm(frame: Frame, options: MmmOptions): Promise<MmmResu
   const input = mmmInputFromFrame(frame, options);
   const settings = { ...DEFAULT_MMM_SETTINGS, ...options.settings };
   const design = buildMmmDesign(input, settings);
-  const model = createMmmModel(design);
+  const model = createMmmModel(design, options.liftTests ?? []);
   const horizon = options.horizon ?? DEFAULT_HORIZON;
   const request: BudgetRequest | null =
     options.budget === undefined ? null : { total: options.budget, horizon, ...parseBounds(options.bounds, design.channels, options.budget) };

@@ -6,11 +6,13 @@
  * with A the geometric adstock and s the logistic or Hill saturation of media.ts, and the priors PyMC-Marketing's MMM
  * documents as its defaults (MMM_PRIORS below; all on the scaled outcome). The gradient is hand-derived through
  * adstock and saturation (tested against finite differences in tests/model/mmm/model.test.ts); each call runs in
- * O(C·T·L) with scratch arrays made once per model.
+ * O(C·T·L) with scratch arrays made once per model. Lift tests (lift.ts), when given, add one gaussian term each on
+ * the lift the model implies for a channel's spend change.
  */
 import type { DensityModel, ParameterBlock } from '../../model/density-model/types.js';
 import type { Rng } from '../../rng.js';
 import type { MmmDesign } from './design.js';
+import { liftLogLik, scaleLiftTests, type MmmLiftTest, type ScaledLiftTests } from './lift.js';
 import { adstock, adstockWeights, hillSaturation, logisticSaturation, saturationWithDerivatives } from './media.js';
 
 /** Prior scales (PyMC-Marketing's MMM defaults): normal and half-normal sd, Laplace b, Beta and Gamma shapes. */
@@ -108,12 +110,16 @@ export function saturatedMedia(
 export interface MmmModel extends DensityModel {
   readonly design: MmmDesign;
   readonly layout: MmmLayout;
+  /** The lift tests the model is calibrated with (scaled units); count 0 for none. */
+  readonly liftTests: ScaledLiftTests;
 }
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
-export function createMmmModel(design: MmmDesign): MmmModel {
+export function createMmmModel(design: MmmDesign, liftTests: readonly MmmLiftTest[] = []): MmmModel {
   const { blocks, layout } = mmmParameters(design);
+  const lift = scaleLiftTests(design, liftTests);
+  const liftSat = new Float64Array(8);
   const C = design.channels.length;
   const T = design.T;
   const L = design.settings.maxLag;
@@ -268,6 +274,7 @@ export function createMmmModel(design: MmmDesign): MmmModel {
       grad[layout.sat1 + c] += beta * g1;
       if (hill) grad[layout.sat2 + c] += beta * g2;
     }
+    if (lift.count > 0) ll += liftLogLik(lift, design.settings.saturation, layout, theta, grad, liftSat);
     const total = lp + ll;
     return Number.isFinite(total) ? total : -Infinity;
   }
@@ -306,6 +313,7 @@ export function createMmmModel(design: MmmDesign): MmmModel {
     observations: T,
     design,
     layout,
+    liftTests: lift,
     logDensity,
     pointwiseLogLik,
     generated,
