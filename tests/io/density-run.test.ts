@@ -3,7 +3,7 @@
  * quantities as drawn, fit.json with the model record, loglik.csv; `nutmeg summary` and `nutmeg loo` read it as
  * they read a formula fit, and commands that rebuild a formula model refuse it in one line.
  */
-import { existsSync, mkdtempSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { psisLooStream } from '../../src/loo/loo.js';
 import { toyModel } from '../model/density-model/toy-model.js';
 import { runNutmeg } from '../helpers/cli.js';
 import { userErrorOf } from '../helpers/user-error.js';
-import type { WriteFn } from '../../src/io/out-target.js';
+import { failFirstWrite } from '../helpers/failing-writes.js';
 
 const y = Float64Array.from([0.4, 1.3, -0.2, 0.9, 2.1, 1.7]);
 
@@ -67,16 +67,8 @@ describe('density run directory', async () => {
 
   it('a failed write leaves the target alone and keeps the partial run with fit.json marked incomplete, as nutmeg fit does', async () => {
     const target = join(mkdtempSync(join(tmpdir(), 'nutmeg-density-fail-')), 'run');
-    let calls = 0;
     // the first chain file's first write fails; fit.json, written after, succeeds
-    const failOnce: WriteFn = (fd, buffer, offset, length) => {
-      if (calls++ === 0) {
-        const e = new Error('EIO: i/o error, write') as NodeJS.ErrnoException;
-        e.code = 'EIO';
-        throw e;
-      }
-      return writeSync(fd, buffer, offset, length);
-    };
+    const failOnce = failFirstWrite();
     const message = userErrorOf(() => saveDensityRun(target, fit, meta, { write: failOnce }));
     expect(message).toMatch(new RegExp(`^--out ${target}: writing the run failed \\(EIO: i/o error\\); ${target} was left as it was`));
     const kept = /kept in (\S+) \(fit\.json marked incomplete\)$/.exec(message)?.[1];

@@ -13,6 +13,7 @@ import { fitModel, type Fit } from '../../src/fit/fit.js';
 import type { WriteFn } from '../../src/io/out-target.js';
 import { loadRun, runMeta, saveRun, writeRun } from '../../src/io/run-dir.js';
 import { userErrorOf } from '../helpers/user-error.js';
+import { failFirstWrite } from '../helpers/failing-writes.js';
 
 let fit: Fit;
 let interrupted: Fit;
@@ -83,16 +84,8 @@ describe('saveRun', () => {
 
   it('when fit.json still fits, the kept partial run is marked incomplete with the reason', () => {
     const run = join(scratch(), 'run');
-    let calls = 0;
     // chain 1's file fails at its first write; later writes (fit.json) succeed
-    const failOnce: WriteFn = (fd, buffer, offset, length) => {
-      if (calls++ === 0) {
-        const e = new Error('EIO: i/o error, write') as NodeJS.ErrnoException;
-        e.code = 'EIO';
-        throw e;
-      }
-      return writeSync(fd, buffer, offset, length);
-    };
+    const failOnce = failFirstWrite();
     const message = userErrorOf(() => saveRun(run, fit, meta(fit), { write: failOnce }));
     const kept = /kept in (\S+) \(fit\.json marked incomplete\)$/.exec(message)?.[1];
     expect(kept).toBeDefined();

@@ -9,6 +9,7 @@ import { simulateMmm } from '../../../src/data/simulate/mmm.js';
 import { frameFromCsvText } from '../../../src/data/csv-text.js';
 import { userErrorOf } from '../../helpers/user-error.js';
 import { Rng } from '../../../src/rng.js';
+import { randomPoint } from './random-point.js';
 
 const CHANNELS = ['tv', 'search', 'social'];
 
@@ -25,19 +26,6 @@ const TESTS: MmmLiftTest[] = [
   { channel: 1, spend: 0, deltaSpend: 2_000, lift: 5_000, se: 2_000 },
 ];
 
-function randomPoint(m: MmmModel, rng: Rng): Float64Array {
-  const theta = new Float64Array(m.layout.size);
-  let at = 0;
-  for (const block of m.parameters) {
-    for (let i = 0; i < block.size; i++, at++) {
-      if (block.transform.kind === 'positive') theta[at] = 0.2 + 2 * rng.uniform();
-      else if (block.transform.kind === 'unit') theta[at] = 0.1 + 0.8 * rng.uniform();
-      else theta[at] = (rng.uniform() < 0.5 ? -1 : 1) * (0.1 + 0.9 * rng.uniform());
-    }
-  }
-  theta[m.layout.sigma] = 0.05 + 0.2 * rng.uniform();
-  return theta;
-}
 
 describe('mmm lift-test term', () => {
   for (const saturation of ['logistic', 'hill'] as const) {
