@@ -1,7 +1,8 @@
 /**
  * The starting points a fit uses when the user does not choose them (`init: 'auto'`, the default):
  *
- *   pathfinder  when the data are big: AUTO_INIT_MIN_ROWS rows or more (src/fit/pathfinder-fit.ts: every chain starts
+ *   pathfinder  when the data are big and the parameters few: AUTO_INIT_MIN_ROWS rows or more and at most
+ *               AUTO_INIT_MAX_DIM parameters (src/fit/pathfinder-fit.ts: every chain starts
  *               at its own PSIS-weighted Pathfinder draw, and warm-up at the approximation's variances as its
  *               diagonal metric);
  *   random      otherwise: Stan's uniform(−2, 2) on the unconstrained scale, so smaller data keep their results.
@@ -18,6 +19,11 @@
  * from Pathfinder's, with the same 31 gradients per draw after; there the cost is the first 100 iterations of the
  * Fisher warm-up (~90 gradients per iteration against ~31 later) whatever the start (bench/README.md, "Many levels:
  * where warm-up starts").
+ * Why at most AUTO_INIT_MAX_DIM parameters. On sim:levels with 10⁵ levels on 10⁶ rows (100,003 parameters) the
+ * Pathfinder start itself took 867 s of a 2,100 s run, its paths stopped far from the bulk (Pareto k Inf), and warm-up
+ * still began at step sizes 0.024–0.11 (bench/README.md, "Many levels: where warm-up starts"): in that many dimensions
+ * L-BFGS paths are long and short windows of them say little. Few parameters and many rows is the case the random
+ * start fails and an optimiser is cheap.
  * The threshold lies above the data the tests and golden results were made on (Hillstrom's 64,000 rows,
  * sim:crossed's 100,000), so those runs are unchanged.
  */
@@ -33,12 +39,15 @@ export const INIT_CHOICES: readonly InitChoice[] = ['auto', 'random', 'map', 'pa
 /** Rows from which 'auto' starts from Pathfinder. */
 export const AUTO_INIT_MIN_ROWS = 1_000_000;
 
+/** Parameters up to which 'auto' starts big data from Pathfinder. */
+export const AUTO_INIT_MAX_DIM = 1_000;
+
 /** The rule in one line, for `nutmeg fit --help`. */
-export const AUTO_INIT_RULE = `auto = pathfinder with ${AUTO_INIT_MIN_ROWS.toLocaleString('en-US')}+ rows, random otherwise`;
+export const AUTO_INIT_RULE = `auto = pathfinder with ${AUTO_INIT_MIN_ROWS.toLocaleString('en-US')}+ rows and at most ${AUTO_INIT_MAX_DIM.toLocaleString('en-US')} parameters, random otherwise`;
 
 /** The starting points for `spec` when the user asked for `choice`, and why (null when the user chose). */
-export function chooseInit(choice: InitChoice, spec: Pick<ModelSpec, 'n'>): { init: InitKind; reason: string | null } {
+export function chooseInit(choice: InitChoice, spec: Pick<ModelSpec, 'n' | 'dim'>): { init: InitKind; reason: string | null } {
   if (choice !== 'auto') return { init: choice, reason: null };
-  if (spec.n < AUTO_INIT_MIN_ROWS) return { init: 'random', reason: null };
+  if (spec.n < AUTO_INIT_MIN_ROWS || spec.dim > AUTO_INIT_MAX_DIM) return { init: 'random', reason: null };
   return { init: 'pathfinder', reason: `${spec.n.toLocaleString('en-US')} rows: random initial values would start far in the tails; --init random for Stan's` };
 }

@@ -4,24 +4,30 @@
  * values, at least one draw per chain).
  */
 import { describe, expect, it } from 'vitest';
-import { AUTO_INIT_MIN_ROWS, chooseInit } from '../../src/fit/init-choice.js';
+import { AUTO_INIT_MAX_DIM, AUTO_INIT_MIN_ROWS, chooseInit } from '../../src/fit/init-choice.js';
 import { initDrawsPerPath } from '../../src/fit/pathfinder-fit.js';
 
 describe('chooseInit', () => {
   it('keeps random inits below the rows threshold (Hillstrom, sim:crossed, 10⁵ levels on 2·10⁵ rows)', () => {
-    expect(chooseInit('auto', { n: 64_000 })).toEqual({ init: 'random', reason: null });
-    expect(chooseInit('auto', { n: 200_000 })).toEqual({ init: 'random', reason: null });
-    expect(chooseInit('auto', { n: AUTO_INIT_MIN_ROWS - 1 }).init).toBe('random');
+    expect(chooseInit('auto', { n: 64_000, dim: 7 })).toEqual({ init: 'random', reason: null });
+    expect(chooseInit('auto', { n: 200_000, dim: 20_003 })).toEqual({ init: 'random', reason: null });
+    expect(chooseInit('auto', { n: AUTO_INIT_MIN_ROWS - 1, dim: 7 }).init).toBe('random');
   });
 
   it('starts from Pathfinder from 1,000,000 rows on, and says why', () => {
-    const big = chooseInit('auto', { n: AUTO_INIT_MIN_ROWS });
+    const big = chooseInit('auto', { n: AUTO_INIT_MIN_ROWS, dim: 7 });
     expect(big.init).toBe('pathfinder');
     expect(big.reason).toBe("1,000,000 rows: random initial values would start far in the tails; --init random for Stan's");
   });
 
+  it('keeps random inits for many parameters however many rows (10⁵ levels on 10⁶ rows: the Pathfinder start cost 867 s)', () => {
+    expect(chooseInit('auto', { n: 1_000_000, dim: 100_003 })).toEqual({ init: 'random', reason: null });
+    expect(chooseInit('auto', { n: 10_000_000, dim: AUTO_INIT_MAX_DIM + 1 }).init).toBe('random');
+    expect(chooseInit('auto', { n: 10_000_000, dim: AUTO_INIT_MAX_DIM }).init).toBe('pathfinder');
+  });
+
   it('leaves an explicit choice alone', () => {
-    for (const init of ['random', 'map', 'pathfinder'] as const) expect(chooseInit(init, { n: 10_000_000 })).toEqual({ init, reason: null });
+    for (const init of ['random', 'map', 'pathfinder'] as const) expect(chooseInit(init, { n: 10_000_000, dim: 7 })).toEqual({ init, reason: null });
   });
 });
 
