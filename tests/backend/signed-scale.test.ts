@@ -56,7 +56,8 @@ describe('when a term is sampled with a signed sd', () => {
     const { frame } = builtinDataset('hillstrom', 3, 600);
     const formula = 'conversion ~ treatment + recency_z + (0 + treatment | history_segment) + (1 | zip_code)';
     const signedOf = (o = {}): boolean[] =>
-      buildModel(frame, formula, { parameterization: { history_segment: 'noncentered', zip_code: 'split' }, ...o }).spec.terms.map((t) => t.signedScale === true);
+      // a half-normal sd prior (the data-scaled default, exponential(1), does not suit the signed scale)
+      buildModel(frame, formula, { parameterization: { history_segment: 'noncentered', zip_code: 'split' }, priors: { sd: 'halfnormal(0.5)' }, ...o }).spec.terms.map((t) => t.signedScale === true);
     expect(signedOf()).toEqual([false, false]);
     expect(signedOf({ sdScale: 'log' })).toEqual([false, false]);
     expect(signedOf({ sdScale: 'signed' })).toEqual([true, false]);

@@ -217,7 +217,9 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     expect(summary.out).toContain('sd_history_segment__treatment');
 
     const cliDir = join(tmp, 'cli-run');
-    const cli = await runNutmeg(['fit', '--data', 'sim:hillstrom', '--rows', String(ROWS), '--seed', String(DATA_SEED), '--chains', '4', '--warmup', '500', '--draws', '500', '--out', cliDir, '--quiet']);
+    // the same formula, so the same (data-scaled default) priors as the page's empty priors box; the preset
+    // (no --formula) would bring the Hillstrom reference priors
+    const cli = await runNutmeg(['fit', '--data', 'sim:hillstrom', '--rows', String(ROWS), '--seed', String(DATA_SEED), '--formula', HILLSTROM_FORMULAS.hierarchical, '--chains', '4', '--warmup', '500', '--draws', '500', '--out', cliDir, '--quiet']);
     expect(cli.code, cli.err).toBe(0);
     const inPage = byName(summarizeDraws(loadRun(run).draws).rows);
     const inCli = byName(summarizeDraws(loadRun(cliDir).draws).rows);

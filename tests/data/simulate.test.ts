@@ -326,7 +326,7 @@ describe('built-in data sets', () => {
   });
   it('an unknown name lists the known ones', () => {
     expect(userErrorOf(() => loadDataArgument('sim:hilstrom', 1))).toBe(
-      'data "sim:hilstrom": no built-in data set "hilstrom"; choose one of sim:hillstrom, sim:separation, sim:personalization, sim:crossed, sim:its, sim:clv, sim:mmm, or give a CSV path',
+      'data "sim:hilstrom": no built-in data set "hilstrom"; choose one of sim:hillstrom, sim:separation, sim:personalization, sim:crossed, sim:levels, sim:its, sim:clv, sim:mmm, or give a CSV path',
     );
   });
   it('anything else is a CSV path', () => {

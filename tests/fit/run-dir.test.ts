@@ -25,6 +25,8 @@ describe('run directory', () => {
       // both non-centered and sampled signed (src/model/signed-scale.ts), whose draws come back below
       parameterization: { zip_code: 'noncentered' },
       sdScale: 'signed',
+      // the signed scale suits half-normal and half-t sd priors, not the data-scaled default exponential(1)
+      priors: { sd: 'halfnormal(0.5)' },
     });
     const dir = mkdtempSync(join(tmpdir(), 'nutmeg-run-'));
     writeRun(dir, fit, runMeta(fit, { source: 'sim:hillstrom', seed: 3, rows: 600 }, '0.0.0-test'));
