@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { minimizeLbfgs } from '../../src/optimize/lbfgs.js';
 
+/** Rosenbrock's function, its minimum 0 at (1, 1), and its gradient into g. */
+async function rosenbrock(x: Float64Array, g: Float64Array): Promise<number> {
+  const [a, b] = x;
+  g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+  g[1] = 200 * (b - a * a);
+  return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+}
+
 describe('L-BFGS', () => {
   it('finds the minimum of the Rosenbrock function at (1, 1) (closed form)', async () => {
     const result = await minimizeLbfgs(
-      async (x, g) => {
-        const [a, b] = x;
-        g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
-        g[1] = 200 * (b - a * a);
-        return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
-      },
+      rosenbrock,
       new Float64Array([-1.2, 1]),
       { gradTolerance: 1e-10 },
     );
@@ -21,12 +24,7 @@ describe('L-BFGS', () => {
   it('ends when stop() says so, after that many accepted steps', async () => {
     let steps = 0;
     const result = await minimizeLbfgs(
-      async (x, g) => {
-        const [a, b] = x;
-        g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
-        g[1] = 200 * (b - a * a);
-        return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
-      },
+      rosenbrock,
       new Float64Array([-1.2, 1]),
       { onIterate: () => void steps++, stop: () => steps > 5 },
     );

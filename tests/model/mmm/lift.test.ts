@@ -9,7 +9,7 @@ import { simulateMmm } from '../../../src/data/simulate/mmm.js';
 import { frameFromCsvText } from '../../../src/data/csv-text.js';
 import { userErrorOf } from '../../helpers/user-error.js';
 import { Rng } from '../../../src/rng.js';
-import { randomPoint } from './random-point.js';
+import { centralDifference, randomPoint } from './random-point.js';
 
 const CHANNELS = ['tv', 'search', 'social'];
 
@@ -61,12 +61,7 @@ describe('mmm lift-test term', () => {
         const theta = randomPoint(m, rng);
         expect(Number.isFinite(m.logDensity(theta, grad))).toBe(true);
         for (let i = 0; i < theta.length; i++) {
-          const h = 1e-6;
-          const up = Float64Array.from(theta);
-          const down = Float64Array.from(theta);
-          up[i] += h;
-          down[i] -= h;
-          const fd = (m.logDensity(up, scratch) - m.logDensity(down, scratch)) / (2 * h);
+          const fd = centralDifference(m, theta, i, scratch);
           expect(Math.abs(grad[i] - fd), `coordinate ${i}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
         }
       }

@@ -5,7 +5,7 @@ import { createMmmModel, type MmmModel } from '../../../src/model/mmm/model.js';
 import { mmmInputFromFrame } from '../../../src/model/mmm/series.js';
 import { simulateMmm } from '../../../src/data/simulate/mmm.js';
 import { Rng } from '../../../src/rng.js';
-import { randomPoint } from './random-point.js';
+import { centralDifference, randomPoint } from './random-point.js';
 
 function model(settings: MmmSettings): MmmModel {
   const sim = simulateMmm({ seed: 3, n: 60 });
@@ -26,12 +26,7 @@ describe('mmm log density gradient (central finite differences, h = 1e-6)', () =
         const lp = m.logDensity(theta, grad);
         expect(Number.isFinite(lp)).toBe(true);
         for (let i = 0; i < theta.length; i++) {
-          const h = 1e-6;
-          const up = Float64Array.from(theta);
-          const down = Float64Array.from(theta);
-          up[i] += h;
-          down[i] -= h;
-          const fd = (m.logDensity(up, scratch) - m.logDensity(down, scratch)) / (2 * h);
+          const fd = centralDifference(m, theta, i, scratch);
           expect(Math.abs(grad[i] - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
         }
       }

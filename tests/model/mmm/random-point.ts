@@ -15,3 +15,13 @@ export function randomPoint(m: MmmModel, rng: Rng): Float64Array {
   theta[m.layout.sigma] = 0.05 + 0.2 * rng.uniform();
   return theta;
 }
+
+/** The central finite difference (h = 1e-6) of m's log density along coordinate i at theta; `scratch` takes gradients. */
+export function centralDifference(m: MmmModel, theta: Float64Array, i: number, scratch: Float64Array): number {
+  const h = 1e-6;
+  const up = Float64Array.from(theta);
+  const down = Float64Array.from(theta);
+  up[i] += h;
+  down[i] -= h;
+  return (m.logDensity(up, scratch) - m.logDensity(down, scratch)) / (2 * h);
+}
