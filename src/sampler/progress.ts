@@ -1,7 +1,7 @@
 /**
  * Progress of a sampling run: on a terminal, a per-chain table (iteration, warm-up/sampling, divergences, step size,
- * gradients per draw, ETA) redrawn in place a few times a second; otherwise one plain line every tenth of the run;
- * nothing when quiet. The runner calls onProgress after every iteration; reporting never slows sampling down by more
+ * gradients per draw, ETA) redrawn in place a few times a second; otherwise one plain line every tenth of the run and
+ * at least one a minute in between (a 10^7-row fit spends many minutes in each tenth); nothing when quiet. The runner calls onProgress after every iteration; reporting never slows sampling down by more
  * than a string per redraw.
  */
 
@@ -46,6 +46,8 @@ export interface ProgressOptions {
   readonly maxRows?: number;
   /** Minimum time between redraws of the live table, in ms. Default 250. */
   readonly redrawMs?: number;
+  /** Off a terminal, the longest time between two plain lines within one tenth of the run, in seconds. Default 60. */
+  readonly plainEverySeconds?: number;
 }
 
 export interface ProgressReporter {
@@ -181,11 +183,13 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
   const live = options.live ?? stream.isTTY === true;
   const maxRows = options.maxRows ?? 8;
   const redrawMs = options.redrawMs ?? 250;
+  const plainEverySeconds = options.plainEverySeconds ?? 60;
   let rate: GradientRate | null = null;
   let lastDraw = -Infinity;
   let drawnLines = 0;
   let lastTenth = -1;
   let lastTransitions = -1;
+  let lastLineSeconds = 0;
   let latest: SamplerProgress | null = null;
 
   const draw = (p: SamplerProgress): void => {
@@ -208,13 +212,14 @@ export function progressReporter(options: ProgressOptions = {}): ProgressReporte
       return;
     }
     const tenth = Math.floor((10 * p.iteration) / Math.max(1, p.totalIterations));
-    if (tenth === lastTenth) return;
+    if (tenth === lastTenth && p.elapsedSeconds - lastLineSeconds < plainEverySeconds) return;
     // the warm-up iterations skipped when every chain's adaptation ended early arrive at once, with no transition
     // between them: no line for those; the next transition prints one
     const transitions = totalTransitions(p);
     if (transitions === lastTransitions && p.iteration < p.totalIterations) return;
     lastTransitions = transitions;
     lastTenth = tenth;
+    lastLineSeconds = p.elapsedSeconds;
     const r = (rate ??= new GradientRate(p.nChains));
     r.update(p);
     stream.write(`${progressLine(p, r.rate)}\n`);

@@ -36,6 +36,31 @@ describe('progress', () => {
     expect(out.text.every((l) => !l.includes('\x1b'))).toBe(true);
   });
 
+  it('off a terminal, also writes a line once a minute within one tenth of a long run', () => {
+    const out = sink(false);
+    const reporter = progressReporter({ stream: out });
+    const at = (iteration: number, elapsedSeconds: number): SamplerProgress => ({
+      phase: 'warmup',
+      iteration,
+      totalIterations: 2000,
+      warmup: 1000,
+      nChains: 1,
+      stepSize: Float64Array.of(0.5),
+      divergences: new Int32Array(1),
+      warmupDivergences: new Int32Array(1),
+      gradients: Float64Array.of(7 * iteration),
+      warmupIterations: new Int32Array(1),
+      transitions: Int32Array.of(iteration),
+      treeDepth: Int32Array.of(3),
+      elapsedSeconds,
+    });
+    // iterations 1-150 lie in the first tenth (0-199); lines at 0 s, then at 61 s and 125 s, not at 30 s or 90 s
+    const steps: [number, number][] = [[1, 0], [50, 30], [100, 61], [120, 90], [150, 125]];
+    for (const [iteration, seconds] of steps) reporter.onProgress(at(iteration, seconds));
+    expect(out.text.map((l) => l.match(/^iteration (\d+)\//)?.[1])).toEqual(['1', '100', '150']);
+    expect(out.text[1]).toMatch(/elapsed 1m01s/);
+  });
+
   it('redraws a per-chain table in place on a terminal, summarising chains beyond maxRows', async () => {
     const out = sink(true);
     const reporter = progressReporter({ stream: out, redrawMs: 0, maxRows: 2 });
