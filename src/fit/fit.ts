@@ -169,7 +169,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
     if (init === 'map') mode = await findMode(backend);
     const modeSeconds = now() - t;
     // Pathfinder's batches are as wide as the chains, so that the backend (its threads, its buffers) is the sampler's
-    const start = init === 'pathfinder' ? await pathfinderStart(backend, o.chains, o.seed, o.chains) : null;
+    const start = init === 'pathfinder' ? await pathfinderStart(backend, o.chains, o.seed, o.chains, options.signal) : null;
     const result = await sample(backend, {
       chains: o.chains,
       warmup: o.warmup,

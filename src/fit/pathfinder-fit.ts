@@ -8,7 +8,7 @@ import { FISHER_DEFAULTS } from '../sampler/adaptation/fisher-adaptation.js';
 import { makeDrawSet } from '../draws.js';
 import { stream } from '../rng.js';
 import type { LogDensityTarget } from '../sampler/nuts.js';
-import { pathfinder, pathfinderInits, PATHFINDER_DEFAULTS, type PathfinderResult } from '../sampler/pathfinder/pathfinder.js';
+import { pathfinder, PathfinderAbortedError, pathfinderInits, PATHFINDER_DEFAULTS, type PathfinderResult } from '../sampler/pathfinder/pathfinder.js';
 import { NUTMEG_ADAPTATION } from '../sampler/adaptation/window-adaptation.js';
 import { SAMPLER_STAT_NAMES, type SampleResult } from '../sampler/run.js';
 
@@ -65,12 +65,27 @@ export function initDrawsPerPath(dim: number, chains: number, paths = PATHFINDER
   return Math.min(PATHFINDER_DEFAULTS.drawsPerPath, Math.max(chains, Math.floor(INIT_POOLED_VALUES / (paths * dim))));
 }
 
-/** `--init pathfinder`: one multi-path run, then chains distinct starting points and the variances. */
-export async function pathfinderStart(target: LogDensityTarget, chains: number, seed: number, batch: number): Promise<PathfinderStart> {
+/**
+ * `--init pathfinder`: one multi-path run, then chains distinct starting points and the variances; null when the signal
+ * aborted it before any path gave an approximation (the sampler, handed the same aborted signal, then draws nothing).
+ */
+export async function pathfinderStart(
+  target: LogDensityTarget,
+  chains: number,
+  seed: number,
+  batch: number,
+  signal?: AbortSignal,
+): Promise<PathfinderStart | null> {
   const t = performance.now();
   const drawsPerPath = initDrawsPerPath(target.dim, chains);
   // the resampled draws are not used here (the starts come from the pooled draws' weights): keep as few as the chains
-  const result = await pathfinder(target, { seed, batch, drawsPerPath, draws: Math.min(drawsPerPath, PATHFINDER_DEFAULTS.draws), patience: INIT_PATIENCE });
+  let result;
+  try {
+    result = await pathfinder(target, { seed, batch, drawsPerPath, draws: Math.min(drawsPerPath, PATHFINDER_DEFAULTS.draws), patience: INIT_PATIENCE, signal });
+  } catch (e) {
+    if (e instanceof PathfinderAbortedError) return null;
+    throw e;
+  }
   const inits = pathfinderInits(result, chains, stream(seed, 7_200_000));
   return { inits, inverseMetric: result.variances, report: pathfinderReport(result, (performance.now() - t) / 1000) };
 }

@@ -42,6 +42,20 @@ export interface PathfinderOptions {
    * `--init pathfinder`); default Infinity: the path runs until L-BFGS converges, as in the paper.
    */
   readonly patience?: number;
+  /**
+   * Stops the run early (Ctrl-C during `--init pathfinder`): the current path ends at its next L-BFGS iterate and no
+   * further path starts; the paths done so far make the result. Aborted before any path gave an approximation:
+   * PathfinderAbortedError.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Thrown by pathfinder() when its signal aborted it before any path gave an approximation. */
+export class PathfinderAbortedError extends Error {
+  constructor() {
+    super('Pathfinder was interrupted before any path gave an approximation');
+    this.name = 'PathfinderAbortedError';
+  }
 }
 
 export interface PathSummary {
@@ -121,7 +135,7 @@ async function startingPoint(target: LogDensityTarget, rng: Rng, radius: number)
 }
 
 /** Algorithm 1: one path, its best approximation and M draws from it. */
-async function singlePath(target: LogDensityTarget, eval_: BatchEvaluator, rng: Rng, o: Required<Omit<PathfinderOptions, 'seed'>>): Promise<PathDraws | null> {
+async function singlePath(target: LogDensityTarget, eval_: BatchEvaluator, rng: Rng, o: Required<Omit<PathfinderOptions, 'seed' | 'signal'>>, signal?: AbortSignal): Promise<PathDraws | null> {
   const d = target.dim;
   const K = o.elboDraws;
   const before = eval_.evaluations;
@@ -153,7 +167,7 @@ async function singlePath(target: LogDensityTarget, eval_: BatchEvaluator, rng: 
       gradTolerance: 1e-8,
       relTolerance: 1e-12,
       memory: o.history,
-      stop: () => iterate - bestIterate >= o.patience,
+      stop: () => iterate - bestIterate >= o.patience || signal?.aborted === true,
       onIterate: async (x, g) => {
         iterate++;
         for (let i = 0; i < d; i++) gradLogp[i] = -g[i];
@@ -220,7 +234,8 @@ export async function pathfinder(target: LogDensityTarget, options: PathfinderOp
   const runs: PathDraws[] = [];
   const summaries: PathSummary[] = [];
   for (let i = 0; i < o.paths; i++) {
-    const path = await singlePath(target, evaluator, stream(o.seed, 7_000_000 + i), o);
+    if (options.signal?.aborted === true) break;
+    const path = await singlePath(target, evaluator, stream(o.seed, 7_000_000 + i), o, options.signal);
     if (path === null) {
       summaries.push({ elbo: -Infinity, iterations: 0, bestIterate: 0, gradients: 0 });
       continue;
@@ -228,7 +243,9 @@ export async function pathfinder(target: LogDensityTarget, options: PathfinderOp
     runs.push(path);
     summaries.push(path.summary);
   }
-  if (runs.length === 0 || runs.every((r) => r.summary.elbo === -Infinity)) {
+  const usable = runs.length > 0 && runs.some((r) => r.summary.elbo !== -Infinity);
+  if (!usable && options.signal?.aborted === true) throw new PathfinderAbortedError();
+  if (!usable) {
     throw new UserError('Pathfinder found no normal approximation with a finite ELBO on any path; check the model and priors, or use --method nuts');
   }
   const M = o.drawsPerPath;

@@ -7,7 +7,8 @@ import { choleskyLower } from '../../../src/numeric/cholesky.js';
 import { symmetricEigenSorted } from '../../../src/numeric/symmetric-eigen.js';
 import { Rng } from '../../../src/rng.js';
 import { BfgsNormal, CurvatureHistory } from '../../../src/sampler/pathfinder/bfgs-normal.js';
-import { pathfinder, pathfinderInits } from '../../../src/sampler/pathfinder/pathfinder.js';
+import { pathfinder, PathfinderAbortedError, pathfinderInits } from '../../../src/sampler/pathfinder/pathfinder.js';
+import { pathfinderStart } from '../../../src/fit/pathfinder-fit.js';
 import { minimizeLbfgs } from '../../../src/optimize/lbfgs.js';
 import { GaussianTarget, invert } from '../helpers/targets.js';
 
@@ -230,6 +231,47 @@ describe('multi-path Pathfinder with PSIS resampling', () => {
     });
     expect(stopped).toBeGreaterThan(0);
     expect(short.gradients).toBeLessThan(full.gradients);
+  });
+
+  it('an aborted signal ends the current path at its next iterate and starts no other; before any approximation it throws', async () => {
+    const d = 30;
+    const variances = Array.from({ length: d }, (_, i) => 10 ** (-2 + (4 * i) / (d - 1)));
+    const cov = new Float64Array(d * d);
+    variances.forEach((v, i) => (cov[i * d + i] = v));
+    const inner = GaussianTarget.withCovariance(new Array(d).fill(1), cov);
+    const full = await pathfinder(inner, { seed: 8, drawsPerPath: 50, draws: 50 });
+    expect(full.paths).toHaveLength(4);
+    /** The same target, aborting the controller once it has been called `after` times. */
+    const aborting = (after: number) => {
+      const controller = new AbortController();
+      let calls = 0;
+      const target = {
+        dim: d,
+        async logDensityGradient(x: Float64Array, n: number, logp: Float64Array, grad: Float64Array): Promise<void> {
+          if (++calls === after) controller.abort();
+          await inner.logDensityGradient(x, n, logp, grad);
+        },
+      };
+      return { target, signal: controller.signal };
+    };
+    // aborted a few iterations into the first path (its iterates and ELBO draws are those of the full run's first path)
+    const midFirst = aborting(60);
+    const r = await pathfinder(midFirst.target, { seed: 8, drawsPerPath: 50, draws: 50, signal: midFirst.signal });
+    expect(r.paths).toHaveLength(1);
+    expect(r.paths[0].iterations).toBeLessThan(full.paths[0].iterations);
+    expect(r.gradients).toBeLessThan(full.paths[0].gradients);
+    // aborted at the first call: the path still takes its first L-BFGS step (stop is asked after each step)
+    const atOnce = aborting(1);
+    const first = await pathfinder(atOnce.target, { seed: 8, drawsPerPath: 50, draws: 50, signal: atOnce.signal });
+    expect(first.paths.map((p) => p.iterations)).toEqual([1]);
+    // aborted before the run: no path, so no approximation
+    const before = aborting(Infinity);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(pathfinder(before.target, { seed: 8, drawsPerPath: 50, draws: 50, signal: controller.signal })).rejects.toBeInstanceOf(PathfinderAbortedError);
+    // --init pathfinder then hands the sampler no start (fitModel passes it the same aborted signal)
+    const start = { target: before.target, signal: controller.signal };
+    expect(await pathfinderStart(start.target, 4, 8, 4, start.signal)).toBeNull();
   });
 });
 
