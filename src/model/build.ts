@@ -61,7 +61,7 @@ export type SdScaleChoice = 'log' | 'signed' | 'scaled';
 /**
  * 'scaled': on Hillstrom's hierarchical model (all 64,000 rows, seeds 20240, 1, 2, 3; bench/README.md, "Scaled
  * levels") it removed the log-sd tail and the signed sd's upper-tail divergences: with the Fisher warm-up 16–19
- * gradients per minimum bulk-ESS and no divergences, against 75–177 for log sd in Stan's windows.
+ * gradients per minimum bulk-ESS and no divergences, against 63–87 for log sd (this code version) in Stan's windows.
  */
 export const DEFAULT_SD_SCALE: SdScaleChoice = 'scaled';
 

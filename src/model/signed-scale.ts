@@ -19,11 +19,10 @@
  * prior p(|v|) is the even normal or t density, smooth at v = 0, and there is no boundary and no tail. (An exponential
  * or gamma prior has a kink or a pole at 0; such terms keep log sd.)
  *
- * Not the default (`--sd-scale signed` asks for it). Measured on Hillstrom's hierarchical model (bench/README.md,
- * "Signed sd"): 51–58 gradients per minimum bulk-ESS against log sd's 76–177 on seeds 1, 2, 3 and 20240, but the
- * larger steps it allows reach the far upper tail of sd (0.57–0.61, where the data pin r = sd·z and the non-centered
- * z bend) and diverge there on some seeds: 0, 0, 0, 6 divergences against 7, 1, 0, 0 (and 1, 0, ·, 0 at target
- * acceptance 0.9), and tests/analyses/hillstrom-real.slow.test.ts asks for none at seed 20240.
+ * `--sd-scale signed` asks for it alone; the default, `--sd-scale scaled`, adds the scaled levels below. Measured on
+ * Hillstrom's hierarchical model (bench/README.md, "Signed sd" and "Scaled levels"): signed alone 51–58 gradients per
+ * minimum bulk-ESS against log sd's 76–177 on seeds 1, 2, 3 and 20240, but its larger steps reach the upper tail of
+ * sd, where the data pin the non-centered z, and diverge there on some seeds; the scaled levels remove that.
  *
  * As a change of coordinates around a backend built on log sd (src/backend/signed-scale.ts): u = log|v|, z' =
  * sign(v)·z, and log π̃ = log π(u, z') − log|v| (−log 2 dropped), where log π(u, ·) already holds the Jacobian u of
