@@ -12,7 +12,9 @@
  *                                         [--sd-scale log|signed|scaled (how non-centered sds are sampled, src/model/signed-scale.ts)]
  *                                         [--metric auto|diag|dense|lowrank]
  *
- * `--detail` adds, per fit, where the minimum ESS sits and why (samplerDetail below).
+ * `--detail` adds, per fit, where the minimum ESS sits and why (samplerDetail below): per varying term also the
+ * divergent draws by chain and draw with their sd, the largest sd each chain visited, and the sd above which each
+ * chain's leapfrog is unstable in the term's level coordinates (stableSdBelow).
  * `--adapt default` leaves the setting to the fit's default (auto: src/fit/adapt-choice.ts). Prints one JSON line per fit.
  */
 import { parseArgs } from 'node:util';
@@ -177,7 +179,7 @@ function samplerDetail(fit: Awaited<ReturnType<typeof fitModel>>, ess: { name: s
  * approximation of their conditional given the sd: level coordinate k has conditional precision about 1 + sd²·I_k in z
  * (1 in ζ = z·√(1 + sd²·I_k), sd-scale scaled), and leapfrog with step ε·√(M⁻¹_k) on a Gaussian of sd σ is stable only
  * while ε·√(M⁻¹_k) < 2σ. I_k from src/model/parameterization.ts (rotated for a folded term, src/model/split.ts).
- * Infinity: stable at every sd.
+ * Infinity (null in the JSON line): stable at every sd.
  */
 function stableSdBelow(fit: Awaited<ReturnType<typeof fitModel>>, term: VaryingTerm): number[] {
   const spec = fit.model.spec;
