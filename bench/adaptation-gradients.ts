@@ -9,10 +9,12 @@
  *                                         [--seeds 1,2] [--chains 4] [--warmup 1000] [--draws 1000] [--backend native]
  *                                         [--threads N] [--fixed-length (the Fisher warm-up lasts --warmup)] [--target-accept D]
  *                                         [--param group=centered|noncentered|split,…] [--detail]
- *                                         [--sd-scale log|signed (how non-centered sds are sampled, src/model/signed-scale.ts)]
+ *                                         [--sd-scale log|signed|scaled (how non-centered sds are sampled, src/model/signed-scale.ts)]
  *                                         [--metric auto|diag|dense|lowrank]
  *
- * `--detail` adds, per fit, where the minimum ESS sits and why (samplerDetail below).
+ * `--detail` adds, per fit, where the minimum ESS sits and why (samplerDetail below): per varying term also the
+ * divergent draws by chain and draw with their sd, the largest sd each chain visited, and the sd above which each
+ * chain's leapfrog is unstable in the term's level coordinates (stableSdBelow).
  * `--adapt default` leaves the setting to the fit's default (auto: src/fit/adapt-choice.ts). Prints one JSON line per fit.
  */
 import { parseArgs } from 'node:util';
@@ -21,7 +23,9 @@ import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import { rhat } from '../src/diagnostics/rhat.js';
 import { fitModel, type FitOptions } from '../src/fit/fit.js';
-import { parseParameterizationArgs } from '../src/model/parameterization.js';
+import { levelInformation, parseParameterizationArgs } from '../src/model/parameterization.js';
+import { isRotated, rotatedInformation } from '../src/model/split.js';
+import type { VaryingTerm } from '../src/model/spec.js';
 import { list, sum, runOptions } from './cli-args.js';
 
 const { values: a } = parseArgs({
@@ -135,8 +139,16 @@ function samplerDetail(fit: Awaited<ReturnType<typeof fitModel>>, ess: { name: s
       v2 += (x - m) ** 2 / u.length;
       v3 += (x - m) ** 3 / u.length;
     }
-    const at: { logSd: number; lp: number }[] = [];
-    for (let i = 0; i < divergent.length; i++) if (divergent[i] > 0) at.push({ logSd: +u[i].toFixed(3), lp: +lp[i].toFixed(1) });
+    const sdOf = (x: number): number => (term.signedScale ? Math.abs(x) : Math.exp(x));
+    const at: { chain: number; draw: number; sd: number; lp: number }[] = [];
+    for (let i = 0; i < divergent.length; i++) {
+      if (divergent[i] > 0) at.push({ chain: Math.floor(i / r.nDraws), draw: i % r.nDraws, sd: +sdOf(u[i]).toFixed(3), lp: +lp[i].toFixed(1) });
+    }
+    const maxSd = Array.from({ length: r.nChains }, (_, c) => {
+      let m = 0;
+      for (let d = 0; d < r.nDraws; d++) m = Math.max(m, sdOf(u[c * r.nDraws + d]));
+      return +m.toFixed(3);
+    });
     return {
       term: spec.groups[term.group].name,
       parameterization: term.parameterization,
@@ -145,7 +157,9 @@ function samplerDetail(fit: Awaited<ReturnType<typeof fitModel>>, ess: { name: s
       logSdSkewness: +(v3 / v2 ** 1.5).toFixed(2),
       logSdEssBulk: Math.round(essBulk({ values: u, nChains: r.nChains, nDraws: r.nDraws }) ?? 0),
       metricOverVariance: r.inverseMetric.map((mi) => +((mi.length === spec.dim ? mi[k] : mi[k * spec.dim + k]) / v2).toFixed(2)),
-      divergentAt: at.slice(0, 10),
+      divergentAt: at.slice(0, 12),
+      maxSd,
+      stableSdBelow: stableSdBelow(fit, term),
     };
   });
   return {
@@ -158,4 +172,35 @@ function samplerDetail(fit: Awaited<ReturnType<typeof fitModel>>, ess: { name: s
     meanAccept: +meanAccept.toFixed(3),
     terms,
   };
+}
+
+/**
+ * Per chain, the sd above which its leapfrog becomes unstable in the term's level coordinates, by the Gaussian
+ * approximation of their conditional given the sd: level coordinate k has conditional precision about 1 + sd²·I_k in z
+ * (1 in ζ = z·√(1 + sd²·I_k), sd-scale scaled), and leapfrog with step ε·√(M⁻¹_k) on a Gaussian of sd σ is stable only
+ * while ε·√(M⁻¹_k) < 2σ. I_k from src/model/parameterization.ts (rotated for a folded term, src/model/split.ts).
+ * Infinity (null in the JSON line): stable at every sd.
+ */
+function stableSdBelow(fit: Awaited<ReturnType<typeof fitModel>>, term: VaryingTerm): number[] {
+  const spec = fit.model.spec;
+  const r = fit.sample;
+  const K = spec.groups[term.group].levels.length;
+  const perLevel = levelInformation({ levels: K, index: spec.groups[term.group].index, x: term.x }, spec.y, spec.trials);
+  const info = isRotated(term) ? rotatedInformation(perLevel, K) : perLevel;
+  return Array.from(r.stepSize, (eps, c) => {
+    let limit = Infinity;
+    const mi = r.inverseMetric[c];
+    for (let k = 0; k < K; k++) {
+      const j = term.offset + k;
+      const step = eps * Math.sqrt(mi.length === spec.dim ? mi[j] : mi[j * spec.dim + j]);
+      if (term.levelInformation !== undefined) {
+        if (step >= 2) limit = 0;
+        continue;
+      }
+      if (info[k] <= 0) continue;
+      const ratio = (2 / step) ** 2 - 1;
+      limit = Math.min(limit, ratio <= 0 ? 0 : Math.sqrt(ratio / info[k]));
+    }
+    return +limit.toFixed(3);
+  });
 }

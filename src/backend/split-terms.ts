@@ -37,7 +37,7 @@ export function needsCoordinateMap(spec: ModelSpec): boolean {
  */
 export function centeredSpec(spec: ModelSpec): ModelSpec {
   const terms: VaryingTerm[] = spec.terms.map((t) => {
-    const { foldColumn: _fold, groupLevelFold: _groupLevel, signedScale: _signed, ...plain } = t;
+    const { foldColumn: _fold, groupLevelFold: _groupLevel, signedScale: _signed, levelInformation: _information, ...plain } = t;
     return t.parameterization === 'split' ? { ...plain, parameterization: 'centered' } : plain;
   });
   return { ...spec, terms, fixedBasis: null };

@@ -2,7 +2,9 @@
  * The warm-up a fit uses when the user does not choose one (`adapt: 'auto'`, the default):
  *
  *   fisher  (src/sampler/adaptation/fisher-adaptation.ts) for a model without varying terms, and for one whose every
- *           varying term has MANY_LEVELS (50) levels or more;
+ *           varying term has MANY_LEVELS (50) levels or more or is sampled with a signed sd and scaled levels
+ *           (src/model/signed-scale.ts, sd-scale 'scaled', the default for non-centered terms with a half-normal or
+ *           half-t sd prior);
  *   stan    Stan's windows plus the early metric of the initial buffer (early-metric.ts) otherwise.
  *
  * Why (bench/README.md, "Warm-up: Fisher-divergence adaptation vs the old default", all 64,000 Hillstrom rows, 4 chains,
@@ -22,6 +24,11 @@
  * per minimum bulk-ESS against the windows' 94.9 at 20,000 rows (warm-up 355 iterations, 42k gradients instead of
  * 81k) and 56.7 against 79.2 at 100,000 rows (55k warm-up gradients instead of 121k), with no divergences and
  * population-level R-hat ≤ 1.005.
+ * Scaled levels. The divergences above sat in the upper tail of the few-level sd, where the data pin the
+ * non-centered z to a width 1/√(1 + sd²·I_k) that the Fisher warm-up's larger steps overshoot; with the levels scaled
+ * by that width (src/model/signed-scale.ts) the hierarchical model took 16–19 gradients per minimum bulk-ESS under
+ * the Fisher warm-up with no divergences on seeds 20240, 1, 2, 3 (bench/README.md, "Scaled levels"), so such terms
+ * join the Fisher warm-up. A centered or split few-level term (the crossed model's intercepts) still keeps the windows.
  * `--adapt stan` is Stan's windowed adaptation exactly (no early metric), for comparisons with Stan.
  */
 import { MANY_LEVELS } from '../model/parameterization.js';
@@ -35,7 +42,7 @@ export type AdaptChoice = AdaptScheme | 'auto';
 export const ADAPT_CHOICES: readonly AdaptChoice[] = ['auto', 'fisher', 'stan'];
 
 /** The rule in one line, for `nutmeg fit --help`. */
-export const AUTO_ADAPT_RULE = `auto = fisher for a model without varying terms or whose varying terms all have ${MANY_LEVELS}+ levels (and a diag or dense metric), else stan plus an early metric`;
+export const AUTO_ADAPT_RULE = `auto = fisher for a model without varying terms or whose varying terms all have ${MANY_LEVELS}+ levels or scaled sds (and a diag or dense metric), else stan plus an early metric`;
 
 /** The warm-up for `spec` when the user asked for `choice`, and whether Stan's windows get the early metric. */
 export function chooseAdapt(
@@ -46,6 +53,6 @@ export function chooseAdapt(
   if (choice !== 'auto') return { adapt: choice, earlyMetric: false };
   // the low-rank metric is estimated from the slow windows' draws and gradients (src/sampler/adaptation/lowrank-window.ts)
   if (metric === 'lowrank') return { adapt: 'stan', earlyMetric: true };
-  const fisher = spec.terms.every((t) => spec.groups[t.group].levels.length >= MANY_LEVELS);
+  const fisher = spec.terms.every((t) => spec.groups[t.group].levels.length >= MANY_LEVELS || t.levelInformation !== undefined);
   return fisher ? { adapt: 'fisher', earlyMetric: false } : { adapt: 'stan', earlyMetric: true };
 }

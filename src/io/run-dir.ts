@@ -206,7 +206,7 @@ export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'):
     parameterization: meta.parameterization,
     fixedBasis: meta.fixedBasis ?? 'natural',
     // the sampler's sd coordinates as the run had them (src/model/signed-scale.ts)
-    sdScale: (meta.signedSd?.length ?? 0) > 0 ? 'signed' : 'log',
+    sdScale: (meta.scaledSd?.length ?? 0) > 0 ? 'scaled' : (meta.signedSd?.length ?? 0) > 0 ? 'signed' : 'log',
   });
   const { spec } = model;
   const names = constrainedNames(spec);

@@ -51,6 +51,8 @@ export interface RunMeta {
    * rather than log sd; absent in runs written before it existed (then none).
    */
   readonly signedSd?: readonly string[];
+  /** Of those, the terms whose levels the sampler moved scaled (ζ_k = z_k·√(1 + v²·I_k), sd-scale scaled); absent: none. */
+  readonly scaledSd?: readonly string[];
   /** Coordinates of the fixed effects (src/model/fixed-basis.ts); absent in runs written before it existed. */
   readonly fixedBasis?: FixedBasisChoice;
   /**
@@ -165,6 +167,7 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
     priors,
     parameterization,
     signedSd: spec.terms.flatMap((term, t) => (term.signedScale ? [termLabel(spec, t)] : [])),
+    scaledSd: spec.terms.flatMap((term, t) => (term.levelInformation ? [termLabel(spec, t)] : [])),
     fixedBasis: spec.fixedBasis ? 'qr' : 'natural',
     fixedLayout: fixedLayout(spec),
     backend: { kind: fit.backend.kind, description: fit.backend.description, ...(fit.backend.layout ? { layout: fit.backend.layout } : {}) },

@@ -3,6 +3,7 @@
  * the design for new rows, the prior assigned to every parameter, and notes on the choices made.
  */
 import { signedScaleSuits } from './signed-scale.js';
+import { rotatedInformation } from './split.js';
 import type { Frame } from '../data/frame.js';
 import { UserError } from '../errors.js';
 import { requireBinaryOutcome, requireCountOutcome, requireFamilyOutcome } from '../data/checks.js';
@@ -12,7 +13,7 @@ import { modelTerms } from './formula/terms.js';
 import { makeRecipe } from './design.js';
 import { dataWarnings } from './data-warnings.js';
 import { detectGroupLevelFold } from './group-level-fold.js';
-import { chooseBlockParameterization, chooseParameterizations, describeEvidence, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
+import { chooseBlockParameterization, chooseParameterizations, describeEvidence, levelInformation, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
 import { formatPrior } from './prior.js';
 import { priorGroupsText } from '../report/prior-groups.js';
 import { fixedBasisFactor } from './fixed-basis.js';
@@ -47,14 +48,22 @@ export interface BuildOptions {
    */
   readonly indexedAbove?: number;
   /**
-   * How the sd of a non-centered term is sampled: 'log' (default) as log sd; 'signed' as a signed coordinate
-   * (sd = |v|, src/model/signed-scale.ts) when the term has fewer than MANY_LEVELS levels and a half-normal or half-t
-   * sd prior, else as log sd.
+   * How the sd of a non-centered term is sampled: 'log' as log sd; 'signed' as a signed coordinate (sd = |v|,
+   * src/model/signed-scale.ts) when the term has fewer than MANY_LEVELS levels and a half-normal or half-t sd prior,
+   * else as log sd; 'scaled' (default) as 'signed' with each level's z rescaled by its conditional precision given
+   * the sd (ζ_k = z_k·√(1 + v²·I_k), src/model/signed-scale.ts).
    */
   readonly sdScale?: SdScaleChoice;
 }
 
-export type SdScaleChoice = 'log' | 'signed';
+export type SdScaleChoice = 'log' | 'signed' | 'scaled';
+
+/**
+ * 'scaled': on Hillstrom's hierarchical model (all 64,000 rows, seeds 20240, 1, 2, 3; bench/README.md, "Scaled
+ * levels") it removed the log-sd tail and the signed sd's upper-tail divergences: with the Fisher warm-up 16–19
+ * gradients per minimum bulk-ESS and no divergences, against 63–87 for log sd (this code version) in Stan's windows.
+ */
+export const DEFAULT_SD_SCALE: SdScaleChoice = 'scaled';
 
 export type FixedBasisChoice = 'qr' | 'natural';
 
@@ -191,6 +200,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     index: design.groupIndex[k],
   }));
   const sharedColumns = recipe.terms.map((_, k) => sharedFixedColumn(design.x[k], design.X, q, interceptColumn));
+  const rowInformation = crudeRowInformation(family, y, trials, link);
   const termEvidence = chooseParameterizations(
     recipe.terms.map((t, k) => ({
       group: groups[t.group].name,
@@ -204,7 +214,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     y,
     trials,
     options.parameterization,
-    crudeRowInformation(family, y, trials, link),
+    rowInformation,
   );
   // a correlated block is centered, split or non-centered as a whole; its folds are the block's (CorrelatedBlock.foldColumns)
   const evidence = [...termEvidence];
@@ -224,7 +234,14 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       ? detectGroupLevelFold(design.X, frame.nRows, q, sharedColumns[k], groups[t.group].index, groups[t.group].levels.length)
       : null,
   );
-  const signedModel = options.sdScale === 'signed';
+  const sdScale = options.sdScale ?? DEFAULT_SD_SCALE;
+  const signedModel = sdScale === 'signed' || sdScale === 'scaled';
+  // a scaled term's information per level coordinate: I_k, or for a folded (rotated) term that of its [u, e]
+  const coordinateInformation = (k: number): Float64Array => {
+    const K = groups[recipe.terms[k].group].levels.length;
+    const info = levelInformation({ levels: K, index: groups[recipe.terms[k].group].index, x: design.x[k] }, y, trials, rowInformation);
+    return sharedColumns[k] >= 0 && !inBlock.has(k) ? rotatedInformation(info, K) : info;
+  };
   let next = fixedNames.length;
   const varying: VaryingTerm[] = recipe.terms.map((t, k) => {
     const sdIndex = next;
@@ -241,7 +258,12 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       offset: sdIndex + 1,
       ...(signedModel && !inBlock.has(k) &&
       signedScaleSuits({ parameterization: evidence[k].chosen, sdPrior: priors.sd[k] }, groups[t.group].levels.length)
-        ? { signedScale: true }
+        ? {
+            signedScale: true,
+            ...(sdScale === 'scaled'
+              ? { levelInformation: coordinateInformation(k) }
+              : {}),
+          }
         : {}),
     };
   });

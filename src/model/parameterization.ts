@@ -112,13 +112,16 @@ export function sharedFixedColumn(x: Float64Array | null, X: Float64Array, p: nu
   return -1;
 }
 
-/** Applies the default rule to one term. */
-export function ruleFor(
-  term: RuleInput,
+/**
+ * I_k of the rule above for every level k of a term: Σ_{rows i in level k} x_i² · w · trials_i, with w the family's
+ * information per row (rowInformation) or, without it, p̄(1 − p̄) of the bernoulli/binomial outcome.
+ */
+export function levelInformation(
+  term: Pick<RuleInput, 'levels' | 'index' | 'x'>,
   y: Float64Array,
   trials: Float64Array | null,
   rowInformation?: number,
-): Omit<ParameterizationEvidence, 'source' | 'ruleChoice'> {
+): Float64Array {
   const n = y.length;
   let w: number;
   if (rowInformation !== undefined) {
@@ -138,6 +141,17 @@ export function ruleFor(
     const x = term.x ? term.x[i] : 1;
     info[term.index[i]] += x * x * w * (trials ? trials[i] : 1);
   }
+  return info;
+}
+
+/** Applies the default rule to one term. */
+export function ruleFor(
+  term: RuleInput,
+  y: Float64Array,
+  trials: Float64Array | null,
+  rowInformation?: number,
+): Omit<ParameterizationEvidence, 'source' | 'ruleChoice'> {
+  const info = levelInformation(term, y, trials, rowInformation);
   let worstLevel = 0;
   let maxLikelihoodSd = -Infinity;
   for (let k = 0; k < term.levels; k++) {

@@ -19,17 +19,38 @@
  * prior p(|v|) is the even normal or t density, smooth at v = 0, and there is no boundary and no tail. (An exponential
  * or gamma prior has a kink or a pole at 0; such terms keep log sd.)
  *
- * Not the default (`--sd-scale signed` asks for it). Measured on Hillstrom's hierarchical model (bench/README.md,
- * "Signed sd"): 51–58 gradients per minimum bulk-ESS against log sd's 76–177 on seeds 1, 2, 3 and 20240, but the
- * larger steps it allows reach the far upper tail of sd (0.57–0.61, where the data pin r = sd·z and the non-centered
- * z bend) and diverge there on some seeds: 0, 0, 0, 6 divergences against 7, 1, 0, 0 (and 1, 0, ·, 0 at target
- * acceptance 0.9), and tests/analyses/hillstrom-real.slow.test.ts asks for none at seed 20240.
+ * `--sd-scale signed` asks for it alone; the default, `--sd-scale scaled`, adds the scaled levels below. Measured on
+ * Hillstrom's hierarchical model (bench/README.md, "Signed sd" and "Scaled levels"): signed alone 51–58 gradients per
+ * minimum bulk-ESS against log sd's 76–177 on seeds 1, 2, 3 and 20240, but its larger steps reach the upper tail of
+ * sd, where the data pin the non-centered z, and diverge there on some seeds; the scaled levels remove that.
  *
  * As a change of coordinates around a backend built on log sd (src/backend/signed-scale.ts): u = log|v|, z' =
  * sign(v)·z, and log π̃ = log π(u, z') − log|v| (−log 2 dropped), where log π(u, ·) already holds the Jacobian u of
  * sd = e^u. Gradient: ∂/∂v = (∂/∂u − 1)/v, ∂/∂z = sign(v)·∂/∂z'. The numerator ∂/∂u − 1 is O(v) (the prior's
  * −sd²/s² and the likelihood's sd·Σ z'·∂L/∂r), so the quotient stays finite as v → 0; v = 0 itself is read as
  * ±TINY.
+ *
+ * Scaled levels (`sdScale: 'scaled'`, the term carries levelInformation I_k). Given the sd, level k's z_k has prior
+ * Normal(0, 1) and, through r_k = v·z_k, a likelihood of information about v²·I_k (I_k: the information the data carry
+ * about r_k, src/model/parameterization.ts), so its conditional precision is about 1 + v²·I_k: near v = 0 the prior
+ * holds z (the non-centered geometry), in the upper tail of sd the data pin it to a width 1/√(1 + v²·I_k) and the
+ * non-centered z bend (where the signed sd diverged, bench/README.md). The level coordinate is then
+ *
+ *     ζ_k = z_k · s_k(v),   s_k(v) = √(1 + v²·I_k),   r_k = v·ζ_k / s_k(v),
+ *
+ * whose conditional spread is about 1 at every v: non-centered as v → 0, centered in the data's units (r_k·√I_k) as
+ * v grows, a partial non-centering whose weight follows the sd (after Papaspiliopoulos, Roberts & Sköld 2007,
+ * "A general framework for the parametrization of hierarchical models", Statistical Science 22(1)). Any positive
+ * I_k give the same posterior: the map (v, ζ) ↦ (v, z) is a bijection for each v, triangular, with Jacobian
+ * ∏_k 1/s_k(v), so
+ *
+ *     log π̃(v, ζ) = log π(u = log|v|, z' = sign(v)·ζ/s(v)) − log|v| − ½ Σ_k log(1 + v²·I_k),
+ *
+ * and with G_u, G_k the log-sd backend's gradient in u and z'_k (∂z'_k/∂v = −z'_k·v·I_k/s_k²):
+ *
+ *     ∂/∂v = (G_u − 1)/v − v · Σ_k I_k·(G_k·z'_k + 1)/s_k²,     ∂/∂ζ_k = sign(v)·G_k/s_k.
+ *
+ * s_k is even in v, so (v, ζ) and (−v, −ζ) still map to the same (sd, z') and π̃ stays smooth across v = 0.
  */
 import { MANY_LEVELS } from './parameterization.js';
 import { levelCount, type ModelSpec, type VaryingTerm } from './spec.js';
@@ -61,7 +82,7 @@ export function unsignedSpec(spec: ModelSpec): ModelSpec {
     out = {
       ...spec,
       terms: spec.terms.map((t) => {
-        const { signedScale: _signed, ...plain } = t;
+        const { signedScale: _signed, levelInformation: _information, ...plain } = t;
         return plain;
       }),
     };
@@ -75,17 +96,24 @@ export interface SignedTerm {
   readonly sdIndex: number;
   readonly offset: number;
   readonly K: number;
+  /** I_k per level when the level coordinates are scaled (ζ), else null (z). */
+  readonly info: Float64Array | null;
 }
 
 export function signedTerms(spec: ModelSpec): SignedTerm[] {
   const out: SignedTerm[] = [];
   spec.terms.forEach((t, k) => {
-    if (t.signedScale === true) out.push({ sdIndex: t.sdIndex, offset: t.offset, K: levelCount(spec, k) });
+    if (t.signedScale === true) out.push({ sdIndex: t.sdIndex, offset: t.offset, K: levelCount(spec, k), info: t.levelInformation ?? null });
   });
   return out;
 }
 
-/** n positions (dim each) with signed sds in src → the same with u = log|v| and z' = sign(v)·z in dst. */
+/** s_k(v) = √(1 + v²·I_k) of a scaled term (1 without scaling). */
+function levelScale(info: Float64Array | null, k: number, v: number): number {
+  return info === null ? 1 : Math.sqrt(1 + v * v * info[k]);
+}
+
+/** n positions (dim each) with signed sds in src → the same with u = log|v| and z' = sign(v)·ζ/s(v) in dst. */
 export function signedToLog(terms: readonly SignedTerm[], dim: number, src: ArrayLike<number>, dst: Float64Array, n: number): void {
   for (let c = 0; c < n; c++) {
     const base = c * dim;
@@ -94,14 +122,20 @@ export function signedToLog(terms: readonly SignedTerm[], dim: number, src: Arra
       const v = src[base + t.sdIndex];
       const sign = v < 0 ? -1 : 1;
       dst[base + t.sdIndex] = pm.log(Math.max(Math.abs(v), TINY));
-      if (sign < 0) for (let k = 0; k < t.K; k++) dst[base + t.offset + k] = -src[base + t.offset + k];
+      if (sign < 0 || t.info !== null) {
+        for (let k = 0; k < t.K; k++) dst[base + t.offset + k] = (sign * src[base + t.offset + k]) / levelScale(t.info, k, v);
+      }
     }
   }
 }
 
-/** The inverse on one position: u = log sd → v = sd (the positive preimage), z' → z unchanged, in place. */
+/** The inverse on one position: u = log sd → v = sd (the positive preimage), z' → ζ = z'·s(v), in place. */
 export function logToSigned(terms: readonly SignedTerm[], theta: Float64Array): void {
-  for (const t of terms) theta[t.sdIndex] = pm.exp(theta[t.sdIndex]);
+  for (const t of terms) {
+    const v = pm.exp(theta[t.sdIndex]);
+    theta[t.sdIndex] = v;
+    if (t.info !== null) for (let k = 0; k < t.K; k++) theta[t.offset + k] *= levelScale(t.info, k, v);
+  }
 }
 
 /**
@@ -122,7 +156,24 @@ export function pullBackSigned(
     const sign = v < 0 ? -1 : 1;
     if (Math.abs(v) < TINY) v = sign * TINY;
     logp[c] -= pm.log(Math.abs(v));
-    grad[base + t.sdIndex] = (grad[base + t.sdIndex] - 1) / v;
-    if (sign < 0) for (let k = 0; k < t.K; k++) grad[base + t.offset + k] = -grad[base + t.offset + k];
+    let gv = (grad[base + t.sdIndex] - 1) / v;
+    if (t.info !== null) {
+      let jacobian = 0;
+      let shear = 0;
+      for (let k = 0; k < t.K; k++) {
+        const s2 = 1 + v * v * t.info[k];
+        const s = Math.sqrt(s2);
+        const zPlain = (sign * positions[base + t.offset + k]) / s;
+        const g = grad[base + t.offset + k];
+        jacobian += pm.log(s2);
+        shear += (t.info[k] * (g * zPlain + 1)) / s2;
+        grad[base + t.offset + k] = (sign * g) / s;
+      }
+      logp[c] -= 0.5 * jacobian;
+      gv -= v * shear;
+    } else if (sign < 0) {
+      for (let k = 0; k < t.K; k++) grad[base + t.offset + k] = -grad[base + t.offset + k];
+    }
+    grad[base + t.sdIndex] = gv;
   }
 }

@@ -80,6 +80,21 @@ export function effectsToSplit(sd: number, r: ArrayLike<number>, from: number, K
 }
 
 /**
+ * The information a rotated term's coordinates [u, e] carry when level k's effect carries I_k (independent levels):
+ * the diagonal of Qᵀ diag(I) Q for the Helmert coordinates, Σ_k Q_kj²·I_k = a[k]²·(Σ_{l<k} I_l + k²·I_k) for e_{k−1},
+ * and 0 for u, whose direction the fold moves into the fixed coefficient (the likelihood does not see it).
+ */
+export function rotatedInformation(info: ArrayLike<number>, K: number): Float64Array {
+  const out = new Float64Array(K);
+  let prefix = info[0];
+  for (let k = 1; k < K; k++) {
+    out[k] = (prefix + k * k * info[k]) / (k * (k + 1));
+    prefix += info[k];
+  }
+  return out;
+}
+
+/**
  * Pulls a gradient with respect to r (g, length K, at g[from…]) back to (u, e), written over g in place, and returns
  * the extra derivative with respect to log sd at fixed (u, e): ∂r/∂log sd = mean(r)·1 = sd·u/√K · 1, so the extra
  * term is (sd · u / √K) · Σ g. (The caller adds it and the Jacobian's +1.) `u` is the current mean coordinate.

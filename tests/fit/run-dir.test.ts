@@ -13,7 +13,8 @@ import { main } from '../../src/cli/main.js';
 import { signedTerms } from '../../src/model/signed-scale.js';
 
 describe('run directory', () => {
-  it('round-trips a fit: draws, stats, and the unconstrained coordinates rebuilt from fit.json', async () => {
+  for (const sdScale of ['signed', 'scaled'] as const)
+  it(`round-trips a fit: draws, stats, and the unconstrained coordinates rebuilt from fit.json (sd-scale ${sdScale})`, async () => {
     const { frame } = builtinDataset('hillstrom', 3, 600);
     const formula = 'conversion ~ treatment + recency_z + (1 | zip_code) + (0 + treatment | history_segment)';
     const fit = await fitModel(frame, formula, {
@@ -24,7 +25,7 @@ describe('run directory', () => {
       seed: 5,
       // both non-centered and sampled signed (src/model/signed-scale.ts), whose draws come back below
       parameterization: { zip_code: 'noncentered' },
-      sdScale: 'signed',
+      sdScale,
       // the signed scale suits half-normal and half-t sd priors, not the data-scaled default exponential(1)
       priors: { sd: 'halfnormal(0.5)' },
     });
@@ -42,8 +43,10 @@ describe('run directory', () => {
     const header = readFileSync(join(dir, 'chain-1.csv'), 'utf8').split('\n').find((l) => l.startsWith('lp__'));
     expect(header).toContain('r_zip_code__Intercept.1');
     expect(run.meta.signedSd).toEqual(['zip_code__Intercept', 'history_segment__treatment']);
+    expect(run.meta.scaledSd).toEqual(sdScale === 'scaled' ? ['zip_code__Intercept', 'history_segment__treatment'] : []);
     // rebuilt from fit.json (data re-simulated from its seed and size): the sampler's own coordinates come back, a
-    // signed sd as its positive preimage (v, z) → (|v|, sign(v)·z), which carries the same sd, z and r
+    // signed sd as its positive preimage (v, z) → (|v|, sign(v)·z), which carries the same sd, z and r (scaled levels
+    // likewise: ζ = z·√(1 + v²·I) is odd in z and even in v)
     const rebuilt = rebuildRun(dir);
     const spec = fit.model.spec;
     expect(rebuilt.model.spec.dim).toBe(spec.dim);

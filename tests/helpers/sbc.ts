@@ -167,11 +167,13 @@ export function drawTheta(spec: ModelSpec, rng: Rng): Float64Array {
   for (const term of spec.terms) {
     if (term.parameterization === 'split' || (term.foldColumn ?? -1) >= 0) throw new Error('SBC helper: split or folded terms are not supported');
     const sd = drawPrior(term.sdPrior, rng);
-    // a signed sd (src/model/signed-scale.ts) is drawn as its positive preimage v = sd
+    // a signed sd (src/model/signed-scale.ts) is drawn as its positive preimage v = sd, a scaled term's levels as
+    // ζ_k = z_k·√(1 + sd²·I_k)
     theta[term.sdIndex] = term.signedScale ? sd : Math.log(sd);
     const K = spec.groups[term.group].levels.length;
     const scale = term.parameterization === 'centered' ? sd : 1;
-    for (let k = 0; k < K; k++) theta[term.offset + k] = scale * rng.normal();
+    const info = term.levelInformation;
+    for (let k = 0; k < K; k++) theta[term.offset + k] = scale * rng.normal() * (info ? Math.sqrt(1 + sd * sd * info[k]) : 1);
   }
   for (const a of spec.aux ?? []) theta[a.index] = Math.log(drawPrior(a.prior, rng));
   return theta;
@@ -187,7 +189,9 @@ export function etaAt(spec: ModelSpec, theta: Float64Array): Float64Array {
     for (const term of spec.terms) {
       const v = theta[term.offset + spec.groups[term.group].index[i]];
       const scale = term.signedScale ? theta[term.sdIndex] : Math.exp(theta[term.sdIndex]);
-      const r = term.parameterization === 'noncentered' ? scale * v : v;
+      const info = term.levelInformation;
+      const level = spec.groups[term.group].index[i];
+      const r = (term.parameterization === 'noncentered' ? scale * v : v) / (info ? Math.sqrt(1 + scale * scale * info[level]) : 1);
       s += (term.x ? term.x[i] : 1) * r;
     }
     eta[i] = s;

@@ -9,12 +9,14 @@
  * reference analysis: Intercept ~ N(−3, 1), b ~ N(0, 0.5), sd ~ HalfNormal(0.5), non-centered z ~ N(0, 1)); every
  * parameter tested (4 and 19); and the hierarchical one with its sd sampled as a signed coordinate (sd = |v|,
  * src/model/signed-scale.ts, what a fit does for a non-centered term with few levels), whose two-to-one map must leave
- * the posterior of sd, z and r unchanged. The other families: tests/sampler/sbc-families.slow.test.ts (and the note on
+ * the posterior of sd, z and r unchanged; and the same with its levels scaled by their conditional precision
+ * (ζ_k = z_k·√(1 + v²·I_k), sd-scale 'scaled'). The other families: tests/sampler/sbc-families.slow.test.ts (and the note on
  * multiple testing there).
  */
 import { describe, expect, it } from 'vitest';
 import { describeSbc, expectCalibrated, runSbc } from '../helpers/sbc.js';
 import { randomSpec } from '../helpers/specs.js';
+import { levelInformation } from '../../src/model/parameterization.js';
 
 const REPLICATES = 200;
 const L = 99;
@@ -41,6 +43,23 @@ describe('simulation-based calibration: logistic models', () => {
     const r = await runSbc(base, { replicates: REPLICATES, L, thin: THIN, warmup: WARMUP, seed: SEED });
     expect(r.parameters.length).toBe(4 + 1 + 7 + 7);
     console.log(describeSbc('hierarchical logistic, signed sd', r));
+    expectCalibrated(r);
+  }, TIMEOUT_MS);
+
+  it('hierarchical logistic model with a signed sd and scaled levels: rank histograms are uniform (χ² test at 1%)', async () => {
+    // ζ_k = z_k·√(1 + v²·I_k) (src/model/signed-scale.ts, sd-scale 'scaled'), I_k from the base design's rows
+    const plain = randomSpec('hierarchical', { n: 200, seed: SEED });
+    const base = {
+      ...plain,
+      terms: plain.terms.map((t) => ({
+        ...t,
+        signedScale: true,
+        levelInformation: levelInformation({ levels: plain.groups[t.group].levels.length, index: plain.groups[t.group].index, x: t.x }, plain.y, plain.trials),
+      })),
+    };
+    const r = await runSbc(base, { replicates: REPLICATES, L, thin: THIN, warmup: WARMUP, seed: SEED });
+    expect(r.parameters.length).toBe(4 + 1 + 7 + 7);
+    console.log(describeSbc('hierarchical logistic, signed sd, scaled levels', r));
     expectCalibrated(r);
   }, TIMEOUT_MS);
 });
