@@ -11,6 +11,7 @@
  *                                         [--param group=centered|noncentered|split,…] [--detail]
  *                                         [--sd-scale log|signed|scaled (how non-centered sds are sampled, src/model/signed-scale.ts)]
  *                                         [--metric auto|diag|dense|lowrank]
+ *                                         [--initial-metric gradient|curvature (where the Fisher warm-up's metric starts)]
  *
  * `--detail` adds, per fit, where the minimum ESS sits and why (samplerDetail below): per varying term also the
  * divergent draws by chain and draw with their sd, the largest sd each chain visited, and the sd above which each
@@ -45,6 +46,7 @@ const { values: a } = parseArgs({
     detail: { type: 'boolean', default: false },
     'sd-scale': { type: 'string' },
     metric: { type: 'string' },
+    'initial-metric': { type: 'string' },
   },
 });
 const frame = loadHillstrom(a.data);
@@ -55,7 +57,10 @@ for (const model of list(a.models) as HillstromModel[]) {
       const options: FitOptions = {
         ...runOptions(a, seed),
         ...(adapt === 'default' ? {} : { adapt: adapt as FitOptions['adapt'] }),
-        ...(a['fixed-length'] ? { fisher: { adaptiveLength: false } } : {}),
+        fisher: {
+          ...(a['fixed-length'] ? { adaptiveLength: false } : {}),
+          ...(a['initial-metric'] === undefined ? {} : { initialMetric: a['initial-metric'] as 'gradient' | 'curvature' }),
+        },
         ...(a['target-accept'] === undefined ? {} : { targetAccept: Number(a['target-accept']) }),
         ...(a.param === undefined ? {} : { parameterization: parseParameterizationArgs(list(a.param)) }),
         ...(a['sd-scale'] === undefined ? {} : { sdScale: a['sd-scale'] as FitOptions['sdScale'] }),

@@ -11,7 +11,8 @@
  *       [--chains 4] [--warmup 1000] [--draws 1000] [--backend native] [--threads N] [--formula F]
  *
  * A variant is `name` or `name:key=value;key=value` with keys adapt (auto|fisher|stan), metric (auto|diag|lowrank),
- * param (group~centered|noncentered|split, `+`-separated), delta (target acceptance), init (random|map|pathfinder|auto). `default` sets nothing.
+ * param (group~centered|noncentered|split, `+`-separated), delta (target acceptance), init (random|map|pathfinder|auto),
+ * initmetric (gradient|curvature: where the Fisher warm-up's metric starts). `default` sets nothing.
  * Prints one JSON line per fit.
  */
 import { loadavg } from 'node:os';
@@ -52,6 +53,7 @@ function variantOptions(variant: string): { name: string; options: Partial<FitOp
     else if (key === 'metric') options.metric = value;
     else if (key === 'delta') options.targetAccept = Number(value);
     else if (key === 'init') options.init = value;
+    else if (key === 'initmetric') options.fisher = { initialMetric: value as 'gradient' | 'curvature' };
     else if (key === 'param') {
       const p: Record<string, Parameterization> = {};
       for (const gv of list(value, '+')) {

@@ -16,9 +16,10 @@
  * term's funnel; its draws give every chain a distinct start and its variances a first metric.
  * Why not parameters. Many parameters alone did not call for it: on sim:levels with 10⁴ levels of 10 rows
  * (10⁵ rows, 10,003 parameters) warm-up took 63,811 gradients from random starts and 64,058 (plus Pathfinder's 9,085)
- * from Pathfinder's, with the same 31 gradients per draw after; there the cost is the first 100 iterations of the
- * Fisher warm-up (~90 gradients per iteration against ~31 later) whatever the start (bench/README.md, "Many levels:
- * where warm-up starts").
+ * from Pathfinder's, with the same 31 gradients per draw after; there the cost was the Fisher warm-up's first
+ * iterations, run at the maximum tree depth under its initial metric (1/g₀² from a random start, Pathfinder's
+ * variances from its), which the curvature start (src/sampler/adaptation/curvature-diagonal.ts) now removes:
+ * 51,741 warm-up gradients from random starts (bench/README.md, "Many levels: where warm-up starts").
  * Why at most AUTO_INIT_MAX_DIM parameters. On sim:levels with 10⁵ levels on 10⁶ rows (100,003 parameters) the
  * Pathfinder start itself took 867 s of a 2,100 s run, its paths stopped far from the bulk (Pareto k Inf), and warm-up
  * still began at step sizes 0.024–0.11 (bench/README.md, "Many levels: where warm-up starts"): in that many dimensions

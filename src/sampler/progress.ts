@@ -28,6 +28,8 @@ export interface SamplerProgress {
   readonly transitions: Int32Array;
   /** Tree depth of each chain's last transition. */
   readonly treeDepth: Int32Array;
+  /** Chain c's current inverse metric (a live view: d values for diag, d × d for dense, the diagonal for lowrank). */
+  readonly inverseMetricOf?: (c: number) => Float64Array;
   readonly elapsedSeconds: number;
 }
 

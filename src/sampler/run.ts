@@ -11,6 +11,7 @@ import { makeDrawSet, type DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
 import { stream, type Rng } from '../rng.js';
 import { StepSizeInitializer } from './adaptation/step-size-init.js';
+import { curvatureInverseDiagonal } from './adaptation/curvature-diagonal.js';
 import { FISHER_DEFAULTS, FisherAdaptation, type FisherSettings } from './adaptation/fisher-adaptation.js';
 import type { AdaptScheme, WarmupAdaptation } from './adaptation/warmup.js';
 import { STAN_ADAPTATION, WindowedAdaptation, type AdaptationSettings } from './adaptation/window-adaptation.js';
@@ -57,8 +58,9 @@ export interface SampleOptions {
   readonly stepSize?: number;
   /**
    * Initial inverse metric of every chain as d positive variances (a diagonal; for the dense metric a diagonal
-   * matrix), in place of the unit metric warm-up starts from — e.g. the variances of a Pathfinder approximation
-   * (`--init pathfinder`). Warm-up adapts from there as usual. Default: the identity.
+   * matrix), in place of the metric warm-up starts from — e.g. the variances of a Pathfinder approximation
+   * (`--init pathfinder`). Warm-up adapts from there as usual. Default: the identity for 'stan', the curvature at each
+   * chain's starting point for 'fisher' (fisher.initialMetric).
    */
   readonly initialInverseMetric?: Float64Array;
   /**
@@ -212,6 +214,13 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   const t0 = clock.now();
   calls += await initializeChains(target, C, options.init ?? 'random', rngs, tree.current, gradients);
 
+  // the Fisher warm-up may start from the curvature at each chain's starting point instead of 1/g₀²
+  const curvatureStart = W > 0 && settings.adapt === 'fisher' && settings.fisher.initialMetric === 'curvature' && !options.initialInverseMetric;
+  if (curvatureStart) {
+    const inverse = new Float64Array(C * d).fill(1);
+    calls += await curvatureInverseDiagonal(target, C, tree.current, rngs, inverse, tree.work, gradients);
+    for (let c = 0; c < C; c++) metric.setDiagonalInverse(c, inverse.subarray(c * d, (c + 1) * d));
+  }
   const adaptation: WarmupAdaptation =
     settings.adapt === 'stan'
       ? new WindowedAdaptation(C, metric, W, settings.adaptation)
@@ -241,6 +250,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   const transitions = new Int32Array(C);
   /** Chains whose warm-up has ended; from then on progress says 'sampling', even before iteration W. */
   let warmedUp = W === 0 ? C : 0;
+  const inverseMetricOf = (c: number): Float64Array => (metric.kind === 'lowrank' ? metric.diagonalOf(c) : metric.inverseOf(c));
   const progress = (iteration: number): void => {
     options.onProgress?.({
       phase: iteration <= W && warmedUp < C ? 'warmup' : 'sampling',
@@ -255,6 +265,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
       warmupIterations,
       transitions,
       treeDepth: lastTreeDepth,
+      inverseMetricOf,
       elapsedSeconds: (clock.now() - t0) / 1000,
     });
   };
@@ -352,7 +363,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
     if (W > 0) {
       if (c === 0) adaptation.start(stepSize);
       // a handed-over initial metric (Pathfinder's variances) replaces the scheme's own starting guess
-      if (!options.initialInverseMetric) adaptation.initOf(c, tree.current.grad);
+      if (!options.initialInverseMetric && !curvatureStart) adaptation.initOf(c, tree.current.grad);
       // Stan's first step-size initialisation, before warm-up (μ stays log(10 ε0) of the user's ε0)
       if (initializer.begin(c, tree.current, stepSize, rngs[c])) {
         phase[c] = SEARCH;

@@ -3,7 +3,14 @@
  * Fisher-divergence diagonal of fisher-metric.ts) and updated after every transition, on the schedule of Seyboldt,
  * Carlson & Carpenter, "If only my posterior were normal: Fisher-informed HMC", § "Adaptation Schema" (nutpie):
  *
- * - The metric starts as diag(1/g₀²) from the initial point's gradient (§ "Choice of initial diffeomorphism").
+ * - The metric starts as diag(1/h) with h the diagonal of the curvature −∇² log p at each chain's starting point,
+ *   estimated from 4 gradients (curvature-diagonal.ts; run.ts calls it), or on request (`initialMetric: 'gradient'`)
+ *   as the paper's diag(1/g₀²) from the initial gradient (§ "Choice of initial diffeomorphism"). Why not 1/g₀²: at a
+ *   random start g₀ measures how far a coordinate is from the bulk, not how tightly it is held, and over many
+ *   coordinates some g₀ᵢ are near 0 by chance, so their 1/g₀ᵢ² is huge; on sim:levels with 10⁴ levels of 10 rows
+ *   (10,003 parameters) the first iterations then ran at the maximum tree depth (1,037 and 1,327 gradients per
+ *   iteration of each chain) until the first window estimate, 20,317 gradients by iteration 8 against 535 from the
+ *   curvature (bench/README.md, "Many levels: where warm-up starts").
  * - Every pair (draw, gradient) after the first SKIP transitions goes into two overlapping windows (foreground and
  *   background); after every transition the metric is re-estimated from the foreground. When the background holds a
  *   window's worth of draws it becomes the foreground and a new background starts (§ "Accelerated window-based
@@ -46,9 +53,15 @@ export interface FisherSettings {
    * default is never; a fit (src/fit/fit.ts) asks for POOL_MIN_CHAINS.
    */
   readonly poolMinChains: number;
+  /**
+   * The metric warm-up starts from: 1/h from the curvature at the starting point (curvature-diagonal.ts; the default)
+   * or 1/g₀² from the initial gradient (the paper's). A handed-over initial metric (SampleOptions.initialInverseMetric)
+   * replaces either.
+   */
+  readonly initialMetric: 'gradient' | 'curvature';
 }
 
-export const FISHER_DEFAULTS: FisherSettings = { adaptiveLength: true, poolMinChains: Infinity };
+export const FISHER_DEFAULTS: FisherSettings = { adaptiveLength: true, poolMinChains: Infinity, initialMetric: 'curvature' };
 
 /** Chains from which a fit pools its warm-up (issue 17: many chains should make warm-up cheaper per chain). */
 export const POOL_MIN_CHAINS = 16;
