@@ -68,6 +68,23 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
   slice_rows_ = std::max<std::size_t>(kRowBlock, ((n + slices - 1) / slices + kRowBlock - 1) / kRowBlock * kRowBlock);
   slices_ = static_cast<std::uint32_t>(std::max<std::size_t>(1, (n + slice_rows_ - 1) / slice_rows_));
   slice_sums_.assign(slices_ * slice_stride_, 0.0);
+  slice_levels_.assign(2 * static_cast<std::size_t>(slices_) * terms, 0);
+  const std::uint32_t* order = grouped_ ? grouped_->row_order.data() : nullptr;
+  for (std::uint32_t k = 0; k < slices_; k++) {
+    const std::size_t begin = k * slice_rows_, end = std::min(n, begin + slice_rows_);
+    for (std::size_t t = 0; t < terms; t++) {
+      const std::uint32_t* index = input.terms[t].index;
+      std::uint32_t lo = model_.terms[t].levels, hi = 0;
+      for (std::size_t i = begin; i < end; i++) {
+        const std::uint32_t level = index[order ? order[i] : i];
+        lo = std::min(lo, level);
+        hi = std::max(hi, level + 1);
+      }
+      std::uint32_t* range = slice_levels_.data() + 2 * (k * terms + t);
+      range[0] = std::min(lo, hi);
+      range[1] = hi;
+    }
+  }
   for (ThreadState& s : thread_state_) {
     s.values.assign((2 + p + 2 + terms + kChainGroup) * kRowBlock, 0.0);
     s.level_block.assign(std::max<std::size_t>(1, terms) * kRowBlock, 0);
@@ -138,7 +155,7 @@ void Engine::gradient(std::uint32_t n_chains) {
   pool_.run(&Engine::gradient_task, this);
 
   const std::size_t dim = model_.dim, p = model_.p, levels = model_.total_levels;
-  const std::size_t n_aux = model_.aux_index.size(), chains = max_chains_;
+  const std::size_t n_aux = model_.aux_index.size(), chains = max_chains_, terms = model_.terms.size();
   const double* loglik = slice_sums_.data();
   const double* fixed = loglik + chains;
   const double* aux = loglik + chains * (1 + p);
@@ -159,21 +176,21 @@ void Engine::gradient(std::uint32_t n_chains) {
     for (std::size_t j = 0; j < p; j++) {
       for (std::uint32_t k = 0; k < slices_; k++) g[j] += fixed[k * slice_stride_ + a * p + j];
     }
-    for (const Term& t : model_.terms) {
+    for (std::size_t term = 0; term < terms; term++) {
+      const Term& t = model_.terms[term];
       const double u = theta[t.sd_index];
       const double sd = std::exp(u);
       const double* v = theta + t.offset;
       double* gt = g + t.offset;
       const std::size_t from = a * levels + t.level_base;
-      // d loglik / d r_t[k] summed over the slices into gt, each slice's region zeroed for the next call
+      // d loglik / d r_t[k] summed over the slices into gt, in slice order, from the levels each slice's rows have
+      // (slice_levels_; elsewhere a slice's sums are zero), each slice's range zeroed for the next call
+      std::fill_n(gt, t.levels, 0.0);
       for (std::uint32_t w = 0; w < slices_; w++) {
+        const std::uint32_t* range = slice_levels_.data() + 2 * (static_cast<std::size_t>(w) * terms + term);
         double* sl = level_sums + w * slice_stride_ + from;
-        if (w == 0) {
-          for (std::uint32_t k = 0; k < t.levels; k++) gt[k] = sl[k];
-        } else {
-          for (std::uint32_t k = 0; k < t.levels; k++) gt[k] += sl[k];
-        }
-        std::fill_n(sl, t.levels, 0.0);
+        for (std::uint32_t k = range[0]; k < range[1]; k++) gt[k] += sl[k];
+        std::fill(sl + range[0], sl + range[1], 0.0);
       }
       if (t.flat) continue;
       double lp_t = 0.0, g_sd = 0.0;

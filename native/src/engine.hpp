@@ -109,6 +109,12 @@ class Engine {
   std::uint32_t slices_ = 1;
   std::size_t slice_stride_ = 0;
   std::vector<double> slice_sums_;
+  // slice_levels_[2 * (k * terms + t)] and [... + 1]: the first level of term t that a row of slice k has, and one
+  // past the last (within the term; lo = hi when the slice has no row). Fixed by the model like the slices: the
+  // reduction adds and zeroes only these ranges of each slice's level sums (the rest stay zero), so it costs the
+  // levels once, not the levels times the slices. With rows sorted or grouped by a term's level, that term's ranges
+  // barely overlap.
+  std::vector<std::uint32_t> slice_levels_;
   std::atomic<std::uint32_t> next_slice_{0};
   GradientCall gradient_call_{};
   PointwiseCall pointwise_call_{};

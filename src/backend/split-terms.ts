@@ -63,11 +63,30 @@ interface Basis {
   readonly p: number;
 }
 
+/**
+ * The coordinate ranges [kept[2i], kept[2i+1]) that no mapped term writes (fixed effects, log sds, unmapped terms):
+ * toInner copies only these, since splitToEffects writes every coordinate of a mapped term (at 10⁵ levels, copying
+ * them first was a pass over every chain's position for nothing).
+ */
+function keptRanges(mapped: readonly MappedTerm[], dim: number): Uint32Array {
+  const written = mapped.map((t) => [t.offset, t.offset + t.K] as const).sort((a, b) => a[0] - b[0]);
+  const kept: number[] = [];
+  let at = 0;
+  for (const [from, to] of written) {
+    if (from > at) kept.push(at, from);
+    at = Math.max(at, to);
+  }
+  if (dim > at) kept.push(at, dim);
+  return Uint32Array.from(kept);
+}
+
 /** Rewrites n positions (row-major, dim each) to the inner backend's coordinates, from `src` into `dst`. */
-function toInner(mapped: readonly MappedTerm[], basis: Basis | null, dim: number, src: Float64Array, dst: Float64Array, n: number): void {
-  dst.set(src.subarray(0, n * dim));
+function toInner(mapped: readonly MappedTerm[], kept: Uint32Array, basis: Basis | null, dim: number, src: Float64Array, dst: Float64Array, n: number): void {
   for (let c = 0; c < n; c++) {
     const base = c * dim;
+    for (let r = 0; r < kept.length; r += 2) {
+      for (let j = base + kept[r]; j < base + kept[r + 1]; j++) dst[j] = src[j];
+    }
     // b (folded) = L⁻ᵀ θ first: the folds below act on the folded coefficients
     if (basis) basisToFixed(basis.L, basis.p, dst, base);
     for (const t of mapped) {
@@ -90,6 +109,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
     }
   });
   const dim = outer.dim;
+  const kept = keptRanges(mapped, dim);
   const basis: Basis | null = outer.fixedBasis ? { L: outer.fixedBasis, p: denseFixedCount(outer.fixed) } : null;
   const basisJacobian = basis ? fixedBasisLogJacobian(basis.L, basis.p) : 0;
   /** The Jacobians and the gradient pulled back to the outer coordinates, after the inner call. */
@@ -126,7 +146,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   return mapBackend(
     outer,
     inner,
-    { innerDim: dim, separateGradient: false, toInner: (src, dst, n) => toInner(mapped, basis, dim, src, dst, n), pullBack },
+    { innerDim: dim, separateGradient: false, toInner: (src, dst, n) => toInner(mapped, kept, basis, dim, src, dst, n), pullBack },
     options,
   );
 }
