@@ -12,7 +12,8 @@
  *   calls     µs per batched log density + gradient call of each backend variant (4 chains), median of interleaved
  *             rounds;
  *   stan      (with --stan, when R and rstan load) rstan's fit of the same models (bench/peers/stan.R, 2 cores), and
- *             ESS/s ratios against nutmeg's: whole process (start included) and warm-up + sampling.
+ *             ESS/s ratios against nutmeg's: per second of Stan's sampling() call, per CPU second, and per wall second
+ *             of Stan's chains on 2 cores (each against nutmeg's whole process and its fit).
  *
  * Run: `npx tsx bench/small-models.bench.ts [--quick] [--stan] [--before DIR] [--repeats N]` (bench/run.ts runs it
  * too). Needs a built dist/ (`npx tsc -p tsconfig.build.json`); `--before DIR` times another checkout's build (its
@@ -31,7 +32,7 @@ import { readCsv } from '../src/data/csv.js';
 import { buildModel } from '../src/model/build.js';
 import type { ModelSpec } from '../src/model/spec.js';
 import { Rng } from '../src/rng.js';
-import { runStan, stanUnavailable, type StanResult } from './peers/stan.js';
+import { chainsWallSeconds, runStan, stanUnavailable, type StanResult } from './peers/stan.js';
 import type { PhaseTime, SmallPhases } from './small-phases.js';
 import { CBPP_PATH, SMALL_FORMULAS, logisticCsv, type SmallModel } from './small-data.js';
 
@@ -183,6 +184,13 @@ export interface StanComparison {
    * machine, where wall seconds mostly measure the wait for a core.
    */
   readonly essPerCpuSecondRatio: { readonly wholeProcess: number; readonly fit: number };
+  /**
+   * ESS per wall second on this machine's cores, nutmeg's over Stan's: Stan's chains as rstan runs them on its
+   * `cores` (chainsWallSeconds: chain times only, without R's start, forks or output); nutmeg's whole process (start
+   * included) or its fitModel (build, backend, warm-up, sampling, constrained draws). Null when stan.R gave no
+   * per-chain times.
+   */
+  readonly essPerWallSecondRatio: { readonly wholeProcess: number; readonly fit: number } | null;
 }
 
 export interface SmallModelsResult {
@@ -228,6 +236,9 @@ export async function run(options: SmallModelsOptions = {}): Promise<SmallModels
             stan: s,
             essPerSecondRatio: { wholeProcess: ratio(whole.wall, s.wallSeconds), warmupAndSampling: ratio(p.warmup + p.sampling, s.wallSeconds) },
             essPerCpuSecondRatio: { wholeProcess: ratio(whole.cpu, stanCpu), fit: ratio(p.fit.cpu, stanCpu) },
+            essPerWallSecondRatio: s.chainSeconds
+              ? { wholeProcess: ratio(whole.wall, chainsWallSeconds(s.chainSeconds, s.cores)), fit: ratio(p.fit.wall, chainsWallSeconds(s.chainSeconds, s.cores)) }
+              : null,
           };
         }
         stan = out;

@@ -123,10 +123,12 @@ min_ess <- min(ess$ess_bulk, na.rm = TRUE)
 
 cat(sprintf(paste0('{"peer":"stan","model":"%s","rows":%d,"chains":%d,"warmup":%d,"draws":%d,"seed":%d,',
                    '"compileSeconds":%.3f,"wallSeconds":%.3f,"warmupSeconds":%.3f,"samplingSeconds":%.3f,',
+                   '"chainSeconds":[%s],',
                    '"cores":%d,"gradients":%d,"minEssBulk":%.3f,"essPerSecond":%.5f,"maxRhat":%.5f,',
                    '"divergences":%d,"versions":{"rstan":"%s","stan":"%s","posterior":"%s","R":"%s"}}\n'),
             opt$model, as.integer(N), chains, warmup, draws, seed, compile_s, sample_s, sum(chain_s[, "warmup"]),
-            sum(chain_s[, "sample"]), as.integer(cores), as.integer(gradients), min_ess, min_ess / sample_s,
+            sum(chain_s[, "sample"]), paste(sprintf("%.3f", chain_s[, "warmup"] + chain_s[, "sample"]), collapse = ","),
+            as.integer(cores), as.integer(gradients), min_ess, min_ess / sample_s,
             max(rhat$rhat, na.rm = TRUE), as.integer(divergences), as.character(packageVersion("rstan")),
             stan_version(), as.character(packageVersion("posterior")),
             paste(R.version$major, R.version$minor, sep = ".")))

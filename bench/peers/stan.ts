@@ -44,6 +44,11 @@ export interface StanResult {
   readonly wallSeconds: number;
   readonly warmupSeconds: number;
   readonly samplingSeconds: number;
+  /**
+   * Per chain: its warm-up + sampling seconds as Stan times them (CPU seconds, clock()). Absent in results written
+   * before 2026-12-02.
+   */
+  readonly chainSeconds?: readonly number[];
   readonly cores: number;
   /** Sum of n_leapfrog__ over all chains and iterations, warm-up included. */
   readonly gradients: number;
@@ -89,6 +94,21 @@ const NUMERIC_FIELDS = [
   'rows', 'chains', 'warmup', 'draws', 'seed', 'compileSeconds', 'wallSeconds', 'warmupSeconds', 'samplingSeconds',
   'cores', 'gradients', 'minEssBulk', 'essPerSecond', 'maxRhat', 'divergences',
 ] as const;
+
+/**
+ * Seconds from the first chain's start to the last chain's end when `chainSeconds` run on `cores` workers as rstan
+ * runs them on Linux (parallel::mclapply with mc.preschedule = FALSE: chains in order, each started as soon as a
+ * worker is free): the wall time of Stan's chains alone, without R's start, forks or output.
+ */
+export function chainsWallSeconds(chainSeconds: readonly number[], cores: number): number {
+  const free = new Array<number>(Math.max(1, Math.min(cores, chainSeconds.length))).fill(0);
+  for (const s of chainSeconds) {
+    let w = 0;
+    for (let k = 1; k < free.length; k++) if (free[k] < free[w]) w = k;
+    free[w] += s;
+  }
+  return Math.max(...free);
+}
 
 /** Parses and checks the JSON line printed by stan.R. */
 export function parseStanResult(stdout: string): StanResult {

@@ -7,12 +7,14 @@
 //   0. widen the block's stored columns (bytes, float32) to float64 and its level indices to 32 bits, once
 //      (float64 columns are read in place);
 // then for each chain (or draw) in turn, over float64 arrays only:
-//   1. eta[0..nb)  = sum_j X_j b_j + sum_t x_t r_t[level_t]      (one pass per column)
+//   1. eta[0..nb)  = sum_j X_j b_j + sum_t x_t r_t[level_t]      (one pass per four fixed columns, the first
+//      writing eta; one pass per varying term)
 //   2. the family's row function (families.hpp): the block's log-likelihood and res = d loglik / d eta per row (and
-//      the sum of d loglik / d aux); for bernoulli/binomial logit, one pass for the smallest |eta| of the block (at
-//      least 3 on every row: the shorter log1p series, see vmath.hpp), then one pass computing, per row,
-//      e = exp(-|eta|) once, then log1p(e) for the log-likelihood and e / (1 + e) or 1 / (1 + e) for the probability
-//   3. one pass per column accumulating the gradient (per level for varying terms).
+//      the sum of d loglik / d aux); for bernoulli/binomial logit, one pass computing e = exp(-|eta|) per row and the
+//      block's smallest |eta| (at least 3 on every row: the shorter log1p series, see vmath.hpp), then one pass
+//      computing log1p(e) for the log-likelihood and e / (1 + e) or 1 / (1 + e) for the probability
+//   3. one pass per four fixed columns accumulating their gradient (the sum of res for the columns of ones rides
+//      along the first), one per varying term (per level).
 // Every pass is a plain loop over the block of one element type, which the compiler vectorises without register
 // spills; the block (a few KiB) stays in L1 while the chains reuse it.
 #ifndef NUTMEG_KERNEL_NS
@@ -122,12 +124,49 @@ inline void fill(double* __restrict eta, double value, std::size_t nb) {
   for (std::size_t i = 0; i < nb; i++) eta[i] = value;
 }
 
-// eta += sum_k x_k b_k over up to four columns in one pass (one load and store of eta per four columns).
-inline void add_scaled4(double* __restrict eta, const double* __restrict x0, const double* __restrict x1,
-                        const double* __restrict x2, const double* __restrict x3, double b0, double b1, double b2,
-                        double b3, std::size_t nb) {
+// One pass of the fixed part of eta over K <= 4 stored columns X_{cols[k]} with coefficients b_{cols[k]}: Init writes
+// eta = constant + Σ_k, otherwise eta += Σ_k (one load and store of eta per four columns).
+template <int K, bool Init>
+inline void predictor_pass(double* __restrict eta, const double* const* fixed, const std::uint32_t* cols,
+                           const double* b, double constant, std::size_t nb) {
+  const double* __restrict x0 = fixed[cols[0]];
+  const double* __restrict x1 = fixed[cols[K > 1 ? 1 : 0]];
+  const double* __restrict x2 = fixed[cols[K > 2 ? 2 : 0]];
+  const double* __restrict x3 = fixed[cols[K > 3 ? 3 : 0]];
+  const double b0 = b[cols[0]];
+  const double b1 = K > 1 ? b[cols[1]] : 0.0;
+  const double b2 = K > 2 ? b[cols[2]] : 0.0;
+  const double b3 = K > 3 ? b[cols[3]] : 0.0;
 #pragma omp simd
-  for (std::size_t i = 0; i < nb; i++) eta[i] += ((x0[i] * b0 + x1[i] * b1) + (x2[i] * b2 + x3[i] * b3));
+  for (std::size_t i = 0; i < nb; i++) {
+    double t = x0[i] * b0;
+    if constexpr (K == 2) t += x1[i] * b1;
+    if constexpr (K == 3) t = (t + x1[i] * b1) + x2[i] * b2;
+    if constexpr (K == 4) t = (t + x1[i] * b1) + (x2[i] * b2 + x3[i] * b3);
+    eta[i] = (Init ? constant : eta[i]) + t;
+  }
+}
+
+template <bool Init>
+inline void predictor_pass_of(std::uint32_t k, double* eta, const double* const* fixed, const std::uint32_t* cols,
+                              const double* b, double constant, std::size_t nb) {
+  switch (k) {
+    case 1: predictor_pass<1, Init>(eta, fixed, cols, b, constant, nb); return;
+    case 2: predictor_pass<2, Init>(eta, fixed, cols, b, constant, nb); return;
+    case 3: predictor_pass<3, Init>(eta, fixed, cols, b, constant, nb); return;
+    default: predictor_pass<4, Init>(eta, fixed, cols, b, constant, nb); return;
+  }
+}
+
+// eta = constant + Σ_k X_{cols[k]} b_{cols[k]} over the n stored columns, four columns a pass (the first writes eta).
+inline void fixed_predictor(double* eta, const double* const* fixed, const std::uint32_t* cols, std::uint32_t n,
+                            const double* b, double constant, std::size_t nb) {
+  if (n == 0) {
+    fill(eta, constant, nb);
+    return;
+  }
+  predictor_pass_of<true>(n < 4 ? n : 4, eta, fixed, cols, b, constant, nb);
+  for (std::uint32_t k = 4; k < n; k += 4) predictor_pass_of<false>(n - k < 4 ? n - k : 4, eta, fixed, cols + k, b, 0.0, nb);
 }
 
 inline void add_scaled(double* __restrict eta, const double* __restrict x, double b, std::size_t nb) {
@@ -142,22 +181,57 @@ inline double sum(const double* __restrict res, std::size_t nb) {
   return s;
 }
 
-// Four dot products with res in one pass: four independent accumulators, res read once.
-inline void dot4(const double* __restrict x0, const double* __restrict x1, const double* __restrict x2,
-                 const double* __restrict x3, const double* __restrict res, std::size_t nb, double* out) {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-#pragma omp simd reduction(+ : s0, s1, s2, s3)
+// One pass over res: g[cols[k]] += Σ_i X_{cols[k]}[i] res[i] for K <= 4 stored columns, and with WithSum also
+// total += Σ_i res[i] (res read once, independent accumulators).
+template <int K, bool WithSum>
+inline void dot_pass(const double* const* fixed, const std::uint32_t* cols, const double* __restrict res,
+                     std::size_t nb, double* g, double& total) {
+  const double* __restrict x0 = fixed[cols[0]];
+  const double* __restrict x1 = fixed[cols[K > 1 ? 1 : 0]];
+  const double* __restrict x2 = fixed[cols[K > 2 ? 2 : 0]];
+  const double* __restrict x3 = fixed[cols[K > 3 ? 3 : 0]];
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, st = 0.0;
+#pragma omp simd reduction(+ : s0, s1, s2, s3, st)
   for (std::size_t i = 0; i < nb; i++) {
     const double r = res[i];
     s0 += x0[i] * r;
-    s1 += x1[i] * r;
-    s2 += x2[i] * r;
-    s3 += x3[i] * r;
+    if constexpr (K > 1) s1 += x1[i] * r;
+    if constexpr (K > 2) s2 += x2[i] * r;
+    if constexpr (K > 3) s3 += x3[i] * r;
+    if constexpr (WithSum) st += r;
   }
-  out[0] += s0;
-  out[1] += s1;
-  out[2] += s2;
-  out[3] += s3;
+  g[cols[0]] += s0;
+  if constexpr (K > 1) g[cols[1]] += s1;
+  if constexpr (K > 2) g[cols[2]] += s2;
+  if constexpr (K > 3) g[cols[3]] += s3;
+  if constexpr (WithSum) total += st;
+}
+
+template <bool WithSum>
+inline void dot_pass_of(std::uint32_t k, const double* const* fixed, const std::uint32_t* cols, const double* res,
+                        std::size_t nb, double* g, double& total) {
+  switch (k) {
+    case 1: dot_pass<1, WithSum>(fixed, cols, res, nb, g, total); return;
+    case 2: dot_pass<2, WithSum>(fixed, cols, res, nb, g, total); return;
+    case 3: dot_pass<3, WithSum>(fixed, cols, res, nb, g, total); return;
+    default: dot_pass<4, WithSum>(fixed, cols, res, nb, g, total); return;
+  }
+}
+
+// g[cols[k]] += Σ_i X_{cols[k]}[i] res[i] over the n stored columns, four columns a pass; returns Σ_i res[i] when
+// with_sum (read in the first pass), else 0.
+inline double fixed_dots(const double* const* fixed, const std::uint32_t* cols, std::uint32_t n, const double* res,
+                         bool with_sum, std::size_t nb, double* g) {
+  double total = 0.0;
+  if (n == 0) return with_sum ? sum(res, nb) : 0.0;
+  const std::uint32_t first = n < 4 ? n : 4;
+  if (with_sum) {
+    dot_pass_of<true>(first, fixed, cols, res, nb, g, total);
+  } else {
+    dot_pass_of<false>(first, fixed, cols, res, nb, g, total);
+  }
+  for (std::uint32_t k = 4; k < n; k += 4) dot_pass_of<false>(n - k < 4 ? n - k : 4, fixed, cols + k, res, nb, g, total);
+  return total;
 }
 
 inline double dot(const double* __restrict x, const double* __restrict res, std::size_t nb) {
@@ -261,14 +335,7 @@ inline void block_loglik_rows(const ModelView& m, const BlockData& d, const AuxC
 inline void linear_predictor(const ModelView& m, const BlockData& d, const double* b, const double* scale) {
   double constant = 0.0;  // coefficients of the columns of ones
   for (std::uint32_t k = 0; k < m.n_ones; k++) constant += b[m.ones_columns[k]];
-  fill(d.eta, constant, d.nb);
-  const std::uint32_t* cols = m.stored_columns;
-  std::uint32_t k = 0;
-  for (; k + 4 <= m.n_stored; k += 4) {
-    add_scaled4(d.eta, d.fixed[cols[k]], d.fixed[cols[k + 1]], d.fixed[cols[k + 2]], d.fixed[cols[k + 3]],
-                b[cols[k]], b[cols[k + 1]], b[cols[k + 2]], b[cols[k + 3]], d.nb);
-  }
-  for (; k < m.n_stored; k++) add_scaled(d.eta, d.fixed[cols[k]], b[cols[k]], d.nb);
+  fixed_predictor(d.eta, d.fixed, m.stored_columns, m.n_stored, b, constant, d.nb);
   for (std::uint32_t t = 0; t < m.n_terms; t++) {
     add_effects(d.eta, d.term_x[t], d.term_level[t], b + m.terms[t].offset, scale[t], d.nb);
   }
@@ -276,18 +343,8 @@ inline void linear_predictor(const ModelView& m, const BlockData& d, const doubl
 
 // gf[j] += d loglik / d b_j over the block, from d.res.
 inline void fixed_gradient(const ModelView& m, const BlockData& d, double* gf) {
-  if (m.n_ones > 0) {
-    const double s = sum(d.res, d.nb);
-    for (std::uint32_t k = 0; k < m.n_ones; k++) gf[m.ones_columns[k]] += s;
-  }
-  const std::uint32_t* cols = m.stored_columns;
-  std::uint32_t k = 0;
-  for (; k + 4 <= m.n_stored; k += 4) {
-    double s[4] = {0.0, 0.0, 0.0, 0.0};
-    dot4(d.fixed[cols[k]], d.fixed[cols[k + 1]], d.fixed[cols[k + 2]], d.fixed[cols[k + 3]], d.res, d.nb, s);
-    for (int q = 0; q < 4; q++) gf[cols[k + q]] += s[q];
-  }
-  for (; k < m.n_stored; k++) gf[cols[k]] += dot(d.fixed[cols[k]], d.res, d.nb);
+  const double s = fixed_dots(d.fixed, m.stored_columns, m.n_stored, d.res, m.n_ones > 0, d.nb, gf);
+  for (std::uint32_t k = 0; k < m.n_ones; k++) gf[m.ones_columns[k]] += s;
 }
 
 // The gradient over rows grouped by cell (m.n_runs > 0): blocks never cross a run, so within a block every term's
@@ -329,14 +386,7 @@ void gradient_grouped(const GradientCall& call, std::size_t row_begin, std::size
       for (std::uint32_t t = 0; t < m.n_terms; t++) {
         if (d.term_x[t] == nullptr) constant += effect[t];
       }
-      fill(d.eta, constant, nb);
-      const std::uint32_t* cols = m.stored_columns;
-      std::uint32_t k = 0;
-      for (; k + 4 <= m.n_stored; k += 4) {
-        add_scaled4(d.eta, d.fixed[cols[k]], d.fixed[cols[k + 1]], d.fixed[cols[k + 2]], d.fixed[cols[k + 3]],
-                    b[cols[k]], b[cols[k + 1]], b[cols[k + 2]], b[cols[k + 3]], nb);
-      }
-      for (; k < m.n_stored; k++) add_scaled(d.eta, d.fixed[cols[k]], b[cols[k]], nb);
+      fixed_predictor(d.eta, d.fixed, m.stored_columns, m.n_stored, b, constant, nb);
       for (std::uint32_t t = 0; t < m.n_terms; t++) {
         if (d.term_x[t] != nullptr) add_scaled(d.eta, d.term_x[t], effect[t], nb);
       }
@@ -345,14 +395,8 @@ void gradient_grouped(const GradientCall& call, std::size_t row_begin, std::size
       if (m.n_aux > 0) sums.aux[a] += g_aux;
       double* gf = sums.fixed + static_cast<std::size_t>(a) * m.p;
       double* gl = sums.levels + static_cast<std::size_t>(a) * m.total_levels;
-      const double total = any_intercept ? sum(d.res, nb) : 0.0;
+      const double total = fixed_dots(d.fixed, m.stored_columns, m.n_stored, d.res, any_intercept, nb, gf);
       for (std::uint32_t q = 0; q < m.n_ones; q++) gf[m.ones_columns[q]] += total;
-      for (k = 0; k + 4 <= m.n_stored; k += 4) {
-        double s4[4] = {0.0, 0.0, 0.0, 0.0};
-        dot4(d.fixed[cols[k]], d.fixed[cols[k + 1]], d.fixed[cols[k + 2]], d.fixed[cols[k + 3]], d.res, nb, s4);
-        for (int q = 0; q < 4; q++) gf[cols[k + q]] += s4[q];
-      }
-      for (; k < m.n_stored; k++) gf[cols[k]] += dot(d.fixed[cols[k]], d.res, nb);
       for (std::uint32_t t = 0; t < m.n_terms; t++) {
         gl[level[t]] += d.term_x[t] == nullptr ? total : dot(d.term_x[t], d.res, nb);
       }

@@ -18,7 +18,7 @@ import {
 } from '../../bench/machine.js';
 import { hillstromSpec, modelShape, positionsNearPosterior, specShape } from '../../bench/micro/hillstrom-like.js';
 import { planCells, QUICK_PLAN, runLogDensityMicro, type MicroPlan } from '../../bench/micro/log-density.js';
-import { parseStanResult } from '../../bench/peers/stan.js';
+import { chainsWallSeconds, parseStanResult } from '../../bench/peers/stan.js';
 import { renderSvg, scalingSpec } from '../../bench/plot.js';
 import { fmt, renderSection, replaceSection, SECTION_END, SECTION_START } from '../../bench/report.js';
 import { resultsShapeProblems, type BenchResults } from '../../bench/results.js';
@@ -200,6 +200,16 @@ describe('Stan peer result and number formatting', () => {
     expect(r.gradients).toBe(149077);
     expect(() => parseStanResult('{"peer":"stan","model":"pooled","rows":"many"}')).toThrow(/rows/);
     expect(() => parseStanResult('')).toThrow(/no JSON/);
+  });
+
+  it("gives the wall time of Stan's chains as rstan runs them: in order, each on the first worker free", () => {
+    // worked by hand: on 2 workers, chains 1 and 2 start at 0; chain 3 follows chain 2 (free at 0.5), chain 4 chain 1
+    // (free at 1.0 < 0.5 + 0.75); the workers end at 1.0 + 0.25 = 1.25 and 0.5 + 0.75 = 1.25 → 1.25
+    expect(chainsWallSeconds([1.0, 0.5, 0.75, 0.25], 2)).toBeCloseTo(1.25, 12);
+    // chain 3 on chain 1's worker (free at 0.3, ends 1.1), chain 4 on chain 2's (free at 0.8 < 1.1, ends 1.2)
+    expect(chainsWallSeconds([0.3, 0.8, 0.8, 0.4], 2)).toBeCloseTo(1.2, 12);
+    expect(chainsWallSeconds([0.3, 0.8, 0.8, 0.4], 1)).toBeCloseTo(2.3, 12);
+    expect(chainsWallSeconds([0.3, 0.8, 0.8, 0.4], 8)).toBeCloseTo(0.8, 12);
   });
 
   it('formats with significant digits', () => {
