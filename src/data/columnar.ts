@@ -15,13 +15,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as zlib from 'node:zlib';
+import type { Compressors } from 'hyparquet';
 import { UserError } from '../errors.js';
 import { frameColumnType, type ArrowTypeClass } from './arrow-schema.js';
 import type { ReadCsvOptions } from './csv.js';
 import { checkOptionColumns } from './csv.js';
 import type { Column, Frame } from './frame.js';
 import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns, frameRows, withFirstRow } from './frame-build.js';
-import { hasNonFinite, parquetFrame, parquetLayout, parquetRowsFrame, type ParquetDecoder } from './parquet-read.js';
+import { hasNonFinite } from './column-sinks.js';
+import { parquetFrame, parquetLayout, parquetRowsFrame, type ParquetDecoder } from './parquet-read.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
 
 type Arrow = typeof import('apache-arrow');
@@ -33,6 +36,14 @@ let arrowModule: Arrow | null = null;
 let parquetModule: ParquetDecoder | null = null;
 const arrow = (): Arrow => (arrowModule ??= require('apache-arrow') as Arrow);
 const parquetWasm = (): ParquetDecoder => (parquetModule ??= require('parquet-wasm/node') as ParquetDecoder);
+
+/** Parquet codecs besides snappy that Node decodes (zstd from Node 22.15 on); LZ4 and the rest go to parquet-wasm. */
+const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Uint8Array }).zstdDecompressSync;
+const NODE_COMPRESSORS: Compressors = {
+  GZIP: (input) => zlib.gunzipSync(input),
+  BROTLI: (input) => zlib.brotliDecompressSync(input),
+  ...(zstd === undefined ? {} : { ZSTD: (input: Uint8Array) => zstd(input) }),
+};
 
 export type ColumnarFormat = 'parquet' | 'arrow';
 
@@ -292,7 +303,7 @@ function tableFrame(path: string, table: ArrowTable, names: readonly string[], o
 
 /** Reads a Parquet or Arrow IPC file's bytes into a Frame (see the module comment). */
 export function frameFromColumnar(path: string, bytes: Uint8Array, format: ColumnarFormat, options: ReadCsvOptions = {}): Frame {
-  if (format === 'parquet') return parquetFrame(path, bytes, parquetWasm(), options);
+  if (format === 'parquet') return parquetFrame(path, bytes, parquetWasm, { ...options, compressors: NODE_COMPRESSORS });
   const table = decode(path, bytes);
   const names = tableNames(path, table);
   if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
@@ -335,7 +346,7 @@ export function* columnarBlocks(
     const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
     let rowBase = 0;
     do {
-      const frame = parquetRowsFrame(path, bytes, parquetWasm(), options, rowBase, batchRows);
+      const frame = parquetRowsFrame(path, bytes, parquetWasm, { ...options, compressors: NODE_COMPRESSORS }, rowBase, batchRows);
       yield* frameSlices(frame, blockRows, rowBase);
       rowBase += frame.nRows;
     } while (rowBase < total);
