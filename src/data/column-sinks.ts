@@ -56,7 +56,9 @@ export class LevelIndex {
       c = this.sameHash[c];
     }
     const code = this.names.length;
-    const copy = bytes.slice(from, to);
+    // (a copy, also when `bytes` is a Node Buffer, whose slice is a view)
+    const copy = new Uint8Array(to - from);
+    copy.set(bytes.subarray(from, to));
     this.names.push(this.decoder.decode(copy));
     this.stored.push(copy);
     this.sameHash.push(this.byHash.get(h) ?? -1);

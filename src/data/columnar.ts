@@ -13,7 +13,7 @@
  * one-line errors naming the column. A type forced with --factor/--numeric (or levels) re-reads that column's values
  * as text cells with the CSV rules (text-columns.ts).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import type { Compressors } from 'hyparquet';
@@ -24,6 +24,7 @@ import { checkOptionColumns } from './csv.js';
 import type { Column, Frame } from './frame.js';
 import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns, frameRows, withFirstRow } from './frame-build.js';
 import { hasNonFinite } from './column-sinks.js';
+import { parquetMetadataOf, parquetPagesFrame, type ByteSource, type PagesOptions } from './parquet-pages.js';
 import { parquetFrame, parquetLayout, parquetRowsFrame, type ParquetDecoder } from './parquet-read.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
 
@@ -301,6 +302,48 @@ function tableFrame(path: string, table: ArrowTable, names: readonly string[], o
   return frameFromColumns(columns, path, missing);
 }
 
+/** A Parquet file on disk read a column chunk at a time into one reused buffer (parquet-pages.ts ByteSource). */
+function openParquet(path: string): { source: ByteSource; close(): void } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null; // readFileSync says why in its words
+  }
+  let buffer = Buffer.allocUnsafe(0);
+  const source: ByteSource = {
+    length: fstatSync(fd).size,
+    read(offset, length) {
+      if (buffer.length < length) buffer = Buffer.allocUnsafe(Math.max(length, Math.min(2 * buffer.length, 1 << 26)));
+      for (let got = 0; got < length; ) {
+        const n = readSync(fd, buffer, got, length - got, offset + got);
+        if (n === 0) throw new Error('the file ends early');
+        got += n;
+      }
+      // (a plain Uint8Array view: a Buffer's slice would not copy)
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
+    },
+  };
+  return { source, close: () => closeSync(fd) };
+}
+
+/**
+ * Reads a Parquet file from disk into a Frame: the JavaScript reader on the file itself (never held whole), or —
+ * for a codec it lacks — parquet-wasm on the file's bytes.
+ */
+export function parquetFileFrame(path: string, options: PagesOptions = {}): Frame {
+  const file = openParquet(path);
+  if (file !== null) {
+    try {
+      const frame = parquetPagesFrame(path, file.source, { ...options, compressors: NODE_COMPRESSORS });
+      if (frame !== null) return frame;
+    } finally {
+      file.close();
+    }
+  }
+  return parquetFrame(path, readFileSync(path), parquetWasm, { ...options, compressors: NODE_COMPRESSORS });
+}
+
 /** Reads a Parquet or Arrow IPC file's bytes into a Frame (see the module comment). */
 export function frameFromColumnar(path: string, bytes: Uint8Array, format: ColumnarFormat, options: ReadCsvOptions = {}): Frame {
   if (format === 'parquet') return parquetFrame(path, bytes, parquetWasm, { ...options, compressors: NODE_COMPRESSORS });
@@ -335,6 +378,26 @@ export function* columnarBlocks(
   /** Rows decoded at a time from a Parquet file (tests make it small). */
   parquetRows = PARQUET_BATCH_ROWS,
 ): Generator<Frame> {
+  // Parquet: the JavaScript reader on the file itself, one batch of rows decoded at a time, the file never held whole;
+  // from the first row group whose codec it lacks on, parquet-wasm on the file's bytes
+  let resume = 0;
+  const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
+  const pages = { ...options, compressors: NODE_COMPRESSORS };
+  const file = format === 'parquet' ? openParquet(path) : null;
+  if (file !== null) {
+    try {
+      const total = Number(parquetMetadataOf(path, file.source).num_rows);
+      do {
+        const frame = parquetPagesFrame(path, file.source, pages, { offset: resume, limit: batchRows });
+        if (frame === null) break;
+        yield* frameSlices(frame, blockRows, resume);
+        resume += frame.nRows;
+      } while (resume < total);
+      if (resume >= total) return;
+    } finally {
+      file.close();
+    }
+  }
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -343,10 +406,9 @@ export function* columnarBlocks(
   }
   if (format === 'parquet') {
     const total = parquetLayout(path, bytes).numRows;
-    const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
-    let rowBase = 0;
+    let rowBase = resume;
     do {
-      const frame = parquetRowsFrame(path, bytes, parquetWasm, { ...options, compressors: NODE_COMPRESSORS }, rowBase, batchRows);
+      const frame = parquetRowsFrame(path, bytes, parquetWasm, pages, rowBase, batchRows);
       yield* frameSlices(frame, blockRows, rowBase);
       rowBase += frame.nRows;
     } while (rowBase < total);
