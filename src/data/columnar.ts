@@ -1,9 +1,12 @@
 /**
  * Reading a Parquet file or an Arrow IPC file/stream (.arrow, .arrows, .feather v2) into a Frame. Parquet is decoded
- * by parquet-wasm (the Rust `parquet` crate compiled to WebAssembly) a window of row groups at a time and copied
- * straight out of its memory into compact frame columns (parquet-read.ts); Arrow IPC is decoded by apache-arrow and
- * the Frame's typed columns are filled from its column buffers, batch by batch (no per-row objects). Both libraries
- * are loaded on first use, so commands reading CSV do not pay for them (and Parquet does not load apache-arrow).
+ * in JavaScript (parquet-pages.ts, with hyparquet's decoders) page by page straight into compact frame columns, from
+ * the file itself a column chunk at a time (parquetFileFrame: the file is never held whole); gzip and brotli pages
+ * (and zstd from Node 22.15) through Node's zlib; a file with a codec neither decodes (lz4, zstd on older Node) is read by
+ * parquet-wasm (the Rust `parquet` crate compiled to WebAssembly) a window of row groups at a time (parquet-read.ts).
+ * Arrow IPC is decoded by apache-arrow and the Frame's typed columns are filled from its column buffers, batch by batch
+ * (no per-row objects). The libraries are loaded on first use, so commands reading CSV do not pay for them (and
+ * Parquet loads neither apache-arrow nor, unless it falls back, parquet-wasm).
  *
  * Types come from the file's schema (arrow-schema.ts, one mapping for both formats): integers and floats → numeric
  * (stored compactly); strings and dictionary-encoded strings → categorical, levels sorted as plain strings like a CSV
@@ -366,9 +369,9 @@ function* frameSlices(frame: Frame, blockRows: number, rowBase: number): Generat
 
 /**
  * A Parquet or Arrow IPC file as Frames of at most `blockRows` rows each, in order; a block's rows are named by their
- * row in the file (withFirstRow). Parquet is decoded `parquetRows` rows at a time (parquet-wasm's offset and limit,
- * a multiple of blockRows), so the decoded columns of the whole file are never held; an Arrow IPC file's table is its
- * bytes, sliced.
+ * row in the file (withFirstRow). Parquet is decoded `parquetRows` rows at a time (a multiple of blockRows) from the
+ * file itself, so neither the file nor its decoded columns are ever held whole (parquet-wasm's offset and limit, on
+ * the file's bytes, for a codec the JavaScript reader lacks); an Arrow IPC file's table is its bytes, sliced.
  */
 export function* columnarBlocks(
   path: string,

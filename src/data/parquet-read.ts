@@ -1,11 +1,14 @@
 /**
- * Reading a Parquet file into a Frame a window of row groups at a time (issue 16 items 2 and 3): parquet-wasm decodes
- * the window into record batches in its WebAssembly memory, and each column is copied from there straight into the
- * frame's column (parquet-ffi.ts walks the Arrow C data structs), stored compactly as it goes: a numeric column in
- * the narrowest array that holds every value read so far (compactValues' choice, widened when a later window needs
- * it), booleans as bytes, strings and dictionary-encoded strings as level codes. The footer (parquet-footer.ts) gives
- * the row counts, so each column is allocated once at its final length; the decoded file is never held whole, and
- * no Arrow IPC stream or apache-arrow table is made.
+ * Reading a Parquet file's bytes into a Frame. First in JavaScript (parquet-pages.ts: hyparquet's decoders, page by
+ * page straight into compact columns); a file with a column compressed by a codec that reader lacks (zstd before
+ * Node 22.15, lz4, …) falls back to parquet-wasm, passed in (or a function loading it, or null in a page, where such a
+ * file is a one-line error) and read here a window of row groups at a time (issue 16 items 2 and 3): parquet-wasm
+ * decodes the window into record batches in its WebAssembly memory, and each column is copied from there straight
+ * into the frame's column (parquet-ffi.ts walks the Arrow C data structs), stored compactly as it goes: a numeric
+ * column in the narrowest array that holds every value read so far (compactValues' choice, widened when a later
+ * window needs it), booleans as bytes, strings and dictionary-encoded strings as level codes. The footer
+ * (parquet-footer.ts) gives the row counts, so each column is allocated once at its final length; the decoded file is
+ * never held whole, and no Arrow IPC stream or apache-arrow table is made.
  *
  * The window: consecutive row groups up to WINDOW_ROWS rows, unless the window is still smaller than a quarter of
  * the file in decoded bytes (uncompressed bytes, or 8 bytes a value when dictionary or run-length encoding makes
@@ -17,7 +20,7 @@
  * with --factor/--numeric (or levels) re-reads that column's values as text cells with the CSV rules.
  *
  * No Node imports: parquet-wasm is passed in (ParquetDecoder: its Node build for the CLI, columnar.ts), so a page can
- * read Parquet with its web build through the same code.
+ * read Parquet through the same code — in JavaScript alone (parquet = null), or with parquet-wasm's web build.
  */
 import { UserError } from '../errors.js';
 import { frameColumnType, formatClass, formatTypeText } from './arrow-schema.js';
