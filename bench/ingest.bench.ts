@@ -161,7 +161,7 @@ export function ingestTable(result: IngestBenchResult): string {
       lines.push(`| baseline (node + tsx, nothing read) | | | | | | ${r.peakRssMiB.toFixed(0)} |`);
       continue;
     }
-    const name = { csv: 'CSV (readDataFile: fast path)', 'csv-full': 'CSV, full parser (csv-parse)', parquet: 'Parquet (parquet-wasm → Arrow)', arrow: 'Arrow IPC file (apache-arrow)' }[r.reader];
+    const name = { csv: 'CSV (readDataFile: fast path)', 'csv-full': 'CSV, full parser (csv-parse)', parquet: 'Parquet (JavaScript reader: hyparquet + parquet-pages.ts)', arrow: 'Arrow IPC file (apache-arrow)' }[r.reader];
     const m = (x: number): string => (x / 1e6).toFixed(2) + ' M';
     lines.push(
       `| ${name} | ${r.megabytes.toFixed(1)} | ${r.wallSeconds.toFixed(3)} | ${r.cpuSeconds.toFixed(3)} | ${m(r.rowsPerSecond)} | ${m(r.rowsPerCpuSecond)} | ${r.peakRssMiB.toFixed(0)} |`,

@@ -1,9 +1,12 @@
 /**
  * Reading a Parquet file or an Arrow IPC file/stream (.arrow, .arrows, .feather v2) into a Frame. Parquet is decoded
- * by parquet-wasm (the Rust `parquet` crate compiled to WebAssembly) a window of row groups at a time and copied
- * straight out of its memory into compact frame columns (parquet-read.ts); Arrow IPC is decoded by apache-arrow and
- * the Frame's typed columns are filled from its column buffers, batch by batch (no per-row objects). Both libraries
- * are loaded on first use, so commands reading CSV do not pay for them (and Parquet does not load apache-arrow).
+ * in JavaScript (parquet-pages.ts, with hyparquet's decoders) page by page straight into compact frame columns, from
+ * the file itself a column chunk at a time (parquetFileFrame: the file is never held whole); gzip and brotli pages
+ * (and zstd from Node 22.15) through Node's zlib; a file with a codec neither decodes (lz4, zstd on older Node) is read by
+ * parquet-wasm (the Rust `parquet` crate compiled to WebAssembly) a window of row groups at a time (parquet-read.ts).
+ * Arrow IPC is decoded by apache-arrow and the Frame's typed columns are filled from its column buffers, batch by batch
+ * (no per-row objects). The libraries are loaded on first use, so commands reading CSV do not pay for them (and
+ * Parquet loads neither apache-arrow nor, unless it falls back, parquet-wasm).
  *
  * Types come from the file's schema (arrow-schema.ts, one mapping for both formats): integers and floats → numeric
  * (stored compactly); strings and dictionary-encoded strings → categorical, levels sorted as plain strings like a CSV
@@ -13,15 +16,19 @@
  * one-line errors naming the column. A type forced with --factor/--numeric (or levels) re-reads that column's values
  * as text cells with the CSV rules (text-columns.ts).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as zlib from 'node:zlib';
+import type { Compressors } from 'hyparquet';
 import { UserError } from '../errors.js';
 import { frameColumnType, type ArrowTypeClass } from './arrow-schema.js';
 import type { ReadCsvOptions } from './csv.js';
 import { checkOptionColumns } from './csv.js';
 import type { Column, Frame } from './frame.js';
 import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns, frameRows, withFirstRow } from './frame-build.js';
-import { hasNonFinite, parquetFrame, parquetLayout, parquetRowsFrame, type ParquetDecoder } from './parquet-read.js';
+import { hasNonFinite } from './column-sinks.js';
+import { parquetMetadataOf, parquetPagesFrame, type ByteSource, type PagesOptions } from './parquet-pages.js';
+import { parquetFrame, parquetLayout, parquetRowsFrame, type ParquetDecoder } from './parquet-read.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
 
 type Arrow = typeof import('apache-arrow');
@@ -33,6 +40,14 @@ let arrowModule: Arrow | null = null;
 let parquetModule: ParquetDecoder | null = null;
 const arrow = (): Arrow => (arrowModule ??= require('apache-arrow') as Arrow);
 const parquetWasm = (): ParquetDecoder => (parquetModule ??= require('parquet-wasm/node') as ParquetDecoder);
+
+/** Parquet codecs besides snappy that Node decodes (zstd from Node 22.15 on); LZ4 and the rest go to parquet-wasm. */
+const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Uint8Array }).zstdDecompressSync;
+const NODE_COMPRESSORS: Compressors = {
+  GZIP: (input) => zlib.gunzipSync(input),
+  BROTLI: (input) => zlib.brotliDecompressSync(input),
+  ...(zstd === undefined ? {} : { ZSTD: (input: Uint8Array) => zstd(input) }),
+};
 
 export type ColumnarFormat = 'parquet' | 'arrow';
 
@@ -290,9 +305,51 @@ function tableFrame(path: string, table: ArrowTable, names: readonly string[], o
   return frameFromColumns(columns, path, missing);
 }
 
+/** A Parquet file on disk read a column chunk at a time into one reused buffer (parquet-pages.ts ByteSource). */
+function openParquet(path: string): { source: ByteSource; close(): void } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null; // readFileSync says why in its words
+  }
+  let buffer = Buffer.allocUnsafe(0);
+  const source: ByteSource = {
+    length: fstatSync(fd).size,
+    read(offset, length) {
+      if (buffer.length < length) buffer = Buffer.allocUnsafe(Math.max(length, Math.min(2 * buffer.length, 1 << 26)));
+      for (let got = 0; got < length; ) {
+        const n = readSync(fd, buffer, got, length - got, offset + got);
+        if (n === 0) throw new Error('the file ends early');
+        got += n;
+      }
+      // (a plain Uint8Array view: a Buffer's slice would not copy)
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
+    },
+  };
+  return { source, close: () => closeSync(fd) };
+}
+
+/**
+ * Reads a Parquet file from disk into a Frame: the JavaScript reader on the file itself (never held whole), or —
+ * for a codec it lacks — parquet-wasm on the file's bytes.
+ */
+export function parquetFileFrame(path: string, options: PagesOptions = {}): Frame {
+  const file = openParquet(path);
+  if (file !== null) {
+    try {
+      const frame = parquetPagesFrame(path, file.source, { ...options, compressors: NODE_COMPRESSORS });
+      if (frame !== null) return frame;
+    } finally {
+      file.close();
+    }
+  }
+  return parquetFrame(path, readFileSync(path), parquetWasm, { ...options, compressors: NODE_COMPRESSORS });
+}
+
 /** Reads a Parquet or Arrow IPC file's bytes into a Frame (see the module comment). */
 export function frameFromColumnar(path: string, bytes: Uint8Array, format: ColumnarFormat, options: ReadCsvOptions = {}): Frame {
-  if (format === 'parquet') return parquetFrame(path, bytes, parquetWasm(), options);
+  if (format === 'parquet') return parquetFrame(path, bytes, parquetWasm, { ...options, compressors: NODE_COMPRESSORS });
   const table = decode(path, bytes);
   const names = tableNames(path, table);
   if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
@@ -312,9 +369,9 @@ function* frameSlices(frame: Frame, blockRows: number, rowBase: number): Generat
 
 /**
  * A Parquet or Arrow IPC file as Frames of at most `blockRows` rows each, in order; a block's rows are named by their
- * row in the file (withFirstRow). Parquet is decoded `parquetRows` rows at a time (parquet-wasm's offset and limit,
- * a multiple of blockRows), so the decoded columns of the whole file are never held; an Arrow IPC file's table is its
- * bytes, sliced.
+ * row in the file (withFirstRow). Parquet is decoded `parquetRows` rows at a time (a multiple of blockRows) from the
+ * file itself, so neither the file nor its decoded columns are ever held whole (parquet-wasm's offset and limit, on
+ * the file's bytes, for a codec the JavaScript reader lacks); an Arrow IPC file's table is its bytes, sliced.
  */
 export function* columnarBlocks(
   path: string,
@@ -324,6 +381,26 @@ export function* columnarBlocks(
   /** Rows decoded at a time from a Parquet file (tests make it small). */
   parquetRows = PARQUET_BATCH_ROWS,
 ): Generator<Frame> {
+  // Parquet: the JavaScript reader on the file itself, one batch of rows decoded at a time, the file never held whole;
+  // from the first row group whose codec it lacks on, parquet-wasm on the file's bytes
+  let resume = 0;
+  const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
+  const pages = { ...options, compressors: NODE_COMPRESSORS };
+  const file = format === 'parquet' ? openParquet(path) : null;
+  if (file !== null) {
+    try {
+      const total = Number(parquetMetadataOf(path, file.source).num_rows);
+      do {
+        const frame = parquetPagesFrame(path, file.source, pages, { offset: resume, limit: batchRows });
+        if (frame === null) break;
+        yield* frameSlices(frame, blockRows, resume);
+        resume += frame.nRows;
+      } while (resume < total);
+      if (resume >= total) return;
+    } finally {
+      file.close();
+    }
+  }
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -332,10 +409,9 @@ export function* columnarBlocks(
   }
   if (format === 'parquet') {
     const total = parquetLayout(path, bytes).numRows;
-    const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
-    let rowBase = 0;
+    let rowBase = resume;
     do {
-      const frame = parquetRowsFrame(path, bytes, parquetWasm(), options, rowBase, batchRows);
+      const frame = parquetRowsFrame(path, bytes, parquetWasm, pages, rowBase, batchRows);
       yield* frameSlices(frame, blockRows, rowBase);
       rowBase += frame.nRows;
     } while (rowBase < total);

@@ -4,7 +4,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readCsv, type ReadCsvOptions } from './csv.js';
-import { frameFromColumnar, type ColumnarFormat } from './columnar.js';
+import { frameFromColumnar, parquetFileFrame, type ColumnarFormat } from './columnar.js';
 import { columnarFormatOf } from './data-format.js';
 import type { Frame } from './frame.js';
 
@@ -39,5 +39,6 @@ export function dataFileFormat(path: string): ColumnarFormat | 'csv' {
 export function readDataFile(path: string, options: ReadCsvOptions = {}): Frame {
   const format = sniff(path);
   if (format === null) return readCsv(path, options);
+  if (format === 'parquet') return parquetFileFrame(path, options);
   return frameFromColumnar(path, readFileSync(path), format, options);
 }

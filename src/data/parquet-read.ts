@@ -1,11 +1,14 @@
 /**
- * Reading a Parquet file into a Frame a window of row groups at a time (issue 16 items 2 and 3): parquet-wasm decodes
- * the window into record batches in its WebAssembly memory, and each column is copied from there straight into the
- * frame's column (parquet-ffi.ts walks the Arrow C data structs), stored compactly as it goes: a numeric column in
- * the narrowest array that holds every value read so far (compactValues' choice, widened when a later window needs
- * it), booleans as bytes, strings and dictionary-encoded strings as level codes. The footer (parquet-footer.ts) gives
- * the row counts, so each column is allocated once at its final length; the decoded file is never held whole, and
- * no Arrow IPC stream or apache-arrow table is made.
+ * Reading a Parquet file's bytes into a Frame. First in JavaScript (parquet-pages.ts: hyparquet's decoders, page by
+ * page straight into compact columns); a file with a column compressed by a codec that reader lacks (zstd before
+ * Node 22.15, lz4, …) falls back to parquet-wasm, passed in (or a function loading it, or null in a page, where such a
+ * file is a one-line error) and read here a window of row groups at a time (issue 16 items 2 and 3): parquet-wasm
+ * decodes the window into record batches in its WebAssembly memory, and each column is copied from there straight
+ * into the frame's column (parquet-ffi.ts walks the Arrow C data structs), stored compactly as it goes: a numeric
+ * column in the narrowest array that holds every value read so far (compactValues' choice, widened when a later
+ * window needs it), booleans as bytes, strings and dictionary-encoded strings as level codes. The footer
+ * (parquet-footer.ts) gives the row counts, so each column is allocated once at its final length; the decoded file is
+ * never held whole, and no Arrow IPC stream or apache-arrow table is made.
  *
  * The window: consecutive row groups up to WINDOW_ROWS rows, unless the window is still smaller than a quarter of
  * the file in decoded bytes (uncompressed bytes, or 8 bytes a value when dictionary or run-length encoding makes
@@ -17,15 +20,17 @@
  * with --factor/--numeric (or levels) re-reads that column's values as text cells with the CSV rules.
  *
  * No Node imports: parquet-wasm is passed in (ParquetDecoder: its Node build for the CLI, columnar.ts), so a page can
- * read Parquet with its web build through the same code.
+ * read Parquet through the same code — in JavaScript alone (parquet = null), or with parquet-wasm's web build.
  */
 import { UserError } from '../errors.js';
 import { frameColumnType, formatClass, formatTypeText } from './arrow-schema.js';
 import { checkOptionColumns, type ReadCsvOptions } from './csv-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
 import { MISSING_CODE, booleanColumn, categoricalColumn, frameFromColumns, integerStorage, numericColumn, type NumericArrayType } from './frame-build.js';
+import { LevelIndex, Missing, hasNonFinite } from './column-sinks.js';
 import { ffiBatch, ffiFields, isValid, type FfiArray, type FfiField } from './parquet-ffi.js';
 import { parquetRowGroups, type ParquetRowGroups } from './parquet-footer.js';
+import { parquetMetadataOf, parquetPagesFrame, type PagesOptions } from './parquet-pages.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
 
 /** What parquet-read needs of parquet-wasm (its Node or web build). */
@@ -39,6 +44,8 @@ export interface ParquetDecoder {
 
 /** Rows per window of row groups (a row group of more rows is one window). */
 export const WINDOW_ROWS = 1 << 20;
+
+export { hasNonFinite };
 
 function oneLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
@@ -85,18 +92,6 @@ export function parquetWindows(layout: ParquetRowGroups, window: WindowSize): { 
   return windows;
 }
 
-/**
- * Whether `values` holds a NaN or an infinity. (A plain loop: 10⁷ values in ~10 ms of CPU, against ~45 ms for three
- * scans by the typed array's native `includes(NaN)`, `includes(±Infinity)`, measured in one process.)
- */
-export function hasNonFinite(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v - v !== 0) return true;
-  }
-  return false;
-}
-
 /** Reads one column of every batch into frame storage. */
 interface ColumnReader {
   /** Appends `rows` rows of array `a` (a batch's column) at row `base` of the column. */
@@ -108,16 +103,6 @@ interface Memory {
   /** The WebAssembly memory (valid while one decoded window is read: nothing grows it meanwhile). */
   buffer: ArrayBuffer;
   bytes: Uint8Array;
-}
-
-class Missing {
-  private rows: number[] = [];
-  add(row: number): void {
-    this.rows.push(row);
-  }
-  done(): Uint32Array | null {
-    return this.rows.length === 0 ? null : Uint32Array.from(this.rows);
-  }
 }
 
 /** Typed views of a numeric format's values: bytes per element and the view (int64 is read as 32-bit pairs). */
@@ -262,44 +247,6 @@ function stringBounds(memory: Memory, large: boolean, a: FfiArray, i: number, ou
     const view = new Int32Array(memory.buffer, a.buffers[0] + 4 * k, 2);
     out[0] = view[0];
     out[1] = view[1];
-  }
-}
-
-/**
- * The levels of a categorical column in order of first appearance, found by their UTF-8 bytes (a hash of the bytes,
- * then a byte comparison), so a row's string is decoded only the first time its level appears.
- */
-class LevelIndex {
-  readonly names: string[] = [];
-  private readonly stored: Uint8Array[] = [];
-  private readonly byHash = new Map<number, number>();
-  private readonly sameHash: number[] = [];
-  private readonly decoder = new TextDecoder();
-  code(bytes: Uint8Array, from: number, to: number): number {
-    let h = 0x811c9dc5;
-    for (let p = from; p < to; p++) h = Math.imul(h ^ bytes[p], 0x01000193);
-    let c = this.byHash.get(h);
-    while (c !== undefined && c >= 0) {
-      const s = this.stored[c];
-      if (s.length === to - from) {
-        let same = true;
-        for (let p = 0; p < s.length; p++) {
-          if (s[p] !== bytes[from + p]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return c;
-      }
-      c = this.sameHash[c];
-    }
-    const code = this.names.length;
-    const copy = bytes.slice(from, to);
-    this.names.push(this.decoder.decode(copy));
-    this.stored.push(copy);
-    this.sameHash.push(this.byHash.get(h) ?? -1);
-    this.byHash.set(h, code);
-    return code;
   }
 }
 
@@ -504,8 +451,45 @@ function readWindows(
   return frameFromColumns(columns, path, missing);
 }
 
-/** A whole Parquet file's bytes as a Frame (see the module comment). */
+/**
+ * parquet-wasm, or a function that loads it when first needed (the JavaScript reader needs it only for a codec it
+ * lacks), or null where it is not available (a page).
+ */
+export type ParquetFallback = ParquetDecoder | (() => ParquetDecoder) | null;
+
+function fallback(path: string, parquet: ParquetFallback, bytes: Uint8Array): ParquetDecoder {
+  if (parquet === null) {
+    const codecs = new Set<string>();
+    try {
+      for (const g of parquetMetadataOf(path, bytes).row_groups) for (const c of g.columns) if (c.meta_data !== undefined) codecs.add(c.meta_data.codec);
+    } catch {
+      // (named below as "a codec")
+    }
+    const named = [...codecs].filter((c) => c !== 'SNAPPY' && c !== 'UNCOMPRESSED').join(', ') || 'a codec';
+    throw new UserError(`${path}: the file is compressed with ${named}, which this reader does not decode; write it with snappy compression (or none), or read it with the command-line nutmeg`);
+  }
+  return typeof parquet === 'function' ? parquet() : parquet;
+}
+
+/**
+ * A whole Parquet file's bytes as a Frame: read in JavaScript (parquet-pages.ts) unless a column is compressed with
+ * a codec that reader lacks (given `compressors` included), then by parquet-wasm a window of row groups at a time
+ * (see the module comment). `options.columns` reads only those columns.
+ */
 export function parquetFrame(
+  path: string,
+  bytes: Uint8Array,
+  parquet: ParquetFallback,
+  options: PagesOptions = {},
+  window: WindowSize = { rows: WINDOW_ROWS, bytes: bytes.length / 4 },
+): Frame {
+  const frame = parquetPagesFrame(path, bytes, options);
+  if (frame !== null) return frame;
+  return parquetWasmFrame(path, bytes, fallback(path, parquet, bytes), options, window);
+}
+
+/** A whole Parquet file read by parquet-wasm, a window of row groups at a time (see the module comment). */
+export function parquetWasmFrame(
   path: string,
   bytes: Uint8Array,
   parquet: ParquetDecoder,
@@ -522,9 +506,12 @@ export function parquetFrame(
 }
 
 /** Rows [offset, offset + limit) of a Parquet file (fewer at its end) as a Frame whose messages count from `offset`. */
-export function parquetRowsFrame(path: string, bytes: Uint8Array, parquet: ParquetDecoder, options: ReadCsvOptions, offset: number, limit: number): Frame {
+export function parquetRowsFrame(path: string, bytes: Uint8Array, parquet: ParquetFallback, options: PagesOptions, offset: number, limit: number): Frame {
+  const frame = parquetPagesFrame(path, bytes, options, { offset, limit });
+  if (frame !== null) return frame;
+  const decoder = fallback(path, parquet, bytes);
   const layout = parquetLayout(path, bytes);
   const total = Math.max(0, Math.min(limit, layout.numRows - offset));
-  const window = (b: Uint8Array) => parquet.readParquet(b, { offset, limit: total, batchSize: Math.max(1, total) });
-  return readWindows(path, parquet, [window], bytes, total, options, offset);
+  const window = (b: Uint8Array) => decoder.readParquet(b, { offset, limit: total, batchSize: Math.max(1, total) });
+  return readWindows(path, decoder, [window], bytes, total, options, offset);
 }

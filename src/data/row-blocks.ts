@@ -11,8 +11,9 @@
  * is in a whole file, while empty lines at the very end are dropped as there. A gzip, UTF-16 or otherwise encoded file
  * is decoded whole first (readTextFile), then cut the same way.
  *
- * Parquet: decoded a batch of record rows at a time (parquet-wasm's offset/limit) — the file's bytes are held, the
- * decoded rows one batch at a time. Arrow IPC: the file's bytes are the columns; blocks are slices of its table.
+ * Parquet: decoded a batch of rows at a time from the file itself, a column chunk at a time (columnar.ts) — neither
+ * the file's bytes nor its decoded rows are held whole (parquet-wasm's offset/limit on the file's bytes for a codec
+ * the JavaScript reader lacks). Arrow IPC: the file's bytes are the columns; blocks are slices of its table.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';

@@ -1,0 +1,68 @@
+/**
+ * Pieces shared by the Parquet readers (parquet-read.ts through parquet-wasm, parquet-pages.ts in JavaScript) that
+ * turn decoded values into frame storage: the scan for NaN/±Infinity, the list of null rows, and the level index of a
+ * categorical column (strings found by their UTF-8 bytes, decoded once per level). No Node imports (a page uses them).
+ */
+
+/**
+ * Whether `values` holds a NaN or an infinity. (A plain loop: 10⁷ values in ~10 ms of CPU, against ~45 ms for three
+ * scans by the typed array's native `includes(NaN)`, `includes(±Infinity)`, measured in one process.)
+ */
+export function hasNonFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v !== 0) return true;
+  }
+  return false;
+}
+
+/** The rows of a column whose value is null, in increasing order. */
+export class Missing {
+  private rows: number[] = [];
+  add(row: number): void {
+    this.rows.push(row);
+  }
+  done(): Uint32Array | null {
+    return this.rows.length === 0 ? null : Uint32Array.from(this.rows);
+  }
+}
+
+/**
+ * The levels of a categorical column in order of first appearance, found by their UTF-8 bytes (a hash of the bytes,
+ * then a byte comparison), so a row's string is decoded only the first time its level appears.
+ */
+export class LevelIndex {
+  readonly names: string[] = [];
+  private readonly stored: Uint8Array[] = [];
+  private readonly byHash = new Map<number, number>();
+  private readonly sameHash: number[] = [];
+  private readonly decoder = new TextDecoder();
+  code(bytes: Uint8Array, from: number, to: number): number {
+    let h = 0x811c9dc5;
+    for (let p = from; p < to; p++) h = Math.imul(h ^ bytes[p], 0x01000193);
+    let c = this.byHash.get(h);
+    while (c !== undefined && c >= 0) {
+      const s = this.stored[c];
+      if (s.length === to - from) {
+        let same = true;
+        for (let p = 0; p < s.length; p++) {
+          if (s[p] !== bytes[from + p]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return c;
+      }
+      c = this.sameHash[c];
+    }
+    const code = this.names.length;
+    // (a copy, also when `bytes` is a Node Buffer, whose slice is a view)
+    const copy = new Uint8Array(to - from);
+    copy.set(bytes.subarray(from, to));
+    this.names.push(this.decoder.decode(copy));
+    this.stored.push(copy);
+    this.sameHash.push(this.byHash.get(h) ?? -1);
+    this.byHash.set(h, code);
+    return code;
+  }
+}
