@@ -7,6 +7,10 @@
  *   playground.js  the playground page's script (src/browser/page/playground.ts)
  *   plots-*.js     Vega and Vega-Lite, split off the page's script: src/report/plots/render.ts imports them on the
  *                  first plot, so the page fetches them (from its own origin) only when it draws
+ *   columnar.js    Parquet and Arrow IPC reading (src/browser/columnar-chunk.ts: apache-arrow, parquet-wasm's glue),
+ *                  a bundle of its own that nutmeg.js and worker.js import from beside themselves on the first such
+ *                  file (src/browser/data.ts), with parquet_wasm_bg.wasm (parquet-wasm's WebAssembly, copied as it
+ *                  is) fetched by it on the first Parquet file
  *   index.html     the playground page (src/browser/page/index.html)
  * The core imports Node-only modules by their Node names; PLATFORM_SWAPS replaces each by its browser twin (same
  * exports) in this build. The bundles inline the WebAssembly engine (build/wasm/nutmeg_kernels.wasm, and the threaded
@@ -93,6 +97,9 @@ function common(minify) {
 /** The WebAssembly engines the bundles inline (scripts/build-wasm.mjs; src/backend/wasm/module-bytes.browser.ts). */
 const WASM_KERNELS = [join(ROOT, 'build', 'wasm', 'nutmeg_kernels.wasm'), ...THREADED_WEB_FILES];
 
+/** parquet-wasm's WebAssembly for the page (its esm build, which columnar.js loads from beside itself). */
+const PARQUET_WASM = join(ROOT, 'node_modules', 'parquet-wasm', 'esm', 'parquet_wasm_bg.wasm');
+
 /** Bundles split at their dynamic imports into chunks beside them. */
 const SPLIT = new Set(['playground']);
 
@@ -109,6 +116,7 @@ export async function buildBrowser({ minify = true, outDir = OUT_DIR } = {}) {
     nutmeg: 'src/browser/index.ts',
     worker: 'src/browser/worker.ts',
     playground: 'src/browser/page/playground.ts',
+    columnar: 'src/browser/columnar-chunk.ts',
   };
   const metafiles = {};
   for (const [name, entry] of Object.entries(entries)) {
@@ -118,6 +126,7 @@ export async function buildBrowser({ minify = true, outDir = OUT_DIR } = {}) {
     metafiles[name] = result.metafile;
   }
   copyFileSync(join(ROOT, 'src/browser/page/index.html'), join(outDir, 'index.html'));
+  copyFileSync(PARQUET_WASM, join(outDir, 'parquet_wasm_bg.wasm'));
   return metafiles;
 }
 

@@ -1,15 +1,17 @@
 /**
  * Data in a page: CSV from a string, from bytes (an ArrayBuffer or Uint8Array, gzip included) or from a File, with
- * the same rules and one-line messages as the CLI's CSV reading (src/data/csv-text.ts, src/data/text-bytes.ts).
- * Parquet and Arrow IPC are refused with a one-line message saying what to do: the CLI reads them with parquet-wasm
- * and apache-arrow, and parquet-wasm's WebAssembly alone is 1.6 MB gzipped (4.95 MB raw), four times the browser
- * build's whole budget of 400 KB.
+ * the same rules and one-line messages as the CLI's CSV reading (src/data/csv-text.ts, src/data/text-bytes.ts); and
+ * Parquet and Arrow IPC files (told by their bytes, src/data/data-format.ts) through columnar.js, a bundle beside this
+ * one that is fetched on the first such file (columnar-chunk.ts): apache-arrow and parquet-wasm's glue are ~100 KB
+ * gzipped and parquet-wasm's WebAssembly 1.6 MB, four times the library's whole budget of 400 KB.
  */
 import { frameFromCsvText, type ReadCsvOptions } from '../data/csv-text.js';
-import { columnarFormatOf } from '../data/data-format.js';
+import { columnarFormatOf, type ColumnarFormat } from '../data/data-format.js';
 import type { Frame } from '../data/frame.js';
 import { decodeTextBytes, isGzip } from '../data/text-bytes.js';
 import { UserError } from '../errors.js';
+
+type ColumnarChunk = typeof import('./columnar-chunk.js');
 
 /** The Frame of CSV text; `name` (a file or data set name) starts every message. */
 export function readCsvText(text: string, name = 'data', options: ReadCsvOptions = {}): Frame {
@@ -39,18 +41,31 @@ export async function readCsvFile(file: Blob & { readonly name?: string }, optio
   return readCsvBytes(await file.arrayBuffer(), file.name ?? 'data', options);
 }
 
-/** The one-line refusal of a Parquet or Arrow file in a page, or null for bytes that are neither. */
-export function columnarRefusal(bytes: Uint8Array, name: string): string | null {
-  const format = columnarFormatOf(bytes.subarray(0, 8), bytes.subarray(Math.max(0, bytes.length - 4)), name);
-  if (format === null) return null;
-  const what = format === 'parquet' ? 'a Parquet file' : 'an Arrow IPC file';
-  return `${name}: is ${what}, which the page does not read (its decoder would quadruple the page's size); save it as CSV and drop that, or fit it with the CLI: nutmeg fit --data ${name}`;
+/** The columnar bundle, dist/web/columnar.js beside this one (scripts/build-browser.mjs), loaded on first use. */
+function columnarChunk(): Promise<ColumnarChunk> {
+  // a URL esbuild does not follow: the chunk stays a file of its own, fetched from this bundle's folder
+  const url = new URL('./columnar.js', import.meta.url).href;
+  return import(/* @vite-ignore */ url) as Promise<ColumnarChunk>;
 }
 
-/** The Frame of a data file's bytes in a page: CSV as readCsvBytes; Parquet and Arrow IPC refused (columnarRefusal). */
+/** The Frame of a Parquet or Arrow IPC file's bytes, read by the columnar bundle (columnar-chunk.ts). */
+async function readColumnar(bytes: Uint8Array, name: string, format: ColumnarFormat, options: ReadCsvOptions): Promise<Frame> {
+  let chunk: ColumnarChunk;
+  try {
+    chunk = await columnarChunk();
+  } catch (e) {
+    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new UserError(`${name}: the page could not load its Parquet/Arrow reader (columnar.js: ${reason}); save the file as CSV and drop that`);
+  }
+  const result = await chunk.readColumnarBytes(bytes, name, format, options);
+  if ('userError' in result) throw new UserError(result.userError);
+  return result.frame;
+}
+
+/** The Frame of a data file's bytes in a page: Parquet and Arrow IPC by their bytes (readColumnar), else CSV as readCsvBytes. */
 export async function readDataBytes(bytes: ArrayBuffer | Uint8Array, name = 'data', options: ReadCsvOptions = {}): Promise<Frame> {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const refusal = columnarRefusal(view, name);
-  if (refusal !== null) throw new UserError(refusal);
+  const format = columnarFormatOf(view.subarray(0, 8), view.subarray(Math.max(0, view.length - 4)), name);
+  if (format !== null) return readColumnar(view, name, format, options);
   return readCsvBytes(view, name, options);
 }

@@ -6,7 +6,7 @@
  * page responsive.
  */
 export type { Frame, Column } from '../data/frame.js';
-export { readCsvText, readCsvBytes, readCsvFile } from './data.js';
+export { readCsvText, readCsvBytes, readCsvFile, readDataBytes } from './data.js';
 export { simulateHillstrom } from '../data/simulate/hillstrom.js';
 export { addHillstromFeatures, HILLSTROM_FORMULAS, HILLSTROM_PRIORS } from '../data/hillstrom.js';
 

@@ -6,7 +6,10 @@ import type { SummaryRow } from '../diagnostics/summary.js';
 import type { Family } from '../model/spec.js';
 import type { ReportSection } from '../report/section.js';
 
-/** Where a fit's data come from: the built-in Hillstrom simulator, or a CSV file's bytes. */
+/**
+ * Where a fit's data come from: the built-in Hillstrom simulator, or a dropped file's bytes (kind 'csv' for any file:
+ * CSV, Parquet or Arrow IPC, told apart by their bytes in src/browser/data.ts).
+ */
 export type DataSource =
   | { readonly kind: 'simulated'; readonly name: 'hillstrom'; readonly seed: number; readonly rows: number }
   | { readonly kind: 'csv'; readonly name: string; readonly bytes: ArrayBuffer };

@@ -20,6 +20,7 @@ import type { LooResult } from '../loo/loo.js';
 import { parsePriorArgs } from '../model/priors-config.js';
 import type { ReportSection } from '../report/section.js';
 import { readDataBytes } from './data.js';
+import { errorField } from './error-field.js';
 import { comparisonSection, looSection, populationForestSection, ppcSectionOf, samplerSection } from './fit-sections.js';
 import type { Field, FitRequest, FromWorker, ToWorker, WireDraws } from './protocol.js';
 import { runFiles } from './run-files.js';
@@ -140,7 +141,8 @@ async function runFit(request: FitRequest): Promise<void> {
       post({ type: 'progress', phase: p.phase, iteration: p.iteration, totalIterations: p.totalIterations, chains });
     },
   }).catch((e: unknown) => {
-    throw Object.assign(e instanceof Error ? e : new Error(String(e)), { field });
+    // the data's name in messages, so that one naming a row or column of the file is shown beside it (error-field.ts)
+    throw Object.assign(e instanceof Error ? e : new Error(String(e)), { field, source: frame.source });
   });
   controller = null;
   const s = fit.sample;
@@ -191,11 +193,9 @@ scope.onmessage = (event) => {
   else {
     runFit(message).catch((e: unknown) => {
       controller = null;
-      const stage = (e as { field?: Field }).field ?? 'run';
-      // building the model: its family and link checks speak of the family, its prior checks of a prior, the rest of
-      // the formula
+      const { field: stage = 'run', source = null } = e as { field?: Field; source?: string };
       const line = oneLine(e);
-      const field = stage !== 'formula' ? stage : /^(family|link) /.test(line) ? 'family' : /^prior '/.test(line) ? 'prior' : stage;
+      const field = errorField(stage, line, source);
       // a UserError is the CLI's one line; anything else is a bug, reported by its first line too
       post({ type: 'error', field, message: e instanceof UserError ? e.message : `internal error: ${oneLine(e)}` });
     });

@@ -5,7 +5,8 @@
  * file of another kind); null for anything else (CSV, or a format the CSV reader refuses). No file access: the CLI
  * (data-file.ts) and the page (src/browser/data.ts) both ask it.
  */
-import type { ColumnarFormat } from './columnar.js';
+/** The columnar formats nutmeg reads. */
+export type ColumnarFormat = 'parquet' | 'arrow';
 
 const STREAM_NAME = /\.(arrows|arrow|feather|ipc)$/i;
 

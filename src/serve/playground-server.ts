@@ -27,6 +27,8 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json',
   '.css': 'text/css; charset=utf-8',
+  // parquet-wasm's WebAssembly, fetched by columnar.js on the first Parquet file (compiled as it streams in)
+  '.wasm': 'application/wasm',
 };
 
 export interface PlaygroundServer {

@@ -30,7 +30,7 @@ function wgslFiles(dir: string): string[] {
 describe('browser build', () => {
   it('writes the library, the worker, the page, its script and the plotting chunks split off it', () => {
     const files = readdirSync(out);
-    expect(files.filter((f) => !f.startsWith('plots-')).sort()).toEqual(['index.html', 'nutmeg.js', 'playground.js', 'worker.js']);
+    expect(files.filter((f) => !f.startsWith('plots-')).sort()).toEqual(['columnar.js', 'index.html', 'nutmeg.js', 'parquet_wasm_bg.wasm', 'playground.js', 'worker.js']);
     expect(files.filter((f) => /^plots-[\w-]+\.js$/.test(f)).length).toBeGreaterThanOrEqual(1);
   });
 
@@ -48,8 +48,23 @@ describe('browser build', () => {
     expect(page).toBeLessThanOrEqual(SIZE_BUDGET_GZIP);
   });
 
-  it('holds no Node built-in, no require and no process global in the engine bundles', () => {
+  it('leaves apache-arrow and parquet-wasm out of the library and the worker (columnar.js, fetched from beside them on the first such file)', () => {
+    const columnar = readFileSync(join(out, 'columnar.js'), 'utf8');
     for (const file of ['nutmeg.js', 'worker.js']) {
+      const text = readFileSync(join(out, file), 'utf8');
+      // the libraries' own names, present in their code
+      for (const marker of ['RecordBatchReader', 'parquet_wasm_bg.wasm']) {
+        expect(columnar.includes(marker), `${marker} in columnar.js`).toBe(true);
+        expect(text.includes(marker), `${marker} in ${file}`).toBe(false);
+      }
+      expect(text).toContain('"./columnar.js"');
+    }
+    // the bundle fetches parquet-wasm's WebAssembly from beside itself, nothing from another origin
+    expect(columnar.match(/https?:\/\/(?!www\.w3\.org)[\w.-]+/g) ?? []).toEqual([]);
+  });
+
+  it('holds no Node built-in, no require and no process global in the engine bundles', () => {
+    for (const file of ['nutmeg.js', 'worker.js', 'columnar.js']) {
       const text = readFileSync(join(out, file), 'utf8');
       expect(text.match(/["']node:[a-z_]+["']/g), file).toBeNull();
       expect(text.match(/\brequire\(["']/g), file).toBeNull();

@@ -9,8 +9,12 @@
  * - the run downloads (a zip of the CLI's run layout) and `nutmeg summary` reads it;
  * - the report sections render: trace and rank plots per chain, the population-level forest plot and the posterior
  *   predictive check as SVG with the marks their specs draw; PSIS-LOO per fit and the comparison of the session's fits;
- * - a mistake in the formula, a prior, the chains field or a dropped Parquet file: the CLI's one-line message beside
- *   that field and nowhere else;
+ * - a dropped Parquet file and an Arrow IPC file (read by columnar.js, fetched from the page's origin on the first
+ *   one): fitted with the reference and the wasm backends, the draws bit for bit those of Node's fit of the same data
+ *   read as CSV;
+ * - a mistake in the formula, a prior, the chains field, a corrupt Parquet file or a Parquet file with a bad column
+ *   for the formula (a null, strings where a number must be): the CLI's one-line message beside that field and
+ *   nowhere else;
  * - the reference and the wasm backends give the same log density and gradient in the page as in Node, and the same
  *   draws, bit for bit, for the same seed (src/numeric/portable-math.ts in place of the engines' Math functions, which
  *   differ between Node 20 and Chromium 156 in the last bit of ~5 % of values: the probe below counts them); `auto`
@@ -31,6 +35,9 @@ import { fitModel } from '../../src/fit/fit.js';
 import { loadRun } from '../../src/io/run-dir.js';
 import { startPlaygroundServer, type PlaygroundServer } from '../../src/serve/playground-server.js';
 import { runNutmeg } from '../helpers/cli.js';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import * as parquet from 'parquet-wasm/node';
+import { readCsvText } from '../../src/browser/data.js';
 
 const CHROMIUM = process.env.NUTMEG_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -124,6 +131,19 @@ async function downloadRun(name: string): Promise<string> {
   const { readFileSync } = await import('node:fs');
   unzipStored(readFileSync(zipPath), into);
   return join(into, 'nutmeg-run');
+}
+
+/** Drops a file of `bytes` named `name` on the page's drop box (page-side code as text: no DOM library here). */
+async function dropFile(name: string, bytes: Uint8Array): Promise<void> {
+  const transfer = await page.evaluateHandle(
+    `(() => { const dt = new DataTransfer(); dt.items.add(new File([new Uint8Array(${JSON.stringify([...bytes])})], ${JSON.stringify(name)})); return dt; })()`,
+  );
+  await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
+}
+
+/** A Parquet file of an apache-arrow table, written by parquet-wasm (the CLI's decoder's own writer). */
+function parquetOf(table: ReturnType<typeof tableFromArrays>): Uint8Array {
+  return parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream')));
 }
 
 function byName(rows: readonly SummaryRow[]): Map<string, SummaryRow> {
@@ -253,7 +273,57 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     await page.check('input[name=source][value=simulated]');
   }, 120_000);
 
-  it('shows each mistake as the CLI\'s one line beside its own field: formula, prior, chains, a Parquet file', async () => {
+  it('fits a dropped Parquet file (reference backend) and an Arrow IPC file (wasm) to the draws Node makes of the same data as CSV, bit for bit (columnar.js fetched from the page\'s origin)', async () => {
+    // 300 rows: an integer outcome, a float covariate and a string grouping column, as CSV and as Parquet/Arrow
+    const n = 300;
+    const y = new Int32Array(n);
+    const x = new Float64Array(n);
+    const g: string[] = [];
+    for (let i = 0; i < n; i++) {
+      x[i] = Math.round(1000 * Math.sin(i * 1.7)) / 400;
+      g.push(`grp${(i * 7) % 5}`);
+      y[i] = (i * 13) % 7 < 2 + (x[i] > 0 ? 1 : 0) ? 1 : 0;
+    }
+    const csv = 'y,x,g\n' + Array.from({ length: n }, (_, i) => `${y[i]},${x[i]},${g[i]}`).join('\n') + '\n';
+    const table = tableFromArrays({ y, x, g });
+    const files: { name: string; bytes: Uint8Array; backend: 'reference' | 'wasm' }[] = [
+      { name: 'rows.parquet', bytes: parquetOf(table), backend: 'reference' },
+      { name: 'rows.arrow', bytes: tableToIPC(table, 'file'), backend: 'wasm' },
+    ];
+    const formula = 'y ~ x + (1 | g)';
+    const settings = { chains: 2, warmup: 60, draws: 40, seed: 5 };
+    const columnarRequests: string[] = [];
+    const onRequest = (r: { url(): string }): void => {
+      if (/\/(columnar\.js|parquet_wasm_bg\.wasm)$/.test(r.url())) columnarRequests.push(new URL(r.url()).pathname);
+    };
+    page.on('request', onRequest);
+    try {
+      await page.fill('#formula', formula);
+      for (const { name, bytes, backend } of files) {
+        const fit = await fitModel(readCsvText(csv, 'rows.csv'), formula, { ...settings, backend });
+        await fit.dispose();
+        expect(fit.backend.kind).toBe(backend);
+        await setForm({ chains: '2', warmup: '60', draws: '40', seed: '5', backend });
+        await dropFile(name, bytes);
+        expect(await fitInPage(180_000), name).toBe('done');
+        expect(await page.textContent('.error[data-field="data"]')).toBe('');
+        expect(await page.getAttribute('#run-backend', 'data-kind')).toBe(backend);
+        const draws = loadRun(await downloadRun(name.replace('.', '-'))).draws;
+        expect(draws.names).toEqual(fit.draws.names);
+        let differing = 0;
+        for (let i = 0; i < fit.draws.values.length; i++) if (!Object.is(draws.values[i], fit.draws.values[i])) differing++;
+        console.info(`${name} in the page (${backend}): ${differing} of ${fit.draws.values.length} draws differ from Node's fit of the CSV`);
+        expect(differing, `${name}: ${differing} of ${fit.draws.values.length} draws differ from Node's fit of the CSV`).toBe(0);
+      }
+    } finally {
+      page.off('request', onRequest);
+      await page.check('input[name=source][value=simulated]');
+    }
+    // the Parquet/Arrow reader was fetched once, from the page's own origin, with the Parquet decoder's wasm
+    expect([...new Set(columnarRequests)].sort()).toEqual(['/columnar.js', '/parquet_wasm_bg.wasm']);
+  }, 360_000);
+
+  it('shows each mistake as the CLI\'s one line beside its own field: formula, prior, chains, a corrupt Parquet file, a Parquet column the formula cannot use', async () => {
     const expectOnly = async (field: string, message: string): Promise<void> => {
       expect(await fitInPage(60_000)).toBe('error');
       const errors = await fieldErrors();
@@ -277,12 +347,30 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     await expectOnly('chains', await cliLine(['fit', ...sim, '--formula', HILLSTROM_FORMULAS.pooled, '--chains', '0']));
     await page.fill('#chains', '2');
 
-    // a Parquet file's first and last bytes ("PAR1"): refused in the page, with what to do instead
-    const transfer = await page.evaluateHandle(
-      `(() => { const dt = new DataTransfer(); dt.items.add(new File(['PAR1 not really a table PAR1'], 'rows.parquet')); return dt; })()`,
-    );
-    await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
-    await expectOnly('data', "rows.parquet: is a Parquet file, which the page does not read (its decoder would quadruple the page's size); save it as CSV and drop that, or fit it with the CLI: nutmeg fit --data rows.parquet");
+    // a Parquet file's first and last bytes ("PAR1") with no table between: the CLI's line for the same bytes
+    const corrupt = 'PAR1 not really a table PAR1';
+    const corruptPath = join(tmp, 'rows.parquet');
+    writeFileSync(corruptPath, corrupt);
+    const corruptLine = await cliLine(['fit', '--data', corruptPath, '--formula', 'y ~ x', '--quiet']);
+    expect(corruptLine).toMatch(/: cannot read the Parquet file \(.*\); the file is damaged or not Parquet$/);
+    await dropFile('rows.parquet', new TextEncoder().encode(corrupt));
+    await expectOnly('data', corruptLine.replace(corruptPath, 'rows.parquet'));
+
+    // Parquet files that read, with a bad column for the formula: a null in a covariate, strings in the outcome
+    const bad = {
+      'null-x.parquet': tableFromArrays({ y: Int32Array.from([0, 1, 1, 0, 1, 0]), x: [0.5, 1.5, null, 2, -1, 0.25] }),
+      'text-y.parquet': tableFromArrays({ y: ['no', 'yes', 'yes', 'no', 'yes', 'no'], x: Float64Array.from([0.5, 1.5, 3, 2, -1, 0.25]) }),
+    };
+    await page.fill('#formula', 'y ~ x');
+    for (const [name, table] of Object.entries(bad)) {
+      const bytes = parquetOf(table);
+      const path = join(tmp, name);
+      writeFileSync(path, bytes);
+      const line = await cliLine(['fit', '--data', path, '--formula', 'y ~ x', '--quiet']);
+      expect(line, 'the CLI names the file').toContain(path);
+      await dropFile(name, bytes);
+      await expectOnly('data', line.replaceAll(path, name));
+    }
     await page.check('input[name=source][value=simulated]');
   }, 180_000);
 

@@ -15,6 +15,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><p>page</p>');
   writeFileSync(join(dir, 'worker.js'), 'export {};');
   writeFileSync(join(dir, 'notes.txt'), 'not a build file');
+  writeFileSync(join(dir, 'parquet_wasm_bg.wasm'), Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
   served = await startPlaygroundServer(0, '127.0.0.1', dir);
 });
 afterAll(async () => {
@@ -23,15 +24,19 @@ afterAll(async () => {
 });
 
 describe('playground server', () => {
-  it('serves the page at / and the scripts as JavaScript', async () => {
+  it('serves the page at /, the scripts as JavaScript and the Parquet decoder as WebAssembly', async () => {
     const page = await fetch(served.url);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await page.text()).toContain('<p>page</p>');
     const worker = await fetch(new URL('worker.js', served.url));
     expect(worker.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    // parquet-wasm's module (columnar.js fetches it): application/wasm, which WebAssembly.instantiateStreaming needs
+    const wasm = await fetch(new URL('parquet_wasm_bg.wasm', served.url));
+    expect(wasm.headers.get('content-type')).toBe('application/wasm');
+    expect(new Uint8Array(await wasm.arrayBuffer())).toEqual(Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
     // cross-origin isolation (the threaded wasm build needs SharedArrayBuffer), on every response
-    for (const r of [page, worker]) {
+    for (const r of [page, worker, wasm]) {
       expect(r.headers.get('cross-origin-opener-policy')).toBe('same-origin');
       expect(r.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     }

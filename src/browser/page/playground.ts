@@ -1,5 +1,6 @@
 /**
- * The playground page (index.html beside it): data (the built-in Hillstrom simulator or a dropped CSV), formula,
+ * The playground page (index.html beside it): data (the built-in Hillstrom simulator or a dropped CSV, Parquet or
+ * Arrow file; src/browser/data.ts fetches the Parquet/Arrow reader, columnar.js, on the first such file), formula,
  * family, priors and sampler settings; the fit runs in worker.js (src/browser/worker.ts) with per-chain progress and a
  * cancel button; then the backend that ran, the summary table and the worker's report sections (fit-sections.ts:
  * trace and rank plots, the population-level forest plot, the posterior predictive check, PSIS-LOO and the comparison
@@ -113,7 +114,7 @@ async function dataSource(): Promise<DataSource> {
     const rows = fieldValue('data', () => positiveInt('--rows', $<HTMLInputElement>('rows').value.trim()));
     return { kind: 'simulated', name: 'hillstrom', seed, rows };
   }
-  if (dropped === null) throw new FieldError('data', '--data: no data file yet; drop a CSV file on the box or choose one');
+  if (dropped === null) throw new FieldError('data', '--data: no data file yet; drop a CSV, Parquet or Arrow file on the box or choose one');
   return { kind: 'csv', name: dropped.name, bytes: await dropped.arrayBuffer() };
 }
 
