@@ -10,7 +10,7 @@
  *   columnar.js    Parquet and Arrow IPC reading (src/browser/columnar-chunk.ts: apache-arrow, parquet-wasm's glue),
  *                  a bundle of its own that nutmeg.js and worker.js import from beside themselves on the first such
  *                  file (src/browser/data.ts), with parquet_wasm_bg.wasm (parquet-wasm's WebAssembly, copied as it
- *                  is) fetched by it on the first Parquet file
+ *                  is) fetched by it only for a Parquet file with a codec the JavaScript reader lacks in a page
  *   index.html     the playground page (src/browser/page/index.html)
  * The core imports Node-only modules by their Node names; PLATFORM_SWAPS replaces each by its browser twin (same
  * exports) in this build. The bundles inline the WebAssembly engine (build/wasm/nutmeg_kernels.wasm, and the threaded

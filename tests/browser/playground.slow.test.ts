@@ -141,9 +141,10 @@ async function dropFile(name: string, bytes: Uint8Array): Promise<void> {
   await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
 }
 
-/** A Parquet file of an apache-arrow table, written by parquet-wasm (the CLI's decoder's own writer). */
-function parquetOf(table: ReturnType<typeof tableFromArrays>): Uint8Array {
-  return parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream')));
+/** A Parquet file of an apache-arrow table, written by parquet-wasm (the CLI's fallback decoder's own writer). */
+function parquetOf(table: ReturnType<typeof tableFromArrays>, compression = parquet.Compression.SNAPPY): Uint8Array {
+  const properties = new parquet.WriterPropertiesBuilder().setCompression(compression).build();
+  return parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream')), properties);
 }
 
 function byName(rows: readonly SummaryRow[]): Map<string, SummaryRow> {
@@ -273,7 +274,7 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     await page.check('input[name=source][value=simulated]');
   }, 120_000);
 
-  it('fits a dropped Parquet file (reference backend) and an Arrow IPC file (wasm) to the draws Node makes of the same data as CSV, bit for bit (columnar.js fetched from the page\'s origin)', async () => {
+  it('fits a dropped Parquet file (reference backend), an Arrow IPC file (wasm) and a gzip Parquet file (parquet-wasm fetched for it alone) to the draws Node makes of the same data as CSV, bit for bit (fetched from the page\'s origin)', async () => {
     // 300 rows: an integer outcome, a float covariate and a string grouping column, as CSV and as Parquet/Arrow
     const n = 300;
     const y = new Int32Array(n);
@@ -289,6 +290,8 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     const files: { name: string; bytes: Uint8Array; backend: 'reference' | 'wasm' }[] = [
       { name: 'rows.parquet', bytes: parquetOf(table), backend: 'reference' },
       { name: 'rows.arrow', bytes: tableToIPC(table, 'file'), backend: 'wasm' },
+      // gzip: decoded in a page by parquet-wasm only (its wasm fetched now, not before)
+      { name: 'rows-gzip.parquet', bytes: parquetOf(table, parquet.Compression.GZIP), backend: 'reference' },
     ];
     const formula = 'y ~ x + (1 | g)';
     const settings = { chains: 2, warmup: 60, draws: 40, seed: 5 };
@@ -300,6 +303,7 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
     try {
       await page.fill('#formula', formula);
       for (const { name, bytes, backend } of files) {
+        const wasmBefore = columnarRequests.some((r) => r.endsWith('.wasm'));
         const fit = await fitModel(readCsvText(csv, 'rows.csv'), formula, { ...settings, backend });
         await fit.dispose();
         expect(fit.backend.kind).toBe(backend);
@@ -314,12 +318,15 @@ describe.skipIf(!hasChromium)('playground page in headless Chromium', () => {
         for (let i = 0; i < fit.draws.values.length; i++) if (!Object.is(draws.values[i], fit.draws.values[i])) differing++;
         console.info(`${name} in the page (${backend}): ${differing} of ${fit.draws.values.length} draws differ from Node's fit of the CSV`);
         expect(differing, `${name}: ${differing} of ${fit.draws.values.length} draws differ from Node's fit of the CSV`).toBe(0);
+        // the snappy Parquet and the Arrow file are read without parquet-wasm; the gzip file fetches it
+        expect(columnarRequests.some((r) => r.endsWith('.wasm')), name).toBe(name.includes('gzip') || wasmBefore);
+        expect(wasmBefore, name).toBe(false);
       }
     } finally {
       page.off('request', onRequest);
       await page.check('input[name=source][value=simulated]');
     }
-    // the Parquet/Arrow reader was fetched once, from the page's own origin, with the Parquet decoder's wasm
+    // the Parquet/Arrow reader was fetched once, from the page's own origin, the fallback Parquet decoder's wasm once
     expect([...new Set(columnarRequests)].sort()).toEqual(['/columnar.js', '/parquet_wasm_bg.wasm']);
   }, 360_000);
 
