@@ -12,8 +12,11 @@
  *
  * Flags: --seeds a-b (default 1-5); --records FILE (JSON lines, one per seed: seeds already there are read, not
  * refitted, and each new fit is appended as it finishes, so a long run can be resumed or summarised part-way).
- * Prints markdown. Run: npx tsx bench/mmm-recovery.ts > bench/results/mmm-recovery.md
- *  or: npx tsx bench/mmm-recovery.ts --seeds 1-40 --records /tmp/mmm.jsonl > bench/results/mmm-coverage.md
+ * Prints markdown. The committed outputs: bench/results/mmm-coverage.md (seeds 1–40, records in
+ * bench/results/mmm-coverage.jsonl) and bench/results/mmm-recovery.md (seeds 1–5 of the same records):
+ *   npx tsx bench/mmm-recovery.ts --seeds 1-40 --records bench/results/mmm-coverage.jsonl > bench/results/mmm-coverage.md
+ *   npx tsx bench/mmm-recovery.ts --records bench/results/mmm-coverage.jsonl > bench/results/mmm-recovery.md
+ * (with a records file that lacks the seeds, or without --records, the fits run: ~20 s of CPU each).
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -108,10 +111,12 @@ if (flags.records !== undefined && existsSync(flags.records)) {
 }
 const started = loadAverage();
 const records: SeedRecord[] = [];
+let fitted = 0;
 for (const seed of seeds) {
   let record = known.get(seed);
   if (record === undefined) {
     record = await fitSeed(seed);
+    fitted++;
     if (flags.records !== undefined) appendFileSync(flags.records, `${JSON.stringify(record)}\n`);
     console.error(`seed ${seed}: ${record.cpuSeconds.toFixed(0)} s CPU, ${record.divergences} divergences, load ${loadAverage()}`);
   }
@@ -172,7 +177,9 @@ console.log(`# MMM recovery: true ROAS inside the 90% interval in ${inside} of $
 console.log(
   `Seeds ${seeds[0]}–${seeds[seeds.length - 1]} of sim:mmm (${n} fits; coverage over all pairs ${(inside / total).toFixed(3)}, ` +
     `Clopper–Pearson 95% ${allLo.toFixed(3)}–${allHi.toFixed(3)}); CPU ${(cpu / n).toFixed(0)} s a fit on average. ` +
-    `Load average at start: ${started}; at end: ${loadAverage()}.\n`,
+    (fitted === 0
+      ? `Every fit read from ${flags.records} (fitted by an earlier run of this bench).\n`
+      : `Fitted now: ${fitted} (load average at start: ${started}; at end: ${loadAverage()})${fitted < n ? `; read from ${flags.records}: ${n - fitted}` : ''}.\n`),
 );
 console.log(
   'z = (posterior mean − truth) / posterior sd; its mean is near 0 without bias (se = sd of z / √n), and its sd near 1 ' +
