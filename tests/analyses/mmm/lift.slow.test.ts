@@ -1,7 +1,7 @@
 /**
  * Lift-test calibration (issue 19 item 4) moves the posterior the way a measurement should. On sim:mmm seed 2 the
  * uncalibrated model puts search's ROAS low (its 90% interval only just reaches the truth 3.84, or misses it: 1.82–3.83
- * in bench/results/mmm-recovery.md at the default settings). A lift test on search whose measured lift is what the
+ * in an earlier run of bench/mmm-recovery.ts, 1.79–4.02 in bench/results/mmm-recovery.md now, at the default settings). A lift test on search whose measured lift is what the
  * simulator's true parameters imply (spend 3,000 a week raised by 1,500; lift = B·(tanh(λ·x₁/2) − tanh(λ·x₀/2)), B = 20,000, λ = 3 on spend ÷ max spend; se 5% of it)
  * must pull the posterior of the implied lift onto the measured value, pull search's ROAS towards its truth, and
  * narrow both intervals. Seen (load 27): implied lift 3194 [2309, 4167] before, 3520 [3240, 3798] after (measured

@@ -1,6 +1,7 @@
 /**
  * The media-mix model recovers the true ROAS of sim:mmm (seed 1: 156 weeks, tv/search/social) within its 90%
- * intervals. The five-seed check (issue 19) is bench/mmm-recovery.ts, output in bench/results/mmm-recovery.md.
+ * intervals. The many-seed check (issue 19: coverage, z-scores and ranks over seeds 1–40) is bench/mmm-recovery.ts,
+ * output in bench/results/mmm-coverage.md (seeds 1–5 in bench/results/mmm-recovery.md).
  */
 import { describe, expect, it } from 'vitest';
 import { runMmm } from '../../../src/analyses/mmm/analysis.js';
