@@ -359,7 +359,7 @@ export function register(program: Command): void {
     .option('--link <name>', 'link function: probit for bernoulli/binomial (default: logit; identity for gaussian and lognormal, log for the others)')
     .option('--param <group=centered|noncentered|split>', 'parameterization of a varying term, repeatable (default: chosen from the data)', collect, [])
     .option('--fixed-basis <qr|natural>', 'coordinates the sampler moves for the fixed effects: the QR basis of their columns (decorrelated) or the coefficients', 'qr')
-    .option('--sd-scale <log|signed|scaled>', 'coordinate of a non-centered sd: log sd, or signed (sd = |v|) for terms with fewer than 50 levels and a half-normal/half-t prior, or scaled (signed, each level\'s z scaled by √(1 + sd²·I_k); the default)', 'scaled')
+    .option('--sd-scale <log|signed|scaled>', 'coordinate of a non-centered sd: log sd, or signed (sd = |v|) for terms with fewer than 50 levels and a half-normal/half-t prior, or scaled (each level\'s z scaled by √(1 + sd²·I_k), the sd signed, or on log scale for a term the data pin down, which is then non-centered instead of split; the default)', 'scaled')
     .option('--method <nuts|map|pathfinder>', 'nuts (sampling), map (posterior mode by L-BFGS) or pathfinder (a quick approximate posterior: multi-path Pathfinder, PSIS-resampled; its Pareto k is reported)', 'nuts')
     .option('--chains <n>', `number of chains, evaluated together in one batched gradient call per step (${rangeText(SETTING_RANGES.chains)})`, String(FIT_DEFAULTS.chains))
     .option('--warmup <n>', `warm-up iterations per chain (${rangeText(SETTING_RANGES.warmup)})`, String(FIT_DEFAULTS.warmup))

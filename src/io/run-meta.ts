@@ -51,7 +51,10 @@ export interface RunMeta {
    * rather than log sd; absent in runs written before it existed (then none).
    */
   readonly signedSd?: readonly string[];
-  /** Of those, the terms whose levels the sampler moved scaled (ζ_k = z_k·√(1 + v²·I_k), sd-scale scaled); absent: none. */
+  /**
+   * The terms whose levels the sampler moved scaled (ζ_k = z_k·√(1 + sd²·I_k), sd-scale scaled): with a signed sd when
+   * also in signedSd, else with log sd (a term the data pin down); absent: none.
+   */
   readonly scaledSd?: readonly string[];
   /** Coordinates of the fixed effects (src/model/fixed-basis.ts); absent in runs written before it existed. */
   readonly fixedBasis?: FixedBasisChoice;

@@ -51,7 +51,9 @@ export interface BuildOptions {
    * How the sd of a non-centered term is sampled: 'log' as log sd; 'signed' as a signed coordinate (sd = |v|,
    * src/model/signed-scale.ts) when the term has fewer than MANY_LEVELS levels and a half-normal or half-t sd prior,
    * else as log sd; 'scaled' (default) as 'signed' with each level's z rescaled by its conditional precision given
-   * the sd (ζ_k = z_k·√(1 + v²·I_k), src/model/signed-scale.ts).
+   * the sd (ζ_k = z_k·√(1 + v²·I_k), src/model/signed-scale.ts), and a term of that kind that the rule finds pinned
+   * by the data (split or centered, src/model/parameterization.ts) non-centered on log sd with its levels scaled
+   * (signed-scale.ts, "Scaled levels on log sd"), unless an option forces split or centered.
    */
   readonly sdScale?: SdScaleChoice;
 }
@@ -62,6 +64,8 @@ export type SdScaleChoice = 'log' | 'signed' | 'scaled';
  * 'scaled': on Hillstrom's hierarchical model (all 64,000 rows, seeds 20240, 1, 2, 3; bench/README.md, "Scaled
  * levels") it removed the log-sd tail and the signed sd's upper-tail divergences: with the Fisher warm-up 16–19
  * gradients per minimum bulk-ESS and no divergences, against 63–87 for log sd (this code version) in Stan's windows.
+ * With pinned terms on log sd (issue 17 session 10; bench/README.md, "Crossed: scaled levels on log sd") the crossed
+ * model took 21.8–25.0 with no divergences, against 72–344 with its intercepts split (seeds 1–3).
  */
 export const DEFAULT_SD_SCALE: SdScaleChoice = 'scaled';
 
@@ -227,6 +231,21 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     return chosen;
   });
   const inBlock = new Set(blockTerms.flat());
+  const sdScale = options.sdScale ?? DEFAULT_SD_SCALE;
+  // With scaled levels a term the data pin down (rule: split or centered) is sampled non-centered on log sd with its
+  // levels scaled, which is centered in the data's units wherever the sd is not near 0 (src/model/signed-scale.ts,
+  // "Scaled levels on log sd"); an option that forces split or centered is kept.
+  const pinnedScaled = recipe.terms.map(
+    (t, k) =>
+      sdScale === 'scaled' &&
+      !inBlock.has(k) &&
+      evidence[k].ruleChoice !== 'noncentered' &&
+      signedScaleSuits({ parameterization: 'noncentered', sdPrior: priors.sd[k] }, groups[t.group].levels.length) &&
+      (evidence[k].source === 'rule' || evidence[k].chosen === 'noncentered'),
+  );
+  pinnedScaled.forEach((yes, k) => {
+    if (yes) evidence[k] = { ...evidence[k], chosen: 'noncentered' };
+  });
 
   // a folded varying intercept also folds the fixed columns constant within its levels (src/model/group-level-fold.ts)
   const groupLevel = recipe.terms.map((t, k) =>
@@ -234,7 +253,6 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       ? detectGroupLevelFold(design.X, frame.nRows, q, sharedColumns[k], groups[t.group].index, groups[t.group].levels.length)
       : null,
   );
-  const sdScale = options.sdScale ?? DEFAULT_SD_SCALE;
   const signedModel = sdScale === 'signed' || sdScale === 'scaled';
   // a scaled term's information per level coordinate: I_k, or for a folded (rotated) term that of its [u, e]
   const coordinateInformation = (k: number): Float64Array => {
@@ -256,15 +274,17 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
       sdPrior: priors.sd[k],
       sdIndex,
       offset: sdIndex + 1,
-      ...(signedModel && !inBlock.has(k) &&
-      signedScaleSuits({ parameterization: evidence[k].chosen, sdPrior: priors.sd[k] }, groups[t.group].levels.length)
-        ? {
-            signedScale: true,
-            ...(sdScale === 'scaled'
-              ? { levelInformation: coordinateInformation(k) }
-              : {}),
-          }
-        : {}),
+      ...(pinnedScaled[k]
+        ? { levelInformation: coordinateInformation(k) }
+        : signedModel && !inBlock.has(k) &&
+            signedScaleSuits({ parameterization: evidence[k].chosen, sdPrior: priors.sd[k] }, groups[t.group].levels.length)
+          ? {
+              signedScale: true,
+              ...(sdScale === 'scaled'
+                ? { levelInformation: coordinateInformation(k) }
+                : {}),
+            }
+          : {}),
     };
   });
 
@@ -325,7 +345,12 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
         : `; correlated with ${blockTerms[bar].filter((j) => j !== k).map((j) => recipe.terms[j].term).join(', ')} ` +
           `(lkj(${priors.cor[bar].params[0]})), the block ${blockChoice[bar]} as a whole` +
           (sharedColumns[k] >= 0 ? `; levels' mean folded into b_${fixedNames[sharedColumns[k]]}` : '');
-    notes.push(describeEvidence(e, groups[recipe.terms[k].group].levels) + folded + block);
+    const scale = pinnedScaled[k]
+      ? `; pinned, so (sd-scale scaled) non-centered with log sd and its levels scaled by √(1 + sd²·I_k): centered in the data's units unless sd is near 0`
+      : varying[k].signedScale
+        ? `; sd sampled signed (sd = |v|)${varying[k].levelInformation ? ', levels scaled by √(1 + sd²·I_k)' : ''}`
+        : '';
+    notes.push(describeEvidence(e, groups[recipe.terms[k].group].levels) + folded + scale + block);
   });
   const warnings = dataWarnings({
     outcome: ast.outcome.name,

@@ -47,6 +47,11 @@
  * the default target acceptance: R-hat up to 1.42); split with the fold removes that funnel. What remains is the
  * neck of the zip-code deviations as their sd nears 0 (the levels barely differ): tens of divergences and, on some
  * seeds, R-hat above 1.01 at target acceptance 0.8, none of that at 0.95 (tests/fit/stan-reference.slow.test.ts).
+ * With scaled levels (sd-scale 'scaled', the default; src/model/build.ts) a pinned term with fewer than MANY_LEVELS
+ * levels and a half-normal or half-t sd prior is sampled non-centered on log sd with its levels scaled by
+ * √(1 + sd²·I_k) instead (src/model/signed-scale.ts, "Scaled levels on log sd"): centered in the data's units
+ * wherever the sd is not near 0, non-centered near it, so the neck goes; the evidence keeps the rule's choice
+ * (ruleChoice) and the notes say why.
  * Why fold the non-centered treatment slopes of the hierarchical model: unfolded, mu_t + sd·mean(z) is what the
  * data see, a curved ridge in (mu_t, sd, z); seed 20261122 gave 23 divergences and R-hat 1.012 for sd, folded 0 and
  * 1.003.

@@ -51,6 +51,22 @@
  *     ∂/∂v = (G_u − 1)/v − v · Σ_k I_k·(G_k·z'_k + 1)/s_k²,     ∂/∂ζ_k = sign(v)·G_k/s_k.
  *
  * s_k is even in v, so (v, ζ) and (−v, −ζ) still map to the same (sd, z') and π̃ stays smooth across v = 0.
+ *
+ * Scaled levels on log sd (a term with levelInformation but no signedScale: what the default does for a term the data
+ * pin down, src/model/build.ts). The sd coordinate stays u = log sd and only the levels are scaled, ζ_k = z_k·s_k(e^u):
+ *
+ *     log π̃(u, ζ) = log π(u, z' = ζ/s(e^u)) − ½ Σ_k log(1 + e^{2u}·I_k),
+ *     ∂/∂u = G_u − e^{2u} · Σ_k I_k·(G_k·z'_k + 1)/s_k²,     ∂/∂ζ_k = G_k/s_k.
+ *
+ * Why not signed there. When the data pin the levels (1/√I_k ≤ 0.4 × the sd prior's scale for every level,
+ * src/model/parameterization.ts) and they differ, the sd's posterior sits away from 0 and ζ_k ≈ sign(v)·r_k·√I_k: the
+ * signed coordinates (v, ζ) and (−v, −ζ) are two modes some 2·|r_k|·√I_k apart in ζ with a saddle at v = 0, and NUTS
+ * spends its trajectories crossing between them. On Hillstrom's crossed model (zip-code and channel intercepts, 3
+ * levels each) that cost 14–15 gradients per draw at step sizes 0.29–0.33 and a minimum bulk-ESS of 1,590–1,800 (48.9–56.2
+ * gradients per minimum bulk-ESS, seeds 1–3); on log sd the same levels took 7.2–7.5 per draw at step sizes 0.47–0.55,
+ * 21.8–25.0 per ESS, no divergences (bench/README.md, "Crossed: scaled levels on log sd", issue 17 session 10).
+ * A term whose levels the data do not pin (the sd's posterior reaches 0) keeps the signed sd: one hump at 0 instead
+ * of log sd's long left tail.
  */
 import { MANY_LEVELS } from './parameterization.js';
 import { levelCount, type ModelSpec, type VaryingTerm } from './spec.js';
@@ -69,8 +85,9 @@ export function signedScaleSuits(term: Pick<VaryingTerm, 'parameterization' | 's
   );
 }
 
+/** Whether any term is sampled through this module's map: a signed sd, scaled levels, or both. */
 export function hasSignedScale(spec: ModelSpec): boolean {
-  return spec.terms.some((t) => t.signedScale === true);
+  return spec.terms.some((t) => t.signedScale === true || t.levelInformation !== undefined);
 }
 
 const unsignedCache = new WeakMap<ModelSpec, ModelSpec>();
@@ -91,19 +108,23 @@ export function unsignedSpec(spec: ModelSpec): ModelSpec {
   return out;
 }
 
-/** The signed terms of a spec as (sd index, first level coordinate, levels) triples. */
+/** The terms of a spec this module maps: sd index, first level coordinate, levels, scaling, sign. */
 export interface SignedTerm {
   readonly sdIndex: number;
   readonly offset: number;
   readonly K: number;
   /** I_k per level when the level coordinates are scaled (ζ), else null (z). */
   readonly info: Float64Array | null;
+  /** The sd coordinate is the signed v (sd = |v|); false: it is u = log sd (then info is not null). */
+  readonly signed: boolean;
 }
 
 export function signedTerms(spec: ModelSpec): SignedTerm[] {
   const out: SignedTerm[] = [];
   spec.terms.forEach((t, k) => {
-    if (t.signedScale === true) out.push({ sdIndex: t.sdIndex, offset: t.offset, K: levelCount(spec, k), info: t.levelInformation ?? null });
+    if (t.signedScale === true || t.levelInformation !== undefined) {
+      out.push({ sdIndex: t.sdIndex, offset: t.offset, K: levelCount(spec, k), info: t.levelInformation ?? null, signed: t.signedScale === true });
+    }
   });
   return out;
 }
@@ -113,12 +134,20 @@ function levelScale(info: Float64Array | null, k: number, v: number): number {
   return info === null ? 1 : Math.sqrt(1 + v * v * info[k]);
 }
 
-/** n positions (dim each) with signed sds in src → the same with u = log|v| and z' = sign(v)·ζ/s(v) in dst. */
+/**
+ * n positions (dim each) with signed sds in src → the same with u = log|v| and z' = sign(v)·ζ/s(v) in dst (a log-sd
+ * scaled term: u unchanged, z' = ζ/s(e^u)).
+ */
 export function signedToLog(terms: readonly SignedTerm[], dim: number, src: ArrayLike<number>, dst: Float64Array, n: number): void {
   for (let c = 0; c < n; c++) {
     const base = c * dim;
     for (let j = 0; j < dim; j++) dst[base + j] = src[base + j];
     for (const t of terms) {
+      if (!t.signed) {
+        const sd = pm.exp(src[base + t.sdIndex]);
+        for (let k = 0; k < t.K; k++) dst[base + t.offset + k] = src[base + t.offset + k] / levelScale(t.info, k, sd);
+        continue;
+      }
       const v = src[base + t.sdIndex];
       const sign = v < 0 ? -1 : 1;
       dst[base + t.sdIndex] = pm.log(Math.max(Math.abs(v), TINY));
@@ -129,11 +158,14 @@ export function signedToLog(terms: readonly SignedTerm[], dim: number, src: Arra
   }
 }
 
-/** The inverse on one position: u = log sd → v = sd (the positive preimage), z' → ζ = z'·s(v), in place. */
+/**
+ * The inverse on one position: u = log sd → v = sd (the positive preimage; a log-sd term keeps u), z' → ζ = z'·s(sd),
+ * in place.
+ */
 export function logToSigned(terms: readonly SignedTerm[], theta: Float64Array): void {
   for (const t of terms) {
     const v = pm.exp(theta[t.sdIndex]);
-    theta[t.sdIndex] = v;
+    if (t.signed) theta[t.sdIndex] = v;
     if (t.info !== null) for (let k = 0; k < t.K; k++) theta[t.offset + k] *= levelScale(t.info, k, v);
   }
 }
@@ -152,6 +184,10 @@ export function pullBackSigned(
 ): void {
   const base = c * dim;
   for (const t of terms) {
+    if (!t.signed) {
+      pullBackLogScaled(t, positions, base, c, logp, grad);
+      continue;
+    }
     let v = positions[base + t.sdIndex];
     const sign = v < 0 ? -1 : 1;
     if (Math.abs(v) < TINY) v = sign * TINY;
@@ -176,4 +212,23 @@ export function pullBackSigned(
     }
     grad[base + t.sdIndex] = gv;
   }
+}
+
+/** pullBackSigned for a term with log sd and scaled levels (the module comment's second pair of formulas). */
+function pullBackLogScaled(t: SignedTerm, positions: ArrayLike<number>, base: number, c: number, logp: Float64Array, grad: Float64Array): void {
+  const info = t.info!;
+  const sd = pm.exp(positions[base + t.sdIndex]);
+  let jacobian = 0;
+  let shear = 0;
+  for (let k = 0; k < t.K; k++) {
+    const s2 = 1 + sd * sd * info[k];
+    const s = Math.sqrt(s2);
+    const zPlain = positions[base + t.offset + k] / s;
+    const g = grad[base + t.offset + k];
+    jacobian += pm.log(s2);
+    shear += (info[k] * (g * zPlain + 1)) / s2;
+    grad[base + t.offset + k] = g / s;
+  }
+  logp[c] -= 0.5 * jacobian;
+  grad[base + t.sdIndex] -= sd * sd * shear;
 }

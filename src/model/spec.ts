@@ -90,10 +90,11 @@ export interface VaryingTerm {
    */
   readonly signedScale?: boolean;
   /**
-   * Signed terms only: the information I_k the data carry about each level coordinate's effect
+   * Non-centered terms only: the information I_k the data carry about each level coordinate's effect
    * (src/model/parameterization.ts, levelInformation; for a rotated term that of its [u, e], split.ts
-   * rotatedInformation). When present the coordinates at offset are ζ_k = z_k·√(1 + v²·I_k) instead of z_k
-   * (src/model/signed-scale.ts, "Scaled levels"). Absent: they are z.
+   * rotatedInformation). When present the coordinates at offset are ζ_k = z_k·√(1 + sd²·I_k) instead of z_k
+   * (src/model/signed-scale.ts, "Scaled levels"), with the sd signed (signedScale) or on log scale (without it).
+   * Absent: they are z.
    */
   readonly levelInformation?: Float64Array;
 }

@@ -326,3 +326,102 @@ it('buildModel gives a scaled term its levels\' information I_k (sdScale: scaled
   expect(slope.levelInformation![0]).toBe(0);
   for (let k = 1; k < 7; k++) expect(relDiff(slope.levelInformation![k], expected[k])).toBeLessThan(1e-12);
 });
+
+// Scaled levels on log sd (a term with levelInformation and no signedScale: what the default does for a pinned term;
+// src/model/signed-scale.ts "Scaled levels on log sd"): ζ_k = z_k·√(1 + sd²·I_k), sd = e^u. References as above: the
+// change-of-variables formula with the Jacobian determinant of the map by central finite differences, central finite
+// differences of the gradient, and the map written out for constrain.
+function logScaledCrossed(fold: boolean): ModelSpec {
+  const spec = randomSpec('crossed', { n: 600, seed: 3 });
+  return {
+    ...spec,
+    terms: spec.terms.map((t, k) => (k === 0 ? { ...t, levelInformation: INFO, ...(fold ? { foldColumn: 1 } : {}) } : t)),
+  };
+}
+
+/** The map (u, ζ_1..7) ↦ (u, z'_k = ζ_k/√(1 + e^{2u}·I_k)) written out from its definition. */
+function logScaledToLog(x: ArrayLike<number>): Float64Array {
+  const sd = Math.exp(x[0]);
+  const out = new Float64Array(8);
+  out[0] = x[0];
+  for (let k = 0; k < 7; k++) out[1 + k] = x[1 + k] / Math.sqrt(1 + sd * sd * INFO[k]);
+  return out;
+}
+
+/** log|det ∂(u, z')/∂(u, ζ)| by central differences of logScaledToLog (triangular: the product of the diagonal). */
+function logScaledJacobianByDifferences(x: Float64Array): number {
+  let logDet = 0;
+  for (let j = 0; j < 8; j++) {
+    const h = 1e-6 * Math.max(1, Math.abs(x[j]));
+    const plus = x.slice();
+    const minus = x.slice();
+    plus[j] += h;
+    minus[j] -= h;
+    logDet += Math.log(Math.abs((logScaledToLog(plus)[j] - logScaledToLog(minus)[j]) / (2 * h)));
+  }
+  return logDet;
+}
+
+/** log sd per chain: far below the levels' reach (sd 0.002), around it, and above (sd 5.5). */
+const US = [-6.2, -2.5, -1.1, 0.3, 1.7];
+
+for (const fold of [false, true])
+describe(`log sd with scaled levels around a backend (${fold ? 'folded, rotated z' : 'plain non-centered'})`, () => {
+  const spec = logScaledCrossed(fold);
+  const t = spec.terms[0];
+  const chains = US.length;
+
+  it('is mapped (the plain backends refuse it) and reports no signed sd', async () => {
+    await expect(createReferenceBackend(spec)).rejects.toThrow(/create the backend with createBackend/);
+    expect(t.signedScale).toBeUndefined();
+  });
+
+  it('log density = the log-sd log density at (u, ζ/s(e^u)) + log|det J| of the map (J by finite differences)', async () => {
+    const scaled = await createBackend('reference', spec, { maxChains: chains });
+    const plain = await createBackend('reference', unsignedSpec(spec), { maxChains: 1 });
+    const pos = positionsWith(spec, US, 5);
+    const logp = new Float64Array(chains);
+    await scaled.logDensityGradient(pos, chains, logp, new Float64Array(chains * spec.dim));
+    for (let c = 0; c < chains; c++) {
+      const theta = pos.slice(c * spec.dim, (c + 1) * spec.dim);
+      const x = Float64Array.from([theta[t.sdIndex], ...theta.slice(t.offset, t.offset + 7)]);
+      const mapped = logScaledToLog(x);
+      const inner = theta.slice();
+      for (let k = 0; k < 7; k++) inner[t.offset + k] = mapped[1 + k];
+      const lp = new Float64Array(1);
+      await plain.logDensityGradient(inner, 1, lp, new Float64Array(spec.dim));
+      expect(Math.abs(logp[c] - (lp[0] + logScaledJacobianByDifferences(x)))).toBeLessThan(1e-7);
+    }
+  });
+
+  it('gradient agrees with central finite differences to 1e-6, from sd 0.002 to 5.5', async () => {
+    const scaled = await createBackend('reference', spec, { maxChains: chains });
+    const pos = positionsWith(spec, US, 9);
+    const logp = new Float64Array(chains);
+    const grad = new Float64Array(chains * spec.dim);
+    await scaled.logDensityGradient(pos, chains, logp, grad);
+    for (let c = 0; c < chains; c++) {
+      const p = pos.slice(c * spec.dim, (c + 1) * spec.dim);
+      const g = grad.slice(c * spec.dim, (c + 1) * spec.dim);
+      expect(await maxFiniteDifferenceError(spec, scaled.logDensityGradient.bind(scaled), p, g)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('outputs sd = e^u and r = sd·ζ/√(1 + sd²·I); unconstrain inverts it', () => {
+    const names = constrainedNames(spec);
+    const pos = positionsWith(spec, [-0.8], 11);
+    const out = new Float64Array(constrainedDim(spec));
+    constrain(spec, pos, out);
+    const sd = Math.exp(-0.8);
+    expect(out[names.indexOf('sd_segment__treatment')]).toBeCloseTo(sd, 14);
+    if (!fold) {
+      for (let k = 0; k < 7; k++) {
+        const r = (sd * pos[t.offset + k]) / Math.sqrt(1 + sd * sd * INFO[k]);
+        expect(out[names.indexOf(`r_segment__treatment[${k + 1}]`)]).toBeCloseTo(r, 13);
+      }
+    }
+    const back = new Float64Array(spec.dim);
+    unconstrain(spec, out, back);
+    for (let j = 0; j < spec.dim; j++) expect(Math.abs(back[j] - pos[j])).toBeLessThan(1e-11 * Math.max(1, Math.abs(pos[j])));
+  });
+});

@@ -4,8 +4,11 @@
  * reference), against Stan 2.21's posterior summaries (tests/fixtures/stan, from the shared golden/stan):
  *   every parameter's posterior mean within 4 combined MCSE, sd within 10% (20% for crossed), R-hat < 1.01,
  *   no divergences for pooled.
- * The crossed model's reference is Stan's centered fit (crossed_centered); nutmeg splits the zip-code and channel
- * intercepts and folds their means into the intercept by default (src/model/split.ts), which removes the funnel
+ * The crossed model's reference is Stan's centered fit (crossed_centered). Since issue 17 session 10 nutmeg samples the
+ * zip-code and channel intercepts non-centered on log sd with scaled levels by default (src/model/signed-scale.ts,
+ * "Scaled levels on log sd"; 0 divergences at the default target acceptance in bench/adaptation-gradients.ts); the
+ * history that follows is that of the split parameterization (`--sd-scale signed` or log), kept at 0.95 here.
+ * Split, nutmeg folds their means into the intercept (src/model/split.ts), which removes the funnel
  * between the intercept and the 3-level effects. One neck remains: the zip-code levels barely differ, so their sd
  * reaches near 0 where the centered deviations pinch (the divergences sit at sd_zip_code ≈ 0.1 against 0.25
  * typical). At target acceptance 0.8 that leaves seed-dependent R-hat (1.004 on one run, 1.038 on another, tens to

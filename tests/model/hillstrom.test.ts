@@ -61,7 +61,11 @@ describe.skipIf(!present)('real Hillstrom data', () => {
       ['zip_code', ['Rural', 'Surburban', 'Urban']],
       ['channel', ['Multichannel', 'Phone', 'Web']],
     ]);
-    expect(spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'split', 'split']);
+    // the rule pins the intercepts (split); with scaled levels (the default sd-scale) they are sampled non-centered on
+    // log sd with scaled levels, the treatment slopes (not pinned) with a signed sd (src/model/signed-scale.ts)
+    expect(m.parameterization.map((e) => e.ruleChoice)).toEqual(['noncentered', 'split', 'split']);
+    expect(spec.terms.map((t) => t.parameterization)).toEqual(['noncentered', 'noncentered', 'noncentered']);
+    expect(spec.terms.map((t) => [t.signedScale === true, t.levelInformation !== undefined])).toEqual([[true, true], [false, true], [false, true]]);
     // the treatment slopes fold into b_treatment (column 1), both intercepts into b_Intercept (column 0)
     expect(spec.terms.map((t) => t.foldColumn ?? -1)).toEqual([1, 0, 0]);
 
@@ -77,16 +81,16 @@ describe.skipIf(!present)('real Hillstrom data', () => {
     };
     const expected = [worst('history_segment', true), worst('zip_code', false), worst('channel', false)];
     m.parameterization.forEach((e, t) => expect(e.maxLikelihoodSd).toBeCloseTo(expected[t], 12));
-    // Rural (9,563 rows) 0.216, Multichannel (7,762) 0.240: pinned, and beside the fixed intercept → split;
+    // Rural (9,563 rows) 0.216, Multichannel (7,762) 0.240: pinned, and beside the fixed intercept → split by the rule;
     // "7) $1,000 +" (892 e-mailed) 0.708: not pinned → non-centered
     expect(m.parameterization.map((e) => Number(e.ratio.toFixed(3)))).toEqual([0.708, 0.216, 0.24]);
     expect(m.notes.slice(1)).toEqual([
       "prior b_Intercept ~ normal(-3, 1) (from 'Intercept')",
       "prior b_treatment, b_recency_z, b_history_z, b_mens, b_womens, b_newbie ~ normal(0, 0.5) (from 'b')",
       "prior sd_history_segment__treatment, sd_zip_code__Intercept, sd_channel__Intercept ~ halfnormal(0.5) (from 'sd')",
-      "history_segment__treatment: noncentered — largest likelihood sd 0.354 (level '7) $1,000 +') = 0.708 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level; levels' mean folded into b_treatment",
-      "zip_code__Intercept: split — largest likelihood sd 0.108 (level 'Rural') = 0.216 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate; levels' mean folded into b_Intercept",
-      "channel__Intercept: split — largest likelihood sd 0.120 (level 'Multichannel') = 0.240 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level, with the levels' mean non-centered as a fixed effect shares the covariate; levels' mean folded into b_Intercept",
+      "history_segment__treatment: noncentered — largest likelihood sd 0.354 (level '7) $1,000 +') = 0.708 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level; levels' mean folded into b_treatment; sd sampled signed (sd = |v|), levels scaled by √(1 + sd²·I_k)",
+      "zip_code__Intercept: noncentered — largest likelihood sd 0.108 (level 'Rural') = 0.216 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level; levels' mean folded into b_Intercept; pinned, so (sd-scale scaled) non-centered with log sd and its levels scaled by √(1 + sd²·I_k): centered in the data's units unless sd is near 0",
+      "channel__Intercept: noncentered — largest likelihood sd 0.120 (level 'Multichannel') = 0.240 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level; levels' mean folded into b_Intercept; pinned, so (sd-scale scaled) non-centered with log sd and its levels scaled by √(1 + sd²·I_k): centered in the data's units unless sd is near 0",
     ]);
   });
 

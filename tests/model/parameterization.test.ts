@@ -21,8 +21,11 @@ const frame = frameFromColumns(
   'test frame',
 );
 
-/** The sd prior the rule's figures below are computed for. */
-const SD05 = { priors: { sd: 'halfnormal(0.5)' } };
+/**
+ * The sd prior the rule's figures below are computed for, with the sd on log scale: the default sd-scale ('scaled')
+ * samples a pinned few-level term with such a prior non-centered with scaled levels instead (tested at the end).
+ */
+const SD05 = { priors: { sd: 'halfnormal(0.5)' }, sdScale: 'log' as const };
 
 function errorOf(fn: () => unknown): string {
   try {
@@ -195,5 +198,40 @@ describe('explicit choices', () => {
     expect(errorOf(() => buildModel(frame, 'k | trials(n) ~ (1 | h)', { parameterization: bad }))).toBe(
       "parameterization 'h=centred': use centered, noncentered or split",
     );
+  });
+});
+
+describe('with the default sd-scale (scaled levels, src/model/signed-scale.ts)', () => {
+  const HALF = { priors: { sd: 'halfnormal(0.5)' } };
+  it('a pinned few-level term (rule: split or centered) is non-centered on log sd with scaled levels; I_k as the rule computed them', () => {
+    const m = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', HALF);
+    const e = m.parameterization[0];
+    expect([e.ruleChoice, e.chosen, e.source]).toEqual(['split', 'noncentered', 'rule']);
+    const t = m.spec.terms[0];
+    expect(t.parameterization).toBe('noncentered');
+    expect(t.signedScale).toBeUndefined();
+    // folded into the intercept, so the levels are the rotated [u, e]: I = [0, (180 + 90)/2] (split.ts rotatedInformation)
+    expect(Array.from(t.levelInformation!)).toEqual([0, 135].map((x) => expect.closeTo(x, 9)));
+    expect(unconstrainedNames(m.spec)).toEqual(['bsum_Intercept', 'sd_h__Intercept', 'zbar_h__Intercept', 'e_h__Intercept[1]']);
+    expect(m.notes).toContain(
+      "h__Intercept: noncentered — largest likelihood sd 0.105 (level 'b') = 0.211 × sd prior scale 0.5; rule: centered when ≤ 0.4 for every level; levels' mean folded into b_Intercept; pinned, so (sd-scale scaled) non-centered with log sd and its levels scaled by √(1 + sd²·I_k): centered in the data's units unless sd is near 0",
+    );
+    const centered = buildModel(frame, 'k | trials(n) ~ 0 + x + (1 | h)', HALF).spec.terms[0];
+    expect([centered.parameterization, centered.signedScale, centered.levelInformation?.length]).toEqual(['noncentered', undefined, 2]);
+  });
+
+  it('a term the data do not pin keeps the signed sd; forced split or centered, an exponential prior or sd-scale signed keep the rule', () => {
+    const loose = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', { priors: ['sd=halfnormal(0.2)'] });
+    expect([loose.spec.terms[0].parameterization, loose.spec.terms[0].signedScale]).toEqual(['noncentered', true]);
+    expect(loose.notes.at(-1)).toMatch(/; sd sampled signed \(sd = \|v\|\), levels scaled by √\(1 \+ sd²·I_k\)$/);
+    const forced = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', { ...HALF, parameterization: { h: 'split' } }).spec.terms[0];
+    expect([forced.parameterization, forced.levelInformation]).toEqual(['split', undefined]);
+    const expo = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', { priors: { sd: 'exponential(2)' } }).spec.terms[0];
+    expect([expo.parameterization, expo.levelInformation]).toEqual(['split', undefined]);
+    const signed = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', { ...HALF, sdScale: 'signed' }).spec.terms[0];
+    expect([signed.parameterization, signed.levelInformation]).toEqual(['split', undefined]);
+    // forced non-centered on a pinned term: log sd with scaled levels too
+    const nc = buildModel(frame, 'k | trials(n) ~ 1 + (1 | h)', { ...HALF, parameterization: { h: 'noncentered' } }).spec.terms[0];
+    expect([nc.parameterization, nc.signedScale, nc.levelInformation !== undefined]).toEqual(['noncentered', undefined, true]);
   });
 });

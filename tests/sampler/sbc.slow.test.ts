@@ -10,7 +10,8 @@
  * parameter tested (4 and 19); and the hierarchical one with its sd sampled as a signed coordinate (sd = |v|,
  * src/model/signed-scale.ts, what a fit does for a non-centered term with few levels), whose two-to-one map must leave
  * the posterior of sd, z and r unchanged; and the same with its levels scaled by their conditional precision
- * (ζ_k = z_k·√(1 + v²·I_k), sd-scale 'scaled'). The other families: tests/sampler/sbc-families.slow.test.ts (and the note on
+ * (ζ_k = z_k·√(1 + v²·I_k), sd-scale 'scaled'); and with log sd and scaled levels (what sd-scale 'scaled' does for a
+ * term the data pin down). The other families: tests/sampler/sbc-families.slow.test.ts (and the note on
  * multiple testing there).
  */
 import { describe, expect, it } from 'vitest';
@@ -60,6 +61,23 @@ describe('simulation-based calibration: logistic models', () => {
     const r = await runSbc(base, { replicates: REPLICATES, L, thin: THIN, warmup: WARMUP, seed: SEED });
     expect(r.parameters.length).toBe(4 + 1 + 7 + 7);
     console.log(describeSbc('hierarchical logistic, signed sd, scaled levels', r));
+    expectCalibrated(r);
+  }, TIMEOUT_MS);
+
+  it('hierarchical logistic model with log sd and scaled levels: rank histograms are uniform (χ² test at 1%)', async () => {
+    // ζ_k = z_k·√(1 + sd²·I_k) with u = log sd (src/model/signed-scale.ts, "Scaled levels on log sd": what sd-scale
+    // 'scaled' does for a pinned term), I_k from the base design's rows
+    const plain = randomSpec('hierarchical', { n: 200, seed: SEED });
+    const base = {
+      ...plain,
+      terms: plain.terms.map((t) => ({
+        ...t,
+        levelInformation: levelInformation({ levels: plain.groups[t.group].levels.length, index: plain.groups[t.group].index, x: t.x }, plain.y, plain.trials),
+      })),
+    };
+    const r = await runSbc(base, { replicates: REPLICATES, L, thin: THIN, warmup: WARMUP, seed: SEED });
+    expect(r.parameters.length).toBe(4 + 1 + 7 + 7);
+    console.log(describeSbc('hierarchical logistic, log sd, scaled levels', r));
     expectCalibrated(r);
   }, TIMEOUT_MS);
 });
