@@ -180,8 +180,9 @@ function assemble(
   const nDraws = chains[0].length;
   const params = columns.filter((j) => !isSamplerStat(header[j]));
   const stats = columns.filter((j) => isSamplerStat(header[j]));
-  const fill = (cols: readonly number[]): DrawSet => {
-    const ds = makeDrawSet(cols.map((j) => header[j]), nChains, nDraws);
+  // shared: the threaded summary reads the parameters in place (src/diagnostics/summary-parallel.ts) instead of copying them
+  const fill = (cols: readonly number[], shared: boolean): DrawSet => {
+    const ds = makeDrawSet(cols.map((j) => header[j]), nChains, nDraws, { shared });
     cols.forEach((j, v) => {
       for (let c = 0; c < nChains; c++) {
         const base = (v * nChains + c) * nDraws;
@@ -191,7 +192,7 @@ function assemble(
     });
     return ds;
   };
-  return { draws: fill(params), samplerStats: stats.length > 0 ? fill(stats) : null };
+  return { draws: fill(params, true), samplerStats: stats.length > 0 ? fill(stats, false) : null };
 }
 
 interface CmdStanChain {
