@@ -68,8 +68,10 @@ async function frameOf(data: FitRequest['data']): Promise<{ frame: Frame; source
   return { frame, source: { source: data.name, seed: null, rows: frame.nRows } };
 }
 
-function wire(ds: DrawSet): { draws: WireDraws; transfer: Transferable } {
-  return { draws: { names: ds.names, nChains: ds.nChains, nDraws: ds.nDraws, values: ds.values }, transfer: ds.values.buffer as ArrayBuffer };
+/** The draws for postMessage, and what to transfer: their buffer, unless it is a SharedArrayBuffer (shared, not moved). */
+function wire(ds: DrawSet): { draws: WireDraws; transfer: Transferable[] } {
+  const buffer = ds.values.buffer;
+  return { draws: { names: ds.names, nChains: ds.nChains, nDraws: ds.nDraws, values: ds.values }, transfer: buffer instanceof ArrayBuffer ? [buffer] : [] };
 }
 
 /** PSIS-LOO of the fit, or the one line saying why it could not be computed. */
@@ -171,7 +173,7 @@ async function runFit(request: FitRequest): Promise<void> {
       sections,
       seconds: (performance.now() - started) / 1000,
     },
-    [draws.transfer, stats.transfer],
+    [...draws.transfer, ...stats.transfer],
   );
 }
 

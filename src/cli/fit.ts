@@ -202,12 +202,15 @@ async function run(f: FitFlags): Promise<void> {
     say(`\ninterrupted (${signal}): finishing the current iteration and keeping what was drawn; send it again to quit at once`);
     controller.abort();
   });
+  // only the report's LOO and --save-loglik read the unconstrained draws after the fit; otherwise they are released
+  // as they are constrained (issue 16: a 10⁵-level fit's draws are not held in both forms)
+  const keepUnconstrained = reportFile !== null || f.saveLoglik === true;
   let fit;
   try {
     fit =
       method === 'pathfinder'
-        ? await fitPathfinder(frame, formula, { ...options, onModel })
-        : await fitModel(frame, formula, { ...options, onModel, onProgress: progress.onProgress, signal: controller.signal });
+        ? await fitPathfinder(frame, formula, { ...options, onModel, keepUnconstrained })
+        : await fitModel(frame, formula, { ...options, onModel, keepUnconstrained, onProgress: progress.onProgress, signal: controller.signal });
   } catch (e) {
     trap.release();
     throw e;

@@ -64,6 +64,12 @@ export interface FitOptions extends BuildOptions {
   readonly detail?: (line: string) => void;
   /** Called with the built model before the backend starts (e.g. to print its data warnings before sampling). */
   readonly onModel?: (model: BuiltModel) => void;
+  /**
+   * Whether fit.sample.draws keeps the unconstrained draws after they are constrained (default true: LOO of the fit
+   * and the NetCDF log-likelihood read them). false releases them chain by chain (fit.sample.draws then holds empty
+   * arrays), for a caller that needs only the constrained draws — `nutmeg fit` without --report or --save-loglik.
+   */
+  readonly keepUnconstrained?: boolean;
 }
 
 
@@ -104,10 +110,15 @@ export interface Fit {
 
 const now = (): number => performance.now() / 1000;
 
-/** Constrained draws (variable-major DrawSet) from the sampler's unconstrained per-chain draws. */
-export function constrainDraws(spec: ModelSpec, result: SampleResult): DrawSet {
+/**
+ * Constrained draws (variable-major DrawSet, in a SharedArrayBuffer where there is one, so the threaded summary reads
+ * them in place) from the sampler's unconstrained per-chain draws. `release`: each chain's unconstrained draws are
+ * dropped (replaced by an empty array in result.draws) as soon as they are constrained, so that both forms of a
+ * 10⁵-parameter fit are not held whole at once.
+ */
+export function constrainDraws(spec: ModelSpec, result: SampleResult, options: { readonly release?: boolean } = {}): DrawSet {
   const names = constrainedNames(spec);
-  const out = makeDrawSet(names, result.nChains, result.nDraws);
+  const out = makeDrawSet(names, result.nChains, result.nDraws, { shared: true });
   const row = new Float64Array(constrainedDim(spec));
   const V = names.length;
   for (let c = 0; c < result.nChains; c++) {
@@ -116,6 +127,7 @@ export function constrainDraws(spec: ModelSpec, result: SampleResult): DrawSet {
       constrain(spec, chain.subarray(d * spec.dim, (d + 1) * spec.dim), row);
       for (let v = 0; v < V; v++) out.values[(v * result.nChains + c) * result.nDraws + d] = row[v];
     }
+    if (options.release) result.draws[c] = new Float64Array(0);
   }
   return out;
 }
@@ -192,7 +204,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       model,
       backend,
       sample: result,
-      draws: constrainDraws(model.spec, result),
+      draws: constrainDraws(model.spec, result, { release: options.keepUnconstrained === false }),
       stats: result.stats,
       coordinates: levelCoordinates(model.spec),
       mode,
@@ -230,7 +242,7 @@ export async function fitPathfinder(frame: Frame, formula: string, options: FitO
       model,
       backend,
       sample: result,
-      draws: constrainDraws(model.spec, result),
+      draws: constrainDraws(model.spec, result, { release: options.keepUnconstrained === false }),
       stats: result.stats,
       coordinates: levelCoordinates(model.spec),
       mode: null,

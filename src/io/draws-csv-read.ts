@@ -115,16 +115,45 @@ function commentLines(text: string, pattern: RegExp): number[] {
 }
 
 function parseTable(path: string, text: string): NumericTable {
-  let records: { record: string[]; info: { lines: number } }[];
+  // each record becomes its row of numbers as it is parsed (on_record), so the file's cells are never all held as
+  // strings at once: for a 10⁴-level run's chain file (1,000 × 20,003 cells) that was ~1 GB of strings per file
+  let header: string[] | null = null;
+  let headerLine = 0;
+  const rows: Float64Array[] = [];
+  const lines: number[] = [];
+  const toRow = (record: string[], info: { lines: number }): null => {
+    if (header === null) {
+      header = record;
+      headerLine = info.lines;
+      const names = record;
+      const seen = new Set<string>();
+      names.forEach((name, j) => {
+        // an unnamed first column is R's row names (write.csv's default); it is skipped
+        if (name === '' && j > 0) throw new UserError(`${path}: line ${headerLine}: column ${j + 1} has no name`);
+        if (seen.has(name)) throw new UserError(`${path}: line ${headerLine}: column "${name}" appears twice`);
+        seen.add(name);
+      });
+      return null;
+    }
+    const names = header;
+    const row = new Float64Array(record.length);
+    for (let j = 0; j < record.length; j++) {
+      if (names[j] === '') continue; // row names
+      row[j] = parseNumber(record[j], () => `${path}: line ${info.lines}, column ${j + 1} (${names[j]})`);
+    }
+    rows.push(row);
+    lines.push(info.lines);
+    return null;
+  };
   try {
-    records = parse(text, {
+    parse(text, {
       bom: true,
       comment: '#',
       comment_no_infix: true,
-      info: true,
       skip_empty_lines: true,
       trim: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+      on_record: toRow,
+    });
   } catch (e) {
     if (e instanceof CsvError) {
       const line = (e as CsvError & { lines?: number }).lines;
@@ -133,28 +162,8 @@ function parseTable(path: string, text: string): NumericTable {
     }
     throw e;
   }
-  if (records.length === 0) {
+  if (header === null) {
     throw new UserError(`${path}: no header line; expected column names (e.g. lp__,b_Intercept or chain,draw,b_x)`);
-  }
-  const header = records[0].record;
-  const seen = new Set<string>();
-  header.forEach((name, j) => {
-    // an unnamed first column is R's row names (write.csv's default); it is skipped
-    if (name === '' && j > 0) throw new UserError(`${path}: line ${records[0].info.lines}: column ${j + 1} has no name`);
-    if (seen.has(name)) throw new UserError(`${path}: line ${records[0].info.lines}: column "${name}" appears twice`);
-    seen.add(name);
-  });
-  const rows: Float64Array[] = [];
-  const lines: number[] = [];
-  for (let r = 1; r < records.length; r++) {
-    const { record, info } = records[r];
-    const row = new Float64Array(record.length);
-    for (let j = 0; j < record.length; j++) {
-      if (header[j] === '') continue; // row names
-      row[j] = parseNumber(record[j], () => `${path}: line ${info.lines}, column ${j + 1} (${header[j]})`);
-    }
-    rows.push(row);
-    lines.push(info.lines);
   }
   return { header, rows, lines };
 }
@@ -180,8 +189,9 @@ function assemble(
   const nDraws = chains[0].length;
   const params = columns.filter((j) => !isSamplerStat(header[j]));
   const stats = columns.filter((j) => isSamplerStat(header[j]));
-  const fill = (cols: readonly number[]): DrawSet => {
-    const ds = makeDrawSet(cols.map((j) => header[j]), nChains, nDraws);
+  // shared: the threaded summary reads the parameters in place (src/diagnostics/summary-parallel.ts) instead of copying them
+  const fill = (cols: readonly number[], shared: boolean): DrawSet => {
+    const ds = makeDrawSet(cols.map((j) => header[j]), nChains, nDraws, { shared });
     cols.forEach((j, v) => {
       for (let c = 0; c < nChains; c++) {
         const base = (v * nChains + c) * nDraws;
@@ -191,7 +201,7 @@ function assemble(
     });
     return ds;
   };
-  return { draws: fill(params), samplerStats: stats.length > 0 ? fill(stats) : null };
+  return { draws: fill(params, true), samplerStats: stats.length > 0 ? fill(stats, false) : null };
 }
 
 interface CmdStanChain {

@@ -11,7 +11,7 @@
  * within each chain by chain, nChains × nDraws IEEE-754 float32 little-endian values (the DrawSet order of
  * src/draws.ts). Float32 keeps 7 significant digits, far finer than any draw's Monte Carlo error.
  */
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
@@ -93,33 +93,96 @@ export function writeEffectsDraws(path: string, draws: DrawSet, write?: WriteFn)
   return stored.length;
 }
 
-/** Reads effects-draws.bin back as a DrawSet (float64 values); checks its shape against the chain CSVs'. */
-export function readEffectsDraws(path: string, nChains: number, nDraws: number): DrawSet {
-  let bytes: Buffer;
+/** Where an effects-draws.bin's values are, once its header has been read and checked. */
+export interface EffectsDrawsFile {
+  readonly path: string;
+  /** The stored variables, bracket names, in file order. */
+  readonly names: string[];
+  readonly nChains: number;
+  readonly nDraws: number;
+  /** Byte offset of the first value. */
+  readonly start: number;
+}
+
+/** Bytes read from the file at a time: the values go through this much memory, never through the whole file. */
+const READ_BLOCK_BYTES = 1 << 22;
+
+function readAt(fd: number, into: Buffer, position: number): number {
+  let got = 0;
+  while (got < into.length) {
+    const n = readSync(fd, into, got, into.length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/** Reads and checks effects-draws.bin's header (its shape against the chain CSVs' and its length); no values yet. */
+export function openEffectsDraws(path: string, nChains: number, nDraws: number): EffectsDrawsFile {
+  let fd: number;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, 'r');
   } catch (e) {
     throw new UserError(`${path}: cannot read the run's group-effect draws (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); refit with --out`);
   }
-  const damaged = (why: string): UserError => new UserError(`${path}: not a nutmeg effects-draws file (${why}); refit with --out`);
-  if (bytes.length < MAGIC.length + 4 || bytes.toString('ascii', 0, MAGIC.length) !== MAGIC) throw damaged('it does not start with NUTMEGD1');
-  const n = bytes.readUInt32LE(MAGIC.length);
-  let header: Header;
   try {
-    header = JSON.parse(bytes.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + n)) as Header;
-  } catch {
-    throw damaged('its header is not JSON');
+    const damaged = (why: string): UserError => new UserError(`${path}: not a nutmeg effects-draws file (${why}); refit with --out`);
+    const size = fstatSync(fd).size;
+    const lead = Buffer.alloc(MAGIC.length + 4);
+    if (readAt(fd, lead, 0) < lead.length || lead.toString('ascii', 0, MAGIC.length) !== MAGIC) throw damaged('it does not start with NUTMEGD1');
+    const n = lead.readUInt32LE(MAGIC.length);
+    if (MAGIC.length + 4 + n > size) throw damaged('its header is not JSON');
+    const text = Buffer.alloc(n);
+    readAt(fd, text, MAGIC.length + 4);
+    let header: Header;
+    try {
+      header = JSON.parse(text.toString('utf8')) as Header;
+    } catch {
+      throw damaged('its header is not JSON');
+    }
+    if (header.dtype !== 'float32' || !Array.isArray(header.families)) throw damaged(`dtype ${String(header.dtype)}`);
+    const names = namesOf(header.families);
+    if (header.nChains !== nChains || header.nDraws !== nDraws) {
+      throw damaged(`${header.nChains} chains × ${header.nDraws} draws where the chain CSVs have ${nChains} × ${nDraws}`);
+    }
+    const start = MAGIC.length + 4 + n + ((4 - ((MAGIC.length + 4 + n) % 4)) % 4);
+    const count = names.length * nChains * nDraws;
+    if (size !== start + 4 * count) throw damaged(`${size} bytes where its header implies ${start + 4 * count}; it was cut short`);
+    return { path, names, nChains, nDraws, start };
+  } finally {
+    closeSync(fd);
   }
-  if (header.dtype !== 'float32' || !Array.isArray(header.families)) throw damaged(`dtype ${String(header.dtype)}`);
-  const names = namesOf(header.families);
-  if (header.nChains !== nChains || header.nDraws !== nDraws) {
-    throw damaged(`${header.nChains} chains × ${header.nDraws} draws where the chain CSVs have ${nChains} × ${nDraws}`);
+}
+
+/**
+ * The values of an opened effects-draws.bin as float64 into `target` (names.length × nChains × nDraws values, the
+ * DrawSet order), read a few megabytes at a time: the file is never held whole beside the values.
+ */
+export function readEffectsValues(file: EffectsDrawsFile, target: Float64Array, blockBytes = READ_BLOCK_BYTES): void {
+  const count = file.names.length * file.nChains * file.nDraws;
+  if (target.length !== count) throw new Error(`effects draws: ${target.length} places for ${count} values`);
+  const block = Buffer.alloc(Math.max(4, Math.min(blockBytes - (blockBytes % 4), 4 * count)));
+  const view = NATIVE_LE ? new Float32Array(block.buffer, block.byteOffset, block.length / 4) : null;
+  const fd = openSync(file.path, 'r');
+  try {
+    for (let done = 0; done < count; ) {
+      const n = Math.min(block.length / 4, count - done);
+      if (readAt(fd, block.subarray(0, 4 * n), file.start + 4 * done) < 4 * n) {
+        throw new UserError(`${file.path}: not a nutmeg effects-draws file (it was cut short while being read); refit with --out`);
+      }
+      if (view !== null) target.set(view.subarray(0, n), done);
+      else for (let i = 0; i < n; i++) target[done + i] = block.readFloatLE(4 * i);
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
   }
-  const start = MAGIC.length + 4 + n + ((4 - ((MAGIC.length + 4 + n) % 4)) % 4);
-  const count = names.length * nChains * nDraws;
-  if (bytes.length !== start + 4 * count) throw damaged(`${bytes.length} bytes where its header implies ${start + 4 * count}; it was cut short`);
-  const values = new Float64Array(count);
-  if (NATIVE_LE && (bytes.byteOffset + start) % 4 === 0) values.set(new Float32Array(bytes.buffer, bytes.byteOffset + start, count));
-  else for (let i = 0; i < count; i++) values[i] = bytes.readFloatLE(start + 4 * i);
-  return { names, nChains, nDraws, values };
+}
+
+/** Reads effects-draws.bin back as a DrawSet (float64 values); checks its shape against the chain CSVs'. */
+export function readEffectsDraws(path: string, nChains: number, nDraws: number): DrawSet {
+  const file = openEffectsDraws(path, nChains, nDraws);
+  const values = new Float64Array(file.names.length * nChains * nDraws);
+  readEffectsValues(file, values);
+  return { names: file.names, nChains, nDraws, values };
 }

@@ -8,7 +8,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { chainDraws, type DrawSet } from '../draws.js';
+import { chainDraws, makeDrawSet, type DrawSet } from '../draws.js';
 import type { Fit } from '../fit/fit.js';
 import { loadData } from '../data/load.js';
 import { buildModel, type BuiltModel } from '../model/build.js';
@@ -21,7 +21,7 @@ import { stageDir, stagedWriteFailure, writeFileFully, type WriteFn } from './ou
 import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import { EFFECTS_SUMMARY_FILE, effectsSummaryCsv } from './effects-summary.js';
-import { EFFECTS_DRAWS_FILE, readEffectsDraws, storedEffectNames, writeEffectsDraws } from './effects-draws.js';
+import { EFFECTS_DRAWS_FILE, openEffectsDraws, readEffectsValues, storedEffectNames, writeEffectsDraws, type EffectsDrawsFile } from './effects-draws.js';
 import { densityRunRefusal, isDensityRunMeta } from './density-run.js';
 
 export { RUN_FORMAT, runMeta, chainCsvContent, type RunDataSource, type RunMeta, type SaveEffects } from './run-meta.js';
@@ -145,16 +145,18 @@ export function loadRun(dir: string, command = 'this command'): LoadedRun {
   const csv = readDrawsCsv(meta.files.map((f) => join(dir, f)));
   let draws = renamed(csv.draws);
   if (meta.effectsDraws !== undefined) {
-    draws = withEffectDraws(draws, readEffectsDraws(join(dir, meta.effectsDraws.file), draws.nChains, draws.nDraws));
+    draws = withEffectDraws(draws, openEffectsDraws(join(dir, meta.effectsDraws.file), draws.nChains, draws.nDraws));
   }
   return { dir, meta, draws, stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
 }
 
 /**
  * The chain CSVs' draws with the group effects of effects-draws.bin appended, and r_g__t[k] = sd_g__t · z_g__t[k]
- * for each non-centered term (whose z alone is stored), as layout.ts's constrain computes it.
+ * for each non-centered term (whose z alone is stored), as layout.ts's constrain computes it. The file's values are
+ * read straight into their place in the one array returned (in the SharedArrayBuffer the threaded summary reads in
+ * place), a few megabytes at a time: nothing else of the size of the effects' draws is allocated.
  */
-function withEffectDraws(draws: DrawSet, effects: DrawSet): DrawSet {
+function withEffectDraws(draws: DrawSet, effects: EffectsDrawsFile): DrawSet {
   const have = new Set([...draws.names, ...effects.names]);
   const index = new Map(draws.names.map((n, i) => [n, i]));
   const derived: { name: string; z: number; sd: number }[] = [];
@@ -168,17 +170,19 @@ function withEffectDraws(draws: DrawSet, effects: DrawSet): DrawSet {
   });
   const size = draws.nChains * draws.nDraws;
   const names = [...draws.names, ...effects.names, ...derived.map((d) => d.name)];
-  const values = new Float64Array(names.length * size);
+  const out = makeDrawSet(names, draws.nChains, draws.nDraws, { shared: true });
+  const { values } = out;
   values.set(draws.values, 0);
-  values.set(effects.values, draws.values.length);
-  let at = draws.values.length + effects.values.length;
+  const first = draws.values.length;
+  readEffectsValues(effects, values.subarray(first, first + effects.names.length * size));
+  let at = first + effects.names.length * size;
   for (const d of derived) {
     const sd = draws.values.subarray(d.sd * size, (d.sd + 1) * size);
-    const z = effects.values.subarray(d.z * size, (d.z + 1) * size);
+    const z = values.subarray(first + d.z * size, first + (d.z + 1) * size);
     for (let i = 0; i < size; i++) values[at + i] = sd[i] * z[i];
     at += size;
   }
-  return { names, nChains: draws.nChains, nDraws: draws.nDraws, values };
+  return out;
 }
 
 export interface RebuiltRun extends LoadedRun {

@@ -193,8 +193,15 @@ export function chainCsvContent(fit: Fit, meta: RunMeta): Omit<CmdStanCsvContent
   const all = (meta.saveEffects ?? 'all') === 'all';
   const kept = all ? null : Int32Array.from(fit.draws.names.flatMap((n, j) => (isPerLevelName(n) ? [] : [j])));
   const full = kept === null ? null : new Float64Array(fit.draws.names.length);
+  const columns = kept ?? Int32Array.from(fit.draws.names, (_, j) => j);
+  const { values, nChains, nDraws } = fit.draws;
   return {
     result: fit.sample,
+    // the rows come from the constrained draws the fit already holds (the same constrain made them): the unconstrained
+    // draws may have been released (FitOptions.keepUnconstrained), and nothing is constrained twice
+    row: (chain, draw, out) => {
+      for (let j = 0; j < columns.length; j++) out[j] = values[(columns[j] * nChains + chain) * nDraws + draw];
+    },
     names: kept === null ? fit.draws.names : Array.from(kept, (j) => fit.draws.names[j]),
     constrain:
       kept === null || full === null

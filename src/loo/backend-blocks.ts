@@ -12,12 +12,14 @@ export interface BackendBlockOptions {
 }
 
 /**
- * Yields blocks covering observations 0 … spec.n - 1. drawsUnconstrained is nDraws × dim (row-major). The yielded
- * block's values are overwritten when the next block is requested.
+ * Yields blocks covering observations 0 … spec.n - 1. drawsUnconstrained is nDraws × dim (row-major), or the same
+ * split into consecutive pieces (a fit's chains, each nDraws / pieces × dim), read where they are — a 10⁵-parameter
+ * fit's chains are not copied into one array. The yielded block's values are overwritten when the next block is
+ * requested.
  */
 export async function* blocksFromBackend(
   backend: Backend,
-  drawsUnconstrained: Float64Array,
+  drawsUnconstrained: Float64Array | readonly Float64Array[],
   nDraws: number,
   blockRows: number,
   options: BackendBlockOptions = {},
@@ -25,24 +27,23 @@ export async function* blocksFromBackend(
   const dim = backend.dim;
   const nObs = backend.spec.n;
   const perCall = options.maxDrawsPerCall ?? 256;
-  if (drawsUnconstrained.length < nDraws * dim) {
-    throw new Error(`draws: ${drawsUnconstrained.length} values for ${nDraws} draws × ${dim} parameters`);
+  const pieces = drawsUnconstrained instanceof Float64Array ? [drawsUnconstrained] : drawsUnconstrained;
+  const perPiece = nDraws / Math.max(1, pieces.length);
+  if (!Number.isInteger(perPiece) || pieces.some((p) => p.length < perPiece * dim)) {
+    throw new Error(`draws: ${pieces.map((p) => p.length).join(' + ')} values for ${nDraws} draws × ${dim} parameters in ${pieces.length} pieces`);
   }
   if (!(blockRows >= 1) || !(perCall >= 1)) throw new Error('blockRows and maxDrawsPerCall must be at least 1');
   const buffer = new Float64Array(nDraws * Math.min(blockRows, nObs));
   for (let start = 0; start < nObs; start += blockRows) {
     const count = Math.min(blockRows, nObs - start);
     const values = buffer.subarray(0, nDraws * count);
-    for (let s0 = 0; s0 < nDraws; s0 += perCall) {
-      const d = Math.min(perCall, nDraws - s0);
-      // draws s0 … s0 + d of this block are rows s0 … s0 + d of values: one contiguous slice
-      await backend.pointwiseLogLik(
-        drawsUnconstrained.subarray(s0 * dim, (s0 + d) * dim),
-        d,
-        start,
-        count,
-        values.subarray(s0 * count, (s0 + d) * count),
-      );
+    for (let p = 0; p < pieces.length; p++) {
+      for (let s0 = 0; s0 < perPiece; s0 += perCall) {
+        const d = Math.min(perCall, perPiece - s0);
+        const first = p * perPiece + s0;
+        // draws first … first + d of this block are rows first … first + d of values: one contiguous slice
+        await backend.pointwiseLogLik(pieces[p].subarray(s0 * dim, (s0 + d) * dim), d, start, count, values.subarray(first * count, (first + d) * count));
+      }
     }
     yield { start, count, values };
   }

@@ -22,7 +22,7 @@ import { resolvePriors, type PriorOverrides, type ResolvedPriors } from './prior
 import { applyRecipe, type DesignRecipe } from './recipe.js';
 import { defaultLink, familyLinks, familyModule } from './families/index.js';
 import type { LinkName } from './families/family.js';
-import { crudeRowInformation, familyDefaults, type FamilyDefaults } from './family-priors.js';
+import { crudeRowInformation, crudeRowScores, familyDefaults, type FamilyDefaults } from './family-priors.js';
 import { FAMILIES, type AuxCoordinate, type CorrelatedBlock, type Family, type GroupingFactor, type IndexedFixedTerm, type ModelSpec, type Parameterization, type VaryingTerm } from './spec.js';
 
 export interface BuildOptions {
@@ -205,6 +205,8 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
   }));
   const sharedColumns = recipe.terms.map((_, k) => sharedFixedColumn(design.x[k], design.X, q, interceptColumn));
   const rowInformation = crudeRowInformation(family, y, trials, link);
+  // the levels' crude sd for the rule's many-level terms (src/model/parameterization.ts, crudeLevelSd)
+  const rowScores = recipe.terms.length > 0 ? crudeRowScores(family, y, trials, link) : null;
   const termEvidence = chooseParameterizations(
     recipe.terms.map((t, k) => ({
       group: groups[t.group].name,
@@ -219,6 +221,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     trials,
     options.parameterization,
     rowInformation,
+    rowScores,
   );
   // a correlated block is centered, split or non-centered as a whole; its folds are the block's (CorrelatedBlock.foldColumns)
   const evidence = [...termEvidence];

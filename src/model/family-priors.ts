@@ -181,3 +181,62 @@ export function crudeRowInformation(family: Family, y: Float64Array, trials: Flo
       return undefined;
   }
 }
+
+/**
+ * The score of each row's linear predictor at the same crude fit as crudeRowInformation (η = the link of the mean
+ * outcome, auxiliary parameters by moments): s_i = ∂/∂η log p(y_i) there, = (y_i − trials_i·μ̄)·(dμ/dη)/Var per
+ * trial. With w_i the row information, Σ_{rows of level k} x_i s_i / Σ x_i² w_i is one Newton step for level k's
+ * effect from 0 (the parameterization rule's crude estimate of the levels' effects, src/model/parameterization.ts).
+ *   logit bernoulli/binomial: y − t·p̄;   probit: (y − t·p̄)·φ(η̄)/(p̄(1 − p̄));   gaussian (identity): (y − ȳ)/s²;
+ *   lognormal (identity on log y): (log y − m)/v;   poisson (log): y − μ̄;   negbinomial (log): (y − μ̄)/(1 + μ̄/φ̂);
+ *   gamma (log): α̂·(y/μ̄ − 1).
+ * null for a family and link without a formula here (the rule then judges by the sd prior's scale alone).
+ */
+export function crudeRowScores(family: Family, y: Float64Array, trials: Float64Array | null = null, link?: LinkName): Float64Array | null {
+  const n = y.length;
+  const out = new Float64Array(n);
+  const chosen = link ?? familyModule(family).link;
+  if (family === 'bernoulli' || family === 'binomial') {
+    let successes = 0;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      successes += y[i];
+      total += trials ? trials[i] : 1;
+    }
+    const pbar = total > 0 ? successes / total : 0;
+    if (!(pbar > 0 && pbar < 1)) return null;
+    let factor: number;
+    if (chosen === 'logit') factor = 1;
+    else if (chosen === 'probit') {
+      const eta = normalQuantile(pbar);
+      factor = pm.exp(-0.5 * eta * eta) / Math.sqrt(2 * Math.PI) / (pbar * (1 - pbar));
+    } else return null;
+    for (let i = 0; i < n; i++) out[i] = (y[i] - (trials ? trials[i] : 1) * pbar) * factor;
+    return out;
+  }
+  if (family === 'lognormal') {
+    if (chosen !== 'identity') return null;
+    const logs = logOf(y);
+    const { mean, sd } = meanSd(logs);
+    if (!(sd > 0)) return null;
+    for (let i = 0; i < n; i++) out[i] = (logs[i] - mean) / (sd * sd);
+    return out;
+  }
+  const { mean, sd } = meanSd(y);
+  const variance = sd * sd;
+  if (family === 'gaussian') {
+    if (chosen !== 'identity' || !(variance > 0)) return null;
+    for (let i = 0; i < n; i++) out[i] = (y[i] - mean) / variance;
+    return out;
+  }
+  if (chosen !== 'log' || !(mean > 0)) return null;
+  let scale: number;
+  if (family === 'poisson') scale = 1;
+  else if (family === 'negbinomial') scale = 1 / (1 + (variance > mean ? (variance - mean) / mean : 0));
+  else if (family === 'gamma') {
+    if (!(variance > 0)) return null;
+    scale = mean / variance; // α̂/μ̄ with α̂ = μ̄²/s²
+  } else return null;
+  for (let i = 0; i < n; i++) out[i] = (y[i] - mean) * scale;
+  return out;
+}

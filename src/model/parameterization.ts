@@ -18,7 +18,10 @@
  *     (1/√I_k) / s ≤ CENTERED_MAX_RATIO   (= 0.4)
  * where s is the scale of the term's sd prior (sigma of halfnormal / halfstudent_t, 1/rate of exponential), the
  * size of group effect the model expects. A term with MANY_LEVELS levels or more is pinned when its MEDIAN level's
- *     (1/√I_k) / s ≤ MANY_LEVELS_MAX_RATIO   (= 1)
+ *     (1/√I_k) / ŝ ≤ MANY_LEVELS_MAX_RATIO   (= 1)
+ * where ŝ is the levels' crude sd from the data (crudeLevelSd: each level's effect by one Newton step from the
+ * crude fit, less the noise 1/I_k, by the method of moments; ŝ = 0 makes the ratio infinite), or s for a family and
+ * link without row scores (src/model/family-priors.ts, crudeRowScores).
  * A pinned term is split when a fixed-effect column equals its covariate (all ones for an intercept term), centered
  * otherwise; a term that is not pinned is non-centered. Below MANY_LEVELS a level with no information (no rows, or
  * x = 0 on all its rows) makes the term non-centered.
@@ -34,6 +37,12 @@
  * instructor simulator (sim:crossed, src/data/simulate/crossed.ts; bench/README.md, "Crossed terms with thousands of
  * levels"): the median ratios are about 0.7 (students) and 0.4 (instructors), the largest 1.04 and 0.49, so the
  * worst-level rule made both non-centered; split, both need about half the gradients per minimum bulk-ESS.
+ * Why ŝ and not s for many levels: the shrinkage depends on the sd the levels have, and the prior's scale is only a
+ * stand-in for it. With the data-scaled default exponential(1) (s = 1) sim:levels (true sd 0.5, median level's
+ * likelihood sd 0.70) read 0.70 → split, yet there the non-centered form needed 92–106 gradients per minimum bulk-ESS
+ * against 482–1,216 split (2,000 levels, 2 seeds; bench/README.md, "10⁵ levels end to end"); ŝ ≈ 0.41–0.45 gives
+ * ratio 1.6 → non-centered. sim:crossed reads 0.69 (students, ŝ 0.51 for the true 0.6) and 0.68 (instructors, ŝ 0.30
+ * for 0.35) → split either way, as measured best there; Hillstrom's terms have fewer than 50 levels (unchanged).
  * Other families (src/model/family-priors.ts, crudeRowInformation) replace p̄(1 − p̄)·trials_i by the family's Fisher
  * information about η per row, −E[∂²/∂η² log p], at a crude fit (η = the link of the mean outcome, auxiliary
  * parameters by moments): 1/σ̂² for gaussian and lognormal, μ̄ for poisson, μ̄/(1 + μ̄/φ̂) for negbinomial, α̂ for gamma.
@@ -81,9 +90,14 @@ export interface ParameterizationEvidence {
   /** Median of 1/√I_k over the levels (Infinity when over half the levels carry no information). */
   readonly medianLikelihoodSd: number;
   readonly priorScale: number;
+  /**
+   * With MANY_LEVELS levels or more and a family whose row scores are known: the levels' crude sd (crudeLevelSd),
+   * which the ratio is taken against in place of priorScale.
+   */
+  readonly sdEstimate?: number;
   /** Which level the rule judged by: the worst one, or with MANY_LEVELS levels or more the median one. */
   readonly judgedBy: 'worst level' | 'median level';
-  /** The judged level's likelihood sd / priorScale. */
+  /** The judged level's likelihood sd / sdEstimate when there is one, else / priorScale. */
   readonly ratio: number;
   readonly chosen: Parameterization;
   /** What the rule alone chooses. */
@@ -149,12 +163,46 @@ export function levelInformation(
   return info;
 }
 
-/** Applies the default rule to one term. */
+/**
+ * The levels' crude sd by the method of moments: each level's effect estimated by one Newton step from 0,
+ * r̂_k = Σ_{rows i in level k} x_i s_i / I_k (s_i the row's score of η at the crude fit, crudeRowScores), whose
+ * sampling variance is about 1/I_k, so E[(r̂_k − mean r̂)²] ≈ sd² + 1/I_k and
+ *     sd̂² = max(0, mean_k (r̂_k − r̄)² − mean_k 1/I_k)      over the levels with I_k > 0.
+ * NaN when fewer than two levels carry information.
+ */
+export function crudeLevelSd(term: Pick<RuleInput, 'levels' | 'index' | 'x'>, info: Float64Array, rowScores: Float64Array): number {
+  const score = new Float64Array(term.levels);
+  for (let i = 0; i < rowScores.length; i++) score[term.index[i]] += (term.x ? term.x[i] : 1) * rowScores[i];
+  let m = 0;
+  let count = 0;
+  for (let k = 0; k < term.levels; k++) {
+    if (!(info[k] > 0)) continue;
+    m += score[k] / info[k];
+    count++;
+  }
+  if (count < 2) return NaN;
+  m /= count;
+  let spread = 0;
+  let noise = 0;
+  for (let k = 0; k < term.levels; k++) {
+    if (!(info[k] > 0)) continue;
+    const d = score[k] / info[k] - m;
+    spread += d * d;
+    noise += 1 / info[k];
+  }
+  return Math.sqrt(Math.max(0, (spread - noise) / count));
+}
+
+/**
+ * Applies the default rule to one term. `rowScores` (crudeRowScores): with MANY_LEVELS levels or more the median
+ * level's likelihood sd is compared with the levels' crude sd (crudeLevelSd) instead of the sd prior's scale.
+ */
 export function ruleFor(
   term: RuleInput,
   y: Float64Array,
   trials: Float64Array | null,
   rowInformation?: number,
+  rowScores?: Float64Array | null,
 ): Omit<ParameterizationEvidence, 'source' | 'ruleChoice'> {
   const info = levelInformation(term, y, trials, rowInformation);
   let worstLevel = 0;
@@ -171,7 +219,10 @@ export function ruleFor(
   const medianLikelihoodSd = term.levels % 2 === 1 ? sds[half] : (sds[half - 1] + sds[half]) / 2;
   const priorScale = sdPriorScale(term.sdPrior);
   const many = term.levels >= MANY_LEVELS;
-  const ratio = (many ? medianLikelihoodSd : maxLikelihoodSd) / priorScale;
+  const sdEstimate = many && rowScores ? crudeLevelSd(term, info, rowScores) : NaN;
+  const scale = Number.isNaN(sdEstimate) ? priorScale : sdEstimate;
+  // an estimate of 0 (the levels differ no more than their noise): the prior dominates every level → non-centered
+  const ratio = scale > 0 ? (many ? medianLikelihoodSd : maxLikelihoodSd) / scale : Infinity;
   const pinned = ratio <= (many ? MANY_LEVELS_MAX_RATIO : CENTERED_MAX_RATIO);
   return {
     label: term.label,
@@ -180,6 +231,7 @@ export function ruleFor(
     worstLevel,
     medianLikelihoodSd,
     priorScale,
+    ...(Number.isNaN(sdEstimate) ? {} : { sdEstimate }),
     judgedBy: many ? 'median level' : 'worst level',
     ratio,
     chosen: pinned ? (term.sharedColumn >= 0 ? 'split' : 'centered') : 'noncentered',
@@ -216,6 +268,7 @@ export function chooseParameterizations(
   trials: Float64Array | null,
   forced: Readonly<Record<string, Parameterization>> = {},
   rowInformation?: number,
+  rowScores?: Float64Array | null,
 ): ParameterizationEvidence[] {
   const valid = [...new Set(terms.flatMap((t) => [t.group, t.label]))];
   for (const [key, value] of Object.entries(forced)) {
@@ -229,7 +282,7 @@ export function chooseParameterizations(
     }
   }
   return terms.map((t) => {
-    const evidence = ruleFor(t, y, trials, rowInformation);
+    const evidence = ruleFor(t, y, trials, rowInformation, rowScores);
     const key = [t.label, t.group].find((k) => Object.prototype.hasOwnProperty.call(forced, k));
     const ruleChoice = evidence.chosen;
     return key === undefined ? { ...evidence, ruleChoice, source: 'rule' } : { ...evidence, ruleChoice, chosen: forced[key], source: key };
@@ -264,8 +317,9 @@ export function chooseBlockParameterization(
 /** One line for the notes: the figures behind the choice. */
 export function describeEvidence(e: ParameterizationEvidence, levelNames: readonly string[]): string {
   const many = e.judgedBy === 'median level';
+  const against = e.sdEstimate !== undefined ? `the levels' crude sd ${e.sdEstimate.toPrecision(3)} (method of moments)` : `sd prior scale ${e.priorScale}`;
   const figures = many
-    ? `median likelihood sd over ${e.levels} levels ${e.medianLikelihoodSd.toPrecision(3)} = ${e.ratio.toPrecision(3)} × sd prior scale ${e.priorScale}`
+    ? `median likelihood sd over ${e.levels} levels ${e.medianLikelihoodSd.toPrecision(3)} = ${e.ratio.toPrecision(3)} × ${against}`
     : `largest likelihood sd ${e.maxLikelihoodSd.toPrecision(3)} (level '${levelNames[e.worstLevel] ?? e.worstLevel + 1}') ` +
       `= ${e.ratio.toPrecision(3)} × sd prior scale ${e.priorScale}`;
   const why =

@@ -80,6 +80,8 @@ describe('CmdStan CSV', () => {
     expect(values(r.samplerStats!, 'divergent__', 0)).toEqual([0, 1, 0]);
     expect(values(r.samplerStats!, 'energy__', 1)).toEqual([18, 19, 20]);
     expect(r.maxTreedepth).toBe(8);
+    // the parameters in a SharedArrayBuffer: the threaded summary reads them where they are, without a copy
+    expect(r.draws.values.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
   it('without saved warm-up (adaptation comments before the draws) every row is a draw', () => {

@@ -11,6 +11,7 @@ import { fitModel } from '../../src/fit/fit.js';
 import { loadRun, rebuildRun, runMeta, writeRun } from '../../src/io/run-dir.js';
 import { main } from '../../src/cli/main.js';
 import { signedTerms } from '../../src/model/signed-scale.js';
+import { looOfFit } from '../../src/loo/fit-loo.js';
 
 describe('run directory', () => {
   for (const sdScale of ['signed', 'scaled'] as const)
@@ -65,6 +66,31 @@ describe('run directory', () => {
       for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(b[i])));
     }
     await fit.dispose();
+  });
+
+  it('keepUnconstrained: false releases the unconstrained draws once constrained; the constrained draws (shared for the summary) and the chain CSVs are those of a fit that keeps them', async () => {
+    const { frame } = builtinDataset('hillstrom', 3, 400);
+    const formula = 'conversion ~ treatment + (1 | zip_code)';
+    const options = { backend: 'reference' as const, chains: 2, warmup: 40, draws: 30, seed: 7 };
+    const kept = await fitModel(frame, formula, options);
+    const released = await fitModel(frame, formula, { ...options, keepUnconstrained: false });
+    expect(kept.sample.draws.map((d) => d.length)).toEqual([30 * kept.model.spec.dim, 30 * kept.model.spec.dim]);
+    expect(released.sample.draws.map((d) => d.length)).toEqual([0, 0]);
+    expect(released.draws.names).toEqual(kept.draws.names);
+    expect(Array.from(released.draws.values)).toEqual(Array.from(kept.draws.values));
+    // in a SharedArrayBuffer: the threaded summary (summary-parallel.ts) reads it in place instead of copying it
+    expect(released.draws.values.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const text = (dir: string) => readFileSync(join(dir, 'chain-2.csv'), 'utf8').split('\n').filter((l) => !l.startsWith('#'));
+    const a = mkdtempSync(join(tmpdir(), 'nutmeg-run-'));
+    const b = mkdtempSync(join(tmpdir(), 'nutmeg-run-'));
+    writeRun(a, kept, runMeta(kept, { source: 'sim:hillstrom', seed: 3, rows: 400 }, '0.0.0-test'));
+    writeRun(b, released, runMeta(released, { source: 'sim:hillstrom', seed: 3, rows: 400 }, '0.0.0-test'));
+    expect(text(b)).toEqual(text(a));
+    expect(text(a).length).toBe(32); // the header, 30 draws and the empty string after the last newline
+    // what needs them says so instead of reading empty arrays
+    await expect(looOfFit(released)).rejects.toThrow(/released them \(FitOptions.keepUnconstrained: false\)/);
+    await kept.dispose();
+    await released.dispose();
   });
 
   it('nutmeg fit --out writes a run that nutmeg summary reads; bad flags exit 2 with one line', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeDrawSet } from '../../src/draws.js';
-import { readEffectsDraws, storedEffectNames, writeEffectsDraws } from '../../src/io/effects-draws.js';
+import { openEffectsDraws, readEffectsDraws, readEffectsValues, storedEffectNames, writeEffectsDraws } from '../../src/io/effects-draws.js';
 
 const names = ['b_Intercept', 'sd_a__Intercept', 'sd_b__x', 'z_a__Intercept[1]', 'z_a__Intercept[2]', 'r_a__Intercept[1]', 'r_a__Intercept[2]', 'r_b__x[1]', 'r_b__x[2]', 'r_b__x[3]'];
 
@@ -42,5 +42,19 @@ describe('effects-draws.bin', () => {
     expect(() => readEffectsDraws(path, 2, 3)).toThrow(/it was cut short\); refit with --out$/);
     writeFileSync(path, 'hello');
     expect(() => readEffectsDraws(path, 2, 3)).toThrow(/it does not start with NUTMEGD1/);
+  });
+  it('reads the values a few bytes at a time into a caller\'s array exactly as whole (blocks of 1, 2 and 7 values: 30 values end mid-block with 7)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nutmeg-ed-'));
+    const path = join(dir, 'e.bin');
+    writeEffectsDraws(path, drawSet());
+    const whole = readEffectsDraws(path, 2, 3).values;
+    const file = openEffectsDraws(path, 2, 3);
+    expect(file.names).toEqual(storedEffectNames(names));
+    for (const blockBytes of [4, 8, 28]) {
+      const target = new Float64Array(whole.length);
+      readEffectsValues(file, target, blockBytes);
+      expect(target).toEqual(whole);
+    }
+    expect(() => readEffectsValues(file, new Float64Array(whole.length - 1))).toThrow(/29 places for 30 values/);
   });
 });

@@ -87,4 +87,28 @@ describe('blocksFromBackend', () => {
     const streamed = await psisLooStream(spec.n, nDraws, chains, blocksFromBackend(backend, draws, nDraws, 50));
     expect(streamed.pointwise).toEqual(psisLoo(full, nDraws, spec.n, chains).pointwise);
   });
+
+  it("a fit's chains read where they are (pieces of nDraws / chains draws): every block as from one array, and LOO equal to psisLoo of the whole matrix to the bit", async () => {
+    const spec = randomSpec('hierarchical', { n: 150, seed: 4 });
+    const backend = new ReferenceBackend(spec);
+    const nChains = 3;
+    const perChain = 20;
+    const nDraws = nChains * perChain;
+    const draws = randomPositions(spec, nDraws, 6);
+    const pieces = Array.from({ length: nChains }, (_, c) => draws.slice(c * perChain * spec.dim, (c + 1) * perChain * spec.dim));
+    const full = new Float64Array(nDraws * spec.n);
+    await backend.pointwiseLogLik(draws, nDraws, 0, spec.n, full);
+    // calls of 7 draws: pieces of 20 end mid-call, so each chain's last call is short and the next chain starts a new one
+    for await (const block of blocksFromBackend(backend, pieces, nDraws, 64, { maxDrawsPerCall: 7 })) {
+      for (let s = 0; s < nDraws; s++) {
+        for (let j = 0; j < block.count; j++) expect(block.values[s * block.count + j]).toBe(full[s * spec.n + block.start + j]);
+      }
+    }
+    const chains = Uint32Array.from({ length: nDraws }, (_, s) => Math.floor(s / perChain));
+    const whole = psisLoo(full, nDraws, spec.n, chains);
+    const streamed = await psisLooStream(spec.n, nDraws, chains, blocksFromBackend(backend, pieces, nDraws, 32, { maxDrawsPerCall: 7 }));
+    expect(streamed.pointwise).toEqual(whole.pointwise);
+    expect(streamed.elpdLoo).toEqual(whole.elpdLoo);
+    await expect(blocksFromBackend(backend, pieces, nDraws + 1, 32).next()).rejects.toThrow(/in 3 pieces/);
+  });
 });

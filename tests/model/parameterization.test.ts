@@ -7,6 +7,9 @@ import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/da
 import { UserError } from '../../src/errors.js';
 import { buildModel } from '../../src/model/build.js';
 import { CENTERED_MAX_RATIO, MANY_LEVELS, parseParameterizationArgs } from '../../src/model/parameterization.js';
+import { crudeRowScores } from '../../src/model/family-priors.js';
+import { loadData } from '../../src/data/load.js';
+import { CROSSED_FORMULA } from '../../src/data/simulate/crossed.js';
 import { unconstrainedNames } from '../../src/model/layout.js';
 
 // binomial rows: level a has 2000 trials, level b 1000; 300 successes of 3000 → p̄ = 0.1, p̄(1 − p̄) = 0.09
@@ -108,48 +111,89 @@ describe('with the data-scaled default sd prior', () => {
   });
 });
 
-describe('many levels: the median level decides', () => {
-  // bernoulli rows alternating 0/1 within each level → p̄ = 0.5, p̄(1 − p̄) = 0.25; a level of m rows has I = m/4
-  function levelsFrame(rowsPerLevel: readonly number[]) {
+describe('many levels: the median level decides, against the levels\' crude sd', () => {
+  // bernoulli rows; a level is [rows, ones]. The levels below hold half of all rows as ones → p̄ = 0.5, p̄(1 − p̄) =
+  // 0.25: a level of m rows has I = m/4, and its one-step effect is r̂ = (ones − m/2)/(m/4) = 4·ones/m − 2
+  // (crudeLevelSd: sd̂² = mean (r̂ − r̄)² − mean 1/I over the levels)
+  function levelsFrame(levels: readonly (readonly [number, number])[]) {
     const g: number[] = [];
     const y: number[] = [];
-    rowsPerLevel.forEach((m, k) => {
+    levels.forEach(([m, ones], k) => {
       for (let i = 0; i < m; i++) {
         g.push(k);
-        y.push(i % 2);
+        y.push(i < ones ? 1 : 0);
       }
     });
-    const names = rowsPerLevel.map((_, k) => `L${k}`);
+    const names = levels.map((_, k) => `L${k}`);
     return frameFromColumns([numericColumn('y', Float64Array.from(y)), categoricalColumn('g', Uint32Array.from(g), names)], 'test frame');
   }
+  const alike = (count: number, m: number) => Array.from({ length: count }, () => [m, m / 2] as const);
 
-  it('60 levels, 31 of 20 rows (1/√5 = 0.447) and 29 of 4 rows (1/√1 = 1): median 0.447, ratio 0.894 ≤ 1 → split; the worst level (ratio 2) no longer decides', () => {
-    const m = buildModel(levelsFrame([...Array(31).fill(20), ...Array(29).fill(4)]), 'y ~ 1 + (1 | g)', SD05);
+  it('60 levels, 31 of 20 rows (1/√5 = 0.447) and 29 of 4 rows (1/√1 = 1): median 0.447; r̂ = ±1.6 on 30 levels, 0 on 30 → sd̂ = √(1.28 − 0.58667) = 0.83267, ratio 0.537 ≤ 1 → split; the worst level no longer decides', () => {
+    const levels = [...Array(15).fill([20, 18]), ...Array(15).fill([20, 2]), [20, 10], ...alike(29, 4)] as [number, number][];
+    const m = buildModel(levelsFrame(levels), 'y ~ 1 + (1 | g)', SD05);
     const e = m.parameterization[0];
     expect(e.judgedBy).toBe('median level');
     expect(e.medianLikelihoodSd).toBeCloseTo(1 / Math.sqrt(5), 12);
     expect(e.maxLikelihoodSd).toBeCloseTo(1, 12);
-    expect(e.ratio).toBeCloseTo(2 / Math.sqrt(5), 12);
+    // mean r̂² = 30·1.6²/60 = 1.28; mean 1/I = (31·(1/5) + 29·1)/60 = 0.586667
+    const sd = Math.sqrt(1.28 - (31 / 5 + 29) / 60);
+    expect(e.sdEstimate).toBeCloseTo(sd, 12);
+    expect(e.ratio).toBeCloseTo(1 / Math.sqrt(5) / sd, 12);
     expect(e.chosen).toBe('split');
     expect(m.notes).toContain(
-      "g__Intercept: split — median likelihood sd over 60 levels 0.447 = 0.894 × sd prior scale 0.5; rule: with 50 levels or more, centered when the median level's is ≤ 1, with the levels' mean non-centered as a fixed effect shares the covariate; levels' mean folded into b_Intercept",
+      "g__Intercept: split — median likelihood sd over 60 levels 0.447 = 0.537 × the levels' crude sd 0.833 (method of moments); rule: with 50 levels or more, centered when the median level's is ≤ 1, with the levels' mean non-centered as a fixed effect shares the covariate; levels' mean folded into b_Intercept",
     );
   });
 
-  it('60 levels, 29 of 20 rows and 31 of 4: median 1, ratio 2 > 1 → non-centered; an even count takes the mean of the middle two', () => {
-    const e = buildModel(levelsFrame([...Array(29).fill(20), ...Array(31).fill(4)]), 'y ~ 1 + (1 | g)', SD05).parameterization[0];
+  it('levels that differ no more than their noise: sd̂ = 0 → ratio Infinity → non-centered, whatever the sd prior; an even count takes the mean of the middle two', () => {
+    const e = buildModel(levelsFrame([...alike(29, 20), ...alike(31, 4)]), 'y ~ 1 + (1 | g)', SD05).parameterization[0];
     expect(e.medianLikelihoodSd).toBeCloseTo(1, 12);
+    expect(e.sdEstimate).toBe(0);
+    expect(e.ratio).toBe(Infinity);
     expect(e.chosen).toBe('noncentered');
-    const middle = buildModel(levelsFrame([...Array(30).fill(20), ...Array(30).fill(4)]), 'y ~ 1 + (1 | g)', SD05).parameterization[0];
+    const middle = buildModel(levelsFrame([...alike(30, 20), ...alike(30, 4)]), 'y ~ 1 + (1 | g)', SD05).parameterization[0];
     expect(middle.medianLikelihoodSd).toBeCloseTo((1 / Math.sqrt(5) + 1) / 2, 12);
   });
 
-  it(`below ${MANY_LEVELS} levels the worst level decides as before: 49 levels of 20 rows, ratio 0.894 > 0.4 → non-centered`, () => {
-    const e = buildModel(levelsFrame(Array(49).fill(20)), 'y ~ 1 + (1 | g)', SD05).parameterization[0];
+  it(`below ${MANY_LEVELS} levels the worst level and the sd prior decide as before: 49 levels of 20 rows, ratio 0.894 > 0.4 → non-centered`, () => {
+    const e = buildModel(levelsFrame(alike(49, 20)), 'y ~ 1 + (1 | g)', SD05).parameterization[0];
     expect(e.judgedBy).toBe('worst level');
+    expect(e.sdEstimate).toBeUndefined();
     expect(e.ratio).toBeCloseTo(2 / Math.sqrt(5), 12);
     expect(e.chosen).toBe('noncentered');
-    expect(buildModel(levelsFrame(Array(MANY_LEVELS).fill(20)), 'y ~ 1 + (1 | g)', SD05).parameterization[0].chosen).toBe('split');
+    // 50 levels of 20 rows, r̂ = ±1.6: sd̂ = √(2.56 − 0.2) = 1.5362, ratio 0.447/1.536 = 0.291 → split
+    const many = buildModel(levelsFrame([...Array(25).fill([20, 18]), ...Array(25).fill([20, 2])]), 'y ~ 1 + (1 | g)', SD05).parameterization[0];
+    expect(many.sdEstimate).toBeCloseTo(Math.sqrt(2.56 - 0.2), 12);
+    expect(many.chosen).toBe('split');
+  });
+
+  it('simulated data with known sd (src/data/simulate): sim:levels (sd 0.5, 10 rows a level) becomes non-centered; sim:crossed (sds 0.6 and 0.35) stays split', () => {
+    const levels = buildModel(loadData('sim:levels', 1, 20_000).frame, 'y ~ x + (1 | g)').parameterization[0];
+    // the one-step estimate is attenuated (10 bernoulli rows a level) but within 25% of the true 0.5
+    expect(Math.abs(levels.sdEstimate! - 0.5)).toBeLessThan(0.125);
+    expect(levels.ratio).toBeGreaterThan(1);
+    expect(levels.chosen).toBe('noncentered');
+    const crossed = buildModel(loadData('sim:crossed', 1).frame, CROSSED_FORMULA).parameterization;
+    expect(crossed.map((e) => [e.label, e.chosen])).toEqual([
+      ['student__Intercept', 'split'],
+      ['instructor__Intercept', 'split'],
+    ]);
+    expect(Math.abs(crossed[0].sdEstimate! - 0.6)).toBeLessThan(0.15);
+    expect(Math.abs(crossed[1].sdEstimate! - 0.35)).toBeLessThan(0.0875);
+  });
+});
+
+describe('crude row scores (src/model/family-priors.ts): one Newton step for η from the crude fit', () => {
+  it('poisson (log): s = y − ȳ; gaussian (identity): (y − ȳ)/s²; logit binomial: y − t·p̄; an unsupported link → null', () => {
+    const y = Float64Array.of(0, 2, 4);
+    expect(Array.from(crudeRowScores('poisson', y)!)).toEqual([-2, 0, 2]);
+    // sample variance (n − 1) of 0, 2, 4 is 4
+    const g = crudeRowScores('gaussian', y)!;
+    [-0.5, 0, 0.5].forEach((v, i) => expect(g[i]).toBeCloseTo(v, 14));
+    // 6 successes of 12 trials → p̄ = 0.5
+    expect(Array.from(crudeRowScores('binomial', y, Float64Array.of(4, 4, 4))!)).toEqual([-2, 0, 2]);
+    expect(crudeRowScores('gaussian', y, null, 'log')).toBeNull();
   });
 });
 
