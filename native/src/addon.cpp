@@ -9,6 +9,8 @@
 //       the same on the calling thread (with the pool), for small data where the asynchronous round trip (a libuv
 //       worker thread and a promise, tens of microseconds) costs more than the arithmetic
 //   model.pointwise(draws, nDraws, rowStart, rowCount, out): Promise<void>
+//   model.setRotated(term, rotated): void
+//       from now on term `term`'s level coordinates arrive Helmert-rotated (engine.hpp set_rotated); not during a call
 //   model.dispose()                joins the pool's threads and frees the data
 //   model.isa, model.threads, model.storage, model.layout ('grouped' | 'sorted' | 'rows'), model.layoutSummary
 //   cpuFeatures(): { avx2Fma: boolean, avx512: boolean }
@@ -122,6 +124,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
                            InstanceMethod<&NativeModel::GradientSync>("gradientSync"),
                            InstanceMethod<&NativeModel::Pointwise>("pointwise"),
                            InstanceMethod<&NativeModel::Dispose>("dispose"),
+                           InstanceMethod<&NativeModel::SetRotated>("setRotated"),
                            InstanceAccessor<&NativeModel::Isa>("isa"),
                            InstanceAccessor<&NativeModel::Threads>("threads"),
                            InstanceAccessor<&NativeModel::Storage>("storage"),
@@ -141,6 +144,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
   std::uint32_t start_gradient(const Napi::CallbackInfo& info);
   Napi::Value Pointwise(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value SetRotated(const Napi::CallbackInfo& info);
   Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), live(info.Env()).isa()); }
   Napi::Value Threads(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), live(info.Env()).threads());
@@ -356,7 +360,7 @@ std::uint32_t NativeModel::start_gradient(const Napi::CallbackInfo& info) {
     }
   }
   begin(env);
-  std::memcpy(e.positions(), positions.Data(), n_chains * dim * sizeof(double));
+  e.stage_positions(positions.Data(), n_chains);
   if (active.IsNull() || active.IsUndefined()) {
     std::memset(e.active(), 1, n_chains);
   } else {
@@ -415,11 +419,24 @@ Napi::Value NativeModel::Pointwise(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(env, "native backend: draws or out is shorter than the block needs");
   }
   begin(env);
-  std::memcpy(e.draws(), draws.Data(), n_draws * dim * sizeof(double));
+  e.stage_draws(draws.Data(), n_draws);
   auto* work = new PointwiseCallWork(env, this, Value(), n_draws, row_start, row_count, out);
   Napi::Promise promise = work->promise();
   work->Queue();
   return promise;
+}
+
+Napi::Value NativeModel::SetRotated(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  Engine& e = live(env);
+  if (busy_) throw Napi::Error::New(env, "native backend: a call is still running; await it before the next");
+  const std::uint32_t term = uint32_value(env, info[0], "term");
+  try {
+    e.set_rotated(term, info[1].ToBoolean().Value());
+  } catch (const std::invalid_argument& ex) {
+    throw Napi::RangeError::New(env, std::string("native backend: setRotated: ") + ex.what());
+  }
+  return env.Undefined();
 }
 
 Napi::Value NativeModel::Dispose(const Napi::CallbackInfo& info) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace nutmeg {
@@ -85,6 +86,9 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
       range[1] = hi;
     }
   }
+  helmert_.resize(terms);
+  rotated_u_.assign(std::max<std::size_t>(1, max_chains_ * terms), 0.0);
+  update_copy_ranges();
   for (ThreadState& s : thread_state_) {
     s.values.assign((2 + p + 2 + terms + kChainGroup) * kRowBlock, 0.0);
     s.level_block.assign(std::max<std::size_t>(1, terms) * kRowBlock, 0);
@@ -93,6 +97,78 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
     s.term_x_ptrs.assign(std::max<std::size_t>(1, terms), nullptr);
     s.term_level_ptrs.assign(std::max<std::size_t>(1, terms), nullptr);
   }
+}
+
+void Engine::set_rotated(std::uint32_t term, bool rotated) {
+  if (term >= model_.terms.size()) throw std::invalid_argument("no such term");
+  const Term& t = model_.terms[term];
+  if (t.flat && rotated) throw std::invalid_argument("a flat term cannot be rotated");
+  std::vector<double>& a = helmert_[term];
+  a.clear();
+  if (rotated) {
+    a.assign(std::max<std::uint32_t>(1, t.levels), 0.0);
+    for (std::uint32_t k = 1; k < t.levels; k++) a[k] = 1.0 / std::sqrt(static_cast<double>(k) * (k + 1));
+  }
+  update_copy_ranges();
+}
+
+void Engine::update_copy_ranges() {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> held;
+  for (std::size_t t = 0; t < model_.terms.size(); t++) {
+    if (!helmert_[t].empty()) held.emplace_back(model_.terms[t].offset, model_.terms[t].offset + model_.terms[t].levels);
+  }
+  std::sort(held.begin(), held.end());
+  copy_ranges_.clear();
+  std::uint32_t at = 0;
+  for (const auto& [from, to] : held) {
+    if (from > at) copy_ranges_.insert(copy_ranges_.end(), {at, from});
+    at = std::max(at, to);
+  }
+  if (model_.dim > at) copy_ranges_.insert(copy_ranges_.end(), {at, model_.dim});
+}
+
+// The map of src/model/split.ts splitToEffects, term by term, in the same arithmetic (so the same bits as there).
+void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, double* u) const {
+  const std::size_t dim = model_.dim, terms = model_.terms.size();
+  for (std::uint32_t c = 0; c < count; c++) {
+    const double* from = src + c * dim;
+    double* to = dst + c * dim;
+    if (from != to) {
+      for (std::size_t i = 0; i < copy_ranges_.size(); i += 2) {
+        std::memcpy(to + copy_ranges_[i], from + copy_ranges_[i], (copy_ranges_[i + 1] - copy_ranges_[i]) * sizeof(double));
+      }
+    }
+    for (std::size_t t = 0; t < terms; t++) {
+      const double* a = helmert_[t].data();
+      if (helmert_[t].empty()) continue;
+      const Term& term = model_.terms[t];
+      const std::uint32_t K = term.levels;
+      const double* coords = from + term.offset;
+      double* r = to + term.offset;
+      // r = s·u/√K·1 + Q e: level k receives e_j·a[j+1]… from every column j ≥ k and −k·a[k]·e_{k−1} from column
+      // k − 1; going down from the last level, so that src == dst works (coordinate k is read before r_k is written)
+      const double s = term.noncentered ? 1.0 : std::exp(from[term.sd_index]);
+      if (u != nullptr) u[c * terms + t] = coords[0];
+      const double mean = (s * coords[0]) / std::sqrt(static_cast<double>(K));
+      double suffix = 0.0;
+      for (std::uint32_t k = K - 1; k >= 1; k--) {
+        const double e = coords[k];
+        r[k] = mean + (suffix - k * a[k] * e);
+        suffix += e * a[k];
+      }
+      r[0] = mean + suffix;
+    }
+  }
+}
+
+void Engine::stage_positions(const double* src, std::uint32_t n_chains) {
+  if (n_chains > max_chains_) throw std::invalid_argument("more chains than the backend was prepared for");
+  map_rotated(src, positions_.data(), n_chains, rotated_u_.data());
+}
+
+void Engine::stage_draws(const double* src, std::uint32_t n_draws) {
+  if (n_draws > max_draws_) throw std::invalid_argument("more draws than the backend was prepared for");
+  map_rotated(src, draws_.data(), n_draws, nullptr);
 }
 
 // scales_[c * terms + t]: the factor of term t's coordinates in its effects at theta_c (exp(log sd) non-centered, 1
@@ -194,23 +270,61 @@ void Engine::gradient(std::uint32_t n_chains) {
       }
       if (t.flat) continue;
       double lp_t = 0.0, g_sd = 0.0;
+      const double* a = helmert_[term].data();
+      const std::uint32_t K = t.levels;
       if (t.noncentered) {
-        for (std::uint32_t k = 0; k < t.levels; k++) {
-          const double gr = gt[k];
-          lp_t += v[k] * v[k];
-          g_sd += (sd * v[k]) * gr;
-          gt[k] = sd * gr - v[k];
+        if (helmert_[term].empty()) {
+          for (std::uint32_t k = 0; k < K; k++) {
+            const double gr = gt[k];
+            lp_t += v[k] * v[k];
+            g_sd += (sd * v[k]) * gr;
+            gt[k] = sd * gr - v[k];
+          }
+        } else {
+          // the same, and the gradient pulled back to [u, e] (split.ts pullBackSplitGradient with s = 1) in the same
+          // pass: e_{k−1} ← (Σ_{l<k} g_l − k·g_k)·a[k] going up, u ← Σ g / √K
+          double gr = gt[0];
+          lp_t += v[0] * v[0];
+          g_sd += (sd * v[0]) * gr;
+          double prefix = sd * gr - v[0];
+          for (std::uint32_t k = 1; k < K; k++) {
+            gr = gt[k];
+            lp_t += v[k] * v[k];
+            g_sd += (sd * v[k]) * gr;
+            const double gk = sd * gr - v[k];
+            gt[k] = (prefix - k * gk) * a[k];
+            prefix += gk;
+          }
+          gt[0] = (1.0 / std::sqrt(static_cast<double>(K))) * prefix;
         }
-        lp += -0.5 * lp_t - t.levels * kLogSqrt2Pi;
+        lp += -0.5 * lp_t - K * kLogSqrt2Pi;
       } else {
         const double inv_sd = 1.0 / sd;
-        for (std::uint32_t k = 0; k < t.levels; k++) {
-          const double w = v[k] * inv_sd;
+        if (helmert_[term].empty()) {
+          for (std::uint32_t k = 0; k < K; k++) {
+            const double w = v[k] * inv_sd;
+            lp_t += w * w;
+            gt[k] -= w * inv_sd;
+          }
+          g_sd += lp_t - K;
+        } else {
+          // the same, pulled back to [u, e] with s = sd in the same pass; ∂r/∂log sd at fixed [u, e] is
+          // sd·u/√K·1, which adds (sd·u/√K)·Σ g to log sd's gradient
+          double w = v[0] * inv_sd;
           lp_t += w * w;
-          gt[k] -= w * inv_sd;
+          double prefix = gt[0] - w * inv_sd;
+          for (std::uint32_t k = 1; k < K; k++) {
+            w = v[k] * inv_sd;
+            lp_t += w * w;
+            const double gk = gt[k] - w * inv_sd;
+            gt[k] = (prefix - k * gk) * a[k];
+            prefix += gk;
+          }
+          const double root = std::sqrt(static_cast<double>(K));
+          gt[0] = (sd / root) * prefix;
+          g_sd += (lp_t - K) + ((sd * rotated_u_[c * terms + term]) / root) * prefix;
         }
-        lp += -0.5 * lp_t - t.levels * (u + kLogSqrt2Pi);
-        g_sd += lp_t - t.levels;
+        lp += -0.5 * lp_t - K * (u + kLogSqrt2Pi);
       }
       g[t.sd_index] += g_sd;
     }
