@@ -23,8 +23,9 @@
 //   psis.dispose(), psis.threads
 //
 // Inputs are copied on the JavaScript thread when a call starts; the computation runs on a libuv worker thread with
-// the pool, so the event loop keeps turning. One call at a time per model: a second call before the first settles
-// throws (the TypeScript wrapper queues calls).
+// the pool, so the event loop keeps turning; the gradient is written straight into the caller's grad array (held by a
+// reference until the promise settles, like pointwise's out), logp and auxGrad are copied when the call ends. One call
+// at a time per model: a second call before the first settles throws (the TypeScript wrapper queues calls).
 #include <napi.h>
 
 #include <cstring>
@@ -173,13 +174,13 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
   bool busy_ = false;
 };
 
-// Copies a gradient call's results for the active chains: logp, grad and, when asked for, d loglik / d aux.
-void deliver_gradient(Engine& e, std::uint32_t n_chains, double* logp, double* grad, double* aux_grad) {
-  const std::size_t dim = e.model().dim, n_aux = e.n_aux();
+// Copies a gradient call's results for the active chains: logp and, when asked for, d loglik / d aux (the engine
+// wrote the gradient straight into the caller's array: Engine::gradient's grad_out).
+void deliver_gradient(Engine& e, std::uint32_t n_chains, double* logp, double* aux_grad) {
+  const std::size_t n_aux = e.n_aux();
   for (std::uint32_t c = 0; c < n_chains; c++) {
     if (!e.active()[c]) continue;
     logp[c] = e.logp()[c];
-    std::memcpy(grad + c * dim, e.grad() + c * dim, dim * sizeof(double));
     if (aux_grad != nullptr && n_aux > 0) std::memcpy(aux_grad + c * n_aux, e.aux_grad() + c * n_aux, n_aux * sizeof(double));
   }
 }
@@ -227,19 +228,21 @@ class GradientCallWork : public Call {
       : Call(env, model, self, "nutmeg:gradient"), n_chains_(n_chains), has_aux_grad_(aux_grad.IsTypedArray()) {
     logp_ = Napi::Persistent(logp);
     grad_ = Napi::Persistent(grad);
+    grad_data_ = grad.Data();  // kept alive by grad_; written by the engine off the JavaScript thread
     if (has_aux_grad_) aux_grad_ = Napi::Persistent(aux_grad.As<Napi::Float64Array>());
   }
 
  protected:
-  void compute() override { model_->engine().gradient(n_chains_); }
+  void compute() override { model_->engine().gradient(n_chains_, grad_data_); }
   void deliver() override {
-    deliver_gradient(model_->engine(), n_chains_, logp_.Value().Data(), grad_.Value().Data(),
+    deliver_gradient(model_->engine(), n_chains_, logp_.Value().Data(),
                      has_aux_grad_ ? aux_grad_.Value().Data() : nullptr);
   }
 
  private:
   std::uint32_t n_chains_;
   bool has_aux_grad_;
+  double* grad_data_;
   Napi::Reference<Napi::Float64Array> logp_, grad_, aux_grad_;
 };
 
@@ -384,13 +387,13 @@ Napi::Value NativeModel::GradientSync(const Napi::CallbackInfo& info) {
   const std::uint32_t n_chains = start_gradient(info);
   Engine& e = *engine_;
   try {
-    e.gradient(n_chains);
+    e.gradient(n_chains, info[4].As<Napi::Float64Array>().Data());
   } catch (const std::exception& ex) {
     busy_ = false;
     throw Napi::Error::New(env, ex.what());
   }
   busy_ = false;
-  deliver_gradient(e, n_chains, info[3].As<Napi::Float64Array>().Data(), info[4].As<Napi::Float64Array>().Data(),
+  deliver_gradient(e, n_chains, info[3].As<Napi::Float64Array>().Data(),
                    info[5].IsTypedArray() ? info[5].As<Napi::Float64Array>().Data() : nullptr);
   return env.Undefined();
 }

@@ -331,7 +331,7 @@ void Engine::gradient_task(void* context, unsigned worker, unsigned /*workers*/)
   }
 }
 
-void Engine::gradient(std::uint32_t n_chains) {
+void Engine::gradient(std::uint32_t n_chains, double* grad_out) {
   if (n_chains > max_chains_) throw std::invalid_argument("more chains than the backend was prepared for");
   std::uint32_t n_active = 0;
   for (std::uint32_t c = 0; c < n_chains; c++) {
@@ -352,9 +352,10 @@ void Engine::gradient(std::uint32_t n_chains) {
   const double* fixed = loglik + chains;
   const double* aux = loglik + chains * (1 + p);
   double* level_sums = slice_sums_.data() + chains * (1 + p + n_aux);
+  double* const grad = grad_out != nullptr ? grad_out : grad_.data();
   for (std::uint32_t a = 0; a < n_active; a++) {
     const std::uint32_t c = chain_list_[a];
-    double* g = grad_.data() + c * dim;
+    double* g = grad + c * dim;
     for (std::uint32_t j : other_coordinates_) g[j] = 0.0;  // the terms' coordinates are written below
     // the slices' partial sums in slice order (see slice_sums_)
     double lp = grouped_ ? grouped_->row_constant_sum : model_.row_constant_sum;
@@ -406,7 +407,7 @@ void Engine::gradient(std::uint32_t n_chains) {
       for (std::uint32_t j = 0; j < count; j++) {
         const std::uint32_t c = chain_list_[a0 + j];
         const double* theta = positions_.data() + c * dim;
-        ch[j] = PriorChain{theta + t.offset, grad_.data() + c * dim + t.offset, std::exp(theta[t.sd_index]),
+        ch[j] = PriorChain{theta + t.offset, grad + c * dim + t.offset, std::exp(theta[t.sd_index]),
                            rotated_u_[c * terms + term], 0.0, 0.0};
       }
       level_prior(ch, count, t.levels, t.noncentered, rotated ? helmert_[term].data() : nullptr);
@@ -415,7 +416,7 @@ void Engine::gradient(std::uint32_t n_chains) {
         const double u = positions_[c * dim + t.sd_index];
         const double K = t.levels;
         logp_[c] += t.noncentered ? -0.5 * ch[j].lp_t - K * kLogSqrt2Pi : -0.5 * ch[j].lp_t - K * (u + kLogSqrt2Pi);
-        grad_[c * dim + t.sd_index] += ch[j].g_sd;
+        grad[c * dim + t.sd_index] += ch[j].g_sd;
       }
     }
   }

@@ -62,8 +62,10 @@ class Engine {
   // centered term). Pointwise draws are mapped the same way. Throws std::invalid_argument for a bad term index.
   void set_rotated(std::uint32_t term, bool rotated);
   std::uint8_t* active() { return active_.data(); }
-  // Computes for chains [0, n_chains) whose active flag is set; results in logp() / grad().
-  void gradient(std::uint32_t n_chains);
+  // Computes for chains [0, n_chains) whose active flag is set; results in logp() / grad(), or the gradient in
+  // grad_out (n_chains x dim; other chains' rows untouched) when given: the caller's array, written in place of a
+  // copy out of grad() afterwards (a pass over every level of every chain saved).
+  void gradient(std::uint32_t n_chains, double* grad_out = nullptr);
   const double* logp() const { return logp_.data(); }
   const double* grad() const { return grad_.data(); }
   // d loglik / d aux per chain (max_chains x n_aux), on the constrained scale.
