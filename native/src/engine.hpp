@@ -8,7 +8,9 @@
 // and the gradient of that sum with respect to theta, except along the family's auxiliary parameter (sigma, shape):
 // for it, d loglik / d aux on the constrained scale (aux_grad). The priors of the fixed effects, of the sd_t and of
 // the aux, the log-Jacobians of sd = exp(u) and aux = exp(u), and the chain rule to the aux's coordinate are added in
-// TypeScript (src/model/density.ts; O(p + terms) per chain).
+// TypeScript (src/model/density.ts; O(p + terms) per chain). A term set rotated (set_rotated) has Helmert coordinates
+// [u, e] in theta instead of its effects or z; the engine maps them where it stages positions and pulls the gradient
+// back in the level prior's pass (the split map of src/backend/split-terms.ts, without its Jacobian).
 #pragma once
 
 #include <atomic>

@@ -9,7 +9,9 @@
  * the inner backend (built on the plain spec) evaluate it, adds the Jacobians (log sd per split term, the basis's
  * constant) and pulls the gradient back. Cost: O(chains × (levels · (1 + q) + p²)) per call on the host (q group-level
  * columns folded per term); buffers are allocated
- * once.
+ * once. An inner backend that can (Backend.rotateLevels: the native engine and its wasm build) maps the split and
+ * rotated terms without a group-level fold itself, where it stages the positions and in its level prior's pass; this
+ * map then only copies the positions (one native copy) and does the O(p + terms) rest: shear, basis, Jacobian.
  */
 import type { Backend, BackendOptions } from './backend.js';
 import { mapBackend, type PullBack } from './coordinate-map.js';
