@@ -13,8 +13,13 @@ namespace {
 constexpr double kLogSqrt2Pi = 0.91893853320467274178;
 
 // Average rows per cell from which the gradient reads rows grouped by cell (below it, rows sorted by level with
-// gathers and scatters per row; Model::for_gradient).
+// gathers and scatters per row; Model::for_gradient). With one varying term the sorted layout has no scatter (its
+// term's gradient is summed per run) and beats blocks cut at every cell's end up to ~300 rows a cell (10^6 rows, one
+// thread, CPU ms per call: 100 rows a cell grouped 10.2–10.8, sorted 8.7–9.4; 333: even; 1,000: grouped 6.6–7.1,
+// sorted 8.5); with several, the other terms' scatters make sorted ~2x slower at 143 and 286 rows a cell (bench/README.md,
+// the levels curve's fourth step).
 constexpr std::size_t kMinAverageRun = 64;
+constexpr std::size_t kMinAverageRunOneTerm = 256;
 
 // The gradient's row slices (Engine::slice_rows_): at least kSliceRows rows each (whole row blocks), at most
 // kMaxSlices of them, and at most kSliceBudget doubles of partial sums for all of them together (a model with many
@@ -125,7 +130,7 @@ inline void share(std::size_t rows, unsigned w, unsigned workers, std::size_t& b
 Engine::Engine(const ModelInput& input, const EngineOptions& options)
     : model_(input),
       view_(model_.view()),
-      grouped_(Model::for_gradient(input, kMinAverageRun, options.layout)),
+      grouped_(Model::for_gradient(input, input.terms.size() == 1 ? kMinAverageRunOneTerm : kMinAverageRun, options.layout)),
       kernels_(select_kernels(options.kernels)),
       max_chains_(std::max<std::uint32_t>(1, options.max_chains)),
       max_draws_(std::max<std::uint32_t>(1, options.max_draws)),

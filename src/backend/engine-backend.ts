@@ -15,7 +15,8 @@ export type NativeKernels = 'auto' | 'baseline' | 'avx2' | 'avx512';
 
 /**
  * How the gradient reads the rows (native/src/model.hpp RowLayout): 'auto' chooses from the data — 'grouped' (rows
- * grouped by cell, a run per cell) when cells hold at least 64 rows on average, else 'sorted' (rows sorted by the
+ * grouped by cell, a run per cell) when cells hold at least 64 rows on average (256 with a single varying
+ * term, whose sorted layout needs no scatter), else 'sorted' (rows sorted by the
  * level of the term with the most levels, a gather and a scatter per row); 'rows' keeps the data order.
  */
 export type NativeLayout = 'auto' | 'grouped' | 'sorted' | 'rows';
