@@ -9,6 +9,8 @@
 //       the same on the calling thread (with the pool), for small data where the asynchronous round trip (a libuv
 //       worker thread and a promise, tens of microseconds) costs more than the arithmetic
 //   model.pointwise(draws, nDraws, rowStart, rowCount, out): Promise<void>
+//   model.setRotated(term, rotated): void
+//       from now on term `term`'s level coordinates arrive Helmert-rotated (engine.hpp set_rotated); not during a call
 //   model.dispose()                joins the pool's threads and frees the data
 //   model.isa, model.threads, model.storage, model.layout ('grouped' | 'sorted' | 'rows'), model.layoutSummary
 //   cpuFeatures(): { avx2Fma: boolean, avx512: boolean }
@@ -21,8 +23,9 @@
 //   psis.dispose(), psis.threads
 //
 // Inputs are copied on the JavaScript thread when a call starts; the computation runs on a libuv worker thread with
-// the pool, so the event loop keeps turning. One call at a time per model: a second call before the first settles
-// throws (the TypeScript wrapper queues calls).
+// the pool, so the event loop keeps turning; the gradient is written straight into the caller's grad array (held by a
+// reference until the promise settles, like pointwise's out), logp and auxGrad are copied when the call ends. One call
+// at a time per model: a second call before the first settles throws (the TypeScript wrapper queues calls).
 #include <napi.h>
 
 #include <cstring>
@@ -122,6 +125,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
                            InstanceMethod<&NativeModel::GradientSync>("gradientSync"),
                            InstanceMethod<&NativeModel::Pointwise>("pointwise"),
                            InstanceMethod<&NativeModel::Dispose>("dispose"),
+                           InstanceMethod<&NativeModel::SetRotated>("setRotated"),
                            InstanceAccessor<&NativeModel::Isa>("isa"),
                            InstanceAccessor<&NativeModel::Threads>("threads"),
                            InstanceAccessor<&NativeModel::Storage>("storage"),
@@ -141,6 +145,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
   std::uint32_t start_gradient(const Napi::CallbackInfo& info);
   Napi::Value Pointwise(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value SetRotated(const Napi::CallbackInfo& info);
   Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), live(info.Env()).isa()); }
   Napi::Value Threads(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), live(info.Env()).threads());
@@ -169,13 +174,13 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
   bool busy_ = false;
 };
 
-// Copies a gradient call's results for the active chains: logp, grad and, when asked for, d loglik / d aux.
-void deliver_gradient(Engine& e, std::uint32_t n_chains, double* logp, double* grad, double* aux_grad) {
-  const std::size_t dim = e.model().dim, n_aux = e.n_aux();
+// Copies a gradient call's results for the active chains: logp and, when asked for, d loglik / d aux (the engine
+// wrote the gradient straight into the caller's array: Engine::gradient's grad_out).
+void deliver_gradient(Engine& e, std::uint32_t n_chains, double* logp, double* aux_grad) {
+  const std::size_t n_aux = e.n_aux();
   for (std::uint32_t c = 0; c < n_chains; c++) {
     if (!e.active()[c]) continue;
     logp[c] = e.logp()[c];
-    std::memcpy(grad + c * dim, e.grad() + c * dim, dim * sizeof(double));
     if (aux_grad != nullptr && n_aux > 0) std::memcpy(aux_grad + c * n_aux, e.aux_grad() + c * n_aux, n_aux * sizeof(double));
   }
 }
@@ -223,19 +228,21 @@ class GradientCallWork : public Call {
       : Call(env, model, self, "nutmeg:gradient"), n_chains_(n_chains), has_aux_grad_(aux_grad.IsTypedArray()) {
     logp_ = Napi::Persistent(logp);
     grad_ = Napi::Persistent(grad);
+    grad_data_ = grad.Data();  // kept alive by grad_; written by the engine off the JavaScript thread
     if (has_aux_grad_) aux_grad_ = Napi::Persistent(aux_grad.As<Napi::Float64Array>());
   }
 
  protected:
-  void compute() override { model_->engine().gradient(n_chains_); }
+  void compute() override { model_->engine().gradient(n_chains_, grad_data_); }
   void deliver() override {
-    deliver_gradient(model_->engine(), n_chains_, logp_.Value().Data(), grad_.Value().Data(),
+    deliver_gradient(model_->engine(), n_chains_, logp_.Value().Data(),
                      has_aux_grad_ ? aux_grad_.Value().Data() : nullptr);
   }
 
  private:
   std::uint32_t n_chains_;
   bool has_aux_grad_;
+  double* grad_data_;
   Napi::Reference<Napi::Float64Array> logp_, grad_, aux_grad_;
 };
 
@@ -356,7 +363,7 @@ std::uint32_t NativeModel::start_gradient(const Napi::CallbackInfo& info) {
     }
   }
   begin(env);
-  std::memcpy(e.positions(), positions.Data(), n_chains * dim * sizeof(double));
+  e.stage_positions(positions.Data(), n_chains);
   if (active.IsNull() || active.IsUndefined()) {
     std::memset(e.active(), 1, n_chains);
   } else {
@@ -380,13 +387,13 @@ Napi::Value NativeModel::GradientSync(const Napi::CallbackInfo& info) {
   const std::uint32_t n_chains = start_gradient(info);
   Engine& e = *engine_;
   try {
-    e.gradient(n_chains);
+    e.gradient(n_chains, info[4].As<Napi::Float64Array>().Data());
   } catch (const std::exception& ex) {
     busy_ = false;
     throw Napi::Error::New(env, ex.what());
   }
   busy_ = false;
-  deliver_gradient(e, n_chains, info[3].As<Napi::Float64Array>().Data(), info[4].As<Napi::Float64Array>().Data(),
+  deliver_gradient(e, n_chains, info[3].As<Napi::Float64Array>().Data(),
                    info[5].IsTypedArray() ? info[5].As<Napi::Float64Array>().Data() : nullptr);
   return env.Undefined();
 }
@@ -415,11 +422,24 @@ Napi::Value NativeModel::Pointwise(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(env, "native backend: draws or out is shorter than the block needs");
   }
   begin(env);
-  std::memcpy(e.draws(), draws.Data(), n_draws * dim * sizeof(double));
+  e.stage_draws(draws.Data(), n_draws);
   auto* work = new PointwiseCallWork(env, this, Value(), n_draws, row_start, row_count, out);
   Napi::Promise promise = work->promise();
   work->Queue();
   return promise;
+}
+
+Napi::Value NativeModel::SetRotated(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  Engine& e = live(env);
+  if (busy_) throw Napi::Error::New(env, "native backend: a call is still running; await it before the next");
+  const std::uint32_t term = uint32_value(env, info[0], "term");
+  try {
+    e.set_rotated(term, info[1].ToBoolean().Value());
+  } catch (const std::invalid_argument& ex) {
+    throw Napi::RangeError::New(env, std::string("native backend: setRotated: ") + ex.what());
+  }
+  return env.Undefined();
 }
 
 Napi::Value NativeModel::Dispose(const Napi::CallbackInfo& info) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace nutmeg {
@@ -12,8 +13,13 @@ namespace {
 constexpr double kLogSqrt2Pi = 0.91893853320467274178;
 
 // Average rows per cell from which the gradient reads rows grouped by cell (below it, rows sorted by level with
-// gathers and scatters per row; Model::for_gradient).
+// gathers and scatters per row; Model::for_gradient). With one varying term the sorted layout has no scatter (its
+// term's gradient is summed per run) and beats blocks cut at every cell's end up to ~300 rows a cell (10^6 rows, one
+// thread, CPU ms per call: 100 rows a cell grouped 10.2–10.8, sorted 8.7–9.4; 333: even; 1,000: grouped 6.6–7.1,
+// sorted 8.5); with several, the other terms' scatters make sorted ~2x slower at 143 and 286 rows a cell (bench/README.md,
+// the levels curve's fourth step).
 constexpr std::size_t kMinAverageRun = 64;
+constexpr std::size_t kMinAverageRunOneTerm = 256;
 
 // The gradient's row slices (Engine::slice_rows_): at least kSliceRows rows each (whole row blocks), at most
 // kMaxSlices of them, and at most kSliceBudget doubles of partial sums for all of them together (a model with many
@@ -22,6 +28,97 @@ constexpr std::size_t kMinAverageRun = 64;
 constexpr std::size_t kSliceRows = 8 * kRowBlock;
 constexpr std::size_t kMaxSlices = 64;
 constexpr std::size_t kSliceBudget = std::size_t(1) << 22;
+
+// Chains whose level priors advance side by side (level_prior).
+constexpr std::uint32_t kPriorGroup = 4;
+
+// One chain's level prior of one term: its coordinates (the effects r of a centered term, the z of a non-centered
+// one, as staged), its gradient with respect to them (d loglik / d r on entry), sd, the coordinate u of a rotated
+// term; lp_t and g_sd are results (Σ z² or Σ (r/sd)², and the gradient with respect to log sd).
+struct PriorChain {
+  const double* v;
+  double* g;
+  double sd;
+  double u;
+  double lp_t;
+  double g_sd;
+};
+
+// The level prior's part of the gradient, for G chains at once: non-centered z ~ Normal(0, 1) with r = sd·z
+// (g ← sd·g − z, g_sd = Σ sd·z·g), centered r ~ Normal(0, sd) (g ← g − r/sd², g_sd = Σ (r/sd)² − K); for a rotated
+// term (`a`, the Helmert scales) also pulled back to [u, e] in the same pass, as src/model/split.ts
+// pullBackSplitGradient: e_{k−1} ← (Σ_{l<k} g_l − k·g_k)·a[k] going up, u ← s·Σ g/√K (s = 1 non-centered, sd
+// centered, whose g_sd also gains ∂r/∂log sd = sd·u/√K·1 times g). Each chain's sums are chains of dependent adds;
+// G of them side by side keep the adder busy. Per chain, the same operations in the same order for any G.
+template <int G, bool Noncentered, bool Rotated>
+void level_prior_group(PriorChain* ch, std::uint32_t K, const double* a) {
+  const double* v[G];
+  double* g[G];
+  double sd[G], inv_sd[G], lp_t[G], g_sd[G], prefix[G];
+  for (int j = 0; j < G; j++) {
+    v[j] = ch[j].v;
+    g[j] = ch[j].g;
+    sd[j] = ch[j].sd;
+    inv_sd[j] = 1.0 / ch[j].sd;
+    lp_t[j] = 0.0;
+    g_sd[j] = 0.0;
+    prefix[j] = 0.0;
+  }
+  for (std::uint32_t k = 0; k < K; k++) {
+    for (int j = 0; j < G; j++) {
+      const double vk = v[j][k], gr = g[j][k];
+      double gk;
+      if constexpr (Noncentered) {
+        lp_t[j] += vk * vk;
+        g_sd[j] += (sd[j] * vk) * gr;
+        gk = sd[j] * gr - vk;
+      } else {
+        const double w = vk * inv_sd[j];
+        lp_t[j] += w * w;
+        gk = gr - w * inv_sd[j];
+      }
+      if constexpr (Rotated) {
+        if (k == 0) {
+          prefix[j] = gk;
+        } else {
+          g[j][k] = (prefix[j] - k * gk) * a[k];
+          prefix[j] += gk;
+        }
+      } else {
+        g[j][k] = gk;
+      }
+    }
+  }
+  for (int j = 0; j < G; j++) {
+    if constexpr (!Noncentered) g_sd[j] = lp_t[j] - K;
+    if constexpr (Rotated) {
+      const double root = std::sqrt(static_cast<double>(K));
+      g[j][0] = ((Noncentered ? 1.0 : sd[j]) / root) * prefix[j];
+      if constexpr (!Noncentered) g_sd[j] += ((sd[j] * ch[j].u) / root) * prefix[j];
+    }
+    ch[j].lp_t = lp_t[j];
+    ch[j].g_sd = g_sd[j];
+  }
+}
+
+template <bool Noncentered, bool Rotated>
+void level_prior_of(PriorChain* ch, std::uint32_t count, std::uint32_t K, const double* a) {
+  switch (count) {
+    case 1: level_prior_group<1, Noncentered, Rotated>(ch, K, a); return;
+    case 2: level_prior_group<2, Noncentered, Rotated>(ch, K, a); return;
+    case 3: level_prior_group<3, Noncentered, Rotated>(ch, K, a); return;
+    default: level_prior_group<4, Noncentered, Rotated>(ch, K, a); return;
+  }
+}
+
+void level_prior(PriorChain* ch, std::uint32_t count, std::uint32_t K, bool noncentered, const double* a) {
+  static_assert(kPriorGroup == 4, "level_prior_of handles groups of up to 4 chains");
+  if (noncentered) {
+    if (a != nullptr) level_prior_of<true, true>(ch, count, K, a); else level_prior_of<true, false>(ch, count, K, a);
+  } else {
+    if (a != nullptr) level_prior_of<false, true>(ch, count, K, a); else level_prior_of<false, false>(ch, count, K, a);
+  }
+}
 
 // Rows [begin, end) of worker w out of `workers`, over `rows` rows: equal contiguous shares.
 inline void share(std::size_t rows, unsigned w, unsigned workers, std::size_t& begin, std::size_t& end) {
@@ -33,7 +130,7 @@ inline void share(std::size_t rows, unsigned w, unsigned workers, std::size_t& b
 Engine::Engine(const ModelInput& input, const EngineOptions& options)
     : model_(input),
       view_(model_.view()),
-      grouped_(Model::for_gradient(input, kMinAverageRun, options.layout)),
+      grouped_(Model::for_gradient(input, input.terms.size() == 1 ? kMinAverageRunOneTerm : kMinAverageRun, options.layout)),
       kernels_(select_kernels(options.kernels)),
       max_chains_(std::max<std::uint32_t>(1, options.max_chains)),
       max_draws_(std::max<std::uint32_t>(1, options.max_draws)),
@@ -85,6 +182,9 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
       range[1] = hi;
     }
   }
+  helmert_.resize(terms);
+  rotated_u_.assign(std::max<std::size_t>(1, max_chains_ * terms), 0.0);
+  update_copy_ranges();
   for (ThreadState& s : thread_state_) {
     s.values.assign((2 + p + 2 + terms + kChainGroup) * kRowBlock, 0.0);
     s.level_block.assign(std::max<std::size_t>(1, terms) * kRowBlock, 0);
@@ -93,6 +193,103 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
     s.term_x_ptrs.assign(std::max<std::size_t>(1, terms), nullptr);
     s.term_level_ptrs.assign(std::max<std::size_t>(1, terms), nullptr);
   }
+}
+
+void Engine::set_rotated(std::uint32_t term, bool rotated) {
+  if (term >= model_.terms.size()) throw std::invalid_argument("no such term");
+  const Term& t = model_.terms[term];
+  if (t.flat && rotated) throw std::invalid_argument("a flat term cannot be rotated");
+  std::vector<double>& a = helmert_[term];
+  a.clear();
+  if (rotated) {
+    a.assign(std::max<std::uint32_t>(1, t.levels), 0.0);
+    for (std::uint32_t k = 1; k < t.levels; k++) a[k] = 1.0 / std::sqrt(static_cast<double>(k) * (k + 1));
+  }
+  update_copy_ranges();
+}
+
+void Engine::update_copy_ranges() {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> held;
+  for (std::size_t t = 0; t < model_.terms.size(); t++) {
+    if (!helmert_[t].empty()) held.emplace_back(model_.terms[t].offset, model_.terms[t].offset + model_.terms[t].levels);
+  }
+  std::sort(held.begin(), held.end());
+  copy_ranges_.clear();
+  std::uint32_t at = 0;
+  for (const auto& [from, to] : held) {
+    if (from > at) copy_ranges_.insert(copy_ranges_.end(), {at, from});
+    at = std::max(at, to);
+  }
+  if (model_.dim > at) copy_ranges_.insert(copy_ranges_.end(), {at, model_.dim});
+}
+
+// The map of src/model/split.ts splitToEffects for G vectors at once, r = s·u/√K·1 + Q e in the same arithmetic
+// (so the same bits as there): level k receives e_j·a[j+1]… from every column j ≥ k and −k·a[k]·e_{k−1} from column
+// k − 1; going down from the last level, so that from == to works (coordinate k is read before r_k is written). Each
+// vector's running sum is a chain of dependent adds; G of them side by side keep the adder busy.
+template <int G>
+void helmert_to_effects(const double* const* from, double* const* to, const double* s, std::uint32_t K, const double* a) {
+  const double root = std::sqrt(static_cast<double>(K));
+  double mean[G], suffix[G];
+  for (int j = 0; j < G; j++) {
+    mean[j] = (s[j] * from[j][0]) / root;
+    suffix[j] = 0.0;
+  }
+  for (std::uint32_t k = K - 1; k >= 1; k--) {
+    for (int j = 0; j < G; j++) {
+      const double e = from[j][k];
+      to[j][k] = mean[j] + (suffix[j] - k * a[k] * e);
+      suffix[j] += e * a[k];
+    }
+  }
+  for (int j = 0; j < G; j++) to[j][0] = mean[j] + suffix[j];
+}
+
+void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, double* u) const {
+  const std::size_t dim = model_.dim, terms = model_.terms.size();
+  if (src != dst) {
+    for (std::uint32_t c = 0; c < count; c++) {
+      for (std::size_t i = 0; i < copy_ranges_.size(); i += 2) {
+        const std::size_t lo = c * dim + copy_ranges_[i];
+        std::memcpy(dst + lo, src + lo, (copy_ranges_[i + 1] - copy_ranges_[i]) * sizeof(double));
+      }
+    }
+  }
+  for (std::size_t t = 0; t < terms; t++) {
+    if (helmert_[t].empty()) continue;
+    const Term& term = model_.terms[t];
+    for (std::uint32_t c0 = 0; c0 < count; c0 += kPriorGroup) {
+      const std::uint32_t n = std::min<std::uint32_t>(kPriorGroup, count - c0);
+      const double* from[kPriorGroup];
+      double* to[kPriorGroup];
+      double s[kPriorGroup];
+      for (std::uint32_t j = 0; j < n; j++) {
+        const std::size_t base = (c0 + j) * dim;
+        from[j] = src + base + term.offset;
+        to[j] = dst + base + term.offset;
+        // centered: r = sd·u/√K·1 + Q e; non-centered: z = u/√K·1 + Q e
+        s[j] = term.noncentered ? 1.0 : std::exp(src[base + term.sd_index]);
+        if (u != nullptr) u[(c0 + j) * terms + t] = from[j][0];
+      }
+      const double* a = helmert_[t].data();
+      switch (n) {
+        case 1: helmert_to_effects<1>(from, to, s, term.levels, a); break;
+        case 2: helmert_to_effects<2>(from, to, s, term.levels, a); break;
+        case 3: helmert_to_effects<3>(from, to, s, term.levels, a); break;
+        default: helmert_to_effects<4>(from, to, s, term.levels, a); break;
+      }
+    }
+  }
+}
+
+void Engine::stage_positions(const double* src, std::uint32_t n_chains) {
+  if (n_chains > max_chains_) throw std::invalid_argument("more chains than the backend was prepared for");
+  map_rotated(src, positions_.data(), n_chains, rotated_u_.data());
+}
+
+void Engine::stage_draws(const double* src, std::uint32_t n_draws) {
+  if (n_draws > max_draws_) throw std::invalid_argument("more draws than the backend was prepared for");
+  map_rotated(src, draws_.data(), n_draws, nullptr);
 }
 
 // scales_[c * terms + t]: the factor of term t's coordinates in its effects at theta_c (exp(log sd) non-centered, 1
@@ -139,7 +336,7 @@ void Engine::gradient_task(void* context, unsigned worker, unsigned /*workers*/)
   }
 }
 
-void Engine::gradient(std::uint32_t n_chains) {
+void Engine::gradient(std::uint32_t n_chains, double* grad_out) {
   if (n_chains > max_chains_) throw std::invalid_argument("more chains than the backend was prepared for");
   std::uint32_t n_active = 0;
   for (std::uint32_t c = 0; c < n_chains; c++) {
@@ -160,14 +357,15 @@ void Engine::gradient(std::uint32_t n_chains) {
   const double* fixed = loglik + chains;
   const double* aux = loglik + chains * (1 + p);
   double* level_sums = slice_sums_.data() + chains * (1 + p + n_aux);
+  double* const grad = grad_out != nullptr ? grad_out : grad_.data();
   for (std::uint32_t a = 0; a < n_active; a++) {
     const std::uint32_t c = chain_list_[a];
-    const double* theta = positions_.data() + c * dim;
-    double* g = grad_.data() + c * dim;
+    double* g = grad + c * dim;
     for (std::uint32_t j : other_coordinates_) g[j] = 0.0;  // the terms' coordinates are written below
     // the slices' partial sums in slice order (see slice_sums_)
     double lp = grouped_ ? grouped_->row_constant_sum : model_.row_constant_sum;
     for (std::uint32_t k = 0; k < slices_; k++) lp += loglik[k * slice_stride_ + a];
+    logp_[c] = lp;  // the level priors are added below, term by term
     for (std::size_t j = 0; j < n_aux; j++) {
       double ga = 0.0;
       for (std::uint32_t k = 0; k < slices_; k++) ga += aux[k * slice_stride_ + a * n_aux + j];
@@ -178,43 +376,54 @@ void Engine::gradient(std::uint32_t n_chains) {
     }
     for (std::size_t term = 0; term < terms; term++) {
       const Term& t = model_.terms[term];
-      const double u = theta[t.sd_index];
-      const double sd = std::exp(u);
-      const double* v = theta + t.offset;
       double* gt = g + t.offset;
       const std::size_t from = a * levels + t.level_base;
       // d loglik / d r_t[k] summed over the slices into gt, in slice order, from the levels each slice's rows have
-      // (slice_levels_; elsewhere a slice's sums are zero), each slice's range zeroed for the next call
-      std::fill_n(gt, t.levels, 0.0);
+      // (slice_levels_; elsewhere a slice's sums are zero), each slice's range zeroed for the next call. gt[0, done)
+      // is written so far: a slice's levels below `done` are added, the rest written (0 + sum, the same bits as
+      // adding to a zeroed gt) and levels no slice has so far set to 0, so gt is written once, not zeroed first.
+      std::uint32_t done = 0;
       for (std::uint32_t w = 0; w < slices_; w++) {
         const std::uint32_t* range = slice_levels_.data() + 2 * (static_cast<std::size_t>(w) * terms + term);
+        const std::uint32_t lo = range[0], hi = range[1];
+        if (lo >= hi) continue;
         double* sl = level_sums + w * slice_stride_ + from;
-        for (std::uint32_t k = range[0]; k < range[1]; k++) gt[k] += sl[k];
-        std::fill(sl + range[0], sl + range[1], 0.0);
-      }
-      if (t.flat) continue;
-      double lp_t = 0.0, g_sd = 0.0;
-      if (t.noncentered) {
-        for (std::uint32_t k = 0; k < t.levels; k++) {
-          const double gr = gt[k];
-          lp_t += v[k] * v[k];
-          g_sd += (sd * v[k]) * gr;
-          gt[k] = sd * gr - v[k];
+        if (lo > done) {
+          std::fill(gt + done, gt + lo, 0.0);
+          done = lo;
         }
-        lp += -0.5 * lp_t - t.levels * kLogSqrt2Pi;
-      } else {
-        const double inv_sd = 1.0 / sd;
-        for (std::uint32_t k = 0; k < t.levels; k++) {
-          const double w = v[k] * inv_sd;
-          lp_t += w * w;
-          gt[k] -= w * inv_sd;
-        }
-        lp += -0.5 * lp_t - t.levels * (u + kLogSqrt2Pi);
-        g_sd += lp_t - t.levels;
+        const std::uint32_t mid = std::min(hi, done);
+        for (std::uint32_t k = lo; k < mid; k++) gt[k] += sl[k];
+        for (std::uint32_t k = std::max(lo, done); k < hi; k++) gt[k] = 0.0 + sl[k];
+        std::fill(sl + lo, sl + hi, 0.0);
+        done = std::max(done, hi);
       }
-      g[t.sd_index] += g_sd;
+      std::fill(gt + done, gt + t.levels, 0.0);
     }
-    logp_[c] = lp;
+  }
+  // the level priors, term by term, for up to kPriorGroup chains at once (level_prior)
+  for (std::size_t term = 0; term < terms; term++) {
+    const Term& t = model_.terms[term];
+    if (t.flat) continue;
+    const bool rotated = !helmert_[term].empty();
+    for (std::uint32_t a0 = 0; a0 < n_active; a0 += kPriorGroup) {
+      const std::uint32_t count = std::min<std::uint32_t>(kPriorGroup, n_active - a0);
+      PriorChain ch[kPriorGroup] = {};
+      for (std::uint32_t j = 0; j < count; j++) {
+        const std::uint32_t c = chain_list_[a0 + j];
+        const double* theta = positions_.data() + c * dim;
+        ch[j] = PriorChain{theta + t.offset, grad + c * dim + t.offset, std::exp(theta[t.sd_index]),
+                           rotated_u_[c * terms + term], 0.0, 0.0};
+      }
+      level_prior(ch, count, t.levels, t.noncentered, rotated ? helmert_[term].data() : nullptr);
+      for (std::uint32_t j = 0; j < count; j++) {
+        const std::uint32_t c = chain_list_[a0 + j];
+        const double u = positions_[c * dim + t.sd_index];
+        const double K = t.levels;
+        logp_[c] += t.noncentered ? -0.5 * ch[j].lp_t - K * kLogSqrt2Pi : -0.5 * ch[j].lp_t - K * (u + kLogSqrt2Pi);
+        grad[c * dim + t.sd_index] += ch[j].g_sd;
+      }
+    }
   }
 }
 

@@ -8,7 +8,9 @@
 // and the gradient of that sum with respect to theta, except along the family's auxiliary parameter (sigma, shape):
 // for it, d loglik / d aux on the constrained scale (aux_grad). The priors of the fixed effects, of the sd_t and of
 // the aux, the log-Jacobians of sd = exp(u) and aux = exp(u), and the chain rule to the aux's coordinate are added in
-// TypeScript (src/model/density.ts; O(p + terms) per chain).
+// TypeScript (src/model/density.ts; O(p + terms) per chain). A term set rotated (set_rotated) has Helmert coordinates
+// [u, e] in theta instead of its effects or z; the engine maps them where it stages positions and pulls the gradient
+// back in the level prior's pass (the split map of src/backend/split-terms.ts, without its Jacobian).
 #pragma once
 
 #include <atomic>
@@ -49,19 +51,32 @@ class Engine {
   std::uint32_t max_chains() const { return max_chains_; }
   std::uint32_t max_draws() const { return max_draws_; }
 
-  // Staging for a gradient call: positions (max_chains x dim) and the active flags (max_chains).
+  // Staging for a gradient call: positions (max_chains x dim) and the active flags (max_chains). Positions are staged
+  // through stage_positions, which maps rotated terms' coordinates (set_rotated).
   double* positions() { return positions_.data(); }
+  // Copies n_chains positions (dim each) from src into positions(), a rotated term's coordinates [u, e] mapped to its
+  // effects on the way (see set_rotated); src may be positions() itself (then the map is applied in place).
+  void stage_positions(const double* src, std::uint32_t n_chains);
+  // From now on term t's level coordinates arrive Helmert-rotated (src/model/split.ts): [u, e] with the effects
+  // r = s·u/√K·1 + Q e (centered term: s = sd, so r are the effects; non-centered: s = 1, r are the z), Q the
+  // Helmert basis of the K − 1 contrasts. The gradient is returned with respect to [u, e] (and log sd, including
+  // ∂r/∂log sd at fixed [u, e] for a centered term); the log density has no Jacobian (the caller adds log sd for a
+  // centered term). Pointwise draws are mapped the same way. Throws std::invalid_argument for a bad term index.
+  void set_rotated(std::uint32_t term, bool rotated);
   std::uint8_t* active() { return active_.data(); }
-  // Computes for chains [0, n_chains) whose active flag is set; results in logp() / grad().
-  void gradient(std::uint32_t n_chains);
+  // Computes for chains [0, n_chains) whose active flag is set; results in logp() / grad(), or the gradient in
+  // grad_out (n_chains x dim; other chains' rows untouched) when given: the caller's array, written in place of a
+  // copy out of grad() afterwards (a pass over every level of every chain saved).
+  void gradient(std::uint32_t n_chains, double* grad_out = nullptr);
   const double* logp() const { return logp_.data(); }
   const double* grad() const { return grad_.data(); }
   // d loglik / d aux per chain (max_chains x n_aux), on the constrained scale.
   const double* aux_grad() const { return aux_grad_.data(); }
   std::uint32_t n_aux() const { return static_cast<std::uint32_t>(model_.aux_index.size()); }
 
-  // Staging for a pointwise call: draws (max_draws x dim).
+  // Staging for a pointwise call: draws (max_draws x dim), staged through stage_draws (as stage_positions).
   double* draws() { return draws_.data(); }
+  void stage_draws(const double* src, std::uint32_t n_draws);
   // Writes out[s * row_count + (i - row_start)] for the staged draws; `out` is written from the pool's threads.
   void pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t row_count, double* out);
 
@@ -78,6 +93,11 @@ class Engine {
     }
   };
   void compute_scales(const double* thetas, std::uint32_t count, const std::uint32_t* which);
+  // Copies count vectors (dim each) from src to dst, rotated terms mapped (set_rotated); when `u` is given, u[c *
+  // terms + t] receives rotated term t's coordinate u of vector c. src == dst maps in place.
+  void map_rotated(const double* src, double* dst, std::uint32_t count, double* u) const;
+  // The coordinate ranges [copy_ranges_[2i], copy_ranges_[2i + 1]) of a vector that no rotated term holds.
+  void update_copy_ranges();
   // aux_chains_[c] (families_host.hpp prepare_aux_chain) for the same chains, once per call.
   void compute_aux(const double* thetas, std::uint32_t count, const std::uint32_t* which);
   static void gradient_task(void* context, unsigned worker, unsigned workers);
@@ -116,6 +136,11 @@ class Engine {
   // barely overlap.
   std::vector<std::uint32_t> slice_levels_;
   std::atomic<std::uint32_t> next_slice_{0};
+  // Rotated terms (set_rotated): per term its Helmert scales a[k] = 1/√(k(k+1)) (empty when not rotated), the
+  // ranges copied unmapped, and per chain and term the coordinate u of the staged positions.
+  std::vector<std::vector<double>> helmert_;
+  std::vector<std::uint32_t> copy_ranges_;
+  std::vector<double> rotated_u_;
   GradientCall gradient_call_{};
   PointwiseCall pointwise_call_{};
   ThreadPool pool_;

@@ -11,6 +11,8 @@
 //   nutmeg_model_error(handle)       the message of the last failed call ("" when none)
 //   nutmeg_gradient(handle, n_chains) / nutmeg_pointwise(handle, n_draws, row_start, row_count, out)  -> 0, or 1 on
 //       failure (the message in nutmeg_model_error)
+//   nutmeg_set_rotated(handle, term, rotated)  -> 0, or 1 for a bad term: term's level coordinates arrive
+//       Helmert-rotated from now on (engine.hpp set_rotated; the staged positions and draws are mapped in place)
 //   nutmeg_positions / active / logp / grad / aux_grad / draws(handle)  the engine's buffers (engine.hpp)
 //   nutmeg_isa / layout / layout_summary / storage(handle)            descriptions (NUL-terminated)
 //   nutmeg_model_free(handle)
@@ -89,6 +91,7 @@ EMSCRIPTEN_KEEPALIVE const char* nutmeg_model_error(Handle* h) { return h->error
 
 EMSCRIPTEN_KEEPALIVE int nutmeg_gradient(Handle* h, std::uint32_t n_chains) {
   try {
+    h->engine->stage_positions(h->engine->positions(), n_chains);  // rotated terms mapped in place
     h->engine->gradient(n_chains);
     return 0;
   } catch (const std::exception& e) {
@@ -100,7 +103,18 @@ EMSCRIPTEN_KEEPALIVE int nutmeg_gradient(Handle* h, std::uint32_t n_chains) {
 EMSCRIPTEN_KEEPALIVE int nutmeg_pointwise(Handle* h, std::uint32_t n_draws, std::uint32_t row_start,
                                           std::uint32_t row_count, double* out) {
   try {
+    h->engine->stage_draws(h->engine->draws(), n_draws);  // rotated terms mapped in place
     h->engine->pointwise(n_draws, row_start, row_count, out);
+    return 0;
+  } catch (const std::exception& e) {
+    h->error = e.what();
+    return 1;
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE int nutmeg_set_rotated(Handle* h, std::uint32_t term, std::uint32_t rotated) {
+  try {
+    h->engine->set_rotated(term, rotated != 0);
     return 0;
   } catch (const std::exception& e) {
     h->error = e.what();

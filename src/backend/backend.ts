@@ -74,6 +74,17 @@ export interface Backend {
     out: Float64Array,
   ): Promise<void>;
 
+  /**
+   * Present on backends that can take some terms' level coordinates Helmert-rotated (the native engine and its wasm
+   * build): from this call on, term t's coordinates (for each t in `terms`, an index into spec.terms) arrive as [u, e]
+   * with the effects r = s·u/√K·1 + Q e — s = sd for a centered term, 1 for a non-centered one (whose r are the z) —
+   * as src/model/split.ts splitToEffects maps them, and the gradient comes back with respect to [u, e] and log sd
+   * (∂r/∂log sd at fixed [u, e] included), as pullBackSplitGradient pulls it back; no Jacobian is added. Returns false,
+   * changing nothing, when the backend cannot. Called by the split map (split-terms.ts) before any evaluation, so the
+   * per-call passes over every level happen once, inside the engine, instead of twice more in TypeScript.
+   */
+  rotateLevels?(terms: readonly number[]): boolean;
+
   /** Releases threads, device buffers and pipelines. */
   dispose(): Promise<void>;
 }

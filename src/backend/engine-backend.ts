@@ -15,7 +15,8 @@ export type NativeKernels = 'auto' | 'baseline' | 'avx2' | 'avx512';
 
 /**
  * How the gradient reads the rows (native/src/model.hpp RowLayout): 'auto' chooses from the data — 'grouped' (rows
- * grouped by cell, a run per cell) when cells hold at least 64 rows on average, else 'sorted' (rows sorted by the
+ * grouped by cell, a run per cell) when cells hold at least 64 rows on average (256 with a single varying
+ * term, whose sorted layout needs no scatter), else 'sorted' (rows sorted by the
  * level of the term with the most levels, a gather and a scatter per row); 'rows' keeps the data order.
  */
 export type NativeLayout = 'auto' | 'grouped' | 'sorted' | 'rows';
@@ -77,6 +78,11 @@ export interface NativeModelHandle {
     auxGrad?: Float64Array | null,
   ): void;
   pointwise(draws: Float64Array, nDraws: number, rowStart: number, rowCount: number, out: Float64Array): Promise<void>;
+  /**
+   * From now on term `term`'s level coordinates arrive Helmert-rotated (Backend.rotateLevels; native/src/engine.hpp
+   * set_rotated); not while a call is running. Absent in builds before it existed.
+   */
+  setRotated?(term: number, rotated: boolean): void;
   dispose(): void;
   /** Kernel instruction set in use: "baseline", "avx2+fma" or "avx512". */
   readonly isa: string;
@@ -168,6 +174,17 @@ export class EngineBackend implements Backend {
     const rows = handle.layout === 'grouped' ? ', rows grouped by cell' : handle.layout === 'sorted' ? ', rows sorted by level' : '';
     this.description = `${kind} (${handle.threads} thread${handle.threads === 1 ? '' : 's'}, ${handle.isa}${this.sync ? ', in-process calls' : ''}${rows})`;
     if (this.sync) this.logDensityGradientSync = (positions, nChains, logp, grad, active) => this.gradientNow(positions, nChains, logp, grad, active);
+  }
+
+  /** Backend.rotateLevels: the engine maps the terms' Helmert coordinates when the build can and no call is queued. */
+  rotateLevels(terms: readonly number[]): boolean {
+    const { handle } = this;
+    if (typeof handle.setRotated !== 'function' || this.pending > 0 || this.disposed) return false;
+    for (const t of terms) {
+      if (t < 0 || t >= this.spec.terms.length || this.spec.terms[t].flat === true) return false;
+    }
+    for (const t of terms) handle.setRotated(t, true);
+    return true;
   }
 
   /** How the data are stored in the engine (for benchmarks and diagnostics). */

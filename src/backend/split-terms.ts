@@ -9,7 +9,9 @@
  * the inner backend (built on the plain spec) evaluate it, adds the Jacobians (log sd per split term, the basis's
  * constant) and pulls the gradient back. Cost: O(chains × (levels · (1 + q) + p²)) per call on the host (q group-level
  * columns folded per term); buffers are allocated
- * once.
+ * once. An inner backend that can (Backend.rotateLevels: the native engine and its wasm build) maps the split and
+ * rotated terms without a group-level fold itself, where it stages the positions and in its level prior's pass; this
+ * map then only copies the positions (one native copy) and does the O(p + terms) rest: shear, basis, Jacobian.
  */
 import type { Backend, BackendOptions } from './backend.js';
 import { mapBackend, type PullBack } from './coordinate-map.js';
@@ -55,6 +57,11 @@ interface MappedTerm {
   readonly groupLevel: GroupLevelFold | null;
   /** The Helmert basis's scales for K (helmertCoefficients), computed once. */
   readonly helmert: Float64Array;
+  /**
+   * The inner backend maps this term's Helmert coordinates itself (Backend.rotateLevels: splitToEffects on the way in,
+   * pullBackSplitGradient and the split map's ∂/∂log sd on the way out); here only the fold's shear and the Jacobian.
+   */
+  readonly inner: boolean;
 }
 
 /** The fixed basis of the outer spec: L (p × p) and p, or null. */
@@ -69,7 +76,7 @@ interface Basis {
  * them first was a pass over every chain's position for nothing).
  */
 function keptRanges(mapped: readonly MappedTerm[], dim: number): Uint32Array {
-  const written = mapped.map((t) => [t.offset, t.offset + t.K] as const).sort((a, b) => a[0] - b[0]);
+  const written = mapped.filter((t) => !t.inner).map((t) => [t.offset, t.offset + t.K] as const).sort((a, b) => a[0] - b[0]);
   const kept: number[] = [];
   let at = 0;
   for (const [from, to] of written) {
@@ -82,17 +89,20 @@ function keptRanges(mapped: readonly MappedTerm[], dim: number): Uint32Array {
 
 /** Rewrites n positions (row-major, dim each) to the inner backend's coordinates, from `src` into `dst`. */
 function toInner(mapped: readonly MappedTerm[], kept: Uint32Array, basis: Basis | null, dim: number, src: Float64Array, dst: Float64Array, n: number): void {
+  // everything kept (only terms the inner backend maps): one native copy when src holds exactly the n positions
+  const whole = kept.length === 2 && kept[0] === 0 && kept[1] === dim && src.length === n * dim && dst.length >= src.length;
+  if (whole) dst.set(src);
   for (let c = 0; c < n; c++) {
     const base = c * dim;
-    for (let r = 0; r < kept.length; r += 2) {
+    for (let r = 0; r < kept.length && !whole; r += 2) {
       for (let j = base + kept[r]; j < base + kept[r + 1]; j++) dst[j] = src[j];
     }
     // b (folded) = L⁻ᵀ θ first: the folds below act on the folded coefficients
     if (basis) basisToFixed(basis.L, basis.p, dst, base);
     for (const t of mapped) {
       const sd = pm.exp(src[base + t.sdIndex]);
-      // split: r = sd·u/√K·1 + Q e;  rotated: z = u/√K·1 + Q e
-      splitToEffects(t.split ? sd : 1, src, base + t.offset, t.K, dst, base + t.offset, t.helmert);
+      // split: r = sd·u/√K·1 + Q e;  rotated: z = u/√K·1 + Q e (by the inner backend for an `inner` term)
+      if (!t.inner) splitToEffects(t.split ? sd : 1, src, base + t.offset, t.K, dst, base + t.offset, t.helmert);
       if (t.column >= 0) dst[base + t.column] -= splitMean(sd, src[base + t.offset], t.K);
       // b_j −= C_j = s · rows_j · v with v = r (split, s = 1) or z (rotated, s = sd)
       if (t.groupLevel) applyGroupLevelFold(t.groupLevel, t.K, t.split ? 1 : sd, dst, base + t.offset, dst, base, -1);
@@ -101,12 +111,15 @@ function toInner(mapped: readonly MappedTerm[], kept: Uint32Array, basis: Basis 
 }
 
 export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: BackendOptions = {}): Backend {
-  const mapped: MappedTerm[] = [];
-  outer.terms.forEach((t, i) => {
-    if (t.parameterization === 'split' || isRotated(t)) {
-      const K = levelCount(outer, i);
-      mapped.push({ sdIndex: t.sdIndex, offset: t.offset, K, split: t.parameterization === 'split', column: foldColumnOf(t), groupLevel: groupLevelFoldOf(t), helmert: helmertCoefficients(K) });
-    }
+  // terms without a group-level fold (whose shear reads the mapped effects) are mapped by the inner backend when it can
+  const indices = outer.terms.flatMap((t, i) => (t.parameterization === 'split' || isRotated(t) ? [i] : []));
+  const byInner = indices.filter((i) => groupLevelFoldOf(outer.terms[i]) === null);
+  const innerMaps = byInner.length > 0 && inner.rotateLevels?.(byInner) === true;
+  const mapped: MappedTerm[] = indices.map((i) => {
+    const t = outer.terms[i];
+    const K = levelCount(outer, i);
+    const byItself = innerMaps && byInner.includes(i);
+    return { sdIndex: t.sdIndex, offset: t.offset, K, split: t.parameterization === 'split', column: foldColumnOf(t), groupLevel: groupLevelFoldOf(t), helmert: byItself ? new Float64Array(0) : helmertCoefficients(K), inner: byItself };
   });
   const dim = outer.dim;
   const kept = keptRanges(mapped, dim);
@@ -130,8 +143,8 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
           ? pullBackGroupLevelFold(t.groupLevel, t.K, t.split ? 1 : sd, innerPositions, base + t.offset, grad, base, base + t.offset)
           : 0;
         // (u, e) ← [s/√K · 1, Q]ᵀ g with s = sd (split) or 1 (rotated); `extra` = (s·u/√K)·Σg is ∂/∂log sd of
-        // the split map at fixed (u, e) — the rotated map does not depend on sd
-        const extra = pullBackSplitGradient(t.split ? sd : 1, u, grad, base + t.offset, t.K, t.helmert);
+        // the split map at fixed (u, e) — the rotated map does not depend on sd (an `inner` term's backend did both)
+        const extra = t.inner ? 0 : pullBackSplitGradient(t.split ? sd : 1, u, grad, base + t.offset, t.K, t.helmert);
         grad[base + t.offset] -= (sd / Math.sqrt(t.K)) * gb;
         grad[base + t.sdIndex] += (t.split ? extra + 1 : -sdShear) - splitMean(sd, u, t.K) * gb;
         if (t.split) logp[c] += logSd;

@@ -60,7 +60,8 @@ function shapes(c: FamilyCase): { name: string; spec: ModelSpec; grouped: boolea
   return [
     { name: 'pooled', spec: familySpec(pooled, c), grouped: false },
     { name: 'intercept only', spec: familySpec(interceptOnly(pooled), c), grouped: false },
-    ...(c.family === 'binomial' ? [] : [{ name: 'non-centered slope', spec: familySpec(randomSpec('hierarchical', { n: 700, seed: 4 }), c), grouped: true }]),
+    // 7 levels over 2,000 rows: ~286 rows a cell, above the 256 from which a single term's rows are grouped by cell
+    ...(c.family === 'binomial' ? [] : [{ name: 'non-centered slope', spec: familySpec(randomSpec('hierarchical', { n: 2000, seed: 4 }), c), grouped: true }]),
     { name: 'crossed centered and non-centered terms, 105 cells', spec: familySpec(randomSpec(kind, { n: 1200, seed: 6 }), c), grouped: false },
     { name: 'the same terms, 7 cells', spec: familySpec(fewCells(randomSpec(kind, { n: 900, seed: 8 })), c), grouped: true },
   ];

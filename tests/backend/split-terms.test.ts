@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { createReferenceBackend } from '../../src/backend/reference.js';
 import { centeredSpec, wrapSplitTerms } from '../../src/backend/split-terms.js';
 import { createBackend } from '../../src/backend/select.js';
-import { loadNativeAddon } from '../../src/backend/native.js';
+import { createNativeBackend, loadNativeAddon } from '../../src/backend/native.js';
+import type { Backend } from '../../src/backend/backend.js';
+import { createWasmBackend } from '../../src/backend/wasm/backend.js';
 import { constrain, constrainedDim, constrainedNames, unconstrain, unconstrainedNames } from '../../src/model/layout.js';
 import { effectsToSplit, pullBackSplitGradient, splitToEffects } from '../../src/model/split.js';
 import type { ModelSpec } from '../../src/model/spec.js';
@@ -223,6 +225,107 @@ describe.skipIf(!loadNativeAddon())('split terms on the native backend', () => {
       for (let i = 0; i < llR.length; i++) expect(relDiff(llN[i], llR[i])).toBeLessThan(1e-10);
     } finally {
       await native.dispose();
+    }
+  });
+});
+
+/** `inner` without rotateLevels, so that the split map keeps the rotation in TypeScript. */
+function withoutRotation(inner: Backend): Backend {
+  return {
+    kind: inner.kind,
+    description: inner.description,
+    spec: inner.spec,
+    dim: inner.dim,
+    logDensityGradient: (positions, nChains, logp, grad, active) => inner.logDensityGradient(positions, nChains, logp, grad, active),
+    pointwiseLogLik: (draws, nDraws, rowStart, rowCount, out) => inner.pointwiseLogLik(draws, nDraws, rowStart, rowCount, out),
+    dispose: () => inner.dispose(),
+  };
+}
+
+describe.skipIf(!loadNativeAddon())('split and rotated terms mapped inside the engine (Backend.rotateLevels)', () => {
+  // splitCrossed: two split terms (centered intercept and x1 slope) and two rotated non-centered ones (treatment slope,
+  // intercept), all folded; without the shear, the two split terms and two plain non-centered ones
+  for (const shear of [true, false]) {
+    it(`the native backend takes the rotation and gives the TypeScript map's logp, gradient and pointwise values to 1e-12 (${shear ? 'folded' : 'not folded'})`, async () => {
+      const spec = splitCrossed(3000, shear);
+      const chains = 4;
+      const mappedTerms = spec.terms.flatMap((t, i) => (t.parameterization === 'split' || (t.parameterization === 'noncentered' && (t.foldColumn ?? -1) >= 0) ? [i] : []));
+      expect(mappedTerms.length).toBe(shear ? 4 : 2);
+      const innerEngine = await createNativeBackend(centeredSpec(spec), { maxChains: chains, maxDraws: chains });
+      expect(innerEngine.rotateLevels(mappedTerms)).toBe(true);
+      await innerEngine.dispose();
+      const byEngine = wrapSplitTerms(spec, await createNativeBackend(centeredSpec(spec), { maxChains: chains, maxDraws: chains }), { maxChains: chains });
+      const byScript = wrapSplitTerms(spec, withoutRotation(await createNativeBackend(centeredSpec(spec), { maxChains: chains, maxDraws: chains })), { maxChains: chains });
+      try {
+        const pos = randomPositions(spec, chains, 31);
+        const [lpE, lpS] = [new Float64Array(chains), new Float64Array(chains)];
+        const [gE, gS] = [new Float64Array(chains * spec.dim), new Float64Array(chains * spec.dim)];
+        await byEngine.logDensityGradient(pos, chains, lpE, gE);
+        await byScript.logDensityGradient(pos, chains, lpS, gS);
+        for (let c = 0; c < chains; c++) expect(relDiff(lpE[c], lpS[c])).toBeLessThan(1e-12);
+        for (let j = 0; j < gE.length; j++) expect(relDiff(gE[j], gS[j], 1e-6)).toBeLessThan(1e-12);
+        const [llE, llS] = [new Float64Array(chains * 300), new Float64Array(chains * 300)];
+        await byEngine.pointwiseLogLik(pos, chains, 50, 300, llE);
+        await byScript.pointwiseLogLik(pos, chains, 50, 300, llS);
+        for (let i = 0; i < llE.length; i++) expect(relDiff(llE[i], llS[i])).toBeLessThan(1e-12);
+      } finally {
+        await byEngine.dispose();
+        await byScript.dispose();
+      }
+    });
+  }
+
+  it('its gradient agrees with central finite differences to 1e-6, and 1, 2 and 3 threads give the same bits', async () => {
+    const spec = splitCrossed(5000);
+    const chains = 3;
+    const pos = randomPositions(spec, chains, 17);
+    const results: Float64Array[] = [];
+    for (const threads of [1, 2, 3]) {
+      const inner = await createNativeBackend(centeredSpec(spec), { maxChains: chains, threads, sync: false });
+      const wrapped = wrapSplitTerms(spec, inner, { maxChains: chains });
+      try {
+        const logp = new Float64Array(chains);
+        const grad = new Float64Array(chains * spec.dim);
+        await wrapped.logDensityGradient(pos, chains, logp, grad);
+        results.push(Float64Array.from([...logp, ...grad]));
+        if (threads === 2) {
+          for (let c = 0; c < chains; c++) {
+            const p = pos.slice(c * spec.dim, (c + 1) * spec.dim);
+            const g = grad.slice(c * spec.dim, (c + 1) * spec.dim);
+            expect(await maxFiniteDifferenceError(spec, wrapped.logDensityGradient.bind(wrapped), p, g)).toBeLessThan(1e-6);
+          }
+        }
+      } finally {
+        await wrapped.dispose();
+      }
+    }
+    for (const r of results.slice(1)) expect(r.filter((v, i) => !Object.is(v, results[0][i])).length).toBe(0);
+  });
+});
+
+describe('split and rotated terms mapped inside the wasm engine', () => {
+  it('the wasm backend takes the rotation and agrees with the reference backend to 1e-10 (logp, gradient, pointwise)', async () => {
+    const spec = splitCrossed(1500);
+    const chains = 4;
+    const probe = await createWasmBackend(centeredSpec(spec), { maxChains: chains });
+    expect(probe.rotateLevels([0, 1, 2, 3])).toBe(true);
+    await probe.dispose();
+    const reference = await createBackend('reference', spec, { maxChains: chains });
+    const wasm = wrapSplitTerms(spec, await createWasmBackend(centeredSpec(spec), { maxChains: chains, maxDraws: chains }), { maxChains: chains });
+    try {
+      const pos = randomPositions(spec, chains, 23);
+      const [lpR, lpW] = [new Float64Array(chains), new Float64Array(chains)];
+      const [gR, gW] = [new Float64Array(chains * spec.dim), new Float64Array(chains * spec.dim)];
+      await reference.logDensityGradient(pos, chains, lpR, gR);
+      await wasm.logDensityGradient(pos, chains, lpW, gW);
+      for (let c = 0; c < chains; c++) expect(relDiff(lpW[c], lpR[c])).toBeLessThan(1e-10);
+      for (let j = 0; j < gR.length; j++) expect(relDiff(gW[j], gR[j], 1e-8)).toBeLessThan(1e-10);
+      const [llR, llW] = [new Float64Array(chains * 200), new Float64Array(chains * 200)];
+      await reference.pointwiseLogLik(pos, chains, 100, 200, llR);
+      await wasm.pointwiseLogLik(pos, chains, 100, 200, llW);
+      for (let i = 0; i < llR.length; i++) expect(relDiff(llW[i], llR[i])).toBeLessThan(1e-10);
+    } finally {
+      await wasm.dispose();
     }
   });
 });

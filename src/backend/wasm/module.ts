@@ -34,6 +34,8 @@ export interface KernelExports {
   nutmeg_model_error(handle: number): number;
   nutmeg_gradient(handle: number, nChains: number): number;
   nutmeg_pointwise(handle: number, nDraws: number, rowStart: number, rowCount: number, out: number): number;
+  /** Absent in modules built before it existed. */
+  nutmeg_set_rotated?(handle: number, term: number, rotated: number): number;
   nutmeg_positions(handle: number): number;
   nutmeg_active(handle: number): number;
   nutmeg_logp(handle: number): number;
@@ -120,7 +122,17 @@ class WasmModel implements NativeModelHandle {
     this.layout = this.text(exports.nutmeg_layout(handle)) as Exclude<NativeLayout, 'auto'>;
     this.layoutSummary = this.text(exports.nutmeg_layout_summary(handle));
     this.views = this.makeViews();
+    const set = exports.nutmeg_set_rotated;
+    if (typeof set === 'function') {
+      this.setRotated = (term, rotated) => {
+        this.live();
+        if (set(handle, term, rotated ? 1 : 0) !== 0) this.fail();
+      };
+    }
   }
+
+  /** NativeModelHandle.setRotated, when the module has it. */
+  readonly setRotated?: (term: number, rotated: boolean) => void;
 
   private text(pointer: number): string {
     return readText(this.exports, pointer);
