@@ -28,6 +28,7 @@ import type { Frame } from './frame.js';
 import { frameRows, withFirstRow } from './frame-build.js';
 import { parquetMetadataOf, parquetPagesFrame, type ByteSource, type PagesOptions } from './parquet-pages.js';
 import { parquetFrame, parquetLayout, parquetRowsFrame, type ParquetDecoder } from './parquet-read.js';
+import { largeAllocator } from '../platform/large-buffer.js';
 
 const require = createRequire(import.meta.url);
 let arrowModule: ArrowLibrary | null = null;
@@ -52,6 +53,16 @@ function oneLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
+/**
+ * The JavaScript reader's options from the command line's: the codecs Node decodes, and the columns' storage in
+ * huge-page memory when the native addon provides it (large-buffer.ts: first writes to fresh 4 KiB pages were half the
+ * CPU of a cold read).
+ */
+function pagesOptions(options: PagesOptions): PagesOptions {
+  const allocate = options.allocate ?? largeAllocator() ?? undefined;
+  return { ...options, compressors: NODE_COMPRESSORS, ...(allocate === undefined ? {} : { allocate }) };
+}
+
 /** A Parquet file on disk read a column chunk at a time into one reused buffer (parquet-pages.ts ByteSource). */
 function openParquet(path: string): { source: ByteSource; close(): void } | null {
   let fd: number;
@@ -61,10 +72,14 @@ function openParquet(path: string): { source: ByteSource; close(): void } | null
     return null; // readFileSync says why in its words
   }
   let buffer = Buffer.allocUnsafe(0);
+  const allocate = largeAllocator();
   const source: ByteSource = {
     length: fstatSync(fd).size,
     read(offset, length) {
-      if (buffer.length < length) buffer = Buffer.allocUnsafe(Math.max(length, Math.min(2 * buffer.length, 1 << 26)));
+      if (buffer.length < length) {
+        const size = Math.max(length, Math.min(2 * buffer.length, 1 << 26));
+        buffer = allocate === null ? Buffer.allocUnsafe(size) : Buffer.from(allocate(size));
+      }
       for (let got = 0; got < length; ) {
         const n = readSync(fd, buffer, got, length - got, offset + got);
         if (n === 0) throw new Error('the file ends early');
@@ -85,7 +100,7 @@ export function parquetFileFrame(path: string, options: PagesOptions = {}): Fram
   const file = openParquet(path);
   if (file !== null) {
     try {
-      const frame = parquetPagesFrame(path, file.source, { ...options, compressors: NODE_COMPRESSORS });
+      const frame = parquetPagesFrame(path, file.source, pagesOptions(options));
       if (frame !== null) return frame;
     } finally {
       file.close();
@@ -128,7 +143,7 @@ export function* columnarBlocks(
   // from the first row group whose codec it lacks on, parquet-wasm on the file's bytes
   let resume = 0;
   const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
-  const pages = { ...options, compressors: NODE_COMPRESSORS };
+  const pages = pagesOptions(options);
   const file = format === 'parquet' ? openParquet(path) : null;
   if (file !== null) {
     try {
