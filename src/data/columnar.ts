@@ -54,17 +54,21 @@ function oneLine(e: unknown): string {
 }
 
 /**
- * The JavaScript reader's options from the command line's: the codecs Node decodes, and the columns' storage in
- * huge-page memory when the native addon provides it (large-buffer.ts: first writes to fresh 4 KiB pages were half the
- * CPU of a cold read).
+ * A whole-file read's options: the codecs Node decodes, and the columns' storage in huge-page memory when the native
+ * addon provides it (large-buffer.ts: first writes to fresh 4 KiB pages were half the CPU of a cold read). Not for
+ * reads in blocks: the addon's memory goes back only once the event loop turns (Node runs the finalizers of external
+ * buffers from it), so a synchronous loop over blocks would hold every block's columns.
  */
-function pagesOptions(options: PagesOptions): PagesOptions {
+function wholeFileOptions(options: PagesOptions): PagesOptions {
   const allocate = options.allocate ?? largeAllocator() ?? undefined;
   return { ...options, compressors: NODE_COMPRESSORS, ...(allocate === undefined ? {} : { allocate }) };
 }
 
-/** A Parquet file on disk read a column chunk at a time into one reused buffer (parquet-pages.ts ByteSource). */
-function openParquet(path: string): { source: ByteSource; close(): void } | null {
+/**
+ * A Parquet file on disk read a column chunk at a time into one reused buffer (parquet-pages.ts ByteSource), in
+ * `allocate`'s memory when given.
+ */
+function openParquet(path: string, allocate: ((bytes: number) => ArrayBuffer) | undefined): { source: ByteSource; close(): void } | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -72,13 +76,12 @@ function openParquet(path: string): { source: ByteSource; close(): void } | null
     return null; // readFileSync says why in its words
   }
   let buffer = Buffer.allocUnsafe(0);
-  const allocate = largeAllocator();
   const source: ByteSource = {
     length: fstatSync(fd).size,
     read(offset, length) {
       if (buffer.length < length) {
         const size = Math.max(length, Math.min(2 * buffer.length, 1 << 26));
-        buffer = allocate === null ? Buffer.allocUnsafe(size) : Buffer.from(allocate(size));
+        buffer = allocate === undefined ? Buffer.allocUnsafe(size) : Buffer.from(allocate(size));
       }
       for (let got = 0; got < length; ) {
         const n = readSync(fd, buffer, got, length - got, offset + got);
@@ -97,10 +100,11 @@ function openParquet(path: string): { source: ByteSource; close(): void } | null
  * for a codec it lacks — parquet-wasm on the file's bytes.
  */
 export function parquetFileFrame(path: string, options: PagesOptions = {}): Frame {
-  const file = openParquet(path);
+  const pages = wholeFileOptions(options);
+  const file = openParquet(path, pages.allocate);
   if (file !== null) {
     try {
-      const frame = parquetPagesFrame(path, file.source, pagesOptions(options));
+      const frame = parquetPagesFrame(path, file.source, pages);
       if (frame !== null) return frame;
     } finally {
       file.close();
@@ -143,8 +147,8 @@ export function* columnarBlocks(
   // from the first row group whose codec it lacks on, parquet-wasm on the file's bytes
   let resume = 0;
   const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
-  const pages = pagesOptions(options);
-  const file = format === 'parquet' ? openParquet(path) : null;
+  const pages = { ...options, compressors: NODE_COMPRESSORS };
+  const file = format === 'parquet' ? openParquet(path, undefined) : null;
   if (file !== null) {
     try {
       const total = Number(parquetMetadataOf(path, file.source).num_rows);

@@ -5,6 +5,9 @@
  * read), against ~0.1 ms per MB in huge pages (bench/README.md, "issue 16 item 3, session 10"). The machine decides
  * (THP "madvise" or "always" mode); where it refuses, the pages stay small and nothing else changes. Without the addon
  * (not built, or built before it had `largeBuffer`) `largeAllocator()` is null and callers allocate as usual.
+ * The memory goes back when V8 has collected the buffer and the event loop turns (Node runs the finalizers of external
+ * buffers from it): right for a file's frame read once, not for a synchronous loop over blocks, which would hold every
+ * block's memory until it ends.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
