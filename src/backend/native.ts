@@ -15,10 +15,9 @@
 import { needsCoordinateMap } from './split-terms.js';
 import { hasIndexedFixed } from './indexed-fixed.js';
 import { createRequire } from 'node:module';
+import { nativeAddonPath } from './addon-path.js';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BackendOptions } from './backend.js';
 import { describeEngineModel, EngineBackend, type NativeKernels, type NativeLayout, type NativeModelDescriptor, type NativeModelHandle } from './engine-backend.js';
 import type { ModelSpec } from '../model/spec.js';
@@ -44,17 +43,7 @@ export interface NativeAddon {
   cpuFeatures(): { readonly avx2Fma: boolean; readonly avx512: boolean };
 }
 
-/** Where the build puts the addon (both cmake-js and node-gyp), relative to the package root. */
-export const NATIVE_ADDON_RELATIVE_PATH = 'build/Release/nutmeg_native.node';
-
-/** The addon's path: $NUTMEG_NATIVE_ADDON when set, else the build output under the package root. */
-export function nativeAddonPath(): string {
-  const override = process.env.NUTMEG_NATIVE_ADDON;
-  if (override) return resolve(override);
-  // this file is src/backend/native.ts or dist/backend/native.js: the package root is two levels up
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  return resolve(root, NATIVE_ADDON_RELATIVE_PATH);
-}
+export { NATIVE_ADDON_RELATIVE_PATH, nativeAddonPath } from './addon-path.js';
 
 type LoadResult = { readonly addon: NativeAddon; readonly reason: null } | { readonly addon: null; readonly reason: string };
 let loaded: LoadResult | undefined;

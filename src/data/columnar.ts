@@ -28,6 +28,7 @@ import type { Frame } from './frame.js';
 import { frameRows, withFirstRow } from './frame-build.js';
 import { parquetMetadataOf, parquetPagesFrame, type ByteSource, type PagesOptions } from './parquet-pages.js';
 import { parquetFrame, parquetLayout, parquetRowsFrame, type ParquetDecoder } from './parquet-read.js';
+import { largeAllocator } from '../platform/large-buffer.js';
 
 const require = createRequire(import.meta.url);
 let arrowModule: ArrowLibrary | null = null;
@@ -52,8 +53,22 @@ function oneLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
-/** A Parquet file on disk read a column chunk at a time into one reused buffer (parquet-pages.ts ByteSource). */
-function openParquet(path: string): { source: ByteSource; close(): void } | null {
+/**
+ * A whole-file read's options: the codecs Node decodes, and the columns' storage in huge-page memory when the native
+ * addon provides it (large-buffer.ts: first writes to fresh 4 KiB pages were half the CPU of a cold read). Not for
+ * reads in blocks: the addon's memory goes back only once the event loop turns (Node runs the finalizers of external
+ * buffers from it), so a synchronous loop over blocks would hold every block's columns.
+ */
+function wholeFileOptions(options: PagesOptions): PagesOptions {
+  const allocate = options.allocate ?? largeAllocator() ?? undefined;
+  return { ...options, compressors: NODE_COMPRESSORS, ...(allocate === undefined ? {} : { allocate }) };
+}
+
+/**
+ * A Parquet file on disk read a column chunk at a time into one reused buffer (parquet-pages.ts ByteSource), in
+ * `allocate`'s memory when given.
+ */
+function openParquet(path: string, allocate: ((bytes: number) => ArrayBuffer) | undefined): { source: ByteSource; close(): void } | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -64,7 +79,10 @@ function openParquet(path: string): { source: ByteSource; close(): void } | null
   const source: ByteSource = {
     length: fstatSync(fd).size,
     read(offset, length) {
-      if (buffer.length < length) buffer = Buffer.allocUnsafe(Math.max(length, Math.min(2 * buffer.length, 1 << 26)));
+      if (buffer.length < length) {
+        const size = Math.max(length, Math.min(2 * buffer.length, 1 << 26));
+        buffer = allocate === undefined ? Buffer.allocUnsafe(size) : Buffer.from(allocate(size));
+      }
       for (let got = 0; got < length; ) {
         const n = readSync(fd, buffer, got, length - got, offset + got);
         if (n === 0) throw new Error('the file ends early');
@@ -82,10 +100,11 @@ function openParquet(path: string): { source: ByteSource; close(): void } | null
  * for a codec it lacks — parquet-wasm on the file's bytes.
  */
 export function parquetFileFrame(path: string, options: PagesOptions = {}): Frame {
-  const file = openParquet(path);
+  const pages = wholeFileOptions(options);
+  const file = openParquet(path, pages.allocate);
   if (file !== null) {
     try {
-      const frame = parquetPagesFrame(path, file.source, { ...options, compressors: NODE_COMPRESSORS });
+      const frame = parquetPagesFrame(path, file.source, pages);
       if (frame !== null) return frame;
     } finally {
       file.close();
@@ -129,7 +148,7 @@ export function* columnarBlocks(
   let resume = 0;
   const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
   const pages = { ...options, compressors: NODE_COMPRESSORS };
-  const file = format === 'parquet' ? openParquet(path) : null;
+  const file = format === 'parquet' ? openParquet(path, undefined) : null;
   if (file !== null) {
     try {
       const total = Number(parquetMetadataOf(path, file.source).num_rows);

@@ -16,6 +16,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { needsTextDecoding } from './file-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
 import { compactValues, frameFromColumns, joinedType, numericColumn } from './frame-build.js';
+import { largeAllocator } from '../platform/large-buffer.js';
 
 const CHUNK_BYTES = 1 << 22;
 const MAX_EXACT = 2 ** 53;
@@ -67,7 +68,10 @@ class Columns {
     const blocks = this.blocks[j];
     const wide = joinedType(blocks);
     if (blocks.length === 1 && blocks[0].constructor === wide) return blocks[0];
-    const out = new wide(n);
+    // (in huge-page memory when the native addon provides it: first writes to fresh 4 KiB pages cost as much CPU as
+    // the scan; src/platform/large-buffer.ts)
+    const allocate = largeAllocator();
+    const out = allocate === null ? new wide(n) : new wide(allocate(n * wide.BYTES_PER_ELEMENT), 0, n);
     let at = 0;
     for (const b of blocks) {
       out.set(b, at);

@@ -48,7 +48,11 @@ export function integerStorage(lo: number, hi: number): NumericArrayType {
   return (INTEGER_TYPES.find((t) => low >= t.lo && high <= t.hi) ?? { type: Float64Array }).type;
 }
 
-export type NumericArrayType = new (n: number) => NumericValues;
+export type NumericArrayType = {
+  new (n: number): NumericValues;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): NumericValues;
+  readonly BYTES_PER_ELEMENT: number;
+};
 
 /** The integer storages, narrowest first, with the range each holds exactly. */
 const INTEGER_TYPES: readonly { readonly type: NumericArrayType & { from(v: ArrayLike<number>): NumericValues }; readonly lo: number; readonly hi: number }[] = [

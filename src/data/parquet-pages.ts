@@ -132,6 +132,7 @@ class Scratch {
   indices = new Uint32Array(0);
   numbers = new Float64Array(0);
   codes = new Int32Array(0);
+  entries = new Float64Array(0);
   bytes(n: number): Uint8Array {
     if (this.page.length < n) this.page = new Uint8Array(Math.max(n, 2 * this.page.length));
     return this.page.subarray(0, n);
@@ -152,10 +153,23 @@ class Scratch {
     if (this.numbers.length < n) this.numbers = new Float64Array(Math.max(n, 2 * this.numbers.length));
     return this.numbers.subarray(0, n);
   }
+  /** A numeric dictionary's values (one column chunk's, reused by the next: fresh memory costs more than the copy). */
+  dictionary(n: number): Float64Array {
+    if (this.entries.length < n) this.entries = new Float64Array(Math.max(n, 2 * this.entries.length));
+    return this.entries.subarray(0, n);
+  }
   int32(n: number): Int32Array {
     if (this.codes.length < n) this.codes = new Int32Array(Math.max(n, 2 * this.codes.length));
     return this.codes.subarray(0, n);
   }
+}
+
+/** Zeroed memory of `bytes` bytes for a column's storage (PagesOptions.allocate). */
+type Allocate = (bytes: number) => ArrayBuffer;
+
+/** `n` zeroed elements of `type`, in memory from `allocate` when given. */
+function zeroed<T>(type: { new (buffer: ArrayBuffer, offset: number, length: number): T; new (length: number): T; readonly BYTES_PER_ELEMENT: number }, n: number, allocate: Allocate | undefined): T {
+  return allocate === undefined ? new type(n) : new type(allocate(n * type.BYTES_PER_ELEMENT), 0, n);
 }
 
 /** A column's storage being filled: `values` are the page's non-null values (numbers, 0/1, or level codes) in order. */
@@ -178,8 +192,9 @@ class NumericSink implements Sink {
     private readonly isFloat: boolean,
     private readonly total: number,
     private readonly rowBase: number,
+    private readonly allocate: Allocate | undefined,
   ) {
-    this.store = new Uint8Array(total);
+    this.store = zeroed(Uint8Array, total, allocate);
   }
   append(anyValues: Values, valid: Uint8Array | null, n: number, base: number): void {
     const values = anyValues as Float64Array;
@@ -206,7 +221,7 @@ class NumericSink implements Sink {
     this.whole = whole;
     const type = whole ? integerStorage(lo, hi) : Float64Array;
     if (type !== this.type) {
-      const wider = new type(this.total);
+      const wider = zeroed(type, this.total, this.allocate);
       wider.set(this.store.subarray(0, base));
       this.store = wider;
       this.type = type;
@@ -243,8 +258,9 @@ class BooleanSink implements Sink {
   constructor(
     private readonly name: string,
     total: number,
+    allocate: Allocate | undefined,
   ) {
-    this.values = new Uint8Array(total);
+    this.values = zeroed(Uint8Array, total, allocate);
   }
   append(anyValues: Values, valid: Uint8Array | null, n: number, base: number): void {
     const values = anyValues as Int32Array;
@@ -269,8 +285,9 @@ class CategoricalSink implements Sink {
     private readonly name: string,
     private readonly levels: LevelIndex,
     total: number,
+    allocate: Allocate | undefined,
   ) {
-    this.codes = new Uint32Array(total);
+    this.codes = zeroed(Uint32Array, total, allocate);
   }
   append(anyValues: Values, valid: Uint8Array | null, n: number, base: number): void {
     const values = anyValues as Int32Array;
@@ -421,7 +438,9 @@ function readDictionary(c: Planned, page: Uint8Array, n: number, scratch: Scratc
     }
     return { size: n, numbers: null, bytes: page, bounds, codes: new Int32Array(n).fill(-1) };
   }
-  return { size: n, numbers: Float64Array.from(plainValues(c, page, 0, n, scratch)), bytes: null, bounds: null, codes: null };
+  const numbers = scratch.dictionary(n);
+  numbers.set(plainValues(c, page, 0, n, scratch));
+  return { size: n, numbers, bytes: null, bounds: null, codes: null };
 }
 
 /** `n` dictionary indices (bit width byte, then the RLE/bit-packed hybrid) at `page[at…end)`, looked up. */
@@ -540,8 +559,10 @@ function readChunk(
     if (raw.length !== header.compressed_page_size) throw new Error('a page runs past the end of the file');
     if (header.type === 'DICTIONARY_PAGE') {
       const n = header.dictionary_page_header?.num_values ?? 0;
-      // (a fresh buffer: the dictionary's strings are read from it while the data pages pass through the scratch)
-      const page = meta.codec === 'UNCOMPRESSED' ? raw : new Uint8Array(decompress(raw, header.uncompressed_page_size));
+      // (strings: a fresh buffer, since they are read from it while the data pages pass through the scratch; numbers
+      // are copied out of the scratch into the dictionary's own)
+      const decompressed = meta.codec === 'UNCOMPRESSED' ? raw : decompress(raw, header.uncompressed_page_size);
+      const page = c.kind === 'bytes' && decompressed !== raw ? new Uint8Array(decompressed) : decompressed;
       dict = readDictionary(c, page, n, scratch);
       continue;
     }
@@ -691,6 +712,11 @@ export interface PagesOptions extends ReadCsvOptions {
   readonly columns?: readonly string[];
   /** Decompressors of codecs other than snappy (hyparquet's Compressors: input bytes and output length → bytes). */
   readonly compressors?: Compressors;
+  /**
+   * Zeroed memory for the columns' storage (the frame's arrays), e.g. huge-page mappings from the native addon
+   * (src/platform/large-buffer.ts); ordinary typed arrays when absent. The values are the same either way.
+   */
+  readonly allocate?: Allocate;
 }
 
 /**
@@ -763,9 +789,9 @@ export function parquetPagesFrame(path: string, bytes: Uint8Array | ByteSource, 
     const natural: ColumnType = frameColumnType(path, c.name, leafType(c.element).cls, '');
     const forced = options.types?.[c.name];
     if ((forced !== undefined && forced !== natural) || options.levels?.[c.name] !== undefined) return new TextSink(path, c, total, options, from);
-    if (natural === 'numeric') return new NumericSink(path, c.name, c.kind === 'float' || c.kind === 'double', total, from);
-    if (natural === 'boolean') return new BooleanSink(c.name, total);
-    return new CategoricalSink(c.name, c.levels, total);
+    if (natural === 'numeric') return new NumericSink(path, c.name, c.kind === 'float' || c.kind === 'double', total, from, options.allocate);
+    if (natural === 'boolean') return new BooleanSink(c.name, total, options.allocate);
+    return new CategoricalSink(c.name, c.levels, total, options.allocate);
   });
   try {
     groups.forEach((g, k) => {
