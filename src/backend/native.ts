@@ -17,8 +17,9 @@ import { hasIndexedFixed } from './indexed-fixed.js';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT_URL } from '../platform/package-root.js';
 import type { BackendOptions } from './backend.js';
 import { describeEngineModel, EngineBackend, type NativeKernels, type NativeLayout, type NativeModelDescriptor, type NativeModelHandle } from './engine-backend.js';
 import type { ModelSpec } from '../model/spec.js';
@@ -51,9 +52,7 @@ export const NATIVE_ADDON_RELATIVE_PATH = 'build/Release/nutmeg_native.node';
 export function nativeAddonPath(): string {
   const override = process.env.NUTMEG_NATIVE_ADDON;
   if (override) return resolve(override);
-  // this file is src/backend/native.ts or dist/backend/native.js: the package root is two levels up
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  return resolve(root, NATIVE_ADDON_RELATIVE_PATH);
+  return resolve(fileURLToPath(PACKAGE_ROOT_URL), NATIVE_ADDON_RELATIVE_PATH);
 }
 
 type LoadResult = { readonly addon: NativeAddon; readonly reason: null } | { readonly addon: null; readonly reason: string };
