@@ -5,7 +5,7 @@
  * libraries out of its files, and its summary worker threads load the bundle's own worker entry.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNode } from '../../scripts/build-node.mjs';
@@ -18,6 +18,7 @@ let out = '';
 let inputs: string[] = [];
 
 beforeAll(async () => {
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
   out = mkdtempSync(join(ROOT, 'dist', 'node-test-'));
   inputs = Object.keys((await buildNode({ outDir: out })).inputs);
   // scripts as files, not `node -e`: a worker thread inherits the process's flags, and --input-type=module would
