@@ -4,7 +4,7 @@
  * 1000 + 1000, and how that compares with Stan.
  *
  * Parts (every process is started `repeats` times, the builds and commands interleaved so that the load of a shared
- * machine falls on all alike; the fastest is kept):
+ * machine falls on all alike; the fastest and the median are kept):
  *   cli       wall and CPU seconds of whole processes: `node -e 0` (process start), `nutmeg --version` (start + the
  *             CLI's module loading), `nutmeg fit --help` (+ the fit command's modules), `nutmeg fit …` (everything);
  *   phases    the same fits in a fresh process (bench/small-phases.ts), timed by phase (modules, data, build,
@@ -21,7 +21,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Backend } from '../src/backend/backend.js';
@@ -41,7 +41,7 @@ const root = path.resolve(here, '..');
 
 export interface SmallModelsOptions {
   readonly quick?: boolean;
-  /** Repeats of each process (the fastest is kept). */
+  /** Repeats of each process (the fastest and the median are kept). */
   readonly repeats?: number;
   /** Another checkout (with bin/ and a built dist/) to time beside this one. */
   readonly before?: string;
@@ -66,9 +66,22 @@ function fastest(times: PhaseTime[]): PhaseTime {
   return { wall: Math.min(...times.map((t) => t.wall)), cpu: Math.min(...times.map((t) => t.cpu)) };
 }
 
+function medianOf(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 
-/** `repeats` interleaved rounds of every command on every build; the fastest wall and CPU of each. */
-function cliTimes(builds: Record<string, string>, files: Record<SmallModel, string>, repeats: number): Record<string, Record<string, PhaseTime>> {
+/** The median wall and the median CPU seconds (each on its own) of the repeats. */
+function median(times: PhaseTime[]): PhaseTime {
+  return { wall: medianOf(times.map((t) => t.wall)), cpu: medianOf(times.map((t) => t.cpu)) };
+}
+
+type CliTimes = Record<string, Record<string, PhaseTime>>;
+
+
+/** `repeats` interleaved rounds of every command on every build; the fastest and the median wall and CPU of each. */
+function cliTimes(builds: Record<string, string>, files: Record<SmallModel, string>, repeats: number): { fastest: CliTimes; median: CliTimes } {
   const commands: Record<string, string[]> = {
     'node -e 0': ['-e', '0'],
     'nutmeg --version': ['bin/nutmeg.js', '--version'],
@@ -86,11 +99,9 @@ function cliTimes(builds: Record<string, string>, files: Record<SmallModel, stri
       }
     }
   }
-  const out: Record<string, Record<string, PhaseTime>> = {};
-  for (const [build, byCommand] of Object.entries(samples)) {
-    out[build] = Object.fromEntries(Object.entries(byCommand).map(([k, v]) => [k, fastest(v)]));
-  }
-  return out;
+  const of = (pick: (times: PhaseTime[]) => PhaseTime): CliTimes =>
+    Object.fromEntries(Object.entries(samples).map(([build, byCommand]) => [build, Object.fromEntries(Object.entries(byCommand).map(([k, v]) => [k, pick(v)]))]));
+  return { fastest: of(fastest), median: of(median) };
 }
 
 /** The phases of one fit in a fresh process (bench/small-phases.ts) on a build's dist/. */
@@ -180,10 +191,11 @@ export interface StanComparison {
   /**
    * ESS per CPU second, nutmeg's over Stan's: Stan's chain times are CPU seconds (Stan 2.21 times warm-up and
    * sampling with clock(); one R worker process per chain), summed over chains; nutmeg's are its whole process's or
-   * its fitModel's CPU seconds (build, backend, warm-up, sampling, constrained draws). CPU seconds hold up on a shared
-   * machine, where wall seconds mostly measure the wait for a core.
+   * its fitModel's CPU seconds (build, backend, warm-up, sampling, constrained draws); wholeProcess takes the fastest
+   * process of the repeats, wholeProcessMedian the median one. CPU seconds hold up on a shared machine, where wall
+   * seconds mostly measure the wait for a core.
    */
-  readonly essPerCpuSecondRatio: { readonly wholeProcess: number; readonly fit: number };
+  readonly essPerCpuSecondRatio: { readonly wholeProcess: number; readonly wholeProcessMedian: number; readonly fit: number };
   /**
    * ESS per wall second on this machine's cores, nutmeg's over Stan's: Stan's chains as rstan runs them on its
    * `cores` (chainsWallSeconds: chain times only, without R's start, forks or output); nutmeg's whole process (start
@@ -194,13 +206,19 @@ export interface StanComparison {
 }
 
 export interface SmallModelsResult {
-  readonly cli: Record<string, Record<string, PhaseTime>> | { readonly skipped: string };
+  /** The fastest of the repeats, per build and command. */
+  readonly cli: CliTimes | { readonly skipped: string };
+  /** The median of the repeats (wall and CPU each on its own), per build and command; null when the cli part was skipped. */
+  readonly cliMedian: CliTimes | null;
+  /** The machine's 1-minute load average when the run started and when it ended. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
   readonly phases: Record<SmallModel, Record<string, SmallPhases>> | null;
   readonly microsecondsPerCall: Record<SmallModel, Record<string, number>>;
   readonly stan: Record<SmallModel, StanComparison> | { readonly skipped: string } | null;
 }
 
 export async function run(options: SmallModelsOptions = {}): Promise<SmallModelsResult> {
+  const loadStart = loadavg()[0];
   const quick = options.quick ?? false;
   const repeats = options.repeats ?? (quick ? 1 : 5);
   const dir = mkdtempSync(path.join(tmpdir(), 'nutmeg-small-'));
@@ -211,13 +229,15 @@ export async function run(options: SmallModelsOptions = {}): Promise<SmallModels
     const builds: Record<string, string> = { after: root };
     if (options.before) builds.before = path.resolve(options.before);
     const missing = Object.entries(builds).find(([, d]) => !existsSync(path.join(d, 'dist', 'cli', 'main.js')));
-    const cli = missing ? { skipped: `no ${missing[1]}/dist (run npx tsc -p tsconfig.build.json)` } : cliTimes(builds, files, repeats);
+    const times = missing ? null : cliTimes(builds, files, repeats);
+    const cli = times?.fastest ?? { skipped: `no ${missing?.[1]}/dist (run npx tsc -p tsconfig.build.json)` };
+    const cliMedian = times?.median ?? null;
     const calls = {} as Record<SmallModel, Record<string, number>>;
     for (const model of Object.keys(files) as SmallModel[]) {
       const spec = centeredSpec(buildModel(readCsv(files[model]), SMALL_FORMULAS[model]).spec);
       calls[model] = await callTimes(spec, 4, quick ? 2 : 9, quick ? 20 : 400);
     }
-    if (quick || missing) return { cli, phases: null, microsecondsPerCall: calls, stan: null };
+    if (quick || missing) return { cli, cliMedian, loadAverage: { start: loadStart, end: loadavg()[0] }, phases: null, microsecondsPerCall: calls, stan: null };
     const phase = {} as Record<SmallModel, Record<string, SmallPhases>>;
     for (const model of Object.keys(files) as SmallModel[]) phase[model] = phases(builds, files[model], SMALL_FORMULAS[model], Math.min(repeats, 3));
     let stan: SmallModelsResult['stan'] = null;
@@ -229,13 +249,14 @@ export async function run(options: SmallModelsOptions = {}): Promise<SmallModels
         for (const model of Object.keys(files) as SmallModel[]) {
           const s = await runStan({ model, dataPath: files[model], rows: 0, chains: 4, warmup: 1000, draws: 1000, seed: 1, cores: 2 });
           const p = phase[model].after;
-          const whole = (cli as Record<string, Record<string, PhaseTime>>).after[`nutmeg fit ${model}`];
+          const whole = (cli as CliTimes).after[`nutmeg fit ${model}`];
+          const wholeMedian = (cliMedian as CliTimes).after[`nutmeg fit ${model}`];
           const stanCpu = s.warmupSeconds + s.samplingSeconds;
           const ratio = (seconds: number, stanSeconds: number): number => p.minEssBulk / seconds / (s.minEssBulk / stanSeconds);
           out[model] = {
             stan: s,
             essPerSecondRatio: { wholeProcess: ratio(whole.wall, s.wallSeconds), warmupAndSampling: ratio(p.warmup + p.sampling, s.wallSeconds) },
-            essPerCpuSecondRatio: { wholeProcess: ratio(whole.cpu, stanCpu), fit: ratio(p.fit.cpu, stanCpu) },
+            essPerCpuSecondRatio: { wholeProcess: ratio(whole.cpu, stanCpu), wholeProcessMedian: ratio(wholeMedian.cpu, stanCpu), fit: ratio(p.fit.cpu, stanCpu) },
             essPerWallSecondRatio: s.chainSeconds
               ? { wholeProcess: ratio(whole.wall, chainsWallSeconds(s.chainSeconds, s.cores)), fit: ratio(p.fit.wall, chainsWallSeconds(s.chainSeconds, s.cores)) }
               : null,
@@ -244,7 +265,7 @@ export async function run(options: SmallModelsOptions = {}): Promise<SmallModels
         stan = out;
       }
     }
-    return { cli, phases: phase, microsecondsPerCall: calls, stan };
+    return { cli, cliMedian, loadAverage: { start: loadStart, end: loadavg()[0] }, phases: phase, microsecondsPerCall: calls, stan };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,8 +3,9 @@
  * a module of its own so that code other than the backend (src/platform/large-buffer.ts) can find it without loading
  * the backend's modules.
  */
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT_URL } from '../platform/package-root.js';
 
 /** Where the build puts the addon (both cmake-js and node-gyp), relative to the package root. */
 export const NATIVE_ADDON_RELATIVE_PATH = 'build/Release/nutmeg_native.node';
@@ -13,7 +14,5 @@ export const NATIVE_ADDON_RELATIVE_PATH = 'build/Release/nutmeg_native.node';
 export function nativeAddonPath(): string {
   const override = process.env.NUTMEG_NATIVE_ADDON;
   if (override) return resolve(override);
-  // this file is src/backend/addon-path.ts or dist/backend/addon-path.js: the package root is two levels up
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  return resolve(root, NATIVE_ADDON_RELATIVE_PATH);
+  return resolve(fileURLToPath(PACKAGE_ROOT_URL), NATIVE_ADDON_RELATIVE_PATH);
 }

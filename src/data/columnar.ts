@@ -18,7 +18,6 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as zlib from 'node:zlib';
 import type { Compressors } from 'hyparquet';
 import { UserError } from '../errors.js';
 import { arrowBlocks, arrowFrame, type ArrowLibrary } from './arrow-read.js';
@@ -36,13 +35,25 @@ let parquetModule: ParquetDecoder | null = null;
 const arrow = (): ArrowLibrary => (arrowModule ??= require('apache-arrow') as ArrowLibrary);
 const parquetWasm = (): ParquetDecoder => (parquetModule ??= require('parquet-wasm/node') as ParquetDecoder);
 
+type Zlib = typeof import('node:zlib') & { zstdDecompressSync?: (b: Uint8Array) => Uint8Array };
+let zlibModule: Zlib | null = null;
+/** node:zlib, loaded on the first Parquet file (commands reading CSV never load it; tests/cli/lazy-imports.test.ts). */
+const zlib = (): Zlib => (zlibModule ??= require('node:zlib') as Zlib);
+let compressors: Compressors | null = null;
+
 /** Parquet codecs besides snappy that Node decodes (zstd from Node 22.15 on); LZ4 and the rest go to parquet-wasm. */
-const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Uint8Array }).zstdDecompressSync;
-const NODE_COMPRESSORS: Compressors = {
-  GZIP: (input) => zlib.gunzipSync(input),
-  BROTLI: (input) => zlib.brotliDecompressSync(input),
-  ...(zstd === undefined ? {} : { ZSTD: (input: Uint8Array) => zstd(input) }),
-};
+function nodeCompressors(): Compressors {
+  if (compressors === null) {
+    const z = zlib();
+    const zstd = z.zstdDecompressSync;
+    compressors = {
+      GZIP: (input) => z.gunzipSync(input),
+      BROTLI: (input) => z.brotliDecompressSync(input),
+      ...(zstd === undefined ? {} : { ZSTD: (input: Uint8Array) => zstd(input) }),
+    };
+  }
+  return compressors;
+}
 
 export type { ColumnarFormat } from './data-format.js';
 
@@ -61,7 +72,7 @@ function oneLine(e: unknown): string {
  */
 function wholeFileOptions(options: PagesOptions): PagesOptions {
   const allocate = options.allocate ?? largeAllocator() ?? undefined;
-  return { ...options, compressors: NODE_COMPRESSORS, ...(allocate === undefined ? {} : { allocate }) };
+  return { ...options, compressors: nodeCompressors(), ...(allocate === undefined ? {} : { allocate }) };
 }
 
 /**
@@ -110,12 +121,12 @@ export function parquetFileFrame(path: string, options: PagesOptions = {}): Fram
       file.close();
     }
   }
-  return parquetFrame(path, readFileSync(path), parquetWasm, { ...options, compressors: NODE_COMPRESSORS });
+  return parquetFrame(path, readFileSync(path), parquetWasm, { ...options, compressors: nodeCompressors() });
 }
 
 /** Reads a Parquet or Arrow IPC file's bytes into a Frame (see the module comment). */
 export function frameFromColumnar(path: string, bytes: Uint8Array, format: ColumnarFormat, options: ReadCsvOptions = {}): Frame {
-  if (format === 'parquet') return parquetFrame(path, bytes, parquetWasm, { ...options, compressors: NODE_COMPRESSORS });
+  if (format === 'parquet') return parquetFrame(path, bytes, parquetWasm, { ...options, compressors: nodeCompressors() });
   return arrowFrame(path, bytes, arrow(), options);
 }
 
@@ -147,7 +158,7 @@ export function* columnarBlocks(
   // from the first row group whose codec it lacks on, parquet-wasm on the file's bytes
   let resume = 0;
   const batchRows = Math.max(blockRows, Math.floor(parquetRows / blockRows) * blockRows);
-  const pages = { ...options, compressors: NODE_COMPRESSORS };
+  const pages = { ...options, compressors: nodeCompressors() };
   const file = format === 'parquet' ? openParquet(path, undefined) : null;
   if (file !== null) {
     try {

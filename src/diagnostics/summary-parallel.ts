@@ -44,6 +44,17 @@ export interface ParallelSummary extends Summary {
 
 const MIN_PARALLEL_DRAWS = 2_000_000;
 
+/**
+ * True in the CLI bundle (scripts/build-node.mjs defines it): there this code sits in a shared chunk, which exports
+ * nothing under its own names, and the bundle's entry `summary-worker.js` beside it is what a worker loads.
+ */
+declare const NUTMEG_NODE_BUNDLE: boolean | undefined;
+
+/** The URL a worker loads to reach runSummaryWorker: this module's own, or the bundle's worker entry. */
+function workerModuleUrl(): string {
+  return typeof NUTMEG_NODE_BUNDLE !== 'undefined' && NUTMEG_NODE_BUNDLE ? new URL('./summary-worker.js', import.meta.url).href : import.meta.url;
+}
+
 interface Job {
   readonly values: SharedArrayBuffer;
   readonly nChains: number;
@@ -173,7 +184,7 @@ export async function summarizeDrawsParallel(
   // job once the draws are in shared memory
   const rows: (SummaryRow | undefined)[] = new Array(selected.length);
   const builtUrl = (options.workerCode ?? 'auto') === 'auto' ? builtModuleUrl() : null;
-  const moduleUrl = builtUrl ?? import.meta.url;
+  const moduleUrl = builtUrl ?? workerModuleUrl();
   const tsLoaderUrl = builtUrl === null ? typeScriptLoaderUrl() : null;
   let rowsFromWorkers = 0;
   const workers: Worker[] = [];

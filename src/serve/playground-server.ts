@@ -12,9 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { PACKAGE_ROOT_URL } from '../platform/package-root.js';
 
 /** dist/web beside src/ or dist/ (this file is src/serve/… or dist/serve/…). */
-export const WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+export const WEB_DIR = fileURLToPath(new URL('dist/web/', PACKAGE_ROOT_URL));
 
 /** The headers that make the page cross-origin isolated (crossOriginIsolated === true, SharedArrayBuffer). */
 export const ISOLATION_HEADERS = {

@@ -7,8 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Worker as NodeWorker } from 'node:worker_threads';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT_URL } from '../../platform/package-root.js';
 import type { ThreadedFactory } from './threaded.js';
 
 export const WASM_KERNELS_RELATIVE_PATH = 'build/wasm/nutmeg_kernels.wasm';
@@ -21,8 +22,7 @@ function kernelsPath(): string {
 }
 
 function fromRoot(path: string): string {
-  // this file is src/backend/wasm/module-bytes.ts or dist/backend/wasm/module-bytes.js: the root is three levels up
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', path);
+  return resolve(fileURLToPath(PACKAGE_ROOT_URL), path);
 }
 
 export const THREADED_KERNELS_RELATIVE_PATH = 'build/wasm/nutmeg_kernels_mt.js';

@@ -3,8 +3,9 @@
  * shader-files.browser.ts, which has every file inlined; shader-source.ts assembles the kernels from either.
  */
 import { readFileSync } from 'node:fs';
+import { PACKAGE_ROOT_URL } from '../../platform/package-root.js';
 
-const SHADER_DIR = new URL('../../../shaders/', import.meta.url);
+const SHADER_DIR = new URL('shaders/', PACKAGE_ROOT_URL);
 const fileCache = new Map<string, string>();
 
 /** `name` relative to shaders/, e.g. "families/poisson.wgsl". */
