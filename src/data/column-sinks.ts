@@ -16,6 +16,39 @@ export function hasNonFinite(values: ArrayLike<number>): boolean {
   return false;
 }
 
+/** Whether a numeric column's values so far are all whole numbers, and their range: what its compact storage needs. */
+export interface WholeRange {
+  lo: number;
+  hi: number;
+  whole: boolean;
+}
+
+/**
+ * Widens `range` by values [0, n) of a page without nulls. Integers widen lo and hi; floats do too while they are
+ * whole, and the first fraction ends `whole` (a column of measurements is known to be float64 after a few values, and
+ * its range no longer matters).
+ */
+export function widenWholeRange(range: WholeRange, values: ArrayLike<number>, n: number, isFloat: boolean): void {
+  let { lo, hi, whole } = range;
+  if (isFloat) {
+    for (let i = 0; whole && i < n; i++) {
+      const v = values[i];
+      if (v !== Math.floor(v)) whole = false;
+      else if (v < lo) lo = v;
+      else if (v > hi) hi = v;
+    }
+  } else if (whole) {
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v < lo) lo = v;
+      else if (v > hi) hi = v;
+    }
+  }
+  range.lo = lo;
+  range.hi = hi;
+  range.whole = whole;
+}
+
 /** The rows of a column whose value is null, in increasing order. */
 export class Missing {
   private rows: number[] = [];

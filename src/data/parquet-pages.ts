@@ -29,7 +29,7 @@ import { parquetMetadata } from 'hyparquet/src/metadata.js';
 import { getSchemaPath } from 'hyparquet/src/schema.js';
 import { UserError } from '../errors.js';
 import { frameColumnType, type ArrowTypeClass } from './arrow-schema.js';
-import { LevelIndex, Missing, hasNonFinite } from './column-sinks.js';
+import { LevelIndex, Missing, hasNonFinite, widenWholeRange, type WholeRange } from './column-sinks.js';
 import { snappyDecompress } from './snappy.js';
 import { checkOptionColumns, type ReadCsvOptions } from './csv-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
@@ -182,9 +182,7 @@ interface Sink {
 class NumericSink implements Sink {
   private store: NumericValues;
   private type: NumericArrayType = Uint8Array;
-  private lo = 0;
-  private hi = 0;
-  private whole = true;
+  private readonly range: WholeRange = { lo: 0, hi: 0, whole: true };
   private readonly missing = new Missing();
   constructor(
     private readonly path: string,
@@ -198,28 +196,13 @@ class NumericSink implements Sink {
   }
   append(anyValues: Values, valid: Uint8Array | null, n: number, base: number): void {
     const values = anyValues as Float64Array;
-    let { lo, hi, whole } = this;
-    if (valid !== null) whole = false;
-    else if (this.isFloat) {
-      if (hasNonFinite(values)) for (let i = 0; i < n; i++) this.checkFinite(values[i], base + i);
-      // (stops at the first fraction: a column of measurements is known to be float64 after a few values)
-      for (let i = 0; whole && i < n; i++) {
-        const v = values[i];
-        if (v !== Math.floor(v)) whole = false;
-        else if (v < lo) lo = v;
-        else if (v > hi) hi = v;
-      }
-    } else if (whole) {
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v < lo) lo = v;
-        else if (v > hi) hi = v;
-      }
+    const range = this.range;
+    if (valid !== null) range.whole = false;
+    else {
+      if (this.isFloat && hasNonFinite(values)) for (let i = 0; i < n; i++) this.checkFinite(values[i], base + i);
+      widenWholeRange(range, values, n, this.isFloat);
     }
-    this.lo = lo;
-    this.hi = hi;
-    this.whole = whole;
-    const type = whole ? integerStorage(lo, hi) : Float64Array;
+    const type = range.whole ? integerStorage(range.lo, range.hi) : Float64Array;
     if (type !== this.type) {
       const wider = zeroed(type, this.total, this.allocate);
       wider.set(this.store.subarray(0, base));

@@ -27,7 +27,7 @@ import { frameColumnType, formatClass, formatTypeText } from './arrow-schema.js'
 import { checkOptionColumns, type ReadCsvOptions } from './csv-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
 import { MISSING_CODE, booleanColumn, categoricalColumn, frameFromColumns, integerStorage, numericColumn, type NumericArrayType } from './frame-build.js';
-import { LevelIndex, Missing, hasNonFinite } from './column-sinks.js';
+import { LevelIndex, Missing, hasNonFinite, widenWholeRange, type WholeRange } from './column-sinks.js';
 import { ffiBatch, ffiFields, isValid, type FfiArray, type FfiField } from './parquet-ffi.js';
 import { parquetRowGroups, type ParquetRowGroups } from './parquet-footer.js';
 import { parquetMetadataOf, parquetPagesFrame, type PagesOptions } from './parquet-pages.js';
@@ -142,9 +142,7 @@ function numbersOf(memory: Memory, format: string, a: FfiArray, scratch: { value
 class NumericReader implements ColumnReader {
   private store: NumericValues;
   private type: NumericArrayType = Uint8Array;
-  private lo = 0;
-  private hi = 0;
-  private whole = true;
+  private readonly range: WholeRange = { lo: 0, hi: 0, whole: true };
   private readonly missing = new Missing();
   private readonly scratch = { values: new Float64Array(0) };
   constructor(
@@ -161,33 +159,18 @@ class NumericReader implements ColumnReader {
     const values = numbersOf(this.memory, this.field.format, a, this.scratch);
     const nulls = a.validity !== 0 && a.nullCount !== 0;
     const isFloat = this.field.format === 'g' || this.field.format === 'f';
-    let { lo, hi, whole } = this;
+    const range = this.range;
     if (nulls) {
-      whole = false;
+      range.whole = false;
       for (let i = 0; i < n; i++) {
         if (!isValid(this.memory.bytes, a, i)) this.missing.add(base + i);
         else if (isFloat) this.checkFinite(values[i], base + i);
       }
-    } else if (isFloat) {
-      if (hasNonFinite(values)) for (let i = 0; i < n; i++) this.checkFinite(values[i], base + i);
-      // (stops at the first fraction: a column of measurements is known to be float64 after a few values)
-      for (let i = 0; whole && i < n; i++) {
-        const v = values[i];
-        if (v !== Math.floor(v)) whole = false;
-        else if (v < lo) lo = v;
-        else if (v > hi) hi = v;
-      }
-    } else if (whole) {
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v < lo) lo = v;
-        else if (v > hi) hi = v;
-      }
+    } else {
+      if (isFloat && hasNonFinite(values)) for (let i = 0; i < n; i++) this.checkFinite(values[i], base + i);
+      widenWholeRange(range, values as ArrayLike<number>, n, isFloat);
     }
-    this.lo = lo;
-    this.hi = hi;
-    this.whole = whole;
-    const type = whole ? integerStorage(lo, hi) : Float64Array;
+    const type = range.whole ? integerStorage(range.lo, range.hi) : Float64Array;
     if (type !== this.type) {
       const wider = new type(this.total);
       wider.set(this.store.subarray(0, base));
