@@ -25,6 +25,7 @@
  * given (predictors not centred). The Hillstrom reference analysis's informative priors are not defaults: its
  * presets carry them (src/data/hillstrom.ts, HILLSTROM_PRIORS).
  */
+import { pooledSuccessRate, totalTrials } from '../numeric/success-rate.js';
 import { normalQuantile } from '../diagnostics/normal-quantile.js';
 import type { LinkName } from './families/family.js';
 import { familyModule } from './families/index.js';
@@ -58,14 +59,9 @@ function logOf(y: Float64Array): Float64Array {
 
 /** p̄ = Σ y / Σ trials, kept within [1/(2N), 1 − 1/(2N)] (N = Σ trials) so that its link is finite. */
 function successRate(y: Float64Array, trials: Float64Array | null): number {
-  let successes = 0;
-  let total = 0;
-  for (let i = 0; i < y.length; i++) {
-    successes += y[i];
-    total += trials ? trials[i] : 1;
-  }
+  const total = totalTrials(y.length, trials);
   const floor = 1 / (2 * Math.max(total, 1));
-  return Math.min(Math.max(total > 0 ? successes / total : 0.5, floor), 1 - floor);
+  return Math.min(Math.max(total > 0 ? pooledSuccessRate(y, trials) : 0.5, floor), 1 - floor);
 }
 
 /**
@@ -146,13 +142,7 @@ export function familyDefaults(family: Family, d: DefaultsData): FamilyDefaults 
 export function crudeRowInformation(family: Family, y: Float64Array, trials: Float64Array | null = null, link?: LinkName): number | undefined {
   if (link === 'probit') {
     // per trial: φ(η̄)²/(p̄(1 − p̄)) at η̄ = Φ⁻¹(p̄) (the rule multiplies by the row's trials)
-    let successes = 0;
-    let total = 0;
-    for (let i = 0; i < y.length; i++) {
-      successes += y[i];
-      total += trials ? trials[i] : 1;
-    }
-    const pbar = total > 0 ? successes / total : 0;
+    const pbar = pooledSuccessRate(y, trials);
     if (!(pbar > 0 && pbar < 1)) return 0;
     const eta = normalQuantile(pbar);
     const density = pm.exp(-0.5 * eta * eta) / Math.sqrt(2 * Math.PI);
@@ -197,13 +187,7 @@ export function crudeRowScores(family: Family, y: Float64Array, trials: Float64A
   const out = new Float64Array(n);
   const chosen = link ?? familyModule(family).link;
   if (family === 'bernoulli' || family === 'binomial') {
-    let successes = 0;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      successes += y[i];
-      total += trials ? trials[i] : 1;
-    }
-    const pbar = total > 0 ? successes / total : 0;
+    const pbar = pooledSuccessRate(y, trials);
     if (!(pbar > 0 && pbar < 1)) return null;
     let factor: number;
     if (chosen === 'logit') factor = 1;

@@ -66,6 +66,7 @@
  * 1.003.
  */
 import { UserError } from '../errors.js';
+import { pooledSuccessRate } from '../numeric/success-rate.js';
 import type { Prior } from './prior.js';
 import { sdPriorScale } from './priors-config.js';
 import type { Parameterization } from './spec.js';
@@ -146,13 +147,7 @@ export function levelInformation(
   if (rowInformation !== undefined) {
     w = rowInformation;
   } else {
-    let successes = 0;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      successes += y[i];
-      total += trials ? trials[i] : 1;
-    }
-    const pbar = total > 0 ? successes / total : 0;
+    const pbar = pooledSuccessRate(y, trials);
     w = pbar * (1 - pbar);
   }
   const info = new Float64Array(term.levels);
