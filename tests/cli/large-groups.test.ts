@@ -4,7 +4,8 @@
  * arguments at which Math.max(...column) overflowed the stack (RangeError before the fix; ~10-30 s here); the
  * 200,000-row table is rendered directly in tests/report/table-large.test.ts. --vars asks for every per-level row
  * (without it the table shows only the extreme ones, tests/cli/save-effects.test.ts) and --save-effects all keeps
- * their draws (the default above 10,000 values per draw keeps their summaries).
+ * their draws (the default above 10,000 values per draw keeps their summaries). The term is forced non-centered, so that
+ * its z_ draws exist whatever the data rule picks for these outcome-free levels.
  */
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ describe('fit with a 65,000-level varying intercept', () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const backend = loadNativeAddon() === null ? 'reference' : 'native';
     const args = ['--data', join(dir, 'data.csv'), '--formula', 'y ~ x + (1 | g)', '--chains', '1', '--warmup', '10', '--draws', '10'];
-    const code = await main(['node', 'nutmeg', 'fit', ...args, '--max-treedepth', '2', '--backend', backend, '--quiet', '--out', join(dir, 'run'), '--save-effects', 'all', '--vars', 'r_g__Intercept,z_g__Intercept']);
+    const code = await main(['node', 'nutmeg', 'fit', ...args, '--max-treedepth', '2', '--param', 'g=noncentered', '--backend', backend, '--quiet', '--out', join(dir, 'run'), '--save-effects', 'all', '--vars', 'r_g__Intercept,z_g__Intercept']);
     expect(code).toBe(0);
     expect(readdirSync(join(dir, 'run')).sort()).toEqual(['chain-1.csv', 'fit.json']);
     const lines = out.split('\n');
