@@ -29,7 +29,7 @@ import { parquetMetadata } from 'hyparquet/src/metadata.js';
 import { getSchemaPath } from 'hyparquet/src/schema.js';
 import { UserError } from '../errors.js';
 import { frameColumnType, type ArrowTypeClass } from './arrow-schema.js';
-import { LevelIndex, Missing, hasNonFinite, widenWholeRange, type WholeRange } from './column-sinks.js';
+import { LevelIndex, Missing, hasNonFinite, sortedCategorical, widenWholeRange, type WholeRange } from './column-sinks.js';
 import { snappyDecompress } from './snappy.js';
 import { checkOptionColumns, type ReadCsvOptions } from './csv-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
@@ -287,14 +287,7 @@ class CategoricalSink implements Sink {
     }
   }
   finish(rows: number): { column: Column; missing: Uint32Array | null } {
-    const codes = rows === this.codes.length ? this.codes : this.codes.slice(0, rows);
-    // renumbered in sorted level order (as for CSV)
-    const firstSeen = this.levels.names;
-    const sorted = firstSeen.map((_, k) => k).sort((a, b) => (firstSeen[a] < firstSeen[b] ? -1 : firstSeen[a] > firstSeen[b] ? 1 : 0));
-    const remap = new Uint32Array(firstSeen.length);
-    sorted.forEach((k, rank) => (remap[k] = rank));
-    for (let r = 0; r < rows; r++) if (codes[r] !== MISSING_CODE) codes[r] = remap[codes[r]];
-    return { column: categoricalColumn(this.name, codes, sorted.map((k) => firstSeen[k])), missing: this.missing.done() };
+    return { column: sortedCategorical(this.name, this.codes, rows, this.levels), missing: this.missing.done() };
   }
 }
 

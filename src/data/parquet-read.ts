@@ -27,7 +27,7 @@ import { frameColumnType, formatClass, formatTypeText } from './arrow-schema.js'
 import { checkOptionColumns, type ReadCsvOptions } from './csv-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
 import { MISSING_CODE, booleanColumn, categoricalColumn, frameFromColumns, integerStorage, numericColumn, type NumericArrayType } from './frame-build.js';
-import { LevelIndex, Missing, hasNonFinite, widenWholeRange, type WholeRange } from './column-sinks.js';
+import { LevelIndex, Missing, hasNonFinite, sortedCategorical, widenWholeRange, type WholeRange } from './column-sinks.js';
 import { ffiBatch, ffiFields, isValid, type FfiArray, type FfiField } from './parquet-ffi.js';
 import { parquetRowGroups, type ParquetRowGroups } from './parquet-footer.js';
 import { parquetMetadataOf, parquetPagesFrame, type PagesOptions } from './parquet-pages.js';
@@ -281,14 +281,7 @@ class CategoricalReader implements ColumnReader {
     }
   }
   finish(rows: number): { column: Column; missing: Uint32Array | null } {
-    const codes = rows === this.codes.length ? this.codes : this.codes.slice(0, rows);
-    // renumbered in sorted level order (as for CSV)
-    const firstSeen = this.levels.names;
-    const sorted = firstSeen.map((_, k) => k).sort((a, b) => (firstSeen[a] < firstSeen[b] ? -1 : firstSeen[a] > firstSeen[b] ? 1 : 0));
-    const remap = new Uint32Array(firstSeen.length);
-    sorted.forEach((k, rank) => (remap[k] = rank));
-    for (let r = 0; r < rows; r++) if (codes[r] !== MISSING_CODE) codes[r] = remap[codes[r]];
-    return { column: categoricalColumn(this.field.name, codes, sorted.map((k) => firstSeen[k])), missing: this.missing.done() };
+    return { column: sortedCategorical(this.field.name, this.codes, rows, this.levels), missing: this.missing.done() };
   }
 }
 
