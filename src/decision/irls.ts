@@ -7,7 +7,7 @@
  * |β| ≈ 20 with standard errors in the thousands, often without that warning — so coefficients with |β| > 10 and
  * SE > 10·|β| are reported as diverging too.
  */
-import { choleskyLower } from '../numeric/cholesky.js';
+import { choleskyLower, choleskySolve } from '../numeric/cholesky.js';
 import { sigmoid, softplus } from '../numeric/logistic.js';
 import { UserError } from '../errors.js';
 
@@ -49,20 +49,6 @@ function devianceOf(eta: Float64Array, y: ArrayLike<number>): number {
   let dev = 0;
   for (let i = 0; i < eta.length; i++) dev += 2 * (y[i] === 1 ? softplus(-eta[i]) : softplus(eta[i]));
   return dev;
-}
-
-/** Solves L Lᵀ x = b in place (L from cholesky). */
-function choleskySolve(l: Float64Array, p: number, b: Float64Array): void {
-  for (let i = 0; i < p; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * p + k] * b[k];
-    b[i] = s / l[i * p + i];
-  }
-  for (let i = p - 1; i >= 0; i--) {
-    let s = b[i];
-    for (let k = i + 1; k < p; k++) s -= l[k * p + i] * b[k];
-    b[i] = s / l[i * p + i];
-  }
 }
 
 /** XᵀWX with W = diag(μ(1 − μ)), and Xᵀ(y − μ), for the current η. */

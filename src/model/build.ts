@@ -13,7 +13,7 @@ import { modelTerms } from './formula/terms.js';
 import { makeRecipe } from './design.js';
 import { dataWarnings } from './data-warnings.js';
 import { detectGroupLevelFold } from './group-level-fold.js';
-import { chooseBlockParameterization, chooseParameterizations, describeEvidence, levelInformation, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
+import { chooseBlockParameterization, chooseParameterizations, describeEvidence, JOINT_CRUDE_FAMILIES, levelInformation, sharedFixedColumn, type ParameterizationEvidence } from './parameterization.js';
 import { formatPrior } from './prior.js';
 import { priorGroupsText } from '../report/prior-groups.js';
 import { fixedBasisFactor } from './fixed-basis.js';
@@ -222,6 +222,7 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     options.parameterization,
     rowInformation,
     rowScores,
+    JOINT_CRUDE_FAMILIES.includes(family),
   );
   // a correlated block is centered, split or non-centered as a whole; its folds are the block's (CorrelatedBlock.foldColumns)
   const evidence = [...termEvidence];

@@ -22,3 +22,34 @@ export function choleskyLower(a: ArrayLike<number>, d: number, out: Float64Array
   }
   return -1;
 }
+
+/** Solves L Lᵀ x = b in place, for the lower factor L (d × d row-major, from choleskyLower) and b[off … off + d). */
+export function choleskySolve(l: Float64Array, d: number, b: Float64Array, off = 0): void {
+  for (let i = 0; i < d; i++) {
+    let s = b[off + i];
+    for (let k = 0; k < i; k++) s -= l[i * d + k] * b[off + k];
+    b[off + i] = s / l[i * d + i];
+  }
+  for (let i = d - 1; i >= 0; i--) {
+    let s = b[off + i];
+    for (let k = i + 1; k < d; k++) s -= l[k * d + i] * b[off + k];
+    b[off + i] = s / l[i * d + i];
+  }
+}
+
+/**
+ * The diagonal of (L Lᵀ)⁻¹ into out[outOff … outOff + d): entry j is ‖L⁻¹ e_j‖², by forward substitution from row j
+ * (the entries of L⁻¹ e_j above j are 0). `scratch` holds d values.
+ */
+export function choleskyInverseDiagonal(l: Float64Array, d: number, out: Float64Array, outOff: number, scratch: Float64Array): void {
+  for (let j = 0; j < d; j++) {
+    let sum = 0;
+    for (let r = j; r < d; r++) {
+      let s = r === j ? 1 : 0;
+      for (let c = j; c < r; c++) s -= l[r * d + c] * scratch[c];
+      scratch[r] = s / l[r * d + r];
+      sum += scratch[r] * scratch[r];
+    }
+    out[outOff + j] = sum;
+  }
+}
