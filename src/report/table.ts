@@ -23,7 +23,7 @@ export interface RenderOptions {
 const DEFAULT_DIGITS = 3;
 
 /**
- * A number to `digits` significant digits for reading: integers that need no more digits stay whole (4143, not
+ * A number to `digits` significant digits for reading: exact integers below 10⁶ stay whole (3, not 3.000; 4143, not
  * 4.14e+3), other numbers from 1e-4 up to 1e6 in fixed notation (0.00123, 41434), the rest in scientific notation
  * (1.23e-5, 1.23e+7). NaN and ±Inf print as NaN, Inf and -Inf.
  */
@@ -31,6 +31,8 @@ export function formatNumber(x: number, digits: number = DEFAULT_DIGITS): string
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? 'Inf' : '-Inf';
   if (x === 0) return '0';
+  // an exact integer (a count, a quantile of counts) below 10⁶ prints whole: 3, not 3.000
+  if (Number.isInteger(x) && Math.abs(x) < 1e6) return x.toString();
   // round first, so that 0.99996 counts as 1.00 and not as 1.000
   const rounded = Number(x.toPrecision(Math.max(digits, 1)));
   const ax = Math.abs(rounded);

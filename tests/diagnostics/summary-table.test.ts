@@ -102,6 +102,8 @@ describe('renderTable', () => {
     expect([0.99996, 1.00145, 0.0290337, 999.7, 1510.78, 1.2e-5, 12345678, 0, NaN, -Infinity].map(f)).toEqual([
       '1.00', '1.00', '0.0290', '1000', '1511', '1.20e-5', '1.23e+7', '0', 'NaN', '-Inf',
     ]);
+    // exact integers (counts) print whole at any digits: 3 rows, not 3.000
+    expect([3, -2, 1, 64000, 999999].map((x) => formatNumber(x, 4))).toEqual(['3', '-2', '1', '64000', '999999']);
   });
   it('a row with the wrong number of cells is a programming error', () => {
     expect(() => renderTable({ columns: ['a', 'b'], rows: [[1]] })).toThrow(/row 1 has 1 cells for 2 columns/);
