@@ -11,6 +11,7 @@ import { clvReportSections, clvTotalsTable, holdoutTable } from '../analyses/clv
 import { customersCsv } from '../analyses/clv/customers-csv.js';
 import { parseWeeks } from '../analyses/clv/dates.js';
 import { loadData } from '../data/load.js';
+import { dataNotes } from './column-types.js';
 import { SIMULATED_PREFIX } from '../data/datasets.js';
 import { summaryTable } from '../diagnostics/summary.js';
 import { UserError } from '../errors.js';
@@ -72,7 +73,7 @@ async function run(f: ClvFlags): Promise<void> {
   const reportFile = f.report === undefined ? null : checkOutFile(f.report, '--report');
   const types = simulated ? {} : { [f.customer]: 'categorical' as const, [f.date]: 'categorical' as const, [f.amount]: 'numeric' as const };
   const typeOrigin = simulated ? {} : { [f.customer]: '--customer', [f.date]: '--date', [f.amount]: '--amount' };
-  const { frame } = loadData(f.data, seed, simCustomers, { types, typeOrigin, features: false });
+  const { frame } = loadData(f.data, seed, simCustomers, { types, typeOrigin, features: false, ...dataNotes(f.quiet) });
   const progress = progressReporter({ quiet: f.quiet });
   const controller = new AbortController();
   const trap = trapStopSignals((signal) => {

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { loadData } from '../data/load.js';
+import { dataNotes } from './column-types.js';
 import { analyzeIts } from '../analyses/its.js';
 import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
@@ -64,7 +65,7 @@ async function run(f: ItsFlags): Promise<void> {
   // refused before any fitting, not after
   const outDir = f.out === undefined ? null : checkOutDir(f.out, { overwrite: f.overwrite });
   const reportFile = f.report === undefined ? null : checkOutFile(f.report, '--report');
-  const { frame, truth } = loadData(f.data, seed);
+  const { frame, truth } = loadData(f.data, seed, undefined, dataNotes(f.quiet));
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   const progress = progressReporter({ quiet: f.quiet || f.json === true });
   const controller = new AbortController();

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { runMmm, DEFAULT_HORIZON, type MmmResult } from '../analyses/mmm/analysis.js';
 import { loadData } from '../data/load.js';
+import { dataNotes } from './column-types.js';
 import { densityRunMeta, saveDensityRun } from '../io/density-run.js';
 import { checkOutDir, checkOutFile } from '../io/out-target.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
@@ -93,10 +94,10 @@ async function run(f: MmmFlags): Promise<void> {
   if (f.bounds !== undefined && budget === undefined) throw new UserError('--bounds limits the split of --budget; give --budget TOTAL too');
   const outDir = f.out === undefined ? null : checkOutDir(f.out, { overwrite: f.overwrite });
   const reportFile = f.report === undefined ? null : checkOutFile(f.report, '--report');
-  const { frame, truth } = loadData(f.data, seed);
+  const { frame, truth } = loadData(f.data, seed, undefined, dataNotes(f.quiet));
   const channels = list('--channels', f.channels);
   const controls = list('--controls', f.controls);
-  const liftTests = f.liftTests === undefined ? undefined : liftTestsFromFrame(loadData(f.liftTests, seed).frame, channels);
+  const liftTests = f.liftTests === undefined ? undefined : liftTestsFromFrame(loadData(f.liftTests, seed, undefined, dataNotes(f.quiet)).frame, channels);
   const say = f.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
   say(`mmm: ${channels.length} channels, ${frame.nRows} weeks, ${chains} chains × ${draws} draws (${warmup} warm-up)…`);
   const result = await runMmm(frame, {
