@@ -21,9 +21,16 @@ export interface ColumnTypeFlags {
 
 /** Adds --factor, --numeric, --sep and --decimal to a command. */
 export function columnTypeOptions(command: Command): Command {
+  return csvDialectOptions(
+    command
+      .option('--factor <columns>', 'read these columns as categorical (comma list, repeatable), e.g. a numeric code such as zip', collect)
+      .option('--numeric <columns>', 'read these columns as numbers; any other cell is an error (comma list, repeatable)', collect),
+  );
+}
+
+/** Adds --sep and --decimal to a command (columnTypeOptions includes them). */
+export function csvDialectOptions(command: Command): Command {
   return command
-    .option('--factor <columns>', 'read these columns as categorical (comma list, repeatable), e.g. a numeric code such as zip', collect)
-    .option('--numeric <columns>', 'read these columns as numbers; any other cell is an error (comma list, repeatable)', collect)
     .option('--sep <char>', "CSV field separator: , ; tab (or \\t) | (default: tab for a .tsv/.tab name, else the header line's: ; or tab when it has no comma, else ,)")
     .option('--decimal <mark>', 'decimal mark of the CSV numbers: . or , (default: , with the ; separator, else .)');
 }
@@ -58,9 +65,12 @@ export function columnTypeRequest(f: ColumnTypeFlags): DataOptions {
       typeOrigin[name] = flag;
     }
   }
+  return { types, typeOrigin, ...csvDialectRequest(f) };
+}
+
+/** The separator and decimal mark --sep and --decimal give, absent where not given. */
+export function csvDialectRequest(f: Pick<ColumnTypeFlags, 'sep' | 'decimal'>): Pick<DataOptions, 'sep' | 'decimal'> {
   return {
-    types,
-    typeOrigin,
     ...(f.sep !== undefined ? { sep: parseSeparator('--sep', f.sep) } : {}),
     ...(f.decimal !== undefined ? { decimal: parseDecimalMark('--decimal', f.decimal) } : {}),
   };

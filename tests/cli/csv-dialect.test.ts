@@ -100,4 +100,22 @@ describe('nutmeg fit of tab, semicolon/decimal-comma and spreadsheet-export file
     expect(sim.code).toBe(2);
     expect(sim.err).toBe('nutmeg: --sep and --decimal say how a CSV file is written; drop them for the built-in data set "sim:hillstrom"\n');
   }, 120_000);
+
+  it('its, mmm and clv take --sep and --decimal too (and choose as fit does without them)', async () => {
+    const commaSeries = write('series.csv', 'date,sales\n2023-01-01,1.5\n2023-01-03,2\n2023-01-02,3\n');
+    const semiSeries = write('series-semi.csv', 'date;sales\n2023-01-01;1,5\n2023-01-03;2\n2023-01-02;3\n');
+    const its = (data: string, ...extra: string[]): Promise<{ code: number; err: string }> =>
+      runNutmeg(['its', '--data', data, '--time', 'date', '--outcome', 'sales', '--intervention', '2023-01-02', '--quiet', ...extra]);
+    const fromComma = await its(commaSeries);
+    expect(fromComma.code).toBe(2); // the dates are out of order: an error about the file's contents, once read
+    expect(fromComma.err).toMatch(/^nutmeg: .*series\.csv/);
+    expect((await its(semiSeries)).err).toBe(fromComma.err.replaceAll(commaSeries, semiSeries));
+    expect((await its(semiSeries, '--sep', ';', '--decimal', ',')).err).toBe(fromComma.err.replaceAll(commaSeries, semiSeries));
+    const mmm = await runNutmeg(['mmm', '--data', commaSeries, '--date', 'date', '--outcome', 'sales', '--channels', 'tv', '--sep', 'colon']);
+    expect(mmm.code).toBe(2);
+    expect(mmm.err).toBe('nutmeg: --sep must be one of , ; tab (or \\t) |; got "colon"\n');
+    const clv = await runNutmeg(['clv', '--data', commaSeries, '--customer', 'c', '--date', 'date', '--amount', 'sales', '--decimal', ';']);
+    expect(clv.code).toBe(2);
+    expect(clv.err).toBe('nutmeg: --decimal must be . or , (the decimal mark of the file\'s numbers); got ";"\n');
+  }, 120_000);
 });
