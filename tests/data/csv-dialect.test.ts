@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCsvText } from '../../src/browser/data.js';
+import { readCsvBytes, readCsvText } from '../../src/browser/data.js';
 import { chooseDialect, dialectLine, parseDecimalMark, parseSeparator, separatorOfHeader } from '../../src/data/csv-dialect.js';
 import { readCsv, readCsvFull, type ReadCsvOptions } from '../../src/data/csv.js';
 import type { Frame } from '../../src/data/frame.js';
@@ -252,9 +252,13 @@ describe('blocks (nutmeg score) and the page', () => {
     expect(x).toEqual([0.5, 1.5, 2.5]);
   });
 
-  it('the page reads a dropped file by the same rules (its name and header line)', () => {
+  it('the page reads a dropped file by the same rules (its name and header line)', async () => {
     const tab = COMMA.replaceAll(',', '\t');
     expect(plain(readCsvText(tab, 'd.txt'))).toEqual(reference());
+    const warnings: string[] = [];
+    const gz = await readCsvBytes(new Uint8Array(gzipSync(tab.replaceAll('\n', '\t\n'))), 'd.tsv.gz', { warn: (w) => warnings.push(w) });
+    expect(plain(gz)).toEqual(reference());
+    expect(warnings).toEqual(['d.tsv.gz: left out column 4 of the header, which has no name and no values (empty columns a spreadsheet exported)']);
     expect(plain(readCsvText(COMMA.replaceAll(',', ';').replace('0.5', '0,5').replace('-1.25', '-1,25').replace('2.5e-3', '2,5e-3'), 'd.csv'))).toEqual(reference());
     expect(plain(readCsvText(COMMA.replaceAll(',', '|'), 'd.csv', { sep: '|' }))).toEqual(reference());
     expect(userErrorOf(() => readCsvText('y;x\n1;0.5\n', 'd.csv'))).toMatch(/^d\.csv, line 2, column "x": "0\.5" has a point/);
