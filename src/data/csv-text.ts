@@ -82,7 +82,7 @@ function parseRecords(path: string, text: string, firstLine: number, delimiter: 
  * The columns (0-based) with neither a name nor any value: a blank header cell and only blank cells below it (a
  * short row has none there). None when every column is so (the file has no named column: checkHeader says so).
  */
-export function namelessEmptyColumns(header: readonly string[], rows: readonly (readonly string[])[]): Set<number> {
+function namelessEmptyColumns(header: readonly string[], rows: readonly (readonly string[])[]): Set<number> {
   const empty = new Set<number>();
   header.forEach((name, j) => {
     if (name.trim() !== '') return;
@@ -100,7 +100,7 @@ function listed(numbers: readonly number[]): string {
 }
 
 /** The warning for columns left out by namelessEmptyColumns (1-based numbers in the message). */
-export function leftOutWarning(path: string, columns: ReadonlySet<number>): string {
+function leftOutWarning(path: string, columns: ReadonlySet<number>): string {
   const numbers = [...columns].map((j) => j + 1);
   const which = `column${numbers.length === 1 ? '' : 's'} ${listed(numbers)}`;
   return `${path}: left out ${which} of the header, which ${numbers.length === 1 ? 'has' : 'have'} no name and no values (empty columns a spreadsheet exported)`;
