@@ -2,7 +2,8 @@
  * Benchmark: ingestion of a 10-column numeric table (issue 16 item 3) as CSV, Parquet and Arrow IPC, through what
  * `--data` uses (readDataFile): rows/s (wall and CPU) and peak RSS per reader, each reader in its own process so that
  * its peak RSS is its own. The CSV is also read by the full parser alone (readCsvFull: csv-parse plus typing the
- * cells), the path every CSV took before the fast path. Files are written to a temporary directory: the CSV with 6
+ * cells), the path every CSV took before the fast path, and the same table tab-separated (data.tsv) through readDataFile,
+ * which reads every separator but the comma with the full parser (src/data/csv-dialect.ts). Files are written to a temporary directory: the CSV with 6
  * decimals per cell, the Parquet file by parquet-wasm (snappy, as pandas/pyarrow write by default), the Arrow IPC
  * file by apache-arrow. A baseline process that loads nothing gives the RSS of node + tsx alone.
  *
@@ -17,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const COLUMNS = 10;
 const self = fileURLToPath(import.meta.url);
 
-type Reader = 'baseline' | 'csv' | 'csv-full' | 'parquet' | 'arrow';
+type Reader = 'baseline' | 'csv' | 'csv-full' | 'tsv' | 'parquet' | 'arrow';
 
 export interface ReaderResult {
   readonly reader: Reader;
@@ -53,7 +54,7 @@ function columnValues(rows: number): Float64Array[] {
   });
 }
 
-async function writeFiles(dir: string, rows: number): Promise<Record<'csv' | 'parquet' | 'arrow', string>> {
+async function writeFiles(dir: string, rows: number): Promise<Record<'csv' | 'tsv' | 'parquet' | 'arrow', string>> {
   const { tableFromArrays, tableToIPC } = await import('apache-arrow');
   const parquet = await import('parquet-wasm/node');
   const cols = columnValues(rows);
@@ -66,13 +67,15 @@ async function writeFiles(dir: string, rows: number): Promise<Record<'csv' | 'pa
     parts.push(line);
   }
   writeFileSync(csv, parts.join('\n') + '\n');
+  const tsv = path.join(dir, 'data.tsv');
+  writeFileSync(tsv, parts.map((line) => line.replaceAll(',', '\t')).join('\n') + '\n');
   const table = tableFromArrays(Object.fromEntries(names.map((n, j) => [n, cols[j]])));
   const arrow = path.join(dir, 'data.arrow');
   writeFileSync(arrow, tableToIPC(table, 'file'));
   const pq = path.join(dir, 'data.parquet');
   const props = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY).build();
   writeFileSync(pq, parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream')), props));
-  return { csv, parquet: pq, arrow };
+  return { csv, tsv, parquet: pq, arrow };
 }
 
 /**
@@ -139,6 +142,8 @@ export async function run(options: { quick?: boolean; rows?: number } = {}): Pro
       measure('baseline', '', 1),
       measure('csv', files.csv, repeats),
       measure('csv-full', files.csv, options.quick === true ? 1 : 1),
+      // (not in --quick runs, which scale.ts repeats per size: it is the full parser's cost again)
+      ...(options.quick === true ? [] : [measure('tsv', files.tsv, 1)]),
       measure('parquet', files.parquet, repeats),
       measure('arrow', files.arrow, repeats),
     ];
@@ -161,7 +166,7 @@ export function ingestTable(result: IngestBenchResult): string {
       lines.push(`| baseline (node + tsx, nothing read) | | | | | | ${r.peakRssMiB.toFixed(0)} |`);
       continue;
     }
-    const name = { csv: 'CSV (readDataFile: fast path)', 'csv-full': 'CSV, full parser (csv-parse)', parquet: 'Parquet (JavaScript reader: hyparquet + parquet-pages.ts)', arrow: 'Arrow IPC file (apache-arrow)' }[r.reader];
+    const name = { csv: 'CSV (readDataFile: fast path)', 'csv-full': 'CSV, full parser (csv-parse)', tsv: 'tab-separated (readDataFile: full parser)', parquet: 'Parquet (JavaScript reader: hyparquet + parquet-pages.ts)', arrow: 'Arrow IPC file (apache-arrow)' }[r.reader];
     const m = (x: number): string => (x / 1e6).toFixed(2) + ' M';
     lines.push(
       `| ${name} | ${r.megabytes.toFixed(1)} | ${r.wallSeconds.toFixed(3)} | ${r.cpuSeconds.toFixed(3)} | ${m(r.rowsPerSecond)} | ${m(r.rowsPerCpuSecond)} | ${r.peakRssMiB.toFixed(0)} |`,

@@ -59,12 +59,13 @@ function oneLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
-async function frameOf(data: FitRequest['data']): Promise<{ frame: Frame; source: RunDataSource }> {
+/** The fit's data; a CSV file's dialect line goes to the log, its warnings (columns left out) to `warnings`. */
+async function frameOf(data: FitRequest['data'], warnings: string[]): Promise<{ frame: Frame; source: RunDataSource }> {
   if (data.kind === 'simulated') {
     const frame = addHillstromFeatures(simulateHillstrom({ seed: data.seed, n: data.rows }).frame);
     return { frame, source: { source: `sim:${data.name}`, seed: data.seed, rows: frame.nRows } };
   }
-  const frame = await readDataBytes(data.bytes, data.name);
+  const frame = await readDataBytes(data.bytes, data.name, { log: (line) => post({ type: 'log', line }), warn: (message) => warnings.push(message) });
   return { frame, source: { source: data.name, seed: null, rows: frame.nRows } };
 }
 
@@ -104,7 +105,8 @@ async function sectionsOf(fit: Fit, request: FitRequest, source: RunDataSource, 
 async function runFit(request: FitRequest): Promise<void> {
   const started = performance.now();
   let field: Field = 'data';
-  const { frame, source } = await frameOf(request.data).catch((e: unknown) => {
+  const warnings: string[] = [];
+  const { frame, source } = await frameOf(request.data, warnings).catch((e: unknown) => {
     throw Object.assign(e instanceof Error ? e : new Error(String(e)), { field });
   });
   let priors: Record<string, string> | undefined;
@@ -114,7 +116,6 @@ async function runFit(request: FitRequest): Promise<void> {
     throw Object.assign(e instanceof Error ? e : new Error(String(e)), { field: 'prior' });
   }
   field = 'formula';
-  const warnings: string[] = [];
   controller = new AbortController();
   let lastPost = 0;
   const fit = await fitModel(frame, request.formula, {

@@ -9,7 +9,7 @@ import { abTest, armsOfFrame, chooseControl, type AbTestResult } from '../decisi
 import { renderTable, type Table } from '../report/table.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { intIn, probability } from './options.js';
-import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
+import { columnTypeOptions, columnTypeRequest, dataNotes, type ColumnTypeFlags } from './column-types.js';
 
 interface AbTestFlags extends ColumnTypeFlags {
   data: string;
@@ -48,7 +48,7 @@ function run(f: AbTestFlags): void {
   const draws = intIn('--draws', f.draws, SETTING_RANGES.abtestDraws);
   const seed = intIn('--seed', f.seed, SETTING_RANGES.seed);
   const interval = probability('--interval', f.interval);
-  const { frame } = loadData(f.data, seed, undefined, columnTypeRequest(f));
+  const { frame } = loadData(f.data, seed, undefined, { ...columnTypeRequest(f), ...dataNotes(false) });
   const arms = armsOfFrame(frame, f.arm, f.outcome);
   const control = chooseControl(arms, f.control);
   const result = abTest(arms, { control, draws, seed, interval });

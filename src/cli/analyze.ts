@@ -26,7 +26,7 @@ import { progressReporter, type ProgressReporter } from '../sampler/progress.js'
 import type { SamplerProgress } from '../sampler/progress.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { intIn, oneOf, positiveInt } from './options.js';
-import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
+import { columnTypeOptions, columnTypeRequest, dataNotes, type ColumnTypeFlags } from './column-types.js';
 import { signalExitCode, trapStopSignals } from './signals.js';
 import { packageVersion } from './version.js';
 
@@ -172,11 +172,14 @@ function hillstromData(f: HillstromFlags, seed: number): { data: LoadedData; des
   if (f.data === undefined && Object.keys(types.types ?? {}).length > 0) {
     throw new UserError('--factor and --numeric apply to a data file; give it with --data FILE');
   }
+  if (f.data === undefined && (types.sep !== undefined || types.decimal !== undefined)) {
+    throw new UserError('--sep and --decimal say how a CSV data file is written; give it with --data FILE');
+  }
   if (f.data === undefined) {
     const data = builtinDataset('hillstrom', seed, rows);
     return { data, description: `simulated Hillstrom data (seed ${seed}, ${data.frame.nRows} rows; no --data given)` };
   }
-  const data = loadData(f.data, seed, rows, types);
+  const data = loadData(f.data, seed, rows, { ...types, ...dataNotes(f.quiet) });
   return { data, description: data.truth ? `${data.frame.source}, ${data.frame.nRows} rows` : resolve(f.data) };
 }
 
@@ -203,8 +206,14 @@ async function runHillstrom(f: HillstromFlags): Promise<void> {
     const onFit = (model: string, fitted: Fit): void => {
       if (out === null) return;
       const dir = join(out, model);
-      const types = columnTypeRequest(f).types ?? {};
-      const stated = Object.keys(types).length > 0 ? { types } : {};
+      const request = columnTypeRequest(f);
+      const types = request.types ?? {};
+      // the column types, --sep and --decimal as given, for loo and report to read the file as the fit did
+      const stated = {
+        ...(Object.keys(types).length > 0 ? { types } : {}),
+        ...(request.sep !== undefined ? { sep: request.sep } : {}),
+        ...(request.decimal !== undefined ? { decimal: request.decimal } : {}),
+      };
       writeRun(dir, fitted, runMeta(fitted, { source, seed: data.truth ? seed : null, rows: data.frame.nRows, ...stated }, packageVersion()));
     };
     const analysis = await analyzeHillstrom(data.frame, {

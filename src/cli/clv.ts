@@ -11,6 +11,7 @@ import { clvReportSections, clvTotalsTable, holdoutTable } from '../analyses/clv
 import { customersCsv } from '../analyses/clv/customers-csv.js';
 import { parseWeeks } from '../analyses/clv/dates.js';
 import { loadData } from '../data/load.js';
+import { csvDialectOptions, csvDialectRequest, dataNotes, type ColumnTypeFlags } from './column-types.js';
 import { SIMULATED_PREFIX } from '../data/datasets.js';
 import { summaryTable } from '../diagnostics/summary.js';
 import { UserError } from '../errors.js';
@@ -24,7 +25,7 @@ import { trapStopSignals } from './signals.js';
 import { packageVersion } from './version.js';
 import { join, resolve } from 'node:path';
 
-interface ClvFlags {
+interface ClvFlags extends Pick<ColumnTypeFlags, 'sep' | 'decimal'> {
   targetAccept?: string;
   data: string;
   customer: string;
@@ -72,7 +73,7 @@ async function run(f: ClvFlags): Promise<void> {
   const reportFile = f.report === undefined ? null : checkOutFile(f.report, '--report');
   const types = simulated ? {} : { [f.customer]: 'categorical' as const, [f.date]: 'categorical' as const, [f.amount]: 'numeric' as const };
   const typeOrigin = simulated ? {} : { [f.customer]: '--customer', [f.date]: '--date', [f.amount]: '--amount' };
-  const { frame } = loadData(f.data, seed, simCustomers, { types, typeOrigin, features: false });
+  const { frame } = loadData(f.data, seed, simCustomers, { types, typeOrigin, features: false, ...csvDialectRequest(f), ...dataNotes(f.quiet) });
   const progress = progressReporter({ quiet: f.quiet });
   const controller = new AbortController();
   const trap = trapStopSignals((signal) => {
@@ -146,10 +147,12 @@ async function run(f: ClvFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('clv')
-    .description('customer lifetime value from raw transactions: Bayesian BG/NBD + Gamma-Gamma, per-customer P(alive), expected purchases and value with intervals, holdout check')
-    .requiredOption('--data <file|sim:clv>', 'transactions: CSV, Parquet or Arrow IPC file with one row per purchase, or sim:clv (simulated, known parameters)')
+  csvDialectOptions(
+    program
+      .command('clv')
+      .description('customer lifetime value from raw transactions: Bayesian BG/NBD + Gamma-Gamma, per-customer P(alive), expected purchases and value with intervals, holdout check')
+      .requiredOption('--data <file|sim:clv>', 'transactions: CSV, Parquet or Arrow IPC file with one row per purchase, or sim:clv (simulated, known parameters)'),
+  )
     .requiredOption('--customer <column>', 'column of customer ids')
     .requiredOption('--date <column>', 'column of purchase dates, YYYY-MM-DD (a time after the date is ignored)')
     .requiredOption('--amount <column>', 'column of purchase amounts (≥ 0)')

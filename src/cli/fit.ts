@@ -179,7 +179,7 @@ async function run(f: FitFlags): Promise<void> {
     throw new UserError('--save-effects says what --out and --netcdf keep of the group effects; give --out DIR or --netcdf FILE.nc too (or drop --save-effects)');
   }
   const dataOptions = columnTypeRequest(f);
-  const { frame, truth } = loadData(f.data, seed, rows, dataOptions);
+  const { frame, truth } = loadData(f.data, seed, rows, { ...dataOptions, log: f.quiet ? undefined : say, warn });
   if (f.saveLoglik) checkLogLikSize(frame.nRows, options);
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   if (!f.quiet) say(`model: ${formula}`);
@@ -272,7 +272,9 @@ async function run(f: FitFlags): Promise<void> {
     if (outDir !== null) {
       const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);
       const types = Object.keys(dataOptions.types ?? {}).length > 0 ? { types: dataOptions.types } : {};
-      const base = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types }, packageVersion(), [...printed, ...fitWarnings]);
+      // --sep and --decimal as given, for loo and report to read the file as the fit did
+      const dialect = { ...(dataOptions.sep !== undefined ? { sep: dataOptions.sep } : {}), ...(dataOptions.decimal !== undefined ? { decimal: dataOptions.decimal } : {}) };
+      const base = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types, ...dialect }, packageVersion(), [...printed, ...fitWarnings]);
       const meta = { ...base, ...(perTerm !== null ? { termEfficiency: perTerm } : {}), ...effectsMeta(saveEffects, effects, DEFAULT_HDI_PROB, fit.draws.names) };
       saveRun(outDir, fit, meta, { effects });
       const written = meta.effectsSummary && meta.effectsDraws ? `, ${meta.effectsSummary.file}, ${meta.effectsDraws.file} and fit.json` : ' and fit.json';

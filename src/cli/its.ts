@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { loadData } from '../data/load.js';
+import { csvDialectOptions, csvDialectRequest, dataNotes, type ColumnTypeFlags } from './column-types.js';
 import { analyzeIts } from '../analyses/its.js';
 import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
@@ -21,7 +22,7 @@ import { intIn, intInRange, oneOf, probability } from './options.js';
 import { trapStopSignals, signalExitCode } from './signals.js';
 import { packageVersion } from './version.js';
 
-interface ItsFlags {
+interface ItsFlags extends Pick<ColumnTypeFlags, 'sep' | 'decimal'> {
   targetAccept?: string;
   data: string;
   time: string;
@@ -64,7 +65,7 @@ async function run(f: ItsFlags): Promise<void> {
   // refused before any fitting, not after
   const outDir = f.out === undefined ? null : checkOutDir(f.out, { overwrite: f.overwrite });
   const reportFile = f.report === undefined ? null : checkOutFile(f.report, '--report');
-  const { frame, truth } = loadData(f.data, seed);
+  const { frame, truth } = loadData(f.data, seed, undefined, { ...csvDialectRequest(f), ...dataNotes(f.quiet) });
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   const progress = progressReporter({ quiet: f.quiet || f.json === true });
   const controller = new AbortController();
@@ -153,10 +154,12 @@ async function run(f: ItsFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('its')
-    .description('interrupted time series: effect of an intervention from a pre-period regression projected as the counterfactual, with placebo checks')
-    .requiredOption('--data <file>', 'CSV, Parquet or Arrow IPC file, one row per time (or sim:its)')
+  csvDialectOptions(
+    program
+      .command('its')
+      .description('interrupted time series: effect of an intervention from a pre-period regression projected as the counterfactual, with placebo checks')
+      .requiredOption('--data <file>', 'CSV, Parquet or Arrow IPC file, one row per time (or sim:its)'),
+  )
     .requiredOption('--time <column>', 'time column: dates YYYY-MM-DD or numbers, strictly increasing')
     .requiredOption('--outcome <column>', 'numeric outcome column, e.g. sales')
     .requiredOption('--intervention <time>', 'first time of the post-period (a date or number, as the time column)')

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { runMmm, DEFAULT_HORIZON, type MmmResult } from '../analyses/mmm/analysis.js';
 import { loadData } from '../data/load.js';
+import { csvDialectOptions, csvDialectRequest, dataNotes, type ColumnTypeFlags } from './column-types.js';
 import { densityRunMeta, saveDensityRun } from '../io/density-run.js';
 import { checkOutDir, checkOutFile } from '../io/out-target.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
@@ -17,7 +18,7 @@ import { renderTable } from '../report/table.js';
 import { intIn, intInRange, oneOf, probability } from './options.js';
 import { packageVersion } from './version.js';
 
-interface MmmFlags {
+interface MmmFlags extends Pick<ColumnTypeFlags, 'sep' | 'decimal'> {
   data: string;
   date: string;
   outcome: string;
@@ -93,10 +94,10 @@ async function run(f: MmmFlags): Promise<void> {
   if (f.bounds !== undefined && budget === undefined) throw new UserError('--bounds limits the split of --budget; give --budget TOTAL too');
   const outDir = f.out === undefined ? null : checkOutDir(f.out, { overwrite: f.overwrite });
   const reportFile = f.report === undefined ? null : checkOutFile(f.report, '--report');
-  const { frame, truth } = loadData(f.data, seed);
+  const { frame, truth } = loadData(f.data, seed, undefined, { ...csvDialectRequest(f), ...dataNotes(f.quiet) });
   const channels = list('--channels', f.channels);
   const controls = list('--controls', f.controls);
-  const liftTests = f.liftTests === undefined ? undefined : liftTestsFromFrame(loadData(f.liftTests, seed).frame, channels);
+  const liftTests = f.liftTests === undefined ? undefined : liftTestsFromFrame(loadData(f.liftTests, seed, undefined, dataNotes(f.quiet)).frame, channels);
   const say = f.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
   say(`mmm: ${channels.length} channels, ${frame.nRows} weeks, ${chains} chains × ${draws} draws (${warmup} warm-up)…`);
   const result = await runMmm(frame, {
@@ -169,10 +170,12 @@ async function run(f: MmmFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('mmm')
-    .description('Bayesian media-mix model: adstock + saturation per channel, contributions and ROAS with intervals, response curves, budget optimiser')
-    .requiredOption('--data <file|sim:mmm>', 'weekly table: CSV, Parquet or Arrow IPC file, or sim:mmm')
+  csvDialectOptions(
+    program
+      .command('mmm')
+      .description('Bayesian media-mix model: adstock + saturation per channel, contributions and ROAS with intervals, response curves, budget optimiser')
+      .requiredOption('--data <file|sim:mmm>', 'weekly table: CSV, Parquet or Arrow IPC file, or sim:mmm'),
+  )
     .requiredOption('--date <column>', 'week column, YYYY-MM-DD, sorted, one row per week')
     .requiredOption('--outcome <column>', 'outcome column, e.g. sales')
     .requiredOption('--channels <columns>', 'spend columns, comma-separated, e.g. tv,search,social')

@@ -38,7 +38,7 @@ import { calibrationSpec } from '../report/plots/calibration.js';
 import { renderCsvLine, renderTable, type Cell, type Table } from '../report/table.js';
 import { SETTING_RANGES } from '../fit/bounds.js';
 import { intIn, nonNegativeInt, positiveInt } from './options.js';
-import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
+import { columnTypeOptions, columnTypeRequest, dataNotes, type ColumnTypeFlags } from './column-types.js';
 
 interface ScoreFlags extends ColumnTypeFlags {
   data: string;
@@ -295,7 +295,7 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
     const newLevelCounts = new Map<string, number>();
     let head: HeadRow[] = [];
     let headColumns: readonly string[] = [];
-    for (const block of loadDataBlocks(f.data, seed, rows, columnTypeRequest(f), blockRows)) {
+    for (const block of loadDataBlocks(f.data, seed, rows, { ...columnTypeRequest(f), ...dataNotes(f.quiet) }, blockRows)) {
       if (shape === null) {
         source = block.source;
         requireRecordedFeatures(run.dir, recipe, block);

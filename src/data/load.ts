@@ -4,14 +4,17 @@
  * simulated set has them, so the same formulas apply to both.
  */
 import { UserError } from '../errors.js';
-import type { ColumnType } from './csv.js';
+import type { ColumnType, ReadCsvOptions } from './csv.js';
 import { builtinDataset, isBuiltinDatasetName, loadDataArgument, SIMULATED_PREFIX, type LoadedData } from './datasets.js';
 import type { Frame } from './frame.js';
 import { addHillstromFeatures, HILLSTROM_SCHEMA } from './hillstrom.js';
 import { BLOCK_ROWS, fileBlocks, frameBlocks } from './row-blocks.js';
 
-/** Column types stated by the user (--factor, --numeric) for a data file, and whether to add the Hillstrom features. */
-export interface DataOptions {
+/**
+ * Column types stated by the user (--factor, --numeric) for a data file, how a CSV file is written (--sep, --decimal)
+ * and where its notes go, and whether to add the Hillstrom features.
+ */
+export interface DataOptions extends Pick<ReadCsvOptions, 'sep' | 'decimal' | 'log' | 'warn'> {
   readonly types?: Readonly<Record<string, ColumnType>>;
   /** The flag that stated each column's type, for messages. */
   readonly typeOrigin?: Readonly<Record<string, string>>;
@@ -25,6 +28,9 @@ export interface DataOptions {
 export function loadData(argument: string, seed: number, simulatedRows?: number, options: DataOptions = {}): LoadedData {
   if (Object.keys(options.types ?? {}).length > 0 && argument.startsWith(SIMULATED_PREFIX)) {
     throw new UserError(`column types (--factor, --numeric) apply to a CSV file, not to the built-in data set "${argument}"`);
+  }
+  if ((options.sep !== undefined || options.decimal !== undefined) && argument.startsWith(SIMULATED_PREFIX)) {
+    throw new UserError(`--sep and --decimal say how a CSV file is written; drop them for the built-in data set "${argument}"`);
   }
   const features = options.features ?? true;
   if (simulatedRows !== undefined) {

@@ -9,7 +9,9 @@
  * --factor): a column whose cells are numbers in one block and words in another reads as numeric in the first.
  * An empty line is kept at the start of the next block, so that one in the middle of the file is still the error it
  * is in a whole file, while empty lines at the very end are dropped as there. A gzip, UTF-16 or otherwise encoded file
- * is decoded whole first (readTextFile), then cut the same way.
+ * is decoded whole first (readTextFile), then cut the same way. The separator and decimal mark are chosen once, from
+ * the file's name and header line (csv-dialect.ts), and logged once; columns left out for having neither a name nor
+ * values in a block are warned about once (a block with a value there is the error a whole file gives).
  *
  * Parquet: decoded a batch of rows at a time from the file itself, a column chunk at a time (columnar.ts) — neither
  * the file's bytes nor its decoded rows are held whole (parquet-wasm's offset/limit on the file's bytes for a codec
@@ -19,6 +21,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { ReadCsvOptions } from './csv-text.js';
 import { frameFromCsvText } from './csv-text.js';
+import { chooseDialect, dialectLine } from './csv-dialect.js';
 import { columnarBlocks } from './columnar.js';
 import { dataFileFormat } from './data-file.js';
 import { firstInvalidUtf8, needsTextDecoding } from './file-text.js';
@@ -137,6 +140,20 @@ function* csvBlocks(path: string, options: ReadCsvOptions, blockRows: number): G
       if (eof && headerEnd < 0) headerEnd = len;
     }
     const headerBytes = Buffer.from(buf.subarray(0, headerEnd));
+    // the dialect from the header line (undecodable bytes there are the first block's error, as in a whole file)
+    const dialect = chooseDialect(path, headerBytes.toString('utf8'), options);
+    const line = dialectLine(path, dialect);
+    if (line !== null) options.log?.(line);
+    const warned = new Set<string>();
+    const { warn } = options;
+    const blockOptions: ReadCsvOptions = {
+      ...options,
+      warn: warn === undefined ? undefined : (message) => {
+        if (warned.has(message)) return;
+        warned.add(message);
+        warn(message);
+      },
+    };
     // the first block's text starts with the file's own bytes (byte-order mark and all), later ones with the header
     let headerText: string | null = null;
     let firstLine = 2;
@@ -188,7 +205,7 @@ function* csvBlocks(path: string, options: ReadCsvOptions, blockRows: number): G
         headerText ??= decodeBlock(path, headerBytes, 0, headerBytes.length, 1, decoded);
         text = headerText + decodeBlock(path, buf, start, end, firstLine, decoded);
       }
-      const frame = frameFromCsvText(path, text, options, firstLine);
+      const frame = frameFromCsvText(path, text, blockOptions, firstLine, dialect);
       any = true;
       yield frame;
       firstLine += countBreaks(buf, first ? headerEnd : start, end);

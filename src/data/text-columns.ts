@@ -15,12 +15,13 @@
  * column is categorical with --factor), while a column of labels in which numbers are a minority both of the values
  * and of the rows (`A12, B7, C3, 123`; `Urban, Rural, 7`) stays categorical. A false error costs the user one flag;
  * a false factor silently fits another model, hence the rule leans to the error. A column forced numeric (--numeric,
- * or a schema) takes plain decimals only and reports the first other cell the same way.
+ * or a schema) takes plain decimals only and reports the first other cell the same way. A file read with decimal
+ * commas (csv-dialect.ts) reads its cells so (number-reading.ts): `0,5` is a plain decimal there and `0.5` refused.
  */
 import { UserError } from '../errors.js';
 import type { Column } from './frame.js';
 import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn } from './frame-build.js';
-import { notANumberReason, numberCell, parseDecimal } from './number-cells.js';
+import { POINT_DECIMALS, type NumberReading } from './number-reading.js';
 
 export { parseDecimal } from './number-cells.js';
 
@@ -39,6 +40,8 @@ export interface TextColumnInput {
   readonly where: (row: number) => string;
   /** File line of data row r, for listing further bad cells; without it they are listed as data rows (1-based). */
   readonly lineOf?: (row: number) => number;
+  /** How numbers are written (number-reading.ts): decimal points unless given. */
+  readonly numbers?: NumberReading;
 }
 
 export interface TextColumn {
@@ -84,9 +87,10 @@ interface NumericParse {
 /** Parses the cells as numbers, stopping at the first one that is not a number (missing cells become NaN). */
 function parseNumericCells(input: TextColumnInput): NumericParse {
   const values = new Float64Array(input.rows.length);
+  const { parse } = input.numbers ?? POINT_DECIMALS;
   for (let r = 0; r < values.length; r++) {
     const cell = input.rows[r][input.index];
-    const v = parseDecimal(cell);
+    const v = parse(cell);
     if (Number.isNaN(v) && !isMissingCell(cell)) return { values, badRow: r };
     values[r] = v;
   }
@@ -99,6 +103,7 @@ function parseNumericCells(input: TextColumnInput): NumericParse {
  */
 function meantNumeric(input: TextColumnInput): boolean {
   const isNumber = new Map<string, boolean>();
+  const numberCell = (input.numbers ?? POINT_DECIMALS).cell;
   let cells = 0;
   let numberCells = 0;
   for (let r = 0; r < input.rows.length; r++) {
@@ -128,9 +133,10 @@ function flagColumn(name: string): string {
  */
 function notNumbersError(input: TextColumnInput, firstBad: number, forced: boolean): UserError {
   const others: number[] = [];
+  const { parse, reason } = input.numbers ?? POINT_DECIMALS;
   for (let r = firstBad + 1; r < input.rows.length; r++) {
     const cell = input.rows[r][input.index];
-    if (Number.isNaN(parseDecimal(cell)) && !isMissingCell(cell)) others.push(r);
+    if (Number.isNaN(parse(cell)) && !isMissingCell(cell)) others.push(r);
   }
   const cell = input.rows[firstBad][input.index];
   const fix = forced
@@ -145,7 +151,7 @@ function notNumbersError(input: TextColumnInput, firstBad: number, forced: boole
     const unit = `${lineOf === undefined ? 'row' : 'line'}${others.length === 1 ? '' : 's'}`;
     more = `; ${others.length} more cell${others.length === 1 ? ' is' : 's are'} not a number (${unit} ${list})`;
   }
-  return cellError(input, firstBad, `${notANumberReason(cell)}; ${fix}${more}`);
+  return cellError(input, firstBad, `${reason(cell)}; ${fix}${more}`);
 }
 
 function allBooleanWords(input: TextColumnInput): boolean {

@@ -198,8 +198,8 @@ export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'):
   requireEffectDraws(dir, meta, command);
   const source = dataOverride ?? meta.data.source;
   const simulated = dataOverride === undefined && meta.data.seed !== null;
-  const types = dataOverride === undefined ? meta.data.types : undefined;
-  const { frame } = loadData(source, meta.data.seed ?? 1, simulated ? meta.data.rows : undefined, { types });
+  const stated = dataOverride === undefined ? { types: meta.data.types, sep: meta.data.sep, decimal: meta.data.decimal } : {};
+  const { frame } = loadData(source, meta.data.seed ?? 1, simulated ? meta.data.rows : undefined, stated);
   if (!(FAMILIES as readonly string[]).includes(meta.family)) {
     throw new UserError(`${dir}/fit.json: family '${meta.family}' is not one this version knows (${FAMILIES.join(', ')})`);
   }

@@ -4,6 +4,7 @@
  */
 import type { CmdStanCsvContent } from './cmdstan-csv-text.js';
 import type { ColumnType } from '../data/text-columns.js';
+import type { CsvSeparator, DecimalMark } from '../data/csv-dialect.js';
 import type { Fit } from '../fit/fit.js';
 import type { PathfinderReport } from '../fit/pathfinder-fit.js';
 import type { TermEfficiency } from '../diagnostics/term-efficiency.js';
@@ -26,6 +27,9 @@ export interface RunDataSource {
   readonly rows: number;
   /** Column types stated with --factor / --numeric when fitting; absent when none were. */
   readonly types?: Readonly<Record<string, ColumnType>>;
+  /** The CSV separator and decimal mark given with --sep / --decimal when fitting; absent when not given. */
+  readonly sep?: CsvSeparator;
+  readonly decimal?: DecimalMark;
 }
 
 /**
