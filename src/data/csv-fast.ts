@@ -10,8 +10,8 @@
  * Numbers: a cell of at most 9 digits without an exponent is read as an integer m in 32-bit arithmetic and divided by
  * 10^(digits after the point): m and 10^k (k ≤ 9) are exact doubles, so the quotient is correctly rounded and equals
  * Number(cell) (Clinger, "How to read floating point numbers accurately", PLDI 1990, the fast path). Longer cells and
- * exponents go to decimalBytes (decimal-bytes.ts): the same fast path up to 2^53 and 10^±22, Number() of the text
- * beyond.
+ * exponents go to exactDecimalBytes (decimal-bytes.ts): the same fast path up to 2^53 and 10^±22; Number() of the
+ * cell's text beyond.
  *
  * Memory: each column's values are written as they are read into a 65,536-row block, narrowed when the block holds
  * small whole numbers (Columns below). A column found to need float64 (a block with a fraction) is from then on
@@ -23,7 +23,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { needsTextDecoding } from './file-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
 import { compactValues, frameFromColumns, joinedType, numericColumn } from './frame-build.js';
-import { decimalBytes, POW10 } from './decimal-bytes.js';
+import { exactDecimalBytes, POW10 } from './decimal-bytes.js';
 import { type Allocate, LARGE_BUFFER_BYTES, largeAllocator } from '../platform/large-buffer.js';
 
 /** Bytes read at a time (1 MiB measured a little faster than 4 MiB, session 11: the chunk stays in cache between the read and the scan). */
@@ -196,7 +196,7 @@ function scanLines(buf: Buffer, from: number, to: number, cols: Columns, state: 
       c = buf[p];
       if (c === 43 && negative === 0) c = buf[++p];
       // the digits before and after the point as one integer (32-bit arithmetic: exact for up to 9 digits; longer
-      // cells are read again by decimalBytes, so a wrapped m is never used); d = byte − '0', a digit when 0 ≤ d ≤ 9
+      // cells are read again by exactDecimalBytes, so a wrapped m is never used); d = byte − '0', a digit when 0 ≤ d ≤ 9
       // (one unsigned comparison; `| 0` makes a read past the end, which the line breaks rule out, a non-digit)
       const intStart = p;
       let m = 0;
@@ -233,7 +233,8 @@ function scanLines(buf: Buffer, from: number, to: number, cols: Columns, state: 
       if (digits <= 9 && !exponent) {
         v = (m / POW10[fraction]) * SIGN[negative]; // (exact negation; −0 for a negative zero, as Number('-0'))
       } else {
-        v = decimalBytes(buf, cellStart, p);
+        v = exactDecimalBytes(buf, cellStart, p);
+        if (v !== v) v = Number(buf.toString('latin1', cellStart, p)); // (17 significant digits, large exponents)
         if (v - v !== 0) return -1; // (overflow: ±Infinity)
       }
       values[j][row] = v;

@@ -25,6 +25,15 @@ const TWO_53 = 2 ** 53;
  * to check: other bytes give an unspecified value). Non-finite when the magnitude overflows a double, as Number().
  */
 export function decimalBytes(bytes: Uint8Array, from: number, to: number): number {
+  const v = exactDecimalBytes(bytes, from, to);
+  return v === v ? v : Number(latin1(bytes, from, to));
+}
+
+/**
+ * The value of the plain decimal bytes[from, to) when Clinger's fast path reads it (m < 2^53, |e| ≤ 22), else NaN:
+ * then the caller takes Number() of the text (a Node Buffer makes that text faster than a loop: csv-fast.ts).
+ */
+export function exactDecimalBytes(bytes: Uint8Array, from: number, to: number): number {
   let p = from;
   let c = bytes[p];
   let negative = false;
@@ -64,7 +73,7 @@ export function decimalBytes(bytes: Uint8Array, from: number, to: number): numbe
     const v = exp10 < 0 ? m / POW10[-exp10] : m * POW10[exp10];
     return negative ? -v : v;
   }
-  return Number(latin1(bytes, from, to));
+  return NaN;
 }
 
 function latin1(bytes: Uint8Array, from: number, to: number): string {

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decimalBytes } from '../../src/data/decimal-bytes.js';
+import { decimalBytes, exactDecimalBytes } from '../../src/data/decimal-bytes.js';
 import { scanNumericCsv } from '../../src/data/csv-fast.js';
 import type { NumericValues } from '../../src/data/frame.js';
 
@@ -94,6 +94,20 @@ describe('decimalBytes', () => {
     }
     expect(examples).toEqual([]);
     expect(mismatches).toBe(0);
+  });
+
+  it('decides exactly (Clinger) or leaves the cell to Number() (NaN), never a different value', () => {
+    let exact = 0;
+    let wrong = 0;
+    for (const cell of cells) {
+      const bytes = Buffer.from(cell, 'latin1');
+      const v = exactDecimalBytes(bytes, 0, bytes.length);
+      if (Number.isNaN(v)) continue;
+      exact++;
+      if (!Object.is(v, Number(cell))) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(exact).toBeGreaterThan(cells.length / 4); // (the everyday-scale and short spellings)
   });
 
   it('reads the mantissas around 2^53 that a per-digit "≤ 2^53" test would read wrongly', () => {
