@@ -7,20 +7,29 @@
  * which gives the same frame or the exact message. So the fast path never decides an error itself, except for the
  * header and option-column checks, which it runs at the same point as the full path.
  *
- * Numbers: a cell with at most 2^53 as its decimal digits read as an integer m and a decimal exponent e with
- * |e| ≤ 22 is m × 10^e or m / 10^−e in one correctly rounded operation, since both operands are exact doubles
- * (Clinger, "How to read floating point numbers accurately", PLDI 1990, the fast path); so it equals Number(cell).
- * Other cells are converted by Number() on their text.
+ * Numbers: a cell of at most 9 digits without an exponent is read as an integer m in 32-bit arithmetic and divided by
+ * 10^(digits after the point): m and 10^k (k ≤ 9) are exact doubles, so the quotient is correctly rounded and equals
+ * Number(cell) (Clinger, "How to read floating point numbers accurately", PLDI 1990, the fast path). Longer cells and
+ * exponents go to exactDecimalBytes (decimal-bytes.ts): the same fast path up to 2^53 and 10^±22; Number() of the
+ * cell's text beyond.
+ *
+ * Memory: each column's values are written as they are read into a 65,536-row block, narrowed when the block holds
+ * small whole numbers (Columns below). A column found to need float64 (a block with a fraction) is from then on
+ * written in place into one array of the estimated final length, in huge-page memory from the native addon, so its
+ * values are written once and no block of it is kept or copied: on this project's VMs first writes to fresh memory
+ * cost as much CPU as the scan (bench/README.md, "CSV read, cold", session 11).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { needsTextDecoding } from './file-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
 import { compactValues, frameFromColumns, joinedType, numericColumn } from './frame-build.js';
-import { largeAllocator } from '../platform/large-buffer.js';
+import { exactDecimalBytes, POW10 } from './decimal-bytes.js';
+import { type Allocate, LARGE_BUFFER_BYTES, largeAllocator } from '../platform/large-buffer.js';
 
-const CHUNK_BYTES = 1 << 22;
-const MAX_EXACT = 2 ** 53;
-const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** Bytes read at a time (1 MiB measured a little faster than 4 MiB, session 11: the chunk stays in cache between the read and the scan). */
+const CHUNK_BYTES = 1 << 20;
+/** 1 or −1 by the sign's index. */
+const SIGN = Float64Array.of(1, -1);
 
 const COMMA = 44;
 const LF = 10;
@@ -41,36 +50,88 @@ export interface FastCsv {
 /** Rows per block of the column store below. */
 const BLOCK_ROWS = 1 << 16;
 
+/** Where the data lines of the file are, to estimate its rows from the bytes read so far. */
+interface FileExtent {
+  /** Offset of the first data line. */
+  readonly bodyStart: number;
+  readonly size: number;
+}
+
 /**
- * Columns stored compactly as they are read (issue 16 item 2): the scanner writes a float64 block of BLOCK_ROWS rows
- * per column; each full block is narrowed (compactValues: 0/1 flags and small integers as bytes…) and kept, and the
- * blocks are joined at the end into one array per column of the widest type any block needed. The float64 text of a
- * 10⁷-row file is never held whole.
+ * Columns stored compactly as they are read (issue 16 item 2). The scanner writes each column's values into
+ * `values[j]`, a window of BLOCK_ROWS rows; `flush` ends a block. A column starts in blocks: its window is a reused
+ * float64 scratch block, and each full block is narrowed (compactValues: 0/1 flags and small integers as bytes…) and
+ * kept; the blocks are joined at the end into one array of the widest type any block needed. The first block that
+ * stays float64 fixes the column's type (joinedType), so from then on (given an allocator and a large enough file)
+ * the column lives in one float64 store sized from the bytes per row read so far, with a margin (grown if the
+ * estimate falls short): the blocks so far are copied in, and each later window is the next BLOCK_ROWS rows of the
+ * store itself. A block written in place is still checked as compactValues would: when it is all small whole numbers,
+ * a −0 in it becomes 0, as narrowing it would have made it, so the frame is bit for bit the one of blocks alone.
  */
 class Columns {
-  /** The current block of each column; `fill` rows of it are written. */
+  /** The window each column's current block is written to; `fill` rows of it are written. */
   readonly values: Float64Array[];
   fill = 0;
+  /** Rows of the blocks before the current one. */
+  private done = 0;
+  private readonly scratch: Float64Array[];
   private readonly blocks: NumericValues[][];
-  constructor(width: number) {
-    this.values = Array.from({ length: width }, () => new Float64Array(BLOCK_ROWS));
+  /** Per column, its float64 store once it has one. */
+  private readonly stores: (Float64Array | null)[];
+  constructor(
+    width: number,
+    private readonly allocate: Allocate | null,
+    private readonly extent: FileExtent,
+  ) {
+    this.scratch = Array.from({ length: width }, () => new Float64Array(BLOCK_ROWS));
+    this.values = this.scratch.slice();
     this.blocks = Array.from({ length: width }, () => []);
+    this.stores = Array.from({ length: width }, () => null);
   }
-  /** Keeps the current blocks (narrowed) and starts new ones. */
-  flush(): void {
-    if (this.fill === 0) return;
-    this.values.forEach((v, j) => this.blocks[j].push(compactValues(v.slice(0, this.fill))));
+
+  /** Ends the current block; `at` is the file offset the next row starts at; `last` when no row follows. */
+  flush(at: number, last: boolean): void {
+    const rows = this.fill;
+    if (rows === 0) return;
+    for (let j = 0; j < this.values.length; j++) {
+      const store = this.stores[j];
+      if (store !== null) {
+        const block = store.subarray(this.done, this.done + rows);
+        if (compactValues(block) !== block) for (let i = 0; i < rows; i++) if (block[i] === 0) block[i] = 0; // −0 → 0
+        continue;
+      }
+      const block = this.scratch[j].subarray(0, rows);
+      const kept = compactValues(block);
+      if (kept !== block) this.blocks[j].push(kept);
+      else if (!last && this.startStore(j, block, at)) continue;
+      else this.blocks[j].push(block.slice());
+    }
+    this.done += rows;
     this.fill = 0;
+    if (last) return;
+    for (let j = 0; j < this.values.length; j++) {
+      let store = this.stores[j];
+      if (store === null) continue;
+      if (this.done + BLOCK_ROWS > store.length) {
+        const bigger = this.float64(Math.max(this.capacity(at), Math.ceil(store.length * 1.25)));
+        bigger.set(store.subarray(0, this.done));
+        store = this.stores[j] = bigger;
+      }
+      this.values[j] = store.subarray(this.done, this.done + BLOCK_ROWS);
+    }
   }
+
   /** Column j, all rows, in the widest type its blocks needed. */
   column(j: number, n: number): NumericValues {
-    this.flush();
+    this.flush(0, true);
+    const store = this.stores[j];
+    if (store !== null) return store.length === n ? store : store.subarray(0, n);
     const blocks = this.blocks[j];
     const wide = joinedType(blocks);
     if (blocks.length === 1 && blocks[0].constructor === wide) return blocks[0];
     // (in huge-page memory when the native addon provides it: first writes to fresh 4 KiB pages cost as much CPU as
     // the scan; src/platform/large-buffer.ts)
-    const allocate = largeAllocator();
+    const allocate = this.allocate;
     const out = allocate === null ? new wide(n) : new wide(allocate(n * wide.BYTES_PER_ELEMENT), 0, n);
     let at = 0;
     for (const b of blocks) {
@@ -80,94 +141,119 @@ class Columns {
     this.blocks[j] = [];
     return out;
   }
+
+  /** Moves column j into a float64 store, its blocks so far and `block` (the current one) copied in; false when not worth it. */
+  private startStore(j: number, block: Float64Array, at: number): boolean {
+    if (this.allocate === null) return false;
+    const capacity = this.capacity(at);
+    if (capacity * 8 < LARGE_BUFFER_BYTES) return false;
+    const store = this.float64(capacity);
+    let k = 0;
+    for (const b of this.blocks[j]) {
+      store.set(b, k);
+      k += b.length;
+    }
+    store.set(block, k);
+    this.stores[j] = store;
+    this.blocks[j] = [];
+    return true;
+  }
+
+  /**
+   * Rows a store needs for the whole file, estimated from the rows read so far (done + fill) and their bytes (`at`:
+   * where the next row starts), with a margin of 1/16 and two blocks.
+   */
+  private capacity(at: number): number {
+    const read = Math.max(1, at - this.extent.bodyStart);
+    const estimate = ((this.done + this.fill) * this.extent.size) / read;
+    return Math.ceil(estimate * 1.0625) + 2 * BLOCK_ROWS;
+  }
+
+  private float64(length: number): Float64Array {
+    return new Float64Array((this.allocate as Allocate)(length * 8), 0, length);
+  }
 }
 
 /**
- * Scans the data lines of buf[from, to) (each ending in a line break), appending their values. Returns the position after the last line scanned, or -1 to give up.
+ * Scans the data lines of buf[from, to) (each ending in a line break), appending their values; `state.base` is the
+ * file offset of buf[0]. Returns the position after the last line scanned, or -1 to give up.
  */
-function scanLines(buf: Buffer, from: number, to: number, cols: Columns, state: { rows: number; crlf: boolean }): number {
+function scanLines(buf: Buffer, from: number, to: number, cols: Columns, state: { rows: number; crlf: boolean; base: number }): number {
   const width = cols.values.length;
+  const crlf = state.crlf;
   let p = from;
+  let rows = 0;
   while (p < to) {
-    if (cols.fill === BLOCK_ROWS) cols.flush();
+    if (cols.fill === BLOCK_ROWS) cols.flush(state.base + p, false);
     const row = cols.fill;
+    const values = cols.values;
     for (let j = 0; j < width; j++) {
       const cellStart = p;
       let c = buf[p];
-      let negative = false;
-      if (c === 45) {
-        negative = true;
-        c = buf[++p];
-      } else if (c === 43) c = buf[++p];
+      // (no branch on the sign: it is a coin flip in real data, and a mispredicted branch per cell cost a fifth of the scan)
+      const negative = +(c === 45);
+      p += negative;
+      c = buf[p];
+      if (c === 43 && negative === 0) c = buf[++p];
+      // the digits before and after the point as one integer (32-bit arithmetic: exact for up to 9 digits; longer
+      // cells are read again by exactDecimalBytes, so a wrapped m is never used); d = byte − '0', a digit when 0 ≤ d ≤ 9
+      // (one unsigned comparison; `| 0` makes a read past the end, which the line breaks rule out, a non-digit)
+      const intStart = p;
       let m = 0;
-      let digits = 0;
-      let exp10 = 0;
-      let exact = true;
-      while (c >= 48 && c <= 57) {
-        const next = m * 10 + (c - 48);
-        if (next > MAX_EXACT) exact = false;
-        else m = next;
-        if (!exact) exp10++;
-        digits++;
-        c = buf[++p];
+      let d = c - 48;
+      while (d >>> 0 < 10) {
+        m = (m * 10 + d) | 0;
+        d = (buf[++p] | 0) - 48;
       }
-      if (c === 46) {
-        c = buf[++p];
-        while (c >= 48 && c <= 57) {
-          if (exact) {
-            const next = m * 10 + (c - 48);
-            if (next > MAX_EXACT) exact = false;
-            else {
-              m = next;
-              exp10--;
-            }
-          }
-          digits++;
-          c = buf[++p];
+      let digits = p - intStart;
+      let fraction = 0;
+      if (d === -2) {
+        // '.'
+        const fracStart = ++p;
+        d = (buf[p] | 0) - 48;
+        while (d >>> 0 < 10) {
+          m = (m * 10 + d) | 0;
+          d = (buf[++p] | 0) - 48;
         }
+        fraction = p - fracStart;
+        digits += fraction;
       }
       if (digits === 0) return -1;
+      c = d + 48;
+      let exponent = false;
       if (c === 101 || c === 69) {
+        exponent = true;
         c = buf[++p];
-        let expNegative = false;
-        if (c === 45) {
-          expNegative = true;
-          c = buf[++p];
-        } else if (c === 43) c = buf[++p];
-        let e = 0;
-        let expDigits = 0;
-        while (c >= 48 && c <= 57) {
-          if (e < 100000) e = e * 10 + (c - 48);
-          expDigits++;
-          c = buf[++p];
-        }
-        if (expDigits === 0) return -1;
-        exp10 += expNegative ? -e : e;
+        if (c === 45 || c === 43) c = buf[++p];
+        const expStart = p;
+        while (c >= 48 && c <= 57) c = buf[++p];
+        if (p === expStart) return -1;
       }
       let v: number;
-      if (exact && exp10 >= -22 && exp10 <= 22) {
-        v = exp10 < 0 ? m / POW10[-exp10] : m * POW10[exp10];
-        if (negative) v = -v;
+      if (digits <= 9 && !exponent) {
+        v = (m / POW10[fraction]) * SIGN[negative]; // (exact negation; −0 for a negative zero, as Number('-0'))
       } else {
-        v = Number(buf.toString('latin1', cellStart, p));
-        if (!Number.isFinite(v)) return -1;
+        v = exactDecimalBytes(buf, cellStart, p);
+        if (v !== v) v = Number(buf.toString('latin1', cellStart, p)); // (17 significant digits, large exponents)
+        if (v - v !== 0) return -1; // (overflow: ±Infinity)
       }
-      cols.values[j][row] = v;
+      values[j][row] = v;
       // the cell must end here: a comma before the last field, a line break (or the end of the file) after it
       if (j < width - 1) {
         if (c !== COMMA) return -1;
         p++;
       } else if (c === LF) {
-        if (state.crlf) return -1;
+        if (crlf) return -1;
         p++;
       } else if (c === CR) {
-        if (!state.crlf || buf[p + 1] !== LF) return -1;
+        if (!crlf || buf[p + 1] !== LF) return -1;
         p += 2;
       } else return -1;
     }
     cols.fill++;
-    state.rows++;
+    rows++;
   }
+  state.rows += rows;
   return p;
 }
 
@@ -195,8 +281,10 @@ function parseHeader(buf: Buffer): { names: string[]; bodyStart: number; crlf: b
 /**
  * The header and columns of a CSV file of plain decimal numbers, read in chunks; null when the file is anything else
  * (then readCsv reads it with the full parser). `frame(path)` builds the Frame (file line of row r is r + 2).
+ * `allocate`: memory for large columns (default: the native addon's huge pages, largeAllocator(); null: ordinary
+ * arrays and no float64 stores, every column in blocks — the tests compare the two).
  */
-export function scanNumericCsv(path: string, options: FastCsvOptions = {}): FastCsv | null {
+export function scanNumericCsv(path: string, options: FastCsvOptions = {}, allocate?: Allocate | null): FastCsv | null {
   if (Object.keys(options.levels ?? {}).length > 0) return null;
   if (Object.values(options.types ?? {}).some((t) => t !== 'numeric')) return null;
   let fd: number;
@@ -233,8 +321,9 @@ export function scanNumericCsv(path: string, options: FastCsvOptions = {}): Fast
     }
     if (header === null || (len < 16 && needsTextDecoding(buf.subarray(0, len)))) return null;
     const width = header.names.length;
-    const cols = new Columns(width);
-    const state = { rows: 0, crlf: header.crlf };
+    const memory = allocate === undefined ? largeAllocator() : allocate;
+    const cols = new Columns(width, memory, { bodyStart: header.bodyStart, size });
+    const state = { rows: 0, crlf: header.crlf, base: 0 };
     let start = header.bodyStart;
     for (;;) {
       if (eof && len > start && buf[len - 1] !== LF) {
@@ -258,6 +347,7 @@ export function scanNumericCsv(path: string, options: FastCsvOptions = {}): Fast
       // keep the partial last line, then read on
       buf.copy(buf, 0, start, len);
       len -= start;
+      state.base += start;
       start = 0;
       fill();
     }
@@ -268,7 +358,7 @@ export function scanNumericCsv(path: string, options: FastCsvOptions = {}): Fast
       header: names,
       frame: (source: string): Frame => {
         const columns: Column[] = names.map((name, j) => numericColumn(name, cols.column(j, n)));
-        const lines = new Uint32Array(n);
+        const lines = memory === null ? new Uint32Array(n) : new Uint32Array(memory(n * 4), 0, n);
         for (let r = 0; r < n; r++) lines[r] = r + 2;
         return frameFromColumns(columns, source, new Map(), lines);
       },

@@ -2,7 +2,10 @@
  * The fast path of readCsv (src/data/csv-fast.ts): on files of plain decimal numbers it gives exactly Number(cell)
  * for every cell (the reference: JavaScript's correctly rounded decimal conversion), across chunk boundaries, with
  * LF or CRLF endings, a BOM, and no final line break; on anything else it declines (null) so that the full parser
- * keeps every existing behaviour (tests/data/csv.test.ts).
+ * keeps every existing behaviour (tests/data/csv.test.ts). Columns written in place into one float64 store (given an
+ * allocator, for large files) equal, bit for bit and in storage type, the same file read in blocks only (no
+ * allocator: every column narrowed block by block and joined), including a store whose row estimate falls short.
+ * Number reading against a large corpus: tests/data/decimal-bytes.test.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanNumericCsv } from '../../src/data/csv-fast.js';
 import { readCsv } from '../../src/data/csv.js';
+import type { Frame } from '../../src/data/frame.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nutmeg-csv-fast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,7 +51,7 @@ function spellings(count: number, seed: number): string[] {
 }
 
 describe('readCsv fast path', () => {
-  it('reads every cell as Number(cell), bit for bit, across 4 MiB chunks', () => {
+  it('reads every cell as Number(cell), bit for bit, across read chunks (1 MiB; the file is over 4 MiB)', () => {
     const width = 4;
     const cells = spellings(4 * 120_000, 7);
     const lines = ['a,b,c,d'];
@@ -106,4 +110,67 @@ describe('readCsv fast path', () => {
     expect(Array.from(frame.missing.get('y') ?? [])).toEqual([0]);
     expect(readCsv(plain, { types: { x: 'categorical' } }).columns.get('x')?.kind).toBe('categorical');
   });
+
+  describe('float64 stores against blocks', () => {
+    /** The frame of `path` in blocks only, and with an allocator that records the sizes it gave. */
+    function both(path: string): { blocks: Frame; stores: Frame; allocated: number[] } {
+      const blocks = scanNumericCsv(path, {}, null);
+      const allocated: number[] = [];
+      const stores = scanNumericCsv(path, {}, (bytes) => {
+        allocated.push(bytes);
+        return new ArrayBuffer(bytes);
+      });
+      if (blocks === null || stores === null) throw new Error('declined');
+      return { blocks: blocks.frame(path), stores: stores.frame(path), allocated };
+    }
+    function expectSame(a: Frame, b: Frame): void {
+      expect(b.nRows).toBe(a.nRows);
+      expect([...b.columns.keys()]).toEqual([...a.columns.keys()]);
+      for (const [name, ca] of a.columns) {
+        const cb = b.columns.get(name);
+        if (ca.kind !== 'numeric' || cb?.kind !== 'numeric') throw new Error(name);
+        expect(cb.values.constructor.name, name).toBe(ca.values.constructor.name);
+        expect(cb.values.length, name).toBe(ca.values.length);
+        let first = -1;
+        for (let r = 0; r < ca.values.length && first < 0; r++) if (!Object.is(ca.values[r], cb.values[r])) first = r;
+        expect(first, name).toBe(-1);
+      }
+    }
+
+    it('give the same frame: float columns, a late fraction, −0 in whole blocks and in fractional ones', () => {
+      const n = 300_000; // 5 blocks of 65,536 rows (the last partial)
+      const lines = ['real,late,ints,zeros,big'];
+      for (let i = 0; i < n; i++) {
+        const block = Math.floor(i / 65_536);
+        const real = ((i * 7919) % 1000) / 8 - 60; // fractions from the first block on
+        const late = block === 0 ? String(i % 2) : (i % 5) / 4; // 0/1 bytes, then float64
+        const ints = i % 3 === 0 ? '-0' : String(i % 250); // whole numbers and −0: bytes throughout
+        // float64 from block 0; block 2 all whole with −0 cells (narrowing would have made them 0); −0 in a fractional block elsewhere
+        const zeros = block === 2 ? (i % 4 === 0 ? '-0' : String(i % 9)) : i % 4 === 0 ? '-0.0' : String((i % 9) + 0.25);
+        const big = i % 3 === 0 ? '-0' : String(2 ** 40 + i); // whole but beyond 32 bits: float64, −0 kept
+        lines.push(`${real},${late},${ints},${zeros},${big}`);
+      }
+      const path = file(lines.join('\n') + '\n');
+      const { blocks, stores, allocated } = both(path);
+      expect(allocated.some((bytes) => bytes >= n * 8)).toBe(true); // the stores were used
+      expectSame(blocks, stores);
+      const zeros = stores.columns.get('zeros');
+      if (zeros?.kind !== 'numeric') throw new Error('zeros');
+      expect(Object.is(zeros.values[0], -0)).toBe(true); // a fractional block keeps −0
+      expect(Object.is(zeros.values[2 * 65_536], 0)).toBe(true); // a whole block's −0 is 0, as in blocks
+    });
+
+    it('give the same frame when the rows outgrow the estimate (short lines after long ones)', () => {
+      const n = 400_000;
+      const lines = ['x,y'];
+      for (let i = 0; i < n; i++) lines.push(i < 70_000 ? `${i}.123456789012,-${i}.000000000001` : `${i % 10}.5,${i % 3}`);
+      const path = file(lines.join('\n') + '\n');
+      const { blocks, stores, allocated } = both(path);
+      const large = allocated.filter((bytes) => bytes >= 2 ** 21);
+      expect(large.length).toBeGreaterThan(2); // a store for each column, then a bigger one
+      expectSame(blocks, stores);
+      expect(stores.nRows).toBe(n);
+    });
+  });
 });
+
