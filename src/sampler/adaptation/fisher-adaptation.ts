@@ -37,7 +37,10 @@
  * `--init pathfinder`, whose starts are PSIS-weighted draws of its normal approximation and whose metric is that
  * approximation's variances): there is no early phase — its short windows exist for a chain still travelling to the
  * typical set — so the late windows start at once; the handed-over metric stays until the foreground holds
- * EARLY_WINDOW pairs (2d + 1 with the dense metric), not replaced by an estimate from 3 draws; and the stability rule's
+ * EARLY_WINDOW pairs (2d + 1 with the dense metric), not replaced by an estimate from 3 draws, and that first estimate
+ * does not re-initialise the step size (it was found under a metric close to it; dual averaging runs on from the
+ * start, so its average is older at the switches — a re-initialisation there left the step size changing by more than
+ * STABLE_STEP between the first two windows on Hillstrom's pooled model); and the stability rule's
  * first comparison is with the handed-over metric itself, metric only (there is no earlier step size) and to within
  * SETTLED_METRIC rather than STABLE_METRIC (the handed-over metric is an approximation's — Pathfinder's variances came
  * within 0.06–0.56 root mean square log ratio of the first window's on Hillstrom's models — and the question at that
