@@ -54,12 +54,12 @@ export interface PathfinderStart {
 export const INIT_POOLED_VALUES = 2 ** 24;
 
 /**
- * L-BFGS iterations without an ELBO better by more than INIT_ELBO_TOLERANCE nats after which a path of
- * `--init pathfinder` ends: the starts and the metric come from the best approximation, which on sim:levels (2,000
- * levels) came at iterations 27–40 of paths that ran 206–259 iterations to convergence (bench/README.md, "Many levels:
- * where warm-up starts"). At 10⁵ levels × 10⁶ rows a patience of 25 ended the paths after 35–41 iterations, far from
- * the bulk (Pareto k Inf): in 10⁵ dimensions the ELBO stops improving long before the location converges. To be
- * revisited (measured) before relying on it at that size.
+ * L-BFGS iterations without an ELBO better than the last such by more than INIT_ELBO_TOLERANCE nats, after which a
+ * path of `--init pathfinder` ends: the starts and the metric come from the best approximation, which on sim:levels
+ * (2,000 levels) came at iterations 27–40 of paths that ran 206–259 iterations to convergence (bench/README.md, "Many
+ * levels: where warm-up starts"). At 10⁵ levels × 10⁶ rows a patience of 25 ended the paths after 35–41 iterations,
+ * far from the bulk (Pareto k Inf): in 10⁵ dimensions the ELBO stops improving long before the location converges.
+ * To be revisited (measured) before relying on it at that size.
  * Why 10 and 1 nat. On Hillstrom's hierarchical model (64,000 rows) the ELBO reached its plateau (within ~1 nat of
  * the best) by iterations 40–60, but with no tolerance its Monte Carlo noise set a new best every few iterations, so
  * the paths ran 79–122 iterations at 25 ELBO draws each: 10,673 gradients of Pathfinder against 12,825 for the whole
@@ -67,7 +67,7 @@ export const INIT_POOLED_VALUES = 2 ** 24;
  */
 export const INIT_PATIENCE = 10;
 
-/** Nats by which an ELBO must beat the best before it to reset INIT_PATIENCE. */
+/** Nats by which an ELBO must beat the last one that reset INIT_PATIENCE to reset it again. */
 export const INIT_ELBO_TOLERANCE = 1;
 
 /**

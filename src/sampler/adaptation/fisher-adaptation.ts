@@ -247,10 +247,10 @@ export class FisherAdaptation implements WarmupAdaptation {
         const r = pm.log(now[k] / this.previous[s * d + k]);
         sq += r * r;
       }
-      // no step size to compare with at the first switch after a settled start (NaN)
+      // the first switch after a settled start: compared with the handed-over metric, no step size to compare (NaN)
       const previousStep = this.previousLogStep[s];
-      const stepStable = Number.isNaN(previousStep) || Math.abs(logStep - previousStep) < STABLE_STEP;
       const first = Number.isNaN(previousStep);
+      const stepStable = first || Math.abs(logStep - previousStep) < STABLE_STEP;
       const stable = Math.sqrt(sq / d) < (first ? SETTLED_METRIC : STABLE_METRIC) && stepStable && this.agrees(s, now);
       this.stableRuns[s] = stable ? this.stableRuns[s] + 1 : 0;
       if (this.stableRuns[s] >= 2) {

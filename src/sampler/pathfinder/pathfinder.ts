@@ -43,8 +43,9 @@ export interface PathfinderOptions {
    */
   readonly patience?: number;
   /**
-   * With `patience`: an ELBO counts as an improvement only when it exceeds the best one by more than this (nats), so
-   * that Monte Carlo noise on a plateau does not keep a path going. Default 0.
+   * With `patience`: an ELBO counts as an improvement (restarts the patience count) only when it exceeds the ELBO of
+   * the last such improvement by more than this (nats), so that Monte Carlo noise on a plateau does not keep a path
+   * going; the best approximation is still the one with the largest ELBO. Default 0 (every better ELBO counts).
    */
   readonly elboTolerance?: number;
   /**
