@@ -4,10 +4,15 @@
  * - `--method pathfinder` against NUTS: for every b_ / sd_ parameter, |mean_pathfinder − mean_nuts| / sd_nuts, and
  *   the Pareto k of the approximation;
  * - `--init pathfinder` against random initial values: gradients to the end of warm-up (Pathfinder's own included),
- *   gradients per draw after it, min bulk-ESS.
+ *   warm-up iterations per chain, gradients per draw after it, min bulk-ESS, gradients per min bulk-ESS (all of the
+ *   fit's, Pathfinder's included, and after warm-up only), divergences, and Pathfinder's paths (L-BFGS iterations,
+ *   best iterate, gradients per path).
  *
  *   npx tsx bench/pathfinder.ts [--data path|sim:hillstrom] [--rows n] [--models pooled,hierarchical] [--seeds 1]
- *                              [--backend native] [--compare method,init]
+ *                              [--backend native] [--compare method,init] [--inits random,pathfinder]
+ *
+ * `--inits pathfinder` runs only the Pathfinder-started fit of `--compare init` (the random one is the default fit,
+ * which a change to `--init pathfinder` leaves as it was); `--compare method` always runs the NUTS fit.
  *
  * Prints one JSON line per comparison.
  */
@@ -28,6 +33,7 @@ const { values: a } = parseArgs({
     seeds: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'native' },
     compare: { type: 'string', default: 'method,init' },
+    inits: { type: 'string', default: 'random,pathfinder' },
   },
 });
 
@@ -45,13 +51,36 @@ function minEss(fit: Fit): number {
   return m;
 }
 
+/** Gradients to the end of warm-up (Pathfinder's included), warm-up iterations per chain, and efficiency after it. */
+function initFigures(fit: Fit): Record<string, unknown> {
+  const s = fit.sample;
+  const draws = s.nChains * s.nDraws;
+  const pf = fit.pathfinder?.gradients ?? 0;
+  const all = sum(s.gradientEvaluations);
+  const after = sum(s.samplingGradientEvaluations);
+  const warm = all - after;
+  const ess = minEss(fit);
+  return {
+    pathfinderGradients: pf,
+    warmupGradients: warm,
+    toEndOfWarmup: warm + pf,
+    warmupIterations: Array.from(s.warmupIterations),
+    perDraw: Number((after / draws).toFixed(3)),
+    minEss: Math.round(ess),
+    perEss: Number(((all + pf) / ess).toFixed(2)),
+    perEssAfter: Number((after / ess).toFixed(2)),
+    divergences: sum(s.divergences),
+  };
+}
+
 for (const model of list(a.models) as HillstromModel[]) {
   for (const seed of list(a.seeds).map(Number)) {
     const { frame } = loadData(a.data, seed, a.rows === undefined ? undefined : Number(a.rows));
     const common = { backend: a.backend as BackendChoice, chains: 4, warmup: 1000, draws: 1000, seed };
-    const nuts = await fitModel(frame, HILLSTROM_FORMULAS[model], { ...common, priors: HILLSTROM_PRIORS[model] });
-    const nutsWarmup = sum(nuts.sample.gradientEvaluations) - sum(nuts.sample.samplingGradientEvaluations);
-    if (list(a.compare).includes('method')) {
+    const compare = list(a.compare);
+    const inits = list(a.inits);
+    const nuts = compare.includes('method') || inits.includes('random') ? await fitModel(frame, HILLSTROM_FORMULAS[model], { ...common, priors: HILLSTROM_PRIORS[model] }) : null;
+    if (nuts !== null && compare.includes('method')) {
       const pf = await fitPathfinder(frame, HILLSTROM_FORMULAS[model], { ...common, priors: HILLSTROM_PRIORS[model] });
       const shown = nuts.draws.names.filter((n) => n.startsWith('b_') || n.startsWith('sd_'));
       const z = Object.fromEntries(
@@ -69,18 +98,21 @@ for (const model of list(a.models) as HillstromModel[]) {
       }));
       await pf.dispose();
     }
-    if (list(a.compare).includes('init')) {
-      const withPf = await fitModel(frame, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model], ...common, init: 'pathfinder' });
-      const w = withPf.sample;
-      const pfGrads = withPf.pathfinder?.gradients ?? 0;
-      const warm = sum(w.gradientEvaluations) - sum(w.samplingGradientEvaluations);
+    if (compare.includes('init')) {
+      const withPf = inits.includes('pathfinder') ? await fitModel(frame, HILLSTROM_FORMULAS[model], { priors: HILLSTROM_PRIORS[model], ...common, init: 'pathfinder' }) : null;
       console.log(JSON.stringify({
         compare: 'init', model, rows: frame.nRows, seed,
-        random: { warmupGradients: nutsWarmup, perDraw: sum(nuts.sample.samplingGradientEvaluations) / 4000, minEss: Math.round(minEss(nuts)), divergences: sum(nuts.sample.divergences) },
-        pathfinder: { pathfinderGradients: pfGrads, warmupGradients: warm, toEndOfWarmup: warm + pfGrads, perDraw: sum(w.samplingGradientEvaluations) / 4000, minEss: Math.round(minEss(withPf)), divergences: sum(w.divergences), paretoK: Number(withPf.pathfinder?.paretoK.toFixed(3)) },
+        ...(nuts === null ? {} : { random: initFigures(nuts) }),
+        ...(withPf === null ? {} : {
+          pathfinder: {
+            ...initFigures(withPf),
+            paretoK: Number(withPf.pathfinder?.paretoK.toFixed(3)),
+            paths: withPf.pathfinder?.paths.map((p) => ({ iterations: p.iterations, best: p.bestIterate, gradients: p.gradients })),
+          },
+        }),
       }));
-      await withPf.dispose();
+      await withPf?.dispose();
     }
-    await nuts.dispose();
+    await nuts?.dispose();
   }
 }

@@ -192,7 +192,8 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       metric,
       adapt,
       adaptation: { earlyMetric },
-      fisher: { poolMinChains: POOL_MIN_CHAINS, ...options.fisher },
+      // Pathfinder's starts lie in the typical set and its variances fit it: the Fisher warm-up skips its early phase
+      fisher: { poolMinChains: POOL_MIN_CHAINS, ...(start !== null ? { settledStart: true } : {}), ...options.fisher },
       thin: o.thin,
       init: mode ? modeInits(mode, o.chains, o.seed) : start ? start.inits : 'random',
       initialInverseMetric: start?.inverseMetric,

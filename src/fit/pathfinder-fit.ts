@@ -1,6 +1,8 @@
 /**
  * Pathfinder in a fit (src/sampler/pathfinder/): `--init pathfinder` (initial values for every chain from its
- * PSIS-weighted draws and an initial diagonal metric from its approximation's variances, handed to warm-up), and
+ * PSIS-weighted draws and an initial diagonal metric from its approximation's variances, handed to warm-up, which
+ * then starts as settled: src/sampler/adaptation/fisher-adaptation.ts; Pathfinder run cheaply for that purpose:
+ * INIT_ELBO_DRAWS, INIT_PATIENCE, INIT_ELBO_TOLERANCE, the ELBO draws reused as the pool), and
  * `--method pathfinder` (its resampled draws laid out as a sampling run with no warm-up, so that the summary,
  * CmdStan CSVs and fit.json are written as for NUTS).
  */
@@ -52,13 +54,28 @@ export interface PathfinderStart {
 export const INIT_POOLED_VALUES = 2 ** 24;
 
 /**
- * L-BFGS iterations without a better ELBO after which a path of `--init pathfinder` ends: the starts and the metric
- * come from the best approximation, which on sim:levels (2,000 levels) came at iterations 27–40 of paths that ran
- * 206–259 iterations to convergence (bench/README.md, "Many levels: where warm-up starts"). At 10⁵ levels × 10⁶ rows
- * it ended the paths after 35–41 iterations, far from the bulk (Pareto k Inf): in 10⁵ dimensions the ELBO stops
- * improving long before the location converges. To be revisited (measured) before relying on it at that size.
+ * L-BFGS iterations without an ELBO better than the last such by more than INIT_ELBO_TOLERANCE nats, after which a
+ * path of `--init pathfinder` ends: the starts and the metric come from the best approximation, which on sim:levels
+ * (2,000 levels) came at iterations 27–40 of paths that ran 206–259 iterations to convergence (bench/README.md, "Many
+ * levels: where warm-up starts"). At 10⁵ levels × 10⁶ rows a patience of 25 ended the paths after 35–41 iterations,
+ * far from the bulk (Pareto k Inf): in 10⁵ dimensions the ELBO stops improving long before the location converges.
+ * To be revisited (measured) before relying on it at that size.
+ * Why 10 and 1 nat. On Hillstrom's hierarchical model (64,000 rows) the ELBO reached its plateau (within ~1 nat of
+ * the best) by iterations 40–60, but with no tolerance its Monte Carlo noise set a new best every few iterations, so
+ * the paths ran 79–122 iterations at 25 ELBO draws each: 10,673 gradients of Pathfinder against 12,825 for the whole
+ * warm-up from random starts (bench/README.md, "Pathfinder start with the adaptive warm-up").
  */
-export const INIT_PATIENCE = 25;
+export const INIT_PATIENCE = 10;
+
+/** Nats by which an ELBO must beat the last one that reset INIT_PATIENCE to reset it again. */
+export const INIT_ELBO_TOLERANCE = 1;
+
+/**
+ * Monte Carlo draws of each ELBO estimate in `--init pathfinder` (Stan's and `--method pathfinder`'s 25): the ELBO
+ * only chooses the iterate whose approximation gives the starts and the metric, and each path's K draws of that
+ * iterate are the pool the chains' starts are drawn from (reuseElboDraws), when there are at least as many as chains.
+ */
+export const INIT_ELBO_DRAWS = 10;
 
 /** Draws per path of `--init pathfinder` for a model of `dim` parameters. */
 export function initDrawsPerPath(dim: number, chains: number, paths = PATHFINDER_DEFAULTS.paths): number {
@@ -81,7 +98,18 @@ export async function pathfinderStart(
   // the resampled draws are not used here (the starts come from the pooled draws' weights): keep as few as the chains
   let result;
   try {
-    result = await pathfinder(target, { seed, batch, drawsPerPath, draws: Math.min(drawsPerPath, PATHFINDER_DEFAULTS.draws), patience: INIT_PATIENCE, signal });
+    result = await pathfinder(target, {
+      seed,
+      batch,
+      drawsPerPath,
+      draws: Math.min(drawsPerPath, PATHFINDER_DEFAULTS.draws),
+      patience: INIT_PATIENCE,
+      elboDraws: INIT_ELBO_DRAWS,
+      elboTolerance: INIT_ELBO_TOLERANCE,
+      // the best iterates' ELBO draws are the pool when they give every chain its own start; else M fresh per path
+      reuseElboDraws: chains <= PATHFINDER_DEFAULTS.paths * INIT_ELBO_DRAWS,
+      signal,
+    });
   } catch (e) {
     if (e instanceof PathfinderAbortedError) return null;
     throw e;

@@ -6,11 +6,12 @@
 // are known.
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../../src/numeric/symmetric-eigen.js';
-import { FisherAdaptation, fisherSchedule } from '../../src/sampler/adaptation/fisher-adaptation.js';
+import { FISHER_DEFAULTS, FisherAdaptation, fisherSchedule, LATE_WINDOW, SKIP } from '../../src/sampler/adaptation/fisher-adaptation.js';
 import { DenseScratch, DrawGradientWindows, fisherDense, fisherDiagonal, gradientInitialDiagonal } from '../../src/sampler/adaptation/fisher-metric.js';
 import { Metric } from '../../src/sampler/metric.js';
 import { sample } from '../../src/sampler/run.js';
 import { Rng } from '../../src/rng.js';
+import { essMean } from '../../src/diagnostics/ess.js';
 import { GaussianTarget, invert } from './helpers/targets.js';
 
 describe('symmetric eigen-decomposition (Jacobi)', () => {
@@ -151,6 +152,48 @@ describe('Fisher warm-up schedule', () => {
     expect(fisherSchedule(10)).toEqual({ earlyEnd: 3, finalWindow: 1 });
   });
 
+  it('after a settled start: no early phase, a final window of at most 50', () => {
+    expect(fisherSchedule(1000, true)).toEqual({ earlyEnd: 0, finalWindow: 50 });
+    expect(fisherSchedule(200, true)).toEqual({ earlyEnd: 0, finalWindow: 30 });
+  });
+
+  /**
+   * Warm-up iterations of one chain fed draws of N(0, diag(1, 9)) with their exact gradients −q/σ² and acceptance at
+   * the target (so the step size does not move), starting from `initial` as its inverse metric. The Fisher diagonal
+   * of such pairs is σ² exactly (sqrt(var q / var g) = σ²), so every window's metric is the true one.
+   */
+  const warmupLength = (settledStart: boolean, initial: number[]): number => {
+    const metric = new Metric('diag', 1, 2);
+    metric.setDiagonalInverse(0, new Float64Array(initial));
+    const a = new FisherAdaptation(1, metric, 1000, { targetAccept: 0.8, gamma: 0.05, t0: 10, kappa: 0.75 }, { ...FISHER_DEFAULTS, settledStart });
+    const stepSize = new Float64Array([0.5]);
+    a.start(stepSize);
+    const rng = new Rng(11, 0);
+    const q = new Float64Array(2);
+    const g = new Float64Array(2);
+    for (let i = 0; i < 1000; i++) {
+      q[0] = rng.normal();
+      q[1] = 3 * rng.normal();
+      g[0] = -q[0];
+      g[1] = -q[1] / 9;
+      a.learnOf(0, i, new Float64Array([0.8]), q, g, stepSize);
+      if (a.isLastOf(0, i)) return i + 1;
+    }
+    return 1000;
+  };
+
+  it('a settled start with the exact metric ends after SKIP + 2 late windows + 50 iterations (215), the normal schedule after 355', () => {
+    // normal: early windows to 100, late switches at iterations 174 and 254 (stable twice), final window of 100
+    expect(warmupLength(false, [1, 9])).toBe(355);
+    // settled: late switches at 84 (compared with the handed-over metric) and 164, final window of 50
+    expect(warmupLength(true, [1, 9])).toBe(SKIP + 2 * LATE_WINDOW + 50);
+  });
+
+  it('a settled start whose handed-over metric is wrong fails the first comparison and needs one more window (295)', () => {
+    // [100, 0.09]: root mean square log ratio to the truth log 100 ≫ STABLE_METRIC at the switch of iteration 84
+    expect(warmupLength(true, [100, 0.09])).toBe(SKIP + 3 * LATE_WINDOW + 50);
+  });
+
   it('re-initialises the step size once, when the first estimate replaces the initial metric', () => {
     const metric = new Metric('diag', 1, 2);
     const a = new FisherAdaptation(1, metric, 1000, { targetAccept: 0.8, gamma: 0.05, t0: 10, kappa: 0.75 });
@@ -210,6 +253,42 @@ describe('Fisher warm-up in a run', () => {
       const { mean, sd } = moments(fisher.draws, fisher.nDraws, 5, i);
       expect(Math.abs(mean - 1)).toBeLessThan((5 * scales[i]) / Math.sqrt(400));
       expect(Math.abs(sd / scales[i] - 1)).toBeLessThan(0.15);
+    }
+  });
+
+  it('from a settled start (draws of the target, its exact variances) ends warm-up sooner than from random starts, and samples it', async () => {
+    // starts drawn from the target itself and its variances as the metric: what --init pathfinder hands over at best
+    const rng = new Rng(21, 0);
+    const inits = new Float64Array(4 * 5);
+    for (let c = 0; c < 4; c++) for (let i = 0; i < 5; i++) inits[c * 5 + i] = 1 + scales[i] * rng.normal();
+    const variances = Float64Array.from(scales, (s) => s * s);
+    const settled = await sample(target, { chains: 4, warmup: 1000, draws: 1000, seed: 6, init: inits, initialInverseMetric: variances, fisher: { settledStart: true } });
+    const random = await sample(target, { chains: 4, warmup: 1000, draws: 1000, seed: 6 });
+    console.log(`warm-up iterations: settled ${Array.from(settled.warmupIterations).join(', ')}; random ${Array.from(random.warmupIterations).join(', ')}`);
+    expect(Math.max(...settled.warmupIterations)).toBeLessThan(Math.min(...random.warmupIterations));
+    for (const w of settled.warmupIterations) expect(w).toBeGreaterThanOrEqual(SKIP + 2 * LATE_WINDOW + 50);
+    expect(settled.divergences.reduce((s, x) => s + x, 0)).toBe(0);
+    // closed form: mean 1, variance scale²; each within 4 Monte Carlo standard errors, from the ESS of the draws
+    // (ess_mean of x for the mean, of (x − 1)² for the variance, whose sd is √2 scale² for a normal)
+    const n = settled.nDraws;
+    for (let i = 0; i < 5; i++) {
+      const x = new Float64Array(4 * n);
+      const sq = new Float64Array(4 * n);
+      for (let c = 0; c < 4; c++) {
+        for (let k = 0; k < n; k++) {
+          x[c * n + k] = settled.draws[c][k * 5 + i];
+          sq[c * n + k] = (x[c * n + k] - 1) ** 2;
+        }
+      }
+      const essX = essMean({ values: x, nChains: 4, nDraws: n }) ?? 0;
+      const essVar = essMean({ values: sq, nChains: 4, nDraws: n }) ?? 0;
+      expect(essX).toBeGreaterThan(400);
+      expect(essVar).toBeGreaterThan(400);
+      const mean = x.reduce((s, v) => s + v, 0) / x.length;
+      const variance = sq.reduce((s, v) => s + v, 0) / sq.length;
+      console.log(`coordinate ${i}: (mean − 1)/MCSE ${((mean - 1) / (scales[i] / Math.sqrt(essX))).toFixed(2)}, (variance − scale²)/MCSE ${((variance - scales[i] ** 2) / ((Math.SQRT2 * scales[i] ** 2) / Math.sqrt(essVar))).toFixed(2)}, ess ${essX.toFixed(0)} ${essVar.toFixed(0)}`);
+      expect(Math.abs(mean - 1)).toBeLessThan((4 * scales[i]) / Math.sqrt(essX));
+      expect(Math.abs(variance - scales[i] ** 2)).toBeLessThan((4 * Math.SQRT2 * scales[i] ** 2) / Math.sqrt(essVar));
     }
   });
 

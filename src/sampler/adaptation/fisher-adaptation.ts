@@ -33,6 +33,24 @@
  * warm-up then ends FINAL_WINDOW iterations later instead of at N. Warm-up lengths are per chain; every chain samples
  * the full number of draws after its own warm-up.
  *
+ * Settled start (`settledStart`: the chains start in the typical set with a metric that fits it, as with
+ * `--init pathfinder`, whose starts are PSIS-weighted draws of its normal approximation and whose metric is that
+ * approximation's variances): there is no early phase — its short windows exist for a chain still travelling to the
+ * typical set — so the late windows start at once; the handed-over metric stays until the foreground holds
+ * EARLY_WINDOW pairs (2d + 1 with the dense metric), not replaced by an estimate from 3 draws, and that first estimate
+ * does not re-initialise the step size (it was found under a metric close to it; dual averaging runs on from the
+ * start, so its average is older at the switches — a re-initialisation there left the step size changing by more than
+ * STABLE_STEP between the first two windows on Hillstrom's pooled model); and the stability rule's
+ * first comparison is with the handed-over metric itself, metric only (there is no earlier step size) and to within
+ * SETTLED_METRIC rather than STABLE_METRIC (the handed-over metric is an approximation's — Pathfinder's variances came
+ * within 0.06–0.56 root mean square log ratio of the first window's on Hillstrom's models — and the question at that
+ * switch is whether the chain samples the region it describes). Two consecutive stable switches can then come after
+ * SKIP + 2 × LATE_WINDOW iterations instead of after the early phase and two windows, the second with the usual
+ * thresholds (metric and step size against the first window's), and the final window lasts SETTLED_FINAL_WINDOW
+ * iterations at most. The guard is the rule itself: a chain that was not settled (its window metric far from the
+ * handed-over one, still moving, its step size still changing, or not agreeing with the other chains) does not pass
+ * it and goes on through the late windows as the normal schedule does after its early phase, up to the maximum.
+ *
  * Pooling (C ≥ poolMinChains; POOL_MIN_CHAINS = 16 in a fit): all chains feed one pair of windows and share its metric; a window then holds
  * POOL_WINDOW_CHAINS chains' worth of draws (LATE_WINDOW × 4 draws, so a window lasts 80 × 4 / C iterations of each
  * chain), the stability rule is applied to the pooled metric, and when it holds every chain enters its final window
@@ -59,9 +77,15 @@ export interface FisherSettings {
    * replaces either.
    */
   readonly initialMetric: 'gradient' | 'curvature';
+  /**
+   * The chains start in the typical set with a metric that fits it (Pathfinder's draws and variances: a fit sets it
+   * with `--init pathfinder`): no early phase, the first switch compared with the initial metric, a shorter final
+   * window (see the module comment). Default false.
+   */
+  readonly settledStart: boolean;
 }
 
-export const FISHER_DEFAULTS: FisherSettings = { adaptiveLength: true, poolMinChains: Infinity, initialMetric: 'curvature' };
+export const FISHER_DEFAULTS: FisherSettings = { adaptiveLength: true, poolMinChains: Infinity, initialMetric: 'curvature', settledStart: false };
 
 /** Chains from which a fit pools its warm-up (issue 17: many chains should make warm-up cheaper per chain). */
 export const POOL_MIN_CHAINS = 16;
@@ -78,13 +102,20 @@ export const DENSE_REFRESH = 5;
 /** Thresholds of the stability rule (see the module comment). */
 export const STABLE_METRIC = 0.25;
 export const STABLE_STEP = 0.15;
+/** Threshold of the metric comparison with a handed-over metric after a settled start (see the module comment). */
+export const SETTLED_METRIC = 0.5;
 
-/** The phases of a warm-up of at most N iterations: early phase end and final window length. */
-export function fisherSchedule(numWarmup: number): { earlyEnd: number; finalWindow: number } {
-  return {
-    earlyEnd: Math.min(Math.floor(0.3 * numWarmup), 100),
-    finalWindow: Math.min(Math.floor(0.15 * numWarmup), 100),
-  };
+/** Final window (iterations) at most after a settled start. */
+export const SETTLED_FINAL_WINDOW = 50;
+
+/**
+ * The phases of a warm-up of at most N iterations: early phase end and final window length; after a settled start
+ * no early phase and a final window of at most SETTLED_FINAL_WINDOW.
+ */
+export function fisherSchedule(numWarmup: number, settledStart = false): { earlyEnd: number; finalWindow: number } {
+  const finalWindow = Math.min(Math.floor(0.15 * numWarmup), 100);
+  if (settledStart) return { earlyEnd: 0, finalWindow: Math.min(finalWindow, SETTLED_FINAL_WINDOW) };
+  return { earlyEnd: Math.min(Math.floor(0.3 * numWarmup), 100), finalWindow };
 }
 
 export class FisherAdaptation implements WarmupAdaptation {
@@ -121,7 +152,7 @@ export class FisherAdaptation implements WarmupAdaptation {
     this.pooled = nChains >= settings.poolMinChains;
     const slots = this.pooled ? 1 : nChains;
     this.windows = new DrawGradientWindows(slots, d, metric.kind === 'dense');
-    const { earlyEnd, finalWindow } = fisherSchedule(numWarmup);
+    const { earlyEnd, finalWindow } = fisherSchedule(numWarmup, settings.settledStart);
     this.earlyEnd = earlyEnd;
     this.finalWindow = finalWindow;
     this.finalStart = new Int32Array(nChains).fill(numWarmup - finalWindow);
@@ -139,6 +170,14 @@ export class FisherAdaptation implements WarmupAdaptation {
 
   start(stepSize: Float64Array): void {
     for (let c = 0; c < this.nChains; c++) this.restartStepSizeOf(c, stepSize);
+    if (!this.settings.settledStart) return;
+    // a settled start: the first switch is compared with the metric handed over (slot s's first chain's), metric only
+    const d = this.metric.dim;
+    for (let s = 0; s < this.hasPrevious.length; s++) {
+      this.previous.set(this.currentDiagonal(s), s * d);
+      this.previousLogStep[s] = NaN;
+      this.hasPrevious[s] = 1;
+    }
   }
 
   initOf(c: number, gradients: Float64Array): void {
@@ -175,7 +214,8 @@ export class FisherAdaptation implements WarmupAdaptation {
   private firstEstimate(c: number): boolean {
     if (this.estimated[c]) return false;
     this.estimated[c] = 1;
-    return true;
+    // after a settled start the step size was found under a metric close to the estimate's: dual averaging runs on
+    return !this.settings.settledStart;
   }
 
   restartStepSizeOf(c: number, stepSize: Float64Array): void {
@@ -207,8 +247,11 @@ export class FisherAdaptation implements WarmupAdaptation {
         const r = pm.log(now[k] / this.previous[s * d + k]);
         sq += r * r;
       }
-      const stable =
-        Math.sqrt(sq / d) < STABLE_METRIC && Math.abs(logStep - this.previousLogStep[s]) < STABLE_STEP && this.agrees(s, now);
+      // the first switch after a settled start: compared with the handed-over metric, no step size to compare (NaN)
+      const previousStep = this.previousLogStep[s];
+      const first = Number.isNaN(previousStep);
+      const stepStable = first || Math.abs(logStep - previousStep) < STABLE_STEP;
+      const stable = Math.sqrt(sq / d) < (first ? SETTLED_METRIC : STABLE_METRIC) && stepStable && this.agrees(s, now);
       this.stableRuns[s] = stable ? this.stableRuns[s] + 1 : 0;
       if (this.stableRuns[s] >= 2) {
         if (this.pooled) this.poolFinal[0] = 1;
@@ -233,7 +276,9 @@ export class FisherAdaptation implements WarmupAdaptation {
         const r = pm.log(now[k] / this.previous[o * d + k]);
         sq += r * r;
       }
-      if (!(Math.sqrt(sq / d) < STABLE_METRIC)) return false;
+      // a slot that has not switched since a settled start still holds the handed-over metric (no step size: NaN)
+      const bound = Number.isNaN(this.previousLogStep[o]) ? SETTLED_METRIC : STABLE_METRIC;
+      if (!(Math.sqrt(sq / d) < bound)) return false;
     }
     return true;
   }
@@ -242,6 +287,8 @@ export class FisherAdaptation implements WarmupAdaptation {
   private estimate(c: number, s: number): boolean {
     const { metric, windows, denseCache } = this;
     const d = metric.dim;
+    // after a settled start the handed-over metric stays until the foreground can replace it with a full estimate
+    if (this.settings.settledStart && windows.foregroundCount(s) < (denseCache !== null ? 2 * d + 1 : EARLY_WINDOW)) return false;
     if (denseCache !== null) {
       const cache = denseCache.subarray(s * d * d, (s + 1) * d * d);
       const count = windows.foregroundCount(s);

@@ -43,6 +43,19 @@ export interface PathfinderOptions {
    */
   readonly patience?: number;
   /**
+   * With `patience`: an ELBO counts as an improvement (restarts the patience count) only when it exceeds the ELBO of
+   * the last such improvement by more than this (nats), so that Monte Carlo noise on a plateau does not keep a path
+   * going; the best approximation is still the one with the largest ELBO. Default 0 (every better ELBO counts).
+   */
+  readonly elboTolerance?: number;
+  /**
+   * Pool each path's K ELBO draws of its best iterate (already evaluated) instead of M fresh draws from its best
+   * approximation (nutmeg's, for starting points: `--init pathfinder`, which needs a few weighted draws, not a
+   * posterior sample; it saves I·M gradients). The pooled draws are then the ones that chose the iterate, so the
+   * importance ratios favour it slightly: fine for starting points, not for `--method pathfinder`. Default false.
+   */
+  readonly reuseElboDraws?: boolean;
+  /**
    * Stops the run early (Ctrl-C during `--init pathfinder`): the current path ends at its next L-BFGS iterate and no
    * further path starts; the paths done so far make the result. Aborted before any path gave an approximation:
    * PathfinderAbortedError.
@@ -149,9 +162,16 @@ async function singlePath(target: LogDensityTarget, eval_: BatchEvaluator, rng: 
   const logq = new Float64Array(K);
   const logp = new Float64Array(K);
   const u = new Float64Array(d);
+  const reuse = o.reuseElboDraws;
+  const bestPhi = reuse ? new Float64Array(K * d) : null;
+  const bestLogp = new Float64Array(reuse ? K : 0);
+  const bestLogq = new Float64Array(reuse ? K : 0);
   let best: BfgsNormal | null = null;
   let bestElbo = -Infinity;
   let bestIterate = 0;
+  /** The last iterate whose ELBO beat the best before it by more than elboTolerance, and that ELBO. */
+  let markIterate = 0;
+  let markElbo = -Infinity;
   let iterate = -1;
   const optimum = await minimizeLbfgs(
     async (x, g) => {
@@ -167,7 +187,7 @@ async function singlePath(target: LogDensityTarget, eval_: BatchEvaluator, rng: 
       gradTolerance: 1e-8,
       relTolerance: 1e-12,
       memory: o.history,
-      stop: () => iterate - bestIterate >= o.patience || signal?.aborted === true,
+      stop: () => iterate - markIterate >= o.patience || signal?.aborted === true,
       onIterate: async (x, g) => {
         iterate++;
         for (let i = 0; i < d; i++) gradLogp[i] = -g[i];
@@ -180,10 +200,19 @@ async function singlePath(target: LogDensityTarget, eval_: BatchEvaluator, rng: 
             let elbo = 0;
             for (let k = 0; k < K; k++) elbo += (logp[k] - logq[k]) / K;
             if (Number.isNaN(elbo)) elbo = -Infinity;
+            if (elbo > markElbo + o.elboTolerance || best === null) {
+              markElbo = elbo;
+              markIterate = iterate;
+            }
             if (elbo > bestElbo || best === null) {
               best = approx;
               bestElbo = elbo;
               bestIterate = iterate;
+              if (bestPhi !== null) {
+                bestPhi.set(phi);
+                bestLogp.set(logp);
+                bestLogq.set(logq);
+              }
             }
           }
         }
@@ -194,6 +223,15 @@ async function singlePath(target: LogDensityTarget, eval_: BatchEvaluator, rng: 
   );
   const chosen = best as BfgsNormal | null;
   if (chosen === null) return null;
+  if (bestPhi !== null) {
+    return {
+      summary: { elbo: bestElbo, iterations: optimum.iterations, bestIterate, gradients: eval_.evaluations - before },
+      approximation: chosen,
+      draws: bestPhi,
+      logp: bestLogp,
+      logq: bestLogq,
+    };
+  }
   const M = o.drawsPerPath;
   const draws = new Float64Array(M * d);
   const drawsLogq = new Float64Array(M);
@@ -224,6 +262,8 @@ export const PATHFINDER_DEFAULTS = {
   batch: 25,
   initRadius: 2,
   patience: Infinity,
+  elboTolerance: 0,
+  reuseElboDraws: false,
 };
 
 /** Algorithm 2: multi-path Pathfinder with PSIS importance resampling. */
@@ -248,7 +288,7 @@ export async function pathfinder(target: LogDensityTarget, options: PathfinderOp
   if (!usable) {
     throw new UserError('Pathfinder found no normal approximation with a finite ELBO on any path; check the model and priors, or use --method nuts');
   }
-  const M = o.drawsPerPath;
+  const M = o.reuseElboDraws ? o.elboDraws : o.drawsPerPath;
   const n = runs.length * M;
   const pooled = new Float64Array(n * d);
   const pooledLogp = new Float64Array(n);

@@ -233,6 +233,45 @@ describe('multi-path Pathfinder with PSIS resampling', () => {
     expect(short.gradients).toBeLessThan(full.gradients);
   });
 
+  it('an ELBO tolerance ends a path on a noisy plateau no later than without it, with the same iterates up to there', async () => {
+    const d = 30;
+    const variances = Array.from({ length: d }, (_, i) => 10 ** (-2 + (4 * i) / (d - 1)));
+    const cov = new Float64Array(d * d);
+    variances.forEach((v, i) => (cov[i * d + i] = v));
+    const target = GaussianTarget.withCovariance(new Array(d).fill(1), cov);
+    const plain = await pathfinder(target, { seed: 8, drawsPerPath: 50, draws: 50, elboDraws: 5, patience: 5 });
+    const tolerant = await pathfinder(target, { seed: 8, drawsPerPath: 50, draws: 50, elboDraws: 5, patience: 5, elboTolerance: 1 });
+    let shorter = 0;
+    plain.paths.forEach((p, i) => {
+      const t = tolerant.paths[i];
+      // the same iterates and ELBO draws up to the earlier stop; the tolerance only ends a path sooner
+      expect(t.iterations).toBeLessThanOrEqual(p.iterations);
+      if (t.iterations < p.iterations) shorter++;
+      if (p.bestIterate <= t.iterations) expect(t.bestIterate).toBe(p.bestIterate);
+    });
+    expect(shorter).toBeGreaterThan(0);
+    expect(tolerant.gradients).toBeLessThan(plain.gradients);
+  });
+
+  it('reuseElboDraws pools each path\'s K ELBO draws of its best iterate: the same paths, I·M gradients fewer, the same best approximation', async () => {
+    const target = GaussianTarget.withCovariance([1, -2, 3], new Float64Array([4, 1, 0, 1, 2, 0.5, 0, 0.5, 1]));
+    const fresh = await pathfinder(target, { seed: 4, drawsPerPath: 200, draws: 100, elboDraws: 10 });
+    const reused = await pathfinder(target, { seed: 4, drawsPerPath: 200, draws: 100, elboDraws: 10, reuseElboDraws: true });
+    expect(reused.paths.map((p) => [p.iterations, p.bestIterate, p.elbo])).toEqual(fresh.paths.map((p) => [p.iterations, p.bestIterate, p.elbo]));
+    expect(fresh.gradients - reused.gradients).toBe(4 * 200);
+    expect(reused.pooled.length).toBe(4 * 10 * 3);
+    expect(Array.from(reused.variances)).toEqual(Array.from(fresh.variances));
+    // the pool's log p are the target's at the pooled draws (the ELBO's evaluations, kept with their draws)
+    const logp = new Float64Array(1);
+    const grad = new Float64Array(3);
+    for (let k = 0; k < 40; k++) {
+      await target.logDensityGradient(reused.pooled.subarray(k * 3, k * 3 + 3), 1, logp, grad);
+      expect(reused.pooledLogDensity[k]).toBeCloseTo(logp[0], 10);
+    }
+    const w = reused.pooledWeights.reduce((a, b) => a + b, 0);
+    expect(w).toBeCloseTo(1, 12);
+  });
+
   it('an aborted signal ends the current path at its next iterate and starts no other; before any approximation it throws', async () => {
     const d = 30;
     const variances = Array.from({ length: d }, (_, i) => 10 ** (-2 + (4 * i) / (d - 1)));
