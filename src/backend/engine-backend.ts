@@ -6,7 +6,7 @@
  */
 import { kernelsSupportFamily } from '../model/families/index.js';
 import type { Backend, BackendOptions } from './backend.js';
-import { addAuxGradient, addAuxPriors, addScalarPriors } from '../model/density.js';
+import { addAuxGradient, addAuxPriors, addScalarPriors, scalarPriorConstants } from '../model/density.js';
 import type { LinkName } from '../model/families/family.js';
 import { levelCount, type Family, type ModelSpec } from '../model/spec.js';
 
@@ -157,6 +157,8 @@ export class EngineBackend implements Backend {
   private auxGrad: Float64Array;
   private readonly aux: Float64Array;
   private readonly auxGradOne: Float64Array;
+  /** scalarPriorConstants(spec): the priors' logarithms and log-gamma values, once rather than per chain and call. */
+  private readonly priorConstants: Float64Array;
 
   constructor(
     readonly kind: 'native' | 'wasm',
@@ -170,6 +172,7 @@ export class EngineBackend implements Backend {
     this.auxGrad = new Float64Array(this.nAux * 4);
     this.aux = new Float64Array(this.nAux);
     this.auxGradOne = new Float64Array(this.nAux);
+    this.priorConstants = scalarPriorConstants(spec);
     this.layout = handle.layoutSummary;
     const rows = handle.layout === 'grouped' ? ', rows grouped by cell' : handle.layout === 'sorted' ? ', rows sorted by level' : '';
     this.description = `${kind} (${handle.threads} thread${handle.threads === 1 ? '' : 's'}, ${handle.isa}${this.sync ? ', in-process calls' : ''}${rows})`;
@@ -230,13 +233,13 @@ export class EngineBackend implements Backend {
 
   /** Adds the scalar and aux priors and the aux's chain rule to what the addon wrote (see the file comment). */
   private finishGradient(positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void {
-    const { spec, nAux, aux, auxGradOne } = this;
+    const { spec, nAux, aux, auxGradOne, priorConstants } = this;
     for (let c = 0; c < nChains; c++) {
       if (active && !active[c]) continue;
       const at = c * this.dim;
-      let lp = logp[c] + addScalarPriors(spec, positions, at, grad);
+      let lp = logp[c] + addScalarPriors(spec, positions, at, grad, priorConstants);
       if (nAux > 0) {
-        lp += addAuxPriors(spec, positions, at, grad, aux);
+        lp += addAuxPriors(spec, positions, at, grad, aux, priorConstants);
         for (let a = 0; a < nAux; a++) auxGradOne[a] = this.auxGrad[c * nAux + a];
         addAuxGradient(spec, at, aux, auxGradOne, grad);
       }

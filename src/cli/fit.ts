@@ -223,7 +223,10 @@ async function run(f: FitFlags): Promise<void> {
     let summary: Awaited<ReturnType<typeof summarizeDrawsParallel>> | null = null;
     let summaryError: unknown = null;
     try {
-      summary = await summarizeDrawsParallel(fit.draws, { variables: f.vars ? f.vars.split(',') : [] });
+      // the MCSEs of the 5% and 95% quantiles only where they are shown or kept: JSON, --stats naming them, the run
+      // directory, the NetCDF file, the report (their Beta quantiles are the summary's costliest cold code)
+      const quantileMcse = format === 'json' || /mcse_q/.test(f.stats ?? '') || outDir !== null || netcdfFile !== null || reportFile !== null;
+      summary = await summarizeDrawsParallel(fit.draws, { variables: f.vars ? f.vars.split(',') : [], quantileMcse });
     } catch (e) {
       summaryError = e;
     }

@@ -63,6 +63,7 @@ interface Job {
   /** Variable indices to summarize, in output order. */
   readonly selected: readonly number[];
   readonly hdiProb: number;
+  readonly quantileMcse: boolean;
   /** One Int32: the next position in `selected` to claim. */
   readonly counter: SharedArrayBuffer;
 }
@@ -84,7 +85,7 @@ function drain(job: Job, emit: (m: RowMessage) => void): void {
     const position = Atomics.add(counter, 0, 1);
     if (position >= job.selected.length) return;
     const v = job.selected[position];
-    emit({ position, row: summarizeVariable(job.names[v], chainsOf(job, v), job.hdiProb) });
+    emit({ position, row: summarizeVariable(job.names[v], chainsOf(job, v), job.hdiProb, job.quantileMcse) });
   }
 }
 
@@ -220,6 +221,7 @@ export async function summarizeDrawsParallel(
     names: draws.names,
     selected,
     hdiProb,
+    quantileMcse: options.quantileMcse ?? true,
     counter: new SharedArrayBuffer(4),
   };
   for (const worker of workers) worker.postMessage(job);
@@ -232,7 +234,7 @@ export async function summarizeDrawsParallel(
   const warnings: DiagnosticWarning[] = [];
   const out = selected.map((v, position) => {
     const x = variableChains(draws, v);
-    const row = rows[position] ?? summarizeVariable(draws.names[v], x, hdiProb);
+    const row = rows[position] ?? summarizeVariable(draws.names[v], x, hdiProb, options.quantileMcse ?? true);
     // only a variable with non-finite draws has no mean
     const warning = row.mean === null ? nonFiniteWarning(draws.names[v], x) : null;
     if (warning) warnings.push(warning);

@@ -58,6 +58,12 @@ export interface SummaryOptions {
   readonly variables?: readonly string[];
   /** Probability of the HDI (default 0.94). */
   readonly hdiProb?: number;
+  /**
+   * Whether to compute mcse_q5 and mcse_q95 (default true); false leaves them null, for a caller that shows neither
+   * (their Beta quantiles are the summary's slowest code to run cold: ~10–20 ms of CPU for a fresh process's first
+   * few variables, issue 16 item 6).
+   */
+  readonly quantileMcse?: boolean;
 }
 
 function emptyRow(variable: string): SummaryRow {
@@ -81,7 +87,7 @@ function workspace(s: number, splitSize: number): { sorted: SortedDraws; folded:
  * once; the sorted draws give the quantiles, the HDI and (merged from both ends) the sorted folded draws, and the
  * two orders give the bulk and folded R-hats and the bulk draws without sorting again.
  */
-export function summarizeVariable(variable: string, x: ChainDraws, hdiProb: number = DEFAULT_HDI_PROB): SummaryRow {
+export function summarizeVariable(variable: string, x: ChainDraws, hdiProb: number = DEFAULT_HDI_PROB, quantileMcse = true): SummaryRow {
   if (x.values.length === 0 || !allFinite(x.values)) return emptyRow(variable);
   const nSplit = x.nDraws === 1 ? x.nChains : 2 * x.nChains;
   const h = splitLength(x.nDraws);
@@ -109,8 +115,8 @@ export function summarizeVariable(variable: string, x: ChainDraws, hdiProb: numb
     ess_tail: essQ5 === null || essQ95 === null ? null : Math.min(essQ5, essQ95),
     mcse_mean: essOfMean === null ? null : sdValue / Math.sqrt(essOfMean),
     mcse_sd: mcseSd(x, m),
-    mcse_q5: mcseQuantile(x, 0.05, sorted, essQ5),
-    mcse_q95: mcseQuantile(x, 0.95, sorted, essQ95),
+    mcse_q5: quantileMcse ? mcseQuantile(x, 0.05, sorted, essQ5) : null,
+    mcse_q95: quantileMcse ? mcseQuantile(x, 0.95, sorted, essQ95) : null,
     hdi_low: interval.low,
     hdi_high: interval.high,
   };
@@ -167,7 +173,7 @@ export function summarizeDraws(draws: DrawSet, options: SummaryOptions = {}): Su
   const warnings: DiagnosticWarning[] = [];
   for (const v of selectVariables(draws.names, options.variables)) {
     const x = variableChains(draws, v);
-    const row = summarizeVariable(draws.names[v], x, hdiProb);
+    const row = summarizeVariable(draws.names[v], x, hdiProb, options.quantileMcse ?? true);
     // only a variable with non-finite draws has no mean
     const warning = row.mean === null ? nonFiniteWarning(draws.names[v], x) : null;
     if (warning) warnings.push(warning);

@@ -29,6 +29,7 @@
  * sim:crossed's 100,000), so those runs are unchanged.
  */
 import type { ModelSpec } from '../model/spec.js';
+import { groupedInteger } from '../report/integer-text.js';
 
 /** What a user may ask for. */
 export type InitChoice = 'auto' | 'random' | 'map' | 'pathfinder';
@@ -43,12 +44,15 @@ export const AUTO_INIT_MIN_ROWS = 1_000_000;
 /** Parameters up to which 'auto' starts big data from Pathfinder. */
 export const AUTO_INIT_MAX_DIM = 1_000;
 
-/** The rule in one line, for `nutmeg fit --help`. */
-export const AUTO_INIT_RULE = `auto = pathfinder with ${AUTO_INIT_MIN_ROWS.toLocaleString('en-US')}+ rows and at most ${AUTO_INIT_MAX_DIM.toLocaleString('en-US')} parameters, random otherwise`;
+/**
+ * The rule in one line, for `nutmeg fit --help`. Built when this module loads, on every `nutmeg fit`: groupedInteger,
+ * not toLocaleString, whose first call initialises ICU's number formatting (issue 16 item 6).
+ */
+export const AUTO_INIT_RULE = `auto = pathfinder with ${groupedInteger(AUTO_INIT_MIN_ROWS)}+ rows and at most ${groupedInteger(AUTO_INIT_MAX_DIM)} parameters, random otherwise`;
 
 /** The starting points for `spec` when the user asked for `choice`, and why (null when the user chose). */
 export function chooseInit(choice: InitChoice, spec: Pick<ModelSpec, 'n' | 'dim'>): { init: InitKind; reason: string | null } {
   if (choice !== 'auto') return { init: choice, reason: null };
   if (spec.n < AUTO_INIT_MIN_ROWS || spec.dim > AUTO_INIT_MAX_DIM) return { init: 'random', reason: null };
-  return { init: 'pathfinder', reason: `${spec.n.toLocaleString('en-US')} rows: random initial values would start far in the tails; --init random for Stan's` };
+  return { init: 'pathfinder', reason: `${groupedInteger(spec.n)} rows: random initial values would start far in the tails; --init random for Stan's` };
 }

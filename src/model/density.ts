@@ -19,27 +19,39 @@
 import { familyModule } from './families/index.js';
 import type { FamilyModule } from './families/family.js';
 import { addLinearPredictorTranspose, coefficientStarts, linearPredictor } from './linear-predictor.js';
-import { logScalePriorDlogDensity, logScalePriorLogDensity, priorDlogDensity, priorLogDensity } from './prior.js';
+import { logScalePriorDlogDensity, logScalePriorLogDensity, priorConstant, priorDlogDensity, priorLogDensity } from './prior.js';
 import { levelCount, type ModelSpec } from './spec.js';
 import * as pm from '../numeric/portable-math.js';
 
 const LOG_SQRT_2PI = 0.5 * pm.log(2 * Math.PI);
 
 /**
- * The priors of the fixed effects and of every sd_t (on u = log sd_t, Jacobian included) at the position
- * theta[at …]; adds their gradient into grad[at …] and returns their sum. O(p + terms).
+ * priorConstant of every scalar prior of `spec`, in the order addScalarPriors and addAuxPriors read them: the fixed
+ * effects', each term's sd, the family's auxiliary parameters. A backend computes them once (their logarithms and
+ * log-gamma values cost more than the rest of those priors, per chain and gradient) and passes them to both.
  */
-export function addScalarPriors(spec: ModelSpec, theta: Float64Array, at: number, grad: Float64Array): number {
+export function scalarPriorConstants(spec: ModelSpec): Float64Array {
+  const priors = [...spec.fixed.priors, ...spec.terms.map((t) => t.sdPrior), ...(spec.aux ?? []).map((a) => a.prior)];
+  return Float64Array.from(priors, priorConstant);
+}
+
+/**
+ * The priors of the fixed effects and of every sd_t (on u = log sd_t, Jacobian included) at the position
+ * theta[at …]; adds their gradient into grad[at …] and returns their sum. O(p + terms). `constants`:
+ * scalarPriorConstants(spec), computed prior by prior when not given (the same bits either way).
+ */
+export function addScalarPriors(spec: ModelSpec, theta: Float64Array, at: number, grad: Float64Array, constants?: Float64Array): number {
   const priors = spec.fixed.priors;
   let lp = 0;
   for (let j = 0; j < priors.length; j++) {
     const b = theta[at + j];
-    lp += priorLogDensity(priors[j], b);
+    lp += priorLogDensity(priors[j], b, constants ? constants[j] : priorConstant(priors[j]));
     grad[at + j] += priorDlogDensity(priors[j], b);
   }
-  for (const term of spec.terms) {
+  for (let t = 0; t < spec.terms.length; t++) {
+    const term = spec.terms[t];
     const u = theta[at + term.sdIndex];
-    lp += logScalePriorLogDensity(term.sdPrior, u);
+    lp += logScalePriorLogDensity(term.sdPrior, u, constants ? constants[priors.length + t] : priorConstant(term.sdPrior));
     grad[at + term.sdIndex] += logScalePriorDlogDensity(term.sdPrior, u);
   }
   return lp;
@@ -88,15 +100,17 @@ export function loadAux(spec: ModelSpec, theta: Float64Array, at: number, aux: F
 
 /**
  * The priors of the auxiliary parameters on their log scale (Jacobian included) at theta[at …], their gradient
- * added into grad[at …]; also loads aux (as loadAux). Returns their sum.
+ * added into grad[at …]; also loads aux (as loadAux). Returns their sum. `constants`: scalarPriorConstants(spec), as
+ * for addScalarPriors.
  */
-export function addAuxPriors(spec: ModelSpec, theta: Float64Array, at: number, grad: Float64Array, aux: Float64Array): number {
+export function addAuxPriors(spec: ModelSpec, theta: Float64Array, at: number, grad: Float64Array, aux: Float64Array, constants?: Float64Array): number {
   const coords = spec.aux ?? [];
+  const first = spec.fixed.priors.length + spec.terms.length;
   let lp = 0;
   for (let a = 0; a < coords.length; a++) {
     const u = theta[at + coords[a].index];
     aux[a] = pm.exp(u);
-    lp += logScalePriorLogDensity(coords[a].prior, u);
+    lp += logScalePriorLogDensity(coords[a].prior, u, constants ? constants[first + a] : priorConstant(coords[a].prior));
     grad[at + coords[a].index] += logScalePriorDlogDensity(coords[a].prior, u);
   }
   return lp;
@@ -169,6 +183,8 @@ export class ModelDensity {
   /** The family's auxiliary parameters (constrained) and their gradient, per evaluation. */
   private readonly aux: Float64Array;
   private readonly gAux: Float64Array;
+  /** scalarPriorConstants(spec). */
+  private readonly priorConstants: Float64Array;
 
   constructor(readonly spec: ModelSpec) {
     this.dim = spec.dim;
@@ -181,6 +197,7 @@ export class ModelDensity {
     this.dEta = new Float64Array(spec.n);
     this.aux = new Float64Array(this.family.aux.length);
     this.gAux = new Float64Array(this.family.aux.length);
+    this.priorConstants = scalarPriorConstants(spec);
   }
 
   /**
@@ -199,8 +216,8 @@ export class ModelDensity {
   evaluate(positions: Float64Array, at: number, grad: Float64Array): number {
     const { spec, eta, dEta, gcoef } = this;
     grad.fill(0, at, at + this.dim);
-    let lp = addScalarPriors(spec, positions, at, grad) + addLevelPriors(spec, positions, at, grad);
-    lp += addAuxPriors(spec, positions, at, grad, this.aux);
+    let lp = addScalarPriors(spec, positions, at, grad, this.priorConstants) + addLevelPriors(spec, positions, at, grad);
+    lp += addAuxPriors(spec, positions, at, grad, this.aux, this.priorConstants);
     loadCoefficients(spec, positions, at, this.coef, 0);
     linearPredictor(spec, this.coef, this.rStart, 0, spec.n, eta);
     this.gAux.fill(0);

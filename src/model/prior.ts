@@ -40,12 +40,15 @@ export const REAL_FAMILIES: ReadonlySet<PriorFamily> = new Set(['normal', 'stude
 const LOG_SQRT_2PI = 0.5 * pm.log(2 * Math.PI);
 const LN2 = Math.LN2;
 
-function studentLogPdf(x: number, nu: number, mu: number, sigma: number): number {
+/** The x-free part of the Student t log pdf: log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ) − log σ. */
+function studentConstant(nu: number, sigma: number): number {
+  return lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * pm.log(nu * Math.PI) - pm.log(sigma);
+}
+
+/** studentConstant(ν, σ) − ((ν+1)/2)·log1p(u²/ν), u = (x − μ)/σ: the same operations in the same order as one expression. */
+function studentLogPdf(x: number, nu: number, mu: number, sigma: number, constant: number): number {
   const u = (x - mu) / sigma;
-  return (
-    lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * pm.log(nu * Math.PI) - pm.log(sigma) -
-    ((nu + 1) / 2) * pm.log1p((u * u) / nu)
-  );
+  return constant - ((nu + 1) / 2) * pm.log1p((u * u) / nu);
 }
 
 function studentDlogPdf(x: number, nu: number, mu: number, sigma: number): number {
@@ -53,30 +56,57 @@ function studentDlogPdf(x: number, nu: number, mu: number, sigma: number): numbe
   return (-(nu + 1) * d) / (nu * sigma * sigma + d * d);
 }
 
-/** Log density of `prior` at x (x > 0 for the positive families; -Infinity outside the support). */
-export function priorLogDensity(prior: Prior, x: number): number {
+/**
+ * The part of priorLogDensity(prior, x) that does not depend on x (logarithms and log-gamma values of the
+ * parameters), for a caller that evaluates one prior at many x (a backend, once per chain and gradient): passed back as
+ * priorLogDensity's `constant`, it gives the same bits as computing it there, since each family's expression uses it
+ * at the place, and in the order of operations, where it computed those terms.
+ */
+export function priorConstant(prior: Prior): number {
+  const p = prior.params;
+  switch (prior.family) {
+    case 'normal':
+      return pm.log(p[1]);
+    case 'student_t':
+      return studentConstant(p[0], p[2]);
+    case 'halfnormal':
+      return pm.log(p[0]);
+    case 'halfstudent_t':
+      return studentConstant(p[0], p[1]);
+    case 'exponential':
+      return pm.log(p[0]);
+    case 'gamma':
+      return p[0] * pm.log(p[1]) - lgamma(p[0]);
+  }
+}
+
+/**
+ * Log density of `prior` at x (x > 0 for the positive families; -Infinity outside the support). `constant` is
+ * priorConstant(prior), computed here when not given.
+ */
+export function priorLogDensity(prior: Prior, x: number, constant: number = priorConstant(prior)): number {
   const p = prior.params;
   switch (prior.family) {
     case 'normal': {
       const u = (x - p[0]) / p[1];
-      return -0.5 * u * u - pm.log(p[1]) - LOG_SQRT_2PI;
+      return -0.5 * u * u - constant - LOG_SQRT_2PI;
     }
     case 'student_t':
-      return studentLogPdf(x, p[0], p[1], p[2]);
+      return studentLogPdf(x, p[0], p[1], p[2], constant);
     case 'halfnormal': {
       if (!(x > 0)) return -Infinity;
       const u = x / p[0];
-      return LN2 - 0.5 * u * u - pm.log(p[0]) - LOG_SQRT_2PI;
+      return LN2 - 0.5 * u * u - constant - LOG_SQRT_2PI;
     }
     case 'halfstudent_t':
       if (!(x > 0)) return -Infinity;
-      return LN2 + studentLogPdf(x, p[0], 0, p[1]);
+      return LN2 + studentLogPdf(x, p[0], 0, p[1], constant);
     case 'exponential':
       if (!(x > 0)) return -Infinity;
-      return pm.log(p[0]) - p[0] * x;
+      return constant - p[0] * x;
     case 'gamma':
       if (!(x > 0)) return -Infinity;
-      return p[0] * pm.log(p[1]) - lgamma(p[0]) + (p[0] - 1) * pm.log(x) - p[1] * x;
+      return constant + (p[0] - 1) * pm.log(x) - p[1] * x;
   }
 }
 
@@ -102,10 +132,10 @@ export function priorDlogDensity(prior: Prior, x: number): number {
 /**
  * The prior of a positive parameter x sampled as u = log x: log p(e^u) + u, the density on the u scale with the
  * log-Jacobian |dx/du| = e^u (the sd of every varying term, and later the families' sigma and shape). Meant for
- * the positive families (POSITIVE_FAMILIES).
+ * the positive families (POSITIVE_FAMILIES). `constant`: priorConstant(prior), as for priorLogDensity.
  */
-export function logScalePriorLogDensity(prior: Prior, u: number): number {
-  return priorLogDensity(prior, pm.exp(u)) + u;
+export function logScalePriorLogDensity(prior: Prior, u: number, constant: number = priorConstant(prior)): number {
+  return priorLogDensity(prior, pm.exp(u), constant) + u;
 }
 
 /** d/du of logScalePriorLogDensity: p'(x)/p(x) · x + 1 at x = e^u. */

@@ -81,6 +81,15 @@ describe('lazy loading (issue 16 item 6)', () => {
     expect(staticGraph('io/loglik-csv.ts').builtins.get('node:zlib')).toBe('io/loglik-csv.ts');
   });
 
+  it('no module a command loads calls toLocaleString (its first call initialises ICU: ~25 ms of CPU); integers go through groupedInteger', () => {
+    for (const entry of ['main', ...COMMAND_FILES]) {
+      const callers = [...staticGraph(`cli/${entry}.ts`).files].filter(
+        (f) => f !== 'report/integer-text.ts' && /\.toLocaleString\(/.test(readFileSync(join(srcRoot, f), 'utf8')),
+      );
+      expect({ entry, callers }).toEqual({ entry, callers: [] });
+    }
+  });
+
   it('the reader sees an eager import of a heavy library where there is one', () => {
     // the scoring server itself imports fastify statically: it is loaded by `nutmeg serve` only, dynamically
     expect(staticGraph('serve/server.ts').packages.get('fastify')).toBe('serve/server.ts');

@@ -24,6 +24,17 @@ function draws(nVariables: number): ReturnType<typeof makeDrawSet> {
 }
 
 describe('summarizeDrawsParallel', () => {
+  it('quantileMcse: false leaves mcse_q5 and mcse_q95 null and every other statistic as it was, in workers too', async () => {
+    const ds = draws(8);
+    const full = summarizeDraws(ds);
+    const expected = full.rows.map((r) => ({ ...r, mcse_q5: null, mcse_q95: null }));
+    expect(full.rows.filter((r) => r.mcse_q5 !== null && r.mcse_q95 !== null)).toHaveLength(7); // theta.6 is NA
+    expect(summarizeDraws(ds, { quantileMcse: false }).rows).toEqual(expected);
+    const many = await summarizeDrawsParallel(ds, { threads: 2, minParallelDraws: 0, useCallingThread: false, workerCode: 'source', quantileMcse: false });
+    expect(many.rows).toEqual(expected);
+    expect(many.rowsFromWorkers).toBe(8);
+  });
+
   it('equals summarizeDraws, worker threads taking part', async () => {
     const ds = draws(24);
     const one = summarizeDraws(ds, { variables: ['theta'] });

@@ -12,6 +12,7 @@ import {
   addCoefficientGradient,
   addLevelPriors,
   addScalarPriors,
+  scalarPriorConstants,
   loadAux,
   loadCoefficients,
 } from '../../model/density.js';
@@ -24,6 +25,8 @@ export interface HostScratch {
   readonly aux: Float64Array;
   readonly gAux: Float64Array;
   readonly chainSums: Float64Array;
+  /** scalarPriorConstants(spec). */
+  readonly priorConstants: Float64Array;
 }
 
 export function hostScratch(spec: ModelSpec, coefficients: number): HostScratch {
@@ -33,6 +36,7 @@ export function hostScratch(spec: ModelSpec, coefficients: number): HostScratch 
     aux: new Float64Array(nAux),
     gAux: new Float64Array(nAux),
     chainSums: new Float64Array(2),
+    priorConstants: scalarPriorConstants(spec),
   };
 }
 
@@ -81,12 +85,12 @@ export function assembleLogDensity(
   scratch: HostScratch,
   g: Float64Array,
 ): number {
-  const { gcoef, aux, gAux, chainSums } = scratch;
+  const { gcoef, aux, gAux, chainSums, priorConstants } = scratch;
   for (let c = 0; c < gcoef.length; c++) gcoef[c] = slot(s, 1 + c);
   g.fill(0);
-  let lp = slot(s, 0) + family.rowConstantSum + addScalarPriors(spec, theta, 0, g) + addLevelPriors(spec, theta, 0, g);
+  let lp = slot(s, 0) + family.rowConstantSum + addScalarPriors(spec, theta, 0, g, priorConstants) + addLevelPriors(spec, theta, 0, g);
   if (family.hasAux) {
-    lp += addAuxPriors(spec, theta, 0, g, aux);
+    lp += addAuxPriors(spec, theta, 0, g, aux, priorConstants);
     family.chainSums(aux, chainSums);
     lp += chainSums[0];
     gAux[0] = slot(s, 1 + gcoef.length) + chainSums[1];
