@@ -8,10 +8,11 @@
  * the load average, so that a quiet time can be estimated as gradients × a quiet per-gradient cost.
  *
  *   npx tsx bench/crossed-mixing.ts [--data sim:crossed] [--rows N (a simulator's size)] [--seeds 1] [--variants default]
+ *       [--rows-per-level K (sim:levels: K rows a level instead of 10)]
  *       [--chains 4] [--warmup 1000] [--draws 1000] [--backend native] [--threads N] [--formula F]
  *
  * A variant is `name` or `name:key=value;key=value` with keys adapt (auto|fisher|stan), metric (auto|diag|lowrank),
- * param (group~centered|noncentered|split, `+`-separated), delta (target acceptance), init (random|map|pathfinder|auto),
+ * param (group~centered|noncentered|split, `+`-separated), delta (target acceptance), init (random|levels|map|pathfinder|auto),
  * initmetric (gradient|curvature: where the Fisher warm-up's metric starts). `default` sets nothing.
  * Prints one JSON line per fit.
  */
@@ -19,6 +20,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SIMULATED_PREFIX, builtinDataset, loadDataArgument, type BuiltinDatasetName } from '../src/data/datasets.js';
 import { CROSSED_FORMULA } from '../src/data/simulate/crossed.js';
+import { simulateLevels } from '../src/data/simulate/levels.js';
 import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import { rhat } from '../src/diagnostics/rhat.js';
@@ -32,6 +34,7 @@ const { values: a } = parseArgs({
   options: {
     data: { type: 'string', default: 'sim:crossed' },
     rows: { type: 'string' },
+    'rows-per-level': { type: 'string' },
     formula: { type: 'string', default: CROSSED_FORMULA },
     variants: { type: 'string', default: 'default' },
     seeds: { type: 'string', default: '1' },
@@ -68,7 +71,11 @@ function variantOptions(variant: string): { name: string; options: Partial<FitOp
 
 for (const seed of list(a.seeds).map(Number)) {
   const { frame, truth } =
-    a.rows === undefined ? loadDataArgument(a.data, seed) : builtinDataset(a.data.slice(SIMULATED_PREFIX.length) as BuiltinDatasetName, seed, Number(a.rows));
+    a['rows-per-level'] !== undefined && a.data === 'sim:levels'
+      ? simulateLevels({ seed, n: Number(a.rows), rowsPerLevel: Number(a['rows-per-level']) })
+      : a.rows === undefined
+        ? loadDataArgument(a.data, seed)
+        : builtinDataset(a.data.slice(SIMULATED_PREFIX.length) as BuiltinDatasetName, seed, Number(a.rows));
   for (const variant of list(a.variants, ' ')) {
     const { name, options: extra } = variantOptions(variant);
     const options: FitOptions = {

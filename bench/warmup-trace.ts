@@ -4,11 +4,15 @@
  * step size and tree depth, and — with `--ref FILE`, posterior variances of the unconstrained coordinates from an
  * earlier run's `--save-ref FILE` — how far chain 1's inverse metric is from them: quantiles of
  * log10(M⁻¹ᵢ / var ᵢ) over all coordinates, and the value for the first `--show` coordinates (the population-level
- * ones come first in the layout). Gradient counts do not depend on the load.
+ * ones come first in the layout). With `--show-position`, each chain's position in those first `--show` coordinates.
+ * `--stop-at N` stops the run after iteration N (a probe of the early warm-up); `--rows-per-level K` gives sim:levels
+ * K rows a level instead of 10 (10⁵ levels on 2·10⁵ rows: --rows 200000 --rows-per-level 2). Gradient counts do not
+ * depend on the load.
  *
  *   npx tsx bench/warmup-trace.ts --data sim:levels --rows 100000 [--formula 'y ~ x + (1 | g)'] [--seed 1]
  *       [--warmup 1000] [--draws 1000] [--at 1,2,5,10,20,50,100,150,200,300] [--ref F] [--save-ref F]
  *       [--adapt auto|fisher|stan] [--backend native] [--fisher JSON (FisherSettings, e.g. '{"initialMetric":"curvature"}')]
+       [--init auto|random|map|pathfinder] [--stop-at N] [--rows-per-level K] [--show-position] [--param g=noncentered]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,6 +21,9 @@ import { LEVELS_FORMULA } from '../src/data/simulate/levels.js';
 import { fitModel } from '../src/fit/fit.js';
 import type { AdaptChoice } from '../src/fit/adapt-choice.js';
 import type { FisherSettings } from '../src/sampler/adaptation/fisher-adaptation.js';
+import type { InitChoice } from '../src/fit/init-choice.js';
+import { parseParameterizationArgs } from '../src/model/parameterization.js';
+import { simulateLevels } from '../src/data/simulate/levels.js';
 import { unconstrainedNames } from '../src/model/layout.js';
 import { list, runOptions, sum } from './cli-args.js';
 
@@ -37,11 +44,21 @@ const { values: a } = parseArgs({
     'save-ref': { type: 'string' },
     show: { type: 'string', default: '3' },
     fisher: { type: 'string', default: '{}' },
+    init: { type: 'string', default: 'auto' },
+    'stop-at': { type: 'string' },
+    'rows-per-level': { type: 'string' },
+    'show-position': { type: 'boolean', default: false },
+    param: { type: 'string', multiple: true, default: [] },
   },
 });
 
 const seed = Number(a.seed);
-const { frame, truth } = builtinDataset(a.data.slice(SIMULATED_PREFIX.length) as BuiltinDatasetName, seed, Number(a.rows));
+const { frame, truth } =
+  a['rows-per-level'] !== undefined && a.data === 'sim:levels'
+    ? simulateLevels({ seed, n: Number(a.rows), rowsPerLevel: Number(a['rows-per-level']) })
+    : builtinDataset(a.data.slice(SIMULATED_PREFIX.length) as BuiltinDatasetName, seed, Number(a.rows));
+const stopAt = a['stop-at'] === undefined ? Infinity : Number(a['stop-at']);
+const stop = new AbortController();
 const at = new Set(list(a.at).map(Number));
 const ref = a.ref ? new Float64Array(readFileSync(a.ref).buffer.slice(0)) : null;
 const show = Number(a.show);
@@ -54,11 +71,15 @@ const fit = await fitModel(frame, a.formula, {
   ...runOptions(a, seed),
   adapt: a.adapt as AdaptChoice,
   fisher: JSON.parse(a.fisher) as Partial<FisherSettings>,
+  init: a.init as InitChoice,
+  parameterization: parseParameterizationArgs(a.param),
+  signal: stop.signal,
   onModel: (m) => {
     names = unconstrainedNames(m.spec);
   },
   onProgress: (p) => {
-    if (!at.has(p.iteration)) return;
+    if (p.iteration >= stopAt) stop.abort();
+    if (!at.has(p.iteration) && p.iteration !== stopAt) return;
     const g = Array.from(p.gradients);
     const per = last === null ? g.map((x) => x / p.iteration) : g.map((x, c) => (x - last![c]) / (p.iteration - lastIteration));
     last = Float64Array.from(g);
@@ -72,8 +93,13 @@ const fit = await fitModel(frame, a.formula, {
       const sorted = Float64Array.from(r).sort();
       metric = ` | log10(M⁻¹/var) chain 1: min ${sorted[0].toFixed(2)} 1% ${q(sorted, 0.01).toFixed(2)} median ${q(sorted, 0.5).toFixed(2)} 99% ${q(sorted, 0.99).toFixed(2)} max ${sorted[sorted.length - 1].toFixed(2)}; ${firsts}`;
     }
+    let position = '';
+    if (a['show-position'] && p.positions) {
+      const d = p.positions.length / p.nChains;
+      position = ` | ${names.slice(0, show).map((name, i) => `${name} ${Array.from({ length: p.nChains }, (_, c) => p.positions![c * d + i].toFixed(3)).join(' ')}`).join('; ')}`;
+    }
     process.stdout.write(
-      `it ${p.iteration} ${p.phase}: grad/it ${per.map((x) => x.toFixed(0)).join(' ')} (total ${sum(g)}), step ${Array.from(p.stepSize, (x) => x.toPrecision(2)).join(' ')}, depth ${Array.from(p.treeDepth).join(' ')}, warm-up div ${sum(p.warmupDivergences)}${metric}\n`,
+      `it ${p.iteration} ${p.phase}: grad/it ${per.map((x) => x.toFixed(0)).join(' ')} (total ${sum(g)}), step ${Array.from(p.stepSize, (x) => x.toPrecision(2)).join(' ')}, depth ${Array.from(p.treeDepth).join(' ')}, warm-up div ${sum(p.warmupDivergences)}${metric}${position}\n`,
     );
   },
 });

@@ -378,7 +378,7 @@ export function register(program: Command): void {
     .option('--metric <auto|diag|dense|lowrank>', `metric adapted during warm-up (${AUTO_METRIC_RULE}; lowrank: diagonal plus a rank ≤ 10 correction from draws and gradients)`, FIT_DEFAULTS.metric)
     .option('--adapt <auto|fisher|stan>', `warm-up: fisher = metric from draws and their gradients, ending when metric and step size have settled (--warmup is the maximum), pooled across chains from 16 chains; stan = Stan's windowed adaptation exactly (${AUTO_ADAPT_RULE})`, FIT_DEFAULTS.adapt)
     .option('--thin <n>', 'keep every n-th draw (1 to --draws; a warning when fewer than 4 draws per chain are kept)', String(FIT_DEFAULTS.thin))
-    .option('--init <auto|random|map|pathfinder>', `initial values: uniform(-2, 2), the posterior mode, or Pathfinder draws (whose variances also start warm-up's metric); ${AUTO_INIT_RULE}`, FIT_DEFAULTS.init)
+    .option('--init <auto|random|levels|map|pathfinder>', `initial values: uniform(-2, 2), the same with many-level terms' sd and levels started from the data, the posterior mode, or Pathfinder draws (whose variances also start warm-up's metric); ${AUTO_INIT_RULE}`, FIT_DEFAULTS.init)
     .option('--backend <name>', `${BACKEND_CHOICES.join(', ')}`, FIT_DEFAULTS.backend)
     .option('--adapter <name>', 'WebGPU adapter (substring of its name; see nutmeg devices)')
     .option('--threads <n>', `threads for the native backend (${rangeText(SETTING_RANGES.threads)}; default: all cores, one for a small model (see README); a warning above the core count)`)

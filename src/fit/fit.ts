@@ -22,6 +22,7 @@ import { Rng } from '../rng.js';
 import { findMode, type ModeResult } from './map.js';
 import { checkRunMemory, type RunSize } from './memory-estimate.js';
 import { chooseInit, type InitChoice, type InitKind } from './init-choice.js';
+import { levelStart, levelStartTerms } from './level-start.js';
 import { PATHFINDER_BATCH, pathfinderSample, pathfinderStart, type PathfinderReport } from './pathfinder-fit.js';
 
 export interface FitOptions extends BuildOptions {
@@ -52,7 +53,8 @@ export interface FitOptions extends BuildOptions {
   readonly thin?: number;
   /**
    * 'auto' (default): see chooseInit (src/fit/init-choice.ts); 'random': uniform(−2, 2) per coordinate (Stan's
-   * default); 'map': the posterior mode, jittered per chain; 'pathfinder': draws of multi-path Pathfinder, whose
+   * default); 'levels': uniform(−2, 2) except the sd and levels of many-level terms, started from the data
+   * (src/fit/level-start.ts); 'map': the posterior mode, jittered per chain; 'pathfinder': draws of multi-path Pathfinder, whose
    * variances also become warm-up's initial diagonal metric.
    */
   readonly init?: InitChoice;
@@ -168,7 +170,12 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   const buildSeconds = now() - t;
   const metric = chooseMetric(o.metric, model.spec);
   const { adapt, earlyMetric } = chooseAdapt(o.adapt, model.spec, metric);
-  const { init, reason: initReason } = chooseInit(o.init, model.spec);
+  const levelTerms = o.init === 'auto' || o.init === 'levels' ? levelStartTerms(model.spec) : [];
+  const manyLevels = levelTerms.some(({ term }) => model.spec.terms[term].parameterization === 'noncentered');
+  const chosen = chooseInit(o.init, model.spec, manyLevels);
+  // `--init levels` on a model without a many-level term is the random start
+  const init = chosen.init === 'levels' && levelTerms.length === 0 ? 'random' : chosen.init;
+  const initReason = init === chosen.init ? chosen.reason : 'no varying term of 50+ levels to start from the data';
   if (initReason !== null) log(`init: ${init} (${initReason})`);
   const lowRankWindow = metric === 'lowrank' ? lowRankWindowCapacity(o.warmup) : undefined;
   checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense', lowRankWindow));
@@ -195,7 +202,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       // Pathfinder's starts lie in the typical set and its variances fit it: the Fisher warm-up skips its early phase
       fisher: { poolMinChains: POOL_MIN_CHAINS, ...(start !== null ? { settledStart: true } : {}), ...options.fisher },
       thin: o.thin,
-      init: mode ? modeInits(mode, o.chains, o.seed) : start ? start.inits : 'random',
+      init: mode ? modeInits(mode, o.chains, o.seed) : start ? start.inits : init === 'levels' ? (levelStart(model.spec, o.chains, o.seed, levelTerms) ?? 'random') : 'random',
       initialInverseMetric: start?.inverseMetric,
       onProgress: options.onProgress,
       signal: options.signal,

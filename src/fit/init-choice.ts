@@ -5,7 +5,15 @@
  *               AUTO_INIT_MAX_DIM parameters (src/fit/pathfinder-fit.ts: every chain starts
  *               at its own PSIS-weighted Pathfinder draw, and warm-up at the approximation's variances as its
  *               diagonal metric);
+ *   levels      otherwise, when a non-centered varying term has MANY_LEVELS (50) levels or more
+ *               (src/fit/level-start.ts: uniform(−2, 2) except that term's sd, at the levels' crude sd, and its
+ *               levels, drawn given that sd from their one-step estimates);
  *   random      otherwise: Stan's uniform(−2, 2) on the unconstrained scale, so smaller data keep their results.
+ *
+ * Why levels. On sim:levels (10⁵ levels of 10 rows, non-centered) a random start cost 254–301 gradients a
+ * chain-iteration in the first warm-up iterations, with step sizes down to 1.8·10⁻⁴ (bench/README.md, "Many levels,
+ * third step: the first warm-up iterations", where the figures with the level start are): the sd and all the z's
+ * must travel together from where uniform(−2, 2) put them. Terms with fewer levels (Hillstrom's) keep the random start.
  *
  * Why rows. A random start is as far from the posterior, in log-density units, as the data are big: every row adds
  * to the misfit at uniform(−2, 2). Warm-up then spends its first windows travelling with a step size fitted to the
@@ -28,15 +36,16 @@
  * The threshold lies above the data the tests and golden results were made on (Hillstrom's 64,000 rows,
  * sim:crossed's 100,000), so those runs are unchanged.
  */
+import { MANY_LEVELS } from '../model/parameterization.js';
 import type { ModelSpec } from '../model/spec.js';
 import { groupedInteger } from '../report/integer-text.js';
 
 /** What a user may ask for. */
-export type InitChoice = 'auto' | 'random' | 'map' | 'pathfinder';
+export type InitChoice = 'auto' | 'random' | 'levels' | 'map' | 'pathfinder';
 /** What a fit then does. */
 export type InitKind = Exclude<InitChoice, 'auto'>;
 
-export const INIT_CHOICES: readonly InitChoice[] = ['auto', 'random', 'map', 'pathfinder'];
+export const INIT_CHOICES: readonly InitChoice[] = ['auto', 'random', 'levels', 'map', 'pathfinder'];
 
 /** Rows from which 'auto' starts from Pathfinder. */
 export const AUTO_INIT_MIN_ROWS = 1_000_000;
@@ -48,11 +57,17 @@ export const AUTO_INIT_MAX_DIM = 1_000;
  * The rule in one line, for `nutmeg fit --help`. Built when this module loads, on every `nutmeg fit`: groupedInteger,
  * not toLocaleString, whose first call initialises ICU's number formatting (issue 16 item 6).
  */
-export const AUTO_INIT_RULE = `auto = pathfinder with ${groupedInteger(AUTO_INIT_MIN_ROWS)}+ rows and at most ${groupedInteger(AUTO_INIT_MAX_DIM)} parameters, random otherwise`;
+export const AUTO_INIT_RULE = `auto = pathfinder with ${groupedInteger(AUTO_INIT_MIN_ROWS)}+ rows and at most ${groupedInteger(AUTO_INIT_MAX_DIM)} parameters, else levels with a non-centered term of ${MANY_LEVELS}+ levels, random otherwise`;
 
-/** The starting points for `spec` when the user asked for `choice`, and why (null when the user chose). */
-export function chooseInit(choice: InitChoice, spec: Pick<ModelSpec, 'n' | 'dim'>): { init: InitKind; reason: string | null } {
+/**
+ * The starting points for `spec` when the user asked for `choice`, and why (null when the user chose, or for random).
+ * `manyLevels`: the model has a non-centered term the level start sets (src/fit/level-start.ts, levelStartTerms).
+ */
+export function chooseInit(choice: InitChoice, spec: Pick<ModelSpec, 'n' | 'dim'>, manyLevels = false): { init: InitKind; reason: string | null } {
   if (choice !== 'auto') return { init: choice, reason: null };
-  if (spec.n < AUTO_INIT_MIN_ROWS || spec.dim > AUTO_INIT_MAX_DIM) return { init: 'random', reason: null };
+  if (spec.n < AUTO_INIT_MIN_ROWS || spec.dim > AUTO_INIT_MAX_DIM) {
+    if (!manyLevels) return { init: 'random', reason: null };
+    return { init: 'levels', reason: `a non-centered term of ${MANY_LEVELS}+ levels: its sd starts at the levels' crude sd and its levels from the data; --init random for Stan's` };
+  }
   return { init: 'pathfinder', reason: `${groupedInteger(spec.n)} rows: random initial values would start far in the tails; --init random for Stan's` };
 }

@@ -103,8 +103,8 @@ export interface RunMeta {
   readonly method?: 'pathfinder';
   /** The Pathfinder run (`--init pathfinder` or `--method pathfinder`): Pareto k, gradients, seconds, paths. */
   readonly pathfinder?: PathfinderReport;
-  /** Where the chains started: random, map or pathfinder (what `--init auto` chose); absent in older runs. */
-  readonly init?: 'random' | 'map' | 'pathfinder';
+  /** Where the chains started: random, levels, map or pathfinder (what `--init auto` chose); absent in older runs. */
+  readonly init?: 'random' | 'levels' | 'map' | 'pathfinder';
   /**
    * Sampler efficiency per varying term (src/diagnostics/term-efficiency.ts): smallest bulk-ESS over its sd and level
    * effects, per 1,000 gradients of the fit; absent in older runs, in runs without varying terms and with --method pathfinder.

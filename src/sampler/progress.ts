@@ -30,6 +30,8 @@ export interface SamplerProgress {
   readonly treeDepth: Int32Array;
   /** Chain c's current inverse metric (a live view: d values for diag, d × d for dense, the diagonal for lowrank). */
   readonly inverseMetricOf?: (c: number) => Float64Array;
+  /** Every chain's current position (C × d unconstrained, row-major; a live view, for traces). */
+  readonly positions?: Float64Array;
   readonly elapsedSeconds: number;
 }
 

@@ -266,6 +266,7 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
       transitions,
       treeDepth: lastTreeDepth,
       inverseMetricOf,
+      positions: tree.current.q,
       elapsedSeconds: (clock.now() - t0) / 1000,
     });
   };

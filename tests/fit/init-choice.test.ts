@@ -26,8 +26,16 @@ describe('chooseInit', () => {
     expect(chooseInit('auto', { n: 10_000_000, dim: AUTO_INIT_MAX_DIM }).init).toBe('pathfinder');
   });
 
+  it('starts a model with a non-centered term of 50+ levels from the data (levels) unless Pathfinder applies', () => {
+    const levels = chooseInit('auto', { n: 1_000_000, dim: 100_003 }, true);
+    expect(levels.init).toBe('levels');
+    expect(levels.reason).toContain("the levels' crude sd");
+    expect(chooseInit('auto', { n: 100_000, dim: 10_003 }, true).init).toBe('levels');
+    expect(chooseInit('auto', { n: 10_000_000, dim: 103 }, true).init).toBe('pathfinder');
+  });
+
   it('leaves an explicit choice alone', () => {
-    for (const init of ['random', 'map', 'pathfinder'] as const) expect(chooseInit(init, { n: 10_000_000, dim: 7 })).toEqual({ init, reason: null });
+    for (const init of ['random', 'levels', 'map', 'pathfinder'] as const) expect(chooseInit(init, { n: 10_000_000, dim: 7 })).toEqual({ init, reason: null });
   });
 });
 

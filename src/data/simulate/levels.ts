@@ -25,10 +25,13 @@ const TRUTH = { b_Intercept: -1, b_x: 0.5, sd_g__Intercept: 0.5 } as const;
 /** The generating model as a formula; its parameters are the keys of `truth`. */
 export const LEVELS_FORMULA = 'y ~ x + (1 | g)';
 
-export function simulateLevels(options: SimulateOptions): Simulated {
+/** `rowsPerLevel` (default ROWS_PER_LEVEL) for benches that vary the rows a level has (bench/warmup-trace.ts). */
+export function simulateLevels(options: SimulateOptions & { readonly rowsPerLevel?: number }): Simulated {
   const n = options.n ?? LEVELS_ROWS;
-  if (!Number.isInteger(n) || n < 2 * ROWS_PER_LEVEL) throw new Error(`simulateLevels: n = ${n} must be a whole number ≥ ${2 * ROWS_PER_LEVEL}`);
-  const levels = Math.floor(n / ROWS_PER_LEVEL);
+  const perLevel = options.rowsPerLevel ?? ROWS_PER_LEVEL;
+  if (!Number.isInteger(perLevel) || perLevel < 1) throw new Error(`simulateLevels: rowsPerLevel = ${perLevel} must be a whole number ≥ 1`);
+  if (!Number.isInteger(n) || n < 2 * perLevel) throw new Error(`simulateLevels: n = ${n} must be a whole number ≥ ${2 * perLevel}`);
+  const levels = Math.floor(n / perLevel);
   const rng = stream(options.seed, 0);
   const effect = new Float64Array(levels);
   for (let k = 0; k < levels; k++) effect[k] = TRUTH.sd_g__Intercept * rng.normal();
@@ -50,7 +53,7 @@ export function simulateLevels(options: SimulateOptions): Simulated {
   const names = Array.from({ length: levels }, (_, k) => 'L' + String(k + 1).padStart(width, '0'));
   const frame = frameFromColumns(
     [categoricalColumn('g', g, names), numericColumn('x', x), numericColumn('y', y)],
-    `simulated ${levels} levels × ${ROWS_PER_LEVEL} rows (seed ${options.seed})`,
+    `simulated ${levels} levels × ${perLevel} rows (seed ${options.seed})`,
   );
   return { frame, truth: { ...TRUTH } };
 }
