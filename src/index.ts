@@ -54,7 +54,7 @@ export { compareModels } from './loo/compare.js';
 export { pseudoBmaWeights, pseudoBmaPlusWeights } from './loo/weights.js';
 export { stackingWeights, stackingWeightsR, stackingOptimum, stackingObjective } from './loo/stacking.js';
 
-export { writeRun, loadRun, rebuildRun, runMeta } from './io/run-dir.js';
+export { writeRun, loadRun, rebuildRun, rebuildUnconstrained, runMeta } from './io/run-dir.js';
 
 export type { DensityModel, ParameterBlock, Transform, GeneratedQuantities } from './model/density-model/types.js';
 export { DensityLayout, densityNames, densityCoordinates } from './model/density-model/transforms.js';

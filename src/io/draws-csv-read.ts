@@ -11,12 +11,17 @@
  * Variable names are kept as written (see variable-names.ts for the `name.3` ↔ `name[3]` mapping). Columns whose
  * names end in `__` are sampler statistics and go into their own DrawSet. Every problem is a UserError naming the
  * file and line. Files ending in `.gz` are gunzipped.
+ *
+ * Memory (issue 16): the chains' files are read one after the other and each row goes straight into its place in the
+ * DrawSets; a plain file (what nutmeg and CmdStan write) is scanned a few megabytes at a time (draws-csv-scan.ts),
+ * so no file's text is held whole; only the first chain is held as rows, until its length sizes the DrawSets.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { DrawSet } from '../draws.js';
-import { makeDrawSet } from '../draws.js';
+import { chainDraws, makeDrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
+import { scanChainCsv, type ChainSink } from './draws-csv-scan.js';
 
 export { toBracketName, toDottedName } from './variable-names.js';
 
@@ -79,15 +84,20 @@ function parseNumber(field: string, where: () => string): number {
   throw new UserError(`${where()}: "${field}" is not a number; every value after the header must be numeric`);
 }
 
+/** The UserError for a file that cannot be opened or read. */
+function readFailure(path: string, e: unknown): UserError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new UserError(`${path}: file not found; check the path`);
+  if (code === 'EISDIR') return new UserError(`${path}: is a directory; give the CSV files of the chains`);
+  return new UserError(`${path}: cannot read the file (${code ?? String(e)})`);
+}
+
 function readText(path: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${path}: file not found; check the path`);
-    if (code === 'EISDIR') throw new UserError(`${path}: is a directory; give the CSV files of the chains`);
-    throw new UserError(`${path}: cannot read the file (${code ?? String(e)})`);
+    throw readFailure(path, e);
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
@@ -185,28 +195,76 @@ function assemble(
   columns: readonly number[],
   chains: readonly (readonly Float64Array[])[],
 ): { draws: DrawSet; samplerStats: DrawSet | null } {
-  const nChains = chains.length;
-  const nDraws = chains[0].length;
-  const params = columns.filter((j) => !isSamplerStat(header[j]));
-  const stats = columns.filter((j) => isSamplerStat(header[j]));
-  // shared: the threaded summary reads the parameters in place (src/diagnostics/summary-parallel.ts) instead of copying them
-  const fill = (cols: readonly number[], shared: boolean): DrawSet => {
-    const ds = makeDrawSet(cols.map((j) => header[j]), nChains, nDraws, { shared });
-    cols.forEach((j, v) => {
-      for (let c = 0; c < nChains; c++) {
-        const base = (v * nChains + c) * nDraws;
-        const rows = chains[c];
-        for (let d = 0; d < nDraws; d++) ds.values[base + d] = rows[d][j];
-      }
-    });
-    return ds;
-  };
-  return { draws: fill(params, true), samplerStats: stats.length > 0 ? fill(stats, false) : null };
+  const store = new ChainStore(header, columns, chains.length, chains[0].length);
+  chains.forEach((rows, c) => rows.forEach((row, d) => store.put(row, c, d)));
+  return { draws: store.draws, samplerStats: store.samplerStats };
 }
 
-interface CmdStanChain {
-  readonly header: readonly string[];
-  readonly rows: Float64Array[];
+/**
+ * Where the chains' rows go (readCmdStanInto), made once the first chain's length is known: the DrawSets here
+ * (ChainStore), or what a caller makes of each row at once (src/io/run-dir.ts: the sampler's coordinates for LOO).
+ */
+export interface ChainTarget {
+  /** The file's row `row` as draw d of chain c. */
+  put(row: Float64Array, c: number, d: number): void;
+  /** Whether chains a and b (both put whole) hold the same draws: the check behind a matching hash of their rows. */
+  sameChains(a: number, b: number): boolean;
+}
+
+/** A file column that goes nowhere (R's row names). */
+const SKIP = -(2 ** 31);
+
+/**
+ * The DrawSets of the parameters (in a SharedArrayBuffer: the threaded summary, src/diagnostics/summary-parallel.ts,
+ * reads them in place instead of copying them) and of the sampler statistics, filled row by row.
+ */
+class ChainStore implements ChainTarget {
+  readonly draws: DrawSet;
+  readonly samplerStats: DrawSet | null;
+  /** Per file column: its variable in draws (≥ 0), or −1 − its variable in samplerStats, or SKIP. */
+  private readonly target: Int32Array;
+  constructor(header: readonly string[], columns: readonly number[], nChains: number, nDraws: number) {
+    const params = columns.filter((j) => !isSamplerStat(header[j]));
+    const stats = columns.filter((j) => isSamplerStat(header[j]));
+    this.draws = makeDrawSet(params.map((j) => header[j]), nChains, nDraws, { shared: true });
+    this.samplerStats = stats.length > 0 ? makeDrawSet(stats.map((j) => header[j]), nChains, nDraws) : null;
+    this.target = new Int32Array(header.length).fill(SKIP);
+    params.forEach((j, v) => (this.target[j] = v));
+    stats.forEach((j, v) => (this.target[j] = -1 - v));
+  }
+  /** Row `row` of the file as draw d of chain c. */
+  put(row: Float64Array, c: number, d: number): void {
+    const { nChains, nDraws } = this.draws;
+    const params = this.draws.values;
+    const stats = this.samplerStats?.values;
+    const target = this.target;
+    for (let j = 0; j < row.length; j++) {
+      const v = target[j];
+      if (v === SKIP) continue;
+      if (v >= 0) params[(v * nChains + c) * nDraws + d] = row[j];
+      else (stats as Float64Array)[((-1 - v) * nChains + c) * nDraws + d] = row[j];
+    }
+  }
+  /** Whether chains a and b hold the same values in every column (Object.is: NaN equals NaN). */
+  sameChains(a: number, b: number): boolean {
+    for (const ds of this.samplerStats ? [this.draws, this.samplerStats] : [this.draws]) {
+      for (let v = 0; v < ds.names.length; v++) {
+        const x = chainDraws(ds, v, a);
+        const y = chainDraws(ds, v, b);
+        for (let d = 0; d < x.length; d++) if (!Object.is(x[d], y[d])) return false;
+      }
+    }
+    return true;
+  }
+}
+
+/** A SHA-256 hash (node:crypto loaded when a run is read, not at start-up). */
+function sha256(): import('node:crypto').Hash {
+  return process.getBuiltinModule('node:crypto').createHash('sha256');
+}
+
+/** What the comments of a chain's file say, beyond its rows. */
+interface ChainMarks {
   readonly maxTreedepth?: number;
   readonly incomplete?: IncompleteDraws;
   readonly model?: DrawsModel;
@@ -230,48 +288,123 @@ function incompleteMark(text: string): IncompleteDraws | undefined {
   return { done: done ? Number(done[1]) : 0, requested: requested ? Number(requested[1]) : null };
 }
 
-/** One CmdStan CSV file: its draws after warm-up. */
-function readCmdStanChain(path: string, text: string): CmdStanChain {
+function chainMarks(text: string): ChainMarks {
+  const depth = /max_depth\s*=\s*(\d+)/.exec(text);
+  return { maxTreedepth: depth ? Number(depth[1]) : undefined, incomplete: incompleteMark(text), model: modelMark(text) };
+}
+
+/**
+ * One CmdStan CSV file's draws after warm-up, row by row into the sink that `begin(header)` gives: scanned in chunks
+ * (draws-csv-scan.ts) when the file is plain, else parsed whole by the full parser (gzip, quotes, R's row names, and
+ * the exact message of any mistake). Returns its header, its marks, and whether it had a `# Adaptation terminated`.
+ */
+function readChain(path: string, begin: (header: readonly string[]) => ChainSink): { header: readonly string[]; marks: ChainMarks; adaptation: boolean } {
+  const scanned = scanChainCsv(path, begin);
+  if (scanned !== null) return { header: scanned.header, marks: chainMarks(scanned.comments), adaptation: scanned.adaptation };
+  const text = readText(path);
   const table = parseTable(path, text);
   // warm-up rows, when saved, come before the "# Adaptation terminated" comment that follows the header
   const adaptation = commentLines(text, /^#\s*Adaptation terminated/i)[0];
-  let rows = table.rows;
-  if (adaptation !== undefined) {
-    const first = table.lines.findIndex((l) => l > adaptation);
-    rows = first < 0 ? [] : table.rows.slice(first);
-  }
-  const incomplete = incompleteMark(text);
-  if (rows.length === 0) {
-    throw new UserError(
-      `${path}: no draws after the header${adaptation !== undefined ? ' (only warm-up before "# Adaptation terminated")' : ''}; ` +
-        (incomplete ? 'the run was interrupted before sampling began' : 'the run may have stopped early'),
-    );
-  }
-  const depth = /max_depth\s*=\s*(\d+)/.exec(text);
-  return { header: table.header, rows, maxTreedepth: depth ? Number(depth[1]) : undefined, incomplete, model: modelMark(text) };
+  const sink = begin(table.header);
+  sink.restart();
+  table.rows.forEach((row, r) => {
+    if (adaptation === undefined || table.lines[r] > adaptation) sink.add(row);
+  });
+  return { header: table.header, marks: chainMarks(text), adaptation: adaptation !== undefined };
 }
 
-function readCmdStan(paths: readonly string[], texts: readonly string[]): DrawsCsv {
-  const chains = paths.map((p, i) => readCmdStanChain(p, texts[i]));
-  const first = chains[0];
-  chains.forEach((ch, i) => {
-    if (ch.header.length !== first.header.length || ch.header.some((h, j) => h !== first.header[j])) {
-      const j = ch.header.findIndex((h, k) => h !== first.header[k]);
-      const what = j < 0 ? `${ch.header.length} columns, not ${first.header.length}` : `column ${j + 1} is "${ch.header[j]}", not "${first.header[j]}"`;
-      throw new UserError(`${paths[i]}: its header differs from ${paths[0]}'s (${what}); give the chains of one fit`);
-    }
-    if (ch.rows.length !== first.rows.length) {
+/**
+ * The chains' files one after the other, each row straight into its place in the DrawSets (issue 16): only the first
+ * chain's rows are held as rows, until its length sizes the DrawSets; no file's text is held whole.
+ */
+function readCmdStan<T extends ChainTarget>(
+  paths: readonly string[],
+  make: (header: readonly string[], nChains: number, nDraws: number) => T,
+): { target: T; header: readonly string[]; marks: ChainMarks; incomplete?: IncompleteDraws } {
+  const nChains = paths.length;
+  let first: { header: readonly string[]; marks: ChainMarks } | null = null;
+  let store: T | null = null;
+  let incomplete: IncompleteDraws | undefined;
+  // the same chain given twice (a copy) would make R-hat look perfect and ESS doubled: a SHA-256 of each chain's
+  // rows, confirmed value by value
+  const byHash = new Map<string, number>();
+  let nDraws = 0;
+  for (let c = 0; c < nChains; c++) {
+    const path = paths[c];
+    let hash = sha256();
+    let rows: Float64Array[] = [];
+    let count = 0;
+    const begin = (header: readonly string[]): ChainSink => {
+      if (first !== null) {
+        const head = first.header;
+        if (header.length !== head.length || header.some((h, j) => h !== head[j])) {
+          const j = header.findIndex((h, k) => h !== head[k]);
+          const what = j < 0 ? `${header.length} columns, not ${head.length}` : `column ${j + 1} is "${header[j]}", not "${head[j]}"`;
+          throw new UserError(`${path}: its header differs from ${paths[0]}'s (${what}); give the chains of one fit`);
+        }
+      }
+      const restart = (): void => {
+        hash = sha256();
+        rows = [];
+        count = 0;
+      };
+      restart();
+      const into = store;
+      return {
+        restart,
+        add(row: Float64Array): void {
+          hash.update(new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
+          if (into === null) rows.push(row.slice());
+          else if (count < nDraws) into.put(row, c, count);
+          count++;
+        },
+      };
+    };
+    const chain = readChain(path, begin);
+    if (count === 0) {
       throw new UserError(
-        `${paths[i]}: has ${ch.rows.length} draws but ${paths[0]} has ${first.rows.length}; ` +
+        `${path}: no draws after the header${chain.adaptation ? ' (only warm-up before "# Adaptation terminated")' : ''}; ` +
+          (chain.marks.incomplete ? 'the run was interrupted before sampling began' : 'the run may have stopped early'),
+      );
+    }
+    if (store === null) {
+      first = chain;
+      nDraws = count;
+      const s = make(chain.header, nChains, nDraws);
+      rows.forEach((row, d) => s.put(row, 0, d));
+      rows = [];
+      store = s;
+    } else if (count !== nDraws) {
+      throw new UserError(
+        `${path}: has ${count} draws but ${paths[0]} has ${nDraws}; ` +
           'every chain needs the same number of draws (were the runs finished?)',
       );
     }
-  });
-  refuseRepeatedChains(paths, chains);
-  const columns = first.header.map((_, j) => j).filter((j) => first.header[j] !== '');
-  const { draws, samplerStats } = assemble(first.header, columns, chains.map((c) => c.rows));
-  const incomplete = chains.find((c) => c.incomplete !== undefined)?.incomplete;
-  return { format: 'cmdstan', draws, samplerStats, maxTreedepth: first.maxTreedepth, incomplete, ...(first.model ? { model: first.model } : {}) };
+    incomplete ??= chain.marks.incomplete;
+    const key = hash.digest('hex');
+    const earlier = byHash.get(key);
+    if (earlier !== undefined && store.sameChains(earlier, c)) {
+      throw new UserError(`${paths[earlier]} and ${path} hold identical draws (the same chain twice); give each chain once`);
+    }
+    byHash.set(key, c);
+  }
+  return { target: store!, header: first!.header, marks: first!.marks, incomplete };
+}
+
+/** Checks every path (named once, there, readable) before any file is read in full; returns each file's head. */
+function checkPaths(paths: readonly string[]): string[] {
+  if (paths.length === 0) throw new UserError('no draws files given; pass the CSV file of each chain');
+  refuseRepeatedPaths(paths);
+  return paths.map(fileHead);
+}
+
+/**
+ * The draws of CmdStan-format chain files into a caller's target (`make` is called once the first chain's length is
+ * known), with the checks of readDrawsCsv: for a run's own chain files, read without a DrawSet of them all.
+ */
+export function readCmdStanInto<T extends ChainTarget>(paths: readonly string[], make: (header: readonly string[], nChains: number, nDraws: number) => T): T {
+  checkPaths(paths);
+  return readCmdStan(paths, make).target;
 }
 
 function readLong(path: string, text: string): DrawsCsv {
@@ -314,12 +447,8 @@ function readLong(path: string, text: string): DrawsCsv {
 }
 
 /**
- * Reads draws from CSV files: one CmdStan-format file per chain, or a single long-format file (recognized by its
- * `chain`/`.chain` column).
- */
-/**
  * The same chain given twice would pass every check and make R-hat look perfect and ESS doubled: refuse a path
- * named twice (after resolving links and relative parts).
+ * named twice (after resolving links and relative parts); copies of a chain are refused by readCmdStan.
  */
 function refuseRepeatedPaths(paths: readonly string[]): void {
   const seen = new Map<string, string>();
@@ -328,7 +457,7 @@ function refuseRepeatedPaths(paths: readonly string[]): void {
     try {
       real = realpathSync(path);
     } catch {
-      continue; // readText reports a missing or unreadable file
+      continue; // fileHead reports a missing or unreadable file
     }
     const earlier = seen.get(real);
     if (earlier !== undefined) {
@@ -338,26 +467,53 @@ function refuseRepeatedPaths(paths: readonly string[]): void {
   }
 }
 
-/** …and two files (copies) holding identical draws: a SHA-256 of each chain's values, confirmed value by value. */
-function refuseRepeatedChains(paths: readonly string[], chains: readonly CmdStanChain[]): void {
-  const byHash = new Map<string, number>();
-  chains.forEach((chain, i) => {
-    const hash = process.getBuiltinModule('node:crypto').createHash('sha256');
-    for (const row of chain.rows) hash.update(new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
-    const key = hash.digest('hex');
-    const j = byHash.get(key);
-    if (j !== undefined && chains[j].rows.every((row, d) => row.every((v, k) => Object.is(v, chain.rows[d][k])))) {
-      throw new UserError(`${paths[j]} and ${paths[i]} hold identical draws (the same chain twice); give each chain once`);
+/**
+ * The start of a file as text, up to its first line that is neither empty nor a comment (a gzip file's whole text),
+ * for format detection before any file is read in full; a missing or unreadable file is a UserError.
+ */
+function fileHead(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw readFailure(path, e);
+  }
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 16);
+    const decoder = new (process.getBuiltinModule('node:string_decoder').StringDecoder)('utf8');
+    let text = '';
+    let from = 0;
+    for (let first = true; ; first = false) {
+      let got: number;
+      try {
+        got = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        throw readFailure(path, e);
+      }
+      if (got === 0) return text + decoder.end();
+      if (first && got >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) return readText(path);
+      text += decoder.write(chunk.subarray(0, got));
+      // a complete line that is the header?
+      for (let nl = text.indexOf('\n', from); nl >= 0; nl = text.indexOf('\n', from)) {
+        const line = text.slice(from, nl).replace(/^\uFEFF/, '').trim();
+        from = nl + 1;
+        if (line !== '' && !line.startsWith('#')) return text;
+      }
     }
-    byHash.set(key, i);
-  });
+  } finally {
+    closeSync(fd);
+  }
 }
 
+/**
+ * Reads draws from CSV files: one CmdStan-format file per chain, or a single long-format file (recognized by its
+ * `chain`/`.chain` column). The chains' files are read one after the other, each straight into its place in the
+ * DrawSets (readCmdStan).
+ */
 export function readDrawsCsv(paths: readonly string[]): DrawsCsv {
-  if (paths.length === 0) throw new UserError('no draws files given; pass the CSV file of each chain');
-  refuseRepeatedPaths(paths);
-  const texts = paths.map(readText);
-  const long = texts.map((t, i) => isLongFormat(firstHeader(paths[i], t)));
+  // every file's header first: a missing file or a long-format one among chains is said before any is read in full
+  const heads = checkPaths(paths);
+  const long = paths.map((p, i) => isLongFormat(firstHeader(p, heads[i])));
   if (long.some((l) => l)) {
     if (paths.length > 1) {
       const which = paths[long.indexOf(true)];
@@ -365,9 +521,15 @@ export function readDrawsCsv(paths: readonly string[]): DrawsCsv {
         `${which}: is a long-format file (it has a chain column) and holds every chain; give it alone, not with other files`,
       );
     }
-    return readLong(paths[0], texts[0]);
+    return readLong(paths[0], readText(paths[0]));
   }
-  return readCmdStan(paths, texts);
+  const read = readCmdStan(paths, (header, nChains, nDraws) => {
+    const columns = header.map((_, j) => j).filter((j) => header[j] !== '');
+    return new ChainStore(header, columns, nChains, nDraws);
+  });
+  const { marks } = read;
+  const { draws, samplerStats } = read.target;
+  return { format: 'cmdstan', draws, samplerStats, maxTreedepth: marks.maxTreedepth, incomplete: read.incomplete, ...(marks.model ? { model: marks.model } : {}) };
 }
 
 /** The header fields of a file (its first line that is neither empty nor a comment), for format detection. */

@@ -18,7 +18,7 @@ import { FAMILIES, type Family } from '../model/spec.js';
 import { writeCmdStanCsvFiles } from './cmdstan-csv-write.js';
 import { RUN_FORMAT, chainCsvContent, type RunMeta, type SaveEffects } from './run-meta.js';
 import { stageDir, stagedWriteFailure, writeFileFully, type WriteFn } from './out-target.js';
-import { readDrawsCsv, toBracketName } from './draws-csv-read.js';
+import { readCmdStanInto, readDrawsCsv, toBracketName, type ChainTarget } from './draws-csv-read.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import { EFFECTS_SUMMARY_FILE, effectsSummaryCsv } from './effects-summary.js';
 import { EFFECTS_DRAWS_FILE, openEffectsDraws, readEffectsValues, storedEffectNames, writeEffectsDraws, type EffectsDrawsFile } from './effects-draws.js';
@@ -129,6 +129,17 @@ export function refuseFailedWrite(dir: string, meta: { readonly writeError?: str
 
 /** `command` names what needs a formula fit, for the refusal of a density model's run (nutmeg its …). */
 export function loadRun(dir: string, command = 'this command'): LoadedRun {
+  const meta = readRunMeta(dir, command);
+  const csv = readDrawsCsv(meta.files.map((f) => join(dir, f)));
+  let draws = renamed(csv.draws);
+  if (meta.effectsDraws !== undefined) {
+    draws = withEffectDraws(draws, openEffectsDraws(join(dir, meta.effectsDraws.file), draws.nChains, draws.nDraws));
+  }
+  return { dir, meta, draws, stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
+}
+
+/** fit.json of a formula fit's run directory, or the UserError saying why it is not one. */
+function readRunMeta(dir: string, command: string): RunMeta {
   const metaPath = join(dir, 'fit.json');
   if (!existsSync(metaPath)) {
     throw new UserError(`${dir}: not a nutmeg run directory (no fit.json); write one with "nutmeg fit --out ${dir}"`);
@@ -142,12 +153,7 @@ export function loadRun(dir: string, command = 'this command'): LoadedRun {
   if (meta.format !== RUN_FORMAT) throw new UserError(`${metaPath}: not a nutmeg fit.json (format is "${String(meta.format)}")`);
   if (isDensityRunMeta(meta)) throw densityRunRefusal(dir, meta, command);
   refuseFailedWrite(dir, meta);
-  const csv = readDrawsCsv(meta.files.map((f) => join(dir, f)));
-  let draws = renamed(csv.draws);
-  if (meta.effectsDraws !== undefined) {
-    draws = withEffectDraws(draws, openEffectsDraws(join(dir, meta.effectsDraws.file), draws.nChains, draws.nDraws));
-  }
-  return { dir, meta, draws, stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
+  return meta;
 }
 
 /**
@@ -185,16 +191,21 @@ function withEffectDraws(draws: DrawSet, effects: EffectsDrawsFile): DrawSet {
   return out;
 }
 
-export interface RebuiltRun extends LoadedRun {
+/** A run's model rebuilt and its draws in the sampler's coordinates: what LOO needs. */
+export interface UnconstrainedRun {
+  readonly dir: string;
+  readonly meta: RunMeta;
   readonly model: BuiltModel;
   /** Per chain: nDraws × dim unconstrained draws (the sampler's coordinates). */
   readonly unconstrained: Float64Array[];
+  /** Draws per chain. */
+  readonly nDraws: number;
 }
 
-/** loadRun, then the model rebuilt from its data source and the draws mapped back to the unconstrained scale. */
-export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'): RebuiltRun {
-  const run = loadRun(dir, command);
-  const { meta } = run;
+export interface RebuiltRun extends LoadedRun, UnconstrainedRun {}
+
+/** The model of a run, rebuilt from its data source (or `dataOverride`) and fit.json. */
+function rebuildModel(dir: string, meta: RunMeta, dataOverride: string | undefined, command: string): BuiltModel {
   requireEffectDraws(dir, meta, command);
   const source = dataOverride ?? meta.data.source;
   const simulated = dataOverride === undefined && meta.data.seed !== null;
@@ -203,7 +214,7 @@ export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'):
   if (!(FAMILIES as readonly string[]).includes(meta.family)) {
     throw new UserError(`${dir}/fit.json: family '${meta.family}' is not one this version knows (${FAMILIES.join(', ')})`);
   }
-  const model = buildModel(frame, meta.formula, {
+  return buildModel(frame, meta.formula, {
     family: meta.family as Family,
     ...(meta.link !== undefined ? { link: meta.link as LinkName } : {}),
     priors: meta.priors,
@@ -212,24 +223,86 @@ export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'):
     // the sampler's sd coordinates as the run had them (src/model/signed-scale.ts)
     sdScale: (meta.scaledSd?.length ?? 0) > 0 ? 'scaled' : (meta.signedSd?.length ?? 0) > 0 ? 'signed' : 'log',
   });
-  const { spec } = model;
-  const names = constrainedNames(spec);
+}
+
+/** Per constrained variable of the model, its position among `names` (bracket form), or the UserError naming the first missing one. */
+function constrainedColumns(dir: string, spec: BuiltModel['spec'], names: readonly string[]): Int32Array {
   // a Map, not indexOf per name: 2·10⁵ group effects would make that 4·10¹⁰ comparisons
-  const index = new Map(run.draws.names.map((n, i) => [n, i]));
-  const columns = names.map((n) => {
-    const v = index.get(n) ?? -1;
-    if (v < 0) throw new UserError(`${dir}: the draws have no column for ${n}; was the run written by another model?`);
+  const index = new Map(names.map((n, i) => [n, i]));
+  return Int32Array.from(constrainedNames(spec), (n) => {
+    const v = index.get(n);
+    if (v === undefined) throw new UserError(`${dir}: the draws have no column for ${n}; was the run written by another model?`);
     return v;
   });
-  const row = new Float64Array(names.length);
-  const unconstrained = Array.from({ length: run.draws.nChains }, (_, c) => {
-    const out = new Float64Array(run.draws.nDraws * spec.dim);
-    const chains = columns.map((v) => chainDraws(run.draws, v, c));
-    for (let d = 0; d < run.draws.nDraws; d++) {
-      for (let j = 0; j < names.length; j++) row[j] = chains[j][d];
+}
+
+/** loadRun, then the model rebuilt from its data source and the draws mapped back to the unconstrained scale. */
+export function rebuildRun(dir: string, dataOverride?: string, command = 'LOO'): RebuiltRun {
+  const run = loadRun(dir, command);
+  const model = rebuildModel(dir, run.meta, dataOverride, command);
+  return { ...run, model, unconstrained: unconstrainDraws(model.spec, run.draws, constrainedColumns(dir, model.spec, run.draws.names)), nDraws: run.draws.nDraws };
+}
+
+/** Per chain, the draws of `draws` (the model's constrained variables at `columns`) in the sampler's coordinates. */
+function unconstrainDraws(spec: BuiltModel['spec'], draws: DrawSet, columns: Int32Array): Float64Array[] {
+  const row = new Float64Array(columns.length);
+  return Array.from({ length: draws.nChains }, (_, c) => {
+    const out = new Float64Array(draws.nDraws * spec.dim);
+    const chains = Array.from(columns, (v) => chainDraws(draws, v, c));
+    for (let d = 0; d < draws.nDraws; d++) {
+      for (let j = 0; j < columns.length; j++) row[j] = chains[j][d];
       unconstrain(spec, row, out.subarray(d * spec.dim, (d + 1) * spec.dim));
     }
     return out;
   });
-  return { ...run, model, unconstrained };
+}
+
+/**
+ * A chain file's rows straight into the sampler's coordinates (readCmdStanInto's target): each row's constrained
+ * values gathered in the model's order and unconstrained at once, so no DrawSet of the constrained draws is made.
+ */
+class UnconstrainingTarget implements ChainTarget {
+  readonly chains: Float64Array[];
+  readonly nDraws: number;
+  private readonly row: Float64Array;
+  constructor(
+    private readonly spec: BuiltModel['spec'],
+    private readonly columns: Int32Array,
+    nChains: number,
+    nDraws: number,
+  ) {
+    this.nDraws = nDraws;
+    this.chains = Array.from({ length: nChains }, () => new Float64Array(nDraws * spec.dim));
+    this.row = new Float64Array(columns.length);
+  }
+  put(values: Float64Array, c: number, d: number): void {
+    const { row, columns, spec } = this;
+    for (let j = 0; j < columns.length; j++) row[j] = values[columns[j]];
+    unconstrain(spec, row, this.chains[c].subarray(d * spec.dim, (d + 1) * spec.dim));
+  }
+  sameChains(a: number, b: number): boolean {
+    const x = this.chains[a];
+    const y = this.chains[b];
+    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+    return true;
+  }
+}
+
+/**
+ * The model rebuilt and the draws in the sampler's coordinates, without keeping the constrained draws (LOO needs only
+ * these): a run saved with every effect in its chain files is read chain by chain straight into the unconstrained
+ * draws; a run whose effects are in effects-draws.bin is loaded (loadRun) and its constrained draws let go.
+ */
+export function rebuildUnconstrained(dir: string, dataOverride?: string, command = 'LOO'): UnconstrainedRun {
+  const meta = readRunMeta(dir, command);
+  requireEffectDraws(dir, meta, command);
+  if (meta.effectsDraws !== undefined) {
+    const { model, unconstrained, nDraws } = rebuildRun(dir, dataOverride, command);
+    return { dir, meta, model, unconstrained, nDraws };
+  }
+  const model = rebuildModel(dir, meta, dataOverride, command);
+  const target = readCmdStanInto(meta.files.map((f) => join(dir, f)), (header, nChains, nDraws) =>
+    new UnconstrainingTarget(model.spec, constrainedColumns(dir, model.spec, header.map(toBracketName)), nChains, nDraws),
+  );
+  return { dir, meta, model, unconstrained: target.chains, nDraws: target.nDraws };
 }

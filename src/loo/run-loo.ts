@@ -10,7 +10,7 @@ import { looOfLogLikCsv } from './from-file.js';
 import type { BackendChoice } from '../backend/select.js';
 import { createBackend } from '../backend/select.js';
 import { UserError } from '../errors.js';
-import { rebuildRun, refuseFailedWrite, type RebuiltRun } from '../io/run-dir.js';
+import { rebuildUnconstrained, refuseFailedWrite, type UnconstrainedRun } from '../io/run-dir.js';
 import { type FitLooOptions, looOfFit } from './fit-loo.js';
 import type { LooResult } from './loo.js';
 import type { ModelSpec } from '../model/spec.js';
@@ -33,7 +33,7 @@ function densityRunOf(dir: string): DensityRunMeta | null {
   try {
     meta = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    return null; // rebuildRun says what is wrong with it
+    return null; // rebuildUnconstrained says what is wrong with it
   }
   return isDensityRunMeta(meta) ? meta : null;
 }
@@ -52,13 +52,14 @@ export async function looOfRun(dir: string, options: RunLooOptions = {}): Promis
     if (density.logLik === undefined) throw new UserError(`${dir}: a '${density.model.kind}' run without observations has no log-likelihood for LOO`);
     return looOfLogLikCsv(join(dir, density.logLik.file), options);
   }
-  const run = rebuildRun(dir);
+  // the draws in the sampler's coordinates only: the constrained ones are not kept beside them (issue 16)
+  const run = rebuildUnconstrained(dir);
   options.onSpec?.(run.model.spec);
   return looOfRebuiltRun(run, options);
 }
 
-/** PSIS-LOO of a run already rebuilt (rebuildRun): its unconstrained draws through a backend made for its model. */
-export async function looOfRebuiltRun(run: RebuiltRun, options: RunLooOptions = {}): Promise<LooResult> {
+/** PSIS-LOO of a run already rebuilt (rebuildRun, rebuildUnconstrained): its unconstrained draws through a backend made for its model. */
+export async function looOfRebuiltRun(run: UnconstrainedRun, options: RunLooOptions = {}): Promise<LooResult> {
   const { spec } = run.model;
   const maxDraws = options.maxDrawsPerCall ?? 256;
   const backend = await createBackend(
@@ -70,7 +71,7 @@ export async function looOfRebuiltRun(run: RebuiltRun, options: RunLooOptions = 
   try {
     const sample = {
       nChains: run.unconstrained.length,
-      nDraws: run.draws.nDraws,
+      nDraws: run.nDraws,
       dim: spec.dim,
       draws: run.unconstrained,
     };

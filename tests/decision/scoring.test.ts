@@ -172,6 +172,25 @@ describe('scoreFrame', () => {
     }
   });
 
+  it("reads a term's level draws where they are when stored in level order, else copies them; the same scores", () => {
+    // as the run's draws keep them (chain CSV or effects-draws.bin columns in level order): a view, no K × S copy
+    scoring.r.forEach((r) => expect(r.buffer).toBe(draws.values.buffer));
+    // the same draws with zip_code's levels stored in reverse order: each level's draws copied into level order
+    const zip = draws.names.flatMap((n, v) => (n.startsWith('r_zip_code__') ? [v] : []));
+    const order = draws.names.map((_, v) => v);
+    zip.forEach((v, k) => (order[v] = zip[zip.length - 1 - k]));
+    const shuffled = makeDrawSet(order.map((v) => draws.names[v]), draws.nChains, draws.nDraws);
+    order.forEach((v, to) => shuffled.values.set(draws.values.subarray(v * S, (v + 1) * S), to * S));
+    const copied = prepareScoring({ recipe: model.recipe, draws: shuffled });
+    const zipTerm = model.recipe.terms.findIndex((t) => model.recipe.groups[t.group].name === 'zip_code');
+    expect(copied.r[zipTerm].buffer).not.toBe(shuffled.values.buffer);
+    copied.r.forEach((r, t) => expect(r).toEqual(scoring.r[t]));
+    const a = scoreFrame(scoring, frame);
+    const b = scoreFrame(copied, frame);
+    expect(b.probability!.mean).toEqual(a.probability!.mean);
+    expect(b.uplift!.low).toEqual(a.uplift!.low);
+  });
+
   it('does not depend on the block size', () => {
     const a = scoreFrame(scoring, frame);
     const b = scoreFrame(scoring, frame, { blockValues: S }); // one row per block

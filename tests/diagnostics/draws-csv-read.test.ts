@@ -157,3 +157,78 @@ describe('long format', () => {
     );
   });
 });
+
+describe('chain by chain (issue 16): plain files scanned in chunks, others by the full parser, each chain into place', () => {
+  /** Chain k: `warm` saved warm-up rows, then `n` draws; values that need every digit (x = k + d / 7). */
+  const chain = (k: number, n: number, warm = 0): string => {
+    let text = '# model = t\n# max_depth = 9\nlp__,accept_stat__,b_x,r_g__t.1\n';
+    for (let d = 0; d < warm; d++) text += `${-50 - d},0.5,${100 + d},${-100 - d}\n`;
+    if (warm > 0) text += '# Adaptation terminated\n# Step size = 0.5\n';
+    for (let d = 0; d < n; d++) text += `${-d - k},${0.9},${String(k + d / 7)},${(-(k * d) / 3).toExponential()}\n`;
+    return text + '#  Elapsed Time: 0.1 seconds\n';
+  };
+  const expected = (k: number, n: number): { x: number[]; r: number[] } => ({
+    x: Array.from({ length: n }, (_, d) => Number(String(k + d / 7))),
+    r: Array.from({ length: n }, (_, d) => Number((-(k * d) / 3).toExponential())),
+  });
+
+  it('the scan and the full parser give the same draws (CRLF, quotes, spaces, gzip)', () => {
+    const plain = [file('p1.csv', chain(1, 6, 2)), file('p2.csv', chain(2, 6)), file('p3.csv', chain(3, 6, 9))];
+    const r = readDrawsCsv(plain);
+    expect([r.draws.nChains, r.draws.nDraws]).toEqual([3, 6]);
+    for (const k of [1, 2, 3]) {
+      expect(values(r.draws, 'b_x', k - 1)).toEqual(expected(k, 6).x);
+      expect(values(r.draws, 'r_g__t.1', k - 1)).toEqual(expected(k, 6).r);
+    }
+    expect(r.maxTreedepth).toBe(9);
+    const variants = [
+      [file('crlf.csv', chain(2, 6).replaceAll('\n', '\r\n'))],
+      [file('quoted.csv', chain(2, 6).replace('lp__,accept_stat__,b_x,r_g__t.1', '"lp__","accept_stat__","b_x","r_g__t.1"'))],
+      [file('spaces.csv', chain(2, 6).replaceAll(',', ', '))],
+      [file('p2.csv.gz', gzipSync(chain(2, 6)))],
+    ];
+    for (const [path] of variants) {
+      const v = readDrawsCsv([plain[0], path, plain[2]]);
+      expect(v.draws.values).toEqual(r.draws.values);
+      expect(v.samplerStats!.values).toEqual(r.samplerStats!.values);
+    }
+  });
+
+  it('a file the scan gives up on part-way is read again from its start', () => {
+    // the last row of chain 2 has a quoted number: its first rows were already in place when the scan gave up
+    const lines = chain(2, 6).split('\n');
+    const last = lines.findLastIndex((l) => /^-/.test(l));
+    lines[last] = lines[last].replace(/^([^,]*),/, '"$1",');
+    const r = readDrawsCsv([file('q1.csv', chain(1, 6)), file('q2.csv', lines.join('\n'))]);
+    expect(values(r.draws, 'b_x', 1)).toEqual(expected(2, 6).x);
+    expect(values(r.samplerStats!, 'lp__', 1)).toEqual([-2, -3, -4, -5, -6, -7]);
+  });
+
+  it('a later chain whose saved warm-up is longer than the draws', () => {
+    const r = readDrawsCsv([file('w1.csv', chain(1, 3)), file('w2.csv', chain(2, 3, 8))]);
+    expect(values(r.draws, 'b_x', 1)).toEqual(expected(2, 3).x);
+  });
+
+  it('chains of different lengths: longer or shorter than the first, after a good one', () => {
+    const one = file('l1.csv', chain(1, 4));
+    const same = file('l2.csv', chain(2, 4));
+    expect(userError(() => readDrawsCsv([one, same, file('l3.csv', chain(3, 7))]))).toBe(
+      `${dir}/l3.csv: has 7 draws but ${one} has 4; every chain needs the same number of draws (were the runs finished?)`,
+    );
+    expect(userError(() => readDrawsCsv([one, same, file('l4.csv', chain(3, 2, 5))]))).toMatch(/l4\.csv: has 2 draws but .*l1\.csv has 4/);
+    expect(userError(() => readDrawsCsv([one, file('l5.csv', chain(3, 0, 5))]))).toMatch(
+      /l5\.csv: no draws after the header \(only warm-up before "# Adaptation terminated"\)/,
+    );
+  });
+
+  it('a missing or unreadable chain is said before any file is read in full; mistakes in a scanned file as the full parser says them', () => {
+    const bad = file('m1.csv', chain(1, 4).replace('0.9', 'abc'));
+    expect(userError(() => readDrawsCsv([bad, join(dir, 'gone.csv')]))).toBe(`${dir}/gone.csv: file not found; check the path`);
+    expect(userError(() => readDrawsCsv([bad, dir]))).toBe(`${dir}: is a directory; give the CSV files of the chains`);
+    expect(userError(() => readDrawsCsv([bad]))).toBe(
+      `${bad}: line 4, column 2 (accept_stat__): "abc" is not a number; every value after the header must be numeric`,
+    );
+    const copy = file('m2.csv', '# a copy\n' + chain(1, 4));
+    expect(userError(() => readDrawsCsv([file('m3.csv', chain(1, 4)), copy]))).toMatch(/m3\.csv and .*m2\.csv hold identical draws/);
+  });
+});
