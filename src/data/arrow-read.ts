@@ -14,8 +14,8 @@ import { UserError } from '../errors.js';
 import { frameColumnType, type ArrowTypeClass } from './arrow-schema.js';
 import { checkOptionColumns, type ReadCsvOptions } from './csv-text.js';
 import type { Column, Frame } from './frame.js';
-import { MISSING_CODE, booleanColumn, categoricalColumn, compactNumericColumn, frameFromColumns, withFirstRow } from './frame-build.js';
-import { hasNonFinite } from './parquet-read.js';
+import { booleanColumn, compactNumericColumn, frameFromColumns, withFirstRow } from './frame-build.js';
+import { LevelCodesStore, hasNonFinite, sortedCategorical } from './column-sinks.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
 
 /** What this module needs of apache-arrow: its IPC decoder and its type ids. */
@@ -154,10 +154,6 @@ function booleanFromChunks(name: string, chunks: readonly ArrowData[], n: number
   return booleanColumn(name, out);
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The strings of a Utf8/LargeUtf8 chunk, decoded one by one (null for a null). */
 function stringAt(d: ArrowData, bytes: Uint8Array, i: number): string {
   const offsets = d.valueOffsets as ArrayLike<number | bigint>;
@@ -166,7 +162,7 @@ function stringAt(d: ArrowData, bytes: Uint8Array, i: number): string {
 
 /** A categorical column: codes in order of first appearance, then renumbered in sorted level order (as for CSV). */
 function categoricalFromChunks(Type: ArrowLibrary['Type'], name: string, chunks: readonly ArrowData[], n: number): Column {
-  const codes = new Uint32Array(n);
+  const codes = new LevelCodesStore(n);
   const index = new Map<string, number>();
   const codeOf = (s: string): number => {
     let c = index.get(s);
@@ -184,7 +180,7 @@ function categoricalFromChunks(Type: ArrowLibrary['Type'], name: string, chunks:
       const local = new Int32Array(dict?.length ?? 0).fill(-1);
       for (let i = 0; i < d.length; i++) {
         if (isNull(d, i)) {
-          codes[base + i] = MISSING_CODE;
+          codes.setMissing(base + i);
           continue;
         }
         const key = Number(keys[i]);
@@ -194,20 +190,19 @@ function categoricalFromChunks(Type: ArrowLibrary['Type'], name: string, chunks:
           c = s === null || s === undefined ? -2 : codeOf(String(s));
           local[key] = c;
         }
-        codes[base + i] = c === -2 ? MISSING_CODE : c;
+        if (c === -2) codes.setMissing(base + i);
+        else codes.set(base + i, c);
       }
     } else {
       const bytes = d.values as Uint8Array;
-      for (let i = 0; i < d.length; i++) codes[base + i] = isNull(d, i) ? MISSING_CODE : codeOf(stringAt(d, bytes, i));
+      for (let i = 0; i < d.length; i++) {
+        if (isNull(d, i)) codes.setMissing(base + i);
+        else codes.set(base + i, codeOf(stringAt(d, bytes, i)));
+      }
     }
     base += d.length;
   }
-  const firstSeen = [...index.keys()];
-  const levels = [...firstSeen].sort(compareStrings);
-  const rank = new Map(levels.map((level, k) => [level, k]));
-  const remap = Uint32Array.from(firstSeen, (level) => rank.get(level) ?? 0);
-  for (let r = 0; r < n; r++) if (codes[r] !== MISSING_CODE) codes[r] = remap[codes[r]];
-  return categoricalColumn(name, codes, levels);
+  return sortedCategorical(name, codes.codes, n, { names: [...index.keys()] });
 }
 
 /** A column's values as CSV-like text cells (null → empty cell), for re-reading it with a forced type. */
@@ -257,11 +252,16 @@ function tableNames(path: string, table: ArrowTable): string[] {
   return checkedNames(path, table.schema.fields.map((f) => f.name));
 }
 
-/** The Frame of a decoded table (or a slice of one starting at row `rowBase` of the file, which messages count from). */
-function tableFrame(Type: ArrowLibrary['Type'], path: string, table: ArrowTable, names: readonly string[], options: ReadCsvOptions, rowBase: number): Frame {
+/**
+ * The Frame of a decoded table (or a slice of one starting at row `rowBase` of the file, which messages count from):
+ * its columns in `chosen` (file order), or every one when that is null.
+ */
+function tableFrame(Type: ArrowLibrary['Type'], path: string, table: ArrowTable, names: readonly string[], chosen: readonly string[] | null, options: ReadCsvOptions, rowBase: number): Frame {
   const columns: Column[] = [];
   const missing = new Map<string, Uint32Array>();
+  const wanted = chosen === null ? null : new Set(chosen);
   for (let j = 0; j < names.length; j++) {
+    if (wanted !== null && !wanted.has(names[j])) continue;
     const built = buildColumn(Type, path, table, j, options, rowBase);
     columns.push(built.column);
     if (built.missing !== null) missing.set(names[j], built.missing);
@@ -269,26 +269,29 @@ function tableFrame(Type: ArrowLibrary['Type'], path: string, table: ArrowTable,
   return frameFromColumns(columns, path, missing);
 }
 
-/** The decoded table of an Arrow IPC file's bytes and its column names, checked (names, rows, option columns). */
-function checkedTable(arrow: ArrowLibrary, path: string, bytes: Uint8Array, options: ReadCsvOptions): { table: ArrowTable; names: string[] } {
+/**
+ * The decoded table of an Arrow IPC file's bytes, its column names, checked (names, rows, option columns), and the
+ * columns to read (options.select; null for all).
+ */
+function checkedTable(arrow: ArrowLibrary, path: string, bytes: Uint8Array, options: ReadCsvOptions): { table: ArrowTable; names: string[]; chosen: readonly string[] | null } {
   const table = decode(arrow, path, bytes);
   const names = tableNames(path, table);
   if (table.numRows === 0) throw new UserError(`${path}: has a schema but no data rows`);
   checkOptionColumns(path, names, options);
-  return { table, names };
+  return { table, names, chosen: options.select?.(names) ?? null };
 }
 
 /** An Arrow IPC file's (or stream's) bytes as a Frame (see the module comment). */
 export function arrowFrame(path: string, bytes: Uint8Array, arrow: ArrowLibrary, options: ReadCsvOptions = {}): Frame {
-  const { table, names } = checkedTable(arrow, path, bytes, options);
-  return tableFrame(arrow.Type, path, table, names, options, 0);
+  const { table, names, chosen } = checkedTable(arrow, path, bytes, options);
+  return tableFrame(arrow.Type, path, table, names, chosen, options, 0);
 }
 
 /** An Arrow IPC file's bytes as Frames of at most `blockRows` rows, in order, each named by its first row in the file. */
 export function* arrowBlocks(path: string, bytes: Uint8Array, arrow: ArrowLibrary, options: ReadCsvOptions, blockRows: number): Generator<Frame> {
-  const { table, names } = checkedTable(arrow, path, bytes, options);
+  const { table, names, chosen } = checkedTable(arrow, path, bytes, options);
   for (let first = 0; first < table.numRows; first += blockRows) {
     const slice = table.slice(first, Math.min(table.numRows, first + blockRows));
-    yield withFirstRow(tableFrame(arrow.Type, path, slice, names, options, first), first);
+    yield withFirstRow(tableFrame(arrow.Type, path, slice, names, chosen, options, first), first);
   }
 }
