@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Float64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { Dictionary, Float64, Int16, Int32, Int8, Table, Uint16, Uint32, Uint8, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import * as parquet from 'parquet-wasm/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LevelCodesStore } from '../../src/data/column-sinks.js';
@@ -152,6 +152,40 @@ function writeCsv(values: readonly (string | null)[], name: string): string {
   writeFileSync(file, ['g,x', ...values.map((v, i) => `${v ?? ''},${i}`)].join('\n') + '\n');
   return file;
 }
+
+describe('Arrow IPC: integers and dictionaries without nulls', () => {
+  it('read (a view, one copy, or a gather) into the frame the Parquet reader gives for the same table, over several record batches', () => {
+    const part = (from: number, n: number): Table => {
+      const k = Array.from({ length: n }, (_, i) => from + i);
+      return new Table({
+        u8: vectorFromArray(k.map((i) => i % 3), new Uint8()),
+        i8: vectorFromArray(k.map((i) => (i % 5) - 2), new Int8()),
+        i16: vectorFromArray(k.map((i) => i * 7 - 300), new Int16()),
+        u16: vectorFromArray(k.map((i) => i % 300), new Uint16()),
+        i32: vectorFromArray(k.map((i) => (i % 2 === 0 ? 40_000 : -3)), new Int32()),
+        u32: vectorFromArray(k.map((i) => 3_000_000_000 + i), new Uint32()),
+        small32: vectorFromArray(k.map((i) => i % 2), new Int32()),
+        g: vectorFromArray(k.map((i) => `w${(i * 7) % 11}`), new Dictionary(new Utf8(), new Int32())),
+        h: vectorFromArray(k.map((i) => `v${(i * 13) % 300}`), new Dictionary(new Utf8(), new Int16())),
+      });
+    };
+    for (const table of [part(0, 700), part(0, 700).concat(part(700, 500), part(1200, 301))]) {
+      const tag = `ints-${table.batches.length}`;
+      // (batches with dictionaries of their own: an IPC stream, which allows replacement dictionaries)
+      const several = table.batches.length > 1;
+      const arrowFile = join(dir, several ? `${tag}.arrows` : `${tag}.arrow`);
+      writeFileSync(arrowFile, tableToIPC(table, several ? 'stream' : 'file'));
+      const fromArrow = readDataFile(arrowFile);
+      const fromParquet = readDataFile(writeParquetTable(table, `${tag}.parquet`, true));
+      const shape = (f: Frame) =>
+        [...f.columns.values()].map((c) =>
+          c.kind === 'categorical' ? [c.name, c.codes.constructor.name, c.levels, Array.from(c.codes)] : [c.name, c.values.constructor.name, Array.from(c.values)],
+        );
+      expect(shape(fromArrow)).toEqual(shape(fromParquet));
+      expect(shape(fromArrow).map((c) => c[1])).toEqual(['Uint8Array', 'Int8Array', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Uint8Array', 'Uint8Array', 'Uint16Array']);
+    }
+  });
+});
 
 describe('LevelCodesStore', () => {
   /** Fills a store with `codes` (-1: missing) one at a time, or a page at a time through reserve. */
