@@ -63,6 +63,12 @@ function columnChoice(options: DataOptions, seen: (names: readonly string[]) => 
   };
 }
 
+/** What the readers take of `options`: not `columns` (a reader's own option reads those columns whatever the file has). */
+function readOptions(options: DataOptions): ReadCsvOptions {
+  const { columns, optionalColumns, features, ...read } = options;
+  return read;
+}
+
 /** Whether a file with columns `names` gets the Hillstrom features: it has the Hillstrom schema and no features yet. */
 function hillstromFeaturesApply(names: readonly string[]): boolean {
   return Object.keys(HILLSTROM_SCHEMA).every((c) => names.includes(c)) && !names.includes('treatment');
@@ -87,7 +93,7 @@ export function loadData(argument: string, seed: number, simulatedRows?: number,
   // the file's columns, when a columnar file read only some of them
   let names: readonly string[] | null = null;
   const select = columnChoice(options, (fileNames) => (names = fileNames));
-  const loaded = loadDataArgument(argument, seed, { ...options, select });
+  const loaded = loadDataArgument(argument, seed, { ...readOptions(options), select });
   if (loaded.truth !== null || !features) return loaded;
   const frame = loaded.frame;
   const apply = hillstromFeaturesApply(names ?? [...frame.columns.keys()]);
@@ -110,5 +116,5 @@ export function loadDataBlocks(
   if (simulatedRows !== undefined || argument.startsWith(SIMULATED_PREFIX)) {
     return frameBlocks(loadData(argument, seed, simulatedRows, { ...options, features: false }).frame, blockRows);
   }
-  return fileBlocks(argument, { ...options, select: columnChoice({ ...options, features: false }) }, blockRows);
+  return fileBlocks(argument, { ...readOptions(options), select: columnChoice({ ...options, features: false }) }, blockRows);
 }
