@@ -2,7 +2,8 @@
  * One read of a data file in a fresh process, through the built dist/ (run `npm run build:ts` first), as `--data`
  * reads it: CPU time (process.cpuUsage: all threads), wall time and peak RSS (VmHWM) after the read; with `model`,
  * read → frame (+ the Hillstrom features when the file has the Hillstrom columns) → the pooled model's spec, which is
- * the data path of `nutmeg fit --model pooled --data FILE` up to the backend.
+ * the data path of `nutmeg fit --model pooled --data FILE` up to the backend: the formula's columns only, as the CLI
+ * reads them, where the dist/ has model/formula/columns.js (from session 11 on; before, every column).
  *
  *   node bench/read-once.mjs FILE [model]      (`/usr/bin/time -v node …` for the kernel's view of the same)
  */
@@ -19,11 +20,13 @@ const cpuS = () => {
 };
 const out = { file };
 if (what === 'model') {
+  const formula = 'conversion ~ treatment + recency_z + history_z + mens + womens + newbie';
   const { loadData } = await import(`${dist}data/load.js`);
   const { buildModel } = await import(`${dist}model/build.js`);
-  const frame = loadData(file, 1).frame;
-  Object.assign(out, { rows: frame.nRows, readCpuS: cpuS(), readWallS: (performance.now() - t0) / 1000, readPeakMiB: peakMiB() });
-  buildModel(frame, 'conversion ~ treatment + recency_z + history_z + mens + womens + newbie');
+  const columnsOf = await import(`${dist}model/formula/columns.js`).then((m) => m.columnsOfFormula, () => () => undefined);
+  const frame = loadData(file, 1, undefined, { columns: columnsOf(formula) }).frame;
+  Object.assign(out, { rows: frame.nRows, columns: frame.columns.size, readCpuS: cpuS(), readWallS: (performance.now() - t0) / 1000, readPeakMiB: peakMiB() });
+  buildModel(frame, formula);
   Object.assign(out, { modelCpuS: cpuS(), modelWallS: (performance.now() - t0) / 1000, peakMiB: peakMiB() });
 } else {
   const { readDataFile } = await import(`${dist}data/data-file.js`);

@@ -7,9 +7,11 @@
  * dictionary-encoded (as pandas writes a categorical), 2^20 rows per row group, snappy; the file is written a row
  * group at a time (parquet-wasm's transformParquetStream), so only the simulated frame is held whole.
  *
- *   npx tsx bench/sim-parquet.ts ROWS OUT.parquet [SEED=1]
+ * OUT ending in .arrow writes an Arrow IPC file of the same columns instead (one record batch; Arrow IPC input).
+ *
+ *   npx tsx bench/sim-parquet.ts ROWS OUT.parquet|OUT.arrow [SEED=1]
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { Dictionary, Int32, Table, Utf8, makeData, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
 import * as parquet from 'parquet-wasm/node';
 import { builtinDataset } from '../src/data/datasets.js';
@@ -20,7 +22,7 @@ const [rowsText, out, seedText] = process.argv.slice(2);
 const rows = Number(rowsText);
 const seed = Number(seedText ?? '1');
 if (!Number.isInteger(rows) || rows < 1 || out === undefined || !Number.isInteger(seed)) {
-  console.error('usage: npx tsx bench/sim-parquet.ts ROWS OUT.parquet [SEED=1]');
+  console.error('usage: npx tsx bench/sim-parquet.ts ROWS OUT.parquet|OUT.arrow [SEED=1]');
   process.exit(2);
 }
 const frame = builtinDataset('hillstrom', seed, rows, false).frame;
@@ -38,6 +40,12 @@ function slice(from: number, n: number): Table {
     }
   }
   return new Table(columns);
+}
+
+if (out.endsWith('.arrow')) {
+  writeFileSync(out, tableToIPC(slice(0, rows), 'file'));
+  console.log(`${out}: ${rows} rows of sim:hillstrom (seed ${seed}), ${frame.columns.size} columns, Arrow IPC file`);
+  process.exit(0);
 }
 
 let next = 0;

@@ -30,6 +30,7 @@ import { EFFECTS_DRAWS_FILE } from '../io/effects-draws.js';
 import { isPerLevelName } from '../io/variable-names.js';
 import { condenseSummary, familiesFlag, hiddenEffectsLine } from '../report/summary-condense.js';
 import { parsePriorArgs } from '../model/priors-config.js';
+import { columnsOfFormula } from '../model/formula/columns.js';
 import { FAMILIES } from '../model/spec.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
 import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
@@ -179,7 +180,8 @@ async function run(f: FitFlags): Promise<void> {
     throw new UserError('--save-effects says what --out and --netcdf keep of the group effects; give --out DIR or --netcdf FILE.nc too (or drop --save-effects)');
   }
   const dataOptions = columnTypeRequest(f);
-  const { frame, truth } = loadData(f.data, seed, rows, { ...dataOptions, log: f.quiet ? undefined : say, warn });
+  // a Parquet or Arrow IPC file: only the formula's columns are read (issue 16 item 3)
+  const { frame, truth } = loadData(f.data, seed, rows, { ...dataOptions, log: f.quiet ? undefined : say, warn, columns: columnsOfFormula(formula) });
   if (f.saveLoglik) checkLogLikSize(frame.nRows, options);
   if (!f.quiet && truth) say(`data: ${frame.source} (${frame.nRows} rows, simulated with known parameters)`);
   if (!f.quiet) say(`model: ${formula}`);

@@ -23,6 +23,7 @@ import {
   scoredOutcome,
   recipeColumns,
   rowNewLevels,
+  scoringColumns,
   scoreFrame,
   TREATMENT_COLUMN,
   type Evaluation,
@@ -295,7 +296,15 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
     const newLevelCounts = new Map<string, number>();
     let head: HeadRow[] = [];
     let headColumns: readonly string[] = [];
-    for (const block of loadDataBlocks(f.data, seed, rows, { ...columnTypeRequest(f), ...dataNotes(f.quiet) }, blockRows)) {
+    // a Parquet or Arrow IPC file: only the columns scoring reads (the model's, --id's, the outcome's, …)
+    const read = scoringColumns(recipe);
+    const dataOptions = {
+      ...columnTypeRequest(f),
+      ...dataNotes(f.quiet),
+      columns: [...read.needed, ...(f.id === undefined ? [] : [f.id])],
+      optionalColumns: read.optional,
+    };
+    for (const block of loadDataBlocks(f.data, seed, rows, dataOptions, blockRows)) {
       if (shape === null) {
         source = block.source;
         requireRecordedFeatures(run.dir, recipe, block);

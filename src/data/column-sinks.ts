@@ -3,8 +3,81 @@
  * turn decoded values into frame storage: the scan for NaN/±Infinity, the list of null rows, and the level index of a
  * categorical column (strings found by their UTF-8 bytes, decoded once per level). No Node imports (a page uses them).
  */
-import type { Column } from './frame.js';
-import { MISSING_CODE, categoricalColumn } from './frame-build.js';
+import type { Column, LevelCodes } from './frame.js';
+import { categoricalColumn, levelCodesType, missingCode } from './frame-build.js';
+
+/** Zeroed memory of `bytes` bytes for a column's storage (e.g. huge pages from the native addon). */
+export type Allocate = (bytes: number) => ArrayBuffer;
+
+/** `n` zeroed elements of `type`, in memory from `allocate` when given. */
+export function zeroed<T>(
+  type: { new (buffer: ArrayBuffer, offset: number, length: number): T; new (length: number): T; readonly BYTES_PER_ELEMENT: number },
+  n: number,
+  allocate: Allocate | undefined,
+): T {
+  return allocate === undefined ? new type(n) : new type(allocate(n * type.BYTES_PER_ELEMENT), 0, n);
+}
+
+/**
+ * A categorical column's codes being filled, in the narrowest storage the levels seen so far allow (frame-build.ts
+ * levelCodesType: bytes while there are at most 256 levels, …), re-stored wider when a later page brings more levels
+ * or the first missing cell needs the code the last level had: a column of a few levels costs a byte a row of fresh
+ * memory, not four (on this VM first-touch faults are most of a cold read's CPU).
+ */
+export class LevelCodesStore {
+  private store: LevelCodes;
+  /** Levels stored so far (codes are given in order of first appearance: the largest code + 1). */
+  private levels = 0;
+  private missingSeen = false;
+  /** The storage's missing code, and the codes below `limit` that it holds as it is. */
+  private absent = 0xff;
+  private limit = 0x100;
+  constructor(
+    private readonly total: number,
+    private readonly allocate?: Allocate,
+  ) {
+    this.store = zeroed(Uint8Array, total, allocate);
+  }
+  /**
+   * The storage, wide enough for codes below `levels` and, when `missing`, a missing cell's code (missingCode of the
+   * storage returned); rows before `filled` keep their codes when it is re-stored wider.
+   */
+  reserve(levels: number, missing: boolean, filled: number): LevelCodes {
+    this.levels = Math.max(this.levels, levels);
+    const type = levelCodesType(this.levels, missing || this.missingSeen);
+    const old = this.store;
+    if (type.BYTES_PER_ELEMENT > old.BYTES_PER_ELEMENT) {
+      const wider = zeroed(type, this.total, this.allocate);
+      if (this.missingSeen) {
+        // (the old missing code is no level: reserve kept it free)
+        const to = missingCode(wider);
+        for (let i = 0; i < filled; i++) wider[i] = old[i] === this.absent ? to : old[i];
+      } else wider.set(old.subarray(0, filled));
+      this.store = wider;
+    }
+    if (missing) this.missingSeen = true;
+    this.absent = missingCode(this.store);
+    this.limit = this.missingSeen ? this.absent : this.absent + 1;
+    return this.store;
+  }
+  /** Stores level `code` at `row` (rows filled in order). */
+  set(row: number, code: number): void {
+    if (code >= this.levels) {
+      this.levels = code + 1;
+      if (code >= this.limit) this.reserve(code + 1, false, row);
+    }
+    this.store[row] = code;
+  }
+  /** Stores a missing cell at `row` (rows filled in order). */
+  setMissing(row: number): void {
+    if (!this.missingSeen) this.reserve(this.levels, true, row);
+    this.store[row] = this.absent;
+  }
+  /** The codes so far (the storage of the last reserve). */
+  get codes(): LevelCodes {
+    return this.store;
+  }
+}
 
 /**
  * Whether `values` holds a NaN or an infinity. (A plain loop: 10⁷ values in ~10 ms of CPU, against ~45 ms for three
@@ -63,16 +136,21 @@ export class Missing {
 }
 
 /**
- * A categorical column from codes in order of first appearance (levels.names), renumbered in sorted level order as a
- * CSV column's are; `codes` is renumbered in place (its first `rows` entries, or a copy when it is longer).
+ * A categorical column from codes in order of first appearance (levels.names; a code at or above their count is a
+ * missing cell), renumbered in sorted level order as a CSV column's are; `codes` is renumbered in place (its first
+ * `rows` entries, or a copy when it is longer).
  */
-export function sortedCategorical(name: string, codes: Uint32Array, rows: number, levels: LevelIndex): Column {
+export function sortedCategorical(name: string, codes: LevelCodes, rows: number, levels: { readonly names: readonly string[] }): Column {
   const used = rows === codes.length ? codes : codes.slice(0, rows);
   const firstSeen = levels.names;
+  const n = firstSeen.length;
   const sorted = firstSeen.map((_, k) => k).sort((a, b) => (firstSeen[a] < firstSeen[b] ? -1 : firstSeen[a] > firstSeen[b] ? 1 : 0));
-  const remap = new Uint32Array(firstSeen.length);
+  const remap = new Uint32Array(n);
   sorted.forEach((k, rank) => (remap[k] = rank));
-  for (let r = 0; r < rows; r++) if (used[r] !== MISSING_CODE) used[r] = remap[used[r]];
+  for (let r = 0; r < rows; r++) {
+    const c = used[r];
+    if (c < n) used[r] = remap[c];
+  }
   return categoricalColumn(name, used, sorted.map((k) => firstSeen[k]));
 }
 

@@ -124,10 +124,37 @@ export function parquetFileFrame(path: string, options: PagesOptions = {}): Fram
   return parquetFrame(path, readFileSync(path), parquetWasm, { ...options, compressors: nodeCompressors() });
 }
 
-/** Reads a Parquet or Arrow IPC file's bytes into a Frame (see the module comment). */
-export function frameFromColumnar(path: string, bytes: Uint8Array, format: ColumnarFormat, options: ReadCsvOptions = {}): Frame {
-  if (format === 'parquet') return parquetFrame(path, bytes, parquetWasm, { ...options, compressors: nodeCompressors() });
-  return arrowFrame(path, bytes, arrow(), options);
+/**
+ * Reads an Arrow IPC file from disk into a Frame: its bytes — which its float64 columns stay views of — in huge-page
+ * memory when the native addon provides it (as the Parquet reader's columns: fresh 4 KiB pages cost most of a cold
+ * read's CPU on this VM), else as readFileSync gives them.
+ */
+export function arrowFileFrame(path: string, options: ReadCsvOptions = {}): Frame {
+  return arrowFrame(path, fileBytes(path, largeAllocator() ?? undefined), arrow(), options);
+}
+
+/** The whole file, in `allocate`'s memory when given. */
+function fileBytes(path: string, allocate: ((bytes: number) => ArrayBuffer) | undefined): Uint8Array {
+  if (allocate === undefined) return readFileSync(path);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return readFileSync(path); // (which says why in its words)
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return readFileSync(path);
+    const bytes = new Uint8Array(allocate(size));
+    for (let got = 0; got < size; ) {
+      const n = readSync(fd, bytes, got, size - got, got);
+      if (n === 0) return readFileSync(path); // (the file shrank while read)
+      got += n;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The blocks of at most `blockRows` rows of `frame`, whose first row is row `rowBase` of the file. */

@@ -33,6 +33,12 @@ export interface ReadCsvOptions {
   readonly log?: (line: string) => void;
   /** Told each warning, one line without "warning: " (columns with neither a name nor values, left out). */
   readonly warn?: (message: string) => void;
+  /**
+   * Parquet and Arrow IPC: which of the file's columns to read, chosen from their names (file order) once the schema
+   * is known — a subset in file order, or null for every column (load.ts columnsToRead: a command reads only the
+   * columns its formula needs). A CSV file is read whole.
+   */
+  readonly select?: (names: readonly string[]) => readonly string[] | null;
 }
 
 interface Parsed {

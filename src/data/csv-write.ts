@@ -7,7 +7,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Column, Frame } from './frame.js';
-import { MISSING_CODE } from './frame-build.js';
 import { quote } from './csv-quote.js';
 
 export { quote };
@@ -22,7 +21,7 @@ function cell(column: Column, row: number): string {
       return column.values[row] === 1 ? 'true' : 'false';
     case 'categorical': {
       const code = column.codes[row];
-      return code === MISSING_CODE ? '' : quote(column.levels[code]);
+      return code >= column.levels.length ? '' : quote(column.levels[code]); // (a missing cell's code: frame.ts LevelCodes)
     }
   }
 }

@@ -2,9 +2,9 @@
  * A data file of any format nutmeg reads, chosen by the file's first and last bytes (data-format.ts): Parquet or
  * Arrow IPC (columnar.ts), else CSV (csv.ts, which also handles gzip and refuses other binary formats).
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readCsv, type ReadCsvOptions } from './csv.js';
-import { frameFromColumnar, parquetFileFrame, type ColumnarFormat } from './columnar.js';
+import { arrowFileFrame, parquetFileFrame, type ColumnarFormat } from './columnar.js';
 import { columnarFormatOf } from './data-format.js';
 import type { Frame } from './frame.js';
 
@@ -40,5 +40,5 @@ export function readDataFile(path: string, options: ReadCsvOptions = {}): Frame 
   const format = sniff(path);
   if (format === null) return readCsv(path, options);
   if (format === 'parquet') return parquetFileFrame(path, options);
-  return frameFromColumnar(path, readFileSync(path), format, options);
+  return arrowFileFrame(path, options);
 }

@@ -4,10 +4,31 @@
  * Frames read from a file remember, outside the Frame itself, the file line of every data row, so that messages can
  * say "line 17" exactly (quoted fields may span lines); frames made in memory (simulators) say "row 17" instead.
  */
-import type { BooleanColumn, CategoricalColumn, Column, ColumnDerivation, Frame, NumericColumn, NumericValues } from './frame.js';
+import type { BooleanColumn, CategoricalColumn, Column, ColumnDerivation, Frame, LevelCodes, NumericColumn, NumericValues } from './frame.js';
 
-/** Code of a missing cell in a categorical column. */
+/** Code of a missing cell in a categorical column's codes stored as Uint32 (missingCode gives any storage's). */
 export const MISSING_CODE = 0xffffffff;
+
+export type LevelCodesType = {
+  new (n: number): LevelCodes;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): LevelCodes;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+/**
+ * The storage of a categorical column's codes with `levels` levels: the narrowest of Uint8/Uint16/Uint32 whose values
+ * hold codes 0…levels − 1 and, when some cell is `missing`, the missing code (the type's largest value) besides:
+ * bytes for up to 256 levels (255 with a missing cell), Uint16 up to 65,536 (65,535), else Uint32.
+ */
+export function levelCodesType(levels: number, missing: boolean): LevelCodesType {
+  const codes = levels + (missing ? 1 : 0);
+  return codes <= 0x100 ? Uint8Array : codes <= 0x10000 ? Uint16Array : Uint32Array;
+}
+
+/** The code of a missing cell in `codes`: the largest value of its type (0xff, 0xffff or 0xffffffff). */
+export function missingCode(codes: LevelCodes): number {
+  return codes instanceof Uint8Array ? 0xff : codes instanceof Uint16Array ? 0xffff : MISSING_CODE;
+}
 
 /** File line (1-based, header = line 1) of each data row, for frames read from a file. */
 const fileLines = new WeakMap<Frame, Uint32Array>();
@@ -94,16 +115,37 @@ export function booleanColumn(name: string, values: Uint8Array): BooleanColumn {
   return { kind: 'boolean', name, values };
 }
 
-export function categoricalColumn(name: string, codes: Uint32Array, levels: readonly string[]): CategoricalColumn {
+/**
+ * A categorical column of `codes` into `levels` (a missing cell coded as its storage's missingCode), stored in the
+ * narrowest type levelCodesType allows: `codes` itself when it is of that type, else a copy (readers that fill their
+ * codes as they go, column-sinks.ts LevelCodesStore, give the narrow type already).
+ */
+export function categoricalColumn(name: string, codes: LevelCodes, levels: readonly string[]): CategoricalColumn {
   if (new Set(levels).size !== levels.length) throw new Error(`categorical column "${name}": levels are not unique`);
+  const n = levels.length;
+  const absent = missingCode(codes);
+  let missing = false;
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i];
-    if (c >= levels.length && c !== MISSING_CODE) {
-      throw new Error(`categorical column "${name}": code ${c} at row ${i} is out of range`);
-    }
+    if (c < n) continue;
+    if (c !== absent) throw new Error(`categorical column "${name}": code ${c} at row ${i} is out of range`);
+    missing = true;
   }
-  return { kind: 'categorical', name, codes, levels: [...levels] };
+  const type = levelCodesType(n, missing);
+  return { kind: 'categorical', name, codes: codes instanceof type ? codes : recodedAs(codes, type, n), levels: [...levels] };
 }
+
+/** `codes` (into `levels` levels) stored as `type` (narrower), a missing cell as its missing code. */
+function recodedAs(codes: LevelCodes, type: LevelCodesType, levels: number): LevelCodes {
+  const out = new type(codes.length);
+  const absent = missingCode(out);
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    out[i] = c < levels ? c : absent;
+  }
+  return out;
+}
+
 
 export function columnLength(column: Column): number {
   return column.kind === 'categorical' ? column.codes.length : column.values.length;
@@ -179,9 +221,10 @@ export function frameRows(frame: Frame, rows: Uint32Array, source: string = fram
     for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]];
     return out;
   };
+  // (a categorical column's rows may have no missing cell where the whole column had one: categoricalColumn narrows)
   const sameType = <T extends NumericValues>(values: T): T => new (values.constructor as new (n: number) => T)(rows.length);
   const columns: Column[] = [...frame.columns.values()].map((c): Column => {
-    if (c.kind === 'categorical') return { kind: 'categorical', name: c.name, codes: take(c.codes, new Uint32Array(rows.length)), levels: c.levels };
+    if (c.kind === 'categorical') return categoricalColumn(c.name, take(c.codes, sameType(c.codes)), c.levels);
     if (c.kind === 'boolean') return booleanColumn(c.name, take(c.values, new Uint8Array(rows.length)));
     return numericColumn(c.name, take(c.values, sameType(c.values)), c.derivation);
   });

@@ -27,11 +27,19 @@ export type ColumnDerivation =
   /** 1 where the categorical column compares so with `level` (== or !=), else 0. */
   | { readonly kind: 'indicator'; readonly column: string; readonly op: '==' | '!='; readonly level: string };
 
+/**
+ * The level codes of a categorical column, in the narrowest array that holds them (issue 16 item 2): bytes for up to
+ * 256 levels, Uint16 for up to 65,536, else Uint32 — one fewer when a cell is missing, since a missing cell's code is
+ * the type's largest value (0xff, 0xffff, 0xffffffff; frame-build.ts levelCodesType, missingCode). A code at or
+ * above `levels.length` is a missing cell.
+ */
+export type LevelCodes = Uint8Array | Uint16Array | Uint32Array;
+
 export interface CategoricalColumn {
   readonly kind: 'categorical';
   readonly name: string;
-  /** 0-based index into `levels` for every row. */
-  readonly codes: Uint32Array;
+  /** 0-based index into `levels` for every row (LevelCodes: a code ≥ levels.length marks a missing cell). */
+  readonly codes: LevelCodes;
   /** Level names; sorted as strings unless the caller gave an order. */
   readonly levels: string[];
 }

@@ -33,6 +33,9 @@ export const CONTROL_SEGMENT = 'No E-Mail';
 /** The columns addHillstromFeatures adds. */
 export const HILLSTROM_FEATURES = ['treatment', 'recency_z', 'history_z'] as const;
 
+/** The columns addHillstromFeatures computes them from. */
+export const HILLSTROM_FEATURE_SOURCES = ['segment', 'recency', 'history'] as const;
+
 /** The three models of the reference analysis (DESIGN.md), on the columns addHillstromFeatures adds. */
 export const HILLSTROM_FORMULAS = {
   pooled: 'conversion ~ treatment + recency_z + history_z + mens + womens + newbie',

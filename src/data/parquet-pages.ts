@@ -29,11 +29,11 @@ import { parquetMetadata } from 'hyparquet/src/metadata.js';
 import { getSchemaPath } from 'hyparquet/src/schema.js';
 import { UserError } from '../errors.js';
 import { frameColumnType, type ArrowTypeClass } from './arrow-schema.js';
-import { LevelIndex, Missing, hasNonFinite, sortedCategorical, widenWholeRange, type WholeRange } from './column-sinks.js';
+import { LevelCodesStore, LevelIndex, Missing, hasNonFinite, sortedCategorical, widenWholeRange, zeroed, type Allocate, type WholeRange } from './column-sinks.js';
 import { snappyDecompress } from './snappy.js';
 import { checkOptionColumns, type ReadCsvOptions } from './csv-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
-import { MISSING_CODE, booleanColumn, categoricalColumn, frameFromColumns, integerStorage, numericColumn, type NumericArrayType } from './frame-build.js';
+import { booleanColumn, frameFromColumns, integerStorage, missingCode, numericColumn, type NumericArrayType } from './frame-build.js';
 import { columnFromText, type ColumnType } from './text-columns.js';
 
 /**
@@ -164,14 +164,6 @@ class Scratch {
   }
 }
 
-/** Zeroed memory of `bytes` bytes for a column's storage (PagesOptions.allocate). */
-type Allocate = (bytes: number) => ArrayBuffer;
-
-/** `n` zeroed elements of `type`, in memory from `allocate` when given. */
-function zeroed<T>(type: { new (buffer: ArrayBuffer, offset: number, length: number): T; new (length: number): T; readonly BYTES_PER_ELEMENT: number }, n: number, allocate: Allocate | undefined): T {
-  return allocate === undefined ? new type(n) : new type(allocate(n * type.BYTES_PER_ELEMENT), 0, n);
-}
-
 /** A column's storage being filled: `values` are the page's non-null values (numbers, 0/1, or level codes) in order. */
 interface Sink {
   append(values: Values, valid: Uint8Array | null, n: number, base: number): void;
@@ -262,7 +254,7 @@ class BooleanSink implements Sink {
 }
 
 class CategoricalSink implements Sink {
-  private readonly codes: Uint32Array;
+  private readonly codes: LevelCodesStore;
   private readonly missing = new Missing();
   constructor(
     private readonly name: string,
@@ -270,24 +262,27 @@ class CategoricalSink implements Sink {
     total: number,
     allocate: Allocate | undefined,
   ) {
-    this.codes = zeroed(Uint32Array, total, allocate);
+    this.codes = new LevelCodesStore(total, allocate);
   }
   append(anyValues: Values, valid: Uint8Array | null, n: number, base: number): void {
     const values = anyValues as Int32Array;
+    // (the page's strings were given their codes already: the level count is known)
+    const codes = this.codes.reserve(this.levels.names.length, valid !== null, base);
     if (valid === null) {
-      this.codes.set(values, base);
+      codes.set(values, base);
       return;
     }
+    const absent = missingCode(codes);
     for (let i = 0, k = 0; i < n; i++) {
-      if (valid[i] !== 0) this.codes[base + i] = values[k++];
+      if (valid[i] !== 0) codes[base + i] = values[k++];
       else {
-        this.codes[base + i] = MISSING_CODE;
+        codes[base + i] = absent;
         this.missing.add(base + i);
       }
     }
   }
   finish(rows: number): { column: Column; missing: Uint32Array | null } {
-    return { column: sortedCategorical(this.name, this.codes, rows, this.levels), missing: this.missing.done() };
+    return { column: sortedCategorical(this.name, this.codes.codes, rows, this.levels), missing: this.missing.done() };
   }
 }
 
@@ -722,7 +717,8 @@ export function parquetPagesFrame(path: string, bytes: Uint8Array | ByteSource, 
   const total = Math.max(0, to - from);
   if (total === 0) throw new UserError(`${path}: has a schema but no data rows`);
   checkOptionColumns(path, names, options);
-  const wanted = options.columns === undefined ? null : new Set(options.columns);
+  const chosen = options.columns ?? options.select?.(names) ?? null;
+  const wanted = chosen === null ? null : new Set(chosen);
   const planned: Planned[] = [];
   let leaf = 0;
   for (const top of tops) {

@@ -26,8 +26,8 @@ import { UserError } from '../errors.js';
 import { frameColumnType, formatClass, formatTypeText } from './arrow-schema.js';
 import { checkOptionColumns, type ReadCsvOptions } from './csv-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
-import { MISSING_CODE, booleanColumn, categoricalColumn, frameFromColumns, integerStorage, numericColumn, type NumericArrayType } from './frame-build.js';
-import { LevelIndex, Missing, hasNonFinite, sortedCategorical, widenWholeRange, type WholeRange } from './column-sinks.js';
+import { booleanColumn, categoricalColumn, frameFromColumns, integerStorage, numericColumn, type NumericArrayType } from './frame-build.js';
+import { LevelCodesStore, LevelIndex, Missing, hasNonFinite, sortedCategorical, widenWholeRange, type WholeRange } from './column-sinks.js';
 import { ffiBatch, ffiFields, isValid, type FfiArray, type FfiField } from './parquet-ffi.js';
 import { parquetRowGroups, type ParquetRowGroups } from './parquet-footer.js';
 import { parquetMetadataOf, parquetPagesFrame, type PagesOptions } from './parquet-pages.js';
@@ -234,7 +234,7 @@ function stringBounds(memory: Memory, large: boolean, a: FfiArray, i: number, ou
 }
 
 class CategoricalReader implements ColumnReader {
-  private readonly codes: Uint32Array;
+  private readonly codes: LevelCodesStore;
   private readonly levels = new LevelIndex();
   private readonly missing = new Missing();
   private readonly bounds = new Int32Array(2);
@@ -243,25 +243,27 @@ class CategoricalReader implements ColumnReader {
     private readonly memory: Memory,
     total: number,
   ) {
-    this.codes = new Uint32Array(total);
+    this.codes = new LevelCodesStore(total);
   }
   /** The level code of string `i` of the Utf8 array `a`. */
   private stringCode(a: FfiArray, large: boolean, i: number): number {
     stringBounds(this.memory, large, a, i, this.bounds);
     return this.levels.code(this.memory.bytes, a.buffers[1] + this.bounds[0], a.buffers[1] + this.bounds[1]);
   }
+  /** Stores level `code` at `row`, or a missing cell for -1. */
+  private put(row: number, code: number): void {
+    if (code >= 0) this.codes.set(row, code);
+    else {
+      this.codes.setMissing(row);
+      this.missing.add(row);
+    }
+  }
   append(a: FfiArray, base: number): void {
     const { bytes } = this.memory;
     const dict = a.dictionary;
     if (dict === null) {
       const large = this.field.format === 'U';
-      for (let i = 0; i < a.length; i++) {
-        if (isValid(bytes, a, i)) this.codes[base + i] = this.stringCode(a, large, i);
-        else {
-          this.codes[base + i] = MISSING_CODE;
-          this.missing.add(base + i);
-        }
-      }
+      for (let i = 0; i < a.length; i++) this.put(base + i, isValid(bytes, a, i) ? this.stringCode(a, large, i) : -1);
       return;
     }
     // dictionary-encoded: each dictionary entry's level is looked up once, on its first use
@@ -271,17 +273,16 @@ class CategoricalReader implements ColumnReader {
     for (let i = 0; i < a.length; i++) {
       const key = keys[i];
       if (!isValid(bytes, a, i) || !isValid(bytes, dict, key)) {
-        this.codes[base + i] = MISSING_CODE;
-        this.missing.add(base + i);
+        this.put(base + i, -1);
         continue;
       }
       let c = local[key];
       if (c < 0) local[key] = c = this.stringCode(dict, large, key);
-      this.codes[base + i] = c;
+      this.put(base + i, c);
     }
   }
   finish(rows: number): { column: Column; missing: Uint32Array | null } {
-    return { column: sortedCategorical(this.field.name, this.codes, rows, this.levels), missing: this.missing.done() };
+    return { column: sortedCategorical(this.field.name, this.codes.codes, rows, this.levels), missing: this.missing.done() };
   }
 }
 

@@ -18,7 +18,7 @@ import { asFloat64, numericColumn, rowLocation, withColumns } from '../data/fram
 import { requireBinaryOutcome } from '../data/checks.js';
 import type { DrawSet } from '../draws.js';
 import { UserError } from '../errors.js';
-import { withDerivedColumns } from '../model/derived.js';
+import { sourceColumns, withDerivedColumns } from '../model/derived.js';
 import { asFactor } from '../model/factor.js';
 import { familyModule } from '../model/families/index.js';
 import type { FamilyModule } from '../model/families/family.js';
@@ -113,6 +113,19 @@ export function recipeColumns(recipe: DesignRecipe): Map<string, ColumnUse> {
     });
   }
   return out;
+}
+
+/**
+ * The columns scoring reads of a data file: `needed`, without which a row cannot be scored (the model's columns),
+ * and `optional`, used when present — the outcome and trials (for the metrics), the derived columns and their
+ * sources (either gives the derived one: src/model/derived.ts) and the treatment column (uplift sets it).
+ */
+export function scoringColumns(recipe: DesignRecipe): { needed: string[]; optional: string[] } {
+  const derived = new Set((recipe.derived ?? []).map((d) => d.name));
+  const optional = [recipe.outcome, ...(recipe.trials === null ? [] : [recipe.trials]), TREATMENT_COLUMN, ...derived];
+  for (const d of recipe.derived ?? []) sourceColumns(d.recipe, optional);
+  const needed = [...recipeColumns(recipe).keys()].filter((c) => !derived.has(c) && c !== TREATMENT_COLUMN);
+  return { needed, optional: [...new Set(optional)] };
 }
 
 /** `index`: the draws' names to their positions, built once (indexOf per group level is quadratic in the levels). */

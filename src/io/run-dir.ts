@@ -23,6 +23,7 @@ import type { SummaryRow } from '../diagnostics/summary.js';
 import { EFFECTS_SUMMARY_FILE, effectsSummaryCsv } from './effects-summary.js';
 import { EFFECTS_DRAWS_FILE, openEffectsDraws, readEffectsValues, storedEffectNames, writeEffectsDraws, type EffectsDrawsFile } from './effects-draws.js';
 import { densityRunRefusal, isDensityRunMeta } from './density-run.js';
+import { columnsOfFormula } from '../model/formula/columns.js';
 
 export { RUN_FORMAT, runMeta, chainCsvContent, type RunDataSource, type RunMeta, type SaveEffects } from './run-meta.js';
 
@@ -210,7 +211,8 @@ function rebuildModel(dir: string, meta: RunMeta, dataOverride: string | undefin
   const source = dataOverride ?? meta.data.source;
   const simulated = dataOverride === undefined && meta.data.seed !== null;
   const stated = dataOverride === undefined ? { types: meta.data.types, sep: meta.data.sep, decimal: meta.data.decimal } : {};
-  const { frame } = loadData(source, meta.data.seed ?? 1, simulated ? meta.data.rows : undefined, stated);
+  // a Parquet or Arrow IPC file: only the formula's columns are read
+  const { frame } = loadData(source, meta.data.seed ?? 1, simulated ? meta.data.rows : undefined, { ...stated, columns: columnsOfFormula(meta.formula) });
   if (!(FAMILIES as readonly string[]).includes(meta.family)) {
     throw new UserError(`${dir}/fit.json: family '${meta.family}' is not one this version knows (${FAMILIES.join(', ')})`);
   }

@@ -2,16 +2,17 @@
  * Any column seen as a factor (codes + level names): categorical columns as they are, numeric columns by their
  * distinct values (levels sorted numerically, named by the number), boolean columns as levels "false", "true".
  */
-import type { Column } from '../data/frame.js';
+import type { Column, LevelCodes } from '../data/frame.js';
 
 export interface FactorView {
-  readonly codes: Uint32Array;
+  /** Row i's 0-based level (a categorical column's own codes: a code ≥ levels.length is a missing cell). */
+  readonly codes: LevelCodes;
   readonly levels: readonly string[];
 }
 
 export function asFactor(column: Column): FactorView {
   if (column.kind === 'categorical') return { codes: column.codes, levels: column.levels };
-  if (column.kind === 'boolean') return { codes: Uint32Array.from(column.values), levels: ['false', 'true'] };
+  if (column.kind === 'boolean') return { codes: column.values, levels: ['false', 'true'] };
   const values = column.values;
   const distinct = Float64Array.from(new Set(values)).sort();
   const index = new Map<number, number>();

@@ -5,7 +5,7 @@
 import { asFloat64 } from '../../src/data/frame-build.js';
 import { describe, expect, it } from 'vitest';
 import { builtinDataset, loadDataArgument } from '../../src/data/datasets.js';
-import type { Column, Frame } from '../../src/data/frame.js';
+import type { Column, Frame, LevelCodes } from '../../src/data/frame.js';
 import { simulateHillstrom } from '../../src/data/simulate/hillstrom.js';
 import { HILLSTROM_FORMULAS } from '../../src/data/hillstrom.js';
 import { PERSONALIZATION_FORMULA, simulatePersonalization } from '../../src/data/simulate/personalization.js';
@@ -24,7 +24,7 @@ function num(frame: Frame, name: string): Float64Array {
   if (c.kind !== 'numeric') throw new Error(`${name} is ${c.kind}`);
   return asFloat64(c.values);
 }
-function codes(frame: Frame, name: string): Uint32Array {
+function codes(frame: Frame, name: string): LevelCodes {
   const c = col(frame, name);
   if (c.kind !== 'categorical') throw new Error(`${name} is ${c.kind}`);
   return c.codes;

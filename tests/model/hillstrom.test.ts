@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom } from '../../src/data/hillstrom.js';
-import type { Frame } from '../../src/data/frame.js';
+import type { Frame, LevelCodes } from '../../src/data/frame.js';
 import { buildModel } from '../../src/model/build.js';
 import { unconstrainedNames } from '../../src/model/layout.js';
 
@@ -14,7 +14,7 @@ const path = fileURLToPath(new URL('../../../shared/data/hillstrom.csv', import.
 const present = existsSync(path);
 if (!present) console.warn(`NOTICE: ${path} is absent; the real-data model tests are skipped`);
 
-function codesOf(frame: Frame, name: string): { codes: Uint32Array; levels: string[] } {
+function codesOf(frame: Frame, name: string): { codes: LevelCodes; levels: string[] } {
   const c = frame.columns.get(name);
   if (c?.kind !== 'categorical') throw new Error(`${name} is not categorical`);
   return c;

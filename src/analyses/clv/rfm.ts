@@ -15,7 +15,7 @@
  * YYYY-MM-DD, a negative or non-numeric amount.
  */
 import { UserError } from '../../errors.js';
-import type { Frame } from '../../data/frame.js';
+import type { Frame, LevelCodes } from '../../data/frame.js';
 import { asFloat64, rowLocation } from '../../data/frame-build.js';
 import type { RfmData } from '../../model/clv/rfm-data.js';
 import { isoDayText, parseIsoDay } from './dates.js';
@@ -59,7 +59,7 @@ function firstMissing(frame: Frame, name: string): number {
 }
 
 /** Customer index of every row and the ids, from a categorical or numeric id column. */
-function customerCodes(frame: Frame, name: string): { codes: Uint32Array; ids: string[] } {
+function customerCodes(frame: Frame, name: string): { codes: LevelCodes; ids: string[] } {
   const c = column(frame, name, '--customer');
   const missing = firstMissing(frame, name);
   if (missing >= 0) throw new UserError(`${rowLocation(frame, missing)}, column "${name}": missing customer id; every transaction needs one`);

@@ -104,16 +104,16 @@ export function simulateHillstrom(options: SimulateOptions): Simulated {
   const n = options.n ?? HILLSTROM_ROWS;
   if (!Number.isInteger(n) || n < 2) throw new Error(`simulateHillstrom: n = ${n} must be an integer ≥ 2`);
   const covariates = stream(options.seed, 0);
-  const historySegment = new Uint32Array(n);
+  const historySegment = new Uint8Array(n);
   const history = new Float64Array(n);
-  // 0/1 flags and recency (1…12) as bytes: 10⁷ rows stay small (issue 16 item 2)
+  // 0/1 flags, recency (1…12) and the level codes as bytes: 10⁷ rows stay small (issue 16 item 2)
   const recency = new Uint8Array(n);
   const mens = new Uint8Array(n);
   const womens = new Uint8Array(n);
-  const zip = new Uint32Array(n);
+  const zip = new Uint8Array(n);
   const newbie = new Uint8Array(n);
-  const channel = new Uint32Array(n);
-  const segment = new Uint32Array(n);
+  const channel = new Uint8Array(n);
+  const segment = new Uint8Array(n);
   const drawSegment = discrete(HISTORY_SEGMENT_COUNTS);
   const drawRecency = discrete(RECENCY_COUNTS);
   const drawMensWomens = discrete(MENS_WOMENS_COUNTS);

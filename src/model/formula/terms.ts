@@ -88,6 +88,24 @@ function columnsOf(v: VarExpr, out: ColumnRef[]): void {
 }
 
 /**
+ * Every data column the formula names — outcome, trials, the columns of its terms, offsets and grouping factors —
+ * once each, in the order written: what a command must read of a data file to build the model.
+ */
+export function formulaColumns(ast: FormulaAst): string[] {
+  const refs: ColumnRef[] = [ast.outcome, ...(ast.trials === null ? [] : [ast.trials])];
+  const addProduct = (p: ProductTerm): void => p.factors.forEach((f) => columnsOf(f, refs));
+  for (const item of ast.rhs) {
+    if (item.kind === 'product') addProduct(item);
+    else if (item.kind === 'offset') columnsOf(item.v, refs);
+    else if (item.kind === 'varying') {
+      for (const t of item.terms) if (t.kind === 'product') addProduct(t);
+      for (const atom of item.nesting) refs.push(...atom.columns);
+    }
+  }
+  return [...new Set(refs.map((r) => r.name))];
+}
+
+/**
  * The outcome (and a binomial model's trials column) may not appear on the right-hand side, in a term, inside a
  * transform or comparison, or as a grouping column: a predictor computed from the outcome predicts it perfectly, and
  * the fit would report that instead of the model the user meant.

@@ -5,7 +5,7 @@
  * projected as the counterfactual). Every refusal is one line naming the file line (or row) and the column.
  */
 import { UserError } from '../../errors.js';
-import { MISSING_CODE, columnAsNumbers, rowLocation } from '../../data/frame-build.js';
+import { columnAsNumbers, rowLocation } from '../../data/frame-build.js';
 import type { Frame } from '../../data/frame.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -74,7 +74,7 @@ function numericValues(frame: Frame, name: string, flag: string, what: string): 
   }
   const values = columnAsNumbers(c);
   if (values === null || c.kind === 'boolean') {
-    const row = c.kind === 'categorical' ? c.codes.findIndex((code) => code !== MISSING_CODE && !Number.isFinite(Number(c.levels[code]))) : 0;
+    const row = c.kind === 'categorical' ? c.codes.findIndex((code) => code < c.levels.length && !Number.isFinite(Number(c.levels[code]))) : 0;
     const cell = c.kind === 'categorical' ? ` ('${c.levels[c.codes[Math.max(row, 0)]]}')` : '';
     throw new UserError(`${rowLocation(frame, Math.max(row, 0))}, column "${name}"${cell}: the ${what} must be a number (${flag} ${name})`);
   }
