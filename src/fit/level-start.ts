@@ -23,7 +23,8 @@
  * The stationary distribution is not affected: only where the chains start.
  */
 import { crudeRowInformation, crudeRowScores } from '../model/family-priors.js';
-import { crudeLevelSd, levelInformation, MANY_LEVELS } from '../model/parameterization.js';
+import { levelInformation, MANY_LEVELS } from '../model/parameterization.js';
+import { crudeLevelSd } from '../model/crude-level-sd.js';
 import { effectsToSplit, isRotated } from '../model/split.js';
 import { levelCount, type ModelSpec } from '../model/spec.js';
 import { stream, type Rng } from '../rng.js';

@@ -11,7 +11,8 @@ import { chooseInit } from '../../src/fit/init-choice.js';
 import { drawLevelEffects, levelStart, levelStartTerms, SD_JITTER } from '../../src/fit/level-start.js';
 import { buildModel } from '../../src/model/build.js';
 import { constrain, constrainedDim, constrainedNames } from '../../src/model/layout.js';
-import { crudeLevelSd, levelInformation } from '../../src/model/parameterization.js';
+import { levelInformation } from '../../src/model/parameterization.js';
+import { crudeLevelSd } from '../../src/model/crude-level-sd.js';
 import { stream } from '../../src/rng.js';
 
 /** K levels with n_k = 2 + (k mod 5) rows, y = 1 + effect_k + noise (sd 0.5 and 1). */
