@@ -5,7 +5,7 @@
  * not sd-signed or scaled), its sd and its level coordinates:
  *
  *   log sd  = log ŝ + uniform(−SD_JITTER, SD_JITTER),   ŝ the levels' crude sd (method of moments on one-step level
- *             effects from the crude fit; src/model/parameterization.ts crudeLevelSd, the figure the
+ *             effects from the crude fit; src/model/crude-level-sd.ts crudeLevelSd, the figure the
  *             parameterization rule judged the term by);
  *   r_k     ~ Normal(m_k, v_k) given that sd, the conditional posterior of level k's effect when its one-step estimate
  *             r̂_k (sampling variance 1/I_k) is treated as a normal observation of r_k ~ Normal(0, sd²):
