@@ -12,7 +12,7 @@
  */
 import type { ChainDraws } from './chains.js';
 import { constantOrNonFinite } from './chains.js';
-import { fft, nextPowerOfTwo } from './fft.js';
+import { fft, nextPowerOfTwo } from '../numeric/fft.js';
 
 /** Up to this many lags, direct sums (lags × draws multiply-adds) are used; beyond, an FFT (measured break-even for
  * 8 chains of 50,000 draws: ~50 lags against the FFT of the 65,536 points that give the first lags). */

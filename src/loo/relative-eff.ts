@@ -8,7 +8,7 @@
  * M / n² where M is the next FFT-friendly size ≥ n (it equals the usual biased estimate only when n is a product of
  * 2, 3 and 5), and when Geyer's sequence stops at once the sum over lags counts lag 0 (R's `x[1:0]` is `x[1]`).
  */
-import { fft, nextPowerOfTwo } from '../diagnostics/fft.js';
+import { fft, nextPowerOfTwo } from '../numeric/fft.js';
 import { UserError } from '../errors.js';
 import * as pm from '../numeric/portable-math.js';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { autocovariance, meanAutocovariance } from '../../src/diagnostics/autocovariance.js';
-import { fft } from '../../src/diagnostics/fft.js';
+import { fft } from '../../src/numeric/fft.js';
 import { Rng } from '../../src/rng.js';
 
 function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {

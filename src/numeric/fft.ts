@@ -3,7 +3,7 @@
  * 1965) after a bit-reversal permutation, X[k] = Σⱼ x[j]·exp(−2πi·jk/n), two radix-2 stages per pass. Twiddle factors and the bit-reversal permutation are
  * computed once per length and kept, with src/numeric/portable-math.ts's sin and cos (the same bits in every engine).
  */
-import * as pm from '../numeric/portable-math.js';
+import * as pm from './portable-math.js';
 
 interface FftPlan {
   readonly n: number;
