@@ -12,7 +12,10 @@
  */
 import type { ChainDraws } from './chains.js';
 import { constantOrNonFinite } from './chains.js';
-import { fft, nextPowerOfTwo } from '../numeric/fft.js';
+import type { FftPlan } from '../numeric/fft.js';
+import { fft, fftPlan, nextPowerOfTwo } from '../numeric/fft.js';
+import type { WorkSlot } from './workspace.js';
+import { DiagnosticsWorkspace, workSlot, workSlotPerSize } from './workspace.js';
 
 /** Up to this many lags, direct sums (lags × draws multiply-adds) are used; beyond, an FFT (measured break-even for
  * 8 chains of 50,000 draws: ~50 lags against the FFT of the 65,536 points that give the first lags). */
@@ -179,16 +182,14 @@ function addPowerSpectra(
   scale1: number,
   y2: Float64Array | null,
   scale2: number,
-  re: Float64Array,
-  im: Float64Array,
-  power: Float64Array,
+  { re, im, power, plan }: FftWork,
 ): void {
   const m = re.length;
   re.fill(0);
   im.fill(0);
   re.set(y1);
   if (y2) im.set(y2);
-  fft(re, im);
+  fft(re, im, plan);
   for (let k = 0; k <= m / 2; k++) {
     const j = (m - k) & (m - 1);
     const ar = re[k];
@@ -203,12 +204,25 @@ function addPowerSpectra(
   }
 }
 
-/** Work arrays of the FFT path, kept for the last length used (every variable of a fit has the same length). */
-let scratch: { re: Float64Array; im: Float64Array; power: Float64Array } | null = null;
+/** Work arrays of the FFT path for FFT length m, and the plan of that length. */
+interface FftWork {
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+  readonly power: Float64Array;
+  readonly plan: FftPlan;
+}
 
-function fftScratch(m: number): { re: Float64Array; im: Float64Array; power: Float64Array } {
-  if (scratch?.re.length !== m) scratch = { re: new Float64Array(m), im: new Float64Array(m), power: new Float64Array(m) };
-  return scratch;
+/** FFT plans, one per length: a slowly mixing chain's ESS takes a short FFT and then a full one, variable after
+ * variable, and a plan costs a sine and a cosine per point. */
+const FFT_PLAN: WorkSlot<FftPlan> = workSlotPerSize('autocovariance FFT plan', fftPlan);
+/** The arrays, for the last length used (every variable of a fit has the same number of draws). */
+const FFT_ARRAYS: WorkSlot<{ re: Float64Array; im: Float64Array; power: Float64Array }> = workSlot(
+  'autocovariance FFT arrays',
+  (m) => ({ re: new Float64Array(m), im: new Float64Array(m), power: new Float64Array(m) }),
+);
+
+function fftWork(ws: DiagnosticsWorkspace, m: number): FftWork {
+  return { ...ws.get(FFT_ARRAYS, m), plan: ws.get(FFT_PLAN, m) };
 }
 
 /**
@@ -216,13 +230,14 @@ function fftScratch(m: number): { re: Float64Array; im: Float64Array; power: Flo
  * quantity Geyer's initial sequence needs (Vehtari et al. 2021, eq. 10). `method` forces one way of computing it
  * (tests compare the two); by default the cheaper one for the number of lags. `known` may hold the result of an
  * earlier direct-sum call on the same chains with fewer lags: a direct call keeps those lags rather than summing
- * them again (the numbers are the same).
+ * them again (the numbers are the same). `ws` holds the FFT path's work arrays and plans.
  */
 export function meanAutocovariance(
   x: ChainDraws | CenteredChains,
   nLags: number = x.nDraws,
   method: 'auto' | 'fft' | 'direct' = 'auto',
   known?: Float64Array,
+  ws: DiagnosticsWorkspace = new DiagnosticsWorkspace(),
 ): Float64Array {
   const cx = 'centered' in x ? x : centerChains(x);
   const n = cx.nDraws;
@@ -243,15 +258,16 @@ export function meanAutocovariance(
     // one inverse FFT serves all chains; the spectrum is real and even, so its forward transform is the inverse
     // times m, and real
     const m = fftLength(n, lags);
-    const { re, im, power } = fftScratch(m);
+    const work = fftWork(ws, m);
+    const { re, im, power, plan } = work;
     power.fill(0);
     for (let c = 0; c < cx.nChains; c += 2) {
       const paired = c + 1 < cx.nChains && cx.scales[c + 1] !== 0;
-      addPowerSpectra(chain(c), cx.scales[c], paired ? chain(c + 1) : null, paired ? cx.scales[c + 1] : 0, re, im, power);
+      addPowerSpectra(chain(c), cx.scales[c], paired ? chain(c + 1) : null, paired ? cx.scales[c + 1] : 0, work);
     }
     re.set(power);
     im.fill(0);
-    fft(re, im);
+    fft(re, im, plan);
     for (let t = 0; t < lags; t++) acc[t] = re[t] / m;
   }
   for (let t = 0; t < lags; t++) acc[t] /= cx.nChains;

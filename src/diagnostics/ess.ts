@@ -12,9 +12,13 @@ import { variance } from './moments.js';
 import { quantileSorted } from './quantile.js';
 import { rankNormalizedSplit } from './rank-normalize.js';
 import type { SortedDraws } from './sort.js';
-import { scratchArray } from './scratch.js';
 import { sortDraws } from './sort.js';
+import type { WorkSlot } from './workspace.js';
+import { DiagnosticsWorkspace, float64Slot } from './workspace.js';
 import * as pm from '../numeric/portable-math.js';
+
+/** The centered draws of the chains whose ESS is being computed (`essOfChains`, `essQuantile`). */
+const CENTERED: WorkSlot<Float64Array> = float64Slot('ess centered draws');
 
 /** Lags computed first; most well-mixed chains need no more (see `meanAutocovariance`). */
 const FIRST_LAGS = 8;
@@ -82,13 +86,13 @@ function geyerTau(acov: Float64Array, n: number, meanVar: number, varPlus: numbe
  * ESS of the chains as given (no splitting, no ranks): S/τ̂ with τ̂ from Geyer's initial monotone sequence,
  * and τ̂ kept at or above 1/log₁₀(S) so that the ESS never exceeds S·log₁₀(S) (posterior's `.ess`).
  */
-export function essOfChains(x: ChainDraws): number | null {
+export function essOfChains(x: ChainDraws, ws: DiagnosticsWorkspace = new DiagnosticsWorkspace()): number | null {
   if (x.nDraws < 3) return null;
-  return essOfCentered(centerChains(x, scratchArray('ess.centered', x.nChains * x.nDraws)));
+  return essOfCentered(centerChains(x, ws.get(CENTERED, x.nChains * x.nDraws)), ws);
 }
 
 /** `essOfChains` of chains already centered (null where posterior gives NA). */
-export function essOfCentered(centered: CenteredChains): number | null {
+export function essOfCentered(centered: CenteredChains, ws: DiagnosticsWorkspace = new DiagnosticsWorkspace()): number | null {
   const n = centered.nDraws;
   const m = centered.nChains;
   if (n < 3 || centered.degenerate) return null;
@@ -96,7 +100,7 @@ export function essOfCentered(centered: CenteredChains): number | null {
   let nLags = Math.min(FIRST_LAGS, n);
   let known: Float64Array | undefined;
   for (;;) {
-    const acov = meanAutocovariance(centered, nLags, 'auto', known);
+    const acov = meanAutocovariance(centered, nLags, 'auto', known, ws);
     known = acov.length <= DIRECT_LAG_LIMIT ? acov : undefined;
     const meanVar = (acov[0] * n) / (n - 1);
     const varPlus = (meanVar * (n - 1)) / n + betweenVar;
@@ -112,28 +116,33 @@ export function essOfCentered(centered: CenteredChains): number | null {
 }
 
 /** ESS for the mean: split chains, no ranks (posterior's `ess_mean`, also its `ess_basic`). */
-export function essMean(x: ChainDraws): number | null {
-  return essOfChains(splitChains(x));
+export function essMean(x: ChainDraws, ws: DiagnosticsWorkspace = new DiagnosticsWorkspace()): number | null {
+  return essOfChains(splitChains(x), ws);
 }
 
 /** Bulk-ESS: ESS of the rank-normalized split chains (Vehtari et al. 2021, section 4.1). */
-export function essBulk(x: ChainDraws, bulk?: ChainDraws): number | null {
+export function essBulk(x: ChainDraws, bulk?: ChainDraws, ws: DiagnosticsWorkspace = new DiagnosticsWorkspace()): number | null {
   if (!allFinite(x.values)) return null;
-  return essOfChains(bulk ?? rankNormalizedSplit(x));
+  return essOfChains(bulk ?? rankNormalizedSplit(x, undefined, ws), ws);
 }
 
 /**
  * ESS of the quantile of probability `prob`: ESS of the indicator I(x ≤ q̂) on split chains, q̂ the type-7
  * quantile of all draws (Vehtari et al. 2021, section 4.3); prob = 1 is moved to (S − ½)/S as in posterior.
  */
-export function essQuantile(x: ChainDraws, prob: number, sorted?: SortedDraws): number | null {
+export function essQuantile(
+  x: ChainDraws,
+  prob: number,
+  sorted?: SortedDraws,
+  ws: DiagnosticsWorkspace = new DiagnosticsWorkspace(),
+): number | null {
   if (sorted ? constantOrNonFiniteSorted(sorted.sorted) : constantOrNonFinite(x.values)) return null;
   const s = x.values.length;
-  const q = quantileSorted((sorted ?? sortDraws(x.values)).sorted, prob === 1 ? (s - 0.5) / s : prob);
+  const q = quantileSorted((sorted ?? sortDraws(x.values, undefined, ws)).sorted, prob === 1 ? (s - 0.5) / s : prob);
   const h = splitLength(x.nDraws);
-  if (x.nDraws === 1 || h < 3) return essOfChains(splitChains(withValues(x, indicatorOf(x.values, q))));
+  if (x.nDraws === 1 || h < 3) return essOfChains(splitChains(withValues(x, indicatorOf(x.values, q))), ws);
   // the slot essOfChains centers into: free here, and one large work array fewer in cache
-  return essOfCentered(centeredSplitIndicator(x, q, scratchArray('ess.centered', 2 * x.nChains * h)));
+  return essOfCentered(centeredSplitIndicator(x, q, ws.get(CENTERED, 2 * x.nChains * h)), ws);
 }
 
 function indicatorOf(values: Float64Array, q: number): Float64Array {
@@ -178,9 +187,9 @@ export function centeredSplitIndicator(x: ChainDraws, q: number, out: Float64Arr
 }
 
 /** Tail-ESS: the smaller of the ESS of the 5% and 95% quantiles (Vehtari et al. 2021, section 4.3). */
-export function essTail(x: ChainDraws, sorted?: SortedDraws): number | null {
-  const s = sorted ?? (allFinite(x.values) ? sortDraws(x.values) : undefined);
-  const q5 = essQuantile(x, 0.05, s);
-  const q95 = essQuantile(x, 0.95, s);
+export function essTail(x: ChainDraws, sorted?: SortedDraws, ws: DiagnosticsWorkspace = new DiagnosticsWorkspace()): number | null {
+  const s = sorted ?? (allFinite(x.values) ? sortDraws(x.values, undefined, ws) : undefined);
+  const q5 = essQuantile(x, 0.05, s, ws);
+  const q95 = essQuantile(x, 0.95, s, ws);
   return q5 === null || q95 === null ? null : Math.min(q5, q95);
 }

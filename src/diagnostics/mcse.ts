@@ -7,13 +7,17 @@ import type { ChainDraws } from './chains.js';
 import { allFinite, withValues } from './chains.js';
 import { essMean, essQuantile } from './ess.js';
 import { mean, sd } from './moments.js';
-import { scratchArray } from './scratch.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';
+import type { WorkSlot } from './workspace.js';
+import { DiagnosticsWorkspace, float64Slot } from './workspace.js';
+
+/** (x − x̄)², whose ESS `mcseSd` needs. */
+const SQUARED_DEVIATIONS: WorkSlot<Float64Array> = float64Slot('mcse squared deviations');
 
 /** MCSE of the mean: sd/√ESS_mean (Gelman et al. 2013, BDA3 eq. 11.7 with the split-chain ESS). */
-export function mcseMean(x: ChainDraws): number | null {
-  const ess = essMean(x);
+export function mcseMean(x: ChainDraws, ws: DiagnosticsWorkspace = new DiagnosticsWorkspace()): number | null {
+  const ess = essMean(x, ws);
   return ess === null ? null : sd(x.values) / Math.sqrt(ess);
 }
 
@@ -23,17 +27,17 @@ export function mcseMean(x: ChainDraws): number | null {
  * first-order Taylor expansion, Var(sd) ≈ Var(var)/(4·var) (posterior's `mcse_sd`). `m`, when given, is
  * mean(x) of draws the caller has checked to be finite.
  */
-export function mcseSd(x: ChainDraws, m?: number): number | null {
+export function mcseSd(x: ChainDraws, m?: number, ws: DiagnosticsWorkspace = new DiagnosticsWorkspace()): number | null {
   if (m === undefined) {
     if (!allFinite(x.values)) return null;
     m = mean(x.values);
   }
-  const sq = scratchArray('mcse.sq', x.values.length);
+  const sq = ws.get(SQUARED_DEVIATIONS, x.values.length);
   for (let i = 0; i < sq.length; i++) {
     const d = x.values[i] - m;
     sq[i] = d * d;
   }
-  const ess = essMean(withValues(x, sq));
+  const ess = essMean(withValues(x, sq), ws);
   if (ess === null) return null;
   const eVar = mean(sq);
   const varVar = (meanOfSquares(sq) - eVar * eVar) / ess;
@@ -59,10 +63,16 @@ const ONE_SD_PROBS = [0.1586553, 0.8413447] as const;
  * quantile is binomial; with the quantile's ESS, a Beta(ESS·p + 1, ESS·(1 − p) + 1) gives the ±1 sd band of its
  * probability, mapped back through the sorted draws; half that band's width.
  */
-export function mcseQuantile(x: ChainDraws, prob: number, sorted?: SortedDraws, ess?: number | null): number | null {
+export function mcseQuantile(
+  x: ChainDraws,
+  prob: number,
+  sorted?: SortedDraws,
+  ess?: number | null,
+  ws: DiagnosticsWorkspace = new DiagnosticsWorkspace(),
+): number | null {
   if (!allFinite(x.values)) return null;
-  const s = sorted ?? sortDraws(x.values);
-  const e = ess === undefined ? essQuantile(x, prob, s) : ess;
+  const s = sorted ?? sortDraws(x.values, undefined, ws);
+  const e = ess === undefined ? essQuantile(x, prob, s, ws) : ess;
   if (e === null) return null;
   const a = e * prob + 1;
   const b = e * (1 - prob) + 1;

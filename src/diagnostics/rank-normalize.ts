@@ -9,29 +9,28 @@ import { normalQuantile } from './normal-quantile.js';
 import { rhatFromMoments } from './rhat-moments.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';
+import type { WorkSlot } from './workspace.js';
+import { DiagnosticsWorkspace, workSlot } from './workspace.js';
 
 const BLOM_OFFSET = 3 / 8;
 
-/** Φ⁻¹((r − 3/8)/(S − 3/4 + 1)) for the untied ranks r = 1 … S; kept for the last S asked for, since every
- * variable of a fit has the same number of draws. */
-let scoreCache: { s: number; scores: Float64Array } | null = null;
-
+/** Φ⁻¹((r − 3/8)/(S − 3/4 + 1)) for the untied ranks r = 1 … S. */
 function blomScores(s: number): Float64Array {
-  if (scoreCache?.s !== s) {
-    const scores = new Float64Array(s);
-    const denominator = s - 2 * BLOM_OFFSET + 1;
-    for (let k = 0; k < s; k++) scores[k] = normalQuantile((k + 1 - BLOM_OFFSET) / denominator);
-    scoreCache = { s, scores };
-  }
-  return scoreCache.scores;
+  const scores = new Float64Array(s);
+  const denominator = s - 2 * BLOM_OFFSET + 1;
+  for (let k = 0; k < s; k++) scores[k] = normalQuantile((k + 1 - BLOM_OFFSET) / denominator);
+  return scores;
 }
 
+/** The scores for the last S asked for (every variable of a fit has the same number of draws); read only. */
+const BLOM_SCORES: WorkSlot<Float64Array> = workSlot('Blom scores', blomScores);
+
 /** Rank-normalized values of the draws whose ascending order (and sorted values) `sorted` gives. */
-export function zScale(sorted: SortedDraws): Float64Array {
+export function zScale(sorted: SortedDraws, ws: DiagnosticsWorkspace = new DiagnosticsWorkspace()): Float64Array {
   const { order, sorted: v } = sorted;
   const s = order.length;
   const z = new Float64Array(s);
-  const scores = blomScores(s);
+  const scores = ws.get(BLOM_SCORES, s);
   const denominator = s - 2 * BLOM_OFFSET + 1;
   let start = 0;
   while (start < s) {
@@ -49,9 +48,13 @@ export function zScale(sorted: SortedDraws): Float64Array {
  * The split chains of x, rank-normalized (the draws R posterior's bulk-ESS and R-hat use: `z_scale(.split_chains(x))`);
  * `sorted` is x's ascending order, reused rather than recomputed.
  */
-export function rankNormalizedSplit(x: ChainDraws, sorted: SortedDraws = sortDraws(x.values)): ChainDraws {
+export function rankNormalizedSplit(
+  x: ChainDraws,
+  sorted?: SortedDraws,
+  ws: DiagnosticsWorkspace = new DiagnosticsWorkspace(),
+): ChainDraws {
   const split = splitChains(x);
-  return withValues(split, zScale(splitSortedDraws(x, sorted)));
+  return withValues(split, zScale(splitSortedDraws(x, sorted ?? sortDraws(x.values, undefined, ws)), ws));
 }
 
 /**
@@ -61,17 +64,18 @@ export function rankNormalizedSplit(x: ChainDraws, sorted: SortedDraws = sortDra
  * chain's sums are taken about its first score seen, which keeps the one-pass variance as accurate as a two-pass
  * one for scores that lie within a few units of each other. `zOut`, when given, also receives the normal scores
  * in draw order (the bulk draws `rankNormalizedSplit` gives). Null when all draws tie (constant scores: NA) or the
- * R-hat is not finite.
+ * R-hat is not finite. `ws` keeps the normal scores of the untied ranks.
  */
 export function rankNormalizedRhat(
   sorted: SortedDraws,
   nChains: number,
   nDraws: number,
   zOut: Float64Array | null = null,
+  ws: DiagnosticsWorkspace = new DiagnosticsWorkspace(),
 ): number | null {
   const { order, sorted: v } = sorted;
   const s = order.length;
-  const scores = blomScores(s);
+  const scores = ws.get(BLOM_SCORES, s);
   const denominator = s - 2 * BLOM_OFFSET + 1;
   const first = new Float64Array(nChains).fill(NaN);
   const sums = new Float64Array(nChains);

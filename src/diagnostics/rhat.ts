@@ -10,6 +10,7 @@ import { rhatFromMoments } from './rhat-moments.js';
 import { rankNormalizedRhat } from './rank-normalize.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';
+import { DiagnosticsWorkspace } from './workspace.js';
 
 /**
  * Potential scale reduction of the chains as given (Gelman et al. 2013, BDA3 section 11.4; Vehtari et al. 2021,
@@ -35,12 +36,12 @@ export function rhatOfChains(x: ChainDraws): number | null {
  * folded version (the same for |x − median(x)|, section 4.2) — posterior's `rhat`. Both come from the orders of the
  * draws and of the folded draws (`rankNormalizedRhat`); `sorted` may be passed in when already computed.
  */
-export function rhat(x: ChainDraws, sorted?: SortedDraws): number | null {
+export function rhat(x: ChainDraws, sorted?: SortedDraws, ws: DiagnosticsWorkspace = new DiagnosticsWorkspace()): number | null {
   if (!allFinite(x.values)) return null;
-  const s = sorted ?? sortDraws(x.values);
+  const s = sorted ?? sortDraws(x.values, undefined, ws);
   const nSplit = x.nDraws === 1 ? x.nChains : 2 * x.nChains;
   const h = splitLength(x.nDraws);
-  const rBulk = rankNormalizedRhat(splitSortedDraws(x, s), nSplit, h);
-  const rTail = rankNormalizedRhat(splitSortedDraws(x, sortFolded(s)), nSplit, h);
+  const rBulk = rankNormalizedRhat(splitSortedDraws(x, s), nSplit, h, null, ws);
+  const rTail = rankNormalizedRhat(splitSortedDraws(x, sortFolded(s)), nSplit, h, null, ws);
   return rBulk === null || rTail === null ? null : Math.max(rBulk, rTail);
 }

@@ -9,6 +9,9 @@
  * The sort is stable; -0 sorts before +0 (callers that detect ties compare values, so the two still tie).
  * Inputs must be free of NaN.
  */
+import type { WorkSlot } from './workspace.js';
+import { DiagnosticsWorkspace, workSlot } from './workspace.js';
+
 export interface SortedDraws {
   /** order[k] is the index of the k-th smallest draw. */
   readonly order: Uint32Array;
@@ -27,17 +30,18 @@ function keyOf(word: number): number {
   return (word ^ ((word >> 31) | 0x80000000)) >>> 0;
 }
 
-/** Scratch arrays (a second copy of draws and indices), kept for the last length sorted: every variable of a fit
- * has the same number of draws. */
-let work: { values: Float64Array; words: Uint32Array; idx: Uint32Array; count: Uint32Array } | null = null;
-
-function workArrays(n: number): NonNullable<typeof work> {
-  if (work?.idx.length !== n) {
-    const values = new Float64Array(n);
-    work = { values, words: new Uint32Array(values.buffer), idx: new Uint32Array(n), count: new Uint32Array(3 * BUCKETS) };
-  }
-  return work;
+/** Work arrays of a sort of n draws: a second copy of draws (with its words) and indices, and the digit counts. */
+interface SortWork {
+  readonly values: Float64Array;
+  readonly words: Uint32Array;
+  readonly idx: Uint32Array;
+  readonly count: Uint32Array;
 }
+
+const SORT_WORK: WorkSlot<SortWork> = workSlot('sortDraws', (n) => {
+  const values = new Float64Array(n);
+  return { values, words: new Uint32Array(values.buffer), idx: new Uint32Array(n), count: new Uint32Array(3 * BUCKETS) };
+});
 
 /**
  * Stable LSD passes over positions [from, to) of (values, idx) by the low word's key, a run of draws of one sign
@@ -71,14 +75,14 @@ function sortRunByLowWord(
 
 /**
  * Sorts the draws (NaN-free): their ascending values and the permutation that gives them. `out`, when given (arrays
- * of the draws' length), receives the result instead of new arrays.
+ * of the draws' length), receives the result instead of new arrays; `ws` holds the work arrays.
  */
-export function sortDraws(values: Float64Array, out?: SortedDraws): SortedDraws {
+export function sortDraws(values: Float64Array, out?: SortedDraws, ws: DiagnosticsWorkspace = new DiagnosticsWorkspace()): SortedDraws {
   const n = values.length;
   if (out && (out.sorted.length !== n || out.order.length !== n)) throw new RangeError('sortDraws: out has the wrong length');
   const sorted = out?.sorted ?? new Float64Array(n);
   const order = out?.order ?? new Uint32Array(n);
-  const w = workArrays(n);
+  const w = ws.get(SORT_WORK, n);
   const count = w.count;
   // little-endian: the high word of draw i is words[2i + 1]
   const inWords = new Uint32Array(values.buffer, values.byteOffset, 2 * n);

@@ -19,6 +19,7 @@ import type { ChainDraws } from './chains.js';
 import { variableChains } from './chains.js';
 import type { DiagnosticWarning, Summary, SummaryOptions, SummaryRow } from './summary.js';
 import { checkedHdiProb, nonFiniteWarning, selectVariables, summarizeDraws, summarizeVariable } from './summary.js';
+import { DiagnosticsWorkspace } from './workspace.js';
 
 export interface ParallelSummaryOptions extends SummaryOptions {
   /** Threads in all, the calling one included (default: the machine's available parallelism). */
@@ -78,14 +79,15 @@ function chainsOf(job: Job, v: number): ChainDraws {
   return { values: new Float64Array(job.values, v * size * 8, size), nChains: job.nChains, nDraws: job.nDraws };
 }
 
-/** Claims positions from the shared counter and summarizes them until none are left. */
+/** Claims positions from the shared counter and summarizes them until none are left (with a workspace of its own). */
 function drain(job: Job, emit: (m: RowMessage) => void): void {
   const counter = new Int32Array(job.counter);
+  const ws = new DiagnosticsWorkspace();
   for (;;) {
     const position = Atomics.add(counter, 0, 1);
     if (position >= job.selected.length) return;
     const v = job.selected[position];
-    emit({ position, row: summarizeVariable(job.names[v], chainsOf(job, v), job.hdiProb, job.quantileMcse) });
+    emit({ position, row: summarizeVariable(job.names[v], chainsOf(job, v), ws, job.hdiProb, job.quantileMcse) });
   }
 }
 
@@ -232,9 +234,10 @@ export async function summarizeDrawsParallel(
   }
   await Promise.all(finished);
   const warnings: DiagnosticWarning[] = [];
+  let ws: DiagnosticsWorkspace | null = null; // for rows no thread summarized (a worker that failed)
   const out = selected.map((v, position) => {
     const x = variableChains(draws, v);
-    const row = rows[position] ?? summarizeVariable(draws.names[v], x, hdiProb, options.quantileMcse ?? true);
+    const row = rows[position] ?? summarizeVariable(draws.names[v], x, (ws ??= new DiagnosticsWorkspace()), hdiProb, options.quantileMcse ?? true);
     // only a variable with non-finite draws has no mean
     const warning = row.mean === null ? nonFiniteWarning(draws.names[v], x) : null;
     if (warning) warnings.push(warning);

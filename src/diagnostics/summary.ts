@@ -17,9 +17,10 @@ import { mcseQuantile, mcseSd } from './mcse.js';
 import { mean, variance } from './moments.js';
 import { madFromSortedDeviations, medianSorted, quantileSorted } from './quantile.js';
 import { rankNormalizedRhat } from './rank-normalize.js';
-import { scratchArray, scratchIndexArray } from './scratch.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';
+import type { WorkSlot } from './workspace.js';
+import { DiagnosticsWorkspace, float64Slot, uint32Slot } from './workspace.js';
 
 /** One variable's summary; the JSON form of `nutmeg summary` is an array of these. Null where R gives NA. */
 export interface SummaryRow {
@@ -73,35 +74,42 @@ function emptyRow(variable: string): SummaryRow {
   };
 }
 
-/** Work arrays of `summarizeVariable`, kept for the last number of draws (every variable of a fit has the same). */
-function workspace(s: number, splitSize: number): { sorted: SortedDraws; folded: SortedDraws; bulk: Float64Array } {
-  return {
-    sorted: { order: scratchIndexArray('summary.order', s), sorted: scratchArray('summary.sorted', s) },
-    folded: { order: scratchIndexArray('summary.foldedOrder', s), sorted: scratchArray('summary.folded', s) },
-    bulk: scratchArray('summary.bulk', splitSize),
-  };
-}
+/** `summarizeVariable`'s own work arrays: the sorted draws, the sorted folded draws (values and orders) and the
+ * rank-normalized split draws. */
+const SORTED: WorkSlot<Float64Array> = float64Slot('summary sorted draws');
+const ORDER: WorkSlot<Uint32Array> = uint32Slot('summary order');
+const FOLDED: WorkSlot<Float64Array> = float64Slot('summary sorted folded draws');
+const FOLDED_ORDER: WorkSlot<Uint32Array> = uint32Slot('summary folded order');
+const BULK: WorkSlot<Float64Array> = float64Slot('summary bulk draws');
 
 /**
  * The summary of one variable's draws (all statistics null when any draw is NaN or infinite). The draws are sorted
  * once; the sorted draws give the quantiles, the HDI and (merged from both ends) the sorted folded draws, and the
- * two orders give the bulk and folded R-hats and the bulk draws without sorting again.
+ * two orders give the bulk and folded R-hats and the bulk draws without sorting again. `ws` holds the work arrays:
+ * one workspace serves all the variables of a summary (made once per summary, or per worker thread).
  */
-export function summarizeVariable(variable: string, x: ChainDraws, hdiProb: number = DEFAULT_HDI_PROB, quantileMcse = true): SummaryRow {
+export function summarizeVariable(
+  variable: string,
+  x: ChainDraws,
+  ws: DiagnosticsWorkspace,
+  hdiProb: number = DEFAULT_HDI_PROB,
+  quantileMcse = true,
+): SummaryRow {
   if (x.values.length === 0 || !allFinite(x.values)) return emptyRow(variable);
   const nSplit = x.nDraws === 1 ? x.nChains : 2 * x.nChains;
   const h = splitLength(x.nDraws);
-  const ws = workspace(x.values.length, nSplit * h);
-  const sorted = sortDraws(x.values, ws.sorted);
-  const sortedFolded = sortFolded(sorted, ws.folded);
-  const rhatBulk = rankNormalizedRhat(splitSortedDraws(x, sorted), nSplit, h, ws.bulk);
-  const rhatFolded = rankNormalizedRhat(splitSortedDraws(x, sortedFolded), nSplit, h);
-  const essQ5 = essQuantile(x, 0.05, sorted);
-  const essQ95 = essQuantile(x, 0.95, sorted);
+  const s = x.values.length;
+  const bulk = ws.get(BULK, nSplit * h);
+  const sorted = sortDraws(x.values, { order: ws.get(ORDER, s), sorted: ws.get(SORTED, s) }, ws);
+  const sortedFolded = sortFolded(sorted, { order: ws.get(FOLDED_ORDER, s), sorted: ws.get(FOLDED, s) });
+  const rhatBulk = rankNormalizedRhat(splitSortedDraws(x, sorted), nSplit, h, bulk, ws);
+  const rhatFolded = rankNormalizedRhat(splitSortedDraws(x, sortedFolded), nSplit, h, null, ws);
+  const essQ5 = essQuantile(x, 0.05, sorted, ws);
+  const essQ95 = essQuantile(x, 0.95, sorted, ws);
   const interval = hdi(sorted.sorted, hdiProb);
   const m = mean(x.values);
   const sdValue = Math.sqrt(variance(x.values, m));
-  const essOfMean = essMean(x);
+  const essOfMean = essMean(x, ws);
   return {
     variable,
     mean: m,
@@ -111,12 +119,12 @@ export function summarizeVariable(variable: string, x: ChainDraws, hdiProb: numb
     q5: quantileSorted(sorted.sorted, 0.05),
     q95: quantileSorted(sorted.sorted, 0.95),
     rhat: rhatBulk === null || rhatFolded === null ? null : Math.max(rhatBulk, rhatFolded),
-    ess_bulk: essOfChains({ values: ws.bulk, nChains: nSplit, nDraws: h }),
+    ess_bulk: essOfChains({ values: bulk, nChains: nSplit, nDraws: h }, ws),
     ess_tail: essQ5 === null || essQ95 === null ? null : Math.min(essQ5, essQ95),
     mcse_mean: essOfMean === null ? null : sdValue / Math.sqrt(essOfMean),
-    mcse_sd: mcseSd(x, m),
-    mcse_q5: quantileMcse ? mcseQuantile(x, 0.05, sorted, essQ5) : null,
-    mcse_q95: quantileMcse ? mcseQuantile(x, 0.95, sorted, essQ95) : null,
+    mcse_sd: mcseSd(x, m, ws),
+    mcse_q5: quantileMcse ? mcseQuantile(x, 0.05, sorted, essQ5, ws) : null,
+    mcse_q95: quantileMcse ? mcseQuantile(x, 0.95, sorted, essQ95, ws) : null,
     hdi_low: interval.low,
     hdi_high: interval.high,
   };
@@ -171,9 +179,10 @@ export function summarizeDraws(draws: DrawSet, options: SummaryOptions = {}): Su
   const hdiProb = checkedHdiProb(options);
   const rows: SummaryRow[] = [];
   const warnings: DiagnosticWarning[] = [];
+  const ws = new DiagnosticsWorkspace();
   for (const v of selectVariables(draws.names, options.variables)) {
     const x = variableChains(draws, v);
-    const row = summarizeVariable(draws.names[v], x, hdiProb, options.quantileMcse ?? true);
+    const row = summarizeVariable(draws.names[v], x, ws, hdiProb, options.quantileMcse ?? true);
     // only a variable with non-finite draws has no mean
     const warning = row.mean === null ? nonFiniteWarning(draws.names[v], x) : null;
     if (warning) warnings.push(warning);

@@ -11,6 +11,7 @@ import { levelCount, termLabel, type ModelSpec, type Parameterization } from '..
 import { variableChains } from './chains.js';
 import { essBulk } from './ess.js';
 import { rhat } from './rhat.js';
+import { DiagnosticsWorkspace } from './workspace.js';
 
 export interface TermEfficiency {
   /** "<group>__<term>". */
@@ -86,13 +87,15 @@ export function diagnosticsFromRows(
 ): VariableDiagnostics {
   const byName = new Map(rows.map((r) => [r.variable, { essBulk: r.ess_bulk, rhat: r.rhat }]));
   const index = new Map(draws.names.map((n, v) => [n, v]));
+  let ws: DiagnosticsWorkspace | null = null; // the lookup's own, made when a variable first needs computing
   return (name) => {
     const known = byName.get(name);
     if (known !== undefined) return known;
     const v = index.get(name);
     if (v === undefined) return undefined;
     const x = variableChains(draws, v);
-    return { essBulk: essBulk(x), rhat: rhat(x) };
+    ws ??= new DiagnosticsWorkspace();
+    return { essBulk: essBulk(x, undefined, ws), rhat: rhat(x, undefined, ws) };
   };
 }
 

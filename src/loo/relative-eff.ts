@@ -8,7 +8,8 @@
  * M / n² where M is the next FFT-friendly size ≥ n (it equals the usual biased estimate only when n is a product of
  * 2, 3 and 5), and when Geyer's sequence stops at once the sum over lags counts lag 0 (R's `x[1:0]` is `x[1]`).
  */
-import { fft, nextPowerOfTwo } from '../numeric/fft.js';
+import type { FftPlan } from '../numeric/fft.js';
+import { fft, fftPlan, nextPowerOfTwo } from '../numeric/fft.js';
 import { UserError } from '../errors.js';
 import * as pm from '../numeric/portable-math.js';
 
@@ -74,6 +75,7 @@ export class EssWorkspace {
   private lagsDone = 0;
   private fftRe: Float64Array | null = null;
   private fftIm: Float64Array | null = null;
+  private plan: FftPlan | null = null;
 
   constructor(
     readonly nChains: number,
@@ -169,21 +171,23 @@ export class EssWorkspace {
     if (!this.fftRe || this.fftRe.length !== m) {
       this.fftRe = new Float64Array(m);
       this.fftIm = new Float64Array(m);
+      this.plan = fftPlan(m);
     }
     const re = this.fftRe;
     const im = this.fftIm!;
+    const plan = this.plan!;
     const from = this.lagsDone;
     acov.fill(0, from);
     for (let c = 0; c < chains; c++) {
       re.fill(0);
       im.fill(0);
       re.set(centered.subarray(c * n, (c + 1) * n));
-      fft(re, im);
+      fft(re, im, plan);
       for (let k = 0; k < m; k++) {
         re[k] = re[k] * re[k] + im[k] * im[k];
         im[k] = 0;
       }
-      fft(re, im); // the power spectrum is real and even: its forward transform is m × the inverse
+      fft(re, im, plan); // the power spectrum is real and even: its forward transform is m × the inverse
       for (let l = from; l < n; l++) acov[l] += ((re[l] / m) * scale) / chains;
     }
     this.lagsDone = n;

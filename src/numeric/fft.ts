@@ -1,19 +1,18 @@
 /**
  * In-place complex fast Fourier transform for power-of-two lengths: iterative decimation in time (Cooley & Tukey
- * 1965) after a bit-reversal permutation, X[k] = Σⱼ x[j]·exp(−2πi·jk/n), two radix-2 stages per pass. Twiddle factors and the bit-reversal permutation are
- * computed once per length and kept, with src/numeric/portable-math.ts's sin and cos (the same bits in every engine).
+ * 1965) after a bit-reversal permutation, X[k] = Σⱼ x[j]·exp(−2πi·jk/n), two radix-2 stages per pass. The twiddle
+ * factors and the bit-reversal permutation of a length are its plan (`fftPlan`), made by the caller and kept as long as
+ * it transforms that length, with src/numeric/portable-math.ts's sin and cos (the same bits in every engine).
  */
 import * as pm from './portable-math.js';
 
-interface FftPlan {
+export interface FftPlan {
   readonly n: number;
   /** Twiddles of every stage, contiguous: stage of half-size h holds exp(−iπj/h), j < h, from offset h − 1. */
   readonly cos: Float64Array;
   readonly sin: Float64Array;
   readonly swaps: Uint32Array;
 }
-
-const plans = new Map<number, FftPlan>();
 
 function isPowerOfTwo(n: number): boolean {
   return n >= 1 && (n & (n - 1)) === 0;
@@ -26,9 +25,9 @@ export function nextPowerOfTwo(n: number): number {
   return m;
 }
 
-function plan(n: number): FftPlan {
-  const cached = plans.get(n);
-  if (cached) return cached;
+/** The plan of power-of-two length n: its twiddle factors and bit-reversal swaps. */
+export function fftPlan(n: number): FftPlan {
+  if (!isPowerOfTwo(n)) throw new Error(`fft: length ${n} is not a power of two`);
   const cos = new Float64Array(Math.max(n - 1, 0));
   const sin = new Float64Array(Math.max(n - 1, 0));
   for (let h = 1; h < n; h *= 2) {
@@ -45,17 +44,15 @@ function plan(n: number): FftPlan {
     for (let b = 0, v = i; b < bits; b++, v >>>= 1) r = (r << 1) | (v & 1);
     if (r > i) pairs.push(i, r);
   }
-  const p: FftPlan = { n, cos, sin, swaps: Uint32Array.from(pairs) };
-  plans.set(n, p);
-  return p;
+  return { n, cos, sin, swaps: Uint32Array.from(pairs) };
 }
 
-/** Forward transform of (re, im) in place; both arrays have the same power-of-two length. */
-export function fft(re: Float64Array, im: Float64Array): void {
+/** Forward transform of (re, im) in place; both arrays have the length of `plan` (`fftPlan(re.length)`). */
+export function fft(re: Float64Array, im: Float64Array, plan: FftPlan): void {
   const n = re.length;
-  if (im.length !== n || !isPowerOfTwo(n)) throw new Error(`fft: length ${n} is not a power of two`);
+  if (im.length !== n || plan.n !== n) throw new Error(`fft: arrays of length ${re.length} and ${im.length} for a plan of length ${plan.n}`);
   if (n === 1) return;
-  const { cos, sin, swaps } = plan(n);
+  const { cos, sin, swaps } = plan;
   for (let k = 0; k < swaps.length; k += 2) {
     const i = swaps[k];
     const j = swaps[k + 1];

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { autocovariance, meanAutocovariance } from '../../src/diagnostics/autocovariance.js';
-import { fft } from '../../src/numeric/fft.js';
+import { fft, fftPlan } from '../../src/numeric/fft.js';
 import { Rng } from '../../src/rng.js';
 
 function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {
@@ -53,7 +53,7 @@ describe('fft', () => {
     const re = Float64Array.from({ length: n }, () => rng.normal());
     const im = Float64Array.from({ length: n }, () => rng.normal());
     const [wantRe, wantIm] = naiveDft(re, im);
-    fft(re, im);
+    fft(re, im, fftPlan(n));
     let norm = 0;
     let err = 0;
     for (let k = 0; k < n; k++) {
@@ -63,8 +63,9 @@ describe('fft', () => {
     expect(err / norm).toBeLessThan(1e-12);
   });
 
-  it('refuses lengths that are not powers of two', () => {
-    expect(() => fft(new Float64Array(12), new Float64Array(12))).toThrow(/power of two/);
+  it('refuses lengths that are not powers of two, and arrays of another length than the plan', () => {
+    expect(() => fftPlan(12)).toThrow(/power of two/);
+    expect(() => fft(new Float64Array(16), new Float64Array(16), fftPlan(8))).toThrow(/plan of length 8/);
   });
 });
 

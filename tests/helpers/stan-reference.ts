@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ChainDraws } from '../../src/diagnostics/chains.js';
 import { summarizeVariable } from '../../src/diagnostics/summary.js';
+import { DiagnosticsWorkspace } from '../../src/diagnostics/workspace.js';
 import { variableDraws, variableIndex, type DrawSet } from '../../src/draws.js';
 import type { HillstromModel } from '../../src/data/hillstrom.js';
 
@@ -105,9 +106,10 @@ export interface StanParameterComparison {
  */
 export function compareWithStan(model: HillstromModel, draws: DrawSet, sdTolerance: number): StanParameterComparison[] {
   const stan = readStanSummary(STAN_SUMMARY_FILE[model]);
+  const ws = new DiagnosticsWorkspace();
   return mapping(model).map(([stanName, select]) => {
     const ref = stan.get(stanName)!;
-    const ours = summarizeVariable(stanName, select(draws));
+    const ours = summarizeVariable(stanName, select(draws), ws);
     const z = (ours.mean! - ref.mean) / Math.hypot(ours.mcse_mean!, ref.mcse_mean);
     const sdRatio = ours.sd! / ref.sd;
     const failures: string[] = [];
@@ -175,10 +177,11 @@ export function compareSummaryWithStan(
   maxRhat = 1.01,
 ): StanParameterComparison[] {
   const stan = readStanSummary(file);
+  const ws = new DiagnosticsWorkspace();
   return [...stan].map(([stanName, ref]) => {
     const x = select(stanName);
     if (!x) return { stanName, mean: NaN, stanMean: ref.mean, z: NaN, sd: NaN, stanSd: ref.sd, sdRatio: NaN, rhat: NaN, failures: ['missing'] };
-    const ours = summarizeVariable(stanName, x);
+    const ours = summarizeVariable(stanName, x, ws);
     const z = (ours.mean! - ref.mean) / Math.hypot(ours.mcse_mean!, ref.mcse_mean);
     const sdRatio = ours.sd! / ref.sd;
     const failures: string[] = [];
