@@ -31,7 +31,8 @@ export {
   type InferenceDataInput,
   type FitInferenceDataOptions,
 } from './io/inference-data.js';
-export { summarizeDraws, summaryTable } from './diagnostics/summary.js';
+export { summarizeDraws } from './diagnostics/summary.js';
+export { summaryTable } from './report/summary-table.js';
 export { samplerDiagnostics, samplerWarnings, convergenceWarnings } from './diagnostics/sampler-checks.js';
 
 export {

@@ -8,7 +8,7 @@
  * used only for bernoulli/binomial models.
  */
 import type { DiagnosticWarning, SummaryRow } from '../diagnostics/summary.js';
-import { summaryTable } from '../diagnostics/summary.js';
+import { summaryTable } from '../report/summary-table.js';
 import type { DrawSet } from '../draws.js';
 import { PPC_STATISTIC_LABELS, type PosteriorPredictiveCheck } from '../decision/ppc.js';
 import type { LooResult } from '../loo/loo.js';

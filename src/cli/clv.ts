@@ -13,7 +13,7 @@ import { parseWeeks } from '../analyses/clv/dates.js';
 import { loadData } from '../data/load.js';
 import { csvDialectOptions, csvDialectRequest, dataNotes, type ColumnTypeFlags } from './column-types.js';
 import { SIMULATED_PREFIX } from '../data/datasets.js';
-import { summaryTable } from '../diagnostics/summary.js';
+import { summaryTable } from '../report/summary-table.js';
 import { UserError } from '../errors.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { densityRunMeta, saveDensityRun } from '../io/density-run.js';

@@ -10,7 +10,8 @@ import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, type HillstromModel } from '../da
 import { loadData } from '../data/load.js';
 import { SIMULATED_PREFIX } from '../data/datasets.js';
 import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../diagnostics/sampler-checks.js';
-import { DEFAULT_SUMMARY_STATS, resolveStats, summaryTable, type SummaryRow } from '../diagnostics/summary.js';
+import type { SummaryRow } from '../diagnostics/summary.js';
+import { DEFAULT_SUMMARY_STATS, resolveStats, summaryTable } from '../report/summary-table.js';
 import { DEFAULT_HDI_PROB } from '../diagnostics/hdi.js';
 import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
 import { diagnosticsFromRows, termEfficiency, termShapes } from '../diagnostics/term-efficiency.js';

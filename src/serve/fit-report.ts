@@ -4,7 +4,7 @@
  * levels only the extreme ones, plotted and tabulated, so a 10⁵-level run's page stays small), and PSIS-LOO with its
  * Pareto-k plot when the run's data could be read again (else a line saying why not).
  */
-import { summaryTable } from '../diagnostics/summary.js';
+import { summaryTable } from '../report/summary-table.js';
 import type { ReportSection } from '../report/html.js';
 import { rankSpec, traceSpec } from '../report/plots/chains.js';
 import type { LoadedRun } from '../io/run-dir.js';

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SummaryRow } from '../../src/diagnostics/summary.js';
-import { resolveStats, selectVariables, summaryTable } from '../../src/diagnostics/summary.js';
+import { selectVariables } from '../../src/diagnostics/summary.js';
+import { resolveStats, summaryTable } from '../../src/report/summary-table.js';
 import { UserError } from '../../src/errors.js';
 import { toBracketName, toDottedName } from '../../src/io/draws-csv-read.js';
 import { formatNumber, renderTable } from '../../src/report/table.js';

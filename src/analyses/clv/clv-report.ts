@@ -5,7 +5,7 @@
  * holdout check, and the sampler's rank plots.
  */
 import { quantileSorted } from '../../diagnostics/quantile.js';
-import { summaryTable } from '../../diagnostics/summary.js';
+import { summaryTable } from '../../report/summary-table.js';
 import type { ReportSection } from '../../report/html.js';
 import { rankSpec } from '../../report/plots/chains.js';
 import { customerHistogramSpec, holdoutCalibrationSpec } from '../../report/plots/clv.js';
