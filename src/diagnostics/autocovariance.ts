@@ -182,7 +182,10 @@ function addPowerSpectra(
   scale1: number,
   y2: Float64Array | null,
   scale2: number,
-  { re, im, power, plan }: FftWork,
+  re: Float64Array,
+  im: Float64Array,
+  power: Float64Array,
+  plan: FftPlan,
 ): void {
   const m = re.length;
   re.fill(0);
@@ -204,26 +207,14 @@ function addPowerSpectra(
   }
 }
 
-/** Work arrays of the FFT path for FFT length m, and the plan of that length. */
-interface FftWork {
-  readonly re: Float64Array;
-  readonly im: Float64Array;
-  readonly power: Float64Array;
-  readonly plan: FftPlan;
-}
-
 /** FFT plans, one per length: a slowly mixing chain's ESS takes a short FFT and then a full one, variable after
  * variable, and a plan costs a sine and a cosine per point. */
 const FFT_PLAN: WorkSlot<FftPlan> = workSlotPerSize('autocovariance FFT plan', fftPlan);
-/** The arrays, for the last length used (every variable of a fit has the same number of draws). */
-const FFT_ARRAYS: WorkSlot<{ re: Float64Array; im: Float64Array; power: Float64Array }> = workSlot(
+/** The FFT path's work arrays, for the last length used (every variable of a fit has the same number of draws). */
+const FFT_ARRAYS: WorkSlot<{ readonly re: Float64Array; readonly im: Float64Array; readonly power: Float64Array }> = workSlot(
   'autocovariance FFT arrays',
   (m) => ({ re: new Float64Array(m), im: new Float64Array(m), power: new Float64Array(m) }),
 );
-
-function fftWork(ws: DiagnosticsWorkspace, m: number): FftWork {
-  return { ...ws.get(FFT_ARRAYS, m), plan: ws.get(FFT_PLAN, m) };
-}
 
 /**
  * The mean over chains of each chain's autocovariances at lags 0 … nLags − 1 (nLags ≤ draws per chain), the
@@ -258,12 +249,12 @@ export function meanAutocovariance(
     // one inverse FFT serves all chains; the spectrum is real and even, so its forward transform is the inverse
     // times m, and real
     const m = fftLength(n, lags);
-    const work = fftWork(ws, m);
-    const { re, im, power, plan } = work;
+    const { re, im, power } = ws.get(FFT_ARRAYS, m);
+    const plan = ws.get(FFT_PLAN, m);
     power.fill(0);
     for (let c = 0; c < cx.nChains; c += 2) {
       const paired = c + 1 < cx.nChains && cx.scales[c + 1] !== 0;
-      addPowerSpectra(chain(c), cx.scales[c], paired ? chain(c + 1) : null, paired ? cx.scales[c + 1] : 0, work);
+      addPowerSpectra(chain(c), cx.scales[c], paired ? chain(c + 1) : null, paired ? cx.scales[c + 1] : 0, re, im, power, plan);
     }
     re.set(power);
     im.fill(0);
