@@ -43,6 +43,7 @@ const CASES: Case[] = [
   { name: 'signed sd', formula: 'y ~ x + (1 | g)', options: { parameterization: { g: 'noncentered' }, sdScale: 'signed' } },
   { name: 'correlated intercept and slope', formula: 'y ~ x + (1 + x | g)', options: {} },
   { name: 'gaussian (sigma on log scale)', formula: 'x ~ y + (1 | g)', options: { family: 'gaussian' } },
+  { name: 'a categorical fixed effect stored as level indices', formula: 'y ~ x + g', options: { indexedAbove: 0 } },
 ];
 
 /** Random unconstrained positions of `spec` (S × dim) and their constrained draws (CHAINS chains of PER_CHAIN). */
