@@ -430,7 +430,7 @@ Napi::Value NativeModel::Pointwise(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(env, "native backend: draws or out is shorter than the block needs");
   }
   begin(env);
-  e.stage_draws(draws.Data(), n_draws);
+  e.stage_draws(draws.Data(), n_draws, row_start, row_count);  // only the coordinates these rows read
   auto* work = new PointwiseCallWork(env, this, Value(), n_draws, row_start, row_count, out);
   Napi::Promise promise = work->promise();
   work->Queue();

@@ -292,6 +292,43 @@ void Engine::stage_draws(const double* src, std::uint32_t n_draws) {
   map_rotated(src, draws_.data(), n_draws, nullptr);
 }
 
+namespace {
+
+// dst[offset + level(i)] = src[offset + level(i)] for rows i of [begin, end) of one term's level index.
+template <typename Index>
+void copy_levels_of_rows(const Index* level, std::size_t begin, std::size_t end, std::uint32_t offset, const double* src,
+                         double* dst) {
+  for (std::size_t i = begin; i < end; i++) {
+    const std::size_t j = offset + static_cast<std::size_t>(level[i]);
+    dst[j] = src[j];
+  }
+}
+
+}  // namespace
+
+void Engine::stage_draws(const double* src, std::uint32_t n_draws, std::size_t row_start, std::size_t row_count) {
+  if (n_draws > max_draws_) throw std::invalid_argument("more draws than the backend was prepared for");
+  if (row_start > model_.n || row_count > model_.n - row_start) throw std::invalid_argument("rows out of range");
+  const bool rotated = std::any_of(helmert_.begin(), helmert_.end(), [](const std::vector<double>& a) { return !a.empty(); });
+  if (rotated) {
+    map_rotated(src, draws_.data(), n_draws, nullptr);
+    return;
+  }
+  const std::size_t dim = model_.dim, end = row_start + row_count;
+  for (std::uint32_t s = 0; s < n_draws; s++) {
+    const double* from = src + s * dim;
+    double* to = draws_.data() + s * dim;
+    for (std::uint32_t j : other_coordinates_) to[j] = from[j];
+    for (const Term& t : model_.terms) {
+      switch (t.index.type) {
+        case IndexType::U8: copy_levels_of_rows(static_cast<const std::uint8_t*>(t.index.data), row_start, end, t.offset, from, to); break;
+        case IndexType::U16: copy_levels_of_rows(static_cast<const std::uint16_t*>(t.index.data), row_start, end, t.offset, from, to); break;
+        case IndexType::U32: copy_levels_of_rows(static_cast<const std::uint32_t*>(t.index.data), row_start, end, t.offset, from, to); break;
+      }
+    }
+  }
+}
+
 // scales_[c * terms + t]: the factor of term t's coordinates in its effects at theta_c (exp(log sd) non-centered, 1
 // centered), for c = which[0..count) (or 0..count when null); the kernels read the coordinates in place.
 void Engine::compute_scales(const double* thetas, std::uint32_t count, const std::uint32_t* which) {

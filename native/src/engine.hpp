@@ -77,6 +77,11 @@ class Engine {
   // Staging for a pointwise call: draws (max_draws x dim), staged through stage_draws (as stage_positions).
   double* draws() { return draws_.data(); }
   void stage_draws(const double* src, std::uint32_t n_draws);
+  // The same for a pointwise call on rows [row_start, row_start + row_count) only: without rotated terms, just the
+  // coordinates those rows read (every coordinate that is no term's level, and each term's levels the rows have), so
+  // a block of 256 rows costs its rows' levels per draw, not all 10^5 of them; the other staged coordinates are left
+  // as they were (pointwise on these rows never reads them). With a rotated term every coordinate is staged.
+  void stage_draws(const double* src, std::uint32_t n_draws, std::size_t row_start, std::size_t row_count);
   // Writes out[s * row_count + (i - row_start)] for the staged draws; `out` is written from the pool's threads.
   void pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t row_count, double* out);
 

@@ -271,7 +271,8 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
   // before any data are read or scored: an output that cannot be written is refused now
   if (f.out !== undefined) checkOutFile(f.out, '--out');
   if (f.report !== undefined) checkOutFile(f.report, '--report');
-  const run = loadRun(runDir, 'nutmeg score');
+  // the z of a non-centered term are not read: its effects r take their place (half the memory of 10⁵ levels' draws)
+  const run = loadRun(runDir, 'nutmeg score', { keepZ: false });
   requireEffectDraws(runDir, run.meta, 'scoring');
   const { recipe } = run.meta;
   // raw rows: the run's recipe derives treatment, recency_z, … with the training constants (src/model/derived.ts)

@@ -129,12 +129,17 @@ export function refuseFailedWrite(dir: string, meta: { readonly writeError?: str
 }
 
 /** `command` names what needs a formula fit, for the refusal of a density model's run (nutmeg its …). */
-export function loadRun(dir: string, command = 'this command'): LoadedRun {
+/**
+ * `keepZ: false`: a non-centered term's z read from effects-draws.bin become its effects r in place and are not kept
+ * (what the likelihood and scoring read; the z are half of such a run's draws). A run whose chain files hold every
+ * effect keeps its z either way.
+ */
+export function loadRun(dir: string, command = 'this command', options: { readonly keepZ?: boolean } = {}): LoadedRun {
   const meta = readRunMeta(dir, command);
   const csv = readDrawsCsv(meta.files.map((f) => join(dir, f)));
   let draws = renamed(csv.draws);
   if (meta.effectsDraws !== undefined) {
-    draws = withEffectDraws(draws, openEffectsDraws(join(dir, meta.effectsDraws.file), draws.nChains, draws.nDraws));
+    draws = withEffectDraws(draws, openEffectsDraws(join(dir, meta.effectsDraws.file), draws.nChains, draws.nDraws), options.keepZ === false);
   }
   return { dir, meta, draws, stats: csv.samplerStats ? renamed(csv.samplerStats) : null };
 }
@@ -161,9 +166,11 @@ function readRunMeta(dir: string, command: string): RunMeta {
  * The chain CSVs' draws with the group effects of effects-draws.bin appended, and r_g__t[k] = sd_g__t · z_g__t[k]
  * for each non-centered term (whose z alone is stored), as layout.ts's constrain computes it. The file's values are
  * read straight into their place in the one array returned (in the SharedArrayBuffer the threaded summary reads in
- * place), a few megabytes at a time: nothing else of the size of the effects' draws is allocated.
+ * place), a few megabytes at a time: nothing else of the size of the effects' draws is allocated. `rInPlaceOfZ`: the
+ * r are made in the z's place and the z not kept (what the likelihood reads: LOO, scoring), half the memory of a
+ * non-centered term's draws.
  */
-function withEffectDraws(draws: DrawSet, effects: EffectsDrawsFile): DrawSet {
+function withEffectDraws(draws: DrawSet, effects: EffectsDrawsFile, rInPlaceOfZ = false): DrawSet {
   const have = new Set([...draws.names, ...effects.names]);
   const index = new Map(draws.names.map((n, i) => [n, i]));
   const derived: { name: string; z: number; sd: number }[] = [];
@@ -176,7 +183,9 @@ function withEffectDraws(draws: DrawSet, effects: EffectsDrawsFile): DrawSet {
     derived.push({ name: r, z: j, sd });
   });
   const size = draws.nChains * draws.nDraws;
-  const names = [...draws.names, ...effects.names, ...derived.map((d) => d.name)];
+  const inPlace = new Map(rInPlaceOfZ ? derived.map((d) => [d.z, d.name]) : []);
+  const stored = effects.names.map((n, j) => inPlace.get(j) ?? n);
+  const names = [...draws.names, ...stored, ...(rInPlaceOfZ ? [] : derived.map((d) => d.name))];
   const out = makeDrawSet(names, draws.nChains, draws.nDraws, { shared: true });
   const { values } = out;
   values.set(draws.values, 0);
@@ -186,13 +195,25 @@ function withEffectDraws(draws: DrawSet, effects: EffectsDrawsFile): DrawSet {
   for (const d of derived) {
     const sd = draws.values.subarray(d.sd * size, (d.sd + 1) * size);
     const z = values.subarray(first + d.z * size, first + (d.z + 1) * size);
-    for (let i = 0; i < size; i++) values[at + i] = sd[i] * z[i];
-    at += size;
+    const r = rInPlaceOfZ ? z : values.subarray(at, at + size);
+    for (let i = 0; i < size; i++) r[i] = sd[i] * z[i];
+    if (!rInPlaceOfZ) at += size;
   }
   return out;
 }
 
-/** A run's model rebuilt and its draws in the sampler's coordinates: what LOO needs. */
+/**
+ * A run's model rebuilt and the constrained draws its likelihood reads (b, sd, aux, r; a non-centered term's z from
+ * effects-draws.bin turned into r in place): what LOO needs, read in the likelihood's coordinates
+ * (src/model/likelihood-spec.ts, src/loo/likelihood-draws.ts) with no copy in the sampler's coordinates.
+ */
+export function loadLikelihoodRun(dir: string, dataOverride?: string, command = 'LOO'): { readonly dir: string; readonly meta: RunMeta; readonly model: BuiltModel; readonly draws: DrawSet } {
+  const run = loadRun(dir, command, { keepZ: false });
+  const model = rebuildModel(dir, run.meta, dataOverride, command);
+  return { dir, meta: run.meta, model, draws: run.draws };
+}
+
+/** A run's model rebuilt and its draws in the sampler's coordinates. */
 export interface UnconstrainedRun {
   readonly dir: string;
   readonly meta: RunMeta;

@@ -1,7 +1,8 @@
 /**
  * PSIS-LOO of a fit on disk (RUN_DIR as `nutmeg fit --out` writes it): the model is rebuilt from fit.json and its
- * data source, the draws are mapped back to the unconstrained scale (src/io/run-dir.ts), and a backend computes the
- * pointwise log-likelihood block by block for PSIS (looOfFit).
+ * data source, and a backend built on the model's likelihood (every term centered: src/model/likelihood-spec.ts)
+ * computes the pointwise log-likelihood from the constrained draws block by block for PSIS, each block staging only
+ * the coordinates its rows read.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +11,13 @@ import { looOfLogLikCsv } from './from-file.js';
 import type { BackendChoice } from '../backend/select.js';
 import { createBackend } from '../backend/select.js';
 import { UserError } from '../errors.js';
-import { rebuildUnconstrained, refuseFailedWrite, type UnconstrainedRun } from '../io/run-dir.js';
-import { type FitLooOptions, looOfFit } from './fit-loo.js';
-import type { LooResult } from './loo.js';
+import { loadLikelihoodRun, refuseFailedWrite } from '../io/run-dir.js';
+import type { FitLooOptions } from './fit-loo.js';
+import { psisLooStream, type LooResult } from './loo.js';
+import { blocksFromBackend } from './backend-blocks.js';
+import { likelihoodDrawSource } from './likelihood-draws.js';
+import { likelihoodSources, likelihoodSpec } from '../model/likelihood-spec.js';
+import type { DrawSet } from '../draws.js';
 import type { ModelSpec } from '../model/spec.js';
 
 export interface RunLooOptions extends FitLooOptions {
@@ -33,7 +38,7 @@ function densityRunOf(dir: string): DensityRunMeta | null {
   try {
     meta = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    return null; // rebuildUnconstrained says what is wrong with it
+    return null; // loadLikelihoodRun says what is wrong with it
   }
   return isDensityRunMeta(meta) ? meta : null;
 }
@@ -52,30 +57,35 @@ export async function looOfRun(dir: string, options: RunLooOptions = {}): Promis
     if (density.logLik === undefined) throw new UserError(`${dir}: a '${density.model.kind}' run without observations has no log-likelihood for LOO`);
     return looOfLogLikCsv(join(dir, density.logLik.file), options);
   }
-  // the draws in the sampler's coordinates only: the constrained ones are not kept beside them (issue 16)
-  const run = rebuildUnconstrained(dir);
+  // the constrained draws the likelihood reads (no copy in the sampler's coordinates: issue 16)
+  const run = loadLikelihoodRun(dir);
   options.onSpec?.(run.model.spec);
   return looOfRebuiltRun(run, options);
 }
 
-/** PSIS-LOO of a run already rebuilt (rebuildRun, rebuildUnconstrained): its unconstrained draws through a backend made for its model. */
-export async function looOfRebuiltRun(run: UnconstrainedRun, options: RunLooOptions = {}): Promise<LooResult> {
-  const { spec } = run.model;
-  const maxDraws = options.maxDrawsPerCall ?? 256;
-  const backend = await createBackend(
-    options.backend ?? 'auto',
-    spec,
-    { maxChains: 1, maxDraws, threads: options.threads },
-    options.log,
-  );
+/** Draws per pointwise call: 256, fewer for a long parameter vector (staging of 2²² values, 32 MB: 41 draws of a 10⁵-level run). */
+function drawsPerCall(dim: number, asked: number | undefined): number {
+  return asked ?? Math.min(256, Math.max(16, Math.floor(2 ** 22 / Math.max(1, dim))));
+}
+
+/**
+ * PSIS-LOO of a run already loaded (loadLikelihoodRun, rebuildRun): its constrained draws through a backend made for
+ * its likelihood (src/model/likelihood-spec.ts), block by block, each block reading only its rows' coordinates.
+ */
+export async function looOfRebuiltRun(run: { readonly model: { readonly spec: ModelSpec }; readonly draws: DrawSet }, options: RunLooOptions = {}): Promise<LooResult> {
+  const lik = likelihoodSpec(run.model.spec);
+  const sources = likelihoodSources(lik, run.draws.names, (name) => {
+    throw new UserError(`the run's draws have no column for ${name}; was the run written by another model?`);
+  });
+  const maxDraws = drawsPerCall(lik.dim, options.maxDrawsPerCall);
+  const backend = await createBackend(options.backend ?? 'auto', lik, { maxChains: 1, maxDraws, threads: options.threads }, options.log);
   try {
-    const sample = {
-      nChains: run.unconstrained.length,
-      nDraws: run.nDraws,
-      dim: spec.dim,
-      draws: run.unconstrained,
-    };
-    return await looOfFit({ backend, sample }, { ...options, maxDrawsPerCall: maxDraws });
+    const { nChains, nDraws } = run.draws;
+    const chainOfDraw = new Uint32Array(nChains * nDraws);
+    for (let c = 0; c < nChains; c++) chainOfDraw.fill(c, c * nDraws, (c + 1) * nDraws);
+    const source = likelihoodDrawSource(lik, run.draws, sources, maxDraws);
+    const blocks = blocksFromBackend(backend, source, nChains * nDraws, options.blockRows ?? 256, { maxDrawsPerCall: maxDraws });
+    return await psisLooStream(lik.n, chainOfDraw.length, chainOfDraw, blocks, options);
   } finally {
     await backend.dispose();
   }

@@ -132,6 +132,13 @@ describe('--save-effects with 20,000 levels', () => {
       for (let i = 0; i < a.length; i++) expect(Math.abs(b[i] - a[i])).toBeLessThanOrEqual(1e-6 * Math.abs(a[i]) + 1e-12);
     }
     expect(compact.names.length).toBe(full.names.length);
+    // keepZ: false (LOO, score): the z become r in place — the same r, bit for bit, and no z
+    const rOnly = loadRun(join(dir, 'run-default'), 'test', { keepZ: false }).draws;
+    expect(rOnly.names.filter((n) => n.startsWith('z_'))).toEqual([]);
+    expect(rOnly.names.length).toBe(full.names.length - LEVELS);
+    for (const name of ['b_x', 'sd_g__Intercept', 'r_g__Intercept[1]', 'r_g__Intercept[7]', 'r_g__Intercept[20000]']) {
+      expect(variableDraws(rOnly, rOnly.names.indexOf(name))).toEqual(variableDraws(compact, compact.names.indexOf(name)));
+    }
     // nutmeg summary of the draws, as markdown: the count line apart from the table
     out = '';
     expect(await nutmeg('summary', run, '--format', 'markdown')).toBe(0);
