@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/data/csv.js';
+import { loadData } from '../../src/data/load.js';
 import { firstInvalidUtf8 } from '../../src/data/file-text.js';
 import { numberCell } from '../../src/data/number-cells.js';
 import type { Column, Frame } from '../../src/data/frame.js';
@@ -271,6 +272,18 @@ describe('readCsv: column types are never guessed from a typo', () => {
           'or pass --factor spend if the column is categorical',
       )).toBe(true);
     }
+  });
+
+  it('a typo in a column the command does not use (select) stops nothing; in a used one it still does', () => {
+    // MASS's Cars93 has Cylinders = "rotary" on line 58: a model of MPG.city ~ Weight was refused for it
+    const path = csvFile('mpg,weight,cylinders\n25,2705,4\n18,3560,6\n31,1695,rotary\n20,3405,6\n');
+    const kept = readCsv(path, { select: (names) => names.filter((n) => n !== 'cylinders') });
+    expect([...kept.columns.keys()]).toEqual(['mpg', 'weight']);
+    expect(kept.nRows).toBe(4);
+    expect(userErrorOf(() => readCsv(path))).toMatch(/line 4, column "cylinders": "rotary" is not a number/);
+    expect(userErrorOf(() => readCsv(path, { select: (names) => names }))).toMatch(/line 4, column "cylinders"/);
+    // the fit's route: loadData with the formula's columns
+    expect([...loadData(path, 1, undefined, { columns: ['mpg', 'weight'] }).frame.columns.keys()]).toEqual(['mpg', 'weight']);
   });
 
   it('says why a number is refused', () => {
