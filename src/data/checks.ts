@@ -168,7 +168,7 @@ export function requireCountOutcome(frame: Frame, successes: string, trials: str
 /**
  * The outcome of a gaussian, poisson, negbinomial, gamma or lognormal model: a complete numeric column within the
  * family's support — whole numbers ≥ 0 for the count families, values > 0 for gamma and lognormal, finite for
- * gaussian. The first row outside names its file line and column.
+ * gaussian. The first row outside names its file line and column. A gaussian or lognormal outcome must vary.
  */
 export function requireFamilyOutcome(
   frame: Frame,
@@ -189,6 +189,14 @@ export function requireFamilyOutcome(
     if (problem !== null) {
       throw new UserError(`${rowLocation(frame, i)}, column "${name}": value ${v} ${problem}, as the ${family} family requires`);
     }
+  }
+  if ((family === 'gaussian' || family === 'lognormal') && y.length > 0 && y.every((v) => v === y[0])) {
+    // every row at the mean: the likelihood grows without bound as sigma → 0 (∝ sigma^(1−n) once the mean is
+    // integrated out), so no prior on sigma that is positive near 0 makes the posterior proper
+    throw new UserError(
+      `${lead(context)}${frame.source}, column "${name}": the outcome is ${y[0]} in all ${y.length} rows; a ${family} model needs an outcome that varies ` +
+        '(sigma would go to 0 and the posterior is improper); check the column or the rows kept',
+    );
   }
   return y;
 }
