@@ -200,6 +200,7 @@ export function frameFromCsvText(path: string, text: string, options: ReadCsvOpt
       levels: options.levels?.[name],
       where,
       lineOf: (row) => parsed.lines[row],
+      warn: options.warn === undefined ? undefined : (message) => options.warn?.(`${path}: ${message}`),
     });
     columns.push(result.column);
     if (result.missing !== null) missing.set(name, result.missing);
