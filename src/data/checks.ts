@@ -73,22 +73,40 @@ export function requireNoMissing(frame: Frame, name: string): void {
   );
 }
 
-/** The values of a numeric (or boolean, as 0/1) column; a categorical column is an error. */
-export function requireNumeric(frame: Frame, name: string, context?: string): Float64Array {
+/**
+ * The values of a numeric (or boolean, as 0/1) column; a categorical column is an error whose fix is `advice` (given
+ * the column's levels): by default, to use it as a factor or compare it in I(), which is what a predictor can do.
+ */
+export function requireNumeric(frame: Frame, name: string, context?: string, advice: (levels: readonly string[]) => string = compareAdvice(name)): Float64Array {
   const column = requireColumn(frame, name, context);
   const values = columnAsNumbers(column);
   if (values !== null) return values;
   const levels = column.kind === 'categorical' ? column.levels : [];
   const shown = levels.slice(0, 5).map((l) => JSON.stringify(l)).join(', ') + (levels.length > 5 ? ', …' : '');
-  throw new UserError(
-    `${lead(context)}${frame.source}: column "${name}" is categorical (values ${shown}), not numeric; ` +
-      'use it as a factor or compare it, e.g. I(' + name + ' == ' + JSON.stringify(levels[0] ?? '') + ')',
-  );
+  throw new UserError(`${lead(context)}${frame.source}: column "${name}" is categorical (values ${shown}), not numeric; ${advice(levels)}`);
 }
 
-/** Numeric values of a column that is complete (no missing values). */
-function completeNumbers(frame: Frame, name: string, context: string | undefined): Float64Array {
-  const values = requireNumeric(frame, name, context);
+function compareAdvice(name: string): (levels: readonly string[]) => string {
+  return (levels) => `use it as a factor or compare it, e.g. I(${name} == ${JSON.stringify(levels[0] ?? '')})`;
+}
+
+/**
+ * The fix for an outcome (or trials) column of text: an outcome is a column, not I(…) (formula/parser.ts), so the
+ * data must hold the numbers; for a 0/1 role and two levels, the recoding spelt out (R's glm counts the second as 1).
+ */
+function outcomeAdvice(what: string, binary: boolean): (levels: readonly string[]) => string {
+  return (levels) =>
+    binary && levels.length === 2
+      ? `${what} must be numbers: add a 0/1 column to the data (1 where it is ${JSON.stringify(levels[1])}, 0 where ${JSON.stringify(levels[0])}) and use that`
+      : `${what} must be numbers: recode it in the data`;
+}
+
+/**
+ * Numeric values of a column that is complete (no missing values); `what` names an outcome's role for the advice on
+ * a text column, `binary` whether that role is 0/1.
+ */
+function completeNumbers(frame: Frame, name: string, context: string | undefined, what: string, binary = false): Float64Array {
+  const values = requireNumeric(frame, name, context, outcomeAdvice(what, binary));
   requireNoMissing(frame, name);
   return values;
 }
@@ -104,7 +122,7 @@ export interface ZeroOneRole {
 
 /** The values of a complete numeric or boolean column holding only 0 and 1. */
 export function requireZeroOne(frame: Frame, name: string, why: ZeroOneRole): Float64Array {
-  const y = completeNumbers(frame, name, why.context);
+  const y = completeNumbers(frame, name, why.context, why.role, true);
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== 0 && y[i] !== 1) {
       throw new UserError(
@@ -131,8 +149,8 @@ export interface CountOutcome {
 
 /** The outcome of a binomial model: whole numbers with 0 ≤ successes ≤ trials on every row. */
 export function requireCountOutcome(frame: Frame, successes: string, trials: string): CountOutcome {
-  const y = completeNumbers(frame, successes, undefined);
-  const n = completeNumbers(frame, trials, undefined);
+  const y = completeNumbers(frame, successes, undefined, 'a binomial outcome (successes)');
+  const n = completeNumbers(frame, trials, undefined, 'the trials');
   for (let i = 0; i < y.length; i++) {
     const where = rowLocation(frame, i);
     if (!Number.isInteger(n[i]) || n[i] < 0) {
@@ -150,7 +168,7 @@ export function requireCountOutcome(frame: Frame, successes: string, trials: str
 /**
  * The outcome of a gaussian, poisson, negbinomial, gamma or lognormal model: a complete numeric column within the
  * family's support — whole numbers ≥ 0 for the count families, values > 0 for gamma and lognormal, finite for
- * gaussian. The first row outside names its file line and column.
+ * gaussian. The first row outside names its file line and column. A gaussian or lognormal outcome must vary.
  */
 export function requireFamilyOutcome(
   frame: Frame,
@@ -158,7 +176,7 @@ export function requireFamilyOutcome(
   family: 'gaussian' | 'poisson' | 'negbinomial' | 'gamma' | 'lognormal',
   context?: string,
 ): Float64Array {
-  const y = completeNumbers(frame, name, context);
+  const y = completeNumbers(frame, name, context, `a ${family} outcome`);
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     let problem: string | null = null;
@@ -171,6 +189,14 @@ export function requireFamilyOutcome(
     if (problem !== null) {
       throw new UserError(`${rowLocation(frame, i)}, column "${name}": value ${v} ${problem}, as the ${family} family requires`);
     }
+  }
+  if ((family === 'gaussian' || family === 'lognormal') && y.length > 0 && y.every((v) => v === y[0])) {
+    // every row at the mean: the likelihood grows without bound as sigma → 0 (∝ sigma^(1−n) once the mean is
+    // integrated out), so no prior on sigma that is positive near 0 makes the posterior proper
+    throw new UserError(
+      `${lead(context)}${frame.source}, column "${name}": the outcome is ${y[0]} in all ${y.length} rows; a ${family} model needs an outcome that varies ` +
+        '(sigma would go to 0 and the posterior is improper); check the column or the rows kept',
+    );
   }
   return y;
 }

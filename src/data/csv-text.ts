@@ -36,7 +36,8 @@ export interface ReadCsvOptions {
   /**
    * Parquet and Arrow IPC: which of the file's columns to read, chosen from their names (file order) once the schema
    * is known — a subset in file order, or null for every column (load.ts columnsToRead: a command reads only the
-   * columns its formula needs). A CSV file is read whole.
+   * columns its formula needs). A CSV file is parsed whole, but only the chosen columns are typed and kept, so a
+   * column the command does not use cannot stop it (a text cell in an unused numeric column).
    */
   readonly select?: (names: readonly string[]) => readonly string[] | null;
 }
@@ -182,12 +183,14 @@ export function frameFromCsvText(path: string, text: string, options: ReadCsvOpt
   if (leftOut.size > 0) options.warn?.(leftOutWarning(path, leftOut));
   const names = parsed.header.filter((_, j) => !leftOut.has(j));
   checkOptionColumns(path, names, options);
+  const selected = options.select?.(names) ?? null;
+  const kept = selected === null ? null : new Set(selected);
   const where = (row: number): string => `${path}, line ${parsed.lines[row]}`;
   const numbers = numberReading(chosen);
   const columns: Column[] = [];
   const missing = new Map<string, Uint32Array>();
   parsed.header.forEach((name, index) => {
-    if (leftOut.has(index)) return;
+    if (leftOut.has(index) || (kept !== null && !kept.has(name))) return;
     const result = columnFromText({
       numbers,
       name,
@@ -197,6 +200,7 @@ export function frameFromCsvText(path: string, text: string, options: ReadCsvOpt
       levels: options.levels?.[name],
       where,
       lineOf: (row) => parsed.lines[row],
+      warn: options.warn === undefined ? undefined : (message) => options.warn?.(`${path}: ${message}`),
     });
     columns.push(result.column);
     if (result.missing !== null) missing.set(name, result.missing);

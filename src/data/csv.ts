@@ -8,6 +8,7 @@ import { chooseDialect, separatorOfName } from './csv-dialect.js';
 import { scanNumericCsv } from './csv-fast.js';
 import { checkHeader, checkOptionColumns, frameFromCsvText, type ReadCsvOptions } from './csv-text.js';
 import { readTextFile } from './file-text.js';
+import { leadingZeroWarning } from './text-columns.js';
 import type { Frame } from './frame.js';
 
 export type { ColumnType } from './text-columns.js';
@@ -24,6 +25,11 @@ export function readCsv(path: string, options: ReadCsvOptions = {}): Frame {
   if (chooseDialect(path, fast.header.join(','), options).sep !== ',') return readCsvFull(path, options);
   checkHeader(path, fast.header);
   checkOptionColumns(path, fast.header, options);
+  // as the full path warns (text-columns.ts): a column whose type was inferred, and that the command reads
+  const selected = options.select?.(fast.header) ?? null;
+  for (const name of fast.leadingZero) {
+    if (options.types?.[name] === undefined && (selected === null || selected.includes(name))) options.warn?.(`${path}: ${leadingZeroWarning(name)}`);
+  }
   return fast.frame(path);
 }
 

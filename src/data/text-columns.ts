@@ -42,6 +42,8 @@ export interface TextColumnInput {
   readonly lineOf?: (row: number) => number;
   /** How numbers are written (number-reading.ts): decimal points unless given. */
   readonly numbers?: NumberReading;
+  /** Told a warning about the column, one line without "warning: " (leadingZeroWarning). */
+  readonly warn?: (message: string) => void;
 }
 
 export interface TextColumn {
@@ -213,6 +215,30 @@ function toCategorical(input: TextColumnInput): Column {
   return categoricalColumn(input.name, codes, levels);
 }
 
+/** Whether a cell's whole part starts with a 0 followed by a digit (`01`, `-007.5`; not `0`, `0.5`). */
+function hasLeadingZero(input: TextColumnInput): boolean {
+  for (let r = 0; r < input.rows.length; r++) {
+    const cell = input.rows[r][input.index];
+    let at = 0;
+    while (at < cell.length && cell.charCodeAt(at) <= 32) at++;
+    if (cell.charCodeAt(at) === 45 || cell.charCodeAt(at) === 43) at++;
+    if (at + 1 < cell.length && cell.charCodeAt(at) === 48 && (cell.charCodeAt(at + 1) - 48) >>> 0 < 10) return true;
+  }
+  return false;
+}
+
+/**
+ * Numbers written with a leading zero are codes (zip codes, ids: `02134`, `007`) more often than measurements; read
+ * as numbers, `01` and `1` become one value (one level, as a grouping factor) and the zeros are lost. Inference keeps
+ * the rule (a column of plain decimals is numeric, as R's read.csv reads it) and says so in one line.
+ */
+export function leadingZeroWarning(name: string): string {
+  return (
+    `column "${name}" has numbers written with a leading zero, as codes are (zip codes, ids); it is read as numbers, ` +
+    `so "01" and "1" are one value: pass --factor ${flagColumn(name)} to keep the values as written`
+  );
+}
+
 /** The typed column for one column of text cells. */
 export function columnFromText(input: TextColumnInput): TextColumn {
   if (input.levels !== undefined && input.type !== undefined && input.type !== 'categorical') {
@@ -226,7 +252,10 @@ export function columnFromText(input: TextColumnInput): TextColumn {
   else if (type === 'boolean') column = toBoolean(input);
   else {
     const parsed = parseNumericCells(input);
-    if (parsed.badRow < 0) column = compactNumericColumn(input.name, parsed.values);
+    if (parsed.badRow < 0) {
+      column = compactNumericColumn(input.name, parsed.values);
+      if (type === undefined && hasLeadingZero(input)) input.warn?.(leadingZeroWarning(input.name));
+    }
     else if (type === 'numeric') throw notNumbersError(input, parsed.badRow, true);
     else if (meantNumeric(input)) throw notNumbersError(input, parsed.badRow, false);
     else column = allBooleanWords(input) ? toBoolean(input) : toCategorical(input);

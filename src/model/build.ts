@@ -119,6 +119,29 @@ function priorNotes(priors: ResolvedPriors): string[] {
   return lines;
 }
 
+/**
+ * A varying intercept whose every level has one row, in a family with a residual sigma (gaussian, lognormal): the
+ * level effects and the residuals are then the same thing, so the data identify sd² + sigma² and not each (lme4
+ * refuses such a term for these families; for the others it is the usual observation-level overdispersion term).
+ */
+function rowLevelWarnings(family: Family, terms: readonly { readonly group: number; readonly term: string }[], groups: readonly GroupingFactor[]): string[] {
+  if (family !== 'gaussian' && family !== 'lognormal') return [];
+  const out: string[] = [];
+  for (const t of terms) {
+    const g = groups[t.group];
+    if (t.term !== 'Intercept' || g.levels.length < 2 || g.levels.length !== g.index.length) continue;
+    const seen = new Uint8Array(g.levels.length);
+    let single = true;
+    for (let i = 0; i < g.index.length && single; i++) single = seen[g.index[i]]++ === 0;
+    if (!single) continue;
+    out.push(
+      `each of the ${g.levels.length} levels of "${g.name}" has one row, so with the ${family} family sd_${g.name}__Intercept and sigma are not ` +
+        `separately identified (only sd² + sigma² is): drop (1 | ${g.name}), or give one of them an informative prior`,
+    );
+  }
+  return out;
+}
+
 export function buildModel(frame: Frame, formula: string, options: BuildOptions = {}): BuiltModel {
   const ast = parseFormula(formula);
   const terms = modelTerms(ast);
@@ -365,7 +388,9 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     n: frame.nRows,
     names: fixedNames.slice(0, q),
     interceptColumn,
+    family,
   });
+  warnings.push(...rowLevelWarnings(family, recipe.terms, groups));
   // an indexed term's columns are never collinear among themselves; a column with no rows is identified by its prior alone
   indexed.forEach((t, f) => {
     const empty = indexedStats[f].rows.reduce((m, r) => m + (r === 0 ? 1 : 0), 0);

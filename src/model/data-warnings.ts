@@ -4,11 +4,17 @@
  * dependent (collinear) columns of the fixed-effect design. One line each, without the "warning: " prefix.
  */
 import { dependentColumns } from '../numeric/dependent-columns.js';
+import type { Family } from './spec.js';
 
 export interface DataWarningInput {
   readonly outcome: string;
   /** The binomial trials column's name, or null for a bernoulli outcome. */
   readonly trialsName: string | null;
+  /**
+   * The family (default bernoulli, or binomial with trials): an outcome that is 1 in every row says nothing only of a
+   * 0/1 outcome; a count outcome that is 0 in every row leaves the intercept to its prior as a 0/1 one does.
+   */
+  readonly family?: Family;
   readonly y: Float64Array;
   readonly trials: Float64Array | null;
   /** n × p fixed-effect design, row-major. */
@@ -73,7 +79,9 @@ function outcomeWarning(input: DataWarningInput): string | null {
     if (allFull) return `outcome "${outcome}" equals its trials "${input.trialsName}" (all successes) in ${rows(n)}; ${driven}`;
     return null;
   }
-  if (allZero || allOne) return `outcome "${outcome}" is ${allZero ? 0 : 1} in ${rows(n)}; ${driven}`;
+  const family = input.family ?? 'bernoulli';
+  if (family === 'bernoulli' && (allZero || allOne)) return `outcome "${outcome}" is ${allZero ? 0 : 1} in ${rows(n)}; ${driven}`;
+  if ((family === 'poisson' || family === 'negbinomial') && allZero) return `outcome "${outcome}" is 0 (no counts) in ${rows(n)}; ${driven}`;
   return null;
 }
 

@@ -328,11 +328,15 @@ export function chooseBlockParameterization(
 /** One line for the notes: the figures behind the choice. */
 export function describeEvidence(e: ParameterizationEvidence, levelNames: readonly string[]): string {
   const many = e.judgedBy === 'median level';
-  const against = e.sdEstimate !== undefined ? `the levels' crude sd ${e.sdEstimate.toPrecision(3)} (method of moments)` : `sd prior scale ${e.priorScale}`;
+  // (12 significant digits: a data-scaled scale such as 2.5 × 2.031 without its binary noise, as formatPrior shows it)
+  const priorScale = Number(e.priorScale.toPrecision(12));
+  const against = e.sdEstimate !== undefined ? `the levels' crude sd ${e.sdEstimate.toPrecision(3)} (method of moments)` : `sd prior scale ${priorScale}`;
+  // a crude sd of 0 (the levels vary no more than their rows' noise, e.g. one row per level) has no finite ratio
+  const times = Number.isFinite(e.ratio) ? `= ${e.ratio.toPrecision(3)} ×` : 'against';
   const figures = many
-    ? `median likelihood sd over ${e.levels} levels ${e.medianLikelihoodSd.toPrecision(3)} = ${e.ratio.toPrecision(3)} × ${against}`
+    ? `median likelihood sd over ${e.levels} levels ${e.medianLikelihoodSd.toPrecision(3)} ${times} ${against}`
     : `largest likelihood sd ${e.maxLikelihoodSd.toPrecision(3)} (level '${levelNames[e.worstLevel] ?? e.worstLevel + 1}') ` +
-      `= ${e.ratio.toPrecision(3)} × sd prior scale ${e.priorScale}`;
+      `${times} sd prior scale ${priorScale}`;
   const why =
     e.source === 'rule'
       ? (many

@@ -144,6 +144,10 @@ export function logScalePriorDlogDensity(prior: Prior, u: number): number {
   return priorDlogDensity(prior, x) * x + 1;
 }
 
+/**
+ * A prior as written on the command line. Parameters are shown to 12 significant digits, which drops the binary
+ * noise of a product (a data-scaled 2.5 × 2.031 is 5.077500000000001, shown 5.0775) and keeps every digit a user typed.
+ */
 export function formatPrior(prior: Prior | LkjPrior): string {
-  return `${prior.family}(${prior.params.join(', ')})`;
+  return `${prior.family}(${prior.params.map((x) => String(Number(x.toPrecision(12)))).join(', ')})`;
 }

@@ -71,6 +71,18 @@ describe('nutmeg fit --data with a typo in a column', () => {
     expect(scored.code).toBe(0);
   }, 120_000);
 
+  it('a model without the column fits, and loo and score read the file as the fit did (Cars93: Cylinders = "rotary")', async () => {
+    const out = join(dir, 'run-without-store');
+    const fitted = await runNutmeg(['fit', '--data', bad, ...tiny.map((a) => (a === 'y ~ x + (1 | store)' ? 'y ~ x' : a)), '--out', out]);
+    expect(fitted.err).not.toContain('nutmeg:'); // (30 draws: an R-hat warning may come)
+    expect(fitted.code).toBe(0);
+    const loo = await runNutmeg(['loo', out, '--json']);
+    expect(loo.code).toBe(0);
+    const scored = await runNutmeg(['score', out, '--data', bad, '--quiet']);
+    expect(scored.err).toBe('');
+    expect(scored.code).toBe(0);
+  }, 120_000);
+
   it('--numeric forces a column, unknown columns and both flags exit 2 naming the flag', async () => {
     const forced = await runNutmeg(['fit', '--data', bad, ...tiny, '--numeric', 'x,store']);
     expect(forced.code).toBe(2);

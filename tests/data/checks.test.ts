@@ -6,6 +6,7 @@ import {
   requireBinaryOutcome,
   requireColumn,
   requireCountOutcome,
+  requireFamilyOutcome,
   requireNoMissing,
   requireNumeric,
 } from '../../src/data/checks.js';
@@ -118,6 +119,24 @@ describe('requireBinaryOutcome', () => {
   });
   it('rejects missing outcomes', () => {
     expect(userErrorOf(() => requireBinaryOutcome(frame, 'recency'))).toContain('line 5, column "recency": value is missing');
+  });
+});
+
+describe('an outcome column of text', () => {
+  // found on lme4's VerbAgg (r2 = "N"/"Y") and MASS's bacteria (y = "n"/"y"): the predictor's advice, I(r2 == "N"),
+  // is refused as an outcome (formula/parser.ts), so an outcome's message says to put the numbers in the data
+  const text = readCsv(csvFile('text-outcome.csv', 'r2,g,x\nN,a,1\nY,b,2\nY,c,3\nN,a,4\n'));
+  it('a two-level bernoulli outcome: the 0/1 column to add, second level as 1 (as R counts it)', () => {
+    expect(userErrorOf(() => requireBinaryOutcome(text, 'r2', 'formula outcome "r2" at position 1'))).toBe(
+      `formula outcome "r2" at position 1: ${text.source}: column "r2" is categorical (values "N", "Y"), not numeric; ` +
+        'a bernoulli outcome must be numbers: add a 0/1 column to the data (1 where it is "Y", 0 where "N") and use that',
+    );
+  });
+  it('more levels, another family, or trials: recode in the data, never I()', () => {
+    expect(userErrorOf(() => requireBinaryOutcome(text, 'g'))).toMatch(/a bernoulli outcome must be numbers: recode it in the data$/);
+    expect(userErrorOf(() => requireFamilyOutcome(text, 'r2', 'gaussian'))).toMatch(/a gaussian outcome must be numbers: recode it in the data$/);
+    expect(userErrorOf(() => requireCountOutcome(text, 'x', 'g'))).toMatch(/column "g" .*; the trials must be numbers: recode it in the data$/);
+    for (const f of [() => requireBinaryOutcome(text, 'r2'), () => requireFamilyOutcome(text, 'g', 'poisson')]) expect(userErrorOf(f)).not.toContain('I(');
   });
 });
 

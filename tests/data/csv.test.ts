@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/data/csv.js';
+import { scanNumericCsv } from '../../src/data/csv-fast.js';
+import { loadData } from '../../src/data/load.js';
 import { firstInvalidUtf8 } from '../../src/data/file-text.js';
 import { numberCell } from '../../src/data/number-cells.js';
 import type { Column, Frame } from '../../src/data/frame.js';
@@ -270,6 +272,42 @@ describe('readCsv: column types are never guessed from a typo', () => {
         "; the column's other values are numbers, so repair the cell (a missing value is an empty cell or NA), " +
           'or pass --factor spend if the column is categorical',
       )).toBe(true);
+    }
+  });
+
+  it('a typo in a column the command does not use (select) stops nothing; in a used one it still does', () => {
+    // MASS's Cars93 has Cylinders = "rotary" on line 58: a model of MPG.city ~ Weight was refused for it
+    const path = csvFile('mpg,weight,cylinders\n25,2705,4\n18,3560,6\n31,1695,rotary\n20,3405,6\n');
+    const kept = readCsv(path, { select: (names) => names.filter((n) => n !== 'cylinders') });
+    expect([...kept.columns.keys()]).toEqual(['mpg', 'weight']);
+    expect(kept.nRows).toBe(4);
+    expect(userErrorOf(() => readCsv(path))).toMatch(/line 4, column "cylinders": "rotary" is not a number/);
+    expect(userErrorOf(() => readCsv(path, { select: (names) => names }))).toMatch(/line 4, column "cylinders"/);
+    // the fit's route: loadData with the formula's columns
+    expect([...loadData(path, 1, undefined, { columns: ['mpg', 'weight'] }).frame.columns.keys()]).toEqual(['mpg', 'weight']);
+  });
+
+  it('numbers with a leading zero (codes: 01, 007) stay numbers with one warning per column, from either reader', () => {
+    // "01", "1" and "001" as zip codes were one level of (1 | zip), silently
+    const line = (p: string, name: string): string =>
+      `${p}: column "${name}" has numbers written with a leading zero, as codes are (zip codes, ids); it is read as numbers, so "01" and "1" are one value: pass --factor ${name} to keep the values as written`;
+    const numeric = csvFile('y,zip,x\n1,01,0.5\n0,1,0\n1,-007.5,-0.25\n0,2,0\n'); // the fast path
+    const text = csvFile('y,zip,x,note\n1,01,0.5,a\n0,1,0,b\n1,-007.5,-0.25,c\n0,2,0,d\n'); // the full parser
+    expect(scanNumericCsv(numeric)?.leadingZero).toEqual(['zip']);
+    expect(scanNumericCsv(text)).toBeNull();
+    for (const path of [numeric, text]) {
+      const warnings: string[] = [];
+      const frame = readCsv(path, { warn: (m) => warnings.push(m) });
+      expect(warnings).toEqual([line(path, 'zip')]);
+      const zip = frame.columns.get('zip');
+      expect(zip?.kind === 'numeric' ? Array.from(zip.values) : null).toEqual([1, 1, -7.5, 2]);
+      // stated types and columns the command does not read: no warning
+      const quiet: string[] = [];
+      readCsv(path, { warn: (m) => quiet.push(m), types: { zip: 'categorical' } });
+      readCsv(path, { warn: (m) => quiet.push(m), select: (names) => names.filter((n) => n !== 'zip') });
+      expect(quiet).toEqual([]);
+      const levels = readCsv(path, { types: { zip: 'categorical' } }).columns.get('zip');
+      expect(levels?.kind === 'categorical' ? levels.levels : null).toEqual(['-007.5', '01', '1', '2']);
     }
   });
 

@@ -29,6 +29,10 @@ const base = frame(
   num('n', [3, 1, 2, 3, 1, 2, 3, 1]),
 );
 
+function withCounts(f: ReturnType<typeof frame>): ReturnType<typeof frame> {
+  return frame(...[...f.columns.values()], num('c', [0, 3, 1, 2, 5, 1]));
+}
+
 describe('data warnings', () => {
   it('none for ordinary data', () => {
     expect(buildModel(base, 'y ~ a + b + f').warnings).toEqual([]);
@@ -47,6 +51,35 @@ describe('data warnings', () => {
     expect(buildModel(full, 's | trials(n) ~ x').warnings).toEqual([
       `outcome "s" equals its trials "n" (all successes) in all 3 rows; ${prior}`,
     ]);
+  });
+
+  it('a count outcome: all 0 leaves the intercept to its prior, all 1 is data (no warning)', () => {
+    const prior = 'the posterior of the intercept is driven by its prior';
+    expect(buildModel(base, 'zeros ~ a', { family: 'poisson' }).warnings).toEqual([`outcome "zeros" is 0 (no counts) in all 8 rows; ${prior}`]);
+    expect(buildModel(base, 'ones ~ a', { family: 'poisson' }).warnings).toEqual([]);
+    expect(buildModel(base, 'ones ~ a', { family: 'negbinomial' }).warnings).toEqual([]);
+  });
+
+  it('a gaussian or lognormal outcome that never varies is an error: sigma → 0, the posterior is improper', () => {
+    for (const family of ['gaussian', 'lognormal'] as const) {
+      expect(() => buildModel(base, 'five ~ a', { family })).toThrow(
+        `formula outcome "five" at position 1: test frame, column "five": the outcome is 5 in all 8 rows; a ${family} model needs an outcome that varies (sigma would go to 0 and the posterior is improper); check the column or the rows kept`,
+      );
+    }
+    expect(buildModel(base, 'five ~ a', { family: 'poisson' }).warnings).toEqual([]);
+  });
+
+  it('a varying intercept with one row per level: sd and sigma not separately identified (gaussian, lognormal only)', () => {
+    // seen on a gaussian (1 | id) with an id per row: R-hat 1.3 on sd and sigma; lme4 refuses the term
+    const rows = frame(num('v', [1.2, 0.4, 2.2, 1.9, 0.3, 1.1]), num('x', [1, 2, 3, 4, 5, 6]), cat('id', ['a', 'b', 'c', 'd', 'e', 'f']), cat('g', ['a', 'a', 'b', 'b', 'c', 'c']));
+    const line = (family: string): string =>
+      `each of the 6 levels of "id" has one row, so with the ${family} family sd_id__Intercept and sigma are not separately identified (only sd² + sigma² is): drop (1 | id), or give one of them an informative prior`;
+    expect(buildModel(rows, 'v ~ x + (1 | id)', { family: 'gaussian' }).warnings).toEqual([line('gaussian')]);
+    expect(buildModel(rows, 'v ~ x + (1 | id)', { family: 'lognormal' }).warnings).toEqual([line('lognormal')]);
+    expect(buildModel(rows, 'v ~ x + (1 | g)', { family: 'gaussian' }).warnings).toEqual([]);
+    // an observation-level effect is the usual overdispersion term of a count family (grouseticks' INDEX)
+    const counts = withCounts(rows);
+    expect(buildModel(counts, 'c ~ x + (1 | id)', { family: 'poisson' }).warnings).toEqual([]);
   });
 
   it('a constant predictor is named, with what it means', () => {

@@ -243,7 +243,11 @@ describe('syntax errors (UserError, 1-based position, one line)', () => {
     ['y | trials(n ~ x', 11, "unbalanced parentheses: this '(' is never closed; add ')'"],
     ['y x', 3, "expected '~' after the outcome but found 'x' (the outcome is one column)"],
     ['y + z ~ x', 3, "expected '~' after the outcome but found '+' (the outcome is one column)"],
-    ['log(y) ~ x', 1, 'the outcome must be a column, not log(…); add the computed 0/1 column to the data (or write successes | trials(n) for counts)'],
+    ['log(y) ~ x', 1, 'the outcome must be a column, not log(…); use --family lognormal, or add the computed column to the data (or write successes | trials(n) for counts)'],
+    ['I(y >= 4) ~ x', 1, 'the outcome must be a column, not I(…); add the computed column (a 0/1 column for a comparison) to the data (or write successes | trials(n) for counts)'],
+    // brms's addition terms other than trials
+    ['y | weights(w) ~ x', 5, "'y | weights(…)' is not supported: the only term after '|' is trials(n), the trial counts of a binomial outcome (y | trials(n) ~ …)"],
+    ['y | cens(c) ~ x', 5, "'y | cens(…)' is not supported: the only term after '|' is trials(n), the trial counts of a binomial outcome (y | trials(n) ~ …)"],
     ['cbind(s, f) ~ x', 1, 'cbind(successes, failures) outcomes are not supported; write successes | trials(n) ~ …, with n = successes + failures a column of the data'],
     ['y ~ x ~ z', 7, "a formula has one '~'; this is a second one"],
     ['y ~ x )', 7, "unbalanced parentheses: this ')' has no '(' before it; remove it"],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lgamma } from '../../src/numeric/log-gamma.js';
-import { logScalePriorLogDensity, priorConstant, priorDlogDensity, priorLogDensity, type Prior } from '../../src/model/prior.js';
+import { formatPrior, logScalePriorLogDensity, priorConstant, priorDlogDensity, priorLogDensity, type Prior } from '../../src/model/prior.js';
 import { addAuxPriors, addScalarPriors, scalarPriorConstants } from '../../src/model/density.js';
 import { randomPositions, randomSpec } from '../helpers/specs.js';
 
@@ -94,5 +94,16 @@ describe('scalar prior constants', () => {
         expect(g2).toEqual(g1);
       }
     }
+  });
+});
+
+describe('formatPrior', () => {
+  it('shows a data-scaled product without binary noise and keeps what a user typed', () => {
+    // Penicillin's default scale: 2.5 × 2.031 = 5.077500000000001 in doubles (printed as such before)
+    expect(2.5 * 2.031).not.toBe(5.0775);
+    expect(formatPrior({ family: 'halfstudent_t', params: [3, 2.5 * 2.031] })).toBe('halfstudent_t(3, 5.0775)');
+    expect(formatPrior({ family: 'student_t', params: [3, 57.95, 2.5 * 10.12] })).toBe('student_t(3, 57.95, 25.3)');
+    expect(formatPrior({ family: 'normal', params: [-0.09554, 0.123456789012] })).toBe('normal(-0.09554, 0.123456789012)');
+    expect(formatPrior({ family: 'normal', params: [0, 1e-7] })).toBe('normal(0, 1e-7)');
   });
 });

@@ -5,7 +5,8 @@
  * per class and every case that did not behave well; PROBE_REPORT=path also writes them as markdown. Fails on any
  * silent wrong result, stack trace, crash, hang or lost output.
  *
- * Run alone: npx vitest run tests/probe (PROBE_CLASS=api,signals for some classes only)
+ * Run alone: npx vitest run tests/probe (PROBE_CLASS=api,signals for some classes only; PROBE_NAME=zip,weights for
+ * the cases whose names contain those)
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,11 @@ import { join } from 'node:path';
 const ALL: ProbeCase[] = [...csvCases, ...formulaCases, ...flagCases, ...outputCases, ...signalCases, ...summaryLooCompareCases, ...apiCases];
 /** PROBE_CLASS=api,signals runs those classes only (while working on them); the coverage test then does not apply. */
 const only = process.env.PROBE_CLASS?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? [];
-const runnable = ALL.filter((c) => c.skip === undefined && (only.length === 0 || only.includes(c.class)));
+/** PROBE_NAME=leading,unused runs the cases whose names contain one of these; the coverage test then does not apply. */
+const named = process.env.PROBE_NAME?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? [];
+const runnable = ALL.filter(
+  (c) => c.skip === undefined && (only.length === 0 || only.includes(c.class)) && (named.length === 0 || named.some((n) => c.name.includes(n))),
+);
 const skipped = ALL.filter((c) => c.skip !== undefined).map((c) => `${c.class}: ${c.name} — ${c.skip}`);
 const built = existsSync(join(REPO, 'dist', 'cli', 'main.js'));
 
@@ -60,7 +65,7 @@ describe('robustness probe (issue 14)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it.skipIf(only.length > 0)('covers every class with at least 150 cases in all', () => {
+  it.skipIf(only.length > 0 || named.length > 0)('covers every class with at least 150 cases in all', () => {
     expect(results.length).toBe(runnable.length);
     expect(results.length).toBeGreaterThanOrEqual(150);
     for (const cls of ['csv', 'formula', 'flags', 'output', 'signals', 'summary-loo-compare', 'api']) {

@@ -138,13 +138,19 @@ class Parser {
       if (first.text === 'cbind') {
         this.fail(first, 'cbind(successes, failures) outcomes are not supported; write successes | trials(n) ~ …, with n = successes + failures a column of the data');
       }
-      this.fail(first, `the outcome must be a column, not ${first.text}(…); add the computed 0/1 column to the data (or write successes | trials(n) for counts)`);
+      // (log(y): the lognormal family is that model; I(y >= 4): a 0/1 column, as lme4's InstEval users write it)
+      const instead = first.text === 'log' ? 'use --family lognormal, or add the computed column to the data' : 'add the computed column (a 0/1 column for a comparison) to the data';
+      this.fail(first, `the outcome must be a column, not ${first.text}(…); ${instead} (or write successes | trials(n) for counts)`);
     }
     const outcome = this.column('the outcome column');
     let trials: ColumnRef | null = null;
     if (this.peek().kind === '|') {
       const bar = this.next();
       const fn = this.peek();
+      if (fn.kind === 'name' && !fn.quoted && fn.text !== 'trials' && this.peek(1).kind === '(') {
+        // brms's other addition terms (weights, cens, se, mi, trunc, rate, …) are not modelled: say so, not only what fits
+        this.fail(fn, `'${outcome.name} | ${fn.text}(…)' is not supported: the only term after '|' is trials(n), the trial counts of a binomial outcome (${outcome.name} | trials(n) ~ …)`);
+      }
       if (fn.kind !== 'name' || fn.quoted || fn.text !== 'trials' || this.peek(1).kind !== '(') {
         this.fail(bar, `after '${outcome.name} |' write trials(n), n the column of trial counts: ${outcome.name} | trials(n) ~ …`);
       }

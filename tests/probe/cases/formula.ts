@@ -50,6 +50,7 @@ export const formulaCases: CliCase[] = [
   bad('trials() of an unknown column', 's | trials(nosuch) ~ x', ['nosuch']),
   bad('successes above trials', 'n | trials(s) ~ x', [/line \d+/, /\bn\b|\bs\b/]),
   bad('trials() without successes', 'trials(n) ~ x', ['trials']),
+  bad('weights() after the outcome (brms)', 'y | weights(w) ~ x', ['weights', /not supported/]),
   bad('empty grouping bar', 'y ~ x + (1 | )', [/\||group/i]),
   bad('numeric column compared with a level string', 'y ~ I(x > "b")', [/\bx\b/]),
   bad('log of a column with zero or negative values', 'y ~ log(x)', [/\bx\b/, /line \d+|row \d+|positive|≤ ?0|<= ?0/]),
