@@ -3,8 +3,9 @@
  * line, or row of in-memory data) and what to do. The model builder calls these when a formula names a column.
  */
 import { UserError } from '../errors.js';
-import type { Column, Frame } from './frame.js';
-import { columnAsNumbers, columnNames, rowLocation } from './frame-build.js';
+import type { Allocate } from './column-sinks.js';
+import type { Column, Frame, NumericValues } from './frame.js';
+import { asFloat64, columnNames, rowLocation } from './frame-build.js';
 
 /** Levenshtein distance, for "did you mean" suggestions. */
 function editDistance(a: string, b: string): number {
@@ -73,12 +74,19 @@ export function requireNoMissing(frame: Frame, name: string): void {
   );
 }
 
-/** The values of a numeric (or boolean, as 0/1) column; a categorical column is an error. */
-export function requireNumeric(frame: Frame, name: string, context?: string): Float64Array {
+/**
+ * The values of a numeric (or boolean, as 0/1) column; a categorical column is an error. A compact column's float64
+ * copy is made in memory from `allocate` when given.
+ */
+export function requireNumeric(frame: Frame, name: string, context?: string, allocate?: Allocate): Float64Array {
+  return asFloat64(requireNumericValues(frame, name, context), allocate);
+}
+
+/** requireNumeric's values in the column's own (possibly compact) storage: no float64 copy. */
+export function requireNumericValues(frame: Frame, name: string, context?: string): NumericValues {
   const column = requireColumn(frame, name, context);
-  const values = columnAsNumbers(column);
-  if (values !== null) return values;
-  const levels = column.kind === 'categorical' ? column.levels : [];
+  if (column.kind !== 'categorical') return column.values;
+  const levels = column.levels;
   const shown = levels.slice(0, 5).map((l) => JSON.stringify(l)).join(', ') + (levels.length > 5 ? ', …' : '');
   throw new UserError(
     `${lead(context)}${frame.source}: column "${name}" is categorical (values ${shown}), not numeric; ` +
@@ -87,8 +95,8 @@ export function requireNumeric(frame: Frame, name: string, context?: string): Fl
 }
 
 /** Numeric values of a column that is complete (no missing values). */
-function completeNumbers(frame: Frame, name: string, context: string | undefined): Float64Array {
-  const values = requireNumeric(frame, name, context);
+function completeNumbers(frame: Frame, name: string, context: string | undefined, allocate?: Allocate): Float64Array {
+  const values = requireNumeric(frame, name, context, allocate);
   requireNoMissing(frame, name);
   return values;
 }
@@ -102,9 +110,9 @@ export interface ZeroOneRole {
   readonly context?: string;
 }
 
-/** The values of a complete numeric or boolean column holding only 0 and 1. */
-export function requireZeroOne(frame: Frame, name: string, why: ZeroOneRole): Float64Array {
-  const y = completeNumbers(frame, name, why.context);
+/** The values of a complete numeric or boolean column holding only 0 and 1 (a copy in memory from `allocate`, as requireNumeric). */
+export function requireZeroOne(frame: Frame, name: string, why: ZeroOneRole, allocate?: Allocate): Float64Array {
+  const y = completeNumbers(frame, name, why.context, allocate);
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== 0 && y[i] !== 1) {
       throw new UserError(
@@ -115,13 +123,18 @@ export function requireZeroOne(frame: Frame, name: string, why: ZeroOneRole): Fl
   return y;
 }
 
-/** The outcome of a bernoulli model: a complete numeric or boolean column holding only 0 and 1. */
-export function requireBinaryOutcome(frame: Frame, name: string, context?: string): Float64Array {
-  return requireZeroOne(frame, name, {
-    role: 'a bernoulli outcome',
-    advice: 'recode it, or use "successes | trials(n) ~ …" for counts',
-    context,
-  });
+/** The outcome of a bernoulli model: a complete numeric or boolean column holding only 0 and 1 (`allocate`: as requireNumeric). */
+export function requireBinaryOutcome(frame: Frame, name: string, context?: string, allocate?: Allocate): Float64Array {
+  return requireZeroOne(
+    frame,
+    name,
+    {
+      role: 'a bernoulli outcome',
+      advice: 'recode it, or use "successes | trials(n) ~ …" for counts',
+      context,
+    },
+    allocate,
+  );
 }
 
 export interface CountOutcome {
@@ -129,18 +142,17 @@ export interface CountOutcome {
   readonly trials: Float64Array;
 }
 
-/** The outcome of a binomial model: whole numbers with 0 ≤ successes ≤ trials on every row. */
-export function requireCountOutcome(frame: Frame, successes: string, trials: string): CountOutcome {
-  const y = completeNumbers(frame, successes, undefined);
-  const n = completeNumbers(frame, trials, undefined);
+/** The outcome of a binomial model: whole numbers with 0 ≤ successes ≤ trials on every row (`allocate`: as requireNumeric). */
+export function requireCountOutcome(frame: Frame, successes: string, trials: string, allocate?: Allocate): CountOutcome {
+  const y = completeNumbers(frame, successes, undefined, allocate);
+  const n = completeNumbers(frame, trials, undefined, allocate);
   for (let i = 0; i < y.length; i++) {
-    const where = rowLocation(frame, i);
     if (!Number.isInteger(n[i]) || n[i] < 0) {
-      throw new UserError(`${where}, column "${trials}": trials ${n[i]} is not a whole number ≥ 0; fix the value`);
+      throw new UserError(`${rowLocation(frame, i)}, column "${trials}": trials ${n[i]} is not a whole number ≥ 0; fix the value`);
     }
     if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] > n[i]) {
       throw new UserError(
-        `${where}, column "${successes}": successes ${y[i]} is not a whole number between 0 and the trials (${n[i]}); fix the value`,
+        `${rowLocation(frame, i)}, column "${successes}": successes ${y[i]} is not a whole number between 0 and the trials (${n[i]}); fix the value`,
       );
     }
   }
@@ -157,8 +169,9 @@ export function requireFamilyOutcome(
   name: string,
   family: 'gaussian' | 'poisson' | 'negbinomial' | 'gamma' | 'lognormal',
   context?: string,
+  allocate?: Allocate,
 ): Float64Array {
-  const y = completeNumbers(frame, name, context);
+  const y = completeNumbers(frame, name, context, allocate);
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     let problem: string | null = null;
