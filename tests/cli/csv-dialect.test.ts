@@ -108,8 +108,10 @@ describe('nutmeg fit of tab, semicolon/decimal-comma and spreadsheet-export file
       y: vectorFromArray(rows.map((r) => r.y), new Float64()),
       x: vectorFromArray(rows.map((r) => Number(r.x)), new Float64()),
     });
-    const pq = write('d.parquet', parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream'))));
-    const arrow = write('d.arrow', tableToIPC(table, 'file'));
+    const pq = join(dir, 'd.parquet');
+    writeFileSync(pq, parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream'))));
+    const arrow = join(dir, 'd.arrow');
+    writeFileSync(arrow, tableToIPC(table, 'file'));
     const plain = await runNutmeg(['fit', '--data', pq, ...settings]);
     expect(plain.code).toBe(0); // the file itself fits
     const sep = await runNutmeg(['fit', '--data', pq, ...settings, '--sep', ';']);
