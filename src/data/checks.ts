@@ -3,8 +3,9 @@
  * line, or row of in-memory data) and what to do. The model builder calls these when a formula names a column.
  */
 import { UserError } from '../errors.js';
-import type { Column, Frame } from './frame.js';
-import { columnAsNumbers, columnNames, rowLocation } from './frame-build.js';
+import type { Allocate } from './column-sinks.js';
+import type { Column, Frame, NumericValues } from './frame.js';
+import { asFloat64, columnNames, rowLocation } from './frame-build.js';
 
 /** Levenshtein distance, for "did you mean" suggestions. */
 function editDistance(a: string, b: string): number {
@@ -74,14 +75,31 @@ export function requireNoMissing(frame: Frame, name: string): void {
 }
 
 /**
+/**
  * The values of a numeric (or boolean, as 0/1) column; a categorical column is an error whose fix is `advice` (given
- * the column's levels): by default, to use it as a factor or compare it in I(), which is what a predictor can do.
+ * the column's levels): by default, to use it as a factor or compare it in I(), which is what a predictor can do. A
+ * compact column's float64 copy is made in memory from `allocate` when given.
  */
-export function requireNumeric(frame: Frame, name: string, context?: string, advice: (levels: readonly string[]) => string = compareAdvice(name)): Float64Array {
+export function requireNumeric(
+  frame: Frame,
+  name: string,
+  context?: string,
+  allocate?: Allocate,
+  advice: (levels: readonly string[]) => string = compareAdvice(name),
+): Float64Array {
+  return asFloat64(requireNumericValues(frame, name, context, advice), allocate);
+}
+
+/** requireNumeric's values in the column's own (possibly compact) storage: no float64 copy. */
+export function requireNumericValues(
+  frame: Frame,
+  name: string,
+  context?: string,
+  advice: (levels: readonly string[]) => string = compareAdvice(name),
+): NumericValues {
   const column = requireColumn(frame, name, context);
-  const values = columnAsNumbers(column);
-  if (values !== null) return values;
-  const levels = column.kind === 'categorical' ? column.levels : [];
+  if (column.kind !== 'categorical') return column.values;
+  const levels = column.levels;
   const shown = levels.slice(0, 5).map((l) => JSON.stringify(l)).join(', ') + (levels.length > 5 ? ', …' : '');
   throw new UserError(`${lead(context)}${frame.source}: column "${name}" is categorical (values ${shown}), not numeric; ${advice(levels)}`);
 }
@@ -103,10 +121,17 @@ function outcomeAdvice(what: string, binary: boolean): (levels: readonly string[
 
 /**
  * Numeric values of a column that is complete (no missing values); `what` names an outcome's role for the advice on
- * a text column, `binary` whether that role is 0/1.
+ * a text column, `binary` whether that role is 0/1; `allocate` as requireNumeric.
  */
-function completeNumbers(frame: Frame, name: string, context: string | undefined, what: string, binary = false): Float64Array {
-  const values = requireNumeric(frame, name, context, outcomeAdvice(what, binary));
+function completeNumbers(
+  frame: Frame,
+  name: string,
+  context: string | undefined,
+  what: string,
+  binary = false,
+  allocate?: Allocate,
+): Float64Array {
+  const values = requireNumeric(frame, name, context, allocate, outcomeAdvice(what, binary));
   requireNoMissing(frame, name);
   return values;
 }
@@ -120,9 +145,9 @@ export interface ZeroOneRole {
   readonly context?: string;
 }
 
-/** The values of a complete numeric or boolean column holding only 0 and 1. */
-export function requireZeroOne(frame: Frame, name: string, why: ZeroOneRole): Float64Array {
-  const y = completeNumbers(frame, name, why.context, why.role, true);
+/** The values of a complete numeric or boolean column holding only 0 and 1 (a copy in memory from `allocate`, as requireNumeric). */
+export function requireZeroOne(frame: Frame, name: string, why: ZeroOneRole, allocate?: Allocate): Float64Array {
+  const y = completeNumbers(frame, name, why.context, why.role, true, allocate);
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== 0 && y[i] !== 1) {
       throw new UserError(
@@ -133,13 +158,18 @@ export function requireZeroOne(frame: Frame, name: string, why: ZeroOneRole): Fl
   return y;
 }
 
-/** The outcome of a bernoulli model: a complete numeric or boolean column holding only 0 and 1. */
-export function requireBinaryOutcome(frame: Frame, name: string, context?: string): Float64Array {
-  return requireZeroOne(frame, name, {
-    role: 'a bernoulli outcome',
-    advice: 'recode it, or use "successes | trials(n) ~ …" for counts',
-    context,
-  });
+/** The outcome of a bernoulli model: a complete numeric or boolean column holding only 0 and 1 (`allocate`: as requireNumeric). */
+export function requireBinaryOutcome(frame: Frame, name: string, context?: string, allocate?: Allocate): Float64Array {
+  return requireZeroOne(
+    frame,
+    name,
+    {
+      role: 'a bernoulli outcome',
+      advice: 'recode it, or use "successes | trials(n) ~ …" for counts',
+      context,
+    },
+    allocate,
+  );
 }
 
 export interface CountOutcome {
@@ -147,18 +177,17 @@ export interface CountOutcome {
   readonly trials: Float64Array;
 }
 
-/** The outcome of a binomial model: whole numbers with 0 ≤ successes ≤ trials on every row. */
-export function requireCountOutcome(frame: Frame, successes: string, trials: string): CountOutcome {
-  const y = completeNumbers(frame, successes, undefined, 'a binomial outcome (successes)');
-  const n = completeNumbers(frame, trials, undefined, 'the trials');
+/** The outcome of a binomial model: whole numbers with 0 ≤ successes ≤ trials on every row (`allocate`: as requireNumeric). */
+export function requireCountOutcome(frame: Frame, successes: string, trials: string, allocate?: Allocate): CountOutcome {
+  const y = completeNumbers(frame, successes, undefined, 'a binomial outcome (successes)', false, allocate);
+  const n = completeNumbers(frame, trials, undefined, 'the trials', false, allocate);
   for (let i = 0; i < y.length; i++) {
-    const where = rowLocation(frame, i);
     if (!Number.isInteger(n[i]) || n[i] < 0) {
-      throw new UserError(`${where}, column "${trials}": trials ${n[i]} is not a whole number ≥ 0; fix the value`);
+      throw new UserError(`${rowLocation(frame, i)}, column "${trials}": trials ${n[i]} is not a whole number ≥ 0; fix the value`);
     }
     if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] > n[i]) {
       throw new UserError(
-        `${where}, column "${successes}": successes ${y[i]} is not a whole number between 0 and the trials (${n[i]}); fix the value`,
+        `${rowLocation(frame, i)}, column "${successes}": successes ${y[i]} is not a whole number between 0 and the trials (${n[i]}); fix the value`,
       );
     }
   }
@@ -175,8 +204,9 @@ export function requireFamilyOutcome(
   name: string,
   family: 'gaussian' | 'poisson' | 'negbinomial' | 'gamma' | 'lognormal',
   context?: string,
+  allocate?: Allocate,
 ): Float64Array {
-  const y = completeNumbers(frame, name, context, `a ${family} outcome`);
+  const y = completeNumbers(frame, name, context, `a ${family} outcome`, false, allocate);
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     let problem: string | null = null;

@@ -7,6 +7,7 @@ import { readCsv, type ReadCsvOptions } from './csv.js';
 import { arrowFileFrame, parquetFileFrame, type ColumnarFormat } from './columnar.js';
 import { columnarFormatOf } from './data-format.js';
 import type { Frame } from './frame.js';
+import { UserError } from '../errors.js';
 
 function sniff(path: string): ColumnarFormat | null {
   let fd: number;
@@ -35,10 +36,25 @@ export function dataFileFormat(path: string): ColumnarFormat | 'csv' {
   return sniff(path) ?? 'csv';
 }
 
+/**
+ * A separator or decimal mark (--sep, --decimal) given for a Parquet or Arrow IPC file: a mistake (they say how a CSV
+ * file is written, and would be ignored), refused in one line naming the flags and the file.
+ */
+export function refuseCsvDialect(path: string, format: ColumnarFormat, options: Pick<ReadCsvOptions, 'sep' | 'decimal'>): void {
+  const flags = [...(options.sep !== undefined ? ['--sep'] : []), ...(options.decimal !== undefined ? ['--decimal'] : [])];
+  if (flags.length === 0) return;
+  const kind = format === 'parquet' ? 'a Parquet' : 'an Arrow IPC';
+  throw new UserError(
+    `${flags.join(' and ')} ${flags.length > 1 ? 'say' : 'says'} how a CSV file is written, but ${path} is ${kind} file ` +
+      `(its columns and types come from its schema); drop ${flags.length > 1 ? 'them' : 'it'}`,
+  );
+}
+
 /** Reads a CSV, Parquet or Arrow IPC file into a Frame; column types come from the schema for the columnar formats. */
 export function readDataFile(path: string, options: ReadCsvOptions = {}): Frame {
   const format = sniff(path);
   if (format === null) return readCsv(path, options);
+  refuseCsvDialect(path, format, options);
   if (format === 'parquet') return parquetFileFrame(path, options);
   return arrowFileFrame(path, options);
 }

@@ -4,6 +4,7 @@
  * Frames read from a file remember, outside the Frame itself, the file line of every data row, so that messages can
  * say "line 17" exactly (quoted fields may span lines); frames made in memory (simulators) say "row 17" instead.
  */
+import type { Allocate } from './column-sinks.js';
 import type { BooleanColumn, CategoricalColumn, Column, ColumnDerivation, Frame, LevelCodes, NumericColumn, NumericValues } from './frame.js';
 
 /** Code of a missing cell in a categorical column's codes stored as Uint32 (missingCode gives any storage's). */
@@ -106,9 +107,28 @@ export function compactNumericColumn(name: string, values: Float64Array): Numeri
   return numericColumn(name, compactValues(values));
 }
 
-/** A numeric column's values as float64: its own array when it is float64, else a float64 copy. */
-export function asFloat64(values: NumericValues): Float64Array {
-  return values instanceof Float64Array ? values : Float64Array.from(values);
+/**
+ * A numeric column's values as float64: its own array when it is float64, else a float64 copy (a conversion in the
+ * engine: the typed-array constructor or set), in memory from `allocate` when given (e.g. huge pages, a model's outcome).
+ */
+export function asFloat64(values: NumericValues, allocate?: Allocate): Float64Array {
+  if (values instanceof Float64Array) return values;
+  if (allocate === undefined) return new Float64Array(values);
+  const out = new Float64Array(allocate(values.length * Float64Array.BYTES_PER_ELEMENT), 0, values.length);
+  out.set(values);
+  return out;
+}
+
+/**
+ * Rows [start, end) of a numeric column as float64: a view of the column when it is float64, else `into` (at least
+ * end − start long) filled with the rows converted by the engine's typed-array copy. Loops over a column in blocks
+ * through this read one array type (float64) whatever the column's compact storage (issue 16 item 2), at the cost of
+ * a copy of a block, not of the column.
+ */
+export function float64Block(values: NumericValues, start: number, end: number, into: Float64Array): Float64Array {
+  if (values instanceof Float64Array) return values.subarray(start, end);
+  into.set(values.subarray(start, end));
+  return into;
 }
 
 export function booleanColumn(name: string, values: Uint8Array): BooleanColumn {
@@ -249,8 +269,7 @@ export function columnNames(frame: Frame): string[] {
  * compact one's float64 copy). Null for a categorical column.
  */
 export function columnAsNumbers(column: Column): Float64Array | null {
-  if (column.kind === 'numeric') return asFloat64(column.values);
-  if (column.kind === 'boolean') return Float64Array.from(column.values);
+  if (column.kind === 'numeric' || column.kind === 'boolean') return asFloat64(column.values);
   return null;
 }
 

@@ -3,10 +3,12 @@
  * and a control): its schema, the loader, the derived features of the reference analysis, and its model formulas.
  */
 import { UserError } from '../errors.js';
-import { requireNoMissing, requireNumeric, requireZeroOne } from './checks.js';
+import { requireNoMissing, requireNumericValues, requireZeroOne } from './checks.js';
+import { zeroed, type Allocate } from './column-sinks.js';
 import { readCsv, type ColumnType } from './csv.js';
-import type { Column, Frame } from './frame.js';
-import { numericColumn, withColumns } from './frame-build.js';
+import type { Column, Frame, NumericValues } from './frame.js';
+import { float64Block, numericColumn, withColumns } from './frame-build.js';
+import { largeMemory } from '../platform/host.js';
 
 /** The columns of the file, in file order, with their types. */
 export const HILLSTROM_SCHEMA: Readonly<Record<string, ColumnType>> = {
@@ -73,29 +75,50 @@ export function validateHillstrom(frame: Frame): void {
 }
 
 /** Centred and divided by the sample standard deviation (n − 1 denominator), over all rows. */
-export function standardize(values: Float64Array, what: string): Float64Array {
+export function standardize(values: NumericValues, what: string): Float64Array {
   return standardizeWithMoments(values, what).values;
 }
 
-/** standardize, with the centre (mean) and scale (sd) it used, so the same map can be applied to other rows. */
-export function standardizeWithMoments(values: Float64Array, what: string): { values: Float64Array; center: number; scale: number } {
+/** Rows per block when a compact column is read as float64 (float64Block). */
+const BLOCK_ROWS = 1024;
+
+/**
+ * standardize, with the centre (mean) and scale (sd) it used, so the same map can be applied to other rows. A compact
+ * column is read a block at a time as float64 (no float64 copy of the column); the result is in memory from
+ * `allocate` when given (a feature column the run keeps).
+ */
+export function standardizeWithMoments(
+  values: NumericValues,
+  what: string,
+  allocate?: Allocate,
+): { values: Float64Array; center: number; scale: number } {
   const n = values.length;
+  const scratch = new Float64Array(Math.min(n, BLOCK_ROWS));
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i];
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const x = float64Block(values, start, Math.min(start + BLOCK_ROWS, n), scratch);
+    for (let i = 0, len = Math.min(BLOCK_ROWS, n - start); i < len; i++) mean += x[i];
+  }
   mean /= n;
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const x = float64Block(values, start, Math.min(start + BLOCK_ROWS, n), scratch);
+    for (let i = 0, len = Math.min(BLOCK_ROWS, n - start); i < len; i++) ss += (x[i] - mean) ** 2;
+  }
   const sd = Math.sqrt(ss / (n - 1));
   if (!(sd > 0)) throw new UserError(`${what} is constant (or has fewer than 2 rows), so it cannot be standardized`);
-  const out = new Float64Array(n);
+  const out = zeroed(Float64Array, n, allocate);
   // the same arithmetic as a recipe's scale() (src/model/recipe.ts), so replaying the derivation is bit-for-bit equal
-  for (let i = 0; i < n; i++) out[i] = (values[i] - mean) / sd;
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const x = float64Block(values, start, Math.min(start + BLOCK_ROWS, n), scratch);
+    for (let i = 0, len = Math.min(BLOCK_ROWS, n - start); i < len; i++) out[start + i] = (x[i] - mean) / sd;
+  }
   return { values: out, center: mean, scale: sd };
 }
 
 /** A standardized copy of numeric column `source` named `name`, recording the centre and scale it used. */
 function standardizedColumn(frame: Frame, source: string, name: string): Column {
-  const z = standardizeWithMoments(requireNumeric(frame, source), `${frame.source}: column "${source}"`);
+  const z = standardizeWithMoments(requireNumericValues(frame, source), `${frame.source}: column "${source}"`, largeMemory());
   return numericColumn(name, z.values, { kind: 'standardize', column: source, center: z.center, scale: z.scale });
 }
 

@@ -23,7 +23,7 @@ import type { ReadCsvOptions } from './csv-text.js';
 import { frameFromCsvText } from './csv-text.js';
 import { chooseDialect, dialectLine } from './csv-dialect.js';
 import { columnarBlocks } from './columnar.js';
-import { dataFileFormat } from './data-file.js';
+import { dataFileFormat, refuseCsvDialect } from './data-file.js';
 import { firstInvalidUtf8, needsTextDecoding } from './file-text.js';
 import { decodeTextBytes } from './text-bytes.js';
 import { readTextFile } from './file-text.js';
@@ -51,7 +51,10 @@ export function* frameBlocks(frame: Frame, blockRows = BLOCK_ROWS): Generator<Fr
 /** The blocks of a CSV, Parquet or Arrow IPC file (see the module comment). */
 export function fileBlocks(path: string, options: ReadCsvOptions = {}, blockRows = BLOCK_ROWS): Generator<Frame> {
   const format = dataFileFormat(path);
-  if (format !== 'csv') return columnarBlocks(path, format, options, blockRows);
+  if (format !== 'csv') {
+    refuseCsvDialect(path, format, options);
+    return columnarBlocks(path, format, options, blockRows);
+  }
   return csvBlocks(path, options, blockRows);
 }
 

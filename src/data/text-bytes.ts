@@ -129,6 +129,13 @@ export function decodeTextBytes(path: string, bytes: Uint8Array): string {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(start));
   } catch {
     const at = firstInvalidUtf8(bytes);
+    if (at < 0) {
+      // valid UTF-8 that does not fit in one string (V8's limit is about 2^29 characters: ~512 MiB of ASCII)
+      throw new UserError(
+        `${path}: ${Math.round(bytes.length / 2 ** 20)} MiB of text is more than one JavaScript string holds, and a CSV file that ` +
+          'is not plain numbers only is parsed from one string; write the data as Parquet or Arrow IPC (read in columns, any size), or split the file',
+      );
+    }
     const byte = bytes[Math.max(0, at)].toString(16).toUpperCase().padStart(2, '0');
     throw new UserError(`${path}: not UTF-8 (byte 0x${byte} at line ${lineAt(bytes, at)}); save it as UTF-8`);
   }

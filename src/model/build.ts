@@ -5,6 +5,7 @@
 import { signedScaleSuits } from './signed-scale.js';
 import { rotatedInformation } from './split.js';
 import type { Frame } from '../data/frame.js';
+import { largeMemory } from '../platform/host.js';
 import { UserError } from '../errors.js';
 import { requireBinaryOutcome, requireCountOutcome, requireFamilyOutcome } from '../data/checks.js';
 import { logChoose } from './log-choose.js';
@@ -161,19 +162,22 @@ export function buildModel(frame: Frame, formula: string, options: BuildOptions 
     throw new UserError(`link '${String(options.link)}' is not available for family ${family}; use ${links.join(' or ')}`);
   }
   const link: LinkName | undefined = options.link !== undefined && options.link !== defaultLink(family) ? options.link : undefined;
+  // the spec's n-long arrays (outcome, design) in huge pages where the platform has them: at 10⁷ rows their first
+  // writes were the largest cost of building the spec (bench/README.md, "The 10⁷-row data path: building the model spec")
+  const allocate = largeMemory();
   let y: Float64Array;
   let trials: Float64Array | null = null;
   if (family !== 'bernoulli' && family !== 'binomial') {
-    y = requireFamilyOutcome(frame, ast.outcome.name, family, `formula outcome "${ast.outcome.name}" at position ${ast.outcome.span.start}`);
+    y = requireFamilyOutcome(frame, ast.outcome.name, family, `formula outcome "${ast.outcome.name}" at position ${ast.outcome.span.start}`, allocate);
   } else if (ast.trials) {
-    const counts = requireCountOutcome(frame, ast.outcome.name, ast.trials.name);
+    const counts = requireCountOutcome(frame, ast.outcome.name, ast.trials.name, allocate);
     y = counts.successes;
     trials = counts.trials;
   } else {
-    y = requireBinaryOutcome(frame, ast.outcome.name, `formula outcome "${ast.outcome.name}" at position ${ast.outcome.span.start}`);
+    y = requireBinaryOutcome(frame, ast.outcome.name, `formula outcome "${ast.outcome.name}" at position ${ast.outcome.span.start}`, allocate);
   }
   const recipe = { ...makeRecipe(frame, terms, family, options.indexedAbove), ...(link ? { link } : {}) };
-  const design = applyRecipe(recipe, frame);
+  const design = applyRecipe(recipe, frame, allocate);
 
   // the q dense columns, then the columns of each indexed term (src/model/indexed-fixed.ts)
   const q = recipe.fixed.length;

@@ -3,6 +3,7 @@
  * driven by the priors: a constant outcome, a constant or all-zero predictor column, duplicated columns and linearly
  * dependent (collinear) columns of the fixed-effect design. One line each, without the "warning: " prefix.
  */
+import { addLowerCrossProducts, CROSS_PRODUCT_BLOCK_ROWS } from '../numeric/cross-products.js';
 import { dependentColumns } from '../numeric/dependent-columns.js';
 import type { Family } from './spec.js';
 
@@ -85,10 +86,14 @@ function outcomeWarning(input: DataWarningInput): string | null {
   return null;
 }
 
-/** Columns equal in every row to their first row's value; the value per column (NaN when not constant). */
-function constantValues(X: Float64Array, n: number, p: number): Float64Array {
+/**
+ * Columns equal in every row to their first row's value; the value per column (NaN when not constant, and for column
+ * `skip`, the intercept, whose value is not asked: a pass over every row less).
+ */
+function constantValues(X: Float64Array, n: number, p: number, skip: number): Float64Array {
   const value = new Float64Array(p).fill(NaN);
   for (let j = 0; j < p; j++) {
+    if (j === skip) continue;
     const v = X[j];
     let i = 1;
     while (i < n && X[i * p + j] === v) i++;
@@ -128,7 +133,7 @@ function predictorWarnings(input: DataWarningInput): string[] {
   const p = names.length;
   if (n === 0 || p === 0) return [];
   const out: string[] = [];
-  const constant = constantValues(X, n, p);
+  const constant = constantValues(X, n, p, interceptColumn);
   // columns taking part in the collinearity check: the intercept and every column not reported above
   const candidates: number[] = [];
   for (let j = 0; j < p; j++) {
@@ -159,20 +164,26 @@ function predictorWarnings(input: DataWarningInput): string[] {
   // Gram matrix of the candidate columns scaled to unit mean square, so the tolerance is relative to each column
   const d = candidates.length;
   if (d >= 2) {
-    const scale = candidates.map((j) => {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += X[i * p + j] * X[i * p + j];
-      return Math.sqrt(s / n);
-    });
-    const G = new Float64Array(d * d);
-    const row = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      for (let a = 0; a < d; a++) row[a] = X[i * p + candidates[a]] / scale[a];
+    // (one pass over the rows for all columns, each column's sum in row order as a pass per column would add it)
+    const column = Int32Array.from(candidates);
+    const sumSq = new Float64Array(d);
+    for (let i = 0, at = 0; i < n; i++, at += p) {
       for (let a = 0; a < d; a++) {
-        const ra = row[a];
-        if (ra === 0) continue;
-        for (let b = 0; b <= a; b++) G[a * d + b] += ra * row[b];
+        const v = X[at + column[a]];
+        sumSq[a] += v * v;
       }
+    }
+    const scale = Float64Array.from(sumSq, (s) => Math.sqrt(s / n));
+    const G = new Float64Array(d * d);
+    // the scaled columns a block of rows at a time, one after another (src/numeric/cross-products.ts)
+    const B = Math.min(n, CROSS_PRODUCT_BLOCK_ROWS);
+    const cols = new Float64Array(d * B);
+    for (let start = 0; start < n; start += B) {
+      const len = Math.min(B, n - start);
+      for (let i = 0, at = start * p; i < len; i++, at += p) {
+        for (let a = 0; a < d; a++) cols[a * B + i] = X[at + column[a]] / scale[a];
+      }
+      addLowerCrossProducts(cols, B, len, d, G);
     }
     for (let a = 0; a < d; a++) {
       for (let b = 0; b <= a; b++) {

@@ -51,6 +51,29 @@ function meanSd(v: ArrayLike<number>): { mean: number; sd: number } {
   return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0 };
 }
 
+/**
+ * meanSd(·).sd of each of the p columns of the n × p row-major X, with the same operations in the same order per
+ * column (so the same bits), in two passes over the rows for all columns: no float64 copy of a column and no pass
+ * over all of X per column.
+ */
+function columnSds(X: Float64Array, n: number, p: number): Float64Array {
+  const mean = new Float64Array(p);
+  for (let i = 0, row = 0; i < n; i++, row += p) {
+    const k = i + 1;
+    for (let j = 0; j < p; j++) mean[j] += (X[row + j] - mean[j]) / k;
+  }
+  const ss = new Float64Array(p);
+  for (let i = 0, row = 0; i < n; i++, row += p) {
+    for (let j = 0; j < p; j++) {
+      const d = X[row + j] - mean[j];
+      ss[j] += d * d;
+    }
+  }
+  const sd = new Float64Array(p);
+  for (let j = 0; j < p; j++) sd[j] = n > 1 ? Math.sqrt(ss[j] / (n - 1)) : 0;
+  return sd;
+}
+
 function logOf(y: Float64Array): Float64Array {
   const out = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) out[i] = pm.log(y[i]);
@@ -119,12 +142,8 @@ export function familyDefaults(family: Family, d: DefaultsData): FamilyDefaults 
   const scale = Number(exact.scale.toPrecision(4));
   const n = y.length;
   const b: Prior[] = [];
-  const column = new Float64Array(n);
   const bPrior = (sx: number): Prior => ({ family: 'normal', params: [0, Number((sx > 0 ? (2.5 * scale) / sx : 2.5 * scale).toPrecision(4))] });
-  for (let j = 0; j < p; j++) {
-    for (let i = 0; i < n; i++) column[i] = X[i * p + j];
-    b.push(bPrior(meanSd(column).sd));
-  }
+  for (const sx of columnSds(X, n, p)) b.push(bPrior(sx));
   for (let j = 0; j < moreSds.length; j++) b.push(bPrior(moreSds[j]));
   return {
     intercept: { family: 'student_t', params: [3, center, 2.5 * scale] },

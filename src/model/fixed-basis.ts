@@ -17,6 +17,7 @@
  */
 
 import { choleskyLower } from '../numeric/cholesky.js';
+import { addLowerCrossProducts, CROSS_PRODUCT_BLOCK_ROWS } from '../numeric/cross-products.js';
 import * as pm from '../numeric/portable-math.js';
 
 /** Smallest pivot, relative to its column's diagonal entry of XᵀX/n, for which the basis is used. */
@@ -30,13 +31,13 @@ const MIN_RELATIVE_PIVOT = 1e-8;
 export function fixedBasisFactor(X: Float64Array, n: number, p: number): Float64Array | null {
   if (p < 2 || n < 1) return null;
   const A = new Float64Array(p * p);
-  for (let i = 0; i < n; i++) {
-    const row = i * p;
-    for (let a = 0; a < p; a++) {
-      const xa = X[row + a];
-      if (xa === 0) continue;
-      for (let b = 0; b <= a; b++) A[a * p + b] += xa * X[row + b];
-    }
+  // XᵀX's lower triangle a block of rows at a time, its columns one after another (src/numeric/cross-products.ts)
+  const B = Math.min(n, CROSS_PRODUCT_BLOCK_ROWS);
+  const cols = new Float64Array(p * B);
+  for (let start = 0; start < n; start += B) {
+    const len = Math.min(B, n - start);
+    for (let i = 0, row = start * p; i < len; i++, row += p) for (let a = 0; a < p; a++) cols[a * B + i] = X[row + a];
+    addLowerCrossProducts(cols, B, len, p, A);
   }
   for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) A[a * p + b] /= n;
   const L = new Float64Array(p * p);

@@ -83,7 +83,7 @@ export function indexedDesign(term: IndexedTermRecipe, values: readonly Variable
       stride *= v.levels.length;
       factors.push({ levels: v.levels, dropFirst: part.dropFirst === true });
     } else if (v.kind === 'numeric') {
-      if (x === null) x = Float64Array.from(v.values);
+      if (x === null) x = new Float64Array(v.values);
       else for (let i = 0; i < n; i++) x[i] *= v.values[i];
     } else {
       throw new Error(`indexed term '${term.label}': a poly() part cannot be indexed`);

@@ -5,7 +5,8 @@
  * column and the levels of every grouping factor.
  */
 import type { Column, Frame, NumericValues } from '../data/frame.js';
-import { asFloat64, rowLocation } from '../data/frame-build.js';
+import { asFloat64, float64Block, rowLocation } from '../data/frame-build.js';
+import { zeroed, type Allocate } from '../data/column-sinks.js';
 import { requireColumn, requireNoMissing } from '../data/checks.js';
 import { UserError } from '../errors.js';
 import type { CompareOp } from './formula/ast.js';
@@ -205,20 +206,21 @@ export function evaluateVariable(recipe: VariableRecipe, frame: Frame, where: st
       return { kind: 'factor', codes, levels: recipe.levels };
     }
     case 'log': {
-      const x = numericValues(evaluateVariable(recipe.arg, frame, where), where);
-      const out = new Float64Array(x.length);
-      for (let i = 0; i < x.length; i++) {
-        if (!(x[i] > 0)) {
-          throw new UserError(`${where}: log of ${x[i]} at ${rowLocation(frame, i)}; log() needs positive values`);
+      const out = mapNumbers(numericValues(evaluateVariable(recipe.arg, frame, where), where), (x, start) => {
+        for (let i = 0; i < x.length; i++) {
+          if (!(x[i] > 0)) {
+            throw new UserError(`${where}: log of ${x[i]} at ${rowLocation(frame, start + i)}; log() needs positive values`);
+          }
+          x[i] = pm.log(x[i]);
         }
-        out[i] = pm.log(x[i]);
-      }
+      });
       return { kind: 'numeric', values: out };
     }
     case 'scale': {
-      const x = numericValues(evaluateVariable(recipe.arg, frame, where), where);
-      const out = new Float64Array(x.length);
-      for (let i = 0; i < x.length; i++) out[i] = (x[i] - recipe.center) / recipe.scale;
+      const { center, scale } = recipe;
+      const out = mapNumbers(numericValues(evaluateVariable(recipe.arg, frame, where), where), (x) => {
+        for (let i = 0; i < x.length; i++) x[i] = (x[i] - center) / scale;
+      });
       return { kind: 'numeric', values: out };
     }
     case 'compare': {
@@ -232,7 +234,13 @@ export function evaluateVariable(recipe: VariableRecipe, frame: Frame, where: st
         for (let i = 0; i < out.length; i++) out[i] = hit[arg.codes[i]] === want ? 1 : 0;
       } else {
         const v = recipe.value as number;
-        for (let i = 0; i < out.length; i++) out[i] = compareValues(recipe.op, arg.values[i], v) ? 1 : 0;
+        const op = recipe.op;
+        const block = new Float64Array(Math.min(out.length, BLOCK_ROWS));
+        for (let start = 0; start < out.length; start += BLOCK_ROWS) {
+          const end = Math.min(start + BLOCK_ROWS, out.length);
+          const x = float64Block(arg.values, start, end, block);
+          for (let i = start; i < end; i++) out[i] = compareValues(op, x[i - start], v) ? 1 : 0;
+        }
       }
       return { kind: 'numeric', values: out };
     }
@@ -249,28 +257,81 @@ function numericValues(v: VariableValues, where: string): NumericValues {
   return v.values;
 }
 
-/** Values of one design column (product of its factors) per row. */
-function columnValues(column: ColumnRecipe, values: readonly VariableValues[], n: number): Float64Array {
-  const out = new Float64Array(n);
-  columnValuesInto(column, values, n, out, 0, 1);
+/**
+ * Rows per block when columns are computed block by block (a block of a column is 8 KiB of float64: the blocks of a
+ * design row's columns stay in the first-level caches while they are written into X).
+ */
+const BLOCK_ROWS = 1024;
+
+/**
+ * A float64 copy of `x` changed block by block by `change` (given each block as float64, and the block's first row):
+ * one loop over float64 whatever the column's compact storage (a loop indexing a union of seven array types runs
+ * generic, slow code per row).
+ */
+function mapNumbers(x: NumericValues, change: (block: Float64Array, start: number) => void): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let start = 0; start < x.length; start += BLOCK_ROWS) {
+    const block = out.subarray(start, Math.min(start + BLOCK_ROWS, x.length));
+    block.set(x.subarray(start, start + block.length));
+    change(block, start);
+  }
   return out;
 }
 
-/** columnValues written to out[at + i·stride] for every row i. */
-function columnValuesInto(column: ColumnRecipe, values: readonly VariableValues[], n: number, out: Float64Array, at: number, stride: number): void {
-  for (let i = 0; i < n; i++) out[at + i * stride] = 1;
+/**
+ * Rows [start, start + block.length) of one design column (the product of its factors, in their order, from 1; a
+ * factor's indicator sets a row to 0) into `block`; `scratch` (as long) holds a compact column's rows as float64.
+ */
+function columnBlock(column: ColumnRecipe, values: readonly VariableValues[], start: number, block: Float64Array, scratch: Float64Array): void {
+  const len = block.length;
+  block.fill(1);
   for (const f of column.factors) {
     const v = values[f.variable];
     if (v.kind === 'numeric') {
-      for (let i = 0; i < n; i++) out[at + i * stride] *= v.values[i];
+      const x = float64Block(v.values, start, start + len, scratch);
+      for (let i = 0; i < len; i++) block[i] *= x[i];
     } else if (v.kind === 'matrix') {
-      const values = v.columns[f.level as number];
-      for (let i = 0; i < n; i++) out[at + i * stride] *= values[i];
+      const x = v.columns[f.level as number];
+      for (let i = 0; i < len; i++) block[i] *= x[start + i];
     } else {
       const level = f.level as number;
-      for (let i = 0; i < n; i++) if (v.codes[i] !== level) out[at + i * stride] = 0;
+      const codes = v.codes;
+      for (let i = 0; i < len; i++) if (codes[start + i] !== level) block[i] = 0;
     }
   }
+}
+
+/** Values of one design column (product of its factors) per row. */
+function columnValues(column: ColumnRecipe, values: readonly VariableValues[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  const scratch = new Float64Array(Math.min(n, BLOCK_ROWS));
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const end = Math.min(start + BLOCK_ROWS, n);
+    columnBlock(column, values, start, out.subarray(start, end), scratch);
+  }
+  return out;
+}
+
+/**
+ * The dense columns `columns` as the n × p row-major X (p = columns.length), in memory from `allocate` when given: a
+ * block of rows at a time, each column's block computed in float64 and written into the block's rows of X, so X is
+ * written once, in order (no pass per column over all of X).
+ */
+function designMatrix(columns: readonly ColumnRecipe[], values: readonly VariableValues[], n: number, allocate?: Allocate): Float64Array {
+  const p = columns.length;
+  const X = zeroed(Float64Array, n * p, allocate);
+  const block = new Float64Array(Math.min(n, BLOCK_ROWS));
+  const scratch = new Float64Array(block.length);
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const len = Math.min(BLOCK_ROWS, n - start);
+    const rows = block.subarray(0, len);
+    for (let j = 0; j < p; j++) {
+      columnBlock(columns[j], values, start, rows, scratch);
+      let at = start * p + j;
+      for (let i = 0; i < len; i++, at += p) X[at] = rows[i];
+    }
+  }
+  return X;
 }
 
 /** Level index per row of a grouping factor (NEW_LEVEL for an unseen level or combination of levels). */
@@ -299,14 +360,14 @@ export function groupIndex(group: GroupRecipe, frame: Frame, where: string): Uin
   return out;
 }
 
-/** Rebuilds the design for the rows of `frame` (the training data or new rows) exactly as the model was built. */
-export function applyRecipe(recipe: DesignRecipe, frame: Frame): Design {
+/**
+ * Rebuilds the design for the rows of `frame` (the training data or new rows) exactly as the model was built; X in
+ * memory from `allocate` when given (a model's design, which the run keeps; not rows scored block by block).
+ */
+export function applyRecipe(recipe: DesignRecipe, frame: Frame, allocate?: Allocate): Design {
   const n = frame.nRows;
   const values = recipe.variables.map((v) => evaluateVariable(v.recipe, frame, `formula term '${v.label}'`));
-  const p = recipe.fixed.length;
-  const X = new Float64Array(n * p);
-  // each column straight into X (strided): no n-long copy per column beside X (issue 16 item 2)
-  recipe.fixed.forEach((column, j) => columnValuesInto(column, values, n, X, j, p));
+  const X = designMatrix(recipe.fixed, values, n, allocate);
   const groupIdx = recipe.groups.map((g) => groupIndex(g, frame, `grouping factor '${g.name}'`));
   const x = recipe.terms.map((t) => (t.column ? columnValues(t.column, values, n) : null));
   const indexed = (recipe.indexed ?? []).map((t) => indexedDesign(t, values, n));

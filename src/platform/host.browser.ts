@@ -47,3 +47,8 @@ export function yieldToEventLoop(): Promise<void> {
     channel.port2.postMessage(null);
   });
 }
+
+/** A page has no huge-page allocator: large arrays are allocated as usual. */
+export function largeMemory(): ((bytes: number) => ArrayBuffer) | undefined {
+  return undefined;
+}

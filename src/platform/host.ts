@@ -5,6 +5,7 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { availableParallelism, totalmem } from 'node:os';
+import { LARGE_BUFFER_BYTES, largeAllocator, type Allocate } from './large-buffer.js';
 
 /**
  * Node 20's largest typed array: 2^32 elements (`new Float64Array(2 ** 32 + 1)` throws "Invalid typed array
@@ -30,4 +31,14 @@ export function hardwareThreads(): number {
 /** A turn of the event loop (a macrotask), so that signal handlers and I/O callbacks can run. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Zeroed memory for the large arrays of a model the run keeps (its design, its outcome): buffers of LARGE_BUFFER_BYTES
+ * or more in the native addon's huge-page mappings (src/platform/large-buffer.ts), where fresh memory costs less CPU
+ * to touch, others (and all without the addon) as usual; the addon is loaded at the first large buffer, so a small
+ * model does not load it. Not for a synchronous loop over blocks: the memory goes back only when the event loop turns.
+ */
+export function largeMemory(): Allocate | undefined {
+  return (bytes) => (bytes >= LARGE_BUFFER_BYTES ? largeAllocator()?.(bytes) : undefined) ?? new ArrayBuffer(bytes);
 }

@@ -9,6 +9,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Float64, Table, tableToIPC, vectorFromArray } from 'apache-arrow';
+import * as parquet from 'parquet-wasm/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRun } from '../../src/io/run-dir.js';
 import { runNutmeg } from '../helpers/cli.js';
@@ -99,6 +101,31 @@ describe('nutmeg fit of tab, semicolon/decimal-comma and spreadsheet-export file
     const sim = await runNutmeg(['fit', '--data', 'sim:hillstrom', '--rows', '100', ...settings, '--sep', 'tab']);
     expect(sim.code).toBe(2);
     expect(sim.err).toBe('nutmeg: --sep and --decimal say how a CSV file is written; drop them for the built-in data set "sim:hillstrom"\n');
+  }, 120_000);
+
+  it('--sep or --decimal with a Parquet or Arrow IPC file is a mistake: exit 2, one line naming the flag and the file', async () => {
+    const table = new Table({
+      y: vectorFromArray(rows.map((r) => r.y), new Float64()),
+      x: vectorFromArray(rows.map((r) => Number(r.x)), new Float64()),
+    });
+    const pq = join(dir, 'd.parquet');
+    writeFileSync(pq, parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream'))));
+    const arrow = join(dir, 'd.arrow');
+    writeFileSync(arrow, tableToIPC(table, 'file'));
+    const plain = await runNutmeg(['fit', '--data', pq, ...settings]);
+    expect(plain.code).toBe(0); // the file itself fits
+    const sep = await runNutmeg(['fit', '--data', pq, ...settings, '--sep', ';']);
+    expect(sep.code).toBe(2);
+    expect(sep.err).toBe(`nutmeg: --sep says how a CSV file is written, but ${pq} is a Parquet file (its columns and types come from its schema); drop it\n`);
+    const both = await runNutmeg(['fit', '--data', arrow, ...settings, '--sep', 'tab', '--decimal', ',']);
+    expect(both.code).toBe(2);
+    expect(both.err).toBe(`nutmeg: --sep and --decimal say how a CSV file is written, but ${arrow} is an Arrow IPC file (its columns and types come from its schema); drop them\n`);
+    // score reads its rows block by block (row-blocks.ts): the same line
+    const out = join(dir, `run${++runs}`);
+    expect((await runNutmeg(['fit', '--data', comma, ...settings, '--out', out])).code).toBe(0);
+    const score = await runNutmeg(['score', out, '--data', pq, '--decimal', '.', '--out', join(dir, 'scores.csv')]);
+    expect(score.code).toBe(2);
+    expect(score.err).toBe(`nutmeg: --decimal says how a CSV file is written, but ${pq} is a Parquet file (its columns and types come from its schema); drop it\n`);
   }, 120_000);
 
   it('its, mmm and clv take --sep and --decimal too (and choose as fit does without them)', async () => {
