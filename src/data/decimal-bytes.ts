@@ -10,7 +10,8 @@
  *
  * readDecimal reads a cell of at most 9 digits without an exponent as an integer m in 32-bit arithmetic divided by
  * 10^(digits after the mark): m and 10^k (k ≤ 9) are exact doubles, so the quotient is correctly rounded (Clinger,
- * "How to read floating point numbers accurately", PLDI 1990, the fast path). Other cells go to decimalBytes: the
+ * "How to read floating point numbers accurately", PLDI 1990, the fast path). A cell of 17 significant digits or
+ * more is Number() of its text at once (its m is at least 10^16 > 2^53). Other cells go to decimalBytes: the
  * digits read again as one integer m and a decimal exponent e; when m < 2^53 and |e| ≤ 22, m and 10^|e| are exact
  * doubles and m × 10^e or m / 10^−e is one correctly rounded operation (Clinger again); anything else (17 significant
  * digits, large exponents, subnormals) is Number() of the text.
@@ -83,10 +84,26 @@ export function readDecimal(bytes: Uint8Array, from: number, mark: number, out: 
     out[at] = (m / POW10[fraction]) * SIGN[negative]; // (exact negation; −0 as Number('-0'))
     return p;
   }
-  const v = decimalBytes(bytes, from, p, mark);
+  const v = longDecimal(bytes, from, intStart, p, digits, mark);
   if (v - v !== 0) return -1; // (±Infinity)
   out[at] = v;
   return p;
+}
+
+/**
+ * Number() of a cell readDecimal does not read at once: bytes[from, to), whose `digits` digits start at `digitsFrom`.
+ * (Apart from readDecimal, which V8 then inlines into the scanners' loops.)
+ */
+function longDecimal(bytes: Uint8Array, from: number, digitsFrom: number, to: number, digits: number, mark: number): number {
+  // 17 significant digits or more: m ≥ 10^16 > 2^53, so Number() of the text without reading the digits again
+  // (shortest round-trip output, such as the draws files', is mostly such cells)
+  let zeros = 0;
+  for (let i = digitsFrom; i < to; i++) {
+    const b = bytes[i];
+    if (b === 48) zeros++;
+    else if (b !== mark) break;
+  }
+  return digits - zeros >= 17 ? decimalText(bytes, from, to, mark) : decimalBytes(bytes, from, to, mark);
 }
 
 /**
@@ -96,7 +113,11 @@ export function readDecimal(bytes: Uint8Array, from: number, mark: number, out: 
  */
 export function decimalBytes(bytes: Uint8Array, from: number, to: number, mark = POINT): number {
   const v = exactDecimalBytes(bytes, from, to, mark);
-  if (v === v) return v;
+  return v === v ? v : decimalText(bytes, from, to, mark);
+}
+
+/** Number() of the text of bytes[from, to), its mark written as a point. */
+function decimalText(bytes: Uint8Array, from: number, to: number, mark: number): number {
   const text = asciiText(bytes, from, to);
   return Number(mark === POINT ? text : text.replace(String.fromCharCode(mark), '.'));
 }
