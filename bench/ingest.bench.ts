@@ -2,8 +2,10 @@
  * Benchmark: ingestion of a 10-column numeric table (issue 16 item 3) as CSV, Parquet and Arrow IPC, through what
  * `--data` uses (readDataFile): rows/s (wall and CPU) and peak RSS per reader, each reader in its own process so that
  * its peak RSS is its own. The CSV is also read by the full parser alone (readCsvFull: csv-parse plus typing the
- * cells), the path every CSV took before the fast path, and the same table tab-separated (data.tsv) through readDataFile,
- * which reads every separator but the comma with the full parser (src/data/csv-dialect.ts). Files are written to a temporary directory: the CSV with 6
+ * cells), the path every CSV took before the fast path, and the same table tab-separated (data.tsv) and as R's
+ * write.csv2 writes it (data2.csv: semicolons and decimal commas) through readDataFile, which reads every separator
+ * and decimal mark with the fast path (src/data/csv-dialect.ts, csv-fast.ts; before session 12 only the comma and the
+ * point). Files are written to a temporary directory: the CSV with 6
  * decimals per cell, the Parquet file by parquet-wasm (snappy, as pandas/pyarrow write by default), the Arrow IPC
  * file by apache-arrow. A baseline process that loads nothing gives the RSS of node + tsx alone.
  *
@@ -18,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const COLUMNS = 10;
 const self = fileURLToPath(import.meta.url);
 
-type Reader = 'baseline' | 'csv' | 'csv-full' | 'tsv' | 'parquet' | 'arrow';
+type Reader = 'baseline' | 'csv' | 'csv-full' | 'tsv' | 'csv2' | 'parquet' | 'arrow';
 
 export interface ReaderResult {
   readonly reader: Reader;
@@ -54,7 +56,7 @@ function columnValues(rows: number): Float64Array[] {
   });
 }
 
-async function writeFiles(dir: string, rows: number): Promise<Record<'csv' | 'tsv' | 'parquet' | 'arrow', string>> {
+async function writeFiles(dir: string, rows: number): Promise<Record<'csv' | 'tsv' | 'csv2' | 'parquet' | 'arrow', string>> {
   const { tableFromArrays, tableToIPC } = await import('apache-arrow');
   const parquet = await import('parquet-wasm/node');
   const cols = columnValues(rows);
@@ -69,13 +71,15 @@ async function writeFiles(dir: string, rows: number): Promise<Record<'csv' | 'ts
   writeFileSync(csv, parts.join('\n') + '\n');
   const tsv = path.join(dir, 'data.tsv');
   writeFileSync(tsv, parts.map((line) => line.replaceAll(',', '\t')).join('\n') + '\n');
+  const csv2 = path.join(dir, 'data2.csv');
+  writeFileSync(csv2, parts.map((line) => line.replaceAll(',', ';').replaceAll('.', ',')).join('\n') + '\n');
   const table = tableFromArrays(Object.fromEntries(names.map((n, j) => [n, cols[j]])));
   const arrow = path.join(dir, 'data.arrow');
   writeFileSync(arrow, tableToIPC(table, 'file'));
   const pq = path.join(dir, 'data.parquet');
   const props = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY).build();
   writeFileSync(pq, parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream')), props));
-  return { csv, tsv, parquet: pq, arrow };
+  return { csv, tsv, csv2, parquet: pq, arrow };
 }
 
 /**
@@ -142,8 +146,8 @@ export async function run(options: { quick?: boolean; rows?: number } = {}): Pro
       measure('baseline', '', 1),
       measure('csv', files.csv, repeats),
       measure('csv-full', files.csv, options.quick === true ? 1 : 1),
-      // (not in --quick runs, which scale.ts repeats per size: it is the full parser's cost again)
-      ...(options.quick === true ? [] : [measure('tsv', files.tsv, 1)]),
+      // (not in --quick runs, which scale.ts repeats per size: the fast path's cost again)
+      ...(options.quick === true ? [] : [measure('tsv', files.tsv, repeats), measure('csv2', files.csv2, repeats)]),
       measure('parquet', files.parquet, repeats),
       measure('arrow', files.arrow, repeats),
     ];
@@ -166,7 +170,7 @@ export function ingestTable(result: IngestBenchResult): string {
       lines.push(`| baseline (node + tsx, nothing read) | | | | | | ${r.peakRssMiB.toFixed(0)} |`);
       continue;
     }
-    const name = { csv: 'CSV (readDataFile: fast path)', 'csv-full': 'CSV, full parser (csv-parse)', tsv: 'tab-separated (readDataFile: full parser)', parquet: 'Parquet (JavaScript reader: hyparquet + parquet-pages.ts)', arrow: 'Arrow IPC file (apache-arrow)' }[r.reader];
+    const name = { csv: 'CSV (readDataFile: fast path)', 'csv-full': 'CSV, full parser (csv-parse)', tsv: 'tab-separated (readDataFile: fast path)', csv2: 'semicolons and decimal commas (readDataFile: fast path)', parquet: 'Parquet (JavaScript reader: hyparquet + parquet-pages.ts)', arrow: 'Arrow IPC file (apache-arrow)' }[r.reader];
     const m = (x: number): string => (x / 1e6).toFixed(2) + ' M';
     lines.push(
       `| ${name} | ${r.megabytes.toFixed(1)} | ${r.wallSeconds.toFixed(3)} | ${r.cpuSeconds.toFixed(3)} | ${m(r.rowsPerSecond)} | ${m(r.rowsPerCpuSecond)} | ${r.peakRssMiB.toFixed(0)} |`,

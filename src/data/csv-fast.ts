@@ -1,17 +1,18 @@
 /**
  * The fast path of readCsv for the common case: a CSV file whose every data cell is a plain decimal number (no
- * quotes, no missing cells, no spaces). The file is read in chunks and scanned byte by byte; each cell's value goes
- * straight into its column's block, kept compactly (Columns below; no text, no per-row objects). Anything outside that case — a quote, an
- * empty or NA cell, a word, a wrong number of fields, an empty line, mixed line endings, gzip or another encoding,
- * forced types other than numeric — makes the scanner give up (null), and readCsv reads the file with the full parser,
- * which gives the same frame or the exact message. So the fast path never decides an error itself, except for the
- * header and option-column checks, which it runs at the same point as the full path.
+ * quotes, no missing cells, no spaces), with any separator and decimal mark readCsv reads (csv-dialect.ts: comma,
+ * semicolon, tab or pipe; point or comma, chosen from the options and the header line by the same rules as the full
+ * parser). The file is read in chunks and scanned byte by byte; each cell's value goes straight into its column's
+ * block, kept compactly (Columns below; no text, no per-row objects). Anything outside that case — a quote, an empty
+ * or NA cell, a word, a wrong number of fields, an empty line, mixed line endings, gzip or another encoding, forced
+ * types other than numeric, a decimal comma with comma separators — makes the scanner give up (null), and readCsv
+ * reads the file with the full parser, which gives the same frame or the exact message. So the fast path never
+ * decides an error itself, except for the header and option-column checks, which it runs at the same point as the
+ * full path.
  *
- * Numbers: a cell of at most 9 digits without an exponent is read as an integer m in 32-bit arithmetic and divided by
- * 10^(digits after the point): m and 10^k (k ≤ 9) are exact doubles, so the quotient is correctly rounded and equals
- * Number(cell) (Clinger, "How to read floating point numbers accurately", PLDI 1990, the fast path). Longer cells and
- * exponents go to exactDecimalBytes (decimal-bytes.ts): the same fast path up to 2^53 and 10^±22; Number() of the
- * cell's text beyond.
+ * Numbers: readDecimal (decimal-bytes.ts), bit for bit Number() of the cell's text (its decimal comma read as the
+ * point); a cell the full parser would refuse (a point in a decimal-comma file, a comma in a decimal-point one, an
+ * overflow) ends the scan, and the full parser says why.
  *
  * Memory: each column's values are written as they are read into a 65,536-row block, narrowed when the block holds
  * small whole numbers (Columns below). A column found to need float64 (a block with a fraction) is from then on
@@ -19,31 +20,34 @@
  * values are written once and no block of it is kept or copied: on this project's VMs first writes to fresh memory
  * cost as much CPU as the scan (bench/README.md, "CSV read, cold", session 11).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { chooseDialect, type CsvDialect, type CsvSeparator, type DecimalMark } from './csv-dialect.js';
 import { needsTextDecoding } from './file-text.js';
 import type { Column, Frame, NumericValues } from './frame.js';
 import { compactValues, frameFromColumns, joinedType, numericColumn } from './frame-build.js';
-import { exactDecimalBytes, POW10 } from './decimal-bytes.js';
+import { readDecimal } from './decimal-bytes.js';
+import { withFileChunks } from '../platform/chunk-reader.js';
 import { type Allocate, LARGE_BUFFER_BYTES, largeAllocator } from '../platform/large-buffer.js';
 
 /** Bytes read at a time (1 MiB measured a little faster than 4 MiB, session 11: the chunk stays in cache between the read and the scan). */
 const CHUNK_BYTES = 1 << 20;
-/** 1 or −1 by the sign's index. */
-const SIGN = Float64Array.of(1, -1);
-
-const COMMA = 44;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
+const TAB = 9;
 
-/** What the fast path needs of readCsv's options: types, if any, must all be numeric; no levels. */
+/** What the fast path needs of readCsv's options: types, if any, must all be numeric; no levels; the dialect asked for. */
 export interface FastCsvOptions {
   readonly types?: Readonly<Record<string, string>>;
   readonly levels?: Readonly<Record<string, readonly string[]>>;
+  readonly sep?: CsvSeparator;
+  readonly decimal?: DecimalMark;
 }
 
 export interface FastCsv {
   readonly header: string[];
+  /** The separator and decimal mark read (chooseDialect's, for readCsv's log line). */
+  readonly dialect: CsvDialect;
   readonly frame: (path: string) => Frame;
   /** The columns with a number written with a leading zero (`01`), as the full path's leadingZeroWarning sees them. */
   readonly leadingZero: string[];
@@ -179,11 +183,23 @@ class Columns {
   }
 }
 
+/** The byte of a one-character separator or decimal mark. */
+const byteOf = (char: string): number => char.charCodeAt(0);
+
 /**
- * Scans the data lines of buf[from, to) (each ending in a line break), appending their values; `state.base` is the
- * file offset of buf[0]. Returns the position after the last line scanned, or -1 to give up.
+ * Scans the data lines of buf[from, to) (each ending in a line break), appending their values; `sep` and `mark` are
+ * the bytes of the separator and the decimal mark; `state.base` is the file offset of buf[0]. Returns the position
+ * after the last line scanned, or -1 to give up.
  */
-function scanLines(buf: Buffer, from: number, to: number, cols: Columns, state: { rows: number; crlf: boolean; base: number }): number {
+function scanLines(
+  buf: Buffer,
+  from: number,
+  to: number,
+  cols: Columns,
+  sep: number,
+  mark: number,
+  state: { rows: number; crlf: boolean; base: number },
+): number {
   const width = cols.values.length;
   const crlf = state.crlf;
   let p = from;
@@ -196,60 +212,15 @@ function scanLines(buf: Buffer, from: number, to: number, cols: Columns, state: 
     const row = cols.fill;
     const values = cols.values;
     for (let j = 0; j < width; j++) {
-      const cellStart = p;
-      let c = buf[p];
-      // (no branch on the sign: it is a coin flip in real data, and a mispredicted branch per cell cost a fifth of the scan)
-      const negative = +(c === 45);
-      p += negative;
-      c = buf[p];
-      if (c === 43 && negative === 0) c = buf[++p];
-      // the digits before and after the point as one integer (32-bit arithmetic: exact for up to 9 digits; longer
-      // cells are read again by exactDecimalBytes, so a wrapped m is never used); d = byte − '0', a digit when 0 ≤ d ≤ 9
-      // (one unsigned comparison; `| 0` makes a read past the end, which the line breaks rule out, a non-digit)
-      const intStart = p;
-      let m = 0;
-      let d = c - 48;
-      while (d >>> 0 < 10) {
-        m = (m * 10 + d) | 0;
-        d = (buf[++p] | 0) - 48;
-      }
-      let digits = p - intStart;
-      leadingZero[j] |= +(c === 48) & +(digits > 1);
-      let fraction = 0;
-      if (d === -2) {
-        // '.'
-        const fracStart = ++p;
-        d = (buf[p] | 0) - 48;
-        while (d >>> 0 < 10) {
-          m = (m * 10 + d) | 0;
-          d = (buf[++p] | 0) - 48;
-        }
-        fraction = p - fracStart;
-        digits += fraction;
-      }
-      if (digits === 0) return -1;
-      c = d + 48;
-      let exponent = false;
-      if (c === 101 || c === 69) {
-        exponent = true;
-        c = buf[++p];
-        if (c === 45 || c === 43) c = buf[++p];
-        const expStart = p;
-        while (c >= 48 && c <= 57) c = buf[++p];
-        if (p === expStart) return -1;
-      }
-      let v: number;
-      if (digits <= 9 && !exponent) {
-        v = (m / POW10[fraction]) * SIGN[negative]; // (exact negation; −0 for a negative zero, as Number('-0'))
-      } else {
-        v = exactDecimalBytes(buf, cellStart, p);
-        if (v !== v) v = Number(buf.toString('latin1', cellStart, p)); // (17 significant digits, large exponents)
-        if (v - v !== 0) return -1; // (overflow: ±Infinity)
-      }
-      values[j][row] = v;
-      // the cell must end here: a comma before the last field, a line break (or the end of the file) after it
+      // a number written with a leading zero (`01`, `-007`): the sign skipped, a 0 followed by a digit (no branch)
+      const first = p + (+(buf[p] === 45) | +(buf[p] === 43));
+      leadingZero[j] |= +(buf[first] === 48) & +(((buf[first + 1] | 0) - 48) >>> 0 < 10);
+      p = readDecimal(buf, p, mark, values[j], row);
+      if (p < 0) return -1; // (not a plain decimal, or an overflow, which the full parser refuses)
+      // the cell must end here: a separator before the last field, a line break (or the end of the file) after it
+      const c = buf[p];
       if (j < width - 1) {
-        if (c !== COMMA) return -1;
+        if (c !== sep) return -1;
         p++;
       } else if (c === LF) {
         if (crlf) return -1;
@@ -266,8 +237,11 @@ function scanLines(buf: Buffer, from: number, to: number, cols: Columns, state: 
   return p;
 }
 
-/** Reads the header from the first line of buf: names and line ending, or null when the fast path does not apply. */
-function parseHeader(buf: Buffer): { names: string[]; bodyStart: number; crlf: boolean } | null {
+/**
+ * The header line at the start of buf: its text (byte-order mark left out), where the data start and its line ending;
+ * null when the fast path does not apply (no whole line yet, a quote or control byte other than a tab, not UTF-8).
+ */
+function headerLine(buf: Buffer): { text: string; bodyStart: number; crlf: boolean } | null {
   let start = 0;
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
   const nl = buf.indexOf(LF, start);
@@ -276,7 +250,7 @@ function parseHeader(buf: Buffer): { names: string[]; bodyStart: number; crlf: b
   const stop = crlf ? nl - 1 : nl;
   for (let i = start; i < stop; i++) {
     const b = buf[i];
-    if (b < 0x20 || b === QUOTE || b === 0x7f) return null;
+    if ((b < 0x20 && b !== TAB) || b === QUOTE || b === 0x7f) return null;
   }
   let text: string;
   try {
@@ -284,7 +258,17 @@ function parseHeader(buf: Buffer): { names: string[]; bodyStart: number; crlf: b
   } catch {
     return null;
   }
-  return { names: text.split(','), bodyStart: nl + 1, crlf };
+  return { text, bodyStart: nl + 1, crlf };
+}
+
+/** The dialect the full parser would read `path` with, given its header line; null where it would refuse (it says why). */
+function dialectOf(path: string, header: string, options: FastCsvOptions): CsvDialect | null {
+  try {
+    return chooseDialect(path, header, options);
+  } catch (e) {
+    if (e instanceof UserError) return null;
+    throw e;
+  }
 }
 
 /**
@@ -296,76 +280,48 @@ function parseHeader(buf: Buffer): { names: string[]; bodyStart: number; crlf: b
 export function scanNumericCsv(path: string, options: FastCsvOptions = {}, allocate?: Allocate | null): FastCsv | null {
   if (Object.keys(options.levels ?? {}).length > 0) return null;
   if (Object.values(options.types ?? {}).some((t) => t !== 'numeric')) return null;
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return null;
-    const size = stat.size;
-    let buf = Buffer.allocUnsafe(Math.min(Math.max(size, 1), CHUNK_BYTES));
-    let len = 0;
-    let eof = false;
-    const fill = (): void => {
-      if (len === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, len);
-        buf = bigger;
-      }
-      const got = readSync(fd, buf, len, buf.length - len, null);
-      if (got === 0) eof = true;
-      len += got;
-    };
+  return withFileChunks(path, (size) => Math.min(Math.max(size, 1), CHUNK_BYTES), (reader, size) => {
     // the header line, whole
-    let header: ReturnType<typeof parseHeader> = null;
+    let header: ReturnType<typeof headerLine> = null;
     for (;;) {
-      fill();
-      if (len >= 16 && needsTextDecoding(buf.subarray(0, 16))) return null;
-      header = parseHeader(buf.subarray(0, len));
-      if (header !== null || eof) break;
-      if (buf.subarray(0, len).indexOf(LF) >= 0) return null; // a line break but no usable header
+      reader.fill();
+      const head = reader.buf.subarray(0, reader.len);
+      if (head.length >= 16 && needsTextDecoding(head.subarray(0, 16))) return null;
+      header = headerLine(head);
+      if (header !== null || reader.eof) break;
+      if (head.indexOf(LF) >= 0) return null; // a line break but no usable header
     }
-    if (header === null || (len < 16 && needsTextDecoding(buf.subarray(0, len)))) return null;
-    const width = header.names.length;
+    if (header === null || (reader.len < 16 && needsTextDecoding(reader.buf.subarray(0, reader.len)))) return null;
+    const dialect = dialectOf(path, header.text, options);
+    if (dialect === null || (dialect.sep !== '\t' && header.text.includes('\t'))) return null;
+    const names = header.text.split(dialect.sep);
+    const sep = byteOf(dialect.sep);
+    const mark = byteOf(dialect.decimal);
     const memory = allocate === undefined ? largeAllocator() : allocate;
-    const cols = new Columns(width, memory, { bodyStart: header.bodyStart, size });
+    const cols = new Columns(names.length, memory, { bodyStart: header.bodyStart, size });
     const state = { rows: 0, crlf: header.crlf, base: 0 };
+    const ending = header.crlf ? [CR, LF] : [LF];
     let start = header.bodyStart;
     for (;;) {
-      if (eof && len > start && buf[len - 1] !== LF) {
-        // the last line has no line break: add one, so that every line the scanner sees ends in one
-        if (len + 2 > buf.length) {
-          const bigger = Buffer.allocUnsafe(len + 2);
-          buf.copy(bigger, 0, 0, len);
-          buf = bigger;
-        }
-        if (state.crlf) buf[len++] = CR;
-        buf[len++] = LF;
-      }
-      const lastBreak = buf.lastIndexOf(LF, len - 1);
-      const to = eof ? len : lastBreak + 1;
+      const to = reader.wholeLines(ending);
       if (to > start) {
-        const at = scanLines(buf, start, to, cols, state);
+        const at = scanLines(reader.buf, start, to, cols, sep, mark, state);
         if (at !== to) return null;
         start = to;
       }
-      if (eof) break;
+      if (reader.eof) break;
       // keep the partial last line, then read on
-      buf.copy(buf, 0, start, len);
-      len -= start;
+      reader.keep(start);
       state.base += start;
       start = 0;
-      fill();
+      reader.fill();
     }
     if (state.rows === 0) return null;
-    const names = header.names;
     const n = state.rows;
     return {
       header: names,
       leadingZero: names.filter((_, j) => cols.leadingZero[j] !== 0),
+      dialect,
       frame: (source: string): Frame => {
         const columns: Column[] = names.map((name, j) => numericColumn(name, cols.column(j, n)));
         const lines = memory === null ? new Uint32Array(n) : new Uint32Array(memory(n * 4), 0, n);
@@ -373,7 +329,5 @@ export function scanNumericCsv(path: string, options: FastCsvOptions = {}, alloc
         return frameFromColumns(columns, source, new Map(), lines);
       },
     };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }

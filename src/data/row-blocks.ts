@@ -29,6 +29,7 @@ import { decodeTextBytes } from './text-bytes.js';
 import { readTextFile } from './file-text.js';
 import type { Frame } from './frame.js';
 import { frameRows, withFirstRow } from './frame-build.js';
+import { ChunkReader, type ReadBytes } from '../platform/chunk-reader.js';
 
 /** Rows per block unless asked otherwise (the fast CSV reader's block, csv-fast.ts). */
 export const BLOCK_ROWS = 1 << 16;
@@ -60,8 +61,7 @@ export function fileBlocks(path: string, options: ReadCsvOptions = {}, blockRows
 
 /** Where the bytes come from: the file, chunk by chunk, or the whole text of a file that needed decoding. */
 interface ByteSource {
-  /** Reads up to `length` bytes into buf at `offset`; 0 at the end. */
-  read(buf: Buffer, offset: number, length: number): number;
+  readonly read: ReadBytes;
   close(): void;
 }
 
@@ -116,33 +116,21 @@ function countBreaks(buf: Uint8Array, from: number, to: number): number {
 function* csvBlocks(path: string, options: ReadCsvOptions, blockRows: number): Generator<Frame> {
   const { source, decoded } = openBytes(path);
   try {
-    let buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    let len = 0;
-    let eof = false;
-    const fill = (): void => {
-      if (len === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, len);
-        buf = bigger;
-      }
-      const got = source.read(buf, len, buf.length - len);
-      if (got === 0) eof = true;
-      len += got;
-    };
+    const reader = new ChunkReader(source.read, CHUNK_BYTES);
     // the header: the bytes up to the first line break outside quotes
     let headerEnd = -1;
     let inQuote = false;
     let scanned = 0;
     while (headerEnd < 0) {
-      fill();
-      for (; scanned < len && headerEnd < 0; scanned++) {
-        const c = buf[scanned];
+      reader.fill();
+      for (; scanned < reader.len && headerEnd < 0; scanned++) {
+        const c = reader.buf[scanned];
         if (c === QUOTE) inQuote = !inQuote;
         else if (c === LF && !inQuote) headerEnd = scanned + 1;
       }
-      if (eof && headerEnd < 0) headerEnd = len;
+      if (reader.eof && headerEnd < 0) headerEnd = reader.len;
     }
-    const headerBytes = Buffer.from(buf.subarray(0, headerEnd));
+    const headerBytes = Buffer.from(reader.buf.subarray(0, headerEnd));
     // the dialect from the header line (undecodable bytes there are the first block's error, as in a whole file)
     const dialect = chooseDialect(path, headerBytes.toString('utf8'), options);
     const line = dialectLine(path, dialect);
@@ -170,19 +158,18 @@ function* csvBlocks(path: string, options: ReadCsvOptions, blockRows: number): G
       let at = start;
       let lineStart = start;
       let quoted = false;
+      let buf = reader.buf;
       for (;;) {
-        if (at === len) {
-          if (eof) break;
+        if (at === reader.len) {
+          if (reader.eof) break;
           // keep the block's bytes so far (the first block's with the header), read on
           const keep = first ? 0 : start;
-          if (keep > 0) {
-            buf.copy(buf, 0, keep, len);
-            at -= keep;
-            lineStart -= keep;
-            len -= keep;
-            start -= keep;
-          }
-          fill();
+          reader.keep(keep);
+          at -= keep;
+          lineStart -= keep;
+          start -= keep;
+          reader.fill();
+          buf = reader.buf;
           continue;
         }
         const c = buf[at++];
@@ -197,7 +184,7 @@ function* csvBlocks(path: string, options: ReadCsvOptions, blockRows: number): G
           }
         }
       }
-      const end = cut >= 0 ? cut : len;
+      const end = cut >= 0 ? cut : reader.len;
       if (end === start && !first) break;
       if (cut < 0 && !first && isBlank(buf, start, end)) break; // only empty lines left: the end of the file
       let text: string;

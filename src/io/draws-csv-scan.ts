@@ -10,22 +10,22 @@
  * number of fields — makes the scanner give up (null); the caller then reads the file with the full parser
  * (csv-parse), which gives the same values or the exact message. So this path decides no error itself.
  *
- * Numbers: a cell whose decimal digits read as an integer m ≤ 2^53 with a decimal exponent e, |e| ≤ 22, is
- * m × 10^e or m / 10^−e in one correctly rounded operation, since both operands are exact doubles (Clinger, "How to
- * read floating point numbers accurately", PLDI 1990, the fast path; as src/data/csv-fast.ts), so it equals
- * Number(cell); other cells are converted by Number() on their text.
+ * Numbers: readDecimal (src/data/decimal-bytes.ts, the CSV fast path's reader too), bit for bit Number() of the
+ * cell's text; a cell that is no plain decimal is looked up among CmdStan's spellings of nan and inf, and anything
+ * else (an overflowing decimal such as 1e999 included) is the full parser's.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { POINT, readDecimal } from '../data/decimal-bytes.js';
+import { withFileChunks } from '../platform/chunk-reader.js';
 
 const CHUNK_BYTES = 1 << 22;
-const MAX_EXACT = 2 ** 53;
-const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 const COMMA = 44;
 const LF = 10;
 const CR = 13;
 const HASH = 35;
 const QUOTE = 34;
+/** The line break added to a last line without one. */
+const LINE_END = [LF];
 
 /** Where one chain's rows go as they are read. */
 export interface ChainSink {
@@ -94,74 +94,18 @@ function scanRows(buf: Buffer, from: number, to: number, row: Float64Array, sink
       continue;
     }
     for (let j = 0; j < width; j++) {
-      const cellStart = p;
-      c = buf[p];
-      let negative = false;
-      if (c === 45) {
-        negative = true;
-        c = buf[++p];
-      } else if (c === 43) c = buf[++p];
-      let m = 0;
-      let digits = 0;
-      let exp10 = 0;
-      let exact = true;
-      while (c >= 48 && c <= 57) {
-        const next = m * 10 + (c - 48);
-        if (next > MAX_EXACT) exact = false;
-        else m = next;
-        if (!exact) exp10++;
-        digits++;
-        c = buf[++p];
-      }
-      if (c === 46) {
-        c = buf[++p];
-        while (c >= 48 && c <= 57) {
-          if (exact) {
-            const next = m * 10 + (c - 48);
-            if (next > MAX_EXACT) exact = false;
-            else {
-              m = next;
-              exp10--;
-            }
-          }
-          digits++;
-          c = buf[++p];
-        }
-      }
-      let v: number;
-      if (digits === 0) {
-        // not a decimal: nan, inf and their kin, or something the full parser must judge
-        let end = cellStart;
-        while (end < to && buf[end] !== COMMA && buf[end] !== LF && buf[end] !== CR) end++;
-        const special = SPECIAL.get(buf.toString('latin1', cellStart, end).toLowerCase());
+      const end = readDecimal(buf, p, POINT, row, j);
+      if (end >= 0) p = end;
+      else {
+        // not a plain decimal: nan, inf and their kin, or something the full parser must judge
+        let stop = p;
+        while (stop < to && buf[stop] !== COMMA && buf[stop] !== LF && buf[stop] !== CR) stop++;
+        const special = SPECIAL.get(buf.toString('latin1', p, stop).toLowerCase());
         if (special === undefined) return -1;
-        v = special;
-        p = end;
-        c = buf[p];
-      } else {
-        if (c === 101 || c === 69) {
-          c = buf[++p];
-          let expNegative = false;
-          if (c === 45) {
-            expNegative = true;
-            c = buf[++p];
-          } else if (c === 43) c = buf[++p];
-          let e = 0;
-          let expDigits = 0;
-          while (c >= 48 && c <= 57) {
-            if (e < 100000) e = e * 10 + (c - 48);
-            expDigits++;
-            c = buf[++p];
-          }
-          if (expDigits === 0) return -1;
-          exp10 += expNegative ? -e : e;
-        }
-        if (exact && exp10 >= -22 && exp10 <= 22) {
-          v = exp10 < 0 ? m / POW10[-exp10] : m * POW10[exp10];
-          if (negative) v = -v;
-        } else v = Number(buf.toString('latin1', cellStart, p));
+        row[j] = special;
+        p = stop;
       }
-      row[j] = v;
+      c = buf[p];
       // the cell must end here: a comma before the last field, the line's end after it
       if (j < width - 1) {
         if (c !== COMMA) return -1;
@@ -183,31 +127,12 @@ function scanRows(buf: Buffer, from: number, to: number, row: Float64Array, sink
  * it small to put line ends at every place in a chunk); the buffer doubles while a line does not fit.
  */
 export function scanChainCsv(path: string, begin: (header: readonly string[]) => ChainSink, chunkBytes = CHUNK_BYTES): ScannedChain | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return null;
-    let buf = Buffer.allocUnsafe(chunkBytes);
-    let len = 0;
-    let eof = false;
-    const fill = (): void => {
-      if (len === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, len);
-        buf = bigger;
-      }
-      const got = readSync(fd, buf, len, buf.length - len, null);
-      if (got === 0) eof = true;
-      len += got;
-    };
-    fill();
+  return withFileChunks(path, () => chunkBytes, (reader) => {
+    reader.fill();
+    const head = reader.buf;
     // gzip or a byte-order mark: the full path
-    if (len >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return null;
-    if (len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return null;
+    if (reader.len >= 2 && head[0] === 0x1f && head[1] === 0x8b) return null;
+    if (reader.len >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return null;
     const comments: string[] = [];
     let adaptation = false;
     let header: string[] | null = null;
@@ -222,16 +147,8 @@ export function scanChainCsv(path: string, begin: (header: readonly string[]) =>
     };
     let start = 0;
     for (;;) {
-      if (eof && len > start && buf[len - 1] !== LF) {
-        // the last line has no line break: add one, so that every line scanned ends in one
-        if (len + 1 > buf.length) {
-          const bigger = Buffer.allocUnsafe(len + 1);
-          buf.copy(bigger, 0, 0, len);
-          buf = bigger;
-        }
-        buf[len++] = LF;
-      }
-      const to = eof ? len : buf.lastIndexOf(LF, len - 1) + 1;
+      const to = reader.wholeLines(LINE_END);
+      const buf = reader.buf;
       // comments and empty lines before the header, then the header
       while (header === null && start < to) {
         const nl = buf.indexOf(LF, start);
@@ -250,16 +167,13 @@ export function scanChainCsv(path: string, begin: (header: readonly string[]) =>
         if (at !== to) return null;
         start = to;
       }
-      if (eof) break;
+      if (reader.eof) break;
       // keep the partial last line, then read on
-      buf.copy(buf, 0, start, len);
-      len -= start;
+      reader.keep(start);
       start = 0;
-      fill();
+      reader.fill();
     }
     if (header === null) return null; // the full parser says "no header line"
     return { header, comments: comments.join('\n'), adaptation };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }

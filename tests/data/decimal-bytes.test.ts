@@ -1,17 +1,18 @@
 /**
- * Decimal numbers read from bytes (src/data/decimal-bytes.ts, and the CSV fast path's own reading of short cells in
- * src/data/csv-fast.ts) against the reference: JavaScript's Number() of the same text, the correctly rounded double
+ * Decimal numbers read from bytes (src/data/decimal-bytes.ts: readDecimal, which the CSV fast path and the draws
+ * files' scan read their cells with, and decimalBytes) against the reference: JavaScript's Number() of the same text, the correctly rounded double
  * (ECMA-262, StringToNumber). Every comparison is of the bits (Object.is: −0 and 0 differ). The corpus: doubles drawn
  * over the whole range (random bit patterns) and over everyday scales, printed as JavaScript prints them (toString,
  * toFixed, toExponential, toPrecision), random digit strings (leading and trailing points, signs, zeros, 10–40
  * digits, exponents to ±400), and hand-picked edges: −0, the largest double and just beyond it, subnormals down to
- * the smallest and below, and mantissas around 2^53 (where reading digits in doubles stops being exact).
+ * the smallest and below, and mantissas around 2^53 (where reading digits in doubles stops being exact). With the
+ * decimal comma as mark the reference is Number() of the same text with its point.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decimalBytes, exactDecimalBytes } from '../../src/data/decimal-bytes.js';
+import { decimalBytes, exactDecimalBytes, readDecimal } from '../../src/data/decimal-bytes.js';
 import { scanNumericCsv } from '../../src/data/csv-fast.js';
 import type { NumericValues } from '../../src/data/frame.js';
 
@@ -118,6 +119,46 @@ describe('decimalBytes', () => {
     }
     // (the reference itself: the nearest double to 90071992547409.93 is 90071992547409.9375, not …921875)
     expect(Number('90071992547409.93')).toBe(90071992547409.9375);
+  });
+});
+
+describe('readDecimal', () => {
+  const cells = corpus(200_000, 99);
+
+  it('reads every spelling where it starts, ends where it ends, and gives Number() of it, with a point or a comma as mark', () => {
+    const out = new Float64Array(2);
+    for (const [mark, markChar] of [[46, '.'], [44, ',']] as const) {
+      const examples: string[] = [];
+      for (const cell of cells) {
+        const spelled = markChar === '.' ? cell : cell.replace('.', ',');
+        const bytes = Buffer.from(`;${spelled};`, 'latin1');
+        const reference = Number(cell);
+        out[1] = 12345;
+        const end = readDecimal(bytes, 1, mark, out, 1);
+        // an overflowing cell is not read (-1) and leaves its slot alone; every other is read whole, bit for bit
+        const ok = Number.isFinite(reference) ? end === bytes.length - 1 && Object.is(out[1], reference) : end === -1 && out[1] === 12345;
+        if (!ok && examples.length < 5) examples.push(`${spelled}: end ${end}, ${out[1]} vs ${reference}`);
+      }
+      expect([markChar, examples]).toEqual([markChar, []]);
+    }
+  });
+
+  it('-1 where no plain decimal starts; a number ends at the first byte that cannot continue it', () => {
+    const out = new Float64Array(1);
+    const read = (text: string, mark = 46): [number, number] => {
+      out[0] = NaN;
+      return [readDecimal(Buffer.from(text, 'latin1'), 0, mark, out, 0), out[0]];
+    };
+    for (const text of ['', '-', '+', '.', 'e5', '.e1', '1e', '1e+', '--1', '+-1', 'inf', 'nan', ',5']) expect([text, read(text)[0]]).toEqual([text, -1]);
+    expect(read('1.5;2')).toEqual([3, 1.5]);
+    expect(read('1,5;2')).toEqual([1, 1]); // a comma is no point
+    expect(read('1,5;2', 44)).toEqual([3, 1.5]);
+    expect(read('1.5', 44)).toEqual([1, 1]); // nor is a point a comma
+    expect(read('-0,25e2|', 44)).toEqual([7, -25]);
+    expect(read('1.2.3')).toEqual([3, 1.2]);
+    expect(read('12abc')).toEqual([2, 12]);
+    expect(read('1e999')[0]).toBe(-1);
+    expect(Object.is(read('-0')[1], -0)).toBe(true);
   });
 });
 
