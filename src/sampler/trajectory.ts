@@ -38,7 +38,7 @@
  * position, gradient and log π of the end that is not being extended (`work` holds the end being extended).
  */
 import type { Rng } from '../rng.js';
-import { leapfrogCloseEnergy, leapfrogOpenFrom } from './integrator.js';
+import { leapfrogCloseEnergy, leapfrogCloseMerge, leapfrogOpenFrom, leapfrogOpenSaving } from './integrator.js';
 import type { Metric } from './metric.js';
 import { logAddExp, takeBiased, takeUniform } from './proposal.js';
 import { mergeNoUTurnSum, mergeStatesNoUTurn } from './termination.js';
@@ -135,6 +135,8 @@ export class TreeBuilder {
   private readonly direction: Int8Array;
   private readonly subtreeDepth: Int32Array;
   private readonly leaf: Int32Array;
+  /** The two sums of a leaf's first merge when it is fused with the leapfrog step's close (leapfrogCloseMerge). */
+  private readonly mergeSums = new Float64Array(2);
 
   constructor(
     nChains: number,
@@ -283,14 +285,20 @@ export class TreeBuilder {
     this.otherLogp[c] = lp;
   }
 
-  /** Opens leaf k's leapfrog step, its momentum going to the pair of the slot it will be written to (t = ctz(k)). */
-  private openLeapfrog(c: number): void {
+  /**
+   * Opens leaf k's leapfrog step, its momentum going to the pair of the slot it will be written to (t = ctz(k)); with
+   * a proposal slot `keep`, the integration point is first kept as that slot's proposal, in the same pass.
+   */
+  private openLeapfrog(c: number, keep: LevelSlot | null = null): void {
     const k = ++this.leaf[c];
     const t = 31 - Math.clz32(k & -k);
     const s = this.levels[t];
     const to = t === 0 ? s.first[c] : s.last[c];
     const { work } = this;
-    leapfrogOpenFrom(this.metric, c, this.direction[c] * this.stepSize[c], work.q, this.stateP[this.fromState[c]], this.stateP[to], work.grad, c * this.dim);
+    const eps = this.direction[c] * this.stepSize[c];
+    const pFrom = this.stateP[this.fromState[c]];
+    if (keep === null) leapfrogOpenFrom(this.metric, c, eps, work.q, pFrom, this.stateP[to], work.grad, c * this.dim);
+    else leapfrogOpenSaving(this.metric, c, eps, work.q, pFrom, this.stateP[to], work.grad, c * this.dim, this.propQ[keep.prop[c]], this.propGrad[keep.prop[c]]);
     this.fromState[c] = to;
   }
 
@@ -310,7 +318,13 @@ export class TreeBuilder {
     const leafState = this.fromState[c];
     const pLeaf = stateP[leafState];
     const psLeaf = statePs[leafState];
-    const kinetic = leapfrogCloseEnergy(this.metric, c, this.direction[c] * this.stepSize[c], pLeaf, work.grad, psLeaf, o);
+    const eps = this.direction[c] * this.stepSize[c];
+    // with the diagonal metric a leaf that merges (t > 0) does its first merge's check in its closing pass
+    const fused = t > 0 && this.metric.kind === 'diag';
+    const a0first = levels[0].first[c];
+    const kinetic = fused
+      ? leapfrogCloseMerge(this.metric, c, eps, pLeaf, work.grad, psLeaf, o, stateP[a0first], statePs[a0first], s.rho, this.mergeSums)
+      : leapfrogCloseEnergy(this.metric, c, eps, pLeaf, work.grad, psLeaf, o);
     let h = -work.logp[c] + kinetic;
     if (Number.isNaN(h)) h = Infinity;
     const h0 = this.h0[c];
@@ -337,8 +351,9 @@ export class TreeBuilder {
         s.propH[c] = a0.propH[c];
       }
       s.lsw[c] = logAddExp(a0.lsw[c], s.lsw[c]);
-      let first = a0.first[c];
-      if (!mergeStatesNoUTurn(d, o, stateP[first], statePs[first], pLeaf, psLeaf, s.rho)) {
+      let first = a0first;
+      const persist0 = fused ? this.mergeSums[0] > 0 && this.mergeSums[1] > 0 : mergeStatesNoUTurn(d, o, stateP[first], statePs[first], pLeaf, psLeaf, s.rho);
+      if (!persist0) {
         this.finish(c);
         return;
       }
@@ -377,20 +392,13 @@ export class TreeBuilder {
       s.first[c] = first;
     }
     if (t < this.subtreeDepth[c]) {
-      // slot t stays pending: its proposal must outlive the integration point
-      if (from < 0) {
-        const q = this.propQ[s.prop[c]];
-        const g = this.propGrad[s.prop[c]];
-        for (let i = o; i < o + d; i++) {
-          q[i] = work.q[i];
-          g[i] = work.grad[i];
-        }
-      } else {
+      // slot t stays pending: its proposal must outlive the integration point (kept by the next step's open pass)
+      if (from >= 0) {
         const mine = s.prop[c];
         s.prop[c] = levels[from].prop[c];
         levels[from].prop[c] = mine;
       }
-      this.openLeapfrog(c);
+      this.openLeapfrog(c, from < 0 ? s : null);
       return;
     }
     this.mergeSubtree(c, s, t, from, rng);
