@@ -25,9 +25,10 @@
  * taking over their ids instead of copying vectors (ids are swapped, so each pair has exactly one owner and nothing
  * needs counting). Proposals are kept the same way: a pending subtree's proposal (q, ∇log π) lives in a pool buffer
  * named per chain; the integration point is copied into one only when the new leaf is the state kept and its subtree
- * stays pending, and a merge that keeps an older proposal swaps buffer ids. The sum ρ is written by the no-U-turn
- * check's own pass (termination.ts, mergeNoUTurnSum), and the integrator's halves fuse the momentum, position,
- * velocity and kinetic-energy passes (integrator.ts). Every number is computed by the same operations in the same
+ * stays pending (by the next step's opening pass, which reads q and ∇ anyway), and a merge that keeps an older
+ * proposal swaps buffer ids. The sum ρ is written by the no-U-turn check's own pass (termination.ts,
+ * mergeNoUTurnSum), and the integrator's halves fuse the momentum, position, velocity and kinetic-energy passes
+ * (integrator.ts; with the diagonal metric the closing pass also does the leaf's first merge, leapfrogCloseMerge). Every number is computed by the same operations in the same
  * order as in the plain form that copies every piece (tests/sampler/helpers/plain-tree.ts), and the random draws are
  * the same, so the draws are identical bit for bit (tests/sampler/tree-equivalence.test.ts).
  *
