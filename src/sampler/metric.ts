@@ -205,6 +205,36 @@ export class Metric {
     return 0.5 * k;
   }
 
+  /**
+   * Both at once: out[outOff …] = M⁻¹ p and the return value ½ pᵀ M⁻¹ p, in one pass over p (two for the low-rank
+   * metric). The same floating-point operations in the same order as velocity and kinetic, so the same values bit for
+   * bit (for the diagonal, (m_i p_i) p_i is kinetic's m_i · p_i · p_i; for the dense, p_i · row_i is its p_i · row).
+   */
+  kineticVelocity(c: number, p: Float64Array, off: number, out: Float64Array, outOff: number): number {
+    if (this.kind === 'lowrank') return 0.5 * this.lowRankApply(c, p, off, out, outOff, 0);
+    const d = this.dim;
+    const m = this.inverse;
+    let k = 0;
+    if (this.kind === 'diag') {
+      const mo = c * d;
+      for (let i = 0; i < d; i++) {
+        const pi = p[off + i];
+        const v = m[mo + i] * pi;
+        out[outOff + i] = v;
+        k += v * pi;
+      }
+    } else {
+      const mo = c * d * d;
+      for (let i = 0; i < d; i++) {
+        let row = 0;
+        for (let j = 0; j < d; j++) row += m[mo + i * d + j] * p[off + j];
+        out[outOff + i] = row;
+        k += p[off + i] * row;
+      }
+    }
+    return 0.5 * k;
+  }
+
   /** out[outOff …] = M⁻¹ p (the velocity p♯ of chain c). */
   velocity(c: number, p: Float64Array, off: number, out: Float64Array, outOff: number): void {
     if (this.kind === 'lowrank') {

@@ -66,3 +66,67 @@ export function mergeNoUTurn(
   }
   return whole1 > 0 && whole2 > 0 && left1 > 0 && left2 > 0 && right1 > 0 && right2 > 0;
 }
+
+/**
+ * mergeNoUTurn that also writes the merged trajectory's ρ_A + ρ_B to rhoOut (which may be rhoA or rhoB: each
+ * coordinate is read before it is written), so that the sum costs no pass of its own.
+ */
+export function mergeNoUTurnSum(
+  dim: number,
+  o: number,
+  rhoA: Float64Array,
+  psAOuter: Float64Array,
+  psAInner: Float64Array,
+  pAInner: Float64Array,
+  rhoB: Float64Array,
+  psBInner: Float64Array,
+  psBOuter: Float64Array,
+  pBInner: Float64Array,
+  rhoOut: Float64Array,
+): boolean {
+  let whole1 = 0;
+  let whole2 = 0;
+  let left1 = 0;
+  let left2 = 0;
+  let right1 = 0;
+  let right2 = 0;
+  for (let i = o; i < o + dim; i++) {
+    const whole = rhoA[i] + rhoB[i];
+    const left = rhoA[i] + pBInner[i];
+    const right = rhoB[i] + pAInner[i];
+    rhoOut[i] = whole;
+    whole1 += psAOuter[i] * whole;
+    whole2 += psBOuter[i] * whole;
+    left1 += psAOuter[i] * left;
+    left2 += psBInner[i] * left;
+    right1 += psAInner[i] * right;
+    right2 += psBOuter[i] * right;
+  }
+  return whole1 > 0 && whole2 > 0 && left1 > 0 && left2 > 0 && right1 > 0 && right2 > 0;
+}
+
+/**
+ * The three checks for merging two single states a | b (two subtrees of depth 0): each is its own ρ, p and both
+ * ends, so ρ_A + ρ_B = ρ_A + p(B inner) = ρ_B + p(A inner) = p_a + p_b (addition commutes exactly) and the six sums of
+ * mergeNoUTurn are two: p♯_a·(p_a + p_b) and p♯_b·(p_a + p_b), each accumulated in the same order as there. Writes
+ * p_a + p_b to rhoOut.
+ */
+export function mergeStatesNoUTurn(
+  dim: number,
+  o: number,
+  pA: Float64Array,
+  psA: Float64Array,
+  pB: Float64Array,
+  psB: Float64Array,
+  rhoOut: Float64Array,
+): boolean {
+  let a = 0;
+  let b = 0;
+  for (let i = o; i < o + dim; i++) {
+    const whole = pA[i] + pB[i];
+    rhoOut[i] = whole;
+    a += psA[i] * whole;
+    b += psB[i] * whole;
+  }
+  return a > 0 && b > 0;
+}

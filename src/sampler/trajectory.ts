@@ -18,14 +18,31 @@
  * (thousands per step for 4096 chains) plus a batcher that counts who has asked; here a step allocates nothing and the
  * batch is simply the `building` mask. bench/sampler.bench.ts measures the cost per step.
  *
- * Per level slot ℓ (allocated the first time a subtree of depth ≥ ℓ is built) each chain has: ρ, p♯ and p at the
- * subtree's first and last state (in integration order), the proposal (q, ∇, log π, H) and the log sum of weights.
+ * What is kept, and how little is copied (the sampler's own cost is O(d) per leapfrog step per chain, which with
+ * 10⁴–10⁵ parameters rivals the gradient): a state's momentum p and velocity p♯ = M⁻¹p are written once, by the
+ * closing half of its leapfrog step, into a pair of vectors from a pool, and the subtrees that begin or end at that
+ * state name the pair by a per-chain id. A merge keeps the first state of one piece and the last of the other by
+ * taking over their ids instead of copying vectors (ids are swapped, so each pair has exactly one owner and nothing
+ * needs counting). Proposals are kept the same way: a pending subtree's proposal (q, ∇log π) lives in a pool buffer
+ * named per chain; the integration point is copied into one only when the new leaf is the state kept and its subtree
+ * stays pending (by the next step's opening pass, which reads q and ∇ anyway), and a merge that keeps an older
+ * proposal swaps buffer ids. The sum ρ is written by the no-U-turn check's own pass (termination.ts,
+ * mergeNoUTurnSum), and the integrator's halves fuse the momentum, position, velocity and kinetic-energy passes
+ * (integrator.ts; with the diagonal metric the closing pass also does the leaf's first merge, leapfrogCloseMerge). Every number is computed by the same operations in the same
+ * order as in the plain form that copies every piece (tests/sampler/helpers/plain-tree.ts), and the random draws are
+ * the same, so the draws are identical bit for bit (tests/sampler/tree-equivalence.test.ts).
+ *
+ * Per level slot ℓ (allocated the first time a subtree of depth ≥ ℓ is built) each chain has: ρ (slot 0 holds one
+ * state, whose ρ is its p), the pair ids of the subtree's first and last states (in integration order; one id for
+ * slot 0), the id of its proposal buffer, the proposal's log π and H, and the log sum of weights. The trajectory has
+ * ρ, the pair ids of its two ends (one id for both until the first merge, the other then kept as a spare), and the
+ * position, gradient and log π of the end that is not being extended (`work` holds the end being extended).
  */
 import type { Rng } from '../rng.js';
-import { leapfrogClose, leapfrogOpen } from './integrator.js';
+import { leapfrogCloseEnergy, leapfrogCloseMerge, leapfrogOpenFrom, leapfrogOpenSaving } from './integrator.js';
 import type { Metric } from './metric.js';
 import { logAddExp, takeBiased, takeUniform } from './proposal.js';
-import { mergeNoUTurn } from './termination.js';
+import { mergeNoUTurnSum, mergeStatesNoUTurn } from './termination.js';
 import * as pm from '../numeric/portable-math.js';
 
 export interface TreeSettings {
@@ -37,13 +54,14 @@ export interface TreeSettings {
 
 /** One level slot: the pending subtree of that depth, for every chain. */
 interface LevelSlot {
+  /** ρ (C × d); empty for slot 0, whose subtree is one state (its ρ is that state's p). */
   readonly rho: Float64Array;
-  readonly psBeg: Float64Array;
-  readonly psEnd: Float64Array;
-  readonly pBeg: Float64Array;
-  readonly pEnd: Float64Array;
-  readonly propQ: Float64Array;
-  readonly propGrad: Float64Array;
+  /** Per chain: the pool pair (p, p♯) of the subtree's first state; for slot 0 its only state. */
+  readonly first: Int32Array;
+  /** Per chain: the pool pair of its last state (unused for slot 0). */
+  readonly last: Int32Array;
+  /** Per chain: the pool buffer (q, ∇log π) of its proposal. */
+  readonly prop: Int32Array;
   readonly propLogp: Float64Array;
   readonly propH: Float64Array;
   readonly lsw: Float64Array;
@@ -66,20 +84,13 @@ function pointSet(n: number, d: number): PointSet {
   };
 }
 
-function copyPoint(from: PointSet, to: PointSet, c: number, d: number): void {
-  const o = c * d;
-  for (let i = o; i < o + d; i++) {
-    to.q[i] = from.q[i];
-    to.p[i] = from.p[i];
-    to.grad[i] = from.grad[i];
-  }
-  to.logp[c] = from.logp[c];
-}
-
 export class TreeBuilder {
   readonly nChains: number;
   readonly dim: number;
-  /** The point being integrated; q, grad and logp are what the target evaluates. */
+  /**
+   * The point being integrated; q, grad and logp are what the target evaluates. (Its p is not used by the tree,
+   * whose momenta live in the pair pool; the step-size search integrates in it.)
+   */
   readonly work: PointSet;
   /** 1 while chain c is building its trajectory: the `active` mask of the target call. */
   readonly building: Uint8Array;
@@ -96,15 +107,27 @@ export class TreeBuilder {
   readonly divergent: Uint8Array;
   readonly energy: Float64Array;
 
-  private readonly fwd: PointSet;
-  private readonly bck: PointSet;
-  /** Whole-trajectory ρ and the p♯, p at its forward and backward ends. */
-  private readonly rho: Float64Array;
-  private readonly psFwd: Float64Array;
-  private readonly pFwd: Float64Array;
-  private readonly psBck: Float64Array;
-  private readonly pBck: Float64Array;
+  /** The pool of state pairs: momentum p and velocity p♯ of pair j are stateP[j], statePs[j] (C × d each). */
+  private readonly stateP: Float64Array[] = [];
+  private readonly statePs: Float64Array[] = [];
+  /** The pool of proposal buffers (C × d each). */
+  private readonly propQ: Float64Array[] = [];
+  private readonly propGrad: Float64Array[] = [];
   private readonly levels: LevelSlot[] = [];
+
+  /** Whole-trajectory ρ, and per chain the pair ids of its forward and backward ends and a spare id. */
+  private readonly rho: Float64Array;
+  private readonly fwdEnd: Int32Array;
+  private readonly bckEnd: Int32Array;
+  private readonly spare: Int32Array;
+  /** The trajectory's end opposite the one `work` holds (q, ∇log π, log π). */
+  private readonly otherQ: Float64Array;
+  private readonly otherGrad: Float64Array;
+  private readonly otherLogp: Float64Array;
+  /** 1 while that opposite end is the transition's starting point, still held in `current` only. */
+  private readonly startIsOther: Uint8Array;
+  /** The pair holding the momentum the next leapfrog step starts from. */
+  private readonly fromState: Int32Array;
 
   private readonly h0: Float64Array;
   private readonly sampleH: Float64Array;
@@ -113,6 +136,8 @@ export class TreeBuilder {
   private readonly direction: Int8Array;
   private readonly subtreeDepth: Int32Array;
   private readonly leaf: Int32Array;
+  /** The two sums of a leaf's first merge when it is fused with the leapfrog step's close (leapfrogCloseMerge). */
+  private readonly mergeSums = new Float64Array(2);
 
   constructor(
     nChains: number,
@@ -128,8 +153,6 @@ export class TreeBuilder {
     this.dim = d;
     this.work = pointSet(n, d);
     this.current = pointSet(n, d);
-    this.fwd = pointSet(n, d);
-    this.bck = pointSet(n, d);
     this.building = new Uint8Array(n);
     this.treeDepth = new Int32Array(n);
     this.nLeapfrog = new Int32Array(n);
@@ -137,10 +160,14 @@ export class TreeBuilder {
     this.divergent = new Uint8Array(n);
     this.energy = new Float64Array(n);
     this.rho = new Float64Array(n * d);
-    this.psFwd = new Float64Array(n * d);
-    this.pFwd = new Float64Array(n * d);
-    this.psBck = new Float64Array(n * d);
-    this.pBck = new Float64Array(n * d);
+    this.fwdEnd = new Int32Array(n).fill(this.newState());
+    this.bckEnd = new Int32Array(n).fill(this.newState());
+    this.spare = new Int32Array(n).fill(-1);
+    this.otherQ = new Float64Array(n * d);
+    this.otherGrad = new Float64Array(n * d);
+    this.otherLogp = new Float64Array(n);
+    this.startIsOther = new Uint8Array(n);
+    this.fromState = new Int32Array(n);
     this.h0 = new Float64Array(n);
     this.sampleH = new Float64Array(n);
     this.lswTrajectory = new Float64Array(n);
@@ -150,21 +177,30 @@ export class TreeBuilder {
     this.leaf = new Int32Array(n);
   }
 
+  /** Adds a pair (p, p♯) to the pool; returns its id. */
+  private newState(): number {
+    const size = this.nChains * this.dim;
+    this.stateP.push(new Float64Array(size));
+    this.statePs.push(new Float64Array(size));
+    return this.stateP.length - 1;
+  }
+
   /** Allocates level slots 0 … depth (once; slots are reused by every later transition). */
   private ensureLevels(depth: number): void {
-    const size = this.nChains * this.dim;
+    const n = this.nChains;
+    const size = n * this.dim;
     while (this.levels.length <= depth) {
+      const l = this.levels.length;
+      this.propQ.push(new Float64Array(size));
+      this.propGrad.push(new Float64Array(size));
       this.levels.push({
-        rho: new Float64Array(size),
-        psBeg: new Float64Array(size),
-        psEnd: new Float64Array(size),
-        pBeg: new Float64Array(size),
-        pEnd: new Float64Array(size),
-        propQ: new Float64Array(size),
-        propGrad: new Float64Array(size),
-        propLogp: new Float64Array(this.nChains),
-        propH: new Float64Array(this.nChains),
-        lsw: new Float64Array(this.nChains),
+        rho: new Float64Array(l === 0 ? 0 : size),
+        first: new Int32Array(n).fill(this.newState()),
+        last: new Int32Array(n).fill(l === 0 ? -1 : this.newState()),
+        prop: new Int32Array(n).fill(this.propQ.length - 1),
+        propLogp: new Float64Array(n),
+        propH: new Float64Array(n),
+        lsw: new Float64Array(n),
       });
     }
   }
@@ -182,19 +218,19 @@ export class TreeBuilder {
       work.grad[i] = current.grad[i];
     }
     work.logp[c] = current.logp[c];
-    metric.sampleMomentum(c, rng, work.p, o);
-    const h0 = -work.logp[c] + metric.kinetic(c, work.p, o);
+    this.startIsOther[c] = 1;
+    // both ends are the starting state, one pair; the other id waits as the spare (it still is one when the last
+    // transition ended before its first merge)
+    if (this.fwdEnd[c] !== this.bckEnd[c]) {
+      this.spare[c] = this.bckEnd[c];
+      this.bckEnd[c] = this.fwdEnd[c];
+    }
+    const x = this.fwdEnd[c];
+    const p = this.stateP[x];
+    metric.sampleMomentum(c, rng, p, o);
+    const h0 = -work.logp[c] + metric.kineticVelocity(c, p, o, this.statePs[x], o);
     this.h0[c] = h0;
     this.sampleH[c] = h0;
-    copyPoint(work, this.fwd, c, d);
-    copyPoint(work, this.bck, c, d);
-    metric.velocity(c, work.p, o, this.psFwd, o);
-    for (let i = o; i < o + d; i++) {
-      this.psBck[i] = this.psFwd[i];
-      this.pFwd[i] = work.p[i];
-      this.pBck[i] = work.p[i];
-      this.rho[i] = work.p[i];
-    }
     this.lswTrajectory[c] = 0; // log weight of the initial state, exp(H0 − H0)
     this.sumMetroProb[c] = 0;
     this.nLeapfrog[c] = 0;
@@ -209,17 +245,62 @@ export class TreeBuilder {
     const depth = this.treeDepth[c];
     this.ensureLevels(depth);
     const forward = rng.uniform() > 0.5;
-    this.direction[c] = forward ? 1 : -1;
-    copyPoint(forward ? this.fwd : this.bck, this.work, c, this.dim);
+    const dir = forward ? 1 : -1;
+    // work holds the end the last subtree grew; turning round, it trades places with the other end
+    if (depth > 0 && dir !== this.direction[c]) this.switchEnds(c);
+    this.direction[c] = dir;
+    this.fromState[c] = forward ? this.fwdEnd[c] : this.bckEnd[c];
     this.subtreeDepth[c] = depth;
     this.leaf[c] = 0;
     this.openLeapfrog(c);
   }
 
-  private openLeapfrog(c: number): void {
-    this.leaf[c]++;
+  /** Swaps chain c's integration point (q, ∇, log π) with the trajectory's other end. */
+  private switchEnds(c: number): void {
+    const d = this.dim;
+    const o = c * d;
+    const { work, otherQ, otherGrad } = this;
+    if (this.startIsOther[c]) {
+      const { current } = this;
+      for (let i = o; i < o + d; i++) {
+        otherQ[i] = work.q[i];
+        otherGrad[i] = work.grad[i];
+        work.q[i] = current.q[i];
+        work.grad[i] = current.grad[i];
+      }
+      this.otherLogp[c] = work.logp[c];
+      work.logp[c] = current.logp[c];
+      this.startIsOther[c] = 0;
+      return;
+    }
+    for (let i = o; i < o + d; i++) {
+      const q = work.q[i];
+      work.q[i] = otherQ[i];
+      otherQ[i] = q;
+      const g = work.grad[i];
+      work.grad[i] = otherGrad[i];
+      otherGrad[i] = g;
+    }
+    const lp = work.logp[c];
+    work.logp[c] = this.otherLogp[c];
+    this.otherLogp[c] = lp;
+  }
+
+  /**
+   * Opens leaf k's leapfrog step, its momentum going to the pair of the slot it will be written to (t = ctz(k)); with
+   * a proposal slot `keep`, the integration point is first kept as that slot's proposal, in the same pass.
+   */
+  private openLeapfrog(c: number, keep: LevelSlot | null = null): void {
+    const k = ++this.leaf[c];
+    const t = 31 - Math.clz32(k & -k);
+    const s = this.levels[t];
+    const to = t === 0 ? s.first[c] : s.last[c];
     const { work } = this;
-    leapfrogOpen(this.metric, c, this.direction[c] * this.stepSize[c], work.q, work.p, work.grad, c * this.dim);
+    const eps = this.direction[c] * this.stepSize[c];
+    const pFrom = this.stateP[this.fromState[c]];
+    if (keep === null) leapfrogOpenFrom(this.metric, c, eps, work.q, pFrom, this.stateP[to], work.grad, c * this.dim);
+    else leapfrogOpenSaving(this.metric, c, eps, work.q, pFrom, this.stateP[to], work.grad, c * this.dim, this.propQ[keep.prop[c]], this.propGrad[keep.prop[c]]);
+    this.fromState[c] = to;
   }
 
   /**
@@ -230,9 +311,22 @@ export class TreeBuilder {
   advance(c: number, rng: Rng): void {
     const d = this.dim;
     const o = c * d;
-    const { metric, work, levels } = this;
-    leapfrogClose(d, this.direction[c] * this.stepSize[c], work.p, work.grad, o);
-    let h = -work.logp[c] + metric.kinetic(c, work.p, o);
+    const { work, levels, stateP, statePs } = this;
+    const k = this.leaf[c];
+    const t = 31 - Math.clz32(k & -k);
+    const s = levels[t];
+    // the new leaf is a subtree of depth 0, written to the slot of the depth it will have after its merges
+    const leafState = this.fromState[c];
+    const pLeaf = stateP[leafState];
+    const psLeaf = statePs[leafState];
+    const eps = this.direction[c] * this.stepSize[c];
+    // with the diagonal metric a leaf that merges (t > 0) does its first merge's check in its closing pass
+    const fused = t > 0 && this.metric.kind === 'diag';
+    const a0first = levels[0].first[c];
+    const kinetic = fused
+      ? leapfrogCloseMerge(this.metric, c, eps, pLeaf, work.grad, psLeaf, o, stateP[a0first], statePs[a0first], s.rho, this.mergeSums)
+      : leapfrogCloseEnergy(this.metric, c, eps, pLeaf, work.grad, psLeaf, o);
+    let h = -work.logp[c] + kinetic;
     if (Number.isNaN(h)) h = Infinity;
     const h0 = this.h0[c];
     this.nLeapfrog[c]++;
@@ -243,64 +337,90 @@ export class TreeBuilder {
       this.finish(c);
       return;
     }
-
-    // the new leaf is a subtree of depth 0, written to the slot of the depth it will have after its merges
-    const k = this.leaf[c];
-    const t = 31 - Math.clz32(k & -k);
-    const s = levels[t];
     s.lsw[c] = logWeight;
     s.propLogp[c] = work.logp[c];
     s.propH[c] = h;
-    metric.velocity(c, work.p, o, s.psBeg, o);
-    for (let i = o; i < o + d; i++) {
-      const p = work.p[i];
-      s.psEnd[i] = s.psBeg[i];
-      s.rho[i] = p;
-      s.pBeg[i] = p;
-      s.pEnd[i] = p;
-      s.propQ[i] = work.q[i];
-      s.propGrad[i] = work.grad[i];
-    }
-    for (let l = 0; l < t; l++) {
-      // merge the pending subtree of depth l (a, earlier in integration order) with s (later, also of depth l)
-      const a = levels[l];
-      if (!takeUniform(a.lsw[c], s.lsw[c], rng)) {
-        for (let i = o; i < o + d; i++) {
-          s.propQ[i] = a.propQ[i];
-          s.propGrad[i] = a.propGrad[i];
-        }
-        s.propLogp[c] = a.propLogp[c];
-        s.propH[c] = a.propH[c];
+    /** The slot whose proposal the merged subtree keeps; −1: the new leaf's (in work). */
+    let from = -1;
+    if (t > 0) {
+      // merge the pending subtree of depth l (a, earlier in integration order) with the new piece (later, also of
+      // depth l), for l = 0 … t−1; the merged piece's ρ is built in slot t's ρ, its last state is the leaf
+      const a0 = levels[0];
+      if (!takeUniform(a0.lsw[c], s.lsw[c], rng)) {
+        from = 0;
+        s.propLogp[c] = a0.propLogp[c];
+        s.propH[c] = a0.propH[c];
       }
-      s.lsw[c] = logAddExp(a.lsw[c], s.lsw[c]);
-      const persist = mergeNoUTurn(d, o, a.rho, a.psBeg, a.psEnd, a.pEnd, s.rho, s.psBeg, s.psEnd, s.pBeg);
-      for (let i = o; i < o + d; i++) {
-        s.rho[i] += a.rho[i];
-        s.psBeg[i] = a.psBeg[i];
-        s.pBeg[i] = a.pBeg[i];
-      }
-      if (!persist) {
+      s.lsw[c] = logAddExp(a0.lsw[c], s.lsw[c]);
+      let first = a0first;
+      const persist0 = fused ? this.mergeSums[0] > 0 && this.mergeSums[1] > 0 : mergeStatesNoUTurn(d, o, stateP[first], statePs[first], pLeaf, psLeaf, s.rho);
+      if (!persist0) {
         this.finish(c);
         return;
       }
+      for (let l = 1; l < t; l++) {
+        const a = levels[l];
+        if (!takeUniform(a.lsw[c], s.lsw[c], rng)) {
+          from = l;
+          s.propLogp[c] = a.propLogp[c];
+          s.propH[c] = a.propH[c];
+        }
+        s.lsw[c] = logAddExp(a.lsw[c], s.lsw[c]);
+        const aFirst = a.first[c];
+        const aLast = a.last[c];
+        const persist = mergeNoUTurnSum(
+          d,
+          o,
+          a.rho,
+          statePs[aFirst],
+          statePs[aLast],
+          stateP[aLast],
+          s.rho,
+          statePs[first],
+          psLeaf,
+          stateP[first],
+          s.rho,
+        );
+        first = aFirst;
+        if (!persist) {
+          this.finish(c);
+          return;
+        }
+      }
+      // slot t's first state is slot t−1's: take its pair, giving slot t−1 (now merged away) slot t's free one
+      const below = levels[t - 1];
+      below.first[c] = s.first[c];
+      s.first[c] = first;
     }
     if (t < this.subtreeDepth[c]) {
-      this.openLeapfrog(c);
+      // slot t stays pending: its proposal must outlive the integration point (kept by the next step's open pass)
+      if (from >= 0) {
+        const mine = s.prop[c];
+        s.prop[c] = levels[from].prop[c];
+        levels[from].prop[c] = mine;
+      }
+      this.openLeapfrog(c, from < 0 ? s : null);
       return;
     }
-    this.mergeSubtree(c, s, rng);
+    this.mergeSubtree(c, s, t, from, rng);
   }
 
-  /** Top-level merge of a finished, valid subtree into chain c's trajectory (the loop body of Stan's transition). */
-  private mergeSubtree(c: number, s: LevelSlot, rng: Rng): void {
+  /**
+   * Top-level merge of a finished, valid subtree (slot t) into chain c's trajectory (the loop body of Stan's
+   * transition); its proposal is in slot `from`'s buffer, or in work when from < 0.
+   */
+  private mergeSubtree(c: number, s: LevelSlot, t: number, from: number, rng: Rng): void {
     const d = this.dim;
     const o = c * d;
-    const { current } = this;
+    const { current, stateP, statePs } = this;
     this.treeDepth[c]++;
     if (takeBiased(this.lswTrajectory[c], s.lsw[c], rng)) {
+      if (this.startIsOther[c]) this.saveStart(c);
+      const q = from < 0 ? this.work.q : this.propQ[this.levels[from].prop[c]];
+      const g = from < 0 ? this.work.grad : this.propGrad[this.levels[from].prop[c]];
       for (let i = o; i < o + d; i++) {
-        current.q[i] = s.propQ[i];
-        current.grad[i] = s.propGrad[i];
+        current.q[i] = q[i];
+        current.grad[i] = g[i];
       }
       current.logp[c] = s.propLogp[c];
       this.sampleH[c] = s.propH[c];
@@ -308,21 +428,49 @@ export class TreeBuilder {
     this.lswTrajectory[c] = logAddExp(this.lswTrajectory[c], s.lsw[c]);
     const forward = this.direction[c] > 0;
     // A = the trajectory so far (inner end = the end the subtree grew from), B = the new subtree
-    const psAOuter = forward ? this.psBck : this.psFwd;
-    const psAInner = forward ? this.psFwd : this.psBck;
-    const pAInner = forward ? this.pFwd : this.pBck;
-    const persist = mergeNoUTurn(d, o, this.rho, psAOuter, psAInner, pAInner, s.rho, s.psBeg, s.psEnd, s.pBeg);
-    for (let i = o; i < o + d; i++) {
-      this.rho[i] += s.rho[i];
-      psAInner[i] = s.psEnd[i];
-      pAInner[i] = s.pEnd[i];
-    }
-    copyPoint(this.work, forward ? this.fwd : this.bck, c, d);
+    const outer = forward ? this.bckEnd[c] : this.fwdEnd[c];
+    const inner = forward ? this.fwdEnd[c] : this.bckEnd[c];
+    const firstMerge = this.treeDepth[c] === 1;
+    const bFirst = s.first[c];
+    const bLast = t === 0 ? bFirst : s.last[c];
+    const persist = mergeNoUTurnSum(
+      d,
+      o,
+      firstMerge ? stateP[inner] : this.rho, // before the first merge the trajectory is one state, ρ = its p
+      statePs[outer],
+      statePs[inner],
+      stateP[inner],
+      t === 0 ? stateP[bFirst] : s.rho,
+      statePs[bFirst],
+      statePs[bLast],
+      stateP[bFirst],
+      this.rho,
+    );
+    // the subtree's last state becomes the trajectory's end on this side: the slot takes the pair it replaces, or
+    // the spare while both ends were still one pair
+    const freed = firstMerge ? this.spare[c] : inner;
+    if (forward) this.fwdEnd[c] = bLast;
+    else this.bckEnd[c] = bLast;
+    if (t === 0) s.first[c] = freed;
+    else s.last[c] = freed;
     if (!persist || this.treeDepth[c] >= this.settings.maxTreeDepth) {
       this.finish(c);
       return;
     }
     this.beginSubtree(c, rng);
+  }
+
+  /** The starting point is about to leave `current` while it is still the trajectory's other end: keep it there. */
+  private saveStart(c: number): void {
+    const d = this.dim;
+    const o = c * d;
+    const { current, otherQ, otherGrad } = this;
+    for (let i = o; i < o + d; i++) {
+      otherQ[i] = current.q[i];
+      otherGrad[i] = current.grad[i];
+    }
+    this.otherLogp[c] = current.logp[c];
+    this.startIsOther[c] = 0;
   }
 
   private finish(c: number): void {
