@@ -94,6 +94,7 @@ export async function buildNode({ outDir = NODE_OUT_DIR, codeCache = true } = {}
     external,
     define: { ...COMMON.define, 'import.meta.url': '__nutmegModuleUrl' },
     banner: { js: "var __nutmegModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    sourcemap: true,
   });
   rewriteDynamicImports(cliFile, cli.metafile);
   if (codeCache) {
