@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// The CLI bundle (dist/node/, scripts/build-node.mjs: a few files per command, loaded in ~0.1 s less CPU than tsc's
-// modules) when it was built after tsc's dist/cli/main.js; otherwise tsc's modules, so that a `tsc` run alone is
-// never shadowed by an older bundle.
-import { statSync } from 'node:fs';
+// The CLI: V8's flags for short runs, then the one-file bundle dist/node/cli.cjs with its code cache (cli-bundle.js)
+// when it was built after tsc's dist/cli/main.js; otherwise tsc's modules, so that a `tsc` run alone is never
+// shadowed by an older bundle. CommonJS (bin/package.json).
+'use strict';
+const { join } = require('node:path');
+const { applyCliV8Flags, BUNDLE_NAME, loadCliBundle, modified } = require('./cli-bundle.js');
 
-const modified = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const bundle = modified('../dist/node/main.js');
-const { runCli } = await import(bundle >= 0 && bundle >= modified('../dist/cli/main.js') ? '../dist/node/main.js' : '../dist/cli/main.js');
-
-runCli(process.argv);
+applyCliV8Flags();
+const bundleDir = join(__dirname, '..', 'dist', 'node');
+const bundle = modified(join(bundleDir, BUNDLE_NAME));
+if (bundle >= 0 && bundle >= modified(join(__dirname, '..', 'dist', 'cli', 'main.js'))) {
+  loadCliBundle(bundleDir).exports.runCli(process.argv);
+} else {
+  import('../dist/cli/main.js').then(({ runCli }) => runCli(process.argv));
+}
