@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     return {
       data: await load('data/load.js'),
       fit: await load('fit/fit.js'),
-      summary: await load('diagnostics/summary.js'),
+      // the table's presenter: report/summary-table.js since session 12, diagnostics/summary.js in older builds
+      summary: await load('report/summary-table.js').catch(() => load('diagnostics/summary.js')),
       parallel: await load('diagnostics/summary-parallel.js'),
       table: await load('report/table.js'),
     };
