@@ -227,6 +227,18 @@ describe('binomial', () => {
     const expected = [Math.log(1), Math.log(10), Math.log(1), Math.log(10)];
     Array.from(spec.logChoose as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 14));
   });
+
+  it("lme4's cbind(k, n - k) is the same model as k | trials(n)", () => {
+    const fr = frame(num('k', [0, 2, 5, 1]), num('n', [3, 5, 5, 10]), num('x', [1, 2, 3, 4]));
+    const a = buildModel(fr, 'k | trials(n) ~ x').spec;
+    const b = buildModel(fr, 'cbind(k, n - k) ~ x').spec;
+    expect(b.family).toBe('binomial');
+    expect(b.outcome).toBe('k');
+    expect(Array.from(b.trials as Float64Array)).toEqual([3, 5, 5, 10]);
+    expect(Array.from(b.y)).toEqual(Array.from(a.y));
+    expect(Array.from(b.logChoose as Float64Array)).toEqual(Array.from(a.logChoose as Float64Array));
+    expect(Array.from(b.fixed.X)).toEqual(Array.from(a.fixed.X));
+  });
 });
 
 describe('data errors', () => {

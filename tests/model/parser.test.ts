@@ -73,6 +73,14 @@ describe('parseFormula', () => {
     expect(ast.trials).toEqual({ kind: 'column', name: 'n', span: { start: 15, end: 16 } });
   });
 
+  it("reads lme4's cbind(successes, trials - successes) as successes | trials(trials)", () => {
+    const ast = parseFormula('cbind(succ, n - succ) ~ x');
+    expect(ast.outcome).toEqual({ kind: 'column', name: 'succ', span: { start: 7, end: 11 } });
+    expect(ast.trials).toEqual({ kind: 'column', name: 'n', span: { start: 13, end: 14 } });
+    // the right-hand side as after the trials form padded to the same length
+    expect(ast.rhs).toEqual(parseFormula('succ | trials(n)      ~ x').rhs);
+  });
+
   it('labels transforms, comparisons and backquoted names canonically', () => {
     const ast = parseFormula("y ~ log(x) + scale(log(x)) + I(segment!='No E-Mail') + I(r <= -2) + `odd name!`");
     const labels = ast.rhs.map((t) => varLabel((t as ProductTerm).factors[0]));
@@ -248,7 +256,13 @@ describe('syntax errors (UserError, 1-based position, one line)', () => {
     // brms's addition terms other than trials
     ['y | weights(w) ~ x', 5, "'y | weights(…)' is not supported: the only term after '|' is trials(n), the trial counts of a binomial outcome (y | trials(n) ~ …)"],
     ['y | cens(c) ~ x', 5, "'y | cens(…)' is not supported: the only term after '|' is trials(n), the trial counts of a binomial outcome (y | trials(n) ~ …)"],
-    ['cbind(s, f) ~ x', 1, 'cbind(successes, failures) outcomes are not supported; write successes | trials(n) ~ …, with n = successes + failures a column of the data'],
+    // lme4's cbind(successes, failures): only as cbind(s, n - s), brms's s | trials(n)
+    ['cbind(s, f) ~ x', 1, 'cbind(s, f) with a failures column is not supported; add n = s + f to the data and write cbind(s, n - s) or s | trials(n) ~ …'],
+    ['cbind(s, n - t) ~ x', 14, "cbind's failures must be the trials minus the successes column 's', not minus 't': write cbind(s, n - s)"],
+    ['cbind(s n) ~ x', 9, "expected ',' after the successes column in cbind(successes, failures) but found 'n'"],
+    ['cbind(s, n + s) ~ x', 12, "expected '-' in cbind(successes, trials - successes) but found '+'"],
+    ['cbind(s, n - s) | trials(n) ~ x', 17, "cbind(…) already gives the trials; remove '| trials(…)'"],
+    ['cbind(s, log(n) - s) ~ x', 10, 'the trials column of cbind(successes, trials - successes) must be a column, not a function call log(…); add the computed column to the data'],
     ['y ~ x ~ z', 7, "a formula has one '~'; this is a second one"],
     ['y ~ x )', 7, "unbalanced parentheses: this ')' has no '(' before it; remove it"],
     ['y ~ (x + (1|g)', 5, "unbalanced parentheses: this '(' is never closed; add ')'"],

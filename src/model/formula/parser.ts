@@ -1,7 +1,7 @@
 /**
  * Recursive-descent parser for lme4/brms-style formulas, with R's operator precedence. Grammar (whitespace is free):
  *
- *   formula  := outcome [ '|' 'trials' '(' name ')' ] '~' sum
+ *   formula  := outcome [ '|' 'trials' '(' name ')' ] '~' sum  |  'cbind' '(' name ',' name '-' name ')' '~' sum
  *   sum      := ['-'] crossed { ('+' | '-') crossed }
  *   crossed  := inter { ('*' | '/') inter }
  *   inter    := power { ':' power }
@@ -135,14 +135,53 @@ class Parser {
     if (first.kind === 'end') this.fail(first, 'the formula is empty; write outcome ~ terms, e.g. y ~ x');
     if (first.kind === '~') this.fail(first, "no outcome before '~'; write the outcome column first, e.g. y ~ x");
     if (first.kind === 'name' && !first.quoted && this.peek(1).kind === '(') {
-      if (first.text === 'cbind') {
-        this.fail(first, 'cbind(successes, failures) outcomes are not supported; write successes | trials(n) ~ …, with n = successes + failures a column of the data');
-      }
+      if (first.text === 'cbind') return this.finishFormula(...this.cbindOutcome());
       // (log(y): the lognormal family is that model; I(y >= 4): a 0/1 column, as lme4's InstEval users write it)
       const instead = first.text === 'log' ? 'use --family lognormal, or add the computed column to the data' : 'add the computed column (a 0/1 column for a comparison) to the data';
       this.fail(first, `the outcome must be a column, not ${first.text}(…); ${instead} (or write successes | trials(n) for counts)`);
     }
     const outcome = this.column('the outcome column');
+    return this.finishFormula(outcome, this.trialsAddition(outcome));
+  }
+
+  /**
+   * lme4's binomial outcome `cbind(s, n - s)` (successes, failures as trials minus successes): the same model as brms's
+   * `s | trials(n)`, read as that. A failures column of its own (`cbind(s, f)`) has no trials column to name, so it is
+   * refused with what to add.
+   */
+  private cbindOutcome(): [ColumnRef, ColumnRef] {
+    const cbind = this.next();
+    this.next(); // '('
+    const successes = this.column('the successes column of cbind(successes, failures)');
+    const comma = this.peek();
+    if (comma.kind !== 'other' || comma.text !== ',') {
+      this.fail(comma, `expected ',' after the successes column in cbind(successes, failures) but found ${this.describe(comma)}`);
+    }
+    this.next();
+    const trials = this.column('the trials column of cbind(successes, trials - successes)');
+    const minus = this.peek();
+    if (minus.kind === ')') {
+      this.fail(
+        cbind,
+        `cbind(${successes.name}, ${trials.name}) with a failures column is not supported; add n = ${successes.name} + ${trials.name} to the data and write cbind(${successes.name}, n - ${successes.name}) or ${successes.name} | trials(n) ~ …`,
+      );
+    }
+    if (minus.kind !== '-') this.fail(minus, `expected '-' in cbind(successes, trials - successes) but found ${this.describe(minus)}`);
+    this.next();
+    const again = this.column('the successes column after trials -');
+    if (again.name !== successes.name) {
+      this.fail(
+        this.tokens[this.pos - 1],
+        `cbind's failures must be the trials minus the successes column '${successes.name}', not minus '${again.name}': write cbind(${successes.name}, ${trials.name} - ${successes.name})`,
+      );
+    }
+    this.expect(')', "')' to close cbind(successes, trials - successes)");
+    if (this.peek().kind === '|') this.fail(this.peek(), "cbind(…) already gives the trials; remove '| trials(…)'");
+    return [successes, trials];
+  }
+
+  /** The optional `| trials(n)` after the outcome column. */
+  private trialsAddition(outcome: ColumnRef): ColumnRef | null {
     let trials: ColumnRef | null = null;
     if (this.peek().kind === '|') {
       const bar = this.next();
@@ -159,6 +198,11 @@ class Parser {
       trials = this.column('the trials column');
       this.expect(')', "')' after the trials column");
     }
+    return trials;
+  }
+
+  /** From the '~' on, after the outcome (and its trials). */
+  private finishFormula(outcome: ColumnRef, trials: ColumnRef | null): FormulaAst {
     const tilde = this.peek();
     if (tilde.kind !== '~') {
       if (tilde.kind === 'end') this.fail(tilde, "no '~' in the formula; write outcome ~ terms, e.g. y ~ x");
