@@ -1,14 +1,15 @@
 /**
  * The levels curve (issue 16, "Done when"): time per gradient per row × chain of `y ~ x + (1 | g)` as the grouping
  * factor's levels grow (10, 10², 10³, 10⁴, 10⁵) on a fixed number of rows, for the native and reference backends
- * (and WebGPU on fewer rows: `--webgpu-rows`, 0 to leave it out), each as a ratio to its own 10-level case in the same
+ * (and WebGPU: `--webgpu-rows`, by default as many as the others, 0 to leave it out; on fewer rows its 10⁵-level point
+ * has fewer rows a level than the other backends', 1 at 10⁵ rows), each as a ratio to its own 10-level case in the same
  * run. Each call is timed in wall time and in this process's CPU time (every thread of the addon, Dawn and llvmpipe
  * included); the ratios are of CPU time, which other jobs on a shared machine distort far less than wall time. Rows
  * are assigned to levels uniformly at random, in random order; the backend as the sampler sees it (createBackend:
  * with the split/fold coordinate map the data rule asks for), its layout named beside each figure.
  *
  *   EGL_PLATFORM=surfaceless npx tsx bench/levels-curve.ts [--rows 1000000] [--chains 4] [--calls 7]
- *     [--backends native,reference] [--webgpu-rows 100000] [--out bench/results]
+ *     [--backends native,reference] [--webgpu-rows ROWS] [--out bench/results]
  *
  * Prints one line per backend × levels, ready for bench/README.md, and the load average before and after; with --out
  * writes levels-curve-DATE.json and levels-curve.svg (bench/plot.ts curvePlot: CPU time per row × chain against
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
   const rows = Number(flag('--rows', '1000000'));
   const chains = Number(flag('--chains', '4'));
   const calls = Number(flag('--calls', '7'));
-  const webgpuRows = Number(flag('--webgpu-rows', '100000'));
+  const webgpuRows = Number(flag('--webgpu-rows', String(rows)));
   const out = flag('--out', '');
   const backends = flag('--backends', 'native,reference').split(',') as BackendKind[];
   if (webgpuRows > 0 && !backends.includes('webgpu')) backends.push('webgpu');
