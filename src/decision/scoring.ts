@@ -25,7 +25,7 @@ import type { FamilyModule } from '../model/families/family.js';
 import { cellCoefficients, indexedColumnNames } from '../model/indexed-fixed.js';
 import { applyRecipe, NEW_LEVEL, type Design, type DesignRecipe, type VariableRecipe } from '../model/recipe.js';
 import { brierScore, calibrationTable, logLoss, rocAuc, type CalibrationBin } from './metrics.js';
-import { selectKth } from '../numeric/select.js';
+import { quantileInPlace } from '../numeric/quantile.js';
 import {
   DEFAULT_NEW_LEVELS,
   DEFAULT_NEW_LEVELS_SEED,
@@ -270,25 +270,6 @@ function fillNewEffects(
   }
 }
 
-
-/**
- * Quantile of type 7 (R's default; the same arithmetic as diagnostics/quantile.ts's quantileSorted) of a[from … to),
- * found by selection; reorders that range.
- */
-export function quantileInPlace(a: Float64Array, from: number, to: number, prob: number): number {
-  const n = to - from;
-  if (n === 0) return NaN;
-  const h = (n - 1) * prob;
-  const lo = Math.floor(h);
-  selectKth(a, from, to, lo);
-  const qlo = a[from + lo];
-  const gamma = h - lo;
-  if (gamma === 0) return qlo;
-  // the next order statistic is the smallest value after position lo
-  let qhi = Infinity;
-  for (let i = from + lo + 1; i < to; i++) if (a[i] < qhi) qhi = a[i];
-  return qhi !== qlo ? (1 - gamma) * qlo + gamma * qhi : qlo;
-}
 
 /** Per-row summary of a quantity's draws. */
 export interface RowSummary {

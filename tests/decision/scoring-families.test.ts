@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import type { Frame } from '../../src/data/frame.js';
-import { quantileSorted } from '../../src/diagnostics/quantile.js';
+import { quantileSorted } from '../../src/numeric/quantile.js';
 import { drawNewLevel, groupSpread, newLevelStream } from '../../src/decision/new-levels.js';
 import { prepareScoring, rowNewLevels, scoreFrame, type RowSummary } from '../../src/decision/scoring.js';
 import { makeDrawSet, type DrawSet } from '../../src/draws.js';

@@ -4,7 +4,7 @@
  * expected value over customers with the customer base's totals, the customers with the highest expected value, the
  * holdout check, and the sampler's rank plots.
  */
-import { quantileSorted } from '../../diagnostics/quantile.js';
+import { quantileSorted } from '../../numeric/quantile.js';
 import { summaryTable } from '../../report/summary-table.js';
 import type { ReportSection } from '../../report/html.js';
 import { rankSpec } from '../../report/plots/chains.js';
