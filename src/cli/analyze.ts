@@ -22,7 +22,7 @@ import { checkOutDir, checkOutFile, stageDir, systemReason } from '../io/out-tar
 import { runMeta, writeRun } from '../io/run-dir.js';
 import { renderReport, type ReportOptions, type ReportSection } from '../report/html.js';
 import { renderTable } from '../report/table.js';
-import { progressReporter, type ProgressReporter } from '../sampler/progress.js';
+import { progressReporter, type ProgressReporter } from '../report/sampling-progress.js';
 import type { SamplerProgress } from '../sampler/progress.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { intIn, oneOf, positiveInt } from './options.js';

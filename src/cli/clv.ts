@@ -19,7 +19,7 @@ import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { densityRunMeta, saveDensityRun } from '../io/density-run.js';
 import { checkOutDir, checkOutFile, writeFileFully } from '../io/out-target.js';
 import { renderTable } from '../report/table.js';
-import { progressReporter } from '../sampler/progress.js';
+import { progressReporter } from '../report/sampling-progress.js';
 import { intIn, positiveInt, probability } from './options.js';
 import { trapStopSignals } from './signals.js';
 import { packageVersion } from './version.js';
