@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { fitClv, type ClvResult } from '../analyses/clv/clv-fit.js';
-import { clvReportSections, clvTotalsTable, holdoutTable } from '../analyses/clv/clv-report.js';
+import { clvReportSections, clvTotalsTable, holdoutTable } from '../report/clv-report.js';
 import { customersCsv } from '../analyses/clv/customers-csv.js';
 import { parseWeeks } from '../analyses/clv/dates.js';
 import { loadData } from '../data/load.js';

@@ -23,7 +23,7 @@ import { isUserError, UserError } from '../errors.js';
 import { requireEffectDraws, type LoadedRun } from '../io/run-dir.js';
 import { looOfRun } from '../loo/run-loo.js';
 import { renderReport } from '../report/html.js';
-import { fitReportSections } from './fit-report.js';
+import { fitReportSections } from '../report/served-report.js';
 import { modelInfo } from './model-info.js';
 import { parseRowsBody, type ParsedBody } from './json-rows.js';
 import { rowsToFrame } from './rows-frame.js';
