@@ -15,20 +15,11 @@ import { RankedLines } from '../io/ranked-lines.js';
 import type { Frame } from '../data/frame.js';
 import { DEFAULT_THRESHOLDS, checkThresholds, probabilityAction, type ProbabilityThresholds } from '../decision/policy.js';
 import { HILLSTROM_FEATURES } from '../data/hillstrom.js';
-import {
-  evaluateOutcomes,
-  prepareScoring,
-  rankKey,
-  rankOrder,
-  scoredOutcome,
-  recipeColumns,
-  rowNewLevels,
-  scoringColumns,
-  scoreFrame,
-  TREATMENT_COLUMN,
-  type Evaluation,
-  type ScoreResult,
-} from '../decision/scoring.js';
+import { evaluateOutcomes, scoredOutcome, type Evaluation } from '../decision/score-evaluation.js';
+import { prepareScoring } from '../decision/scoring-model.js';
+import { rankKey, rankOrder } from '../decision/score-ranking.js';
+import { recipeColumns, scoringColumns, TREATMENT_COLUMN } from '../decision/scoring-columns.js';
+import { rowNewLevels, scoreFrame, type ScoreResult } from '../decision/scoring.js';
 import { DEFAULT_NEW_LEVELS, newLevelMode, type NewLevelMode } from '../decision/new-levels.js';
 import type { DesignRecipe } from '../model/recipe.js';
 import { UserError } from '../errors.js';

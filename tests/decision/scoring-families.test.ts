@@ -12,7 +12,8 @@ import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/da
 import type { Frame } from '../../src/data/frame.js';
 import { quantileSorted } from '../../src/numeric/quantile.js';
 import { drawNewLevel, groupSpread, newLevelStream } from '../../src/decision/new-levels.js';
-import { prepareScoring, rowNewLevels, scoreFrame, type RowSummary } from '../../src/decision/scoring.js';
+import { prepareScoring } from '../../src/decision/scoring-model.js';
+import { rowNewLevels, scoreFrame, type RowSummary } from '../../src/decision/scoring.js';
 import { makeDrawSet, type DrawSet } from '../../src/draws.js';
 import { UserError } from '../../src/errors.js';
 import { buildModel, type BuildOptions } from '../../src/model/build.js';

@@ -10,12 +10,10 @@ import { categoricalColumn, frameFromColumns, numericColumn, withColumns } from 
 import type { Frame } from '../../src/data/frame.js';
 import { drawColumns, gatherDraw, LinearPredictor } from '../../src/decision/linear-predictor.js';
 import { brierScore, calibrationTable, logLoss, rocAuc } from '../../src/decision/metrics.js';
-import {
-  evaluateScores,
-  prepareScoring,
-  recipeColumns,
-  scoreFrame,
-} from '../../src/decision/scoring.js';
+import { evaluateScores } from '../../src/decision/score-evaluation.js';
+import { prepareScoring } from '../../src/decision/scoring-model.js';
+import { recipeColumns } from '../../src/decision/scoring-columns.js';
+import { scoreFrame } from '../../src/decision/scoring.js';
 import { quantileSorted } from '../../src/numeric/quantile.js';
 import { makeDrawSet, type DrawSet } from '../../src/draws.js';
 import { UserError } from '../../src/errors.js';

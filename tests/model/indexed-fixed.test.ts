@@ -9,7 +9,8 @@ import { cellCoefficients, indexedColumnNames } from '../../src/model/indexed-fi
 import { coefficientStarts, linearPredictor } from '../../src/model/linear-predictor.js';
 import { applyRecipe, type DesignRecipe } from '../../src/model/recipe.js';
 import type { ModelSpec } from '../../src/model/spec.js';
-import { linearPredictorBlock, prepareScoring } from '../../src/decision/scoring.js';
+import { linearPredictorBlock } from '../../src/decision/scoring-eta.js';
+import { prepareScoring } from '../../src/decision/scoring-model.js';
 import { Rng } from '../../src/rng.js';
 import { levelsFrame } from '../helpers/frames.js';
 
