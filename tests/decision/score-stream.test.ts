@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rankedTable } from '../../src/cli/score.js';
+import { rankedTable } from '../../src/report/score-report.js';
 import { readDataFile } from '../../src/data/data-file.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { DEFAULT_THRESHOLDS } from '../../src/decision/policy.js';

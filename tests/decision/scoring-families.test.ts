@@ -19,7 +19,7 @@ import { UserError } from '../../src/errors.js';
 import { buildModel, type BuildOptions } from '../../src/model/build.js';
 import { constrainedNames } from '../../src/model/layout.js';
 import { Rng } from '../../src/rng.js';
-import { rankedTable } from '../../src/cli/score.js';
+import { rankedTable } from '../../src/report/score-report.js';
 import { DEFAULT_THRESHOLDS } from '../../src/decision/policy.js';
 
 const close = (a: number, b: number): void => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-13 + 1e-12 * Math.abs(b));
