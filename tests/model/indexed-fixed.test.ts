@@ -1,6 +1,6 @@
 // Indexed fixed-effect terms in the design, the model's linear predictor and scoring (src/model/indexed-fixed.ts,
-// src/model/recipe.ts, src/decision/scoring.ts). Reference: the same formula coded as dense columns by R's
-// model.matrix rule (src/model/design.ts) — the same η for any coefficients, matched by name.
+// src/model/recipe.ts, src/decision/scoring-model.ts and scoring-eta.ts). Reference: the same formula coded as dense
+// columns by R's model.matrix rule (src/model/design.ts) — the same η for any coefficients, matched by name.
 import { describe, expect, it } from 'vitest';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { UserError } from '../../src/errors.js';
