@@ -24,7 +24,7 @@ import { simulateLevels } from '../src/data/simulate/levels.js';
 import { variableChains } from '../src/diagnostics/chains.js';
 import { essBulk } from '../src/diagnostics/ess.js';
 import { rhat } from '../src/diagnostics/rhat.js';
-import { quantileSorted } from '../src/diagnostics/quantile.js';
+import { quantileSorted } from '../src/numeric/quantile.js';
 import { termEfficiency } from '../src/diagnostics/term-efficiency.js';
 import { fitModel, type FitOptions } from '../src/fit/fit.js';
 import { levelCount, termLabel, type Parameterization } from '../src/model/spec.js';

@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { mmmDraws } from '../src/analyses/mmm/analysis.js';
 import { channelSummaries } from '../src/analyses/mmm/derived.js';
 import { simulateMmm } from '../src/data/simulate/mmm.js';
-import { quantileSorted } from '../src/diagnostics/quantile.js';
+import { quantileSorted } from '../src/numeric/quantile.js';
 import { fitDensityModel } from '../src/fit/density-fit.js';
 import { buildMmmDesign, DEFAULT_MMM_SETTINGS } from '../src/model/mmm/design.js';
 import { createMmmModel, MMM_PRIORS, type MmmModel } from '../src/model/mmm/model.js';

@@ -11,7 +11,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { readCsv } from '../src/data/csv.js';
 import type { Frame } from '../src/data/frame.js';
-import { prepareScoring } from '../src/decision/scoring.js';
+import { prepareScoring } from '../src/decision/scoring-model.js';
 import { loadRun } from '../src/io/run-dir.js';
 import { withDerivedColumns } from '../src/model/derived.js';
 import { applyRecipe } from '../src/model/recipe.js';

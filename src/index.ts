@@ -35,13 +35,11 @@ export { summarizeDraws } from './diagnostics/summary.js';
 export { summaryTable } from './report/summary-table.js';
 export { samplerDiagnostics, samplerWarnings, convergenceWarnings } from './diagnostics/sampler-checks.js';
 
+export { prepareScoring, type ScoringModel, type ScoringPosterior } from './decision/scoring-model.js';
 export {
-  prepareScoring,
   scoreFrame,
   scoreFrameYielding,
   rowNewLevels,
-  type ScoringModel,
-  type ScoringPosterior,
   type ScoreOptions,
   type ScoreResult,
   type ScoreMeasure,

@@ -1,17 +1,14 @@
 /**
  * What an analysis keeps of each fit for its report's pictures after the fit is released: the draws of the main
  * parameters (b_*, sd_* and the family's sigma or shape, at most eight) for the trace and rank plots, and the fit's PSIS-LOO (pointwise elpd for
- * the model comparison, Pareto k for its plot). Plus the report pieces built from them: sampler plots (a fit's LOO
- * tables and the comparison table: src/report/loo-tables.ts).
+ * the model comparison, Pareto k for its plot). The plots built from them: src/report/fit-plots.ts; a fit's LOO
+ * tables and the comparison table: src/report/loo-tables.ts.
  */
 import { variableDraws, type DrawSet } from '../draws.js';
 import type { Fit } from '../fit/fit.js';
 import { looOfFit } from '../loo/fit-loo.js';
 import { AUX_PARAMETER_NAMES } from '../model/families/index.js';
 import type { LooResult } from '../loo/loo.js';
-import { rankSpec, traceSpec } from '../report/plots/chains.js';
-import { paretoKSpec } from '../report/plots/pareto-k.js';
-import type { PlotSpec } from '../report/plots/spec.js';
 
 /** At most this many variables in the trace and rank plots of one fit. */
 export const MAIN_PARAMETERS_SHOWN = 8;
@@ -46,26 +43,4 @@ export function mainParameterDraws(draws: DrawSet, max: number = MAIN_PARAMETERS
 export async function fitFigures(fit: Fit): Promise<FitFigures> {
   const { chains, total } = mainParameterDraws(fit.draws);
   return { chains, mainParameters: total, loo: await looOfFit(fit) };
-}
-
-/** Trace and rank plots of the fit's main parameters (none when it has none). */
-export function samplerPlots(f: FitFigures, model: string): PlotSpec[] {
-  if (f.chains.names.length === 0) return [];
-  const trace = traceSpec(f.chains, f.chains.names) as PlotSpec & { title: string };
-  const rank = rankSpec(f.chains, f.chains.names) as PlotSpec & { title: string };
-  return [
-    { ...trace, title: `${model}: ${trace.title}` },
-    { ...rank, title: `${model}: ${rank.title}` },
-  ];
-}
-
-/** A note when not every main parameter is plotted; empty otherwise. */
-export function samplerPlotNote(f: FitFigures): string {
-  return f.mainParameters > f.chains.names.length
-    ? ` Trace and rank plots show the first ${f.chains.names.length} of ${f.mainParameters} fixed effects, group standard deviations and auxiliary parameters.`
-    : '';
-}
-
-export function paretoKPlot(f: FitFigures, model: string): PlotSpec {
-  return paretoKSpec(f.loo.pointwise.paretoK, { title: `${model}: PSIS-LOO Pareto k by observation` });
 }

@@ -7,7 +7,7 @@
 import type { Frame } from '../data/frame.js';
 import { UserError } from '../errors.js';
 import { chainDraws, type DrawSet } from '../draws.js';
-import { quantileSorted } from '../diagnostics/quantile.js';
+import { quantileSorted } from '../numeric/quantile.js';
 import { fitDensityModel, type DensityFit, type DensityFitOptions } from '../fit/density-fit.js';
 import { MIN_PRE_POINTS, defaultItsPriors, itsDesign, type DesignOptions, type ItsDesign } from '../model/its/design.js';
 import { itsModel, type ItsFamily, type ItsModel, type ItsPriors } from '../model/its/model.js';

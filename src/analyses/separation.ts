@@ -9,7 +9,7 @@ import type { Frame } from '../data/frame.js';
 import { SEPARATION_FORMULAS } from '../data/simulate/separation.js';
 import { segmentRateDraws, type Segmentation } from '../decision/effects.js';
 import { fitLogisticIrls } from '../decision/irls.js';
-import { quantileSorted } from '../diagnostics/quantile.js';
+import { quantileSorted } from '../numeric/quantile.js';
 import { UserError } from '../errors.js';
 import { fitModel, type Fit, type FitOptions } from '../fit/fit.js';
 import { compareModels, type CompareRow, type NamedLoo } from '../loo/compare.js';

@@ -8,7 +8,7 @@
  * src/loo/compare.ts). The page renders the specs to SVG, loading Vega only then.
  */
 import { mainParameterDraws } from '../analyses/fit-figures.js';
-import { ppcSection } from '../analyses/model-report.js';
+import { ppcSection } from '../report/model-report.js';
 import { posteriorPredictiveCheck } from '../decision/ppc.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import type { DrawSet } from '../draws.js';

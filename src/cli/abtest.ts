@@ -5,8 +5,9 @@
  */
 import type { Command } from 'commander';
 import { loadData } from '../data/load.js';
-import { abTest, armsOfFrame, chooseControl, type AbTestResult } from '../decision/abtest.js';
-import { renderTable, type Table } from '../report/table.js';
+import { abTest, armsOfFrame, chooseControl } from '../decision/abtest.js';
+import { abTestTable } from '../report/abtest-table.js';
+import { renderTable } from '../report/table.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { intIn, probability } from './options.js';
 import { columnTypeOptions, columnTypeRequest, dataNotes, type ColumnTypeFlags } from './column-types.js';
@@ -20,28 +21,6 @@ interface AbTestFlags extends ColumnTypeFlags {
   seed: string;
   interval: string;
   json?: boolean;
-}
-
-export function abTestTable(r: AbTestResult): Table {
-  const pctLabel = `${Math.round(r.interval * 100)}%`;
-  return {
-    columns: ['arm', 'n', 'successes', 'rate', 'posterior_mean', `rate_${pctLabel}_low`, `rate_${pctLabel}_high`, 'lift_mean', `lift_${pctLabel}_low`, `lift_${pctLabel}_high`, 'P(>control)', 'P(best)', 'expected_loss'],
-    rows: r.arms.map((a) => [
-      a.arm + (a.isControl ? ' (control)' : ''),
-      a.n,
-      a.successes,
-      a.observedRate,
-      a.posteriorMean,
-      a.rateInterval.low,
-      a.rateInterval.high,
-      a.isControl ? null : a.liftMean,
-      a.isControl ? null : a.liftInterval.low,
-      a.isControl ? null : a.liftInterval.high,
-      a.isControl ? null : a.probBeatsControl,
-      a.probBest,
-      a.expectedLoss,
-    ]),
-  };
 }
 
 function run(f: AbTestFlags): void {

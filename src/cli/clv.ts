@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { fitClv, type ClvResult } from '../analyses/clv/clv-fit.js';
-import { clvReportSections, clvTotalsTable, holdoutTable } from '../analyses/clv/clv-report.js';
+import { clvReportSections, clvTotalsTable, holdoutTable } from '../report/clv-report.js';
 import { customersCsv } from '../analyses/clv/customers-csv.js';
 import { parseWeeks } from '../analyses/clv/dates.js';
 import { loadData } from '../data/load.js';
@@ -19,7 +19,7 @@ import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
 import { densityRunMeta, saveDensityRun } from '../io/density-run.js';
 import { checkOutDir, checkOutFile, writeFileFully } from '../io/out-target.js';
 import { renderTable } from '../report/table.js';
-import { progressReporter } from '../sampler/progress.js';
+import { progressReporter } from '../report/sampling-progress.js';
 import { intIn, positiveInt, probability } from './options.js';
 import { trapStopSignals } from './signals.js';
 import { packageVersion } from './version.js';

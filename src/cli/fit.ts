@@ -36,7 +36,7 @@ import { FAMILIES } from '../model/spec.js';
 import { parseParameterizationArgs } from '../model/parameterization.js';
 import { renderTable, TABLE_FORMATS, type TableFormat } from '../report/table.js';
 import { termEfficiencyLine } from '../report/term-efficiency-text.js';
-import { progressReporter } from '../sampler/progress.js';
+import { progressReporter } from '../report/sampling-progress.js';
 import { collect, intIn, intInRange, oneOf, positiveInt, probability } from './options.js';
 import { columnTypeOptions, columnTypeRequest, type ColumnTypeFlags } from './column-types.js';
 import { signalExitCode, trapStopSignals } from './signals.js';

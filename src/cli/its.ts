@@ -17,7 +17,7 @@ import { ITS_FAMILIES } from '../model/its/model.js';
 import { UserError } from '../errors.js';
 import { effectTable, itsParameterRows, parameterTable, postPeriodTable } from '../report/its-tables.js';
 import { renderTable } from '../report/table.js';
-import { progressReporter } from '../sampler/progress.js';
+import { progressReporter } from '../report/sampling-progress.js';
 import { intIn, intInRange, oneOf, probability } from './options.js';
 import { trapStopSignals, signalExitCode } from './signals.js';
 import { packageVersion } from './version.js';

@@ -1,9 +1,9 @@
 /**
- * The model report (src/analyses/model-report.ts) written as one HTML page: for `nutmeg fit --report FILE` from the
+ * The model report (src/report/model-report.ts) written as one HTML page: for `nutmeg fit --report FILE` from the
  * fit still in memory (PSIS-LOO from the fit's backend), for `nutmeg report RUN_DIR` from a run on disk (the model
  * rebuilt from fit.json and its data). The posterior predictive check is drawn here from the draws, seeded.
  */
-import { modelReportSections } from '../analyses/model-report.js';
+import { modelReportSections } from '../report/model-report.js';
 import { posteriorPredictiveCheck } from '../decision/ppc.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
 import type { DrawSet } from '../draws.js';

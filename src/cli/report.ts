@@ -1,6 +1,6 @@
 /**
  * `nutmeg report RUN_DIR [--out FILE] [--seed N] [--backend B] [--threads N]`: the HTML model report of a saved run
- * (src/analyses/model-report.ts) for any family — model, family and link, posterior summary with sigma/shape,
+ * (src/report/model-report.ts) for any family — model, family and link, posterior summary with sigma/shape,
  * sampler checks, the family's posterior predictive check and PSIS-LOO. The model is rebuilt from fit.json and its
  * data source, as for `nutmeg loo`. Written to RUN_DIR/report.html by default, which `nutmeg serve RUN_DIR` then
  * serves at GET /report.

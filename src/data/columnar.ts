@@ -25,7 +25,8 @@ import type { ReadCsvOptions } from './csv-text.js';
 import type { ColumnarFormat } from './data-format.js';
 import type { Frame } from './frame.js';
 import { frameRows, withFirstRow } from './frame-build.js';
-import { parquetMetadataOf, parquetPagesFrame, type ByteSource, type PagesOptions } from './parquet-pages.js';
+import { parquetMetadataOf, parquetPagesFrame, type PagesOptions } from './parquet-pages.js';
+import type { ByteSource } from './parquet-byte-source.js';
 import { parquetFrame, parquetLayout, parquetRowsFrame, type ParquetDecoder } from './parquet-read.js';
 import { largeAllocator } from '../platform/large-buffer.js';
 

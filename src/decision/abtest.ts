@@ -7,8 +7,8 @@
  */
 import { requireColumn, requireZeroOne } from '../data/checks.js';
 import type { Frame } from '../data/frame.js';
-import { betaQuantile } from '../diagnostics/beta-distribution.js';
-import { quantileSorted } from '../diagnostics/quantile.js';
+import { betaQuantile } from '../numeric/beta-distribution.js';
+import { quantileSorted } from '../numeric/quantile.js';
 import { UserError } from '../errors.js';
 import { Rng } from '../rng.js';
 import { betaVariate } from './gamma-beta.js';

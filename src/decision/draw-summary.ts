@@ -5,7 +5,7 @@
  */
 import type { ChainDraws } from '../diagnostics/chains.js';
 import { mcseMean } from '../diagnostics/mcse.js';
-import { quantileSorted } from '../diagnostics/quantile.js';
+import { quantileSorted } from '../numeric/quantile.js';
 
 export interface DrawSummary {
   readonly mean: number;

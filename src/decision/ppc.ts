@@ -9,7 +9,7 @@
  * Each statistic's posterior predictive p-value is P(T(y_rep) ≥ T(y)) over the used draws; values near 0 or 1 say the
  * model does not reproduce that feature of the data (e.g. a poisson model of overdispersed counts: dispersion p ≈ 1).
  */
-import { quantileSorted } from '../diagnostics/quantile.js';
+import { quantileSorted } from '../numeric/quantile.js';
 import type { DrawSet } from '../draws.js';
 import { familyModule } from '../model/families/index.js';
 import type { Family, ModelSpec } from '../model/spec.js';

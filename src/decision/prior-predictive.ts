@@ -6,7 +6,7 @@
  * the model's own rows gives implied probabilities. Good priors put most of them at low, plausible conversion rates.
  */
 import { sigmoid } from '../numeric/logistic.js';
-import { quantileSorted } from '../diagnostics/quantile.js';
+import { quantileSorted } from '../numeric/quantile.js';
 import { constrainedNames } from '../model/layout.js';
 import type { Prior } from '../model/prior.js';
 import { termLabel, type ModelSpec } from '../model/spec.js';

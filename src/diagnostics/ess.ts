@@ -9,7 +9,7 @@ import { allFinite, constantOrNonFinite, constantOrNonFiniteSorted, splitChains,
 import type { CenteredChains } from './autocovariance.js';
 import { DIRECT_LAG_LIMIT, centerChains, lagsForShortFft, meanAutocovariance } from './autocovariance.js';
 import { variance } from './moments.js';
-import { quantileSorted } from './quantile.js';
+import { quantileSorted } from '../numeric/quantile.js';
 import { rankNormalizedSplit } from './rank-normalize.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';

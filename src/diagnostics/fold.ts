@@ -4,7 +4,7 @@
  */
 import type { ChainDraws } from './chains.js';
 import { withValues } from './chains.js';
-import { medianSorted } from './quantile.js';
+import { medianSorted } from '../numeric/quantile.js';
 import type { SortedDraws } from './sort.js';
 
 export interface FoldedDraws {

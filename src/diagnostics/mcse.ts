@@ -2,7 +2,7 @@
  * Monte Carlo standard errors as R posterior 1.4 computes them (Vehtari et al. 2021, Bayesian Analysis 16(2)).
  * Null where posterior returns NA (the ESS they rest on is NA: constant or non-finite draws).
  */
-import { betaQuantile } from './beta-distribution.js';
+import { betaQuantile } from '../numeric/beta-distribution.js';
 import type { ChainDraws } from './chains.js';
 import { allFinite, withValues } from './chains.js';
 import { essMean, essQuantile } from './ess.js';

@@ -5,7 +5,7 @@
  */
 import type { ChainDraws } from './chains.js';
 import { splitChains, splitSortedDraws, withValues } from './chains.js';
-import { normalQuantile } from './normal-quantile.js';
+import { normalQuantile } from '../numeric/normal-quantile.js';
 import { rhatFromMoments } from './rhat-moments.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';

@@ -14,7 +14,7 @@ import { sortFolded } from './fold.js';
 import { DEFAULT_HDI_PROB, hdi } from './hdi.js';
 import { mcseQuantile, mcseSd } from './mcse.js';
 import { mean, variance } from './moments.js';
-import { madFromSortedDeviations, medianSorted, quantileSorted } from './quantile.js';
+import { madFromSortedDeviations, medianSorted, quantileSorted } from '../numeric/quantile.js';
 import { rankNormalizedRhat } from './rank-normalize.js';
 import type { SortedDraws } from './sort.js';
 import { sortDraws } from './sort.js';

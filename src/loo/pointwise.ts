@@ -6,11 +6,11 @@
  * n_eff = r_eff / Σ_s w_s².
  *
  * Log ratios are a function of the log-likelihood, so ordering the log-likelihood orders the weights and keeps each
- * weight next to the likelihood it multiplies; only the tail needs an order (see select.ts).
+ * weight next to the likelihood it multiplies; only the tail needs an order (see ../numeric/select.ts).
  */
-import { normalQuantile } from '../diagnostics/normal-quantile.js';
+import { normalQuantile } from '../numeric/normal-quantile.js';
 import { MIN_TAIL_LENGTH, PsisWorkspace, paretoTailLength, smoothTail } from './psis.js';
-import { partialSortSmallest } from './select.js';
+import { partialSortSmallest } from '../numeric/select.js';
 import * as pm from '../numeric/portable-math.js';
 
 /** Per-observation results, one entry per observation; filled in place by `PointwiseLoo.compute`. */

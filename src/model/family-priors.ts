@@ -26,7 +26,7 @@
  * presets carry them (src/data/hillstrom.ts, HILLSTROM_PRIORS).
  */
 import { pooledSuccessRate, totalTrials } from '../numeric/success-rate.js';
-import { normalQuantile } from '../diagnostics/normal-quantile.js';
+import { normalQuantile } from '../numeric/normal-quantile.js';
 import type { LinkName } from './families/family.js';
 import { familyModule } from './families/index.js';
 import type { Prior } from './prior.js';

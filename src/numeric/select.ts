@@ -30,3 +30,18 @@ export function selectKth(a: Float64Array, from: number, to: number, k: number):
     else return;
   }
 }
+
+/**
+ * Rearranges `a` so that a[0 … k) are its k smallest values, sorted ascending; a[k …) are the rest, unordered:
+ * O(n + k log k) instead of a full sort's O(n log n) (PSIS orders only the Pareto tail, src/loo/pointwise.ts).
+ */
+export function partialSortSmallest(a: Float64Array, k: number): void {
+  const n = a.length;
+  if (k <= 0) return;
+  if (k >= n) {
+    a.sort();
+    return;
+  }
+  selectKth(a, 0, n, k - 1);
+  a.subarray(0, k).sort();
+}

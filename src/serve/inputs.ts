@@ -4,7 +4,7 @@
  * computed with the training constants — or as the derived value itself (how older clients call the API). The
  * treatment column is left out (both arms are scored), and so are the sources that only feed it (`segment`).
  */
-import { variableColumns, recipeColumns, type ColumnUse } from '../decision/scoring.js';
+import { variableColumns, recipeColumns, type ColumnUse } from '../decision/scoring-columns.js';
 import type { DerivedColumn, DesignRecipe } from '../model/recipe.js';
 
 export interface DerivedInput {

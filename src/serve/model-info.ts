@@ -5,7 +5,8 @@
  * (divergences, tree depth, E-BFMI) and the plain-language warnings of `nutmeg fit`. Computed once at start-up.
  */
 import { DEFAULT_NEW_LEVELS, NEW_LEVEL_MODES, type NewLevelMode } from '../decision/new-levels.js';
-import type { ColumnUse, ScoreMeasure } from '../decision/scoring.js';
+import type { ColumnUse } from '../decision/scoring-columns.js';
+import type { ScoreMeasure } from '../decision/scoring.js';
 import type { ProbabilityThresholds } from '../decision/policy.js';
 import { convergenceWarnings, samplerDiagnostics, samplerWarnings, type SamplerDiagnostics } from '../diagnostics/sampler-checks.js';
 import { summarizeDraws, type SummaryRow } from '../diagnostics/summary.js';

@@ -4,7 +4,7 @@
  */
 import type { Column, Frame } from '../data/frame.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../data/frame-build.js';
-import type { ColumnUse } from '../decision/scoring.js';
+import type { ColumnUse } from '../decision/scoring-columns.js';
 import type { ScoreRow } from './schema.js';
 
 /** Rows per block between pauses (one column). */

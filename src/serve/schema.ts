@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { NEW_LEVEL_MODES, type NewLevelMode } from '../decision/new-levels.js';
-import type { ColumnUse } from '../decision/scoring.js';
+import type { ColumnUse } from '../decision/scoring-columns.js';
 import { numberLevel } from '../model/factor.js';
 import type { RequestInputs } from './inputs.js';
 

@@ -8,7 +8,7 @@
 import { asFloat64 } from '../../src/data/frame-build.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeHillstrom, toJson, type HillstromAnalysis } from '../../src/analyses/hillstrom.js';
-import { hillstromSections } from '../../src/analyses/hillstrom-report.js';
+import { hillstromSections } from '../../src/report/hillstrom-report.js';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { builtinDataset } from '../../src/data/datasets.js';
 import { probabilityAction } from '../../src/decision/policy.js';

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSeparation, separationJson, type SeparationAnalysis } from '../../src/analyses/separation.js';
-import { separationSections } from '../../src/analyses/separation-report.js';
+import { separationSections } from '../../src/report/separation-report.js';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { simulateSeparation } from '../../src/data/simulate/separation.js';
 import { stackingOptimum, stackingWeightsR } from '../../src/loo/stacking.js';

@@ -17,7 +17,7 @@ import { columnsToRead, loadData } from '../../src/data/load.js';
 import { HILLSTROM_FORMULAS, HILLSTROM_SCHEMA } from '../../src/data/hillstrom.js';
 import { buildModel } from '../../src/model/build.js';
 import { columnsOfFormula } from '../../src/model/formula/columns.js';
-import { scoringColumns } from '../../src/decision/scoring.js';
+import { scoringColumns } from '../../src/decision/scoring-columns.js';
 import { loadRun } from '../../src/io/run-dir.js';
 import { runNutmeg } from '../helpers/cli.js';
 import { userErrorOf } from '../helpers/user-error.js';

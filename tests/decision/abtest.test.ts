@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { abTest, armsOfFrame, chooseControl } from '../../src/decision/abtest.js';
-import { betaCdf } from '../../src/diagnostics/beta-distribution.js';
+import { betaCdf } from '../../src/numeric/beta-distribution.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { readCsv } from '../../src/data/csv.js';
 import { hillstromPathOrNotice } from '../helpers/hillstrom.js';

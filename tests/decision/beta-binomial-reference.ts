@@ -5,7 +5,7 @@
  * - P(arm j is best) = ∫ f_j(x) Π_{k≠j} F_k(x) dx and E[max_k p_k] = ∫ (1 − Π_k F_k(x)) dx by composite Simpson on
  *   the range where the densities live (beta CDF and density from src/diagnostics, tested against R/SciPy).
  */
-import { betaCdf, betaDensity } from '../../src/diagnostics/beta-distribution.js';
+import { betaCdf, betaDensity } from '../../src/numeric/beta-distribution.js';
 import { lgamma } from '../../src/numeric/log-gamma.js';
 
 const logBeta = (a: number, b: number): number => lgamma(a) + lgamma(b) - lgamma(a + b);

@@ -1,10 +1,10 @@
 /**
  * Gamma and beta variates (Marsaglia–Tsang) against exact distributions: Kolmogorov–Smirnov distance to the beta
- * CDF (src/diagnostics/beta-distribution.ts, itself tested against R/SciPy) and to the exponential CDF 1 − e^(−x)
+ * CDF (src/numeric/beta-distribution.ts, itself tested against R/SciPy) and to the exponential CDF 1 − e^(−x)
  * for Gamma(1); gamma moments against the closed forms E = a, Var = a, E[(X − a)³] = 2a.
  */
 import { describe, expect, it } from 'vitest';
-import { betaCdf } from '../../src/diagnostics/beta-distribution.js';
+import { betaCdf } from '../../src/numeric/beta-distribution.js';
 import { betaVariates } from '../../src/decision/gamma-beta.js';
 import { Rng } from '../../src/rng.js';
 

@@ -12,7 +12,7 @@ import { sigmoid } from '../../src/numeric/logistic.js';
 import { frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { posteriorPredictiveRate } from '../../src/decision/ppc.js';
 import { drawFromPrior, priorPredictive } from '../../src/decision/prior-predictive.js';
-import { normalQuantile } from '../../src/diagnostics/normal-quantile.js';
+import { normalQuantile } from '../../src/numeric/normal-quantile.js';
 import { makeDrawSet } from '../../src/draws.js';
 import { buildModel } from '../../src/model/build.js';
 import { Rng } from '../../src/rng.js';

@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNutmeg } from '../helpers/cli.js';
-import { quantileSorted } from '../../src/diagnostics/quantile.js';
+import { quantileSorted } from '../../src/numeric/quantile.js';
 import { loadRun } from '../../src/io/run-dir.js';
 import { poissonRun, type FamilyRun } from '../serve/family-run.js';
 

@@ -10,15 +10,16 @@
 import { describe, expect, it } from 'vitest';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import type { Frame } from '../../src/data/frame.js';
-import { quantileSorted } from '../../src/diagnostics/quantile.js';
+import { quantileSorted } from '../../src/numeric/quantile.js';
 import { drawNewLevel, groupSpread, newLevelStream } from '../../src/decision/new-levels.js';
-import { prepareScoring, rowNewLevels, scoreFrame, type RowSummary } from '../../src/decision/scoring.js';
+import { prepareScoring } from '../../src/decision/scoring-model.js';
+import { rowNewLevels, scoreFrame, type RowSummary } from '../../src/decision/scoring.js';
 import { makeDrawSet, type DrawSet } from '../../src/draws.js';
 import { UserError } from '../../src/errors.js';
 import { buildModel, type BuildOptions } from '../../src/model/build.js';
 import { constrainedNames } from '../../src/model/layout.js';
 import { Rng } from '../../src/rng.js';
-import { rankedTable } from '../../src/cli/score.js';
+import { rankedTable } from '../../src/report/score-report.js';
 import { DEFAULT_THRESHOLDS } from '../../src/decision/policy.js';
 
 const close = (a: number, b: number): void => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-13 + 1e-12 * Math.abs(b));

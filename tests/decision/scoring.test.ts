@@ -1,6 +1,5 @@
 /**
- * Scoring: selection quantiles against sorting (diagnostics/quantile.ts, R's type 7); per-row probabilities and
- * uplift against a per-draw evaluation through the model's own ModelSpec (decision/linear-predictor.ts, a separate
+ * Scoring: per-row probabilities and uplift against a per-draw evaluation through the model's own ModelSpec (decision/linear-predictor.ts, a separate
  * implementation of η) and the logistic function; an intercept-only model against its closed form; new group levels
  * against the population-level prediction; block size invariance; and the classifier metrics wiring.
  */
@@ -11,15 +10,11 @@ import { categoricalColumn, frameFromColumns, numericColumn, withColumns } from 
 import type { Frame } from '../../src/data/frame.js';
 import { drawColumns, gatherDraw, LinearPredictor } from '../../src/decision/linear-predictor.js';
 import { brierScore, calibrationTable, logLoss, rocAuc } from '../../src/decision/metrics.js';
-import {
-  evaluateScores,
-  prepareScoring,
-  quantileInPlace,
-  recipeColumns,
-  scoreFrame,
-} from '../../src/decision/scoring.js';
-import { selectKth } from '../../src/numeric/select.js';
-import { quantileSorted } from '../../src/diagnostics/quantile.js';
+import { evaluateScores } from '../../src/decision/score-evaluation.js';
+import { prepareScoring } from '../../src/decision/scoring-model.js';
+import { recipeColumns } from '../../src/decision/scoring-columns.js';
+import { scoreFrame } from '../../src/decision/scoring.js';
+import { quantileSorted } from '../../src/numeric/quantile.js';
 import { makeDrawSet, type DrawSet } from '../../src/draws.js';
 import { UserError } from '../../src/errors.js';
 import { buildModel, type BuiltModel } from '../../src/model/build.js';
@@ -72,38 +67,6 @@ function withTreatment(frame: Frame, value: number): Frame {
 }
 
 const close = (a: number, b: number): void => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-14 + 1e-12 * Math.abs(b));
-
-describe('selection quantiles', () => {
-  it('equal quantileSorted (R type 7) for many sizes, probabilities and ties', () => {
-    const rng = new Rng(5, 0);
-    for (const n of [1, 2, 3, 10, 101, 1000]) {
-      for (const ties of [false, true]) {
-        const x = Float64Array.from({ length: n }, () => (ties ? Math.round(rng.normal() * 2) + 0 : rng.normal()));
-        const sorted = Float64Array.from(x).sort();
-        for (const p of [0, 0.1, 0.25, 0.5, 0.9, 0.975, 1]) {
-          // pad with sentinels to check that only [from, to) is used
-          const a = new Float64Array(n + 4).fill(99);
-          a.set(x, 2);
-          expect(quantileInPlace(a, 2, 2 + n, p)).toBe(quantileSorted(sorted, p));
-          expect([a[0], a[1], a[n + 2], a[n + 3]]).toEqual([99, 99, 99, 99]);
-        }
-      }
-    }
-  });
-
-  it('selectKth puts the k-th order statistic in place with the partition property', () => {
-    const rng = new Rng(6, 0);
-    const x = Float64Array.from({ length: 500 }, () => rng.normal());
-    const sorted = Float64Array.from(x).sort();
-    for (const k of [0, 1, 249, 498, 499]) {
-      const a = Float64Array.from(x);
-      selectKth(a, 0, a.length, k);
-      expect(a[k]).toBe(sorted[k]);
-      for (let i = 0; i < k; i++) expect(a[i]).toBeLessThanOrEqual(a[k]);
-      for (let i = k + 1; i < a.length; i++) expect(a[i]).toBeGreaterThanOrEqual(a[k]);
-    }
-  });
-});
 
 describe('scoreFrame', () => {
   const { frame } = builtinDataset('hillstrom', 3, 400);

@@ -12,7 +12,7 @@ import type { ChainDraws } from '../../src/diagnostics/chains.js';
 import { constantOrNonFinite, splitChains, splitLength, splitSortedDraws, withValues } from '../../src/diagnostics/chains.js';
 import { centeredSplitIndicator, essOfCentered, essOfChains } from '../../src/diagnostics/ess.js';
 import { sortFolded } from '../../src/diagnostics/fold.js';
-import { medianSorted } from '../../src/diagnostics/quantile.js';
+import { medianSorted } from '../../src/numeric/quantile.js';
 import { rankNormalizedRhat, rankNormalizedSplit } from '../../src/diagnostics/rank-normalize.js';
 import { rhatOfChains } from '../../src/diagnostics/rhat.js';
 import { sortDraws } from '../../src/diagnostics/sort.js';

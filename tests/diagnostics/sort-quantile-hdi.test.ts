@@ -1,11 +1,9 @@
 /**
- * Sorting (against Array.prototype.sort), type-7 quantiles, median and MAD (against values worked by hand from R's
- * definitions: `quantile(type = 7)`, `median`, `mad` with constant 1.4826), and the HDI against a brute-force
- * search over all intervals of sorted draws (property test on seeded random draws).
+ * Sorting (against Array.prototype.sort) and the HDI against a brute-force search over all intervals of sorted draws
+ * (property test on seeded random draws). The quantiles, median and MAD: tests/numeric/quantile.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { hdi } from '../../src/diagnostics/hdi.js';
-import { madFromSortedDeviations, medianSorted, quantileSorted } from '../../src/diagnostics/quantile.js';
 import { sortDraws } from '../../src/diagnostics/sort.js';
 import { Rng } from '../../src/rng.js';
 
@@ -52,28 +50,6 @@ describe('sortDraws', () => {
     expect(out.order).toEqual(fresh.order);
     expect(out.sorted).toEqual(fresh.sorted);
     expect(() => sortDraws(v, { order: new Uint32Array(4), sorted: new Float64Array(4) })).toThrow(RangeError);
-  });
-});
-
-describe('quantiles (R type 7), median, MAD', () => {
-  const s = (xs: number[]): Float64Array => Float64Array.from(xs).sort();
-  it('type 7: h = (n − 1)p, linear between order statistics', () => {
-    // R: quantile(1:10, c(0.05, 0.95)) = 1.45, 9.55; quantile(1:4, 0.1) = 1.3
-    expect(quantileSorted(s([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 0.05)).toBeCloseTo(1.45, 14);
-    expect(quantileSorted(s([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 0.95)).toBeCloseTo(9.55, 14);
-    expect(quantileSorted(s([4, 3, 2, 1]), 0.1)).toBeCloseTo(1.3, 14);
-    expect(quantileSorted(s([7]), 0.3)).toBe(7);
-    expect(quantileSorted(s([1, 2]), 0)).toBe(1);
-    expect(quantileSorted(s([1, 2]), 1)).toBe(2);
-  });
-  it('median of odd and even counts', () => {
-    expect(medianSorted(s([5, 1, 3]))).toBe(3);
-    expect(medianSorted(s([5, 1, 3, 4]))).toBe(3.5);
-  });
-  it('MAD = 1.4826 · median |x − median|', () => {
-    // |x − 3| for 1, 2, 3, 4, 100 is 2, 1, 0, 1, 97: median 1
-    const x = [1, 2, 3, 4, 100];
-    expect(madFromSortedDeviations(s(x.map((v) => Math.abs(v - 3))))).toBeCloseTo(1.4826, 14);
   });
 });
 

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { readCsv } from '../../src/data/csv.js';
-import { quantileSorted } from '../../src/diagnostics/quantile.js';
+import { quantileSorted } from '../../src/numeric/quantile.js';
 import { summarizeDraws } from '../../src/diagnostics/summary.js';
 import { variableDraws, variableIndex } from '../../src/draws.js';
 import { fitModel, type Fit } from '../../src/fit/fit.js';

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { logLikBlocks, readLogLikCsv } from '../../src/io/loglik-csv.js';
 import { compareModels } from '../../src/loo/compare.js';
 import { psisLooStream, type LooResult } from '../../src/loo/loo.js';
-import { formatCompare } from '../../src/loo/output.js';
+import { formatCompare } from '../../src/report/loo-text.js';
 import {
   stackingObjective,
   stackingOptimum,

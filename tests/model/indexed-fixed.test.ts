@@ -1,6 +1,6 @@
 // Indexed fixed-effect terms in the design, the model's linear predictor and scoring (src/model/indexed-fixed.ts,
-// src/model/recipe.ts, src/decision/scoring.ts). Reference: the same formula coded as dense columns by R's
-// model.matrix rule (src/model/design.ts) — the same η for any coefficients, matched by name.
+// src/model/recipe.ts, src/decision/scoring-model.ts and scoring-eta.ts). Reference: the same formula coded as dense
+// columns by R's model.matrix rule (src/model/design.ts) — the same η for any coefficients, matched by name.
 import { describe, expect, it } from 'vitest';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { UserError } from '../../src/errors.js';
@@ -9,7 +9,8 @@ import { cellCoefficients, indexedColumnNames } from '../../src/model/indexed-fi
 import { coefficientStarts, linearPredictor } from '../../src/model/linear-predictor.js';
 import { applyRecipe, type DesignRecipe } from '../../src/model/recipe.js';
 import type { ModelSpec } from '../../src/model/spec.js';
-import { linearPredictorBlock, prepareScoring } from '../../src/decision/scoring.js';
+import { linearPredictorBlock } from '../../src/decision/scoring-eta.js';
+import { prepareScoring } from '../../src/decision/scoring-model.js';
 import { Rng } from '../../src/rng.js';
 import { levelsFrame } from '../helpers/frames.js';
 

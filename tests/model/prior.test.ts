@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lgamma } from '../../src/numeric/log-gamma.js';
 import { formatPrior, logScalePriorLogDensity, priorConstant, priorDlogDensity, priorLogDensity, type Prior } from '../../src/model/prior.js';
 import { addAuxPriors, addScalarPriors, scalarPriorConstants } from '../../src/model/density.js';
 import { randomPositions, randomSpec } from '../helpers/specs.js';
-
-describe('lgamma', () => {
-  it('matches exact factorials and Γ(1/2) = √π (closed forms)', () => {
-    let logFactorial = 0;
-    for (let n = 1; n <= 40; n++) {
-      expect(Math.abs(lgamma(n) - logFactorial)).toBeLessThan(1e-13 * Math.max(1, logFactorial));
-      logFactorial += Math.log(n);
-    }
-    expect(Math.abs(lgamma(0.5) - 0.5 * Math.log(Math.PI))).toBeLessThan(1e-14);
-    expect(Math.abs(lgamma(1.5) - Math.log(Math.sqrt(Math.PI) / 2))).toBeLessThan(1e-14);
-    // Γ(0.1) = 9.513507698668731836… (Abramowitz & Stegun table 6.1 via the recurrence)
-    expect(Math.abs(lgamma(0.1) - Math.log(9.513507698668732))).toBeLessThan(1e-14);
-  });
-});
 
 describe('prior densities', () => {
   const cases: Array<[Prior, number, number]> = [

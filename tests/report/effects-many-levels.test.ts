@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { effectsSection } from '../../src/analyses/model-report.js';
+import { effectsSection } from '../../src/report/model-report.js';
 import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import type { DrawSet } from '../../src/draws.js';
 import { buildModel } from '../../src/model/build.js';

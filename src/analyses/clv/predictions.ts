@@ -11,7 +11,7 @@
  * over the chains (stated in the report).
  */
 import { variableIndex, type DrawSet } from '../../draws.js';
-import { quantileSorted } from '../../diagnostics/quantile.js';
+import { quantileSorted } from '../../numeric/quantile.js';
 import { expectedPurchasesIfAlive, expectedSpend, probabilityAlive } from '../../model/clv/expectations.js';
 import type { RfmData } from '../../model/clv/rfm-data.js';
 

@@ -4,7 +4,7 @@
  * the data; carry-over beyond the last week is not counted) and response curves (contribution over the data when every
  * week's spend of a channel is multiplied by m — adstock is linear, so the adstocked series scales by m too).
  */
-import { quantileSorted } from '../../diagnostics/quantile.js';
+import { quantileSorted } from '../../numeric/quantile.js';
 import type { MmmDesign } from '../../model/mmm/design.js';
 import { adstock, adstockWeights, hillSaturation, logisticSaturation } from '../../model/mmm/media.js';
 import type { MmmLayout } from '../../model/mmm/model.js';

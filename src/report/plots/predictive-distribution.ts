@@ -8,7 +8,7 @@
  *    out, and the subtitle says so), on a log axis for positive outcomes (lognormal, gamma) when asked.
  * Bins are computed here, so the page carries a few hundred numbers, not every replicated row.
  */
-import { quantileSorted } from '../../diagnostics/quantile.js';
+import { quantileSorted } from '../../numeric/quantile.js';
 import { PLOT_HEIGHT, PLOT_WIDTH, VEGA_LITE_SCHEMA, type Datum, type PlotSpec } from './spec.js';
 
 export interface PredictiveOptions {

@@ -2,10 +2,10 @@
  * The sections of the separation analysis's report (plain data: title, text, tables, plots): the LOO comparison with
  * each model's Pareto-k plot, the zero-conversion cities, and per model the trace and rank plots of its main parameters.
  */
-import type { ReportSection } from '../report/html.js';
-import { comparisonTable } from '../report/loo-tables.js';
-import { paretoKPlot, samplerPlotNote, samplerPlots } from './fit-figures.js';
-import type { SeparationAnalysis } from './separation.js';
+import type { ReportSection } from './html.js';
+import { comparisonTable } from './loo-tables.js';
+import { paretoKPlot, samplerPlotNote, samplerPlots } from './fit-plots.js';
+import type { SeparationAnalysis } from '../analyses/separation.js';
 import { maxOf, minOf } from '../numeric/extremes.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;

@@ -6,16 +6,16 @@
  * then the spend models and expected revenue per contact (tables from src/report/revenue-tables.ts).
  */
 import type { SummaryRow } from '../diagnostics/summary.js';
-import type { ReportSection } from '../report/html.js';
-import { calibrationSpec } from '../report/plots/calibration.js';
-import { forestSpec, revenueUpliftSpec, upliftSpec } from '../report/plots/intervals.js';
-import { revenueDecisionTable, revenueTable, spendComparisonTable } from '../report/revenue-tables.js';
-import { ppcSpec } from '../report/plots/ppc.js';
-import { formatNumber, type Table } from '../report/table.js';
-import type { FitDiagnostics } from './fit-diagnostics.js';
-import { comparisonTable, looTables } from '../report/loo-tables.js';
-import { paretoKPlot, samplerPlotNote, samplerPlots } from './fit-figures.js';
-import type { HillstromAnalysis } from './hillstrom.js';
+import type { ReportSection } from './html.js';
+import { calibrationSpec } from './plots/calibration.js';
+import { forestSpec, revenueUpliftSpec, upliftSpec } from './plots/intervals.js';
+import { revenueDecisionTable, revenueTable, spendComparisonTable } from './revenue-tables.js';
+import { ppcSpec } from './plots/ppc.js';
+import { formatNumber, type Table } from './table.js';
+import type { FitDiagnostics } from '../analyses/fit-diagnostics.js';
+import { comparisonTable, looTables } from './loo-tables.js';
+import { paretoKPlot, samplerPlotNote, samplerPlots } from './fit-plots.js';
+import type { HillstromAnalysis } from '../analyses/hillstrom.js';
 
 const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)}%`;
 

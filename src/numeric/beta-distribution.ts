@@ -4,7 +4,7 @@
  */
 import { stirlingRemainder } from './log-gamma.js';
 import { normalQuantile } from './normal-quantile.js';
-import * as pm from '../numeric/portable-math.js';
+import * as pm from './portable-math.js';
 
 const HALF_LOG_2PI = 0.9189385332046727418;
 

@@ -4,14 +4,14 @@
  * expected value over customers with the customer base's totals, the customers with the highest expected value, the
  * holdout check, and the sampler's rank plots.
  */
-import { quantileSorted } from '../../diagnostics/quantile.js';
-import { summaryTable } from '../../report/summary-table.js';
-import type { ReportSection } from '../../report/html.js';
-import { rankSpec } from '../../report/plots/chains.js';
-import { customerHistogramSpec, holdoutCalibrationSpec } from '../../report/plots/clv.js';
-import { groupedInteger } from '../../report/integer-text.js';
-import type { Table } from '../../report/table.js';
-import type { ClvResult } from './clv-fit.js';
+import { quantileSorted } from '../numeric/quantile.js';
+import { summaryTable } from './summary-table.js';
+import type { ReportSection } from './html.js';
+import { rankSpec } from './plots/chains.js';
+import { customerHistogramSpec, holdoutCalibrationSpec } from './plots/clv.js';
+import { groupedInteger } from './integer-text.js';
+import type { Table } from './table.js';
+import type { ClvResult } from '../analyses/clv/clv-fit.js';
 
 const PARAMETERS = ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma'];
 const TOP_CUSTOMERS = 20;

@@ -3,9 +3,10 @@
  * and the runner feeding it once per iteration.
  */
 import { describe, expect, it } from 'vitest';
-import { formatDuration, progressReporter, type SamplerProgress } from '../../src/sampler/progress.js';
+import { formatDuration, progressReporter } from '../../src/report/sampling-progress.js';
+import type { SamplerProgress } from '../../src/sampler/progress.js';
 import { sample } from '../../src/sampler/run.js';
-import { GaussianTarget } from './helpers/targets.js';
+import { GaussianTarget } from '../sampler/helpers/targets.js';
 
 function sink(isTTY: boolean): { text: string[]; write: (s: string) => void; isTTY: boolean } {
   const text: string[] = [];

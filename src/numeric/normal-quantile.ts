@@ -3,7 +3,7 @@
  * distribution", Applied Statistics 37(3), 477–484, routine PPND16 (about 16 correct digits). It is the algorithm
  * of R's `qnorm`, which R posterior's rank normalization calls, so rank-normalized draws agree to the last bits.
  */
-import * as pm from '../numeric/portable-math.js';
+import * as pm from './portable-math.js';
 
 // Rational approximation for |p − 1/2| ≤ 0.425, in r = 0.180625 − (p − 1/2)²; coefficients of AS 241.
 const A = [

@@ -8,22 +8,22 @@
  * used only for bernoulli/binomial models.
  */
 import type { DiagnosticWarning, SummaryRow } from '../diagnostics/summary.js';
-import { summaryTable } from '../report/summary-table.js';
+import { summaryTable } from './summary-table.js';
 import type { DrawSet } from '../draws.js';
 import { PPC_STATISTIC_LABELS, type PosteriorPredictiveCheck } from '../decision/ppc.js';
 import type { LooResult } from '../loo/loo.js';
 import { familyModule } from '../model/families/index.js';
 import type { ModelSpec } from '../model/spec.js';
-import type { ReportSection } from '../report/html.js';
-import { looTables } from '../report/loo-tables.js';
-import { paretoKSpec } from '../report/plots/pareto-k.js';
-import { ppcSpec } from '../report/plots/ppc.js';
-import { countsOverlaySpec, densityOverlaySpec } from '../report/plots/predictive-distribution.js';
-import type { PlotSpec } from '../report/plots/spec.js';
-import { isMainParameter, mainParameterDraws } from './fit-figures.js';
-import { rankSpec, traceSpec } from '../report/plots/chains.js';
-import { familyDescription, linkScale, linkScaleShort } from '../report/family-text.js';
-import { forestNote, termForest } from '../report/effect-forest.js';
+import type { ReportSection } from './html.js';
+import { looTables } from './loo-tables.js';
+import { paretoKSpec } from './plots/pareto-k.js';
+import { ppcSpec } from './plots/ppc.js';
+import { countsOverlaySpec, densityOverlaySpec } from './plots/predictive-distribution.js';
+import type { PlotSpec } from './plots/spec.js';
+import { isMainParameter, mainParameterDraws } from '../analyses/fit-figures.js';
+import { rankSpec, traceSpec } from './plots/chains.js';
+import { familyDescription, linkScale, linkScaleShort } from './family-text.js';
+import { forestNote, termForest } from './effect-forest.js';
 
 export interface ModelReportInput {
   readonly spec: ModelSpec;

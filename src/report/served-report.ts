@@ -4,19 +4,19 @@
  * levels only the extreme ones, plotted and tabulated, so a 10⁵-level run's page stays small), and PSIS-LOO with its
  * Pareto-k plot when the run's data could be read again (else a line saying why not).
  */
-import { summaryTable } from '../report/summary-table.js';
-import type { ReportSection } from '../report/html.js';
-import { rankSpec, traceSpec } from '../report/plots/chains.js';
+import { summaryTable } from './summary-table.js';
+import type { ReportSection } from './html.js';
+import { rankSpec, traceSpec } from './plots/chains.js';
 import type { LoadedRun } from '../io/run-dir.js';
 import type { LooResult } from '../loo/loo.js';
-import { looTables } from '../report/loo-tables.js';
-import { paretoKSpec } from '../report/plots/pareto-k.js';
-import { linkScale, linkScaleShort } from '../report/family-text.js';
+import { looTables } from './loo-tables.js';
+import { paretoKSpec } from './plots/pareto-k.js';
+import { linkScale, linkScaleShort } from './family-text.js';
 import type { LinkName } from '../model/families/family.js';
 import { defaultLink } from '../model/families/index.js';
 import type { Family } from '../model/spec.js';
-import { forestNote, termForest, type ForestTerm } from '../report/effect-forest.js';
-import type { ModelInfo } from './model-info.js';
+import { forestNote, termForest, type ForestTerm } from './effect-forest.js';
+import type { ModelInfo } from '../serve/model-info.js';
 
 /** At most this many variables in the trace and rank plots. */
 const SAMPLER_PLOT_VARIABLES = 8;
