@@ -145,7 +145,7 @@ describe('API limits', () => {
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
     });
 
-    it('keeps the event loop free: no gap over 100 ms while a 10,000-row request is parsed and scored', async () => {
+    it('keeps the event loop free: a 10,000-row request is parsed and scored in many slices, none a large share of it', async () => {
       const rows = Array.from({ length: SERVE_DEFAULTS.maxRows }, (_, i) => fullRow(frame, i % frame.nRows));
       const body = Buffer.from(JSON.stringify({ rows }));
       // the same rows with another key first: that body is parsed whole (one JSON.parse), this one row by row
@@ -154,6 +154,8 @@ describe('API limits', () => {
       // the gaps counted are those between the large request's first hook and its reply (this process also runs the client)
       let measuring = false;
       let largest = 0;
+      let began = 0;
+      let total = 0;
       let last = performance.now();
       const timer = setInterval(() => {
         const now = performance.now();
@@ -163,11 +165,14 @@ describe('API limits', () => {
       probe.addHook('onRequest', async (req) => {
         if (req.url === '/score' && Number(req.headers['content-length']) > 100_000) {
           measuring = true;
-          last = performance.now();
+          last = began = performance.now();
         }
       });
       probe.addHook('onSend', async (req, _reply, payload) => {
-        if (req.url === '/score') measuring = false;
+        if (req.url === '/score' && measuring) {
+          measuring = false;
+          total = performance.now() - began;
+        }
         return payload;
       });
       const url = new URL(await probe.listen({ port: 0, host: '127.0.0.1' }));
@@ -189,9 +194,12 @@ describe('API limits', () => {
         const gap = largest;
         measuring = false;
         expect(sliced.status).toBe(200);
-        // ~10–50 ms per step on a loaded 2-core machine (GC pauses included), ~100–230 ms before parsing and framing were sliced
+        // a ratio within the request rather than a time, so that a loaded machine stretches both sides alike: the
+        // longest stretch without a turn of the event loop is a small share of the whole request (10 ms slices, GC
+        // pauses included): 0.04–0.07 of it at load 9–15 (2026-12-03), 0.25 with the pacer made never to yield
         expect(gap).toBeGreaterThan(0);
-        expect(gap).toBeLessThan(100);
+        expect(total).toBeGreaterThan(0);
+        expect(gap / total).toBeLessThan(1 / 6);
         const out = (JSON.parse(sliced.text) as { rows: { uplift_mean: number }[] }).rows;
         for (const i of [0, 1999, 2000, 9999]) expect(out[i].uplift_mean).toBe(reference.uplift!.mean[i % frame.nRows]);
         // the reply is the same, byte for byte, for the body parsed whole
