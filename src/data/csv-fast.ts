@@ -283,59 +283,64 @@ function scanLines(buf: Buffer, from: number, to: number, cells: CellStore, sep:
   // per column, whether a whole part has a leading zero (`01`, `-007.5`: codes such as zip codes, which readCsv warns
   // about, text-columns.ts leadingZeroWarning); set without a branch per cell (0/1 columns start with '0' half the time)
   const leadingZero = cols.leadingZero;
+  const before = state.rows;
+  let emptyLines = state.emptyLines;
   while (p < to) {
     // an empty line: allowed only after the last data line (and never in a file of one column, where it is a cell)
     const c0 = buf[p];
     if (c0 === LF || (c0 === CR && crlf && buf[p + 1] === LF)) {
       if (width === 1 || (c0 === LF && crlf) || state.numbersOnly) return -1;
-      state.emptyLines++;
+      emptyLines++;
       p += c0 === LF ? 1 : 2;
       continue;
     }
-    if (state.emptyLines > 0) return -1;
+    if (emptyLines > 0) return -1;
     if (cols.fill === BLOCK_ROWS) {
       cells.flush(BLOCK_ROWS);
       cols.flush(state.base + p, false);
     }
     const fill = cols.fill;
-    const row = state.rows + rows;
+    const row = before + rows;
     const values = cols.values;
     for (let j = 0; j < width; j++) {
       let q = -1;
       if (modes[j] === CellMode.Auto) {
-        // a number written with a leading zero (`01`, `-007`): the sign skipped, a 0 followed by a digit (no branch)
+        // a number written with a leading zero (`01`, `-007`): the sign skipped, a 0 followed by a digit (no branch;
+        // exact for the column's type decision also when the cell turns out not to be a plain decimal: csv-columns.ts
+        // uses the flag only for a column of numbers, where such a cell is a number whose text starts so)
         const first = p + (+(buf[p] === 45) | +(buf[p] === 43));
-        const zero = +(buf[first] === 48) & +(((buf[first + 1] | 0) - 48) >>> 0 < 10);
+        leadingZero[j] |= +(buf[first] === 48) & +(((buf[first + 1] | 0) - 48) >>> 0 < 10);
         q = readDecimal(buf, p, mark, values[j], fill);
-        if (q >= 0) {
-          const c = buf[q];
-          if (c === sep || c === LF || c === CR) leadingZero[j] |= zero;
-          else q = -1;
-        }
       }
-      if (q < 0) {
-        // (not a plain decimal, or an overflow, which the full parser refuses: a text cell)
+      // the cell must end here: a separator before the last field, a line break (or the end of the file) after it;
+      // anything else is a text cell (or an overflow, which the full parser refuses)
+      let c = q < 0 ? -1 : buf[q];
+      if (j < width - 1) {
+        if (c !== sep) {
+          q = otherCell(buf, p, j, cells, mark, sep, row, state);
+          if (q < 0 || buf[q] !== sep) return -1;
+        }
+        p = q + 1;
+        continue;
+      }
+      if (c !== LF && c !== CR) {
         q = otherCell(buf, p, j, cells, mark, sep, row, state);
         if (q < 0) return -1;
+        c = buf[q];
       }
-      p = q;
-      // the cell must end here: a separator before the last field, a line break (or the end of the file) after it
-      const c = buf[p];
-      if (j < width - 1) {
-        if (c !== sep) return -1;
-        p++;
-      } else if (c === LF) {
+      if (c === LF) {
         if (crlf) return -1;
-        p++;
+        p = q + 1;
       } else if (c === CR) {
-        if (!crlf || buf[p + 1] !== LF) return -1;
-        p += 2;
+        if (!crlf || buf[q + 1] !== LF) return -1;
+        p = q + 2;
       } else return -1;
     }
     cols.fill++;
     rows++;
   }
   state.rows += rows;
+  state.emptyLines = emptyLines;
   return p;
 }
 
