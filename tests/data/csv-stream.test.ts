@@ -247,6 +247,21 @@ describe('readCsv streaming with text columns equals the full parser', () => {
     expect(frame.columns.get('flag')?.kind).toBe('boolean');
   });
 
+  it('over blocks: a typo late in a numeric column (the error names the first cell and the next three lines), a label column read twice', () => {
+    const n = 150_000;
+    const typo = ['segment,x,label', ...Array.from({ length: n }, (_, i) => `${i % 2 ? 'Web' : 'Phone'},${[140_000, 140_007, 149_000, 149_500, 149_999].includes(i) ? 'x7' : i / 4},${i % 5 === 0 ? 123 : `L${i % 3}`}`)];
+    const path = file(typo.join('\n') + '\n');
+    expectSame(path);
+    expect(() => readCsv(path)).toThrow(
+      `${path}, line 140002, column "x": "x7" is not a number; the column's other values are numbers, so repair the cell (a missing value is an empty cell or NA), or pass --factor x if the column is categorical; 4 more cells are not a number (lines 140009, 149002, 149502, …)`,
+    );
+    // without the typo column: "label" has numbers in a fifth of its cells, so it is a factor with the level "123" (read twice)
+    const select = (names: readonly string[]): string[] => names.filter((name) => name !== 'x');
+    expect(expectSame(path, { select })).toBe(true);
+    const label = readCsv(path, { select }).columns.get('label');
+    expect(label?.kind === 'categorical' ? label.levels : null).toEqual(['123', 'L0', 'L1', 'L2']);
+  });
+
   const hillstrom = join(__dirname, '../../../shared/data/hillstrom.csv');
   it.skipIf(!existsSync(hillstrom))('the real Hillstrom file, as inferred and with its schema', () => {
     expect(expectSame(hillstrom)).toBe(true);
