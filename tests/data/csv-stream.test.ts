@@ -11,6 +11,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { scanCsv } from '../../src/data/csv-fast.js';
@@ -193,7 +194,7 @@ describe('readCsv streaming with text columns equals the full parser', () => {
     console.log(`generated files: ${streamed} of ${count} read streaming, ${errors} errors`);
   });
 
-  it('reads the cases it was built for itself', () => {
+  it('reads the cases it was built for itself, also gzip-compressed', () => {
     const cases = [
       'id,segment,spend\n1,Mens E-Mail,0.0\n2,No E-Mail,NA\n3,,1.5\n',
       '"id","segment"\n1,"Mens E-Mail"\n2,"say ""hi"""\n',
@@ -205,6 +206,7 @@ describe('readCsv streaming with text columns equals the full parser', () => {
       'flag,y\nTRUE,1\nfalse,0\nNA,1\n',
     ];
     for (const text of cases) expect([text, expectSame(file(text))]).toEqual([text, true]);
+    for (const text of cases) expect([text, expectSame(file(gzipSync(text), `z${fileCount++}.csv.gz`))]).toEqual([text, true]);
     expect(expectSame(file('zip,y\n02134,1\n10001,0\n'), { types: { zip: 'categorical' } })).toBe(true);
   });
 
