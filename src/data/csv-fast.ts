@@ -1,33 +1,41 @@
 /**
- * The fast path of readCsv for the common case: a CSV file whose every data cell is a plain decimal number (no
- * quotes, no missing cells, no spaces), with any separator and decimal mark readCsv reads (csv-dialect.ts: comma,
- * semicolon, tab or pipe; point or comma, chosen from the options and the header line by the same rules as the full
- * parser). The file is read in chunks and scanned byte by byte; each cell's value goes straight into its column's
- * block, kept compactly (Columns below; no text, no per-row objects). Anything outside that case — a quote, an empty
- * or NA cell, a word, a wrong number of fields, an empty line, mixed line endings, gzip or another encoding, forced
- * types other than numeric, a decimal comma with comma separators — makes the scanner give up (null), and readCsv
- * reads the file with the full parser, which gives the same frame or the exact message. So the fast path never
- * decides an error itself, except for the header and option-column checks, which it runs at the same point as the
- * full path.
+ * The streaming reader of readCsv: a CSV file is read in chunks and scanned byte by byte, each cell going straight
+ * into its column (no text held, no per-row objects), with any separator and decimal mark readCsv reads
+ * (csv-dialect.ts, chosen from the options and the header line by the full parser's rules). It gives the same frame
+ * and the same messages as the full parser (csv-text.ts) for every file it reads, and gives up (null) on anything
+ * else, which readCsv then reads with the full parser.
  *
- * Numbers: readDecimal (decimal-bytes.ts), bit for bit Number() of the cell's text (its decimal comma read as the
- * point); a cell the full parser would refuse (a point in a decimal-comma file, a comma in a decimal-point one, an
- * overflow) ends the scan, and the full parser says why.
+ * Cells: a plain decimal (readDecimal, decimal-bytes.ts: bit for bit Number() of the cell's text, its decimal comma
+ * read as the point) goes into the column's numbers (NumberBlocks, number-blocks.ts). Any other cell — a word, a
+ * quoted field (RFC 4180, `""` for a quote) without a line break in it, `NA`, spaces — is interned into the column's
+ * dictionary of distinct cells (csv-cells.ts), which classifies each distinct cell once by the full parser's own
+ * functions; the row gets the cell's code (LevelCodes blocks, narrowed as the dictionary allows). An empty or `NA`
+ * cell is missing. Each column's type is decided at the end, in file order, by the full parser's rules
+ * (csv-columns.ts) from what the scan kept: a column with a text cell keeps no numbers; a column whose cells are
+ * both plain decimals and text, neither clearly a typo nor clearly labels by the counts, is read again with every
+ * cell interned (`textColumns`), so its levels are the cells as written.
  *
- * Memory: each column's values are written as they are read into a 65,536-row block, narrowed when the block holds
- * small whole numbers (Columns below). A column found to need float64 (a block with a fraction) is from then on
- * written in place into one array of the estimated final length, in huge-page memory from the native addon, so its
- * values are written once and no block of it is kept or copied: on this project's VMs first writes to fresh memory
- * cost as much CPU as the scan (bench/README.md, "CSV read, cold", session 11).
+ * Given up on (the full parser decides, with its message where it has one): a quote inside an unquoted field or
+ * anything but a separator or line end after a closing quote, a line break inside quotes, a wrong number of fields,
+ * an empty line before the last data line (empty lines at the very end are not data, as there), mixed line endings,
+ * a header with a blank name, a NUL byte or a cell that is not UTF-8, UTF-16 or a binary format, no data row. A gzip
+ * file is decompressed into memory (bytes, not a string) and read the same way.
+ * `numbersOnly` (scanNumericCsv) gives up on any cell that is not a plain decimal, as the reader did before text
+ * cells.
  */
 import { UserError } from '../errors.js';
+import { CELL_BAD, CELL_MISSING, CellDictionary } from './csv-cells.js';
 import { chooseDialect, type CsvDialect, type CsvSeparator, type DecimalMark } from './csv-dialect.js';
-import { needsTextDecoding } from './file-text.js';
-import type { Column, Frame, NumericValues } from './frame.js';
-import { compactValues, frameFromColumns, joinedType, numericColumn } from './frame-build.js';
 import { readDecimal } from './decimal-bytes.js';
-import { withFileChunks } from '../platform/chunk-reader.js';
-import { type Allocate, LARGE_BUFFER_BYTES, largeAllocator } from '../platform/large-buffer.js';
+import { needsTextDecoding } from './file-text.js';
+import type { Column, Frame, LevelCodes } from './frame.js';
+import { frameFromColumns, numericColumn } from './frame-build.js';
+import { BLOCK_ROWS, NumberBlocks } from './number-blocks.js';
+import { numberReading } from './number-reading.js';
+import { ChunkReader, withFileChunks } from '../platform/chunk-reader.js';
+import { isGzip } from './text-bytes.js';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { type Allocate, largeAllocator } from '../platform/large-buffer.js';
 
 /** Bytes read at a time (1 MiB measured a little faster than 4 MiB, session 11: the chunk stays in cache between the read and the scan). */
 const CHUNK_BYTES = 1 << 20;
@@ -35,213 +43,350 @@ const LF = 10;
 const CR = 13;
 const QUOTE = 34;
 const TAB = 9;
+/** A missing cell's code in a block being written (Uint32). */
+const NO_CODE = 0xffffffff;
+/** How bounded first-bad-cell rows each column keeps: the first and three more (text-columns.ts notNumbersWhat). */
+export const BAD_ROWS_KEPT = 4;
 
-/** What the fast path needs of readCsv's options: types, if any, must all be numeric; no levels; the dialect asked for. */
+/** How a column's cells are read. */
+export const enum CellMode {
+  /** Plain decimals as numbers, anything else interned (an inferred or numeric column). */
+  Auto = 0,
+  /** Every cell interned (a categorical or boolean column, or one read again: see the module comment). */
+  Text = 1,
+  /** Not kept (a column the command does not read); its cells are still checked as CSV. */
+  Skip = 2,
+}
+
+/** What the reader needs of readCsv's options. */
 export interface FastCsvOptions {
   readonly types?: Readonly<Record<string, string>>;
   readonly levels?: Readonly<Record<string, readonly string[]>>;
   readonly sep?: CsvSeparator;
   readonly decimal?: DecimalMark;
+  readonly select?: (names: readonly string[]) => readonly string[] | null;
 }
 
-export interface FastCsv {
+/** A scanned column: what the type decision (csv-columns.ts) needs. */
+export interface ScannedColumn {
+  readonly name: string;
+  readonly mode: CellMode;
+  readonly dictionary: CellDictionary;
+  /** The code blocks (BLOCK_ROWS rows each, the last shorter); null for a block where no code was written. */
+  readonly codeBlocks: readonly (LevelCodes | null)[];
+  /** Rows (0-based) whose cell is missing, in order. */
+  readonly missing: Uint32Array;
+  /** Rows of the first BAD_ROWS_KEPT cells that are neither missing nor numbers (CELL_BAD), and how many there are. */
+  readonly badRows: readonly number[];
+  readonly badCount: number;
+  /** Cells read as plain decimals (not interned). */
+  readonly decimals: number;
+  /** A plain decimal cell's whole part had a leading zero. */
+  readonly leadingZero: boolean;
+  /** The column's numbers (Auto columns with no CELL_BAD cell only). */
+  numbers(): Column;
+}
+
+export interface ScannedCsv {
   readonly header: string[];
   /** The separator and decimal mark read (chooseDialect's, for readCsv's log line). */
   readonly dialect: CsvDialect;
-  readonly frame: (path: string) => Frame;
-  /** The columns with a number written with a leading zero (`01`), as the full path's leadingZeroWarning sees them. */
-  readonly leadingZero: string[];
-}
-
-/** Rows per block of the column store below. */
-const BLOCK_ROWS = 1 << 16;
-
-/** Where the data lines of the file are, to estimate its rows from the bytes read so far. */
-interface FileExtent {
-  /** Offset of the first data line. */
-  readonly bodyStart: number;
-  readonly size: number;
-}
-
-/**
- * Columns stored compactly as they are read (issue 16 item 2). The scanner writes each column's values into
- * `values[j]`, a window of BLOCK_ROWS rows; `flush` ends a block. A column starts in blocks: its window is a reused
- * float64 scratch block, and each full block is narrowed (compactValues: 0/1 flags and small integers as bytes…) and
- * kept; the blocks are joined at the end into one array of the widest type any block needed. The first block that
- * stays float64 fixes the column's type (joinedType), so from then on (given an allocator and a large enough file)
- * the column lives in one float64 store sized from the bytes per row read so far, with a margin (grown if the
- * estimate falls short): the blocks so far are copied in, and each later window is the next BLOCK_ROWS rows of the
- * store itself. A block written in place is still checked as compactValues would: when it is all small whole numbers,
- * a −0 in it becomes 0, as narrowing it would have made it, so the frame is bit for bit the one of blocks alone.
- */
-class Columns {
-  /** The window each column's current block is written to; `fill` rows of it are written. */
-  readonly values: Float64Array[];
-  fill = 0;
-  /** Per column, 1 once a cell's whole part had a leading zero (scanLines). */
-  readonly leadingZero: Uint8Array;
-  /** Rows of the blocks before the current one. */
-  private done = 0;
-  private readonly scratch: Float64Array[];
-  private readonly blocks: NumericValues[][];
-  /** Per column, its float64 store once it has one. */
-  private readonly stores: (Float64Array | null)[];
-  constructor(
-    width: number,
-    private readonly allocate: Allocate | null,
-    private readonly extent: FileExtent,
-  ) {
-    this.scratch = Array.from({ length: width }, () => new Float64Array(BLOCK_ROWS));
-    this.values = this.scratch.slice();
-    this.blocks = Array.from({ length: width }, () => []);
-    this.stores = Array.from({ length: width }, () => null);
-    this.leadingZero = new Uint8Array(width);
-  }
-
-  /** Ends the current block; `at` is the file offset the next row starts at; `last` when no row follows. */
-  flush(at: number, last: boolean): void {
-    const rows = this.fill;
-    if (rows === 0) return;
-    for (let j = 0; j < this.values.length; j++) {
-      const store = this.stores[j];
-      if (store !== null) {
-        const block = store.subarray(this.done, this.done + rows);
-        if (compactValues(block) !== block) for (let i = 0; i < rows; i++) if (block[i] === 0) block[i] = 0; // −0 → 0
-        continue;
-      }
-      const block = this.scratch[j].subarray(0, rows);
-      const kept = compactValues(block);
-      if (kept !== block) this.blocks[j].push(kept);
-      else if (!last && this.startStore(j, block, at)) continue;
-      else this.blocks[j].push(block.slice());
-    }
-    this.done += rows;
-    this.fill = 0;
-    if (last) return;
-    for (let j = 0; j < this.values.length; j++) {
-      let store = this.stores[j];
-      if (store === null) continue;
-      if (this.done + BLOCK_ROWS > store.length) {
-        const bigger = this.float64(Math.max(this.capacity(at), Math.ceil(store.length * 1.25)));
-        bigger.set(store.subarray(0, this.done));
-        store = this.stores[j] = bigger;
-      }
-      this.values[j] = store.subarray(this.done, this.done + BLOCK_ROWS);
-    }
-  }
-
-  /** Column j, all rows, in the widest type its blocks needed. */
-  column(j: number, n: number): NumericValues {
-    this.flush(0, true);
-    const store = this.stores[j];
-    if (store !== null) return store.length === n ? store : store.subarray(0, n);
-    const blocks = this.blocks[j];
-    const wide = joinedType(blocks);
-    if (blocks.length === 1 && blocks[0].constructor === wide) return blocks[0];
-    // (in huge-page memory when the native addon provides it: first writes to fresh 4 KiB pages cost as much CPU as
-    // the scan; src/platform/large-buffer.ts)
-    const allocate = this.allocate;
-    const out = allocate === null ? new wide(n) : new wide(allocate(n * wide.BYTES_PER_ELEMENT), 0, n);
-    let at = 0;
-    for (const b of blocks) {
-      out.set(b, at);
-      at += b.length;
-    }
-    this.blocks[j] = [];
-    return out;
-  }
-
-  /** Moves column j into a float64 store, its blocks so far and `block` (the current one) copied in; false when not worth it. */
-  private startStore(j: number, block: Float64Array, at: number): boolean {
-    if (this.allocate === null) return false;
-    const capacity = this.capacity(at);
-    if (capacity * 8 < LARGE_BUFFER_BYTES) return false;
-    const store = this.float64(capacity);
-    let k = 0;
-    for (const b of this.blocks[j]) {
-      store.set(b, k);
-      k += b.length;
-    }
-    store.set(block, k);
-    this.stores[j] = store;
-    this.blocks[j] = [];
-    return true;
-  }
-
-  /**
-   * Rows a store needs for the whole file, estimated from the rows read so far (done + fill) and their bytes (`at`:
-   * where the next row starts), with a margin of 1/16 and two blocks.
-   */
-  private capacity(at: number): number {
-    const read = Math.max(1, at - this.extent.bodyStart);
-    const estimate = ((this.done + this.fill) * this.extent.size) / read;
-    return Math.ceil(estimate * 1.0625) + 2 * BLOCK_ROWS;
-  }
-
-  private float64(length: number): Float64Array {
-    return new Float64Array((this.allocate as Allocate)(length * 8), 0, length);
-  }
+  readonly rows: number;
+  /** The scanned columns, in file order; null for a skipped one. */
+  readonly columns: readonly (ScannedColumn | null)[];
+  /** The file line of each data row (row + 2), in memory from the reader's allocator. */
+  lines(): Uint32Array;
 }
 
 /** The byte of a one-character separator or decimal mark. */
 const byteOf = (char: string): number => char.charCodeAt(0);
 
+function grownRows(rows: Uint32Array, length: number): Uint32Array {
+  if (length <= rows.length) return rows;
+  const bigger = new Uint32Array(Math.max(length, rows.length * 2));
+  bigger.set(rows);
+  return bigger;
+}
+
+/** The cells of every column as the scan reads them (see the module comment). */
+class CellStore {
+  readonly dictionaries: CellDictionary[];
+  /** Per column, the code block being written, from its first interned cell on. */
+  readonly codes: (Uint32Array | null)[];
+  readonly codeBlocks: (LevelCodes | null)[][];
+  missing: Uint32Array[];
+  readonly missingCount: Int32Array;
+  readonly badRows: Int32Array;
+  readonly badCount: Int32Array;
+  readonly interned: Float64Array;
+  /** Unescaped content of the current quoted cell with doubled quotes. */
+  scratch = new Uint8Array(256);
+  constructor(
+    readonly modes: Uint8Array,
+    readonly numbers: NumberBlocks,
+    dialect: CsvDialect,
+  ) {
+    const width = modes.length;
+    const reading = numberReading(dialect);
+    this.dictionaries = Array.from({ length: width }, () => new CellDictionary(reading));
+    this.codes = Array.from({ length: width }, () => null);
+    this.codeBlocks = Array.from({ length: width }, () => []);
+    this.missing = Array.from({ length: width }, () => new Uint32Array(16));
+    this.missingCount = new Int32Array(width);
+    this.badRows = new Int32Array(width * BAD_ROWS_KEPT);
+    this.badCount = new Int32Array(width);
+    this.interned = new Float64Array(width);
+    for (let j = 0; j < width; j++) if (modes[j] !== CellMode.Auto) numbers.kill(j);
+  }
+
+  /** Ends the current block of `rows` rows (before NumberBlocks.flush). */
+  flush(rows: number): void {
+    for (let j = 0; j < this.codes.length; j++) {
+      if (this.modes[j] === CellMode.Skip) continue;
+      const codes = this.codes[j];
+      if (codes === null) {
+        this.codeBlocks[j].push(null);
+        continue;
+      }
+      const size = this.dictionaries[j].size;
+      const block = codes.subarray(0, rows);
+      // (a typed-array conversion keeps the low bits: NO_CODE becomes 0xff or 0xffff, the narrow type's missing code)
+      this.codeBlocks[j].push(size < 0xff ? new Uint8Array(block) : size < 0xffff ? new Uint16Array(block) : block.slice());
+    }
+  }
+
+  missingCell(j: number, row: number, fill: number): void {
+    const k = this.missingCount[j]++;
+    if (k === this.missing[j].length) this.missing[j] = grownRows(this.missing[j], k + 1);
+    this.missing[j][k] = row;
+    this.numbers.values[j][fill] = NaN;
+    const codes = this.codes[j];
+    if (codes !== null) codes[fill] = NO_CODE;
+  }
+
+  /** Interns the cell bytes[from, to) of column j at data row `row` (block row `fill`); false to give up. */
+  textCell(j: number, bytes: Uint8Array, from: number, to: number, row: number, fill: number): boolean {
+    const dictionary = this.dictionaries[j];
+    const code = dictionary.lookup(bytes, from, to, row);
+    if (code < 0) return false;
+    if (this.modes[j] === CellMode.Skip) return true;
+    const flags = dictionary.flags[code];
+    if ((flags & CELL_MISSING) !== 0) {
+      this.missingCell(j, row, fill);
+      return true;
+    }
+    dictionary.counts[code]++;
+    this.interned[j]++;
+    let codes = this.codes[j];
+    if (codes === null) codes = this.codes[j] = new Uint32Array(BLOCK_ROWS).fill(NO_CODE);
+    codes[fill] = code;
+    this.numbers.values[j][fill] = dictionary.values[code];
+    if ((flags & CELL_BAD) !== 0) {
+      const k = this.badCount[j]++;
+      if (k === 0) this.numbers.kill(j);
+      if (k < BAD_ROWS_KEPT) this.badRows[j * BAD_ROWS_KEPT + k] = row;
+    }
+    return true;
+  }
+}
+
+interface ScanState {
+  rows: number;
+  readonly crlf: boolean;
+  base: number;
+  /** Empty lines seen after the last data line (allowed only at the very end). */
+  emptyLines: number;
+  readonly numbersOnly: boolean;
+}
+
 /**
- * Scans the data lines of buf[from, to) (each ending in a line break), appending their values; `sep` and `mark` are
+ * The cell of column j that starts at buf[p] and is not a plain decimal read at once: returns where it ends (at its
+ * separator or line break), or -1 to give up.
+ */
+function otherCell(buf: Buffer, p: number, j: number, cells: CellStore, mark: number, sep: number, row: number, state: ScanState): number {
+  if (state.numbersOnly) return -1;
+  const mode = cells.modes[j];
+  const fill = cells.numbers.fill;
+  let from: number;
+  let to: number;
+  let end: number;
+  let bytes: Uint8Array = buf;
+  if (buf[p] === QUOTE) {
+    // a quoted field: up to the quote that is not doubled; no line break inside
+    let q = p + 1;
+    let doubled = false;
+    for (;;) {
+      const b = buf[q];
+      if (b === QUOTE) {
+        if (buf[q + 1] !== QUOTE) break;
+        doubled = true;
+        q += 2;
+      } else if (b === LF || b === CR || b === undefined) return -1;
+      else q++;
+    }
+    from = p + 1;
+    to = q;
+    end = q + 1;
+    if (doubled) {
+      if (cells.scratch.length < to - from) cells.scratch = new Uint8Array(2 * (to - from));
+      let k = 0;
+      for (let i = from; i < to; i++) {
+        cells.scratch[k++] = buf[i];
+        if (buf[i] === QUOTE) i++;
+      }
+      bytes = cells.scratch;
+      from = 0;
+      to = k;
+    } else if (mode === CellMode.Auto && to > from) {
+      // a quoted plain decimal is that number (csv-parse gives the text between the quotes)
+      const values = cells.numbers.values[j];
+      if (readDecimal(buf, from, mark, values, fill) === to) {
+        const first = from + (+(buf[from] === 45) | +(buf[from] === 43));
+        cells.numbers.leadingZero[j] |= +(buf[first] === 48) & +(((buf[first + 1] | 0) - 48) >>> 0 < 10);
+        return end;
+      }
+    }
+  } else {
+    let q = p;
+    let b = buf[q];
+    while (b !== sep && b !== LF && b !== CR) {
+      if (b === QUOTE || b === undefined) return -1;
+      b = buf[++q];
+    }
+    from = p;
+    to = q;
+    end = q;
+  }
+  if (mode !== CellMode.Skip) {
+    if (to === from || (to === from + 2 && bytes[from] === 78 && bytes[from + 1] === 65)) {
+      cells.missingCell(j, row, fill); // (empty or NA)
+      return end;
+    }
+  } else {
+    // a skipped column's cells are checked only for what makes the whole file unreadable (NUL, not UTF-8)
+    let ascii = true;
+    for (let i = from; i < to; i++) if (bytes[i] === 0 || bytes[i] >= 0x80) ascii = false;
+    if (ascii) return end;
+  }
+  return cells.textCell(j, bytes, from, to, row, fill) ? end : -1;
+}
+
+/**
+ * Scans the data lines of buf[from, to) (each ending in a line break), appending their cells; `sep` and `mark` are
  * the bytes of the separator and the decimal mark; `state.base` is the file offset of buf[0]. Returns the position
  * after the last line scanned, or -1 to give up.
  */
-function scanLines(
-  buf: Buffer,
-  from: number,
-  to: number,
-  cols: Columns,
-  sep: number,
-  mark: number,
-  state: { rows: number; crlf: boolean; base: number },
-): number {
-  const width = cols.values.length;
+function scanLines(buf: Buffer, from: number, to: number, cells: CellStore, sep: number, mark: number, state: ScanState): number {
+  const cols = cells.numbers;
+  const modes = cells.modes;
+  const width = modes.length;
   const crlf = state.crlf;
   let p = from;
   let rows = 0;
   // per column, whether a whole part has a leading zero (`01`, `-007.5`: codes such as zip codes, which readCsv warns
   // about, text-columns.ts leadingZeroWarning); set without a branch per cell (0/1 columns start with '0' half the time)
   const leadingZero = cols.leadingZero;
+  const before = state.rows;
+  let emptyLines = state.emptyLines;
   while (p < to) {
-    if (cols.fill === BLOCK_ROWS) cols.flush(state.base + p, false);
-    const row = cols.fill;
+    // an empty line: allowed only after the last data line (and never in a file of one column, where it is a cell)
+    const c0 = buf[p];
+    if (c0 === LF || (c0 === CR && crlf && buf[p + 1] === LF)) {
+      if (width === 1 || (c0 === LF && crlf) || state.numbersOnly) return -1;
+      emptyLines++;
+      p += c0 === LF ? 1 : 2;
+      continue;
+    }
+    if (emptyLines > 0) return -1;
+    if (cols.fill === BLOCK_ROWS) {
+      cells.flush(BLOCK_ROWS);
+      cols.flush(state.base + p, false);
+    }
+    const fill = cols.fill;
+    const row = before + rows;
     const values = cols.values;
     for (let j = 0; j < width; j++) {
-      // a number written with a leading zero (`01`, `-007`): the sign skipped, a 0 followed by a digit (no branch)
-      const first = p + (+(buf[p] === 45) | +(buf[p] === 43));
-      leadingZero[j] |= +(buf[first] === 48) & +(((buf[first + 1] | 0) - 48) >>> 0 < 10);
-      p = readDecimal(buf, p, mark, values[j], row);
-      if (p < 0) return -1; // (not a plain decimal, or an overflow, which the full parser refuses)
-      // the cell must end here: a separator before the last field, a line break (or the end of the file) after it
-      const c = buf[p];
+      let q = -1;
+      if (modes[j] === CellMode.Auto) {
+        // a number written with a leading zero (`01`, `-007`): the sign skipped, a 0 followed by a digit (no branch;
+        // exact for the column's type decision also when the cell turns out not to be a plain decimal: csv-columns.ts
+        // uses the flag only for a column of numbers, where such a cell is a number whose text starts so)
+        const first = p + (+(buf[p] === 45) | +(buf[p] === 43));
+        leadingZero[j] |= +(buf[first] === 48) & +(((buf[first + 1] | 0) - 48) >>> 0 < 10);
+        q = readDecimal(buf, p, mark, values[j], fill);
+      }
+      // the cell must end here: a separator before the last field, a line break (or the end of the file) after it;
+      // anything else is a text cell (or an overflow, which the full parser refuses)
+      let c = q < 0 ? -1 : buf[q];
       if (j < width - 1) {
-        if (c !== sep) return -1;
-        p++;
-      } else if (c === LF) {
+        if (c !== sep) {
+          q = otherCell(buf, p, j, cells, mark, sep, row, state);
+          if (q < 0 || buf[q] !== sep) return -1;
+        }
+        p = q + 1;
+        continue;
+      }
+      if (c !== LF && c !== CR) {
+        q = otherCell(buf, p, j, cells, mark, sep, row, state);
+        if (q < 0) return -1;
+        c = buf[q];
+      }
+      if (c === LF) {
         if (crlf) return -1;
-        p++;
+        p = q + 1;
       } else if (c === CR) {
-        if (!crlf || buf[p + 1] !== LF) return -1;
-        p += 2;
+        if (!crlf || buf[q + 1] !== LF) return -1;
+        p = q + 2;
       } else return -1;
     }
     cols.fill++;
     rows++;
   }
   state.rows += rows;
+  state.emptyLines = emptyLines;
   return p;
+}
+
+/** The fields of a header line (RFC 4180 quotes, no line break inside); null when it is not one the reader takes. */
+function headerFields(text: string, sep: string): string[] | null {
+  const names: string[] = [];
+  let at = 0;
+  for (;;) {
+    let name: string;
+    if (text[at] === '"') {
+      let q = at + 1;
+      name = '';
+      for (;;) {
+        const close = text.indexOf('"', q);
+        if (close < 0) return null;
+        name += text.slice(q, close);
+        if (text[close + 1] === '"') {
+          name += '"';
+          q = close + 2;
+        } else {
+          at = close + 1;
+          break;
+        }
+      }
+      if (at < text.length && text[at] !== sep) return null;
+    } else {
+      let end = text.indexOf(sep, at);
+      if (end < 0) end = text.length;
+      name = text.slice(at, end);
+      if (name.includes('"')) return null;
+      at = end;
+    }
+    names.push(name);
+    if (at >= text.length) return names;
+    at++; // (the separator)
+  }
 }
 
 /**
  * The header line at the start of buf: its text (byte-order mark left out), where the data start and its line ending;
- * null when the fast path does not apply (no whole line yet, a quote or control byte other than a tab, not UTF-8).
+ * null when the reader does not take it (no whole line yet, a control byte other than a tab, not UTF-8).
  */
-function headerLine(buf: Buffer): { text: string; bodyStart: number; crlf: boolean } | null {
+function headerLine(buf: Buffer, quotes: boolean): { text: string; bodyStart: number; crlf: boolean } | null {
   let start = 0;
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
   const nl = buf.indexOf(LF, start);
@@ -250,7 +395,7 @@ function headerLine(buf: Buffer): { text: string; bodyStart: number; crlf: boole
   const stop = crlf ? nl - 1 : nl;
   for (let i = start; i < stop; i++) {
     const b = buf[i];
-    if ((b < 0x20 && b !== TAB) || b === QUOTE || b === 0x7f) return null;
+    if ((b < 0x20 && b !== TAB) || (b === QUOTE && !quotes) || b === 0x7f) return null;
   }
   let text: string;
   try {
@@ -271,41 +416,100 @@ function dialectOf(path: string, header: string, options: FastCsvOptions): CsvDi
   }
 }
 
+/** Whether the file at `path` starts with gzip's magic bytes (false when it cannot be read: the full parser says why). */
+function gzipFile(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && isGzip(head);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
- * The header and columns of a CSV file of plain decimal numbers, read in chunks; null when the file is anything else
- * (then readCsv reads it with the full parser). `frame(path)` builds the Frame (file line of row r is r + 2).
- * `allocate`: memory for large columns (default: the native addon's huge pages, largeAllocator(); null: ordinary
- * arrays and no float64 stores, every column in blocks — the tests compare the two).
+ * What `use` makes of the bytes of the file at `path`, read a chunk at a time (`size`: the bytes in all). A gzip file
+ * (`data.csv.gz`) is decompressed into memory first — its bytes, never one string, so that any size memory holds is
+ * read — then scanned the same way; null when it cannot be (the full parser says why).
  */
-export function scanNumericCsv(path: string, options: FastCsvOptions = {}, allocate?: Allocate | null): FastCsv | null {
-  if (Object.keys(options.levels ?? {}).length > 0) return null;
-  if (Object.values(options.types ?? {}).some((t) => t !== 'numeric')) return null;
-  return withFileChunks(path, (size) => Math.min(Math.max(size, 1), CHUNK_BYTES), (reader, size) => {
+function withCsvChunks<T>(path: string, use: (reader: ChunkReader, size: number) => T | null): T | null {
+  if (!gzipFile(path)) return withFileChunks(path, (size) => Math.min(Math.max(size, 1), CHUNK_BYTES), use);
+  let bytes: Buffer;
+  try {
+    bytes = process.getBuiltinModule('node:zlib').gunzipSync(readFileSync(path));
+  } catch {
+    return null;
+  }
+  let at = 0;
+  const reader = new ChunkReader((buf, offset, length) => {
+    const n = Math.min(length, bytes.length - at);
+    bytes.copy(buf, offset, at, at + n);
+    at += n;
+    return n;
+  }, Math.min(Math.max(bytes.length, 1), CHUNK_BYTES));
+  return use(reader, bytes.length);
+}
+
+/** How each column is read: Text when its type is categorical or boolean, or it is in `textColumns`; Skip when not selected. */
+function cellModes(names: readonly string[], options: FastCsvOptions, textColumns: ReadonlySet<string>): Uint8Array {
+  const selected = options.select?.(names) ?? null;
+  const kept = selected === null ? null : new Set(selected);
+  return Uint8Array.from(names, (name) => {
+    if (kept !== null && !kept.has(name)) return CellMode.Skip;
+    const type = options.types?.[name];
+    const text = textColumns.has(name) || options.levels?.[name] !== undefined || (type !== undefined && type !== 'numeric');
+    return text ? CellMode.Text : CellMode.Auto;
+  });
+}
+
+/**
+ * Scans the CSV file at `path` (see the module comment); null when the reader gives up. `allocate`: memory for large
+ * columns (default: the native addon's huge pages, largeAllocator(); null: ordinary arrays, every column in blocks —
+ * the tests compare the two). `textColumns`: columns whose every cell is interned.
+ */
+export function scanCsv(
+  path: string,
+  options: FastCsvOptions = {},
+  allocate?: Allocate | null,
+  textColumns: ReadonlySet<string> = new Set(),
+  numbersOnly = false,
+): ScannedCsv | null {
+  return withCsvChunks(path, (reader, size) => {
     // the header line, whole
     let header: ReturnType<typeof headerLine> = null;
     for (;;) {
       reader.fill();
       const head = reader.buf.subarray(0, reader.len);
       if (head.length >= 16 && needsTextDecoding(head.subarray(0, 16))) return null;
-      header = headerLine(head);
+      header = headerLine(head, !numbersOnly);
       if (header !== null || reader.eof) break;
       if (head.indexOf(LF) >= 0) return null; // a line break but no usable header
     }
     if (header === null || (reader.len < 16 && needsTextDecoding(reader.buf.subarray(0, reader.len)))) return null;
     const dialect = dialectOf(path, header.text, options);
     if (dialect === null || (dialect.sep !== '\t' && header.text.includes('\t'))) return null;
-    const names = header.text.split(dialect.sep);
+    const names = headerFields(header.text, dialect.sep);
+    if (names === null || names.some((name) => name.trim() === '')) return null;
+    const modes = numbersOnly ? new Uint8Array(names.length) : cellModes(names, options, textColumns);
     const sep = byteOf(dialect.sep);
     const mark = byteOf(dialect.decimal);
     const memory = allocate === undefined ? largeAllocator() : allocate;
-    const cols = new Columns(names.length, memory, { bodyStart: header.bodyStart, size });
-    const state = { rows: 0, crlf: header.crlf, base: 0 };
+    const numbers = new NumberBlocks(names.length, memory, { bodyStart: header.bodyStart, size });
+    const cells = new CellStore(modes, numbers, dialect);
+    const state: ScanState = { rows: 0, crlf: header.crlf, base: 0, emptyLines: 0, numbersOnly };
     const ending = header.crlf ? [CR, LF] : [LF];
     let start = header.bodyStart;
     for (;;) {
       const to = reader.wholeLines(ending);
       if (to > start) {
-        const at = scanLines(reader.buf, start, to, cols, sep, mark, state);
+        const at = scanLines(reader.buf, start, to, cells, sep, mark, state);
         if (at !== to) return null;
         start = to;
       }
@@ -318,16 +522,63 @@ export function scanNumericCsv(path: string, options: FastCsvOptions = {}, alloc
     }
     if (state.rows === 0) return null;
     const n = state.rows;
+    cells.flush(numbers.fill);
+    numbers.flush(0, true);
+    const columns = names.map((name, j): ScannedColumn | null => {
+      const mode = modes[j] as CellMode;
+      if (mode === CellMode.Skip) return null;
+      const missing = cells.missing[j].slice(0, cells.missingCount[j]);
+      const badCount = cells.badCount[j];
+      return {
+        name,
+        mode,
+        dictionary: cells.dictionaries[j],
+        codeBlocks: cells.codeBlocks[j],
+        missing,
+        badRows: Array.from(cells.badRows.subarray(j * BAD_ROWS_KEPT, j * BAD_ROWS_KEPT + Math.min(badCount, BAD_ROWS_KEPT))),
+        badCount,
+        decimals: mode === CellMode.Auto ? n - missing.length - cells.interned[j] : 0,
+        leadingZero: numbers.leadingZero[j] !== 0,
+        numbers: () => numericColumn(name, numbers.column(j, n)),
+      };
+    });
     return {
       header: names,
-      leadingZero: names.filter((_, j) => cols.leadingZero[j] !== 0),
       dialect,
-      frame: (source: string): Frame => {
-        const columns: Column[] = names.map((name, j) => numericColumn(name, cols.column(j, n)));
+      rows: n,
+      columns,
+      lines: () => {
         const lines = memory === null ? new Uint32Array(n) : new Uint32Array(memory(n * 4), 0, n);
         for (let r = 0; r < n; r++) lines[r] = r + 2;
-        return frameFromColumns(columns, source, new Map(), lines);
+        return lines;
       },
     };
   });
+}
+
+/** The numbers-only reader of session 11 (the tests and benchmarks compare with it): see NumericCsv. */
+export interface FastCsv {
+  readonly header: string[];
+  readonly dialect: CsvDialect;
+  readonly frame: (path: string) => Frame;
+  /** The columns with a number written with a leading zero (`01`), as the full path's leadingZeroWarning sees them. */
+  readonly leadingZero: string[];
+}
+
+/**
+ * The header and columns of a CSV file of plain decimal numbers only (no quotes, no missing cells, no spaces), null
+ * for any other file; `frame(path)` builds the Frame (file line of row r is r + 2).
+ */
+export function scanNumericCsv(path: string, options: FastCsvOptions = {}, allocate?: Allocate | null): FastCsv | null {
+  if (Object.keys(options.levels ?? {}).length > 0) return null;
+  if (Object.values(options.types ?? {}).some((t) => t !== 'numeric')) return null;
+  const scan = scanCsv(path, { ...options, select: undefined }, allocate, new Set(), true);
+  if (scan === null) return null;
+  const columns = scan.columns as readonly ScannedColumn[];
+  return {
+    header: scan.header,
+    dialect: scan.dialect,
+    leadingZero: columns.filter((c) => c.leadingZero).map((c) => c.name),
+    frame: (source) => frameFromColumns(columns.map((c) => c.numbers()), source, new Map(), scan.lines()),
+  };
 }

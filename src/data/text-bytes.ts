@@ -132,8 +132,9 @@ export function decodeTextBytes(path: string, bytes: Uint8Array): string {
     if (at < 0) {
       // valid UTF-8 that does not fit in one string (V8's limit is about 2^29 characters: ~512 MiB of ASCII)
       throw new UserError(
-        `${path}: ${Math.round(bytes.length / 2 ** 20)} MiB of text is more than one JavaScript string holds, and a CSV file that ` +
-          'is not plain numbers only is parsed from one string; write the data as Parquet or Arrow IPC (read in columns, any size), or split the file',
+        `${path}: ${Math.round(bytes.length / 2 ** 20)} MiB of text is more than one JavaScript string holds, and this file is parsed ` +
+          'from one string (CSV is read streaming unless UTF-16, or with a line break inside quotes, a quote inside an ' +
+          'unquoted field, an empty line or a row of another length); write the data as Parquet or Arrow IPC (read in columns, any size), or split the file',
       );
     }
     const byte = bytes[Math.max(0, at)].toString(16).toUpperCase().padStart(2, '0');

@@ -69,6 +69,11 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Inferred level order: sorted as plain strings (UTF-16 code units), a new array. */
+export function sortedLevels(levels: readonly string[]): string[] {
+  return [...levels].sort(compareStrings);
+}
+
 function missingRows(input: TextColumnInput): Uint32Array | null {
   const rows: number[] = [];
   for (let r = 0; r < input.rows.length; r++) if (isMissingCell(input.rows[r][input.index])) rows.push(r);
@@ -76,8 +81,42 @@ function missingRows(input: TextColumnInput): Uint32Array | null {
 }
 
 function cellError(input: TextColumnInput, row: number, what: string): UserError {
-  const cell = input.rows[row][input.index];
-  return new UserError(`${input.where(row)}, column "${input.name}": ${JSON.stringify(cell)} ${what}`);
+  return cellErrorAt(input.where(row), input.name, input.rows[row][input.index], what);
+}
+
+/** The error for one cell: where it is (e.g. "data.csv, line 17"), its column, the cell as written, and what is wrong. */
+export function cellErrorAt(where: string, name: string, cell: string, what: string): UserError {
+  return new UserError(`${where}, column "${name}": ${JSON.stringify(cell)} ${what}`);
+}
+
+/** What is wrong with a cell of a boolean column that is no boolean. */
+export const NOT_A_BOOLEAN = 'is not a boolean (true/false or 1/0); fix the value';
+
+/** What is wrong with a cell outside the given levels of a categorical column. */
+export function notALevel(levels: readonly string[]): string {
+  const allowed = levels.map((l) => JSON.stringify(l)).join(', ');
+  return `is not one of the given levels (${allowed}); add it to the levels or fix the value`;
+}
+
+/** The error for levels that list one value twice. */
+export function levelTwiceError(name: string, level: string): UserError {
+  return new UserError(`levels for column "${name}" list "${level}" twice`);
+}
+
+/** The value of a cell of a column forced to be boolean: true/false in any case, or 1/0; -1 for anything else. */
+export function forcedBooleanValue(cell: string): number {
+  const v = parseBooleanWord(cell);
+  if (v >= 0) return v;
+  const t = cell.trim();
+  return t === '1' ? 1 : t === '0' ? 0 : -1;
+}
+
+/**
+ * meantNumeric's rule from its counts: numbers are at least half of the distinct non-missing values, or of the
+ * non-missing cells.
+ */
+export function numbersAreMajority(numberValues: number, values: number, numberCells: number, cells: number): boolean {
+  return 2 * numberValues >= values || 2 * numberCells >= cells;
 }
 
 interface NumericParse {
@@ -121,7 +160,7 @@ function meantNumeric(input: TextColumnInput): boolean {
   }
   let numberValues = 0;
   for (const known of isNumber.values()) if (known) numberValues++;
-  return 2 * numberValues >= isNumber.size || 2 * numberCells >= cells;
+  return numbersAreMajority(numberValues, isNumber.size, numberCells, cells);
 }
 
 /** How the CLI flag names a column (quoted when it has characters a shell or a list would split on). */
@@ -141,19 +180,27 @@ function notNumbersError(input: TextColumnInput, firstBad: number, forced: boole
     if (Number.isNaN(parse(cell)) && !isMissingCell(cell)) others.push(r);
   }
   const cell = input.rows[firstBad][input.index];
+  const { lineOf } = input;
+  const shown = others.slice(0, 3).map((r) => (lineOf === undefined ? r + 1 : lineOf(r)));
+  return cellError(input, firstBad, notNumbersWhat(input.name, reason(cell), forced, others.length, shown, lineOf === undefined ? 'row' : 'line'));
+}
+
+/**
+ * What is wrong with the first cell of a numeric column that is not a plain decimal (`reason`: why the cell is not
+ * read as a number), the fix, and how many later cells of the column are not numbers either (`others`; `shown`: the
+ * rows or lines of the first three of them, `unit` says which).
+ */
+export function notNumbersWhat(name: string, reason: string, forced: boolean, others: number, shown: readonly number[], unit: 'row' | 'line'): string {
   const fix = forced
     ? 'the column is read as numbers, so repair the cell (a missing value is an empty cell or NA)'
     : "the column's other values are numbers, so repair the cell (a missing value is an empty cell or NA), " +
-      `or pass --factor ${flagColumn(input.name)} if the column is categorical`;
+      `or pass --factor ${flagColumn(name)} if the column is categorical`;
   let more = '';
-  if (others.length > 0) {
-    const { lineOf } = input;
-    const shown = others.slice(0, 3).map((r) => (lineOf === undefined ? r + 1 : lineOf(r)));
-    const list = shown.join(', ') + (others.length > 3 ? ', …' : '');
-    const unit = `${lineOf === undefined ? 'row' : 'line'}${others.length === 1 ? '' : 's'}`;
-    more = `; ${others.length} more cell${others.length === 1 ? ' is' : 's are'} not a number (${unit} ${list})`;
+  if (others > 0) {
+    const list = shown.join(', ') + (others > 3 ? ', …' : '');
+    more = `; ${others} more cell${others === 1 ? ' is' : 's are'} not a number (${unit}${others === 1 ? '' : 's'} ${list})`;
   }
-  return cellError(input, firstBad, `${reason(cell)}; ${fix}${more}`);
+  return `${reason}; ${fix}${more}`;
 }
 
 function allBooleanWords(input: TextColumnInput): boolean {
@@ -169,9 +216,8 @@ function toBoolean(input: TextColumnInput): Column {
   for (let r = 0; r < values.length; r++) {
     const cell = input.rows[r][input.index];
     if (isMissingCell(cell)) continue;
-    let v = parseBooleanWord(cell);
-    if (v < 0) v = cell.trim() === '1' ? 1 : cell.trim() === '0' ? 0 : -1;
-    if (v < 0) throw cellError(input, r, 'is not a boolean (true/false or 1/0); fix the value');
+    const v = forcedBooleanValue(cell);
+    if (v < 0) throw cellError(input, r, NOT_A_BOOLEAN);
     values[r] = v;
   }
   return booleanColumn(input.name, values);
@@ -183,7 +229,7 @@ function toCategorical(input: TextColumnInput): Column {
   const index = new Map<string, number>();
   if (input.levels !== undefined) {
     input.levels.forEach((level, k) => {
-      if (index.has(level)) throw new UserError(`levels for column "${input.name}" list "${level}" twice`);
+      if (index.has(level)) throw levelTwiceError(input.name, level);
       index.set(level, k);
     });
   }
@@ -196,10 +242,7 @@ function toCategorical(input: TextColumnInput): Column {
     }
     let code = index.get(cell);
     if (code === undefined) {
-      if (given) {
-        const allowed = (input.levels ?? []).map((l) => JSON.stringify(l)).join(', ');
-        throw cellError(input, r, `is not one of the given levels (${allowed}); add it to the levels or fix the value`);
-      }
+      if (given) throw cellError(input, r, notALevel(input.levels ?? []));
       code = index.size;
       index.set(cell, code);
     }
@@ -208,7 +251,7 @@ function toCategorical(input: TextColumnInput): Column {
   if (given) return categoricalColumn(input.name, codes, input.levels ?? []);
   // codes so far are in order of first appearance: renumber them in sorted level order
   const firstSeen = [...index.keys()];
-  const levels = [...firstSeen].sort(compareStrings);
+  const levels = sortedLevels(firstSeen);
   const rank = new Map(levels.map((level, k) => [level, k]));
   const remap = Uint32Array.from(firstSeen, (level) => rank.get(level) ?? 0);
   for (let r = 0; r < n; r++) if (codes[r] !== MISSING_CODE) codes[r] = remap[codes[r]];
@@ -217,14 +260,16 @@ function toCategorical(input: TextColumnInput): Column {
 
 /** Whether a cell's whole part starts with a 0 followed by a digit (`01`, `-007.5`; not `0`, `0.5`). */
 function hasLeadingZero(input: TextColumnInput): boolean {
-  for (let r = 0; r < input.rows.length; r++) {
-    const cell = input.rows[r][input.index];
-    let at = 0;
-    while (at < cell.length && cell.charCodeAt(at) <= 32) at++;
-    if (cell.charCodeAt(at) === 45 || cell.charCodeAt(at) === 43) at++;
-    if (at + 1 < cell.length && cell.charCodeAt(at) === 48 && (cell.charCodeAt(at + 1) - 48) >>> 0 < 10) return true;
-  }
+  for (let r = 0; r < input.rows.length; r++) if (leadingZeroCell(input.rows[r][input.index])) return true;
   return false;
+}
+
+/** Whether one cell's whole part starts with a 0 followed by a digit (hasLeadingZero). */
+export function leadingZeroCell(cell: string): boolean {
+  let at = 0;
+  while (at < cell.length && cell.charCodeAt(at) <= 32) at++;
+  if (cell.charCodeAt(at) === 45 || cell.charCodeAt(at) === 43) at++;
+  return at + 1 < cell.length && cell.charCodeAt(at) === 48 && (cell.charCodeAt(at + 1) - 48) >>> 0 < 10;
 }
 
 /**
@@ -239,13 +284,16 @@ export function leadingZeroWarning(name: string): string {
   );
 }
 
+/** Levels apply only to a categorical column: an error when they are given for a column forced to another type. */
+export function checkLevelsType(name: string, type: ColumnType | undefined, levels: readonly string[] | undefined): void {
+  if (levels !== undefined && type !== undefined && type !== 'categorical') {
+    throw new UserError(`levels were given for column "${name}", which is forced to be ${type}; levels apply only to categorical columns`);
+  }
+}
+
 /** The typed column for one column of text cells. */
 export function columnFromText(input: TextColumnInput): TextColumn {
-  if (input.levels !== undefined && input.type !== undefined && input.type !== 'categorical') {
-    throw new UserError(
-      `levels were given for column "${input.name}", which is forced to be ${input.type}; levels apply only to categorical columns`,
-    );
-  }
+  checkLevelsType(input.name, input.type, input.levels);
   let column: Column;
   const type = input.type ?? (input.levels !== undefined ? 'categorical' : undefined);
   if (type === 'categorical') column = toCategorical(input);

@@ -101,7 +101,8 @@ describe('readCsv fast path', () => {
       '',
     ];
     for (const text of declined) expect([text, scanNumericCsv(file(text))]).toEqual([text, null]);
-    expect(scanNumericCsv(file(gzipSync('x,y\n1,2\n')))).toBeNull();
+    // (a gzip file is decompressed into memory and read the same way)
+    expect(scanNumericCsv(file(gzipSync('x,y\n1,2\n')))?.frame('f').nRows).toBe(1);
     const plain = file('x,y\n1,2\n');
     expect(scanNumericCsv(plain, { types: { x: 'categorical' } })).toBeNull();
     expect(scanNumericCsv(plain, { types: { x: 'numeric' } })).not.toBeNull();
