@@ -21,3 +21,16 @@ export function columnarFormatOf(head: Uint8Array, tail: Uint8Array, name: strin
   if (marker === 0xffffffff && STREAM_NAME.test(name)) return 'arrow';
   return null;
 }
+
+/**
+ * The columnar format a file starts as but does not end as — a Parquet file without its closing "PAR1", an Arrow IPC
+ * file without its closing "ARROW1": cut short by an interrupted copy or write — else null. A Parquet start must be
+ * followed by a binary byte (a page header), so a CSV whose header line begins "PAR1" stays text.
+ */
+export function truncatedColumnarOf(head: Uint8Array, tail: Uint8Array): ColumnarFormat | null {
+  if (head.length < 8 || tail.length < 4) return null;
+  const binary = head.subarray(4, 8).some((b) => b < 0x09 || (b > 0x0d && b < 0x20));
+  if (latin1(head, 0, 4) === 'PAR1' && binary && latin1(tail, 0, 4) !== 'PAR1') return 'parquet';
+  if (latin1(head, 0, 6) === 'ARROW1' && latin1(tail, 0, 4) !== 'ROW1') return 'arrow';
+  return null;
+}
