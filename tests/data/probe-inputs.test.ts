@@ -5,9 +5,12 @@
  * and 20 became 11 (CSV). Now such a column as a factor is a one-line error saying to read it as text (--factor), and
  * --factor keeps every digit from each format (the reference: the IDs' own decimal text, BigInt's toString). Two
  * numeric values with one 15-significant-digit level name (0.1 + 0.2 and 0.3) are one level, as in R's factor().
- * A Parquet or Arrow IPC file without its closing magic (an interrupted copy) is named as cut short.
+ * A Parquet or Arrow IPC file without its closing magic (an interrupted copy) is named as cut short, and one inside gzip
+ * (data.parquet.gz) is told to be decompressed (it was "read it with readDataFile (as --data does), not readCsv" and
+ * "a binary file, not CSV text; export the data as CSV").
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Float64, Int64, Table, Uint64, tableToIPC, vectorFromArray } from 'apache-arrow';
@@ -122,5 +125,22 @@ describe('columnar files cut short', () => {
     expect([...readCsv(file).columns.keys()]).toEqual(['PAR1', 'x']);
     expect([...readDataFile(file).columns.keys()]).toEqual(['PAR1', 'x']);
     expect(readFileSync(file, 'utf8').startsWith('PAR1')).toBe(true);
+  });
+});
+
+describe('columnar files inside gzip', () => {
+  it('says to decompress a gzip-compressed Parquet or Arrow IPC file, in one line', () => {
+    const table = new Table({ y: vectorFromArray(Y, new Float64()) });
+    const parquetGz = write('data.parquet.gz', gzipSync(parquetBytes(table)));
+    expect(userErrorOf(() => readDataFile(parquetGz))).toBe(
+      `${parquetGz}: is a Parquet file compressed with gzip; decompress it (gunzip) and give the file itself`,
+    );
+    const arrowGz = write('data.arrow.gz', gzipSync(tableToIPC(table, 'file')));
+    expect(userErrorOf(() => readDataFile(arrowGz))).toBe(
+      `${arrowGz}: is an Arrow IPC file compressed with gzip; decompress it (gunzip) and give the file itself`,
+    );
+    // a gzip CSV is still read
+    const csvGz = write('data.csv.gz', gzipSync(new TextEncoder().encode(CSV)));
+    expect(readDataFile(csvGz).nRows).toBe(Y.length);
   });
 });
