@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readCsv, type ReadCsvOptions } from './csv.js';
 import { arrowFileFrame, parquetFileFrame, type ColumnarFormat } from './columnar.js';
-import { columnarFormatOf, truncatedColumnarOf } from './data-format.js';
+import { columnarFormatOf, refuseTruncatedColumnar } from './data-format.js';
 import type { Frame } from './frame.js';
 import { UserError } from '../errors.js';
 
@@ -31,11 +31,7 @@ function sniff(path: string): ColumnarFormat | null {
   } finally {
     closeSync(fd);
   }
-  const truncated = truncatedColumnarOf(head, tail);
-  if (truncated !== null) {
-    const kind = truncated === 'parquet' ? 'a Parquet file but does not end with its closing "PAR1"' : 'an Arrow IPC file but does not end with its closing "ARROW1"';
-    throw new UserError(`${path}: starts as ${kind}: the file is cut short (an interrupted copy or write); copy or write it again`);
-  }
+  refuseTruncatedColumnar(path, head, tail);
   return columnarFormatOf(head, tail, path);
 }
 

@@ -5,6 +5,8 @@
  * file of another kind); null for anything else (CSV, or a format the CSV reader refuses). No file access: the CLI
  * (data-file.ts) and the page (src/browser/data.ts) both ask it.
  */
+import { UserError } from '../errors.js';
+
 /** The columnar formats nutmeg reads. */
 export type ColumnarFormat = 'parquet' | 'arrow';
 
@@ -33,4 +35,12 @@ export function truncatedColumnarOf(head: Uint8Array, tail: Uint8Array): Columna
   if (latin1(head, 0, 4) === 'PAR1' && binary && latin1(tail, 0, 4) !== 'PAR1') return 'parquet';
   if (latin1(head, 0, 6) === 'ARROW1' && latin1(tail, 0, 4) !== 'ROW1') return 'arrow';
   return null;
+}
+
+/** A file cut short (truncatedColumnarOf) as its one-line error, naming `name`; nothing for any other file. */
+export function refuseTruncatedColumnar(name: string, head: Uint8Array, tail: Uint8Array): void {
+  const truncated = truncatedColumnarOf(head, tail);
+  if (truncated === null) return;
+  const kind = truncated === 'parquet' ? 'a Parquet file but does not end with its closing "PAR1"' : 'an Arrow IPC file but does not end with its closing "ARROW1"';
+  throw new UserError(`${name}: starts as ${kind}: the file is cut short (an interrupted copy or write); copy or write it again`);
 }
