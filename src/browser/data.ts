@@ -6,7 +6,7 @@
  * gzipped and parquet-wasm's WebAssembly 1.6 MB, four times the library's whole budget of 400 KB.
  */
 import { frameFromCsvText, type ReadCsvOptions } from '../data/csv-text.js';
-import { columnarFormatOf, type ColumnarFormat } from '../data/data-format.js';
+import { columnarFormatOf, refuseTruncatedColumnar, type ColumnarFormat } from '../data/data-format.js';
 import type { Frame } from '../data/frame.js';
 import { decodeTextBytes, isGzip } from '../data/text-bytes.js';
 import { UserError } from '../errors.js';
@@ -65,7 +65,10 @@ async function readColumnar(bytes: Uint8Array, name: string, format: ColumnarFor
 /** The Frame of a data file's bytes in a page: Parquet and Arrow IPC by their bytes (readColumnar), else CSV as readCsvBytes. */
 export async function readDataBytes(bytes: ArrayBuffer | Uint8Array, name = 'data', options: ReadCsvOptions = {}): Promise<Frame> {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const format = columnarFormatOf(view.subarray(0, 8), view.subarray(Math.max(0, view.length - 4)), name);
+  const head = view.subarray(0, 8);
+  const tail = view.subarray(Math.max(0, view.length - 4));
+  refuseTruncatedColumnar(name, head, tail);
+  const format = columnarFormatOf(head, tail, name);
   if (format !== null) return readColumnar(view, name, format, options);
   return readCsvBytes(view, name, options);
 }

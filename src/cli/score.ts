@@ -160,8 +160,13 @@ async function run(runDir: string, f: ScoreFlags): Promise<void> {
     let headColumns: readonly string[] = [];
     // a Parquet or Arrow IPC file: only the columns scoring reads (the model's, --id's, the outcome's, …)
     const read = scoringColumns(recipe);
+    // the model's columns are read as the fit read them (its --factor/--numeric, remembered in fit.json), so that a zip
+    // code fitted as text ("007") is not read back as the number 7, a level the model never saw; flags given here win
+    const request = columnTypeRequest(f);
+    const fitted = Object.entries(run.meta.data.types ?? {}).filter(([name]) => read.needed.includes(name));
     const dataOptions = {
-      ...columnTypeRequest(f),
+      ...request,
+      types: { ...Object.fromEntries(fitted), ...request.types },
       ...dataNotes(f.quiet),
       columns: [...read.needed, ...(f.id === undefined ? [] : [f.id])],
       optionalColumns: read.optional,

@@ -5,10 +5,11 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readCsv, type ReadCsvOptions } from './csv.js';
 import { arrowFileFrame, parquetFileFrame, type ColumnarFormat } from './columnar.js';
-import { columnarFormatOf } from './data-format.js';
+import { columnarFormatOf, refuseTruncatedColumnar } from './data-format.js';
 import type { Frame } from './frame.js';
 import { UserError } from '../errors.js';
 
+/** The file's columnar format from its first 8 and last 4 bytes, or null (CSV); a columnar file cut short is an error. */
 function sniff(path: string): ColumnarFormat | null {
   let fd: number;
   try {
@@ -16,19 +17,22 @@ function sniff(path: string): ColumnarFormat | null {
   } catch {
     return null; // readCsv says why in its words
   }
+  let head: Buffer;
+  let tail: Buffer;
   try {
     const size = fstatSync(fd).size;
     if (size < 8) return null;
-    const head = Buffer.alloc(8);
+    head = Buffer.alloc(8);
     readSync(fd, head, 0, 8, 0);
-    const tail = Buffer.alloc(4);
+    tail = Buffer.alloc(4);
     readSync(fd, tail, 0, 4, size - 4);
-    return columnarFormatOf(head, tail, path);
   } catch {
     return null;
   } finally {
     closeSync(fd);
   }
+  refuseTruncatedColumnar(path, head, tail);
+  return columnarFormatOf(head, tail, path);
 }
 
 /** The format `path` holds, as read by readDataFile: 'parquet', 'arrow' or 'csv'. */

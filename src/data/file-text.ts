@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { columnarFormatOf, truncatedColumnarOf } from './data-format.js';
 import { decodeTextBytes, isGzip } from './text-bytes.js';
 
 export { firstInvalidUtf8, needsTextDecoding } from './text-bytes.js';
@@ -32,9 +33,25 @@ function gunzip(path: string, bytes: Uint8Array): Buffer {
   }
 }
 
+/**
+ * A Parquet or Arrow IPC file inside gzip (`data.parquet.gz`): nutmeg reads those formats only as they are (Parquet
+ * compresses its own pages), so the message says to decompress it rather than that it is not CSV text.
+ */
+function refuseGzippedColumnar(path: string, bytes: Uint8Array): void {
+  const head = bytes.subarray(0, 8);
+  const tail = bytes.subarray(Math.max(0, bytes.length - 4));
+  const format = columnarFormatOf(head, tail, '') ?? truncatedColumnarOf(head, tail);
+  if (format === null) return;
+  const kind = format === 'parquet' ? 'a Parquet' : 'an Arrow IPC';
+  throw new UserError(`${path}: is ${kind} file compressed with gzip; decompress it (gunzip) and give the file itself`);
+}
+
 /** The text of the file at `path` (see the module comment); every refusal is a one-line UserError naming the file. */
 export function readTextFile(path: string): string {
   let bytes: Uint8Array = readBytes(path);
-  if (isGzip(bytes)) bytes = gunzip(path, bytes);
+  if (isGzip(bytes)) {
+    bytes = gunzip(path, bytes);
+    refuseGzippedColumnar(path, bytes);
+  }
   return decodeTextBytes(path, bytes);
 }

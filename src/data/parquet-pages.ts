@@ -77,7 +77,7 @@ export interface PagesOptions extends ReadCsvOptions {
 
 /**
  * Rows [from, to) of the Parquet file in `bytes` (its content, or a ByteSource; every row when `range` is absent) as a Frame whose messages count
- * rows from `from`; null when a column to read is compressed with a codec this reader lacks.
+ * rows from `from`; null when a column to read is compressed with a codec this reader lacks, or is a 64-bit integer column read as text.
  */
 export function parquetPagesFrame(path: string, bytes: Uint8Array | ByteSource, options: PagesOptions = {}, range?: { offset: number; limit: number }): Frame | null {
   const source = bytes instanceof Uint8Array ? bytesSource(bytes) : bytes;
@@ -142,10 +142,16 @@ export function parquetPagesFrame(path: string, bytes: Uint8Array | ByteSource, 
     }
     decompressors.push(row);
   }
+  const asText = (c: Planned): boolean => {
+    const forced = options.types?.[c.name];
+    return (forced !== undefined && forced !== frameColumnType(path, c.name, leafType(c.element).cls, '')) || options.levels?.[c.name] !== undefined;
+  };
+  // a 64-bit integer column read as text (--factor id): this reader holds its values as numbers, which merge IDs
+  // beyond 2^53; parquet-wasm's reader writes them exactly (parquet-read.ts)
+  if (planned.some((c) => (c.kind === 'int64' || c.kind === 'uint64') && asText(c))) return null;
   const sinks: Sink[] = planned.map((c) => {
     const natural: ColumnType = frameColumnType(path, c.name, leafType(c.element).cls, '');
-    const forced = options.types?.[c.name];
-    if ((forced !== undefined && forced !== natural) || options.levels?.[c.name] !== undefined) return new TextSink(path, c, total, options, from);
+    if (asText(c)) return new TextSink(path, c, total, options, from);
     if (natural === 'numeric') return new NumericSink(path, c.name, c.kind === 'float' || c.kind === 'double', total, from, options.allocate);
     if (natural === 'boolean') return new BooleanSink(c.name, total, options.allocate);
     return new CategoricalSink(c.name, c.levels, total, options.allocate);

@@ -311,6 +311,12 @@ class TextReader implements ColumnReader {
       stringBounds(this.memory, format === 'U', a, i, this.bounds);
       return this.decoder.decode(bytes.subarray(a.buffers[1] + this.bounds[0], a.buffers[1] + this.bounds[1]));
     }
+    if (format === 'l' || format === 'L') {
+      // 64-bit integers exactly (a number would merge IDs beyond 2^53 into one level)
+      const pairs = new Uint32Array(this.memory.buffer, a.buffers[0] + (a.offset + i) * 8, 2);
+      const value = (BigInt(pairs[1]) << 32n) | BigInt(pairs[0]);
+      return String(format === 'l' ? BigInt.asIntN(64, value) : value);
+    }
     return String(numbersOf(this.memory, format, { ...a, offset: a.offset + i, length: 1 }, { values: new Float64Array(1) })[0]);
   }
   append(a: FfiArray, base: number): void {

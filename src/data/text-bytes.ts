@@ -26,7 +26,7 @@ const MAGICS: readonly Magic[] = [
   { bytes: [0x50, 0x4b, 0x03, 0x04], looksLike: 'an Excel (.xlsx), OpenDocument or other zip file; export the sheet as CSV' },
   { bytes: [0x50, 0x4b, 0x05, 0x06], looksLike: 'an empty zip file; export the data as CSV' },
   { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], looksLike: 'an old Excel (.xls) file; export the sheet as CSV' },
-  { bytes: ascii('PAR1'), end: ascii('PAR1'), looksLike: 'a Parquet file; read it with readDataFile (as --data does), not readCsv' },
+  { bytes: ascii('PAR1'), end: ascii('PAR1'), looksLike: 'a Parquet file, not CSV text; give it to --data as it is (its types come from its schema)' },
   { bytes: ascii('SQLite format 3\0'), looksLike: 'an SQLite database; export the table as CSV' },
   { bytes: ascii('%PDF-'), looksLike: 'a PDF document; export the data as CSV' },
   // "BZh", the block size '1'-'9', then the block magic 0x314159265359 (digits of pi)

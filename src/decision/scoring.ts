@@ -246,7 +246,7 @@ function* scoreSteps(model: ScoringModel, frame: Frame, options: ScoreOptions): 
   const drawing = mode !== 'zero' && newGroups.length > 0;
   const effects = recipe.terms.map((t) => (drawing && newGroups.includes(t.group) ? new Float64Array(blockLength) : null));
   const effectScratch = new Float64Array(drawing ? Math.max(...newGroups.map((g) => model.spreads[g].terms.length)) * S : 0);
-  const views = new Map(newGroups.map((g) => [g, recipe.groups[g].columns.map((column) => asFactor(input.columns.get(column) as Column))]));
+  const views = new Map(newGroups.map((g) => [g, recipe.groups[g].columns.map((column) => asFactor(input.columns.get(column) as Column, input))]));
   const levelName = (g: number, i: number): string => (views.get(g) ?? []).map((v) => v.levels[v.codes[i]]).join(':');
   const summary = observed ? rowSummary(n) : null;
   const uplift = treatedDesign ? rowSummary(n) : null;

@@ -106,7 +106,26 @@ function readText(path: string): string {
       throw new UserError(`${path}: looks gzip-compressed but does not decompress; the file may be truncated`);
     }
   }
+  refuseNotDraws(path, bytes);
   return bytes.toString('utf8');
+}
+
+const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * A file that is not CSV draws, named for what it is, in one line: a run's NetCDF file or fit.json given in place of
+ * its chain files (whose bytes went into csv-parse's message before), or any other binary file.
+ */
+function refuseNotDraws(path: string, bytes: Uint8Array): void {
+  const draws = 'give the run directory (nutmeg summary DIR) or its chain CSV files';
+  if (HDF5_MAGIC.every((b, i) => bytes[i] === b)) {
+    throw new UserError(`${path}: is a NetCDF-4 (HDF5) file, which ArviZ reads (arviz.from_netcdf); for nutmeg, ${draws}`);
+  }
+  let first = 0;
+  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x09 || bytes[first] === 0x0a || bytes[first] === 0x0d)) first++;
+  if (bytes[first] === 0x7b /* { */) throw new UserError(`${path}: is JSON (a run's fit.json?), not CSV draws; ${draws}`);
+  const nul = bytes.subarray(0, 1 << 16).indexOf(0);
+  if (nul >= 0) throw new UserError(`${path}: is a binary file, not CSV draws (a NUL byte at offset ${nul}); ${draws}`);
 }
 
 /** Line numbers (1-based) of comment lines that match `pattern`. */

@@ -85,7 +85,38 @@ export function ncName(name: string): string {
   return name.replace(/\//g, '_');
 }
 
-async function writeVariable(group: H5Group, path: string, v: NcVariable, sizes: ReadonlyMap<string, number>): Promise<void> {
+/** The names of one group's dimensions and variables as written (groupNcNames), keyed by the names given. */
+export interface GroupNcNames {
+  readonly dims: ReadonlyMap<string, string>;
+  readonly variables: ReadonlyMap<string, string>;
+}
+
+/**
+ * The names in one group as written: ncName's, made unique across its dimensions and variables. A name that needs no
+ * change keeps it; one that does ("/" → "_") and meets a name taken (columns "a/b" and "a_b" both give b_a_b; an
+ * outcome named "chain" gives a log-likelihood variable "chain" beside the dimension) gets "_2", "_3", … — HDF5 refuses
+ * a second dataset of one name, which used to leave the variable out of the file with HDF5's diagnostics on stderr.
+ */
+export function groupNcNames(dims: readonly string[], variables: readonly string[]): GroupNcNames {
+  const taken = new Set<string>();
+  const dimNames = new Map<string, string>();
+  const variableNames = new Map<string, string>();
+  const all: [string, Map<string, string>][] = [...dims.map((d) => [d, dimNames] as [string, Map<string, string>]), ...variables.map((v) => [v, variableNames] as [string, Map<string, string>])];
+  // names kept as given first (dimensions before variables), then the others in order
+  for (const keep of [true, false]) {
+    for (const [name, map] of all) {
+      const base = ncName(name);
+      if (map.has(name) || (keep && (base !== name || taken.has(base)))) continue;
+      let chosen = base;
+      for (let k = 2; taken.has(chosen); k++) chosen = `${base}_${k}`;
+      taken.add(chosen);
+      map.set(name, chosen);
+    }
+  }
+  return { dims: dimNames, variables: variableNames };
+}
+
+async function writeVariable(group: H5Group, path: string, v: NcVariable, sizes: ReadonlyMap<string, number>, names: GroupNcNames): Promise<void> {
   const shape = v.dims.map((d) => {
     const size = sizes.get(d);
     if (size === undefined) throw new Error(`netcdf: variable ${v.name} uses dimension ${d}, not one of its group's`);
@@ -94,7 +125,7 @@ async function writeVariable(group: H5Group, path: string, v: NcVariable, sizes:
   if (shape.length === 0) throw new Error(`netcdf: variable ${v.name} has no dimensions`);
   const last = shape[shape.length - 1];
   const lead = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-  const name = ncName(v.name);
+  const name = names.variables.get(v.name) as string;
   let dataset: InstanceType<H5['Dataset']> | null = null;
   let next = 0;
   for await (const block of v.blocks) {
@@ -120,8 +151,10 @@ async function writeVariable(group: H5Group, path: string, v: NcVariable, sizes:
     next += block.count;
   }
   if (dataset === null || next !== last) throw new Error(`netcdf: ${v.name}: blocks cover ${next} of ${last} along ${v.dims.at(-1)}`);
-  v.dims.forEach((d, axis) => dataset!.attach_scale(axis, `${path}/${ncName(d)}`));
+  v.dims.forEach((d, axis) => dataset!.attach_scale(axis, `${path}/${names.dims.get(d) as string}`));
   setAttrs(dataset, v.attrs);
+  // (a name written otherwise keeps the one nutmeg uses, in the chain CSVs and fit.json)
+  if (name !== v.name) dataset.create_attribute('nutmeg_name', v.name);
 }
 
 /**
@@ -143,14 +176,16 @@ export async function writeNetcdf4(path: string, file: NcFile, provenance: strin
       const group = f.create_group(ncName(g.name), true);
       const path = `/${ncName(g.name)}`;
       const sizes = new Map<string, number>();
+      const names = groupNcNames(g.dims.map((d) => d.name), g.variables.map((v) => v.name));
       for (const d of g.dims) {
         const data = Array.isArray(d.values) ? [...d.values] : (d.values as BigInt64Array | Float64Array);
-        const scale = group.create_dataset({ name: ncName(d.name), data, dtype: Array.isArray(d.values) ? 'S' : undefined, track_order: true });
-        scale.make_scale(ncName(d.name));
+        const name = names.dims.get(d.name) as string;
+        const scale = group.create_dataset({ name, data, dtype: Array.isArray(d.values) ? 'S' : undefined, track_order: true });
+        scale.make_scale(name);
         scale.create_attribute('_Netcdf4Dimid', dimId++, null, '<i');
         sizes.set(d.name, d.values.length);
       }
-      for (const v of g.variables) await writeVariable(group, path, v, sizes);
+      for (const v of g.variables) await writeVariable(group, path, v, sizes, names);
       setAttrs(group, g.attrs);
     }
     f.close();

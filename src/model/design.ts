@@ -131,7 +131,7 @@ class RecipeMaker {
         // a numeric column's distinct values in numeric order, named as R's factor() names them (src/model/factor.ts)
         const column = frameColumn(this.frame, v.arg.name, `formula column at position ${v.arg.span.start}`);
         this.noteDerived(v.arg.name, column);
-        return { kind: 'factor', column: v.arg.name, levels: [...asFactor(column).levels] };
+        return { kind: 'factor', column: v.arg.name, levels: [...asFactor(column, this.frame).levels] };
       }
       case 'poly': {
         const arg = this.numericArg(v.arg, 'poly');
@@ -319,7 +319,7 @@ class RecipeMaker {
   group(atom: GroupAtom): GroupRecipe {
     const name = groupLabel(atom);
     const views = atom.columns.map((c) =>
-      asFactor(frameColumn(this.frame, c.name, `formula grouping column at position ${c.span.start}`)),
+      asFactor(frameColumn(this.frame, c.name, `formula grouping column at position ${c.span.start}`), this.frame),
     );
     if (views.length === 1) {
       const levels = [...views[0].levels];

@@ -151,8 +151,8 @@ export function frameColumn(frame: Frame, name: string, where: string): Column {
 }
 
 /** Maps a column's codes onto `levels` by name; rows with other levels get NEW_LEVEL. */
-function recode(column: Column, levels: readonly string[]): Uint32Array {
-  const view = asFactor(column);
+function recode(column: Column, levels: readonly string[], frame: Frame): Uint32Array {
+  const view = asFactor(column, frame);
   const index = new Map(levels.map((l, k) => [l, k]));
   const map = Uint32Array.from(view.levels, (l) => index.get(l) ?? NEW_LEVEL);
   const out = new Uint32Array(view.codes.length);
@@ -195,10 +195,10 @@ export function evaluateVariable(recipe: VariableRecipe, frame: Frame, where: st
       return { kind: 'numeric', values };
     }
     case 'factor': {
-      const codes = recode(frameColumn(frame, recipe.column, where), recipe.levels);
+      const codes = recode(frameColumn(frame, recipe.column, where), recipe.levels, frame);
       const unseen = codes.indexOf(NEW_LEVEL);
       if (unseen >= 0) {
-        const view = asFactor(frame.columns.get(recipe.column) as Column);
+        const view = asFactor(frame.columns.get(recipe.column) as Column, frame);
         throw new UserError(
           `${where}: column '${recipe.column}' has level '${view.levels[view.codes[unseen]]}' at ${rowLocation(frame, unseen)}, which the model does not know; known levels: ${levelList(recipe.levels)}`,
         );
@@ -350,7 +350,7 @@ export function groupIndex(group: GroupRecipe, frame: Frame, where: string): Uin
   });
   const combined = new Float64Array(n);
   for (let j = 0; j < m; j++) {
-    const part = recode(frameColumn(frame, group.columns[j], where), partNames[j]);
+    const part = recode(frameColumn(frame, group.columns[j], where), partNames[j], frame);
     const size = partNames[j].length;
     // NaN marks an unseen name and stays NaN
     for (let i = 0; i < n; i++) combined[i] = part[i] === NEW_LEVEL ? NaN : combined[i] * size + part[i];

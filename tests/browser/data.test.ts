@@ -96,7 +96,7 @@ describe('CSV in the browser build', () => {
       expect(plain(page.frame)).toEqual(plain(readDataFile(path)));
       expect(page.frame.columns.get('g'), name).toEqual(fromCsv);
     }
-    const bad = new TextEncoder().encode('ARROW1\0\0 not really a table');
+    const bad = new TextEncoder().encode('ARROW1\0\0 not really a table ARROW1'); // (ends as a file does: damaged, not cut short)
     const badPath = join(dir, 'bad.arrow');
     writeFileSync(badPath, bad);
     const page = await readColumnarBytes(bad, badPath, 'arrow');
@@ -144,5 +144,18 @@ describe('CSV in the browser build', () => {
       expect(message.split('\n')).toHaveLength(1);
     }
     expect(plain(await readDataBytes(new TextEncoder().encode(CSV), 'd.csv'))).toEqual(plain(readCsvText(CSV, 'd.csv')));
+  });
+
+  it('names a dropped Parquet or Arrow file cut short as the CLI does (an interrupted download; probing issue 16)', async () => {
+    const table = tableFromArrays({ y: Int32Array.from([0, 1]), x: Float64Array.from([0.5, 1.5]) });
+    const cut = (bytes: Uint8Array): Uint8Array => bytes.subarray(0, Math.floor(bytes.length / 2));
+    const files = { 'cut.parquet': cut(parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream')))), 'cut.arrow': cut(tableToIPC(table, 'file')) };
+    for (const [name, bytes] of Object.entries(files)) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const cli = messageOf(() => readDataFile(path));
+      expect(cli).toMatch(new RegExp(`^${path}: starts as an? (Parquet|Arrow IPC) file but does not end with its closing "(PAR1|ARROW1)": the file is cut short`));
+      expect(await asyncMessageOf(() => readDataBytes(bytes, path))).toBe(cli);
+    }
   });
 });

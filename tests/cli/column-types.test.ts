@@ -62,13 +62,16 @@ describe('nutmeg fit --data with a typo in a column', () => {
     expect(loo.err).not.toContain('nutmeg:');
     expect(loo.code).toBe(0);
 
-    // scoring the same file needs the same statement of the column's type
-    const unscored = await runNutmeg(['score', out, '--data', bad]);
-    expect(unscored.code).toBe(2);
-    expect(unscored.err).toContain('column "store": "x7" is not a number');
+    // scoring reads the model's columns as the fit did (its --factor, from fit.json), or as the flags given say
+    const remembered = await runNutmeg(['score', out, '--data', bad, '--quiet']);
+    expect(remembered.err).toBe('');
+    expect(remembered.code).toBe(0);
     const scored = await runNutmeg(['score', out, '--data', bad, '--factor', 'store', '--quiet']);
     expect(scored.err).toBe('');
     expect(scored.code).toBe(0);
+    const unscored = await runNutmeg(['score', out, '--data', bad, '--numeric', 'store']);
+    expect(unscored.code).toBe(2);
+    expect(unscored.err).toContain('column "store": "x7" is not a number');
   }, 120_000);
 
   it('a model without the column fits, and loo and score read the file as the fit did (Cars93: Cylinders = "rotary")', async () => {

@@ -438,7 +438,9 @@ describe('readCsv: encodings, compression and binary files', () => {
     const xls = csvFile(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
     expect(userErrorOf(() => readCsv(xls))).toBe(`${xls}: looks like an old Excel (.xls) file; export the sheet as CSV`);
     const parquet = csvFile(Buffer.concat([Buffer.from('PAR1'), Buffer.from([0x15, 0, 0x15]), Buffer.from('PAR1')]));
-    expect(userErrorOf(() => readCsv(parquet))).toMatch(new RegExp(`^${parquet}: looks like a Parquet file;`));
+    expect(userErrorOf(() => readCsv(parquet))).toBe(
+      `${parquet}: looks like a Parquet file, not CSV text; give it to --data as it is (its types come from its schema)`,
+    );
     const binary = csvFile(Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x01, 0x00, 0x02, 0x0a]));
     expect(userErrorOf(() => readCsv(binary))).toBe(
       `${binary}: looks like a binary file, not CSV text (a NUL byte at offset 5); export the data as CSV`,

@@ -18,7 +18,7 @@ import type { SummaryRow } from '../../src/diagnostics/summary.js';
 import type { DrawSet } from '../../src/draws.js';
 import { EFFECTS_SUMMARY_COLUMNS } from '../../src/io/effects-summary.js';
 import { inferenceDataFile, writeInferenceData, type InferenceDataInput } from '../../src/io/inference-data.js';
-import { writeNetcdf4 } from '../../src/io/netcdf4.js';
+import { groupNcNames, writeNetcdf4 } from '../../src/io/netcdf4.js';
 import type { LogLikBlock } from '../../src/loo/loo.js';
 import { buildModel } from '../../src/model/build.js';
 import { constrainedNames } from '../../src/model/layout.js';
@@ -243,6 +243,35 @@ describe('NetCDF-4 writer', () => {
       expect(x.shape).toEqual([2, K]);
       expect(x.value).toEqual(full);
       expect(x.get_attached_scales(1)).toEqual(['/g/k']);
+    } finally {
+      f.close();
+    }
+  });
+
+  it('writes every variable when two names meet after "/" → "_" (columns "a/b" and "a_b"; an outcome named "chain")', async () => {
+    // found probing issue 16 (session 13): the second dataset of one name was refused by HDF5, its diagnostics went to
+    // stderr, and the file lacked the variable (exit 0)
+    expect(groupNcNames(['chain', 'draw'], ['b_a/b', 'b_a_b', 'chain', 'b_a_b_2'])).toEqual({
+      dims: new Map([['chain', 'chain'], ['draw', 'draw']]),
+      variables: new Map([['b_a/b', 'b_a_b_3'], ['b_a_b', 'b_a_b'], ['chain', 'chain_2'], ['b_a_b_2', 'b_a_b_2']]),
+    });
+    const path = join(dir, 'names.nc');
+    const one = (v: number) => [{ start: 0, count: 2, values: Float64Array.of(v, v + 1) }];
+    const variables = [
+      { name: 'b_a/b', dims: ['chain'], dtype: 'float64' as const, blocks: one(1) },
+      { name: 'b_a_b', dims: ['chain'], dtype: 'float64' as const, blocks: one(10) },
+      { name: 'chain', dims: ['chain'], dtype: 'float64' as const, blocks: one(100) },
+    ];
+    await writeNetcdf4(path, { groups: [{ name: 'g', dims: [{ name: 'chain', values: Float64Array.of(0, 1) }], variables }] }, 'test=1');
+    const f = new h5.File(path, 'r');
+    try {
+      expect(Array.from(dataset(f, 'g/b_a_b').value as Float64Array)).toEqual([10, 11]);
+      const renamed = dataset(f, 'g/b_a_b_2');
+      expect(Array.from(renamed.value as Float64Array)).toEqual([1, 2]);
+      expect(renamed.attrs.nutmeg_name?.value).toBe('b_a/b');
+      expect(Array.from(dataset(f, 'g/chain_2').value as Float64Array)).toEqual([100, 101]);
+      expect(Array.from(dataset(f, 'g/chain').value as Float64Array)).toEqual([0, 1]);
+      expect(dataset(f, 'g/chain_2').get_attached_scales(0)).toEqual(['/g/chain']);
     } finally {
       f.close();
     }
