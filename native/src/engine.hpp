@@ -125,12 +125,19 @@ class Engine {
   std::vector<std::uint8_t> active_;
   std::vector<std::uint32_t> chain_list_;
   std::vector<ThreadState> thread_state_;
-  // The gradient's rows in slices of slice_rows_ rows (the last one shorter), a partition fixed by the model and
+  // The gradient's rows in slices of about the same length (whole row blocks), a partition fixed by the model and
   // max_chains, never by the thread count: each slice's partial sums start from zero in its own region of
   // slice_sums_ (slice_stride_ doubles: loglik max_chains, fixed max_chains x p, aux max_chains x n_aux, levels
-  // max_chains x total_levels) and are added in slice order, so 1 or T threads give the same bits. Threads take
-  // slices in turn from next_slice_.
-  std::size_t slice_rows_ = 0;
+  // max_chains x total_levels, or none when the direct term is the only term) and are added in slice order, so 1 or
+  // T threads give the same bits. Threads take slices in turn from next_slice_.
+  // Slice k is rows [slice_begin_[k], slice_begin_[k + 1]). With rows sorted by a term's level (direct_term_ >= 0)
+  // the cuts fall between levels, so each slice owns whole levels of that term: the kernel writes their gradient
+  // straight into the output (GradientSums::direct), without slice sums, reduction or zeroing; its levels that no row
+  // has (direct_empty_, ascending; slice k's are [slice_empty_[k], slice_empty_[k + 1])) are zeroed by their slice.
+  std::vector<std::size_t> slice_begin_;
+  std::int32_t direct_term_ = -1;
+  std::vector<std::uint32_t> direct_empty_, slice_empty_;
+  std::vector<double*> direct_ptrs_;  // per slot: the direct term's gradient in this call's output
   std::uint32_t slices_ = 1;
   std::size_t slice_stride_ = 0;
   std::vector<double> slice_sums_;
