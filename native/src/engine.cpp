@@ -214,6 +214,7 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
     }
   }
   helmert_.resize(terms);
+  fold_column_.assign(terms, -1);
   rotated_u_.assign(std::max<std::size_t>(1, max_chains_ * terms), 0.0);
   update_copy_ranges();
   for (ThreadState& s : thread_state_) {
@@ -236,7 +237,15 @@ void Engine::set_rotated(std::uint32_t term, bool rotated) {
     a.assign(std::max<std::uint32_t>(1, t.levels), 0.0);
     for (std::uint32_t k = 1; k < t.levels; k++) a[k] = 1.0 / std::sqrt(static_cast<double>(k) * (k + 1));
   }
+  if (!rotated) fold_column_[term] = -1;
   update_copy_ranges();
+}
+
+void Engine::set_fold(std::uint32_t term, std::int64_t column) {
+  if (term >= model_.terms.size()) throw std::invalid_argument("no such term");
+  if (column >= 0 && helmert_[term].empty()) throw std::invalid_argument("a fold needs a rotated term");
+  if (column >= static_cast<std::int64_t>(model_.p)) throw std::invalid_argument("the fold's column is no fixed effect");
+  fold_column_[term] = column < 0 ? -1 : column;
 }
 
 void Engine::update_copy_ranges() {
@@ -301,6 +310,12 @@ void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, do
         // centered: r = sd·u/√K·1 + Q e; non-centered: z = u/√K·1 + Q e
         s[j] = term.noncentered ? 1.0 : std::exp(src[base + term.sd_index]);
         if (u != nullptr) u[(c0 + j) * terms + t] = from[j][0];
+        // the fold's shear (set_fold), as split-terms.ts toInner: b_j −= splitMean(sd, u, K); the fixed effects are
+        // copied above (or in place), u is read before the map below overwrites it
+        if (fold_column_[t] >= 0) {
+          const double sd = std::exp(src[base + term.sd_index]);
+          dst[base + fold_column_[t]] -= (sd * from[j][0]) / std::sqrt(static_cast<double>(term.levels));
+        }
       }
       const double* a = helmert_[t].data();
       switch (n) {

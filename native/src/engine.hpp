@@ -63,6 +63,12 @@ class Engine {
   // ∂r/∂log sd at fixed [u, e] for a centered term); the log density has no Jacobian (the caller adds log sd for a
   // centered term). Pointwise draws are mapped the same way. Throws std::invalid_argument for a bad term index.
   void set_rotated(std::uint32_t term, bool rotated);
+  // From now on rotated term t's mean is folded into coordinate `column` (a fixed effect; src/backend/split-terms.ts):
+  // where positions and draws are staged, b_column = coordinate − sd·u/√K (sd = exp(log sd), for a centered and a
+  // non-centered term alike), the fold's shear, so the caller passes its coordinates unchanged; the gradient stays
+  // with respect to b_column (the caller pulls the shear back: O(1) per chain). column < 0: no fold. Throws
+  // std::invalid_argument for a term that is not rotated or a column that is not a fixed effect.
+  void set_fold(std::uint32_t term, std::int64_t column);
   std::uint8_t* active() { return active_.data(); }
   // Computes for chains [0, n_chains) whose active flag is set; results in logp() / grad(), or the gradient in
   // grad_out (n_chains x dim; other chains' rows untouched) when given: the caller's array, written in place of a
@@ -151,6 +157,7 @@ class Engine {
   // Rotated terms (set_rotated): per term its Helmert scales a[k] = 1/√(k(k+1)) (empty when not rotated), the
   // ranges copied unmapped, and per chain and term the coordinate u of the staged positions.
   std::vector<std::vector<double>> helmert_;
+  std::vector<std::int64_t> fold_column_;  // per term: set_fold's column, or -1
   std::vector<std::uint32_t> copy_ranges_;
   std::vector<double> rotated_u_;
   GradientCall gradient_call_{};

@@ -82,8 +82,12 @@ export interface Backend {
    * (∂r/∂log sd at fixed [u, e] included), as pullBackSplitGradient pulls it back; no Jacobian is added. Returns false,
    * changing nothing, when the backend cannot. Called by the split map (split-terms.ts) before any evaluation, so the
    * per-call passes over every level happen once, inside the engine, instead of twice more in TypeScript.
+   * With `folds` (one per term, a fixed coordinate or −1), term terms[i]'s mean is folded into coordinate folds[i]:
+   * the backend applies the fold's shear b_j = coordinate − sd·u/√K where it stages positions (sd = exp of the
+   * term's log sd), so the caller's positions go in unchanged; the gradient still comes back with respect to b_j (the
+   * caller pulls the shear back). Returns false, changing nothing, when it cannot do both.
    */
-  rotateLevels?(terms: readonly number[]): boolean;
+  rotateLevels?(terms: readonly number[], folds?: readonly number[]): boolean;
 
   /** Releases threads, device buffers and pipelines. */
   dispose(): Promise<void>;

@@ -275,6 +275,52 @@ describe.skipIf(!loadNativeAddon())('split and rotated terms mapped inside the e
     });
   }
 
+  it('with every term mapped by the engine, the folds\' shears too: the positions pass through uncopied, same values as the TypeScript shear', async () => {
+    const spec = splitCrossed(3000);
+    const chains = 4;
+    const mappedTerms = spec.terms.flatMap((t, i) => ((t.foldColumn ?? -1) >= 0 ? [i] : []));
+    expect(mappedTerms.length).toBe(4);
+    const folds = mappedTerms.map((i) => spec.terms[i].foldColumn!);
+    // a fold column that is no fixed effect is refused, changing nothing
+    const probe = await createNativeBackend(centeredSpec(spec), { maxChains: chains });
+    expect(probe.rotateLevels(mappedTerms, folds.map(() => spec.fixed.names.length))).toBe(false);
+    expect(probe.rotateLevels(mappedTerms, folds)).toBe(true);
+    await probe.dispose();
+    // the inner backend sees the caller's own array (CoordinateMap.identity) and applies the shear itself
+    const engine = await createNativeBackend(centeredSpec(spec), { maxChains: chains, maxDraws: chains });
+    const seen: Float64Array[] = [];
+    const watched: Backend = {
+      ...withoutRotation(engine),
+      rotateLevels: (terms, f) => engine.rotateLevels(terms, f),
+      logDensityGradient: (positions, nChains, logp, grad, active) => {
+        seen.push(positions);
+        return engine.logDensityGradient(positions, nChains, logp, grad, active);
+      },
+    };
+    const byEngine = wrapSplitTerms(spec, watched, { maxChains: chains });
+    const byScript = wrapSplitTerms(spec, withoutRotation(await createNativeBackend(centeredSpec(spec), { maxChains: chains, maxDraws: chains })), { maxChains: chains });
+    try {
+      const pos = randomPositions(spec, chains, 37);
+      const before = pos.slice();
+      const [lpE, lpS] = [new Float64Array(chains), new Float64Array(chains)];
+      const [gE, gS] = [new Float64Array(chains * spec.dim), new Float64Array(chains * spec.dim)];
+      await byEngine.logDensityGradient(pos, chains, lpE, gE);
+      await byScript.logDensityGradient(pos, chains, lpS, gS);
+      expect(seen.length).toBe(1);
+      expect(seen[0]).toBe(pos);
+      expect(pos).toEqual(before); // the shear is applied on the engine's copy, never on the caller's positions
+      for (let c = 0; c < chains; c++) expect(relDiff(lpE[c], lpS[c])).toBeLessThan(1e-12);
+      for (let j = 0; j < gE.length; j++) expect(relDiff(gE[j], gS[j], 1e-6)).toBeLessThan(1e-12);
+      const [llE, llS] = [new Float64Array(chains * 300), new Float64Array(chains * 300)];
+      await byEngine.pointwiseLogLik(pos, chains, 50, 300, llE);
+      await byScript.pointwiseLogLik(pos, chains, 50, 300, llS);
+      for (let i = 0; i < llE.length; i++) expect(relDiff(llE[i], llS[i])).toBeLessThan(1e-12);
+    } finally {
+      await byEngine.dispose();
+      await byScript.dispose();
+    }
+  });
+
   it('its gradient agrees with central finite differences to 1e-6, and 1, 2 and 3 threads give the same bits', async () => {
     const spec = splitCrossed(5000);
     const chains = 3;
