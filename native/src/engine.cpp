@@ -248,6 +248,15 @@ void Engine::set_fold(std::uint32_t term, std::int64_t column) {
   fold_column_[term] = column < 0 ? -1 : column;
 }
 
+void Engine::set_fixed_basis(const double* L, std::uint32_t p) {
+  if (p > model_.p) throw std::invalid_argument("the basis is larger than the fixed effects");
+  for (std::uint32_t i = 0; i < p; i++) {
+    if (!(L[static_cast<std::size_t>(i) * p + i] != 0.0)) throw std::invalid_argument("the basis has a zero on its diagonal");
+  }
+  basis_.assign(L, L + static_cast<std::size_t>(p) * p);
+  basis_p_ = p;
+}
+
 void Engine::update_copy_ranges() {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> held;
   for (std::size_t t = 0; t < model_.terms.size(); t++) {
@@ -292,6 +301,19 @@ void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, do
       for (std::size_t i = 0; i < copy_ranges_.size(); i += 2) {
         const std::size_t lo = c * dim + copy_ranges_[i];
         std::memcpy(dst + lo, src + lo, (copy_ranges_[i + 1] - copy_ranges_[i]) * sizeof(double));
+      }
+    }
+  }
+  if (basis_p_ > 0) {
+    // b = L⁻ᵀ θ in place, as src/model/fixed-basis.ts basisToFixed (the same operations in the same order)
+    const std::uint32_t pb = basis_p_;
+    const double* L = basis_.data();
+    for (std::uint32_t c = 0; c < count; c++) {
+      double* x = dst + static_cast<std::size_t>(c) * dim;
+      for (std::uint32_t i = pb; i-- > 0;) {
+        double s = x[i];
+        for (std::uint32_t k = i + 1; k < pb; k++) s -= L[k * pb + i] * x[k];
+        x[i] = s / L[i * pb + i];
       }
     }
   }

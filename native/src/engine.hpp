@@ -69,6 +69,11 @@ class Engine {
   // with respect to b_column (the caller pulls the shear back: O(1) per chain). column < 0: no fold. Throws
   // std::invalid_argument for a term that is not rotated or a column that is not a fixed effect.
   void set_fold(std::uint32_t term, std::int64_t column);
+  // From now on the first p coordinates arrive in a fixed basis (src/model/fixed-basis.ts): θ = Lᵀ b with L lower
+  // triangular (p x p, row-major); where positions and draws are staged, b = L⁻ᵀ θ (basisToFixed's back substitution,
+  // before the folds' shears, which act on b), so the caller passes θ unchanged; the gradient stays with respect to
+  // b. p = 0 clears it. Throws std::invalid_argument for p above the fixed effects or a zero on L's diagonal.
+  void set_fixed_basis(const double* L, std::uint32_t p);
   std::uint8_t* active() { return active_.data(); }
   // Computes for chains [0, n_chains) whose active flag is set; results in logp() / grad(), or the gradient in
   // grad_out (n_chains x dim; other chains' rows untouched) when given: the caller's array, written in place of a
@@ -158,6 +163,8 @@ class Engine {
   // ranges copied unmapped, and per chain and term the coordinate u of the staged positions.
   std::vector<std::vector<double>> helmert_;
   std::vector<std::int64_t> fold_column_;  // per term: set_fold's column, or -1
+  std::vector<double> basis_;              // set_fixed_basis's L (basis_p_ x basis_p_), or empty
+  std::uint32_t basis_p_ = 0;
   std::vector<std::uint32_t> copy_ranges_;
   std::vector<double> rotated_u_;
   GradientCall gradient_call_{};

@@ -85,9 +85,11 @@ export interface Backend {
    * With `folds` (one per term, a fixed coordinate or −1), term terms[i]'s mean is folded into coordinate folds[i]:
    * the backend applies the fold's shear b_j = coordinate − sd·u/√K where it stages positions (sd = exp of the
    * term's log sd), so the caller's positions go in unchanged; the gradient still comes back with respect to b_j (the
-   * caller pulls the shear back). Returns false, changing nothing, when it cannot do both.
+   * caller pulls the shear back). With `basis` too, the first basis.p coordinates arrive in the fixed basis θ = Lᵀ b
+   * (src/model/fixed-basis.ts) and the backend maps them to b (before the shears) where it stages positions; the
+   * gradient comes back with respect to b. Returns false, changing nothing, when it cannot do all of it.
    */
-  rotateLevels?(terms: readonly number[], folds?: readonly number[]): boolean;
+  rotateLevels?(terms: readonly number[], folds?: readonly number[], basis?: { readonly L: Float64Array; readonly p: number }): boolean;
 
   /** Releases threads, device buffers and pipelines. */
   dispose(): Promise<void>;

@@ -10,6 +10,7 @@ import { addAuxGradient, addAuxPriors, addScalarPriors, scalarPriorConstants } f
 import type { LinkName } from '../model/families/family.js';
 import { levelCount, type Family, type ModelSpec } from '../model/spec.js';
 import { splitMean } from '../model/split.js';
+import { basisToFixed } from '../model/fixed-basis.js';
 import * as pm from '../numeric/portable-math.js';
 
 /** Which compiled kernels to run: 'auto' picks the widest the CPU has (AVX-512, then AVX2+FMA, then baseline). */
@@ -90,6 +91,11 @@ export interface NativeModelHandle {
    * shear where it stages positions and draws (native/src/engine.hpp set_fold). Absent in builds before it existed.
    */
   setFold?(term: number, column: number): void;
+  /**
+   * The first p coordinates arrive in the fixed basis θ = Lᵀ b (L p x p, row-major; empty: none); the engine maps
+   * them where it stages positions and draws (native/src/engine.hpp set_fixed_basis). Absent in builds before it existed.
+   */
+  setFixedBasis?(L: Float64Array): void;
   dispose(): void;
   /** Kernel instruction set in use: "baseline", "avx2+fma" or "avx512". */
   readonly isa: string;
@@ -170,6 +176,8 @@ export class EngineBackend implements Backend {
    * (finishGradient), as the split map's toInner would have handed them over.
    */
   private folds: { column: number; sdIndex: number; offset: number; K: number }[] = [];
+  /** The fixed basis the engine maps (rotateLevels with basis), or null; the priors are evaluated at b = L⁻ᵀ θ. */
+  private basis: { readonly L: Float64Array; readonly p: number } | null = null;
   /** scalarPriorConstants(spec): the priors' logarithms and log-gamma values, once rather than per chain and call. */
   private readonly priorConstants: Float64Array;
 
@@ -193,11 +201,12 @@ export class EngineBackend implements Backend {
   }
 
   /** Backend.rotateLevels: the engine maps the terms' Helmert coordinates when the build can and no call is queued. */
-  rotateLevels(terms: readonly number[], folds?: readonly number[]): boolean {
+  rotateLevels(terms: readonly number[], folds?: readonly number[], basis?: { readonly L: Float64Array; readonly p: number }): boolean {
     const { handle } = this;
     if (typeof handle.setRotated !== 'function' || this.pending > 0 || this.disposed) return false;
     const folding = folds !== undefined && folds.some((column) => column >= 0);
     if (folding && (typeof handle.setFold !== 'function' || folds.length !== terms.length)) return false;
+    if (basis && (typeof handle.setFixedBasis !== 'function' || basis.p > this.spec.fixed.names.length || basis.L.length !== basis.p * basis.p)) return false;
     for (const [i, t] of terms.entries()) {
       if (t < 0 || t >= this.spec.terms.length || this.spec.terms[t].flat === true) return false;
       if (folding && !(folds[i] < this.spec.fixed.names.length)) return false;
@@ -209,8 +218,12 @@ export class EngineBackend implements Backend {
         const term = this.spec.terms[t];
         if (folds[i] >= 0) this.folds.push({ column: folds[i], sdIndex: term.sdIndex, offset: term.offset, K: levelCount(this.spec, t) });
       });
-      this.foldSaved = new Float64Array(this.folds.length);
     }
+    if (basis) {
+      handle.setFixedBasis!(basis.L);
+      this.basis = basis;
+    }
+    if (folding || basis) this.fixedSaved = new Float64Array(this.spec.fixed.names.length);
     return true;
   }
 
@@ -256,24 +269,24 @@ export class EngineBackend implements Backend {
   }
 
   /**
-   * addScalarPriors at chain offset `at`; with folds sheared by the engine, at the sheared b_j: each fold's column is
-   * sheared in place as the split map's toInner does (b_j −= splitMean(sd, u, K)) and restored to the caller's value
-   * afterwards (the engine's call is over; nothing else reads the positions meanwhile).
+   * addScalarPriors at chain offset `at`; with a basis or folds mapped by the engine, at the mapped b: the fixed
+   * coordinates are mapped in place as the split map's toInner does (b = L⁻ᵀ θ, then b_j −= splitMean(sd, u, K)) and
+   * restored to the caller's values afterwards (the engine's call is over; nothing else reads the positions meanwhile).
    */
   private scalarPriors(positions: Float64Array, at: number, grad: Float64Array): number {
-    const { folds } = this;
-    if (folds.length === 0) return addScalarPriors(this.spec, positions, at, grad, this.priorConstants);
-    const saved = this.foldSaved;
-    for (let f = 0; f < folds.length; f++) {
-      const { column, sdIndex, offset, K } = folds[f];
-      saved[f] = positions[at + column];
+    const { folds, basis, fixedSaved } = this;
+    if (folds.length === 0 && !basis) return addScalarPriors(this.spec, positions, at, grad, this.priorConstants);
+    const p = fixedSaved.length;
+    for (let j = 0; j < p; j++) fixedSaved[j] = positions[at + j];
+    if (basis) basisToFixed(basis.L, basis.p, positions, at);
+    for (const { column, sdIndex, offset, K } of folds) {
       positions[at + column] -= splitMean(pm.exp(positions[at + sdIndex]), positions[at + offset], K);
     }
     const lp = addScalarPriors(this.spec, positions, at, grad, this.priorConstants);
-    for (let f = folds.length - 1; f >= 0; f--) positions[at + folds[f].column] = saved[f];
+    for (let j = 0; j < p; j++) positions[at + j] = fixedSaved[j];
     return lp;
   }
-  private foldSaved = new Float64Array(0);
+  private fixedSaved = new Float64Array(0);
 
   /** Adds the scalar and aux priors and the aux's chain rule to what the addon wrote (see the file comment). */
   private finishGradient(positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void {

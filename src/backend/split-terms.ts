@@ -12,8 +12,8 @@
  * once. An inner backend that can (Backend.rotateLevels: the native engine and its wasm build) maps the split and
  * rotated terms without a group-level fold itself, where it stages the positions and in its level prior's pass; this
  * map then only copies the positions (one native copy) and does the O(p + terms) rest: shear, basis, Jacobian. When
- * it maps every such term and there is no fixed basis, it applies the folds' shears too (rotateLevels with folds) and
- * the positions pass through uncopied (CoordinateMap.identity); the shear's pull-back stays here (O(1) per term).
+ * it maps every such term, it applies the folds' shears and the fixed basis too (rotateLevels with folds and basis)
+ * and the positions pass through uncopied (CoordinateMap.identity); the pull-backs stay here (O(p² + terms)).
  */
 import type { Backend, BackendOptions } from './backend.js';
 import { mapBackend, type PullBack } from './coordinate-map.js';
@@ -118,14 +118,17 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   // terms without a group-level fold (whose shear reads the mapped effects) are mapped by the inner backend when it can
   const indices = outer.terms.flatMap((t, i) => (t.parameterization === 'split' || isRotated(t) ? [i] : []));
   const byInner = indices.filter((i) => groupLevelFoldOf(outer.terms[i]) === null);
-  // every mapped term by the inner backend and no fixed basis: the folds' shears too when it can, and the positions
+  // every mapped term by the inner backend: the folds' shears and the fixed basis too when it can, and the positions
   // then pass through unchanged (no copy of every chain's position per call)
   const folds = byInner.map((i) => foldColumnOf(outer.terms[i]));
-  const allInner = byInner.length > 0 && byInner.length === indices.length && !outer.fixedBasis;
+  const allInner = byInner.length > 0 && byInner.length === indices.length;
+  const basis: Basis | null = outer.fixedBasis ? { L: outer.fixedBasis, p: denseFixedCount(outer.fixed) } : null;
   let innerMaps = false;
   let innerFolds = false;
   if (byInner.length > 0 && inner.rotateLevels) {
-    if (allInner && folds.some((column) => column >= 0)) innerFolds = innerMaps = inner.rotateLevels(byInner, folds) === true;
+    if (allInner && (folds.some((column) => column >= 0) || basis)) {
+      innerFolds = innerMaps = inner.rotateLevels(byInner, folds, basis ?? undefined) === true;
+    }
     if (!innerMaps) innerMaps = inner.rotateLevels(byInner) === true;
   }
   const mapped: MappedTerm[] = indices.map((i) => {
@@ -134,10 +137,9 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
     const byItself = innerMaps && byInner.includes(i);
     return { sdIndex: t.sdIndex, offset: t.offset, K, split: t.parameterization === 'split', column: foldColumnOf(t), groupLevel: groupLevelFoldOf(t), helmert: byItself ? new Float64Array(0) : helmertCoefficients(K), inner: byItself, innerFold: innerFolds };
   });
-  const identity = innerMaps && allInner && (innerFolds || folds.every((column) => column < 0));
+  const identity = innerMaps && allInner && (innerFolds || (folds.every((column) => column < 0) && !basis));
   const dim = outer.dim;
   const kept = keptRanges(mapped, dim);
-  const basis: Basis | null = outer.fixedBasis ? { L: outer.fixedBasis, p: denseFixedCount(outer.fixed) } : null;
   const basisJacobian = basis ? fixedBasisLogJacobian(basis.L, basis.p) : 0;
   /** The Jacobians and the gradient pulled back to the outer coordinates, after the inner call. */
   const pullBack: PullBack = (positions, innerPositions, _innerGrad, nChains, logp, grad, active) => {
@@ -173,7 +175,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   return mapBackend(
     outer,
     inner,
-    { innerDim: dim, separateGradient: false, identity, toInner: (src, dst, n) => toInner(mapped, kept, basis, dim, src, dst, n), pullBack },
+    { innerDim: dim, separateGradient: false, identity, toInner: (src, dst, n) => toInner(mapped, kept, innerFolds ? null : basis, dim, src, dst, n), pullBack },
     options,
   );
 }

@@ -13,6 +13,9 @@ import { effectsToSplit, pullBackSplitGradient, splitToEffects } from '../../src
 import type { ModelSpec } from '../../src/model/spec.js';
 import { maxFiniteDifferenceError } from '../helpers/finite-differences.js';
 import { randomPositions, randomSpec, relDiff } from '../helpers/specs.js';
+import { buildModel } from '../../src/model/build.js';
+import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import { Rng } from '../../src/rng.js';
 
 /**
  * The crossed random spec with its centered terms split: the zip intercept shares the fixed intercept (column 0),
@@ -229,6 +232,22 @@ describe.skipIf(!loadNativeAddon())('split terms on the native backend', () => {
   });
 });
 
+/** y ~ x + (1 | g) data as bench/levels-curve.ts simulates them: `rows` rows, `levels` levels, seeded. */
+function smallLevelsFrame(rows: number, levels: number) {
+  const rng = new Rng(7);
+  const effect = Array.from({ length: levels }, () => 0.5 * rng.normal());
+  const g = new Uint32Array(rows);
+  const x = new Float64Array(rows);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    g[i] = rng.int(levels);
+    x[i] = rng.normal();
+    y[i] = rng.bernoulli(1 / (1 + Math.exp(1 - 0.5 * x[i] - effect[g[i]])));
+  }
+  const names = Array.from({ length: levels }, (_, k) => `L${k}`);
+  return frameFromColumns([categoricalColumn('g', g, names), numericColumn('x', x), numericColumn('y', y)], 'levels');
+}
+
 /** `inner` without rotateLevels, so that the split map keeps the rotation in TypeScript. */
 function withoutRotation(inner: Backend): Backend {
   return {
@@ -275,11 +294,16 @@ describe.skipIf(!loadNativeAddon())('split and rotated terms mapped inside the e
     });
   }
 
-  it('with every term mapped by the engine, the folds\' shears too: the positions pass through uncopied, same values as the TypeScript shear', async () => {
-    const spec = splitCrossed(3000);
+  // splitCrossed (4 folded terms, no fixed basis) and a formula's own spec (a fixed basis: the engine maps θ = Lᵀ b too)
+  const passThrough: [string, () => ModelSpec][] = [
+    ['four folded terms', () => splitCrossed(3000)],
+    ['a folded intercept term and a fixed basis', () => buildModel(smallLevelsFrame(3000, 40), 'y ~ x + (1 | g)').spec],
+  ];
+  for (const [label, makeSpec] of passThrough) it(`with every term mapped by the engine, the folds' shears and the basis too (${label}): the positions pass through uncopied, same values as the TypeScript map`, async () => {
+    const spec = makeSpec();
     const chains = 4;
     const mappedTerms = spec.terms.flatMap((t, i) => ((t.foldColumn ?? -1) >= 0 ? [i] : []));
-    expect(mappedTerms.length).toBe(4);
+    expect(mappedTerms.length).toBe(spec.terms.length);
     const folds = mappedTerms.map((i) => spec.terms[i].foldColumn!);
     // a fold column that is no fixed effect is refused, changing nothing
     const probe = await createNativeBackend(centeredSpec(spec), { maxChains: chains });
@@ -291,7 +315,7 @@ describe.skipIf(!loadNativeAddon())('split and rotated terms mapped inside the e
     const seen: Float64Array[] = [];
     const watched: Backend = {
       ...withoutRotation(engine),
-      rotateLevels: (terms, f) => engine.rotateLevels(terms, f),
+      rotateLevels: (terms, f, basis) => engine.rotateLevels(terms, f, basis),
       logDensityGradient: (positions, nChains, logp, grad, active) => {
         seen.push(positions);
         return engine.logDensityGradient(positions, nChains, logp, grad, active);
