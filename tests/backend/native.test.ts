@@ -202,6 +202,20 @@ describe.skipIf(!addon)('native backend: parity with the reference backend on ra
     for (const r of results.slice(1)) expect(r.filter((v, i) => !Object.is(v, results[0][i])).length).toBe(0);
   });
 
+  it('rows sorted by level, eight rows spanning fewer or more than eight levels (the AVX-512 window gather and its fallback)', async () => {
+    // kernel_impl.hpp add_effects_sorted: eight rows whose levels lie within eight consecutive levels are read with one
+    // masked load and a permute, the others row by row. Levels 0–599 hold ~3 rows each (windows of 2–4 levels, and
+    // the last level's window ending at the term's end), every 7th level of 3,000 one row (windows of ~50 levels).
+    const base = randomSpec('manylevels', { levels: 3000, n: 4000, seed: 14 });
+    const rng = new Rng(14, 3);
+    const index = new Uint32Array(base.n);
+    for (let i = 0; i < base.n; i++) index[i] = i % 2 === 0 ? (i * 7) % 3000 : rng.int(600);
+    const spec = withData(base, { groups: [{ ...base.groups[0], index }] });
+    for (const kernels of KERNELS) {
+      for (const nChains of [1, 4]) expectWithin(await parity(spec, nChains, kernels));
+    }
+  });
+
   it('level indices stored as 16 and 32 bits (300 and 70,000 levels)', async () => {
     const u16 = randomSpec('manylevels', { levels: 300, n: 2000, seed: 3 });
     const u32 = randomSpec('manylevels', { levels: 70_000, n: 140_000, seed: 3 });
