@@ -11,6 +11,11 @@
 //   model.pointwise(draws, nDraws, rowStart, rowCount, out): Promise<void>
 //   model.setRotated(term, rotated): void
 //       from now on term `term`'s level coordinates arrive Helmert-rotated (engine.hpp set_rotated); not during a call
+//   model.setFold(term, column): void
+//       rotated term `term`'s mean is folded into fixed coordinate `column` (−1: none; engine.hpp set_fold)
+//   model.setFixedBasis(L): void
+//       the first p coordinates arrive in the fixed basis θ = Lᵀ b (L: p x p Float64Array, p = √length; engine.hpp
+//       set_fixed_basis; an empty array clears it)
 //   model.dispose()                joins the pool's threads and frees the data
 //   model.isa, model.threads, model.storage, model.layout ('grouped' | 'sorted' | 'rows'), model.layoutSummary
 //   cpuFeatures(): { avx2Fma: boolean, avx512: boolean }
@@ -134,6 +139,8 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
                            InstanceMethod<&NativeModel::Pointwise>("pointwise"),
                            InstanceMethod<&NativeModel::Dispose>("dispose"),
                            InstanceMethod<&NativeModel::SetRotated>("setRotated"),
+                           InstanceMethod<&NativeModel::SetFold>("setFold"),
+                           InstanceMethod<&NativeModel::SetFixedBasis>("setFixedBasis"),
                            InstanceAccessor<&NativeModel::Isa>("isa"),
                            InstanceAccessor<&NativeModel::Threads>("threads"),
                            InstanceAccessor<&NativeModel::Storage>("storage"),
@@ -154,6 +161,8 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
   Napi::Value Pointwise(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value SetRotated(const Napi::CallbackInfo& info);
+  Napi::Value SetFold(const Napi::CallbackInfo& info);
+  Napi::Value SetFixedBasis(const Napi::CallbackInfo& info);
   Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), live(info.Env()).isa()); }
   Napi::Value Threads(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), live(info.Env()).threads());
@@ -446,6 +455,37 @@ Napi::Value NativeModel::SetRotated(const Napi::CallbackInfo& info) {
     e.set_rotated(term, info[1].ToBoolean().Value());
   } catch (const std::invalid_argument& ex) {
     throw Napi::RangeError::New(env, std::string("native backend: setRotated: ") + ex.what());
+  }
+  return env.Undefined();
+}
+
+Napi::Value NativeModel::SetFold(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  Engine& e = live(env);
+  if (busy_) throw Napi::Error::New(env, "native backend: a call is still running; await it before the next");
+  const std::uint32_t term = uint32_value(env, info[0], "term");
+  if (!info[1].IsNumber()) throw Napi::TypeError::New(env, "native backend: setFold: column must be a number");
+  try {
+    e.set_fold(term, static_cast<std::int64_t>(info[1].As<Napi::Number>().Int64Value()));
+  } catch (const std::invalid_argument& ex) {
+    throw Napi::RangeError::New(env, std::string("native backend: setFold: ") + ex.what());
+  }
+  return env.Undefined();
+}
+
+Napi::Value NativeModel::SetFixedBasis(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  Engine& e = live(env);
+  if (busy_) throw Napi::Error::New(env, "native backend: a call is still running; await it before the next");
+  const Napi::Float64Array L = float64_array(env, info[0], "native backend: setFixedBasis: L");
+  const std::size_t length = L.ElementLength();
+  std::uint32_t p = 0;
+  while (static_cast<std::size_t>(p + 1) * (p + 1) <= length) p++;
+  if (static_cast<std::size_t>(p) * p != length) throw Napi::RangeError::New(env, "native backend: setFixedBasis: L is not square");
+  try {
+    e.set_fixed_basis(L.Data(), p);
+  } catch (const std::invalid_argument& ex) {
+    throw Napi::RangeError::New(env, std::string("native backend: setFixedBasis: ") + ex.what());
   }
   return env.Undefined();
 }

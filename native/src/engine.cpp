@@ -21,7 +21,7 @@ constexpr double kLogSqrt2Pi = 0.91893853320467274178;
 constexpr std::size_t kMinAverageRun = 64;
 constexpr std::size_t kMinAverageRunOneTerm = 256;
 
-// The gradient's row slices (Engine::slice_rows_): at least kSliceRows rows each (whole row blocks), at most
+// The gradient's row slices (Engine::slice_begin_): at least kSliceRows rows each (whole row blocks), at most
 // kMaxSlices of them, and at most kSliceBudget doubles of partial sums for all of them together (a model with many
 // levels gets fewer, longer slices). 2,048 rows are ~10 µs of one core's work per chain, far above the cost of
 // adding a slice's sums; 64 slices keep up to 16 threads busy on 4 slices each.
@@ -158,18 +158,49 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
   thread_state_.resize(pool_.size());
   const std::size_t p = model_.p, terms = model_.terms.size();
   const std::size_t n = model_.n;
+  direct_term_ = grouped_ && grouped_->layout == RowLayout::SortedByLevel ? static_cast<std::int32_t>(grouped_->sorted_term) : -1;
+  const std::size_t level_slots = direct_term_ >= 0 && terms == 1 ? 0 : levels;
   // slice_stride_ rounded up to a cache line (8 doubles), so threads writing neighbouring slices share no line
-  slice_stride_ = (max_chains_ * (1 + p + n_aux + levels) + 7) / 8 * 8;
+  slice_stride_ = (max_chains_ * (1 + p + n_aux + level_slots) + 7) / 8 * 8;
   std::size_t slices = std::max<std::size_t>(1, (n + kSliceRows - 1) / kSliceRows);
   slices = std::min({slices, kMaxSlices, std::max<std::size_t>(1, kSliceBudget / slice_stride_)});
-  slice_rows_ = std::max<std::size_t>(kRowBlock, ((n + slices - 1) / slices + kRowBlock - 1) / kRowBlock * kRowBlock);
-  slices_ = static_cast<std::uint32_t>(std::max<std::size_t>(1, (n + slice_rows_ - 1) / slice_rows_));
+  const std::size_t slice_rows =
+      std::max<std::size_t>(kRowBlock, ((n + slices - 1) / slices + kRowBlock - 1) / kRowBlock * kRowBlock);
+  slice_begin_.assign(1, 0);
+  for (std::size_t b = slice_rows; b < n; b += slice_rows) {
+    std::size_t cut = b;
+    if (direct_term_ >= 0) {
+      // the first level boundary at or after b (a level's rows never span two slices)
+      const std::vector<std::uint32_t>& ends = grouped_->level_run_ends;
+      cut = *std::lower_bound(ends.begin(), ends.end(), static_cast<std::uint32_t>(b));
+    }
+    if (cut > slice_begin_.back() && cut < n) slice_begin_.push_back(cut);
+  }
+  slice_begin_.push_back(n);
+  slices_ = static_cast<std::uint32_t>(slice_begin_.size() - 1);
   slice_sums_.assign(slices_ * slice_stride_, 0.0);
   slice_levels_.assign(2 * static_cast<std::size_t>(slices_) * terms, 0);
   const std::uint32_t* order = grouped_ ? grouped_->row_order.data() : nullptr;
+  if (direct_term_ >= 0) {
+    // the direct term's levels without rows, and each slice's share of them: slice k owns the levels from its first
+    // row's (0 for the first slice) to the next slice's first row's (all of them for the last)
+    const TermInput& key = input.terms[direct_term_];
+    std::vector<std::uint8_t> has_rows(key.levels, 0);
+    for (std::size_t i = 0; i < n; i++) has_rows[key.index[i]] = 1;
+    for (std::uint32_t k = 0; k < key.levels; k++) {
+      if (!has_rows[k]) direct_empty_.push_back(k);
+    }
+    slice_empty_.assign(slices_ + 1, static_cast<std::uint32_t>(direct_empty_.size()));
+    for (std::uint32_t k = 0; k < slices_; k++) {
+      const std::uint32_t first = k == 0 ? 0 : key.index[order[slice_begin_[k]]];
+      slice_empty_[k] = static_cast<std::uint32_t>(std::lower_bound(direct_empty_.begin(), direct_empty_.end(), first) - direct_empty_.begin());
+    }
+  }
+  direct_ptrs_.assign(max_chains_, nullptr);
   for (std::uint32_t k = 0; k < slices_; k++) {
-    const std::size_t begin = k * slice_rows_, end = std::min(n, begin + slice_rows_);
+    const std::size_t begin = slice_begin_[k], end = slice_begin_[k + 1];
     for (std::size_t t = 0; t < terms; t++) {
+      if (static_cast<std::int32_t>(t) == direct_term_) continue;  // its range stays empty: no slice sums
       const std::uint32_t* index = input.terms[t].index;
       std::uint32_t lo = model_.terms[t].levels, hi = 0;
       for (std::size_t i = begin; i < end; i++) {
@@ -183,6 +214,7 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
     }
   }
   helmert_.resize(terms);
+  fold_column_.assign(terms, -1);
   rotated_u_.assign(std::max<std::size_t>(1, max_chains_ * terms), 0.0);
   update_copy_ranges();
   for (ThreadState& s : thread_state_) {
@@ -205,7 +237,24 @@ void Engine::set_rotated(std::uint32_t term, bool rotated) {
     a.assign(std::max<std::uint32_t>(1, t.levels), 0.0);
     for (std::uint32_t k = 1; k < t.levels; k++) a[k] = 1.0 / std::sqrt(static_cast<double>(k) * (k + 1));
   }
+  if (!rotated) fold_column_[term] = -1;
   update_copy_ranges();
+}
+
+void Engine::set_fold(std::uint32_t term, std::int64_t column) {
+  if (term >= model_.terms.size()) throw std::invalid_argument("no such term");
+  if (column >= 0 && helmert_[term].empty()) throw std::invalid_argument("a fold needs a rotated term");
+  if (column >= static_cast<std::int64_t>(model_.p)) throw std::invalid_argument("the fold's column is no fixed effect");
+  fold_column_[term] = column < 0 ? -1 : column;
+}
+
+void Engine::set_fixed_basis(const double* L, std::uint32_t p) {
+  if (p > model_.p) throw std::invalid_argument("the basis is larger than the fixed effects");
+  for (std::uint32_t i = 0; i < p; i++) {
+    if (!(L[static_cast<std::size_t>(i) * p + i] != 0.0)) throw std::invalid_argument("the basis has a zero on its diagonal");
+  }
+  basis_.assign(L, L + static_cast<std::size_t>(p) * p);
+  basis_p_ = p;
 }
 
 void Engine::update_copy_ranges() {
@@ -255,6 +304,19 @@ void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, do
       }
     }
   }
+  if (basis_p_ > 0) {
+    // b = L⁻ᵀ θ in place, as src/model/fixed-basis.ts basisToFixed (the same operations in the same order)
+    const std::uint32_t pb = basis_p_;
+    const double* L = basis_.data();
+    for (std::uint32_t c = 0; c < count; c++) {
+      double* x = dst + static_cast<std::size_t>(c) * dim;
+      for (std::uint32_t i = pb; i-- > 0;) {
+        double s = x[i];
+        for (std::uint32_t k = i + 1; k < pb; k++) s -= L[k * pb + i] * x[k];
+        x[i] = s / L[i * pb + i];
+      }
+    }
+  }
   for (std::size_t t = 0; t < terms; t++) {
     if (helmert_[t].empty()) continue;
     const Term& term = model_.terms[t];
@@ -270,6 +332,12 @@ void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, do
         // centered: r = sd·u/√K·1 + Q e; non-centered: z = u/√K·1 + Q e
         s[j] = term.noncentered ? 1.0 : std::exp(src[base + term.sd_index]);
         if (u != nullptr) u[(c0 + j) * terms + t] = from[j][0];
+        // the fold's shear (set_fold), as split-terms.ts toInner: b_j −= splitMean(sd, u, K); the fixed effects are
+        // copied above (or in place), u is read before the map below overwrites it
+        if (fold_column_[t] >= 0) {
+          const double sd = std::exp(src[base + term.sd_index]);
+          dst[base + fold_column_[t]] -= (sd * from[j][0]) / std::sqrt(static_cast<double>(term.levels));
+        }
       }
       const double* a = helmert_[t].data();
       switch (n) {
@@ -363,12 +431,18 @@ void Engine::gradient_task(void* context, unsigned worker, unsigned /*workers*/)
     const std::uint32_t k = e.next_slice_.fetch_add(1, std::memory_order_relaxed);
     if (k >= e.slices_) return;
     double* base = e.slice_sums_.data() + k * e.slice_stride_;
-    const GradientSums sums{base, base + chains, base + chains * (1 + p + n_aux), base + chains * (1 + p)};
+    double* const* direct = e.direct_term_ >= 0 ? e.direct_ptrs_.data() : nullptr;
+    const GradientSums sums{base, base + chains, base + chains * (1 + p + n_aux), base + chains * (1 + p), direct};
     std::fill_n(sums.loglik, active, 0.0);
     std::fill_n(sums.fixed, active * p, 0.0);
     // sums.levels is not zeroed here: it is all zeros between calls (zeroed where Engine::gradient reads it)
     std::fill_n(sums.aux, active * n_aux, 0.0);
-    const std::size_t begin = k * e.slice_rows_, end = std::min(n, begin + e.slice_rows_);
+    if (direct != nullptr) {
+      for (std::uint32_t q = e.slice_empty_[k]; q < e.slice_empty_[k + 1]; q++) {
+        for (std::size_t a = 0; a < active; a++) direct[a][e.direct_empty_[q]] = 0.0;
+      }
+    }
+    const std::size_t begin = e.slice_begin_[k], end = std::min(n, e.slice_begin_[k + 1]);
     if (begin < end) e.kernels_->gradient(e.gradient_call_, begin, end, sums, s.scratch());
   }
 }
@@ -383,6 +457,12 @@ void Engine::gradient(std::uint32_t n_chains, double* grad_out) {
   compute_scales(positions_.data(), n_active, chain_list_.data());
   compute_aux(positions_.data(), n_active, chain_list_.data());
   const ModelView* view = grouped_ ? &grouped_view_ : &view_;
+  double* const grad = grad_out != nullptr ? grad_out : grad_.data();
+  if (direct_term_ >= 0) {
+    for (std::uint32_t a = 0; a < n_active; a++) {
+      direct_ptrs_[a] = grad + static_cast<std::size_t>(chain_list_[a]) * model_.dim + model_.terms[direct_term_].offset;
+    }
+  }
   gradient_call_ =
       GradientCall{view, positions_.data(), scales_.data(), chain_list_.data(), n_active, aux_chains_.data()};
   next_slice_.store(0, std::memory_order_relaxed);  // published to the workers by pool_.run's release
@@ -394,7 +474,6 @@ void Engine::gradient(std::uint32_t n_chains, double* grad_out) {
   const double* fixed = loglik + chains;
   const double* aux = loglik + chains * (1 + p);
   double* level_sums = slice_sums_.data() + chains * (1 + p + n_aux);
-  double* const grad = grad_out != nullptr ? grad_out : grad_.data();
   for (std::uint32_t a = 0; a < n_active; a++) {
     const std::uint32_t c = chain_list_[a];
     double* g = grad + c * dim;
@@ -412,6 +491,7 @@ void Engine::gradient(std::uint32_t n_chains, double* grad_out) {
       for (std::uint32_t k = 0; k < slices_; k++) g[j] += fixed[k * slice_stride_ + a * p + j];
     }
     for (std::size_t term = 0; term < terms; term++) {
+      if (static_cast<std::int32_t>(term) == direct_term_) continue;  // written by the kernel (GradientSums::direct)
       const Term& t = model_.terms[term];
       double* gt = g + t.offset;
       const std::size_t from = a * levels + t.level_base;

@@ -63,6 +63,17 @@ class Engine {
   // ∂r/∂log sd at fixed [u, e] for a centered term); the log density has no Jacobian (the caller adds log sd for a
   // centered term). Pointwise draws are mapped the same way. Throws std::invalid_argument for a bad term index.
   void set_rotated(std::uint32_t term, bool rotated);
+  // From now on rotated term t's mean is folded into coordinate `column` (a fixed effect; src/backend/split-terms.ts):
+  // where positions and draws are staged, b_column = coordinate − sd·u/√K (sd = exp(log sd), for a centered and a
+  // non-centered term alike), the fold's shear, so the caller passes its coordinates unchanged; the gradient stays
+  // with respect to b_column (the caller pulls the shear back: O(1) per chain). column < 0: no fold. Throws
+  // std::invalid_argument for a term that is not rotated or a column that is not a fixed effect.
+  void set_fold(std::uint32_t term, std::int64_t column);
+  // From now on the first p coordinates arrive in a fixed basis (src/model/fixed-basis.ts): θ = Lᵀ b with L lower
+  // triangular (p x p, row-major); where positions and draws are staged, b = L⁻ᵀ θ (basisToFixed's back substitution,
+  // before the folds' shears, which act on b), so the caller passes θ unchanged; the gradient stays with respect to
+  // b. p = 0 clears it. Throws std::invalid_argument for p above the fixed effects or a zero on L's diagonal.
+  void set_fixed_basis(const double* L, std::uint32_t p);
   std::uint8_t* active() { return active_.data(); }
   // Computes for chains [0, n_chains) whose active flag is set; results in logp() / grad(), or the gradient in
   // grad_out (n_chains x dim; other chains' rows untouched) when given: the caller's array, written in place of a
@@ -125,12 +136,19 @@ class Engine {
   std::vector<std::uint8_t> active_;
   std::vector<std::uint32_t> chain_list_;
   std::vector<ThreadState> thread_state_;
-  // The gradient's rows in slices of slice_rows_ rows (the last one shorter), a partition fixed by the model and
+  // The gradient's rows in slices of about the same length (whole row blocks), a partition fixed by the model and
   // max_chains, never by the thread count: each slice's partial sums start from zero in its own region of
   // slice_sums_ (slice_stride_ doubles: loglik max_chains, fixed max_chains x p, aux max_chains x n_aux, levels
-  // max_chains x total_levels) and are added in slice order, so 1 or T threads give the same bits. Threads take
-  // slices in turn from next_slice_.
-  std::size_t slice_rows_ = 0;
+  // max_chains x total_levels, or none when the direct term is the only term) and are added in slice order, so 1 or
+  // T threads give the same bits. Threads take slices in turn from next_slice_.
+  // Slice k is rows [slice_begin_[k], slice_begin_[k + 1]). With rows sorted by a term's level (direct_term_ >= 0)
+  // the cuts fall between levels, so each slice owns whole levels of that term: the kernel writes their gradient
+  // straight into the output (GradientSums::direct), without slice sums, reduction or zeroing; its levels that no row
+  // has (direct_empty_, ascending; slice k's are [slice_empty_[k], slice_empty_[k + 1])) are zeroed by their slice.
+  std::vector<std::size_t> slice_begin_;
+  std::int32_t direct_term_ = -1;
+  std::vector<std::uint32_t> direct_empty_, slice_empty_;
+  std::vector<double*> direct_ptrs_;  // per slot: the direct term's gradient in this call's output
   std::uint32_t slices_ = 1;
   std::size_t slice_stride_ = 0;
   std::vector<double> slice_sums_;
@@ -144,6 +162,9 @@ class Engine {
   // Rotated terms (set_rotated): per term its Helmert scales a[k] = 1/√(k(k+1)) (empty when not rotated), the
   // ranges copied unmapped, and per chain and term the coordinate u of the staged positions.
   std::vector<std::vector<double>> helmert_;
+  std::vector<std::int64_t> fold_column_;  // per term: set_fold's column, or -1
+  std::vector<double> basis_;              // set_fixed_basis's L (basis_p_ x basis_p_), or empty
+  std::uint32_t basis_p_ = 0;
   std::vector<std::uint32_t> copy_ranges_;
   std::vector<double> rotated_u_;
   GradientCall gradient_call_{};

@@ -48,6 +48,11 @@ struct GradientSums {
   double* fixed;   // n_active x p          d loglik / d b_j
   double* levels;  // n_active x total_levels   d loglik / d r_t[k]
   double* aux;     // n_active x n_aux          d loglik / d aux (constrained scale)
+  // Rows sorted by a term's level with the slice owning whole levels (Engine's direct term): per slot a, the final
+  // gradient of that term's levels (the caller's array, chain's row, at the term's offset), written by the kernel
+  // instead of added into `levels`: the first run of a level writes it, a run continuing it from the previous block
+  // adds. nullptr otherwise.
+  double* const* direct;
 };
 
 // Pointwise log-likelihood (per-row constants such as log C(trials, y) included) for draws over a range of rows.

@@ -13,6 +13,8 @@
 //       failure (the message in nutmeg_model_error)
 //   nutmeg_set_rotated(handle, term, rotated)  -> 0, or 1 for a bad term: term's level coordinates arrive
 //       Helmert-rotated from now on (engine.hpp set_rotated; the staged positions and draws are mapped in place)
+//   nutmeg_set_fold(handle, term, column)  -> 0, or 1 for a bad term or column: the rotated term's mean is folded
+//       into fixed coordinate `column` (−1: none; engine.hpp set_fold)
 //   nutmeg_positions / active / logp / grad / aux_grad / draws(handle)  the engine's buffers (engine.hpp)
 //   nutmeg_isa / layout / layout_summary / storage(handle)            descriptions (NUL-terminated)
 //   nutmeg_model_free(handle)
@@ -115,6 +117,16 @@ EMSCRIPTEN_KEEPALIVE int nutmeg_pointwise(Handle* h, std::uint32_t n_draws, std:
 EMSCRIPTEN_KEEPALIVE int nutmeg_set_rotated(Handle* h, std::uint32_t term, std::uint32_t rotated) {
   try {
     h->engine->set_rotated(term, rotated != 0);
+    return 0;
+  } catch (const std::exception& e) {
+    h->error = e.what();
+    return 1;
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE int nutmeg_set_fold(Handle* h, std::uint32_t term, std::int32_t column) {
+  try {
+    h->engine->set_fold(term, column);
     return 0;
   } catch (const std::exception& e) {
     h->error = e.what();

@@ -82,8 +82,14 @@ export interface Backend {
    * (∂r/∂log sd at fixed [u, e] included), as pullBackSplitGradient pulls it back; no Jacobian is added. Returns false,
    * changing nothing, when the backend cannot. Called by the split map (split-terms.ts) before any evaluation, so the
    * per-call passes over every level happen once, inside the engine, instead of twice more in TypeScript.
+   * With `folds` (one per term, a fixed coordinate or −1), term terms[i]'s mean is folded into coordinate folds[i]:
+   * the backend applies the fold's shear b_j = coordinate − sd·u/√K where it stages positions (sd = exp of the
+   * term's log sd), so the caller's positions go in unchanged; the gradient still comes back with respect to b_j (the
+   * caller pulls the shear back). With `basis` too, the first basis.p coordinates arrive in the fixed basis θ = Lᵀ b
+   * (src/model/fixed-basis.ts) and the backend maps them to b (before the shears) where it stages positions; the
+   * gradient comes back with respect to b. Returns false, changing nothing, when it cannot do all of it.
    */
-  rotateLevels?(terms: readonly number[]): boolean;
+  rotateLevels?(terms: readonly number[], folds?: readonly number[], basis?: { readonly L: Float64Array; readonly p: number }): boolean;
 
   /** Releases threads, device buffers and pipelines. */
   dispose(): Promise<void>;

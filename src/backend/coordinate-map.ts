@@ -17,6 +17,12 @@ export interface CoordinateMap {
    * innerGrad and writes grad); false when the map works on the caller's grad in place (then innerGrad === grad).
    */
   readonly separateGradient: boolean;
+  /**
+   * True when the inner backend takes the outer positions as they are (toInner would copy them unchanged; innerDim is
+   * the outer dim): the positions and draws are passed through without a copy, and pullBack's innerPositions are the
+   * positions. Absent: false.
+   */
+  readonly identity?: boolean;
   /** n outer positions or draws (outer dim each, row-major) → inner ones (innerDim each) in dst. */
   toInner(src: Float64Array, dst: Float64Array, n: number): void;
   /**
@@ -44,10 +50,15 @@ export function mapBackend(outer: ModelSpec, inner: Backend, map: CoordinateMap,
   let positionsScratch = new Float64Array(chains * innerDim);
   let gradScratch = new Float64Array(map.separateGradient ? chains * innerDim : 0);
   let drawsScratch = new Float64Array(0);
-  const before = (positions: Float64Array, nChains: number): void => {
-    if (positionsScratch.length < nChains * innerDim) positionsScratch = new Float64Array(nChains * innerDim);
+  const identity = map.identity === true;
+  if (identity) positionsScratch = new Float64Array(0);
+  /** The inner positions of this call: the positions themselves (identity), else mapped into positionsScratch. */
+  const before = (positions: Float64Array, nChains: number): Float64Array => {
     if (map.separateGradient && gradScratch.length < nChains * innerDim) gradScratch = new Float64Array(nChains * innerDim);
+    if (identity) return positions;
+    if (positionsScratch.length < nChains * innerDim) positionsScratch = new Float64Array(nChains * innerDim);
     map.toInner(positions, positionsScratch, nChains);
+    return positionsScratch;
   };
   const innerGradient = (grad: Float64Array): Float64Array => (map.separateGradient ? gradScratch : grad);
   const innerSync = inner.logDensityGradientSync;
@@ -58,20 +69,21 @@ export function mapBackend(outer: ModelSpec, inner: Backend, map: CoordinateMap,
     spec: outer,
     dim: outer.dim,
     async logDensityGradient(positions, nChains, logp, grad, active) {
-      before(positions, nChains);
+      const innerPositions = before(positions, nChains);
       const g = innerGradient(grad);
-      await inner.logDensityGradient(positionsScratch, nChains, logp, g, active);
-      map.pullBack(positions, positionsScratch, g, nChains, logp, grad, active);
+      await inner.logDensityGradient(innerPositions, nChains, logp, g, active);
+      map.pullBack(positions, innerPositions, g, nChains, logp, grad, active);
     },
     logDensityGradientSync: innerSync
       ? (positions, nChains, logp, grad, active) => {
-          before(positions, nChains);
+          const innerPositions = before(positions, nChains);
           const g = innerGradient(grad);
-          innerSync.call(inner, positionsScratch, nChains, logp, g, active);
-          map.pullBack(positions, positionsScratch, g, nChains, logp, grad, active);
+          innerSync.call(inner, innerPositions, nChains, logp, g, active);
+          map.pullBack(positions, innerPositions, g, nChains, logp, grad, active);
         }
       : undefined,
     async pointwiseLogLik(draws, nDraws, rowStart, rowCount, out) {
+      if (identity) return inner.pointwiseLogLik(draws, nDraws, rowStart, rowCount, out);
       if (drawsScratch.length < nDraws * innerDim) drawsScratch = new Float64Array(nDraws * innerDim);
       map.toInner(draws, drawsScratch, nDraws);
       await inner.pointwiseLogLik(drawsScratch, nDraws, rowStart, rowCount, out);

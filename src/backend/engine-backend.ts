@@ -9,6 +9,9 @@ import type { Backend, BackendOptions } from './backend.js';
 import { addAuxGradient, addAuxPriors, addScalarPriors, scalarPriorConstants } from '../model/density.js';
 import type { LinkName } from '../model/families/family.js';
 import { levelCount, type Family, type ModelSpec } from '../model/spec.js';
+import { splitMean } from '../model/split.js';
+import { basisToFixed } from '../model/fixed-basis.js';
+import * as pm from '../numeric/portable-math.js';
 
 /** Which compiled kernels to run: 'auto' picks the widest the CPU has (AVX-512, then AVX2+FMA, then baseline). */
 export type NativeKernels = 'auto' | 'baseline' | 'avx2' | 'avx512';
@@ -83,6 +86,16 @@ export interface NativeModelHandle {
    * set_rotated); not while a call is running. Absent in builds before it existed.
    */
   setRotated?(term: number, rotated: boolean): void;
+  /**
+   * Rotated term `term`'s mean is folded into fixed coordinate `column` (−1: none): the engine applies the fold's
+   * shear where it stages positions and draws (native/src/engine.hpp set_fold). Absent in builds before it existed.
+   */
+  setFold?(term: number, column: number): void;
+  /**
+   * The first p coordinates arrive in the fixed basis θ = Lᵀ b (L p x p, row-major; empty: none); the engine maps
+   * them where it stages positions and draws (native/src/engine.hpp set_fixed_basis). Absent in builds before it existed.
+   */
+  setFixedBasis?(L: Float64Array): void;
   dispose(): void;
   /** Kernel instruction set in use: "baseline", "avx2+fma" or "avx512". */
   readonly isa: string;
@@ -157,6 +170,14 @@ export class EngineBackend implements Backend {
   private auxGrad: Float64Array;
   private readonly aux: Float64Array;
   private readonly auxGradOne: Float64Array;
+  /**
+   * The folds the engine shears (rotateLevels with folds): the fixed coordinate, and the term's log sd, u and level
+   * count. The positions arrive unsheared, so the fixed effects' priors are evaluated at the sheared b_j
+   * (finishGradient), as the split map's toInner would have handed them over.
+   */
+  private folds: { column: number; sdIndex: number; offset: number; K: number }[] = [];
+  /** The fixed basis the engine maps (rotateLevels with basis), or null; the priors are evaluated at b = L⁻ᵀ θ. */
+  private basis: { readonly L: Float64Array; readonly p: number } | null = null;
   /** scalarPriorConstants(spec): the priors' logarithms and log-gamma values, once rather than per chain and call. */
   private readonly priorConstants: Float64Array;
 
@@ -180,13 +201,29 @@ export class EngineBackend implements Backend {
   }
 
   /** Backend.rotateLevels: the engine maps the terms' Helmert coordinates when the build can and no call is queued. */
-  rotateLevels(terms: readonly number[]): boolean {
+  rotateLevels(terms: readonly number[], folds?: readonly number[], basis?: { readonly L: Float64Array; readonly p: number }): boolean {
     const { handle } = this;
     if (typeof handle.setRotated !== 'function' || this.pending > 0 || this.disposed) return false;
-    for (const t of terms) {
+    const folding = folds !== undefined && folds.some((column) => column >= 0);
+    if (folding && (typeof handle.setFold !== 'function' || folds.length !== terms.length)) return false;
+    if (basis && (typeof handle.setFixedBasis !== 'function' || basis.p > this.spec.fixed.names.length || basis.L.length !== basis.p * basis.p)) return false;
+    for (const [i, t] of terms.entries()) {
       if (t < 0 || t >= this.spec.terms.length || this.spec.terms[t].flat === true) return false;
+      if (folding && !(folds[i] < this.spec.fixed.names.length)) return false;
     }
     for (const t of terms) handle.setRotated(t, true);
+    if (folding) {
+      terms.forEach((t, i) => {
+        handle.setFold!(t, folds[i]);
+        const term = this.spec.terms[t];
+        if (folds[i] >= 0) this.folds.push({ column: folds[i], sdIndex: term.sdIndex, offset: term.offset, K: levelCount(this.spec, t) });
+      });
+    }
+    if (basis) {
+      handle.setFixedBasis!(basis.L);
+      this.basis = basis;
+    }
+    if (folding || basis) this.fixedSaved = new Float64Array(this.spec.fixed.names.length);
     return true;
   }
 
@@ -231,13 +268,33 @@ export class EngineBackend implements Backend {
     return this.auxGrad;
   }
 
+  /**
+   * addScalarPriors at chain offset `at`; with a basis or folds mapped by the engine, at the mapped b: the fixed
+   * coordinates are mapped in place as the split map's toInner does (b = L⁻ᵀ θ, then b_j −= splitMean(sd, u, K)) and
+   * restored to the caller's values afterwards (the engine's call is over; nothing else reads the positions meanwhile).
+   */
+  private scalarPriors(positions: Float64Array, at: number, grad: Float64Array): number {
+    const { folds, basis, fixedSaved } = this;
+    if (folds.length === 0 && !basis) return addScalarPriors(this.spec, positions, at, grad, this.priorConstants);
+    const p = fixedSaved.length;
+    for (let j = 0; j < p; j++) fixedSaved[j] = positions[at + j];
+    if (basis) basisToFixed(basis.L, basis.p, positions, at);
+    for (const { column, sdIndex, offset, K } of folds) {
+      positions[at + column] -= splitMean(pm.exp(positions[at + sdIndex]), positions[at + offset], K);
+    }
+    const lp = addScalarPriors(this.spec, positions, at, grad, this.priorConstants);
+    for (let j = 0; j < p; j++) positions[at + j] = fixedSaved[j];
+    return lp;
+  }
+  private fixedSaved = new Float64Array(0);
+
   /** Adds the scalar and aux priors and the aux's chain rule to what the addon wrote (see the file comment). */
   private finishGradient(positions: Float64Array, nChains: number, logp: Float64Array, grad: Float64Array, active?: Uint8Array): void {
     const { spec, nAux, aux, auxGradOne, priorConstants } = this;
     for (let c = 0; c < nChains; c++) {
       if (active && !active[c]) continue;
       const at = c * this.dim;
-      let lp = logp[c] + addScalarPriors(spec, positions, at, grad, priorConstants);
+      let lp = logp[c] + this.scalarPriors(positions, at, grad);
       if (nAux > 0) {
         lp += addAuxPriors(spec, positions, at, grad, aux, priorConstants);
         for (let a = 0; a < nAux; a++) auxGradOne[a] = this.auxGrad[c * nAux + a];

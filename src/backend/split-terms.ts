@@ -11,7 +11,9 @@
  * columns folded per term); buffers are allocated
  * once. An inner backend that can (Backend.rotateLevels: the native engine and its wasm build) maps the split and
  * rotated terms without a group-level fold itself, where it stages the positions and in its level prior's pass; this
- * map then only copies the positions (one native copy) and does the O(p + terms) rest: shear, basis, Jacobian.
+ * map then only copies the positions (one native copy) and does the O(p + terms) rest: shear, basis, Jacobian. When
+ * it maps every such term, it applies the folds' shears and the fixed basis too (rotateLevels with folds and basis)
+ * and the positions pass through uncopied (CoordinateMap.identity); the pull-backs stay here (O(p² + terms)).
  */
 import type { Backend, BackendOptions } from './backend.js';
 import { mapBackend, type PullBack } from './coordinate-map.js';
@@ -62,6 +64,8 @@ interface MappedTerm {
    * pullBackSplitGradient and the split map's ∂/∂log sd on the way out); here only the fold's shear and the Jacobian.
    */
   readonly inner: boolean;
+  /** The inner backend also applies the fold's shear (Backend.rotateLevels with folds): toInner leaves b_j alone. */
+  readonly innerFold: boolean;
 }
 
 /** The fixed basis of the outer spec: L (p × p) and p, or null. */
@@ -103,7 +107,7 @@ function toInner(mapped: readonly MappedTerm[], kept: Uint32Array, basis: Basis 
       const sd = pm.exp(src[base + t.sdIndex]);
       // split: r = sd·u/√K·1 + Q e;  rotated: z = u/√K·1 + Q e (by the inner backend for an `inner` term)
       if (!t.inner) splitToEffects(t.split ? sd : 1, src, base + t.offset, t.K, dst, base + t.offset, t.helmert);
-      if (t.column >= 0) dst[base + t.column] -= splitMean(sd, src[base + t.offset], t.K);
+      if (t.column >= 0 && !t.innerFold) dst[base + t.column] -= splitMean(sd, src[base + t.offset], t.K);
       // b_j −= C_j = s · rows_j · v with v = r (split, s = 1) or z (rotated, s = sd)
       if (t.groupLevel) applyGroupLevelFold(t.groupLevel, t.K, t.split ? 1 : sd, dst, base + t.offset, dst, base, -1);
     }
@@ -114,16 +118,28 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   // terms without a group-level fold (whose shear reads the mapped effects) are mapped by the inner backend when it can
   const indices = outer.terms.flatMap((t, i) => (t.parameterization === 'split' || isRotated(t) ? [i] : []));
   const byInner = indices.filter((i) => groupLevelFoldOf(outer.terms[i]) === null);
-  const innerMaps = byInner.length > 0 && inner.rotateLevels?.(byInner) === true;
+  // every mapped term by the inner backend: the folds' shears and the fixed basis too when it can, and the positions
+  // then pass through unchanged (no copy of every chain's position per call)
+  const folds = byInner.map((i) => foldColumnOf(outer.terms[i]));
+  const allInner = byInner.length > 0 && byInner.length === indices.length;
+  const basis: Basis | null = outer.fixedBasis ? { L: outer.fixedBasis, p: denseFixedCount(outer.fixed) } : null;
+  let innerMaps = false;
+  let innerFolds = false;
+  if (byInner.length > 0 && inner.rotateLevels) {
+    if (allInner && (folds.some((column) => column >= 0) || basis)) {
+      innerFolds = innerMaps = inner.rotateLevels(byInner, folds, basis ?? undefined) === true;
+    }
+    if (!innerMaps) innerMaps = inner.rotateLevels(byInner) === true;
+  }
   const mapped: MappedTerm[] = indices.map((i) => {
     const t = outer.terms[i];
     const K = levelCount(outer, i);
     const byItself = innerMaps && byInner.includes(i);
-    return { sdIndex: t.sdIndex, offset: t.offset, K, split: t.parameterization === 'split', column: foldColumnOf(t), groupLevel: groupLevelFoldOf(t), helmert: byItself ? new Float64Array(0) : helmertCoefficients(K), inner: byItself };
+    return { sdIndex: t.sdIndex, offset: t.offset, K, split: t.parameterization === 'split', column: foldColumnOf(t), groupLevel: groupLevelFoldOf(t), helmert: byItself ? new Float64Array(0) : helmertCoefficients(K), inner: byItself, innerFold: innerFolds };
   });
+  const identity = innerMaps && allInner && (innerFolds || (folds.every((column) => column < 0) && !basis));
   const dim = outer.dim;
   const kept = keptRanges(mapped, dim);
-  const basis: Basis | null = outer.fixedBasis ? { L: outer.fixedBasis, p: denseFixedCount(outer.fixed) } : null;
   const basisJacobian = basis ? fixedBasisLogJacobian(basis.L, basis.p) : 0;
   /** The Jacobians and the gradient pulled back to the outer coordinates, after the inner call. */
   const pullBack: PullBack = (positions, innerPositions, _innerGrad, nChains, logp, grad, active) => {
@@ -159,7 +175,7 @@ export function wrapSplitTerms(outer: ModelSpec, inner: Backend, options: Backen
   return mapBackend(
     outer,
     inner,
-    { innerDim: dim, separateGradient: false, toInner: (src, dst, n) => toInner(mapped, kept, basis, dim, src, dst, n), pullBack },
+    { innerDim: dim, separateGradient: false, identity, toInner: (src, dst, n) => toInner(mapped, kept, innerFolds ? null : basis, dim, src, dst, n), pullBack },
     options,
   );
 }

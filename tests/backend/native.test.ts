@@ -170,6 +170,52 @@ describe.skipIf(!addon)('native backend: parity with the reference backend on ra
     }
   });
 
+  it('rows sorted by level, each level gradient written by its slice: runs longer than a slice, levels without rows', async () => {
+    // native/src/engine.cpp cuts the row slices between levels and the kernel writes each level's gradient straight
+    // into the output (GradientSums::direct). 150 levels on 30,000 rows, ~200 rows each (sorted: under 256 a cell):
+    // a slice of 2,048 rows cut by count would split ~1 run in 10; levels 0, 1, every 7th, 148 and 149 get no rows
+    // (their gradient is the prior's alone, written by whichever slice owns them), and level 60 gets a run of ~5,000
+    // rows, longer than a slice. Compared with the reference backend (and across thread counts, bit for bit).
+    const base = randomSpec('manylevels', { levels: 150, n: 30_000, seed: 13 });
+    const rng = new Rng(13, 2);
+    const kept = Array.from({ length: 150 }, (_, k) => k).filter((k) => k >= 2 && k < 148 && k % 7 !== 0);
+    const index = new Uint32Array(base.n);
+    for (let i = 0; i < base.n; i++) index[i] = i % 6 === 0 ? 60 : kept[rng.int(kept.length)];
+    const spec = withData(base, { groups: [{ ...base.groups[0], index }] });
+    const native = await createNativeBackend(spec, { maxChains: 1 });
+    expect(native.storage).toContain("gradient rows sorted by term 0's 150 levels");
+    await native.dispose();
+    for (const kernels of KERNELS) {
+      for (const nChains of [1, 3, 5]) expectWithin(await parity(spec, nChains, kernels));
+    }
+    const positions = randomPositions(spec, 4, 5);
+    const results: Float64Array[] = [];
+    for (const threads of [1, 2, 3]) {
+      const backend = await createNativeBackend(spec, { maxChains: 4, threads, sync: false });
+      const logp = new Float64Array(4);
+      const grad = new Float64Array(4 * spec.dim).fill(Number.NaN); // every coordinate must be written
+      await backend.logDensityGradient(positions, 4, logp, grad);
+      await backend.dispose();
+      expect(grad.every(Number.isFinite)).toBe(true);
+      results.push(Float64Array.from([...logp, ...grad]));
+    }
+    for (const r of results.slice(1)) expect(r.filter((v, i) => !Object.is(v, results[0][i])).length).toBe(0);
+  });
+
+  it('rows sorted by level, eight rows spanning fewer or more than eight levels (the AVX-512 window gather and its fallback)', async () => {
+    // kernel_impl.hpp add_effects_sorted: eight rows whose levels lie within eight consecutive levels are read with one
+    // masked load and a permute, the others row by row. Levels 0–599 hold ~3 rows each (windows of 2–4 levels, and
+    // the last level's window ending at the term's end), every 7th level of 3,000 one row (windows of ~50 levels).
+    const base = randomSpec('manylevels', { levels: 3000, n: 4000, seed: 14 });
+    const rng = new Rng(14, 3);
+    const index = new Uint32Array(base.n);
+    for (let i = 0; i < base.n; i++) index[i] = i % 2 === 0 ? (i * 7) % 3000 : rng.int(600);
+    const spec = withData(base, { groups: [{ ...base.groups[0], index }] });
+    for (const kernels of KERNELS) {
+      for (const nChains of [1, 4]) expectWithin(await parity(spec, nChains, kernels));
+    }
+  });
+
   it('level indices stored as 16 and 32 bits (300 and 70,000 levels)', async () => {
     const u16 = randomSpec('manylevels', { levels: 300, n: 2000, seed: 3 });
     const u32 = randomSpec('manylevels', { levels: 70_000, n: 140_000, seed: 3 });

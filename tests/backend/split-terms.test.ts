@@ -13,6 +13,9 @@ import { effectsToSplit, pullBackSplitGradient, splitToEffects } from '../../src
 import type { ModelSpec } from '../../src/model/spec.js';
 import { maxFiniteDifferenceError } from '../helpers/finite-differences.js';
 import { randomPositions, randomSpec, relDiff } from '../helpers/specs.js';
+import { buildModel } from '../../src/model/build.js';
+import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
+import { Rng } from '../../src/rng.js';
 
 /**
  * The crossed random spec with its centered terms split: the zip intercept shares the fixed intercept (column 0),
@@ -229,6 +232,22 @@ describe.skipIf(!loadNativeAddon())('split terms on the native backend', () => {
   });
 });
 
+/** y ~ x + (1 | g) data as bench/levels-curve.ts simulates them: `rows` rows, `levels` levels, seeded. */
+function smallLevelsFrame(rows: number, levels: number) {
+  const rng = new Rng(7);
+  const effect = Array.from({ length: levels }, () => 0.5 * rng.normal());
+  const g = new Uint32Array(rows);
+  const x = new Float64Array(rows);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    g[i] = rng.int(levels);
+    x[i] = rng.normal();
+    y[i] = rng.bernoulli(1 / (1 + Math.exp(1 - 0.5 * x[i] - effect[g[i]])));
+  }
+  const names = Array.from({ length: levels }, (_, k) => `L${k}`);
+  return frameFromColumns([categoricalColumn('g', g, names), numericColumn('x', x), numericColumn('y', y)], 'levels');
+}
+
 /** `inner` without rotateLevels, so that the split map keeps the rotation in TypeScript. */
 function withoutRotation(inner: Backend): Backend {
   return {
@@ -274,6 +293,57 @@ describe.skipIf(!loadNativeAddon())('split and rotated terms mapped inside the e
       }
     });
   }
+
+  // splitCrossed (4 folded terms, no fixed basis) and a formula's own spec (a fixed basis: the engine maps θ = Lᵀ b too)
+  const passThrough: [string, () => ModelSpec][] = [
+    ['four folded terms', () => splitCrossed(3000)],
+    ['a folded intercept term and a fixed basis', () => buildModel(smallLevelsFrame(3000, 40), 'y ~ x + (1 | g)').spec],
+  ];
+  for (const [label, makeSpec] of passThrough) it(`with every term mapped by the engine, the folds' shears and the basis too (${label}): the positions pass through uncopied, same values as the TypeScript map`, async () => {
+    const spec = makeSpec();
+    const chains = 4;
+    const mappedTerms = spec.terms.flatMap((t, i) => ((t.foldColumn ?? -1) >= 0 ? [i] : []));
+    expect(mappedTerms.length).toBe(spec.terms.length);
+    const folds = mappedTerms.map((i) => spec.terms[i].foldColumn!);
+    // a fold column that is no fixed effect is refused, changing nothing
+    const probe = await createNativeBackend(centeredSpec(spec), { maxChains: chains });
+    expect(probe.rotateLevels(mappedTerms, folds.map(() => spec.fixed.names.length))).toBe(false);
+    expect(probe.rotateLevels(mappedTerms, folds)).toBe(true);
+    await probe.dispose();
+    // the inner backend sees the caller's own array (CoordinateMap.identity) and applies the shear itself
+    const engine = await createNativeBackend(centeredSpec(spec), { maxChains: chains, maxDraws: chains });
+    const seen: Float64Array[] = [];
+    const watched: Backend = {
+      ...withoutRotation(engine),
+      rotateLevels: (terms, f, basis) => engine.rotateLevels(terms, f, basis),
+      logDensityGradient: (positions, nChains, logp, grad, active) => {
+        seen.push(positions);
+        return engine.logDensityGradient(positions, nChains, logp, grad, active);
+      },
+    };
+    const byEngine = wrapSplitTerms(spec, watched, { maxChains: chains });
+    const byScript = wrapSplitTerms(spec, withoutRotation(await createNativeBackend(centeredSpec(spec), { maxChains: chains, maxDraws: chains })), { maxChains: chains });
+    try {
+      const pos = randomPositions(spec, chains, 37);
+      const before = pos.slice();
+      const [lpE, lpS] = [new Float64Array(chains), new Float64Array(chains)];
+      const [gE, gS] = [new Float64Array(chains * spec.dim), new Float64Array(chains * spec.dim)];
+      await byEngine.logDensityGradient(pos, chains, lpE, gE);
+      await byScript.logDensityGradient(pos, chains, lpS, gS);
+      expect(seen.length).toBe(1);
+      expect(seen[0]).toBe(pos);
+      expect(pos).toEqual(before); // the shear is applied on the engine's copy, never on the caller's positions
+      for (let c = 0; c < chains; c++) expect(relDiff(lpE[c], lpS[c])).toBeLessThan(1e-12);
+      for (let j = 0; j < gE.length; j++) expect(relDiff(gE[j], gS[j], 1e-6)).toBeLessThan(1e-12);
+      const [llE, llS] = [new Float64Array(chains * 300), new Float64Array(chains * 300)];
+      await byEngine.pointwiseLogLik(pos, chains, 50, 300, llE);
+      await byScript.pointwiseLogLik(pos, chains, 50, 300, llS);
+      for (let i = 0; i < llE.length; i++) expect(relDiff(llE[i], llS[i])).toBeLessThan(1e-12);
+    } finally {
+      await byEngine.dispose();
+      await byScript.dispose();
+    }
+  });
 
   it('its gradient agrees with central finite differences to 1e-6, and 1, 2 and 3 threads give the same bits', async () => {
     const spec = splitCrossed(5000);

@@ -36,6 +36,8 @@ export interface KernelExports {
   nutmeg_pointwise(handle: number, nDraws: number, rowStart: number, rowCount: number, out: number): number;
   /** Absent in modules built before it existed. */
   nutmeg_set_rotated?(handle: number, term: number, rotated: number): number;
+  /** Absent in modules built before it existed. */
+  nutmeg_set_fold?(handle: number, term: number, column: number): number;
   nutmeg_positions(handle: number): number;
   nutmeg_active(handle: number): number;
   nutmeg_logp(handle: number): number;
@@ -129,10 +131,19 @@ class WasmModel implements NativeModelHandle {
         if (set(handle, term, rotated ? 1 : 0) !== 0) this.fail();
       };
     }
+    const fold = exports.nutmeg_set_fold;
+    if (typeof fold === 'function') {
+      this.setFold = (term, column) => {
+        this.live();
+        if (fold(handle, term, column) !== 0) this.fail();
+      };
+    }
   }
 
   /** NativeModelHandle.setRotated, when the module has it. */
   readonly setRotated?: (term: number, rotated: boolean) => void;
+  /** NativeModelHandle.setFold, when the module has it. */
+  readonly setFold?: (term: number, column: number) => void;
 
   private text(pointer: number): string {
     return readText(this.exports, pointer);

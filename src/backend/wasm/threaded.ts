@@ -25,6 +25,7 @@ const EXPORT_NAMES = [
   'malloc', 'free', 'nutmeg_model_create', 'nutmeg_model_error', 'nutmeg_gradient', 'nutmeg_pointwise', 'nutmeg_positions',
   'nutmeg_active', 'nutmeg_logp', 'nutmeg_grad', 'nutmeg_aux_grad', 'nutmeg_draws', 'nutmeg_isa', 'nutmeg_layout',
   'nutmeg_layout_summary', 'nutmeg_storage', 'nutmeg_model_free', 'nutmeg_set_rotated',
+  'nutmeg_set_fold',
 ] as const;
 
 /** The started threaded module: its exports and the pool's workers no live model holds. */
