@@ -66,6 +66,17 @@ export function columnVariable(cd: ColumnDraws, i: number, target?: Float64Array
   return out;
 }
 
+/** The value of variable i at chain c, draw d (the same arithmetic as columnVariable). */
+export function columnValue(cd: ColumnDraws, i: number, c: number, d: number): number {
+  const { nChains, nDraws } = cd;
+  const v = cd.source[i];
+  if (v >= 0) return cd.base.values[(v * nChains + c) * nDraws + d];
+  const j = -1 - v;
+  const x = cd.chains[c][d * cd.stride + cd.column[j]];
+  const s = cd.scale[j];
+  return s >= 0 ? cd.base.values[(s * nChains + c) * nDraws + d] * x : x;
+}
+
 /** Every variable stored, as one DrawSet (the form of old; for callers that need the draws whole). */
 export function materializeColumns(cd: ColumnDraws, options: { readonly shared?: boolean } = {}): DrawSet {
   if (cd.column.length === 0 && cd.base.names.length === cd.names.length && cd.source.every((v, i) => v === i)) return cd.base;

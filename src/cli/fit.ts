@@ -14,7 +14,7 @@ import type { SummaryRow } from '../diagnostics/summary.js';
 import { DEFAULT_SUMMARY_STATS, resolveStats, summaryTable } from '../report/summary-table.js';
 import { DEFAULT_HDI_PROB } from '../diagnostics/hdi.js';
 import { summarizeColumnsParallel } from '../diagnostics/summary-parallel.js';
-import { allStored, materializeColumns } from '../column-draws.js';
+import { allStored } from '../column-draws.js';
 import { diagnosticsFromRows, termEfficiency, termShapes } from '../diagnostics/term-efficiency.js';
 import { UserError } from '../errors.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
@@ -209,9 +209,9 @@ async function run(f: FitFlags): Promise<void> {
   // only the report's LOO and --save-loglik read the unconstrained draws after the fit; otherwise they are released
   // as they are constrained (issue 16: a 10⁵-level fit's draws are not held in both forms)
   const keepUnconstrained = reportFile !== null || f.saveLoglik === true;
-  // then the per-level draws are held once, in the sampler's arrays (src/fit/constrain-columns.ts), unless every draw
-  // of them is to be written (--save-effects all: then they are made whole below)
-  const levelsInPlace = !keepUnconstrained && askedEffects !== 'all';
+  // then the per-level draws are held once, in the sampler's arrays (src/fit/constrain-columns.ts): the summary, the
+  // chain CSVs, effects-draws.bin and the NetCDF file read them there
+  const levelsInPlace = !keepUnconstrained;
   let fit;
   try {
     fit =
@@ -280,8 +280,6 @@ async function run(f: FitFlags): Promise<void> {
           saveEffects = 'none';
         }
       }
-      // every draw of the per-level variables is written: the chain CSVs and the NetCDF posterior read them whole
-      if (saveEffects === 'all' && fit.columns !== null) fit = { ...fit, draws: materializeColumns(fit.columns, { shared: true }), columns: null };
     }
     if (outDir !== null) {
       const source = f.data.startsWith(SIMULATED_PREFIX) ? f.data : resolve(f.data);

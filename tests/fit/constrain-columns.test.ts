@@ -9,7 +9,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allStored, columnVariable, materializeColumns } from '../../src/column-draws.js';
+import { allStored, columnValue, columnVariable, materializeColumns } from '../../src/column-draws.js';
+import { fitModel } from '../../src/fit/fit.js';
+import { inferenceDataFile } from '../../src/io/inference-data.js';
+import { runMeta, writeRun } from '../../src/io/run-dir.js';
+import type { NcBlock } from '../../src/io/netcdf4.js';
 import { summarizeColumns, summarizeColumnsParallel, summarizeDrawsParallel } from '../../src/diagnostics/summary-parallel.js';
 import { summarizeDraws } from '../../src/diagnostics/summary.js';
 import { diagnosticsFromRows } from '../../src/diagnostics/term-efficiency.js';
@@ -137,4 +141,67 @@ describe('what reads the draws in place', () => {
     expect(fromColumns).toEqual(fromDraws);
     expect(fromColumns?.essBulk).toBeGreaterThan(0);
   });
+});
+
+describe('the value at one chain and draw, the NetCDF posterior and a whole fit', () => {
+  const s = SPECS.rotated;
+  const result = fakeResult(s, 2, 9, 8);
+  const reference = constrainDraws(s, copyResult(result));
+  const columns = constrainToColumns(s, result);
+
+  it('columnValue is the materialised value at every (variable, chain, draw)', () => {
+    const { nChains, nDraws } = reference;
+    let checked = 0;
+    for (let i = 0; i < reference.names.length; i++) {
+      for (let c = 0; c < nChains; c++) {
+        for (let d = 0; d < nDraws; d++) {
+          expect(Object.is(columnValue(columns, i, c, d), reference.values[(i * nChains + c) * nDraws + d])).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(reference.values.length);
+  });
+
+  it("the NetCDF posterior's blocks read in place equal those of the materialised draws", async () => {
+    const blocks = async (draws: typeof reference | typeof columns) => {
+      const file = inferenceDataFile({ spec: s, draws, stats: null, nutmegVersion: 'test', createdAt: 'then' });
+      const posterior = file.groups.find((g) => g.name === 'posterior')!;
+      const out: Record<string, number[]> = {};
+      for (const v of posterior.variables) {
+        const values: number[] = [];
+        for await (const b of v.blocks as AsyncIterable<NcBlock>) values.push(b.start, b.count, ...Array.from(b.values as Float64Array));
+        out[v.name] = values;
+      }
+      return out;
+    };
+    const expected = await blocks(reference);
+    expect(Object.keys(expected)).toEqual(expect.arrayContaining(['z_g__Intercept', 'r_g__Intercept'].map((n) => n.replace('g', 's'))));
+    expect(await blocks(columns)).toEqual(expected);
+  });
+
+  it('nutmeg fit with levelsInPlace writes the chain CSVs and effects-draws.bin of a fit that materialises them', async () => {
+    const frame400 = levelsFrame(400, 60);
+    const options = { backend: 'reference' as const, chains: 2, warmup: 30, draws: 20, seed: 5, family: 'bernoulli' as const };
+    const whole = await fitModel(frame400, 'y ~ x + (1 | s)', { ...options, keepUnconstrained: false });
+    const inPlace = await fitModel(frame400, 'y ~ x + (1 | s)', { ...options, keepUnconstrained: false, levelsInPlace: true });
+    expect(inPlace.columns).not.toBeNull();
+    expect(inPlace.columns!.column.length).toBe(120);
+    expect(inPlace.draws.names.some((n) => n.includes('['))).toBe(false);
+    const text = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => !l.startsWith('#'));
+    for (const saveEffects of ['all', 'summary'] as const) {
+      const dirs = [whole, inPlace].map((fit) => {
+        const dir = mkdtempSync(join(tmpdir(), 'nutmeg-columns-'));
+        const meta = runMeta(fit, { source: 'test', seed: null, rows: 400 }, '0.0.0-test');
+        const effects = saveEffects === 'summary' ? { saveEffects, effectsDraws: { file: 'effects-draws.bin', dtype: 'float32' as const, variables: 0 } } : { saveEffects };
+        writeRun(dir, fit, { ...meta, ...effects });
+        return dir;
+      });
+      expect(text(dirs[1], 'chain-2.csv')).toEqual(text(dirs[0], 'chain-2.csv'));
+      expect(text(dirs[0], 'chain-2.csv')[0].split(',').length).toBe(saveEffects === 'all' ? 7 + 3 + 120 : 7 + 3);
+      if (saveEffects === 'summary') expect(readFileSync(join(dirs[1], 'effects-draws.bin')).equals(readFileSync(join(dirs[0], 'effects-draws.bin')))).toBe(true);
+    }
+    await whole.dispose();
+    await inPlace.dispose();
+  }, 120_000);
 });
