@@ -206,11 +206,10 @@ async function run(f: FitFlags): Promise<void> {
     say(`\ninterrupted (${signal}): finishing the current iteration and keeping what was drawn; send it again to quit at once`);
     controller.abort();
   });
-  // only the report's LOO and --save-loglik read the unconstrained draws after the fit; otherwise they are released
-  // as they are constrained (issue 16: a 10⁵-level fit's draws are not held in both forms)
+  // only the report's LOO and --save-loglik read the unconstrained draws after the fit; otherwise the per-level draws
+  // are held once, constrained in the sampler's own arrays (src/fit/constrain-columns.ts; issue 16: 10⁵ levels' draws
+  // were held three times): the summary, the chain CSVs, effects-draws.bin and the NetCDF file read them there
   const keepUnconstrained = reportFile !== null || f.saveLoglik === true;
-  // then the per-level draws are held once, in the sampler's arrays (src/fit/constrain-columns.ts): the summary, the
-  // chain CSVs, effects-draws.bin and the NetCDF file read them there
   const levelsInPlace = !keepUnconstrained;
   let fit;
   try {
