@@ -13,7 +13,8 @@ import { convergenceWarnings, samplerDiagnostics, samplerWarnings } from '../dia
 import type { SummaryRow } from '../diagnostics/summary.js';
 import { DEFAULT_SUMMARY_STATS, resolveStats, summaryTable } from '../report/summary-table.js';
 import { DEFAULT_HDI_PROB } from '../diagnostics/hdi.js';
-import { summarizeDrawsParallel } from '../diagnostics/summary-parallel.js';
+import { summarizeColumnsParallel } from '../diagnostics/summary-parallel.js';
+import { allStored } from '../column-draws.js';
 import { diagnosticsFromRows, termEfficiency, termShapes } from '../diagnostics/term-efficiency.js';
 import { UserError } from '../errors.js';
 import { SETTING_RANGES, rangeText } from '../fit/bounds.js';
@@ -205,15 +206,17 @@ async function run(f: FitFlags): Promise<void> {
     say(`\ninterrupted (${signal}): finishing the current iteration and keeping what was drawn; send it again to quit at once`);
     controller.abort();
   });
-  // only the report's LOO and --save-loglik read the unconstrained draws after the fit; otherwise they are released
-  // as they are constrained (issue 16: a 10⁵-level fit's draws are not held in both forms)
+  // only the report's LOO and --save-loglik read the unconstrained draws after the fit; otherwise the per-level draws
+  // are held once, constrained in the sampler's own arrays (src/fit/constrain-columns.ts; issue 16: 10⁵ levels' draws
+  // were held three times): the summary, the chain CSVs, effects-draws.bin and the NetCDF file read them there
   const keepUnconstrained = reportFile !== null || f.saveLoglik === true;
+  const levelsInPlace = !keepUnconstrained;
   let fit;
   try {
     fit =
       method === 'pathfinder'
-        ? await fitPathfinder(frame, formula, { ...options, onModel, keepUnconstrained })
-        : await fitModel(frame, formula, { ...options, onModel, keepUnconstrained, onProgress: progress.onProgress, signal: controller.signal });
+        ? await fitPathfinder(frame, formula, { ...options, onModel, keepUnconstrained, levelsInPlace })
+        : await fitModel(frame, formula, { ...options, onModel, keepUnconstrained, levelsInPlace, onProgress: progress.onProgress, signal: controller.signal });
   } catch (e) {
     trap.release();
     throw e;
@@ -223,13 +226,15 @@ async function run(f: FitFlags): Promise<void> {
     const s = fit.sample;
     // The summary is computed (not printed) first so that fit.json carries every warning; should it fail, the run is
     // still written before the error surfaces.
-    let summary: Awaited<ReturnType<typeof summarizeDrawsParallel>> | null = null;
+    // every constrained variable (fit.draws alone lacks the per-level ones kept in place)
+    const every = fit.columns ?? allStored(fit.draws);
+    let summary: Awaited<ReturnType<typeof summarizeColumnsParallel>> | null = null;
     let summaryError: unknown = null;
     try {
       // the MCSEs of the 5% and 95% quantiles only where they are shown or kept: JSON, --stats naming them, the run
       // directory, the NetCDF file, the report (their Beta quantiles are the summary's costliest cold code)
       const quantileMcse = format === 'json' || /mcse_q/.test(f.stats ?? '') || outDir !== null || netcdfFile !== null || reportFile !== null;
-      summary = await summarizeDrawsParallel(fit.draws, { variables: f.vars ? f.vars.split(',') : [], quantileMcse });
+      summary = await summarizeColumnsParallel(every, { variables: f.vars ? f.vars.split(',') : [], quantileMcse });
     } catch (e) {
       summaryError = e;
     }
@@ -245,13 +250,13 @@ async function run(f: FitFlags): Promise<void> {
     // how well each varying term mixed (issue 16): in fit.json and one line per term below
     const perTerm =
       summary !== null && fit.method === 'nuts' && fit.model.spec.terms.length > 0
-        ? termEfficiency(termShapes(fit.model.spec), diagnosticsFromRows(summary.rows, fit.draws), gradients)
+        ? termEfficiency(termShapes(fit.model.spec), diagnosticsFromRows(summary.rows, every), gradients)
         : null;
     // results first: nothing printed below (however large) can lose them
     let saveEffects: SaveEffects = 'all';
     let effects: SummaryRow[] = [];
     if (outDir !== null || netcdfFile !== null) {
-      const perLevel = fit.draws.names.reduce((n, name) => n + (isPerLevelName(name) ? 1 : 0), 0);
+      const perLevel = every.names.reduce((n, name) => n + (isPerLevelName(name) ? 1 : 0), 0);
       saveEffects = askedEffects ?? defaultSaveEffects(perLevel);
       if (askedEffects === undefined && saveEffects !== 'all' && !f.quiet) {
         const kept = [
@@ -267,7 +272,7 @@ async function run(f: FitFlags): Promise<void> {
       }
       if (saveEffects === 'summary') {
         try {
-          const all = f.vars || summary === null ? await summarizeDrawsParallel(fit.draws) : summary;
+          const all = f.vars || summary === null ? await summarizeColumnsParallel(every) : summary;
           effects = all.rows.filter((r) => isPerLevelName(r.variable));
         } catch {
           // the summary's own error surfaces below, once the run (population-level draws) is written
@@ -281,7 +286,7 @@ async function run(f: FitFlags): Promise<void> {
       // --sep and --decimal as given, for loo and report to read the file as the fit did
       const dialect = { ...(dataOptions.sep !== undefined ? { sep: dataOptions.sep } : {}), ...(dataOptions.decimal !== undefined ? { decimal: dataOptions.decimal } : {}) };
       const base = runMeta(fit, { source, seed: truth ? seed : null, rows: frame.nRows, ...types, ...dialect }, packageVersion(), [...printed, ...fitWarnings]);
-      const meta = { ...base, ...(perTerm !== null ? { termEfficiency: perTerm } : {}), ...effectsMeta(saveEffects, effects, DEFAULT_HDI_PROB, fit.draws.names) };
+      const meta = { ...base, ...(perTerm !== null ? { termEfficiency: perTerm } : {}), ...effectsMeta(saveEffects, effects, DEFAULT_HDI_PROB, every.names) };
       saveRun(outDir, fit, meta, { effects });
       const written = meta.effectsSummary && meta.effectsDraws ? `, ${meta.effectsSummary.file}, ${meta.effectsDraws.file} and fit.json` : ' and fit.json';
       if (!f.quiet) say(`wrote ${meta.files.length} chain CSV files${written} to ${outDir}${s.incomplete ? ' (marked incomplete)' : ''}`);

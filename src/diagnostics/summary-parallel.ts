@@ -15,10 +15,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
 import type { DrawSet } from '../draws.js';
+import { allStored, columnVariable, type ColumnDraws } from '../column-draws.js';
 import type { ChainDraws } from './chains.js';
-import { variableChains } from './chains.js';
 import type { DiagnosticWarning, Summary, SummaryOptions, SummaryRow } from './summary.js';
-import { checkedHdiProb, nonFiniteWarning, selectVariables, summarizeDraws, summarizeVariable } from './summary.js';
+import { checkedHdiProb, nonFiniteWarning, selectVariables, summarizeVariable } from './summary.js';
 import { DiagnosticsWorkspace } from './workspace.js';
 
 export interface ParallelSummaryOptions extends SummaryOptions {
@@ -57,10 +57,17 @@ function workerModuleUrl(): string {
 }
 
 interface Job {
+  /** The stored variables (ColumnDraws.base). */
   readonly values: SharedArrayBuffer;
   readonly nChains: number;
   readonly nDraws: number;
   readonly names: readonly string[];
+  /** ColumnDraws's source, chains (shared), stride, column and scale: the variables read from the chains. */
+  readonly source: Int32Array;
+  readonly chains: readonly SharedArrayBuffer[];
+  readonly stride: number;
+  readonly column: Int32Array;
+  readonly scale: Int32Array;
   /** Variable indices to summarize, in output order. */
   readonly selected: readonly number[];
   readonly hdiProb: number;
@@ -74,20 +81,28 @@ interface RowMessage {
   readonly row: SummaryRow;
 }
 
-function chainsOf(job: Job, v: number): ChainDraws {
-  const size = job.nChains * job.nDraws;
-  return { values: new Float64Array(job.values, v * size * 8, size), nChains: job.nChains, nDraws: job.nDraws };
+/** The job's draws as ColumnDraws over its shared memory (no copy). */
+function columnsOf(job: Job): ColumnDraws {
+  const base = { names: [], nChains: job.nChains, nDraws: job.nDraws, values: new Float64Array(job.values) };
+  const chains = job.chains.map((b) => new Float64Array(b));
+  return { names: job.names, nChains: job.nChains, nDraws: job.nDraws, base, source: job.source, chains, stride: job.stride, column: job.column, scale: job.scale };
+}
+
+function chainsOf(cd: ColumnDraws, i: number, scratch: Float64Array): ChainDraws {
+  return { values: columnVariable(cd, i, scratch), nChains: cd.nChains, nDraws: cd.nDraws };
 }
 
 /** Claims positions from the shared counter and summarizes them until none are left (with a workspace of its own). */
-function drain(job: Job, emit: (m: RowMessage) => void): void {
+function drain(job: Job, emit: (m: RowMessage) => void, draws: ColumnDraws = columnsOf(job)): void {
   const counter = new Int32Array(job.counter);
   const ws = new DiagnosticsWorkspace();
+  // a variable read from the chains is gathered here, one at a time
+  const scratch = new Float64Array(job.nChains * job.nDraws);
   for (;;) {
     const position = Atomics.add(counter, 0, 1);
     if (position >= job.selected.length) return;
     const v = job.selected[position];
-    emit({ position, row: summarizeVariable(job.names[v], chainsOf(job, v), ws, job.hdiProb, job.quantileMcse) });
+    emit({ position, row: summarizeVariable(job.names[v], chainsOf(draws, v, scratch), ws, job.hdiProb, job.quantileMcse) });
   }
 }
 
@@ -164,12 +179,30 @@ function typeScriptLoaderUrl(): string | null {
   }
 }
 
-function sharedValues(draws: DrawSet): SharedArrayBuffer {
-  const { buffer, byteOffset, byteLength } = draws.values;
+function sharedValues(values: Float64Array): SharedArrayBuffer {
+  const { buffer, byteOffset, byteLength } = values;
   if (buffer instanceof SharedArrayBuffer && byteOffset === 0) return buffer;
   const shared = new SharedArrayBuffer(byteLength);
-  new Float64Array(shared).set(draws.values);
+  new Float64Array(shared).set(values);
   return shared;
+}
+
+/** `summarizeDraws` of ColumnDraws on the calling thread (rows and warnings in the order of `names`). */
+export function summarizeColumns(draws: ColumnDraws, options: SummaryOptions = {}): Summary {
+  const hdiProb = checkedHdiProb(options);
+  const rows: SummaryRow[] = [];
+  const warnings: DiagnosticWarning[] = [];
+  const ws = new DiagnosticsWorkspace();
+  const scratch = new Float64Array(draws.nChains * draws.nDraws);
+  for (const v of selectVariables(draws.names, options.variables)) {
+    const x = chainsOf(draws, v, scratch);
+    const row = summarizeVariable(draws.names[v], x, ws, hdiProb, options.quantileMcse ?? true);
+    // only a variable with non-finite draws has no mean
+    const warning = row.mean === null ? nonFiniteWarning(draws.names[v], x) : null;
+    if (warning) warnings.push(warning);
+    rows.push(row);
+  }
+  return { rows, warnings };
 }
 
 /** Like `summarizeDraws`, with the variables shared out among threads. */
@@ -177,11 +210,22 @@ export async function summarizeDrawsParallel(
   draws: DrawSet,
   options: ParallelSummaryOptions = {},
 ): Promise<ParallelSummary> {
+  return summarizeColumnsParallel(allStored(draws), options);
+}
+
+/**
+ * Like `summarizeColumns`, with the variables shared out among threads; the chains the columns are read from are
+ * shared with the workers as they are where they lie in a SharedArrayBuffer (the sampler's do), else copied once.
+ */
+export async function summarizeColumnsParallel(
+  draws: ColumnDraws,
+  options: ParallelSummaryOptions = {},
+): Promise<ParallelSummary> {
   const hdiProb = checkedHdiProb(options);
   const selected = selectVariables(draws.names, options.variables);
   const threads = Math.min(options.threads ?? availableParallelism(), selected.length);
   if (threads <= 1 || selected.length * draws.nChains * draws.nDraws < (options.minParallelDraws ?? MIN_PARALLEL_DRAWS)) {
-    return { ...summarizeDraws(draws, options), rowsFromWorkers: 0 };
+    return { ...summarizeColumns(draws, options), rowsFromWorkers: 0 };
   }
   // workers take a while to start (more so under a TypeScript loader), so they are started first and get their
   // job once the draws are in shared memory
@@ -217,10 +261,15 @@ export async function summarizeDrawsParallel(
     );
   }
   const job: Job = {
-    values: sharedValues(draws),
+    values: sharedValues(draws.base.values),
     nChains: draws.nChains,
     nDraws: draws.nDraws,
     names: draws.names,
+    source: draws.source,
+    chains: draws.chains.map(sharedValues),
+    stride: draws.stride,
+    column: draws.column,
+    scale: draws.scale,
     selected,
     hdiProb,
     quantileMcse: options.quantileMcse ?? true,
@@ -228,15 +277,20 @@ export async function summarizeDrawsParallel(
   };
   for (const worker of workers) worker.postMessage(job);
   if (options.useCallingThread ?? true) {
-    drain(job, (m) => {
-      rows[m.position] = m.row;
-    });
+    drain(
+      job,
+      (m) => {
+        rows[m.position] = m.row;
+      },
+      draws,
+    );
   }
   await Promise.all(finished);
   const warnings: DiagnosticWarning[] = [];
   let ws: DiagnosticsWorkspace | null = null; // for rows no thread summarized (a worker that failed)
+  const scratch = new Float64Array(draws.nChains * draws.nDraws);
   const out = selected.map((v, position) => {
-    const x = variableChains(draws, v);
+    const x = chainsOf(draws, v, scratch);
     const row = rows[position] ?? summarizeVariable(draws.names[v], x, (ws ??= new DiagnosticsWorkspace()), hdiProb, options.quantileMcse ?? true);
     // only a variable with non-finite draws has no mean
     const warning = row.mean === null ? nonFiniteWarning(draws.names[v], x) : null;

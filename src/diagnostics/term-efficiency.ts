@@ -7,8 +7,8 @@
  * whatever their length and whatever the machine's load.
  */
 import type { DrawSet } from '../draws.js';
+import { allStored, columnVariable, type ColumnDraws } from '../column-draws.js';
 import { levelCount, termLabel, type ModelSpec, type Parameterization } from '../model/spec.js';
-import { variableChains } from './chains.js';
 import { essBulk } from './ess.js';
 import { rhat } from './rhat.js';
 import { DiagnosticsWorkspace } from './workspace.js';
@@ -79,12 +79,14 @@ export function termEfficiency(terms: readonly TermShape[], diagnostics: Variabl
 
 /**
  * A lookup for termEfficiency from summary rows (by variable name), computing bulk-ESS and R-hat from the draws for
- * a variable the rows leave out (a summary filtered by --vars).
+ * a variable the rows leave out (a summary filtered by --vars); the draws may hold their per-level variables in place
+ * (src/column-draws.ts).
  */
 export function diagnosticsFromRows(
   rows: readonly { readonly variable: string; readonly ess_bulk: number | null; readonly rhat: number | null }[],
-  draws: DrawSet,
+  stored: DrawSet | ColumnDraws,
 ): VariableDiagnostics {
+  const draws = 'source' in stored ? stored : allStored(stored);
   const byName = new Map(rows.map((r) => [r.variable, { essBulk: r.ess_bulk, rhat: r.rhat }]));
   const index = new Map(draws.names.map((n, v) => [n, v]));
   let ws: DiagnosticsWorkspace | null = null; // the lookup's own, made when a variable first needs computing
@@ -93,7 +95,7 @@ export function diagnosticsFromRows(
     if (known !== undefined) return known;
     const v = index.get(name);
     if (v === undefined) return undefined;
-    const x = variableChains(draws, v);
+    const x = { values: columnVariable(draws, v), nChains: draws.nChains, nDraws: draws.nDraws };
     ws ??= new DiagnosticsWorkspace();
     return { essBulk: essBulk(x, undefined, ws), rhat: rhat(x, undefined, ws) };
   };

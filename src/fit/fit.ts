@@ -7,6 +7,8 @@ import type { Backend } from '../backend/backend.js';
 import { createBackend, type BackendChoice } from '../backend/select.js';
 import type { Frame } from '../data/frame.js';
 import { makeDrawSet, type DrawSet } from '../draws.js';
+import type { ColumnDraws } from '../column-draws.js';
+import { constrainToColumns } from './constrain-columns.js';
 import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.js';
 import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
 import { denseFixedCount, type ModelSpec } from '../model/spec.js';
@@ -72,6 +74,12 @@ export interface FitOptions extends BuildOptions {
    * arrays), for a caller that needs only the constrained draws — `nutmeg fit` without --report or --save-loglik.
    */
   readonly keepUnconstrained?: boolean;
+  /**
+   * Whether the per-level variables are kept once, in the sampler's own arrays (src/fit/constrain-columns.ts): then
+   * fit.columns reads every constrained variable, fit.draws holds only the others, and fit.sample.draws is emptied
+   * (default false). `nutmeg fit` without --report or --save-loglik: a 10⁵-level fit holds its level draws once.
+   */
+  readonly levelsInPlace?: boolean;
 }
 
 
@@ -94,8 +102,13 @@ export interface Fit {
   readonly model: BuiltModel;
   readonly backend: Backend;
   readonly sample: SampleResult;
-  /** Constrained parameters and generated quantities (names from constrainedNames). */
+  /**
+   * Constrained parameters and generated quantities (names from constrainedNames); with FitOptions.levelsInPlace
+   * only those not read from the sampler's arrays (see `columns`).
+   */
   readonly draws: DrawSet;
+  /** With FitOptions.levelsInPlace: every constrained variable, the per-level ones read in place; else null. */
+  readonly columns: ColumnDraws | null;
   /** lp__, accept_stat__, stepsize__, treedepth__, n_leapfrog__, divergent__, energy__. */
   readonly stats: DrawSet;
   /** Level names of every indexed family, e.g. r_zip_code__Intercept → ["Rural", "Surburban", "Urban"]. */
@@ -132,6 +145,15 @@ export function constrainDraws(spec: ModelSpec, result: SampleResult, options: {
     if (options.release) result.draws[c] = new Float64Array(0);
   }
   return out;
+}
+
+/** The constrained draws of a fit: whole (draws), or with the per-level variables in place (columns). */
+function constrainedOf(spec: ModelSpec, result: SampleResult, options: FitOptions): { draws: DrawSet; columns: ColumnDraws | null } {
+  if (options.levelsInPlace === true) {
+    const columns = constrainToColumns(spec, result);
+    return { draws: columns.base, columns };
+  }
+  return { draws: constrainDraws(spec, result, { release: options.keepUnconstrained === false }), columns: null };
 }
 
 /** What the memory estimate needs to know about a run of `spec` (see src/fit/memory-estimate.ts). */
@@ -212,7 +234,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
       model,
       backend,
       sample: result,
-      draws: constrainDraws(model.spec, result, { release: options.keepUnconstrained === false }),
+      ...constrainedOf(model.spec, result, options),
       stats: result.stats,
       coordinates: levelCoordinates(model.spec),
       mode,
@@ -250,7 +272,7 @@ export async function fitPathfinder(frame: Frame, formula: string, options: FitO
       model,
       backend,
       sample: result,
-      draws: constrainDraws(model.spec, result, { release: options.keepUnconstrained === false }),
+      ...constrainedOf(model.spec, result, options),
       stats: result.stats,
       coordinates: levelCoordinates(model.spec),
       mode: null,

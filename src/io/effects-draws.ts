@@ -14,6 +14,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { DrawSet } from '../draws.js';
+import { allStored, columnVariable, type ColumnDraws } from '../column-draws.js';
 import { UserError } from '../errors.js';
 import { writeBytesFully, type WriteFn } from './out-target.js';
 import { isPerLevelName } from './variable-names.js';
@@ -59,11 +60,15 @@ function namesOf(families: readonly Family[]): string[] {
   return families.flatMap((f) => Array.from({ length: f.levels }, (_, k) => `${f.name}[${k + 1}]`));
 }
 
-/** Writes the stored per-level variables of `draws` (bracket names) to path; returns how many. */
-export function writeEffectsDraws(path: string, draws: DrawSet, write?: WriteFn): number {
-  const stored = storedEffectNames(draws.names);
+/**
+ * Writes the stored per-level variables of `draws` (bracket names) to path, a block of variables at a time; returns
+ * how many. The draws may hold their per-level variables in place (src/column-draws.ts): each is gathered as written.
+ */
+export function writeEffectsDraws(path: string, stored: DrawSet | ColumnDraws, write?: WriteFn): number {
+  const draws = 'source' in stored ? stored : allStored(stored);
+  const names = storedEffectNames(draws.names);
   const index = new Map(draws.names.map((n, i) => [n, i]));
-  const header = Buffer.from(JSON.stringify({ dtype: 'float32', families: familiesOf(stored), nChains: draws.nChains, nDraws: draws.nDraws } satisfies Header), 'utf8');
+  const header = Buffer.from(JSON.stringify({ dtype: 'float32', families: familiesOf(names), nChains: draws.nChains, nDraws: draws.nDraws } satisfies Header), 'utf8');
   const pad = (4 - ((MAGIC.length + 4 + header.length) % 4)) % 4;
   const head = Buffer.alloc(MAGIC.length + 4 + header.length + pad);
   head.write(MAGIC, 0, 'ascii');
@@ -74,14 +79,14 @@ export function writeEffectsDraws(path: string, draws: DrawSet, write?: WriteFn)
   const perBlock = Math.max(1, Math.floor((1 << 20) / Math.max(1, size)));
   const block = Buffer.alloc(perBlock * size * 4);
   const view = NATIVE_LE ? new Float32Array(block.buffer, block.byteOffset, perBlock * size) : null;
+  const scratch = new Float64Array(size);
   const fd = openSync(path, 'w');
   try {
     writeBytesFully(fd, head, write);
-    for (let first = 0; first < stored.length; first += perBlock) {
-      const count = Math.min(perBlock, stored.length - first);
+    for (let first = 0; first < names.length; first += perBlock) {
+      const count = Math.min(perBlock, names.length - first);
       for (let j = 0; j < count; j++) {
-        const v = index.get(stored[first + j])!;
-        const values = draws.values.subarray(v * size, (v + 1) * size);
+        const values = columnVariable(draws, index.get(names[first + j])!, scratch);
         if (view !== null) view.set(values, j * size);
         else for (let i = 0; i < size; i++) block.writeFloatLE(values[i], (j * size + i) * 4);
       }
@@ -90,7 +95,7 @@ export function writeEffectsDraws(path: string, draws: DrawSet, write?: WriteFn)
   } finally {
     closeSync(fd);
   }
-  return stored.length;
+  return names.length;
 }
 
 /** Where an effects-draws.bin's values are, once its header has been read and checked. */

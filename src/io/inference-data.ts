@@ -18,6 +18,7 @@
  */
 import type { DrawSet } from '../draws.js';
 import type { SummaryRow } from '../diagnostics/summary.js';
+import { allStored, columnVariable, type ColumnDraws } from '../column-draws.js';
 import type { Fit } from '../fit/fit.js';
 import { fitLogLikBlocks } from '../loo/fit-loo.js';
 import type { LogLikBlock } from '../loo/loo.js';
@@ -31,8 +32,8 @@ export type InferenceDataEffects = 'all' | 'summary' | 'none';
 
 export interface InferenceDataInput {
   readonly spec: ModelSpec;
-  /** Constrained draws, names in bracket form (r_g__t[3]). */
-  readonly draws: DrawSet;
+  /** Constrained draws, names in bracket form (r_g__t[3]); the per-level ones may be read in place (src/column-draws.ts). */
+  readonly draws: DrawSet | ColumnDraws;
   /** Sampler statistics (CmdStan names); null: no sample_stats group. */
   readonly stats: DrawSet | null;
   /** Default 'all'. */
@@ -112,24 +113,24 @@ function perLevelFamilies(names: readonly string[]): Family[] {
 }
 
 /** A variable's draws over (chain, draw), one block. */
-function scalarBlocks(draws: DrawSet, v: number): NcBlock[] {
-  const size = draws.nChains * draws.nDraws;
-  return [{ start: 0, count: draws.nDraws, values: draws.values.slice(v * size, (v + 1) * size) }];
+function scalarBlocks(draws: ColumnDraws, v: number): NcBlock[] {
+  return [{ start: 0, count: draws.nDraws, values: columnVariable(draws, v).slice() }];
 }
 
 /**
  * A family's draws over (chain, draw, level) in blocks of levels: the draw set is variable-major, the file C order
  * with the level fastest, so each block is transposed into a buffer of its own.
  */
-function* familyBlocks(draws: DrawSet, columns: readonly number[]): Generator<NcBlock> {
+function* familyBlocks(draws: ColumnDraws, columns: readonly number[]): Generator<NcBlock> {
   const size = draws.nChains * draws.nDraws;
   const per = Math.max(1, Math.min(columns.length, Math.floor(BLOCK_VALUES / size)));
+  const scratch = new Float64Array(size);
   for (let k0 = 0; k0 < columns.length; k0 += per) {
     const count = Math.min(per, columns.length - k0);
     const values = new Float64Array(size * count);
     for (let j = 0; j < count; j++) {
-      const from = columns[k0 + j] * size;
-      for (let s = 0; s < size; s++) values[s * count + j] = draws.values[from + s];
+      const x = columnVariable(draws, columns[k0 + j], scratch);
+      for (let s = 0; s < size; s++) values[s * count + j] = x[s];
     }
     yield { start: k0, count, values };
   }
@@ -148,7 +149,7 @@ async function* logLikBlocks(blocks: Iterable<LogLikBlock> | AsyncIterable<LogLi
   for await (const b of blocks) yield { start: b.start, count: b.count, values: b.values.slice(0, b.values.length) };
 }
 
-function chainDrawDims(draws: DrawSet): NcDim[] {
+function chainDrawDims(draws: { readonly nChains: number; readonly nDraws: number }): NcDim[] {
   return [
     { name: 'chain', values: range64(draws.nChains) },
     { name: 'draw', values: range64(draws.nDraws) },
@@ -156,7 +157,8 @@ function chainDrawDims(draws: DrawSet): NcDim[] {
 }
 
 function posteriorGroup(input: InferenceDataInput, attrs: Record<string, NcAttr>): NcGroup {
-  const { draws, spec } = input;
+  const { spec } = input;
+  const draws = 'source' in input.draws ? input.draws : allStored(input.draws);
   const effects = input.effects ?? 'all';
   const dims = chainDrawDims(draws);
   const variables: NcVariable[] = [];
@@ -292,7 +294,7 @@ export async function writeFitInferenceData(path: string, fit: Fit, options: Fit
   const blockRows = Math.max(1, Math.floor(LOGLIK_BLOCK_VALUES / Math.max(1, draws)));
   return writeInferenceData(path, {
     spec: fit.model.spec,
-    draws: fit.draws,
+    draws: fit.columns ?? fit.draws,
     stats: fit.stats,
     effects: options.effects,
     effectsSummary: options.effectsSummary,

@@ -56,7 +56,7 @@ export function writeRun(dir: string, fit: Fit, meta: RunMeta, options: WriteRun
     if (options.effects === undefined) throw new Error('writeRun: meta.effectsSummary without the effects rows');
     writeFileFully(join(dir, meta.effectsSummary.file), effectsSummaryCsv(options.effects), options.write);
   }
-  if (meta.effectsDraws !== undefined) writeEffectsDraws(join(dir, meta.effectsDraws.file), fit.draws, options.write);
+  if (meta.effectsDraws !== undefined) writeEffectsDraws(join(dir, meta.effectsDraws.file), fit.columns ?? fit.draws, options.write);
   writeFileFully(join(dir, 'fit.json'), JSON.stringify(meta, null, 2) + '\n', options.write);
 }
 

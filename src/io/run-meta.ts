@@ -11,6 +11,7 @@ import type { TermEfficiency } from '../diagnostics/term-efficiency.js';
 import type { FixedBasisChoice } from '../model/build.js';
 import { defaultLink } from '../model/families/index.js';
 import { constrain } from '../model/layout.js';
+import { allStored, columnValue } from '../column-draws.js';
 import type { LkjPrior, Prior } from '../model/prior.js';
 import type { DesignRecipe } from '../model/recipe.js';
 import { INDEXED_RULE } from '../model/indexed-fixed.js';
@@ -195,18 +196,19 @@ export function runMeta(fit: Fit, data: RunDataSource, nutmegVersion: string, wa
 export function chainCsvContent(fit: Fit, meta: RunMeta): Omit<CmdStanCsvContent, 'chain'> {
   const { spec } = fit.model;
   const all = (meta.saveEffects ?? 'all') === 'all';
-  const kept = all ? null : Int32Array.from(fit.draws.names.flatMap((n, j) => (isPerLevelName(n) ? [] : [j])));
-  const full = kept === null ? null : new Float64Array(fit.draws.names.length);
-  const columns = kept ?? Int32Array.from(fit.draws.names, (_, j) => j);
-  const { values, nChains, nDraws } = fit.draws;
+  // every constrained variable, the per-level ones perhaps read in place (src/column-draws.ts)
+  const draws = fit.columns ?? allStored(fit.draws);
+  const kept = all ? null : Int32Array.from(draws.names.flatMap((n, j) => (isPerLevelName(n) ? [] : [j])));
+  const full = kept === null ? null : new Float64Array(draws.names.length);
+  const columns = kept ?? Int32Array.from(draws.names, (_, j) => j);
   return {
     result: fit.sample,
     // the rows come from the constrained draws the fit already holds (the same constrain made them): the unconstrained
     // draws may have been released (FitOptions.keepUnconstrained), and nothing is constrained twice
     row: (chain, draw, out) => {
-      for (let j = 0; j < columns.length; j++) out[j] = values[(columns[j] * nChains + chain) * nDraws + draw];
+      for (let j = 0; j < columns.length; j++) out[j] = columnValue(draws, columns[j], chain, draw);
     },
-    names: kept === null ? fit.draws.names : Array.from(kept, (j) => fit.draws.names[j]),
+    names: kept === null ? draws.names : Array.from(kept, (j) => draws.names[j]),
     constrain:
       kept === null || full === null
         ? (theta, out) => constrain(spec, theta, out)

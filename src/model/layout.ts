@@ -148,6 +148,34 @@ export function constrainedDim(spec: ModelSpec): number {
   return layoutOf(spec).dim;
 }
 
+/**
+ * Where the per-level constrained values of each position can be kept once the position has been constrained: in
+ * the place of the term's own level coordinates (offset … offset + K − 1), which `constrain` has then read. Per
+ * constrained variable i: place[i] is that coordinate, or −1 for a variable kept elsewhere (population-level ones and
+ * the r_ of a correlated block); times[i] is the constrained index of the sd that multiplies the value in place, or
+ * −1 when the value in place is the variable itself. A non-centered independent term keeps z_ in place and has
+ * r_ = sd · z_ — exactly as `constrain` computes r_ (writeGroupEffects: sd · z, or z then ·= sd for a rotated term;
+ * the same on the log-sd position of a signed-scale spec) —; any other independent term keeps r_ in place.
+ * (src/column-draws.ts; issue 16: the draws of 10⁵ levels held once.)
+ */
+export function levelPlaces(spec: ModelSpec): { readonly place: Int32Array; readonly times: Int32Array } {
+  const layout = layoutOf(spec);
+  const place = new Int32Array(layout.dim).fill(-1);
+  const times = new Int32Array(layout.dim).fill(-1);
+  spec.terms.forEach((term, t) => {
+    if (layout.blockOf[t] >= 0) return;
+    const K = levelCount(spec, t);
+    const z = layout.zAt[t];
+    for (let k = 0; k < K; k++) {
+      place[layout.rAt[t] + k] = term.offset + k;
+      if (z < 0) continue;
+      place[z + k] = term.offset + k;
+      times[layout.rAt[t] + k] = layout.sdAt[t];
+    }
+  });
+  return { place, times };
+}
+
 /** Writes the constrained values of one unconstrained position `theta` into `out` (length constrainedDim). */
 export function constrain(spec: ModelSpec, theta: ArrayLike<number>, out: Float64Array, outOffset = 0): void {
   if (hasSignedScale(spec)) {

@@ -233,7 +233,10 @@ export async function sample(target: LogDensityTarget, options: SampleOptions): 
   const divergences = new Int32Array(C);
   const lastTreeDepth = new Int32Array(C);
   const stats = makeDrawSet(SAMPLER_STAT_NAMES, C, nKeep);
-  const draws = Array.from({ length: C }, () => new Float64Array(nKeep * d));
+  // in a SharedArrayBuffer where there is one, so that the threaded summary reads the level coordinates where they
+  // lie (src/column-draws.ts: a fit's z_ and r_ of many-level terms are read from these, not stored again)
+  const shared = typeof SharedArrayBuffer === 'function';
+  const draws = Array.from({ length: C }, () => (shared ? new Float64Array(new SharedArrayBuffer(nKeep * d * 8)) : new Float64Array(nKeep * d)));
   const samplingGradients = new Float64Array(C);
   /** Per chain: warm-up iterations used, 0 until its warm-up has ended. */
   const warmupIterations = new Int32Array(C);
