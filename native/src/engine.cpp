@@ -141,7 +141,6 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
   positions_.assign(max_chains_ * dim, 0.0);
   logp_.assign(max_chains_, 0.0);
   grad_.assign(max_chains_ * dim, 0.0);
-  draws_.assign(max_draws_ * dim, 0.0);
   const std::size_t slots = std::max(max_chains_, max_draws_);
   scales_.assign(std::max<std::size_t>(1, slots * model_.terms.size()), 1.0);
   const std::size_t n_aux = model_.aux_index.size();
@@ -357,7 +356,7 @@ void Engine::stage_positions(const double* src, std::uint32_t n_chains) {
 
 void Engine::stage_draws(const double* src, std::uint32_t n_draws) {
   if (n_draws > max_draws_) throw std::invalid_argument("more draws than the backend was prepared for");
-  map_rotated(src, draws_.data(), n_draws, nullptr);
+  map_rotated(src, draws_buffer(), n_draws, nullptr);
 }
 
 namespace {
@@ -379,13 +378,14 @@ void Engine::stage_draws(const double* src, std::uint32_t n_draws, std::size_t r
   if (row_start > model_.n || row_count > model_.n - row_start) throw std::invalid_argument("rows out of range");
   const bool rotated = std::any_of(helmert_.begin(), helmert_.end(), [](const std::vector<double>& a) { return !a.empty(); });
   if (rotated) {
-    map_rotated(src, draws_.data(), n_draws, nullptr);
+    map_rotated(src, draws_buffer(), n_draws, nullptr);
     return;
   }
   const std::size_t dim = model_.dim, end = row_start + row_count;
+  double* const staged = draws_buffer();
   for (std::uint32_t s = 0; s < n_draws; s++) {
     const double* from = src + s * dim;
-    double* to = draws_.data() + s * dim;
+    double* to = staged + s * dim;
     for (std::uint32_t j : other_coordinates_) to[j] = from[j];
     for (const Term& t : model_.terms) {
       switch (t.index.type) {
@@ -568,10 +568,10 @@ void Engine::pointwise(std::uint32_t n_draws, std::size_t row_start, std::size_t
   if (n_draws > max_draws_) throw std::invalid_argument("more draws than the backend was prepared for");
   if (row_start > model_.n || row_count > model_.n - row_start) throw std::invalid_argument("rows out of range");
   if (n_draws == 0 || row_count == 0) return;
-  compute_scales(draws_.data(), n_draws, nullptr);
-  compute_aux(draws_.data(), n_draws, nullptr);
+  compute_scales(draws_buffer(), n_draws, nullptr);
+  compute_aux(draws_buffer(), n_draws, nullptr);
   pointwise_call_ =
-      PointwiseCall{&view_, draws_.data(), scales_.data(), aux_chains_.data(), n_draws, row_start, row_count, out};
+      PointwiseCall{&view_, draws_buffer(), scales_.data(), aux_chains_.data(), n_draws, row_start, row_count, out};
   pool_.run(&Engine::pointwise_task, this);
 }
 

@@ -85,8 +85,9 @@ class Engine {
   const double* aux_grad() const { return aux_grad_.data(); }
   std::uint32_t n_aux() const { return static_cast<std::uint32_t>(model_.aux_index.size()); }
 
-  // Staging for a pointwise call: draws (max_draws x dim), staged through stage_draws (as stage_positions).
-  double* draws() { return draws_.data(); }
+  // Staging for a pointwise call: draws (max_draws x dim), staged through stage_draws (as stage_positions). Allocated
+  // on first use: a fit's backend never evaluates pointwise, and at 10^5 levels the buffer is 256 x 10^5 doubles (205 MB).
+  double* draws() { return draws_buffer(); }
   void stage_draws(const double* src, std::uint32_t n_draws);
   // The same for a pointwise call on rows [row_start, row_start + row_count) only: without rotated terms, just the
   // coordinates those rows read (every coordinate that is no term's level, and each term's levels the rows have), so
@@ -129,6 +130,11 @@ class Engine {
   std::uint32_t max_chains_;
   std::uint32_t max_draws_;
   std::vector<double> positions_, logp_, grad_, aux_grad_, draws_, scales_;
+  // draws_, allocated (max_draws x dim, zeros) the first time it is asked for.
+  double* draws_buffer() {
+    if (draws_.empty()) draws_.assign(static_cast<std::size_t>(max_draws_) * model_.dim, 0.0);
+    return draws_.data();
+  }
   // The coordinates that are no term's level (fixed effects, log sds, auxiliary parameters).
   std::vector<std::uint32_t> other_coordinates_;
   std::vector<AuxChain> aux_chains_;  // per chain or draw

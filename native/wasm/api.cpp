@@ -80,6 +80,9 @@ EMSCRIPTEN_KEEPALIVE Handle* nutmeg_model_create(const std::uint32_t* header, co
     options.kernels = nutmeg::KernelChoice::Baseline;
     options.layout = static_cast<nutmeg::LayoutChoice>(header[9]);
     h->engine = std::make_unique<nutmeg::Engine>(in, options);
+    // the draws' staging buffer now, not on first use: JavaScript keeps views of this memory (module.ts makeViews),
+    // which a later growth would detach
+    h->engine->draws();
     h->storage = h->engine->storage_summary();
     h->layout_summary = h->engine->layout_summary();
   } catch (const std::exception& e) {
