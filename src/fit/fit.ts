@@ -10,7 +10,7 @@ import { makeDrawSet, type DrawSet } from '../draws.js';
 import type { ColumnDraws } from '../column-draws.js';
 import { constrainToColumns } from './constrain-columns.js';
 import { buildModel, type BuildOptions, type BuiltModel } from '../model/build.js';
-import { constrain, constrainedDim, constrainedNames, levelCoordinates } from '../model/layout.js';
+import { constrain, constrainedDim, constrainedNames, levelCoordinates, levelPlaces } from '../model/layout.js';
 import { denseFixedCount, type ModelSpec } from '../model/spec.js';
 import { POOL_MIN_CHAINS, type FisherSettings } from '../sampler/adaptation/fisher-adaptation.js';
 import { lowRankWindowCapacity } from '../sampler/adaptation/window-adaptation.js';
@@ -157,13 +157,14 @@ function constrainedOf(spec: ModelSpec, result: SampleResult, options: FitOption
 }
 
 /** What the memory estimate needs to know about a run of `spec` (see src/fit/memory-estimate.ts). */
-export function runSize(spec: ModelSpec, chains: number, keptDraws: number, denseMetric: boolean, lowRankWindow?: number): RunSize {
+export function runSize(spec: ModelSpec, chains: number, keptDraws: number, denseMetric: boolean, lowRankWindow?: number, levelsInPlace = false): RunSize {
   const slopes = spec.terms.filter((t) => t.x !== null).length;
   return {
     chains,
     keptDraws,
     dim: spec.dim,
     constrainedDim: constrainedDim(spec),
+    ...(levelsInPlace ? { inPlace: levelPlaces(spec).place.reduce((n, at) => (at >= 0 ? n + 1 : n), 0) } : {}),
     rows: spec.n,
     // an indexed fixed term (src/model/indexed-fixed.ts) is an index and its numeric part per row, not its columns
     columns: denseFixedCount(spec.fixed) + 2 * (spec.fixed.indexed?.length ?? 0) + slopes + 1 + (spec.trials ? 1 : 0),
@@ -200,7 +201,7 @@ export async function fitModel(frame: Frame, formula: string, options: FitOption
   const initReason = init === chosen.init ? chosen.reason : 'no varying term of 50+ levels to start from the data';
   if (initReason !== null) log(`init: ${init} (${initReason})`);
   const lowRankWindow = metric === 'lowrank' ? lowRankWindowCapacity(o.warmup) : undefined;
-  checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense', lowRankWindow));
+  checkRunMemory(runSize(model.spec, o.chains, Math.ceil(o.draws / o.thin), metric === 'dense', lowRankWindow, options.levelsInPlace === true));
   t = now();
   const backend = await createBackend(o.backend, model.spec, { maxChains: o.chains, adapter: o.adapter, threads: o.threads }, log, options.detail);
   const backendSeconds = now() - t;

@@ -4,7 +4,8 @@
  * keeps for its whole life:
  * - the sampler's unconstrained draws: chains × kept draws × dim (src/sampler/run.ts keeps them per chain),
  * - the constrained draws: chains × kept draws × constrained dim — ONE Float64Array (src/draws.ts, variable-major),
- *   which is also bounded by V8's typed-array length limit,
+ *   which is also bounded by V8's typed-array length limit; with the per-level values read in place from the
+ *   sampler's draws (RunSize.inPlace) only the rest of them,
  * - the sampler statistics (7 per draw) and one more copy of the constrained draws for the summary,
  * - the data: rows × columns (frame, the model's design matrix, the backend's own copy) and one linear predictor
  *   per chain and row for the batched gradient,
@@ -36,6 +37,11 @@ export interface RunSize {
   readonly dim: number;
   /** Constrained parameters and generated quantities written per draw (constrainedDim). */
   readonly constrainedDim: number;
+  /**
+   * Of those, the per-level values read where the sampler's draws hold them rather than stored again
+   * (FitOptions.levelsInPlace, src/fit/constrain-columns.ts); 0 or absent when every value is stored.
+   */
+  readonly inPlace?: number;
   readonly rows: number;
   /** Numeric columns the model reads per row (fixed-effect columns, varying slopes, outcome, trials). */
   readonly columns: number;
@@ -57,7 +63,8 @@ export interface MemoryEstimate {
 }
 
 export function estimateRunMemory(s: RunSize): MemoryEstimate {
-  const perDraw = s.dim + 2 * s.constrainedDim + SAMPLER_STATS;
+  const stored = s.constrainedDim - (s.inPlace ?? 0);
+  const perDraw = s.dim + 2 * stored + SAMPLER_STATS;
   const drawsBytes = s.chains * s.keptDraws * perDraw * BYTES;
   const dataBytes = (DATA_COPIES * s.rows * s.columns + s.chains * s.rows) * BYTES;
   const lowRank = s.lowRankWindow === undefined ? 0 : (2 * s.lowRankWindow + LOWRANK_MAX_RANK) * s.dim;
@@ -69,7 +76,8 @@ export function estimateRunMemory(s: RunSize): MemoryEstimate {
     dataBytes,
     stateBytes,
     totalBytes: drawsBytes + dataBytes + stateBytes,
-    largestArray: s.chains * s.keptDraws * Math.max(s.constrainedDim, SAMPLER_STATS),
+    // the stored constrained draws are one array; the sampler's draws one per chain
+    largestArray: Math.max(s.chains * s.keptDraws * Math.max(stored, SAMPLER_STATS), s.keptDraws * s.dim),
   };
 }
 

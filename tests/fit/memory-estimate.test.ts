@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MAX_TYPED_ARRAY_LENGTH, availableMemory, checkRunMemory, estimateRunMemory } from '../../src/fit/memory-estimate.js';
 import { UserError } from '../../src/errors.js';
 import { lowRankWindowCapacity } from '../../src/sampler/adaptation/window-adaptation.js';
+import { runSize } from '../../src/fit/fit.js';
+import { buildModel } from '../../src/model/build.js';
+import { constrainedNames } from '../../src/model/layout.js';
+import { cat, frame, num } from '../helpers/frames.js';
 
 const size = { chains: 4, keptDraws: 1_000_000, dim: 1_200, constrainedDim: 1_200, rows: 64_000, columns: 8 };
 
@@ -46,6 +50,36 @@ describe('run memory estimate', () => {
     const keptDraws = Math.ceil(MAX_TYPED_ARRAY_LENGTH / (4 * 1_200)) + 1;
     expect(() => checkRunMemory({ ...size, keptDraws }, 1e15)).toThrow(/in one array: 4 chains × [\d,]+ kept draws × 1,200 parameters/);
     expect(() => checkRunMemory({ ...size, keptDraws: keptDraws - 2 }, 1e15)).not.toThrow();
+  });
+
+  it("counts the per-level values a fit reads in place from the sampler's draws (levelsInPlace) once, not three times", () => {
+    // y ~ x + (1 | g) with 10⁵ levels non-centered: z_ and r_ (2 × 10⁵ values a draw) read from the sampler's draws
+    const levels = { ...size, keptDraws: 1_000, dim: 100_003, constrainedDim: 200_003, rows: 1_000_000, columns: 3 };
+    const whole = estimateRunMemory(levels);
+    const inPlace = estimateRunMemory({ ...levels, inPlace: 200_000 });
+    expect(whole.drawsBytes).toBe(4 * 1_000 * (100_003 + 2 * 200_003 + 7) * 8);
+    expect(inPlace.drawsBytes).toBe(4 * 1_000 * (100_003 + 2 * 3 + 7) * 8);
+    // the largest array is then a chain's sampler draws, not the stored constrained ones
+    expect(inPlace.largestArray).toBe(1_000 * 100_003);
+    // a 16 GB machine: refused when every value is stored (16.0 GB), allowed in place (3.2 GB)
+    expect(() => checkRunMemory(levels, 16e9)).toThrow(/this run would need ~16 GB/);
+    expect(checkRunMemory({ ...levels, inPlace: 200_000 }, 16e9).totalBytes).toBeLessThan(4e9);
+  });
+
+  it("runSize counts as in place the independent terms' z_ and r_ values, not a correlated block's r_", () => {
+    const fr = frame(
+      num('y', Array.from({ length: 120 }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0)),
+      num('x', Array.from({ length: 120 }, (_, i) => ((i * 13) % 17) / 17)),
+      cat('g', Array.from({ length: 120 }, (_, i) => `g${i % 30}`)),
+      cat('h', Array.from({ length: 120 }, (_, i) => `h${i % 8}`)),
+    );
+    const { spec } = buildModel(fr, 'y ~ x + (1 | g) + (1 + x | h)');
+    const names = constrainedNames(spec);
+    const expected = names.filter((n) => /^[zr]_g__Intercept\[/.test(n)).length;
+    expect(expected).toBeGreaterThanOrEqual(30);
+    const counted = runSize(spec, 4, 100, false, undefined, true).inPlace;
+    expect(counted).toBe(expected);
+    expect(runSize(spec, 4, 100, false).inPlace).toBeUndefined();
   });
 
   it('knows the memory of this machine', () => {
