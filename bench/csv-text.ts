@@ -7,8 +7,8 @@
  * path every file with a text cell took before); and `main`, readCsv of another checkout given by --main DIR (its
  * src/data/csv.ts), to measure before and after in one run.
  *
- *   npx tsx bench/csv-text.bench.ts write ROWS OUT.csv [SEED=1]   writes the CSV (a block of rows at a time)
- *   npx tsx bench/csv-text.bench.ts read READER FILE [--main DIR]  reads it once, prints one JSON line
+ *   npx tsx bench/csv-text.ts write ROWS OUT.csv [SEED=1]   writes the CSV (a block of rows at a time)
+ *   npx tsx bench/csv-text.ts read READER FILE [--main DIR]  reads it once, prints one JSON line
  *
  * The CSV is written to where you say (use /tmp; never commit it). Report CPU time and the load (`uptime`): wall time
  * on a shared machine says little.
@@ -87,6 +87,6 @@ const [mode, a, b, c, d] = process.argv.slice(2);
 if (mode === 'write') write(Number(a), b, Number(c ?? '1'));
 else if (mode === 'read') await read(a, b, c === '--main' ? d : undefined);
 else {
-  process.stderr.write('usage: npx tsx bench/csv-text.bench.ts write ROWS OUT.csv [SEED] | read stream|full|main FILE [--main DIR]\n');
+  process.stderr.write('usage: npx tsx bench/csv-text.ts write ROWS OUT.csv [SEED] | read stream|full|main FILE [--main DIR]\n');
   process.exit(2);
 }
