@@ -8,13 +8,11 @@ import type { BackendKind } from '../src/backend/backend.js';
 import { createBackend } from '../src/backend/select.js';
 import { buildModel } from '../src/model/build.js';
 import { levelsFrame } from './levels-curve.js';
+import { flagValue } from './cli-args.js';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const flag = (name: string, fallback: string): string => {
-    const i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-  };
+  const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
   const rows = Number(flag('--rows', '1000000'));
   const levels = Number(flag('--levels', '100000'));
   const kind = flag('--backend', 'native') as BackendKind;

@@ -1,9 +1,15 @@
 /**
- * Small pieces the sampler benches' command lines share: comma lists, sums of per-chain counts, and the fit options
- * every such bench takes the same way (--backend, --threads, --chains, --warmup, --draws).
+ * Small pieces the benches' command lines share: a flag's value, comma lists, sums of per-chain counts, and the fit
+ * options every sampler bench takes the same way (--backend, --threads, --chains, --warmup, --draws).
  */
 import type { BackendChoice } from '../src/backend/select.js';
 import type { FitOptions } from '../src/fit/fit.js';
+
+/** The value after `name` in `args` (e.g. `--rows 1000000`), or `fallback` when the flag or its value is absent. */
+export function flagValue(args: readonly string[], name: string, fallback: string): string {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+}
 
 /** "a,b,,c" → ['a', 'b', 'c'] (or split at `sep`). */
 export const list = (s: string, sep = ','): string[] => s.split(sep).filter((x) => x.length > 0);

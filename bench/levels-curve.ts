@@ -26,6 +26,7 @@ import { buildModel } from '../src/model/build.js';
 import type { ModelSpec } from '../src/model/spec.js';
 import { sigmoid } from '../src/numeric/logistic.js';
 import { stream } from '../src/rng.js';
+import { flagValue } from './cli-args.js';
 
 export const LEVELS_SWEEP = [10, 100, 1_000, 10_000, 100_000] as const;
 
@@ -136,10 +137,7 @@ export function levelsLines(points: readonly LevelsPoint[]): string[] {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const flag = (name: string, fallback: string): string => {
-    const i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-  };
+  const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
   const rows = Number(flag('--rows', '1000000'));
   const chains = Number(flag('--chains', '4'));
   const calls = Number(flag('--calls', '7'));
