@@ -14,8 +14,7 @@ import type { ModelSpec } from '../../src/model/spec.js';
 import { maxFiniteDifferenceError } from '../helpers/finite-differences.js';
 import { randomPositions, randomSpec, relDiff } from '../helpers/specs.js';
 import { buildModel } from '../../src/model/build.js';
-import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
-import { Rng } from '../../src/rng.js';
+import { levelsFrame } from '../../bench/levels-curve.js';
 
 /**
  * The crossed random spec with its centered terms split: the zip intercept shares the fixed intercept (column 0),
@@ -232,21 +231,6 @@ describe.skipIf(!loadNativeAddon())('split terms on the native backend', () => {
   });
 });
 
-/** y ~ x + (1 | g) data as bench/levels-curve.ts simulates them: `rows` rows, `levels` levels, seeded. */
-function smallLevelsFrame(rows: number, levels: number) {
-  const rng = new Rng(7);
-  const effect = Array.from({ length: levels }, () => 0.5 * rng.normal());
-  const g = new Uint32Array(rows);
-  const x = new Float64Array(rows);
-  const y = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    g[i] = rng.int(levels);
-    x[i] = rng.normal();
-    y[i] = rng.bernoulli(1 / (1 + Math.exp(1 - 0.5 * x[i] - effect[g[i]])));
-  }
-  const names = Array.from({ length: levels }, (_, k) => `L${k}`);
-  return frameFromColumns([categoricalColumn('g', g, names), numericColumn('x', x), numericColumn('y', y)], 'levels');
-}
 
 /** `inner` without rotateLevels, so that the split map keeps the rotation in TypeScript. */
 function withoutRotation(inner: Backend): Backend {
@@ -277,16 +261,7 @@ describe.skipIf(!loadNativeAddon())('split and rotated terms mapped inside the e
       const byScript = wrapSplitTerms(spec, withoutRotation(await createNativeBackend(centeredSpec(spec), { maxChains: chains, maxDraws: chains })), { maxChains: chains });
       try {
         const pos = randomPositions(spec, chains, 31);
-        const [lpE, lpS] = [new Float64Array(chains), new Float64Array(chains)];
-        const [gE, gS] = [new Float64Array(chains * spec.dim), new Float64Array(chains * spec.dim)];
-        await byEngine.logDensityGradient(pos, chains, lpE, gE);
-        await byScript.logDensityGradient(pos, chains, lpS, gS);
-        for (let c = 0; c < chains; c++) expect(relDiff(lpE[c], lpS[c])).toBeLessThan(1e-12);
-        for (let j = 0; j < gE.length; j++) expect(relDiff(gE[j], gS[j], 1e-6)).toBeLessThan(1e-12);
-        const [llE, llS] = [new Float64Array(chains * 300), new Float64Array(chains * 300)];
-        await byEngine.pointwiseLogLik(pos, chains, 50, 300, llE);
-        await byScript.pointwiseLogLik(pos, chains, 50, 300, llS);
-        for (let i = 0; i < llE.length; i++) expect(relDiff(llE[i], llS[i])).toBeLessThan(1e-12);
+        await expectSameEvaluation(byEngine, byScript, spec.dim, pos, chains);
       } finally {
         await byEngine.dispose();
         await byScript.dispose();
@@ -297,7 +272,7 @@ describe.skipIf(!loadNativeAddon())('split and rotated terms mapped inside the e
   // splitCrossed (4 folded terms, no fixed basis) and a formula's own spec (a fixed basis: the engine maps θ = Lᵀ b too)
   const passThrough: [string, () => ModelSpec][] = [
     ['four folded terms', () => splitCrossed(3000)],
-    ['a folded intercept term and a fixed basis', () => buildModel(smallLevelsFrame(3000, 40), 'y ~ x + (1 | g)').spec],
+    ['a folded intercept term and a fixed basis', () => buildModel(levelsFrame(3000, 40, 7), 'y ~ x + (1 | g)').spec],
   ];
   for (const [label, makeSpec] of passThrough) it(`with every term mapped by the engine, the folds' shears and the basis too (${label}): the positions pass through uncopied, same values as the TypeScript map`, async () => {
     const spec = makeSpec();
@@ -326,19 +301,11 @@ describe.skipIf(!loadNativeAddon())('split and rotated terms mapped inside the e
     try {
       const pos = randomPositions(spec, chains, 37);
       const before = pos.slice();
-      const [lpE, lpS] = [new Float64Array(chains), new Float64Array(chains)];
-      const [gE, gS] = [new Float64Array(chains * spec.dim), new Float64Array(chains * spec.dim)];
-      await byEngine.logDensityGradient(pos, chains, lpE, gE);
-      await byScript.logDensityGradient(pos, chains, lpS, gS);
-      expect(seen.length).toBe(1);
-      expect(seen[0]).toBe(pos);
-      expect(pos).toEqual(before); // the shear is applied on the engine's copy, never on the caller's positions
-      for (let c = 0; c < chains; c++) expect(relDiff(lpE[c], lpS[c])).toBeLessThan(1e-12);
-      for (let j = 0; j < gE.length; j++) expect(relDiff(gE[j], gS[j], 1e-6)).toBeLessThan(1e-12);
-      const [llE, llS] = [new Float64Array(chains * 300), new Float64Array(chains * 300)];
-      await byEngine.pointwiseLogLik(pos, chains, 50, 300, llE);
-      await byScript.pointwiseLogLik(pos, chains, 50, 300, llS);
-      for (let i = 0; i < llE.length; i++) expect(relDiff(llE[i], llS[i])).toBeLessThan(1e-12);
+      await expectSameEvaluation(byEngine, byScript, spec.dim, pos, chains, () => {
+        expect(seen.length).toBe(1);
+        expect(seen[0]).toBe(pos);
+        expect(pos).toEqual(before); // the shear is applied on the engine's copy, never on the caller's positions
+      });
     } finally {
       await byEngine.dispose();
       await byScript.dispose();
@@ -399,3 +366,21 @@ describe('split and rotated terms mapped inside the wasm engine', () => {
     }
   });
 });
+
+/**
+ * `a` and `b` give the same log density, gradient (relative 1e-12) and pointwise log-likelihoods of rows [50, 350)
+ * at `pos`; `afterGradient` checks what it needs between the gradient calls and the comparison.
+ */
+async function expectSameEvaluation(a: Backend, b: Backend, dim: number, pos: Float64Array, chains: number, afterGradient?: () => void): Promise<void> {
+  const [lpA, lpB] = [new Float64Array(chains), new Float64Array(chains)];
+  const [gA, gB] = [new Float64Array(chains * dim), new Float64Array(chains * dim)];
+  await a.logDensityGradient(pos, chains, lpA, gA);
+  await b.logDensityGradient(pos, chains, lpB, gB);
+  afterGradient?.();
+  for (let c = 0; c < chains; c++) expect(relDiff(lpA[c], lpB[c])).toBeLessThan(1e-12);
+  for (let j = 0; j < gA.length; j++) expect(relDiff(gA[j], gB[j], 1e-6)).toBeLessThan(1e-12);
+  const [llA, llB] = [new Float64Array(chains * 300), new Float64Array(chains * 300)];
+  await a.pointwiseLogLik(pos, chains, 50, 300, llA);
+  await b.pointwiseLogLik(pos, chains, 50, 300, llB);
+  for (let i = 0; i < llA.length; i++) expect(relDiff(llA[i], llB[i])).toBeLessThan(1e-12);
+}
