@@ -29,96 +29,8 @@ constexpr std::size_t kSliceRows = 8 * kRowBlock;
 constexpr std::size_t kMaxSlices = 64;
 constexpr std::size_t kSliceBudget = std::size_t(1) << 22;
 
-// Chains whose level priors advance side by side (level_prior).
+// Chains handed to the level passes at once (KernelTable::helmert_map and level_prior, level_passes_impl.hpp).
 constexpr std::uint32_t kPriorGroup = 4;
-
-// One chain's level prior of one term: its coordinates (the effects r of a centered term, the z of a non-centered
-// one, as staged), its gradient with respect to them (d loglik / d r on entry), sd, the coordinate u of a rotated
-// term; lp_t and g_sd are results (Σ z² or Σ (r/sd)², and the gradient with respect to log sd).
-struct PriorChain {
-  const double* v;
-  double* g;
-  double sd;
-  double u;
-  double lp_t;
-  double g_sd;
-};
-
-// The level prior's part of the gradient, for G chains at once: non-centered z ~ Normal(0, 1) with r = sd·z
-// (g ← sd·g − z, g_sd = Σ sd·z·g), centered r ~ Normal(0, sd) (g ← g − r/sd², g_sd = Σ (r/sd)² − K); for a rotated
-// term (`a`, the Helmert scales) also pulled back to [u, e] in the same pass, as src/model/split.ts
-// pullBackSplitGradient: e_{k−1} ← (Σ_{l<k} g_l − k·g_k)·a[k] going up, u ← s·Σ g/√K (s = 1 non-centered, sd
-// centered, whose g_sd also gains ∂r/∂log sd = sd·u/√K·1 times g). Each chain's sums are chains of dependent adds;
-// G of them side by side keep the adder busy. Per chain, the same operations in the same order for any G.
-template <int G, bool Noncentered, bool Rotated>
-void level_prior_group(PriorChain* ch, std::uint32_t K, const double* a) {
-  const double* v[G];
-  double* g[G];
-  double sd[G], inv_sd[G], lp_t[G], g_sd[G], prefix[G];
-  for (int j = 0; j < G; j++) {
-    v[j] = ch[j].v;
-    g[j] = ch[j].g;
-    sd[j] = ch[j].sd;
-    inv_sd[j] = 1.0 / ch[j].sd;
-    lp_t[j] = 0.0;
-    g_sd[j] = 0.0;
-    prefix[j] = 0.0;
-  }
-  for (std::uint32_t k = 0; k < K; k++) {
-    for (int j = 0; j < G; j++) {
-      const double vk = v[j][k], gr = g[j][k];
-      double gk;
-      if constexpr (Noncentered) {
-        lp_t[j] += vk * vk;
-        g_sd[j] += (sd[j] * vk) * gr;
-        gk = sd[j] * gr - vk;
-      } else {
-        const double w = vk * inv_sd[j];
-        lp_t[j] += w * w;
-        gk = gr - w * inv_sd[j];
-      }
-      if constexpr (Rotated) {
-        if (k == 0) {
-          prefix[j] = gk;
-        } else {
-          g[j][k] = (prefix[j] - k * gk) * a[k];
-          prefix[j] += gk;
-        }
-      } else {
-        g[j][k] = gk;
-      }
-    }
-  }
-  for (int j = 0; j < G; j++) {
-    if constexpr (!Noncentered) g_sd[j] = lp_t[j] - K;
-    if constexpr (Rotated) {
-      const double root = std::sqrt(static_cast<double>(K));
-      g[j][0] = ((Noncentered ? 1.0 : sd[j]) / root) * prefix[j];
-      if constexpr (!Noncentered) g_sd[j] += ((sd[j] * ch[j].u) / root) * prefix[j];
-    }
-    ch[j].lp_t = lp_t[j];
-    ch[j].g_sd = g_sd[j];
-  }
-}
-
-template <bool Noncentered, bool Rotated>
-void level_prior_of(PriorChain* ch, std::uint32_t count, std::uint32_t K, const double* a) {
-  switch (count) {
-    case 1: level_prior_group<1, Noncentered, Rotated>(ch, K, a); return;
-    case 2: level_prior_group<2, Noncentered, Rotated>(ch, K, a); return;
-    case 3: level_prior_group<3, Noncentered, Rotated>(ch, K, a); return;
-    default: level_prior_group<4, Noncentered, Rotated>(ch, K, a); return;
-  }
-}
-
-void level_prior(PriorChain* ch, std::uint32_t count, std::uint32_t K, bool noncentered, const double* a) {
-  static_assert(kPriorGroup == 4, "level_prior_of handles groups of up to 4 chains");
-  if (noncentered) {
-    if (a != nullptr) level_prior_of<true, true>(ch, count, K, a); else level_prior_of<true, false>(ch, count, K, a);
-  } else {
-    if (a != nullptr) level_prior_of<false, true>(ch, count, K, a); else level_prior_of<false, false>(ch, count, K, a);
-  }
-}
 
 // Rows [begin, end) of worker w out of `workers`, over `rows` rows: equal contiguous shares.
 inline void share(std::size_t rows, unsigned w, unsigned workers, std::size_t& begin, std::size_t& end) {
@@ -271,28 +183,6 @@ void Engine::update_copy_ranges() {
   if (model_.dim > at) copy_ranges_.insert(copy_ranges_.end(), {at, model_.dim});
 }
 
-// The map of src/model/split.ts splitToEffects for G vectors at once, r = s·u/√K·1 + Q e in the same arithmetic
-// (so the same bits as there): level k receives e_j·a[j+1]… from every column j ≥ k and −k·a[k]·e_{k−1} from column
-// k − 1; going down from the last level, so that from == to works (coordinate k is read before r_k is written). Each
-// vector's running sum is a chain of dependent adds; G of them side by side keep the adder busy.
-template <int G>
-void helmert_to_effects(const double* const* from, double* const* to, const double* s, std::uint32_t K, const double* a) {
-  const double root = std::sqrt(static_cast<double>(K));
-  double mean[G], suffix[G];
-  for (int j = 0; j < G; j++) {
-    mean[j] = (s[j] * from[j][0]) / root;
-    suffix[j] = 0.0;
-  }
-  for (std::uint32_t k = K - 1; k >= 1; k--) {
-    for (int j = 0; j < G; j++) {
-      const double e = from[j][k];
-      to[j][k] = mean[j] + (suffix[j] - k * a[k] * e);
-      suffix[j] += e * a[k];
-    }
-  }
-  for (int j = 0; j < G; j++) to[j][0] = mean[j] + suffix[j];
-}
-
 void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, double* u) const {
   const std::size_t dim = model_.dim, terms = model_.terms.size();
   if (src != dst) {
@@ -338,13 +228,7 @@ void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, do
           dst[base + fold_column_[t]] -= (sd * from[j][0]) / std::sqrt(static_cast<double>(term.levels));
         }
       }
-      const double* a = helmert_[t].data();
-      switch (n) {
-        case 1: helmert_to_effects<1>(from, to, s, term.levels, a); break;
-        case 2: helmert_to_effects<2>(from, to, s, term.levels, a); break;
-        case 3: helmert_to_effects<3>(from, to, s, term.levels, a); break;
-        default: helmert_to_effects<4>(from, to, s, term.levels, a); break;
-      }
+      kernels_->helmert_map(from, to, s, n, term.levels, helmert_[t].data());
     }
   }
 }
@@ -525,14 +409,14 @@ void Engine::gradient(std::uint32_t n_chains, double* grad_out) {
     const bool rotated = !helmert_[term].empty();
     for (std::uint32_t a0 = 0; a0 < n_active; a0 += kPriorGroup) {
       const std::uint32_t count = std::min<std::uint32_t>(kPriorGroup, n_active - a0);
-      PriorChain ch[kPriorGroup] = {};
+      LevelPriorChain ch[kPriorGroup] = {};
       for (std::uint32_t j = 0; j < count; j++) {
         const std::uint32_t c = chain_list_[a0 + j];
         const double* theta = positions_.data() + c * dim;
-        ch[j] = PriorChain{theta + t.offset, grad + c * dim + t.offset, std::exp(theta[t.sd_index]),
+        ch[j] = LevelPriorChain{theta + t.offset, grad + c * dim + t.offset, std::exp(theta[t.sd_index]),
                            rotated_u_[c * terms + term], 0.0, 0.0};
       }
-      level_prior(ch, count, t.levels, t.noncentered, rotated ? helmert_[term].data() : nullptr);
+      kernels_->level_prior(ch, count, t.levels, t.noncentered, rotated ? helmert_[term].data() : nullptr);
       for (std::uint32_t j = 0; j < count; j++) {
         const std::uint32_t c = chain_list_[a0 + j];
         const double u = positions_[c * dim + t.sd_index];

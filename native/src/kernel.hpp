@@ -67,6 +67,19 @@ struct PointwiseCall {
   double* out;            // n_draws x row_count
 };
 
+// One chain's level prior of one term (KernelTable::level_prior): its coordinates (the effects r of a centered term,
+// the z of a non-centered one, as staged), its gradient with respect to them (d loglik / d r on entry), sd, the
+// coordinate u of a rotated term; lp_t and g_sd are results (Σ z² or Σ (r/sd)², and the gradient with respect to
+// log sd).
+struct LevelPriorChain {
+  const double* v;
+  double* g;
+  double sd;
+  double u;
+  double lp_t;
+  double g_sd;
+};
+
 struct KernelTable {
   const char* isa;
   // Adds the partial sums of rows [row_begin, row_end) into `sums` (which the caller zeroes).
@@ -75,6 +88,12 @@ struct KernelTable {
   // Writes rows [row_begin, row_end) (absolute row numbers within the requested block) of `out`.
   void (*pointwise)(const PointwiseCall& call, std::size_t row_begin, std::size_t row_end,
                     const BlockScratch& scratch);
+  // The passes over a rotated term's levels (level_passes_impl.hpp), for `count` vectors or chains: its coordinates
+  // [u, e] to effects r = s·u/√K·1 + Q e (from[j] == to[j] allowed), and the level prior's log density terms and
+  // gradient, pulled back to [u, e] when `a` (the Helmert scales) is given.
+  void (*helmert_map)(const double* const* from, double* const* to, const double* s, std::uint32_t count, std::uint32_t K,
+                      const double* a);
+  void (*level_prior)(LevelPriorChain* chains, std::uint32_t count, std::uint32_t K, bool noncentered, const double* a);
 };
 
 namespace baseline {

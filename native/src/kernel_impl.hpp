@@ -21,11 +21,17 @@
 #error "define NUTMEG_KERNEL_NS before including kernel_impl.hpp"
 #endif
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12's avx512fintrin.h builds many intrinsics on _mm512_undefined_pd(), which its -Wmaybe-uninitialized reports
+// wherever they are inlined (a false positive, fixed in later GCC); the warning says nothing about this code.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #endif
 
 #include "families.hpp"
@@ -281,6 +287,58 @@ inline void add_effects_sorted(double* __restrict eta, const std::uint32_t* __re
   for (; i < nb; i++) eta[i] += s * z[level[i]];
 }
 
+#if defined(__AVX512F__)
+// eta = constant + Σ_k X_{cols[k]} b_{cols[k]} + s·z[level] for K <= 4 stored columns and an intercept term whose rows
+// are sorted by level: fixed_predictor and add_effects_sorted in one pass (one store of eta instead of a store, a load
+// and a store), the effect read with the same window gather.
+template <int K>
+inline void predictor_sorted(double* __restrict eta, const double* const* fixed, const std::uint32_t* cols,
+                             const double* b, double constant, const std::uint32_t* __restrict level,
+                             const double* __restrict z, double s, std::size_t nb) {
+  const double* __restrict x[4] = {nullptr, nullptr, nullptr, nullptr};
+  double bk[4] = {0.0, 0.0, 0.0, 0.0};
+  for (int k = 0; k < K; k++) {
+    x[k] = fixed[cols[k]];
+    bk[k] = b[cols[k]];
+  }
+  const __m512d vc = _mm512_set1_pd(constant), vs = _mm512_set1_pd(s);
+  std::size_t i = 0;
+  for (; i + 8 <= nb; i += 8) {
+    __m512d t = vc;
+    for (int k = 0; k < K; k++) t = _mm512_fmadd_pd(_mm512_loadu_pd(x[k] + i), _mm512_set1_pd(bk[k]), t);
+    const std::uint32_t l0 = level[i], span = level[i + 7] - l0;
+    const __m256i li = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(level + i));
+    __m512d zi;
+    if (span < 8) {
+      const __m512d window = _mm512_maskz_loadu_pd(static_cast<__mmask8>((2u << span) - 1), z + l0);
+      zi = _mm512_permutexvar_pd(_mm512_cvtepu32_epi64(_mm256_sub_epi32(li, _mm256_set1_epi32(static_cast<int>(l0)))), window);
+    } else {
+      zi = _mm512_i32gather_pd(li, z, 8);
+    }
+    _mm512_storeu_pd(eta + i, _mm512_fmadd_pd(vs, zi, t));
+  }
+  for (; i < nb; i++) {
+    double t = constant;
+    for (int k = 0; k < K; k++) t += x[k][i] * bk[k];
+    eta[i] = t + s * z[level[i]];
+  }
+}
+
+// predictor_sorted for n stored columns; false (nothing written) when there are more than four.
+inline bool predictor_sorted_of(std::uint32_t n, double* eta, const double* const* fixed, const std::uint32_t* cols,
+                                const double* b, double constant, const std::uint32_t* level, const double* z, double s,
+                                std::size_t nb) {
+  switch (n) {
+    case 0: predictor_sorted<0>(eta, fixed, cols, b, constant, level, z, s, nb); return true;
+    case 1: predictor_sorted<1>(eta, fixed, cols, b, constant, level, z, s, nb); return true;
+    case 2: predictor_sorted<2>(eta, fixed, cols, b, constant, level, z, s, nb); return true;
+    case 3: predictor_sorted<3>(eta, fixed, cols, b, constant, level, z, s, nb); return true;
+    case 4: predictor_sorted<4>(eta, fixed, cols, b, constant, level, z, s, nb); return true;
+    default: return false;
+  }
+}
+#endif
+
 // Scatter-add: rows of the same level collide, so this loop stays scalar.
 inline void scatter_levels(double* __restrict g, const double* __restrict x, const std::uint32_t* __restrict level,
                            const double* __restrict res, std::size_t nb) {
@@ -371,8 +429,18 @@ inline void block_loglik_rows(const ModelView& m, const BlockData& d, const AuxC
 inline void linear_predictor(const ModelView& m, const BlockData& d, const double* b, const double* scale) {
   double constant = 0.0;  // coefficients of the columns of ones
   for (std::uint32_t k = 0; k < m.n_ones; k++) constant += b[m.ones_columns[k]];
-  fixed_predictor(d.eta, d.fixed, m.stored_columns, m.n_stored, b, constant, d.nb);
+  std::int32_t fused = -1;  // the sorted intercept term when its effects were added with the fixed part
+#if defined(__AVX512F__)
+  const std::int32_t st = m.sorted_term;
+  if (st >= 0 && d.term_x[st] == nullptr &&
+      predictor_sorted_of(m.n_stored, d.eta, d.fixed, m.stored_columns, b, constant, d.term_level[st], b + m.terms[st].offset,
+                          scale[st], d.nb)) {
+    fused = st;
+  }
+#endif
+  if (fused < 0) fixed_predictor(d.eta, d.fixed, m.stored_columns, m.n_stored, b, constant, d.nb);
   for (std::uint32_t t = 0; t < m.n_terms; t++) {
+    if (static_cast<std::int32_t>(t) == fused) continue;
     if (static_cast<std::int32_t>(t) == m.sorted_term && d.term_x[t] == nullptr) {
       add_effects_sorted(d.eta, d.term_level[t], b + m.terms[t].offset, scale[t], d.nb);
     } else {
@@ -480,9 +548,73 @@ inline void sum_runs_group(double* const* __restrict g, const double* __restrict
   }
 }
 
+#if defined(__AVX512F__)
+// sum_runs_group with AVX-512: a run of up to 16 rows is read with two masked loads per chain (lanes past the run's end
+// read as zeros and never fault), so no loop bound depends on where the runs end and the branch predictor has nothing
+// to miss; longer runs add further masked loads. Each run's G sums are horizontal sums of one vector each.
+template <int G, bool Direct>
+inline void sum_runs_masked(double* const* __restrict g, const double* __restrict x, const std::uint32_t* __restrict ends,
+                            const std::uint32_t* __restrict levels, std::uint32_t runs, const double* __restrict res,
+                            bool continues) {
+  std::uint32_t start = 0;
+  for (std::uint32_t q = 0; q < runs; q++) {
+    const std::uint32_t stop = ends[q];
+    const std::uint32_t len = stop - start;
+    const std::uint32_t lo = len < 8 ? len : 8;
+    const std::uint32_t hi = len - lo < 8 ? len - lo : 8;
+    const __mmask8 m_lo = static_cast<__mmask8>((1u << lo) - 1), m_hi = static_cast<__mmask8>((1u << hi) - 1);
+    __m512d v[G];
+    if (x == nullptr) {
+      for (int a = 0; a < G; a++) {
+        const double* r = res + a * kBlock + start;
+        v[a] = _mm512_add_pd(_mm512_maskz_loadu_pd(m_lo, r), _mm512_maskz_loadu_pd(m_hi, r + 8));
+      }
+    } else {
+      const __m512d x_lo = _mm512_maskz_loadu_pd(m_lo, x + start), x_hi = _mm512_maskz_loadu_pd(m_hi, x + start + 8);
+      for (int a = 0; a < G; a++) {
+        const double* r = res + a * kBlock + start;
+        v[a] = _mm512_fmadd_pd(x_hi, _mm512_maskz_loadu_pd(m_hi, r + 8), _mm512_mul_pd(x_lo, _mm512_maskz_loadu_pd(m_lo, r)));
+      }
+    }
+    for (std::uint32_t i = start + 16; i < stop; i += 8) {
+      const std::uint32_t n = stop - i < 8 ? stop - i : 8;
+      const __mmask8 m = static_cast<__mmask8>((1u << n) - 1);
+      const __m512d xi = x == nullptr ? _mm512_set1_pd(1.0) : _mm512_maskz_loadu_pd(m, x + i);
+      for (int a = 0; a < G; a++) v[a] = _mm512_fmadd_pd(xi, _mm512_maskz_loadu_pd(m, res + a * kBlock + i), v[a]);
+    }
+    const std::uint32_t level = levels[q];
+    double sums[G];
+    if constexpr (G == 4) {
+      // the four horizontal sums together: pairs of lanes, then 128-bit lanes, twice
+      const __m512d t0 = _mm512_add_pd(_mm512_unpacklo_pd(v[0], v[1]), _mm512_unpackhi_pd(v[0], v[1]));
+      const __m512d t1 = _mm512_add_pd(_mm512_unpacklo_pd(v[2], v[3]), _mm512_unpackhi_pd(v[2], v[3]));
+      const __m512d c = _mm512_add_pd(_mm512_shuffle_f64x2(t0, t1, 0x88), _mm512_shuffle_f64x2(t0, t1, 0xDD));
+      const __m512d e = _mm512_add_pd(c, _mm512_shuffle_f64x2(c, c, 0xB1));
+      _mm256_storeu_pd(sums, _mm512_castpd512_pd256(_mm512_shuffle_f64x2(e, e, 0x88)));
+    } else {
+      for (int a = 0; a < G; a++) sums[a] = _mm512_reduce_add_pd(v[a]);
+    }
+    if (Direct && !(q == 0 && continues)) {
+      for (int a = 0; a < G; a++) g[a][level] = sums[a];
+    } else {
+      for (int a = 0; a < G; a++) g[a][level] += sums[a];
+    }
+    start = stop;
+  }
+}
+#endif
+
 template <bool Direct>
 inline void sum_runs_chains(std::uint32_t count, double* const* g, const double* x, const std::uint32_t* ends,
                             const std::uint32_t* levels, std::uint32_t runs, const double* res, bool continues) {
+#if defined(__AVX512F__)
+  switch (count) {
+    case 1: sum_runs_masked<1, Direct>(g, x, ends, levels, runs, res, continues); return;
+    case 2: sum_runs_masked<2, Direct>(g, x, ends, levels, runs, res, continues); return;
+    case 3: sum_runs_masked<3, Direct>(g, x, ends, levels, runs, res, continues); return;
+    default: sum_runs_masked<4, Direct>(g, x, ends, levels, runs, res, continues); return;
+  }
+#endif
   switch (count) {
     case 1: sum_runs<Direct>(g[0], x, ends, levels, runs, res, continues); return;
     case 2: sum_runs_group<2, Direct>(g, x, ends, levels, runs, res, continues); return;
@@ -579,10 +711,12 @@ void pointwise(const PointwiseCall& call, std::size_t row_begin, std::size_t row
   }
 }
 
+#include "level_passes_impl.hpp"
+
 }  // namespace
 
 extern const KernelTable kernels;
-const KernelTable kernels = {NUTMEG_KERNEL_ISA_NAME, &gradient, &pointwise};
+const KernelTable kernels = {NUTMEG_KERNEL_ISA_NAME, &gradient, &pointwise, &helmert_map, &level_prior};
 
 }  // namespace NUTMEG_KERNEL_NS
 }  // namespace nutmeg

@@ -17,9 +17,9 @@
 
 namespace nutmeg {
 namespace avx2 {
-const KernelTable kernels{"avx2+fma (absent in WebAssembly)", nullptr, nullptr};
+const KernelTable kernels{"avx2+fma (absent in WebAssembly)", nullptr, nullptr, nullptr, nullptr};
 }
 namespace avx512 {
-const KernelTable kernels{"avx512 (absent in WebAssembly)", nullptr, nullptr};
+const KernelTable kernels{"avx512 (absent in WebAssembly)", nullptr, nullptr, nullptr, nullptr};
 }
 }  // namespace nutmeg
