@@ -17,6 +17,7 @@ import { createReferenceBackend } from '../../src/backend/reference.js';
 import { builtinDataset } from '../../src/data/datasets.js';
 import { HILLSTROM_FORMULAS, HILLSTROM_PRIORS, loadHillstrom, type HillstromModel } from '../../src/data/hillstrom.js';
 import { buildModel } from '../../src/model/build.js';
+import { categoricalColumn, frameFromColumns, numericColumn } from '../../src/data/frame-build.js';
 import { centeredSpec } from '../../src/backend/split-terms.js';
 import type { ModelSpec } from '../../src/model/spec.js';
 import { Rng } from '../../src/rng.js';
@@ -213,6 +214,25 @@ describe.skipIf(!addon)('native backend: parity with the reference backend on ra
     const spec = withData(base, { groups: [{ ...base.groups[0], index }] });
     for (const kernels of KERNELS) {
       for (const nChains of [1, 4]) expectWithin(await parity(spec, nChains, kernels));
+    }
+  });
+
+  it('rows sorted by level with 0 to 6 stored fixed columns (AVX-512 adds the sorted term in the fixed pass for up to 4)', async () => {
+    // kernel_impl.hpp predictor_sorted: y ~ 1 + x1 + … + xp + (1 | g) on 400 levels, ~8 rows each (sorted layout)
+    const rng = new Rng(17, 1);
+    const n = 3200;
+    const g = Uint32Array.from({ length: n }, () => rng.int(400));
+    const xs = Array.from({ length: 6 }, () => Float64Array.from({ length: n }, () => rng.normal()));
+    const y = Float64Array.from({ length: n }, (_, i) => (rng.uniform() < 1 / (1 + Math.exp(-(0.3 * xs[0][i] - 0.2 * xs[5][i] + ((g[i] % 9) - 4) / 8))) ? 1 : 0));
+    const names = Array.from({ length: 400 }, (_, k) => `g${k}`);
+    const frame = frameFromColumns([categoricalColumn('g', g, names), ...xs.map((x, j) => numericColumn(`x${j + 1}`, x)), numericColumn('y', y)], 'stored columns');
+    for (let p = 0; p <= 6; p++) {
+      const formula = `y ~ ${p === 0 ? '1' : xs.slice(0, p).map((_, j) => `x${j + 1}`).join(' + ')} + (1 | g)`;
+      const spec = centeredSpec(buildModel(frame, formula).spec);
+      const native = await createNativeBackend(spec, { maxChains: 3 });
+      expect(native.storage, formula).toContain('sorted');
+      await native.dispose();
+      for (const kernels of KERNELS) expectWithin(await parity(spec, 3, kernels));
     }
   });
 
