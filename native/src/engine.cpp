@@ -29,8 +29,9 @@ constexpr std::size_t kSliceRows = 8 * kRowBlock;
 constexpr std::size_t kMaxSlices = 64;
 constexpr std::size_t kSliceBudget = std::size_t(1) << 22;
 
-// Chains handed to the level passes at once (KernelTable::helmert_map and level_prior, level_passes_impl.hpp).
-constexpr std::uint32_t kPriorGroup = 4;
+// Level passes (KernelTable::helmert_map and level_prior) over fewer levels × vectors than this run on the calling
+// thread: waking the pool's threads costs more than they would save.
+constexpr std::size_t kPooledLevelWork = std::size_t(1) << 14;
 
 // Rows [begin, end) of worker w out of `workers`, over `rows` rows: equal contiguous shares.
 inline void share(std::size_t rows, unsigned w, unsigned workers, std::size_t& begin, std::size_t& end) {
@@ -124,6 +125,12 @@ Engine::Engine(const ModelInput& input, const EngineOptions& options)
       range[1] = hi;
     }
   }
+  const std::size_t pass_slots = std::max<std::size_t>(1, slots * terms);
+  map_from_.assign(pass_slots, nullptr);
+  map_to_.assign(pass_slots, nullptr);
+  map_scale_.assign(pass_slots, 1.0);
+  prior_chains_.assign(pass_slots, LevelPriorChain{});
+  level_terms_.reserve(terms);
   helmert_.resize(terms);
   fold_column_.assign(terms, -1);
   rotated_u_.assign(std::max<std::size_t>(1, max_chains_ * terms), 0.0);
@@ -183,8 +190,9 @@ void Engine::update_copy_ranges() {
   if (model_.dim > at) copy_ranges_.insert(copy_ranges_.end(), {at, model_.dim});
 }
 
-void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, double* u) const {
+void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, double* u) {
   const std::size_t dim = model_.dim, terms = model_.terms.size();
+  const std::size_t slots = std::max(max_chains_, max_draws_);
   if (src != dst) {
     for (std::uint32_t c = 0; c < count; c++) {
       for (std::size_t i = 0; i < copy_ranges_.size(); i += 2) {
@@ -206,29 +214,60 @@ void Engine::map_rotated(const double* src, double* dst, std::uint32_t count, do
       }
     }
   }
+  level_pass_ = LevelPass::Map;
+  level_terms_.clear();
+  level_count_ = count;
+  std::size_t elements = 0;
   for (std::size_t t = 0; t < terms; t++) {
     if (helmert_[t].empty()) continue;
     const Term& term = model_.terms[t];
-    for (std::uint32_t c0 = 0; c0 < count; c0 += kPriorGroup) {
-      const std::uint32_t n = std::min<std::uint32_t>(kPriorGroup, count - c0);
-      const double* from[kPriorGroup];
-      double* to[kPriorGroup];
-      double s[kPriorGroup];
-      for (std::uint32_t j = 0; j < n; j++) {
-        const std::size_t base = (c0 + j) * dim;
-        from[j] = src + base + term.offset;
-        to[j] = dst + base + term.offset;
-        // centered: r = sd·u/√K·1 + Q e; non-centered: z = u/√K·1 + Q e
-        s[j] = term.noncentered ? 1.0 : std::exp(src[base + term.sd_index]);
-        if (u != nullptr) u[(c0 + j) * terms + t] = from[j][0];
-        // the fold's shear (set_fold), as split-terms.ts toInner: b_j −= splitMean(sd, u, K); the fixed effects are
-        // copied above (or in place), u is read before the map below overwrites it
-        if (fold_column_[t] >= 0) {
-          const double sd = std::exp(src[base + term.sd_index]);
-          dst[base + fold_column_[t]] -= (sd * from[j][0]) / std::sqrt(static_cast<double>(term.levels));
-        }
+    level_terms_.push_back(static_cast<std::uint32_t>(t));
+    elements += static_cast<std::size_t>(term.levels) * count;
+    for (std::uint32_t c = 0; c < count; c++) {
+      const std::size_t base = c * dim;
+      const std::size_t slot = t * slots + c;
+      map_from_[slot] = src + base + term.offset;
+      map_to_[slot] = dst + base + term.offset;
+      // centered: r = sd·u/√K·1 + Q e; non-centered: z = u/√K·1 + Q e
+      map_scale_[slot] = term.noncentered ? 1.0 : std::exp(src[base + term.sd_index]);
+      if (u != nullptr) u[c * terms + t] = src[base + term.offset];
+      // the fold's shear (set_fold), as split-terms.ts toInner: b_j −= splitMean(sd, u, K); the fixed effects are
+      // copied above (or in place), u is read before the map overwrites it
+      if (fold_column_[t] >= 0) {
+        const double sd = std::exp(src[base + term.sd_index]);
+        dst[base + fold_column_[t]] -= (sd * src[base + term.offset]) / std::sqrt(static_cast<double>(term.levels));
       }
-      kernels_->helmert_map(from, to, s, n, term.levels, helmert_[t].data());
+    }
+  }
+  if (!level_terms_.empty()) run_level_passes(elements);
+}
+
+void Engine::run_level_passes(std::size_t elements) {
+  if (elements >= kPooledLevelWork && pool_.size() > 1) {
+    pool_.run(&Engine::level_task, this);
+  } else {
+    level_task(this, 0, 1);
+  }
+}
+
+// Worker w's contiguous share of every listed term's vectors. Each vector's arithmetic is the same whatever its
+// share (level_passes_impl.hpp), so the thread count changes no bits.
+void Engine::level_task(void* context, unsigned worker, unsigned workers) {
+  Engine& e = *static_cast<Engine*>(context);
+  std::size_t begin, end;
+  share(e.level_count_, worker, workers, begin, end);
+  if (begin >= end) return;
+  const std::size_t slots = std::max(e.max_chains_, e.max_draws_);
+  const std::uint32_t n = static_cast<std::uint32_t>(end - begin);
+  for (std::uint32_t t : e.level_terms_) {
+    const Term& term = e.model_.terms[t];
+    const std::size_t first = t * slots + begin;
+    const double* a = e.helmert_[t].empty() ? nullptr : e.helmert_[t].data();
+    if (e.level_pass_ == LevelPass::Map) {
+      e.kernels_->helmert_map(e.map_from_.data() + first, e.map_to_.data() + first, e.map_scale_.data() + first, n,
+                              term.levels, a);
+    } else {
+      e.kernels_->level_prior(e.prior_chains_.data() + first, n, term.levels, term.noncentered, a);
     }
   }
 }
@@ -402,28 +441,35 @@ void Engine::gradient(std::uint32_t n_chains, double* grad_out) {
       std::fill(gt + done, gt + t.levels, 0.0);
     }
   }
-  // the level priors, term by term, for up to kPriorGroup chains at once (level_prior)
+  // the level priors (KernelTable::level_prior), every term's chains, on the pool when long enough
+  const std::size_t slots = std::max(max_chains_, max_draws_);
+  level_pass_ = LevelPass::Prior;
+  level_terms_.clear();
+  level_count_ = n_active;
+  std::size_t elements = 0;
   for (std::size_t term = 0; term < terms; term++) {
     const Term& t = model_.terms[term];
     if (t.flat) continue;
-    const bool rotated = !helmert_[term].empty();
-    for (std::uint32_t a0 = 0; a0 < n_active; a0 += kPriorGroup) {
-      const std::uint32_t count = std::min<std::uint32_t>(kPriorGroup, n_active - a0);
-      LevelPriorChain ch[kPriorGroup] = {};
-      for (std::uint32_t j = 0; j < count; j++) {
-        const std::uint32_t c = chain_list_[a0 + j];
-        const double* theta = positions_.data() + c * dim;
-        ch[j] = LevelPriorChain{theta + t.offset, grad + c * dim + t.offset, std::exp(theta[t.sd_index]),
-                           rotated_u_[c * terms + term], 0.0, 0.0};
-      }
-      kernels_->level_prior(ch, count, t.levels, t.noncentered, rotated ? helmert_[term].data() : nullptr);
-      for (std::uint32_t j = 0; j < count; j++) {
-        const std::uint32_t c = chain_list_[a0 + j];
-        const double u = positions_[c * dim + t.sd_index];
-        const double K = t.levels;
-        logp_[c] += t.noncentered ? -0.5 * ch[j].lp_t - K * kLogSqrt2Pi : -0.5 * ch[j].lp_t - K * (u + kLogSqrt2Pi);
-        grad[c * dim + t.sd_index] += ch[j].g_sd;
-      }
+    level_terms_.push_back(static_cast<std::uint32_t>(term));
+    elements += static_cast<std::size_t>(t.levels) * n_active;
+    for (std::uint32_t a = 0; a < n_active; a++) {
+      const std::uint32_t c = chain_list_[a];
+      const double* theta = positions_.data() + c * dim;
+      prior_chains_[term * slots + a] = LevelPriorChain{theta + t.offset, grad + c * dim + t.offset,
+                                                        std::exp(theta[t.sd_index]), rotated_u_[c * terms + term], 0.0, 0.0};
+    }
+  }
+  if (level_terms_.empty()) return;
+  run_level_passes(elements);
+  for (std::uint32_t term : level_terms_) {
+    const Term& t = model_.terms[term];
+    for (std::uint32_t a = 0; a < n_active; a++) {
+      const std::uint32_t c = chain_list_[a];
+      const LevelPriorChain& ch = prior_chains_[term * slots + a];
+      const double u = positions_[c * dim + t.sd_index];
+      const double K = t.levels;
+      logp_[c] += t.noncentered ? -0.5 * ch.lp_t - K * kLogSqrt2Pi : -0.5 * ch.lp_t - K * (u + kLogSqrt2Pi);
+      grad[c * dim + t.sd_index] += ch.g_sd;
     }
   }
 }

@@ -112,7 +112,11 @@ class Engine {
   void compute_scales(const double* thetas, std::uint32_t count, const std::uint32_t* which);
   // Copies count vectors (dim each) from src to dst, rotated terms mapped (set_rotated); when `u` is given, u[c *
   // terms + t] receives rotated term t's coordinate u of vector c. src == dst maps in place.
-  void map_rotated(const double* src, double* dst, std::uint32_t count, double* u) const;
+  void map_rotated(const double* src, double* dst, std::uint32_t count, double* u);
+  // The level passes of map_rotated and gradient over the listed terms' vectors (level_terms_), on the pool's threads
+  // when they are long enough to pay for it (each thread a contiguous share of every term's vectors).
+  void run_level_passes(std::size_t elements);
+  static void level_task(void* context, unsigned worker, unsigned workers);
   // The coordinate ranges [copy_ranges_[2i], copy_ranges_[2i + 1]) of a vector that no rotated term holds.
   void update_copy_ranges();
   // aux_chains_[c] (families_host.hpp prepare_aux_chain) for the same chains, once per call.
@@ -173,6 +177,17 @@ class Engine {
   std::uint32_t basis_p_ = 0;
   std::vector<std::uint32_t> copy_ranges_;
   std::vector<double> rotated_u_;
+  // One call's level passes (run_level_passes): per term t listed in level_terms_, level_count_ vectors, the k-th
+  // described by entry t * slots + k of map_from_, map_to_ and map_scale_ (the Helmert map) or of prior_chains_ (the
+  // level prior), slots = max(max_chains, max_draws).
+  enum class LevelPass { Map, Prior };
+  LevelPass level_pass_ = LevelPass::Map;
+  std::vector<std::uint32_t> level_terms_;
+  std::uint32_t level_count_ = 0;
+  std::vector<const double*> map_from_;
+  std::vector<double*> map_to_;
+  std::vector<double> map_scale_;
+  std::vector<LevelPriorChain> prior_chains_;
   GradientCall gradient_call_{};
   PointwiseCall pointwise_call_{};
   ThreadPool pool_;

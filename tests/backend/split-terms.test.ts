@@ -397,6 +397,42 @@ describe.skipIf(!loadNativeAddon())('the level passes of every kernel set (nativ
   }
 });
 
+describe.skipIf(!loadNativeAddon())('the level passes on the pool (native/src/engine.cpp run_level_passes)', () => {
+  it('6,000 levels × 4 chains (over the pooled threshold): 1, 2 and 3 threads give the same bits, logp, gradient and pointwise', async () => {
+    const spec = buildModel(levelsFrame(30_000, 6000, 19), 'y ~ x + (1 | g)').spec;
+    expect(spec.terms[0].foldColumn).toBe(0); // rotated and folded in the engine
+    const chains = 4;
+    const pos = randomPositions(spec, chains, 23);
+    const results: Float64Array[] = [];
+    for (const threads of [1, 2, 3]) {
+      const backend = await createBackend('native', spec, { maxChains: chains, maxDraws: chains, threads });
+      try {
+        const logp = new Float64Array(chains);
+        const grad = new Float64Array(chains * spec.dim);
+        const ll = new Float64Array(chains * 500);
+        await backend.logDensityGradient(pos, chains, logp, grad);
+        await backend.pointwiseLogLik(pos, chains, 100, 500, ll);
+        results.push(Float64Array.from([...logp, ...grad, ...ll]));
+      } finally {
+        await backend.dispose();
+      }
+    }
+    for (const r of results.slice(1)) expect(r.filter((v, i) => !Object.is(v, results[0][i])).length).toBe(0);
+    // and the values are the reference backend's
+    const reference = await createBackend('reference', spec, { maxChains: chains });
+    try {
+      const logp = new Float64Array(chains);
+      const grad = new Float64Array(chains * spec.dim);
+      await reference.logDensityGradient(pos, chains, logp, grad);
+      const scale = grad.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      for (let c = 0; c < chains; c++) expect(relDiff(results[0][c], logp[c])).toBeLessThan(1e-10);
+      for (let j = 0; j < grad.length; j++) expect(Math.abs(results[0][chains + j] - grad[j]) / scale).toBeLessThan(1e-10);
+    } finally {
+      await reference.dispose();
+    }
+  });
+});
+
 describe('split and rotated terms mapped inside the wasm engine', () => {
   it('the wasm backend takes the rotation and agrees with the reference backend to 1e-10 (logp, gradient, pointwise)', async () => {
     const spec = splitCrossed(1500);
