@@ -26,6 +26,7 @@
 import { UserError } from '../errors.js';
 import { CELL_BAD, CELL_MISSING, CellDictionary } from './csv-cells.js';
 import { chooseDialect, type CsvDialect, type CsvSeparator, type DecimalMark } from './csv-dialect.js';
+import type { CsvStop } from './csv-stop.js';
 import { readDecimal } from './decimal-bytes.js';
 import { needsTextDecoding } from './file-text.js';
 import type { Column, Frame, LevelCodes } from './frame.js';
@@ -65,6 +66,8 @@ export interface FastCsvOptions {
   readonly sep?: CsvSeparator;
   readonly decimal?: DecimalMark;
   readonly select?: (names: readonly string[]) => readonly string[] | null;
+  /** Told where the reader gave up on a data line (the line, its bytes): readCsv words the error from it when the file is too large for the full parser (csv-stop.ts). */
+  readonly onGiveUp?: (stop: CsvStop) => void;
 }
 
 /** A scanned column: what the type decision (csv-columns.ts) needs. */
@@ -197,6 +200,19 @@ interface ScanState {
   /** Empty lines seen after the last data line (allowed only at the very end). */
   emptyLines: number;
   readonly numbersOnly: boolean;
+  /** Where the scan gave up on a data line: its line number and bytes (up to its line break); null before. */
+  stop: { readonly line: number; readonly bytes: Uint8Array } | null;
+}
+
+/** Bytes of a line kept for the message when the reader gives up on it (csv-stop.ts). */
+const STOP_LINE_BYTES = 1 << 20;
+
+/** Records that the scan gives up on the line starting at buf[at] (file line `line`); returns -1 (scanLines' give-up). */
+function giveUp(state: ScanState, buf: Buffer, at: number, to: number, line: number): number {
+  let end = buf.indexOf(LF, at);
+  if (end < 0 || end > to) end = to;
+  state.stop = { line, bytes: new Uint8Array(buf.subarray(at, Math.min(end, at + STOP_LINE_BYTES))) };
+  return -1;
 }
 
 /**
@@ -292,12 +308,14 @@ function scanLines(buf: Buffer, from: number, to: number, cells: CellStore, sep:
     // an empty line: allowed only after the last data line (and never in a file of one column, where it is a cell)
     const c0 = buf[p];
     if (c0 === LF || (c0 === CR && crlf && buf[p + 1] === LF)) {
-      if (width === 1 || (c0 === LF && crlf) || state.numbersOnly) return -1;
+      if (width === 1 || (c0 === LF && crlf) || state.numbersOnly) return giveUp(state, buf, p, to, before + rows + emptyLines + 2);
       emptyLines++;
       p += c0 === LF ? 1 : 2;
       continue;
     }
-    if (emptyLines > 0) return -1;
+    // data after an empty line: the first empty line (right after the last data row) is the one to remove
+    if (emptyLines > 0) return giveUp(state, buf, p, p, before + rows + 2);
+    const lineStart = p;
     if (cols.fill === BLOCK_ROWS) {
       cells.flush(BLOCK_ROWS);
       cols.flush(state.base + p, false);
@@ -321,23 +339,23 @@ function scanLines(buf: Buffer, from: number, to: number, cells: CellStore, sep:
       if (j < width - 1) {
         if (c !== sep) {
           q = otherCell(buf, p, j, cells, mark, sep, row, state);
-          if (q < 0 || buf[q] !== sep) return -1;
+          if (q < 0 || buf[q] !== sep) return giveUp(state, buf, lineStart, to, row + 2);
         }
         p = q + 1;
         continue;
       }
       if (c !== LF && c !== CR) {
         q = otherCell(buf, p, j, cells, mark, sep, row, state);
-        if (q < 0) return -1;
+        if (q < 0) return giveUp(state, buf, lineStart, to, row + 2);
         c = buf[q];
       }
       if (c === LF) {
-        if (crlf) return -1;
+        if (crlf) return giveUp(state, buf, lineStart, to, row + 2);
         p = q + 1;
       } else if (c === CR) {
-        if (!crlf || buf[q + 1] !== LF) return -1;
+        if (!crlf || buf[q + 1] !== LF) return giveUp(state, buf, lineStart, to, row + 2);
         p = q + 2;
-      } else return -1;
+      } else return giveUp(state, buf, lineStart, to, row + 2);
     }
     cols.fill++;
     rows++;
@@ -503,14 +521,17 @@ export function scanCsv(
     const memory = allocate === undefined ? largeAllocator() : allocate;
     const numbers = new NumberBlocks(names.length, memory, { bodyStart: header.bodyStart, size });
     const cells = new CellStore(modes, numbers, dialect);
-    const state: ScanState = { rows: 0, crlf: header.crlf, base: 0, emptyLines: 0, numbersOnly };
+    const state: ScanState = { rows: 0, crlf: header.crlf, base: 0, emptyLines: 0, numbersOnly, stop: null };
     const ending = header.crlf ? [CR, LF] : [LF];
     let start = header.bodyStart;
     for (;;) {
       const to = reader.wholeLines(ending);
       if (to > start) {
         const at = scanLines(reader.buf, start, to, cells, sep, mark, state);
-        if (at !== to) return null;
+        if (at !== to) {
+          if (state.stop !== null) options.onGiveUp?.({ ...state.stop, fields: names.length, sep: dialect.sep });
+          return null;
+        }
         start = to;
       }
       if (reader.eof) break;

@@ -8,18 +8,22 @@
 import { dialectLine } from './csv-dialect.js';
 import { frameOfScan, needsText } from './csv-columns.js';
 import { scanCsv } from './csv-fast.js';
+import { csvStopMessage, type CsvStop } from './csv-stop.js';
 import { checkHeader, checkOptionColumns, frameFromCsvText, type ReadCsvOptions } from './csv-text.js';
 import { readTextFile } from './file-text.js';
 import type { Frame } from './frame.js';
 import { numberReading } from './number-reading.js';
+import { TextTooLargeError } from './text-bytes.js';
+import { UserError } from '../errors.js';
 
 export type { ColumnType } from './text-columns.js';
 export { checkOptionColumns, type ReadCsvOptions } from './csv-text.js';
 
 /** Reads a CSV file into a Frame (see the module comment for types, missing values and errors). */
 export function readCsv(path: string, options: ReadCsvOptions = {}): Frame {
-  let scan = scanCsv(path, options);
-  if (scan === null) return readCsvFull(path, options);
+  let stop: CsvStop | null = null;
+  let scan = scanCsv(path, { ...options, onGiveUp: (s) => (stop = s) });
+  if (scan === null) return readCsvFull(path, options, stop);
   // (what the full parser logs and checks, in its order)
   const line = dialectLine(path, scan.dialect);
   if (line !== null) options.log?.(line);
@@ -33,7 +37,17 @@ export function readCsv(path: string, options: ReadCsvOptions = {}): Frame {
   return frameOfScan(path, scan, options, numberReading(scan.dialect));
 }
 
-/** readCsv without the streaming reader: every file through csv-parse (the tests and benchmark compare the two). */
-export function readCsvFull(path: string, options: ReadCsvOptions = {}): Frame {
-  return frameFromCsvText(path, readTextFile(path), options);
+/**
+ * readCsv without the streaming reader: every file through csv-parse (the tests and benchmark compare the two).
+ * `stop`: where the streaming reader gave up, which words the error when the file is more text than one string holds.
+ */
+export function readCsvFull(path: string, options: ReadCsvOptions = {}, stop: CsvStop | null = null): Frame {
+  let text: string;
+  try {
+    text = readTextFile(path);
+  } catch (e) {
+    if (e instanceof TextTooLargeError && stop !== null) throw new UserError(csvStopMessage(path, stop, e.bytes));
+    throw e;
+  }
+  return frameFromCsvText(path, text, options);
 }

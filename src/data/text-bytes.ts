@@ -41,6 +41,16 @@ const MAGICS: readonly Magic[] = [
   { bytes: [0x00, 0x00, 0xfe, 0xff], looksLike: 'UTF-32 text; save it as UTF-8' },
 ];
 
+/** Text whose bytes are valid UTF-8 but more than one JavaScript string holds (decodeTextBytes). */
+export class TextTooLargeError extends UserError {
+  constructor(
+    readonly bytes: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 const GZIP = [0x1f, 0x8b];
 
 /** gzip's magic bytes (RFC 1952). */
@@ -131,7 +141,8 @@ export function decodeTextBytes(path: string, bytes: Uint8Array): string {
     const at = firstInvalidUtf8(bytes);
     if (at < 0) {
       // valid UTF-8 that does not fit in one string (V8's limit is about 2^29 characters: ~512 MiB of ASCII)
-      throw new UserError(
+      throw new TextTooLargeError(
+        bytes.length,
         `${path}: ${Math.round(bytes.length / 2 ** 20)} MiB of text is more than one JavaScript string holds, and this file is parsed ` +
           'from one string (CSV is read streaming unless UTF-16, or with a line break inside quotes, a quote inside an ' +
           'unquoted field, an empty line or a row of another length); write the data as Parquet or Arrow IPC (read in columns, any size), or split the file',
