@@ -273,4 +273,14 @@ describe('priorGroupsText', () => {
     const many = Array.from({ length: LISTED_PRIOR_GROUPS + 3 }, (_, j) => ({ parameter: `b_${j}`, prior: normal(j + 1) }));
     expect(priorGroupsText(many)).toMatch(/; b_7 ~ normal\(0, 8\); and 3 more \(fit\.json lists every prior\)$/);
   });
+  it('names the first few parameters of a large group and counts the rest (a 600-level factor: one line, not 599 names)', () => {
+    const normal = { family: 'normal' as const, params: [0, 61.28] };
+    const factor = Array.from({ length: 599 }, (_, k) => ({ parameter: `b_gL${k + 2}`, prior: normal }));
+    expect(priorGroupsText([{ parameter: 'b_x', prior: { family: 'normal', params: [0, 2.5] } }, ...factor])).toBe(
+      'b_x ~ normal(0, 2.5); b_gL2, b_gL3, b_gL4, b_gL5 and 595 more ~ normal(0, 61.28)',
+    );
+    // five names are all listed (a count would save nothing)
+    const five = factor.slice(0, 5);
+    expect(priorGroupsText(five)).toBe('b_gL2, b_gL3, b_gL4, b_gL5, b_gL6 ~ normal(0, 61.28)');
+  });
 });
