@@ -1,6 +1,7 @@
 /**
  * The default metric (src/fit/metric-choice.ts): 'auto' = dense for models without varying terms and at most
- * DENSE_AUTO_MAX_DIM parameters, diag otherwise; explicit choices are kept; the CLI states the rule and passes it on.
+ * DENSE_AUTO_MAX_DIM parameters, lowrank for a categorical fixed effect stored as a level index, diag otherwise;
+ * explicit choices are kept; the CLI states the rule and passes it on.
  * The reason for the rule is checked on a small case: two 0/1 columns that nearly add up to the intercept (as
  * Hillstrom's mens and womens do) make the diagonal metric take several times more gradients per draw than the dense
  * one (reference value: the pooled Hillstrom fits of bench/metric-gradients.ts, 18–21 vs 6.0–6.2 per draw).
@@ -11,7 +12,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runNutmeg } from '../helpers/cli.js';
 import { fitModel } from '../../src/fit/fit.js';
-import { AUTO_METRIC_RULE, chooseMetric, DENSE_AUTO_MAX_DIM } from '../../src/fit/metric-choice.js';
+import { AUTO_METRIC_RULE, chooseMetric, DENSE_AUTO_MAX_DIM, LOWRANK_AUTO_MAX_DIM } from '../../src/fit/metric-choice.js';
+import { variableChains } from '../../src/diagnostics/chains.js';
+import { essBulk } from '../../src/diagnostics/ess.js';
+import { levelsFrame } from '../../bench/levels-curve.js';
 import { buildModel } from '../../src/model/build.js';
 import { correlatedFrame, gradientsPerDraw } from '../helpers/frames.js';
 
@@ -32,6 +36,19 @@ describe('chooseMetric', () => {
     expect(over.dim).toBe(DENSE_AUTO_MAX_DIM + 1);
     expect(chooseMetric('auto', atCap)).toBe('dense');
     expect(chooseMetric('auto', over)).toBe('diag');
+  });
+
+  it(`picks lowrank with a categorical fixed effect stored as a level index (dense at ${DENSE_AUTO_MAX_DIM} parameters or fewer without varying terms; diag above ${LOWRANK_AUTO_MAX_DIM})`, () => {
+    const levels = levelsFrame(1000, 100, 5);
+    const indexed = buildModel(levels, 'y ~ x + g').spec;
+    expect(indexed.fixed.indexed?.length).toBe(1);
+    expect(chooseMetric('auto', indexed)).toBe('lowrank');
+    expect(chooseMetric('auto', buildModel(levels, 'y ~ g + (1 | g)').spec)).toBe('lowrank');
+    const small = buildModel(levelsFrame(400, 20, 5), 'y ~ x + g').spec; // 20 levels: indexed, 21 parameters
+    expect(small.fixed.indexed?.length).toBe(1);
+    expect(chooseMetric('auto', small)).toBe('dense');
+    expect(chooseMetric('auto', { ...indexed, dim: LOWRANK_AUTO_MAX_DIM + 1 })).toBe('diag');
+    expect(chooseMetric('diag', indexed)).toBe('diag');
   });
 
   it('keeps an explicit choice', () => {
@@ -56,6 +73,22 @@ describe('fitModel metric default', () => {
     expect(auto.sample.inverseMetric[0].length).toBe(16);
     expect(diag.sample.settings.metric).toBe('diag');
     expect(gradientsPerDraw(diag)).toBeGreaterThan(2 * gradientsPerDraw(auto));
+  });
+
+  it('adapts the low-rank metric for a 100-level categorical fixed effect: the intercept, tied to every level, mixes', async () => {
+    // y ~ x + g with 100 levels of 10 rows: each b_g is its level's difference from the first, so all move with
+    // b_Intercept. Measured (reference backend, 2 × (300 + 200), seeds 3 and 4): b_Intercept bulk-ESS diag 3 and 6,
+    // lowrank 132 and 95.
+    const frame = levelsFrame(1000, 100, 5);
+    const opts = { backend: 'reference' as const, chains: 2, warmup: 300, draws: 200, seed: 3 };
+    const auto = await fitModel(frame, 'y ~ x + g', opts);
+    const diag = await fitModel(frame, 'y ~ x + g', { ...opts, metric: 'diag' });
+    await auto.dispose();
+    await diag.dispose();
+    expect(auto.sample.settings.metric).toBe('lowrank');
+    const essOf = (fit: typeof auto): number => essBulk(variableChains(fit.draws, fit.draws.names.indexOf('b_Intercept'))) ?? 0;
+    expect(essOf(diag)).toBeLessThan(20);
+    expect(essOf(auto)).toBeGreaterThan(5 * essOf(diag));
   });
 
   it('keeps diag by default when the model has varying terms', async () => {
