@@ -30,7 +30,8 @@ import { NETCDF_RUN_FILE, SAVE_EFFECTS, SAVE_EFFECTS_ALL_LIMIT, defaultSaveEffec
 import { EFFECTS_SUMMARY_FILE } from '../io/effects-summary.js';
 import { EFFECTS_DRAWS_FILE } from '../io/effects-draws.js';
 import { isPerLevelName } from '../io/variable-names.js';
-import { condenseSummary, familiesFlag, hiddenEffectsLine } from '../report/summary-condense.js';
+import { condenseSummary, familiesFlag, hiddenEffectsLine, indexedFixedFamilies } from '../report/summary-condense.js';
+import { fixedLayout } from '../io/run-meta.js';
 import { parsePriorArgs } from '../model/priors-config.js';
 import { columnsOfFormula } from '../model/formula/columns.js';
 import { FAMILIES } from '../model/spec.js';
@@ -308,7 +309,9 @@ async function run(f: FitFlags): Promise<void> {
     } else {
       const stats = f.stats ? resolveStats(f.stats.split(',')) : DEFAULT_SUMMARY_STATS;
       // a 10⁵-level fit: population-level rows and the extreme group effects (CSV stays whole, for programs)
-      const condensed = f.vars || format === 'csv' ? null : condenseSummary(rows);
+      const spec = fit.model.spec;
+      const fixedFamilies = indexedFixedFamilies(spec.fixed.names.map((n) => `b_${n}`), fixedLayout(spec));
+      const condensed = f.vars || format === 'csv' ? null : condenseSummary(rows, undefined, undefined, fixedFamilies);
       process.stdout.write(renderTable(summaryTable(condensed ? condensed.rows : rows, stats), format));
       if (condensed) {
         const inNetcdf = netcdfFile !== null && saveEffects !== 'none' ? `${netcdfFile} (group ${saveEffects === 'all' ? 'posterior' : 'effects_summary'}), or ` : '';

@@ -21,7 +21,7 @@ import { TABLE_FORMATS, renderTable } from '../report/table.js';
 import { readEffectsSummary } from '../io/effects-summary.js';
 import { isPerLevelName, toBracketName } from '../io/variable-names.js';
 import { refuseFailedWrite, type RunMeta } from '../io/run-dir.js';
-import { condenseSummary, familiesFlag, hiddenEffectsLine } from '../report/summary-condense.js';
+import { condenseSummary, familiesFlag, hiddenEffectsLine, indexedFixedFamilies } from '../report/summary-condense.js';
 
 interface SummaryOptions {
   stats?: string;
@@ -192,7 +192,9 @@ export function register(program: Command): void {
       if (format === 'table' || format === 'markdown') for (const t of meta?.termEfficiency ?? []) process.stderr.write(termEfficiencyLine(t) + '\n');
       for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
       // many group effects: the population-level rows and the extreme effects; CSV and JSON stay whole
-      const condensed = filters.length > 0 || format === 'csv' || format === 'json' ? null : condenseSummary(rows);
+      // a categorical fixed effect of many levels (fit.json fixedLayout): its coefficients condensed like group effects
+      const fixedFamilies = indexedFixedFamilies(input.draws.names.filter((n) => n.startsWith('b_')), meta?.fixedLayout);
+      const condensed = filters.length > 0 || format === 'csv' || format === 'json' ? null : condenseSummary(rows, undefined, undefined, fixedFamilies);
       process.stdout.write(
         format === 'json' ? summaryJson(rows, input.incomplete !== undefined) : renderTable(summaryTable(condensed ? condensed.rows : rows, stats, hdiProb), format),
       );

@@ -119,7 +119,8 @@ export interface FixedLayout {
   readonly indexed: readonly { readonly term: string; readonly coefficients: number; readonly cells: number }[];
 }
 
-function fixedLayout(spec: ModelSpec): FixedLayout {
+/** How `spec`'s fixed effects are stored (fit.json `fixedLayout`; also the summary's grouping of an indexed term's coefficients). */
+export function fixedLayout(spec: ModelSpec): FixedLayout {
   return {
     rule: INDEXED_RULE,
     dense: denseFixedCount(spec.fixed),

@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SummaryRow } from '../../src/diagnostics/summary.js';
 import { extremeIndices } from '../../src/report/extremes.js';
-import { condenseSummary, effectFamily, familiesFlag, hiddenEffectsLine } from '../../src/report/summary-condense.js';
+import { condenseSummary, effectFamily, familiesFlag, hiddenEffectsLine, indexedFixedFamilies } from '../../src/report/summary-condense.js';
 import { effectsSummaryCsv, readEffectsSummary } from '../../src/io/effects-summary.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runNutmeg } from '../helpers/cli.js';
 
 function row(variable: string, mean: number | null): SummaryRow {
   return {
@@ -45,7 +46,7 @@ describe('condenseSummary', () => {
     expect(r.map((x) => x.mean)).toEqual([-150, -149, -148, 147, 148, 149]);
     expect(c.rows.filter((x) => x.variable.startsWith('z_')).length).toBe(6);
     expect(c.hidden).toBe(600 - 12);
-    expect(c.families).toEqual([{ name: 'z_g__Intercept', levels: 300 }, { name: 'r_g__Intercept', levels: 300 }]);
+    expect(c.families).toEqual([{ name: 'z_g__Intercept', levels: 300, fixed: false }, { name: 'r_g__Intercept', levels: 300, fixed: false }]);
     expect(familiesFlag(c)).toBe('--vars z_g__Intercept,r_g__Intercept');
     expect(hiddenEffectsLine(c, 'somewhere')).toBe(
       '… 588 group effects not shown (levels: z_g__Intercept 300, r_g__Intercept 300; the 3 lowest and 3 highest means of each are shown); the full table: somewhere',
@@ -55,6 +56,29 @@ describe('condenseSummary', () => {
     expect(condenseSummary([...population, ...effects.slice(0, 200)])).toBeNull();
     expect(condenseSummary([...population, ...effects.slice(0, 201)])).not.toBeNull();
   });
+  it('condenses the coefficients of an indexed categorical fixed effect (fit.json fixedLayout) like group effects', () => {
+    // y ~ x + g + (1 | h): b_Intercept and b_x dense, then 299 coefficients of the indexed term g
+    const bNames = ['b_Intercept', 'b_x', ...Array.from({ length: 299 }, (_, k) => `b_gL${k + 2}`)];
+    const families = indexedFixedFamilies(bNames, { dense: 2, indexed: [{ term: 'g', coefficients: 299 }] });
+    expect(families.size).toBe(299);
+    expect(families.get('b_gL2')).toBe('b_g');
+    expect(families.has('b_x')).toBe(false);
+    expect(indexedFixedFamilies(bNames, undefined).size).toBe(0); // a run written before fixedLayout: nothing grouped
+    const coefficients = bNames.slice(2).map((name, k) => row(name, ((k * 53) % 299) - 149));
+    const fixedOnly = condenseSummary([...population, ...coefficients], undefined, undefined, families)!;
+    expect(fixedOnly.rows.slice(0, 3)).toEqual(population);
+    expect(fixedOnly.rows.slice(3).map((x) => x.mean)).toEqual([-149, -148, -147, 147, 148, 149]);
+    expect(familiesFlag(fixedOnly)).toBe('--vars b_g');
+    expect(hiddenEffectsLine(fixedOnly, 'there')).toBe(
+      '… 293 coefficients of categorical fixed effects not shown (per family: b_g 299; the 3 lowest and 3 highest means of each are shown); the full table: there',
+    );
+    const both = condenseSummary([...population, ...coefficients, ...effects], undefined, undefined, families)!;
+    expect(both.families.map((f) => [f.name, f.fixed])).toEqual([['b_g', true], ['r_g__Intercept', false]]);
+    expect(hiddenEffectsLine(both, null)).toMatch(/^… 587 group effects and coefficients not shown \(per family: b_g 299, r_g__Intercept 300;/);
+    // without the layout they stay population rows (all printed)
+    expect(condenseSummary([...population, ...coefficients])).toBeNull();
+  });
+
   it('names families in both spellings and nothing else', () => {
     expect(effectFamily('r_g__Intercept[12]')).toBe('r_g__Intercept');
     expect(effectFamily('z_a:b__x.3')).toBe('z_a:b__x');
@@ -78,3 +102,22 @@ describe('effects-summary.csv', () => {
     expect(() => readEffectsSummary(join(dir, 'e.csv'))).toThrow(/e\.csv: not a nutmeg effects summary/);
   });
 });
+
+describe('nutmeg fit and summary with a categorical fixed effect of 300 levels', () => {
+  it('print the population rows and the extreme coefficients, and say how to print them all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nutmeg-condense-'));
+    const run = join(dir, 'run');
+    const fit = await runNutmeg(['fit', '--data', 'sim:levels', '--rows', '3000', '--formula', 'y ~ x + g', '--backend', 'reference', '--chains', '2', '--warmup', '20', '--draws', '20', '--seed', '1', '--out', run]);
+    expect(fit.code).toBe(0);
+    const hidden = `… 293 coefficients of categorical fixed effects not shown (per family: b_g 299; the 3 lowest and 3 highest means of each are shown); the full table: nutmeg summary ${run} --vars b_g`;
+    expect(fit.out).toContain(hidden);
+    const summary = await runNutmeg(['summary', run]);
+    expect(summary.code).toBe(0);
+    const lines = summary.out.trim().split('\n');
+    expect(lines.at(-1)).toBe(hidden);
+    expect(lines.filter((l) => l.startsWith('b_g')).length).toBe(6);
+    const all = await runNutmeg(['summary', run, '--vars', 'b_g']);
+    expect(all.out.trim().split('\n').filter((l) => l.startsWith('b_g')).length).toBe(299);
+  });
+});
+
