@@ -5,7 +5,7 @@
  * place: folded means, Helmert-rotated or split levels, the QR basis, signed or scaled sds, correlated blocks), and
  * PSIS-LOO on those blocks gives psisLoo of that matrix (itself checked against R loo 2.5.1 in golden.test.ts). The
  * two paths compute η from different coordinates (b and r as stored vs the sampler's), so they agree to rounding:
- * 1e-12 relative, not bit for bit.
+ * 1e-12 relative (1e-11 on the native backend, whose Helmert map sums in another order), not bit for bit.
  */
 import { describe, expect, it } from 'vitest';
 import { createBackend, type BackendChoice } from '../../src/backend/select.js';
@@ -24,6 +24,11 @@ import { Rng } from '../../src/rng.js';
 import { relDiff } from '../helpers/specs.js';
 
 const TOL = 1e-12;
+/**
+ * The native backend's whole matrix: its AVX-512 Helmert map adds the levels in another order than the TypeScript
+ * map (native/src/level_passes_impl.hpp), one more rounding between the two paths (1.2e-12 seen on the gaussian case).
+ */
+const NATIVE_TOL = 1e-11;
 const CHAINS = 2;
 const PER_CHAIN = 60;
 const S = CHAINS * PER_CHAIN;
@@ -109,7 +114,7 @@ describe('LOO in the likelihood coordinates, block by block', () => {
         }
         await backend.dispose();
         expect(rows).toBe(spec.n);
-        expect(worst, choice).toBeLessThan(TOL);
+        expect(worst, choice).toBeLessThan(choice === 'native' ? NATIVE_TOL : TOL);
       }
       const chainOfDraw = new Uint32Array(S).fill(1, PER_CHAIN);
       const expected = psisLoo(await wholeMatrix('reference', spec, theta), S, spec.n, chainOfDraw);
