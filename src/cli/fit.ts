@@ -31,7 +31,7 @@ import { EFFECTS_SUMMARY_FILE } from '../io/effects-summary.js';
 import { EFFECTS_DRAWS_FILE } from '../io/effects-draws.js';
 import { isPerLevelName } from '../io/variable-names.js';
 import { condenseSummary, familiesFlag, hiddenEffectsLine, indexedFixedFamilies } from '../report/summary-condense.js';
-import { fixedLayout } from '../io/run-meta.js';
+import { indexedLayout } from '../model/indexed-fixed.js';
 import { parsePriorArgs } from '../model/priors-config.js';
 import { columnsOfFormula } from '../model/formula/columns.js';
 import { FAMILIES } from '../model/spec.js';
@@ -310,7 +310,7 @@ async function run(f: FitFlags): Promise<void> {
       const stats = f.stats ? resolveStats(f.stats.split(',')) : DEFAULT_SUMMARY_STATS;
       // a 10⁵-level fit: population-level rows and the extreme group effects (CSV stays whole, for programs)
       const spec = fit.model.spec;
-      const fixedFamilies = indexedFixedFamilies(spec.fixed.names.map((n) => `b_${n}`), fixedLayout(spec));
+      const fixedFamilies = indexedFixedFamilies(spec.fixed.names.map((n) => `b_${n}`), indexedLayout(spec.fixed));
       const condensed = f.vars || format === 'csv' ? null : condenseSummary(rows, undefined, undefined, fixedFamilies);
       process.stdout.write(renderTable(summaryTable(condensed ? condensed.rows : rows, stats), format));
       if (condensed) {

@@ -14,8 +14,8 @@ import { constrain } from '../model/layout.js';
 import { allStored, columnValue } from '../column-draws.js';
 import type { LkjPrior, Prior } from '../model/prior.js';
 import type { DesignRecipe } from '../model/recipe.js';
-import { INDEXED_RULE } from '../model/indexed-fixed.js';
-import { denseFixedCount, termLabel, type Family, type ModelSpec, type Parameterization } from '../model/spec.js';
+import { INDEXED_RULE, indexedLayout } from '../model/indexed-fixed.js';
+import { termLabel, type Family, type ModelSpec, type Parameterization } from '../model/spec.js';
 import { isPerLevelName } from './variable-names.js';
 
 export const RUN_FORMAT = 'nutmeg-run';
@@ -119,17 +119,8 @@ export interface FixedLayout {
   readonly indexed: readonly { readonly term: string; readonly coefficients: number; readonly cells: number }[];
 }
 
-/** How `spec`'s fixed effects are stored (fit.json `fixedLayout`; also the summary's grouping of an indexed term's coefficients). */
-export function fixedLayout(spec: ModelSpec): FixedLayout {
-  return {
-    rule: INDEXED_RULE,
-    dense: denseFixedCount(spec.fixed),
-    indexed: (spec.fixed.indexed ?? []).map((t) => ({
-      term: t.label,
-      coefficients: t.coefficient.reduce((m, j) => m + (j >= 0 ? 1 : 0), 0),
-      cells: t.levels,
-    })),
-  };
+function fixedLayout(spec: ModelSpec): FixedLayout {
+  return { rule: INDEXED_RULE, ...indexedLayout(spec.fixed) };
 }
 
 /** What fit.json records of a sampling run, for formula fits and density models alike. */

@@ -15,6 +15,7 @@
  * the column checks (src/model/data-warnings.ts), and because models with a few levels keep their output as before.
  */
 import type { IndexedTermRecipe, NamedVariable, VariableValues } from './recipe.js';
+import { denseFixedCount, type FixedEffects } from './spec.js';
 
 /** Terms with more columns than this (and a categorical part) are stored as level indices. */
 export const INDEXED_MIN_COLUMNS = 16;
@@ -142,4 +143,21 @@ export function indexedColumnStats(design: IndexedDesign, columns: number, n: nu
   const sd = new Float64Array(columns);
   for (let j = 0; j < columns; j++) sd[j] = n > 1 ? Math.sqrt(Math.max(0, sumSq[j] - (sum[j] * sum[j]) / n) / (n - 1)) : 0;
   return { sd, rows };
+}
+
+/** How many fixed coefficients are dense columns, and each indexed term's label, coefficients and cells (in coordinate order). */
+export interface IndexedLayout {
+  readonly dense: number;
+  readonly indexed: readonly { readonly term: string; readonly coefficients: number; readonly cells: number }[];
+}
+
+export function indexedLayout(fixed: FixedEffects): IndexedLayout {
+  return {
+    dense: denseFixedCount(fixed),
+    indexed: (fixed.indexed ?? []).map((t) => ({
+      term: t.label,
+      coefficients: t.coefficient.reduce((m, j) => m + (j >= 0 ? 1 : 0), 0),
+      cells: t.levels,
+    })),
+  };
 }

@@ -9,6 +9,8 @@
  */
 import type { DiagnosticWarning, SummaryRow } from '../diagnostics/summary.js';
 import { summaryTable } from './summary-table.js';
+import { condenseSummary, familiesFlag, hiddenEffectsLine, indexedFixedFamilies } from './summary-condense.js';
+import { indexedLayout } from '../model/indexed-fixed.js';
 import type { DrawSet } from '../draws.js';
 import { PPC_STATISTIC_LABELS, type PosteriorPredictiveCheck } from '../decision/ppc.js';
 import type { LooResult } from '../loo/loo.js';
@@ -49,14 +51,18 @@ function modelSection(input: ModelReportInput): ReportSection {
   const { spec, draws } = input;
   const link = spec.link ?? familyModule(spec.family).link;
   const aux = (spec.aux ?? []).map((a) => a.name);
-  const rows = input.summary.filter((r) => isMainParameter(r.variable));
+  const main = input.summary.filter((r) => isMainParameter(r.variable));
+  // a categorical fixed effect of many levels: its extreme coefficients, as in the terminal summary
+  const condensed = condenseSummary(main, undefined, undefined, indexedFixedFamilies(spec.fixed.names.map((n) => `b_${n}`), indexedLayout(spec.fixed)));
+  const rows = condensed ? condensed.rows : main;
   return {
     title: 'Model',
     text:
       `${spec.formula}\n\nFamily ${spec.family}, ${link} link: ${familyDescription(spec.family, link)}. ` +
       `${spec.n} rows of ${spec.outcome} from ${input.source}; ${draws.nChains} chains × ${draws.nDraws} draws.\n\n` +
       `Coefficients (b_) and group effects are on ${linkScale(spec.family, link)}` +
-      (aux.length > 0 ? `; the family's auxiliary parameter ${aux.join(', ')} is in the table below.` : '.'),
+      (aux.length > 0 ? `; the family's auxiliary parameter ${aux.join(', ')} is in the table below.` : '.') +
+      (condensed ? `\n\n${hiddenEffectsLine(condensed, `${input.effectsWhere} ${familiesFlag(condensed)}`)}` : ''),
     tables: [{ caption: `Posterior summary (fixed effects, group standard deviations${aux.length > 0 ? `, ${aux.join(', ')}` : ''})`, ...summaryTable(rows) }],
   };
 }

@@ -8,7 +8,7 @@ import type { SummaryRow } from '../../src/diagnostics/summary.js';
 import { extremeIndices } from '../../src/report/extremes.js';
 import { condenseSummary, effectFamily, familiesFlag, hiddenEffectsLine, indexedFixedFamilies } from '../../src/report/summary-condense.js';
 import { effectsSummaryCsv, readEffectsSummary } from '../../src/io/effects-summary.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNutmeg } from '../helpers/cli.js';
@@ -107,10 +107,15 @@ describe('nutmeg fit and summary with a categorical fixed effect of 300 levels',
   it('print the population rows and the extreme coefficients, and say how to print them all', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nutmeg-condense-'));
     const run = join(dir, 'run');
-    const fit = await runNutmeg(['fit', '--data', 'sim:levels', '--rows', '3000', '--formula', 'y ~ x + g', '--backend', 'reference', '--chains', '2', '--warmup', '20', '--draws', '20', '--seed', '1', '--out', run]);
+    const page = join(dir, 'report.html');
+    const fit = await runNutmeg(['fit', '--data', 'sim:levels', '--rows', '3000', '--formula', 'y ~ x + g', '--backend', 'reference', '--chains', '2', '--warmup', '20', '--draws', '20', '--seed', '1', '--out', run, '--report', page]);
     expect(fit.code).toBe(0);
     const hidden = `… 293 coefficients of categorical fixed effects not shown (per family: b_g 299; the 3 lowest and 3 highest means of each are shown); the full table: nutmeg summary ${run} --vars b_g`;
     expect(fit.out).toContain(hidden);
+    // the HTML report's population table likewise (its model section names the same command)
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('293 coefficients of categorical fixed effects not shown');
+    expect(html).toContain('--vars b_g');
     const summary = await runNutmeg(['summary', run]);
     expect(summary.code).toBe(0);
     const lines = summary.out.trim().split('\n');
