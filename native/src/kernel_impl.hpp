@@ -514,6 +514,17 @@ void gradient_grouped(const GradientCall& call, std::size_t row_begin, std::size
   }
 }
 
+// A run's G sums into its level's gradient: written (Direct) or added (the slice sums, or a block's first run that
+// continues a level from the previous block: `continued`).
+template <int G, bool Direct>
+inline void put_run_sums(double* const* __restrict g, std::uint32_t level, const double* __restrict s, bool continued) {
+  if (Direct && !continued) {
+    for (int a = 0; a < G; a++) g[a][level] = s[a];
+  } else {
+    for (int a = 0; a < G; a++) g[a][level] += s[a];
+  }
+}
+
 // The level gradient of the sorted term for a group of G chains at once (rows sorted by that term's level, runs of
 // one level within the block): res holds the G chains' residuals, kBlock apart; g[a] is chain a's level gradient.
 // The G sums of a run are independent, so they advance together instead of waiting on each other's adds, and each
@@ -538,12 +549,7 @@ inline void sum_runs_group(double* const* __restrict g, const double* __restrict
         for (int a = 0; a < G; a++) s[a] += xi * res[a * kBlock + i];
       }
     }
-    const std::uint32_t level = levels[q];
-    if (Direct && !(q == 0 && continues)) {
-      for (int a = 0; a < G; a++) g[a][level] = s[a];
-    } else {
-      for (int a = 0; a < G; a++) g[a][level] += s[a];
-    }
+    put_run_sums<G, Direct>(g, levels[q], s, q == 0 && continues);
     start = stop;
   }
 }
@@ -582,7 +588,6 @@ inline void sum_runs_masked(double* const* __restrict g, const double* __restric
       const __m512d xi = x == nullptr ? _mm512_set1_pd(1.0) : _mm512_maskz_loadu_pd(m, x + i);
       for (int a = 0; a < G; a++) v[a] = _mm512_fmadd_pd(xi, _mm512_maskz_loadu_pd(m, res + a * kBlock + i), v[a]);
     }
-    const std::uint32_t level = levels[q];
     double sums[G];
     if constexpr (G == 4) {
       // the four horizontal sums together: pairs of lanes, then 128-bit lanes, twice
@@ -594,11 +599,7 @@ inline void sum_runs_masked(double* const* __restrict g, const double* __restric
     } else {
       for (int a = 0; a < G; a++) sums[a] = _mm512_reduce_add_pd(v[a]);
     }
-    if (Direct && !(q == 0 && continues)) {
-      for (int a = 0; a < G; a++) g[a][level] = sums[a];
-    } else {
-      for (int a = 0; a < G; a++) g[a][level] += sums[a];
-    }
+    put_run_sums<G, Direct>(g, levels[q], sums, q == 0 && continues);
     start = stop;
   }
 }
