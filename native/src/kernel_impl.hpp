@@ -615,13 +615,14 @@ inline void sum_runs_chains(std::uint32_t count, double* const* g, const double*
     case 3: sum_runs_masked<3, Direct>(g, x, ends, levels, runs, res, continues); return;
     default: sum_runs_masked<4, Direct>(g, x, ends, levels, runs, res, continues); return;
   }
-#endif
+#else
   switch (count) {
     case 1: sum_runs<Direct>(g[0], x, ends, levels, runs, res, continues); return;
     case 2: sum_runs_group<2, Direct>(g, x, ends, levels, runs, res, continues); return;
     case 3: sum_runs_group<3, Direct>(g, x, ends, levels, runs, res, continues); return;
     default: sum_runs_group<4, Direct>(g, x, ends, levels, runs, res, continues); return;
   }
+#endif
 }
 
 void gradient(const GradientCall& call, std::size_t row_begin, std::size_t row_end, const GradientSums& sums,

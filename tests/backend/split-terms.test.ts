@@ -215,12 +215,7 @@ describe.skipIf(!loadNativeAddon())('split terms on the native backend', () => {
     const native = await createBackend('native', spec, { maxChains: chains });
     try {
       const pos = randomPositions(spec, chains, 21);
-      const [lpR, lpN] = [new Float64Array(chains), new Float64Array(chains)];
-      const [gR, gN] = [new Float64Array(chains * spec.dim), new Float64Array(chains * spec.dim)];
-      await reference.logDensityGradient(pos, chains, lpR, gR);
-      await native.logDensityGradient(pos, chains, lpN, gN);
-      for (let c = 0; c < chains; c++) expect(relDiff(lpN[c], lpR[c])).toBeLessThan(1e-10);
-      for (let j = 0; j < gR.length; j++) expect(relDiff(gN[j], gR[j], 1e-8)).toBeLessThan(1e-10);
+      await expectReferenceGradient(native, reference, spec.dim, pos, chains);
       const [llR, llN] = [new Float64Array(chains * 200), new Float64Array(chains * 200)];
       await reference.pointwiseLogLik(pos, chains, 100, 200, llR);
       await native.pointwiseLogLik(pos, chains, 100, 200, llN);
@@ -380,13 +375,7 @@ describe.skipIf(!loadNativeAddon())('the level passes of every kernel set (nativ
           const native = await createNativeBackend(spec, { maxChains: chains, kernels: kernel });
           const reference = await createReferenceBackend(spec, { maxChains: chains });
           try {
-            const pos = randomPositions(spec, chains, 60 + K);
-            const [lpN, lpR] = [new Float64Array(chains), new Float64Array(chains)];
-            const [gN, gR] = [new Float64Array(chains * spec.dim), new Float64Array(chains * spec.dim)];
-            await native.logDensityGradient(pos, chains, lpN, gN);
-            await reference.logDensityGradient(pos, chains, lpR, gR);
-            for (let c = 0; c < chains; c++) expect(relDiff(lpN[c], lpR[c])).toBeLessThan(1e-10);
-            for (let j = 0; j < gR.length; j++) expect(relDiff(gN[j], gR[j], 1e-8)).toBeLessThan(1e-10);
+            await expectReferenceGradient(native, reference, spec.dim, randomPositions(spec, chains, 60 + K), chains);
           } finally {
             await native.dispose();
             await reference.dispose();
@@ -464,6 +453,16 @@ describe('split and rotated terms mapped inside the wasm engine', () => {
  * `a` and `b` give the same log density, gradient (relative 1e-12) and pointwise log-likelihoods of rows [50, 350)
  * at `pos`; `afterGradient` checks what it needs between the gradient calls and the comparison.
  */
+/** Logp and gradient of `backend` agree with the reference backend's to 1e-10 (a gradient element relative to the larger of itself and 1e-8). */
+async function expectReferenceGradient(backend: Backend, reference: Backend, dim: number, pos: Float64Array, chains: number): Promise<void> {
+  const [lpN, lpR] = [new Float64Array(chains), new Float64Array(chains)];
+  const [gN, gR] = [new Float64Array(chains * dim), new Float64Array(chains * dim)];
+  await backend.logDensityGradient(pos, chains, lpN, gN);
+  await reference.logDensityGradient(pos, chains, lpR, gR);
+  for (let c = 0; c < chains; c++) expect(relDiff(lpN[c], lpR[c])).toBeLessThan(1e-10);
+  for (let j = 0; j < gR.length; j++) expect(relDiff(gN[j], gR[j], 1e-8)).toBeLessThan(1e-10);
+}
+
 /**
  * Logp, gradient and pointwise values of a and b agree to 1e-12, each gradient element relative to the larger of
  * itself and 1e-6 (or `gradientScale` times the largest gradient element, when given).
